@@ -1,0 +1,68 @@
+// Errors the store throws on purpose, each with a stable code so callers can branch without
+// parsing messages.
+
+export class StateError extends Error {
+  readonly code: string;
+  constructor(code: string, message: string) {
+    super(message);
+    this.name = new.target.name;
+    this.code = code;
+  }
+}
+
+export class NotFoundError extends StateError {
+  constructor(what: string, id: string) {
+    super('STATE_NOT_FOUND', `${what} "${id}" does not exist in the state store`);
+  }
+}
+
+export class AlreadyExistsError extends StateError {
+  constructor(what: string, id: string) {
+    super('STATE_ALREADY_EXISTS', `${what} "${id}" already exists in the state store`);
+  }
+}
+
+/** A backup is immutable: writing different data under the same kind is refused. */
+export class BackupExistsError extends StateError {
+  constructor(migrationId: string, kind: string) {
+    super(
+      'STATE_BACKUP_EXISTS',
+      `migration "${migrationId}" already has a "${kind}" backup with different content; backups are written once`,
+    );
+  }
+}
+
+/** The runner's lease expired and another runner may have taken the migration over. */
+export class LeaseLostError extends StateError {
+  constructor(migrationId: string, runnerId: string) {
+    super('STATE_LEASE_LOST', `runner "${runnerId}" no longer holds the lease on migration "${migrationId}"`);
+  }
+}
+
+export class SecretInStateError extends StateError {
+  readonly paths: string[];
+  constructor(where: string, paths: string[]) {
+    super(
+      'STATE_SECRET_REFUSED',
+      `refusing to store ${where}: it holds what looks like a secret at ${paths.join(', ')}; ` +
+        'pass credentials at run time (certificate path, environment), never in stored options',
+    );
+    this.paths = paths;
+  }
+}
+
+export class InvalidInputError extends StateError {
+  constructor(message: string) {
+    super('STATE_INVALID_INPUT', message);
+  }
+}
+
+/** The database was written by a newer dlmigrate (its schema version is unknown to this one). */
+export class SchemaTooNewError extends StateError {
+  constructor(found: number, known: number) {
+    super(
+      'STATE_SCHEMA_TOO_NEW',
+      `the state store has schema version ${found} but this dlmigrate knows only up to ${known}; upgrade dlmigrate`,
+    );
+  }
+}

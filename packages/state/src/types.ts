@@ -1,0 +1,260 @@
+// The records kept per migration and per batch, and the StateStore interface both engines implement.
+// Timestamps are ISO-8601 strings taken from the database clock, so runners on several machines
+// judge leases by one clock.
+
+export type Strategy = 'recreate' | 'convert';
+
+export const MIGRATION_STATUSES = [
+  'planned',
+  'running',
+  'parked',
+  'completed',
+  'completed_with_warnings',
+  'failed',
+  'rolled_back',
+  'blocked',
+] as const;
+export type MigrationStatus = (typeof MIGRATION_STATUSES)[number];
+
+/** Statuses a runner may still claim and work on; the rest are final. */
+export const OPEN_STATUSES: readonly MigrationStatus[] = ['planned', 'running', 'parked'];
+
+export type JsonValue = null | boolean | number | string | JsonValue[] | { [key: string]: JsonValue };
+export type JsonObject = { [key: string]: JsonValue };
+
+/** Who the migration is about. The address is always known; the objectGUID once captured. */
+export interface GroupIdentity {
+  address: string;
+  objectGuid?: string | null;
+}
+
+export interface Lease {
+  owner: string;
+  expiresAt: string;
+}
+
+export interface MigrationRecord {
+  id: string;
+  group: { address: string; objectGuid: string | null };
+  strategy: Strategy;
+  /** Engine options for this migration. Never holds a secret (see assertNoSecrets). */
+  options: JsonObject;
+  status: MigrationStatus;
+  /** Step of the last journal entry (null before the first one). */
+  currentStep: string | null;
+  lease: Lease | null;
+  batchId: string | null;
+  /** Dependency level inside the batch (0 = children first), null outside a batch. */
+  batchLevel: number | null;
+  createdAt: string;
+  updatedAt: string;
+}
+
+export interface NewMigration {
+  /** Optional caller-chosen id ([A-Za-z0-9._-], max 128); a sortable one is generated otherwise. */
+  id?: string;
+  group: GroupIdentity;
+  strategy: Strategy;
+  options?: JsonObject;
+  status?: MigrationStatus;
+}
+
+export interface MigrationPatch {
+  status?: MigrationStatus;
+  options?: JsonObject;
+  /** Fill in the objectGUID once capture found it. */
+  objectGuid?: string | null;
+}
+
+export interface MigrationFilter {
+  batchId?: string;
+  batchLevel?: number;
+  status?: MigrationStatus | readonly MigrationStatus[];
+  /** Matches the group's address (case-insensitive) or objectGUID. */
+  group?: string;
+}
+
+export const JOURNAL_EVENTS = ['started', 'completed', 'undone', 'failed'] as const;
+export type JournalEvent = (typeof JOURNAL_EVENTS)[number];
+
+export interface JournalEntry {
+  migrationId: string;
+  /** 1, 2, 3 … without gaps per migration. */
+  seq: number;
+  step: string;
+  event: JournalEvent;
+  /** What the step needs to resume or undo. */
+  data: JsonObject;
+  at: string;
+}
+
+export interface NewJournalEntry {
+  step: string;
+  event: JournalEvent;
+  data?: JsonObject;
+}
+
+/** Known backup kinds; other lower-case kebab names are accepted too. */
+export type BackupKind =
+  | 'onprem-group'
+  | 'cloud-dl'
+  | 'onprem-dependents'
+  | 'cloud-dependents'
+  | 'graph-group'
+  | (string & {});
+
+export interface BackupRecord {
+  migrationId: string;
+  kind: BackupKind;
+  data: JsonValue;
+  createdAt: string;
+}
+
+export const ERROR_SEVERITIES = ['blocking', 'needs-action', 'info'] as const;
+export type ErrorSeverity = (typeof ERROR_SEVERITIES)[number];
+
+export interface MigrationError {
+  /** Stable code, e.g. "E_PROXY_ADDRESS_EXISTS". */
+  code: string;
+  severity: ErrorSeverity;
+  message: string;
+  attribute?: string | null;
+  target?: string | null;
+  step?: string | null;
+}
+
+export interface ErrorRecord extends Required<MigrationError> {
+  migrationId: string;
+  seq: number;
+  at: string;
+}
+
+export interface ReportRecord {
+  migrationId: string;
+  report: JsonObject;
+  updatedAt: string;
+}
+
+export const BATCH_STATUSES = ['planned', 'running', 'completed', 'completed_with_failures', 'cancelled'] as const;
+export type BatchStatus = (typeof BATCH_STATUSES)[number];
+
+export interface BatchLevelRecord {
+  batchId: string;
+  level: number;
+  /** Where the level is, as the engine names it (e.g. "staging", "parking", "syncing", "finishing", "done"). */
+  phase: string;
+  /** The runner that coordinates this level's one sync (see claimLevelSync). */
+  syncCoordinator: Lease | null;
+  /** Free data the engine keeps per level (e.g. when the sync was triggered). */
+  data: JsonObject;
+  updatedAt: string;
+}
+
+export interface BatchRecord {
+  id: string;
+  input: JsonObject;
+  status: BatchStatus;
+  levels: BatchLevelRecord[];
+  createdAt: string;
+  updatedAt: string;
+}
+
+export interface NewBatch {
+  id?: string;
+  input: JsonObject;
+  /** levels[0] are the children (run first); every entry becomes a planned migration of that level. */
+  levels: NewMigration[][];
+}
+
+export interface LevelProgress {
+  level: number;
+  phase: string;
+  total: number;
+  byStatus: Record<MigrationStatus, number>;
+  syncCoordinator: Lease | null;
+}
+
+export interface BatchProgress {
+  batchId: string;
+  status: BatchStatus;
+  levels: LevelProgress[];
+}
+
+export interface BatchLevelPatch {
+  phase?: string;
+  data?: JsonObject;
+}
+
+/** Pass to writes made under a lease: the write fails with LeaseLostError if the runner no longer holds it. */
+export interface Fence {
+  runnerId: string;
+}
+
+export interface ClaimOptions {
+  /** Only claim migrations of this dependency level. */
+  level?: number;
+}
+
+export type Engine = 'sqlite' | 'postgres';
+
+export interface StateStore {
+  readonly engine: Engine;
+  /** Highest schema migration applied to this store. */
+  schemaVersion(): Promise<number>;
+
+  createMigration(input: NewMigration): Promise<MigrationRecord>;
+  getMigration(id: string): Promise<MigrationRecord | null>;
+  listMigrations(filter?: MigrationFilter): Promise<MigrationRecord[]>;
+  updateMigration(id: string, patch: MigrationPatch, fence?: Fence): Promise<MigrationRecord>;
+
+  /** Appends the next entry (seq = last + 1) and sets the migration's current step, in one transaction. */
+  appendJournal(migrationId: string, entry: NewJournalEntry, fence?: Fence): Promise<JournalEntry>;
+  /** Appends the entry and sets the status together (e.g. last step completed → "completed"). */
+  appendJournalAndSetStatus(
+    migrationId: string,
+    entry: NewJournalEntry,
+    status: MigrationStatus,
+    fence?: Fence,
+  ): Promise<JournalEntry>;
+  listJournal(migrationId: string): Promise<JournalEntry[]>;
+
+  /** Written once: the same data again is a no-op, different data throws BackupExistsError. */
+  putBackup(migrationId: string, kind: BackupKind, data: JsonValue): Promise<BackupRecord>;
+  getBackup(migrationId: string, kind: BackupKind): Promise<BackupRecord | null>;
+  listBackups(migrationId: string): Promise<BackupRecord[]>;
+
+  addErrors(migrationId: string, errors: readonly MigrationError[]): Promise<ErrorRecord[]>;
+  listErrors(migrationId: string): Promise<ErrorRecord[]>;
+  /** Removes errors (all, or those of one step) — e.g. before validate runs again. */
+  clearErrors(migrationId: string, step?: string): Promise<number>;
+
+  putReport(migrationId: string, report: JsonObject): Promise<ReportRecord>;
+  getReport(migrationId: string): Promise<ReportRecord | null>;
+
+  /** Creates the batch, its levels and one planned migration per group, in one transaction. */
+  createBatch(input: NewBatch): Promise<{ batch: BatchRecord; migrations: MigrationRecord[] }>;
+  getBatch(id: string): Promise<BatchRecord | null>;
+  listBatches(): Promise<BatchRecord[]>;
+  setBatchStatus(id: string, status: BatchStatus): Promise<BatchRecord>;
+  updateBatchLevel(batchId: string, level: number, patch: BatchLevelPatch): Promise<BatchLevelRecord>;
+  batchProgress(batchId: string): Promise<BatchProgress>;
+  /**
+   * Makes this runner the level's sync coordinator unless another runner holds an unexpired
+   * coordination lease. Returns true if this runner coordinates (also when it already did: renews).
+   */
+  claimLevelSync(batchId: string, level: number, runnerId: string, leaseMs: number): Promise<boolean>;
+
+  /**
+   * Claims the next open migration (planned/running/parked) of the batch whose lease is free or
+   * expired, lowest level first, then by id. Null when nothing is claimable right now.
+   */
+  claimNext(batchId: string, runnerId: string, leaseMs: number, options?: ClaimOptions): Promise<MigrationRecord | null>;
+  /** Claims one migration by id (e.g. resume); null if another runner holds an unexpired lease. */
+  claimMigration(id: string, runnerId: string, leaseMs: number): Promise<MigrationRecord | null>;
+  /** Extends the lease; false if the runner no longer holds it (expired and taken over). */
+  renewLease(migrationId: string, runnerId: string, leaseMs: number): Promise<boolean>;
+  /** Gives the lease up (no-op if not held). */
+  releaseLease(migrationId: string, runnerId: string): Promise<void>;
+
+  close(): Promise<void>;
+}
