@@ -1,0 +1,173 @@
+// The stable codes every finding carries. The `*_EXCEPTION` names are DLConversionV2's (research Appendix C), kept so
+// that administrators who know the old tool recognise them; the others are ours and follow the same style.
+//
+// Severity decides what a finding does to a run:
+//   blocking      – nothing may change while it stands (the gate in validate stops the migration);
+//   needs-action  – the migration went through but an administrator has to finish something by hand;
+//   info          – worth knowing, nothing to do.
+
+export type Severity = 'blocking' | 'needs-action' | 'info';
+
+interface CatalogueEntry {
+  readonly severity: Severity;
+  /** What the administrator should do about it, in one or two sentences. */
+  readonly action: string;
+}
+
+const catalogue = {
+  // --- validation blockers (research §2 phases 3–8) ---
+  GROUP_NOT_FOUND: {
+    severity: 'blocking',
+    action: 'Check the address: no directory object has it in its mail attribute.',
+  },
+  DUPLICATE_MAIL: {
+    severity: 'blocking',
+    action: 'Several directory objects share this mail address; correct the duplicates so exactly one remains.',
+  },
+  NOT_A_GROUP: {
+    severity: 'blocking',
+    action: 'The object found by this address is not a group; only groups can be migrated.',
+  },
+  PROTECTED_FROM_DELETION: {
+    severity: 'blocking',
+    action: 'Clear "Protect object from accidental deletion" on the group; it cannot be moved while protected.',
+  },
+  GROUP_NOT_SYNCED: {
+    severity: 'blocking',
+    action: 'The group is not directory-synced to Exchange Online; allow non-synced groups explicitly if that is intended.',
+  },
+  NON_SYNCED_GROUP_INCOMPLETE: {
+    severity: 'blocking',
+    action: 'A non-synced group needs mail, legacyExchangeDN, proxyAddresses and mailNickname on-premises.',
+  },
+  CLOUD_GROUP_NOT_FOUND: {
+    severity: 'blocking',
+    action: 'The synced group was not found in Exchange Online; wait for the sync or check the group is in sync scope.',
+  },
+  CLOUD_GROUP_WRONG_TYPE: {
+    severity: 'blocking',
+    action: 'In Exchange Online this address belongs to something other than a synced distribution or mail-enabled security group.',
+  },
+  ALREADY_MIGRATED: {
+    severity: 'blocking',
+    action: 'The group carries the marker of an earlier migration; there is nothing left to migrate.',
+  },
+  UNKNOWN_ACCEPTED_DOMAIN: {
+    severity: 'blocking',
+    action: 'Add the domain as an accepted domain in Exchange Online, or remove the address from the group.',
+  },
+  CENTRALIZED_MAIL_TRANSPORT: {
+    severity: 'blocking',
+    action: 'An outbound connector routes all mail via on-premises; confirm with the centralized-transport override.',
+  },
+  NO_ROUTING_DOMAIN: {
+    severity: 'blocking',
+    action: 'No *.mail.onmicrosoft.com accepted domain was found; pass a custom routing domain.',
+  },
+  NON_SYNC_OU_MISSING: {
+    severity: 'blocking',
+    action: 'The non-sync OU does not exist; create it (outside the sync scope) or pass an existing one.',
+  },
+  NON_SYNC_OU_IN_SYNC_SCOPE: {
+    severity: 'blocking',
+    action: 'The non-sync OU is inside the sync scope, so parking the group there would not remove it from the cloud.',
+  },
+  NESTED_GROUP_EXCEPTION: {
+    severity: 'blocking',
+    action: 'A mail-enabled group is a member; migrate the child group first, remove it, or use skipNestedGroupCheck.',
+  },
+  OBJECT_NOT_MAIL_ENABLED_EXCEPTION: {
+    severity: 'blocking',
+    action: 'The linked object is not mail-enabled and cannot exist in the cloud group; remove it or mail-enable it.',
+  },
+  OFFICE_365_DEPENDENCY_NOT_FOUND_EXCEPTION: {
+    severity: 'blocking',
+    action: 'The linked object does not exist in Exchange Online; sync it or remove it from the group.',
+  },
+  NAME_LENGTH_EXCEPTION: {
+    severity: 'blocking',
+    action: 'Prefix + name + suffix exceed 64 characters; shorten the prefix/suffix or the group name.',
+  },
+  GROUP_NO_LONGER_SECURITY_EXCEPTION: {
+    severity: 'blocking',
+    action: 'A group in managedBy is no longer a security group; make it a security group or remove it from managedBy.',
+  },
+  GROUP_OVERRIDE_MANAGER_NOT_ALLOWED: {
+    severity: 'blocking',
+    action: 'The group manages itself, so it must stay a security group; drop the Distribution type override.',
+  },
+  INVALID_OPTIONS: {
+    severity: 'blocking',
+    action: 'Correct the migration options as described.',
+  },
+  // --- batches (issue 8) ---
+  CIRCULAR_REFERENCE_EXCEPTION: {
+    severity: 'blocking',
+    action: 'The groups contain each other; break the loop, migrate them, then restore the membership in the cloud.',
+  },
+  CHILD_GROUP_MIGRATION_EXCEPTION: {
+    severity: 'blocking',
+    action: 'A child group did not migrate, so its parent cannot; fix the child first.',
+  },
+  // --- during and after the run ---
+  ADDRESS_HELD_BY_OTHER_OBJECT: {
+    severity: 'blocking',
+    action: 'Another Exchange Online object holds this address; remove it there, then resume the migration.',
+  },
+  CLOUD_DELETION_TIMEOUT: {
+    severity: 'blocking',
+    action: 'The synced cloud group was not deleted before the deadline; check the sync, then resume or retry.',
+  },
+  TAKE_OVER_NOT_CONVERGED: {
+    severity: 'blocking',
+    action: 'Exchange Online did not show the taken-over addresses before the deadline; resume to check again.',
+  },
+  STEP_FAILED: {
+    severity: 'blocking',
+    action: 'A step failed; the detail says which call. Fix the cause, then resume.',
+  },
+  POST_CREATE_SETTING_FAILED: {
+    severity: 'needs-action',
+    action: 'A setting could not be applied to the cloud group; set it by hand.',
+  },
+  ONPREM_REWIRE_FAILED: {
+    severity: 'needs-action',
+    action: 'An on-premises object still refers to the old group; point it at the routing contact by hand.',
+  },
+  CLOUD_REWIRE_FAILED: {
+    severity: 'needs-action',
+    action: 'A cloud object or permission could not be moved to the new group; apply it by hand.',
+  },
+  MOVE_BACK_FAILED: {
+    severity: 'needs-action',
+    action: 'The retained group could not be moved back to its original OU; move it by hand.',
+  },
+  RETENTION_FORCED: {
+    severity: 'info',
+    action: 'The on-premises group is retained (renamed, mail-disabled) instead of deleted, because it still grants permissions.',
+  },
+  GROUP_TYPE_FORCED_SECURITY: {
+    severity: 'info',
+    action: 'The cloud group is created as a security group because it holds permissions in the cloud.',
+  },
+  NESTED_GROUP_KEPT: {
+    severity: 'info',
+    action: 'A synced child group stays a member (skipNestedGroupCheck); migrate it later to remove the hybrid dependency.',
+  },
+} as const satisfies Record<string, CatalogueEntry>;
+
+export type FindingCode = keyof typeof catalogue;
+
+export function severityOf(code: FindingCode): Severity {
+  return catalogue[code].severity;
+}
+
+export function actionFor(code: FindingCode): string {
+  return catalogue[code].action;
+}
+
+export function isFindingCode(value: string): value is FindingCode {
+  return Object.hasOwn(catalogue, value);
+}
+
+export const findingCodes: readonly FindingCode[] = Object.keys(catalogue) as FindingCode[];

@@ -1,0 +1,21 @@
+#!/usr/bin/env bash
+# The whole test suite from a fresh clone: set-up (pnpm, dependencies, Samba, PostgreSQL), then
+# typecheck, lint and every package's tests (real Samba labs, real PostgreSQL, cloud-sim over HTTPS).
+# Ends with one line "N passed, N failed, N skipped".
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+bash scripts/setup.sh
+bash scripts/services.sh
+
+# Labs started by the tests live under this checkout's .lab/ and are stopped by PID when we leave.
+cleanup() { node --import tsx --conditions=dlmigrate-source packages/lab/src/cli.ts down --all >/dev/null 2>&1 || true; }
+trap cleanup EXIT
+
+pnpm turbo run typecheck lint
+find . -name .vitest-report.json -not -path '*/node_modules/*' -delete
+status=0
+pnpm turbo run test --concurrency=1 --continue -- --reporter=default --reporter=json \
+  --outputFile.json=.vitest-report.json || status=$?
+node scripts/test-summary.mjs || status=1
+exit "$status"
