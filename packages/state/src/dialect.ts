@@ -2,8 +2,10 @@
 // placeholders and a few tokens; the dialect turns them into what each engine runs:
 //   ?            → ? (SQLite) or $1, $2, … (PostgreSQL)
 //   {now}        → the database clock in epoch milliseconds
-//   {lock}       → FOR UPDATE SKIP LOCKED on PostgreSQL (row leases); nothing on SQLite, where
-//                  the transaction itself (BEGIN IMMEDIATE) already holds the only write lock.
+//   {skiplocked} → FOR UPDATE SKIP LOCKED on PostgreSQL (claiming work under leases)
+//   {forupdate}  → FOR UPDATE on PostgreSQL (serialise writers of one row)
+// Both locks are empty on SQLite, where the transaction itself (BEGIN IMMEDIATE) already holds the
+// database's only write lock.
 // Upserts need no shim: both engines accept INSERT … ON CONFLICT (…) DO UPDATE/NOTHING and RETURNING.
 import type { Engine } from './types.js';
 
@@ -14,14 +16,14 @@ export interface Dialect {
   readonly schemaLock: string | null;
 }
 
-function replaceTokens(sql: string, now: string, lock: string): string {
-  return sql.replaceAll('{now}', now).replaceAll('{lock}', lock);
+function replaceTokens(sql: string, now: string, skipLocked: string, forUpdate: string): string {
+  return sql.replaceAll('{now}', now).replaceAll('{skiplocked}', skipLocked).replaceAll('{forupdate}', forUpdate);
 }
 
 export const sqliteDialect: Dialect = {
   engine: 'sqlite',
   compile: (sql) =>
-    replaceTokens(sql, "CAST(ROUND((julianday('now') - 2440587.5) * 86400000) AS INTEGER)", ''),
+    replaceTokens(sql, "CAST(ROUND((julianday('now') - 2440587.5) * 86400000) AS INTEGER)", '', ''),
   schemaLock: null,
 };
 
@@ -34,6 +36,7 @@ export const postgresDialect: Dialect = {
       sql,
       'CAST(FLOOR(EXTRACT(EPOCH FROM clock_timestamp()) * 1000) AS BIGINT)',
       'FOR UPDATE SKIP LOCKED',
+      'FOR UPDATE',
     ).replace(/\?/g, () => `$${++n}`);
   },
   // An arbitrary constant key ("dlmg" in ASCII) for a transaction-scoped advisory lock.

@@ -18,6 +18,5 @@ export interface Driver extends SqlExecutor {
    * Statements inside must go through the given executor.
    */
   transaction<T>(work: (tx: SqlExecutor) => Promise<T>): Promise<T>;
-  /** Runs a multi-statement script outside parameter handling (schema DDL). */
   close(): Promise<void>;
 }

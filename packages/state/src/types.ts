@@ -195,6 +195,16 @@ export interface ClaimOptions {
   level?: number;
 }
 
+/** Everything kept about one migration, as exported to / imported from an audit folder. */
+export interface MigrationBundle {
+  /** The migration without its lease: a lease belongs to a live runner of the store it came from. */
+  migration: Omit<MigrationRecord, 'lease'>;
+  journal: JournalEntry[];
+  backups: BackupRecord[];
+  errors: ErrorRecord[];
+  report: ReportRecord | null;
+}
+
 export type Engine = 'sqlite' | 'postgres';
 
 export interface StateStore {
@@ -255,6 +265,12 @@ export interface StateStore {
   renewLease(migrationId: string, runnerId: string, leaseMs: number): Promise<boolean>;
   /** Gives the lease up (no-op if not held). */
   releaseLease(migrationId: string, runnerId: string): Promise<void>;
+
+  /** Reads everything about one migration (for export). */
+  readMigrationBundle(migrationId: string): Promise<MigrationBundle>;
+  /** Writes a bundle back in one transaction, keeping its ids, sequence numbers and times.
+   * Refuses (AlreadyExistsError, nothing written) if the migration exists. */
+  writeMigrationBundle(bundle: MigrationBundle): Promise<MigrationRecord>;
 
   close(): Promise<void>;
 }

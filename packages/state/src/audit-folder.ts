@@ -1,0 +1,106 @@
+// A migration's audit trail as a folder of pretty JSON files an operator can read, archive and
+// hand to `restore`; importing the folder into any store gives back the same records.
+//   manifest.json        format and the list of files
+//   migration.json       the migration (without a runner's lease)
+//   journal.json         every step event, in order
+//   errors.json          blocking / needs-action / info findings
+//   report.json          the final report (only if there is one)
+//   backups/<kind>.json  one file per backup, as captured
+import { readFile } from 'node:fs/promises';
+import { join } from 'node:path';
+
+import { InvalidInputError } from './errors.js';
+import { makeOwnerOnlyDir, writeOwnerOnlyFile } from './owner-only.js';
+import { checkBackupKind } from './validate.js';
+import type { BackupRecord, MigrationBundle, MigrationRecord, StateStore } from './types.js';
+
+export const EXPORT_FORMAT = 'dlmigrate-state-export/1';
+
+interface Manifest {
+  format: string;
+  migrationId: string;
+  files: string[];
+}
+
+const pretty = (value: unknown): string => `${JSON.stringify(value, null, 2)}\n`;
+
+/** Writes the migration's files into `dir` (created 0700 if missing); returns the files' paths. */
+export async function exportMigration(store: StateStore, migrationId: string, dir: string): Promise<string[]> {
+  const bundle = await store.readMigrationBundle(migrationId);
+  const files = new Map<string, unknown>([
+    ['migration.json', bundle.migration],
+    ['journal.json', bundle.journal],
+    ['errors.json', bundle.errors],
+  ]);
+  if (bundle.report) files.set('report.json', bundle.report);
+  for (const backup of bundle.backups) files.set(`backups/${backup.kind}.json`, backup);
+
+  makeOwnerOnlyDir(dir);
+  if (bundle.backups.length > 0) makeOwnerOnlyDir(join(dir, 'backups'));
+  const written: string[] = [];
+  for (const [name, content] of files) {
+    await writeOwnerOnlyFile(join(dir, name), pretty(content));
+    written.push(join(dir, name));
+  }
+  // The manifest goes last: a folder with a manifest is a complete export.
+  const manifest: Manifest = { format: EXPORT_FORMAT, migrationId, files: [...files.keys()] };
+  await writeOwnerOnlyFile(join(dir, 'manifest.json'), pretty(manifest));
+  written.push(join(dir, 'manifest.json'));
+  return written;
+}
+
+async function readJson(dir: string, name: string): Promise<unknown> {
+  const path = join(dir, name);
+  let text: string;
+  try {
+    text = await readFile(path, 'utf8');
+  } catch (error) {
+    throw new InvalidInputError(`cannot read ${path}: ${(error as Error).message}`);
+  }
+  try {
+    return JSON.parse(text);
+  } catch (error) {
+    throw new InvalidInputError(`${path} is not valid JSON: ${(error as Error).message}`);
+  }
+}
+
+function expectArray(name: string, value: unknown): unknown[] {
+  if (!Array.isArray(value)) throw new InvalidInputError(`${name} must hold a JSON array`);
+  return value;
+}
+
+function expectObject(name: string, value: unknown): Record<string, unknown> {
+  if (value === null || typeof value !== 'object' || Array.isArray(value)) {
+    throw new InvalidInputError(`${name} must hold a JSON object`);
+  }
+  return value as Record<string, unknown>;
+}
+
+/** Reads an exported folder back into `store`, all or nothing; refuses if the migration exists there. */
+export async function importMigration(store: StateStore, dir: string): Promise<MigrationRecord> {
+  const manifest = expectObject('manifest.json', await readJson(dir, 'manifest.json'));
+  if (manifest.format !== EXPORT_FORMAT) {
+    throw new InvalidInputError(
+      `${join(dir, 'manifest.json')} has format ${JSON.stringify(manifest.format)}; this dlmigrate reads ${EXPORT_FORMAT}`,
+    );
+  }
+  const files = expectArray('manifest.json files', manifest.files).map(String);
+  const migration = expectObject('migration.json', await readJson(dir, 'migration.json'));
+  if (migration.id !== manifest.migrationId) {
+    throw new InvalidInputError(`migration.json is about ${String(migration.id)}, the manifest about ${String(manifest.migrationId)}`);
+  }
+  const backups: BackupRecord[] = [];
+  for (const name of files.filter((file) => file.startsWith('backups/'))) {
+    const kind = name.slice('backups/'.length, -'.json'.length);
+    checkBackupKind(kind); // also keeps the path inside the folder
+    backups.push(expectObject(name, await readJson(dir, name)) as unknown as BackupRecord);
+  }
+  const bundle = {
+    migration,
+    journal: expectArray('journal.json', await readJson(dir, 'journal.json')),
+    errors: expectArray('errors.json', await readJson(dir, 'errors.json')),
+    backups,
+    report: files.includes('report.json') ? expectObject('report.json', await readJson(dir, 'report.json')) : null,
+  } as unknown as MigrationBundle;
+  return store.writeMigrationBundle(bundle);
+}
