@@ -1,1 +1,12 @@
-export {};
+// @dlmigrate/core — the migration engine.
+export * from './findings/catalogue.js';
+export * from './findings/finding.js';
+export * from './mapping/group-type.js';
+export * from './mapping/names.js';
+export * from './mapping/settings.js';
+export * from './mapping/addresses.js';
+export * from './mapping/links.js';
+export * from './mapping/retention.js';
+export * from './batch/graph.js';
+export * from './saga/journal.js';
+export * from './saga/runner.js';

@@ -1,0 +1,78 @@
+import { describe, expect, it } from 'vitest';
+import {
+  addressDomains,
+  missingAddresses,
+  parseProxyAddress,
+  routingAddressCandidates,
+  routingAddressIn,
+  takeOverAddresses,
+} from './addresses.js';
+
+describe('proxy addresses', () => {
+  it('parses the primary flag only from an upper-case SMTP prefix', () => {
+    expect(parseProxyAddress('SMTP:a@b.com')).toEqual({ type: 'SMTP', address: 'a@b.com', primary: true });
+    expect(parseProxyAddress('smtp:a@b.com').primary).toBe(false);
+    expect(parseProxyAddress('x500:/o=Org/cn=x')).toEqual({ type: 'X500', address: '/o=Org/cn=x', primary: false });
+  });
+
+  it('lists each address domain once', () => {
+    expect(addressDomains('a@Contoso.com', ['SMTP:a@contoso.com', 'smtp:a@fabrikam.com', 'X500:/o=x'])).toEqual([
+      'contoso.com',
+      'fabrikam.com',
+    ]);
+  });
+});
+
+describe('takeOverAddresses', () => {
+  const base = {
+    mail: 'sales@contoso.com',
+    onPremProxies: ['SMTP:sales@contoso.com', 'smtp:sales@fabrikam.com', 'X500:/o=Old/cn=sales'],
+    onPremLegacyExchangeDn: '/o=Contoso/ou=Exchange/cn=Recipients/cn=sales',
+    cloudAddresses: ['SMTP:Sales@contoso.com', 'smtp:sales@contoso.mail.onmicrosoft.com', 'smtp:SALES@fabrikam.com'],
+    cloudLegacyExchangeDn: '/o=ExchangeLabs/ou=Exchange/cn=Recipients/cn=abc-sales',
+    routingDomain: 'contoso.mail.onmicrosoft.com',
+    routingAddress: 'sales@contoso.mail.onmicrosoft.com',
+  };
+
+  it('unites both sides, adds both X500s and keeps one primary', () => {
+    expect(takeOverAddresses(base)).toEqual([
+      'SMTP:sales@contoso.com',
+      'smtp:sales@fabrikam.com',
+      'X500:/o=Old/cn=sales',
+      'smtp:sales@contoso.mail.onmicrosoft.com',
+      'X500:/o=Contoso/ou=Exchange/cn=Recipients/cn=sales',
+      'X500:/o=ExchangeLabs/ou=Exchange/cn=Recipients/cn=abc-sales',
+    ]);
+  });
+
+  it('adds the routing address only when none is at the routing domain', () => {
+    const result = takeOverAddresses({ ...base, cloudAddresses: [], routingAddress: 'sales2@contoso.mail.onmicrosoft.com' });
+    expect(result).toContain('smtp:sales2@contoso.mail.onmicrosoft.com');
+    expect(result.filter((a) => a.startsWith('SMTP:'))).toEqual(['SMTP:sales@contoso.com']);
+  });
+
+  it('makes the on-prem mail primary even if it is not among the proxies (#128)', () => {
+    const result = takeOverAddresses({ ...base, mail: 'team@contoso.com' });
+    expect(result[0]).toBe('SMTP:team@contoso.com');
+    expect(result).toContain('smtp:sales@contoso.com');
+  });
+});
+
+describe('routing addresses', () => {
+  it('proposes alias, alias2, alias3… and refuses an empty domain (#125)', () => {
+    const gen = routingAddressCandidates('Sales Team', 'c.mail.onmicrosoft.com');
+    expect([gen.next().value, gen.next().value, gen.next().value]).toEqual([
+      'SalesTeam@c.mail.onmicrosoft.com',
+      'SalesTeam2@c.mail.onmicrosoft.com',
+      'SalesTeam3@c.mail.onmicrosoft.com',
+    ]);
+    expect(() => routingAddressCandidates('a', ' ').next()).toThrow(/routing domain is empty/);
+  });
+
+  it('finds the routing address among addresses and reports missing ones', () => {
+    expect(routingAddressIn(['SMTP:a@c.com', 'smtp:a@c.mail.onmicrosoft.com'], 'C.mail.onmicrosoft.com')).toBe(
+      'a@c.mail.onmicrosoft.com',
+    );
+    expect(missingAddresses(['SMTP:a@c.com', 'x500:/o=1'], ['smtp:A@C.COM'])).toEqual(['x500:/o=1']);
+  });
+});

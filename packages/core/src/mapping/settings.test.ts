@@ -1,0 +1,93 @@
+import { describe, expect, it } from 'vitest';
+import { decodeModerationFlags, departRestriction, joinRestriction, mapGroupSettings } from './settings.js';
+
+describe('moderation flags', () => {
+  it.each([
+    [undefined, false, 'Always'],
+    [0, false, 'Never'],
+    [1, true, 'Never'],
+    [2, false, 'Internal'],
+    [3, true, 'Internal'],
+    [6, false, 'Always'],
+    [7, true, 'Always'],
+  ] as const)('%s → bypass %s, notify %s', (flags, bypassNested, notifications) => {
+    expect(decodeModerationFlags(flags)).toEqual({ bypassNested, notifications });
+  });
+});
+
+describe('join / depart restrictions', () => {
+  it('decodes MemberUpdateType and defaults to Closed', () => {
+    expect(joinRestriction(1)).toBe('Open');
+    expect(joinRestriction(2)).toBe('ApprovalRequired');
+    expect(joinRestriction(0)).toBe('Closed');
+    expect(joinRestriction(undefined)).toBe('Closed');
+  });
+  it('keeps security groups closed for departures and never uses ApprovalRequired', () => {
+    expect(departRestriction(1, false)).toBe('Open');
+    expect(departRestriction(1, true)).toBe('Closed');
+    expect(departRestriction(2, false)).toBe('Closed');
+    expect(departRestriction(undefined, false)).toBe('Closed');
+  });
+});
+
+describe('mapGroupSettings', () => {
+  const group = {
+    groupType: 8,
+    mailNickname: 'sales',
+    displayName: 'Sales Team',
+    displayNamePrintable: 'Sales',
+    msExchGroupJoinRestriction: 1,
+    msExchGroupDepartRestriction: 1,
+    msExchModerationFlags: 3,
+    msExchEnableModeration: true,
+    oofReplyToOriginator: true,
+    reportToOwner: true,
+    reportToOriginator: false,
+    msExchHideFromAddressLists: true,
+    msExchRequireAuthToSendTo: true,
+    msExchSenderHintTranslations: ['default:<html>hi</html>'],
+    extensionAttributes: ['one', undefined, '', 'four'],
+    extensionCustomAttributes: [['a', 'b'], undefined, []],
+  };
+
+  it('maps every attribute of the phase-12 table', () => {
+    const s = mapGroupSettings(group, 'Distribution', { prefix: 'C-', suffix: '-x' });
+    expect(s).toEqual({
+      MemberJoinRestriction: 'Open',
+      MemberDepartRestriction: 'Open',
+      ModerationEnabled: true,
+      BypassNestedModerationEnabled: true,
+      SendModerationNotifications: 'Internal',
+      SendOofMessageToOriginatorEnabled: true,
+      ReportToManagerEnabled: true,
+      ReportToOriginatorEnabled: false,
+      HiddenFromAddressListsEnabled: true,
+      RequireSenderAuthenticationEnabled: true,
+      Alias: 'sales',
+      DisplayName: 'C-Sales Team-x',
+      SimpleDisplayName: 'Sales',
+      MailTipTranslations: ['default:<html>hi</html>'],
+      CustomAttribute1: 'one',
+      CustomAttribute4: 'four',
+      ExtensionCustomAttribute1: ['a', 'b'],
+    });
+  });
+
+  it('closes departures when the cloud group is a security group', () => {
+    expect(mapGroupSettings(group, 'Security', {}).MemberDepartRestriction).toBe('Closed');
+  });
+
+  it('falls back to the cloud values and to the defaults', () => {
+    const s = mapGroupSettings({ groupType: -2147483640 }, 'Security', {}, { alias: 'c', displayName: 'Cloud' });
+    expect(s).toMatchObject({
+      Alias: 'c',
+      DisplayName: 'Cloud',
+      ModerationEnabled: false,
+      SendModerationNotifications: 'Always',
+      MemberJoinRestriction: 'Closed',
+      HiddenFromAddressListsEnabled: false,
+    });
+    expect(s).not.toHaveProperty('SimpleDisplayName');
+    expect(s).not.toHaveProperty('CustomAttribute1');
+  });
+});

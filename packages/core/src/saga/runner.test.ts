@@ -1,0 +1,128 @@
+import { describe, expect, it } from 'vitest';
+import { MemoryJournal } from './journal.js';
+import { Saga, SuspendSaga, type SagaStep } from './runner.js';
+
+/** A world the steps change, so the tests can check what undo leaves behind. */
+interface World {
+  readonly done: string[];
+  readonly calls: string[];
+  failAt?: string;
+  failUndoAt?: string;
+  suspendAt?: string;
+  skip?: string;
+}
+
+function step(name: string, pointOfNoReturn = false): SagaStep<World> {
+  return {
+    name,
+    pointOfNoReturn,
+    enabled: (w) => w.skip !== name,
+    async run(w, results) {
+      w.calls.push(`run:${name}`);
+      if (w.suspendAt === name) throw new SuspendSaga(`${name} is waiting`);
+      if (!w.done.includes(name)) w.done.push(name); // idempotent
+      if (w.failAt === name) throw Object.assign(new Error(`${name} broke`), { code: 'E_TEST' });
+      return { name, seen: [...results.keys()] };
+    },
+    async undo(w, _results, data) {
+      w.calls.push(`undo:${name}:${data === undefined ? 'partial' : 'complete'}`);
+      if (w.failUndoAt === name) throw new Error(`undo of ${name} broke`);
+      const i = w.done.indexOf(name);
+      if (i >= 0) w.done.splice(i, 1);
+    },
+  };
+}
+
+const steps = [step('capture'), step('stage'), step('park'), step('dispose', true), step('rewire'), step('report')];
+const world = (extra: Partial<World> = {}): World => ({ done: [], calls: [], ...extra });
+
+describe('Saga', () => {
+  it('runs every step in order, passing earlier results on, and journals before and after each', async () => {
+    const journal = new MemoryJournal();
+    const w = world();
+    const outcome = await new Saga(steps, journal).run('m1', w);
+    expect(outcome.status).toBe('completed');
+    expect(w.done).toEqual(['capture', 'stage', 'park', 'dispose', 'rewire', 'report']);
+    if (outcome.status === 'completed') expect(outcome.results.get('park')).toEqual({ name: 'park', seen: ['capture', 'stage'] });
+    const events = (await journal.read('m1')).map((e) => `${e.step}:${e.event}`);
+    expect(events.slice(0, 4)).toEqual(['capture:started', 'capture:completed', 'stage:started', 'stage:completed']);
+    expect(events).toHaveLength(12);
+  });
+
+  it('undoes the failed step and every completed step, newest first, before the point of no return', async () => {
+    const journal = new MemoryJournal();
+    const w = world({ failAt: 'park' });
+    const outcome = await new Saga(steps, journal).run('m1', w);
+    expect(outcome).toMatchObject({ status: 'rolled-back', failedStep: 'park', error: 'park broke', undoErrors: [] });
+    expect(w.done).toEqual([]);
+    expect(w.calls).toEqual(['run:capture', 'run:stage', 'run:park', 'undo:park:partial', 'undo:stage:complete', 'undo:capture:complete']);
+    const failed = (await journal.read('m1')).find((e) => e.event === 'failed');
+    expect(failed?.error).toEqual({ message: 'park broke', code: 'E_TEST' });
+  });
+
+  it('rolls forward after the point of no return: stops, then resume continues from the failed step', async () => {
+    const journal = new MemoryJournal();
+    const saga = new Saga(steps, journal);
+    const w = world({ failAt: 'rewire' });
+    expect(await saga.run('m1', w)).toMatchObject({ status: 'interrupted', failedStep: 'rewire' });
+    expect(w.done).toContain('dispose');
+    delete w.failAt;
+    w.calls.length = 0;
+    expect((await saga.run('m1', w)).status).toBe('completed');
+    expect(w.calls).toEqual(['run:rewire', 'run:report']);
+  });
+
+  it('resumes after a crash by re-running the step that started but never completed', async () => {
+    const journal = new MemoryJournal();
+    await journal.append('m1', { step: 'capture', event: 'started', at: 't' });
+    await journal.append('m1', { step: 'capture', event: 'completed', at: 't', data: { name: 'capture', seen: [] } });
+    await journal.append('m1', { step: 'stage', event: 'started', at: 't' });
+    const w = world();
+    const outcome = await new Saga(steps, journal).run('m1', w);
+    expect(outcome.status).toBe('completed');
+    expect(w.calls[0]).toBe('run:stage');
+    if (outcome.status === 'completed') expect(outcome.results.get('stage')).toEqual({ name: 'stage', seen: ['capture'] });
+  });
+
+  it('finishes an undo that a crash interrupted, and retries failed undos on every resume', async () => {
+    const journal = new MemoryJournal();
+    const saga = new Saga(steps, journal);
+    const w = world({ failAt: 'park', failUndoAt: 'stage' });
+    const first = await saga.run('m1', w);
+    expect(first).toMatchObject({ status: 'rolled-back', undoErrors: ['stage: undo of stage broke'] });
+    expect(w.done).toEqual(['stage']);
+    delete w.failUndoAt;
+    delete w.failAt;
+    w.calls.length = 0;
+    expect(await saga.run('m1', w)).toMatchObject({ status: 'rolled-back', failedStep: 'park', error: 'park broke', undoErrors: [] });
+    expect(w.calls).toEqual(['undo:stage:complete']);
+    expect(w.done).toEqual([]);
+  });
+
+  it('suspends without undoing and resumes at the suspended step; abort undoes it instead', async () => {
+    const journal = new MemoryJournal();
+    const saga = new Saga(steps, journal);
+    const w = world({ suspendAt: 'park' });
+    expect(await saga.run('m1', w)).toEqual({ status: 'suspended', step: 'park', reason: 'park is waiting' });
+    expect(w.done).toEqual(['capture', 'stage']);
+    expect(await saga.abort('m1', w, 'operator gave up')).toMatchObject({ status: 'rolled-back', failedStep: 'park', error: 'operator gave up' });
+    expect(w.done).toEqual([]);
+  });
+
+  it('journals a disabled step as skipped and never undoes it', async () => {
+    const journal = new MemoryJournal();
+    const w = world({ skip: 'stage', failAt: 'park' });
+    await new Saga(steps, journal).run('m1', w);
+    expect(w.calls).not.toContain('run:stage');
+    expect(w.calls.filter((c) => c.startsWith('undo:stage'))).toEqual([]);
+  });
+
+  it('refuses to abort past the point of no return and rejects duplicate step names', async () => {
+    const journal = new MemoryJournal();
+    const saga = new Saga(steps, journal);
+    const w = world({ failAt: 'rewire' });
+    await saga.run('m1', w);
+    await expect(saga.abort('m1', w, 'x')).rejects.toThrow(/point of no return/);
+    expect(() => new Saga([step('a'), step('a')], journal)).toThrow(/unique/);
+  });
+});

@@ -1,0 +1,174 @@
+// A saga: ordered, idempotent steps; the journal is written before and after each one. Until a step marked as the
+// point of no return has completed, a failure undoes every step that may have changed something, newest first.
+// After it, a failure only stops the run; resuming rolls forward from the failed step.
+import { completedData, lastEntryByStep, type Journal, type JournalEntry } from './journal.js';
+
+/** Thrown by a step that must stop without failing: the saga is left resumable at that step (no undo). */
+export class SuspendSaga extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = 'SuspendSaga';
+  }
+}
+
+/** Results of earlier steps, by step name, as stored in the journal. */
+export type StepResults = ReadonlyMap<string, unknown>;
+
+export interface SagaStep<C> {
+  readonly name: string;
+  /** Once this step has completed, failures roll forward instead of undoing. */
+  readonly pointOfNoReturn?: boolean;
+  /** false → the step is journaled as skipped and not run. */
+  enabled?(context: C, results: StepResults): boolean;
+  /** Must be idempotent: it may run again after a crash, on top of its own partial work. */
+  run(context: C, results: StepResults): Promise<unknown>;
+  /**
+   * Reverses the step. `data` is undefined when the step never completed (it crashed or threw half-way), so undo has
+   * to find its own traces (deterministic names) and must tolerate finding nothing.
+   */
+  undo?(context: C, results: StepResults, data: unknown): Promise<void>;
+}
+
+export type SagaOutcome =
+  | { readonly status: 'completed'; readonly results: StepResults }
+  /** A step failed before the point of no return and every change was undone. */
+  | { readonly status: 'rolled-back'; readonly failedStep: string; readonly error: string; readonly undoErrors: readonly string[] }
+  /** A step failed after the point of no return; resume continues from it. */
+  | { readonly status: 'interrupted'; readonly failedStep: string; readonly error: string }
+  | { readonly status: 'suspended'; readonly step: string; readonly reason: string };
+
+export interface SagaRunOptions {
+  readonly now?: () => Date;
+  readonly onEntry?: (entry: JournalEntry) => void;
+}
+
+function errorOf(error: unknown): { message: string; code?: string } {
+  if (error instanceof Error) {
+    const code = (error as { code?: unknown }).code;
+    return typeof code === 'string' ? { message: error.message, code } : { message: error.message };
+  }
+  return { message: String(error) };
+}
+
+export class Saga<C> {
+  readonly #steps: readonly SagaStep<C>[];
+  readonly #journal: Journal;
+
+  constructor(steps: readonly SagaStep<C>[], journal: Journal) {
+    const names = new Set(steps.map((s) => s.name));
+    if (names.size !== steps.length) throw new Error('saga step names must be unique');
+    this.#steps = steps;
+    this.#journal = journal;
+  }
+
+  /** Runs from the start, or resumes a journaled run where it stopped (the same call does both). */
+  async run(migrationId: string, context: C, options: SagaRunOptions = {}): Promise<SagaOutcome> {
+    const now = options.now ?? (() => new Date());
+    const entries = await this.#journal.read(migrationId);
+    const state = new Map([...lastEntryByStep(entries)].map(([step, e]) => [step, e]));
+    const results = new Map(completedData(entries));
+    const write = async (entry: Omit<JournalEntry, 'at'>) => {
+      const full = { ...entry, at: now().toISOString() };
+      await this.#journal.append(migrationId, full);
+      state.set(full.step, full);
+      options.onEntry?.(full);
+    };
+
+    const interruptedRollback = this.#failedBeforePointOfNoReturn(state);
+    if (interruptedRollback !== undefined) {
+      const error = entries.findLast((e) => e.event === 'failed')?.error?.message ?? 'unknown failure';
+      return this.#undo(interruptedRollback, context, results, state, write, error);
+    }
+
+    let pastPointOfNoReturn = false;
+    for (const [index, step] of this.#steps.entries()) {
+      const previous = state.get(step.name)?.event;
+      if (previous === 'completed' || previous === 'skipped') {
+        pastPointOfNoReturn ||= previous === 'completed' && step.pointOfNoReturn === true;
+        continue;
+      }
+      if (step.enabled !== undefined && !step.enabled(context, results)) {
+        await write({ step: step.name, event: 'skipped' });
+        continue;
+      }
+      await write({ step: step.name, event: 'started' });
+      try {
+        const data = await step.run(context, results);
+        results.set(step.name, data);
+        await write(data === undefined ? { step: step.name, event: 'completed' } : { step: step.name, event: 'completed', data });
+        pastPointOfNoReturn ||= step.pointOfNoReturn === true;
+      } catch (error) {
+        const detail = errorOf(error);
+        if (error instanceof SuspendSaga) {
+          await write({ step: step.name, event: 'suspended', error: detail });
+          return { status: 'suspended', step: step.name, reason: detail.message };
+        }
+        await write({ step: step.name, event: 'failed', error: detail });
+        if (pastPointOfNoReturn) return { status: 'interrupted', failedStep: step.name, error: detail.message };
+        return this.#undo(index, context, results, state, write, detail.message);
+      }
+    }
+    return { status: 'completed', results };
+  }
+
+  /**
+   * Gives up on a run that is suspended or interrupted before the point of no return (an operator's decision, e.g.
+   * the deletion never happened): the current step is journaled as failed and everything done so far is undone.
+   */
+  async abort(migrationId: string, context: C, reason: string, options: SagaRunOptions = {}): Promise<SagaOutcome> {
+    const entries = await this.#journal.read(migrationId);
+    const state = lastEntryByStep(entries);
+    const pastPointOfNoReturn = this.#steps.some(
+      (s) => s.pointOfNoReturn === true && state.get(s.name)?.event === 'completed',
+    );
+    if (pastPointOfNoReturn) throw new Error('the migration is past its point of no return; it can only be resumed');
+    const current = [...this.#steps].reverse().find((s) => state.has(s.name) && state.get(s.name)?.event !== 'skipped');
+    if (current === undefined) return { status: 'rolled-back', failedStep: '', error: reason, undoErrors: [] };
+    const at = (options.now ?? (() => new Date()))().toISOString();
+    await this.#journal.append(migrationId, { step: current.name, event: 'failed', at, error: { message: reason } });
+    return this.run(migrationId, context, options);
+  }
+
+  /**
+   * Index of the step whose failure started a rollback that has to be (re)done on resume: a step journaled as failed
+   * or being undone, while no point-of-no-return step has completed. Undo entries count too, so a process that died
+   * half-way through the undo finishes it, and a failed undo is retried on every resume.
+   */
+  #failedBeforePointOfNoReturn(state: Map<string, JournalEntry>): number | undefined {
+    let failed: number | undefined;
+    for (const [index, step] of this.#steps.entries()) {
+      const event = state.get(step.name)?.event;
+      if (event === 'completed' && step.pointOfNoReturn === true) return undefined;
+      if (event === 'failed' || event === 'undo-started' || event === 'undone' || event === 'undo-failed') failed = index;
+    }
+    return failed;
+  }
+
+  async #undo(
+    fromIndex: number,
+    context: C,
+    results: Map<string, unknown>,
+    state: Map<string, JournalEntry>,
+    write: (entry: Omit<JournalEntry, 'at'>) => Promise<void>,
+    error: string,
+  ): Promise<SagaOutcome> {
+    const failedStep = this.#steps[fromIndex]!.name;
+    const undoErrors: string[] = [];
+    for (let i = fromIndex; i >= 0; i--) {
+      const step = this.#steps[i]!;
+      const event = state.get(step.name)?.event;
+      // Never started, skipped or already reversed: nothing to undo.
+      if (step.undo === undefined || event === undefined || event === 'skipped' || event === 'undone') continue;
+      await write({ step: step.name, event: 'undo-started' });
+      try {
+        await step.undo(context, results, results.get(step.name));
+        await write({ step: step.name, event: 'undone' });
+      } catch (undoError) {
+        const detail = errorOf(undoError);
+        undoErrors.push(`${step.name}: ${detail.message}`);
+        await write({ step: step.name, event: 'undo-failed', error: detail });
+      }
+    }
+    return { status: 'rolled-back', failedStep, error, undoErrors };
+  }
+}
