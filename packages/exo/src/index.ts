@@ -1,1 +1,74 @@
-export {};
+export {
+  CLOUDS,
+  authorityMetadata,
+  authorityUrl,
+  cloudByName,
+  customCloud,
+  scopeFor,
+  type CloudEndpoints,
+  type CloudName,
+  type CustomCloudOptions,
+} from './cloud.js';
+export { HttpClient, HttpNetworkError, HttpTimeoutError, type HttpClientOptions, type HttpRequest, type HttpResponse } from './http/client.js';
+export { MsalNetworkModule } from './http/msal-network.js';
+export {
+  CertificateError,
+  certificateFromPem,
+  certificateFromPfx,
+  loadCertificate,
+  thumbprint,
+  type AppCertificate,
+  type CertificateSource,
+} from './auth/certificate.js';
+export { CloudAuthError, toCloudAuthError, type AuthFailureReason } from './auth/auth-error.js';
+export { AppTokenSource, TokenSourcePool, type AppIdentity, type TokenSource } from './auth/token-source.js';
+export { AdaptiveLimit, type AdaptiveLimitOptions, type AdaptiveLimitStats } from './exchange/concurrency.js';
+export { addRemove, camelCase, cmdletBody, encodeParameters, toCamelRecord, type AddRemove, type CmdletParameters, type ParameterValue } from './exchange/encoding.js';
+export {
+  ExoAddressExistsError,
+  ExoAlreadyExistsError,
+  ExoAmbiguousError,
+  ExoError,
+  ExoMissingManageAsAppError,
+  ExoNotFoundError,
+  ExoOtherError,
+  ExoPermissionDeniedError,
+  ExoSyncedObjectError,
+  ExoThrottledError,
+  ExoTimeoutError,
+  ExoTransientError,
+  ExoValidationError,
+  classifyErrorResponse,
+  parseAddressHolder,
+  parseErrorBody,
+  retryAfterMs,
+  splitExoMessage,
+  type ExoErrorKind,
+} from './exchange/errors.js';
+export { chunkedAnyOf, opathAnyOf, opathEquals, quoteOpath, type FilterChunkOptions } from './exchange/opath.js';
+export { DEFAULT_RETRY_POLICY, isRetryable, retryDelayMs, type RetryPolicy } from './exchange/retry.js';
+export { ExoTransport, anchorMailbox, type ExoTransportOptions, type InvokeOptions, type InvokeResult, type TransportStats } from './exchange/transport.js';
+export type {
+  AcceptedDomainRecord,
+  DistributionGroupRecord,
+  DynamicDistributionGroupRecord,
+  MailboxPermissionRecord,
+  MailboxRecord,
+  OutboundConnectorRecord,
+  RecipientPermissionRecord,
+  RecipientRecord,
+  UnifiedGroupRecord,
+} from './exchange/records.js';
+export {
+  ExchangeOnline,
+  MAX_MEMBERS_PER_UPDATE,
+  routingDomainOf,
+  setCmdletFor,
+  type CloudDependant,
+  type DistributionGroupListProperty,
+  type NewDistributionGroupInput,
+  type ReplaceMembersResult,
+} from './exchange/exchange-online.js';
+export { identityKind, resolveRecipients, type ResolveOptions, type ResolveResult } from './exchange/resolve.js';
+export { GraphClient, GraphRequestError, odataString, type GraphClientOptions, type GraphDirectoryObject, type GraphGroup } from './graph/graph-client.js';
+export { CloudConnection, type CloudConnectionOptions } from './connection.js';

@@ -17,7 +17,7 @@ export class MsalNetworkModule implements INetworkModule {
 
   sendPostRequestAsync<T>(url: string, options?: NetworkRequestOptions): Promise<NetworkResponse<T>> {
     this.tokenRequests++;
-    return this.send<T>('POST', url, options);
+    return this.send<T>('POST', url, options, undefined);
   }
 
   private async send<T>(

@@ -1,0 +1,116 @@
+// Token failures translated into what the admin has to fix. MSAL reports the Entra error number
+// (AADSTSnnnnn); we map the numbers admins actually hit during setup to one reason each.
+
+export type AuthFailureReason =
+  | 'wrong-tenant'
+  | 'app-not-found'
+  | 'not-consented'
+  | 'certificate-not-registered'
+  | 'certificate-expired'
+  | 'token-endpoint-throttled'
+  | 'token-endpoint-unavailable'
+  | 'other';
+
+export class CloudAuthError extends Error {
+  override readonly name = 'CloudAuthError';
+  constructor(
+    message: string,
+    readonly reason: AuthFailureReason,
+    /** The Entra error number, e.g. 700016. */
+    readonly aadsts: number | undefined,
+    readonly correlationId: string | undefined,
+    options?: { cause?: unknown },
+  ) {
+    super(message, options);
+  }
+}
+
+interface AuthContext {
+  readonly tenantId: string;
+  readonly clientId: string;
+  readonly thumbprint: string;
+  readonly certificateNotAfter: Date;
+}
+
+const BY_CODE: ReadonlyArray<{ codes: readonly number[]; reason: AuthFailureReason; advice: (c: AuthContext) => string }> = [
+  {
+    codes: [90002, 900023, 90072, 900022],
+    reason: 'wrong-tenant',
+    advice: (c) => `Tenant "${c.tenantId}" was not found. Check the tenant id (GUID) or the *.onmicrosoft.com name.`,
+  },
+  {
+    codes: [700016, 7000112, 700038],
+    reason: 'app-not-found',
+    advice: (c) =>
+      `Application ${c.clientId} was not found or is disabled in tenant ${c.tenantId}. Check the application (client) id and that the app is registered in this tenant.`,
+  },
+  {
+    codes: [65001, 500011, 501051, 7000114],
+    reason: 'not-consented',
+    advice: (c) =>
+      `Application ${c.clientId} has not been granted admin consent in tenant ${c.tenantId} (or the API is missing). Grant admin consent for Exchange.ManageAsApp and the Graph permissions.`,
+  },
+  {
+    codes: [700027, 700023, 7000215, 7000222],
+    reason: 'certificate-not-registered',
+    advice: (c) =>
+      `The certificate with thumbprint ${c.thumbprint} is not registered on application ${c.clientId} (or its registration expired). Upload the certificate's public part to the app registration.`,
+  },
+];
+
+/** Translate anything MSAL threw into a CloudAuthError. */
+export function toCloudAuthError(error: unknown, context: AuthContext): CloudAuthError {
+  if (error instanceof CloudAuthError) return error;
+  const e = (error ?? {}) as { errorCode?: string; errorNo?: string; errorMessage?: string; status?: number; correlationId?: string; message?: string };
+  const text = `${e.errorMessage ?? ''} ${e.message ?? ''}`;
+  const number = Number(e.errorNo ?? /AADSTS(\d+)/.exec(text)?.[1] ?? NaN);
+  const aadsts = Number.isFinite(number) ? number : undefined;
+  const correlationId = e.correlationId || undefined;
+  const status = e.status;
+
+  if (aadsts !== undefined) {
+    const hit = BY_CODE.find((m) => m.codes.includes(aadsts));
+    if (hit) {
+      // 700027 covers both "key not found" and "key expired"; Entra says which in the reason text.
+      const expired = aadsts === 700027 && /expired/i.test(text);
+      const reason: AuthFailureReason = expired ? 'certificate-expired' : hit.reason;
+      const message = expired ? expiredMessage(context) : hit.advice(context);
+      return new CloudAuthError(`${message} (AADSTS${aadsts})`, reason, aadsts, correlationId, { cause: error });
+    }
+  }
+  if (status === 429 || (status === undefined && e.errorCode === '' && /throttl|retry/i.test(text))) {
+    // MSAL remembers a 429/5xx and refuses the same request locally until Retry-After passes.
+    return new CloudAuthError(
+      'The token endpoint is throttling this application; MSAL will not ask again before its Retry-After has passed. Try again later.',
+      'token-endpoint-throttled',
+      aadsts,
+      correlationId,
+      { cause: error },
+    );
+  }
+  if (status !== undefined && status >= 500) {
+    return new CloudAuthError(
+      `The token endpoint is unavailable (HTTP ${status}). Try again later.`,
+      'token-endpoint-unavailable',
+      aadsts,
+      correlationId,
+      { cause: error },
+    );
+  }
+  const code = e.errorCode ? ` [${e.errorCode}]` : '';
+  return new CloudAuthError(
+    `Could not get a token for application ${context.clientId} in tenant ${context.tenantId}${code}: ${firstLine(e.errorMessage ?? e.message ?? String(error))}`,
+    'other',
+    aadsts,
+    correlationId,
+    { cause: error },
+  );
+}
+
+export function expiredMessage(context: AuthContext): string {
+  return `The certificate with thumbprint ${context.thumbprint} expired on ${context.certificateNotAfter.toISOString()}. Create a new certificate, register it on application ${context.clientId} and configure it here.`;
+}
+
+function firstLine(text: string): string {
+  return text.split(/\r?\n/)[0] ?? text;
+}

@@ -1,0 +1,113 @@
+// App-only tokens for one (tenant, app): one ConfidentialClientApplication, whose in-memory cache
+// serves every later request until the token nears expiry. Token failures are never retried here:
+// after a 429/5xx MSAL itself refuses to call again before Retry-After, and a tight loop would only
+// burn the tenant's budget.
+import { ConfidentialClientApplication, type Configuration } from '@azure/msal-node';
+import { authorityMetadata, authorityUrl, scopeFor, type CloudEndpoints } from '../cloud.js';
+import type { HttpClient } from '../http/client.js';
+import { MsalNetworkModule } from '../http/msal-network.js';
+import type { AppCertificate } from './certificate.js';
+import { CloudAuthError, expiredMessage, toCloudAuthError } from './auth-error.js';
+
+export interface AppIdentity {
+  /** Tenant GUID or *.onmicrosoft.com name. */
+  readonly tenantId: string;
+  /** Application (client) id. */
+  readonly clientId: string;
+  readonly certificate: AppCertificate;
+  /** Which thumbprint identifies the certificate to Entra. SHA-1 only for legacy setups. @defaultValue 'sha256' */
+  readonly thumbprintAlgorithm?: 'sha256' | 'sha1';
+}
+
+/** Anything that hands out bearer tokens for a resource (an audience such as https://graph.microsoft.com). */
+export interface TokenSource {
+  token(resource: string): Promise<string>;
+}
+
+export class AppTokenSource implements TokenSource {
+  private readonly app: ConfidentialClientApplication;
+  private readonly network: MsalNetworkModule;
+  private readonly thumbprint: string;
+
+  constructor(
+    readonly cloud: CloudEndpoints,
+    private readonly identity: AppIdentity,
+    http: HttpClient,
+  ) {
+    this.network = new MsalNetworkModule(http);
+    const cert = identity.certificate;
+    const sha1 = identity.thumbprintAlgorithm === 'sha1';
+    this.thumbprint = sha1 ? cert.thumbprintSha1 : cert.thumbprintSha256;
+    const metadata = authorityMetadata(cloud, identity.tenantId);
+    const config: Configuration = {
+      auth: {
+        clientId: identity.clientId,
+        authority: authorityUrl(cloud, identity.tenantId),
+        clientCertificate: {
+          ...(sha1 ? { thumbprint: cert.thumbprintSha1 } : { thumbprintSha256: cert.thumbprintSha256 }),
+          privateKey: cert.privateKeyPem,
+          x5c: cert.chainPem,
+        },
+        ...(metadata !== undefined ? { knownAuthorities: [cloud.authorityHost], authorityMetadata: metadata } : {}),
+      },
+      system: { networkClient: this.network },
+    };
+    this.app = new ConfidentialClientApplication(config);
+  }
+
+  /** How many requests reached the token endpoint (cache hits don't count). */
+  get tokenEndpointRequests(): number {
+    return this.network.tokenRequests;
+  }
+
+  async token(resource: string): Promise<string> {
+    const cert = this.identity.certificate;
+    const context = {
+      tenantId: this.identity.tenantId,
+      clientId: this.identity.clientId,
+      thumbprint: this.thumbprint,
+      certificateNotAfter: cert.notAfter,
+    };
+    // Entra would refuse it too; saying so locally names the actual problem.
+    if (cert.notAfter.getTime() < Date.now()) {
+      throw new CloudAuthError(expiredMessage(context), 'certificate-expired', undefined, undefined);
+    }
+    let result;
+    try {
+      result = await this.app.acquireTokenByClientCredential({ scopes: [scopeFor(resource)] });
+    } catch (error) {
+      throw toCloudAuthError(error, context);
+    }
+    if (!result?.accessToken) {
+      throw new CloudAuthError('The token endpoint returned no access token.', 'other', undefined, result?.correlationId);
+    }
+    return result.accessToken;
+  }
+}
+
+/**
+ * Keeps one AppTokenSource per (cloud, tenant, app, certificate), so every caller in the process
+ * shares the same MSAL cache.
+ */
+export class TokenSourcePool {
+  private readonly sources = new Map<string, AppTokenSource>();
+
+  constructor(private readonly http: HttpClient) {}
+
+  get(cloud: CloudEndpoints, identity: AppIdentity): AppTokenSource {
+    const key = [
+      cloud.name,
+      cloud.authorityHost,
+      identity.tenantId.toLowerCase(),
+      identity.clientId.toLowerCase(),
+      identity.certificate.thumbprintSha256,
+      identity.thumbprintAlgorithm ?? 'sha256',
+    ].join('|');
+    let source = this.sources.get(key);
+    if (!source) {
+      source = new AppTokenSource(cloud, identity, this.http);
+      this.sources.set(key, source);
+    }
+    return source;
+  }
+}

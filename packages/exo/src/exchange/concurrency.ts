@@ -1,0 +1,118 @@
+// Per-tenant adaptive concurrency (AIMD, as TCP does): halve the number of calls allowed in flight
+// when Exchange Online throttles, add one back after a run of successes. Exchange's limits are per
+// tenant and undocumented, so we learn them instead of guessing a fixed number.
+
+export interface AdaptiveLimitOptions {
+  /** @defaultValue 4 */
+  readonly initial?: number;
+  /** @defaultValue 1 */
+  readonly min?: number;
+  /** @defaultValue 16 */
+  readonly max?: number;
+  /** Successes in a row (since the last change) before the limit grows by one. @defaultValue 20 */
+  readonly growAfter?: number;
+}
+
+export interface AdaptiveLimitStats {
+  readonly limit: number;
+  readonly inFlight: number;
+  readonly waiting: number;
+  readonly decreases: number;
+  readonly increases: number;
+  readonly peakInFlight: number;
+}
+
+export class AdaptiveLimit {
+  private current: number;
+  private readonly min: number;
+  private readonly max: number;
+  private readonly growAfter: number;
+  private active = 0;
+  private successes = 0;
+  private decreases = 0;
+  private increases = 0;
+  private peak = 0;
+  private readonly queue: Array<() => void> = [];
+
+  constructor(options: AdaptiveLimitOptions = {}) {
+    this.min = Math.max(1, options.min ?? 1);
+    this.max = Math.max(this.min, options.max ?? 16);
+    this.current = clamp(options.initial ?? 4, this.min, this.max);
+    this.growAfter = Math.max(1, options.growAfter ?? 20);
+  }
+
+  get limit(): number {
+    return this.current;
+  }
+
+  stats(): AdaptiveLimitStats {
+    return {
+      limit: this.current,
+      inFlight: this.active,
+      waiting: this.queue.length,
+      decreases: this.decreases,
+      increases: this.increases,
+      peakInFlight: this.peak,
+    };
+  }
+
+  /** Wait for a slot; call the returned function exactly once when the call is over. */
+  async acquire(): Promise<() => void> {
+    if (this.active >= this.current) {
+      await new Promise<void>((resolve) => this.queue.push(resolve));
+    } else {
+      this.active++;
+    }
+    this.peak = Math.max(this.peak, this.active);
+    let released = false;
+    return () => {
+      if (released) return;
+      released = true;
+      this.active--;
+      this.pump();
+    };
+  }
+
+  async run<T>(fn: () => Promise<T>): Promise<T> {
+    const release = await this.acquire();
+    try {
+      return await fn();
+    } finally {
+      release();
+    }
+  }
+
+  /** A call went through without being throttled. */
+  onSuccess(): void {
+    this.successes++;
+    if (this.successes >= this.growAfter && this.current < this.max) {
+      this.current++;
+      this.increases++;
+      this.successes = 0;
+      this.pump();
+    }
+  }
+
+  /** The service throttled us: halve (multiplicative decrease), never below min. */
+  onThrottle(): void {
+    this.successes = 0;
+    const next = Math.max(this.min, Math.floor(this.current / 2));
+    if (next < this.current) {
+      this.current = next;
+      this.decreases++;
+    }
+  }
+
+  private pump(): void {
+    // A slot is handed straight to a waiter (active stays counted for it).
+    while (this.queue.length > 0 && this.active < this.current) {
+      this.active++;
+      const next = this.queue.shift() as () => void;
+      next();
+    }
+  }
+}
+
+function clamp(n: number, min: number, max: number): number {
+  return Math.min(max, Math.max(min, Math.floor(n)));
+}

@@ -1,0 +1,267 @@
+// The Exchange Online admin API transport: POST {endpoint}/adminapi/beta/{tenant}/InvokeCommand
+// with an app-only token, every page followed, errors typed, throttling absorbed (retries that
+// honour Retry-After plus per-tenant adaptive concurrency), and counters for reports and benches.
+import { randomUUID } from 'node:crypto';
+import pRetry from 'p-retry';
+import { trimSlash, type CloudEndpoints } from '../cloud.js';
+import { HttpNetworkError, HttpTimeoutError, type HttpClient, type HttpResponse } from '../http/client.js';
+import type { TokenSource } from '../auth/token-source.js';
+import { AdaptiveLimit, type AdaptiveLimitOptions, type AdaptiveLimitStats } from './concurrency.js';
+import { cmdletBody, type CmdletParameters } from './encoding.js';
+import type {
+  ExoError} from './errors.js';
+import {
+  classifyErrorResponse,
+  ExoOtherError,
+  ExoThrottledError,
+  ExoTimeoutError,
+  ExoTransientError,
+} from './errors.js';
+import { DEFAULT_RETRY_POLICY, isRetryable, retryDelayMs, type RetryPolicy } from './retry.js';
+
+
+/** The system mailbox Exchange uses to route app-only admin requests (research §1.4). */
+const APP_ANCHOR_MAILBOX = 'SystemMailbox{bb558c35-97f1-4cb9-8ff7-d53741dc928c}';
+/** 15-minute server-side limit of REST-backed cmdlets, plus a minute (as the official module does). */
+const DEFAULT_TIMEOUT_MS = 16 * 60_000;
+const PAGE_SIZE = 1000;
+
+export interface ExoTransportOptions {
+  readonly cloud: CloudEndpoints;
+  /** Tenant GUID (preferred) or *.onmicrosoft.com name. */
+  readonly tenantId: string;
+  readonly tokens: TokenSource;
+  readonly http: HttpClient;
+  /** @defaultValue 'adminapi/beta' — configurable because the supported v2.0 surface may absorb DL writes later. */
+  readonly apiPath?: string;
+  /** Per-request timeout. @defaultValue 16 minutes */
+  readonly timeoutMs?: number;
+  readonly retry?: Partial<RetryPolicy>;
+  /** A limiter shared by every transport of the same tenant, or options for a new one. */
+  readonly concurrency?: AdaptiveLimit | AdaptiveLimitOptions;
+  /** Where `@adminapi.warnings` go (they are how Exchange reports no-op writes). */
+  readonly onWarning?: (cmdlet: string, warning: string) => void;
+}
+
+export interface InvokeOptions {
+  readonly timeoutMs?: number;
+  /** Properties to return (`$select`); fewer properties, faster answers. */
+  readonly select?: readonly string[];
+  /** Allow a re-send after a timeout or a dropped connection. Only for reads and idempotent writes. */
+  readonly idempotent?: boolean;
+}
+
+export interface InvokeResult {
+  /** Output objects of every page, as Exchange sent them (PascalCase). */
+  readonly value: ReadonlyArray<Record<string, unknown>>;
+  readonly warnings: readonly string[];
+  /** Non-terminating errors reported inside a successful answer. */
+  readonly nonTerminatingErrors: readonly unknown[];
+}
+
+export interface TransportStats {
+  /** HTTP requests per cmdlet (pages and retries included). */
+  readonly requestsByCmdlet: Readonly<Record<string, number>>;
+  readonly requests: number;
+  readonly pages: number;
+  readonly retries: number;
+  readonly throttles: number;
+  readonly failures: number;
+  readonly concurrency: AdaptiveLimitStats;
+}
+
+export class ExoTransport {
+  private readonly invokeUrl: string;
+  private readonly origin: string;
+  private readonly anchor: string;
+  private readonly policy: RetryPolicy;
+  readonly limit: AdaptiveLimit;
+  private readonly counts = new Map<string, number>();
+  private pageCount = 0;
+  private retryCount = 0;
+  private throttleCount = 0;
+  private failureCount = 0;
+
+  constructor(private readonly options: ExoTransportOptions) {
+    const base = trimSlash(options.cloud.exchangeEndpoint);
+    const apiPath = (options.apiPath ?? 'adminapi/beta').replace(/^\/+|\/+$/g, '');
+    this.invokeUrl = `${base}/${apiPath}/${encodeURIComponent(options.tenantId)}/InvokeCommand`;
+    this.origin = new URL(base).origin;
+    this.anchor = anchorMailbox(options.tenantId);
+    this.policy = { ...DEFAULT_RETRY_POLICY, ...options.retry };
+    this.limit = options.concurrency instanceof AdaptiveLimit ? options.concurrency : new AdaptiveLimit(options.concurrency);
+  }
+
+  get tenantId(): string {
+    return this.options.tenantId;
+  }
+
+  /** Run a cmdlet and return the output of all pages. */
+  async invoke(cmdlet: string, parameters: CmdletParameters = {}, options: InvokeOptions = {}): Promise<InvokeResult> {
+    const body = cmdletBody(cmdlet, parameters);
+    let url = this.invokeUrl;
+    if (options.select && options.select.length > 0) url += `?$select=${options.select.map(encodeURIComponent).join(',')}`;
+    const value: Array<Record<string, unknown>> = [];
+    const warnings: string[] = [];
+    const nonTerminatingErrors: unknown[] = [];
+    for (;;) {
+      const page = await this.sendWithRetry(cmdlet, url, body, options);
+      this.pageCount++;
+      if (Array.isArray(page['value'])) value.push(...(page['value'] as Array<Record<string, unknown>>));
+      for (const w of asArray(page['@adminapi.warnings'])) {
+        const text = typeof w === 'string' ? w : JSON.stringify(w);
+        warnings.push(text);
+        this.options.onWarning?.(cmdlet, text);
+      }
+      nonTerminatingErrors.push(...asArray(page['@adminapi.errors']));
+      const next = page['@odata.nextLink'] ?? page['odata.nextLink'];
+      if (typeof next !== 'string' || next === '') break;
+      url = this.checkNextLink(cmdlet, next);
+    }
+    return { value, warnings, nonTerminatingErrors };
+  }
+
+  stats(): TransportStats {
+    const requestsByCmdlet = Object.fromEntries(this.counts);
+    return {
+      requestsByCmdlet,
+      requests: Object.values(requestsByCmdlet).reduce((a, b) => a + b, 0),
+      pages: this.pageCount,
+      retries: this.retryCount,
+      throttles: this.throttleCount,
+      failures: this.failureCount,
+      concurrency: this.limit.stats(),
+    };
+  }
+
+  private checkNextLink(cmdlet: string, next: string): string {
+    const resolved = new URL(next, this.invokeUrl);
+    // The bearer token is re-sent to the nextLink: never to another host than the one we called.
+    if (resolved.origin !== this.origin) {
+      throw new ExoOtherError({
+        cmdlet,
+        status: 200,
+        serverMessage: `Refusing to follow a nextLink to another host (${resolved.origin})`,
+      });
+    }
+    return resolved.toString();
+  }
+
+  private async sendWithRetry(
+    cmdlet: string,
+    url: string,
+    body: string,
+    options: InvokeOptions,
+  ): Promise<Record<string, unknown>> {
+    const policy: RetryPolicy = options.idempotent ? { ...this.policy, retryTimeouts: true } : this.policy;
+    try {
+      return await pRetry(() => this.sendOnce(cmdlet, url, body, options), {
+        retries: policy.retries,
+        // Our own waits (Retry-After or back-off) happen in onFailedAttempt; p-retry adds none.
+        minTimeout: 0,
+        maxTimeout: 0,
+        shouldRetry: ({ error }) => isRetryable(error, policy),
+        onFailedAttempt: async ({ error, attemptNumber, retriesLeft }) => {
+          if (error instanceof ExoThrottledError) error.attempts = attemptNumber;
+          if (retriesLeft > 0 && isRetryable(error, policy)) {
+            this.retryCount++;
+            await sleep(retryDelayMs(error, attemptNumber, policy));
+          }
+        },
+      });
+    } catch (error) {
+      this.failureCount++;
+      throw error;
+    }
+  }
+
+  private async sendOnce(cmdlet: string, url: string, body: string, options: InvokeOptions): Promise<Record<string, unknown>> {
+    const token = await this.options.tokens.token(this.options.cloud.exchangeResource);
+    const clientRequestId = randomUUID();
+    const release = await this.limit.acquire();
+    let res: HttpResponse;
+    try {
+      this.counts.set(cmdlet, (this.counts.get(cmdlet) ?? 0) + 1);
+      res = await this.options.http.request({
+        method: 'POST',
+        url,
+        headers: {
+          authorization: `Bearer ${token}`,
+          'content-type': 'application/json; charset=utf-8',
+          accept: 'application/json',
+          'x-anchormailbox': this.anchor,
+          'x-cmdletname': cmdlet,
+          'x-responseformat': 'json',
+          'x-clientapplication': 'dlmigrate',
+          prefer: `odata.maxpagesize=${PAGE_SIZE}`,
+          'client-request-id': clientRequestId,
+          'return-client-request-id': 'true',
+        },
+        body,
+        timeoutMs: options.timeoutMs ?? this.options.timeoutMs ?? DEFAULT_TIMEOUT_MS,
+      });
+    } catch (error) {
+      throw networkFailure(cmdlet, clientRequestId, error);
+    } finally {
+      release();
+    }
+    if (res.status >= 200 && res.status < 300) {
+      this.limit.onSuccess();
+      if (res.status === 204 || res.body.trim() === '') return {};
+      try {
+        return JSON.parse(res.body) as Record<string, unknown>;
+      } catch {
+        throw new ExoOtherError({
+          cmdlet,
+          status: res.status,
+          serverMessage: 'Exchange Online answered with a body that is not JSON',
+          clientRequestId,
+          requestId: res.headers['request-id'],
+        });
+      }
+    }
+    const error = classifyErrorResponse({ cmdlet, status: res.status, headers: res.headers, body: res.body, clientRequestId });
+    if (error instanceof ExoThrottledError) {
+      this.throttleCount++;
+      this.limit.onThrottle();
+    }
+    throw error;
+  }
+}
+
+/** App-only anchor: APP:SystemMailbox{…}@<tenant GUID>, or UPN form when only the domain is known. */
+export function anchorMailbox(tenantId: string): string {
+  const isGuid = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i.test(tenantId);
+  return isGuid ? `APP:${APP_ANCHOR_MAILBOX}@${tenantId}` : `UPN:${APP_ANCHOR_MAILBOX}@${tenantId}`;
+}
+
+function networkFailure(cmdlet: string, clientRequestId: string, error: unknown): ExoError {
+  if (error instanceof HttpTimeoutError) {
+    return new ExoTimeoutError(
+      { cmdlet, status: 0, serverMessage: error.message, clientRequestId },
+      `${cmdlet} got no answer within ${error.timeoutMs} ms; it may or may not have run on the server.`,
+    );
+  }
+  const code = (error as { cause?: { code?: string } }).cause?.code;
+  const message = error instanceof Error ? error.message : String(error);
+  if (code !== undefined && /CERT|SELF_SIGNED|UNABLE_TO_VERIFY|ERR_TLS/.test(code)) {
+    return new ExoOtherError(
+      { cmdlet, status: 0, serverMessage: message, clientRequestId },
+      `TLS verification of the Exchange endpoint failed (${code}). If this is a lab endpoint, configure its CA certificate.`,
+    );
+  }
+  // Nothing reached the server: safe to send again.
+  if (error instanceof HttpNetworkError && (code === 'ECONNREFUSED' || code === 'ENOTFOUND' || code === 'EAI_AGAIN')) {
+    return new ExoTransientError({ cmdlet, status: 0, serverMessage: message, clientRequestId });
+  }
+  // The connection broke mid-call: the outcome is unknown, like a timeout.
+  return new ExoTimeoutError({ cmdlet, status: 0, serverMessage: message, clientRequestId });
+}
+
+function asArray(value: unknown): unknown[] {
+  return Array.isArray(value) ? value : [];
+}
+
+function sleep(ms: number): Promise<void> {
+  return ms <= 0 ? Promise.resolve() : new Promise((resolve) => setTimeout(resolve, ms));
+}

@@ -1,0 +1,225 @@
+// Microsoft Graph, for what Exchange can't tell us: the Entra group behind a DL (and whether it is
+// gone), its members, the Source-of-Authority switch (onPremisesSyncBehavior, beta), and starting
+// a Cloud Sync job. Tokens come from the same MSAL app as Exchange's, for the Graph resource.
+import {
+  AuthenticationHandler,
+  Client,
+  GraphError,
+  RetryHandler,
+  RetryHandlerOptions,
+  type AuthenticationProvider,
+} from '@microsoft/microsoft-graph-client';
+import { trimSlash, type CloudEndpoints } from '../cloud.js';
+import type { TokenSource } from '../auth/token-source.js';
+import type { HttpClient } from '../http/client.js';
+import { HttpsHandler } from './https-handler.js';
+
+export interface GraphGroup {
+  readonly id: string;
+  readonly displayName: string;
+  readonly mail: string | null;
+  readonly mailNickname: string | null;
+  readonly mailEnabled: boolean;
+  readonly securityEnabled: boolean;
+  readonly groupTypes: readonly string[];
+  readonly proxyAddresses: readonly string[];
+  /** true = synced from AD; false = was synced, no longer; null = never synced. */
+  readonly onPremisesSyncEnabled: boolean | null;
+  readonly onPremisesSecurityIdentifier: string | null;
+  readonly onPremisesSamAccountName: string | null;
+  readonly onPremisesLastSyncDateTime: string | null;
+}
+
+export interface GraphDirectoryObject {
+  readonly id: string;
+  /** e.g. #microsoft.graph.user, #microsoft.graph.group, #microsoft.graph.orgContact */
+  readonly odataType: string;
+  readonly displayName: string | null;
+  readonly mail: string | null;
+}
+
+export class GraphRequestError extends Error {
+  override readonly name = 'GraphRequestError';
+  constructor(
+    message: string,
+    readonly status: number,
+    readonly code: string | undefined,
+    readonly requestId: string | undefined,
+    options?: { cause?: unknown },
+  ) {
+    super(message, options);
+  }
+}
+
+export interface GraphClientOptions {
+  readonly cloud: CloudEndpoints;
+  readonly tokens: TokenSource;
+  readonly http: HttpClient;
+  /** Retries of 429/503/504 (the SDK honours Retry-After). @defaultValue 5 */
+  readonly maxRetries?: number;
+}
+
+const GROUP_SELECT = [
+  'id',
+  'displayName',
+  'mail',
+  'mailNickname',
+  'mailEnabled',
+  'securityEnabled',
+  'groupTypes',
+  'proxyAddresses',
+  'onPremisesSyncEnabled',
+  'onPremisesSecurityIdentifier',
+  'onPremisesSamAccountName',
+  'onPremisesLastSyncDateTime',
+].join(',');
+
+export class GraphClient {
+  private readonly client: Client;
+  private readonly sender: HttpsHandler;
+
+  constructor(options: GraphClientOptions) {
+    const { cloud, tokens } = options;
+    const authProvider: AuthenticationProvider = { getAccessToken: () => tokens.token(cloud.graphResource) };
+    this.sender = new HttpsHandler(options.http);
+    const retry = new RetryHandler(new RetryHandlerOptions(3, options.maxRetries ?? 5));
+    const baseUrl = trimSlash(cloud.graphEndpoint);
+    this.client = Client.initWithMiddleware({
+      baseUrl,
+      defaultVersion: 'v1.0',
+      middleware: [new AuthenticationHandler(authProvider), retry, this.sender],
+      // The SDK attaches the token only to Graph hosts it knows, or to these.
+      customHosts: new Set([new URL(baseUrl).hostname]),
+    });
+  }
+
+  /** HTTP requests sent (retries included). */
+  get requests(): number {
+    return this.sender.requests;
+  }
+
+  /** The group, or null when it doesn't exist (a deleted DL is gone at once: no recycle bin). */
+  async getGroup(id: string): Promise<GraphGroup | null> {
+    try {
+      const raw = await this.call(() => this.client.api(`/groups/${encodeURIComponent(id)}`).select(GROUP_SELECT).get());
+      return toGraphGroup(raw);
+    } catch (error) {
+      if (error instanceof GraphRequestError && error.status === 404) return null;
+      throw error;
+    }
+  }
+
+  async findGroupsByMail(mail: string): Promise<GraphGroup[]> {
+    const filter = `mail eq ${odataString(mail)}`;
+    const items = await this.allPages(this.client.api('/groups').filter(filter).select(GROUP_SELECT));
+    return items.map(toGraphGroup);
+  }
+
+  /** Direct members, every page. */
+  async getGroupMembers(id: string): Promise<GraphDirectoryObject[]> {
+    const request = this.client.api(`/groups/${encodeURIComponent(id)}/members`).select('id,displayName,mail').top(999);
+    const items = await this.allPages(request);
+    return items.map((raw) => ({
+      id: String(raw['id'] ?? ''),
+      odataType: String(raw['@odata.type'] ?? ''),
+      displayName: (raw['displayName'] as string | null | undefined) ?? null,
+      mail: (raw['mail'] as string | null | undefined) ?? null,
+    }));
+  }
+
+  /** Whether the group's source of authority is the cloud (beta API); null when the group doesn't exist. */
+  async getOnPremisesSyncBehavior(id: string): Promise<{ isCloudManaged: boolean } | null> {
+    try {
+      const raw = await this.call(() =>
+        this.client.api(`/groups/${encodeURIComponent(id)}/onPremisesSyncBehavior`).version('beta').get(),
+      );
+      return { isCloudManaged: (raw as { isCloudManaged?: unknown }).isCloudManaged === true };
+    } catch (error) {
+      if (error instanceof GraphRequestError && error.status === 404) return null;
+      throw error;
+    }
+  }
+
+  /** Switch the source of authority: true = managed in the cloud from now on, false = AD takes it back. */
+  async setOnPremisesSyncBehavior(id: string, isCloudManaged: boolean): Promise<void> {
+    await this.call(() =>
+      this.client
+        .api(`/groups/${encodeURIComponent(id)}/onPremisesSyncBehavior`)
+        .version('beta')
+        .patch({ isCloudManaged }),
+    );
+  }
+
+  /** Start an Entra Cloud Sync job (runs a provisioning cycle now instead of in up to 2 minutes). */
+  async startSyncJob(servicePrincipalId: string, jobId: string): Promise<void> {
+    await this.call(() =>
+      this.client
+        .api(`/servicePrincipals/${encodeURIComponent(servicePrincipalId)}/synchronization/jobs/${encodeURIComponent(jobId)}/start`)
+        .post({}),
+    );
+  }
+
+  private async allPages(
+    request: ReturnType<Client['api']>,
+  ): Promise<Array<Record<string, unknown>>> {
+    const items: Array<Record<string, unknown>> = [];
+    let page = (await this.call(() => request.get())) as { value?: unknown[]; '@odata.nextLink'?: string };
+    for (;;) {
+      for (const v of page.value ?? []) items.push(v as Record<string, unknown>);
+      const next = page['@odata.nextLink'];
+      if (!next) return items;
+      page = (await this.call(() => this.client.api(next).get())) as typeof page;
+    }
+  }
+
+  private async call<T>(fn: () => Promise<T>): Promise<T> {
+    try {
+      return await fn();
+    } catch (error) {
+      throw toGraphRequestError(error);
+    }
+  }
+}
+
+function toGraphRequestError(error: unknown): unknown {
+  if (!(error instanceof GraphError)) return error;
+  const status = error.statusCode;
+  const hint =
+    status === 401
+      ? ' The Graph token was refused: check the app has Graph application permissions with admin consent.'
+      : status === 403
+        ? ' The app lacks a Graph permission for this call (e.g. Group.Read.All, Group-OnPremisesSyncBehavior.ReadWrite.All, Synchronization.ReadWrite.All).'
+        : '';
+  return new GraphRequestError(
+    `Microsoft Graph answered ${status}${error.code ? ` ${error.code}` : ''}: ${error.message}${hint}`,
+    status,
+    error.code ?? undefined,
+    error.requestId ?? undefined,
+    { cause: error },
+  );
+}
+
+/** OData string literal: single quotes doubled. */
+export function odataString(value: string): string {
+  return `'${value.replaceAll("'", "''")}'`;
+}
+
+function toGraphGroup(raw: Record<string, unknown>): GraphGroup {
+  const s = (k: string) => (typeof raw[k] === 'string' ? (raw[k] as string) : null);
+  const arr = (k: string) => (Array.isArray(raw[k]) ? (raw[k] as unknown[]).map(String) : []);
+  const sync = raw['onPremisesSyncEnabled'];
+  return {
+    id: String(raw['id'] ?? ''),
+    displayName: s('displayName') ?? '',
+    mail: s('mail'),
+    mailNickname: s('mailNickname'),
+    mailEnabled: raw['mailEnabled'] === true,
+    securityEnabled: raw['securityEnabled'] === true,
+    groupTypes: arr('groupTypes'),
+    proxyAddresses: arr('proxyAddresses'),
+    onPremisesSyncEnabled: typeof sync === 'boolean' ? sync : null,
+    onPremisesSecurityIdentifier: s('onPremisesSecurityIdentifier'),
+    onPremisesSamAccountName: s('onPremisesSamAccountName'),
+    onPremisesLastSyncDateTime: s('onPremisesLastSyncDateTime'),
+  };
+}
