@@ -1,1 +1,22 @@
-export {};
+export { runCli, createProgram, type ProgramState } from './program.js';
+export { ExitCode, exitCodeHelp } from './exit-codes.js';
+export { CliError, UsageError } from './errors.js';
+export {
+  configSchema,
+  CLOUD_NAMES,
+  SYNC_TRIGGER_KINDS,
+  type DlmigrateConfig,
+  type DlmigrateConfigInput,
+  type AdConfig,
+  type TenantConfig,
+  type SyncConfig,
+  type MigrationDefaults,
+} from './config/schema.js';
+export { loadConfig, requireSections, CONFIG_FILE_NAMES, type ConfigSources, type LoadedConfig } from './config/load.js';
+export { SETTINGS, type Setting } from './config/settings.js';
+export { isDistinguishedName } from './config/values.js';
+export { createSelfSignedCertificate, thumbprintsOf, type SelfSignedCertificate, type Thumbprints } from './certificate/self-signed.js';
+export { requiredPermissions, requiredResourceAccess, ENTRA_ROLES, type AppPermission } from './certificate/app-registration.js';
+export { renderReportHtml } from './report/html.js';
+export { reportSchema, type Report, type MigrationReport, type BatchReport } from './report/schema.js';
+export { escapeHtml } from './report/escape.js';

@@ -1,0 +1,177 @@
+// The ONE configuration schema every command reads. Sections a command does not need may be absent;
+// a command asks for the sections it uses with `requireSections`. Secrets are deliberately not part of
+// it: they come from the environment or a prompt (see secrets.ts), never from a file that gets copied,
+// committed or backed up.
+import { z } from 'zod';
+import { distinguishedName, domainName, filePath, guid, httpUrl, ldapUrl, nonEmpty, tenantId } from './values.js';
+
+export const CLOUD_NAMES = ['commercial', 'gcc-high', 'dod', 'china', 'custom'] as const;
+export const SYNC_TRIGGER_KINDS = ['none', 'command', 'graph-cloud-sync', 'http'] as const;
+
+const adSchema = z
+  .strictObject({
+    /** The domain controller, LDAPS (ldaps://dc1:636) or LDAP with StartTLS. */
+    url: ldapUrl,
+    /** A global catalog for forest-wide lookups (ldaps://dc1:3269). */
+    gcUrl: ldapUrl.optional(),
+    /** Search base; the domain's naming context when absent. */
+    baseDn: distinguishedName.optional(),
+    /** Who binds: a DN or a user principal name. The password comes from DLMIGRATE_AD_PASSWORD or a prompt. */
+    bindDn: nonEmpty,
+    /** PEM file with the CA that issued the domain controllers' certificates (when not in the system store). */
+    caFile: filePath.optional(),
+    startTls: z.boolean().default(false),
+    /** Verify the server certificate. Turning it off exposes the bind password to anyone in the middle. */
+    rejectUnauthorized: z.boolean().default(true),
+    /** OU outside the sync scope where groups are parked during a migration. */
+    nonSyncOu: distinguishedName.optional(),
+    timeoutSeconds: z.number().int().positive().max(3600).default(30),
+  })
+  .superRefine((ad, ctx) => {
+    if (ad.url.startsWith('ldap:') && !ad.startTls) {
+      ctx.addIssue({
+        code: 'custom',
+        path: ['url'],
+        message: 'plain ldap:// would send the bind password in clear text; use ldaps:// or set startTls to true',
+      });
+    }
+  });
+
+const certificateSchema = z
+  .strictObject({
+    pemCertFile: filePath.optional(),
+    pemKeyFile: filePath.optional(),
+    /** PKCS#12 file; its passphrase comes from DLMIGRATE_PFX_PASSPHRASE or a prompt. */
+    pfxFile: filePath.optional(),
+  })
+  .superRefine((cert, ctx) => {
+    const pem = cert.pemCertFile !== undefined || cert.pemKeyFile !== undefined;
+    if (pem && cert.pfxFile !== undefined) {
+      ctx.addIssue({ code: 'custom', message: 'give either pemCertFile + pemKeyFile or pfxFile, not both' });
+    } else if (pem && (cert.pemCertFile === undefined || cert.pemKeyFile === undefined)) {
+      ctx.addIssue({
+        code: 'custom',
+        path: [cert.pemCertFile === undefined ? 'pemCertFile' : 'pemKeyFile'],
+        message: 'a PEM certificate needs both pemCertFile and pemKeyFile',
+      });
+    } else if (!pem && cert.pfxFile === undefined) {
+      ctx.addIssue({
+        code: 'custom',
+        message: 'missing certificate: give pemCertFile + pemKeyFile or pfxFile (dlmigrate auth init creates them)',
+      });
+    }
+  });
+
+const endpointsSchema = z.strictObject({
+  /** Base URL answering token, Exchange and Graph requests (the lab's cloud simulator). */
+  url: httpUrl,
+  /** Authority host MSAL is told about; never resolved for a custom cloud. */
+  authorityHost: domainName.optional(),
+  /** Token endpoint, `{tenant}` stands for the tenant id. */
+  tokenEndpoint: httpUrl.optional(),
+});
+
+const tenantSchema = z
+  .strictObject({
+    tenantId,
+    /** The app registration's application (client) id. */
+    clientId: guid,
+    certificate: certificateSchema,
+    cloud: z.enum(CLOUD_NAMES).default('commercial'),
+    endpoints: endpointsSchema.optional(),
+    /** PEM CA for the custom cloud's TLS certificate. */
+    caFile: filePath.optional(),
+    /** The hybrid routing domain (contoso.mail.onmicrosoft.com); discovered from accepted domains when absent. */
+    routingDomain: domainName.optional(),
+  })
+  .superRefine((tenant, ctx) => {
+    if (tenant.cloud === 'custom' && tenant.endpoints === undefined) {
+      ctx.addIssue({ code: 'custom', path: ['endpoints'], message: 'cloud "custom" needs endpoints.url' });
+    }
+    if (tenant.cloud !== 'custom' && tenant.endpoints !== undefined) {
+      ctx.addIssue({
+        code: 'custom',
+        path: ['endpoints'],
+        message: `endpoints are only for cloud "custom"; cloud "${tenant.cloud}" has fixed Microsoft endpoints`,
+      });
+    }
+  });
+
+const syncSchema = z
+  .strictObject({
+    kind: z.enum(SYNC_TRIGGER_KINDS).default('none'),
+    /** kind=command: the program to run (no shell), e.g. a script that runs Start-ADSyncSyncCycle remotely. */
+    command: nonEmpty.optional(),
+    args: z.array(z.string()).optional(),
+    /** kind=graph-cloud-sync: the Cloud Sync service principal and job. */
+    servicePrincipalId: guid.optional(),
+    jobId: nonEmpty.optional(),
+    /** kind=http: URL that starts a sync cycle when POSTed to (the lab's cloud simulator). */
+    url: httpUrl.optional(),
+    caFile: filePath.optional(),
+    timeoutSeconds: z.number().int().positive().max(3600).default(120),
+  })
+  .superRefine((sync, ctx) => {
+    const need = (field: 'command' | 'servicePrincipalId' | 'jobId' | 'url') => {
+      if (sync[field] === undefined) {
+        ctx.addIssue({ code: 'custom', path: [field], message: `sync trigger "${sync.kind}" needs ${field}` });
+      }
+    };
+    if (sync.kind === 'command') need('command');
+    if (sync.kind === 'graph-cloud-sync') {
+      need('servicePrincipalId');
+      need('jobId');
+    }
+    if (sync.kind === 'http') need('url');
+  });
+
+const stateSchema = z
+  .strictObject({
+    /** Folder for the SQLite database and the JSON-lines logs. */
+    folder: filePath.default('.dlmigrate'),
+    /** postgres://… to share one state between several runners; a SQLite file in `folder` when absent. */
+    url: z
+      .string()
+      .refine((v) => /^postgres(ql)?:\/\/[^\s]+$/.test(v), 'must be a postgres:// URL')
+      .optional(),
+  });
+
+const migrationSchema = z.strictObject({
+  strategy: z.enum(['recreate', 'convert']).default('recreate'),
+  /** Keep the on-premises group (renamed, mail-disabled) instead of deleting it. */
+  retainOriginalGroup: z.boolean().default(true),
+  /** Create the on-premises routing contact that forwards to the cloud group. */
+  routingContact: z.boolean().default(true),
+  /** Create the on-premises dynamic group that keeps the original addresses routable. */
+  hybridMailFlow: z.boolean().default(false),
+  skipNestedGroupCheck: z.boolean().default(false),
+  allowNonSyncedGroup: z.boolean().default(false),
+  groupTypeOverride: z.enum(['Distribution', 'Security']).optional(),
+  namePrefix: z.string().max(32).optional(),
+  nameSuffix: z.string().max(32).optional(),
+  customRoutingDomain: domainName.optional(),
+  deadlines: z
+    .strictObject({
+      cloudDeletionMinutes: z.number().int().positive().max(24 * 60).default(60),
+      takeOverMinutes: z.number().int().positive().max(24 * 60).default(30),
+    })
+    .prefault({}),
+  /** Upper bound of groups worked on at once in a batch; Exchange Online's throttling lowers it further. */
+  concurrency: z.number().int().positive().max(64).default(4),
+});
+
+export const configSchema = z.strictObject({
+  ad: adSchema.optional(),
+  tenant: tenantSchema.optional(),
+  sync: syncSchema.prefault({}),
+  state: stateSchema.prefault({}),
+  migration: migrationSchema.prefault({}),
+});
+
+export type DlmigrateConfig = z.output<typeof configSchema>;
+export type AdConfig = z.output<typeof adSchema>;
+export type TenantConfig = z.output<typeof tenantSchema>;
+export type SyncConfig = z.output<typeof syncSchema>;
+export type MigrationDefaults = z.output<typeof migrationSchema>;
+/** What a config file may contain (everything optional where a default exists). */
+export type DlmigrateConfigInput = z.input<typeof configSchema>;

@@ -1,0 +1,69 @@
+// Secrets (the AD bind password, the PFX passphrase) are read from the environment or asked for on the
+// terminal without echo. They are never part of the configuration object, so they cannot end up in a
+// config file, a log line or a report; every value read is registered with the redactor as a last guard.
+import { UsageError } from '../errors.js';
+import type { Redactor } from '../output/redact.js';
+
+export const SECRETS = {
+  adPassword: { env: 'DLMIGRATE_AD_PASSWORD', label: 'AD bind password' },
+  pfxPassphrase: { env: 'DLMIGRATE_PFX_PASSPHRASE', label: 'PFX passphrase' },
+} as const;
+
+export type SecretName = keyof typeof SECRETS;
+
+export interface SecretContext {
+  readonly env: Readonly<Record<string, string | undefined>>;
+  readonly interactive: boolean;
+  readonly prompt: (question: string) => Promise<string>;
+  readonly redactor: Redactor;
+  /** A value from a plain flag, only honoured with --insecure-password-flag (the caller checks). */
+  readonly flagValue?: string | undefined;
+}
+
+export async function readSecret(name: SecretName, context: SecretContext): Promise<string> {
+  const { env, label } = SECRETS[name];
+  let value = context.flagValue ?? context.env[env];
+  if ((value === undefined || value === '') && context.interactive) value = await context.prompt(`${label}: `);
+  if (value === undefined || value === '') {
+    throw new UsageError(`The ${label} is missing; nothing was changed.`, [
+      `set ${env} in the environment, or run dlmigrate in a terminal so that it can ask for it`,
+    ]);
+  }
+  context.redactor.add(value);
+  return value;
+}
+
+/** Asks a question on a terminal without echoing what is typed. */
+export function promptHidden(question: string): Promise<string> {
+  const input = process.stdin;
+  const output = process.stderr;
+  return new Promise((resolvePrompt, reject) => {
+    if (!input.isTTY) {
+      reject(new UsageError('Cannot prompt for a secret: standard input is not a terminal.'));
+      return;
+    }
+    output.write(question);
+    let typed = '';
+    const wasRaw = input.isRaw;
+    input.setRawMode(true);
+    input.resume();
+    input.setEncoding('utf8');
+    const finish = (error?: Error) => {
+      input.setRawMode(wasRaw);
+      input.pause();
+      input.removeListener('data', onData);
+      output.write('\n');
+      if (error) reject(error);
+      else resolvePrompt(typed);
+    };
+    const onData = (chunk: string) => {
+      for (const ch of chunk) {
+        if (ch === '\r' || ch === '\n') return finish();
+        if (ch === '\u0003') return finish(new UsageError('Cancelled.'));
+        if (ch === '\u007f' || ch === '\b') typed = typed.slice(0, -1);
+        else if (ch >= ' ') typed += ch;
+      }
+    };
+    input.on('data', onData);
+  });
+}

@@ -1,0 +1,70 @@
+// One table of the settings that can also be given as environment variables and flags. The env
+// variable and the flag of a row always set the same config path, so the three sources cannot drift.
+import type { Command } from 'commander';
+
+export type SettingType = 'string' | 'boolean' | 'number' | 'list';
+
+export interface Setting {
+  /** Path in the config object, e.g. ['ad', 'url']. */
+  readonly path: readonly string[];
+  readonly env: string;
+  /** Long flag without the leading dashes; booleans also get --no-<flag>. */
+  readonly flag: string;
+  readonly type: SettingType;
+  readonly description: string;
+}
+
+const row = (path: string, flag: string, type: SettingType, description: string): Setting => ({
+  path: path.split('.'),
+  env: `DLMIGRATE_${path
+    .replace(/([a-z0-9])([A-Z])/g, '$1_$2')
+    .replaceAll('.', '_')
+    .toUpperCase()}`,
+  flag,
+  type,
+  description,
+});
+
+export const SETTINGS: readonly Setting[] = [
+  row('ad.url', 'ad-url', 'string', 'domain controller, ldaps://dc1.contoso.com:636'),
+  row('ad.gcUrl', 'ad-gc-url', 'string', 'global catalog, ldaps://dc1.contoso.com:3269'),
+  row('ad.baseDn', 'ad-base-dn', 'string', 'search base DN'),
+  row('ad.bindDn', 'ad-bind-dn', 'string', 'bind DN or UPN (password: DLMIGRATE_AD_PASSWORD or prompt)'),
+  row('ad.caFile', 'ad-ca-file', 'string', 'PEM CA of the domain controllers'),
+  row('ad.startTls', 'ad-start-tls', 'boolean', 'use StartTLS on ldap://'),
+  row('ad.rejectUnauthorized', 'ad-reject-unauthorized', 'boolean', 'verify the DC certificate (default true)'),
+  row('ad.nonSyncOu', 'non-sync-ou', 'string', 'OU outside the sync scope'),
+  row('ad.timeoutSeconds', 'ad-timeout-seconds', 'number', 'LDAP operation timeout'),
+  row('tenant.tenantId', 'tenant-id', 'string', 'tenant GUID or contoso.onmicrosoft.com'),
+  row('tenant.clientId', 'client-id', 'string', 'app registration (client) id'),
+  row('tenant.certificate.pemCertFile', 'pem-cert-file', 'string', 'certificate PEM file'),
+  row('tenant.certificate.pemKeyFile', 'pem-key-file', 'string', 'private key PEM file'),
+  row('tenant.certificate.pfxFile', 'pfx-file', 'string', 'PFX file (passphrase: DLMIGRATE_PFX_PASSPHRASE or prompt)'),
+  row('tenant.cloud', 'cloud', 'string', 'commercial | gcc-high | dod | china | custom'),
+  row('tenant.endpoints.url', 'cloud-url', 'string', 'custom cloud base URL (lab)'),
+  row('tenant.caFile', 'cloud-ca-file', 'string', 'PEM CA of the custom cloud'),
+  row('tenant.routingDomain', 'routing-domain', 'string', 'hybrid routing domain'),
+  row('sync.kind', 'sync-trigger', 'string', 'none | command | graph-cloud-sync | http'),
+  row('sync.command', 'sync-command', 'string', 'program that triggers a sync cycle'),
+  row('sync.url', 'sync-url', 'string', 'URL that triggers a sync cycle'),
+  row('state.folder', 'state-folder', 'string', 'folder for state and logs (default .dlmigrate)'),
+  row('state.url', 'state-url', 'string', 'postgres:// URL for shared state'),
+];
+
+/** Adds one flag per setting to a command that reads the configuration. */
+export function addSettingFlags(command: Command): Command {
+  for (const setting of SETTINGS) {
+    if (setting.type === 'boolean') {
+      command.option(`--${setting.flag}`, `${setting.description} [${setting.env}]`);
+      command.option(`--no-${setting.flag}`, `turn ${setting.flag} off`);
+    } else {
+      command.option(`--${setting.flag} <value>`, `${setting.description} [${setting.env}]`);
+    }
+  }
+  return command;
+}
+
+/** commander's attribute name for a flag: ad-url → adUrl. */
+export function optionKey(flag: string): string {
+  return flag.replace(/-([a-z])/g, (_, c: string) => c.toUpperCase());
+}

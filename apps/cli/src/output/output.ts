@@ -1,0 +1,80 @@
+// Everything the command line prints goes through Output, which picks the form by where it goes:
+// a terminal gets symbols and colour, a pipe gets one tab-separated line per event, and --json gets
+// exactly one JSON document on stdout (errors included) so automation never parses prose.
+import type { Writable } from 'node:stream';
+import type { CliError } from '../errors.js';
+import type { Redactor } from './redact.js';
+
+export type OutputMode = 'human' | 'plain' | 'json';
+export type Status = 'ok' | 'warn' | 'fail' | 'skip' | 'info';
+
+export interface OutputOptions {
+  readonly mode: OutputMode;
+  readonly stdout: Writable;
+  readonly stderr: Writable;
+  readonly redactor: Redactor;
+  readonly color: boolean;
+  readonly verbose: boolean;
+}
+
+const SYMBOL: Record<Status, string> = { ok: '✔', warn: '!', fail: '✘', skip: '-', info: '•' };
+const COLOUR: Record<Status, number> = { ok: 32, warn: 33, fail: 31, skip: 90, info: 36 };
+
+export class Output {
+  constructor(private readonly options: OutputOptions) {}
+
+  get mode(): OutputMode {
+    return this.options.mode;
+  }
+
+  /** Free text for people; dropped in --json mode (the JSON document carries the same facts). */
+  line(text = ''): void {
+    if (this.options.mode !== 'json') this.write(this.options.stdout, text);
+  }
+
+  /** One step, check or item with its status. */
+  status(status: Status, label: string, detail?: string): void {
+    if (this.options.mode === 'json') return;
+    if (this.options.mode === 'plain') {
+      this.write(this.options.stdout, [status, label, detail ?? ''].join('\t').trimEnd());
+      return;
+    }
+    const symbol = this.paint(status, SYMBOL[status]);
+    this.write(this.options.stdout, `${symbol} ${label}${detail ? `  ${this.dim(detail)}` : ''}`);
+  }
+
+  /** A warning about how the tool is used (never dropped, always on stderr). */
+  warn(text: string): void {
+    this.write(this.options.stderr, `${this.paint('warn', 'warning:')} ${text}`);
+  }
+
+  debug(text: string): void {
+    if (this.options.verbose) this.write(this.options.stderr, this.dim(text));
+  }
+
+  /** The result document of a command in --json mode. */
+  json(value: unknown): void {
+    if (this.options.mode === 'json') this.write(this.options.stdout, JSON.stringify(value, null, 2));
+  }
+
+  error(error: CliError): void {
+    if (this.options.mode === 'json') {
+      this.json({ ok: false, exitCode: error.exitCode, error: error.message, problems: error.problems });
+      return;
+    }
+    this.write(this.options.stderr, `${this.paint('fail', 'error:')} ${error.message}`);
+    for (const problem of error.problems) this.write(this.options.stderr, `  - ${problem}`);
+  }
+
+  private write(stream: Writable, text: string): void {
+    stream.write(`${this.options.redactor.redact(text)}\n`);
+  }
+
+  private paint(status: Status, text: string): string {
+    return this.options.color ? `\u001b[${COLOUR[status]}m${text}\u001b[0m` : text;
+  }
+
+  private dim(text: string): string {
+    return this.options.color ? `\u001b[2m${text}\u001b[0m` : text;
+  }
+}

@@ -1,0 +1,75 @@
+// The command tree. Each command lives in its own folder under commands/ and registers itself on the
+// program; this file only wires them and turns every failure into a message plus an exit code.
+import { Command, CommanderError } from 'commander';
+import { registerAuthCommands } from './commands/auth/index.js';
+import { registerDoctorCommand } from './commands/doctor/index.js';
+import { registerReportCommand } from './commands/report/index.js';
+import { createOutput, processIo, type Io } from './context.js';
+import { CliError } from './errors.js';
+import { ExitCode, exitCodeHelp } from './exit-codes.js';
+import { Redactor } from './output/redact.js';
+import { VERSION } from './version.js';
+
+/** Shared by the commands: gives the action its context and records its exit code. */
+export interface ProgramState {
+  readonly io: Io;
+  readonly redactor: Redactor;
+  exitCode: ExitCode;
+}
+
+export function createProgram(state: ProgramState): Command {
+  const program = new Command('dlmigrate')
+    .description('Migrate on-premises distribution lists and mail-enabled security groups to Exchange Online.')
+    .version(VERSION, '-V, --version')
+    .option('-c, --config <file>', 'config file (default: dlmigrate.config.json|.yaml|.yml in the working directory) [DLMIGRATE_CONFIG]')
+    .option('--json', 'print one JSON document for automation instead of text')
+    .option('-v, --verbose', 'more detail on stderr and debug entries in the run log')
+    .option('--no-color', 'no colours even on a terminal')
+    .showHelpAfterError('(run with --help for usage)')
+    .exitOverride()
+    .configureOutput({
+      writeOut: (text) => state.io.stdout.write(text),
+      writeErr: (text) => state.io.stderr.write(text),
+    })
+    .addHelpText(
+      'after',
+      [
+        '',
+        'Configuration is read from the config file, then DLMIGRATE_* environment variables, then flags (flags win).',
+        'Secrets come only from DLMIGRATE_AD_PASSWORD / DLMIGRATE_PFX_PASSPHRASE or an interactive prompt.',
+        '',
+        exitCodeHelp,
+      ].join('\n'),
+    );
+
+  registerAuthCommands(program, state);
+  registerDoctorCommand(program, state);
+  registerReportCommand(program, state);
+  return program;
+}
+
+/** Runs the command line and returns the exit code (the process sets it; nothing calls process.exit). */
+export async function runCli(argv: readonly string[], io: Io = processIo()): Promise<ExitCode> {
+  const state: ProgramState = { io, redactor: new Redactor(), exitCode: ExitCode.Succeeded };
+  const program = createProgram(state);
+  try {
+    await program.parseAsync([...argv], { from: 'user' });
+    return state.exitCode;
+  } catch (error) {
+    if (error instanceof CommanderError) {
+      // Help and version are successful exits; everything else commander rejects is a usage error,
+      // and commander has already printed its message.
+      return error.code === 'commander.helpDisplayed' || error.code === 'commander.version' || error.exitCode === 0
+        ? ExitCode.Succeeded
+        : ExitCode.Usage;
+    }
+    const output = createOutput(io, state.redactor, program.opts());
+    if (error instanceof CliError) {
+      output.error(error);
+      return error.exitCode;
+    }
+    output.error(new CliError(`Unexpected failure: ${error instanceof Error ? error.message : String(error)}`, ExitCode.Failed));
+    if (program.opts().verbose === true && error instanceof Error && error.stack) output.debug(error.stack);
+    return ExitCode.Failed;
+  }
+}
