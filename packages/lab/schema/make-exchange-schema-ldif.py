@@ -155,6 +155,8 @@ w("# so adding mayContain there (as Exchange's own schema update does) covers al
 w("dn: CN=Mail-Recipient,%s" % SCHEMA)
 w("changetype: modify\nadd: mayContain")
 for a in A: w("mayContain: %s" % a[1])
+# the back links too: a link can only point at an object whose classes allow the matching back link
+for b in BL: w("mayContain: %s" % b[1])
 w("-\n")
 w("# ===== 4. msExchDynamicDistributionList (official governsID/schemaIDGUID) =====")
 w("dn: CN=ms-Exch-Dynamic-Distribution-List,%s" % SCHEMA)

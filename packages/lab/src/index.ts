@@ -1,1 +1,31 @@
-export {};
+export { Lab, type EnsureOptions, type LabContent, type LabStage, type LabStatus } from './lab.js';
+export { envShellLines, type LabEnv } from './env.js';
+export {
+  generatedKeys,
+  LINK_ATTRIBUTES,
+  SINGLE_VALUED_LINKS,
+  type AttributeValue,
+  type ContactKind,
+  type ContactSpec,
+  type DynamicGroupSpec,
+  type Fixture,
+  type GeneratedUsers,
+  type GroupKind,
+  type GroupSpec,
+  type LinkAttribute,
+  type Links,
+  type OuSpec,
+  type SeededKind,
+  type SeededObject,
+  type SeedResult,
+  type UserKind,
+  type UserSpec,
+} from './fixture.js';
+export { contoso, BULK_USER_COUNT, LONG_64_NAME } from './fixtures/contoso.js';
+export { seed, guidFromBytes, sidFromBytes } from './seed.js';
+export { buildSeedPlan, type PlannedObject, type SeedPlan } from './plan.js';
+export { escapeRdnValue, rdn, parseDn, dnKey, realmToBaseDn, type Rdn } from './dn.js';
+export { RECIPIENT_TYPE_DETAILS, RECIPIENT_DISPLAY_TYPE, GROUP_TYPE } from './recipients.js';
+export { install, SAMBA_PACKAGES } from './install.js';
+export { labsRoot, instancePaths, type InstancePaths } from './paths.js';
+export { DEFAULT_INSTANCE } from './hosts.js';
