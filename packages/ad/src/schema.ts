@@ -1,0 +1,58 @@
+// Exchange schema facts: which attributes exist (so reads and writes only name attributes the
+// schema has — DLConversionV2 #30 failed clearing an attribute an older schema lacked) and the
+// Exchange schema version (rangeUpper of ms-Exch-Schema-Version-Pt; 15317+ = "modern" clear-list).
+import type { AdConnection } from './connection.js';
+import { childDn } from './dn.js';
+import { eq, or } from './filter.js';
+import { ALL_KNOWN_ATTRIBUTES } from './attributes.js';
+import type { ExchangeSchemaFacts } from './types.js';
+
+export const MODERN_SCHEMA_VERSION = 15317;
+const CHUNK = 100;
+
+export async function readExchangeSchema(conn: AdConnection, names: readonly string[] = ALL_KNOWN_ATTRIBUTES): Promise<ExchangeSchemaFacts> {
+  const schemaNc = (await conn.rootDse()).string('schemaNamingContext');
+  if (!schemaNc) throw new Error('The rootDSE has no schemaNamingContext.');
+  const versionEntry = await conn.read(childDn('CN', 'ms-Exch-Schema-Version-Pt', schemaNc), { attributes: ['rangeUpper'] });
+  const version = versionEntry?.number('rangeUpper') ?? 'unknown';
+  const found = new Set<string>();
+  const unique = [...new Set(names)];
+  for (let i = 0; i < unique.length; i += CHUNK) {
+    const chunk = unique.slice(i, i + CHUNK);
+    const entries = await conn.search(schemaNc, {
+      scope: 'one',
+      filter: or(...chunk.map((n) => eq('lDAPDisplayName', n))),
+      attributes: ['lDAPDisplayName'],
+    });
+    for (const e of entries) {
+      const n = e.string('lDAPDisplayName');
+      if (n) found.add(n);
+    }
+  }
+  const ddl = await conn.search(schemaNc, { scope: 'one', filter: eq('lDAPDisplayName', 'msExchDynamicDistributionList'), attributes: ['lDAPDisplayName'] });
+  const checked = new Set(unique.map((n) => n.toLowerCase()));
+  const lower = new Map([...found].map((n) => [n.toLowerCase(), n]));
+  return {
+    version,
+    modern: typeof version === 'number' && version >= MODERN_SCHEMA_VERSION,
+    attributes: found,
+    hasAttribute: (name: string) => lower.has(name.toLowerCase()),
+    hasDynamicDistributionListClass: ddl.length > 0,
+    async present(wanted: readonly string[]): Promise<string[]> {
+      const unchecked = [...new Set(wanted.filter((n) => !checked.has(n.toLowerCase())))];
+      for (let i = 0; i < unchecked.length; i += CHUNK) {
+        const chunk = unchecked.slice(i, i + CHUNK);
+        const entries = await conn.search(schemaNc, { scope: 'one', filter: or(...chunk.map((n) => eq('lDAPDisplayName', n))), attributes: ['lDAPDisplayName'] });
+        for (const e of entries) {
+          const n = e.string('lDAPDisplayName');
+          if (n) {
+            found.add(n);
+            lower.set(n.toLowerCase(), n);
+          }
+        }
+        for (const n of chunk) checked.add(n.toLowerCase());
+      }
+      return wanted.map((n) => lower.get(n.toLowerCase())).filter((n): n is string => n !== undefined);
+    },
+  };
+}
