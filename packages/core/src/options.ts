@@ -1,0 +1,86 @@
+// Options of one migration (and of every migration of a batch). Names match the CLI's configuration schema.
+// Defaults follow DLConversionV2 where users rely on them (retain the original group, create the routing contact)
+// and are safer where it was unsafe (deadlines instead of endless waits).
+import { finding, type Finding } from './findings/finding.js';
+import type { CloudGroupType } from './mapping/group-type.js';
+import { MAX_NAME_LENGTH } from './mapping/names.js';
+
+export type Strategy = 'recreate' | 'convert';
+
+export interface MigrationOptions {
+  readonly strategy: Strategy;
+  /** DN of the OU outside the sync scope where the group is parked (recreate). */
+  readonly nonSyncOu?: string | undefined;
+  readonly retainOriginalGroup: boolean;
+  readonly routingContact: boolean;
+  readonly hybridMailFlow: boolean;
+  readonly skipNestedGroupCheck: boolean;
+  readonly groupTypeOverride?: CloudGroupType | undefined;
+  readonly namePrefix?: string | undefined;
+  readonly nameSuffix?: string | undefined;
+  readonly customRoutingDomain?: string | undefined;
+  readonly allowNonSyncedGroup: boolean;
+  readonly overrideCentralizedMailTransport: boolean;
+  readonly deadlines: {
+    /** How long await-deletion waits for the synced cloud group to disappear. */
+    readonly cloudDeletionMinutes: number;
+    /** How long take-over waits for Exchange Online to show the addresses. */
+    readonly takeOverMinutes: number;
+  };
+  /** At the deletion deadline: undo everything (default) or stay parked, resumable. */
+  readonly onDeletionDeadline: 'rollback' | 'stay-parked';
+}
+
+export const DEFAULT_OPTIONS: MigrationOptions = {
+  strategy: 'recreate',
+  retainOriginalGroup: true,
+  routingContact: true,
+  hybridMailFlow: false,
+  skipNestedGroupCheck: false,
+  allowNonSyncedGroup: false,
+  overrideCentralizedMailTransport: false,
+  deadlines: { cloudDeletionMinutes: 60, takeOverMinutes: 15 },
+  onDeletionDeadline: 'rollback',
+};
+
+export type MigrationOptionsInput = Partial<Omit<MigrationOptions, 'deadlines'>> & {
+  readonly deadlines?: Partial<MigrationOptions['deadlines']>;
+};
+
+/** Fills defaults and reports every problem at once (INVALID_OPTIONS findings); nothing is changed anywhere. */
+export function resolveOptions(input: MigrationOptionsInput): { options: MigrationOptions; problems: Finding[] } {
+  const options: MigrationOptions = {
+    ...DEFAULT_OPTIONS,
+    ...stripUndefined(input),
+    deadlines: { ...DEFAULT_OPTIONS.deadlines, ...stripUndefined(input.deadlines ?? {}) },
+  };
+  const problems: Finding[] = [];
+  const bad = (what: string, message: string) => problems.push(finding('INVALID_OPTIONS', what, message));
+  if (options.strategy !== 'recreate' && options.strategy !== 'convert') {
+    bad('strategy', `unknown strategy "${String(options.strategy)}" (recreate or convert)`);
+  }
+  if (options.strategy === 'recreate' && (options.nonSyncOu === undefined || options.nonSyncOu.trim() === '')) {
+    bad('nonSyncOu', 'the recreate strategy needs the DN of an OU outside the sync scope to park the group in');
+  }
+  if (options.groupTypeOverride !== undefined && !['Distribution', 'Security'].includes(options.groupTypeOverride)) {
+    bad('groupTypeOverride', `"${String(options.groupTypeOverride)}" is neither Distribution nor Security`);
+  }
+  const affixes = (options.namePrefix ?? '').length + (options.nameSuffix ?? '').length;
+  if (affixes >= MAX_NAME_LENGTH) bad('namePrefix', `prefix and suffix together leave no room in ${MAX_NAME_LENGTH} characters`);
+  for (const [name, value] of Object.entries(options.deadlines)) {
+    if (!(typeof value === 'number' && Number.isFinite(value) && value > 0)) {
+      bad(`deadlines.${name}`, `must be a positive number of minutes, got ${String(value)}`);
+    }
+  }
+  if (!['rollback', 'stay-parked'].includes(options.onDeletionDeadline)) {
+    bad('onDeletionDeadline', `"${String(options.onDeletionDeadline)}" is neither rollback nor stay-parked`);
+  }
+  if (options.customRoutingDomain !== undefined && !/^[a-z0-9-]+(\.[a-z0-9-]+)+$/i.test(options.customRoutingDomain)) {
+    bad('customRoutingDomain', `"${options.customRoutingDomain}" is not a domain name`);
+  }
+  return { options, problems };
+}
+
+function stripUndefined<T extends object>(value: T): Partial<T> {
+  return Object.fromEntries(Object.entries(value).filter(([, v]) => v !== undefined)) as Partial<T>;
+}

@@ -1,0 +1,59 @@
+import { mkdtempSync, readFileSync, existsSync } from 'node:fs';
+import { createServer } from 'node:http';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { createSyncTrigger } from './trigger.js';
+
+describe('sync triggers', () => {
+  it('runs the command without a shell, passing arguments literally', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'core-sync-'));
+    const target = join(dir, 'ran; touch injected');
+    const trigger = createSyncTrigger({
+      kind: 'command',
+      command: process.execPath,
+      args: ['-e', 'require("node:fs").writeFileSync(process.argv[1], "delta")', target],
+    });
+    await trigger.trigger();
+    expect(readFileSync(target, 'utf8')).toBe('delta');
+    expect(existsSync(join(dir, 'injected'))).toBe(false);
+  });
+
+  it('reports a failing command with its exit code and stderr', async () => {
+    const trigger = createSyncTrigger({ kind: 'command', command: process.execPath, args: ['-e', 'console.error("sync busy"); process.exit(3)'] });
+    await expect(trigger.trigger()).rejects.toThrow(/exited with 3: sync busy/);
+  });
+
+  it('POSTs to the http endpoint and fails on a non-2xx answer', async () => {
+    const seen: string[] = [];
+    let status = 202;
+    const server = createServer((req, res) => {
+      seen.push(`${req.method} ${req.url}`);
+      res.statusCode = status;
+      res.end();
+    });
+    await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
+    const { port } = server.address() as { port: number };
+    try {
+      const trigger = createSyncTrigger({ kind: 'http', url: `http://127.0.0.1:${port}/control/sync` });
+      await trigger.trigger();
+      expect(seen).toEqual(['POST /control/sync']);
+      status = 409;
+      await expect(trigger.trigger()).rejects.toThrow(/answered 409/);
+    } finally {
+      server.close();
+    }
+  });
+
+  it('starts the Cloud Sync job through Graph, and needs a Graph client for it', async () => {
+    const posts: string[] = [];
+    const trigger = createSyncTrigger(
+      { kind: 'graph-cloud-sync', servicePrincipalId: 'sp 1', jobId: 'AD2AADProvisioning.x' },
+      { post: async (path) => void posts.push(path) },
+    );
+    await trigger.trigger();
+    expect(posts).toEqual(['/servicePrincipals/sp%201/synchronization/jobs/AD2AADProvisioning.x/start']);
+    expect(() => createSyncTrigger({ kind: 'graph-cloud-sync', servicePrincipalId: 's', jobId: 'j' })).toThrow(/Graph client/);
+    await expect(createSyncTrigger({ kind: 'none' }).trigger()).resolves.toBeUndefined();
+  });
+});

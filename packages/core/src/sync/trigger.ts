@@ -1,0 +1,90 @@
+// How the engine asks the directory sync to run now instead of waiting for its schedule (30 minutes for Entra
+// Connect). Four kinds, chosen by configuration:
+//   none              – wait for the schedule;
+//   command           – run a command the administrator supplies (e.g. a script that calls Start-ADSyncSyncCycle on
+//                       the Connect server); executed without a shell, so arguments are never re-interpreted;
+//   graph-cloud-sync  – start the Entra Cloud Sync job through Microsoft Graph;
+//   http              – POST to an endpoint (the lab's simulated sync exposes one).
+import { execFile } from 'node:child_process';
+
+export type SyncTriggerConfig =
+  | { readonly kind: 'none' }
+  | {
+      readonly kind: 'command';
+      readonly command: string;
+      readonly args?: readonly string[];
+      /** @defaultValue 300_000 */
+      readonly timeoutMs?: number;
+    }
+  | { readonly kind: 'graph-cloud-sync'; readonly servicePrincipalId: string; readonly jobId: string }
+  | { readonly kind: 'http'; readonly url: string; readonly body?: unknown };
+
+export interface SyncTrigger {
+  readonly kind: SyncTriggerConfig['kind'];
+  /** Starts a sync cycle; resolves once the sync has accepted the request (not when it finishes). */
+  trigger(): Promise<void>;
+}
+
+/** The one Graph call the cloud-sync trigger needs (the exo package's Graph client provides it). */
+export interface GraphPoster {
+  post(path: string, body: unknown): Promise<unknown>;
+}
+
+export class SyncTriggerError extends Error {
+  readonly code = 'SYNC_TRIGGER_FAILED';
+  constructor(message: string, options?: { cause?: unknown }) {
+    super(message, options);
+    this.name = 'SyncTriggerError';
+  }
+}
+
+export function createSyncTrigger(config: SyncTriggerConfig, graph?: GraphPoster): SyncTrigger {
+  switch (config.kind) {
+    case 'none':
+      return { kind: 'none', trigger: async () => {} };
+    case 'command':
+      return { kind: 'command', trigger: () => runCommand(config.command, config.args ?? [], config.timeoutMs ?? 300_000) };
+    case 'graph-cloud-sync': {
+      if (graph === undefined) throw new SyncTriggerError('the graph-cloud-sync trigger needs a Graph client');
+      const path = `/servicePrincipals/${encodeURIComponent(config.servicePrincipalId)}/synchronization/jobs/${encodeURIComponent(config.jobId)}/start`;
+      return {
+        kind: 'graph-cloud-sync',
+        trigger: async () => {
+          try {
+            await graph.post(path, {});
+          } catch (error) {
+            throw new SyncTriggerError(`starting the Cloud Sync job ${config.jobId} failed: ${String(error)}`, { cause: error });
+          }
+        },
+      };
+    }
+    case 'http':
+      return { kind: 'http', trigger: () => postTrigger(config.url, config.body) };
+  }
+}
+
+function runCommand(command: string, args: readonly string[], timeoutMs: number): Promise<void> {
+  return new Promise((resolve, reject) => {
+    execFile(command, [...args], { timeout: timeoutMs, windowsHide: true }, (error, _stdout, stderr) => {
+      if (error === null) return resolve();
+      const why = error.killed ? `timed out after ${timeoutMs} ms` : `exited with ${error.code ?? 'an error'}`;
+      const detail = stderr.trim().split('\n').slice(-3).join(' | ');
+      reject(new SyncTriggerError(`sync command ${command} ${why}${detail ? `: ${detail}` : ''}`, { cause: error }));
+    });
+  });
+}
+
+async function postTrigger(url: string, body: unknown): Promise<void> {
+  let response: Response;
+  try {
+    response = await fetch(url, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify(body ?? {}),
+    });
+  } catch (error) {
+    throw new SyncTriggerError(`sync endpoint ${url} unreachable: ${String(error)}`, { cause: error });
+  }
+  await response.arrayBuffer(); // drain so the connection is reused
+  if (!response.ok) throw new SyncTriggerError(`sync endpoint ${url} answered ${response.status}`);
+}
