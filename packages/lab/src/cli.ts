@@ -6,10 +6,12 @@ import { envShellLines } from './env.js';
 import { install } from './install.js';
 import { Lab } from './lab.js';
 
-const USAGE = `usage: lab <command> [--name <instance>] [--no-seed]
+const USAGE = `usage: lab <command> [--name <instance> | --all] [--no-seed]
   install   install Samba (Debian apt) if missing
   up        install, provision, start and seed (contoso) the instance; reuse it if it exists
-  down      stop the instance and remove its folder
+  down      stop the instance and remove its folder (--all: every instance)
+  stop      stop the instance, keep its folder (--all: every instance)
+  start     start a stopped instance and wait until it answers
   reset     restore the instance's golden (seeded) copy
   env       print export LAB_...= lines (includes the lab password: eval them, do not log them)
   status    print the instance's state as JSON (every instance when --name is not given)
@@ -27,7 +29,12 @@ async function main(argv: string[]): Promise<number> {
   const { values, positionals } = parseArgs({
     args: argv,
     allowPositionals: true,
-    options: { name: { type: 'string' }, 'no-seed': { type: 'boolean' }, help: { type: 'boolean', short: 'h' } },
+    options: {
+      name: { type: 'string' },
+      all: { type: 'boolean' },
+      'no-seed': { type: 'boolean' },
+      help: { type: 'boolean', short: 'h' },
+    },
   });
   const [command, ...extra] = positionals;
   if (values.help || !command) {
@@ -36,6 +43,8 @@ async function main(argv: string[]): Promise<number> {
   }
   if (extra.length > 0) throw new Error(`unexpected arguments: ${extra.join(' ')}\n${USAGE}`);
   const name = values.name ?? 'default';
+  if (values.all && values.name) throw new Error('give either --name or --all, not both');
+  const targets = async () => (values.all ? await Lab.list() : [name]);
   switch (command) {
     case 'install': {
       const result = await install(log);
@@ -50,13 +59,23 @@ async function main(argv: string[]): Promise<number> {
       return 0;
     }
     case 'down': {
-      const lab = await Lab.open(name, log);
-      if (!lab) {
-        log(`no lab named ${name}`);
-        return 0;
+      for (const n of await targets()) {
+        const lab = await Lab.open(n, log);
+        if (!lab) {
+          log(`no lab named ${n}`);
+          continue;
+        }
+        await lab.destroy();
+        log(`lab ${n} removed`);
       }
-      await lab.destroy();
-      log(`lab ${name} removed`);
+      return 0;
+    }
+    case 'stop': {
+      for (const n of await targets()) await (await mustOpen(n)).stop();
+      return 0;
+    }
+    case 'start': {
+      await (await mustOpen(name)).start();
       return 0;
     }
     case 'reset': {

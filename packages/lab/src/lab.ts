@@ -162,8 +162,10 @@ export class Lab {
   static async open(name: string, log: (line: string) => void = () => undefined): Promise<Lab | null> {
     const paths = instancePaths(name);
     const config = await readConfig(paths);
-    if (!config || !existsSync(paths.caFile)) return null;
-    return new Lab(paths, config, await fs.readFile(paths.caFile, 'utf8'), await readSeed(paths), log);
+    if (!config) return null;
+    // a provision that crashed has no CA yet; the instance can still be stopped and destroyed
+    const caPem = existsSync(paths.caFile) ? await fs.readFile(paths.caFile, 'utf8') : '';
+    return new Lab(paths, config, caPem, await readSeed(paths), log);
   }
 
   /** Names of every instance that has a folder. */
