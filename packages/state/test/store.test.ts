@@ -1,0 +1,474 @@
+// The StateStore contract, run against both engines: every record kind, validation, secrets,
+// schema versioning, leases within one process, and the audit folder round trip.
+import { readdirSync, readFileSync, statSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { dirname, join } from 'node:path';
+
+import { afterAll, afterEach, beforeEach, describe, expect, it } from 'vitest';
+
+import {
+  BackupExistsError,
+  InvalidInputError,
+  LeaseLostError,
+  NotFoundError,
+  OPEN_STATUSES,
+  SCHEMA_MIGRATIONS,
+  SchemaTooNewError,
+  SecretInStateError,
+  exportMigration,
+  importMigration,
+  openStateStore,
+  startHeartbeat,
+  type StateStore,
+} from '../src/index.js';
+import { ENGINES, eventually } from './support.js';
+
+const mode = (path: string): number => statSync(path).mode & 0o777;
+
+function listFiles(dir: string, prefix = ''): string[] {
+  return readdirSync(dir, { withFileTypes: true })
+    .flatMap((entry) =>
+      entry.isDirectory() ? listFiles(join(dir, entry.name), `${prefix}${entry.name}/`) : [`${prefix}${entry.name}`],
+    )
+    .sort();
+}
+
+describe.each(ENGINES)('state store on $engine', (engine) => {
+  let store: StateStore;
+  let target: string;
+  const tempDirs: string[] = [];
+  const tempDir = () => {
+    const dir = mkdtempSync(join(tmpdir(), 'dlmigrate-export-'));
+    tempDirs.push(dir);
+    return dir;
+  };
+
+  beforeEach(async () => {
+    target = await engine.fresh();
+    store = await openStateStore(target);
+  });
+  afterEach(async () => {
+    await store.close();
+  });
+  afterAll(async () => {
+    await engine.cleanup();
+    for (const dir of tempDirs) rmSync(dir, { recursive: true, force: true });
+  });
+
+  it('opens the engine the location asks for', () => {
+    expect(store.engine).toBe(engine.engine);
+  });
+
+  it('creates, reads, lists and updates migrations', async () => {
+    const created = await store.createMigration({
+      group: { address: 'Sales@contoso.com' },
+      strategy: 'recreate',
+      options: { retainOnPrem: true, wave: 2 },
+    });
+    expect(created).toMatchObject({
+      group: { address: 'Sales@contoso.com', objectGuid: null },
+      strategy: 'recreate',
+      options: { retainOnPrem: true, wave: 2 },
+      status: 'planned',
+      currentStep: null,
+      lease: null,
+      batchId: null,
+      batchLevel: null,
+    });
+    expect(await store.getMigration(created.id)).toEqual(created);
+    expect(await store.getMigration('no-such-migration')).toBeNull();
+
+    const second = await store.createMigration({
+      id: 'm-2',
+      group: { address: 'hr@contoso.com', objectGuid: '1b2c3d4e-0000-4000-8000-000000000001' },
+      strategy: 'convert',
+    });
+    expect(second.id).toBe('m-2');
+    await expect(
+      store.createMigration({ id: 'm-2', group: { address: 'x@contoso.com' }, strategy: 'convert' }),
+    ).rejects.toMatchObject({ code: 'STATE_ALREADY_EXISTS' });
+
+    const updated = await store.updateMigration(created.id, { status: 'running', objectGuid: 'aa-bb' });
+    expect(updated).toMatchObject({ status: 'running', group: { objectGuid: 'aa-bb' }, options: created.options });
+
+    expect((await store.listMigrations()).map((m) => m.id).sort()).toEqual([created.id, 'm-2'].sort());
+    expect((await store.listMigrations({ group: 'sales@CONTOSO.com' })).map((m) => m.id)).toEqual([created.id]);
+    expect((await store.listMigrations({ group: '1B2C3D4E-0000-4000-8000-000000000001' })).map((m) => m.id)).toEqual([
+      'm-2',
+    ]);
+    expect((await store.listMigrations({ status: 'planned' })).map((m) => m.id)).toEqual(['m-2']);
+    expect(await store.listMigrations({ status: OPEN_STATUSES })).toHaveLength(2);
+    await expect(store.updateMigration('nope', { status: 'failed' })).rejects.toBeInstanceOf(NotFoundError);
+  });
+
+  it('generates sortable ids', async () => {
+    const first = await store.createMigration({ group: { address: 'a@contoso.com' }, strategy: 'recreate' });
+    await new Promise((resolve) => setTimeout(resolve, 5));
+    const second = await store.createMigration({ group: { address: 'b@contoso.com' }, strategy: 'recreate' });
+    expect(first.id < second.id).toBe(true);
+    expect(first.id).toMatch(/^[0-9a-z]{22}$/);
+  });
+
+  it('refuses bad input with a clear error and writes nothing', async () => {
+    await expect(
+      store.createMigration({ group: { address: '' }, strategy: 'recreate' }),
+    ).rejects.toBeInstanceOf(InvalidInputError);
+    await expect(
+      store.createMigration({ group: { address: 'a@b' }, strategy: 'move' as 'recreate' }),
+    ).rejects.toThrow(/strategy must be one of recreate, convert/);
+    await expect(
+      store.createMigration({ id: '../escape', group: { address: 'a@b' }, strategy: 'recreate' }),
+    ).rejects.toThrow(/not valid/);
+    const migration = await store.createMigration({ group: { address: 'a@b' }, strategy: 'recreate' });
+    await expect(store.appendJournal(migration.id, { step: 'stage', event: 'done' as 'completed' })).rejects.toThrow(
+      /journal event must be one of/,
+    );
+    await expect(store.putBackup(migration.id, '../../etc/passwd', {})).rejects.toBeInstanceOf(InvalidInputError);
+    await expect(store.addErrors(migration.id, [{ code: 'X', severity: 'fatal' as 'info', message: 'm' }])).rejects.toThrow(
+      /severity/,
+    );
+    await expect(store.claimNext('b', 'r', 0)).rejects.toThrow(/lease duration/);
+    expect(await store.listMigrations()).toHaveLength(1);
+    expect(await store.listJournal(migration.id)).toEqual([]);
+    expect(await store.listErrors(migration.id)).toEqual([]);
+  });
+
+  it('refuses to store secrets in options, journal data and batch input', async () => {
+    await expect(
+      store.createMigration({
+        group: { address: 'a@b' },
+        strategy: 'recreate',
+        options: { ldap: { url: 'ldaps://dc', bindPassword: 'hunter2' }, certificate: { privateKeyPem: 'x' } },
+      }),
+    ).rejects.toSatisfy(
+      (error: unknown) =>
+        error instanceof SecretInStateError &&
+        error.paths.join() === 'ldap.bindPassword,certificate.privateKeyPem' &&
+        !error.message.includes('hunter2'),
+    );
+    const migration = await store.createMigration({
+      group: { address: 'a@b' },
+      strategy: 'recreate',
+      options: { tokenEndpoint: 'https://login.example/token', certificatePath: '/keys/app.pem' },
+    });
+    await expect(
+      store.appendJournal(migration.id, { step: 'stage', event: 'started', data: { accessToken: 'eyJ…' } }),
+    ).rejects.toBeInstanceOf(SecretInStateError);
+    await expect(
+      store.updateMigration(migration.id, { options: { note: '-----BEGIN RSA PRIVATE KEY-----\nMII…' } }),
+    ).rejects.toBeInstanceOf(SecretInStateError);
+    await expect(
+      store.createBatch({ input: { client_secret: 's' }, levels: [[{ group: { address: 'c@d' }, strategy: 'convert' }]] }),
+    ).rejects.toBeInstanceOf(SecretInStateError);
+    expect(await store.listJournal(migration.id)).toEqual([]);
+    expect(await store.listBatches()).toEqual([]);
+  });
+
+  it('appends the journal with contiguous sequence numbers and moves the current step along', async () => {
+    const migration = await store.createMigration({ group: { address: 'a@b' }, strategy: 'recreate' });
+    const first = await store.appendJournal(migration.id, { step: 'capture', event: 'started' });
+    const second = await store.appendJournal(migration.id, {
+      step: 'capture',
+      event: 'completed',
+      data: { snapshot: 'onprem-group' },
+    });
+    // Concurrent appends from one process still get distinct, gap-free numbers.
+    await Promise.all(
+      ['validate', 'stage', 'park'].map((step) => store.appendJournal(migration.id, { step, event: 'started' })),
+    );
+    const last = await store.appendJournalAndSetStatus(
+      migration.id,
+      { step: 'stage', event: 'undone', data: { removedTemporaryDl: 'tmp-x' } },
+      'rolled_back',
+    );
+    expect([first.seq, second.seq, last.seq]).toEqual([1, 2, 6]);
+    const journal = await store.listJournal(migration.id);
+    expect(journal.map((entry) => entry.seq)).toEqual([1, 2, 3, 4, 5, 6]);
+    expect(journal[1]).toMatchObject({ step: 'capture', event: 'completed', data: { snapshot: 'onprem-group' } });
+    expect(await store.getMigration(migration.id)).toMatchObject({ currentStep: 'stage', status: 'rolled_back' });
+    await expect(store.appendJournal('missing', { step: 'x', event: 'started' })).rejects.toBeInstanceOf(NotFoundError);
+  });
+
+  it('keeps backups write-once', async () => {
+    const migration = await store.createMigration({ group: { address: 'a@b' }, strategy: 'recreate' });
+    const group = { cn: 'Sales', member: ['CN=A', 'CN=B'], proxyAddresses: ['SMTP:sales@contoso.com'] };
+    const stored = await store.putBackup(migration.id, 'onprem-group', group);
+    expect(stored).toMatchObject({ migrationId: migration.id, kind: 'onprem-group', data: group });
+    // The same capture again (after a crash) is accepted, whatever the key order.
+    const again = await store.putBackup(migration.id, 'onprem-group', {
+      proxyAddresses: ['SMTP:sales@contoso.com'],
+      member: ['CN=A', 'CN=B'],
+      cn: 'Sales',
+    });
+    expect(again).toEqual(stored);
+    await expect(store.putBackup(migration.id, 'onprem-group', { ...group, member: [] })).rejects.toBeInstanceOf(
+      BackupExistsError,
+    );
+    await store.putBackup(migration.id, 'cloud-dl', { identity: 'sales', members: [] });
+    expect((await store.listBackups(migration.id)).map((backup) => backup.kind)).toEqual(['cloud-dl', 'onprem-group']);
+    expect((await store.getBackup(migration.id, 'onprem-group'))?.data).toEqual(group);
+    expect(await store.getBackup(migration.id, 'graph-group')).toBeNull();
+    await expect(store.putBackup('missing', 'cloud-dl', {})).rejects.toBeInstanceOf(NotFoundError);
+  });
+
+  it('records, lists and clears errors', async () => {
+    const migration = await store.createMigration({ group: { address: 'a@b' }, strategy: 'recreate' });
+    const added = await store.addErrors(migration.id, [
+      { code: 'E_PROXY_ADDRESS_EXISTS', severity: 'blocking', message: 'address in use', attribute: 'proxyAddresses', target: 'smtp:x@contoso.com', step: 'validate' },
+      { code: 'I_NESTED_MEMBER', severity: 'info', message: 'nested group member', step: 'capture' },
+    ]);
+    expect(added.map((error) => error.seq)).toEqual([1, 2]);
+    expect(await store.listErrors(migration.id)).toEqual(added);
+    expect(added[1]).toMatchObject({ attribute: null, target: null, severity: 'info' });
+    expect(await store.clearErrors(migration.id, 'validate')).toBe(1);
+    expect((await store.listErrors(migration.id)).map((error) => error.code)).toEqual(['I_NESTED_MEMBER']);
+    const later = await store.addErrors(migration.id, [{ code: 'N_SENDAS', severity: 'needs-action', message: 'grant SendAs' }]);
+    expect(later[0]?.seq).toBe(3);
+    expect(await store.clearErrors(migration.id)).toBe(2);
+  });
+
+  it('stores and replaces the report', async () => {
+    const migration = await store.createMigration({ group: { address: 'a@b' }, strategy: 'recreate' });
+    expect(await store.getReport(migration.id)).toBeNull();
+    await store.putReport(migration.id, { outcome: 'running' });
+    const report = await store.putReport(migration.id, { outcome: 'completed', steps: ['capture', 'validate'] });
+    expect(await store.getReport(migration.id)).toEqual(report);
+    expect(report.report).toEqual({ outcome: 'completed', steps: ['capture', 'validate'] });
+  });
+
+  it('creates a batch with its levels and migrations and reports progress per level', async () => {
+    const { batch, migrations } = await store.createBatch({
+      id: 'wave-1',
+      input: { file: 'groups.csv' },
+      levels: [
+        [
+          { group: { address: 'child1@contoso.com' }, strategy: 'recreate' },
+          { group: { address: 'child2@contoso.com' }, strategy: 'convert' },
+        ],
+        [{ group: { address: 'parent@contoso.com' }, strategy: 'recreate', options: { retain: true } }],
+      ],
+    });
+    expect(batch).toMatchObject({ id: 'wave-1', status: 'planned', input: { file: 'groups.csv' } });
+    expect(batch.levels.map((level) => [level.level, level.phase, level.syncCoordinator])).toEqual([
+      [0, 'pending', null],
+      [1, 'pending', null],
+    ]);
+    expect(migrations.map((m) => [m.batchId, m.batchLevel])).toEqual([
+      ['wave-1', 0],
+      ['wave-1', 0],
+      ['wave-1', 1],
+    ]);
+    expect(await store.listMigrations({ batchId: 'wave-1', batchLevel: 0 })).toHaveLength(2);
+    await expect(store.createBatch({ id: 'wave-1', input: {}, levels: [[{ group: { address: 'x@y' }, strategy: 'convert' }]] })).rejects.toMatchObject({
+      code: 'STATE_ALREADY_EXISTS',
+    });
+    await expect(store.createBatch({ input: {}, levels: [[]] })).rejects.toBeInstanceOf(InvalidInputError);
+
+    await store.updateMigration(migrations[0]!.id, { status: 'completed' });
+    await store.updateMigration(migrations[1]!.id, { status: 'failed' });
+    await store.updateMigration(migrations[2]!.id, { status: 'blocked' });
+    const level = await store.updateBatchLevel('wave-1', 0, { phase: 'syncing', data: { syncTriggeredAt: 'now' } });
+    expect(level).toMatchObject({ phase: 'syncing', data: { syncTriggeredAt: 'now' } });
+    expect((await store.updateBatchLevel('wave-1', 0, { phase: 'done' })).data).toEqual({ syncTriggeredAt: 'now' });
+    await expect(store.updateBatchLevel('wave-1', 7, { phase: 'x' })).rejects.toBeInstanceOf(NotFoundError);
+
+    expect(await store.claimLevelSync('wave-1', 0, 'runner-a', 60_000)).toBe(true);
+    expect(await store.claimLevelSync('wave-1', 0, 'runner-b', 60_000)).toBe(false);
+    expect(await store.claimLevelSync('wave-1', 0, 'runner-a', 60_000)).toBe(true);
+    expect(await store.claimLevelSync('wave-1', 1, 'runner-b', 1)).toBe(true);
+    // An expired coordination lease can be taken over.
+    await eventually(async () => ((await store.claimLevelSync('wave-1', 1, 'runner-c', 60_000)) ? true : null), 20);
+
+    await store.setBatchStatus('wave-1', 'completed_with_failures');
+    const progress = await store.batchProgress('wave-1');
+    expect(progress.status).toBe('completed_with_failures');
+    expect(progress.levels[0]).toMatchObject({ level: 0, phase: 'done', total: 2, syncCoordinator: { owner: 'runner-a' } });
+    expect(progress.levels[0]?.byStatus).toMatchObject({ completed: 1, failed: 1, planned: 0 });
+    expect(progress.levels[1]).toMatchObject({ total: 1, byStatus: { blocked: 1 }, syncCoordinator: { owner: 'runner-c' } });
+    expect((await store.getBatch('wave-1'))?.status).toBe('completed_with_failures');
+    expect((await store.listBatches()).map((b) => b.id)).toEqual(['wave-1']);
+    expect(await store.getBatch('nope')).toBeNull();
+    await expect(store.setBatchStatus('nope', 'running')).rejects.toBeInstanceOf(NotFoundError);
+  });
+
+  it('claims open migrations level by level, and never one with a live lease', async () => {
+    const { migrations } = await store.createBatch({
+      id: 'b',
+      input: {},
+      levels: [
+        [
+          { group: { address: 'c1@x' }, strategy: 'recreate' },
+          { group: { address: 'c2@x' }, strategy: 'recreate', status: 'completed' },
+        ],
+        [{ group: { address: 'p@x' }, strategy: 'recreate' }],
+      ],
+    });
+    const [c1, , p] = migrations;
+    expect(await store.claimNext('b', 'r1', 60_000, { level: 1 })).toMatchObject({ id: p!.id, lease: { owner: 'r1' } });
+    expect(await store.claimNext('b', 'r2', 60_000)).toMatchObject({ id: c1!.id, lease: { owner: 'r2' } });
+    expect(await store.claimNext('b', 'r3', 60_000)).toBeNull();
+    expect(await store.claimMigration(c1!.id, 'r3', 60_000)).toBeNull();
+    expect(await store.renewLease(c1!.id, 'r2', 60_000)).toBe(true);
+    expect(await store.renewLease(c1!.id, 'r3', 60_000)).toBe(false);
+    await store.releaseLease(c1!.id, 'r2');
+    expect((await store.getMigration(c1!.id))?.lease).toBeNull();
+    expect(await store.claimMigration(c1!.id, 'r3', 60_000)).toMatchObject({ lease: { owner: 'r3' } });
+    await expect(store.claimMigration('missing', 'r3', 60_000)).rejects.toBeInstanceOf(NotFoundError);
+  });
+
+  it('fences writes of a runner whose lease was taken over, and its heartbeat notices', async () => {
+    await store.createBatch({ id: 'b', input: {}, levels: [[{ id: 'm', group: { address: 'a@x' }, strategy: 'recreate' }]] });
+    expect(await store.claimNext('b', 'slow', 1)).not.toBeNull();
+    await store.appendJournal('m', { step: 'stage', event: 'started' }, { runnerId: 'slow' });
+    let lostCalls = 0;
+    const heartbeat = startHeartbeat(store, { migrationId: 'm', runnerId: 'slow', leaseMs: 1, intervalMs: 10, onLost: () => lostCalls++ });
+    const taken = await eventually(() => store.claimNext('b', 'fast', 60_000), 5);
+    expect(taken.lease?.owner).toBe('fast');
+    await expect(store.appendJournal('m', { step: 'stage', event: 'completed' }, { runnerId: 'slow' })).rejects.toBeInstanceOf(
+      LeaseLostError,
+    );
+    await expect(store.updateMigration('m', { status: 'failed' }, { runnerId: 'slow' })).rejects.toBeInstanceOf(LeaseLostError);
+    await eventually(async () => (heartbeat.lost ? true : null), 10);
+    await heartbeat.stop();
+    expect(lostCalls).toBe(1);
+    await store.appendJournal('m', { step: 'stage', event: 'completed' }, { runnerId: 'fast' });
+    expect((await store.listJournal('m')).map((entry) => entry.seq)).toEqual([1, 2]);
+  });
+
+  it('keeps a lease alive with a heartbeat until stopped', async () => {
+    await store.createBatch({ id: 'b', input: {}, levels: [[{ id: 'm', group: { address: 'a@x' }, strategy: 'recreate' }]] });
+    const claimed = await store.claimNext('b', 'r1', 60_000);
+    const heartbeat = startHeartbeat(store, { migrationId: 'm', runnerId: 'r1', leaseMs: 60_000, intervalMs: 10 });
+    const renewed = await eventually(async () => {
+      const lease = (await store.getMigration('m'))?.lease;
+      return lease && lease.expiresAt > claimed!.lease!.expiresAt ? lease : null;
+    }, 10);
+    await heartbeat.stop();
+    expect(heartbeat.lost).toBe(false);
+    expect(renewed.owner).toBe('r1');
+  });
+
+  it('applies schema migrations once, in order, and records their versions', async () => {
+    expect(await store.schemaVersion()).toBe(SCHEMA_MIGRATIONS.length);
+    await store.createMigration({ id: 'kept', group: { address: 'a@x' }, strategy: 'recreate' });
+    await store.close();
+
+    const extra = {
+      version: SCHEMA_MIGRATIONS.length + 1,
+      name: 'test: notes table',
+      statements: ['CREATE TABLE test_notes (id TEXT PRIMARY KEY, note TEXT NOT NULL)'],
+    };
+    // Opening twice more: the second would fail on CREATE TABLE if the migration ran again.
+    store = await openStateStore(target, { schemaMigrations: [...SCHEMA_MIGRATIONS, extra] });
+    await store.close();
+    store = await openStateStore(target, { schemaMigrations: [...SCHEMA_MIGRATIONS, extra] });
+    expect(await store.schemaVersion()).toBe(extra.version);
+    expect(await store.getMigration('kept')).not.toBeNull();
+    await store.close();
+
+    // A store written by a newer version is refused rather than misread.
+    await expect(openStateStore(target)).rejects.toBeInstanceOf(SchemaTooNewError);
+    await expect(
+      openStateStore(target, { schemaMigrations: [{ ...extra, version: 5 }] }),
+    ).rejects.toThrow(/numbered 1, 2, 3/);
+    store = await openStateStore(target, { schemaMigrations: [...SCHEMA_MIGRATIONS, extra] });
+  });
+
+  it('applies the schema exactly once when several stores open a new location at once', async () => {
+    const others = await Promise.all([openStateStore(target), openStateStore(target), openStateStore(target)]);
+    for (const other of others) {
+      expect(await other.schemaVersion()).toBe(SCHEMA_MIGRATIONS.length);
+      await other.close();
+    }
+  });
+
+  it('exports a migration as pretty owner-only JSON files and imports it back unchanged', async () => {
+    const migration = await store.createMigration({
+      group: { address: 'sales@contoso.com', objectGuid: 'guid-1' },
+      strategy: 'recreate',
+      options: { retain: true },
+    });
+    await store.appendJournal(migration.id, { step: 'capture', event: 'started' });
+    await store.appendJournal(migration.id, { step: 'capture', event: 'completed', data: { members: 3 } });
+    await store.putBackup(migration.id, 'onprem-group', { cn: 'Sales', 'msExchHideFromAddressLists': false });
+    await store.putBackup(migration.id, 'cloud-dependents', [{ identity: 'x', right: 'SendAs' }]);
+    await store.addErrors(migration.id, [{ code: 'I_X', severity: 'info', message: 'ü — unicode kept', target: 't' }]);
+    await store.putReport(migration.id, { outcome: 'completed' });
+    await store.claimMigration(migration.id, 'runner', 60_000);
+
+    const dir = join(tempDir(), 'audit', migration.id);
+    const files = await exportMigration(store, migration.id, dir);
+    expect(listFiles(dir)).toEqual([
+      'backups/cloud-dependents.json',
+      'backups/onprem-group.json',
+      'errors.json',
+      'journal.json',
+      'manifest.json',
+      'migration.json',
+      'report.json',
+    ]);
+    for (const file of files) expect(mode(file)).toBe(0o600);
+    expect(mode(dir)).toBe(0o700);
+    expect(mode(dirname(dir))).toBe(0o700);
+    const journalText = readFileSync(join(dir, 'journal.json'), 'utf8');
+    expect(journalText).toContain('\n  {\n    "migrationId"');
+    expect(readFileSync(join(dir, 'migration.json'), 'utf8')).not.toContain('runner'); // no lease in the trail
+
+    // Into a fresh store of the same engine…
+    const otherTarget = await engine.fresh();
+    const other = await openStateStore(otherTarget);
+    try {
+      const imported = await importMigration(other, dir);
+      const original = await store.readMigrationBundle(migration.id);
+      expect(await other.readMigrationBundle(migration.id)).toEqual(original);
+      expect(imported.lease).toBeNull();
+      const again = join(tempDir(), 'again');
+      await exportMigration(other, migration.id, again);
+      for (const file of listFiles(dir)) {
+        expect(readFileSync(join(again, file), 'utf8')).toBe(readFileSync(join(dir, file), 'utf8'));
+      }
+      // …and never over an existing migration: refused, nothing changed.
+      await other.appendJournal(migration.id, { step: 'validate', event: 'started' });
+      await expect(importMigration(other, dir)).rejects.toMatchObject({ code: 'STATE_ALREADY_EXISTS' });
+      expect(await other.listJournal(migration.id)).toHaveLength(3);
+    } finally {
+      await other.close();
+    }
+    await expect(importMigration(store, join(tempDir(), 'empty'))).rejects.toThrow(/cannot read .*manifest\.json/);
+  });
+
+  if (engine.engine === 'sqlite') {
+    it('keeps the database file, its WAL and shared-memory files and its folder owner-only', async () => {
+      await store.createMigration({ group: { address: 'a@x' }, strategy: 'recreate' });
+      expect(mode(target)).toBe(0o600);
+      expect(mode(dirname(target))).toBe(0o700);
+      for (const sidecar of [`${target}-wal`, `${target}-shm`]) expect(mode(sidecar)).toBe(0o600);
+    });
+  }
+});
+
+describe('across engines', () => {
+  afterAll(async () => {
+    for (const engine of ENGINES) await engine.cleanup();
+  });
+
+  it('moves a migration from SQLite to PostgreSQL through an audit folder', async () => {
+    const [sqlite, postgres] = ENGINES as [(typeof ENGINES)[0], (typeof ENGINES)[0]];
+    const from = await openStateStore(await sqlite.fresh());
+    const to = await openStateStore(await postgres.fresh());
+    const dir = mkdtempSync(join(tmpdir(), 'dlmigrate-cross-'));
+    try {
+      const migration = await from.createMigration({ group: { address: 'a@x' }, strategy: 'convert', options: { n: 1 } });
+      await from.appendJournal(migration.id, { step: 'capture', event: 'completed', data: { big: 'x'.repeat(10_000) } });
+      await from.putBackup(migration.id, 'graph-group', { id: 'g', isCloudManaged: false });
+      await exportMigration(from, migration.id, dir);
+      await importMigration(to, dir);
+      expect(await to.readMigrationBundle(migration.id)).toEqual(await from.readMigrationBundle(migration.id));
+    } finally {
+      await from.close();
+      await to.close();
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+});
