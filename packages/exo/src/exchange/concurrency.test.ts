@@ -1,0 +1,77 @@
+import { describe, expect, it } from 'vitest';
+import { AdaptiveLimit } from './concurrency.js';
+import { ExoThrottledError, ExoTransientError, ExoValidationError } from './errors.js';
+import { DEFAULT_RETRY_POLICY, isRetryable, retryDelayMs } from './retry.js';
+
+describe('AdaptiveLimit (AIMD)', () => {
+  it('halves on throttle, never below min, and grows by one after N successes, never above max', () => {
+    const limit = new AdaptiveLimit({ initial: 8, min: 1, max: 10, growAfter: 3 });
+    limit.onThrottle();
+    expect(limit.limit).toBe(4);
+    limit.onThrottle();
+    limit.onThrottle();
+    limit.onThrottle();
+    expect(limit.limit).toBe(1);
+    for (let i = 0; i < 3; i++) limit.onSuccess();
+    expect(limit.limit).toBe(2);
+    for (let i = 0; i < 100; i++) limit.onSuccess();
+    expect(limit.limit).toBe(10);
+    expect(limit.stats().decreases).toBe(3);
+  });
+
+  it('a throttle resets the success run', () => {
+    const limit = new AdaptiveLimit({ initial: 2, growAfter: 3 });
+    limit.onSuccess();
+    limit.onSuccess();
+    limit.onThrottle();
+    limit.onSuccess();
+    expect(limit.limit).toBe(1);
+  });
+
+  it('never lets more than the limit run at once', async () => {
+    const limit = new AdaptiveLimit({ initial: 3, max: 3 });
+    let running = 0;
+    let peak = 0;
+    const gates: Array<() => void> = [];
+    const tasks = Array.from({ length: 10 }, () =>
+      limit.run(async () => {
+        running++;
+        peak = Math.max(peak, running);
+        await new Promise<void>((r) => gates.push(r));
+        running--;
+      }),
+    );
+    while (gates.length < 3) await Promise.resolve();
+    expect(limit.stats().waiting).toBe(7);
+    // Release one at a time until all are done.
+    let released = 0;
+    while (released < 10) {
+      await new Promise((r) => setImmediate(r));
+      const g = gates.shift();
+      if (g) {
+        g();
+        released++;
+      }
+    }
+    await Promise.all(tasks);
+    expect(peak).toBe(3);
+    expect(limit.stats().inFlight).toBe(0);
+  });
+});
+
+describe('retry policy', () => {
+  const d = { cmdlet: 'X', status: 429, serverMessage: '' };
+  it('retries throttling and transient failures only', () => {
+    expect(isRetryable(new ExoThrottledError(d), DEFAULT_RETRY_POLICY)).toBe(true);
+    expect(isRetryable(new ExoTransientError({ ...d, status: 503 }), DEFAULT_RETRY_POLICY)).toBe(true);
+    expect(isRetryable(new ExoValidationError({ ...d, status: 400 }), DEFAULT_RETRY_POLICY)).toBe(false);
+    expect(isRetryable(new Error('x'), DEFAULT_RETRY_POLICY)).toBe(false);
+  });
+  it('waits what Retry-After says (capped), else exponential back-off', () => {
+    expect(retryDelayMs(new ExoThrottledError({ ...d, retryAfterMs: 3000 }), 1, DEFAULT_RETRY_POLICY)).toBe(3000);
+    expect(retryDelayMs(new ExoThrottledError({ ...d, retryAfterMs: 10_000_000 }), 1, DEFAULT_RETRY_POLICY)).toBe(120_000);
+    const third = retryDelayMs(new ExoTransientError(d), 3, DEFAULT_RETRY_POLICY);
+    expect(third).toBeGreaterThanOrEqual(4000);
+    expect(third).toBeLessThanOrEqual(8000);
+  });
+});
