@@ -244,7 +244,9 @@ export function classifyErrorResponse(res: ErrorResponse): ExoError {
     );
   }
   const short = shortTypeName(exceptionType);
-  if (short === 'CommandNotFoundException' || (res.status === 403 && !short)) {
+  // 403 from the gateway = the app's directory role doesn't allow Exchange at all; a 403 carrying
+  // a cmdlet exception (e.g. "only a manager of the group") is that cmdlet's own refusal.
+  if (short === 'CommandNotFoundException' || (res.status === 403 && (!short || /UnauthorizedAccess/.test(short)))) {
     // A cmdlet outside the app's RBAC does not exist for it: Exchange answers "not recognized".
     return new ExoPermissionDeniedError(
       details,

@@ -11,7 +11,9 @@ export interface TestCertificate {
   readonly keyPem: string;
 }
 
-export function makeCertificate(options: { cn?: string; notBefore?: Date; notAfter?: Date } = {}): TestCertificate {
+export function makeCertificate(
+  options: { cn?: string; notBefore?: Date; notAfter?: Date; serverIp?: string } = {},
+): TestCertificate {
   const { privateKey, publicKey } = generateKeyPairSync('rsa', { modulusLength: 2048 });
   const keyPem = privateKey.export({ type: 'pkcs8', format: 'pem' }).toString();
   const forgePublic = forge.pki.publicKeyFromPem(publicKey.export({ type: 'spki', format: 'pem' }).toString());
@@ -25,6 +27,15 @@ export function makeCertificate(options: { cn?: string; notBefore?: Date; notAft
   const attrs = [{ name: 'commonName', value: options.cn ?? 'dlmigrate-test' }];
   cert.setSubject(attrs);
   cert.setIssuer(attrs);
+  if (options.serverIp) {
+    // A self-signed TLS server certificate that is also its own CA (trusted via the client's `ca`).
+    cert.setExtensions([
+      { name: 'basicConstraints', cA: true },
+      { name: 'keyUsage', digitalSignature: true, keyEncipherment: true, keyCertSign: true },
+      { name: 'extKeyUsage', serverAuth: true },
+      { name: 'subjectAltName', altNames: [{ type: 7, ip: options.serverIp }] },
+    ]);
+  }
   cert.sign(forgePrivate, forge.md.sha256.create());
   return { certPem: forge.pki.certificateToPem(cert), keyPem };
 }
