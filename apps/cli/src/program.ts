@@ -2,6 +2,7 @@
 // program; this file only wires them and turns every failure into a message plus an exit code.
 import { Command, CommanderError } from 'commander';
 import { registerAuthCommands } from './commands/auth/index.js';
+import { registerConfigCommands } from './commands/config/index.js';
 import { registerDoctorCommand } from './commands/doctor/index.js';
 import { registerReportCommand } from './commands/report/index.js';
 import { createOutput, processIo, type Io } from './context.js';
@@ -43,6 +44,7 @@ export function createProgram(state: ProgramState): Command {
     );
 
   registerAuthCommands(program, state);
+  registerConfigCommands(program, state);
   registerDoctorCommand(program, state);
   registerReportCommand(program, state);
   return program;

@@ -44,8 +44,9 @@ export function createSelfSignedCertificate(options: {
   // A positive serial number of 16 random bytes (RFC 5280 allows up to 20 octets).
   cert.serialNumber = `01${randomBytes(15).toString('hex')}`;
   // Backdated a few minutes so that a slightly slow clock elsewhere does not reject a fresh certificate.
-  const notBefore = new Date(now.getTime() - 5 * 60_000);
-  const notAfter = new Date(now);
+  // X.509 times have whole seconds; dropping the milliseconds keeps what we print equal to the certificate.
+  const notBefore = new Date(Math.floor(now.getTime() / 1000) * 1000 - 5 * 60_000);
+  const notAfter = new Date(Math.floor(now.getTime() / 1000) * 1000);
   notAfter.setUTCFullYear(notAfter.getUTCFullYear() + CERTIFICATE_VALIDITY_YEARS);
   cert.validity.notBefore = notBefore;
   cert.validity.notAfter = notAfter;

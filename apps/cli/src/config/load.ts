@@ -60,7 +60,13 @@ export function loadConfig(sources: ConfigSources): LoadedConfig {
   }
 
   const parsed = configSchema.safeParse(raw);
-  if (!parsed.success) problems.push(...parsed.error.issues.map((issue) => describeIssue(issue, origins)));
+  if (!parsed.success) {
+    for (const issue of parsed.error.issues) {
+      // A secret key in the file was already reported above with the reason; don't list it twice.
+      if (issue.code === 'unrecognized_keys' && issue.keys.every((key) => SECRET_KEY.test(key))) continue;
+      problems.push(describeIssue(issue, origins));
+    }
+  }
   if (problems.length > 0 || !parsed.success) {
     throw new UsageError(`The configuration is not valid (${problems.length} problem${problems.length === 1 ? '' : 's'}); nothing was changed.`, problems);
   }

@@ -1,0 +1,43 @@
+import { describe, expect, it } from 'vitest';
+import { dlmigrate, tempDir } from './helpers/cli.js';
+
+const cwd = tempDir('help');
+const COMMANDS = [['auth', 'init'], ['config', 'show'], ['doctor'], ['report']];
+
+describe('dlmigrate --help', () => {
+  it('lists the commands, the configuration precedence and the exit codes', async () => {
+    const run = await dlmigrate(['--help'], { cwd });
+    expect(run.code).toBe(0);
+    for (const name of ['auth', 'config', 'doctor', 'report']) expect(run.stdout).toMatch(new RegExp(`^  ${name}\\b`, 'm'));
+    expect(run.stdout).toContain('config file, then DLMIGRATE_* environment variables, then flags');
+    for (const line of ['0  succeeded', '1  failed', '2  bad input or usage', '3  blocked', '4  completed with warnings']) {
+      expect(run.stdout).toContain(line);
+    }
+  });
+
+  it.each(COMMANDS)('%s %s --help shows examples', async (...command) => {
+    const run = await dlmigrate([...command.filter(Boolean), '--help'], { cwd });
+    expect(run.code).toBe(0);
+    expect(run.stdout).toContain('Examples:');
+    expect(run.stdout).toContain(`$ dlmigrate ${command.filter(Boolean).join(' ')}`);
+  });
+
+  it('rejects an unknown option with exit code 2 and a hint', async () => {
+    const run = await dlmigrate(['doctor', '--no-such-option'], { cwd });
+    expect(run.code).toBe(2);
+    expect(run.stderr).toContain("unknown option '--no-such-option'");
+    expect(run.stderr).toContain('--help');
+  });
+
+  it('rejects an unknown command with exit code 2', async () => {
+    const run = await dlmigrate(['migrate-everything'], { cwd });
+    expect(run.code).toBe(2);
+    expect(run.stderr).toContain("unknown command 'migrate-everything'");
+  });
+
+  it('prints the version', async () => {
+    const run = await dlmigrate(['--version'], { cwd });
+    expect(run.code).toBe(0);
+    expect(run.stdout.trim()).toMatch(/^\d+\.\d+\.\d+/);
+  });
+});
