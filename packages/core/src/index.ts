@@ -10,3 +10,6 @@ export * from './mapping/retention.js';
 export * from './batch/graph.js';
 export * from './saga/journal.js';
 export * from './saga/runner.js';
+export * from './options.js';
+export * from './sync/trigger.js';
+export * from './util/poll.js';

@@ -2,17 +2,17 @@ import { describe, expect, it } from 'vitest';
 import {
   addressDomains,
   missingAddresses,
-  parseProxyAddress,
+  proxyKey,
   routingAddressCandidates,
   routingAddressIn,
   takeOverAddresses,
 } from './addresses.js';
 
 describe('proxy addresses', () => {
-  it('parses the primary flag only from an upper-case SMTP prefix', () => {
-    expect(parseProxyAddress('SMTP:a@b.com')).toEqual({ type: 'SMTP', address: 'a@b.com', primary: true });
-    expect(parseProxyAddress('smtp:a@b.com').primary).toBe(false);
-    expect(parseProxyAddress('x500:/o=Org/cn=x')).toEqual({ type: 'X500', address: '/o=Org/cn=x', primary: false });
+  it('keys addresses by type and lower-case address', () => {
+    expect(proxyKey('SMTP:A@B.com')).toBe('smtp:a@b.com');
+    expect(proxyKey('a@b.com')).toBe('smtp:a@b.com');
+    expect(proxyKey('x500:/o=Org/cn=X')).toBe(proxyKey('X500:/o=org/cn=x'));
   });
 
   it('lists each address domain once', () => {

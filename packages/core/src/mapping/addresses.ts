@@ -1,36 +1,33 @@
-// Proxy addresses ("SMTP:primary", "smtp:secondary", "X500:/o=…") and the address set the new cloud DL takes over
-// from the group it replaces (research §2 phase 15).
-import { splitAddress } from './names.js';
+// The address set the new cloud DL takes over from the group it replaces (research §2 phase 15). Addresses are proxy
+// strings ("SMTP:primary", "smtp:secondary", "X500:/o=…"), parsed by @dlmigrate/ad; Exchange compares them
+// case-insensitively, so identity here is "TYPE:address" in lower case.
+import { parseProxyAddress } from '@dlmigrate/ad';
 
-export interface ProxyAddress {
-  /** Upper-case type: SMTP, X500, X400, SIP, … */
-  readonly type: string;
-  readonly address: string;
-  readonly primary: boolean;
+/** Identity of an address regardless of primary/secondary and case. A bare address counts as SMTP. */
+export function proxyKey(value: string): string {
+  const proxy = parseProxyAddress(value);
+  return `${(proxy.prefix || 'smtp').toLowerCase()}:${proxy.address.toLowerCase()}`;
 }
 
-export function parseProxyAddress(value: string): ProxyAddress {
-  const colon = value.indexOf(':');
-  if (colon <= 0) return { type: 'SMTP', address: value, primary: false };
-  const prefix = value.slice(0, colon);
-  const type = prefix.toUpperCase();
-  // Only an upper-case prefix marks the primary address of its type (Exchange's convention).
-  return { type, address: value.slice(colon + 1), primary: prefix === type && type === 'SMTP' };
+function isSmtp(value: string): boolean {
+  const prefix = parseProxyAddress(value).prefix;
+  return prefix === '' || prefix.toLowerCase() === 'smtp';
 }
 
-export function formatProxyAddress(proxy: ProxyAddress): string {
-  const prefix = proxy.primary ? proxy.type : proxy.type === 'SMTP' ? 'smtp' : proxy.type;
-  return `${prefix}:${proxy.address}`;
+/** "SMTP:x" → "smtp:x"; other types keep their prefix (their case carries no meaning for the new DL). */
+function asSecondary(value: string): string {
+  const proxy = parseProxyAddress(value);
+  return isSmtp(value) ? `smtp:${proxy.address}` : proxy.raw;
 }
 
-/** Identity of an address regardless of primary/secondary and case (Exchange compares them case-insensitively). */
-export function proxyKey(value: string | ProxyAddress): string {
-  const proxy = typeof value === 'string' ? parseProxyAddress(value) : value;
-  return `${proxy.type}:${proxy.address.toLowerCase()}`;
+function splitAddress(address: string): { local: string; domain: string } {
+  const at = address.lastIndexOf('@');
+  if (at <= 0 || at === address.length - 1) throw new Error(`"${address}" is not an e-mail address`);
+  return { local: address.slice(0, at), domain: address.slice(at + 1) };
 }
 
 export function smtpAddresses(proxies: readonly string[]): string[] {
-  return proxies.map(parseProxyAddress).filter((p) => p.type === 'SMTP').map((p) => p.address);
+  return proxies.filter(isSmtp).map((p) => parseProxyAddress(p).address);
 }
 
 export function domainOf(address: string): string {
@@ -66,22 +63,18 @@ export interface TakeOverInput {
  * domain, and exactly one primary SMTP address, the on-prem mail.
  */
 export function takeOverAddresses(input: TakeOverInput): string[] {
-  const byKey = new Map<string, ProxyAddress>();
-  const add = (proxy: ProxyAddress) => {
-    const key = proxyKey(proxy);
-    if (!byKey.has(key)) byKey.set(key, { ...proxy, primary: false });
+  const byKey = new Map<string, string>();
+  const add = (value: string) => {
+    const key = proxyKey(value);
+    if (!byKey.has(key)) byKey.set(key, asSecondary(value));
   };
-  const primaryKey = proxyKey({ type: 'SMTP', address: input.mail, primary: true });
-  byKey.set(primaryKey, { type: 'SMTP', address: input.mail, primary: true });
-  for (const value of [...input.onPremProxies, ...input.cloudAddresses]) add(parseProxyAddress(value));
+  byKey.set(proxyKey(input.mail), `SMTP:${input.mail}`);
+  for (const value of [...input.onPremProxies, ...input.cloudAddresses]) add(value);
   for (const dn of [input.onPremLegacyExchangeDn, input.cloudLegacyExchangeDn]) {
-    if (dn !== undefined && dn !== '') add({ type: 'X500', address: dn, primary: false });
+    if (dn !== undefined && dn !== '') add(`X500:${dn}`);
   }
-  const hasRouting = [...byKey.values()].some(
-    (p) => p.type === 'SMTP' && isAtDomain(p.address, input.routingDomain),
-  );
-  if (!hasRouting) add({ type: 'SMTP', address: input.routingAddress, primary: false });
-  return [...byKey.values()].map(formatProxyAddress);
+  if (routingAddressIn([...byKey.values()], input.routingDomain) === undefined) add(`smtp:${input.routingAddress}`);
+  return [...byKey.values()];
 }
 
 /** The routing address already among the addresses, if any. */

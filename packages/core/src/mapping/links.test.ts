@@ -1,80 +1,61 @@
 import { describe, expect, it } from 'vitest';
-import { cloudObjectId, listIdentities, resolveLink, type LinkContext, type LinkedObjectFacts } from './links.js';
+import type { AdRecipient } from '@dlmigrate/ad';
+import { cloudObjectId, listIdentities, resolveLink, type LinkContext } from './links.js';
 
 const groupDn = 'CN=Sales,OU=Groups,DC=contoso,DC=com';
 const member: LinkContext = { list: 'members', attribute: 'member', groupDn, skipNestedGroupCheck: false };
 const permission: LinkContext = { list: 'acceptFrom', attribute: 'authOrig', groupDn, skipNestedGroupCheck: false };
-const mailbox: LinkedObjectFacts = {
-  dn: 'CN=Ann,OU=Users,DC=contoso,DC=com',
-  objectClasses: ['top', 'person', 'organizationalPerson', 'user'],
-  mail: 'ann@contoso.com',
-  recipientDisplayType: 1073741824,
-  externalDirectoryObjectId: 'User_1111',
-};
-const childGroup: LinkedObjectFacts = {
-  dn: 'CN=Child,OU=Groups,DC=contoso,DC=com',
-  objectClasses: ['top', 'group'],
-  mail: 'child@contoso.com',
-  recipientDisplayType: 1,
-  groupType: 8,
-  externalDirectoryObjectId: 'Group_2222',
-};
+type Obj = Pick<AdRecipient, 'dn' | 'kind' | 'mail' | 'lookupAddress' | 'externalDirectoryObjectId' | 'marker'>;
+const obj = (kind: AdRecipient['kind'], extra: Partial<Obj> = {}): Obj => ({ dn: `CN=${kind},DC=c`, kind, ...extra });
+const code = (r: ReturnType<typeof resolveLink>) => (r.kind === 'rejected' ? r.finding.code : r.kind);
 
 describe('resolveLink', () => {
-  it('resolves a mailbox by its cloud id', () => {
-    expect(resolveLink(mailbox, member)).toMatchObject({ kind: 'recipient', identity: '1111', isGroup: false });
+  it('resolves mailboxes, mail users and contacts by cloud id, falling back to the address', () => {
+    const ann = obj('mailbox', { mail: 'ann@c.com', lookupAddress: 'ann@c.com', externalDirectoryObjectId: 'User_1111' });
+    expect(resolveLink(ann.dn, ann, member)).toEqual({ kind: 'recipient', dn: ann.dn, identity: '1111', isGroup: false, alreadyMigrated: false });
+    const paul = obj('mail-contact', { lookupAddress: 'paul@f.example' });
+    expect(resolveLink(paul.dn, paul, member)).toMatchObject({ identity: 'paul@f.example' });
+    const vera = obj('mail-only-contact', { lookupAddress: 'vera@v.example', externalDirectoryObjectId: 'Contact_9' });
+    expect(resolveLink(vera.dn, vera, member)).toMatchObject({ identity: 'vera@v.example' });
   });
 
-  it('resolves a routing contact of an earlier migration to the migrated DL', () => {
-    const contact = {
-      dn: 'CN=Old-MigratedByScript,OU=x,DC=c',
-      objectClasses: ['contact'],
-      mail: 'old-MigratedByScript@contoso.com',
-      recipientDisplayType: 6,
-      extensionAttribute1: 'MigratedByScript',
-      extensionAttribute2: '3333',
-    };
-    expect(resolveLink(contact, member)).toMatchObject({ kind: 'recipient', identity: '3333', alreadyMigrated: true });
+  it('resolves what an earlier migration left to the migrated cloud DL', () => {
+    const contact = obj('routing-contact', { marker: { tag: 'MigratedByScript', value: '3333' } });
+    expect(resolveLink(contact.dn, contact, member)).toMatchObject({ identity: '3333', alreadyMigrated: true, isGroup: true });
+    const retained = obj('retained-group', { marker: { tag: 'MigratedByScript', value: 'old@c.com' } });
+    expect(resolveLink(retained.dn, retained, member)).toMatchObject({ identity: 'old@c.com', alreadyMigrated: true });
+    expect(code(resolveLink(retained.dn, obj('retained-group', { marker: { tag: 'MigratedByScript' } }), member))).toBe(
+      'OBJECT_NOT_MAIL_ENABLED_EXCEPTION',
+    );
   });
 
-  it('accepts a mail-only contact by address and a plain user by UPN', () => {
-    expect(resolveLink({ dn: 'CN=c', objectClasses: ['contact'], mail: 'x@y.com' }, member)).toMatchObject({
-      identity: 'x@y.com',
-    });
-    expect(resolveLink({ dn: 'CN=u', objectClasses: ['user'], userPrincipalName: 'u@c.com' }, permission)).toEqual({
-      kind: 'user',
-      dn: 'CN=u',
-      identity: 'u@c.com',
-    });
+  it('accepts a plain user by UPN', () => {
+    const frank = obj('user', { lookupAddress: 'frank@c.com' });
+    expect(resolveLink(frank.dn, frank, permission)).toEqual({ kind: 'user', dn: frank.dn, identity: 'frank@c.com' });
   });
 
-  it('blocks a mail-enabled child group as a member unless skipNestedGroupCheck', () => {
-    const blocked = resolveLink(childGroup, member);
-    expect(blocked.kind).toBe('rejected');
-    expect(blocked.kind === 'rejected' && blocked.finding.code).toBe('NESTED_GROUP_EXCEPTION');
-    expect(resolveLink(childGroup, { ...member, skipNestedGroupCheck: true })).toMatchObject({ identity: '2222' });
-    expect(resolveLink(childGroup, permission)).toMatchObject({ kind: 'recipient', isGroup: true });
+  it('blocks a mail-enabled child group as a member unless skipNestedGroupCheck, and accepts it as a permission', () => {
+    const child = obj('mail-enabled-group', { lookupAddress: 'child@c.com', externalDirectoryObjectId: 'Group_2222' });
+    expect(code(resolveLink(child.dn, child, member))).toBe('NESTED_GROUP_EXCEPTION');
+    expect(resolveLink(child.dn, child, { ...member, skipNestedGroupCheck: true })).toMatchObject({ identity: '2222', isGroup: true });
+    expect(resolveLink(child.dn, child, permission)).toMatchObject({ kind: 'recipient', isGroup: true });
   });
 
-  it('treats a mail-only security group like a mail-enabled one, and a mail-only distribution group as not mail-enabled', () => {
-    const mailOnly = { dn: 'CN=m', objectClasses: ['group'], mail: 'm@c.com' };
-    const sec = resolveLink({ ...mailOnly, groupType: -2147483646 }, { ...member, skipNestedGroupCheck: true });
-    expect(sec).toMatchObject({ kind: 'recipient', identity: 'm@c.com' });
-    const dist = resolveLink({ ...mailOnly, groupType: 8 }, { ...member, skipNestedGroupCheck: true });
-    expect(dist.kind === 'rejected' && dist.finding.code).toBe('OBJECT_NOT_MAIL_ENABLED_EXCEPTION');
+  it('treats a mail-only security group as nested, and non-mail groups and other classes as not mail-enabled', () => {
+    const mailOnly = obj('mail-only-security-group', { lookupAddress: 'm@c.com' });
+    expect(code(resolveLink(mailOnly.dn, mailOnly, member))).toBe('NESTED_GROUP_EXCEPTION');
+    expect(resolveLink(mailOnly.dn, mailOnly, { ...member, skipNestedGroupCheck: true })).toMatchObject({ identity: 'm@c.com' });
+    expect(code(resolveLink(mailOnly.dn, mailOnly, permission))).toBe('OBJECT_NOT_MAIL_ENABLED_EXCEPTION');
+    expect(code(resolveLink('CN=g', obj('non-mail-group'), { ...member, skipNestedGroupCheck: true }))).toBe('OBJECT_NOT_MAIL_ENABLED_EXCEPTION');
+    const pc = resolveLink('CN=pc', obj('other'), permission);
+    expect(pc.kind === 'rejected' && pc.finding.attribute).toBe('authOrig');
+    expect(code(resolveLink('CN=gone', undefined, member))).toBe('OBJECT_NOT_MAIL_ENABLED_EXCEPTION');
   });
 
-  it('keeps the group itself in its permission lists (#109) and accepts a migrated child group', () => {
-    expect(resolveLink({ ...childGroup, dn: groupDn.toUpperCase() }, permission)).toEqual({ kind: 'self', dn: groupDn.toUpperCase() });
-    const migrated = { ...childGroup, recipientDisplayType: undefined, extensionAttribute1: 'MigratedByScript', extensionAttribute2: 'child@contoso.com' };
-    expect(resolveLink(migrated, member)).toMatchObject({ identity: 'child@contoso.com', alreadyMigrated: true });
-  });
-
-  it('rejects computers and non-mail groups', () => {
-    const pc = resolveLink({ dn: 'CN=pc', objectClasses: ['user', 'computer'] }, member);
-    expect(pc.kind === 'rejected' && pc.finding.code).toBe('OBJECT_NOT_MAIL_ENABLED_EXCEPTION');
-    const plain = resolveLink({ dn: 'CN=g', objectClasses: ['group'], groupType: -2147483646 }, permission);
-    expect(plain.kind === 'rejected' && plain.finding.attribute).toBe('authOrig');
+  it('keeps the group itself in its permission lists (#109), but not as its own member', () => {
+    const self = obj('mail-enabled-group');
+    expect(resolveLink(groupDn.toUpperCase(), self, permission)).toEqual({ kind: 'self', dn: groupDn.toUpperCase() });
+    expect(code(resolveLink(groupDn, self, member))).toBe('NESTED_GROUP_EXCEPTION');
   });
 });
 

@@ -1,8 +1,8 @@
 // The group's links to other objects (research §2 phase 7): which on-prem attributes feed which cloud list, and the
-// rules deciding whether a linked object can follow the group to the cloud.
+// rules deciding whether a linked object can follow the group to the cloud. @dlmigrate/ad classifies each object
+// (AdRecipient.kind); this module applies the migration's policy to that class.
+import { dnEquals, type AdRecipient, type ForwardLink } from '@dlmigrate/ad';
 import { finding, type Finding } from '../findings/finding.js';
-import { DYNAMIC_DL_DISPLAY_TYPE, isSecurityGroupType } from './group-type.js';
-import { MIGRATED_MARKER } from './names.js';
 
 export type LinkList =
   | 'members'
@@ -15,7 +15,7 @@ export type LinkList =
   | 'sendAs';
 
 /** On-prem forward links feeding each list. Send-As comes from the group's ACL, not from an attribute. */
-export const LINK_SOURCES: Readonly<Record<Exclude<LinkList, 'sendAs'>, readonly string[]>> = {
+export const LINK_SOURCES: Readonly<Record<Exclude<LinkList, 'sendAs'>, readonly ForwardLink[]>> = {
   members: ['member'],
   managedBy: ['managedBy', 'msExchCoManagedByLink'],
   moderatedBy: ['msExchModeratedByLink'],
@@ -26,30 +26,14 @@ export const LINK_SOURCES: Readonly<Record<Exclude<LinkList, 'sendAs'>, readonly
 };
 
 /** The Set-DistributionGroup parameter each list is written to (members use Update-DistributionGroupMember). */
-export const CLOUD_PARAMETER: Readonly<Record<Exclude<LinkList, 'members' | 'sendAs'>, string>> = {
+export const CLOUD_PARAMETER = {
   managedBy: 'ManagedBy',
   moderatedBy: 'ModeratedBy',
   acceptFrom: 'AcceptMessagesOnlyFromSendersOrMembers',
   rejectFrom: 'RejectMessagesFromSendersOrMembers',
   bypassModeration: 'BypassModerationFromSendersOrMembers',
   sendOnBehalf: 'GrantSendOnBehalfTo',
-};
-
-/** What the directory says about a linked object; the AD package's resolved recipient supplies these. */
-export interface LinkedObjectFacts {
-  readonly dn: string;
-  /** objectClass values, any case. */
-  readonly objectClasses: readonly string[];
-  readonly mail?: string | undefined;
-  readonly userPrincipalName?: string | undefined;
-  /** msExchRecipientDisplayType: present means Exchange knows the object as a recipient. */
-  readonly recipientDisplayType?: number | undefined;
-  readonly groupType?: number | undefined;
-  /** msDS-ExternalDirectoryObjectId written back by the sync: `User_<guid>`, `Group_<guid>` or a bare guid. */
-  readonly externalDirectoryObjectId?: string | undefined;
-  readonly extensionAttribute1?: string | undefined;
-  readonly extensionAttribute2?: string | undefined;
-}
+} as const satisfies Record<Exclude<LinkList, 'members' | 'sendAs'>, string>;
 
 export type LinkResolution =
   | {
@@ -61,6 +45,7 @@ export type LinkResolution =
       /** A routing contact or retained group of an earlier migration: the identity is the migrated cloud group. */
       readonly alreadyMigrated: boolean;
     }
+  /** A plain (non-mail) user: allowed where Exchange takes any user (owners, security-group members). */
   | { readonly kind: 'user'; readonly dn: string; readonly identity: string }
   /** The migrated group itself in one of its own permission lists (#109): becomes the new DL. */
   | { readonly kind: 'self'; readonly dn: string }
@@ -81,56 +66,61 @@ export function cloudObjectId(externalDirectoryObjectId: string | undefined): st
   return underscore >= 0 ? externalDirectoryObjectId.slice(underscore + 1) : externalDirectoryObjectId;
 }
 
-function sameDn(a: string, b: string): boolean {
-  return a.toLowerCase() === b.toLowerCase();
-}
+type LinkedObject = Pick<AdRecipient, 'dn' | 'kind' | 'mail' | 'lookupAddress' | 'externalDirectoryObjectId' | 'marker'>;
 
-/** Research §2 phase 7 classification, first match wins; `skipNestedGroupCheck` only affects membership (§4). */
-export function resolveLink(object: LinkedObjectFacts, context: LinkContext): LinkResolution {
-  const classes = object.objectClasses.map((c) => c.toLowerCase());
-  const has = (c: string) => classes.includes(c);
-  const mailEnabled = object.recipientDisplayType !== undefined;
+/**
+ * Research §2 phase 7 policy. `object` is undefined when no domain controller knows the DN any more.
+ * skipNestedGroupCheck only affects membership (§4); already-migrated children are accepted either way.
+ */
+export function resolveLink(dn: string, object: LinkedObject | undefined, context: LinkContext): LinkResolution {
   const membership = context.list === 'members';
-  const migrated = object.extensionAttribute1 === MIGRATED_MARKER && (object.extensionAttribute2 ?? '') !== '';
-  const recipient = (identity: string | undefined, isGroup: boolean, alreadyMigrated = false): LinkResolution =>
-    identity === undefined
-      ? reject('OBJECT_NOT_MAIL_ENABLED_EXCEPTION', 'it has neither a cloud object id nor an address')
-      : { kind: 'recipient', dn: object.dn, identity, isGroup, alreadyMigrated };
   const reject = (code: 'NESTED_GROUP_EXCEPTION' | 'OBJECT_NOT_MAIL_ENABLED_EXCEPTION', why: string): LinkResolution => ({
     kind: 'rejected',
-    dn: object.dn,
-    finding: finding(code, object.mail ?? object.dn, `${object.dn} in ${context.attribute}: ${why}`, context.attribute),
+    dn,
+    finding: finding(code, object?.mail ?? dn, `${dn} in ${context.attribute}: ${why}`, context.attribute),
   });
+  if (object === undefined) return reject('OBJECT_NOT_MAIL_ENABLED_EXCEPTION', 'no domain controller knows this object');
+  const recipient = (identity: string | undefined, isGroup: boolean, alreadyMigrated = false): LinkResolution =>
+    identity === undefined || identity === ''
+      ? reject('OBJECT_NOT_MAIL_ENABLED_EXCEPTION', 'it has neither a cloud object id nor an address')
+      : { kind: 'recipient', dn, identity, isGroup, alreadyMigrated };
+  const byId = () => cloudObjectId(object.externalDirectoryObjectId) ?? object.lookupAddress;
 
-  if (object.recipientDisplayType === DYNAMIC_DL_DISPLAY_TYPE) return recipient(object.mail, true);
-
-  if (mailEnabled && (has('user') || has('contact'))) {
-    // A routing contact left by an earlier migration stands for the cloud DL it routes to.
-    if (migrated) return recipient(object.extensionAttribute2, true, true);
-    return recipient(cloudObjectId(object.externalDirectoryObjectId) ?? object.mail, false);
+  if (dnEquals(dn, context.groupDn)) {
+    return membership ? reject('NESTED_GROUP_EXCEPTION', 'the group is a member of itself') : { kind: 'self', dn };
   }
-  if (has('contact') && object.mail !== undefined && object.mail !== '') return recipient(object.mail, false);
-  if (has('user') && !has('computer')) {
-    const identity = cloudObjectId(object.externalDirectoryObjectId) ?? object.userPrincipalName;
-    if (identity === undefined) return reject('OBJECT_NOT_MAIL_ENABLED_EXCEPTION', 'a user without a UPN or cloud id');
-    return { kind: 'user', dn: object.dn, identity };
-  }
-  if (has('group')) {
-    if (sameDn(object.dn, context.groupDn)) {
-      if (!membership) return { kind: 'self', dn: object.dn };
-      return reject('NESTED_GROUP_EXCEPTION', 'the group is a member of itself');
+  switch (object.kind) {
+    case 'mailbox':
+    case 'mail-user':
+    case 'mail-contact':
+      return recipient(byId(), false);
+    case 'mail-only-contact':
+      return recipient(object.lookupAddress, false);
+    case 'dynamic-dl':
+      return recipient(object.lookupAddress, true);
+    case 'routing-contact':
+    case 'retained-group':
+      // Left by an earlier migration: stands for the cloud DL it was migrated to (ext2 holds its id or address).
+      return recipient(object.marker?.value, true, true);
+    case 'user': {
+      const identity = byId();
+      return identity === undefined ? reject('OBJECT_NOT_MAIL_ENABLED_EXCEPTION', 'a user without a UPN') : { kind: 'user', dn, identity };
     }
-    if (migrated) return recipient(object.extensionAttribute2, true, true);
-    const mailOnlySecurity = !mailEnabled && (object.mail ?? '') !== '' && isSecurityGroupType(object.groupType);
-    const identity = cloudObjectId(object.externalDirectoryObjectId) ?? object.mail;
-    if (membership && (mailEnabled || mailOnlySecurity)) {
-      if (context.skipNestedGroupCheck) return recipient(identity, true);
-      return reject('NESTED_GROUP_EXCEPTION', 'a mail-enabled child group must be migrated first');
-    }
-    if (mailEnabled && !membership) return recipient(identity, true);
-    return reject('OBJECT_NOT_MAIL_ENABLED_EXCEPTION', 'the group is not mail-enabled');
+    case 'mail-enabled-group':
+      if (!membership) return recipient(byId(), true);
+      return context.skipNestedGroupCheck
+        ? recipient(byId(), true)
+        : reject('NESTED_GROUP_EXCEPTION', 'a mail-enabled child group must be migrated first');
+    case 'mail-only-security-group':
+      if (!membership) return reject('OBJECT_NOT_MAIL_ENABLED_EXCEPTION', 'a group with only a mail address cannot hold rights');
+      return context.skipNestedGroupCheck
+        ? recipient(byId(), true)
+        : reject('NESTED_GROUP_EXCEPTION', 'a mail-enabled child group must be migrated first');
+    case 'non-mail-group':
+      return reject('OBJECT_NOT_MAIL_ENABLED_EXCEPTION', 'the group is not mail-enabled');
+    case 'other':
+      return reject('OBJECT_NOT_MAIL_ENABLED_EXCEPTION', 'objects of this class cannot be recipients');
   }
-  return reject('OBJECT_NOT_MAIL_ENABLED_EXCEPTION', `objects of class ${classes.at(-1) ?? 'unknown'} cannot be recipients`);
 }
 
 /**

@@ -32,22 +32,24 @@ describe('join / depart restrictions', () => {
 
 describe('mapGroupSettings', () => {
   const group = {
-    groupType: 8,
+    groupType: { security: false },
     mailNickname: 'sales',
     displayName: 'Sales Team',
     displayNamePrintable: 'Sales',
-    msExchGroupJoinRestriction: 1,
-    msExchGroupDepartRestriction: 1,
-    msExchModerationFlags: 3,
-    msExchEnableModeration: true,
-    oofReplyToOriginator: true,
-    reportToOwner: true,
-    reportToOriginator: false,
-    msExchHideFromAddressLists: true,
-    msExchRequireAuthToSendTo: true,
-    msExchSenderHintTranslations: ['default:<html>hi</html>'],
-    extensionAttributes: ['one', undefined, '', 'four'],
-    extensionCustomAttributes: [['a', 'b'], undefined, []],
+    settings: {
+      joinRestriction: 1,
+      departRestriction: 1,
+      moderationFlags: 3,
+      enableModeration: true,
+      oofReplyToOriginator: true,
+      reportToOwner: true,
+      reportToOriginator: false,
+      hiddenFromAddressLists: true,
+      requireAuthToSendTo: true,
+      senderHintTranslations: ['default:<html>hi</html>'],
+      extensionAttributes: { 1: 'one', 3: '', 4: 'four' },
+      extensionCustomAttributes: { 1: ['a', 'b'], 3: [] },
+    },
   };
 
   it('maps every attribute of the phase-12 table', () => {
@@ -78,7 +80,7 @@ describe('mapGroupSettings', () => {
   });
 
   it('falls back to the cloud values and to the defaults', () => {
-    const s = mapGroupSettings({ groupType: -2147483640 }, 'Security', {}, { alias: 'c', displayName: 'Cloud' });
+    const s = mapGroupSettings({ groupType: { security: true }, settings: { senderHintTranslations: [], extensionAttributes: {}, extensionCustomAttributes: {} } }, 'Security', {}, { alias: 'c', displayName: 'Cloud' });
     expect(s).toMatchObject({
       Alias: 'c',
       DisplayName: 'Cloud',

@@ -1,29 +1,13 @@
 // The research's phase-12 table: on-premises group attributes → the single-valued parameters of
 // New-/Set-DistributionGroup. Multi-valued links (members, restrictions, managers, …) are mapped in links.ts.
-import { isSecurityGroupType, type CloudGroupType } from './group-type.js';
+import type { AdGroup } from '@dlmigrate/ad';
+import type { CloudGroupType } from './group-type.js';
 import { withAffixes, type NameAffixes } from './names.js';
 
-/** The on-prem attributes this mapping reads (the AD package's group carries them; names follow the schema). */
-export interface GroupSettingsSource {
-  readonly groupType: number;
-  readonly mailNickname?: string | undefined;
-  readonly displayName?: string | undefined;
-  readonly displayNamePrintable?: string | undefined;
-  readonly msExchGroupJoinRestriction?: number | undefined;
-  readonly msExchGroupDepartRestriction?: number | undefined;
-  readonly msExchModerationFlags?: number | undefined;
-  readonly msExchEnableModeration?: boolean | undefined;
-  readonly oofReplyToOriginator?: boolean | undefined;
-  readonly reportToOwner?: boolean | undefined;
-  readonly reportToOriginator?: boolean | undefined;
-  readonly msExchHideFromAddressLists?: boolean | undefined;
-  readonly msExchRequireAuthToSendTo?: boolean | undefined;
-  readonly msExchSenderHintTranslations?: readonly string[] | undefined;
-  /** extensionAttribute1–15, index 0 = extensionAttribute1. */
-  readonly extensionAttributes?: readonly (string | undefined)[] | undefined;
-  /** msExchExtensionCustomAttribute1–5 (multi-valued), index 0 = attribute 1. */
-  readonly extensionCustomAttributes?: readonly (readonly string[] | undefined)[] | undefined;
-}
+/** The parts of the on-prem group this mapping reads. */
+export type GroupSettingsSource = Pick<AdGroup, 'mailNickname' | 'displayName' | 'displayNamePrintable' | 'settings'> & {
+  readonly groupType: Pick<AdGroup['groupType'], 'security'>;
+};
 
 /** What the cloud still says, used where the on-prem value is missing (the research falls back the same way). */
 export interface CloudFallback {
@@ -107,30 +91,33 @@ export function mapGroupSettings(
   affixes: NameAffixes,
   cloud: CloudFallback = {},
 ): CloudGroupSettings {
-  const security = cloudType === 'Security' || isSecurityGroupType(group.groupType);
-  const moderation = decodeModerationFlags(group.msExchModerationFlags);
+  const security = cloudType === 'Security' || group.groupType.security;
+  const settings = group.settings;
+  const moderation = decodeModerationFlags(settings.moderationFlags);
   const alias = nonEmpty(group.mailNickname) ?? nonEmpty(cloud.alias);
   const displayName = nonEmpty(group.displayName) ?? nonEmpty(cloud.displayName);
   const simple = nonEmpty(group.displayNamePrintable) ?? nonEmpty(cloud.simpleDisplayName);
-  const tips = group.msExchSenderHintTranslations ?? [];
+  const tips = settings.senderHintTranslations;
   const custom: Record<string, string | readonly string[]> = {};
-  group.extensionAttributes?.slice(0, 15).forEach((value, index) => {
-    if (value !== undefined && nonEmpty(value) !== undefined) custom[`CustomAttribute${index + 1}`] = value;
-  });
-  group.extensionCustomAttributes?.slice(0, 5).forEach((values, index) => {
-    if (values !== undefined && values.length > 0) custom[`ExtensionCustomAttribute${index + 1}`] = [...values];
-  });
+  for (let n = 1; n <= 15; n++) {
+    const value = settings.extensionAttributes[n];
+    if (value !== undefined && nonEmpty(value) !== undefined) custom[`CustomAttribute${n}`] = value;
+  }
+  for (let n = 1; n <= 5; n++) {
+    const values = settings.extensionCustomAttributes[n];
+    if (values !== undefined && values.length > 0) custom[`ExtensionCustomAttribute${n}`] = [...values];
+  }
   return {
-    MemberJoinRestriction: joinRestriction(group.msExchGroupJoinRestriction),
-    MemberDepartRestriction: departRestriction(group.msExchGroupDepartRestriction, security),
-    ModerationEnabled: group.msExchEnableModeration ?? false,
+    MemberJoinRestriction: joinRestriction(settings.joinRestriction),
+    MemberDepartRestriction: departRestriction(settings.departRestriction, security),
+    ModerationEnabled: settings.enableModeration ?? false,
     BypassNestedModerationEnabled: moderation.bypassNested,
     SendModerationNotifications: moderation.notifications,
-    SendOofMessageToOriginatorEnabled: group.oofReplyToOriginator ?? false,
-    ReportToManagerEnabled: group.reportToOwner ?? false,
-    ReportToOriginatorEnabled: group.reportToOriginator ?? false,
-    HiddenFromAddressListsEnabled: group.msExchHideFromAddressLists ?? false,
-    RequireSenderAuthenticationEnabled: group.msExchRequireAuthToSendTo ?? false,
+    SendOofMessageToOriginatorEnabled: settings.oofReplyToOriginator ?? false,
+    ReportToManagerEnabled: settings.reportToOwner ?? false,
+    ReportToOriginatorEnabled: settings.reportToOriginator ?? false,
+    HiddenFromAddressListsEnabled: settings.hiddenFromAddressLists ?? false,
+    RequireSenderAuthenticationEnabled: settings.requireAuthToSendTo ?? false,
     ...(alias === undefined ? {} : { Alias: alias }),
     ...(displayName === undefined ? {} : { DisplayName: withAffixes(displayName, affixes) }),
     ...(simple === undefined ? {} : { SimpleDisplayName: simple }),
