@@ -2,7 +2,7 @@
 // one reconnect after a dropped connection, paged searches and ranged retrieval everywhere, and a
 // per-connection operation counter. Everything above this file speaks AdEntry, never ldapts.
 import { readFileSync } from 'node:fs';
-import type { ConnectionOptions } from 'node:tls';
+import { checkServerIdentity, type ConnectionOptions, type PeerCertificate } from 'node:tls';
 import { Attribute, Change, Client, type Control, type Filter, ModifyDNRequest, StatusCodeParser } from 'ldapts';
 import pLimit, { type LimitFunction } from 'p-limit';
 import { domainDnOf, normalizeDn, parseDn, formatDn } from './dn.js';
@@ -23,6 +23,8 @@ export interface AdConnectionOptions {
   caPem?: string | Buffer;
   /** Certificate verification; on unless explicitly false (then a warning is emitted). */
   rejectUnauthorized?: boolean;
+  /** Verify the certificate against this name instead of the URL's host (dialling a DC by IP whose certificate names it). */
+  tlsServerName?: string;
   /** UPN (`admin@corp.com`), down-level (`CORP\admin`) or a DN. */
   bindDn: string;
   password: string;
@@ -183,7 +185,12 @@ export class AdConnection {
     }
     const rejectUnauthorized = options.rejectUnauthorized !== false;
     if (!rejectUnauthorized) warn('AD: TLS certificate verification is DISABLED (rejectUnauthorized: false); the connection can be intercepted.');
-    this.tls = { rejectUnauthorized, ...(ca ? { ca } : {}) };
+    const name = options.tlsServerName;
+    this.tls = {
+      rejectUnauthorized,
+      ...(ca ? { ca } : {}),
+      ...(name ? { servername: name, checkServerIdentity: (_host: string, cert: PeerCertificate) => checkServerIdentity(name, cert) } : {}),
+    };
     const startTls = options.startTls === true;
     const check = (url: string) => {
       const parsed = parseUrl(url);
@@ -216,14 +223,15 @@ export class AdConnection {
       timeout: this.timeoutMs,
       connectTimeout: this.connectTimeoutMs,
       // A fresh copy per client: ldapts mutates the options it is given (startTLS sets .socket).
-      tlsOptions: { ...this.tls },
+      // Never with StartTLS: ldapts treats any tlsOptions as "dial TLS directly", even on ldap://.
+      ...(startTls ? {} : { tlsOptions: { ...this.tls } }),
       strictDN: false,
     });
     try {
       if (startTls) {
         const host = parsed.hostname.replace(/^\[|\]$/g, '');
         const isIp = /^[\d.]+$|:/.test(host);
-        await client.startTLS({ ...this.tls, host, ...(isIp ? {} : { servername: host }) });
+        await client.startTLS({ ...(isIp ? {} : { servername: host }), ...this.tls, host });
       }
       this.counts.binds++;
       await client.bind(this.bindDn, this.#password);
@@ -371,14 +379,14 @@ export class AdConnection {
     }
   }
 
-  async modify(dn: string, changes: AttributeChange[]): Promise<void> {
+  async modify(dn: string, changes: AttributeChange[], controls?: Control[]): Promise<void> {
     if (changes.length === 0) return;
     const ldapChanges = changes.map(
       (c) => new Change({ operation: c.operation, modification: new Attribute({ type: c.attribute, values: c.values as string[] }) }),
     );
     await this.serverFor(dn, false).run(`modify ${dn} (${changes.map((c) => `${c.operation} ${c.attribute}`).join(', ')})`, dn, async (client) => {
       this.counts.modifies++;
-      await client.modify(dn, ldapChanges);
+      await client.modify(dn, ldapChanges, controls);
     });
   }
 
