@@ -15,6 +15,18 @@ export interface SchemaMigration {
 const STATUS_CHECK =
   "status IN ('planned','running','parked','completed','completed_with_warnings','failed','rolled_back','blocked')";
 
+function journalTable(name: string, events: string): string {
+  return `CREATE TABLE ${name} (
+    migration_id TEXT NOT NULL REFERENCES migrations (id) ON DELETE CASCADE,
+    seq INTEGER NOT NULL,
+    step TEXT NOT NULL,
+    event TEXT NOT NULL CHECK (event IN (${events})),
+    data TEXT NOT NULL,
+    at BIGINT NOT NULL,
+    PRIMARY KEY (migration_id, seq)
+  )`;
+}
+
 export const SCHEMA_MIGRATIONS: readonly SchemaMigration[] = [
   {
     version: 1,
@@ -56,15 +68,7 @@ export const SCHEMA_MIGRATIONS: readonly SchemaMigration[] = [
       )`,
       'CREATE INDEX migrations_by_batch ON migrations (batch_id, batch_level, id)',
       'CREATE INDEX migrations_by_address ON migrations (lower(group_address))',
-      `CREATE TABLE journal (
-        migration_id TEXT NOT NULL REFERENCES migrations (id) ON DELETE CASCADE,
-        seq INTEGER NOT NULL,
-        step TEXT NOT NULL,
-        event TEXT NOT NULL CHECK (event IN ('started','completed','undone','failed')),
-        data TEXT NOT NULL,
-        at BIGINT NOT NULL,
-        PRIMARY KEY (migration_id, seq)
-      )`,
+      journalTable('journal', "'started','completed','undone','failed'"),
       `CREATE TABLE backups (
         migration_id TEXT NOT NULL REFERENCES migrations (id) ON DELETE CASCADE,
         kind TEXT NOT NULL,
@@ -89,6 +93,20 @@ export const SCHEMA_MIGRATIONS: readonly SchemaMigration[] = [
         report TEXT NOT NULL,
         updated_at BIGINT NOT NULL
       )`,
+    ],
+  },
+  {
+    version: 2,
+    name: 'journal events skipped, suspended, undo-started, undo-failed',
+    // SQLite cannot change a CHECK constraint in place, so the table is rebuilt, the same way on both engines.
+    statements: [
+      journalTable(
+        'journal_v2',
+        "'started','completed','undone','failed','skipped','suspended','undo-started','undo-failed'",
+      ),
+      'INSERT INTO journal_v2 (migration_id, seq, step, event, data, at) SELECT migration_id, seq, step, event, data, at FROM journal',
+      'DROP TABLE journal',
+      'ALTER TABLE journal_v2 RENAME TO journal',
     ],
   },
 ];

@@ -74,7 +74,20 @@ export interface MigrationFilter {
   group?: string;
 }
 
-export const JOURNAL_EVENTS = ['started', 'completed', 'undone', 'failed'] as const;
+/**
+ * started/completed/failed: a step ran; skipped: an option turned the step off (resume must not run it);
+ * suspended: stopped on purpose, resumable; undo-started/undone/undo-failed: a step being undone.
+ */
+export const JOURNAL_EVENTS = [
+  'started',
+  'completed',
+  'failed',
+  'skipped',
+  'suspended',
+  'undo-started',
+  'undone',
+  'undo-failed',
+] as const;
 export type JournalEvent = (typeof JOURNAL_EVENTS)[number];
 
 export interface JournalEntry {

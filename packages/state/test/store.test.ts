@@ -375,6 +375,25 @@ describe.each(ENGINES)('state store on $engine', (engine) => {
     store = await openStateStore(target, { schemaMigrations: [...SCHEMA_MIGRATIONS, extra] });
   });
 
+  it('brings a store of schema version 1 forward without losing its journal', async () => {
+    await store.close();
+    const oldTarget = await engine.fresh();
+    const old = await openStateStore(oldTarget, { schemaMigrations: SCHEMA_MIGRATIONS.slice(0, 1) });
+    await old.createMigration({ id: 'old', group: { address: 'a@x' }, strategy: 'recreate' });
+    await old.appendJournal('old', { step: 'stage', event: 'started', data: { temporaryDl: 't' } });
+    await old.appendJournal('old', { step: 'stage', event: 'completed' });
+    const before = await old.listJournal('old');
+    await expect(old.appendJournal('old', { step: 'stage', event: 'undo-started' })).rejects.toThrow(); // v1 refuses it
+    expect(await old.schemaVersion()).toBe(1);
+    await old.close();
+
+    store = await openStateStore(oldTarget);
+    expect(await store.schemaVersion()).toBe(SCHEMA_MIGRATIONS.length);
+    expect(await store.listJournal('old')).toEqual(before);
+    const next = await store.appendJournal('old', { step: 'stage', event: 'undo-started' });
+    expect(next.seq).toBe(3);
+  });
+
   it('applies the schema exactly once when several stores open a new location at once', async () => {
     const others = await Promise.all([openStateStore(target), openStateStore(target), openStateStore(target)]);
     for (const other of others) {
