@@ -1,22 +1,36 @@
 // Loopback addresses for lab instances. All of 127.0.0.0/8 reaches `lo` on Linux, so every instance
-// gets its own 127.0.0.N and they can all listen on 389/636/3268/3269 at once. The instance named
-// `default` (the demo) gets 127.0.0.1; every other name gets the lowest free N in 2..254, kept in
-// `.lab/hosts.json` until the instance is destroyed.
-import { promises as fs } from 'node:fs';
+// gets its own 127.0.0.N and they can all listen on 389/636/3268/3269 at once.
+//
+// The registry is machine-wide (not per checkout): a CI job in a fresh clone and a developer's labs
+// in another checkout run on the same machine and must not pick the same address. Entries are keyed
+// by the instance's folder. An address is also skipped when something already listens on it (a
+// server this registry does not know about). The instance named `default` (the demo) prefers
+// 127.0.0.1; every other instance gets the lowest free N in 2..254.
+import { existsSync, promises as fs } from 'node:fs';
 import path from 'node:path';
 import { withLock } from './lock.js';
+import { addressAnswers } from './server.js';
 
 export const DEFAULT_INSTANCE = 'default';
 const FIRST = 2;
 const LAST = 254;
+/** An entry whose folder never got a lab.json is dropped after this long (its allocator crashed). */
+const ORPHAN_AFTER_MS = 30 * 60_000;
+
+interface HostEntry {
+  n: number;
+  allocatedAt: string;
+}
 
 interface HostsFile {
   version: 1;
-  hosts: Record<string, number>;
+  /** instance folder → address */
+  hosts: Record<string, HostEntry>;
 }
 
-function files(root: string) {
-  return { file: path.join(root, 'hosts.json'), lock: path.join(root, 'hosts.lock') };
+/** `$DLMIGRATE_LAB_HOSTS` or /var/lib/dlmigrate-lab/hosts.json. */
+export function hostsRegistryFile(): string {
+  return process.env.DLMIGRATE_LAB_HOSTS ?? '/var/lib/dlmigrate-lab/hosts.json';
 }
 
 async function readHosts(file: string): Promise<HostsFile> {
@@ -30,38 +44,64 @@ async function readHosts(file: string): Promise<HostsFile> {
 }
 
 async function writeHosts(file: string, hosts: HostsFile): Promise<void> {
+  await fs.mkdir(path.dirname(file), { recursive: true, mode: 0o700 });
   const tmp = `${file}.${process.pid}.tmp`;
   await fs.writeFile(tmp, `${JSON.stringify(hosts, null, 2)}\n`, { mode: 0o600 });
   await fs.rename(tmp, file);
 }
 
-/** The loopback address of `name`, allocating one if it has none yet. */
-export async function allocateHost(root: string, name: string): Promise<string> {
-  if (name === DEFAULT_INSTANCE) return '127.0.0.1';
-  const { file, lock } = files(root);
-  return withLock(lock, async () => {
+/** Entries of instances that were removed by hand (folder gone) or whose creation crashed. */
+function dropOrphans(hosts: HostsFile, now: number): void {
+  for (const [folder, entry] of Object.entries(hosts.hosts)) {
+    const configured = existsSync(path.join(folder, 'lab.json'));
+    if (!configured && now - Date.parse(entry.allocatedAt) > ORPHAN_AFTER_MS) delete hosts.hosts[folder];
+  }
+}
+
+/** The loopback address of the instance in `folder`, allocating one if it has none yet. */
+export async function allocateHost(folder: string, name: string): Promise<string> {
+  const file = hostsRegistryFile();
+  return withLock(`${file}.lock`, async () => {
     const hosts = await readHosts(file);
-    const existing = hosts.hosts[name];
-    if (existing !== undefined) return `127.0.0.${existing}`;
-    const taken = new Set(Object.values(hosts.hosts));
-    for (let n = FIRST; n <= LAST; n++) {
-      if (!taken.has(n)) {
-        hosts.hosts[name] = n;
-        await writeHosts(file, hosts);
-        return `127.0.0.${n}`;
-      }
+    const existing = hosts.hosts[folder];
+    if (existing !== undefined) return `127.0.0.${existing.n}`;
+    dropOrphans(hosts, Date.now());
+    const taken = new Set(Object.values(hosts.hosts).map((e) => e.n));
+    const candidates = name === DEFAULT_INSTANCE ? [1] : [];
+    for (let n = FIRST; n <= LAST; n++) candidates.push(n);
+    for (const n of candidates) {
+      if (taken.has(n) || (await addressAnswers(`127.0.0.${n}`))) continue;
+      hosts.hosts[folder] = { n, allocatedAt: new Date().toISOString() };
+      await writeHosts(file, hosts);
+      return `127.0.0.${n}`;
     }
-    throw new Error(`no free loopback address for lab ${name}: all of 127.0.0.${FIRST}-${LAST} are allocated in ${file}`);
+    throw new Error(`no free loopback address for lab ${name}: 127.0.0.${FIRST}-${LAST} are all allocated (${file}) or in use`);
   });
 }
 
-export async function releaseHost(root: string, name: string): Promise<void> {
-  if (name === DEFAULT_INSTANCE) return;
-  const { file, lock } = files(root);
-  await withLock(lock, async () => {
+export async function releaseHost(folder: string): Promise<void> {
+  const file = hostsRegistryFile();
+  await withLock(`${file}.lock`, async () => {
     const hosts = await readHosts(file);
-    if (!(name in hosts.hosts)) return;
-    delete hosts.hosts[name];
+    if (!(folder in hosts.hosts)) return;
+    delete hosts.hosts[folder];
+    await writeHosts(file, hosts);
+  });
+}
+
+/**
+ * Record the address of an existing instance (its folder predates the registry, or the registry
+ * was removed), so no new instance is handed the same address.
+ */
+export async function claimHost(folder: string, host: string): Promise<void> {
+  const n = Number(host.split('.')[3]);
+  const file = hostsRegistryFile();
+  await withLock(`${file}.lock`, async () => {
+    const hosts = await readHosts(file);
+    if (hosts.hosts[folder]?.n === n) return;
+    const holder = Object.entries(hosts.hosts).find(([other, entry]) => entry.n === n && other !== folder);
+    if (holder) throw new Error(`lab in ${folder} uses ${host}, but ${file} gives that address to ${holder[0]}`);
+    hosts.hosts[folder] = { n, allocatedAt: new Date().toISOString() };
     await writeHosts(file, hosts);
   });
 }

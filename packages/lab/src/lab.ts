@@ -8,7 +8,7 @@ import { existsSync, promises as fs } from 'node:fs';
 import { labEnv, type LabEnv } from './env.js';
 import type { Fixture, SeedResult } from './fixture.js';
 import { contoso } from './fixtures/contoso.js';
-import { allocateHost, releaseHost } from './hosts.js';
+import { allocateHost, claimHost, releaseHost } from './hosts.js';
 import { install } from './install.js';
 import { withLock } from './lock.js';
 import { instancePaths, labsRoot, type InstancePaths } from './paths.js';
@@ -137,6 +137,8 @@ export class Lab {
         }
         if (!config || config.stage === 'provisioning' || config.stage === 'seeding') {
           config = await Lab.provisionInstance(paths, options, config, log);
+        } else {
+          await claimHost(paths.root, config.host);
         }
         const lab = new Lab(paths, config, await fs.readFile(paths.caFile, 'utf8'), await readSeed(paths), log);
         await lab.startUnlocked();
@@ -191,7 +193,7 @@ export class Lab {
     await fs.mkdir(paths.root, { recursive: true, mode: 0o700 });
     const config: StoredConfig = {
       name: options.name,
-      host: await allocateHost(labsRoot(), options.name),
+      host: await allocateHost(paths.root, options.name),
       realm: (previous?.realm ?? options.realm ?? DEFAULT_REALM).toUpperCase(),
       domain: (previous?.domain ?? options.domain ?? DEFAULT_DOMAIN).toUpperCase(),
       hostName: 'dc1',
@@ -287,7 +289,7 @@ export class Lab {
     await this.locked(async () => {
       await this.stopUnlocked();
       await fs.rm(this.paths.root, { recursive: true, force: true });
-      await releaseHost(labsRoot(), this.name);
+      await releaseHost(this.paths.root);
     });
   }
 

@@ -22,6 +22,12 @@ function portAnswers(host: string, port: number): Promise<boolean> {
   });
 }
 
+/** True when any of the LDAP ports answers on `host`. */
+export async function addressAnswers(host: string): Promise<boolean> {
+  const answers = await Promise.all(LDAP_PORTS.map((port) => portAnswers(host, port)));
+  return answers.some(Boolean);
+}
+
 /** Samba fails to bind (and only says so in its log) when another server holds a port; say it first. */
 export async function assertPortsFree(host: string): Promise<void> {
   const busy: number[] = [];
