@@ -165,7 +165,7 @@ describe('the seeded contoso fixture', () => {
         attributes: ['memberOf', 'altRecipientBL', 'authOrigBL', 'dLMemSubmitPermsBL', 'unauthOrigBL', 'dLMemRejectPermsBL',
           'msExchBypassModerationFromDLMembersBL'],
       });
-      return searchEntries[0] ?? {};
+      return (searchEntries[0] ?? {}) as Record<string, unknown>;
     });
     expect(asStrings(entry.memberOf).map(dnKey)).toEqual([dnKey(obj('groups.allStaff').dn)]);
     expect(asStrings(entry.altRecipientBL).map(dnKey)).toEqual([dnKey(obj('users.grace').dn)]);
@@ -202,7 +202,7 @@ describe('the seeded contoso fixture', () => {
       let low = 0;
       for (let guard = 0; guard < 100; guard++) {
         const { searchEntries } = await c.search(big.dn, { scope: 'base', attributes: [`member;range=${low}-${low + 999}`] });
-        const entry = searchEntries[0] ?? {};
+        const entry = (searchEntries[0] ?? {}) as Record<string, unknown>;
         const rangeKey = Object.keys(entry).find((k) => k.toLowerCase().startsWith('member;range='));
         if (!rangeKey) throw new Error('server returned no ranged member attribute');
         collected.push(...asStrings(entry[rangeKey]));
