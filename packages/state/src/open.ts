@@ -1,5 +1,6 @@
 // Picks the engine from what the operator passed: a postgres:// URL or a SQLite file path.
 import type { Driver } from './driver.js';
+import { InvalidInputError, StateError, StoreUnavailableError } from './errors.js';
 import { openPostgresDriver } from './postgres-driver.js';
 import { migrateSchema, SCHEMA_MIGRATIONS, type SchemaMigration } from './schema.js';
 import { openSqliteDriver } from './sqlite-driver.js';
@@ -17,14 +18,32 @@ export function isPostgresUrl(target: string): boolean {
   return /^postgres(ql)?:\/\//i.test(target);
 }
 
+/** The location as it may be shown to a person: a URL's password is replaced by "***". */
+export function describeLocation(target: string): string {
+  if (!isPostgresUrl(target)) return target;
+  try {
+    const url = new URL(target);
+    if (url.password) url.password = '***';
+    return url.toString();
+  } catch {
+    return 'postgres://(unparsable URL)';
+  }
+}
+
 export async function openStateStore(target: string, options: OpenStateStoreOptions = {}): Promise<StateStore> {
-  if (target.trim() === '') throw new TypeError('state store location is empty: pass a SQLite file path or a postgres:// URL');
-  const driver: Driver = isPostgresUrl(target) ? openPostgresDriver(target, options.poolSize) : openSqliteDriver(target);
+  if (target.trim() === '') throw new InvalidInputError('state store location is empty: pass a SQLite file path or a postgres:// URL');
+  let driver: Driver;
+  try {
+    driver = isPostgresUrl(target) ? openPostgresDriver(target, options.poolSize) : openSqliteDriver(target);
+  } catch (error) {
+    throw new StoreUnavailableError(describeLocation(target), error);
+  }
   try {
     await migrateSchema(driver, options.schemaMigrations ?? SCHEMA_MIGRATIONS);
   } catch (error) {
-    await driver.close();
-    throw error;
+    await driver.close().catch(() => undefined);
+    // Our own errors (schema too new, bad migration list) already say what to do.
+    throw error instanceof StateError ? error : new StoreUnavailableError(describeLocation(target), error);
   }
   return new SqlStateStore(driver);
 }

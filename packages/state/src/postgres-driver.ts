@@ -50,6 +50,7 @@ export function openPostgresDriver(url: string, poolSize = 4): Driver {
         client.release(broken);
       }
     },
-    close: () => pool.end(),
+    // pg refuses a second end(); closing a store twice is harmless here.
+    close: () => (pool.ended ? Promise.resolve() : pool.end()),
   };
 }

@@ -547,6 +547,11 @@ export class SqlStateStore implements StateStore {
     checkNewMigration({ ...migration, options: migration.options });
     if (migration.batchLevel !== null) checkLevel(migration.batchLevel);
     bundle.journal.forEach(checkJournalEntry);
+    bundle.journal.forEach((entry, index) => {
+      if (entry.seq !== index + 1) {
+        throw new InvalidInputError(`journal of ${migration.id} is not contiguous: entry ${index + 1} has seq ${entry.seq}`);
+      }
+    });
     bundle.errors.forEach(checkError);
     bundle.backups.forEach((backup) => checkBackupKind(backup.kind));
     return this.driver.transaction(async (tx) => {

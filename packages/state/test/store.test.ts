@@ -1,7 +1,6 @@
 // The StateStore contract, run against both engines: every record kind, validation, secrets,
 // schema versioning, leases within one process, and the audit folder round trip.
-import { readdirSync, readFileSync, statSync } from 'node:fs';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 
@@ -16,6 +15,7 @@ import {
   SCHEMA_MIGRATIONS,
   SchemaTooNewError,
   SecretInStateError,
+  StoreUnavailableError,
   exportMigration,
   importMigration,
   openStateStore,
@@ -487,6 +487,44 @@ describe('across engines', () => {
     } finally {
       await from.close();
       await to.close();
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+});
+
+describe('opening a store', () => {
+  it('says clearly when PostgreSQL cannot be reached, without showing the password', async () => {
+    const error = await openStateStore('postgres://postgres:hunter2@127.0.0.1:1/dlmigrate').catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(StoreUnavailableError);
+    expect((error as Error).message).toMatch(/^cannot open the state store at postgres:\/\/postgres:\*\*\*@127\.0\.0\.1:1\/dlmigrate: /);
+    expect((error as Error).message).not.toContain('hunter2');
+  });
+
+  it('says clearly when the SQLite file cannot be created', async () => {
+    await expect(openStateStore('/proc/dlmigrate/state.db')).rejects.toMatchObject({ code: 'STATE_UNAVAILABLE' });
+    await expect(openStateStore('  ')).rejects.toBeInstanceOf(InvalidInputError);
+  });
+
+  it('refuses an audit folder whose journal has a gap, and writes nothing', async () => {
+    const [sqlite] = ENGINES as [(typeof ENGINES)[0]];
+    const store = await openStateStore(await sqlite.fresh());
+    const dir = mkdtempSync(join(tmpdir(), 'dlmigrate-gap-'));
+    try {
+      const migration = await store.createMigration({ id: 'gap', group: { address: 'a@x' }, strategy: 'convert' });
+      for (const step of ['capture', 'validate', 'stage']) await store.appendJournal(migration.id, { step, event: 'completed' });
+      await exportMigration(store, migration.id, dir);
+      const journal = JSON.parse(readFileSync(join(dir, 'journal.json'), 'utf8')) as unknown[];
+      writeFileSync(join(dir, 'journal.json'), JSON.stringify(journal.filter((_, index) => index !== 1)));
+      const other = await openStateStore(await sqlite.fresh());
+      try {
+        await expect(importMigration(other, dir)).rejects.toThrow(/not contiguous: entry 2 has seq 3/);
+        expect(await other.getMigration('gap')).toBeNull();
+      } finally {
+        await other.close();
+      }
+    } finally {
+      await store.close();
+      await sqlite.cleanup();
       rmSync(dir, { recursive: true, force: true });
     }
   });
