@@ -54,7 +54,7 @@ describe('configuration precedence: file < environment < flags', () => {
         'state: { folder: state }',
       ].join('\n'),
     );
-    const { run, doc } = await show(cwd, ['--config', 'etc/lab.yaml', '--no-ad-reject-unauthorized', '--pem-cert-file', 'x.pem'], {
+    const { run } = await show(cwd, ['--config', 'etc/lab.yaml', '--no-ad-reject-unauthorized', '--pem-cert-file', 'x.pem'], {
       DLMIGRATE_TENANT_CERTIFICATE_PFX_FILE: '',
     });
     // pemCertFile from a flag next to pfxFile from the file is contradictory: reported, not guessed.
