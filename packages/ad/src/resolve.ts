@@ -49,6 +49,7 @@ export async function resolveRecipients(conn: AdConnection, schema: ExchangeSche
       ),
     );
   } else {
+    // 100 DNs per OR filter: Samba's cost grows faster than linearly with the filter (bench/ad.bench.ts), AD caps requests too.
     const batchSize = Math.max(1, options.batchSize ?? 100);
     // With a GC one forest-wide search covers every domain; without, each domain's DC answers for its own DNs.
     const byBase = new Map<string, string[]>();
@@ -62,7 +63,7 @@ export async function resolveRecipients(conn: AdConnection, schema: ExchangeSche
         const batch = list.slice(i, i + batchSize);
         jobs.push(
           limit(async () => {
-            const entries = await conn.search(base, { gc: true, filter: or(...batch.map((dn) => eq('distinguishedName', dn))), attributes });
+            const entries = await conn.search(base, { gc: true, filter: or(...batch.map((dn) => eq('distinguishedName', dn))), attributes, pageSize: batchSize });
             entries.forEach(keep);
           }),
         );
