@@ -14,7 +14,6 @@ import type {
   Strategy,
   JournalEvent,
   ErrorSeverity,
-  BatchStatus,
 } from './types.js';
 
 export interface MigrationRow {
@@ -168,8 +167,4 @@ export function toBatchLevel(row: BatchLevelRow): BatchLevelRecord {
     data: JSON.parse(row.data) as JsonObject,
     updatedAt: iso(row.updated_at),
   };
-}
-
-export function batchStatus(row: BatchRow): BatchStatus {
-  return row.status as BatchStatus;
 }
