@@ -4,6 +4,7 @@ import { execFile } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
 import { Attribute, Change, Client, StrongAuthRequiredError } from 'ldapts';
 import { beforeAll, describe, expect, it } from 'vitest';
@@ -52,8 +53,17 @@ function asStrings(v: unknown): string[] {
   return (Array.isArray(v) ? v : [v]).map((x) => (Buffer.isBuffer(x) ? x.toString('utf8') : String(x)));
 }
 
+const ENSURE_CHILD = fileURLToPath(new URL('./helpers/ensure-child.ts', import.meta.url));
+let childView: { host: string; pid: number; salesGuid: string };
+
 beforeAll(async () => {
+  // Another process calls ensure at the same moment: the instance lock must make both end up with
+  // one and the same lab (whichever provisions, the other waits and reuses).
+  const child = promisify(execFile)(process.execPath, ['--import', 'tsx', '--conditions=dlmigrate-source', ENSURE_CHILD, NAME], {
+    timeout: 900_000,
+  });
   lab = await Lab.ensure({ name: NAME });
+  childView = JSON.parse((await child).stdout) as typeof childView;
   env = lab.env();
   const s = lab.seeded();
   if (!s) throw new Error('lab-test was not seeded');
@@ -226,6 +236,10 @@ describe('the seeded contoso fixture', () => {
 });
 
 describe('reuse and reset', () => {
+  it('two processes ensuring at once got the same lab', async () => {
+    expect(childView).toEqual({ host: env.host, pid: (await lab.status()).pid, salesGuid: obj('groups.sales').objectGUID });
+  });
+
   it('ensure reuses the running lab (same address, same process, same seed)', async () => {
     const before = await lab.status();
     const again = await Lab.ensure({ name: NAME });
