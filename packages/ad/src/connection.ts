@@ -259,6 +259,11 @@ export class AdConnection {
     return this.dc;
   }
 
+  /** URL of the server an operation on `dn` goes to (writes: a DC of the object's domain). */
+  serverUrlFor(dn: string, options: { gc?: boolean } = {}): string {
+    return this.serverFor(dn, options.gc).url;
+  }
+
   /** Whether a separate GC endpoint is configured. */
   get hasGlobalCatalog(): boolean {
     return this.gc !== undefined;
@@ -384,10 +389,19 @@ export class AdConnection {
     const ldapChanges = changes.map(
       (c) => new Change({ operation: c.operation, modification: new Attribute({ type: c.attribute, values: c.values as string[] }) }),
     );
-    await this.serverFor(dn, false).run(`modify ${dn} (${changes.map((c) => `${c.operation} ${c.attribute}`).join(', ')})`, dn, async (client) => {
-      this.counts.modifies++;
-      await client.modify(dn, ldapChanges, controls);
-    });
+    const what = `modify ${dn} (${changes.map((c) => `${c.operation} ${c.attribute}`).join(', ')})`;
+    try {
+      await this.serverFor(dn, false).run(what, dn, async (client) => {
+        this.counts.modifies++;
+        await client.modify(dn, ldapChanges, controls);
+      });
+    } catch (error) {
+      // AD (and Samba) answer 68 entryAlreadyExists, not 20, when a linked value (member, …) is already there.
+      if (error instanceof AdError && error.code === 'AD_ALREADY_EXISTS') {
+        throw new AdError('AD_VALUE_EXISTS', `${what}: the value is already present (LDAP 68).`, error.details, { cause: error });
+      }
+      throw error;
+    }
   }
 
   async add(dn: string, attributes: Record<string, (string | Buffer)[]>): Promise<void> {

@@ -55,6 +55,10 @@ export async function moveObject(conn: AdConnection, dn: string, newParentDn: st
       if (attempt > 1 || isAdError(error, 'AD_NO_SUCH_OBJECT')) {
         if (!(await exists(conn, dn)) && (await exists(conn, target))) return target;
       }
+      // AD answers 32, Samba 80 ("parent does not exist"): say plainly which container is missing.
+      if (!(await exists(conn, newParentDn))) {
+        throw new AdError('AD_NO_SUCH_OBJECT', `Cannot move ${rdn}: the target container ${newParentDn} does not exist (or is not replicated to ${conn.serverUrlFor(dn)} yet).`, { dn: newParentDn }, { cause: error });
+      }
       throw new AdError(isAdError(error) ? error.code : 'AD_OPERATION_FAILED', `Moving ${rdn} to ${newParentDn} failed: ${(error as Error).message}`, { dn }, { cause: error });
     }
   });
