@@ -1,4 +1,4 @@
-import { BerWriter, EqualityFilter } from 'ldapts';
+import { BerWriter, type EqualityFilter } from 'ldapts';
 import { describe, expect, it } from 'vitest';
 import { and, contains, eq, escapeFilterValue, filterToString, not, or, present } from './filter.js';
 import { guidToBuffer, guidToString, isWellKnownSid, sidToBuffer, sidToString } from './ids.js';
