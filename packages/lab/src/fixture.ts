@@ -169,7 +169,13 @@ export interface SeedResult {
   baseDn: string;
   objects: Record<string, SeededObject>;
   /** Figures of the seeding run (for the benchmark). */
-  stats: { objects: number; linkValues: number; ms: number };
+  stats: {
+    objects: number;
+    linkValues: number;
+    ms: number;
+    /** Milliseconds spent adding objects, writing links, and reading back DNs and GUIDs. */
+    phases: { add: number; link: number; read: number };
+  };
 }
 
 /** All keys of a generated set, in order. */

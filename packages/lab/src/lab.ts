@@ -39,7 +39,11 @@ export interface EnsureOptions {
   domain?: string;
   /** Progress lines (default: none). */
   log?: (line: string) => void;
+  /** Called with how long each step that actually ran took (for benchmarks). */
+  onStep?: (step: LabStep, ms: number) => void;
 }
+
+export type LabStep = 'install' | 'provision' | 'start' | 'seed' | 'snapshot';
 
 export interface LabStatus {
   name: string;
@@ -107,10 +111,16 @@ export class Lab {
    */
   static async ensure(options: EnsureOptions): Promise<Lab> {
     const log = options.log ?? (() => undefined);
+    const timed = async <T>(step: LabStep, fn: () => Promise<T>): Promise<T> => {
+      const started = performance.now();
+      const result = await fn();
+      options.onStep?.(step, performance.now() - started);
+      return result;
+    };
     const fixture = options.fixture === undefined ? contoso : options.fixture;
     const paths = instancePaths(options.name);
     assertRoot(`the lab ${options.name}`);
-    await install(log);
+    await timed('install', () => install(log));
     return withLock(
       paths.lock,
       async () => {
@@ -136,22 +146,24 @@ export class Lab {
           }
         }
         if (!config || config.stage === 'provisioning' || config.stage === 'seeding') {
-          config = await Lab.provisionInstance(paths, options, config, log);
+          const previous = config;
+          config = await timed('provision', () => Lab.provisionInstance(paths, options, previous, log));
         } else {
           await claimHost(paths.root, config.host);
         }
         const lab = new Lab(paths, config, await fs.readFile(paths.caFile, 'utf8'), await readSeed(paths), log);
-        await lab.startUnlocked();
+        if ((await runningPid(paths.pidFile)) === null) await timed('start', () => lab.startUnlocked());
+        else await lab.waitReady();
         if (config.stage === 'provisioned') {
           await lab.update({ stage: 'seeding' });
           if (fixture) {
             log(`lab ${options.name}: seeding fixture ${fixture.name}`);
-            const result = await seed(fixture, lab.env());
+            const result = await timed('seed', () => seed(fixture, lab.env()));
             await writeJson(paths.seed, result);
             lab.seedResult = result;
             log(`lab ${options.name}: seeded ${result.stats.objects} objects in ${result.stats.ms} ms`);
           }
-          await lab.snapshotUnlocked();
+          await timed('snapshot', () => lab.snapshotUnlocked());
           await lab.update({ stage: 'golden', content: wanted });
         }
         return lab;

@@ -79,22 +79,32 @@ export async function seed(fixture: Fixture, env: LabEnv): Promise<SeedResult> {
     await client.bind(env.bindDn, env.bindPassword);
     // OUs one by one (parents first), then everything else with requests in flight
     const ous = plan.objects.filter((o) => o.kind === 'ou');
+    const phase = { add: 0, link: 0, read: 0 };
+    let mark = performance.now();
+    const lap = (name: keyof typeof phase) => {
+      const now = performance.now();
+      phase[name] = Math.round(now - mark);
+      mark = now;
+    };
     for (const ou of ous) await addObject(client, ou);
     await inBatches(
       plan.objects.filter((o) => o.kind !== 'ou'),
       IN_FLIGHT,
       (o) => addObject(client, o),
     );
+    lap('add');
     const dnOf = (key: string) => (plan.byKey.get(key) as PlannedObject).dn;
     let linkValues = 0;
     await inBatches(
       plan.objects.filter((o) => Object.keys(o.links).length > 0),
       IN_FLIGHT,
       async (o) => {
-        linkValues += await setLinks(client, o, dnOf);
+        const written = await setLinks(client, o, dnOf);
+        linkValues += written;
       },
     );
 
+    lap('link');
     // Read back what the DC assigned, under each top-level OU of the fixture.
     const byDnKey = new Map(plan.objects.map((o) => [dnKey(o.dn), o]));
     const assigned = new Map<string, { dn: string; guid: string; sid?: string }>();
@@ -117,6 +127,7 @@ export async function seed(fixture: Fixture, env: LabEnv): Promise<SeedResult> {
         });
       }
     }
+    lap('read');
     const missing = plan.objects.filter((o) => !assigned.has(o.key)).map((o) => o.key);
     if (missing.length > 0) throw new Error(`seeded objects not found when read back: ${missing.slice(0, 10).join(', ')}`);
 
@@ -144,7 +155,7 @@ export async function seed(fixture: Fixture, env: LabEnv): Promise<SeedResult> {
       fixtureVersion: fixture.version,
       baseDn: env.baseDn,
       objects,
-      stats: { objects: plan.objects.length, linkValues, ms: Math.round(performance.now() - started) },
+      stats: { objects: plan.objects.length, linkValues, ms: Math.round(performance.now() - started), phases: phase },
     };
   } finally {
     await client.unbind().catch(() => undefined);
