@@ -1,1 +1,18 @@
-export {};
+export { CloudSim, type CloudSimOptions } from './cloud-sim.js';
+export { generateClientCertificate, generateServerTls, type ClientCertificate, type ServerTls } from './tls.js';
+export {
+  commercialResources,
+  defaultAppRoles,
+  type CreateTenantInput,
+  type RegisterAppInput,
+  type SeedRecipient,
+} from './tenants.js';
+export type { SyncConfig, SyncCycleResult, SyncChange } from './sync/engine.js';
+export { defaultDeletionThreshold } from './sync/engine.js';
+export type { LdapSource } from './sync/ldap-reader.js';
+export type { Fault, Latency, Throttling, CallStats, Service } from './control/knobs.js';
+export { concurrencyRefusal } from './control/knobs.js';
+export { exchangeDirectoryRoles, type ExchangeDirectoryRole, type SimState, type TenantState, type AppRegistration } from './state.js';
+export { allCmdlets } from './exchange/cmdlets/index.js';
+export { maxPageSize } from './exchange/invoke.js';
+export { maxMembersPerCall } from './exchange/cmdlets/groups.js';

@@ -1,0 +1,273 @@
+// The simulated Microsoft 365 tenant(s) behind one HTTP(S) port: Entra token endpoint, Exchange
+// Online admin API, a Graph subset, directory sync and the /_sim control plane.
+import { generateKeyPairSync, createHash, randomUUID } from 'node:crypto';
+import http from 'node:http';
+import https from 'node:https';
+import type { AddressInfo } from 'node:net';
+import { AadError, issueToken } from './auth/token-endpoint.js';
+import { delay, type Fault, type Latency, type Service, type Throttling, type CallStats } from './control/knobs.js';
+import { handleControl } from './control/routes.js';
+import { handleInvokeCommand } from './exchange/invoke.js';
+import { handleGraph } from './graph/routes.js';
+import { header, HttpError, readBody, sendJson } from './http/io.js';
+import { SimRuntime, type SyncCycleRequest } from './runtime.js';
+import { emptyState, type AppRegistration, type SimState, type TenantState } from './state.js';
+import { SyncEngine, type SyncConfig, type SyncCycleResult } from './sync/engine.js';
+import {
+  createTenantState,
+  registerApp,
+  seedRecipients,
+  type CreateTenantInput,
+  type RegisterAppInput,
+  type SeedRecipient,
+} from './tenants.js';
+import { generateServerTls } from './tls.js';
+
+export interface CloudSimOptions {
+  host?: string;
+  /** 0 = any free port. */
+  port?: number;
+  /** HTTPS (default) with a generated CA; false = plain HTTP. */
+  https?: boolean;
+  /** Host name MSAL is told to use as authority (never resolved). */
+  authorityHost?: string;
+}
+
+export class CloudSim {
+  readonly runtime: SimRuntime;
+  private readonly snapshots = new Map<string, SimState>();
+  private readonly sync = new Map<string, SyncEngine>();
+  private server: http.Server | https.Server | undefined;
+  /** PEM of the CA that signed the server certificate ('' over plain HTTP). */
+  caPem = '';
+  url = '';
+  readonly authorityHost: string;
+
+  private constructor(options: CloudSimOptions) {
+    const { privateKey, publicKey } = generateKeyPairSync('rsa', { modulusLength: 2048 });
+    const keyId = createHash('sha1').update(publicKey.export({ type: 'spki', format: 'der' })).digest('base64url');
+    this.runtime = new SimRuntime(emptyState(), privateKey, publicKey, keyId);
+    this.runtime.runSync = (tenantId, req) => this.runSync(tenantId, req);
+    this.authorityHost = options.authorityHost ?? 'login.sim.test';
+  }
+
+  static async start(options: CloudSimOptions = {}): Promise<CloudSim> {
+    const sim = new CloudSim(options);
+    const host = options.host ?? '127.0.0.1';
+    const handler = (req: http.IncomingMessage, res: http.ServerResponse) => void sim.handle(req, res);
+    if (options.https === false) {
+      sim.server = http.createServer(handler);
+    } else {
+      const tls = generateServerTls([host === '0.0.0.0' ? '127.0.0.1' : host]);
+      sim.caPem = tls.caPem;
+      sim.server = https.createServer({ cert: tls.certPem, key: tls.keyPem }, handler);
+    }
+    sim.server.keepAliveTimeout = 5_000;
+    await new Promise<void>((resolve, reject) => {
+      sim.server!.once('error', reject);
+      sim.server!.listen(options.port ?? 0, host, () => resolve());
+    });
+    const { port } = sim.server.address() as AddressInfo;
+    const urlHost = host.includes(':') ? `[${host}]` : host;
+    sim.url = `${options.https === false ? 'http' : 'https'}://${urlHost}:${port}`;
+    sim.runtime.baseUrl = sim.url;
+    return sim;
+  }
+
+  async stop(): Promise<void> {
+    for (const engine of this.sync.values()) engine.stopSchedule();
+    const server = this.server;
+    this.server = undefined;
+    if (!server) return;
+    await new Promise<void>((resolve) => {
+      server.close(() => resolve());
+      server.closeAllConnections();
+    });
+  }
+
+  // ---- tenants and apps -------------------------------------------------------------------
+
+  createTenant(input: CreateTenantInput): TenantState {
+    const tenant = createTenantState(input);
+    if (this.runtime.findTenant(tenant.id) || this.runtime.findTenant(tenant.initialDomain))
+      throw new Error(`A tenant with id ${tenant.id} or name ${tenant.name} already exists.`);
+    this.runtime.state.tenants[tenant.id] = tenant;
+    return tenant;
+  }
+
+  tenant(idOrDomain: string): TenantState {
+    const t = this.runtime.findTenant(idOrDomain);
+    if (!t) throw new Error(`Unknown tenant "${idOrDomain}".`);
+    return t;
+  }
+
+  registerApp(tenant: string, input: RegisterAppInput): AppRegistration {
+    return registerApp(this.tenant(tenant), input);
+  }
+
+  seedRecipients(tenant: string, seeds: SeedRecipient[]): void {
+    seedRecipients(this.tenant(tenant), seeds);
+  }
+
+  /** OpenID metadata to hand MSAL as `authorityMetadata` (JSON.stringify it). */
+  authorityMetadata(tenant: string): Record<string, unknown> {
+    const t = this.tenant(tenant);
+    const authority = `https://${this.authorityHost}/${t.id}`;
+    return {
+      token_endpoint: `${this.url}/${t.id}/oauth2/v2.0/token`,
+      token_endpoint_auth_methods_supported: ['client_secret_post', 'private_key_jwt', 'client_secret_basic'],
+      jwks_uri: `${this.url}/${t.id}/discovery/v2.0/keys`,
+      response_modes_supported: ['query', 'fragment', 'form_post'],
+      subject_types_supported: ['pairwise'],
+      id_token_signing_alg_values_supported: ['RS256'],
+      response_types_supported: ['code', 'id_token', 'code id_token', 'id_token token'],
+      scopes_supported: ['openid', 'profile', 'email', 'offline_access'],
+      issuer: `${authority}/v2.0`,
+      request_uri_parameter_supported: false,
+      userinfo_endpoint: `${this.url}/oidc/userinfo`,
+      authorization_endpoint: `${authority}/oauth2/v2.0/authorize`,
+      device_authorization_endpoint: `${authority}/oauth2/v2.0/devicecode`,
+      http_logout_supported: true,
+      frontchannel_logout_supported: true,
+      end_session_endpoint: `${authority}/oauth2/v2.0/logout`,
+      claims_supported: ['sub', 'iss', 'aud', 'exp', 'iat', 'nbf', 'tid'],
+      tenant_region_scope: 'NA',
+      cloud_instance_name: 'microsoftonline.com',
+      cloud_graph_host_name: 'graph.windows.net',
+      msgraph_host: 'graph.microsoft.com',
+    };
+  }
+
+  /** JWKS of the key that signs access tokens (for clients that want to check them). */
+  jwks(): Record<string, unknown> {
+    const jwk = this.runtime.publicKey.export({ format: 'jwk' });
+    return { keys: [{ kty: 'RSA', use: 'sig', kid: this.runtime.keyId, x5t: this.runtime.keyId, n: jwk.n, e: jwk.e }] };
+  }
+
+  // ---- state ------------------------------------------------------------------------------
+
+  /** A deep copy of everything (certificates are public; no secret is ever part of the state). */
+  dump(): SimState {
+    return structuredClone(this.runtime.state);
+  }
+
+  snapshot(): string {
+    const id = randomUUID();
+    this.snapshots.set(id, structuredClone(this.runtime.state));
+    return id;
+  }
+
+  restore(id: string): void {
+    const snap = this.snapshots.get(id);
+    if (!snap) throw new Error(`Unknown snapshot "${id}".`);
+    this.runtime.state = structuredClone(snap);
+  }
+
+  /** Forgets every tenant, knob, counter and sync configuration. */
+  reset(): void {
+    for (const engine of this.sync.values()) engine.stopSchedule();
+    this.sync.clear();
+    this.runtime.state = emptyState();
+    this.runtime.latency = {};
+    this.runtime.throttles.clear();
+    this.runtime.faults.clear();
+    this.runtime.stats.clear();
+  }
+
+  // ---- knobs ------------------------------------------------------------------------------
+
+  setLatency(service: Service, latency: Latency): void {
+    this.runtime.latency[service] = latency;
+  }
+
+  setThrottling(tenant: string, settings: Throttling): void {
+    this.runtime.throttleFor(this.tenant(tenant).id).settings = settings;
+  }
+
+  injectFault(tenant: string, fault: Fault): void {
+    const id = this.tenant(tenant).id;
+    const list = this.runtime.faults.get(id) ?? [];
+    list.push({ ...fault });
+    this.runtime.faults.set(id, list);
+  }
+
+  clearFaults(tenant: string): void {
+    this.runtime.faults.delete(this.tenant(tenant).id);
+  }
+
+  calls(tenant: string): CallStats {
+    return structuredClone(this.runtime.statsFor(this.tenant(tenant).id));
+  }
+
+  resetCalls(tenant: string): void {
+    this.runtime.stats.delete(this.tenant(tenant).id);
+  }
+
+  // ---- directory sync ---------------------------------------------------------------------
+
+  configureSync(tenant: string, config: SyncConfig): void {
+    const t = this.tenant(tenant);
+    this.sync.get(t.id)?.stopSchedule();
+    const engine = new SyncEngine(() => this.tenant(t.id), config);
+    this.sync.set(t.id, engine);
+    engine.startSchedule();
+  }
+
+  syncStatus(tenant: string): Record<string, unknown> | undefined {
+    return this.sync.get(this.tenant(tenant).id)?.status();
+  }
+
+  async runSync(tenant: string, request: SyncCycleRequest = {}): Promise<SyncCycleResult> {
+    const t = this.tenant(tenant);
+    const engine = this.sync.get(t.id);
+    if (!engine) throw new Error(`Directory sync is not configured for tenant ${t.name}.`);
+    return engine.runCycle(request);
+  }
+
+  /** Tenants that have directory sync configured (for POST /_sim/sync/run without a tenant). */
+  syncedTenants(): string[] {
+    return [...this.sync.keys()];
+  }
+
+  // ---- HTTP -------------------------------------------------------------------------------
+
+  private async handle(req: http.IncomingMessage, res: http.ServerResponse): Promise<void> {
+    const url = new URL(req.url ?? '/', this.url);
+    try {
+      const parts = url.pathname.split('/').filter(Boolean);
+      if (parts[0] === '_sim') return await handleControl(this, req, res, parts.slice(1));
+      if (parts[0] === 'adminapi' && parts[1] === 'beta' && parts.length === 4 && parts[3] === 'InvokeCommand' && req.method === 'POST')
+        return await handleInvokeCommand(this.runtime, req, res, decodeURIComponent(parts[2]!), url);
+      if (parts[0] === 'v1.0' || parts[0] === 'beta') return await handleGraph(this.runtime, req, res, url);
+      if (parts.length === 4 && parts[1] === 'oauth2' && parts[2] === 'v2.0' && parts[3] === 'token' && req.method === 'POST')
+        return await this.handleToken(req, res, decodeURIComponent(parts[0]!), url);
+      if (parts.length === 4 && parts[1] === 'v2.0' && parts[2] === '.well-known' && parts[3] === 'openid-configuration')
+        return sendJson(res, 200, this.authorityMetadata(decodeURIComponent(parts[0]!)));
+      if (parts.length === 4 && parts[1] === 'discovery' && parts[3] === 'keys') return sendJson(res, 200, this.jwks());
+      sendJson(res, 404, { error: { code: 'NotFound', message: `No such endpoint: ${req.method} ${url.pathname}` } });
+    } catch (err) {
+      if (err instanceof HttpError) return sendJson(res, err.status, err.body);
+      const message = err instanceof Error ? err.message : String(err);
+      if (!res.headersSent) sendJson(res, 500, { error: { code: 'InternalServerError', message } });
+      else res.destroy();
+    }
+  }
+
+  private async handleToken(req: http.IncomingMessage, res: http.ServerResponse, tenantSegment: string, url: URL): Promise<void> {
+    await delay(this.runtime.latency.token);
+    const form = new URLSearchParams(await readBody(req));
+    const tenant = this.runtime.findTenant(tenantSegment);
+    try {
+      const body = issueToken(
+        { tenant, tenantSegment, form, tokenEndpointUrl: `${this.url}${url.pathname}` },
+        { key: this.runtime.signingKey, keyId: this.runtime.keyId },
+      );
+      if (tenant) this.runtime.statsFor(tenant.id).tokens++;
+      sendJson(res, 200, body, { 'cache-control': 'no-store, no-cache', pragma: 'no-cache' });
+    } catch (err) {
+      if (!(err instanceof AadError)) throw err;
+      const correlation = header(req, 'client-request-id') ?? url.searchParams.get('client-request-id') ?? undefined;
+      sendJson(res, err.status, err.body(correlation));
+    }
+  }
+}

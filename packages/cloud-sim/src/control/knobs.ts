@@ -1,0 +1,78 @@
+// Runtime behaviour switches for tests, the demo and benchmarks: latency, throttling, faults and
+// call counters. They are not part of the tenant's state (a snapshot restores data, not knobs).
+
+export type Service = 'token' | 'exchange' | 'graph';
+
+export interface Latency {
+  fixedMs: number;
+  jitterMs: number;
+}
+
+export interface Throttling {
+  /** InvokeCommand calls allowed per window (0 = unlimited). */
+  requestsPerWindow: number;
+  windowSeconds: number;
+  /** Requests in flight at once before the plain-text concurrency refusal (0 = unlimited). */
+  maxConcurrent: number;
+}
+
+export interface Fault {
+  cmdlet: string;
+  /** How many of the next calls fail. */
+  count: number;
+  errorId: string;
+  exceptionType: string;
+  message: string;
+  status: number;
+  /** OData error.code; defaults from the status (404 NotFound, 429 TooManyRequests, 500 InternalServerError, else BadRequest). */
+  code?: string;
+}
+
+export interface CallStats {
+  /** Cmdlet calls that reached the cmdlet (including failed and faulted ones), by cmdlet name. */
+  cmdlets: Record<string, number>;
+  /** InvokeCommand requests sent without X-AnchorMailbox. */
+  withoutAnchorMailbox: number;
+  throttled: number;
+  graph: Record<string, number>;
+  tokens: number;
+}
+
+export const concurrencyRefusal = 'You have reached the maximum number of concurrent requests per tenant. Please wait and try again';
+
+export function emptyStats(): CallStats {
+  return { cmdlets: {}, withoutAnchorMailbox: 0, throttled: 0, graph: {}, tokens: 0 };
+}
+
+export function delay(latency: Latency | undefined): Promise<void> {
+  if (!latency || (latency.fixedMs <= 0 && latency.jitterMs <= 0)) return Promise.resolve();
+  const ms = Math.max(0, latency.fixedMs + Math.random() * latency.jitterMs);
+  return new Promise((resolve) => setTimeout(resolve, ms));
+}
+
+/** Per-tenant throttle: a fixed window counter plus an in-flight gauge. */
+export class ThrottleGate {
+  private windowStart = 0;
+  private used = 0;
+  inFlight = 0;
+
+  constructor(public settings: Throttling) {}
+
+  /** Returns undefined when admitted, else how to refuse. */
+  admit(nowMs = Date.now()): { kind: 'budget'; retryAfterSeconds: number } | { kind: 'concurrency' } | undefined {
+    const { requestsPerWindow, windowSeconds, maxConcurrent } = this.settings;
+    if (maxConcurrent > 0 && this.inFlight >= maxConcurrent) return { kind: 'concurrency' };
+    if (requestsPerWindow > 0) {
+      const windowMs = windowSeconds * 1000;
+      if (nowMs - this.windowStart >= windowMs) {
+        this.windowStart = nowMs;
+        this.used = 0;
+      }
+      if (this.used >= requestsPerWindow) {
+        return { kind: 'budget', retryAfterSeconds: Math.max(1, Math.ceil((this.windowStart + windowMs - nowMs) / 1000)) };
+      }
+      this.used++;
+    }
+    return undefined;
+  }
+}

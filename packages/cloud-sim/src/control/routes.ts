@@ -1,0 +1,157 @@
+// /_sim/... — the HTTP JSON control plane (same operations as the CloudSim methods).
+// No authentication: the simulator binds to loopback and exists for tests and the demo.
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import type { CloudSim } from '../cloud-sim.js';
+import { HttpError, readJson, sendJson } from '../http/io.js';
+import type { Service } from './knobs.js';
+
+function bad(message: string): HttpError {
+  return new HttpError(400, { error: { code: 'BadRequest', message } });
+}
+
+function object(body: unknown): Record<string, unknown> {
+  if (body === undefined) return {};
+  if (typeof body !== 'object' || body === null || Array.isArray(body)) throw bad('The request body must be a JSON object.');
+  return body as Record<string, unknown>;
+}
+
+/** Runs a control operation, turning thrown input errors into 400s. */
+function attempt<T>(fn: () => T): T {
+  try {
+    return fn();
+  } catch (err) {
+    if (err instanceof HttpError) throw err;
+    throw bad(err instanceof Error ? err.message : String(err));
+  }
+}
+
+function num(v: unknown, name: string, fallback?: number): number {
+  if (v === undefined && fallback !== undefined) return fallback;
+  if (typeof v !== 'number' || !Number.isFinite(v) || v < 0) throw bad(`"${name}" must be a non-negative number.`);
+  return v;
+}
+
+export async function handleControl(sim: CloudSim, req: IncomingMessage, res: ServerResponse, parts: string[]): Promise<void> {
+  const method = req.method ?? 'GET';
+  const route = `${method} /${parts.map((p, i) => (parts[i - 1] === 'tenants' || parts[i - 1] === 'snapshots' ? ':id' : p)).join('/')}`;
+  const id = parts[1] ? decodeURIComponent(parts[1]) : '';
+  const tenant = () => attempt(() => sim.tenant(id));
+  const ok = (body: unknown = { ok: true }) => sendJson(res, 200, body);
+
+  switch (route) {
+    case 'GET /health':
+      return ok({ ok: true, url: sim.url });
+    case 'GET /state':
+      return ok(sim.dump());
+    case 'POST /reset':
+      sim.reset();
+      return ok();
+    case 'POST /snapshots':
+      return ok({ id: sim.snapshot() });
+    case 'POST /snapshots/:id/restore':
+      attempt(() => sim.restore(id));
+      return ok();
+    case 'POST /tenants': {
+      const body = object(await readJson(req));
+      const t = attempt(() => sim.createTenant(body as never));
+      return ok({ id: t.id, name: t.name, initialDomain: t.initialDomain, routingDomain: t.routingDomain, cloudSyncJob: t.cloudSyncJob });
+    }
+    case 'GET /tenants/:id':
+      return ok(structuredClone(tenant()));
+    case 'GET /tenants/:id/authority-metadata':
+      return ok(attempt(() => sim.authorityMetadata(id)));
+    case 'POST /tenants/:id/apps': {
+      const body = object(await readJson(req));
+      if (!Array.isArray(body['certificates'])) throw bad('"certificates" must be an array of PEM strings.');
+      const app = attempt(() => sim.registerApp(id, body as never));
+      return ok(app);
+    }
+    case 'POST /tenants/:id/recipients': {
+      const body = object(await readJson(req));
+      if (!Array.isArray(body['recipients'])) throw bad('"recipients" must be an array.');
+      tenant();
+      const before = new Set(Object.keys(tenant().recipients));
+      attempt(() => sim.seedRecipients(id, body['recipients'] as never));
+      const created = Object.values(tenant().recipients)
+        .filter((r) => !before.has(r.Guid))
+        .map((r) => ({ Name: r.Name, Guid: r.Guid, ExternalDirectoryObjectId: r.ExternalDirectoryObjectId, PrimarySmtpAddress: r.PrimarySmtpAddress }));
+      return ok({ created });
+    }
+    case 'PUT /latency': {
+      const body = object(await readJson(req));
+      for (const [service, v] of Object.entries(body)) {
+        if (!['token', 'exchange', 'graph'].includes(service)) throw bad(`Unknown service "${service}" (token, exchange, graph).`);
+        const l = object(v);
+        sim.setLatency(service as Service, { fixedMs: num(l['fixedMs'], 'fixedMs', 0), jitterMs: num(l['jitterMs'], 'jitterMs', 0) });
+      }
+      return ok();
+    }
+    case 'PUT /tenants/:id/throttling': {
+      const b = object(await readJson(req));
+      attempt(() =>
+        sim.setThrottling(id, {
+          requestsPerWindow: num(b['requestsPerWindow'], 'requestsPerWindow', 0),
+          windowSeconds: num(b['windowSeconds'], 'windowSeconds', 60),
+          maxConcurrent: num(b['maxConcurrent'], 'maxConcurrent', 0),
+        }),
+      );
+      return ok();
+    }
+    case 'POST /tenants/:id/faults': {
+      const b = object(await readJson(req));
+      for (const k of ['cmdlet', 'errorId', 'exceptionType', 'message'] as const)
+        if (typeof b[k] !== 'string') throw bad(`"${k}" must be a string.`);
+      attempt(() =>
+        sim.injectFault(id, {
+          cmdlet: b['cmdlet'] as string,
+          count: num(b['count'], 'count', 1),
+          errorId: b['errorId'] as string,
+          exceptionType: b['exceptionType'] as string,
+          message: b['message'] as string,
+          status: num(b['status'], 'status', 400),
+          code: typeof b['code'] === 'string' ? b['code'] : undefined,
+        }),
+      );
+      return ok();
+    }
+    case 'DELETE /tenants/:id/faults':
+      attempt(() => sim.clearFaults(id));
+      return ok();
+    case 'GET /tenants/:id/calls':
+      return ok(attempt(() => sim.calls(id)));
+    case 'DELETE /tenants/:id/calls':
+      attempt(() => sim.resetCalls(id));
+      return ok();
+    case 'PUT /tenants/:id/sync': {
+      const b = object(await readJson(req));
+      attempt(() => sim.configureSync(id, b as never));
+      return ok(sim.syncStatus(id));
+    }
+    case 'GET /tenants/:id/sync':
+      return ok(attempt(() => sim.syncStatus(id)) ?? { configured: false });
+    case 'POST /tenants/:id/sync/run': {
+      const b = object(await readJson(req));
+      return ok(await runSync(sim, id, b));
+    }
+    case 'POST /sync/run': {
+      const b = object(await readJson(req));
+      let target = typeof b['tenant'] === 'string' ? b['tenant'] : undefined;
+      if (!target) {
+        const synced = sim.syncedTenants();
+        if (synced.length !== 1)
+          throw new HttpError(409, { error: { code: 'Conflict', message: `Name the tenant: ${synced.length} tenants have sync configured.` } });
+        target = synced[0]!;
+      }
+      return ok(await runSync(sim, target, b));
+    }
+  }
+  sendJson(res, 404, { error: { code: 'NotFound', message: `No control endpoint ${method} /_sim/${parts.join('/')}` } });
+}
+
+async function runSync(sim: CloudSim, tenant: string, body: Record<string, unknown>): Promise<unknown> {
+  try {
+    return await sim.runSync(tenant, { allowDeletions: body['allowDeletions'] === true });
+  } catch (err) {
+    throw new HttpError(409, { error: { code: 'Conflict', message: err instanceof Error ? err.message : String(err) } });
+  }
+}

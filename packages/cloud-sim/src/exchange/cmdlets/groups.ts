@@ -1,0 +1,209 @@
+// Distribution group lifecycle and membership, plus the dynamic DL and Microsoft 365 group setters.
+import { defineCmdlet, type CmdletContext, type CmdletDefinition } from '../cmdlet.js';
+import { cmdletErrors } from '../errors.js';
+import { isDistributionGroup, newRecipient, type Recipient } from '../recipient.js';
+import { renderRecipient } from '../render.js';
+import {
+  addressParams,
+  applySettings,
+  assertAcceptedDomain,
+  assertManagerCheckBypassed,
+  assertWritable,
+  deliveryParams,
+  groupParams,
+  resolveAll,
+} from '../settings.js';
+
+/** Exchange's cap on members given in one command (docs: Members / Update-DistributionGroupMember). */
+export const maxMembersPerCall = 10_000;
+
+function defaultDomain(ctx: CmdletContext): string {
+  return (ctx.tenant.acceptedDomains.find((d) => d.Default) ?? ctx.tenant.acceptedDomains[0])?.DomainName ?? ctx.tenant.initialDomain;
+}
+
+function aliasFromName(name: string): string {
+  const cleaned = name.replace(/[^A-Za-z0-9!#$%&'*+\-/=?^_`{|}~.]/g, '').replace(/^\.+|\.+$/g, '');
+  return cleaned || 'group';
+}
+
+/** Resolves member identities; a group can't contain itself. */
+function resolveMembers(ctx: CmdletContext, group: Recipient, identities: string[]): string[] {
+  const guids = resolveAll(ctx, identities);
+  if (guids.includes(group.Guid))
+    throw cmdletErrors.invalidValue('Members', `The group "${group.Name}" can't be a member of itself.`);
+  return [...new Set(guids)];
+}
+
+function draftOf(ctx: CmdletContext, identity: string, accept: (r: Recipient) => boolean): Recipient {
+  return structuredClone(ctx.dir.resolve(identity, accept));
+}
+
+function commit(ctx: CmdletContext, draft: Recipient): void {
+  ctx.dir.touch(draft);
+  ctx.dir.put(draft);
+}
+
+const memberChange = { Identity: { kind: 'string' }, Member: { kind: 'string' }, BypassSecurityGroupManagerCheck: { kind: 'bool' } } as const;
+
+function membershipEdit(name: string, edit: (ctx: CmdletContext, group: Recipient, member: Recipient) => void): CmdletDefinition {
+  return defineCmdlet({
+    name,
+    readOnly: false,
+    params: memberChange,
+    mandatory: ['Identity', 'Member'],
+    run(ctx, p) {
+      const group = draftOf(ctx, p.string('Identity')!, isDistributionGroup);
+      if (group.IsDirSynced) throw cmdletErrors.dirSynced(ctx.cmdlet, 'Members', group.Name);
+      assertManagerCheckBypassed(p);
+      const member = ctx.dir.resolve(p.string('Member')!, undefined, cmdletErrors.recipientNotFound);
+      edit(ctx, group, member);
+      commit(ctx, group);
+    },
+  });
+}
+
+export const groupCmdlets: CmdletDefinition[] = [
+  defineCmdlet({
+    name: 'New-DistributionGroup',
+    readOnly: false,
+    params: {
+      Name: { kind: 'string', maxLength: 64 },
+      Alias: { kind: 'string', maxLength: 64 },
+      DisplayName: { kind: 'string', maxLength: 256 },
+      PrimarySmtpAddress: { kind: 'string' },
+      Type: { kind: 'enum', values: ['Distribution', 'Security'] },
+      ManagedBy: { kind: 'multi' },
+      CopyOwnerToMember: { kind: 'bool' },
+      Members: { kind: 'multi', maxValues: maxMembersPerCall },
+      ModeratedBy: { kind: 'multi' },
+      ModerationEnabled: { kind: 'bool' },
+      SendModerationNotifications: { kind: 'enum', values: ['Never', 'Internal', 'Always'] },
+      MemberJoinRestriction: { kind: 'enum', values: ['Open', 'Closed', 'ApprovalRequired'] },
+      MemberDepartRestriction: { kind: 'enum', values: ['Open', 'Closed'] },
+      RequireSenderAuthenticationEnabled: { kind: 'bool' },
+      RoomList: { kind: 'bool' },
+      IgnoreNamingPolicy: { kind: 'bool' },
+      BypassNestedModerationEnabled: { kind: 'bool' },
+      Notes: { kind: 'string', maxLength: 1024 },
+    },
+    mandatory: ['Name'],
+    run(ctx, p) {
+      const name = p.string('Name')!;
+      if (ctx.dir.all().some((r) => r.Name.toLowerCase() === name.toLowerCase())) throw cmdletErrors.nameExists(name);
+      const alias = p.string('Alias') ?? aliasFromName(name);
+      const primary = p.string('PrimarySmtpAddress') ?? `${alias}@${defaultDomain(ctx)}`;
+      assertAcceptedDomain(ctx, primary, 'PrimarySmtpAddress');
+      const security = p.string('Type') === 'Security';
+      const addresses = [`SMTP:${primary}`];
+      // Exchange Online always stamps the initial-domain address too.
+      const initial = `${alias}@${ctx.tenant.initialDomain}`;
+      if (initial.toLowerCase() !== primary.toLowerCase()) addresses.push(`smtp:${initial}`);
+      ctx.dir.assertAddressesFree(addresses);
+      const group = newRecipient({
+        Name: name,
+        Alias: alias,
+        DisplayName: p.string('DisplayName') ?? name,
+        PrimarySmtpAddress: primary,
+        EmailAddresses: addresses,
+        RecipientTypeDetails: p.bool('RoomList') ? 'RoomList' : security ? 'MailUniversalSecurityGroup' : 'MailUniversalDistributionGroup',
+      });
+      group.Notes = p.string('Notes') ?? null;
+      const settings = p.without(['Name', 'Alias', 'DisplayName', 'PrimarySmtpAddress', 'Members', 'Type', 'CopyOwnerToMember', 'RoomList', 'Notes']);
+      applySettings(ctx, group, settings, true);
+      const members = p.multi('Members');
+      if (members) group.Members = resolveMembers(ctx, group, [...(members.replace ?? []), ...members.add]);
+      if (p.bool('CopyOwnerToMember')) for (const o of group.ManagedBy) if (!group.Members.includes(o)) group.Members.push(o);
+      ctx.dir.put(group);
+      return [renderRecipient(ctx.dir, group)];
+    },
+  }),
+  defineCmdlet({
+    name: 'Set-DistributionGroup',
+    readOnly: false,
+    params: { Identity: { kind: 'string' }, ...addressParams, ...deliveryParams, ...groupParams },
+    mandatory: ['Identity'],
+    run(ctx, p) {
+      const group = draftOf(ctx, p.string('Identity')!, isDistributionGroup);
+      assertWritable(ctx, group, p);
+      assertManagerCheckBypassed(p);
+      applySettings(ctx, group, p, true);
+      commit(ctx, group);
+    },
+  }),
+  defineCmdlet({
+    name: 'Remove-DistributionGroup',
+    readOnly: false,
+    params: { Identity: { kind: 'string' }, BypassSecurityGroupManagerCheck: { kind: 'bool' } },
+    mandatory: ['Identity'],
+    run(ctx, p) {
+      const group = ctx.dir.resolve(p.string('Identity')!, isDistributionGroup);
+      if (group.IsDirSynced) throw cmdletErrors.dirSynced(ctx.cmdlet, 'Identity', group.Name);
+      assertManagerCheckBypassed(p);
+      ctx.dir.remove(group.Guid);
+    },
+  }),
+  defineCmdlet({
+    name: 'Update-DistributionGroupMember',
+    readOnly: false,
+    params: {
+      Identity: { kind: 'string' },
+      Members: { kind: 'list' },
+      BypassSecurityGroupManagerCheck: { kind: 'bool' },
+    },
+    mandatory: ['Identity'],
+    run(ctx, p) {
+      const group = draftOf(ctx, p.string('Identity')!, isDistributionGroup);
+      if (group.IsDirSynced) throw cmdletErrors.dirSynced(ctx.cmdlet, 'Members', group.Name);
+      assertManagerCheckBypassed(p);
+      const members = p.list('Members') ?? [];
+      if (members.length > maxMembersPerCall) throw cmdletErrors.tooManyValues('Members', maxMembersPerCall);
+      group.Members = resolveMembers(ctx, group, members);
+      commit(ctx, group);
+    },
+  }),
+  membershipEdit('Add-DistributionGroupMember', (ctx, group, member) => {
+    if (member.Guid === group.Guid) throw cmdletErrors.invalidValue('Member', `The group "${group.Name}" can't be a member of itself.`);
+    if (group.Members.includes(member.Guid)) throw cmdletErrors.memberExists(member.Name, group.Name);
+    group.Members.push(member.Guid);
+  }),
+  membershipEdit('Remove-DistributionGroupMember', (ctx, group, member) => {
+    if (!group.Members.includes(member.Guid)) throw cmdletErrors.memberNotFound(member.Name, group.Name);
+    group.Members = group.Members.filter((g) => g !== member.Guid);
+  }),
+  defineCmdlet({
+    name: 'Set-DynamicDistributionGroup',
+    readOnly: false,
+    params: {
+      Identity: { kind: 'string' },
+      ...addressParams,
+      ...deliveryParams,
+      ManagedBy: { kind: 'string' },
+      RecipientFilter: { kind: 'string' },
+      Notes: { kind: 'string', maxLength: 1024 },
+    },
+    mandatory: ['Identity'],
+    run(ctx, p) {
+      const ddg = draftOf(ctx, p.string('Identity')!, (r) => r.RecipientTypeDetails === 'DynamicDistributionGroup');
+      applySettings(ctx, ddg, p, false);
+      // ManagedBy is single-valued on a dynamic distribution group: setting it replaces the owner.
+      const owner = p.nullableString('ManagedBy');
+      if (owner !== undefined) ddg.ManagedBy = owner === null ? [] : resolveAll(ctx, [owner]);
+      const filter = p.string('RecipientFilter');
+      if (filter !== undefined) ddg.RecipientFilter = filter;
+      const notes = p.nullableString('Notes');
+      if (notes !== undefined) ddg.Notes = notes;
+      commit(ctx, ddg);
+    },
+  }),
+  defineCmdlet({
+    name: 'Set-UnifiedGroup',
+    readOnly: false,
+    params: { Identity: { kind: 'string' }, ...addressParams, ...deliveryParams },
+    mandatory: ['Identity'],
+    run(ctx, p) {
+      const group = draftOf(ctx, p.string('Identity')!, (r) => r.RecipientTypeDetails === 'GroupMailbox');
+      applySettings(ctx, group, p, false);
+      commit(ctx, group);
+    },
+  }),
+];

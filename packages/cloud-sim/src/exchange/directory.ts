@@ -1,0 +1,132 @@
+// The tenant's recipient store with Exchange's identity resolution and address uniqueness.
+// Lookups go through an index rebuilt lazily after writes (a 10,000-member replace resolves
+// 10,000 identities; a linear scan per identity would be quadratic).
+import type { TenantState } from '../state.js';
+import { cmdletErrors } from './errors.js';
+import { exchangeDistinguishedName, linkProperties, proxyKey, type Recipient } from './recipient.js';
+
+const guidPattern = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+
+export class RecipientDirectory {
+  private index: Map<string, Set<string>> | undefined;
+
+  constructor(readonly tenant: TenantState) {}
+
+  all(): Recipient[] {
+    return Object.values(this.tenant.recipients);
+  }
+
+  get(guid: string): Recipient | undefined {
+    return this.tenant.recipients[guid];
+  }
+
+  distinguishedName(r: Recipient): string {
+    return exchangeDistinguishedName(r, this.tenant.initialDomain);
+  }
+
+  /** "NAMPR01A001.prod.outlook.com/Microsoft Exchange Hosted Organizations/<initial>/<name>" — how EXO names a holder. */
+  canonicalPath(r: Recipient): string {
+    return `NAMPR01A001.prod.outlook.com/Microsoft Exchange Hosted Organizations/${this.tenant.initialDomain}/${r.Name}`;
+  }
+
+  /** Marks the index stale; every write must call this. */
+  touch(r?: Recipient): void {
+    this.index = undefined;
+    if (r) r.WhenChangedUTC = new Date().toISOString();
+  }
+
+  put(r: Recipient): void {
+    this.tenant.recipients[r.Guid] = r;
+    this.touch();
+  }
+
+  /** Deletes a recipient and every reference to it (memberships, restrictions, permissions). */
+  remove(guid: string): void {
+    delete this.tenant.recipients[guid];
+    for (const other of this.all()) {
+      let changed = false;
+      for (const prop of [...linkProperties, 'Members'] as const) {
+        const list = other[prop];
+        if (list.includes(guid)) {
+          other[prop] = list.filter((g) => g !== guid);
+          changed = true;
+        }
+      }
+      if (other.ForwardingAddress === guid) {
+        other.ForwardingAddress = null;
+        changed = true;
+      }
+      if (changed) other.WhenChangedUTC = new Date().toISOString();
+    }
+    this.tenant.recipientPermissions = this.tenant.recipientPermissions.filter(
+      (p) => p.identity !== guid && p.trustee !== guid,
+    );
+    this.tenant.mailboxPermissions = this.tenant.mailboxPermissions.filter((p) => p.identity !== guid && p.user !== guid);
+    this.touch();
+  }
+
+  private buildIndex(): Map<string, Set<string>> {
+    const index = new Map<string, Set<string>>();
+    const add = (key: string, guid: string) => {
+      let set = index.get(key);
+      if (!set) index.set(key, (set = new Set()));
+      set.add(guid);
+    };
+    for (const r of this.all()) {
+      add(`id:${r.Guid.toLowerCase()}`, r.Guid);
+      if (r.ExternalDirectoryObjectId) add(`id:${r.ExternalDirectoryObjectId.toLowerCase()}`, r.Guid);
+      add(`dn:${this.distinguishedName(r).toLowerCase()}`, r.Guid);
+      add(`name:${r.Name.toLowerCase()}`, r.Guid);
+      add(`name:${r.Alias.toLowerCase()}`, r.Guid);
+      add(`name:${r.DisplayName.toLowerCase()}`, r.Guid);
+      add(`proxy:${r.LegacyExchangeDN.toLowerCase()}`, r.Guid);
+      if (r.UserPrincipalName) add(`proxy:smtp:${r.UserPrincipalName.toLowerCase()}`, r.Guid);
+      for (const a of r.EmailAddresses) add(`proxy:${proxyKey(a)}`, r.Guid);
+    }
+    return index;
+  }
+
+  private lookup(key: string): string[] {
+    this.index ??= this.buildIndex();
+    return [...(this.index.get(key) ?? [])];
+  }
+
+  /** Candidates for an Identity value, by the rules Exchange documents for -Identity. */
+  candidates(identity: string): Recipient[] {
+    const value = identity.trim();
+    const lower = value.toLowerCase();
+    let guids: string[];
+    if (guidPattern.test(value)) guids = this.lookup(`id:${lower}`);
+    else if (/^(cn|ou)=/i.test(value)) guids = this.lookup(`dn:${lower}`);
+    else if (/^\/o=/i.test(value)) guids = this.lookup(`proxy:${lower}`);
+    else if (/^[a-z0-9]+:/i.test(value) && value.includes('@')) guids = this.lookup(`proxy:${proxyKey(value)}`);
+    else if (value.includes('@')) {
+      guids = this.lookup(`proxy:smtp:${lower}`);
+      if (guids.length === 0) guids = this.lookup(`name:${lower}`);
+    } else guids = this.lookup(`name:${lower}`);
+    return guids.map((g) => this.tenant.recipients[g]).filter((r): r is Recipient => r !== undefined);
+  }
+
+  /** Resolves exactly one recipient or throws the cmdlet error Exchange would. */
+  resolve(identity: string, accept?: (r: Recipient) => boolean, notFound = cmdletErrors.notFound): Recipient {
+    const all = this.candidates(identity);
+    const found = accept ? all.filter(accept) : all;
+    if (found.length === 0) throw notFound(identity);
+    if (found.length > 1) throw cmdletErrors.ambiguous(identity);
+    return found[0]!;
+  }
+
+  /** Who already holds a proxy address (compared case-insensitively, SMTP/smtp alike). */
+  holderOf(address: string): Recipient | undefined {
+    const guid = this.lookup(`proxy:${proxyKey(address)}`)[0];
+    return guid ? this.tenant.recipients[guid] : undefined;
+  }
+
+  /** Throws ProxyAddressExistsException if any address is held by another recipient. */
+  assertAddressesFree(addresses: string[], self?: string): void {
+    for (const a of addresses) {
+      const holder = this.holderOf(a);
+      if (holder && holder.Guid !== self) throw cmdletErrors.proxyExists(a, this.canonicalPath(holder));
+    }
+  }
+}

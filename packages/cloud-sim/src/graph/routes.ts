@@ -1,0 +1,195 @@
+// The Microsoft Graph subset: groups by id / by filter, members, onPremisesSyncBehavior (Group
+// source-of-authority conversion) and starting the Cloud Sync job.
+import { randomUUID } from 'node:crypto';
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import { checkAccessToken } from '../auth/access-token.js';
+import { decodeJwt } from '../auth/jwt.js';
+import { delay } from '../control/knobs.js';
+import { RecipientDirectory } from '../exchange/directory.js';
+import { isGroup, type Recipient } from '../exchange/recipient.js';
+import { header, readJson, sendJson } from '../http/io.js';
+import type { SimRuntime } from '../runtime.js';
+import type { TenantState } from '../state.js';
+import { groupFilter, UnsupportedFilter } from './filter.js';
+import { graphDirectoryObject, graphGroup } from './render.js';
+
+export const graphRoles = {
+  readGroups: ['Group.Read.All', 'Group.ReadWrite.All', 'Directory.Read.All', 'Directory.ReadWrite.All', 'GroupMember.Read.All', 'GroupMember.ReadWrite.All'],
+  readSyncBehavior: ['Group-OnPremisesSyncBehavior.Read.All', 'Group-OnPremisesSyncBehavior.ReadWrite.All'],
+  writeSyncBehavior: ['Group-OnPremisesSyncBehavior.ReadWrite.All'],
+  synchronization: ['Synchronization.ReadWrite.All'],
+};
+
+const defaultPageSize = 100;
+const maxPageSize = 999;
+
+class GraphError extends Error {
+  constructor(
+    readonly status: number,
+    readonly code: string,
+    message: string,
+  ) {
+    super(message);
+  }
+}
+
+function sendGraphError(req: IncomingMessage, res: ServerResponse, err: GraphError): void {
+  sendJson(res, err.status, {
+    error: {
+      code: err.code,
+      message: err.message,
+      innerError: { date: new Date().toISOString().replace(/\.\d+Z$/, ''), 'request-id': randomUUID(), 'client-request-id': header(req, 'client-request-id') ?? randomUUID() },
+    },
+  });
+}
+
+const notFound = (id: string) =>
+  new GraphError(404, 'Request_ResourceNotFound', `Resource '${id}' does not exist or one of its queried reference-property objects are not present.`);
+const denied = () => new GraphError(403, 'Authorization_RequestDenied', 'Insufficient privileges to complete the operation.');
+
+function selectProps(obj: Record<string, unknown>, select: string | null): Record<string, unknown> {
+  if (!select) return obj;
+  const wanted = select.split(',').map((s) => s.trim().toLowerCase());
+  return Object.fromEntries(Object.entries(obj).filter(([k]) => k === '@odata.type' || k === 'id' || wanted.includes(k.toLowerCase())));
+}
+
+/** Graph shows distribution groups, mail-enabled security groups and Microsoft 365 groups; not dynamic DLs. */
+function findGroup(tenant: TenantState, id: string): Recipient {
+  const r = Object.values(tenant.recipients).find((x) => x.ExternalDirectoryObjectId.toLowerCase() === id.toLowerCase());
+  if (!r || !isGroup(r)) throw notFound(id);
+  return r;
+}
+
+function pageOf<T>(items: T[], url: URL, base: string): { page: T[]; nextLink?: string } {
+  const top = Math.min(Number(url.searchParams.get('$top') ?? defaultPageSize) || defaultPageSize, maxPageSize);
+  const offset = Number(url.searchParams.get('$skiptoken') ? Buffer.from(url.searchParams.get('$skiptoken')!, 'base64url').toString() : 0) || 0;
+  const page = items.slice(offset, offset + top);
+  if (offset + top >= items.length) return { page };
+  const next = new URL(base + url.pathname);
+  for (const [k, v] of url.searchParams) if (k !== '$skiptoken') next.searchParams.set(k, v);
+  next.searchParams.set('$top', String(top));
+  next.searchParams.set('$skiptoken', Buffer.from(String(offset + top)).toString('base64url'));
+  return { page, nextLink: next.toString() };
+}
+
+export async function handleGraph(rt: SimRuntime, req: IncomingMessage, res: ServerResponse, url: URL): Promise<void> {
+  await delay(rt.latency.graph);
+  try {
+    await route(rt, req, res, url);
+  } catch (err) {
+    if (err instanceof GraphError) return sendGraphError(req, res, err);
+    throw err;
+  }
+}
+
+async function route(rt: SimRuntime, req: IncomingMessage, res: ServerResponse, url: URL): Promise<void> {
+  const parts = url.pathname.split('/').filter(Boolean).map(decodeURIComponent);
+  const version = parts[0]!;
+  const authorization = header(req, 'authorization');
+  // Graph has no tenant in the URL: the token's tid picks the tenant.
+  const tid = decodeJwt(/^Bearer\s+(\S+)$/i.exec(authorization ?? '')?.[1] ?? '')?.payload['tid'];
+  const tenant = typeof tid === 'string' ? rt.findTenant(tid) : undefined;
+  const check = checkAccessToken(authorization, rt.publicKey, {
+    audiences: tenant ? [tenant.resources.graph, '00000003-0000-0000-c000-000000000000'] : [],
+    tenantId: tenant?.id ?? '',
+  });
+  if (!tenant || !check.ok) throw new GraphError(401, 'InvalidAuthenticationToken', check.ok ? 'Access token validation failure.' : `Access token validation failure. ${check.message}`);
+  const roles = check.claims.roles ?? [];
+  const need = (allowed: string[]) => {
+    if (!allowed.some((r) => roles.includes(r))) throw denied();
+  };
+  const stats = rt.statsFor(tenant.id);
+  const base = rt.baseUrl;
+  const context = (suffix: string) => `${base}/${version}/$metadata#${suffix}`;
+  const method = req.method ?? 'GET';
+  const rest = parts.slice(1);
+  const key = `${method} /${rest.map((p, i) => (i % 2 === 1 && rest[0] !== 'servicePrincipals' ? '{id}' : p)).join('/')}`;
+  stats.graph[key] = (stats.graph[key] ?? 0) + 1;
+
+  if (rest[0] === 'groups' && rest.length === 1 && method === 'GET') {
+    need(graphRoles.readGroups);
+    let predicate: (r: Recipient) => boolean = () => true;
+    const filter = url.searchParams.get('$filter');
+    if (filter) {
+      try {
+        predicate = groupFilter(filter);
+      } catch (err) {
+        if (err instanceof UnsupportedFilter) throw new GraphError(400, 'Request_UnsupportedQuery', 'Unsupported Query.');
+        throw err;
+      }
+    }
+    const groups = Object.values(tenant.recipients)
+      .filter((r) => isGroup(r) && predicate(r))
+      .sort((a, b) => a.DisplayName.localeCompare(b.DisplayName));
+    const { page, nextLink } = pageOf(groups, url, base);
+    return sendJson(res, 200, {
+      '@odata.context': context('groups'),
+      ...(nextLink ? { '@odata.nextLink': nextLink } : {}),
+      value: page.map((g) => selectProps(graphGroup(g), url.searchParams.get('$select'))),
+    });
+  }
+  if (rest[0] === 'groups' && rest.length === 2 && method === 'GET') {
+    need(graphRoles.readGroups);
+    const g = findGroup(tenant, rest[1]!);
+    return sendJson(res, 200, { '@odata.context': context('groups/$entity'), ...selectProps(graphGroup(g), url.searchParams.get('$select')) });
+  }
+  if (rest[0] === 'groups' && rest.length === 3 && rest[2] === 'members' && method === 'GET') {
+    need(graphRoles.readGroups);
+    const g = findGroup(tenant, rest[1]!);
+    const dir = new RecipientDirectory(tenant);
+    const members = g.Members.map((m) => dir.get(m))
+      .filter((m): m is Recipient => m !== undefined)
+      .map(graphDirectoryObject)
+      .filter((m): m is Record<string, unknown> => m !== undefined);
+    const { page, nextLink } = pageOf(members, url, base);
+    return sendJson(res, 200, {
+      '@odata.context': context('directoryObjects'),
+      ...(nextLink ? { '@odata.nextLink': nextLink } : {}),
+      value: page.map((m) => selectProps(m, url.searchParams.get('$select'))),
+    });
+  }
+  if (rest[0] === 'groups' && rest.length === 3 && rest[2] === 'onPremisesSyncBehavior') {
+    const g = findGroup(tenant, rest[1]!);
+    if (method === 'GET') {
+      need(graphRoles.readSyncBehavior);
+      return sendJson(res, 200, {
+        '@odata.context': context(`groups('${g.ExternalDirectoryObjectId}')/onPremisesSyncBehavior/$entity`),
+        id: g.ExternalDirectoryObjectId,
+        isCloudManaged: g.dir.isCloudManaged,
+      });
+    }
+    if (method === 'PATCH') {
+      need(graphRoles.writeSyncBehavior);
+      const body = (await readJson(req)) as { isCloudManaged?: unknown } | undefined;
+      if (!body || typeof body.isCloudManaged !== 'boolean' || Object.keys(body).some((k) => k !== 'isCloudManaged'))
+        throw new GraphError(400, 'Request_BadRequest', "The request body must be {\"isCloudManaged\": true|false}.");
+      if (!g.dir.sourceAnchor)
+        throw new GraphError(400, 'Request_BadRequest', `Group '${g.ExternalDirectoryObjectId}' is not synchronized from on-premises; its source of authority is already the cloud.`);
+      setCloudManaged(g, body.isCloudManaged);
+      res.writeHead(204).end();
+      return;
+    }
+  }
+  if (rest[0] === 'servicePrincipals' && rest.length >= 5 && rest[2] === 'synchronization' && rest[3] === 'jobs') {
+    need(graphRoles.synchronization);
+    const job = tenant.cloudSyncJob;
+    if (rest[1] !== job.servicePrincipalId || rest[4] !== job.jobId) throw notFound(rest[4]!);
+    if (rest.length === 6 && rest[5] === 'start' && method === 'POST') {
+      await rt.runSync(tenant.id, {});
+      res.writeHead(204).end();
+      return;
+    }
+  }
+  throw new GraphError(400, 'Request_BadRequest', `Unsupported request: ${method} ${url.pathname}`);
+}
+
+/** Source-of-authority switch: cloud-managed objects are no longer written by sync. */
+export function setCloudManaged(g: Recipient, cloudManaged: boolean): void {
+  g.dir.isCloudManaged = cloudManaged;
+  if (cloudManaged) {
+    g.dir.onPremisesSyncEnabled = null;
+    g.IsDirSynced = false;
+  }
+  // Handing authority back to AD takes effect at the next sync cycle, which re-stamps the object.
+  g.WhenChangedUTC = new Date().toISOString();
+}

@@ -1,0 +1,56 @@
+// What every request handler can reach: state, signing key, knobs and the sync engine.
+import type { KeyObject } from 'node:crypto';
+import { emptyStats, ThrottleGate, type CallStats, type Fault, type Latency, type Service } from './control/knobs.js';
+import type { SimState, TenantState } from './state.js';
+
+export interface SyncCycleRequest {
+  /** Let a cycle delete more objects than the threshold (like allowing a stopped export once). */
+  allowDeletions?: boolean;
+}
+
+export class SimRuntime {
+  baseUrl = '';
+  latency: Partial<Record<Service, Latency>> = {};
+  readonly throttles = new Map<string, ThrottleGate>();
+  readonly faults = new Map<string, Fault[]>();
+  readonly stats = new Map<string, CallStats>();
+  /** Set by CloudSim: runs one sync cycle for a tenant (used by the Graph Cloud Sync job start). */
+  runSync: (tenantId: string, request: SyncCycleRequest) => Promise<unknown> = () =>
+    Promise.reject(new Error('directory sync is not configured'));
+
+  constructor(
+    public state: SimState,
+    readonly signingKey: KeyObject,
+    readonly publicKey: KeyObject,
+    readonly keyId: string,
+  ) {}
+
+  /** Finds a tenant by id or by any of its accepted domains (how Entra and EXO accept both). */
+  findTenant(segment: string): TenantState | undefined {
+    const lower = segment.toLowerCase();
+    const byId = this.state.tenants[lower] ?? Object.values(this.state.tenants).find((t) => t.id.toLowerCase() === lower);
+    if (byId) return byId;
+    return Object.values(this.state.tenants).find((t) => t.acceptedDomains.some((d) => d.DomainName.toLowerCase() === lower));
+  }
+
+  statsFor(tenantId: string): CallStats {
+    let s = this.stats.get(tenantId);
+    if (!s) this.stats.set(tenantId, (s = emptyStats()));
+    return s;
+  }
+
+  throttleFor(tenantId: string): ThrottleGate {
+    let g = this.throttles.get(tenantId);
+    if (!g) this.throttles.set(tenantId, (g = new ThrottleGate({ requestsPerWindow: 0, windowSeconds: 60, maxConcurrent: 0 })));
+    return g;
+  }
+
+  /** Consumes one injected fault for this cmdlet, if any is pending. */
+  takeFault(tenantId: string, cmdlet: string): Fault | undefined {
+    const list = this.faults.get(tenantId);
+    const fault = list?.find((f) => f.cmdlet.toLowerCase() === cmdlet.toLowerCase() && f.count > 0);
+    if (!fault) return undefined;
+    fault.count--;
+    return fault;
+  }
+}

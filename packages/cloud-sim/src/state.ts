@@ -1,0 +1,97 @@
+// The simulator's whole persistent state: plain JSON so snapshot/restore is a deep copy and a
+// dump is `JSON.stringify`. Secrets (the LDAP bind password) are deliberately NOT kept here.
+import type { Recipient } from './exchange/recipient.js';
+
+export interface AcceptedDomain {
+  DomainName: string;
+  DomainType: 'Authoritative' | 'InternalRelay' | 'ExternalRelay';
+  Default: boolean;
+  InitialDomain: boolean;
+}
+
+export interface OutboundConnector {
+  Name: string;
+  Enabled: boolean;
+  ConnectorType: 'OnPremises' | 'Partner';
+  RecipientDomains: string[];
+  SmartHosts: string[];
+  RouteAllMessagesViaOnPremises: boolean;
+  UseMXRecord: boolean;
+  IsTransportRuleScoped: boolean;
+}
+
+/** Exchange RBAC: the Entra directory roles (template ids travel in the token's `wids`). */
+export const exchangeDirectoryRoles = {
+  'Exchange Administrator': '29232cdf-9323-42fd-ade2-1d097af3e4de',
+  'Exchange Recipient Administrator': '31392ffb-586c-42d1-9346-e59415a2cc4e',
+  'Global Administrator': '62e90394-69f5-4237-9190-012177145e10',
+  'Global Reader': 'f2ef992c-3afb-46b9-b7cf-a126ee74c451',
+} as const;
+export type ExchangeDirectoryRole = keyof typeof exchangeDirectoryRoles;
+
+export interface AppRegistration {
+  clientId: string;
+  displayName: string;
+  /** Object id of the app's service principal in this tenant (token `oid`). */
+  servicePrincipalId: string;
+  certificates: RegisteredCertificate[];
+  /** Application permissions (app roles) per resource, e.g. {"https://graph.microsoft.com": ["Group.Read.All"]}. */
+  roles: Record<string, string[]>;
+  /** Admin consent granted for the roles. Without it the token endpoint refuses (AADSTS7000112-style). */
+  consented: boolean;
+  /** Directory roles assigned to the service principal (Exchange builds the session RBAC from them). */
+  directoryRoles: ExchangeDirectoryRole[];
+}
+
+export interface RegisteredCertificate {
+  pem: string;
+  thumbprintSha1: string; // hex, upper case
+  thumbprintSha256: string; // hex, upper case
+  notBefore: string; // ISO
+  notAfter: string; // ISO
+}
+
+export interface RecipientPermissionEntry {
+  identity: string; // recipient Guid
+  trustee: string; // recipient Guid
+  accessRights: 'SendAs';
+}
+
+export interface MailboxPermissionEntry {
+  identity: string; // mailbox Guid
+  user: string; // recipient Guid
+  accessRights: string[];
+  inheritanceType: string;
+  deny: boolean;
+}
+
+export interface CloudSyncJob {
+  servicePrincipalId: string;
+  jobId: string;
+}
+
+export interface TenantState {
+  id: string;
+  /** Short name: `<name>.onmicrosoft.com` is the initial domain. */
+  name: string;
+  displayName: string;
+  initialDomain: string;
+  routingDomain: string;
+  /** Resource identifiers this tenant's tokens may target (commercial cloud by default). */
+  resources: { exchange: string; graph: string };
+  acceptedDomains: AcceptedDomain[];
+  outboundConnectors: OutboundConnector[];
+  apps: Record<string, AppRegistration>;
+  recipients: Record<string, Recipient>;
+  recipientPermissions: RecipientPermissionEntry[];
+  mailboxPermissions: MailboxPermissionEntry[];
+  cloudSyncJob: CloudSyncJob;
+}
+
+export interface SimState {
+  tenants: Record<string, TenantState>;
+}
+
+export function emptyState(): SimState {
+  return { tenants: {} };
+}

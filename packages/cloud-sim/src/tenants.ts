@@ -1,0 +1,159 @@
+// Creating tenants, registering apps and seeding cloud-only recipients.
+import { randomBytes, randomUUID } from 'node:crypto';
+import { describeCertificate } from './auth/client-assertion.js';
+import type { CmdletContext } from './exchange/cmdlet.js';
+import { RecipientDirectory } from './exchange/directory.js';
+import { bindParameters } from './exchange/params.js';
+import { isGroup, newRecipient, type Recipient, type RecipientTypeDetails } from './exchange/recipient.js';
+import { addressParams, applySettings, deliveryParams, groupParams, resolveAll } from './exchange/settings.js';
+import type { AppRegistration, ExchangeDirectoryRole, OutboundConnector, TenantState } from './state.js';
+
+export const commercialResources = { exchange: 'https://outlook.office365.com', graph: 'https://graph.microsoft.com' };
+
+export interface CreateTenantInput {
+  /** Short name: the initial domain is `<name>.onmicrosoft.com`, the routing domain `<name>.mail.onmicrosoft.com`. */
+  name: string;
+  id?: string;
+  displayName?: string;
+  /** Extra verified (accepted) domains, e.g. ["contoso.com"]; the first becomes the default domain. */
+  domains?: string[];
+  outboundConnectors?: Partial<OutboundConnector>[];
+  /** Resource identifiers (sovereign clouds); commercial by default. */
+  resources?: Partial<TenantState['resources']>;
+}
+
+export function createTenantState(input: CreateTenantInput): TenantState {
+  if (!/^[a-z0-9][a-z0-9-]{0,39}$/i.test(input.name)) throw new Error(`Tenant name "${input.name}" must be 1-40 letters, digits or hyphens.`);
+  const name = input.name.toLowerCase();
+  const initialDomain = `${name}.onmicrosoft.com`;
+  const routingDomain = `${name}.mail.onmicrosoft.com`;
+  const extra = (input.domains ?? []).map((d) => d.toLowerCase());
+  const acceptedDomains: TenantState['acceptedDomains'] = [
+    ...extra.map((d, i) => ({ DomainName: d, DomainType: 'Authoritative' as const, Default: i === 0, InitialDomain: false })),
+    { DomainName: initialDomain, DomainType: 'Authoritative', Default: extra.length === 0, InitialDomain: true },
+    { DomainName: routingDomain, DomainType: 'Authoritative', Default: false, InitialDomain: false },
+  ];
+  return {
+    id: (input.id ?? randomUUID()).toLowerCase(),
+    name,
+    displayName: input.displayName ?? name,
+    initialDomain,
+    routingDomain,
+    resources: { ...commercialResources, ...input.resources },
+    acceptedDomains,
+    outboundConnectors: (input.outboundConnectors ?? []).map((c, i) => ({
+      Name: c.Name ?? `Outbound connector ${i + 1}`,
+      Enabled: c.Enabled ?? true,
+      ConnectorType: c.ConnectorType ?? 'OnPremises',
+      RecipientDomains: c.RecipientDomains ?? [],
+      SmartHosts: c.SmartHosts ?? [],
+      RouteAllMessagesViaOnPremises: c.RouteAllMessagesViaOnPremises ?? false,
+      UseMXRecord: c.UseMXRecord ?? false,
+      IsTransportRuleScoped: c.IsTransportRuleScoped ?? false,
+    })),
+    apps: {},
+    recipients: {},
+    recipientPermissions: [],
+    mailboxPermissions: [],
+    cloudSyncJob: {
+      servicePrincipalId: randomUUID(),
+      jobId: `AD2AADProvisioning.${randomBytes(16).toString('hex')}.${randomBytes(16).toString('hex')}`,
+    },
+  };
+}
+
+/** The application permissions the product needs, per resource. */
+export function defaultAppRoles(tenant: TenantState): Record<string, string[]> {
+  return {
+    [tenant.resources.exchange]: ['Exchange.ManageAsApp'],
+    [tenant.resources.graph]: [
+      'Group.Read.All',
+      'GroupMember.Read.All',
+      'Group-OnPremisesSyncBehavior.ReadWrite.All',
+      'Synchronization.ReadWrite.All',
+    ],
+  };
+}
+
+export interface RegisterAppInput {
+  clientId?: string;
+  displayName?: string;
+  /** PEM certificates uploaded to the app registration. */
+  certificates: string[];
+  /** App roles per resource id; defaults to defaultAppRoles(). */
+  roles?: Record<string, string[]>;
+  /** Admin consent; default true. */
+  consented?: boolean;
+  /** Directory roles of the service principal; default ["Exchange Administrator"]. */
+  directoryRoles?: ExchangeDirectoryRole[];
+}
+
+export function registerApp(tenant: TenantState, input: RegisterAppInput): AppRegistration {
+  const clientId = (input.clientId ?? randomUUID()).toLowerCase();
+  const app: AppRegistration = {
+    clientId,
+    displayName: input.displayName ?? 'dlmigrate',
+    servicePrincipalId: tenant.apps[clientId]?.servicePrincipalId ?? randomUUID(),
+    certificates: input.certificates.map(describeCertificate),
+    roles: input.roles ?? defaultAppRoles(tenant),
+    consented: input.consented ?? true,
+    directoryRoles: input.directoryRoles ?? ['Exchange Administrator'],
+  };
+  tenant.apps[clientId] = app;
+  return app;
+}
+
+export interface SeedRecipient {
+  type: RecipientTypeDetails;
+  name: string;
+  alias?: string;
+  displayName?: string;
+  primarySmtpAddress: string;
+  /** Full proxy address list ("SMTP:" primary, "smtp:", "X500:" …); defaults to the primary address. */
+  emailAddresses?: string[];
+  externalEmailAddress?: string;
+  userPrincipalName?: string;
+  recipientFilter?: string;
+  guid?: string;
+  externalDirectoryObjectId?: string;
+  /** Member identities (any form -Identity accepts), resolved after every seed object exists. */
+  members?: string[];
+  /** Any Set-* parameters by Exchange name, e.g. {"ManagedBy": ["alice"], "HiddenFromAddressListsEnabled": true}. */
+  settings?: Record<string, unknown>;
+}
+
+/** Seeds cloud-only recipients: objects first, then links, so seeds may reference each other. */
+export function seedRecipients(tenant: TenantState, seeds: SeedRecipient[]): Recipient[] {
+  const dir = new RecipientDirectory(tenant);
+  const created: [SeedRecipient, Recipient][] = [];
+  for (const seed of seeds) {
+    if (!seed.name || !seed.primarySmtpAddress || !seed.type) throw new Error('Every seed recipient needs type, name and primarySmtpAddress.');
+    if (seed.name.length > 64) throw new Error(`Seed recipient name "${seed.name}" is longer than 64 characters.`);
+    const r = newRecipient({
+      Name: seed.name,
+      Alias: seed.alias,
+      DisplayName: seed.displayName,
+      PrimarySmtpAddress: seed.primarySmtpAddress,
+      EmailAddresses: seed.emailAddresses,
+      RecipientTypeDetails: seed.type,
+      ExternalEmailAddress: seed.externalEmailAddress,
+      UserPrincipalName: seed.userPrincipalName,
+      RecipientFilter: seed.recipientFilter,
+      Guid: seed.guid,
+      ExternalDirectoryObjectId: seed.externalDirectoryObjectId,
+    });
+    dir.assertAddressesFree(r.EmailAddresses);
+    dir.put(r);
+    created.push([seed, r]);
+  }
+  const ctx: CmdletContext = { tenant, dir, warnings: [], cmdlet: 'seed' };
+  for (const [seed, r] of created) {
+    if (seed.members) r.Members = [...new Set(resolveAll(ctx, seed.members))];
+    if (seed.settings) {
+      const p = bindParameters({ ...addressParams, ...deliveryParams, ...groupParams }, seed.settings);
+      applySettings(ctx, r, p, isGroup(r));
+    }
+    dir.touch(r);
+  }
+  return created.map(([, r]) => r);
+}

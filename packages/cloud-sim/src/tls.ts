@@ -1,0 +1,103 @@
+// A throw-away certificate authority and a server certificate for 127.0.0.1/localhost.
+// HTTPS is the default because @microsoft/microsoft-graph-client only attaches the bearer token
+// to https:// URLs (research exo-graph-msal.md §5).
+import { generateKeyPairSync } from 'node:crypto';
+import forge from 'node-forge';
+
+export interface ServerTls {
+  /** PEM of the CA that signed the server certificate: what clients must trust. */
+  caPem: string;
+  certPem: string;
+  keyPem: string;
+}
+
+// node-forge's pure-JS RSA key generation takes seconds; Node's native one milliseconds.
+function rsaKeyPair(): { publicKey: forge.pki.rsa.PublicKey; privateKey: forge.pki.rsa.PrivateKey } {
+  const { privateKey } = generateKeyPairSync('rsa', { modulusLength: 2048 });
+  const pem = privateKey.export({ type: 'pkcs1', format: 'pem' }).toString();
+  const forgeKey = forge.pki.privateKeyFromPem(pem);
+  return { privateKey: forgeKey, publicKey: forge.pki.setRsaPublicKey(forgeKey.n, forgeKey.e) };
+}
+
+function randomSerial(): string {
+  // A positive serial: clear the top bit.
+  const bytes = forge.random.getBytesSync(16);
+  return '00' + forge.util.bytesToHex(bytes).slice(2);
+}
+
+export function generateServerTls(hostIps: string[] = ['127.0.0.1'], hostNames: string[] = ['localhost']): ServerTls {
+  const caKeys = rsaKeyPair();
+  const ca = forge.pki.createCertificate();
+  ca.publicKey = caKeys.publicKey;
+  ca.serialNumber = randomSerial();
+  ca.validity.notBefore = new Date(Date.now() - 60_000);
+  ca.validity.notAfter = new Date(Date.now() + 365 * 24 * 3600_000);
+  const caName = [{ name: 'commonName', value: 'dlmigrate cloud-sim CA' }];
+  ca.setSubject(caName);
+  ca.setIssuer(caName);
+  ca.setExtensions([
+    { name: 'basicConstraints', cA: true, critical: true },
+    { name: 'keyUsage', keyCertSign: true, cRLSign: true, critical: true },
+    { name: 'subjectKeyIdentifier' },
+  ]);
+  ca.sign(caKeys.privateKey, forge.md.sha256.create());
+
+  const keys = rsaKeyPair();
+  const cert = forge.pki.createCertificate();
+  cert.publicKey = keys.publicKey;
+  cert.serialNumber = randomSerial();
+  cert.validity.notBefore = new Date(Date.now() - 60_000);
+  cert.validity.notAfter = new Date(Date.now() + 30 * 24 * 3600_000);
+  cert.setSubject([{ name: 'commonName', value: hostNames[0] ?? hostIps[0] ?? 'localhost' }]);
+  cert.setIssuer(caName);
+  cert.setExtensions([
+    { name: 'basicConstraints', cA: false },
+    { name: 'keyUsage', digitalSignature: true, keyEncipherment: true, critical: true },
+    { name: 'extKeyUsage', serverAuth: true },
+    {
+      name: 'subjectAltName',
+      altNames: [...hostIps.map((ip) => ({ type: 7, ip })), ...hostNames.map((value) => ({ type: 2, value }))],
+    },
+  ]);
+  cert.sign(caKeys.privateKey, forge.md.sha256.create());
+
+  return {
+    caPem: forge.pki.certificateToPem(ca),
+    certPem: forge.pki.certificateToPem(cert),
+    keyPem: forge.pki.privateKeyToPem(keys.privateKey),
+  };
+}
+
+export interface ClientCertificate {
+  certPem: string;
+  /** PKCS#8 PEM private key. */
+  keyPem: string;
+  /** Hex SHA-1 thumbprint of the DER certificate (what MSAL's `thumbprint` wants). */
+  thumbprintSha1: string;
+  /** Hex SHA-256 thumbprint (MSAL's `thumbprintSha256`). */
+  thumbprintSha256: string;
+}
+
+/**
+ * A self-signed app credential certificate, as an admin would upload to an app registration.
+ * Exported for tests, the demo and benchmarks; validity can be placed in the past to test expiry.
+ */
+export function generateClientCertificate(
+  options: { subject?: string; notBefore?: Date; notAfter?: Date } = {},
+): ClientCertificate {
+  const keys = rsaKeyPair();
+  const cert = forge.pki.createCertificate();
+  cert.publicKey = keys.publicKey;
+  cert.serialNumber = randomSerial();
+  cert.validity.notBefore = options.notBefore ?? new Date(Date.now() - 60_000);
+  cert.validity.notAfter = options.notAfter ?? new Date(Date.now() + 365 * 24 * 3600_000);
+  const name = [{ name: 'commonName', value: options.subject ?? 'dlmigrate app' }];
+  cert.setSubject(name);
+  cert.setIssuer(name);
+  cert.sign(keys.privateKey, forge.md.sha256.create());
+  const der = forge.asn1.toDer(forge.pki.certificateToAsn1(cert)).getBytes();
+  const sha1 = forge.md.sha1.create().update(der).digest().toHex();
+  const sha256 = forge.md.sha256.create().update(der).digest().toHex();
+  const keyPem = forge.pki.privateKeyInfoToPem(forge.pki.wrapRsaPrivateKey(forge.pki.privateKeyToAsn1(keys.privateKey)));
+  return { certPem: forge.pki.certificateToPem(cert), keyPem, thumbprintSha1: sha1, thumbprintSha256: sha256 };
+}
