@@ -2,7 +2,10 @@
 // (the "dlmigrate-source" export condition), so tests never need a prior build.
 import { defineConfig } from 'vitest/config';
 
-export const sourceConditions = ['dlmigrate-source', 'module', 'node', 'import', 'default'];
+// Vitest also hands these to its workers as `node --conditions …`: keep "import"/"require" out of
+// the list (Vite adds them per importer), or Node's require() inside CommonJS packages such as pg picks
+// their ESM builds and fails ("Class extends value [object Module]").
+export const sourceConditions = ['dlmigrate-source', 'node'];
 
 export function packageTestConfig(options: { timeoutMs?: number; serial?: boolean } = {}) {
   return defineConfig({
