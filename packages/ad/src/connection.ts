@@ -397,8 +397,12 @@ export class AdConnection {
       });
     } catch (error) {
       // AD (and Samba) answer 68 entryAlreadyExists, not 20, when a linked value (member, …) is already there.
+      // On a replace, 68 means a value that must be unique forest-wide (sAMAccountName, UPN) is taken.
       if (error instanceof AdError && error.code === 'AD_ALREADY_EXISTS') {
-        throw new AdError('AD_VALUE_EXISTS', `${what}: the value is already present (LDAP 68).`, error.details, { cause: error });
+        if (changes.every((c) => c.operation === 'add')) {
+          throw new AdError('AD_VALUE_EXISTS', `${what}: the value is already present (LDAP 68).`, error.details, { cause: error });
+        }
+        throw new AdError('AD_CONSTRAINT_VIOLATION', `${what}: a value that must be unique (sAMAccountName, userPrincipalName, …) is already used by another object (LDAP 68). Choose another value.`, error.details, { cause: error });
       }
       throw error;
     }

@@ -141,7 +141,7 @@ export function translateError(error: unknown, what: string, server: string, dn?
   if (systemCode && UNREACHABLE_CODES.has(systemCode)) {
     return new AdError('AD_UNREACHABLE', `${what}: cannot reach ${server} (${systemCode}). Check the URL, port (636 LDAPS / 389 LDAP / 3269 GC), firewall and that the domain controller is running.`, d, { cause: error });
   }
-  if (/timeout/i.test(message) || systemCode === 'ETIMEDOUT') {
+  if (/time[ds]? ?out/i.test(message) || systemCode === 'ETIMEDOUT') {
     return new AdError('AD_TIMEOUT', `${what}: ${server} did not answer in time (${message}). Check network reachability or raise the timeout.`, d, { cause: error });
   }
   if (isConnectionFailure(error)) {
