@@ -74,6 +74,11 @@ LABA = [
 for n, (cn, ldn, syn, single, link) in enumerate(LABA, start=1):
     oid = "%s.1.%d" % (LAB, n)
     A.append((cn, ldn, oid, syn, single, str(uuid.uuid5(uuid.NAMESPACE_OID, oid)), link, 1 if syn != "dn" else 0, None, None, "lab OID"))
+# The Exchange schema version marker: tools read its rangeUpper (15317 = Exchange 2016 RTM; 17003 = Exchange 2019
+# CU12+/SE). Lab OID; it is not allowed on any class (like the real one, it only carries rangeUpper).
+SCHEMA_VERSION = ("ms-Exch-Schema-Version-Pt", "msExchSchemaVersionPt", LAB + ".3.1", "int", True,
+                  str(uuid.uuid5(uuid.NAMESPACE_OID, LAB + ".3.1")), None, 0, None, 17003, "lab OID; rangeUpper 17003 = Exchange 2019 CU12+/SE")
+A.append(SCHEMA_VERSION)
 # back links: (cn, lDAPDisplayName, attributeID, schemaIDGUID, linkID (int = official, str = forward attribute to pair with))
 BL = [
  ("ms-Exch-Auth-Orig-BL", "authOrigBL", "1.2.840.113556.1.2.290", "a8df7398-c5ea-11d1-bbcb-0080c76670c0", 111),
@@ -154,7 +159,8 @@ w("# user, group and contact all carry the auxiliary class mailRecipient (system
 w("# so adding mayContain there (as Exchange's own schema update does) covers all three.")
 w("dn: CN=Mail-Recipient,%s" % SCHEMA)
 w("changetype: modify\nadd: mayContain")
-for a in A: w("mayContain: %s" % a[1])
+for a in A:
+    if a is not SCHEMA_VERSION: w("mayContain: %s" % a[1])
 # the back links too: a link can only point at an object whose classes allow the matching back link
 for b in BL: w("mayContain: %s" % b[1])
 w("-\n")

@@ -13,7 +13,7 @@ import { install } from './install.js';
 import { withLock } from './lock.js';
 import { instancePaths, labsRoot, type InstancePaths } from './paths.js';
 import { runningPid, sessionPids, stopSession } from './processes.js';
-import { provision, type LabConfig } from './provision.js';
+import { provision, schemaFingerprint, type LabConfig } from './provision.js';
 import { assertRoot, run } from './run.js';
 import { seed } from './seed.js';
 import { assertPortsFree, startSamba, waitForLdaps } from './server.js';
@@ -27,6 +27,8 @@ export type LabContent = { fixture: string; version: number } | null;
 interface StoredConfig extends LabConfig {
   stage: LabStage;
   content?: LabContent;
+  /** schemaFingerprint() at provisioning time. */
+  schema?: string;
 }
 
 export interface EnsureOptions {
@@ -145,6 +147,10 @@ export class Lab {
             config = { ...config, stage: 'provisioning' };
           }
         }
+        if (config && config.stage !== 'provisioning' && config.schema !== schemaFingerprint()) {
+          log(`lab ${options.name}: the Exchange schema extension changed since it was provisioned, rebuilding`);
+          config = { ...config, stage: 'provisioning' };
+        }
         if (!config || config.stage === 'provisioning' || config.stage === 'seeding') {
           const previous = config;
           config = await timed('provision', () => Lab.provisionInstance(paths, options, previous, log));
@@ -211,6 +217,7 @@ export class Lab {
       hostName: 'dc1',
       password: newPassword(),
       stage: 'provisioning',
+      schema: schemaFingerprint(),
     };
     await writeJson(paths.config, config);
     log(`lab ${options.name}: provisioning ${config.realm} on ${config.host}`);

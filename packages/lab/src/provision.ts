@@ -1,6 +1,7 @@
 // Provisioning one lab DC into its own folder: samba-tool, our TLS certificate, the Exchange schema.
 // Nothing outside the folder is read or written (no /etc/samba, /var/lib/samba, /run/samba).
-import { promises as fs } from 'node:fs';
+import { createHash } from 'node:crypto';
+import { promises as fs, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { realmToBaseDn } from './dn.js';
@@ -20,6 +21,11 @@ export interface LabConfig {
 
 export const SCHEMA_LDIF = fileURLToPath(new URL('../schema/exchange-schema.ldif', import.meta.url));
 const SCHEMA_LDIF_BASE_DN = 'DC=lab,DC=test';
+
+/** Identifies the schema extension a lab was provisioned with; a lab with another one is rebuilt. */
+export function schemaFingerprint(): string {
+  return createHash('sha256').update(readFileSync(SCHEMA_LDIF)).digest('hex').slice(0, 16);
+}
 
 export function fqdn(config: LabConfig): string {
   return `${config.hostName}.${config.realm}`.toLowerCase();

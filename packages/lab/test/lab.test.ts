@@ -167,6 +167,22 @@ describe('the seeded contoso fixture', () => {
     expect(carried.filter((a) => !written.has(a))).toEqual([]);
   });
 
+  it('has the Exchange schema extension, with the schema version marker of a modern Exchange', async () => {
+    const schemaDn = `CN=Schema,CN=Configuration,${env.baseDn}`;
+    await withClient(async (c) => {
+      const marker = await c.search(`CN=ms-Exch-Schema-Version-Pt,${schemaDn}`, { scope: 'base', attributes: ['rangeUpper'] });
+      expect(Number(marker.searchEntries[0]?.rangeUpper)).toBeGreaterThanOrEqual(15317);
+      const { searchEntries } = await c.search(schemaDn, {
+        scope: 'one',
+        filter: '(|(lDAPDisplayName=msExchBypassModerationLink)(lDAPDisplayName=msExchBypassModerationBL)(lDAPDisplayName=msExchMasterAccountSid))',
+        attributes: ['lDAPDisplayName', 'linkID'],
+      });
+      const byName = Object.fromEntries(searchEntries.map((e) => [String(e.lDAPDisplayName), e.linkID]));
+      expect(Object.keys(byName).sort()).toEqual(['msExchBypassModerationBL', 'msExchBypassModerationLink', 'msExchMasterAccountSid']);
+      expect(Number(byName.msExchBypassModerationBL)).toBe(Number(byName.msExchBypassModerationLink) + 1);
+    });
+  });
+
   it('maintains the back links of the seeded links (memberOf, authOrigBL, altRecipientBL, ...)', async () => {
     const sales = obj('groups.sales');
     const entry = await withClient(async (c) => {
