@@ -1,7 +1,9 @@
 // Secrets (the AD bind password, the PFX passphrase) are read from the environment or asked for on the
 // terminal without echo. They are never part of the configuration object, so they cannot end up in a
 // config file, a log line or a report; every value read is registered with the redactor as a last guard.
+import type { Command } from 'commander';
 import { UsageError } from '../errors.js';
+import type { Output } from '../output/output.js';
 import type { Redactor } from '../output/redact.js';
 
 export const SECRETS = {
@@ -66,4 +68,32 @@ export function promptHidden(question: string): Promise<string> {
     };
     input.on('data', onData);
   });
+}
+
+/**
+ * `--ad-password` exists for the rare script that cannot set an environment variable; it is refused
+ * unless `--insecure-password-flag` says the user knows the password will sit in shell history and
+ * in the process list.
+ */
+export function addPasswordFlags(command: Command): Command {
+  return command
+    .option('--ad-password <password>', 'AD bind password on the command line (refused without --insecure-password-flag)')
+    .option('--insecure-password-flag', 'accept --ad-password although it leaks into shell history and the process list');
+}
+
+export function passwordFromFlag(
+  options: { adPassword?: string; insecurePasswordFlag?: boolean },
+  output: Output,
+  redactor: Redactor,
+): string | undefined {
+  if (options.adPassword === undefined) return undefined;
+  redactor.add(options.adPassword);
+  if (options.insecurePasswordFlag !== true) {
+    throw new UsageError('Refusing --ad-password: a password on the command line ends up in shell history; nothing was changed.', [
+      'set DLMIGRATE_AD_PASSWORD, or run in a terminal to be asked for it',
+      'or add --insecure-password-flag if you accept the risk',
+    ]);
+  }
+  output.warn('--ad-password is visible in shell history and to other users via the process list; prefer DLMIGRATE_AD_PASSWORD.');
+  return options.adPassword;
 }

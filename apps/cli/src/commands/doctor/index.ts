@@ -1,11 +1,12 @@
 // `dlmigrate doctor`: checks the configuration end to end before anything runs.
 import type { Command } from 'commander';
-import { readSecret } from '../../config/secrets.js';
+import { addPasswordFlags, passwordFromFlag, readSecret, SECRETS, type SecretName } from '../../config/secrets.js';
 import { addSettingFlags } from '../../config/settings.js';
 import { createContext, type CommandContext } from '../../context.js';
 import { ExitCode } from '../../exit-codes.js';
 import { newRunId, openRunLog, type RunLog } from '../../logging/run-log.js';
 import type { ProgramState } from '../../program.js';
+import { checkDirectory } from './directory-checks.js';
 import {
   checkCertificate,
   checkDirectoryTls,
@@ -33,13 +34,18 @@ export function registerDoctorCommand(program: Command, state: ProgramState): vo
         '  $ DLMIGRATE_AD_URL=ldaps://dc2.contoso.com:636 dlmigrate doctor --ad-ca-file ./contoso-ca.pem',
       ].join('\n'),
     );
-  addSettingFlags(doctor).action(async (_options: unknown, command: Command) => {
+  addPasswordFlags(addSettingFlags(doctor)).action(async (options: DoctorOptions, command: Command) => {
     const context = createContext(command, state.io, state.redactor);
-    state.exitCode = await runDoctor(context);
+    state.exitCode = await runDoctor(context, passwordFromFlag(options, context.output, context.redactor));
   });
 }
 
-export async function runDoctor(context: CommandContext): Promise<ExitCode> {
+interface DoctorOptions {
+  adPassword?: string;
+  insecurePasswordFlag?: boolean;
+}
+
+export async function runDoctor(context: CommandContext, adPasswordFlag: string | undefined): Promise<ExitCode> {
   const loaded = context.loadConfig();
   const { config } = loaded;
   const { output } = context;
@@ -66,14 +72,13 @@ export async function runDoctor(context: CommandContext): Promise<ExitCode> {
       record(checkTlsVerificationSetting(config.ad));
       record(await checkDirectoryTls(config.ad, 'url'));
       if (config.ad.gcUrl !== undefined) record(await checkDirectoryTls(config.ad, 'gcUrl'));
+      const password = adPasswordFlag ?? (await optionalSecret(context, 'adPassword'));
+      for (const check of await checkDirectory(config.ad, password)) record(check);
     }
     if (config.tenant === undefined) {
       record({ id: 'tenant', title: 'tenant is configured', status: 'fail', detail: 'no tenant section', fix: 'set tenant.tenantId, tenant.clientId and tenant.certificate (dlmigrate auth init)' });
     } else {
-      const passphrase =
-        config.tenant.certificate.pfxFile === undefined || (!context.interactive && !context.io.env['DLMIGRATE_PFX_PASSPHRASE'])
-          ? undefined
-          : await readSecret('pfxPassphrase', { env: context.io.env, interactive: context.interactive, prompt: context.io.prompt, redactor: context.redactor });
+      const passphrase = config.tenant.certificate.pfxFile === undefined ? undefined : await optionalSecret(context, 'pfxPassphrase');
       const cert = checkCertificate(config.tenant, passphrase, new Date());
       record(cert.files);
       record(cert.expiry);
@@ -90,4 +95,10 @@ export async function runDoctor(context: CommandContext): Promise<ExitCode> {
   output.line();
   output.line(failed > 0 ? `${failed} check(s) failed, ${warned} warning(s).` : warned > 0 ? `All checks passed with ${warned} warning(s).` : 'All checks passed.');
   return exitCode;
+}
+
+/** A secret for a check: undefined (the check then fails and says how to provide it) rather than an abort. */
+async function optionalSecret(context: CommandContext, name: SecretName): Promise<string | undefined> {
+  if (!context.interactive && !context.io.env[SECRETS[name].env]) return undefined;
+  return readSecret(name, { env: context.io.env, interactive: context.interactive, prompt: context.io.prompt, redactor: context.redactor });
 }
