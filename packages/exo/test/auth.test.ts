@@ -1,0 +1,160 @@
+// Real msal-node certificate auth against cloud-sim's token endpoint over HTTPS, and the mistakes
+// admins make, each surfacing as a clear, typed error.
+import { rm } from 'node:fs/promises';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { CloudAuthError } from '../src/auth/auth-error.js';
+import { certificateFromPem } from '../src/auth/certificate.js';
+import { CloudConnection } from '../src/connection.js';
+import { ExoMissingManageAsAppError, ExoPermissionDeniedError } from '../src/exchange/errors.js';
+import { makeCertificate, writeCertificateFiles } from './helpers/certs.js';
+import { startSimTenant, type SimTenant } from './helpers/sim.js';
+
+let t: SimTenant;
+
+beforeAll(async () => {
+  t = await startSimTenant('contoso');
+});
+afterAll(async () => {
+  await t.sim.stop();
+});
+
+async function authError(p: Promise<unknown>): Promise<CloudAuthError> {
+  const e = await p.then(
+    () => undefined,
+    (err: unknown) => err,
+  );
+  expect(e).toBeInstanceOf(CloudAuthError);
+  return e as CloudAuthError;
+}
+
+describe('certificate app-only auth', () => {
+  it('PEM files and PFX file both authenticate', async () => {
+    const files = await writeCertificateFiles(t.cert, 'pfx-pass');
+    try {
+      for (const certificate of [
+        { kind: 'pem' as const, certificatePath: files.certificatePath, keyPath: files.keyPath },
+        { kind: 'pfx' as const, pfxPath: files.pfxPath, passphrase: 'pfx-pass' },
+      ]) {
+        const conn = await CloudConnection.open({ cloud: t.cloud, tenantId: t.tenantId, clientId: t.clientId, certificate });
+        const domains = await conn.exchange.getAcceptedDomains();
+        expect(domains.map((d) => d.domainName)).toContain('contoso.com');
+        conn.close();
+      }
+    } finally {
+      await rm(files.dir, { recursive: true, force: true });
+    }
+  });
+
+  it('SHA-1 thumbprint (x5t) works too', async () => {
+    const conn = await t.connect({ thumbprintAlgorithm: 'sha1' });
+    expect(await conn.exchange.getAcceptedDomain('contoso.com')).not.toBeNull();
+    conn.close();
+  });
+
+  it('reuses the cached token: the token endpoint is not called per request', async () => {
+    const conn = await t.connect();
+    t.sim.resetCalls(t.tenantId);
+    for (let i = 0; i < 5; i++) await conn.exchange.getAcceptedDomains();
+    await conn.graph.getGroup('00000000-0000-0000-0000-000000000000');
+    await conn.graph.getGroup('00000000-0000-0000-0000-000000000001');
+    const calls = t.sim.calls(t.tenantId);
+    expect(calls.cmdlets['Get-AcceptedDomain']).toBe(5);
+    // One token for Exchange, one for Graph — not seven.
+    expect(calls.tokens).toBe(2);
+    expect(conn.tokens.tokenEndpointRequests).toBe(2);
+    // Every InvokeCommand call carried the app-only anchor mailbox.
+    expect(calls.withoutAnchorMailbox).toBe(0);
+    conn.close();
+  });
+
+  it('wrong tenant → wrong-tenant', async () => {
+    const conn = await CloudConnection.open({
+      cloud: t.cloud,
+      tenantId: '0badbad0-0000-4000-8000-000000000000',
+      clientId: t.clientId,
+      certificate: t.certificate,
+    });
+    const e = await authError(conn.exchange.getAcceptedDomains());
+    expect(e.reason).toBe('wrong-tenant');
+    expect(e.aadsts).toBe(90002);
+    expect(e.message).toMatch(/was not found/);
+    conn.close();
+  });
+
+  it('unknown app → app-not-found', async () => {
+    const conn = await t.connect({ clientId: '12345678-1234-4234-8234-123456789012' });
+    const e = await authError(conn.exchange.getAcceptedDomains());
+    expect(e.reason).toBe('app-not-found');
+    expect(e.message).toContain('12345678-1234-4234-8234-123456789012');
+    conn.close();
+  });
+
+  it('certificate not registered on the app → certificate-not-registered, thumbprint named', async () => {
+    const other = makeCertificate({ cn: 'not-registered' });
+    const certificate = certificateFromPem(other.certPem, other.keyPem);
+    const conn = await t.connect({ certificate });
+    const e = await authError(conn.exchange.getAcceptedDomains());
+    expect(e.reason).toBe('certificate-not-registered');
+    expect(e.aadsts).toBe(700027);
+    expect(e.message).toContain(certificate.thumbprintSha256);
+    conn.close();
+  });
+
+  it('expired certificate → certificate-expired, without calling the token endpoint', async () => {
+    const expired = makeCertificate({
+      cn: 'expired',
+      notBefore: new Date(Date.now() - 400 * 86400_000),
+      notAfter: new Date(Date.now() - 86400_000),
+    });
+    const app = t.sim.registerApp(t.tenantId, { certificates: [expired.certPem] });
+    const conn = await t.connect({ clientId: app.clientId, certificate: certificateFromPem(expired.certPem, expired.keyPem) });
+    t.sim.resetCalls(t.tenantId);
+    const e = await authError(conn.exchange.getAcceptedDomains());
+    expect(e.reason).toBe('certificate-expired');
+    expect(e.message).toMatch(/expired on/);
+    expect(t.sim.calls(t.tenantId).tokens).toBe(0);
+    conn.close();
+  });
+
+  it('app without admin consent → not-consented', async () => {
+    const app = t.sim.registerApp(t.tenantId, { certificates: [t.cert.certPem], consented: false });
+    const conn = await t.connect({ clientId: app.clientId });
+    const e = await authError(conn.exchange.getAcceptedDomains());
+    expect(e.reason).toBe('not-consented');
+    conn.close();
+  });
+
+  it('no Exchange.ManageAsApp permission → ExoMissingManageAsAppError, not retried', async () => {
+    const app = t.sim.registerApp(t.tenantId, {
+      certificates: [t.cert.certPem],
+      roles: { 'https://outlook.office365.com': [], 'https://graph.microsoft.com': ['Group.Read.All'] },
+    });
+    const conn = await t.connect({ clientId: app.clientId });
+    t.sim.resetCalls(t.tenantId);
+    const e = await conn.exchange.getAcceptedDomains().catch((err: unknown) => err);
+    expect(e).toBeInstanceOf(ExoMissingManageAsAppError);
+    expect((e as Error).message).toMatch(/Exchange\.ManageAsApp/);
+    expect(conn.transport.stats().retries).toBe(0);
+    conn.close();
+  });
+
+  it('no Exchange directory role → ExoPermissionDeniedError naming the roles to assign', async () => {
+    const app = t.sim.registerApp(t.tenantId, { certificates: [t.cert.certPem], directoryRoles: [] });
+    const conn = await t.connect({ clientId: app.clientId });
+    const e = await conn.exchange.getAcceptedDomains().catch((err: unknown) => err);
+    expect(e).toBeInstanceOf(ExoPermissionDeniedError);
+    expect((e as ExoPermissionDeniedError).status).toBe(403);
+    expect((e as Error).message).toMatch(/Exchange Recipient Administrator/);
+    conn.close();
+  });
+
+  it('a read-only role calling a write cmdlet → ExoPermissionDeniedError', async () => {
+    const app = t.sim.registerApp(t.tenantId, { certificates: [t.cert.certPem], directoryRoles: ['Global Reader'] });
+    const conn = await t.connect({ clientId: app.clientId });
+    expect(await conn.exchange.getAcceptedDomains()).not.toHaveLength(0);
+    const e = await conn.exchange.newDistributionGroup({ name: 'Nope' }).catch((err: unknown) => err);
+    expect(e).toBeInstanceOf(ExoPermissionDeniedError);
+    expect((e as ExoPermissionDeniedError).exceptionType).toMatch(/CommandNotFoundException/);
+    conn.close();
+  });
+});
