@@ -71,16 +71,17 @@ export async function moveObject(conn: AdConnection, dn: string, newParentDn: st
 export async function renameObject(conn: AdConnection, dn: string, change: { cn?: string; sAMAccountName?: string }): Promise<string> {
   if (change.cn !== undefined) assertCn(change.cn);
   if (change.sAMAccountName !== undefined) assertSamAccountName(change.sAMAccountName);
-  let current = dn;
+  // sAMAccountName first: it is unique domain-wide, so it is the change most likely to be refused,
+  // and a refusal then leaves the object untouched. Both steps are idempotent on a re-run.
+  if (change.sAMAccountName !== undefined) {
+    await conn.modify(dn, [{ operation: 'replace', attribute: 'sAMAccountName', values: [change.sAMAccountName] }]);
+  }
   if (change.cn !== undefined && change.cn !== rdnValue(dn)) {
     const type = rdnType(dn);
     await conn.modifyDn(dn, childDn(type, change.cn, ''));
-    current = childDn(type, change.cn, parentDn(dn));
+    return childDn(type, change.cn, parentDn(dn));
   }
-  if (change.sAMAccountName !== undefined) {
-    await conn.modify(current, [{ operation: 'replace', attribute: 'sAMAccountName', values: [change.sAMAccountName] }]);
-  }
-  return current;
+  return dn;
 }
 
 /** Apply changes; fails (changing nothing) if any attribute is not in the schema. */
