@@ -10,6 +10,21 @@ export * from './mapping/retention.js';
 export * from './batch/graph.js';
 export * from './saga/journal.js';
 export * from './saga/runner.js';
+export * from './saga/state-journal.js';
 export * from './options.js';
 export * from './sync/trigger.js';
 export * from './util/poll.js';
+export type { EngineDeps, MigrationContext } from './engine/context.js';
+export type { Snapshot } from './engine/snapshot.js';
+export { loadSnapshot } from './engine/snapshot.js';
+export { validate as validateSnapshot, type Validation } from './engine/validation.js';
+export type { MigrationReport, ReportChange, ReportFinding, StepStatus } from './engine/report.js';
+export {
+  MigrationEngine,
+  runMigration,
+  RECREATE_STEPS,
+  InvalidOptionsError,
+  type MigrationEvent,
+  type MigrationOutcome,
+  type RunOptions,
+} from './engine/engine.js';

@@ -109,6 +109,14 @@ const catalogue = {
     severity: 'blocking',
     action: 'A child group did not migrate, so its parent cannot; fix the child first.',
   },
+  MALFORMED_ADDRESS: {
+    severity: 'blocking',
+    action: 'Correct the entry: it is not an SMTP address (name@domain).',
+  },
+  DUPLICATE_IN_INPUT: {
+    severity: 'info',
+    action: 'The group is listed more than once; it is migrated once.',
+  },
   // --- during and after the run ---
   ADDRESS_HELD_BY_OTHER_OBJECT: {
     severity: 'blocking',
@@ -125,6 +133,10 @@ const catalogue = {
   STEP_FAILED: {
     severity: 'blocking',
     action: 'A step failed; the detail says which call. Fix the cause, then resume.',
+  },
+  UNDO_FAILED: {
+    severity: 'blocking',
+    action: 'Part of the rollback failed; resume the migration to retry it, or undo that part by hand.',
   },
   POST_CREATE_SETTING_FAILED: {
     severity: 'needs-action',

@@ -26,9 +26,12 @@ export function blocking(findings: readonly Finding[]): Finding[] {
 /** Raised when a run must stop because of findings; carries all of them (never just the first). */
 export class FindingsError extends Error {
   readonly findings: readonly Finding[];
+  /** The finding's code when there is one, else BLOCKED (journaled with the failure). */
+  readonly code: string;
   constructor(findings: readonly Finding[]) {
-    super(findings.map((f) => `${f.code}: ${f.subject}: ${f.message}`).join('\n'));
+    super(findings.map((f) => `${f.code}: ${f.subject}: ${f.message}`).join('\n') || 'blocked');
     this.name = 'FindingsError';
     this.findings = findings;
+    this.code = findings.length === 1 ? findings[0]!.code : 'BLOCKED';
   }
 }

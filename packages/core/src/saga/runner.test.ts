@@ -125,4 +125,16 @@ describe('Saga', () => {
     await expect(saga.abort('m1', w, 'x')).rejects.toThrow(/point of no return/);
     expect(() => new Saga([step('a'), step('a')], journal)).toThrow(/unique/);
   });
+
+  it('pauses after the requested step, stays paused when asked again, and continues when not asked', async () => {
+    const journal = new MemoryJournal();
+    const saga = new Saga(steps, journal);
+    const w = world();
+    expect(await saga.run('m1', w, { stopAfter: 'park' })).toEqual({ status: 'paused', after: 'park' });
+    expect(w.done).toEqual(['capture', 'stage', 'park']);
+    expect(await saga.run('m1', w, { stopAfter: 'park' })).toEqual({ status: 'paused', after: 'park' });
+    expect(w.calls).toEqual(['run:capture', 'run:stage', 'run:park']);
+    expect((await saga.run('m1', w)).status).toBe('completed');
+    expect(w.calls.slice(3)).toEqual(['run:dispose', 'run:rewire', 'run:report']);
+  });
 });

@@ -35,10 +35,14 @@ export type SagaOutcome =
   | { readonly status: 'rolled-back'; readonly failedStep: string; readonly error: string; readonly undoErrors: readonly string[] }
   /** A step failed after the point of no return; resume continues from it. */
   | { readonly status: 'interrupted'; readonly failedStep: string; readonly error: string }
-  | { readonly status: 'suspended'; readonly step: string; readonly reason: string };
+  | { readonly status: 'suspended'; readonly step: string; readonly reason: string }
+  /** Stopped on request after a completed step (SagaRunOptions.stopAfter); resume continues with the next one. */
+  | { readonly status: 'paused'; readonly after: string };
 
 export interface SagaRunOptions {
   readonly now?: () => Date;
+  /** Stop (status "paused") once this step has completed; a later run continues after it. */
+  readonly stopAfter?: string;
   readonly onEntry?: (entry: JournalEntry) => void;
 }
 
@@ -85,6 +89,7 @@ export class Saga<C> {
       const previous = state.get(step.name)?.event;
       if (previous === 'completed' || previous === 'skipped') {
         pastPointOfNoReturn ||= previous === 'completed' && step.pointOfNoReturn === true;
+        if (options.stopAfter === step.name) return { status: 'paused', after: step.name };
         continue;
       }
       if (step.enabled !== undefined && !step.enabled(context, results)) {
@@ -97,6 +102,7 @@ export class Saga<C> {
         results.set(step.name, data);
         await write(data === undefined ? { step: step.name, event: 'completed' } : { step: step.name, event: 'completed', data });
         pastPointOfNoReturn ||= step.pointOfNoReturn === true;
+        if (options.stopAfter === step.name && index < this.#steps.length - 1) return { status: 'paused', after: step.name };
       } catch (error) {
         const detail = errorOf(error);
         if (error instanceof SuspendSaga) {

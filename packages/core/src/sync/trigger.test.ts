@@ -49,10 +49,10 @@ describe('sync triggers', () => {
     const posts: string[] = [];
     const trigger = createSyncTrigger(
       { kind: 'graph-cloud-sync', servicePrincipalId: 'sp 1', jobId: 'AD2AADProvisioning.x' },
-      { post: async (path) => void posts.push(path) },
+      { startSyncJob: async (sp, job) => void posts.push(`${sp}/${job}`) },
     );
     await trigger.trigger();
-    expect(posts).toEqual(['/servicePrincipals/sp%201/synchronization/jobs/AD2AADProvisioning.x/start']);
+    expect(posts).toEqual(['sp 1/AD2AADProvisioning.x']);
     expect(() => createSyncTrigger({ kind: 'graph-cloud-sync', servicePrincipalId: 's', jobId: 'j' })).toThrow(/Graph client/);
     await expect(createSyncTrigger({ kind: 'none' }).trigger()).resolves.toBeUndefined();
   });

@@ -6,6 +6,7 @@
 //   graph-cloud-sync  – start the Entra Cloud Sync job through Microsoft Graph;
 //   http              – POST to an endpoint (the lab's simulated sync exposes one).
 import { execFile } from 'node:child_process';
+import type { GraphClient } from '@dlmigrate/exo';
 
 export type SyncTriggerConfig =
   | { readonly kind: 'none' }
@@ -25,10 +26,8 @@ export interface SyncTrigger {
   trigger(): Promise<void>;
 }
 
-/** The one Graph call the cloud-sync trigger needs (the exo package's Graph client provides it). */
-export interface GraphPoster {
-  post(path: string, body: unknown): Promise<unknown>;
-}
+/** The one Graph call the cloud-sync trigger needs. */
+export type SyncJobStarter = Pick<GraphClient, 'startSyncJob'>;
 
 export class SyncTriggerError extends Error {
   readonly code = 'SYNC_TRIGGER_FAILED';
@@ -38,7 +37,7 @@ export class SyncTriggerError extends Error {
   }
 }
 
-export function createSyncTrigger(config: SyncTriggerConfig, graph?: GraphPoster): SyncTrigger {
+export function createSyncTrigger(config: SyncTriggerConfig, graph?: SyncJobStarter): SyncTrigger {
   switch (config.kind) {
     case 'none':
       return { kind: 'none', trigger: async () => {} };
@@ -46,12 +45,11 @@ export function createSyncTrigger(config: SyncTriggerConfig, graph?: GraphPoster
       return { kind: 'command', trigger: () => runCommand(config.command, config.args ?? [], config.timeoutMs ?? 300_000) };
     case 'graph-cloud-sync': {
       if (graph === undefined) throw new SyncTriggerError('the graph-cloud-sync trigger needs a Graph client');
-      const path = `/servicePrincipals/${encodeURIComponent(config.servicePrincipalId)}/synchronization/jobs/${encodeURIComponent(config.jobId)}/start`;
       return {
         kind: 'graph-cloud-sync',
         trigger: async () => {
           try {
-            await graph.post(path, {});
+            await graph.startSyncJob(config.servicePrincipalId, config.jobId);
           } catch (error) {
             throw new SyncTriggerError(`starting the Cloud Sync job ${config.jobId} failed: ${String(error)}`, { cause: error });
           }

@@ -1,0 +1,30 @@
+// What a migration runs with: the three systems (directory, tenant, state), the sync trigger, a clock, and the
+// migration's own record and options.
+import type { ActiveDirectory } from '@dlmigrate/ad';
+import type { ExchangeOnline, GraphClient } from '@dlmigrate/exo';
+import type { Fence, MigrationRecord, StateStore } from '@dlmigrate/state';
+import type { Finding } from '../findings/finding.js';
+import type { MigrationOptions } from '../options.js';
+import type { SyncTrigger } from '../sync/trigger.js';
+import type { Clock } from '../util/poll.js';
+
+export interface EngineDeps {
+  readonly ad: ActiveDirectory;
+  readonly exchange: ExchangeOnline;
+  readonly graph: GraphClient;
+  readonly state: StateStore;
+  readonly sync: SyncTrigger;
+  readonly clock?: Clock;
+  /** Identifies this process when it holds leases (batches, several runners). */
+  readonly runnerId?: string;
+}
+
+export interface MigrationContext {
+  readonly deps: EngineDeps;
+  readonly clock: Clock;
+  readonly migration: MigrationRecord;
+  readonly options: MigrationOptions;
+  readonly fence?: Fence;
+  /** Records a non-blocking finding (needs-action / info) for the report; persisted with the step name. */
+  note(step: string, finding: Finding): Promise<void>;
+}

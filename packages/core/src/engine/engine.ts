@@ -1,0 +1,269 @@
+// The engine's public face: plan, migrate, resume and abort one group. Each migration is a saga over the steps of
+// its strategy; the state store holds its journal, backups, findings and report, so any run can be resumed from
+// another process after a crash.
+import { normalizeSmtpAddress } from '@dlmigrate/ad';
+import { startHeartbeat, type Fence, type JsonObject, type MigrationRecord, type MigrationStatus } from '@dlmigrate/state';
+import { isFindingCode, type FindingCode } from '../findings/catalogue.js';
+import { finding, FindingsError, type Finding } from '../findings/finding.js';
+import { resolveOptions, type MigrationOptions, type MigrationOptionsInput } from '../options.js';
+import type { JournalEntry } from '../saga/journal.js';
+import { Saga, type SagaOutcome, type SagaStep } from '../saga/runner.js';
+import { StateJournal } from '../saga/state-journal.js';
+import { awaitDeletion } from '../steps/await-deletion.js';
+import { capture } from '../steps/capture.js';
+import { dispose } from '../steps/dispose.js';
+import { hybridMailFlow } from '../steps/hybrid-mail-flow.js';
+import { park } from '../steps/park.js';
+import { reportStep } from '../steps/report.js';
+import { rewireCloud } from '../steps/rewire-cloud.js';
+import { rewireOnPrem } from '../steps/rewire-onprem.js';
+import { routingContact } from '../steps/routing-contact.js';
+import { stage } from '../steps/stage.js';
+import { takeOver } from '../steps/take-over.js';
+import { toStateErrors, validate } from '../steps/validate.js';
+import { systemClock } from '../util/poll.js';
+import { changesFrom } from './changes.js';
+import type { EngineDeps, MigrationContext } from './context.js';
+import { buildReport, saveReport, type MigrationReport } from './report.js';
+
+/** Blocking findings a step throws are recorded under that step before the saga reacts (undo or stop). */
+function recordingFindings(step: SagaStep<MigrationContext>): SagaStep<MigrationContext> {
+  if (step.name === 'validate') return step; // validate records its own findings, all of them
+  return {
+    ...step,
+    async run(ctx, results) {
+      try {
+        return await step.run(ctx, results);
+      } catch (error) {
+        if (error instanceof FindingsError) for (const f of error.findings) await ctx.note(step.name, f);
+        throw error;
+      }
+    },
+  };
+}
+
+const RECREATE_BODY: readonly SagaStep<MigrationContext>[] = [
+  capture,
+  validate,
+  stage,
+  park,
+  awaitDeletion,
+  takeOver,
+  dispose,
+  routingContact,
+  hybridMailFlow,
+  rewireOnPrem,
+  rewireCloud,
+];
+export const RECREATE_STEPS: readonly string[] = [...RECREATE_BODY.map((s) => s.name), 'report'];
+const RECREATE: readonly SagaStep<MigrationContext>[] = [...RECREATE_BODY, reportStep(RECREATE_STEPS)].map(recordingFindings);
+
+export interface MigrationEvent {
+  readonly migrationId: string;
+  readonly address: string;
+  readonly step: string;
+  readonly event: JournalEntry['event'];
+  readonly at: string;
+  readonly error?: string;
+}
+
+export interface RunOptions {
+  readonly onEvent?: (event: MigrationEvent) => void;
+  /** Stop after this step (a batch parks every group of a level, then syncs once); status "parked". */
+  readonly until?: 'park';
+}
+
+export interface MigrationOutcome {
+  readonly migrationId: string;
+  readonly status: MigrationStatus;
+  /** The step that failed, was suspended at, or interrupted the run. */
+  readonly step?: string;
+  readonly error?: string;
+  /** Blocking findings when validation stopped the run. */
+  readonly findings: readonly Finding[];
+  readonly report: MigrationReport;
+}
+
+export class InvalidOptionsError extends FindingsError {}
+
+/** Lease a single run holds on its migration when the engine has a runner id (several processes, one store). */
+const LEASE_MS = 60_000;
+
+export class MigrationEngine {
+  constructor(readonly deps: EngineDeps) {}
+
+  /** Starts a new migration of the group at `address`. Bad options change nothing and throw InvalidOptionsError. */
+  async migrate(address: string, input: MigrationOptionsInput, run: RunOptions = {}): Promise<MigrationOutcome> {
+    const migration = await this.create(address, input, 'running');
+    return this.execute(migration, RECREATE, run);
+  }
+
+  /** Continues an interrupted, parked or planned migration from its journal (or finishes an interrupted undo). */
+  async resume(migrationId: string, run: RunOptions = {}): Promise<MigrationOutcome> {
+    const migration = await this.deps.state.getMigration(migrationId);
+    if (migration === null) throw new Error(`there is no migration ${migrationId}`);
+    return this.execute(migration, RECREATE, run);
+  }
+
+  /** Gives up on a migration that has not passed its point of no return: everything it changed is undone. */
+  async abort(migrationId: string, reason: string, run: RunOptions = {}): Promise<MigrationOutcome> {
+    const migration = await this.deps.state.getMigration(migrationId);
+    if (migration === null) throw new Error(`there is no migration ${migrationId}`);
+    return this.withContext(migration, async (ctx, journal) => {
+      const saga = new Saga(RECREATE, journal);
+      const outcome = await saga.abort(migration.id, ctx, reason, this.sagaOptions(migration, run));
+      return this.finish(ctx, outcome);
+    });
+  }
+
+  async report(migrationId: string): Promise<MigrationReport | null> {
+    const record = await this.deps.state.getReport(migrationId);
+    return record === null ? null : (record.report as unknown as MigrationReport);
+  }
+
+  // ── internals ──────────────────────────────────────────────────────────────────────────────
+
+  protected async create(address: string, input: MigrationOptionsInput, status: MigrationStatus): Promise<MigrationRecord> {
+    const { options, problems } = resolveOptions(input);
+    if (problems.length > 0) throw new InvalidOptionsError(problems);
+    return this.deps.state.createMigration({
+      group: { address: normalizeSmtpAddress(address) },
+      strategy: options.strategy,
+      options: JSON.parse(JSON.stringify(options)) as JsonObject,
+      status,
+    });
+  }
+
+  protected async execute(
+    migration: MigrationRecord,
+    steps: readonly SagaStep<MigrationContext>[],
+    run: RunOptions,
+  ): Promise<MigrationOutcome> {
+    return this.withContext(migration, async (ctx, journal) => {
+      await this.deps.state.updateMigration(migration.id, { status: 'running' }, ctx.fence);
+      const outcome = await new Saga(steps, journal).run(migration.id, ctx, {
+        ...this.sagaOptions(migration, run),
+        ...(run.until === undefined ? {} : { stopAfter: run.until }),
+      });
+      return this.finish(ctx, outcome);
+    });
+  }
+
+  private sagaOptions(migration: MigrationRecord, run: RunOptions) {
+    const clock = this.deps.clock ?? systemClock;
+    return {
+      now: () => new Date(clock.now()),
+      onEntry: (entry: JournalEntry) =>
+        run.onEvent?.({
+          migrationId: migration.id,
+          address: migration.group.address,
+          step: entry.step,
+          event: entry.event,
+          at: entry.at,
+          ...(entry.error === undefined ? {} : { error: entry.error.message }),
+        }),
+    };
+  }
+
+  private async withContext<T>(
+    migration: MigrationRecord,
+    body: (ctx: MigrationContext, journal: StateJournal) => Promise<T>,
+  ): Promise<T> {
+    const { state, runnerId } = this.deps;
+    let fence: Fence | undefined;
+    let heartbeat: { stop(): Promise<void> } | undefined;
+    if (runnerId !== undefined) {
+      const claimed = await state.claimMigration(migration.id, runnerId, LEASE_MS);
+      if (claimed === null) throw new Error(`migration ${migration.id} is being run by another runner`);
+      fence = { runnerId };
+      heartbeat = startHeartbeat(state, { migrationId: migration.id, runnerId, leaseMs: LEASE_MS });
+    }
+    const ctx: MigrationContext = {
+      deps: this.deps,
+      clock: this.deps.clock ?? systemClock,
+      migration,
+      options: migration.options as unknown as MigrationOptions,
+      ...(fence === undefined ? {} : { fence }),
+      note: async (step, finding) => void (await state.addErrors(migration.id, toStateErrors(step, [finding]))),
+    };
+    try {
+      return await body(ctx, new StateJournal(state, fence));
+    } finally {
+      await heartbeat?.stop();
+      if (runnerId !== undefined) await state.releaseLease(migration.id, runnerId);
+    }
+  }
+
+  private async finish(ctx: MigrationContext, outcome: SagaOutcome): Promise<MigrationOutcome> {
+    const { state } = this.deps;
+    const id = ctx.migration.id;
+    const at = new Date(ctx.clock.now()).toISOString();
+    let status: MigrationStatus;
+    let findings: readonly Finding[] = [];
+    switch (outcome.status) {
+      case 'completed':
+        status = (outcome.results.get('report') as { status: MigrationStatus }).status;
+        break;
+      case 'suspended':
+      case 'paused':
+        status = 'parked';
+        break;
+      case 'interrupted':
+        status = 'running'; // past the point of no return: only resume can finish it
+        await ctx.note(outcome.failedStep, finding('STEP_FAILED', ctx.migration.group.address, `${outcome.error} (resume to continue)`));
+        break;
+      case 'rolled-back': {
+        const blocked = outcome.failedStep === 'validate';
+        status = blocked ? 'blocked' : 'rolled_back';
+        const errors = await state.listErrors(id);
+        const recorded = errors.some((e) => e.step === outcome.failedStep && e.severity === 'blocking');
+        if (!recorded) {
+          await ctx.note(outcome.failedStep, finding('STEP_FAILED', ctx.migration.group.address, outcome.error));
+        }
+        for (const undoError of outcome.undoErrors) {
+          await ctx.note(outcome.failedStep, finding('UNDO_FAILED', ctx.migration.group.address, undoError));
+        }
+        if (blocked) {
+          findings = errors
+            .filter((e) => e.severity === 'blocking' && e.step === 'validate' && isFindingCode(e.code))
+            .map((e) => finding(e.code as FindingCode, e.target ?? '', e.message, e.attribute ?? undefined));
+        }
+        break;
+      }
+    }
+    await state.updateMigration(id, { status }, ctx.fence);
+    const results = new Map<string, unknown>();
+    for (const e of await new StateJournal(state).read(id)) if (e.event === 'completed') results.set(e.step, e.data);
+    const report = await buildReport(state, id, RECREATE_STEPS, status, changesFrom(results), outcome.status === 'interrupted' ? undefined : at);
+    await saveReport(state, report);
+    return {
+      migrationId: id,
+      status,
+      ...(outcome.status === 'completed' ? {} : { step: stepOf(outcome) }),
+      ...(outcome.status === 'rolled-back' || outcome.status === 'interrupted' ? { error: outcome.error } : {}),
+      ...(outcome.status === 'suspended' ? { error: outcome.reason } : {}),
+      findings,
+      report,
+    };
+  }
+}
+
+function stepOf(outcome: Exclude<SagaOutcome, { status: 'completed' }>): string {
+  switch (outcome.status) {
+    case 'suspended':
+      return outcome.step;
+    case 'paused':
+      return outcome.after;
+    default:
+      return outcome.failedStep;
+  }
+}
+
+/**
+ * Runs (or resumes) one migration already recorded in the state store — the entry point batches build on. The
+ * options come from the migration record; `deps` can be shared by many concurrent migrations (give a batch's
+ * migrations a `sync` of kind "none" when the batch triggers one sync per level itself).
+ */
+export function runMigration(deps: EngineDeps, migrationId: string, run: RunOptions = {}): Promise<MigrationOutcome> {
+  return new MigrationEngine(deps).resume(migrationId, run);
+}

@@ -1,0 +1,113 @@
+// The migration report: every step with its outcome and time, what changed where, and every finding with its code
+// and severity. "Completed with warnings" (needs-action findings) is a success, not a failure (B14).
+import type { ErrorRecord, JsonObject, MigrationStatus, StateStore } from '@dlmigrate/state';
+import { actionFor, isFindingCode, type Severity } from '../findings/catalogue.js';
+import { lastEntryByStep } from '../saga/journal.js';
+import { StateJournal } from '../saga/state-journal.js';
+
+export type StepStatus = 'completed' | 'skipped' | 'failed' | 'undone' | 'pending';
+
+export interface ReportFinding {
+  readonly code: string;
+  readonly severity: Severity;
+  readonly subject: string;
+  readonly message: string;
+  readonly action: string;
+  readonly attribute?: string;
+  readonly step?: string;
+}
+
+export interface ReportChange {
+  readonly side: 'on-premises' | 'cloud';
+  readonly object: string;
+  readonly attribute: string;
+  readonly before: unknown;
+  readonly after: unknown;
+}
+
+export interface MigrationReport {
+  readonly kind: 'migration';
+  readonly id: string;
+  readonly group: { readonly address: string; readonly displayName?: string };
+  readonly strategy: 'recreate' | 'convert';
+  readonly status: MigrationStatus;
+  readonly startedAt: string;
+  readonly finishedAt?: string;
+  readonly steps: readonly { name: string; status: StepStatus; detail?: string; at?: string }[];
+  readonly changes: readonly ReportChange[];
+  readonly findings: readonly ReportFinding[];
+}
+
+function stepStatus(event: string | undefined): StepStatus {
+  switch (event) {
+    case 'completed':
+      return 'completed';
+    case 'skipped':
+      return 'skipped';
+    case 'undone':
+      return 'undone';
+    case 'failed':
+    case 'suspended':
+    case 'undo-failed':
+      return 'failed';
+    default:
+      return 'pending';
+  }
+}
+
+export function toReportFinding(e: Pick<ErrorRecord, 'code' | 'severity' | 'message' | 'target' | 'attribute' | 'step'>): ReportFinding {
+  return {
+    code: e.code,
+    severity: e.severity,
+    subject: e.target ?? '',
+    message: e.message,
+    action: isFindingCode(e.code) ? actionFor(e.code) : 'See the message.',
+    ...(e.attribute ? { attribute: e.attribute } : {}),
+    ...(e.step ? { step: e.step } : {}),
+  };
+}
+
+/** The status a finished run gets from its findings. */
+export function finishedStatus(errors: readonly Pick<ErrorRecord, 'severity'>[]): MigrationStatus {
+  return errors.some((e) => e.severity === 'needs-action') ? 'completed_with_warnings' : 'completed';
+}
+
+export async function buildReport(
+  state: StateStore,
+  migrationId: string,
+  stepNames: readonly string[],
+  status: MigrationStatus,
+  changes: readonly ReportChange[],
+  finishedAt?: string,
+): Promise<MigrationReport> {
+  const migration = await state.getMigration(migrationId);
+  if (migration === null) throw new Error(`no migration ${migrationId}`);
+  const journal = await new StateJournal(state).read(migrationId);
+  const last = lastEntryByStep(journal);
+  const group = await state.getBackup(migrationId, 'onprem-group');
+  const displayName = (group?.data as { group?: { displayName?: string } } | null)?.group?.displayName;
+  return {
+    kind: 'migration',
+    id: migrationId,
+    group: { address: migration.group.address, ...(displayName === undefined ? {} : { displayName }) },
+    strategy: migration.strategy,
+    status,
+    startedAt: journal[0]?.at ?? migration.createdAt,
+    ...(finishedAt === undefined ? {} : { finishedAt }),
+    steps: stepNames.map((name) => {
+      const entry = last.get(name);
+      return {
+        name,
+        status: stepStatus(entry?.event),
+        ...(entry?.error === undefined ? {} : { detail: entry.error.message }),
+        ...(entry === undefined ? {} : { at: entry.at }),
+      };
+    }),
+    changes,
+    findings: (await state.listErrors(migrationId)).map(toReportFinding),
+  };
+}
+
+export async function saveReport(state: StateStore, report: MigrationReport): Promise<void> {
+  await state.putReport(report.id, JSON.parse(JSON.stringify(report)) as JsonObject);
+}

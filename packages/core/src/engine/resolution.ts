@@ -1,0 +1,58 @@
+// The group's links resolved against the captured directory objects: per cloud list, what will be written.
+import { normalizeDn, type AdGroup, type AdRecipient } from '@dlmigrate/ad';
+import { LINK_SOURCES, resolveLink, type LinkList, type LinkResolution } from '../mapping/links.js';
+import type { LinksCapture } from './snapshot.js';
+
+export interface ResolvedLink {
+  readonly list: LinkList;
+  readonly attribute: string;
+  readonly resolution: LinkResolution;
+  /** The directory's view of the object (undefined when the DN is dangling). */
+  readonly object: AdRecipient | undefined;
+}
+
+/** Every DN the group links to, including Send-As trustees (the ACL), each with the list it feeds. */
+export function linkTargets(group: AdGroup): { list: LinkList; attribute: string; dn: string }[] {
+  const targets: { list: LinkList; attribute: string; dn: string }[] = [];
+  for (const [list, attributes] of Object.entries(LINK_SOURCES) as [Exclude<LinkList, 'sendAs'>, readonly string[]][]) {
+    for (const attribute of attributes) {
+      for (const dn of group.links[attribute as keyof AdGroup['links']] ?? []) targets.push({ list, attribute, dn });
+    }
+  }
+  for (const trustee of group.sendAs) targets.push({ list: 'sendAs', attribute: 'ntSecurityDescriptor (Send-As)', dn: trustee.self ? group.dn : trustee.dn });
+  return targets;
+}
+
+export function resolveLinks(group: AdGroup, links: LinksCapture, skipNestedGroupCheck: boolean): ResolvedLink[] {
+  const byDn = new Map(links.recipients.map((r) => [normalizeDn(r.dn), r]));
+  return linkTargets(group).map(({ list, attribute, dn }) => {
+    const object = byDn.get(normalizeDn(dn)) ?? (normalizeDn(dn) === normalizeDn(group.dn) ? selfRecipient(group) : undefined);
+    return {
+      list,
+      attribute,
+      object,
+      resolution: resolveLink(dn, object, { list, attribute, groupDn: group.dn, skipNestedGroupCheck }),
+    };
+  });
+}
+
+/** The group seen as a recipient, for its own entries in its permission lists. */
+function selfRecipient(group: AdGroup): AdRecipient {
+  return {
+    dn: group.dn,
+    objectGuid: group.objectGuid,
+    objectClass: 'group',
+    kind: 'mail-enabled-group',
+    name: group.name,
+    ...(group.mail === undefined ? {} : { mail: group.mail, lookupAddress: group.mail }),
+  };
+}
+
+/** Identities Exchange Online must know (recipients and users; self and rejected entries excluded). */
+export function cloudIdentities(resolved: readonly ResolvedLink[]): string[] {
+  const ids = new Set<string>();
+  for (const r of resolved) {
+    if (r.resolution.kind === 'recipient' || r.resolution.kind === 'user') ids.add(r.resolution.identity);
+  }
+  return [...ids];
+}

@@ -1,0 +1,104 @@
+// Everything capture reads before anything changes, persisted as write-once backups in the state store. Later steps
+// (and a resumed run, and restore) work from these copies, never from a re-read that might already show changes.
+import type { AdDependant, AdGroup, AdRecipient } from '@dlmigrate/ad';
+import type {
+  CloudDependant,
+  DistributionGroupRecord,
+  GraphGroup,
+  RecipientPermissionRecord,
+  RecipientRecord,
+} from '@dlmigrate/exo';
+import type { JsonValue, StateStore } from '@dlmigrate/state';
+
+export interface OnPremCapture {
+  /** Every directory object holding the address (more than one is the duplicate-mail blocker). */
+  readonly matches: readonly { dn: string; objectClass: string; isGroup: boolean }[];
+  /** The group, when exactly one group holds the address. */
+  readonly group: AdGroup | null;
+  readonly schemaModern: boolean;
+  readonly nonSyncOuExists: boolean | null;
+}
+
+export interface LinksCapture {
+  /** Objects the group's links (and Send-As ACEs) point at, as the directory classifies them. */
+  readonly recipients: readonly AdRecipient[];
+  /** DNs no domain controller knows any more. */
+  readonly missing: readonly string[];
+}
+
+export interface CloudCapture {
+  /** What Exchange Online knows under the group's id or address (any recipient type). */
+  readonly recipient: RecipientRecord | null;
+  readonly group: DistributionGroupRecord | null;
+  readonly members: readonly RecipientRecord[];
+  readonly graphGroup: GraphGroup | null;
+}
+
+export interface CloudDependantsCapture {
+  readonly dependants: readonly CloudDependant[];
+  /** Send-As rights the old group holds on other cloud recipients. */
+  readonly sendAsAsTrustee: readonly RecipientPermissionRecord[];
+  /** Send-As rights granted on the old group directly in the cloud. */
+  readonly sendAsOnGroup: readonly RecipientPermissionRecord[];
+}
+
+export interface CloudLookupCapture {
+  /** Link identity → the cloud recipient's ExternalDirectoryObjectId (or Guid). */
+  readonly found: Readonly<Record<string, string>>;
+  readonly missing: readonly string[];
+}
+
+export interface TenantCapture {
+  readonly acceptedDomains: readonly string[];
+  readonly centralizedTransport: boolean;
+  readonly detectedRoutingDomain: string | null;
+}
+
+export interface Snapshot {
+  readonly onPrem: OnPremCapture;
+  readonly links: LinksCapture;
+  readonly dependants: readonly AdDependant[];
+  readonly cloud: CloudCapture;
+  readonly cloudDependants: CloudDependantsCapture;
+  readonly cloudLookup: CloudLookupCapture;
+  readonly tenant: TenantCapture;
+}
+
+export const SNAPSHOT_KINDS = {
+  onPrem: 'onprem-group',
+  links: 'onprem-links',
+  dependants: 'onprem-dependants',
+  cloud: 'cloud-dl',
+  cloudDependants: 'cloud-dependants',
+  cloudLookup: 'cloud-lookup',
+  tenant: 'tenant',
+} as const satisfies Record<keyof Snapshot, string>;
+
+/**
+ * Returns the backup of this kind, reading and storing it first if it does not exist yet. A resumed capture thus
+ * keeps what the first run saw.
+ */
+export async function captureOnce<T>(
+  state: StateStore,
+  migrationId: string,
+  kind: string,
+  read: () => Promise<T>,
+): Promise<T> {
+  const existing = await state.getBackup(migrationId, kind);
+  if (existing !== null) return existing.data as T;
+  const value = await read();
+  // JSON round trip: what is stored is exactly what a resumed run will get back (no Maps, no undefined).
+  const json = JSON.parse(JSON.stringify(value)) as JsonValue;
+  await state.putBackup(migrationId, kind, json);
+  return json as T;
+}
+
+export async function loadSnapshot(state: StateStore, migrationId: string): Promise<Snapshot> {
+  const parts: Record<string, unknown> = {};
+  for (const [part, kind] of Object.entries(SNAPSHOT_KINDS)) {
+    const backup = await state.getBackup(migrationId, kind);
+    if (backup === null) throw new Error(`migration ${migrationId} has no "${kind}" backup: capture has not completed`);
+    parts[part] = backup.data;
+  }
+  return parts as unknown as Snapshot;
+}

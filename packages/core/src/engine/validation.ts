@@ -1,0 +1,111 @@
+// Research §2 phases 3–8 as one pure function over the snapshot: every blocker, gathered together (never just the
+// first), each with its code and the object it concerns. Also the decisions validation implies (cloud group type,
+// routing domain), so plan and migrate compute them the same way.
+import { dnEquals, isUnder } from '@dlmigrate/ad';
+import { finding, type Finding } from '../findings/finding.js';
+import { addressDomains } from '../mapping/addresses.js';
+import { cloudGroupType, type CloudGroupType } from '../mapping/group-type.js';
+import { fitsNameLimit, withAffixes } from '../mapping/names.js';
+import type { MigrationOptions } from '../options.js';
+import { resolveLinks, type ResolvedLink } from './resolution.js';
+import type { Snapshot } from './snapshot.js';
+
+export interface Validation {
+  readonly findings: readonly Finding[];
+  readonly resolved: readonly ResolvedLink[];
+  readonly cloudType: CloudGroupType | null;
+  readonly routingDomain: string | null;
+}
+
+/** Cloud dependants that need the new DL to be a security principal (research §2 phase 11). */
+function needsSecurityPrincipal(snapshot: Snapshot): boolean {
+  const d = snapshot.cloudDependants;
+  return d.sendAsAsTrustee.length > 0 || d.dependants.some((x) => x.link === 'ManagedBy');
+}
+
+export function validate(address: string, snapshot: Snapshot, options: MigrationOptions): Validation {
+  const findings: Finding[] = [];
+  const { onPrem, cloud, tenant } = snapshot;
+  const routingDomain = options.customRoutingDomain ?? tenant.detectedRoutingDomain;
+
+  if (onPrem.matches.length === 0) findings.push(finding('GROUP_NOT_FOUND', address, 'no directory object has this mail address'));
+  if (onPrem.matches.length > 1) {
+    findings.push(finding('DUPLICATE_MAIL', address, `held by ${onPrem.matches.length} objects: ${onPrem.matches.map((m) => m.dn).join('; ')}`));
+  }
+  if (onPrem.matches.length === 1 && !onPrem.matches[0]!.isGroup) {
+    findings.push(finding('NOT_A_GROUP', address, `${onPrem.matches[0]!.dn} is a ${onPrem.matches[0]!.objectClass}`));
+  }
+  const group = onPrem.group;
+  if (group === null) return { findings, resolved: [], cloudType: null, routingDomain };
+
+  if (group.protectedFromAccidentalDeletion) {
+    findings.push(finding('PROTECTED_FROM_DELETION', group.dn, 'an ACE denies deletion, so the group cannot be moved'));
+  }
+  if (group.marker !== undefined) {
+    findings.push(finding('ALREADY_MIGRATED', group.dn, `extensionAttribute1 is "${group.marker.tag}"`));
+  }
+
+  // The cloud side: a synced DL or mail-enabled security group, unless non-synced groups are allowed.
+  if (options.allowNonSyncedGroup) {
+    const lacking = [
+      group.mail ? undefined : 'mail',
+      group.legacyExchangeDN ? undefined : 'legacyExchangeDN',
+      group.proxyAddresses.length > 0 ? undefined : 'proxyAddresses',
+      group.mailNickname ? undefined : 'mailNickname',
+    ].filter((x) => x !== undefined);
+    if (lacking.length > 0) findings.push(finding('NON_SYNCED_GROUP_INCOMPLETE', group.dn, `missing ${lacking.join(', ')}`));
+  } else if (cloud.recipient === null) {
+    findings.push(finding('CLOUD_GROUP_NOT_FOUND', address, 'Exchange Online has no recipient with this id or address'));
+  } else if (cloud.group === null || !['MailUniversalDistributionGroup', 'MailUniversalSecurityGroup', 'RoomList'].includes(cloud.recipient.recipientTypeDetails)) {
+    findings.push(finding('CLOUD_GROUP_WRONG_TYPE', address, `Exchange Online holds it as ${cloud.recipient.recipientTypeDetails}`));
+  } else if (!cloud.group.isDirSynced) {
+    findings.push(finding('GROUP_NOT_SYNCED', address, 'the cloud group is not directory-synced (already cloud-managed?)'));
+  }
+
+  // Links (phase 7) and their existence in Exchange Online (phase 8.4).
+  const resolved = resolveLinks(group, snapshot.links, options.skipNestedGroupCheck);
+  const missing = new Set(snapshot.cloudLookup.missing);
+  for (const r of resolved) {
+    if (r.resolution.kind === 'rejected') findings.push(r.resolution.finding);
+    else if ((r.resolution.kind === 'recipient' || r.resolution.kind === 'user') && missing.has(r.resolution.identity)) {
+      findings.push(
+        finding('OFFICE_365_DEPENDENCY_NOT_FOUND_EXCEPTION', r.resolution.identity, `${r.resolution.dn} (${r.attribute}) is not in Exchange Online`, r.attribute),
+      );
+    }
+  }
+  for (const r of resolved) {
+    if (r.list !== 'managedBy' || r.object === undefined) continue;
+    if (r.resolution.kind === 'recipient' && r.resolution.isGroup && r.object.groupType !== undefined && !r.object.groupType.security) {
+      findings.push(finding('GROUP_NO_LONGER_SECURITY_EXCEPTION', r.object.mail ?? r.object.dn, `${r.object.dn} manages the group but is not a security group`, r.attribute));
+    }
+  }
+  const managesItself = resolved.some((r) => r.list === 'managedBy' && r.resolution.kind === 'self');
+  if (managesItself && options.groupTypeOverride === 'Distribution') {
+    findings.push(finding('GROUP_OVERRIDE_MANAGER_NOT_ALLOWED', group.dn, 'the group is its own manager, so it must stay a security group'));
+  }
+
+  // Names and domains (phase 8).
+  const affixes = { prefix: options.namePrefix, suffix: options.nameSuffix };
+  if (!fitsNameLimit(group.name, affixes)) {
+    findings.push(finding('NAME_LENGTH_EXCEPTION', group.dn, `"${withAffixes(group.name, affixes)}" is longer than 64 characters`));
+  }
+  const accepted = new Set(tenant.acceptedDomains);
+  for (const domain of addressDomains(group.mail, group.proxyAddresses.map((p) => p.raw))) {
+    if (!accepted.has(domain)) findings.push(finding('UNKNOWN_ACCEPTED_DOMAIN', domain, `${domain} is not an accepted domain in Exchange Online`));
+  }
+  if (tenant.centralizedTransport && !options.overrideCentralizedMailTransport) {
+    findings.push(finding('CENTRALIZED_MAIL_TRANSPORT', 'outbound connectors', 'a connector routes all outbound mail via on-premises'));
+  }
+  if (routingDomain === null) findings.push(finding('NO_ROUTING_DOMAIN', 'accepted domains', 'no *.mail.onmicrosoft.com domain found'));
+
+  // The park OU (recreate only): it must exist and, as far as can be told, be outside the sync scope.
+  if (options.strategy === 'recreate' && options.nonSyncOu !== undefined) {
+    if (onPrem.nonSyncOuExists === false) findings.push(finding('NON_SYNC_OU_MISSING', options.nonSyncOu, 'no such OU'));
+    else if (cloud.group?.isDirSynced === true && (dnEquals(group.parentDn, options.nonSyncOu) || isUnder(group.dn, options.nonSyncOu))) {
+      findings.push(finding('NON_SYNC_OU_IN_SYNC_SCOPE', options.nonSyncOu, 'the group already lives there and is still synced to the cloud'));
+    }
+  }
+
+  const cloudType = cloudGroupType(group.groupType.security, options.groupTypeOverride, needsSecurityPrincipal(snapshot));
+  return { findings, resolved, cloudType, routingDomain };
+}

@@ -1,0 +1,96 @@
+// Step 1 — capture: read the on-prem group, everything it links to and everything that depends on it, the synced
+// cloud group and its dependants, and the tenant facts validation needs. Changes nothing; every part is persisted as
+// a write-once backup before any later step runs.
+import { normalizeSmtpAddress } from '@dlmigrate/ad';
+import { resolveRecipients, routingDomainOf } from '@dlmigrate/exo';
+import type { MigrationContext } from '../engine/context.js';
+import { cloudIdentities, linkTargets, resolveLinks } from '../engine/resolution.js';
+import { captureOnce, SNAPSHOT_KINDS, type CloudCapture, type LinksCapture, type OnPremCapture } from '../engine/snapshot.js';
+import { cloudObjectId } from '../mapping/links.js';
+import type { SagaStep } from '../saga/runner.js';
+
+export interface CaptureResult {
+  readonly groupDn: string | null;
+  readonly objectGuid: string | null;
+  readonly cloudId: string | null;
+}
+
+export const capture: SagaStep<MigrationContext> = {
+  name: 'capture',
+  async run(ctx): Promise<CaptureResult> {
+    const { ad, exchange, graph, state } = ctx.deps;
+    const id = ctx.migration.id;
+    const address = normalizeSmtpAddress(ctx.migration.group.address);
+
+    const onPrem = await captureOnce<OnPremCapture>(state, id, SNAPSHOT_KINDS.onPrem, async () => {
+      const matches = await ad.findByAddress(address);
+      const only = matches.length === 1 && matches[0]!.isGroup ? matches[0]! : undefined;
+      const nonSyncOu = ctx.options.nonSyncOu;
+      return {
+        matches: matches.map((m) => ({ dn: m.dn, objectClass: m.objectClass, isGroup: m.isGroup })),
+        group: only === undefined ? null : await ad.readGroup(only.dn),
+        schemaModern: (await ad.schema()).modern,
+        nonSyncOuExists: nonSyncOu === undefined ? null : await ad.exists(nonSyncOu),
+      };
+    });
+    const group = onPrem.group;
+    if (group !== null && ctx.migration.group.objectGuid === null) {
+      await state.updateMigration(id, { objectGuid: group.objectGuid }, ctx.fence);
+    }
+
+    const links = await captureOnce<LinksCapture>(state, id, SNAPSHOT_KINDS.links, async () => {
+      if (group === null) return { recipients: [], missing: [] };
+      const dns = [...new Set(linkTargets(group).map((t) => t.dn))];
+      const result = await ad.resolveRecipients(dns);
+      return { recipients: [...result.recipients.values()], missing: result.missing };
+    });
+
+    await captureOnce(state, id, SNAPSHOT_KINDS.dependants, async () =>
+      group === null ? [] : (await ad.findDependants(group.dn)).dependants,
+    );
+
+    const cloudId = cloudObjectId(group?.externalDirectoryObjectId) ?? null;
+    const cloud = await captureOnce<CloudCapture>(state, id, SNAPSHOT_KINDS.cloud, async () => {
+      const identity = cloudId ?? address;
+      const recipient = await exchange.getRecipient(identity);
+      const withMembers = recipient === null ? null : await exchange.getDistributionGroupWithMembers(identity);
+      return {
+        recipient,
+        group: withMembers?.group ?? null,
+        members: withMembers?.members ?? [],
+        graphGroup: cloudId === null ? null : await graph.getGroup(cloudId),
+      };
+    });
+
+    await captureOnce(state, id, SNAPSHOT_KINDS.cloudDependants, async () => {
+      const synced = cloud.group;
+      if (synced === null) return { dependants: [], sendAsAsTrustee: [], sendAsOnGroup: [] };
+      const cloudGroupId = synced.externalDirectoryObjectId || synced.guid;
+      return {
+        dependants: await exchange.findCloudDependants(synced.distinguishedName),
+        sendAsAsTrustee: await exchange.getRecipientPermissions({ trustee: cloudGroupId }),
+        sendAsOnGroup: await exchange.getRecipientPermissions({ identity: cloudGroupId }),
+      };
+    });
+
+    await captureOnce(state, id, SNAPSHOT_KINDS.cloudLookup, async () => {
+      if (group === null) return { found: {}, missing: [] };
+      const identities = cloudIdentities(resolveLinks(group, links, ctx.options.skipNestedGroupCheck));
+      const result = await resolveRecipients(exchange, identities, { fallbackToIdentity: true });
+      const found: Record<string, string> = {};
+      for (const [identity, r] of result.found) found[identity] = r.externalDirectoryObjectId || r.guid;
+      return { found, missing: [...result.missing, ...result.ambiguous] };
+    });
+
+    await captureOnce(state, id, SNAPSHOT_KINDS.tenant, async () => {
+      const domains = await exchange.getAcceptedDomains();
+      return {
+        acceptedDomains: domains.map((d) => d.domainName.toLowerCase()),
+        centralizedTransport: await exchange.usesCentralizedMailTransport(),
+        detectedRoutingDomain: routingDomainOf(domains),
+      };
+    });
+
+    return { groupDn: group?.dn ?? null, objectGuid: group?.objectGuid ?? null, cloudId };
+  },
+};

@@ -1,0 +1,67 @@
+// Step 7 — dispose (the point of no return): the on-prem group is retained — renamed with "!", mail-disabled with
+// the schema-aware clear list, stamped with the markers earlier migrations recognise, moved back to its original OU —
+// or deleted. Retention is forced for security groups and for groups that still hold rights on-prem.
+import { childDn, rdnType, retainedName, retainedSamAccountName, type ActiveDirectory, type AdGroup } from '@dlmigrate/ad';
+import type { MigrationContext } from '../engine/context.js';
+import { loadSnapshot } from '../engine/snapshot.js';
+import { finding } from '../findings/finding.js';
+import { decideRetention } from '../mapping/retention.js';
+import type { SagaStep } from '../saga/runner.js';
+import { errorText } from './stage.js';
+
+export interface DisposeResult {
+  readonly disposition: 'retain' | 'delete';
+  /** Where the retained group ended up (its original OU, or the park OU if the move back failed). */
+  readonly retainedDn?: string;
+}
+
+/** Back links that mean "the group holds a right on that object" (it manages or co-manages it). */
+const RIGHT_BACK_LINKS = new Set(['managedObjects', 'msExchCoManagedObjectsBL']);
+
+/** The group's DN now: parked, renamed in the park OU, or renamed and moved back (a resumed run). */
+async function locate(ad: ActiveDirectory, group: AdGroup, nonSyncOu: string): Promise<string | undefined> {
+  const type = rdnType(group.dn);
+  for (const parent of [nonSyncOu, group.parentDn]) {
+    for (const cn of [group.cn, retainedName(group.cn)]) {
+      const dn = childDn(type, cn, parent);
+      if (await ad.exists(dn)) return dn;
+    }
+  }
+  return undefined;
+}
+
+export const dispose: SagaStep<MigrationContext> = {
+  name: 'dispose',
+  pointOfNoReturn: true,
+  async run(ctx): Promise<DisposeResult> {
+    const { ad, state } = ctx.deps;
+    const snapshot = await loadSnapshot(state, ctx.migration.id);
+    const group = snapshot.onPrem.group!;
+    const decision = decideRetention({
+      requested: ctx.options.retainOriginalGroup ? 'retain' : 'delete',
+      onPremSecurity: group.groupType.security,
+      permissionDependants: snapshot.dependants.filter((d) => RIGHT_BACK_LINKS.has(d.backLink)).length,
+    });
+    if (decision.forcedBecause !== undefined) {
+      await ctx.note('dispose', finding('RETENTION_FORCED', group.dn, `kept instead of deleted: ${decision.forcedBecause}`));
+    }
+    const current = await locate(ad, group, ctx.options.nonSyncOu!);
+    if (decision.dispose === 'delete') {
+      if (current !== undefined) await ad.deleteObject(current);
+      return { disposition: 'delete' };
+    }
+    if (current === undefined) throw new Error(`the group ${group.dn} is neither parked nor back in its OU`);
+    // Rename first: from now on a sync that sees it again can never soft-match it to the cloud DL.
+    let dn = await ad.renameObject(current, {
+      cn: retainedName(group.cn),
+      sAMAccountName: retainedSamAccountName(group.sAMAccountName),
+    });
+    await ad.mailDisableGroup(dn, { originalMail: group.mail ?? ctx.migration.group.address });
+    try {
+      dn = await ad.moveObject(dn, group.parentDn);
+    } catch (error) {
+      await ctx.note('dispose', finding('MOVE_BACK_FAILED', dn, `moving it back to ${group.parentDn} failed: ${errorText(error)}`));
+    }
+    return { disposition: 'retain', retainedDn: dn };
+  },
+};

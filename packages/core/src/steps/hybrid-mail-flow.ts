@@ -1,0 +1,43 @@
+// Step 9 — hybrid mail flow (enableHybridMailFlow): an on-prem dynamic DL holding the original addresses whose
+// filter matches exactly the routing contact, so on-prem senders (and an on-prem Exchange) still deliver to the
+// address, and the mail flows on to the cloud DL. Dynamic DLs are not synced, so nothing collides in the cloud (#23).
+import { parentDn } from '@dlmigrate/ad';
+import type { MigrationContext } from '../engine/context.js';
+import { loadSnapshot } from '../engine/snapshot.js';
+import type { SagaStep } from '../saga/runner.js';
+import type { RoutingContactResult } from './routing-contact.js';
+import type { StageResult } from './stage.js';
+import type { TakeOverResult } from './take-over.js';
+
+export interface HybridMailFlowResult {
+  readonly dn: string;
+  readonly created: boolean;
+}
+
+export const hybridMailFlow: SagaStep<MigrationContext> = {
+  name: 'hybrid-mail-flow',
+  enabled: (ctx) => ctx.options.hybridMailFlow && ctx.options.routingContact,
+  async run(ctx, results): Promise<HybridMailFlowResult> {
+    const { ad, state } = ctx.deps;
+    const group = (await loadSnapshot(state, ctx.migration.id)).onPrem.group!;
+    const mail = group.mail ?? ctx.migration.group.address;
+    const existing = (await ad.findByAddress(mail)).find((m) => m.objectClass.toLowerCase() === 'msexchdynamicdistributionlist');
+    if (existing !== undefined) return { dn: existing.dn, created: false };
+    const contact = results.get('routing-contact') as RoutingContactResult;
+    const created = await ad.createHybridDynamicGroup({
+      parentDn: group.parentDn,
+      cn: group.cn,
+      displayName: group.displayName ?? group.name,
+      mailNickname: group.mailNickname ?? mail.split('@')[0]!,
+      mail,
+      proxyAddresses: group.proxyAddresses.map((p) => p.raw),
+      ...(group.legacyExchangeDN === undefined ? {} : { legacyExchangeDN: group.legacyExchangeDN }),
+      cloudId: (results.get('stage') as StageResult).identity,
+      routingAddress: (results.get('take-over') as TakeOverResult).routingAddress,
+      recipientContainerDn: parentDn(contact.dn),
+      requireAuthToSendTo: group.settings.requireAuthToSendTo ?? false,
+      ...(group.settings.hiddenFromAddressLists === undefined ? {} : { hiddenFromAddressLists: group.settings.hiddenFromAddressLists }),
+    });
+    return { dn: created.dn, created: true };
+  },
+};

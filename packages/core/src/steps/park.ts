@@ -1,0 +1,49 @@
+// Step 4 — park: move the on-prem group into the OU the sync does not see, so the next cycle deletes the synced
+// cloud group. Moves are retried by @dlmigrate/ad (5 × 5 s). Undo: move it back, ask the sync to run, and, if the
+// cloud group had already been deleted, wait until the sync has brought it back.
+import { childDn, dnEquals, rdnType, rdnValue } from '@dlmigrate/ad';
+import type { MigrationContext } from '../engine/context.js';
+import { loadSnapshot } from '../engine/snapshot.js';
+import type { SagaStep } from '../saga/runner.js';
+import { pollUntil } from '../util/poll.js';
+
+export interface ParkResult {
+  readonly originalDn: string;
+  readonly originalParentDn: string;
+  readonly parkedDn: string;
+}
+
+export function parkedDnOf(groupDn: string, nonSyncOu: string): string {
+  return childDn(rdnType(groupDn), rdnValue(groupDn), nonSyncOu);
+}
+
+export const park: SagaStep<MigrationContext> = {
+  name: 'park',
+  async run(ctx): Promise<ParkResult> {
+    const { ad, state } = ctx.deps;
+    const group = (await loadSnapshot(state, ctx.migration.id)).onPrem.group!;
+    const nonSyncOu = ctx.options.nonSyncOu!;
+    const parkedDn = parkedDnOf(group.dn, nonSyncOu);
+    // moveObject is idempotent: it recognises an earlier run's completed move.
+    const dn = dnEquals(group.parentDn, nonSyncOu) ? group.dn : await ad.moveObject(group.dn, nonSyncOu);
+    return { originalDn: group.dn, originalParentDn: group.parentDn, parkedDn: dn ?? parkedDn };
+  },
+  async undo(ctx) {
+    const { ad, state, exchange, sync } = ctx.deps;
+    const snapshot = await loadSnapshot(state, ctx.migration.id);
+    const group = snapshot.onPrem.group!;
+    const parkedDn = parkedDnOf(group.dn, ctx.options.nonSyncOu!);
+    if (!(await ad.exists(group.dn)) && (await ad.exists(parkedDn))) await ad.moveObject(parkedDn, group.parentDn);
+    await sync.trigger();
+    if (snapshot.cloud.recipient === null || (await exchange.getRecipient(ctx.migration.group.address)) !== null) return;
+    // The cloud group was deleted: the tenant is only "as it was" once the sync has created it again.
+    const waited = await pollUntil(
+      () => exchange.getRecipient(ctx.migration.group.address),
+      (r) => r !== null && r.isDirSynced,
+      { deadlineMs: ctx.options.deadlines.cloudDeletionMinutes * 60_000, clock: ctx.clock },
+    );
+    if (!waited.satisfied) {
+      throw new Error(`the group is back in ${group.parentDn} but the sync has not re-created it in the cloud yet; resume to check again`);
+    }
+  },
+};

@@ -1,0 +1,71 @@
+// Step 10 — rewire on-prem: every on-prem object that referred to the group (found through its back links before
+// anything changed, managedObjects included — B1) now refers to the routing contact instead. A failure on one object
+// is reported (needs-action) and never stops the others.
+import type { AdDependant, ForwardLink } from '@dlmigrate/ad';
+import type { MigrationContext } from '../engine/context.js';
+import { loadSnapshot } from '../engine/snapshot.js';
+import { finding } from '../findings/finding.js';
+import type { SagaStep } from '../saga/runner.js';
+import type { RoutingContactResult } from './routing-contact.js';
+import { errorText } from './stage.js';
+
+export interface RewireOnPremResult {
+  readonly rewired: number;
+  readonly failed: number;
+}
+
+/**
+ * The attribute that must name the contact on the dependant. The contact is not a group, so "members of the group"
+ * restrictions become per-sender ones (research phase 19), and ownership becomes co-ownership.
+ */
+export function rewireAttribute(dependant: AdDependant): ForwardLink | undefined {
+  switch (dependant.attribute) {
+    case 'dLMemSubmitPerms':
+      return 'authOrig';
+    case 'dLMemRejectPerms':
+      return 'unauthOrig';
+    case 'msExchBypassModerationFromDLMembersLink':
+      return 'msExchBypassModerationLink';
+    case 'managedBy':
+      return dependant.objectClass.toLowerCase() === 'group' ? 'msExchCoManagedByLink' : undefined;
+    case 'msExchModeratedByLink':
+      return undefined; // a contact cannot moderate: an administrator has to pick a new moderator
+    default:
+      return dependant.attribute;
+  }
+}
+
+export const rewireOnPrem: SagaStep<MigrationContext> = {
+  name: 'rewire-onprem',
+  async run(ctx, results): Promise<RewireOnPremResult> {
+    const { ad, state } = ctx.deps;
+    const snapshot = await loadSnapshot(state, ctx.migration.id);
+    const group = snapshot.onPrem.group!;
+    const contact = results.get('routing-contact') as RoutingContactResult | undefined;
+    let rewired = 0;
+    let failed = 0;
+    for (const dependant of snapshot.dependants) {
+      const fail = async (why: string) => {
+        failed++;
+        await ctx.note('rewire-onprem', finding('ONPREM_REWIRE_FAILED', dependant.dn, why, dependant.attribute));
+      };
+      if (contact === undefined) {
+        await fail(`no routing contact was created, so ${dependant.attribute} still names the old group`);
+        continue;
+      }
+      const attribute = rewireAttribute(dependant);
+      if (attribute === undefined) {
+        await fail(`${dependant.attribute} named the group; a routing contact cannot take that role`);
+        continue;
+      }
+      try {
+        if (attribute === 'altRecipient') await ad.replaceLinkValue(dependant.dn, attribute, group.dn, contact.dn, { singleValued: true });
+        else await ad.addLinkValue(dependant.dn, attribute, contact.dn);
+        rewired++;
+      } catch (error) {
+        await fail(`adding the routing contact to ${attribute} failed: ${errorText(error)}`);
+      }
+    }
+    return { rewired, failed };
+  },
+};

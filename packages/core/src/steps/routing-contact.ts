@@ -1,0 +1,44 @@
+// Step 8 — routing contact (on by default): an on-prem mail contact `<name>-MigratedByScript` in the group's
+// original OU whose targetAddress is the new DL's routing address. It syncs to the cloud, so on-prem objects can keep
+// "containing" the migrated DL, and it carries the markers later migrations recognise (ext1/ext2).
+import { routingContactNames } from '@dlmigrate/ad';
+import type { MigrationContext } from '../engine/context.js';
+import { loadSnapshot } from '../engine/snapshot.js';
+import type { SagaStep } from '../saga/runner.js';
+import type { StageResult } from './stage.js';
+import type { TakeOverResult } from './take-over.js';
+
+export interface RoutingContactResult {
+  readonly dn: string;
+  readonly mail: string;
+  readonly created: boolean;
+}
+
+export const routingContact: SagaStep<MigrationContext> = {
+  name: 'routing-contact',
+  enabled: (ctx) => ctx.options.routingContact,
+  async run(ctx, results): Promise<RoutingContactResult> {
+    const { ad, state } = ctx.deps;
+    const group = (await loadSnapshot(state, ctx.migration.id)).onPrem.group!;
+    const staged = results.get('stage') as StageResult;
+    const takenOver = results.get('take-over') as TakeOverResult;
+    const names = routingContactNames({
+      cn: group.cn,
+      mail: group.mail ?? ctx.migration.group.address,
+      ...(group.displayName === undefined ? {} : { displayName: group.displayName }),
+      ...(group.mailNickname === undefined ? {} : { mailNickname: group.mailNickname }),
+    });
+    // A resumed run (or an earlier attempt) may already have created it: the address says so.
+    const existing = (await ad.findByAddress(names.mail)).find((m) => !m.isGroup);
+    if (existing !== undefined) return { dn: existing.dn, mail: names.mail, created: false };
+    const created = await ad.createRoutingContact({
+      parentDn: group.parentDn,
+      ...names,
+      targetAddress: `SMTP:${takenOver.routingAddress}`.toUpperCase(),
+      cloudId: staged.identity,
+      description: 'Mail contact created when the group was migrated to Exchange Online by dlmigrate. DO NOT DELETE.',
+      givenName: group.name,
+    });
+    return { dn: created.dn, mail: names.mail, created: true };
+  },
+};

@@ -1,0 +1,130 @@
+// Step 3 — stage: create the temporary cloud DL next to the still-synced original and give it everything but the
+// identity: members (one replace), owners, moderators, restrictions, send-on-behalf, Send-As, and the settings of the
+// research's phase-12 table. Its name comes from the migration id, so a resumed run finds it again.
+// Undo: remove the temporary DL.
+import type { ExchangeOnline } from '@dlmigrate/exo';
+import { ExoError } from '@dlmigrate/exo';
+import { cloudIdentity } from '../engine/cloud-identity.js';
+import type { MigrationContext } from '../engine/context.js';
+import { resolveLinks, type ResolvedLink } from '../engine/resolution.js';
+import { loadSnapshot } from '../engine/snapshot.js';
+import { finding } from '../findings/finding.js';
+import { CLOUD_PARAMETER, listIdentities, type LinkList } from '../mapping/links.js';
+import { temporaryGroupName } from '../mapping/names.js';
+import { mapGroupSettings } from '../mapping/settings.js';
+import type { SagaStep } from '../saga/runner.js';
+import type { ValidateResult } from './validate.js';
+
+export interface StageResult {
+  readonly name: string;
+  /** Entra object id (or Guid) of the new DL: how every later step addresses it. */
+  readonly identity: string;
+  /** The address Exchange gave it at creation, removed again by take-over. */
+  readonly initialAddress: string;
+  /** Child groups kept as members (skipNestedGroupCheck): added at the end, after take-over. */
+  readonly deferredMembers: readonly string[];
+}
+
+function identitiesOf(resolved: readonly ResolvedLink[], list: LinkList, self: string): string[] {
+  return listIdentities(resolved.filter((r) => r.list === list).map((r) => r.resolution), self);
+}
+
+export async function findTemporaryGroup(exchange: ExchangeOnline, migrationId: string) {
+  return exchange.getDistributionGroup(temporaryGroupName(migrationId));
+}
+
+export const stage: SagaStep<MigrationContext> = {
+  name: 'stage',
+  async run(ctx, results): Promise<StageResult> {
+    const { exchange, state } = ctx.deps;
+    const validation = results.get('validate') as ValidateResult;
+    const snapshot = await loadSnapshot(state, ctx.migration.id);
+    const group = snapshot.onPrem.group!;
+    const name = temporaryGroupName(ctx.migration.id);
+
+    const dl =
+      (await exchange.getDistributionGroup(name)) ??
+      (await exchange.newDistributionGroup({
+        name,
+        alias: name,
+        displayName: name,
+        type: validation.cloudType,
+        roomList: group.recipientTypeDetails === 268435456,
+      }));
+    const self = cloudIdentity(dl);
+    const resolved = resolveLinks(group, snapshot.links, ctx.options.skipNestedGroupCheck);
+    const note = (what: string, error: unknown, attribute?: string) =>
+      ctx.note('stage', finding('POST_CREATE_SETTING_FAILED', what, errorText(error), attribute));
+
+    // Child groups (only present with skipNestedGroupCheck) join at the end, once the parent is final.
+    const deferred = resolved
+      .filter((r) => r.list === 'members' && r.resolution.kind === 'recipient' && r.resolution.isGroup && !r.resolution.alreadyMigrated)
+      .map((r) => (r.resolution.kind === 'recipient' ? r.resolution.identity : ''));
+    const members = identitiesOf(resolved, 'members', self).filter((m) => !deferred.includes(m));
+    await exchange.replaceMembers(self, members);
+
+    // Lists before settings: moderators must exist before moderation is switched on.
+    for (const list of Object.keys(CLOUD_PARAMETER) as (keyof typeof CLOUD_PARAMETER)[]) {
+      const values = identitiesOf(resolved, list, self);
+      if (values.length === 0) continue;
+      try {
+        await exchange.setDistributionGroupList(self, CLOUD_PARAMETER[list], values);
+      } catch (error) {
+        if (!(error instanceof ExoError)) throw error;
+        await note(`${CLOUD_PARAMETER[list]} = ${values.join(', ')}`, error, CLOUD_PARAMETER[list]);
+      }
+    }
+
+    const settings = mapGroupSettings(group, validation.cloudType, {
+      prefix: ctx.options.namePrefix,
+      suffix: ctx.options.nameSuffix,
+    }, { alias: snapshot.cloud.group?.alias, displayName: snapshot.cloud.group?.displayName });
+    // Alias and DisplayName are part of the identity: set by take-over once the original is gone.
+    const { Alias: _alias, DisplayName: _displayName, ...stageSettings } = settings;
+    try {
+      await exchange.setDistributionGroup(self, stageSettings);
+    } catch (error) {
+      if (!(error instanceof ExoError)) throw error;
+      // One bad value must not lose the others: apply them one by one and report each failure.
+      for (const [parameter, value] of Object.entries(stageSettings)) {
+        try {
+          await exchange.setDistributionGroup(self, { [parameter]: value as never });
+        } catch (inner) {
+          if (!(inner instanceof ExoError)) throw inner;
+          await note(`${parameter} = ${JSON.stringify(value)}`, inner, parameter);
+        }
+      }
+    }
+
+    // Send-As: on-prem ACEs (SELF → the new DL itself), then rights granted on the original in the cloud.
+    const trustees = new Set(identitiesOf(resolved, 'sendAs', self));
+    const original = snapshot.cloud.group;
+    const originalNames = new Set(
+      [original?.name, original?.primarySmtpAddress, original?.externalDirectoryObjectId, original?.distinguishedName, original?.settings['sid']]
+        .filter((v): v is string => typeof v === 'string' && v !== '')
+        .map((v) => v.toLowerCase()),
+    );
+    for (const p of snapshot.cloudDependants.sendAsOnGroup) {
+      if (p.isInherited || !p.accessRights.includes('SendAs')) continue;
+      const isOriginal = originalNames.has(p.trustee.toLowerCase()) || originalNames.has(p.trusteeSidString.toLowerCase());
+      trustees.add(isOriginal ? self : p.trustee);
+    }
+    for (const trustee of trustees) {
+      try {
+        await exchange.addSendAs(self, trustee);
+      } catch (error) {
+        if (!(error instanceof ExoError)) throw error;
+        if (error.kind !== 'already-exists') await note(`Send-As for ${trustee}`, error, 'SendAs');
+      }
+    }
+    return { name, identity: self, initialAddress: dl.primarySmtpAddress, deferredMembers: deferred };
+  },
+  async undo(ctx) {
+    const dl = await findTemporaryGroup(ctx.deps.exchange, ctx.migration.id);
+    if (dl !== null) await ctx.deps.exchange.removeDistributionGroup(cloudIdentity(dl));
+  },
+};
+
+export function errorText(error: unknown): string {
+  return error instanceof Error ? error.message : String(error);
+}

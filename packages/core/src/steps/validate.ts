@@ -1,0 +1,43 @@
+// Step 2 — validate: every blocker gathered from the snapshot and reported together. Changes nothing; any blocking
+// finding stops the migration here (status "blocked"), which is the last moment nothing has been touched.
+import type { MigrationContext } from '../engine/context.js';
+import { loadSnapshot } from '../engine/snapshot.js';
+import { validate as validateSnapshot } from '../engine/validation.js';
+import { blocking, finding, FindingsError, type Finding } from '../findings/finding.js';
+import type { SagaStep } from '../saga/runner.js';
+
+export interface ValidateResult {
+  readonly cloudType: 'Distribution' | 'Security';
+  readonly routingDomain: string;
+  readonly warnings: number;
+}
+
+export function toStateErrors(step: string, findings: readonly Finding[]) {
+  return findings.map((f) => ({
+    code: f.code,
+    severity: f.severity,
+    message: f.message,
+    attribute: f.attribute ?? null,
+    target: f.subject,
+    step,
+  }));
+}
+
+export const validate: SagaStep<MigrationContext> = {
+  name: 'validate',
+  async run(ctx): Promise<ValidateResult> {
+    const { state } = ctx.deps;
+    const snapshot = await loadSnapshot(state, ctx.migration.id);
+    const result = validateSnapshot(ctx.migration.group.address, snapshot, ctx.options);
+    const findings = [...result.findings];
+    const group = snapshot.onPrem.group;
+    if (group !== null && result.cloudType === 'Security' && !group.groupType.security && ctx.options.groupTypeOverride !== 'Security') {
+      findings.push(finding('GROUP_TYPE_FORCED_SECURITY', group.dn, 'cloud objects give the group Send-As or ownership rights'));
+    }
+    await state.clearErrors(ctx.migration.id, 'validate');
+    if (findings.length > 0) await state.addErrors(ctx.migration.id, toStateErrors('validate', findings));
+    const blockers = blocking(findings);
+    if (blockers.length > 0 || result.cloudType === null || result.routingDomain === null) throw new FindingsError(blockers);
+    return { cloudType: result.cloudType, routingDomain: result.routingDomain, warnings: findings.length };
+  },
+};
