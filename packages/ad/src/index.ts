@@ -58,7 +58,7 @@ export {
   EXTENSION_CUSTOM_ATTRIBUTES,
   RECIPIENT_ATTRIBUTES,
 } from './attributes.js';
-export { readExchangeSchema, MODERN_SCHEMA_VERSION } from './schema.js';
+export { readExchangeSchema, readSchemaVersion, MODERN_SCHEMA_VERSION } from './schema.js';
 export { findByAddress, findGroupByAddress, readGroup, resolveSendAs, type AddressMatch } from './read-group.js';
 export { resolveRecipients, toRecipient, type ResolveOptions } from './resolve.js';
 export { findDependants, type DependantsResult } from './dependants.js';

@@ -10,11 +10,16 @@ import type { ExchangeSchemaFacts } from './types.js';
 export const MODERN_SCHEMA_VERSION = 15317;
 const CHUNK = 100;
 
+/** rangeUpper of CN=ms-Exch-Schema-Version-Pt under `schemaNc`; 'unknown' (not an error) when Exchange never extended the schema. */
+export async function readSchemaVersion(conn: AdConnection, schemaNc: string): Promise<number | 'unknown'> {
+  const entry = await conn.read(childDn('CN', 'ms-Exch-Schema-Version-Pt', schemaNc), { attributes: ['rangeUpper'] });
+  return entry?.number('rangeUpper') ?? 'unknown';
+}
+
 export async function readExchangeSchema(conn: AdConnection, names: readonly string[] = ALL_KNOWN_ATTRIBUTES): Promise<ExchangeSchemaFacts> {
   const schemaNc = (await conn.rootDse()).string('schemaNamingContext');
   if (!schemaNc) throw new Error('The rootDSE has no schemaNamingContext.');
-  const versionEntry = await conn.read(childDn('CN', 'ms-Exch-Schema-Version-Pt', schemaNc), { attributes: ['rangeUpper'] });
-  const version = versionEntry?.number('rangeUpper') ?? 'unknown';
+  const version = await readSchemaVersion(conn, schemaNc);
   const found = new Set<string>();
   const unique = [...new Set(names)];
   for (let i = 0; i < unique.length; i += CHUNK) {

@@ -11,7 +11,9 @@ import {
   encodeSecurityDescriptor,
   FORWARD_LINKS,
   normalizeDn,
+  MODERN_SCHEMA_VERSION,
   parseSecurityDescriptor,
+  readSchemaVersion,
   SdFlagsControl,
   SEND_AS_RIGHT,
 } from '../src/index.js';
@@ -210,14 +212,21 @@ describe('the typed group read', () => {
 });
 
 describe('Exchange schema facts', () => {
-  it('reports the version as unknown in the lab, and which attributes exist', async () => {
+  it('reads the Exchange schema version and which attributes exist', async () => {
     const s = await ad.schema();
-    expect(s.version).toBe('unknown');
-    expect(s.modern).toBe(false);
+    const schemaNc = (await ad.connection.rootDse()).string('schemaNamingContext') as string;
+    const marker = await ad.connection.read(`CN=ms-Exch-Schema-Version-Pt,${schemaNc}`, { attributes: ['rangeUpper'] });
+    expect(s.version).toBe(marker?.number('rangeUpper'));
+    expect(s.modern).toBe((marker?.number('rangeUpper') ?? 0) >= MODERN_SCHEMA_VERSION);
     expect(s.hasAttribute('msExchCoManagedByLink')).toBe(true);
     expect(s.hasAttribute('MSEXCHCOMANAGEDBYLINK')).toBe(true);
     expect(s.hasAttribute('msExchGroupSecurityFlags')).toBe(false);
     expect(s.hasDynamicDistributionListClass).toBe(true);
     expect(await s.present(['mail', 'noSuchAttributeAnywhere', 'department'])).toEqual(['mail', 'department']);
+  });
+
+  it("reports 'unknown' without failing where Exchange never extended the schema", async () => {
+    const configurationNc = (await ad.connection.rootDse()).string('configurationNamingContext') as string;
+    expect(await readSchemaVersion(ad.connection, configurationNc)).toBe('unknown');
   });
 });

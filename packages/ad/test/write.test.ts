@@ -157,6 +157,9 @@ describe('modify, clear, delete', () => {
     expect(result.cleared).toEqual(expect.arrayContaining(['mail', 'proxyAddresses', 'authOrig', 'unauthOrig', 'dLMemSubmitPerms', 'dLMemRejectPerms', 'msExchCoManagedByLink', 'msExchModeratedByLink', 'publicDelegates', 'legacyExchangeDN', 'msExchRecipientDisplayType', 'extensionAttribute15', 'msExchExtensionCustomAttribute1', 'msExchSenderHintTranslations']));
     expect(result.notInSchema).toEqual(expect.arrayContaining(['msExchGroupMemberCount', 'msExchVersion']));
     expect(result.notInSchema).not.toContain('mail');
+    // The lab's schema version marker is ≥ 15317, so the modern list (with msExchGroupSecurityFlags) applies.
+    expect((await ad.schema()).modern).toBe(true);
+    expect([...result.cleared, ...result.notInSchema]).toContain('msExchGroupSecurityFlags');
     const g = await ad.readGroup(o.dn);
     expect(g.mail).toBeUndefined();
     expect(g.proxyAddresses).toEqual([]);
