@@ -1,0 +1,250 @@
+// Every typed Exchange operation against cloud-sim over HTTPS with real certificate auth.
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { CloudConnection } from '../src/connection.js';
+import {
+  ExoAddressExistsError,
+  ExoAlreadyExistsError,
+  ExoNotFoundError,
+  ExoSyncedObjectError,
+  ExoValidationError,
+} from '../src/exchange/errors.js';
+import type { ExchangeOnline } from '../src/exchange/exchange-online.js';
+import { markDirSynced, startSimTenant, type SimTenant } from './helpers/sim.js';
+
+let t: SimTenant;
+let conn: CloudConnection;
+let exo: ExchangeOnline;
+
+beforeAll(async () => {
+  t = await startSimTenant('contoso');
+  t.sim.seedRecipients(t.tenantId, [
+    { type: 'UserMailbox', name: 'Alice', primarySmtpAddress: 'alice@contoso.com' },
+    { type: 'UserMailbox', name: 'Bob', primarySmtpAddress: 'bob@contoso.com' },
+    { type: 'UserMailbox', name: 'Carol', primarySmtpAddress: 'carol@contoso.com' },
+    { type: 'UserMailbox', name: "Dan O'Neil", primarySmtpAddress: 'dan@contoso.com' },
+    { type: 'MailUser', name: 'Mia', primarySmtpAddress: 'mia@contoso.com', externalEmailAddress: 'mia@partner.example' },
+    { type: 'MailContact', name: 'Ext', primarySmtpAddress: 'ext@partner.example', externalEmailAddress: 'ext@partner.example' },
+    { type: 'MailUniversalSecurityGroup', name: 'Admins', primarySmtpAddress: 'admins@contoso.com', members: ['alice'], settings: { ManagedBy: ['alice'] } },
+    { type: 'MailUniversalDistributionGroup', name: 'Sales', primarySmtpAddress: 'sales@contoso.com', members: ['alice', 'bob'], settings: { ManagedBy: ['alice'] } },
+    { type: 'MailUniversalDistributionGroup', name: 'Synced DL', primarySmtpAddress: 'synced@contoso.com', settings: { ManagedBy: ['alice'] } },
+    { type: 'DynamicDistributionGroup', name: 'All Staff', primarySmtpAddress: 'allstaff@contoso.com', recipientFilter: "RecipientType -eq 'UserMailbox'" },
+    { type: 'GroupMailbox', name: 'Team', primarySmtpAddress: 'team@contoso.com' },
+  ]);
+  markDirSynced(t.sim, t.tenantId, 'Synced DL');
+  conn = await t.connect({ retry: { baseDelayMs: 20 } });
+  exo = conn.exchange;
+});
+afterAll(async () => {
+  conn.close();
+  await t.sim.stop();
+});
+
+describe('distribution groups', () => {
+  it('reads a DL with its settings and full membership; null when missing', async () => {
+    const read = await exo.getDistributionGroupWithMembers('sales@contoso.com');
+    expect(read?.group.name).toBe('Sales');
+    expect(read?.group.recipientTypeDetails).toBe('MailUniversalDistributionGroup');
+    expect(read?.group.externalDirectoryObjectId).toMatch(/^[0-9a-f-]{36}$/);
+    expect(read?.group.managedBy.length).toBe(1);
+    expect(read?.group.settings['legacyExchangeDN']).toBeTypeOf('string');
+    expect(read?.members.map((m) => m.primarySmtpAddress).sort()).toEqual(['alice@contoso.com', 'bob@contoso.com']);
+    expect(await exo.getDistributionGroup('nobody@contoso.com')).toBeNull();
+    expect(await exo.getDistributionGroupWithMembers('nobody@contoso.com')).toBeNull();
+  });
+
+  it('creates distribution, security and room-list groups', async () => {
+    const dl = await exo.newDistributionGroup({ name: 'Temp 1', alias: 'temp1', primarySmtpAddress: 'temp1@contoso.com', managedBy: ['alice'] });
+    expect(dl.recipientTypeDetails).toBe('MailUniversalDistributionGroup');
+    expect(dl.primarySmtpAddress).toBe('temp1@contoso.com');
+    const sec = await exo.newDistributionGroup({ name: 'Temp Sec', type: 'Security', managedBy: ['alice'] });
+    expect(sec.isSecurityGroup).toBe(true);
+    const rooms = await exo.newDistributionGroup({ name: 'Rooms', roomList: true, managedBy: ['alice'] });
+    expect(rooms.isRoomList).toBe(true);
+  });
+
+  it('sets single values and multi-valued lists (replace and add/remove)', async () => {
+    await exo.setDistributionGroup('temp1@contoso.com', {
+      HiddenFromAddressListsEnabled: true,
+      CustomAttribute1: 'wave-1',
+      MemberJoinRestriction: 'ApprovalRequired',
+    });
+    await exo.setDistributionGroupList('temp1@contoso.com', 'ManagedBy', ['bob', 'carol']);
+    await exo.changeDistributionGroupList('temp1@contoso.com', 'EmailAddresses', {
+      add: ['smtp:temp1.alt@contoso.com', 'X500:/o=Contoso/ou=First/cn=Recipients/cn=temp1'],
+    });
+    await exo.changeDistributionGroupList('temp1@contoso.com', 'GrantSendOnBehalfTo', { add: ['alice'] });
+    let g = await exo.getDistributionGroup('temp1@contoso.com');
+    expect(g?.hiddenFromAddressListsEnabled).toBe(true);
+    expect(g?.settings['customAttribute1']).toBe('wave-1');
+    expect(g?.memberJoinRestriction).toBe('ApprovalRequired');
+    expect(g?.managedBy).toHaveLength(2);
+    expect(g?.emailAddresses).toEqual(expect.arrayContaining(['smtp:temp1.alt@contoso.com', 'X500:/o=Contoso/ou=First/cn=Recipients/cn=temp1']));
+    expect(g?.grantSendOnBehalfTo).toHaveLength(1);
+    await exo.changeDistributionGroupList('temp1@contoso.com', 'EmailAddresses', { remove: ['smtp:temp1.alt@contoso.com'] });
+    g = await exo.getDistributionGroup('temp1@contoso.com');
+    expect(g?.emailAddresses).not.toContain('smtp:temp1.alt@contoso.com');
+    expect(() => exo.changeDistributionGroupList('temp1@contoso.com', 'AcceptMessagesOnlyFromSendersOrMembers', { add: ['bob'] })).toThrow(
+      /replaced as a whole/,
+    );
+  });
+
+  it('replaces membership: first chunk via Update-DistributionGroupMember, the rest added', async () => {
+    await exo.addMember('temp1@contoso.com', 'mia@contoso.com');
+    t.sim.resetCalls(t.tenantId);
+    const result = await exo.replaceMembers('temp1@contoso.com', ['alice', 'bob', 'carol', 'dan@contoso.com'], { chunkSize: 2 });
+    expect(result).toEqual({ calls: 3, replacedWith: 2, addedAfter: 2 });
+    const calls = t.sim.calls(t.tenantId).cmdlets;
+    expect(calls['Update-DistributionGroupMember']).toBe(1);
+    expect(calls['Add-DistributionGroupMember']).toBe(2);
+    const members = await exo.getDistributionGroupMembers('temp1@contoso.com');
+    // Mia, who was there before, is gone: the result is exactly the requested list.
+    expect(members.map((m) => m.primarySmtpAddress).sort()).toEqual(['alice@contoso.com', 'bob@contoso.com', 'carol@contoso.com', 'dan@contoso.com']);
+    await exo.replaceMembers('temp1@contoso.com', []);
+    expect(await exo.getDistributionGroupMembers('temp1@contoso.com')).toHaveLength(0);
+  });
+
+  it('adds and removes one member, idempotently', async () => {
+    expect(await exo.addMember('temp1@contoso.com', 'alice')).toBe(true);
+    expect(await exo.addMember('temp1@contoso.com', 'alice')).toBe(false);
+    expect(await exo.removeMember('temp1@contoso.com', 'alice')).toBe(true);
+    expect(await exo.removeMember('temp1@contoso.com', 'alice')).toBe(false);
+    await expect(exo.addMember('missing-group@contoso.com', 'alice')).rejects.toBeInstanceOf(ExoNotFoundError);
+  });
+
+  it('removes a DL', async () => {
+    await exo.removeDistributionGroup('Rooms');
+    expect(await exo.getDistributionGroup('Rooms')).toBeNull();
+  });
+});
+
+describe('domains, connectors, recipients', () => {
+  it('accepted domains and the routing domain', async () => {
+    const names = (await exo.getAcceptedDomains()).map((d) => d.domainName);
+    expect(names).toEqual(expect.arrayContaining(['contoso.com', 'contoso.onmicrosoft.com', 'contoso.mail.onmicrosoft.com']));
+    expect(await exo.getRoutingDomain()).toBe('contoso.mail.onmicrosoft.com');
+    expect(await exo.getAcceptedDomain('fabrikam.com')).toBeNull();
+  });
+
+  it('centralised mail transport detection', async () => {
+    expect(await exo.usesCentralizedMailTransport()).toBe(false);
+    const other = t.sim.createTenant({
+      name: 'fabrikam',
+      outboundConnectors: [{ Name: 'To on-prem', Enabled: true, RouteAllMessagesViaOnPremises: true, RecipientDomains: ['*'] }],
+    });
+    const app = t.sim.registerApp(other.id, { certificates: [t.cert.certPem] });
+    const c2 = await t.connect({ tenantId: other.id, clientId: app.clientId });
+    const connectors = await c2.exchange.getOutboundConnectors();
+    expect(connectors[0]?.routeAllMessagesViaOnPremises).toBe(true);
+    expect(await c2.exchange.usesCentralizedMailTransport()).toBe(true);
+    c2.close();
+  });
+
+  it('recipient by identity (address, EDOID), null when missing', async () => {
+    const alice = await exo.getRecipient('alice@contoso.com');
+    expect(alice?.recipientTypeDetails).toBe('UserMailbox');
+    expect((await exo.getRecipient(alice!.externalDirectoryObjectId))?.name).toBe('Alice');
+    expect(await exo.getRecipient('ghost@contoso.com')).toBeNull();
+    expect((await exo.findRecipients("Name -eq 'Dan O''Neil'")).map((r) => r.name)).toEqual(["Dan O'Neil"]);
+  });
+
+  it('mailboxes, mail users, contacts, dynamic DLs, unified groups', async () => {
+    expect((await exo.getMailbox('bob'))?.userPrincipalName).toBe('bob@contoso.com');
+    expect((await exo.getMailUser('mia'))?.recipientTypeDetails).toBe('MailUser');
+    expect((await exo.getMailContact('Ext'))?.recipientTypeDetails).toBe('MailContact');
+    expect(await exo.getMailbox('Ext')).toBeNull();
+    const ddg = await exo.getDynamicDistributionGroup('All Staff');
+    expect(ddg?.recipientFilter).toContain('UserMailbox');
+    await exo.setDynamicDistributionGroup('All Staff', { ManagedBy: 'bob', CustomAttribute2: 'x' });
+    expect((await exo.getDynamicDistributionGroup('All Staff'))?.managedBy).toBeTruthy();
+    await exo.setUnifiedGroup('Team', { HiddenFromAddressListsEnabled: true });
+    expect((await exo.getUnifiedGroup('Team'))?.hiddenFromAddressListsEnabled).toBe(true);
+  });
+});
+
+describe('permissions and delegation', () => {
+  it('Send-As: grant, read by identity and by trustee, revoke', async () => {
+    await exo.addSendAs('sales@contoso.com', 'admins@contoso.com');
+    const onGroup = await exo.getRecipientPermissions({ identity: 'sales@contoso.com' });
+    expect(onGroup.some((p) => p.accessRights.includes('SendAs') && /Admins/i.test(p.trustee))).toBe(true);
+    const byTrustee = await exo.getRecipientPermissions({ trustee: 'admins@contoso.com' });
+    expect(byTrustee.length).toBeGreaterThan(0);
+    await exo.removeSendAs('sales@contoso.com', 'admins@contoso.com');
+    expect((await exo.getRecipientPermissions({ identity: 'sales@contoso.com' })).some((p) => /Admins/i.test(p.trustee))).toBe(false);
+  });
+
+  it('FullAccess: grant, read, revoke', async () => {
+    await exo.addFullAccess('bob', 'admins@contoso.com', { autoMapping: false });
+    const perms = await exo.getMailboxPermissions('bob');
+    expect(perms.some((p) => /Admins/i.test(p.user) && p.accessRights.includes('FullAccess'))).toBe(true);
+    await exo.removeFullAccess('bob', 'admins@contoso.com');
+    expect((await exo.getMailboxPermissions('bob')).some((p) => /Admins/i.test(p.user))).toBe(false);
+  });
+
+  it('forwarding and send-on-behalf on mailboxes, mail users and contacts', async () => {
+    const carol = { identity: 'carol@contoso.com', recipientTypeDetails: 'UserMailbox' };
+    await exo.setForwardingAddress(carol, 'sales@contoso.com');
+    expect((await exo.getMailbox('carol'))?.forwardingAddress).toBeTruthy();
+    await exo.setForwardingAddress(carol, null);
+    expect((await exo.getMailbox('carol'))?.forwardingAddress).toBeNull();
+    await exo.changeGrantSendOnBehalfTo(carol, { add: ['admins@contoso.com'] });
+    expect((await exo.getMailbox('carol'))?.grantSendOnBehalfTo).toHaveLength(1);
+    await exo.changeGrantSendOnBehalfTo({ identity: 'mia', recipientTypeDetails: 'MailUser' }, { add: ['alice'] });
+    expect((await exo.getMailUser('mia'))?.grantSendOnBehalfTo).toHaveLength(1);
+    await exo.setRecipient({ identity: 'Ext', recipientTypeDetails: 'MailContact' }, { CustomAttribute3: 'c' });
+    expect((await exo.getMailContact('Ext'))?.settings['customAttribute3']).toBe('c');
+  });
+});
+
+describe('typed errors', () => {
+  it('not found', async () => {
+    const e = await exo.setDistributionGroup('ghost-group', { CustomAttribute1: 'x' }).catch((err: unknown) => err);
+    expect(e).toBeInstanceOf(ExoNotFoundError);
+    expect((e as ExoNotFoundError).errorId).toBe('Ex6F9304');
+    expect((e as ExoNotFoundError).status).toBe(404);
+    expect((e as ExoNotFoundError).clientRequestId).toMatch(/^[0-9a-f-]{36}$/);
+  });
+
+  it('address exists, with the holder', async () => {
+    const e = await exo
+      .changeDistributionGroupList('sales@contoso.com', 'EmailAddresses', { add: ['smtp:alice@contoso.com'] })
+      .catch((err: unknown) => err);
+    expect(e).toBeInstanceOf(ExoAddressExistsError);
+    const err = e as ExoAddressExistsError;
+    expect(err.holder).toMatch(/Alice$/);
+    expect(err.address?.toLowerCase()).toBe('smtp:alice@contoso.com');
+  });
+
+  it('name already used', async () => {
+    await expect(exo.newDistributionGroup({ name: 'Sales' })).rejects.toBeInstanceOf(ExoAlreadyExistsError);
+  });
+
+  it('synced-object refusal', async () => {
+    const e = await exo.setDistributionGroup('synced@contoso.com', { DisplayName: 'New name' }).catch((err: unknown) => err);
+    expect(e).toBeInstanceOf(ExoSyncedObjectError);
+    expect((e as Error).message).toMatch(/on-premises Active Directory/);
+  });
+
+  it('validation errors are not retried', async () => {
+    t.sim.resetCalls(t.tenantId);
+    const before = conn.transport.stats().retries;
+    const e = await exo
+      .setDistributionGroup('sales@contoso.com', { EmailAddresses: ['SMTP:sales@contoso.com'], PrimarySmtpAddress: 'sales@contoso.com' })
+      .catch((err: unknown) => err);
+    expect(e).toBeInstanceOf(ExoValidationError);
+    expect(t.sim.calls(t.tenantId).cmdlets['Set-DistributionGroup']).toBe(1);
+    expect(conn.transport.stats().retries).toBe(before);
+  });
+});
+
+describe('cloud dependants', () => {
+  it('finds cloud-only groups and mailboxes that reference a group by its Exchange DN', async () => {
+    await exo.newDistributionGroup({ name: 'Parent', managedBy: ['alice'] });
+    await exo.addMember('Parent', 'sales@contoso.com');
+    await exo.setDistributionGroup('Parent', { AcceptMessagesOnlyFromDLMembers: ['sales@contoso.com'] });
+    await exo.setForwardingAddress({ identity: 'bob', recipientTypeDetails: 'UserMailbox' }, 'sales@contoso.com');
+    const sales = await exo.getDistributionGroup('sales@contoso.com');
+    const found = await exo.findCloudDependants(sales!.distinguishedName);
+    const links = found.map((f) => `${f.link}:${f.recipient.name}`).sort();
+    expect(links).toEqual(expect.arrayContaining(['Members:Parent', 'AcceptMessagesOnlyFromDLMembers:Parent', 'ForwardingAddress:Bob']));
+  });
+});
