@@ -86,6 +86,8 @@ export interface TenantState {
   recipientPermissions: RecipientPermissionEntry[];
   mailboxPermissions: MailboxPermissionEntry[];
   cloudSyncJob: CloudSyncJob;
+  /** Object ids of hard-deleted objects: Entra never hands an id out twice. */
+  retiredObjectIds: string[];
 }
 
 export interface SimState {

@@ -55,6 +55,7 @@ export function createTenantState(input: CreateTenantInput): TenantState {
     recipients: {},
     recipientPermissions: [],
     mailboxPermissions: [],
+    retiredObjectIds: [],
     cloudSyncJob: {
       servicePrincipalId: randomUUID(),
       jobId: `AD2AADProvisioning.${randomBytes(16).toString('hex')}.${randomBytes(16).toString('hex')}`,
@@ -153,7 +154,7 @@ export function seedRecipients(tenant: TenantState, seeds: SeedRecipient[]): Rec
       const p = bindParameters({ ...addressParams, ...deliveryParams, ...groupParams }, seed.settings);
       applySettings(ctx, r, p, isGroup(r));
     }
-    dir.touch(r);
+    dir.put(r);
   }
   return created.map(([, r]) => r);
 }

@@ -9,6 +9,7 @@ const guidPattern = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{1
 
 export class RecipientDirectory {
   private index: Map<string, Set<string>> | undefined;
+  private keysByGuid = new Map<string, string[]>();
 
   constructor(readonly tenant: TenantState) {}
 
@@ -29,19 +30,24 @@ export class RecipientDirectory {
     return `NAMPR01A001.prod.outlook.com/Microsoft Exchange Hosted Organizations/${this.tenant.initialDomain}/${r.Name}`;
   }
 
-  /** Marks the index stale; every write must call this. */
-  touch(r?: Recipient): void {
-    this.index = undefined;
-    if (r) r.WhenChangedUTC = new Date().toISOString();
+  /** Stamps a change time on a recipient about to be stored. */
+  touch(r: Recipient): void {
+    r.WhenChangedUTC = new Date().toISOString();
   }
 
+  /** Stores (adds or replaces) a recipient and re-indexes just that one. */
   put(r: Recipient): void {
     this.tenant.recipients[r.Guid] = r;
-    this.touch();
+    if (this.index) {
+      this.unindex(r.Guid);
+      this.indexOne(this.index, r);
+    }
   }
 
   /** Deletes a recipient and every reference to it (memberships, restrictions, permissions). */
   remove(guid: string): void {
+    const gone = this.tenant.recipients[guid];
+    if (gone?.ExternalDirectoryObjectId) this.tenant.retiredObjectIds.push(gone.ExternalDirectoryObjectId);
     delete this.tenant.recipients[guid];
     for (const other of this.all()) {
       let changed = false;
@@ -62,27 +68,44 @@ export class RecipientDirectory {
       (p) => p.identity !== guid && p.trustee !== guid,
     );
     this.tenant.mailboxPermissions = this.tenant.mailboxPermissions.filter((p) => p.identity !== guid && p.user !== guid);
-    this.touch();
+    this.unindex(guid);
+  }
+
+  private keysOf(r: Recipient): string[] {
+    const keys = [
+      `id:${r.Guid.toLowerCase()}`,
+      `dn:${this.distinguishedName(r).toLowerCase()}`,
+      `name:${r.Name.toLowerCase()}`,
+      `name:${r.Alias.toLowerCase()}`,
+      `name:${r.DisplayName.toLowerCase()}`,
+      `proxy:${r.LegacyExchangeDN.toLowerCase()}`,
+      ...r.EmailAddresses.map((a) => `proxy:${proxyKey(a)}`),
+    ];
+    if (r.ExternalDirectoryObjectId) keys.push(`id:${r.ExternalDirectoryObjectId.toLowerCase()}`);
+    if (r.UserPrincipalName) keys.push(`proxy:smtp:${r.UserPrincipalName.toLowerCase()}`);
+    return keys;
+  }
+
+  private indexOne(index: Map<string, Set<string>>, r: Recipient): void {
+    const keys = this.keysOf(r);
+    this.keysByGuid.set(r.Guid, keys);
+    for (const key of keys) {
+      let set = index.get(key);
+      if (!set) index.set(key, (set = new Set()));
+      set.add(r.Guid);
+    }
+  }
+
+  private unindex(guid: string): void {
+    if (!this.index) return;
+    for (const key of this.keysByGuid.get(guid) ?? []) this.index.get(key)?.delete(guid);
+    this.keysByGuid.delete(guid);
   }
 
   private buildIndex(): Map<string, Set<string>> {
     const index = new Map<string, Set<string>>();
-    const add = (key: string, guid: string) => {
-      let set = index.get(key);
-      if (!set) index.set(key, (set = new Set()));
-      set.add(guid);
-    };
-    for (const r of this.all()) {
-      add(`id:${r.Guid.toLowerCase()}`, r.Guid);
-      if (r.ExternalDirectoryObjectId) add(`id:${r.ExternalDirectoryObjectId.toLowerCase()}`, r.Guid);
-      add(`dn:${this.distinguishedName(r).toLowerCase()}`, r.Guid);
-      add(`name:${r.Name.toLowerCase()}`, r.Guid);
-      add(`name:${r.Alias.toLowerCase()}`, r.Guid);
-      add(`name:${r.DisplayName.toLowerCase()}`, r.Guid);
-      add(`proxy:${r.LegacyExchangeDN.toLowerCase()}`, r.Guid);
-      if (r.UserPrincipalName) add(`proxy:smtp:${r.UserPrincipalName.toLowerCase()}`, r.Guid);
-      for (const a of r.EmailAddresses) add(`proxy:${proxyKey(a)}`, r.Guid);
-    }
+    this.keysByGuid.clear();
+    for (const r of this.all()) this.indexOne(index, r);
     return index;
   }
 

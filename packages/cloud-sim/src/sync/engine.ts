@@ -8,7 +8,7 @@ import { linkProperties, type Recipient } from '../exchange/recipient.js';
 import type { SyncCycleRequest } from '../runtime.js';
 import type { TenantState } from '../state.js';
 import { readInScope, type DirectoryEntry, type LdapSource } from './ldap-reader.js';
-import { project } from './projection.js';
+import { isMailEnabled, project } from './projection.js';
 
 /** Entra Connect's default "prevent accidental deletes" threshold. */
 export const defaultDeletionThreshold = 500;
@@ -138,7 +138,7 @@ export class SyncEngine {
     };
     let entries: DirectoryEntry[];
     try {
-      entries = await readInScope(this.config.ldap, this.config.scopeOus);
+      entries = (await readInScope(this.config.ldap, this.config.scopeOus)).filter(isMailEnabled);
     } catch (err) {
       result.status = 'failed';
       result.errors.push({ dn: this.config.ldap.url, message: err instanceof Error ? err.message : String(err) });
@@ -189,7 +189,8 @@ export class SyncEngine {
       const projected = project(e, tenant, routingDomain, guidByAnchor.get(e.objectGuid)!, existing, resolve, now);
       try {
         dir.assertAddressesFree(projected.EmailAddresses, projected.Guid);
-        if (!existing && dir.all().some((r) => r.Name.toLowerCase() === projected.Name.toLowerCase()))
+        const nameLower = projected.Name.toLowerCase();
+        if (dir.candidates(projected.Name).some((r) => r.Guid !== projected.Guid && r.Name.toLowerCase() === nameLower))
           throw new Error(`The name "${projected.Name}" is already used by another recipient.`);
       } catch (err) {
         const message = err instanceof CmdletError ? err.detail : err instanceof Error ? err.message : String(err);

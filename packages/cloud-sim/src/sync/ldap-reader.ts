@@ -19,7 +19,7 @@ export const syncedAttributes = [
   'msExchModeratedByLink', 'msExchBypassModerationLink', 'msExchBypassModerationFromDLMembersLink', 'publicDelegates',
   'msExchEnableModeration', 'msExchModerationFlags', 'msExchHideFromAddressLists', 'msExchRequireAuthToSendTo',
   'reportToOwner', 'reportToOriginator', 'oofReplyToOriginator', 'msExchGroupJoinRestriction', 'msExchGroupDepartRestriction',
-  'msExchSenderHintTranslations',
+  'msExchSenderHintTranslations', 'msDS-ExternalDirectoryObjectId',
   ...Array.from({ length: 15 }, (_, i) => `extensionAttribute${i + 1}`),
   ...Array.from({ length: 5 }, (_, i) => `msExchExtensionCustomAttribute${i + 1}`),
 ];

@@ -19,6 +19,30 @@ function classes(e: DirectoryEntry): string[] {
   return all(e, 'objectClass').map((c) => c.toLowerCase());
 }
 
+/**
+ * Exchange Online provisions a recipient only for mail-enabled objects: users and groups carry a
+ * mailNickname or proxyAddresses (Exchange's stamps); contacts need at least an address.
+ */
+export function isMailEnabled(e: DirectoryEntry): boolean {
+  if (all(e, 'proxyAddresses').length > 0) return true;
+  if (classes(e).includes('contact')) return first(e, 'mail') !== undefined || first(e, 'targetAddress') !== undefined;
+  return first(e, 'mailNickname') !== undefined && first(e, 'mail') !== undefined;
+}
+
+/** The object id Entra wrote back to msDS-ExternalDirectoryObjectId ("Group_<id>"), if any. */
+export function writtenBackObjectId(e: DirectoryEntry): string | undefined {
+  const m = /^(?:[A-Za-z]+_)?([0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12})$/i.exec(first(e, 'msDS-ExternalDirectoryObjectId') ?? '');
+  return m?.[1]?.toLowerCase();
+}
+
+/** The written-back id unless Entra already used it for an object that has since been deleted. */
+function reusableObjectId(e: DirectoryEntry, tenant: TenantState): string | undefined {
+  const id = writtenBackObjectId(e);
+  if (!id || tenant.retiredObjectIds.includes(id)) return undefined;
+  if (Object.values(tenant.recipients).some((r) => r.ExternalDirectoryObjectId === id)) return undefined;
+  return id;
+}
+
 export function recipientTypeFor(e: DirectoryEntry): RecipientTypeDetails {
   const cls = classes(e);
   if (cls.includes('group')) {
@@ -103,7 +127,8 @@ export function project(
     ExternalEmailAddress: type === 'MailContact' ? (target ?? first(e, 'mail')) : type === 'MailUser' ? (target ?? `${alias}@${routingDomain}`) : undefined,
     UserPrincipalName: first(e, 'userPrincipalName'),
     Guid: guid,
-    ExternalDirectoryObjectId: existing?.ExternalDirectoryObjectId,
+    // A new object keeps the id Entra once wrote back to AD, so on-premises and cloud agree.
+    ExternalDirectoryObjectId: existing?.ExternalDirectoryObjectId ?? reusableObjectId(e, tenant),
     now: existing?.WhenCreatedUTC ?? now,
   });
   if (existing) r.LegacyExchangeDN = existing.LegacyExchangeDN;
