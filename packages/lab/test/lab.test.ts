@@ -94,6 +94,19 @@ describe('TLS', () => {
     }
   });
 
+  it('presents a certificate for the DC name and localhost too, and for no other name', async () => {
+    const named = (servername: string) =>
+      new Client({ url: env.url, timeout: 30_000, connectTimeout: 10_000, tlsOptions: { ca: [env.caPem], servername } });
+    for (const name of [`dc1.${env.realm.toLowerCase()}`, 'localhost']) {
+      const c = named(name);
+      await c.bind(env.bindDn, env.bindPassword);
+      await c.unbind();
+    }
+    const wrong = named('not-the-dc.example');
+    await expect(wrong.bind(env.bindDn, env.bindPassword)).rejects.toThrow(/altnames|not in the cert|does not match/i);
+    await wrong.unbind().catch(() => undefined);
+  });
+
   it('upgrades with StartTLS on 389, and refuses a simple bind without TLS', async () => {
     const plain = new Client({ url: env.startTlsUrl, timeout: 30_000, connectTimeout: 10_000 });
     await expect(plain.bind(env.bindDn, env.bindPassword)).rejects.toBeInstanceOf(StrongAuthRequiredError);
@@ -289,6 +302,38 @@ describe('reuse and reset', () => {
       const probe = await c.search(obj('ous.users').dn, { scope: 'one', filter: '(sAMAccountName=resetprobe)', attributes: ['cn'] });
       expect(probe.searchEntries).toEqual([]);
     });
+  });
+});
+
+describe('the lab command', () => {
+  const CLI = fileURLToPath(new URL('../src/cli.ts', import.meta.url));
+  const cli = (...args: string[]) =>
+    promisify(execFile)(process.execPath, ['--import', 'tsx', '--conditions=dlmigrate-source', CLI, ...args], { timeout: 120_000 });
+
+  it('env prints shell lines that reach this lab', async () => {
+    const { stdout } = await cli('env', '--name', NAME);
+    const vars = Object.fromEntries(
+      stdout.trim().split('\n').map((line) => {
+        const m = /^export (LAB_[A-Z_]+)='(.*)'$/.exec(line);
+        if (!m) throw new Error(`not an export line: ${line.replace(/PASSWORD=.*/, 'PASSWORD=…')}`);
+        return [m[1], m[2]];
+      }),
+    );
+    expect(vars).toMatchObject({ LAB_URL: env.url, LAB_CA_FILE: env.caFile, LAB_BASE_DN: env.baseDn, LAB_BIND_DN: env.bindDn });
+    expect(vars.LAB_BIND_PASSWORD).toBe(env.bindPassword);
+  });
+
+  it('status reports the running instance without printing its password', async () => {
+    const { stdout } = await cli('status', '--name', NAME);
+    expect(stdout).not.toContain(env.bindPassword);
+    const status = JSON.parse(stdout) as { running: boolean; host: string; stage: string; content: unknown };
+    expect(status).toMatchObject({ running: true, host: env.host, stage: 'golden', content: { fixture: 'contoso' } });
+  });
+
+  it('fails clearly for an unknown instance or command', async () => {
+    await expect(cli('reset', '--name', 'no-such-lab')).rejects.toMatchObject({ stderr: expect.stringMatching(/no lab named no-such-lab/) });
+    await expect(cli('explode')).rejects.toMatchObject({ stderr: expect.stringMatching(/unknown command explode/) });
+    await expect(cli('up', '--name', 'Bad Name!')).rejects.toMatchObject({ stderr: expect.stringMatching(/invalid lab name/) });
   });
 });
 
