@@ -2,8 +2,8 @@
 // reconnect after a dropped connection, bounded concurrency and the operation counter.
 import { createServer, type Server } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { AdConnection, AdError, isAdError } from '../src/index.js';
-import { openLab, type TestLab } from './helpers.js';
+import { AdConnection, isAdError } from '../src/index.js';
+import { failure, openLab, type TestLab } from './helpers.js';
 
 let t: TestLab;
 beforeAll(async () => {
@@ -13,15 +13,6 @@ afterAll(async () => {
   await t?.close();
 });
 
-async function failure(p: Promise<unknown>): Promise<AdError> {
-  try {
-    await p;
-  } catch (error) {
-    expect(error).toBeInstanceOf(AdError);
-    return error as AdError;
-  }
-  throw new Error('expected a failure');
-}
 
 describe('binding', () => {
   it.each([

@@ -1,6 +1,7 @@
 // Shared set-up of the integration tests: the `ad` lab instance (contoso fixture) and a client for it.
 import { Lab, type LabEnv, type SeededObject } from '@dlmigrate/lab';
-import { ActiveDirectory, type ActiveDirectoryOptions } from '../src/index.js';
+import { expect } from 'vitest';
+import { ActiveDirectory, type ActiveDirectoryOptions, AdError } from '../src/index.js';
 
 export const LAB_NAME = 'ad';
 
@@ -36,4 +37,15 @@ export async function openLab(): Promise<TestLab> {
       await Promise.all(opened.splice(0).map((a) => a.close()));
     },
   };
+}
+
+/** The AdError a promise rejects with (fails the test if it resolves or rejects with something else). */
+export async function failure(p: Promise<unknown>): Promise<AdError> {
+  try {
+    await p;
+  } catch (error) {
+    expect(error).toBeInstanceOf(AdError);
+    return error as AdError;
+  }
+  throw new Error('expected a failure');
 }

@@ -5,7 +5,6 @@ import {
   ACCESS_MASK,
   ACE_TYPE,
   type ActiveDirectory,
-  AdError,
   type Ace,
   BACK_LINKS,
   encodeSecurityDescriptor,
@@ -17,7 +16,7 @@ import {
   SdFlagsControl,
   SEND_AS_RIGHT,
 } from '../src/index.js';
-import { openLab, type TestLab } from './helpers.js';
+import { failure, openLab, type TestLab } from './helpers.js';
 
 let t: TestLab;
 let ad: ActiveDirectory;
@@ -34,15 +33,6 @@ async function addAces(dn: string, aces: Ace[]): Promise<void> {
   await ad.connection.modify(dn, [{ operation: 'replace', attribute: 'nTSecurityDescriptor', values: [encodeSecurityDescriptor(sd)] }], [new SdFlagsControl()]);
 }
 
-async function failure(p: Promise<unknown>): Promise<AdError> {
-  try {
-    await p;
-  } catch (error) {
-    expect(error).toBeInstanceOf(AdError);
-    return error as AdError;
-  }
-  throw new Error('expected a failure');
-}
 
 const norm = (dns: string[] | undefined) => (dns ?? []).map(normalizeDn).sort();
 

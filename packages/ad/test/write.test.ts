@@ -4,7 +4,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
   type ActiveDirectory,
-  AdError,
   childDn,
   dnEquals,
   escapeFilterValue,
@@ -15,21 +14,12 @@ import {
   routingContactNames,
   sidToString,
 } from '../src/index.js';
-import { openLab, type TestLab } from './helpers.js';
+import { failure, openLab, type TestLab } from './helpers.js';
 
 let t: TestLab;
 let ad: ActiveDirectory;
 const fast = { attempts: 3, delayMs: 10 };
 
-async function failure(p: Promise<unknown>): Promise<AdError> {
-  try {
-    await p;
-  } catch (error) {
-    expect(error).toBeInstanceOf(AdError);
-    return error as AdError;
-  }
-  throw new Error('expected a failure');
-}
 
 async function guidOf(dn: string): Promise<string | undefined> {
   const { recipients } = await ad.resolveRecipients([dn]);
