@@ -4,6 +4,7 @@ import { Command, CommanderError } from 'commander';
 import { registerAuthCommands } from './commands/auth/index.js';
 import { registerConfigCommands } from './commands/config/index.js';
 import { registerDoctorCommand } from './commands/doctor/index.js';
+import { registerLabCommands } from './commands/lab/index.js';
 import { registerReportCommand } from './commands/report/index.js';
 import { createOutput, processIo, type Io } from './context.js';
 import { CliError } from './errors.js';
@@ -46,6 +47,7 @@ export function createProgram(state: ProgramState): Command {
   registerAuthCommands(program, state);
   registerConfigCommands(program, state);
   registerDoctorCommand(program, state);
+  registerLabCommands(program, state);
   registerReportCommand(program, state);
   return program;
 }

@@ -12,8 +12,8 @@ export interface SelfSignedCertificate {
   readonly certPem: string;
   /** PEM (PKCS#8) of the private key. */
   readonly keyPem: string;
-  /** DER bytes of the PFX, protected by the passphrase given. */
-  readonly pfx: Buffer;
+  /** DER bytes of the PFX, protected by the passphrase given (absent when no passphrase was given). */
+  readonly pfx: Buffer | undefined;
   readonly thumbprints: Thumbprints;
   readonly notBefore: Date;
   readonly notAfter: Date;
@@ -29,7 +29,8 @@ export interface Thumbprints {
 
 export function createSelfSignedCertificate(options: {
   commonName: string;
-  pfxPassphrase: string;
+  /** Without a passphrase no PFX is made (PEM only). */
+  pfxPassphrase?: string;
   now?: Date;
 }): SelfSignedCertificate {
   const now = options.now ?? new Date();
@@ -62,12 +63,7 @@ export function createSelfSignedCertificate(options: {
   cert.sign(forgeKey, forge.md.sha256.create());
 
   const certPem = forge.pki.certificateToPem(cert);
-  const pfxAsn1 = forge.pkcs12.toPkcs12Asn1(forgeKey, [cert], options.pfxPassphrase, {
-    // 3DES + SHA-1 MAC: the PKCS#12 flavour that Windows, .NET, OpenSSL 3 and Node all load.
-    algorithm: '3des',
-    friendlyName: options.commonName,
-  });
-  const pfx = Buffer.from(forge.asn1.toDer(pfxAsn1).getBytes(), 'binary');
+  const pfx = options.pfxPassphrase === undefined ? undefined : toPfx(forgeKey, cert, options.pfxPassphrase, options.commonName);
   return {
     certPem,
     keyPem: privateKey,
@@ -85,4 +81,10 @@ export function thumbprintsOf(certPem: string): Thumbprints {
     sha1: createHash('sha1').update(der).digest('hex').toUpperCase(),
     sha256: createHash('sha256').update(der).digest('hex').toUpperCase(),
   };
+}
+
+function toPfx(key: forge.pki.rsa.PrivateKey, cert: forge.pki.Certificate, passphrase: string, friendlyName: string): Buffer {
+  // 3DES + SHA-1 MAC: the PKCS#12 flavour that Windows, .NET, OpenSSL 3 and Node all load.
+  const asn1 = forge.pkcs12.toPkcs12Asn1(key, [cert], passphrase, { algorithm: '3des', friendlyName });
+  return Buffer.from(forge.asn1.toDer(asn1).getBytes(), 'binary');
 }

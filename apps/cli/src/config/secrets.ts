@@ -2,6 +2,7 @@
 // terminal without echo. They are never part of the configuration object, so they cannot end up in a
 // config file, a log line or a report; every value read is registered with the redactor as a last guard.
 import type { Command } from 'commander';
+import { readFileSync } from 'node:fs';
 import { UsageError } from '../errors.js';
 import type { Output } from '../output/output.js';
 import type { Redactor } from '../output/redact.js';
@@ -24,15 +25,28 @@ export interface SecretContext {
 
 export async function readSecret(name: SecretName, context: SecretContext): Promise<string> {
   const { env, label } = SECRETS[name];
-  let value = context.flagValue ?? context.env[env];
+  let value = context.flagValue ?? context.env[env] ?? readSecretFile(context.env[`${env}_FILE`], `${env}_FILE`);
   if ((value === undefined || value === '') && context.interactive) value = await context.prompt(`${label}: `);
   if (value === undefined || value === '') {
     throw new UsageError(`The ${label} is missing; nothing was changed.`, [
-      `set ${env} in the environment, or run dlmigrate in a terminal so that it can ask for it`,
+      `set ${env} (or ${env}_FILE, a file holding it) in the environment, or run dlmigrate in a terminal so that it can ask for it`,
     ]);
   }
   context.redactor.add(value);
   return value;
+}
+
+/**
+ * `<NAME>_FILE` names a file holding the secret (the container-secrets convention); the lab writes one,
+ * owner-only, so that its password never has to be shown on screen.
+ */
+function readSecretFile(file: string | undefined, variable: string): string | undefined {
+  if (file === undefined || file === '') return undefined;
+  try {
+    return readFileSync(file, 'utf8').replace(/\r?\n$/, '');
+  } catch (error) {
+    throw new UsageError(`Cannot read ${variable} (${file}): ${(error as NodeJS.ErrnoException).code ?? (error as Error).message}`);
+  }
 }
 
 /** Asks a question on a terminal without echoing what is typed. */

@@ -6,7 +6,7 @@ import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 /** Workspace packages imported by apps/cli/src (their dist/ is what the built binary loads). */
-const WORKSPACE_DEPENDENCIES = ['ad'];
+const WORKSPACE_DEPENDENCIES = ['ad', 'cloud-sim', 'lab'];
 
 export default function setup(): void {
   const cli = join(dirname(fileURLToPath(import.meta.url)), '..', '..');

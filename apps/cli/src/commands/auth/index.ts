@@ -85,7 +85,7 @@ async function authInit(options: InitOptions, context: CommandContext): Promise<
   mkdirSync(folder, { recursive: true, mode: 0o700 });
   writeFileSync(files.cert, certificate.certPem, { mode: 0o644 });
   writeSecretFile(files.key, certificate.keyPem);
-  writeSecretFile(files.pfx, certificate.pfx);
+  writeSecretFile(files.pfx, certificate.pfx!);
 
   const permissions = requiredPermissions({ cloudSyncTrigger: options.cloudSyncTrigger === true });
   const manifest = requiredResourceAccess(permissions);

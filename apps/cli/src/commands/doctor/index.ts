@@ -6,7 +6,6 @@ import { createContext, type CommandContext } from '../../context.js';
 import { ExitCode } from '../../exit-codes.js';
 import { newRunId, openRunLog, type RunLog } from '../../logging/run-log.js';
 import type { ProgramState } from '../../program.js';
-import { checkDirectory } from './directory-checks.js';
 import {
   checkCertificate,
   checkDirectoryTls,
@@ -73,6 +72,8 @@ export async function runDoctor(context: CommandContext, adPasswordFlag: string 
       record(await checkDirectoryTls(config.ad, 'url'));
       if (config.ad.gcUrl !== undefined) record(await checkDirectoryTls(config.ad, 'gcUrl'));
       const password = adPasswordFlag ?? (await optionalSecret(context, 'adPassword'));
+      // Loaded on demand: the LDAP client is only needed here.
+      const { checkDirectory } = await import('./directory-checks.js');
       for (const check of await checkDirectory(config.ad, password)) record(check);
     }
     if (config.tenant === undefined) {
@@ -99,6 +100,7 @@ export async function runDoctor(context: CommandContext, adPasswordFlag: string 
 
 /** A secret for a check: undefined (the check then fails and says how to provide it) rather than an abort. */
 async function optionalSecret(context: CommandContext, name: SecretName): Promise<string | undefined> {
-  if (!context.interactive && !context.io.env[SECRETS[name].env]) return undefined;
+  const { env } = SECRETS[name];
+  if (!context.interactive && !context.io.env[env] && !context.io.env[`${env}_FILE`]) return undefined;
   return readSecret(name, { env: context.io.env, interactive: context.interactive, prompt: context.io.prompt, redactor: context.redactor });
 }

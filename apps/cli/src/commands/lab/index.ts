@@ -1,0 +1,103 @@
+// `dlmigrate lab up|down|reset`: the local lab — a Samba AD DC with the contoso fixture and the
+// simulated Microsoft 365 tenant syncing from it — plus a ready config for both.
+import type { Command } from 'commander';
+import { createContext, type CommandContext } from '../../context.js';
+import { UsageError } from '../../errors.js';
+import type { LabUp } from '../../lab/lab-environment.js';
+import type { ProgramState } from '../../program.js';
+
+interface LabOptions {
+  name: string;
+}
+
+const LAB_NAME = /^[a-z0-9][a-z0-9-]{0,30}$/;
+
+export function registerLabCommands(program: Command, state: ProgramState): void {
+  const lab = program
+    .command('lab')
+    .description('the local lab: a Samba AD DC with a fixture and a simulated Microsoft 365 tenant syncing from it');
+
+  const withName = (command: Command) =>
+    command.option('--name <name>', 'lab instance (lower-case letters, digits, dashes); "default" listens on 127.0.0.1', 'default');
+
+  withName(lab.command('up'))
+    .description('start (creating on first use) the lab and the simulated tenant, and write a config for them')
+    .addHelpText(
+      'after',
+      [
+        '',
+        'Needs root (Samba AD DC) and Debian; the first run installs Samba and provisions the domain (about a minute).',
+        'Writes .lab/<name>/dlmigrate.config.json and an owner-only file with the lab\'s AD password.',
+        '',
+        'Examples:',
+        '  $ dlmigrate lab up',
+        '  $ dlmigrate lab up --name demo --json',
+      ].join('\n'),
+    )
+    .action(async (options: LabOptions, command: Command) => {
+      const context = createContext(command, state.io, state.redactor);
+      const { labUp } = await import('../../lab/lab-environment.js');
+      const up = await labUp(labName(options));
+      context.redactor.add(up.cloud.caPem);
+      printUp(context, up, 'up');
+    });
+
+  withName(lab.command('down'))
+    .description('stop the simulated tenant and the Samba DC (by their PIDs); the lab and its data stay')
+    .addHelpText('after', ['', 'Examples:', '  $ dlmigrate lab down', '  $ dlmigrate lab down --name demo'].join('\n'))
+    .action(async (options: LabOptions, command: Command) => {
+      const context = createContext(command, state.io, state.redactor);
+      const { labDown } = await import('../../lab/lab-environment.js');
+      const name = labName(options);
+      const down = await labDown(name);
+      context.output.json({ ok: true, name, cloudSimPid: down.cloudSimPid ?? null, labStopped: down.labStopped });
+      context.output.status(down.cloudSimPid === undefined ? 'skip' : 'ok', 'simulated tenant stopped', down.cloudSimPid === undefined ? 'was not running' : `pid ${down.cloudSimPid}`);
+      context.output.status(down.labStopped ? 'ok' : 'skip', `lab ${name} stopped`, down.labStopped ? '' : 'no such lab');
+    });
+
+  withName(lab.command('reset'))
+    .description('put the directory back to its freshly seeded state and start a fresh simulated tenant synced from it')
+    .addHelpText('after', ['', 'Examples:', '  $ dlmigrate lab reset', '  $ dlmigrate lab reset --name demo --json'].join('\n'))
+    .action(async (options: LabOptions, command: Command) => {
+      const context = createContext(command, state.io, state.redactor);
+      const { labReset } = await import('../../lab/lab-environment.js');
+      const up = await labReset(labName(options));
+      printUp(context, up, 'reset');
+    });
+}
+
+function labName(options: LabOptions): string {
+  if (!LAB_NAME.test(options.name)) {
+    throw new UsageError(`Invalid lab name "${options.name}"; nothing was changed.`, [
+      'use 1-31 lower-case letters, digits and dashes, starting with a letter or digit',
+    ]);
+  }
+  return options.name;
+}
+
+function printUp(context: CommandContext, up: LabUp, verb: 'up' | 'reset'): void {
+  const { output } = context;
+  output.json({
+    ok: true,
+    name: up.name,
+    ldapsUrl: up.ldapsUrl,
+    cloudSim: { url: up.cloud.url, pid: up.cloud.pid },
+    tenantId: up.tenantId,
+    clientId: up.clientId,
+    synced: up.synced,
+    groups: up.groups,
+    config: up.files.config,
+    adPasswordFile: up.files.adPassword,
+  });
+  output.status('ok', `lab ${up.name} ${verb === 'up' ? 'is up' : 'was reset'}`, up.ldapsUrl);
+  output.status('ok', 'simulated tenant', `${up.cloud.url} (pid ${up.cloud.pid}), ${up.synced} objects synced`);
+  output.status('ok', 'config written', up.files.config);
+  output.line();
+  output.line('Use it:');
+  output.line(`  export DLMIGRATE_CONFIG=${up.files.config}`);
+  output.line(`  export DLMIGRATE_AD_PASSWORD_FILE=${up.files.adPassword}`);
+  output.line('  dlmigrate doctor');
+  output.line();
+  output.line(`Groups of the fixture (${up.groups.length}): ${up.groups.slice(0, 6).map((g) => g.mail).join(', ')}${up.groups.length > 6 ? ', …' : ''}`);
+  output.line(`Stop it with: dlmigrate lab down${up.name === 'default' ? '' : ` --name ${up.name}`}`);
+}
