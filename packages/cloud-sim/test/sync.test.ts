@@ -112,6 +112,16 @@ describe('directory sync', () => {
     expect(graph.json.onPremisesSyncEnabled).toBe(true);
     expect(graph.json.onPremisesSecurityIdentifier).toBe(objects['groups.sales']!.objectSid);
 
+    // Plain (non-mail) users are synced as users: Get-User sees them, Get-Recipient does not.
+    const frank = await t.invoke('Get-User', { Identity: edoid('users.frank') || 'Frank Fischer' });
+    expect(frank.status, frank.text).toBe(200);
+    expect(frank.json.value[0]).toMatchObject({ Name: 'Frank Fischer', RecipientType: 'User', RecipientTypeDetails: 'User', IsDirSynced: true });
+    expect((await t.invoke('Get-Recipient', { Identity: 'Frank Fischer' })).status).toBe(404);
+    const byFilter = await t.invoke('Get-User', { Filter: `UserPrincipalName -eq '${frank.json.value[0].UserPrincipalName}'` });
+    expect(byFilter.json.value.map((u: { Name: string }) => u.Name)).toEqual(['Frank Fischer']);
+    const aliceUser = await t.invoke('Get-User', { Identity: 'alice@contoso.com' });
+    expect(aliceUser.json.value[0].RecipientType).toBe('UserMailbox');
+
     const big = await t.invoke('Get-DistributionGroupMember', { Identity: 'bulkusers@contoso.com', ResultSize: 'Unlimited' });
     expect(big.json['@odata.nextLink']).toBeDefined(); // 3001 members, pages of 1000
   });

@@ -3,6 +3,7 @@
 import { randomUUID } from 'node:crypto';
 
 export type RecipientType =
+  | 'User'
   | 'UserMailbox'
   | 'MailUser'
   | 'MailContact'
@@ -12,6 +13,7 @@ export type RecipientType =
   | 'DynamicDistributionGroup';
 
 export type RecipientTypeDetails =
+  | 'User'
   | 'UserMailbox'
   | 'SharedMailbox'
   | 'RoomMailbox'
@@ -123,6 +125,11 @@ export function isDistributionGroup(r: Recipient): boolean {
   );
 }
 
+/** Plain directory users (no Exchange recipient): visible to Get-User and Graph only. */
+export function isRecipient(r: Recipient): boolean {
+  return r.RecipientType !== 'User';
+}
+
 /** Owners and Send-As trustees must be security principals: mailboxes, mail users, mail-enabled security groups. */
 export function isSecurityPrincipal(r: Recipient): boolean {
   return (
@@ -146,6 +153,7 @@ export interface NewRecipientInput {
 }
 
 const recipientTypeOf: Record<RecipientTypeDetails, RecipientType> = {
+  User: 'User',
   UserMailbox: 'UserMailbox',
   SharedMailbox: 'UserMailbox',
   RoomMailbox: 'UserMailbox',
@@ -176,7 +184,7 @@ export function newRecipient(input: NewRecipientInput): Recipient {
     DisplayName: input.DisplayName ?? input.Name,
     SimpleDisplayName: '',
     PrimarySmtpAddress: primary,
-    EmailAddresses: addresses,
+    EmailAddresses: type === 'User' ? [] : addresses,
     WindowsEmailAddress: primary,
     LegacyExchangeDN: `/o=ExchangeLabs/ou=Exchange Administrative Group (FYDIBOHF23SPDLT)/cn=Recipients/cn=${objectId.replace(/-/g, '').slice(0, 32)}-${alias.slice(0, 12)}`,
     RecipientType: type,
@@ -204,7 +212,7 @@ export function newRecipient(input: NewRecipientInput): Recipient {
     GrantSendOnBehalfTo: [],
     Members: [],
     ExternalEmailAddress: input.ExternalEmailAddress ? `SMTP:${input.ExternalEmailAddress.replace(/^smtp:/i, '')}` : null,
-    UserPrincipalName: input.UserPrincipalName ?? (type === 'UserMailbox' || type === 'MailUser' ? primary : null),
+    UserPrincipalName: input.UserPrincipalName ?? (type === 'UserMailbox' || type === 'MailUser' || type === 'User' ? primary : null),
     ForwardingAddress: null,
     ForwardingSmtpAddress: null,
     DeliverToMailboxAndForward: false,
@@ -216,7 +224,7 @@ export function newRecipient(input: NewRecipientInput): Recipient {
     dir: {
       onPremisesSyncEnabled: null,
       isCloudManaged: false,
-      securityEnabled: type === 'MailUniversalSecurityGroup' || type === 'UserMailbox' || type === 'MailUser',
+      securityEnabled: type === 'MailUniversalSecurityGroup' || type === 'UserMailbox' || type === 'MailUser' || type === 'User',
       createdDateTime: now,
     },
   };

@@ -90,3 +90,27 @@ export function renderRecipient(dir: RecipientDirectory, r: Recipient): OutputOb
   if (r.RecipientType === 'MailContact' || r.RecipientType === 'MailUser') out['ExternalEmailAddress'] = r.ExternalEmailAddress;
   return out;
 }
+
+/** Get-User output: the user object, not its recipient settings. */
+export function renderUser(dir: RecipientDirectory, r: Recipient): OutputObject {
+  return {
+    Identity: r.Name,
+    Id: r.Name,
+    Name: r.Name,
+    DisplayName: r.DisplayName,
+    UserPrincipalName: r.UserPrincipalName,
+    MicrosoftOnlineServicesID: r.UserPrincipalName,
+    WindowsEmailAddress: r.RecipientType === 'User' ? '' : r.WindowsEmailAddress,
+    ExternalDirectoryObjectId: r.ExternalDirectoryObjectId,
+    Guid: r.Guid,
+    ExchangeObjectId: r.Guid,
+    DistinguishedName: dir.distinguishedName(r),
+    IsDirSynced: r.IsDirSynced,
+    RecipientType: r.RecipientType,
+    RecipientTypeDetails: r.RecipientTypeDetails,
+    SamAccountName: r.dir.onPremisesSamAccountName ?? '',
+    Sid: r.dir.onPremisesSecurityIdentifier ?? null,
+    WhenCreatedUTC: r.WhenCreatedUTC,
+    WhenChangedUTC: r.WhenChangedUTC,
+  };
+}

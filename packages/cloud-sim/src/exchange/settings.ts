@@ -8,6 +8,7 @@ import {
   customAttributeNames,
   extensionCustomAttributeNames,
   isGroup,
+  isRecipient,
   isSecurityPrincipal,
   type LinkProperty,
   type Recipient,
@@ -181,7 +182,7 @@ function proxyEquals(a: string, b: string): boolean {
 
 /** Resolves every identity of a link list to recipient Guids (not-found errors name the value). */
 export function resolveAll(ctx: CmdletContext, identities: string[]): string[] {
-  return identities.map((i) => ctx.dir.resolve(i, undefined, cmdletErrors.recipientNotFound).Guid);
+  return identities.map((i) => ctx.dir.resolve(i, isRecipient, cmdletErrors.recipientNotFound).Guid);
 }
 
 function applyLink(ctx: CmdletContext, r: Recipient, prop: LinkProperty, change: MultiValue, filter?: (x: Recipient) => boolean): void {

@@ -59,7 +59,7 @@ export function graphDirectoryObject(r: Recipient): Record<string, unknown> | un
     '@odata.type': '#microsoft.graph.user',
     id: r.ExternalDirectoryObjectId,
     displayName: r.DisplayName,
-    mail: r.PrimarySmtpAddress,
+    mail: r.PrimarySmtpAddress || null,
     mailNickname: r.Alias,
     userPrincipalName: r.UserPrincipalName,
     proxyAddresses: [...r.EmailAddresses],

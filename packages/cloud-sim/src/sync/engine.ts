@@ -8,7 +8,7 @@ import { linkProperties, type Recipient } from '../exchange/recipient.js';
 import type { SyncCycleRequest } from '../runtime.js';
 import type { TenantState } from '../state.js';
 import { readInScope, type DirectoryEntry, type LdapSource } from './ldap-reader.js';
-import { isMailEnabled, project } from './projection.js';
+import { isSyncedObject, project } from './projection.js';
 
 /** Entra Connect's default "prevent accidental deletes" threshold. */
 export const defaultDeletionThreshold = 500;
@@ -138,7 +138,7 @@ export class SyncEngine {
     };
     let entries: DirectoryEntry[];
     try {
-      entries = (await readInScope(this.config.ldap, this.config.scopeOus)).filter(isMailEnabled);
+      entries = (await readInScope(this.config.ldap, this.config.scopeOus)).filter(isSyncedObject);
     } catch (err) {
       result.status = 'failed';
       result.errors.push({ dn: this.config.ldap.url, message: err instanceof Error ? err.message : String(err) });

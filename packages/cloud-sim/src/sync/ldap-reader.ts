@@ -67,7 +67,7 @@ function toEntry(raw: Entry): DirectoryEntry | undefined {
   return { dn: raw.dn, objectGuid: guid.toString('base64'), sid: sid ? sidToString(sid) : undefined, attrs };
 }
 
-/** Mail-enabled users, contacts and groups below every in-scope OU. */
+/** Users, and contacts and groups with an address, below every in-scope OU. */
 export async function readInScope(source: LdapSource, scopeOus: string[]): Promise<DirectoryEntry[]> {
   const client = new Client({
     url: source.url,
@@ -82,7 +82,8 @@ export async function readInScope(source: LdapSource, scopeOus: string[]): Promi
     for (const ou of scopeOus) {
       const { searchEntries } = await client.search(ou, {
         scope: 'sub',
-        filter: '(&(|(objectClass=contact)(objectClass=group)(&(objectClass=user)(!(objectClass=computer))))(|(mail=*)(proxyAddresses=*)))',
+        // Every user (Entra syncs them all); contacts and groups only when they carry an address.
+        filter: '(|(&(objectClass=user)(!(objectClass=computer)))(&(|(objectClass=contact)(objectClass=group))(|(mail=*)(proxyAddresses=*))))',
         attributes: syncedAttributes,
         explicitBufferAttributes: ['objectGUID', 'objectSid'],
         paged: { pageSize: 500 },

@@ -43,8 +43,15 @@ function reusableObjectId(e: DirectoryEntry, tenant: TenantState): string | unde
   return id;
 }
 
+/** Users are synced whether or not they are mail-enabled (then they are plain directory users). */
+export function isSyncedObject(e: DirectoryEntry): boolean {
+  const cls = classes(e);
+  return isMailEnabled(e) || (cls.includes('user') && !cls.includes('computer'));
+}
+
 export function recipientTypeFor(e: DirectoryEntry): RecipientTypeDetails {
   const cls = classes(e);
+  if (cls.includes('user') && !cls.includes('computer') && !isMailEnabled(e)) return 'User';
   if (cls.includes('group')) {
     if (first(e, 'msExchRecipientTypeDetails') === roomListDetails) return 'RoomList';
     const type = Number(first(e, 'groupType') ?? 0) >>> 0;
@@ -115,7 +122,8 @@ export function project(
   const name = first(e, 'cn') ?? rdnValue(e.dn);
   const alias = first(e, 'mailNickname') ?? name.replace(/[^A-Za-z0-9._-]/g, '');
   const addresses = projectedAddresses(e, alias, tenant, routingDomain);
-  const primary = addresses.find((a) => a.startsWith('SMTP:'))?.slice(5) ?? first(e, 'mail') ?? `${alias}@${routingDomain}`;
+  const primary =
+    type === 'User' ? '' : (addresses.find((a) => a.startsWith('SMTP:'))?.slice(5) ?? first(e, 'mail') ?? `${alias}@${routingDomain}`);
   const target = first(e, 'targetAddress');
   const r = newRecipient({
     Name: name.slice(0, 64),
@@ -177,7 +185,7 @@ export function project(
     onPremisesSecurityIdentifier: e.sid,
     onPremisesSamAccountName: first(e, 'sAMAccountName'),
     onPremisesLastSyncDateTime: existing?.dir.onPremisesLastSyncDateTime ?? now,
-    securityEnabled: type === 'MailUniversalSecurityGroup' || type === 'UserMailbox' || type === 'MailUser',
+    securityEnabled: type === 'MailUniversalSecurityGroup' || type === 'UserMailbox' || type === 'MailUser' || type === 'User',
     description: first(e, 'description'),
     createdDateTime: existing?.dir.createdDateTime ?? now,
   };

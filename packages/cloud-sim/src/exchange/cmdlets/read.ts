@@ -3,8 +3,8 @@ import { defineCmdlet, type CmdletContext, type CmdletDefinition } from '../cmdl
 import { cmdletErrors } from '../errors.js';
 import { filterPredicate } from '../filter.js';
 import type { BoundParameters, ParamSpec } from '../params.js';
-import { isDistributionGroup, type Recipient, type RecipientTypeDetails } from '../recipient.js';
-import { renderRecipient, type OutputObject } from '../render.js';
+import { isDistributionGroup, isRecipient, type Recipient, type RecipientTypeDetails } from '../recipient.js';
+import { renderRecipient, renderUser, type OutputObject } from '../render.js';
 
 /** Exchange's default page of results when -ResultSize is not given. */
 export const defaultResultSize = 1000;
@@ -35,9 +35,10 @@ interface RecipientQueryOptions {
   /** Which objects this cmdlet sees at all (Get-DistributionGroup sees only groups, …). */
   scope: (r: Recipient) => boolean;
   extraParams?: ParamSpec;
+  render?: typeof renderRecipient;
 }
 
-function recipientQuery({ name, scope, extraParams }: RecipientQueryOptions): CmdletDefinition {
+function recipientQuery({ name, scope, extraParams, render = renderRecipient }: RecipientQueryOptions): CmdletDefinition {
   return defineCmdlet({
     name,
     readOnly: true,
@@ -46,7 +47,7 @@ function recipientQuery({ name, scope, extraParams }: RecipientQueryOptions): Cm
       const identity = p.string('Identity');
       if (identity !== undefined) {
         if (p.has('Filter')) throw cmdletErrors.conflictingParameters('Identity', 'Filter');
-        return [renderRecipient(ctx.dir, ctx.dir.resolve(identity, scope))];
+        return [render(ctx.dir, ctx.dir.resolve(identity, scope))];
       }
       const predicate = p.string('Filter') ? filterPredicate(ctx.dir, p.string('Filter')!) : () => true;
       const types = p.list('RecipientTypeDetails')?.map((t) => t.toLowerCase());
@@ -58,7 +59,7 @@ function recipientQuery({ name, scope, extraParams }: RecipientQueryOptions): Cm
         .filter((r) => !recipientTypes || recipientTypes.includes(r.RecipientType.toLowerCase()))
         .filter(predicate)
         .sort((a, b) => a.Name.localeCompare(b.Name));
-      return limitResults(ctx, p, matches).map((r) => renderRecipient(ctx.dir, r));
+      return limitResults(ctx, p, matches).map((r) => render(ctx.dir, r));
     },
   });
 }
@@ -68,7 +69,7 @@ const detailsIn = (...types: RecipientTypeDetails[]) => (r: Recipient) => types.
 export const readCmdlets: CmdletDefinition[] = [
   recipientQuery({
     name: 'Get-Recipient',
-    scope: () => true,
+    scope: isRecipient,
     extraParams: {
       RecipientType: { kind: 'list' },
       Properties: { kind: 'list' },
@@ -85,6 +86,8 @@ export const readCmdlets: CmdletDefinition[] = [
   recipientQuery({ name: 'Get-Mailbox', scope: (r) => r.RecipientType === 'UserMailbox' }),
   recipientQuery({ name: 'Get-MailUser', scope: detailsIn('MailUser') }),
   recipientQuery({ name: 'Get-MailContact', scope: detailsIn('MailContact') }),
+  // Get-User sees every user object, mail-enabled or not (RecipientType User / UserMailbox / MailUser).
+  recipientQuery({ name: 'Get-User', scope: (r) => ['User', 'UserMailbox', 'MailUser'].includes(r.RecipientType), render: renderUser }),
   defineCmdlet({
     name: 'Get-DistributionGroupMember',
     readOnly: true,
