@@ -3,7 +3,7 @@
 import { AdConnection, type AdConnectionOptions } from './connection.js';
 import { createHybridDynamicGroup, createRoutingContact, type CreateResult, type HybridDynamicGroupSpec, type RoutingContactSpec } from './create.js';
 import { findDependants, type DependantsResult } from './dependants.js';
-import { findByAddress, findGroupByAddress, readGroup, type AddressMatch } from './read-group.js';
+import { findByAddress, findByGuid, findGroupByAddress, readGroup, type AddressMatch } from './read-group.js';
 import { resolveRecipients, type ResolveOptions } from './resolve.js';
 import { readExchangeSchema } from './schema.js';
 import type { AdGroup, AdOperationCounts, AttributeChange, ExchangeSchemaFacts, ResolveResult } from './types.js';
@@ -61,6 +61,11 @@ export class ActiveDirectory {
   /** Every object holding the address as mail or proxy address (for the duplicate-address blocker). */
   findByAddress(address: string): Promise<AddressMatch[]> {
     return findByAddress(this.connection, address);
+  }
+
+  /** Where the object with this objectGUID is now (e.g. a retained `!` group), or undefined. */
+  findByGuid(guid: string): Promise<AddressMatch | undefined> {
+    return findByGuid(this.connection, guid);
   }
 
   /** The one group holding the address; AD_GROUP_NOT_FOUND / _AMBIGUOUS / AD_NOT_A_GROUP / AD_GROUP_PROTECTED otherwise. */

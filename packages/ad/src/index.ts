@@ -59,7 +59,7 @@ export {
   RECIPIENT_ATTRIBUTES,
 } from './attributes.js';
 export { readExchangeSchema, readSchemaVersion, MODERN_SCHEMA_VERSION } from './schema.js';
-export { findByAddress, findGroupByAddress, readGroup, resolveSendAs, type AddressMatch } from './read-group.js';
+export { findByAddress, findByGuid, findGroupByAddress, readGroup, resolveSendAs, type AddressMatch } from './read-group.js';
 export { resolveRecipients, toRecipient, type ResolveOptions } from './resolve.js';
 export { findDependants, type DependantsResult } from './dependants.js';
 export {

@@ -5,7 +5,7 @@ import { parentDn } from './dn.js';
 import type { AdEntry } from './entry.js';
 import { AdError } from './errors.js';
 import { eq, or } from './filter.js';
-import { guidToString, isWellKnownSid, SID_SELF, sidToString } from './ids.js';
+import { guidToBuffer, guidToString, isWellKnownSid, SID_SELF, sidToString } from './ids.js';
 import { decodeGroupType, markerOf, MIGRATION_TAG, parseProxyAddress, structuralClass } from './recipient.js';
 import { normalizeSmtpAddress } from './naming.js';
 import { SdFlagsControl } from './sd-flags.js';
@@ -38,6 +38,16 @@ export async function findByAddress(conn: AdConnection, address: string): Promis
     objectClass: structuralClass(e.strings('objectClass')),
     isGroup: e.has('groupType'),
   }));
+}
+
+/**
+ * The object with this objectGUID wherever it is now (after a move or a `!` rename), or undefined.
+ * The GUID goes into the filter as raw bytes: an escaped string filter would not match in ldapts.
+ */
+export async function findByGuid(conn: AdConnection, guid: string): Promise<AddressMatch | undefined> {
+  const base = conn.hasGlobalCatalog ? '' : await conn.defaultNamingContext();
+  const [e] = await conn.search(base, { gc: true, filter: eq('objectGUID', guidToBuffer(guid)), attributes: ['objectClass', 'objectGUID', 'groupType'] });
+  return e ? { dn: e.dn, objectGuid: guidToString(e.buffer('objectGUID') as Buffer), objectClass: structuralClass(e.strings('objectClass')), isGroup: e.has('groupType') } : undefined;
 }
 
 /** Exactly one group by address, or a distinct error: not found / ambiguous (all DNs) / not a group / protected. */

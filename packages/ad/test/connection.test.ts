@@ -1,6 +1,7 @@
 // Connection: LDAPS / StartTLS, the three bind forms, TLS verification, actionable typed errors,
 // reconnect after a dropped connection, bounded concurrency and the operation counter.
 import { createServer, type Server } from 'node:net';
+import { inspect } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { AdConnection, isAdError } from '../src/index.js';
 import { failure, openLab, type TestLab } from './helpers.js';
@@ -50,6 +51,20 @@ describe('errors that say what to fix', () => {
     const everything = JSON.stringify({ m: e.message, s: e.stack, d: e.details, c: String((e as { cause?: unknown }).cause) });
     expect(everything).not.toContain(secret);
     expect(everything).not.toContain(t.env.bindPassword);
+  });
+
+  it('never exposes the password when the client object is logged or serialised', async () => {
+    const ad = t.ad();
+    await ad.defaultNamingContext();
+    expect(inspect(ad, { depth: 8, showHidden: true })).not.toContain(t.env.bindPassword);
+    expect(JSON.stringify(ad.connection.counts)).not.toContain(t.env.bindPassword);
+    let json = '';
+    try {
+      json = JSON.stringify(ad);
+    } catch {
+      json = ''; // circular structures cannot be serialised at all, which is fine too
+    }
+    expect(json).not.toContain(t.env.bindPassword);
   });
 
   it('unknown CA → AD_TLS_UNKNOWN_CA', async () => {

@@ -93,6 +93,15 @@ describe('find a group by address', () => {
     }
   });
 
+  it('finds objects by objectGUID with a binary filter (hostile names included), and nothing for an unknown GUID', async () => {
+    for (const key of ['groups.unicode', 'groups.salesWest', 'users.obrien']) {
+      const o = t.obj(key);
+      expect(await ad.findByGuid(o.objectGUID)).toEqual({ dn: o.dn, objectGuid: o.objectGUID, objectClass: key.startsWith('users') ? 'user' : 'group', isGroup: !key.startsWith('users') });
+    }
+    expect(await ad.findByGuid('ffffffff-ffff-ffff-ffff-ffffffffffff')).toBeUndefined();
+    expect(await t.ad({ gcUrl: t.env.gcUrl }).findByGuid(t.obj('groups.sales').objectGUID)).toMatchObject({ dn: t.obj('groups.sales').dn });
+  });
+
   it('refuses input that is not an address before searching', async () => {
     expect((await failure(ad.findGroupByAddress('*)(mail=*'))).code).toBe('AD_INVALID_OPTIONS');
   });

@@ -48,6 +48,7 @@ describe('move', () => {
     expect(allStaff.links.member.map(normalizeDn)).toContain(normalizeDn(parked));
     // Running the step again after a crash is a no-op.
     expect(await ad.moveObject(parked, nonSync)).toBe(parked);
+    expect((await ad.findByGuid(sales.objectGUID))?.dn).toBe(parked);
     const back = await ad.moveObject(parked, t.obj('ous.groups').dn);
     expect(dnEquals(back, sales.dn)).toBe(true);
     expect(await guidOf(back)).toBe(sales.objectGUID);
