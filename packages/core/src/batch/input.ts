@@ -12,9 +12,15 @@ export interface InputProblem {
   readonly message: string;
 }
 
+export interface ListedGroup {
+  readonly address: string;
+  /** 1-based line of the input it came from. */
+  readonly line: number;
+}
+
 export interface GroupList {
-  /** Addresses in input order, each group once (the first spelling wins). */
-  readonly addresses: readonly string[];
+  /** Groups in input order, each address once (the first spelling wins). */
+  readonly groups: readonly ListedGroup[];
   readonly problems: readonly InputProblem[];
 }
 
@@ -40,7 +46,7 @@ export function parseGroupList(input: string | readonly string[]): GroupList {
   const problems: InputProblem[] = [];
   const firstContent = lines.findIndex((l) => l.trim() !== '');
   if (firstContent === -1) {
-    return { addresses: [], problems: [{ code: 'EMPTY_INPUT', severity: 'blocking', line: 0, value: '', message: 'the list names no group' }] };
+    return { groups: [], problems: [{ code: 'EMPTY_INPUT', severity: 'blocking', line: 0, value: '', message: 'the list names no group' }] };
   }
 
   let column: number | undefined; // set when the input is a CSV with a header
@@ -49,14 +55,14 @@ export function parseGroupList(input: string | readonly string[]): GroupList {
   if (header.length > 1 || !header[0]!.includes('@')) {
     column = ADDRESS_COLUMNS.map((name) => header.indexOf(name)).find((i) => i >= 0);
     if (column === undefined) {
-      const message = `the header (${header.join(', ')}) has no address column; name one of: ${ADDRESS_COLUMNS.join(', ')}`;
-      return { addresses: [], problems: [{ code: 'NO_ADDRESS_COLUMN', severity: 'blocking', line: firstContent + 1, value: lines[firstContent]!, message }] };
+      const message = `the first line is neither an address nor a header with an address column (${ADDRESS_COLUMNS.join(', ')})`;
+      return { groups: [], problems: [{ code: 'NO_ADDRESS_COLUMN', severity: 'blocking', line: firstContent + 1, value: lines[firstContent]!, message }] };
     }
     start = firstContent + 1;
   }
 
   const seen = new Map<string, number>();
-  const addresses: string[] = [];
+  const groups: ListedGroup[] = [];
   for (let i = start; i < lines.length; i++) {
     const raw = lines[i]!;
     if (raw.trim() === '') continue;
@@ -74,12 +80,12 @@ export function parseGroupList(input: string | readonly string[]): GroupList {
       continue;
     }
     seen.set(key, line);
-    addresses.push(value);
+    groups.push({ address: value, line });
   }
-  if (addresses.length === 0 && problems.length === 0) {
+  if (groups.length === 0 && problems.length === 0) {
     problems.push({ code: 'EMPTY_INPUT', severity: 'blocking', line: 0, value: '', message: 'the list names no group' });
   }
-  return { addresses, problems };
+  return { groups, problems };
 }
 
 /** "SMTP:a@b" (as proxyAddresses exports show it) is the address a@b. */

@@ -6,6 +6,9 @@
 //   graph-cloud-sync  – start the Entra Cloud Sync job through Microsoft Graph;
 //   http              – POST to an endpoint (the lab's simulated sync exposes one).
 import { execFile } from 'node:child_process';
+import { request as httpRequest } from 'node:http';
+import { request as httpsRequest } from 'node:https';
+import tls from 'node:tls';
 import type { GraphClient } from '@dlmigrate/exo';
 
 export type SyncTriggerConfig =
@@ -18,7 +21,15 @@ export type SyncTriggerConfig =
       readonly timeoutMs?: number;
     }
   | { readonly kind: 'graph-cloud-sync'; readonly servicePrincipalId: string; readonly jobId: string }
-  | { readonly kind: 'http'; readonly url: string; readonly body?: unknown };
+  | {
+      readonly kind: 'http';
+      readonly url: string;
+      readonly body?: unknown;
+      /** Extra CA to trust for an https endpoint with a private certificate (verification stays on). */
+      readonly caPem?: string;
+      /** @defaultValue 600_000 — the endpoint may answer only once the cycle has run. */
+      readonly timeoutMs?: number;
+    };
 
 export interface SyncTrigger {
   readonly kind: SyncTriggerConfig['kind'];
@@ -57,7 +68,7 @@ export function createSyncTrigger(config: SyncTriggerConfig, graph?: SyncJobStar
       };
     }
     case 'http':
-      return { kind: 'http', trigger: () => postTrigger(config.url, config.body) };
+      return { kind: 'http', trigger: () => postTrigger(config) };
   }
 }
 
@@ -72,17 +83,32 @@ function runCommand(command: string, args: readonly string[], timeoutMs: number)
   });
 }
 
-async function postTrigger(url: string, body: unknown): Promise<void> {
-  let response: Response;
-  try {
-    response = await fetch(url, {
-      method: 'POST',
-      headers: { 'content-type': 'application/json' },
-      body: JSON.stringify(body ?? {}),
-    });
-  } catch (error) {
-    throw new SyncTriggerError(`sync endpoint ${url} unreachable: ${String(error)}`, { cause: error });
-  }
-  await response.arrayBuffer(); // drain so the connection is reused
-  if (!response.ok) throw new SyncTriggerError(`sync endpoint ${url} answered ${response.status}`);
+function postTrigger(config: Extract<SyncTriggerConfig, { kind: 'http' }>): Promise<void> {
+  const url = new URL(config.url);
+  const body = JSON.stringify(config.body ?? {});
+  const send = url.protocol === 'https:' ? httpsRequest : httpRequest;
+  return new Promise((resolve, reject) => {
+    const req = send(
+      url,
+      {
+        method: 'POST',
+        headers: { 'content-type': 'application/json', 'content-length': Buffer.byteLength(body) },
+        timeout: config.timeoutMs ?? 600_000,
+        ...(config.caPem === undefined ? {} : { ca: [...tls.rootCertificates, config.caPem] }),
+      },
+      (res) => {
+        res.resume(); // drain so the socket is released
+        res.on('end', () => {
+          const status = res.statusCode ?? 0;
+          if (status >= 200 && status < 300) resolve();
+          else reject(new SyncTriggerError(`sync endpoint ${url.origin}${url.pathname} answered ${status}`));
+        });
+      },
+    );
+    req.on('timeout', () => req.destroy(new Error('timed out')));
+    req.on('error', (error) =>
+      reject(new SyncTriggerError(`sync endpoint ${url.origin}${url.pathname} unreachable: ${error.message}`, { cause: error })),
+    );
+    req.end(body);
+  });
 }

@@ -1,0 +1,113 @@
+// The world an end-to-end test migrates in: a Samba lab seeded with the contoso fixture, an in-process simulated
+// tenant whose directory sync reads that lab, a certificate-authenticated connection to the tenant, an LDAPS
+// connection to the lab, and a SQLite state store. reset() puts directory and tenant back to their initial state.
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { ActiveDirectory } from '@dlmigrate/ad';
+import { CloudSim, generateClientCertificate } from '@dlmigrate/cloud-sim';
+import { createSyncTrigger, MigrationEngine, type EngineDeps, type SyncTriggerConfig } from '@dlmigrate/core';
+import { certificateFromPem, CloudConnection, customCloud } from '@dlmigrate/exo';
+import { Lab, type LabEnv } from '@dlmigrate/lab';
+import { openStateStore, type StateStore } from '@dlmigrate/state';
+
+export interface World {
+  readonly lab: Lab;
+  readonly env: LabEnv;
+  readonly objects: NonNullable<ReturnType<Lab['seeded']>>['objects'];
+  readonly sim: CloudSim;
+  readonly tenantId: string;
+  readonly cloud: CloudConnection;
+  readonly ad: ActiveDirectory;
+  readonly state: StateStore;
+  readonly statePath: string;
+  readonly syncTrigger: SyncTriggerConfig;
+  readonly deps: EngineDeps;
+  readonly engine: MigrationEngine;
+  /** What the child processes of a test need to build the same deps (no secrets beyond the lab's own). */
+  readonly childConfig: ChildConfig;
+  /** Directory and tenant back to their initial state; injected faults cleared. */
+  reset(): Promise<void>;
+  close(): Promise<void>;
+}
+
+export interface ChildConfig {
+  readonly labName: string;
+  readonly simUrl: string;
+  readonly simCaPem: string;
+  readonly tenantId: string;
+  readonly clientId: string;
+  readonly certPem: string;
+  readonly keyPem: string;
+  readonly statePath: string;
+}
+
+export async function openWorld(labName: string): Promise<World> {
+  const lab = await Lab.ensure({ name: labName });
+  await lab.reset();
+  const env = lab.env();
+  const objects = lab.seeded()!.objects;
+
+  const sim = await CloudSim.start();
+  const tenant = sim.createTenant({ name: 'contoso', domains: ['contoso.com'] });
+  const cert = generateClientCertificate({ subject: 'dlmigrate e2e' });
+  const app = sim.registerApp(tenant.id, { certificates: [cert.certPem] });
+  sim.configureSync(tenant.id, {
+    ldap: { url: env.url, caPem: env.caPem, bindDn: env.bindDn, bindPassword: env.bindPassword },
+    scopeOus: [objects['ous.contoso']!.dn],
+  });
+  // The cloud DL an earlier (DLConversionV2) migration left behind: contacts.migratedRouting routes to it.
+  sim.seedRecipients(tenant.id, [{ type: 'MailUniversalDistributionGroup', name: 'Legacy', primarySmtpAddress: 'legacy@contoso.com' }]);
+  const first = await sim.runSync(tenant.id);
+  if (first.status !== 'success') throw new Error(`initial sync: ${first.status} ${JSON.stringify(first.errors)}`);
+  const baseline = sim.snapshot();
+
+  const cloud = await CloudConnection.open({
+    cloud: customCloud({ url: sim.url, caPem: sim.caPem }),
+    tenantId: tenant.id,
+    clientId: app.clientId,
+    certificate: certificateFromPem(cert.certPem, cert.keyPem),
+  });
+  const ad = new ActiveDirectory({ url: env.url, caPem: env.caPem, bindDn: env.bindDn, password: env.bindPassword, moveRetry: { attempts: 2, delayMs: 100 } });
+  const dir = mkdtempSync(join(tmpdir(), 'dlmigrate-e2e-'));
+  const statePath = join(dir, 'state.db');
+  const state = await openStateStore(statePath);
+  const syncTrigger: SyncTriggerConfig = { kind: 'http', url: `${sim.url}/_sim/sync/run`, caPem: sim.caPem };
+  const deps: EngineDeps = { ad, exchange: cloud.exchange, graph: cloud.graph, state, sync: createSyncTrigger(syncTrigger) };
+
+  return {
+    lab,
+    env,
+    objects,
+    sim,
+    tenantId: tenant.id,
+    cloud,
+    ad,
+    state,
+    statePath,
+    syncTrigger,
+    deps,
+    engine: new MigrationEngine(deps),
+    childConfig: {
+      labName,
+      simUrl: sim.url,
+      simCaPem: sim.caPem,
+      tenantId: tenant.id,
+      clientId: app.clientId,
+      certPem: cert.certPem,
+      keyPem: cert.keyPem,
+      statePath,
+    },
+    async reset() {
+      sim.clearFaults(tenant.id);
+      await lab.reset();
+      sim.restore(baseline);
+    },
+    async close() {
+      await state.close();
+      await ad.close();
+      await cloud.close();
+      await sim.stop();
+    },
+  };
+}
