@@ -66,6 +66,9 @@ describe('comparison and navigation', () => {
     expect(isUnder(dn, 'dc=LAB,dc=test')).toBe(true);
     expect(isUnder(dn, 'OU=R&D,DC=child,DC=lab,DC=test')).toBe(false);
     expect(parentDn('DC=test')).toBe('');
+    // E12: a CN containing an escaped ",OU=" is not an OU boundary.
+    expect(parentDn('CN=Test\\,OU=Fake,OU=Real,DC=x')).toBe('OU=Real,DC=x');
+    expect(parentDn('CN=Test Group,CN=Users,DC=x')).toBe('CN=Users,DC=x');
     expect(() => domainDnOf('CN=x,OU=y')).toThrow(/no DC=/);
   });
 });

@@ -12,6 +12,7 @@ beforeAll(async () => {
 });
 afterAll(async () => {
   await t?.close();
+  await t?.lab.reset(); // a user was created and deleted here
 });
 
 
