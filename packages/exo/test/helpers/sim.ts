@@ -52,4 +52,6 @@ export function markDirSynced(sim: CloudSim, tenantId: string, name: string): vo
   if (!recipient) throw new Error(`no recipient ${name}`);
   recipient.IsDirSynced = true;
   recipient.dir.onPremisesSyncEnabled = true;
+  // Entra Connect's source anchor: the AD objectGUID, base64.
+  recipient.dir.sourceAnchor = Buffer.from(recipient.Guid.replace(/-/g, ''), 'hex').toString('base64');
 }

@@ -1,0 +1,154 @@
+// Paging, throttling storms, injected faults and adaptive concurrency against cloud-sim.
+// Retries are counted, never timed.
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { CloudConnection } from '../src/connection.js';
+import { ExoThrottledError, ExoTransientError, ExoValidationError } from '../src/exchange/errors.js';
+import { mailboxSeeds, startSimTenant, type SimTenant } from './helpers/sim.js';
+
+const MEMBERS = 2_500;
+let t: SimTenant;
+
+beforeAll(async () => {
+  t = await startSimTenant('contoso');
+  const users = mailboxSeeds('contoso', MEMBERS);
+  t.sim.seedRecipients(t.tenantId, [
+    ...users,
+    { type: 'UserMailbox', name: 'Owner', primarySmtpAddress: 'owner@contoso.com' },
+    {
+      type: 'MailUniversalDistributionGroup',
+      name: 'Big',
+      primarySmtpAddress: 'big@contoso.com',
+      members: users.map((u) => u.primarySmtpAddress),
+      settings: { ManagedBy: ['owner'] },
+    },
+  ]);
+});
+afterAll(async () => {
+  await t.sim.stop();
+});
+
+function reset() {
+  t.sim.setThrottling(t.tenantId, { requestsPerWindow: 0, windowSeconds: 1, maxConcurrent: 0 });
+  t.sim.clearFaults(t.tenantId);
+  t.sim.resetCalls(t.tenantId);
+}
+
+describe('paging', () => {
+  it('follows @odata.nextLink over more than 1,000 members and recipients', async () => {
+    reset();
+    const conn = await t.connect();
+    const members = await conn.exchange.getDistributionGroupMembers('big@contoso.com');
+    expect(members).toHaveLength(MEMBERS);
+    expect(new Set(members.map((m) => m.guid)).size).toBe(MEMBERS);
+    // 2,500 members at 1,000 per page = 3 pages, each one HTTP request.
+    expect(conn.transport.stats().requestsByCmdlet['Get-DistributionGroupMember']).toBe(3);
+    const all = await conn.exchange.findRecipients("RecipientTypeDetails -eq 'UserMailbox'");
+    expect(all).toHaveLength(MEMBERS + 1);
+    expect(t.sim.calls(t.tenantId).cmdlets['Get-Recipient']).toBeGreaterThanOrEqual(3);
+    conn.close();
+  });
+});
+
+describe('throttling', () => {
+  it('a storm against the tenant budget succeeds after backing off, honouring Retry-After', async () => {
+    reset();
+    t.sim.setThrottling(t.tenantId, { requestsPerWindow: 8, windowSeconds: 1, maxConcurrent: 0 });
+    const conn = await t.connect({ concurrency: { initial: 8, max: 8 } });
+    const names = Array.from({ length: 24 }, (_, i) => `user${String(i).padStart(5, '0')}@contoso.com`);
+    const results = await Promise.all(names.map((n) => conn.exchange.getRecipient(n)));
+    expect(results.every((r) => r !== null)).toBe(true);
+    const stats = conn.transport.stats();
+    const sim = t.sim.calls(t.tenantId);
+    expect(sim.throttled).toBeGreaterThan(0);
+    expect(stats.throttles).toBe(sim.throttled);
+    expect(stats.retries).toBe(stats.throttles);
+    // AIMD: the limit was halved at least once.
+    expect(stats.concurrency.decreases).toBeGreaterThan(0);
+    expect(stats.concurrency.limit).toBeLessThan(8);
+    conn.close();
+  });
+
+  it('the plain-text concurrency refusal is retried like a 429', async () => {
+    reset();
+    t.sim.setThrottling(t.tenantId, { requestsPerWindow: 0, windowSeconds: 1, maxConcurrent: 1 });
+    t.sim.setLatency('exchange', { fixedMs: 30, jitterMs: 0 });
+    const conn = await t.connect({ concurrency: { initial: 4 }, retry: { baseDelayMs: 20 } });
+    try {
+      const results = await Promise.all(
+        ['user00001', 'user00002', 'user00003', 'user00004'].map((n) => conn.exchange.getRecipient(`${n}@contoso.com`)),
+      );
+      expect(results.every((r) => r !== null)).toBe(true);
+      expect(conn.transport.stats().throttles).toBeGreaterThan(0);
+      expect(conn.transport.stats().concurrency.limit).toBeLessThan(4);
+    } finally {
+      t.sim.setLatency('exchange', { fixedMs: 0, jitterMs: 0 });
+      conn.close();
+    }
+  });
+
+  it('gives up with ExoThrottledError once retries are exhausted', async () => {
+    reset();
+    t.sim.injectFault(t.tenantId, {
+      cmdlet: 'Get-Recipient',
+      count: 10,
+      errorId: '',
+      exceptionType: 'Microsoft.Exchange.Net.TooManyRequestsException',
+      message: 'Too many requests',
+      status: 429,
+    });
+    const conn = await t.connect({ retry: { retries: 2, baseDelayMs: 10 } });
+    const e = await conn.exchange.getRecipient('owner@contoso.com').catch((err: unknown) => err);
+    expect(e).toBeInstanceOf(ExoThrottledError);
+    expect((e as ExoThrottledError).attempts).toBe(3);
+    expect(t.sim.calls(t.tenantId).cmdlets['Get-Recipient']).toBe(3);
+    conn.close();
+  });
+});
+
+describe('faults', () => {
+  it('a 503 is retried and the call succeeds', async () => {
+    reset();
+    t.sim.injectFault(t.tenantId, {
+      cmdlet: 'Get-DistributionGroup',
+      count: 2,
+      errorId: 'Ex0000',
+      exceptionType: 'Microsoft.Exchange.Data.Directory.ADTransientException',
+      message: 'The service is temporarily unavailable.',
+      status: 503,
+    });
+    const conn = await t.connect({ retry: { baseDelayMs: 10 } });
+    const g = await conn.exchange.getDistributionGroup('big@contoso.com');
+    expect(g?.name).toBe('Big');
+    expect(conn.transport.stats().retries).toBe(2);
+    expect(t.sim.calls(t.tenantId).cmdlets['Get-DistributionGroup']).toBe(3);
+    conn.close();
+  });
+
+  it('a transient failure that never clears ends as ExoTransientError', async () => {
+    reset();
+    t.sim.injectFault(t.tenantId, { cmdlet: 'Get-AcceptedDomain', count: 5, errorId: '', exceptionType: '', message: 'Service Unavailable', status: 503 });
+    const conn = await t.connect({ retry: { retries: 1, baseDelayMs: 10 } });
+    await expect(conn.exchange.getAcceptedDomains()).rejects.toBeInstanceOf(ExoTransientError);
+    expect(t.sim.calls(t.tenantId).cmdlets['Get-AcceptedDomain']).toBe(2);
+    conn.close();
+  });
+
+  it('a validation fault is not retried', async () => {
+    reset();
+    t.sim.injectFault(t.tenantId, {
+      cmdlet: 'Set-DistributionGroup',
+      count: 3,
+      errorId: 'Ex9A7C10',
+      exceptionType: 'Microsoft.Exchange.Data.DataValidationException',
+      message: 'MailTip: the value is not valid.',
+      status: 400,
+    });
+    const conn = await t.connect({ retry: { baseDelayMs: 10 } });
+    const e = await conn.exchange.setDistributionGroup('big@contoso.com', { MailTip: 'x' }).catch((err: unknown) => err);
+    expect(e).toBeInstanceOf(ExoValidationError);
+    expect((e as ExoValidationError).errorId).toBe('Ex9A7C10');
+    expect(t.sim.calls(t.tenantId).cmdlets['Set-DistributionGroup']).toBe(1);
+    expect(conn.transport.stats().retries).toBe(0);
+    conn.close();
+  });
+});

@@ -1,0 +1,63 @@
+// Bulk recipient resolution: 5,000 identities checked with OR-chained -Filter calls, not 5,000 calls.
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { CloudConnection } from '../src/connection.js';
+import { resolveRecipients } from '../src/exchange/resolve.js';
+import { mailboxSeeds, startSimTenant, type SimTenant } from './helpers/sim.js';
+
+const COUNT = 5_000;
+let t: SimTenant;
+let conn: CloudConnection;
+let edoids: string[];
+
+beforeAll(async () => {
+  t = await startSimTenant('contoso');
+  t.sim.seedRecipients(t.tenantId, [
+    ...mailboxSeeds('contoso', COUNT),
+    { type: 'MailContact', name: "Pat O'Hara", primarySmtpAddress: "pat.o'hara@partner.example", externalEmailAddress: "pat.o'hara@partner.example" },
+    { type: 'UserMailbox', name: 'Alias Holder', primarySmtpAddress: 'holder@contoso.com', emailAddresses: ['SMTP:holder@contoso.com', 'smtp:old.name@contoso.com'] },
+  ]);
+  edoids = Object.values(t.sim.tenant(t.tenantId).recipients)
+    .filter((r) => r.Name.startsWith('user'))
+    .sort((a, b) => a.Name.localeCompare(b.Name))
+    .map((r) => r.ExternalDirectoryObjectId);
+  conn = await t.connect();
+});
+afterAll(async () => {
+  conn.close();
+  await t.sim.stop();
+});
+
+describe('resolveRecipients', () => {
+  it(`resolves ${COUNT} identities (half by ExternalDirectoryObjectId, half by address) in a few dozen calls`, async () => {
+    const identities = [
+      ...edoids.slice(0, COUNT / 2),
+      ...Array.from({ length: COUNT / 2 }, (_, i) => `user${String(COUNT / 2 + i).padStart(5, '0')}@contoso.com`),
+    ];
+    t.sim.resetCalls(t.tenantId);
+    const result = await resolveRecipients(conn.exchange, identities);
+    expect(result.found.size).toBe(COUNT);
+    expect(result.missing).toEqual([]);
+    expect(result.found.get(edoids[0]!)?.name).toBe('user00000');
+    expect(result.found.get('user04999@contoso.com')?.name).toBe('user04999');
+    expect(result.calls).toBe(t.sim.calls(t.tenantId).cmdlets['Get-Recipient']);
+    expect(result.calls).toBeLessThan(COUNT / 50);
+    console.log(`resolveRecipients: ${COUNT} identities → ${result.calls} Get-Recipient calls`);
+  }, 240_000);
+
+  it('reports the missing, matches secondary addresses, survives quotes, and uses the identity fallback only when asked', async () => {
+    const identities = [
+      'smtp:OLD.NAME@contoso.com',
+      "pat.o'hara@partner.example",
+      'ghost@contoso.com',
+      '00000000-0000-4000-8000-00000000dead',
+      'user00007',
+    ];
+    const plain = await resolveRecipients(conn.exchange, identities);
+    expect(plain.found.get('smtp:OLD.NAME@contoso.com')?.name).toBe('Alias Holder');
+    expect(plain.found.get("pat.o'hara@partner.example")?.name).toBe("Pat O'Hara");
+    expect(plain.missing.sort()).toEqual(['00000000-0000-4000-8000-00000000dead', 'ghost@contoso.com', 'user00007']);
+    const withFallback = await resolveRecipients(conn.exchange, identities, { fallbackToIdentity: true });
+    expect(withFallback.found.get('user00007')?.primarySmtpAddress).toBe('user00007@contoso.com');
+    expect(withFallback.missing.sort()).toEqual(['00000000-0000-4000-8000-00000000dead', 'ghost@contoso.com']);
+  });
+});
