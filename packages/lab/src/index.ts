@@ -22,7 +22,7 @@ export {
   type UserSpec,
 } from './fixture.js';
 export { contoso, BULK_USER_COUNT, LONG_64_NAME } from './fixtures/contoso.js';
-export { seed, guidFromBytes, sidFromBytes } from './seed.js';
+export { seed, guidFromBytes, sidFromBytes, type SeedOptions } from './seed.js';
 export { buildSeedPlan, type PlannedObject, type SeedPlan } from './plan.js';
 export { escapeRdnValue, rdn, parseDn, dnKey, realmToBaseDn, type Rdn } from './dn.js';
 export { RECIPIENT_TYPE_DETAILS, RECIPIENT_DISPLAY_TYPE, GROUP_TYPE } from './recipients.js';

@@ -7,8 +7,13 @@ import type { Fixture, LinkAttribute, SeededObject, SeedResult } from './fixture
 import { buildSeedPlan, type PlannedObject } from './plan.js';
 import type { LabEnv } from './env.js';
 
-/** Requests kept in flight on the one connection: hides the round trip without contending for the DB lock. */
-const IN_FLIGHT = 16;
+export interface SeedOptions {
+  /**
+   * Requests kept in flight on the one connection (default 16): hides the round trip; the DC still
+   * applies them one at a time, so there is no contention for its database lock.
+   */
+  inFlight?: number;
+}
 
 async function inBatches<T>(items: T[], size: number, fn: (item: T) => Promise<void>): Promise<void> {
   let next = 0;
@@ -71,8 +76,9 @@ async function setLinks(client: Client, o: PlannedObject, dnOf: (key: string) =>
 }
 
 /** Seed `fixture` into the lab described by `env`. The lab must not already contain the fixture's objects. */
-export async function seed(fixture: Fixture, env: LabEnv): Promise<SeedResult> {
+export async function seed(fixture: Fixture, env: LabEnv, options: SeedOptions = {}): Promise<SeedResult> {
   const started = performance.now();
+  const inFlight = options.inFlight ?? 16;
   const plan = buildSeedPlan(fixture, env.baseDn);
   const client = connect(env);
   try {
@@ -89,7 +95,7 @@ export async function seed(fixture: Fixture, env: LabEnv): Promise<SeedResult> {
     for (const ou of ous) await addObject(client, ou);
     await inBatches(
       plan.objects.filter((o) => o.kind !== 'ou'),
-      IN_FLIGHT,
+      inFlight,
       (o) => addObject(client, o),
     );
     lap('add');
@@ -97,7 +103,7 @@ export async function seed(fixture: Fixture, env: LabEnv): Promise<SeedResult> {
     let linkValues = 0;
     await inBatches(
       plan.objects.filter((o) => Object.keys(o.links).length > 0),
-      IN_FLIGHT,
+      inFlight,
       async (o) => {
         const written = await setLinks(client, o, dnOf);
         linkValues += written;
