@@ -65,6 +65,7 @@ const BINARY_DEFAULT = ['objectGUID', 'objectSid', 'nTSecurityDescriptor', 'msEx
 /** One server (a DC or a GC) with its own small pool of bound clients. */
 class Server {
   private idle: PooledClient[] = [];
+  private closed = false;
   private readonly limit: LimitFunction;
 
   constructor(
@@ -87,17 +88,17 @@ class Server {
         }
         try {
           const result = await op(pooled.client);
-          this.idle.push(pooled);
+          await this.release(pooled);
           return result;
         } catch (error) {
           if (isConnectionFailure(error) || !pooled.client.isConnected) {
             await this.discard(pooled);
-            if (attempt === 0) {
+            if (attempt === 0 && !this.closed) {
               this.owner.counts.reconnects++;
               continue;
             }
           } else {
-            this.idle.push(pooled);
+            await this.release(pooled);
           }
           throw translateError(error, what, this.url, dn);
         }
@@ -105,7 +106,14 @@ class Server {
     });
   }
 
+  /** Back to the pool, unless close() ran meanwhile (then the socket would keep the process alive). */
+  private async release(pooled: PooledClient): Promise<void> {
+    if (this.closed) await this.discard(pooled);
+    else this.idle.push(pooled);
+  }
+
   private async acquire(): Promise<PooledClient> {
+    this.closed = false; // using the connection again after close() reopens it lazily
     while (this.idle.length > 0) {
       const pooled = this.idle.pop() as PooledClient;
       // ldapts silently reconnects *unbound* after a server-side close; never reuse such a client.
@@ -124,6 +132,7 @@ class Server {
   }
 
   async close(): Promise<void> {
+    this.closed = true;
     const all = this.idle;
     this.idle = [];
     await Promise.all(all.map((p) => this.discard(p)));

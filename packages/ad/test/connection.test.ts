@@ -174,6 +174,18 @@ describe('resilience and accounting', () => {
     expect(ad.counts.binds).toBe(2);
   });
 
+  it('close() during an operation lets it finish and leaves no open connection; later use reopens lazily', async () => {
+    const ad = t.ad();
+    const pending = ad.connection.search(t.obj('ous.bulk').dn, { scope: 'one', attributes: ['cn'], pageSize: 500 });
+    await new Promise((r) => setImmediate(r));
+    await ad.close();
+    expect(await pending).toHaveLength(3000);
+    const servers = (ad.connection as unknown as { servers: Map<string, { idle: unknown[] }> }).servers;
+    expect([...servers.values()].every((s) => s.idle.length === 0)).toBe(true);
+    expect(await ad.exists(t.obj('groups.sales').dn)).toBe(true);
+    await ad.close();
+  });
+
   it('counts searches, pages and ranged reads', async () => {
     const ad = t.ad({ pageSize: 100, rangeSize: 1000 });
     ad.connection.resetCounts();
