@@ -1,5 +1,5 @@
 // One group end to end through the engine's public API: groups.sales (every carried attribute and link set) moves
-// from the Samba lab to the simulated tenant.
+// from the Samba lab to the simulated tenant, with cloud-only dependants and Send-As seeded in the tenant first.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { openWorld, type World } from './world.js';
 
@@ -13,11 +13,123 @@ afterAll(async () => {
   await w?.close();
 });
 
-describe('migrate (recreate)', () => {
-  it('migrates groups.sales', async () => {
+const names = (values: readonly string[]) => [...values].sort();
+
+/** Cloud-only objects that depend on sales, and a Send-As right granted on it in Exchange Online. */
+async function seedCloudDependants(world: World): Promise<void> {
+  world.sim.seedRecipients(world.tenantId, [
+    { type: 'UserMailbox', name: 'Cloud Boss', primarySmtpAddress: 'cloud.boss@contoso.com' },
+    { type: 'UserMailbox', name: 'Cloud Forwarder', primarySmtpAddress: 'cloud.fwd@contoso.com' },
+    { type: 'MailUniversalDistributionGroup', name: 'Cloud Fans', primarySmtpAddress: 'cloud.fans@contoso.com', members: ['sales@contoso.com'] },
+    {
+      type: 'MailUniversalDistributionGroup',
+      name: 'Cloud Restricted',
+      primarySmtpAddress: 'cloud.restricted@contoso.com',
+      settings: { AcceptMessagesOnlyFromSendersOrMembers: ['sales@contoso.com'] },
+    },
+  ]);
+  const { exchange } = world.cloud;
+  await exchange.changeGrantSendOnBehalfTo({ identity: 'cloud.boss@contoso.com', recipientTypeDetails: 'UserMailbox' }, { add: ['sales@contoso.com'] });
+  await exchange.setForwardingAddress({ identity: 'cloud.fwd@contoso.com', recipientTypeDetails: 'UserMailbox' }, 'sales@contoso.com');
+  await exchange.addSendAs('sales@contoso.com', 'alice@contoso.com');
+}
+
+describe('migrate (recreate): groups.sales', () => {
+  it('moves every member, address, setting, restriction, owner, moderator, permission and dependant', async () => {
     await w.reset();
-    const outcome = await w.engine.migrate('sales@contoso.com', { nonSyncOu: w.objects['ous.nonSync']!.dn });
-    console.log(JSON.stringify({ status: outcome.status, step: outcome.step, error: outcome.error, findings: outcome.report.findings, steps: outcome.report.steps.map((s) => `${s.name}:${s.status}`) }, null, 1));
-    expect(outcome.status).toMatch(/^completed/);
+    await seedCloudDependants(w);
+    const { exchange } = w.cloud;
+    const before = (await exchange.getDistributionGroup('sales@contoso.com'))!;
+    expect(before.isDirSynced).toBe(true);
+    const sales = w.objects['groups.sales']!;
+    const nonSync = w.objects['ous.nonSync']!.dn;
+
+    const events: string[] = [];
+    const outcome = await w.engine.migrate('sales@contoso.com', { nonSyncOu: nonSync }, { onEvent: (e) => events.push(`${e.step}:${e.event}`) });
+    expect(outcome.report.findings).toEqual([]);
+    expect(outcome.status).toBe('completed');
+    expect(events).toContain('dispose:completed');
+
+    // ── cloud: a cloud-managed DL with the group's whole identity ──
+    const after = (await exchange.getDistributionGroup('sales@contoso.com'))!;
+    expect(after.isDirSynced).toBe(false);
+    expect(after.guid).not.toBe(before.guid);
+    expect(after).toMatchObject({ name: 'Sales', alias: 'sales', displayName: 'Sales Team', primarySmtpAddress: 'sales@contoso.com' });
+    const onPremProxies = sales.attributes['proxyAddresses']!;
+    const lower = after.emailAddresses.map((a) => a.toLowerCase());
+    for (const proxy of [...onPremProxies, ...before.emailAddresses]) expect(lower).toContain(proxy.toLowerCase());
+    expect(lower).toContain(`x500:${sales.attributes['legacyExchangeDN']![0]!.toLowerCase()}`);
+    expect(lower).toContain(`x500:${before.legacyExchangeDN.toLowerCase()}`);
+    expect(lower).toContain('smtp:sales@contoso.mail.onmicrosoft.com');
+    expect(after.emailAddresses.filter((a) => a.startsWith('SMTP:'))).toEqual(['SMTP:sales@contoso.com']);
+    expect(lower.some((a) => a.includes('dlmigrate-staging'))).toBe(false);
+
+    const members = await exchange.getDistributionGroupMembers('sales@contoso.com');
+    expect(names(members.map((m) => m.name))).toEqual(
+      names(['Alice Anders', 'Bob Berg', 'Dave Dunn', 'Erin Evans', "Seán O'Brien", 'Paul Partner', 'Vera Vendor', 'Legacy']),
+    );
+    expect(names(after.managedBy)).toEqual(names(['Alice Anders', 'Bob Berg', 'Sales Admins']));
+    expect(after.moderatedBy).toEqual(['Carol Clark']);
+    expect(after.moderationEnabled).toBe(true);
+    expect(names(after.bypassModerationFromSendersOrMembers)).toEqual(names(['Judy Jones', 'Executives']));
+    expect(names(after.acceptMessagesOnlyFromSendersOrMembers)).toEqual(names(['Heidi Hahn', 'Paul Partner', 'Alice Anders', 'Executives']));
+    expect(names(after.rejectMessagesFromSendersOrMembers)).toEqual(names(['Ivan Ilic', 'Contractors']));
+    expect(after.grantSendOnBehalfTo).toEqual(['Dave Dunn']);
+    expect(after.settings).toMatchObject({
+      memberJoinRestriction: 'Open',
+      memberDepartRestriction: 'Open',
+      requireSenderAuthenticationEnabled: true,
+      hiddenFromAddressListsEnabled: false,
+      reportToOriginatorEnabled: true,
+      reportToManagerEnabled: false,
+      sendOofMessageToOriginatorEnabled: true,
+      sendModerationNotifications: 'Always',
+      bypassNestedModerationEnabled: false,
+      customAttribute1: 'sales-ext1',
+      customAttribute15: 'sales-ext15',
+      extensionCustomAttribute1: ['region:emea', 'region:apac'],
+      extensionCustomAttribute5: ['c5-a', 'c5-b'],
+    });
+    const sendAs = await exchange.getRecipientPermissions({ identity: 'sales@contoso.com' });
+    expect(sendAs.map((p) => p.trustee)).toContain('alice@contoso.com');
+
+    // cloud-only dependants now name the new DL
+    expect((await exchange.getDistributionGroupMembers('cloud.fans@contoso.com')).map((m) => m.name)).toContain('Sales');
+    expect((await exchange.getDistributionGroup('cloud.restricted@contoso.com'))!.acceptMessagesOnlyFromSendersOrMembers).toContain('Sales');
+    expect((await exchange.getMailbox('cloud.boss@contoso.com'))!.grantSendOnBehalfTo).toContain('Sales');
+    expect((await exchange.getMailbox('cloud.fwd@contoso.com'))!.forwardingAddress).toBe('Sales');
+
+    // ── on-premises: retained as "Sales!", mail-disabled, stamped, back in its OU; a routing contact stands in ──
+    expect(await w.ad.findByAddress('sales@contoso.com')).toEqual([]);
+    const groupsOu = w.objects['ous.groups']!.dn;
+    const retained = await w.ad.readGroup(`CN=Sales!,${groupsOu}`);
+    expect(retained.objectGuid).toBe(sales.objectGUID);
+    expect(retained.sAMAccountName).toBe(`${sales.samAccountName}!`);
+    expect(retained.mail).toBeUndefined();
+    expect(retained.proxyAddresses).toEqual([]);
+    expect(retained.marker).toEqual({ tag: 'MigratedByScript', value: 'sales@contoso.com' });
+    expect(retained.links.member).toHaveLength(8);
+
+    const [contactMatch] = await w.ad.findByAddress('sales-MigratedByScript@contoso.com');
+    expect(contactMatch?.dn).toBe(`CN=Sales-MigratedByScript,${groupsOu}`);
+    const contact = (await w.ad.resolveRecipients([contactMatch!.dn])).recipients.values().next().value!;
+    expect(contact.kind).toBe('routing-contact');
+    expect(contact.targetAddress).toBe('SMTP:SALES@CONTOSO.MAIL.ONMICROSOFT.COM');
+    expect(contact.marker?.value).toBe(after.externalDirectoryObjectId);
+
+    // on-prem dependants now name the routing contact
+    const read = async (key: string, attribute: string) =>
+      (await w.ad.connection.read(w.objects[key]!.dn, { attributes: [attribute] }))!.strings(attribute);
+    expect(await read('groups.allStaff', 'member')).toContain(contactMatch!.dn);
+    expect(await read('users.grace', 'altRecipient')).toEqual([contactMatch!.dn]);
+    expect(await read('users.mallory', 'authOrig')).toContain(contactMatch!.dn);
+    expect(await read('groups.board', 'authOrig')).toContain(contactMatch!.dn);
+    expect(await read('groups.board', 'msExchBypassModerationLink')).toContain(contactMatch!.dn);
+    expect(await read('groups.partners', 'unauthOrig')).toContain(contactMatch!.dn);
+
+    // the report tells the same story
+    const report = (await w.engine.report(outcome.migrationId))!;
+    expect(report.status).toBe('completed');
+    expect(report.steps.map((s) => `${s.name}:${s.status}`)).toContain('hybrid-mail-flow:skipped');
   }, 300_000);
 });
