@@ -1,0 +1,355 @@
+// Running a planned batch, level by level (each level one sync wave, children first):
+//   preparing  – every group of the level runs capture → validate → stage → park;
+//   syncing    – ONE runner (elected through the state store) triggers one sync for the level and waits, in one poll
+//                loop, until the synced cloud groups are gone;
+//   finishing  – every parked group runs from await-deletion to its report, each on its own;
+//   done       – nothing of the level is open any more; the next level starts.
+// Every runner process sharing the store runs this same loop; work is taken with leases, so a runner that dies
+// loses its groups to the others once its leases expire, and re-running the loop after a crash resumes it.
+// Unlike DLConversionV2's fixed waves of five that wait for their slowest group and hang when a thread dies
+// (research §5.1–5.2), nothing here waits on a process: only on state, with deadlines.
+import type { BatchLevelRecord, BatchStatus, Fence, MigrationRecord, MigrationStatus, StateStore } from '@dlmigrate/state';
+import pLimit from 'p-limit';
+import type { EngineDeps } from '../engine/context.js';
+import { runMigration, type MigrationOutcome } from '../engine/engine.js';
+import { loadSnapshot } from '../engine/snapshot.js';
+import type { MigrationOptions } from '../options.js';
+import { createSyncTrigger } from '../sync/trigger.js';
+import { pollUntil, systemClock, type Clock } from '../util/poll.js';
+import type { BatchEvent, BatchEventListener, LevelPhase } from './events.js';
+import { layoutOf, type BatchLayout } from './plan.js';
+
+export interface BatchRunOptions {
+  readonly onEvent?: BatchEventListener;
+  /**
+   * Safety net only: how many groups this runner works on at once. The real bound is Exchange Online's back-pressure,
+   * which the exo client follows (adaptive per-tenant concurrency, 429 / Retry-After).
+   * @defaultValue 256
+   */
+  readonly maxConcurrentGroups?: number;
+  /** Lease of the level's sync coordination (renewed while the coordinator waits). @defaultValue 60_000 */
+  readonly syncLeaseMs?: number;
+  /** How often a runner looks at the store while it waits for others. @defaultValue 1_000 */
+  readonly waitIntervalMs?: number;
+  /** How often a group that stopped after its point of no return is resumed before it is left for an operator. @defaultValue 2 */
+  readonly resumeAttempts?: number;
+}
+
+export interface BatchGroupResult {
+  readonly migrationId: string;
+  readonly address: string;
+  readonly level: number;
+  readonly status: MigrationStatus;
+  /** Codes of the blocking / needs-action findings recorded for it. */
+  readonly codes: readonly string[];
+}
+
+export interface BatchOutcome {
+  readonly batchId: string;
+  readonly status: BatchStatus;
+  readonly groups: readonly BatchGroupResult[];
+}
+
+const FINAL: readonly MigrationStatus[] = ['completed', 'completed_with_warnings', 'failed', 'rolled_back', 'blocked'];
+const SUCCEEDED: readonly MigrationStatus[] = ['completed', 'completed_with_warnings'];
+const isFinal = (s: MigrationStatus) => FINAL.includes(s);
+const LEASE_MS = 60_000; // what claimMigration is given here; the engine renews it while it runs the group
+
+/** Runs (or resumes) a batch with this runner's id until every level is done or left for an operator. */
+export async function runBatch(deps: EngineDeps & { readonly runnerId: string }, batchId: string, options: BatchRunOptions = {}): Promise<BatchOutcome> {
+  return new BatchRunner(deps, batchId, options).run();
+}
+
+class BatchRunner {
+  readonly #deps: EngineDeps & { readonly runnerId: string };
+  readonly #state: StateStore;
+  readonly #batchId: string;
+  readonly #emit: BatchEventListener;
+  readonly #limit: ReturnType<typeof pLimit>;
+  readonly #clock: Clock;
+  readonly #syncLeaseMs: number;
+  readonly #waitMs: number;
+  readonly #resumeAttempts: number;
+  readonly #fence: Fence;
+  /** Per group: how often this runner ran it in the current phase (bounds resumes of a stubborn failure). */
+  readonly #attempts = new Map<string, number>();
+  #layout!: BatchLayout;
+  #options!: MigrationOptions;
+
+  constructor(deps: EngineDeps & { readonly runnerId: string }, batchId: string, options: BatchRunOptions) {
+    this.#deps = deps;
+    this.#state = deps.state;
+    this.#batchId = batchId;
+    this.#emit = options.onEvent ?? (() => {});
+    this.#limit = pLimit(options.maxConcurrentGroups ?? 256);
+    this.#clock = deps.clock ?? systemClock;
+    this.#syncLeaseMs = options.syncLeaseMs ?? 60_000;
+    this.#waitMs = options.waitIntervalMs ?? 1_000;
+    this.#resumeAttempts = options.resumeAttempts ?? 2;
+    this.#fence = { runnerId: deps.runnerId };
+  }
+
+  async run(): Promise<BatchOutcome> {
+    const batch = await this.#state.getBatch(this.#batchId);
+    if (batch === null) throw new Error(`there is no batch ${this.#batchId}`);
+    this.#layout = layoutOf(batch);
+    this.#options = batch.input['options'] as unknown as MigrationOptions;
+    if (batch.status === 'planned') await this.#state.setBatchStatus(this.#batchId, 'running');
+    for (const level of batch.levels) {
+      if (level.phase === 'done') continue;
+      await this.#runLevel(level.level);
+    }
+    return this.#conclude();
+  }
+
+  async #runLevel(level: number): Promise<void> {
+    let record = await this.#level(level);
+    if (record.phase === 'pending' || record.phase === 'preparing') {
+      await this.#setPhase(level, 'preparing');
+      await this.#prepare(level);
+      record = await this.#awaitSync(level);
+    }
+    if (record.phase === 'syncing') record = await this.#awaitSync(level);
+    await this.#setPhase(level, 'finishing');
+    await this.#finish(level, record);
+    await this.#setPhase(level, 'done');
+  }
+
+  // ── preparing ────────────────────────────────────────────────────────────────────────────────
+
+  /** Stages and parks every group of the level (this runner's share); returns once none is left unparked by anyone. */
+  async #prepare(level: number): Promise<void> {
+    await this.#drain(level, ['planned', 'running'], async (migration) => {
+      const children = await this.#unmigratedChildren(migration);
+      if (children.length > 0) return this.#blockByChildren(migration, level, children);
+      return this.#runGroup(migration, level, 'park');
+    });
+  }
+
+  /**
+   * In-batch child groups of this group that did not end migrated. The levels guarantee they are final by now, so a
+   * child that is not a success has failed for good (for this batch).
+   */
+  async #unmigratedChildren(migration: MigrationRecord): Promise<MigrationRecord[]> {
+    const children = this.#layout.children[migration.group.address] ?? [];
+    if (children.length === 0) return [];
+    const wanted = new Set(children.map((c) => c.toLowerCase()));
+    const records = await this.#state.listMigrations({ batchId: this.#batchId });
+    // The newest migration of a group decides (a retried parent has an earlier, blocked one).
+    const latest = new Map<string, MigrationRecord>();
+    for (const r of records) if (wanted.has(r.group.address.toLowerCase())) latest.set(r.group.address.toLowerCase(), r);
+    return [...latest.values()].filter((r) => !SUCCEEDED.includes(r.status));
+  }
+
+  async #blockByChildren(migration: MigrationRecord, level: number, children: readonly MigrationRecord[]): Promise<void> {
+    const names = children.map((c) => `${c.group.address} (${c.status})`).join(', ');
+    await this.#state.addErrors(migration.id, [
+      {
+        code: 'CHILD_GROUP_MIGRATION_EXCEPTION',
+        severity: 'blocking',
+        message: `child group ${names} did not migrate, so this group cannot`,
+        attribute: 'member',
+        target: children[0]!.group.address,
+        step: 'batch',
+      },
+    ]);
+    await this.#state.updateMigration(migration.id, { status: 'blocked' }, this.#fence);
+    await this.#state.releaseLease(migration.id, this.#deps.runnerId);
+    this.#emit({
+      type: 'group',
+      batchId: this.#batchId,
+      level,
+      migrationId: migration.id,
+      address: migration.group.address,
+      status: 'blocked',
+      codes: ['CHILD_GROUP_MIGRATION_EXCEPTION'],
+    });
+  }
+
+  // ── syncing ──────────────────────────────────────────────────────────────────────────────────
+
+  /** Waits for the level's sync phase to end; the runner elected coordinator runs it. */
+  async #awaitSync(level: number): Promise<BatchLevelRecord> {
+    for (;;) {
+      const record = await this.#level(level);
+      if (record.phase === 'finishing' || record.phase === 'done') return record;
+      if (await this.#state.claimLevelSync(this.#batchId, level, this.#deps.runnerId, this.#syncLeaseMs)) {
+        return this.#coordinateSync(level, record);
+      }
+      await this.#clock.sleep(this.#waitMs);
+    }
+  }
+
+  /**
+   * The level's one sync: trigger it (unless an earlier coordinator already did — the record says so), then wait in
+   * one loop, with a deadline, until Exchange Online no longer knows any of the level's synced groups.
+   */
+  async #coordinateSync(level: number, record: BatchLevelRecord): Promise<BatchLevelRecord> {
+    const parked = await this.#state.listMigrations({ batchId: this.#batchId, batchLevel: level, status: 'parked' });
+    const data = { ...record.data };
+    await this.#setPhase(level, 'syncing');
+    if (parked.length > 0 && typeof data['syncTriggeredAt'] !== 'string') {
+      await this.#deps.sync.trigger();
+      data['syncTriggeredAt'] = new Date(this.#clock.now()).toISOString();
+      await this.#state.updateBatchLevel(this.#batchId, level, { data });
+      this.#emit({ type: 'sync-triggered', batchId: this.#batchId, level, groups: parked.length });
+    }
+    const syncedIds = new Map<string, string>(); // migration id → synced cloud object id
+    for (const m of parked) {
+      const synced = (await loadSnapshot(this.#state, m.id)).cloud.group;
+      if (synced !== null) syncedIds.set(m.id, synced.externalDirectoryObjectId || synced.guid);
+    }
+    const pending = new Set(syncedIds.keys());
+    const waited = await pollUntil(
+      async () => {
+        // Keep the coordination while waiting; a coordinator that died lets another runner take over.
+        await this.#state.claimLevelSync(this.#batchId, level, this.#deps.runnerId, this.#syncLeaseMs);
+        const checks = [...pending].map((id) =>
+          this.#limit(async () => {
+            if ((await this.#deps.exchange.getRecipient(syncedIds.get(id)!)) === null) pending.delete(id);
+          }),
+        );
+        await Promise.all(checks);
+        return pending.size;
+      },
+      (left) => left === 0,
+      { deadlineMs: this.#options.deadlines.cloudDeletionMinutes * 60_000, initialDelayMs: 1_000, maxDelayMs: Math.max(1_000, this.#syncLeaseMs / 4), clock: this.#clock },
+    );
+    const deleted = [...syncedIds.keys()].filter((id) => !pending.has(id));
+    this.#emit({ type: 'deletions', batchId: this.#batchId, level, deleted: deleted.length, pending: pending.size, polls: waited.attempts });
+    return this.#state.updateBatchLevel(this.#batchId, level, {
+      phase: 'finishing',
+      data: { ...data, deleted, notDeleted: [...pending] },
+    }).then((r) => {
+      this.#emit({ type: 'level', batchId: this.#batchId, level, phase: 'finishing', groups: parked.length });
+      return r;
+    });
+  }
+
+  // ── finishing ────────────────────────────────────────────────────────────────────────────────
+
+  async #finish(level: number, record: BatchLevelRecord): Promise<void> {
+    const deleted = new Set(Array.isArray(record.data['deleted']) ? (record.data['deleted'] as string[]) : []);
+    this.#attempts.clear();
+    await this.#drain(level, ['parked', 'running'], (migration) =>
+      // A group the level's loop saw deleted needs no sync of its own; one that is still there gets the real
+      // trigger back, so its own wait (and a rollback's re-creation) does not depend on the schedule.
+      this.#runGroup(migration, level, undefined, deleted.has(migration.id)),
+    );
+  }
+
+  // ── shared ───────────────────────────────────────────────────────────────────────────────────
+
+  /**
+   * Claims and works on every migration of the level in one of `statuses`, up to the concurrency bound, until none is
+   * left that anyone is working on. Migrations other runners hold are waited for; expired leases (a dead runner) are
+   * taken over. A group this runner already ran `resumeAttempts` times in this phase is left alone.
+   */
+  async #drain(level: number, statuses: readonly MigrationStatus[], work: (m: MigrationRecord) => Promise<void>): Promise<void> {
+    const inFlight = new Map<string, Promise<void>>();
+    for (;;) {
+      const open = await this.#state.listMigrations({ batchId: this.#batchId, batchLevel: level, status: statuses });
+      const now = Date.now();
+      const heldByOthers = open.filter((m) => m.lease !== null && m.lease.owner !== this.#deps.runnerId && Date.parse(m.lease.expiresAt) >= now);
+      const candidates = open.filter(
+        (m) => !inFlight.has(m.id) && !heldByOthers.includes(m) && (this.#attempts.get(m.id) ?? 0) < this.#resumeAttempts,
+      );
+      for (const candidate of shuffle(candidates)) {
+        const claimed = await this.#state.claimMigration(candidate.id, this.#deps.runnerId, LEASE_MS);
+        if (claimed === null || !statuses.includes(claimed.status)) {
+          if (claimed !== null) await this.#state.releaseLease(claimed.id, this.#deps.runnerId);
+          continue;
+        }
+        this.#attempts.set(claimed.id, (this.#attempts.get(claimed.id) ?? 0) + 1);
+        const task = this.#limit(() => work(claimed)).finally(() => inFlight.delete(claimed.id));
+        inFlight.set(claimed.id, task);
+      }
+      if (inFlight.size === 0 && candidates.length === 0 && heldByOthers.length === 0) return;
+      if (inFlight.size > 0) await Promise.race([...inFlight.values(), this.#clock.sleep(this.#waitMs)]);
+      else await this.#clock.sleep(this.#waitMs);
+    }
+  }
+
+  async #runGroup(migration: MigrationRecord, level: number, until: 'park' | undefined, deletionSeen = true): Promise<void> {
+    // The level's coordinator triggers the sync; a group's own await-deletion only polls.
+    const deps = until === undefined && deletionSeen ? { ...this.#deps, sync: createSyncTrigger({ kind: 'none' }) } : this.#deps;
+    let outcome: MigrationOutcome;
+    try {
+      outcome = await runMigration(deps, migration.id, {
+        ...(until === undefined ? {} : { until }),
+        onEvent: (event) => this.#emit({ type: 'step', batchId: this.#batchId, level, ...event }),
+      });
+    } catch (error) {
+      // The engine could not even start (lease taken over, store unreachable): the group stays open and claimable.
+      this.#emit({
+        type: 'group',
+        batchId: this.#batchId,
+        level,
+        migrationId: migration.id,
+        address: migration.group.address,
+        status: migration.status,
+        codes: [],
+        error: error instanceof Error ? error.message : String(error),
+      });
+      return;
+    }
+    const errors = await this.#state.listErrors(migration.id);
+    this.#emit({
+      type: 'group',
+      batchId: this.#batchId,
+      level,
+      migrationId: migration.id,
+      address: migration.group.address,
+      status: outcome.status,
+      codes: [...new Set(errors.filter((e) => e.severity !== 'info').map((e) => e.code))],
+      ...(outcome.error === undefined ? {} : { error: outcome.error }),
+    });
+  }
+
+  async #level(level: number): Promise<BatchLevelRecord> {
+    const batch = await this.#state.getBatch(this.#batchId);
+    const record = batch?.levels.find((l) => l.level === level);
+    if (record === undefined) throw new Error(`batch ${this.#batchId} has no level ${level}`);
+    return record;
+  }
+
+  async #setPhase(level: number, phase: LevelPhase): Promise<void> {
+    const current = await this.#level(level);
+    if (current.phase === phase || rank(current.phase) > rank(phase)) return; // phases only move forward
+    await this.#state.updateBatchLevel(this.#batchId, level, { phase });
+    const groups = (await this.#state.listMigrations({ batchId: this.#batchId, batchLevel: level })).length;
+    this.#emit({ type: 'level', batchId: this.#batchId, level, phase, groups } satisfies BatchEvent);
+  }
+
+  async #conclude(): Promise<BatchOutcome> {
+    const records = await this.#state.listMigrations({ batchId: this.#batchId });
+    const groups: BatchGroupResult[] = [];
+    for (const r of records) {
+      const errors = await this.#state.listErrors(r.id);
+      groups.push({
+        migrationId: r.id,
+        address: r.group.address,
+        level: r.batchLevel ?? 0,
+        status: r.status,
+        codes: [...new Set(errors.filter((e) => e.severity !== 'info').map((e) => e.code))],
+      });
+    }
+    const allFinal = records.every((r) => isFinal(r.status));
+    const status: BatchStatus = !allFinal ? 'running' : records.every((r) => SUCCEEDED.includes(r.status)) ? 'completed' : 'completed_with_failures';
+    if (status !== 'running') await this.#state.setBatchStatus(this.#batchId, status);
+    return { batchId: this.#batchId, status, groups };
+  }
+}
+
+const PHASES: readonly string[] = ['pending', 'preparing', 'syncing', 'finishing', 'done'];
+const rank = (phase: string) => PHASES.indexOf(phase);
+
+/** Runners that list the same candidates try them in different orders, so they rarely race for the same lease. */
+function shuffle<T>(items: readonly T[]): T[] {
+  const copy = [...items];
+  for (let i = copy.length - 1; i > 0; i--) {
+    const j = Math.floor(Math.random() * (i + 1));
+    [copy[i], copy[j]] = [copy[j]!, copy[i]!];
+  }
+  return copy;
+}
