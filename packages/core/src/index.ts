@@ -7,7 +7,7 @@ export * from './mapping/settings.js';
 export * from './mapping/addresses.js';
 export * from './mapping/links.js';
 export * from './mapping/retention.js';
-export * from './batch/graph.js';
+export * from './batch/index.js';
 export * from './saga/journal.js';
 export * from './saga/runner.js';
 export * from './saga/state-journal.js';

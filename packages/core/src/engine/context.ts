@@ -17,6 +17,8 @@ export interface EngineDeps {
   readonly clock?: Clock;
   /** Identifies this process when it holds leases (batches, several runners). */
   readonly runnerId?: string;
+  /** Length of the lease a run holds on its migration (with runnerId). @defaultValue 60_000 */
+  readonly leaseMs?: number;
 }
 
 export interface MigrationContext {

@@ -173,10 +173,11 @@ export class MigrationEngine {
     let fence: Fence | undefined;
     let heartbeat: { stop(): Promise<void> } | undefined;
     if (runnerId !== undefined) {
-      const claimed = await state.claimMigration(migration.id, runnerId, LEASE_MS);
+      const leaseMs = this.deps.leaseMs ?? LEASE_MS;
+      const claimed = await state.claimMigration(migration.id, runnerId, leaseMs);
       if (claimed === null) throw new Error(`migration ${migration.id} is being run by another runner`);
       fence = { runnerId };
-      heartbeat = startHeartbeat(state, { migrationId: migration.id, runnerId, leaseMs: LEASE_MS });
+      heartbeat = startHeartbeat(state, { migrationId: migration.id, runnerId, leaseMs });
     }
     const ctx: MigrationContext = {
       deps: this.deps,
