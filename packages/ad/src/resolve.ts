@@ -7,6 +7,7 @@ import type { AdConnection } from './connection.js';
 import { RECIPIENT_ATTRIBUTES } from './attributes.js';
 import { domainDnOf, normalizeDn } from './dn.js';
 import type { AdEntry } from './entry.js';
+import { isAdError } from './errors.js';
 import { eq, or } from './filter.js';
 import { guidToString, sidToString } from './ids.js';
 import { classifyRecipient, decodeGroupType, MIGRATION_TAG, structuralClass } from './recipient.js';
@@ -63,8 +64,13 @@ export async function resolveRecipients(conn: AdConnection, schema: ExchangeSche
         const batch = list.slice(i, i + batchSize);
         jobs.push(
           limit(async () => {
-            const entries = await conn.search(base, { gc: true, filter: or(...batch.map((dn) => eq('distinguishedName', dn))), attributes, pageSize: batchSize });
-            entries.forEach(keep);
+            try {
+              const entries = await conn.search(base, { gc: true, filter: or(...batch.map((dn) => eq('distinguishedName', dn))), attributes, pageSize: batchSize });
+              entries.forEach(keep);
+            } catch (error) {
+              // A domain this server does not hold (no GC, no DC configured for it): its DNs stay missing.
+              if (!(isAdError(error, 'AD_NO_SUCH_OBJECT') || (isAdError(error) && error.details.ldapCode === 10))) throw error;
+            }
           }),
         );
       }

@@ -79,9 +79,12 @@ describe('classification of every member kind (research phase 7, E5)', () => {
 
   it('reports DNs nobody knows (and malformed ones) as missing', async () => {
     const gone = `CN=Deleted Person,${t.obj('ous.users').dn}`;
-    const { recipients, missing } = await ad.resolveRecipients([t.obj('users.alice').dn, gone, 'not a dn']);
-    expect(recipients.size).toBe(1);
-    expect(missing.sort()).toEqual([gone, 'not a dn'].sort());
+    const foreign = 'CN=Someone,OU=People,DC=other,DC=example';
+    for (const strategy of ['filter', 'base'] as const) {
+      const { recipients, missing } = await ad.resolveRecipients([t.obj('users.alice').dn, gone, 'not a dn', foreign], { strategy });
+      expect(recipients.size).toBe(1);
+      expect(missing.sort()).toEqual([gone, 'not a dn', foreign].sort());
+    }
   });
 });
 

@@ -46,8 +46,9 @@ describe('move', () => {
     expect(await guidOf(parked)).toBe(sales.objectGUID);
     const allStaff = await ad.readGroup(t.obj('groups.allStaff').dn);
     expect(allStaff.links.member.map(normalizeDn)).toContain(normalizeDn(parked));
-    // Running the step again after a crash is a no-op.
+    // Running the step again after a crash is a no-op, whether given the new or the old DN.
     expect(await ad.moveObject(parked, nonSync)).toBe(parked);
+    expect(await ad.moveObject(sales.dn, nonSync)).toBe(parked);
     expect((await ad.findByGuid(sales.objectGUID))?.dn).toBe(parked);
     const back = await ad.moveObject(parked, t.obj('ous.groups').dn);
     expect(dnEquals(back, sales.dn)).toBe(true);
