@@ -1,7 +1,7 @@
 // The lab end to end against a real Samba DC (instance `lab-test`): TLS with verification, the
 // seeded contoso fixture read back attribute by attribute, ranged retrieval, reset, and tear-down.
 import { execFile } from 'node:child_process';
-import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, readdirSync, readFileSync, readlinkSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -42,6 +42,36 @@ function stillRuns(pid: number): boolean {
   }
 }
 
+/** The TCP endpoints (ip:port) on which any of `pids` listens, from /proc (IPv4 and IPv6). */
+function listeningEndpoints(pids: number[]): string[] {
+  const inodes = new Set<string>();
+  for (const pid of pids) {
+    for (const fd of readdirSync(`/proc/${pid}/fd`)) {
+      try {
+        const m = /^socket:\[(\d+)\]$/.exec(readlinkSync(`/proc/${pid}/fd/${fd}`));
+        if (m?.[1]) inodes.add(m[1]);
+      } catch {
+        // fd closed meanwhile
+      }
+    }
+  }
+  const endpoints = new Set<string>();
+  for (const table of ['tcp', 'tcp6']) {
+    for (const line of readFileSync(`/proc/net/${table}`, 'utf8').trim().split('\n').slice(1)) {
+      const f = line.trim().split(/\s+/);
+      const [local, state, inode] = [f[1] ?? '', f[3], f[9] ?? ''];
+      if (state !== '0A' || !inodes.has(inode)) continue; // 0A = LISTEN
+      const [hexIp = '', hexPort = ''] = local.split(':');
+      const ip =
+        table === 'tcp'
+          ? (hexIp.match(/../g) ?? []).reverse().map((b) => parseInt(b, 16)).join('.')
+          : `[${hexIp}]`;
+      endpoints.add(`${ip}:${parseInt(hexPort, 16)}`);
+    }
+  }
+  return [...endpoints].sort();
+}
+
 function obj(key: string): SeededObject {
   const o = seeded.objects[key];
   if (!o) throw new Error(`fixture key ${key} not seeded`);
@@ -79,6 +109,11 @@ describe('TLS', () => {
     const { searchEntries } = await c.search(env.baseDn, { scope: 'base', attributes: ['distinguishedName'] });
     expect(dnKey(searchEntries[0]?.dn ?? '')).toBe(dnKey(env.baseDn));
     await c.unbind();
+  });
+
+  it('listens on its own loopback address only: 389, 636, 3268, 3269 and nothing else', async () => {
+    const { pids } = await lab.status();
+    expect(listeningEndpoints(pids)).toEqual([389, 636, 3268, 3269].map((port) => `${env.host}:${port}`).sort());
   });
 
   it('refuses the server with a CA that did not sign its certificate', async () => {
