@@ -58,6 +58,7 @@ export type {
   RecipientPermissionRecord,
   RecipientRecord,
   UnifiedGroupRecord,
+  UserRecord,
 } from './exchange/records.js';
 export {
   ExchangeOnline,
@@ -69,6 +70,6 @@ export {
   type NewDistributionGroupInput,
   type ReplaceMembersResult,
 } from './exchange/exchange-online.js';
-export { identityKind, resolveRecipients, type ResolveOptions, type ResolveResult } from './exchange/resolve.js';
+export { identityKind, resolveRecipients, resolveUsers, type IdentityKind, type ResolveOptions, type ResolveResult } from './exchange/resolve.js';
 export { GraphClient, GraphRequestError, odataString, type GraphClientOptions, type GraphDirectoryObject, type GraphGroup } from './graph/graph-client.js';
 export { CloudConnection, type CloudConnectionOptions } from './connection.js';

@@ -1,7 +1,6 @@
 // Paging, throttling storms, injected faults and adaptive concurrency against cloud-sim.
 // Retries are counted, never timed.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { CloudConnection } from '../src/connection.js';
 import { ExoThrottledError, ExoTransientError, ExoValidationError } from '../src/exchange/errors.js';
 import { mailboxSeeds, startSimTenant, type SimTenant } from './helpers/sim.js';
 

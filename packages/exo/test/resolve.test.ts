@@ -1,7 +1,7 @@
 // Bulk recipient resolution: 5,000 identities checked with OR-chained -Filter calls, not 5,000 calls.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { CloudConnection } from '../src/connection.js';
-import { resolveRecipients } from '../src/exchange/resolve.js';
+import { resolveRecipients, resolveUsers } from '../src/exchange/resolve.js';
 import { mailboxSeeds, startSimTenant, type SimTenant } from './helpers/sim.js';
 
 const COUNT = 5_000;
@@ -14,6 +14,7 @@ beforeAll(async () => {
   t.sim.seedRecipients(t.tenantId, [
     ...mailboxSeeds('contoso', COUNT),
     { type: 'MailContact', name: "Pat O'Hara", primarySmtpAddress: "pat.o'hara@partner.example", externalEmailAddress: "pat.o'hara@partner.example" },
+    { type: 'User', name: 'Plain Frank', primarySmtpAddress: 'frank@contoso.com', userPrincipalName: 'frank@contoso.com' },
     { type: 'UserMailbox', name: 'Alias Holder', primarySmtpAddress: 'holder@contoso.com', emailAddresses: ['SMTP:holder@contoso.com', 'smtp:old.name@contoso.com'] },
   ]);
   edoids = Object.values(t.sim.tenant(t.tenantId).recipients)
@@ -55,9 +56,24 @@ describe('resolveRecipients', () => {
     const plain = await resolveRecipients(conn.exchange, identities);
     expect(plain.found.get('smtp:OLD.NAME@contoso.com')?.name).toBe('Alias Holder');
     expect(plain.found.get("pat.o'hara@partner.example")?.name).toBe("Pat O'Hara");
-    expect(plain.missing.sort()).toEqual(['00000000-0000-4000-8000-00000000dead', 'ghost@contoso.com', 'user00007']);
+    expect([...plain.missing].sort()).toEqual(['00000000-0000-4000-8000-00000000dead', 'ghost@contoso.com', 'user00007']);
     const withFallback = await resolveRecipients(conn.exchange, identities, { fallbackToIdentity: true });
     expect(withFallback.found.get('user00007')?.primarySmtpAddress).toBe('user00007@contoso.com');
-    expect(withFallback.missing.sort()).toEqual(['00000000-0000-4000-8000-00000000dead', 'ghost@contoso.com']);
+    expect([...withFallback.missing].sort()).toEqual(['00000000-0000-4000-8000-00000000dead', 'ghost@contoso.com']);
+  });
+
+  it('users, plain (non-mail) users included: getUser and resolveUsers over Get-User', async () => {
+    expect(await conn.exchange.getRecipient('frank@contoso.com')).toBeNull();
+    const frank = await conn.exchange.getUser('frank@contoso.com');
+    expect(frank?.recipientTypeDetails).toBe('User');
+    expect(await conn.exchange.getUser('ghost@contoso.com')).toBeNull();
+    t.sim.resetCalls(t.tenantId);
+    const result = await resolveUsers(conn.exchange, [frank!.externalDirectoryObjectId, 'FRANK@contoso.com', 'user00001@contoso.com', 'ghost@contoso.com']);
+    expect(result.found.get(frank!.externalDirectoryObjectId)?.name).toBe('Plain Frank');
+    expect(result.found.get('FRANK@contoso.com')?.guid).toBe(frank!.guid);
+    expect(result.found.get('user00001@contoso.com')?.recipientTypeDetails).toBe('UserMailbox');
+    expect(result.missing).toEqual(['ghost@contoso.com']);
+    expect(result.calls).toBe(2);
+    expect(t.sim.calls(t.tenantId).cmdlets['Get-User']).toBe(2);
   });
 });

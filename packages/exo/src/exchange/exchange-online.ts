@@ -15,6 +15,7 @@ import {
   toRecipient,
   toRecipientPermission,
   toUnifiedGroup,
+  toUser,
   type AcceptedDomainRecord,
   type DistributionGroupRecord,
   type DynamicDistributionGroupRecord,
@@ -24,6 +25,7 @@ import {
   type RecipientPermissionRecord,
   type RecipientRecord,
   type UnifiedGroupRecord,
+  type UserRecord,
 } from './records.js';
 import type { ExoTransport, InvokeResult } from './transport.js';
 
@@ -120,6 +122,21 @@ export class ExchangeOnline {
   async findRecipients(filter: string, extra: CmdletParameters = {}): Promise<RecipientRecord[]> {
     const result = await this.read('Get-Recipient', { Filter: filter, ResultSize: 'Unlimited', ...extra });
     return result.value.map(toRecipient);
+  }
+
+  /**
+   * Get-User by identity (ExternalDirectoryObjectId, UPN, name); null when it doesn't exist. Finds
+   * plain (non-mail) users too, which Get-Recipient does not — owners and security-group members
+   * can be such users.
+   */
+  async getUser(identity: string): Promise<UserRecord | null> {
+    const value = await this.readOne('Get-User', { Identity: identity });
+    return value ? toUser(value) : null;
+  }
+
+  /** Get-User -Filter, every page. */
+  async findUsers(filter: string): Promise<UserRecord[]> {
+    return (await this.read('Get-User', { Filter: filter, ResultSize: 'Unlimited' })).value.map(toUser);
   }
 
   // ── distribution groups ──────────────────────────────────────────────────────────────────

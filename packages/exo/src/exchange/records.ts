@@ -63,6 +63,22 @@ export interface UnifiedGroupRecord extends RecipientRecord {
   readonly grantSendOnBehalfTo: readonly string[];
 }
 
+/** Get-User output: any user object, mail-enabled or not (a plain user is not a recipient). */
+export interface UserRecord {
+  readonly guid: string;
+  readonly externalDirectoryObjectId: string;
+  readonly name: string;
+  readonly displayName: string;
+  readonly userPrincipalName: string;
+  readonly windowsEmailAddress: string;
+  /** `User` for a plain (non-mail) user, else UserMailbox / MailUser. */
+  readonly recipientType: string;
+  readonly recipientTypeDetails: string;
+  readonly isDirSynced: boolean;
+  readonly distinguishedName: string;
+  readonly settings: Readonly<Record<string, unknown>>;
+}
+
 export interface AcceptedDomainRecord {
   readonly domainName: string;
   readonly domainType: string;
@@ -188,6 +204,22 @@ export function toUnifiedGroup(raw: Raw): UnifiedGroupRecord {
     acceptMessagesOnlyFromSendersOrMembers: list(raw, 'AcceptMessagesOnlyFromSendersOrMembers'),
     rejectMessagesFromSendersOrMembers: list(raw, 'RejectMessagesFromSendersOrMembers'),
     grantSendOnBehalfTo: list(raw, 'GrantSendOnBehalfTo'),
+  };
+}
+
+export function toUser(raw: Raw): UserRecord {
+  return {
+    guid: str(raw, 'Guid'),
+    externalDirectoryObjectId: str(raw, 'ExternalDirectoryObjectId'),
+    name: str(raw, 'Name'),
+    displayName: str(raw, 'DisplayName'),
+    userPrincipalName: str(raw, 'UserPrincipalName'),
+    windowsEmailAddress: str(raw, 'WindowsEmailAddress'),
+    recipientType: str(raw, 'RecipientType'),
+    recipientTypeDetails: str(raw, 'RecipientTypeDetails'),
+    isDirSynced: bool(raw, 'IsDirSynced'),
+    distinguishedName: str(raw, 'DistinguishedName'),
+    settings: toCamelRecord(raw),
   };
 }
 

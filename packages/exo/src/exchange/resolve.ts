@@ -1,28 +1,28 @@
-// Bulk recipient resolution: does each of thousands of identities exist in Exchange Online, and
-// which recipient is it? One Get-Recipient per identity would cost thousands of calls; instead the
-// identities are OR-ed into -Filter chunks on ExternalDirectoryObjectId (GUIDs) and EmailAddresses
-// (addresses), and the answers are mapped back to the inputs.
+// Bulk resolution: does each of thousands of identities exist in Exchange Online, and which object
+// is it? One lookup per identity would cost thousands of calls; instead the identities are OR-ed
+// into -Filter chunks — GUIDs on ExternalDirectoryObjectId, addresses on EmailAddresses
+// (recipients) or UserPrincipalName (users) — and the answers are mapped back to the inputs.
 import { chunkedAnyOf, type FilterChunkOptions } from './opath.js';
 import type { ExchangeOnline } from './exchange-online.js';
-import type { RecipientRecord } from './records.js';
+import type { RecipientRecord, UserRecord } from './records.js';
 
 const GUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
 export interface ResolveOptions extends FilterChunkOptions {
   /**
    * Look up identities that the filters didn't find (or that are neither a GUID nor an address)
-   * one by one with Get-Recipient -Identity. Costs one call per miss. @defaultValue false
+   * one by one with -Identity. Costs one call per miss. @defaultValue false
    */
   readonly fallbackToIdentity?: boolean;
 }
 
-export interface ResolveResult {
-  /** Input identity → recipient; identities that don't exist are absent. */
-  readonly found: ReadonlyMap<string, RecipientRecord>;
+export interface ResolveResult<T> {
+  /** Input identity → object; identities that don't exist are absent. */
+  readonly found: ReadonlyMap<string, T>;
   readonly missing: readonly string[];
-  /** Identities that matched more than one recipient (an address on two objects can't happen; a GUID twice neither — kept for safety). */
+  /** Identities that matched more than one object (resolve those by ExternalDirectoryObjectId). */
   readonly ambiguous: readonly string[];
-  /** Get-Recipient calls made (pages included). */
+  /** Calls made to the cmdlet (pages included; counted on the transport, so run it alone to measure). */
   readonly calls: number;
 }
 
@@ -38,62 +38,107 @@ function stripSmtpPrefix(identity: string): string {
   return identity.replace(/^smtp:/i, '');
 }
 
-export async function resolveRecipients(
+/** How one object kind is looked up in bulk. */
+interface BulkLookup<T> {
+  readonly cmdlet: string;
+  readonly addressProperty: string;
+  find(filter: string): Promise<T[]>;
+  get(identity: string): Promise<T | null>;
+  key(item: T): string;
+  guidOf(item: T): string;
+  /** Lower-case addresses under which the item answers an address query. */
+  addressesOf(item: T): string[];
+}
+
+/** Recipients by ExternalDirectoryObjectId or any SMTP proxy address (Get-Recipient). */
+export function resolveRecipients(
   exo: ExchangeOnline,
   identities: readonly string[],
   options: ResolveOptions = {},
-): Promise<ResolveResult> {
-  const before = exo.transport.stats().requestsByCmdlet['Get-Recipient'] ?? 0;
+): Promise<ResolveResult<RecipientRecord>> {
+  return resolveBulk(exo, identities, options, {
+    cmdlet: 'Get-Recipient',
+    // EmailAddresses -eq matches any proxy address (no smtp: prefix needed), unlike PrimarySmtpAddress.
+    addressProperty: 'EmailAddresses',
+    find: (f) => exo.findRecipients(f),
+    get: (i) => exo.getRecipient(i),
+    key: (r) => r.guid,
+    guidOf: (r) => r.externalDirectoryObjectId,
+    addressesOf: (r) => r.emailAddresses.filter((a) => /^smtp:/i.test(a)).map((a) => a.slice(5).toLowerCase()),
+  });
+}
+
+/** Users — plain users included — by ExternalDirectoryObjectId or UserPrincipalName (Get-User). */
+export function resolveUsers(
+  exo: ExchangeOnline,
+  identities: readonly string[],
+  options: ResolveOptions = {},
+): Promise<ResolveResult<UserRecord>> {
+  return resolveBulk(exo, identities, options, {
+    cmdlet: 'Get-User',
+    addressProperty: 'UserPrincipalName',
+    find: (f) => exo.findUsers(f),
+    get: (i) => exo.getUser(i),
+    key: (u) => u.guid,
+    guidOf: (u) => u.externalDirectoryObjectId,
+    addressesOf: (u) => [u.userPrincipalName.toLowerCase()],
+  });
+}
+
+async function resolveBulk<T>(
+  exo: ExchangeOnline,
+  identities: readonly string[],
+  options: ResolveOptions,
+  lookup: BulkLookup<T>,
+): Promise<ResolveResult<T>> {
+  const callsSoFar = () => exo.transport.stats().requestsByCmdlet[lookup.cmdlet] ?? 0;
+  const before = callsSoFar();
+  const unique = [...new Set(identities)];
   const byGuid = new Map<string, string[]>(); // lower-case guid → inputs
   const byAddress = new Map<string, string[]>(); // lower-case address → inputs
-  for (const identity of new Set(identities)) {
+  for (const identity of unique) {
     const kind = identityKind(identity);
     if (kind === 'guid') push(byGuid, identity.toLowerCase(), identity);
     else if (kind === 'address') push(byAddress, stripSmtpPrefix(identity).toLowerCase(), identity);
-    // Anything else (names, UPNs that aren't addresses) is only found by the identity fallback.
+    // Anything else (names, aliases) is only found by the identity fallback.
   }
 
-  const matches = new Map<string, RecipientRecord[]>();
-  const record = (input: string, r: RecipientRecord) => {
+  const matches = new Map<string, T[]>();
+  const record = (input: string, item: T) => {
     const list = matches.get(input) ?? [];
-    if (!list.some((x) => x.guid === r.guid)) list.push(r);
+    if (!list.some((x) => lookup.key(x) === lookup.key(item))) list.push(item);
     matches.set(input, list);
   };
 
   for (const filter of chunkedAnyOf('ExternalDirectoryObjectId', [...byGuid.keys()], options)) {
-    for (const r of await exo.findRecipients(filter)) {
-      for (const input of byGuid.get(r.externalDirectoryObjectId.toLowerCase()) ?? []) record(input, r);
+    for (const item of await lookup.find(filter)) {
+      for (const input of byGuid.get(lookup.guidOf(item).toLowerCase()) ?? []) record(input, item);
     }
   }
-  // EmailAddresses -eq matches any proxy address (no smtp: prefix needed), unlike PrimarySmtpAddress.
-  for (const filter of chunkedAnyOf('EmailAddresses', [...byAddress.keys()], options)) {
-    for (const r of await exo.findRecipients(filter)) {
-      for (const address of r.emailAddresses) {
-        if (!/^smtp:/i.test(address)) continue;
-        for (const input of byAddress.get(address.slice(5).toLowerCase()) ?? []) record(input, r);
+  for (const filter of chunkedAnyOf(lookup.addressProperty, [...byAddress.keys()], options)) {
+    for (const item of await lookup.find(filter)) {
+      for (const address of lookup.addressesOf(item)) {
+        for (const input of byAddress.get(address) ?? []) record(input, item);
       }
     }
   }
-
   if (options.fallbackToIdentity) {
-    const unresolved = [...new Set(identities)].filter((i) => !matches.has(i));
-    for (const identity of unresolved) {
-      const r = await exo.getRecipient(identity);
-      if (r) record(identity, r);
+    for (const identity of unique.filter((i) => !matches.has(i))) {
+      const item = await lookup.get(identity);
+      if (item) record(identity, item);
     }
   }
 
-  const found = new Map<string, RecipientRecord>();
+  const found = new Map<string, T>();
   const missing: string[] = [];
   const ambiguous: string[] = [];
-  for (const identity of new Set(identities)) {
-    const list = matches.get(identity);
-    if (!list || list.length === 0) missing.push(identity);
+  for (const identity of unique) {
+    const list = matches.get(identity) ?? [];
+    if (list.length === 0) missing.push(identity);
     else if (list.length > 1) ambiguous.push(identity);
-    else found.set(identity, list[0] as RecipientRecord);
+    else found.set(identity, list[0] as T);
   }
-  const after = exo.transport.stats().requestsByCmdlet['Get-Recipient'] ?? 0;
-  return { found, missing, ambiguous, calls: after - before };
+  return { found, missing, ambiguous, calls: callsSoFar() - before };
 }
 
 function push(map: Map<string, string[]>, key: string, value: string): void {
