@@ -122,7 +122,7 @@ export class RecipientDirectory {
     if (guidPattern.test(value)) guids = this.lookup(`id:${lower}`);
     else if (/^(cn|ou)=/i.test(value)) guids = this.lookup(`dn:${lower}`);
     else if (/^\/o=/i.test(value)) guids = this.lookup(`proxy:${lower}`);
-    else if (/^[a-z0-9]+:/i.test(value) && value.includes('@')) guids = this.lookup(`proxy:${proxyKey(value)}`);
+    else if (/^(smtp|x500|x400|sip|eum|spo|fax):/i.test(value)) guids = this.lookup(`proxy:${proxyKey(value)}`);
     else if (value.includes('@')) {
       guids = this.lookup(`proxy:smtp:${lower}`);
       if (guids.length === 0) guids = this.lookup(`name:${lower}`);

@@ -74,7 +74,6 @@ export async function handleInvokeCommand(
   tenantSegment: string,
   url: URL,
 ): Promise<void> {
-  await delay(rt.latency.exchange);
   const tenant = rt.findTenant(tenantSegment);
   const check = checkAccessToken(header(req, 'authorization'), rt.publicKey, {
     audiences: tenant ? [tenant.resources.exchange] : [],
@@ -122,6 +121,8 @@ export async function handleInvokeCommand(
   }
   gate.inFlight++;
   try {
+    // Injected latency is server time: the request counts as in flight meanwhile.
+    await delay(rt.latency.exchange);
     await runCmdlet(rt, req, res, tenant, tenantSegment, url, wids);
   } finally {
     gate.inFlight--;

@@ -141,7 +141,11 @@ export function applyAddressSettings(ctx: CmdletContext, r: Recipient, p: BoundP
   const simple = p.string('SimpleDisplayName');
   if (simple !== undefined) r.SimpleDisplayName = simple;
   if (emails) {
-    let next = applyMulti(r.EmailAddresses, emails, (a, b) => a.toLowerCase() === b.toLowerCase() || proxyEquals(a, b));
+    // An added "SMTP:" address becomes the primary; the old primary stays as a secondary.
+    const addedPrimary = emails.add.find((a) => a.startsWith('SMTP:'));
+    const base = addedPrimary ? r.EmailAddresses.map((a) => (a.startsWith('SMTP:') ? `smtp:${a.slice(5)}` : a)) : r.EmailAddresses;
+    const withoutDuplicate = addedPrimary ? base.filter((a) => !proxyEquals(a, addedPrimary)) : base;
+    let next = applyMulti(withoutDuplicate, emails, (a, b) => a.toLowerCase() === b.toLowerCase() || proxyEquals(a, b));
     next = normaliseAddresses(next, 'EmailAddresses');
     const added = next.filter((a) => !r.EmailAddresses.some((e) => proxyEquals(e, a)));
     for (const a of added) if (/^smtp:/i.test(a)) assertAcceptedDomain(ctx, a.slice(5), 'EmailAddresses');

@@ -1,7 +1,7 @@
 // Distribution group lifecycle and membership, plus the dynamic DL and Microsoft 365 group setters.
 import { defineCmdlet, type CmdletContext, type CmdletDefinition } from '../cmdlet.js';
 import { cmdletErrors } from '../errors.js';
-import { isDistributionGroup, newRecipient, type Recipient } from '../recipient.js';
+import { isDistributionGroup, isRecipient, newRecipient, type Recipient } from '../recipient.js';
 import { renderRecipient } from '../render.js';
 import {
   addressParams,
@@ -55,7 +55,7 @@ function membershipEdit(name: string, edit: (ctx: CmdletContext, group: Recipien
       const group = draftOf(ctx, p.string('Identity')!, isDistributionGroup);
       if (group.IsDirSynced) throw cmdletErrors.dirSynced(ctx.cmdlet, 'Members', group.Name);
       assertManagerCheckBypassed(p);
-      const member = ctx.dir.resolve(p.string('Member')!, undefined, cmdletErrors.recipientNotFound);
+      const member = ctx.dir.resolve(p.string('Member')!, isRecipient, cmdletErrors.recipientNotFound);
       edit(ctx, group, member);
       commit(ctx, group);
     },

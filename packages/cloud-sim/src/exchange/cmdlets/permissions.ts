@@ -20,7 +20,8 @@ function trusteeName(r: Recipient): string {
 
 function resolveTrustee(ctx: CmdletContext, identity: string, parameter: string): Recipient {
   const r = ctx.dir.resolve(identity, undefined, cmdletErrors.recipientNotFound);
-  if (!isSecurityPrincipal(r)) throw cmdletErrors.notSecurityPrincipal(r.Name, parameter);
+  // Plain directory users are security principals too (they just aren't recipients).
+  if (!isSecurityPrincipal(r) && r.RecipientType !== 'User') throw cmdletErrors.notSecurityPrincipal(r.Name, parameter);
   return r;
 }
 
