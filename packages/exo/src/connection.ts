@@ -1,5 +1,7 @@
 // One object per (cloud, tenant, app): the HTTP layer (with the lab CA if any), the MSAL app, the
-// Exchange transport and operations, and the Graph client — all sharing one token cache.
+// Exchange transport and operations, and the Graph client — all sharing one token cache. Open it
+// once per tenant and app and share it: that is what keeps one ConfidentialClientApplication (and
+// one adaptive concurrency limit) per tenant.
 import { loadCertificate, type AppCertificate, type CertificateSource } from './auth/certificate.js';
 import { AppTokenSource } from './auth/token-source.js';
 import type { CloudEndpoints } from './cloud.js';

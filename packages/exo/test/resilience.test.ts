@@ -1,7 +1,7 @@
 // Paging, throttling storms, injected faults and adaptive concurrency against cloud-sim.
 // Retries are counted, never timed.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { ExoThrottledError, ExoTransientError, ExoValidationError } from '../src/exchange/errors.js';
+import { ExoThrottledError, ExoTimeoutError, ExoTransientError, ExoValidationError } from '../src/exchange/errors.js';
 import { mailboxSeeds, startSimTenant, type SimTenant } from './helpers/sim.js';
 
 const MEMBERS = 2_500;
@@ -149,5 +149,22 @@ describe('faults', () => {
     expect(t.sim.calls(t.tenantId).cmdlets['Set-DistributionGroup']).toBe(1);
     expect(conn.transport.stats().retries).toBe(0);
     conn.close();
+  });
+
+  it('a call that outlives its timeout fails; reads are re-sent, writes are not (they may have happened)', async () => {
+    reset();
+    t.sim.setLatency('exchange', { fixedMs: 400, jitterMs: 0 });
+    const conn = await t.connect({ exchangeTimeoutMs: 100, retry: { retries: 1, baseDelayMs: 10 } });
+    try {
+      await expect(conn.exchange.getAcceptedDomains()).rejects.toBeInstanceOf(ExoTimeoutError);
+      expect(conn.transport.stats().requestsByCmdlet['Get-AcceptedDomain']).toBe(2);
+      const e = await conn.exchange.setDistributionGroup('big@contoso.com', { CustomAttribute5: 'x' }).catch((err: unknown) => err);
+      expect(e).toBeInstanceOf(ExoTimeoutError);
+      expect((e as Error).message).toMatch(/may or may not have run/);
+      expect(conn.transport.stats().requestsByCmdlet['Set-DistributionGroup']).toBe(1);
+    } finally {
+      t.sim.setLatency('exchange', { fixedMs: 0, jitterMs: 0 });
+      conn.close();
+    }
   });
 });

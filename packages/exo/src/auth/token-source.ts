@@ -84,30 +84,3 @@ export class AppTokenSource implements TokenSource {
     return result.accessToken;
   }
 }
-
-/**
- * Keeps one AppTokenSource per (cloud, tenant, app, certificate), so every caller in the process
- * shares the same MSAL cache.
- */
-export class TokenSourcePool {
-  private readonly sources = new Map<string, AppTokenSource>();
-
-  constructor(private readonly http: HttpClient) {}
-
-  get(cloud: CloudEndpoints, identity: AppIdentity): AppTokenSource {
-    const key = [
-      cloud.name,
-      cloud.authorityHost,
-      identity.tenantId.toLowerCase(),
-      identity.clientId.toLowerCase(),
-      identity.certificate.thumbprintSha256,
-      identity.thumbprintAlgorithm ?? 'sha256',
-    ].join('|');
-    let source = this.sources.get(key);
-    if (!source) {
-      source = new AppTokenSource(cloud, identity, this.http);
-      this.sources.set(key, source);
-    }
-    return source;
-  }
-}
