@@ -1,10 +1,11 @@
 // doctor against the real Samba lab (instance "cli"): LDAPS with the lab's own CA, a real bind, the
 // Exchange schema the lab installs and the fixture's non-sync OU.
+import { CloudSim } from '@dlmigrate/cloud-sim';
 import { Lab, type LabEnv } from '@dlmigrate/lab';
 import { readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { dlmigrate, tempDir } from './helpers/cli.js';
 import { closedPort, shortLivedAppCertificate } from './helpers/tls.js';
 
@@ -31,6 +32,9 @@ describe('dlmigrate doctor', () => {
   let nonSyncOu: string;
   let app: { cert: string; key: string; pfx: string };
   let other: { key: string };
+  let short: { cert: string; key: string };
+  let sim: CloudSim;
+  let tenant: { tenantId: string; clientId: string; caFile: string; url: string };
 
   beforeAll(async () => {
     const instance = await Lab.ensure({ name: 'cli' });
@@ -39,16 +43,31 @@ describe('dlmigrate doctor', () => {
     const env = { DLMIGRATE_PFX_PASSPHRASE: PASSPHRASE };
     app = JSON.parse((await dlmigrate(['auth', 'init', '--json', '--out', 'app'], { cwd: dir, env })).stdout).files;
     other = JSON.parse((await dlmigrate(['auth', 'init', '--json', '--out', 'other'], { cwd: dir, env })).stdout).files;
+    short = shortLivedAppCertificate(dir, 10);
+    // The tenant side: the simulator in this process, the app registered with both certificates used below.
+    sim = await CloudSim.start({ host: '127.0.0.1', port: 0 });
+    const created = sim.createTenant({ name: 'contoso', domains: ['contoso.com'] });
+    const registered = sim.registerApp(created.id, { certificates: [readFileSync(app.cert, 'utf8'), readFileSync(short.cert, 'utf8')] });
+    const caFile = join(dir, 'cloud-ca.pem');
+    writeFileSync(caFile, sim.caPem);
+    tenant = { tenantId: created.id, clientId: registered.clientId, caFile, url: sim.url };
   }, 600_000);
+
+  afterAll(async () => {
+    await sim?.stop();
+  });
 
   function configure(overrides: { ad?: object; tenant?: object; sync?: object } = {}): string {
     const cwd = tempDir('doctor-run');
     const config = {
       ad: { url: lab.url, bindDn: lab.bindDn, caFile: lab.caFile, nonSyncOu, timeoutSeconds: 5, ...overrides.ad },
       tenant: {
-        tenantId: 'contoso.onmicrosoft.com',
-        clientId: '11111111-2222-3333-4444-555555555555',
+        tenantId: tenant.tenantId,
+        clientId: tenant.clientId,
         certificate: { pemCertFile: app.cert, pemKeyFile: app.key },
+        cloud: 'custom',
+        endpoints: { url: tenant.url },
+        caFile: tenant.caFile,
         ...overrides.tenant,
       },
       sync: { kind: 'none', ...overrides.sync },
@@ -76,6 +95,12 @@ describe('dlmigrate doctor', () => {
       'ad-non-sync-ou',
       'certificate',
       'certificate-expiry',
+      'exchange-token',
+      'exchange-app-role',
+      'exchange-directory-role',
+      'graph-token',
+      'graph-app-roles',
+      'exchange-domains',
       'sync-trigger',
     ]);
     expect(doc.checks.filter((c) => c.status !== 'ok').map((c) => c.id)).toEqual(LAB_SCHEMA_HAS_VERSION ? [] : ['ad-exchange-schema']);
@@ -171,7 +196,6 @@ describe('dlmigrate doctor', () => {
   });
 
   it('warns 30 days before the app certificate expires', async () => {
-    const short = shortLivedAppCertificate(dir, 10);
     const { run, check } = await doctor(configure({ tenant: { certificate: { pemCertFile: short.cert, pemKeyFile: short.key } } }));
     expect(run.code).toBe(4);
     expect(check('certificate-expiry')?.status).toBe('warn');

@@ -83,6 +83,10 @@ export async function runDoctor(context: CommandContext, adPasswordFlag: string 
       const cert = checkCertificate(config.tenant, passphrase, new Date());
       record(cert.files);
       record(cert.expiry);
+      if (cert.files.status === 'ok' && cert.expiry?.status !== 'fail') {
+        const { checkCloud } = await import('./cloud-checks.js');
+        for (const check of await checkCloud({ ...config, tenant: config.tenant }, passphrase)) record(check);
+      }
     }
     record(await checkSyncTrigger(config.sync, context.io.env));
   } finally {

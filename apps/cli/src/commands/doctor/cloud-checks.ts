@@ -1,0 +1,164 @@
+// Doctor checks against the tenant: tokens for Exchange Online and Graph with the app certificate, the
+// application permissions and directory role those tokens carry, a read through the Exchange admin API
+// (RBAC), and the accepted/routing domains. Tokens are inspected, never printed or logged.
+import {
+  CloudAuthError,
+  CloudConnection,
+  cloudByName,
+  customCloud,
+  ExoError,
+  routingDomainOf,
+  type CertificateSource,
+  type CloudEndpoints,
+} from '@dlmigrate/exo';
+import { readFileSync } from 'node:fs';
+import { ENTRA_ROLES } from '../../certificate/app-registration.js';
+import type { DlmigrateConfig, TenantConfig } from '../../config/schema.js';
+import type { CheckResult } from './checks.js';
+
+const GLOBAL_ADMINISTRATOR = '62e90394-69f5-4237-9190-012177145e10';
+const EXCHANGE_ROLES = new Map([
+  [ENTRA_ROLES.exchangeAdministrator.templateId, ENTRA_ROLES.exchangeAdministrator.name],
+  [ENTRA_ROLES.exchangeRecipientAdministrator.templateId, ENTRA_ROLES.exchangeRecipientAdministrator.name],
+  [GLOBAL_ADMINISTRATOR, 'Global Administrator'],
+]);
+
+export function cloudOf(tenant: TenantConfig): CloudEndpoints {
+  if (tenant.cloud !== 'custom') return cloudByName(tenant.cloud);
+  const endpoints = tenant.endpoints!;
+  return customCloud({
+    url: endpoints.url,
+    ...(endpoints.authorityHost !== undefined ? { authorityHost: endpoints.authorityHost } : {}),
+    ...(endpoints.tokenEndpoint !== undefined ? { tokenEndpoint: endpoints.tokenEndpoint } : {}),
+    ...(tenant.caFile !== undefined ? { caPem: readFileSync(tenant.caFile, 'utf8') } : {}),
+  });
+}
+
+export function certificateSource(tenant: TenantConfig, pfxPassphrase: string | undefined): CertificateSource {
+  const cert = tenant.certificate;
+  return cert.pfxFile !== undefined
+    ? { kind: 'pfx', pfxPath: cert.pfxFile, ...(pfxPassphrase !== undefined ? { passphrase: pfxPassphrase } : {}) }
+    : { kind: 'pem', certificatePath: cert.pemCertFile!, keyPath: cert.pemKeyFile! };
+}
+
+/** Graph application permissions this configuration needs. */
+export function graphRolesNeeded(config: DlmigrateConfig): string[] {
+  const roles = ['Group.Read.All', 'GroupMember.Read.All'];
+  if (config.migration.strategy === 'convert') roles.push('Group-OnPremisesSyncBehavior.ReadWrite.All');
+  if (config.sync.kind === 'graph-cloud-sync') roles.push('Synchronization.ReadWrite.All');
+  return roles;
+}
+
+export async function checkCloud(config: DlmigrateConfig & { tenant: TenantConfig }, pfxPassphrase: string | undefined): Promise<CheckResult[]> {
+  const { tenant } = config;
+  const results: CheckResult[] = [];
+  let connection: CloudConnection;
+  let cloud: CloudEndpoints;
+  try {
+    cloud = cloudOf(tenant);
+    connection = await CloudConnection.open({ cloud, tenantId: tenant.tenantId, clientId: tenant.clientId, certificate: certificateSource(tenant, pfxPassphrase) });
+  } catch (error) {
+    return [{ id: 'cloud-connection', title: 'cloud connection can be set up', status: 'fail', detail: messageOf(error), fix: 'check tenant.cloud, tenant.endpoints, tenant.caFile and the certificate' }];
+  }
+  try {
+    const exchangeClaims = await tokenCheck(results, connection, cloud.exchangeResource, 'exchange-token', 'Exchange Online');
+    if (exchangeClaims !== undefined) {
+      results.push(rolesCheck('exchange-app-role', 'Exchange Online', exchangeClaims, ['Exchange.ManageAsApp']));
+      results.push(directoryRoleCheck(exchangeClaims));
+    }
+    const graphClaims = await tokenCheck(results, connection, cloud.graphResource, 'graph-token', 'Microsoft Graph');
+    if (graphClaims !== undefined) results.push(rolesCheck('graph-app-roles', 'Microsoft Graph', graphClaims, graphRolesNeeded(config)));
+    if (exchangeClaims !== undefined) results.push(await domainsCheck(connection, tenant.routingDomain));
+    return results;
+  } finally {
+    connection.close();
+  }
+}
+
+interface TokenClaims {
+  roles: string[];
+  wids: string[];
+}
+
+async function tokenCheck(
+  results: CheckResult[],
+  connection: CloudConnection,
+  resource: string,
+  id: string,
+  service: string,
+): Promise<TokenClaims | undefined> {
+  const title = `token for ${service}`;
+  try {
+    const claims = decodeClaims(await connection.tokens.token(resource));
+    results.push({ id, title, status: 'ok', detail: `app-only token for ${resource}` });
+    return claims;
+  } catch (error) {
+    const fix = error instanceof CloudAuthError ? `see the message (${error.reason})` : 'check the tenant settings and the network';
+    results.push({ id, title, status: 'fail', detail: messageOf(error), fix });
+    return undefined;
+  }
+}
+
+/** The claims of a JWT access token; only roles and directory roles are read. */
+function decodeClaims(token: string): TokenClaims {
+  const payload = token.split('.')[1];
+  if (payload === undefined) return { roles: [], wids: [] };
+  try {
+    const claims = JSON.parse(Buffer.from(payload, 'base64url').toString('utf8')) as { roles?: unknown; wids?: unknown };
+    const list = (v: unknown) => (Array.isArray(v) ? v.filter((x): x is string => typeof x === 'string') : []);
+    return { roles: list(claims.roles), wids: list(claims.wids) };
+  } catch {
+    return { roles: [], wids: [] };
+  }
+}
+
+function rolesCheck(id: string, service: string, claims: TokenClaims, needed: readonly string[]): CheckResult {
+  const title = `${service} application permissions are granted`;
+  const missing = needed.filter((role) => !claims.roles.includes(role));
+  return missing.length === 0
+    ? { id, title, status: 'ok', detail: needed.join(', ') }
+    : { id, title, status: 'fail', detail: `missing: ${missing.join(', ')}`, fix: `add ${missing.join(', ')} as application permissions and grant admin consent (dlmigrate auth init lists them)` };
+}
+
+function directoryRoleCheck(claims: TokenClaims): CheckResult {
+  const title = 'the app holds an Exchange directory role';
+  const held = claims.wids.map((w) => EXCHANGE_ROLES.get(w)).filter((n): n is string => n !== undefined);
+  return held.length > 0
+    ? { id: 'exchange-directory-role', title, status: 'ok', detail: held.join(', ') }
+    : {
+        id: 'exchange-directory-role',
+        title,
+        status: 'warn',
+        detail: 'no Exchange Administrator / Exchange Recipient Administrator role in the token',
+        fix: 'assign one to the app, unless a custom Exchange RBAC role group is assigned to its service principal',
+      };
+}
+
+async function domainsCheck(connection: CloudConnection, configuredRoutingDomain: string | undefined): Promise<CheckResult> {
+  const title = 'Exchange admin API answers and the routing domain is accepted';
+  try {
+    const domains = await connection.exchange.getAcceptedDomains();
+    const names = domains.map((d) => d.domainName.toLowerCase());
+    const routing = configuredRoutingDomain?.toLowerCase() ?? routingDomainOf(domains);
+    if (routing === null) {
+      return { id: 'exchange-domains', title, status: 'fail', detail: `accepted domains: ${names.join(', ')}; none is a *.mail.onmicrosoft.com routing domain`, fix: 'set tenant.routingDomain' };
+    }
+    if (!names.includes(routing)) {
+      return { id: 'exchange-domains', title, status: 'fail', detail: `tenant.routingDomain ${routing} is not an accepted domain (${names.join(', ')})`, fix: 'correct tenant.routingDomain' };
+    }
+    return { id: 'exchange-domains', title, status: 'ok', detail: `routing domain ${routing}; accepted: ${names.join(', ')}` };
+  } catch (error) {
+    const denied = error instanceof ExoError && (error.kind === 'permission-denied' || error.kind === 'missing-manage-as-app');
+    return {
+      id: 'exchange-domains',
+      title,
+      status: 'fail',
+      detail: messageOf(error),
+      fix: denied ? 'grant the app an Exchange role (Exchange Administrator, or a role group allowing Get-AcceptedDomain and the DL cmdlets)' : 'see the message',
+    };
+  }
+}
+
+function messageOf(error: unknown): string {
+  return error instanceof Error ? error.message : String(error);
+}
