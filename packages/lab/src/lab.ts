@@ -65,7 +65,7 @@ function contentOf(fixture: Fixture | null): LabContent {
   return fixture ? { fixture: fixture.name, version: fixture.version } : null;
 }
 
-function describe(content: LabContent | undefined): string {
+function describeContent(content: LabContent | undefined): string {
   return content ? `fixture ${content.fixture} v${content.version}` : 'no fixture';
 }
 
@@ -138,7 +138,7 @@ export class Lab {
           const held = config.content;
           if ((held === null) !== (wanted === null) || (held && wanted && held.fixture !== wanted.fixture)) {
             throw new Error(
-              `lab ${options.name} holds ${describe(held)}, but ${describe(wanted)} was asked for: ` +
+              `lab ${options.name} holds ${describeContent(held)}, but ${describeContent(wanted)} was asked for: ` +
                 `use another lab name, or destroy it (lab down --name ${options.name}) first`,
             );
           }
