@@ -1,0 +1,179 @@
+// Batches end to end (issue 8) in the `batch` lab with an in-process simulated tenant syncing from it: a bad list is
+// refused whole; the fixture's three levels of nesting migrate children first with one sync per level while a cycle
+// and a parent of a child outside the set are blocked by name; a group that fails mid-way takes only its parent down;
+// a runner killed with SIGKILL mid-level is resumed by another to the same end state.
+import { childDn } from '@dlmigrate/ad';
+import { BatchInputError, planBatchRun, runBatch, type BatchEvent, type BatchOutcome } from '@dlmigrate/core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createMailGroups, startRunner, type RunnerProcess } from './batch-support.js';
+import { openWorld, type World } from './world.js';
+
+let w: World;
+const runners: RunnerProcess[] = [];
+
+beforeAll(async () => {
+  w = await openWorld('batch');
+}, 300_000);
+
+afterAll(async () => {
+  for (const r of runners) if (r.process.exitCode === null && r.process.signalCode === null) r.process.kill('SIGKILL');
+  await w?.close();
+});
+
+const options = () => ({ nonSyncOu: w.objects['ous.nonSync']!.dn });
+const statusOf = (outcome: BatchOutcome, address: string) => outcome.groups.find((g) => g.address.toLowerCase() === address)!;
+const syncCycles = () => Number(w.sim.syncStatus(w.tenantId)?.['cycles'] ?? 0);
+const deps = (runnerId: string) => ({ ...w.deps, runnerId });
+
+describe('batch input', () => {
+  it('refuses a bad list with one report of every problem and records nothing', async () => {
+    await w.reset();
+    const before = (await w.state.listBatches()).length;
+    const list = [
+      'sales@contoso.com',
+      'not-an-address',
+      'nobody@contoso.com',
+      'alice@contoso.com',
+      'SALES@contoso.com',
+      'salespeople@contoso.com',
+    ];
+    const error = await planBatchRun(w.deps, { groups: list, options: options() }).catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(BatchInputError);
+    const problems = (error as BatchInputError).problems.map((p) => [p.line, p.code]);
+    expect(problems).toEqual([
+      [2, 'MALFORMED_ADDRESS'],
+      [3, 'GROUP_NOT_FOUND'],
+      [4, 'NOT_A_GROUP'],
+      [5, 'DUPLICATE_IN_INPUT'],
+      [6, 'NOT_A_GROUP'],
+    ]);
+    expect((await w.state.listBatches()).length).toBe(before);
+  });
+});
+
+describe('batch run (one process)', () => {
+  it('migrates three levels children first with one sync per level; blocks a cycle and a parent of an outside child by name', async () => {
+    await w.reset();
+    const o = w.objects;
+    // A cycle the fixture does not have: Hidden Approvals ⊃ Contractors ⊃ Hidden Approvals.
+    await w.ad.addLinkValue(o['groups.hidden']!.dn, 'member', o['groups.contractors']!.dn);
+    await w.ad.addLinkValue(o['groups.contractors']!.dn, 'member', o['groups.hidden']!.dn);
+    await w.sim.runSync(w.tenantId);
+
+    const planned = await planBatchRun(w.deps, {
+      // groups.blocked contains groups.execs, which is not in the list and not migrated.
+      groups: 'PrimarySmtpAddress,Note\ncompany@contoso.com,top\nallstaff@contoso.com,\nsales@contoso.com,\nhidden-approvals@contoso.com,\ncontractors@contoso.com,\nblocked@contoso.com,\n',
+      options: options(),
+    });
+    expect(planned.layout.waves).toEqual([['sales@contoso.com'], ['allstaff@contoso.com'], ['company@contoso.com']]);
+    expect(planned.batch.levels.map((l) => l.phase)).toEqual(['pending', 'pending', 'pending']);
+
+    const cyclesBefore = syncCycles();
+    const events: BatchEvent[] = [];
+    const outcome = await runBatch(deps('solo'), planned.batch.id, { onEvent: (e) => events.push(e) });
+
+    for (const address of ['sales@contoso.com', 'allstaff@contoso.com', 'company@contoso.com']) {
+      expect(['completed', 'completed_with_warnings'], address).toContain(statusOf(outcome, address).status);
+    }
+    const hidden = statusOf(outcome, 'hidden-approvals@contoso.com');
+    expect(hidden.status).toBe('blocked');
+    expect(hidden.codes).toEqual(['CIRCULAR_REFERENCE_EXCEPTION']);
+    const hiddenErrors = await w.state.listErrors(hidden.migrationId);
+    expect(hiddenErrors[0]!.message).toMatch(/hidden-approvals@contoso\.com → contractors@contoso\.com|contractors@contoso\.com → hidden-approvals@contoso\.com/);
+    expect(statusOf(outcome, 'contractors@contoso.com').codes).toEqual(['CIRCULAR_REFERENCE_EXCEPTION']);
+    const blocked = statusOf(outcome, 'blocked@contoso.com');
+    expect(blocked).toMatchObject({ status: 'blocked', codes: ['NESTED_GROUP_EXCEPTION'] });
+    expect((await w.state.listErrors(blocked.migrationId))[0]!.message).toContain('execs@contoso.com');
+    expect(outcome.status).toBe('completed_with_failures');
+
+    // One sync per level, triggered by the batch (the groups' own waits only polled).
+    expect(syncCycles() - cyclesBefore).toBe(3);
+    expect(events.filter((e) => e.type === 'sync-triggered').map((e) => e.level)).toEqual([0, 1, 2]);
+    // Children first: a parent is staged only after its child completed.
+    const order = events.filter((e) => e.type === 'step').map((e) => (e.type === 'step' ? `${e.address}:${e.step}:${e.event}` : ''));
+    expect(order.indexOf('allstaff@contoso.com:stage:started')).toBeGreaterThan(order.indexOf('sales@contoso.com:report:completed'));
+    expect(order.indexOf('company@contoso.com:stage:started')).toBeGreaterThan(order.indexOf('allstaff@contoso.com:report:completed'));
+    expect((await w.state.getBatch(planned.batch.id))!.levels.map((l) => l.phase)).toEqual(['done', 'done', 'done']);
+
+    // In the tenant: cloud-managed groups, nested the same way.
+    const company = (await w.cloud.exchange.getDistributionGroup('company@contoso.com'))!;
+    expect(company.isDirSynced).toBe(false);
+    const companyMembers = await w.cloud.exchange.getDistributionGroupMembers('company@contoso.com');
+    expect(companyMembers.map((m) => m.primarySmtpAddress.toLowerCase())).toContain('allstaff@contoso.com');
+    // Running the finished batch again changes nothing and reports the same.
+    const again = await runBatch(deps('solo-again'), planned.batch.id);
+    expect(again.groups.map((g) => [g.address, g.status])).toEqual(outcome.groups.map((g) => [g.address, g.status]));
+    expect(syncCycles() - cyclesBefore).toBe(3);
+  }, 300_000);
+
+  it('a group that fails mid-way is rolled back and only its parent ends as CHILD_GROUP_MIGRATION_EXCEPTION', async () => {
+    await w.reset();
+    const ou = w.objects['ous.groups']!.dn;
+    const alice = w.objects['users.alice']!.dn;
+    const [childDnValue] = await createMailGroups(w.ad, ou, [{ name: 'Fail Child', alias: 'failchild', members: [alice] }]);
+    await createMailGroups(w.ad, ou, [
+      { name: 'Fail Parent', alias: 'failparent', members: [childDnValue!] },
+      { name: 'Bystander', alias: 'bystander', members: [alice] },
+    ]);
+    await w.sim.runSync(w.tenantId);
+    const planned = await planBatchRun(w.deps, { groups: ['failparent@contoso.com', 'failchild@contoso.com'], options: options() });
+    const bystander = await planBatchRun(w.deps, { groups: ['bystander@contoso.com'], options: options() });
+    expect(planned.layout.waves).toEqual([['failchild@contoso.com'], ['failparent@contoso.com']]);
+
+    // The child's cloud DL cannot be created: its stage fails after capture and validation.
+    w.sim.injectFault(w.tenantId, {
+      cmdlet: 'New-DistributionGroup',
+      count: 1,
+      status: 400,
+      errorId: 'Ex1B2C3D',
+      exceptionType: 'Microsoft.Exchange.Management.Tasks.RecipientTaskException',
+      message: 'The operation could not be performed (injected).',
+    });
+    const outcome = await runBatch(deps('fail'), planned.batch.id);
+    const child = statusOf(outcome, 'failchild@contoso.com');
+    expect(child.status).toBe('rolled_back');
+    const parent = statusOf(outcome, 'failparent@contoso.com');
+    expect(parent).toMatchObject({ status: 'blocked', codes: ['CHILD_GROUP_MIGRATION_EXCEPTION'] });
+    expect((await w.state.listErrors(parent.migrationId))[0]).toMatchObject({ target: 'failchild@contoso.com' });
+    expect((await w.state.listJournal(parent.migrationId)).length).toBe(0); // never touched
+    // Nothing of the child changed: still synced, still in its OU.
+    expect((await w.cloud.exchange.getDistributionGroup('failchild@contoso.com'))?.isDirSynced).toBe(true);
+    expect(await w.ad.exists(childDn('CN', 'Fail Child', ou))).toBe(true);
+    expect(outcome.status).toBe('completed_with_failures');
+
+    // The failure did not stop anything else: another batch still migrates.
+    const other = await runBatch(deps('fail'), bystander.batch.id);
+    expect(other.status).toBe('completed');
+  }, 300_000);
+});
+
+describe('batch killed and resumed', () => {
+  it('a runner killed with SIGKILL in the middle of a level is resumed by another to the same end state', async () => {
+    await w.reset();
+    const planned = await planBatchRun(w.deps, {
+      groups: ['company@contoso.com', 'allstaff@contoso.com', 'sales@contoso.com'],
+      options: options(),
+    });
+    const cyclesBefore = syncCycles();
+    const { statePath: _path, ...shared } = w.childConfig;
+    const victim = startRunner({ ...shared, state: w.statePath, batchId: planned.batch.id, runnerId: 'victim' });
+    runners.push(victim);
+    // Kill it after allstaff (level 1) is staged but before its level's sync.
+    await victim.waitFor((e) => e.type === 'step' && e.address === 'allstaff@contoso.com' && e.step === 'stage' && e.event === 'completed');
+    victim.process.kill('SIGKILL');
+    expect(await victim.exited).toBe('SIGKILL');
+    const mid = await w.state.listMigrations({ batchId: planned.batch.id });
+    expect(mid.find((m) => m.group.address === 'sales@contoso.com')!.status).toMatch(/^completed/);
+    expect(mid.find((m) => m.group.address === 'company@contoso.com')!.status).toBe('planned');
+
+    // A new runner waits for the dead one's lease to expire, then resumes from the journal.
+    const outcome = await runBatch(deps('rescuer'), planned.batch.id, { waitIntervalMs: 500 });
+    expect(outcome.status).toBe('completed');
+    for (const g of outcome.groups) expect(['completed', 'completed_with_warnings']).toContain(g.status);
+    const allStaff = outcome.groups.find((g) => g.address === 'allstaff@contoso.com')!;
+    const journal = await w.state.listJournal(allStaff.migrationId);
+    // The stage the victim completed was not run again.
+    expect(journal.filter((e) => e.step === 'stage' && e.event === 'completed')).toHaveLength(1);
+    expect(syncCycles() - cyclesBefore).toBe(3);
+  }, 300_000);
+});

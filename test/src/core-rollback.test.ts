@@ -1,0 +1,105 @@
+// A failure at each step before the point of no return undoes everything the migration did: the directory and the
+// tenant end as they were before it started (the synced group re-created by the sync where it had been deleted).
+import { createSyncTrigger, MigrationEngine, type MigrationOptionsInput, type RunOptions } from '@dlmigrate/core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { directoryView, tenantView } from './views.js';
+import { openWorld, type World } from './world.js';
+
+let w: World;
+
+beforeAll(async () => {
+  w = await openWorld('core');
+}, 300_000);
+
+afterAll(async () => {
+  await w?.close();
+});
+
+/** Objects a sales migration touches (the group and its on-prem dependants). */
+const KEYS = ['groups.sales', 'groups.allStaff', 'groups.board', 'groups.partners', 'users.grace', 'users.mallory'];
+
+const addressFault = {
+  cmdlet: 'Set-DistributionGroup',
+  errorId: 'Ex1A3C7F',
+  exceptionType: 'Microsoft.Exchange.Data.Directory.ProxyAddressExistsException',
+  message:
+    "The proxy address \"SMTP:vertrieb@contoso.com\" is already being used by the proxy addresses or LegacyExchangeDN of \"NAMPR01A001.prod.outlook.com/Microsoft Exchange Hosted Organizations/contoso.onmicrosoft.com/Vertrieb Alt\". Please choose another proxy address.",
+};
+
+interface Case {
+  readonly step: string;
+  readonly code: string;
+  readonly options?: MigrationOptionsInput;
+  /** Prepares the failure; may return run options (an event hook that injects the fault at the right moment). */
+  readonly arrange: (world: World) => Promise<RunOptions | void>;
+  readonly engine?: (world: World) => MigrationEngine;
+}
+
+const cases: readonly Case[] = [
+  {
+    step: 'stage',
+    code: 'STEP_FAILED',
+    arrange: async (world) =>
+      world.sim.injectFault(world.tenantId, {
+        cmdlet: 'Update-DistributionGroupMember',
+        errorId: 'Ex9F0001',
+        exceptionType: 'Microsoft.Exchange.Management.Tasks.RecipientTaskException',
+        message: 'An unexpected error occurred.',
+        status: 400,
+        count: 1,
+      }),
+  },
+  {
+    step: 'park',
+    code: 'STEP_FAILED',
+    // Something already named like the group in the park OU: the move cannot succeed.
+    arrange: async (world) =>
+      void (await world.ad.createRoutingContact({
+        parentDn: world.objects['ous.nonSync']!.dn,
+        cn: 'Sales',
+        displayName: 'Squatter',
+        mail: 'squatter@contoso.com',
+        mailNickname: 'squatter',
+        targetAddress: 'SMTP:squatter@contoso.mail.onmicrosoft.com',
+        cloudId: '00000000-0000-0000-0000-000000000000',
+      })),
+  },
+  {
+    step: 'await-deletion',
+    code: 'CLOUD_DELETION_TIMEOUT',
+    options: { deadlines: { cloudDeletionMinutes: 0.02 } },
+    // No sync ever runs, so the synced group is never deleted before the (short) deadline.
+    engine: (world) => new MigrationEngine({ ...world.deps, sync: createSyncTrigger({ kind: 'none' }) }),
+    arrange: async () => {},
+  },
+  {
+    step: 'take-over',
+    code: 'ADDRESS_HELD_BY_OTHER_OBJECT',
+    arrange: async (world) => ({
+      onEvent: (e) => {
+        if (e.step === 'await-deletion' && e.event === 'completed') world.sim.injectFault(world.tenantId, { ...addressFault, status: 400, count: 1 });
+      },
+    }),
+  },
+];
+
+describe('rollback before the point of no return', () => {
+  it.each(cases)('a failure in $step leaves directory and tenant as they were', async (c) => {
+    await w.reset();
+    const run = (await c.arrange(w)) ?? {};
+    const directoryBefore = await directoryView(w, KEYS);
+    const tenantBefore = tenantView(w);
+
+    const engine = c.engine?.(w) ?? w.engine;
+    const outcome = await engine.migrate('sales@contoso.com', { nonSyncOu: w.objects['ous.nonSync']!.dn, ...c.options }, run);
+
+    expect(outcome.status).toBe('rolled_back');
+    expect(outcome.step).toBe(c.step);
+    expect(outcome.report.findings.map((f) => f.code)).toContain(c.code);
+    expect(outcome.report.findings.map((f) => f.code)).not.toContain('UNDO_FAILED');
+    expect(outcome.report.steps.filter((s) => s.status === 'undone').length).toBeGreaterThan(0);
+    expect(await directoryView(w, KEYS)).toEqual(directoryBefore);
+    expect(tenantView(w)).toEqual(tenantBefore);
+    expect(await w.ad.findByAddress('sales-MigratedByScript@contoso.com')).toEqual([]);
+  }, 120_000);
+});

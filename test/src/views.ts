@@ -1,0 +1,61 @@
+// Comparable views of the directory and the tenant: what "left as it was" means in the end-to-end tests. Volatile
+// bookkeeping (USNs, change times, Exchange Guids and object ids that a re-created object legitimately gets anew) is
+// left out; everything an administrator or a mail flow would notice is in.
+import type { World } from './world.js';
+
+const VOLATILE = new Set(['whenchanged', 'usnchanged', 'usncreated', 'dscorepropagationdata', 'replpropertymetadata']);
+
+/** Every attribute of the objects (by fixture key), found by objectGUID wherever they are now. */
+export async function directoryView(world: World, keys: readonly string[]): Promise<Record<string, unknown>> {
+  const view: Record<string, unknown> = {};
+  for (const key of keys) {
+    const where = await world.ad.findByGuid(world.objects[key]!.objectGUID);
+    if (where === undefined) {
+      view[key] = null;
+      continue;
+    }
+    const entry = (await world.ad.connection.read(where.dn, { attributes: ['*'] }))!;
+    const attributes: Record<string, string[]> = {};
+    for (const name of entry.names().sort()) {
+      if (!VOLATILE.has(name.toLowerCase())) attributes[name.toLowerCase()] = entry.strings(name).sort();
+    }
+    view[key] = { dn: where.dn, attributes };
+  }
+  return view;
+}
+
+/** The tenant's recipients by name: type, sync state, addresses, settings and every link (by target name). */
+export function tenantView(world: World): Record<string, unknown> {
+  const t = world.sim.tenant(world.tenantId);
+  const nameOf = new Map(Object.values(t.recipients).map((r) => [r.Guid, r.Name]));
+  const names = (ids: readonly string[]) => ids.map((id) => nameOf.get(id) ?? id).sort();
+  const view: Record<string, unknown> = {};
+  for (const r of Object.values(t.recipients)) {
+    view[r.Name] = {
+      type: r.RecipientTypeDetails,
+      synced: r.IsDirSynced,
+      alias: r.Alias,
+      displayName: r.DisplayName,
+      primary: r.PrimarySmtpAddress.toLowerCase(),
+      addresses: r.EmailAddresses.map((a) => a.toLowerCase()).filter((a) => !a.startsWith('x500:/o=exchangelabs')).sort(),
+      members: names(r.Members),
+      managedBy: names(r.ManagedBy),
+      moderatedBy: names(r.ModeratedBy),
+      accept: names(r.AcceptMessagesOnlyFromSendersOrMembers),
+      reject: names(r.RejectMessagesFromSendersOrMembers),
+      bypass: names(r.BypassModerationFromSendersOrMembers),
+      sendOnBehalf: names(r.GrantSendOnBehalfTo),
+      forwarding: r.ForwardingAddress === null ? null : (nameOf.get(r.ForwardingAddress) ?? r.ForwardingAddress),
+      settings: {
+        hidden: r.HiddenFromAddressListsEnabled,
+        requireAuth: r.RequireSenderAuthenticationEnabled,
+        moderation: r.ModerationEnabled,
+        join: r.MemberJoinRestriction,
+        depart: r.MemberDepartRestriction,
+        custom: r.custom,
+        extension: r.extension,
+      },
+    };
+  }
+  return view;
+}
