@@ -1,7 +1,7 @@
 // Planning a batch: check the list, look every group up, order them children first, split levels into sync waves, and
 // persist it all as one batch in the state store. Nothing in the directory or the tenant changes; a bad list changes
 // nothing at all (not even the state store) and comes back as one report of every problem.
-import type { ActiveDirectory } from '@dlmigrate/ad';
+import { normalizeDn, type ActiveDirectory } from '@dlmigrate/ad';
 import type { BatchRecord, JsonObject, MigrationRecord, NewMigration, StateStore } from '@dlmigrate/state';
 import type { Finding } from '../findings/finding.js';
 import { resolveOptions, type MigrationOptions, type MigrationOptionsInput } from '../options.js';
@@ -86,14 +86,14 @@ export async function layOutBatch(
 
 /** Pure part of planning: the graph between the groups found, levels, waves. */
 export function layOut(groups: readonly DirectoryGroup[], skipNestedGroupCheck: boolean, deletionThreshold: number): BatchLayout {
-  const addressOfDn = new Map(groups.map((g) => [g.dn.toLowerCase(), g.address]));
+  const addressOfDn = new Map(groups.map((g) => [normalizeDn(g.dn), g.address]));
   const children: Record<string, string[]> = {};
   const plan = planBatch(
     groups.map((g) => {
       const inSet: string[] = [];
       const outside: string[] = [];
       for (const child of g.childGroups) {
-        const address = addressOfDn.get(child.dn.toLowerCase());
+        const address = addressOfDn.get(normalizeDn(child.dn));
         if (address !== undefined) inSet.push(address);
         else if (isUnmigratedMailGroup(child)) outside.push(child.address ?? child.dn);
       }

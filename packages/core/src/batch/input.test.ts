@@ -1,0 +1,54 @@
+import { describe, expect, it } from 'vitest';
+import { isSmtpAddress, parseGroupList, splitCsvLine } from './input.js';
+
+describe('parseGroupList', () => {
+  it('reads a plain list: trims, drops blank lines, keeps the first spelling of a duplicate', () => {
+    const list = parseGroupList(['  sales@contoso.com ', '', 'Board@contoso.com', 'SALES@contoso.com', 'smtp:execs@contoso.com']);
+    expect(list.groups).toEqual([
+      { address: 'sales@contoso.com', line: 1 },
+      { address: 'Board@contoso.com', line: 3 },
+      { address: 'execs@contoso.com', line: 5 },
+    ]);
+    expect(list.problems).toEqual([expect.objectContaining({ code: 'DUPLICATE_IN_INPUT', severity: 'info', line: 4 })]);
+  });
+
+  it('reports every malformed line at once, with its line number', () => {
+    const list = parseGroupList('sales@contoso.com\nnot an address\n@contoso.com\nx@-bad-.com\nok@contoso.com\n');
+    expect(list.problems.map((p) => [p.code, p.line])).toEqual([
+      ['MALFORMED_ADDRESS', 2],
+      ['MALFORMED_ADDRESS', 3],
+      ['MALFORMED_ADDRESS', 4],
+    ]);
+    expect(list.groups.map((g) => g.address)).toEqual(['sales@contoso.com', 'ok@contoso.com']);
+  });
+
+  it('reads a CSV export by its address column, with quoting', () => {
+    const csv = 'Name,PrimarySMTPAddress,Notes\n"Sales, EMEA",sales@contoso.com,"said ""hi"""\nBoard,board@contoso.com,\n';
+    const list = parseGroupList(csv);
+    expect(list.problems).toEqual([]);
+    expect(list.groups.map((g) => [g.address, g.line])).toEqual([
+      ['sales@contoso.com', 2],
+      ['board@contoso.com', 3],
+    ]);
+  });
+
+  it('refuses a CSV without an address column and an empty list', () => {
+    expect(parseGroupList('Name,Notes\nSales,x\n').problems[0]?.code).toBe('NO_ADDRESS_COLUMN');
+    expect(parseGroupList('\n\n').problems[0]?.code).toBe('EMPTY_INPUT');
+    expect(parseGroupList([]).problems[0]?.code).toBe('EMPTY_INPUT');
+  });
+});
+
+describe('isSmtpAddress / splitCsvLine', () => {
+  it('accepts dot-atom and quoted local parts, refuses the rest', () => {
+    expect(isSmtpAddress("o'brien-team@contoso.com")).toBe(true);
+    expect(isSmtpAddress('"a b"@contoso.com')).toBe(true);
+    expect(isSmtpAddress('a..b@contoso.com')).toBe(false);
+    expect(isSmtpAddress('a@localhost')).toBe(false);
+    expect(isSmtpAddress('a@b@contoso.com')).toBe(false);
+    expect(isSmtpAddress(`${'x'.repeat(65)}@contoso.com`)).toBe(false);
+  });
+  it('splits quoted fields', () => {
+    expect(splitCsvLine('a,"b,c","d""e",')).toEqual(['a', 'b,c', 'd"e', '']);
+  });
+});
