@@ -26,6 +26,10 @@ afterAll(async () => {
   await t.sim.stop();
 });
 
+function fault(cmdlet: string, count: number, status: number, exceptionType = '', errorId = '', message = 'Injected failure') {
+  t.sim.injectFault(t.tenantId, { cmdlet, count, status, exceptionType, errorId, message });
+}
+
 function reset() {
   t.sim.setThrottling(t.tenantId, { requestsPerWindow: 0, windowSeconds: 1, maxConcurrent: 0 });
   t.sim.clearFaults(t.tenantId);
@@ -87,14 +91,7 @@ describe('throttling', () => {
 
   it('gives up with ExoThrottledError once retries are exhausted', async () => {
     reset();
-    t.sim.injectFault(t.tenantId, {
-      cmdlet: 'Get-Recipient',
-      count: 10,
-      errorId: '',
-      exceptionType: 'Microsoft.Exchange.Net.TooManyRequestsException',
-      message: 'Too many requests',
-      status: 429,
-    });
+    fault('Get-Recipient', 10, 429, 'Microsoft.Exchange.Net.TooManyRequestsException');
     const conn = await t.connect({ retry: { retries: 2, baseDelayMs: 10 } });
     const e = await conn.exchange.getRecipient('owner@contoso.com').catch((err: unknown) => err);
     expect(e).toBeInstanceOf(ExoThrottledError);
@@ -107,14 +104,7 @@ describe('throttling', () => {
 describe('faults', () => {
   it('a 503 is retried and the call succeeds', async () => {
     reset();
-    t.sim.injectFault(t.tenantId, {
-      cmdlet: 'Get-DistributionGroup',
-      count: 2,
-      errorId: 'Ex0000',
-      exceptionType: 'Microsoft.Exchange.Data.Directory.ADTransientException',
-      message: 'The service is temporarily unavailable.',
-      status: 503,
-    });
+    fault('Get-DistributionGroup', 2, 503, 'Microsoft.Exchange.Data.Directory.ADTransientException');
     const conn = await t.connect({ retry: { baseDelayMs: 10 } });
     const g = await conn.exchange.getDistributionGroup('big@contoso.com');
     expect(g?.name).toBe('Big');
@@ -125,7 +115,7 @@ describe('faults', () => {
 
   it('a transient failure that never clears ends as ExoTransientError', async () => {
     reset();
-    t.sim.injectFault(t.tenantId, { cmdlet: 'Get-AcceptedDomain', count: 5, errorId: '', exceptionType: '', message: 'Service Unavailable', status: 503 });
+    fault('Get-AcceptedDomain', 5, 503);
     const conn = await t.connect({ retry: { retries: 1, baseDelayMs: 10 } });
     await expect(conn.exchange.getAcceptedDomains()).rejects.toBeInstanceOf(ExoTransientError);
     expect(t.sim.calls(t.tenantId).cmdlets['Get-AcceptedDomain']).toBe(2);
@@ -134,14 +124,7 @@ describe('faults', () => {
 
   it('a validation fault is not retried', async () => {
     reset();
-    t.sim.injectFault(t.tenantId, {
-      cmdlet: 'Set-DistributionGroup',
-      count: 3,
-      errorId: 'Ex9A7C10',
-      exceptionType: 'Microsoft.Exchange.Data.DataValidationException',
-      message: 'MailTip: the value is not valid.',
-      status: 400,
-    });
+    fault('Set-DistributionGroup', 3, 400, 'Microsoft.Exchange.Data.DataValidationException', 'Ex9A7C10', 'MailTip: invalid.');
     const conn = await t.connect({ retry: { baseDelayMs: 10 } });
     const e = await conn.exchange.setDistributionGroup('big@contoso.com', { MailTip: 'x' }).catch((err: unknown) => err);
     expect(e).toBeInstanceOf(ExoValidationError);

@@ -254,33 +254,32 @@ export class ExchangeOnline {
   }
 
   /** Add-DistributionGroupMember; false when it was already a member. */
-  async addMember(identity: string, member: string): Promise<boolean> {
-    try {
-      await this.transport.invoke('Add-DistributionGroupMember', {
-        Identity: identity,
-        Member: member,
-        BypassSecurityGroupManagerCheck: true,
-        Confirm: false,
-      });
-      return true;
-    } catch (error) {
-      if (error instanceof ExoAlreadyExistsError) return false;
-      throw error;
-    }
+  addMember(identity: string, member: string): Promise<boolean> {
+    return this.changeMember('Add-DistributionGroupMember', identity, member, (e) => e instanceof ExoAlreadyExistsError);
   }
 
   /** Remove-DistributionGroupMember; false when it wasn't a member. A missing group still throws. */
-  async removeMember(identity: string, member: string): Promise<boolean> {
+  removeMember(identity: string, member: string): Promise<boolean> {
+    return this.changeMember(
+      'Remove-DistributionGroupMember',
+      identity,
+      member,
+      (e) => e instanceof ExoNotFoundError && /MemberNotFound/.test(e.exceptionType ?? ''),
+    );
+  }
+
+  /** One membership change; `alreadyDone` recognises the answer meaning "nothing to change". */
+  private async changeMember(
+    cmdlet: string,
+    identity: string,
+    member: string,
+    alreadyDone: (error: unknown) => boolean,
+  ): Promise<boolean> {
     try {
-      await this.transport.invoke('Remove-DistributionGroupMember', {
-        Identity: identity,
-        Member: member,
-        BypassSecurityGroupManagerCheck: true,
-        Confirm: false,
-      });
+      await this.transport.invoke(cmdlet, { Identity: identity, Member: member, BypassSecurityGroupManagerCheck: true, Confirm: false });
       return true;
     } catch (error) {
-      if (error instanceof ExoNotFoundError && /MemberNotFound/.test(error.exceptionType ?? '')) return false;
+      if (alreadyDone(error)) return false;
       throw error;
     }
   }
