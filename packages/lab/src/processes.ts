@@ -2,6 +2,7 @@
 // `samba -D` daemonizes as a session leader, so the master's pid is also the session id of every
 // worker it forks (ldap master, prefork workers, their tfork helpers).
 import { promises as fs } from 'node:fs';
+import path from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 
 /** Fields of /proc/<pid>/stat after the `(comm)` part, which may itself contain spaces or parentheses. */
@@ -53,9 +54,24 @@ export async function readPid(pidFile: string): Promise<number | null> {
   }
 }
 
+/** True when `pid` has `file` open (the Samba master keeps its pid file open while it runs). */
+async function holdsOpen(pid: number, file: string): Promise<boolean> {
+  try {
+    const fds = await fs.readdir(`/proc/${pid}/fd`);
+    for (const fd of fds) {
+      const target = await fs.readlink(`/proc/${pid}/fd/${fd}`).catch(() => '');
+      if (target === file) return true;
+    }
+  } catch {
+    // the process is gone
+  }
+  return false;
+}
+
 /**
- * The pid of the running Samba master of this instance, or null. A pid file whose process is gone,
- * or whose pid now belongs to something that is not samba, counts as not running.
+ * The pid of the running Samba master of this instance, or null. The pid must be a live samba
+ * process that holds this very pid file open: after a reboot the number in a stale pid file can
+ * belong to another lab's samba, which must never be mistaken for ours (and stopped).
  */
 export async function runningPid(pidFile: string): Promise<number | null> {
   const pid = await readPid(pidFile);
@@ -66,7 +82,7 @@ export async function runningPid(pidFile: string): Promise<number | null> {
   } catch {
     return null;
   }
-  return pid;
+  return (await holdsOpen(pid, path.resolve(pidFile))) ? pid : null;
 }
 
 /**
