@@ -21,9 +21,9 @@ const cloud = await CloudConnection.open({
 const state = await openStateStore(config.state);
 const sync = createSyncTrigger({ kind: 'http', url: `${config.simUrl}/_sim/sync/run`, caPem: config.simCaPem });
 const outcome = await runBatch(
-  { ad, exchange: cloud.exchange, graph: cloud.graph, state, sync, runnerId: config.runnerId },
+  { ad, exchange: cloud.exchange, graph: cloud.graph, state, sync, runnerId: config.runnerId, leaseMs: config.leaseMs },
   config.batchId,
-  { onEvent: (event) => process.stdout.write(`${JSON.stringify(event)}\n`), waitIntervalMs: 250 },
+  { onEvent: (event) => process.stdout.write(`${JSON.stringify(event)}\n`), waitIntervalMs: 250, syncLeaseMs: config.leaseMs },
 );
 process.stdout.write(`done ${outcome.status}\n`);
 await state.close();

@@ -49,6 +49,8 @@ export interface RunnerConfig extends Omit<ChildConfig, 'statePath'> {
   readonly state: string;
   readonly batchId: string;
   readonly runnerId: string;
+  /** Lease of the runner's migrations (short in tests, so a killed runner's work is taken over soon). */
+  readonly leaseMs: number;
 }
 
 export interface RunnerProcess {

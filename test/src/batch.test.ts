@@ -23,7 +23,8 @@ afterAll(async () => {
 const options = () => ({ nonSyncOu: w.objects['ous.nonSync']!.dn });
 const statusOf = (outcome: BatchOutcome, address: string) => outcome.groups.find((g) => g.address.toLowerCase() === address)!;
 const syncCycles = () => Number(w.sim.syncStatus(w.tenantId)?.['cycles'] ?? 0);
-const deps = (runnerId: string) => ({ ...w.deps, runnerId });
+const LEASE_MS = 5_000;
+const deps = (runnerId: string) => ({ ...w.deps, runnerId, leaseMs: LEASE_MS });
 
 describe('batch input', () => {
   it('refuses a bad list with one report of every problem and records nothing', async () => {
@@ -156,7 +157,7 @@ describe('batch killed and resumed', () => {
     });
     const cyclesBefore = syncCycles();
     const { statePath: _path, ...shared } = w.childConfig;
-    const victim = startRunner({ ...shared, state: w.statePath, batchId: planned.batch.id, runnerId: 'victim' });
+    const victim = startRunner({ ...shared, state: w.statePath, batchId: planned.batch.id, runnerId: 'victim', leaseMs: LEASE_MS });
     runners.push(victim);
     // Kill it after allstaff (level 1) is staged but before its level's sync.
     await victim.waitFor((e) => e.type === 'step' && e.address === 'allstaff@contoso.com' && e.step === 'stage' && e.event === 'completed');
@@ -167,7 +168,7 @@ describe('batch killed and resumed', () => {
     expect(mid.find((m) => m.group.address === 'company@contoso.com')!.status).toBe('planned');
 
     // A new runner waits for the dead one's lease to expire, then resumes from the journal.
-    const outcome = await runBatch(deps('rescuer'), planned.batch.id, { waitIntervalMs: 500 });
+    const outcome = await runBatch(deps('rescuer'), planned.batch.id, { waitIntervalMs: 500, syncLeaseMs: LEASE_MS });
     expect(outcome.status).toBe('completed');
     for (const g of outcome.groups) expect(['completed', 'completed_with_warnings']).toContain(g.status);
     const allStaff = outcome.groups.find((g) => g.address === 'allstaff@contoso.com')!;

@@ -1,6 +1,7 @@
 // One group end to end through the engine's public API: groups.sales (every carried attribute and link set) moves
 // from the Samba lab to the simulated tenant, with cloud-only dependants and Send-As seeded in the tenant first.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { directoryView, tenantView } from './views.js';
 import { openWorld, type World } from './world.js';
 
 let w: World;
@@ -131,5 +132,37 @@ describe('migrate (recreate): groups.sales', () => {
     const report = (await w.engine.report(outcome.migrationId))!;
     expect(report.status).toBe('completed');
     expect(report.steps.map((s) => `${s.name}:${s.status}`)).toContain('hybrid-mail-flow:skipped');
+  }, 300_000);
+
+  it('plans without changing anything, then carries the plan out on resume', async () => {
+    await w.reset();
+    const keys = ['groups.sales', 'groups.allStaff', 'users.grace'];
+    const directoryBefore = await directoryView(w, keys);
+    const tenantBefore = tenantView(w);
+
+    const plan = await w.engine.plan('sales@contoso.com', { nonSyncOu: w.objects['ous.nonSync']!.dn, hybridMailFlow: true });
+    expect(plan.status).toBe('planned');
+    expect(plan.findings).toEqual([]);
+    expect([...new Set(plan.changes.map((c) => c.step))]).toEqual([
+      'stage', 'park', 'await-deletion', 'take-over', 'dispose', 'routing-contact', 'hybrid-mail-flow', 'rewire-onprem',
+    ]);
+    expect(plan.changes.find((c) => c.step === 'park')?.action).toBe(`move to ${w.objects['ous.nonSync']!.dn}`);
+    expect(plan.changes.filter((c) => c.step === 'rewire-onprem').map((c) => c.object)).toEqual(
+      expect.arrayContaining([w.objects['groups.allStaff']!.dn, w.objects['users.grace']!.dn]),
+    );
+    expect(await directoryView(w, keys)).toEqual(directoryBefore);
+    expect(tenantView(w)).toEqual(tenantBefore);
+
+    const outcome = await w.engine.resume(plan.migrationId);
+    expect(outcome.status).toBe('completed');
+    // hybrid mail flow: a dynamic DL in the original OU holds the original addresses and routes to the contact
+    const [dynamic] = await w.ad.findByAddress('sales@contoso.com');
+    expect(dynamic?.objectClass).toBe('msExchDynamicDistributionList');
+    expect(dynamic?.dn).toBe(`CN=Sales,${w.objects['ous.groups']!.dn}`);
+    const entry = (await w.ad.connection.read(dynamic!.dn, { attributes: ['proxyAddresses', 'msExchDynamicDLFilter'] }))!;
+    expect(entry.strings('proxyAddresses').map((p) => p.toLowerCase())).toEqual(
+      expect.arrayContaining(['smtp:sales@contoso.com', 'smtp:vertrieb@contoso.com']),
+    );
+    expect(entry.strings('proxyAddresses').map((p) => p.toLowerCase())).not.toContain('smtp:sales@contoso.mail.onmicrosoft.com');
   }, 300_000);
 });

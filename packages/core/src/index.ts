@@ -19,12 +19,14 @@ export type { Snapshot } from './engine/snapshot.js';
 export { loadSnapshot } from './engine/snapshot.js';
 export { validate as validateSnapshot, type Validation } from './engine/validation.js';
 export type { MigrationReport, ReportChange, ReportFinding, StepStatus } from './engine/report.js';
+export { planChanges, type PlannedChange } from './engine/plan.js';
 export {
   MigrationEngine,
   runMigration,
   RECREATE_STEPS,
   InvalidOptionsError,
   type MigrationEvent,
+  type MigrationPlan,
   type MigrationOutcome,
   type RunOptions,
 } from './engine/engine.js';

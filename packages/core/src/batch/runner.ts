@@ -53,7 +53,6 @@ export interface BatchOutcome {
 const FINAL: readonly MigrationStatus[] = ['completed', 'completed_with_warnings', 'failed', 'rolled_back', 'blocked'];
 const SUCCEEDED: readonly MigrationStatus[] = ['completed', 'completed_with_warnings'];
 const isFinal = (s: MigrationStatus) => FINAL.includes(s);
-const LEASE_MS = 60_000; // what claimMigration is given here; the engine renews it while it runs the group
 
 /** Runs (or resumes) a batch with this runner's id until every level is done or left for an operator. */
 export async function runBatch(deps: EngineDeps & { readonly runnerId: string }, batchId: string, options: BatchRunOptions = {}): Promise<BatchOutcome> {
@@ -255,7 +254,8 @@ class BatchRunner {
         (m) => !inFlight.has(m.id) && !heldByOthers.includes(m) && (this.#attempts.get(m.id) ?? 0) < this.#resumeAttempts,
       );
       for (const candidate of shuffle(candidates)) {
-        const claimed = await this.#state.claimMigration(candidate.id, this.#deps.runnerId, LEASE_MS);
+        // The same lease length the engine renews with while it runs the group.
+        const claimed = await this.#state.claimMigration(candidate.id, this.#deps.runnerId, this.#deps.leaseMs ?? 60_000);
         if (claimed === null || !statuses.includes(claimed.status)) {
           if (claimed !== null) await this.#state.releaseLease(claimed.id, this.#deps.runnerId);
           continue;

@@ -24,7 +24,10 @@ import { toStateErrors, validate } from '../steps/validate.js';
 import { systemClock } from '../util/poll.js';
 import { changesFrom } from './changes.js';
 import type { EngineDeps, MigrationContext } from './context.js';
-import { buildReport, saveReport, type MigrationReport } from './report.js';
+import { planChanges, type PlannedChange } from './plan.js';
+import { buildReport, saveReport, toReportFinding, type MigrationReport, type ReportFinding } from './report.js';
+import { loadSnapshot } from './snapshot.js';
+import { validate as validateSnapshot } from './validation.js';
 
 /** Blocking findings a step throws are recorded under that step before the saga reacts (undo or stop). */
 function recordingFindings(step: SagaStep<MigrationContext>): SagaStep<MigrationContext> {
@@ -86,11 +89,43 @@ export interface MigrationOutcome {
 
 export class InvalidOptionsError extends FindingsError {}
 
+export interface MigrationPlan {
+  readonly migrationId: string;
+  /** "planned" (resume carries it out) or "blocked". */
+  readonly status: MigrationStatus;
+  readonly findings: readonly ReportFinding[];
+  readonly changes: readonly PlannedChange[];
+}
+
 /** Lease a single run holds on its migration when the engine has a runner id (several processes, one store). */
 const LEASE_MS = 60_000;
 
 export class MigrationEngine {
   constructor(readonly deps: EngineDeps) {}
+
+  /**
+   * Read-only pre-flight: records a planned migration, captures (backups first) and validates, and lists every
+   * change the migration would make, in order. Changes nothing in the directory or the tenant. A plan without
+   * blockers can be carried out later with resume(migrationId) (it continues after validation).
+   */
+  async plan(address: string, input: MigrationOptionsInput, run: RunOptions = {}): Promise<MigrationPlan> {
+    const migration = await this.create(address, input, 'planned');
+    return this.withContext(migration, async (ctx, journal) => {
+      const outcome = await new Saga(RECREATE, journal).run(migration.id, ctx, { ...this.sagaOptions(migration, run), stopAfter: 'validate' });
+      const status: MigrationStatus = outcome.status === 'paused' ? 'planned' : 'blocked';
+      await this.deps.state.updateMigration(migration.id, { status }, ctx.fence);
+      const findings = (await this.deps.state.listErrors(migration.id)).map(toReportFinding);
+      if (outcome.status !== 'paused') {
+        if (outcome.status === 'rolled-back' && outcome.failedStep !== 'validate') {
+          findings.push(toReportFinding({ code: 'STEP_FAILED', severity: 'blocking', message: outcome.error, target: address, attribute: null, step: outcome.failedStep }));
+        }
+        return { migrationId: migration.id, status, findings, changes: [] };
+      }
+      const snapshot = await loadSnapshot(this.deps.state, migration.id);
+      const validation = validateSnapshot(migration.group.address, snapshot, ctx.options);
+      return { migrationId: migration.id, status, findings, changes: planChanges(migration.id, snapshot, validation, ctx.options) };
+    });
+  }
 
   /** Starts a new migration of the group at `address`. Bad options change nothing and throw InvalidOptionsError. */
   async migrate(address: string, input: MigrationOptionsInput, run: RunOptions = {}): Promise<MigrationOutcome> {

@@ -1,0 +1,112 @@
+import type { AdGroup, AdRecipient } from '@dlmigrate/ad';
+import { describe, expect, it } from 'vitest';
+import { DEFAULT_OPTIONS, type MigrationOptions } from '../options.js';
+import type { Snapshot } from './snapshot.js';
+import { validate } from './validation.js';
+
+const DN = 'CN=Sales,OU=Groups,DC=lab,DC=test';
+const emptyLinks = Object.fromEntries(
+  ['member', 'managedBy', 'msExchCoManagedByLink', 'msExchModeratedByLink', 'msExchBypassModerationLink', 'msExchBypassModerationFromDLMembersLink', 'authOrig', 'unauthOrig', 'dLMemSubmitPerms', 'dLMemRejectPerms', 'publicDelegates', 'altRecipient'].map((k) => [k, [] as string[]]),
+) as AdGroup['links'];
+
+function group(extra: Partial<AdGroup> = {}): AdGroup {
+  return {
+    dn: DN,
+    parentDn: 'OU=Groups,DC=lab,DC=test',
+    objectGuid: 'g',
+    objectSid: 'S-1-5-21-1',
+    name: 'Sales',
+    cn: 'Sales',
+    sAMAccountName: 'sales',
+    mailNickname: 'sales',
+    mail: 'sales@contoso.com',
+    proxyAddresses: [{ prefix: 'SMTP', primary: true, address: 'sales@contoso.com', raw: 'SMTP:sales@contoso.com' }],
+    legacyExchangeDN: '/o=Contoso/cn=sales',
+    externalDirectoryObjectId: 'Group_1',
+    groupType: { raw: 8, scope: 'universal', security: false },
+    links: emptyLinks,
+    backLinks: {} as AdGroup['backLinks'],
+    settings: { senderHintTranslations: [], extensionAttributes: {}, extensionCustomAttributes: {} },
+    sendAs: [],
+    skippedSendAs: [],
+    protectedFromAccidentalDeletion: false,
+    raw: {},
+    ...extra,
+  };
+}
+
+function snapshot(extra: { group?: Partial<AdGroup>; recipients?: AdRecipient[]; missing?: string[]; tenant?: Partial<Snapshot['tenant']>; cloud?: Partial<Snapshot['cloud']>; cloudDependants?: Partial<Snapshot['cloudDependants']>; nonSyncOuExists?: boolean } = {}): Snapshot {
+  const cloudGroup = { isDirSynced: true, recipientTypeDetails: 'MailUniversalDistributionGroup' } as unknown as NonNullable<Snapshot['cloud']['group']>;
+  return {
+    onPrem: { matches: [{ dn: DN, objectClass: 'group', isGroup: true }], group: group(extra.group), schemaModern: true, nonSyncOuExists: extra.nonSyncOuExists ?? true },
+    links: { recipients: extra.recipients ?? [], missing: [] },
+    dependants: [],
+    cloud: { recipient: cloudGroup, group: cloudGroup, members: [], graphGroup: null, ...extra.cloud },
+    cloudDependants: { dependants: [], sendAsAsTrustee: [], sendAsOnGroup: [], ...extra.cloudDependants },
+    cloudLookup: { found: {}, missing: extra.missing ?? [] },
+    tenant: { acceptedDomains: ['contoso.com', 'contoso.mail.onmicrosoft.com'], centralizedTransport: false, detectedRoutingDomain: 'contoso.mail.onmicrosoft.com', ...extra.tenant },
+  };
+}
+
+const options: MigrationOptions = { ...DEFAULT_OPTIONS, nonSyncOu: 'OU=NonSync,DC=lab,DC=test' };
+const codes = (s: Snapshot, o: MigrationOptions = options) => validate('sales@contoso.com', s, o).findings.map((f) => f.code);
+
+describe('validate', () => {
+  it('passes a clean group and decides type and routing domain', () => {
+    const v = validate('sales@contoso.com', snapshot(), options);
+    expect(v.findings).toEqual([]);
+    expect(v.cloudType).toBe('Distribution');
+    expect(v.routingDomain).toBe('contoso.mail.onmicrosoft.com');
+    expect(validate('sales@contoso.com', snapshot(), { ...options, customRoutingDomain: 'x.example' }).routingDomain).toBe('x.example');
+  });
+
+  it('reports the tenant-level blockers together', () => {
+    expect(codes(snapshot({ tenant: { centralizedTransport: true, detectedRoutingDomain: null, acceptedDomains: [] } }))).toEqual([
+      'UNKNOWN_ACCEPTED_DOMAIN',
+      'CENTRALIZED_MAIL_TRANSPORT',
+      'NO_ROUTING_DOMAIN',
+    ]);
+    expect(codes(snapshot({ tenant: { centralizedTransport: true } }), { ...options, overrideCentralizedMailTransport: true })).toEqual([]);
+  });
+
+  it('reports protection, an earlier migration, and cloud-side problems', () => {
+    expect(codes(snapshot({ group: { protectedFromAccidentalDeletion: true, marker: { tag: 'MigratedByScript' } } }))).toEqual([
+      'PROTECTED_FROM_DELETION',
+      'ALREADY_MIGRATED',
+    ]);
+    expect(codes(snapshot({ cloud: { recipient: null, group: null } }))).toEqual(['CLOUD_GROUP_NOT_FOUND']);
+    const unified = { isDirSynced: true, recipientTypeDetails: 'GroupMailbox' } as never;
+    expect(codes(snapshot({ cloud: { recipient: unified, group: null } }))).toEqual(['CLOUD_GROUP_WRONG_TYPE']);
+    const cloudOnly = { isDirSynced: false, recipientTypeDetails: 'MailUniversalDistributionGroup' } as never;
+    expect(codes(snapshot({ cloud: { recipient: cloudOnly, group: cloudOnly } }))).toEqual(['GROUP_NOT_SYNCED']);
+  });
+
+  it('checks a non-synced group for the attributes it needs instead of the cloud', () => {
+    const o = { ...options, allowNonSyncedGroup: true };
+    expect(codes(snapshot({ cloud: { recipient: null, group: null } }), o)).toEqual([]);
+    const bare = snapshot({ group: { legacyExchangeDN: undefined, proxyAddresses: [] }, cloud: { recipient: null, group: null } });
+    const finding = validate('sales@contoso.com', bare, o).findings[0];
+    expect(finding).toMatchObject({ code: 'NON_SYNCED_GROUP_INCOMPLETE', message: 'missing legacyExchangeDN, proxyAddresses' });
+  });
+
+  it('reports a park OU that is missing or evidently in the sync scope', () => {
+    expect(codes(snapshot({ nonSyncOuExists: false }))).toEqual(['NON_SYNC_OU_MISSING']);
+    const inScope = snapshot({ group: { parentDn: 'OU=NonSync,DC=lab,DC=test', dn: 'CN=Sales,OU=NonSync,DC=lab,DC=test' } });
+    expect(codes(inScope)).toEqual(['NON_SYNC_OU_IN_SYNC_SCOPE']);
+  });
+
+  it('reports links missing in the cloud and forces Security for cloud Send-As trustees', () => {
+    const ann: AdRecipient = { dn: 'CN=Ann,DC=lab,DC=test', objectGuid: 'a', objectClass: 'user', kind: 'mailbox', name: 'Ann', mail: 'ann@contoso.com', lookupAddress: 'ann@contoso.com' };
+    const s = snapshot({ group: { links: { ...emptyLinks, member: [ann.dn] } }, recipients: [ann], missing: ['ann@contoso.com'] });
+    expect(validate('sales@contoso.com', s, options).findings[0]).toMatchObject({ code: 'OFFICE_365_DEPENDENCY_NOT_FOUND_EXCEPTION', subject: 'ann@contoso.com', attribute: 'member' });
+    const trustee = { identity: 'x', trustee: 'Sales', trusteeSidString: 'S', accessRights: ['SendAs'], isInherited: false };
+    expect(validate('sales@contoso.com', snapshot({ cloudDependants: { sendAsAsTrustee: [trustee] } }), options).cloudType).toBe('Security');
+  });
+
+  it('stops at the on-prem lookup when there is no single group', () => {
+    const none = { ...snapshot(), onPrem: { matches: [], group: null, schemaModern: true, nonSyncOuExists: true } };
+    expect(codes(none)).toEqual(['GROUP_NOT_FOUND']);
+    const two = { ...snapshot(), onPrem: { matches: [{ dn: 'a', objectClass: 'group', isGroup: true }, { dn: 'b', objectClass: 'user', isGroup: false }], group: null, schemaModern: true, nonSyncOuExists: true } };
+    expect(validate('sales@contoso.com', two, options).findings[0]).toMatchObject({ code: 'DUPLICATE_MAIL', message: 'held by 2 objects: a; b' });
+  });
+});
