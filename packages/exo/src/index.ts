@@ -22,7 +22,7 @@ export {
 } from './auth/certificate.js';
 export { CloudAuthError, toCloudAuthError, type AuthFailureReason } from './auth/auth-error.js';
 export { AppTokenSource, type AppIdentity, type TokenSource } from './auth/token-source.js';
-export { AdaptiveLimit, type AdaptiveLimitOptions, type AdaptiveLimitStats } from './exchange/concurrency.js';
+export { AdaptiveLimit, type AdaptiveLimitOptions, type AdaptiveLimitStats, type Slot } from './exchange/concurrency.js';
 export { addRemove, camelCase, cmdletBody, encodeParameters, toCamelRecord, type AddRemove, type CmdletParameters, type ParameterValue } from './exchange/encoding.js';
 export {
   ExoAddressExistsError,

@@ -19,6 +19,21 @@ describe('AdaptiveLimit (AIMD)', () => {
     expect(limit.stats().decreases).toBe(3);
   });
 
+  it('a burst of throttles from calls sent under the same limit halves it once', async () => {
+    const limit = new AdaptiveLimit({ initial: 8 });
+    const slots = await Promise.all(Array.from({ length: 8 }, () => limit.acquire()));
+    for (const slot of slots) {
+      limit.onThrottle(slot.epoch);
+      slot.release();
+    }
+    expect(limit.limit).toBe(4);
+    // A call sent after the decrease that is throttled again halves it again.
+    const later = await limit.acquire();
+    limit.onThrottle(later.epoch);
+    later.release();
+    expect(limit.limit).toBe(2);
+  });
+
   it('a throttle resets the success run', () => {
     const limit = new AdaptiveLimit({ initial: 2, growAfter: 3 });
     limit.onSuccess();

@@ -1,6 +1,9 @@
 // Per-tenant adaptive concurrency (AIMD, as TCP does): halve the number of calls allowed in flight
 // when Exchange Online throttles, add one back after a run of successes. Exchange's limits are per
 // tenant and undocumented, so we learn them instead of guessing a fixed number.
+// A burst of 429s answers calls that were all sent under the same limit: only the first of them
+// halves it (calls started before the last decrease carry an older epoch and are ignored), so one
+// burst doesn't collapse the limit to the minimum.
 
 export interface AdaptiveLimitOptions {
   /** @defaultValue 4 */
@@ -22,6 +25,12 @@ export interface AdaptiveLimitStats {
   readonly peakInFlight: number;
 }
 
+export interface Slot {
+  /** The limit's epoch when the slot was granted. */
+  readonly epoch: number;
+  release(): void;
+}
+
 export class AdaptiveLimit {
   private current: number;
   private readonly min: number;
@@ -33,6 +42,8 @@ export class AdaptiveLimit {
   private increases = 0;
   private peak = 0;
   private readonly queue: Array<() => void> = [];
+  /** Bumped at every decrease. */
+  private epoch = 0;
 
   constructor(options: AdaptiveLimitOptions = {}) {
     this.min = Math.max(1, options.min ?? 1);
@@ -56,8 +67,8 @@ export class AdaptiveLimit {
     };
   }
 
-  /** Wait for a slot; call the returned function exactly once when the call is over. */
-  async acquire(): Promise<() => void> {
+  /** Wait for a slot; call `release` exactly once when the call is over. */
+  async acquire(): Promise<Slot> {
     if (this.active >= this.current) {
       await new Promise<void>((resolve) => this.queue.push(resolve));
     } else {
@@ -65,20 +76,23 @@ export class AdaptiveLimit {
     }
     this.peak = Math.max(this.peak, this.active);
     let released = false;
-    return () => {
-      if (released) return;
-      released = true;
-      this.active--;
-      this.pump();
+    return {
+      epoch: this.epoch,
+      release: () => {
+        if (released) return;
+        released = true;
+        this.active--;
+        this.pump();
+      },
     };
   }
 
   async run<T>(fn: () => Promise<T>): Promise<T> {
-    const release = await this.acquire();
+    const slot = await this.acquire();
     try {
       return await fn();
     } finally {
-      release();
+      slot.release();
     }
   }
 
@@ -93,13 +107,18 @@ export class AdaptiveLimit {
     }
   }
 
-  /** The service throttled us: halve (multiplicative decrease), never below min. */
-  onThrottle(): void {
+  /**
+   * The service throttled us: halve (multiplicative decrease), never below min. Pass the epoch of
+   * the throttled call's slot; a call sent before the last decrease doesn't decrease again.
+   */
+  onThrottle(epoch: number = this.epoch): void {
     this.successes = 0;
+    if (epoch < this.epoch) return;
     const next = Math.max(this.min, Math.floor(this.current / 2));
     if (next < this.current) {
       this.current = next;
       this.decreases++;
+      this.epoch++;
     }
   }
 

@@ -178,7 +178,7 @@ export class ExoTransport {
   private async sendOnce(cmdlet: string, url: string, body: string, options: InvokeOptions): Promise<Record<string, unknown>> {
     const token = await this.options.tokens.token(this.options.cloud.exchangeResource);
     const clientRequestId = randomUUID();
-    const release = await this.limit.acquire();
+    const slot = await this.limit.acquire();
     let res: HttpResponse;
     try {
       this.counts.set(cmdlet, (this.counts.get(cmdlet) ?? 0) + 1);
@@ -203,7 +203,7 @@ export class ExoTransport {
     } catch (error) {
       throw networkFailure(cmdlet, clientRequestId, error);
     } finally {
-      release();
+      slot.release();
     }
     if (res.status >= 200 && res.status < 300) {
       this.limit.onSuccess();
@@ -223,7 +223,7 @@ export class ExoTransport {
     const error = classifyErrorResponse({ cmdlet, status: res.status, headers: res.headers, body: res.body, clientRequestId });
     if (error instanceof ExoThrottledError) {
       this.throttleCount++;
-      this.limit.onThrottle();
+      this.limit.onThrottle(slot.epoch);
     }
     throw error;
   }
