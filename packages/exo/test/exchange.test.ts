@@ -240,11 +240,23 @@ describe('cloud dependants', () => {
   it('finds cloud-only groups and mailboxes that reference a group by its Exchange DN', async () => {
     await exo.newDistributionGroup({ name: 'Parent', managedBy: ['alice'] });
     await exo.addMember('Parent', 'sales@contoso.com');
-    await exo.setDistributionGroup('Parent', { AcceptMessagesOnlyFromDLMembers: ['sales@contoso.com'] });
+    await exo.setDistributionGroup('Parent', {
+      AcceptMessagesOnlyFromDLMembers: ['sales@contoso.com'],
+      BypassModerationFromSendersOrMembers: ['sales@contoso.com'],
+      GrantSendOnBehalfTo: ['sales@contoso.com'],
+    });
     await exo.setForwardingAddress({ identity: 'bob', recipientTypeDetails: 'UserMailbox' }, 'sales@contoso.com');
     const sales = await exo.getDistributionGroup('sales@contoso.com');
     const found = await exo.findCloudDependants(sales!.distinguishedName);
     const links = found.map((f) => `${f.link}:${f.recipient.name}`).sort();
-    expect(links).toEqual(expect.arrayContaining(['Members:Parent', 'AcceptMessagesOnlyFromDLMembers:Parent', 'ForwardingAddress:Bob']));
+    expect(links).toEqual(
+      expect.arrayContaining([
+        'Members:Parent',
+        'AcceptMessagesOnlyFromDLMembers:Parent',
+        'BypassModerationFromDLMembers:Parent',
+        'GrantSendOnBehalfTo:Parent',
+        'ForwardingAddress:Bob',
+      ]),
+    );
   });
 });

@@ -451,7 +451,7 @@ export class ExchangeOnline {
       { link: 'Members', cmdlet: 'Get-Recipient', filter: notSynced('Members') },
     ];
     const restrictionCmdlets = ['Get-DistributionGroup', 'Get-DynamicDistributionGroup', 'Get-UnifiedGroup', 'Get-Mailbox', 'Get-MailUser', 'Get-MailContact'];
-    for (const link of ['AcceptMessagesOnlyFromDLMembers', 'RejectMessagesFromDLMembers', 'BypassModerationFromSendersOrMembers', 'GrantSendOnBehalfTo'] as const) {
+    for (const link of ['AcceptMessagesOnlyFromDLMembers', 'RejectMessagesFromDLMembers', 'BypassModerationFromDLMembers', 'GrantSendOnBehalfTo'] as const) {
       for (const cmdlet of restrictionCmdlets) queries.push({ link, cmdlet, filter: notSynced(link) });
     }
     for (const cmdlet of ['Get-DistributionGroup', 'Get-DynamicDistributionGroup']) {
@@ -488,7 +488,7 @@ export interface CloudDependant {
     | 'Members'
     | 'AcceptMessagesOnlyFromDLMembers'
     | 'RejectMessagesFromDLMembers'
-    | 'BypassModerationFromSendersOrMembers'
+    | 'BypassModerationFromDLMembers'
     | 'GrantSendOnBehalfTo'
     | 'ManagedBy'
     | 'ForwardingAddress';
