@@ -80,6 +80,7 @@ export async function layOutBatch(
   // Even with a bad list, look up the good lines: the administrator gets every problem in one report.
   const { groups, problems: directoryProblems } = await readBatchGroups(ad, list.groups);
   problems.push(...directoryProblems);
+  problems.sort((a, b) => a.line - b.line); // one report in the order of the list
   if (problems.some((p) => p.severity === 'blocking')) throw new BatchInputError(problems);
   return { layout: layOut(groups, options.skipNestedGroupCheck, threshold), groups, options, notes: problems };
 }
