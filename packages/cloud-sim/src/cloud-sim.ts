@@ -5,7 +5,7 @@ import http from 'node:http';
 import https from 'node:https';
 import type { AddressInfo } from 'node:net';
 import { AadError, issueToken } from './auth/token-endpoint.js';
-import { delay, type Fault, type Latency, type Service, type Throttling, type CallStats } from './control/knobs.js';
+import { delay, type Fault, type Latency, type Service, type Throttling, type CallStats, type TokenFault } from './control/knobs.js';
 import { handleControl } from './control/routes.js';
 import { handleInvokeCommand } from './exchange/invoke.js';
 import { handleGraph } from './graph/routes.js';
@@ -171,6 +171,7 @@ export class CloudSim {
     this.runtime.latency = {};
     this.runtime.throttles.clear();
     this.runtime.faults.clear();
+    this.runtime.tokenFaults.clear();
     this.runtime.stats.clear();
   }
 
@@ -192,7 +193,18 @@ export class CloudSim {
   }
 
   clearFaults(tenant: string): void {
-    this.runtime.faults.delete(this.tenant(tenant).id);
+    const id = this.tenant(tenant).id;
+    this.runtime.faults.delete(id);
+    this.runtime.tokenFaults.delete(id);
+  }
+
+  /** The next `count` token requests for the tenant fail (after tenant lookup, before credential checks). */
+  injectTokenFault(tenant: string, fault: TokenFault): void {
+    if (fault.status !== 429 && fault.status < 500) throw new Error('A token fault status must be 429 or 5xx.');
+    const id = this.tenant(tenant).id;
+    const list = this.runtime.tokenFaults.get(id) ?? [];
+    list.push({ ...fault });
+    this.runtime.tokenFaults.set(id, list);
   }
 
   calls(tenant: string): CallStats {
@@ -258,6 +270,22 @@ export class CloudSim {
     const form = new URLSearchParams(await readBody(req));
     const tenant = this.runtime.findTenant(tenantSegment);
     try {
+      const fault = tenant ? this.runtime.takeTokenFault(tenant.id) : undefined;
+      if (fault) {
+        const throttled = fault.status === 429;
+        const err = new AadError(
+          fault.status,
+          fault.error ?? (throttled ? 'invalid_request' : 'temporarily_unavailable'),
+          fault.aadsts ?? (throttled ? 50196 : 90033),
+          fault.message ??
+            (throttled
+              ? 'The server terminated an operation because it encountered a client request loop. Please contact your app vendor.'
+              : 'A transient error has occurred. Please try again.'),
+        );
+        const correlation = header(req, 'client-request-id') ?? url.searchParams.get('client-request-id') ?? undefined;
+        sendJson(res, err.status, err.body(correlation), fault.retryAfterSeconds !== undefined ? { 'retry-after': String(fault.retryAfterSeconds) } : {});
+        return;
+      }
       const body = issueToken(
         { tenant, tenantSegment, form, tokenEndpointUrl: `${this.url}${url.pathname}` },
         { key: this.runtime.signingKey, keyId: this.runtime.keyId },

@@ -10,7 +10,7 @@ export {
 export type { SyncConfig, SyncCycleResult, SyncChange } from './sync/engine.js';
 export { defaultDeletionThreshold } from './sync/engine.js';
 export type { LdapSource } from './sync/ldap-reader.js';
-export type { Fault, Latency, Throttling, CallStats, Service } from './control/knobs.js';
+export type { Fault, TokenFault, Latency, Throttling, CallStats, Service } from './control/knobs.js';
 export { concurrencyRefusal } from './control/knobs.js';
 export { exchangeDirectoryRoles, type ExchangeDirectoryRole, type SimState, type TenantState, type AppRegistration } from './state.js';
 export { allCmdlets } from './exchange/cmdlets/index.js';

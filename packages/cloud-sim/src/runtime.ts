@@ -1,6 +1,6 @@
 // What every request handler can reach: state, signing key, knobs and the sync engine.
 import type { KeyObject } from 'node:crypto';
-import { emptyStats, ThrottleGate, type CallStats, type Fault, type Latency, type Service } from './control/knobs.js';
+import { emptyStats, ThrottleGate, type CallStats, type Fault, type Latency, type Service, type TokenFault } from './control/knobs.js';
 import type { SimState, TenantState } from './state.js';
 
 export interface SyncCycleRequest {
@@ -13,6 +13,7 @@ export class SimRuntime {
   latency: Partial<Record<Service, Latency>> = {};
   readonly throttles = new Map<string, ThrottleGate>();
   readonly faults = new Map<string, Fault[]>();
+  readonly tokenFaults = new Map<string, TokenFault[]>();
   readonly stats = new Map<string, CallStats>();
   /** Set by CloudSim: runs one sync cycle for a tenant (used by the Graph Cloud Sync job start). */
   runSync: (tenantId: string, request: SyncCycleRequest) => Promise<unknown> = () =>
@@ -43,6 +44,13 @@ export class SimRuntime {
     let g = this.throttles.get(tenantId);
     if (!g) this.throttles.set(tenantId, (g = new ThrottleGate({ requestsPerWindow: 0, windowSeconds: 60, maxConcurrent: 0 })));
     return g;
+  }
+
+  /** Consumes one injected token-endpoint fault for this tenant, if any is pending. */
+  takeTokenFault(tenantId: string): TokenFault | undefined {
+    const fault = this.tokenFaults.get(tenantId)?.find((f) => f.count > 0);
+    if (fault) fault.count--;
+    return fault;
   }
 
   /** Consumes one injected fault for this cmdlet, if any is pending. */

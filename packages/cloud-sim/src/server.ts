@@ -4,7 +4,7 @@
 // Writes {url, caPem, pid, ...} to --state-file (mode 0600) once listening; stops on SIGTERM/SIGINT.
 // --setup takes a JSON file: {"tenants":[{"tenant":{CreateTenantInput},"apps":[RegisterAppInput],
 // "recipients":[SeedRecipient],"sync":SyncConfig}]}.
-import { readFileSync, writeFileSync, rmSync } from 'node:fs';
+import { readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
 import { CloudSim } from './cloud-sim.js';
 import type { SyncConfig } from './sync/engine.js';
@@ -40,7 +40,10 @@ async function main(): Promise<void> {
   }
   const stateFile = values['state-file'];
   if (stateFile) {
-    writeFileSync(stateFile, JSON.stringify({ url: sim.url, caPem: sim.caPem, pid: process.pid, tenants }, null, 2), { mode: 0o600 });
+    // Written whole then renamed, so a reader polling for the file never sees half of it.
+    const partial = `${stateFile}.${process.pid}.tmp`;
+    writeFileSync(partial, JSON.stringify({ url: sim.url, caPem: sim.caPem, pid: process.pid, tenants }, null, 2), { mode: 0o600 });
+    renameSync(partial, stateFile);
   }
   console.log(`cloud-sim listening on ${sim.url} (pid ${process.pid})`);
   const shutdown = () => {

@@ -125,7 +125,7 @@ export interface SeedRecipient {
 
 /** Seeds cloud-only recipients: objects first, then links, so seeds may reference each other. */
 export function seedRecipients(tenant: TenantState, seeds: SeedRecipient[]): Recipient[] {
-  const dir = new RecipientDirectory(tenant);
+  const dir = RecipientDirectory.of(tenant);
   const created: [SeedRecipient, Recipient][] = [];
   for (const seed of seeds) {
     if (!seed.name || !seed.primarySmtpAddress || !seed.type) throw new Error('Every seed recipient needs type, name and primarySmtpAddress.');

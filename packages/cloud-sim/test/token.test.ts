@@ -183,6 +183,20 @@ describe('token endpoint refusals', () => {
     expect(badGrant.json.error).toBe('unsupported_grant_type');
   });
 
+  it('fails the next token requests with an injected throttle or outage', async () => {
+    sim.injectTokenFault(tenantId, { count: 1, status: 429, retryAfterSeconds: 7 });
+    sim.injectTokenFault(tenantId, { count: 1, status: 503 });
+    const assertion = clientAssertion(appCertificate(), clientId, tokenUrl);
+    const throttled = await requestToken(sim, tenantId, clientId, assertion, exoScope);
+    expect(throttled.status).toBe(429);
+    expect(throttled.headers['retry-after']).toBe('7');
+    expect(throttled.json.error_codes).toEqual([50196]);
+    const outage = await requestToken(sim, tenantId, clientId, assertion, exoScope);
+    expect(outage.status).toBe(503);
+    expect(outage.json.error).toBe('temporarily_unavailable');
+    expect((await requestToken(sim, tenantId, clientId, assertion, exoScope)).status).toBe(200);
+  });
+
   it('serves OpenID metadata and the signing keys', async () => {
     const meta = await request(sim, 'GET', `${sim.url}/${tenantId}/v2.0/.well-known/openid-configuration`);
     expect(meta.json.token_endpoint).toBe(tokenUrl);

@@ -28,6 +28,20 @@ export interface Fault {
   code?: string;
 }
 
+/** A failure of the token endpoint itself (throttling, outage), in Entra's error shape. */
+export interface TokenFault {
+  /** How many of the next token requests for the tenant fail. */
+  count: number;
+  /** 429 or 5xx. */
+  status: number;
+  /** Sent as the Retry-After header when set. */
+  retryAfterSeconds?: number;
+  /** Defaults: 429 → AADSTS50196 invalid_request ("client request loop"); else AADSTS90033 temporarily_unavailable. */
+  error?: string;
+  aadsts?: number;
+  message?: string;
+}
+
 export interface CallStats {
   /** Cmdlet calls that reached the cmdlet (including failed and faulted ones), by cmdlet name. */
   cmdlets: Record<string, number>;

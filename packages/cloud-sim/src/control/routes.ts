@@ -114,6 +114,20 @@ export async function handleControl(sim: CloudSim, req: IncomingMessage, res: Se
       );
       return ok();
     }
+    case 'POST /tenants/:id/token-faults': {
+      const b = object(await readJson(req));
+      attempt(() =>
+        sim.injectTokenFault(id, {
+          count: num(b['count'], 'count', 1),
+          status: num(b['status'], 'status', 429),
+          retryAfterSeconds: b['retryAfterSeconds'] === undefined ? undefined : num(b['retryAfterSeconds'], 'retryAfterSeconds'),
+          error: typeof b['error'] === 'string' ? b['error'] : undefined,
+          aadsts: typeof b['aadsts'] === 'number' ? b['aadsts'] : undefined,
+          message: typeof b['message'] === 'string' ? b['message'] : undefined,
+        }),
+      );
+      return ok();
+    }
     case 'DELETE /tenants/:id/faults':
       attempt(() => sim.clearFaults(id));
       return ok();

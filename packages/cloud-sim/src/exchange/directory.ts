@@ -7,11 +7,23 @@ import { exchangeDistinguishedName, linkProperties, proxyKey, type Recipient } f
 
 const guidPattern = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
+const directories = new WeakMap<TenantState, RecipientDirectory>();
+
 export class RecipientDirectory {
   private index: Map<string, Set<string>> | undefined;
   private keysByGuid = new Map<string, string[]>();
 
-  constructor(readonly tenant: TenantState) {}
+  private constructor(readonly tenant: TenantState) {}
+
+  /**
+   * The one directory of a tenant object: its index lives as long as the tenant state does, so
+   * every writer (cmdlets, seeding, sync) must store recipients through put/remove.
+   */
+  static of(tenant: TenantState): RecipientDirectory {
+    let dir = directories.get(tenant);
+    if (!dir) directories.set(tenant, (dir = new RecipientDirectory(tenant)));
+    return dir;
+  }
 
   all(): Recipient[] {
     return Object.values(this.tenant.recipients);

@@ -3,7 +3,7 @@
 // Values: 'single', "double" quoted, $true/$false/$null, or bare words.
 import type { RecipientDirectory } from './directory.js';
 import { cmdletErrors } from './errors.js';
-import { customAttributeNames, extensionCustomAttributeNames, linkProperties, type Recipient } from './recipient.js';
+import { customAttributeNames, extensionCustomAttributeNames, type Recipient } from './recipient.js';
 
 type Node =
   | { op: 'and' | 'or'; left: Node; right: Node }
@@ -109,36 +109,67 @@ function likeToRegExp(pattern: string): RegExp {
 /** Values of a filterable property; link properties compare by DistinguishedName as in Exchange. */
 function propertyValues(dir: RecipientDirectory, r: Recipient, prop: string): (string | boolean | null)[] | undefined {
   const p = prop.toLowerCase();
-  const link = [...linkProperties, 'Members'].find((l) => l.toLowerCase() === p);
-  if (link) return (r[link as keyof Recipient] as string[]).map((g) => (dir.get(g) ? dir.distinguishedName(dir.get(g)!) : ''));
-  const alias: Record<string, (string | boolean | null)[]> = {
-    acceptmessagesonlyfrom: r.AcceptMessagesOnlyFromSendersOrMembers.map((g) => dnOf(dir, g)),
-    acceptmessagesonlyfromdlmembers: r.AcceptMessagesOnlyFromSendersOrMembers.map((g) => dnOf(dir, g)),
-    rejectmessagesfrom: r.RejectMessagesFromSendersOrMembers.map((g) => dnOf(dir, g)),
-    rejectmessagesfromdlmembers: r.RejectMessagesFromSendersOrMembers.map((g) => dnOf(dir, g)),
-    bypassmoderationfromdlmembers: r.BypassModerationFromSendersOrMembers.map((g) => dnOf(dir, g)),
-    forwardingaddress: r.ForwardingAddress ? [dnOf(dir, r.ForwardingAddress)] : [null],
-    // Documented quirk: PrimarySmtpAddress -eq matches any SMTP proxy address too.
-    primarysmtpaddress: r.EmailAddresses.filter((a) => /^smtp:/i.test(a)).map((a) => a.slice(5)),
-    emailaddresses: r.EmailAddresses.flatMap((a) => (/^smtp:/i.test(a) ? [a, a.slice(5)] : [a])),
-    externaldirectoryobjectid: [r.ExternalDirectoryObjectId],
-    guid: [r.Guid],
-    exchangeobjectid: [r.Guid],
-    name: [r.Name],
-    alias: [r.Alias],
-    displayname: [r.DisplayName],
-    isdirsynced: [r.IsDirSynced],
-    recipienttype: [r.RecipientType],
-    recipienttypedetails: [r.RecipientTypeDetails],
-    hiddenfromaddresslistsenabled: [r.HiddenFromAddressListsEnabled],
-    legacyexchangedn: [r.LegacyExchangeDN],
-    distinguishedname: [dir.distinguishedName(r)],
-    windowsemailaddress: [r.WindowsEmailAddress],
-    userprincipalname: [r.UserPrincipalName],
-    externalemailaddress: [r.ExternalEmailAddress, r.ExternalEmailAddress?.replace(/^smtp:/i, '') ?? null],
-    moderationenabled: [r.ModerationEnabled],
-  };
-  if (p in alias) return alias[p];
+  const dns = (guids: string[]) => guids.map((g) => dnOf(dir, g));
+  // Computes only the property asked for: filters run over every recipient for every term.
+  switch (p) {
+    case 'members':
+      return dns(r.Members);
+    case 'managedby':
+      return dns(r.ManagedBy);
+    case 'moderatedby':
+      return dns(r.ModeratedBy);
+    case 'grantsendonbehalfto':
+      return dns(r.GrantSendOnBehalfTo);
+    case 'acceptmessagesonlyfromsendersormembers':
+    case 'acceptmessagesonlyfrom':
+    case 'acceptmessagesonlyfromdlmembers':
+      return dns(r.AcceptMessagesOnlyFromSendersOrMembers);
+    case 'rejectmessagesfromsendersormembers':
+    case 'rejectmessagesfrom':
+    case 'rejectmessagesfromdlmembers':
+      return dns(r.RejectMessagesFromSendersOrMembers);
+    case 'bypassmoderationfromsendersormembers':
+    case 'bypassmoderationfromdlmembers':
+      return dns(r.BypassModerationFromSendersOrMembers);
+    case 'forwardingaddress':
+      return r.ForwardingAddress ? [dnOf(dir, r.ForwardingAddress)] : [null];
+    case 'primarysmtpaddress':
+      // Documented quirk: PrimarySmtpAddress -eq matches any SMTP proxy address too.
+      return r.EmailAddresses.filter((a) => /^smtp:/i.test(a)).map((a) => a.slice(5));
+    case 'emailaddresses':
+      return r.EmailAddresses.flatMap((a) => (/^smtp:/i.test(a) ? [a, a.slice(5)] : [a]));
+    case 'externaldirectoryobjectid':
+      return [r.ExternalDirectoryObjectId];
+    case 'guid':
+    case 'exchangeobjectid':
+      return [r.Guid];
+    case 'name':
+      return [r.Name];
+    case 'alias':
+      return [r.Alias];
+    case 'displayname':
+      return [r.DisplayName];
+    case 'isdirsynced':
+      return [r.IsDirSynced];
+    case 'recipienttype':
+      return [r.RecipientType];
+    case 'recipienttypedetails':
+      return [r.RecipientTypeDetails];
+    case 'hiddenfromaddresslistsenabled':
+      return [r.HiddenFromAddressListsEnabled];
+    case 'moderationenabled':
+      return [r.ModerationEnabled];
+    case 'legacyexchangedn':
+      return [r.LegacyExchangeDN];
+    case 'distinguishedname':
+      return [dir.distinguishedName(r)];
+    case 'windowsemailaddress':
+      return [r.WindowsEmailAddress];
+    case 'userprincipalname':
+      return [r.UserPrincipalName];
+    case 'externalemailaddress':
+      return [r.ExternalEmailAddress, r.ExternalEmailAddress?.replace(/^smtp:/i, '') ?? null];
+  }
   const custom = customAttributeNames.find((n) => n.toLowerCase() === p);
   if (custom) return [r.custom[custom] ?? null];
   const ext = extensionCustomAttributeNames.find((n) => n.toLowerCase() === p);

@@ -147,7 +147,7 @@ async function runCmdlet(
     throw gatewayError(400, 'BadRequest', 'CmdletInput.Parameters must be an object.');
   const requested = input.CmdletName;
   const stats = rt.statsFor(tenant.id);
-  const ctx: CmdletContext = { tenant, dir: new RecipientDirectory(tenant), warnings: [], cmdlet: requested };
+  const ctx: CmdletContext = { tenant, dir: RecipientDirectory.of(tenant), warnings: [], cmdlet: requested };
   const requestId = header(req, 'client-request-id') ?? randomUUID();
   try {
     const def = cmdletRegistry.get(requested.toLowerCase());

@@ -136,7 +136,7 @@ async function route(rt: SimRuntime, req: IncomingMessage, res: ServerResponse, 
   if (rest[0] === 'groups' && rest.length === 3 && rest[2] === 'members' && method === 'GET') {
     need(graphRoles.readGroups);
     const g = findGroup(tenant, rest[1]!);
-    const dir = new RecipientDirectory(tenant);
+    const dir = RecipientDirectory.of(tenant);
     const members = g.Members.map((m) => dir.get(m))
       .filter((m): m is Recipient => m !== undefined)
       .map(graphDirectoryObject)

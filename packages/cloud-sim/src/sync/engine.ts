@@ -147,7 +147,7 @@ export class SyncEngine {
     }
     // The import is async; everything below is synchronous, so no API call sees a half-applied cycle.
     const tenant = this.tenant();
-    const dir = new RecipientDirectory(tenant);
+    const dir = RecipientDirectory.of(tenant);
     result.imported = entries.length;
     const routingDomain = this.config.routingDomain ?? tenant.routingDomain;
     const byAnchor = new Map<string, Recipient>();
