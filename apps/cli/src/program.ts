@@ -5,6 +5,9 @@ import { registerAuthCommands } from './commands/auth/index.js';
 import { registerConfigCommands } from './commands/config/index.js';
 import { registerDoctorCommand } from './commands/doctor/index.js';
 import { registerLabCommands } from './commands/lab/index.js';
+import { registerMigrateCommand } from './commands/migrate/index.js';
+import { registerResumeCommand } from './commands/resume/index.js';
+import { registerStatusCommand } from './commands/status/index.js';
 import { registerReportCommand } from './commands/report/index.js';
 import { createOutput, processIo, type Io } from './context.js';
 import { CliError } from './errors.js';
@@ -44,6 +47,9 @@ export function createProgram(state: ProgramState): Command {
       ].join('\n'),
     );
 
+  registerMigrateCommand(program, state);
+  registerResumeCommand(program, state);
+  registerStatusCommand(program, state);
   registerAuthCommands(program, state);
   registerConfigCommands(program, state);
   registerDoctorCommand(program, state);

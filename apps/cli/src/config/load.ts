@@ -7,7 +7,7 @@ import { parse as parseYaml, YAMLParseError } from 'yaml';
 import type { z } from 'zod';
 import { UsageError } from '../errors.js';
 import { configSchema, type DlmigrateConfig } from './schema.js';
-import { optionKey, SETTINGS, type Setting } from './settings.js';
+import { ALL_SETTINGS, optionKey, type Setting } from './settings.js';
 
 export const CONFIG_FILE_NAMES = ['dlmigrate.config.json', 'dlmigrate.config.yaml', 'dlmigrate.config.yml'] as const;
 
@@ -47,12 +47,12 @@ export function loadConfig(sources: ConfigSources): LoadedConfig {
     }
   }
 
-  for (const setting of SETTINGS) {
+  for (const setting of ALL_SETTINGS) {
     const value = sources.env[setting.env];
     if (value === undefined || value === '') continue;
     applySetting(raw, setting, value, setting.env, origins, problems);
   }
-  for (const setting of SETTINGS) {
+  for (const setting of ALL_SETTINGS) {
     const key = optionKey(setting.flag);
     if (!sources.flagGiven(key)) continue;
     const value = sources.flags[key];

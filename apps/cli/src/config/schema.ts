@@ -146,6 +146,10 @@ const migrationSchema = z.strictObject({
   hybridMailFlow: z.boolean().default(false),
   skipNestedGroupCheck: z.boolean().default(false),
   allowNonSyncedGroup: z.boolean().default(false),
+  /** Migrate although an outbound connector routes all mail via on-premises (centralized mail transport). */
+  overrideCentralizedMailTransport: z.boolean().default(false),
+  /** At the deletion deadline: undo everything, or stay parked and resumable. */
+  onDeletionDeadline: z.enum(['rollback', 'stay-parked']).default('rollback'),
   groupTypeOverride: z.enum(['Distribution', 'Security']).optional(),
   namePrefix: z.string().max(32).optional(),
   nameSuffix: z.string().max(32).optional(),
@@ -153,7 +157,7 @@ const migrationSchema = z.strictObject({
   deadlines: z
     .strictObject({
       cloudDeletionMinutes: z.number().int().positive().max(24 * 60).default(60),
-      takeOverMinutes: z.number().int().positive().max(24 * 60).default(30),
+      takeOverMinutes: z.number().int().positive().max(24 * 60).default(15),
     })
     .prefault({}),
   /** Upper bound of groups worked on at once in a batch; Exchange Online's throttling lowers it further. */

@@ -51,9 +51,30 @@ export const SETTINGS: readonly Setting[] = [
   row('state.url', 'state-url', 'string', 'postgres:// URL for shared state'),
 ];
 
+/** Migration defaults, as flags on the commands that migrate (migrate, batch, resume). */
+export const MIGRATION_SETTINGS: readonly Setting[] = [
+  row('migration.strategy', 'strategy', 'string', 'recreate | convert'),
+  row('migration.retainOriginalGroup', 'retain-original-group', 'boolean', 'keep the on-premises group (renamed, mail-disabled); --no-… deletes it'),
+  row('migration.routingContact', 'routing-contact', 'boolean', 'create the on-premises routing contact'),
+  row('migration.hybridMailFlow', 'hybrid-mail-flow', 'boolean', 'create the on-premises dynamic group keeping the addresses routable'),
+  row('migration.skipNestedGroupCheck', 'skip-nested-group-check', 'boolean', 'allow synced child groups as members'),
+  row('migration.allowNonSyncedGroup', 'allow-non-synced-group', 'boolean', 'migrate a group that is not directory-synced'),
+  row('migration.overrideCentralizedMailTransport', 'override-centralized-mail-transport', 'boolean', 'migrate although all mail is routed via on-premises'),
+  row('migration.groupTypeOverride', 'group-type', 'string', 'Distribution | Security'),
+  row('migration.namePrefix', 'name-prefix', 'string', 'prefix for the cloud group name'),
+  row('migration.nameSuffix', 'name-suffix', 'string', 'suffix for the cloud group name'),
+  row('migration.customRoutingDomain', 'custom-routing-domain', 'string', 'routing domain instead of *.mail.onmicrosoft.com'),
+  row('migration.deadlines.cloudDeletionMinutes', 'cloud-deletion-minutes', 'number', 'how long to wait for the synced cloud group to go'),
+  row('migration.deadlines.takeOverMinutes', 'take-over-minutes', 'number', 'how long to wait for Exchange Online to show the addresses'),
+  row('migration.onDeletionDeadline', 'on-deletion-deadline', 'string', 'rollback | stay-parked'),
+];
+
+/** Every row, for the loader: flags a command does not have are simply never "given". */
+export const ALL_SETTINGS: readonly Setting[] = [...SETTINGS, ...MIGRATION_SETTINGS];
+
 /** Adds one flag per setting to a command that reads the configuration. */
-export function addSettingFlags(command: Command): Command {
-  for (const setting of SETTINGS) {
+export function addSettingFlags(command: Command, settings: readonly Setting[] = SETTINGS): Command {
+  for (const setting of settings) {
     if (setting.type === 'boolean') {
       command.option(`--${setting.flag}`, `${setting.description} [${setting.env}]`);
       command.option(`--no-${setting.flag}`, `turn ${setting.flag} off`);

@@ -12,6 +12,13 @@ import { readState, runSyncCycle, startCloudSim, stopCloudSim, type CloudSimStat
 const TENANT_NAME = 'contoso';
 const MAIL_DOMAIN = 'contoso.com';
 
+/**
+ * The cloud side of the fixture that sync cannot create: the cloud DL an earlier (DLConversionV2) migration
+ * left behind, which the fixture's routing contact `contacts.migratedRouting` (legacy@contoso.com) points to.
+ * Without it every group holding that contact is (rightly) blocked as having a member missing in the cloud.
+ */
+const CLOUD_ONLY_RECIPIENTS = [{ type: 'MailUniversalDistributionGroup', name: 'Legacy', primarySmtpAddress: 'legacy@contoso.com' }];
+
 export interface LabFiles {
   readonly root: string;
   readonly folder: string;
@@ -83,6 +90,7 @@ export async function labUp(name: string): Promise<LabUp> {
       {
         tenant: { name: TENANT_NAME, id: ids.tenantId, domains: [MAIL_DOMAIN] },
         apps: [{ clientId: ids.clientId, certificates: [readFileSync(files.appCert, 'utf8')] }],
+        recipients: CLOUD_ONLY_RECIPIENTS,
         sync: {
           ldap: { url: env.url, caPem: env.caPem, bindDn: env.bindDn, bindPassword: env.bindPassword },
           scopeOus: [objectDn('ous.contoso')],

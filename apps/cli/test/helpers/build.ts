@@ -7,7 +7,7 @@ import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 /** Workspace packages imported by apps/cli/src (their dist/ is what the built binary loads). */
-const WORKSPACE_DEPENDENCIES = ['ad', 'exo', 'cloud-sim', 'lab'];
+const WORKSPACE_DEPENDENCIES = ['state', 'ad', 'exo', 'core', 'cloud-sim', 'lab'];
 
 export default function setup(): void {
   const cli = join(dirname(fileURLToPath(import.meta.url)), '..', '..');

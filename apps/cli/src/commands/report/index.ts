@@ -9,7 +9,7 @@ import { renderReportHtml } from '../../report/html.js';
 import { reportSchema, type Report } from '../../report/schema.js';
 
 interface ReportOptions {
-  from: string;
+  from?: string;
   html?: string;
 }
 
@@ -17,26 +17,49 @@ export function registerReportCommand(program: Command, state: ProgramState): vo
   program
     .command('report')
     .description('show a migration or batch report and render it as a self-contained HTML file')
-    .requiredOption('--from <file>', 'report JSON written by the engine')
+    .argument('[id]', 'migration id: read the report from the state store')
+    .option('--from <file>', 'read the report from a JSON file instead (an exported report)')
     .option('--html <file>', 'write the HTML report here (mode 0600: it names groups and members)')
     .addHelpText(
       'after',
       [
         '',
         'Examples:',
-        '  $ dlmigrate report --from .dlmigrate/reports/01J9Z.json',
+        '  $ dlmigrate report 01JDQ6Z8M4 --html sales.html',
+        '  $ dlmigrate report --from exported-report.json',
         '  $ dlmigrate report --from batch.json --html batch.html',
         '  $ dlmigrate report --from batch.json --json',
       ].join('\n'),
     )
-    .action((options: ReportOptions, command: Command) => {
+    .action(async (id: string | undefined, options: ReportOptions, command: Command) => {
       const context = createContext(command, state.io, state.redactor);
-      showReport(options, context);
+      if ((id === undefined) === (options.from === undefined)) {
+        throw new UsageError('Give either a migration id or --from <file>.', ['dlmigrate report <id>   or   dlmigrate report --from report.json']);
+      }
+      const report = id !== undefined ? await reportFromState(id, context) : readReport(resolvePath(options.from!, context));
+      showReport(report, options, context);
     });
 }
 
-function showReport(options: ReportOptions, context: CommandContext): void {
-  const report = readReport(resolvePath(options.from, context));
+async function reportFromState(id: string, context: CommandContext): Promise<Report> {
+  const { openState } = await import('../../engine/open-engine.js');
+  const store = await openState(context.loadConfig().config);
+  try {
+    const record = await store.getReport(id);
+    if (record === null) {
+      const migration = await store.getMigration(id);
+      throw new UsageError(
+        migration === null ? `There is no migration ${id}.` : `Migration ${id} has no report yet (status ${migration.status}).`,
+        migration === null ? ['dlmigrate status lists the migrations in this state store'] : [`dlmigrate resume ${id} finishes it`],
+      );
+    }
+    return parseReport(record.report, `the stored report of ${id}`);
+  } finally {
+    await store.close();
+  }
+}
+
+function showReport(report: Report, options: ReportOptions, context: CommandContext): void {
   let htmlFile: string | undefined;
   if (options.html !== undefined) {
     htmlFile = resolvePath(options.html, context);
@@ -74,10 +97,14 @@ function readReport(file: string): Report {
   } catch (error) {
     throw new UsageError(`Cannot read report ${file}: ${(error as Error).message}`);
   }
+  return parseReport(data, file);
+}
+
+function parseReport(data: unknown, what: string): Report {
   const parsed = reportSchema.safeParse(data);
   if (!parsed.success) {
     throw new UsageError(
-      `${file} is not a dlmigrate report`,
+      `${what} is not a dlmigrate report`,
       parsed.error.issues.map((i) => `${i.path.join('.') || '(top level)'}: ${i.message}`),
     );
   }

@@ -1,0 +1,43 @@
+// `dlmigrate resume <id>`: continue an interrupted, failed or parked migration from its journal.
+import type { Command } from 'commander';
+import { addPasswordFlags } from '../../config/secrets.js';
+import { addSettingFlags, SETTINGS } from '../../config/settings.js';
+import { createContext } from '../../context.js';
+import { UsageError } from '../../errors.js';
+import type { SecretFlags } from '../../engine/run.js';
+import type { ProgramState } from '../../program.js';
+
+interface ResumeOptions extends SecretFlags {
+  html?: string;
+}
+
+export function registerResumeCommand(program: Command, state: ProgramState): void {
+  const resume = program
+    .command('resume')
+    .description('continue a migration from where it stopped (after a crash, a failure or a deadline)')
+    .argument('<id>', 'migration id (dlmigrate status lists them)')
+    .option('--html <file>', 'also write the report as a self-contained HTML file (mode 0600)')
+    .addHelpText(
+      'after',
+      [
+        '',
+        'The migration keeps the options it was started with; each step already done is not repeated.',
+        '',
+        'Examples:',
+        '  $ dlmigrate resume 01JDQ6Z8M4',
+        '  $ dlmigrate resume 01JDQ6Z8M4 --json',
+      ].join('\n'),
+    );
+  addPasswordFlags(addSettingFlags(resume, SETTINGS)).action(async (id: string, options: ResumeOptions, command: Command) => {
+    const context = createContext(command, state.io, state.redactor);
+    const { withSession, eventPrinter, finishOutcome } = await import('../../engine/index.js');
+    state.exitCode = await withSession(context, 'resume', options, async ({ opened, log }) => {
+      if ((await opened.deps.state.getMigration(id)) === null) {
+        throw new UsageError(`There is no migration ${id}; nothing was changed.`, ['dlmigrate status lists the migrations in this state store']);
+      }
+      context.output.line(`Resuming ${id}`);
+      const outcome = await opened.engine.resume(id, { onEvent: eventPrinter(context, log.logger) });
+      return finishOutcome(context, outcome, options.html, log.logger);
+    });
+  });
+}

@@ -1,0 +1,4 @@
+// The engine-facing modules, imported on demand by the commands that run migrations.
+export { withSession, type Session } from './session.js';
+export { migrationOptions, openEngine, openState, stateLocation, syncTriggerConfig } from './open-engine.js';
+export { eventPrinter, exitCodeFor, finishOutcome, engineSecrets, type SecretFlags } from './run.js';

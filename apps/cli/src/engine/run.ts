@@ -1,0 +1,86 @@
+// What migrate and resume share: reading the secrets, showing the steps as they happen, logging them,
+// and turning the outcome into output, an optional HTML report and an exit code.
+import type { MigrationEvent, MigrationOutcome } from '@dlmigrate/core';
+import type { MigrationStatus } from '@dlmigrate/state';
+import { writeFileSync } from 'node:fs';
+import { isAbsolute, resolve } from 'node:path';
+import type { Logger } from 'pino';
+import { passwordFromFlag, readSecret } from '../config/secrets.js';
+import type { DlmigrateConfig } from '../config/schema.js';
+import type { CommandContext } from '../context.js';
+import { ExitCode } from '../exit-codes.js';
+import type { Status } from '../output/output.js';
+import { renderReportHtml } from '../report/html.js';
+import { migrationReportSchema } from '../report/schema.js';
+import type { EngineSecrets } from './open-engine.js';
+
+export interface SecretFlags {
+  adPassword?: string;
+  insecurePasswordFlag?: boolean;
+}
+
+export async function engineSecrets(context: CommandContext, config: DlmigrateConfig, flags: SecretFlags): Promise<EngineSecrets> {
+  const base = { env: context.io.env, interactive: context.interactive, prompt: context.io.prompt, redactor: context.redactor };
+  const adPassword = passwordFromFlag(flags, context.output, context.redactor) ?? (await readSecret('adPassword', base));
+  const pfxPassphrase = config.tenant?.certificate.pfxFile === undefined ? undefined : await readSecret('pfxPassphrase', base);
+  return { adPassword, pfxPassphrase };
+}
+
+const EVENT_STATUS: Partial<Record<MigrationEvent['event'], Status>> = {
+  completed: 'ok',
+  skipped: 'skip',
+  failed: 'fail',
+  suspended: 'warn',
+  undone: 'warn',
+  'undo-failed': 'fail',
+};
+
+/** One line per finished step (a started step is only logged: the next line says how it ended). */
+export function eventPrinter(context: CommandContext, logger: Logger): (event: MigrationEvent) => void {
+  return (event) => {
+    logger.info({ migrationId: event.migrationId, group: event.address, step: event.step, event: event.event, error: event.error }, `${event.step} ${event.event}`);
+    const status = EVENT_STATUS[event.event];
+    if (status === undefined) {
+      context.output.debug(`${event.address}: ${event.step} ${event.event}`);
+      return;
+    }
+    context.output.status(status, `${event.address}  ${event.step}`, event.error ?? (event.event === 'completed' ? '' : event.event));
+  };
+}
+
+export function exitCodeFor(status: MigrationStatus): ExitCode {
+  switch (status) {
+    case 'completed':
+      return ExitCode.Succeeded;
+    case 'completed_with_warnings':
+      return ExitCode.CompletedWithWarnings;
+    case 'blocked':
+      return ExitCode.Blocked;
+    default:
+      // failed, rolled back, or left parked/running for an operator: not done.
+      return ExitCode.Failed;
+  }
+}
+
+export function finishOutcome(context: CommandContext, outcome: MigrationOutcome, htmlOption: string | undefined, logger: Logger): ExitCode {
+  const { output } = context;
+  const report = migrationReportSchema.parse(outcome.report);
+  let html: string | undefined;
+  if (htmlOption !== undefined) {
+    html = isAbsolute(htmlOption) ? htmlOption : resolve(context.io.cwd, htmlOption);
+    writeFileSync(html, renderReportHtml(report), { mode: 0o600 });
+  }
+  logger.info({ migrationId: outcome.migrationId, status: outcome.status, step: outcome.step, findings: report.findings.map((f) => f.code) }, 'finished');
+  output.json({ ok: outcome.status === 'completed' || outcome.status === 'completed_with_warnings', migrationId: outcome.migrationId, status: outcome.status, step: outcome.step ?? null, error: outcome.error ?? null, report, html: html ?? null });
+  output.line();
+  output.line(`Migration ${outcome.migrationId} of ${report.group.address}: ${outcome.status.replaceAll('_', ' ')}${outcome.step ? ` (at ${outcome.step})` : ''}`);
+  if (outcome.error) output.line(`  ${outcome.error}`);
+  for (const f of report.findings) {
+    output.status(f.severity === 'blocking' ? 'fail' : f.severity === 'needs-action' ? 'warn' : 'info', `${f.code}  ${f.subject}`, `${f.message} — ${f.action}`);
+  }
+  if (html !== undefined) output.line(`HTML report: ${html}`);
+  if (outcome.status === 'failed' || outcome.status === 'parked' || outcome.status === 'running') {
+    output.line(`Fix the cause, then: dlmigrate resume ${outcome.migrationId}`);
+  }
+  return exitCodeFor(outcome.status);
+}

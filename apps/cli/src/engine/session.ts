@@ -1,0 +1,39 @@
+// One engine session for a command: config, secrets, run log, engine — opened together, closed together.
+import { InvalidOptionsError } from '@dlmigrate/core';
+import { requireSections } from '../config/load.js';
+import type { AdConfig, DlmigrateConfig, TenantConfig } from '../config/schema.js';
+import type { CommandContext } from '../context.js';
+import { UsageError } from '../errors.js';
+import { newRunId, openRunLog, type RunLog } from '../logging/run-log.js';
+import { engineSecrets, type SecretFlags } from './run.js';
+import { openEngine, type OpenedEngine } from './open-engine.js';
+
+export interface Session {
+  readonly config: DlmigrateConfig & { ad: AdConfig; tenant: TenantConfig };
+  readonly opened: OpenedEngine;
+  readonly log: RunLog;
+}
+
+export async function withSession<T>(context: CommandContext, kind: string, flags: SecretFlags, work: (session: Session) => Promise<T>): Promise<T> {
+  const config = requireSections(context.loadConfig(), ['ad', 'tenant']);
+  const secrets = await engineSecrets(context, config, flags);
+  const log = openRunLog({ folder: config.state.folder, runId: `${kind}-${newRunId()}`, verbose: context.verbose, redactor: context.redactor });
+  context.output.debug(`run log: ${log.file}`);
+  try {
+    const opened = await openEngine(config, secrets, { onWarning: (message) => context.output.warn(message) });
+    try {
+      return await work({ config, opened, log });
+    } catch (error) {
+      // Invalid options are bad input: every problem listed, nothing changed.
+      if (error instanceof InvalidOptionsError) {
+        throw new UsageError('The migration options are not valid; nothing was changed.', error.findings.map((f) => `${f.subject}: ${f.message}`));
+      }
+      log.logger.error({ err: error instanceof Error ? error.message : String(error) }, 'failed');
+      throw error;
+    } finally {
+      await opened.close();
+    }
+  } finally {
+    log.close();
+  }
+}
