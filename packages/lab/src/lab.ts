@@ -98,6 +98,45 @@ async function readSeed(paths: InstancePaths): Promise<SeedResult | null> {
   }
 }
 
+/**
+ * The stored config if the instance can be reused as asked, the same config marked for a rebuild
+ * if it is stale (fixture version or schema extension changed), or an error if it holds something
+ * else than what was asked for (another realm, domain or fixture): that is never silently replaced.
+ */
+function reusable(
+  config: StoredConfig | null,
+  options: EnsureOptions,
+  wanted: LabContent,
+  log: (line: string) => void,
+): StoredConfig | null {
+  if (!config) return null;
+  const name = options.name;
+  if (options.realm && options.realm.toUpperCase() !== config.realm) {
+    throw new Error(`lab ${name} has realm ${config.realm}, not ${options.realm}: destroy it first or use another name`);
+  }
+  if (options.domain && options.domain.toUpperCase() !== config.domain) {
+    throw new Error(`lab ${name} has domain ${config.domain}, not ${options.domain}: destroy it first or use another name`);
+  }
+  if (config.stage === 'golden' && config.content !== undefined) {
+    const held = config.content;
+    if ((held === null) !== (wanted === null) || (held && wanted && held.fixture !== wanted.fixture)) {
+      throw new Error(
+        `lab ${name} holds ${describeContent(held)}, but ${describeContent(wanted)} was asked for: ` +
+          `use another lab name, or destroy it (lab down --name ${name}) first`,
+      );
+    }
+    if (held && wanted && held.version !== wanted.version) {
+      log(`lab ${name}: fixture ${held.fixture} changed (v${held.version} → v${wanted.version}), rebuilding`);
+      return { ...config, stage: 'provisioning' };
+    }
+  }
+  if (config.stage !== 'provisioning' && config.schema !== schemaFingerprint()) {
+    log(`lab ${name}: the Exchange schema extension changed since it was provisioned, rebuilding`);
+    return { ...config, stage: 'provisioning' };
+  }
+  return config;
+}
+
 export class Lab {
   private constructor(
     private readonly paths: InstancePaths,
@@ -126,31 +165,8 @@ export class Lab {
     return withLock(
       paths.lock,
       async () => {
-        let config = await readConfig(paths);
         const wanted = contentOf(fixture);
-        if (config && (options.realm ?? config.realm) !== config.realm) {
-          throw new Error(`lab ${options.name} has realm ${config.realm}, not ${options.realm}: destroy it first or use another name`);
-        }
-        if (config && (options.domain ?? config.domain) !== config.domain) {
-          throw new Error(`lab ${options.name} has domain ${config.domain}, not ${options.domain}: destroy it first or use another name`);
-        }
-        if (config?.stage === 'golden' && config.content !== undefined) {
-          const held = config.content;
-          if ((held === null) !== (wanted === null) || (held && wanted && held.fixture !== wanted.fixture)) {
-            throw new Error(
-              `lab ${options.name} holds ${describeContent(held)}, but ${describeContent(wanted)} was asked for: ` +
-                `use another lab name, or destroy it (lab down --name ${options.name}) first`,
-            );
-          }
-          if (held && wanted && held.version !== wanted.version) {
-            log(`lab ${options.name}: fixture ${held.fixture} changed (v${held.version} → v${wanted.version}), rebuilding`);
-            config = { ...config, stage: 'provisioning' };
-          }
-        }
-        if (config && config.stage !== 'provisioning' && config.schema !== schemaFingerprint()) {
-          log(`lab ${options.name}: the Exchange schema extension changed since it was provisioned, rebuilding`);
-          config = { ...config, stage: 'provisioning' };
-        }
+        let config = reusable(await readConfig(paths), options, wanted, log);
         if (!config || config.stage === 'provisioning' || config.stage === 'seeding') {
           const previous = config;
           config = await timed('provision', () => Lab.provisionInstance(paths, options, previous, log));
