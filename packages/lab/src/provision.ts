@@ -54,7 +54,8 @@ export async function provision(config: LabConfig, paths: InstancePaths): Promis
       option('tls enabled = yes'), option(`tls keyfile = ${paths.tls}/key.pem`),
       option(`tls certfile = ${paths.tls}/cert.pem`), option(`tls cafile = ${paths.tls}/ca.pem`),
     ],
-    { step: `provisioning lab ${config.name}` },
+    // the password is on samba-tool's command line (it has no other way to take it): keep it out of errors
+    { step: `provisioning lab ${config.name}`, secrets: [config.password] },
   );
   await tuneSmbConf(paths.smbConf);
   await makeCertificates({ dir: paths.tls, host: config.host, fqdn: fqdn(config), labName: config.name });

@@ -7,6 +7,8 @@ export interface RunOptions {
   /** What the step is, for the error message ("provision", "schema extension"). */
   step: string;
   timeoutMs?: number;
+  /** Values never to repeat in an error message (a password on the command line). */
+  secrets?: string[];
 }
 
 export interface RunResult {
@@ -28,7 +30,8 @@ export function run(command: string, args: string[], options: RunOptions): Promi
       },
       (error, stdout, stderr) => {
         if (error) {
-          const tail = `${stdout}\n${stderr}`.trim().split('\n').slice(-15).join('\n');
+          let tail = `${stdout.trim()}\n${stderr.trim()}`.trim().split('\n').slice(-15).join('\n');
+          for (const secret of options.secrets ?? []) if (secret) tail = tail.split(secret).join('***');
           reject(new Error(`${options.step} failed (${command} exited ${String(error.code ?? error.signal)}):\n${tail}`));
           return;
         }
