@@ -27,6 +27,7 @@ export {
   InvalidOptionsError,
   type MigrationEvent,
   type MigrationPlan,
+  type RestoreOutcome,
   type MigrationOutcome,
   type RunOptions,
 } from './engine/engine.js';

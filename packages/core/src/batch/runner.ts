@@ -27,6 +27,12 @@ export interface BatchRunOptions {
    * @defaultValue 256
    */
   readonly maxConcurrentGroups?: number;
+  /**
+   * Groups a runner takes on before any has finished; every finished group lets it take one more (up to
+   * maxConcurrentGroups). A throttled tenant finishes groups slowly, so the window grows slowly, and a runner that
+   * starts later still finds work instead of a batch one runner claimed whole. @defaultValue 16
+   */
+  readonly initialWindow?: number;
   /** Lease of the level's sync coordination (renewed while the coordinator waits). @defaultValue 60_000 */
   readonly syncLeaseMs?: number;
   /** How often a runner looks at the store while it waits for others. @defaultValue 1_000 */
@@ -69,6 +75,10 @@ class BatchRunner {
   readonly #syncLeaseMs: number;
   readonly #waitMs: number;
   readonly #resumeAttempts: number;
+  readonly #maxGroups: number;
+  readonly #initialWindow: number;
+  /** Groups this runner finished a phase of (grows its claim window). */
+  #finished = 0;
   readonly #fence: Fence;
   /** Per group: how often this runner ran it in the current phase (bounds resumes of a stubborn failure). */
   readonly #attempts = new Map<string, number>();
@@ -80,7 +90,9 @@ class BatchRunner {
     this.#state = deps.state;
     this.#batchId = batchId;
     this.#emit = options.onEvent ?? (() => {});
-    this.#limit = pLimit(options.maxConcurrentGroups ?? 256);
+    this.#maxGroups = options.maxConcurrentGroups ?? 256;
+    this.#initialWindow = options.initialWindow ?? 16;
+    this.#limit = pLimit(this.#maxGroups);
     this.#clock = deps.clock ?? systemClock;
     this.#syncLeaseMs = options.syncLeaseMs ?? 60_000;
     this.#waitMs = options.waitIntervalMs ?? 1_000;
@@ -253,7 +265,8 @@ class BatchRunner {
       const candidates = open.filter(
         (m) => !inFlight.has(m.id) && !heldByOthers.includes(m) && (this.#attempts.get(m.id) ?? 0) < this.#resumeAttempts,
       );
-      for (const candidate of shuffle(candidates)) {
+      const window = Math.min(this.#maxGroups, this.#initialWindow + this.#finished);
+      for (const candidate of shuffle(candidates).slice(0, Math.max(0, window - inFlight.size))) {
         // The same lease length the engine renews with while it runs the group.
         const claimed = await this.#state.claimMigration(candidate.id, this.#deps.runnerId, this.#deps.leaseMs ?? 60_000);
         if (claimed === null || !statuses.includes(claimed.status)) {
@@ -261,7 +274,10 @@ class BatchRunner {
           continue;
         }
         this.#attempts.set(claimed.id, (this.#attempts.get(claimed.id) ?? 0) + 1);
-        const task = this.#limit(() => work(claimed)).finally(() => inFlight.delete(claimed.id));
+        const task = this.#limit(() => work(claimed)).finally(() => {
+          inFlight.delete(claimed.id);
+          this.#finished++;
+        });
         inFlight.set(claimed.id, task);
       }
       if (inFlight.size === 0 && candidates.length === 0 && heldByOthers.length === 0) return;

@@ -9,6 +9,7 @@ import { resolveOptions, type MigrationOptions, type MigrationOptionsInput } fro
 import type { JournalEntry } from '../saga/journal.js';
 import { Saga, type SagaOutcome, type SagaStep } from '../saga/runner.js';
 import { StateJournal } from '../saga/state-journal.js';
+import { RESTORE_STEPS } from '../restore/steps.js';
 import { awaitDeletion } from '../steps/await-deletion.js';
 import { capture } from '../steps/capture.js';
 import { dispose } from '../steps/dispose.js';
@@ -89,6 +90,14 @@ export interface MigrationOutcome {
 
 export class InvalidOptionsError extends FindingsError {}
 
+export interface RestoreOutcome {
+  readonly migrationId: string;
+  /** "restored": the group is back on-premises and synced again; "interrupted": call restore again. */
+  readonly status: 'restored' | 'interrupted';
+  readonly step?: string;
+  readonly error?: string;
+}
+
 export interface MigrationPlan {
   readonly migrationId: string;
   /** "planned" (resume carries it out) or "blocked". */
@@ -148,6 +157,32 @@ export class MigrationEngine {
       const saga = new Saga(RECREATE, journal);
       const outcome = await saga.abort(migration.id, ctx, reason, this.sagaOptions(migration, run));
       return this.finish(ctx, outcome);
+    });
+  }
+
+  /**
+   * Puts a migrated group back on-premises as captured and removes its cloud DL so the sync can take the group back
+   * (research §7.1). Journaled: an interrupted restore continues where it stopped when called again.
+   */
+  async restore(migrationId: string, run: RunOptions = {}): Promise<RestoreOutcome> {
+    const migration = await this.deps.state.getMigration(migrationId);
+    if (migration === null) throw new Error(`there is no migration ${migrationId}`);
+    const journal = await new StateJournal(this.deps.state).read(migrationId);
+    if (!journal.some((e) => e.step === 'dispose' && e.event === 'completed') && !journal.some((e) => e.step.startsWith('restore-'))) {
+      throw new Error(`migration ${migrationId} has not reached its point of no return; abort it instead of restoring`);
+    }
+    return this.withContext(migration, async (ctx, sagaJournal) => {
+      const outcome = await new Saga(RESTORE_STEPS.map(recordingFindings), sagaJournal).run(migration.id, ctx, {
+        ...this.sagaOptions(migration, run),
+        rollForwardOnly: true,
+      });
+      if (outcome.status === 'completed') {
+        await this.deps.state.updateMigration(migration.id, { status: 'rolled_back' }, ctx.fence);
+        return { migrationId, status: 'restored' as const };
+      }
+      const error = outcome.status === 'interrupted' ? outcome.error : outcome.status;
+      await ctx.note(stepOf(outcome), finding('STEP_FAILED', migration.group.address, `restore: ${error} (run restore again to continue)`));
+      return { migrationId, status: 'interrupted' as const, step: stepOf(outcome), error };
     });
   }
 

@@ -137,4 +137,15 @@ describe('Saga', () => {
     expect((await saga.run('m1', w)).status).toBe('completed');
     expect(w.calls.slice(3)).toEqual(['run:dispose', 'run:rewire', 'run:report']);
   });
+
+  it('rolls forward only when asked: a failure stops without undo and the next run retries that step', async () => {
+    const journal = new MemoryJournal();
+    const saga = new Saga(steps, journal);
+    const w = world({ failAt: 'stage' });
+    expect(await saga.run('m1', w, { rollForwardOnly: true })).toMatchObject({ status: 'interrupted', failedStep: 'stage' });
+    expect(w.calls.some((c) => c.startsWith('undo'))).toBe(false);
+    delete w.failAt;
+    expect((await saga.run('m1', w, { rollForwardOnly: true })).status).toBe('completed');
+    expect(w.calls.filter((c) => c === 'run:stage')).toHaveLength(2);
+  });
 });

@@ -43,6 +43,8 @@ export interface SagaRunOptions {
   readonly now?: () => Date;
   /** Stop (status "paused") once this step has completed; a later run continues after it. */
   readonly stopAfter?: string;
+  /** Never undo: every failure stops the run ("interrupted") and the next run retries the failed step (restores). */
+  readonly rollForwardOnly?: boolean;
   readonly onEntry?: (entry: JournalEntry) => void;
 }
 
@@ -78,7 +80,7 @@ export class Saga<C> {
       options.onEntry?.(full);
     };
 
-    const interruptedRollback = this.#failedBeforePointOfNoReturn(state);
+    const interruptedRollback = options.rollForwardOnly ? undefined : this.#failedBeforePointOfNoReturn(state);
     if (interruptedRollback !== undefined) {
       const error = entries.findLast((e) => e.event === 'failed')?.error?.message ?? 'unknown failure';
       return this.#undo(interruptedRollback, context, results, state, write, error);
@@ -110,7 +112,7 @@ export class Saga<C> {
           return { status: 'suspended', step: step.name, reason: detail.message };
         }
         await write({ step: step.name, event: 'failed', error: detail });
-        if (pastPointOfNoReturn) return { status: 'interrupted', failedStep: step.name, error: detail.message };
+        if (pastPointOfNoReturn || options.rollForwardOnly) return { status: 'interrupted', failedStep: step.name, error: detail.message };
         return this.#undo(index, context, results, state, write, detail.message);
       }
     }

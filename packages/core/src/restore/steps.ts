@@ -1,0 +1,144 @@
+// Restore (research §7.1, plus what DLConversionV2 left to the administrator): put a migrated group back on-premises
+// as it was captured, and remove the cloud DL so the restored group can be synced again. Steps, in order:
+//   remove-hybrid  – delete the on-prem objects the migration created (dynamic DL holding the address, routing contact);
+//   remove-cloud   – delete the cloud-managed DL (it holds every address the synced group needs back);
+//   restore-group  – the retained "!" group renamed back, its Exchange attributes and links written back from the
+//                    backup and moved to its OU; a deleted group re-created from the backup with its back links;
+//   resync         – trigger the sync and wait until the group is a synced cloud group again.
+import {
+  childDn,
+  EXTENSION_ATTRIBUTES,
+  MAIL_DISABLE_ATTRIBUTES,
+  MODERN_ONLY_MAIL_DISABLE_ATTRIBUTES,
+  rdnType,
+  routingContactNames,
+  type AdDependant,
+  type AttributeChange,
+} from '@dlmigrate/ad';
+import type { MigrationContext } from '../engine/context.js';
+import { loadSnapshot } from '../engine/snapshot.js';
+import type { SagaStep } from '../saga/runner.js';
+import { pollUntil } from '../util/poll.js';
+
+/** Attributes a migration changes on a retained group; restore writes each back to its captured value (or clears it). */
+const RESTORED_ATTRIBUTES = [...new Set([...MAIL_DISABLE_ATTRIBUTES, ...MODERN_ONLY_MAIL_DISABLE_ATTRIBUTES, ...EXTENSION_ATTRIBUTES])];
+
+function captured(raw: Record<string, string[]>, attribute: string): string[] {
+  const key = Object.keys(raw).find((k) => k.toLowerCase() === attribute.toLowerCase());
+  return key === undefined ? [] : (raw[key] ?? []);
+}
+
+/** What a retained group keeps (never cleared), which a re-created group needs written back too. */
+const KEPT_ON_RETAINED = ['member', 'managedBy', 'info', 'displayName'];
+
+/**
+ * Every on-prem object that named the group names it again: multi-valued links get the group added back (they may
+ * have lost it with a deleted group), single-valued ones (altRecipient, managedBy) were pointed at the routing contact
+ * and are pointed back.
+ */
+async function relink(ctx: MigrationContext, dependants: readonly AdDependant[], groupDn: string): Promise<void> {
+  for (const d of dependants) {
+    if (d.attribute === 'altRecipient' || d.attribute === 'managedBy') {
+      await ctx.deps.ad.modifyAttributes(d.dn, [{ operation: 'replace', attribute: d.attribute, values: [groupDn] }]);
+    } else {
+      await ctx.deps.ad.addLinkValue(d.dn, d.attribute, groupDn);
+    }
+  }
+}
+
+export const removeHybrid: SagaStep<MigrationContext> = {
+  name: 'restore-remove-hybrid',
+  async run(ctx) {
+    const { ad, state } = ctx.deps;
+    const group = (await loadSnapshot(state, ctx.migration.id)).onPrem.group!;
+    const mail = group.mail ?? ctx.migration.group.address;
+    const removed: string[] = [];
+    // Only objects the migration made: a dynamic DL with the address, and the tagged routing contact.
+    for (const m of await ad.findByAddress(mail)) {
+      if (m.objectClass.toLowerCase() === 'msexchdynamicdistributionlist') {
+        await ad.deleteObject(m.dn);
+        removed.push(m.dn);
+      }
+    }
+    const contact = routingContactNames({ cn: group.cn, mail });
+    for (const m of await ad.findByAddress(contact.mail)) {
+      if (!m.isGroup) {
+        await ad.deleteObject(m.dn);
+        removed.push(m.dn);
+      }
+    }
+    return { removed };
+  },
+};
+
+export const removeCloud: SagaStep<MigrationContext> = {
+  name: 'restore-remove-cloud',
+  async run(ctx) {
+    const { exchange } = ctx.deps;
+    const dl = await exchange.getDistributionGroup(ctx.migration.group.address);
+    // A synced group with the address means the restore already went through; never delete that one.
+    if (dl === null || dl.isDirSynced) return { removed: null };
+    await ctx.deps.state.putBackup(ctx.migration.id, 'cloud-dl-at-restore', JSON.parse(JSON.stringify(dl)));
+    await exchange.removeDistributionGroup(dl.externalDirectoryObjectId || dl.guid);
+    return { removed: dl.externalDirectoryObjectId || dl.guid };
+  },
+};
+
+export const restoreGroup: SagaStep<MigrationContext> = {
+  name: 'restore-group',
+  async run(ctx) {
+    const { ad, state } = ctx.deps;
+    const snapshot = await loadSnapshot(state, ctx.migration.id);
+    const group = snapshot.onPrem.group!;
+    const schema = await ad.schema();
+    const present = new Set((await schema.present(RESTORED_ATTRIBUTES)).map((a) => a.toLowerCase()));
+    const changes: AttributeChange[] = RESTORED_ATTRIBUTES.filter((a) => present.has(a.toLowerCase())).map((attribute) => ({
+      operation: 'replace',
+      attribute,
+      values: captured(group.raw, attribute),
+    }));
+
+    const where = await ad.findByGuid(group.objectGuid);
+    if (where !== undefined) {
+      // The retained group: its name back, then its attributes, then its place.
+      let dn = await ad.renameObject(where.dn, { cn: group.cn, sAMAccountName: group.sAMAccountName });
+      await ad.modifyAttributes(dn, changes);
+      dn = await ad.moveObject(dn, group.parentDn);
+      await relink(ctx, snapshot.dependants, dn);
+      return { dn, recreated: false };
+    }
+    // Deleted: a new group with the captured identity-independent attributes, then the links others held to it.
+    const dn = childDn(rdnType(group.dn), group.cn, group.parentDn);
+    if (!(await ad.exists(dn))) {
+      await ad.connection.add(dn, {
+        objectClass: ['top', 'group'],
+        sAMAccountName: [group.sAMAccountName],
+        groupType: [String(group.groupType.raw)],
+        ...(group.description === undefined ? {} : { description: [group.description] }),
+      });
+    }
+    const kept: AttributeChange[] = KEPT_ON_RETAINED.map((attribute) => ({ operation: 'replace', attribute, values: captured(group.raw, attribute) }));
+    await ad.modifyAttributes(dn, [...changes, ...kept].filter((c) => c.values.length > 0));
+    await relink(ctx, snapshot.dependants, dn);
+    return { dn, recreated: true };
+  },
+};
+
+export const resync: SagaStep<MigrationContext> = {
+  name: 'restore-resync',
+  enabled: (ctx) => !ctx.options.allowNonSyncedGroup,
+  async run(ctx) {
+    const { exchange, sync } = ctx.deps;
+    await sync.trigger();
+    const minutes = ctx.options.deadlines.cloudDeletionMinutes;
+    const back = await pollUntil(
+      () => exchange.getRecipient(ctx.migration.group.address),
+      (r) => r !== null && r.isDirSynced,
+      { deadlineMs: minutes * 60_000, initialDelayMs: 2_000, maxDelayMs: 60_000, clock: ctx.clock },
+    );
+    if (!back.satisfied) throw new Error(`the restored group did not come back as a synced cloud group within ${minutes} minutes; resume the restore to keep waiting`);
+    return { cloudId: back.value!.externalDirectoryObjectId };
+  },
+};
+
+export const RESTORE_STEPS: readonly SagaStep<MigrationContext>[] = [removeHybrid, removeCloud, restoreGroup, resync];
