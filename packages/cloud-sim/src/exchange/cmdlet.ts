@@ -20,7 +20,22 @@ export interface CmdletDefinition {
   /** Parameters without which binding fails (PowerShell's mandatory parameters). */
   mandatory?: string[];
   /** Returns the full result list (InvokeCommand pages it) or nothing. */
-  run(ctx: CmdletContext, p: BoundParameters): OutputObject[] | void;
+  run(ctx: CmdletContext, p: BoundParameters): CmdletOutput | void;
+}
+
+/**
+ * Results rendered only for the page that is returned: a paged Get-* re-runs the query for every
+ * page, and rendering 10,000 objects to return 1,000 of them is wasted work.
+ */
+export interface LazyOutput<T> {
+  items: T[];
+  render(item: T): OutputObject;
+}
+
+export type CmdletOutput = OutputObject[] | LazyOutput<never>;
+
+export function lazy<T>(items: T[], render: (item: T) => OutputObject): CmdletOutput {
+  return { items, render } as unknown as CmdletOutput;
 }
 
 export function defineCmdlet(def: CmdletDefinition): CmdletDefinition {

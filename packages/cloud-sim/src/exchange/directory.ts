@@ -121,6 +121,13 @@ export class RecipientDirectory {
     return index;
   }
 
+  /** Recipients under one index key (`id:`, `dn:`, `name:`, `proxy:` + lower-case value). */
+  byKey(key: string): Recipient[] {
+    return this.lookup(key)
+      .map((g) => this.tenant.recipients[g])
+      .filter((r): r is Recipient => r !== undefined);
+  }
+
   private lookup(key: string): string[] {
     this.index ??= this.buildIndex();
     return [...(this.index.get(key) ?? [])];

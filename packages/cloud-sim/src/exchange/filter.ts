@@ -3,7 +3,7 @@
 // Values: 'single', "double" quoted, $true/$false/$null, or bare words.
 import type { RecipientDirectory } from './directory.js';
 import { cmdletErrors } from './errors.js';
-import { customAttributeNames, extensionCustomAttributeNames, type Recipient } from './recipient.js';
+import { customAttributeNames, extensionCustomAttributeNames, proxyKey, type Recipient } from './recipient.js';
 
 type Node =
   | { op: 'and' | 'or'; left: Node; right: Node }
@@ -229,7 +229,61 @@ export function evaluateFilter(dir: RecipientDirectory, node: Node, r: Recipient
   }
 }
 
-export function filterPredicate(dir: RecipientDirectory, filter: string): (r: Recipient) => boolean {
+/**
+ * Recipients that can possibly match, from the identity index, when the filter pins them down
+ * (an -eq on an indexed property, or ORs/ANDs of such); undefined means "scan everything".
+ * The full filter is still evaluated on each candidate.
+ */
+function candidates(dir: RecipientDirectory, node: Node): Map<string, Recipient> | undefined {
+  switch (node.op) {
+    case 'or': {
+      const l = candidates(dir, node.left);
+      const r = l && candidates(dir, node.right);
+      if (!l || !r) return undefined;
+      for (const [k, v] of r) l.set(k, v);
+      return l;
+    }
+    case 'and':
+      return candidates(dir, node.left) ?? candidates(dir, node.right);
+    case 'not':
+      return undefined;
+    case 'cmp': {
+      if (node.cmp !== '-eq' || typeof node.value !== 'string') return undefined;
+      const v = node.value.toLowerCase();
+      let key: string;
+      switch (node.prop.toLowerCase()) {
+        case 'emailaddresses':
+          key = /^[a-z0-9]+:/i.test(v) ? `proxy:${proxyKey(v)}` : `proxy:smtp:${v}`;
+          break;
+        case 'primarysmtpaddress':
+        case 'windowsemailaddress':
+          key = `proxy:smtp:${v}`;
+          break;
+        case 'externaldirectoryobjectid':
+        case 'guid':
+        case 'exchangeobjectid':
+          key = `id:${v}`;
+          break;
+        case 'distinguishedname':
+          key = `dn:${v}`;
+          break;
+        case 'name':
+        case 'alias':
+        case 'displayname':
+          key = `name:${v}`;
+          break;
+        default:
+          return undefined;
+      }
+      return new Map(dir.byKey(key).map((r) => [r.Guid, r]));
+    }
+  }
+}
+
+/** The recipients a -Filter selects from `pool` (which the cmdlet has already scoped). */
+export function applyFilter(dir: RecipientDirectory, filter: string, pool: () => Recipient[]): Recipient[] {
   const node = parseFilter(filter);
-  return (r) => evaluateFilter(dir, node, r);
+  const narrowed = candidates(dir, node);
+  const source = narrowed ? [...narrowed.values()] : pool();
+  return source.filter((r) => evaluateFilter(dir, node, r));
 }

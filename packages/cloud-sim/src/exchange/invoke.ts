@@ -6,7 +6,7 @@ import { concurrencyRefusal, delay } from '../control/knobs.js';
 import { header, HttpError, readJson, sendJson, sendText } from '../http/io.js';
 import type { SimRuntime } from '../runtime.js';
 import { exchangeDirectoryRoles, type TenantState } from '../state.js';
-import type { CmdletContext } from './cmdlet.js';
+import type { CmdletContext, LazyOutput } from './cmdlet.js';
 import { cmdletRegistry } from './cmdlets/index.js';
 import { CmdletError, cmdletErrorBody, cmdletErrors } from './errors.js';
 import { RecipientDirectory } from './directory.js';
@@ -163,7 +163,9 @@ async function runCmdlet(
     }
     const bound = bindParameters(def.params, parameters);
     for (const m of def.mandatory ?? []) if (!bound.has(m)) throw cmdletErrors.missingParameter(def.name, m);
-    const results = def.run(ctx, bound) ?? [];
+    const output = def.run(ctx, bound) ?? [];
+    const results: unknown[] = Array.isArray(output) ? output : (output as LazyOutput<unknown>).items;
+    const render = Array.isArray(output) ? (o: unknown) => o as OutputObject : (output as LazyOutput<unknown>).render;
 
     const skiptoken = url.searchParams.get('$skiptoken');
     const offset = skiptoken ? decodePageToken(skiptoken) : { cmdlet: def.name, offset: 0 };
@@ -181,7 +183,7 @@ async function runCmdlet(
       {
         '@odata.context': `${base}/$metadata#Collection(Exchange.GenericHashTable)`,
         ...(next ? { '@odata.nextLink': nextUrl.toString() } : {}),
-        value: select(page, url.searchParams.get('$select')),
+        value: select(page.map(render), url.searchParams.get('$select')),
         ...(ctx.warnings.length > 0 ? { '@adminapi.warnings': ctx.warnings } : {}),
       },
       { 'request-id': requestId },

@@ -1,7 +1,7 @@
 // Get-* cmdlets over recipients, domains and connectors.
-import { defineCmdlet, type CmdletContext, type CmdletDefinition } from '../cmdlet.js';
+import { defineCmdlet, lazy, type CmdletContext, type CmdletDefinition } from '../cmdlet.js';
 import { cmdletErrors } from '../errors.js';
-import { filterPredicate } from '../filter.js';
+import { applyFilter } from '../filter.js';
 import type { BoundParameters, ParamSpec } from '../params.js';
 import { isDistributionGroup, isRecipient, type Recipient, type RecipientTypeDetails } from '../recipient.js';
 import { renderRecipient, renderUser, type OutputObject } from '../render.js';
@@ -49,17 +49,16 @@ function recipientQuery({ name, scope, extraParams, render = renderRecipient }: 
         if (p.has('Filter')) throw cmdletErrors.conflictingParameters('Identity', 'Filter');
         return [render(ctx.dir, ctx.dir.resolve(identity, scope))];
       }
-      const predicate = p.string('Filter') ? filterPredicate(ctx.dir, p.string('Filter')!) : () => true;
+      const filter = p.string('Filter');
+      const pool = filter ? applyFilter(ctx.dir, filter, () => ctx.dir.all()) : ctx.dir.all();
       const types = p.list('RecipientTypeDetails')?.map((t) => t.toLowerCase());
       const recipientTypes = p.list('RecipientType')?.map((t) => t.toLowerCase());
-      const matches = ctx.dir
-        .all()
+      const matches = pool
         .filter(scope)
         .filter((r) => !types || types.includes(r.RecipientTypeDetails.toLowerCase()))
         .filter((r) => !recipientTypes || recipientTypes.includes(r.RecipientType.toLowerCase()))
-        .filter(predicate)
-        .sort((a, b) => a.Name.localeCompare(b.Name));
-      return limitResults(ctx, p, matches).map((r) => render(ctx.dir, r));
+        .sort((a, b) => (a.Name < b.Name ? -1 : a.Name > b.Name ? 1 : 0));
+      return lazy(limitResults(ctx, p, matches), (r) => render(ctx.dir, r));
     },
   });
 }
@@ -96,7 +95,7 @@ export const readCmdlets: CmdletDefinition[] = [
     run(ctx, p) {
       const group = ctx.dir.resolve(p.string('Identity')!, isDistributionGroup);
       const members = group.Members.map((g) => ctx.dir.get(g)).filter((r): r is Recipient => r !== undefined);
-      return limitResults(ctx, p, members).map((r) => renderRecipient(ctx.dir, r));
+      return lazy(limitResults(ctx, p, members), (r) => renderRecipient(ctx.dir, r));
     },
   }),
   defineCmdlet({
