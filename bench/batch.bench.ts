@@ -1,0 +1,121 @@
+// What a 1,000-group batch costs: sync cycles, Exchange Online calls per group (cloud-sim's per-cmdlet counter) and
+// total time, in one runner process against the `batch` lab and an in-process simulated tenant.
+// The batch: 800 leaf groups and 200 parents of 4 leaves each → two dependency levels; the 800 leaves exceed the
+// default deletion threshold (500) and run as two sync waves, so three sync cycles in all.
+// Run: node --import tsx --conditions=dlmigrate-source bench/batch.bench.ts [groups=1000]
+// Uses (and resets first) the `batch` lab instance; prints figures, asserts nothing.
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { ActiveDirectory, childDn } from '@dlmigrate/ad';
+import { CloudSim, generateClientCertificate } from '@dlmigrate/cloud-sim';
+import { createSyncTrigger, planBatchRun, runBatch, type BatchEvent } from '@dlmigrate/core';
+import { certificateFromPem, CloudConnection, customCloud } from '@dlmigrate/exo';
+import { Lab } from '@dlmigrate/lab';
+import { openStateStore } from '@dlmigrate/state';
+
+const TOTAL = Number(process.argv[2] ?? 1000);
+const PARENTS = Math.floor(TOTAL / 5);
+const LEAVES = TOTAL - PARENTS;
+
+const lab = await Lab.ensure({ name: 'batch' });
+await lab.reset();
+const env = lab.env();
+const objects = lab.seeded()!.objects;
+
+const sim = await CloudSim.start();
+const tenant = sim.createTenant({ name: 'contoso', domains: ['contoso.com'] });
+const cert = generateClientCertificate({ subject: 'dlmigrate batch bench' });
+const app = sim.registerApp(tenant.id, { certificates: [cert.certPem] });
+sim.configureSync(tenant.id, {
+  ldap: { url: env.url, caPem: env.caPem, bindDn: env.bindDn, bindPassword: env.bindPassword },
+  scopeOus: [objects['ous.contoso']!.dn],
+});
+sim.seedRecipients(tenant.id, [{ type: 'MailUniversalDistributionGroup', name: 'Legacy', primarySmtpAddress: 'legacy@contoso.com' }]);
+
+const ad = new ActiveDirectory({ url: env.url, caPem: env.caPem, bindDn: env.bindDn, password: env.bindPassword });
+const ou = childDn('OU', 'Bench Batch', objects['ous.contoso']!.dn);
+await ad.connection.add(ou, { objectClass: ['top', 'organizationalUnit'] });
+const alice = objects['users.alice']!.dn;
+const t0 = performance.now();
+const addGroup = async (alias: string, members: string[]) => {
+  const dn = childDn('CN', `Bench ${alias}`, ou);
+  await ad.connection.add(dn, {
+    objectClass: ['top', 'group'],
+    sAMAccountName: [alias],
+    groupType: ['8'],
+    displayName: [`Bench ${alias}`],
+    mail: [`${alias}@contoso.com`],
+    mailNickname: [alias],
+    proxyAddresses: [`SMTP:${alias}@contoso.com`, `smtp:${alias}@contoso.mail.onmicrosoft.com`],
+    legacyExchangeDN: [`/o=Contoso/ou=Exchange Administrative Group (FYDIBOHF23SPDLT)/cn=Recipients/cn=${alias}`],
+    msExchRecipientDisplayType: ['1'],
+    msExchRecipientTypeDetails: ['256'],
+    member: members,
+  });
+  return dn;
+};
+const leaves: string[] = [];
+for (let i = 0; i < LEAVES; i++) leaves.push(await addGroup(`leaf${String(i).padStart(4, '0')}`, [alice]));
+for (let i = 0; i < PARENTS; i++) await addGroup(`parent${String(i).padStart(4, '0')}`, leaves.slice(i * 4, i * 4 + 4));
+const first = await sim.runSync(tenant.id);
+console.log(`setup: ${LEAVES} leaf + ${PARENTS} parent groups created and synced (${first.status}), ${Math.round(performance.now() - t0)} ms`);
+
+const cloud = await CloudConnection.open({
+  cloud: customCloud({ url: sim.url, caPem: sim.caPem }),
+  tenantId: tenant.id,
+  clientId: app.clientId,
+  certificate: certificateFromPem(cert.certPem, cert.keyPem),
+});
+const dir = mkdtempSync(join(tmpdir(), 'dlmigrate-batch-bench-'));
+const state = await openStateStore(join(dir, 'state.db'));
+const sync = createSyncTrigger({ kind: 'http', url: `${sim.url}/_sim/sync/run`, caPem: sim.caPem });
+const deps = { ad, exchange: cloud.exchange, graph: cloud.graph, state, sync, runnerId: 'bench' };
+
+const addresses = [...Array.from({ length: PARENTS }, (_, i) => `parent${String(i).padStart(4, '0')}@contoso.com`), ...Array.from({ length: LEAVES }, (_, i) => `leaf${String(i).padStart(4, '0')}@contoso.com`)];
+sim.resetCalls(tenant.id);
+const cyclesBefore = Number(sim.syncStatus(tenant.id)?.['cycles'] ?? 0);
+const adBefore = ad.counts;
+const tPlan = performance.now();
+const planned = await planBatchRun(deps, { groups: addresses, options: { nonSyncOu: objects['ous.nonSync']!.dn } });
+const planMs = performance.now() - tPlan;
+const planLdap = ad.counts.searches - adBefore.searches;
+
+const phaseTimes: string[] = [];
+let last = performance.now();
+const onEvent = (e: BatchEvent) => {
+  if (e.type === 'level' || e.type === 'deletions') {
+    const now = performance.now();
+    const what = e.type === 'level' ? `wave ${e.level} ${e.phase} (${e.groups} groups)` : `wave ${e.level} deletions seen: ${e.deleted}, pending ${e.pending}, ${e.polls} poll(s)`;
+    phaseTimes.push(`  +${Math.round(now - last)} ms  ${what}`);
+    last = now;
+  }
+};
+const tRun = performance.now();
+const outcome = await runBatch(deps, planned.batch.id, { onEvent });
+const runMs = performance.now() - tRun;
+
+const calls = sim.calls(tenant.id);
+const exchangeCalls = Object.values(calls.cmdlets).reduce((a, b) => a + b, 0);
+const graphCalls = Object.values(calls.graph).reduce((a, b) => a + b, 0);
+const byStatus = new Map<string, number>();
+for (const g of outcome.groups) byStatus.set(g.status, (byStatus.get(g.status) ?? 0) + 1);
+
+console.log(`\nbatch of ${TOTAL} groups: ${planned.layout.waves.length} sync waves (sizes ${planned.layout.waves.map((w) => w.length).join(', ')}), status ${outcome.status}`);
+console.log(`groups by status: ${[...byStatus].map(([s, n]) => `${s} ${n}`).join(', ')}`);
+console.log(`sync cycles: ${Number(sim.syncStatus(tenant.id)?.['cycles'] ?? 0) - cyclesBefore}`);
+console.log(`Exchange calls: ${exchangeCalls} total, ${(exchangeCalls / TOTAL).toFixed(1)} per group; throttled ${calls.throttled}`);
+console.log(`Graph calls: ${graphCalls} total, ${(graphCalls / TOTAL).toFixed(1)} per group; tokens ${calls.tokens}`);
+console.log('Exchange calls per cmdlet (per group):');
+for (const [cmdlet, n] of Object.entries(calls.cmdlets).sort((a, b) => b[1] - a[1])) console.log(`  ${cmdlet.padEnd(34)} ${String(n).padStart(6)}  ${(n / TOTAL).toFixed(2)}`);
+console.log(`plan: ${Math.round(planMs)} ms (${planLdap} LDAP searches)`);
+console.log(`run: ${Math.round(runMs)} ms (${((TOTAL / runMs) * 60_000).toFixed(0)} groups/min); total ${Math.round(planMs + runMs)} ms`);
+console.log('phases:');
+for (const line of phaseTimes) console.log(line);
+
+await state.close();
+await ad.close();
+await cloud.close();
+await sim.stop();
+rmSync(dir, { recursive: true, force: true });
+await lab.reset();
