@@ -213,4 +213,13 @@ describe('directory sync', () => {
     const wrong = await t.graph('POST', `/v1.0/servicePrincipals/${servicePrincipalId}/synchronization/jobs/nope/start`);
     expect(wrong.status).toBe(404);
   });
+
+  it('runs cycles on a schedule when an interval is configured', async () => {
+    sim.configureSync(t.tenantId, syncConfig([objects['ous.contoso']!.dn], { intervalSeconds: 1 }));
+    const cycles = () => sim.syncStatus(t.tenantId)!['cycles'] as number;
+    for (let i = 0; i < 200 && cycles() < 1; i++) await new Promise((r) => setTimeout(r, 100));
+    expect(cycles()).toBeGreaterThanOrEqual(1);
+    expect(JSON.stringify(sim.syncStatus(t.tenantId))).not.toContain(env.bindPassword);
+    sim.configureSync(t.tenantId, syncConfig([objects['ous.contoso']!.dn]));
+  });
 });

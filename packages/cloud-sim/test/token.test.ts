@@ -183,6 +183,17 @@ describe('token endpoint refusals', () => {
     expect(badGrant.json.error).toBe('unsupported_grant_type');
   });
 
+  it('issues tokens for a tenant registered with sovereign-cloud resources only for those resources', async () => {
+    const gov = sim.createTenant({ name: 'contosogov', resources: { exchange: 'https://outlook.office365.us', graph: 'https://graph.microsoft.us' } });
+    const app = sim.registerApp(gov.id, { certificates: [appCertificate().certPem], roles: { 'https://outlook.office365.us': ['Exchange.ManageAsApp'] } });
+    const url = `${sim.url}/${gov.id}/oauth2/v2.0/token`;
+    const ok = await requestToken(sim, gov.id, app.clientId, clientAssertion(appCertificate(), app.clientId, url), 'https://outlook.office365.us/.default');
+    expect(ok.status, ok.text).toBe(200);
+    expect(decodeJwt(ok.json.access_token)!.payload['aud']).toBe('https://outlook.office365.us');
+    const commercial = await requestToken(sim, gov.id, app.clientId, clientAssertion(appCertificate(), app.clientId, url), exoScope);
+    expect(commercial.json.error_codes).toEqual([500011]);
+  });
+
   it('fails the next token requests with an injected throttle or outage', async () => {
     sim.injectTokenFault(tenantId, { count: 1, status: 429, retryAfterSeconds: 7 });
     sim.injectTokenFault(tenantId, { count: 1, status: 503 });
