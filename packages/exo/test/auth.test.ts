@@ -157,4 +157,34 @@ describe('certificate app-only auth', () => {
     expect((e as ExoPermissionDeniedError).exceptionType).toMatch(/CommandNotFoundException/);
     conn.close();
   });
+
+  it('token endpoint throttling: a clear error, no retry loop, and MSAL does not call again before Retry-After', async () => {
+    const app = t.sim.registerApp(t.tenantId, { certificates: [t.cert.certPem] });
+    const conn = await t.connect({ clientId: app.clientId });
+    t.sim.resetCalls(t.tenantId);
+    t.sim.injectTokenFault(t.tenantId, { count: 1, status: 429, retryAfterSeconds: 120 });
+    const first = await authError(conn.exchange.getAcceptedDomains());
+    expect(first.reason).toBe('token-endpoint-throttled');
+    // The fault is used up, but MSAL remembers the 429 and refuses locally until Retry-After passes.
+    const second = await authError(conn.exchange.getAcceptedDomains());
+    expect(second.reason).toBe('token-endpoint-throttled');
+    // Counted where the requests leave the process (the sim counts issued tokens only).
+    expect(conn.tokens.tokenEndpointRequests).toBe(1);
+    expect(t.sim.calls(t.tenantId).cmdlets['Get-AcceptedDomain'] ?? 0).toBe(0);
+    expect(conn.transport.stats().retries).toBe(0);
+    conn.close();
+  });
+
+  it('token endpoint outage (5xx): token-endpoint-unavailable, at most MSAL\'s own single retry', async () => {
+    const app = t.sim.registerApp(t.tenantId, { certificates: [t.cert.certPem] });
+    const conn = await t.connect({ clientId: app.clientId });
+    t.sim.resetCalls(t.tenantId);
+    t.sim.injectTokenFault(t.tenantId, { count: 5, status: 503 });
+    const e = await authError(conn.exchange.getAcceptedDomains());
+    expect(e.reason).toBe('token-endpoint-unavailable');
+    expect(conn.tokens.tokenEndpointRequests).toBeLessThanOrEqual(2);
+    expect(conn.tokens.tokenEndpointRequests).toBeGreaterThanOrEqual(1);
+    t.sim.clearFaults(t.tenantId);
+    conn.close();
+  });
 });

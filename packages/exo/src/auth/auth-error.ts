@@ -32,6 +32,9 @@ interface AuthContext {
   readonly certificateNotAfter: Date;
 }
 
+const THROTTLED_ADVICE =
+  'The token endpoint is throttling this application; MSAL will not ask again before its Retry-After has passed. Try again later.';
+
 const BY_CODE: ReadonlyArray<{ codes: readonly number[]; reason: AuthFailureReason; advice: (c: AuthContext) => string }> = [
   {
     codes: [90002, 900023, 90072, 900022],
@@ -56,6 +59,9 @@ const BY_CODE: ReadonlyArray<{ codes: readonly number[]; reason: AuthFailureReas
     advice: (c) =>
       `The certificate with thumbprint ${c.thumbprint} is not registered on application ${c.clientId} (or its registration expired). Upload the certificate's public part to the app registration.`,
   },
+  // 50196 = "client request loop". MSAL replays a remembered 429 without an HTTP status, so the number is what identifies it.
+  { codes: [50196], reason: 'token-endpoint-throttled', advice: () => THROTTLED_ADVICE },
+  { codes: [90033], reason: 'token-endpoint-unavailable', advice: () => 'The token endpoint is temporarily unavailable. Try again later.' },
 ];
 
 /** Translate anything MSAL threw into a CloudAuthError. */
@@ -81,7 +87,7 @@ export function toCloudAuthError(error: unknown, context: AuthContext): CloudAut
   if (status === 429 || (status === undefined && e.errorCode === '' && /throttl|retry/i.test(text))) {
     // MSAL remembers a 429/5xx and refuses the same request locally until Retry-After passes.
     return new CloudAuthError(
-      'The token endpoint is throttling this application; MSAL will not ask again before its Retry-After has passed. Try again later.',
+      THROTTLED_ADVICE,
       'token-endpoint-throttled',
       aadsts,
       correlationId,
