@@ -1,5 +1,6 @@
 // One engine session for a command: config, secrets, run log, engine — opened together, closed together.
 import { InvalidOptionsError } from '@dlmigrate/core';
+import { CertificateError } from '@dlmigrate/exo';
 import { requireSections } from '../config/load.js';
 import type { AdConfig, DlmigrateConfig, TenantConfig } from '../config/schema.js';
 import type { CommandContext } from '../context.js';
@@ -20,7 +21,13 @@ export async function withSession<T>(context: CommandContext, kind: string, flag
   const log = openRunLog({ folder: config.state.folder, runId: `${kind}-${newRunId()}`, verbose: context.verbose, redactor: context.redactor });
   context.output.debug(`run log: ${log.file}`);
   try {
-    const opened = await openEngine(config, secrets, { onWarning: (message) => context.output.warn(message) });
+    const opened = await openEngine(config, secrets, { onWarning: (message) => context.output.warn(message) }).catch((error: unknown) => {
+      // A certificate that cannot be read or does not fit its key is bad input, found before anything ran.
+      if (error instanceof CertificateError) {
+        throw new UsageError(`${error.message}; nothing was changed.`, ['check tenant.certificate (dlmigrate doctor checks it, dlmigrate auth init creates one)']);
+      }
+      throw error;
+    });
     try {
       return await work({ config, opened, log });
     } catch (error) {

@@ -2,7 +2,7 @@
 // ready dlmigrate.config.json for both. Everything lives in the lab's folder; secrets in owner-only files.
 import { Lab, instancePaths } from '@dlmigrate/lab';
 import { randomUUID } from 'node:crypto';
-import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { createSelfSignedCertificate } from '../certificate/self-signed.js';
 import type { DlmigrateConfigInput } from '../config/schema.js';
@@ -148,8 +148,11 @@ export async function labDown(name: string): Promise<{ cloudSimPid: number | und
 export async function labReset(name: string): Promise<LabUp> {
   const lab = await Lab.open(name);
   if (lab === null) throw new Error(`there is no lab named "${name}"; start one with: dlmigrate lab up --name ${name}`);
-  await stopCloudSim(labFiles(name).state);
+  const files = labFiles(name);
+  await stopCloudSim(files.state);
   await lab.reset();
+  // The migrations recorded so far describe a directory that no longer exists.
+  rmSync(files.stateFolder, { recursive: true, force: true });
   return labUp(name);
 }
 

@@ -1,0 +1,162 @@
+// migrate, status, report and resume through the built binary, against the lab instance "cli" (Samba DC +
+// simulated tenant started by `dlmigrate lab up`), including bad input that must change nothing and a
+// migration killed half-way and resumed.
+import { ActiveDirectory } from '@dlmigrate/ad';
+import { spawn } from 'node:child_process';
+import { readFileSync, statSync } from 'node:fs';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { BIN, dlmigrate, tempDir } from './helpers/cli.js';
+
+interface Up {
+  config: string;
+  adPasswordFile: string;
+}
+
+const cwd = tempDir('migrate');
+let env: Record<string, string>;
+let ad: ActiveDirectory;
+
+const run = (args: string[]) => dlmigrate(args, { cwd, env });
+
+/** Where the group with this address sits in the directory, or undefined when no object has it. */
+async function dnOf(address: string): Promise<string | undefined> {
+  const matches = await ad.findByAddress(address);
+  return matches[0]?.dn;
+}
+
+beforeAll(async () => {
+  const up = await dlmigrate(['lab', 'up', '--name', 'cli', '--json'], { cwd });
+  expect(up.code, up.stderr).toBe(0);
+  const fresh = await dlmigrate(['lab', 'reset', '--name', 'cli', '--json'], { cwd });
+  expect(fresh.code, fresh.stderr).toBe(0);
+  const lab = JSON.parse(fresh.stdout) as Up;
+  env = { DLMIGRATE_CONFIG: lab.config, DLMIGRATE_AD_PASSWORD_FILE: lab.adPasswordFile };
+  const config = JSON.parse(readFileSync(lab.config, 'utf8')) as { ad: { url: string; caFile: string; bindDn: string } };
+  ad = new ActiveDirectory({ url: config.ad.url, caFile: config.ad.caFile, bindDn: config.ad.bindDn, password: readFileSync(lab.adPasswordFile, 'utf8').trim() });
+}, 600_000);
+
+afterAll(async () => {
+  await ad?.close();
+  await dlmigrate(['lab', 'down', '--name', 'cli'], { cwd });
+});
+
+describe('bad input changes nothing', () => {
+  it('rejects malformed addresses and filter syntax before connecting, listing each', async () => {
+    const before = await dnOf('sales@contoso.com');
+    const bad = await run(['migrate', 'sales)(mail=*@contoso.com']);
+    expect(bad.code).toBe(2);
+    expect(bad.stderr).toContain('Invalid group address; nothing was changed.');
+    expect(bad.stderr).toContain('"sales)(mail=*@contoso.com" has characters an SMTP address cannot hold before the @');
+    const plain = await run(['migrate', 'not-an-address']);
+    expect(plain.code).toBe(2);
+    expect(plain.stderr).toContain('"not-an-address" is not an SMTP address like sales@contoso.com');
+    const domain = await run(['migrate', 'sales@contoso..com']);
+    expect(domain.stderr).toContain('has an invalid domain "contoso..com"');
+    expect(await dnOf('sales@contoso.com')).toBe(before);
+    const status = await run(['status', '--json']);
+    expect(JSON.parse(status.stdout).migrations).toEqual([]);
+  });
+
+  it('escapes a wildcard that is legal in an address: no group matches, the run is blocked', async () => {
+    const wildcard = await run(['migrate', '*@contoso.com', '--json']);
+    expect(wildcard.code).toBe(3);
+    const doc = JSON.parse(wildcard.stdout);
+    expect(doc.status).toBe('blocked');
+    expect(doc.report.findings.map((f: { code: string }) => f.code)).toEqual(['GROUP_NOT_FOUND']);
+  });
+
+  it('blocks an unknown group with the code and what to do', async () => {
+    const unknown = await run(['migrate', 'nobody@contoso.com']);
+    expect(unknown.code).toBe(3);
+    expect(unknown.stdout).toMatch(/^fail\tGROUP_NOT_FOUND  nobody@contoso\.com\t.*Check the address/m);
+  });
+
+  it('refuses a missing certificate file and invalid options with exit code 2', async () => {
+    const cert = await run(['migrate', 'sales@contoso.com', '--pem-cert-file', join(cwd, 'missing.pem')]);
+    expect(cert.code).toBe(2);
+    expect(cert.stderr).toContain('missing.pem');
+    expect(cert.stderr).toContain('check tenant.certificate');
+    const options = await run(['migrate', 'sales@contoso.com', '--strategy', 'teleport', '--group-type', 'Unified']);
+    expect(options.code).toBe(2);
+    expect(options.stderr).toContain('migration.strategy (--strategy)');
+    expect(options.stderr).toContain('migration.groupTypeOverride (--group-type)');
+  });
+
+  it('stops at capture with a clear message for a wrong tenant, and rolls nothing forward', async () => {
+    const before = await dnOf('sales@contoso.com');
+    const wrong = await run(['migrate', 'sales@contoso.com', '--tenant-id', '00000000-0000-0000-0000-000000000009']);
+    expect(wrong.code).toBe(1);
+    expect(wrong.stdout).toContain('Tenant "00000000-0000-0000-0000-000000000009" was not found');
+    expect(await dnOf('sales@contoso.com')).toBe(before);
+  });
+});
+
+describe('a migration end to end', () => {
+  let id: string;
+
+  it('migrates a group, prints its steps, and writes the HTML report', async () => {
+    const html = join(cwd, 'sales.html');
+    const result = await run(['migrate', 'sales@contoso.com', '--html', html]);
+    expect(result.code, result.stdout + result.stderr).toBe(0);
+    for (const step of ['capture', 'validate', 'stage', 'park', 'await-deletion', 'take-over', 'dispose', 'rewire-onprem', 'rewire-cloud', 'report']) {
+      expect(result.stdout).toMatch(new RegExp(`^ok\\tsales@contoso\\.com  ${step}$`, 'm'));
+    }
+    expect(result.stdout).toMatch(/^skip\tsales@contoso\.com  hybrid-mail-flow\tskipped$/m);
+    id = /^Migration (\S+) of sales@contoso\.com: completed$/m.exec(result.stdout)![1]!;
+    expect(statSync(html).mode & 0o777).toBe(0o600);
+    expect(readFileSync(html, 'utf8')).toContain('sales@contoso.com');
+    // On-premises the address now belongs to the routing contact, not to the group.
+    expect(await dnOf('sales@contoso.com')).toBeUndefined();
+    expect(await dnOf('sales-MigratedByScript@contoso.com')).toMatch(/^CN=Sales-MigratedByScript,/);
+  });
+
+  it('lists it in status and shows its journal', async () => {
+    const all = JSON.parse((await run(['status', '--json'])).stdout) as { migrations: { id: string; status: string }[] };
+    expect(all.migrations.find((m) => m.id === id)?.status).toBe('completed');
+    const one = await run(['status', id]);
+    expect(one.code).toBe(0);
+    expect(one.stdout).toMatch(/^ok\ttake-over completed\t/m);
+    const missing = await run(['status', 'no-such-id']);
+    expect(missing.code).toBe(2);
+    expect(missing.stderr).toContain('There is no migration no-such-id.');
+  });
+
+  it('renders the stored report again, and refuses to migrate the group twice', async () => {
+    const html = join(cwd, 'again.html');
+    const report = await run(['report', id, '--html', html]);
+    expect(report.code, report.stderr).toBe(0);
+    expect(report.stdout).toContain(`migration ${id} of sales@contoso.com: completed`);
+    expect(readFileSync(html, 'utf8')).toContain('What changed');
+
+    const twice = await run(['migrate', 'sales@contoso.com']);
+    expect(twice.code).toBe(3);
+  });
+});
+
+describe('resume after a kill', () => {
+  it('continues a migration whose process was killed right after the group was parked', async () => {
+    const child = spawn(process.execPath, [BIN, 'migrate', 'contractors@contoso.com'], { cwd, env: { PATH: process.env['PATH'] ?? '', HOME: cwd, ...env } });
+    let out = '';
+    await new Promise<void>((resolve) => {
+      child.stdout.setEncoding('utf8').on('data', (chunk: string) => {
+        out += chunk;
+        if (/^ok\tcontractors@contoso\.com {2}park$/m.test(out) && child.exitCode === null) child.kill('SIGKILL');
+      });
+      child.once('close', () => resolve());
+    });
+    expect(child.signalCode).toBe('SIGKILL');
+
+    const status = JSON.parse((await run(['status', '--json'])).stdout) as { migrations: { id: string; group: { address: string }; status: string }[] };
+    const killed = status.migrations.find((m) => m.group.address === 'contractors@contoso.com')!;
+    expect(['running', 'parked']).toContain(killed.status);
+    // Parked: the group sits in the non-sync OU while its migration waits.
+    expect(await dnOf('contractors@contoso.com')).toMatch(/,OU=NonSync,/);
+
+    const resumed = await run(['resume', killed.id]);
+    expect(resumed.code, resumed.stdout + resumed.stderr).toBe(0);
+    expect(resumed.stdout).toMatch(/^ok\tcontractors@contoso\.com {2}take-over$/m);
+    expect(resumed.stdout).not.toMatch(/^ok\tcontractors@contoso\.com {2}stage$/m);
+    expect(resumed.stdout).toContain(`Migration ${killed.id} of contractors@contoso.com: completed`);
+  });
+});
