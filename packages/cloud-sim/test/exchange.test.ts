@@ -269,6 +269,12 @@ describe('distribution group writes', () => {
     const renamed = (await t.invoke('Get-DistributionGroup', { Identity: 'team-ops@contoso.com' })).json.value[0];
     expect(renamed.Name).toBe('Operations');
     expect(renamed.EmailAddresses).toEqual(expect.arrayContaining(['SMTP:team-ops@contoso.com', 'smtp:ops@contoso.com']));
+    // A write that changes nothing succeeds with Exchange's warning.
+    const noop = await t.invoke('Set-DistributionGroup', { Identity: 'Operations', ...bypass, DisplayName: 'Operations Team' });
+    expect(noop.status).toBe(200);
+    expect(noop.json['@adminapi.warnings']).toEqual([
+      "The command completed successfully but no settings of 'NAMPR01A001.prod.outlook.com/Microsoft Exchange Hosted Organizations/contoso.onmicrosoft.com/Operations' have been modified.",
+    ]);
   });
 
   it('membership: Update (replace), Add, Remove', async () => {

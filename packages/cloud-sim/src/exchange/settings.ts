@@ -290,3 +290,16 @@ export function applySettings(ctx: CmdletContext, r: Recipient, p: BoundParamete
   applyDeliverySettings(ctx, r, p);
   if (withGroup) applyGroupSettings(ctx, r, p);
 }
+
+/**
+ * Stores a Set-* draft. When nothing changed, Exchange succeeds with a warning instead (clients
+ * such as CIPP look for this text to detect no-op writes).
+ */
+export function commitSetting(ctx: CmdletContext, before: Recipient, draft: Recipient): void {
+  if (JSON.stringify(before) === JSON.stringify(draft)) {
+    ctx.warnings.push(`The command completed successfully but no settings of '${ctx.dir.canonicalPath(before)}' have been modified.`);
+    return;
+  }
+  ctx.dir.touch(draft);
+  ctx.dir.put(draft);
+}

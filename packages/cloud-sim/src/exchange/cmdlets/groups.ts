@@ -9,6 +9,7 @@ import {
   assertAcceptedDomain,
   assertManagerCheckBypassed,
   assertWritable,
+  commitSetting,
   deliveryParams,
   groupParams,
   resolveAll,
@@ -123,11 +124,12 @@ export const groupCmdlets: CmdletDefinition[] = [
     params: { Identity: { kind: 'string' }, ...addressParams, ...deliveryParams, ...groupParams },
     mandatory: ['Identity'],
     run(ctx, p) {
-      const group = draftOf(ctx, p.string('Identity')!, isDistributionGroup);
+      const stored = ctx.dir.resolve(p.string('Identity')!, isDistributionGroup);
+      const group = structuredClone(stored);
       assertWritable(ctx, group, p);
       assertManagerCheckBypassed(p);
       applySettings(ctx, group, p, true);
-      commit(ctx, group);
+      commitSetting(ctx, stored, group);
     },
   }),
   defineCmdlet({
@@ -183,7 +185,8 @@ export const groupCmdlets: CmdletDefinition[] = [
     },
     mandatory: ['Identity'],
     run(ctx, p) {
-      const ddg = draftOf(ctx, p.string('Identity')!, (r) => r.RecipientTypeDetails === 'DynamicDistributionGroup');
+      const stored = ctx.dir.resolve(p.string('Identity')!, (r) => r.RecipientTypeDetails === 'DynamicDistributionGroup');
+      const ddg = structuredClone(stored);
       applySettings(ctx, ddg, p, false);
       // ManagedBy is single-valued on a dynamic distribution group: setting it replaces the owner.
       const owner = p.nullableString('ManagedBy');
@@ -192,7 +195,7 @@ export const groupCmdlets: CmdletDefinition[] = [
       if (filter !== undefined) ddg.RecipientFilter = filter;
       const notes = p.nullableString('Notes');
       if (notes !== undefined) ddg.Notes = notes;
-      commit(ctx, ddg);
+      commitSetting(ctx, stored, ddg);
     },
   }),
   defineCmdlet({
@@ -201,9 +204,10 @@ export const groupCmdlets: CmdletDefinition[] = [
     params: { Identity: { kind: 'string' }, ...addressParams, ...deliveryParams },
     mandatory: ['Identity'],
     run(ctx, p) {
-      const group = draftOf(ctx, p.string('Identity')!, (r) => r.RecipientTypeDetails === 'GroupMailbox');
+      const stored = ctx.dir.resolve(p.string('Identity')!, (r) => r.RecipientTypeDetails === 'GroupMailbox');
+      const group = structuredClone(stored);
       applySettings(ctx, group, p, false);
-      commit(ctx, group);
+      commitSetting(ctx, stored, group);
     },
   }),
 ];

@@ -2,7 +2,7 @@
 import { defineCmdlet, type CmdletDefinition } from '../cmdlet.js';
 import { cmdletErrors } from '../errors.js';
 import type { Recipient } from '../recipient.js';
-import { addressParams, applySettings, assertWritable, deliveryParams, resolveAll } from '../settings.js';
+import { addressParams, applySettings, assertWritable, commitSetting, deliveryParams, resolveAll } from '../settings.js';
 
 /** Mailbox settings that live only in Exchange Online, so they stay writable on synced mailboxes. */
 const cloudMasteredMailboxSettings = ['GrantSendOnBehalfTo', 'ForwardingAddress', 'ForwardingSmtpAddress', 'DeliverToMailboxAndForward'];
@@ -14,12 +14,12 @@ function recipientSetter(name: string, accept: (r: Recipient) => boolean, extra:
     params: { Identity: { kind: 'string' }, ...addressParams, ...deliveryParams, ...extra },
     mandatory: ['Identity'],
     run(ctx, p) {
-      const r = structuredClone(ctx.dir.resolve(p.string('Identity')!, accept));
+      const stored = ctx.dir.resolve(p.string('Identity')!, accept);
+      const r = structuredClone(stored);
       assertWritable(ctx, r, p, cloudMastered);
       applySettings(ctx, r, p, false);
       more?.(ctx, r, p);
-      ctx.dir.touch(r);
-      ctx.dir.put(r);
+      commitSetting(ctx, stored, r);
     },
   });
 }
