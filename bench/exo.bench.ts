@@ -55,6 +55,12 @@ try {
   );
   console.log(`    found ${resolved.found.size}, missing ${resolved.missing.length}, Get-Recipient calls: ${resolved.calls} (one per identity would be ${inputs.length})`);
 
+  const sample = 200;
+  const { ms: oneByOneMs } = await timed(`for comparison: ${sample} identities one Get-Recipient each`, async () => {
+    for (const identity of inputs.slice(0, sample)) await conn.exchange.getRecipient(identity);
+  });
+  console.log(`    ≈ ${((oneByOneMs / sample) * inputs.length).toFixed(0)} ms for all ${inputs.length} that way`);
+
   const { result: members } = await timed(`Get-DistributionGroupMember, ${identities} members`, () =>
     conn.exchange.getDistributionGroupMembers('big@contoso.com'),
   );

@@ -43,7 +43,7 @@ describe('resolveRecipients', () => {
     expect(result.calls).toBe(t.sim.calls(t.tenantId).cmdlets['Get-Recipient']);
     expect(result.calls).toBeLessThan(COUNT / 50);
     console.log(`resolveRecipients: ${COUNT} identities → ${result.calls} Get-Recipient calls`);
-  }, 240_000);
+  });
 
   it('reports the missing, matches secondary addresses, survives quotes, and uses the identity fallback only when asked', async () => {
     const identities = [
