@@ -67,35 +67,17 @@ export const permissionCmdlets: CmdletDefinition[] = [
       });
     },
   }),
-  defineCmdlet({
-    name: 'Add-RecipientPermission',
-    readOnly: false,
-    params: { Identity: { kind: 'string' }, Trustee: { kind: 'string' }, AccessRights: { kind: 'list' } },
-    mandatory: ['Identity', 'Trustee', 'AccessRights'],
-    run(ctx, p) {
-      assertSendAs(p.list('AccessRights')!);
-      const identity = ctx.dir.resolve(p.string('Identity')!);
-      const trustee = resolveTrustee(ctx, p.string('Trustee')!, 'Trustee');
-      const exists = ctx.tenant.recipientPermissions.some((e) => e.identity === identity.Guid && e.trustee === trustee.Guid);
-      if (exists) ctx.warnings.push(`The appropriate access control entry is already present on object "${identity.Name}" for account "${trusteeName(trustee)}".`);
-      else ctx.tenant.recipientPermissions.push({ identity: identity.Guid, trustee: trustee.Guid, accessRights: 'SendAs' });
-      return [recipientPermissionOutput(ctx, identity, trustee)];
-    },
+  sendAsEdit('Add-RecipientPermission', true, (ctx, identity, trustee) => {
+    const exists = ctx.tenant.recipientPermissions.some((e) => e.identity === identity.Guid && e.trustee === trustee.Guid);
+    if (exists) ctx.warnings.push(`The appropriate access control entry is already present on object "${identity.Name}" for account "${trusteeName(trustee)}".`);
+    else ctx.tenant.recipientPermissions.push({ identity: identity.Guid, trustee: trustee.Guid, accessRights: 'SendAs' });
+    return [recipientPermissionOutput(ctx, identity, trustee)];
   }),
-  defineCmdlet({
-    name: 'Remove-RecipientPermission',
-    readOnly: false,
-    params: { Identity: { kind: 'string' }, Trustee: { kind: 'string' }, AccessRights: { kind: 'list' } },
-    mandatory: ['Identity', 'Trustee', 'AccessRights'],
-    run(ctx, p) {
-      assertSendAs(p.list('AccessRights')!);
-      const identity = ctx.dir.resolve(p.string('Identity')!);
-      const trustee = ctx.dir.resolve(p.string('Trustee')!, undefined, cmdletErrors.recipientNotFound);
-      const before = ctx.tenant.recipientPermissions.length;
-      ctx.tenant.recipientPermissions = ctx.tenant.recipientPermissions.filter((e) => !(e.identity === identity.Guid && e.trustee === trustee.Guid));
-      if (ctx.tenant.recipientPermissions.length === before)
-        ctx.warnings.push(`Can't remove the access control entry on the object "${identity.Name}" for account "${trusteeName(trustee)}" because the ACE doesn't exist on the object.`);
-    },
+  sendAsEdit('Remove-RecipientPermission', false, (ctx, identity, trustee) => {
+    const before = ctx.tenant.recipientPermissions.length;
+    ctx.tenant.recipientPermissions = ctx.tenant.recipientPermissions.filter((e) => !(e.identity === identity.Guid && e.trustee === trustee.Guid));
+    if (ctx.tenant.recipientPermissions.length === before)
+      ctx.warnings.push(`Can't remove the access control entry on the object "${identity.Name}" for account "${trusteeName(trustee)}" because the ACE doesn't exist on the object.`);
   }),
   defineCmdlet({
     name: 'Get-MailboxPermission',
@@ -174,6 +156,28 @@ export const permissionCmdlets: CmdletDefinition[] = [
     },
   }),
 ];
+
+/** Add-/Remove-RecipientPermission: same parameters; only an added trustee must be a security principal. */
+function sendAsEdit(
+  name: string,
+  checkPrincipal: boolean,
+  edit: (ctx: CmdletContext, identity: Recipient, trustee: Recipient) => OutputObject[] | void,
+): CmdletDefinition {
+  return defineCmdlet({
+    name,
+    readOnly: false,
+    params: { Identity: { kind: 'string' }, Trustee: { kind: 'string' }, AccessRights: { kind: 'list' } },
+    mandatory: ['Identity', 'Trustee', 'AccessRights'],
+    run(ctx, p) {
+      assertSendAs(p.list('AccessRights')!);
+      const identity = ctx.dir.resolve(p.string('Identity')!);
+      const trustee = checkPrincipal
+        ? resolveTrustee(ctx, p.string('Trustee')!, 'Trustee')
+        : ctx.dir.resolve(p.string('Trustee')!, undefined, cmdletErrors.recipientNotFound);
+      return edit(ctx, identity, trustee);
+    },
+  });
+}
 
 function assertSendAs(rights: string[]): void {
   if (rights.length === 0 || rights.some((r) => r.toLowerCase() !== 'sendas'))
