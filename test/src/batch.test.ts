@@ -148,6 +148,33 @@ describe('batch run (one process)', () => {
   }, 300_000);
 });
 
+describe('parent retry', () => {
+  it('a parent that gained a child in the batch after planning waits for it, then migrates', async () => {
+    await w.reset();
+    const ou = w.objects['ous.groups']!.dn;
+    const alice = w.objects['users.alice']!.dn;
+    const [outer, inner] = await createMailGroups(w.ad, ou, [
+      { name: 'Retry Outer', alias: 'retryouter', members: [alice] },
+      { name: 'Retry Inner', alias: 'retryinner', members: [alice] },
+    ]);
+    await w.sim.runSync(w.tenantId);
+    const planned = await planBatchRun(w.deps, { groups: ['retryouter@contoso.com', 'retryinner@contoso.com'], options: options() });
+    expect(planned.layout.waves).toEqual([['retryouter@contoso.com', 'retryinner@contoso.com']]);
+    // Membership changes after planning: the plan put both in one level.
+    await w.ad.addLinkValue(outer!, 'member', inner!);
+    await w.sim.runSync(w.tenantId);
+
+    const events: BatchEvent[] = [];
+    const outcome = await runBatch(deps('retry'), planned.batch.id, { onEvent: (e) => events.push(e) });
+    expect(outcome.status).toBe('completed');
+    expect(events).toContainEqual(expect.objectContaining({ type: 'retry', address: 'retryouter@contoso.com', after: ['retryinner@contoso.com'] }));
+    const steps = events.flatMap((e) => (e.type === 'step' ? [`${e.address}:${e.step}:${e.event}`] : []));
+    expect(steps.indexOf('retryouter@contoso.com:capture:started')).toBeGreaterThan(steps.indexOf('retryinner@contoso.com:report:completed'));
+    const members = await w.cloud.exchange.getDistributionGroupMembers('retryouter@contoso.com');
+    expect(members.map((m) => m.primarySmtpAddress.toLowerCase())).toContain('retryinner@contoso.com');
+  }, 300_000);
+});
+
 describe('batch killed and resumed', () => {
   it('a runner killed with SIGKILL in the middle of a level is resumed by another to the same end state', async () => {
     await w.reset();

@@ -13,6 +13,8 @@ interface ChildInput extends ChildConfig {
   readonly nonSyncOu: string;
   readonly killAfter?: string;
   readonly killOn?: 'started' | 'completed';
+  /** Instead of a migration: change the hybrid address of `address` to this one. */
+  readonly updateAddressTo?: string;
 }
 
 const input = JSON.parse(process.env['DLMIGRATE_CHILD'] ?? '{}') as ChildInput;
@@ -32,12 +34,16 @@ const engine = new MigrationEngine({
   state,
   sync: createSyncTrigger({ kind: 'http', url: `${input.simUrl}/_sim/sync/run`, caPem: input.simCaPem }),
 });
-const outcome = await engine.migrate(input.address, { nonSyncOu: input.nonSyncOu }, {
-  onEvent: (e) => {
+const run = {
+  onEvent: (e: { step: string; event: string }) => {
     if (e.step === input.killAfter && e.event === (input.killOn ?? 'completed')) process.kill(process.pid, 'SIGKILL');
   },
-});
-process.stdout.write(`${JSON.stringify({ migrationId: outcome.migrationId, status: outcome.status })}\n`);
+};
+const outcome =
+  input.updateAddressTo === undefined
+    ? await engine.migrate(input.address, { nonSyncOu: input.nonSyncOu }, run)
+    : await engine.updateHybridAddress(input.address, input.updateAddressTo, undefined, run);
+process.stdout.write(`${JSON.stringify(outcome)}\n`);
 await state.close();
 await ad.close();
 await cloud.close();

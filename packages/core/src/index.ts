@@ -28,6 +28,8 @@ export {
   type MigrationEvent,
   type MigrationPlan,
   type RestoreOutcome,
+  type AddressUpdateOutcome,
   type MigrationOutcome,
   type RunOptions,
 } from './engine/engine.js';
+export { enableHybridMailFlow, type EnableHybridInput, type EnableHybridResult } from './hybrid/enable.js';

@@ -1,10 +1,12 @@
 // What the directory says about the groups of a batch: that each address names exactly one group, and which groups
 // are members of each (the links the batch is ordered by). Read-only.
-import { and, classifyRecipient, decodeGroupType, eq, normalizeDn, type ActiveDirectory, type RecipientKind } from '@dlmigrate/ad';
+import { and, classifyRecipient, decodeGroupType, eq, guidToString, normalizeDn, type ActiveDirectory, type RecipientKind } from '@dlmigrate/ad';
 import type { ListedGroup } from './input.js';
 
 export interface ChildGroup {
   readonly dn: string;
+  /** Stable across moves (a parked child keeps it), unlike its DN. */
+  readonly objectGuid: string;
   /** Its mail address, when it has one (the name a report uses for it). */
   readonly address: string | undefined;
   readonly kind: RecipientKind;
@@ -29,6 +31,7 @@ export interface DirectoryProblem {
 
 const CHILD_ATTRIBUTES = [
   'objectClass',
+  'objectGUID',
   'mail',
   'groupType',
   'msExchRecipientDisplayType',
@@ -61,29 +64,7 @@ export async function readBatchGroups(
       }
       const match = matches[0]!;
       if (!match.isGroup) return problem('NOT_A_GROUP', `${entry.address} belongs to ${match.dn}, a ${match.objectClass}, not a group`);
-      const children = await ad.connection.search(base, {
-        scope: 'sub',
-        filter: and(eq('objectClass', 'group'), eq('memberOf', match.dn)),
-        attributes: CHILD_ATTRIBUTES,
-      });
-      const childGroups = children.map((child): ChildGroup => {
-        const groupType = child.number('groupType');
-        const displayType = child.number('msExchRecipientDisplayType');
-        const typeDetails = child.number('msExchRecipientTypeDetails');
-        const mail = child.string('mail');
-        const ext1 = child.string('extensionAttribute1');
-        const ext2 = child.string('extensionAttribute2');
-        const { kind } = classifyRecipient({
-          objectClasses: child.strings('objectClass'),
-          ...(mail !== undefined ? { mail } : {}),
-          ...(displayType !== undefined ? { recipientDisplayType: displayType } : {}),
-          ...(typeDetails !== undefined ? { recipientTypeDetails: typeDetails } : {}),
-          ...(groupType !== undefined ? { groupType: decodeGroupType(groupType) } : {}),
-          ...(ext1 !== undefined ? { extensionAttribute1: ext1 } : {}),
-          ...(ext2 !== undefined ? { extensionAttribute2: ext2 } : {}),
-        });
-        return { dn: child.dn, address: mail, kind };
-      });
+      const childGroups = await childGroupsOf(ad, match.dn, base);
       return { ...entry, dn: match.dn, objectGuid: match.objectGuid, childGroups };
     }),
   );
@@ -109,6 +90,33 @@ export async function readBatchGroups(
   }
   problems.sort((a, b) => a.line - b.line);
   return { groups, problems };
+}
+
+/** The groups that are direct members of the group at `dn` (one search on their memberOf), classified. */
+export async function childGroupsOf(ad: ActiveDirectory, dn: string, base?: string): Promise<ChildGroup[]> {
+  const children = await ad.connection.search(base ?? (await ad.defaultNamingContext()), {
+    scope: 'sub',
+    filter: and(eq('objectClass', 'group'), eq('memberOf', dn)),
+    attributes: CHILD_ATTRIBUTES,
+  });
+  return children.map((child): ChildGroup => {
+    const groupType = child.number('groupType');
+    const displayType = child.number('msExchRecipientDisplayType');
+    const typeDetails = child.number('msExchRecipientTypeDetails');
+    const mail = child.string('mail');
+    const ext1 = child.string('extensionAttribute1');
+    const ext2 = child.string('extensionAttribute2');
+    const { kind } = classifyRecipient({
+      objectClasses: child.strings('objectClass'),
+      ...(mail !== undefined ? { mail } : {}),
+      ...(displayType !== undefined ? { recipientDisplayType: displayType } : {}),
+      ...(typeDetails !== undefined ? { recipientTypeDetails: typeDetails } : {}),
+      ...(groupType !== undefined ? { groupType: decodeGroupType(groupType) } : {}),
+      ...(ext1 !== undefined ? { extensionAttribute1: ext1 } : {}),
+      ...(ext2 !== undefined ? { extensionAttribute2: ext2 } : {}),
+    });
+    return { dn: child.dn, objectGuid: guidToString(child.buffer('objectGUID') ?? Buffer.alloc(16)), address: mail, kind };
+  });
 }
 
 /** Child groups that hold a parent back until they are migrated (what validate rejects as NESTED_GROUP_EXCEPTION). */

@@ -7,7 +7,7 @@ const group = (address: string, children: { dn: string; address?: string; kind?:
   line: 1,
   dn: `CN=${address.split('@')[0]},OU=Groups,DC=lab,DC=test`,
   objectGuid: '00000000-0000-0000-0000-000000000000',
-  childGroups: children.map((c) => ({ dn: c.dn, address: c.address, kind: c.kind ?? 'mail-enabled-group' })),
+  childGroups: children.map((c) => ({ dn: c.dn, objectGuid: c.dn, address: c.address, kind: c.kind ?? 'mail-enabled-group' })),
 });
 const dn = (name: string) => `CN=${name},OU=Groups,DC=lab,DC=test`;
 

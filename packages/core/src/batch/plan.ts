@@ -52,6 +52,8 @@ export interface BatchLayout {
   readonly children: Readonly<Record<string, readonly string[]>>;
   /** Groups that cannot run at all, with why. */
   readonly blocked: Readonly<Record<string, Finding>>;
+  /** Each group's DN at planning time (a runner re-reads its child groups before it starts it). */
+  readonly dns?: Readonly<Record<string, string>>;
 }
 
 export interface PlannedBatch {
@@ -111,6 +113,7 @@ export function layOut(groups: readonly DirectoryGroup[], skipNestedGroupCheck: 
     depth,
     children,
     blocked: Object.fromEntries(plan.blocked),
+    dns: Object.fromEntries(groups.map((g) => [g.address, g.dn])),
   };
 }
 

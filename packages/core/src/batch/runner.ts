@@ -17,6 +17,7 @@ import type { MigrationOptions } from '../options.js';
 import { createSyncTrigger } from '../sync/trigger.js';
 import { pollUntil, systemClock, type Clock } from '../util/poll.js';
 import type { BatchEvent, BatchEventListener, LevelPhase } from './events.js';
+import { childGroupsOf } from './directory.js';
 import { layoutOf, type BatchLayout } from './plan.js';
 
 export interface BatchRunOptions {
@@ -82,6 +83,10 @@ class BatchRunner {
   readonly #fence: Fence;
   /** Per group: how often this runner ran it in the current phase (bounds resumes of a stubborn failure). */
   readonly #attempts = new Map<string, number>();
+  /** Groups this runner found waiting for a child that is still migrating (see #gate). */
+  readonly #deferred = new Set<string>();
+  /** objectGUID → address of every group in the batch (fixed at planning). */
+  readonly #addressOfGuid = new Map<string, string>();
   #layout!: BatchLayout;
   #options!: MigrationOptions;
 
@@ -106,10 +111,14 @@ class BatchRunner {
     this.#layout = layoutOf(batch);
     this.#options = batch.input['options'] as unknown as MigrationOptions;
     if (batch.status === 'planned') await this.#state.setBatchStatus(this.#batchId, 'running');
+    for (const m of await this.#state.listMigrations({ batchId: this.#batchId })) {
+      if (m.group.objectGuid !== null) this.#addressOfGuid.set(m.group.objectGuid.toLowerCase(), m.group.address.toLowerCase());
+    }
     for (const level of batch.levels) {
       if (level.phase === 'done') continue;
       await this.#runLevel(level.level);
     }
+    await this.#retryDeferred();
     return this.#conclude();
   }
 
@@ -131,36 +140,94 @@ class BatchRunner {
   /** Stages and parks every group of the level (this runner's share); returns once none is left unparked by anyone. */
   async #prepare(level: number): Promise<void> {
     await this.#drain(level, ['planned', 'running'], async (migration) => {
-      const children = await this.#unmigratedChildren(migration);
-      if (children.length > 0) return this.#blockByChildren(migration, level, children);
+      const gate = await this.#gate(migration);
+      if (gate.verdict === 'blocked') return this.#blockByChildren(migration, level, gate.children);
+      if (gate.verdict === 'wait') return this.#defer(migration, level, gate.children);
       return this.#runGroup(migration, level, 'park');
     });
   }
 
   /**
-   * In-batch child groups of this group that did not end migrated. The levels guarantee they are final by now, so a
-   * child that is not a success has failed for good (for this batch).
+   * Whether a group may start: every child group of it in the batch must have migrated. The plan's links put those
+   * children in earlier levels, but the directory is read again (one search) because membership can change after
+   * planning; a child found that way may still be running, and then the parent waits for it instead of failing
+   * validation (DLConversionV2 let it fail and retried it a whole pass later, research §5.3).
    */
-  async #unmigratedChildren(migration: MigrationRecord): Promise<MigrationRecord[]> {
-    const children = this.#layout.children[migration.group.address] ?? [];
-    if (children.length === 0) return [];
-    const wanted = new Set(children.map((c) => c.toLowerCase()));
-    const records = await this.#state.listMigrations({ batchId: this.#batchId });
-    // The newest migration of a group decides (a retried parent has an earlier, blocked one).
+  async #gate(migration: MigrationRecord): Promise<{ verdict: 'go' | 'blocked' | 'wait'; children: MigrationRecord[] }> {
+    const wanted = new Set((this.#layout.children[migration.group.address] ?? []).map((c) => c.toLowerCase()));
+    const dn = this.#layout.dns?.[migration.group.address];
+    if (dn !== undefined) {
+      for (const child of await childGroupsOf(this.#deps.ad, dn)) {
+        const address = this.#addressOfGuid.get(child.objectGuid.toLowerCase());
+        if (address !== undefined && address !== migration.group.address.toLowerCase()) wanted.add(address);
+      }
+    }
+    if (wanted.size === 0) return { verdict: 'go', children: [] };
+    // The newest migration of a group decides.
     const latest = new Map<string, MigrationRecord>();
-    for (const r of records) if (wanted.has(r.group.address.toLowerCase())) latest.set(r.group.address.toLowerCase(), r);
-    return [...latest.values()].filter((r) => !SUCCEEDED.includes(r.status));
+    for (const r of await this.#state.listMigrations({ batchId: this.#batchId })) latest.set(r.group.address.toLowerCase(), r);
+    const children = [...wanted].map((a) => latest.get(a)).filter((r): r is MigrationRecord => r !== undefined);
+    const notMigrated = children.filter((r) => !SUCCEEDED.includes(r.status));
+    if (notMigrated.length === 0) return { verdict: 'go', children: [] };
+    const failed = notMigrated.filter((r) => isFinal(r.status));
+    return failed.length > 0 ? { verdict: 'blocked', children: failed } : { verdict: 'wait', children: notMigrated };
+  }
+
+  /** The group stays planned; it is run again after its children, once every level is done. */
+  async #defer(migration: MigrationRecord, level: number, children: readonly MigrationRecord[]): Promise<void> {
+    this.#deferred.add(migration.id);
+    await this.#state.releaseLease(migration.id, this.#deps.runnerId);
+    this.#emit({ type: 'retry', batchId: this.#batchId, level, address: migration.group.address, after: children.map((c) => c.group.address) });
+  }
+
+  /**
+   * Groups that had to wait for a child found only at run time: once every level is done, each one whose children
+   * migrated runs from start to end on its own (its own sync: such groups are rare, and no level waits for them);
+   * one whose child failed is blocked naming it. Repeats while that makes progress.
+   */
+  async #retryDeferred(): Promise<void> {
+    for (;;) {
+      const waiting = (await this.#state.listMigrations({ batchId: this.#batchId, status: 'planned' })).filter(
+        (m) => m.lease === null || Date.parse(m.lease.expiresAt) < Date.now() || m.lease.owner === this.#deps.runnerId,
+      );
+      if (waiting.length === 0) return;
+      let progress = false;
+      for (const migration of waiting) {
+        const claimed = await this.#state.claimMigration(migration.id, this.#deps.runnerId, this.#deps.leaseMs ?? 60_000);
+        if (claimed === null || claimed.status !== 'planned') continue;
+        const level = claimed.batchLevel ?? 0;
+        const gate = await this.#gate(claimed);
+        if (gate.verdict === 'wait') {
+          await this.#state.releaseLease(claimed.id, this.#deps.runnerId);
+          continue;
+        }
+        progress = true;
+        if (gate.verdict === 'blocked') await this.#blockByChildren(claimed, level, gate.children);
+        else await this.#runGroup(claimed, level, undefined, false);
+      }
+      if (!progress) {
+        // Every one left waits for another that waits too (a loop the plan could not see): none can go.
+        for (const migration of waiting) {
+          const claimed = await this.#state.claimMigration(migration.id, this.#deps.runnerId, this.#deps.leaseMs ?? 60_000);
+          if (claimed === null || claimed.status !== 'planned') continue;
+          const gate = await this.#gate(claimed);
+          if (gate.verdict === 'go') await this.#runGroup(claimed, claimed.batchLevel ?? 0, undefined, false);
+          else await this.#blockByChildren(claimed, claimed.batchLevel ?? 0, gate.children);
+        }
+        return;
+      }
+    }
   }
 
   async #blockByChildren(migration: MigrationRecord, level: number, children: readonly MigrationRecord[]): Promise<void> {
-    const names = children.map((c) => `${c.group.address} (${c.status})`).join(', ');
+    const names = children.map((c) => `${c.group.address} (${c.status})`).join(', ') || 'unknown';
     await this.#state.addErrors(migration.id, [
       {
         code: 'CHILD_GROUP_MIGRATION_EXCEPTION',
         severity: 'blocking',
         message: `child group ${names} did not migrate, so this group cannot`,
         attribute: 'member',
-        target: children[0]!.group.address,
+        target: children[0]?.group.address ?? null,
         step: 'batch',
       },
     ]);
@@ -263,7 +330,11 @@ class BatchRunner {
       const now = Date.now();
       const heldByOthers = open.filter((m) => m.lease !== null && m.lease.owner !== this.#deps.runnerId && Date.parse(m.lease.expiresAt) >= now);
       const candidates = open.filter(
-        (m) => !inFlight.has(m.id) && !heldByOthers.includes(m) && (this.#attempts.get(m.id) ?? 0) < this.#resumeAttempts,
+        (m) =>
+          !inFlight.has(m.id) &&
+          !this.#deferred.has(m.id) &&
+          !heldByOthers.includes(m) &&
+          (this.#attempts.get(m.id) ?? 0) < this.#resumeAttempts,
       );
       const window = Math.min(this.#maxGroups, this.#initialWindow + this.#finished);
       for (const candidate of shuffle(candidates).slice(0, Math.max(0, window - inFlight.size))) {

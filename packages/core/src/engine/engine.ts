@@ -5,10 +5,12 @@ import { normalizeSmtpAddress } from '@dlmigrate/ad';
 import { startHeartbeat, type Fence, type JsonObject, type MigrationRecord, type MigrationStatus } from '@dlmigrate/state';
 import { isFindingCode, type FindingCode } from '../findings/catalogue.js';
 import { finding, FindingsError, type Finding } from '../findings/finding.js';
-import { resolveOptions, type MigrationOptions, type MigrationOptionsInput } from '../options.js';
+import { DEFAULT_OPTIONS, resolveOptions, type MigrationOptions, type MigrationOptionsInput } from '../options.js';
 import type { JournalEntry } from '../saga/journal.js';
 import { Saga, type SagaOutcome, type SagaStep } from '../saga/runner.js';
 import { StateJournal } from '../saga/state-journal.js';
+import { enableHybridMailFlow, type EnableHybridInput, type EnableHybridResult } from '../hybrid/enable.js';
+import { UPDATE_ADDRESS_STEPS, updateAddressOptions } from '../hybrid/update-address.js';
 import { RESTORE_STEPS } from '../restore/steps.js';
 import { awaitDeletion } from '../steps/await-deletion.js';
 import { capture } from '../steps/capture.js';
@@ -90,6 +92,13 @@ export interface MigrationOutcome {
 
 export class InvalidOptionsError extends FindingsError {}
 
+export interface AddressUpdateOutcome {
+  readonly operationId: string;
+  readonly status: 'completed' | 'interrupted';
+  readonly step?: string;
+  readonly error?: string;
+}
+
 export interface RestoreOutcome {
   readonly migrationId: string;
   /** "restored": the group is back on-premises and synced again; "interrupted": call restore again. */
@@ -146,7 +155,45 @@ export class MigrationEngine {
   async resume(migrationId: string, run: RunOptions = {}): Promise<MigrationOutcome> {
     const migration = await this.deps.state.getMigration(migrationId);
     if (migration === null) throw new Error(`there is no migration ${migrationId}`);
+    if (migration.options['operation'] === 'update-hybrid-address') {
+      throw new Error(`${migrationId} is an address update: continue it with updateHybridAddress's resumeAddressUpdate`);
+    }
     return this.execute(migration, RECREATE, run);
+  }
+
+  /** Builds or repairs the on-prem hybrid objects of an already cloud-managed DL (research §6.2). */
+  enableHybridMailFlow(input: EnableHybridInput): Promise<EnableHybridResult> {
+    return enableHybridMailFlow(this.deps, input);
+  }
+
+  /**
+   * Gives a DL migrated with hybrid mail flow a new primary address (and alias): Exchange Online first, then the
+   * on-prem dynamic DL, journaled as an operation of its own so resumeAddressUpdate finishes an interrupted one.
+   */
+  async updateHybridAddress(address: string, newAddress: string, newAlias?: string, run: RunOptions = {}): Promise<AddressUpdateOutcome> {
+    const migration = await this.deps.state.createMigration({
+      group: { address: normalizeSmtpAddress(address) },
+      strategy: 'recreate',
+      options: { ...(JSON.parse(JSON.stringify(DEFAULT_OPTIONS)) as JsonObject), ...(updateAddressOptions(newAddress, newAlias) as unknown as JsonObject) },
+      status: 'running',
+    });
+    return this.resumeAddressUpdate(migration.id, run);
+  }
+
+  async resumeAddressUpdate(operationId: string, run: RunOptions = {}): Promise<AddressUpdateOutcome> {
+    const migration = await this.deps.state.getMigration(operationId);
+    if (migration === null || migration.options['operation'] !== 'update-hybrid-address') throw new Error(`there is no address update ${operationId}`);
+    return this.withContext(migration, async (ctx, journal) => {
+      const outcome = await new Saga(UPDATE_ADDRESS_STEPS.map(recordingFindings), journal).run(migration.id, ctx, {
+        ...this.sagaOptions(migration, run),
+        rollForwardOnly: true,
+      });
+      const status: MigrationStatus = outcome.status === 'completed' ? 'completed' : 'running';
+      await this.deps.state.updateMigration(migration.id, { status }, ctx.fence);
+      if (outcome.status === 'completed') return { operationId, status: 'completed' as const };
+      const error = outcome.status === 'interrupted' ? outcome.error : outcome.status;
+      return { operationId, status: 'interrupted' as const, step: stepOf(outcome), error };
+    });
   }
 
   /** Gives up on a migration that has not passed its point of no return: everything it changed is undone. */

@@ -48,6 +48,15 @@ export interface SagaRunOptions {
   readonly onEntry?: (entry: JournalEntry) => void;
 }
 
+/** Observers (progress displays) must never change the outcome of a step: their errors are ignored. */
+function notify(options: SagaRunOptions, entry: JournalEntry): void {
+  try {
+    options.onEntry?.(entry);
+  } catch {
+    // deliberately ignored, see above
+  }
+}
+
 function errorOf(error: unknown): { message: string; code?: string } {
   if (error instanceof Error) {
     const code = (error as { code?: unknown }).code;
@@ -77,7 +86,7 @@ export class Saga<C> {
       const full = { ...entry, at: now().toISOString() };
       await this.#journal.append(migrationId, full);
       state.set(full.step, full);
-      options.onEntry?.(full);
+      notify(options, full);
     };
 
     const interruptedRollback = options.rollForwardOnly ? undefined : this.#failedBeforePointOfNoReturn(state);

@@ -1,0 +1,70 @@
+// Changing the primary address of a DL migrated with hybrid mail flow (research §6.1): Exchange Online first (it
+// validates that the address is free and in an accepted domain), then the on-prem dynamic DL that holds the addresses
+// for on-prem senders. Two journaled steps: a crash between them is finished by resume. Both are idempotent.
+import { normalizeSmtpAddress, parseProxyAddress } from '@dlmigrate/ad';
+import { cloudIdentity } from '../engine/cloud-identity.js';
+import type { MigrationContext } from '../engine/context.js';
+import { finding, FindingsError } from '../findings/finding.js';
+import type { SagaStep } from '../saga/runner.js';
+
+export interface UpdateAddressOptions {
+  readonly operation: 'update-hybrid-address';
+  readonly newAddress: string;
+  readonly newAlias?: string;
+}
+
+function parameters(ctx: MigrationContext): UpdateAddressOptions {
+  return ctx.migration.options as unknown as UpdateAddressOptions;
+}
+
+export const updateCloudAddress: SagaStep<MigrationContext> = {
+  name: 'update-address-cloud',
+  async run(ctx) {
+    const { exchange } = ctx.deps;
+    const { newAddress, newAlias } = parameters(ctx);
+    // After a crash the DL may already answer to the new address.
+    const dl = (await exchange.getDistributionGroup(ctx.migration.group.address)) ?? (await exchange.getDistributionGroup(newAddress));
+    if (dl === null) throw new FindingsError([finding('CLOUD_GROUP_NOT_FOUND', ctx.migration.group.address, 'no distribution group has this address')]);
+    if (dl.isDirSynced) throw new FindingsError([finding('CLOUD_GROUP_WRONG_TYPE', ctx.migration.group.address, 'the group is synced from on-premises: change the address there')]);
+    if (dl.primarySmtpAddress.toLowerCase() !== newAddress.toLowerCase()) {
+      await exchange.setDistributionGroup(cloudIdentity(dl), { PrimarySmtpAddress: newAddress });
+    }
+    if (newAlias !== undefined && dl.alias !== newAlias) await exchange.setDistributionGroup(cloudIdentity(dl), { Alias: newAlias });
+    return { cloudId: cloudIdentity(dl) };
+  },
+};
+
+export const updateOnPremAddress: SagaStep<MigrationContext> = {
+  name: 'update-address-onprem',
+  async run(ctx) {
+    const { ad } = ctx.deps;
+    const { newAddress, newAlias } = parameters(ctx);
+    const old = ctx.migration.group.address;
+    const matches = [...(await ad.findByAddress(old)), ...(await ad.findByAddress(newAddress))];
+    const dynamic = matches.find((m) => m.objectClass.toLowerCase() === 'msexchdynamicdistributionlist');
+    if (dynamic === undefined) {
+      throw new FindingsError([finding('GROUP_NOT_FOUND', old, 'no on-prem dynamic DL of hybrid mail flow holds this address; enable hybrid mail flow first')]);
+    }
+    const entry = (await ad.connection.read(dynamic.dn, { attributes: ['proxyAddresses', 'mail', 'mailNickname'] }))!;
+    // The old primary stays as a secondary address (mail to it keeps arriving); the new one becomes the primary.
+    const proxies = new Map<string, string>();
+    proxies.set(`smtp:${newAddress.toLowerCase()}`, `SMTP:${newAddress}`);
+    for (const raw of entry.strings('proxyAddresses')) {
+      const p = parseProxyAddress(raw);
+      const key = `${p.prefix.toLowerCase()}:${p.address.toLowerCase()}`;
+      if (!proxies.has(key)) proxies.set(key, p.prefix === 'SMTP' ? `smtp:${p.address}` : raw);
+    }
+    await ad.modifyAttributes(dynamic.dn, [
+      { operation: 'replace', attribute: 'proxyAddresses', values: [...proxies.values()] },
+      { operation: 'replace', attribute: 'mail', values: [newAddress] },
+      ...(newAlias === undefined ? [] : [{ operation: 'replace' as const, attribute: 'mailNickname', values: [newAlias] }]),
+    ]);
+    return { dn: dynamic.dn };
+  },
+};
+
+export const UPDATE_ADDRESS_STEPS: readonly SagaStep<MigrationContext>[] = [updateCloudAddress, updateOnPremAddress];
+
+export function updateAddressOptions(newAddress: string, newAlias?: string): UpdateAddressOptions {
+  return { operation: 'update-hybrid-address', newAddress: normalizeSmtpAddress(newAddress), ...(newAlias === undefined ? {} : { newAlias }) };
+}

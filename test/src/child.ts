@@ -1,0 +1,29 @@
+// Starts child-migrate.ts in its own Node process against the test's world and waits until it has killed itself.
+import { spawn } from 'node:child_process';
+import { fileURLToPath } from 'node:url';
+import type { World } from './world.js';
+
+const CHILD = fileURLToPath(new URL('./child-migrate.ts', import.meta.url));
+
+export interface ChildRun {
+  readonly address: string;
+  readonly killAfter: string;
+  readonly killOn?: 'started' | 'completed';
+  readonly updateAddressTo?: string;
+}
+
+/** Resolves once the child died of SIGKILL; rejects if it ended any other way (with its stderr). */
+export function runChildUntilKilled(world: World, run: ChildRun): Promise<void> {
+  const input = { ...world.childConfig, nonSyncOu: world.objects['ous.nonSync']!.dn, ...run };
+  return new Promise((resolve, reject) => {
+    const child = spawn(process.execPath, ['--import', 'tsx', '--conditions=dlmigrate-source', CHILD], {
+      env: { ...process.env, DLMIGRATE_CHILD: JSON.stringify(input) },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    let output = '';
+    child.stdout.on('data', (d: Buffer) => (output += d.toString()));
+    child.stderr.on('data', (d: Buffer) => (output += d.toString()));
+    child.on('error', reject);
+    child.on('exit', (code, signal) => (signal === 'SIGKILL' ? resolve() : reject(new Error(`child ended with ${code}: ${output}`))));
+  });
+}

@@ -1,0 +1,81 @@
+// Hybrid mail flow after the fact (research §6.2) and the hybrid address update (§6.1), including a crash between
+// the cloud and the on-prem half of the update, finished by resume.
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { runChildUntilKilled } from './child.js';
+import { openWorld, type World } from './world.js';
+
+let w: World;
+
+beforeAll(async () => {
+  w = await openWorld('core');
+}, 300_000);
+
+afterAll(async () => {
+  await w?.close();
+});
+
+async function migrateWithoutHybrid(): Promise<void> {
+  await w.reset();
+  const outcome = await w.engine.migrate('sales@contoso.com', { nonSyncOu: w.objects['ous.nonSync']!.dn, routingContact: false });
+  expect(outcome.status).toBe('completed_with_warnings'); // on-prem dependants could not be rewired without a contact
+  expect(outcome.report.findings.every((f) => f.code === 'ONPREM_REWIRE_FAILED')).toBe(true);
+  expect(await w.ad.findByAddress('sales@contoso.com')).toEqual([]);
+}
+
+async function proxiesOf(dn: string): Promise<string[]> {
+  return (await w.ad.connection.read(dn, { attributes: ['proxyAddresses'] }))!.strings('proxyAddresses');
+}
+
+describe('hybrid mail flow', () => {
+  it('is enabled after the fact from the cloud DL, and a second run changes nothing', async () => {
+    await migrateWithoutHybrid();
+    const ou = w.objects['ous.groups']!.dn;
+    const first = await w.engine.enableHybridMailFlow({ address: 'sales@contoso.com', ou });
+    expect(first.created).toEqual({ contact: true, dynamicGroup: true, routingAddress: false });
+    expect(first.routingAddress).toBe('sales@contoso.mail.onmicrosoft.com');
+    expect(first.contactDn).toBe(`CN=Sales-MigratedByScript,${ou}`);
+    const [dynamic] = await w.ad.findByAddress('sales@contoso.com');
+    expect(dynamic).toMatchObject({ dn: first.dynamicGroupDn, objectClass: 'msExchDynamicDistributionList' });
+    const proxies = (await proxiesOf(first.dynamicGroupDn)).map((p) => p.toLowerCase());
+    expect(proxies).toEqual(expect.arrayContaining(['smtp:sales@contoso.com', 'smtp:vertrieb@contoso.com', 'smtp:sales-team@contoso.com']));
+    expect(proxies.some((p) => p.endsWith('@contoso.mail.onmicrosoft.com'))).toBe(false);
+
+    const again = await w.engine.enableHybridMailFlow({ address: 'sales@contoso.com', ou });
+    expect(again).toEqual({ ...first, created: { contact: false, dynamicGroup: false, routingAddress: false } });
+  }, 180_000);
+
+  it('updates the hybrid address in Exchange Online and then on-premises', async () => {
+    await migrateWithoutHybrid();
+    await w.engine.enableHybridMailFlow({ address: 'sales@contoso.com', ou: w.objects['ous.groups']!.dn });
+    const outcome = await w.engine.updateHybridAddress('sales@contoso.com', 'sales.team@contoso.com', 'salesteam');
+    expect(outcome.status).toBe('completed');
+    await expectUpdated();
+  }, 180_000);
+
+  it('finishes an address update interrupted between its two halves', async () => {
+    await migrateWithoutHybrid();
+    await w.engine.enableHybridMailFlow({ address: 'sales@contoso.com', ou: w.objects['ous.groups']!.dn });
+    await runChildUntilKilled(w, { address: 'sales@contoso.com', updateAddressTo: 'sales.team@contoso.com', killAfter: 'update-address-cloud' });
+    // Half done: the cloud has the new primary, on-premises still the old one.
+    expect((await w.cloud.exchange.getDistributionGroup('sales.team@contoso.com'))?.primarySmtpAddress).toBe('sales.team@contoso.com');
+    expect((await w.ad.findByAddress('sales@contoso.com')).map((m) => m.objectClass)).toEqual(['msExchDynamicDistributionList']);
+
+    const [operation] = await w.state.listMigrations({ group: 'sales@contoso.com', status: 'running' });
+    expect(operation?.currentStep).toBe('update-address-cloud');
+    expect(await w.engine.resumeAddressUpdate(operation!.id)).toEqual({ operationId: operation!.id, status: 'completed' });
+    await expectUpdated(false);
+  }, 180_000);
+});
+
+async function expectUpdated(alias = true): Promise<void> {
+  const dl = (await w.cloud.exchange.getDistributionGroup('sales.team@contoso.com'))!;
+  expect(dl.primarySmtpAddress).toBe('sales.team@contoso.com');
+  expect(dl.emailAddresses.map((a) => a.toLowerCase())).toContain('smtp:sales@contoso.com');
+  if (alias) expect(dl.alias).toBe('salesteam');
+  const [dynamic] = await w.ad.findByAddress('sales.team@contoso.com');
+  expect(dynamic?.objectClass).toBe('msExchDynamicDistributionList');
+  const proxies = await proxiesOf(dynamic!.dn);
+  expect(proxies).toContain('SMTP:sales.team@contoso.com');
+  expect(proxies).toContain('smtp:sales@contoso.com');
+  expect(proxies.filter((p) => p.startsWith('SMTP:'))).toHaveLength(1);
+}
