@@ -451,7 +451,7 @@ describe('throttling, faults, counters', () => {
 
   it('refuses requests over the concurrency cap with the plain-text message', async () => {
     sim.setThrottling(t.tenantId, { requestsPerWindow: 0, windowSeconds: 60, maxConcurrent: 1 });
-    sim.setLatency('exchange', { fixedMs: 300, jitterMs: 0 });
+    sim.setLatency('exchange', { fixedMs: 1000, jitterMs: 0 });
     const results = await Promise.all([t.invoke('Get-AcceptedDomain'), t.invoke('Get-AcceptedDomain'), t.invoke('Get-AcceptedDomain')]);
     const refused = results.filter((r) => r.status === 429);
     expect(results.some((r) => r.status === 200)).toBe(true);
