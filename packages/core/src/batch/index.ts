@@ -1,4 +1,11 @@
-// Batches (issue 8): plan a list of groups into levels and sync waves, then run them with one sync per wave.
+// Batches (issue 8): a list of groups planned into dependency levels and sync waves, then run with ONE sync per wave.
+//
+//   planBatchRun({ ad, state }, { groups, options, deletionThreshold? })  → PlannedBatch   (BatchInputError on a bad list)
+//   runBatch({ ...engineDeps, runnerId }, batchId, { onEvent? })           → BatchOutcome   (also resumes; any number of
+//                                                                            runner processes may run it on one store)
+//   migrateBatch(deps, request, runOptions)                                 → both in one call
+//
+// Pure parts: parseGroupList (list / CSV), layOut (graph → levels → waves), planBatch / findCycles / splitIntoWaves.
 export * from './graph.js';
 export * from './input.js';
 export * from './directory.js';
