@@ -183,6 +183,10 @@ describe('reads', () => {
     expect((await t.invoke('Get-Mailbox', {})).json.value.map((m: { Name: string }) => m.Name)).toEqual(['Alice Anders', 'Bob Berg']);
     expect((await t.invoke('Get-MailUser', { Identity: 'erin' })).json.value[0].ExternalEmailAddress).toBe('SMTP:erin@fabrikam.example');
     expect((await t.invoke('Get-MailContact', {})).json.value.map((m: { Name: string }) => m.Name)).toEqual(['Paul Partner']);
+    const group = (await t.invoke('Get-Group', { Identity: 'marketing@contoso.com' })).json.value[0];
+    expect(group).toMatchObject({ Name: 'Marketing', Members: ['Alice Anders', 'Bob Berg'], ManagedBy: ['Alice Anders'], SidHistory: [] });
+    expect(group.Sid).toMatch(/^S-1-5-21-/);
+    expect((await t.invoke('Get-Group', { Identity: 'alice' })).status).toBe(404);
   });
 });
 

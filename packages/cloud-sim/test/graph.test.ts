@@ -58,6 +58,8 @@ describe('groups', () => {
     expect((await t.graph('GET', `/v1.0/groups/${temp.ExternalDirectoryObjectId}`)).status).toBe(200);
     await t.invoke('Remove-DistributionGroup', { Identity: temp.Guid, BypassSecurityGroupManagerCheck: true });
     expect((await t.graph('GET', `/v1.0/groups/${temp.ExternalDirectoryObjectId}`)).status).toBe(404);
+    const deleted = await t.graph('GET', `/v1.0/directory/deletedItems/microsoft.graph.group/${temp.ExternalDirectoryObjectId}`);
+    expect(deleted.status).toBe(404); // DLs are hard-deleted: never in the recycle bin
     const dynamic = (await t.invoke('Get-DynamicDistributionGroup', { Identity: 'dynamic' })).json.value[0];
     expect(dynamic.ExternalDirectoryObjectId).toBe(''); // dynamic DLs are not directory objects
   });

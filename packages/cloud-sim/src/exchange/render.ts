@@ -114,3 +114,29 @@ export function renderUser(dir: RecipientDirectory, r: Recipient): OutputObject 
     WhenChangedUTC: r.WhenChangedUTC,
   };
 }
+
+/** Get-Group output: the directory group (membership, SID), not its mail settings. */
+export function renderGroup(dir: RecipientDirectory, r: Recipient, sid: string): OutputObject {
+  return {
+    Identity: r.Name,
+    Id: r.Name,
+    Name: r.Name,
+    DisplayName: r.DisplayName,
+    Guid: r.Guid,
+    ExchangeObjectId: r.Guid,
+    ExternalDirectoryObjectId: r.ExternalDirectoryObjectId,
+    DistinguishedName: dir.distinguishedName(r),
+    GroupType: r.RecipientType === 'MailUniversalSecurityGroup' ? 'Universal, SecurityEnabled' : 'Universal',
+    RecipientType: r.RecipientType,
+    RecipientTypeDetails: r.RecipientTypeDetails,
+    IsDirSynced: r.IsDirSynced,
+    ManagedBy: names(dir, r.ManagedBy),
+    Members: names(dir, r.Members),
+    WindowsEmailAddress: r.WindowsEmailAddress,
+    Notes: r.Notes ?? '',
+    Sid: sid,
+    SidHistory: [],
+    WhenCreatedUTC: r.WhenCreatedUTC,
+    WhenChangedUTC: r.WhenChangedUTC,
+  };
+}

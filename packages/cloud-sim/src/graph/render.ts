@@ -1,6 +1,7 @@
 // Graph's view of a recipient: the same object Exchange shows, as a directoryObject.
 import type { Recipient } from '../exchange/recipient.js';
 import { isGroup } from '../exchange/recipient.js';
+import { securityIdentifier } from '../exchange/sid.js';
 
 export function graphGroup(r: Recipient): Record<string, unknown> {
   const unified = r.RecipientTypeDetails === 'GroupMailbox';
@@ -28,7 +29,7 @@ export function graphGroup(r: Recipient): Record<string, unknown> {
     proxyAddresses: [...r.EmailAddresses],
     renewedDateTime: r.dir.createdDateTime,
     securityEnabled: r.dir.securityEnabled,
-    securityIdentifier: null,
+    securityIdentifier: securityIdentifier(r),
     visibility: unified ? 'Public' : null,
   };
 }

@@ -170,6 +170,13 @@ async function route(rt: SimRuntime, req: IncomingMessage, res: ServerResponse, 
       return;
     }
   }
+  if (rest[0] === 'directory' && rest[1] === 'deletedItems' && method === 'GET') {
+    need(graphRoles.readGroups);
+    // Distribution groups are hard-deleted and this simulator deletes every object for good:
+    // the deleted-items container is always empty.
+    if (rest.length >= 4) throw notFound(rest[3]!);
+    return sendJson(res, 200, { '@odata.context': context('directoryObjects'), value: [] });
+  }
   if (rest[0] === 'servicePrincipals' && rest.length >= 5 && rest[2] === 'synchronization' && rest[3] === 'jobs') {
     need(graphRoles.synchronization);
     const job = tenant.cloudSyncJob;

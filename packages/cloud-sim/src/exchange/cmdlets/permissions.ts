@@ -1,18 +1,11 @@
 // Send As (Get/Add/Remove-RecipientPermission) and mailbox permissions (…-MailboxPermission).
 // Permissions are Exchange Online data, so they are writable on synced objects too.
-import { createHash } from 'node:crypto';
 import { defineCmdlet, type CmdletContext, type CmdletDefinition } from '../cmdlet.js';
 import { cmdletErrors } from '../errors.js';
 import { isSecurityPrincipal, type Recipient } from '../recipient.js';
 import type { OutputObject } from '../render.js';
 import { limitResults } from './read.js';
-
-/** A stable SID for a cloud recipient (synced ones carry their on-premises SID). */
-export function securityIdentifier(r: Recipient): string {
-  if (r.dir.onPremisesSecurityIdentifier) return r.dir.onPremisesSecurityIdentifier;
-  const h = createHash('sha256').update(r.Guid).digest();
-  return `S-1-5-21-${h.readUInt32BE(0)}-${h.readUInt32BE(4)}-${h.readUInt32BE(8)}-${1000 + (h.readUInt16BE(12) % 60000)}`;
-}
+import { securityIdentifier } from '../sid.js';
 
 function trusteeName(r: Recipient): string {
   return r.UserPrincipalName ?? r.Name;

@@ -4,7 +4,8 @@ import { cmdletErrors } from '../errors.js';
 import { applyFilter } from '../filter.js';
 import type { BoundParameters, ParamSpec } from '../params.js';
 import { isDistributionGroup, isRecipient, type Recipient, type RecipientTypeDetails } from '../recipient.js';
-import { renderRecipient, renderUser, type OutputObject } from '../render.js';
+import { renderGroup, renderRecipient, renderUser, type OutputObject } from '../render.js';
+import { securityIdentifier } from '../sid.js';
 
 /** Exchange's default page of results when -ResultSize is not given. */
 export const defaultResultSize = 1000;
@@ -85,6 +86,12 @@ export const readCmdlets: CmdletDefinition[] = [
   recipientQuery({ name: 'Get-Mailbox', scope: (r) => r.RecipientType === 'UserMailbox' }),
   recipientQuery({ name: 'Get-MailUser', scope: detailsIn('MailUser') }),
   recipientQuery({ name: 'Get-MailContact', scope: detailsIn('MailContact') }),
+  // Get-Group: the group objects behind distribution groups, mail-enabled security groups and Microsoft 365 groups.
+  recipientQuery({
+    name: 'Get-Group',
+    scope: (r) => isDistributionGroup(r) || r.RecipientTypeDetails === 'GroupMailbox',
+    render: (dir, r) => renderGroup(dir, r, securityIdentifier(r)),
+  }),
   // Get-User sees every user object, mail-enabled or not (RecipientType User / UserMailbox / MailUser).
   recipientQuery({ name: 'Get-User', scope: (r) => ['User', 'UserMailbox', 'MailUser'].includes(r.RecipientType), render: renderUser }),
   defineCmdlet({
