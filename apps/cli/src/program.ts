@@ -4,6 +4,7 @@ import { Command, CommanderError } from 'commander';
 import { registerAuthCommands } from './commands/auth/index.js';
 import { registerConfigCommands } from './commands/config/index.js';
 import { registerDoctorCommand } from './commands/doctor/index.js';
+import { registerBatchCommand } from './commands/batch/index.js';
 import { registerLabCommands } from './commands/lab/index.js';
 import { registerMigrateCommand } from './commands/migrate/index.js';
 import { registerResumeCommand } from './commands/resume/index.js';
@@ -48,6 +49,7 @@ export function createProgram(state: ProgramState): Command {
     );
 
   registerMigrateCommand(program, state);
+  registerBatchCommand(program, state);
   registerResumeCommand(program, state);
   registerStatusCommand(program, state);
   registerAuthCommands(program, state);

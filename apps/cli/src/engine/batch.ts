@@ -1,0 +1,115 @@
+// Running a batch from the command line: the groups from arguments or a file, progress as lines, and a
+// batch report assembled from the migrations' own reports.
+import { BatchInputError, migrateBatch, runBatch, type BatchEvent, type BatchOutcome, type MigrationReport as CoreReport } from '@dlmigrate/core';
+import type { MigrationStatus } from '@dlmigrate/state';
+import { hostname } from 'node:os';
+import type { Logger } from 'pino';
+import type { CommandContext } from '../context.js';
+import { UsageError } from '../errors.js';
+import { ExitCode } from '../exit-codes.js';
+import type { Status } from '../output/output.js';
+import { migrationReportSchema, type BatchReport, type Finding } from '../report/schema.js';
+import { migrationOptions } from './open-engine.js';
+import type { Session } from './session.js';
+
+export type BatchInput = { readonly kind: 'start'; readonly groups: string | readonly string[]; readonly id?: string } | { readonly kind: 'resume'; readonly id: string };
+
+export async function runBatchCommand(context: CommandContext, session: Session, input: BatchInput): Promise<BatchOutcome> {
+  const deps = { ...session.opened.deps, runnerId: `${hostname()}-${process.pid}` };
+  const onEvent = batchEventPrinter(context, session.log.logger);
+  if (input.kind === 'resume') {
+    if ((await deps.state.getBatch(input.id)) === null) throw new UsageError(`There is no batch ${input.id}; nothing was changed.`);
+    return runBatch(deps, input.id, { onEvent });
+  }
+  try {
+    const request = { groups: input.groups, options: migrationOptions(session.config), ...(input.id !== undefined ? { id: input.id } : {}) };
+    const { planned, outcome } = await migrateBatch(deps, request, { onEvent });
+    session.log.logger.info({ batchId: planned.batch.id, waves: planned.layout.waves }, 'planned');
+    return outcome;
+  } catch (error) {
+    if (error instanceof BatchInputError) {
+      throw new UsageError(
+        'The batch cannot start; nothing was changed.',
+        error.problems.filter((p) => p.severity === 'blocking').map((p) => `${p.line > 0 ? `line ${p.line}: ` : ''}${p.value ? `${p.value}: ` : ''}${p.code}: ${p.message}`),
+      );
+    }
+    throw error;
+  }
+}
+
+const STEP_STATUS: Partial<Record<string, Status>> = { failed: 'fail', suspended: 'warn', undone: 'warn', 'undo-failed': 'fail' };
+
+/** Levels, the one sync per wave, each group's end, and failed steps; every event goes to the run log. */
+export function batchEventPrinter(context: CommandContext, logger: Logger): (event: BatchEvent) => void {
+  const { output } = context;
+  return (event) => {
+    logger.info(event, event.type);
+    switch (event.type) {
+      case 'level':
+        output.status('info', `level ${event.level}`, `${event.phase} (${event.groups} group${event.groups === 1 ? '' : 's'})`);
+        break;
+      case 'sync-triggered':
+        output.status('info', `level ${event.level}`, `sync triggered once for ${event.groups} group(s)`);
+        break;
+      case 'deletions':
+        output.status(event.pending === 0 ? 'ok' : 'warn', `level ${event.level}`, `${event.deleted} synced group(s) gone from the cloud, ${event.pending} pending`);
+        break;
+      case 'step': {
+        const status = STEP_STATUS[event.event];
+        if (status !== undefined) output.status(status, `${event.address}  ${event.step}`, event.error ?? event.event);
+        else output.debug(`${event.address}: ${event.step} ${event.event}`);
+        break;
+      }
+      case 'group':
+        output.status(groupStatus(event.status), event.address, `${event.status.replaceAll('_', ' ')}${event.codes.length > 0 ? ` (${event.codes.join(', ')})` : ''}`);
+        break;
+      case 'retry':
+        output.status('info', event.address, `runs again after ${event.after.join(', ')}`);
+        break;
+    }
+  };
+}
+
+function groupStatus(status: MigrationStatus): Status {
+  if (status === 'completed') return 'ok';
+  if (status === 'completed_with_warnings' || status === 'rolled_back') return 'warn';
+  if (status === 'failed' || status === 'blocked') return 'fail';
+  return 'info';
+}
+
+/** Worst first: a failure outweighs a block, a block outweighs warnings. */
+export function batchExitCode(outcome: BatchOutcome): ExitCode {
+  const statuses = new Set(outcome.groups.map((g) => g.status));
+  if (['failed', 'rolled_back', 'running', 'parked', 'planned'].some((s) => statuses.has(s as MigrationStatus))) return ExitCode.Failed;
+  if (statuses.has('blocked')) return ExitCode.Blocked;
+  if (statuses.has('completed_with_warnings')) return ExitCode.CompletedWithWarnings;
+  return ExitCode.Succeeded;
+}
+
+export async function batchReport(session: Session, outcome: BatchOutcome): Promise<BatchReport> {
+  const { engine, deps } = session.opened;
+  const batch = await deps.state.getBatch(outcome.batchId);
+  const migrations = [];
+  const findings: Finding[] = [];
+  for (const group of outcome.groups) {
+    const report: CoreReport | null = await engine.report(group.migrationId);
+    if (report !== null) migrations.push(migrationReportSchema.parse(report));
+    else if (group.status === 'blocked') {
+      findings.push(...group.codes.map((code) => ({ code, severity: 'blocking' as const, subject: group.address, message: `the group was not started (${code})`, action: 'See the group\'s findings in dlmigrate status.' })));
+    }
+  }
+  const levels = [...new Set(outcome.groups.map((g) => g.level))].sort((a, b) => a - b).map((level) => ({
+    level,
+    groups: outcome.groups.filter((g) => g.level === level).map((g) => ({ address: g.address, migrationId: g.migrationId, status: g.status })),
+  }));
+  return {
+    kind: 'batch',
+    id: outcome.batchId,
+    status: outcome.status,
+    startedAt: batch?.createdAt ?? new Date().toISOString(),
+    ...(batch?.updatedAt !== undefined ? { finishedAt: batch.updatedAt } : {}),
+    levels,
+    migrations,
+    findings,
+  };
+}
