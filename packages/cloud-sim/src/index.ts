@@ -12,7 +12,15 @@ export { defaultDeletionThreshold } from './sync/engine.js';
 export type { LdapSource } from './sync/ldap-reader.js';
 export type { Fault, TokenFault, Latency, Throttling, CallStats, Service } from './control/knobs.js';
 export { concurrencyRefusal } from './control/knobs.js';
-export { exchangeDirectoryRoles, type ExchangeDirectoryRole, type SimState, type TenantState, type AppRegistration } from './state.js';
+export {
+  exchangeDirectoryRoles,
+  exchangeRoleGroups,
+  type ExchangeDirectoryRole,
+  type ExchangeRoleGroup,
+  type SimState,
+  type TenantState,
+  type AppRegistration,
+} from './state.js';
 export { allCmdlets } from './exchange/cmdlets/index.js';
 export { maxPageSize } from './exchange/invoke.js';
 export { maxMembersPerCall } from './exchange/cmdlets/groups.js';

@@ -41,7 +41,15 @@ export interface AppRegistration {
   consented: boolean;
   /** Directory roles assigned to the service principal (Exchange builds the session RBAC from them). */
   directoryRoles: ExchangeDirectoryRole[];
+  /**
+   * Exchange Online role groups the app's service principal was added to (New-ServicePrincipal +
+   * Add-RoleGroupMember): RBAC that lives in Exchange, not in the token.
+   */
+  exchangeRoleGroups: ExchangeRoleGroup[];
 }
+
+export const exchangeRoleGroups = ['Organization Management', 'Recipient Management', 'View-Only Organization Management'] as const;
+export type ExchangeRoleGroup = (typeof exchangeRoleGroups)[number];
 
 export interface RegisteredCertificate {
   pem: string;

@@ -6,7 +6,7 @@ import { RecipientDirectory } from './exchange/directory.js';
 import { bindParameters } from './exchange/params.js';
 import { isGroup, newRecipient, type Recipient, type RecipientTypeDetails } from './exchange/recipient.js';
 import { addressParams, applySettings, deliveryParams, groupParams, resolveAll } from './exchange/settings.js';
-import type { AppRegistration, ExchangeDirectoryRole, OutboundConnector, TenantState } from './state.js';
+import { exchangeDirectoryRoles, exchangeRoleGroups, type AppRegistration, type ExchangeDirectoryRole, type ExchangeRoleGroup, type OutboundConnector, type TenantState } from './state.js';
 
 export const commercialResources = { exchange: 'https://outlook.office365.com', graph: 'https://graph.microsoft.com' };
 
@@ -87,6 +87,8 @@ export interface RegisterAppInput {
   consented?: boolean;
   /** Directory roles of the service principal; default ["Exchange Administrator"]. */
   directoryRoles?: ExchangeDirectoryRole[];
+  /** Exchange role groups holding the service principal; default none. */
+  exchangeRoleGroups?: ExchangeRoleGroup[];
 }
 
 export function registerApp(tenant: TenantState, input: RegisterAppInput): AppRegistration {
@@ -99,7 +101,12 @@ export function registerApp(tenant: TenantState, input: RegisterAppInput): AppRe
     roles: input.roles ?? defaultAppRoles(tenant),
     consented: input.consented ?? true,
     directoryRoles: input.directoryRoles ?? ['Exchange Administrator'],
+    exchangeRoleGroups: input.exchangeRoleGroups ?? [],
   };
+  for (const role of app.directoryRoles)
+    if (!(role in exchangeDirectoryRoles)) throw new Error(`Unknown directory role "${role}" (${Object.keys(exchangeDirectoryRoles).join(', ')}).`);
+  for (const group of app.exchangeRoleGroups)
+    if (!(exchangeRoleGroups as readonly string[]).includes(group)) throw new Error(`Unknown Exchange role group "${group}" (${exchangeRoleGroups.join(', ')}).`);
   tenant.apps[clientId] = app;
   return app;
 }

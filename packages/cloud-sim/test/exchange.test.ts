@@ -64,6 +64,19 @@ describe('gateway', () => {
     expect(cmdletError(write).type).toBe('System.Management.Automation.CommandNotFoundException');
   });
 
+  it('grants the session from Exchange role groups holding the service principal', async () => {
+    const recipients = sim.registerApp(t.tenantId, { certificates: [t.cert.certPem], directoryRoles: [], exchangeRoleGroups: ['Recipient Management'] });
+    const token = await tokenFor(sim, t.tenantId, recipients.clientId, t.cert, 'https://outlook.office365.com');
+    expect((await t.invoke('Set-Mailbox', { Identity: 'alice', CustomAttribute1: 'x' }, { token })).status).toBe(200);
+    const viewer = sim.registerApp(t.tenantId, { certificates: [t.cert.certPem], directoryRoles: [], exchangeRoleGroups: ['View-Only Organization Management'] });
+    const viewerToken = await tokenFor(sim, t.tenantId, viewer.clientId, t.cert, 'https://outlook.office365.com');
+    expect((await t.invoke('Get-Mailbox', { Identity: 'alice' }, { token: viewerToken })).status).toBe(200);
+    expect(cmdletError(await t.invoke('Set-Mailbox', { Identity: 'alice', CustomAttribute1: 'y' }, { token: viewerToken })).type).toBe(
+      'System.Management.Automation.CommandNotFoundException',
+    );
+    expect(() => sim.registerApp(t.tenantId, { certificates: [t.cert.certPem], exchangeRoleGroups: ['Hygiene Management' as never] })).toThrow(/Unknown Exchange role group/);
+  });
+
   it('checks X-AnchorMailbox when present and counts calls without it', async () => {
     const bad = await t.invoke('Get-AcceptedDomain', {}, { headers: { 'x-anchormailbox': 'APP:SystemMailbox{bb558c35-97f1-4cb9-8ff7-d53741dc928c}@other.onmicrosoft.com' } });
     expect(bad.status).toBe(400);

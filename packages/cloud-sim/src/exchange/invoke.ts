@@ -88,7 +88,11 @@ export async function handleInvokeCommand(
     return;
   }
   const wids = check.claims.wids ?? [];
-  if (!wids.some((w) => rolesForRead.has(w))) {
+  // Session RBAC: directory roles from the token, plus Exchange role groups holding the service principal.
+  const roleGroups = tenant.apps[check.claims.appid]?.exchangeRoleGroups ?? [];
+  const canWrite = wids.some((w) => rolesForWrite.has(w)) || roleGroups.some((g) => g !== 'View-Only Organization Management');
+  const canRead = canWrite || wids.some((w) => rolesForRead.has(w)) || roleGroups.length > 0;
+  if (!canRead) {
     throw gatewayError(
       403,
       'Forbidden',
@@ -123,7 +127,7 @@ export async function handleInvokeCommand(
   try {
     // Injected latency is server time: the request counts as in flight meanwhile.
     await delay(rt.latency.exchange);
-    await runCmdlet(rt, req, res, tenant, tenantSegment, url, wids);
+    await runCmdlet(rt, req, res, tenant, tenantSegment, url, canWrite);
   } finally {
     gate.inFlight--;
   }
@@ -136,7 +140,7 @@ async function runCmdlet(
   tenant: TenantState,
   tenantSegment: string,
   url: URL,
-  wids: string[],
+  canWrite: boolean,
 ): Promise<void> {
   const body = (await readJson(req)) as { CmdletInput?: { CmdletName?: unknown; Parameters?: unknown } } | undefined;
   const input = body?.CmdletInput;
@@ -151,7 +155,6 @@ async function runCmdlet(
   const requestId = header(req, 'client-request-id') ?? randomUUID();
   try {
     const def = cmdletRegistry.get(requested.toLowerCase());
-    const canWrite = wids.some((w) => rolesForWrite.has(w));
     // RBAC: cmdlets outside the caller's roles do not exist in its session.
     if (!def || (!def.readOnly && !canWrite)) throw cmdletErrors.commandNotFound(requested);
     ctx.cmdlet = def.name;
