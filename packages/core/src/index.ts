@@ -24,6 +24,8 @@ export {
   MigrationEngine,
   runMigration,
   RECREATE_STEPS,
+  CONVERT_STEPS,
+  stepNamesFor,
   InvalidOptionsError,
   type MigrationEvent,
   type MigrationPlan,

@@ -8,7 +8,7 @@
 // loses its groups to the others once its leases expire, and re-running the loop after a crash resumes it.
 // Unlike DLConversionV2's fixed waves of five that wait for their slowest group and hang when a thread dies
 // (research §5.1–5.2), nothing here waits on a process: only on state, with deadlines.
-import type { BatchLevelRecord, BatchStatus, Fence, MigrationRecord, MigrationStatus, StateStore } from '@dlmigrate/state';
+import type { BatchLevelRecord, BatchStatus, ErrorRecord, Fence, MigrationRecord, MigrationStatus, StateStore } from '@dlmigrate/state';
 import pLimit from 'p-limit';
 import type { EngineDeps } from '../engine/context.js';
 import { runMigration, type MigrationOutcome } from '../engine/engine.js';
@@ -233,15 +233,7 @@ class BatchRunner {
     ]);
     await this.#state.updateMigration(migration.id, { status: 'blocked' }, this.#fence);
     await this.#state.releaseLease(migration.id, this.#deps.runnerId);
-    this.#emit({
-      type: 'group',
-      batchId: this.#batchId,
-      level,
-      migrationId: migration.id,
-      address: migration.group.address,
-      status: 'blocked',
-      codes: ['CHILD_GROUP_MIGRATION_EXCEPTION'],
-    });
+    this.#emitGroup(migration, level, 'blocked', ['CHILD_GROUP_MIGRATION_EXCEPTION']);
   }
 
   // ── syncing ──────────────────────────────────────────────────────────────────────────────────
@@ -368,28 +360,23 @@ class BatchRunner {
       });
     } catch (error) {
       // The engine could not even start (lease taken over, store unreachable): the group stays open and claimable.
-      this.#emit({
-        type: 'group',
-        batchId: this.#batchId,
-        level,
-        migrationId: migration.id,
-        address: migration.group.address,
-        status: migration.status,
-        codes: [],
-        error: error instanceof Error ? error.message : String(error),
-      });
+      this.#emitGroup(migration, level, migration.status, [], error instanceof Error ? error.message : String(error));
       return;
     }
     const errors = await this.#state.listErrors(migration.id);
+    this.#emitGroup(migration, level, outcome.status, codesOf(errors), outcome.error);
+  }
+
+  #emitGroup(migration: MigrationRecord, level: number, status: MigrationStatus, codes: readonly string[], error?: string): void {
     this.#emit({
       type: 'group',
       batchId: this.#batchId,
       level,
       migrationId: migration.id,
       address: migration.group.address,
-      status: outcome.status,
-      codes: [...new Set(errors.filter((e) => e.severity !== 'info').map((e) => e.code))],
-      ...(outcome.error === undefined ? {} : { error: outcome.error }),
+      status,
+      codes,
+      ...(error === undefined ? {} : { error }),
     });
   }
 
@@ -418,7 +405,7 @@ class BatchRunner {
         address: r.group.address,
         level: r.batchLevel ?? 0,
         status: r.status,
-        codes: [...new Set(errors.filter((e) => e.severity !== 'info').map((e) => e.code))],
+        codes: codesOf(errors),
       });
     }
     const allFinal = records.every((r) => isFinal(r.status));
@@ -427,6 +414,9 @@ class BatchRunner {
     return { batchId: this.#batchId, status, groups };
   }
 }
+
+/** Codes of what needs attention (blocking and needs-action findings), each once. */
+const codesOf = (errors: readonly ErrorRecord[]) => [...new Set(errors.filter((e) => e.severity !== 'info').map((e) => e.code))];
 
 const PHASES: readonly string[] = ['pending', 'preparing', 'syncing', 'finishing', 'done'];
 const rank = (phase: string) => PHASES.indexOf(phase);

@@ -2,7 +2,7 @@
 // its strategy; the state store holds its journal, backups, findings and report, so any run can be resumed from
 // another process after a crash.
 import { normalizeSmtpAddress } from '@dlmigrate/ad';
-import { startHeartbeat, type Fence, type JsonObject, type MigrationRecord, type MigrationStatus } from '@dlmigrate/state';
+import { startHeartbeat, type Strategy, type Fence, type JsonObject, type MigrationRecord, type MigrationStatus } from '@dlmigrate/state';
 import { isFindingCode, type FindingCode } from '../findings/catalogue.js';
 import { finding, FindingsError, type Finding } from '../findings/finding.js';
 import { DEFAULT_OPTIONS, resolveOptions, type MigrationOptions, type MigrationOptionsInput } from '../options.js';
@@ -13,6 +13,8 @@ import { enableHybridMailFlow, type EnableHybridInput, type EnableHybridResult }
 import { UPDATE_ADDRESS_STEPS, updateAddressOptions } from '../hybrid/update-address.js';
 import { RESTORE_STEPS } from '../restore/steps.js';
 import { awaitDeletion } from '../steps/await-deletion.js';
+import { convert } from '../steps/convert.js';
+import { parityCheck } from '../steps/parity-check.js';
 import { capture } from '../steps/capture.js';
 import { dispose } from '../steps/dispose.js';
 import { hybridMailFlow } from '../steps/hybrid-mail-flow.js';
@@ -61,8 +63,29 @@ const RECREATE_BODY: readonly SagaStep<MigrationContext>[] = [
   rewireOnPrem,
   rewireCloud,
 ];
+/** In place: the synced cloud group itself becomes cloud-managed; no temporary DL, no parking, no deletion. */
+const CONVERT_BODY: readonly SagaStep<MigrationContext>[] = [
+  capture,
+  validate,
+  parityCheck,
+  convert,
+  dispose,
+  routingContact,
+  hybridMailFlow,
+  rewireOnPrem,
+];
 export const RECREATE_STEPS: readonly string[] = [...RECREATE_BODY.map((s) => s.name), 'report'];
-const RECREATE: readonly SagaStep<MigrationContext>[] = [...RECREATE_BODY, reportStep(RECREATE_STEPS)].map(recordingFindings);
+export const CONVERT_STEPS: readonly string[] = [...CONVERT_BODY.map((s) => s.name), 'report'];
+const RECREATE = [...RECREATE_BODY, reportStep(RECREATE_STEPS)].map(recordingFindings);
+const CONVERT = [...CONVERT_BODY, reportStep(CONVERT_STEPS)].map(recordingFindings);
+
+function stepsFor(strategy: Strategy): readonly SagaStep<MigrationContext>[] {
+  return strategy === 'convert' ? CONVERT : RECREATE;
+}
+
+export function stepNamesFor(strategy: Strategy): readonly string[] {
+  return strategy === 'convert' ? CONVERT_STEPS : RECREATE_STEPS;
+}
 
 export interface MigrationEvent {
   readonly migrationId: string;
@@ -129,7 +152,7 @@ export class MigrationEngine {
   async plan(address: string, input: MigrationOptionsInput, run: RunOptions = {}): Promise<MigrationPlan> {
     const migration = await this.create(address, input, 'planned');
     return this.withContext(migration, async (ctx, journal) => {
-      const outcome = await new Saga(RECREATE, journal).run(migration.id, ctx, { ...this.sagaOptions(migration, run), stopAfter: 'validate' });
+      const outcome = await new Saga(stepsFor(migration.strategy), journal).run(migration.id, ctx, { ...this.sagaOptions(migration, run), stopAfter: 'validate' });
       const status: MigrationStatus = outcome.status === 'paused' ? 'planned' : 'blocked';
       await this.deps.state.updateMigration(migration.id, { status }, ctx.fence);
       const findings = (await this.deps.state.listErrors(migration.id)).map(toReportFinding);
@@ -148,7 +171,7 @@ export class MigrationEngine {
   /** Starts a new migration of the group at `address`. Bad options change nothing and throw InvalidOptionsError. */
   async migrate(address: string, input: MigrationOptionsInput, run: RunOptions = {}): Promise<MigrationOutcome> {
     const migration = await this.create(address, input, 'running');
-    return this.execute(migration, RECREATE, run);
+    return this.execute(migration, stepsFor(migration.strategy), run);
   }
 
   /** Continues an interrupted, parked or planned migration from its journal (or finishes an interrupted undo). */
@@ -158,7 +181,7 @@ export class MigrationEngine {
     if (migration.options['operation'] === 'update-hybrid-address') {
       throw new Error(`${migrationId} is an address update: continue it with updateHybridAddress's resumeAddressUpdate`);
     }
-    return this.execute(migration, RECREATE, run);
+    return this.execute(migration, stepsFor(migration.strategy), run);
   }
 
   /** Builds or repairs the on-prem hybrid objects of an already cloud-managed DL (research §6.2). */
@@ -201,7 +224,7 @@ export class MigrationEngine {
     const migration = await this.deps.state.getMigration(migrationId);
     if (migration === null) throw new Error(`there is no migration ${migrationId}`);
     return this.withContext(migration, async (ctx, journal) => {
-      const saga = new Saga(RECREATE, journal);
+      const saga = new Saga(stepsFor(migration.strategy), journal);
       const outcome = await saga.abort(migration.id, ctx, reason, this.sagaOptions(migration, run));
       return this.finish(ctx, outcome);
     });
@@ -331,7 +354,7 @@ export class MigrationEngine {
         await ctx.note(outcome.failedStep, finding('STEP_FAILED', ctx.migration.group.address, `${outcome.error} (resume to continue)`));
         break;
       case 'rolled-back': {
-        const blocked = outcome.failedStep === 'validate';
+        const blocked = outcome.failedStep === 'validate' || outcome.failedStep === 'parity-check';
         status = blocked ? 'blocked' : 'rolled_back';
         const errors = await state.listErrors(id);
         const recorded = errors.some((e) => e.step === outcome.failedStep && e.severity === 'blocking');
@@ -343,7 +366,7 @@ export class MigrationEngine {
         }
         if (blocked) {
           findings = errors
-            .filter((e) => e.severity === 'blocking' && e.step === 'validate' && isFindingCode(e.code))
+            .filter((e) => e.severity === 'blocking' && e.step === outcome.failedStep && isFindingCode(e.code))
             .map((e) => finding(e.code as FindingCode, e.target ?? '', e.message, e.attribute ?? undefined));
         }
         break;
@@ -352,7 +375,7 @@ export class MigrationEngine {
     await state.updateMigration(id, { status }, ctx.fence);
     const results = new Map<string, unknown>();
     for (const e of await new StateJournal(state).read(id)) if (e.event === 'completed') results.set(e.step, e.data);
-    const report = await buildReport(state, id, RECREATE_STEPS, status, changesFrom(results), outcome.status === 'interrupted' ? undefined : at);
+    const report = await buildReport(state, id, stepNamesFor(ctx.migration.strategy), status, changesFrom(results), outcome.status === 'interrupted' ? undefined : at);
     await saveReport(state, report);
     return {
       migrationId: id,

@@ -96,6 +96,14 @@ const catalogue = {
     severity: 'blocking',
     action: 'The group manages itself, so it must stay a security group; drop the Distribution type override.',
   },
+  OFFICE_365_MEMBER_NOT_FOUND_EXCEPTION: {
+    severity: 'blocking',
+    action: 'The cloud copy lacks this on-prem value and conversion would freeze it that way; run a sync or fix it first.',
+  },
+  CONVERSION_NOT_CONFIRMED: {
+    severity: 'blocking',
+    action: 'Exchange Online did not show the group as cloud-managed before the deadline; check the tenant, then resume.',
+  },
   INVALID_OPTIONS: {
     severity: 'blocking',
     action: 'Correct the migration options as described.',

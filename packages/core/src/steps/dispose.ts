@@ -19,9 +19,9 @@ export interface DisposeResult {
 const RIGHT_BACK_LINKS = new Set(['managedObjects', 'msExchCoManagedObjectsBL']);
 
 /** The group's DN now: parked, renamed in the park OU, or renamed and moved back (a resumed run). */
-async function locate(ad: ActiveDirectory, group: AdGroup, nonSyncOu: string): Promise<string | undefined> {
+async function locate(ad: ActiveDirectory, group: AdGroup, nonSyncOu: string | undefined): Promise<string | undefined> {
   const type = rdnType(group.dn);
-  for (const parent of [nonSyncOu, group.parentDn]) {
+  for (const parent of nonSyncOu === undefined ? [group.parentDn] : [nonSyncOu, group.parentDn]) {
     for (const cn of [group.cn, retainedName(group.cn)]) {
       const dn = childDn(type, cn, parent);
       if (await ad.exists(dn)) return dn;
@@ -45,7 +45,7 @@ export const dispose: SagaStep<MigrationContext> = {
     if (decision.forcedBecause !== undefined) {
       await ctx.note('dispose', finding('RETENTION_FORCED', group.dn, `kept instead of deleted: ${decision.forcedBecause}`));
     }
-    const current = await locate(ad, group, ctx.options.nonSyncOu!);
+    const current = await locate(ad, group, ctx.options.strategy === 'recreate' ? ctx.options.nonSyncOu : undefined);
     if (decision.dispose === 'delete') {
       if (current !== undefined) await ad.deleteObject(current);
       return { disposition: 'delete' };

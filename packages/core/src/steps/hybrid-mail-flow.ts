@@ -6,8 +6,7 @@ import type { MigrationContext } from '../engine/context.js';
 import { loadSnapshot } from '../engine/snapshot.js';
 import type { SagaStep } from '../saga/runner.js';
 import type { RoutingContactResult } from './routing-contact.js';
-import type { StageResult } from './stage.js';
-import type { TakeOverResult } from './take-over.js';
+import { cloudTarget } from '../engine/cloud-target.js';
 
 export interface HybridMailFlowResult {
   readonly dn: string;
@@ -32,8 +31,8 @@ export const hybridMailFlow: SagaStep<MigrationContext> = {
       mail,
       proxyAddresses: group.proxyAddresses.map((p) => p.raw),
       ...(group.legacyExchangeDN === undefined ? {} : { legacyExchangeDN: group.legacyExchangeDN }),
-      cloudId: (results.get('stage') as StageResult).identity,
-      routingAddress: (results.get('take-over') as TakeOverResult).routingAddress,
+      cloudId: cloudTarget(results).identity,
+      routingAddress: cloudTarget(results).routingAddress,
       recipientContainerDn: parentDn(contact.dn),
       requireAuthToSendTo: group.settings.requireAuthToSendTo ?? false,
       ...(group.settings.hiddenFromAddressLists === undefined ? {} : { hiddenFromAddressLists: group.settings.hiddenFromAddressLists }),

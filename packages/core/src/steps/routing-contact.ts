@@ -5,8 +5,7 @@ import { routingContactNames } from '@dlmigrate/ad';
 import type { MigrationContext } from '../engine/context.js';
 import { loadSnapshot } from '../engine/snapshot.js';
 import type { SagaStep } from '../saga/runner.js';
-import type { StageResult } from './stage.js';
-import type { TakeOverResult } from './take-over.js';
+import { cloudTarget } from '../engine/cloud-target.js';
 
 export interface RoutingContactResult {
   readonly dn: string;
@@ -20,8 +19,7 @@ export const routingContact: SagaStep<MigrationContext> = {
   async run(ctx, results): Promise<RoutingContactResult> {
     const { ad, state } = ctx.deps;
     const group = (await loadSnapshot(state, ctx.migration.id)).onPrem.group!;
-    const staged = results.get('stage') as StageResult;
-    const takenOver = results.get('take-over') as TakeOverResult;
+    const target = cloudTarget(results);
     const names = routingContactNames({
       cn: group.cn,
       mail: group.mail ?? ctx.migration.group.address,
@@ -34,8 +32,8 @@ export const routingContact: SagaStep<MigrationContext> = {
     const created = await ad.createRoutingContact({
       parentDn: group.parentDn,
       ...names,
-      targetAddress: `SMTP:${takenOver.routingAddress}`.toUpperCase(),
-      cloudId: staged.identity,
+      targetAddress: `SMTP:${target.routingAddress}`.toUpperCase(),
+      cloudId: target.identity,
       description: 'Mail contact created when the group was migrated to Exchange Online by dlmigrate. DO NOT DELETE.',
       givenName: group.name,
     });

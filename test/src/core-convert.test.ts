@@ -1,0 +1,62 @@
+// In-place conversion (strategy "convert"): the synced group becomes cloud-managed where it is, after a parity
+// check; the on-prem group is made harmless (retained, mail-disabled) and a routing contact stands in for it.
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { directoryView, tenantView } from './views.js';
+import { openWorld, type World } from './world.js';
+
+let w: World;
+
+beforeAll(async () => {
+  w = await openWorld('core');
+}, 300_000);
+
+afterAll(async () => {
+  await w?.close();
+});
+
+describe('convert in place', () => {
+  it('converts groups.sales: same cloud object, cloud-managed, on-prem side harmless', async () => {
+    await w.reset();
+    const before = (await w.cloud.exchange.getDistributionGroup('sales@contoso.com'))!;
+    const outcome = await w.engine.migrate('sales@contoso.com', { strategy: 'convert' });
+    expect(outcome.report.findings).toEqual([]);
+    expect(outcome.status).toBe('completed');
+    expect(outcome.report.steps.map((s) => s.name)).toEqual([
+      'capture', 'validate', 'parity-check', 'convert', 'dispose', 'routing-contact', 'hybrid-mail-flow', 'rewire-onprem', 'report',
+    ]);
+
+    const after = (await w.cloud.exchange.getDistributionGroup('sales@contoso.com'))!;
+    expect(after.guid).toBe(before.guid);
+    expect(after.isDirSynced).toBe(false);
+    expect(await w.cloud.graph.getOnPremisesSyncBehavior(after.externalDirectoryObjectId)).toEqual({ isCloudManaged: true });
+    expect([...after.emailAddresses].sort()).toEqual([...before.emailAddresses].sort());
+    expect((await w.cloud.exchange.getDistributionGroupMembers('sales@contoso.com')).length).toBe(8);
+
+    const groupsOu = w.objects['ous.groups']!.dn;
+    const retained = await w.ad.readGroup(`CN=Sales!,${groupsOu}`);
+    expect(retained.mail).toBeUndefined();
+    expect(retained.marker?.tag).toBe('MigratedByScript');
+    const [contact] = await w.ad.findByAddress('sales-MigratedByScript@contoso.com');
+    expect(contact?.dn).toBe(`CN=Sales-MigratedByScript,${groupsOu}`);
+
+    // The sync leaves the converted group alone from now on.
+    const cycle = await w.sim.runSync(w.tenantId);
+    expect(cycle.status).toBe('success');
+    const untouched = (await w.cloud.exchange.getDistributionGroup('sales@contoso.com'))!;
+    expect(untouched.guid).toBe(before.guid);
+    expect(untouched.isDirSynced).toBe(false);
+  }, 180_000);
+
+  it('refuses to convert when the cloud copy lacks an on-prem member, changing nothing', async () => {
+    await w.reset();
+    // A member added on-premises that no sync has carried to the cloud yet.
+    await w.ad.addLinkValue(w.objects['groups.sales']!.dn, 'member', w.objects['users.heidi']!.dn);
+    const directoryBefore = await directoryView(w, ['groups.sales']);
+    const tenantBefore = tenantView(w);
+    const outcome = await w.engine.migrate('sales@contoso.com', { strategy: 'convert' });
+    expect(outcome.status).toBe('blocked');
+    expect(outcome.findings).toEqual([expect.objectContaining({ code: 'OFFICE_365_MEMBER_NOT_FOUND_EXCEPTION', attribute: 'member' })]);
+    expect(await directoryView(w, ['groups.sales'])).toEqual(directoryBefore);
+    expect(tenantView(w)).toEqual(tenantBefore);
+  }, 180_000);
+});
