@@ -166,3 +166,26 @@ function readIds(file: string): { tenantId: string; clientId: string } {
   writeFileSync(file, JSON.stringify(ids), { mode: 0o600 });
   return ids;
 }
+
+/** A lab in its freshly seeded state: created if missing, else reset. */
+export async function labFresh(name: string): Promise<LabUp> {
+  return (await Lab.open(name)) === null ? labUp(name) : labReset(name);
+}
+
+/**
+ * The groups `lab demo` migrates in one batch: children and parents across three levels (company ⊃ allStaff ⊃
+ * sales …), a mail-enabled security group and names that need escaping. Keys of the contoso fixture.
+ */
+export const DEMO_GROUP_KEYS = [
+  'groups.sales',
+  'groups.salesAdmins',
+  'groups.execs',
+  'groups.contractors',
+  'groups.board',
+  'groups.partners',
+  'groups.finance',
+  'groups.research',
+  'groups.salesWest',
+  'groups.allStaff',
+  'groups.company',
+] as const;

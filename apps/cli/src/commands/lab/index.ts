@@ -1,10 +1,13 @@
 // `dlmigrate lab up|down|reset`: the local lab — a Samba AD DC with the contoso fixture and the
 // simulated Microsoft 365 tenant syncing from it — plus a ready config for both.
 import type { Command } from 'commander';
+import { writeFileSync } from 'node:fs';
+import { isAbsolute, join, resolve } from 'node:path';
 import { createContext, type CommandContext } from '../../context.js';
 import { UsageError } from '../../errors.js';
 import type { LabUp } from '../../lab/lab-environment.js';
 import type { ProgramState } from '../../program.js';
+import { renderReportHtml } from '../../report/html.js';
 
 interface LabOptions {
   name: string;
@@ -55,6 +58,8 @@ export function registerLabCommands(program: Command, state: ProgramState): void
       context.output.status(down.labStopped ? 'ok' : 'skip', `lab ${name} stopped`, down.labStopped ? '' : 'no such lab');
     });
 
+  registerDemo(lab, withName, state);
+
   withName(lab.command('reset'))
     .description('put the directory back to its freshly seeded state and start a fresh simulated tenant synced from it')
     .addHelpText('after', ['', 'Examples:', '  $ dlmigrate lab reset', '  $ dlmigrate lab reset --name demo --json'].join('\n'))
@@ -63,6 +68,63 @@ export function registerLabCommands(program: Command, state: ProgramState): void
       const { labReset } = await import('../../lab/lab-environment.js');
       const up = await labReset(labName(options));
       printUp(context, up, 'reset');
+    });
+}
+
+interface DemoOptions extends LabOptions {
+  html?: string;
+}
+
+function registerDemo(lab: Command, withName: (command: Command) => Command, state: ProgramState): void {
+  withName(lab.command('demo'))
+    .description('the main job, end to end: a fresh lab, then a batch of its groups migrated with progress and a report')
+    .option('--html <file>', 'where to write the HTML report (default: in the lab folder)')
+    .addHelpText(
+      'after',
+      [
+        '',
+        'Resets the lab to its freshly seeded state first (or creates it), then migrates eleven groups of the contoso',
+        'fixture in one batch — children first, one sync per level — and writes the batch report as HTML.',
+        '',
+        'Examples:',
+        '  $ dlmigrate lab demo',
+        '  $ dlmigrate lab demo --name demo --html demo.html',
+      ].join('\n'),
+    )
+    .action(async (options: DemoOptions, command: Command) => {
+      const context = createContext(command, state.io, state.redactor);
+      const name = labName(options);
+      const { labFresh, DEMO_GROUP_KEYS } = await import('../../lab/lab-environment.js');
+      const engine = await import('../../engine/index.js');
+      const { loadConfig } = await import('../../config/load.js');
+      context.output.line(`Preparing lab ${name} (fresh directory and tenant)…`);
+      const up = await labFresh(name);
+      printUp(context, up, 'reset');
+      const env = { ...context.io.env, DLMIGRATE_AD_PASSWORD_FILE: up.files.adPassword };
+      // The demo runs on the lab's own config, whatever config or flags the caller has around.
+      const demoContext: CommandContext = {
+        ...context,
+        io: { ...context.io, env },
+        loadConfig: () => loadConfig({ cwd: context.io.cwd, configFile: up.files.config, env: {}, flags: {}, flagGiven: () => false }),
+      };
+      const groups = DEMO_GROUP_KEYS.map((key) => up.groups.find((g) => g.key === key)?.mail).filter((m): m is string => m !== undefined);
+      context.output.line();
+      context.output.line(`Migrating ${groups.length} groups in one batch: ${groups.join(', ')}`);
+      state.exitCode = await engine.withSession(demoContext, 'demo', {}, async (session) => {
+        const outcome = await engine.runBatchCommand(demoContext, session, { kind: 'start', groups });
+        const report = await engine.batchReport(session, outcome);
+        const html = options.html === undefined ? join(up.files.folder, 'demo-report.html') : isAbsolute(options.html) ? options.html : resolve(context.io.cwd, options.html);
+        writeFileSync(html, renderReportHtml(report), { mode: 0o600 });
+        context.output.json({ ok: outcome.status === 'completed', batchId: outcome.batchId, status: outcome.status, groups: outcome.groups, html });
+        context.output.line();
+        context.output.line(`Batch ${outcome.batchId}: ${outcome.status.replaceAll('_', ' ')}`);
+        for (const level of report.levels) {
+          context.output.line(`  level ${level.level}: ${level.groups.map((g) => `${g.address} (${g.status.replaceAll('_', ' ')})`).join(', ')}`);
+        }
+        context.output.line(`Report: ${html}`);
+        context.output.line(`Look around: DLMIGRATE_CONFIG=${up.files.config} DLMIGRATE_AD_PASSWORD_FILE=${up.files.adPassword} dlmigrate status`);
+        return engine.batchExitCode(outcome);
+      });
     });
 }
 
