@@ -2,7 +2,7 @@
 // freezes the cloud copy, so every member and every restriction/owner/moderator the directory holds must already be
 // there. Members compare by Entra object id, lists by recipient name (Exchange renders link properties as names).
 import { finding, type Finding } from '../findings/finding.js';
-import { CLOUD_PARAMETER, cloudObjectId, type LinkList } from '../mapping/links.js';
+import { cloudObjectId, type CLOUD_PARAMETER, type LinkList } from '../mapping/links.js';
 import type { ResolvedLink } from './resolution.js';
 import type { Snapshot } from './snapshot.js';
 
