@@ -7,6 +7,7 @@ import type { AddressInfo } from 'node:net';
 import { AadError, issueToken } from './auth/token-endpoint.js';
 import { delay, type Fault, type Latency, type Service, type Throttling, type CallStats, type TokenFault } from './control/knobs.js';
 import { handleControl } from './control/routes.js';
+import { RecipientDirectory } from './exchange/directory.js';
 import { handleInvokeCommand } from './exchange/invoke.js';
 import { handleGraph } from './graph/routes.js';
 import { header, HttpError, readBody, sendJson } from './http/io.js';
@@ -105,8 +106,17 @@ export class CloudSim {
     return registerApp(this.tenant(tenant), input);
   }
 
+  /** Adds cloud-only recipients; all or nothing (a bad seed leaves the tenant as it was). */
   seedRecipients(tenant: string, seeds: SeedRecipient[]): void {
-    seedRecipients(this.tenant(tenant), seeds);
+    const t = this.tenant(tenant);
+    const before = structuredClone(t.recipients);
+    try {
+      seedRecipients(t, seeds);
+    } catch (err) {
+      t.recipients = before;
+      RecipientDirectory.forget(t);
+      throw err;
+    }
   }
 
   /** OpenID metadata to hand MSAL as `authorityMetadata` (JSON.stringify it). */

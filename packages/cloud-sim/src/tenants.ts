@@ -4,7 +4,7 @@ import { describeCertificate } from './auth/client-assertion.js';
 import type { CmdletContext } from './exchange/cmdlet.js';
 import { RecipientDirectory } from './exchange/directory.js';
 import { bindParameters } from './exchange/params.js';
-import { isGroup, newRecipient, type Recipient, type RecipientTypeDetails } from './exchange/recipient.js';
+import { isGroup, isRecipientTypeDetails, newRecipient, type Recipient, type RecipientTypeDetails } from './exchange/recipient.js';
 import { addressParams, applySettings, deliveryParams, groupParams, resolveAll } from './exchange/settings.js';
 import { exchangeDirectoryRoles, exchangeRoleGroups, type AppRegistration, type ExchangeDirectoryRole, type ExchangeRoleGroup, type OutboundConnector, type TenantState } from './state.js';
 
@@ -137,6 +137,7 @@ export function seedRecipients(tenant: TenantState, seeds: SeedRecipient[]): Rec
   for (const seed of seeds) {
     if (!seed.name || !seed.primarySmtpAddress || !seed.type) throw new Error('Every seed recipient needs type, name and primarySmtpAddress.');
     if (seed.name.length > 64) throw new Error(`Seed recipient name "${seed.name}" is longer than 64 characters.`);
+    if (!isRecipientTypeDetails(seed.type)) throw new Error(`Seed recipient "${seed.name}" has an unknown type "${seed.type}".`);
     const r = newRecipient({
       Name: seed.name,
       Alias: seed.alias,

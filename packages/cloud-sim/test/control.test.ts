@@ -29,6 +29,15 @@ describe('control plane over HTTP (plain http mode)', () => {
     expect(app.json.certificates[0].thumbprintSha256).toBe(appCertificate().thumbprintSha256.toUpperCase());
     const seeded = await request(sim, 'POST', `${sim.url}/_sim/tenants/woodgrove.com/recipients`, json({ recipients: [{ type: 'UserMailbox', name: 'Zoe', primarySmtpAddress: 'zoe@woodgrove.com' }] }));
     expect(seeded.json.created).toHaveLength(1);
+    // A bad seed (unknown member) changes nothing, not even the valid objects before it.
+    const bad = await request(sim, 'POST', `${sim.url}/_sim/tenants/${id}/recipients`, json({ recipients: [
+      { type: 'MailContact', name: 'Fine', primarySmtpAddress: 'fine@fabrikam.example' },
+      { type: 'MailUniversalDistributionGroup', name: 'Broken', primarySmtpAddress: 'broken@woodgrove.com', members: ['nobody'] },
+    ] }));
+    expect(bad.status).toBe(400);
+    expect(Object.values(sim.tenant(id).recipients).map((r) => r.Name)).toEqual(['Zoe']);
+    const badType = await request(sim, 'POST', `${sim.url}/_sim/tenants/${id}/recipients`, json({ recipients: [{ type: 'Printer', name: 'P', primarySmtpAddress: 'p@woodgrove.com' }] }));
+    expect(badType.json.error.message).toContain('unknown type');
     const meta = await request(sim, 'GET', `${sim.url}/_sim/tenants/${id}/authority-metadata`);
     expect(meta.json.token_endpoint).toBe(`${sim.url}/${id}/oauth2/v2.0/token`);
     const token = await requestToken(sim, id, app.json.clientId, clientAssertion(appCertificate(), app.json.clientId, meta.json.token_endpoint), 'https://outlook.office365.com/.default');

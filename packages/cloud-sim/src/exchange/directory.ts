@@ -121,6 +121,11 @@ export class RecipientDirectory {
     return index;
   }
 
+  /** Drops a tenant's cached index (after its recipients were replaced wholesale). */
+  static forget(tenant: TenantState): void {
+    directories.delete(tenant);
+  }
+
   /** Recipients under one index key (`id:`, `dn:`, `name:`, `proxy:` + lower-case value). */
   byKey(key: string): Recipient[] {
     return this.lookup(key)

@@ -167,6 +167,10 @@ const recipientTypeOf: Record<RecipientTypeDetails, RecipientType> = {
   DynamicDistributionGroup: 'DynamicDistributionGroup',
 };
 
+export function isRecipientTypeDetails(value: string): value is RecipientTypeDetails {
+  return Object.hasOwn(recipientTypeOf, value);
+}
+
 /** Builds a cloud-only recipient with Exchange Online's defaults for its type. */
 export function newRecipient(input: NewRecipientInput): Recipient {
   const now = input.now ?? new Date().toISOString();
