@@ -58,9 +58,16 @@ export const rewireOnPrem: SagaStep<MigrationContext> = {
         await fail(`${dependant.attribute} named the group; a routing contact cannot take that role`);
         continue;
       }
+      // The dependant may have been renamed or moved since capture (e.g. another group of the same batch, retained
+      // as "<name>!"): find it where it is now.
+      const now = await ad.findByGuid(dependant.objectGuid);
+      if (now === undefined) {
+        await fail(`it no longer exists, so there is nothing to rewire`);
+        continue;
+      }
       try {
-        if (attribute === 'altRecipient') await ad.replaceLinkValue(dependant.dn, attribute, group.dn, contact.dn, { singleValued: true });
-        else await ad.addLinkValue(dependant.dn, attribute, contact.dn);
+        if (attribute === 'altRecipient') await ad.replaceLinkValue(now.dn, attribute, group.dn, contact.dn, { singleValued: true });
+        else await ad.addLinkValue(now.dn, attribute, contact.dn);
         rewired++;
       } catch (error) {
         await fail(`adding the routing contact to ${attribute} failed: ${errorText(error)}`);
