@@ -2,6 +2,7 @@
 // (proxyAddresses/mail + the routing and initial-domain addresses + X500 of the on-premises
 // legacyExchangeDN), links (only to objects that are themselves synced) and the DL settings
 // from the Exchange attributes.
+import { RecipientDirectory } from '../exchange/directory.js';
 import { newRecipient, type Recipient, type RecipientTypeDetails } from '../exchange/recipient.js';
 import type { TenantState } from '../state.js';
 import { all, first, type DirectoryEntry } from './ldap-reader.js';
@@ -39,7 +40,7 @@ export function writtenBackObjectId(e: DirectoryEntry): string | undefined {
 function reusableObjectId(e: DirectoryEntry, tenant: TenantState): string | undefined {
   const id = writtenBackObjectId(e);
   if (!id || tenant.retiredObjectIds.includes(id)) return undefined;
-  if (Object.values(tenant.recipients).some((r) => r.ExternalDirectoryObjectId === id)) return undefined;
+  if (RecipientDirectory.of(tenant).byKey(`id:${id}`).length > 0) return undefined;
   return id;
 }
 
