@@ -36,7 +36,7 @@ const cases: readonly Case[] = [
       { code: 'OBJECT_NOT_MAIL_ENABLED_EXCEPTION', subject: /Nora Nomail/ },
       { code: 'OBJECT_NOT_MAIL_ENABLED_EXCEPTION', subject: /IT Security/ },
       { code: 'OBJECT_NOT_MAIL_ENABLED_EXCEPTION', subject: 'mailonlydist@contoso.com' },
-      { code: 'OFFICE_365_DEPENDENCY_NOT_FOUND_EXCEPTION', subject: /frank/i },
+      { code: 'OBJECT_NOT_MAIL_ENABLED_EXCEPTION', subject: /Frank Fischer/ },
     ],
   },
   { name: 'no such group', address: 'nobody@contoso.com', expected: [{ code: 'GROUP_NOT_FOUND', subject: 'nobody@contoso.com' }] },

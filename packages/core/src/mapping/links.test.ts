@@ -29,9 +29,10 @@ describe('resolveLink', () => {
     );
   });
 
-  it('accepts a plain user by UPN', () => {
+  it('accepts a plain user by UPN where Exchange takes users, never as a member', () => {
     const frank = obj('user', { lookupAddress: 'frank@c.com' });
     expect(resolveLink(frank.dn, frank, permission)).toEqual({ kind: 'user', dn: frank.dn, identity: 'frank@c.com' });
+    expect(code(resolveLink(frank.dn, frank, member))).toBe('OBJECT_NOT_MAIL_ENABLED_EXCEPTION');
   });
 
   it('blocks a mail-enabled child group as a member unless skipNestedGroupCheck, and accepts it as a permission', () => {

@@ -103,6 +103,8 @@ export function resolveLink(dn: string, object: LinkedObject | undefined, contex
       // Left by an earlier migration: stands for the cloud DL it was migrated to (ext2 holds its id or address).
       return recipient(object.marker?.value, true, true);
     case 'user': {
+      // Exchange Online only takes recipients as DL members; a plain user can still be an owner.
+      if (membership) return reject('OBJECT_NOT_MAIL_ENABLED_EXCEPTION', 'a user without a mailbox cannot be a member of a cloud DL');
       const identity = byId();
       return identity === undefined ? reject('OBJECT_NOT_MAIL_ENABLED_EXCEPTION', 'a user without a UPN') : { kind: 'user', dn, identity };
     }

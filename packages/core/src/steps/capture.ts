@@ -2,7 +2,7 @@
 // cloud group and its dependants, and the tenant facts validation needs. Changes nothing; every part is persisted as
 // a write-once backup before any later step runs.
 import { normalizeSmtpAddress } from '@dlmigrate/ad';
-import { resolveRecipients, routingDomainOf } from '@dlmigrate/exo';
+import { resolveRecipients, resolveUsers, routingDomainOf } from '@dlmigrate/exo';
 import type { MigrationContext } from '../engine/context.js';
 import { cloudIdentities, linkTargets, resolveLinks } from '../engine/resolution.js';
 import { captureOnce, SNAPSHOT_KINDS, type CloudCapture, type LinksCapture, type OnPremCapture } from '../engine/snapshot.js';
@@ -75,11 +75,17 @@ export const capture: SagaStep<MigrationContext> = {
 
     await captureOnce(state, id, SNAPSHOT_KINDS.cloudLookup, async () => {
       if (group === null) return { found: {}, missing: [] };
-      const identities = cloudIdentities(resolveLinks(group, links, ctx.options.skipNestedGroupCheck));
-      const result = await resolveRecipients(exchange, identities, { fallbackToIdentity: true });
+      const resolved = resolveLinks(group, links, ctx.options.skipNestedGroupCheck);
+      const users = new Set(resolved.flatMap((r) => (r.resolution.kind === 'user' ? [r.resolution.identity] : [])));
+      const identities = cloudIdentities(resolved);
+      // Recipients through Get-Recipient, plain users (owners without a mailbox) through Get-User — both in bulk.
+      const recipients = await resolveRecipients(exchange, identities.filter((i) => !users.has(i)), { fallbackToIdentity: true });
+      const plainUsers = await resolveUsers(exchange, [...users]);
       const found: Record<string, string> = {};
-      for (const [identity, r] of result.found) found[identity] = r.externalDirectoryObjectId || r.guid;
-      return { found, missing: [...result.missing, ...result.ambiguous] };
+      for (const result of [recipients, plainUsers]) {
+        for (const [identity, r] of result.found) found[identity] = r.externalDirectoryObjectId || r.guid;
+      }
+      return { found, missing: [recipients, plainUsers].flatMap((r) => [...r.missing, ...r.ambiguous]) };
     });
 
     await captureOnce(state, id, SNAPSHOT_KINDS.tenant, async () => {
