@@ -25,16 +25,26 @@ function randomSerial(): string {
   return '00' + forge.util.bytesToHex(bytes).slice(2);
 }
 
+const day = 24 * 3600_000;
+
+type Name = forge.pki.CertificateField[];
+
+/** A certificate for a fresh key pair, valid from a minute ago (clock skew) unless told otherwise. */
+function newCertificate(subject: Name, issuer: Name, validity: { notBefore?: Date; notAfter?: Date; days: number }) {
+  const keys = rsaKeyPair();
+  const cert = forge.pki.createCertificate();
+  cert.publicKey = keys.publicKey;
+  cert.serialNumber = randomSerial();
+  cert.validity.notBefore = validity.notBefore ?? new Date(Date.now() - 60_000);
+  cert.validity.notAfter = validity.notAfter ?? new Date(Date.now() + validity.days * day);
+  cert.setSubject(subject);
+  cert.setIssuer(issuer);
+  return { cert, keys };
+}
+
 export function generateServerTls(hostIps: string[] = ['127.0.0.1'], hostNames: string[] = ['localhost']): ServerTls {
-  const caKeys = rsaKeyPair();
-  const ca = forge.pki.createCertificate();
-  ca.publicKey = caKeys.publicKey;
-  ca.serialNumber = randomSerial();
-  ca.validity.notBefore = new Date(Date.now() - 60_000);
-  ca.validity.notAfter = new Date(Date.now() + 365 * 24 * 3600_000);
   const caName = [{ name: 'commonName', value: 'dlmigrate cloud-sim CA' }];
-  ca.setSubject(caName);
-  ca.setIssuer(caName);
+  const { cert: ca, keys: caKeys } = newCertificate(caName, caName, { days: 365 });
   ca.setExtensions([
     { name: 'basicConstraints', cA: true, critical: true },
     { name: 'keyUsage', keyCertSign: true, cRLSign: true, critical: true },
@@ -42,14 +52,7 @@ export function generateServerTls(hostIps: string[] = ['127.0.0.1'], hostNames: 
   ]);
   ca.sign(caKeys.privateKey, forge.md.sha256.create());
 
-  const keys = rsaKeyPair();
-  const cert = forge.pki.createCertificate();
-  cert.publicKey = keys.publicKey;
-  cert.serialNumber = randomSerial();
-  cert.validity.notBefore = new Date(Date.now() - 60_000);
-  cert.validity.notAfter = new Date(Date.now() + 30 * 24 * 3600_000);
-  cert.setSubject([{ name: 'commonName', value: hostNames[0] ?? hostIps[0] ?? 'localhost' }]);
-  cert.setIssuer(caName);
+  const { cert, keys } = newCertificate([{ name: 'commonName', value: hostNames[0] ?? hostIps[0] ?? 'localhost' }], caName, { days: 30 });
   cert.setExtensions([
     { name: 'basicConstraints', cA: false },
     { name: 'keyUsage', digitalSignature: true, keyEncipherment: true, critical: true },
@@ -85,15 +88,8 @@ export interface ClientCertificate {
 export function generateClientCertificate(
   options: { subject?: string; notBefore?: Date; notAfter?: Date } = {},
 ): ClientCertificate {
-  const keys = rsaKeyPair();
-  const cert = forge.pki.createCertificate();
-  cert.publicKey = keys.publicKey;
-  cert.serialNumber = randomSerial();
-  cert.validity.notBefore = options.notBefore ?? new Date(Date.now() - 60_000);
-  cert.validity.notAfter = options.notAfter ?? new Date(Date.now() + 365 * 24 * 3600_000);
   const name = [{ name: 'commonName', value: options.subject ?? 'dlmigrate app' }];
-  cert.setSubject(name);
-  cert.setIssuer(name);
+  const { cert, keys } = newCertificate(name, name, { notBefore: options.notBefore, notAfter: options.notAfter, days: 365 });
   cert.sign(keys.privateKey, forge.md.sha256.create());
   const der = forge.asn1.toDer(forge.pki.certificateToAsn1(cert)).getBytes();
   const sha1 = forge.md.sha1.create().update(der).digest().toHex();
