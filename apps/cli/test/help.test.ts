@@ -2,24 +2,45 @@ import { describe, expect, it } from 'vitest';
 import { dlmigrate, tempDir } from './helpers/cli.js';
 
 const cwd = tempDir('help');
-const COMMANDS = [['auth', 'init'], ['config', 'show'], ['doctor'], ['report']];
+const COMMANDS = [
+  ['migrate'],
+  ['batch'],
+  ['resume'],
+  ['status'],
+  ['report'],
+  ['doctor'],
+  ['auth', 'init'],
+  ['config', 'show'],
+  ['lab', 'up'],
+  ['lab', 'down'],
+  ['lab', 'reset'],
+  ['lab', 'demo'],
+];
 
 describe('dlmigrate --help', () => {
   it('lists the commands, the configuration precedence and the exit codes', async () => {
     const run = await dlmigrate(['--help'], { cwd });
     expect(run.code).toBe(0);
-    for (const name of ['auth', 'config', 'doctor', 'report']) expect(run.stdout).toMatch(new RegExp(`^  ${name}\\b`, 'm'));
+    for (const name of ['migrate', 'batch', 'resume', 'status', 'report', 'doctor', 'auth', 'config', 'lab']) expect(run.stdout).toMatch(new RegExp(`^  ${name}\\b`, 'm'));
     expect(run.stdout).toContain('config file, then DLMIGRATE_* environment variables, then flags');
     for (const line of ['0  succeeded', '1  failed', '2  bad input or usage', '3  blocked', '4  completed with warnings']) {
       expect(run.stdout).toContain(line);
     }
   });
 
-  it.each(COMMANDS)('%s %s --help shows examples', async (...command) => {
-    const run = await dlmigrate([...command.filter(Boolean), '--help'], { cwd });
+  it.each(COMMANDS.map((c) => [c.join(' ')]))('%s --help shows examples', async (command) => {
+    const run = await dlmigrate([...command.split(' '), '--help'], { cwd });
     expect(run.code).toBe(0);
     expect(run.stdout).toContain('Examples:');
-    expect(run.stdout).toContain(`$ dlmigrate ${command.filter(Boolean).join(' ')}`);
+    expect(run.stdout).toContain(`$ dlmigrate ${command}`);
+  });
+
+  it('documents the migration options as flags with their environment variables', async () => {
+    const run = await dlmigrate(['migrate', '--help'], { cwd });
+    for (const flag of ['--strategy <value>', '--no-retain-original-group', '--hybrid-mail-flow', '--cloud-deletion-minutes <value>', '--insecure-password-flag']) {
+      expect(run.stdout).toContain(flag);
+    }
+    expect(run.stdout).toContain('[DLMIGRATE_MIGRATION_STRATEGY]');
   });
 
   it('rejects an unknown option with exit code 2 and a hint', async () => {

@@ -99,7 +99,7 @@ function registerDemo(lab: Command, withName: (command: Command) => Command, sta
       const { loadConfig } = await import('../../config/load.js');
       context.output.line(`Preparing lab ${name} (fresh directory and tenant)…`);
       const up = await labFresh(name);
-      printUp(context, up, 'reset');
+      printUp(context, up, 'reset', false);
       const env = { ...context.io.env, DLMIGRATE_AD_PASSWORD_FILE: up.files.adPassword };
       // The demo runs on the lab's own config, whatever config or flags the caller has around.
       const demoContext: CommandContext = {
@@ -137,9 +137,10 @@ function labName(options: LabOptions): string {
   return options.name;
 }
 
-function printUp(context: CommandContext, up: LabUp, verb: 'up' | 'reset'): void {
+function printUp(context: CommandContext, up: LabUp, verb: 'up' | 'reset', asDocument = true): void {
   const { output } = context;
-  output.json({
+  // lab demo prints one JSON document of its own at the end; only the text goes out here.
+  if (asDocument) output.json({
     ok: true,
     name: up.name,
     ldapsUrl: up.ldapsUrl,

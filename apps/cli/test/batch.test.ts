@@ -1,0 +1,92 @@
+// batch and lab demo through the built binary against the lab instance "cli".
+import { readFileSync, statSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { dlmigrate, tempDir } from './helpers/cli.js';
+
+interface GroupResult {
+  address: string;
+  level: number;
+  status: string;
+  codes: string[];
+}
+
+const cwd = tempDir('batch');
+let env: Record<string, string>;
+const run = (args: string[]) => dlmigrate(args, { cwd, env });
+
+/** The exit code the documented rules give for these group outcomes. */
+function expectedExit(groups: readonly GroupResult[]): number {
+  const statuses = new Set(groups.map((g) => g.status));
+  if (['failed', 'rolled_back', 'running', 'parked', 'planned'].some((s) => statuses.has(s))) return 1;
+  if (statuses.has('blocked')) return 3;
+  return statuses.has('completed_with_warnings') ? 4 : 0;
+}
+
+beforeAll(async () => {
+  await dlmigrate(['lab', 'up', '--name', 'cli'], { cwd });
+  const fresh = await dlmigrate(['lab', 'reset', '--name', 'cli', '--json'], { cwd });
+  expect(fresh.code, fresh.stderr).toBe(0);
+  const lab = JSON.parse(fresh.stdout) as { config: string; adPasswordFile: string };
+  env = { DLMIGRATE_CONFIG: lab.config, DLMIGRATE_AD_PASSWORD_FILE: lab.adPasswordFile };
+}, 600_000);
+
+afterAll(async () => {
+  await dlmigrate(['lab', 'down', '--name', 'cli'], { cwd });
+});
+
+describe('dlmigrate batch', () => {
+  it('checks the whole list first and starts nothing while any line is wrong', async () => {
+    const bad = await run(['batch', 'research@contoso.com', 'bad(x@contoso.com', 'nobody@contoso.com']);
+    expect(bad.code).toBe(2);
+    expect(bad.stderr).toContain('The batch cannot start; nothing was changed.');
+    expect(bad.stderr).toContain('line 2: bad(x@contoso.com: MALFORMED_ADDRESS');
+    expect(bad.stderr).toContain('line 3: nobody@contoso.com: GROUP_NOT_FOUND');
+    expect(JSON.parse((await run(['status', '--json'])).stdout).migrations).toEqual([]);
+
+    const neither = await run(['batch']);
+    expect(neither.code).toBe(2);
+    expect(neither.stderr).toContain('exactly one of them');
+  });
+
+  it('migrates the groups of a CSV export, writes the batch report, and resuming a finished batch changes nothing', async () => {
+    const csv = join(cwd, 'wave.csv');
+    writeFileSync(csv, 'DisplayName,PrimarySmtpAddress\nResearch,research@contoso.com\n"Finance, Group",finance@contoso.com\n');
+    const html = join(cwd, 'wave.html');
+    const result = await run(['batch', '--file', csv, '--id', 'wave-1', '--html', html, '--json']);
+    const doc = JSON.parse(result.stdout) as { batchId: string; groups: GroupResult[] };
+    expect(result.code, result.stderr).toBe(expectedExit(doc.groups));
+    expect(doc.batchId).toBe('wave-1');
+    expect(doc.groups.map((g) => g.address).sort()).toEqual(['finance@contoso.com', 'research@contoso.com']);
+    expect(doc.groups.every((g) => g.status === 'completed')).toBe(true);
+    expect(statSync(html).mode & 0o777).toBe(0o600);
+    const page = readFileSync(html, 'utf8');
+    expect(page).toContain('dlmigrate batch report — wave-1');
+    expect(page).toContain('research@contoso.com');
+
+    const again = await run(['batch', '--resume', 'wave-1', '--json']);
+    expect(again.code, again.stderr).toBe(0);
+    expect((JSON.parse(again.stdout) as { groups: GroupResult[] }).groups.map((g) => g.status)).toEqual(doc.groups.map((g) => g.status));
+    const unknown = await run(['batch', '--resume', 'no-such-batch']);
+    expect(unknown.code).toBe(2);
+    expect(unknown.stderr).toContain('There is no batch no-such-batch');
+  });
+});
+
+describe('dlmigrate lab demo', () => {
+  it('migrates a batch of the fixture over three levels, children first, and writes the report', async () => {
+    const html = join(cwd, 'demo.html');
+    const result = await dlmigrate(['lab', 'demo', '--name', 'cli', '--html', html, '--json'], { cwd });
+    const doc = JSON.parse(result.stdout) as { groups: GroupResult[]; html: string };
+    expect(result.code, result.stderr).toBe(expectedExit(doc.groups));
+    const level = (address: string) => doc.groups.find((g) => g.address === address)?.level;
+    expect(doc.groups).toHaveLength(11);
+    expect(level('sales@contoso.com')).toBe(0);
+    expect(level('allstaff@contoso.com')).toBe(1);
+    expect(level('company@contoso.com')).toBe(2);
+    expect(doc.groups.every((g) => g.status === 'completed' || g.status === 'completed_with_warnings')).toBe(true);
+    expect(doc.html).toBe(html);
+    const page = readFileSync(html, 'utf8');
+    for (const g of doc.groups) expect(page).toContain(g.address);
+  });
+});
