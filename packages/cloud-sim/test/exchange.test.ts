@@ -353,6 +353,16 @@ describe('refusals', () => {
     expect(g.CustomAttribute1).toBe('');
   });
 
+  it('…SendersOrMembers together with …From/…DLMembers, Identity with Filter, a name already used', async () => {
+    const mixed = await t.invoke('Set-DistributionGroup', { Identity: 'marketing', ...bypass, AcceptMessagesOnlyFromSendersOrMembers: ['alice'], AcceptMessagesOnlyFrom: ['bob'] });
+    expect(cmdletError(mixed).id).toBe('Ex7C2D45');
+    const both = await t.invoke('Get-Recipient', { Identity: 'alice', Filter: "Name -eq 'x'" });
+    expect(cmdletError(both).id).toBe('Ex7C2D45');
+    const taken = await t.invoke('Set-DistributionGroup', { Identity: 'marketing', ...bypass, Name: 'Execs' });
+    expect(cmdletError(taken).type).toBe('Microsoft.Exchange.Data.Directory.ADObjectAlreadyExistsException');
+    expect((await t.invoke('New-DistributionGroup', { Name: 'execs' })).status).toBe(400);
+  });
+
   it('ManagedBy that is not a security principal', async () => {
     for (const owner of ['paul@fabrikam.example', 'marketing']) {
       const res = await t.invoke('Set-DistributionGroup', { Identity: 'execs', ...bypass, ManagedBy: [owner] });
