@@ -14,7 +14,7 @@ import type { EngineDeps } from '../engine/context.js';
 import { runMigration, type MigrationOutcome } from '../engine/engine.js';
 import { loadSnapshot } from '../engine/snapshot.js';
 import type { MigrationOptions } from '../options.js';
-import { createSyncTrigger } from '../sync/trigger.js';
+import type { SyncTrigger } from '../sync/trigger.js';
 import { pollUntil, systemClock, type Clock } from '../util/poll.js';
 import type { BatchEvent, BatchEventListener, LevelPhase } from './events.js';
 import { childGroupsOf } from './directory.js';
@@ -350,8 +350,7 @@ class BatchRunner {
   }
 
   async #runGroup(migration: MigrationRecord, level: number, until: 'park' | undefined, deletionSeen = true): Promise<void> {
-    // The level's coordinator triggers the sync; a group's own await-deletion only polls.
-    const deps = until === undefined && deletionSeen ? { ...this.#deps, sync: createSyncTrigger({ kind: 'none' }) } : this.#deps;
+    const deps = until === undefined && deletionSeen && (await this.#awaitsDeletion(migration.id)) ? { ...this.#deps, sync: levelSynced(this.#deps.sync) } : this.#deps;
     let outcome: MigrationOutcome;
     try {
       outcome = await runMigration(deps, migration.id, {
@@ -365,6 +364,13 @@ class BatchRunner {
     }
     const errors = await this.#state.listErrors(migration.id);
     this.#emitGroup(migration, level, outcome.status, codesOf(errors), outcome.error);
+  }
+
+  /** Will this run start with await-deletion (not yet run, or cut off while running) rather than resume an undo? */
+  async #awaitsDeletion(migrationId: string): Promise<boolean> {
+    const entries = await this.#state.listJournal(migrationId);
+    const last = entries.findLast((e) => e.step === 'await-deletion');
+    return last === undefined || last.event === 'started';
   }
 
   #emitGroup(migration: MigrationRecord, level: number, status: MigrationStatus, codes: readonly string[], error?: string): void {
@@ -413,6 +419,21 @@ class BatchRunner {
     if (status !== 'running') await this.#state.setBatchStatus(this.#batchId, status);
     return { batchId: this.#batchId, status, groups };
   }
+}
+
+/**
+ * The level's coordinator already ran the sync a group's await-deletion would trigger: skip exactly that first trigger
+ * (the wait itself still polls). Any later one — an undo that moved the group back and needs it re-created — is real.
+ */
+function levelSynced(sync: SyncTrigger): SyncTrigger {
+  let skipped = false;
+  return {
+    kind: sync.kind,
+    trigger: async () => {
+      if (skipped) return sync.trigger();
+      skipped = true;
+    },
+  };
 }
 
 /** Codes of what needs attention (blocking and needs-action findings), each once. */
