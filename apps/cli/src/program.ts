@@ -5,6 +5,9 @@ import { registerAuthCommands } from './commands/auth/index.js';
 import { registerConfigCommands } from './commands/config/index.js';
 import { registerDoctorCommand } from './commands/doctor/index.js';
 import { registerBatchCommand } from './commands/batch/index.js';
+import { registerHybridCommands } from './commands/hybrid/index.js';
+import { registerPlanCommand } from './commands/plan/index.js';
+import { registerRestoreCommand } from './commands/restore/index.js';
 import { registerLabCommands } from './commands/lab/index.js';
 import { registerMigrateCommand } from './commands/migrate/index.js';
 import { registerResumeCommand } from './commands/resume/index.js';
@@ -48,10 +51,13 @@ export function createProgram(state: ProgramState): Command {
       ].join('\n'),
     );
 
+  registerPlanCommand(program, state);
   registerMigrateCommand(program, state);
   registerBatchCommand(program, state);
   registerResumeCommand(program, state);
   registerStatusCommand(program, state);
+  registerHybridCommands(program, state);
+  registerRestoreCommand(program, state);
   registerAuthCommands(program, state);
   registerConfigCommands(program, state);
   registerDoctorCommand(program, state);
