@@ -121,16 +121,26 @@ describe('batch run (one process)', () => {
     const bystander = await planBatchRun(w.deps, { groups: ['bystander@contoso.com'], options: options() });
     expect(planned.layout.waves).toEqual([['failchild@contoso.com'], ['failparent@contoso.com']]);
 
-    // The child's cloud DL cannot be created: its stage fails after capture and validation.
-    w.sim.injectFault(w.tenantId, {
-      cmdlet: 'New-DistributionGroup',
+    // Mid-way: after the level's sync deleted the synced child, taking over its addresses fails. The child is undone
+    // (cloud DL removed, group moved back, a real sync re-creates the synced group); its parent never starts.
+    const fault = {
+      cmdlet: 'Set-DistributionGroup',
       count: 1,
       status: 400,
       errorId: 'Ex1B2C3D',
       exceptionType: 'Microsoft.Exchange.Management.Tasks.RecipientTaskException',
       message: 'The operation could not be performed (injected).',
+    };
+    const events: BatchEvent[] = [];
+    const outcome = await runBatch(deps('fail'), planned.batch.id, {
+      onEvent: (e) => {
+        events.push(e);
+        if (e.type === 'deletions' && e.level === 0) w.sim.injectFault(w.tenantId, fault);
+      },
     });
-    const outcome = await runBatch(deps('fail'), planned.batch.id);
+    const steps = events.flatMap((e) => (e.type === 'step' && e.address === 'failchild@contoso.com' ? [`${e.step}:${e.event}`] : []));
+    expect(steps).toContain('take-over:failed');
+    expect(steps).toContain('park:undone');
     const child = statusOf(outcome, 'failchild@contoso.com');
     expect(child.status).toBe('rolled_back');
     const parent = statusOf(outcome, 'failparent@contoso.com');

@@ -1,5 +1,6 @@
 // One group end to end through the engine's public API: groups.sales (every carried attribute and link set) moves
 // from the Samba lab to the simulated tenant, with cloud-only dependants and Send-As seeded in the tenant first.
+import { createSyncTrigger, MigrationEngine } from '@dlmigrate/core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { directoryView, tenantView } from './views.js';
 import { openWorld, type World } from './world.js';
@@ -164,5 +165,44 @@ describe('migrate (recreate): groups.sales', () => {
       expect.arrayContaining(['smtp:sales@contoso.com', 'smtp:vertrieb@contoso.com']),
     );
     expect(entry.strings('proxyAddresses').map((p) => p.toLowerCase())).not.toContain('smtp:sales@contoso.mail.onmicrosoft.com');
+  }, 300_000);
+
+  it('migrates a mail-enabled security group as a security group and keeps it on-premises even when asked to delete', async () => {
+    await w.reset();
+    const outcome = await w.engine.migrate('finance@contoso.com', { nonSyncOu: w.objects['ous.nonSync']!.dn, retainOriginalGroup: false });
+    expect(outcome.status).toBe('completed');
+    expect(outcome.report.findings.map((f) => `${f.code}:${f.severity}`)).toEqual(['RETENTION_FORCED:info']);
+    const dl = (await w.cloud.exchange.getDistributionGroup('finance@contoso.com'))!;
+    expect(dl.isDirSynced).toBe(false);
+    expect(dl.recipientTypeDetails).toBe('MailUniversalSecurityGroup');
+    expect(dl.settings).toMatchObject({
+      hiddenFromAddressListsEnabled: true,
+      memberJoinRestriction: 'Closed',
+      memberDepartRestriction: 'Closed',
+      requireSenderAuthenticationEnabled: false,
+      reportToManagerEnabled: true,
+      reportToOriginatorEnabled: false,
+      moderationEnabled: false,
+      sendModerationNotifications: 'Never',
+      extensionCustomAttribute2: ['q1', 'q2', 'q3', 'q4'],
+    });
+    expect([...dl.grantSendOnBehalfTo].sort()).toEqual(['Alice Anders', 'Bob Berg']);
+    expect(dl.emailAddresses.map((a) => a.toLowerCase())).toContain('smtp:fin@contoso.com');
+    const retained = await w.ad.findByGuid(w.objects['groups.finance']!.objectGUID);
+    expect(retained?.dn).toBe(`CN=Finance!,${w.objects['ous.groups']!.dn}`);
+  }, 300_000);
+
+  it('stays parked at the deletion deadline when asked to, and finishes on resume', async () => {
+    await w.reset();
+    const options = { nonSyncOu: w.objects['ous.nonSync']!.dn, onDeletionDeadline: 'stay-parked' as const, deadlines: { cloudDeletionMinutes: 0.02 } };
+    const noSync = new MigrationEngine({ ...w.deps, sync: createSyncTrigger({ kind: 'none' }) });
+    const parked = await noSync.migrate('sales@contoso.com', options);
+    expect(parked).toMatchObject({ status: 'parked', step: 'await-deletion' });
+    expect((await w.ad.findByGuid(w.objects['groups.sales']!.objectGUID))?.dn).toBe(`CN=Sales,${w.objects['ous.nonSync']!.dn}`);
+    expect((await w.cloud.exchange.getDistributionGroup('sales@contoso.com'))?.isDirSynced).toBe(true);
+
+    const finished = await w.engine.resume(parked.migrationId); // this engine's sync trigger runs the sync
+    expect(finished.status).toBe('completed');
+    expect((await w.cloud.exchange.getDistributionGroup('sales@contoso.com'))?.isDirSynced).toBe(false);
   }, 300_000);
 });
