@@ -1,12 +1,20 @@
 #!/usr/bin/env bash
 # Makes sure the services the tests and the lab need are on this machine:
 #  - Samba AD DC packages (installed by the lab package's own installer, the single source of truth);
-#  - PostgreSQL on 127.0.0.1:5432 accepting local connections as user postgres.
+#  - PostgreSQL on 127.0.0.1:5432 accepting local connections as user postgres;
+#  - Debian's Chromium, which the CLI's tests use to open the HTML report headless.
 # Needs root (apt-get, samba). Idempotent.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
 node --import tsx --conditions=dlmigrate-source packages/lab/src/cli.ts install
+
+# Headless Chromium opens the HTML reports in the CLI's tests (Debian's build; no browser download).
+if ! command -v chromium >/dev/null 2>&1; then
+  echo "services: installing Chromium (headless, for the HTML report tests)"
+  apt-get update -qq
+  DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends chromium >/dev/null
+fi
 
 pg_ready() { pg_isready -q -h 127.0.0.1 -p 5432 2>/dev/null; }
 if ! command -v pg_ctlcluster >/dev/null 2>&1; then
