@@ -3,7 +3,11 @@ import { dlmigrate, tempDir } from './helpers/cli.js';
 
 const cwd = tempDir('help');
 const COMMANDS = [
+  ['plan'],
   ['migrate'],
+  ['restore'],
+  ['hybrid', 'enable'],
+  ['hybrid', 'update-address'],
   ['batch'],
   ['resume'],
   ['status'],
@@ -21,7 +25,7 @@ describe('dlmigrate --help', () => {
   it('lists the commands, the configuration precedence and the exit codes', async () => {
     const run = await dlmigrate(['--help'], { cwd });
     expect(run.code).toBe(0);
-    for (const name of ['migrate', 'batch', 'resume', 'status', 'report', 'doctor', 'auth', 'config', 'lab']) expect(run.stdout).toMatch(new RegExp(`^  ${name}\\b`, 'm'));
+    for (const name of ['plan', 'migrate', 'restore', 'hybrid', 'batch', 'resume', 'status', 'report', 'doctor', 'auth', 'config', 'lab']) expect(run.stdout).toMatch(new RegExp(`^  ${name}\\b`, 'm'));
     expect(run.stdout).toContain('config file, then DLMIGRATE_* environment variables, then flags');
     for (const line of ['0  succeeded', '1  failed', '2  bad input or usage', '3  blocked', '4  completed with warnings']) {
       expect(run.stdout).toContain(line);
