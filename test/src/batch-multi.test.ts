@@ -44,9 +44,8 @@ describe('two runner processes, one PostgreSQL store', () => {
     expect(planned.layout.waves).toHaveLength(1);
     const cyclesBefore = Number(w.sim.syncStatus(w.tenantId)?.['cycles'] ?? 0);
 
-    const { statePath: _sqlite, ...shared } = w.childConfig;
-    for (const runnerId of ['runner-a', 'runner-b']) {
-      runners.push(startRunner({ ...shared, state: pg.url, batchId: planned.batch.id, runnerId, leaseMs: 30_000 }));
+        for (const runnerId of ['runner-a', 'runner-b']) {
+      runners.push(startRunner({ ...w.childConfig, statePath: pg.url, batchId: planned.batch.id, runnerId, leaseMs: 30_000 }));
     }
     const exits = await Promise.all(runners.map((r) => r.exited));
     expect(exits, runners.map((r) => r.stderr()).join('\n')).toEqual([0, 0]);

@@ -44,9 +44,8 @@ export async function createMailGroups(ad: ActiveDirectory, ou: string, groups: 
 
 // ── runner processes ─────────────────────────────────────────────────────────────────────────────
 
-export interface RunnerConfig extends Omit<ChildConfig, 'statePath'> {
-  /** SQLite path or postgres:// URL. */
-  readonly state: string;
+/** `statePath` may be a SQLite path or a postgres:// URL. */
+export interface RunnerConfig extends ChildConfig {
   readonly batchId: string;
   readonly runnerId: string;
   /** Lease of the runner's migrations (short in tests, so a killed runner's work is taken over soon). */

@@ -1,7 +1,8 @@
 // Batches end to end (issue 8) in the `batch` lab with an in-process simulated tenant syncing from it: a bad list is
 // refused whole; the fixture's three levels of nesting migrate children first with one sync per level while a cycle
-// and a parent of a child outside the set are blocked by name; a group that fails mid-way takes only its parent down;
-// a runner killed with SIGKILL mid-level is resumed by another to the same end state.
+// and a parent of a child outside the set are blocked by name; a level over the sync's deletion threshold runs as
+// several waves; a group that fails mid-way takes only its parent down; a parent that gained a child after planning
+// waits for it; a runner killed with SIGKILL mid-level is resumed by another to the same end state.
 import { childDn } from '@dlmigrate/ad';
 import { BatchInputError, planBatchRun, runBatch, type BatchEvent, type BatchOutcome } from '@dlmigrate/core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -158,6 +159,36 @@ describe('batch run (one process)', () => {
   }, 300_000);
 });
 
+describe('sync waves', () => {
+  it('splits a level over the deletion threshold into waves, one sync each, none stopped by the threshold', async () => {
+    await w.reset();
+    // The tenant's sync refuses to delete more than 2 objects in one cycle; the batch is told the same threshold.
+    w.sim.configureSync(w.tenantId, {
+      ldap: { url: w.env.url, caPem: w.env.caPem, bindDn: w.env.bindDn, bindPassword: w.env.bindPassword },
+      scopeOus: [w.objects['ous.contoso']!.dn],
+      deletionThreshold: 2,
+    });
+    try {
+      const planned = await planBatchRun(w.deps, {
+        groups: ['obrien-team@contoso.com', 'sales-west@contoso.com', 'abcd@contoso.com', 'zurich-unicode@contoso.com', 'qbr-emea@contoso.com'],
+        options: options(),
+        deletionThreshold: 2,
+      });
+      expect(planned.layout.waves.map((wave) => wave.length)).toEqual([2, 2, 1]);
+      const cyclesBefore = syncCycles();
+      const outcome = await runBatch(deps('waves'), planned.batch.id);
+      expect(outcome.groups.map((g) => g.status).filter((s) => !s.startsWith('completed'))).toEqual([]);
+      expect(syncCycles() - cyclesBefore).toBe(3);
+      expect(w.sim.syncStatus(w.tenantId)?.['lastCycle']).toMatchObject({ status: 'success' });
+    } finally {
+      w.sim.configureSync(w.tenantId, {
+        ldap: { url: w.env.url, caPem: w.env.caPem, bindDn: w.env.bindDn, bindPassword: w.env.bindPassword },
+        scopeOus: [w.objects['ous.contoso']!.dn],
+      });
+    }
+  }, 300_000);
+});
+
 describe('parent retry', () => {
   it('a parent that gained a child in the batch after planning waits for it, then migrates', async () => {
     await w.reset();
@@ -193,8 +224,7 @@ describe('batch killed and resumed', () => {
       options: options(),
     });
     const cyclesBefore = syncCycles();
-    const { statePath: _path, ...shared } = w.childConfig;
-    const victim = startRunner({ ...shared, state: w.statePath, batchId: planned.batch.id, runnerId: 'victim', leaseMs: LEASE_MS });
+        const victim = startRunner({ ...w.childConfig, batchId: planned.batch.id, runnerId: 'victim', leaseMs: LEASE_MS });
     runners.push(victim);
     // Kill it after allstaff (level 1) is staged but before its level's sync.
     await victim.waitFor((e) => e.type === 'step' && e.address === 'allstaff@contoso.com' && e.step === 'stage' && e.event === 'completed');
