@@ -69,6 +69,6 @@ describe('dlmigrate report', () => {
 
     const missing = await dlmigrate(['report'], { cwd });
     expect(missing.code).toBe(2);
-    expect(missing.stderr).toContain("required option '--from <file>' not specified");
+    expect(missing.stderr).toContain('Give either a migration id or --from <file>.');
   });
 });
