@@ -2,18 +2,10 @@
 // changed anywhere: not the directory, not the tenant.
 import type { AttributeChange } from '@dlmigrate/ad';
 import type { MigrationOptionsInput } from '@dlmigrate/core';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { openWorld, type World } from './world.js';
+import { describe, expect, it } from 'vitest';
+import { useWorld, type World } from './world.js';
 
-let w: World;
-
-beforeAll(async () => {
-  w = await openWorld('core');
-}, 300_000);
-
-afterAll(async () => {
-  await w?.close();
-});
+const w = useWorld('core');
 
 interface Case {
   readonly name: string;
@@ -26,6 +18,9 @@ interface Case {
 
 const modify = (key: string, changes: AttributeChange[]) => async (world: World) =>
   world.ad.modifyAttributes(world.objects[key]!.dn, changes);
+
+const addLink = (key: string, attribute: string, targetKey: string) => async (world: World) =>
+  world.ad.addLinkValue(world.objects[key]!.dn, attribute, world.objects[targetKey]!.dn);
 
 const cases: readonly Case[] = [
   {
@@ -62,20 +57,14 @@ const cases: readonly Case[] = [
   {
     name: 'a manager that is no longer a security group',
     address: 'research@contoso.com',
-    setup: async (world) =>
-      world.ad.modifyAttributes(world.objects['groups.research']!.dn, [
-        { operation: 'add', attribute: 'msExchCoManagedByLink', values: [world.objects['groups.contractors']!.dn] },
-      ]),
+    setup: addLink('groups.research', 'msExchCoManagedByLink', 'groups.contractors'),
     expected: [{ code: 'GROUP_NO_LONGER_SECURITY_EXCEPTION', subject: 'contractors@contoso.com' }],
   },
   {
     name: 'a self-managed group forced to Distribution',
     address: 'execs@contoso.com',
     options: { groupTypeOverride: 'Distribution' },
-    setup: async (world) =>
-      world.ad.modifyAttributes(world.objects['groups.execs']!.dn, [
-        { operation: 'add', attribute: 'msExchCoManagedByLink', values: [world.objects['groups.execs']!.dn] },
-      ]),
+    setup: addLink('groups.execs', 'msExchCoManagedByLink', 'groups.execs'),
     expected: [{ code: 'GROUP_OVERRIDE_MANAGER_NOT_ALLOWED' }],
   },
   {

@@ -1,18 +1,10 @@
 // In-place conversion (strategy "convert"): the synced group becomes cloud-managed where it is, after a parity
 // check; the on-prem group is made harmless (retained, mail-disabled) and a routing contact stands in for it.
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { directoryView, tenantView } from './views.js';
-import { openWorld, type World } from './world.js';
+import { useWorld } from './world.js';
 
-let w: World;
-
-beforeAll(async () => {
-  w = await openWorld('core');
-}, 300_000);
-
-afterAll(async () => {
-  await w?.close();
-});
+const w = useWorld('core');
 
 describe('convert in place', () => {
   it('converts groups.sales: same cloud object, cloud-managed, on-prem side harmless', async () => {

@@ -1,18 +1,10 @@
 // Hybrid mail flow after the fact (research §6.2) and the hybrid address update (§6.1), including a crash between
 // the cloud and the on-prem half of the update, finished by resume.
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { runChildUntilKilled } from './child.js';
-import { openWorld, type World } from './world.js';
+import { useWorld } from './world.js';
 
-let w: World;
-
-beforeAll(async () => {
-  w = await openWorld('core');
-}, 300_000);
-
-afterAll(async () => {
-  await w?.close();
-});
+const w = useWorld('core');
 
 async function migrateWithoutHybrid(): Promise<void> {
   await w.reset();

@@ -1,19 +1,11 @@
 // One group end to end through the engine's public API: groups.sales (every carried attribute and link set) moves
 // from the Samba lab to the simulated tenant, with cloud-only dependants and Send-As seeded in the tenant first.
 import { createSyncTrigger, MigrationEngine } from '@dlmigrate/core';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { directoryView, tenantView } from './views.js';
-import { openWorld, type World } from './world.js';
+import { useWorld, type World } from './world.js';
 
-let w: World;
-
-beforeAll(async () => {
-  w = await openWorld('core');
-}, 300_000);
-
-afterAll(async () => {
-  await w?.close();
-});
+const w = useWorld('core');
 
 const names = (values: readonly string[]) => [...values].sort();
 
@@ -204,5 +196,14 @@ describe('migrate (recreate): groups.sales', () => {
     const finished = await w.engine.resume(parked.migrationId); // this engine's sync trigger runs the sync
     expect(finished.status).toBe('completed');
     expect((await w.cloud.exchange.getDistributionGroup('sales@contoso.com'))?.isDirSynced).toBe(false);
+  }, 300_000);
+
+  it('triggers the sync through the Graph Cloud Sync job API (sync trigger graph-cloud-sync)', async () => {
+    await w.reset();
+    const job = w.sim.tenant(w.tenantId).cloudSyncJob;
+    const sync = createSyncTrigger({ kind: 'graph-cloud-sync', servicePrincipalId: job.servicePrincipalId, jobId: job.jobId }, w.cloud.graph);
+    const outcome = await new MigrationEngine({ ...w.deps, sync }).migrate('finance@contoso.com', { nonSyncOu: w.objects['ous.nonSync']!.dn });
+    expect(outcome.status).toBe('completed');
+    expect(Object.keys(w.sim.calls(w.tenantId).graph).some((k) => k.includes('synchronization/jobs'))).toBe(true);
   }, 300_000);
 });

@@ -1,17 +1,9 @@
 // skipNestedGroupCheck (research §4): a parent with a mail-enabled child group migrates while the child stays a
 // synced group; the child joins the new parent DL at the end. Without the flag the parent is blocked, naming the child.
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { openWorld, type World } from './world.js';
+import { describe, expect, it } from 'vitest';
+import { useWorld } from './world.js';
 
-let w: World;
-
-beforeAll(async () => {
-  w = await openWorld('core');
-}, 300_000);
-
-afterAll(async () => {
-  await w?.close();
-});
+const w = useWorld('core');
 
 describe('nested groups', () => {
   it('blocks a parent whose child group is not migrated, naming the child', async () => {

@@ -1,20 +1,11 @@
 // Restore after a completed migration: the group is back on-premises exactly as captured, the cloud DL is gone and
 // the sync has made the group a synced cloud group again — directory and tenant as before the migration.
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { directoryView, tenantView } from './views.js';
-import { openWorld, type World } from './world.js';
+import { describe, expect, it } from 'vitest';
+import { directoryView, SALES_KEYS, tenantView } from './views.js';
+import { useWorld } from './world.js';
 
-let w: World;
+const w = useWorld('core');
 
-beforeAll(async () => {
-  w = await openWorld('core');
-}, 300_000);
-
-afterAll(async () => {
-  await w?.close();
-});
-
-const KEYS = ['groups.sales', 'groups.allStaff', 'groups.board', 'groups.partners', 'users.grace', 'users.mallory'];
 
 describe('restore', () => {
   it.each([
@@ -22,14 +13,14 @@ describe('restore', () => {
     { name: 'a deleted group', options: { retainOriginalGroup: false } },
   ])('puts $name back as it was, in the directory and in the tenant', async ({ options }) => {
     await w.reset();
-    const directoryBefore = await directoryView(w, KEYS);
+    const directoryBefore = await directoryView(w, SALES_KEYS);
     const tenantBefore = tenantView(w);
     const migrated = await w.engine.migrate('sales@contoso.com', { nonSyncOu: w.objects['ous.nonSync']!.dn, ...options });
     expect(migrated.status).toBe('completed');
 
     const restored = await w.engine.restore(migrated.migrationId);
     expect(restored).toEqual({ migrationId: migrated.migrationId, status: 'restored' });
-    const after = await directoryView(w, KEYS);
+    const after = await directoryView(w, SALES_KEYS);
     if (options.retainOriginalGroup === false) {
       // A re-created group is a new object: new GUID, SID, creation stamp and Entra id (written back by the sync for
       // the object it creates); everything else as before.
@@ -43,7 +34,7 @@ describe('restore', () => {
       expect(strip({ attributes: Object.fromEntries(now!.names().filter((n) => !['whenchanged', 'usnchanged', 'usncreated', 'dscorepropagationdata'].includes(n.toLowerCase())).map((n) => [n.toLowerCase(), now!.strings(n).sort()])) })).toEqual(
         strip(directoryBefore['groups.sales']),
       );
-      for (const key of KEYS.slice(1)) expect(after[key]).toEqual(directoryBefore[key]);
+      for (const key of SALES_KEYS.slice(1)) expect(after[key]).toEqual(directoryBefore[key]);
     } else {
       expect(after).toEqual(directoryBefore);
     }

@@ -1,27 +1,21 @@
 // A migration process killed with SIGKILL right after any step (or in the middle of one) and then resumed ends in
 // exactly the state an uninterrupted migration reaches.
 import { RECREATE_STEPS } from '@dlmigrate/core';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { runChildUntilKilled } from './child.js';
-import { directoryView, tenantView } from './views.js';
-import { openWorld, type World } from './world.js';
+import { directoryView, SALES_KEYS, tenantView } from './views.js';
+import { useWorld } from './world.js';
 
-let w: World;
+const w = useWorld('core');
 let reference: { directory: Record<string, unknown>; tenant: Record<string, unknown> };
 
-const KEYS = ['groups.sales', 'groups.allStaff', 'groups.board', 'groups.partners', 'users.grace', 'users.mallory'];
 
 beforeAll(async () => {
-  w = await openWorld('core');
   await w.reset();
   const outcome = await w.engine.migrate('sales@contoso.com', { nonSyncOu: w.objects['ous.nonSync']!.dn });
   expect(outcome.status).toBe('completed');
-  reference = { directory: await directoryView(w, KEYS), tenant: tenantView(w) };
+  reference = { directory: await directoryView(w, SALES_KEYS), tenant: tenantView(w) };
 }, 300_000);
-
-afterAll(async () => {
-  await w?.close();
-});
 
 const kills = [
   ...RECREATE_STEPS.filter((s) => s !== 'report' && s !== 'hybrid-mail-flow').map((step) => ({ step, on: 'completed' as const })),
@@ -39,7 +33,7 @@ describe('SIGKILL and resume', () => {
     const outcome = await w.engine.resume(migration!.id);
     expect(outcome.report.findings).toEqual([]);
     expect(outcome.status).toBe('completed');
-    expect(await directoryView(w, KEYS)).toEqual(reference.directory);
+    expect(await directoryView(w, SALES_KEYS)).toEqual(reference.directory);
     expect(tenantView(w)).toEqual(reference.tenant);
   }, 180_000);
 });

@@ -1,22 +1,12 @@
 // A failure at each step before the point of no return undoes everything the migration did: the directory and the
 // tenant end as they were before it started (the synced group re-created by the sync where it had been deleted).
 import { createSyncTrigger, MigrationEngine, type MigrationOptionsInput, type RunOptions } from '@dlmigrate/core';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { directoryView, tenantView } from './views.js';
-import { openWorld, type World } from './world.js';
+import { describe, expect, it } from 'vitest';
+import { directoryView, SALES_KEYS, tenantView } from './views.js';
+import { useWorld, type World } from './world.js';
 
-let w: World;
+const w = useWorld('core');
 
-beforeAll(async () => {
-  w = await openWorld('core');
-}, 300_000);
-
-afterAll(async () => {
-  await w?.close();
-});
-
-/** Objects a sales migration touches (the group and its on-prem dependants). */
-const KEYS = ['groups.sales', 'groups.allStaff', 'groups.board', 'groups.partners', 'users.grace', 'users.mallory'];
 
 const addressFault = {
   cmdlet: 'Set-DistributionGroup',
@@ -87,7 +77,7 @@ describe('rollback before the point of no return', () => {
   it.each(cases)('a failure in $step leaves directory and tenant as they were', async (c) => {
     await w.reset();
     const run = (await c.arrange(w)) ?? {};
-    const directoryBefore = await directoryView(w, KEYS);
+    const directoryBefore = await directoryView(w, SALES_KEYS);
     const tenantBefore = tenantView(w);
 
     const engine = c.engine?.(w) ?? w.engine;
@@ -98,7 +88,7 @@ describe('rollback before the point of no return', () => {
     expect(outcome.report.findings.map((f) => f.code)).toContain(c.code);
     expect(outcome.report.findings.map((f) => f.code)).not.toContain('UNDO_FAILED');
     expect(outcome.report.steps.filter((s) => s.status === 'undone').length).toBeGreaterThan(0);
-    expect(await directoryView(w, KEYS)).toEqual(directoryBefore);
+    expect(await directoryView(w, SALES_KEYS)).toEqual(directoryBefore);
     expect(tenantView(w)).toEqual(tenantBefore);
     expect(await w.ad.findByAddress('sales-MigratedByScript@contoso.com')).toEqual([]);
   }, 120_000);

@@ -3,6 +3,9 @@
 // left out; everything an administrator or a mail flow would notice is in.
 import type { World } from './world.js';
 
+/** The objects a migration of groups.sales touches: the group and its on-prem dependants. */
+export const SALES_KEYS: readonly string[] = ['groups.sales', 'groups.allStaff', 'groups.board', 'groups.partners', 'users.grace', 'users.mallory'];
+
 const VOLATILE = new Set(['whenchanged', 'usnchanged', 'usncreated', 'dscorepropagationdata', 'replpropertymetadata']);
 
 /** Every attribute of the objects (by fixture key), found by objectGUID wherever they are now. */

@@ -4,12 +4,14 @@
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { ActiveDirectory } from '@dlmigrate/ad';
+import type { ActiveDirectory } from '@dlmigrate/ad';
 import { CloudSim, generateClientCertificate } from '@dlmigrate/cloud-sim';
-import { createSyncTrigger, MigrationEngine, type EngineDeps, type SyncTriggerConfig } from '@dlmigrate/core';
-import { certificateFromPem, CloudConnection, customCloud } from '@dlmigrate/exo';
+import { MigrationEngine, type EngineDeps, type SyncTriggerConfig } from '@dlmigrate/core';
+import type { CloudConnection } from '@dlmigrate/exo';
 import { Lab, type LabEnv } from '@dlmigrate/lab';
-import { openStateStore, type StateStore } from '@dlmigrate/state';
+import type { StateStore } from '@dlmigrate/state';
+import { afterAll, beforeAll } from 'vitest';
+import { childDeps } from './child-deps.js';
 
 export interface World {
   readonly lab: Lab;
@@ -62,18 +64,20 @@ export async function openWorld(labName: string): Promise<World> {
   if (first.status !== 'success') throw new Error(`initial sync: ${first.status} ${JSON.stringify(first.errors)}`);
   const baseline = sim.snapshot();
 
-  const cloud = await CloudConnection.open({
-    cloud: customCloud({ url: sim.url, caPem: sim.caPem }),
+  const statePath = join(mkdtempSync(join(tmpdir(), 'dlmigrate-e2e-')), 'state.db');
+  const childConfig: ChildConfig = {
+    labName,
+    simUrl: sim.url,
+    simCaPem: sim.caPem,
     tenantId: tenant.id,
     clientId: app.clientId,
-    certificate: certificateFromPem(cert.certPem, cert.keyPem),
-  });
-  const ad = new ActiveDirectory({ url: env.url, caPem: env.caPem, bindDn: env.bindDn, password: env.bindPassword, moveRetry: { attempts: 2, delayMs: 100 } });
-  const dir = mkdtempSync(join(tmpdir(), 'dlmigrate-e2e-'));
-  const statePath = join(dir, 'state.db');
-  const state = await openStateStore(statePath);
+    certPem: cert.certPem,
+    keyPem: cert.keyPem,
+    statePath,
+  };
+  // Parks fail fast in the tests that make them fail.
+  const { deps, ad, cloud, close } = await childDeps(childConfig, { moveRetry: { attempts: 2, delayMs: 100 } });
   const syncTrigger: SyncTriggerConfig = { kind: 'http', url: `${sim.url}/_sim/sync/run`, caPem: sim.caPem };
-  const deps: EngineDeps = { ad, exchange: cloud.exchange, graph: cloud.graph, state, sync: createSyncTrigger(syncTrigger) };
 
   return {
     lab,
@@ -83,31 +87,40 @@ export async function openWorld(labName: string): Promise<World> {
     tenantId: tenant.id,
     cloud,
     ad,
-    state,
+    state: deps.state,
     statePath,
     syncTrigger,
     deps,
     engine: new MigrationEngine(deps),
-    childConfig: {
-      labName,
-      simUrl: sim.url,
-      simCaPem: sim.caPem,
-      tenantId: tenant.id,
-      clientId: app.clientId,
-      certPem: cert.certPem,
-      keyPem: cert.keyPem,
-      statePath,
-    },
+    childConfig,
     async reset() {
       sim.clearFaults(tenant.id);
       await lab.reset();
       sim.restore(baseline);
     },
     async close() {
-      await state.close();
-      await ad.close();
-      await cloud.close();
+      await close();
       await sim.stop();
     },
   };
+}
+
+/**
+ * The world of one test file: opened before its tests, closed after them. Returns a stand-in that forwards to the
+ * open world, so tests write `w.engine`, `w.reset()` as with the world itself.
+ */
+export function useWorld(labName: string): World {
+  let current: World | undefined;
+  beforeAll(async () => {
+    current = await openWorld(labName);
+  }, 300_000);
+  afterAll(async () => {
+    await current?.close();
+  });
+  return new Proxy({} as World, {
+    get(_target, key) {
+      if (current === undefined) throw new Error('the world opens in beforeAll; use it inside tests and hooks');
+      return Reflect.get(current, key) as unknown;
+    },
+  });
 }
