@@ -1,7 +1,7 @@
 // Restore after a completed migration: the group is back on-premises exactly as captured, the cloud DL is gone and
 // the sync has made the group a synced cloud group again — directory and tenant as before the migration.
 import { describe, expect, it } from 'vitest';
-import { directoryView, SALES_KEYS, tenantView } from './views.js';
+import { directoryView, SALES_KEYS, tenantView, viewDiff } from './views.js';
 import { useWorld } from './world.js';
 
 const w = useWorld('core');
@@ -38,7 +38,7 @@ describe('restore', () => {
     } else {
       expect(after).toEqual(directoryBefore);
     }
-    expect(tenantView(w)).toEqual(tenantBefore);
+    expect(viewDiff(tenantBefore, tenantView(w))).toEqual([]);
     expect(await w.engine.restore(migrated.migrationId)).toMatchObject({ status: 'restored' }); // idempotent
   }, 300_000);
 });

@@ -3,7 +3,7 @@
 import { RECREATE_STEPS } from '@dlmigrate/core';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { runChildUntilKilled } from './child.js';
-import { directoryView, SALES_KEYS, tenantView } from './views.js';
+import { directoryView, SALES_KEYS, tenantView, viewDiff } from './views.js';
 import { useWorld } from './world.js';
 
 const w = useWorld('core');
@@ -34,6 +34,6 @@ describe('SIGKILL and resume', () => {
     expect(outcome.report.findings).toEqual([]);
     expect(outcome.status).toBe('completed');
     expect(await directoryView(w, SALES_KEYS)).toEqual(reference.directory);
-    expect(tenantView(w)).toEqual(reference.tenant);
+    expect(viewDiff(reference.tenant, tenantView(w))).toEqual([]);
   }, 180_000);
 });

@@ -49,6 +49,7 @@ export function tenantView(world: World): Record<string, unknown> {
       bypass: names(r.BypassModerationFromSendersOrMembers),
       sendOnBehalf: names(r.GrantSendOnBehalfTo),
       forwarding: r.ForwardingAddress === null ? null : (nameOf.get(r.ForwardingAddress) ?? r.ForwardingAddress),
+      sendAsTrustees: names(t.recipientPermissions.filter((p) => p.identity === r.Guid).map((p) => p.trustee)),
       settings: {
         hidden: r.HiddenFromAddressListsEnabled,
         requireAuth: r.RequireSenderAuthenticationEnabled,
@@ -61,4 +62,26 @@ export function tenantView(world: World): Record<string, unknown> {
     };
   }
   return view;
+}
+
+/**
+ * Where two views disagree, as [key, property, before, after] (one level deep) — an empty list when they are equal,
+ * so a failing test names the difference instead of dumping thousands of recipients.
+ */
+export function viewDiff(before: Record<string, unknown>, after: Record<string, unknown>): [string, string, unknown, unknown][] {
+  const same = (a: unknown, b: unknown) => JSON.stringify(a) === JSON.stringify(b);
+  const out: [string, string, unknown, unknown][] = [];
+  for (const key of new Set([...Object.keys(before), ...Object.keys(after)])) {
+    const b = before[key] as Record<string, unknown> | undefined;
+    const a = after[key] as Record<string, unknown> | undefined;
+    if (same(a, b)) continue;
+    if (a === undefined || b === undefined || typeof a !== 'object' || typeof b !== 'object') {
+      out.push([key, '*', b, a]);
+      continue;
+    }
+    for (const property of new Set([...Object.keys(b), ...Object.keys(a)])) {
+      if (!same(b[property], a[property])) out.push([key, property, b[property], a[property]]);
+    }
+  }
+  return out;
 }

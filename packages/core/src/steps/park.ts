@@ -2,10 +2,14 @@
 // cloud group. Moves are retried by @dlmigrate/ad (5 × 5 s). Undo: move it back, ask the sync to run, and, if the
 // cloud group had already been deleted, wait until the sync has brought it back.
 import { childDn, dnEquals, rdnType, rdnValue } from '@dlmigrate/ad';
+import { ExoError } from '@dlmigrate/exo';
+import { cloudIdentity } from '../engine/cloud-identity.js';
 import type { MigrationContext } from '../engine/context.js';
+import { finding } from '../findings/finding.js';
 import { loadSnapshot } from '../engine/snapshot.js';
 import type { SagaStep } from '../saga/runner.js';
 import { pollUntil } from '../util/poll.js';
+import { pointCloudDependantsAt } from './rewire-cloud.js';
 
 export interface ParkResult {
   readonly originalDn: string;
@@ -33,9 +37,12 @@ export const park: SagaStep<MigrationContext> = {
     const snapshot = await loadSnapshot(state, ctx.migration.id);
     const group = snapshot.onPrem.group!;
     const parkedDn = parkedDnOf(group.dn, ctx.options.nonSyncOu!);
+    // Was the synced group already deleted? (Asked before the move back: the sync may re-create it at once.)
+    const synced = snapshot.cloud.group;
+    const deleted = synced !== null && (await exchange.getRecipient(synced.externalDirectoryObjectId || synced.guid)) === null;
     if (!(await ad.exists(group.dn)) && (await ad.exists(parkedDn))) await ad.moveObject(parkedDn, group.parentDn);
     await sync.trigger();
-    if (snapshot.cloud.recipient === null || (await exchange.getRecipient(ctx.migration.group.address)) !== null) return;
+    if (!deleted) return;
     // The cloud group was deleted: the tenant is only "as it was" once the sync has created it again.
     const waited = await pollUntil(
       () => exchange.getRecipient(ctx.migration.group.address),
@@ -44,6 +51,18 @@ export const park: SagaStep<MigrationContext> = {
     );
     if (!waited.satisfied) {
       throw new Error(`the group is back in ${group.parentDn} but the sync has not re-created it in the cloud yet; resume to check again`);
+    }
+    // The deletion took the group out of every cloud-only object and permission: give them back to the re-created one.
+    const recreated = cloudIdentity(waited.value!);
+    await pointCloudDependantsAt(ctx, snapshot, recreated, 'park');
+    for (const p of snapshot.cloudDependants.sendAsOnGroup) {
+      if (p.isInherited || !p.accessRights.includes('SendAs')) continue;
+      try {
+        await exchange.addSendAs(recreated, p.trustee);
+      } catch (error) {
+        if (!(error instanceof ExoError) || error.kind === 'already-exists') continue;
+        await ctx.note('park', finding('CLOUD_REWIRE_FAILED', p.trustee, `Send-As on the re-created group: ${error.message}`, 'SendAs'));
+      }
     }
   },
 };

@@ -5,7 +5,7 @@
 import { addRemove, ExoError, type CloudDependant } from '@dlmigrate/exo';
 import { cloudIdentity } from '../engine/cloud-identity.js';
 import type { MigrationContext } from '../engine/context.js';
-import { loadSnapshot } from '../engine/snapshot.js';
+import { loadSnapshot, type Snapshot } from '../engine/snapshot.js';
 import { finding } from '../findings/finding.js';
 import type { SagaStep } from '../saga/runner.js';
 import { errorText, type StageResult } from './stage.js';
@@ -15,53 +15,74 @@ export interface RewireCloudResult {
   readonly failed: number;
 }
 
+/**
+ * Points every cloud-only dependant and every Send-As right the captured group held at `self`; failures are noted
+ * (needs-action) under `step`. Used by rewire-cloud for the new DL, and by the undo of park for the re-created
+ * synced group (the deletion had removed the original from all of them).
+ */
+export async function pointCloudDependantsAt(
+  ctx: MigrationContext,
+  snapshot: Snapshot,
+  self: string,
+  step: string,
+): Promise<RewireCloudResult> {
+  const { exchange } = ctx.deps;
+  let rewired = 0;
+  let failed = 0;
+  const attempt = async (subject: string, what: string, action: () => Promise<unknown>) => {
+    try {
+      await action();
+      rewired++;
+    } catch (error) {
+      if (!(error instanceof ExoError)) throw error;
+      if (error.kind === 'already-exists') return void rewired++;
+      failed++;
+      await ctx.note(step, finding('CLOUD_REWIRE_FAILED', subject, `${what}: ${errorText(error)}`, what));
+    }
+  };
+  const rewireDependant = (d: CloudDependant, target: { identity: string; recipientTypeDetails: string }): Promise<unknown> => {
+    switch (d.link) {
+      case 'Members':
+        return exchange.addMember(target.identity, self);
+      case 'ForwardingAddress':
+        return exchange.setForwardingAddress(target, self);
+      case 'ManagedBy':
+        // A dynamic DL has one owner: the new DL replaces the old one there.
+        return target.recipientTypeDetails === 'DynamicDistributionGroup'
+          ? exchange.setRecipient(target, { ManagedBy: self })
+          : exchange.setRecipient(target, { ManagedBy: addRemove({ add: [self] }) });
+      default:
+        return exchange.setRecipient(target, { [d.link]: addRemove({ add: [self] }) });
+    }
+  };
+  for (const d of snapshot.cloudDependants.dependants) {
+    const target = { identity: cloudIdentity(d.recipient), recipientTypeDetails: d.recipient.recipientTypeDetails };
+    await attempt(d.recipient.primarySmtpAddress || target.identity, d.link, () => rewireDependant(d, target));
+  }
+  for (const p of snapshot.cloudDependants.sendAsAsTrustee) {
+    if (p.isInherited || !p.accessRights.includes('SendAs')) continue;
+    await attempt(p.identity, 'SendAs', () => exchange.addSendAs(p.identity, self));
+  }
+  return { rewired, failed };
+}
+
 export const rewireCloud: SagaStep<MigrationContext> = {
   name: 'rewire-cloud',
   async run(ctx, results): Promise<RewireCloudResult> {
-    const { exchange, state } = ctx.deps;
-    const snapshot = await loadSnapshot(state, ctx.migration.id);
-    const self = (results.get('stage') as StageResult).identity;
-    let rewired = 0;
-    let failed = 0;
-    const attempt = async (subject: string, what: string, action: () => Promise<unknown>) => {
+    const snapshot = await loadSnapshot(ctx.deps.state, ctx.migration.id);
+    const staged = results.get('stage') as StageResult;
+    const result = await pointCloudDependantsAt(ctx, snapshot, staged.identity, 'rewire-cloud');
+    let { rewired, failed } = result;
+    for (const child of staged.deferredMembers) {
       try {
-        await action();
+        await ctx.deps.exchange.addMember(staged.identity, child);
         rewired++;
       } catch (error) {
         if (!(error instanceof ExoError)) throw error;
-        if (error.kind === 'already-exists') return void rewired++;
         failed++;
-        await ctx.note('rewire-cloud', finding('CLOUD_REWIRE_FAILED', subject, `${what}: ${errorText(error)}`, what));
+        await ctx.note('rewire-cloud', finding('CLOUD_REWIRE_FAILED', child, `Members: ${errorText(error)}`, 'Members'));
       }
-    };
-
-    for (const d of snapshot.cloudDependants.dependants) {
-      const target = { identity: cloudIdentity(d.recipient), recipientTypeDetails: d.recipient.recipientTypeDetails };
-      await attempt(d.recipient.primarySmtpAddress || target.identity, d.link, () => rewireDependant(d, target));
-    }
-    for (const p of snapshot.cloudDependants.sendAsAsTrustee) {
-      if (p.isInherited || !p.accessRights.includes('SendAs')) continue;
-      await attempt(p.identity, 'SendAs', () => exchange.addSendAs(p.identity, self));
-    }
-    for (const child of (results.get('stage') as StageResult).deferredMembers) {
-      await attempt(child, 'Members', () => exchange.addMember(self, child));
     }
     return { rewired, failed };
-
-    function rewireDependant(d: CloudDependant, target: { identity: string; recipientTypeDetails: string }): Promise<unknown> {
-      switch (d.link) {
-        case 'Members':
-          return exchange.addMember(target.identity, self);
-        case 'ForwardingAddress':
-          return exchange.setForwardingAddress(target, self);
-        case 'ManagedBy':
-          // A dynamic DL has one owner: the new DL replaces the old one there.
-          return target.recipientTypeDetails === 'DynamicDistributionGroup'
-            ? exchange.setRecipient(target, { ManagedBy: self })
-            : exchange.setRecipient(target, { ManagedBy: addRemove({ add: [self] }) });
-        default:
-          return exchange.setRecipient(target, { [d.link]: addRemove({ add: [self] }) });
-      }
-    }
   },
 };

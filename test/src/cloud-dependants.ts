@@ -1,0 +1,22 @@
+// Cloud-only objects that depend on groups.sales, and a Send-As right granted on it in Exchange Online: what a
+// migration must carry over (and a rollback give back).
+import type { World } from './world.js';
+
+export async function seedCloudDependants(world: World): Promise<void> {
+  world.sim.seedRecipients(world.tenantId, [
+    { type: 'UserMailbox', name: 'Cloud Boss', primarySmtpAddress: 'cloud.boss@contoso.com' },
+    { type: 'UserMailbox', name: 'Cloud Forwarder', primarySmtpAddress: 'cloud.fwd@contoso.com' },
+    { type: 'MailUniversalDistributionGroup', name: 'Cloud Fans', primarySmtpAddress: 'cloud.fans@contoso.com', members: ['sales@contoso.com'] },
+    {
+      type: 'MailUniversalDistributionGroup',
+      name: 'Cloud Restricted',
+      primarySmtpAddress: 'cloud.restricted@contoso.com',
+      settings: { AcceptMessagesOnlyFromSendersOrMembers: ['sales@contoso.com'] },
+    },
+  ]);
+  const { exchange } = world.cloud;
+  await exchange.changeGrantSendOnBehalfTo({ identity: 'cloud.boss@contoso.com', recipientTypeDetails: 'UserMailbox' }, { add: ['sales@contoso.com'] });
+  await exchange.setForwardingAddress({ identity: 'cloud.fwd@contoso.com', recipientTypeDetails: 'UserMailbox' }, 'sales@contoso.com');
+  await exchange.addSendAs('sales@contoso.com', 'alice@contoso.com');
+}
+
