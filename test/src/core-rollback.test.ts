@@ -94,4 +94,20 @@ describe('rollback before the point of no return', () => {
     expect(viewDiff(tenantBefore, tenantView(w))).toEqual([]);
     expect(await w.ad.findByAddress('sales-MigratedByScript@contoso.com')).toEqual([]);
   }, 120_000);
+
+  it('abort gives up on a parked migration and undoes it', async () => {
+    await w.reset();
+    await seedCloudDependants(w);
+    const directoryBefore = await directoryView(w, SALES_KEYS);
+    const tenantBefore = tenantView(w);
+    const noSync = new MigrationEngine({ ...w.deps, sync: createSyncTrigger({ kind: 'none' }) });
+    const options = { nonSyncOu: w.objects['ous.nonSync']!.dn, onDeletionDeadline: 'stay-parked' as const, deadlines: { cloudDeletionMinutes: 0.02 } };
+    const parked = await noSync.migrate('sales@contoso.com', options);
+    expect(parked.status).toBe('parked');
+
+    const aborted = await w.engine.abort(parked.migrationId, 'the change window closed');
+    expect(aborted).toMatchObject({ status: 'rolled_back', step: 'await-deletion', error: 'the change window closed' });
+    expect(await directoryView(w, SALES_KEYS)).toEqual(directoryBefore);
+    expect(viewDiff(tenantBefore, tenantView(w))).toEqual([]);
+  }, 120_000);
 });
