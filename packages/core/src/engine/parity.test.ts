@@ -1,0 +1,33 @@
+import type { AdRecipient } from '@dlmigrate/ad';
+import { describe, expect, it } from 'vitest';
+import { parityFindings } from './parity.js';
+import { resolveLinks } from './resolution.js';
+import { emptyLinks, snapshot } from './snapshot.test-support.js';
+
+const ann: AdRecipient = { dn: 'CN=Ann,DC=lab,DC=test', objectGuid: 'a', objectClass: 'user', kind: 'mailbox', name: 'Ann', mail: 'ann@contoso.com', lookupAddress: 'ann@contoso.com', externalDirectoryObjectId: 'User_1' };
+const bob: AdRecipient = { ...ann, dn: 'CN=Bob,DC=lab,DC=test', name: 'Bob Berg', mail: 'bob@contoso.com', lookupAddress: 'bob@contoso.com', externalDirectoryObjectId: 'User_2' };
+
+function check(cloud: { members: string[]; managedBy: string[] }) {
+  const s = snapshot({ group: { links: { ...emptyLinks, member: [ann.dn], managedBy: [bob.dn] } }, recipients: [ann, bob] });
+  const withCloud = {
+    ...s,
+    cloud: {
+      ...s.cloud,
+      group: { ...s.cloud.group!, managedBy: cloud.managedBy },
+      members: cloud.members.map((id) => ({ externalDirectoryObjectId: id, primarySmtpAddress: '', guid: '' })) as never,
+    },
+  };
+  return parityFindings(withCloud, resolveLinks(withCloud.onPrem.group!, withCloud.links, false)).map((f) => `${f.code}:${f.attribute}:${f.subject}`);
+}
+
+describe('parityFindings', () => {
+  it('accepts a cloud copy that holds every member (by id) and owner (by name)', () => {
+    expect(check({ members: ['1'], managedBy: ['Bob Berg'] })).toEqual([]);
+  });
+  it('names every on-prem value the cloud copy lacks', () => {
+    expect(check({ members: [], managedBy: [] })).toEqual([
+      'OFFICE_365_MEMBER_NOT_FOUND_EXCEPTION:member:1',
+      'OFFICE_365_MEMBER_NOT_FOUND_EXCEPTION:managedBy:2',
+    ]);
+  });
+});

@@ -1,0 +1,48 @@
+// Synthetic snapshots for the engine's pure-logic tests (validation, parity, plan). Not part of the build.
+import type { AdGroup, AdRecipient } from '@dlmigrate/ad';
+import type { Snapshot } from './snapshot.js';
+
+export const DN = 'CN=Sales,OU=Groups,DC=lab,DC=test';
+export const emptyLinks = Object.fromEntries(
+  ['member', 'managedBy', 'msExchCoManagedByLink', 'msExchModeratedByLink', 'msExchBypassModerationLink', 'msExchBypassModerationFromDLMembersLink', 'authOrig', 'unauthOrig', 'dLMemSubmitPerms', 'dLMemRejectPerms', 'publicDelegates', 'altRecipient'].map((k) => [k, [] as string[]]),
+) as AdGroup['links'];
+
+export function group(extra: Partial<AdGroup> = {}): AdGroup {
+  return {
+    dn: DN,
+    parentDn: 'OU=Groups,DC=lab,DC=test',
+    objectGuid: 'g',
+    objectSid: 'S-1-5-21-1',
+    name: 'Sales',
+    cn: 'Sales',
+    sAMAccountName: 'sales',
+    mailNickname: 'sales',
+    mail: 'sales@contoso.com',
+    proxyAddresses: [{ prefix: 'SMTP', primary: true, address: 'sales@contoso.com', raw: 'SMTP:sales@contoso.com' }],
+    legacyExchangeDN: '/o=Contoso/cn=sales',
+    externalDirectoryObjectId: 'Group_1',
+    groupType: { raw: 8, scope: 'universal', security: false },
+    links: emptyLinks,
+    backLinks: {} as AdGroup['backLinks'],
+    settings: { senderHintTranslations: [], extensionAttributes: {}, extensionCustomAttributes: {} },
+    sendAs: [],
+    skippedSendAs: [],
+    protectedFromAccidentalDeletion: false,
+    raw: {},
+    ...extra,
+  };
+}
+
+export function snapshot(extra: { group?: Partial<AdGroup>; recipients?: AdRecipient[]; missing?: string[]; tenant?: Partial<Snapshot['tenant']>; cloud?: Partial<Snapshot['cloud']>; cloudDependants?: Partial<Snapshot['cloudDependants']>; nonSyncOuExists?: boolean } = {}): Snapshot {
+  const cloudGroup = { isDirSynced: true, recipientTypeDetails: 'MailUniversalDistributionGroup' } as unknown as NonNullable<Snapshot['cloud']['group']>;
+  return {
+    onPrem: { matches: [{ dn: DN, objectClass: 'group', isGroup: true }], group: group(extra.group), schemaModern: true, nonSyncOuExists: extra.nonSyncOuExists ?? true },
+    links: { recipients: extra.recipients ?? [], missing: [] },
+    dependants: [],
+    cloud: { recipient: cloudGroup, group: cloudGroup, members: [], graphGroup: null, ...extra.cloud },
+    cloudDependants: { dependants: [], sendAsAsTrustee: [], sendAsOnGroup: [], ...extra.cloudDependants },
+    cloudLookup: { found: {}, missing: extra.missing ?? [] },
+    tenant: { acceptedDomains: ['contoso.com', 'contoso.mail.onmicrosoft.com'], centralizedTransport: false, detectedRoutingDomain: 'contoso.mail.onmicrosoft.com', ...extra.tenant },
+  };
+}
+
