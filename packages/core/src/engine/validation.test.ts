@@ -2,7 +2,7 @@ import type { AdRecipient } from '@dlmigrate/ad';
 import { describe, expect, it } from 'vitest';
 import { DEFAULT_OPTIONS, type MigrationOptions } from '../options.js';
 import type { Snapshot } from './snapshot.js';
-import { DN, emptyLinks, snapshot } from './snapshot.test-support.js';
+import { emptyLinks, snapshot } from './snapshot.test-support.js';
 import { validate } from './validation.js';
 
 const options: MigrationOptions = { ...DEFAULT_OPTIONS, nonSyncOu: 'OU=NonSync,DC=lab,DC=test' };
