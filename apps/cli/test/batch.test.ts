@@ -1,8 +1,9 @@
 // batch and lab demo through the built binary against the lab instance "cli".
 import { readFileSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { dlmigrate, tempDir } from './helpers/cli.js';
+import { useFreshLab } from './helpers/lab.js';
 
 interface GroupResult {
   address: string;
@@ -12,8 +13,8 @@ interface GroupResult {
 }
 
 const cwd = tempDir('batch');
-let env: Record<string, string>;
-const run = (args: string[]) => dlmigrate(args, { cwd, env });
+const lab = useFreshLab(cwd);
+const run = (args: string[]) => dlmigrate(args, { cwd, env: lab.env() });
 
 /** The exit code the documented rules give for these group outcomes. */
 function expectedExit(groups: readonly GroupResult[]): number {
@@ -23,17 +24,6 @@ function expectedExit(groups: readonly GroupResult[]): number {
   return statuses.has('completed_with_warnings') ? 4 : 0;
 }
 
-beforeAll(async () => {
-  await dlmigrate(['lab', 'up', '--name', 'cli'], { cwd });
-  const fresh = await dlmigrate(['lab', 'reset', '--name', 'cli', '--json'], { cwd });
-  expect(fresh.code, fresh.stderr).toBe(0);
-  const lab = JSON.parse(fresh.stdout) as { config: string; adPasswordFile: string };
-  env = { DLMIGRATE_CONFIG: lab.config, DLMIGRATE_AD_PASSWORD_FILE: lab.adPasswordFile };
-}, 600_000);
-
-afterAll(async () => {
-  await dlmigrate(['lab', 'down', '--name', 'cli'], { cwd });
-});
 
 describe('dlmigrate batch', () => {
   it('checks the whole list first and starts nothing while any line is wrong', async () => {

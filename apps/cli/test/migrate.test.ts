@@ -1,45 +1,24 @@
 // migrate, status, report and resume through the built binary, against the lab instance "cli" (Samba DC +
 // simulated tenant started by `dlmigrate lab up`), including bad input that must change nothing and a
 // migration killed half-way and resumed.
-import { ActiveDirectory } from '@dlmigrate/ad';
 import { spawn } from 'node:child_process';
 import { readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { BIN, dlmigrate, tempDir } from './helpers/cli.js';
-
-interface Up {
-  config: string;
-  adPasswordFile: string;
-}
+import { useFreshLab } from './helpers/lab.js';
 
 const cwd = tempDir('migrate');
-let env: Record<string, string>;
-let ad: ActiveDirectory;
+const lab = useFreshLab(cwd);
 
-const run = (args: string[]) => dlmigrate(args, { cwd, env });
+const run = (args: string[]) => dlmigrate(args, { cwd, env: lab.env() });
 
 /** Where the group with this address sits in the directory, or undefined when no object has it. */
 async function dnOf(address: string): Promise<string | undefined> {
-  const matches = await ad.findByAddress(address);
+  const matches = await lab.ad().findByAddress(address);
   return matches[0]?.dn;
 }
 
-beforeAll(async () => {
-  const up = await dlmigrate(['lab', 'up', '--name', 'cli', '--json'], { cwd });
-  expect(up.code, up.stderr).toBe(0);
-  const fresh = await dlmigrate(['lab', 'reset', '--name', 'cli', '--json'], { cwd });
-  expect(fresh.code, fresh.stderr).toBe(0);
-  const lab = JSON.parse(fresh.stdout) as Up;
-  env = { DLMIGRATE_CONFIG: lab.config, DLMIGRATE_AD_PASSWORD_FILE: lab.adPasswordFile };
-  const config = JSON.parse(readFileSync(lab.config, 'utf8')) as { ad: { url: string; caFile: string; bindDn: string } };
-  ad = new ActiveDirectory({ url: config.ad.url, caFile: config.ad.caFile, bindDn: config.ad.bindDn, password: readFileSync(lab.adPasswordFile, 'utf8').trim() });
-}, 600_000);
-
-afterAll(async () => {
-  await ad?.close();
-  await dlmigrate(['lab', 'down', '--name', 'cli'], { cwd });
-});
 
 describe('bad input changes nothing', () => {
   it('rejects malformed addresses and filter syntax before connecting, listing each', async () => {
@@ -136,7 +115,7 @@ describe('a migration end to end', () => {
 
 describe('resume after a kill', () => {
   it('continues a migration whose process was killed right after the group was parked', async () => {
-    const child = spawn(process.execPath, [BIN, 'migrate', 'contractors@contoso.com'], { cwd, env: { PATH: process.env['PATH'] ?? '', HOME: cwd, ...env } });
+    const child = spawn(process.execPath, [BIN, 'migrate', 'contractors@contoso.com'], { cwd, env: { PATH: process.env['PATH'] ?? '', HOME: cwd, ...lab.env() } });
     let out = '';
     await new Promise<void>((resolve) => {
       child.stdout.setEncoding('utf8').on('data', (chunk: string) => {

@@ -1,31 +1,15 @@
 // plan, hybrid enable, hybrid update-address and restore through the built binary against the lab "cli".
-import { ActiveDirectory } from '@dlmigrate/ad';
-import { readFileSync } from 'node:fs';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { dlmigrate, tempDir } from './helpers/cli.js';
+import { useFreshLab } from './helpers/lab.js';
 
 const cwd = tempDir('hybrid');
-let env: Record<string, string>;
-let ad: ActiveDirectory;
-const run = (args: string[]) => dlmigrate(args, { cwd, env });
+const lab = useFreshLab(cwd);
+const run = (args: string[]) => dlmigrate(args, { cwd, env: lab.env() });
 const GROUPS_OU = 'OU=Groups,OU=Contoso,DC=lab,DC=test';
 
-beforeAll(async () => {
-  await dlmigrate(['lab', 'up', '--name', 'cli'], { cwd });
-  const fresh = await dlmigrate(['lab', 'reset', '--name', 'cli', '--json'], { cwd });
-  expect(fresh.code, fresh.stderr).toBe(0);
-  const lab = JSON.parse(fresh.stdout) as { config: string; adPasswordFile: string };
-  env = { DLMIGRATE_CONFIG: lab.config, DLMIGRATE_AD_PASSWORD_FILE: lab.adPasswordFile };
-  const config = JSON.parse(readFileSync(lab.config, 'utf8')) as { ad: { url: string; caFile: string; bindDn: string } };
-  ad = new ActiveDirectory({ url: config.ad.url, caFile: config.ad.caFile, bindDn: config.ad.bindDn, password: readFileSync(lab.adPasswordFile, 'utf8').trim() });
-}, 600_000);
 
-afterAll(async () => {
-  await ad?.close();
-  await dlmigrate(['lab', 'down', '--name', 'cli'], { cwd });
-});
-
-const dnOf = async (address: string) => (await ad.findByAddress(address))[0]?.dn;
+const dnOf = async (address: string) => (await lab.ad().findByAddress(address))[0]?.dn;
 
 describe('plan', () => {
   it('lists the changes for a clean group and the blockers of an unknown one, changing nothing', async () => {
