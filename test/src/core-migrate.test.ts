@@ -188,4 +188,16 @@ describe('migrate (recreate): groups.sales', () => {
     expect(outcome.status).toBe('completed');
     expect(Object.keys(w.sim.calls(w.tenantId).graph).some((k) => k.includes('synchronization/jobs'))).toBe(true);
   }, 300_000);
+
+  it('completes under Exchange Online throttling (429 with Retry-After)', async () => {
+    await w.reset();
+    w.sim.setThrottling(w.tenantId, { requestsPerWindow: 10, windowSeconds: 1, maxConcurrent: 2 });
+    try {
+      const outcome = await w.engine.migrate('finance@contoso.com', { nonSyncOu: w.objects['ous.nonSync']!.dn });
+      expect(outcome.status).toBe('completed');
+      expect(w.sim.calls(w.tenantId).throttled).toBeGreaterThan(0);
+    } finally {
+      w.sim.setThrottling(w.tenantId, { requestsPerWindow: 0, windowSeconds: 1, maxConcurrent: 0 });
+    }
+  }, 300_000);
 });
