@@ -65,6 +65,10 @@ export interface LabUp {
 }
 
 export async function labUp(name: string): Promise<LabUp> {
+  const files = labFiles(name);
+  // Stopped first: Lab.ensure may rebuild the instance and its folder (fixture or schema changed), and with
+  // the folder would go the state file that names the running simulator's PID.
+  await stopCloudSim(files.state);
   const lab = await Lab.ensure({ name });
   const env = lab.env();
   const seeded = lab.seeded();
@@ -74,7 +78,6 @@ export async function labUp(name: string): Promise<LabUp> {
     if (object === undefined) throw new Error(`the lab fixture has no object "${key}"`);
     return object.dn;
   };
-  const files = labFiles(name);
   mkdirSync(files.folder, { recursive: true, mode: 0o700 });
 
   // Stable across restarts, so configs and certificates handed out earlier keep working.
@@ -102,7 +105,6 @@ export async function labUp(name: string): Promise<LabUp> {
   // Holds the lab's bind password: owner-only, like the lab's own lab.json.
   writeFileSync(files.setup, JSON.stringify(setup, null, 2), { mode: 0o600 });
 
-  await stopCloudSim(files.state);
   const cloud = await startCloudSim({ setupFile: files.setup, stateFile: files.state, logFile: files.log });
   writeFileSync(files.cloudCa, cloud.caPem, { mode: 0o644 });
   const cycle = await runSyncCycle(cloud);
