@@ -189,6 +189,26 @@ describe('sync waves', () => {
   }, 300_000);
 });
 
+describe('back-pressure', () => {
+  it('under Exchange Online throttling (429 with Retry-After, concurrency cap) every group of a level still completes', async () => {
+    await w.reset();
+    w.sim.setThrottling(w.tenantId, { requestsPerWindow: 30, windowSeconds: 1, maxConcurrent: 2 });
+    try {
+      const planned = await planBatchRun(w.deps, {
+        groups: ['obrien-team@contoso.com', 'sales-west@contoso.com', 'abcd@contoso.com', 'zurich-unicode@contoso.com', 'qbr-emea@contoso.com', 'research@contoso.com'],
+        options: options(),
+      });
+      w.sim.resetCalls(w.tenantId);
+      const outcome = await runBatch(deps('throttled'), planned.batch.id);
+      expect(outcome.groups.map((g) => [g.address, g.status]).filter(([, s]) => !s!.startsWith('completed'))).toEqual([]);
+      // The tenant pushed back, and the batch went on at its pace instead of failing groups.
+      expect(w.sim.calls(w.tenantId).throttled).toBeGreaterThan(0);
+    } finally {
+      w.sim.setThrottling(w.tenantId, { requestsPerWindow: 0, windowSeconds: 1, maxConcurrent: 0 });
+    }
+  }, 300_000);
+});
+
 describe('parent retry', () => {
   it('a parent that gained a child in the batch after planning waits for it, then migrates', async () => {
     await w.reset();
