@@ -1,8 +1,9 @@
 // batch and lab demo through the built binary against the lab instance "cli".
+import { spawn } from 'node:child_process';
 import { readFileSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { dlmigrate, tempDir } from './helpers/cli.js';
+import { BIN, dlmigrate, tempDir } from './helpers/cli.js';
 import { useFreshLab } from './helpers/lab.js';
 
 interface GroupResult {
@@ -78,5 +79,22 @@ describe('dlmigrate lab demo', () => {
     expect(doc.html).toBe(html);
     const page = readFileSync(html, 'utf8');
     for (const g of doc.groups) expect(page).toContain(g.address);
+  });
+
+  it('shows a live view of the level in progress on a terminal', async () => {
+    // `script` gives the binary a pseudo-terminal, as an administrator's shell would.
+    const command = `${JSON.stringify(process.execPath)} ${JSON.stringify(BIN)} lab demo --name cli --html ${JSON.stringify(join(cwd, 'tty.html'))}`;
+    const run = await new Promise<{ code: number | null; out: string }>((resolve, reject) => {
+      const child = spawn('script', ['-qec', command, '/dev/null'], { cwd, env: { PATH: process.env['PATH'] ?? '', HOME: cwd, TERM: 'xterm' } });
+      let out = '';
+      child.stdout.setEncoding('utf8').on('data', (chunk: string) => (out += chunk));
+      child.once('error', reject);
+      child.once('close', (code) => resolve({ code, out }));
+    });
+    expect([0, 4]).toContain(run.code);
+    expect(run.out).toContain('\r\u001b[2K');
+    expect(run.out).toMatch(/level 0 preparing +█*░+ 0\/9/);
+    expect(run.out).toMatch(/level 2 done +█{24} 1\/1 +batch: 11 group\(s\) finished/);
+    expect(run.out).toContain('\u001b[32m✔\u001b[0m');
   });
 });

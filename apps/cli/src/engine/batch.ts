@@ -15,6 +15,14 @@ import type { Session } from './session.js';
 export type BatchInput = { readonly kind: 'start'; readonly groups: string | readonly string[]; readonly id?: string } | { readonly kind: 'resume'; readonly id: string };
 
 export async function runBatchCommand(context: CommandContext, session: Session, input: BatchInput): Promise<BatchOutcome> {
+  try {
+    return await runBatchOnce(context, session, input);
+  } finally {
+    context.output.live(undefined);
+  }
+}
+
+async function runBatchOnce(context: CommandContext, session: Session, input: BatchInput): Promise<BatchOutcome> {
   const deps = { ...session.opened.deps, runnerId: `${hostname()}-${process.pid}` };
   const onEvent = batchEventPrinter(context, session.log.logger);
   if (input.kind === 'resume') {
@@ -39,11 +47,44 @@ export async function runBatchCommand(context: CommandContext, session: Session,
 
 const STEP_STATUS: Partial<Record<string, Status>> = { failed: 'fail', suspended: 'warn', undone: 'warn', 'undo-failed': 'fail' };
 
+const FINAL_STATUSES: readonly MigrationStatus[] = ['completed', 'completed_with_warnings', 'failed', 'blocked', 'rolled_back'];
+const BAR_WIDTH = 24;
+
+/**
+ * On a terminal, the live view: the level in progress with its phase and a bar of finished groups, plus the
+ * whole batch's count, redrawn under the lines of the groups as they finish.
+ */
+class BatchProgress {
+  readonly #levels = new Map<number, { phase: string; total: number; finished: Set<string> }>();
+  #current = 0;
+
+  update(event: BatchEvent): string | undefined {
+    if (event.type === 'level') {
+      const level = this.#levels.get(event.level) ?? { phase: event.phase, total: event.groups, finished: new Set<string>() };
+      level.phase = event.phase;
+      level.total = event.groups;
+      this.#levels.set(event.level, level);
+      this.#current = event.level;
+    } else if (event.type === 'group' && FINAL_STATUSES.includes(event.status)) {
+      this.#levels.get(event.level)?.finished.add(event.address);
+    }
+    const level = this.#levels.get(this.#current);
+    if (level === undefined) return undefined;
+    const done = level.finished.size;
+    const filled = level.total === 0 ? BAR_WIDTH : Math.round((done / level.total) * BAR_WIDTH);
+    const all = [...this.#levels.values()];
+    const finishedAll = all.reduce((n, l) => n + l.finished.size, 0);
+    return `level ${this.#current} ${level.phase.padEnd(9)} ${'█'.repeat(filled)}${'░'.repeat(BAR_WIDTH - filled)} ${done}/${level.total}   batch: ${finishedAll} group(s) finished`;
+  }
+}
+
 /** Levels, the one sync per wave, each group's end, and failed steps; every event goes to the run log. */
 export function batchEventPrinter(context: CommandContext, logger: Logger): (event: BatchEvent) => void {
   const { output } = context;
+  const progress = output.canShowLive ? new BatchProgress() : undefined;
   return (event) => {
     logger.info(event, event.type);
+    if (progress !== undefined) output.live(progress.update(event));
     switch (event.type) {
       case 'level':
         output.status('info', `level ${event.level}`, `${event.phase} (${event.groups} group${event.groups === 1 ? '' : 's'})`);

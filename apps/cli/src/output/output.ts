@@ -21,7 +21,23 @@ const SYMBOL: Record<Status, string> = { ok: '✔', warn: '!', fail: '✘', skip
 const COLOUR: Record<Status, number> = { ok: 32, warn: 33, fail: 31, skip: 90, info: 36 };
 
 export class Output {
+  /** The live line at the bottom of a terminal (batch progress), redrawn below every other line. */
+  #live: string | undefined;
+
   constructor(private readonly options: OutputOptions) {}
+
+  /** Whether a live line can be shown: only people at a terminal get one. */
+  get canShowLive(): boolean {
+    return this.options.mode === 'human';
+  }
+
+  /** Replaces the live line (undefined removes it). Ignored unless the output is a terminal. */
+  live(text: string | undefined): void {
+    if (!this.canShowLive) return;
+    if (this.#live !== undefined) this.options.stdout.write('\r\u001b[2K');
+    this.#live = text;
+    if (text !== undefined) this.options.stdout.write(this.options.redactor.redact(text));
+  }
 
   get mode(): OutputMode {
     return this.options.mode;
@@ -67,7 +83,9 @@ export class Output {
   }
 
   private write(stream: Writable, text: string): void {
+    if (this.#live !== undefined) this.options.stdout.write('\r\u001b[2K');
     stream.write(`${this.options.redactor.redact(text)}\n`);
+    if (this.#live !== undefined) this.options.stdout.write(this.options.redactor.redact(this.#live));
   }
 
   private paint(status: Status, text: string): string {
