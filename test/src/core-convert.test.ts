@@ -1,7 +1,7 @@
 // In-place conversion (strategy "convert"): the synced group becomes cloud-managed where it is, after a parity
 // check; the on-prem group is made harmless (retained, mail-disabled) and a routing contact stands in for it.
 import { describe, expect, it } from 'vitest';
-import { directoryView, tenantView, viewDiff } from './views.js';
+import { directoryView, SALES_KEYS, tenantView, viewDiff } from './views.js';
 import { useWorld } from './world.js';
 
 const w = useWorld('core');
@@ -49,6 +49,22 @@ describe('convert in place', () => {
     expect(outcome.status).toBe('blocked');
     expect(outcome.findings).toEqual([expect.objectContaining({ code: 'OFFICE_365_MEMBER_NOT_FOUND_EXCEPTION', attribute: 'member' })]);
     expect(await directoryView(w, ['groups.sales'])).toEqual(directoryBefore);
+    expect(viewDiff(tenantBefore, tenantView(w))).toEqual([]);
+  }, 180_000);
+
+  it('is rolled back by restore: the same cloud object handed back to the directory, on-prem as before', async () => {
+    await w.reset();
+    const directoryBefore = await directoryView(w, SALES_KEYS);
+    const tenantBefore = tenantView(w);
+    const before = (await w.cloud.exchange.getDistributionGroup('sales@contoso.com'))!;
+    const converted = await w.engine.migrate('sales@contoso.com', { strategy: 'convert' });
+    expect(converted.status).toBe('completed');
+
+    expect(await w.engine.restore(converted.migrationId)).toMatchObject({ status: 'restored' });
+    const after = (await w.cloud.exchange.getDistributionGroup('sales@contoso.com'))!;
+    expect(after.guid).toBe(before.guid);
+    expect(after.isDirSynced).toBe(true);
+    expect(await directoryView(w, SALES_KEYS)).toEqual(directoryBefore);
     expect(viewDiff(tenantBefore, tenantView(w))).toEqual([]);
   }, 180_000);
 });

@@ -1,7 +1,8 @@
 // Restore (research §7.1, plus what DLConversionV2 left to the administrator): put a migrated group back on-premises
 // as it was captured, and remove the cloud DL so the restored group can be synced again. Steps, in order:
 //   remove-hybrid  – delete the on-prem objects the migration created (dynamic DL holding the address, routing contact);
-//   remove-cloud   – delete the cloud-managed DL (it holds every address the synced group needs back);
+//   remove-cloud   – delete the cloud-managed DL (it holds every address the synced group needs back); after an
+//                    in-place conversion, hand the same cloud object back to the directory instead;
 //   restore-group  – the retained "!" group renamed back, its Exchange attributes and links written back from the
 //                    backup and moved to its OU; a deleted group re-created from the backup with its back links;
 //   resync         – trigger the sync and wait until the group is a synced cloud group again.
@@ -74,7 +75,15 @@ export const removeHybrid: SagaStep<MigrationContext> = {
 export const removeCloud: SagaStep<MigrationContext> = {
   name: 'restore-remove-cloud',
   async run(ctx) {
-    const { exchange } = ctx.deps;
+    const { exchange, graph } = ctx.deps;
+    if (ctx.migration.strategy === 'convert') {
+      // Converted in place: the cloud object is the original one. Hand it back to the directory instead of deleting it
+      // (Microsoft's documented rollback); the next sync takes it over again.
+      const synced = (await loadSnapshot(ctx.deps.state, ctx.migration.id)).cloud.group!;
+      const behaviour = await graph.getOnPremisesSyncBehavior(synced.externalDirectoryObjectId);
+      if (behaviour?.isCloudManaged === true) await graph.setOnPremisesSyncBehavior(synced.externalDirectoryObjectId, false);
+      return { removed: null, handedBack: synced.externalDirectoryObjectId };
+    }
     const dl = await exchange.getDistributionGroup(ctx.migration.group.address);
     // A synced group with the address means the restore already went through; never delete that one.
     if (dl === null || dl.isDirSynced) return { removed: null };
