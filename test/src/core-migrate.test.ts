@@ -200,4 +200,16 @@ describe('migrate (recreate): groups.sales', () => {
       w.sim.setThrottling(w.tenantId, { requestsPerWindow: 0, windowSeconds: 1, maxConcurrent: 0 });
     }
   }, 300_000);
+
+  it('migrates a group of 3,001 members with one membership replace and bulk lookups', async () => {
+    await w.reset();
+    w.sim.resetCalls(w.tenantId);
+    const outcome = await w.engine.migrate('bulkusers@contoso.com', { nonSyncOu: w.objects['ous.nonSync']!.dn });
+    expect(outcome.status).toBe('completed');
+    expect((await w.cloud.exchange.getDistributionGroupMembers('bulkusers@contoso.com')).length).toBe(3001);
+    const calls = w.sim.calls(w.tenantId).cmdlets;
+    expect(calls['Update-DistributionGroupMember']).toBe(1);
+    expect(calls['Add-DistributionGroupMember'] ?? 0).toBe(0);
+    expect(calls['Get-Recipient']).toBeLessThan(100); // bulk filters, not one lookup per member
+  }, 300_000);
 });
