@@ -2,7 +2,9 @@
 // total time, in one runner process against the `batch` lab and an in-process simulated tenant.
 // The batch: 800 leaf groups and 200 parents of 4 leaves each → two dependency levels; the 800 leaves exceed the
 // default deletion threshold (500) and run as two sync waves, so three sync cycles in all.
-// Run: node --import tsx --conditions=dlmigrate-source bench/batch.bench.ts [groups=1000]
+// Run: node --import tsx --conditions=dlmigrate-source bench/batch.bench.ts [groups=1000] [throttle]
+//   throttle = requestsPerWindow/windowSeconds/maxConcurrent for the tenant's InvokeCommand budget, e.g. 200/1/8
+//   (429 with Retry-After past the budget; none by default).
 // Uses (and resets first) the `batch` lab instance; prints figures, asserts nothing.
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -15,6 +17,7 @@ import { Lab } from '@dlmigrate/lab';
 import { openStateStore } from '@dlmigrate/state';
 
 const TOTAL = Number(process.argv[2] ?? 1000);
+const THROTTLE = process.argv[3]?.split('/').map(Number);
 const PARENTS = Math.floor(TOTAL / 5);
 const LEAVES = TOTAL - PARENTS;
 
@@ -73,6 +76,11 @@ const sync = createSyncTrigger({ kind: 'http', url: `${sim.url}/_sim/sync/run`, 
 const deps = { ad, exchange: cloud.exchange, graph: cloud.graph, state, sync, runnerId: 'bench' };
 
 const addresses = [...Array.from({ length: PARENTS }, (_, i) => `parent${String(i).padStart(4, '0')}@contoso.com`), ...Array.from({ length: LEAVES }, (_, i) => `leaf${String(i).padStart(4, '0')}@contoso.com`)];
+if (THROTTLE !== undefined) {
+  const [requestsPerWindow = 0, windowSeconds = 1, maxConcurrent = 0] = THROTTLE;
+  sim.setThrottling(tenant.id, { requestsPerWindow, windowSeconds, maxConcurrent });
+  console.log(`throttling: ${requestsPerWindow} calls per ${windowSeconds} s, at most ${maxConcurrent} in flight`);
+}
 sim.resetCalls(tenant.id);
 const cyclesBefore = Number(sim.syncStatus(tenant.id)?.['cycles'] ?? 0);
 const adBefore = ad.counts;
@@ -112,6 +120,12 @@ console.log(`plan: ${Math.round(planMs)} ms (${planLdap} LDAP searches)`);
 console.log(`run: ${Math.round(runMs)} ms (${((TOTAL / runMs) * 60_000).toFixed(0)} groups/min); total ${Math.round(planMs + runMs)} ms`);
 console.log('phases:');
 for (const line of phaseTimes) console.log(line);
+const failed = outcome.groups.filter((g) => !g.status.startsWith('completed'));
+if (failed.length > 0) console.log('not migrated:');
+for (const g of failed) {
+  const why = (await state.listErrors(g.migrationId)).filter((e) => e.severity === 'blocking').map((e) => `${e.step ?? ''} ${e.code}: ${e.message}`);
+  console.log(`  ${g.address} ${g.status}: ${why.join(' | ').slice(0, 400)}`);
+}
 
 await state.close();
 await ad.close();

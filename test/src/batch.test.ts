@@ -234,6 +234,31 @@ describe('parent retry', () => {
     const members = await w.cloud.exchange.getDistributionGroupMembers('retryouter@contoso.com');
     expect(members.map((m) => m.primarySmtpAddress.toLowerCase())).toContain('retryinner@contoso.com');
   }, 300_000);
+
+  it('two groups that came to contain each other after planning end blocked, never waiting forever', async () => {
+    await w.reset();
+    const ou = w.objects['ous.groups']!.dn;
+    const alice = w.objects['users.alice']!.dn;
+    const [left, right] = await createMailGroups(w.ad, ou, [
+      { name: 'Loop Left', alias: 'loopleft', members: [alice] },
+      { name: 'Loop Right', alias: 'loopright', members: [alice] },
+    ]);
+    await w.sim.runSync(w.tenantId);
+    const planned = await planBatchRun(w.deps, { groups: ['loopleft@contoso.com', 'loopright@contoso.com'], options: options() });
+    await w.ad.addLinkValue(left!, 'member', right!);
+    await w.ad.addLinkValue(right!, 'member', left!);
+
+    const outcome = await runBatch(deps('loop'), planned.batch.id);
+    expect(outcome.groups.map((g) => [g.address, g.status, g.codes])).toEqual([
+      ['loopleft@contoso.com', 'blocked', ['CHILD_GROUP_MIGRATION_EXCEPTION']],
+      ['loopright@contoso.com', 'blocked', ['CHILD_GROUP_MIGRATION_EXCEPTION']],
+    ]);
+    expect(outcome.status).toBe('completed_with_failures');
+    // Nothing was changed: both are still synced groups in their OU.
+    for (const address of ['loopleft@contoso.com', 'loopright@contoso.com']) {
+      expect((await w.cloud.exchange.getDistributionGroup(address))?.isDirSynced).toBe(true);
+    }
+  }, 300_000);
 });
 
 describe('batch killed and resumed', () => {

@@ -186,12 +186,18 @@ class BatchRunner {
    * one whose child failed is blocked naming it. Repeats while that makes progress.
    */
   async #retryDeferred(): Promise<void> {
+    this.#attempts.clear();
     for (;;) {
+      const now = Date.now();
       const waiting = (await this.#state.listMigrations({ batchId: this.#batchId, status: 'planned' })).filter(
-        (m) => m.lease === null || Date.parse(m.lease.expiresAt) < Date.now() || m.lease.owner === this.#deps.runnerId,
+        (m) =>
+          (m.lease === null || Date.parse(m.lease.expiresAt) < now || m.lease.owner === this.#deps.runnerId) &&
+          (this.#attempts.get(m.id) ?? 0) < this.#resumeAttempts,
       );
       if (waiting.length === 0) return;
       let progress = false;
+      let childInProgress = false;
+      const stuck: MigrationRecord[] = [];
       for (const migration of waiting) {
         const claimed = await this.#state.claimMigration(migration.id, this.#deps.runnerId, this.#deps.leaseMs ?? 60_000);
         if (claimed === null || claimed.status !== 'planned') continue;
@@ -199,23 +205,30 @@ class BatchRunner {
         const gate = await this.#gate(claimed);
         if (gate.verdict === 'wait') {
           await this.#state.releaseLease(claimed.id, this.#deps.runnerId);
+          // A child another runner is working on right now will end; only a child nobody works on never will.
+          childInProgress ||= gate.children.some((c) => c.lease !== null && Date.parse(c.lease.expiresAt) >= Date.now());
+          stuck.push(claimed);
           continue;
         }
         progress = true;
+        this.#attempts.set(claimed.id, (this.#attempts.get(claimed.id) ?? 0) + 1);
         if (gate.verdict === 'blocked') await this.#blockByChildren(claimed, level, gate.children);
         else await this.#runGroup(claimed, level, undefined, false);
       }
-      if (!progress) {
-        // Every one left waits for another that waits too (a loop the plan could not see): none can go.
-        for (const migration of waiting) {
-          const claimed = await this.#state.claimMigration(migration.id, this.#deps.runnerId, this.#deps.leaseMs ?? 60_000);
-          if (claimed === null || claimed.status !== 'planned') continue;
-          const gate = await this.#gate(claimed);
-          if (gate.verdict === 'go') await this.#runGroup(claimed, claimed.batchLevel ?? 0, undefined, false);
-          else await this.#blockByChildren(claimed, claimed.batchLevel ?? 0, gate.children);
-        }
-        return;
+      if (progress) continue;
+      if (childInProgress) {
+        await this.#clock.sleep(this.#waitMs);
+        continue;
       }
+      // Every one left waits for a child that waits too (a loop the plan could not see): none of them can go.
+      for (const migration of stuck) {
+        const claimed = await this.#state.claimMigration(migration.id, this.#deps.runnerId, this.#deps.leaseMs ?? 60_000);
+        if (claimed === null || claimed.status !== 'planned') continue;
+        const gate = await this.#gate(claimed);
+        if (gate.verdict === 'go') await this.#runGroup(claimed, claimed.batchLevel ?? 0, undefined, false);
+        else await this.#blockByChildren(claimed, claimed.batchLevel ?? 0, gate.children);
+      }
+      return;
     }
   }
 
