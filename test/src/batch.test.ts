@@ -209,20 +209,25 @@ describe('back-pressure', () => {
   }, 300_000);
 });
 
+/** Two new synced groups (Alice their member), planned as one batch before any link between them exists. */
+async function plannedPair(firstName: string, firstAlias: string, secondName: string, secondAlias: string) {
+  await w.reset();
+  const alice = w.objects['users.alice']!.dn;
+  const [first, second] = await createMailGroups(w.ad, w.objects['ous.groups']!.dn, [
+    { name: firstName, alias: firstAlias, members: [alice] },
+    { name: secondName, alias: secondAlias, members: [alice] },
+  ]);
+  await w.sim.runSync(w.tenantId);
+  const planned = await planBatchRun(w.deps, { groups: [`${firstAlias}@contoso.com`, `${secondAlias}@contoso.com`], options: options() });
+  return { planned, first: first!, second: second! };
+}
+
 describe('parent retry', () => {
   it('a parent that gained a child in the batch after planning waits for it, then migrates', async () => {
-    await w.reset();
-    const ou = w.objects['ous.groups']!.dn;
-    const alice = w.objects['users.alice']!.dn;
-    const [outer, inner] = await createMailGroups(w.ad, ou, [
-      { name: 'Retry Outer', alias: 'retryouter', members: [alice] },
-      { name: 'Retry Inner', alias: 'retryinner', members: [alice] },
-    ]);
-    await w.sim.runSync(w.tenantId);
-    const planned = await planBatchRun(w.deps, { groups: ['retryouter@contoso.com', 'retryinner@contoso.com'], options: options() });
+    const { planned, first: outer, second: inner } = await plannedPair('Retry Outer', 'retryouter', 'Retry Inner', 'retryinner');
     expect(planned.layout.waves).toEqual([['retryouter@contoso.com', 'retryinner@contoso.com']]);
     // Membership changes after planning: the plan put both in one level.
-    await w.ad.addLinkValue(outer!, 'member', inner!);
+    await w.ad.addLinkValue(outer, 'member', inner);
     await w.sim.runSync(w.tenantId);
 
     const events: BatchEvent[] = [];
@@ -236,17 +241,9 @@ describe('parent retry', () => {
   }, 300_000);
 
   it('two groups that came to contain each other after planning end blocked, never waiting forever', async () => {
-    await w.reset();
-    const ou = w.objects['ous.groups']!.dn;
-    const alice = w.objects['users.alice']!.dn;
-    const [left, right] = await createMailGroups(w.ad, ou, [
-      { name: 'Loop Left', alias: 'loopleft', members: [alice] },
-      { name: 'Loop Right', alias: 'loopright', members: [alice] },
-    ]);
-    await w.sim.runSync(w.tenantId);
-    const planned = await planBatchRun(w.deps, { groups: ['loopleft@contoso.com', 'loopright@contoso.com'], options: options() });
-    await w.ad.addLinkValue(left!, 'member', right!);
-    await w.ad.addLinkValue(right!, 'member', left!);
+    const { planned, first: left, second: right } = await plannedPair('Loop Left', 'loopleft', 'Loop Right', 'loopright');
+    await w.ad.addLinkValue(left, 'member', right);
+    await w.ad.addLinkValue(right, 'member', left);
 
     const outcome = await runBatch(deps('loop'), planned.batch.id);
     expect(outcome.groups.map((g) => [g.address, g.status, g.codes])).toEqual([
