@@ -36,4 +36,31 @@ describe('SIGKILL and resume', () => {
     expect(await directoryView(w, SALES_KEYS)).toEqual(reference.directory);
     expect(viewDiff(reference.tenant, tenantView(w))).toEqual([]);
   }, 180_000);
+
+  it('rolls forward: a failure after the point of no return stops the run, resume finishes it without stale findings', async () => {
+    await w.reset();
+    // Something already holds the routing contact's name, so creating the contact fails after dispose.
+    const groupsOu = w.objects['ous.groups']!.dn;
+    await w.ad.createRoutingContact({
+      parentDn: groupsOu,
+      cn: 'Sales-MigratedByScript',
+      displayName: 'Squatter',
+      mail: 'squatter@contoso.com',
+      mailNickname: 'squatter',
+      targetAddress: 'SMTP:squatter@contoso.mail.onmicrosoft.com',
+      cloudId: '00000000-0000-0000-0000-000000000000',
+    });
+    const interrupted = await w.engine.migrate('sales@contoso.com', { nonSyncOu: w.objects['ous.nonSync']!.dn });
+    expect(interrupted).toMatchObject({ status: 'running', step: 'routing-contact' });
+    expect(interrupted.report.findings.map((f) => f.code)).toContain('STEP_FAILED');
+    expect((await w.cloud.exchange.getDistributionGroup('sales@contoso.com'))?.isDirSynced).toBe(false); // not undone
+
+    await w.ad.deleteObject(`CN=Sales-MigratedByScript,${groupsOu}`);
+    await w.sim.runSync(w.tenantId); // the squatter had been synced to the cloud meanwhile: let the sync remove it
+    const resumed = await w.engine.resume(interrupted.migrationId);
+    expect(resumed.status).toBe('completed');
+    expect(resumed.report.findings).toEqual([]);
+    expect(await directoryView(w, SALES_KEYS)).toEqual(reference.directory);
+    expect(viewDiff(reference.tenant, tenantView(w))).toEqual([]);
+  }, 180_000);
 });

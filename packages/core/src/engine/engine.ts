@@ -6,7 +6,7 @@ import { startHeartbeat, type Strategy, type Fence, type JsonObject, type Migrat
 import { isFindingCode, type FindingCode } from '../findings/catalogue.js';
 import { finding, FindingsError, type Finding } from '../findings/finding.js';
 import { DEFAULT_OPTIONS, resolveOptions, type MigrationOptions, type MigrationOptionsInput } from '../options.js';
-import type { JournalEntry } from '../saga/journal.js';
+import { lastEntryByStep, type JournalEntry } from '../saga/journal.js';
 import { Saga, type SagaOutcome, type SagaStep } from '../saga/runner.js';
 import { StateJournal } from '../saga/state-journal.js';
 import { enableHybridMailFlow, type EnableHybridInput, type EnableHybridResult } from '../hybrid/enable.js';
@@ -281,12 +281,26 @@ export class MigrationEngine {
   ): Promise<MigrationOutcome> {
     return this.withContext(migration, async (ctx, journal) => {
       await this.deps.state.updateMigration(migration.id, { status: 'running' }, ctx.fence);
+      await this.forgetRetriedFailures(migration.id, steps, journal);
       const outcome = await new Saga(steps, journal).run(migration.id, ctx, {
         ...this.sagaOptions(migration, run),
         ...(run.until === undefined ? {} : { stopAfter: run.until }),
       });
       return this.finish(ctx, outcome);
     });
+  }
+
+  /**
+   * A run interrupted after the point of no return is resumed by running its failed step again: that failure is
+   * history, not a finding of the migration, so its findings go (the step records new ones if it fails again).
+   */
+  private async forgetRetriedFailures(id: string, steps: readonly SagaStep<MigrationContext>[], journal: StateJournal): Promise<void> {
+    const last = lastEntryByStep(await journal.read(id));
+    const ponr = steps.findIndex((s) => s.pointOfNoReturn === true);
+    if (ponr < 0 || last.get(steps[ponr]!.name)?.event !== 'completed') return;
+    for (const step of steps.slice(ponr + 1)) {
+      if (last.get(step.name)?.event === 'failed') await this.deps.state.clearErrors(id, step.name);
+    }
   }
 
   private sagaOptions(migration: MigrationRecord, run: RunOptions) {
