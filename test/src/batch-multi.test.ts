@@ -1,14 +1,14 @@
-// Several runner processes on one PostgreSQL store (issue 8): 200 groups created in the `batch` lab for this test,
-// one batch, two runner processes. Every group migrates exactly once, both runners do work, and the level's sync is
-// triggered exactly once (by the runner the store elected); the other waits for the phase, then finishes its groups.
+// Several runner processes on one PostgreSQL store (issue 8), with groups created in the `batch` lab for each test:
+// 200 groups shared by two runner processes — every group migrates exactly once, both runners do work, and the level's
+// sync is triggered exactly once (by the runner the store elected); then a runner killed with SIGKILL mid-batch, whose
+// groups the survivor takes over once their leases expire.
 import { childDn } from '@dlmigrate/ad';
-import { planBatchRun, type BatchEvent } from '@dlmigrate/core';
+import { planBatchRun, type BatchEvent, type PlannedBatch } from '@dlmigrate/core';
 import { openStateStore, type StateStore } from '@dlmigrate/state';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { createMailGroups, freshPostgres, startRunner, type RunnerProcess } from './batch-support.js';
 import { openWorld, type World } from './world.js';
 
-const GROUPS = 200;
 let w: World;
 let pg: { url: string; drop: () => Promise<void> };
 let store: StateStore;
@@ -20,64 +20,107 @@ beforeAll(async () => {
   store = await openStateStore(pg.url);
 }, 300_000);
 
+afterEach(async () => {
+  for (const r of runners.splice(0)) {
+    if (r.process.exitCode === null && r.process.signalCode === null) r.process.kill('SIGKILL');
+    await r.exited;
+  }
+});
+
 afterAll(async () => {
-  for (const r of runners) if (r.process.exitCode === null && r.process.signalCode === null) r.process.kill('SIGKILL');
   await store?.close();
   await pg?.drop();
   await w?.close();
 });
 
+const syncCycles = () => Number(w.sim.syncStatus(w.tenantId)?.['cycles'] ?? 0);
+
+/** `count` new synced groups in their own OU (Alice their member), planned as one batch in the PostgreSQL store. */
+async function plannedGroups(count: number, prefix: string): Promise<PlannedBatch> {
+  await w.reset();
+  const ou = childDn('OU', `Batch ${prefix}`, w.objects['ous.contoso']!.dn);
+  await w.ad.connection.add(ou, { objectClass: ['top', 'organizationalUnit'] });
+  const alice = w.objects['users.alice']!.dn;
+  const names = Array.from({ length: count }, (_, i) => `${prefix}-${String(i).padStart(3, '0')}`);
+  await createMailGroups(w.ad, ou, names.map((alias) => ({ name: `Batch ${alias}`, alias, members: [alice] })));
+  expect((await w.sim.runSync(w.tenantId)).status).toBe('success');
+  const planned = await planBatchRun({ ...w.deps, state: store }, {
+    groups: names.map((n) => `${n}@contoso.com`),
+    options: { nonSyncOu: w.objects['ous.nonSync']!.dn },
+  });
+  expect(planned.layout.waves).toHaveLength(1);
+  return planned;
+}
+
+function start(planned: PlannedBatch, runnerId: string, leaseMs: number): RunnerProcess {
+  const runner = startRunner({ ...w.childConfig, statePath: pg.url, batchId: planned.batch.id, runnerId, leaseMs });
+  runners.push(runner);
+  return runner;
+}
+
+/** Every migration of the batch completed, each staged exactly once. */
+async function expectAllMigratedOnce(planned: PlannedBatch, count: number): Promise<void> {
+  const migrations = await store.listMigrations({ batchId: planned.batch.id });
+  expect(migrations).toHaveLength(count);
+  expect(migrations.filter((m) => !m.status.startsWith('completed')).map((m) => [m.group.address, m.status])).toEqual([]);
+  for (const m of migrations) {
+    const journal = await store.listJournal(m.id);
+    expect(journal.filter((e) => e.step === 'stage' && e.event === 'completed')).toHaveLength(1);
+  }
+  expect((await store.getBatch(planned.batch.id))!.status).toBe('completed');
+}
+
+const triggers = (list: readonly RunnerProcess[]) => list.flatMap((r) => r.events.filter((e) => e.type === 'sync-triggered'));
+
 describe('two runner processes, one PostgreSQL store', () => {
-  it(`migrate a batch of ${GROUPS} groups together with one sync`, async () => {
-    await w.reset();
-    const ou = childDn('OU', 'Batch200', w.objects['ous.contoso']!.dn);
-    await w.ad.connection.add(ou, { objectClass: ['top', 'organizationalUnit'] });
-    const alice = w.objects['users.alice']!.dn;
-    const names = Array.from({ length: GROUPS }, (_, i) => `b200-${String(i).padStart(3, '0')}`);
-    await createMailGroups(w.ad, ou, names.map((alias) => ({ name: `Batch ${alias}`, alias, members: [alice] })));
-    expect((await w.sim.runSync(w.tenantId)).status).toBe('success');
+  it('migrate a batch of 200 groups together with one sync', async () => {
+    const planned = await plannedGroups(200, 'b200');
+    const cyclesBefore = syncCycles();
+    const pair = [start(planned, 'runner-a', 30_000), start(planned, 'runner-b', 30_000)];
+    const exits = await Promise.all(pair.map((r) => r.exited));
+    expect(exits, pair.map((r) => r.stderr()).join('\n')).toEqual([0, 0]);
+    expect(pair.map((r) => r.result())).toEqual(['done completed', 'done completed']);
+    await expectAllMigratedOnce(planned, 200);
 
-    const planned = await planBatchRun({ ...w.deps, state: store }, {
-      groups: names.map((n) => `${n}@contoso.com`),
-      options: { nonSyncOu: w.objects['ous.nonSync']!.dn },
-    });
-    expect(planned.layout.waves).toHaveLength(1);
-    const cyclesBefore = Number(w.sim.syncStatus(w.tenantId)?.['cycles'] ?? 0);
-
-        for (const runnerId of ['runner-a', 'runner-b']) {
-      runners.push(startRunner({ ...w.childConfig, statePath: pg.url, batchId: planned.batch.id, runnerId, leaseMs: 30_000 }));
-    }
-    const exits = await Promise.all(runners.map((r) => r.exited));
-    expect(exits, runners.map((r) => r.stderr()).join('\n')).toEqual([0, 0]);
-    expect(runners.map((r) => r.result())).toEqual(['done completed', 'done completed']);
-
-    const migrations = await store.listMigrations({ batchId: planned.batch.id });
-    expect(migrations).toHaveLength(GROUPS);
-    expect(migrations.filter((m) => !m.status.startsWith('completed'))).toEqual([]);
-
-    // Every group was parked once and finished once, by one runner or the other — never by both.
+    // Every group was finished by one runner or the other — never by both — and both did work.
     const finishedBy = new Map<string, string[]>();
-    runners.forEach((r, i) => {
+    pair.forEach((r, i) => {
       for (const e of r.events) {
         if (e.type === 'step' && e.step === 'report' && e.event === 'completed') {
           finishedBy.set(e.migrationId, [...(finishedBy.get(e.migrationId) ?? []), `runner-${i}`]);
         }
       }
     });
-    expect(finishedBy.size).toBe(GROUPS);
+    expect(finishedBy.size).toBe(200);
     expect([...finishedBy.values()].filter((by) => by.length > 1)).toEqual([]);
     const worked = (r: RunnerProcess) => r.events.filter((e: BatchEvent) => e.type === 'group').length;
-    expect(worked(runners[0]!)).toBeGreaterThan(0);
-    expect(worked(runners[1]!)).toBeGreaterThan(0);
-    for (const m of migrations) {
-      const journal = await store.listJournal(m.id);
-      expect(journal.filter((e) => e.step === 'stage' && e.event === 'completed')).toHaveLength(1);
-    }
+    expect(worked(pair[0]!)).toBeGreaterThan(0);
+    expect(worked(pair[1]!)).toBeGreaterThan(0);
 
     // One sync for the level, triggered by exactly one of them.
-    const triggers = runners.flatMap((r) => r.events.filter((e) => e.type === 'sync-triggered'));
-    expect(triggers).toHaveLength(1);
-    expect(Number(w.sim.syncStatus(w.tenantId)?.['cycles'] ?? 0) - cyclesBefore).toBe(1);
-    expect((await store.getBatch(planned.batch.id))!.status).toBe('completed');
+    expect(triggers(pair)).toHaveLength(1);
+    expect(syncCycles() - cyclesBefore).toBe(1);
+  }, 1_200_000);
+
+  it('a runner killed with SIGKILL loses its groups to the other, which finishes the batch', async () => {
+    const planned = await plannedGroups(40, 'kill');
+    const cyclesBefore = syncCycles();
+    const survivor = start(planned, 'survivor', 5_000);
+    const victim = start(planned, 'victim', 5_000);
+    // Kill the victim while it holds groups: right after it parked its first one.
+    await victim.waitFor((e) => e.type === 'group' && e.status === 'parked');
+    victim.process.kill('SIGKILL');
+    expect(await victim.exited).toBe('SIGKILL');
+
+    expect(await survivor.exited, survivor.stderr()).toBe(0);
+    expect(survivor.result()).toBe('done completed');
+    await expectAllMigratedOnce(planned, 40);
+    // Groups the victim had started were resumed by the survivor.
+    const startedByVictim = new Set(victim.events.flatMap((e) => (e.type === 'step' ? [e.migrationId] : [])));
+    const resumed = survivor.events.filter((e) => e.type === 'step' && e.step === 'report' && e.event === 'completed' && startedByVictim.has(e.migrationId));
+    expect(resumed.length).toBeGreaterThan(0);
+    // The victim's work was taken over, not redone: still one sync in all.
+    expect(triggers([survivor, victim])).toHaveLength(1);
+    expect(syncCycles() - cyclesBefore).toBe(1);
   }, 1_200_000);
 });
