@@ -13,7 +13,8 @@ export {
   type MigrationDefaults,
 } from './config/schema.js';
 export { loadConfig, requireSections, CONFIG_FILE_NAMES, type ConfigSources, type LoadedConfig } from './config/load.js';
-export { SETTINGS, type Setting } from './config/settings.js';
+export { SETTINGS, MIGRATION_SETTINGS, type Setting } from './config/settings.js';
+export { addressProblem, parseGroupAddresses } from './engine/address.js';
 export { isDistinguishedName } from './config/values.js';
 export { createSelfSignedCertificate, thumbprintsOf, type SelfSignedCertificate, type Thumbprints } from './certificate/self-signed.js';
 export { requiredPermissions, requiredResourceAccess, ENTRA_ROLES, type AppPermission } from './certificate/app-registration.js';
