@@ -20,6 +20,7 @@ import type { MigrationContext } from '../engine/context.js';
 import { loadSnapshot } from '../engine/snapshot.js';
 import type { SagaStep } from '../saga/runner.js';
 import { pollUntil } from '../util/poll.js';
+import { tolerant } from '../util/transient.js';
 
 /** Attributes a migration changes on a retained group; restore writes each back to its captured value (or clears it). */
 const RESTORED_ATTRIBUTES = [...new Set([...MAIL_DISABLE_ATTRIBUTES, ...MODERN_ONLY_MAIL_DISABLE_ATTRIBUTES, ...EXTENSION_ATTRIBUTES])];
@@ -141,7 +142,7 @@ export const resync: SagaStep<MigrationContext> = {
     await sync.trigger();
     const minutes = ctx.options.deadlines.cloudDeletionMinutes;
     const back = await pollUntil(
-      () => exchange.getRecipient(ctx.migration.group.address),
+      tolerant(() => exchange.getRecipient(ctx.migration.group.address), null),
       (r) => r !== null && r.isDirSynced,
       { deadlineMs: minutes * 60_000, initialDelayMs: 2_000, maxDelayMs: 60_000, clock: ctx.clock },
     );

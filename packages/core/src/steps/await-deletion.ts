@@ -6,6 +6,7 @@ import { loadSnapshot } from '../engine/snapshot.js';
 import { finding, FindingsError } from '../findings/finding.js';
 import { SuspendSaga, type SagaStep } from '../saga/runner.js';
 import { pollUntil } from '../util/poll.js';
+import { tolerant } from '../util/transient.js';
 
 export interface AwaitDeletionResult {
   readonly deletedId: string;
@@ -21,7 +22,8 @@ export const awaitDeletion: SagaStep<MigrationContext> = {
     const synced = snapshot.cloud.group!;
     const id = synced.externalDirectoryObjectId || synced.guid;
     await sync.trigger();
-    const gone = async () => (await graph.getGroup(id)) === null && (await exchange.getRecipient(id)) === null;
+    // A dropped connection or a busy service while polling only means "not known yet": keep polling to the deadline.
+    const gone = tolerant(async () => (await graph.getGroup(id)) === null && (await exchange.getRecipient(id)) === null, false);
     const minutes = ctx.options.deadlines.cloudDeletionMinutes;
     const result = await pollUntil(gone, (isGone) => isGone, {
       deadlineMs: minutes * 60_000,

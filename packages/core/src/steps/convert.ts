@@ -10,6 +10,7 @@ import { finding, FindingsError } from '../findings/finding.js';
 import { routingAddressCandidates, routingAddressIn } from '../mapping/addresses.js';
 import type { SagaStep } from '../saga/runner.js';
 import { pollUntil } from '../util/poll.js';
+import { tolerant } from '../util/transient.js';
 import type { ValidateResult } from './validate.js';
 
 export const convert: SagaStep<MigrationContext> = {
@@ -21,7 +22,7 @@ export const convert: SagaStep<MigrationContext> = {
     await graph.setOnPremisesSyncBehavior(id, true);
     const minutes = ctx.options.deadlines.takeOverMinutes;
     const done = await pollUntil(
-      () => exchange.getDistributionGroup(id),
+      tolerant(() => exchange.getDistributionGroup(id), null),
       (dl) => dl !== null && !dl.isDirSynced,
       { deadlineMs: minutes * 60_000, initialDelayMs: 1_000, maxDelayMs: 30_000, clock: ctx.clock },
     );

@@ -9,6 +9,7 @@ import { finding } from '../findings/finding.js';
 import { loadSnapshot } from '../engine/snapshot.js';
 import type { SagaStep } from '../saga/runner.js';
 import { pollUntil } from '../util/poll.js';
+import { tolerant } from '../util/transient.js';
 import { pointCloudDependantsAt } from './rewire-cloud.js';
 
 export interface ParkResult {
@@ -45,7 +46,7 @@ export const park: SagaStep<MigrationContext> = {
     if (!deleted) return;
     // The cloud group was deleted: the tenant is only "as it was" once the sync has created it again.
     const waited = await pollUntil(
-      () => exchange.getRecipient(ctx.migration.group.address),
+      tolerant(() => exchange.getRecipient(ctx.migration.group.address), null),
       (r) => r !== null && r.isDirSynced,
       { deadlineMs: ctx.options.deadlines.cloudDeletionMinutes * 60_000, clock: ctx.clock },
     );

@@ -10,6 +10,7 @@ import { missingAddresses, routingAddressCandidates, routingAddressIn, takeOverA
 import { withAffixes } from '../mapping/names.js';
 import type { SagaStep } from '../saga/runner.js';
 import { pollUntil } from '../util/poll.js';
+import { tolerant } from '../util/transient.js';
 import { stage, type StageResult } from './stage.js';
 import type { ValidateResult } from './validate.js';
 
@@ -69,7 +70,7 @@ export const takeOver: SagaStep<MigrationContext> = {
 
     const minutes = ctx.options.deadlines.takeOverMinutes;
     const converged = await pollUntil(
-      () => exchange.getDistributionGroup(staged.identity),
+      tolerant(() => exchange.getDistributionGroup(staged.identity), null),
       (dl) => dl !== null && dl.primarySmtpAddress.toLowerCase() === mail.toLowerCase() && missingAddresses(addresses, dl.emailAddresses).length === 0,
       { deadlineMs: minutes * 60_000, initialDelayMs: 1_000, maxDelayMs: 30_000, clock: ctx.clock },
     );
