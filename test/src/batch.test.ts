@@ -4,7 +4,7 @@
 // several waves; a group that fails mid-way takes only its parent down; a parent that gained a child after planning
 // waits for it; a runner killed with SIGKILL mid-level is resumed by another to the same end state.
 import { childDn } from '@dlmigrate/ad';
-import { BatchInputError, planBatchRun, runBatch, type BatchEvent, type BatchOutcome } from '@dlmigrate/core';
+import { BatchInputError, createSyncTrigger, planBatchRun, runBatch, type BatchEvent, type BatchOutcome } from '@dlmigrate/core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createMailGroups, startRunner, type RunnerProcess } from './batch-support.js';
 import { openWorld, type World } from './world.js';
@@ -186,6 +186,22 @@ describe('sync waves', () => {
         scopeOus: [w.objects['ous.contoso']!.dn],
       });
     }
+  }, 300_000);
+});
+
+describe('sync trigger failure', () => {
+  it('stops the runner with the trigger error, the groups parked; a later run triggers the sync and finishes', async () => {
+    await w.reset();
+    const planned = await planBatchRun(w.deps, { groups: ['research@contoso.com', 'abcd@contoso.com'], options: options() });
+    const broken = createSyncTrigger({ kind: 'http', url: `${w.sim.url}/_sim/no-such-endpoint`, caPem: w.sim.caPem });
+    const error = await runBatch({ ...deps('broken'), sync: broken }, planned.batch.id, { syncLeaseMs: LEASE_MS }).catch((e: unknown) => e);
+    expect(error).toMatchObject({ code: 'SYNC_TRIGGER_FAILED' });
+    const parked = await w.state.listMigrations({ batchId: planned.batch.id });
+    expect(parked.map((m) => m.status)).toEqual(['parked', 'parked']);
+    expect((await w.state.getBatch(planned.batch.id))!.levels[0]!.phase).toBe('syncing');
+
+    const outcome = await runBatch(deps('mended'), planned.batch.id, { syncLeaseMs: LEASE_MS, waitIntervalMs: 500 });
+    expect(outcome.status).toBe('completed');
   }, 300_000);
 });
 
