@@ -10,8 +10,8 @@ const CSS = `
 h1{font-size:1.5rem;margin:0 0 .25rem}h2{font-size:1.15rem;margin:2rem 0 .5rem;border-bottom:1px solid var(--line);padding-bottom:.25rem}
 h3{font-size:1rem;margin:1.5rem 0 .5rem}.meta{color:var(--muted)}
 table{border-collapse:collapse;width:100%;margin:.5rem 0}th,td{border:1px solid var(--line);padding:.35rem .5rem;text-align:left;vertical-align:top}
-th{background:#f6f8fa}td.value{font-family:ui-monospace,SFMono-Regular,Menlo,monospace;font-size:12px;white-space:pre-wrap;word-break:break-all}
-.badge{display:inline-block;border-radius:1rem;padding:0 .6rem;font-weight:600;color:#fff;background:var(--muted)}
+th{background:#f6f8fa}td{overflow-wrap:break-word}td.value{width:27%;overflow-wrap:anywhere;font-family:ui-monospace,SFMono-Regular,Menlo,monospace;font-size:12px;white-space:pre-wrap}
+.badge{display:inline-block;white-space:nowrap;border-radius:1rem;padding:0 .6rem;font-weight:600;color:#fff;background:var(--muted)}
 .s-completed,.s-ok{background:var(--ok)}.s-completed_with_warnings,.s-needs-action,.s-skipped{background:var(--warn)}
 .s-failed,.s-blocked,.s-blocking{background:var(--fail)}.s-info,.s-running,.s-parked{background:var(--info)}
 .counts span{margin-right:1rem}.none{color:var(--muted);font-style:italic}
