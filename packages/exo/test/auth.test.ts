@@ -67,6 +67,17 @@ describe('certificate app-only auth', () => {
     conn.close();
   });
 
+  it('concurrent callers share one token request per resource', async () => {
+    const conn = await t.connect();
+    t.sim.resetCalls(t.tenantId);
+    // A batch starts hundreds of migrations at once; their first calls must not each fetch a token.
+    await Promise.all(Array.from({ length: 25 }, () => conn.exchange.getAcceptedDomains()));
+    await Promise.all(Array.from({ length: 25 }, (_, i) => conn.graph.getGroup(`00000000-0000-0000-0000-${String(i).padStart(12, '0')}`)));
+    expect(t.sim.calls(t.tenantId).tokens).toBe(2);
+    expect(conn.tokens.tokenEndpointRequests).toBe(2);
+    conn.close();
+  });
+
   it('wrong tenant → wrong-tenant', async () => {
     const conn = await CloudConnection.open({
       cloud: t.cloud,

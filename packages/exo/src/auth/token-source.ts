@@ -1,7 +1,9 @@
 // App-only tokens for one (tenant, app): one ConfidentialClientApplication, whose in-memory cache
-// serves every later request until the token nears expiry. Token failures are never retried here:
-// after a 429/5xx MSAL itself refuses to call again before Retry-After, and a tight loop would only
-// burn the tenant's budget.
+// serves every later request until the token nears expiry. Concurrent callers share one request per
+// resource (a batch starts hundreds of migrations at once; each would otherwise fetch its own token).
+// Answers from the token endpoint are never retried here: after a 429/5xx MSAL itself refuses to call
+// again before Retry-After, and a tight loop would only burn the tenant's budget. Only a request that
+// never got an answer (MSAL network_error) is tried again, a few times with a growing pause.
 import { ConfidentialClientApplication, type Configuration } from '@azure/msal-node';
 import { authorityMetadata, authorityUrl, scopeFor, type CloudEndpoints } from '../cloud.js';
 import type { HttpClient } from '../http/client.js';
@@ -28,6 +30,7 @@ export class AppTokenSource implements TokenSource {
   private readonly app: ConfidentialClientApplication;
   private readonly network: MsalNetworkModule;
   private readonly thumbprint: string;
+  private readonly pending = new Map<string, Promise<string>>();
 
   constructor(
     readonly cloud: CloudEndpoints,
@@ -60,7 +63,16 @@ export class AppTokenSource implements TokenSource {
     return this.network.tokenRequests;
   }
 
-  async token(resource: string): Promise<string> {
+  token(resource: string): Promise<string> {
+    let shared = this.pending.get(resource);
+    if (shared === undefined) {
+      shared = this.acquire(resource).finally(() => this.pending.delete(resource));
+      this.pending.set(resource, shared);
+    }
+    return shared;
+  }
+
+  private async acquire(resource: string): Promise<string> {
     const cert = this.identity.certificate;
     const context = {
       tenantId: this.identity.tenantId,
@@ -73,14 +85,25 @@ export class AppTokenSource implements TokenSource {
       throw new CloudAuthError(expiredMessage(context), 'certificate-expired', undefined, undefined);
     }
     let result;
-    try {
-      result = await this.app.acquireTokenByClientCredential({ scopes: [scopeFor(resource)] });
-    } catch (error) {
-      throw toCloudAuthError(error, context);
+    for (let attempt = 1; ; attempt++) {
+      try {
+        result = await this.app.acquireTokenByClientCredential({ scopes: [scopeFor(resource)] });
+        break;
+      } catch (error) {
+        if (attempt >= NETWORK_ATTEMPTS || !isNetworkFailure(error)) throw toCloudAuthError(error, context);
+        await new Promise((done) => setTimeout(done, 250 * 2 ** (attempt - 1)));
+      }
     }
     if (!result?.accessToken) {
       throw new CloudAuthError('The token endpoint returned no access token.', 'other', undefined, result?.correlationId);
     }
     return result.accessToken;
   }
+}
+
+const NETWORK_ATTEMPTS = 3;
+
+/** MSAL's code for a request that got no answer at all (reset, refused, timed out). */
+function isNetworkFailure(error: unknown): boolean {
+  return typeof error === 'object' && error !== null && (error as { errorCode?: unknown }).errorCode === 'network_error';
 }

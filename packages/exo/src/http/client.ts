@@ -83,6 +83,10 @@ export class HttpClient {
   }
 
   request(req: HttpRequest): Promise<HttpResponse> {
+    return this.send(req, true);
+  }
+
+  private send(req: HttpRequest, mayResend: boolean): Promise<HttpResponse> {
     const url = new URL(req.url);
     const isHttps = url.protocol === 'https:';
     if (!isHttps && url.protocol !== 'http:') {
@@ -121,7 +125,17 @@ export class HttpClient {
           r.destroy(new HttpTimeoutError(req.url, ms));
         }, ms);
       }
-      r.on('error', (e) => finish(() => reject(e instanceof HttpTimeoutError ? e : new HttpNetworkError(req.url, e))));
+      r.on('error', (e) => {
+        // A keep-alive socket the server closed while it sat idle fails at once with ECONNRESET/EPIPE,
+        // before the server read anything: sending once more on a fresh socket is what Node's docs
+        // prescribe (request.reusedSocket), and it cannot run the request twice.
+        const code = (e as NodeJS.ErrnoException).code;
+        if (mayResend && r.reusedSocket && (code === 'ECONNRESET' || code === 'EPIPE')) {
+          finish(() => resolve(this.send(req, false)));
+          return;
+        }
+        finish(() => reject(e instanceof HttpTimeoutError ? e : new HttpNetworkError(req.url, e)));
+      });
       if (req.body !== undefined) r.write(req.body);
       r.end();
     });
