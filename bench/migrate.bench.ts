@@ -1,9 +1,9 @@
 // Cost of one migration (strategy recreate) against the Samba lab and the simulated tenant: wall time per step,
 // Exchange Online cmdlet calls, Graph calls and LDAP operations. Prints figures; asserts nothing.
-//   node --import tsx --conditions=dlmigrate-source packages/core/bench/migrate.bench.ts
+//   node --import tsx --conditions=dlmigrate-source bench/migrate.bench.ts
 import { performance } from 'node:perf_hooks';
 import type { AdOperationCounts } from '@dlmigrate/ad';
-import { openWorld } from '../../../test/src/world.js';
+import { openWorld } from '../test/src/world.js';
 
 const GROUPS = ['sales@contoso.com', 'finance@contoso.com', 'bulkusers@contoso.com'];
 
