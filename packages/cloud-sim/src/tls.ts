@@ -19,10 +19,14 @@ function rsaKeyPair(): { publicKey: forge.pki.rsa.PublicKey; privateKey: forge.p
   return { privateKey: forgeKey, publicKey: forge.pki.setRsaPublicKey(forgeKey.n, forgeKey.e) };
 }
 
-function randomSerial(): string {
-  // A positive serial: clear the top bit.
-  const bytes = forge.random.getBytesSync(16);
-  return '00' + forge.util.bytesToHex(bytes).slice(2);
+/**
+ * A positive serial in minimal DER form: first byte 0x01-0x7f. (A leading 0x00 before a byte
+ * below 0x80 is "illegal padding" to OpenSSL 3, which then refuses to parse the certificate.)
+ */
+export function randomSerial(): string {
+  const bytes = Buffer.from(forge.random.getBytesSync(16), 'binary');
+  bytes[0] = (bytes[0]! & 0x7f) | 0x01;
+  return bytes.toString('hex');
 }
 
 const day = 24 * 3600_000;
