@@ -55,6 +55,22 @@ describe('dlmigrate batch', () => {
     expect(page).toContain('dlmigrate batch report — wave-1');
     expect(page).toContain('research@contoso.com');
 
+    const status = await run(['status', '--batch', 'wave-1', '--json']);
+    expect(status.code, status.stderr).toBe(0);
+    const progress = JSON.parse(status.stdout) as { status: string; levels: { level: number; total: number; byStatus: Record<string, number>; groups: { address: string; status: string }[] }[] };
+    expect(progress.status).toBe('completed');
+    const listed = progress.levels.flatMap((l) => l.groups.map((g) => ({ address: g.address, level: l.level, status: g.status })));
+    expect(listed.sort((a, b) => a.address.localeCompare(b.address))).toEqual(
+      doc.groups.map((g) => ({ address: g.address, level: g.level, status: g.status })).sort((a, b) => a.address.localeCompare(b.address)),
+    );
+    for (const level of progress.levels) expect(level.byStatus).toEqual({ completed: level.groups.length });
+    const text = await run(['status', '--batch', 'wave-1']);
+    expect(text.stdout).toContain('Batch wave-1: completed · 2 group(s) in');
+    expect(text.stdout).toMatch(/^ok\t {2}research@contoso\.com\tcompleted · /m);
+    const noBatch = await run(['status', '--batch', 'no-such-batch']);
+    expect(noBatch.code).toBe(2);
+    expect(noBatch.stderr).toContain('There is no batch no-such-batch.');
+
     const again = await run(['batch', '--resume', 'wave-1', '--json']);
     expect(again.code, again.stderr).toBe(0);
     expect((JSON.parse(again.stdout) as { groups: GroupResult[] }).groups.map((g) => g.status)).toEqual(doc.groups.map((g) => g.status));

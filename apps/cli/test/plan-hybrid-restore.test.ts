@@ -1,4 +1,6 @@
 // plan, hybrid enable, hybrid update-address and restore through the built binary against the lab "cli".
+import { writeFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { dlmigrate, tempDir } from './helpers/cli.js';
 import { useFreshLab } from './helpers/lab.js';
@@ -22,6 +24,65 @@ describe('plan', () => {
     expect(board.changes.map((c) => c.step)).toEqual(expect.arrayContaining(['stage', 'park', 'await-deletion', 'take-over', 'dispose']));
     expect(doc.plans.find((p) => p.address === 'nobody@contoso.com')).toMatchObject({ status: 'blocked', findings: [{ code: 'GROUP_NOT_FOUND' }] });
     expect(await dnOf('board@contoso.com')).toBe(before);
+  });
+});
+
+interface PlanLayoutDoc {
+  layout: { levels: string[][]; waves: string[][]; children: Record<string, string[]>; blocked: { address: string; code: string; action: string }[] } | null;
+  layoutProblems: string[];
+}
+
+describe('plan for several groups: the batch layout', () => {
+  const NESTED = ['sales@contoso.com', 'allstaff@contoso.com', 'company@contoso.com'];
+
+  it('shows the nesting level each group of a file would run in, children first, changing nothing', async () => {
+    const csv = join(cwd, 'nested.csv');
+    writeFileSync(csv, 'DisplayName,PrimarySmtpAddress\nCompany,company@contoso.com\nAll Staff,allstaff@contoso.com\nSales,sales@contoso.com\n');
+    const before = await Promise.all(NESTED.map(dnOf));
+    const text = await run(['plan', '--file', csv]);
+    expect(text.code, text.stderr).toBe(0);
+    expect(text.stdout).toContain('Batch layout: 3 group(s) in 3 level(s), children first; 3 sync wave(s)');
+    expect(text.stdout).toMatch(/^ {2}level 0 {2}sales@contoso\.com$/m);
+    expect(text.stdout).toMatch(/^ {2}level 1 {2}allstaff@contoso\.com {2}\(after sales@contoso\.com\)$/m);
+    expect(text.stdout).toMatch(/^ {2}level 2 {2}company@contoso\.com {2}\(after allstaff@contoso\.com\)$/m);
+    const doc = JSON.parse((await run(['plan', '--file', csv, '--json'])).stdout) as PlanLayoutDoc;
+    expect(doc.layout).toMatchObject({ levels: [['sales@contoso.com'], ['allstaff@contoso.com'], ['company@contoso.com']], blocked: [] });
+    expect(await Promise.all(NESTED.map(dnOf))).toEqual(before);
+  });
+
+  it('names the groups a batch could not run: a child group outside the set, and a membership cycle', async () => {
+    const outside = await run(['plan', 'company@contoso.com', 'allstaff@contoso.com', '--json']);
+    expect(outside.code).toBe(3);
+    const doc = JSON.parse(outside.stdout) as PlanLayoutDoc;
+    expect(doc.layout?.levels).toEqual([]);
+    expect(doc.layout?.blocked.map((b) => [b.address, b.code]).sort()).toEqual([
+      ['allstaff@contoso.com', 'NESTED_GROUP_EXCEPTION'],
+      ['company@contoso.com', 'CHILD_GROUP_MIGRATION_EXCEPTION'],
+    ]);
+    const text = await run(['plan', 'company@contoso.com', 'allstaff@contoso.com']);
+    expect(text.stdout).toMatch(/^fail\t {2}NESTED_GROUP_EXCEPTION {2}allstaff@contoso\.com\tchild group sales@contoso\.com is not in the batch and not migrated yet — /m);
+
+    // Company becomes a member of Sales: sales → company → allstaff → sales.
+    const [sales, company] = await Promise.all([dnOf('sales@contoso.com'), dnOf('company@contoso.com')]);
+    await lab.ad().modifyAttributes(sales!, [{ operation: 'add', attribute: 'member', values: [company!] }]);
+    try {
+      const cycle = JSON.parse((await run(['plan', ...NESTED, '--json'])).stdout) as PlanLayoutDoc;
+      expect(cycle.layout?.blocked.map((b) => b.code)).toEqual(['CIRCULAR_REFERENCE_EXCEPTION', 'CIRCULAR_REFERENCE_EXCEPTION', 'CIRCULAR_REFERENCE_EXCEPTION']);
+      expect(cycle.layout?.blocked.map((b) => b.address).sort()).toEqual([...NESTED].sort());
+    } finally {
+      await lab.ad().modifyAttributes(sales!, [{ operation: 'delete', attribute: 'member', values: [company!] }]);
+    }
+  });
+
+  it('refuses a file with a malformed line, listing it, before connecting', async () => {
+    const csv = join(cwd, 'bad.csv');
+    writeFileSync(csv, 'sales@contoso.com\nbad(x@contoso.com\n');
+    const bad = await run(['plan', '--file', csv]);
+    expect(bad.code).toBe(2);
+    expect(bad.stderr).toContain('line 2: bad(x@contoso.com: MALFORMED_ADDRESS');
+    const both = await run(['plan', 'sales@contoso.com', '--file', csv]);
+    expect(both.code).toBe(2);
+    expect(both.stderr).toContain('Give the groups as arguments or --file — exactly one of them.');
   });
 });
 

@@ -1,10 +1,11 @@
 // `dlmigrate batch <group…|--file groups.csv>`: many groups, children before parents, one sync per wave.
 import type { Command } from 'commander';
-import { readFileSync, writeFileSync } from 'node:fs';
+import { writeFileSync } from 'node:fs';
 import { isAbsolute, resolve } from 'node:path';
 import { addPasswordFlags } from '../../config/secrets.js';
 import { addSettingFlags, MIGRATION_SETTINGS, SETTINGS } from '../../config/settings.js';
 import { createContext } from '../../context.js';
+import { readGroupFile } from '../../engine/group-file.js';
 import type { BatchInput, SecretFlags } from '../../engine/index.js';
 import { UsageError } from '../../errors.js';
 import type { ProgramState } from '../../program.js';
@@ -73,13 +74,7 @@ function batchInput(groups: readonly string[], options: BatchOptions, cwd: strin
   }
   if (options.resume !== undefined) return { kind: 'resume', id: options.resume };
   if (options.file !== undefined) {
-    const file = isAbsolute(options.file) ? options.file : resolve(cwd, options.file);
-    let text: string;
-    try {
-      text = readFileSync(file, 'utf8');
-    } catch (error) {
-      throw new UsageError(`Cannot read ${file}: ${(error as NodeJS.ErrnoException).code ?? (error as Error).message}`);
-    }
+    const text = readGroupFile(options.file, cwd);
     return { kind: 'start', groups: text, ...(options.id !== undefined ? { id: options.id } : {}) };
   }
   return { kind: 'start', groups, ...(options.id !== undefined ? { id: options.id } : {}) };

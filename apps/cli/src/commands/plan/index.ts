@@ -4,7 +4,9 @@ import { addPasswordFlags } from '../../config/secrets.js';
 import { addSettingFlags, MIGRATION_SETTINGS, SETTINGS } from '../../config/settings.js';
 import { createContext } from '../../context.js';
 import { parseGroupAddresses } from '../../engine/address.js';
+import { readGroupFile } from '../../engine/group-file.js';
 import type { SecretFlags } from '../../engine/index.js';
+import { UsageError } from '../../errors.js';
 import { ExitCode } from '../../exit-codes.js';
 import type { ProgramState } from '../../program.js';
 
@@ -12,23 +14,27 @@ export function registerPlanCommand(program: Command, state: ProgramState): void
   const plan = program
     .command('plan')
     .description('read-only pre-flight: every blocker, and every change a migration would make (changes nothing)')
-    .argument('<groups...>', 'primary SMTP addresses of the groups')
+    .argument('[groups...]', 'primary SMTP addresses of the groups')
+    .option('-f, --file <file>', 'a list (one address a line) or a CSV export with an address column, as for batch')
     .addHelpText(
       'after',
       [
         '',
         'Each plan is recorded as a planned migration; `dlmigrate resume <id>` carries out a plan without blockers.',
+        'For several groups it also shows the batch layout: the nesting level each group would run in (children',
+        'first), and the groups a batch could not run (membership cycles, child groups outside the set).',
         'Exit code: 0 no blockers, 3 at least one group is blocked, 2 bad input.',
         '',
         'Examples:',
         '  $ dlmigrate plan sales@contoso.com',
         '  $ dlmigrate plan sales@contoso.com allstaff@contoso.com --json',
+        '  $ dlmigrate plan --file wave1.csv',
       ].join('\n'),
     );
   addPasswordFlags(addSettingFlags(addSettingFlags(plan, MIGRATION_SETTINGS), SETTINGS)).action(
-    async (groups: string[], options: SecretFlags, command: Command) => {
+    async (groups: string[], options: SecretFlags & { file?: string }, command: Command) => {
       const context = createContext(command, state.io, state.redactor);
-      const addresses = parseGroupAddresses(groups);
+      const addresses = await planAddresses(groups, options.file, context.io.cwd);
       const engine = await import('../../engine/index.js');
       state.exitCode = await engine.withSession(context, 'plan', options, async (session) => {
         const { output } = context;
@@ -44,9 +50,32 @@ export function registerPlanCommand(program: Command, state: ProgramState): void
           }
           for (const change of planned.changes) output.line(`    ${change.step.padEnd(16)} ${change.side.padEnd(12)} ${change.object}: ${change.action}`);
         }
-        output.json({ ok: plans.every((p) => p.status !== 'blocked'), plans });
-        return plans.some((p) => p.status === 'blocked') ? ExitCode.Blocked : ExitCode.Succeeded;
+        // One group is no batch; a file is meant as one, even with a single line.
+        const batch = addresses.length > 1 || options.file !== undefined;
+        // Loaded on demand, like every engine module: --help stays fast.
+        const { planLayout, printPlanLayout, batchBlocked } = await import('../../engine/batch-layout.js');
+        const layout = batch ? await planLayout(session.opened.deps.ad, addresses, engine.migrationOptions(session.config)) : undefined;
+        if (layout !== undefined) printPlanLayout(context, layout);
+        const blocked = layout?.layout ? batchBlocked(plans, layout.layout) : plans.some((p) => p.status === 'blocked') || layout !== undefined;
+        output.json({ ok: !blocked, plans, ...(layout !== undefined ? { layout: layout.layout, layoutProblems: layout.problems } : {}) });
+        return blocked ? ExitCode.Blocked : ExitCode.Succeeded;
       });
     },
   );
+}
+
+/** The addresses from the arguments or from a file (checked by core's list parser, the one batch uses). */
+async function planAddresses(groups: readonly string[], file: string | undefined, cwd: string): Promise<string[]> {
+  if ((groups.length > 0) === (file !== undefined)) throw new UsageError('Give the groups as arguments or --file — exactly one of them.');
+  if (file === undefined) return parseGroupAddresses(groups);
+  const { parseGroupList } = await import('@dlmigrate/core');
+  const list = parseGroupList(readGroupFile(file, cwd));
+  const problems = list.problems.filter((p) => p.severity === 'blocking');
+  if (problems.length > 0) {
+    throw new UsageError(
+      `${file} cannot be planned; nothing was changed.`,
+      problems.map((p) => `${p.line > 0 ? `line ${p.line}: ` : ''}${p.value ? `${p.value}: ` : ''}${p.code}: ${p.message}`),
+    );
+  }
+  return list.groups.map((g) => g.address);
 }

@@ -1,7 +1,8 @@
 // `dlmigrate status [id]`: what the state store knows — all migrations, or one with its steps.
+import type { StateStore } from '@dlmigrate/state';
 import type { Command } from 'commander';
 import { addSettingFlags, SETTINGS } from '../../config/settings.js';
-import { createContext } from '../../context.js';
+import { createContext, type CommandContext } from '../../context.js';
 import { UsageError } from '../../errors.js';
 import type { ProgramState } from '../../program.js';
 import type { Status } from '../../output/output.js';
@@ -19,15 +20,24 @@ export function registerStatusCommand(program: Command, state: ProgramState): vo
     .command('status')
     .description('show the migrations in the state store, or one migration step by step')
     .argument('[id]', 'migration id')
-    .addHelpText('after', ['', 'Examples:', '  $ dlmigrate status', '  $ dlmigrate status 01JDQ6Z8M4 --json'].join('\n'));
-  addSettingFlags(status, SETTINGS).action(async (id: string | undefined, _options: unknown, command: Command) => {
+    .option('--batch <batchId>', 'a batch: its levels (phase, counts by status) and every group with its status')
+    .addHelpText(
+      'after',
+      ['', 'Examples:', '  $ dlmigrate status', '  $ dlmigrate status 01JDQ6Z8M4 --json', '  $ dlmigrate status --batch wave-1'].join('\n'),
+    );
+  addSettingFlags(status, SETTINGS).action(async (id: string | undefined, options: { batch?: string }, command: Command) => {
     const context = createContext(command, state.io, state.redactor);
+    if (id !== undefined && options.batch !== undefined) throw new UsageError('Give a migration id or --batch <batchId>, not both.');
     const { config } = context.loadConfig();
     // Loaded on demand, like every engine module: --help and auth init stay fast.
     const { openState } = await import('../../engine/open-engine.js');
     const store = await openState(config);
     const { output } = context;
     try {
+      if (options.batch !== undefined) {
+        await showBatch(context, store, options.batch);
+        return;
+      }
       if (id === undefined) {
         const migrations = await store.listMigrations();
         output.json({ ok: true, migrations });
@@ -49,4 +59,31 @@ export function registerStatusCommand(program: Command, state: ProgramState): vo
       await store.close();
     }
   });
+}
+
+/** A batch level by level: the level's phase and counts, then each of its groups with its status. */
+async function showBatch(context: CommandContext, store: StateStore, batchId: string): Promise<void> {
+  const batch = await store.getBatch(batchId);
+  if (batch === null) throw new UsageError(`There is no batch ${batchId}.`, ['dlmigrate status lists the migrations, with the batch each belongs to']);
+  const progress = await store.batchProgress(batchId);
+  const migrations = await store.listMigrations({ batchId });
+  const levels = progress.levels.map((level) => ({
+    level: level.level,
+    phase: level.phase,
+    total: level.total,
+    byStatus: Object.fromEntries(Object.entries(level.byStatus).filter(([, n]) => n > 0)),
+    groups: migrations
+      .filter((m) => m.batchLevel === level.level)
+      .map((m) => ({ migrationId: m.id, address: m.group.address, status: m.status, currentStep: m.currentStep })),
+  }));
+  const { output } = context;
+  output.json({ ok: true, batchId, status: progress.status, levels });
+  output.line(`Batch ${batchId}: ${progress.status} · ${migrations.length} group(s) in ${levels.length} level(s)`);
+  for (const level of levels) {
+    const counts = Object.entries(level.byStatus).map(([status, n]) => `${n} ${status}`).join(', ');
+    output.line(`level ${level.level}  ${level.phase}  ${counts}`);
+    for (const g of level.groups) {
+      output.status(STATUS_SYMBOL[g.status] ?? 'info', `  ${g.address}`, `${g.status}${g.currentStep && !g.status.startsWith('completed') ? ` at ${g.currentStep}` : ''} · ${g.migrationId}`);
+    }
+  }
 }
