@@ -2,8 +2,9 @@
 // recipient resolution (calls and time for N identities), membership paging, throughput alone and
 // under a throttling budget (retries, throttles, where AIMD settles). Prints figures only.
 //   node --import tsx --conditions=dlmigrate-source bench/exo.bench.ts [identities=5000]
-import { CloudSim, generateClientCertificate } from '@dlmigrate/cloud-sim';
-import { CloudConnection, certificateFromPem, customCloud, resolveRecipients } from '@dlmigrate/exo';
+import { resolveRecipients } from '@dlmigrate/exo';
+// The same simulated tenant the exo tests use: one app with a certificate made on the spot.
+import { bigGroupSeeds, mailboxSeeds, startSimTenant } from '../packages/exo/test/helpers/sim.js';
 
 const identities = Number(process.argv[2] ?? 5000);
 
@@ -15,36 +16,16 @@ async function timed<T>(label: string, work: () => Promise<T>): Promise<{ result
   return { result, ms };
 }
 
-const sim = await CloudSim.start();
+const t = await startSimTenant('contoso');
+const { sim } = t;
+const tenant = { id: t.tenantId };
 try {
-  const tenant = sim.createTenant({ name: 'contoso', domains: ['contoso.com'] });
-  const cert = generateClientCertificate();
-  const app = sim.registerApp(tenant.id, { certificates: [cert.certPem] });
-  const users = Array.from({ length: identities }, (_, i) => {
-    const name = `user${String(i).padStart(5, '0')}`;
-    return { type: 'UserMailbox' as const, name, primarySmtpAddress: `${name}@contoso.com` };
-  });
-  sim.seedRecipients(tenant.id, [
-    ...users,
-    { type: 'UserMailbox', name: 'Owner', primarySmtpAddress: 'owner@contoso.com' },
-    {
-      type: 'MailUniversalDistributionGroup',
-      name: 'Big',
-      primarySmtpAddress: 'big@contoso.com',
-      members: users.map((u) => u.primarySmtpAddress),
-      settings: { ManagedBy: ['owner'] },
-    },
-  ]);
+  const users = mailboxSeeds('contoso', identities);
+  sim.seedRecipients(tenant.id, bigGroupSeeds('contoso', users));
   const edoids = Object.values(sim.tenant(tenant.id).recipients)
     .filter((r) => r.Name.startsWith('user'))
     .map((r) => r.ExternalDirectoryObjectId);
-  const open = () =>
-    CloudConnection.open({
-      cloud: customCloud({ url: sim.url, caPem: sim.caPem }),
-      tenantId: tenant.id,
-      clientId: app.clientId,
-      certificate: certificateFromPem(cert.certPem, cert.keyPem),
-    });
+  const open = () => t.connect();
 
   console.log(`exo against cloud-sim (${sim.url}), ${identities} mailboxes`);
 

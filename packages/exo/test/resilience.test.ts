@@ -2,25 +2,14 @@
 // Retries are counted, never timed.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ExoThrottledError, ExoTimeoutError, ExoTransientError, ExoValidationError } from '../src/exchange/errors.js';
-import { mailboxSeeds, startSimTenant, type SimTenant } from './helpers/sim.js';
+import { bigGroupSeeds, mailboxSeeds, startSimTenant, type SimTenant } from './helpers/sim.js';
 
 const MEMBERS = 2_500;
 let t: SimTenant;
 
 beforeAll(async () => {
   t = await startSimTenant('contoso');
-  const users = mailboxSeeds('contoso', MEMBERS);
-  t.sim.seedRecipients(t.tenantId, [
-    ...users,
-    { type: 'UserMailbox', name: 'Owner', primarySmtpAddress: 'owner@contoso.com' },
-    {
-      type: 'MailUniversalDistributionGroup',
-      name: 'Big',
-      primarySmtpAddress: 'big@contoso.com',
-      members: users.map((u) => u.primarySmtpAddress),
-      settings: { ManagedBy: ['owner'] },
-    },
-  ]);
+  t.sim.seedRecipients(t.tenantId, bigGroupSeeds('contoso', mailboxSeeds('contoso', MEMBERS)));
 });
 afterAll(async () => {
   await t.sim.stop();

@@ -47,6 +47,21 @@ export function mailboxSeeds(name: string, count: number, prefix = 'user') {
 }
 
 /** Mark a recipient as synchronised from on-premises, as the sim's sync engine would. */
+/** The users, an owner, and "Big" (big@<name>.com), a DL holding every one of the users. */
+export function bigGroupSeeds(name: string, users: ReturnType<typeof mailboxSeeds>) {
+  return [
+    ...users,
+    { type: 'UserMailbox' as const, name: 'Owner', primarySmtpAddress: `owner@${name}.com` },
+    {
+      type: 'MailUniversalDistributionGroup' as const,
+      name: 'Big',
+      primarySmtpAddress: `big@${name}.com`,
+      members: users.map((u) => u.primarySmtpAddress),
+      settings: { ManagedBy: ['owner'] },
+    },
+  ];
+}
+
 export function markDirSynced(sim: CloudSim, tenantId: string, name: string): void {
   const recipient = Object.values(sim.tenant(tenantId).recipients).find((r) => r.Name === name);
   if (!recipient) throw new Error(`no recipient ${name}`);
