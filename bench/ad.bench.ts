@@ -10,11 +10,14 @@ const lab = await Lab.ensure({ name: 'ad' });
 const env = lab.env();
 const seeded = lab.seeded();
 if (!seeded) throw new Error('The ad lab has no fixture.');
-const open = () => new ActiveDirectory({ url: env.url, caPem: env.caPem, bindDn: env.bindDn, password: env.bindPassword });
+const open = () =>
+  new ActiveDirectory({ url: env.url, caPem: env.caPem, bindDn: env.bindDn, password: env.bindPassword });
 
 await lab.reset();
 const setup = open();
-const bulk = Object.values(seeded.objects).filter((o) => o.key.startsWith('bulk.users.')).map((o) => o.dn);
+const bulk = Object.values(seeded.objects)
+  .filter((o) => o.key.startsWith('bulk.users.'))
+  .map((o) => o.dn);
 const ou = childDn('OU', 'Bench', env.baseDn);
 await setup.connection.add(ou, { objectClass: ['top', 'organizationalUnit'] });
 const extra: string[] = [];
@@ -43,10 +46,14 @@ await setup.connection.add(groupDn, {
   msExchRecipientDisplayType: ['1'],
 });
 for (let i = 0; i < members.length; i += 1000) {
-  await setup.connection.modify(groupDn, [{ operation: 'add', attribute: 'member', values: members.slice(i, i + 1000) }]);
+  await setup.connection.modify(groupDn, [
+    { operation: 'add', attribute: 'member', values: members.slice(i, i + 1000) },
+  ]);
 }
 await setup.close();
-console.log(`setup: ${extra.length} contacts + ${bulk.length} users in a ${members.length}-member group, ${Math.round(performance.now() - t0)} ms`);
+console.log(
+  `setup: ${extra.length} contacts + ${bulk.length} users in a ${members.length}-member group, ${Math.round(performance.now() - t0)} ms`,
+);
 
 const ops = (c: ActiveDirectory['counts']) => c.searches + c.extraPages + c.rangedReads;
 const runs: [string, Parameters<ActiveDirectory['resolveRecipients']>[1]][] = [
@@ -67,8 +74,12 @@ for (const [label, options] of runs) {
   const { recipients, missing } = await ad.resolveRecipients(group.links.member, options);
   const ms = Math.round(performance.now() - t1);
   const total = ops(ad.counts);
-  console.log(`${label} | ${readOps} | ${total - readOps} | ${total} | ${ms} | ${recipients.size} (${missing.length} missing)`);
+  console.log(
+    `${label} | ${readOps} | ${total - readOps} | ${total} | ${ms} | ${recipients.size} (${missing.length} missing)`,
+  );
   await ad.close();
 }
-console.log(`\nDLConversionV2 for the same group: ${MEMBERS} Get-ADObject calls (one per member) + ${Math.floor(MEMBERS / 1000)} × 5 s throttling sleeps.`);
+console.log(
+  `\nDLConversionV2 for the same group: ${MEMBERS} Get-ADObject calls (one per member) + ${Math.floor(MEMBERS / 1000)} × 5 s throttling sleeps.`,
+);
 await lab.reset();

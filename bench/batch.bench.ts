@@ -34,9 +34,16 @@ sim.configureSync(tenant.id, {
   ldap: { url: env.url, caPem: env.caPem, bindDn: env.bindDn, bindPassword: env.bindPassword },
   scopeOus: [objects['ous.contoso']!.dn],
 });
-sim.seedRecipients(tenant.id, [{ type: 'MailUniversalDistributionGroup', name: 'Legacy', primarySmtpAddress: 'legacy@contoso.com' }]);
+sim.seedRecipients(tenant.id, [
+  { type: 'MailUniversalDistributionGroup', name: 'Legacy', primarySmtpAddress: 'legacy@contoso.com' },
+]);
 
-const ad = new ActiveDirectory({ url: env.url, caPem: env.caPem, bindDn: env.bindDn, password: env.bindPassword });
+const ad = new ActiveDirectory({
+  url: env.url,
+  caPem: env.caPem,
+  bindDn: env.bindDn,
+  password: env.bindPassword,
+});
 const ou = childDn('OU', 'Bench Batch', objects['ous.contoso']!.dn);
 await ad.connection.add(ou, { objectClass: ['top', 'organizationalUnit'] });
 const alice = objects['users.alice']!.dn;
@@ -51,7 +58,9 @@ const addGroup = async (alias: string, members: string[]) => {
     mail: [`${alias}@contoso.com`],
     mailNickname: [alias],
     proxyAddresses: [`SMTP:${alias}@contoso.com`, `smtp:${alias}@contoso.mail.onmicrosoft.com`],
-    legacyExchangeDN: [`/o=Contoso/ou=Exchange Administrative Group (FYDIBOHF23SPDLT)/cn=Recipients/cn=${alias}`],
+    legacyExchangeDN: [
+      `/o=Contoso/ou=Exchange Administrative Group (FYDIBOHF23SPDLT)/cn=Recipients/cn=${alias}`,
+    ],
     msExchRecipientDisplayType: ['1'],
     msExchRecipientTypeDetails: ['256'],
     member: members,
@@ -60,9 +69,12 @@ const addGroup = async (alias: string, members: string[]) => {
 };
 const leaves: string[] = [];
 for (let i = 0; i < LEAVES; i++) leaves.push(await addGroup(`leaf${String(i).padStart(4, '0')}`, [alice]));
-for (let i = 0; i < PARENTS; i++) await addGroup(`parent${String(i).padStart(4, '0')}`, leaves.slice(i * 4, i * 4 + 4));
+for (let i = 0; i < PARENTS; i++)
+  await addGroup(`parent${String(i).padStart(4, '0')}`, leaves.slice(i * 4, i * 4 + 4));
 const first = await sim.runSync(tenant.id);
-console.log(`setup: ${LEAVES} leaf + ${PARENTS} parent groups created and synced (${first.status}), ${Math.round(performance.now() - t0)} ms`);
+console.log(
+  `setup: ${LEAVES} leaf + ${PARENTS} parent groups created and synced (${first.status}), ${Math.round(performance.now() - t0)} ms`,
+);
 
 const cloud = await CloudConnection.open({
   cloud: customCloud({ url: sim.url, caPem: sim.caPem }),
@@ -75,17 +87,25 @@ const state = await openStateStore(join(dir, 'state.db'));
 const sync = createSyncTrigger({ kind: 'http', url: `${sim.url}/_sim/sync/run`, caPem: sim.caPem });
 const deps = { ad, exchange: cloud.exchange, graph: cloud.graph, state, sync, runnerId: 'bench' };
 
-const addresses = [...Array.from({ length: PARENTS }, (_, i) => `parent${String(i).padStart(4, '0')}@contoso.com`), ...Array.from({ length: LEAVES }, (_, i) => `leaf${String(i).padStart(4, '0')}@contoso.com`)];
+const addresses = [
+  ...Array.from({ length: PARENTS }, (_, i) => `parent${String(i).padStart(4, '0')}@contoso.com`),
+  ...Array.from({ length: LEAVES }, (_, i) => `leaf${String(i).padStart(4, '0')}@contoso.com`),
+];
 if (THROTTLE !== undefined) {
   const [requestsPerWindow = 0, windowSeconds = 1, maxConcurrent = 0] = THROTTLE;
   sim.setThrottling(tenant.id, { requestsPerWindow, windowSeconds, maxConcurrent });
-  console.log(`throttling: ${requestsPerWindow} calls per ${windowSeconds} s, at most ${maxConcurrent} in flight`);
+  console.log(
+    `throttling: ${requestsPerWindow} calls per ${windowSeconds} s, at most ${maxConcurrent} in flight`,
+  );
 }
 sim.resetCalls(tenant.id);
 const cyclesBefore = Number(sim.syncStatus(tenant.id)?.['cycles'] ?? 0);
 const adBefore = ad.counts;
 const tPlan = performance.now();
-const planned = await planBatchRun(deps, { groups: addresses, options: { nonSyncOu: objects['ous.nonSync']!.dn } });
+const planned = await planBatchRun(deps, {
+  groups: addresses,
+  options: { nonSyncOu: objects['ous.nonSync']!.dn },
+});
 const planMs = performance.now() - tPlan;
 const planLdap = ad.counts.searches - adBefore.searches;
 
@@ -94,7 +114,10 @@ let last = performance.now();
 const onEvent = (e: BatchEvent) => {
   if (e.type === 'level' || e.type === 'deletions') {
     const now = performance.now();
-    const what = e.type === 'level' ? `wave ${e.level} ${e.phase} (${e.groups} groups)` : `wave ${e.level} deletions seen: ${e.deleted}, pending ${e.pending}, ${e.polls} poll(s)`;
+    const what =
+      e.type === 'level'
+        ? `wave ${e.level} ${e.phase} (${e.groups} groups)`
+        : `wave ${e.level} deletions seen: ${e.deleted}, pending ${e.pending}, ${e.polls} poll(s)`;
     phaseTimes.push(`  +${Math.round(now - last)} ms  ${what}`);
     last = now;
   }
@@ -109,21 +132,32 @@ const graphCalls = Object.values(calls.graph).reduce((a, b) => a + b, 0);
 const byStatus = new Map<string, number>();
 for (const g of outcome.groups) byStatus.set(g.status, (byStatus.get(g.status) ?? 0) + 1);
 
-console.log(`\nbatch of ${TOTAL} groups: ${planned.layout.waves.length} sync waves (sizes ${planned.layout.waves.map((w) => w.length).join(', ')}), status ${outcome.status}`);
+console.log(
+  `\nbatch of ${TOTAL} groups: ${planned.layout.waves.length} sync waves (sizes ${planned.layout.waves.map((w) => w.length).join(', ')}), status ${outcome.status}`,
+);
 console.log(`groups by status: ${[...byStatus].map(([s, n]) => `${s} ${n}`).join(', ')}`);
 console.log(`sync cycles: ${Number(sim.syncStatus(tenant.id)?.['cycles'] ?? 0) - cyclesBefore}`);
-console.log(`Exchange calls: ${exchangeCalls} total, ${(exchangeCalls / TOTAL).toFixed(1)} per group; throttled ${calls.throttled}`);
-console.log(`Graph calls: ${graphCalls} total, ${(graphCalls / TOTAL).toFixed(1)} per group; tokens ${calls.tokens}`);
+console.log(
+  `Exchange calls: ${exchangeCalls} total, ${(exchangeCalls / TOTAL).toFixed(1)} per group; throttled ${calls.throttled}`,
+);
+console.log(
+  `Graph calls: ${graphCalls} total, ${(graphCalls / TOTAL).toFixed(1)} per group; tokens ${calls.tokens}`,
+);
 console.log('Exchange calls per cmdlet (per group):');
-for (const [cmdlet, n] of Object.entries(calls.cmdlets).sort((a, b) => b[1] - a[1])) console.log(`  ${cmdlet.padEnd(34)} ${String(n).padStart(6)}  ${(n / TOTAL).toFixed(2)}`);
+for (const [cmdlet, n] of Object.entries(calls.cmdlets).sort((a, b) => b[1] - a[1]))
+  console.log(`  ${cmdlet.padEnd(34)} ${String(n).padStart(6)}  ${(n / TOTAL).toFixed(2)}`);
 console.log(`plan: ${Math.round(planMs)} ms (${planLdap} LDAP searches)`);
-console.log(`run: ${Math.round(runMs)} ms (${((TOTAL / runMs) * 60_000).toFixed(0)} groups/min); total ${Math.round(planMs + runMs)} ms`);
+console.log(
+  `run: ${Math.round(runMs)} ms (${((TOTAL / runMs) * 60_000).toFixed(0)} groups/min); total ${Math.round(planMs + runMs)} ms`,
+);
 console.log('phases:');
 for (const line of phaseTimes) console.log(line);
 const failed = outcome.groups.filter((g) => !g.status.startsWith('completed'));
 if (failed.length > 0) console.log('not migrated:');
 for (const g of failed) {
-  const why = (await state.listErrors(g.migrationId)).filter((e) => e.severity === 'blocking').map((e) => `${e.step ?? ''} ${e.code}: ${e.message}`);
+  const why = (await state.listErrors(g.migrationId))
+    .filter((e) => e.severity === 'blocking')
+    .map((e) => `${e.step ?? ''} ${e.code}: ${e.message}`);
   console.log(`  ${g.address} ${g.status}: ${why.join(' | ').slice(0, 400)}`);
 }
 

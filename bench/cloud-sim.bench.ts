@@ -10,19 +10,37 @@ import { Lab } from '@dlmigrate/lab';
 const sim = await CloudSim.start();
 const agent = new https.Agent({ ca: sim.caPem, keepAlive: true });
 
-function post(path: string, body: string, headers: Record<string, string>): Promise<{ status: number; json: any }> { // eslint-disable-line @typescript-eslint/no-explicit-any
+function post(
+  path: string,
+  body: string,
+  headers: Record<string, string>,
+): Promise<{ status: number; json: any }> {
+  // eslint-disable-line @typescript-eslint/no-explicit-any
   return new Promise((resolve, reject) => {
-    const req = https.request(new URL(path, sim.url), { method: 'POST', agent, headers: { ...headers, 'content-length': String(Buffer.byteLength(body)) } }, (res) => {
-      const chunks: Buffer[] = [];
-      res.on('data', (c: Buffer) => chunks.push(c));
-      res.on('end', () => resolve({ status: res.statusCode ?? 0, json: JSON.parse(Buffer.concat(chunks).toString() || 'null') }));
-    });
+    const req = https.request(
+      new URL(path, sim.url),
+      { method: 'POST', agent, headers: { ...headers, 'content-length': String(Buffer.byteLength(body)) } },
+      (res) => {
+        const chunks: Buffer[] = [];
+        res.on('data', (c: Buffer) => chunks.push(c));
+        res.on('end', () =>
+          resolve({
+            status: res.statusCode ?? 0,
+            json: JSON.parse(Buffer.concat(chunks).toString() || 'null'),
+          }),
+        );
+      },
+    );
     req.on('error', reject);
     req.end(body);
   });
 }
 
-function assertion(clientId: string, tokenUrl: string, cert: ReturnType<typeof generateClientCertificate>): string {
+function assertion(
+  clientId: string,
+  tokenUrl: string,
+  cert: ReturnType<typeof generateClientCertificate>,
+): string {
   const b64 = (o: unknown) => Buffer.from(JSON.stringify(o)).toString('base64url');
   const now = Math.floor(Date.now() / 1000);
   const input = `${b64({ alg: 'RS256', typ: 'JWT', x5t: Buffer.from(cert.thumbprintSha1, 'hex').toString('base64url') })}.${b64({ aud: tokenUrl, iss: clientId, sub: clientId, jti: randomUUID(), nbf: now, exp: now + 600 })}`;
@@ -53,37 +71,76 @@ const form = () =>
 const tokenTimes: number[] = [];
 let token = '';
 for (let i = 0; i < 50; i++)
-  tokenTimes.push(await time(async () => (token = (await post(tokenPath, form(), { 'content-type': 'application/x-www-form-urlencoded' })).json.access_token)));
+  tokenTimes.push(
+    await time(
+      async () =>
+        (token = (await post(tokenPath, form(), { 'content-type': 'application/x-www-form-urlencoded' })).json
+          .access_token),
+    ),
+  );
 console.log(`token endpoint: median ${ms(median(tokenTimes))} per certificate-assertion token (50 requests)`);
 
-const headers = { authorization: `Bearer ${token}`, 'content-type': 'application/json', 'x-anchormailbox': `APP:SystemMailbox{bb558c35-97f1-4cb9-8ff7-d53741dc928c}@${tenant.id}` };
-const invoke = (cmdlet: string, parameters: Record<string, unknown>, path = `/adminapi/beta/${tenant.id}/InvokeCommand`) =>
-  post(path, JSON.stringify({ CmdletInput: { CmdletName: cmdlet, Parameters: parameters } }), headers);
+const headers = {
+  authorization: `Bearer ${token}`,
+  'content-type': 'application/json',
+  'x-anchormailbox': `APP:SystemMailbox{bb558c35-97f1-4cb9-8ff7-d53741dc928c}@${tenant.id}`,
+};
+const invoke = (
+  cmdlet: string,
+  parameters: Record<string, unknown>,
+  path = `/adminapi/beta/${tenant.id}/InvokeCommand`,
+) => post(path, JSON.stringify({ CmdletInput: { CmdletName: cmdlet, Parameters: parameters } }), headers);
 
 const N = 10_000;
 let t = await time(async () =>
-  sim.seedRecipients(tenant.id, Array.from({ length: N }, (_, i) => ({ type: 'MailContact' as const, name: `Contact ${i}`, primarySmtpAddress: `c${i}@fabrikam.example` }))),
+  sim.seedRecipients(
+    tenant.id,
+    Array.from({ length: N }, (_, i) => ({
+      type: 'MailContact' as const,
+      name: `Contact ${i}`,
+      primarySmtpAddress: `c${i}@fabrikam.example`,
+    })),
+  ),
 );
 console.log(`seeding ${N} contacts in process: ${ms(t)}`);
 
 const lookups: number[] = [];
-for (let i = 0; i < 200; i++) lookups.push(await time(() => invoke('Get-Recipient', { Identity: `c${(i * 37) % N}@fabrikam.example` })));
-console.log(`Get-Recipient -Identity <address> with ${N} recipients: median ${ms(median(lookups))} (200 calls)`);
+for (let i = 0; i < 200; i++)
+  lookups.push(await time(() => invoke('Get-Recipient', { Identity: `c${(i * 37) % N}@fabrikam.example` })));
+console.log(
+  `Get-Recipient -Identity <address> with ${N} recipients: median ${ms(median(lookups))} (200 calls)`,
+);
 
-const terms = Array.from({ length: 100 }, (_, i) => `(EmailAddresses -eq 'c${i * 97}@fabrikam.example')`).join(' -or ');
+const terms = Array.from(
+  { length: 100 },
+  (_, i) => `(EmailAddresses -eq 'c${i * 97}@fabrikam.example')`,
+).join(' -or ');
 const filterTimes: number[] = [];
-for (let i = 0; i < 10; i++) filterTimes.push(await time(() => invoke('Get-Recipient', { Filter: terms, ResultSize: 'Unlimited' })));
-console.log(`Get-Recipient -Filter with 100 OR-ed EmailAddresses terms over ${N} recipients: median ${ms(median(filterTimes))} (10 calls)`);
+for (let i = 0; i < 10; i++)
+  filterTimes.push(await time(() => invoke('Get-Recipient', { Filter: terms, ResultSize: 'Unlimited' })));
+console.log(
+  `Get-Recipient -Filter with 100 OR-ed EmailAddresses terms over ${N} recipients: median ${ms(median(filterTimes))} (10 calls)`,
+);
 
 await invoke('New-DistributionGroup', { Name: 'Big' });
-t = await time(() => invoke('Update-DistributionGroupMember', { Identity: 'Big', Members: Array.from({ length: 10_000 }, (_, i) => `c${i}@fabrikam.example`), BypassSecurityGroupManagerCheck: true }));
+t = await time(() =>
+  invoke('Update-DistributionGroupMember', {
+    Identity: 'Big',
+    Members: Array.from({ length: 10_000 }, (_, i) => `c${i}@fabrikam.example`),
+    BypassSecurityGroupManagerCheck: true,
+  }),
+);
 console.log(`Update-DistributionGroupMember with 10,000 members: ${ms(t)}`);
 
 let pages = 0;
 t = await time(async () => {
   let path: string | undefined = `/adminapi/beta/${tenant.id}/InvokeCommand`;
   while (path) {
-    const res = await invoke('Get-DistributionGroupMember', { Identity: 'Big', ResultSize: 'Unlimited' }, path);
+    const res = await invoke(
+      'Get-DistributionGroupMember',
+      { Identity: 'Big', ResultSize: 'Unlimited' },
+      path,
+    );
     pages++;
     const next = res.json['@odata.nextLink'] as string | undefined;
     path = next ? new URL(next).pathname + new URL(next).search : undefined;
@@ -101,7 +158,9 @@ sim.configureSync(synced.id, {
 });
 let first: Awaited<ReturnType<typeof sim.runSync>> | undefined;
 t = await time(async () => (first = await sim.runSync(synced.id)));
-console.log(`first sync cycle of the contoso lab (${first!.imported} objects imported, ${first!.added.length} added): ${ms(t)}`);
+console.log(
+  `first sync cycle of the contoso lab (${first!.imported} objects imported, ${first!.added.length} added): ${ms(t)}`,
+);
 t = await time(() => sim.runSync(synced.id));
 console.log(`no-change sync cycle: ${ms(t)}`);
 

@@ -30,28 +30,43 @@ try {
   console.log(`exo against cloud-sim (${sim.url}), ${identities} mailboxes`);
 
   const conn = await open();
-  const inputs = [...edoids.slice(0, identities / 2), ...users.slice(identities / 2).map((u) => u.primarySmtpAddress)];
-  const { result: resolved } = await timed(`resolveRecipients: ${inputs.length} identities (½ EDOID, ½ address)`, () =>
-    resolveRecipients(conn.exchange, inputs),
+  const inputs = [
+    ...edoids.slice(0, identities / 2),
+    ...users.slice(identities / 2).map((u) => u.primarySmtpAddress),
+  ];
+  const { result: resolved } = await timed(
+    `resolveRecipients: ${inputs.length} identities (½ EDOID, ½ address)`,
+    () => resolveRecipients(conn.exchange, inputs),
   );
-  console.log(`    found ${resolved.found.size}, missing ${resolved.missing.length}, Get-Recipient calls: ${resolved.calls} (one per identity would be ${inputs.length})`);
+  console.log(
+    `    found ${resolved.found.size}, missing ${resolved.missing.length}, Get-Recipient calls: ${resolved.calls} (one per identity would be ${inputs.length})`,
+  );
 
   const sample = 200;
-  const { ms: oneByOneMs } = await timed(`for comparison: ${sample} identities one Get-Recipient each`, async () => {
-    for (const identity of inputs.slice(0, sample)) await conn.exchange.getRecipient(identity);
-  });
-  console.log(`    ≈ ${((oneByOneMs / sample) * inputs.length).toFixed(0)} ms for all ${inputs.length} that way`);
+  const { ms: oneByOneMs } = await timed(
+    `for comparison: ${sample} identities one Get-Recipient each`,
+    async () => {
+      for (const identity of inputs.slice(0, sample)) await conn.exchange.getRecipient(identity);
+    },
+  );
+  console.log(
+    `    ≈ ${((oneByOneMs / sample) * inputs.length).toFixed(0)} ms for all ${inputs.length} that way`,
+  );
 
   const { result: members } = await timed(`Get-DistributionGroupMember, ${identities} members`, () =>
     conn.exchange.getDistributionGroupMembers('big@contoso.com'),
   );
-  console.log(`    ${members.length} members in ${conn.transport.stats().requestsByCmdlet['Get-DistributionGroupMember']} pages`);
+  console.log(
+    `    ${members.length} members in ${conn.transport.stats().requestsByCmdlet['Get-DistributionGroupMember']} pages`,
+  );
 
   const single = 200;
   const { ms: seqMs } = await timed(`${single} Get-AcceptedDomain, one after another`, async () => {
     for (let i = 0; i < single; i++) await conn.exchange.getAcceptedDomains();
   });
-  console.log(`    ${((single / seqMs) * 1000).toFixed(0)} calls/s; token endpoint requests so far: ${conn.tokens.tokenEndpointRequests}`);
+  console.log(
+    `    ${((single / seqMs) * 1000).toFixed(0)} calls/s; token endpoint requests so far: ${conn.tokens.tokenEndpointRequests}`,
+  );
   conn.close();
 
   const storm = 300;

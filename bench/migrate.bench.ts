@@ -25,21 +25,30 @@ try {
     const started = performance.now();
     const stepStart = new Map<string, number>();
     const stepMs: Record<string, number> = {};
-    const outcome = await world.engine.migrate(address, { nonSyncOu: world.objects['ous.nonSync']!.dn }, {
-      onEvent: (e) => {
-        if (e.event === 'started') stepStart.set(e.step, performance.now());
-        if (e.event === 'completed' && stepStart.has(e.step)) stepMs[e.step] = Math.round(performance.now() - stepStart.get(e.step)!);
+    const outcome = await world.engine.migrate(
+      address,
+      { nonSyncOu: world.objects['ous.nonSync']!.dn },
+      {
+        onEvent: (e) => {
+          if (e.event === 'started') stepStart.set(e.step, performance.now());
+          if (e.event === 'completed' && stepStart.has(e.step))
+            stepMs[e.step] = Math.round(performance.now() - stepStart.get(e.step)!);
+        },
       },
-    });
+    );
     const wall = Math.round(performance.now() - started);
     const calls = world.sim.calls(world.tenantId);
     const exchangeCalls = Object.values(calls.cmdlets).reduce((a, b) => a + b, 0);
     const graphCalls = Object.values(calls.graph).reduce((a, b) => a + b, 0);
     const members = (await world.cloud.exchange.getDistributionGroupMembers(address)).length;
-    console.log(`\n${address}: ${outcome.status}, ${members} members, ${wall} ms wall (sync cycles included)`);
+    console.log(
+      `\n${address}: ${outcome.status}, ${members} members, ${wall} ms wall (sync cycles included)`,
+    );
     console.log(`  steps ms: ${JSON.stringify(stepMs)}`);
     console.log(`  Exchange calls: ${exchangeCalls} ${JSON.stringify(calls.cmdlets)}`);
-    console.log(`  Graph calls: ${graphCalls} ${JSON.stringify(calls.graph)}; token requests: ${calls.tokens}`);
+    console.log(
+      `  Graph calls: ${graphCalls} ${JSON.stringify(calls.graph)}; token requests: ${calls.tokens}`,
+    );
     console.log(`  LDAP operations: ${JSON.stringify(diff(world.ad.counts, ldapBefore))}`);
   }
 } finally {

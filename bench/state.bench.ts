@@ -17,18 +17,25 @@ async function timed(label: string, count: number, work: () => Promise<void>): P
   const started = process.hrtime.bigint();
   await work();
   const ms = Number(process.hrtime.bigint() - started) / 1e6;
-  console.log(`  ${label.padEnd(46)} ${count.toString().padStart(6)} in ${ms.toFixed(0).padStart(6)} ms = ${((count / ms) * 1000).toFixed(0).padStart(6)}/s`);
+  console.log(
+    `  ${label.padEnd(46)} ${count.toString().padStart(6)} in ${ms.toFixed(0).padStart(6)} ms = ${((count / ms) * 1000).toFixed(0).padStart(6)}/s`,
+  );
 }
 
 async function measure(store: StateStore, folder: string): Promise<void> {
-  const migration = await store.createMigration({ group: { address: 'bench@contoso.com' }, strategy: 'recreate' });
+  const migration = await store.createMigration({
+    group: { address: 'bench@contoso.com' },
+    strategy: 'recreate',
+  });
   await timed('appendJournal, one after another', appends, async () => {
     for (let i = 0; i < appends; i++) {
       await store.appendJournal(migration.id, { step: `step-${i % 12}`, event: 'completed', data: { i } });
     }
   });
   const others = await Promise.all(
-    Array.from({ length: 8 }, (_, i) => store.createMigration({ group: { address: `g${i}@contoso.com` }, strategy: 'recreate' })),
+    Array.from({ length: 8 }, (_, i) =>
+      store.createMigration({ group: { address: `g${i}@contoso.com` }, strategy: 'recreate' }),
+    ),
   );
   await timed('appendJournal, 8 migrations concurrently', appends, async () => {
     await Promise.all(
@@ -39,7 +46,10 @@ async function measure(store: StateStore, folder: string): Promise<void> {
       }),
     );
   });
-  const groups = Array.from({ length: 500 }, (_, i) => ({ group: { address: `b${i}@contoso.com` }, strategy: 'convert' as const }));
+  const groups = Array.from({ length: 500 }, (_, i) => ({
+    group: { address: `b${i}@contoso.com` },
+    strategy: 'convert' as const,
+  }));
   await timed('createBatch (one transaction, 500 groups)', 500, async () => {
     await store.createBatch({ id: 'bench', input: {}, levels: [groups] });
   });
@@ -47,7 +57,9 @@ async function measure(store: StateStore, folder: string): Promise<void> {
     for (;;) {
       const claimed = await store.claimNext('bench', 'runner', 60_000);
       if (!claimed) break;
-      await store.appendJournalAndSetStatus(claimed.id, { step: 'work', event: 'completed' }, 'completed', { runnerId: 'runner' });
+      await store.appendJournalAndSetStatus(claimed.id, { step: 'work', event: 'completed' }, 'completed', {
+        runnerId: 'runner',
+      });
       await store.releaseLease(claimed.id, 'runner');
     }
   });

@@ -12,6 +12,7 @@ bash scripts/services.sh
 cleanup() { node --import tsx --conditions=dlmigrate-source packages/lab/src/cli.ts down --all >/dev/null 2>&1 || true; }
 trap cleanup EXIT
 
+pnpm run format:check
 pnpm turbo run typecheck lint
 find . -name .vitest-report.json -not -path '*/node_modules/*' -delete
 status=0

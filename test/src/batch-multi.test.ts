@@ -42,18 +42,31 @@ async function plannedGroups(count: number, prefix: string): Promise<PlannedBatc
   await w.ad.connection.add(ou, { objectClass: ['top', 'organizationalUnit'] });
   const alice = w.objects['users.alice']!.dn;
   const names = Array.from({ length: count }, (_, i) => `${prefix}-${String(i).padStart(3, '0')}`);
-  await createMailGroups(w.ad, ou, names.map((alias) => ({ name: `Batch ${alias}`, alias, members: [alice] })));
+  await createMailGroups(
+    w.ad,
+    ou,
+    names.map((alias) => ({ name: `Batch ${alias}`, alias, members: [alice] })),
+  );
   expect((await w.sim.runSync(w.tenantId)).status).toBe('success');
-  const planned = await planBatchRun({ ...w.deps, state: store }, {
-    groups: names.map((n) => `${n}@contoso.com`),
-    options: { nonSyncOu: w.objects['ous.nonSync']!.dn },
-  });
+  const planned = await planBatchRun(
+    { ...w.deps, state: store },
+    {
+      groups: names.map((n) => `${n}@contoso.com`),
+      options: { nonSyncOu: w.objects['ous.nonSync']!.dn },
+    },
+  );
   expect(planned.layout.waves).toHaveLength(1);
   return planned;
 }
 
 function start(planned: PlannedBatch, runnerId: string, leaseMs: number): RunnerProcess {
-  const runner = startRunner({ ...w.childConfig, statePath: pg.url, batchId: planned.batch.id, runnerId, leaseMs });
+  const runner = startRunner({
+    ...w.childConfig,
+    statePath: pg.url,
+    batchId: planned.batch.id,
+    runnerId,
+    leaseMs,
+  });
   runners.push(runner);
   return runner;
 }
@@ -62,7 +75,9 @@ function start(planned: PlannedBatch, runnerId: string, leaseMs: number): Runner
 async function expectAllMigratedOnce(planned: PlannedBatch, count: number): Promise<void> {
   const migrations = await store.listMigrations({ batchId: planned.batch.id });
   expect(migrations).toHaveLength(count);
-  expect(migrations.filter((m) => !m.status.startsWith('completed')).map((m) => [m.group.address, m.status])).toEqual([]);
+  expect(
+    migrations.filter((m) => !m.status.startsWith('completed')).map((m) => [m.group.address, m.status]),
+  ).toEqual([]);
   for (const m of migrations) {
     const journal = await store.listJournal(m.id);
     expect(journal.filter((e) => e.step === 'stage' && e.event === 'completed')).toHaveLength(1);
@@ -70,7 +85,8 @@ async function expectAllMigratedOnce(planned: PlannedBatch, count: number): Prom
   expect((await store.getBatch(planned.batch.id))!.status).toBe('completed');
 }
 
-const triggers = (list: readonly RunnerProcess[]) => list.flatMap((r) => r.events.filter((e) => e.type === 'sync-triggered'));
+const triggers = (list: readonly RunnerProcess[]) =>
+  list.flatMap((r) => r.events.filter((e) => e.type === 'sync-triggered'));
 
 describe('two runner processes, one PostgreSQL store', () => {
   it('migrate a batch of 200 groups together with one sync', async () => {
@@ -117,7 +133,13 @@ describe('two runner processes, one PostgreSQL store', () => {
     await expectAllMigratedOnce(planned, 40);
     // Groups the victim had started were resumed by the survivor.
     const startedByVictim = new Set(victim.events.flatMap((e) => (e.type === 'step' ? [e.migrationId] : [])));
-    const resumed = survivor.events.filter((e) => e.type === 'step' && e.step === 'report' && e.event === 'completed' && startedByVictim.has(e.migrationId));
+    const resumed = survivor.events.filter(
+      (e) =>
+        e.type === 'step' &&
+        e.step === 'report' &&
+        e.event === 'completed' &&
+        startedByVictim.has(e.migrationId),
+    );
     expect(resumed.length).toBeGreaterThan(0);
     // The victim's work was taken over, not redone: still one sync in all.
     expect(triggers([survivor, victim])).toHaveLength(1);

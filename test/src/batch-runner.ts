@@ -8,10 +8,14 @@ import { childDeps } from './child-deps.js';
 
 const config = JSON.parse(readFileSync(process.argv[2]!, 'utf8')) as RunnerConfig;
 const world = await childDeps(config, { moveRetry: { attempts: 2, delayMs: 100 } });
-const outcome = await runBatch({ ...world.deps, runnerId: config.runnerId, leaseMs: config.leaseMs }, config.batchId, {
-  onEvent: (event) => process.stdout.write(`${JSON.stringify(event)}\n`),
-  waitIntervalMs: 250,
-  syncLeaseMs: config.leaseMs,
-});
+const outcome = await runBatch(
+  { ...world.deps, runnerId: config.runnerId, leaseMs: config.leaseMs },
+  config.batchId,
+  {
+    onEvent: (event) => process.stdout.write(`${JSON.stringify(event)}\n`),
+    waitIntervalMs: 250,
+    syncLeaseMs: config.leaseMs,
+  },
+);
 process.stdout.write(`done ${outcome.status}\n`);
 await world.close();

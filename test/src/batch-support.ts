@@ -20,7 +20,11 @@ export interface NewGroup {
 }
 
 /** Creates mail-enabled universal distribution groups (Exchange's stamps) in `ou`; returns their DNs. */
-export async function createMailGroups(ad: ActiveDirectory, ou: string, groups: readonly NewGroup[]): Promise<string[]> {
+export async function createMailGroups(
+  ad: ActiveDirectory,
+  ou: string,
+  groups: readonly NewGroup[],
+): Promise<string[]> {
   const dns: string[] = [];
   for (const g of groups) {
     const dn = childDn('CN', g.name, ou);
@@ -32,7 +36,9 @@ export async function createMailGroups(ad: ActiveDirectory, ou: string, groups: 
       mail: [`${g.alias}@contoso.com`],
       mailNickname: [g.alias],
       proxyAddresses: [`SMTP:${g.alias}@contoso.com`, `smtp:${g.alias}@contoso.mail.onmicrosoft.com`],
-      legacyExchangeDN: [`/o=Contoso/ou=Exchange Administrative Group (FYDIBOHF23SPDLT)/cn=Recipients/cn=${randomBytes(16).toString('hex')}-${g.alias}`],
+      legacyExchangeDN: [
+        `/o=Contoso/ou=Exchange Administrative Group (FYDIBOHF23SPDLT)/cn=Recipients/cn=${randomBytes(16).toString('hex')}-${g.alias}`,
+      ],
       msExchRecipientDisplayType: ['1'],
       msExchRecipientTypeDetails: ['256'],
       ...(g.members.length > 0 ? { member: [...g.members] } : {}),
@@ -70,14 +76,22 @@ export function startRunner(config: RunnerConfig): RunnerProcess {
   // The config holds the test app's private key: owner-only file.
   const file = join(mkdtempSync(join(tmpdir(), 'dlmigrate-runner-')), 'config.json');
   writeFileSync(file, JSON.stringify(config), { mode: 0o600 });
-  const child = spawn(process.execPath, ['--import', 'tsx', '--conditions=dlmigrate-source', join(here, 'batch-runner.ts'), file], {
-    cwd: join(here, '..'),
-    stdio: ['pipe', 'pipe', 'pipe'],
-  });
+  const child = spawn(
+    process.execPath,
+    ['--import', 'tsx', '--conditions=dlmigrate-source', join(here, 'batch-runner.ts'), file],
+    {
+      cwd: join(here, '..'),
+      stdio: ['pipe', 'pipe', 'pipe'],
+    },
+  );
   const events: BatchEvent[] = [];
   let last: string | undefined;
   let stderr = '';
-  const waiters: { predicate: (e: BatchEvent) => boolean; resolve: (e: BatchEvent) => void; reject: (error: Error) => void }[] = [];
+  const waiters: {
+    predicate: (e: BatchEvent) => boolean;
+    resolve: (e: BatchEvent) => void;
+    reject: (error: Error) => void;
+  }[] = [];
   child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
   createInterface({ input: child.stdout }).on('line', (line) => {
     if (!line.startsWith('{')) {
@@ -95,7 +109,8 @@ export function startRunner(config: RunnerConfig): RunnerProcess {
   });
   const exited = new Promise<number | NodeJS.Signals>((resolve) =>
     child.on('exit', (code, signal) => {
-      for (const w of waiters.splice(0)) w.reject(new Error(`runner ${config.runnerId} exited (${code ?? signal}) first; stderr:\n${stderr}`));
+      for (const w of waiters.splice(0))
+        w.reject(new Error(`runner ${config.runnerId} exited (${code ?? signal}) first; stderr:\n${stderr}`));
       resolve(code ?? (signal as NodeJS.Signals));
     }),
   );
@@ -108,7 +123,8 @@ export function startRunner(config: RunnerConfig): RunnerProcess {
     waitFor: (predicate) => {
       const seen = events.find(predicate);
       if (seen !== undefined) return Promise.resolve(seen);
-      if (child.exitCode !== null || child.signalCode !== null) return Promise.reject(new Error(`runner already exited; stderr:\n${stderr}`));
+      if (child.exitCode !== null || child.signalCode !== null)
+        return Promise.reject(new Error(`runner already exited; stderr:\n${stderr}`));
       return new Promise((resolve, reject) => waiters.push({ predicate, resolve, reject }));
     },
   };
@@ -134,5 +150,9 @@ export async function freshPostgres(): Promise<{ url: string; drop: () => Promis
   await maintenance((c) => c.query(`CREATE DATABASE ${name}`));
   const url = new URL(MAINTENANCE_URL);
   url.pathname = `/${name}`;
-  return { url: url.toString(), drop: () => maintenance(async (c) => void (await c.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`))) };
+  return {
+    url: url.toString(),
+    drop: () =>
+      maintenance(async (c) => void (await c.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`))),
+  };
 }

@@ -4,7 +4,14 @@
 // several waves; a group that fails mid-way takes only its parent down; a parent that gained a child after planning
 // waits for it; a runner killed with SIGKILL mid-level is resumed by another to the same end state.
 import { childDn } from '@dlmigrate/ad';
-import { BatchInputError, createSyncTrigger, planBatchRun, runBatch, type BatchEvent, type BatchOutcome } from '@dlmigrate/core';
+import {
+  BatchInputError,
+  createSyncTrigger,
+  planBatchRun,
+  runBatch,
+  type BatchEvent,
+  type BatchOutcome,
+} from '@dlmigrate/core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createMailGroups, startRunner, type RunnerProcess } from './batch-support.js';
 import { openWorld, type World } from './world.js';
@@ -17,12 +24,14 @@ beforeAll(async () => {
 }, 300_000);
 
 afterAll(async () => {
-  for (const r of runners) if (r.process.exitCode === null && r.process.signalCode === null) r.process.kill('SIGKILL');
+  for (const r of runners)
+    if (r.process.exitCode === null && r.process.signalCode === null) r.process.kill('SIGKILL');
   await w?.close();
 });
 
 const options = () => ({ nonSyncOu: w.objects['ous.nonSync']!.dn });
-const statusOf = (outcome: BatchOutcome, address: string) => outcome.groups.find((g) => g.address.toLowerCase() === address)!;
+const statusOf = (outcome: BatchOutcome, address: string) =>
+  outcome.groups.find((g) => g.address.toLowerCase() === address)!;
 const syncCycles = () => Number(w.sim.syncStatus(w.tenantId)?.['cycles'] ?? 0);
 const LEASE_MS = 5_000;
 const deps = (runnerId: string) => ({ ...w.deps, runnerId, leaseMs: LEASE_MS });
@@ -64,10 +73,15 @@ describe('batch run (one process)', () => {
 
     const planned = await planBatchRun(w.deps, {
       // groups.blocked contains groups.execs, which is not in the list and not migrated.
-      groups: 'PrimarySmtpAddress,Note\ncompany@contoso.com,top\nallstaff@contoso.com,\nsales@contoso.com,\nhidden-approvals@contoso.com,\ncontractors@contoso.com,\nblocked@contoso.com,\n',
+      groups:
+        'PrimarySmtpAddress,Note\ncompany@contoso.com,top\nallstaff@contoso.com,\nsales@contoso.com,\nhidden-approvals@contoso.com,\ncontractors@contoso.com,\nblocked@contoso.com,\n',
       options: options(),
     });
-    expect(planned.layout.waves).toEqual([['sales@contoso.com'], ['allstaff@contoso.com'], ['company@contoso.com']]);
+    expect(planned.layout.waves).toEqual([
+      ['sales@contoso.com'],
+      ['allstaff@contoso.com'],
+      ['company@contoso.com'],
+    ]);
     expect(planned.batch.levels.map((l) => l.phase)).toEqual(['pending', 'pending', 'pending']);
 
     const cyclesBefore = syncCycles();
@@ -81,7 +95,9 @@ describe('batch run (one process)', () => {
     expect(hidden.status).toBe('blocked');
     expect(hidden.codes).toEqual(['CIRCULAR_REFERENCE_EXCEPTION']);
     const hiddenErrors = await w.state.listErrors(hidden.migrationId);
-    expect(hiddenErrors[0]!.message).toMatch(/hidden-approvals@contoso\.com → contractors@contoso\.com|contractors@contoso\.com → hidden-approvals@contoso\.com/);
+    expect(hiddenErrors[0]!.message).toMatch(
+      /hidden-approvals@contoso\.com → contractors@contoso\.com|contractors@contoso\.com → hidden-approvals@contoso\.com/,
+    );
     expect(statusOf(outcome, 'contractors@contoso.com').codes).toEqual(['CIRCULAR_REFERENCE_EXCEPTION']);
     const blocked = statusOf(outcome, 'blocked@contoso.com');
     expect(blocked).toMatchObject({ status: 'blocked', codes: ['NESTED_GROUP_EXCEPTION'] });
@@ -92,10 +108,20 @@ describe('batch run (one process)', () => {
     expect(syncCycles() - cyclesBefore).toBe(3);
     expect(events.filter((e) => e.type === 'sync-triggered').map((e) => e.level)).toEqual([0, 1, 2]);
     // Children first: a parent is staged only after its child completed.
-    const order = events.filter((e) => e.type === 'step').map((e) => (e.type === 'step' ? `${e.address}:${e.step}:${e.event}` : ''));
-    expect(order.indexOf('allstaff@contoso.com:stage:started')).toBeGreaterThan(order.indexOf('sales@contoso.com:report:completed'));
-    expect(order.indexOf('company@contoso.com:stage:started')).toBeGreaterThan(order.indexOf('allstaff@contoso.com:report:completed'));
-    expect((await w.state.getBatch(planned.batch.id))!.levels.map((l) => l.phase)).toEqual(['done', 'done', 'done']);
+    const order = events
+      .filter((e) => e.type === 'step')
+      .map((e) => (e.type === 'step' ? `${e.address}:${e.step}:${e.event}` : ''));
+    expect(order.indexOf('allstaff@contoso.com:stage:started')).toBeGreaterThan(
+      order.indexOf('sales@contoso.com:report:completed'),
+    );
+    expect(order.indexOf('company@contoso.com:stage:started')).toBeGreaterThan(
+      order.indexOf('allstaff@contoso.com:report:completed'),
+    );
+    expect((await w.state.getBatch(planned.batch.id))!.levels.map((l) => l.phase)).toEqual([
+      'done',
+      'done',
+      'done',
+    ]);
 
     // In the tenant: cloud-managed groups, nested the same way.
     const company = (await w.cloud.exchange.getDistributionGroup('company@contoso.com'))!;
@@ -104,7 +130,9 @@ describe('batch run (one process)', () => {
     expect(companyMembers.map((m) => m.primarySmtpAddress.toLowerCase())).toContain('allstaff@contoso.com');
     // Running the finished batch again changes nothing and reports the same.
     const again = await runBatch(deps('solo-again'), planned.batch.id);
-    expect(again.groups.map((g) => [g.address, g.status])).toEqual(outcome.groups.map((g) => [g.address, g.status]));
+    expect(again.groups.map((g) => [g.address, g.status])).toEqual(
+      outcome.groups.map((g) => [g.address, g.status]),
+    );
     expect(syncCycles() - cyclesBefore).toBe(3);
   }, 300_000);
 
@@ -112,13 +140,18 @@ describe('batch run (one process)', () => {
     await w.reset();
     const ou = w.objects['ous.groups']!.dn;
     const alice = w.objects['users.alice']!.dn;
-    const [childDnValue] = await createMailGroups(w.ad, ou, [{ name: 'Fail Child', alias: 'failchild', members: [alice] }]);
+    const [childDnValue] = await createMailGroups(w.ad, ou, [
+      { name: 'Fail Child', alias: 'failchild', members: [alice] },
+    ]);
     await createMailGroups(w.ad, ou, [
       { name: 'Fail Parent', alias: 'failparent', members: [childDnValue!] },
       { name: 'Bystander', alias: 'bystander', members: [alice] },
     ]);
     await w.sim.runSync(w.tenantId);
-    const planned = await planBatchRun(w.deps, { groups: ['failparent@contoso.com', 'failchild@contoso.com'], options: options() });
+    const planned = await planBatchRun(w.deps, {
+      groups: ['failparent@contoso.com', 'failchild@contoso.com'],
+      options: options(),
+    });
     const bystander = await planBatchRun(w.deps, { groups: ['bystander@contoso.com'], options: options() });
     expect(planned.layout.waves).toEqual([['failchild@contoso.com'], ['failparent@contoso.com']]);
 
@@ -139,14 +172,18 @@ describe('batch run (one process)', () => {
         if (e.type === 'deletions' && e.level === 0) w.sim.injectFault(w.tenantId, fault);
       },
     });
-    const steps = events.flatMap((e) => (e.type === 'step' && e.address === 'failchild@contoso.com' ? [`${e.step}:${e.event}`] : []));
+    const steps = events.flatMap((e) =>
+      e.type === 'step' && e.address === 'failchild@contoso.com' ? [`${e.step}:${e.event}`] : [],
+    );
     expect(steps).toContain('take-over:failed');
     expect(steps).toContain('park:undone');
     const child = statusOf(outcome, 'failchild@contoso.com');
     expect(child.status).toBe('rolled_back');
     const parent = statusOf(outcome, 'failparent@contoso.com');
     expect(parent).toMatchObject({ status: 'blocked', codes: ['CHILD_GROUP_MIGRATION_EXCEPTION'] });
-    expect((await w.state.listErrors(parent.migrationId))[0]).toMatchObject({ target: 'failchild@contoso.com' });
+    expect((await w.state.listErrors(parent.migrationId))[0]).toMatchObject({
+      target: 'failchild@contoso.com',
+    });
     expect((await w.state.listJournal(parent.migrationId)).length).toBe(0); // never touched
     // Nothing of the child changed: still synced, still in its OU.
     expect((await w.cloud.exchange.getDistributionGroup('failchild@contoso.com'))?.isDirSynced).toBe(true);
@@ -170,7 +207,13 @@ describe('sync waves', () => {
     });
     try {
       const planned = await planBatchRun(w.deps, {
-        groups: ['obrien-team@contoso.com', 'sales-west@contoso.com', 'abcd@contoso.com', 'zurich-unicode@contoso.com', 'qbr-emea@contoso.com'],
+        groups: [
+          'obrien-team@contoso.com',
+          'sales-west@contoso.com',
+          'abcd@contoso.com',
+          'zurich-unicode@contoso.com',
+          'qbr-emea@contoso.com',
+        ],
         options: options(),
         deletionThreshold: 2,
       });
@@ -192,15 +235,27 @@ describe('sync waves', () => {
 describe('sync trigger failure', () => {
   it('stops the runner with the trigger error, the groups parked; a later run triggers the sync and finishes', async () => {
     await w.reset();
-    const planned = await planBatchRun(w.deps, { groups: ['research@contoso.com', 'abcd@contoso.com'], options: options() });
-    const broken = createSyncTrigger({ kind: 'http', url: `${w.sim.url}/_sim/no-such-endpoint`, caPem: w.sim.caPem });
-    const error = await runBatch({ ...deps('broken'), sync: broken }, planned.batch.id, { syncLeaseMs: LEASE_MS }).catch((e: unknown) => e);
+    const planned = await planBatchRun(w.deps, {
+      groups: ['research@contoso.com', 'abcd@contoso.com'],
+      options: options(),
+    });
+    const broken = createSyncTrigger({
+      kind: 'http',
+      url: `${w.sim.url}/_sim/no-such-endpoint`,
+      caPem: w.sim.caPem,
+    });
+    const error = await runBatch({ ...deps('broken'), sync: broken }, planned.batch.id, {
+      syncLeaseMs: LEASE_MS,
+    }).catch((e: unknown) => e);
     expect(error).toMatchObject({ code: 'SYNC_TRIGGER_FAILED' });
     const parked = await w.state.listMigrations({ batchId: planned.batch.id });
     expect(parked.map((m) => m.status)).toEqual(['parked', 'parked']);
     expect((await w.state.getBatch(planned.batch.id))!.levels[0]!.phase).toBe('syncing');
 
-    const outcome = await runBatch(deps('mended'), planned.batch.id, { syncLeaseMs: LEASE_MS, waitIntervalMs: 500 });
+    const outcome = await runBatch(deps('mended'), planned.batch.id, {
+      syncLeaseMs: LEASE_MS,
+      waitIntervalMs: 500,
+    });
     expect(outcome.status).toBe('completed');
   }, 300_000);
 });
@@ -211,12 +266,21 @@ describe('back-pressure', () => {
     w.sim.setThrottling(w.tenantId, { requestsPerWindow: 30, windowSeconds: 1, maxConcurrent: 2 });
     try {
       const planned = await planBatchRun(w.deps, {
-        groups: ['obrien-team@contoso.com', 'sales-west@contoso.com', 'abcd@contoso.com', 'zurich-unicode@contoso.com', 'qbr-emea@contoso.com', 'research@contoso.com'],
+        groups: [
+          'obrien-team@contoso.com',
+          'sales-west@contoso.com',
+          'abcd@contoso.com',
+          'zurich-unicode@contoso.com',
+          'qbr-emea@contoso.com',
+          'research@contoso.com',
+        ],
         options: options(),
       });
       w.sim.resetCalls(w.tenantId);
       const outcome = await runBatch(deps('throttled'), planned.batch.id);
-      expect(outcome.groups.map((g) => [g.address, g.status]).filter(([, s]) => !s!.startsWith('completed'))).toEqual([]);
+      expect(
+        outcome.groups.map((g) => [g.address, g.status]).filter(([, s]) => !s!.startsWith('completed')),
+      ).toEqual([]);
       // The tenant pushed back, and the batch went on at its pace instead of failing groups.
       expect(w.sim.calls(w.tenantId).throttled).toBeGreaterThan(0);
     } finally {
@@ -234,13 +298,20 @@ async function plannedPair(firstName: string, firstAlias: string, secondName: st
     { name: secondName, alias: secondAlias, members: [alice] },
   ]);
   await w.sim.runSync(w.tenantId);
-  const planned = await planBatchRun(w.deps, { groups: [`${firstAlias}@contoso.com`, `${secondAlias}@contoso.com`], options: options() });
+  const planned = await planBatchRun(w.deps, {
+    groups: [`${firstAlias}@contoso.com`, `${secondAlias}@contoso.com`],
+    options: options(),
+  });
   return { planned, first: first!, second: second! };
 }
 
 describe('parent retry', () => {
   it('a parent that gained a child in the batch after planning waits for it, then migrates', async () => {
-    const { planned, first: outer, second: inner } = await plannedPair('Retry Outer', 'retryouter', 'Retry Inner', 'retryinner');
+    const {
+      planned,
+      first: outer,
+      second: inner,
+    } = await plannedPair('Retry Outer', 'retryouter', 'Retry Inner', 'retryinner');
     expect(planned.layout.waves).toEqual([['retryouter@contoso.com', 'retryinner@contoso.com']]);
     // Membership changes after planning: the plan put both in one level.
     await w.ad.addLinkValue(outer, 'member', inner);
@@ -249,15 +320,27 @@ describe('parent retry', () => {
     const events: BatchEvent[] = [];
     const outcome = await runBatch(deps('retry'), planned.batch.id, { onEvent: (e) => events.push(e) });
     expect(outcome.status).toBe('completed');
-    expect(events).toContainEqual(expect.objectContaining({ type: 'retry', address: 'retryouter@contoso.com', after: ['retryinner@contoso.com'] }));
+    expect(events).toContainEqual(
+      expect.objectContaining({
+        type: 'retry',
+        address: 'retryouter@contoso.com',
+        after: ['retryinner@contoso.com'],
+      }),
+    );
     const steps = events.flatMap((e) => (e.type === 'step' ? [`${e.address}:${e.step}:${e.event}`] : []));
-    expect(steps.indexOf('retryouter@contoso.com:capture:started')).toBeGreaterThan(steps.indexOf('retryinner@contoso.com:report:completed'));
+    expect(steps.indexOf('retryouter@contoso.com:capture:started')).toBeGreaterThan(
+      steps.indexOf('retryinner@contoso.com:report:completed'),
+    );
     const members = await w.cloud.exchange.getDistributionGroupMembers('retryouter@contoso.com');
     expect(members.map((m) => m.primarySmtpAddress.toLowerCase())).toContain('retryinner@contoso.com');
   }, 300_000);
 
   it('two groups that came to contain each other after planning end blocked, never waiting forever', async () => {
-    const { planned, first: left, second: right } = await plannedPair('Loop Left', 'loopleft', 'Loop Right', 'loopright');
+    const {
+      planned,
+      first: left,
+      second: right,
+    } = await plannedPair('Loop Left', 'loopleft', 'Loop Right', 'loopright');
     await w.ad.addLinkValue(left, 'member', right);
     await w.ad.addLinkValue(right, 'member', left);
 
@@ -283,10 +366,21 @@ describe('batch killed and resumed', () => {
       options: options(),
     });
     const cyclesBefore = syncCycles();
-        const victim = startRunner({ ...w.childConfig, batchId: planned.batch.id, runnerId: 'victim', leaseMs: LEASE_MS });
+    const victim = startRunner({
+      ...w.childConfig,
+      batchId: planned.batch.id,
+      runnerId: 'victim',
+      leaseMs: LEASE_MS,
+    });
     runners.push(victim);
     // Kill it after allstaff (level 1) is staged but before its level's sync.
-    await victim.waitFor((e) => e.type === 'step' && e.address === 'allstaff@contoso.com' && e.step === 'stage' && e.event === 'completed');
+    await victim.waitFor(
+      (e) =>
+        e.type === 'step' &&
+        e.address === 'allstaff@contoso.com' &&
+        e.step === 'stage' &&
+        e.event === 'completed',
+    );
     victim.process.kill('SIGKILL');
     expect(await victim.exited).toBe('SIGKILL');
     const mid = await w.state.listMigrations({ batchId: planned.batch.id });
@@ -294,7 +388,10 @@ describe('batch killed and resumed', () => {
     expect(mid.find((m) => m.group.address === 'company@contoso.com')!.status).toBe('planned');
 
     // A new runner waits for the dead one's lease to expire, then resumes from the journal.
-    const outcome = await runBatch(deps('rescuer'), planned.batch.id, { waitIntervalMs: 500, syncLeaseMs: LEASE_MS });
+    const outcome = await runBatch(deps('rescuer'), planned.batch.id, {
+      waitIntervalMs: 500,
+      syncLeaseMs: LEASE_MS,
+    });
     expect(outcome.status).toBe('completed');
     for (const g of outcome.groups) expect(['completed', 'completed_with_warnings']).toContain(g.status);
     const allStaff = outcome.groups.find((g) => g.address === 'allstaff@contoso.com')!;

@@ -14,9 +14,18 @@ export interface ChildDeps {
   close(): Promise<void>;
 }
 
-export async function childDeps(config: ChildConfig, ad: Partial<ActiveDirectoryOptions> = {}): Promise<ChildDeps> {
+export async function childDeps(
+  config: ChildConfig,
+  ad: Partial<ActiveDirectoryOptions> = {},
+): Promise<ChildDeps> {
   const env = (await Lab.ensure({ name: config.labName })).env();
-  const directory = new ActiveDirectory({ url: env.url, caPem: env.caPem, bindDn: env.bindDn, password: env.bindPassword, ...ad });
+  const directory = new ActiveDirectory({
+    url: env.url,
+    caPem: env.caPem,
+    bindDn: env.bindDn,
+    password: env.bindPassword,
+    ...ad,
+  });
   const cloud = await CloudConnection.open({
     cloud: customCloud({ url: config.simUrl, caPem: config.simCaPem }),
     tenantId: config.tenantId,
@@ -24,7 +33,11 @@ export async function childDeps(config: ChildConfig, ad: Partial<ActiveDirectory
     certificate: certificateFromPem(config.certPem, config.keyPem),
   });
   const state = await openStateStore(config.statePath);
-  const sync = createSyncTrigger({ kind: 'http', url: `${config.simUrl}/_sim/sync/run`, caPem: config.simCaPem });
+  const sync = createSyncTrigger({
+    kind: 'http',
+    url: `${config.simUrl}/_sim/sync/run`,
+    caPem: config.simCaPem,
+  });
   return {
     deps: { ad: directory, exchange: cloud.exchange, graph: cloud.graph, state, sync },
     ad: directory,

@@ -19,7 +19,8 @@ const child = await childDeps(input);
 const engine = new MigrationEngine(child.deps);
 const run = {
   onEvent: (e: { step: string; event: string }) => {
-    if (e.step === input.killAfter && e.event === (input.killOn ?? 'completed')) process.kill(process.pid, 'SIGKILL');
+    if (e.step === input.killAfter && e.event === (input.killOn ?? 'completed'))
+      process.kill(process.pid, 'SIGKILL');
   },
 };
 const outcome =

@@ -6,7 +6,12 @@ export async function seedCloudDependants(world: World): Promise<void> {
   world.sim.seedRecipients(world.tenantId, [
     { type: 'UserMailbox', name: 'Cloud Boss', primarySmtpAddress: 'cloud.boss@contoso.com' },
     { type: 'UserMailbox', name: 'Cloud Forwarder', primarySmtpAddress: 'cloud.fwd@contoso.com' },
-    { type: 'MailUniversalDistributionGroup', name: 'Cloud Fans', primarySmtpAddress: 'cloud.fans@contoso.com', members: ['sales@contoso.com'] },
+    {
+      type: 'MailUniversalDistributionGroup',
+      name: 'Cloud Fans',
+      primarySmtpAddress: 'cloud.fans@contoso.com',
+      members: ['sales@contoso.com'],
+    },
     {
       type: 'MailUniversalDistributionGroup',
       name: 'Cloud Restricted',
@@ -15,8 +20,13 @@ export async function seedCloudDependants(world: World): Promise<void> {
     },
   ]);
   const { exchange } = world.cloud;
-  await exchange.changeGrantSendOnBehalfTo({ identity: 'cloud.boss@contoso.com', recipientTypeDetails: 'UserMailbox' }, { add: ['sales@contoso.com'] });
-  await exchange.setForwardingAddress({ identity: 'cloud.fwd@contoso.com', recipientTypeDetails: 'UserMailbox' }, 'sales@contoso.com');
+  await exchange.changeGrantSendOnBehalfTo(
+    { identity: 'cloud.boss@contoso.com', recipientTypeDetails: 'UserMailbox' },
+    { add: ['sales@contoso.com'] },
+  );
+  await exchange.setForwardingAddress(
+    { identity: 'cloud.fwd@contoso.com', recipientTypeDetails: 'UserMailbox' },
+    'sales@contoso.com',
+  );
   await exchange.addSendAs('sales@contoso.com', 'alice@contoso.com');
 }
-

@@ -34,20 +34,33 @@ const cases: readonly Case[] = [
       { code: 'OBJECT_NOT_MAIL_ENABLED_EXCEPTION', subject: /Frank Fischer/ },
     ],
   },
-  { name: 'no such group', address: 'nobody@contoso.com', expected: [{ code: 'GROUP_NOT_FOUND', subject: 'nobody@contoso.com' }] },
+  {
+    name: 'no such group',
+    address: 'nobody@contoso.com',
+    expected: [{ code: 'GROUP_NOT_FOUND', subject: 'nobody@contoso.com' }],
+  },
   { name: 'not a group', address: 'alice@contoso.com', expected: [{ code: 'NOT_A_GROUP' }] },
   {
     name: 'duplicate mail',
     address: 'research@contoso.com',
     // Another object (a mailbox user) takes the group's address.
-    setup: modify('users.heidi', [{ operation: 'replace', attribute: 'mail', values: ['research@contoso.com'] }]),
+    setup: modify('users.heidi', [
+      { operation: 'replace', attribute: 'mail', values: ['research@contoso.com'] },
+    ]),
     expected: [{ code: 'DUPLICATE_MAIL', subject: 'research@contoso.com' }],
   },
-  { name: 'name too long with the prefix', address: 'qbr-emea@contoso.com', options: { namePrefix: 'EXO-' }, expected: [{ code: 'NAME_LENGTH_EXCEPTION' }] },
+  {
+    name: 'name too long with the prefix',
+    address: 'qbr-emea@contoso.com',
+    options: { namePrefix: 'EXO-' },
+    expected: [{ code: 'NAME_LENGTH_EXCEPTION' }],
+  },
   {
     name: 'an address in a domain the tenant does not accept',
     address: 'research@contoso.com',
-    setup: modify('groups.research', [{ operation: 'add', attribute: 'proxyAddresses', values: ['smtp:research@old-brand.example'] }]),
+    setup: modify('groups.research', [
+      { operation: 'add', attribute: 'proxyAddresses', values: ['smtp:research@old-brand.example'] },
+    ]),
     expected: [{ code: 'UNKNOWN_ACCEPTED_DOMAIN', subject: 'old-brand.example' }],
   },
   {
@@ -69,30 +82,50 @@ const cases: readonly Case[] = [
     options: { nonSyncOu: 'OU=Nowhere,DC=lab,DC=test' },
     expected: [{ code: 'NON_SYNC_OU_MISSING', subject: 'OU=Nowhere,DC=lab,DC=test' }],
   },
-  { name: 'a group the sync does not see', address: 'parked@contoso.com', expected: [{ code: 'CLOUD_GROUP_NOT_FOUND' }] },
+  {
+    name: 'a group the sync does not see',
+    address: 'parked@contoso.com',
+    expected: [{ code: 'CLOUD_GROUP_NOT_FOUND' }],
+  },
 ];
 
 describe('validation blockers', () => {
-  it.each(cases)('$name: reported with its code, nothing changed', async (c) => {
-    await w.reset();
-    await c.setup?.(w);
-    const tenantBefore = JSON.stringify(w.sim.tenant(w.tenantId).recipients);
-    const matches = await w.ad.findByAddress(c.address);
-    const groupBefore = matches.length === 1 && matches[0]!.isGroup ? await w.ad.readGroup(matches[0]!.dn) : undefined;
+  it.each(cases)(
+    '$name: reported with its code, nothing changed',
+    async (c) => {
+      await w.reset();
+      await c.setup?.(w);
+      const tenantBefore = JSON.stringify(w.sim.tenant(w.tenantId).recipients);
+      const matches = await w.ad.findByAddress(c.address);
+      const groupBefore =
+        matches.length === 1 && matches[0]!.isGroup ? await w.ad.readGroup(matches[0]!.dn) : undefined;
 
-    const outcome = await w.engine.migrate(c.address, { nonSyncOu: w.objects['ous.nonSync']!.dn, ...c.options });
+      const outcome = await w.engine.migrate(c.address, {
+        nonSyncOu: w.objects['ous.nonSync']!.dn,
+        ...c.options,
+      });
 
-    expect(outcome.status).toBe('blocked');
-    for (const e of c.expected) {
-      const hit = outcome.findings.find(
-        (f) => f.code === e.code && (e.subject === undefined || (typeof e.subject === 'string' ? f.subject === e.subject : e.subject.test(`${f.subject} ${f.message}`))),
-      );
-      expect(hit, `${e.code} ${String(e.subject)} in ${JSON.stringify(outcome.findings)}`).toBeDefined();
-      expect(hit!.severity).toBe('blocking');
-      expect(hit!.action).not.toBe('');
-    }
-    expect(outcome.report.steps.filter((s) => s.status !== 'pending').map((s) => s.name)).toEqual(['capture', 'validate']);
-    expect(JSON.stringify(w.sim.tenant(w.tenantId).recipients)).toBe(tenantBefore);
-    if (groupBefore !== undefined) expect(await w.ad.readGroup(groupBefore.dn)).toEqual(groupBefore);
-  }, 120_000);
+      expect(outcome.status).toBe('blocked');
+      for (const e of c.expected) {
+        const hit = outcome.findings.find(
+          (f) =>
+            f.code === e.code &&
+            (e.subject === undefined ||
+              (typeof e.subject === 'string'
+                ? f.subject === e.subject
+                : e.subject.test(`${f.subject} ${f.message}`))),
+        );
+        expect(hit, `${e.code} ${String(e.subject)} in ${JSON.stringify(outcome.findings)}`).toBeDefined();
+        expect(hit!.severity).toBe('blocking');
+        expect(hit!.action).not.toBe('');
+      }
+      expect(outcome.report.steps.filter((s) => s.status !== 'pending').map((s) => s.name)).toEqual([
+        'capture',
+        'validate',
+      ]);
+      expect(JSON.stringify(w.sim.tenant(w.tenantId).recipients)).toBe(tenantBefore);
+      if (groupBefore !== undefined) expect(await w.ad.readGroup(groupBefore.dn)).toEqual(groupBefore);
+    },
+    120_000,
+  );
 });

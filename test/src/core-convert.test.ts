@@ -14,13 +14,23 @@ describe('convert in place', () => {
     expect(outcome.report.findings).toEqual([]);
     expect(outcome.status).toBe('completed');
     expect(outcome.report.steps.map((s) => s.name)).toEqual([
-      'capture', 'validate', 'parity-check', 'convert', 'dispose', 'routing-contact', 'hybrid-mail-flow', 'rewire-onprem', 'report',
+      'capture',
+      'validate',
+      'parity-check',
+      'convert',
+      'dispose',
+      'routing-contact',
+      'hybrid-mail-flow',
+      'rewire-onprem',
+      'report',
     ]);
 
     const after = (await w.cloud.exchange.getDistributionGroup('sales@contoso.com'))!;
     expect(after.guid).toBe(before.guid);
     expect(after.isDirSynced).toBe(false);
-    expect(await w.cloud.graph.getOnPremisesSyncBehavior(after.externalDirectoryObjectId)).toEqual({ isCloudManaged: true });
+    expect(await w.cloud.graph.getOnPremisesSyncBehavior(after.externalDirectoryObjectId)).toEqual({
+      isCloudManaged: true,
+    });
     expect([...after.emailAddresses].sort()).toEqual([...before.emailAddresses].sort());
     expect((await w.cloud.exchange.getDistributionGroupMembers('sales@contoso.com')).length).toBe(8);
 
@@ -47,7 +57,9 @@ describe('convert in place', () => {
     const tenantBefore = tenantView(w);
     const outcome = await w.engine.migrate('sales@contoso.com', { strategy: 'convert' });
     expect(outcome.status).toBe('blocked');
-    expect(outcome.findings).toEqual([expect.objectContaining({ code: 'OFFICE_365_MEMBER_NOT_FOUND_EXCEPTION', attribute: 'member' })]);
+    expect(outcome.findings).toEqual([
+      expect.objectContaining({ code: 'OFFICE_365_MEMBER_NOT_FOUND_EXCEPTION', attribute: 'member' }),
+    ]);
     expect(await directoryView(w, ['groups.sales'])).toEqual(directoryBefore);
     expect(viewDiff(tenantBefore, tenantView(w))).toEqual([]);
   }, 180_000);

@@ -8,7 +8,10 @@ const w = useWorld('core');
 
 async function migrateWithoutHybrid(): Promise<void> {
   await w.reset();
-  const outcome = await w.engine.migrate('sales@contoso.com', { nonSyncOu: w.objects['ous.nonSync']!.dn, routingContact: false });
+  const outcome = await w.engine.migrate('sales@contoso.com', {
+    nonSyncOu: w.objects['ous.nonSync']!.dn,
+    routingContact: false,
+  });
   expect(outcome.status).toBe('completed_with_warnings'); // on-prem dependants could not be rewired without a contact
   expect(outcome.report.findings.every((f) => f.code === 'ONPREM_REWIRE_FAILED')).toBe(true);
   expect(await w.ad.findByAddress('sales@contoso.com')).toEqual([]);
@@ -29,17 +32,30 @@ describe('hybrid mail flow', () => {
     const [dynamic] = await w.ad.findByAddress('sales@contoso.com');
     expect(dynamic).toMatchObject({ dn: first.dynamicGroupDn, objectClass: 'msExchDynamicDistributionList' });
     const proxies = (await proxiesOf(first.dynamicGroupDn)).map((p) => p.toLowerCase());
-    expect(proxies).toEqual(expect.arrayContaining(['smtp:sales@contoso.com', 'smtp:vertrieb@contoso.com', 'smtp:sales-team@contoso.com']));
+    expect(proxies).toEqual(
+      expect.arrayContaining([
+        'smtp:sales@contoso.com',
+        'smtp:vertrieb@contoso.com',
+        'smtp:sales-team@contoso.com',
+      ]),
+    );
     expect(proxies.some((p) => p.endsWith('@contoso.mail.onmicrosoft.com'))).toBe(false);
 
     const again = await w.engine.enableHybridMailFlow({ address: 'sales@contoso.com', ou });
-    expect(again).toEqual({ ...first, created: { contact: false, dynamicGroup: false, routingAddress: false } });
+    expect(again).toEqual({
+      ...first,
+      created: { contact: false, dynamicGroup: false, routingAddress: false },
+    });
   }, 180_000);
 
   it('updates the hybrid address in Exchange Online and then on-premises', async () => {
     await migrateWithoutHybrid();
     await w.engine.enableHybridMailFlow({ address: 'sales@contoso.com', ou: w.objects['ous.groups']!.dn });
-    const outcome = await w.engine.updateHybridAddress('sales@contoso.com', 'sales.team@contoso.com', 'salesteam');
+    const outcome = await w.engine.updateHybridAddress(
+      'sales@contoso.com',
+      'sales.team@contoso.com',
+      'salesteam',
+    );
     expect(outcome.status).toBe('completed');
     await expectUpdated();
   }, 180_000);
@@ -47,14 +63,25 @@ describe('hybrid mail flow', () => {
   it('finishes an address update interrupted between its two halves', async () => {
     await migrateWithoutHybrid();
     await w.engine.enableHybridMailFlow({ address: 'sales@contoso.com', ou: w.objects['ous.groups']!.dn });
-    await runChildUntilKilled(w, { address: 'sales@contoso.com', updateAddressTo: 'sales.team@contoso.com', killAfter: 'update-address-cloud' });
+    await runChildUntilKilled(w, {
+      address: 'sales@contoso.com',
+      updateAddressTo: 'sales.team@contoso.com',
+      killAfter: 'update-address-cloud',
+    });
     // Half done: the cloud has the new primary, on-premises still the old one.
-    expect((await w.cloud.exchange.getDistributionGroup('sales.team@contoso.com'))?.primarySmtpAddress).toBe('sales.team@contoso.com');
-    expect((await w.ad.findByAddress('sales@contoso.com')).map((m) => m.objectClass)).toEqual(['msExchDynamicDistributionList']);
+    expect((await w.cloud.exchange.getDistributionGroup('sales.team@contoso.com'))?.primarySmtpAddress).toBe(
+      'sales.team@contoso.com',
+    );
+    expect((await w.ad.findByAddress('sales@contoso.com')).map((m) => m.objectClass)).toEqual([
+      'msExchDynamicDistributionList',
+    ]);
 
     const [operation] = await w.state.listMigrations({ group: 'sales@contoso.com', status: 'running' });
     expect(operation?.currentStep).toBe('update-address-cloud');
-    expect(await w.engine.resumeAddressUpdate(operation!.id)).toEqual({ operationId: operation!.id, status: 'completed' });
+    expect(await w.engine.resumeAddressUpdate(operation!.id)).toEqual({
+      operationId: operation!.id,
+      status: 'completed',
+    });
     await expectUpdated(false);
   }, 180_000);
 });

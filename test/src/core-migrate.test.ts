@@ -21,7 +21,11 @@ describe('migrate (recreate): groups.sales', () => {
     const nonSync = w.objects['ous.nonSync']!.dn;
 
     const events: string[] = [];
-    const outcome = await w.engine.migrate('sales@contoso.com', { nonSyncOu: nonSync }, { onEvent: (e) => events.push(`${e.step}:${e.event}`) });
+    const outcome = await w.engine.migrate(
+      'sales@contoso.com',
+      { nonSyncOu: nonSync },
+      { onEvent: (e) => events.push(`${e.step}:${e.event}`) },
+    );
     expect(outcome.report.findings).toEqual([]);
     expect(outcome.status).toBe('completed');
     expect(events).toContain('dispose:completed');
@@ -30,10 +34,16 @@ describe('migrate (recreate): groups.sales', () => {
     const after = (await exchange.getDistributionGroup('sales@contoso.com'))!;
     expect(after.isDirSynced).toBe(false);
     expect(after.guid).not.toBe(before.guid);
-    expect(after).toMatchObject({ name: 'Sales', alias: 'sales', displayName: 'Sales Team', primarySmtpAddress: 'sales@contoso.com' });
+    expect(after).toMatchObject({
+      name: 'Sales',
+      alias: 'sales',
+      displayName: 'Sales Team',
+      primarySmtpAddress: 'sales@contoso.com',
+    });
     const onPremProxies = sales.attributes['proxyAddresses']!;
     const lower = after.emailAddresses.map((a) => a.toLowerCase());
-    for (const proxy of [...onPremProxies, ...before.emailAddresses]) expect(lower).toContain(proxy.toLowerCase());
+    for (const proxy of [...onPremProxies, ...before.emailAddresses])
+      expect(lower).toContain(proxy.toLowerCase());
     expect(lower).toContain(`x500:${sales.attributes['legacyExchangeDN']![0]!.toLowerCase()}`);
     expect(lower).toContain(`x500:${before.legacyExchangeDN.toLowerCase()}`);
     expect(lower).toContain('smtp:sales@contoso.mail.onmicrosoft.com');
@@ -42,13 +52,24 @@ describe('migrate (recreate): groups.sales', () => {
 
     const members = await exchange.getDistributionGroupMembers('sales@contoso.com');
     expect(names(members.map((m) => m.name))).toEqual(
-      names(['Alice Anders', 'Bob Berg', 'Dave Dunn', 'Erin Evans', "Seán O'Brien", 'Paul Partner', 'Vera Vendor', 'Legacy']),
+      names([
+        'Alice Anders',
+        'Bob Berg',
+        'Dave Dunn',
+        'Erin Evans',
+        "Seán O'Brien",
+        'Paul Partner',
+        'Vera Vendor',
+        'Legacy',
+      ]),
     );
     expect(names(after.managedBy)).toEqual(names(['Alice Anders', 'Bob Berg', 'Sales Admins']));
     expect(after.moderatedBy).toEqual(['Carol Clark']);
     expect(after.moderationEnabled).toBe(true);
     expect(names(after.bypassModerationFromSendersOrMembers)).toEqual(names(['Judy Jones', 'Executives']));
-    expect(names(after.acceptMessagesOnlyFromSendersOrMembers)).toEqual(names(['Heidi Hahn', 'Paul Partner', 'Alice Anders', 'Executives']));
+    expect(names(after.acceptMessagesOnlyFromSendersOrMembers)).toEqual(
+      names(['Heidi Hahn', 'Paul Partner', 'Alice Anders', 'Executives']),
+    );
     expect(names(after.rejectMessagesFromSendersOrMembers)).toEqual(names(['Ivan Ilic', 'Contractors']));
     expect(after.grantSendOnBehalfTo).toEqual(['Dave Dunn']);
     expect(after.settings).toMatchObject({
@@ -70,8 +91,13 @@ describe('migrate (recreate): groups.sales', () => {
     expect(sendAs.map((p) => p.trustee)).toContain('alice@contoso.com');
 
     // cloud-only dependants now name the new DL
-    expect((await exchange.getDistributionGroupMembers('cloud.fans@contoso.com')).map((m) => m.name)).toContain('Sales');
-    expect((await exchange.getDistributionGroup('cloud.restricted@contoso.com'))!.acceptMessagesOnlyFromSendersOrMembers).toContain('Sales');
+    expect(
+      (await exchange.getDistributionGroupMembers('cloud.fans@contoso.com')).map((m) => m.name),
+    ).toContain('Sales');
+    expect(
+      (await exchange.getDistributionGroup('cloud.restricted@contoso.com'))!
+        .acceptMessagesOnlyFromSendersOrMembers,
+    ).toContain('Sales');
     expect((await exchange.getMailbox('cloud.boss@contoso.com'))!.grantSendOnBehalfTo).toContain('Sales');
     expect((await exchange.getMailbox('cloud.fwd@contoso.com'))!.forwardingAddress).toBe('Sales');
 
@@ -115,13 +141,25 @@ describe('migrate (recreate): groups.sales', () => {
     const directoryBefore = await directoryView(w, keys);
     const tenantBefore = tenantView(w);
 
-    const plan = await w.engine.plan('sales@contoso.com', { nonSyncOu: w.objects['ous.nonSync']!.dn, hybridMailFlow: true });
+    const plan = await w.engine.plan('sales@contoso.com', {
+      nonSyncOu: w.objects['ous.nonSync']!.dn,
+      hybridMailFlow: true,
+    });
     expect(plan.status).toBe('planned');
     expect(plan.findings).toEqual([]);
     expect([...new Set(plan.changes.map((c) => c.step))]).toEqual([
-      'stage', 'park', 'await-deletion', 'take-over', 'dispose', 'routing-contact', 'hybrid-mail-flow', 'rewire-onprem',
+      'stage',
+      'park',
+      'await-deletion',
+      'take-over',
+      'dispose',
+      'routing-contact',
+      'hybrid-mail-flow',
+      'rewire-onprem',
     ]);
-    expect(plan.changes.find((c) => c.step === 'park')?.action).toBe(`move to ${w.objects['ous.nonSync']!.dn}`);
+    expect(plan.changes.find((c) => c.step === 'park')?.action).toBe(
+      `move to ${w.objects['ous.nonSync']!.dn}`,
+    );
     expect(plan.changes.filter((c) => c.step === 'rewire-onprem').map((c) => c.object)).toEqual(
       expect.arrayContaining([w.objects['groups.allStaff']!.dn, w.objects['users.grace']!.dn]),
     );
@@ -134,16 +172,23 @@ describe('migrate (recreate): groups.sales', () => {
     const [dynamic] = await w.ad.findByAddress('sales@contoso.com');
     expect(dynamic?.objectClass).toBe('msExchDynamicDistributionList');
     expect(dynamic?.dn).toBe(`CN=Sales,${w.objects['ous.groups']!.dn}`);
-    const entry = (await w.ad.connection.read(dynamic!.dn, { attributes: ['proxyAddresses', 'msExchDynamicDLFilter'] }))!;
+    const entry = (await w.ad.connection.read(dynamic!.dn, {
+      attributes: ['proxyAddresses', 'msExchDynamicDLFilter'],
+    }))!;
     expect(entry.strings('proxyAddresses').map((p) => p.toLowerCase())).toEqual(
       expect.arrayContaining(['smtp:sales@contoso.com', 'smtp:vertrieb@contoso.com']),
     );
-    expect(entry.strings('proxyAddresses').map((p) => p.toLowerCase())).not.toContain('smtp:sales@contoso.mail.onmicrosoft.com');
+    expect(entry.strings('proxyAddresses').map((p) => p.toLowerCase())).not.toContain(
+      'smtp:sales@contoso.mail.onmicrosoft.com',
+    );
   }, 300_000);
 
   it('migrates a mail-enabled security group as a security group and keeps it on-premises even when asked to delete', async () => {
     await w.reset();
-    const outcome = await w.engine.migrate('finance@contoso.com', { nonSyncOu: w.objects['ous.nonSync']!.dn, retainOriginalGroup: false });
+    const outcome = await w.engine.migrate('finance@contoso.com', {
+      nonSyncOu: w.objects['ous.nonSync']!.dn,
+      retainOriginalGroup: false,
+    });
     expect(outcome.status).toBe('completed');
     expect(outcome.report.findings.map((f) => `${f.code}:${f.severity}`)).toEqual(['RETENTION_FORCED:info']);
     const dl = (await w.cloud.exchange.getDistributionGroup('finance@contoso.com'))!;
@@ -168,11 +213,17 @@ describe('migrate (recreate): groups.sales', () => {
 
   it('stays parked at the deletion deadline when asked to, and finishes on resume', async () => {
     await w.reset();
-    const options = { nonSyncOu: w.objects['ous.nonSync']!.dn, onDeletionDeadline: 'stay-parked' as const, deadlines: { cloudDeletionMinutes: 0.02 } };
+    const options = {
+      nonSyncOu: w.objects['ous.nonSync']!.dn,
+      onDeletionDeadline: 'stay-parked' as const,
+      deadlines: { cloudDeletionMinutes: 0.02 },
+    };
     const noSync = new MigrationEngine({ ...w.deps, sync: createSyncTrigger({ kind: 'none' }) });
     const parked = await noSync.migrate('sales@contoso.com', options);
     expect(parked).toMatchObject({ status: 'parked', step: 'await-deletion' });
-    expect((await w.ad.findByGuid(w.objects['groups.sales']!.objectGUID))?.dn).toBe(`CN=Sales,${w.objects['ous.nonSync']!.dn}`);
+    expect((await w.ad.findByGuid(w.objects['groups.sales']!.objectGUID))?.dn).toBe(
+      `CN=Sales,${w.objects['ous.nonSync']!.dn}`,
+    );
     expect((await w.cloud.exchange.getDistributionGroup('sales@contoso.com'))?.isDirSynced).toBe(true);
 
     const finished = await w.engine.resume(parked.migrationId); // this engine's sync trigger runs the sync
@@ -183,17 +234,26 @@ describe('migrate (recreate): groups.sales', () => {
   it('triggers the sync through the Graph Cloud Sync job API (sync trigger graph-cloud-sync)', async () => {
     await w.reset();
     const job = w.sim.tenant(w.tenantId).cloudSyncJob;
-    const sync = createSyncTrigger({ kind: 'graph-cloud-sync', servicePrincipalId: job.servicePrincipalId, jobId: job.jobId }, w.cloud.graph);
-    const outcome = await new MigrationEngine({ ...w.deps, sync }).migrate('finance@contoso.com', { nonSyncOu: w.objects['ous.nonSync']!.dn });
+    const sync = createSyncTrigger(
+      { kind: 'graph-cloud-sync', servicePrincipalId: job.servicePrincipalId, jobId: job.jobId },
+      w.cloud.graph,
+    );
+    const outcome = await new MigrationEngine({ ...w.deps, sync }).migrate('finance@contoso.com', {
+      nonSyncOu: w.objects['ous.nonSync']!.dn,
+    });
     expect(outcome.status).toBe('completed');
-    expect(Object.keys(w.sim.calls(w.tenantId).graph).some((k) => k.includes('synchronization/jobs'))).toBe(true);
+    expect(Object.keys(w.sim.calls(w.tenantId).graph).some((k) => k.includes('synchronization/jobs'))).toBe(
+      true,
+    );
   }, 300_000);
 
   it('completes under Exchange Online throttling (429 with Retry-After)', async () => {
     await w.reset();
     w.sim.setThrottling(w.tenantId, { requestsPerWindow: 10, windowSeconds: 1, maxConcurrent: 2 });
     try {
-      const outcome = await w.engine.migrate('finance@contoso.com', { nonSyncOu: w.objects['ous.nonSync']!.dn });
+      const outcome = await w.engine.migrate('finance@contoso.com', {
+        nonSyncOu: w.objects['ous.nonSync']!.dn,
+      });
       expect(outcome.status).toBe('completed');
       expect(w.sim.calls(w.tenantId).throttled).toBeGreaterThan(0);
     } finally {
@@ -204,7 +264,9 @@ describe('migrate (recreate): groups.sales', () => {
   it('migrates a group of 3,001 members with one membership replace and bulk lookups', async () => {
     await w.reset();
     w.sim.resetCalls(w.tenantId);
-    const outcome = await w.engine.migrate('bulkusers@contoso.com', { nonSyncOu: w.objects['ous.nonSync']!.dn });
+    const outcome = await w.engine.migrate('bulkusers@contoso.com', {
+      nonSyncOu: w.objects['ous.nonSync']!.dn,
+    });
     expect(outcome.status).toBe('completed');
     expect((await w.cloud.exchange.getDistributionGroupMembers('bulkusers@contoso.com')).length).toBe(3001);
     const calls = w.sim.calls(w.tenantId).cmdlets;

@@ -8,9 +8,17 @@ const w = useWorld('core');
 describe('nested groups', () => {
   it('blocks a parent whose child group is not migrated, naming the child', async () => {
     await w.reset();
-    const outcome = await w.engine.migrate('allstaff@contoso.com', { nonSyncOu: w.objects['ous.nonSync']!.dn });
+    const outcome = await w.engine.migrate('allstaff@contoso.com', {
+      nonSyncOu: w.objects['ous.nonSync']!.dn,
+    });
     expect(outcome.status).toBe('blocked');
-    expect(outcome.findings).toEqual([expect.objectContaining({ code: 'NESTED_GROUP_EXCEPTION', subject: 'sales@contoso.com', attribute: 'member' })]);
+    expect(outcome.findings).toEqual([
+      expect.objectContaining({
+        code: 'NESTED_GROUP_EXCEPTION',
+        subject: 'sales@contoso.com',
+        attribute: 'member',
+      }),
+    ]);
   }, 120_000);
 
   it('migrates the parent with skipNestedGroupCheck and adds the still-synced child at the end', async () => {

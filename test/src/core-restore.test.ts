@@ -6,39 +6,63 @@ import { useWorld } from './world.js';
 
 const w = useWorld('core');
 
-
 describe('restore', () => {
   it.each([
     { name: 'a retained group', options: { hybridMailFlow: true } },
     { name: 'a deleted group', options: { retainOriginalGroup: false } },
-  ])('puts $name back as it was, in the directory and in the tenant', async ({ options }) => {
-    await w.reset();
-    const directoryBefore = await directoryView(w, SALES_KEYS);
-    const tenantBefore = tenantView(w);
-    const migrated = await w.engine.migrate('sales@contoso.com', { nonSyncOu: w.objects['ous.nonSync']!.dn, ...options });
-    expect(migrated.status).toBe('completed');
+  ])(
+    'puts $name back as it was, in the directory and in the tenant',
+    async ({ options }) => {
+      await w.reset();
+      const directoryBefore = await directoryView(w, SALES_KEYS);
+      const tenantBefore = tenantView(w);
+      const migrated = await w.engine.migrate('sales@contoso.com', {
+        nonSyncOu: w.objects['ous.nonSync']!.dn,
+        ...options,
+      });
+      expect(migrated.status).toBe('completed');
 
-    const restored = await w.engine.restore(migrated.migrationId);
-    expect(restored).toEqual({ migrationId: migrated.migrationId, status: 'restored' });
-    const after = await directoryView(w, SALES_KEYS);
-    if (options.retainOriginalGroup === false) {
-      // A re-created group is a new object: new GUID, SID, creation stamp and Entra id (written back by the sync for
-      // the object it creates); everything else as before.
-      const strip = (v: unknown) => {
-        const { objectguid: _g, objectsid: _s, whencreated: _c, 'msds-externaldirectoryobjectid': _e, ...rest } = (v as { attributes: Record<string, unknown> }).attributes;
-        return rest;
-      };
-      const salesNow = await w.ad.findByAddress('sales@contoso.com');
-      const now = await w.ad.connection.read(salesNow[0]!.dn, { attributes: ['*'] });
-      expect(now?.dn).toBe((directoryBefore['groups.sales'] as { dn: string }).dn);
-      expect(strip({ attributes: Object.fromEntries(now!.names().filter((n) => !['whenchanged', 'usnchanged', 'usncreated', 'dscorepropagationdata'].includes(n.toLowerCase())).map((n) => [n.toLowerCase(), now!.strings(n).sort()])) })).toEqual(
-        strip(directoryBefore['groups.sales']),
-      );
-      for (const key of SALES_KEYS.slice(1)) expect(after[key]).toEqual(directoryBefore[key]);
-    } else {
-      expect(after).toEqual(directoryBefore);
-    }
-    expect(viewDiff(tenantBefore, tenantView(w))).toEqual([]);
-    expect(await w.engine.restore(migrated.migrationId)).toMatchObject({ status: 'restored' }); // idempotent
-  }, 300_000);
+      const restored = await w.engine.restore(migrated.migrationId);
+      expect(restored).toEqual({ migrationId: migrated.migrationId, status: 'restored' });
+      const after = await directoryView(w, SALES_KEYS);
+      if (options.retainOriginalGroup === false) {
+        // A re-created group is a new object: new GUID, SID, creation stamp and Entra id (written back by the sync for
+        // the object it creates); everything else as before.
+        const strip = (v: unknown) => {
+          const {
+            objectguid: _g,
+            objectsid: _s,
+            whencreated: _c,
+            'msds-externaldirectoryobjectid': _e,
+            ...rest
+          } = (v as { attributes: Record<string, unknown> }).attributes;
+          return rest;
+        };
+        const salesNow = await w.ad.findByAddress('sales@contoso.com');
+        const now = await w.ad.connection.read(salesNow[0]!.dn, { attributes: ['*'] });
+        expect(now?.dn).toBe((directoryBefore['groups.sales'] as { dn: string }).dn);
+        expect(
+          strip({
+            attributes: Object.fromEntries(
+              now!
+                .names()
+                .filter(
+                  (n) =>
+                    !['whenchanged', 'usnchanged', 'usncreated', 'dscorepropagationdata'].includes(
+                      n.toLowerCase(),
+                    ),
+                )
+                .map((n) => [n.toLowerCase(), now!.strings(n).sort()]),
+            ),
+          }),
+        ).toEqual(strip(directoryBefore['groups.sales']));
+        for (const key of SALES_KEYS.slice(1)) expect(after[key]).toEqual(directoryBefore[key]);
+      } else {
+        expect(after).toEqual(directoryBefore);
+      }
+      expect(viewDiff(tenantBefore, tenantView(w))).toEqual([]);
+      expect(await w.engine.restore(migrated.migrationId)).toMatchObject({ status: 'restored' }); // idempotent
+    },
+    300_000,
+  );
 });

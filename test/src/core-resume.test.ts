@@ -9,7 +9,6 @@ import { useWorld } from './world.js';
 const w = useWorld('core');
 let reference: { directory: Record<string, unknown>; tenant: Record<string, unknown> };
 
-
 beforeAll(async () => {
   await w.reset();
   const outcome = await w.engine.migrate('sales@contoso.com', { nonSyncOu: w.objects['ous.nonSync']!.dn });
@@ -18,24 +17,34 @@ beforeAll(async () => {
 }, 300_000);
 
 const kills = [
-  ...RECREATE_STEPS.filter((s) => s !== 'report' && s !== 'hybrid-mail-flow').map((step) => ({ step, on: 'completed' as const })),
+  ...RECREATE_STEPS.filter((s) => s !== 'report' && s !== 'hybrid-mail-flow').map((step) => ({
+    step,
+    on: 'completed' as const,
+  })),
   { step: 'take-over', on: 'started' as const },
   { step: 'dispose', on: 'started' as const },
 ];
 
 describe('SIGKILL and resume', () => {
-  it.each(kills)('killed when $step $on, resumed: same end state as an uninterrupted run', async ({ step, on }) => {
-    await w.reset();
-    await runChildUntilKilled(w, { address: 'sales@contoso.com', killAfter: step, killOn: on });
-    const [migration] = await w.state.listMigrations({ group: 'sales@contoso.com', status: ['running', 'parked', 'planned'] });
-    expect(migration?.currentStep).toBe(step);
+  it.each(kills)(
+    'killed when $step $on, resumed: same end state as an uninterrupted run',
+    async ({ step, on }) => {
+      await w.reset();
+      await runChildUntilKilled(w, { address: 'sales@contoso.com', killAfter: step, killOn: on });
+      const [migration] = await w.state.listMigrations({
+        group: 'sales@contoso.com',
+        status: ['running', 'parked', 'planned'],
+      });
+      expect(migration?.currentStep).toBe(step);
 
-    const outcome = await w.engine.resume(migration!.id);
-    expect(outcome.report.findings).toEqual([]);
-    expect(outcome.status).toBe('completed');
-    expect(await directoryView(w, SALES_KEYS)).toEqual(reference.directory);
-    expect(viewDiff(reference.tenant, tenantView(w))).toEqual([]);
-  }, 180_000);
+      const outcome = await w.engine.resume(migration!.id);
+      expect(outcome.report.findings).toEqual([]);
+      expect(outcome.status).toBe('completed');
+      expect(await directoryView(w, SALES_KEYS)).toEqual(reference.directory);
+      expect(viewDiff(reference.tenant, tenantView(w))).toEqual([]);
+    },
+    180_000,
+  );
 
   it('rolls forward: a failure after the point of no return stops the run, resume finishes it without stale findings', async () => {
     await w.reset();
@@ -50,7 +59,9 @@ describe('SIGKILL and resume', () => {
       targetAddress: 'SMTP:squatter@contoso.mail.onmicrosoft.com',
       cloudId: '00000000-0000-0000-0000-000000000000',
     });
-    const interrupted = await w.engine.migrate('sales@contoso.com', { nonSyncOu: w.objects['ous.nonSync']!.dn });
+    const interrupted = await w.engine.migrate('sales@contoso.com', {
+      nonSyncOu: w.objects['ous.nonSync']!.dn,
+    });
     expect(interrupted).toMatchObject({ status: 'running', step: 'routing-contact' });
     expect(interrupted.report.findings.map((f) => f.code)).toContain('STEP_FAILED');
     expect((await w.cloud.exchange.getDistributionGroup('sales@contoso.com'))?.isDirSynced).toBe(false); // not undone

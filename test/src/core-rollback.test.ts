@@ -1,6 +1,11 @@
 // A failure at each step before the point of no return undoes everything the migration did: the directory and the
 // tenant end as they were before it started (the synced group re-created by the sync where it had been deleted).
-import { createSyncTrigger, MigrationEngine, type MigrationOptionsInput, type RunOptions } from '@dlmigrate/core';
+import {
+  createSyncTrigger,
+  MigrationEngine,
+  type MigrationOptionsInput,
+  type RunOptions,
+} from '@dlmigrate/core';
 import { describe, expect, it } from 'vitest';
 import { seedCloudDependants } from './cloud-dependants.js';
 import { directoryView, SALES_KEYS, tenantView, viewDiff } from './views.js';
@@ -8,13 +13,12 @@ import { useWorld, type World } from './world.js';
 
 const w = useWorld('core');
 
-
 const addressFault = {
   cmdlet: 'Set-DistributionGroup',
   errorId: 'Ex1A3C7F',
   exceptionType: 'Microsoft.Exchange.Data.Directory.ProxyAddressExistsException',
   message:
-    "The proxy address \"SMTP:vertrieb@contoso.com\" is already being used by the proxy addresses or LegacyExchangeDN of \"NAMPR01A001.prod.outlook.com/Microsoft Exchange Hosted Organizations/contoso.onmicrosoft.com/Vertrieb Alt\". Please choose another proxy address.",
+    'The proxy address "SMTP:vertrieb@contoso.com" is already being used by the proxy addresses or LegacyExchangeDN of "NAMPR01A001.prod.outlook.com/Microsoft Exchange Hosted Organizations/contoso.onmicrosoft.com/Vertrieb Alt". Please choose another proxy address.',
 };
 
 interface Case {
@@ -68,32 +72,41 @@ const cases: readonly Case[] = [
     code: 'ADDRESS_HELD_BY_OTHER_OBJECT',
     arrange: async (world) => ({
       onEvent: (e) => {
-        if (e.step === 'await-deletion' && e.event === 'completed') world.sim.injectFault(world.tenantId, { ...addressFault, status: 400, count: 1 });
+        if (e.step === 'await-deletion' && e.event === 'completed')
+          world.sim.injectFault(world.tenantId, { ...addressFault, status: 400, count: 1 });
       },
     }),
   },
 ];
 
 describe('rollback before the point of no return', () => {
-  it.each(cases)('a failure in $step leaves directory and tenant as they were', async (c) => {
-    await w.reset();
-    await seedCloudDependants(w);
-    const run = (await c.arrange(w)) ?? {};
-    const directoryBefore = await directoryView(w, SALES_KEYS);
-    const tenantBefore = tenantView(w);
+  it.each(cases)(
+    'a failure in $step leaves directory and tenant as they were',
+    async (c) => {
+      await w.reset();
+      await seedCloudDependants(w);
+      const run = (await c.arrange(w)) ?? {};
+      const directoryBefore = await directoryView(w, SALES_KEYS);
+      const tenantBefore = tenantView(w);
 
-    const engine = c.engine?.(w) ?? w.engine;
-    const outcome = await engine.migrate('sales@contoso.com', { nonSyncOu: w.objects['ous.nonSync']!.dn, ...c.options }, run);
+      const engine = c.engine?.(w) ?? w.engine;
+      const outcome = await engine.migrate(
+        'sales@contoso.com',
+        { nonSyncOu: w.objects['ous.nonSync']!.dn, ...c.options },
+        run,
+      );
 
-    expect(outcome.status).toBe('rolled_back');
-    expect(outcome.step).toBe(c.step);
-    expect(outcome.report.findings.map((f) => f.code)).toContain(c.code);
-    expect(outcome.report.findings.map((f) => f.code)).not.toContain('UNDO_FAILED');
-    expect(outcome.report.steps.filter((s) => s.status === 'undone').length).toBeGreaterThan(0);
-    expect(await directoryView(w, SALES_KEYS)).toEqual(directoryBefore);
-    expect(viewDiff(tenantBefore, tenantView(w))).toEqual([]);
-    expect(await w.ad.findByAddress('sales-MigratedByScript@contoso.com')).toEqual([]);
-  }, 120_000);
+      expect(outcome.status).toBe('rolled_back');
+      expect(outcome.step).toBe(c.step);
+      expect(outcome.report.findings.map((f) => f.code)).toContain(c.code);
+      expect(outcome.report.findings.map((f) => f.code)).not.toContain('UNDO_FAILED');
+      expect(outcome.report.steps.filter((s) => s.status === 'undone').length).toBeGreaterThan(0);
+      expect(await directoryView(w, SALES_KEYS)).toEqual(directoryBefore);
+      expect(viewDiff(tenantBefore, tenantView(w))).toEqual([]);
+      expect(await w.ad.findByAddress('sales-MigratedByScript@contoso.com')).toEqual([]);
+    },
+    120_000,
+  );
 
   it('abort gives up on a parked migration and undoes it', async () => {
     await w.reset();
@@ -101,12 +114,20 @@ describe('rollback before the point of no return', () => {
     const directoryBefore = await directoryView(w, SALES_KEYS);
     const tenantBefore = tenantView(w);
     const noSync = new MigrationEngine({ ...w.deps, sync: createSyncTrigger({ kind: 'none' }) });
-    const options = { nonSyncOu: w.objects['ous.nonSync']!.dn, onDeletionDeadline: 'stay-parked' as const, deadlines: { cloudDeletionMinutes: 0.02 } };
+    const options = {
+      nonSyncOu: w.objects['ous.nonSync']!.dn,
+      onDeletionDeadline: 'stay-parked' as const,
+      deadlines: { cloudDeletionMinutes: 0.02 },
+    };
     const parked = await noSync.migrate('sales@contoso.com', options);
     expect(parked.status).toBe('parked');
 
     const aborted = await w.engine.abort(parked.migrationId, 'the change window closed');
-    expect(aborted).toMatchObject({ status: 'rolled_back', step: 'await-deletion', error: 'the change window closed' });
+    expect(aborted).toMatchObject({
+      status: 'rolled_back',
+      step: 'await-deletion',
+      error: 'the change window closed',
+    });
     expect(await directoryView(w, SALES_KEYS)).toEqual(directoryBefore);
     expect(viewDiff(tenantBefore, tenantView(w))).toEqual([]);
   }, 120_000);

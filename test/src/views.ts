@@ -4,9 +4,22 @@
 import type { World } from './world.js';
 
 /** The objects a migration of groups.sales touches: the group and its on-prem dependants. */
-export const SALES_KEYS: readonly string[] = ['groups.sales', 'groups.allStaff', 'groups.board', 'groups.partners', 'users.grace', 'users.mallory'];
+export const SALES_KEYS: readonly string[] = [
+  'groups.sales',
+  'groups.allStaff',
+  'groups.board',
+  'groups.partners',
+  'users.grace',
+  'users.mallory',
+];
 
-const VOLATILE = new Set(['whenchanged', 'usnchanged', 'usncreated', 'dscorepropagationdata', 'replpropertymetadata']);
+const VOLATILE = new Set([
+  'whenchanged',
+  'usnchanged',
+  'usncreated',
+  'dscorepropagationdata',
+  'replpropertymetadata',
+]);
 
 /** Every attribute of the objects (by fixture key), found by objectGUID wherever they are now. */
 export async function directoryView(world: World, keys: readonly string[]): Promise<Record<string, unknown>> {
@@ -40,7 +53,9 @@ export function tenantView(world: World): Record<string, unknown> {
       alias: r.Alias,
       displayName: r.DisplayName,
       primary: r.PrimarySmtpAddress.toLowerCase(),
-      addresses: r.EmailAddresses.map((a) => a.toLowerCase()).filter((a) => !a.startsWith('x500:/o=exchangelabs')).sort(),
+      addresses: r.EmailAddresses.map((a) => a.toLowerCase())
+        .filter((a) => !a.startsWith('x500:/o=exchangelabs'))
+        .sort(),
       members: names(r.Members),
       managedBy: names(r.ManagedBy),
       moderatedBy: names(r.ModeratedBy),
@@ -48,8 +63,11 @@ export function tenantView(world: World): Record<string, unknown> {
       reject: names(r.RejectMessagesFromSendersOrMembers),
       bypass: names(r.BypassModerationFromSendersOrMembers),
       sendOnBehalf: names(r.GrantSendOnBehalfTo),
-      forwarding: r.ForwardingAddress === null ? null : (nameOf.get(r.ForwardingAddress) ?? r.ForwardingAddress),
-      sendAsTrustees: names(t.recipientPermissions.filter((p) => p.identity === r.Guid).map((p) => p.trustee)),
+      forwarding:
+        r.ForwardingAddress === null ? null : (nameOf.get(r.ForwardingAddress) ?? r.ForwardingAddress),
+      sendAsTrustees: names(
+        t.recipientPermissions.filter((p) => p.identity === r.Guid).map((p) => p.trustee),
+      ),
       settings: {
         hidden: r.HiddenFromAddressListsEnabled,
         requireAuth: r.RequireSenderAuthenticationEnabled,
@@ -68,7 +86,10 @@ export function tenantView(world: World): Record<string, unknown> {
  * Where two views disagree, as [key, property, before, after] (one level deep) — an empty list when they are equal,
  * so a failing test names the difference instead of dumping thousands of recipients.
  */
-export function viewDiff(before: Record<string, unknown>, after: Record<string, unknown>): [string, string, unknown, unknown][] {
+export function viewDiff(
+  before: Record<string, unknown>,
+  after: Record<string, unknown>,
+): [string, string, unknown, unknown][] {
   const same = (a: unknown, b: unknown) => JSON.stringify(a) === JSON.stringify(b);
   const out: [string, string, unknown, unknown][] = [];
   for (const key of new Set([...Object.keys(before), ...Object.keys(after)])) {

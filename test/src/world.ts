@@ -59,9 +59,12 @@ export async function openWorld(labName: string): Promise<World> {
     scopeOus: [objects['ous.contoso']!.dn],
   });
   // The cloud DL an earlier (DLConversionV2) migration left behind: contacts.migratedRouting routes to it.
-  sim.seedRecipients(tenant.id, [{ type: 'MailUniversalDistributionGroup', name: 'Legacy', primarySmtpAddress: 'legacy@contoso.com' }]);
+  sim.seedRecipients(tenant.id, [
+    { type: 'MailUniversalDistributionGroup', name: 'Legacy', primarySmtpAddress: 'legacy@contoso.com' },
+  ]);
   const first = await sim.runSync(tenant.id);
-  if (first.status !== 'success') throw new Error(`initial sync: ${first.status} ${JSON.stringify(first.errors)}`);
+  if (first.status !== 'success')
+    throw new Error(`initial sync: ${first.status} ${JSON.stringify(first.errors)}`);
   const baseline = sim.snapshot();
 
   const statePath = join(mkdtempSync(join(tmpdir(), 'dlmigrate-e2e-')), 'state.db');
@@ -76,7 +79,9 @@ export async function openWorld(labName: string): Promise<World> {
     statePath,
   };
   // Parks fail fast in the tests that make them fail.
-  const { deps, ad, cloud, close } = await childDeps(childConfig, { moveRetry: { attempts: 2, delayMs: 100 } });
+  const { deps, ad, cloud, close } = await childDeps(childConfig, {
+    moveRetry: { attempts: 2, delayMs: 100 },
+  });
   const syncTrigger: SyncTriggerConfig = { kind: 'http', url: `${sim.url}/_sim/sync/run`, caPem: sim.caPem };
 
   return {
@@ -119,7 +124,8 @@ export function useWorld(labName: string): World {
   });
   return new Proxy({} as World, {
     get(_target, key) {
-      if (current === undefined) throw new Error('the world opens in beforeAll; use it inside tests and hooks');
+      if (current === undefined)
+        throw new Error('the world opens in beforeAll; use it inside tests and hooks');
       return Reflect.get(current, key) as unknown;
     },
   });

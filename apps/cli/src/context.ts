@@ -69,5 +69,12 @@ export function createContext(command: Command, io: Io, redactor: Redactor): Com
 export function createOutput(io: Io, redactor: Redactor, globals: GlobalOptions): Output {
   const mode: OutputMode = globals.json === true ? 'json' : io.stdout.isTTY === true ? 'human' : 'plain';
   const color = mode === 'human' && globals.color !== false && io.env['NO_COLOR'] === undefined;
-  return new Output({ mode, stdout: io.stdout, stderr: io.stderr, redactor, color, verbose: globals.verbose === true });
+  return new Output({
+    mode,
+    stdout: io.stdout,
+    stderr: io.stderr,
+    redactor,
+    color,
+    verbose: globals.verbose === true,
+  });
 }

@@ -12,12 +12,28 @@ export {
   type SyncConfig,
   type MigrationDefaults,
 } from './config/schema.js';
-export { loadConfig, requireSections, CONFIG_FILE_NAMES, type ConfigSources, type LoadedConfig } from './config/load.js';
+export {
+  loadConfig,
+  requireSections,
+  CONFIG_FILE_NAMES,
+  type ConfigSources,
+  type LoadedConfig,
+} from './config/load.js';
 export { SETTINGS, MIGRATION_SETTINGS, type Setting } from './config/settings.js';
 export { addressProblem, parseGroupAddresses } from './engine/address.js';
 export { isDistinguishedName } from './config/values.js';
-export { createSelfSignedCertificate, thumbprintsOf, type SelfSignedCertificate, type Thumbprints } from './certificate/self-signed.js';
-export { requiredPermissions, requiredResourceAccess, ENTRA_ROLES, type AppPermission } from './certificate/app-registration.js';
+export {
+  createSelfSignedCertificate,
+  thumbprintsOf,
+  type SelfSignedCertificate,
+  type Thumbprints,
+} from './certificate/self-signed.js';
+export {
+  requiredPermissions,
+  requiredResourceAccess,
+  ENTRA_ROLES,
+  type AppPermission,
+} from './certificate/app-registration.js';
 export { renderReportHtml } from './report/html.js';
 export { reportSchema, type Report, type MigrationReport, type BatchReport } from './report/schema.js';
 export { escapeHtml } from './report/escape.js';

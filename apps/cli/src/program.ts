@@ -28,9 +28,14 @@ export interface ProgramState {
 
 export function createProgram(state: ProgramState): Command {
   const program = new Command('dlmigrate')
-    .description('Migrate on-premises distribution lists and mail-enabled security groups to Exchange Online.')
+    .description(
+      'Migrate on-premises distribution lists and mail-enabled security groups to Exchange Online.',
+    )
     .version(VERSION, '-V, --version')
-    .option('-c, --config <file>', 'config file (default: dlmigrate.config.json|.yaml|.yml in the working directory) [DLMIGRATE_CONFIG]')
+    .option(
+      '-c, --config <file>',
+      'config file (default: dlmigrate.config.json|.yaml|.yml in the working directory) [DLMIGRATE_CONFIG]',
+    )
     .option('--json', 'print one JSON document for automation instead of text')
     .option('-v, --verbose', 'more detail on stderr and debug entries in the run log')
     .option('--no-color', 'no colours even on a terminal')
@@ -77,7 +82,9 @@ export async function runCli(argv: readonly string[], io: Io = processIo()): Pro
     if (error instanceof CommanderError) {
       // Help and version are successful exits; everything else commander rejects is a usage error,
       // and commander has already printed its message.
-      return error.code === 'commander.helpDisplayed' || error.code === 'commander.version' || error.exitCode === 0
+      return error.code === 'commander.helpDisplayed' ||
+        error.code === 'commander.version' ||
+        error.exitCode === 0
         ? ExitCode.Succeeded
         : ExitCode.Usage;
     }
@@ -86,7 +93,12 @@ export async function runCli(argv: readonly string[], io: Io = processIo()): Pro
       output.error(error);
       return error.exitCode;
     }
-    output.error(new CliError(`Unexpected failure: ${error instanceof Error ? error.message : String(error)}`, ExitCode.Failed));
+    output.error(
+      new CliError(
+        `Unexpected failure: ${error instanceof Error ? error.message : String(error)}`,
+        ExitCode.Failed,
+      ),
+    );
     if (program.opts().verbose === true && error instanceof Error && error.stack) output.debug(error.stack);
     return ExitCode.Failed;
   }

@@ -19,12 +19,28 @@ describe('dlmigrate auth init', () => {
     notAfter: string;
     requiredResourceAccess: { resourceAppId: string; resourceAccess: { id: string; type: string }[] }[];
     permissions: { name: string; id: string | null }[];
-    configSnippet: { tenant: { tenantId: string; clientId: string; certificate: { pemCertFile: string; pemKeyFile: string } } };
+    configSnippet: {
+      tenant: {
+        tenantId: string;
+        clientId: string;
+        certificate: { pemCertFile: string; pemKeyFile: string };
+      };
+    };
   };
 
   it('creates certificate, key and PFX, the key files owner-only', async () => {
     run = await dlmigrate(
-      ['auth', 'init', '--json', '--out', 'certs', '--tenant-id', 'contoso.onmicrosoft.com', '--client-id', '11111111-2222-3333-4444-555555555555'],
+      [
+        'auth',
+        'init',
+        '--json',
+        '--out',
+        'certs',
+        '--tenant-id',
+        'contoso.onmicrosoft.com',
+        '--client-id',
+        '11111111-2222-3333-4444-555555555555',
+      ],
       { cwd, env },
     );
     expect(run.code, run.stderr).toBe(0);
@@ -39,10 +55,13 @@ describe('dlmigrate auth init', () => {
     const key = createPrivateKey(readFileSync(doc.files.key));
     expect(cert.checkPrivateKey(key)).toBe(true);
     expect(key.asymmetricKeyDetails?.modulusLength).toBe(2048);
-    const text = execFileSync('openssl', ['x509', '-in', doc.files.cert, '-noout', '-text'], { encoding: 'utf8' });
+    const text = execFileSync('openssl', ['x509', '-in', doc.files.cert, '-noout', '-text'], {
+      encoding: 'utf8',
+    });
     expect(text).toContain('Signature Algorithm: sha256WithRSAEncryption');
     expect(text).toContain('Public-Key: (2048 bit)');
-    const years = (new Date(cert.validTo).getTime() - new Date(cert.validFrom).getTime()) / (365.25 * 86_400_000);
+    const years =
+      (new Date(cert.validTo).getTime() - new Date(cert.validFrom).getTime()) / (365.25 * 86_400_000);
     expect(years).toBeGreaterThan(1.99);
     expect(years).toBeLessThan(2.01);
     expect(new Date(doc.notAfter).toISOString()).toBe(new Date(cert.validTo).toISOString());
@@ -52,7 +71,11 @@ describe('dlmigrate auth init', () => {
     const cert = new X509Certificate(readFileSync(doc.files.cert));
     expect(doc.thumbprints.sha1).toBe(cert.fingerprint.replaceAll(':', ''));
     expect(doc.thumbprints.sha256).toBe(createHash('sha256').update(cert.raw).digest('hex').toUpperCase());
-    const openssl = execFileSync('openssl', ['x509', '-in', doc.files.cert, '-noout', '-fingerprint', '-sha256'], { encoding: 'utf8' });
+    const openssl = execFileSync(
+      'openssl',
+      ['x509', '-in', doc.files.cert, '-noout', '-fingerprint', '-sha256'],
+      { encoding: 'utf8' },
+    );
     expect(openssl.trim().split('=')[1]!.replaceAll(':', '')).toBe(doc.thumbprints.sha256);
   });
 
@@ -60,18 +83,36 @@ describe('dlmigrate auth init', () => {
     const pfx = readFileSync(doc.files.pfx);
     expect(() => createSecureContext({ pfx, passphrase: PASSPHRASE })).not.toThrow();
     expect(() => createSecureContext({ pfx, passphrase: 'wrong passphrase' })).toThrow();
-    const pem = execFileSync('openssl', ['pkcs12', '-in', doc.files.pfx, '-passin', `pass:${PASSPHRASE}`, '-nokeys'], { encoding: 'utf8' });
-    expect(new X509Certificate(pem.slice(pem.indexOf('-----BEGIN'))).fingerprint256.replaceAll(':', '')).toBe(doc.thumbprints.sha256);
+    const pem = execFileSync(
+      'openssl',
+      ['pkcs12', '-in', doc.files.pfx, '-passin', `pass:${PASSPHRASE}`, '-nokeys'],
+      { encoding: 'utf8' },
+    );
+    expect(new X509Certificate(pem.slice(pem.indexOf('-----BEGIN'))).fingerprint256.replaceAll(':', '')).toBe(
+      doc.thumbprints.sha256,
+    );
   });
 
   it('lists Exchange.ManageAsApp and the Graph application permissions, never an unconfirmed id', () => {
-    const exchange = doc.requiredResourceAccess.find((r) => r.resourceAppId === '00000002-0000-0ff1-ce00-000000000000');
+    const exchange = doc.requiredResourceAccess.find(
+      (r) => r.resourceAppId === '00000002-0000-0ff1-ce00-000000000000',
+    );
     expect(exchange?.resourceAccess).toEqual([{ id: 'dc50a0fb-09a3-484d-be87-e023b12c6440', type: 'Role' }]);
-    const graph = doc.requiredResourceAccess.find((r) => r.resourceAppId === '00000003-0000-0000-c000-000000000000');
-    expect(graph?.resourceAccess.map((a) => a.id)).toEqual(['5b567255-7703-4780-807c-7be8301ae99b', '98830695-27a2-44f7-8c18-0c3ebc9698f6']);
-    expect(doc.permissions.find((p) => p.name === 'Group-OnPremisesSyncBehavior.ReadWrite.All')?.id).toBeNull();
+    const graph = doc.requiredResourceAccess.find(
+      (r) => r.resourceAppId === '00000003-0000-0000-c000-000000000000',
+    );
+    expect(graph?.resourceAccess.map((a) => a.id)).toEqual([
+      '5b567255-7703-4780-807c-7be8301ae99b',
+      '98830695-27a2-44f7-8c18-0c3ebc9698f6',
+    ]);
+    expect(
+      doc.permissions.find((p) => p.name === 'Group-OnPremisesSyncBehavior.ReadWrite.All')?.id,
+    ).toBeNull();
     expect(doc.permissions.some((p) => p.name === 'Synchronization.ReadWrite.All')).toBe(false);
-    expect(doc.configSnippet.tenant).toMatchObject({ tenantId: 'contoso.onmicrosoft.com', clientId: '11111111-2222-3333-4444-555555555555' });
+    expect(doc.configSnippet.tenant).toMatchObject({
+      tenantId: 'contoso.onmicrosoft.com',
+      clientId: '11111111-2222-3333-4444-555555555555',
+    });
   });
 
   it('never prints the passphrase or the private key', () => {
@@ -123,7 +164,10 @@ describe('dlmigrate auth init', () => {
     expect(short.code).toBe(2);
     expect(short.stderr).toContain('too short');
 
-    const badIds = await dlmigrate(['auth', 'init', '--client-id', 'x', '--tenant-id', 'a b', '--name', '../evil'], { cwd: empty, env });
+    const badIds = await dlmigrate(
+      ['auth', 'init', '--client-id', 'x', '--tenant-id', 'a b', '--name', '../evil'],
+      { cwd: empty, env },
+    );
     expect(badIds.code).toBe(2);
     expect(badIds.stderr).toContain('--client-id: must be a GUID');
     expect(badIds.stderr).toContain('--tenant-id: must be the tenant GUID');

@@ -25,7 +25,6 @@ function expectedExit(groups: readonly GroupResult[]): number {
   return statuses.has('completed_with_warnings') ? 4 : 0;
 }
 
-
 describe('dlmigrate batch', () => {
   it('checks the whole list first and starts nothing while any line is wrong', async () => {
     const bad = await run(['batch', 'research@contoso.com', 'bad(x@contoso.com', 'nobody@contoso.com']);
@@ -42,7 +41,10 @@ describe('dlmigrate batch', () => {
 
   it('migrates the groups of a CSV export, writes the batch report, and resuming a finished batch changes nothing', async () => {
     const csv = join(cwd, 'wave.csv');
-    writeFileSync(csv, 'DisplayName,PrimarySmtpAddress\nResearch,research@contoso.com\n"Finance, Group",finance@contoso.com\n');
+    writeFileSync(
+      csv,
+      'DisplayName,PrimarySmtpAddress\nResearch,research@contoso.com\n"Finance, Group",finance@contoso.com\n',
+    );
     const html = join(cwd, 'wave.html');
     const result = await run(['batch', '--file', csv, '--id', 'wave-1', '--html', html, '--json']);
     const doc = JSON.parse(result.stdout) as { batchId: string; groups: GroupResult[] };
@@ -57,11 +59,23 @@ describe('dlmigrate batch', () => {
 
     const status = await run(['status', '--batch', 'wave-1', '--json']);
     expect(status.code, status.stderr).toBe(0);
-    const progress = JSON.parse(status.stdout) as { status: string; levels: { level: number; total: number; byStatus: Record<string, number>; groups: { address: string; status: string }[] }[] };
+    const progress = JSON.parse(status.stdout) as {
+      status: string;
+      levels: {
+        level: number;
+        total: number;
+        byStatus: Record<string, number>;
+        groups: { address: string; status: string }[];
+      }[];
+    };
     expect(progress.status).toBe('completed');
-    const listed = progress.levels.flatMap((l) => l.groups.map((g) => ({ address: g.address, level: l.level, status: g.status })));
+    const listed = progress.levels.flatMap((l) =>
+      l.groups.map((g) => ({ address: g.address, level: l.level, status: g.status })),
+    );
     expect(listed.sort((a, b) => a.address.localeCompare(b.address))).toEqual(
-      doc.groups.map((g) => ({ address: g.address, level: g.level, status: g.status })).sort((a, b) => a.address.localeCompare(b.address)),
+      doc.groups
+        .map((g) => ({ address: g.address, level: g.level, status: g.status }))
+        .sort((a, b) => a.address.localeCompare(b.address)),
     );
     for (const level of progress.levels) expect(level.byStatus).toEqual({ completed: level.groups.length });
     const text = await run(['status', '--batch', 'wave-1']);
@@ -73,7 +87,9 @@ describe('dlmigrate batch', () => {
 
     const again = await run(['batch', '--resume', 'wave-1', '--json']);
     expect(again.code, again.stderr).toBe(0);
-    expect((JSON.parse(again.stdout) as { groups: GroupResult[] }).groups.map((g) => g.status)).toEqual(doc.groups.map((g) => g.status));
+    expect((JSON.parse(again.stdout) as { groups: GroupResult[] }).groups.map((g) => g.status)).toEqual(
+      doc.groups.map((g) => g.status),
+    );
     const unknown = await run(['batch', '--resume', 'no-such-batch']);
     expect(unknown.code).toBe(2);
     expect(unknown.stderr).toContain('There is no batch no-such-batch');
@@ -91,7 +107,9 @@ describe('dlmigrate lab demo', () => {
     expect(level('sales@contoso.com')).toBe(0);
     expect(level('allstaff@contoso.com')).toBe(1);
     expect(level('company@contoso.com')).toBe(2);
-    expect(doc.groups.every((g) => g.status === 'completed' || g.status === 'completed_with_warnings')).toBe(true);
+    expect(doc.groups.every((g) => g.status === 'completed' || g.status === 'completed_with_warnings')).toBe(
+      true,
+    );
     expect(doc.html).toBe(html);
     const page = readFileSync(html, 'utf8');
     for (const g of doc.groups) expect(page).toContain(g.address);
@@ -101,7 +119,10 @@ describe('dlmigrate lab demo', () => {
     // `script` gives the binary a pseudo-terminal, as an administrator's shell would.
     const command = `${JSON.stringify(process.execPath)} ${JSON.stringify(BIN)} lab demo --name cli --html ${JSON.stringify(join(cwd, 'tty.html'))}`;
     const run = await new Promise<{ code: number | null; out: string }>((resolve, reject) => {
-      const child = spawn('script', ['-qec', command, '/dev/null'], { cwd, env: { PATH: process.env['PATH'] ?? '', HOME: cwd, TERM: 'xterm' } });
+      const child = spawn('script', ['-qec', command, '/dev/null'], {
+        cwd,
+        env: { PATH: process.env['PATH'] ?? '', HOME: cwd, TERM: 'xterm' },
+      });
       let out = '';
       child.stdout.setEncoding('utf8').on('data', (chunk: string) => (out += chunk));
       child.once('error', reject);

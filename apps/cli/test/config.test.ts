@@ -54,9 +54,13 @@ describe('configuration precedence: file < environment < flags', () => {
         'state: { folder: state }',
       ].join('\n'),
     );
-    const { run } = await show(cwd, ['--config', 'etc/lab.yaml', '--no-ad-reject-unauthorized', '--pem-cert-file', 'x.pem'], {
-      DLMIGRATE_TENANT_CERTIFICATE_PFX_FILE: '',
-    });
+    const { run } = await show(
+      cwd,
+      ['--config', 'etc/lab.yaml', '--no-ad-reject-unauthorized', '--pem-cert-file', 'x.pem'],
+      {
+        DLMIGRATE_TENANT_CERTIFICATE_PFX_FILE: '',
+      },
+    );
     // pemCertFile from a flag next to pfxFile from the file is contradictory: reported, not guessed.
     expect(run.code).toBe(2);
     expect(run.stdout).toContain('give either pemCertFile + pemKeyFile or pfxFile, not both');
@@ -76,7 +80,12 @@ describe('invalid configuration', () => {
     writeFileSync(
       join(cwd, 'dlmigrate.config.json'),
       JSON.stringify({
-        ad: { url: 'http://dc1', bindDn: 'x', password: 'Secr3t!pass', nonSyncOu: 'OU=Parked)(objectClass=*,DC=contoso' },
+        ad: {
+          url: 'http://dc1',
+          bindDn: 'x',
+          password: 'Secr3t!pass',
+          nonSyncOu: 'OU=Parked)(objectClass=*,DC=contoso',
+        },
         tenant: { tenantId: 'not a tenant', clientId: '1234', certificate: {} },
         sync: { kind: 'command' },
         migration: { retainOriginalGroup: 'yes please' },
@@ -99,7 +108,11 @@ describe('invalid configuration', () => {
       /migration\.retainOriginalGroup/,
       /\(top level\).*Unrecognized key: "extra"/,
     ];
-    for (const pattern of expected) expect(lines.some((l) => pattern.test(l)), String(pattern)).toBe(true);
+    for (const pattern of expected)
+      expect(
+        lines.some((l) => pattern.test(l)),
+        String(pattern),
+      ).toBe(true);
     expect(lines).toHaveLength(expected.length);
     // The secret's value is never echoed back, even though it was in the file.
     expect(run.stderr + run.stdout).not.toContain('Secr3t!pass');
@@ -107,10 +120,21 @@ describe('invalid configuration', () => {
 
   it('refuses plain ldap:// without StartTLS (the password would travel in clear text)', async () => {
     const cwd = tempDir('cfg');
-    const { run } = await show(cwd, ['--ad-url', 'ldap://dc1.contoso.com', '--ad-bind-dn', 'svc@contoso.com']);
+    const { run } = await show(cwd, [
+      '--ad-url',
+      'ldap://dc1.contoso.com',
+      '--ad-bind-dn',
+      'svc@contoso.com',
+    ]);
     expect(run.code).toBe(2);
     expect(run.stdout).toContain('plain ldap:// would send the bind password in clear text');
-    const ok = await show(cwd, ['--ad-url', 'ldap://dc1.contoso.com', '--ad-bind-dn', 'svc@contoso.com', '--ad-start-tls']);
+    const ok = await show(cwd, [
+      '--ad-url',
+      'ldap://dc1.contoso.com',
+      '--ad-bind-dn',
+      'svc@contoso.com',
+      '--ad-start-tls',
+    ]);
     expect(ok.run.code).toBe(0);
   });
 

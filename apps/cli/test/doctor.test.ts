@@ -41,13 +41,19 @@ describe('dlmigrate doctor', () => {
     lab = instance.env();
     nonSyncOu = instance.seeded()!.objects['ous.nonSync']!.dn;
     const env = { DLMIGRATE_PFX_PASSPHRASE: PASSPHRASE };
-    app = JSON.parse((await dlmigrate(['auth', 'init', '--json', '--out', 'app'], { cwd: dir, env })).stdout).files;
-    other = JSON.parse((await dlmigrate(['auth', 'init', '--json', '--out', 'other'], { cwd: dir, env })).stdout).files;
+    app = JSON.parse(
+      (await dlmigrate(['auth', 'init', '--json', '--out', 'app'], { cwd: dir, env })).stdout,
+    ).files;
+    other = JSON.parse(
+      (await dlmigrate(['auth', 'init', '--json', '--out', 'other'], { cwd: dir, env })).stdout,
+    ).files;
     short = shortLivedAppCertificate(dir, 10);
     // The tenant side: the simulator in this process, the app registered with both certificates used below.
     sim = await CloudSim.start({ host: '127.0.0.1', port: 0 });
     const created = sim.createTenant({ name: 'contoso', domains: ['contoso.com'] });
-    const registered = sim.registerApp(created.id, { certificates: [readFileSync(app.cert, 'utf8'), readFileSync(short.cert, 'utf8')] });
+    const registered = sim.registerApp(created.id, {
+      certificates: [readFileSync(app.cert, 'utf8'), readFileSync(short.cert, 'utf8')],
+    });
     const caFile = join(dir, 'cloud-ca.pem');
     writeFileSync(caFile, sim.caPem);
     tenant = { tenantId: created.id, clientId: registered.clientId, caFile, url: sim.url };
@@ -60,7 +66,14 @@ describe('dlmigrate doctor', () => {
   function configure(overrides: { ad?: object; tenant?: object; sync?: object } = {}): string {
     const cwd = tempDir('doctor-run');
     const config = {
-      ad: { url: lab.url, bindDn: lab.bindDn, caFile: lab.caFile, nonSyncOu, timeoutSeconds: 5, ...overrides.ad },
+      ad: {
+        url: lab.url,
+        bindDn: lab.bindDn,
+        caFile: lab.caFile,
+        nonSyncOu,
+        timeoutSeconds: 5,
+        ...overrides.ad,
+      },
       tenant: {
         tenantId: tenant.tenantId,
         clientId: tenant.clientId,
@@ -76,9 +89,18 @@ describe('dlmigrate doctor', () => {
     return cwd;
   }
 
-  async function doctor(cwd: string, env: Record<string, string> = { DLMIGRATE_AD_PASSWORD: lab.bindPassword }, args: string[] = []) {
+  async function doctor(
+    cwd: string,
+    env: Record<string, string> = { DLMIGRATE_AD_PASSWORD: lab.bindPassword },
+    args: string[] = [],
+  ) {
     const run = await dlmigrate(['doctor', '--json', ...args], { cwd, env });
-    const doc = JSON.parse(run.stdout) as { ok: boolean; exitCode: number; checks: Check[]; log: string | null };
+    const doc = JSON.parse(run.stdout) as {
+      ok: boolean;
+      exitCode: number;
+      checks: Check[];
+      log: string | null;
+    };
     return { run, doc, check: (id: string) => doc.checks.find((c) => c.id === id) };
   }
 
@@ -103,7 +125,9 @@ describe('dlmigrate doctor', () => {
       'exchange-domains',
       'sync-trigger',
     ]);
-    expect(doc.checks.filter((c) => c.status !== 'ok').map((c) => c.id)).toEqual(LAB_SCHEMA_HAS_VERSION ? [] : ['ad-exchange-schema']);
+    expect(doc.checks.filter((c) => c.status !== 'ok').map((c) => c.id)).toEqual(
+      LAB_SCHEMA_HAS_VERSION ? [] : ['ad-exchange-schema'],
+    );
     expect(check('ad-bind')?.detail).toBe(`domain ${lab.baseDn}`);
     expect(check('ad-exchange-schema')?.detail).toMatch(
       LAB_SCHEMA_HAS_VERSION ? /^version \d+/ : /^attributes present, schema version unknown/,
@@ -117,7 +141,10 @@ describe('dlmigrate doctor', () => {
     expect(doc.log).toBe(logFile);
     expect(statSync(logFile).mode & 0o777).toBe(0o600);
     const log = readFileSync(logFile, 'utf8');
-    const entries = log.trim().split('\n').map((l) => JSON.parse(l) as { check: Check });
+    const entries = log
+      .trim()
+      .split('\n')
+      .map((l) => JSON.parse(l) as { check: Check });
     expect(entries.map((e) => e.check.id)).toEqual(doc.checks.map((c) => c.id));
     expect(log + run.stdout + run.stderr).not.toContain(lab.bindPassword);
   });
@@ -126,7 +153,10 @@ describe('dlmigrate doctor', () => {
     const cwd = configure();
     const wrong = await doctor(cwd, { DLMIGRATE_AD_PASSWORD: 'not-the-password' });
     expect(wrong.run.code).toBe(1);
-    expect(wrong.check('ad-bind')).toMatchObject({ status: 'fail', fix: 'check ad.bindDn and DLMIGRATE_AD_PASSWORD' });
+    expect(wrong.check('ad-bind')).toMatchObject({
+      status: 'fail',
+      fix: 'check ad.bindDn and DLMIGRATE_AD_PASSWORD',
+    });
     expect(wrong.check('ad-bind')?.detail).toMatch(/^AD_INVALID_CREDENTIALS/);
     expect(wrong.check('ad-exchange-schema')).toBeUndefined();
 
@@ -143,7 +173,10 @@ describe('dlmigrate doctor', () => {
     expect(refused.stderr).toContain('--insecure-password-flag');
     expect(refused.stderr + refused.stdout).not.toContain(lab.bindPassword);
 
-    const accepted = await dlmigrate(['doctor', '--ad-password', lab.bindPassword, '--insecure-password-flag'], { cwd });
+    const accepted = await dlmigrate(
+      ['doctor', '--ad-password', lab.bindPassword, '--insecure-password-flag'],
+      { cwd },
+    );
     expect(accepted.code, accepted.stdout).toBe(GOOD_EXIT);
     expect(accepted.stderr).toContain('warning: --ad-password is visible in shell history');
     expect(accepted.stderr + accepted.stdout).not.toContain(lab.bindPassword);
@@ -154,7 +187,10 @@ describe('dlmigrate doctor', () => {
     expect(run.code).toBe(1);
     expect(check('ad-tls')?.status).toBe('fail');
     expect(check('ad-tls')?.fix).toContain('ad.caFile');
-    expect(check('ad-bind')).toMatchObject({ status: 'fail', fix: 'set ad.caFile to the PEM of the CA that issued the DC certificate' });
+    expect(check('ad-bind')).toMatchObject({
+      status: 'fail',
+      fix: 'set ad.caFile to the PEM of the CA that issued the DC certificate',
+    });
   });
 
   it('only warns when verification is switched off, but says why that is dangerous', async () => {
@@ -177,7 +213,10 @@ describe('dlmigrate doctor', () => {
   it('fails on a missing non-sync OU and warns when none is configured', async () => {
     const missing = await doctor(configure({ ad: { nonSyncOu: `OU=Nowhere,${lab.baseDn}` } }));
     expect(missing.run.code).toBe(1);
-    expect(missing.check('ad-non-sync-ou')).toMatchObject({ status: 'fail', detail: `OU=Nowhere,${lab.baseDn} does not exist` });
+    expect(missing.check('ad-non-sync-ou')).toMatchObject({
+      status: 'fail',
+      detail: `OU=Nowhere,${lab.baseDn} does not exist`,
+    });
 
     const unset = await doctor(configure({ ad: { nonSyncOu: undefined } }));
     expect(unset.run.code).toBe(4);
@@ -185,18 +224,24 @@ describe('dlmigrate doctor', () => {
   });
 
   it('fails on a missing certificate file and on a key that belongs to another certificate', async () => {
-    const missing = await doctor(configure({ tenant: { certificate: { pemCertFile: join(dir, 'nope.pem'), pemKeyFile: app.key } } }));
+    const missing = await doctor(
+      configure({ tenant: { certificate: { pemCertFile: join(dir, 'nope.pem'), pemKeyFile: app.key } } }),
+    );
     expect(missing.run.code).toBe(1);
     expect(missing.check('certificate')?.detail).toContain('nope.pem');
     expect(missing.check('certificate')?.fix).toContain('dlmigrate auth init');
 
-    const mismatch = await doctor(configure({ tenant: { certificate: { pemCertFile: app.cert, pemKeyFile: other.key } } }));
+    const mismatch = await doctor(
+      configure({ tenant: { certificate: { pemCertFile: app.cert, pemKeyFile: other.key } } }),
+    );
     expect(mismatch.run.code).toBe(1);
     expect(mismatch.check('certificate')?.detail).toBe('the private key does not belong to the certificate');
   });
 
   it('warns 30 days before the app certificate expires', async () => {
-    const { run, check } = await doctor(configure({ tenant: { certificate: { pemCertFile: short.cert, pemKeyFile: short.key } } }));
+    const { run, check } = await doctor(
+      configure({ tenant: { certificate: { pemCertFile: short.cert, pemKeyFile: short.key } } }),
+    );
     expect(run.code).toBe(4);
     expect(check('certificate-expiry')?.status).toBe('warn');
     expect(check('certificate-expiry')?.detail).toMatch(/expires in (9|10) day\(s\)/);
@@ -204,7 +249,11 @@ describe('dlmigrate doctor', () => {
 
   it('loads a PFX with the passphrase from the environment and never prints or logs it', async () => {
     const cwd = configure({ tenant: { certificate: { pfxFile: app.pfx } } });
-    const { run, doc, check } = await doctor(cwd, { DLMIGRATE_AD_PASSWORD: lab.bindPassword, DLMIGRATE_PFX_PASSPHRASE: PASSPHRASE }, ['--verbose']);
+    const { run, doc, check } = await doctor(
+      cwd,
+      { DLMIGRATE_AD_PASSWORD: lab.bindPassword, DLMIGRATE_PFX_PASSPHRASE: PASSPHRASE },
+      ['--verbose'],
+    );
     expect(run.code, run.stderr).toBe(GOOD_EXIT);
     expect(check('certificate')?.status).toBe('ok');
     expect(run.stdout + run.stderr).not.toContain(PASSPHRASE);
@@ -216,7 +265,9 @@ describe('dlmigrate doctor', () => {
   });
 
   it('checks that the sync trigger can be reached: a missing program and a closed port fail', async () => {
-    const command = await doctor(configure({ sync: { kind: 'command', command: '/nonexistent/Start-Sync' } }));
+    const command = await doctor(
+      configure({ sync: { kind: 'command', command: '/nonexistent/Start-Sync' } }),
+    );
     expect(command.run.code).toBe(1);
     expect(command.check('sync-trigger')?.detail).toContain('is not an executable file');
 
@@ -227,7 +278,10 @@ describe('dlmigrate doctor', () => {
     expect(http.check('sync-trigger')?.status).toBe('ok');
     const port = await closedPort();
     const down = await doctor(configure({ sync: { kind: 'http', url: `http://127.0.0.1:${port}/sync` } }));
-    expect(down.check('sync-trigger')).toMatchObject({ status: 'fail', detail: `127.0.0.1:${port}: ECONNREFUSED` });
+    expect(down.check('sync-trigger')).toMatchObject({
+      status: 'fail',
+      detail: `127.0.0.1:${port}: ECONNREFUSED`,
+    });
   });
 
   it('reports missing sections as failures, and an invalid configuration with exit code 2', async () => {
@@ -242,10 +296,19 @@ describe('dlmigrate doctor', () => {
   });
 
   it('prints one line per check on a pipe', async () => {
-    const run = await dlmigrate(['doctor'], { cwd: configure(), env: { DLMIGRATE_AD_PASSWORD: lab.bindPassword } });
+    const run = await dlmigrate(['doctor'], {
+      cwd: configure(),
+      env: { DLMIGRATE_AD_PASSWORD: lab.bindPassword },
+    });
     expect(run.code).toBe(GOOD_EXIT);
-    expect(run.stdout).toMatch(/^ok\tdomain controller TLS certificate verifies \(ldaps:\/\/127\.0\.0\.\d+:636\)\tcertificate CN=.+$/m);
-    expect(run.stdout).toMatch(LAB_SCHEMA_HAS_VERSION ? /^ok\tExchange schema is present\tversion \d+/m : /^warn\tExchange schema is present\t/m);
+    expect(run.stdout).toMatch(
+      /^ok\tdomain controller TLS certificate verifies \(ldaps:\/\/127\.0\.0\.\d+:636\)\tcertificate CN=.+$/m,
+    );
+    expect(run.stdout).toMatch(
+      LAB_SCHEMA_HAS_VERSION
+        ? /^ok\tExchange schema is present\tversion \d+/m
+        : /^warn\tExchange schema is present\t/m,
+    );
     expect(run.stdout).toContain('All checks passed');
   });
 });

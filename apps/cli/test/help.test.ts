@@ -25,9 +25,29 @@ describe('dlmigrate --help', () => {
   it('lists the commands, the configuration precedence and the exit codes', async () => {
     const run = await dlmigrate(['--help'], { cwd });
     expect(run.code).toBe(0);
-    for (const name of ['plan', 'migrate', 'restore', 'hybrid', 'batch', 'resume', 'status', 'report', 'doctor', 'auth', 'config', 'lab']) expect(run.stdout).toMatch(new RegExp(`^  ${name}\\b`, 'm'));
+    for (const name of [
+      'plan',
+      'migrate',
+      'restore',
+      'hybrid',
+      'batch',
+      'resume',
+      'status',
+      'report',
+      'doctor',
+      'auth',
+      'config',
+      'lab',
+    ])
+      expect(run.stdout).toMatch(new RegExp(`^  ${name}\\b`, 'm'));
     expect(run.stdout).toContain('config file, then DLMIGRATE_* environment variables, then flags');
-    for (const line of ['0  succeeded', '1  failed', '2  bad input or usage', '3  blocked', '4  completed with warnings']) {
+    for (const line of [
+      '0  succeeded',
+      '1  failed',
+      '2  bad input or usage',
+      '3  blocked',
+      '4  completed with warnings',
+    ]) {
       expect(run.stdout).toContain(line);
     }
   });
@@ -41,7 +61,13 @@ describe('dlmigrate --help', () => {
 
   it('documents the migration options as flags with their environment variables', async () => {
     const run = await dlmigrate(['migrate', '--help'], { cwd });
-    for (const flag of ['--strategy <value>', '--no-retain-original-group', '--hybrid-mail-flow', '--cloud-deletion-minutes <value>', '--insecure-password-flag']) {
+    for (const flag of [
+      '--strategy <value>',
+      '--no-retain-original-group',
+      '--hybrid-mail-flow',
+      '--cloud-deletion-minutes <value>',
+      '--insecure-password-flag',
+    ]) {
       expect(run.stdout).toContain(flag);
     }
     expect(run.stdout).toContain('[DLMIGRATE_MIGRATION_STRATEGY]');

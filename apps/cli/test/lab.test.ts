@@ -26,10 +26,14 @@ const alive = (pid: number) => existsSync(`/proc/${pid}`);
 
 function controlPlane(up: Up, caPem: string, path: string, body: unknown): Promise<number> {
   return new Promise((resolve, reject) => {
-    const req = request(`${up.cloudSim.url}${path}`, { method: 'POST', ca: caPem, headers: { 'content-type': 'application/json' } }, (res) => {
-      res.resume();
-      res.on('end', () => resolve(res.statusCode ?? 0));
-    });
+    const req = request(
+      `${up.cloudSim.url}${path}`,
+      { method: 'POST', ca: caPem, headers: { 'content-type': 'application/json' } },
+      (res) => {
+        res.resume();
+        res.on('end', () => resolve(res.statusCode ?? 0));
+      },
+    );
     req.once('error', reject);
     req.end(JSON.stringify(body));
   });
@@ -77,7 +81,15 @@ describe('dlmigrate lab', () => {
     const { run, checks } = await doctor();
     expect(run.code, JSON.stringify(checks, null, 2)).toBe(0);
     expect(checks.map((c) => c.id)).toEqual(
-      expect.arrayContaining(['ad-bind', 'exchange-token', 'exchange-app-role', 'exchange-directory-role', 'graph-token', 'graph-app-roles', 'exchange-domains']),
+      expect.arrayContaining([
+        'ad-bind',
+        'exchange-token',
+        'exchange-app-role',
+        'exchange-directory-role',
+        'graph-token',
+        'graph-app-roles',
+        'exchange-domains',
+      ]),
     );
     expect(checks.every((c) => c.status === 'ok')).toBe(true);
   });
@@ -85,9 +97,15 @@ describe('dlmigrate lab', () => {
   it('doctor fails a wrong tenant and a certificate the app does not know', async () => {
     const wrongTenant = await doctor(['--tenant-id', '00000000-0000-0000-0000-000000000001']);
     expect(wrongTenant.run.code).toBe(1);
-    expect(wrongTenant.check('exchange-token')).toMatchObject({ status: 'fail', fix: 'see the message (wrong-tenant)' });
+    expect(wrongTenant.check('exchange-token')).toMatchObject({
+      status: 'fail',
+      fix: 'see the message (wrong-tenant)',
+    });
 
-    const made = await dlmigrate(['auth', 'init', '--json', '--out', 'stranger'], { cwd, env: { DLMIGRATE_PFX_PASSPHRASE: 'stranger-passphrase' } });
+    const made = await dlmigrate(['auth', 'init', '--json', '--out', 'stranger'], {
+      cwd,
+      env: { DLMIGRATE_PFX_PASSPHRASE: 'stranger-passphrase' },
+    });
     const stranger = JSON.parse(made.stdout).files as { cert: string; key: string };
     const unknownCert = await doctor(['--pem-cert-file', stranger.cert, '--pem-key-file', stranger.key]);
     expect(unknownCert.run.code).toBe(1);
@@ -96,21 +114,39 @@ describe('dlmigrate lab', () => {
   });
 
   it('doctor names the permissions and role an under-privileged app lacks', async () => {
-    const made = await dlmigrate(['auth', 'init', '--json', '--out', 'weak'], { cwd, env: { DLMIGRATE_PFX_PASSPHRASE: 'weak-passphrase' } });
+    const made = await dlmigrate(['auth', 'init', '--json', '--out', 'weak'], {
+      cwd,
+      env: { DLMIGRATE_PFX_PASSPHRASE: 'weak-passphrase' },
+    });
     const weak = JSON.parse(made.stdout).files as { cert: string; key: string };
     const clientId = '22222222-3333-4444-5555-666666666666';
-    const state = JSON.parse(readFileSync(up.config.replace(/dlmigrate\.config\.json$/, 'dlmigrate/cloud-sim-state.json'), 'utf8')) as { caPem: string };
+    const state = JSON.parse(
+      readFileSync(up.config.replace(/dlmigrate\.config\.json$/, 'dlmigrate/cloud-sim-state.json'), 'utf8'),
+    ) as { caPem: string };
     const status = await controlPlane(up, state.caPem, `/_sim/tenants/${up.tenantId}/apps`, {
       clientId,
       certificates: [readFileSync(weak.cert, 'utf8')],
-      roles: { 'https://outlook.office365.com': ['Exchange.ManageAsApp'], 'https://graph.microsoft.com': ['Group.Read.All'] },
+      roles: {
+        'https://outlook.office365.com': ['Exchange.ManageAsApp'],
+        'https://graph.microsoft.com': ['Group.Read.All'],
+      },
       directoryRoles: [],
     });
     expect(status).toBeLessThan(300);
-    const { run, check } = await doctor(['--client-id', clientId, '--pem-cert-file', weak.cert, '--pem-key-file', weak.key]);
+    const { run, check } = await doctor([
+      '--client-id',
+      clientId,
+      '--pem-cert-file',
+      weak.cert,
+      '--pem-key-file',
+      weak.key,
+    ]);
     expect(run.code).toBe(1);
     expect(check('exchange-token')?.status).toBe('ok');
-    expect(check('graph-app-roles')).toMatchObject({ status: 'fail', detail: 'missing: GroupMember.Read.All' });
+    expect(check('graph-app-roles')).toMatchObject({
+      status: 'fail',
+      detail: 'missing: GroupMember.Read.All',
+    });
     expect(check('exchange-directory-role')?.status).toBe('warn');
   });
 
@@ -127,7 +163,11 @@ describe('dlmigrate lab', () => {
   it('down stops the simulator by its PID, and is harmless when nothing runs', async () => {
     const run = await dlmigrate(['lab', 'down', '--name', 'cli', '--json'], { cwd });
     expect(run.code, run.stderr).toBe(0);
-    expect(JSON.parse(run.stdout)).toMatchObject({ ok: true, cloudSimPid: up.cloudSim.pid, labStopped: true });
+    expect(JSON.parse(run.stdout)).toMatchObject({
+      ok: true,
+      cloudSimPid: up.cloudSim.pid,
+      labStopped: true,
+    });
     expect(alive(up.cloudSim.pid)).toBe(false);
 
     const again = await dlmigrate(['lab', 'down', '--name', 'cli'], { cwd });

@@ -19,14 +19,15 @@ async function dnOf(address: string): Promise<string | undefined> {
   return matches[0]?.dn;
 }
 
-
 describe('bad input changes nothing', () => {
   it('rejects malformed addresses and filter syntax before connecting, listing each', async () => {
     const before = await dnOf('sales@contoso.com');
     const bad = await run(['migrate', 'sales)(mail=*@contoso.com']);
     expect(bad.code).toBe(2);
     expect(bad.stderr).toContain('Invalid group address; nothing was changed.');
-    expect(bad.stderr).toContain('"sales)(mail=*@contoso.com" has characters an SMTP address cannot hold before the @');
+    expect(bad.stderr).toContain(
+      '"sales)(mail=*@contoso.com" has characters an SMTP address cannot hold before the @',
+    );
     const plain = await run(['migrate', 'not-an-address']);
     expect(plain.code).toBe(2);
     expect(plain.stderr).toContain('"not-an-address" is not an SMTP address like sales@contoso.com');
@@ -56,7 +57,14 @@ describe('bad input changes nothing', () => {
     expect(cert.code).toBe(2);
     expect(cert.stderr).toContain('missing.pem');
     expect(cert.stderr).toContain('check tenant.certificate');
-    const options = await run(['migrate', 'sales@contoso.com', '--strategy', 'teleport', '--group-type', 'Unified']);
+    const options = await run([
+      'migrate',
+      'sales@contoso.com',
+      '--strategy',
+      'teleport',
+      '--group-type',
+      'Unified',
+    ]);
     expect(options.code).toBe(2);
     expect(options.stderr).toContain('migration.strategy (--strategy)');
     expect(options.stderr).toContain('migration.groupTypeOverride (--group-type)');
@@ -64,7 +72,12 @@ describe('bad input changes nothing', () => {
 
   it('stops at capture with a clear message for a wrong tenant, and rolls nothing forward', async () => {
     const before = await dnOf('sales@contoso.com');
-    const wrong = await run(['migrate', 'sales@contoso.com', '--tenant-id', '00000000-0000-0000-0000-000000000009']);
+    const wrong = await run([
+      'migrate',
+      'sales@contoso.com',
+      '--tenant-id',
+      '00000000-0000-0000-0000-000000000009',
+    ]);
     expect(wrong.code).toBe(1);
     expect(wrong.stdout).toContain('Tenant "00000000-0000-0000-0000-000000000009" was not found');
     expect(await dnOf('sales@contoso.com')).toBe(before);
@@ -78,7 +91,18 @@ describe('a migration end to end', () => {
     const html = join(cwd, 'sales.html');
     const result = await run(['migrate', 'sales@contoso.com', '--html', html]);
     expect(result.code, result.stdout + result.stderr).toBe(0);
-    for (const step of ['capture', 'validate', 'stage', 'park', 'await-deletion', 'take-over', 'dispose', 'rewire-onprem', 'rewire-cloud', 'report']) {
+    for (const step of [
+      'capture',
+      'validate',
+      'stage',
+      'park',
+      'await-deletion',
+      'take-over',
+      'dispose',
+      'rewire-onprem',
+      'rewire-cloud',
+      'report',
+    ]) {
       expect(result.stdout).toMatch(new RegExp(`^ok\\tsales@contoso\\.com  ${step}$`, 'm'));
     }
     expect(result.stdout).toMatch(/^skip\tsales@contoso\.com {2}hybrid-mail-flow\tskipped$/m);
@@ -91,7 +115,9 @@ describe('a migration end to end', () => {
   });
 
   it('lists it in status and shows its journal', async () => {
-    const all = JSON.parse((await run(['status', '--json'])).stdout) as { migrations: { id: string; status: string }[] };
+    const all = JSON.parse((await run(['status', '--json'])).stdout) as {
+      migrations: { id: string; status: string }[];
+    };
     expect(all.migrations.find((m) => m.id === id)?.status).toBe('completed');
     const one = await run(['status', id]);
     expect(one.code).toBe(0);
@@ -115,18 +141,24 @@ describe('a migration end to end', () => {
 
 describe('resume after a kill', () => {
   it('continues a migration whose process was killed right after the group was parked', async () => {
-    const child = spawn(process.execPath, [BIN, 'migrate', 'contractors@contoso.com'], { cwd, env: { PATH: process.env['PATH'] ?? '', HOME: cwd, ...lab.env() } });
+    const child = spawn(process.execPath, [BIN, 'migrate', 'contractors@contoso.com'], {
+      cwd,
+      env: { PATH: process.env['PATH'] ?? '', HOME: cwd, ...lab.env() },
+    });
     let out = '';
     await new Promise<void>((resolve) => {
       child.stdout.setEncoding('utf8').on('data', (chunk: string) => {
         out += chunk;
-        if (/^ok\tcontractors@contoso\.com {2}park$/m.test(out) && child.exitCode === null) child.kill('SIGKILL');
+        if (/^ok\tcontractors@contoso\.com {2}park$/m.test(out) && child.exitCode === null)
+          child.kill('SIGKILL');
       });
       child.once('close', () => resolve());
     });
     expect(child.signalCode).toBe('SIGKILL');
 
-    const status = JSON.parse((await run(['status', '--json'])).stdout) as { migrations: { id: string; group: { address: string }; status: string }[] };
+    const status = JSON.parse((await run(['status', '--json'])).stdout) as {
+      migrations: { id: string; group: { address: string }; status: string }[];
+    };
     const killed = status.migrations.find((m) => m.group.address === 'contractors@contoso.com')!;
     expect(['running', 'parked']).toContain(killed.status);
     // Parked: the group sits in the non-sync OU while its migration waits.

@@ -10,7 +10,6 @@ const lab = useFreshLab(cwd);
 const run = (args: string[]) => dlmigrate(args, { cwd, env: lab.env() });
 const GROUPS_OU = 'OU=Groups,OU=Contoso,DC=lab,DC=test';
 
-
 const dnOf = async (address: string) => (await lab.ad().findByAddress(address))[0]?.dn;
 
 describe('plan', () => {
@@ -18,17 +17,34 @@ describe('plan', () => {
     const before = await dnOf('board@contoso.com');
     const result = await run(['plan', 'board@contoso.com', 'nobody@contoso.com', '--json']);
     expect(result.code).toBe(3);
-    const doc = JSON.parse(result.stdout) as { plans: { address: string; status: string; changes: { step: string; side: string; action: string }[]; findings: { code: string }[] }[] };
+    const doc = JSON.parse(result.stdout) as {
+      plans: {
+        address: string;
+        status: string;
+        changes: { step: string; side: string; action: string }[];
+        findings: { code: string }[];
+      }[];
+    };
     const board = doc.plans.find((p) => p.address === 'board@contoso.com')!;
     expect(board.status).toBe('planned');
-    expect(board.changes.map((c) => c.step)).toEqual(expect.arrayContaining(['stage', 'park', 'await-deletion', 'take-over', 'dispose']));
-    expect(doc.plans.find((p) => p.address === 'nobody@contoso.com')).toMatchObject({ status: 'blocked', findings: [{ code: 'GROUP_NOT_FOUND' }] });
+    expect(board.changes.map((c) => c.step)).toEqual(
+      expect.arrayContaining(['stage', 'park', 'await-deletion', 'take-over', 'dispose']),
+    );
+    expect(doc.plans.find((p) => p.address === 'nobody@contoso.com')).toMatchObject({
+      status: 'blocked',
+      findings: [{ code: 'GROUP_NOT_FOUND' }],
+    });
     expect(await dnOf('board@contoso.com')).toBe(before);
   });
 });
 
 interface PlanLayoutDoc {
-  layout: { levels: string[][]; waves: string[][]; children: Record<string, string[]>; blocked: { address: string; code: string; action: string }[] } | null;
+  layout: {
+    levels: string[][];
+    waves: string[][];
+    children: Record<string, string[]>;
+    blocked: { address: string; code: string; action: string }[];
+  } | null;
   layoutProblems: string[];
 }
 
@@ -37,7 +53,10 @@ describe('plan for several groups: the batch layout', () => {
 
   it('shows the nesting level each group of a file would run in, children first, changing nothing', async () => {
     const csv = join(cwd, 'nested.csv');
-    writeFileSync(csv, 'DisplayName,PrimarySmtpAddress\nCompany,company@contoso.com\nAll Staff,allstaff@contoso.com\nSales,sales@contoso.com\n');
+    writeFileSync(
+      csv,
+      'DisplayName,PrimarySmtpAddress\nCompany,company@contoso.com\nAll Staff,allstaff@contoso.com\nSales,sales@contoso.com\n',
+    );
     const before = await Promise.all(NESTED.map(dnOf));
     const text = await run(['plan', '--file', csv]);
     expect(text.code, text.stderr).toBe(0);
@@ -46,7 +65,10 @@ describe('plan for several groups: the batch layout', () => {
     expect(text.stdout).toMatch(/^ {2}level 1 {2}allstaff@contoso\.com {2}\(after sales@contoso\.com\)$/m);
     expect(text.stdout).toMatch(/^ {2}level 2 {2}company@contoso\.com {2}\(after allstaff@contoso\.com\)$/m);
     const doc = JSON.parse((await run(['plan', '--file', csv, '--json'])).stdout) as PlanLayoutDoc;
-    expect(doc.layout).toMatchObject({ levels: [['sales@contoso.com'], ['allstaff@contoso.com'], ['company@contoso.com']], blocked: [] });
+    expect(doc.layout).toMatchObject({
+      levels: [['sales@contoso.com'], ['allstaff@contoso.com'], ['company@contoso.com']],
+      blocked: [],
+    });
     expect(await Promise.all(NESTED.map(dnOf))).toEqual(before);
   });
 
@@ -60,17 +82,25 @@ describe('plan for several groups: the batch layout', () => {
       ['company@contoso.com', 'CHILD_GROUP_MIGRATION_EXCEPTION'],
     ]);
     const text = await run(['plan', 'company@contoso.com', 'allstaff@contoso.com']);
-    expect(text.stdout).toMatch(/^fail\t {2}NESTED_GROUP_EXCEPTION {2}allstaff@contoso\.com\tchild group sales@contoso\.com is not in the batch and not migrated yet — /m);
+    expect(text.stdout).toMatch(
+      /^fail\t {2}NESTED_GROUP_EXCEPTION {2}allstaff@contoso\.com\tchild group sales@contoso\.com is not in the batch and not migrated yet — /m,
+    );
 
     // Company becomes a member of Sales: sales → company → allstaff → sales.
     const [sales, company] = await Promise.all([dnOf('sales@contoso.com'), dnOf('company@contoso.com')]);
     await lab.ad().modifyAttributes(sales!, [{ operation: 'add', attribute: 'member', values: [company!] }]);
     try {
       const cycle = JSON.parse((await run(['plan', ...NESTED, '--json'])).stdout) as PlanLayoutDoc;
-      expect(cycle.layout?.blocked.map((b) => b.code)).toEqual(['CIRCULAR_REFERENCE_EXCEPTION', 'CIRCULAR_REFERENCE_EXCEPTION', 'CIRCULAR_REFERENCE_EXCEPTION']);
+      expect(cycle.layout?.blocked.map((b) => b.code)).toEqual([
+        'CIRCULAR_REFERENCE_EXCEPTION',
+        'CIRCULAR_REFERENCE_EXCEPTION',
+        'CIRCULAR_REFERENCE_EXCEPTION',
+      ]);
       expect(cycle.layout?.blocked.map((b) => b.address).sort()).toEqual([...NESTED].sort());
     } finally {
-      await lab.ad().modifyAttributes(sales!, [{ operation: 'delete', attribute: 'member', values: [company!] }]);
+      await lab
+        .ad()
+        .modifyAttributes(sales!, [{ operation: 'delete', attribute: 'member', values: [company!] }]);
     }
   });
 
@@ -91,16 +121,31 @@ describe('hybrid and restore on a migrated group', () => {
     expect((await run(['migrate', 'research@contoso.com'])).code).toBe(0);
     const first = await run(['hybrid', 'enable', 'research@contoso.com', '--ou', GROUPS_OU, '--json']);
     expect(first.code, first.stderr).toBe(0);
-    const created = JSON.parse(first.stdout) as { dynamicGroupDn: string; created: { dynamicGroup: boolean } };
+    const created = JSON.parse(first.stdout) as {
+      dynamicGroupDn: string;
+      created: { dynamicGroup: boolean };
+    };
     expect(created.created.dynamicGroup).toBe(true);
     // The original address is routable on-premises again: the dynamic group holds it.
     expect(await dnOf('research@contoso.com')).toBe(created.dynamicGroupDn);
     const again = await run(['hybrid', 'enable', 'research@contoso.com', '--ou', GROUPS_OU, '--json']);
-    expect(JSON.parse(again.stdout).created).toEqual({ contact: false, dynamicGroup: false, routingAddress: false });
+    expect(JSON.parse(again.stdout).created).toEqual({
+      contact: false,
+      dynamicGroup: false,
+      routingAddress: false,
+    });
   });
 
   it('updates the address in the cloud and on-premises', async () => {
-    const result = await run(['hybrid', 'update-address', 'research@contoso.com', '--new-address', 'research-team@contoso.com', '--new-alias', 'research-team']);
+    const result = await run([
+      'hybrid',
+      'update-address',
+      'research@contoso.com',
+      '--new-address',
+      'research-team@contoso.com',
+      '--new-alias',
+      'research-team',
+    ]);
     expect(result.code, result.stdout + result.stderr).toBe(0);
     expect(result.stdout).toMatch(/^Address update \S+: completed$/m);
     expect(await dnOf('research-team@contoso.com')).toBeDefined();
@@ -110,7 +155,13 @@ describe('hybrid and restore on a migrated group', () => {
     const ou = await run(['hybrid', 'enable', 'research@contoso.com', '--ou', 'OU=x)(cn=*']);
     expect(ou.code).toBe(2);
     expect(ou.stderr).toContain('is not a distinguished name');
-    const address = await run(['hybrid', 'update-address', 'research@contoso.com', '--new-address', 'not an address']);
+    const address = await run([
+      'hybrid',
+      'update-address',
+      'research@contoso.com',
+      '--new-address',
+      'not an address',
+    ]);
     expect(address.code).toBe(2);
     expect(address.stderr).toContain('Invalid group address');
     const missing = await run(['hybrid', 'update-address', 'research@contoso.com']);
@@ -122,7 +173,9 @@ describe('hybrid and restore on a migrated group', () => {
     expect(result.code, result.stdout + result.stderr).toBe(0);
     const doc = JSON.parse(result.stdout) as { status: string; migrationId: string };
     expect(doc.status).toBe('restored');
-    const status = JSON.parse((await run(['status', doc.migrationId, '--json'])).stdout) as { migration: { status: string } };
+    const status = JSON.parse((await run(['status', doc.migrationId, '--json'])).stdout) as {
+      migration: { status: string };
+    };
     expect(status.migration.status).toBe('rolled_back');
     const unknown = await run(['restore', 'no-such-id']);
     expect(unknown.code).toBe(2);

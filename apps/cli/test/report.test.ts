@@ -24,9 +24,13 @@ describe('dlmigrate report', () => {
     expect(html).not.toMatch(/<[^>]*\s(src|href|on[a-z]+)=/i);
 
     // Hostile names appear as text, escaped.
-    expect(html).toContain('Sales &lt;script&gt;alert(&quot;x&quot;)&lt;/script&gt; &amp; &quot;Friends&quot; &#39;Co&#39;');
+    expect(html).toContain(
+      'Sales &lt;script&gt;alert(&quot;x&quot;)&lt;/script&gt; &amp; &quot;Friends&quot; &#39;Co&#39;',
+    );
     expect(html).not.toContain(HOSTILE_NAME);
-    expect(html).toContain('&lt;/td&gt;&lt;/tr&gt;&lt;/table&gt;&lt;a href=&quot;http://evil.example&quot;&gt;');
+    expect(html).toContain(
+      '&lt;/td&gt;&lt;/tr&gt;&lt;/table&gt;&lt;a href=&quot;http://evil.example&quot;&gt;',
+    );
     expect(html).toContain('&lt;img src=x onerror=alert(1)&gt;');
 
     // What changed, before/after, every error with its code and what to do.
@@ -52,10 +56,16 @@ describe('dlmigrate report', () => {
     const text = await dlmigrate(['report', '--from', 'migration.json'], { cwd });
     expect(text.code).toBe(0);
     expect(text.stdout).toContain(`migration ${migration.id} of sales@contoso.com: completed_with_warnings`);
-    expect(text.stdout).toMatch(/^warn\tCLOUD_REWIRE_FAILED mailbox ceo@contoso\.com\t.*apply it by hand\.$/m);
+    expect(text.stdout).toMatch(
+      /^warn\tCLOUD_REWIRE_FAILED mailbox ceo@contoso\.com\t.*apply it by hand\.$/m,
+    );
 
     const json = await dlmigrate(['report', '--from', 'batch.json', '--json'], { cwd });
-    expect(JSON.parse(json.stdout)).toMatchObject({ ok: true, html: null, report: { kind: 'batch', id: 'wave-1' } });
+    expect(JSON.parse(json.stdout)).toMatchObject({
+      ok: true,
+      html: null,
+      report: { kind: 'batch', id: 'wave-1' },
+    });
   });
 
   it('rejects a file that is not a report, listing what is wrong, and writes nothing', async () => {

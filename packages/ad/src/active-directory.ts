@@ -1,12 +1,24 @@
 // The one object the engine holds: a connection plus cached schema facts, with every capability of
 // the package as a method. The functions behind the methods are exported too (for tests and tools).
 import { AdConnection, type AdConnectionOptions } from './connection.js';
-import { createHybridDynamicGroup, createRoutingContact, type CreateResult, type HybridDynamicGroupSpec, type RoutingContactSpec } from './create.js';
+import {
+  createHybridDynamicGroup,
+  createRoutingContact,
+  type CreateResult,
+  type HybridDynamicGroupSpec,
+  type RoutingContactSpec,
+} from './create.js';
 import { findDependants, type DependantsResult } from './dependants.js';
 import { findByAddress, findByGuid, findGroupByAddress, readGroup, type AddressMatch } from './read-group.js';
 import { resolveRecipients, type ResolveOptions } from './resolve.js';
 import { readExchangeSchema } from './schema.js';
-import type { AdGroup, AdOperationCounts, AttributeChange, ExchangeSchemaFacts, ResolveResult } from './types.js';
+import type {
+  AdGroup,
+  AdOperationCounts,
+  AttributeChange,
+  ExchangeSchemaFacts,
+  ResolveResult,
+} from './types.js';
 import {
   addLinkValue,
   clearAttributes,
@@ -78,11 +90,17 @@ export class ActiveDirectory {
   }
 
   async resolveRecipients(dns: readonly string[], options: ResolveOptions = {}): Promise<ResolveResult> {
-    return resolveRecipients(this.connection, await this.schema(), dns, { ...(this.tag ? { tag: this.tag } : {}), ...options });
+    return resolveRecipients(this.connection, await this.schema(), dns, {
+      ...(this.tag ? { tag: this.tag } : {}),
+      ...options,
+    });
   }
 
   async findDependants(groupDn: string, options: ResolveOptions = {}): Promise<DependantsResult> {
-    return findDependants(this.connection, await this.schema(), groupDn, { ...(this.tag ? { tag: this.tag } : {}), ...options });
+    return findDependants(this.connection, await this.schema(), groupDn, {
+      ...(this.tag ? { tag: this.tag } : {}),
+      ...options,
+    });
   }
 
   /** Whether an object (e.g. the non-sync OU) exists. */
@@ -107,7 +125,10 @@ export class ActiveDirectory {
   }
 
   async mailDisableGroup(dn: string, stamp: { originalMail: string; tag?: string }): Promise<ClearResult> {
-    return mailDisableGroup(this.connection, await this.schema(), dn, { ...(this.tag ? { tag: this.tag } : {}), ...stamp });
+    return mailDisableGroup(this.connection, await this.schema(), dn, {
+      ...(this.tag ? { tag: this.tag } : {}),
+      ...stamp,
+    });
   }
 
   deleteObject(dn: string): Promise<void> {
@@ -115,18 +136,30 @@ export class ActiveDirectory {
   }
 
   async createRoutingContact(spec: RoutingContactSpec): Promise<CreateResult> {
-    return createRoutingContact(this.connection, await this.schema(), { ...(this.tag ? { tag: this.tag } : {}), ...spec });
+    return createRoutingContact(this.connection, await this.schema(), {
+      ...(this.tag ? { tag: this.tag } : {}),
+      ...spec,
+    });
   }
 
   async createHybridDynamicGroup(spec: HybridDynamicGroupSpec): Promise<CreateResult> {
-    return createHybridDynamicGroup(this.connection, await this.schema(), { ...(this.tag ? { tag: this.tag } : {}), ...spec });
+    return createHybridDynamicGroup(this.connection, await this.schema(), {
+      ...(this.tag ? { tag: this.tag } : {}),
+      ...spec,
+    });
   }
 
   async addLinkValue(dn: string, attribute: string, valueDn: string): Promise<void> {
     return addLinkValue(this.connection, await this.schema(), dn, attribute, valueDn);
   }
 
-  async replaceLinkValue(dn: string, attribute: string, oldDn: string, newDn: string, options: { singleValued?: boolean } = {}): Promise<void> {
+  async replaceLinkValue(
+    dn: string,
+    attribute: string,
+    oldDn: string,
+    newDn: string,
+    options: { singleValued?: boolean } = {},
+  ): Promise<void> {
     return replaceLinkValue(this.connection, await this.schema(), dn, attribute, oldDn, newDn, options);
   }
 

@@ -1,7 +1,8 @@
 // The attribute sets the migration reads and writes (research §2 phase 3 and Appendix A).
 import { BACK_LINKS, FORWARD_LINKS } from './types.js';
 
-const range = (prefix: string, from: number, to: number) => Array.from({ length: to - from + 1 }, (_, i) => `${prefix}${from + i}`);
+const range = (prefix: string, from: number, to: number) =>
+  Array.from({ length: to - from + 1 }, (_, i) => `${prefix}${from + i}`);
 
 export const EXTENSION_ATTRIBUTES = range('extensionAttribute', 1, 15);
 export const EXTENSION_CUSTOM_ATTRIBUTES = range('msExchExtensionCustomAttribute', 1, 5);

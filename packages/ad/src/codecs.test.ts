@@ -23,8 +23,14 @@ describe('RFC 4515 filter escaping', () => {
 
   it('builds filter objects whose values can never change the structure', () => {
     const hostile = '*)(objectClass=*';
-    const f = and(eq('mail', hostile), or(present('groupType'), not(eq('cn', 'a\\b'))), contains('name', '(x)'));
-    expect(filterToString(f)).toBe('(&(mail=\\2a\\29\\28objectClass=\\2a)(|(groupType=*)(!(cn=a\\5cb)))(name=*\\28x\\29*))');
+    const f = and(
+      eq('mail', hostile),
+      or(present('groupType'), not(eq('cn', 'a\\b'))),
+      contains('name', '(x)'),
+    );
+    expect(filterToString(f)).toBe(
+      '(&(mail=\\2a\\29\\28objectClass=\\2a)(|(groupType=*)(!(cn=a\\5cb)))(name=*\\28x\\29*))',
+    );
     const inner = (f as unknown as { filters: EqualityFilter[] }).filters[0] as EqualityFilter;
     expect(inner.value).toBe(hostile); // sent raw as an octet string
   });
@@ -48,7 +54,12 @@ describe('GUID and SID codecs', () => {
   });
 
   it('round-trips SIDs', () => {
-    for (const sid of ['S-1-5-21-3623811015-3361044348-30300820-1013', 'S-1-5-10', 'S-1-1-0', 'S-1-5-32-544']) {
+    for (const sid of [
+      'S-1-5-21-3623811015-3361044348-30300820-1013',
+      'S-1-5-10',
+      'S-1-1-0',
+      'S-1-5-32-544',
+    ]) {
       expect(sidToString(sidToBuffer(sid))).toBe(sid);
     }
     expect(sidToBuffer('S-1-5-10').toString('hex')).toBe('01010000000000050a000000');
@@ -72,12 +83,42 @@ describe('security descriptors', () => {
     owner: 'S-1-5-21-1111-2222-3333-512',
     group: 'S-1-5-21-1111-2222-3333-513',
     dacl: [
-      { type: ACE_TYPE.ACCESS_DENIED, flags: 0, mask: ACCESS_MASK.DELETE | ACCESS_MASK.DELETE_TREE, sid: 'S-1-1-0' },
-      { type: ACE_TYPE.ACCESS_ALLOWED_OBJECT, flags: 0, mask: ACCESS_MASK.CONTROL_ACCESS, sid: domainUser, objectType: SEND_AS_RIGHT },
-      { type: ACE_TYPE.ACCESS_ALLOWED_OBJECT, flags: 0, mask: ACCESS_MASK.CONTROL_ACCESS, sid: 'S-1-5-10', objectType: SEND_AS_RIGHT },
+      {
+        type: ACE_TYPE.ACCESS_DENIED,
+        flags: 0,
+        mask: ACCESS_MASK.DELETE | ACCESS_MASK.DELETE_TREE,
+        sid: 'S-1-1-0',
+      },
+      {
+        type: ACE_TYPE.ACCESS_ALLOWED_OBJECT,
+        flags: 0,
+        mask: ACCESS_MASK.CONTROL_ACCESS,
+        sid: domainUser,
+        objectType: SEND_AS_RIGHT,
+      },
+      {
+        type: ACE_TYPE.ACCESS_ALLOWED_OBJECT,
+        flags: 0,
+        mask: ACCESS_MASK.CONTROL_ACCESS,
+        sid: 'S-1-5-10',
+        objectType: SEND_AS_RIGHT,
+      },
       // Denied Send-As and another extended right must not count.
-      { type: ACE_TYPE.ACCESS_DENIED_OBJECT, flags: 0, mask: ACCESS_MASK.CONTROL_ACCESS, sid: 'S-1-5-21-1111-2222-3333-1106', objectType: SEND_AS_RIGHT },
-      { type: ACE_TYPE.ACCESS_ALLOWED_OBJECT, flags: 0x12, mask: ACCESS_MASK.CONTROL_ACCESS, sid: 'S-1-5-21-1111-2222-3333-1107', objectType: 'ab721a56-1e2f-11d0-9819-00aa0040529b', inheritedObjectType: 'bf967aba-0de6-11d0-a285-00aa003049e2' },
+      {
+        type: ACE_TYPE.ACCESS_DENIED_OBJECT,
+        flags: 0,
+        mask: ACCESS_MASK.CONTROL_ACCESS,
+        sid: 'S-1-5-21-1111-2222-3333-1106',
+        objectType: SEND_AS_RIGHT,
+      },
+      {
+        type: ACE_TYPE.ACCESS_ALLOWED_OBJECT,
+        flags: 0x12,
+        mask: ACCESS_MASK.CONTROL_ACCESS,
+        sid: 'S-1-5-21-1111-2222-3333-1107',
+        objectType: 'ab721a56-1e2f-11d0-9819-00aa0040529b',
+        inheritedObjectType: 'bf967aba-0de6-11d0-a285-00aa003049e2',
+      },
       { type: ACE_TYPE.ACCESS_ALLOWED, flags: 0, mask: 0x20094, sid: 'S-1-5-11' },
     ],
   };

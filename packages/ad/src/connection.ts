@@ -3,7 +3,15 @@
 // per-connection operation counter. Everything above this file speaks AdEntry, never ldapts.
 import { readFileSync } from 'node:fs';
 import { checkServerIdentity, type ConnectionOptions, type PeerCertificate } from 'node:tls';
-import { Attribute, Change, Client, type Control, type Filter, ModifyDNRequest, StatusCodeParser } from 'ldapts';
+import {
+  Attribute,
+  Change,
+  Client,
+  type Control,
+  type Filter,
+  ModifyDNRequest,
+  StatusCodeParser,
+} from 'ldapts';
 import pLimit, { type LimitFunction } from 'p-limit';
 import { domainDnOf, normalizeDn, parseDn, formatDn } from './dn.js';
 import { AdEntry } from './entry.js';
@@ -60,7 +68,14 @@ interface PooledClient {
   client: Client;
 }
 
-const BINARY_DEFAULT = ['objectGUID', 'objectSid', 'nTSecurityDescriptor', 'msExchMasterAccountSid', 'schemaIDGUID', 'sIDHistory'];
+const BINARY_DEFAULT = [
+  'objectGUID',
+  'objectSid',
+  'nTSecurityDescriptor',
+  'msExchMasterAccountSid',
+  'schemaIDGUID',
+  'sIDHistory',
+];
 
 /** One server (a DC or a GC) with its own small pool of bound clients. */
 class Server {
@@ -144,10 +159,16 @@ function parseUrl(url: string): URL {
   try {
     parsed = new URL(url.includes('://') ? url : `ldaps://${url}`);
   } catch {
-    throw new AdError('AD_INVALID_OPTIONS', `${JSON.stringify(url)} is not an LDAP URL (expected ldaps://host:636 or ldap://host:389).`);
+    throw new AdError(
+      'AD_INVALID_OPTIONS',
+      `${JSON.stringify(url)} is not an LDAP URL (expected ldaps://host:636 or ldap://host:389).`,
+    );
   }
   if (parsed.protocol !== 'ldaps:' && parsed.protocol !== 'ldap:') {
-    throw new AdError('AD_INVALID_OPTIONS', `${url}: only ldaps:// and ldap:// (with startTls) are supported.`);
+    throw new AdError(
+      'AD_INVALID_OPTIONS',
+      `${url}: only ldaps:// and ldap:// (with startTls) are supported.`,
+    );
   }
   return parsed;
 }
@@ -155,7 +176,17 @@ function parseUrl(url: string): URL {
 const RANGE_KEY = /^([^;]+)((?:;[^;]+)*?);range=(\d+)-(\d+|\*)(.*)$/i;
 
 export class AdConnection {
-  readonly counts: AdOperationCounts = { binds: 0, searches: 0, rangedReads: 0, extraPages: 0, modifies: 0, adds: 0, deletes: 0, modifyDns: 0, reconnects: 0 };
+  readonly counts: AdOperationCounts = {
+    binds: 0,
+    searches: 0,
+    rangedReads: 0,
+    extraPages: 0,
+    modifies: 0,
+    adds: 0,
+    deletes: 0,
+    modifyDns: 0,
+    reconnects: 0,
+  };
   readonly maxConcurrency: number;
   readonly pageSize: number;
   readonly rangeSize: number;
@@ -172,9 +203,14 @@ export class AdConnection {
   private rootDsePromise: Promise<AdEntry> | undefined;
 
   constructor(options: AdConnectionOptions) {
-    if (!options.bindDn?.trim()) throw new AdError('AD_INVALID_OPTIONS', 'bindDn is required (UPN, DOMAIN\\user or DN).');
+    if (!options.bindDn?.trim())
+      throw new AdError('AD_INVALID_OPTIONS', 'bindDn is required (UPN, DOMAIN\\user or DN).');
     // An empty password makes a simple bind anonymous (RFC 4513 §5.1.2): refuse it instead of silently reading as nobody.
-    if (!options.password) throw new AdError('AD_INVALID_OPTIONS', 'password is required; an empty password would bind anonymously.');
+    if (!options.password)
+      throw new AdError(
+        'AD_INVALID_OPTIONS',
+        'password is required; an empty password would bind anonymously.',
+      );
     this.bindDn = options.bindDn.trim();
     this.#password = options.password;
     this.maxConcurrency = Math.max(1, options.maxConcurrency ?? 4);
@@ -189,22 +225,36 @@ export class AdConnection {
       try {
         ca = [readFileSync(options.caFile)];
       } catch (error) {
-        throw new AdError('AD_INVALID_OPTIONS', `Cannot read the CA file ${options.caFile}: ${(error as Error).message}`);
+        throw new AdError(
+          'AD_INVALID_OPTIONS',
+          `Cannot read the CA file ${options.caFile}: ${(error as Error).message}`,
+        );
       }
     }
     const rejectUnauthorized = options.rejectUnauthorized !== false;
-    if (!rejectUnauthorized) warn('AD: TLS certificate verification is DISABLED (rejectUnauthorized: false); the connection can be intercepted.');
+    if (!rejectUnauthorized)
+      warn(
+        'AD: TLS certificate verification is DISABLED (rejectUnauthorized: false); the connection can be intercepted.',
+      );
     const name = options.tlsServerName;
     this.tls = {
       rejectUnauthorized,
       ...(ca ? { ca } : {}),
-      ...(name ? { servername: name, checkServerIdentity: (_host: string, cert: PeerCertificate) => checkServerIdentity(name, cert) } : {}),
+      ...(name
+        ? {
+            servername: name,
+            checkServerIdentity: (_host: string, cert: PeerCertificate) => checkServerIdentity(name, cert),
+          }
+        : {}),
     };
     const startTls = options.startTls === true;
     const check = (url: string) => {
       const parsed = parseUrl(url);
       if (parsed.protocol === 'ldap:' && !startTls) {
-        throw new AdError('AD_INVALID_OPTIONS', `${url} is plain LDAP: use ldaps:// or set startTls: true, so the password is never sent in clear text.`);
+        throw new AdError(
+          'AD_INVALID_OPTIONS',
+          `${url} is plain LDAP: use ldaps:// or set startTls: true, so the password is never sent in clear text.`,
+        );
       }
       return parsed.protocol === 'ldap:';
     };
@@ -217,7 +267,8 @@ export class AdConnection {
     };
     this.dc = server(options.url.includes('://') ? options.url : `ldaps://${options.url}`);
     this.gc = options.gcUrl ? server(options.gcUrl) : undefined;
-    for (const [domainDn, url] of Object.entries(options.domainControllers ?? {})) this.domainServers.set(normalizeDn(domainDn), server(url));
+    for (const [domainDn, url] of Object.entries(options.domainControllers ?? {}))
+      this.domainServers.set(normalizeDn(domainDn), server(url));
   }
 
   get url(): string {
@@ -281,7 +332,14 @@ export class AdConnection {
   async rootDse(): Promise<AdEntry> {
     this.rootDsePromise ??= this.search('', {
       scope: 'base',
-      attributes: ['defaultNamingContext', 'rootDomainNamingContext', 'schemaNamingContext', 'configurationNamingContext', 'dnsHostName', 'namingContexts'],
+      attributes: [
+        'defaultNamingContext',
+        'rootDomainNamingContext',
+        'schemaNamingContext',
+        'configurationNamingContext',
+        'dnsHostName',
+        'namingContexts',
+      ],
     }).then((entries) => {
       const e = entries[0];
       if (!e) throw new AdError('AD_OPERATION_FAILED', `${this.dc.url} returned no rootDSE.`);
@@ -309,7 +367,9 @@ export class AdConnection {
     const scope = req.scope ?? 'sub';
     const binary = [...BINARY_DEFAULT, ...(req.binary ?? [])];
     const ranged = new Set((req.ranged ?? []).map((a) => a.toLowerCase()));
-    const attributes = req.attributes.map((a) => (ranged.has(a.toLowerCase()) ? `${a};range=0-${this.rangeSize - 1}` : a));
+    const attributes = req.attributes.map((a) =>
+      ranged.has(a.toLowerCase()) ? `${a};range=0-${this.rangeSize - 1}` : a,
+    );
     const server = this.serverFor(base, req.gc);
     const filter = req.filter ?? present('objectClass');
     const raw = await server.run(`search ${base || 'rootDSE'}`, base, async (client) => {
@@ -317,12 +377,26 @@ export class AdConnection {
       if (scope === 'base') {
         // A base read returns at most one entry: nothing to page.
         this.counts.searches++;
-        const r = await client.search(base, { scope, filter, attributes, explicitBufferAttributes: binary }, req.controls);
+        const r = await client.search(
+          base,
+          { scope, filter, attributes, explicitBufferAttributes: binary },
+          req.controls,
+        );
         out.push(...r.searchEntries);
         return out;
       }
       let page = 0;
-      const paginator = client.searchPaginated(base, { scope, filter, attributes, explicitBufferAttributes: binary, paged: { pageSize: req.pageSize ?? this.pageSize } }, req.controls);
+      const paginator = client.searchPaginated(
+        base,
+        {
+          scope,
+          filter,
+          attributes,
+          explicitBufferAttributes: binary,
+          paged: { pageSize: req.pageSize ?? this.pageSize },
+        },
+        req.controls,
+      );
       for await (const r of paginator) {
         if (page === 0) this.counts.searches++;
         else this.counts.extraPages++;
@@ -368,13 +442,24 @@ export class AdConnection {
   }
 
   /** Follow `attr;range=N-*` windows until the server answers with the terminal `-*` key. */
-  private async completeRanges(entry: AdEntry, pending: Map<string, number>, req: SearchRequest, binary: string[]): Promise<void> {
+  private async completeRanges(
+    entry: AdEntry,
+    pending: Map<string, number>,
+    req: SearchRequest,
+    binary: string[],
+  ): Promise<void> {
     const server = this.serverFor(entry.dn, req.gc);
     while (pending.size > 0) {
-      const attributes = [...pending].map(([name, low]) => `${name};range=${low}-${low + this.rangeSize - 1}`);
+      const attributes = [...pending].map(
+        ([name, low]) => `${name};range=${low}-${low + this.rangeSize - 1}`,
+      );
       const raw = await server.run(`read ranged values of ${entry.dn}`, entry.dn, async (client) => {
         this.counts.rangedReads++;
-        const r = await client.search(entry.dn, { scope: 'base', filter: present('objectClass'), attributes, explicitBufferAttributes: binary }, req.controls);
+        const r = await client.search(
+          entry.dn,
+          { scope: 'base', filter: present('objectClass'), attributes, explicitBufferAttributes: binary },
+          req.controls,
+        );
         return r.searchEntries[0];
       });
       const asked = new Set(pending.keys());
@@ -396,7 +481,11 @@ export class AdConnection {
   async modify(dn: string, changes: AttributeChange[], controls?: Control[]): Promise<void> {
     if (changes.length === 0) return;
     const ldapChanges = changes.map(
-      (c) => new Change({ operation: c.operation, modification: new Attribute({ type: c.attribute, values: c.values as string[] }) }),
+      (c) =>
+        new Change({
+          operation: c.operation,
+          modification: new Attribute({ type: c.attribute, values: c.values as string[] }),
+        }),
     );
     const what = `modify ${dn} (${changes.map((c) => `${c.operation} ${c.attribute}`).join(', ')})`;
     try {
@@ -409,9 +498,19 @@ export class AdConnection {
       // On a replace, 68 means a value that must be unique forest-wide (sAMAccountName, UPN) is taken.
       if (error instanceof AdError && error.code === 'AD_ALREADY_EXISTS') {
         if (changes.every((c) => c.operation === 'add')) {
-          throw new AdError('AD_VALUE_EXISTS', `${what}: the value is already present (LDAP 68).`, error.details, { cause: error });
+          throw new AdError(
+            'AD_VALUE_EXISTS',
+            `${what}: the value is already present (LDAP 68).`,
+            error.details,
+            { cause: error },
+          );
         }
-        throw new AdError('AD_CONSTRAINT_VIOLATION', `${what}: a value that must be unique (sAMAccountName, userPrincipalName, …) is already used by another object (LDAP 68). Choose another value.`, error.details, { cause: error });
+        throw new AdError(
+          'AD_CONSTRAINT_VIOLATION',
+          `${what}: a value that must be unique (sAMAccountName, userPrincipalName, …) is already used by another object (LDAP 68). Choose another value.`,
+          error.details,
+          { cause: error },
+        );
       }
       throw error;
     }
@@ -442,8 +541,18 @@ export class AdConnection {
     const rdn = formatDn(parseDn(newRdn).slice(0, 1));
     await this.serverFor(dn, false).run(`move/rename ${dn}`, dn, async (client) => {
       this.counts.modifyDns++;
-      const req = new ModifyDNRequest({ messageId: 0, dn, deleteOldRdn: true, newRdn: rdn, ...(newSuperior ? { newSuperior } : {}) });
-      const internal = client as unknown as { _ensureConnected(): Promise<void>; _nextMessageId(): number; _send(r: unknown): Promise<{ status: number } | undefined> };
+      const req = new ModifyDNRequest({
+        messageId: 0,
+        dn,
+        deleteOldRdn: true,
+        newRdn: rdn,
+        ...(newSuperior ? { newSuperior } : {}),
+      });
+      const internal = client as unknown as {
+        _ensureConnected(): Promise<void>;
+        _nextMessageId(): number;
+        _send(r: unknown): Promise<{ status: number } | undefined>;
+      };
       await internal._ensureConnected();
       req.messageId = internal._nextMessageId();
       const result = await internal._send(req);

@@ -39,15 +39,27 @@ export interface CreateResult {
   skippedAttributes: string[];
 }
 
-async function addSchemaAware(conn: AdConnection, schema: ExchangeSchemaFacts, dn: string, attributes: Record<string, (string | Buffer)[]>, required: string[]): Promise<CreateResult> {
+async function addSchemaAware(
+  conn: AdConnection,
+  schema: ExchangeSchemaFacts,
+  dn: string,
+  attributes: Record<string, (string | Buffer)[]>,
+  required: string[],
+): Promise<CreateResult> {
   const names = Object.keys(attributes);
   const present = new Set((await schema.present(names)).map((n) => n.toLowerCase()));
   const skippedAttributes = names.filter((n) => !present.has(n.toLowerCase()));
   const missingRequired = required.filter((n) => !present.has(n.toLowerCase()));
   if (missingRequired.length > 0) {
-    throw new AdError('AD_ATTRIBUTE_NOT_IN_SCHEMA', `Cannot create ${dn}: the schema has no ${missingRequired.join(', ')}. Extend the schema with the Exchange attributes first.`, { dn });
+    throw new AdError(
+      'AD_ATTRIBUTE_NOT_IN_SCHEMA',
+      `Cannot create ${dn}: the schema has no ${missingRequired.join(', ')}. Extend the schema with the Exchange attributes first.`,
+      { dn },
+    );
   }
-  const kept = Object.fromEntries(Object.entries(attributes).filter(([n, v]) => present.has(n.toLowerCase()) && v.length > 0));
+  const kept = Object.fromEntries(
+    Object.entries(attributes).filter(([n, v]) => present.has(n.toLowerCase()) && v.length > 0),
+  );
   await conn.add(dn, kept);
   return { dn, skippedAttributes };
 }
@@ -57,7 +69,11 @@ async function addSchemaAware(conn: AdConnection, schema: ExchangeSchemaFacts, d
  * forwards to the cloud DL, tagged ext1 = MigratedByScript / ext2 = cloud id so it is recognised.
  * An existing contact with that DN is reported as AD_ALREADY_EXISTS (the caller decides to reuse it).
  */
-export async function createRoutingContact(conn: AdConnection, schema: ExchangeSchemaFacts, spec: RoutingContactSpec): Promise<CreateResult> {
+export async function createRoutingContact(
+  conn: AdConnection,
+  schema: ExchangeSchemaFacts,
+  spec: RoutingContactSpec,
+): Promise<CreateResult> {
   assertCn(spec.cn);
   const mail = normalizeSmtpAddress(spec.mail);
   const target = normalizeSmtpAddress(spec.targetAddress);
@@ -67,7 +83,10 @@ export async function createRoutingContact(conn: AdConnection, schema: ExchangeS
     objectClass: ['top', 'person', 'organizationalPerson', 'contact'],
     cn: [spec.cn],
     displayName: [spec.displayName],
-    description: [spec.description ?? 'Mail routing contact created by dlmigrate for a distribution list migrated to Exchange Online. DO NOT DELETE.'],
+    description: [
+      spec.description ??
+        'Mail routing contact created by dlmigrate for a distribution list migrated to Exchange Online. DO NOT DELETE.',
+    ],
     givenName: [spec.givenName ?? spec.displayName],
     sn: [tag],
     mail: [mail],
@@ -83,7 +102,12 @@ export async function createRoutingContact(conn: AdConnection, schema: ExchangeS
     msExchMasterAccountSid: [sidToBuffer(SID_SELF)],
     msExchPoliciesExcluded: [EXCLUDED_ADDRESS_POLICY],
   };
-  return addSchemaAware(conn, schema, dn, attributes, ['mail', 'targetAddress', 'extensionAttribute1', 'extensionAttribute2']);
+  return addSchemaAware(conn, schema, dn, attributes, [
+    'mail',
+    'targetAddress',
+    'extensionAttribute1',
+    'extensionAttribute2',
+  ]);
 }
 
 export interface HybridDynamicGroupSpec {
@@ -119,10 +143,17 @@ function opathString(value: string): string {
  * routing contact (phase 18). Dynamic DLs are not synced by Entra Connect, so nothing collides
  * with the cloud DL. Needs the msExchDynamicDistributionList class in the schema.
  */
-export async function createHybridDynamicGroup(conn: AdConnection, schema: ExchangeSchemaFacts, spec: HybridDynamicGroupSpec): Promise<CreateResult> {
+export async function createHybridDynamicGroup(
+  conn: AdConnection,
+  schema: ExchangeSchemaFacts,
+  spec: HybridDynamicGroupSpec,
+): Promise<CreateResult> {
   assertCn(spec.cn);
   if (!schema.hasDynamicDistributionListClass) {
-    throw new AdError('AD_ATTRIBUTE_NOT_IN_SCHEMA', 'The schema has no msExchDynamicDistributionList class; extend the schema with Exchange before enabling hybrid mail flow.');
+    throw new AdError(
+      'AD_ATTRIBUTE_NOT_IN_SCHEMA',
+      'The schema has no msExchDynamicDistributionList class; extend the schema with Exchange before enabling hybrid mail flow.',
+    );
   }
   const mail = normalizeSmtpAddress(spec.mail);
   const tag = spec.tag ?? MIGRATION_TAG;
@@ -160,14 +191,26 @@ export async function createHybridDynamicGroup(conn: AdConnection, schema: Excha
     msExchRecipientDisplayType: [String(DISPLAY_TYPE_DYNAMIC_DL)],
     msExchRecipientTypeDetails: [String(TYPE_DETAILS_DYNAMIC_DL)],
     msExchRequireAuthToSendTo: [spec.requireAuthToSendTo ? 'TRUE' : 'FALSE'],
-    ...(spec.hiddenFromAddressLists === undefined ? {} : { msExchHideFromAddressLists: [spec.hiddenFromAddressLists ? 'TRUE' : 'FALSE'] }),
+    ...(spec.hiddenFromAddressLists === undefined
+      ? {}
+      : { msExchHideFromAddressLists: [spec.hiddenFromAddressLists ? 'TRUE' : 'FALSE'] }),
     msExchPoliciesExcluded: [EXCLUDED_ADDRESS_POLICY],
   };
   try {
-    return await addSchemaAware(conn, schema, dn, attributes, ['mail', 'proxyAddresses', 'msExchDynamicDLFilter', 'msExchDynamicDLBaseDN']);
+    return await addSchemaAware(conn, schema, dn, attributes, [
+      'mail',
+      'proxyAddresses',
+      'msExchDynamicDLFilter',
+      'msExchDynamicDLBaseDN',
+    ]);
   } catch (error) {
     if (isAdError(error, 'AD_ALREADY_EXISTS')) {
-      throw new AdError('AD_ALREADY_EXISTS', `An object named ${spec.cn} already exists in ${spec.parentDn}; the original group must be deleted or renamed (retained as "${spec.cn}!") before its dynamic DL can take the name.`, { dn }, { cause: error });
+      throw new AdError(
+        'AD_ALREADY_EXISTS',
+        `An object named ${spec.cn} already exists in ${spec.parentDn}; the original group must be deleted or renamed (retained as "${spec.cn}!") before its dynamic DL can take the name.`,
+        { dn },
+        { cause: error },
+      );
     }
     throw error;
   }

@@ -5,7 +5,13 @@ import type { AdConnection } from './connection.js';
 import { normalizeDn } from './dn.js';
 import { AdError } from './errors.js';
 import { resolveRecipients, type ResolveOptions } from './resolve.js';
-import { BACK_LINKS, FORWARD_OF_BACK_LINK, type AdDependant, type BackLink, type ExchangeSchemaFacts } from './types.js';
+import {
+  BACK_LINKS,
+  FORWARD_OF_BACK_LINK,
+  type AdDependant,
+  type BackLink,
+  type ExchangeSchemaFacts,
+} from './types.js';
 
 export interface DependantsResult {
   dependants: AdDependant[];
@@ -13,7 +19,12 @@ export interface DependantsResult {
   unresolved: { dn: string; backLink: BackLink }[];
 }
 
-export async function findDependants(conn: AdConnection, schema: ExchangeSchemaFacts, groupDn: string, options: ResolveOptions = {}): Promise<DependantsResult> {
+export async function findDependants(
+  conn: AdConnection,
+  schema: ExchangeSchemaFacts,
+  groupDn: string,
+  options: ResolveOptions = {},
+): Promise<DependantsResult> {
   const backLinks = (await schema.present(BACK_LINKS)) as BackLink[];
   const entry = await conn.read(groupDn, { attributes: backLinks, ranged: backLinks });
   if (!entry) throw new AdError('AD_NO_SUCH_OBJECT', `No object ${groupDn}.`, { dn: groupDn });
@@ -31,7 +42,14 @@ export async function findDependants(conn: AdConnection, schema: ExchangeSchemaF
       unresolved.push(p);
       continue;
     }
-    dependants.push({ dn: r.dn, objectGuid: r.objectGuid, objectClass: r.objectClass, kind: r.kind, backLink: p.backLink, attribute: FORWARD_OF_BACK_LINK[p.backLink] });
+    dependants.push({
+      dn: r.dn,
+      objectGuid: r.objectGuid,
+      objectClass: r.objectClass,
+      kind: r.kind,
+      backLink: p.backLink,
+      attribute: FORWARD_OF_BACK_LINK[p.backLink],
+    });
   }
   return { dependants, unresolved };
 }

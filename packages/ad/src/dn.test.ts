@@ -1,8 +1,39 @@
 import { describe, expect, it } from 'vitest';
-import { childDn, dnEquals, domainDnOf, domainNameOf, escapeDnValue, formatDn, isUnder, normalizeDn, parentDn, parseDn, rdnValue } from './dn.js';
+import {
+  childDn,
+  dnEquals,
+  domainDnOf,
+  domainNameOf,
+  escapeDnValue,
+  formatDn,
+  isUnder,
+  normalizeDn,
+  parentDn,
+  parseDn,
+  rdnValue,
+} from './dn.js';
 import { isAdError } from './errors.js';
 
-const HOSTILE = ['*', '(', ')', '\\', '\u0000', ',', '+', '"', '#Sales, West', ' lead', 'trail ', 'A/B+C\\D', "O'Brien \"Team\"", 'Zürich Ünïcödé 東京', 'a=b', 'x;y<z>', 'tab\tnew\nline', '😀 emoji'];
+const HOSTILE = [
+  '*',
+  '(',
+  ')',
+  '\\',
+  '\u0000',
+  ',',
+  '+',
+  '"',
+  '#Sales, West',
+  ' lead',
+  'trail ',
+  'A/B+C\\D',
+  'O\'Brien "Team"',
+  'Zürich Ünïcödé 東京',
+  'a=b',
+  'x;y<z>',
+  'tab\tnew\nline',
+  '😀 emoji',
+];
 
 describe('escapeDnValue / parseDn round trip', () => {
   it.each(HOSTILE)('round-trips %j', (value) => {
@@ -38,15 +69,18 @@ describe('escapeDnValue / parseDn round trip', () => {
     expect(p[1]?.[0]?.value).toBe('c');
   });
 
-  it.each(['CN', 'CN=a,', '=a', 'CN=a\\', 'CN=a"b', 'CN=#0401', 'CN=\\C3,DC=x', 'CN=a,,DC=b'])('rejects %j with AD_INVALID_DN', (dn) => {
-    let error: unknown;
-    try {
-      parseDn(dn);
-    } catch (e) {
-      error = e;
-    }
-    expect(isAdError(error, 'AD_INVALID_DN')).toBe(true);
-  });
+  it.each(['CN', 'CN=a,', '=a', 'CN=a\\', 'CN=a"b', 'CN=#0401', 'CN=\\C3,DC=x', 'CN=a,,DC=b'])(
+    'rejects %j with AD_INVALID_DN',
+    (dn) => {
+      let error: unknown;
+      try {
+        parseDn(dn);
+      } catch (e) {
+        error = e;
+      }
+      expect(isAdError(error, 'AD_INVALID_DN')).toBe(true);
+    },
+  );
 });
 
 describe('comparison and navigation', () => {

@@ -34,7 +34,8 @@ export function parseDn(dn: string): ParsedDn {
     }
     if (i >= n) throw invalid(dn, 'attribute type without "="');
     const type = dn.slice(typeStart, i).trim();
-    if (!/^([A-Za-z][A-Za-z0-9-]*|[0-9]+(\.[0-9]+)*)$/.test(type)) throw invalid(dn, `bad attribute type ${JSON.stringify(type)}`);
+    if (!/^([A-Za-z][A-Za-z0-9-]*|[0-9]+(\.[0-9]+)*)$/.test(type))
+      throw invalid(dn, `bad attribute type ${JSON.stringify(type)}`);
     i++; // "="
     const { value, end } = parseValue(dn, i);
     i = end;
@@ -46,7 +47,8 @@ export function parseDn(dn: string): ParsedDn {
     result.push(rdn);
     rdn = [];
     if (i < n) {
-      if (dn[i] !== ',' && dn[i] !== ';') throw invalid(dn, `unexpected ${JSON.stringify(dn[i])} at position ${i}`);
+      if (dn[i] !== ',' && dn[i] !== ';')
+        throw invalid(dn, `unexpected ${JSON.stringify(dn[i])} at position ${i}`);
       i++;
       if (i >= n) throw invalid(dn, 'trailing separator');
     }
@@ -92,7 +94,8 @@ function parseValue(dn: string, start: number): { value: string; end: number } {
     i += ch.length;
   }
   // Unescaped trailing spaces are insignificant (RFC 4514 §3).
-  if (trailingUnescapedSpaces > 0) bytes.splice(bytes.length - trailingUnescapedSpaces, trailingUnescapedSpaces);
+  if (trailingUnescapedSpaces > 0)
+    bytes.splice(bytes.length - trailingUnescapedSpaces, trailingUnescapedSpaces);
   const value = Buffer.from(bytes).toString('utf8');
   if (value.includes('\uFFFD') && !Buffer.from(bytes).equals(Buffer.from(value, 'utf8'))) {
     throw invalid(dn, 'escaped bytes are not valid UTF-8');

@@ -28,7 +28,9 @@ export class AdEntry {
   }
 
   strings(name: string): string[] {
-    return (this.attrs.get(name.toLowerCase())?.values ?? []).map((v) => (typeof v === 'string' ? v : v.toString('utf8')));
+    return (this.attrs.get(name.toLowerCase())?.values ?? []).map((v) =>
+      typeof v === 'string' ? v : v.toString('utf8'),
+    );
   }
 
   string(name: string): string | undefined {
@@ -36,7 +38,9 @@ export class AdEntry {
   }
 
   buffers(name: string): Buffer[] {
-    return (this.attrs.get(name.toLowerCase())?.values ?? []).map((v) => (typeof v === 'string' ? Buffer.from(v, 'utf8') : v));
+    return (this.attrs.get(name.toLowerCase())?.values ?? []).map((v) =>
+      typeof v === 'string' ? Buffer.from(v, 'utf8') : v,
+    );
   }
 
   buffer(name: string): Buffer | undefined {

@@ -45,7 +45,12 @@ export class AdError extends Error {
   readonly code: AdErrorCode;
   readonly details: AdErrorDetails;
 
-  constructor(code: AdErrorCode, message: string, details: AdErrorDetails = {}, options?: { cause?: unknown }) {
+  constructor(
+    code: AdErrorCode,
+    message: string,
+    details: AdErrorDetails = {},
+    options?: { cause?: unknown },
+  ) {
     super(message, options);
     this.code = code;
     this.details = details;
@@ -67,7 +72,14 @@ const TLS_CA_CODES = new Set([
   'CERT_UNTRUSTED',
 ]);
 const TLS_EXPIRED_CODES = new Set(['CERT_HAS_EXPIRED', 'CERT_NOT_YET_VALID']);
-const UNREACHABLE_CODES = new Set(['ECONNREFUSED', 'EHOSTUNREACH', 'ENETUNREACH', 'ENOTFOUND', 'EAI_AGAIN', 'EADDRNOTAVAIL']);
+const UNREACHABLE_CODES = new Set([
+  'ECONNREFUSED',
+  'EHOSTUNREACH',
+  'ENETUNREACH',
+  'ENOTFOUND',
+  'EAI_AGAIN',
+  'EADDRNOTAVAIL',
+]);
 const CONNECTION_LOST_CODES = new Set(['ECONNRESET', 'EPIPE', 'ECONNABORTED']);
 
 interface ErrorLike {
@@ -81,7 +93,10 @@ export function isConnectionFailure(error: unknown): boolean {
   const e = error as ErrorLike;
   if (typeof e?.code === 'string' && CONNECTION_LOST_CODES.has(e.code)) return true;
   const msg = typeof e?.message === 'string' ? e.message : '';
-  return /socket|connection closed|Connection closed|not connected|ECONNRESET|EPIPE/i.test(msg) && typeof e?.code !== 'number';
+  return (
+    /socket|connection closed|Connection closed|not connected|ECONNRESET|EPIPE/i.test(msg) &&
+    typeof e?.code !== 'number'
+  );
 }
 
 /**
@@ -98,54 +113,138 @@ export function translateError(error: unknown, what: string, server: string, dn?
     const d = { ...base, ldapCode };
     switch (ldapCode) {
       case 49:
-        return new AdError('AD_INVALID_CREDENTIALS', `${what}: the directory rejected the credentials (LDAP 49). Check the bind user (UPN, DOMAIN\\user or DN) and its password, and that the account is enabled and not locked out.`, d, { cause: error });
+        return new AdError(
+          'AD_INVALID_CREDENTIALS',
+          `${what}: the directory rejected the credentials (LDAP 49). Check the bind user (UPN, DOMAIN\\user or DN) and its password, and that the account is enabled and not locked out.`,
+          d,
+          { cause: error },
+        );
       case 8:
       case 13:
-        return new AdError('AD_STRONG_AUTH_REQUIRED', `${what}: the server requires an encrypted connection (LDAP ${ldapCode}). Use ldaps:// or ldap:// with startTls.`, d, { cause: error });
+        return new AdError(
+          'AD_STRONG_AUTH_REQUIRED',
+          `${what}: the server requires an encrypted connection (LDAP ${ldapCode}). Use ldaps:// or ldap:// with startTls.`,
+          d,
+          { cause: error },
+        );
       case 50:
-        return new AdError('AD_INSUFFICIENT_RIGHTS', `${what}: insufficient access rights (LDAP 50). Grant the bind account the rights on that object or container (or run as a member of a group that has them).`, d, { cause: error });
+        return new AdError(
+          'AD_INSUFFICIENT_RIGHTS',
+          `${what}: insufficient access rights (LDAP 50). Grant the bind account the rights on that object or container (or run as a member of a group that has them).`,
+          d,
+          { cause: error },
+        );
       case 32:
-        return new AdError('AD_NO_SUCH_OBJECT', `${what}: no such object (LDAP 32)${dn ? ` — ${dn}` : ''}. It may have been moved, renamed or deleted, or replication has not reached this domain controller yet.`, d, { cause: error });
+        return new AdError(
+          'AD_NO_SUCH_OBJECT',
+          `${what}: no such object (LDAP 32)${dn ? ` — ${dn}` : ''}. It may have been moved, renamed or deleted, or replication has not reached this domain controller yet.`,
+          d,
+          { cause: error },
+        );
       case 68:
-        return new AdError('AD_ALREADY_EXISTS', `${what}: an object with that name already exists (LDAP 68). Choose another name or remove the existing object.`, d, { cause: error });
+        return new AdError(
+          'AD_ALREADY_EXISTS',
+          `${what}: an object with that name already exists (LDAP 68). Choose another name or remove the existing object.`,
+          d,
+          { cause: error },
+        );
       case 19:
-        return new AdError('AD_CONSTRAINT_VIOLATION', `${what}: constraint violation (LDAP 19): ${message}. Typical causes: a value that must be unique (sAMAccountName, UPN) is taken, a single-valued attribute got several values, or a value is too long.`, d, { cause: error });
+        return new AdError(
+          'AD_CONSTRAINT_VIOLATION',
+          `${what}: constraint violation (LDAP 19): ${message}. Typical causes: a value that must be unique (sAMAccountName, UPN) is taken, a single-valued attribute got several values, or a value is too long.`,
+          d,
+          { cause: error },
+        );
       case 20:
-        return new AdError('AD_VALUE_EXISTS', `${what}: the value is already present (LDAP 20).`, d, { cause: error });
+        return new AdError('AD_VALUE_EXISTS', `${what}: the value is already present (LDAP 20).`, d, {
+          cause: error,
+        });
       case 16:
-        return new AdError('AD_NO_SUCH_ATTRIBUTE', `${what}: the attribute or value is not present (LDAP 16).`, d, { cause: error });
+        return new AdError(
+          'AD_NO_SUCH_ATTRIBUTE',
+          `${what}: the attribute or value is not present (LDAP 16).`,
+          d,
+          { cause: error },
+        );
       case 17:
-        return new AdError('AD_ATTRIBUTE_NOT_IN_SCHEMA', `${what}: the schema has no such attribute (LDAP 17). Extend the schema (Exchange schema update) or leave the attribute out.`, d, { cause: error });
+        return new AdError(
+          'AD_ATTRIBUTE_NOT_IN_SCHEMA',
+          `${what}: the schema has no such attribute (LDAP 17). Extend the schema (Exchange schema update) or leave the attribute out.`,
+          d,
+          { cause: error },
+        );
       case 53:
-        return new AdError('AD_UNWILLING_TO_PERFORM', `${what}: the server is unwilling to perform the operation (LDAP 53): ${message}.`, d, { cause: error });
+        return new AdError(
+          'AD_UNWILLING_TO_PERFORM',
+          `${what}: the server is unwilling to perform the operation (LDAP 53): ${message}.`,
+          d,
+          { cause: error },
+        );
       case 34:
         return new AdError('AD_INVALID_DN', `${what}: invalid DN syntax (LDAP 34).`, d, { cause: error });
       default:
-        return new AdError('AD_OPERATION_FAILED', `${what}: LDAP error ${ldapCode}: ${message}`, d, { cause: error });
+        return new AdError('AD_OPERATION_FAILED', `${what}: LDAP error ${ldapCode}: ${message}`, d, {
+          cause: error,
+        });
     }
   }
   const systemCode = typeof e?.code === 'string' ? e.code : undefined;
   const d = { ...base, ...(systemCode ? { systemCode } : {}) };
   if (systemCode && TLS_NAME_CODES.has(systemCode)) {
-    return new AdError('AD_TLS_NAME_MISMATCH', `${what}: the certificate of ${server} is not valid for that host name (${systemCode}). Connect using a name listed in the certificate's subjectAltName, or reissue the certificate.`, d, { cause: error });
+    return new AdError(
+      'AD_TLS_NAME_MISMATCH',
+      `${what}: the certificate of ${server} is not valid for that host name (${systemCode}). Connect using a name listed in the certificate's subjectAltName, or reissue the certificate.`,
+      d,
+      { cause: error },
+    );
   }
   if (systemCode && TLS_CA_CODES.has(systemCode)) {
-    return new AdError('AD_TLS_UNKNOWN_CA', `${what}: the certificate of ${server} is not signed by a trusted CA (${systemCode}). Pass the issuing CA with caFile/caPem.`, d, { cause: error });
+    return new AdError(
+      'AD_TLS_UNKNOWN_CA',
+      `${what}: the certificate of ${server} is not signed by a trusted CA (${systemCode}). Pass the issuing CA with caFile/caPem.`,
+      d,
+      { cause: error },
+    );
   }
   if (systemCode && TLS_EXPIRED_CODES.has(systemCode)) {
-    return new AdError('AD_TLS_CERT_EXPIRED', `${what}: the certificate of ${server} is expired or not yet valid (${systemCode}). Renew the domain controller certificate or fix the clock.`, d, { cause: error });
+    return new AdError(
+      'AD_TLS_CERT_EXPIRED',
+      `${what}: the certificate of ${server} is expired or not yet valid (${systemCode}). Renew the domain controller certificate or fix the clock.`,
+      d,
+      { cause: error },
+    );
   }
   if (systemCode && (systemCode.startsWith('ERR_TLS') || systemCode.startsWith('ERR_SSL'))) {
-    return new AdError('AD_TLS_FAILED', `${what}: TLS handshake with ${server} failed (${systemCode}): ${message}`, d, { cause: error });
+    return new AdError(
+      'AD_TLS_FAILED',
+      `${what}: TLS handshake with ${server} failed (${systemCode}): ${message}`,
+      d,
+      { cause: error },
+    );
   }
   if (systemCode && UNREACHABLE_CODES.has(systemCode)) {
-    return new AdError('AD_UNREACHABLE', `${what}: cannot reach ${server} (${systemCode}). Check the URL, port (636 LDAPS / 389 LDAP / 3269 GC), firewall and that the domain controller is running.`, d, { cause: error });
+    return new AdError(
+      'AD_UNREACHABLE',
+      `${what}: cannot reach ${server} (${systemCode}). Check the URL, port (636 LDAPS / 389 LDAP / 3269 GC), firewall and that the domain controller is running.`,
+      d,
+      { cause: error },
+    );
   }
   if (/time[ds]? ?out/i.test(message) || systemCode === 'ETIMEDOUT') {
-    return new AdError('AD_TIMEOUT', `${what}: ${server} did not answer in time (${message}). Check network reachability or raise the timeout.`, d, { cause: error });
+    return new AdError(
+      'AD_TIMEOUT',
+      `${what}: ${server} did not answer in time (${message}). Check network reachability or raise the timeout.`,
+      d,
+      { cause: error },
+    );
   }
   if (isConnectionFailure(error)) {
-    return new AdError('AD_CONNECTION_LOST', `${what}: the connection to ${server} was lost (${message}).`, d, { cause: error });
+    return new AdError(
+      'AD_CONNECTION_LOST',
+      `${what}: the connection to ${server} was lost (${message}).`,
+      d,
+      { cause: error },
+    );
   }
   return new AdError('AD_OPERATION_FAILED', `${what}: ${message}`, d, { cause: error });
 }

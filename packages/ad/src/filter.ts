@@ -26,13 +26,15 @@ export function escapeFilterValue(value: string | Buffer): string {
   return out;
 }
 
-export const eq = (attribute: string, value: string | Buffer): Filter => new EqualityFilter({ attribute, value });
+export const eq = (attribute: string, value: string | Buffer): Filter =>
+  new EqualityFilter({ attribute, value });
 export const present = (attribute: string): Filter => new PresenceFilter({ attribute });
 export const and = (...filters: Filter[]): Filter => new AndFilter({ filters });
 export const or = (...filters: Filter[]): Filter => new OrFilter({ filters });
 export const not = (filter: Filter): Filter => new NotFilter({ filter });
 /** `attr=*value*`-style substring match; values are sent raw, never parsed. */
-export const contains = (attribute: string, value: string): Filter => new SubstringFilter({ attribute, any: [value] });
+export const contains = (attribute: string, value: string): Filter =>
+  new SubstringFilter({ attribute, any: [value] });
 
 /** RFC 4515 text of a filter built with the helpers above (for logs; values escaped). */
 export function filterToString(filter: Filter): string {
@@ -42,7 +44,11 @@ export function filterToString(filter: Filter): string {
   if (filter instanceof EqualityFilter) return `(${filter.attribute}=${escapeFilterValue(filter.value)})`;
   if (filter instanceof PresenceFilter) return `(${filter.attribute}=*)`;
   if (filter instanceof SubstringFilter) {
-    const parts = [filter.initial ? escapeFilterValue(filter.initial) : '', ...filter.any.map(escapeFilterValue), filter.final ? escapeFilterValue(filter.final) : ''];
+    const parts = [
+      filter.initial ? escapeFilterValue(filter.initial) : '',
+      ...filter.any.map(escapeFilterValue),
+      filter.final ? escapeFilterValue(filter.final) : '',
+    ];
     return `(${filter.attribute}=${parts.join('*')})`;
   }
   return filter.toString();

@@ -2,11 +2,13 @@
 // byte order on the wire differs from the text form; SIDs are the binary layout of MS-DTYP §2.4.2.2.
 import { AdError } from './errors.js';
 
-const GUID_TEXT = /^\{?([0-9a-fA-F]{8})-([0-9a-fA-F]{4})-([0-9a-fA-F]{4})-([0-9a-fA-F]{4})-([0-9a-fA-F]{12})\}?$/;
+const GUID_TEXT =
+  /^\{?([0-9a-fA-F]{8})-([0-9a-fA-F]{4})-([0-9a-fA-F]{4})-([0-9a-fA-F]{4})-([0-9a-fA-F]{12})\}?$/;
 
 /** 16 bytes (AD layout) → "xxxxxxxx-xxxx-xxxx-xxxx-xxxxxxxxxxxx" (lower case). */
 export function guidToString(bytes: Buffer): string {
-  if (bytes.length !== 16) throw new AdError('AD_OPERATION_FAILED', `A GUID has 16 bytes, got ${bytes.length}.`);
+  if (bytes.length !== 16)
+    throw new AdError('AD_OPERATION_FAILED', `A GUID has 16 bytes, got ${bytes.length}.`);
   const hex = (b: Buffer) => b.toString('hex');
   const rev = (from: number, to: number) => Buffer.from(bytes.subarray(from, to)).reverse();
   return `${hex(rev(0, 4))}-${hex(rev(4, 6))}-${hex(rev(6, 8))}-${hex(bytes.subarray(8, 10))}-${hex(bytes.subarray(10, 16))}`;
@@ -15,7 +17,11 @@ export function guidToString(bytes: Buffer): string {
 /** "xxxxxxxx-…" (braces optional) → 16 bytes in AD layout. */
 export function guidToBuffer(text: string): Buffer {
   const m = GUID_TEXT.exec(text.trim());
-  if (!m) throw new AdError('AD_INVALID_OPTIONS', `${JSON.stringify(text)} is not a GUID (expected xxxxxxxx-xxxx-xxxx-xxxx-xxxxxxxxxxxx).`);
+  if (!m)
+    throw new AdError(
+      'AD_INVALID_OPTIONS',
+      `${JSON.stringify(text)} is not a GUID (expected xxxxxxxx-xxxx-xxxx-xxxx-xxxxxxxxxxxx).`,
+    );
   const [, a, b, c, d, e] = m as unknown as [string, string, string, string, string, string];
   return Buffer.concat([
     Buffer.from(a, 'hex').reverse(),
@@ -52,7 +58,8 @@ export function sidToBuffer(sid: string): Buffer {
   const m = /^S-(\d+)-(\d+)((?:-\d+)*)$/i.exec(sid.trim());
   if (!m) throw new AdError('AD_INVALID_OPTIONS', `${JSON.stringify(sid)} is not a SID (expected S-1-5-…).`);
   const subs = (m[3] ?? '').split('-').filter(Boolean).map(Number);
-  if (subs.length > 15 || subs.some((s) => s > 0xffffffff)) throw new AdError('AD_INVALID_OPTIONS', `${sid} is not a valid SID.`);
+  if (subs.length > 15 || subs.some((s) => s > 0xffffffff))
+    throw new AdError('AD_INVALID_OPTIONS', `${sid} is not a valid SID.`);
   const buf = Buffer.alloc(8 + 4 * subs.length);
   buf.writeUInt8(Number(m[1]), 0);
   buf.writeUInt8(subs.length, 1);

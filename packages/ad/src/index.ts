@@ -22,7 +22,17 @@ export {
   type ParsedDn,
 } from './dn.js';
 export { escapeFilterValue, filterToString, eq, present, and, or, not, contains } from './filter.js';
-export { guidToString, guidToBuffer, isGuid, sidToString, sidToBuffer, readSid, isWellKnownSid, SID_EVERYONE, SID_SELF } from './ids.js';
+export {
+  guidToString,
+  guidToBuffer,
+  isGuid,
+  sidToString,
+  sidToBuffer,
+  readSid,
+  isWellKnownSid,
+  SID_EVERYONE,
+  SID_SELF,
+} from './ids.js';
 export {
   parseSecurityDescriptor,
   encodeSecurityDescriptor,
@@ -50,7 +60,16 @@ export {
   TYPE_DETAILS_ROOM_LIST,
   type RecipientFacts,
 } from './recipient.js';
-export { withSuffix, retainedName, retainedSamAccountName, routingContactNames, normalizeSmtpAddress, MAX_CN, MAX_SAM_ACCOUNT_NAME, type RoutingContactNames } from './naming.js';
+export {
+  withSuffix,
+  retainedName,
+  retainedSamAccountName,
+  routingContactNames,
+  normalizeSmtpAddress,
+  MAX_CN,
+  MAX_SAM_ACCOUNT_NAME,
+  type RoutingContactNames,
+} from './naming.js';
 export {
   MAIL_DISABLE_ATTRIBUTES,
   MODERN_ONLY_MAIL_DISABLE_ATTRIBUTES,
@@ -59,7 +78,14 @@ export {
   RECIPIENT_ATTRIBUTES,
 } from './attributes.js';
 export { readExchangeSchema, readSchemaVersion, MODERN_SCHEMA_VERSION } from './schema.js';
-export { findByAddress, findByGuid, findGroupByAddress, readGroup, resolveSendAs, type AddressMatch } from './read-group.js';
+export {
+  findByAddress,
+  findByGuid,
+  findGroupByAddress,
+  readGroup,
+  resolveSendAs,
+  type AddressMatch,
+} from './read-group.js';
 export { resolveRecipients, toRecipient, type ResolveOptions } from './resolve.js';
 export { findDependants, type DependantsResult } from './dependants.js';
 export {
@@ -76,4 +102,11 @@ export {
   type RetryPolicy,
   type ClearResult,
 } from './write.js';
-export { createRoutingContact, createHybridDynamicGroup, EXCLUDED_ADDRESS_POLICY, type RoutingContactSpec, type HybridDynamicGroupSpec, type CreateResult } from './create.js';
+export {
+  createRoutingContact,
+  createHybridDynamicGroup,
+  EXCLUDED_ADDRESS_POLICY,
+  type RoutingContactSpec,
+  type HybridDynamicGroupSpec,
+  type CreateResult,
+} from './create.js';

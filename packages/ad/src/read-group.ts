@@ -9,8 +9,22 @@ import { guidToBuffer, guidToString, isWellKnownSid, SID_SELF, sidToString } fro
 import { decodeGroupType, markerOf, MIGRATION_TAG, parseProxyAddress, structuralClass } from './recipient.js';
 import { normalizeSmtpAddress } from './naming.js';
 import { SdFlagsControl } from './sd-flags.js';
-import { isProtectedFromAccidentalDeletion, parseSecurityDescriptor, sendAsSids } from './security-descriptor.js';
-import { BACK_LINKS, FORWARD_LINKS, type AdGroup, type BackLink, type ExchangeSchemaFacts, type ForwardLink, type GroupSettings, type SendAsTrustee, type SkippedTrustee } from './types.js';
+import {
+  isProtectedFromAccidentalDeletion,
+  parseSecurityDescriptor,
+  sendAsSids,
+} from './security-descriptor.js';
+import {
+  BACK_LINKS,
+  FORWARD_LINKS,
+  type AdGroup,
+  type BackLink,
+  type ExchangeSchemaFacts,
+  type ForwardLink,
+  type GroupSettings,
+  type SendAsTrustee,
+  type SkippedTrustee,
+} from './types.js';
 
 export interface AddressMatch {
   dn: string;
@@ -46,23 +60,50 @@ export async function findByAddress(conn: AdConnection, address: string): Promis
  */
 export async function findByGuid(conn: AdConnection, guid: string): Promise<AddressMatch | undefined> {
   const base = conn.hasGlobalCatalog ? '' : await conn.defaultNamingContext();
-  const [e] = await conn.search(base, { gc: true, filter: eq('objectGUID', guidToBuffer(guid)), attributes: ['objectClass', 'objectGUID', 'groupType'] });
-  return e ? { dn: e.dn, objectGuid: guidToString(e.buffer('objectGUID') as Buffer), objectClass: structuralClass(e.strings('objectClass')), isGroup: e.has('groupType') } : undefined;
+  const [e] = await conn.search(base, {
+    gc: true,
+    filter: eq('objectGUID', guidToBuffer(guid)),
+    attributes: ['objectClass', 'objectGUID', 'groupType'],
+  });
+  return e
+    ? {
+        dn: e.dn,
+        objectGuid: guidToString(e.buffer('objectGUID') as Buffer),
+        objectClass: structuralClass(e.strings('objectClass')),
+        isGroup: e.has('groupType'),
+      }
+    : undefined;
 }
 
 /** Exactly one group by address, or a distinct error: not found / ambiguous (all DNs) / not a group / protected. */
-export async function findGroupByAddress(conn: AdConnection, schema: ExchangeSchemaFacts, address: string, options: { allowProtected?: boolean } = {}): Promise<AdGroup> {
+export async function findGroupByAddress(
+  conn: AdConnection,
+  schema: ExchangeSchemaFacts,
+  address: string,
+  options: { allowProtected?: boolean } = {},
+): Promise<AdGroup> {
   const matches = await findByAddress(conn, address);
   if (matches.length === 0) {
-    throw new AdError('AD_GROUP_NOT_FOUND', `No object in Active Directory has ${address} as mail or proxy address. Check the address (and that the domain controller/GC covers the group's domain).`);
+    throw new AdError(
+      'AD_GROUP_NOT_FOUND',
+      `No object in Active Directory has ${address} as mail or proxy address. Check the address (and that the domain controller/GC covers the group's domain).`,
+    );
   }
   if (matches.length > 1) {
     const dns = matches.map((m) => m.dn);
-    throw new AdError('AD_GROUP_AMBIGUOUS', `${matches.length} objects share the address ${address}; correct the duplicates first:\n  ${dns.join('\n  ')}`, { dns });
+    throw new AdError(
+      'AD_GROUP_AMBIGUOUS',
+      `${matches.length} objects share the address ${address}; correct the duplicates first:\n  ${dns.join('\n  ')}`,
+      { dns },
+    );
   }
   const match = matches[0] as AddressMatch;
   if (!match.isGroup) {
-    throw new AdError('AD_NOT_A_GROUP', `The object found by ${address} is not a group (${match.objectClass}): ${match.dn}`, { dn: match.dn });
+    throw new AdError(
+      'AD_NOT_A_GROUP',
+      `The object found by ${address} is not a group (${match.objectClass}): ${match.dn}`,
+      { dn: match.dn },
+    );
   }
   const group = await readGroup(conn, schema, match.dn);
   if (group.protectedFromAccidentalDeletion && !options.allowProtected) {
@@ -76,7 +117,12 @@ export async function findGroupByAddress(conn: AdConnection, schema: ExchangeSch
 }
 
 /** Read a group by DN with every attribute the migration uses; links and back links ranged in full. */
-export async function readGroup(conn: AdConnection, schema: ExchangeSchemaFacts, dn: string, tag = MIGRATION_TAG): Promise<AdGroup> {
+export async function readGroup(
+  conn: AdConnection,
+  schema: ExchangeSchemaFacts,
+  dn: string,
+  tag = MIGRATION_TAG,
+): Promise<AdGroup> {
   const links = await schema.present([...FORWARD_LINKS, ...BACK_LINKS]);
   const plain = await schema.present([...GROUP_IDENTITY_ATTRIBUTES, ...GROUP_SETTING_ATTRIBUTES]);
   const entry = await conn.read(dn, {
@@ -84,18 +130,32 @@ export async function readGroup(conn: AdConnection, schema: ExchangeSchemaFacts,
     ranged: links,
     controls: [new SdFlagsControl()],
   });
-  if (!entry) throw new AdError('AD_NO_SUCH_OBJECT', `No object ${dn}. It may have been moved, renamed or deleted.`, { dn });
-  if (!entry.has('groupType')) throw new AdError('AD_NOT_A_GROUP', `${dn} is not a group (${structuralClass(entry.strings('objectClass'))}).`, { dn });
+  if (!entry)
+    throw new AdError('AD_NO_SUCH_OBJECT', `No object ${dn}. It may have been moved, renamed or deleted.`, {
+      dn,
+    });
+  if (!entry.has('groupType'))
+    throw new AdError(
+      'AD_NOT_A_GROUP',
+      `${dn} is not a group (${structuralClass(entry.strings('objectClass'))}).`,
+      { dn },
+    );
   return toGroup(conn, entry, tag);
 }
 
 async function toGroup(conn: AdConnection, e: AdEntry, tag: string): Promise<AdGroup> {
   const sdBytes = e.buffer('nTSecurityDescriptor');
   const sd = sdBytes ? parseSecurityDescriptor(sdBytes) : undefined;
-  const { sendAs, skipped } = sd ? await resolveSendAs(conn, e.dn, sendAsSids(sd)) : { sendAs: [], skipped: [] };
-  const forward = Object.fromEntries(FORWARD_LINKS.map((l) => [l, e.strings(l)])) as Record<ForwardLink, string[]>;
+  const { sendAs, skipped } = sd
+    ? await resolveSendAs(conn, e.dn, sendAsSids(sd))
+    : { sendAs: [], skipped: [] };
+  const forward = Object.fromEntries(FORWARD_LINKS.map((l) => [l, e.strings(l)])) as Record<
+    ForwardLink,
+    string[]
+  >;
   const back = Object.fromEntries(BACK_LINKS.map((l) => [l, e.strings(l)])) as Record<BackLink, string[]>;
-  const opt = <K extends string, V>(key: K, value: V | undefined): Partial<Record<K, V>> => (value === undefined ? {} : ({ [key]: value } as Record<K, V>));
+  const opt = <K extends string, V>(key: K, value: V | undefined): Partial<Record<K, V>> =>
+    value === undefined ? {} : ({ [key]: value } as Record<K, V>);
   const settings: GroupSettings = {
     ...opt('hiddenFromAddressLists', e.boolean('msExchHideFromAddressLists')),
     ...opt('requireAuthToSendTo', e.boolean('msExchRequireAuthToSendTo')),
@@ -118,7 +178,13 @@ async function toGroup(conn: AdConnection, e: AdEntry, tag: string): Promise<AdG
     const v = e.strings(`msExchExtensionCustomAttribute${i}`);
     if (v.length > 0) settings.extensionCustomAttributes[i] = v;
   }
-  const marker = markerOf({ extensionAttribute1: e.string('extensionAttribute1'), extensionAttribute2: e.string('extensionAttribute2') }, tag);
+  const marker = markerOf(
+    {
+      extensionAttribute1: e.string('extensionAttribute1'),
+      extensionAttribute2: e.string('extensionAttribute2'),
+    },
+    tag,
+  );
   const raw = e.raw();
   return {
     dn: e.dn,
@@ -155,7 +221,11 @@ async function toGroup(conn: AdConnection, e: AdEntry, tag: string): Promise<AdG
  * group itself; NT AUTHORITY and other well-known SIDs are skipped; SIDs no object carries any more
  * (deleted principals, #16) are skipped as orphaned.
  */
-export async function resolveSendAs(conn: AdConnection, groupDn: string, sids: string[]): Promise<{ sendAs: SendAsTrustee[]; skipped: SkippedTrustee[] }> {
+export async function resolveSendAs(
+  conn: AdConnection,
+  groupDn: string,
+  sids: string[],
+): Promise<{ sendAs: SendAsTrustee[]; skipped: SkippedTrustee[] }> {
   const sendAs: SendAsTrustee[] = [];
   const skipped: SkippedTrustee[] = [];
   await Promise.all(

@@ -1,6 +1,18 @@
 import { describe, expect, it } from 'vitest';
-import { classifyRecipient, decodeGroupType, encodeGroupType, parseProxyAddress, structuralClass } from './recipient.js';
-import { normalizeSmtpAddress, retainedName, retainedSamAccountName, routingContactNames, withSuffix } from './naming.js';
+import {
+  classifyRecipient,
+  decodeGroupType,
+  encodeGroupType,
+  parseProxyAddress,
+  structuralClass,
+} from './recipient.js';
+import {
+  normalizeSmtpAddress,
+  retainedName,
+  retainedSamAccountName,
+  routingContactNames,
+  withSuffix,
+} from './naming.js';
 
 const user = ['top', 'person', 'organizationalPerson', 'user'];
 const contact = ['top', 'person', 'organizationalPerson', 'contact'];
@@ -8,7 +20,12 @@ const group = ['top', 'group'];
 
 describe('decoders', () => {
   it('parses proxy addresses with their primary flag', () => {
-    expect(parseProxyAddress('SMTP:Sales@contoso.com')).toEqual({ prefix: 'SMTP', primary: true, address: 'Sales@contoso.com', raw: 'SMTP:Sales@contoso.com' });
+    expect(parseProxyAddress('SMTP:Sales@contoso.com')).toEqual({
+      prefix: 'SMTP',
+      primary: true,
+      address: 'Sales@contoso.com',
+      raw: 'SMTP:Sales@contoso.com',
+    });
     expect(parseProxyAddress('smtp:a@b.c').primary).toBe(false);
     expect(parseProxyAddress('X500:/o=Contoso/cn=x:y').address).toBe('/o=Contoso/cn=x:y');
     expect(parseProxyAddress('nocolon').prefix).toBe('');
@@ -34,20 +51,108 @@ describe('decoders', () => {
 
 describe('classification (research phase 7, first match wins)', () => {
   const cases: [string, Parameters<typeof classifyRecipient>[0], string, string | undefined][] = [
-    ['dynamic DL by display type', { objectClasses: ['top', 'msExchDynamicDistributionList'], mail: 'd@x.y', recipientDisplayType: 3 }, 'dynamic-dl', 'd@x.y'],
-    ['mailbox', { objectClasses: user, mail: 'a@x.y', recipientDisplayType: 1073741824, recipientTypeDetails: 1 }, 'mailbox', 'a@x.y'],
-    ['remote mailbox', { objectClasses: user, mail: 'c@x.y', recipientDisplayType: -2147483642, recipientTypeDetails: 2147483648, targetAddress: 'SMTP:c@t.mail.onmicrosoft.com' }, 'mailbox', 'c@x.y'],
-    ['mail user', { objectClasses: user, mail: 'e@x.y', recipientDisplayType: 6, recipientTypeDetails: 128, targetAddress: 'SMTP:e@ext' }, 'mail-user', 'e@x.y'],
-    ['mail contact', { objectClasses: contact, mail: 'p@f.example', recipientDisplayType: 6, recipientTypeDetails: 64 }, 'mail-contact', 'p@f.example'],
-    ['mail-only contact', { objectClasses: contact, mail: 'v@v.example' }, 'mail-only-contact', 'v@v.example'],
+    [
+      'dynamic DL by display type',
+      { objectClasses: ['top', 'msExchDynamicDistributionList'], mail: 'd@x.y', recipientDisplayType: 3 },
+      'dynamic-dl',
+      'd@x.y',
+    ],
+    [
+      'mailbox',
+      { objectClasses: user, mail: 'a@x.y', recipientDisplayType: 1073741824, recipientTypeDetails: 1 },
+      'mailbox',
+      'a@x.y',
+    ],
+    [
+      'remote mailbox',
+      {
+        objectClasses: user,
+        mail: 'c@x.y',
+        recipientDisplayType: -2147483642,
+        recipientTypeDetails: 2147483648,
+        targetAddress: 'SMTP:c@t.mail.onmicrosoft.com',
+      },
+      'mailbox',
+      'c@x.y',
+    ],
+    [
+      'mail user',
+      {
+        objectClasses: user,
+        mail: 'e@x.y',
+        recipientDisplayType: 6,
+        recipientTypeDetails: 128,
+        targetAddress: 'SMTP:e@ext',
+      },
+      'mail-user',
+      'e@x.y',
+    ],
+    [
+      'mail contact',
+      { objectClasses: contact, mail: 'p@f.example', recipientDisplayType: 6, recipientTypeDetails: 64 },
+      'mail-contact',
+      'p@f.example',
+    ],
+    [
+      'mail-only contact',
+      { objectClasses: contact, mail: 'v@v.example' },
+      'mail-only-contact',
+      'v@v.example',
+    ],
     ['contact without mail', { objectClasses: contact }, 'other', undefined],
-    ['plain user by UPN', { objectClasses: user, userPrincipalName: 'frank@lab.test' }, 'user', 'frank@lab.test'],
-    ['routing contact', { objectClasses: contact, mail: 'l@t', recipientDisplayType: 6, extensionAttribute1: 'MigratedByScript', extensionAttribute2: 'legacy@contoso.com' }, 'routing-contact', 'legacy@contoso.com'],
-    ['retained group', { objectClasses: group, groupType: decodeGroupType(8), extensionAttribute1: 'migratedbyscript', extensionAttribute2: 'old@contoso.com' }, 'retained-group', 'old@contoso.com'],
-    ['mail-enabled group', { objectClasses: group, mail: 'g@x.y', recipientDisplayType: 1, groupType: decodeGroupType(8) }, 'mail-enabled-group', 'g@x.y'],
-    ['mail-only security group', { objectClasses: group, mail: 's@x.y', groupType: decodeGroupType(-2147483640) }, 'mail-only-security-group', 's@x.y'],
-    ['mail-only distribution group', { objectClasses: group, mail: 'd@x.y', groupType: decodeGroupType(8) }, 'non-mail-group', undefined],
-    ['non-mail group', { objectClasses: group, groupType: decodeGroupType(-2147483640) }, 'non-mail-group', undefined],
+    [
+      'plain user by UPN',
+      { objectClasses: user, userPrincipalName: 'frank@lab.test' },
+      'user',
+      'frank@lab.test',
+    ],
+    [
+      'routing contact',
+      {
+        objectClasses: contact,
+        mail: 'l@t',
+        recipientDisplayType: 6,
+        extensionAttribute1: 'MigratedByScript',
+        extensionAttribute2: 'legacy@contoso.com',
+      },
+      'routing-contact',
+      'legacy@contoso.com',
+    ],
+    [
+      'retained group',
+      {
+        objectClasses: group,
+        groupType: decodeGroupType(8),
+        extensionAttribute1: 'migratedbyscript',
+        extensionAttribute2: 'old@contoso.com',
+      },
+      'retained-group',
+      'old@contoso.com',
+    ],
+    [
+      'mail-enabled group',
+      { objectClasses: group, mail: 'g@x.y', recipientDisplayType: 1, groupType: decodeGroupType(8) },
+      'mail-enabled-group',
+      'g@x.y',
+    ],
+    [
+      'mail-only security group',
+      { objectClasses: group, mail: 's@x.y', groupType: decodeGroupType(-2147483640) },
+      'mail-only-security-group',
+      's@x.y',
+    ],
+    [
+      'mail-only distribution group',
+      { objectClasses: group, mail: 'd@x.y', groupType: decodeGroupType(8) },
+      'non-mail-group',
+      undefined,
+    ],
+    [
+      'non-mail group',
+      { objectClasses: group, groupType: decodeGroupType(-2147483640) },
+      'non-mail-group',
+      undefined,
+    ],
     ['computer', { objectClasses: [...user, 'computer'] }, 'other', undefined],
     ['FSP', { objectClasses: ['top', 'foreignSecurityPrincipal'] }, 'other', undefined],
   ];
@@ -69,8 +174,18 @@ describe('names', () => {
   });
 
   it('builds routing contact names within 64 characters', () => {
-    const r = routingContactNames({ cn: 'Sales Team', displayName: 'Sales Team', mailNickname: 'sales', mail: 'first.last.team@contoso.com' });
-    expect(r).toEqual({ cn: 'SalesTeam-MigratedByScript', displayName: 'SalesTeam-MigratedByScript', mailNickname: 'sales-MigratedByScript', mail: 'first.last.team-MigratedByScript@contoso.com' });
+    const r = routingContactNames({
+      cn: 'Sales Team',
+      displayName: 'Sales Team',
+      mailNickname: 'sales',
+      mail: 'first.last.team@contoso.com',
+    });
+    expect(r).toEqual({
+      cn: 'SalesTeam-MigratedByScript',
+      displayName: 'SalesTeam-MigratedByScript',
+      mailNickname: 'sales-MigratedByScript',
+      mail: 'first.last.team-MigratedByScript@contoso.com',
+    });
     const long = routingContactNames({ cn: 'x'.repeat(64), mail: 'a@b.c' });
     expect(long.cn).toHaveLength(64);
     expect(long.cn.endsWith('-MigratedByScript')).toBe(true);

@@ -22,7 +22,12 @@ export interface ResolveOptions {
   tag?: string;
 }
 
-export async function resolveRecipients(conn: AdConnection, schema: ExchangeSchemaFacts, dns: readonly string[], options: ResolveOptions = {}): Promise<ResolveResult> {
+export async function resolveRecipients(
+  conn: AdConnection,
+  schema: ExchangeSchemaFacts,
+  dns: readonly string[],
+  options: ResolveOptions = {},
+): Promise<ResolveResult> {
   const attributes = await schema.present(RECIPIENT_ATTRIBUTES);
   const wanted = new Map<string, string>();
   const missing: string[] = [];
@@ -65,11 +70,20 @@ export async function resolveRecipients(conn: AdConnection, schema: ExchangeSche
         jobs.push(
           limit(async () => {
             try {
-              const entries = await conn.search(base, { gc: true, filter: or(...batch.map((dn) => eq('distinguishedName', dn))), attributes, pageSize: batchSize });
+              const entries = await conn.search(base, {
+                gc: true,
+                filter: or(...batch.map((dn) => eq('distinguishedName', dn))),
+                attributes,
+                pageSize: batchSize,
+              });
               entries.forEach(keep);
             } catch (error) {
               // A domain this server does not hold (no GC, no DC configured for it): its DNs stay missing.
-              if (!(isAdError(error, 'AD_NO_SUCH_OBJECT') || (isAdError(error) && error.details.ldapCode === 10))) throw error;
+              if (!(
+                isAdError(error, 'AD_NO_SUCH_OBJECT') ||
+                (isAdError(error) && error.details.ldapCode === 10)
+              ))
+                throw error;
             }
           }),
         );

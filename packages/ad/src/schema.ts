@@ -12,11 +12,16 @@ const CHUNK = 100;
 
 /** rangeUpper of CN=ms-Exch-Schema-Version-Pt under `schemaNc`; 'unknown' (not an error) when Exchange never extended the schema. */
 export async function readSchemaVersion(conn: AdConnection, schemaNc: string): Promise<number | 'unknown'> {
-  const entry = await conn.read(childDn('CN', 'ms-Exch-Schema-Version-Pt', schemaNc), { attributes: ['rangeUpper'] });
+  const entry = await conn.read(childDn('CN', 'ms-Exch-Schema-Version-Pt', schemaNc), {
+    attributes: ['rangeUpper'],
+  });
   return entry?.number('rangeUpper') ?? 'unknown';
 }
 
-export async function readExchangeSchema(conn: AdConnection, names: readonly string[] = ALL_KNOWN_ATTRIBUTES): Promise<ExchangeSchemaFacts> {
+export async function readExchangeSchema(
+  conn: AdConnection,
+  names: readonly string[] = ALL_KNOWN_ATTRIBUTES,
+): Promise<ExchangeSchemaFacts> {
   const schemaNc = (await conn.rootDse()).string('schemaNamingContext');
   if (!schemaNc) throw new Error('The rootDSE has no schemaNamingContext.');
   const version = await readSchemaVersion(conn, schemaNc);
@@ -34,7 +39,11 @@ export async function readExchangeSchema(conn: AdConnection, names: readonly str
       if (n) found.add(n);
     }
   }
-  const ddl = await conn.search(schemaNc, { scope: 'one', filter: eq('lDAPDisplayName', 'msExchDynamicDistributionList'), attributes: ['lDAPDisplayName'] });
+  const ddl = await conn.search(schemaNc, {
+    scope: 'one',
+    filter: eq('lDAPDisplayName', 'msExchDynamicDistributionList'),
+    attributes: ['lDAPDisplayName'],
+  });
   const checked = new Set(unique.map((n) => n.toLowerCase()));
   const lower = new Map([...found].map((n) => [n.toLowerCase(), n]));
   return {
@@ -47,7 +56,11 @@ export async function readExchangeSchema(conn: AdConnection, names: readonly str
       const unchecked = [...new Set(wanted.filter((n) => !checked.has(n.toLowerCase())))];
       for (let i = 0; i < unchecked.length; i += CHUNK) {
         const chunk = unchecked.slice(i, i + CHUNK);
-        const entries = await conn.search(schemaNc, { scope: 'one', filter: or(...chunk.map((n) => eq('lDAPDisplayName', n))), attributes: ['lDAPDisplayName'] });
+        const entries = await conn.search(schemaNc, {
+          scope: 'one',
+          filter: or(...chunk.map((n) => eq('lDAPDisplayName', n))),
+          attributes: ['lDAPDisplayName'],
+        });
         for (const e of entries) {
           const n = e.string('lDAPDisplayName');
           if (n) {

@@ -50,7 +50,8 @@ export interface SecurityDescriptor {
 }
 
 export function parseSecurityDescriptor(bytes: Buffer): SecurityDescriptor {
-  if (bytes.length < 20) throw new AdError('AD_OPERATION_FAILED', `Security descriptor too short (${bytes.length} bytes).`);
+  if (bytes.length < 20)
+    throw new AdError('AD_OPERATION_FAILED', `Security descriptor too short (${bytes.length} bytes).`);
   const revision = bytes.readUInt8(0);
   const control = bytes.readUInt16LE(2);
   const ownerOff = bytes.readUInt32LE(4);
@@ -68,18 +69,24 @@ export function parseSecurityDescriptor(bytes: Buffer): SecurityDescriptor {
 function parseAcl(bytes: Buffer, offset: number): Ace[] {
   const aclSize = bytes.readUInt16LE(offset + 2);
   const count = bytes.readUInt16LE(offset + 4);
-  if (offset + aclSize > bytes.length) throw new AdError('AD_OPERATION_FAILED', 'Truncated ACL in security descriptor.');
+  if (offset + aclSize > bytes.length)
+    throw new AdError('AD_OPERATION_FAILED', 'Truncated ACL in security descriptor.');
   const aces: Ace[] = [];
   let p = offset + 8;
   for (let i = 0; i < count; i++) {
     const type = bytes.readUInt8(p);
     const flags = bytes.readUInt8(p + 1);
     const size = bytes.readUInt16LE(p + 2);
-    if (size < 8 || p + size > offset + aclSize) throw new AdError('AD_OPERATION_FAILED', 'Malformed ACE in security descriptor.');
+    if (size < 8 || p + size > offset + aclSize)
+      throw new AdError('AD_OPERATION_FAILED', 'Malformed ACE in security descriptor.');
     const mask = bytes.readUInt32LE(p + 4);
     let q = p + 8;
     const ace: Ace = { type, flags, mask, sid: '' };
-    if (type === ACE_TYPE.ACCESS_ALLOWED_OBJECT || type === ACE_TYPE.ACCESS_DENIED_OBJECT || type === ACE_TYPE.SYSTEM_AUDIT_OBJECT) {
+    if (
+      type === ACE_TYPE.ACCESS_ALLOWED_OBJECT ||
+      type === ACE_TYPE.ACCESS_DENIED_OBJECT ||
+      type === ACE_TYPE.SYSTEM_AUDIT_OBJECT
+    ) {
       const objFlags = bytes.readUInt32LE(q);
       q += 4;
       if (objFlags & ACE_OBJECT_TYPE_PRESENT) {
@@ -99,10 +106,15 @@ function parseAcl(bytes: Buffer, offset: number): Ace[] {
 }
 
 function encodeAce(ace: Ace): Buffer {
-  const isObject = ace.type === ACE_TYPE.ACCESS_ALLOWED_OBJECT || ace.type === ACE_TYPE.ACCESS_DENIED_OBJECT || ace.type === ACE_TYPE.SYSTEM_AUDIT_OBJECT;
+  const isObject =
+    ace.type === ACE_TYPE.ACCESS_ALLOWED_OBJECT ||
+    ace.type === ACE_TYPE.ACCESS_DENIED_OBJECT ||
+    ace.type === ACE_TYPE.SYSTEM_AUDIT_OBJECT;
   const parts: Buffer[] = [];
   if (isObject) {
-    const objFlags = (ace.objectType ? ACE_OBJECT_TYPE_PRESENT : 0) | (ace.inheritedObjectType ? ACE_INHERITED_OBJECT_TYPE_PRESENT : 0);
+    const objFlags =
+      (ace.objectType ? ACE_OBJECT_TYPE_PRESENT : 0) |
+      (ace.inheritedObjectType ? ACE_INHERITED_OBJECT_TYPE_PRESENT : 0);
     const f = Buffer.alloc(4);
     f.writeUInt32LE(objFlags);
     parts.push(f);
@@ -165,6 +177,9 @@ export function sendAsSids(sd: SecurityDescriptor): string[] {
 /** "Protect object from accidental deletion": Everyone is denied DELETE and/or DELETE_TREE on the object. */
 export function isProtectedFromAccidentalDeletion(sd: SecurityDescriptor): boolean {
   return (sd.dacl ?? []).some(
-    (ace) => ace.type === ACE_TYPE.ACCESS_DENIED && ace.sid === SID_EVERYONE && (ace.mask & (ACCESS_MASK.DELETE | ACCESS_MASK.DELETE_TREE)) !== 0,
+    (ace) =>
+      ace.type === ACE_TYPE.ACCESS_DENIED &&
+      ace.sid === SID_EVERYONE &&
+      (ace.mask & (ACCESS_MASK.DELETE | ACCESS_MASK.DELETE_TREE)) !== 0,
   );
 }

@@ -15,7 +15,6 @@ afterAll(async () => {
   await t?.lab.reset(); // a user was created and deleted here
 });
 
-
 describe('binding', () => {
   it.each([
     ['UPN', () => t.env.bindDn],
@@ -49,7 +48,12 @@ describe('errors that say what to fix', () => {
     expect(e.code).toBe('AD_INVALID_CREDENTIALS');
     expect(e.details.ldapCode).toBe(49);
     expect(e.message).toMatch(/password/);
-    const everything = JSON.stringify({ m: e.message, s: e.stack, d: e.details, c: String((e as { cause?: unknown }).cause) });
+    const everything = JSON.stringify({
+      m: e.message,
+      s: e.stack,
+      d: e.details,
+      c: String((e as { cause?: unknown }).cause),
+    });
     expect(everything).not.toContain(secret);
     expect(everything).not.toContain(t.env.bindPassword);
   });
@@ -97,9 +101,17 @@ describe('errors that say what to fix', () => {
     await new Promise<void>((r) => silent.listen(0, '127.0.0.1', r));
     const port = (silent.address() as { port: number }).port;
     try {
-      const tls = await failure(t.ad({ url: `ldaps://127.0.0.1:${port}`, connectTimeoutMs: 200, timeoutMs: 200 }).defaultNamingContext());
+      const tls = await failure(
+        t
+          .ad({ url: `ldaps://127.0.0.1:${port}`, connectTimeoutMs: 200, timeoutMs: 200 })
+          .defaultNamingContext(),
+      );
       expect(tls.code).toBe('AD_TIMEOUT');
-      const op = await failure(t.ad({ url: `ldap://127.0.0.1:${port}`, startTls: true, connectTimeoutMs: 200, timeoutMs: 200 }).defaultNamingContext());
+      const op = await failure(
+        t
+          .ad({ url: `ldap://127.0.0.1:${port}`, startTls: true, connectTimeoutMs: 200, timeoutMs: 200 })
+          .defaultNamingContext(),
+      );
       expect(op.code).toBe('AD_TIMEOUT');
       expect(op.message).toContain(`127.0.0.1:${port}`);
     } finally {
@@ -130,10 +142,18 @@ describe('errors that say what to fix', () => {
     });
     try {
       const limited = t.ad({ bindDn: `limited.larry@${t.env.realm.toLowerCase()}`, password });
-      const e = await failure(limited.modifyAttributes(t.obj('groups.sales').dn, [{ operation: 'replace', attribute: 'extensionAttribute9', values: ['x'] }]));
+      const e = await failure(
+        limited.modifyAttributes(t.obj('groups.sales').dn, [
+          { operation: 'replace', attribute: 'extensionAttribute9', values: ['x'] },
+        ]),
+      );
       expect(e.code).toBe('AD_INSUFFICIENT_RIGHTS');
       expect(e.details.ldapCode).toBe(50);
-      const missing = await failure(admin.modifyAttributes(`CN=Nobody,${ou}`, [{ operation: 'replace', attribute: 'description', values: ['x'] }]));
+      const missing = await failure(
+        admin.modifyAttributes(`CN=Nobody,${ou}`, [
+          { operation: 'replace', attribute: 'description', values: ['x'] },
+        ]),
+      );
       expect(missing.code).toBe('AD_NO_SUCH_OBJECT');
       expect(missing.details.dn).toBe(`CN=Nobody,${ou}`);
     } finally {
@@ -143,7 +163,11 @@ describe('errors that say what to fix', () => {
 
   it('constraint violations are typed (duplicate sAMAccountName)', async () => {
     const ad = t.ad();
-    const e = await failure(ad.renameObject(t.obj('groups.company').dn, { sAMAccountName: t.obj('groups.sales').samAccountName as string }));
+    const e = await failure(
+      ad.renameObject(t.obj('groups.company').dn, {
+        sAMAccountName: t.obj('groups.sales').samAccountName as string,
+      }),
+    );
     expect(e.code).toBe('AD_CONSTRAINT_VIOLATION');
     expect(e.message).toMatch(/already used/);
     expect(isAdError(e)).toBe(true);
@@ -156,7 +180,11 @@ describe('resilience and accounting', () => {
     const dn = t.obj('groups.sales').dn;
     expect(await ad.exists(dn)).toBe(true);
     // Kill every pooled socket behind the client's back, as an idle timeout or a DC restart would.
-    const servers = (ad.connection as unknown as { servers: Map<string, { idle: { client: { socket?: { destroy(): void } } }[] }> }).servers;
+    const servers = (
+      ad.connection as unknown as {
+        servers: Map<string, { idle: { client: { socket?: { destroy(): void } } }[] }>;
+      }
+    ).servers;
     for (const s of servers.values()) for (const p of s.idle) p.client.socket?.destroy();
     await new Promise((r) => setTimeout(r, 50));
     expect(await ad.exists(dn)).toBe(true);
@@ -166,9 +194,17 @@ describe('resilience and accounting', () => {
   it('retries once when the connection drops mid-operation', async () => {
     const ad = t.ad({ maxConcurrency: 1 });
     await ad.exists(t.obj('groups.sales').dn);
-    const servers = (ad.connection as unknown as { servers: Map<string, { idle: { client: { socket?: { destroy(): void } } }[] }> }).servers;
+    const servers = (
+      ad.connection as unknown as {
+        servers: Map<string, { idle: { client: { socket?: { destroy(): void } } }[] }>;
+      }
+    ).servers;
     const pooled = [...servers.values()][0]?.idle[0];
-    const pending = ad.connection.search(t.obj('ous.bulk').dn, { scope: 'one', attributes: ['cn'], pageSize: 50 });
+    const pending = ad.connection.search(t.obj('ous.bulk').dn, {
+      scope: 'one',
+      attributes: ['cn'],
+      pageSize: 50,
+    });
     setImmediate(() => pooled?.client.socket?.destroy());
     expect((await pending).length).toBe(3000);
     expect(ad.counts.binds).toBe(2);
@@ -176,7 +212,11 @@ describe('resilience and accounting', () => {
 
   it('close() during an operation lets it finish and leaves no open connection; later use reopens lazily', async () => {
     const ad = t.ad();
-    const pending = ad.connection.search(t.obj('ous.bulk').dn, { scope: 'one', attributes: ['cn'], pageSize: 500 });
+    const pending = ad.connection.search(t.obj('ous.bulk').dn, {
+      scope: 'one',
+      attributes: ['cn'],
+      pageSize: 500,
+    });
     await new Promise((r) => setImmediate(r));
     await ad.close();
     expect(await pending).toHaveLength(3000);
@@ -193,7 +233,10 @@ describe('resilience and accounting', () => {
     expect(users).toHaveLength(3000);
     expect(ad.counts.searches).toBe(1);
     expect(ad.counts.extraPages).toBeGreaterThanOrEqual(29);
-    const big = await ad.connection.read(t.obj('groups.big').dn, { attributes: ['member'], ranged: ['member'] });
+    const big = await ad.connection.read(t.obj('groups.big').dn, {
+      attributes: ['member'],
+      ranged: ['member'],
+    });
     expect(big?.strings('member')).toHaveLength(3001);
     expect(ad.counts.rangedReads).toBe(3);
   });

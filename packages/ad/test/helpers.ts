@@ -29,7 +29,13 @@ export async function openLab(): Promise<TestLab> {
       return o;
     },
     ad(extra = {}) {
-      const ad = new ActiveDirectory({ url: env.url, caPem: env.caPem, bindDn: env.bindDn, password: env.bindPassword, ...extra });
+      const ad = new ActiveDirectory({
+        url: env.url,
+        caPem: env.caPem,
+        bindDn: env.bindDn,
+        password: env.bindPassword,
+        ...extra,
+      });
       opened.push(ad);
       return ad;
     },

@@ -24,15 +24,21 @@ let ad: ActiveDirectory;
 const ORPHAN_SID = 'S-1-5-21-1111111111-2222222222-3333333333-4444';
 
 async function addAces(dn: string, aces: Ace[]): Promise<void> {
-  const entry = await ad.connection.read(dn, { attributes: ['nTSecurityDescriptor'], controls: [new SdFlagsControl()] });
+  const entry = await ad.connection.read(dn, {
+    attributes: ['nTSecurityDescriptor'],
+    controls: [new SdFlagsControl()],
+  });
   const sd = parseSecurityDescriptor(entry?.buffer('nTSecurityDescriptor') as Buffer);
   // Deny ACEs first, as Windows orders them.
   const denies = aces.filter((a) => a.type === ACE_TYPE.ACCESS_DENIED);
   const allows = aces.filter((a) => a.type !== ACE_TYPE.ACCESS_DENIED);
   sd.dacl = [...denies, ...(sd.dacl ?? []), ...allows];
-  await ad.connection.modify(dn, [{ operation: 'replace', attribute: 'nTSecurityDescriptor', values: [encodeSecurityDescriptor(sd)] }], [new SdFlagsControl()]);
+  await ad.connection.modify(
+    dn,
+    [{ operation: 'replace', attribute: 'nTSecurityDescriptor', values: [encodeSecurityDescriptor(sd)] }],
+    [new SdFlagsControl()],
+  );
 }
-
 
 const norm = (dns: string[] | undefined) => (dns ?? []).map(normalizeDn).sort();
 
@@ -40,7 +46,13 @@ beforeAll(async () => {
   t = await openLab();
   await t.lab.reset();
   ad = t.ad({ rangeSize: 1000, pageSize: 100 });
-  const send = (sid: string): Ace => ({ type: ACE_TYPE.ACCESS_ALLOWED_OBJECT, flags: 0, mask: ACCESS_MASK.CONTROL_ACCESS, sid, objectType: SEND_AS_RIGHT });
+  const send = (sid: string): Ace => ({
+    type: ACE_TYPE.ACCESS_ALLOWED_OBJECT,
+    flags: 0,
+    mask: ACCESS_MASK.CONTROL_ACCESS,
+    sid,
+    objectType: SEND_AS_RIGHT,
+  });
   await addAces(t.obj('groups.sales').dn, [
     send(t.obj('users.alice').objectSid as string),
     send(t.obj('groups.salesAdmins').objectSid as string),
@@ -48,7 +60,14 @@ beforeAll(async () => {
     send('S-1-5-18'),
     send(ORPHAN_SID),
   ]);
-  await addAces(t.obj('groups.hidden').dn, [{ type: ACE_TYPE.ACCESS_DENIED, flags: 0, mask: ACCESS_MASK.DELETE | ACCESS_MASK.DELETE_TREE, sid: 'S-1-1-0' }]);
+  await addAces(t.obj('groups.hidden').dn, [
+    {
+      type: ACE_TYPE.ACCESS_DENIED,
+      flags: 0,
+      mask: ACCESS_MASK.DELETE | ACCESS_MASK.DELETE_TREE,
+      sid: 'S-1-1-0',
+    },
+  ]);
 });
 
 afterAll(async () => {
@@ -57,7 +76,13 @@ afterAll(async () => {
 });
 
 describe('find a group by address', () => {
-  it.each(['sales@contoso.com', 'SALES@CONTOSO.COM', 'vertrieb@contoso.com', 'smtp:Sales-Team@Contoso.com', 'sales@contoso.mail.onmicrosoft.com'])('finds groups.sales by %s', async (address) => {
+  it.each([
+    'sales@contoso.com',
+    'SALES@CONTOSO.COM',
+    'vertrieb@contoso.com',
+    'smtp:Sales-Team@Contoso.com',
+    'sales@contoso.mail.onmicrosoft.com',
+  ])('finds groups.sales by %s', async (address) => {
     const g = await ad.findGroupByAddress(address);
     expect(g.dn).toBe(t.obj('groups.sales').dn);
   });
@@ -73,7 +98,9 @@ describe('find a group by address', () => {
   });
 
   it('protected from accidental deletion → AD_GROUP_PROTECTED (unless allowed, then flagged)', async () => {
-    expect((await failure(ad.findGroupByAddress('hidden-approvals@contoso.com'))).code).toBe('AD_GROUP_PROTECTED');
+    expect((await failure(ad.findGroupByAddress('hidden-approvals@contoso.com'))).code).toBe(
+      'AD_GROUP_PROTECTED',
+    );
     const g = await ad.findGroupByAddress('hidden-approvals@contoso.com', { allowProtected: true });
     expect(g.protectedFromAccidentalDeletion).toBe(true);
     expect((await ad.readGroup(t.obj('groups.sales').dn)).protectedFromAccidentalDeletion).toBe(false);
@@ -81,7 +108,11 @@ describe('find a group by address', () => {
 
   it('several objects with the address → AD_GROUP_AMBIGUOUS listing every DN', async () => {
     const dup = `CN=Duplicate Sales,${t.obj('ous.contacts').dn}`;
-    await ad.connection.add(dup, { objectClass: ['top', 'person', 'organizationalPerson', 'contact'], mail: ['dup@fabrikam.example'], proxyAddresses: ['smtp:SALES@contoso.com'] });
+    await ad.connection.add(dup, {
+      objectClass: ['top', 'person', 'organizationalPerson', 'contact'],
+      mail: ['dup@fabrikam.example'],
+      proxyAddresses: ['smtp:SALES@contoso.com'],
+    });
     try {
       const e = await failure(ad.findGroupByAddress('sales@contoso.com'));
       expect(e.code).toBe('AD_GROUP_AMBIGUOUS');
@@ -96,10 +127,17 @@ describe('find a group by address', () => {
   it('finds objects by objectGUID with a binary filter (hostile names included), and nothing for an unknown GUID', async () => {
     for (const key of ['groups.unicode', 'groups.salesWest', 'users.obrien']) {
       const o = t.obj(key);
-      expect(await ad.findByGuid(o.objectGUID)).toEqual({ dn: o.dn, objectGuid: o.objectGUID, objectClass: key.startsWith('users') ? 'user' : 'group', isGroup: !key.startsWith('users') });
+      expect(await ad.findByGuid(o.objectGUID)).toEqual({
+        dn: o.dn,
+        objectGuid: o.objectGUID,
+        objectClass: key.startsWith('users') ? 'user' : 'group',
+        isGroup: !key.startsWith('users'),
+      });
     }
     expect(await ad.findByGuid('ffffffff-ffff-ffff-ffff-ffffffffffff')).toBeUndefined();
-    expect(await t.ad({ gcUrl: t.env.gcUrl }).findByGuid(t.obj('groups.sales').objectGUID)).toMatchObject({ dn: t.obj('groups.sales').dn });
+    expect(await t.ad({ gcUrl: t.env.gcUrl }).findByGuid(t.obj('groups.sales').objectGUID)).toMatchObject({
+      dn: t.obj('groups.sales').dn,
+    });
   });
 
   it('refuses input that is not an address before searching', async () => {
@@ -126,8 +164,12 @@ describe('the typed group read', () => {
     expect(g.recipientDisplayType).toBe(1);
     expect(g.parentDn).toBe(t.obj('ous.groups').dn);
     const primary = g.proxyAddresses.filter((p) => p.primary && p.prefix.toLowerCase() === 'smtp');
-    expect(primary).toEqual([{ prefix: 'SMTP', primary: true, address: 'sales@contoso.com', raw: 'SMTP:sales@contoso.com' }]);
-    expect(g.proxyAddresses.map((p) => p.raw).sort()).toEqual([...(seeded.attributes.proxyAddresses ?? [])].sort());
+    expect(primary).toEqual([
+      { prefix: 'SMTP', primary: true, address: 'sales@contoso.com', raw: 'SMTP:sales@contoso.com' },
+    ]);
+    expect(g.proxyAddresses.map((p) => p.raw).sort()).toEqual(
+      [...(seeded.attributes.proxyAddresses ?? [])].sort(),
+    );
     for (const link of FORWARD_LINKS) expect(norm(g.links[link]), link).toEqual(norm(seeded.links[link]));
     expect(g.settings).toMatchObject({
       hiddenFromAddressLists: false,
@@ -154,18 +196,27 @@ describe('the typed group read', () => {
     expect(norm(g.backLinks.memberOf)).toEqual(norm([t.obj('groups.allStaff').dn]));
     expect(norm(g.backLinks.altRecipientBL)).toEqual(norm([t.obj('users.grace').dn]));
     expect(norm(g.backLinks.authOrigBL)).toEqual(norm([t.obj('groups.board').dn]));
-    expect(norm(g.backLinks.dLMemSubmitPermsBL)).toEqual(norm([t.obj('groups.board').dn, t.obj('users.mallory').dn]));
+    expect(norm(g.backLinks.dLMemSubmitPermsBL)).toEqual(
+      norm([t.obj('groups.board').dn, t.obj('users.mallory').dn]),
+    );
     expect(norm(g.backLinks.unauthOrigBL)).toEqual(norm([t.obj('groups.partners').dn]));
     expect(norm(g.backLinks.dLMemRejectPermsBL)).toEqual(norm([t.obj('groups.partners').dn]));
     expect(norm(g.backLinks.msExchBypassModerationFromDLMembersBL)).toEqual(norm([t.obj('groups.board').dn]));
     for (const bl of BACK_LINKS) expect(Array.isArray(g.backLinks[bl])).toBe(true);
-    const alice = await ad.connection.read(t.obj('users.alice').dn, { attributes: ['managedObjects'], ranged: ['managedObjects'] });
-    expect(alice?.strings('managedObjects').map(normalizeDn)).toContain(normalizeDn(t.obj('groups.sales').dn));
+    const alice = await ad.connection.read(t.obj('users.alice').dn, {
+      attributes: ['managedObjects'],
+      ranged: ['managedObjects'],
+    });
+    expect(alice?.strings('managedObjects').map(normalizeDn)).toContain(
+      normalizeDn(t.obj('groups.sales').dn),
+    );
   });
 
   it('reads Send-As from the DACL: resolves by SID, SELF is the group, skips NT AUTHORITY and orphans', async () => {
     const g = await ad.readGroup(t.obj('groups.sales').dn);
-    expect(norm(g.sendAs.map((s) => s.dn))).toEqual(norm([t.obj('users.alice').dn, t.obj('groups.salesAdmins').dn, g.dn]));
+    expect(norm(g.sendAs.map((s) => s.dn))).toEqual(
+      norm([t.obj('users.alice').dn, t.obj('groups.salesAdmins').dn, g.dn]),
+    );
     expect(g.sendAs.find((s) => s.self)?.sid).toBe('S-1-5-10');
     expect(g.skippedSendAs).toEqual([
       { sid: 'S-1-5-18', reason: 'well-known' },
@@ -190,7 +241,14 @@ describe('the typed group read', () => {
     expect(ad.counts.extraPages).toBeGreaterThanOrEqual(29);
   });
 
-  it.each(['groups.obrienTeam', 'groups.salesWest', 'groups.slashes', 'groups.unicode', 'groups.long64', 'groups.research'])('handles the hostile name of %s', async (key) => {
+  it.each([
+    'groups.obrienTeam',
+    'groups.salesWest',
+    'groups.slashes',
+    'groups.unicode',
+    'groups.long64',
+    'groups.research',
+  ])('handles the hostile name of %s', async (key) => {
     const seeded = t.obj(key);
     const g = await ad.findGroupByAddress(seeded.mail as string);
     expect(g.dn).toBe(seeded.dn);
@@ -214,14 +272,19 @@ describe('Exchange schema facts', () => {
   it('reads the Exchange schema version and which attributes exist', async () => {
     const s = await ad.schema();
     const schemaNc = (await ad.connection.rootDse()).string('schemaNamingContext') as string;
-    const marker = await ad.connection.read(`CN=ms-Exch-Schema-Version-Pt,${schemaNc}`, { attributes: ['rangeUpper'] });
+    const marker = await ad.connection.read(`CN=ms-Exch-Schema-Version-Pt,${schemaNc}`, {
+      attributes: ['rangeUpper'],
+    });
     expect(s.version).toBe(marker?.number('rangeUpper'));
     expect(s.modern).toBe((marker?.number('rangeUpper') ?? 0) >= MODERN_SCHEMA_VERSION);
     expect(s.hasAttribute('msExchCoManagedByLink')).toBe(true);
     expect(s.hasAttribute('MSEXCHCOMANAGEDBYLINK')).toBe(true);
     expect(s.hasAttribute('msExchGroupSecurityFlags')).toBe(false);
     expect(s.hasDynamicDistributionListClass).toBe(true);
-    expect(await s.present(['mail', 'noSuchAttributeAnywhere', 'department'])).toEqual(['mail', 'department']);
+    expect(await s.present(['mail', 'noSuchAttributeAnywhere', 'department'])).toEqual([
+      'mail',
+      'department',
+    ]);
   });
 
   it("reports 'unknown' without failing where Exchange never extended the schema", async () => {

@@ -48,7 +48,10 @@ describe('classification of every member kind (research phase 7, E5)', () => {
     const frank = recipients.get(normalizeDn(t.obj('users.frank').dn));
     expect(frank?.lookupAddress).toMatch(/@/);
     expect(frank?.userPrincipalName).toBe(frank?.lookupAddress);
-    expect(recipients.get(normalizeDn(t.obj('contacts.migratedRouting').dn))?.marker).toEqual({ tag: 'MigratedByScript', value: 'legacy@contoso.com' });
+    expect(recipients.get(normalizeDn(t.obj('contacts.migratedRouting').dn))?.marker).toEqual({
+      tag: 'MigratedByScript',
+      value: 'legacy@contoso.com',
+    });
   });
 
   it('recognises a group retained by an earlier migration by its marker', async () => {
@@ -81,7 +84,10 @@ describe('classification of every member kind (research phase 7, E5)', () => {
     const gone = `CN=Deleted Person,${t.obj('ous.users').dn}`;
     const foreign = 'CN=Someone,OU=People,DC=other,DC=example';
     for (const strategy of ['filter', 'base'] as const) {
-      const { recipients, missing } = await ad.resolveRecipients([t.obj('users.alice').dn, gone, 'not a dn', foreign], { strategy });
+      const { recipients, missing } = await ad.resolveRecipients(
+        [t.obj('users.alice').dn, gone, 'not a dn', foreign],
+        { strategy },
+      );
       expect(recipients.size).toBe(1);
       expect(missing.sort()).toEqual([gone, 'not a dn', foreign].sort());
     }
@@ -92,7 +98,9 @@ describe('back-link dependency discovery', () => {
   it('finds every dependant of groups.sales with the attribute that names it', async () => {
     const sales = t.obj('groups.sales').dn;
     // Complete the fixture so every back link has a dependant.
-    await ad.modifyAttributes(t.obj('groups.hidden').dn, [{ operation: 'replace', attribute: 'managedBy', values: [sales] }]);
+    await ad.modifyAttributes(t.obj('groups.hidden').dn, [
+      { operation: 'replace', attribute: 'managedBy', values: [sales] },
+    ]);
     await ad.addLinkValue(t.obj('groups.research').dn, 'msExchCoManagedByLink', sales);
     await ad.addLinkValue(t.obj('users.heidi').dn, 'publicDelegates', sales);
     await ad.addLinkValue(t.obj('groups.company').dn, 'msExchModeratedByLink', sales);
@@ -115,10 +123,16 @@ describe('back-link dependency discovery', () => {
       ['msExchBypassModerationFromDLMembersBL', 'msExchBypassModerationFromDLMembersLink', 'groups.board'],
       ['unauthOrigBL', 'unauthOrig', 'groups.partners'],
       ['dLMemRejectPermsBL', 'dLMemRejectPerms', 'groups.partners'],
-    ].map(([bl, attr, key]) => `${bl}|${attr}|${normalizeDn(t.obj(key as string).dn)}`).sort();
+    ]
+      .map(([bl, attr, key]) => `${bl}|${attr}|${normalizeDn(t.obj(key as string).dn)}`)
+      .sort();
     expect(got).toEqual(want);
     const grace = dependants.find((d) => d.backLink === 'altRecipientBL');
-    expect(grace).toMatchObject({ objectGuid: t.obj('users.grace').objectGUID, objectClass: 'user', kind: 'mailbox' });
+    expect(grace).toMatchObject({
+      objectGuid: t.obj('users.grace').objectGUID,
+      objectClass: 'user',
+      kind: 'mailbox',
+    });
     // One ranged read of the group's back links plus one batched resolve.
     expect(ad.counts.searches + ad.counts.rangedReads).toBeLessThanOrEqual(3);
   });

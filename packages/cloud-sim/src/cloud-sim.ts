@@ -5,7 +5,15 @@ import http from 'node:http';
 import https from 'node:https';
 import type { AddressInfo } from 'node:net';
 import { AadError, issueToken } from './auth/token-endpoint.js';
-import { delay, type Fault, type Latency, type Service, type Throttling, type CallStats, type TokenFault } from './control/knobs.js';
+import {
+  delay,
+  type Fault,
+  type Latency,
+  type Service,
+  type Throttling,
+  type CallStats,
+  type TokenFault,
+} from './control/knobs.js';
 import { handleControl } from './control/routes.js';
 import { RecipientDirectory } from './exchange/directory.js';
 import { handleInvokeCommand } from './exchange/invoke.js';
@@ -46,7 +54,9 @@ export class CloudSim {
 
   private constructor(options: CloudSimOptions) {
     const { privateKey, publicKey } = generateKeyPairSync('rsa', { modulusLength: 2048 });
-    const keyId = createHash('sha1').update(publicKey.export({ type: 'spki', format: 'der' })).digest('base64url');
+    const keyId = createHash('sha1')
+      .update(publicKey.export({ type: 'spki', format: 'der' }))
+      .digest('base64url');
     this.runtime = new SimRuntime(emptyState(), privateKey, publicKey, keyId);
     this.runtime.runSync = (tenantId, req) => this.runSync(tenantId, req);
     this.authorityHost = options.authorityHost ?? 'login.sim.test';
@@ -151,7 +161,11 @@ export class CloudSim {
   /** JWKS of the key that signs access tokens (for clients that want to check them). */
   jwks(): Record<string, unknown> {
     const jwk = this.runtime.publicKey.export({ format: 'jwk' });
-    return { keys: [{ kty: 'RSA', use: 'sig', kid: this.runtime.keyId, x5t: this.runtime.keyId, n: jwk.n, e: jwk.e }] };
+    return {
+      keys: [
+        { kty: 'RSA', use: 'sig', kid: this.runtime.keyId, x5t: this.runtime.keyId, n: jwk.n, e: jwk.e },
+      ],
+    };
   }
 
   // ---- state ------------------------------------------------------------------------------
@@ -210,7 +224,8 @@ export class CloudSim {
 
   /** The next `count` token requests for the tenant fail (after tenant lookup, before credential checks). */
   injectTokenFault(tenant: string, fault: TokenFault): void {
-    if (fault.status !== 429 && fault.status < 500) throw new Error('A token fault status must be 429 or 5xx.');
+    if (fault.status !== 429 && fault.status < 500)
+      throw new Error('A token fault status must be 429 or 5xx.');
     const id = this.tenant(tenant).id;
     const list = this.runtime.tokenFaults.get(id) ?? [];
     list.push({ ...fault });
@@ -258,15 +273,35 @@ export class CloudSim {
     try {
       const parts = url.pathname.split('/').filter(Boolean);
       if (parts[0] === '_sim') return await handleControl(this, req, res, parts.slice(1));
-      if (parts[0] === 'adminapi' && parts[1] === 'beta' && parts.length === 4 && parts[3] === 'InvokeCommand' && req.method === 'POST')
+      if (
+        parts[0] === 'adminapi' &&
+        parts[1] === 'beta' &&
+        parts.length === 4 &&
+        parts[3] === 'InvokeCommand' &&
+        req.method === 'POST'
+      )
         return await handleInvokeCommand(this.runtime, req, res, decodeURIComponent(parts[2]!), url);
       if (parts[0] === 'v1.0' || parts[0] === 'beta') return await handleGraph(this.runtime, req, res, url);
-      if (parts.length === 4 && parts[1] === 'oauth2' && parts[2] === 'v2.0' && parts[3] === 'token' && req.method === 'POST')
+      if (
+        parts.length === 4 &&
+        parts[1] === 'oauth2' &&
+        parts[2] === 'v2.0' &&
+        parts[3] === 'token' &&
+        req.method === 'POST'
+      )
         return await this.handleToken(req, res, decodeURIComponent(parts[0]!), url);
-      if (parts.length === 4 && parts[1] === 'v2.0' && parts[2] === '.well-known' && parts[3] === 'openid-configuration')
+      if (
+        parts.length === 4 &&
+        parts[1] === 'v2.0' &&
+        parts[2] === '.well-known' &&
+        parts[3] === 'openid-configuration'
+      )
         return sendJson(res, 200, this.authorityMetadata(decodeURIComponent(parts[0]!)));
-      if (parts.length === 4 && parts[1] === 'discovery' && parts[3] === 'keys') return sendJson(res, 200, this.jwks());
-      sendJson(res, 404, { error: { code: 'NotFound', message: `No such endpoint: ${req.method} ${url.pathname}` } });
+      if (parts.length === 4 && parts[1] === 'discovery' && parts[3] === 'keys')
+        return sendJson(res, 200, this.jwks());
+      sendJson(res, 404, {
+        error: { code: 'NotFound', message: `No such endpoint: ${req.method} ${url.pathname}` },
+      });
     } catch (err) {
       if (err instanceof HttpError) return sendJson(res, err.status, err.body);
       const message = err instanceof Error ? err.message : String(err);
@@ -275,7 +310,12 @@ export class CloudSim {
     }
   }
 
-  private async handleToken(req: http.IncomingMessage, res: http.ServerResponse, tenantSegment: string, url: URL): Promise<void> {
+  private async handleToken(
+    req: http.IncomingMessage,
+    res: http.ServerResponse,
+    tenantSegment: string,
+    url: URL,
+  ): Promise<void> {
     await delay(this.runtime.latency.token);
     const form = new URLSearchParams(await readBody(req));
     const tenant = this.runtime.findTenant(tenantSegment);
@@ -292,8 +332,14 @@ export class CloudSim {
               ? 'The server terminated an operation because it encountered a client request loop. Please contact your app vendor.'
               : 'A transient error has occurred. Please try again.'),
         );
-        const correlation = header(req, 'client-request-id') ?? url.searchParams.get('client-request-id') ?? undefined;
-        sendJson(res, err.status, err.body(correlation), fault.retryAfterSeconds !== undefined ? { 'retry-after': String(fault.retryAfterSeconds) } : {});
+        const correlation =
+          header(req, 'client-request-id') ?? url.searchParams.get('client-request-id') ?? undefined;
+        sendJson(
+          res,
+          err.status,
+          err.body(correlation),
+          fault.retryAfterSeconds !== undefined ? { 'retry-after': String(fault.retryAfterSeconds) } : {},
+        );
         return;
       }
       const body = issueToken(
@@ -304,7 +350,8 @@ export class CloudSim {
       sendJson(res, 200, body, { 'cache-control': 'no-store, no-cache', pragma: 'no-cache' });
     } catch (err) {
       if (!(err instanceof AadError)) throw err;
-      const correlation = header(req, 'client-request-id') ?? url.searchParams.get('client-request-id') ?? undefined;
+      const correlation =
+        header(req, 'client-request-id') ?? url.searchParams.get('client-request-id') ?? undefined;
       sendJson(res, err.status, err.body(correlation));
     }
   }

@@ -1,5 +1,10 @@
 export { CloudSim, type CloudSimOptions } from './cloud-sim.js';
-export { generateClientCertificate, generateServerTls, type ClientCertificate, type ServerTls } from './tls.js';
+export {
+  generateClientCertificate,
+  generateServerTls,
+  type ClientCertificate,
+  type ServerTls,
+} from './tls.js';
 export {
   commercialResources,
   defaultAppRoles,

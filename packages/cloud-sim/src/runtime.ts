@@ -1,6 +1,14 @@
 // What every request handler can reach: state, signing key, knobs and the sync engine.
 import type { KeyObject } from 'node:crypto';
-import { emptyStats, ThrottleGate, type CallStats, type Fault, type Latency, type Service, type TokenFault } from './control/knobs.js';
+import {
+  emptyStats,
+  ThrottleGate,
+  type CallStats,
+  type Fault,
+  type Latency,
+  type Service,
+  type TokenFault,
+} from './control/knobs.js';
 import type { SimState, TenantState } from './state.js';
 
 export interface SyncCycleRequest {
@@ -29,9 +37,13 @@ export class SimRuntime {
   /** Finds a tenant by id or by any of its accepted domains (how Entra and EXO accept both). */
   findTenant(segment: string): TenantState | undefined {
     const lower = segment.toLowerCase();
-    const byId = this.state.tenants[lower] ?? Object.values(this.state.tenants).find((t) => t.id.toLowerCase() === lower);
+    const byId =
+      this.state.tenants[lower] ??
+      Object.values(this.state.tenants).find((t) => t.id.toLowerCase() === lower);
     if (byId) return byId;
-    return Object.values(this.state.tenants).find((t) => t.acceptedDomains.some((d) => d.DomainName.toLowerCase() === lower));
+    return Object.values(this.state.tenants).find((t) =>
+      t.acceptedDomains.some((d) => d.DomainName.toLowerCase() === lower),
+    );
   }
 
   statsFor(tenantId: string): CallStats {
@@ -42,7 +54,11 @@ export class SimRuntime {
 
   throttleFor(tenantId: string): ThrottleGate {
     let g = this.throttles.get(tenantId);
-    if (!g) this.throttles.set(tenantId, (g = new ThrottleGate({ requestsPerWindow: 0, windowSeconds: 60, maxConcurrent: 0 })));
+    if (!g)
+      this.throttles.set(
+        tenantId,
+        (g = new ThrottleGate({ requestsPerWindow: 0, windowSeconds: 60, maxConcurrent: 0 })),
+      );
     return g;
   }
 

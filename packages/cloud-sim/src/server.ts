@@ -11,7 +11,12 @@ import type { SyncConfig } from './sync/engine.js';
 import type { CreateTenantInput, RegisterAppInput, SeedRecipient } from './tenants.js';
 
 interface SetupFile {
-  tenants?: { tenant: CreateTenantInput; apps?: RegisterAppInput[]; recipients?: SeedRecipient[]; sync?: SyncConfig }[];
+  tenants?: {
+    tenant: CreateTenantInput;
+    apps?: RegisterAppInput[];
+    recipients?: SeedRecipient[];
+    sync?: SyncConfig;
+  }[];
 }
 
 async function main(): Promise<void> {
@@ -25,7 +30,8 @@ async function main(): Promise<void> {
     },
   });
   const port = Number(values.port);
-  if (!Number.isInteger(port) || port < 0 || port > 65535) throw new Error(`--port must be 0-65535, got "${values.port}".`);
+  if (!Number.isInteger(port) || port < 0 || port > 65535)
+    throw new Error(`--port must be 0-65535, got "${values.port}".`);
   const sim = await CloudSim.start({ host: values.host, port, https: !values.http });
   const tenants: { id: string; name: string }[] = [];
   if (values.setup) {
@@ -42,7 +48,11 @@ async function main(): Promise<void> {
   if (stateFile) {
     // Written whole then renamed, so a reader polling for the file never sees half of it.
     const partial = `${stateFile}.${process.pid}.tmp`;
-    writeFileSync(partial, JSON.stringify({ url: sim.url, caPem: sim.caPem, pid: process.pid, tenants }, null, 2), { mode: 0o600 });
+    writeFileSync(
+      partial,
+      JSON.stringify({ url: sim.url, caPem: sim.caPem, pid: process.pid, tenants }, null, 2),
+      { mode: 0o600 },
+    );
     renameSync(partial, stateFile);
   }
   console.log(`cloud-sim listening on ${sim.url} (pid ${process.pid})`);

@@ -48,7 +48,11 @@ export interface AppRegistration {
   exchangeRoleGroups: ExchangeRoleGroup[];
 }
 
-export const exchangeRoleGroups = ['Organization Management', 'Recipient Management', 'View-Only Organization Management'] as const;
+export const exchangeRoleGroups = [
+  'Organization Management',
+  'Recipient Management',
+  'View-Only Organization Management',
+] as const;
 export type ExchangeRoleGroup = (typeof exchangeRoleGroups)[number];
 
 export interface RegisteredCertificate {

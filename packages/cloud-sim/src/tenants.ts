@@ -4,11 +4,34 @@ import { describeCertificate } from './auth/client-assertion.js';
 import type { CmdletContext } from './exchange/cmdlet.js';
 import { RecipientDirectory } from './exchange/directory.js';
 import { bindParameters } from './exchange/params.js';
-import { isGroup, isRecipientTypeDetails, newRecipient, type Recipient, type RecipientTypeDetails } from './exchange/recipient.js';
-import { addressParams, applySettings, deliveryParams, groupParams, resolveAll } from './exchange/settings.js';
-import { exchangeDirectoryRoles, exchangeRoleGroups, type AppRegistration, type ExchangeDirectoryRole, type ExchangeRoleGroup, type OutboundConnector, type TenantState } from './state.js';
+import {
+  isGroup,
+  isRecipientTypeDetails,
+  newRecipient,
+  type Recipient,
+  type RecipientTypeDetails,
+} from './exchange/recipient.js';
+import {
+  addressParams,
+  applySettings,
+  deliveryParams,
+  groupParams,
+  resolveAll,
+} from './exchange/settings.js';
+import {
+  exchangeDirectoryRoles,
+  exchangeRoleGroups,
+  type AppRegistration,
+  type ExchangeDirectoryRole,
+  type ExchangeRoleGroup,
+  type OutboundConnector,
+  type TenantState,
+} from './state.js';
 
-export const commercialResources = { exchange: 'https://outlook.office365.com', graph: 'https://graph.microsoft.com' };
+export const commercialResources = {
+  exchange: 'https://outlook.office365.com',
+  graph: 'https://graph.microsoft.com',
+};
 
 export interface CreateTenantInput {
   /** Short name: the initial domain is `<name>.onmicrosoft.com`, the routing domain `<name>.mail.onmicrosoft.com`. */
@@ -23,14 +46,25 @@ export interface CreateTenantInput {
 }
 
 export function createTenantState(input: CreateTenantInput): TenantState {
-  if (!/^[a-z0-9][a-z0-9-]{0,39}$/i.test(input.name)) throw new Error(`Tenant name "${input.name}" must be 1-40 letters, digits or hyphens.`);
+  if (!/^[a-z0-9][a-z0-9-]{0,39}$/i.test(input.name))
+    throw new Error(`Tenant name "${input.name}" must be 1-40 letters, digits or hyphens.`);
   const name = input.name.toLowerCase();
   const initialDomain = `${name}.onmicrosoft.com`;
   const routingDomain = `${name}.mail.onmicrosoft.com`;
   const extra = (input.domains ?? []).map((d) => d.toLowerCase());
   const acceptedDomains: TenantState['acceptedDomains'] = [
-    ...extra.map((d, i) => ({ DomainName: d, DomainType: 'Authoritative' as const, Default: i === 0, InitialDomain: false })),
-    { DomainName: initialDomain, DomainType: 'Authoritative', Default: extra.length === 0, InitialDomain: true },
+    ...extra.map((d, i) => ({
+      DomainName: d,
+      DomainType: 'Authoritative' as const,
+      Default: i === 0,
+      InitialDomain: false,
+    })),
+    {
+      DomainName: initialDomain,
+      DomainType: 'Authoritative',
+      Default: extra.length === 0,
+      InitialDomain: true,
+    },
     { DomainName: routingDomain, DomainType: 'Authoritative', Default: false, InitialDomain: false },
   ];
   return {
@@ -104,9 +138,13 @@ export function registerApp(tenant: TenantState, input: RegisterAppInput): AppRe
     exchangeRoleGroups: input.exchangeRoleGroups ?? [],
   };
   for (const role of app.directoryRoles)
-    if (!(role in exchangeDirectoryRoles)) throw new Error(`Unknown directory role "${role}" (${Object.keys(exchangeDirectoryRoles).join(', ')}).`);
+    if (!(role in exchangeDirectoryRoles))
+      throw new Error(
+        `Unknown directory role "${role}" (${Object.keys(exchangeDirectoryRoles).join(', ')}).`,
+      );
   for (const group of app.exchangeRoleGroups)
-    if (!(exchangeRoleGroups as readonly string[]).includes(group)) throw new Error(`Unknown Exchange role group "${group}" (${exchangeRoleGroups.join(', ')}).`);
+    if (!(exchangeRoleGroups as readonly string[]).includes(group))
+      throw new Error(`Unknown Exchange role group "${group}" (${exchangeRoleGroups.join(', ')}).`);
   tenant.apps[clientId] = app;
   return app;
 }
@@ -135,9 +173,12 @@ export function seedRecipients(tenant: TenantState, seeds: SeedRecipient[]): Rec
   const dir = RecipientDirectory.of(tenant);
   const created: [SeedRecipient, Recipient][] = [];
   for (const seed of seeds) {
-    if (!seed.name || !seed.primarySmtpAddress || !seed.type) throw new Error('Every seed recipient needs type, name and primarySmtpAddress.');
-    if (seed.name.length > 64) throw new Error(`Seed recipient name "${seed.name}" is longer than 64 characters.`);
-    if (!isRecipientTypeDetails(seed.type)) throw new Error(`Seed recipient "${seed.name}" has an unknown type "${seed.type}".`);
+    if (!seed.name || !seed.primarySmtpAddress || !seed.type)
+      throw new Error('Every seed recipient needs type, name and primarySmtpAddress.');
+    if (seed.name.length > 64)
+      throw new Error(`Seed recipient name "${seed.name}" is longer than 64 characters.`);
+    if (!isRecipientTypeDetails(seed.type))
+      throw new Error(`Seed recipient "${seed.name}" has an unknown type "${seed.type}".`);
     const r = newRecipient({
       Name: seed.name,
       Alias: seed.alias,

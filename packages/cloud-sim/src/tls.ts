@@ -34,7 +34,11 @@ const day = 24 * 3600_000;
 type Name = forge.pki.CertificateField[];
 
 /** A certificate for a fresh key pair, valid from a minute ago (clock skew) unless told otherwise. */
-function newCertificate(subject: Name, issuer: Name, validity: { notBefore?: Date; notAfter?: Date; days: number }) {
+function newCertificate(
+  subject: Name,
+  issuer: Name,
+  validity: { notBefore?: Date; notAfter?: Date; days: number },
+) {
   const keys = rsaKeyPair();
   const cert = forge.pki.createCertificate();
   cert.publicKey = keys.publicKey;
@@ -46,7 +50,10 @@ function newCertificate(subject: Name, issuer: Name, validity: { notBefore?: Dat
   return { cert, keys };
 }
 
-export function generateServerTls(hostIps: string[] = ['127.0.0.1'], hostNames: string[] = ['localhost']): ServerTls {
+export function generateServerTls(
+  hostIps: string[] = ['127.0.0.1'],
+  hostNames: string[] = ['localhost'],
+): ServerTls {
   const caName = [{ name: 'commonName', value: 'dlmigrate cloud-sim CA' }];
   const { cert: ca, keys: caKeys } = newCertificate(caName, caName, { days: 365 });
   ca.setExtensions([
@@ -56,14 +63,21 @@ export function generateServerTls(hostIps: string[] = ['127.0.0.1'], hostNames: 
   ]);
   ca.sign(caKeys.privateKey, forge.md.sha256.create());
 
-  const { cert, keys } = newCertificate([{ name: 'commonName', value: hostNames[0] ?? hostIps[0] ?? 'localhost' }], caName, { days: 30 });
+  const { cert, keys } = newCertificate(
+    [{ name: 'commonName', value: hostNames[0] ?? hostIps[0] ?? 'localhost' }],
+    caName,
+    { days: 30 },
+  );
   cert.setExtensions([
     { name: 'basicConstraints', cA: false },
     { name: 'keyUsage', digitalSignature: true, keyEncipherment: true, critical: true },
     { name: 'extKeyUsage', serverAuth: true },
     {
       name: 'subjectAltName',
-      altNames: [...hostIps.map((ip) => ({ type: 7, ip })), ...hostNames.map((value) => ({ type: 2, value }))],
+      altNames: [
+        ...hostIps.map((ip) => ({ type: 7, ip })),
+        ...hostNames.map((value) => ({ type: 2, value })),
+      ],
     },
   ]);
   cert.sign(caKeys.privateKey, forge.md.sha256.create());
@@ -93,11 +107,22 @@ export function generateClientCertificate(
   options: { subject?: string; notBefore?: Date; notAfter?: Date } = {},
 ): ClientCertificate {
   const name = [{ name: 'commonName', value: options.subject ?? 'dlmigrate app' }];
-  const { cert, keys } = newCertificate(name, name, { notBefore: options.notBefore, notAfter: options.notAfter, days: 365 });
+  const { cert, keys } = newCertificate(name, name, {
+    notBefore: options.notBefore,
+    notAfter: options.notAfter,
+    days: 365,
+  });
   cert.sign(keys.privateKey, forge.md.sha256.create());
   const der = forge.asn1.toDer(forge.pki.certificateToAsn1(cert)).getBytes();
   const sha1 = forge.md.sha1.create().update(der).digest().toHex();
   const sha256 = forge.md.sha256.create().update(der).digest().toHex();
-  const keyPem = forge.pki.privateKeyInfoToPem(forge.pki.wrapRsaPrivateKey(forge.pki.privateKeyToAsn1(keys.privateKey)));
-  return { certPem: forge.pki.certificateToPem(cert), keyPem, thumbprintSha1: sha1, thumbprintSha256: sha256 };
+  const keyPem = forge.pki.privateKeyInfoToPem(
+    forge.pki.wrapRsaPrivateKey(forge.pki.privateKeyToAsn1(keys.privateKey)),
+  );
+  return {
+    certPem: forge.pki.certificateToPem(cert),
+    keyPem,
+    thumbprintSha1: sha1,
+    thumbprintSha256: sha256,
+  };
 }

@@ -12,16 +12,51 @@ beforeAll(async () => {
   t = await setupTenant(sim);
   sim.seedRecipients(t.tenantId, [
     { type: 'UserMailbox', name: 'Alice Anders', alias: 'alice', primarySmtpAddress: 'alice@contoso.com' },
-    { type: 'MailContact', name: 'Paul Partner', alias: 'paul', primarySmtpAddress: 'paul@fabrikam.example', externalEmailAddress: 'paul@fabrikam.example' },
-    { type: 'MailUniversalDistributionGroup', name: 'Marketing', alias: 'marketing', primarySmtpAddress: 'marketing@contoso.com', emailAddresses: ['SMTP:marketing@contoso.com', 'smtp:mkt@contoso.com'], members: ['alice', 'paul', 'execs'] },
-    { type: 'MailUniversalSecurityGroup', name: 'Execs', alias: 'execs', primarySmtpAddress: 'execs@contoso.com' },
-    { type: 'GroupMailbox', name: 'Project X', alias: 'projectx', primarySmtpAddress: 'projectx@contoso.com' },
-    { type: 'DynamicDistributionGroup', name: 'Dynamic', alias: 'dynamic', primarySmtpAddress: 'dynamic@contoso.com' },
-    ...Array.from({ length: 150 }, (_, i) => ({ type: 'MailContact' as const, name: `C${i}`, primarySmtpAddress: `c${i}@fabrikam.example` })),
+    {
+      type: 'MailContact',
+      name: 'Paul Partner',
+      alias: 'paul',
+      primarySmtpAddress: 'paul@fabrikam.example',
+      externalEmailAddress: 'paul@fabrikam.example',
+    },
+    {
+      type: 'MailUniversalDistributionGroup',
+      name: 'Marketing',
+      alias: 'marketing',
+      primarySmtpAddress: 'marketing@contoso.com',
+      emailAddresses: ['SMTP:marketing@contoso.com', 'smtp:mkt@contoso.com'],
+      members: ['alice', 'paul', 'execs'],
+    },
+    {
+      type: 'MailUniversalSecurityGroup',
+      name: 'Execs',
+      alias: 'execs',
+      primarySmtpAddress: 'execs@contoso.com',
+    },
+    {
+      type: 'GroupMailbox',
+      name: 'Project X',
+      alias: 'projectx',
+      primarySmtpAddress: 'projectx@contoso.com',
+    },
+    {
+      type: 'DynamicDistributionGroup',
+      name: 'Dynamic',
+      alias: 'dynamic',
+      primarySmtpAddress: 'dynamic@contoso.com',
+    },
+    ...Array.from({ length: 150 }, (_, i) => ({
+      type: 'MailContact' as const,
+      name: `C${i}`,
+      primarySmtpAddress: `c${i}@fabrikam.example`,
+    })),
   ]);
   const members = Array.from({ length: 150 }, (_, i) => `c${i}@fabrikam.example`);
-  sim.seedRecipients(t.tenantId, [{ type: 'MailUniversalDistributionGroup', name: 'Big', primarySmtpAddress: 'big@contoso.com', members }]);
-  marketingId = (await t.invoke('Get-DistributionGroup', { Identity: 'marketing' })).json.value[0].ExternalDirectoryObjectId;
+  sim.seedRecipients(t.tenantId, [
+    { type: 'MailUniversalDistributionGroup', name: 'Big', primarySmtpAddress: 'big@contoso.com', members },
+  ]);
+  marketingId = (await t.invoke('Get-DistributionGroup', { Identity: 'marketing' })).json.value[0]
+    .ExternalDirectoryObjectId;
 });
 afterAll(async () => sim.stop());
 
@@ -56,9 +91,15 @@ describe('groups', () => {
     expect(missing.json.error.innerError['request-id']).toBeTruthy();
     const temp = (await t.invoke('New-DistributionGroup', { Name: 'Temp' })).json.value[0];
     expect((await t.graph('GET', `/v1.0/groups/${temp.ExternalDirectoryObjectId}`)).status).toBe(200);
-    await t.invoke('Remove-DistributionGroup', { Identity: temp.Guid, BypassSecurityGroupManagerCheck: true });
+    await t.invoke('Remove-DistributionGroup', {
+      Identity: temp.Guid,
+      BypassSecurityGroupManagerCheck: true,
+    });
     expect((await t.graph('GET', `/v1.0/groups/${temp.ExternalDirectoryObjectId}`)).status).toBe(404);
-    const deleted = await t.graph('GET', `/v1.0/directory/deletedItems/microsoft.graph.group/${temp.ExternalDirectoryObjectId}`);
+    const deleted = await t.graph(
+      'GET',
+      `/v1.0/directory/deletedItems/microsoft.graph.group/${temp.ExternalDirectoryObjectId}`,
+    );
     expect(deleted.status).toBe(404); // DLs are hard-deleted: never in the recycle bin
     const dynamic = (await t.invoke('Get-DynamicDistributionGroup', { Identity: 'dynamic' })).json.value[0];
     expect(dynamic.ExternalDirectoryObjectId).toBe(''); // dynamic DLs are not directory objects
@@ -67,9 +108,15 @@ describe('groups', () => {
   it('looks groups up by mail, proxy address and other filters', async () => {
     const byMail = await t.graph('GET', `/v1.0/groups?$filter=mail eq 'marketing@contoso.com'`);
     expect(byMail.json.value.map((g: { id: string }) => g.id)).toEqual([marketingId]);
-    const byProxy = await t.graph('GET', `/v1.0/groups?$filter=proxyAddresses/any(p:p eq 'smtp:mkt@contoso.com')`);
+    const byProxy = await t.graph(
+      'GET',
+      `/v1.0/groups?$filter=proxyAddresses/any(p:p eq 'smtp:mkt@contoso.com')`,
+    );
     expect(byProxy.json.value.map((g: { id: string }) => g.id)).toEqual([marketingId]);
-    const dls = await t.graph('GET', `/v1.0/groups?$filter=mailEnabled eq true and securityEnabled eq false and NOT groupTypes/any(c:c eq 'Unified')&$select=displayName`);
+    const dls = await t.graph(
+      'GET',
+      `/v1.0/groups?$filter=mailEnabled eq true and securityEnabled eq false and NOT groupTypes/any(c:c eq 'Unified')&$select=displayName`,
+    );
     expect(dls.json.value.map((g: { displayName: string }) => g.displayName)).toEqual(['Big', 'Marketing']);
     const unsupported = await t.graph('GET', `/v1.0/groups?$filter=mail gt 'a'`);
     expect(unsupported.status).toBe(400);
@@ -78,7 +125,11 @@ describe('groups', () => {
 
   it('lists members as users, contacts and groups, paged with @odata.nextLink', async () => {
     const res = await t.graph('GET', `/v1.0/groups/${marketingId}/members`);
-    expect(res.json.value.map((m: { '@odata.type': string }) => m['@odata.type']).sort()).toEqual(['#microsoft.graph.group', '#microsoft.graph.orgContact', '#microsoft.graph.user']);
+    expect(res.json.value.map((m: { '@odata.type': string }) => m['@odata.type']).sort()).toEqual([
+      '#microsoft.graph.group',
+      '#microsoft.graph.orgContact',
+      '#microsoft.graph.user',
+    ]);
     const big = (await t.graph('GET', `/v1.0/groups?$filter=mail eq 'big@contoso.com'`)).json.value[0];
     let url: string | undefined = `${sim.url}/v1.0/groups/${big.id}/members?$top=60`;
     const seen: string[] = [];
@@ -96,11 +147,18 @@ describe('onPremisesSyncBehavior', () => {
   it('refuses a group that was never synchronised from on-premises', async () => {
     const get = await t.graph('GET', `/beta/groups/${marketingId}/onPremisesSyncBehavior`);
     expect(get.json).toMatchObject({ id: marketingId, isCloudManaged: false });
-    const patch = await t.graph('PATCH', `/beta/groups/${marketingId}/onPremisesSyncBehavior`, { isCloudManaged: true });
+    const patch = await t.graph('PATCH', `/beta/groups/${marketingId}/onPremisesSyncBehavior`, {
+      isCloudManaged: true,
+    });
     expect(patch.status).toBe(400);
-    const bad = await t.graph('PATCH', `/beta/groups/${marketingId}/onPremisesSyncBehavior`, { isCloudManaged: 'yes' });
+    const bad = await t.graph('PATCH', `/beta/groups/${marketingId}/onPremisesSyncBehavior`, {
+      isCloudManaged: 'yes',
+    });
     expect(bad.status).toBe(400);
-    expect((await t.graph('GET', `/beta/groups/00000000-0000-4000-8000-000000000000/onPremisesSyncBehavior`)).status).toBe(404);
+    expect(
+      (await t.graph('GET', `/beta/groups/00000000-0000-4000-8000-000000000000/onPremisesSyncBehavior`))
+        .status,
+    ).toBe(404);
   });
 });
 
@@ -109,14 +167,31 @@ describe('authorisation', () => {
     const wrongAud = await t.graph('GET', `/v1.0/groups/${marketingId}`, undefined, t.exoToken);
     expect(wrongAud.status).toBe(401);
     expect(wrongAud.json.error.code).toBe('InvalidAuthenticationToken');
-    const app = sim.registerApp(t.tenantId, { certificates: [t.cert.certPem], roles: { 'https://graph.microsoft.com': ['Group.Read.All'] } });
+    const app = sim.registerApp(t.tenantId, {
+      certificates: [t.cert.certPem],
+      roles: { 'https://graph.microsoft.com': ['Group.Read.All'] },
+    });
     const readOnly = await tokenFor(sim, t.tenantId, app.clientId, t.cert, 'https://graph.microsoft.com');
     expect((await t.graph('GET', `/v1.0/groups/${marketingId}`, undefined, readOnly)).status).toBe(200);
-    const patch = await t.graph('PATCH', `/beta/groups/${marketingId}/onPremisesSyncBehavior`, { isCloudManaged: true }, readOnly);
+    const patch = await t.graph(
+      'PATCH',
+      `/beta/groups/${marketingId}/onPremisesSyncBehavior`,
+      { isCloudManaged: true },
+      readOnly,
+    );
     expect(patch.status).toBe(403);
     expect(patch.json.error.code).toBe('Authorization_RequestDenied');
     const { servicePrincipalId, jobId } = sim.tenant(t.tenantId).cloudSyncJob;
-    expect((await t.graph('POST', `/v1.0/servicePrincipals/${servicePrincipalId}/synchronization/jobs/${jobId}/start`, undefined, readOnly)).status).toBe(403);
+    expect(
+      (
+        await t.graph(
+          'POST',
+          `/v1.0/servicePrincipals/${servicePrincipalId}/synchronization/jobs/${jobId}/start`,
+          undefined,
+          readOnly,
+        )
+      ).status,
+    ).toBe(403);
     expect(sim.calls(t.tenantId).graph['GET /groups/{id}']).toBeGreaterThan(0);
   });
 });

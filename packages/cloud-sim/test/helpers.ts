@@ -3,7 +3,7 @@
 import { createPrivateKey, randomUUID } from 'node:crypto';
 import https from 'node:https';
 import http from 'node:http';
-import type { CloudSim} from '../src/index.js';
+import type { CloudSim } from '../src/index.js';
 import { generateClientCertificate, type ClientCertificate } from '../src/index.js';
 import { signJwt, type JwtAlgorithm } from '../src/auth/jwt.js';
 
@@ -27,7 +27,12 @@ export function request(
       u,
       {
         method,
-        headers: { ...(options.body !== undefined ? { 'content-length': Buffer.byteLength(options.body).toString() } : {}), ...options.headers },
+        headers: {
+          ...(options.body !== undefined
+            ? { 'content-length': Buffer.byteLength(options.body).toString() }
+            : {}),
+          ...options.headers,
+        },
         ...(u.protocol === 'https:' ? { ca: sim.caPem } : {}),
         agent: false,
       },
@@ -65,14 +70,28 @@ export interface AssertionOptions {
   thumbprintHex?: string;
 }
 
-export function clientAssertion(cert: ClientCertificate, clientId: string, tokenUrl: string, o: AssertionOptions = {}): string {
+export function clientAssertion(
+  cert: ClientCertificate,
+  clientId: string,
+  tokenUrl: string,
+  o: AssertionOptions = {},
+): string {
   const now = Math.floor(Date.now() / 1000);
   const header: Record<string, unknown> = { typ: 'JWT' };
-  if ((o.thumbprint ?? 'sha256') === 'sha256') header['x5t#S256'] = Buffer.from(o.thumbprintHex ?? cert.thumbprintSha256, 'hex').toString('base64url');
+  if ((o.thumbprint ?? 'sha256') === 'sha256')
+    header['x5t#S256'] = Buffer.from(o.thumbprintHex ?? cert.thumbprintSha256, 'hex').toString('base64url');
   else header['x5t'] = Buffer.from(o.thumbprintHex ?? cert.thumbprintSha1, 'hex').toString('base64url');
   return signJwt(
     header,
-    { aud: o.aud ?? tokenUrl, iss: o.iss ?? clientId, sub: o.sub ?? clientId, jti: randomUUID(), nbf: o.nbf ?? now, iat: now, exp: o.exp ?? now + 600 },
+    {
+      aud: o.aud ?? tokenUrl,
+      iss: o.iss ?? clientId,
+      sub: o.sub ?? clientId,
+      jti: randomUUID(),
+      nbf: o.nbf ?? now,
+      iat: now,
+      exp: o.exp ?? now + 600,
+    },
     createPrivateKey(o.signWith ?? cert.keyPem),
     o.alg ?? (o.thumbprint === 'sha1' ? 'RS256' : 'PS256'),
   );
@@ -88,7 +107,13 @@ export function tokenForm(clientId: string, assertion: string, scope: string): s
   }).toString();
 }
 
-export async function requestToken(sim: CloudSim, tenant: string, clientId: string, assertion: string, scope: string): Promise<HttpResult> {
+export async function requestToken(
+  sim: CloudSim,
+  tenant: string,
+  clientId: string,
+  assertion: string,
+  scope: string,
+): Promise<HttpResult> {
   return request(sim, 'POST', `${sim.url}/${tenant}/oauth2/v2.0/token`, {
     headers: { 'content-type': 'application/x-www-form-urlencoded' },
     body: tokenForm(clientId, assertion, scope),
@@ -102,8 +127,16 @@ export interface TestTenant {
   cert: ClientCertificate;
   exoToken: string;
   graphToken: string;
-  invoke: (cmdlet: string, parameters?: Record<string, unknown>, opts?: { url?: string; headers?: Record<string, string>; token?: string }) => Promise<HttpResult>;
-  invokeAll: (cmdlet: string, parameters?: Record<string, unknown>, pageSize?: number) => Promise<{ value: any[]; pages: number }>; // eslint-disable-line @typescript-eslint/no-explicit-any
+  invoke: (
+    cmdlet: string,
+    parameters?: Record<string, unknown>,
+    opts?: { url?: string; headers?: Record<string, string>; token?: string },
+  ) => Promise<HttpResult>;
+  invokeAll: (
+    cmdlet: string,
+    parameters?: Record<string, unknown>,
+    pageSize?: number,
+  ) => Promise<{ value: any[]; pages: number }>; // eslint-disable-line @typescript-eslint/no-explicit-any
   graph: (method: string, path: string, body?: unknown, token?: string) => Promise<HttpResult>;
 }
 
@@ -113,22 +146,49 @@ export function appCertificate(): ClientCertificate {
   return sharedCert;
 }
 
-export async function tokenFor(sim: CloudSim, tenantId: string, clientId: string, cert: ClientCertificate, resource: string): Promise<string> {
+export async function tokenFor(
+  sim: CloudSim,
+  tenantId: string,
+  clientId: string,
+  cert: ClientCertificate,
+  resource: string,
+): Promise<string> {
   const tokenUrl = `${sim.url}/${tenantId}/oauth2/v2.0/token`;
-  const res = await requestToken(sim, tenantId, clientId, clientAssertion(cert, clientId, tokenUrl), `${resource}/.default`);
+  const res = await requestToken(
+    sim,
+    tenantId,
+    clientId,
+    clientAssertion(cert, clientId, tokenUrl),
+    `${resource}/.default`,
+  );
   if (res.status !== 200) throw new Error(`token request failed: ${res.text}`);
   return res.json.access_token as string;
 }
 
 /** A tenant "contoso" with contoso.com, one app holding every role, and tokens for both APIs. */
-export async function setupTenant(sim: CloudSim, name = 'contoso', directoryRoles: ('Exchange Administrator' | 'Global Reader')[] = ['Exchange Administrator']): Promise<TestTenant> {
+export async function setupTenant(
+  sim: CloudSim,
+  name = 'contoso',
+  directoryRoles: ('Exchange Administrator' | 'Global Reader')[] = ['Exchange Administrator'],
+): Promise<TestTenant> {
   const tenant = sim.createTenant({
     name,
     domains: [`${name}.com`],
-    outboundConnectors: [{ Name: 'To on-premises', RecipientDomains: [`${name}.com`], SmartHosts: ['mail.contoso.com'], RouteAllMessagesViaOnPremises: false }],
+    outboundConnectors: [
+      {
+        Name: 'To on-premises',
+        RecipientDomains: [`${name}.com`],
+        SmartHosts: ['mail.contoso.com'],
+        RouteAllMessagesViaOnPremises: false,
+      },
+    ],
   });
   const cert = appCertificate();
-  const app = sim.registerApp(tenant.id, { certificates: [cert.certPem], displayName: 'dlmigrate tests', directoryRoles });
+  const app = sim.registerApp(tenant.id, {
+    certificates: [cert.certPem],
+    displayName: 'dlmigrate tests',
+    directoryRoles,
+  });
   const exoToken = await tokenFor(sim, tenant.id, app.clientId, cert, 'https://outlook.office365.com');
   const graphToken = await tokenFor(sim, tenant.id, app.clientId, cert, 'https://graph.microsoft.com');
   const anchor = `APP:SystemMailbox{bb558c35-97f1-4cb9-8ff7-d53741dc928c}@${tenant.id}`;
@@ -147,7 +207,10 @@ export async function setupTenant(sim: CloudSim, name = 'contoso', directoryRole
     const value = [];
     let pages = 0;
     while (url) {
-      const res = await invoke(cmdlet, parameters, { url, headers: pageSize ? { prefer: `odata.maxpagesize=${pageSize}` } : {} });
+      const res = await invoke(cmdlet, parameters, {
+        url,
+        headers: pageSize ? { prefer: `odata.maxpagesize=${pageSize}` } : {},
+      });
       if (res.status !== 200) throw new Error(`${cmdlet} failed: ${res.text}`);
       value.push(...res.json.value);
       pages++;
@@ -157,10 +220,23 @@ export async function setupTenant(sim: CloudSim, name = 'contoso', directoryRole
   };
   const graph: TestTenant['graph'] = (method, path, body, token) =>
     request(sim, method, `${sim.url}${path}`, {
-      headers: { authorization: `Bearer ${token ?? graphToken}`, ...(body !== undefined ? { 'content-type': 'application/json' } : {}) },
+      headers: {
+        authorization: `Bearer ${token ?? graphToken}`,
+        ...(body !== undefined ? { 'content-type': 'application/json' } : {}),
+      },
       body: body !== undefined ? JSON.stringify(body) : undefined,
     });
-  return { sim, tenantId: tenant.id, clientId: app.clientId, cert, exoToken, graphToken, invoke, invokeAll, graph };
+  return {
+    sim,
+    tenantId: tenant.id,
+    clientId: app.clientId,
+    cert,
+    exoToken,
+    graphToken,
+    invoke,
+    invokeAll,
+    graph,
+  };
 }
 
 /** Exchange's "ErrorId|ExceptionType|Message", split. */

@@ -56,13 +56,18 @@ afterAll(async () => {
 
 describe('directory sync', () => {
   it('projects the in-scope tree as directory-synced recipients', async () => {
-    const res = await request(sim, 'POST', `${sim.url}/_sim/sync/run`, { headers: { 'content-type': 'application/json' }, body: '{}' });
+    const res = await request(sim, 'POST', `${sim.url}/_sim/sync/run`, {
+      headers: { 'content-type': 'application/json' },
+      body: '{}',
+    });
     expect(res.status, res.text).toBe(200);
     const cycle = res.json;
     expect(cycle.status).toBe('success');
     expect(cycle.errors).toEqual([]);
     const addedNames = cycle.added.map((a: { name: string }) => a.name);
-    expect(addedNames).toEqual(expect.arrayContaining(['Sales', 'All Staff', 'Alice Anders', 'Paul Partner', 'Bulk User 0001']));
+    expect(addedNames).toEqual(
+      expect.arrayContaining(['Sales', 'All Staff', 'Alice Anders', 'Paul Partner', 'Bulk User 0001']),
+    );
     expect(addedNames).not.toContain('Nina NonSync'); // outside the synced tree
     expect(addedNames).not.toContain('Parked Group'); // in the non-sync OU
     expect(addedNames).not.toContain('IT Security'); // not mail-enabled
@@ -88,8 +93,12 @@ describe('directory sync', () => {
     expect(g.ModerationEnabled).toBe(true);
     expect(g.SendModerationNotifications).toBe('Always');
     expect(g.AcceptMessagesOnlyFromDLMembers).toEqual(['Executives']);
-    expect(g.AcceptMessagesOnlyFrom).toEqual(expect.arrayContaining(['Heidi Hahn', 'Paul Partner', 'Alice Anders']));
-    expect(g.RejectMessagesFromSendersOrMembers).toEqual(expect.arrayContaining(['Ivan Ilic', 'Contractors']));
+    expect(g.AcceptMessagesOnlyFrom).toEqual(
+      expect.arrayContaining(['Heidi Hahn', 'Paul Partner', 'Alice Anders']),
+    );
+    expect(g.RejectMessagesFromSendersOrMembers).toEqual(
+      expect.arrayContaining(['Ivan Ilic', 'Contractors']),
+    );
     expect(g.GrantSendOnBehalfTo).toEqual(['Dave Dunn']);
     expect(g.CustomAttribute1).toBe('sales-ext1');
     expect(g.ExtensionCustomAttribute1).toEqual(expect.arrayContaining(['region:emea', 'region:apac']));
@@ -98,11 +107,28 @@ describe('directory sync', () => {
     expect(g.ReportToOriginatorEnabled).toBe(true);
     expect(g.SendOofMessageToOriginatorEnabled).toBe(true);
 
-    const members = await t.invokeAll('Get-DistributionGroupMember', { Identity: g.ExternalDirectoryObjectId, ResultSize: 'Unlimited' });
+    const members = await t.invokeAll('Get-DistributionGroupMember', {
+      Identity: g.ExternalDirectoryObjectId,
+      ResultSize: 'Unlimited',
+    });
     expect(members.value.map((m: { Name: string }) => m.Name).sort()).toEqual(
-      ['Alice Anders', 'Bob Berg', 'Dave Dunn', 'Erin Evans', 'Seán O\'Brien', 'Paul Partner', 'Vera Vendor', 'Legacy-MigratedByScript'].sort(),
+      [
+        'Alice Anders',
+        'Bob Berg',
+        'Dave Dunn',
+        'Erin Evans',
+        "Seán O'Brien",
+        'Paul Partner',
+        'Vera Vendor',
+        'Legacy-MigratedByScript',
+      ].sort(),
     );
-    const types = Object.fromEntries(members.value.map((m: { Name: string; RecipientTypeDetails: string }) => [m.Name, m.RecipientTypeDetails]));
+    const types = Object.fromEntries(
+      members.value.map((m: { Name: string; RecipientTypeDetails: string }) => [
+        m.Name,
+        m.RecipientTypeDetails,
+      ]),
+    );
     expect(types['Dave Dunn']).toBe('UserMailbox'); // remote mailbox = mailbox in Exchange Online
     expect(types['Erin Evans']).toBe('MailUser');
     expect(types['Paul Partner']).toBe('MailContact');
@@ -115,24 +141,42 @@ describe('directory sync', () => {
     // Plain (non-mail) users are synced as users: Get-User sees them, Get-Recipient does not.
     const frank = await t.invoke('Get-User', { Identity: edoid('users.frank') || 'Frank Fischer' });
     expect(frank.status, frank.text).toBe(200);
-    expect(frank.json.value[0]).toMatchObject({ Name: 'Frank Fischer', RecipientType: 'User', RecipientTypeDetails: 'User', IsDirSynced: true });
+    expect(frank.json.value[0]).toMatchObject({
+      Name: 'Frank Fischer',
+      RecipientType: 'User',
+      RecipientTypeDetails: 'User',
+      IsDirSynced: true,
+    });
     expect((await t.invoke('Get-Recipient', { Identity: 'Frank Fischer' })).status).toBe(404);
-    const byFilter = await t.invoke('Get-User', { Filter: `UserPrincipalName -eq '${frank.json.value[0].UserPrincipalName}'` });
+    const byFilter = await t.invoke('Get-User', {
+      Filter: `UserPrincipalName -eq '${frank.json.value[0].UserPrincipalName}'`,
+    });
     expect(byFilter.json.value.map((u: { Name: string }) => u.Name)).toEqual(['Frank Fischer']);
     const aliceUser = await t.invoke('Get-User', { Identity: 'alice@contoso.com' });
     expect(aliceUser.json.value[0].RecipientType).toBe('UserMailbox');
 
-    const big = await t.invoke('Get-DistributionGroupMember', { Identity: 'bulkusers@contoso.com', ResultSize: 'Unlimited' });
+    const big = await t.invoke('Get-DistributionGroupMember', {
+      Identity: 'bulkusers@contoso.com',
+      ResultSize: 'Unlimited',
+    });
     expect(big.json['@odata.nextLink']).toBeDefined(); // 3001 members, pages of 1000
   });
 
   it('refuses to edit a synced group and a second cycle changes nothing', async () => {
-    const res = await t.invoke('Set-DistributionGroup', { Identity: 'sales@contoso.com', HiddenFromAddressListsEnabled: true, BypassSecurityGroupManagerCheck: true });
+    const res = await t.invoke('Set-DistributionGroup', {
+      Identity: 'sales@contoso.com',
+      HiddenFromAddressListsEnabled: true,
+      BypassSecurityGroupManagerCheck: true,
+    });
     expect(res.status).toBe(400);
     const e = cmdletError(res);
     expect(e.type).toBe('System.InvalidOperationException');
     expect(e.message).toContain('being synchronized from your on-premises organization');
-    const members = await t.invoke('Add-DistributionGroupMember', { Identity: 'sales@contoso.com', Member: 'heidi@contoso.com', BypassSecurityGroupManagerCheck: true });
+    const members = await t.invoke('Add-DistributionGroupMember', {
+      Identity: 'sales@contoso.com',
+      Member: 'heidi@contoso.com',
+      BypassSecurityGroupManagerCheck: true,
+    });
     expect(cmdletError(members).type).toBe('System.InvalidOperationException');
     const again = await sim.runSync(t.tenantId);
     expect(again.added).toEqual([]);
@@ -141,7 +185,9 @@ describe('directory sync', () => {
   });
 
   it('propagates on-premises changes on the next cycle', async () => {
-    await ldap((c) => c.modify(objects['groups.hidden']!.dn, [replace('displayName', 'Hidden Approvals (renamed)')]));
+    await ldap((c) =>
+      c.modify(objects['groups.hidden']!.dn, [replace('displayName', 'Hidden Approvals (renamed)')]),
+    );
     const cycle = await sim.runSync(t.tenantId);
     expect(cycle.updated.map((u) => u.name)).toEqual(['Hidden Approvals']);
     const g = await t.invoke('Get-DistributionGroup', { Identity: 'hidden-approvals@contoso.com' });
@@ -158,30 +204,45 @@ describe('directory sync', () => {
     expect(cycle.deleted.map((d) => d.name)).toEqual(['Sales']);
     const gone = await t.invoke('Get-Recipient', { Identity: id });
     expect(gone.status).toBe(404);
-    expect(cmdletError(gone).type).toBe('Microsoft.Exchange.Configuration.Tasks.ManagementObjectNotFoundException');
+    expect(cmdletError(gone).type).toBe(
+      'Microsoft.Exchange.Configuration.Tasks.ManagementObjectNotFoundException',
+    );
     const graph = await t.graph('GET', `/v1.0/groups/${id}`);
     expect(graph.status).toBe(404);
     expect(graph.json.error.code).toBe('Request_ResourceNotFound');
     // It is gone from the groups that contained it, and its addresses are free for a cloud group.
     const allStaff = await t.invoke('Get-DistributionGroupMember', { Identity: 'allstaff@contoso.com' });
     expect(allStaff.json.value.map((m: { Name: string }) => m.Name)).not.toContain('Sales');
-    const created = await t.invoke('New-DistributionGroup', { Name: 'Sales', PrimarySmtpAddress: 'sales@contoso.com' });
+    const created = await t.invoke('New-DistributionGroup', {
+      Name: 'Sales',
+      PrimarySmtpAddress: 'sales@contoso.com',
+    });
     expect(created.status, created.text).toBe(200);
   });
 
   it('leaves a converted (cloud-managed) group alone', async () => {
     const id = edoid('groups.contractors');
-    const patch = await t.graph('PATCH', `/beta/groups/${id}/onPremisesSyncBehavior`, { isCloudManaged: true });
+    const patch = await t.graph('PATCH', `/beta/groups/${id}/onPremisesSyncBehavior`, {
+      isCloudManaged: true,
+    });
     expect(patch.status, patch.text).toBe(204);
     const behaviour = await t.graph('GET', `/beta/groups/${id}/onPremisesSyncBehavior`);
     expect(behaviour.json.isCloudManaged).toBe(true);
     expect((await t.graph('GET', `/v1.0/groups/${id}`)).json.onPremisesSyncEnabled).toBeNull();
     // Now managed in Exchange Online:
-    const edit = await t.invoke('Set-DistributionGroup', { Identity: id, CustomAttribute5: 'cloud', BypassSecurityGroupManagerCheck: true });
+    const edit = await t.invoke('Set-DistributionGroup', {
+      Identity: id,
+      CustomAttribute5: 'cloud',
+      BypassSecurityGroupManagerCheck: true,
+    });
     expect(edit.status, edit.text).toBe(200);
     // AD changes and even leaving scope no longer reach it.
-    await ldap((c) => c.modify(objects['groups.contractors']!.dn, [replace('displayName', 'Contractors (AD edit)')]));
-    await ldap((c) => c.modifyDN(objects['groups.contractors']!.dn, `CN=Contractors,${objects['ous.nonSync']!.dn}`));
+    await ldap((c) =>
+      c.modify(objects['groups.contractors']!.dn, [replace('displayName', 'Contractors (AD edit)')]),
+    );
+    await ldap((c) =>
+      c.modifyDN(objects['groups.contractors']!.dn, `CN=Contractors,${objects['ous.nonSync']!.dn}`),
+    );
     const cycle = await sim.runSync(t.tenantId);
     expect(cycle.deleted).toEqual([]);
     const g = await t.invoke('Get-DistributionGroup', { Identity: id });
@@ -207,10 +268,16 @@ describe('directory sync', () => {
   it('runs a cycle when the Cloud Sync job is started through Graph', async () => {
     const { servicePrincipalId, jobId } = sim.tenant(t.tenantId).cloudSyncJob;
     const cycles = sim.syncStatus(t.tenantId)!['cycles'] as number;
-    const res = await t.graph('POST', `/v1.0/servicePrincipals/${servicePrincipalId}/synchronization/jobs/${jobId}/start`);
+    const res = await t.graph(
+      'POST',
+      `/v1.0/servicePrincipals/${servicePrincipalId}/synchronization/jobs/${jobId}/start`,
+    );
     expect(res.status, res.text).toBe(204);
     expect(sim.syncStatus(t.tenantId)!['cycles']).toBe(cycles + 1);
-    const wrong = await t.graph('POST', `/v1.0/servicePrincipals/${servicePrincipalId}/synchronization/jobs/nope/start`);
+    const wrong = await t.graph(
+      'POST',
+      `/v1.0/servicePrincipals/${servicePrincipalId}/synchronization/jobs/nope/start`,
+    );
     expect(wrong.status).toBe(404);
   });
 

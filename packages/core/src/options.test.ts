@@ -3,9 +3,16 @@ import { DEFAULT_OPTIONS, resolveOptions } from './options.js';
 
 describe('resolveOptions', () => {
   it('fills the defaults', () => {
-    const { options, problems } = resolveOptions({ nonSyncOu: 'OU=NonSync,DC=c', deadlines: { takeOverMinutes: 5 } });
+    const { options, problems } = resolveOptions({
+      nonSyncOu: 'OU=NonSync,DC=c',
+      deadlines: { takeOverMinutes: 5 },
+    });
     expect(problems).toEqual([]);
-    expect(options).toEqual({ ...DEFAULT_OPTIONS, nonSyncOu: 'OU=NonSync,DC=c', deadlines: { cloudDeletionMinutes: 60, takeOverMinutes: 5 } });
+    expect(options).toEqual({
+      ...DEFAULT_OPTIONS,
+      nonSyncOu: 'OU=NonSync,DC=c',
+      deadlines: { cloudDeletionMinutes: 60, takeOverMinutes: 5 },
+    });
   });
 
   it('reports every problem at once', () => {

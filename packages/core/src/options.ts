@@ -48,7 +48,10 @@ export type MigrationOptionsInput = Partial<Omit<MigrationOptions, 'deadlines'>>
 };
 
 /** Fills defaults and reports every problem at once (INVALID_OPTIONS findings); nothing is changed anywhere. */
-export function resolveOptions(input: MigrationOptionsInput): { options: MigrationOptions; problems: Finding[] } {
+export function resolveOptions(input: MigrationOptionsInput): {
+  options: MigrationOptions;
+  problems: Finding[];
+} {
   const options: MigrationOptions = {
     ...DEFAULT_OPTIONS,
     ...stripUndefined(input),
@@ -59,14 +62,24 @@ export function resolveOptions(input: MigrationOptionsInput): { options: Migrati
   if (options.strategy !== 'recreate' && options.strategy !== 'convert') {
     bad('strategy', `unknown strategy "${String(options.strategy)}" (recreate or convert)`);
   }
-  if (options.strategy === 'recreate' && (options.nonSyncOu === undefined || options.nonSyncOu.trim() === '')) {
-    bad('nonSyncOu', 'the recreate strategy needs the DN of an OU outside the sync scope to park the group in');
+  if (
+    options.strategy === 'recreate' &&
+    (options.nonSyncOu === undefined || options.nonSyncOu.trim() === '')
+  ) {
+    bad(
+      'nonSyncOu',
+      'the recreate strategy needs the DN of an OU outside the sync scope to park the group in',
+    );
   }
-  if (options.groupTypeOverride !== undefined && !['Distribution', 'Security'].includes(options.groupTypeOverride)) {
+  if (
+    options.groupTypeOverride !== undefined &&
+    !['Distribution', 'Security'].includes(options.groupTypeOverride)
+  ) {
     bad('groupTypeOverride', `"${String(options.groupTypeOverride)}" is neither Distribution nor Security`);
   }
   const affixes = (options.namePrefix ?? '').length + (options.nameSuffix ?? '').length;
-  if (affixes >= MAX_NAME_LENGTH) bad('namePrefix', `prefix and suffix together leave no room in ${MAX_NAME_LENGTH} characters`);
+  if (affixes >= MAX_NAME_LENGTH)
+    bad('namePrefix', `prefix and suffix together leave no room in ${MAX_NAME_LENGTH} characters`);
   for (const [name, value] of Object.entries(options.deadlines)) {
     if (!(typeof value === 'number' && Number.isFinite(value) && value > 0)) {
       bad(`deadlines.${name}`, `must be a positive number of minutes, got ${String(value)}`);
@@ -75,7 +88,10 @@ export function resolveOptions(input: MigrationOptionsInput): { options: Migrati
   if (!['rollback', 'stay-parked'].includes(options.onDeletionDeadline)) {
     bad('onDeletionDeadline', `"${String(options.onDeletionDeadline)}" is neither rollback nor stay-parked`);
   }
-  if (options.customRoutingDomain !== undefined && !/^[a-z0-9-]+(\.[a-z0-9-]+)+$/i.test(options.customRoutingDomain)) {
+  if (
+    options.customRoutingDomain !== undefined &&
+    !/^[a-z0-9-]+(\.[a-z0-9-]+)+$/i.test(options.customRoutingDomain)
+  ) {
     bad('customRoutingDomain', `"${options.customRoutingDomain}" is not a domain name`);
   }
   return { options, problems };

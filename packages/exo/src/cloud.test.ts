@@ -28,13 +28,20 @@ describe('small rules', () => {
     expect(anchorMailbox('8f1c2b4e-0000-4000-8000-000000000001')).toBe(
       'APP:SystemMailbox{bb558c35-97f1-4cb9-8ff7-d53741dc928c}@8f1c2b4e-0000-4000-8000-000000000001',
     );
-    expect(anchorMailbox('contoso.onmicrosoft.com')).toMatch(/^UPN:SystemMailbox\{.*\}@contoso\.onmicrosoft\.com$/);
+    expect(anchorMailbox('contoso.onmicrosoft.com')).toMatch(
+      /^UPN:SystemMailbox\{.*\}@contoso\.onmicrosoft\.com$/,
+    );
   });
   it('routing domain detection', () => {
-    const d = (domainName: string) => ({ domainName, domainType: 'Authoritative', isDefault: false, isInitial: false });
-    expect(routingDomainOf([d('contoso.com'), d('contoso.onmicrosoft.com'), d('contoso.mail.onmicrosoft.com')])).toBe(
-      'contoso.mail.onmicrosoft.com',
-    );
+    const d = (domainName: string) => ({
+      domainName,
+      domainType: 'Authoritative',
+      isDefault: false,
+      isInitial: false,
+    });
+    expect(
+      routingDomainOf([d('contoso.com'), d('contoso.onmicrosoft.com'), d('contoso.mail.onmicrosoft.com')]),
+    ).toBe('contoso.mail.onmicrosoft.com');
     expect(routingDomainOf([d('contoso.com')])).toBeNull();
   });
   it('Set- cmdlet per recipient type', () => {

@@ -40,19 +40,24 @@ export class CloudConnection {
   ) {}
 
   static async open(options: CloudConnectionOptions): Promise<CloudConnection> {
-    const certificate = 'kind' in options.certificate ? await loadCertificate(options.certificate) : options.certificate;
+    const certificate =
+      'kind' in options.certificate ? await loadCertificate(options.certificate) : options.certificate;
     const cas = [options.cloud.caPem, options.caPem].filter((c): c is string => c !== undefined);
     const http = new HttpClient({
       ...(cas.length > 0 ? { caPem: cas } : {}),
       ...(options.insecureSkipTlsVerify ? { insecureSkipTlsVerify: true } : {}),
       ...(options.onWarning ? { onWarning: options.onWarning } : {}),
     });
-    const tokens = new AppTokenSource(options.cloud, {
-      tenantId: options.tenantId,
-      clientId: options.clientId,
-      certificate,
-      ...(options.thumbprintAlgorithm ? { thumbprintAlgorithm: options.thumbprintAlgorithm } : {}),
-    }, http);
+    const tokens = new AppTokenSource(
+      options.cloud,
+      {
+        tenantId: options.tenantId,
+        clientId: options.clientId,
+        certificate,
+        ...(options.thumbprintAlgorithm ? { thumbprintAlgorithm: options.thumbprintAlgorithm } : {}),
+      },
+      http,
+    );
     const transport = new ExoTransport({
       cloud: options.cloud,
       tenantId: options.tenantId,
@@ -61,7 +66,9 @@ export class CloudConnection {
       ...(options.exchangeTimeoutMs !== undefined ? { timeoutMs: options.exchangeTimeoutMs } : {}),
       ...(options.retry ? { retry: options.retry } : {}),
       ...(options.concurrency ? { concurrency: options.concurrency } : {}),
-      ...(options.onWarning ? { onWarning: (cmdlet: string, w: string) => options.onWarning?.(`${cmdlet}: ${w}`) } : {}),
+      ...(options.onWarning
+        ? { onWarning: (cmdlet: string, w: string) => options.onWarning?.(`${cmdlet}: ${w}`) }
+        : {}),
     });
     const graph = new GraphClient({ cloud: options.cloud, tokens, http });
     return new CloudConnection(http, tokens, transport, new ExchangeOnline(transport), graph);

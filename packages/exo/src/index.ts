@@ -9,7 +9,14 @@ export {
   type CloudName,
   type CustomCloudOptions,
 } from './cloud.js';
-export { HttpClient, HttpNetworkError, HttpTimeoutError, type HttpClientOptions, type HttpRequest, type HttpResponse } from './http/client.js';
+export {
+  HttpClient,
+  HttpNetworkError,
+  HttpTimeoutError,
+  type HttpClientOptions,
+  type HttpRequest,
+  type HttpResponse,
+} from './http/client.js';
 export { MsalNetworkModule } from './http/msal-network.js';
 export {
   CertificateError,
@@ -22,8 +29,22 @@ export {
 } from './auth/certificate.js';
 export { CloudAuthError, toCloudAuthError, type AuthFailureReason } from './auth/auth-error.js';
 export { AppTokenSource, type AppIdentity, type TokenSource } from './auth/token-source.js';
-export { AdaptiveLimit, type AdaptiveLimitOptions, type AdaptiveLimitStats, type Slot } from './exchange/concurrency.js';
-export { addRemove, camelCase, cmdletBody, encodeParameters, toCamelRecord, type AddRemove, type CmdletParameters, type ParameterValue } from './exchange/encoding.js';
+export {
+  AdaptiveLimit,
+  type AdaptiveLimitOptions,
+  type AdaptiveLimitStats,
+  type Slot,
+} from './exchange/concurrency.js';
+export {
+  addRemove,
+  camelCase,
+  cmdletBody,
+  encodeParameters,
+  toCamelRecord,
+  type AddRemove,
+  type CmdletParameters,
+  type ParameterValue,
+} from './exchange/encoding.js';
 export {
   ExoAddressExistsError,
   ExoAlreadyExistsError,
@@ -45,9 +66,22 @@ export {
   splitExoMessage,
   type ExoErrorKind,
 } from './exchange/errors.js';
-export { chunkedAnyOf, opathAnyOf, opathEquals, quoteOpath, type FilterChunkOptions } from './exchange/opath.js';
+export {
+  chunkedAnyOf,
+  opathAnyOf,
+  opathEquals,
+  quoteOpath,
+  type FilterChunkOptions,
+} from './exchange/opath.js';
 export { DEFAULT_RETRY_POLICY, isRetryable, retryDelayMs, type RetryPolicy } from './exchange/retry.js';
-export { ExoTransport, anchorMailbox, type ExoTransportOptions, type InvokeOptions, type InvokeResult, type TransportStats } from './exchange/transport.js';
+export {
+  ExoTransport,
+  anchorMailbox,
+  type ExoTransportOptions,
+  type InvokeOptions,
+  type InvokeResult,
+  type TransportStats,
+} from './exchange/transport.js';
 export type {
   AcceptedDomainRecord,
   DistributionGroupRecord,
@@ -70,6 +104,20 @@ export {
   type NewDistributionGroupInput,
   type ReplaceMembersResult,
 } from './exchange/exchange-online.js';
-export { identityKind, resolveRecipients, resolveUsers, type IdentityKind, type ResolveOptions, type ResolveResult } from './exchange/resolve.js';
-export { GraphClient, GraphRequestError, odataString, type GraphClientOptions, type GraphDirectoryObject, type GraphGroup } from './graph/graph-client.js';
+export {
+  identityKind,
+  resolveRecipients,
+  resolveUsers,
+  type IdentityKind,
+  type ResolveOptions,
+  type ResolveResult,
+} from './exchange/resolve.js';
+export {
+  GraphClient,
+  GraphRequestError,
+  odataString,
+  type GraphClientOptions,
+  type GraphDirectoryObject,
+  type GraphGroup,
+} from './graph/graph-client.js';
 export { CloudConnection, type CloudConnectionOptions } from './connection.js';

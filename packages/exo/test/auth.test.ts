@@ -35,7 +35,12 @@ describe('certificate app-only auth', () => {
         { kind: 'pem' as const, certificatePath: files.certificatePath, keyPath: files.keyPath },
         { kind: 'pfx' as const, pfxPath: files.pfxPath, passphrase: 'pfx-pass' },
       ]) {
-        const conn = await CloudConnection.open({ cloud: t.cloud, tenantId: t.tenantId, clientId: t.clientId, certificate });
+        const conn = await CloudConnection.open({
+          cloud: t.cloud,
+          tenantId: t.tenantId,
+          clientId: t.clientId,
+          certificate,
+        });
         const domains = await conn.exchange.getAcceptedDomains();
         expect(domains.map((d) => d.domainName)).toContain('contoso.com');
         conn.close();
@@ -72,7 +77,11 @@ describe('certificate app-only auth', () => {
     t.sim.resetCalls(t.tenantId);
     // A batch starts hundreds of migrations at once; their first calls must not each fetch a token.
     await Promise.all(Array.from({ length: 25 }, () => conn.exchange.getAcceptedDomains()));
-    await Promise.all(Array.from({ length: 25 }, (_, i) => conn.graph.getGroup(`00000000-0000-0000-0000-${String(i).padStart(12, '0')}`)));
+    await Promise.all(
+      Array.from({ length: 25 }, (_, i) =>
+        conn.graph.getGroup(`00000000-0000-0000-0000-${String(i).padStart(12, '0')}`),
+      ),
+    );
     expect(t.sim.calls(t.tenantId).tokens).toBe(2);
     expect(conn.tokens.tokenEndpointRequests).toBe(2);
     conn.close();
@@ -118,7 +127,10 @@ describe('certificate app-only auth', () => {
       notAfter: new Date(Date.now() - 86400_000),
     });
     const app = t.sim.registerApp(t.tenantId, { certificates: [expired.certPem] });
-    const conn = await t.connect({ clientId: app.clientId, certificate: certificateFromPem(expired.certPem, expired.keyPem) });
+    const conn = await t.connect({
+      clientId: app.clientId,
+      certificate: certificateFromPem(expired.certPem, expired.keyPem),
+    });
     t.sim.resetCalls(t.tenantId);
     const e = await authError(conn.exchange.getAcceptedDomains());
     expect(e.reason).toBe('certificate-expired');
@@ -160,7 +172,10 @@ describe('certificate app-only auth', () => {
   });
 
   it('a read-only role calling a write cmdlet → ExoPermissionDeniedError', async () => {
-    const app = t.sim.registerApp(t.tenantId, { certificates: [t.cert.certPem], directoryRoles: ['Global Reader'] });
+    const app = t.sim.registerApp(t.tenantId, {
+      certificates: [t.cert.certPem],
+      directoryRoles: ['Global Reader'],
+    });
     const conn = await t.connect({ clientId: app.clientId });
     expect(await conn.exchange.getAcceptedDomains()).not.toHaveLength(0);
     const e = await conn.exchange.newDistributionGroup({ name: 'Nope' }).catch((err: unknown) => err);
@@ -186,7 +201,7 @@ describe('certificate app-only auth', () => {
     conn.close();
   });
 
-  it('token endpoint outage (5xx): token-endpoint-unavailable, at most MSAL\'s own single retry', async () => {
+  it("token endpoint outage (5xx): token-endpoint-unavailable, at most MSAL's own single retry", async () => {
     const app = t.sim.registerApp(t.tenantId, { certificates: [t.cert.certPem] });
     const conn = await t.connect({ clientId: app.clientId });
     t.sim.resetCalls(t.tenantId);

@@ -22,12 +22,44 @@ beforeAll(async () => {
     { type: 'UserMailbox', name: 'Bob', primarySmtpAddress: 'bob@contoso.com' },
     { type: 'UserMailbox', name: 'Carol', primarySmtpAddress: 'carol@contoso.com' },
     { type: 'UserMailbox', name: "Dan O'Neil", primarySmtpAddress: 'dan@contoso.com' },
-    { type: 'MailUser', name: 'Mia', primarySmtpAddress: 'mia@contoso.com', externalEmailAddress: 'mia@partner.example' },
-    { type: 'MailContact', name: 'Ext', primarySmtpAddress: 'ext@partner.example', externalEmailAddress: 'ext@partner.example' },
-    { type: 'MailUniversalSecurityGroup', name: 'Admins', primarySmtpAddress: 'admins@contoso.com', members: ['alice'], settings: { ManagedBy: ['alice'] } },
-    { type: 'MailUniversalDistributionGroup', name: 'Sales', primarySmtpAddress: 'sales@contoso.com', members: ['alice', 'bob'], settings: { ManagedBy: ['alice'] } },
-    { type: 'MailUniversalDistributionGroup', name: 'Synced DL', primarySmtpAddress: 'synced@contoso.com', settings: { ManagedBy: ['alice'] } },
-    { type: 'DynamicDistributionGroup', name: 'All Staff', primarySmtpAddress: 'allstaff@contoso.com', recipientFilter: "RecipientType -eq 'UserMailbox'" },
+    {
+      type: 'MailUser',
+      name: 'Mia',
+      primarySmtpAddress: 'mia@contoso.com',
+      externalEmailAddress: 'mia@partner.example',
+    },
+    {
+      type: 'MailContact',
+      name: 'Ext',
+      primarySmtpAddress: 'ext@partner.example',
+      externalEmailAddress: 'ext@partner.example',
+    },
+    {
+      type: 'MailUniversalSecurityGroup',
+      name: 'Admins',
+      primarySmtpAddress: 'admins@contoso.com',
+      members: ['alice'],
+      settings: { ManagedBy: ['alice'] },
+    },
+    {
+      type: 'MailUniversalDistributionGroup',
+      name: 'Sales',
+      primarySmtpAddress: 'sales@contoso.com',
+      members: ['alice', 'bob'],
+      settings: { ManagedBy: ['alice'] },
+    },
+    {
+      type: 'MailUniversalDistributionGroup',
+      name: 'Synced DL',
+      primarySmtpAddress: 'synced@contoso.com',
+      settings: { ManagedBy: ['alice'] },
+    },
+    {
+      type: 'DynamicDistributionGroup',
+      name: 'All Staff',
+      primarySmtpAddress: 'allstaff@contoso.com',
+      recipientFilter: "RecipientType -eq 'UserMailbox'",
+    },
     { type: 'GroupMailbox', name: 'Team', primarySmtpAddress: 'team@contoso.com' },
   ]);
   markDirSynced(t.sim, t.tenantId, 'Synced DL');
@@ -47,13 +79,21 @@ describe('distribution groups', () => {
     expect(read?.group.externalDirectoryObjectId).toMatch(/^[0-9a-f-]{36}$/);
     expect(read?.group.managedBy.length).toBe(1);
     expect(read?.group.settings['legacyExchangeDN']).toBeTypeOf('string');
-    expect(read?.members.map((m) => m.primarySmtpAddress).sort()).toEqual(['alice@contoso.com', 'bob@contoso.com']);
+    expect(read?.members.map((m) => m.primarySmtpAddress).sort()).toEqual([
+      'alice@contoso.com',
+      'bob@contoso.com',
+    ]);
     expect(await exo.getDistributionGroup('nobody@contoso.com')).toBeNull();
     expect(await exo.getDistributionGroupWithMembers('nobody@contoso.com')).toBeNull();
   });
 
   it('creates distribution, security and room-list groups', async () => {
-    const dl = await exo.newDistributionGroup({ name: 'Temp 1', alias: 'temp1', primarySmtpAddress: 'temp1@contoso.com', managedBy: ['alice'] });
+    const dl = await exo.newDistributionGroup({
+      name: 'Temp 1',
+      alias: 'temp1',
+      primarySmtpAddress: 'temp1@contoso.com',
+      managedBy: ['alice'],
+    });
     expect(dl.recipientTypeDetails).toBe('MailUniversalDistributionGroup');
     expect(dl.primarySmtpAddress).toBe('temp1@contoso.com');
     const sec = await exo.newDistributionGroup({ name: 'Temp Sec', type: 'Security', managedBy: ['alice'] });
@@ -78,27 +118,45 @@ describe('distribution groups', () => {
     expect(g?.settings['customAttribute1']).toBe('wave-1');
     expect(g?.memberJoinRestriction).toBe('ApprovalRequired');
     expect(g?.managedBy).toHaveLength(2);
-    expect(g?.emailAddresses).toEqual(expect.arrayContaining(['smtp:temp1.alt@contoso.com', 'X500:/o=Contoso/ou=First/cn=Recipients/cn=temp1']));
+    expect(g?.emailAddresses).toEqual(
+      expect.arrayContaining([
+        'smtp:temp1.alt@contoso.com',
+        'X500:/o=Contoso/ou=First/cn=Recipients/cn=temp1',
+      ]),
+    );
     expect(g?.grantSendOnBehalfTo).toHaveLength(1);
-    await exo.changeDistributionGroupList('temp1@contoso.com', 'EmailAddresses', { remove: ['smtp:temp1.alt@contoso.com'] });
+    await exo.changeDistributionGroupList('temp1@contoso.com', 'EmailAddresses', {
+      remove: ['smtp:temp1.alt@contoso.com'],
+    });
     g = await exo.getDistributionGroup('temp1@contoso.com');
     expect(g?.emailAddresses).not.toContain('smtp:temp1.alt@contoso.com');
-    expect(() => exo.changeDistributionGroupList('temp1@contoso.com', 'AcceptMessagesOnlyFromSendersOrMembers', { add: ['bob'] })).toThrow(
-      /replaced as a whole/,
-    );
+    expect(() =>
+      exo.changeDistributionGroupList('temp1@contoso.com', 'AcceptMessagesOnlyFromSendersOrMembers', {
+        add: ['bob'],
+      }),
+    ).toThrow(/replaced as a whole/);
   });
 
   it('replaces membership: first chunk via Update-DistributionGroupMember, the rest added', async () => {
     await exo.addMember('temp1@contoso.com', 'mia@contoso.com');
     t.sim.resetCalls(t.tenantId);
-    const result = await exo.replaceMembers('temp1@contoso.com', ['alice', 'bob', 'carol', 'dan@contoso.com'], { chunkSize: 2 });
+    const result = await exo.replaceMembers(
+      'temp1@contoso.com',
+      ['alice', 'bob', 'carol', 'dan@contoso.com'],
+      { chunkSize: 2 },
+    );
     expect(result).toEqual({ calls: 3, replacedWith: 2, addedAfter: 2 });
     const calls = t.sim.calls(t.tenantId).cmdlets;
     expect(calls['Update-DistributionGroupMember']).toBe(1);
     expect(calls['Add-DistributionGroupMember']).toBe(2);
     const members = await exo.getDistributionGroupMembers('temp1@contoso.com');
     // Mia, who was there before, is gone: the result is exactly the requested list.
-    expect(members.map((m) => m.primarySmtpAddress).sort()).toEqual(['alice@contoso.com', 'bob@contoso.com', 'carol@contoso.com', 'dan@contoso.com']);
+    expect(members.map((m) => m.primarySmtpAddress).sort()).toEqual([
+      'alice@contoso.com',
+      'bob@contoso.com',
+      'carol@contoso.com',
+      'dan@contoso.com',
+    ]);
     await exo.replaceMembers('temp1@contoso.com', []);
     expect(await exo.getDistributionGroupMembers('temp1@contoso.com')).toHaveLength(0);
   });
@@ -108,7 +166,9 @@ describe('distribution groups', () => {
     expect(await exo.addMember('temp1@contoso.com', 'alice')).toBe(false);
     expect(await exo.removeMember('temp1@contoso.com', 'alice')).toBe(true);
     expect(await exo.removeMember('temp1@contoso.com', 'alice')).toBe(false);
-    await expect(exo.addMember('missing-group@contoso.com', 'alice')).rejects.toBeInstanceOf(ExoNotFoundError);
+    await expect(exo.addMember('missing-group@contoso.com', 'alice')).rejects.toBeInstanceOf(
+      ExoNotFoundError,
+    );
   });
 
   it('removes a DL', async () => {
@@ -120,7 +180,9 @@ describe('distribution groups', () => {
 describe('domains, connectors, recipients', () => {
   it('accepted domains and the routing domain', async () => {
     const names = (await exo.getAcceptedDomains()).map((d) => d.domainName);
-    expect(names).toEqual(expect.arrayContaining(['contoso.com', 'contoso.onmicrosoft.com', 'contoso.mail.onmicrosoft.com']));
+    expect(names).toEqual(
+      expect.arrayContaining(['contoso.com', 'contoso.onmicrosoft.com', 'contoso.mail.onmicrosoft.com']),
+    );
     expect(await exo.getRoutingDomain()).toBe('contoso.mail.onmicrosoft.com');
     expect(await exo.getAcceptedDomain('fabrikam.com')).toBeNull();
   });
@@ -129,7 +191,9 @@ describe('domains, connectors, recipients', () => {
     expect(await exo.usesCentralizedMailTransport()).toBe(false);
     const other = t.sim.createTenant({
       name: 'fabrikam',
-      outboundConnectors: [{ Name: 'To on-prem', Enabled: true, RouteAllMessagesViaOnPremises: true, RecipientDomains: ['*'] }],
+      outboundConnectors: [
+        { Name: 'To on-prem', Enabled: true, RouteAllMessagesViaOnPremises: true, RecipientDomains: ['*'] },
+      ],
     });
     const app = t.sim.registerApp(other.id, { certificates: [t.cert.certPem] });
     const c2 = await t.connect({ tenantId: other.id, clientId: app.clientId });
@@ -169,7 +233,11 @@ describe('permissions and delegation', () => {
     const byTrustee = await exo.getRecipientPermissions({ trustee: 'admins@contoso.com' });
     expect(byTrustee.length).toBeGreaterThan(0);
     await exo.removeSendAs('sales@contoso.com', 'admins@contoso.com');
-    expect((await exo.getRecipientPermissions({ identity: 'sales@contoso.com' })).some((p) => /Admins/i.test(p.trustee))).toBe(false);
+    expect(
+      (await exo.getRecipientPermissions({ identity: 'sales@contoso.com' })).some((p) =>
+        /Admins/i.test(p.trustee),
+      ),
+    ).toBe(false);
   });
 
   it('FullAccess: grant, read, revoke', async () => {
@@ -188,16 +256,24 @@ describe('permissions and delegation', () => {
     expect((await exo.getMailbox('carol'))?.forwardingAddress).toBeNull();
     await exo.changeGrantSendOnBehalfTo(carol, { add: ['admins@contoso.com'] });
     expect((await exo.getMailbox('carol'))?.grantSendOnBehalfTo).toHaveLength(1);
-    await exo.changeGrantSendOnBehalfTo({ identity: 'mia', recipientTypeDetails: 'MailUser' }, { add: ['alice'] });
+    await exo.changeGrantSendOnBehalfTo(
+      { identity: 'mia', recipientTypeDetails: 'MailUser' },
+      { add: ['alice'] },
+    );
     expect((await exo.getMailUser('mia'))?.grantSendOnBehalfTo).toHaveLength(1);
-    await exo.setRecipient({ identity: 'Ext', recipientTypeDetails: 'MailContact' }, { CustomAttribute3: 'c' });
+    await exo.setRecipient(
+      { identity: 'Ext', recipientTypeDetails: 'MailContact' },
+      { CustomAttribute3: 'c' },
+    );
     expect((await exo.getMailContact('Ext'))?.settings['customAttribute3']).toBe('c');
   });
 });
 
 describe('typed errors', () => {
   it('not found', async () => {
-    const e = await exo.setDistributionGroup('ghost-group', { CustomAttribute1: 'x' }).catch((err: unknown) => err);
+    const e = await exo
+      .setDistributionGroup('ghost-group', { CustomAttribute1: 'x' })
+      .catch((err: unknown) => err);
     expect(e).toBeInstanceOf(ExoNotFoundError);
     expect((e as ExoNotFoundError).errorId).toBe('Ex6F9304');
     expect((e as ExoNotFoundError).status).toBe(404);
@@ -219,7 +295,9 @@ describe('typed errors', () => {
   });
 
   it('synced-object refusal', async () => {
-    const e = await exo.setDistributionGroup('synced@contoso.com', { DisplayName: 'New name' }).catch((err: unknown) => err);
+    const e = await exo
+      .setDistributionGroup('synced@contoso.com', { DisplayName: 'New name' })
+      .catch((err: unknown) => err);
     expect(e).toBeInstanceOf(ExoSyncedObjectError);
     expect((e as Error).message).toMatch(/on-premises Active Directory/);
   });
@@ -228,7 +306,10 @@ describe('typed errors', () => {
     t.sim.resetCalls(t.tenantId);
     const before = conn.transport.stats().retries;
     const e = await exo
-      .setDistributionGroup('sales@contoso.com', { EmailAddresses: ['SMTP:sales@contoso.com'], PrimarySmtpAddress: 'sales@contoso.com' })
+      .setDistributionGroup('sales@contoso.com', {
+        EmailAddresses: ['SMTP:sales@contoso.com'],
+        PrimarySmtpAddress: 'sales@contoso.com',
+      })
       .catch((err: unknown) => err);
     expect(e).toBeInstanceOf(ExoValidationError);
     expect(t.sim.calls(t.tenantId).cmdlets['Set-DistributionGroup']).toBe(1);
@@ -245,7 +326,10 @@ describe('cloud dependants', () => {
       BypassModerationFromSendersOrMembers: ['sales@contoso.com'],
       GrantSendOnBehalfTo: ['sales@contoso.com'],
     });
-    await exo.setForwardingAddress({ identity: 'bob', recipientTypeDetails: 'UserMailbox' }, 'sales@contoso.com');
+    await exo.setForwardingAddress(
+      { identity: 'bob', recipientTypeDetails: 'UserMailbox' },
+      'sales@contoso.com',
+    );
     const sales = await exo.getDistributionGroup('sales@contoso.com');
     const found = await exo.findCloudDependants(sales!.distinguishedName);
     const links = found.map((f) => `${f.link}:${f.recipient.name}`).sort();

@@ -15,11 +15,24 @@ beforeAll(async () => {
   t.sim.seedRecipients(t.tenantId, [
     ...users,
     { type: 'UserMailbox', name: 'Owner', primarySmtpAddress: 'owner@contoso.com' },
-    { type: 'MailUniversalDistributionGroup', name: 'Sales', primarySmtpAddress: 'sales@contoso.com', members: users.map((u) => u.primarySmtpAddress), settings: { ManagedBy: ['owner'] } },
-    { type: 'MailUniversalDistributionGroup', name: "O'Brien Team", primarySmtpAddress: "obrien's@contoso.com", settings: { ManagedBy: ['owner'] } },
+    {
+      type: 'MailUniversalDistributionGroup',
+      name: 'Sales',
+      primarySmtpAddress: 'sales@contoso.com',
+      members: users.map((u) => u.primarySmtpAddress),
+      settings: { ManagedBy: ['owner'] },
+    },
+    {
+      type: 'MailUniversalDistributionGroup',
+      name: "O'Brien Team",
+      primarySmtpAddress: "obrien's@contoso.com",
+      settings: { ManagedBy: ['owner'] },
+    },
   ]);
   markDirSynced(t.sim, t.tenantId, 'Sales');
-  salesId = Object.values(t.sim.tenant(t.tenantId).recipients).find((r) => r.Name === 'Sales')!.ExternalDirectoryObjectId;
+  salesId = Object.values(t.sim.tenant(t.tenantId).recipients).find(
+    (r) => r.Name === 'Sales',
+  )!.ExternalDirectoryObjectId;
   conn = await t.connect();
 });
 afterAll(async () => {
@@ -39,7 +52,9 @@ describe('GraphClient', () => {
 
   it('finds groups by mail (quotes escaped)', async () => {
     expect((await conn.graph.findGroupsByMail('sales@contoso.com')).map((g) => g.id)).toEqual([salesId]);
-    expect((await conn.graph.findGroupsByMail("obrien's@contoso.com")).map((g) => g.displayName)).toEqual(["O'Brien Team"]);
+    expect((await conn.graph.findGroupsByMail("obrien's@contoso.com")).map((g) => g.displayName)).toEqual([
+      "O'Brien Team",
+    ]);
     expect(await conn.graph.findGroupsByMail('nobody@contoso.com')).toEqual([]);
   });
 
@@ -70,13 +85,18 @@ describe('GraphClient', () => {
     const job = t.sim.tenant(t.tenantId).cloudSyncJob;
     await conn.graph.startSyncJob(job.servicePrincipalId, job.jobId);
     expect(cycles()).toBe(before + 1);
-    await expect(conn.graph.startSyncJob(job.servicePrincipalId, 'no-such-job')).rejects.toMatchObject({ status: 404 });
+    await expect(conn.graph.startSyncJob(job.servicePrincipalId, 'no-such-job')).rejects.toMatchObject({
+      status: 404,
+    });
   });
 
   it('a missing Graph permission is a 403 GraphRequestError that names the permissions', async () => {
     const app = t.sim.registerApp(t.tenantId, {
       certificates: [t.cert.certPem],
-      roles: { 'https://outlook.office365.com': ['Exchange.ManageAsApp'], 'https://graph.microsoft.com': ['Group.Read.All'] },
+      roles: {
+        'https://outlook.office365.com': ['Exchange.ManageAsApp'],
+        'https://graph.microsoft.com': ['Group.Read.All'],
+      },
     });
     const c2 = await t.connect({ clientId: app.clientId });
     const e = await c2.graph.setOnPremisesSyncBehavior(salesId, false).catch((err: unknown) => err);

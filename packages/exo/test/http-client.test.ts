@@ -18,13 +18,20 @@ beforeAll(async () => {
     const chunks: Buffer[] = [];
     req.on('data', (c: Buffer) => chunks.push(c));
     req.on('end', () => {
-      seen.push({ method: req.method ?? '', url: req.url ?? '', headers: req.headers, body: Buffer.concat(chunks).toString() });
+      seen.push({
+        method: req.method ?? '',
+        url: req.url ?? '',
+        headers: req.headers,
+        body: Buffer.concat(chunks).toString(),
+      });
       if (req.url === '/slow') return; // never answers
       if (req.url === '/text') {
         res.writeHead(502, { 'content-type': 'text/html' }).end('<html>bad gateway</html>');
         return;
       }
-      res.writeHead(200, { 'content-type': 'application/json', 'x-test': 'yes' }).end(JSON.stringify({ ok: true, url: req.url }));
+      res
+        .writeHead(200, { 'content-type': 'application/json', 'x-test': 'yes' })
+        .end(JSON.stringify({ ok: true, url: req.url }));
     });
   });
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
@@ -39,7 +46,12 @@ afterAll(async () => {
 describe('HttpClient', () => {
   it('trusts the extra CA given to this client', async () => {
     const http = new HttpClient({ caPem: serverCert.certPem });
-    const res = await http.request({ method: 'POST', url: `${base}/x?y=1`, headers: { 'content-type': 'application/json' }, body: '{"a":1}' });
+    const res = await http.request({
+      method: 'POST',
+      url: `${base}/x?y=1`,
+      headers: { 'content-type': 'application/json' },
+      body: '{"a":1}',
+    });
     expect(res.status).toBe(200);
     expect(res.headers['x-test']).toBe('yes');
     expect(JSON.parse(res.body)).toEqual({ ok: true, url: '/x?y=1' });
@@ -65,7 +77,9 @@ describe('HttpClient', () => {
 
   it('times out a request that gets no answer', async () => {
     const http = new HttpClient({ caPem: serverCert.certPem });
-    await expect(http.request({ method: 'GET', url: `${base}/slow`, timeoutMs: 200 })).rejects.toBeInstanceOf(HttpTimeoutError);
+    await expect(http.request({ method: 'GET', url: `${base}/slow`, timeoutMs: 200 })).rejects.toBeInstanceOf(
+      HttpTimeoutError,
+    );
     http.close();
   });
 });
@@ -74,7 +88,10 @@ describe('MsalNetworkModule', () => {
   it('returns MSAL-shaped responses and counts token POSTs', async () => {
     const http = new HttpClient({ caPem: serverCert.certPem });
     const net = new MsalNetworkModule(http);
-    const res = await net.sendPostRequestAsync<{ ok: boolean }>(`${base}/token`, { body: 'a=b', headers: { 'content-type': 'application/x-www-form-urlencoded' } });
+    const res = await net.sendPostRequestAsync<{ ok: boolean }>(`${base}/token`, {
+      body: 'a=b',
+      headers: { 'content-type': 'application/x-www-form-urlencoded' },
+    });
     expect(res.status).toBe(200);
     expect(res.body.ok).toBe(true);
     expect(net.tokenRequests).toBe(1);

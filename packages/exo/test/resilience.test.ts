@@ -1,7 +1,12 @@
 // Paging, throttling storms, injected faults and adaptive concurrency against cloud-sim.
 // Retries are counted, never timed.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { ExoThrottledError, ExoTimeoutError, ExoTransientError, ExoValidationError } from '../src/exchange/errors.js';
+import {
+  ExoThrottledError,
+  ExoTimeoutError,
+  ExoTransientError,
+  ExoValidationError,
+} from '../src/exchange/errors.js';
 import { bigGroupSeeds, mailboxSeeds, startSimTenant, type SimTenant } from './helpers/sim.js';
 
 const MEMBERS = 2_500;
@@ -15,7 +20,14 @@ afterAll(async () => {
   await t.sim.stop();
 });
 
-function fault(cmdlet: string, count: number, status: number, exceptionType = '', errorId = '', message = 'Injected failure') {
+function fault(
+  cmdlet: string,
+  count: number,
+  status: number,
+  exceptionType = '',
+  errorId = '',
+  message = 'Injected failure',
+) {
   t.sim.injectFault(t.tenantId, { cmdlet, count, status, exceptionType, errorId, message });
 }
 
@@ -67,7 +79,9 @@ describe('throttling', () => {
     const conn = await t.connect({ concurrency: { initial: 4 }, retry: { baseDelayMs: 20 } });
     try {
       const results = await Promise.all(
-        ['user00001', 'user00002', 'user00003', 'user00004'].map((n) => conn.exchange.getRecipient(`${n}@contoso.com`)),
+        ['user00001', 'user00002', 'user00003', 'user00004'].map((n) =>
+          conn.exchange.getRecipient(`${n}@contoso.com`),
+        ),
       );
       expect(results.every((r) => r !== null)).toBe(true);
       expect(conn.transport.stats().throttles).toBeGreaterThan(0);
@@ -113,9 +127,18 @@ describe('faults', () => {
 
   it('a validation fault is not retried', async () => {
     reset();
-    fault('Set-DistributionGroup', 3, 400, 'Microsoft.Exchange.Data.DataValidationException', 'Ex9A7C10', 'MailTip: invalid.');
+    fault(
+      'Set-DistributionGroup',
+      3,
+      400,
+      'Microsoft.Exchange.Data.DataValidationException',
+      'Ex9A7C10',
+      'MailTip: invalid.',
+    );
     const conn = await t.connect({ retry: { baseDelayMs: 10 } });
-    const e = await conn.exchange.setDistributionGroup('big@contoso.com', { MailTip: 'x' }).catch((err: unknown) => err);
+    const e = await conn.exchange
+      .setDistributionGroup('big@contoso.com', { MailTip: 'x' })
+      .catch((err: unknown) => err);
     expect(e).toBeInstanceOf(ExoValidationError);
     expect((e as ExoValidationError).errorId).toBe('Ex9A7C10');
     expect(t.sim.calls(t.tenantId).cmdlets['Set-DistributionGroup']).toBe(1);
@@ -130,7 +153,9 @@ describe('faults', () => {
     try {
       await expect(conn.exchange.getAcceptedDomains()).rejects.toBeInstanceOf(ExoTimeoutError);
       expect(conn.transport.stats().requestsByCmdlet['Get-AcceptedDomain']).toBe(2);
-      const e = await conn.exchange.setDistributionGroup('big@contoso.com', { CustomAttribute5: 'x' }).catch((err: unknown) => err);
+      const e = await conn.exchange
+        .setDistributionGroup('big@contoso.com', { CustomAttribute5: 'x' })
+        .catch((err: unknown) => err);
       expect(e).toBeInstanceOf(ExoTimeoutError);
       expect((e as Error).message).toMatch(/may or may not have run/);
       expect(conn.transport.stats().requestsByCmdlet['Set-DistributionGroup']).toBe(1);

@@ -13,9 +13,24 @@ beforeAll(async () => {
   t = await startSimTenant('contoso');
   t.sim.seedRecipients(t.tenantId, [
     ...mailboxSeeds('contoso', COUNT),
-    { type: 'MailContact', name: "Pat O'Hara", primarySmtpAddress: "pat.o'hara@partner.example", externalEmailAddress: "pat.o'hara@partner.example" },
-    { type: 'User', name: 'Plain Frank', primarySmtpAddress: 'frank@contoso.com', userPrincipalName: 'frank@contoso.com' },
-    { type: 'UserMailbox', name: 'Alias Holder', primarySmtpAddress: 'holder@contoso.com', emailAddresses: ['SMTP:holder@contoso.com', 'smtp:old.name@contoso.com'] },
+    {
+      type: 'MailContact',
+      name: "Pat O'Hara",
+      primarySmtpAddress: "pat.o'hara@partner.example",
+      externalEmailAddress: "pat.o'hara@partner.example",
+    },
+    {
+      type: 'User',
+      name: 'Plain Frank',
+      primarySmtpAddress: 'frank@contoso.com',
+      userPrincipalName: 'frank@contoso.com',
+    },
+    {
+      type: 'UserMailbox',
+      name: 'Alias Holder',
+      primarySmtpAddress: 'holder@contoso.com',
+      emailAddresses: ['SMTP:holder@contoso.com', 'smtp:old.name@contoso.com'],
+    },
   ]);
   edoids = Object.values(t.sim.tenant(t.tenantId).recipients)
     .filter((r) => r.Name.startsWith('user'))
@@ -32,7 +47,10 @@ describe('resolveRecipients', () => {
   it(`resolves ${COUNT} identities (half by ExternalDirectoryObjectId, half by address) in a few dozen calls`, async () => {
     const identities = [
       ...edoids.slice(0, COUNT / 2),
-      ...Array.from({ length: COUNT / 2 }, (_, i) => `user${String(COUNT / 2 + i).padStart(5, '0')}@contoso.com`),
+      ...Array.from(
+        { length: COUNT / 2 },
+        (_, i) => `user${String(COUNT / 2 + i).padStart(5, '0')}@contoso.com`,
+      ),
     ];
     t.sim.resetCalls(t.tenantId);
     const result = await resolveRecipients(conn.exchange, identities);
@@ -56,10 +74,17 @@ describe('resolveRecipients', () => {
     const plain = await resolveRecipients(conn.exchange, identities);
     expect(plain.found.get('smtp:OLD.NAME@contoso.com')?.name).toBe('Alias Holder');
     expect(plain.found.get("pat.o'hara@partner.example")?.name).toBe("Pat O'Hara");
-    expect([...plain.missing].sort()).toEqual(['00000000-0000-4000-8000-00000000dead', 'ghost@contoso.com', 'user00007']);
+    expect([...plain.missing].sort()).toEqual([
+      '00000000-0000-4000-8000-00000000dead',
+      'ghost@contoso.com',
+      'user00007',
+    ]);
     const withFallback = await resolveRecipients(conn.exchange, identities, { fallbackToIdentity: true });
     expect(withFallback.found.get('user00007')?.primarySmtpAddress).toBe('user00007@contoso.com');
-    expect([...withFallback.missing].sort()).toEqual(['00000000-0000-4000-8000-00000000dead', 'ghost@contoso.com']);
+    expect([...withFallback.missing].sort()).toEqual([
+      '00000000-0000-4000-8000-00000000dead',
+      'ghost@contoso.com',
+    ]);
   });
 
   it('users, plain (non-mail) users included: getUser and resolveUsers over Get-User', async () => {
@@ -68,7 +93,12 @@ describe('resolveRecipients', () => {
     expect(frank?.recipientTypeDetails).toBe('User');
     expect(await conn.exchange.getUser('ghost@contoso.com')).toBeNull();
     t.sim.resetCalls(t.tenantId);
-    const result = await resolveUsers(conn.exchange, [frank!.externalDirectoryObjectId, 'FRANK@contoso.com', 'user00001@contoso.com', 'ghost@contoso.com']);
+    const result = await resolveUsers(conn.exchange, [
+      frank!.externalDirectoryObjectId,
+      'FRANK@contoso.com',
+      'user00001@contoso.com',
+      'ghost@contoso.com',
+    ]);
     expect(result.found.get(frank!.externalDirectoryObjectId)?.name).toBe('Plain Frank');
     expect(result.found.get('FRANK@contoso.com')?.guid).toBe(frank!.guid);
     expect(result.found.get('user00001@contoso.com')?.recipientTypeDetails).toBe('UserMailbox');

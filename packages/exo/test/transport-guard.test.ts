@@ -50,20 +50,31 @@ describe('ExoTransport against a raw HTTPS server', () => {
   it('sends the documented headers and body', async () => {
     answer = () => ({ status: 200, body: JSON.stringify({ value: [{ Name: 'x' }] }) });
     const http = new HttpClient({ caPem: serverCert.certPem });
-    const result = await transport(http).invoke('Get-Recipient', { Identity: 'x' }, { select: ['Name', 'Guid'] });
+    const result = await transport(http).invoke(
+      'Get-Recipient',
+      { Identity: 'x' },
+      { select: ['Name', 'Guid'] },
+    );
     expect(result.value).toEqual([{ Name: 'x' }]);
     const req = seen.at(-1)!;
     expect(req.url).toBe(`/adminapi/beta/${TENANT}/InvokeCommand?$select=Name,Guid`);
     expect(req.headers['authorization']).toBe('Bearer test-token');
-    expect(req.headers['x-anchormailbox']).toBe(`APP:SystemMailbox{bb558c35-97f1-4cb9-8ff7-d53741dc928c}@${TENANT}`);
+    expect(req.headers['x-anchormailbox']).toBe(
+      `APP:SystemMailbox{bb558c35-97f1-4cb9-8ff7-d53741dc928c}@${TENANT}`,
+    );
     expect(req.headers['client-request-id']).toMatch(/^[0-9a-f-]{36}$/);
     expect(req.headers['prefer']).toBe('odata.maxpagesize=1000');
-    expect(JSON.parse(req.body)).toEqual({ CmdletInput: { CmdletName: 'Get-Recipient', Parameters: { Identity: 'x' } } });
+    expect(JSON.parse(req.body)).toEqual({
+      CmdletInput: { CmdletName: 'Get-Recipient', Parameters: { Identity: 'x' } },
+    });
     http.close();
   });
 
   it('refuses to send the token to a nextLink on another host', async () => {
-    answer = () => ({ status: 200, body: JSON.stringify({ value: [], '@odata.nextLink': 'https://evil.example/steal' }) });
+    answer = () => ({
+      status: 200,
+      body: JSON.stringify({ value: [], '@odata.nextLink': 'https://evil.example/steal' }),
+    });
     const http = new HttpClient({ caPem: serverCert.certPem });
     const before = seen.length;
     await expect(transport(http).invoke('Get-Recipient', {})).rejects.toBeInstanceOf(ExoOtherError);

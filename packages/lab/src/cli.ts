@@ -55,7 +55,9 @@ async function main(argv: string[]): Promise<number> {
       const started = performance.now();
       const lab = await Lab.ensure({ name, fixture: values['no-seed'] ? null : undefined, log });
       const env = lab.env();
-      log(`lab ${name} ready on ${env.url} (CA ${env.caFile}) in ${Math.round(performance.now() - started)} ms`);
+      log(
+        `lab ${name} ready on ${env.url} (CA ${env.caFile}) in ${Math.round(performance.now() - started)} ms`,
+      );
       return 0;
     }
     case 'down': {

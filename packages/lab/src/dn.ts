@@ -11,7 +11,16 @@ export function escapeRdnValue(value: string): string {
     const code = ch.charCodeAt(0);
     const first = i === 0;
     const last = i === value.length - 1;
-    if (ch === '\\' || ch === '"' || ch === '+' || ch === ',' || ch === ';' || ch === '<' || ch === '>' || ch === '=') {
+    if (
+      ch === '\\' ||
+      ch === '"' ||
+      ch === '+' ||
+      ch === ',' ||
+      ch === ';' ||
+      ch === '<' ||
+      ch === '>' ||
+      ch === '='
+    ) {
       out += `\\${ch}`;
     } else if ((first && (ch === '#' || ch === ' ')) || (last && ch === ' ')) {
       out += `\\${ch}`;

@@ -142,7 +142,8 @@ export interface Fixture {
   generated: GeneratedUsers[];
 }
 
-export type SeededKind = 'ou' | `user:${UserKind}` | `contact:${ContactKind}` | `group:${GroupKind}` | 'dynamicGroup';
+export type SeededKind =
+  'ou' | `user:${UserKind}` | `contact:${ContactKind}` | `group:${GroupKind}` | 'dynamicGroup';
 
 /** One object as seeded: what was written, and what the DC assigned. */
 export interface SeededObject {

@@ -75,7 +75,9 @@ export async function allocateHost(folder: string, name: string): Promise<string
       await writeHosts(file, hosts);
       return `127.0.0.${n}`;
     }
-    throw new Error(`no free loopback address for lab ${name}: 127.0.0.${FIRST}-${LAST} are all allocated (${file}) or in use`);
+    throw new Error(
+      `no free loopback address for lab ${name}: 127.0.0.${FIRST}-${LAST} are all allocated (${file}) or in use`,
+    );
   });
 }
 
@@ -100,7 +102,8 @@ export async function claimHost(folder: string, host: string): Promise<void> {
     const hosts = await readHosts(file);
     if (hosts.hosts[folder]?.n === n) return;
     const holder = Object.entries(hosts.hosts).find(([other, entry]) => entry.n === n && other !== folder);
-    if (holder) throw new Error(`lab in ${folder} uses ${host}, but ${file} gives that address to ${holder[0]}`);
+    if (holder)
+      throw new Error(`lab in ${folder} uses ${host}, but ${file} gives that address to ${holder[0]}`);
     hosts.hosts[folder] = { n, allocatedAt: new Date().toISOString() };
     await writeHosts(file, hosts);
   });

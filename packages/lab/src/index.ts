@@ -1,4 +1,11 @@
-export { Lab, type EnsureOptions, type LabContent, type LabStage, type LabStatus, type LabStep } from './lab.js';
+export {
+  Lab,
+  type EnsureOptions,
+  type LabContent,
+  type LabStage,
+  type LabStatus,
+  type LabStep,
+} from './lab.js';
 export { envShellLines, type LabEnv } from './env.js';
 export {
   generatedKeys,

@@ -46,7 +46,9 @@ export async function install(log: (line: string) => void = () => undefined): Pr
   if (before.length === 0) return { installed: false, missingBefore: [] };
   assertRoot('installing Samba');
   if (!(await hasCommand('apt-get'))) {
-    throw new Error(`Samba is not installed (missing: ${before.join(', ')}) and this is not a Debian-like system with apt-get`);
+    throw new Error(
+      `Samba is not installed (missing: ${before.join(', ')}) and this is not a Debian-like system with apt-get`,
+    );
   }
   return withLock(path.join(labsRoot(), 'install.lock'), async () => {
     const stillMissing = await missingPieces();

@@ -112,10 +112,14 @@ function reusable(
   if (!config) return null;
   const name = options.name;
   if (options.realm && options.realm.toUpperCase() !== config.realm) {
-    throw new Error(`lab ${name} has realm ${config.realm}, not ${options.realm}: destroy it first or use another name`);
+    throw new Error(
+      `lab ${name} has realm ${config.realm}, not ${options.realm}: destroy it first or use another name`,
+    );
   }
   if (options.domain && options.domain.toUpperCase() !== config.domain) {
-    throw new Error(`lab ${name} has domain ${config.domain}, not ${options.domain}: destroy it first or use another name`);
+    throw new Error(
+      `lab ${name} has domain ${config.domain}, not ${options.domain}: destroy it first or use another name`,
+    );
   }
   if (config.stage === 'golden' && config.content !== undefined) {
     const held = config.content;
@@ -173,7 +177,13 @@ export class Lab {
         } else {
           await claimHost(paths.root, config.host);
         }
-        const lab = new Lab(paths, config, await fs.readFile(paths.caFile, 'utf8'), await readSeed(paths), log);
+        const lab = new Lab(
+          paths,
+          config,
+          await fs.readFile(paths.caFile, 'utf8'),
+          await readSeed(paths),
+          log,
+        );
         if ((await runningPid(paths.pidFile)) === null) await timed('start', () => lab.startUnlocked());
         else await lab.waitReady();
         if (config.stage === 'provisioned') {
@@ -209,7 +219,10 @@ export class Lab {
     const root = labsRoot();
     if (!existsSync(root)) return [];
     const entries = await fs.readdir(root, { withFileTypes: true });
-    return entries.filter((e) => e.isDirectory() && existsSync(instancePaths(e.name, root).config)).map((e) => e.name).sort();
+    return entries
+      .filter((e) => e.isDirectory() && existsSync(instancePaths(e.name, root).config))
+      .map((e) => e.name)
+      .sort();
   }
 
   private static async provisionInstance(
@@ -298,7 +311,14 @@ export class Lab {
   async waitReady(timeoutMs = 60_000): Promise<void> {
     const env = this.env();
     await waitForLdaps(
-      { url: env.url, caPem: env.caPem, bindDn: env.bindDn, bindPassword: env.bindPassword, pidFile: this.paths.pidFile, logFile: this.paths.logFile },
+      {
+        url: env.url,
+        caPem: env.caPem,
+        bindDn: env.bindDn,
+        bindPassword: env.bindPassword,
+        pidFile: this.paths.pidFile,
+        logFile: this.paths.logFile,
+      },
       timeoutMs,
     );
   }
@@ -311,7 +331,8 @@ export class Lab {
   /** Back to the golden copy: stop, copy back, start, wait until ready. */
   async reset(): Promise<void> {
     await this.locked(async () => {
-      if (!existsSync(this.paths.golden)) throw new Error(`lab ${this.name} has no golden copy to reset to (${this.paths.golden})`);
+      if (!existsSync(this.paths.golden))
+        throw new Error(`lab ${this.name} has no golden copy to reset to (${this.paths.golden})`);
       await this.stopUnlocked();
       await fs.rm(this.paths.dc, { recursive: true, force: true });
       await run('cp', ['-a', this.paths.golden, this.paths.dc], { step: `restoring lab ${this.name}` });

@@ -14,7 +14,11 @@ export interface LockOptions {
   onWait?: (ownerPid: number) => void;
 }
 
-export async function withLock<T>(lockPath: string, fn: () => Promise<T>, options: LockOptions = {}): Promise<T> {
+export async function withLock<T>(
+  lockPath: string,
+  fn: () => Promise<T>,
+  options: LockOptions = {},
+): Promise<T> {
   const previous = inProcess.get(lockPath) ?? Promise.resolve();
   const run = previous.catch(() => undefined).then(() => withFileLock(lockPath, fn, options));
   const tail = run.catch(() => undefined);

@@ -31,7 +31,9 @@ export function labsRoot(): string {
   const here = path.dirname(fileURLToPath(import.meta.url));
   const root = findRepoRoot(here) ?? findRepoRoot(process.cwd());
   if (!root) {
-    throw new Error('cannot find the repository root (pnpm-workspace.yaml); set DLMIGRATE_LAB_DIR to choose where labs live');
+    throw new Error(
+      'cannot find the repository root (pnpm-workspace.yaml); set DLMIGRATE_LAB_DIR to choose where labs live',
+    );
   }
   return path.join(root, '.lab');
 }

@@ -49,7 +49,10 @@ describe('the contoso plan', () => {
     const alice = get('users.alice').attributes;
     expect(alice.msExchRecipientTypeDetails).toEqual([String(RECIPIENT_TYPE_DETAILS.UserMailbox)]);
     expect(alice.msExchRecipientDisplayType).toEqual([String(RECIPIENT_DISPLAY_TYPE.ACLableMailboxUser)]);
-    expect(alice.proxyAddresses).toEqual(['SMTP:alice@contoso.com', 'smtp:alice@contoso.mail.onmicrosoft.com']);
+    expect(alice.proxyAddresses).toEqual([
+      'SMTP:alice@contoso.com',
+      'smtp:alice@contoso.mail.onmicrosoft.com',
+    ]);
     expect(alice.legacyExchangeDN?.[0]).toMatch(
       /^\/o=Contoso\/ou=Exchange Administrative Group \(FYDIBOHF23SPDLT\)\/cn=Recipients\/cn=[0-9a-f]{32}-alice$/,
     );
@@ -63,14 +66,20 @@ describe('the contoso plan', () => {
     expect(sales.groupType).toEqual(['8']);
     expect(sales.msExchRecipientTypeDetails).toEqual(['256']);
     expect(sales.proxyAddresses?.[0]).toBe('SMTP:sales@contoso.com');
-    expect(sales.proxyAddresses).toContain('X500:/o=Contoso/ou=First Administrative Group/cn=Recipients/cn=sales');
+    expect(sales.proxyAddresses).toContain(
+      'X500:/o=Contoso/ou=First Administrative Group/cn=Recipients/cn=sales',
+    );
     expect(sales.msExchRequireAuthToSendTo).toEqual(['TRUE']);
     expect(sales['msDS-ExternalDirectoryObjectId']?.[0]).toMatch(/^Group_/);
 
     expect(get('groups.execs').attributes.groupType).toEqual(['-2147483640']);
     expect(get('groups.roomList').attributes.msExchRecipientTypeDetails).toEqual(['268435456']);
     expect(get('dynamicGroups.salesPeople').attributes.msExchRecipientDisplayType).toEqual(['3']);
-    expect(get('contacts.vendor').attributes).toEqual({ cn: ['Vera Vendor'], displayName: ['Vera Vendor'], mail: ['vera@vendor.example'] });
+    expect(get('contacts.vendor').attributes).toEqual({
+      cn: ['Vera Vendor'],
+      displayName: ['Vera Vendor'],
+      mail: ['vera@vendor.example'],
+    });
     expect(get('users.frank').attributes.mail).toBeUndefined();
     // outside the synced tree: no routing address and no cloud id
     expect(get('users.nonSync').attributes.proxyAddresses).toEqual(['SMTP:nina@contoso.com']);
@@ -97,37 +106,71 @@ describe('the contoso plan', () => {
 
 describe('fixture mistakes are reported clearly', () => {
   it('an unknown link target', () => {
-    const f = tiny({ groups: [{ key: 'groups.g', ou: 'ous.root', kind: 'distribution', cn: 'G', alias: 'g', links: { member: ['users.nobody'] } }] });
+    const f = tiny({
+      groups: [
+        {
+          key: 'groups.g',
+          ou: 'ous.root',
+          kind: 'distribution',
+          cn: 'G',
+          alias: 'g',
+          links: { member: ['users.nobody'] },
+        },
+      ],
+    });
     expect(() => buildSeedPlan(f, BASE)).toThrow(/groups\.g\.member names an unknown object users\.nobody/);
   });
 
   it('an unknown OU, a duplicate key, a missing alias', () => {
-    expect(() => buildSeedPlan(tiny({ users: [{ key: 'users.a', ou: 'ous.none', kind: 'user', cn: 'A' }] }), BASE)).toThrow(/unknown OU ous\.none/);
+    expect(() =>
+      buildSeedPlan(tiny({ users: [{ key: 'users.a', ou: 'ous.none', kind: 'user', cn: 'A' }] }), BASE),
+    ).toThrow(/unknown OU ous\.none/);
     const dup = tiny({ contacts: [{ key: 'users.a', ou: 'ous.root', kind: 'contact', cn: 'C' }] });
     expect(() => buildSeedPlan(dup, BASE)).toThrow(/duplicate key users\.a/);
-    expect(() => buildSeedPlan(tiny({ users: [{ key: 'users.b', ou: 'ous.root', kind: 'mailbox', cn: 'B' }] }), BASE)).toThrow(/needs an alias/);
+    expect(() =>
+      buildSeedPlan(tiny({ users: [{ key: 'users.b', ou: 'ous.root', kind: 'mailbox', cn: 'B' }] }), BASE),
+    ).toThrow(/needs an alias/);
   });
 
   it('two values for a single-valued link, a link given as an attribute', () => {
     const two = tiny({
       users: [
         { key: 'users.a', ou: 'ous.root', kind: 'mailbox', cn: 'A', alias: 'a' },
-        { key: 'users.b', ou: 'ous.root', kind: 'mailbox', cn: 'B', alias: 'b', links: { managedBy: ['users.a', 'users.a'] } },
+        {
+          key: 'users.b',
+          ou: 'ous.root',
+          kind: 'mailbox',
+          cn: 'B',
+          alias: 'b',
+          links: { managedBy: ['users.a', 'users.a'] },
+        },
       ],
     });
     expect(() => buildSeedPlan(two, BASE)).toThrow(/managedBy is single-valued/);
-    const asAttr = tiny({ users: [{ key: 'users.a', ou: 'ous.root', kind: 'mailbox', cn: 'A', alias: 'a', attributes: { member: 'x' } }] });
+    const asAttr = tiny({
+      users: [
+        { key: 'users.a', ou: 'ous.root', kind: 'mailbox', cn: 'A', alias: 'a', attributes: { member: 'x' } },
+      ],
+    });
     expect(() => buildSeedPlan(asAttr, BASE)).toThrow(/put it in links/);
   });
 
   it('a cyclic or missing OU parent', () => {
-    const f = tiny({ ous: [{ key: 'ous.a', name: 'A', parent: 'ous.b', synced: true }, { key: 'ous.b', name: 'B', parent: 'ous.a', synced: true }], users: [] });
+    const f = tiny({
+      ous: [
+        { key: 'ous.a', name: 'A', parent: 'ous.b', synced: true },
+        { key: 'ous.b', name: 'B', parent: 'ous.a', synced: true },
+      ],
+      users: [],
+    });
     expect(() => buildSeedPlan(f, BASE)).toThrow(/parent not found or cyclic/);
   });
 });
 
 describe('generatedKeys', () => {
   it('pads to at least four digits', () => {
-    expect(generatedKeys({ key: 'x', ou: 'o', count: 2, kind: 'user', cnPrefix: 'X', aliasPrefix: 'x' })).toEqual(['x.0001', 'x.0002']);
+    expect(
+      generatedKeys({ key: 'x', ou: 'o', count: 2, kind: 'user', cnPrefix: 'X', aliasPrefix: 'x' }),
+    ).toEqual(['x.0001', 'x.0002']);
   });
 });

@@ -58,8 +58,10 @@ export function buildSeedPlan(fixture: Fixture, baseDn: string): SeedPlan {
   };
   const uniqueSam = (wanted: string, key: string) => {
     let sam = samAccountNameFrom(wanted);
-    for (let n = 2; sams.has(sam.toLowerCase()); n++) sam = `${samAccountNameFrom(wanted).slice(0, 20 - String(n).length)}${n}`;
-    if (sam.length > 20) throw new Error(`fixture ${fixture.name}: sAMAccountName of ${key} longer than 20 characters`);
+    for (let n = 2; sams.has(sam.toLowerCase()); n++)
+      sam = `${samAccountNameFrom(wanted).slice(0, 20 - String(n).length)}${n}`;
+    if (sam.length > 20)
+      throw new Error(`fixture ${fixture.name}: sAMAccountName of ${key} longer than 20 characters`);
     sams.add(sam.toLowerCase());
     return sam;
   };
@@ -70,7 +72,9 @@ export function buildSeedPlan(fixture: Fixture, baseDn: string): SeedPlan {
   while (pending.length > 0) {
     const index = pending.findIndex((ou) => ou.parent === undefined || ouDn.has(ou.parent));
     if (index < 0) {
-      throw new Error(`fixture ${fixture.name}: OU parent not found or cyclic: ${pending.map((o) => `${o.key} → ${o.parent}`).join(', ')}`);
+      throw new Error(
+        `fixture ${fixture.name}: OU parent not found or cyclic: ${pending.map((o) => `${o.key} → ${o.parent}`).join(', ')}`,
+      );
     }
     const [ou] = pending.splice(index, 1);
     if (!ou) break;
@@ -97,7 +101,9 @@ export function buildSeedPlan(fixture: Fixture, baseDn: string): SeedPlan {
     attrs.mailNickname = [o.alias];
     attrs.proxyAddresses = [`SMTP:${o.mail}`];
     if (o.routing) attrs.proxyAddresses.push(`smtp:${o.alias}@${fixture.routingDomain}`);
-    attrs.legacyExchangeDN = [legacyExchangeDn(fixture.exchangeOrganization, o.alias, `${fixture.name}/${o.key}`)];
+    attrs.legacyExchangeDN = [
+      legacyExchangeDn(fixture.exchangeOrganization, o.alias, `${fixture.name}/${o.key}`),
+    ];
     attrs.msExchRecipientTypeDetails = [String(o.stamp.typeDetails)];
     attrs.msExchRecipientDisplayType = [String(o.stamp.displayType)];
   };
@@ -112,7 +118,9 @@ export function buildSeedPlan(fixture: Fixture, baseDn: string): SeedPlan {
   const rejectLinksInAttributes = (key: string, extra: Record<string, AttributeValue> | undefined) => {
     for (const name of Object.keys(extra ?? {})) {
       if ((LINK_ATTRIBUTES as readonly string[]).includes(name)) {
-        throw new Error(`fixture ${fixture.name}: ${key} sets the link ${name} in attributes; put it in links`);
+        throw new Error(
+          `fixture ${fixture.name}: ${key} sets the link ${name} in attributes; put it in links`,
+        );
       }
     }
   };
@@ -122,7 +130,13 @@ export function buildSeedPlan(fixture: Fixture, baseDn: string): SeedPlan {
     ...fixture.generated.flatMap((set) =>
       generatedKeys(set).map((key) => {
         const n = key.slice(set.key.length + 1);
-        return { key, ou: set.ou, kind: set.kind, cn: `${set.cnPrefix} ${n}`, alias: `${set.aliasPrefix}${n}` } as const;
+        return {
+          key,
+          ou: set.ou,
+          kind: set.kind,
+          cn: `${set.cnPrefix} ${n}`,
+          alias: `${set.aliasPrefix}${n}`,
+        } as const;
       }),
     ),
   ];
@@ -130,7 +144,8 @@ export function buildSeedPlan(fixture: Fixture, baseDn: string): SeedPlan {
     const extra = 'attributes' in u ? u.attributes : undefined;
     rejectLinksInAttributes(u.key, extra);
     const alias = u.alias;
-    if (u.kind !== 'user' && !alias) throw new Error(`fixture ${fixture.name}: mail-enabled user ${u.key} needs an alias`);
+    if (u.kind !== 'user' && !alias)
+      throw new Error(`fixture ${fixture.name}: mail-enabled user ${u.key} needs an alias`);
     const sam = uniqueSam(('samAccountName' in u && u.samAccountName) || alias || u.cn, u.key);
     const attrs: Record<string, string[]> = {
       cn: [u.cn],
@@ -146,12 +161,14 @@ export function buildSeedPlan(fixture: Fixture, baseDn: string): SeedPlan {
       mail = `${alias}@${fixture.mailDomain}`;
       const isSynced = synced.get(u.ou) === true;
       mailEnable(attrs, { key: u.key, alias, mail, stamp: USER_STAMPS[u.kind], routing: isSynced });
-      if (isSynced) attrs['msDS-ExternalDirectoryObjectId'] = [`User_${stableUuid(`${fixture.name}/cloud/${u.key}`)}`];
+      if (isSynced)
+        attrs['msDS-ExternalDirectoryObjectId'] = [`User_${stableUuid(`${fixture.name}/cloud/${u.key}`)}`];
       if (u.kind === 'remoteMailbox') {
         attrs.targetAddress = [`SMTP:${alias}@${fixture.routingDomain}`];
         attrs.msExchRemoteRecipientType = [String(REMOTE_RECIPIENT_TYPE_MIGRATED)];
       } else if (u.kind === 'mailUser') {
-        const external = ('externalAddress' in u && u.externalAddress) || `${alias}@${fixture.externalDomain}`;
+        const external =
+          ('externalAddress' in u && u.externalAddress) || `${alias}@${fixture.externalDomain}`;
         attrs.targetAddress = [`SMTP:${external}`];
         attrs.proxyAddresses?.push(`smtp:${external}`);
       }
@@ -175,12 +192,14 @@ export function buildSeedPlan(fixture: Fixture, baseDn: string): SeedPlan {
     if (c.description) attrs.description = [c.description];
     let mail: string | undefined;
     if (c.kind === 'mailContact') {
-      if (!c.alias || !c.externalAddress) throw new Error(`fixture ${fixture.name}: mail contact ${c.key} needs alias and externalAddress`);
+      if (!c.alias || !c.externalAddress)
+        throw new Error(`fixture ${fixture.name}: mail contact ${c.key} needs alias and externalAddress`);
       mail = c.externalAddress;
       mailEnable(attrs, { key: c.key, alias: c.alias, mail, stamp: CONTACT_STAMP, routing: false });
       attrs.targetAddress = [`SMTP:${mail}`];
     } else if (c.kind === 'mailOnlyContact') {
-      if (!c.externalAddress) throw new Error(`fixture ${fixture.name}: mail-only contact ${c.key} needs externalAddress`);
+      if (!c.externalAddress)
+        throw new Error(`fixture ${fixture.name}: mail-only contact ${c.key} needs externalAddress`);
       mail = c.externalAddress;
       attrs.mail = [mail];
     }
@@ -215,7 +234,8 @@ export function buildSeedPlan(fixture: Fixture, baseDn: string): SeedPlan {
         if (!g.alias) throw new Error(`fixture ${fixture.name}: mail-enabled group ${g.key} needs an alias`);
         const isSynced = synced.get(g.ou) === true;
         mailEnable(attrs, { key: g.key, alias: g.alias, mail, stamp: shape.stamp, routing: isSynced });
-        if (isSynced) attrs['msDS-ExternalDirectoryObjectId'] = [`Group_${stableUuid(`${fixture.name}/cloud/${g.key}`)}`];
+        if (isSynced)
+          attrs['msDS-ExternalDirectoryObjectId'] = [`Group_${stableUuid(`${fixture.name}/cloud/${g.key}`)}`];
       } else {
         attrs.mail = [mail];
       }
@@ -237,7 +257,13 @@ export function buildSeedPlan(fixture: Fixture, baseDn: string): SeedPlan {
     rejectLinksInAttributes(d.key, d.attributes);
     const mail = `${d.alias}@${fixture.mailDomain}`;
     const attrs: Record<string, string[]> = { cn: [d.cn], displayName: [d.displayName ?? d.cn] };
-    mailEnable(attrs, { key: d.key, alias: d.alias, mail, stamp: DYNAMIC_GROUP_STAMP, routing: synced.get(d.ou) === true });
+    mailEnable(attrs, {
+      key: d.key,
+      alias: d.alias,
+      mail,
+      stamp: DYNAMIC_GROUP_STAMP,
+      routing: synced.get(d.ou) === true,
+    });
     attrs.msExchDynamicDLFilter = [d.ldapFilter];
     attrs.msExchQueryFilter = [d.ldapFilter];
     attrs.msExchDynamicDLBaseDN = [parentOf(d.key, d.baseOu)];
@@ -260,14 +286,20 @@ export function buildSeedPlan(fixture: Fixture, baseDn: string): SeedPlan {
       const expanded = refs.flatMap((ref) => {
         if (ref.endsWith('.*')) {
           const keys = setKeys.get(ref.slice(0, -2));
-          if (!keys) throw new Error(`fixture ${fixture.name}: ${o.key}.${attr} names an unknown generated set ${ref}`);
+          if (!keys)
+            throw new Error(
+              `fixture ${fixture.name}: ${o.key}.${attr} names an unknown generated set ${ref}`,
+            );
           return keys;
         }
-        if (!byKey.has(ref)) throw new Error(`fixture ${fixture.name}: ${o.key}.${attr} names an unknown object ${ref}`);
+        if (!byKey.has(ref))
+          throw new Error(`fixture ${fixture.name}: ${o.key}.${attr} names an unknown object ${ref}`);
         return [ref];
       });
       if (SINGLE_VALUED_LINKS.has(attr) && expanded.length > 1) {
-        throw new Error(`fixture ${fixture.name}: ${o.key}.${attr} is single-valued but has ${expanded.length} values`);
+        throw new Error(
+          `fixture ${fixture.name}: ${o.key}.${attr} is single-valued but has ${expanded.length} values`,
+        );
       }
       o.links[attr] = expanded;
     }

@@ -40,19 +40,33 @@ export async function provision(config: LabConfig, paths: InstancePaths): Promis
   await run(
     'samba-tool',
     [
-      'domain', 'provision', '--quiet',
-      `--targetdir=${dc}`, `--realm=${config.realm}`, `--domain=${config.domain}`, `--host-name=${config.hostName}`,
-      '--server-role=dc', '--dns-backend=NONE', '--use-rfc2307', `--adminpass=${config.password}`,
+      'domain',
+      'provision',
+      '--quiet',
+      `--targetdir=${dc}`,
+      `--realm=${config.realm}`,
+      `--domain=${config.domain}`,
+      `--host-name=${config.hostName}`,
+      '--server-role=dc',
+      '--dns-backend=NONE',
+      '--use-rfc2307',
+      `--adminpass=${config.password}`,
       // Listen on this instance's loopback address only, so several labs share the standard ports.
-      option(`interfaces = ${config.host}/8`), option('bind interfaces only = yes'),
+      option(`interfaces = ${config.host}/8`),
+      option('bind interfaces only = yes'),
       // Only the LDAP server: no smbd, KDC, DNS, NBT or RPC ports, fewer processes.
       option('server services = ldap'),
-      option(`pid directory = ${dc}/run`), option(`ncalrpc dir = ${dc}/run/ncalrpc`),
-      option(`winbindd socket directory = ${dc}/run/winbindd`), option(`ntp signd socket directory = ${dc}/run/ntp_signd`),
-      option(`log file = ${paths.logFile}`), option('log level = 1'),
+      option(`pid directory = ${dc}/run`),
+      option(`ncalrpc dir = ${dc}/run/ncalrpc`),
+      option(`winbindd socket directory = ${dc}/run/winbindd`),
+      option(`ntp signd socket directory = ${dc}/run/ntp_signd`),
+      option(`log file = ${paths.logFile}`),
+      option('log level = 1'),
       option('dsdb:schema update allowed = true'),
-      option('tls enabled = yes'), option(`tls keyfile = ${paths.tls}/key.pem`),
-      option(`tls certfile = ${paths.tls}/cert.pem`), option(`tls cafile = ${paths.tls}/ca.pem`),
+      option('tls enabled = yes'),
+      option(`tls keyfile = ${paths.tls}/key.pem`),
+      option(`tls certfile = ${paths.tls}/cert.pem`),
+      option(`tls cafile = ${paths.tls}/ca.pem`),
     ],
     // the password is on samba-tool's command line (it has no other way to take it): keep it out of errors
     { step: `provisioning lab ${config.name}`, secrets: [config.password] },
@@ -70,13 +84,16 @@ export async function provision(config: LabConfig, paths: InstancePaths): Promis
 async function tuneSmbConf(smbConf: string): Promise<void> {
   const text = await fs.readFile(smbConf, 'utf8');
   const extra = ['\tldap server require strong auth = yes', '\tprefork children = 2'].join('\n');
-  if (!/^\[global\]$/m.test(text)) throw new Error(`unexpected smb.conf written by provision (no [global]): ${smbConf}`);
+  if (!/^\[global\]$/m.test(text))
+    throw new Error(`unexpected smb.conf written by provision (no [global]): ${smbConf}`);
   await fs.writeFile(smbConf, text.replace(/^\[global\]$/m, `[global]\n${extra}`));
 }
 
 /** Apply the Exchange attributes and classes offline (before samba starts), in one ldb transaction. */
 async function extendSchema(config: LabConfig, paths: InstancePaths): Promise<void> {
-  const ldif = (await fs.readFile(SCHEMA_LDIF, 'utf8')).split(SCHEMA_LDIF_BASE_DN).join(realmToBaseDn(config.realm));
+  const ldif = (await fs.readFile(SCHEMA_LDIF, 'utf8'))
+    .split(SCHEMA_LDIF_BASE_DN)
+    .join(realmToBaseDn(config.realm));
   const file = path.join(paths.root, 'exchange-schema.ldif');
   await fs.writeFile(file, ldif);
   await run(

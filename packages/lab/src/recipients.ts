@@ -39,9 +39,18 @@ export interface ExchangeStamp {
 }
 
 export const USER_STAMPS: Record<Exclude<UserKind, 'user'>, ExchangeStamp> = {
-  mailbox: { typeDetails: RECIPIENT_TYPE_DETAILS.UserMailbox, displayType: RECIPIENT_DISPLAY_TYPE.ACLableMailboxUser },
-  remoteMailbox: { typeDetails: RECIPIENT_TYPE_DETAILS.RemoteUserMailbox, displayType: RECIPIENT_DISPLAY_TYPE.SyncedMailboxUser },
-  mailUser: { typeDetails: RECIPIENT_TYPE_DETAILS.MailUser, displayType: RECIPIENT_DISPLAY_TYPE.RemoteMailUser },
+  mailbox: {
+    typeDetails: RECIPIENT_TYPE_DETAILS.UserMailbox,
+    displayType: RECIPIENT_DISPLAY_TYPE.ACLableMailboxUser,
+  },
+  remoteMailbox: {
+    typeDetails: RECIPIENT_TYPE_DETAILS.RemoteUserMailbox,
+    displayType: RECIPIENT_DISPLAY_TYPE.SyncedMailboxUser,
+  },
+  mailUser: {
+    typeDetails: RECIPIENT_TYPE_DETAILS.MailUser,
+    displayType: RECIPIENT_DISPLAY_TYPE.RemoteMailUser,
+  },
 };
 
 export const CONTACT_STAMP: ExchangeStamp = {
@@ -65,17 +74,26 @@ export const GROUP_SHAPES: Record<GroupKind, GroupShape> = {
   distribution: {
     groupType: GROUP_TYPE.universalDistribution,
     mail: 'exchange',
-    stamp: { typeDetails: RECIPIENT_TYPE_DETAILS.MailUniversalDistributionGroup, displayType: RECIPIENT_DISPLAY_TYPE.DistributionGroup },
+    stamp: {
+      typeDetails: RECIPIENT_TYPE_DETAILS.MailUniversalDistributionGroup,
+      displayType: RECIPIENT_DISPLAY_TYPE.DistributionGroup,
+    },
   },
   security: {
     groupType: GROUP_TYPE.universalSecurity,
     mail: 'exchange',
-    stamp: { typeDetails: RECIPIENT_TYPE_DETAILS.MailUniversalSecurityGroup, displayType: RECIPIENT_DISPLAY_TYPE.SecurityDistributionGroup },
+    stamp: {
+      typeDetails: RECIPIENT_TYPE_DETAILS.MailUniversalSecurityGroup,
+      displayType: RECIPIENT_DISPLAY_TYPE.SecurityDistributionGroup,
+    },
   },
   roomList: {
     groupType: GROUP_TYPE.universalDistribution,
     mail: 'exchange',
-    stamp: { typeDetails: RECIPIENT_TYPE_DETAILS.RoomList, displayType: RECIPIENT_DISPLAY_TYPE.DistributionGroup },
+    stamp: {
+      typeDetails: RECIPIENT_TYPE_DETAILS.RoomList,
+      displayType: RECIPIENT_DISPLAY_TYPE.DistributionGroup,
+    },
   },
   mailOnlyDistribution: { groupType: GROUP_TYPE.universalDistribution, mail: 'mailOnly' },
   mailOnlySecurity: { groupType: GROUP_TYPE.universalSecurity, mail: 'mailOnly' },

@@ -32,7 +32,11 @@ export function run(command: string, args: string[], options: RunOptions): Promi
         if (error) {
           let tail = `${stdout.trim()}\n${stderr.trim()}`.trim().split('\n').slice(-15).join('\n');
           for (const secret of options.secrets ?? []) if (secret) tail = tail.split(secret).join('***');
-          reject(new Error(`${options.step} failed (${command} exited ${String(error.code ?? error.signal)}):\n${tail}`));
+          reject(
+            new Error(
+              `${options.step} failed (${command} exited ${String(error.code ?? error.signal)}):\n${tail}`,
+            ),
+          );
           return;
         }
         resolve({ stdout, stderr });
@@ -53,6 +57,8 @@ export async function hasCommand(command: string): Promise<boolean> {
 
 export function assertRoot(what: string): void {
   if (typeof process.getuid === 'function' && process.getuid() !== 0) {
-    throw new Error(`${what} needs root: Samba's AD DC only runs as root (and apt-get needs it to install Samba)`);
+    throw new Error(
+      `${what} needs root: Samba's AD DC only runs as root (and apt-get needs it to install Samba)`,
+    );
   }
 }

@@ -24,7 +24,12 @@ async function inBatches<T>(items: T[], size: number, fn: (item: T) => Promise<v
 }
 
 export function connect(env: LabEnv): Client {
-  return new Client({ url: env.url, timeout: 120_000, connectTimeout: 10_000, tlsOptions: { ca: [env.caPem] } });
+  return new Client({
+    url: env.url,
+    timeout: 120_000,
+    connectTimeout: 10_000,
+    tlsOptions: { ca: [env.caPem] },
+  });
 }
 
 /** GUID string from AD's binary objectGUID (first three fields little-endian). */
@@ -65,12 +70,15 @@ async function setLinks(client: Client, o: PlannedObject, dnOf: (key: string) =>
   const entries = Object.entries(o.links) as [LinkAttribute, string[]][];
   if (entries.length === 0) return 0;
   const changes = entries.map(
-    ([type, keys]) => new Change({ operation: 'replace', modification: new Attribute({ type, values: keys.map(dnOf) }) }),
+    ([type, keys]) =>
+      new Change({ operation: 'replace', modification: new Attribute({ type, values: keys.map(dnOf) }) }),
   );
   try {
     await client.modify(o.dn, changes);
   } catch (err) {
-    throw new Error(`linking ${o.key} (${entries.map(([a]) => a).join(', ')}) failed: ${(err as Error).message}`);
+    throw new Error(
+      `linking ${o.key} (${entries.map(([a]) => a).join(', ')}) failed: ${(err as Error).message}`,
+    );
   }
   return entries.reduce((n, [, keys]) => n + keys.length, 0);
 }
@@ -135,14 +143,16 @@ export async function seed(fixture: Fixture, env: LabEnv, options: SeedOptions =
     }
     lap('read');
     const missing = plan.objects.filter((o) => !assigned.has(o.key)).map((o) => o.key);
-    if (missing.length > 0) throw new Error(`seeded objects not found when read back: ${missing.slice(0, 10).join(', ')}`);
+    if (missing.length > 0)
+      throw new Error(`seeded objects not found when read back: ${missing.slice(0, 10).join(', ')}`);
 
     const serverDn = (key: string) => (assigned.get(key) as { dn: string }).dn;
     const objects: Record<string, SeededObject> = {};
     for (const o of plan.objects) {
       const a = assigned.get(o.key) as { dn: string; guid: string; sid?: string };
       const links: SeededObject['links'] = {};
-      for (const [attr, keys] of Object.entries(o.links) as [LinkAttribute, string[]][]) links[attr] = keys.map(serverDn);
+      for (const [attr, keys] of Object.entries(o.links) as [LinkAttribute, string[]][])
+        links[attr] = keys.map(serverDn);
       objects[o.key] = {
         key: o.key,
         kind: o.kind,
@@ -161,7 +171,12 @@ export async function seed(fixture: Fixture, env: LabEnv, options: SeedOptions =
       fixtureVersion: fixture.version,
       baseDn: env.baseDn,
       objects,
-      stats: { objects: plan.objects.length, linkValues, ms: Math.round(performance.now() - started), phases: phase },
+      stats: {
+        objects: plan.objects.length,
+        linkValues,
+        ms: Math.round(performance.now() - started),
+        phases: phase,
+      },
     };
   } finally {
     await client.unbind().catch(() => undefined);

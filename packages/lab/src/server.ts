@@ -33,7 +33,9 @@ export async function assertPortsFree(host: string): Promise<void> {
   const busy: number[] = [];
   for (const port of LDAP_PORTS) if (await portAnswers(host, port)) busy.push(port);
   if (busy.length > 0) {
-    throw new Error(`cannot start the lab on ${host}: port(s) ${busy.join(', ')} already answer there (another LDAP server?)`);
+    throw new Error(
+      `cannot start the lab on ${host}: port(s) ${busy.join(', ')} already answer there (another LDAP server?)`,
+    );
   }
 }
 
@@ -42,7 +44,10 @@ export async function startSamba(paths: InstancePaths): Promise<number> {
   if (already !== null) return already;
   await fs.rm(paths.pidFile, { force: true });
   // TDB_NO_FSYNC: lab data is disposable, and without fsync every write is 2-3 times faster.
-  await run('samba', ['-s', paths.smbConf, '-D'], { step: 'starting samba', env: { ...process.env, TDB_NO_FSYNC: '1' } });
+  await run('samba', ['-s', paths.smbConf, '-D'], {
+    step: 'starting samba',
+    env: { ...process.env, TDB_NO_FSYNC: '1' },
+  });
   // -D returns once the daemon has forked; the pid file follows shortly after.
   const deadline = Date.now() + 10_000;
   for (;;) {
@@ -78,7 +83,12 @@ export async function waitForLdaps(check: ReadyCheck, timeoutMs = 60_000): Promi
   const deadline = Date.now() + timeoutMs;
   let lastError: unknown = null;
   for (;;) {
-    const client = new Client({ url: check.url, connectTimeout: 2000, timeout: 5000, tlsOptions: { ca: [check.caPem] } });
+    const client = new Client({
+      url: check.url,
+      connectTimeout: 2000,
+      timeout: 5000,
+      tlsOptions: { ca: [check.caPem] },
+    });
     try {
       await client.bind(check.bindDn, check.bindPassword);
       return;
@@ -88,7 +98,9 @@ export async function waitForLdaps(check: ReadyCheck, timeoutMs = 60_000): Promi
       await client.unbind().catch(() => undefined);
     }
     if ((await runningPid(check.pidFile)) === null) {
-      throw new Error(`samba is not running (it stopped or never started); last lines of ${check.logFile}:\n${await tailOf(check.logFile)}`);
+      throw new Error(
+        `samba is not running (it stopped or never started); last lines of ${check.logFile}:\n${await tailOf(check.logFile)}`,
+      );
     }
     if (Date.now() > deadline) {
       throw new Error(

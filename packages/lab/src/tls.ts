@@ -18,15 +18,46 @@ export async function makeCertificates(o: ServerCertificateOptions): Promise<voi
   const subject = (cn: string) => `/O=dlmigrate lab ${o.labName}/CN=${cn}`;
   await run(
     'openssl',
-    ['req', '-x509', '-newkey', 'rsa:2048', '-nodes', '-days', '3650', '-subj', subject(`dlmigrate lab CA (${o.labName})`),
-      '-addext', 'basicConstraints=critical,CA:TRUE', '-addext', 'keyUsage=critical,keyCertSign,cRLSign',
-      '-keyout', 'ca.key', '-out', 'ca.pem'],
+    [
+      'req',
+      '-x509',
+      '-newkey',
+      'rsa:2048',
+      '-nodes',
+      '-days',
+      '3650',
+      '-subj',
+      subject(`dlmigrate lab CA (${o.labName})`),
+      '-addext',
+      'basicConstraints=critical,CA:TRUE',
+      '-addext',
+      'keyUsage=critical,keyCertSign,cRLSign',
+      '-keyout',
+      'ca.key',
+      '-out',
+      'ca.pem',
+    ],
     { step, cwd: o.dir },
   );
-  await run('openssl', ['req', '-newkey', 'rsa:2048', '-nodes', '-subj', subject(o.fqdn), '-keyout', 'key.pem', '-out', 'server.csr'], {
-    step,
-    cwd: o.dir,
-  });
+  await run(
+    'openssl',
+    [
+      'req',
+      '-newkey',
+      'rsa:2048',
+      '-nodes',
+      '-subj',
+      subject(o.fqdn),
+      '-keyout',
+      'key.pem',
+      '-out',
+      'server.csr',
+    ],
+    {
+      step,
+      cwd: o.dir,
+    },
+  );
   const sans = [`DNS:${o.fqdn}`, 'DNS:localhost', `IP:${o.host}`];
   await fs.writeFile(
     path.join(o.dir, 'server.ext'),
@@ -34,10 +65,27 @@ export async function makeCertificates(o: ServerCertificateOptions): Promise<voi
   );
   await run(
     'openssl',
-    ['x509', '-req', '-in', 'server.csr', '-CA', 'ca.pem', '-CAkey', 'ca.key', '-CAcreateserial', '-days', '3650',
-      '-extfile', 'server.ext', '-out', 'cert.pem'],
+    [
+      'x509',
+      '-req',
+      '-in',
+      'server.csr',
+      '-CA',
+      'ca.pem',
+      '-CAkey',
+      'ca.key',
+      '-CAcreateserial',
+      '-days',
+      '3650',
+      '-extfile',
+      'server.ext',
+      '-out',
+      'cert.pem',
+    ],
     { step, cwd: o.dir },
   );
-  await Promise.all(['server.csr', 'server.ext', 'ca.srl'].map((f) => fs.rm(path.join(o.dir, f), { force: true })));
+  await Promise.all(
+    ['server.csr', 'server.ext', 'ca.srl'].map((f) => fs.rm(path.join(o.dir, f), { force: true })),
+  );
   await Promise.all(['key.pem', 'ca.key'].map((f) => fs.chmod(path.join(o.dir, f), 0o600)));
 }

@@ -63,7 +63,13 @@ describe('allocateHost', () => {
     // an entry whose instance never got a lab.json, allocated long ago: its creator crashed
     const file = process.env.DLMIGRATE_LAB_HOSTS as string;
     const d = Number(a.split('.')[3]);
-    writeFileSync(file, JSON.stringify({ version: 1, hosts: { [folder('ghost')]: { n: d, allocatedAt: '2020-01-01T00:00:00Z' } } }));
+    writeFileSync(
+      file,
+      JSON.stringify({
+        version: 1,
+        hosts: { [folder('ghost')]: { n: d, allocatedAt: '2020-01-01T00:00:00Z' } },
+      }),
+    );
     expect(await allocateHost(folder('e'), 'e')).toBe(a);
   });
 

@@ -21,6 +21,8 @@ describe('install', () => {
 
   it('refuses clearly, naming what is missing, where there is no apt-get', async () => {
     process.env.PATH = '/nonexistent';
-    await expect(install()).rejects.toThrow(/Samba is not installed \(missing: samba, samba-tool, ldbmodify, openssl, cp\).*apt-get/);
+    await expect(install()).rejects.toThrow(
+      /Samba is not installed \(missing: samba, samba-tool, ldbmodify, openssl, cp\).*apt-get/,
+    );
   });
 });

@@ -8,7 +8,15 @@ import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
 import { Attribute, Change, Client, StrongAuthRequiredError } from 'ldapts';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { BULK_USER_COUNT, dnKey, Lab, LINK_ATTRIBUTES, type LabEnv, type SeededObject, type SeedResult } from '../src/index.js';
+import {
+  BULK_USER_COUNT,
+  dnKey,
+  Lab,
+  LINK_ATTRIBUTES,
+  type LabEnv,
+  type SeededObject,
+  type SeedResult,
+} from '../src/index.js';
 
 const NAME = 'lab-test';
 let lab: Lab;
@@ -64,7 +72,10 @@ function listeningEndpoints(pids: number[]): string[] {
       const [hexIp = '', hexPort = ''] = local.split(':');
       const ip =
         table === 'tcp'
-          ? (hexIp.match(/../g) ?? []).reverse().map((b) => parseInt(b, 16)).join('.')
+          ? (hexIp.match(/../g) ?? [])
+              .reverse()
+              .map((b) => parseInt(b, 16))
+              .join('.')
           : `[${hexIp}]`;
       endpoints.add(`${ip}:${parseInt(hexPort, 16)}`);
     }
@@ -89,9 +100,13 @@ let childView: { host: string; pid: number; salesGuid: string };
 beforeAll(async () => {
   // Another process calls ensure at the same moment: the instance lock must make both end up with
   // one and the same lab (whichever provisions, the other waits and reuses).
-  const child = promisify(execFile)(process.execPath, ['--import', 'tsx', '--conditions=dlmigrate-source', ENSURE_CHILD, NAME], {
-    timeout: 900_000,
-  });
+  const child = promisify(execFile)(
+    process.execPath,
+    ['--import', 'tsx', '--conditions=dlmigrate-source', ENSURE_CHILD, NAME],
+    {
+      timeout: 900_000,
+    },
+  );
   lab = await Lab.ensure({ name: NAME });
   childView = JSON.parse((await child).stdout) as typeof childView;
   env = lab.env();
@@ -106,23 +121,43 @@ describe('TLS', () => {
     expect(env.url).toBe(`ldaps://${env.host}:636`);
     const c = client();
     await c.bind(env.bindDn, env.bindPassword);
-    const { searchEntries } = await c.search(env.baseDn, { scope: 'base', attributes: ['distinguishedName'] });
+    const { searchEntries } = await c.search(env.baseDn, {
+      scope: 'base',
+      attributes: ['distinguishedName'],
+    });
     expect(dnKey(searchEntries[0]?.dn ?? '')).toBe(dnKey(env.baseDn));
     await c.unbind();
   });
 
   it('listens on its own loopback address only: 389, 636, 3268, 3269 and nothing else', async () => {
     const { pids } = await lab.status();
-    expect(listeningEndpoints(pids)).toEqual([389, 636, 3268, 3269].map((port) => `${env.host}:${port}`).sort());
+    expect(listeningEndpoints(pids)).toEqual(
+      [389, 636, 3268, 3269].map((port) => `${env.host}:${port}`).sort(),
+    );
   });
 
   it('refuses the server with a CA that did not sign its certificate', async () => {
     const dir = mkdtempSync(path.join(os.tmpdir(), 'lab-wrong-ca-'));
     try {
-      await promisify(execFile)('openssl', ['req', '-x509', '-newkey', 'rsa:2048', '-nodes', '-days', '1', '-subj', '/CN=Wrong CA',
-        '-keyout', path.join(dir, 'k.pem'), '-out', path.join(dir, 'ca.pem')]);
+      await promisify(execFile)('openssl', [
+        'req',
+        '-x509',
+        '-newkey',
+        'rsa:2048',
+        '-nodes',
+        '-days',
+        '1',
+        '-subj',
+        '/CN=Wrong CA',
+        '-keyout',
+        path.join(dir, 'k.pem'),
+        '-out',
+        path.join(dir, 'ca.pem'),
+      ]);
       const wrong = client({ ...env, caPem: readFileSync(path.join(dir, 'ca.pem'), 'utf8') });
-      await expect(wrong.bind(env.bindDn, env.bindPassword)).rejects.toThrow(/certificate|self.signed|verify/i);
+      await expect(wrong.bind(env.bindDn, env.bindPassword)).rejects.toThrow(
+        /certificate|self.signed|verify/i,
+      );
       await wrong.unbind().catch(() => undefined);
     } finally {
       rmSync(dir, { recursive: true, force: true });
@@ -131,14 +166,21 @@ describe('TLS', () => {
 
   it('presents a certificate for the DC name and localhost too, and for no other name', async () => {
     const named = (servername: string) =>
-      new Client({ url: env.url, timeout: 30_000, connectTimeout: 10_000, tlsOptions: { ca: [env.caPem], servername } });
+      new Client({
+        url: env.url,
+        timeout: 30_000,
+        connectTimeout: 10_000,
+        tlsOptions: { ca: [env.caPem], servername },
+      });
     for (const name of [`dc1.${env.realm.toLowerCase()}`, 'localhost']) {
       const c = named(name);
       await c.bind(env.bindDn, env.bindPassword);
       await c.unbind();
     }
     const wrong = named('not-the-dc.example');
-    await expect(wrong.bind(env.bindDn, env.bindPassword)).rejects.toThrow(/altnames|not in the cert|does not match/i);
+    await expect(wrong.bind(env.bindDn, env.bindPassword)).rejects.toThrow(
+      /altnames|not in the cert|does not match/i,
+    );
     await wrong.unbind().catch(() => undefined);
   });
 
@@ -157,9 +199,18 @@ describe('TLS', () => {
   });
 
   it('serves the global catalog over TLS', async () => {
-    const gc = new Client({ url: env.gcUrl, timeout: 30_000, connectTimeout: 10_000, tlsOptions: { ca: [env.caPem] } });
+    const gc = new Client({
+      url: env.gcUrl,
+      timeout: 30_000,
+      connectTimeout: 10_000,
+      tlsOptions: { ca: [env.caPem] },
+    });
     await gc.bind(env.bindDn, env.bindPassword);
-    const { searchEntries } = await gc.search(env.baseDn, { scope: 'sub', filter: '(mail=sales@contoso.com)', attributes: ['cn'] });
+    const { searchEntries } = await gc.search(env.baseDn, {
+      scope: 'sub',
+      filter: '(mail=sales@contoso.com)',
+      attributes: ['cn'],
+    });
     expect(searchEntries.map((e) => e.cn)).toEqual(['Sales']);
     await gc.unbind();
   });
@@ -206,11 +257,27 @@ describe('the seeded contoso fixture', () => {
       ...LINK_ATTRIBUTES,
       ...Array.from({ length: 15 }, (_, i) => `extensionAttribute${i + 1}`),
       ...Array.from({ length: 5 }, (_, i) => `msExchExtensionCustomAttribute${i + 1}`),
-      'mail', 'mailNickname', 'proxyAddresses', 'legacyExchangeDN', 'targetAddress', 'displayName',
-      'msExchRecipientDisplayType', 'msExchRecipientTypeDetails', 'msExchHideFromAddressLists',
-      'msExchGroupJoinRestriction', 'msExchGroupDepartRestriction', 'msExchRequireAuthToSendTo',
-      'msExchEnableModeration', 'msExchModerationFlags', 'reportToOriginator', 'reportToOwner', 'oOFReplyToOriginator',
-      'msExchSenderHintTranslations', 'msDS-ExternalDirectoryObjectId', 'msExchDynamicDLFilter', 'msExchDynamicDLBaseDN',
+      'mail',
+      'mailNickname',
+      'proxyAddresses',
+      'legacyExchangeDN',
+      'targetAddress',
+      'displayName',
+      'msExchRecipientDisplayType',
+      'msExchRecipientTypeDetails',
+      'msExchHideFromAddressLists',
+      'msExchGroupJoinRestriction',
+      'msExchGroupDepartRestriction',
+      'msExchRequireAuthToSendTo',
+      'msExchEnableModeration',
+      'msExchModerationFlags',
+      'reportToOriginator',
+      'reportToOwner',
+      'oOFReplyToOriginator',
+      'msExchSenderHintTranslations',
+      'msDS-ExternalDirectoryObjectId',
+      'msExchDynamicDLFilter',
+      'msExchDynamicDLBaseDN',
     ];
     expect(carried.filter((a) => !written.has(a))).toEqual([]);
   });
@@ -218,15 +285,23 @@ describe('the seeded contoso fixture', () => {
   it('has the Exchange schema extension, with the schema version marker of a modern Exchange', async () => {
     const schemaDn = `CN=Schema,CN=Configuration,${env.baseDn}`;
     await withClient(async (c) => {
-      const marker = await c.search(`CN=ms-Exch-Schema-Version-Pt,${schemaDn}`, { scope: 'base', attributes: ['rangeUpper'] });
+      const marker = await c.search(`CN=ms-Exch-Schema-Version-Pt,${schemaDn}`, {
+        scope: 'base',
+        attributes: ['rangeUpper'],
+      });
       expect(Number(marker.searchEntries[0]?.rangeUpper)).toBeGreaterThanOrEqual(15317);
       const { searchEntries } = await c.search(schemaDn, {
         scope: 'one',
-        filter: '(|(lDAPDisplayName=msExchBypassModerationLink)(lDAPDisplayName=msExchBypassModerationBL)(lDAPDisplayName=msExchMasterAccountSid))',
+        filter:
+          '(|(lDAPDisplayName=msExchBypassModerationLink)(lDAPDisplayName=msExchBypassModerationBL)(lDAPDisplayName=msExchMasterAccountSid))',
         attributes: ['lDAPDisplayName', 'linkID'],
       });
       const byName = Object.fromEntries(searchEntries.map((e) => [String(e.lDAPDisplayName), e.linkID]));
-      expect(Object.keys(byName).sort()).toEqual(['msExchBypassModerationBL', 'msExchBypassModerationLink', 'msExchMasterAccountSid']);
+      expect(Object.keys(byName).sort()).toEqual([
+        'msExchBypassModerationBL',
+        'msExchBypassModerationLink',
+        'msExchMasterAccountSid',
+      ]);
       expect(Number(byName.msExchBypassModerationBL)).toBe(Number(byName.msExchBypassModerationLink) + 1);
     });
   });
@@ -236,18 +311,29 @@ describe('the seeded contoso fixture', () => {
     const entry = await withClient(async (c) => {
       const { searchEntries } = await c.search(sales.dn, {
         scope: 'base',
-        attributes: ['memberOf', 'altRecipientBL', 'authOrigBL', 'dLMemSubmitPermsBL', 'unauthOrigBL', 'dLMemRejectPermsBL',
-          'msExchBypassModerationFromDLMembersBL'],
+        attributes: [
+          'memberOf',
+          'altRecipientBL',
+          'authOrigBL',
+          'dLMemSubmitPermsBL',
+          'unauthOrigBL',
+          'dLMemRejectPermsBL',
+          'msExchBypassModerationFromDLMembersBL',
+        ],
       });
       return (searchEntries[0] ?? {}) as Record<string, unknown>;
     });
     expect(asStrings(entry.memberOf).map(dnKey)).toEqual([dnKey(obj('groups.allStaff').dn)]);
     expect(asStrings(entry.altRecipientBL).map(dnKey)).toEqual([dnKey(obj('users.grace').dn)]);
     expect(asStrings(entry.authOrigBL).map(dnKey)).toEqual([dnKey(obj('groups.board').dn)]);
-    expect(asStrings(entry.dLMemSubmitPermsBL).map(dnKey).sort()).toEqual([obj('groups.board').dn, obj('users.mallory').dn].map(dnKey).sort());
+    expect(asStrings(entry.dLMemSubmitPermsBL).map(dnKey).sort()).toEqual(
+      [obj('groups.board').dn, obj('users.mallory').dn].map(dnKey).sort(),
+    );
     expect(asStrings(entry.unauthOrigBL).map(dnKey)).toEqual([dnKey(obj('groups.partners').dn)]);
     expect(asStrings(entry.dLMemRejectPermsBL).map(dnKey)).toEqual([dnKey(obj('groups.partners').dn)]);
-    expect(asStrings(entry.msExchBypassModerationFromDLMembersBL).map(dnKey)).toEqual([dnKey(obj('groups.board').dn)]);
+    expect(asStrings(entry.msExchBypassModerationFromDLMembersBL).map(dnKey)).toEqual([
+      dnKey(obj('groups.board').dn),
+    ]);
   });
 
   it('finds hostile names by the DN the seeder built and by the cn the fixture gave', async () => {
@@ -260,7 +346,10 @@ describe('the seeded contoso fixture', () => {
     };
     await withClient(async (c) => {
       for (const [key, cn] of Object.entries(names)) {
-        const { searchEntries } = await c.search(obj(key).dn, { scope: 'base', attributes: ['cn', 'objectGUID'] });
+        const { searchEntries } = await c.search(obj(key).dn, {
+          scope: 'base',
+          attributes: ['cn', 'objectGUID'],
+        });
         expect(searchEntries[0]?.cn, key).toBe(cn);
       }
     });
@@ -275,7 +364,10 @@ describe('the seeded contoso fixture', () => {
       const collected: string[] = [];
       let low = 0;
       for (let guard = 0; guard < 100; guard++) {
-        const { searchEntries } = await c.search(big.dn, { scope: 'base', attributes: [`member;range=${low}-${low + 999}`] });
+        const { searchEntries } = await c.search(big.dn, {
+          scope: 'base',
+          attributes: [`member;range=${low}-${low + 999}`],
+        });
         const entry = (searchEntries[0] ?? {}) as Record<string, unknown>;
         const rangeKey = Object.keys(entry).find((k) => k.toLowerCase().startsWith('member;range='));
         if (!rangeKey) throw new Error('server returned no ranged member attribute');
@@ -301,7 +393,11 @@ describe('the seeded contoso fixture', () => {
 
 describe('reuse and reset', () => {
   it('two processes ensuring at once got the same lab', async () => {
-    expect(childView).toEqual({ host: env.host, pid: (await lab.status()).pid, salesGuid: obj('groups.sales').objectGUID });
+    expect(childView).toEqual({
+      host: env.host,
+      pid: (await lab.status()).pid,
+      salesGuid: obj('groups.sales').objectGUID,
+    });
   });
 
   it('ensure reuses the running lab (same address, same process, same seed)', async () => {
@@ -314,7 +410,9 @@ describe('reuse and reset', () => {
   });
 
   it('refuses to reuse a lab for a different fixture', async () => {
-    await expect(Lab.ensure({ name: NAME, fixture: null })).rejects.toThrow(/holds fixture contoso .* no fixture was asked for/);
+    await expect(Lab.ensure({ name: NAME, fixture: null })).rejects.toThrow(
+      /holds fixture contoso .* no fixture was asked for/,
+    );
   });
 
   it('reset brings a modified lab back to the golden state', async () => {
@@ -322,19 +420,37 @@ describe('reuse and reset', () => {
     const newUserDn = `CN=Reset Probe,${obj('ous.users').dn}`;
     await withClient(async (c) => {
       await c.modify(sales.dn, [
-        new Change({ operation: 'replace', modification: new Attribute({ type: 'extensionAttribute1', values: ['changed'] }) }),
-        new Change({ operation: 'delete', modification: new Attribute({ type: 'member', values: [obj('users.bob').dn] }) }),
+        new Change({
+          operation: 'replace',
+          modification: new Attribute({ type: 'extensionAttribute1', values: ['changed'] }),
+        }),
+        new Change({
+          operation: 'delete',
+          modification: new Attribute({ type: 'member', values: [obj('users.bob').dn] }),
+        }),
       ]);
-      await c.add(newUserDn, { objectClass: ['top', 'person', 'organizationalPerson', 'user'], sAMAccountName: 'resetprobe' });
+      await c.add(newUserDn, {
+        objectClass: ['top', 'person', 'organizationalPerson', 'user'],
+        sAMAccountName: 'resetprobe',
+      });
       await c.del(obj('users.ivan').dn);
     });
     await lab.reset();
     await withClient(async (c) => {
-      const { searchEntries } = await c.search(sales.dn, { scope: 'base', attributes: ['extensionAttribute1', 'member', 'unauthOrig'] });
+      const { searchEntries } = await c.search(sales.dn, {
+        scope: 'base',
+        attributes: ['extensionAttribute1', 'member', 'unauthOrig'],
+      });
       expect(searchEntries[0]?.extensionAttribute1).toBe('sales-ext1');
-      expect(asStrings(searchEntries[0]?.member).map(dnKey).sort()).toEqual((sales.links.member ?? []).map(dnKey).sort());
+      expect(asStrings(searchEntries[0]?.member).map(dnKey).sort()).toEqual(
+        (sales.links.member ?? []).map(dnKey).sort(),
+      );
       expect(asStrings(searchEntries[0]?.unauthOrig).map(dnKey)).toEqual([dnKey(obj('users.ivan').dn)]);
-      const probe = await c.search(obj('ous.users').dn, { scope: 'one', filter: '(sAMAccountName=resetprobe)', attributes: ['cn'] });
+      const probe = await c.search(obj('ous.users').dn, {
+        scope: 'one',
+        filter: '(sAMAccountName=resetprobe)',
+        attributes: ['cn'],
+      });
       expect(probe.searchEntries).toEqual([]);
     });
   });
@@ -343,18 +459,30 @@ describe('reuse and reset', () => {
 describe('the lab command', () => {
   const CLI = fileURLToPath(new URL('../src/cli.ts', import.meta.url));
   const cli = (...args: string[]) =>
-    promisify(execFile)(process.execPath, ['--import', 'tsx', '--conditions=dlmigrate-source', CLI, ...args], { timeout: 120_000 });
+    promisify(execFile)(
+      process.execPath,
+      ['--import', 'tsx', '--conditions=dlmigrate-source', CLI, ...args],
+      { timeout: 120_000 },
+    );
 
   it('env prints shell lines that reach this lab', async () => {
     const { stdout } = await cli('env', '--name', NAME);
     const vars = Object.fromEntries(
-      stdout.trim().split('\n').map((line) => {
-        const m = /^export (LAB_[A-Z_]+)='(.*)'$/.exec(line);
-        if (!m) throw new Error(`not an export line: ${line.replace(/PASSWORD=.*/, 'PASSWORD=…')}`);
-        return [m[1], m[2]];
-      }),
+      stdout
+        .trim()
+        .split('\n')
+        .map((line) => {
+          const m = /^export (LAB_[A-Z_]+)='(.*)'$/.exec(line);
+          if (!m) throw new Error(`not an export line: ${line.replace(/PASSWORD=.*/, 'PASSWORD=…')}`);
+          return [m[1], m[2]];
+        }),
     );
-    expect(vars).toMatchObject({ LAB_URL: env.url, LAB_CA_FILE: env.caFile, LAB_BASE_DN: env.baseDn, LAB_BIND_DN: env.bindDn });
+    expect(vars).toMatchObject({
+      LAB_URL: env.url,
+      LAB_CA_FILE: env.caFile,
+      LAB_BASE_DN: env.baseDn,
+      LAB_BIND_DN: env.bindDn,
+    });
     expect(vars.LAB_BIND_PASSWORD).toBe(env.bindPassword);
   });
 
@@ -362,13 +490,24 @@ describe('the lab command', () => {
     const { stdout } = await cli('status', '--name', NAME);
     expect(stdout).not.toContain(env.bindPassword);
     const status = JSON.parse(stdout) as { running: boolean; host: string; stage: string; content: unknown };
-    expect(status).toMatchObject({ running: true, host: env.host, stage: 'golden', content: { fixture: 'contoso' } });
+    expect(status).toMatchObject({
+      running: true,
+      host: env.host,
+      stage: 'golden',
+      content: { fixture: 'contoso' },
+    });
   });
 
   it('fails clearly for an unknown instance or command', async () => {
-    await expect(cli('reset', '--name', 'no-such-lab')).rejects.toMatchObject({ stderr: expect.stringMatching(/no lab named no-such-lab/) });
-    await expect(cli('explode')).rejects.toMatchObject({ stderr: expect.stringMatching(/unknown command explode/) });
-    await expect(cli('up', '--name', 'Bad Name!')).rejects.toMatchObject({ stderr: expect.stringMatching(/invalid lab name/) });
+    await expect(cli('reset', '--name', 'no-such-lab')).rejects.toMatchObject({
+      stderr: expect.stringMatching(/no lab named no-such-lab/),
+    });
+    await expect(cli('explode')).rejects.toMatchObject({
+      stderr: expect.stringMatching(/unknown command explode/),
+    });
+    await expect(cli('up', '--name', 'Bad Name!')).rejects.toMatchObject({
+      stderr: expect.stringMatching(/invalid lab name/),
+    });
   });
 });
 

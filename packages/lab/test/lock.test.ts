@@ -35,7 +35,9 @@ describe('withLock', () => {
     writeFileSync(log, '');
     const run = promisify(execFile);
     await Promise.all(
-      Array.from({ length: 4 }, () => run(process.execPath, ['--import', 'tsx', '--conditions=dlmigrate-source', WORKER, lock, log, '3'])),
+      Array.from({ length: 4 }, () =>
+        run(process.execPath, ['--import', 'tsx', '--conditions=dlmigrate-source', WORKER, lock, log, '3']),
+      ),
     );
     const lines = readFileSync(log, 'utf8').trim().split('\n');
     expect(lines).toHaveLength(4 * 3 * 2);
@@ -63,7 +65,9 @@ describe('withLock', () => {
 
   it('takes over the lock of a process that died holding it', async () => {
     const lock = path.join(dir, 'z.lock');
-    const dead = spawnSync(process.execPath, ['-e', 'process.stdout.write(String(process.pid))'], { encoding: 'utf8' });
+    const dead = spawnSync(process.execPath, ['-e', 'process.stdout.write(String(process.pid))'], {
+      encoding: 'utf8',
+    });
     writeFileSync(lock, `${dead.stdout}\n`);
     await expect(withLock(lock, async () => 'got it', { timeoutMs: 10_000 })).resolves.toBe('got it');
   });
@@ -72,9 +76,9 @@ describe('withLock', () => {
     const lock = path.join(dir, 'w.lock');
     writeFileSync(lock, `${process.ppid}\n`); // the test runner's parent: alive for the whole test
     const waits: number[] = [];
-    await expect(withLock(lock, async () => 'never', { timeoutMs: 300, onWait: (pid) => waits.push(pid) })).rejects.toThrow(
-      new RegExp(`held by pid ${process.ppid}`),
-    );
+    await expect(
+      withLock(lock, async () => 'never', { timeoutMs: 300, onWait: (pid) => waits.push(pid) }),
+    ).rejects.toThrow(new RegExp(`held by pid ${process.ppid}`));
     expect(waits).toEqual([process.ppid]);
   });
 });

@@ -20,26 +20,48 @@ afterAll(async () => {
 }, 120_000);
 
 async function bind(): Promise<Client> {
-  const c = new Client({ url: env.url, timeout: 30_000, connectTimeout: 10_000, tlsOptions: { ca: [env.caPem], servername: 'dc1.corp.example' } });
+  const c = new Client({
+    url: env.url,
+    timeout: 30_000,
+    connectTimeout: 10_000,
+    tlsOptions: { ca: [env.caPem], servername: 'dc1.corp.example' },
+  });
   await c.bind(env.bindDn, env.bindPassword);
   return c;
 }
 
 describe('a lab with realm CORP.EXAMPLE and no fixture', () => {
   it('derives the base DN, bind name and certificate from the realm', async () => {
-    expect(env).toMatchObject({ realm: 'CORP.EXAMPLE', domain: 'CORP', baseDn: 'DC=corp,DC=example', bindDn: 'Administrator@corp.example' });
+    expect(env).toMatchObject({
+      realm: 'CORP.EXAMPLE',
+      domain: 'CORP',
+      baseDn: 'DC=corp,DC=example',
+      bindDn: 'Administrator@corp.example',
+    });
     expect(lab.seeded()).toBeNull();
     const c = await bind();
-    const { searchEntries } = await c.search(env.baseDn, { scope: 'one', filter: '(objectClass=organizationalUnit)', attributes: ['ou'] });
+    const { searchEntries } = await c.search(env.baseDn, {
+      scope: 'one',
+      filter: '(objectClass=organizationalUnit)',
+      attributes: ['ou'],
+    });
     expect(searchEntries.map((e) => e.ou)).toEqual(['Domain Controllers']);
     // the Exchange schema was applied with this base DN
-    const marker = await c.search(`CN=ms-Exch-Schema-Version-Pt,CN=Schema,CN=Configuration,${env.baseDn}`, { scope: 'base', attributes: ['rangeUpper'] });
+    const marker = await c.search(`CN=ms-Exch-Schema-Version-Pt,CN=Schema,CN=Configuration,${env.baseDn}`, {
+      scope: 'base',
+      attributes: ['rangeUpper'],
+    });
     expect(marker.searchEntries).toHaveLength(1);
     await c.unbind();
   });
 
   it('accepts a NetBIOS-style bind name', async () => {
-    const c = new Client({ url: env.url, timeout: 30_000, connectTimeout: 10_000, tlsOptions: { ca: [env.caPem] } });
+    const c = new Client({
+      url: env.url,
+      timeout: 30_000,
+      connectTimeout: 10_000,
+      tlsOptions: { ca: [env.caPem] },
+    });
     await c.bind(`${env.domain}\\Administrator`, env.bindPassword);
     await c.unbind();
   });
@@ -50,13 +72,21 @@ describe('a lab with realm CORP.EXAMPLE and no fixture', () => {
     await c.unbind();
     await lab.reset();
     const after = await bind();
-    const { searchEntries } = await after.search(env.baseDn, { scope: 'one', filter: '(ou=Scratch)', attributes: ['ou'] });
+    const { searchEntries } = await after.search(env.baseDn, {
+      scope: 'one',
+      filter: '(ou=Scratch)',
+      attributes: ['ou'],
+    });
     expect(searchEntries).toEqual([]);
     await after.unbind();
   });
 
   it('refuses to be reused with another realm or with a fixture', async () => {
-    await expect(Lab.ensure({ name: NAME, fixture: null, realm: 'LAB.TEST' })).rejects.toThrow(/has realm CORP.EXAMPLE/);
-    await expect(Lab.ensure({ name: NAME, realm: 'CORP.EXAMPLE' })).rejects.toThrow(/holds no fixture, but fixture contoso v\d+ was asked for/);
+    await expect(Lab.ensure({ name: NAME, fixture: null, realm: 'LAB.TEST' })).rejects.toThrow(
+      /has realm CORP.EXAMPLE/,
+    );
+    await expect(Lab.ensure({ name: NAME, realm: 'CORP.EXAMPLE' })).rejects.toThrow(
+      /holds no fixture, but fixture contoso v\d+ was asked for/,
+    );
   });
 });

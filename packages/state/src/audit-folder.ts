@@ -25,7 +25,11 @@ interface Manifest {
 const pretty = (value: unknown): string => `${JSON.stringify(value, null, 2)}\n`;
 
 /** Writes the migration's files into `dir` (created 0700 if missing); returns the files' paths. */
-export async function exportMigration(store: StateStore, migrationId: string, dir: string): Promise<string[]> {
+export async function exportMigration(
+  store: StateStore,
+  migrationId: string,
+  dir: string,
+): Promise<string[]> {
   const bundle = await store.readMigrationBundle(migrationId);
   const files = new Map<string, unknown>([
     ['migration.json', bundle.migration],
@@ -87,7 +91,9 @@ export async function importMigration(store: StateStore, dir: string): Promise<M
   const files = expectArray('manifest.json files', manifest.files).map(String);
   const migration = expectObject('migration.json', await readJson(dir, 'migration.json'));
   if (migration.id !== manifest.migrationId) {
-    throw new InvalidInputError(`migration.json is about ${String(migration.id)}, the manifest about ${String(manifest.migrationId)}`);
+    throw new InvalidInputError(
+      `migration.json is about ${String(migration.id)}, the manifest about ${String(manifest.migrationId)}`,
+    );
   }
   const backups: BackupRecord[] = [];
   for (const name of files.filter((file) => file.startsWith('backups/'))) {
@@ -100,7 +106,9 @@ export async function importMigration(store: StateStore, dir: string): Promise<M
     journal: expectArray('journal.json', await readJson(dir, 'journal.json')),
     errors: expectArray('errors.json', await readJson(dir, 'errors.json')),
     backups,
-    report: files.includes('report.json') ? expectObject('report.json', await readJson(dir, 'report.json')) : null,
+    report: files.includes('report.json')
+      ? expectObject('report.json', await readJson(dir, 'report.json'))
+      : null,
   } as unknown as MigrationBundle;
   return store.writeMigrationBundle(bundle);
 }

@@ -10,7 +10,9 @@ describe('SQL dialect shim', () => {
       'SELECT id FROM migrations WHERE a = $1 AND b IN ($2, $3) AND t < ' +
         'CAST(FLOOR(EXTRACT(EPOCH FROM clock_timestamp()) * 1000) AS BIGINT) LIMIT 1 FOR UPDATE SKIP LOCKED',
     );
-    expect(postgresDialect.compile('SELECT * FROM m WHERE id = ? {forupdate}')).toBe('SELECT * FROM m WHERE id = $1 FOR UPDATE');
+    expect(postgresDialect.compile('SELECT * FROM m WHERE id = ? {forupdate}')).toBe(
+      'SELECT * FROM m WHERE id = $1 FOR UPDATE',
+    );
   });
 
   it('keeps placeholders and drops row locks for SQLite', () => {

@@ -17,7 +17,10 @@ export interface Dialect {
 }
 
 function replaceTokens(sql: string, now: string, skipLocked: string, forUpdate: string): string {
-  return sql.replaceAll('{now}', now).replaceAll('{skiplocked}', skipLocked).replaceAll('{forupdate}', forUpdate);
+  return sql
+    .replaceAll('{now}', now)
+    .replaceAll('{skiplocked}', skipLocked)
+    .replaceAll('{forupdate}', forUpdate);
 }
 
 export const sqliteDialect: Dialect = {

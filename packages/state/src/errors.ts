@@ -70,7 +70,10 @@ export class SchemaTooNewError extends StateError {
 /** The store could not be opened (server down, no permission on the file, …). */
 export class StoreUnavailableError extends StateError {
   constructor(location: string, cause: unknown) {
-    super('STATE_UNAVAILABLE', `cannot open the state store at ${location}: ${(cause as Error)?.message ?? String(cause)}`);
+    super(
+      'STATE_UNAVAILABLE',
+      `cannot open the state store at ${location}: ${(cause as Error)?.message ?? String(cause)}`,
+    );
     this.cause = cause;
   }
 }

@@ -30,8 +30,14 @@ export function describeLocation(target: string): string {
   }
 }
 
-export async function openStateStore(target: string, options: OpenStateStoreOptions = {}): Promise<StateStore> {
-  if (target.trim() === '') throw new InvalidInputError('state store location is empty: pass a SQLite file path or a postgres:// URL');
+export async function openStateStore(
+  target: string,
+  options: OpenStateStoreOptions = {},
+): Promise<StateStore> {
+  if (target.trim() === '')
+    throw new InvalidInputError(
+      'state store location is empty: pass a SQLite file path or a postgres:// URL',
+    );
   let driver: Driver;
   try {
     driver = isPostgresUrl(target) ? openPostgresDriver(target, options.poolSize) : openSqliteDriver(target);

@@ -11,14 +11,17 @@ const INT8_OID = 20;
 // far below 2^53, so numbers are exact.
 const types = {
   getTypeParser: ((oid: number, format?: 'text' | 'binary') =>
-    oid === INT8_OID ? (value: string) => Number(value) : pg.types.getTypeParser(oid, format)) as typeof pg.types.getTypeParser,
+    oid === INT8_OID
+      ? (value: string) => Number(value)
+      : pg.types.getTypeParser(oid, format)) as typeof pg.types.getTypeParser,
 };
 
 function executor(client: pg.Pool | pg.PoolClient): SqlExecutor {
   return {
     query: async <T extends Row>(sql: string, params: readonly SqlValue[] = []) =>
       (await client.query(postgresDialect.compile(sql), params as SqlValue[])).rows as T[],
-    run: async (sql, params = []) => (await client.query(postgresDialect.compile(sql), params as SqlValue[])).rowCount ?? 0,
+    run: async (sql, params = []) =>
+      (await client.query(postgresDialect.compile(sql), params as SqlValue[])).rowCount ?? 0,
   };
 }
 

@@ -155,7 +155,11 @@ export function toError(row: ErrorRow): ErrorRecord {
 }
 
 export function toReport(row: ReportRow): ReportRecord {
-  return { migrationId: row.migration_id, report: JSON.parse(row.report) as JsonObject, updatedAt: iso(row.updated_at) };
+  return {
+    migrationId: row.migration_id,
+    report: JSON.parse(row.report) as JsonObject,
+    updatedAt: iso(row.updated_at),
+  };
 }
 
 export function toBatchLevel(row: BatchLevelRow): BatchLevelRecord {

@@ -132,7 +132,9 @@ export async function migrateSchema(
     await tx.run(
       'CREATE TABLE IF NOT EXISTS schema_version (version INTEGER PRIMARY KEY, name TEXT NOT NULL, applied_at BIGINT NOT NULL)',
     );
-    const [row] = await tx.query<{ version: number | null }>('SELECT MAX(version) AS version FROM schema_version');
+    const [row] = await tx.query<{ version: number | null }>(
+      'SELECT MAX(version) AS version FROM schema_version',
+    );
     const current = row?.version ?? 0;
     if (current > migrations.length) throw new SchemaTooNewError(current, migrations.length);
     for (const migration of migrations.slice(current)) {

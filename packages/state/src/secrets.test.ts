@@ -5,10 +5,30 @@ import { assertNoSecrets, findSecrets, isSecretKey, stripSecrets } from './secre
 
 describe('secret guard', () => {
   it('recognises secret-looking keys whatever their spelling', () => {
-    for (const key of ['password', 'bindPassword', 'client_secret', 'Client-Secret', 'passphrase', 'privateKey', 'private_key_pem', 'accessToken', 'refresh_token', 'apiKey', 'credentials', 'certificatePfx']) {
+    for (const key of [
+      'password',
+      'bindPassword',
+      'client_secret',
+      'Client-Secret',
+      'passphrase',
+      'privateKey',
+      'private_key_pem',
+      'accessToken',
+      'refresh_token',
+      'apiKey',
+      'credentials',
+      'certificatePfx',
+    ]) {
       expect(isSecretKey(key), key).toBe(true);
     }
-    for (const key of ['tokenEndpoint', 'certificatePath', 'thumbprint', 'address', 'members', 'keyVaultName']) {
+    for (const key of [
+      'tokenEndpoint',
+      'certificatePath',
+      'thumbprint',
+      'address',
+      'members',
+      'keyVaultName',
+    ]) {
       expect(isSecretKey(key), key).toBe(false);
     }
   });
@@ -36,7 +56,12 @@ describe('secret guard', () => {
   });
 
   it('strips secrets from a copy and leaves the rest', () => {
-    const value = { a: 1, token: 't', nested: [{ secret: 's', keep: true }], pem: '-----BEGIN EC PRIVATE KEY-----' };
+    const value = {
+      a: 1,
+      token: 't',
+      nested: [{ secret: 's', keep: true }],
+      pem: '-----BEGIN EC PRIVATE KEY-----',
+    };
     expect(stripSecrets(value)).toEqual({ a: 1, nested: [{ keep: true }], pem: '[redacted]' });
     expect(value.token).toBe('t');
   });

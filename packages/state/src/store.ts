@@ -1,6 +1,12 @@
 // The one query layer: every StateStore operation written once against the Driver, for both engines.
 import type { Driver, SqlExecutor, SqlValue } from './driver.js';
-import { AlreadyExistsError, BackupExistsError, InvalidInputError, LeaseLostError, NotFoundError } from './errors.js';
+import {
+  AlreadyExistsError,
+  BackupExistsError,
+  InvalidInputError,
+  LeaseLostError,
+  NotFoundError,
+} from './errors.js';
 import { assertValidId, newId } from './ids.js';
 import {
   epochMs,
@@ -136,7 +142,9 @@ export class SqlStateStore implements StateStore {
       params.push(filter.batchLevel);
     }
     if (filter.status !== undefined) {
-      const statuses = (typeof filter.status === 'string' ? [filter.status] : [...filter.status]).map(migrationStatus);
+      const statuses = (typeof filter.status === 'string' ? [filter.status] : [...filter.status]).map(
+        migrationStatus,
+      );
       if (statuses.length === 0) return [];
       where.push(`status IN (${placeholders(statuses.length)})`);
       params.push(...statuses);
@@ -221,9 +229,10 @@ export class SqlStateStore implements StateStore {
   }
 
   async listJournal(migrationId: string): Promise<JournalEntry[]> {
-    const rows = await this.driver.query<JournalRow>('SELECT * FROM journal WHERE migration_id = ? ORDER BY seq', [
-      migrationId,
-    ]);
+    const rows = await this.driver.query<JournalRow>(
+      'SELECT * FROM journal WHERE migration_id = ? ORDER BY seq',
+      [migrationId],
+    );
     return rows.map(toJournalEntry);
   }
 
@@ -240,10 +249,10 @@ export class SqlStateStore implements StateStore {
       );
       if (inserted) return toBackup(inserted);
       // Capturing again after a crash must be harmless, but a backup is never overwritten.
-      const [existing] = await tx.query<BackupRow>('SELECT * FROM backups WHERE migration_id = ? AND kind = ?', [
-        migrationId,
-        kind,
-      ]);
+      const [existing] = await tx.query<BackupRow>(
+        'SELECT * FROM backups WHERE migration_id = ? AND kind = ?',
+        [migrationId, kind],
+      );
       const record = toBackup(existing as BackupRow);
       if (canonicalJson(record.data) !== canonicalJson(data)) throw new BackupExistsError(migrationId, kind);
       return record;
@@ -251,17 +260,18 @@ export class SqlStateStore implements StateStore {
   }
 
   async getBackup(migrationId: string, kind: string): Promise<BackupRecord | null> {
-    const [row] = await this.driver.query<BackupRow>('SELECT * FROM backups WHERE migration_id = ? AND kind = ?', [
-      migrationId,
-      kind,
-    ]);
+    const [row] = await this.driver.query<BackupRow>(
+      'SELECT * FROM backups WHERE migration_id = ? AND kind = ?',
+      [migrationId, kind],
+    );
     return row ? toBackup(row) : null;
   }
 
   async listBackups(migrationId: string): Promise<BackupRecord[]> {
-    const rows = await this.driver.query<BackupRow>('SELECT * FROM backups WHERE migration_id = ? ORDER BY kind', [
-      migrationId,
-    ]);
+    const rows = await this.driver.query<BackupRow>(
+      'SELECT * FROM backups WHERE migration_id = ? ORDER BY kind',
+      [migrationId],
+    );
     return rows.map(toBackup);
   }
 
@@ -299,9 +309,10 @@ export class SqlStateStore implements StateStore {
   }
 
   async listErrors(migrationId: string): Promise<ErrorRecord[]> {
-    const rows = await this.driver.query<ErrorRow>('SELECT * FROM errors WHERE migration_id = ? ORDER BY seq', [
-      migrationId,
-    ]);
+    const rows = await this.driver.query<ErrorRow>(
+      'SELECT * FROM errors WHERE migration_id = ? ORDER BY seq',
+      [migrationId],
+    );
     return rows.map(toError);
   }
 
@@ -327,7 +338,9 @@ export class SqlStateStore implements StateStore {
   }
 
   async getReport(migrationId: string): Promise<ReportRecord | null> {
-    const [row] = await this.driver.query<ReportRow>('SELECT * FROM reports WHERE migration_id = ?', [migrationId]);
+    const [row] = await this.driver.query<ReportRow>('SELECT * FROM reports WHERE migration_id = ?', [
+      migrationId,
+    ]);
     return row ? toReport(row) : null;
   }
 
@@ -355,7 +368,8 @@ export class SqlStateStore implements StateStore {
            VALUES (?, ?, 'pending', NULL, NULL, '{}', {now})`,
           [batchId, level],
         );
-        for (const group of groups) migrations.push(await this.insertMigration(tx, group, { id: batchId, level }));
+        for (const group of groups)
+          migrations.push(await this.insertMigration(tx, group, { id: batchId, level }));
       }
       return { batch: (await this.readBatch(tx, batchId)) as BatchRecord, migrations };
     });
@@ -364,9 +378,10 @@ export class SqlStateStore implements StateStore {
   private async readBatch(executor: SqlExecutor, id: string): Promise<BatchRecord | null> {
     const [row] = await executor.query<BatchRow>('SELECT * FROM batches WHERE id = ?', [id]);
     if (!row) return null;
-    const levels = await executor.query<BatchLevelRow>('SELECT * FROM batch_levels WHERE batch_id = ? ORDER BY level', [
-      id,
-    ]);
+    const levels = await executor.query<BatchLevelRow>(
+      'SELECT * FROM batch_levels WHERE batch_id = ? ORDER BY level',
+      [id],
+    );
     return {
       id: row.id,
       input: JSON.parse(row.input) as JsonObject,
@@ -390,7 +405,10 @@ export class SqlStateStore implements StateStore {
   async setBatchStatus(id: string, status: BatchStatus): Promise<BatchRecord> {
     batchStatusOf(status);
     return this.driver.transaction(async (tx) => {
-      const changed = await tx.run('UPDATE batches SET status = ?, updated_at = {now} WHERE id = ?', [status, id]);
+      const changed = await tx.run('UPDATE batches SET status = ?, updated_at = {now} WHERE id = ?', [
+        status,
+        id,
+      ]);
       if (changed === 0) throw new NotFoundError('batch', id);
       return (await this.readBatch(tx, id)) as BatchRecord;
     });
@@ -398,7 +416,8 @@ export class SqlStateStore implements StateStore {
 
   async updateBatchLevel(batchId: string, level: number, patch: BatchLevelPatch): Promise<BatchLevelRecord> {
     checkLevel(level);
-    if (patch.phase !== undefined && patch.phase.trim() === '') throw new InvalidInputError('level phase must not be empty');
+    if (patch.phase !== undefined && patch.phase.trim() === '')
+      throw new InvalidInputError('level phase must not be empty');
     if (patch.data !== undefined) assertNoSecrets('batch level data', patch.data);
     const [row] = await this.driver.query<BatchLevelRow>(
       `UPDATE batch_levels SET phase = COALESCE(?, phase), data = COALESCE(?, data), updated_at = {now}
@@ -449,10 +468,10 @@ export class SqlStateStore implements StateStore {
       [runnerId, leaseMs, batchId, level, runnerId],
     );
     if (changed > 0) return true;
-    const [exists] = await this.driver.query('SELECT 1 AS one FROM batch_levels WHERE batch_id = ? AND level = ?', [
-      batchId,
-      level,
-    ]);
+    const [exists] = await this.driver.query(
+      'SELECT 1 AS one FROM batch_levels WHERE batch_id = ? AND level = ?',
+      [batchId, level],
+    );
     if (!exists) throw new NotFoundError('batch level', `${batchId}#${level}`);
     return false;
   }
@@ -488,7 +507,12 @@ export class SqlStateStore implements StateStore {
     });
   }
 
-  private async takeLease(tx: SqlExecutor, id: string, runnerId: string, leaseMs: number): Promise<MigrationRecord> {
+  private async takeLease(
+    tx: SqlExecutor,
+    id: string,
+    runnerId: string,
+    leaseMs: number,
+  ): Promise<MigrationRecord> {
     const [row] = await tx.query<MigrationRow>(
       'UPDATE migrations SET lease_owner = ?, lease_expires_at = {now} + ? WHERE id = ? RETURNING *',
       [runnerId, leaseMs, id],
@@ -506,7 +530,9 @@ export class SqlStateStore implements StateStore {
       );
       if (!row) throw new NotFoundError('migration', id);
       const heldByOther =
-        row.lease_owner !== null && row.lease_owner !== runnerId && Number(row.lease_expires_at) >= Number(row.now_ms);
+        row.lease_owner !== null &&
+        row.lease_owner !== runnerId &&
+        Number(row.lease_expires_at) >= Number(row.now_ms);
       return heldByOther ? null : this.takeLease(tx, id, runnerId, leaseMs);
     });
   }
@@ -549,28 +575,37 @@ export class SqlStateStore implements StateStore {
     bundle.journal.forEach(checkJournalEntry);
     bundle.journal.forEach((entry, index) => {
       if (entry.seq !== index + 1) {
-        throw new InvalidInputError(`journal of ${migration.id} is not contiguous: entry ${index + 1} has seq ${entry.seq}`);
+        throw new InvalidInputError(
+          `journal of ${migration.id} is not contiguous: entry ${index + 1} has seq ${entry.seq}`,
+        );
       }
     });
     bundle.errors.forEach(checkError);
     bundle.backups.forEach((backup) => checkBackupKind(backup.kind));
     return this.driver.transaction(async (tx) => {
-      const batch = migration.batchId === null ? null : { id: migration.batchId, level: migration.batchLevel ?? 0 };
+      const batch =
+        migration.batchId === null ? null : { id: migration.batchId, level: migration.batchLevel ?? 0 };
       await this.insertMigration(
         tx,
-        { id: migration.id, group: migration.group, strategy: migration.strategy, options: migration.options, status: migration.status },
+        {
+          id: migration.id,
+          group: migration.group,
+          strategy: migration.strategy,
+          options: migration.options,
+          status: migration.status,
+        },
         batch,
-        { currentStep: migration.currentStep, createdAt: epochMs(migration.createdAt), updatedAt: epochMs(migration.updatedAt) },
+        {
+          currentStep: migration.currentStep,
+          createdAt: epochMs(migration.createdAt),
+          updatedAt: epochMs(migration.updatedAt),
+        },
       );
       for (const entry of bundle.journal) {
-        await tx.run('INSERT INTO journal (migration_id, seq, step, event, data, at) VALUES (?, ?, ?, ?, ?, ?)', [
-          migration.id,
-          entry.seq,
-          entry.step,
-          entry.event,
-          JSON.stringify(entry.data),
-          epochMs(entry.at),
-        ]);
+        await tx.run(
+          'INSERT INTO journal (migration_id, seq, step, event, data, at) VALUES (?, ?, ?, ?, ?, ?)',
+          [migration.id, entry.seq, entry.step, entry.event, JSON.stringify(entry.data), epochMs(entry.at)],
+        );
       }
       for (const backup of bundle.backups) {
         await tx.run('INSERT INTO backups (migration_id, kind, data, created_at) VALUES (?, ?, ?, ?)', [

@@ -109,12 +109,7 @@ export interface NewJournalEntry {
 
 /** Known backup kinds; other lower-case kebab names are accepted too. */
 export type BackupKind =
-  | 'onprem-group'
-  | 'cloud-dl'
-  | 'onprem-dependents'
-  | 'cloud-dependents'
-  | 'graph-group'
-  | (string & {});
+  'onprem-group' | 'cloud-dl' | 'onprem-dependents' | 'cloud-dependents' | 'graph-group' | (string & {});
 
 export interface BackupRecord {
   migrationId: string;
@@ -148,7 +143,13 @@ export interface ReportRecord {
   updatedAt: string;
 }
 
-export const BATCH_STATUSES = ['planned', 'running', 'completed', 'completed_with_failures', 'cancelled'] as const;
+export const BATCH_STATUSES = [
+  'planned',
+  'running',
+  'completed',
+  'completed_with_failures',
+  'cancelled',
+] as const;
 export type BatchStatus = (typeof BATCH_STATUSES)[number];
 
 export interface BatchLevelRecord {
@@ -271,7 +272,12 @@ export interface StateStore {
    * Claims the next open migration (planned/running/parked) of the batch whose lease is free or
    * expired, lowest level first, then by id. Null when nothing is claimable right now.
    */
-  claimNext(batchId: string, runnerId: string, leaseMs: number, options?: ClaimOptions): Promise<MigrationRecord | null>;
+  claimNext(
+    batchId: string,
+    runnerId: string,
+    leaseMs: number,
+    options?: ClaimOptions,
+  ): Promise<MigrationRecord | null>;
   /** Claims one migration by id (e.g. resume); null if another runner holds an unexpired lease. */
   claimMigration(id: string, runnerId: string, leaseMs: number): Promise<MigrationRecord | null>;
   /** Extends the lease; false if the runner no longer holds it (expired and taken over). */

@@ -75,7 +75,9 @@ export function checkBackupKind(kind: string): void {
 
 export function checkLeaseMs(leaseMs: number): void {
   if (!Number.isInteger(leaseMs) || leaseMs <= 0) {
-    throw new InvalidInputError(`lease duration must be a positive whole number of milliseconds; got ${leaseMs}`);
+    throw new InvalidInputError(
+      `lease duration must be a positive whole number of milliseconds; got ${leaseMs}`,
+    );
   }
 }
 

@@ -70,7 +70,9 @@ describe.each(ENGINES)('processes sharing a $engine store', (engine) => {
       committedWrites += batches.length;
       // Every write the writer saw acknowledged is durable (a few more may have committed since).
       expect(committedWrites).toBeGreaterThanOrEqual(lastAcknowledged);
-      console.log(`${engine.engine}: killed after ${lastAcknowledged} acknowledged writes, ${committedWrites} committed`);
+      console.log(
+        `${engine.engine}: killed after ${lastAcknowledged} acknowledged writes, ${committedWrites} committed`,
+      );
     },
     PROCESS_TEST_TIMEOUT_MS,
   );
@@ -88,13 +90,17 @@ describe.each(ENGINES)('processes sharing a $engine store', (engine) => {
         input: {},
         levels: [groups.slice(0, 30), groups.slice(30)],
       });
-      const runners = ['r1', 'r2', 'r3'].map((id) => start('runner', [target, 'contest', id, 'drain', '60000']));
+      const runners = ['r1', 'r2', 'r3'].map((id) =>
+        start('runner', [target, 'contest', id, 'drain', '60000']),
+      );
       await Promise.all(runners.map((runner) => runner.waitFor((line) => line === 'ready')));
       for (const runner of runners) runner.process.stdin.write('go\n');
       await Promise.all(runners.map((runner) => runner.waitFor((line) => line === 'done')));
 
       const claims = runners.map((runner) =>
-        runner.lines.filter((line) => line.startsWith('{')).map((line) => (JSON.parse(line) as { claimed: string }).claimed),
+        runner.lines
+          .filter((line) => line.startsWith('{'))
+          .map((line) => (JSON.parse(line) as { claimed: string }).claimed),
       );
       const all = claims.flat();
       expect(all.sort()).toEqual(migrations.map((migration) => migration.id).sort());
@@ -119,7 +125,10 @@ describe.each(ENGINES)('processes sharing a $engine store', (engine) => {
         levels: [[{ id: 'held', group: { address: 'held@contoso.com' }, strategy: 'recreate' }]],
       });
       const holder = start('runner', [target, 'takeover', 'holder', 'hold', '3000']);
-      const claim = JSON.parse(await holder.waitFor((line) => line.startsWith('{'))) as { claimed: string; expiresAt: string };
+      const claim = JSON.parse(await holder.waitFor((line) => line.startsWith('{'))) as {
+        claimed: string;
+        expiresAt: string;
+      };
       expect(claim.claimed).toBe('held');
 
       // While the holder lives its heartbeat keeps the lease: it moves past the first expiry.
@@ -132,9 +141,16 @@ describe.each(ENGINES)('processes sharing a $engine store', (engine) => {
       holder.process.kill('SIGKILL');
       await holder.exited;
       const taken = await eventually(() => store!.claimNext('takeover', 'rescuer', 60_000), 200);
-      expect(taken).toMatchObject({ id: 'held', status: 'running', currentStep: 'stage', lease: { owner: 'rescuer' } });
+      expect(taken).toMatchObject({
+        id: 'held',
+        status: 'running',
+        currentStep: 'stage',
+        lease: { owner: 'rescuer' },
+      });
       // The rescuer resumes from the holder's journal.
-      expect((await store.listJournal('held')).map((entry) => [entry.step, entry.event])).toEqual([['stage', 'started']]);
+      expect((await store.listJournal('held')).map((entry) => [entry.step, entry.event])).toEqual([
+        ['stage', 'started'],
+      ]);
     },
     PROCESS_TEST_TIMEOUT_MS,
   );

@@ -29,7 +29,9 @@ const mode = (path: string): number => statSync(path).mode & 0o777;
 function listFiles(dir: string, prefix = ''): string[] {
   return readdirSync(dir, { withFileTypes: true })
     .flatMap((entry) =>
-      entry.isDirectory() ? listFiles(join(dir, entry.name), `${prefix}${entry.name}/`) : [`${prefix}${entry.name}`],
+      entry.isDirectory()
+        ? listFiles(join(dir, entry.name), `${prefix}${entry.name}/`)
+        : [`${prefix}${entry.name}`],
     )
     .sort();
 }
@@ -90,13 +92,19 @@ describe.each(ENGINES)('state store on $engine', (engine) => {
     ).rejects.toMatchObject({ code: 'STATE_ALREADY_EXISTS' });
 
     const updated = await store.updateMigration(created.id, { status: 'running', objectGuid: 'aa-bb' });
-    expect(updated).toMatchObject({ status: 'running', group: { objectGuid: 'aa-bb' }, options: created.options });
+    expect(updated).toMatchObject({
+      status: 'running',
+      group: { objectGuid: 'aa-bb' },
+      options: created.options,
+    });
 
     expect((await store.listMigrations()).map((m) => m.id).sort()).toEqual([created.id, 'm-2'].sort());
-    expect((await store.listMigrations({ group: 'sales@CONTOSO.com' })).map((m) => m.id)).toEqual([created.id]);
-    expect((await store.listMigrations({ group: '1B2C3D4E-0000-4000-8000-000000000001' })).map((m) => m.id)).toEqual([
-      'm-2',
+    expect((await store.listMigrations({ group: 'sales@CONTOSO.com' })).map((m) => m.id)).toEqual([
+      created.id,
     ]);
+    expect(
+      (await store.listMigrations({ group: '1B2C3D4E-0000-4000-8000-000000000001' })).map((m) => m.id),
+    ).toEqual(['m-2']);
     expect((await store.listMigrations({ status: 'planned' })).map((m) => m.id)).toEqual(['m-2']);
     expect(await store.listMigrations({ status: OPEN_STATUSES })).toHaveLength(2);
     await expect(store.updateMigration('nope', { status: 'failed' })).rejects.toBeInstanceOf(NotFoundError);
@@ -121,13 +129,15 @@ describe.each(ENGINES)('state store on $engine', (engine) => {
       store.createMigration({ id: '../escape', group: { address: 'a@b' }, strategy: 'recreate' }),
     ).rejects.toThrow(/not valid/);
     const migration = await store.createMigration({ group: { address: 'a@b' }, strategy: 'recreate' });
-    await expect(store.appendJournal(migration.id, { step: 'stage', event: 'done' as 'completed' })).rejects.toThrow(
-      /journal event must be one of/,
+    await expect(
+      store.appendJournal(migration.id, { step: 'stage', event: 'done' as 'completed' }),
+    ).rejects.toThrow(/journal event must be one of/);
+    await expect(store.putBackup(migration.id, '../../etc/passwd', {})).rejects.toBeInstanceOf(
+      InvalidInputError,
     );
-    await expect(store.putBackup(migration.id, '../../etc/passwd', {})).rejects.toBeInstanceOf(InvalidInputError);
-    await expect(store.addErrors(migration.id, [{ code: 'X', severity: 'fatal' as 'info', message: 'm' }])).rejects.toThrow(
-      /severity/,
-    );
+    await expect(
+      store.addErrors(migration.id, [{ code: 'X', severity: 'fatal' as 'info', message: 'm' }]),
+    ).rejects.toThrow(/severity/);
     await expect(store.claimNext('b', 'r', 0)).rejects.toThrow(/lease duration/);
     expect(await store.listMigrations()).toHaveLength(1);
     expect(await store.listJournal(migration.id)).toEqual([]);
@@ -139,7 +149,10 @@ describe.each(ENGINES)('state store on $engine', (engine) => {
       store.createMigration({
         group: { address: 'a@b' },
         strategy: 'recreate',
-        options: { ldap: { url: 'ldaps://dc', bindPassword: 'hunter2' }, certificate: { privateKeyPem: 'x' } },
+        options: {
+          ldap: { url: 'ldaps://dc', bindPassword: 'hunter2' },
+          certificate: { privateKeyPem: 'x' },
+        },
       }),
     ).rejects.toSatisfy(
       (error: unknown) =>
@@ -159,7 +172,10 @@ describe.each(ENGINES)('state store on $engine', (engine) => {
       store.updateMigration(migration.id, { options: { note: '-----BEGIN RSA PRIVATE KEY-----\nMII…' } }),
     ).rejects.toBeInstanceOf(SecretInStateError);
     await expect(
-      store.createBatch({ input: { client_secret: 's' }, levels: [[{ group: { address: 'c@d' }, strategy: 'convert' }]] }),
+      store.createBatch({
+        input: { client_secret: 's' },
+        levels: [[{ group: { address: 'c@d' }, strategy: 'convert' }]],
+      }),
     ).rejects.toBeInstanceOf(SecretInStateError);
     expect(await store.listJournal(migration.id)).toEqual([]);
     expect(await store.listBatches()).toEqual([]);
@@ -175,7 +191,9 @@ describe.each(ENGINES)('state store on $engine', (engine) => {
     });
     // Concurrent appends from one process still get distinct, gap-free numbers.
     await Promise.all(
-      ['validate', 'stage', 'park'].map((step) => store.appendJournal(migration.id, { step, event: 'started' })),
+      ['validate', 'stage', 'park'].map((step) =>
+        store.appendJournal(migration.id, { step, event: 'started' }),
+      ),
     );
     const last = await store.appendJournalAndSetStatus(
       migration.id,
@@ -185,9 +203,18 @@ describe.each(ENGINES)('state store on $engine', (engine) => {
     expect([first.seq, second.seq, last.seq]).toEqual([1, 2, 6]);
     const journal = await store.listJournal(migration.id);
     expect(journal.map((entry) => entry.seq)).toEqual([1, 2, 3, 4, 5, 6]);
-    expect(journal[1]).toMatchObject({ step: 'capture', event: 'completed', data: { snapshot: 'onprem-group' } });
-    expect(await store.getMigration(migration.id)).toMatchObject({ currentStep: 'stage', status: 'rolled_back' });
-    await expect(store.appendJournal('missing', { step: 'x', event: 'started' })).rejects.toBeInstanceOf(NotFoundError);
+    expect(journal[1]).toMatchObject({
+      step: 'capture',
+      event: 'completed',
+      data: { snapshot: 'onprem-group' },
+    });
+    expect(await store.getMigration(migration.id)).toMatchObject({
+      currentStep: 'stage',
+      status: 'rolled_back',
+    });
+    await expect(store.appendJournal('missing', { step: 'x', event: 'started' })).rejects.toBeInstanceOf(
+      NotFoundError,
+    );
   });
 
   it('keeps backups write-once', async () => {
@@ -202,11 +229,14 @@ describe.each(ENGINES)('state store on $engine', (engine) => {
       cn: 'Sales',
     });
     expect(again).toEqual(stored);
-    await expect(store.putBackup(migration.id, 'onprem-group', { ...group, member: [] })).rejects.toBeInstanceOf(
-      BackupExistsError,
-    );
+    await expect(
+      store.putBackup(migration.id, 'onprem-group', { ...group, member: [] }),
+    ).rejects.toBeInstanceOf(BackupExistsError);
     await store.putBackup(migration.id, 'cloud-dl', { identity: 'sales', members: [] });
-    expect((await store.listBackups(migration.id)).map((backup) => backup.kind)).toEqual(['cloud-dl', 'onprem-group']);
+    expect((await store.listBackups(migration.id)).map((backup) => backup.kind)).toEqual([
+      'cloud-dl',
+      'onprem-group',
+    ]);
     expect((await store.getBackup(migration.id, 'onprem-group'))?.data).toEqual(group);
     expect(await store.getBackup(migration.id, 'graph-group')).toBeNull();
     await expect(store.putBackup('missing', 'cloud-dl', {})).rejects.toBeInstanceOf(NotFoundError);
@@ -215,7 +245,14 @@ describe.each(ENGINES)('state store on $engine', (engine) => {
   it('records, lists and clears errors', async () => {
     const migration = await store.createMigration({ group: { address: 'a@b' }, strategy: 'recreate' });
     const added = await store.addErrors(migration.id, [
-      { code: 'E_PROXY_ADDRESS_EXISTS', severity: 'blocking', message: 'address in use', attribute: 'proxyAddresses', target: 'smtp:x@contoso.com', step: 'validate' },
+      {
+        code: 'E_PROXY_ADDRESS_EXISTS',
+        severity: 'blocking',
+        message: 'address in use',
+        attribute: 'proxyAddresses',
+        target: 'smtp:x@contoso.com',
+        step: 'validate',
+      },
       { code: 'I_NESTED_MEMBER', severity: 'info', message: 'nested group member', step: 'capture' },
     ]);
     expect(added.map((error) => error.seq)).toEqual([1, 2]);
@@ -223,7 +260,9 @@ describe.each(ENGINES)('state store on $engine', (engine) => {
     expect(added[1]).toMatchObject({ attribute: null, target: null, severity: 'info' });
     expect(await store.clearErrors(migration.id, 'validate')).toBe(1);
     expect((await store.listErrors(migration.id)).map((error) => error.code)).toEqual(['I_NESTED_MEMBER']);
-    const later = await store.addErrors(migration.id, [{ code: 'N_SENDAS', severity: 'needs-action', message: 'grant SendAs' }]);
+    const later = await store.addErrors(migration.id, [
+      { code: 'N_SENDAS', severity: 'needs-action', message: 'grant SendAs' },
+    ]);
     expect(later[0]?.seq).toBe(3);
     expect(await store.clearErrors(migration.id)).toBe(2);
   });
@@ -232,7 +271,10 @@ describe.each(ENGINES)('state store on $engine', (engine) => {
     const migration = await store.createMigration({ group: { address: 'a@b' }, strategy: 'recreate' });
     expect(await store.getReport(migration.id)).toBeNull();
     await store.putReport(migration.id, { outcome: 'running' });
-    const report = await store.putReport(migration.id, { outcome: 'completed', steps: ['capture', 'validate'] });
+    const report = await store.putReport(migration.id, {
+      outcome: 'completed',
+      steps: ['capture', 'validate'],
+    });
     expect(await store.getReport(migration.id)).toEqual(report);
     expect(report.report).toEqual({ outcome: 'completed', steps: ['capture', 'validate'] });
   });
@@ -260,7 +302,13 @@ describe.each(ENGINES)('state store on $engine', (engine) => {
       ['wave-1', 1],
     ]);
     expect(await store.listMigrations({ batchId: 'wave-1', batchLevel: 0 })).toHaveLength(2);
-    await expect(store.createBatch({ id: 'wave-1', input: {}, levels: [[{ group: { address: 'x@y' }, strategy: 'convert' }]] })).rejects.toMatchObject({
+    await expect(
+      store.createBatch({
+        id: 'wave-1',
+        input: {},
+        levels: [[{ group: { address: 'x@y' }, strategy: 'convert' }]],
+      }),
+    ).rejects.toMatchObject({
       code: 'STATE_ALREADY_EXISTS',
     });
     await expect(store.createBatch({ input: {}, levels: [[]] })).rejects.toBeInstanceOf(InvalidInputError);
@@ -268,9 +316,14 @@ describe.each(ENGINES)('state store on $engine', (engine) => {
     await store.updateMigration(migrations[0]!.id, { status: 'completed' });
     await store.updateMigration(migrations[1]!.id, { status: 'failed' });
     await store.updateMigration(migrations[2]!.id, { status: 'blocked' });
-    const level = await store.updateBatchLevel('wave-1', 0, { phase: 'syncing', data: { syncTriggeredAt: 'now' } });
+    const level = await store.updateBatchLevel('wave-1', 0, {
+      phase: 'syncing',
+      data: { syncTriggeredAt: 'now' },
+    });
     expect(level).toMatchObject({ phase: 'syncing', data: { syncTriggeredAt: 'now' } });
-    expect((await store.updateBatchLevel('wave-1', 0, { phase: 'done' })).data).toEqual({ syncTriggeredAt: 'now' });
+    expect((await store.updateBatchLevel('wave-1', 0, { phase: 'done' })).data).toEqual({
+      syncTriggeredAt: 'now',
+    });
     await expect(store.updateBatchLevel('wave-1', 7, { phase: 'x' })).rejects.toBeInstanceOf(NotFoundError);
 
     expect(await store.claimLevelSync('wave-1', 0, 'runner-a', 60_000)).toBe(true);
@@ -278,14 +331,26 @@ describe.each(ENGINES)('state store on $engine', (engine) => {
     expect(await store.claimLevelSync('wave-1', 0, 'runner-a', 60_000)).toBe(true);
     expect(await store.claimLevelSync('wave-1', 1, 'runner-b', 1)).toBe(true);
     // An expired coordination lease can be taken over.
-    await eventually(async () => ((await store.claimLevelSync('wave-1', 1, 'runner-c', 60_000)) ? true : null), 20);
+    await eventually(
+      async () => ((await store.claimLevelSync('wave-1', 1, 'runner-c', 60_000)) ? true : null),
+      20,
+    );
 
     await store.setBatchStatus('wave-1', 'completed_with_failures');
     const progress = await store.batchProgress('wave-1');
     expect(progress.status).toBe('completed_with_failures');
-    expect(progress.levels[0]).toMatchObject({ level: 0, phase: 'done', total: 2, syncCoordinator: { owner: 'runner-a' } });
+    expect(progress.levels[0]).toMatchObject({
+      level: 0,
+      phase: 'done',
+      total: 2,
+      syncCoordinator: { owner: 'runner-a' },
+    });
     expect(progress.levels[0]?.byStatus).toMatchObject({ completed: 1, failed: 1, planned: 0 });
-    expect(progress.levels[1]).toMatchObject({ total: 1, byStatus: { blocked: 1 }, syncCoordinator: { owner: 'runner-c' } });
+    expect(progress.levels[1]).toMatchObject({
+      total: 1,
+      byStatus: { blocked: 1 },
+      syncCoordinator: { owner: 'runner-c' },
+    });
     expect((await store.getBatch('wave-1'))?.status).toBe('completed_with_failures');
     expect((await store.listBatches()).map((b) => b.id)).toEqual(['wave-1']);
     expect(await store.getBatch('nope')).toBeNull();
@@ -305,7 +370,10 @@ describe.each(ENGINES)('state store on $engine', (engine) => {
       ],
     });
     const [c1, , p] = migrations;
-    expect(await store.claimNext('b', 'r1', 60_000, { level: 1 })).toMatchObject({ id: p!.id, lease: { owner: 'r1' } });
+    expect(await store.claimNext('b', 'r1', 60_000, { level: 1 })).toMatchObject({
+      id: p!.id,
+      lease: { owner: 'r1' },
+    });
     expect(await store.claimNext('b', 'r2', 60_000)).toMatchObject({ id: c1!.id, lease: { owner: 'r2' } });
     expect(await store.claimNext('b', 'r3', 60_000)).toBeNull();
     expect(await store.claimMigration(c1!.id, 'r3', 60_000)).toBeNull();
@@ -318,17 +386,29 @@ describe.each(ENGINES)('state store on $engine', (engine) => {
   });
 
   it('fences writes of a runner whose lease was taken over, and its heartbeat notices', async () => {
-    await store.createBatch({ id: 'b', input: {}, levels: [[{ id: 'm', group: { address: 'a@x' }, strategy: 'recreate' }]] });
+    await store.createBatch({
+      id: 'b',
+      input: {},
+      levels: [[{ id: 'm', group: { address: 'a@x' }, strategy: 'recreate' }]],
+    });
     expect(await store.claimNext('b', 'slow', 1)).not.toBeNull();
     await store.appendJournal('m', { step: 'stage', event: 'started' }, { runnerId: 'slow' });
     let lostCalls = 0;
-    const heartbeat = startHeartbeat(store, { migrationId: 'm', runnerId: 'slow', leaseMs: 1, intervalMs: 10, onLost: () => lostCalls++ });
+    const heartbeat = startHeartbeat(store, {
+      migrationId: 'm',
+      runnerId: 'slow',
+      leaseMs: 1,
+      intervalMs: 10,
+      onLost: () => lostCalls++,
+    });
     const taken = await eventually(() => store.claimNext('b', 'fast', 60_000), 5);
     expect(taken.lease?.owner).toBe('fast');
-    await expect(store.appendJournal('m', { step: 'stage', event: 'completed' }, { runnerId: 'slow' })).rejects.toBeInstanceOf(
-      LeaseLostError,
-    );
-    await expect(store.updateMigration('m', { status: 'failed' }, { runnerId: 'slow' })).rejects.toBeInstanceOf(LeaseLostError);
+    await expect(
+      store.appendJournal('m', { step: 'stage', event: 'completed' }, { runnerId: 'slow' }),
+    ).rejects.toBeInstanceOf(LeaseLostError);
+    await expect(
+      store.updateMigration('m', { status: 'failed' }, { runnerId: 'slow' }),
+    ).rejects.toBeInstanceOf(LeaseLostError);
     await eventually(async () => (heartbeat.lost ? true : null), 10);
     await heartbeat.stop();
     expect(lostCalls).toBe(1);
@@ -337,9 +417,18 @@ describe.each(ENGINES)('state store on $engine', (engine) => {
   });
 
   it('keeps a lease alive with a heartbeat until stopped', async () => {
-    await store.createBatch({ id: 'b', input: {}, levels: [[{ id: 'm', group: { address: 'a@x' }, strategy: 'recreate' }]] });
+    await store.createBatch({
+      id: 'b',
+      input: {},
+      levels: [[{ id: 'm', group: { address: 'a@x' }, strategy: 'recreate' }]],
+    });
     const claimed = await store.claimNext('b', 'r1', 60_000);
-    const heartbeat = startHeartbeat(store, { migrationId: 'm', runnerId: 'r1', leaseMs: 60_000, intervalMs: 10 });
+    const heartbeat = startHeartbeat(store, {
+      migrationId: 'm',
+      runnerId: 'r1',
+      leaseMs: 60_000,
+      intervalMs: 10,
+    });
     const renewed = await eventually(async () => {
       const lease = (await store.getMigration('m'))?.lease;
       return lease && lease.expiresAt > claimed!.lease!.expiresAt ? lease : null;
@@ -369,9 +458,9 @@ describe.each(ENGINES)('state store on $engine', (engine) => {
 
     // A store written by a newer version is refused rather than misread.
     await expect(openStateStore(target)).rejects.toBeInstanceOf(SchemaTooNewError);
-    await expect(
-      openStateStore(target, { schemaMigrations: [{ ...extra, version: 5 }] }),
-    ).rejects.toThrow(/numbered 1, 2, 3/);
+    await expect(openStateStore(target, { schemaMigrations: [{ ...extra, version: 5 }] })).rejects.toThrow(
+      /numbered 1, 2, 3/,
+    );
     store = await openStateStore(target, { schemaMigrations: [...SCHEMA_MIGRATIONS, extra] });
   });
 
@@ -395,7 +484,11 @@ describe.each(ENGINES)('state store on $engine', (engine) => {
   });
 
   it('applies the schema exactly once when several stores open a new location at once', async () => {
-    const others = await Promise.all([openStateStore(target), openStateStore(target), openStateStore(target)]);
+    const others = await Promise.all([
+      openStateStore(target),
+      openStateStore(target),
+      openStateStore(target),
+    ]);
     for (const other of others) {
       expect(await other.schemaVersion()).toBe(SCHEMA_MIGRATIONS.length);
       await other.close();
@@ -410,9 +503,11 @@ describe.each(ENGINES)('state store on $engine', (engine) => {
     });
     await store.appendJournal(migration.id, { step: 'capture', event: 'started' });
     await store.appendJournal(migration.id, { step: 'capture', event: 'completed', data: { members: 3 } });
-    await store.putBackup(migration.id, 'onprem-group', { cn: 'Sales', 'msExchHideFromAddressLists': false });
+    await store.putBackup(migration.id, 'onprem-group', { cn: 'Sales', msExchHideFromAddressLists: false });
     await store.putBackup(migration.id, 'cloud-dependents', [{ identity: 'x', right: 'SendAs' }]);
-    await store.addErrors(migration.id, [{ code: 'I_X', severity: 'info', message: 'ü — unicode kept', target: 't' }]);
+    await store.addErrors(migration.id, [
+      { code: 'I_X', severity: 'info', message: 'ü — unicode kept', target: 't' },
+    ]);
     await store.putReport(migration.id, { outcome: 'completed' });
     await store.claimMigration(migration.id, 'runner', 60_000);
 
@@ -454,7 +549,9 @@ describe.each(ENGINES)('state store on $engine', (engine) => {
     } finally {
       await other.close();
     }
-    await expect(importMigration(store, join(tempDir(), 'empty'))).rejects.toThrow(/cannot read .*manifest\.json/);
+    await expect(importMigration(store, join(tempDir(), 'empty'))).rejects.toThrow(
+      /cannot read .*manifest\.json/,
+    );
   });
 
   if (engine.engine === 'sqlite') {
@@ -478,12 +575,22 @@ describe('across engines', () => {
     const to = await openStateStore(await postgres.fresh());
     const dir = mkdtempSync(join(tmpdir(), 'dlmigrate-cross-'));
     try {
-      const migration = await from.createMigration({ group: { address: 'a@x' }, strategy: 'convert', options: { n: 1 } });
-      await from.appendJournal(migration.id, { step: 'capture', event: 'completed', data: { big: 'x'.repeat(10_000) } });
+      const migration = await from.createMigration({
+        group: { address: 'a@x' },
+        strategy: 'convert',
+        options: { n: 1 },
+      });
+      await from.appendJournal(migration.id, {
+        step: 'capture',
+        event: 'completed',
+        data: { big: 'x'.repeat(10_000) },
+      });
       await from.putBackup(migration.id, 'graph-group', { id: 'g', isCloudManaged: false });
       await exportMigration(from, migration.id, dir);
       await importMigration(to, dir);
-      expect(await to.readMigrationBundle(migration.id)).toEqual(await from.readMigrationBundle(migration.id));
+      expect(await to.readMigrationBundle(migration.id)).toEqual(
+        await from.readMigrationBundle(migration.id),
+      );
     } finally {
       await from.close();
       await to.close();
@@ -494,14 +601,20 @@ describe('across engines', () => {
 
 describe('opening a store', () => {
   it('says clearly when PostgreSQL cannot be reached, without showing the password', async () => {
-    const error = await openStateStore('postgres://postgres:hunter2@127.0.0.1:1/dlmigrate').catch((e: unknown) => e);
+    const error = await openStateStore('postgres://postgres:hunter2@127.0.0.1:1/dlmigrate').catch(
+      (e: unknown) => e,
+    );
     expect(error).toBeInstanceOf(StoreUnavailableError);
-    expect((error as Error).message).toMatch(/^cannot open the state store at postgres:\/\/postgres:\*\*\*@127\.0\.0\.1:1\/dlmigrate: /);
+    expect((error as Error).message).toMatch(
+      /^cannot open the state store at postgres:\/\/postgres:\*\*\*@127\.0\.0\.1:1\/dlmigrate: /,
+    );
     expect((error as Error).message).not.toContain('hunter2');
   });
 
   it('says clearly when the SQLite file cannot be created', async () => {
-    await expect(openStateStore('/proc/dlmigrate/state.db')).rejects.toMatchObject({ code: 'STATE_UNAVAILABLE' });
+    await expect(openStateStore('/proc/dlmigrate/state.db')).rejects.toMatchObject({
+      code: 'STATE_UNAVAILABLE',
+    });
     await expect(openStateStore('  ')).rejects.toBeInstanceOf(InvalidInputError);
   });
 
@@ -510,8 +623,13 @@ describe('opening a store', () => {
     const store = await openStateStore(await sqlite.fresh());
     const dir = mkdtempSync(join(tmpdir(), 'dlmigrate-gap-'));
     try {
-      const migration = await store.createMigration({ id: 'gap', group: { address: 'a@x' }, strategy: 'convert' });
-      for (const step of ['capture', 'validate', 'stage']) await store.appendJournal(migration.id, { step, event: 'completed' });
+      const migration = await store.createMigration({
+        id: 'gap',
+        group: { address: 'a@x' },
+        strategy: 'convert',
+      });
+      for (const step of ['capture', 'validate', 'stage'])
+        await store.appendJournal(migration.id, { step, event: 'completed' });
       await exportMigration(store, migration.id, dir);
       const journal = JSON.parse(readFileSync(join(dir, 'journal.json'), 'utf8')) as unknown[];
       writeFileSync(join(dir, 'journal.json'), JSON.stringify(journal.filter((_, index) => index !== 1)));

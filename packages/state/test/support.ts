@@ -101,8 +101,11 @@ export function spawnChild(name: string, args: string[]): Child {
   );
   const lines: string[] = [];
   let stderr = '';
-  const waiters: { predicate: (line: string) => boolean; resolve: (line: string) => void; reject: (error: Error) => void }[] =
-    [];
+  const waiters: {
+    predicate: (line: string) => boolean;
+    resolve: (line: string) => void;
+    reject: (error: Error) => void;
+  }[] = [];
   child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
   createInterface({ input: child.stdout }).on('line', (line) => {
     lines.push(line);
@@ -116,7 +119,9 @@ export function spawnChild(name: string, args: string[]): Child {
   const exited = new Promise<number | NodeJS.Signals>((resolve) =>
     child.on('exit', (code, signal) => {
       for (const waiter of waiters.splice(0)) {
-        waiter.reject(new Error(`child ${name} exited (${code ?? signal}) before the expected line; stderr:\n${stderr}`));
+        waiter.reject(
+          new Error(`child ${name} exited (${code ?? signal}) before the expected line; stderr:\n${stderr}`),
+        );
       }
       resolve(code ?? (signal as NodeJS.Signals));
     }),

@@ -31,7 +31,11 @@ export function requiredPermissions(options: { cloudSyncTrigger: boolean }): App
     why,
   });
   const list = [
-    exchange('Exchange.ManageAsApp', 'dc50a0fb-09a3-484d-be87-e023b12c6440', 'run Exchange Online cmdlets app-only'),
+    exchange(
+      'Exchange.ManageAsApp',
+      'dc50a0fb-09a3-484d-be87-e023b12c6440',
+      'run Exchange Online cmdlets app-only',
+    ),
     graph('Group.Read.All', '5b567255-7703-4780-807c-7be8301ae99b', 'read groups and their sync state'),
     graph('GroupMember.Read.All', '98830695-27a2-44f7-8c18-0c3ebc9698f6', 'read group membership'),
     graph(
@@ -42,7 +46,11 @@ export function requiredPermissions(options: { cloudSyncTrigger: boolean }): App
   ];
   if (options.cloudSyncTrigger) {
     list.push(
-      graph('Synchronization.ReadWrite.All', '9b50c33d-700f-43b1-b2eb-87e89b703581', 'start an Entra Cloud Sync job'),
+      graph(
+        'Synchronization.ReadWrite.All',
+        '9b50c33d-700f-43b1-b2eb-87e89b703581',
+        'start an Entra Cloud Sync job',
+      ),
     );
   }
   return list;
@@ -61,7 +69,10 @@ export function requiredResourceAccess(permissions: readonly AppPermission[]): u
 }
 
 export const ENTRA_ROLES = {
-  exchangeAdministrator: { name: 'Exchange Administrator', templateId: '29232cdf-9323-42fd-ade2-1d097af3e4de' },
+  exchangeAdministrator: {
+    name: 'Exchange Administrator',
+    templateId: '29232cdf-9323-42fd-ade2-1d097af3e4de',
+  },
   exchangeRecipientAdministrator: {
     name: 'Exchange Recipient Administrator',
     templateId: '31392ffb-586c-42d1-9346-e59415a2cc4e',

@@ -63,7 +63,10 @@ export function createSelfSignedCertificate(options: {
   cert.sign(forgeKey, forge.md.sha256.create());
 
   const certPem = forge.pki.certificateToPem(cert);
-  const pfx = options.pfxPassphrase === undefined ? undefined : toPfx(forgeKey, cert, options.pfxPassphrase, options.commonName);
+  const pfx =
+    options.pfxPassphrase === undefined
+      ? undefined
+      : toPfx(forgeKey, cert, options.pfxPassphrase, options.commonName);
   return {
     certPem,
     keyPem: privateKey,
@@ -83,7 +86,12 @@ export function thumbprintsOf(certPem: string): Thumbprints {
   };
 }
 
-function toPfx(key: forge.pki.rsa.PrivateKey, cert: forge.pki.Certificate, passphrase: string, friendlyName: string): Buffer {
+function toPfx(
+  key: forge.pki.rsa.PrivateKey,
+  cert: forge.pki.Certificate,
+  passphrase: string,
+  friendlyName: string,
+): Buffer {
   // 3DES + SHA-1 MAC: the PKCS#12 flavour that Windows, .NET, OpenSSL 3 and Node all load.
   const asn1 = forge.pkcs12.toPkcs12Asn1(key, [cert], passphrase, { algorithm: '3des', friendlyName });
   return Buffer.from(forge.asn1.toDer(asn1).getBytes(), 'binary');

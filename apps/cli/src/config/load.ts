@@ -9,7 +9,11 @@ import { UsageError } from '../errors.js';
 import { configSchema, type DlmigrateConfig } from './schema.js';
 import { ALL_SETTINGS, optionKey, type Setting } from './settings.js';
 
-export const CONFIG_FILE_NAMES = ['dlmigrate.config.json', 'dlmigrate.config.yaml', 'dlmigrate.config.yml'] as const;
+export const CONFIG_FILE_NAMES = [
+  'dlmigrate.config.json',
+  'dlmigrate.config.yaml',
+  'dlmigrate.config.yml',
+] as const;
 
 export interface ConfigSources {
   readonly cwd: string;
@@ -68,7 +72,10 @@ export function loadConfig(sources: ConfigSources): LoadedConfig {
     }
   }
   if (problems.length > 0 || !parsed.success) {
-    throw new UsageError(`The configuration is not valid (${problems.length} problem${problems.length === 1 ? '' : 's'}); nothing was changed.`, problems);
+    throw new UsageError(
+      `The configuration is not valid (${problems.length} problem${problems.length === 1 ? '' : 's'}); nothing was changed.`,
+      problems,
+    );
   }
   return { config: resolveFilePaths(parsed.data, origins, file, sources.cwd), file, origins };
 }
@@ -159,12 +166,17 @@ function readConfigFile(file: string): Json {
   try {
     value = file.endsWith('.json') ? JSON.parse(text) : parseYaml(text);
   } catch (error) {
-    const detail = error instanceof YAMLParseError || error instanceof SyntaxError ? error.message : String(error);
-    throw new UsageError(`Config file ${file} is not valid ${file.endsWith('.json') ? 'JSON' : 'YAML'}: ${detail}`);
+    const detail =
+      error instanceof YAMLParseError || error instanceof SyntaxError ? error.message : String(error);
+    throw new UsageError(
+      `Config file ${file} is not valid ${file.endsWith('.json') ? 'JSON' : 'YAML'}: ${detail}`,
+    );
   }
   if (value === null || value === undefined) return {};
   if (typeof value !== 'object' || Array.isArray(value)) {
-    throw new UsageError(`Config file ${file} must contain an object with sections ad, tenant, sync, state, migration.`);
+    throw new UsageError(
+      `Config file ${file} must contain an object with sections ad, tenant, sync, state, migration.`,
+    );
   }
   return value as Json;
 }
@@ -202,9 +214,15 @@ function convert(setting: Setting, value: unknown): unknown {
   }
   if (setting.type === 'number') {
     const n = Number(value);
-    return String(value).trim() !== '' && Number.isFinite(n) ? n : { problem: `"${String(value)}" is not a number` };
+    return String(value).trim() !== '' && Number.isFinite(n)
+      ? n
+      : { problem: `"${String(value)}" is not a number` };
   }
-  if (setting.type === 'list') return String(value).split(',').map((s) => s.trim()).filter((s) => s !== '');
+  if (setting.type === 'list')
+    return String(value)
+      .split(',')
+      .map((s) => s.trim())
+      .filter((s) => s !== '');
   return String(value);
 }
 
@@ -225,7 +243,8 @@ function secretPaths(value: Json, prefix = ''): string[] {
   for (const [key, child] of Object.entries(value)) {
     const path = prefix === '' ? key : `${prefix}.${key}`;
     if (SECRET_KEY.test(key)) found.push(path);
-    else if (typeof child === 'object' && child !== null && !Array.isArray(child)) found.push(...secretPaths(child as Json, path));
+    else if (typeof child === 'object' && child !== null && !Array.isArray(child))
+      found.push(...secretPaths(child as Json, path));
   }
   return found;
 }
@@ -233,7 +252,8 @@ function secretPaths(value: Json, prefix = ''): string[] {
 function forEachLeaf(value: Json, visit: (path: string) => void, prefix = ''): void {
   for (const [key, child] of Object.entries(value)) {
     const path = prefix === '' ? key : `${prefix}.${key}`;
-    if (typeof child === 'object' && child !== null && !Array.isArray(child)) forEachLeaf(child as Json, visit, path);
+    if (typeof child === 'object' && child !== null && !Array.isArray(child))
+      forEachLeaf(child as Json, visit, path);
     else visit(path);
   }
 }

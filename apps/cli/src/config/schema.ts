@@ -3,7 +3,16 @@
 // it: they come from the environment or a prompt (see secrets.ts), never from a file that gets copied,
 // committed or backed up.
 import { z } from 'zod';
-import { distinguishedName, domainName, filePath, guid, httpUrl, ldapUrl, nonEmpty, tenantId } from './values.js';
+import {
+  distinguishedName,
+  domainName,
+  filePath,
+  guid,
+  httpUrl,
+  ldapUrl,
+  nonEmpty,
+  tenantId,
+} from './values.js';
 
 export const CLOUD_NAMES = ['commercial', 'gcc-high', 'dod', 'china', 'custom'] as const;
 export const SYNC_TRIGGER_KINDS = ['none', 'command', 'graph-cloud-sync', 'http'] as const;
@@ -32,7 +41,8 @@ const adSchema = z
       ctx.addIssue({
         code: 'custom',
         path: ['url'],
-        message: 'plain ldap:// would send the bind password in clear text; use ldaps:// or set startTls to true',
+        message:
+          'plain ldap:// would send the bind password in clear text; use ldaps:// or set startTls to true',
       });
     }
   });
@@ -57,7 +67,8 @@ const certificateSchema = z
     } else if (!pem && cert.pfxFile === undefined) {
       ctx.addIssue({
         code: 'custom',
-        message: 'missing certificate: give pemCertFile + pemKeyFile or pfxFile (dlmigrate auth init creates them)',
+        message:
+          'missing certificate: give pemCertFile + pemKeyFile or pfxFile (dlmigrate auth init creates them)',
       });
     }
   });
@@ -114,7 +125,11 @@ const syncSchema = z
   .superRefine((sync, ctx) => {
     const need = (field: 'command' | 'servicePrincipalId' | 'jobId' | 'url') => {
       if (sync[field] === undefined) {
-        ctx.addIssue({ code: 'custom', path: [field], message: `sync trigger "${sync.kind}" needs ${field}` });
+        ctx.addIssue({
+          code: 'custom',
+          path: [field],
+          message: `sync trigger "${sync.kind}" needs ${field}`,
+        });
       }
     };
     if (sync.kind === 'command') need('command');
@@ -125,16 +140,15 @@ const syncSchema = z
     if (sync.kind === 'http') need('url');
   });
 
-const stateSchema = z
-  .strictObject({
-    /** Folder for the SQLite database and the JSON-lines logs. */
-    folder: filePath.default('.dlmigrate'),
-    /** postgres://… to share one state between several runners; a SQLite file in `folder` when absent. */
-    url: z
-      .string()
-      .refine((v) => /^postgres(ql)?:\/\/[^\s]+$/.test(v), 'must be a postgres:// URL')
-      .optional(),
-  });
+const stateSchema = z.strictObject({
+  /** Folder for the SQLite database and the JSON-lines logs. */
+  folder: filePath.default('.dlmigrate'),
+  /** postgres://… to share one state between several runners; a SQLite file in `folder` when absent. */
+  url: z
+    .string()
+    .refine((v) => /^postgres(ql)?:\/\/[^\s]+$/.test(v), 'must be a postgres:// URL')
+    .optional(),
+});
 
 const migrationSchema = z.strictObject({
   strategy: z.enum(['recreate', 'convert']).default('recreate'),
@@ -156,8 +170,18 @@ const migrationSchema = z.strictObject({
   customRoutingDomain: domainName.optional(),
   deadlines: z
     .strictObject({
-      cloudDeletionMinutes: z.number().int().positive().max(24 * 60).default(60),
-      takeOverMinutes: z.number().int().positive().max(24 * 60).default(15),
+      cloudDeletionMinutes: z
+        .number()
+        .int()
+        .positive()
+        .max(24 * 60)
+        .default(60),
+      takeOverMinutes: z
+        .number()
+        .int()
+        .positive()
+        .max(24 * 60)
+        .default(15),
     })
     .prefault({}),
   /** Upper bound of groups worked on at once in a batch; Exchange Online's throttling lowers it further. */

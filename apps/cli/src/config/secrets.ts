@@ -25,8 +25,10 @@ export interface SecretContext {
 
 export async function readSecret(name: SecretName, context: SecretContext): Promise<string> {
   const { env, label } = SECRETS[name];
-  let value = context.flagValue ?? context.env[env] ?? readSecretFile(context.env[`${env}_FILE`], `${env}_FILE`);
-  if ((value === undefined || value === '') && context.interactive) value = await context.prompt(`${label}: `);
+  let value =
+    context.flagValue ?? context.env[env] ?? readSecretFile(context.env[`${env}_FILE`], `${env}_FILE`);
+  if ((value === undefined || value === '') && context.interactive)
+    value = await context.prompt(`${label}: `);
   if (value === undefined || value === '') {
     throw new UsageError(`The ${label} is missing; nothing was changed.`, [
       `set ${env} (or ${env}_FILE, a file holding it) in the environment, or run dlmigrate in a terminal so that it can ask for it`,
@@ -45,7 +47,9 @@ function readSecretFile(file: string | undefined, variable: string): string | un
   try {
     return readFileSync(file, 'utf8').replace(/\r?\n$/, '');
   } catch (error) {
-    throw new UsageError(`Cannot read ${variable} (${file}): ${(error as NodeJS.ErrnoException).code ?? (error as Error).message}`);
+    throw new UsageError(
+      `Cannot read ${variable} (${file}): ${(error as NodeJS.ErrnoException).code ?? (error as Error).message}`,
+    );
   }
 }
 
@@ -91,8 +95,14 @@ export function promptHidden(question: string): Promise<string> {
  */
 export function addPasswordFlags(command: Command): Command {
   return command
-    .option('--ad-password <password>', 'AD bind password on the command line (refused without --insecure-password-flag)')
-    .option('--insecure-password-flag', 'accept --ad-password although it leaks into shell history and the process list');
+    .option(
+      '--ad-password <password>',
+      'AD bind password on the command line (refused without --insecure-password-flag)',
+    )
+    .option(
+      '--insecure-password-flag',
+      'accept --ad-password although it leaks into shell history and the process list',
+    );
 }
 
 export function passwordFromFlag(
@@ -103,11 +113,16 @@ export function passwordFromFlag(
   if (options.adPassword === undefined) return undefined;
   redactor.add(options.adPassword);
   if (options.insecurePasswordFlag !== true) {
-    throw new UsageError('Refusing --ad-password: a password on the command line ends up in shell history; nothing was changed.', [
-      'set DLMIGRATE_AD_PASSWORD, or run in a terminal to be asked for it',
-      'or add --insecure-password-flag if you accept the risk',
-    ]);
+    throw new UsageError(
+      'Refusing --ad-password: a password on the command line ends up in shell history; nothing was changed.',
+      [
+        'set DLMIGRATE_AD_PASSWORD, or run in a terminal to be asked for it',
+        'or add --insecure-password-flag if you accept the risk',
+      ],
+    );
   }
-  output.warn('--ad-password is visible in shell history and to other users via the process list; prefer DLMIGRATE_AD_PASSWORD.');
+  output.warn(
+    '--ad-password is visible in shell history and to other users via the process list; prefer DLMIGRATE_AD_PASSWORD.',
+  );
   return options.adPassword;
 }

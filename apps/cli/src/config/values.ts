@@ -7,12 +7,17 @@ const DOMAIN = /^(?=.{1,253}$)(?:[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z][a
 
 export const guid = z.string().regex(GUID, 'must be a GUID like 00000000-0000-0000-0000-000000000000');
 
-export const domainName = z.string().regex(DOMAIN, 'must be a DNS domain name like contoso.mail.onmicrosoft.com');
+export const domainName = z
+  .string()
+  .regex(DOMAIN, 'must be a DNS domain name like contoso.mail.onmicrosoft.com');
 
 /** A tenant is named by its GUID or by one of its domains (contoso.onmicrosoft.com). */
 export const tenantId = z
   .string()
-  .refine((v) => GUID.test(v) || DOMAIN.test(v), 'must be the tenant GUID or its contoso.onmicrosoft.com domain');
+  .refine(
+    (v) => GUID.test(v) || DOMAIN.test(v),
+    'must be the tenant GUID or its contoso.onmicrosoft.com domain',
+  );
 
 export const nonEmpty = z.string().trim().min(1, 'must not be empty');
 
@@ -22,7 +27,11 @@ export const filePath = nonEmpty.refine((v) => !v.includes('\0'), 'must be a fil
 export const ldapUrl = z.string().refine((v) => {
   try {
     const url = new URL(v);
-    return (url.protocol === 'ldaps:' || url.protocol === 'ldap:') && url.hostname !== '' && url.pathname.length <= 1;
+    return (
+      (url.protocol === 'ldaps:' || url.protocol === 'ldap:') &&
+      url.hostname !== '' &&
+      url.pathname.length <= 1
+    );
   } catch {
     return false;
   }
@@ -43,7 +52,8 @@ export const httpUrl = z.string().refine((v) => {
  * a typo or an attempt to smuggle a second component in, so we refuse it rather than guess.
  */
 export const distinguishedName = z.string().refine(isDistinguishedName, {
-  message: 'must be a distinguished name like OU=Not Synced,DC=contoso,DC=com (escape , + " \\ < > ; = in values with a backslash)',
+  message:
+    'must be a distinguished name like OU=Not Synced,DC=contoso,DC=com (escape , + " \\ < > ; = in values with a backslash)',
 });
 
 export function isDistinguishedName(value: string): boolean {

@@ -12,7 +12,8 @@ export function addressProblem(value: string): string | undefined {
   if (at <= 0 || at === value.length - 1) return 'is not an SMTP address like sales@contoso.com';
   const local = value.slice(0, at);
   const domain = value.slice(at + 1);
-  if (local.length > 64 || !LOCAL_PART.test(local)) return 'has characters an SMTP address cannot hold before the @';
+  if (local.length > 64 || !LOCAL_PART.test(local))
+    return 'has characters an SMTP address cannot hold before the @';
   if (!DOMAIN.test(domain)) return `has an invalid domain "${domain}"`;
   return undefined;
 }

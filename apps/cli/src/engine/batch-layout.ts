@@ -26,16 +26,34 @@ export async function planLayout(
     const { layout } = await layOutBatch(ad, { groups: addresses, options });
     const levels: string[][] = [];
     for (const [address, depth] of Object.entries(layout.depth)) (levels[depth] ??= []).push(address);
-    const blocked = Object.entries(layout.blocked).map(([address, f]) => ({ address, code: f.code, message: f.message, action: f.action }));
-    return { layout: { levels: levels.map((l) => l.sort()), waves: layout.waves, children: layout.children, blocked }, problems: [] };
+    const blocked = Object.entries(layout.blocked).map(([address, f]) => ({
+      address,
+      code: f.code,
+      message: f.message,
+      action: f.action,
+    }));
+    return {
+      layout: {
+        levels: levels.map((l) => l.sort()),
+        waves: layout.waves,
+        children: layout.children,
+        blocked,
+      },
+      problems: [],
+    };
   } catch (error) {
     if (!(error instanceof BatchInputError)) throw error;
-    const problems = error.problems.filter((p) => p.severity === 'blocking').map((p) => `${p.value ? `${p.value}: ` : ''}${p.code}: ${p.message}`);
+    const problems = error.problems
+      .filter((p) => p.severity === 'blocking')
+      .map((p) => `${p.value ? `${p.value}: ` : ''}${p.code}: ${p.message}`);
     return { layout: null, problems };
   }
 }
 
-export function printPlanLayout(context: CommandContext, result: Awaited<ReturnType<typeof planLayout>>): void {
+export function printPlanLayout(
+  context: CommandContext,
+  result: Awaited<ReturnType<typeof planLayout>>,
+): void {
   const { output } = context;
   output.line();
   if (result.layout === null) {
@@ -45,16 +63,22 @@ export function printPlanLayout(context: CommandContext, result: Awaited<ReturnT
   }
   const { levels, waves, children, blocked } = result.layout;
   const runnable = levels.reduce((n, l) => n + l.length, 0);
-  output.line(`Batch layout: ${runnable} group(s) in ${levels.length} level(s), children first; ${waves.length} sync wave(s)`);
+  output.line(
+    `Batch layout: ${runnable} group(s) in ${levels.length} level(s), children first; ${waves.length} sync wave(s)`,
+  );
   levels.forEach((level, index) => {
     for (const address of level) {
       const waitsFor = children[address] ?? [];
-      output.line(`  level ${index}  ${address}${waitsFor.length > 0 ? `  (after ${waitsFor.join(', ')})` : ''}`);
+      output.line(
+        `  level ${index}  ${address}${waitsFor.length > 0 ? `  (after ${waitsFor.join(', ')})` : ''}`,
+      );
     }
   });
   for (const b of blocked) output.status('fail', `  ${b.code}  ${b.address}`, `${b.message} — ${b.action}`);
   if (levels.some((l, index) => index > 0 && l.length > 0)) {
-    output.line('  (in this batch a group runs after its child groups, so their NESTED_GROUP_EXCEPTION above does not block it)');
+    output.line(
+      '  (in this batch a group runs after its child groups, so their NESTED_GROUP_EXCEPTION above does not block it)',
+    );
   }
 }
 
@@ -68,5 +92,7 @@ export function batchBlocked(
   layout: PlanLayout,
 ): boolean {
   if (layout.blocked.length > 0) return true;
-  return plans.some((p) => p.findings.some((f) => f.severity === 'blocking' && f.code !== 'NESTED_GROUP_EXCEPTION'));
+  return plans.some((p) =>
+    p.findings.some((f) => f.severity === 'blocking' && f.code !== 'NESTED_GROUP_EXCEPTION'),
+  );
 }

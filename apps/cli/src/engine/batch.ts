@@ -1,6 +1,13 @@
 // Running a batch from the command line: the groups from arguments or a file, progress as lines, and a
 // batch report assembled from the migrations' own reports.
-import { BatchInputError, migrateBatch, runBatch, type BatchEvent, type BatchOutcome, type MigrationReport as CoreReport } from '@dlmigrate/core';
+import {
+  BatchInputError,
+  migrateBatch,
+  runBatch,
+  type BatchEvent,
+  type BatchOutcome,
+  type MigrationReport as CoreReport,
+} from '@dlmigrate/core';
 import type { MigrationStatus } from '@dlmigrate/state';
 import { hostname } from 'node:os';
 import type { Logger } from 'pino';
@@ -12,9 +19,15 @@ import { migrationReportSchema, type BatchReport, type Finding } from '../report
 import { migrationOptions } from './open-engine.js';
 import type { Session } from './session.js';
 
-export type BatchInput = { readonly kind: 'start'; readonly groups: string | readonly string[]; readonly id?: string } | { readonly kind: 'resume'; readonly id: string };
+export type BatchInput =
+  | { readonly kind: 'start'; readonly groups: string | readonly string[]; readonly id?: string }
+  | { readonly kind: 'resume'; readonly id: string };
 
-export async function runBatchCommand(context: CommandContext, session: Session, input: BatchInput): Promise<BatchOutcome> {
+export async function runBatchCommand(
+  context: CommandContext,
+  session: Session,
+  input: BatchInput,
+): Promise<BatchOutcome> {
   try {
     return await runBatchOnce(context, session, input);
   } finally {
@@ -22,15 +35,24 @@ export async function runBatchCommand(context: CommandContext, session: Session,
   }
 }
 
-async function runBatchOnce(context: CommandContext, session: Session, input: BatchInput): Promise<BatchOutcome> {
+async function runBatchOnce(
+  context: CommandContext,
+  session: Session,
+  input: BatchInput,
+): Promise<BatchOutcome> {
   const deps = { ...session.opened.deps, runnerId: `${hostname()}-${process.pid}` };
   const onEvent = batchEventPrinter(context, session.log.logger);
   if (input.kind === 'resume') {
-    if ((await deps.state.getBatch(input.id)) === null) throw new UsageError(`There is no batch ${input.id}; nothing was changed.`);
+    if ((await deps.state.getBatch(input.id)) === null)
+      throw new UsageError(`There is no batch ${input.id}; nothing was changed.`);
     return runBatch(deps, input.id, { onEvent });
   }
   try {
-    const request = { groups: input.groups, options: migrationOptions(session.config), ...(input.id !== undefined ? { id: input.id } : {}) };
+    const request = {
+      groups: input.groups,
+      options: migrationOptions(session.config),
+      ...(input.id !== undefined ? { id: input.id } : {}),
+    };
     const { planned, outcome } = await migrateBatch(deps, request, { onEvent });
     session.log.logger.info({ batchId: planned.batch.id, waves: planned.layout.waves }, 'planned');
     return outcome;
@@ -38,16 +60,32 @@ async function runBatchOnce(context: CommandContext, session: Session, input: Ba
     if (error instanceof BatchInputError) {
       throw new UsageError(
         'The batch cannot start; nothing was changed.',
-        error.problems.filter((p) => p.severity === 'blocking').map((p) => `${p.line > 0 ? `line ${p.line}: ` : ''}${p.value ? `${p.value}: ` : ''}${p.code}: ${p.message}`),
+        error.problems
+          .filter((p) => p.severity === 'blocking')
+          .map(
+            (p) =>
+              `${p.line > 0 ? `line ${p.line}: ` : ''}${p.value ? `${p.value}: ` : ''}${p.code}: ${p.message}`,
+          ),
       );
     }
     throw error;
   }
 }
 
-const STEP_STATUS: Partial<Record<string, Status>> = { failed: 'fail', suspended: 'warn', undone: 'warn', 'undo-failed': 'fail' };
+const STEP_STATUS: Partial<Record<string, Status>> = {
+  failed: 'fail',
+  suspended: 'warn',
+  undone: 'warn',
+  'undo-failed': 'fail',
+};
 
-const FINAL_STATUSES: readonly MigrationStatus[] = ['completed', 'completed_with_warnings', 'failed', 'blocked', 'rolled_back'];
+const FINAL_STATUSES: readonly MigrationStatus[] = [
+  'completed',
+  'completed_with_warnings',
+  'failed',
+  'blocked',
+  'rolled_back',
+];
 const BAR_WIDTH = 24;
 
 /**
@@ -60,7 +98,11 @@ class BatchProgress {
 
   update(event: BatchEvent): string | undefined {
     if (event.type === 'level') {
-      const level = this.#levels.get(event.level) ?? { phase: event.phase, total: event.groups, finished: new Set<string>() };
+      const level = this.#levels.get(event.level) ?? {
+        phase: event.phase,
+        total: event.groups,
+        finished: new Set<string>(),
+      };
       level.phase = event.phase;
       level.total = event.groups;
       this.#levels.set(event.level, level);
@@ -87,22 +129,35 @@ export function batchEventPrinter(context: CommandContext, logger: Logger): (eve
     if (progress !== undefined) output.live(progress.update(event));
     switch (event.type) {
       case 'level':
-        output.status('info', `level ${event.level}`, `${event.phase} (${event.groups} group${event.groups === 1 ? '' : 's'})`);
+        output.status(
+          'info',
+          `level ${event.level}`,
+          `${event.phase} (${event.groups} group${event.groups === 1 ? '' : 's'})`,
+        );
         break;
       case 'sync-triggered':
         output.status('info', `level ${event.level}`, `sync triggered once for ${event.groups} group(s)`);
         break;
       case 'deletions':
-        output.status(event.pending === 0 ? 'ok' : 'warn', `level ${event.level}`, `${event.deleted} synced group(s) gone from the cloud, ${event.pending} pending`);
+        output.status(
+          event.pending === 0 ? 'ok' : 'warn',
+          `level ${event.level}`,
+          `${event.deleted} synced group(s) gone from the cloud, ${event.pending} pending`,
+        );
         break;
       case 'step': {
         const status = STEP_STATUS[event.event];
-        if (status !== undefined) output.status(status, `${event.address}  ${event.step}`, event.error ?? event.event);
+        if (status !== undefined)
+          output.status(status, `${event.address}  ${event.step}`, event.error ?? event.event);
         else output.debug(`${event.address}: ${event.step} ${event.event}`);
         break;
       }
       case 'group':
-        output.status(groupStatus(event.status), event.address, `${event.status.replaceAll('_', ' ')}${event.codes.length > 0 ? ` (${event.codes.join(', ')})` : ''}`);
+        output.status(
+          groupStatus(event.status),
+          event.address,
+          `${event.status.replaceAll('_', ' ')}${event.codes.length > 0 ? ` (${event.codes.join(', ')})` : ''}`,
+        );
         break;
       case 'retry':
         output.status('info', event.address, `runs again after ${event.after.join(', ')}`);
@@ -121,7 +176,10 @@ function groupStatus(status: MigrationStatus): Status {
 /** Worst first: a failure outweighs a block, a block outweighs warnings. */
 export function batchExitCode(outcome: BatchOutcome): ExitCode {
   const statuses = new Set(outcome.groups.map((g) => g.status));
-  if (['failed', 'rolled_back', 'running', 'parked', 'planned'].some((s) => statuses.has(s as MigrationStatus))) return ExitCode.Failed;
+  if (
+    ['failed', 'rolled_back', 'running', 'parked', 'planned'].some((s) => statuses.has(s as MigrationStatus))
+  )
+    return ExitCode.Failed;
   if (statuses.has('blocked')) return ExitCode.Blocked;
   if (statuses.has('completed_with_warnings')) return ExitCode.CompletedWithWarnings;
   return ExitCode.Succeeded;
@@ -136,13 +194,25 @@ export async function batchReport(session: Session, outcome: BatchOutcome): Prom
     const report: CoreReport | null = await engine.report(group.migrationId);
     if (report !== null) migrations.push(migrationReportSchema.parse(report));
     else if (group.status === 'blocked') {
-      findings.push(...group.codes.map((code) => ({ code, severity: 'blocking' as const, subject: group.address, message: `the group was not started (${code})`, action: 'See the group\'s findings in dlmigrate status.' })));
+      findings.push(
+        ...group.codes.map((code) => ({
+          code,
+          severity: 'blocking' as const,
+          subject: group.address,
+          message: `the group was not started (${code})`,
+          action: "See the group's findings in dlmigrate status.",
+        })),
+      );
     }
   }
-  const levels = [...new Set(outcome.groups.map((g) => g.level))].sort((a, b) => a - b).map((level) => ({
-    level,
-    groups: outcome.groups.filter((g) => g.level === level).map((g) => ({ address: g.address, migrationId: g.migrationId, status: g.status })),
-  }));
+  const levels = [...new Set(outcome.groups.map((g) => g.level))]
+    .sort((a, b) => a - b)
+    .map((level) => ({
+      level,
+      groups: outcome.groups
+        .filter((g) => g.level === level)
+        .map((g) => ({ address: g.address, migrationId: g.migrationId, status: g.status })),
+    }));
   return {
     kind: 'batch',
     id: outcome.batchId,

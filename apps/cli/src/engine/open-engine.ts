@@ -1,7 +1,13 @@
 // Builds the engine's dependencies from the validated configuration: the directory (LDAPS), the tenant
 // (certificate auth), the state store and the sync trigger. Everything a command opens it closes again.
 import { ActiveDirectory } from '@dlmigrate/ad';
-import { createSyncTrigger, MigrationEngine, type EngineDeps, type MigrationOptionsInput, type SyncTriggerConfig } from '@dlmigrate/core';
+import {
+  createSyncTrigger,
+  MigrationEngine,
+  type EngineDeps,
+  type MigrationOptionsInput,
+  type SyncTriggerConfig,
+} from '@dlmigrate/core';
 import { CloudConnection } from '@dlmigrate/exo';
 import { openStateStore, type StateStore } from '@dlmigrate/state';
 import { mkdirSync, readFileSync } from 'node:fs';

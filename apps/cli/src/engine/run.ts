@@ -19,10 +19,21 @@ export interface SecretFlags {
   insecurePasswordFlag?: boolean;
 }
 
-export async function engineSecrets(context: CommandContext, config: DlmigrateConfig, flags: SecretFlags): Promise<EngineSecrets> {
-  const base = { env: context.io.env, interactive: context.interactive, prompt: context.io.prompt, redactor: context.redactor };
-  const adPassword = passwordFromFlag(flags, context.output, context.redactor) ?? (await readSecret('adPassword', base));
-  const pfxPassphrase = config.tenant?.certificate.pfxFile === undefined ? undefined : await readSecret('pfxPassphrase', base);
+export async function engineSecrets(
+  context: CommandContext,
+  config: DlmigrateConfig,
+  flags: SecretFlags,
+): Promise<EngineSecrets> {
+  const base = {
+    env: context.io.env,
+    interactive: context.interactive,
+    prompt: context.io.prompt,
+    redactor: context.redactor,
+  };
+  const adPassword =
+    passwordFromFlag(flags, context.output, context.redactor) ?? (await readSecret('adPassword', base));
+  const pfxPassphrase =
+    config.tenant?.certificate.pfxFile === undefined ? undefined : await readSecret('pfxPassphrase', base);
   return { adPassword, pfxPassphrase };
 }
 
@@ -38,13 +49,26 @@ const EVENT_STATUS: Partial<Record<MigrationEvent['event'], Status>> = {
 /** One line per finished step (a started step is only logged: the next line says how it ended). */
 export function eventPrinter(context: CommandContext, logger: Logger): (event: MigrationEvent) => void {
   return (event) => {
-    logger.info({ migrationId: event.migrationId, group: event.address, step: event.step, event: event.event, error: event.error }, `${event.step} ${event.event}`);
+    logger.info(
+      {
+        migrationId: event.migrationId,
+        group: event.address,
+        step: event.step,
+        event: event.event,
+        error: event.error,
+      },
+      `${event.step} ${event.event}`,
+    );
     const status = EVENT_STATUS[event.event];
     if (status === undefined) {
       context.output.debug(`${event.address}: ${event.step} ${event.event}`);
       return;
     }
-    context.output.status(status, `${event.address}  ${event.step}`, event.error ?? (event.event === 'completed' ? '' : event.event));
+    context.output.status(
+      status,
+      `${event.address}  ${event.step}`,
+      event.error ?? (event.event === 'completed' ? '' : event.event),
+    );
   };
 }
 
@@ -62,7 +86,12 @@ export function exitCodeFor(status: MigrationStatus): ExitCode {
   }
 }
 
-export function finishOutcome(context: CommandContext, outcome: MigrationOutcome, htmlOption: string | undefined, logger: Logger): ExitCode {
+export function finishOutcome(
+  context: CommandContext,
+  outcome: MigrationOutcome,
+  htmlOption: string | undefined,
+  logger: Logger,
+): ExitCode {
   const { output } = context;
   const report = migrationReportSchema.parse(outcome.report);
   let html: string | undefined;
@@ -70,13 +99,35 @@ export function finishOutcome(context: CommandContext, outcome: MigrationOutcome
     html = isAbsolute(htmlOption) ? htmlOption : resolve(context.io.cwd, htmlOption);
     writeFileSync(html, renderReportHtml(report), { mode: 0o600 });
   }
-  logger.info({ migrationId: outcome.migrationId, status: outcome.status, step: outcome.step, findings: report.findings.map((f) => f.code) }, 'finished');
-  output.json({ ok: outcome.status === 'completed' || outcome.status === 'completed_with_warnings', migrationId: outcome.migrationId, status: outcome.status, step: outcome.step ?? null, error: outcome.error ?? null, report, html: html ?? null });
+  logger.info(
+    {
+      migrationId: outcome.migrationId,
+      status: outcome.status,
+      step: outcome.step,
+      findings: report.findings.map((f) => f.code),
+    },
+    'finished',
+  );
+  output.json({
+    ok: outcome.status === 'completed' || outcome.status === 'completed_with_warnings',
+    migrationId: outcome.migrationId,
+    status: outcome.status,
+    step: outcome.step ?? null,
+    error: outcome.error ?? null,
+    report,
+    html: html ?? null,
+  });
   output.line();
-  output.line(`Migration ${outcome.migrationId} of ${report.group.address}: ${outcome.status.replaceAll('_', ' ')}${outcome.step ? ` (at ${outcome.step})` : ''}`);
+  output.line(
+    `Migration ${outcome.migrationId} of ${report.group.address}: ${outcome.status.replaceAll('_', ' ')}${outcome.step ? ` (at ${outcome.step})` : ''}`,
+  );
   if (outcome.error) output.line(`  ${outcome.error}`);
   for (const f of report.findings) {
-    output.status(f.severity === 'blocking' ? 'fail' : f.severity === 'needs-action' ? 'warn' : 'info', `${f.code}  ${f.subject}`, `${f.message} — ${f.action}`);
+    output.status(
+      f.severity === 'blocking' ? 'fail' : f.severity === 'needs-action' ? 'warn' : 'info',
+      `${f.code}  ${f.subject}`,
+      `${f.message} — ${f.action}`,
+    );
   }
   if (html !== undefined) output.line(`HTML report: ${html}`);
   if (outcome.status === 'failed' || outcome.status === 'parked' || outcome.status === 'running') {

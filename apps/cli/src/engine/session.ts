@@ -15,16 +15,30 @@ export interface Session {
   readonly log: RunLog;
 }
 
-export async function withSession<T>(context: CommandContext, kind: string, flags: SecretFlags, work: (session: Session) => Promise<T>): Promise<T> {
+export async function withSession<T>(
+  context: CommandContext,
+  kind: string,
+  flags: SecretFlags,
+  work: (session: Session) => Promise<T>,
+): Promise<T> {
   const config = requireSections(context.loadConfig(), ['ad', 'tenant']);
   const secrets = await engineSecrets(context, config, flags);
-  const log = openRunLog({ folder: config.state.folder, runId: `${kind}-${newRunId()}`, verbose: context.verbose, redactor: context.redactor });
+  const log = openRunLog({
+    folder: config.state.folder,
+    runId: `${kind}-${newRunId()}`,
+    verbose: context.verbose,
+    redactor: context.redactor,
+  });
   context.output.debug(`run log: ${log.file}`);
   try {
-    const opened = await openEngine(config, secrets, { onWarning: (message) => context.output.warn(message) }).catch((error: unknown) => {
+    const opened = await openEngine(config, secrets, {
+      onWarning: (message) => context.output.warn(message),
+    }).catch((error: unknown) => {
       // A certificate that cannot be read or does not fit its key is bad input, found before anything ran.
       if (error instanceof CertificateError) {
-        throw new UsageError(`${error.message}; nothing was changed.`, ['check tenant.certificate (dlmigrate doctor checks it, dlmigrate auth init creates one)']);
+        throw new UsageError(`${error.message}; nothing was changed.`, [
+          'check tenant.certificate (dlmigrate doctor checks it, dlmigrate auth init creates one)',
+        ]);
       }
       throw error;
     });
@@ -33,7 +47,10 @@ export async function withSession<T>(context: CommandContext, kind: string, flag
     } catch (error) {
       // Invalid options are bad input: every problem listed, nothing changed.
       if (error instanceof InvalidOptionsError) {
-        throw new UsageError('The migration options are not valid; nothing was changed.', error.findings.map((f) => `${f.subject}: ${f.message}`));
+        throw new UsageError(
+          'The migration options are not valid; nothing was changed.',
+          error.findings.map((f) => `${f.subject}: ${f.message}`),
+        );
       }
       log.logger.error({ err: error instanceof Error ? error.message : String(error) }, 'failed');
       throw error;

@@ -34,7 +34,17 @@ export async function startCloudSim(files: CloudSimFiles, timeoutMs = 60_000): P
   const log = openSync(files.logFile, 'a', 0o600);
   const child = spawn(
     process.execPath,
-    [...serverCommand(), '--host', '127.0.0.1', '--port', '0', '--state-file', files.stateFile, '--setup', files.setupFile],
+    [
+      ...serverCommand(),
+      '--host',
+      '127.0.0.1',
+      '--port',
+      '0',
+      '--state-file',
+      files.stateFile,
+      '--setup',
+      files.setupFile,
+    ],
     { detached: true, stdio: ['ignore', log, log] },
   );
   closeSync(log);
@@ -49,8 +59,12 @@ export async function startCloudSim(files: CloudSimFiles, timeoutMs = 60_000): P
     await new Promise((resolve) => setTimeout(resolve, 100));
   }
   if (exited === undefined && child.pid !== undefined) process.kill(child.pid, 'SIGTERM');
-  const tail = existsSync(files.logFile) ? readFileSync(files.logFile, 'utf8').trim().split('\n').slice(-5).join('\n') : '';
-  throw new Error(`the cloud simulator did not start${exited !== undefined ? ` (exit code ${exited})` : ' in time'}: ${tail}`);
+  const tail = existsSync(files.logFile)
+    ? readFileSync(files.logFile, 'utf8').trim().split('\n').slice(-5).join('\n')
+    : '';
+  throw new Error(
+    `the cloud simulator did not start${exited !== undefined ? ` (exit code ${exited})` : ' in time'}: ${tail}`,
+  );
 }
 
 export function readState(stateFile: string): CloudSimState | undefined {
@@ -99,7 +113,9 @@ function isOurServer(pid: number, stateFile: string): boolean {
 }
 
 /** One sync cycle through the control plane (what the `http` sync trigger does). */
-export function runSyncCycle(state: CloudSimState): Promise<{ status: string; added: unknown[]; errors: unknown[] }> {
+export function runSyncCycle(
+  state: CloudSimState,
+): Promise<{ status: string; added: unknown[]; errors: unknown[] }> {
   return new Promise((resolve, reject) => {
     const req = request(
       `${state.url}/_sim/sync/run`,

@@ -6,7 +6,13 @@ import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node
 import { join } from 'node:path';
 import { createSelfSignedCertificate } from '../certificate/self-signed.js';
 import type { DlmigrateConfigInput } from '../config/schema.js';
-import { readState, runSyncCycle, startCloudSim, stopCloudSim, type CloudSimState } from './cloud-sim-process.js';
+import {
+  readState,
+  runSyncCycle,
+  startCloudSim,
+  stopCloudSim,
+  type CloudSimState,
+} from './cloud-sim-process.js';
 
 /** The fixture's mail domain and the tenant the simulator plays. */
 const TENANT_NAME = 'contoso';
@@ -17,7 +23,9 @@ const MAIL_DOMAIN = 'contoso.com';
  * left behind, which the fixture's routing contact `contacts.migratedRouting` (legacy@contoso.com) points to.
  * Without it every group holding that contact is (rightly) blocked as having a member missing in the cloud.
  */
-const CLOUD_ONLY_RECIPIENTS = [{ type: 'MailUniversalDistributionGroup', name: 'Legacy', primarySmtpAddress: 'legacy@contoso.com' }];
+const CLOUD_ONLY_RECIPIENTS = [
+  { type: 'MailUniversalDistributionGroup', name: 'Legacy', primarySmtpAddress: 'legacy@contoso.com' },
+];
 
 export interface LabFiles {
   readonly root: string;
@@ -72,7 +80,8 @@ export async function labUp(name: string): Promise<LabUp> {
   const lab = await Lab.ensure({ name });
   const env = lab.env();
   const seeded = lab.seeded();
-  if (seeded === null) throw new Error(`lab ${name} holds no fixture; run "dlmigrate lab reset --name ${name}" or recreate it`);
+  if (seeded === null)
+    throw new Error(`lab ${name} holds no fixture; run "dlmigrate lab reset --name ${name}" or recreate it`);
   const objectDn = (key: string) => {
     const object = seeded.objects[key];
     if (object === undefined) throw new Error(`the lab fixture has no object "${key}"`);
@@ -133,12 +142,26 @@ export async function labUp(name: string): Promise<LabUp> {
   writeFileSync(files.config, `${JSON.stringify(config, null, 2)}\n`, { mode: 0o600 });
 
   const groups = Object.entries(seeded.objects)
-    .filter(([, o]) => o.kind.startsWith('group:') && typeof o.mail === 'string' && o.dn.endsWith(objectDn('ous.contoso')))
+    .filter(
+      ([, o]) =>
+        o.kind.startsWith('group:') && typeof o.mail === 'string' && o.dn.endsWith(objectDn('ous.contoso')),
+    )
     .map(([key, o]) => ({ key, mail: o.mail as string }));
-  return { name, files, ldapsUrl: env.url, cloud, tenantId: ids.tenantId, clientId: ids.clientId, synced: cycle.added.length, groups };
+  return {
+    name,
+    files,
+    ldapsUrl: env.url,
+    cloud,
+    tenantId: ids.tenantId,
+    clientId: ids.clientId,
+    synced: cycle.added.length,
+    groups,
+  };
 }
 
-export async function labDown(name: string): Promise<{ cloudSimPid: number | undefined; labStopped: boolean }> {
+export async function labDown(
+  name: string,
+): Promise<{ cloudSimPid: number | undefined; labStopped: boolean }> {
   const files = labFiles(name);
   const cloudSimPid = await stopCloudSim(files.state);
   const lab = await Lab.open(name);
@@ -149,7 +172,8 @@ export async function labDown(name: string): Promise<{ cloudSimPid: number | und
 /** Back to the freshly seeded directory and a fresh tenant synced from it. */
 export async function labReset(name: string): Promise<LabUp> {
   const lab = await Lab.open(name);
-  if (lab === null) throw new Error(`there is no lab named "${name}"; start one with: dlmigrate lab up --name ${name}`);
+  if (lab === null)
+    throw new Error(`there is no lab named "${name}"; start one with: dlmigrate lab up --name ${name}`);
   const files = labFiles(name);
   await stopCloudSim(files.state);
   await lab.reset();
@@ -163,7 +187,8 @@ export function labRunning(name: string): CloudSimState | undefined {
 }
 
 function readIds(file: string): { tenantId: string; clientId: string } {
-  if (existsSync(file)) return JSON.parse(readFileSync(file, 'utf8')) as { tenantId: string; clientId: string };
+  if (existsSync(file))
+    return JSON.parse(readFileSync(file, 'utf8')) as { tenantId: string; clientId: string };
   const ids = { tenantId: randomUUID(), clientId: randomUUID() };
   writeFileSync(file, JSON.stringify(ids), { mode: 0o600 });
   return ids;

@@ -13,9 +13,23 @@ export interface RunLog {
   close(): void;
 }
 
-const SECRET_KEYS = ['password', 'passphrase', 'privateKey', 'key', 'token', 'accessToken', 'authorization', 'secret'];
+const SECRET_KEYS = [
+  'password',
+  'passphrase',
+  'privateKey',
+  'key',
+  'token',
+  'accessToken',
+  'authorization',
+  'secret',
+];
 
-export function openRunLog(options: { folder: string; runId: string; verbose: boolean; redactor: Redactor }): RunLog {
+export function openRunLog(options: {
+  folder: string;
+  runId: string;
+  verbose: boolean;
+  redactor: Redactor;
+}): RunLog {
   const dir = join(options.folder, 'logs');
   mkdirSync(dir, { recursive: true, mode: 0o700 });
   const file = join(dir, `${options.runId}.jsonl`);
@@ -42,6 +56,9 @@ export function openRunLog(options: { folder: string; runId: string; verbose: bo
 
 /** A sortable, unique enough id for a run: 20261122T031500Z-1a2b3c. */
 export function newRunId(now = new Date()): string {
-  const stamp = now.toISOString().replace(/[-:]/g, '').replace(/\.\d+Z$/, 'Z');
+  const stamp = now
+    .toISOString()
+    .replace(/[-:]/g, '')
+    .replace(/\.\d+Z$/, 'Z');
   return `${stamp}-${randomBytes(3).toString('hex')}`;
 }

@@ -4,7 +4,9 @@ import { renderReportHtml } from './html.js';
 
 describe('escapeHtml', () => {
   it('escapes the five HTML-special characters and nothing else', () => {
-    expect(escapeHtml(`<a href="x">'&'</a> ünïcode`)).toBe('&lt;a href=&quot;x&quot;&gt;&#39;&amp;&#39;&lt;/a&gt; ünïcode');
+    expect(escapeHtml(`<a href="x">'&'</a> ünïcode`)).toBe(
+      '&lt;a href=&quot;x&quot;&gt;&#39;&amp;&#39;&lt;/a&gt; ünïcode',
+    );
   });
 });
 

@@ -59,7 +59,13 @@ function migrationBody(report: MigrationReport, heading: 'h2' | 'h3'): string {
       ? '<p class="none">Nothing was changed.</p>'
       : table(
           ['Where', 'Object', 'Attribute', 'Before', 'After'],
-          report.changes.map((c) => [e(c.side), e(c.object), e(c.attribute), value(c.before), value(c.after)]),
+          report.changes.map((c) => [
+            e(c.side),
+            e(c.object),
+            e(c.attribute),
+            value(c.before),
+            value(c.after),
+          ]),
           [false, false, false, true, true],
         ),
   ].join('\n');
@@ -73,11 +79,15 @@ function batchBody(report: BatchReport): string {
     '<h2>Levels</h2>',
     table(
       ['Level', 'Group', 'Status', 'Migration'],
-      report.levels.flatMap((l) => l.groups.map((g) => [String(l.level), e(g.address), badge(g.status), e(g.migrationId)])),
+      report.levels.flatMap((l) =>
+        l.groups.map((g) => [String(l.level), e(g.address), badge(g.status), e(g.migrationId)]),
+      ),
     ),
     '<h2>Batch problems and what to do</h2>',
     findingsTable(report.findings),
-    ...report.migrations.map((m) => `<h2>${e(m.group.displayName ?? m.group.address)}</h2>\n${migrationBody(m, 'h3')}`),
+    ...report.migrations.map(
+      (m) => `<h2>${e(m.group.displayName ?? m.group.address)}</h2>\n${migrationBody(m, 'h3')}`,
+    ),
   ].join('\n');
 }
 
@@ -106,10 +116,15 @@ function findingsTable(findings: readonly Finding[]): string {
 }
 
 /** Cells are already-escaped HTML. */
-function table(headers: readonly string[], rows: readonly string[][], valueColumns: readonly boolean[] = []): string {
+function table(
+  headers: readonly string[],
+  rows: readonly string[][],
+  valueColumns: readonly boolean[] = [],
+): string {
   const head = `<tr>${headers.map((h) => `<th>${e(h)}</th>`).join('')}</tr>`;
   const lines = rows.map(
-    (row) => `<tr>${row.map((cell, i) => (valueColumns[i] ? `<td class="value">${cell}</td>` : `<td>${cell}</td>`)).join('')}</tr>`,
+    (row) =>
+      `<tr>${row.map((cell, i) => (valueColumns[i] ? `<td class="value">${cell}</td>` : `<td>${cell}</td>`)).join('')}</tr>`,
   );
   return `<table><thead>${head}</thead><tbody>\n${lines.join('\n')}\n</tbody></table>`;
 }
@@ -122,7 +137,8 @@ function badge(status: string): string {
 /** A before/after value: lists one item per line, objects as JSON, absent as an em dash. */
 function value(v: unknown): string {
   if (v === null || v === undefined) return '<span class="none">—</span>';
-  if (Array.isArray(v)) return v.length === 0 ? '<span class="none">(empty)</span>' : v.map((item) => e(scalar(item))).join('\n');
+  if (Array.isArray(v))
+    return v.length === 0 ? '<span class="none">(empty)</span>' : v.map((item) => e(scalar(item))).join('\n');
   return e(scalar(v));
 }
 

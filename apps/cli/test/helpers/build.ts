@@ -12,7 +12,8 @@ const WORKSPACE_DEPENDENCIES = ['state', 'ad', 'exo', 'core', 'cloud-sim', 'lab'
 export default function setup(): void {
   const cli = join(dirname(fileURLToPath(import.meta.url)), '..', '..');
   const tsc = createRequire(import.meta.url).resolve('typescript/bin/tsc');
-  const build = (cwd: string) => execFileSync(process.execPath, [tsc, '-p', 'tsconfig.build.json'], { cwd, stdio: 'pipe' });
+  const build = (cwd: string) =>
+    execFileSync(process.execPath, [tsc, '-p', 'tsconfig.build.json'], { cwd, stdio: 'pipe' });
   for (const name of WORKSPACE_DEPENDENCIES) {
     const folder = join(cli, '..', '..', 'packages', name);
     try {
@@ -21,7 +22,9 @@ export default function setup(): void {
       // The shared tree may hold another package mid-edit; its last good build still serves the binary.
       if (!existsSync(join(folder, 'dist', 'index.js'))) throw error;
       const output = (error as { stdout?: Buffer }).stdout?.toString() ?? '';
-      console.warn(`@dlmigrate/${name} does not compile right now; testing with its previous build.\n${output.slice(0, 2000)}`);
+      console.warn(
+        `@dlmigrate/${name} does not compile right now; testing with its previous build.\n${output.slice(0, 2000)}`,
+      );
     }
   }
   build(cli);

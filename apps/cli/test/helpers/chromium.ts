@@ -56,7 +56,11 @@ export function renderedDom(file: string): Promise<string> {
   return headless(['--dump-dom'], file);
 }
 
-export async function screenshot(file: string, png: string, size: { width: number; height: number }): Promise<void> {
+export async function screenshot(
+  file: string,
+  png: string,
+  size: { width: number; height: number },
+): Promise<void> {
   await headless([`--screenshot=${png}`, `--window-size=${size.width},${size.height}`], file);
 }
 
@@ -79,6 +83,7 @@ export function tableRows(dom: string): string[][] {
 /** Width and height from a PNG's IHDR chunk (and a check that the file is a PNG at all). */
 export function pngSize(bytes: Buffer): { width: number; height: number } {
   const signature = Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]);
-  if (!bytes.subarray(0, 8).equals(signature) || bytes.toString('ascii', 12, 16) !== 'IHDR') throw new Error('not a PNG file');
+  if (!bytes.subarray(0, 8).equals(signature) || bytes.toString('ascii', 12, 16) !== 'IHDR')
+    throw new Error('not a PNG file');
   return { width: bytes.readUInt32BE(16), height: bytes.readUInt32BE(20) };
 }

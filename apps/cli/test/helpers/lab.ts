@@ -22,15 +22,25 @@ export async function freshLab(cwd: string): Promise<FreshLab> {
 }
 
 export function labDirectory(lab: FreshLab): ActiveDirectory {
-  const config = JSON.parse(readFileSync(lab.config, 'utf8')) as { ad: { url: string; caFile: string; bindDn: string } };
-  return new ActiveDirectory({ url: config.ad.url, caFile: config.ad.caFile, bindDn: config.ad.bindDn, password: readFileSync(lab.adPasswordFile, 'utf8').trim() });
+  const config = JSON.parse(readFileSync(lab.config, 'utf8')) as {
+    ad: { url: string; caFile: string; bindDn: string };
+  };
+  return new ActiveDirectory({
+    url: config.ad.url,
+    caFile: config.ad.caFile,
+    bindDn: config.ad.bindDn,
+    password: readFileSync(lab.adPasswordFile, 'utf8').trim(),
+  });
 }
 
 /**
  * For a test file that works on the lab: a fresh lab before its tests, an LDAPS connection to check the
  * directory, and the lab stopped afterwards (never left running, even after a failure).
  */
-export function useFreshLab(cwd: string): { readonly env: () => Record<string, string>; readonly ad: () => ActiveDirectory } {
+export function useFreshLab(cwd: string): {
+  readonly env: () => Record<string, string>;
+  readonly ad: () => ActiveDirectory;
+} {
   let lab: FreshLab | undefined;
   let directory: ActiveDirectory | undefined;
   beforeAll(async () => {

@@ -12,7 +12,11 @@ export const migration = {
   steps: [
     { name: 'capture', status: 'completed', at: '2026-11-22T03:00:01.000Z' },
     { name: 'take-over', status: 'completed', detail: 'addresses verified after 2 polls' },
-    { name: 'rewire cloud', status: 'failed', detail: 'Add-RecipientPermission refused <img src=x onerror=alert(1)>' },
+    {
+      name: 'rewire cloud',
+      status: 'failed',
+      detail: 'Add-RecipientPermission refused <img src=x onerror=alert(1)>',
+    },
   ],
   changes: [
     {
@@ -20,9 +24,19 @@ export const migration = {
       object: HOSTILE_NAME,
       attribute: 'EmailAddresses',
       before: null,
-      after: ['SMTP:sales@contoso.com', 'smtp:sales@contoso.mail.onmicrosoft.com', 'X500:/o=Contoso/ou=Exchange/cn=Recipients/cn=sales'],
+      after: [
+        'SMTP:sales@contoso.com',
+        'smtp:sales@contoso.mail.onmicrosoft.com',
+        'X500:/o=Contoso/ou=Exchange/cn=Recipients/cn=sales',
+      ],
     },
-    { side: 'on-premises', object: 'CN=Sales,OU=Groups,DC=contoso,DC=com', attribute: 'displayName', before: 'Sales', after: '!Sales' },
+    {
+      side: 'on-premises',
+      object: 'CN=Sales,OU=Groups,DC=contoso,DC=com',
+      attribute: 'displayName',
+      before: 'Sales',
+      after: '!Sales',
+    },
   ],
   findings: [
     {
@@ -33,7 +47,13 @@ export const migration = {
       action: 'A cloud object or permission could not be moved to the new group; apply it by hand.',
       attribute: 'SendAs',
     },
-    { code: 'RETENTION_FORCED', severity: 'info', subject: 'sales@contoso.com', message: 'the group grants NTFS permissions', action: 'Retained.' },
+    {
+      code: 'RETENTION_FORCED',
+      severity: 'info',
+      subject: 'sales@contoso.com',
+      message: 'the group grants NTFS permissions',
+      action: 'Retained.',
+    },
   ],
 };
 
@@ -44,8 +64,16 @@ export const batch = {
   startedAt: '2026-11-22T03:00:00.000Z',
   finishedAt: '2026-11-22T03:10:00.000Z',
   levels: [
-    { level: 0, groups: [{ address: 'sales@contoso.com', migrationId: migration.id, status: 'completed_with_warnings' }] },
-    { level: 1, groups: [{ address: 'all@contoso.com', migrationId: '01JDLMIGRATE0000000000002', status: 'blocked' }] },
+    {
+      level: 0,
+      groups: [
+        { address: 'sales@contoso.com', migrationId: migration.id, status: 'completed_with_warnings' },
+      ],
+    },
+    {
+      level: 1,
+      groups: [{ address: 'all@contoso.com', migrationId: '01JDLMIGRATE0000000000002', status: 'blocked' }],
+    },
   ],
   migrations: [migration],
   findings: [

@@ -6,9 +6,27 @@ import { join } from 'node:path';
 export function shortLivedAppCertificate(dir: string, days: number): { cert: string; key: string } {
   const cert = join(dir, `short-${days}.pem`);
   const key = join(dir, `short-${days}.key`);
-  execFileSync('openssl', ['req', '-x509', '-newkey', 'rsa:2048', '-nodes', '-keyout', key, '-out', cert, '-days', String(days), '-subj', '/CN=short'], {
-    stdio: 'pipe',
-  });
+  execFileSync(
+    'openssl',
+    [
+      'req',
+      '-x509',
+      '-newkey',
+      'rsa:2048',
+      '-nodes',
+      '-keyout',
+      key,
+      '-out',
+      cert,
+      '-days',
+      String(days),
+      '-subj',
+      '/CN=short',
+    ],
+    {
+      stdio: 'pipe',
+    },
+  );
   return { cert, key };
 }
 

@@ -40,13 +40,21 @@ export function issueAccessToken(
     ver: '1.0',
     uti: randomUUID().replace(/-/g, ''),
   };
-  const token = signJwt({ typ: 'JWT', kid: keyId, x5t: keyId }, full as unknown as Record<string, unknown>, key);
+  const token = signJwt(
+    { typ: 'JWT', kid: keyId, x5t: keyId },
+    full as unknown as Record<string, unknown>,
+    key,
+  );
   return { token, claims: full };
 }
 
 export type TokenCheck =
   | { ok: true; claims: AccessTokenClaims }
-  | { ok: false; reason: 'missing' | 'malformed' | 'signature' | 'expired' | 'audience' | 'tenant' | 'role'; message: string };
+  | {
+      ok: false;
+      reason: 'missing' | 'malformed' | 'signature' | 'expired' | 'audience' | 'tenant' | 'role';
+      message: string;
+    };
 
 /** Verifies a bearer token for one API call: signature, lifetime, audience, tenant, app role. */
 export function checkAccessToken(
@@ -55,20 +63,38 @@ export function checkAccessToken(
   expect: { audiences: string[]; tenantId: string; anyRole?: string[] },
 ): TokenCheck {
   const match = /^Bearer\s+(\S+)$/i.exec(authorization ?? '');
-  if (!match) return { ok: false, reason: 'missing', message: 'Authorization header is missing or is not a Bearer token.' };
+  if (!match)
+    return {
+      ok: false,
+      reason: 'missing',
+      message: 'Authorization header is missing or is not a Bearer token.',
+    };
   const jwt = decodeJwt(match[1]!);
   if (!jwt) return { ok: false, reason: 'malformed', message: 'The access token is malformed.' };
-  if (!verifyJwtSignature(jwt, publicKey)) return { ok: false, reason: 'signature', message: 'The access token signature is invalid.' };
+  if (!verifyJwtSignature(jwt, publicKey))
+    return { ok: false, reason: 'signature', message: 'The access token signature is invalid.' };
   const claims = jwt.payload as unknown as AccessTokenClaims;
   const now = Math.floor(Date.now() / 1000);
-  if (typeof claims.exp !== 'number' || claims.exp < now - 60 || (typeof claims.nbf === 'number' && claims.nbf > now + 60))
+  if (
+    typeof claims.exp !== 'number' ||
+    claims.exp < now - 60 ||
+    (typeof claims.nbf === 'number' && claims.nbf > now + 60)
+  )
     return { ok: false, reason: 'expired', message: 'The access token has expired.' };
   const aud = String(claims.aud ?? '').replace(/\/$/, '');
   if (!expect.audiences.some((a) => a.replace(/\/$/, '').toLowerCase() === aud.toLowerCase()))
     return { ok: false, reason: 'audience', message: `Invalid audience '${claims.aud}'.` };
   if (claims.tid !== expect.tenantId)
-    return { ok: false, reason: 'tenant', message: `The token was issued for tenant '${claims.tid}', not '${expect.tenantId}'.` };
+    return {
+      ok: false,
+      reason: 'tenant',
+      message: `The token was issued for tenant '${claims.tid}', not '${expect.tenantId}'.`,
+    };
   if (expect.anyRole && !expect.anyRole.some((r) => claims.roles?.includes(r)))
-    return { ok: false, reason: 'role', message: `The token does not carry any of the roles ${expect.anyRole.join(', ')}.` };
+    return {
+      ok: false,
+      reason: 'role',
+      message: `The token does not carry any of the roles ${expect.anyRole.join(', ')}.`,
+    };
   return { ok: true, claims };
 }

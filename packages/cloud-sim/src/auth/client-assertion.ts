@@ -12,7 +12,8 @@ export const clockSkewSeconds = 60;
 
 export function describeCertificate(pem: string): RegisteredCertificate {
   const cert = new X509Certificate(pem);
-  const hex = (alg: 'sha1' | 'sha256') => (alg === 'sha1' ? cert.fingerprint : cert.fingerprint256).replace(/:/g, '').toUpperCase();
+  const hex = (alg: 'sha1' | 'sha256') =>
+    (alg === 'sha1' ? cert.fingerprint : cert.fingerprint256).replace(/:/g, '').toUpperCase();
   return {
     pem: cert.toString(),
     thumbprintSha1: hex('sha1'),
@@ -39,15 +40,20 @@ export function verifyClientAssertion(
   const sha256 = thumbprintHex(jwt.header['x5t#S256']);
   if (!sha1 && !sha256) throw aadErrors.keyNotFound('', app.clientId);
   const cert = app.certificates.find(
-    (c) => (sha256 !== undefined && c.thumbprintSha256 === sha256) || (sha256 === undefined && c.thumbprintSha1 === sha1),
+    (c) =>
+      (sha256 !== undefined && c.thumbprintSha256 === sha256) ||
+      (sha256 === undefined && c.thumbprintSha1 === sha1),
   );
   if (!cert) throw aadErrors.keyNotFound(sha256 ?? sha1 ?? '', app.clientId);
   const now = nowSeconds * 1000;
-  if (Date.parse(cert.notAfter) < now || Date.parse(cert.notBefore) > now) throw aadErrors.certificateExpired(cert.thumbprintSha1);
+  if (Date.parse(cert.notAfter) < now || Date.parse(cert.notBefore) > now)
+    throw aadErrors.certificateExpired(cert.thumbprintSha1);
   if (!verifyJwtSignature(jwt, new X509Certificate(cert.pem).publicKey)) throw aadErrors.badSignature();
   const { aud, iss, sub, exp, nbf } = jwt.payload;
   if (typeof aud !== 'string' || aud !== tokenEndpointUrl) throw aadErrors.wrongAudience(String(aud));
   if (iss !== app.clientId || sub !== app.clientId) throw aadErrors.issuerMismatch();
-  if (typeof exp !== 'number' || exp + clockSkewSeconds < nowSeconds) throw aadErrors.timeRange(nowSeconds, nbf, exp);
-  if (typeof nbf === 'number' && nbf - clockSkewSeconds > nowSeconds) throw aadErrors.timeRange(nowSeconds, nbf, exp);
+  if (typeof exp !== 'number' || exp + clockSkewSeconds < nowSeconds)
+    throw aadErrors.timeRange(nowSeconds, nbf, exp);
+  if (typeof nbf === 'number' && nbf - clockSkewSeconds > nowSeconds)
+    throw aadErrors.timeRange(nowSeconds, nbf, exp);
 }

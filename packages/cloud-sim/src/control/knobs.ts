@@ -52,7 +52,8 @@ export interface CallStats {
   tokens: number;
 }
 
-export const concurrencyRefusal = 'You have reached the maximum number of concurrent requests per tenant. Please wait and try again';
+export const concurrencyRefusal =
+  'You have reached the maximum number of concurrent requests per tenant. Please wait and try again';
 
 export function emptyStats(): CallStats {
   return { cmdlets: {}, withoutAnchorMailbox: 0, throttled: 0, graph: {}, tokens: 0 };
@@ -73,7 +74,9 @@ export class ThrottleGate {
   constructor(public settings: Throttling) {}
 
   /** Returns undefined when admitted, else how to refuse. */
-  admit(nowMs = Date.now()): { kind: 'budget'; retryAfterSeconds: number } | { kind: 'concurrency' } | undefined {
+  admit(
+    nowMs = Date.now(),
+  ): { kind: 'budget'; retryAfterSeconds: number } | { kind: 'concurrency' } | undefined {
     const { requestsPerWindow, windowSeconds, maxConcurrent } = this.settings;
     if (maxConcurrent > 0 && this.inFlight >= maxConcurrent) return { kind: 'concurrency' };
     if (requestsPerWindow > 0) {
@@ -83,7 +86,10 @@ export class ThrottleGate {
         this.used = 0;
       }
       if (this.used >= requestsPerWindow) {
-        return { kind: 'budget', retryAfterSeconds: Math.max(1, Math.ceil((this.windowStart + windowMs - nowMs) / 1000)) };
+        return {
+          kind: 'budget',
+          retryAfterSeconds: Math.max(1, Math.ceil((this.windowStart + windowMs - nowMs) / 1000)),
+        };
       }
       this.used++;
     }

@@ -11,7 +11,8 @@ function bad(message: string): HttpError {
 
 function object(body: unknown): Record<string, unknown> {
   if (body === undefined) return {};
-  if (typeof body !== 'object' || body === null || Array.isArray(body)) throw bad('The request body must be a JSON object.');
+  if (typeof body !== 'object' || body === null || Array.isArray(body))
+    throw bad('The request body must be a JSON object.');
   return body as Record<string, unknown>;
 }
 
@@ -27,11 +28,17 @@ function attempt<T>(fn: () => T): T {
 
 function num(v: unknown, name: string, fallback?: number): number {
   if (v === undefined && fallback !== undefined) return fallback;
-  if (typeof v !== 'number' || !Number.isFinite(v) || v < 0) throw bad(`"${name}" must be a non-negative number.`);
+  if (typeof v !== 'number' || !Number.isFinite(v) || v < 0)
+    throw bad(`"${name}" must be a non-negative number.`);
   return v;
 }
 
-export async function handleControl(sim: CloudSim, req: IncomingMessage, res: ServerResponse, parts: string[]): Promise<void> {
+export async function handleControl(
+  sim: CloudSim,
+  req: IncomingMessage,
+  res: ServerResponse,
+  parts: string[],
+): Promise<void> {
   const method = req.method ?? 'GET';
   const route = `${method} /${parts.map((p, i) => (parts[i - 1] === 'tenants' || parts[i - 1] === 'snapshots' ? ':id' : p)).join('/')}`;
   const id = parts[1] ? decodeURIComponent(parts[1]) : '';
@@ -54,7 +61,13 @@ export async function handleControl(sim: CloudSim, req: IncomingMessage, res: Se
     case 'POST /tenants': {
       const body = object(await readJson(req));
       const t = attempt(() => sim.createTenant(body as never));
-      return ok({ id: t.id, name: t.name, initialDomain: t.initialDomain, routingDomain: t.routingDomain, cloudSyncJob: t.cloudSyncJob });
+      return ok({
+        id: t.id,
+        name: t.name,
+        initialDomain: t.initialDomain,
+        routingDomain: t.routingDomain,
+        cloudSyncJob: t.cloudSyncJob,
+      });
     }
     case 'GET /tenants/:id':
       return ok(structuredClone(tenant()));
@@ -74,15 +87,24 @@ export async function handleControl(sim: CloudSim, req: IncomingMessage, res: Se
       attempt(() => sim.seedRecipients(id, body['recipients'] as never));
       const created = Object.values(tenant().recipients)
         .filter((r) => !before.has(r.Guid))
-        .map((r) => ({ Name: r.Name, Guid: r.Guid, ExternalDirectoryObjectId: r.ExternalDirectoryObjectId, PrimarySmtpAddress: r.PrimarySmtpAddress }));
+        .map((r) => ({
+          Name: r.Name,
+          Guid: r.Guid,
+          ExternalDirectoryObjectId: r.ExternalDirectoryObjectId,
+          PrimarySmtpAddress: r.PrimarySmtpAddress,
+        }));
       return ok({ created });
     }
     case 'PUT /latency': {
       const body = object(await readJson(req));
       for (const [service, v] of Object.entries(body)) {
-        if (!['token', 'exchange', 'graph'].includes(service)) throw bad(`Unknown service "${service}" (token, exchange, graph).`);
+        if (!['token', 'exchange', 'graph'].includes(service))
+          throw bad(`Unknown service "${service}" (token, exchange, graph).`);
         const l = object(v);
-        sim.setLatency(service as Service, { fixedMs: num(l['fixedMs'], 'fixedMs', 0), jitterMs: num(l['jitterMs'], 'jitterMs', 0) });
+        sim.setLatency(service as Service, {
+          fixedMs: num(l['fixedMs'], 'fixedMs', 0),
+          jitterMs: num(l['jitterMs'], 'jitterMs', 0),
+        });
       }
       return ok();
     }
@@ -120,7 +142,10 @@ export async function handleControl(sim: CloudSim, req: IncomingMessage, res: Se
         sim.injectTokenFault(id, {
           count: num(b['count'], 'count', 1),
           status: num(b['status'], 'status', 429),
-          retryAfterSeconds: b['retryAfterSeconds'] === undefined ? undefined : num(b['retryAfterSeconds'], 'retryAfterSeconds'),
+          retryAfterSeconds:
+            b['retryAfterSeconds'] === undefined
+              ? undefined
+              : num(b['retryAfterSeconds'], 'retryAfterSeconds'),
           error: typeof b['error'] === 'string' ? b['error'] : undefined,
           aadsts: typeof b['aadsts'] === 'number' ? b['aadsts'] : undefined,
           message: typeof b['message'] === 'string' ? b['message'] : undefined,
@@ -153,19 +178,28 @@ export async function handleControl(sim: CloudSim, req: IncomingMessage, res: Se
       if (!target) {
         const synced = sim.syncedTenants();
         if (synced.length !== 1)
-          throw new HttpError(409, { error: { code: 'Conflict', message: `Name the tenant: ${synced.length} tenants have sync configured.` } });
+          throw new HttpError(409, {
+            error: {
+              code: 'Conflict',
+              message: `Name the tenant: ${synced.length} tenants have sync configured.`,
+            },
+          });
         target = synced[0]!;
       }
       return ok(await runSync(sim, target, b));
     }
   }
-  sendJson(res, 404, { error: { code: 'NotFound', message: `No control endpoint ${method} /_sim/${parts.join('/')}` } });
+  sendJson(res, 404, {
+    error: { code: 'NotFound', message: `No control endpoint ${method} /_sim/${parts.join('/')}` },
+  });
 }
 
 async function runSync(sim: CloudSim, tenant: string, body: Record<string, unknown>): Promise<unknown> {
   try {
     return await sim.runSync(tenant, { allowDeletions: body['allowDeletions'] === true });
   } catch (err) {
-    throw new HttpError(409, { error: { code: 'Conflict', message: err instanceof Error ? err.message : String(err) } });
+    throw new HttpError(409, {
+      error: { code: 'Conflict', message: err instanceof Error ? err.message : String(err) },
+    });
   }
 }

@@ -79,7 +79,9 @@ export class RecipientDirectory {
     this.tenant.recipientPermissions = this.tenant.recipientPermissions.filter(
       (p) => p.identity !== guid && p.trustee !== guid,
     );
-    this.tenant.mailboxPermissions = this.tenant.mailboxPermissions.filter((p) => p.identity !== guid && p.user !== guid);
+    this.tenant.mailboxPermissions = this.tenant.mailboxPermissions.filter(
+      (p) => p.identity !== guid && p.user !== guid,
+    );
     this.unindex(guid);
   }
 
@@ -146,7 +148,8 @@ export class RecipientDirectory {
     if (guidPattern.test(value)) guids = this.lookup(`id:${lower}`);
     else if (/^(cn|ou)=/i.test(value)) guids = this.lookup(`dn:${lower}`);
     else if (/^\/o=/i.test(value)) guids = this.lookup(`proxy:${lower}`);
-    else if (/^(smtp|x500|x400|sip|eum|spo|fax):/i.test(value)) guids = this.lookup(`proxy:${proxyKey(value)}`);
+    else if (/^(smtp|x500|x400|sip|eum|spo|fax):/i.test(value))
+      guids = this.lookup(`proxy:${proxyKey(value)}`);
     else if (value.includes('@')) {
       guids = this.lookup(`proxy:smtp:${lower}`);
       if (guids.length === 0) guids = this.lookup(`name:${lower}`);

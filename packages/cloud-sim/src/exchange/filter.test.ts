@@ -12,7 +12,12 @@ describe('OPATH parser', () => {
         right: { op: 'not', expr: { op: 'cmp', prop: 'IsDirSynced', cmp: '-eq', value: true } },
       },
     });
-    expect(parseFilter('CustomAttribute1 -ne $null')).toEqual({ op: 'cmp', prop: 'CustomAttribute1', cmp: '-ne', value: null });
+    expect(parseFilter('CustomAttribute1 -ne $null')).toEqual({
+      op: 'cmp',
+      prop: 'CustomAttribute1',
+      cmp: '-ne',
+      value: null,
+    });
   });
 
   it('unescapes doubled quotes and backticks inside strings', () => {
@@ -21,7 +26,13 @@ describe('OPATH parser', () => {
   });
 
   it('refuses malformed filters', () => {
-    for (const bad of ["Name -eq 'open", 'Name -eq', "(Name -eq 'a'", "Name -contains 'a'", "Name -eq 'a' Alias"]) {
+    for (const bad of [
+      "Name -eq 'open",
+      'Name -eq',
+      "(Name -eq 'a'",
+      "Name -contains 'a'",
+      "Name -eq 'a' Alias",
+    ]) {
       expect(() => parseFilter(bad), bad).toThrow(/Invalid filter syntax/);
     }
   });

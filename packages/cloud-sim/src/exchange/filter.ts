@@ -3,7 +3,12 @@
 // Values: 'single', "double" quoted, $true/$false/$null, or bare words.
 import type { RecipientDirectory } from './directory.js';
 import { cmdletErrors } from './errors.js';
-import { customAttributeNames, extensionCustomAttributeNames, proxyKey, type Recipient } from './recipient.js';
+import {
+  customAttributeNames,
+  extensionCustomAttributeNames,
+  proxyKey,
+  type Recipient,
+} from './recipient.js';
 
 type Node =
   | { op: 'and' | 'or'; left: Node; right: Node }
@@ -87,7 +92,8 @@ export function parseFilter(filter: string): Node {
     const prop = tokens[pos++];
     const cmp = tokens[pos++]?.toLowerCase();
     const raw = tokens[pos++];
-    if (!prop || !cmp || raw === undefined || !comparisons.includes(cmp)) throw invalidFilter(filter, 'expected Property -op Value');
+    if (!prop || !cmp || raw === undefined || !comparisons.includes(cmp))
+      throw invalidFilter(filter, 'expected Property -op Value');
     let value: string | boolean | null;
     if (raw.startsWith('\u0000')) value = raw.slice(1);
     else if (raw.toLowerCase() === '$true') value = true;
@@ -107,7 +113,11 @@ function likeToRegExp(pattern: string): RegExp {
 }
 
 /** Values of a filterable property; link properties compare by DistinguishedName as in Exchange. */
-function propertyValues(dir: RecipientDirectory, r: Recipient, prop: string): (string | boolean | null)[] | undefined {
+function propertyValues(
+  dir: RecipientDirectory,
+  r: Recipient,
+  prop: string,
+): (string | boolean | null)[] | undefined {
   const p = prop.toLowerCase();
   const dns = (guids: string[]) => guids.map((g) => dnOf(dir, g));
   // Computes only the property asked for: filters run over every recipient for every term.
@@ -182,12 +192,20 @@ function dnOf(dir: RecipientDirectory, guid: string): string {
   return r ? dir.distinguishedName(r) : '';
 }
 
-function compare(values: (string | boolean | null)[], cmp: string, expected: string | boolean | null): boolean {
+function compare(
+  values: (string | boolean | null)[],
+  cmp: string,
+  expected: string | boolean | null,
+): boolean {
   const eq = (v: string | boolean | null) =>
-    typeof v === 'string' && typeof expected === 'string' ? v.toLowerCase() === expected.toLowerCase() : v === expected;
+    typeof v === 'string' && typeof expected === 'string'
+      ? v.toLowerCase() === expected.toLowerCase()
+      : v === expected;
   switch (cmp) {
     case '-eq':
-      return expected === null ? values.length === 0 || values.every((v) => v === null || v === '') : values.some(eq);
+      return expected === null
+        ? values.length === 0 || values.every((v) => v === null || v === '')
+        : values.some(eq);
     case '-ne':
       return expected === null ? values.some((v) => v !== null && v !== '') : !values.some(eq);
     case '-like': {

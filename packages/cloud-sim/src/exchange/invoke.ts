@@ -25,7 +25,11 @@ const rolesForRead = new Set<string>([...rolesForWrite, exchangeDirectoryRoles['
 
 function gatewayError(status: number, code: string, message: string, detail?: string): HttpError {
   return new HttpError(status, {
-    error: { code, message, ...(detail ? { details: [{ code: 'Client', target: '', message: detail }] } : {}) },
+    error: {
+      code,
+      message,
+      ...(detail ? { details: [{ code: 'Client', target: '', message: detail }] } : {}),
+    },
   });
 }
 
@@ -37,7 +41,10 @@ function checkAnchor(anchor: string, tenant: TenantState): boolean {
   const at = value.lastIndexOf('@');
   if (at < 0) return false;
   const domainPart = value.slice(at + 1).toLowerCase();
-  return domainPart === tenant.id.toLowerCase() || tenant.acceptedDomains.some((d) => d.DomainName.toLowerCase() === domainPart);
+  return (
+    domainPart === tenant.id.toLowerCase() ||
+    tenant.acceptedDomains.some((d) => d.DomainName.toLowerCase() === domainPart)
+  );
 }
 
 interface PageToken {
@@ -63,8 +70,13 @@ function pageSizeFrom(prefer: string | undefined): number {
 
 function select(objects: OutputObject[], selectParam: string | null): OutputObject[] {
   if (!selectParam) return objects;
-  const wanted = selectParam.split(',').map((s) => s.trim().toLowerCase()).filter(Boolean);
-  return objects.map((o) => Object.fromEntries(Object.entries(o).filter(([k]) => wanted.includes(k.toLowerCase()))));
+  const wanted = selectParam
+    .split(',')
+    .map((s) => s.trim().toLowerCase())
+    .filter(Boolean);
+  return objects.map((o) =>
+    Object.fromEntries(Object.entries(o).filter(([k]) => wanted.includes(k.toLowerCase()))),
+  );
 }
 
 export async function handleInvokeCommand(
@@ -81,16 +93,27 @@ export async function handleInvokeCommand(
     anyRole: ['Exchange.ManageAsApp'],
   });
   if (!tenant || !check.ok) {
-    const message = !tenant ? `The tenant '${tenantSegment}' could not be found.` : check.ok ? '' : check.message;
-    sendJson(res, 401, { error: { code: 'Unauthorized', message } }, {
-      'www-authenticate': `Bearer client_id="00000002-0000-0ff1-ce00-000000000000", trusted_issuers="00000001-0000-0000-c000-000000000000@*", token_types="app_asserted_user_v1 service_asserted_app_v1", authorization_uri="https://login.microsoftonline.com/common/oauth2/authorize", error="invalid_token"`,
-    });
+    const message = !tenant
+      ? `The tenant '${tenantSegment}' could not be found.`
+      : check.ok
+        ? ''
+        : check.message;
+    sendJson(
+      res,
+      401,
+      { error: { code: 'Unauthorized', message } },
+      {
+        'www-authenticate': `Bearer client_id="00000002-0000-0ff1-ce00-000000000000", trusted_issuers="00000001-0000-0000-c000-000000000000@*", token_types="app_asserted_user_v1 service_asserted_app_v1", authorization_uri="https://login.microsoftonline.com/common/oauth2/authorize", error="invalid_token"`,
+      },
+    );
     return;
   }
   const wids = check.claims.wids ?? [];
   // Session RBAC: directory roles from the token, plus Exchange role groups holding the service principal.
   const roleGroups = tenant.apps[check.claims.appid]?.exchangeRoleGroups ?? [];
-  const canWrite = wids.some((w) => rolesForWrite.has(w)) || roleGroups.some((g) => g !== 'View-Only Organization Management');
+  const canWrite =
+    wids.some((w) => rolesForWrite.has(w)) ||
+    roleGroups.some((g) => g !== 'View-Only Organization Management');
   const canRead = canWrite || wids.some((w) => rolesForRead.has(w)) || roleGroups.length > 0;
   if (!canRead) {
     throw gatewayError(
@@ -104,7 +127,11 @@ export async function handleInvokeCommand(
   const anchor = header(req, 'x-anchormailbox');
   if (anchor === undefined) stats.withoutAnchorMailbox++;
   else if (!checkAnchor(anchor, tenant))
-    throw gatewayError(400, 'ErrorIncorrectRoutingHint', `The x-anchormailbox header value '${anchor}' is not a valid routing hint for this tenant.`);
+    throw gatewayError(
+      400,
+      'ErrorIncorrectRoutingHint',
+      `The x-anchormailbox header value '${anchor}' is not a valid routing hint for this tenant.`,
+    );
 
   const gate = rt.throttleFor(tenant.id);
   const refusal = gate.admit();
@@ -118,7 +145,12 @@ export async function handleInvokeCommand(
     sendJson(
       res,
       429,
-      { error: { code: 'TooManyRequests', message: `Too many requests. The tenant's request budget is used up; retry after ${refusal.retryAfterSeconds} seconds.` } },
+      {
+        error: {
+          code: 'TooManyRequests',
+          message: `Too many requests. The tenant's request budget is used up; retry after ${refusal.retryAfterSeconds} seconds.`,
+        },
+      },
       { 'retry-after': String(refusal.retryAfterSeconds) },
     );
     return;
@@ -142,10 +174,15 @@ async function runCmdlet(
   url: URL,
   canWrite: boolean,
 ): Promise<void> {
-  const body = (await readJson(req)) as { CmdletInput?: { CmdletName?: unknown; Parameters?: unknown } } | undefined;
+  const body = (await readJson(req)) as
+    { CmdletInput?: { CmdletName?: unknown; Parameters?: unknown } } | undefined;
   const input = body?.CmdletInput;
   if (!input || typeof input.CmdletName !== 'string')
-    throw gatewayError(400, 'BadRequest', "The request body must be {\"CmdletInput\":{\"CmdletName\":\"…\",\"Parameters\":{…}}}.");
+    throw gatewayError(
+      400,
+      'BadRequest',
+      'The request body must be {"CmdletInput":{"CmdletName":"…","Parameters":{…}}}.',
+    );
   const parameters = (input.Parameters ?? {}) as Record<string, unknown>;
   if (typeof parameters !== 'object' || Array.isArray(parameters) || parameters === null)
     throw gatewayError(400, 'BadRequest', 'CmdletInput.Parameters must be an object.');
@@ -161,25 +198,42 @@ async function runCmdlet(
     stats.cmdlets[def.name] = (stats.cmdlets[def.name] ?? 0) + 1;
     const fault = rt.takeFault(tenant.id, def.name);
     if (fault) {
-      const code = fault.code ?? (fault.status === 404 ? 'NotFound' : fault.status === 429 ? 'TooManyRequests' : fault.status >= 500 ? 'InternalServerError' : 'BadRequest');
+      const code =
+        fault.code ??
+        (fault.status === 404
+          ? 'NotFound'
+          : fault.status === 429
+            ? 'TooManyRequests'
+            : fault.status >= 500
+              ? 'InternalServerError'
+              : 'BadRequest');
       throw new CmdletError(fault.errorId, fault.exceptionType, fault.message, fault.status, code);
     }
     const bound = bindParameters(def.params, parameters);
     for (const m of def.mandatory ?? []) if (!bound.has(m)) throw cmdletErrors.missingParameter(def.name, m);
     const output = def.run(ctx, bound) ?? [];
     const results: unknown[] = Array.isArray(output) ? output : (output as LazyOutput<unknown>).items;
-    const render = Array.isArray(output) ? (o: unknown) => o as OutputObject : (output as LazyOutput<unknown>).render;
+    const render = Array.isArray(output)
+      ? (o: unknown) => o as OutputObject
+      : (output as LazyOutput<unknown>).render;
 
     const skiptoken = url.searchParams.get('$skiptoken');
     const offset = skiptoken ? decodePageToken(skiptoken) : { cmdlet: def.name, offset: 0 };
-    if (offset.cmdlet !== def.name) throw gatewayError(400, 'BadRequest', 'The $skiptoken belongs to a different command.');
+    if (offset.cmdlet !== def.name)
+      throw gatewayError(400, 'BadRequest', 'The $skiptoken belongs to a different command.');
     const pageSize = pageSizeFrom(header(req, 'prefer'));
     const page = results.slice(offset.offset, offset.offset + pageSize);
     const next = offset.offset + pageSize < results.length;
     const base = `${rt.baseUrl}/adminapi/beta/${tenantSegment}`;
     const nextUrl = new URL(`${base}/InvokeCommand`);
-    if (url.searchParams.get('$select')) nextUrl.searchParams.set('$select', url.searchParams.get('$select')!);
-    nextUrl.searchParams.set('$skiptoken', Buffer.from(JSON.stringify({ cmdlet: def.name, offset: offset.offset + pageSize })).toString('base64url'));
+    if (url.searchParams.get('$select'))
+      nextUrl.searchParams.set('$select', url.searchParams.get('$select')!);
+    nextUrl.searchParams.set(
+      '$skiptoken',
+      Buffer.from(JSON.stringify({ cmdlet: def.name, offset: offset.offset + pageSize })).toString(
+        'base64url',
+      ),
+    );
     sendJson(
       res,
       200,
@@ -193,7 +247,10 @@ async function runCmdlet(
     );
   } catch (err) {
     if (err instanceof CmdletError) {
-      sendJson(res, err.status, cmdletErrorBody(err), { 'x-exceptiontype': err.exceptionType.split('.').pop()!, 'request-id': requestId });
+      sendJson(res, err.status, cmdletErrorBody(err), {
+        'x-exceptiontype': err.exceptionType.split('.').pop()!,
+        'request-id': requestId,
+      });
       return;
     }
     throw err;

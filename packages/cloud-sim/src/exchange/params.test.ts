@@ -23,19 +23,35 @@ function failure(raw: Record<string, unknown>): string {
 
 describe('parameter binding', () => {
   it('matches names case-insensitively and ignores @odata annotations', () => {
-    const p = bindParameters(spec, { identity: 'x', HIDDEN: true, 'Members@odata.type': '#Collection(String)', join: 'closed', Confirm: false });
+    const p = bindParameters(spec, {
+      identity: 'x',
+      HIDDEN: true,
+      'Members@odata.type': '#Collection(String)',
+      join: 'closed',
+      Confirm: false,
+    });
     expect(p.string('Identity')).toBe('x');
     expect(p.bool('Hidden')).toBe(true);
     expect(p.string('Join')).toBe('Closed');
   });
 
   it('binds a list as overwrite and a tagged hashtable as add/remove', () => {
-    expect(bindParameters(spec, { Members: 'a' }).multi('Members')).toEqual({ replace: ['a'], add: [], remove: [] });
-    expect(bindParameters(spec, { Members: { '@odata.type': '#Exchange.GenericHashTable', add: ['a'], Remove: 'b' } }).multi('Members')).toEqual({
+    expect(bindParameters(spec, { Members: 'a' }).multi('Members')).toEqual({
+      replace: ['a'],
+      add: [],
+      remove: [],
+    });
+    expect(
+      bindParameters(spec, {
+        Members: { '@odata.type': '#Exchange.GenericHashTable', add: ['a'], Remove: 'b' },
+      }).multi('Members'),
+    ).toEqual({
       add: ['a'],
       remove: ['b'],
     });
-    expect(bindParameters(spec, { ResultSize: 'Unlimited' }).number('ResultSize')).toBe(Number.POSITIVE_INFINITY);
+    expect(bindParameters(spec, { ResultSize: 'Unlimited' }).number('ResultSize')).toBe(
+      Number.POSITIVE_INFINITY,
+    );
   });
 
   it('refuses unknown names, untagged objects, too long, too many, wrong types', () => {

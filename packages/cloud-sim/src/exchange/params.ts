@@ -97,7 +97,11 @@ function bindMulti(parameter: string, value: unknown, maxValues: number | undefi
       const k = key.toLowerCase();
       if (k === 'add') result.add = asStringList(parameter, v);
       else if (k === 'remove') result.remove = asStringList(parameter, v);
-      else throw cmdletErrors.invalidArgument(parameter, `The hash table key "${key}" isn't valid; use Add or Remove.`);
+      else
+        throw cmdletErrors.invalidArgument(
+          parameter,
+          `The hash table key "${key}" isn't valid; use Add or Remove.`,
+        );
     }
   } else {
     result = { replace: asStringList(parameter, value), add: [], remove: [] };
@@ -115,20 +119,29 @@ function bindOne(parameter: string, spec: ParamKind, value: unknown): BoundValue
         if (typeof value === 'number' || typeof value === 'boolean') return String(value);
         throw cmdletErrors.invalidArgument(parameter, 'Expected a string.');
       }
-      if (spec.maxLength !== undefined && value.length > spec.maxLength) throw cmdletErrors.tooLong(parameter, spec.maxLength);
+      if (spec.maxLength !== undefined && value.length > spec.maxLength)
+        throw cmdletErrors.tooLong(parameter, spec.maxLength);
       return value;
     }
     case 'bool':
       if (typeof value === 'boolean') return value;
       if (value === 'true' || value === 'True' || value === '$true') return true;
       if (value === 'false' || value === 'False' || value === '$false') return false;
-      throw cmdletErrors.invalidArgument(parameter, `Cannot convert value "${String(value)}" to type "System.Boolean".`);
+      throw cmdletErrors.invalidArgument(
+        parameter,
+        `Cannot convert value "${String(value)}" to type "System.Boolean".`,
+      );
     case 'int':
       if (typeof value === 'number' && Number.isInteger(value)) return value;
       if (typeof value === 'string' && /^\d+$/.test(value)) return Number(value);
-      throw cmdletErrors.invalidArgument(parameter, `Cannot convert value "${String(value)}" to type "System.Int32".`);
+      throw cmdletErrors.invalidArgument(
+        parameter,
+        `Cannot convert value "${String(value)}" to type "System.Int32".`,
+      );
     case 'enum': {
-      const match = spec.values.find((v) => typeof value === 'string' && v.toLowerCase() === value.toLowerCase());
+      const match = spec.values.find(
+        (v) => typeof value === 'string' && v.toLowerCase() === value.toLowerCase(),
+      );
       if (!match)
         throw cmdletErrors.invalidArgument(
           parameter,
@@ -140,7 +153,10 @@ function bindOne(parameter: string, spec: ParamKind, value: unknown): BoundValue
       if (typeof value === 'string' && value.toLowerCase() === 'unlimited') return Number.POSITIVE_INFINITY;
       if (typeof value === 'number' && Number.isInteger(value) && value > 0) return value;
       if (typeof value === 'string' && /^\d+$/.test(value) && Number(value) > 0) return Number(value);
-      throw cmdletErrors.invalidArgument('ResultSize', `Cannot convert value "${String(value)}" to type "Unlimited".`);
+      throw cmdletErrors.invalidArgument(
+        'ResultSize',
+        `Cannot convert value "${String(value)}" to type "Unlimited".`,
+      );
     case 'multi':
       return bindMulti(parameter, value, spec.maxValues);
     case 'list':
@@ -151,7 +167,8 @@ function bindOne(parameter: string, spec: ParamKind, value: unknown): BoundValue
 /** Binds raw JSON parameters against a cmdlet's spec; throws the PowerShell binding errors. */
 export function bindParameters(spec: ParamSpec, raw: Record<string, unknown>): BoundParameters {
   const byLower = new Map<string, [string, ParamKind]>();
-  for (const [name, kind] of Object.entries({ ...commonParameters, ...spec })) byLower.set(name.toLowerCase(), [name, kind]);
+  for (const [name, kind] of Object.entries({ ...commonParameters, ...spec }))
+    byLower.set(name.toLowerCase(), [name, kind]);
   const values = new Map<string, BoundValue>();
   for (const [key, value] of Object.entries(raw)) {
     // "<Param>@odata.type" annotations describe a sibling parameter's type; they are not parameters.
@@ -170,7 +187,11 @@ export function bindParameters(spec: ParamSpec, raw: Record<string, unknown>): B
 }
 
 /** Applies a MultiValue to a current list (case-insensitive matching, order kept). */
-export function applyMulti(current: string[], change: MultiValue, same: (a: string, b: string) => boolean): string[] {
+export function applyMulti(
+  current: string[],
+  change: MultiValue,
+  same: (a: string, b: string) => boolean,
+): string[] {
   let next = change.replace ? [...change.replace] : [...current];
   for (const a of change.add) if (!next.some((n) => same(n, a))) next.push(a);
   next = next.filter((n) => !change.remove.some((r) => same(n, r)));

@@ -38,7 +38,10 @@ export const linkProperties = [
 export type LinkProperty = (typeof linkProperties)[number];
 
 export const customAttributeNames = Array.from({ length: 15 }, (_, i) => `CustomAttribute${i + 1}`);
-export const extensionCustomAttributeNames = Array.from({ length: 5 }, (_, i) => `ExtensionCustomAttribute${i + 1}`);
+export const extensionCustomAttributeNames = Array.from(
+  { length: 5 },
+  (_, i) => `ExtensionCustomAttribute${i + 1}`,
+);
 
 /** Entra (directory) side of the object: what Graph shows and what sync owns. */
 export interface DirectoryFacet {
@@ -133,7 +136,9 @@ export function isRecipient(r: Recipient): boolean {
 /** Owners and Send-As trustees must be security principals: mailboxes, mail users, mail-enabled security groups. */
 export function isSecurityPrincipal(r: Recipient): boolean {
   return (
-    r.RecipientType === 'UserMailbox' || r.RecipientType === 'MailUser' || r.RecipientType === 'MailUniversalSecurityGroup'
+    r.RecipientType === 'UserMailbox' ||
+    r.RecipientType === 'MailUser' ||
+    r.RecipientType === 'MailUniversalSecurityGroup'
   );
 }
 
@@ -215,8 +220,12 @@ export function newRecipient(input: NewRecipientInput): Recipient {
     BypassModerationFromSendersOrMembers: [],
     GrantSendOnBehalfTo: [],
     Members: [],
-    ExternalEmailAddress: input.ExternalEmailAddress ? `SMTP:${input.ExternalEmailAddress.replace(/^smtp:/i, '')}` : null,
-    UserPrincipalName: input.UserPrincipalName ?? (type === 'UserMailbox' || type === 'MailUser' || type === 'User' ? primary : null),
+    ExternalEmailAddress: input.ExternalEmailAddress
+      ? `SMTP:${input.ExternalEmailAddress.replace(/^smtp:/i, '')}`
+      : null,
+    UserPrincipalName:
+      input.UserPrincipalName ??
+      (type === 'UserMailbox' || type === 'MailUser' || type === 'User' ? primary : null),
     ForwardingAddress: null,
     ForwardingSmtpAddress: null,
     DeliverToMailboxAndForward: false,
@@ -228,7 +237,11 @@ export function newRecipient(input: NewRecipientInput): Recipient {
     dir: {
       onPremisesSyncEnabled: null,
       isCloudManaged: false,
-      securityEnabled: type === 'MailUniversalSecurityGroup' || type === 'UserMailbox' || type === 'MailUser' || type === 'User',
+      securityEnabled:
+        type === 'MailUniversalSecurityGroup' ||
+        type === 'UserMailbox' ||
+        type === 'MailUser' ||
+        type === 'User',
       createdDateTime: now,
     },
   };

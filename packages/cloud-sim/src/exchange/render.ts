@@ -72,7 +72,8 @@ export function renderRecipient(dir: RecipientDirectory, r: Recipient): OutputOb
       ReportToOriginatorEnabled: r.ReportToOriginatorEnabled,
       SendOofMessageToOriginatorEnabled: r.SendOofMessageToOriginatorEnabled,
       BypassNestedModerationEnabled: r.BypassNestedModerationEnabled,
-      GroupType: r.RecipientType === 'MailUniversalSecurityGroup' ? 'Universal, SecurityEnabled' : 'Universal',
+      GroupType:
+        r.RecipientType === 'MailUniversalSecurityGroup' ? 'Universal, SecurityEnabled' : 'Universal',
       Notes: r.Notes,
       Description: r.Notes ? [r.Notes] : [],
     });
@@ -87,7 +88,8 @@ export function renderRecipient(dir: RecipientDirectory, r: Recipient): OutputOb
     out['ForwardingSmtpAddress'] = r.ForwardingSmtpAddress;
     out['DeliverToMailboxAndForward'] = r.DeliverToMailboxAndForward;
   }
-  if (r.RecipientType === 'MailContact' || r.RecipientType === 'MailUser') out['ExternalEmailAddress'] = r.ExternalEmailAddress;
+  if (r.RecipientType === 'MailContact' || r.RecipientType === 'MailUser')
+    out['ExternalEmailAddress'] = r.ExternalEmailAddress;
   return out;
 }
 

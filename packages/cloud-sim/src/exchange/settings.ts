@@ -44,7 +44,9 @@ export const deliveryParams: ParamSpec = {
   MailTip: { kind: 'string', maxLength: 175 },
   MailTipTranslations: multi,
   ...Object.fromEntries(customAttributeNames.map((n) => [n, { kind: 'string', maxLength: 1024 } as const])),
-  ...Object.fromEntries(extensionCustomAttributeNames.map((n) => [n, { kind: 'multi', maxValues: 1300 } as const])),
+  ...Object.fromEntries(
+    extensionCustomAttributeNames.map((n) => [n, { kind: 'multi', maxValues: 1300 } as const]),
+  ),
 };
 
 export const groupParams: ParamSpec = {
@@ -60,10 +62,25 @@ export const groupParams: ParamSpec = {
 };
 
 /** Parameters that only steer the cmdlet, never change the object. */
-const controlParams = new Set(['Identity', 'Confirm', 'ErrorAction', 'WarningAction', 'Verbose', 'Debug', 'BypassSecurityGroupManagerCheck', 'IgnoreNamingPolicy', 'Force']);
+const controlParams = new Set([
+  'Identity',
+  'Confirm',
+  'ErrorAction',
+  'WarningAction',
+  'Verbose',
+  'Debug',
+  'BypassSecurityGroupManagerCheck',
+  'IgnoreNamingPolicy',
+  'Force',
+]);
 
 /** Refuses any change to a directory-synced object except the listed cloud-mastered settings. */
-export function assertWritable(ctx: CmdletContext, r: Recipient, p: BoundParameters, cloudMastered: string[] = []): void {
+export function assertWritable(
+  ctx: CmdletContext,
+  r: Recipient,
+  p: BoundParameters,
+  cloudMastered: string[] = [],
+): void {
   if (!r.IsDirSynced) return;
   const changed = p.names().find((n) => !controlParams.has(n) && !cloudMastered.includes(n));
   if (changed) throw cmdletErrors.dirSynced(ctx.cmdlet, changed, r.Name);
@@ -93,7 +110,10 @@ export function assertAcceptedDomain(ctx: CmdletContext, address: string, parame
 
 function assertSmtp(address: string, parameter: string): void {
   if (!/^[^@\s:]+@[^@\s]+\.[^@\s]+$/.test(address))
-    throw cmdletErrors.invalidValue(parameter, `The email address "${address}" isn't correct. Please use this format: user name, the @ sign, followed by the domain name.`);
+    throw cmdletErrors.invalidValue(
+      parameter,
+      `The email address "${address}" isn't correct. Please use this format: user name, the @ sign, followed by the domain name.`,
+    );
 }
 
 /** Normalises EmailAddresses so exactly one "SMTP:" primary exists. */
@@ -106,7 +126,10 @@ function normaliseAddresses(list: string[], parameter: string): string[] {
   for (const a of out) if (/^smtp:/i.test(a)) assertSmtp(a.slice(5), parameter);
   const primaries = out.filter((a) => a.startsWith('SMTP:'));
   if (primaries.length > 1)
-    throw cmdletErrors.invalidValue(parameter, 'The email address list contains more than one primary SMTP address.');
+    throw cmdletErrors.invalidValue(
+      parameter,
+      'The email address list contains more than one primary SMTP address.',
+    );
   return out;
 }
 
@@ -123,17 +146,23 @@ function setPrimary(r: Recipient, address: string): void {
 export function applyAddressSettings(ctx: CmdletContext, r: Recipient, p: BoundParameters): void {
   const emails = p.multi('EmailAddresses');
   const primary = p.string('PrimarySmtpAddress');
-  if (emails && primary !== undefined) throw cmdletErrors.conflictingParameters('EmailAddresses', 'PrimarySmtpAddress');
+  if (emails && primary !== undefined)
+    throw cmdletErrors.conflictingParameters('EmailAddresses', 'PrimarySmtpAddress');
   const name = p.string('Name');
   if (name !== undefined && name !== r.Name) {
-    if (ctx.dir.candidates(name).some((o) => o.Guid !== r.Guid && o.Name.toLowerCase() === name.toLowerCase()))
+    if (
+      ctx.dir.candidates(name).some((o) => o.Guid !== r.Guid && o.Name.toLowerCase() === name.toLowerCase())
+    )
       throw cmdletErrors.nameExists(name);
     r.Name = name;
   }
   const alias = p.string('Alias');
   if (alias !== undefined) {
     if (!/^[A-Za-z0-9!#$%&'*+\-/=?^_`{|}~.]+$/.test(alias) || alias.startsWith('.') || alias.endsWith('.'))
-      throw cmdletErrors.invalidValue('Alias', `The alias "${alias}" contains characters that aren't valid in an alias.`);
+      throw cmdletErrors.invalidValue(
+        'Alias',
+        `The alias "${alias}" contains characters that aren't valid in an alias.`,
+      );
     r.Alias = alias;
   }
   const displayName = p.string('DisplayName');
@@ -143,9 +172,15 @@ export function applyAddressSettings(ctx: CmdletContext, r: Recipient, p: BoundP
   if (emails) {
     // An added "SMTP:" address becomes the primary; the old primary stays as a secondary.
     const addedPrimary = emails.add.find((a) => a.startsWith('SMTP:'));
-    const base = addedPrimary ? r.EmailAddresses.map((a) => (a.startsWith('SMTP:') ? `smtp:${a.slice(5)}` : a)) : r.EmailAddresses;
+    const base = addedPrimary
+      ? r.EmailAddresses.map((a) => (a.startsWith('SMTP:') ? `smtp:${a.slice(5)}` : a))
+      : r.EmailAddresses;
     const withoutDuplicate = addedPrimary ? base.filter((a) => !proxyEquals(a, addedPrimary)) : base;
-    let next = applyMulti(withoutDuplicate, emails, (a, b) => a.toLowerCase() === b.toLowerCase() || proxyEquals(a, b));
+    let next = applyMulti(
+      withoutDuplicate,
+      emails,
+      (a, b) => a.toLowerCase() === b.toLowerCase() || proxyEquals(a, b),
+    );
     next = normaliseAddresses(next, 'EmailAddresses');
     const added = next.filter((a) => !r.EmailAddresses.some((e) => proxyEquals(e, a)));
     for (const a of added) if (/^smtp:/i.test(a)) assertAcceptedDomain(ctx, a.slice(5), 'EmailAddresses');
@@ -154,7 +189,8 @@ export function applyAddressSettings(ctx: CmdletContext, r: Recipient, p: BoundP
     if (!primaryAddress) {
       // Removing the primary promotes the first remaining SMTP address, as Exchange does.
       const first = next.findIndex((a) => /^smtp:/i.test(a));
-      if (first < 0) throw cmdletErrors.invalidValue('EmailAddresses', 'A recipient must have a primary SMTP address.');
+      if (first < 0)
+        throw cmdletErrors.invalidValue('EmailAddresses', 'A recipient must have a primary SMTP address.');
       next[first] = `SMTP:${next[first]!.slice(5)}`;
       primaryAddress = next[first]!;
     }
@@ -189,7 +225,13 @@ export function resolveAll(ctx: CmdletContext, identities: string[]): string[] {
   return identities.map((i) => ctx.dir.resolve(i, isRecipient, cmdletErrors.recipientNotFound).Guid);
 }
 
-function applyLink(ctx: CmdletContext, r: Recipient, prop: LinkProperty, change: MultiValue, filter?: (x: Recipient) => boolean): void {
+function applyLink(
+  ctx: CmdletContext,
+  r: Recipient,
+  prop: LinkProperty,
+  change: MultiValue,
+  filter?: (x: Recipient) => boolean,
+): void {
   const resolved: MultiValue = {
     replace: change.replace ? resolveAll(ctx, change.replace) : undefined,
     add: resolveAll(ctx, change.add),
@@ -199,31 +241,47 @@ function applyLink(ctx: CmdletContext, r: Recipient, prop: LinkProperty, change:
     // Adding/removing through AcceptMessagesOnlyFrom vs …DLMembers: the value must be of the right kind.
     for (const g of [...(resolved.replace ?? []), ...resolved.add]) {
       const target = ctx.dir.get(g)!;
-      if (!filter(target)) throw cmdletErrors.invalidValue(prop, `"${target.Name}" isn't a valid recipient for this parameter.`);
+      if (!filter(target))
+        throw cmdletErrors.invalidValue(prop, `"${target.Name}" isn't a valid recipient for this parameter.`);
     }
   }
   r[prop] = applyMulti(r[prop], resolved, (a, b) => a === b);
 }
 
 /** AcceptMessagesOnlyFrom/…DLMembers/…SendersOrMembers (and the Reject trio) on one stored list. */
-function applyRestriction(ctx: CmdletContext, r: Recipient, p: BoundParameters, base: 'AcceptMessagesOnlyFrom' | 'RejectMessagesFrom'): void {
-  const stored = base === 'AcceptMessagesOnlyFrom' ? 'AcceptMessagesOnlyFromSendersOrMembers' : 'RejectMessagesFromSendersOrMembers';
+function applyRestriction(
+  ctx: CmdletContext,
+  r: Recipient,
+  p: BoundParameters,
+  base: 'AcceptMessagesOnlyFrom' | 'RejectMessagesFrom',
+): void {
+  const stored =
+    base === 'AcceptMessagesOnlyFrom'
+      ? 'AcceptMessagesOnlyFromSendersOrMembers'
+      : 'RejectMessagesFromSendersOrMembers';
   const senders = p.multi(base);
   const groups = p.multi(`${base}DLMembers`);
   const both = p.multi(stored);
-  if (both && (senders || groups)) throw cmdletErrors.conflictingParameters(stored, senders ? base : `${base}DLMembers`);
+  if (both && (senders || groups))
+    throw cmdletErrors.conflictingParameters(stored, senders ? base : `${base}DLMembers`);
   if (both) applyLink(ctx, r, stored, both);
   if (senders) {
     if (senders.replace) {
       // Overwriting the senders keeps the group entries.
-      const keep = r[stored].filter((g) => { const x = ctx.dir.get(g); return x !== undefined && isGroup(x); });
+      const keep = r[stored].filter((g) => {
+        const x = ctx.dir.get(g);
+        return x !== undefined && isGroup(x);
+      });
       r[stored] = keep;
       applyLink(ctx, r, stored, { add: senders.replace, remove: [] }, (x) => !isGroup(x));
     } else applyLink(ctx, r, stored, senders, (x) => !isGroup(x));
   }
   if (groups) {
     if (groups.replace) {
-      const keep = r[stored].filter((g) => { const x = ctx.dir.get(g); return x !== undefined && !isGroup(x); });
+      const keep = r[stored].filter((g) => {
+        const x = ctx.dir.get(g);
+        return x !== undefined && !isGroup(x);
+      });
       r[stored] = keep;
       applyLink(ctx, r, stored, { add: groups.replace, remove: [] }, isGroup);
     } else applyLink(ctx, r, stored, groups, isGroup);
@@ -231,24 +289,39 @@ function applyRestriction(ctx: CmdletContext, r: Recipient, p: BoundParameters, 
 }
 
 export function applyDeliverySettings(ctx: CmdletContext, r: Recipient, p: BoundParameters): void {
-  for (const name of ['HiddenFromAddressListsEnabled', 'RequireSenderAuthenticationEnabled', 'ModerationEnabled'] as const) {
+  for (const name of [
+    'HiddenFromAddressListsEnabled',
+    'RequireSenderAuthenticationEnabled',
+    'ModerationEnabled',
+  ] as const) {
     const v = p.bool(name);
     if (v !== undefined) r[name] = v;
   }
   const notifications = p.string('SendModerationNotifications');
-  if (notifications !== undefined) r.SendModerationNotifications = notifications as Recipient['SendModerationNotifications'];
+  if (notifications !== undefined)
+    r.SendModerationNotifications = notifications as Recipient['SendModerationNotifications'];
   applyRestriction(ctx, r, p, 'AcceptMessagesOnlyFrom');
   applyRestriction(ctx, r, p, 'RejectMessagesFrom');
-  for (const prop of ['ModeratedBy', 'BypassModerationFromSendersOrMembers', 'GrantSendOnBehalfTo'] as const) {
+  for (const prop of [
+    'ModeratedBy',
+    'BypassModerationFromSendersOrMembers',
+    'GrantSendOnBehalfTo',
+  ] as const) {
     const change = p.multi(prop);
     if (change) applyLink(ctx, r, prop, change);
   }
   if (r.ModerationEnabled && r.ModeratedBy.length === 0 && !isGroup(r))
-    throw cmdletErrors.invalidValue('ModeratedBy', 'You must specify at least one moderator when moderation is enabled.');
+    throw cmdletErrors.invalidValue(
+      'ModeratedBy',
+      'You must specify at least one moderator when moderation is enabled.',
+    );
   const tip = p.nullableString('MailTip');
-  if (tip !== undefined) r.MailTip = tip === null || tip === '' ? null : tip.startsWith('<html>') ? tip : `<html><body>${tip}</body></html>`;
+  if (tip !== undefined)
+    r.MailTip =
+      tip === null || tip === '' ? null : tip.startsWith('<html>') ? tip : `<html><body>${tip}</body></html>`;
   const translations = p.multi('MailTipTranslations');
-  if (translations) r.MailTipTranslations = applyMulti(r.MailTipTranslations, translations, (a, b) => a === b);
+  if (translations)
+    r.MailTipTranslations = applyMulti(r.MailTipTranslations, translations, (a, b) => a === b);
   for (const n of customAttributeNames) {
     const v = p.nullableString(n);
     if (v !== undefined || p.has(n)) r.custom[n] = v ?? null;
@@ -269,7 +342,12 @@ export function applyGroupSettings(ctx: CmdletContext, r: Recipient, p: BoundPar
     }
     if (r.ManagedBy.length === 0) throw cmdletErrors.ownerRequired();
   }
-  for (const name of ['ReportToManagerEnabled', 'ReportToOriginatorEnabled', 'SendOofMessageToOriginatorEnabled', 'BypassNestedModerationEnabled'] as const) {
+  for (const name of [
+    'ReportToManagerEnabled',
+    'ReportToOriginatorEnabled',
+    'SendOofMessageToOriginatorEnabled',
+    'BypassNestedModerationEnabled',
+  ] as const) {
     const v = p.bool(name);
     if (v !== undefined) r[name] = v;
   }
@@ -277,7 +355,10 @@ export function applyGroupSettings(ctx: CmdletContext, r: Recipient, p: BoundPar
   if (join !== undefined) r.MemberJoinRestriction = join as Recipient['MemberJoinRestriction'];
   const depart = p.string('MemberDepartRestriction');
   if (depart !== undefined) r.MemberDepartRestriction = depart as Recipient['MemberDepartRestriction'];
-  if (r.RecipientType === 'MailUniversalSecurityGroup' && (r.MemberJoinRestriction === 'Open' || r.MemberDepartRestriction === 'Open'))
+  if (
+    r.RecipientType === 'MailUniversalSecurityGroup' &&
+    (r.MemberJoinRestriction === 'Open' || r.MemberDepartRestriction === 'Open')
+  )
     throw cmdletErrors.invalidValue(
       'MemberJoinRestriction',
       'Security groups must have MemberJoinRestriction and MemberDepartRestriction set to Closed or ApprovalRequired.',
@@ -285,7 +366,12 @@ export function applyGroupSettings(ctx: CmdletContext, r: Recipient, p: BoundPar
 }
 
 /** Applies every Set-* setting in the usual order; the caller has resolved and type-checked r. */
-export function applySettings(ctx: CmdletContext, r: Recipient, p: BoundParameters, withGroup: boolean): void {
+export function applySettings(
+  ctx: CmdletContext,
+  r: Recipient,
+  p: BoundParameters,
+  withGroup: boolean,
+): void {
   applyAddressSettings(ctx, r, p);
   applyDeliverySettings(ctx, r, p);
   if (withGroup) applyGroupSettings(ctx, r, p);
@@ -297,7 +383,9 @@ export function applySettings(ctx: CmdletContext, r: Recipient, p: BoundParamete
  */
 export function commitSetting(ctx: CmdletContext, before: Recipient, draft: Recipient): void {
   if (JSON.stringify(before) === JSON.stringify(draft)) {
-    ctx.warnings.push(`The command completed successfully but no settings of '${ctx.dir.canonicalPath(before)}' have been modified.`);
+    ctx.warnings.push(
+      `The command completed successfully but no settings of '${ctx.dir.canonicalPath(before)}' have been modified.`,
+    );
     return;
   }
   ctx.dir.touch(draft);

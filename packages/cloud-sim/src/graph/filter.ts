@@ -60,7 +60,10 @@ function clause(text: string): (g: Record<string, unknown>) => boolean {
     const value = literal(m[3]!);
     return (g) => {
       const v = g[prop];
-      const eq = typeof v === 'string' && typeof value === 'string' ? v.toLowerCase() === value.toLowerCase() : v === value;
+      const eq =
+        typeof v === 'string' && typeof value === 'string'
+          ? v.toLowerCase() === value.toLowerCase()
+          : v === value;
       return ne ? !eq : eq;
     };
   }

@@ -19,7 +19,9 @@ export function graphGroup(r: Recipient): Record<string, unknown> {
     mailEnabled: true,
     mailNickname: r.Alias,
     membershipRule: null,
-    onPremisesDomainName: r.dir.onPremisesDistinguishedName ? domainOfDn(r.dir.onPremisesDistinguishedName) : null,
+    onPremisesDomainName: r.dir.onPremisesDistinguishedName
+      ? domainOfDn(r.dir.onPremisesDistinguishedName)
+      : null,
     onPremisesLastSyncDateTime: r.dir.onPremisesLastSyncDateTime ?? null,
     onPremisesNetBiosName: null,
     onPremisesSamAccountName: r.dir.onPremisesSamAccountName ?? null,

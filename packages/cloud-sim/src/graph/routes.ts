@@ -14,7 +14,14 @@ import { groupFilter, UnsupportedFilter } from './filter.js';
 import { graphDirectoryObject, graphGroup } from './render.js';
 
 export const graphRoles = {
-  readGroups: ['Group.Read.All', 'Group.ReadWrite.All', 'Directory.Read.All', 'Directory.ReadWrite.All', 'GroupMember.Read.All', 'GroupMember.ReadWrite.All'],
+  readGroups: [
+    'Group.Read.All',
+    'Group.ReadWrite.All',
+    'Directory.Read.All',
+    'Directory.ReadWrite.All',
+    'GroupMember.Read.All',
+    'GroupMember.ReadWrite.All',
+  ],
   readSyncBehavior: ['Group-OnPremisesSyncBehavior.Read.All', 'Group-OnPremisesSyncBehavior.ReadWrite.All'],
   writeSyncBehavior: ['Group-OnPremisesSyncBehavior.ReadWrite.All'],
   synchronization: ['Synchronization.ReadWrite.All'],
@@ -38,31 +45,54 @@ function sendGraphError(req: IncomingMessage, res: ServerResponse, err: GraphErr
     error: {
       code: err.code,
       message: err.message,
-      innerError: { date: new Date().toISOString().replace(/\.\d+Z$/, ''), 'request-id': randomUUID(), 'client-request-id': header(req, 'client-request-id') ?? randomUUID() },
+      innerError: {
+        date: new Date().toISOString().replace(/\.\d+Z$/, ''),
+        'request-id': randomUUID(),
+        'client-request-id': header(req, 'client-request-id') ?? randomUUID(),
+      },
     },
   });
 }
 
 const notFound = (id: string) =>
-  new GraphError(404, 'Request_ResourceNotFound', `Resource '${id}' does not exist or one of its queried reference-property objects are not present.`);
-const denied = () => new GraphError(403, 'Authorization_RequestDenied', 'Insufficient privileges to complete the operation.');
+  new GraphError(
+    404,
+    'Request_ResourceNotFound',
+    `Resource '${id}' does not exist or one of its queried reference-property objects are not present.`,
+  );
+const denied = () =>
+  new GraphError(403, 'Authorization_RequestDenied', 'Insufficient privileges to complete the operation.');
 
 function selectProps(obj: Record<string, unknown>, select: string | null): Record<string, unknown> {
   if (!select) return obj;
   const wanted = select.split(',').map((s) => s.trim().toLowerCase());
-  return Object.fromEntries(Object.entries(obj).filter(([k]) => k === '@odata.type' || k === 'id' || wanted.includes(k.toLowerCase())));
+  return Object.fromEntries(
+    Object.entries(obj).filter(
+      ([k]) => k === '@odata.type' || k === 'id' || wanted.includes(k.toLowerCase()),
+    ),
+  );
 }
 
 /** Graph shows distribution groups, mail-enabled security groups and Microsoft 365 groups; not dynamic DLs. */
 function findGroup(tenant: TenantState, id: string): Recipient {
-  const r = Object.values(tenant.recipients).find((x) => x.ExternalDirectoryObjectId.toLowerCase() === id.toLowerCase());
+  const r = Object.values(tenant.recipients).find(
+    (x) => x.ExternalDirectoryObjectId.toLowerCase() === id.toLowerCase(),
+  );
   if (!r || !isGroup(r)) throw notFound(id);
   return r;
 }
 
 function pageOf<T>(items: T[], url: URL, base: string): { page: T[]; nextLink?: string } {
-  const top = Math.min(Number(url.searchParams.get('$top') ?? defaultPageSize) || defaultPageSize, maxPageSize);
-  const offset = Number(url.searchParams.get('$skiptoken') ? Buffer.from(url.searchParams.get('$skiptoken')!, 'base64url').toString() : 0) || 0;
+  const top = Math.min(
+    Number(url.searchParams.get('$top') ?? defaultPageSize) || defaultPageSize,
+    maxPageSize,
+  );
+  const offset =
+    Number(
+      url.searchParams.get('$skiptoken')
+        ? Buffer.from(url.searchParams.get('$skiptoken')!, 'base64url').toString()
+        : 0,
+    ) || 0;
   const page = items.slice(offset, offset + top);
   if (offset + top >= items.length) return { page };
   const next = new URL(base + url.pathname);
@@ -72,7 +102,12 @@ function pageOf<T>(items: T[], url: URL, base: string): { page: T[]; nextLink?: 
   return { page, nextLink: next.toString() };
 }
 
-export async function handleGraph(rt: SimRuntime, req: IncomingMessage, res: ServerResponse, url: URL): Promise<void> {
+export async function handleGraph(
+  rt: SimRuntime,
+  req: IncomingMessage,
+  res: ServerResponse,
+  url: URL,
+): Promise<void> {
   await delay(rt.latency.graph);
   try {
     await route(rt, req, res, url);
@@ -93,7 +128,12 @@ async function route(rt: SimRuntime, req: IncomingMessage, res: ServerResponse, 
     audiences: tenant ? [tenant.resources.graph, '00000003-0000-0000-c000-000000000000'] : [],
     tenantId: tenant?.id ?? '',
   });
-  if (!tenant || !check.ok) throw new GraphError(401, 'InvalidAuthenticationToken', check.ok ? 'Access token validation failure.' : `Access token validation failure. ${check.message}`);
+  if (!tenant || !check.ok)
+    throw new GraphError(
+      401,
+      'InvalidAuthenticationToken',
+      check.ok ? 'Access token validation failure.' : `Access token validation failure. ${check.message}`,
+    );
   const roles = check.claims.roles ?? [];
   const need = (allowed: string[]) => {
     if (!allowed.some((r) => roles.includes(r))) throw denied();
@@ -114,7 +154,8 @@ async function route(rt: SimRuntime, req: IncomingMessage, res: ServerResponse, 
       try {
         predicate = groupFilter(filter);
       } catch (err) {
-        if (err instanceof UnsupportedFilter) throw new GraphError(400, 'Request_UnsupportedQuery', 'Unsupported Query.');
+        if (err instanceof UnsupportedFilter)
+          throw new GraphError(400, 'Request_UnsupportedQuery', 'Unsupported Query.');
         throw err;
       }
     }
@@ -131,7 +172,10 @@ async function route(rt: SimRuntime, req: IncomingMessage, res: ServerResponse, 
   if (rest[0] === 'groups' && rest.length === 2 && method === 'GET') {
     need(graphRoles.readGroups);
     const g = findGroup(tenant, rest[1]!);
-    return sendJson(res, 200, { '@odata.context': context('groups/$entity'), ...selectProps(graphGroup(g), url.searchParams.get('$select')) });
+    return sendJson(res, 200, {
+      '@odata.context': context('groups/$entity'),
+      ...selectProps(graphGroup(g), url.searchParams.get('$select')),
+    });
   }
   if (rest[0] === 'groups' && rest.length === 3 && rest[2] === 'members' && method === 'GET') {
     need(graphRoles.readGroups);
@@ -161,10 +205,22 @@ async function route(rt: SimRuntime, req: IncomingMessage, res: ServerResponse, 
     if (method === 'PATCH') {
       need(graphRoles.writeSyncBehavior);
       const body = (await readJson(req)) as { isCloudManaged?: unknown } | undefined;
-      if (!body || typeof body.isCloudManaged !== 'boolean' || Object.keys(body).some((k) => k !== 'isCloudManaged'))
-        throw new GraphError(400, 'Request_BadRequest', "The request body must be {\"isCloudManaged\": true|false}.");
+      if (
+        !body ||
+        typeof body.isCloudManaged !== 'boolean' ||
+        Object.keys(body).some((k) => k !== 'isCloudManaged')
+      )
+        throw new GraphError(
+          400,
+          'Request_BadRequest',
+          'The request body must be {"isCloudManaged": true|false}.',
+        );
       if (!g.dir.sourceAnchor)
-        throw new GraphError(400, 'Request_BadRequest', `Group '${g.ExternalDirectoryObjectId}' is not synchronized from on-premises; its source of authority is already the cloud.`);
+        throw new GraphError(
+          400,
+          'Request_BadRequest',
+          `Group '${g.ExternalDirectoryObjectId}' is not synchronized from on-premises; its source of authority is already the cloud.`,
+        );
       setCloudManaged(g, body.isCloudManaged);
       res.writeHead(204).end();
       return;
@@ -177,7 +233,12 @@ async function route(rt: SimRuntime, req: IncomingMessage, res: ServerResponse, 
     if (rest.length >= 4) throw notFound(rest[3]!);
     return sendJson(res, 200, { '@odata.context': context('directoryObjects'), value: [] });
   }
-  if (rest[0] === 'servicePrincipals' && rest.length >= 5 && rest[2] === 'synchronization' && rest[3] === 'jobs') {
+  if (
+    rest[0] === 'servicePrincipals' &&
+    rest.length >= 5 &&
+    rest[2] === 'synchronization' &&
+    rest[3] === 'jobs'
+  ) {
     need(graphRoles.synchronization);
     const job = tenant.cloudSyncJob;
     if (rest[1] !== job.servicePrincipalId || rest[4] !== job.jobId) throw notFound(rest[4]!);

@@ -19,7 +19,10 @@ export async function readBody(req: IncomingMessage): Promise<string> {
   for await (const chunk of req) {
     const buf = chunk as Buffer;
     size += buf.length;
-    if (size > maxBodyBytes) throw new HttpError(413, { error: { code: 'RequestEntityTooLarge', message: 'Request body too large.' } });
+    if (size > maxBodyBytes)
+      throw new HttpError(413, {
+        error: { code: 'RequestEntityTooLarge', message: 'Request body too large.' },
+      });
     chunks.push(buf);
   }
   return Buffer.concat(chunks).toString('utf8');
@@ -31,22 +34,40 @@ export async function readJson(req: IncomingMessage): Promise<unknown> {
   try {
     return JSON.parse(text) as unknown;
   } catch {
-    throw new HttpError(400, { error: { code: 'BadRequest', message: 'The request body is not valid JSON.' } });
+    throw new HttpError(400, {
+      error: { code: 'BadRequest', message: 'The request body is not valid JSON.' },
+    });
   }
 }
 
-export function sendJson(res: ServerResponse, status: number, body: unknown, headers: Record<string, string> = {}): void {
+export function sendJson(
+  res: ServerResponse,
+  status: number,
+  body: unknown,
+  headers: Record<string, string> = {},
+): void {
   const text = body === undefined ? '' : JSON.stringify(body);
   res.writeHead(status, {
-    ...(body === undefined ? {} : { 'content-type': 'application/json; odata.metadata=minimal; charset=utf-8' }),
+    ...(body === undefined
+      ? {}
+      : { 'content-type': 'application/json; odata.metadata=minimal; charset=utf-8' }),
     'content-length': Buffer.byteLength(text).toString(),
     ...headers,
   });
   res.end(text);
 }
 
-export function sendText(res: ServerResponse, status: number, text: string, headers: Record<string, string> = {}): void {
-  res.writeHead(status, { 'content-type': 'text/plain; charset=utf-8', 'content-length': Buffer.byteLength(text).toString(), ...headers });
+export function sendText(
+  res: ServerResponse,
+  status: number,
+  text: string,
+  headers: Record<string, string> = {},
+): void {
+  res.writeHead(status, {
+    'content-type': 'text/plain; charset=utf-8',
+    'content-length': Buffer.byteLength(text).toString(),
+    ...headers,
+  });
   res.end(text);
 }
 

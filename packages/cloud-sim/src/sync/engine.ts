@@ -59,7 +59,11 @@ function change(r: Recipient): SyncChange {
 
 /** Compares the parts of two recipients sync owns (timestamps excluded). */
 function sameProjection(a: Recipient, b: Recipient): boolean {
-  const strip = (r: Recipient) => ({ ...r, WhenChangedUTC: '', dir: { ...r.dir, onPremisesLastSyncDateTime: '' } });
+  const strip = (r: Recipient) => ({
+    ...r,
+    WhenChangedUTC: '',
+    dir: { ...r.dir, onPremisesLastSyncDateTime: '' },
+  });
   return JSON.stringify(strip(a)) === JSON.stringify(strip(b));
 }
 
@@ -75,7 +79,8 @@ export class SyncEngine {
   ) {
     if (!config?.ldap?.url || !config.ldap.bindDn || typeof config.ldap.bindPassword !== 'string')
       throw new Error('Sync needs ldap.url, ldap.bindDn and ldap.bindPassword.');
-    if (!Array.isArray(config.scopeOus) || config.scopeOus.length === 0) throw new Error('Sync needs at least one in-scope OU (scopeOus).');
+    if (!Array.isArray(config.scopeOus) || config.scopeOus.length === 0)
+      throw new Error('Sync needs at least one in-scope OU (scopeOus).');
   }
 
   startSchedule(): void {
@@ -141,7 +146,10 @@ export class SyncEngine {
       entries = (await readInScope(this.config.ldap, this.config.scopeOus)).filter(isSyncedObject);
     } catch (err) {
       result.status = 'failed';
-      result.errors.push({ dn: this.config.ldap.url, message: err instanceof Error ? err.message : String(err) });
+      result.errors.push({
+        dn: this.config.ldap.url,
+        message: err instanceof Error ? err.message : String(err),
+      });
       result.finishedAt = new Date().toISOString();
       return result;
     }
@@ -156,7 +164,8 @@ export class SyncEngine {
 
     // Deletions: objects sync once exported that are no longer in scope (converted groups excepted).
     const toDelete = [...byAnchor.values()].filter(
-      (r) => !inScope.has(r.dir.sourceAnchor!) && !r.dir.isCloudManaged && r.dir.onPremisesSyncEnabled === true,
+      (r) =>
+        !inScope.has(r.dir.sourceAnchor!) && !r.dir.isCloudManaged && r.dir.onPremisesSyncEnabled === true,
     );
     if (toDelete.length > threshold && !request.allowDeletions) {
       result.status = 'stoppedDeletionThreshold';
@@ -186,14 +195,27 @@ export class SyncEngine {
         result.skippedCloudManaged.push(change(existing));
         continue;
       }
-      const projected = project(e, tenant, routingDomain, guidByAnchor.get(e.objectGuid)!, existing, resolve, now);
+      const projected = project(
+        e,
+        tenant,
+        routingDomain,
+        guidByAnchor.get(e.objectGuid)!,
+        existing,
+        resolve,
+        now,
+      );
       try {
         dir.assertAddressesFree(projected.EmailAddresses, projected.Guid);
         const nameLower = projected.Name.toLowerCase();
-        if (dir.candidates(projected.Name).some((r) => r.Guid !== projected.Guid && r.Name.toLowerCase() === nameLower))
+        if (
+          dir
+            .candidates(projected.Name)
+            .some((r) => r.Guid !== projected.Guid && r.Name.toLowerCase() === nameLower)
+        )
           throw new Error(`The name "${projected.Name}" is already used by another recipient.`);
       } catch (err) {
-        const message = err instanceof CmdletError ? err.detail : err instanceof Error ? err.message : String(err);
+        const message =
+          err instanceof CmdletError ? err.detail : err instanceof Error ? err.message : String(err);
         result.errors.push({ dn: e.dn, message });
         continue;
       }

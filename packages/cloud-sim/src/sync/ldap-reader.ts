@@ -12,14 +12,49 @@ export interface LdapSource {
 
 /** The attributes Entra Connect reads for mail-enabled users, contacts and groups. */
 export const syncedAttributes = [
-  'objectGUID', 'objectSid', 'objectClass', 'distinguishedName', 'cn', 'name', 'displayName', 'displayNamePrintable',
-  'description', 'info', 'mail', 'mailNickname', 'proxyAddresses', 'legacyExchangeDN', 'targetAddress',
-  'userPrincipalName', 'sAMAccountName', 'groupType', 'homeMDB', 'msExchRecipientTypeDetails', 'msExchRecipientDisplayType',
-  'member', 'managedBy', 'msExchCoManagedByLink', 'authOrig', 'unauthOrig', 'dLMemSubmitPerms', 'dLMemRejectPerms',
-  'msExchModeratedByLink', 'msExchBypassModerationLink', 'msExchBypassModerationFromDLMembersLink', 'publicDelegates',
-  'msExchEnableModeration', 'msExchModerationFlags', 'msExchHideFromAddressLists', 'msExchRequireAuthToSendTo',
-  'reportToOwner', 'reportToOriginator', 'oofReplyToOriginator', 'msExchGroupJoinRestriction', 'msExchGroupDepartRestriction',
-  'msExchSenderHintTranslations', 'msDS-ExternalDirectoryObjectId',
+  'objectGUID',
+  'objectSid',
+  'objectClass',
+  'distinguishedName',
+  'cn',
+  'name',
+  'displayName',
+  'displayNamePrintable',
+  'description',
+  'info',
+  'mail',
+  'mailNickname',
+  'proxyAddresses',
+  'legacyExchangeDN',
+  'targetAddress',
+  'userPrincipalName',
+  'sAMAccountName',
+  'groupType',
+  'homeMDB',
+  'msExchRecipientTypeDetails',
+  'msExchRecipientDisplayType',
+  'member',
+  'managedBy',
+  'msExchCoManagedByLink',
+  'authOrig',
+  'unauthOrig',
+  'dLMemSubmitPerms',
+  'dLMemRejectPerms',
+  'msExchModeratedByLink',
+  'msExchBypassModerationLink',
+  'msExchBypassModerationFromDLMembersLink',
+  'publicDelegates',
+  'msExchEnableModeration',
+  'msExchModerationFlags',
+  'msExchHideFromAddressLists',
+  'msExchRequireAuthToSendTo',
+  'reportToOwner',
+  'reportToOriginator',
+  'oofReplyToOriginator',
+  'msExchGroupJoinRestriction',
+  'msExchGroupDepartRestriction',
+  'msExchSenderHintTranslations',
+  'msDS-ExternalDirectoryObjectId',
   ...Array.from({ length: 15 }, (_, i) => `extensionAttribute${i + 1}`),
   ...Array.from({ length: 5 }, (_, i) => `msExchExtensionCustomAttribute${i + 1}`),
 ];
@@ -59,7 +94,9 @@ function toEntry(raw: Entry): DirectoryEntry | undefined {
     if (k === 'objectguid') guid = Array.isArray(value) ? (value[0] as Buffer) : (value as Buffer);
     else if (k === 'objectsid') sid = Array.isArray(value) ? (value[0] as Buffer) : (value as Buffer);
     else if (k !== 'dn') {
-      const list = (Array.isArray(value) ? value : [value]).map((v) => (Buffer.isBuffer(v) ? v.toString('utf8') : String(v)));
+      const list = (Array.isArray(value) ? value : [value]).map((v) =>
+        Buffer.isBuffer(v) ? v.toString('utf8') : String(v),
+      );
       attrs.set(k, list);
     }
   }
@@ -83,7 +120,8 @@ export async function readInScope(source: LdapSource, scopeOus: string[]): Promi
       const { searchEntries } = await client.search(ou, {
         scope: 'sub',
         // Every user (Entra syncs them all); contacts and groups only when they carry an address.
-        filter: '(|(&(objectClass=user)(!(objectClass=computer)))(&(|(objectClass=contact)(objectClass=group))(|(mail=*)(proxyAddresses=*))))',
+        filter:
+          '(|(&(objectClass=user)(!(objectClass=computer)))(&(|(objectClass=contact)(objectClass=group))(|(mail=*)(proxyAddresses=*))))',
         attributes: syncedAttributes,
         explicitBufferAttributes: ['objectGUID', 'objectSid'],
         paged: { pageSize: 500 },

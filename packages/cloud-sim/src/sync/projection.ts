@@ -26,13 +26,16 @@ function classes(e: DirectoryEntry): string[] {
  */
 export function isMailEnabled(e: DirectoryEntry): boolean {
   if (all(e, 'proxyAddresses').length > 0) return true;
-  if (classes(e).includes('contact')) return first(e, 'mail') !== undefined || first(e, 'targetAddress') !== undefined;
+  if (classes(e).includes('contact'))
+    return first(e, 'mail') !== undefined || first(e, 'targetAddress') !== undefined;
   return first(e, 'mailNickname') !== undefined && first(e, 'mail') !== undefined;
 }
 
 /** The object id Entra wrote back to msDS-ExternalDirectoryObjectId ("Group_<id>"), if any. */
 export function writtenBackObjectId(e: DirectoryEntry): string | undefined {
-  const m = /^(?:[A-Za-z]+_)?([0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12})$/i.exec(first(e, 'msDS-ExternalDirectoryObjectId') ?? '');
+  const m = /^(?:[A-Za-z]+_)?([0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12})$/i.exec(
+    first(e, 'msDS-ExternalDirectoryObjectId') ?? '',
+  );
   return m?.[1]?.toLowerCase();
 }
 
@@ -73,7 +76,12 @@ function rdnValue(dn: string): string {
 }
 
 /** proxyAddresses (or SMTP:mail) + X500:legacyExchangeDN + routing/initial-domain addresses. */
-export function projectedAddresses(e: DirectoryEntry, alias: string, tenant: TenantState, routingDomain: string): string[] {
+export function projectedAddresses(
+  e: DirectoryEntry,
+  alias: string,
+  tenant: TenantState,
+  routingDomain: string,
+): string[] {
   const mail = first(e, 'mail');
   const list = [...all(e, 'proxyAddresses')];
   if (!list.some((a) => a.startsWith('SMTP:')) && mail) {
@@ -100,10 +108,11 @@ export interface LinkResolver {
 
 function links(e: DirectoryEntry, names: string[], resolve: LinkResolver): string[] {
   const out: string[] = [];
-  for (const n of names) for (const dn of all(e, n)) {
-    const g = resolve(dn);
-    if (g && !out.includes(g)) out.push(g);
-  }
+  for (const n of names)
+    for (const dn of all(e, n)) {
+      const g = resolve(dn);
+      if (g && !out.includes(g)) out.push(g);
+    }
   return out;
 }
 
@@ -124,7 +133,11 @@ export function project(
   const alias = first(e, 'mailNickname') ?? name.replace(/[^A-Za-z0-9._-]/g, '');
   const addresses = projectedAddresses(e, alias, tenant, routingDomain);
   const primary =
-    type === 'User' ? '' : (addresses.find((a) => a.startsWith('SMTP:'))?.slice(5) ?? first(e, 'mail') ?? `${alias}@${routingDomain}`);
+    type === 'User'
+      ? ''
+      : (addresses.find((a) => a.startsWith('SMTP:'))?.slice(5) ??
+        first(e, 'mail') ??
+        `${alias}@${routingDomain}`);
   const target = first(e, 'targetAddress');
   const r = newRecipient({
     Name: name.slice(0, 64),
@@ -133,7 +146,12 @@ export function project(
     PrimarySmtpAddress: primary,
     EmailAddresses: addresses,
     RecipientTypeDetails: type,
-    ExternalEmailAddress: type === 'MailContact' ? (target ?? first(e, 'mail')) : type === 'MailUser' ? (target ?? `${alias}@${routingDomain}`) : undefined,
+    ExternalEmailAddress:
+      type === 'MailContact'
+        ? (target ?? first(e, 'mail'))
+        : type === 'MailUser'
+          ? (target ?? `${alias}@${routingDomain}`)
+          : undefined,
     UserPrincipalName: first(e, 'userPrincipalName'),
     Guid: guid,
     // A new object keeps the id Entra once wrote back to AD, so on-premises and cloud agree.
@@ -157,20 +175,33 @@ export function project(
   const join = first(e, 'msExchGroupJoinRestriction');
   r.MemberJoinRestriction = join !== undefined ? (joinRestriction[Number(join)] ?? 'Closed') : 'Closed';
   const depart = first(e, 'msExchGroupDepartRestriction');
-  r.MemberDepartRestriction = depart !== undefined ? (joinRestriction[Number(depart)] ?? 'Closed') : type === 'MailUniversalSecurityGroup' ? 'Closed' : 'Open';
+  r.MemberDepartRestriction =
+    depart !== undefined
+      ? (joinRestriction[Number(depart)] ?? 'Closed')
+      : type === 'MailUniversalSecurityGroup'
+        ? 'Closed'
+        : 'Open';
   const translations = all(e, 'msExchSenderHintTranslations');
   r.MailTipTranslations = translations.filter((t) => !/^default:/i.test(t));
   const tip = translations.find((t) => /^default:/i.test(t));
   r.MailTip = tip ? tip.slice('default:'.length) : null;
   for (let i = 1; i <= 15; i++) r.custom[`CustomAttribute${i}`] = first(e, `extensionAttribute${i}`) ?? null;
-  for (let i = 1; i <= 5; i++) r.extension[`ExtensionCustomAttribute${i}`] = all(e, `msExchExtensionCustomAttribute${i}`);
+  for (let i = 1; i <= 5; i++)
+    r.extension[`ExtensionCustomAttribute${i}`] = all(e, `msExchExtensionCustomAttribute${i}`);
   r.ManagedBy = links(e, ['managedBy', 'msExchCoManagedByLink'], resolve);
   r.ModeratedBy = links(e, ['msExchModeratedByLink'], resolve);
   r.AcceptMessagesOnlyFromSendersOrMembers = links(e, ['authOrig', 'dLMemSubmitPerms'], resolve);
   r.RejectMessagesFromSendersOrMembers = links(e, ['unauthOrig', 'dLMemRejectPerms'], resolve);
-  r.BypassModerationFromSendersOrMembers = links(e, ['msExchBypassModerationLink', 'msExchBypassModerationFromDLMembersLink'], resolve);
+  r.BypassModerationFromSendersOrMembers = links(
+    e,
+    ['msExchBypassModerationLink', 'msExchBypassModerationFromDLMembersLink'],
+    resolve,
+  );
   r.GrantSendOnBehalfTo = links(e, ['publicDelegates'], resolve);
-  r.Members = type.startsWith('Mail') && type.includes('Group') || type === 'RoomList' ? links(e, ['member'], resolve) : [];
+  r.Members =
+    (type.startsWith('Mail') && type.includes('Group')) || type === 'RoomList'
+      ? links(e, ['member'], resolve)
+      : [];
   // Settings that live only in Exchange Online survive sync.
   if (existing) {
     r.ForwardingAddress = existing.ForwardingAddress;
@@ -186,7 +217,11 @@ export function project(
     onPremisesSecurityIdentifier: e.sid,
     onPremisesSamAccountName: first(e, 'sAMAccountName'),
     onPremisesLastSyncDateTime: existing?.dir.onPremisesLastSyncDateTime ?? now,
-    securityEnabled: type === 'MailUniversalSecurityGroup' || type === 'UserMailbox' || type === 'MailUser' || type === 'User',
+    securityEnabled:
+      type === 'MailUniversalSecurityGroup' ||
+      type === 'UserMailbox' ||
+      type === 'MailUser' ||
+      type === 'User',
     description: first(e, 'description'),
     createdDateTime: existing?.dir.createdDateTime ?? now,
   };

@@ -1,6 +1,15 @@
 // What the directory says about the groups of a batch: that each address names exactly one group, and which groups
 // are members of each (the links the batch is ordered by). Read-only.
-import { and, classifyRecipient, decodeGroupType, eq, guidToString, normalizeDn, type ActiveDirectory, type RecipientKind } from '@dlmigrate/ad';
+import {
+  and,
+  classifyRecipient,
+  decodeGroupType,
+  eq,
+  guidToString,
+  normalizeDn,
+  type ActiveDirectory,
+  type RecipientKind,
+} from '@dlmigrate/ad';
 import type { ListedGroup } from './input.js';
 
 export interface ChildGroup {
@@ -58,12 +67,23 @@ export async function readBatchGroups(
         problems.push({ code, severity: 'blocking', line: entry.line, value: entry.address, message });
         return undefined;
       };
-      if (matches.length === 0) return problem('GROUP_NOT_FOUND', `no directory object has ${entry.address} as mail or proxy address`);
+      if (matches.length === 0)
+        return problem(
+          'GROUP_NOT_FOUND',
+          `no directory object has ${entry.address} as mail or proxy address`,
+        );
       if (matches.length > 1) {
-        return problem('DUPLICATE_MAIL', `${matches.length} directory objects hold ${entry.address}: ${matches.map((m) => m.dn).join('; ')}`);
+        return problem(
+          'DUPLICATE_MAIL',
+          `${matches.length} directory objects hold ${entry.address}: ${matches.map((m) => m.dn).join('; ')}`,
+        );
       }
       const match = matches[0]!;
-      if (!match.isGroup) return problem('NOT_A_GROUP', `${entry.address} belongs to ${match.dn}, a ${match.objectClass}, not a group`);
+      if (!match.isGroup)
+        return problem(
+          'NOT_A_GROUP',
+          `${entry.address} belongs to ${match.dn}, a ${match.objectClass}, not a group`,
+        );
       const childGroups = await childGroupsOf(ad, match.dn, base);
       return { ...entry, dn: match.dn, objectGuid: match.objectGuid, childGroups };
     }),
@@ -115,7 +135,12 @@ export async function childGroupsOf(ad: ActiveDirectory, dn: string, base?: stri
       ...(ext1 !== undefined ? { extensionAttribute1: ext1 } : {}),
       ...(ext2 !== undefined ? { extensionAttribute2: ext2 } : {}),
     });
-    return { dn: child.dn, objectGuid: guidToString(child.buffer('objectGUID') ?? Buffer.alloc(16)), address: mail, kind };
+    return {
+      dn: child.dn,
+      objectGuid: guidToString(child.buffer('objectGUID') ?? Buffer.alloc(16)),
+      address: mail,
+      kind,
+    };
   });
 }
 

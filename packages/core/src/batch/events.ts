@@ -7,11 +7,29 @@ import type { MigrationEvent } from '../engine/engine.js';
 export type LevelPhase = 'pending' | 'preparing' | 'syncing' | 'finishing' | 'done';
 
 export type BatchEvent =
-  | { readonly type: 'level'; readonly batchId: string; readonly level: number; readonly phase: LevelPhase; readonly groups: number }
+  | {
+      readonly type: 'level';
+      readonly batchId: string;
+      readonly level: number;
+      readonly phase: LevelPhase;
+      readonly groups: number;
+    }
   /** This runner triggered the level's one sync (only the elected coordinator does). */
-  | { readonly type: 'sync-triggered'; readonly batchId: string; readonly level: number; readonly groups: number }
+  | {
+      readonly type: 'sync-triggered';
+      readonly batchId: string;
+      readonly level: number;
+      readonly groups: number;
+    }
   /** The level's deletion wait ended: how many synced groups are gone, how many are not (yet). */
-  | { readonly type: 'deletions'; readonly batchId: string; readonly level: number; readonly deleted: number; readonly pending: number; readonly polls: number }
+  | {
+      readonly type: 'deletions';
+      readonly batchId: string;
+      readonly level: number;
+      readonly deleted: number;
+      readonly pending: number;
+      readonly polls: number;
+    }
   /** One journal entry of one group (step started / completed / failed …). */
   | ({ readonly type: 'step'; readonly batchId: string; readonly level: number } & MigrationEvent)
   /** A group reached a status this runner will not change any more in this phase. */
@@ -26,6 +44,12 @@ export type BatchEvent =
       readonly error?: string;
     }
   /** A parent that had to wait for a child it was not planned behind runs again as a new migration. */
-  | { readonly type: 'retry'; readonly batchId: string; readonly level: number; readonly address: string; readonly after: readonly string[] };
+  | {
+      readonly type: 'retry';
+      readonly batchId: string;
+      readonly level: number;
+      readonly address: string;
+      readonly after: readonly string[];
+    };
 
 export type BatchEventListener = (event: BatchEvent) => void;

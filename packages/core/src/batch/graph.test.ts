@@ -33,7 +33,9 @@ describe('planBatch', () => {
     expect(plan.levels).toEqual([['ok@c.com']]);
     const a = plan.blocked.get('a@c.com');
     expect(a?.code).toBe('CIRCULAR_REFERENCE_EXCEPTION');
-    expect(a?.message).toMatch(/a@c\.com → b@c\.com → c@c\.com → a@c\.com|b@c\.com → c@c\.com → a@c\.com → b@c\.com|c@c\.com → a@c\.com → b@c\.com → c@c\.com/);
+    expect(a?.message).toMatch(
+      /a@c\.com → b@c\.com → c@c\.com → a@c\.com|b@c\.com → c@c\.com → a@c\.com → b@c\.com|c@c\.com → a@c\.com → b@c\.com → c@c\.com/,
+    );
     expect(plan.blocked.get('c@c.com')?.code).toBe('CIRCULAR_REFERENCE_EXCEPTION');
     expect(plan.blocked.get('parent@c.com')?.code).toBe('CHILD_GROUP_MIGRATION_EXCEPTION');
     expect(plan.blocked.get('parent@c.com')?.message).toMatch(/a@c\.com/);
@@ -57,7 +59,10 @@ describe('planBatch', () => {
 
   it('handles a chain deeper than the call stack would allow recursively', () => {
     const n = 5000;
-    const groups = Array.from({ length: n }, (_, i) => ({ id: `g${i}`, childGroups: i > 0 ? [`g${i - 1}`] : [] }));
+    const groups = Array.from({ length: n }, (_, i) => ({
+      id: `g${i}`,
+      childGroups: i > 0 ? [`g${i - 1}`] : [],
+    }));
     expect(findCycles(new Map(groups.map((g) => [g.id, g.childGroups])))).toEqual([]);
     const ring = new Map(groups.map((g, i) => [g.id, [`g${(i + 1) % n}`]]));
     const cycles = findCycles(ring);
@@ -77,7 +82,10 @@ describe('splitIntoWaves', () => {
 describe('planBatch at scale', () => {
   it('levels a 5,000-deep chain without recursion', () => {
     const n = 5000;
-    const groups = Array.from({ length: n }, (_, i) => ({ id: `g${i}`, childGroups: i > 0 ? [`g${i - 1}`] : [] }));
+    const groups = Array.from({ length: n }, (_, i) => ({
+      id: `g${i}`,
+      childGroups: i > 0 ? [`g${i - 1}`] : [],
+    }));
     const plan = planBatch(groups, none);
     expect(plan.levels).toHaveLength(n);
     expect(plan.levels[n - 1]).toEqual([`g${n - 1}`]);

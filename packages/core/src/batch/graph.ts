@@ -38,7 +38,11 @@ export function planBatch(groups: readonly BatchGroup[], options: BatchPlanOptio
       else if (!options.skipNestedGroupCheck && !options.isMigrated(child) && !blocked.has(key(g.id))) {
         blocked.set(
           key(g.id),
-          finding('NESTED_GROUP_EXCEPTION', g.id, `child group ${child} is not in the batch and not migrated yet`),
+          finding(
+            'NESTED_GROUP_EXCEPTION',
+            g.id,
+            `child group ${child} is not in the batch and not migrated yet`,
+          ),
         );
       }
     }
@@ -49,7 +53,10 @@ export function planBatch(groups: readonly BatchGroup[], options: BatchPlanOptio
     const names = cycle.map((k) => byKey.get(k)?.id ?? k);
     const path = [...names, names[0]].join(' → ');
     for (const k of cycle) {
-      blocked.set(k, finding('CIRCULAR_REFERENCE_EXCEPTION', byKey.get(k)?.id ?? k, `membership cycle: ${path}`));
+      blocked.set(
+        k,
+        finding('CIRCULAR_REFERENCE_EXCEPTION', byKey.get(k)?.id ?? k, `membership cycle: ${path}`),
+      );
     }
   }
 
@@ -64,7 +71,11 @@ export function planBatch(groups: readonly BatchGroup[], options: BatchPlanOptio
         const child = byKey.get(stuck)?.id ?? stuck;
         blocked.set(
           parent,
-          finding('CHILD_GROUP_MIGRATION_EXCEPTION', byKey.get(parent)?.id ?? parent, `child group ${child} cannot migrate`),
+          finding(
+            'CHILD_GROUP_MIGRATION_EXCEPTION',
+            byKey.get(parent)?.id ?? parent,
+            `child group ${child} cannot migrate`,
+          ),
         );
         changed = true;
       }
@@ -75,7 +86,8 @@ export function planBatch(groups: readonly BatchGroup[], options: BatchPlanOptio
   const runnable = groups.map((g) => key(g.id)).filter((k) => !blocked.has(k));
   const pending = new Map(runnable.map((k) => [k, (children.get(k) ?? []).length]));
   const parents = new Map<string, string[]>();
-  for (const k of runnable) for (const c of children.get(k) ?? []) (parents.get(c) ?? parents.set(c, []).get(c)!).push(k);
+  for (const k of runnable)
+    for (const c of children.get(k) ?? []) (parents.get(c) ?? parents.set(c, []).get(c)!).push(k);
   const levelOf = new Map<string, number>();
   let ready = runnable.filter((k) => pending.get(k) === 0);
   for (let depth = 0; ready.length > 0; depth++) {
@@ -140,7 +152,8 @@ export function findCycles(edges: ReadonlyMap<string, readonly string[]>): strin
       }
       work.pop();
       const parent = work[work.length - 1];
-      if (parent !== undefined) lowlink.set(parent.node, Math.min(lowlink.get(parent.node)!, lowlink.get(frame.node)!));
+      if (parent !== undefined)
+        lowlink.set(parent.node, Math.min(lowlink.get(parent.node)!, lowlink.get(frame.node)!));
       if (lowlink.get(frame.node) === indices.get(frame.node)) {
         const component: string[] = [];
         let w: string;

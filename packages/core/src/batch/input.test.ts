@@ -3,17 +3,27 @@ import { isSmtpAddress, parseGroupList, splitCsvLine } from './input.js';
 
 describe('parseGroupList', () => {
   it('reads a plain list: trims, drops blank lines, keeps the first spelling of a duplicate', () => {
-    const list = parseGroupList(['  sales@contoso.com ', '', 'Board@contoso.com', 'SALES@contoso.com', 'smtp:execs@contoso.com']);
+    const list = parseGroupList([
+      '  sales@contoso.com ',
+      '',
+      'Board@contoso.com',
+      'SALES@contoso.com',
+      'smtp:execs@contoso.com',
+    ]);
     expect(list.groups).toEqual([
       { address: 'sales@contoso.com', line: 1 },
       { address: 'Board@contoso.com', line: 3 },
       { address: 'execs@contoso.com', line: 5 },
     ]);
-    expect(list.problems).toEqual([expect.objectContaining({ code: 'DUPLICATE_IN_INPUT', severity: 'info', line: 4 })]);
+    expect(list.problems).toEqual([
+      expect.objectContaining({ code: 'DUPLICATE_IN_INPUT', severity: 'info', line: 4 }),
+    ]);
   });
 
   it('reports every malformed line at once, with its line number', () => {
-    const list = parseGroupList('sales@contoso.com\nnot an address\n@contoso.com\nx@-bad-.com\nok@contoso.com\n');
+    const list = parseGroupList(
+      'sales@contoso.com\nnot an address\n@contoso.com\nx@-bad-.com\nok@contoso.com\n',
+    );
     expect(list.problems.map((p) => [p.code, p.line])).toEqual([
       ['MALFORMED_ADDRESS', 2],
       ['MALFORMED_ADDRESS', 3],
@@ -23,7 +33,8 @@ describe('parseGroupList', () => {
   });
 
   it('reads a CSV export by its address column, with quoting', () => {
-    const csv = 'Name,PrimarySMTPAddress,Notes\n"Sales, EMEA",sales@contoso.com,"said ""hi"""\nBoard,board@contoso.com,\n';
+    const csv =
+      'Name,PrimarySMTPAddress,Notes\n"Sales, EMEA",sales@contoso.com,"said ""hi"""\nBoard,board@contoso.com,\n';
     const list = parseGroupList(csv);
     expect(list.problems).toEqual([]);
     expect(list.groups.map((g) => [g.address, g.line])).toEqual([

@@ -25,11 +25,21 @@ export interface GroupList {
 }
 
 /** Header names (lower case) that hold the group's address, in the order they are preferred. */
-const ADDRESS_COLUMNS = ['address', 'primarysmtpaddress', 'primarysmtpaddressorupn', 'mail', 'emailaddress', 'email', 'group', 'groupsmtpaddress'];
+const ADDRESS_COLUMNS = [
+  'address',
+  'primarysmtpaddress',
+  'primarysmtpaddressorupn',
+  'mail',
+  'emailaddress',
+  'email',
+  'group',
+  'groupsmtpaddress',
+];
 
 // Deliberately strict: one @, a dot-atom local part (or a quoted one) and a domain of LDH labels. Anything looser would
 // let a typo reach the directory as a search value.
-const LOCAL_PART = /^(?:[A-Za-z0-9!#$%&'*+/=?^_`{|}~-]+(?:\.[A-Za-z0-9!#$%&'*+/=?^_`{|}~-]+)*|"(?:[^"\\\r\n]|\\.)+")$/;
+const LOCAL_PART =
+  /^(?:[A-Za-z0-9!#$%&'*+/=?^_`{|}~-]+(?:\.[A-Za-z0-9!#$%&'*+/=?^_`{|}~-]+)*|"(?:[^"\\\r\n]|\\.)+")$/;
 const DOMAIN_LABEL = /^(?!-)[A-Za-z0-9-]{1,63}(?<!-)$/;
 
 export function isSmtpAddress(value: string): boolean {
@@ -37,7 +47,12 @@ export function isSmtpAddress(value: string): boolean {
   if (at <= 0 || at === value.length - 1 || value.length > 320) return false;
   const local = value.slice(0, at);
   const labels = value.slice(at + 1).split('.');
-  return local.length <= 64 && LOCAL_PART.test(local) && labels.length >= 2 && labels.every((l) => DOMAIN_LABEL.test(l));
+  return (
+    local.length <= 64 &&
+    LOCAL_PART.test(local) &&
+    labels.length >= 2 &&
+    labels.every((l) => DOMAIN_LABEL.test(l))
+  );
 }
 
 /** Lines as entered (a string is split on line breaks). */
@@ -46,7 +61,12 @@ export function parseGroupList(input: string | readonly string[]): GroupList {
   const problems: InputProblem[] = [];
   const firstContent = lines.findIndex((l) => l.trim() !== '');
   if (firstContent === -1) {
-    return { groups: [], problems: [{ code: 'EMPTY_INPUT', severity: 'blocking', line: 0, value: '', message: 'the list names no group' }] };
+    return {
+      groups: [],
+      problems: [
+        { code: 'EMPTY_INPUT', severity: 'blocking', line: 0, value: '', message: 'the list names no group' },
+      ],
+    };
   }
 
   let column: number | undefined; // set when the input is a CSV with a header
@@ -56,7 +76,18 @@ export function parseGroupList(input: string | readonly string[]): GroupList {
     column = ADDRESS_COLUMNS.map((name) => header.indexOf(name)).find((i) => i >= 0);
     if (column === undefined) {
       const message = `the first line is neither an address nor a header with an address column (${ADDRESS_COLUMNS.join(', ')})`;
-      return { groups: [], problems: [{ code: 'NO_ADDRESS_COLUMN', severity: 'blocking', line: firstContent + 1, value: lines[firstContent]!, message }] };
+      return {
+        groups: [],
+        problems: [
+          {
+            code: 'NO_ADDRESS_COLUMN',
+            severity: 'blocking',
+            line: firstContent + 1,
+            value: lines[firstContent]!,
+            message,
+          },
+        ],
+      };
     }
     start = firstContent + 1;
   }
@@ -76,14 +107,26 @@ export function parseGroupList(input: string | readonly string[]): GroupList {
     const key = value.toLowerCase();
     const first = seen.get(key);
     if (first !== undefined) {
-      problems.push({ code: 'DUPLICATE_IN_INPUT', severity: 'info', line, value, message: `already listed on line ${first}; migrated once` });
+      problems.push({
+        code: 'DUPLICATE_IN_INPUT',
+        severity: 'info',
+        line,
+        value,
+        message: `already listed on line ${first}; migrated once`,
+      });
       continue;
     }
     seen.set(key, line);
     groups.push({ address: value, line });
   }
   if (groups.length === 0 && problems.length === 0) {
-    problems.push({ code: 'EMPTY_INPUT', severity: 'blocking', line: 0, value: '', message: 'the list names no group' });
+    problems.push({
+      code: 'EMPTY_INPUT',
+      severity: 'blocking',
+      line: 0,
+      value: '',
+      message: 'the list names no group',
+    });
   }
   return { groups, problems };
 }

@@ -2,19 +2,36 @@ import { describe, expect, it } from 'vitest';
 import type { DirectoryGroup } from './directory.js';
 import { layOut } from './plan.js';
 
-const group = (address: string, children: { dn: string; address?: string; kind?: 'mail-enabled-group' | 'retained-group' | 'non-mail-group' }[] = []): DirectoryGroup => ({
+const group = (
+  address: string,
+  children: {
+    dn: string;
+    address?: string;
+    kind?: 'mail-enabled-group' | 'retained-group' | 'non-mail-group';
+  }[] = [],
+): DirectoryGroup => ({
   address,
   line: 1,
   dn: `CN=${address.split('@')[0]},OU=Groups,DC=lab,DC=test`,
   objectGuid: '00000000-0000-0000-0000-000000000000',
-  childGroups: children.map((c) => ({ dn: c.dn, objectGuid: c.dn, address: c.address, kind: c.kind ?? 'mail-enabled-group' })),
+  childGroups: children.map((c) => ({
+    dn: c.dn,
+    objectGuid: c.dn,
+    address: c.address,
+    kind: c.kind ?? 'mail-enabled-group',
+  })),
 });
 const dn = (name: string) => `CN=${name},OU=Groups,DC=lab,DC=test`;
 
 describe('layOut', () => {
   it('puts children first and records in-batch children per parent', () => {
     const layout = layOut(
-      [group('top@c.com', [{ dn: dn('mid') }]), group('mid@c.com', [{ dn: dn('leaf') }]), group('leaf@c.com'), group('alone@c.com')],
+      [
+        group('top@c.com', [{ dn: dn('mid') }]),
+        group('mid@c.com', [{ dn: dn('leaf') }]),
+        group('leaf@c.com'),
+        group('alone@c.com'),
+      ],
       false,
       500,
     );
@@ -43,14 +60,29 @@ describe('layOut', () => {
     const leaves = Array.from({ length: 5 }, (_, i) => group(`l${i}@c.com`));
     const parent = group('p@c.com', [{ dn: dn('l0') }]);
     const layout = layOut([...leaves, parent], false, 2);
-    expect(layout.waves).toEqual([['l0@c.com', 'l1@c.com'], ['l2@c.com', 'l3@c.com'], ['l4@c.com'], ['p@c.com']]);
+    expect(layout.waves).toEqual([
+      ['l0@c.com', 'l1@c.com'],
+      ['l2@c.com', 'l3@c.com'],
+      ['l4@c.com'],
+      ['p@c.com'],
+    ]);
     expect(layout.depth['p@c.com']).toBe(1);
   });
 
   it('blocks a cycle by name and the parents above it', () => {
-    const layout = layOut([group('a@c.com', [{ dn: dn('b') }]), group('b@c.com', [{ dn: dn('a') }]), group('up@c.com', [{ dn: dn('a') }])], false, 500);
+    const layout = layOut(
+      [
+        group('a@c.com', [{ dn: dn('b') }]),
+        group('b@c.com', [{ dn: dn('a') }]),
+        group('up@c.com', [{ dn: dn('a') }]),
+      ],
+      false,
+      500,
+    );
     expect(layout.blocked['a@c.com']?.code).toBe('CIRCULAR_REFERENCE_EXCEPTION');
-    expect(layout.blocked['a@c.com']?.message).toMatch(/a@c\.com → b@c\.com → a@c\.com|b@c\.com → a@c\.com → b@c\.com/);
+    expect(layout.blocked['a@c.com']?.message).toMatch(
+      /a@c\.com → b@c\.com → a@c\.com|b@c\.com → a@c\.com → b@c\.com/,
+    );
     expect(layout.blocked['up@c.com']?.code).toBe('CHILD_GROUP_MIGRATION_EXCEPTION');
     expect(layout.waves).toEqual([]);
   });

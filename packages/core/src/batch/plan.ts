@@ -5,7 +5,12 @@ import { normalizeDn, type ActiveDirectory } from '@dlmigrate/ad';
 import type { BatchRecord, JsonObject, MigrationRecord, NewMigration, StateStore } from '@dlmigrate/state';
 import type { Finding } from '../findings/finding.js';
 import { resolveOptions, type MigrationOptions, type MigrationOptionsInput } from '../options.js';
-import { readBatchGroups, isUnmigratedMailGroup, type DirectoryGroup, type DirectoryProblem } from './directory.js';
+import {
+  readBatchGroups,
+  isUnmigratedMailGroup,
+  type DirectoryGroup,
+  type DirectoryProblem,
+} from './directory.js';
 import { planBatch, splitIntoWaves } from './graph.js';
 import { parseGroupList, type InputProblem } from './input.js';
 
@@ -25,7 +30,13 @@ export interface BatchRequest {
 export type BatchProblem =
   | InputProblem
   | DirectoryProblem
-  | { readonly code: 'INVALID_OPTIONS'; readonly severity: 'blocking'; readonly line: 0; readonly value: string; readonly message: string };
+  | {
+      readonly code: 'INVALID_OPTIONS';
+      readonly severity: 'blocking';
+      readonly line: 0;
+      readonly value: string;
+      readonly message: string;
+    };
 
 /** The list (or the options) cannot be used; `problems` holds every problem found, not just the first. */
 export class BatchInputError extends Error {
@@ -69,13 +80,31 @@ export interface PlannedBatch {
 export async function layOutBatch(
   ad: ActiveDirectory,
   request: BatchRequest,
-): Promise<{ layout: BatchLayout; groups: DirectoryGroup[]; options: MigrationOptions; notes: BatchProblem[] }> {
+): Promise<{
+  layout: BatchLayout;
+  groups: DirectoryGroup[];
+  options: MigrationOptions;
+  notes: BatchProblem[];
+}> {
   const problems: BatchProblem[] = [];
   const { options, problems: optionProblems } = resolveOptions(request.options);
-  for (const p of optionProblems) problems.push({ code: 'INVALID_OPTIONS', severity: 'blocking', line: 0, value: p.subject, message: p.message });
+  for (const p of optionProblems)
+    problems.push({
+      code: 'INVALID_OPTIONS',
+      severity: 'blocking',
+      line: 0,
+      value: p.subject,
+      message: p.message,
+    });
   const threshold = request.deletionThreshold ?? DEFAULT_DELETION_THRESHOLD;
   if (!Number.isInteger(threshold) || threshold < 1) {
-    problems.push({ code: 'INVALID_OPTIONS', severity: 'blocking', line: 0, value: 'deletionThreshold', message: `must be a positive integer, got ${threshold}` });
+    problems.push({
+      code: 'INVALID_OPTIONS',
+      severity: 'blocking',
+      line: 0,
+      value: 'deletionThreshold',
+      message: `must be a positive integer, got ${threshold}`,
+    });
   }
   const list = parseGroupList(request.groups);
   problems.push(...list.problems);
@@ -84,11 +113,20 @@ export async function layOutBatch(
   problems.push(...directoryProblems);
   problems.sort((a, b) => a.line - b.line); // one report in the order of the list
   if (problems.some((p) => p.severity === 'blocking')) throw new BatchInputError(problems);
-  return { layout: layOut(groups, options.skipNestedGroupCheck, threshold), groups, options, notes: problems };
+  return {
+    layout: layOut(groups, options.skipNestedGroupCheck, threshold),
+    groups,
+    options,
+    notes: problems,
+  };
 }
 
 /** Pure part of planning: the graph between the groups found, levels, waves. */
-export function layOut(groups: readonly DirectoryGroup[], skipNestedGroupCheck: boolean, deletionThreshold: number): BatchLayout {
+export function layOut(
+  groups: readonly DirectoryGroup[],
+  skipNestedGroupCheck: boolean,
+  deletionThreshold: number,
+): BatchLayout {
   const addressOfDn = new Map(groups.map((g) => [normalizeDn(g.dn), g.address]));
   const children: Record<string, string[]> = {};
   const plan = planBatch(
@@ -118,7 +156,10 @@ export function layOut(groups: readonly DirectoryGroup[], skipNestedGroupCheck: 
 }
 
 /** Lays the batch out and records it: one planned migration per runnable group, blocked ones already final. */
-export async function planBatchRun(deps: { ad: ActiveDirectory; state: StateStore }, request: BatchRequest): Promise<PlannedBatch> {
+export async function planBatchRun(
+  deps: { ad: ActiveDirectory; state: StateStore },
+  request: BatchRequest,
+): Promise<PlannedBatch> {
   const { layout, groups, options, notes } = await layOutBatch(deps.ad, request);
   const byAddress = new Map(groups.map((g) => [g.address, g]));
   const migration = (address: string, status?: 'blocked'): NewMigration => ({
@@ -129,18 +170,32 @@ export async function planBatchRun(deps: { ad: ActiveDirectory; state: StateStor
   });
   const blocked = Object.keys(layout.blocked).map((address) => migration(address, 'blocked'));
   // A level must hold at least one migration; the blocked ones ride in the first wave (they are final, never claimed).
-  const levels = layout.waves.length === 0 ? [blocked] : layout.waves.map((w, i) => [...w.map((a) => migration(a)), ...(i === 0 ? blocked : [])]);
+  const levels =
+    layout.waves.length === 0
+      ? [blocked]
+      : layout.waves.map((w, i) => [...w.map((a) => migration(a)), ...(i === 0 ? blocked : [])]);
   const input: JsonObject = {
     groups: groups.map((g) => g.address),
     options: options as unknown as JsonObject,
     layout: layout as unknown as JsonObject,
   };
-  const { batch, migrations } = await deps.state.createBatch({ ...(request.id !== undefined ? { id: request.id } : {}), input, levels });
+  const { batch, migrations } = await deps.state.createBatch({
+    ...(request.id !== undefined ? { id: request.id } : {}),
+    input,
+    levels,
+  });
   for (const m of migrations) {
     const why = layout.blocked[m.group.address];
     if (why === undefined) continue;
     await deps.state.addErrors(m.id, [
-      { code: why.code, severity: why.severity, message: why.message, attribute: why.attribute ?? null, target: why.subject, step: 'batch-plan' },
+      {
+        code: why.code,
+        severity: why.severity,
+        message: why.message,
+        attribute: why.attribute ?? null,
+        target: why.subject,
+        step: 'batch-plan',
+      },
     ]);
   }
   return { batch, migrations, layout, options, notes };
@@ -149,6 +204,7 @@ export async function planBatchRun(deps: { ad: ActiveDirectory; state: StateStor
 /** The layout stored with a batch (any runner, any process, reads it back from state). */
 export function layoutOf(batch: BatchRecord): BatchLayout {
   const layout = batch.input['layout'];
-  if (layout === null || typeof layout !== 'object' || Array.isArray(layout)) throw new Error(`batch ${batch.id} has no layout; it was not planned by this engine`);
+  if (layout === null || typeof layout !== 'object' || Array.isArray(layout))
+    throw new Error(`batch ${batch.id} has no layout; it was not planned by this engine`);
   return layout as unknown as BatchLayout;
 }

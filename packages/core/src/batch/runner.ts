@@ -8,7 +8,15 @@
 // loses its groups to the others once its leases expire, and re-running the loop after a crash resumes it.
 // Unlike DLConversionV2's fixed waves of five that wait for their slowest group and hang when a thread dies
 // (research §5.1–5.2), nothing here waits on a process: only on state, with deadlines.
-import type { BatchLevelRecord, BatchStatus, ErrorRecord, Fence, MigrationRecord, MigrationStatus, StateStore } from '@dlmigrate/state';
+import type {
+  BatchLevelRecord,
+  BatchStatus,
+  ErrorRecord,
+  Fence,
+  MigrationRecord,
+  MigrationStatus,
+  StateStore,
+} from '@dlmigrate/state';
 import pLimit from 'p-limit';
 import type { EngineDeps } from '../engine/context.js';
 import { runMigration, type MigrationOutcome } from '../engine/engine.js';
@@ -57,12 +65,22 @@ export interface BatchOutcome {
   readonly groups: readonly BatchGroupResult[];
 }
 
-const FINAL: readonly MigrationStatus[] = ['completed', 'completed_with_warnings', 'failed', 'rolled_back', 'blocked'];
+const FINAL: readonly MigrationStatus[] = [
+  'completed',
+  'completed_with_warnings',
+  'failed',
+  'rolled_back',
+  'blocked',
+];
 const SUCCEEDED: readonly MigrationStatus[] = ['completed', 'completed_with_warnings'];
 const isFinal = (s: MigrationStatus) => FINAL.includes(s);
 
 /** Runs (or resumes) a batch with this runner's id until every level is done or left for an operator. */
-export async function runBatch(deps: EngineDeps & { readonly runnerId: string }, batchId: string, options: BatchRunOptions = {}): Promise<BatchOutcome> {
+export async function runBatch(
+  deps: EngineDeps & { readonly runnerId: string },
+  batchId: string,
+  options: BatchRunOptions = {},
+): Promise<BatchOutcome> {
   return new BatchRunner(deps, batchId, options).run();
 }
 
@@ -112,7 +130,8 @@ class BatchRunner {
     this.#options = batch.input['options'] as unknown as MigrationOptions;
     if (batch.status === 'planned') await this.#state.setBatchStatus(this.#batchId, 'running');
     for (const m of await this.#state.listMigrations({ batchId: this.#batchId })) {
-      if (m.group.objectGuid !== null) this.#addressOfGuid.set(m.group.objectGuid.toLowerCase(), m.group.address.toLowerCase());
+      if (m.group.objectGuid !== null)
+        this.#addressOfGuid.set(m.group.objectGuid.toLowerCase(), m.group.address.toLowerCase());
     }
     for (const level of batch.levels) {
       if (level.phase === 'done') continue;
@@ -153,8 +172,12 @@ class BatchRunner {
    * planning; a child found that way may still be running, and then the parent waits for it instead of failing
    * validation (DLConversionV2 let it fail and retried it a whole pass later, research §5.3).
    */
-  async #gate(migration: MigrationRecord): Promise<{ verdict: 'go' | 'blocked' | 'wait'; children: MigrationRecord[] }> {
-    const wanted = new Set((this.#layout.children[migration.group.address] ?? []).map((c) => c.toLowerCase()));
+  async #gate(
+    migration: MigrationRecord,
+  ): Promise<{ verdict: 'go' | 'blocked' | 'wait'; children: MigrationRecord[] }> {
+    const wanted = new Set(
+      (this.#layout.children[migration.group.address] ?? []).map((c) => c.toLowerCase()),
+    );
     const dn = this.#layout.dns?.[migration.group.address];
     if (dn !== undefined) {
       for (const child of await childGroupsOf(this.#deps.ad, dn)) {
@@ -165,19 +188,34 @@ class BatchRunner {
     if (wanted.size === 0) return { verdict: 'go', children: [] };
     // The newest migration of a group decides.
     const latest = new Map<string, MigrationRecord>();
-    for (const r of await this.#state.listMigrations({ batchId: this.#batchId })) latest.set(r.group.address.toLowerCase(), r);
-    const children = [...wanted].map((a) => latest.get(a)).filter((r): r is MigrationRecord => r !== undefined);
+    for (const r of await this.#state.listMigrations({ batchId: this.#batchId }))
+      latest.set(r.group.address.toLowerCase(), r);
+    const children = [...wanted]
+      .map((a) => latest.get(a))
+      .filter((r): r is MigrationRecord => r !== undefined);
     const notMigrated = children.filter((r) => !SUCCEEDED.includes(r.status));
     if (notMigrated.length === 0) return { verdict: 'go', children: [] };
     const failed = notMigrated.filter((r) => isFinal(r.status));
-    return failed.length > 0 ? { verdict: 'blocked', children: failed } : { verdict: 'wait', children: notMigrated };
+    return failed.length > 0
+      ? { verdict: 'blocked', children: failed }
+      : { verdict: 'wait', children: notMigrated };
   }
 
   /** The group stays planned; it is run again after its children, once every level is done. */
-  async #defer(migration: MigrationRecord, level: number, children: readonly MigrationRecord[]): Promise<void> {
+  async #defer(
+    migration: MigrationRecord,
+    level: number,
+    children: readonly MigrationRecord[],
+  ): Promise<void> {
     this.#deferred.add(migration.id);
     await this.#state.releaseLease(migration.id, this.#deps.runnerId);
-    this.#emit({ type: 'retry', batchId: this.#batchId, level, address: migration.group.address, after: children.map((c) => c.group.address) });
+    this.#emit({
+      type: 'retry',
+      batchId: this.#batchId,
+      level,
+      address: migration.group.address,
+      after: children.map((c) => c.group.address),
+    });
   }
 
   /**
@@ -189,9 +227,13 @@ class BatchRunner {
     this.#attempts.clear();
     for (;;) {
       const now = Date.now();
-      const waiting = (await this.#state.listMigrations({ batchId: this.#batchId, status: 'planned' })).filter(
+      const waiting = (
+        await this.#state.listMigrations({ batchId: this.#batchId, status: 'planned' })
+      ).filter(
         (m) =>
-          (m.lease === null || Date.parse(m.lease.expiresAt) < now || m.lease.owner === this.#deps.runnerId) &&
+          (m.lease === null ||
+            Date.parse(m.lease.expiresAt) < now ||
+            m.lease.owner === this.#deps.runnerId) &&
           (this.#attempts.get(m.id) ?? 0) < this.#resumeAttempts,
       );
       if (waiting.length === 0) return;
@@ -199,14 +241,20 @@ class BatchRunner {
       let childInProgress = false;
       const stuck: MigrationRecord[] = [];
       for (const migration of waiting) {
-        const claimed = await this.#state.claimMigration(migration.id, this.#deps.runnerId, this.#deps.leaseMs ?? 60_000);
+        const claimed = await this.#state.claimMigration(
+          migration.id,
+          this.#deps.runnerId,
+          this.#deps.leaseMs ?? 60_000,
+        );
         if (claimed === null || claimed.status !== 'planned') continue;
         const level = claimed.batchLevel ?? 0;
         const gate = await this.#gate(claimed);
         if (gate.verdict === 'wait') {
           await this.#state.releaseLease(claimed.id, this.#deps.runnerId);
           // A child another runner is working on right now will end; only a child nobody works on never will.
-          childInProgress ||= gate.children.some((c) => c.lease !== null && Date.parse(c.lease.expiresAt) >= Date.now());
+          childInProgress ||= gate.children.some(
+            (c) => c.lease !== null && Date.parse(c.lease.expiresAt) >= Date.now(),
+          );
           stuck.push(claimed);
           continue;
         }
@@ -222,7 +270,11 @@ class BatchRunner {
       }
       // Every one left waits for a child that waits too (a loop the plan could not see): none of them can go.
       for (const migration of stuck) {
-        const claimed = await this.#state.claimMigration(migration.id, this.#deps.runnerId, this.#deps.leaseMs ?? 60_000);
+        const claimed = await this.#state.claimMigration(
+          migration.id,
+          this.#deps.runnerId,
+          this.#deps.leaseMs ?? 60_000,
+        );
         if (claimed === null || claimed.status !== 'planned') continue;
         const gate = await this.#gate(claimed);
         if (gate.verdict === 'go') await this.#runGroup(claimed, claimed.batchLevel ?? 0, undefined, false);
@@ -232,7 +284,11 @@ class BatchRunner {
     }
   }
 
-  async #blockByChildren(migration: MigrationRecord, level: number, children: readonly MigrationRecord[]): Promise<void> {
+  async #blockByChildren(
+    migration: MigrationRecord,
+    level: number,
+    children: readonly MigrationRecord[],
+  ): Promise<void> {
     const names = children.map((c) => `${c.group.address} (${c.status})`).join(', ') || 'unknown';
     await this.#state.addErrors(migration.id, [
       {
@@ -268,7 +324,11 @@ class BatchRunner {
    * one loop, with a deadline, until Exchange Online no longer knows any of the level's synced groups.
    */
   async #coordinateSync(level: number, record: BatchLevelRecord): Promise<BatchLevelRecord> {
-    const parked = await this.#state.listMigrations({ batchId: this.#batchId, batchLevel: level, status: 'parked' });
+    const parked = await this.#state.listMigrations({
+      batchId: this.#batchId,
+      batchLevel: level,
+      status: 'parked',
+    });
     const data = { ...record.data };
     await this.#setPhase(level, 'syncing');
     if (parked.length > 0 && typeof data['syncTriggeredAt'] !== 'string') {
@@ -296,23 +356,45 @@ class BatchRunner {
         return pending.size;
       },
       (left) => left === 0,
-      { deadlineMs: this.#options.deadlines.cloudDeletionMinutes * 60_000, initialDelayMs: 1_000, maxDelayMs: Math.max(1_000, this.#syncLeaseMs / 4), clock: this.#clock },
+      {
+        deadlineMs: this.#options.deadlines.cloudDeletionMinutes * 60_000,
+        initialDelayMs: 1_000,
+        maxDelayMs: Math.max(1_000, this.#syncLeaseMs / 4),
+        clock: this.#clock,
+      },
     );
     const deleted = [...syncedIds.keys()].filter((id) => !pending.has(id));
-    this.#emit({ type: 'deletions', batchId: this.#batchId, level, deleted: deleted.length, pending: pending.size, polls: waited.attempts });
-    return this.#state.updateBatchLevel(this.#batchId, level, {
-      phase: 'finishing',
-      data: { ...data, deleted, notDeleted: [...pending] },
-    }).then((r) => {
-      this.#emit({ type: 'level', batchId: this.#batchId, level, phase: 'finishing', groups: parked.length });
-      return r;
+    this.#emit({
+      type: 'deletions',
+      batchId: this.#batchId,
+      level,
+      deleted: deleted.length,
+      pending: pending.size,
+      polls: waited.attempts,
     });
+    return this.#state
+      .updateBatchLevel(this.#batchId, level, {
+        phase: 'finishing',
+        data: { ...data, deleted, notDeleted: [...pending] },
+      })
+      .then((r) => {
+        this.#emit({
+          type: 'level',
+          batchId: this.#batchId,
+          level,
+          phase: 'finishing',
+          groups: parked.length,
+        });
+        return r;
+      });
   }
 
   // ── finishing ────────────────────────────────────────────────────────────────────────────────
 
   async #finish(level: number, record: BatchLevelRecord): Promise<void> {
-    const deleted = new Set(Array.isArray(record.data['deleted']) ? (record.data['deleted'] as string[]) : []);
+    const deleted = new Set(
+      Array.isArray(record.data['deleted']) ? (record.data['deleted'] as string[]) : [],
+    );
     this.#attempts.clear();
     await this.#drain(level, ['parked', 'running'], (migration) =>
       // A group the level's loop saw deleted needs no sync of its own; one that is still there gets the real
@@ -328,12 +410,23 @@ class BatchRunner {
    * left that anyone is working on. Migrations other runners hold are waited for; expired leases (a dead runner) are
    * taken over. A group this runner already ran `resumeAttempts` times in this phase is left alone.
    */
-  async #drain(level: number, statuses: readonly MigrationStatus[], work: (m: MigrationRecord) => Promise<void>): Promise<void> {
+  async #drain(
+    level: number,
+    statuses: readonly MigrationStatus[],
+    work: (m: MigrationRecord) => Promise<void>,
+  ): Promise<void> {
     const inFlight = new Map<string, Promise<void>>();
     for (;;) {
-      const open = await this.#state.listMigrations({ batchId: this.#batchId, batchLevel: level, status: statuses });
+      const open = await this.#state.listMigrations({
+        batchId: this.#batchId,
+        batchLevel: level,
+        status: statuses,
+      });
       const now = Date.now();
-      const heldByOthers = open.filter((m) => m.lease !== null && m.lease.owner !== this.#deps.runnerId && Date.parse(m.lease.expiresAt) >= now);
+      const heldByOthers = open.filter(
+        (m) =>
+          m.lease !== null && m.lease.owner !== this.#deps.runnerId && Date.parse(m.lease.expiresAt) >= now,
+      );
       const candidates = open.filter(
         (m) =>
           !inFlight.has(m.id) &&
@@ -344,7 +437,11 @@ class BatchRunner {
       const window = Math.min(this.#maxGroups, this.#initialWindow + this.#finished);
       for (const candidate of shuffle(candidates).slice(0, Math.max(0, window - inFlight.size))) {
         // The same lease length the engine renews with while it runs the group.
-        const claimed = await this.#state.claimMigration(candidate.id, this.#deps.runnerId, this.#deps.leaseMs ?? 60_000);
+        const claimed = await this.#state.claimMigration(
+          candidate.id,
+          this.#deps.runnerId,
+          this.#deps.leaseMs ?? 60_000,
+        );
         if (claimed === null || !statuses.includes(claimed.status)) {
           if (claimed !== null) await this.#state.releaseLease(claimed.id, this.#deps.runnerId);
           continue;
@@ -362,8 +459,16 @@ class BatchRunner {
     }
   }
 
-  async #runGroup(migration: MigrationRecord, level: number, until: 'park' | undefined, deletionSeen = true): Promise<void> {
-    const deps = until === undefined && deletionSeen && (await this.#awaitsDeletion(migration.id)) ? { ...this.#deps, sync: levelSynced(this.#deps.sync) } : this.#deps;
+  async #runGroup(
+    migration: MigrationRecord,
+    level: number,
+    until: 'park' | undefined,
+    deletionSeen = true,
+  ): Promise<void> {
+    const deps =
+      until === undefined && deletionSeen && (await this.#awaitsDeletion(migration.id))
+        ? { ...this.#deps, sync: levelSynced(this.#deps.sync) }
+        : this.#deps;
     let outcome: MigrationOutcome;
     try {
       outcome = await runMigration(deps, migration.id, {
@@ -372,7 +477,13 @@ class BatchRunner {
       });
     } catch (error) {
       // The engine could not even start (lease taken over, store unreachable): the group stays open and claimable.
-      this.#emitGroup(migration, level, migration.status, [], error instanceof Error ? error.message : String(error));
+      this.#emitGroup(
+        migration,
+        level,
+        migration.status,
+        [],
+        error instanceof Error ? error.message : String(error),
+      );
       return;
     }
     const errors = await this.#state.listErrors(migration.id);
@@ -386,7 +497,13 @@ class BatchRunner {
     return last === undefined || last.event === 'started';
   }
 
-  #emitGroup(migration: MigrationRecord, level: number, status: MigrationStatus, codes: readonly string[], error?: string): void {
+  #emitGroup(
+    migration: MigrationRecord,
+    level: number,
+    status: MigrationStatus,
+    codes: readonly string[],
+    error?: string,
+  ): void {
     this.#emit({
       type: 'group',
       batchId: this.#batchId,
@@ -428,7 +545,11 @@ class BatchRunner {
       });
     }
     const allFinal = records.every((r) => isFinal(r.status));
-    const status: BatchStatus = !allFinal ? 'running' : records.every((r) => SUCCEEDED.includes(r.status)) ? 'completed' : 'completed_with_failures';
+    const status: BatchStatus = !allFinal
+      ? 'running'
+      : records.every((r) => SUCCEEDED.includes(r.status))
+        ? 'completed'
+        : 'completed_with_failures';
     if (status !== 'running') await this.#state.setBatchStatus(this.#batchId, status);
     return { batchId: this.#batchId, status, groups };
   }
@@ -450,7 +571,9 @@ function levelSynced(sync: SyncTrigger): SyncTrigger {
 }
 
 /** Codes of what needs attention (blocking and needs-action findings), each once. */
-const codesOf = (errors: readonly ErrorRecord[]) => [...new Set(errors.filter((e) => e.severity !== 'info').map((e) => e.code))];
+const codesOf = (errors: readonly ErrorRecord[]) => [
+  ...new Set(errors.filter((e) => e.severity !== 'info').map((e) => e.code)),
+];
 
 const PHASES: readonly string[] = ['pending', 'preparing', 'syncing', 'finishing', 'done'];
 const rank = (phase: string) => PHASES.indexOf(phase);

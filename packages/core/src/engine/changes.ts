@@ -13,13 +13,39 @@ import type { ReportChange } from './report.js';
 export function changesFrom(results: StepResults): ReportChange[] {
   const changes: ReportChange[] = [];
   const stage = results.get('stage') as StageResult | undefined;
-  if (stage) changes.push({ side: 'cloud', object: stage.name, attribute: 'created', before: null, after: stage.identity });
+  if (stage)
+    changes.push({
+      side: 'cloud',
+      object: stage.name,
+      attribute: 'created',
+      before: null,
+      after: stage.identity,
+    });
   const park = results.get('park') as ParkResult | undefined;
-  if (park) changes.push({ side: 'on-premises', object: park.originalDn, attribute: 'location', before: park.originalDn, after: park.parkedDn });
+  if (park)
+    changes.push({
+      side: 'on-premises',
+      object: park.originalDn,
+      attribute: 'location',
+      before: park.originalDn,
+      after: park.parkedDn,
+    });
   const takeOver = results.get('take-over') as TakeOverResult | undefined;
   if (takeOver && stage) {
-    changes.push({ side: 'cloud', object: stage.identity, attribute: 'EmailAddresses', before: [stage.initialAddress], after: takeOver.addresses });
-    changes.push({ side: 'cloud', object: stage.identity, attribute: 'Name', before: stage.name, after: takeOver.name });
+    changes.push({
+      side: 'cloud',
+      object: stage.identity,
+      attribute: 'EmailAddresses',
+      before: [stage.initialAddress],
+      after: takeOver.addresses,
+    });
+    changes.push({
+      side: 'cloud',
+      object: stage.identity,
+      attribute: 'Name',
+      before: stage.name,
+      after: takeOver.name,
+    });
   }
   const dispose = results.get('dispose') as DisposeResult | undefined;
   if (dispose && park) {
@@ -32,12 +58,40 @@ export function changesFrom(results: StepResults): ReportChange[] {
     });
   }
   const contact = results.get('routing-contact') as RoutingContactResult | undefined;
-  if (contact?.created) changes.push({ side: 'on-premises', object: contact.dn, attribute: 'created', before: null, after: contact.mail });
+  if (contact?.created)
+    changes.push({
+      side: 'on-premises',
+      object: contact.dn,
+      attribute: 'created',
+      before: null,
+      after: contact.mail,
+    });
   const hybrid = results.get('hybrid-mail-flow') as HybridMailFlowResult | undefined;
-  if (hybrid?.created) changes.push({ side: 'on-premises', object: hybrid.dn, attribute: 'created', before: null, after: 'dynamic DL' });
+  if (hybrid?.created)
+    changes.push({
+      side: 'on-premises',
+      object: hybrid.dn,
+      attribute: 'created',
+      before: null,
+      after: 'dynamic DL',
+    });
   const onPrem = results.get('rewire-onprem') as RewireOnPremResult | undefined;
-  if (onPrem) changes.push({ side: 'on-premises', object: 'dependants', attribute: 'rewired', before: null, after: onPrem.rewired });
+  if (onPrem)
+    changes.push({
+      side: 'on-premises',
+      object: 'dependants',
+      attribute: 'rewired',
+      before: null,
+      after: onPrem.rewired,
+    });
   const cloud = results.get('rewire-cloud') as RewireCloudResult | undefined;
-  if (cloud) changes.push({ side: 'cloud', object: 'dependants', attribute: 'rewired', before: null, after: cloud.rewired });
+  if (cloud)
+    changes.push({
+      side: 'cloud',
+      object: 'dependants',
+      attribute: 'rewired',
+      before: null,
+      after: cloud.rewired,
+    });
   return changes;
 }

@@ -2,6 +2,8 @@
 // Exchange Guid. Names and addresses change during the migration; these do not.
 import type { RecipientRecord } from '@dlmigrate/exo';
 
-export function cloudIdentity(recipient: Pick<RecipientRecord, 'externalDirectoryObjectId' | 'guid'>): string {
+export function cloudIdentity(
+  recipient: Pick<RecipientRecord, 'externalDirectoryObjectId' | 'guid'>,
+): string {
   return recipient.externalDirectoryObjectId || recipient.guid;
 }

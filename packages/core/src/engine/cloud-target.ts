@@ -14,6 +14,7 @@ export function cloudTarget(results: StepResults): CloudTarget {
   if (converted !== undefined) return converted;
   const stage = results.get('stage') as { identity: string } | undefined;
   const takeOver = results.get('take-over') as { routingAddress: string } | undefined;
-  if (stage === undefined || takeOver === undefined) throw new Error('the cloud DL is not final yet (no convert or take-over result)');
+  if (stage === undefined || takeOver === undefined)
+    throw new Error('the cloud DL is not final yet (no convert or take-over result)');
   return { identity: stage.identity, routingAddress: takeOver.routingAddress };
 }

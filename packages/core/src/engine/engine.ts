@@ -2,10 +2,22 @@
 // its strategy; the state store holds its journal, backups, findings and report, so any run can be resumed from
 // another process after a crash.
 import { normalizeSmtpAddress } from '@dlmigrate/ad';
-import { startHeartbeat, type Strategy, type Fence, type JsonObject, type MigrationRecord, type MigrationStatus } from '@dlmigrate/state';
+import {
+  startHeartbeat,
+  type Strategy,
+  type Fence,
+  type JsonObject,
+  type MigrationRecord,
+  type MigrationStatus,
+} from '@dlmigrate/state';
 import { isFindingCode, type FindingCode } from '../findings/catalogue.js';
 import { finding, FindingsError, type Finding } from '../findings/finding.js';
-import { DEFAULT_OPTIONS, resolveOptions, type MigrationOptions, type MigrationOptionsInput } from '../options.js';
+import {
+  DEFAULT_OPTIONS,
+  resolveOptions,
+  type MigrationOptions,
+  type MigrationOptionsInput,
+} from '../options.js';
 import { lastEntryByStep, type JournalEntry } from '../saga/journal.js';
 import { Saga, type SagaOutcome, type SagaStep } from '../saga/runner.js';
 import { StateJournal } from '../saga/state-journal.js';
@@ -30,7 +42,13 @@ import { systemClock } from '../util/poll.js';
 import { changesFrom } from './changes.js';
 import type { EngineDeps, MigrationContext } from './context.js';
 import { planChanges, type PlannedChange } from './plan.js';
-import { buildReport, saveReport, toReportFinding, type MigrationReport, type ReportFinding } from './report.js';
+import {
+  buildReport,
+  saveReport,
+  toReportFinding,
+  type MigrationReport,
+  type ReportFinding,
+} from './report.js';
 import { loadSnapshot } from './snapshot.js';
 import { validate as validateSnapshot } from './validation.js';
 
@@ -152,24 +170,45 @@ export class MigrationEngine {
   async plan(address: string, input: MigrationOptionsInput, run: RunOptions = {}): Promise<MigrationPlan> {
     const migration = await this.create(address, input, 'planned');
     return this.withContext(migration, async (ctx, journal) => {
-      const outcome = await new Saga(stepsFor(migration.strategy), journal).run(migration.id, ctx, { ...this.sagaOptions(migration, run), stopAfter: 'validate' });
+      const outcome = await new Saga(stepsFor(migration.strategy), journal).run(migration.id, ctx, {
+        ...this.sagaOptions(migration, run),
+        stopAfter: 'validate',
+      });
       const status: MigrationStatus = outcome.status === 'paused' ? 'planned' : 'blocked';
       await this.deps.state.updateMigration(migration.id, { status }, ctx.fence);
       const findings = (await this.deps.state.listErrors(migration.id)).map(toReportFinding);
       if (outcome.status !== 'paused') {
         if (outcome.status === 'rolled-back' && outcome.failedStep !== 'validate') {
-          findings.push(toReportFinding({ code: 'STEP_FAILED', severity: 'blocking', message: outcome.error, target: address, attribute: null, step: outcome.failedStep }));
+          findings.push(
+            toReportFinding({
+              code: 'STEP_FAILED',
+              severity: 'blocking',
+              message: outcome.error,
+              target: address,
+              attribute: null,
+              step: outcome.failedStep,
+            }),
+          );
         }
         return { migrationId: migration.id, status, findings, changes: [] };
       }
       const snapshot = await loadSnapshot(this.deps.state, migration.id);
       const validation = validateSnapshot(migration.group.address, snapshot, ctx.options);
-      return { migrationId: migration.id, status, findings, changes: planChanges(migration.id, snapshot, validation, ctx.options) };
+      return {
+        migrationId: migration.id,
+        status,
+        findings,
+        changes: planChanges(migration.id, snapshot, validation, ctx.options),
+      };
     });
   }
 
   /** Starts a new migration of the group at `address`. Bad options change nothing and throw InvalidOptionsError. */
-  async migrate(address: string, input: MigrationOptionsInput, run: RunOptions = {}): Promise<MigrationOutcome> {
+  async migrate(
+    address: string,
+    input: MigrationOptionsInput,
+    run: RunOptions = {},
+  ): Promise<MigrationOutcome> {
     const migration = await this.create(address, input, 'running');
     return this.execute(migration, stepsFor(migration.strategy), run);
   }
@@ -179,7 +218,9 @@ export class MigrationEngine {
     const migration = await this.deps.state.getMigration(migrationId);
     if (migration === null) throw new Error(`there is no migration ${migrationId}`);
     if (migration.options['operation'] === 'update-hybrid-address') {
-      throw new Error(`${migrationId} is an address update: continue it with updateHybridAddress's resumeAddressUpdate`);
+      throw new Error(
+        `${migrationId} is an address update: continue it with updateHybridAddress's resumeAddressUpdate`,
+      );
     }
     return this.execute(migration, stepsFor(migration.strategy), run);
   }
@@ -193,11 +234,19 @@ export class MigrationEngine {
    * Gives a DL migrated with hybrid mail flow a new primary address (and alias): Exchange Online first, then the
    * on-prem dynamic DL, journaled as an operation of its own so resumeAddressUpdate finishes an interrupted one.
    */
-  async updateHybridAddress(address: string, newAddress: string, newAlias?: string, run: RunOptions = {}): Promise<AddressUpdateOutcome> {
+  async updateHybridAddress(
+    address: string,
+    newAddress: string,
+    newAlias?: string,
+    run: RunOptions = {},
+  ): Promise<AddressUpdateOutcome> {
     const migration = await this.deps.state.createMigration({
       group: { address: normalizeSmtpAddress(address) },
       strategy: 'recreate',
-      options: { ...(JSON.parse(JSON.stringify(DEFAULT_OPTIONS)) as JsonObject), ...(updateAddressOptions(newAddress, newAlias) as unknown as JsonObject) },
+      options: {
+        ...(JSON.parse(JSON.stringify(DEFAULT_OPTIONS)) as JsonObject),
+        ...(updateAddressOptions(newAddress, newAlias) as unknown as JsonObject),
+      },
       status: 'running',
     });
     return this.resumeAddressUpdate(migration.id, run);
@@ -205,12 +254,17 @@ export class MigrationEngine {
 
   async resumeAddressUpdate(operationId: string, run: RunOptions = {}): Promise<AddressUpdateOutcome> {
     const migration = await this.deps.state.getMigration(operationId);
-    if (migration === null || migration.options['operation'] !== 'update-hybrid-address') throw new Error(`there is no address update ${operationId}`);
+    if (migration === null || migration.options['operation'] !== 'update-hybrid-address')
+      throw new Error(`there is no address update ${operationId}`);
     return this.withContext(migration, async (ctx, journal) => {
-      const outcome = await new Saga(UPDATE_ADDRESS_STEPS.map(recordingFindings), journal).run(migration.id, ctx, {
-        ...this.sagaOptions(migration, run),
-        rollForwardOnly: true,
-      });
+      const outcome = await new Saga(UPDATE_ADDRESS_STEPS.map(recordingFindings), journal).run(
+        migration.id,
+        ctx,
+        {
+          ...this.sagaOptions(migration, run),
+          rollForwardOnly: true,
+        },
+      );
       const status: MigrationStatus = outcome.status === 'completed' ? 'completed' : 'running';
       await this.deps.state.updateMigration(migration.id, { status }, ctx.fence);
       if (outcome.status === 'completed') return { operationId, status: 'completed' as const };
@@ -238,20 +292,32 @@ export class MigrationEngine {
     const migration = await this.deps.state.getMigration(migrationId);
     if (migration === null) throw new Error(`there is no migration ${migrationId}`);
     const journal = await new StateJournal(this.deps.state).read(migrationId);
-    if (!journal.some((e) => e.step === 'dispose' && e.event === 'completed') && !journal.some((e) => e.step.startsWith('restore-'))) {
-      throw new Error(`migration ${migrationId} has not reached its point of no return; abort it instead of restoring`);
+    if (
+      !journal.some((e) => e.step === 'dispose' && e.event === 'completed') &&
+      !journal.some((e) => e.step.startsWith('restore-'))
+    ) {
+      throw new Error(
+        `migration ${migrationId} has not reached its point of no return; abort it instead of restoring`,
+      );
     }
     return this.withContext(migration, async (ctx, sagaJournal) => {
-      const outcome = await new Saga(RESTORE_STEPS.map(recordingFindings), sagaJournal).run(migration.id, ctx, {
-        ...this.sagaOptions(migration, run),
-        rollForwardOnly: true,
-      });
+      const outcome = await new Saga(RESTORE_STEPS.map(recordingFindings), sagaJournal).run(
+        migration.id,
+        ctx,
+        {
+          ...this.sagaOptions(migration, run),
+          rollForwardOnly: true,
+        },
+      );
       if (outcome.status === 'completed') {
         await this.deps.state.updateMigration(migration.id, { status: 'rolled_back' }, ctx.fence);
         return { migrationId, status: 'restored' as const };
       }
       const error = outcome.status === 'interrupted' ? outcome.error : outcome.status;
-      await ctx.note(stepOf(outcome), finding('STEP_FAILED', migration.group.address, `restore: ${error} (run restore again to continue)`));
+      await ctx.note(
+        stepOf(outcome),
+        finding('STEP_FAILED', migration.group.address, `restore: ${error} (run restore again to continue)`),
+      );
       return { migrationId, status: 'interrupted' as const, step: stepOf(outcome), error };
     });
   }
@@ -263,7 +329,11 @@ export class MigrationEngine {
 
   // ── internals ──────────────────────────────────────────────────────────────────────────────
 
-  protected async create(address: string, input: MigrationOptionsInput, status: MigrationStatus): Promise<MigrationRecord> {
+  protected async create(
+    address: string,
+    input: MigrationOptionsInput,
+    status: MigrationStatus,
+  ): Promise<MigrationRecord> {
     const { options, problems } = resolveOptions(input);
     if (problems.length > 0) throw new InvalidOptionsError(problems);
     return this.deps.state.createMigration({
@@ -294,7 +364,11 @@ export class MigrationEngine {
    * A run interrupted after the point of no return is resumed by running its failed step again: that failure is
    * history, not a finding of the migration, so its findings go (the step records new ones if it fails again).
    */
-  private async forgetRetriedFailures(id: string, steps: readonly SagaStep<MigrationContext>[], journal: StateJournal): Promise<void> {
+  private async forgetRetriedFailures(
+    id: string,
+    steps: readonly SagaStep<MigrationContext>[],
+    journal: StateJournal,
+  ): Promise<void> {
     const last = lastEntryByStep(await journal.read(id));
     const ponr = steps.findIndex((s) => s.pointOfNoReturn === true);
     if (ponr < 0 || last.get(steps[ponr]!.name)?.event !== 'completed') return;
@@ -339,7 +413,8 @@ export class MigrationEngine {
       migration,
       options: migration.options as unknown as MigrationOptions,
       ...(fence === undefined ? {} : { fence }),
-      note: async (step, finding) => void (await state.addErrors(migration.id, toStateErrors(step, [finding]))),
+      note: async (step, finding) =>
+        void (await state.addErrors(migration.id, toStateErrors(step, [finding]))),
     };
     try {
       return await body(ctx, new StateJournal(state, fence));
@@ -365,7 +440,10 @@ export class MigrationEngine {
         break;
       case 'interrupted':
         status = 'running'; // past the point of no return: only resume can finish it
-        await ctx.note(outcome.failedStep, finding('STEP_FAILED', ctx.migration.group.address, `${outcome.error} (resume to continue)`));
+        await ctx.note(
+          outcome.failedStep,
+          finding('STEP_FAILED', ctx.migration.group.address, `${outcome.error} (resume to continue)`),
+        );
         break;
       case 'rolled-back': {
         const blocked = outcome.failedStep === 'validate' || outcome.failedStep === 'parity-check';
@@ -373,14 +451,19 @@ export class MigrationEngine {
         const errors = await state.listErrors(id);
         const recorded = errors.some((e) => e.step === outcome.failedStep && e.severity === 'blocking');
         if (!recorded) {
-          await ctx.note(outcome.failedStep, finding('STEP_FAILED', ctx.migration.group.address, outcome.error));
+          await ctx.note(
+            outcome.failedStep,
+            finding('STEP_FAILED', ctx.migration.group.address, outcome.error),
+          );
         }
         for (const undoError of outcome.undoErrors) {
           await ctx.note(outcome.failedStep, finding('UNDO_FAILED', ctx.migration.group.address, undoError));
         }
         if (blocked) {
           findings = errors
-            .filter((e) => e.severity === 'blocking' && e.step === outcome.failedStep && isFindingCode(e.code))
+            .filter(
+              (e) => e.severity === 'blocking' && e.step === outcome.failedStep && isFindingCode(e.code),
+            )
             .map((e) => finding(e.code as FindingCode, e.target ?? '', e.message, e.attribute ?? undefined));
         }
         break;
@@ -388,14 +471,24 @@ export class MigrationEngine {
     }
     await state.updateMigration(id, { status }, ctx.fence);
     const results = new Map<string, unknown>();
-    for (const e of await new StateJournal(state).read(id)) if (e.event === 'completed') results.set(e.step, e.data);
-    const report = await buildReport(state, id, stepNamesFor(ctx.migration.strategy), status, changesFrom(results), outcome.status === 'interrupted' ? undefined : at);
+    for (const e of await new StateJournal(state).read(id))
+      if (e.event === 'completed') results.set(e.step, e.data);
+    const report = await buildReport(
+      state,
+      id,
+      stepNamesFor(ctx.migration.strategy),
+      status,
+      changesFrom(results),
+      outcome.status === 'interrupted' ? undefined : at,
+    );
     await saveReport(state, report);
     return {
       migrationId: id,
       status,
       ...(outcome.status === 'completed' ? {} : { step: stepOf(outcome) }),
-      ...(outcome.status === 'rolled-back' || outcome.status === 'interrupted' ? { error: outcome.error } : {}),
+      ...(outcome.status === 'rolled-back' || outcome.status === 'interrupted'
+        ? { error: outcome.error }
+        : {}),
       ...(outcome.status === 'suspended' ? { error: outcome.reason } : {}),
       findings,
       report,
@@ -419,6 +512,10 @@ function stepOf(outcome: Exclude<SagaOutcome, { status: 'completed' }>): string 
  * options come from the migration record; `deps` can be shared by many concurrent migrations (give a batch's
  * migrations a `sync` of kind "none" when the batch triggers one sync per level itself).
  */
-export function runMigration(deps: EngineDeps, migrationId: string, run: RunOptions = {}): Promise<MigrationOutcome> {
+export function runMigration(
+  deps: EngineDeps,
+  migrationId: string,
+  run: RunOptions = {},
+): Promise<MigrationOutcome> {
   return new MigrationEngine(deps).resume(migrationId, run);
 }

@@ -4,20 +4,45 @@ import { parityFindings } from './parity.js';
 import { resolveLinks } from './resolution.js';
 import { emptyLinks, snapshot } from './snapshot.test-support.js';
 
-const ann: AdRecipient = { dn: 'CN=Ann,DC=lab,DC=test', objectGuid: 'a', objectClass: 'user', kind: 'mailbox', name: 'Ann', mail: 'ann@contoso.com', lookupAddress: 'ann@contoso.com', externalDirectoryObjectId: 'User_1' };
-const bob: AdRecipient = { ...ann, dn: 'CN=Bob,DC=lab,DC=test', name: 'Bob Berg', mail: 'bob@contoso.com', lookupAddress: 'bob@contoso.com', externalDirectoryObjectId: 'User_2' };
+const ann: AdRecipient = {
+  dn: 'CN=Ann,DC=lab,DC=test',
+  objectGuid: 'a',
+  objectClass: 'user',
+  kind: 'mailbox',
+  name: 'Ann',
+  mail: 'ann@contoso.com',
+  lookupAddress: 'ann@contoso.com',
+  externalDirectoryObjectId: 'User_1',
+};
+const bob: AdRecipient = {
+  ...ann,
+  dn: 'CN=Bob,DC=lab,DC=test',
+  name: 'Bob Berg',
+  mail: 'bob@contoso.com',
+  lookupAddress: 'bob@contoso.com',
+  externalDirectoryObjectId: 'User_2',
+};
 
 function check(cloud: { members: string[]; managedBy: string[] }) {
-  const s = snapshot({ group: { links: { ...emptyLinks, member: [ann.dn], managedBy: [bob.dn] } }, recipients: [ann, bob] });
+  const s = snapshot({
+    group: { links: { ...emptyLinks, member: [ann.dn], managedBy: [bob.dn] } },
+    recipients: [ann, bob],
+  });
   const withCloud = {
     ...s,
     cloud: {
       ...s.cloud,
       group: { ...s.cloud.group!, managedBy: cloud.managedBy },
-      members: cloud.members.map((id) => ({ externalDirectoryObjectId: id, primarySmtpAddress: '', guid: '' })) as never,
+      members: cloud.members.map((id) => ({
+        externalDirectoryObjectId: id,
+        primarySmtpAddress: '',
+        guid: '',
+      })) as never,
     },
   };
-  return parityFindings(withCloud, resolveLinks(withCloud.onPrem.group!, withCloud.links, false)).map((f) => `${f.code}:${f.attribute}:${f.subject}`);
+  return parityFindings(withCloud, resolveLinks(withCloud.onPrem.group!, withCloud.links, false)).map(
+    (f) => `${f.code}:${f.attribute}:${f.subject}`,
+  );
 }
 
 describe('parityFindings', () => {

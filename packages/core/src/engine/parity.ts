@@ -19,24 +19,50 @@ export function parityFindings(snapshot: Snapshot, resolved: readonly ResolvedLi
   const cloud = snapshot.cloud.group;
   if (cloud === null) return [];
   const findings: Finding[] = [];
-  const cloudMembers = new Set(snapshot.cloud.members.flatMap((m) => [m.externalDirectoryObjectId.toLowerCase(), m.primarySmtpAddress.toLowerCase(), m.guid.toLowerCase()]));
+  const cloudMembers = new Set(
+    snapshot.cloud.members.flatMap((m) => [
+      m.externalDirectoryObjectId.toLowerCase(),
+      m.primarySmtpAddress.toLowerCase(),
+      m.guid.toLowerCase(),
+    ]),
+  );
   for (const r of resolved) {
     if (r.resolution.kind !== 'recipient' && r.resolution.kind !== 'user') continue;
     if (r.list === 'members') {
       // The object itself counts as well as what it stands for: a routing contact of an earlier migration is synced
       // as a mail contact, so the cloud copy holds the contact, not the DL it routes to.
-      const forms = [r.resolution.identity, r.object?.mail, r.object?.lookupAddress, cloudObjectId(r.object?.externalDirectoryObjectId)];
+      const forms = [
+        r.resolution.identity,
+        r.object?.mail,
+        r.object?.lookupAddress,
+        cloudObjectId(r.object?.externalDirectoryObjectId),
+      ];
       if (!forms.some((f) => f !== undefined && cloudMembers.has(f.toLowerCase()))) {
-        findings.push(finding('OFFICE_365_MEMBER_NOT_FOUND_EXCEPTION', r.resolution.identity, `${r.resolution.dn} is a member on-premises but not in Exchange Online`, 'member'));
+        findings.push(
+          finding(
+            'OFFICE_365_MEMBER_NOT_FOUND_EXCEPTION',
+            r.resolution.identity,
+            `${r.resolution.dn} is a member on-premises but not in Exchange Online`,
+            'member',
+          ),
+        );
       }
       continue;
     }
     const property = LIST_PROPERTY[r.list as Exclude<LinkList, 'members' | 'sendAs'>];
     if (property === undefined || r.object === undefined) continue;
-    const values = ((cloud as unknown as Record<string, unknown>)[property] as readonly string[] | undefined) ?? [];
+    const values =
+      ((cloud as unknown as Record<string, unknown>)[property] as readonly string[] | undefined) ?? [];
     const names = new Set(values.map((v) => v.toLowerCase()));
     if (!names.has(r.object.name.toLowerCase()) && !names.has(r.resolution.identity.toLowerCase())) {
-      findings.push(finding('OFFICE_365_MEMBER_NOT_FOUND_EXCEPTION', r.resolution.identity, `${r.object.dn} is in ${r.attribute} on-premises but not in the cloud ${property}`, r.attribute));
+      findings.push(
+        finding(
+          'OFFICE_365_MEMBER_NOT_FOUND_EXCEPTION',
+          r.resolution.identity,
+          `${r.object.dn} is in ${r.attribute} on-premises but not in the cloud ${property}`,
+          r.attribute,
+        ),
+      );
     }
   }
   return findings;

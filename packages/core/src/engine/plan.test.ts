@@ -10,25 +10,43 @@ describe('planChanges', () => {
   it('lists the recreate changes in saga order, with the temporary name of this migration', () => {
     const s = snapshot();
     const changes = planChanges('m-1', s, validate('sales@contoso.com', s, recreate), recreate);
-    expect([...new Set(changes.map((c) => c.step))]).toEqual(['stage', 'park', 'await-deletion', 'take-over', 'dispose', 'routing-contact']);
-    expect(changes[0]).toMatchObject({ side: 'cloud', object: 'dlmigrate-staging-m1', action: 'create a Distribution distribution group' });
+    expect([...new Set(changes.map((c) => c.step))]).toEqual([
+      'stage',
+      'park',
+      'await-deletion',
+      'take-over',
+      'dispose',
+      'routing-contact',
+    ]);
+    expect(changes[0]).toMatchObject({
+      side: 'cloud',
+      object: 'dlmigrate-staging-m1',
+      action: 'create a Distribution distribution group',
+    });
     expect(changes.find((c) => c.step === 'take-over' && c.action === 'set EmailAddresses')?.detail).toEqual([
       'SMTP:sales@contoso.com',
       'X500:/o=Contoso/cn=sales',
       'smtp:sales@contoso.mail.onmicrosoft.com',
     ]);
-    expect(changes.find((c) => c.step === 'dispose')?.action).toMatch(/^rename to "Sales!" \(sAMAccountName "sales!"\)/);
+    expect(changes.find((c) => c.step === 'dispose')?.action).toMatch(
+      /^rename to "Sales!" \(sAMAccountName "sales!"\)/,
+    );
   });
 
   it('lists no temporary DL, parking or deletion for an in-place conversion', () => {
     const options = { ...DEFAULT_OPTIONS, strategy: 'convert' as const };
     const s = snapshot();
-    const steps = planChanges('m-1', s, validate('sales@contoso.com', s, options), options).map((c) => c.step);
+    const steps = planChanges('m-1', s, validate('sales@contoso.com', s, options), options).map(
+      (c) => c.step,
+    );
     expect([...new Set(steps)]).toEqual(['parity-check', 'convert', 'dispose', 'routing-contact']);
   });
 
   it('plans nothing for a group that cannot migrate', () => {
-    const none = { ...snapshot(), onPrem: { matches: [], group: null, schemaModern: true, nonSyncOuExists: true } };
+    const none = {
+      ...snapshot(),
+      onPrem: { matches: [], group: null, schemaModern: true, nonSyncOuExists: true },
+    };
     expect(planChanges('m-1', none, validate('x@contoso.com', none, recreate), recreate)).toEqual([]);
   });
 });

@@ -55,7 +55,9 @@ function stepStatus(event: string | undefined): StepStatus {
   }
 }
 
-export function toReportFinding(e: Pick<ErrorRecord, 'code' | 'severity' | 'message' | 'target' | 'attribute' | 'step'>): ReportFinding {
+export function toReportFinding(
+  e: Pick<ErrorRecord, 'code' | 'severity' | 'message' | 'target' | 'attribute' | 'step'>,
+): ReportFinding {
   return {
     code: e.code,
     severity: e.severity,

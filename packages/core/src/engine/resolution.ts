@@ -14,19 +14,34 @@ export interface ResolvedLink {
 /** Every DN the group links to, including Send-As trustees (the ACL), each with the list it feeds. */
 export function linkTargets(group: AdGroup): { list: LinkList; attribute: string; dn: string }[] {
   const targets: { list: LinkList; attribute: string; dn: string }[] = [];
-  for (const [list, attributes] of Object.entries(LINK_SOURCES) as [Exclude<LinkList, 'sendAs'>, readonly string[]][]) {
+  for (const [list, attributes] of Object.entries(LINK_SOURCES) as [
+    Exclude<LinkList, 'sendAs'>,
+    readonly string[],
+  ][]) {
     for (const attribute of attributes) {
-      for (const dn of group.links[attribute as keyof AdGroup['links']] ?? []) targets.push({ list, attribute, dn });
+      for (const dn of group.links[attribute as keyof AdGroup['links']] ?? [])
+        targets.push({ list, attribute, dn });
     }
   }
-  for (const trustee of group.sendAs) targets.push({ list: 'sendAs', attribute: 'ntSecurityDescriptor (Send-As)', dn: trustee.self ? group.dn : trustee.dn });
+  for (const trustee of group.sendAs)
+    targets.push({
+      list: 'sendAs',
+      attribute: 'ntSecurityDescriptor (Send-As)',
+      dn: trustee.self ? group.dn : trustee.dn,
+    });
   return targets;
 }
 
-export function resolveLinks(group: AdGroup, links: LinksCapture, skipNestedGroupCheck: boolean): ResolvedLink[] {
+export function resolveLinks(
+  group: AdGroup,
+  links: LinksCapture,
+  skipNestedGroupCheck: boolean,
+): ResolvedLink[] {
   const byDn = new Map(links.recipients.map((r) => [normalizeDn(r.dn), r]));
   return linkTargets(group).map(({ list, attribute, dn }) => {
-    const object = byDn.get(normalizeDn(dn)) ?? (normalizeDn(dn) === normalizeDn(group.dn) ? selfRecipient(group) : undefined);
+    const object =
+      byDn.get(normalizeDn(dn)) ??
+      (normalizeDn(dn) === normalizeDn(group.dn) ? selfRecipient(group) : undefined);
     return {
       list,
       attribute,

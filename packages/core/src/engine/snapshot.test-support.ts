@@ -4,7 +4,20 @@ import type { Snapshot } from './snapshot.js';
 
 export const DN = 'CN=Sales,OU=Groups,DC=lab,DC=test';
 export const emptyLinks = Object.fromEntries(
-  ['member', 'managedBy', 'msExchCoManagedByLink', 'msExchModeratedByLink', 'msExchBypassModerationLink', 'msExchBypassModerationFromDLMembersLink', 'authOrig', 'unauthOrig', 'dLMemSubmitPerms', 'dLMemRejectPerms', 'publicDelegates', 'altRecipient'].map((k) => [k, [] as string[]]),
+  [
+    'member',
+    'managedBy',
+    'msExchCoManagedByLink',
+    'msExchModeratedByLink',
+    'msExchBypassModerationLink',
+    'msExchBypassModerationFromDLMembersLink',
+    'authOrig',
+    'unauthOrig',
+    'dLMemSubmitPerms',
+    'dLMemRejectPerms',
+    'publicDelegates',
+    'altRecipient',
+  ].map((k) => [k, [] as string[]]),
 ) as AdGroup['links'];
 
 export function group(extra: Partial<AdGroup> = {}): AdGroup {
@@ -18,7 +31,9 @@ export function group(extra: Partial<AdGroup> = {}): AdGroup {
     sAMAccountName: 'sales',
     mailNickname: 'sales',
     mail: 'sales@contoso.com',
-    proxyAddresses: [{ prefix: 'SMTP', primary: true, address: 'sales@contoso.com', raw: 'SMTP:sales@contoso.com' }],
+    proxyAddresses: [
+      { prefix: 'SMTP', primary: true, address: 'sales@contoso.com', raw: 'SMTP:sales@contoso.com' },
+    ],
     legacyExchangeDN: '/o=Contoso/cn=sales',
     externalDirectoryObjectId: 'Group_1',
     groupType: { raw: 8, scope: 'universal', security: false },
@@ -33,16 +48,38 @@ export function group(extra: Partial<AdGroup> = {}): AdGroup {
   };
 }
 
-export function snapshot(extra: { group?: Partial<AdGroup>; recipients?: AdRecipient[]; missing?: string[]; tenant?: Partial<Snapshot['tenant']>; cloud?: Partial<Snapshot['cloud']>; cloudDependants?: Partial<Snapshot['cloudDependants']>; nonSyncOuExists?: boolean } = {}): Snapshot {
-  const cloudGroup = { isDirSynced: true, recipientTypeDetails: 'MailUniversalDistributionGroup' } as unknown as NonNullable<Snapshot['cloud']['group']>;
+export function snapshot(
+  extra: {
+    group?: Partial<AdGroup>;
+    recipients?: AdRecipient[];
+    missing?: string[];
+    tenant?: Partial<Snapshot['tenant']>;
+    cloud?: Partial<Snapshot['cloud']>;
+    cloudDependants?: Partial<Snapshot['cloudDependants']>;
+    nonSyncOuExists?: boolean;
+  } = {},
+): Snapshot {
+  const cloudGroup = {
+    isDirSynced: true,
+    recipientTypeDetails: 'MailUniversalDistributionGroup',
+  } as unknown as NonNullable<Snapshot['cloud']['group']>;
   return {
-    onPrem: { matches: [{ dn: DN, objectClass: 'group', isGroup: true }], group: group(extra.group), schemaModern: true, nonSyncOuExists: extra.nonSyncOuExists ?? true },
+    onPrem: {
+      matches: [{ dn: DN, objectClass: 'group', isGroup: true }],
+      group: group(extra.group),
+      schemaModern: true,
+      nonSyncOuExists: extra.nonSyncOuExists ?? true,
+    },
     links: { recipients: extra.recipients ?? [], missing: [] },
     dependants: [],
     cloud: { recipient: cloudGroup, group: cloudGroup, members: [], graphGroup: null, ...extra.cloud },
     cloudDependants: { dependants: [], sendAsAsTrustee: [], sendAsOnGroup: [], ...extra.cloudDependants },
     cloudLookup: { found: {}, missing: extra.missing ?? [] },
-    tenant: { acceptedDomains: ['contoso.com', 'contoso.mail.onmicrosoft.com'], centralizedTransport: false, detectedRoutingDomain: 'contoso.mail.onmicrosoft.com', ...extra.tenant },
+    tenant: {
+      acceptedDomains: ['contoso.com', 'contoso.mail.onmicrosoft.com'],
+      centralizedTransport: false,
+      detectedRoutingDomain: 'contoso.mail.onmicrosoft.com',
+      ...extra.tenant,
+    },
   };
 }
-

@@ -97,7 +97,8 @@ export async function loadSnapshot(state: StateStore, migrationId: string): Prom
   const parts: Record<string, unknown> = {};
   for (const [part, kind] of Object.entries(SNAPSHOT_KINDS)) {
     const backup = await state.getBackup(migrationId, kind);
-    if (backup === null) throw new Error(`migration ${migrationId} has no "${kind}" backup: capture has not completed`);
+    if (backup === null)
+      throw new Error(`migration ${migrationId} has no "${kind}" backup: capture has not completed`);
     parts[part] = backup.data;
   }
   return parts as unknown as Snapshot;

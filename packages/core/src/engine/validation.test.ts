@@ -6,7 +6,8 @@ import { emptyLinks, snapshot } from './snapshot.test-support.js';
 import { validate } from './validation.js';
 
 const options: MigrationOptions = { ...DEFAULT_OPTIONS, nonSyncOu: 'OU=NonSync,DC=lab,DC=test' };
-const codes = (s: Snapshot, o: MigrationOptions = options) => validate('sales@contoso.com', s, o).findings.map((f) => f.code);
+const codes = (s: Snapshot, o: MigrationOptions = options) =>
+  validate('sales@contoso.com', s, o).findings.map((f) => f.code);
 
 describe('validate', () => {
   it('passes a clean group and decides type and routing domain', () => {
@@ -14,56 +15,121 @@ describe('validate', () => {
     expect(v.findings).toEqual([]);
     expect(v.cloudType).toBe('Distribution');
     expect(v.routingDomain).toBe('contoso.mail.onmicrosoft.com');
-    expect(validate('sales@contoso.com', snapshot(), { ...options, customRoutingDomain: 'x.example' }).routingDomain).toBe('x.example');
+    expect(
+      validate('sales@contoso.com', snapshot(), { ...options, customRoutingDomain: 'x.example' })
+        .routingDomain,
+    ).toBe('x.example');
   });
 
   it('reports the tenant-level blockers together', () => {
-    expect(codes(snapshot({ tenant: { centralizedTransport: true, detectedRoutingDomain: null, acceptedDomains: [] } }))).toEqual([
-      'UNKNOWN_ACCEPTED_DOMAIN',
-      'CENTRALIZED_MAIL_TRANSPORT',
-      'NO_ROUTING_DOMAIN',
-    ]);
-    expect(codes(snapshot({ tenant: { centralizedTransport: true } }), { ...options, overrideCentralizedMailTransport: true })).toEqual([]);
+    expect(
+      codes(
+        snapshot({
+          tenant: { centralizedTransport: true, detectedRoutingDomain: null, acceptedDomains: [] },
+        }),
+      ),
+    ).toEqual(['UNKNOWN_ACCEPTED_DOMAIN', 'CENTRALIZED_MAIL_TRANSPORT', 'NO_ROUTING_DOMAIN']);
+    expect(
+      codes(snapshot({ tenant: { centralizedTransport: true } }), {
+        ...options,
+        overrideCentralizedMailTransport: true,
+      }),
+    ).toEqual([]);
   });
 
   it('reports protection, an earlier migration, and cloud-side problems', () => {
-    expect(codes(snapshot({ group: { protectedFromAccidentalDeletion: true, marker: { tag: 'MigratedByScript' } } }))).toEqual([
-      'PROTECTED_FROM_DELETION',
-      'ALREADY_MIGRATED',
-    ]);
+    expect(
+      codes(
+        snapshot({ group: { protectedFromAccidentalDeletion: true, marker: { tag: 'MigratedByScript' } } }),
+      ),
+    ).toEqual(['PROTECTED_FROM_DELETION', 'ALREADY_MIGRATED']);
     expect(codes(snapshot({ cloud: { recipient: null, group: null } }))).toEqual(['CLOUD_GROUP_NOT_FOUND']);
     const unified = { isDirSynced: true, recipientTypeDetails: 'GroupMailbox' } as never;
-    expect(codes(snapshot({ cloud: { recipient: unified, group: null } }))).toEqual(['CLOUD_GROUP_WRONG_TYPE']);
+    expect(codes(snapshot({ cloud: { recipient: unified, group: null } }))).toEqual([
+      'CLOUD_GROUP_WRONG_TYPE',
+    ]);
     const cloudOnly = { isDirSynced: false, recipientTypeDetails: 'MailUniversalDistributionGroup' } as never;
-    expect(codes(snapshot({ cloud: { recipient: cloudOnly, group: cloudOnly } }))).toEqual(['GROUP_NOT_SYNCED']);
+    expect(codes(snapshot({ cloud: { recipient: cloudOnly, group: cloudOnly } }))).toEqual([
+      'GROUP_NOT_SYNCED',
+    ]);
   });
 
   it('checks a non-synced group for the attributes it needs instead of the cloud', () => {
     const o = { ...options, allowNonSyncedGroup: true };
     expect(codes(snapshot({ cloud: { recipient: null, group: null } }), o)).toEqual([]);
-    const bare = snapshot({ group: { legacyExchangeDN: undefined, proxyAddresses: [] }, cloud: { recipient: null, group: null } });
+    const bare = snapshot({
+      group: { legacyExchangeDN: undefined, proxyAddresses: [] },
+      cloud: { recipient: null, group: null },
+    });
     const finding = validate('sales@contoso.com', bare, o).findings[0];
-    expect(finding).toMatchObject({ code: 'NON_SYNCED_GROUP_INCOMPLETE', message: 'missing legacyExchangeDN, proxyAddresses' });
+    expect(finding).toMatchObject({
+      code: 'NON_SYNCED_GROUP_INCOMPLETE',
+      message: 'missing legacyExchangeDN, proxyAddresses',
+    });
   });
 
   it('reports a park OU that is missing or evidently in the sync scope', () => {
     expect(codes(snapshot({ nonSyncOuExists: false }))).toEqual(['NON_SYNC_OU_MISSING']);
-    const inScope = snapshot({ group: { parentDn: 'OU=NonSync,DC=lab,DC=test', dn: 'CN=Sales,OU=NonSync,DC=lab,DC=test' } });
+    const inScope = snapshot({
+      group: { parentDn: 'OU=NonSync,DC=lab,DC=test', dn: 'CN=Sales,OU=NonSync,DC=lab,DC=test' },
+    });
     expect(codes(inScope)).toEqual(['NON_SYNC_OU_IN_SYNC_SCOPE']);
   });
 
   it('reports links missing in the cloud and forces Security for cloud Send-As trustees', () => {
-    const ann: AdRecipient = { dn: 'CN=Ann,DC=lab,DC=test', objectGuid: 'a', objectClass: 'user', kind: 'mailbox', name: 'Ann', mail: 'ann@contoso.com', lookupAddress: 'ann@contoso.com' };
-    const s = snapshot({ group: { links: { ...emptyLinks, member: [ann.dn] } }, recipients: [ann], missing: ['ann@contoso.com'] });
-    expect(validate('sales@contoso.com', s, options).findings[0]).toMatchObject({ code: 'OFFICE_365_DEPENDENCY_NOT_FOUND_EXCEPTION', subject: 'ann@contoso.com', attribute: 'member' });
-    const trustee = { identity: 'x', trustee: 'Sales', trusteeSidString: 'S', accessRights: ['SendAs'], isInherited: false };
-    expect(validate('sales@contoso.com', snapshot({ cloudDependants: { sendAsAsTrustee: [trustee] } }), options).cloudType).toBe('Security');
+    const ann: AdRecipient = {
+      dn: 'CN=Ann,DC=lab,DC=test',
+      objectGuid: 'a',
+      objectClass: 'user',
+      kind: 'mailbox',
+      name: 'Ann',
+      mail: 'ann@contoso.com',
+      lookupAddress: 'ann@contoso.com',
+    };
+    const s = snapshot({
+      group: { links: { ...emptyLinks, member: [ann.dn] } },
+      recipients: [ann],
+      missing: ['ann@contoso.com'],
+    });
+    expect(validate('sales@contoso.com', s, options).findings[0]).toMatchObject({
+      code: 'OFFICE_365_DEPENDENCY_NOT_FOUND_EXCEPTION',
+      subject: 'ann@contoso.com',
+      attribute: 'member',
+    });
+    const trustee = {
+      identity: 'x',
+      trustee: 'Sales',
+      trusteeSidString: 'S',
+      accessRights: ['SendAs'],
+      isInherited: false,
+    };
+    expect(
+      validate('sales@contoso.com', snapshot({ cloudDependants: { sendAsAsTrustee: [trustee] } }), options)
+        .cloudType,
+    ).toBe('Security');
   });
 
   it('stops at the on-prem lookup when there is no single group', () => {
-    const none = { ...snapshot(), onPrem: { matches: [], group: null, schemaModern: true, nonSyncOuExists: true } };
+    const none = {
+      ...snapshot(),
+      onPrem: { matches: [], group: null, schemaModern: true, nonSyncOuExists: true },
+    };
     expect(codes(none)).toEqual(['GROUP_NOT_FOUND']);
-    const two = { ...snapshot(), onPrem: { matches: [{ dn: 'a', objectClass: 'group', isGroup: true }, { dn: 'b', objectClass: 'user', isGroup: false }], group: null, schemaModern: true, nonSyncOuExists: true } };
-    expect(validate('sales@contoso.com', two, options).findings[0]).toMatchObject({ code: 'DUPLICATE_MAIL', message: 'held by 2 objects: a; b' });
+    const two = {
+      ...snapshot(),
+      onPrem: {
+        matches: [
+          { dn: 'a', objectClass: 'group', isGroup: true },
+          { dn: 'b', objectClass: 'user', isGroup: false },
+        ],
+        group: null,
+        schemaModern: true,
+        nonSyncOuExists: true,
+      },
+    };
+    expect(validate('sales@contoso.com', two, options).findings[0]).toMatchObject({
+      code: 'DUPLICATE_MAIL',
+      message: 'held by 2 objects: a; b',
+    });
   });
 });

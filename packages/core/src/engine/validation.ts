@@ -28,18 +28,29 @@ export function validate(address: string, snapshot: Snapshot, options: Migration
   const { onPrem, cloud, tenant } = snapshot;
   const routingDomain = options.customRoutingDomain ?? tenant.detectedRoutingDomain;
 
-  if (onPrem.matches.length === 0) findings.push(finding('GROUP_NOT_FOUND', address, 'no directory object has this mail address'));
+  if (onPrem.matches.length === 0)
+    findings.push(finding('GROUP_NOT_FOUND', address, 'no directory object has this mail address'));
   if (onPrem.matches.length > 1) {
-    findings.push(finding('DUPLICATE_MAIL', address, `held by ${onPrem.matches.length} objects: ${onPrem.matches.map((m) => m.dn).join('; ')}`));
+    findings.push(
+      finding(
+        'DUPLICATE_MAIL',
+        address,
+        `held by ${onPrem.matches.length} objects: ${onPrem.matches.map((m) => m.dn).join('; ')}`,
+      ),
+    );
   }
   if (onPrem.matches.length === 1 && !onPrem.matches[0]!.isGroup) {
-    findings.push(finding('NOT_A_GROUP', address, `${onPrem.matches[0]!.dn} is a ${onPrem.matches[0]!.objectClass}`));
+    findings.push(
+      finding('NOT_A_GROUP', address, `${onPrem.matches[0]!.dn} is a ${onPrem.matches[0]!.objectClass}`),
+    );
   }
   const group = onPrem.group;
   if (group === null) return { findings, resolved: [], cloudType: null, routingDomain };
 
   if (group.protectedFromAccidentalDeletion) {
-    findings.push(finding('PROTECTED_FROM_DELETION', group.dn, 'an ACE denies deletion, so the group cannot be moved'));
+    findings.push(
+      finding('PROTECTED_FROM_DELETION', group.dn, 'an ACE denies deletion, so the group cannot be moved'),
+    );
   }
   if (group.marker !== undefined) {
     findings.push(finding('ALREADY_MIGRATED', group.dn, `extensionAttribute1 is "${group.marker.tag}"`));
@@ -53,13 +64,33 @@ export function validate(address: string, snapshot: Snapshot, options: Migration
       group.proxyAddresses.length > 0 ? undefined : 'proxyAddresses',
       group.mailNickname ? undefined : 'mailNickname',
     ].filter((x) => x !== undefined);
-    if (lacking.length > 0) findings.push(finding('NON_SYNCED_GROUP_INCOMPLETE', group.dn, `missing ${lacking.join(', ')}`));
+    if (lacking.length > 0)
+      findings.push(finding('NON_SYNCED_GROUP_INCOMPLETE', group.dn, `missing ${lacking.join(', ')}`));
   } else if (cloud.recipient === null) {
-    findings.push(finding('CLOUD_GROUP_NOT_FOUND', address, 'Exchange Online has no recipient with this id or address'));
-  } else if (cloud.group === null || !['MailUniversalDistributionGroup', 'MailUniversalSecurityGroup', 'RoomList'].includes(cloud.recipient.recipientTypeDetails)) {
-    findings.push(finding('CLOUD_GROUP_WRONG_TYPE', address, `Exchange Online holds it as ${cloud.recipient.recipientTypeDetails}`));
+    findings.push(
+      finding('CLOUD_GROUP_NOT_FOUND', address, 'Exchange Online has no recipient with this id or address'),
+    );
+  } else if (
+    cloud.group === null ||
+    !['MailUniversalDistributionGroup', 'MailUniversalSecurityGroup', 'RoomList'].includes(
+      cloud.recipient.recipientTypeDetails,
+    )
+  ) {
+    findings.push(
+      finding(
+        'CLOUD_GROUP_WRONG_TYPE',
+        address,
+        `Exchange Online holds it as ${cloud.recipient.recipientTypeDetails}`,
+      ),
+    );
   } else if (!cloud.group.isDirSynced) {
-    findings.push(finding('GROUP_NOT_SYNCED', address, 'the cloud group is not directory-synced (already cloud-managed?)'));
+    findings.push(
+      finding(
+        'GROUP_NOT_SYNCED',
+        address,
+        'the cloud group is not directory-synced (already cloud-managed?)',
+      ),
+    );
   }
 
   // Links (phase 7) and their existence in Exchange Online (phase 8.4).
@@ -67,45 +98,104 @@ export function validate(address: string, snapshot: Snapshot, options: Migration
   const missing = new Set(snapshot.cloudLookup.missing);
   for (const r of resolved) {
     if (r.resolution.kind === 'rejected') findings.push(r.resolution.finding);
-    else if ((r.resolution.kind === 'recipient' || r.resolution.kind === 'user') && missing.has(r.resolution.identity)) {
+    else if (
+      (r.resolution.kind === 'recipient' || r.resolution.kind === 'user') &&
+      missing.has(r.resolution.identity)
+    ) {
       findings.push(
-        finding('OFFICE_365_DEPENDENCY_NOT_FOUND_EXCEPTION', r.resolution.identity, `${r.resolution.dn} (${r.attribute}) is not in Exchange Online`, r.attribute),
+        finding(
+          'OFFICE_365_DEPENDENCY_NOT_FOUND_EXCEPTION',
+          r.resolution.identity,
+          `${r.resolution.dn} (${r.attribute}) is not in Exchange Online`,
+          r.attribute,
+        ),
       );
     }
   }
   for (const r of resolved) {
     if (r.list !== 'managedBy' || r.object === undefined) continue;
-    if (r.resolution.kind === 'recipient' && r.resolution.isGroup && r.object.groupType !== undefined && !r.object.groupType.security) {
-      findings.push(finding('GROUP_NO_LONGER_SECURITY_EXCEPTION', r.object.mail ?? r.object.dn, `${r.object.dn} manages the group but is not a security group`, r.attribute));
+    if (
+      r.resolution.kind === 'recipient' &&
+      r.resolution.isGroup &&
+      r.object.groupType !== undefined &&
+      !r.object.groupType.security
+    ) {
+      findings.push(
+        finding(
+          'GROUP_NO_LONGER_SECURITY_EXCEPTION',
+          r.object.mail ?? r.object.dn,
+          `${r.object.dn} manages the group but is not a security group`,
+          r.attribute,
+        ),
+      );
     }
   }
   const managesItself = resolved.some((r) => r.list === 'managedBy' && r.resolution.kind === 'self');
   if (managesItself && options.groupTypeOverride === 'Distribution') {
-    findings.push(finding('GROUP_OVERRIDE_MANAGER_NOT_ALLOWED', group.dn, 'the group is its own manager, so it must stay a security group'));
+    findings.push(
+      finding(
+        'GROUP_OVERRIDE_MANAGER_NOT_ALLOWED',
+        group.dn,
+        'the group is its own manager, so it must stay a security group',
+      ),
+    );
   }
 
   // Names and domains (phase 8).
   const affixes = { prefix: options.namePrefix, suffix: options.nameSuffix };
   if (!fitsNameLimit(group.name, affixes)) {
-    findings.push(finding('NAME_LENGTH_EXCEPTION', group.dn, `"${withAffixes(group.name, affixes)}" is longer than 64 characters`));
+    findings.push(
+      finding(
+        'NAME_LENGTH_EXCEPTION',
+        group.dn,
+        `"${withAffixes(group.name, affixes)}" is longer than 64 characters`,
+      ),
+    );
   }
   const accepted = new Set(tenant.acceptedDomains);
-  for (const domain of addressDomains(group.mail, group.proxyAddresses.map((p) => p.raw))) {
-    if (!accepted.has(domain)) findings.push(finding('UNKNOWN_ACCEPTED_DOMAIN', domain, `${domain} is not an accepted domain in Exchange Online`));
+  for (const domain of addressDomains(
+    group.mail,
+    group.proxyAddresses.map((p) => p.raw),
+  )) {
+    if (!accepted.has(domain))
+      findings.push(
+        finding('UNKNOWN_ACCEPTED_DOMAIN', domain, `${domain} is not an accepted domain in Exchange Online`),
+      );
   }
   if (tenant.centralizedTransport && !options.overrideCentralizedMailTransport) {
-    findings.push(finding('CENTRALIZED_MAIL_TRANSPORT', 'outbound connectors', 'a connector routes all outbound mail via on-premises'));
+    findings.push(
+      finding(
+        'CENTRALIZED_MAIL_TRANSPORT',
+        'outbound connectors',
+        'a connector routes all outbound mail via on-premises',
+      ),
+    );
   }
-  if (routingDomain === null) findings.push(finding('NO_ROUTING_DOMAIN', 'accepted domains', 'no *.mail.onmicrosoft.com domain found'));
+  if (routingDomain === null)
+    findings.push(finding('NO_ROUTING_DOMAIN', 'accepted domains', 'no *.mail.onmicrosoft.com domain found'));
 
   // The park OU (recreate only): it must exist and, as far as can be told, be outside the sync scope.
   if (options.strategy === 'recreate' && options.nonSyncOu !== undefined) {
-    if (onPrem.nonSyncOuExists === false) findings.push(finding('NON_SYNC_OU_MISSING', options.nonSyncOu, 'no such OU'));
-    else if (cloud.group?.isDirSynced === true && (dnEquals(group.parentDn, options.nonSyncOu) || isUnder(group.dn, options.nonSyncOu))) {
-      findings.push(finding('NON_SYNC_OU_IN_SYNC_SCOPE', options.nonSyncOu, 'the group already lives there and is still synced to the cloud'));
+    if (onPrem.nonSyncOuExists === false)
+      findings.push(finding('NON_SYNC_OU_MISSING', options.nonSyncOu, 'no such OU'));
+    else if (
+      cloud.group?.isDirSynced === true &&
+      (dnEquals(group.parentDn, options.nonSyncOu) || isUnder(group.dn, options.nonSyncOu))
+    ) {
+      findings.push(
+        finding(
+          'NON_SYNC_OU_IN_SYNC_SCOPE',
+          options.nonSyncOu,
+          'the group already lives there and is still synced to the cloud',
+        ),
+      );
     }
   }
 
-  const cloudType = cloudGroupType(group.groupType.security, options.groupTypeOverride, needsSecurityPrincipal(snapshot));
+  const cloudType = cloudGroupType(
+    group.groupType.security,
+    options.groupTypeOverride,
+    needsSecurityPrincipal(snapshot),
+  );
   return { findings, resolved, cloudType, routingDomain };
 }

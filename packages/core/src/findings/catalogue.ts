@@ -22,7 +22,8 @@ const catalogue = {
   },
   DUPLICATE_MAIL: {
     severity: 'blocking',
-    action: 'Several directory objects share this mail address; correct the duplicates so exactly one remains.',
+    action:
+      'Several directory objects share this mail address; correct the duplicates so exactly one remains.',
   },
   NOT_A_GROUP: {
     severity: 'blocking',
@@ -30,11 +31,13 @@ const catalogue = {
   },
   PROTECTED_FROM_DELETION: {
     severity: 'blocking',
-    action: 'Clear "Protect object from accidental deletion" on the group; it cannot be moved while protected.',
+    action:
+      'Clear "Protect object from accidental deletion" on the group; it cannot be moved while protected.',
   },
   GROUP_NOT_SYNCED: {
     severity: 'blocking',
-    action: 'The group is not directory-synced to Exchange Online; allow non-synced groups explicitly if that is intended.',
+    action:
+      'The group is not directory-synced to Exchange Online; allow non-synced groups explicitly if that is intended.',
   },
   NON_SYNCED_GROUP_INCOMPLETE: {
     severity: 'blocking',
@@ -42,11 +45,13 @@ const catalogue = {
   },
   CLOUD_GROUP_NOT_FOUND: {
     severity: 'blocking',
-    action: 'The synced group was not found in Exchange Online; wait for the sync or check the group is in sync scope.',
+    action:
+      'The synced group was not found in Exchange Online; wait for the sync or check the group is in sync scope.',
   },
   CLOUD_GROUP_WRONG_TYPE: {
     severity: 'blocking',
-    action: 'In Exchange Online this address belongs to something other than a synced distribution or mail-enabled security group.',
+    action:
+      'In Exchange Online this address belongs to something other than a synced distribution or mail-enabled security group.',
   },
   ALREADY_MIGRATED: {
     severity: 'blocking',
@@ -58,7 +63,8 @@ const catalogue = {
   },
   CENTRALIZED_MAIL_TRANSPORT: {
     severity: 'blocking',
-    action: 'An outbound connector routes all mail via on-premises; confirm with the centralized-transport override.',
+    action:
+      'An outbound connector routes all mail via on-premises; confirm with the centralized-transport override.',
   },
   NO_ROUTING_DOMAIN: {
     severity: 'blocking',
@@ -70,15 +76,18 @@ const catalogue = {
   },
   NON_SYNC_OU_IN_SYNC_SCOPE: {
     severity: 'blocking',
-    action: 'The non-sync OU is inside the sync scope, so parking the group there would not remove it from the cloud.',
+    action:
+      'The non-sync OU is inside the sync scope, so parking the group there would not remove it from the cloud.',
   },
   NESTED_GROUP_EXCEPTION: {
     severity: 'blocking',
-    action: 'A mail-enabled group is a member; migrate the child group first, remove it, or use skipNestedGroupCheck.',
+    action:
+      'A mail-enabled group is a member; migrate the child group first, remove it, or use skipNestedGroupCheck.',
   },
   OBJECT_NOT_MAIL_ENABLED_EXCEPTION: {
     severity: 'blocking',
-    action: 'The linked object is not mail-enabled and cannot exist in the cloud group; remove it or mail-enable it.',
+    action:
+      'The linked object is not mail-enabled and cannot exist in the cloud group; remove it or mail-enable it.',
   },
   OFFICE_365_DEPENDENCY_NOT_FOUND_EXCEPTION: {
     severity: 'blocking',
@@ -90,19 +99,23 @@ const catalogue = {
   },
   GROUP_NO_LONGER_SECURITY_EXCEPTION: {
     severity: 'blocking',
-    action: 'A group in managedBy is no longer a security group; make it a security group or remove it from managedBy.',
+    action:
+      'A group in managedBy is no longer a security group; make it a security group or remove it from managedBy.',
   },
   GROUP_OVERRIDE_MANAGER_NOT_ALLOWED: {
     severity: 'blocking',
-    action: 'The group manages itself, so it must stay a security group; drop the Distribution type override.',
+    action:
+      'The group manages itself, so it must stay a security group; drop the Distribution type override.',
   },
   OFFICE_365_MEMBER_NOT_FOUND_EXCEPTION: {
     severity: 'blocking',
-    action: 'The cloud copy lacks this on-prem value and conversion would freeze it that way; run a sync or fix it first.',
+    action:
+      'The cloud copy lacks this on-prem value and conversion would freeze it that way; run a sync or fix it first.',
   },
   CONVERSION_NOT_CONFIRMED: {
     severity: 'blocking',
-    action: 'Exchange Online did not show the group as cloud-managed before the deadline; check the tenant, then resume.',
+    action:
+      'Exchange Online did not show the group as cloud-managed before the deadline; check the tenant, then resume.',
   },
   INVALID_OPTIONS: {
     severity: 'blocking',
@@ -111,7 +124,8 @@ const catalogue = {
   // --- batches (issue 8) ---
   CIRCULAR_REFERENCE_EXCEPTION: {
     severity: 'blocking',
-    action: 'The groups contain each other; break the loop, migrate them, then restore the membership in the cloud.',
+    action:
+      'The groups contain each other; break the loop, migrate them, then restore the membership in the cloud.',
   },
   CHILD_GROUP_MIGRATION_EXCEPTION: {
     severity: 'blocking',
@@ -132,11 +146,13 @@ const catalogue = {
   },
   CLOUD_DELETION_TIMEOUT: {
     severity: 'blocking',
-    action: 'The synced cloud group was not deleted before the deadline; check the sync, then resume or retry.',
+    action:
+      'The synced cloud group was not deleted before the deadline; check the sync, then resume or retry.',
   },
   TAKE_OVER_NOT_CONVERGED: {
     severity: 'blocking',
-    action: 'Exchange Online did not show the taken-over addresses before the deadline; resume to check again.',
+    action:
+      'Exchange Online did not show the taken-over addresses before the deadline; resume to check again.',
   },
   STEP_FAILED: {
     severity: 'blocking',
@@ -164,7 +180,8 @@ const catalogue = {
   },
   RETENTION_FORCED: {
     severity: 'info',
-    action: 'The on-premises group is retained (renamed, mail-disabled) instead of deleted, because it still grants permissions.',
+    action:
+      'The on-premises group is retained (renamed, mail-disabled) instead of deleted, because it still grants permissions.',
   },
   GROUP_TYPE_FORCED_SECURITY: {
     severity: 'info',
@@ -172,7 +189,8 @@ const catalogue = {
   },
   NESTED_GROUP_KEPT: {
     severity: 'info',
-    action: 'A synced child group stays a member (skipNestedGroupCheck); migrate it later to remove the hybrid dependency.',
+    action:
+      'A synced child group stays a member (skipNestedGroupCheck); migrate it later to remove the hybrid dependency.',
   },
 } as const satisfies Record<string, CatalogueEntry>;
 

@@ -21,19 +21,38 @@ export interface EnableHybridResult {
   readonly contactDn: string;
   readonly dynamicGroupDn: string;
   readonly routingAddress: string;
-  readonly created: { readonly contact: boolean; readonly dynamicGroup: boolean; readonly routingAddress: boolean };
+  readonly created: {
+    readonly contact: boolean;
+    readonly dynamicGroup: boolean;
+    readonly routingAddress: boolean;
+  };
 }
 
-export async function enableHybridMailFlow(deps: Pick<EngineDeps, 'ad' | 'exchange'>, input: EnableHybridInput): Promise<EnableHybridResult> {
+export async function enableHybridMailFlow(
+  deps: Pick<EngineDeps, 'ad' | 'exchange'>,
+  input: EnableHybridInput,
+): Promise<EnableHybridResult> {
   const { ad, exchange } = deps;
   const address = normalizeSmtpAddress(input.address);
   const dl = await exchange.getDistributionGroup(address);
-  if (dl === null) throw new FindingsError([finding('CLOUD_GROUP_NOT_FOUND', address, 'no distribution group has this address in Exchange Online')]);
+  if (dl === null)
+    throw new FindingsError([
+      finding('CLOUD_GROUP_NOT_FOUND', address, 'no distribution group has this address in Exchange Online'),
+    ]);
   if (dl.isDirSynced) {
-    throw new FindingsError([finding('CLOUD_GROUP_WRONG_TYPE', address, 'the group is still synced from on-premises; migrate it first')]);
+    throw new FindingsError([
+      finding(
+        'CLOUD_GROUP_WRONG_TYPE',
+        address,
+        'the group is still synced from on-premises; migrate it first',
+      ),
+    ]);
   }
   const routingDomain = input.customRoutingDomain ?? (await exchange.getRoutingDomain());
-  if (routingDomain === null) throw new FindingsError([finding('NO_ROUTING_DOMAIN', 'accepted domains', 'no *.mail.onmicrosoft.com domain found')]);
+  if (routingDomain === null)
+    throw new FindingsError([
+      finding('NO_ROUTING_DOMAIN', 'accepted domains', 'no *.mail.onmicrosoft.com domain found'),
+    ]);
   const identity = cloudIdentity(dl);
 
   // The routing address: the DL's own at the routing domain, or a free one stamped on it now.
@@ -43,7 +62,9 @@ export async function enableHybridMailFlow(deps: Pick<EngineDeps, 'ad' | 'exchan
     for (const candidate of routingAddressCandidates(dl.alias, routingDomain)) {
       if ((await exchange.getRecipient(candidate)) !== null) continue;
       try {
-        await exchange.setDistributionGroup(identity, { EmailAddresses: addRemove({ add: [`smtp:${candidate}`] }) });
+        await exchange.setDistributionGroup(identity, {
+          EmailAddresses: addRemove({ add: [`smtp:${candidate}`] }),
+        });
       } catch (error) {
         if (error instanceof ExoError && error.kind === 'address-exists') continue;
         throw error;
@@ -55,7 +76,12 @@ export async function enableHybridMailFlow(deps: Pick<EngineDeps, 'ad' | 'exchan
   }
 
   const mail = dl.primarySmtpAddress;
-  const names = routingContactNames({ cn: dl.name, displayName: dl.displayName, mailNickname: dl.alias, mail });
+  const names = routingContactNames({
+    cn: dl.name,
+    displayName: dl.displayName,
+    mailNickname: dl.alias,
+    mail,
+  });
   const existingContact = (await ad.findByAddress(names.mail)).find((m) => !m.isGroup);
   // An existing contact decides where the objects live (they must stay together, #149).
   const ou = existingContact === undefined ? input.ou : parentDn(existingContact.dn);
@@ -72,7 +98,9 @@ export async function enableHybridMailFlow(deps: Pick<EngineDeps, 'ad' | 'exchan
       })
     ).dn;
 
-  const existingDynamic = (await ad.findByAddress(mail)).find((m) => m.objectClass.toLowerCase() === 'msexchdynamicdistributionlist');
+  const existingDynamic = (await ad.findByAddress(mail)).find(
+    (m) => m.objectClass.toLowerCase() === 'msexchdynamicdistributionlist',
+  );
   const dynamicGroupDn =
     existingDynamic?.dn ??
     (
@@ -84,7 +112,9 @@ export async function enableHybridMailFlow(deps: Pick<EngineDeps, 'ad' | 'exchan
         mail,
         // Addresses at the routing domain belong to the cloud DL only (not just the one routing address, unlike
         // DLConversionV2's hard-coded mail.onmicrosoft.com filter, which missed custom routing domains).
-        proxyAddresses: dl.emailAddresses.filter((a) => !(/^smtp:/i.test(a) && isAtDomain(a.slice(5), routingDomain))),
+        proxyAddresses: dl.emailAddresses.filter(
+          (a) => !(/^smtp:/i.test(a) && isAtDomain(a.slice(5), routingDomain)),
+        ),
         cloudId: identity,
         routingAddress: routingAddress!,
         recipientContainerDn: parentDn(contactDn),
@@ -97,6 +127,10 @@ export async function enableHybridMailFlow(deps: Pick<EngineDeps, 'ad' | 'exchan
     contactDn,
     dynamicGroupDn,
     routingAddress: routingAddress!,
-    created: { contact: existingContact === undefined, dynamicGroup: existingDynamic === undefined, routingAddress: stamped },
+    created: {
+      contact: existingContact === undefined,
+      dynamicGroup: existingDynamic === undefined,
+      routingAddress: stamped,
+    },
   };
 }

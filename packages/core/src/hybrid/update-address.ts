@@ -23,13 +23,30 @@ export const updateCloudAddress: SagaStep<MigrationContext> = {
     const { exchange } = ctx.deps;
     const { newAddress, newAlias } = parameters(ctx);
     // After a crash the DL may already answer to the new address.
-    const dl = (await exchange.getDistributionGroup(ctx.migration.group.address)) ?? (await exchange.getDistributionGroup(newAddress));
-    if (dl === null) throw new FindingsError([finding('CLOUD_GROUP_NOT_FOUND', ctx.migration.group.address, 'no distribution group has this address')]);
-    if (dl.isDirSynced) throw new FindingsError([finding('CLOUD_GROUP_WRONG_TYPE', ctx.migration.group.address, 'the group is synced from on-premises: change the address there')]);
+    const dl =
+      (await exchange.getDistributionGroup(ctx.migration.group.address)) ??
+      (await exchange.getDistributionGroup(newAddress));
+    if (dl === null)
+      throw new FindingsError([
+        finding(
+          'CLOUD_GROUP_NOT_FOUND',
+          ctx.migration.group.address,
+          'no distribution group has this address',
+        ),
+      ]);
+    if (dl.isDirSynced)
+      throw new FindingsError([
+        finding(
+          'CLOUD_GROUP_WRONG_TYPE',
+          ctx.migration.group.address,
+          'the group is synced from on-premises: change the address there',
+        ),
+      ]);
     if (dl.primarySmtpAddress.toLowerCase() !== newAddress.toLowerCase()) {
       await exchange.setDistributionGroup(cloudIdentity(dl), { PrimarySmtpAddress: newAddress });
     }
-    if (newAlias !== undefined && dl.alias !== newAlias) await exchange.setDistributionGroup(cloudIdentity(dl), { Alias: newAlias });
+    if (newAlias !== undefined && dl.alias !== newAlias)
+      await exchange.setDistributionGroup(cloudIdentity(dl), { Alias: newAlias });
     return { cloudId: cloudIdentity(dl) };
   },
 };
@@ -43,9 +60,17 @@ export const updateOnPremAddress: SagaStep<MigrationContext> = {
     const matches = [...(await ad.findByAddress(old)), ...(await ad.findByAddress(newAddress))];
     const dynamic = matches.find((m) => m.objectClass.toLowerCase() === 'msexchdynamicdistributionlist');
     if (dynamic === undefined) {
-      throw new FindingsError([finding('GROUP_NOT_FOUND', old, 'no on-prem dynamic DL of hybrid mail flow holds this address; enable hybrid mail flow first')]);
+      throw new FindingsError([
+        finding(
+          'GROUP_NOT_FOUND',
+          old,
+          'no on-prem dynamic DL of hybrid mail flow holds this address; enable hybrid mail flow first',
+        ),
+      ]);
     }
-    const entry = (await ad.connection.read(dynamic.dn, { attributes: ['proxyAddresses', 'mail', 'mailNickname'] }))!;
+    const entry = (await ad.connection.read(dynamic.dn, {
+      attributes: ['proxyAddresses', 'mail', 'mailNickname'],
+    }))!;
     // The old primary stays as a secondary address (mail to it keeps arriving); the new one becomes the primary.
     const proxies = new Map<string, string>();
     proxies.set(`smtp:${newAddress.toLowerCase()}`, `SMTP:${newAddress}`);
@@ -57,14 +82,23 @@ export const updateOnPremAddress: SagaStep<MigrationContext> = {
     await ad.modifyAttributes(dynamic.dn, [
       { operation: 'replace', attribute: 'proxyAddresses', values: [...proxies.values()] },
       { operation: 'replace', attribute: 'mail', values: [newAddress] },
-      ...(newAlias === undefined ? [] : [{ operation: 'replace' as const, attribute: 'mailNickname', values: [newAlias] }]),
+      ...(newAlias === undefined
+        ? []
+        : [{ operation: 'replace' as const, attribute: 'mailNickname', values: [newAlias] }]),
     ]);
     return { dn: dynamic.dn };
   },
 };
 
-export const UPDATE_ADDRESS_STEPS: readonly SagaStep<MigrationContext>[] = [updateCloudAddress, updateOnPremAddress];
+export const UPDATE_ADDRESS_STEPS: readonly SagaStep<MigrationContext>[] = [
+  updateCloudAddress,
+  updateOnPremAddress,
+];
 
 export function updateAddressOptions(newAddress: string, newAlias?: string): UpdateAddressOptions {
-  return { operation: 'update-hybrid-address', newAddress: normalizeSmtpAddress(newAddress), ...(newAlias === undefined ? {} : { newAlias }) };
+  return {
+    operation: 'update-hybrid-address',
+    newAddress: normalizeSmtpAddress(newAddress),
+    ...(newAlias === undefined ? {} : { newAlias }),
+  };
 }

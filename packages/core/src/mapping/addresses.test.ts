@@ -16,10 +16,9 @@ describe('proxy addresses', () => {
   });
 
   it('lists each address domain once', () => {
-    expect(addressDomains('a@Contoso.com', ['SMTP:a@contoso.com', 'smtp:a@fabrikam.com', 'X500:/o=x'])).toEqual([
-      'contoso.com',
-      'fabrikam.com',
-    ]);
+    expect(
+      addressDomains('a@Contoso.com', ['SMTP:a@contoso.com', 'smtp:a@fabrikam.com', 'X500:/o=x']),
+    ).toEqual(['contoso.com', 'fabrikam.com']);
   });
 });
 
@@ -28,7 +27,11 @@ describe('takeOverAddresses', () => {
     mail: 'sales@contoso.com',
     onPremProxies: ['SMTP:sales@contoso.com', 'smtp:sales@fabrikam.com', 'X500:/o=Old/cn=sales'],
     onPremLegacyExchangeDn: '/o=Contoso/ou=Exchange/cn=Recipients/cn=sales',
-    cloudAddresses: ['SMTP:Sales@contoso.com', 'smtp:sales@contoso.mail.onmicrosoft.com', 'smtp:SALES@fabrikam.com'],
+    cloudAddresses: [
+      'SMTP:Sales@contoso.com',
+      'smtp:sales@contoso.mail.onmicrosoft.com',
+      'smtp:SALES@fabrikam.com',
+    ],
     cloudLegacyExchangeDn: '/o=ExchangeLabs/ou=Exchange/cn=Recipients/cn=abc-sales',
     routingDomain: 'contoso.mail.onmicrosoft.com',
     routingAddress: 'sales@contoso.mail.onmicrosoft.com',
@@ -46,7 +49,11 @@ describe('takeOverAddresses', () => {
   });
 
   it('adds the routing address only when none is at the routing domain', () => {
-    const result = takeOverAddresses({ ...base, cloudAddresses: [], routingAddress: 'sales2@contoso.mail.onmicrosoft.com' });
+    const result = takeOverAddresses({
+      ...base,
+      cloudAddresses: [],
+      routingAddress: 'sales2@contoso.mail.onmicrosoft.com',
+    });
     expect(result).toContain('smtp:sales2@contoso.mail.onmicrosoft.com');
     expect(result.filter((a) => a.startsWith('SMTP:'))).toEqual(['SMTP:sales@contoso.com']);
   });
@@ -70,9 +77,9 @@ describe('routing addresses', () => {
   });
 
   it('finds the routing address among addresses and reports missing ones', () => {
-    expect(routingAddressIn(['SMTP:a@c.com', 'smtp:a@c.mail.onmicrosoft.com'], 'C.mail.onmicrosoft.com')).toBe(
-      'a@c.mail.onmicrosoft.com',
-    );
+    expect(
+      routingAddressIn(['SMTP:a@c.com', 'smtp:a@c.mail.onmicrosoft.com'], 'C.mail.onmicrosoft.com'),
+    ).toBe('a@c.mail.onmicrosoft.com');
     expect(missingAddresses(['SMTP:a@c.com', 'x500:/o=1'], ['smtp:A@C.COM'])).toEqual(['x500:/o=1']);
   });
 });

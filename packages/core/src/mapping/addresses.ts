@@ -73,7 +73,8 @@ export function takeOverAddresses(input: TakeOverInput): string[] {
   for (const dn of [input.onPremLegacyExchangeDn, input.cloudLegacyExchangeDn]) {
     if (dn !== undefined && dn !== '') add(`X500:${dn}`);
   }
-  if (routingAddressIn([...byKey.values()], input.routingDomain) === undefined) add(`smtp:${input.routingAddress}`);
+  if (routingAddressIn([...byKey.values()], input.routingDomain) === undefined)
+    add(`smtp:${input.routingAddress}`);
   return [...byKey.values()];
 }
 

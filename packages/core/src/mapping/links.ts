@@ -66,28 +66,45 @@ export function cloudObjectId(externalDirectoryObjectId: string | undefined): st
   return underscore >= 0 ? externalDirectoryObjectId.slice(underscore + 1) : externalDirectoryObjectId;
 }
 
-type LinkedObject = Pick<AdRecipient, 'dn' | 'kind' | 'mail' | 'lookupAddress' | 'externalDirectoryObjectId' | 'marker'>;
+type LinkedObject = Pick<
+  AdRecipient,
+  'dn' | 'kind' | 'mail' | 'lookupAddress' | 'externalDirectoryObjectId' | 'marker'
+>;
 
 /**
  * Research §2 phase 7 policy. `object` is undefined when no domain controller knows the DN any more.
  * skipNestedGroupCheck only affects membership (§4); already-migrated children are accepted either way.
  */
-export function resolveLink(dn: string, object: LinkedObject | undefined, context: LinkContext): LinkResolution {
+export function resolveLink(
+  dn: string,
+  object: LinkedObject | undefined,
+  context: LinkContext,
+): LinkResolution {
   const membership = context.list === 'members';
-  const reject = (code: 'NESTED_GROUP_EXCEPTION' | 'OBJECT_NOT_MAIL_ENABLED_EXCEPTION', why: string): LinkResolution => ({
+  const reject = (
+    code: 'NESTED_GROUP_EXCEPTION' | 'OBJECT_NOT_MAIL_ENABLED_EXCEPTION',
+    why: string,
+  ): LinkResolution => ({
     kind: 'rejected',
     dn,
     finding: finding(code, object?.mail ?? dn, `${dn} in ${context.attribute}: ${why}`, context.attribute),
   });
-  if (object === undefined) return reject('OBJECT_NOT_MAIL_ENABLED_EXCEPTION', 'no domain controller knows this object');
-  const recipient = (identity: string | undefined, isGroup: boolean, alreadyMigrated = false): LinkResolution =>
+  if (object === undefined)
+    return reject('OBJECT_NOT_MAIL_ENABLED_EXCEPTION', 'no domain controller knows this object');
+  const recipient = (
+    identity: string | undefined,
+    isGroup: boolean,
+    alreadyMigrated = false,
+  ): LinkResolution =>
     identity === undefined || identity === ''
       ? reject('OBJECT_NOT_MAIL_ENABLED_EXCEPTION', 'it has neither a cloud object id nor an address')
       : { kind: 'recipient', dn, identity, isGroup, alreadyMigrated };
   const byId = () => cloudObjectId(object.externalDirectoryObjectId) ?? object.lookupAddress;
 
   if (dnEquals(dn, context.groupDn)) {
-    return membership ? reject('NESTED_GROUP_EXCEPTION', 'the group is a member of itself') : { kind: 'self', dn };
+    return membership
+      ? reject('NESTED_GROUP_EXCEPTION', 'the group is a member of itself')
+      : { kind: 'self', dn };
   }
   switch (object.kind) {
     case 'mailbox':
@@ -104,9 +121,15 @@ export function resolveLink(dn: string, object: LinkedObject | undefined, contex
       return recipient(object.marker?.value, true, true);
     case 'user': {
       // Exchange Online only takes recipients as DL members; a plain user can still be an owner.
-      if (membership) return reject('OBJECT_NOT_MAIL_ENABLED_EXCEPTION', 'a user without a mailbox cannot be a member of a cloud DL');
+      if (membership)
+        return reject(
+          'OBJECT_NOT_MAIL_ENABLED_EXCEPTION',
+          'a user without a mailbox cannot be a member of a cloud DL',
+        );
       const identity = byId();
-      return identity === undefined ? reject('OBJECT_NOT_MAIL_ENABLED_EXCEPTION', 'a user without a UPN') : { kind: 'user', dn, identity };
+      return identity === undefined
+        ? reject('OBJECT_NOT_MAIL_ENABLED_EXCEPTION', 'a user without a UPN')
+        : { kind: 'user', dn, identity };
     }
     case 'mail-enabled-group':
       if (!membership) return recipient(byId(), true);
@@ -114,7 +137,11 @@ export function resolveLink(dn: string, object: LinkedObject | undefined, contex
         ? recipient(byId(), true)
         : reject('NESTED_GROUP_EXCEPTION', 'a mail-enabled child group must be migrated first');
     case 'mail-only-security-group':
-      if (!membership) return reject('OBJECT_NOT_MAIL_ENABLED_EXCEPTION', 'a group with only a mail address cannot hold rights');
+      if (!membership)
+        return reject(
+          'OBJECT_NOT_MAIL_ENABLED_EXCEPTION',
+          'a group with only a mail address cannot hold rights',
+        );
       return context.skipNestedGroupCheck
         ? recipient(byId(), true)
         : reject('NESTED_GROUP_EXCEPTION', 'a mail-enabled child group must be migrated first');
@@ -145,7 +172,9 @@ export function listIdentities(resolutions: readonly LinkResolution[], selfIdent
  * True when an earlier migration (ours or DLConversionV2) already moved the group to the cloud: it carries the
  * MigratedByScript marker (a retained group), or the object is the routing contact standing for it.
  */
-export function isMigratedGroup(object: Pick<AdRecipient, 'kind'> | { readonly marker?: unknown; readonly kind?: undefined }): boolean {
+export function isMigratedGroup(
+  object: Pick<AdRecipient, 'kind'> | { readonly marker?: unknown; readonly kind?: undefined },
+): boolean {
   if (object.kind !== undefined) return object.kind === 'retained-group' || object.kind === 'routing-contact';
   return object.marker !== undefined;
 }

@@ -24,6 +24,7 @@ export function fitsNameLimit(name: string, affixes: NameAffixes): boolean {
  */
 export function temporaryGroupName(migrationId: string): string {
   const token = migrationId.toLowerCase().replace(/[^a-z0-9]/g, '');
-  if (token === '') throw new Error(`migration id "${migrationId}" has no letters or digits to derive a name from`);
+  if (token === '')
+    throw new Error(`migration id "${migrationId}" has no letters or digits to derive a name from`);
   return `dlmigrate-staging-${token}`.slice(0, MAX_NAME_LENGTH);
 }

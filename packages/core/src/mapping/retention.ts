@@ -17,10 +17,16 @@ export interface RetentionDecision {
 export function decideRetention(input: RetentionInput): RetentionDecision {
   if (input.requested === 'retain') return { dispose: 'retain' };
   if (input.onPremSecurity) {
-    return { dispose: 'retain', forcedBecause: 'it is a security group and may still grant access on-premises' };
+    return {
+      dispose: 'retain',
+      forcedBecause: 'it is a security group and may still grant access on-premises',
+    };
   }
   if (input.permissionDependants > 0) {
-    return { dispose: 'retain', forcedBecause: `it holds rights on ${input.permissionDependants} on-premises objects` };
+    return {
+      dispose: 'retain',
+      forcedBecause: `it holds rights on ${input.permissionDependants} on-premises objects`,
+    };
   }
   return { dispose: 'delete' };
 }

@@ -80,7 +80,15 @@ describe('mapGroupSettings', () => {
   });
 
   it('falls back to the cloud values and to the defaults', () => {
-    const s = mapGroupSettings({ groupType: { security: true }, settings: { senderHintTranslations: [], extensionAttributes: {}, extensionCustomAttributes: {} } }, 'Security', {}, { alias: 'c', displayName: 'Cloud' });
+    const s = mapGroupSettings(
+      {
+        groupType: { security: true },
+        settings: { senderHintTranslations: [], extensionAttributes: {}, extensionCustomAttributes: {} },
+      },
+      'Security',
+      {},
+      { alias: 'c', displayName: 'Cloud' },
+    );
     expect(s).toMatchObject({
       Alias: 'c',
       DisplayName: 'Cloud',

@@ -5,7 +5,10 @@ import type { CloudGroupType } from './group-type.js';
 import { withAffixes, type NameAffixes } from './names.js';
 
 /** The parts of the on-prem group this mapping reads. */
-export type GroupSettingsSource = Pick<AdGroup, 'mailNickname' | 'displayName' | 'displayNamePrintable' | 'settings'> & {
+export type GroupSettingsSource = Pick<
+  AdGroup,
+  'mailNickname' | 'displayName' | 'displayNamePrintable' | 'settings'
+> & {
   readonly groupType: Pick<AdGroup['groupType'], 'security'>;
 };
 
@@ -38,9 +41,7 @@ export interface CloudGroupSettings {
   readonly MailTipTranslations?: readonly string[];
   /** CustomAttribute1–15 and ExtensionCustomAttribute1–5, only those with a value. */
   readonly [customAttribute: `CustomAttribute${number}` | `ExtensionCustomAttribute${number}`]:
-    | string
-    | readonly string[]
-    | undefined;
+    string | readonly string[] | undefined;
 }
 
 /** msExchGroupJoin/DepartRestriction hold Exchange's MemberUpdateType: 0 Closed, 1 Open, 2 ApprovalRequired. */
@@ -62,10 +63,7 @@ export function joinRestriction(value: number | undefined): JoinRestriction {
 }
 
 /** Security groups (or a Security override) must stay Closed for departures in Exchange Online. */
-export function departRestriction(
-  value: number | undefined,
-  security: boolean,
-): DepartRestriction {
+export function departRestriction(value: number | undefined, security: boolean): DepartRestriction {
   if (security) return 'Closed';
   return memberUpdateType(value) === 'Open' ? 'Open' : 'Closed';
 }
@@ -81,7 +79,8 @@ export function decodeModerationFlags(flags: number | undefined): {
   if (flags === undefined) return { bypassNested: false, notifications: 'Always' };
   const bypassNested = (flags & 1) !== 0;
   const notify = flags & 6;
-  const notifications: ModerationNotifications = notify === 0 ? 'Never' : notify === 2 ? 'Internal' : 'Always';
+  const notifications: ModerationNotifications =
+    notify === 0 ? 'Never' : notify === 2 ? 'Internal' : 'Always';
   return { bypassNested, notifications };
 }
 

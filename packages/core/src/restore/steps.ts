@@ -23,7 +23,9 @@ import { pollUntil } from '../util/poll.js';
 import { tolerant } from '../util/transient.js';
 
 /** Attributes a migration changes on a retained group; restore writes each back to its captured value (or clears it). */
-const RESTORED_ATTRIBUTES = [...new Set([...MAIL_DISABLE_ATTRIBUTES, ...MODERN_ONLY_MAIL_DISABLE_ATTRIBUTES, ...EXTENSION_ATTRIBUTES])];
+const RESTORED_ATTRIBUTES = [
+  ...new Set([...MAIL_DISABLE_ATTRIBUTES, ...MODERN_ONLY_MAIL_DISABLE_ATTRIBUTES, ...EXTENSION_ATTRIBUTES]),
+];
 
 function captured(raw: Record<string, string[]>, attribute: string): string[] {
   const key = Object.keys(raw).find((k) => k.toLowerCase() === attribute.toLowerCase());
@@ -38,10 +40,16 @@ const KEPT_ON_RETAINED = ['member', 'managedBy', 'info', 'displayName'];
  * have lost it with a deleted group), single-valued ones (altRecipient, managedBy) were pointed at the routing contact
  * and are pointed back.
  */
-async function relink(ctx: MigrationContext, dependants: readonly AdDependant[], groupDn: string): Promise<void> {
+async function relink(
+  ctx: MigrationContext,
+  dependants: readonly AdDependant[],
+  groupDn: string,
+): Promise<void> {
   for (const d of dependants) {
     if (d.attribute === 'altRecipient' || d.attribute === 'managedBy') {
-      await ctx.deps.ad.modifyAttributes(d.dn, [{ operation: 'replace', attribute: d.attribute, values: [groupDn] }]);
+      await ctx.deps.ad.modifyAttributes(d.dn, [
+        { operation: 'replace', attribute: d.attribute, values: [groupDn] },
+      ]);
     } else {
       await ctx.deps.ad.addLinkValue(d.dn, d.attribute, groupDn);
     }
@@ -82,7 +90,8 @@ export const removeCloud: SagaStep<MigrationContext> = {
       // (Microsoft's documented rollback); the next sync takes it over again.
       const synced = (await loadSnapshot(ctx.deps.state, ctx.migration.id)).cloud.group!;
       const behaviour = await graph.getOnPremisesSyncBehavior(synced.externalDirectoryObjectId);
-      if (behaviour?.isCloudManaged === true) await graph.setOnPremisesSyncBehavior(synced.externalDirectoryObjectId, false);
+      if (behaviour?.isCloudManaged === true)
+        await graph.setOnPremisesSyncBehavior(synced.externalDirectoryObjectId, false);
       return { removed: null, handedBack: synced.externalDirectoryObjectId };
     }
     const dl = await exchange.getDistributionGroup(ctx.migration.group.address);
@@ -102,11 +111,13 @@ export const restoreGroup: SagaStep<MigrationContext> = {
     const group = snapshot.onPrem.group!;
     const schema = await ad.schema();
     const present = new Set((await schema.present(RESTORED_ATTRIBUTES)).map((a) => a.toLowerCase()));
-    const changes: AttributeChange[] = RESTORED_ATTRIBUTES.filter((a) => present.has(a.toLowerCase())).map((attribute) => ({
-      operation: 'replace',
-      attribute,
-      values: captured(group.raw, attribute),
-    }));
+    const changes: AttributeChange[] = RESTORED_ATTRIBUTES.filter((a) => present.has(a.toLowerCase())).map(
+      (attribute) => ({
+        operation: 'replace',
+        attribute,
+        values: captured(group.raw, attribute),
+      }),
+    );
 
     const where = await ad.findByGuid(group.objectGuid);
     if (where !== undefined) {
@@ -127,8 +138,15 @@ export const restoreGroup: SagaStep<MigrationContext> = {
         ...(group.description === undefined ? {} : { description: [group.description] }),
       });
     }
-    const kept: AttributeChange[] = KEPT_ON_RETAINED.map((attribute) => ({ operation: 'replace', attribute, values: captured(group.raw, attribute) }));
-    await ad.modifyAttributes(dn, [...changes, ...kept].filter((c) => c.values.length > 0));
+    const kept: AttributeChange[] = KEPT_ON_RETAINED.map((attribute) => ({
+      operation: 'replace',
+      attribute,
+      values: captured(group.raw, attribute),
+    }));
+    await ad.modifyAttributes(
+      dn,
+      [...changes, ...kept].filter((c) => c.values.length > 0),
+    );
     await relink(ctx, snapshot.dependants, dn);
     return { dn, recreated: true };
   },
@@ -146,9 +164,17 @@ export const resync: SagaStep<MigrationContext> = {
       (r) => r !== null && r.isDirSynced,
       { deadlineMs: minutes * 60_000, initialDelayMs: 2_000, maxDelayMs: 60_000, clock: ctx.clock },
     );
-    if (!back.satisfied) throw new Error(`the restored group did not come back as a synced cloud group within ${minutes} minutes; resume the restore to keep waiting`);
+    if (!back.satisfied)
+      throw new Error(
+        `the restored group did not come back as a synced cloud group within ${minutes} minutes; resume the restore to keep waiting`,
+      );
     return { cloudId: back.value!.externalDirectoryObjectId };
   },
 };
 
-export const RESTORE_STEPS: readonly SagaStep<MigrationContext>[] = [removeHybrid, removeCloud, restoreGroup, resync];
+export const RESTORE_STEPS: readonly SagaStep<MigrationContext>[] = [
+  removeHybrid,
+  removeCloud,
+  restoreGroup,
+  resync,
+];

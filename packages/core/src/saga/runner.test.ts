@@ -33,7 +33,14 @@ function step(name: string, pointOfNoReturn = false): SagaStep<World> {
   };
 }
 
-const steps = [step('capture'), step('stage'), step('park'), step('dispose', true), step('rewire'), step('report')];
+const steps = [
+  step('capture'),
+  step('stage'),
+  step('park'),
+  step('dispose', true),
+  step('rewire'),
+  step('report'),
+];
 const world = (extra: Partial<World> = {}): World => ({ done: [], calls: [], ...extra });
 
 describe('Saga', () => {
@@ -43,9 +50,15 @@ describe('Saga', () => {
     const outcome = await new Saga(steps, journal).run('m1', w);
     expect(outcome.status).toBe('completed');
     expect(w.done).toEqual(['capture', 'stage', 'park', 'dispose', 'rewire', 'report']);
-    if (outcome.status === 'completed') expect(outcome.results.get('park')).toEqual({ name: 'park', seen: ['capture', 'stage'] });
+    if (outcome.status === 'completed')
+      expect(outcome.results.get('park')).toEqual({ name: 'park', seen: ['capture', 'stage'] });
     const events = (await journal.read('m1')).map((e) => `${e.step}:${e.event}`);
-    expect(events.slice(0, 4)).toEqual(['capture:started', 'capture:completed', 'stage:started', 'stage:completed']);
+    expect(events.slice(0, 4)).toEqual([
+      'capture:started',
+      'capture:completed',
+      'stage:started',
+      'stage:completed',
+    ]);
     expect(events).toHaveLength(12);
   });
 
@@ -53,9 +66,21 @@ describe('Saga', () => {
     const journal = new MemoryJournal();
     const w = world({ failAt: 'park' });
     const outcome = await new Saga(steps, journal).run('m1', w);
-    expect(outcome).toMatchObject({ status: 'rolled-back', failedStep: 'park', error: 'park broke', undoErrors: [] });
+    expect(outcome).toMatchObject({
+      status: 'rolled-back',
+      failedStep: 'park',
+      error: 'park broke',
+      undoErrors: [],
+    });
     expect(w.done).toEqual([]);
-    expect(w.calls).toEqual(['run:capture', 'run:stage', 'run:park', 'undo:park:partial', 'undo:stage:complete', 'undo:capture:complete']);
+    expect(w.calls).toEqual([
+      'run:capture',
+      'run:stage',
+      'run:park',
+      'undo:park:partial',
+      'undo:stage:complete',
+      'undo:capture:complete',
+    ]);
     const failed = (await journal.read('m1')).find((e) => e.event === 'failed');
     expect(failed?.error).toEqual({ message: 'park broke', code: 'E_TEST' });
   });
@@ -75,13 +100,19 @@ describe('Saga', () => {
   it('resumes after a crash by re-running the step that started but never completed', async () => {
     const journal = new MemoryJournal();
     await journal.append('m1', { step: 'capture', event: 'started', at: 't' });
-    await journal.append('m1', { step: 'capture', event: 'completed', at: 't', data: { name: 'capture', seen: [] } });
+    await journal.append('m1', {
+      step: 'capture',
+      event: 'completed',
+      at: 't',
+      data: { name: 'capture', seen: [] },
+    });
     await journal.append('m1', { step: 'stage', event: 'started', at: 't' });
     const w = world();
     const outcome = await new Saga(steps, journal).run('m1', w);
     expect(outcome.status).toBe('completed');
     expect(w.calls[0]).toBe('run:stage');
-    if (outcome.status === 'completed') expect(outcome.results.get('stage')).toEqual({ name: 'stage', seen: ['capture'] });
+    if (outcome.status === 'completed')
+      expect(outcome.results.get('stage')).toEqual({ name: 'stage', seen: ['capture'] });
   });
 
   it('finishes an undo that a crash interrupted, and retries failed undos on every resume', async () => {
@@ -94,7 +125,12 @@ describe('Saga', () => {
     delete w.failUndoAt;
     delete w.failAt;
     w.calls.length = 0;
-    expect(await saga.run('m1', w)).toMatchObject({ status: 'rolled-back', failedStep: 'park', error: 'park broke', undoErrors: [] });
+    expect(await saga.run('m1', w)).toMatchObject({
+      status: 'rolled-back',
+      failedStep: 'park',
+      error: 'park broke',
+      undoErrors: [],
+    });
     expect(w.calls).toEqual(['undo:stage:complete']);
     expect(w.done).toEqual([]);
   });
@@ -105,7 +141,11 @@ describe('Saga', () => {
     const w = world({ suspendAt: 'park' });
     expect(await saga.run('m1', w)).toEqual({ status: 'suspended', step: 'park', reason: 'park is waiting' });
     expect(w.done).toEqual(['capture', 'stage']);
-    expect(await saga.abort('m1', w, 'operator gave up')).toMatchObject({ status: 'rolled-back', failedStep: 'park', error: 'operator gave up' });
+    expect(await saga.abort('m1', w, 'operator gave up')).toMatchObject({
+      status: 'rolled-back',
+      failedStep: 'park',
+      error: 'operator gave up',
+    });
     expect(w.done).toEqual([]);
   });
 
@@ -142,7 +182,10 @@ describe('Saga', () => {
     const journal = new MemoryJournal();
     const saga = new Saga(steps, journal);
     const w = world({ failAt: 'stage' });
-    expect(await saga.run('m1', w, { rollForwardOnly: true })).toMatchObject({ status: 'interrupted', failedStep: 'stage' });
+    expect(await saga.run('m1', w, { rollForwardOnly: true })).toMatchObject({
+      status: 'interrupted',
+      failedStep: 'stage',
+    });
     expect(w.calls.some((c) => c.startsWith('undo'))).toBe(false);
     delete w.failAt;
     expect((await saga.run('m1', w, { rollForwardOnly: true })).status).toBe('completed');

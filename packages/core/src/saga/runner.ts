@@ -32,7 +32,12 @@ export interface SagaStep<C> {
 export type SagaOutcome =
   | { readonly status: 'completed'; readonly results: StepResults }
   /** A step failed before the point of no return and every change was undone. */
-  | { readonly status: 'rolled-back'; readonly failedStep: string; readonly error: string; readonly undoErrors: readonly string[] }
+  | {
+      readonly status: 'rolled-back';
+      readonly failedStep: string;
+      readonly error: string;
+      readonly undoErrors: readonly string[];
+    }
   /** A step failed after the point of no return; resume continues from it. */
   | { readonly status: 'interrupted'; readonly failedStep: string; readonly error: string }
   | { readonly status: 'suspended'; readonly step: string; readonly reason: string }
@@ -89,7 +94,9 @@ export class Saga<C> {
       notify(options, full);
     };
 
-    const interruptedRollback = options.rollForwardOnly ? undefined : this.#failedBeforePointOfNoReturn(state);
+    const interruptedRollback = options.rollForwardOnly
+      ? undefined
+      : this.#failedBeforePointOfNoReturn(state);
     if (interruptedRollback !== undefined) {
       const error = entries.findLast((e) => e.event === 'failed')?.error?.message ?? 'unknown failure';
       return this.#undo(interruptedRollback, context, results, state, write, error);
@@ -111,9 +118,14 @@ export class Saga<C> {
       try {
         const data = await step.run(context, results);
         results.set(step.name, data);
-        await write(data === undefined ? { step: step.name, event: 'completed' } : { step: step.name, event: 'completed', data });
+        await write(
+          data === undefined
+            ? { step: step.name, event: 'completed' }
+            : { step: step.name, event: 'completed', data },
+        );
         pastPointOfNoReturn ||= step.pointOfNoReturn === true;
-        if (options.stopAfter === step.name && index < this.#steps.length - 1) return { status: 'paused', after: step.name };
+        if (options.stopAfter === step.name && index < this.#steps.length - 1)
+          return { status: 'paused', after: step.name };
       } catch (error) {
         const detail = errorOf(error);
         if (error instanceof SuspendSaga) {
@@ -121,7 +133,8 @@ export class Saga<C> {
           return { status: 'suspended', step: step.name, reason: detail.message };
         }
         await write({ step: step.name, event: 'failed', error: detail });
-        if (pastPointOfNoReturn || options.rollForwardOnly) return { status: 'interrupted', failedStep: step.name, error: detail.message };
+        if (pastPointOfNoReturn || options.rollForwardOnly)
+          return { status: 'interrupted', failedStep: step.name, error: detail.message };
         return this.#undo(index, context, results, state, write, detail.message);
       }
     }
@@ -132,17 +145,31 @@ export class Saga<C> {
    * Gives up on a run that is suspended or interrupted before the point of no return (an operator's decision, e.g.
    * the deletion never happened): the current step is journaled as failed and everything done so far is undone.
    */
-  async abort(migrationId: string, context: C, reason: string, options: SagaRunOptions = {}): Promise<SagaOutcome> {
+  async abort(
+    migrationId: string,
+    context: C,
+    reason: string,
+    options: SagaRunOptions = {},
+  ): Promise<SagaOutcome> {
     const entries = await this.#journal.read(migrationId);
     const state = lastEntryByStep(entries);
     const pastPointOfNoReturn = this.#steps.some(
       (s) => s.pointOfNoReturn === true && state.get(s.name)?.event === 'completed',
     );
-    if (pastPointOfNoReturn) throw new Error('the migration is past its point of no return; it can only be resumed');
-    const current = [...this.#steps].reverse().find((s) => state.has(s.name) && state.get(s.name)?.event !== 'skipped');
-    if (current === undefined) return { status: 'rolled-back', failedStep: '', error: reason, undoErrors: [] };
+    if (pastPointOfNoReturn)
+      throw new Error('the migration is past its point of no return; it can only be resumed');
+    const current = [...this.#steps]
+      .reverse()
+      .find((s) => state.has(s.name) && state.get(s.name)?.event !== 'skipped');
+    if (current === undefined)
+      return { status: 'rolled-back', failedStep: '', error: reason, undoErrors: [] };
     const at = (options.now ?? (() => new Date()))().toISOString();
-    await this.#journal.append(migrationId, { step: current.name, event: 'failed', at, error: { message: reason } });
+    await this.#journal.append(migrationId, {
+      step: current.name,
+      event: 'failed',
+      at,
+      error: { message: reason },
+    });
     return this.run(migrationId, context, options);
   }
 
@@ -156,7 +183,8 @@ export class Saga<C> {
     for (const [index, step] of this.#steps.entries()) {
       const event = state.get(step.name)?.event;
       if (event === 'completed' && step.pointOfNoReturn === true) return undefined;
-      if (event === 'failed' || event === 'undo-started' || event === 'undone' || event === 'undo-failed') failed = index;
+      if (event === 'failed' || event === 'undo-started' || event === 'undone' || event === 'undo-failed')
+        failed = index;
     }
     return failed;
   }
@@ -175,7 +203,8 @@ export class Saga<C> {
       const step = this.#steps[i]!;
       const event = state.get(step.name)?.event;
       // Never started, skipped or already reversed: nothing to undo.
-      if (step.undo === undefined || event === undefined || event === 'skipped' || event === 'undone') continue;
+      if (step.undo === undefined || event === undefined || event === 'skipped' || event === 'undone')
+        continue;
       await write({ step: step.name, event: 'undo-started' });
       try {
         await step.undo(context, results, results.get(step.name));

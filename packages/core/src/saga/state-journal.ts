@@ -19,7 +19,12 @@ export class StateJournal implements Journal {
         at: e.at,
         ...('result' in e.data ? { data: e.data['result'] } : {}),
         ...(error !== undefined && typeof error.message === 'string'
-          ? { error: { message: error.message, ...(typeof error.code === 'string' ? { code: error.code } : {}) } }
+          ? {
+              error: {
+                message: error.message,
+                ...(typeof error.code === 'string' ? { code: error.code } : {}),
+              },
+            }
           : {}),
       };
     });

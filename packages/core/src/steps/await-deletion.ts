@@ -23,7 +23,10 @@ export const awaitDeletion: SagaStep<MigrationContext> = {
     const id = synced.externalDirectoryObjectId || synced.guid;
     await sync.trigger();
     // A dropped connection or a busy service while polling only means "not known yet": keep polling to the deadline.
-    const gone = tolerant(async () => (await graph.getGroup(id)) === null && (await exchange.getRecipient(id)) === null, false);
+    const gone = tolerant(
+      async () => (await graph.getGroup(id)) === null && (await exchange.getRecipient(id)) === null,
+      false,
+    );
     const minutes = ctx.options.deadlines.cloudDeletionMinutes;
     const result = await pollUntil(gone, (isGone) => isGone, {
       deadlineMs: minutes * 60_000,
@@ -33,7 +36,8 @@ export const awaitDeletion: SagaStep<MigrationContext> = {
     });
     if (!result.satisfied) {
       const message = `the synced cloud group ${id} still exists after ${minutes} minutes`;
-      if (ctx.options.onDeletionDeadline === 'stay-parked') throw new SuspendSaga(`${message}; parked, resume to keep waiting`);
+      if (ctx.options.onDeletionDeadline === 'stay-parked')
+        throw new SuspendSaga(`${message}; parked, resume to keep waiting`);
       throw new FindingsError([finding('CLOUD_DELETION_TIMEOUT', ctx.migration.group.address, message)]);
     }
     return { deletedId: id, polls: result.attempts };

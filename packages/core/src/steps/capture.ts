@@ -5,7 +5,13 @@ import { normalizeSmtpAddress } from '@dlmigrate/ad';
 import { resolveRecipients, resolveUsers, routingDomainOf } from '@dlmigrate/exo';
 import type { MigrationContext } from '../engine/context.js';
 import { cloudIdentities, linkTargets, resolveLinks } from '../engine/resolution.js';
-import { captureOnce, SNAPSHOT_KINDS, type CloudCapture, type LinksCapture, type OnPremCapture } from '../engine/snapshot.js';
+import {
+  captureOnce,
+  SNAPSHOT_KINDS,
+  type CloudCapture,
+  type LinksCapture,
+  type OnPremCapture,
+} from '../engine/snapshot.js';
 import { cloudObjectId } from '../mapping/links.js';
 import type { SagaStep } from '../saga/runner.js';
 
@@ -53,7 +59,8 @@ export const capture: SagaStep<MigrationContext> = {
     const cloud = await captureOnce<CloudCapture>(state, id, SNAPSHOT_KINDS.cloud, async () => {
       const identity = cloudId ?? address;
       const recipient = await exchange.getRecipient(identity);
-      const withMembers = recipient === null ? null : await exchange.getDistributionGroupWithMembers(identity);
+      const withMembers =
+        recipient === null ? null : await exchange.getDistributionGroupWithMembers(identity);
       return {
         recipient,
         group: withMembers?.group ?? null,
@@ -76,10 +83,16 @@ export const capture: SagaStep<MigrationContext> = {
     await captureOnce(state, id, SNAPSHOT_KINDS.cloudLookup, async () => {
       if (group === null) return { found: {}, missing: [] };
       const resolved = resolveLinks(group, links, ctx.options.skipNestedGroupCheck);
-      const users = new Set(resolved.flatMap((r) => (r.resolution.kind === 'user' ? [r.resolution.identity] : [])));
+      const users = new Set(
+        resolved.flatMap((r) => (r.resolution.kind === 'user' ? [r.resolution.identity] : [])),
+      );
       const identities = cloudIdentities(resolved);
       // Recipients through Get-Recipient, plain users (owners without a mailbox) through Get-User — both in bulk.
-      const recipients = await resolveRecipients(exchange, identities.filter((i) => !users.has(i)), { fallbackToIdentity: true });
+      const recipients = await resolveRecipients(
+        exchange,
+        identities.filter((i) => !users.has(i)),
+        { fallbackToIdentity: true },
+      );
       const plainUsers = await resolveUsers(exchange, [...users]);
       const found: Record<string, string> = {};
       for (const result of [recipients, plainUsers]) {

@@ -26,14 +26,23 @@ export const convert: SagaStep<MigrationContext> = {
       (dl) => dl !== null && !dl.isDirSynced,
       { deadlineMs: minutes * 60_000, initialDelayMs: 1_000, maxDelayMs: 30_000, clock: ctx.clock },
     );
-    if (!done.satisfied) throw new FindingsError([finding('CONVERSION_NOT_CONFIRMED', ctx.migration.group.address, `still directory-synced after ${minutes} minutes`)]);
+    if (!done.satisfied)
+      throw new FindingsError([
+        finding(
+          'CONVERSION_NOT_CONFIRMED',
+          ctx.migration.group.address,
+          `still directory-synced after ${minutes} minutes`,
+        ),
+      ]);
     const dl = done.value!;
     const { routingDomain } = results.get('validate') as ValidateResult;
     let routingAddress = routingAddressIn(dl.emailAddresses, routingDomain);
     if (routingAddress === undefined) {
       for (const candidate of routingAddressCandidates(dl.alias, routingDomain)) {
         if ((await exchange.getRecipient(candidate)) !== null) continue;
-        await exchange.setDistributionGroup(id, { EmailAddresses: addRemove({ add: [`smtp:${candidate}`] }) });
+        await exchange.setDistributionGroup(id, {
+          EmailAddresses: addRemove({ add: [`smtp:${candidate}`] }),
+        });
         routingAddress = candidate;
         break;
       }
@@ -43,7 +52,8 @@ export const convert: SagaStep<MigrationContext> = {
   async undo(ctx) {
     const synced = (await loadSnapshot(ctx.deps.state, ctx.migration.id)).cloud.group!;
     const behaviour = await ctx.deps.graph.getOnPremisesSyncBehavior(synced.externalDirectoryObjectId);
-    if (behaviour?.isCloudManaged === true) await ctx.deps.graph.setOnPremisesSyncBehavior(synced.externalDirectoryObjectId, false);
+    if (behaviour?.isCloudManaged === true)
+      await ctx.deps.graph.setOnPremisesSyncBehavior(synced.externalDirectoryObjectId, false);
     await ctx.deps.sync.trigger();
   },
 };

@@ -1,7 +1,14 @@
 // Step 7 — dispose (the point of no return): the on-prem group is retained — renamed with "!", mail-disabled with
 // the schema-aware clear list, stamped with the markers earlier migrations recognise, moved back to its original OU —
 // or deleted. Retention is forced for security groups and for groups that still hold rights on-prem.
-import { childDn, rdnType, retainedName, retainedSamAccountName, type ActiveDirectory, type AdGroup } from '@dlmigrate/ad';
+import {
+  childDn,
+  rdnType,
+  retainedName,
+  retainedSamAccountName,
+  type ActiveDirectory,
+  type AdGroup,
+} from '@dlmigrate/ad';
 import type { MigrationContext } from '../engine/context.js';
 import { loadSnapshot } from '../engine/snapshot.js';
 import { finding } from '../findings/finding.js';
@@ -19,7 +26,11 @@ export interface DisposeResult {
 const RIGHT_BACK_LINKS = new Set(['managedObjects', 'msExchCoManagedObjectsBL']);
 
 /** The group's DN now: parked, renamed in the park OU, or renamed and moved back (a resumed run). */
-async function locate(ad: ActiveDirectory, group: AdGroup, nonSyncOu: string | undefined): Promise<string | undefined> {
+async function locate(
+  ad: ActiveDirectory,
+  group: AdGroup,
+  nonSyncOu: string | undefined,
+): Promise<string | undefined> {
   const type = rdnType(group.dn);
   for (const parent of nonSyncOu === undefined ? [group.parentDn] : [nonSyncOu, group.parentDn]) {
     for (const cn of [group.cn, retainedName(group.cn)]) {
@@ -43,9 +54,16 @@ export const dispose: SagaStep<MigrationContext> = {
       permissionDependants: snapshot.dependants.filter((d) => RIGHT_BACK_LINKS.has(d.backLink)).length,
     });
     if (decision.forcedBecause !== undefined) {
-      await ctx.note('dispose', finding('RETENTION_FORCED', group.dn, `kept instead of deleted: ${decision.forcedBecause}`));
+      await ctx.note(
+        'dispose',
+        finding('RETENTION_FORCED', group.dn, `kept instead of deleted: ${decision.forcedBecause}`),
+      );
     }
-    const current = await locate(ad, group, ctx.options.strategy === 'recreate' ? ctx.options.nonSyncOu : undefined);
+    const current = await locate(
+      ad,
+      group,
+      ctx.options.strategy === 'recreate' ? ctx.options.nonSyncOu : undefined,
+    );
     if (decision.dispose === 'delete') {
       if (current !== undefined) await ad.deleteObject(current);
       return { disposition: 'delete' };
@@ -60,7 +78,10 @@ export const dispose: SagaStep<MigrationContext> = {
     try {
       dn = await ad.moveObject(dn, group.parentDn);
     } catch (error) {
-      await ctx.note('dispose', finding('MOVE_BACK_FAILED', dn, `moving it back to ${group.parentDn} failed: ${errorText(error)}`));
+      await ctx.note(
+        'dispose',
+        finding('MOVE_BACK_FAILED', dn, `moving it back to ${group.parentDn} failed: ${errorText(error)}`),
+      );
     }
     return { disposition: 'retain', retainedDn: dn };
   },

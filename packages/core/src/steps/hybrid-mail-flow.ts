@@ -20,7 +20,9 @@ export const hybridMailFlow: SagaStep<MigrationContext> = {
     const { ad, state } = ctx.deps;
     const group = (await loadSnapshot(state, ctx.migration.id)).onPrem.group!;
     const mail = group.mail ?? ctx.migration.group.address;
-    const existing = (await ad.findByAddress(mail)).find((m) => m.objectClass.toLowerCase() === 'msexchdynamicdistributionlist');
+    const existing = (await ad.findByAddress(mail)).find(
+      (m) => m.objectClass.toLowerCase() === 'msexchdynamicdistributionlist',
+    );
     if (existing !== undefined) return { dn: existing.dn, created: false };
     const contact = results.get('routing-contact') as RoutingContactResult;
     const created = await ad.createHybridDynamicGroup({
@@ -35,7 +37,9 @@ export const hybridMailFlow: SagaStep<MigrationContext> = {
       routingAddress: cloudTarget(results).routingAddress,
       recipientContainerDn: parentDn(contact.dn),
       requireAuthToSendTo: group.settings.requireAuthToSendTo ?? false,
-      ...(group.settings.hiddenFromAddressLists === undefined ? {} : { hiddenFromAddressLists: group.settings.hiddenFromAddressLists }),
+      ...(group.settings.hiddenFromAddressLists === undefined
+        ? {}
+        : { hiddenFromAddressLists: group.settings.hiddenFromAddressLists }),
     });
     return { dn: created.dn, created: true };
   },

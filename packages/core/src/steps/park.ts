@@ -40,8 +40,11 @@ export const park: SagaStep<MigrationContext> = {
     const parkedDn = parkedDnOf(group.dn, ctx.options.nonSyncOu!);
     // Was the synced group already deleted? (Asked before the move back: the sync may re-create it at once.)
     const synced = snapshot.cloud.group;
-    const deleted = synced !== null && (await exchange.getRecipient(synced.externalDirectoryObjectId || synced.guid)) === null;
-    if (!(await ad.exists(group.dn)) && (await ad.exists(parkedDn))) await ad.moveObject(parkedDn, group.parentDn);
+    const deleted =
+      synced !== null &&
+      (await exchange.getRecipient(synced.externalDirectoryObjectId || synced.guid)) === null;
+    if (!(await ad.exists(group.dn)) && (await ad.exists(parkedDn)))
+      await ad.moveObject(parkedDn, group.parentDn);
     await sync.trigger();
     if (!deleted) return;
     // The cloud group was deleted: the tenant is only "as it was" once the sync has created it again.
@@ -51,7 +54,9 @@ export const park: SagaStep<MigrationContext> = {
       { deadlineMs: ctx.options.deadlines.cloudDeletionMinutes * 60_000, clock: ctx.clock },
     );
     if (!waited.satisfied) {
-      throw new Error(`the group is back in ${group.parentDn} but the sync has not re-created it in the cloud yet; resume to check again`);
+      throw new Error(
+        `the group is back in ${group.parentDn} but the sync has not re-created it in the cloud yet; resume to check again`,
+      );
     }
     // The deletion took the group out of every cloud-only object and permission: give them back to the re-created one.
     const recreated = cloudIdentity(waited.value!);
@@ -62,7 +67,15 @@ export const park: SagaStep<MigrationContext> = {
         await exchange.addSendAs(recreated, p.trustee);
       } catch (error) {
         if (!(error instanceof ExoError) || error.kind === 'already-exists') continue;
-        await ctx.note('park', finding('CLOUD_REWIRE_FAILED', p.trustee, `Send-As on the re-created group: ${error.message}`, 'SendAs'));
+        await ctx.note(
+          'park',
+          finding(
+            'CLOUD_REWIRE_FAILED',
+            p.trustee,
+            `Send-As on the re-created group: ${error.message}`,
+            'SendAs',
+          ),
+        );
       }
     }
   },

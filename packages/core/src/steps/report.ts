@@ -15,7 +15,14 @@ export function reportStep(stepNames: readonly string[]): SagaStep<MigrationCont
     async run(ctx, results): Promise<ReportResult> {
       const { state } = ctx.deps;
       const status = finishedStatus(await state.listErrors(ctx.migration.id));
-      const report = await buildReport(state, ctx.migration.id, stepNames, status, changesFrom(results), new Date(ctx.clock.now()).toISOString());
+      const report = await buildReport(
+        state,
+        ctx.migration.id,
+        stepNames,
+        status,
+        changesFrom(results),
+        new Date(ctx.clock.now()).toISOString(),
+      );
       await saveReport(state, report);
       return { status: status as ReportResult['status'] };
     },

@@ -40,7 +40,10 @@ export async function pointCloudDependantsAt(
       await ctx.note(step, finding('CLOUD_REWIRE_FAILED', subject, `${what}: ${errorText(error)}`, what));
     }
   };
-  const rewireDependant = (d: CloudDependant, target: { identity: string; recipientTypeDetails: string }): Promise<unknown> => {
+  const rewireDependant = (
+    d: CloudDependant,
+    target: { identity: string; recipientTypeDetails: string },
+  ): Promise<unknown> => {
     switch (d.link) {
       case 'Members':
         return exchange.addMember(target.identity, self);
@@ -56,8 +59,13 @@ export async function pointCloudDependantsAt(
     }
   };
   for (const d of snapshot.cloudDependants.dependants) {
-    const target = { identity: cloudIdentity(d.recipient), recipientTypeDetails: d.recipient.recipientTypeDetails };
-    await attempt(d.recipient.primarySmtpAddress || target.identity, d.link, () => rewireDependant(d, target));
+    const target = {
+      identity: cloudIdentity(d.recipient),
+      recipientTypeDetails: d.recipient.recipientTypeDetails,
+    };
+    await attempt(d.recipient.primarySmtpAddress || target.identity, d.link, () =>
+      rewireDependant(d, target),
+    );
   }
   for (const p of snapshot.cloudDependants.sendAsAsTrustee) {
     if (p.isInherited || !p.accessRights.includes('SendAs')) continue;
@@ -80,7 +88,10 @@ export const rewireCloud: SagaStep<MigrationContext> = {
       } catch (error) {
         if (!(error instanceof ExoError)) throw error;
         failed++;
-        await ctx.note('rewire-cloud', finding('CLOUD_REWIRE_FAILED', child, `Members: ${errorText(error)}`, 'Members'));
+        await ctx.note(
+          'rewire-cloud',
+          finding('CLOUD_REWIRE_FAILED', child, `Members: ${errorText(error)}`, 'Members'),
+        );
       }
     }
     return { rewired, failed };

@@ -47,7 +47,10 @@ export const rewireOnPrem: SagaStep<MigrationContext> = {
     for (const dependant of snapshot.dependants) {
       const fail = async (why: string) => {
         failed++;
-        await ctx.note('rewire-onprem', finding('ONPREM_REWIRE_FAILED', dependant.dn, why, dependant.attribute));
+        await ctx.note(
+          'rewire-onprem',
+          finding('ONPREM_REWIRE_FAILED', dependant.dn, why, dependant.attribute),
+        );
       };
       if (contact === undefined) {
         await fail(`no routing contact was created, so ${dependant.attribute} still names the old group`);
@@ -66,7 +69,8 @@ export const rewireOnPrem: SagaStep<MigrationContext> = {
         continue;
       }
       try {
-        if (attribute === 'altRecipient') await ad.replaceLinkValue(now.dn, attribute, group.dn, contact.dn, { singleValued: true });
+        if (attribute === 'altRecipient')
+          await ad.replaceLinkValue(now.dn, attribute, group.dn, contact.dn, { singleValued: true });
         else await ad.addLinkValue(now.dn, attribute, contact.dn);
         rewired++;
       } catch (error) {

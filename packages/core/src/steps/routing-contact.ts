@@ -34,7 +34,8 @@ export const routingContact: SagaStep<MigrationContext> = {
       ...names,
       targetAddress: `SMTP:${target.routingAddress}`.toUpperCase(),
       cloudId: target.identity,
-      description: 'Mail contact created when the group was migrated to Exchange Online by dlmigrate. DO NOT DELETE.',
+      description:
+        'Mail contact created when the group was migrated to Exchange Online by dlmigrate. DO NOT DELETE.',
       givenName: group.name,
     });
     return { dn: created.dn, mail: names.mail, created: true };

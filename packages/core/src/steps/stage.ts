@@ -26,7 +26,10 @@ export interface StageResult {
 }
 
 function identitiesOf(resolved: readonly ResolvedLink[], list: LinkList, self: string): string[] {
-  return listIdentities(resolved.filter((r) => r.list === list).map((r) => r.resolution), self);
+  return listIdentities(
+    resolved.filter((r) => r.list === list).map((r) => r.resolution),
+    self,
+  );
 }
 
 export async function findTemporaryGroup(exchange: ExchangeOnline, migrationId: string) {
@@ -58,7 +61,13 @@ export const stage: SagaStep<MigrationContext> = {
 
     // Child groups (only present with skipNestedGroupCheck) join at the end, once the parent is final.
     const deferred = resolved
-      .filter((r) => r.list === 'members' && r.resolution.kind === 'recipient' && r.resolution.isGroup && !r.resolution.alreadyMigrated)
+      .filter(
+        (r) =>
+          r.list === 'members' &&
+          r.resolution.kind === 'recipient' &&
+          r.resolution.isGroup &&
+          !r.resolution.alreadyMigrated,
+      )
       .map((r) => (r.resolution.kind === 'recipient' ? r.resolution.identity : ''));
     const members = identitiesOf(resolved, 'members', self).filter((m) => !deferred.includes(m));
     await exchange.replaceMembers(self, members);
@@ -75,10 +84,15 @@ export const stage: SagaStep<MigrationContext> = {
       }
     }
 
-    const settings = mapGroupSettings(group, validation.cloudType, {
-      prefix: ctx.options.namePrefix,
-      suffix: ctx.options.nameSuffix,
-    }, { alias: snapshot.cloud.group?.alias, displayName: snapshot.cloud.group?.displayName });
+    const settings = mapGroupSettings(
+      group,
+      validation.cloudType,
+      {
+        prefix: ctx.options.namePrefix,
+        suffix: ctx.options.nameSuffix,
+      },
+      { alias: snapshot.cloud.group?.alias, displayName: snapshot.cloud.group?.displayName },
+    );
     // Alias and DisplayName are part of the identity: set by take-over once the original is gone.
     const { Alias: _alias, DisplayName: _displayName, ...stageSettings } = settings;
     try {
@@ -100,13 +114,20 @@ export const stage: SagaStep<MigrationContext> = {
     const trustees = new Set(identitiesOf(resolved, 'sendAs', self));
     const original = snapshot.cloud.group;
     const originalNames = new Set(
-      [original?.name, original?.primarySmtpAddress, original?.externalDirectoryObjectId, original?.distinguishedName, original?.settings['sid']]
+      [
+        original?.name,
+        original?.primarySmtpAddress,
+        original?.externalDirectoryObjectId,
+        original?.distinguishedName,
+        original?.settings['sid'],
+      ]
         .filter((v): v is string => typeof v === 'string' && v !== '')
         .map((v) => v.toLowerCase()),
     );
     for (const p of snapshot.cloudDependants.sendAsOnGroup) {
       if (p.isInherited || !p.accessRights.includes('SendAs')) continue;
-      const isOriginal = originalNames.has(p.trustee.toLowerCase()) || originalNames.has(p.trusteeSidString.toLowerCase());
+      const isOriginal =
+        originalNames.has(p.trustee.toLowerCase()) || originalNames.has(p.trusteeSidString.toLowerCase());
       trustees.add(isOriginal ? self : p.trustee);
     }
     for (const trustee of trustees) {

@@ -6,7 +6,12 @@ import { ExoAddressExistsError, type ExchangeOnline } from '@dlmigrate/exo';
 import type { MigrationContext } from '../engine/context.js';
 import { loadSnapshot } from '../engine/snapshot.js';
 import { finding, FindingsError } from '../findings/finding.js';
-import { missingAddresses, routingAddressCandidates, routingAddressIn, takeOverAddresses } from '../mapping/addresses.js';
+import {
+  missingAddresses,
+  routingAddressCandidates,
+  routingAddressIn,
+  takeOverAddresses,
+} from '../mapping/addresses.js';
 import { withAffixes } from '../mapping/names.js';
 import type { SagaStep } from '../saga/runner.js';
 import { pollUntil } from '../util/poll.js';
@@ -21,10 +26,16 @@ export interface TakeOverResult {
 }
 
 /** The first routing address candidate nobody else holds (the new DL itself may already hold it). */
-async function freeRoutingAddress(exchange: ExchangeOnline, alias: string, domain: string, self: string): Promise<string> {
+async function freeRoutingAddress(
+  exchange: ExchangeOnline,
+  alias: string,
+  domain: string,
+  self: string,
+): Promise<string> {
   for (const candidate of routingAddressCandidates(alias, domain)) {
     const holder = await exchange.getRecipient(candidate);
-    if (holder === null || holder.externalDirectoryObjectId === self || holder.guid === self) return candidate;
+    if (holder === null || holder.externalDirectoryObjectId === self || holder.guid === self)
+      return candidate;
   }
   throw new Error('unreachable: the candidate sequence is infinite');
 }
@@ -41,8 +52,12 @@ export const takeOver: SagaStep<MigrationContext> = {
     const mail = group.mail ?? ctx.migration.group.address;
     const alias = group.mailNickname ?? cloud?.alias ?? mail.split('@')[0]!;
 
-    const existingRouting = routingAddressIn([...group.proxyAddresses.map((p) => p.raw), ...(cloud?.emailAddresses ?? [])], routingDomain);
-    const routingAddress = existingRouting ?? (await freeRoutingAddress(exchange, alias, routingDomain, staged.identity));
+    const existingRouting = routingAddressIn(
+      [...group.proxyAddresses.map((p) => p.raw), ...(cloud?.emailAddresses ?? [])],
+      routingDomain,
+    );
+    const routingAddress =
+      existingRouting ?? (await freeRoutingAddress(exchange, alias, routingDomain, staged.identity));
     const addresses = takeOverAddresses({
       mail,
       onPremProxies: group.proxyAddresses.map((p) => p.raw),
@@ -61,23 +76,39 @@ export const takeOver: SagaStep<MigrationContext> = {
     } catch (error) {
       if (error instanceof ExoAddressExistsError) {
         throw new FindingsError([
-          finding('ADDRESS_HELD_BY_OTHER_OBJECT', error.address ?? mail, `held by ${error.holder ?? 'another Exchange Online object'}`),
+          finding(
+            'ADDRESS_HELD_BY_OTHER_OBJECT',
+            error.address ?? mail,
+            `held by ${error.holder ?? 'another Exchange Online object'}`,
+          ),
         ]);
       }
       throw error;
     }
-    await exchange.setDistributionGroup(staged.identity, { Name: name, Alias: alias, DisplayName: displayName });
+    await exchange.setDistributionGroup(staged.identity, {
+      Name: name,
+      Alias: alias,
+      DisplayName: displayName,
+    });
 
     const minutes = ctx.options.deadlines.takeOverMinutes;
     const converged = await pollUntil(
       tolerant(() => exchange.getDistributionGroup(staged.identity), null),
-      (dl) => dl !== null && dl.primarySmtpAddress.toLowerCase() === mail.toLowerCase() && missingAddresses(addresses, dl.emailAddresses).length === 0,
+      (dl) =>
+        dl !== null &&
+        dl.primarySmtpAddress.toLowerCase() === mail.toLowerCase() &&
+        missingAddresses(addresses, dl.emailAddresses).length === 0,
       { deadlineMs: minutes * 60_000, initialDelayMs: 1_000, maxDelayMs: 30_000, clock: ctx.clock },
     );
     if (!converged.satisfied) {
-      const missing = converged.value === null ? addresses : missingAddresses(addresses, converged.value.emailAddresses);
+      const missing =
+        converged.value === null ? addresses : missingAddresses(addresses, converged.value.emailAddresses);
       throw new FindingsError([
-        finding('TAKE_OVER_NOT_CONVERGED', mail, `after ${minutes} minutes Exchange Online still lacks ${missing.join(', ') || 'the primary address'}`),
+        finding(
+          'TAKE_OVER_NOT_CONVERGED',
+          mail,
+          `after ${minutes} minutes Exchange Online still lacks ${missing.join(', ') || 'the primary address'}`,
+        ),
       ]);
     }
     return { addresses, routingAddress, name };

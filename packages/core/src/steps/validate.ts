@@ -31,13 +31,25 @@ export const validate: SagaStep<MigrationContext> = {
     const result = validateSnapshot(ctx.migration.group.address, snapshot, ctx.options);
     const findings = [...result.findings];
     const group = snapshot.onPrem.group;
-    if (group !== null && result.cloudType === 'Security' && !group.groupType.security && ctx.options.groupTypeOverride !== 'Security') {
-      findings.push(finding('GROUP_TYPE_FORCED_SECURITY', group.dn, 'cloud objects give the group Send-As or ownership rights'));
+    if (
+      group !== null &&
+      result.cloudType === 'Security' &&
+      !group.groupType.security &&
+      ctx.options.groupTypeOverride !== 'Security'
+    ) {
+      findings.push(
+        finding(
+          'GROUP_TYPE_FORCED_SECURITY',
+          group.dn,
+          'cloud objects give the group Send-As or ownership rights',
+        ),
+      );
     }
     await state.clearErrors(ctx.migration.id, 'validate');
     if (findings.length > 0) await state.addErrors(ctx.migration.id, toStateErrors('validate', findings));
     const blockers = blocking(findings);
-    if (blockers.length > 0 || result.cloudType === null || result.routingDomain === null) throw new FindingsError(blockers);
+    if (blockers.length > 0 || result.cloudType === null || result.routingDomain === null)
+      throw new FindingsError(blockers);
     return { cloudType: result.cloudType, routingDomain: result.routingDomain, warnings: findings.length };
   },
 };

@@ -20,7 +20,11 @@ describe('sync triggers', () => {
   });
 
   it('reports a failing command with its exit code and stderr', async () => {
-    const trigger = createSyncTrigger({ kind: 'command', command: process.execPath, args: ['-e', 'console.error("sync busy"); process.exit(3)'] });
+    const trigger = createSyncTrigger({
+      kind: 'command',
+      command: process.execPath,
+      args: ['-e', 'console.error("sync busy"); process.exit(3)'],
+    });
     await expect(trigger.trigger()).rejects.toThrow(/exited with 3: sync busy/);
   });
 
@@ -53,7 +57,9 @@ describe('sync triggers', () => {
     );
     await trigger.trigger();
     expect(posts).toEqual(['sp 1/AD2AADProvisioning.x']);
-    expect(() => createSyncTrigger({ kind: 'graph-cloud-sync', servicePrincipalId: 's', jobId: 'j' })).toThrow(/Graph client/);
+    expect(() =>
+      createSyncTrigger({ kind: 'graph-cloud-sync', servicePrincipalId: 's', jobId: 'j' }),
+    ).toThrow(/Graph client/);
     await expect(createSyncTrigger({ kind: 'none' }).trigger()).resolves.toBeUndefined();
   });
 });

@@ -53,16 +53,23 @@ export function createSyncTrigger(config: SyncTriggerConfig, graph?: SyncJobStar
     case 'none':
       return { kind: 'none', trigger: async () => {} };
     case 'command':
-      return { kind: 'command', trigger: () => runCommand(config.command, config.args ?? [], config.timeoutMs ?? 300_000) };
+      return {
+        kind: 'command',
+        trigger: () => runCommand(config.command, config.args ?? [], config.timeoutMs ?? 300_000),
+      };
     case 'graph-cloud-sync': {
-      if (graph === undefined) throw new SyncTriggerError('the graph-cloud-sync trigger needs a Graph client');
+      if (graph === undefined)
+        throw new SyncTriggerError('the graph-cloud-sync trigger needs a Graph client');
       return {
         kind: 'graph-cloud-sync',
         trigger: async () => {
           try {
             await graph.startSyncJob(config.servicePrincipalId, config.jobId);
           } catch (error) {
-            throw new SyncTriggerError(`starting the Cloud Sync job ${config.jobId} failed: ${String(error)}`, { cause: error });
+            throw new SyncTriggerError(
+              `starting the Cloud Sync job ${config.jobId} failed: ${String(error)}`,
+              { cause: error },
+            );
           }
         },
       };
@@ -76,9 +83,15 @@ function runCommand(command: string, args: readonly string[], timeoutMs: number)
   return new Promise((resolve, reject) => {
     execFile(command, [...args], { timeout: timeoutMs, windowsHide: true }, (error, _stdout, stderr) => {
       if (error === null) return resolve();
-      const why = error.killed ? `timed out after ${timeoutMs} ms` : `exited with ${error.code ?? 'an error'}`;
+      const why = error.killed
+        ? `timed out after ${timeoutMs} ms`
+        : `exited with ${error.code ?? 'an error'}`;
       const detail = stderr.trim().split('\n').slice(-3).join(' | ');
-      reject(new SyncTriggerError(`sync command ${command} ${why}${detail ? `: ${detail}` : ''}`, { cause: error }));
+      reject(
+        new SyncTriggerError(`sync command ${command} ${why}${detail ? `: ${detail}` : ''}`, {
+          cause: error,
+        }),
+      );
     });
   });
 }
@@ -107,7 +120,11 @@ function postTrigger(config: Extract<SyncTriggerConfig, { kind: 'http' }>): Prom
     );
     req.on('timeout', () => req.destroy(new Error('timed out')));
     req.on('error', (error) =>
-      reject(new SyncTriggerError(`sync endpoint ${url.origin}${url.pathname} unreachable: ${error.message}`, { cause: error })),
+      reject(
+        new SyncTriggerError(`sync endpoint ${url.origin}${url.pathname} unreachable: ${error.message}`, {
+          cause: error,
+        }),
+      ),
     );
     req.end(body);
   });

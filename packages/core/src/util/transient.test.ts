@@ -6,7 +6,9 @@ describe('transient errors while polling', () => {
   it('classifies network failures, throttling and server errors as transient, client errors not', () => {
     expect(isTransient(new GraphRequestError('hang up', -1, undefined, undefined))).toBe(true);
     expect(isTransient(new GraphRequestError('busy', 503, 'serviceNotAvailable', undefined))).toBe(true);
-    expect(isTransient(new GraphRequestError('denied', 403, 'Authorization_RequestDenied', undefined))).toBe(false);
+    expect(isTransient(new GraphRequestError('denied', 403, 'Authorization_RequestDenied', undefined))).toBe(
+      false,
+    );
     expect(isTransient(new Error('bug'))).toBe(false);
     expect(isTransient(Object.create(HttpNetworkError.prototype))).toBe(true);
   });

@@ -4,8 +4,10 @@ import { ExoError, GraphRequestError, HttpNetworkError, HttpTimeoutError } from 
 
 export function isTransient(error: unknown): boolean {
   if (error instanceof HttpNetworkError || error instanceof HttpTimeoutError) return true;
-  if (error instanceof GraphRequestError) return error.status === -1 || error.status === 429 || error.status >= 500;
-  if (error instanceof ExoError) return error.kind === 'transient' || error.kind === 'timeout' || error.kind === 'throttled';
+  if (error instanceof GraphRequestError)
+    return error.status === -1 || error.status === 429 || error.status >= 500;
+  if (error instanceof ExoError)
+    return error.kind === 'transient' || error.kind === 'timeout' || error.kind === 'throttled';
   return false;
 }
 

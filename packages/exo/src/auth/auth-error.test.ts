@@ -19,12 +19,37 @@ const serverError = (errorNo: string, errorMessage: string, status = 400) => ({
 
 describe('toCloudAuthError', () => {
   it.each([
-    ['90002', "AADSTS90002: Tenant 'x' not found.", 'wrong-tenant', /Tenant "contoso.onmicrosoft.com" was not found/],
-    ['700016', "AADSTS700016: Application with identifier 'x' was not found", 'app-not-found', /was not found or is disabled/],
+    [
+      '90002',
+      "AADSTS90002: Tenant 'x' not found.",
+      'wrong-tenant',
+      /Tenant "contoso.onmicrosoft.com" was not found/,
+    ],
+    [
+      '700016',
+      "AADSTS700016: Application with identifier 'x' was not found",
+      'app-not-found',
+      /was not found or is disabled/,
+    ],
     ['65001', 'AADSTS65001: The user or administrator has not consented', 'not-consented', /admin consent/],
-    ['500011', 'AADSTS500011: The resource principal named x was not found', 'not-consented', /admin consent/],
-    ['700027', 'AADSTS700027: The certificate ... [Reason - The key was not found.]', 'certificate-not-registered', /ABCDEF is not registered/],
-    ['700027', 'AADSTS700027: Client assertion contains an invalid signature. [Reason - The key used is expired.]', 'certificate-expired', /expired on 2027-01-01/],
+    [
+      '500011',
+      'AADSTS500011: The resource principal named x was not found',
+      'not-consented',
+      /admin consent/,
+    ],
+    [
+      '700027',
+      'AADSTS700027: The certificate ... [Reason - The key was not found.]',
+      'certificate-not-registered',
+      /ABCDEF is not registered/,
+    ],
+    [
+      '700027',
+      'AADSTS700027: Client assertion contains an invalid signature. [Reason - The key used is expired.]',
+      'certificate-expired',
+      /expired on 2027-01-01/,
+    ],
   ])('AADSTS%s → %s', (no, text, reason, message) => {
     const e = toCloudAuthError(serverError(no, text), context);
     expect(e.reason).toBe(reason);
@@ -34,7 +59,10 @@ describe('toCloudAuthError', () => {
   });
 
   it('reads the number from the text when errorNo is missing', () => {
-    const e = toCloudAuthError({ errorCode: 'invalid_request', errorMessage: 'AADSTS90002: Tenant not found' }, context);
+    const e = toCloudAuthError(
+      { errorCode: 'invalid_request', errorMessage: 'AADSTS90002: Tenant not found' },
+      context,
+    );
     expect(e.reason).toBe('wrong-tenant');
   });
 

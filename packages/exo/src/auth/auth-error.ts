@@ -35,11 +35,16 @@ interface AuthContext {
 const THROTTLED_ADVICE =
   'The token endpoint is throttling this application; MSAL will not ask again before its Retry-After has passed. Try again later.';
 
-const BY_CODE: ReadonlyArray<{ codes: readonly number[]; reason: AuthFailureReason; advice: (c: AuthContext) => string }> = [
+const BY_CODE: ReadonlyArray<{
+  codes: readonly number[];
+  reason: AuthFailureReason;
+  advice: (c: AuthContext) => string;
+}> = [
   {
     codes: [90002, 900023, 90072, 900022],
     reason: 'wrong-tenant',
-    advice: (c) => `Tenant "${c.tenantId}" was not found. Check the tenant id (GUID) or the *.onmicrosoft.com name.`,
+    advice: (c) =>
+      `Tenant "${c.tenantId}" was not found. Check the tenant id (GUID) or the *.onmicrosoft.com name.`,
   },
   {
     codes: [700016, 7000112, 700038],
@@ -61,13 +66,24 @@ const BY_CODE: ReadonlyArray<{ codes: readonly number[]; reason: AuthFailureReas
   },
   // 50196 = "client request loop". MSAL replays a remembered 429 without an HTTP status, so the number is what identifies it.
   { codes: [50196], reason: 'token-endpoint-throttled', advice: () => THROTTLED_ADVICE },
-  { codes: [90033], reason: 'token-endpoint-unavailable', advice: () => 'The token endpoint is temporarily unavailable. Try again later.' },
+  {
+    codes: [90033],
+    reason: 'token-endpoint-unavailable',
+    advice: () => 'The token endpoint is temporarily unavailable. Try again later.',
+  },
 ];
 
 /** Translate anything MSAL threw into a CloudAuthError. */
 export function toCloudAuthError(error: unknown, context: AuthContext): CloudAuthError {
   if (error instanceof CloudAuthError) return error;
-  const e = (error ?? {}) as { errorCode?: string; errorNo?: string; errorMessage?: string; status?: number; correlationId?: string; message?: string };
+  const e = (error ?? {}) as {
+    errorCode?: string;
+    errorNo?: string;
+    errorMessage?: string;
+    status?: number;
+    correlationId?: string;
+    message?: string;
+  };
   const text = `${e.errorMessage ?? ''} ${e.message ?? ''}`;
   const number = Number(e.errorNo ?? /AADSTS(\d+)/.exec(text)?.[1] ?? NaN);
   const aadsts = Number.isFinite(number) ? number : undefined;
@@ -81,18 +97,16 @@ export function toCloudAuthError(error: unknown, context: AuthContext): CloudAut
       const expired = aadsts === 700027 && /expired/i.test(text);
       const reason: AuthFailureReason = expired ? 'certificate-expired' : hit.reason;
       const message = expired ? expiredMessage(context) : hit.advice(context);
-      return new CloudAuthError(`${message} (AADSTS${aadsts})`, reason, aadsts, correlationId, { cause: error });
+      return new CloudAuthError(`${message} (AADSTS${aadsts})`, reason, aadsts, correlationId, {
+        cause: error,
+      });
     }
   }
   if (status === 429 || (status === undefined && e.errorCode === '' && /throttl|retry/i.test(text))) {
     // MSAL remembers a 429/5xx and refuses the same request locally until Retry-After passes.
-    return new CloudAuthError(
-      THROTTLED_ADVICE,
-      'token-endpoint-throttled',
-      aadsts,
-      correlationId,
-      { cause: error },
-    );
+    return new CloudAuthError(THROTTLED_ADVICE, 'token-endpoint-throttled', aadsts, correlationId, {
+      cause: error,
+    });
   }
   if (status !== undefined && status >= 500) {
     return new CloudAuthError(

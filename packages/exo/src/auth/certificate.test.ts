@@ -45,10 +45,16 @@ describe('certificate loading', () => {
   it('loads from PEM files and PFX files', async () => {
     const files = await writeCertificateFiles(cert, 'secret');
     try {
-      const pem = await loadCertificate({ kind: 'pem', certificatePath: files.certificatePath, keyPath: files.keyPath });
+      const pem = await loadCertificate({
+        kind: 'pem',
+        certificatePath: files.certificatePath,
+        keyPath: files.keyPath,
+      });
       const pfx = await loadCertificate({ kind: 'pfx', pfxPath: files.pfxPath, passphrase: 'secret' });
       expect(pfx.thumbprintSha256).toBe(pem.thumbprintSha256);
-      await expect(loadCertificate({ kind: 'pfx', pfxPath: `${files.dir}/missing.pfx` })).rejects.toThrow(/Cannot read/);
+      await expect(loadCertificate({ kind: 'pfx', pfxPath: `${files.dir}/missing.pfx` })).rejects.toThrow(
+        /Cannot read/,
+      );
     } finally {
       await rm(files.dir, { recursive: true, force: true });
     }

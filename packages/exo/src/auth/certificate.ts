@@ -19,7 +19,12 @@ export interface AppCertificate {
 }
 
 export type CertificateSource =
-  | { readonly kind: 'pem'; readonly certificatePath: string; readonly keyPath: string; readonly keyPassphrase?: string }
+  | {
+      readonly kind: 'pem';
+      readonly certificatePath: string;
+      readonly keyPath: string;
+      readonly keyPassphrase?: string;
+    }
   | { readonly kind: 'pfx'; readonly pfxPath: string; readonly passphrase?: string };
 
 export class CertificateError extends Error {

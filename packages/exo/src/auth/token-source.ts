@@ -51,7 +51,9 @@ export class AppTokenSource implements TokenSource {
           privateKey: cert.privateKeyPem,
           x5c: cert.chainPem,
         },
-        ...(metadata !== undefined ? { knownAuthorities: [cloud.authorityHost], authorityMetadata: metadata } : {}),
+        ...(metadata !== undefined
+          ? { knownAuthorities: [cloud.authorityHost], authorityMetadata: metadata }
+          : {}),
       },
       system: { networkClient: this.network },
     };
@@ -95,7 +97,12 @@ export class AppTokenSource implements TokenSource {
       }
     }
     if (!result?.accessToken) {
-      throw new CloudAuthError('The token endpoint returned no access token.', 'other', undefined, result?.correlationId);
+      throw new CloudAuthError(
+        'The token endpoint returned no access token.',
+        'other',
+        undefined,
+        result?.correlationId,
+      );
     }
     return result.accessToken;
   }
@@ -105,5 +112,9 @@ const NETWORK_ATTEMPTS = 3;
 
 /** MSAL's code for a request that got no answer at all (reset, refused, timed out). */
 function isNetworkFailure(error: unknown): boolean {
-  return typeof error === 'object' && error !== null && (error as { errorCode?: unknown }).errorCode === 'network_error';
+  return (
+    typeof error === 'object' &&
+    error !== null &&
+    (error as { errorCode?: unknown }).errorCode === 'network_error'
+  );
 }

@@ -83,8 +83,12 @@ describe('retry policy', () => {
     expect(isRetryable(new Error('x'), DEFAULT_RETRY_POLICY)).toBe(false);
   });
   it('waits what Retry-After says (capped), else exponential back-off', () => {
-    expect(retryDelayMs(new ExoThrottledError({ ...d, retryAfterMs: 3000 }), 1, DEFAULT_RETRY_POLICY)).toBe(3000);
-    expect(retryDelayMs(new ExoThrottledError({ ...d, retryAfterMs: 10_000_000 }), 1, DEFAULT_RETRY_POLICY)).toBe(120_000);
+    expect(retryDelayMs(new ExoThrottledError({ ...d, retryAfterMs: 3000 }), 1, DEFAULT_RETRY_POLICY)).toBe(
+      3000,
+    );
+    expect(
+      retryDelayMs(new ExoThrottledError({ ...d, retryAfterMs: 10_000_000 }), 1, DEFAULT_RETRY_POLICY),
+    ).toBe(120_000);
     const third = retryDelayMs(new ExoTransientError(d), 3, DEFAULT_RETRY_POLICY);
     expect(third).toBeGreaterThanOrEqual(4000);
     expect(third).toBeLessThanOrEqual(8000);

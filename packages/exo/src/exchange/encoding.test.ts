@@ -12,7 +12,14 @@ describe('encodeParameters', () => {
   });
   it('drops undefined, keeps null/false, dates as UTC ISO, arrays as replacements', () => {
     expect(
-      encodeParameters({ A: undefined, B: null, C: false, D: new Date(Date.UTC(2026, 0, 2, 3, 4, 5)), E: ['x', 'y'], F: 3 }),
+      encodeParameters({
+        A: undefined,
+        B: null,
+        C: false,
+        D: new Date(Date.UTC(2026, 0, 2, 3, 4, 5)),
+        E: ['x', 'y'],
+        F: 3,
+      }),
     ).toEqual({ B: null, C: false, D: '2026-01-02T03:04:05.000Z', E: ['x', 'y'], F: 3 });
   });
   it('wraps in CmdletInput', () => {
@@ -31,6 +38,8 @@ describe('camelCase records', () => {
     expect(camelCase('ExternalDirectoryObjectId')).toBe('externalDirectoryObjectId');
     expect(camelCase('SMTPAddress')).toBe('smtpAddress');
     expect(camelCase('AcceptMessagesOnlyFromDLMembers')).toBe('acceptMessagesOnlyFromDLMembers');
-    expect(toCamelRecord({ '@odata.type': 't', 'Members@odata.type': 'c', Name: 'n' })).toEqual({ name: 'n' });
+    expect(toCamelRecord({ '@odata.type': 't', 'Members@odata.type': 'c', Name: 'n' })).toEqual({
+      name: 'n',
+    });
   });
 });

@@ -2,14 +2,7 @@
 // output (PascalCase, with OData annotations) as plain camelCase records.
 
 export type ParameterValue =
-  | string
-  | number
-  | boolean
-  | null
-  | Date
-  | readonly string[]
-  | AddRemove
-  | undefined;
+  string | number | boolean | null | Date | readonly string[] | AddRemove | undefined;
 
 export type CmdletParameters = Readonly<Record<string, ParameterValue>>;
 

@@ -43,7 +43,10 @@ export abstract class ExoError extends Error {
   readonly retryAfterMs: number | undefined;
 
   constructor(details: ExoErrorDetails, message?: string) {
-    super(message ?? `${details.cmdlet} failed: ${details.serverMessage}${details.errorId ? ` [${details.errorId}]` : ''}`);
+    super(
+      message ??
+        `${details.cmdlet} failed: ${details.serverMessage}${details.errorId ? ` [${details.errorId}]` : ''}`,
+    );
     this.cmdlet = details.cmdlet;
     this.status = details.status;
     this.errorId = details.errorId;
@@ -130,7 +133,10 @@ const BY_EXCEPTION_TYPE: ReadonlyArray<[RegExp, new (d: ExoErrorDetails) => ExoE
   [/^ManagementObjectNotFoundException$|^ObjectNotFoundException$|NotFoundException$/, ExoNotFoundError],
   [/^ManagementObjectAmbiguousException$/, ExoAmbiguousError],
   [/^ProxyAddressExistsException$|^WindowsEmailAddressExistsException$/, ExoAddressExistsError],
-  [/^ADObjectAlreadyExistsException$|^MemberAlreadyExistsException$|AlreadyExistsException$/, ExoAlreadyExistsError],
+  [
+    /^ADObjectAlreadyExistsException$|^MemberAlreadyExistsException$|AlreadyExistsException$/,
+    ExoAlreadyExistsError,
+  ],
   [/AccessDenied|^UnauthorizedAccessException$/, ExoPermissionDeniedError],
   [
     /^(DCOverloadedException|SuitabilityDirectoryException|ServerInMMException|ADServerSettingsChangedException|StorageTransientException|ADTransientException|TransientException)$/,
@@ -170,7 +176,8 @@ export function parseErrorBody(body: string): ParsedErrorBody {
   const code = typeof error['code'] === 'string' ? error['code'] : undefined;
   const details = Array.isArray(error['details']) ? (error['details'] as Array<{ message?: unknown }>) : [];
   const detail = typeof details[0]?.message === 'string' ? details[0].message : undefined;
-  const inner = (error['innererror'] as { internalexception?: { message?: unknown } } | undefined)?.internalexception?.message;
+  const inner = (error['innererror'] as { internalexception?: { message?: unknown } } | undefined)
+    ?.internalexception?.message;
   const candidate = detail ?? (typeof inner === 'string' ? inner : undefined);
   if (candidate !== undefined) {
     const parsed = splitExoMessage(candidate);
@@ -185,7 +192,11 @@ export function splitExoMessage(text: string): { errorId?: string; exceptionType
   const trimmed = text.trim();
   if (trimmed.startsWith('{')) {
     try {
-      const j = JSON.parse(trimmed) as { ClassName?: string; Message?: string; localizedString?: { stringId?: string } };
+      const j = JSON.parse(trimmed) as {
+        ClassName?: string;
+        Message?: string;
+        localizedString?: { stringId?: string };
+      };
       if (j.ClassName || j.Message) {
         return {
           ...(j.localizedString?.stringId ? { errorId: j.localizedString.stringId } : {}),
@@ -246,7 +257,10 @@ export function classifyErrorResponse(res: ErrorResponse): ExoError {
   const short = shortTypeName(exceptionType);
   // 403 from the gateway = the app's directory role doesn't allow Exchange at all; a 403 carrying
   // a cmdlet exception (e.g. "only a manager of the group") is that cmdlet's own refusal.
-  if (short === 'CommandNotFoundException' || (res.status === 403 && (!short || /UnauthorizedAccess/.test(short)))) {
+  if (
+    short === 'CommandNotFoundException' ||
+    (res.status === 403 && (!short || /UnauthorizedAccess/.test(short)))
+  ) {
     // A cmdlet outside the app's RBAC does not exist for it: Exchange answers "not recognized".
     return new ExoPermissionDeniedError(
       details,
@@ -260,7 +274,13 @@ export function classifyErrorResponse(res: ErrorResponse): ExoError {
     }
   }
   if (res.status === 404 && !exceptionType) return new ExoNotFoundError(details);
-  if (res.status === 408 || res.status === 500 || res.status === 502 || res.status === 503 || res.status === 504) {
+  if (
+    res.status === 408 ||
+    res.status === 500 ||
+    res.status === 502 ||
+    res.status === 503 ||
+    res.status === 504
+  ) {
     // 500 with a known cmdlet exception was classified above; a bare 500 is the gateway failing.
     return new ExoTransientError(details);
   }
@@ -286,10 +306,15 @@ export function retryAfterMs(value: string | undefined, now: number = Date.now()
  * The holder of a taken proxy address, e.g. from
  * `The proxy address "SMTP:a@contoso.com" is already being used by the proxy addresses or LegacyExchangeDN of "Sales". Please choose another proxy address.`
  */
-export function parseAddressHolder(message: string): { address: string | undefined; holder: string | undefined } {
+export function parseAddressHolder(message: string): {
+  address: string | undefined;
+  holder: string | undefined;
+} {
   const address = /(?:proxy )?address\s+"([^"]+)"/i.exec(message)?.[1];
   const holder =
-    /being used by (?:the proxy addresses or LegacyExchangeDN (?:of )?)?["']([^"']+)["']/i.exec(message)?.[1] ??
+    /being used by (?:the proxy addresses or LegacyExchangeDN (?:of )?)?["']([^"']+)["']/i.exec(
+      message,
+    )?.[1] ??
     /already (?:being )?used by (?:the )?(?:object|recipient)\s+["']([^"']+)["']/i.exec(message)?.[1];
   return { address, holder };
 }

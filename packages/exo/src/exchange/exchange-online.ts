@@ -153,7 +153,10 @@ export class ExchangeOnline {
 
   /** Every member (all pages, hidden members included). */
   async getDistributionGroupMembers(identity: string): Promise<RecipientRecord[]> {
-    const result = await this.read('Get-DistributionGroupMember', { Identity: identity, ResultSize: 'Unlimited' });
+    const result = await this.read('Get-DistributionGroupMember', {
+      Identity: identity,
+      ResultSize: 'Unlimited',
+    });
     return result.value.map(toRecipient);
   }
 
@@ -186,7 +189,8 @@ export class ExchangeOnline {
     if (created) return toDistributionGroup(created);
     // Some tenants return nothing from New-; read it back by name.
     const read = await this.getDistributionGroup(input.name);
-    if (!read) throw new Error(`New-DistributionGroup returned no object and "${input.name}" cannot be read back`);
+    if (!read)
+      throw new Error(`New-DistributionGroup returned no object and "${input.name}" cannot be read back`);
     return read;
   }
 
@@ -239,7 +243,10 @@ export class ExchangeOnline {
     members: readonly string[],
     options: { chunkSize?: number } = {},
   ): Promise<ReplaceMembersResult> {
-    const chunkSize = Math.min(MAX_MEMBERS_PER_UPDATE, Math.max(1, options.chunkSize ?? MAX_MEMBERS_PER_UPDATE));
+    const chunkSize = Math.min(
+      MAX_MEMBERS_PER_UPDATE,
+      Math.max(1, options.chunkSize ?? MAX_MEMBERS_PER_UPDATE),
+    );
     const unique = [...new Set(members)];
     const first = unique.slice(0, chunkSize);
     const rest = unique.slice(chunkSize);
@@ -255,7 +262,12 @@ export class ExchangeOnline {
 
   /** Add-DistributionGroupMember; false when it was already a member. */
   addMember(identity: string, member: string): Promise<boolean> {
-    return this.changeMember('Add-DistributionGroupMember', identity, member, (e) => e instanceof ExoAlreadyExistsError);
+    return this.changeMember(
+      'Add-DistributionGroupMember',
+      identity,
+      member,
+      (e) => e instanceof ExoAlreadyExistsError,
+    );
   }
 
   /** Remove-DistributionGroupMember; false when it wasn't a member. A missing group still throws. */
@@ -276,7 +288,12 @@ export class ExchangeOnline {
     alreadyDone: (error: unknown) => boolean,
   ): Promise<boolean> {
     try {
-      await this.transport.invoke(cmdlet, { Identity: identity, Member: member, BypassSecurityGroupManagerCheck: true, Confirm: false });
+      await this.transport.invoke(cmdlet, {
+        Identity: identity,
+        Member: member,
+        BypassSecurityGroupManagerCheck: true,
+        Confirm: false,
+      });
       return true;
     } catch (error) {
       if (alreadyDone(error)) return false;
@@ -320,8 +337,12 @@ export class ExchangeOnline {
   // ── permissions ─────────────────────────────────────────────────────────────────────────
 
   /** Get-RecipientPermission (Send-As) granted on `identity`, or held by `trustee`. */
-  async getRecipientPermissions(query: { identity?: string; trustee?: string }): Promise<RecipientPermissionRecord[]> {
-    if (!query.identity && !query.trustee) throw new Error('getRecipientPermissions needs an identity or a trustee');
+  async getRecipientPermissions(query: {
+    identity?: string;
+    trustee?: string;
+  }): Promise<RecipientPermissionRecord[]> {
+    if (!query.identity && !query.trustee)
+      throw new Error('getRecipientPermissions needs an identity or a trustee');
     const result = await this.read('Get-RecipientPermission', {
       Identity: query.identity,
       Trustee: query.trustee,
@@ -353,7 +374,11 @@ export class ExchangeOnline {
     return result.value.map(toMailboxPermission);
   }
 
-  async addFullAccess(identity: string, user: string, options: { autoMapping?: boolean } = {}): Promise<void> {
+  async addFullAccess(
+    identity: string,
+    user: string,
+    options: { autoMapping?: boolean } = {},
+  ): Promise<void> {
     await this.transport.invoke('Add-MailboxPermission', {
       Identity: identity,
       User: user,
@@ -401,7 +426,11 @@ export class ExchangeOnline {
   ): Promise<readonly string[]> {
     const cmdlet = setCmdletFor(target.recipientTypeDetails);
     const bypass = cmdlet === 'Set-DistributionGroup' ? { BypassSecurityGroupManagerCheck: true } : {};
-    const result = await this.transport.invoke(cmdlet, { Identity: target.identity, ...parameters, ...bypass });
+    const result = await this.transport.invoke(cmdlet, {
+      Identity: target.identity,
+      ...parameters,
+      ...bypass,
+    });
     return result.warnings;
   }
 
@@ -425,8 +454,13 @@ export class ExchangeOnline {
     return value ? toDynamicDistributionGroup(value) : null;
   }
 
-  async setDynamicDistributionGroup(identity: string, parameters: CmdletParameters): Promise<readonly string[]> {
-    return (await this.transport.invoke('Set-DynamicDistributionGroup', { Identity: identity, ...parameters })).warnings;
+  async setDynamicDistributionGroup(
+    identity: string,
+    parameters: CmdletParameters,
+  ): Promise<readonly string[]> {
+    return (
+      await this.transport.invoke('Set-DynamicDistributionGroup', { Identity: identity, ...parameters })
+    ).warnings;
   }
 
   async getUnifiedGroup(identity: string): Promise<UnifiedGroupRecord | null> {
@@ -450,14 +484,30 @@ export class ExchangeOnline {
     const queries: Array<{ link: CloudDependant['link']; cmdlet: string; filter: string }> = [
       { link: 'Members', cmdlet: 'Get-Recipient', filter: notSynced('Members') },
     ];
-    const restrictionCmdlets = ['Get-DistributionGroup', 'Get-DynamicDistributionGroup', 'Get-UnifiedGroup', 'Get-Mailbox', 'Get-MailUser', 'Get-MailContact'];
-    for (const link of ['AcceptMessagesOnlyFromDLMembers', 'RejectMessagesFromDLMembers', 'BypassModerationFromDLMembers', 'GrantSendOnBehalfTo'] as const) {
+    const restrictionCmdlets = [
+      'Get-DistributionGroup',
+      'Get-DynamicDistributionGroup',
+      'Get-UnifiedGroup',
+      'Get-Mailbox',
+      'Get-MailUser',
+      'Get-MailContact',
+    ];
+    for (const link of [
+      'AcceptMessagesOnlyFromDLMembers',
+      'RejectMessagesFromDLMembers',
+      'BypassModerationFromDLMembers',
+      'GrantSendOnBehalfTo',
+    ] as const) {
       for (const cmdlet of restrictionCmdlets) queries.push({ link, cmdlet, filter: notSynced(link) });
     }
     for (const cmdlet of ['Get-DistributionGroup', 'Get-DynamicDistributionGroup']) {
       queries.push({ link: 'ManagedBy', cmdlet, filter: notSynced('ManagedBy') });
     }
-    queries.push({ link: 'ForwardingAddress', cmdlet: 'Get-Mailbox', filter: opathEquals('ForwardingAddress', dn) });
+    queries.push({
+      link: 'ForwardingAddress',
+      cmdlet: 'Get-Mailbox',
+      filter: opathEquals('ForwardingAddress', dn),
+    });
     const found: CloudDependant[] = [];
     for (const q of queries) {
       const result = await this.read(q.cmdlet, { Filter: q.filter, ResultSize: 'Unlimited' });
@@ -472,7 +522,10 @@ export class ExchangeOnline {
     return this.transport.invoke(cmdlet, parameters, { idempotent: true });
   }
 
-  private async readOne(cmdlet: string, parameters: CmdletParameters): Promise<Record<string, unknown> | null> {
+  private async readOne(
+    cmdlet: string,
+    parameters: CmdletParameters,
+  ): Promise<Record<string, unknown> | null> {
     try {
       const result = await this.read(cmdlet, parameters);
       return result.value[0] ?? null;
@@ -499,6 +552,8 @@ export interface CloudDependant {
 export function routingDomainOf(domains: readonly AcceptedDomainRecord[]): string | null {
   const names = domains.map((d) => d.domainName.toLowerCase());
   return (
-    names.find((n) => n.endsWith('.mail.onmicrosoft.com')) ?? names.find((n) => n.endsWith('.microsoftonline.com')) ?? null
+    names.find((n) => n.endsWith('.mail.onmicrosoft.com')) ??
+    names.find((n) => n.endsWith('.microsoftonline.com')) ??
+    null
   );
 }

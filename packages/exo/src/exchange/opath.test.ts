@@ -4,7 +4,9 @@ import { chunkedAnyOf, opathAnyOf, opathEquals, quoteOpath } from './opath.js';
 describe('OPATH filters', () => {
   it("doubles single quotes so a value can't end the string", () => {
     expect(quoteOpath("O'Brien")).toBe("'O''Brien'");
-    expect(opathEquals('EmailAddresses', "x') -or (Name -like '*")).toBe("EmailAddresses -eq 'x'') -or (Name -like ''*'");
+    expect(opathEquals('EmailAddresses', "x') -or (Name -like '*")).toBe(
+      "EmailAddresses -eq 'x'') -or (Name -like ''*'",
+    );
   });
   it('refuses property names that are not identifiers', () => {
     expect(() => opathEquals('Name -or 1', 'x')).toThrow();

@@ -29,7 +29,11 @@ export interface FilterChunkOptions {
  * Split `values` into OR-chains that each stay under the length and term limits, so checking
  * thousands of recipients costs tens of calls instead of thousands.
  */
-export function chunkedAnyOf(property: string, values: readonly string[], options: FilterChunkOptions = {}): string[] {
+export function chunkedAnyOf(
+  property: string,
+  values: readonly string[],
+  options: FilterChunkOptions = {},
+): string[] {
   const maxLength = options.maxLength ?? 8000;
   const maxTerms = options.maxTerms ?? 200;
   const filters: string[] = [];
@@ -38,7 +42,8 @@ export function chunkedAnyOf(property: string, values: readonly string[], option
   const separator = ' -or ';
   for (const value of values) {
     const term = `(${opathEquals(property, value)})`;
-    if (term.length > maxLength) throw new Error(`A single filter value is longer than ${maxLength} characters`);
+    if (term.length > maxLength)
+      throw new Error(`A single filter value is longer than ${maxLength} characters`);
     const added = terms.length === 0 ? term.length : separator.length + term.length;
     if (terms.length > 0 && (length + added > maxLength || terms.length >= maxTerms)) {
       filters.push(terms.join(separator));

@@ -170,7 +170,9 @@ export function toDistributionGroup(raw: Raw): DistributionGroupRecord {
     memberJoinRestriction: str(raw, 'MemberJoinRestriction'),
     memberDepartRestriction: str(raw, 'MemberDepartRestriction'),
     isRoomList: base.recipientTypeDetails === 'RoomList',
-    isSecurityGroup: base.recipientTypeDetails === 'MailUniversalSecurityGroup' || base.recipientType === 'MailUniversalSecurityGroup',
+    isSecurityGroup:
+      base.recipientTypeDetails === 'MailUniversalSecurityGroup' ||
+      base.recipientType === 'MailUniversalSecurityGroup',
   };
 }
 

@@ -64,7 +64,8 @@ export function resolveRecipients(
     get: (i) => exo.getRecipient(i),
     key: (r) => r.guid,
     guidOf: (r) => r.externalDirectoryObjectId,
-    addressesOf: (r) => r.emailAddresses.filter((a) => /^smtp:/i.test(a)).map((a) => a.slice(5).toLowerCase()),
+    addressesOf: (r) =>
+      r.emailAddresses.filter((a) => /^smtp:/i.test(a)).map((a) => a.slice(5).toLowerCase()),
   });
 }
 

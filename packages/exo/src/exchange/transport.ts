@@ -8,8 +8,7 @@ import { HttpNetworkError, HttpTimeoutError, type HttpClient, type HttpResponse 
 import type { TokenSource } from '../auth/token-source.js';
 import { AdaptiveLimit, type AdaptiveLimitOptions, type AdaptiveLimitStats } from './concurrency.js';
 import { cmdletBody, type CmdletParameters } from './encoding.js';
-import type {
-  ExoError} from './errors.js';
+import type { ExoError } from './errors.js';
 import {
   classifyErrorResponse,
   ExoOtherError,
@@ -18,7 +17,6 @@ import {
   ExoTransientError,
 } from './errors.js';
 import { DEFAULT_RETRY_POLICY, isRetryable, retryDelayMs, type RetryPolicy } from './retry.js';
-
 
 /** The system mailbox Exchange uses to route app-only admin requests (research §1.4). */
 const APP_ANCHOR_MAILBOX = 'SystemMailbox{bb558c35-97f1-4cb9-8ff7-d53741dc928c}';
@@ -89,7 +87,10 @@ export class ExoTransport {
     this.origin = new URL(base).origin;
     this.anchor = anchorMailbox(options.tenantId);
     this.policy = { ...DEFAULT_RETRY_POLICY, ...options.retry };
-    this.limit = options.concurrency instanceof AdaptiveLimit ? options.concurrency : new AdaptiveLimit(options.concurrency);
+    this.limit =
+      options.concurrency instanceof AdaptiveLimit
+        ? options.concurrency
+        : new AdaptiveLimit(options.concurrency);
   }
 
   get tenantId(): string {
@@ -97,10 +98,15 @@ export class ExoTransport {
   }
 
   /** Run a cmdlet and return the output of all pages. */
-  async invoke(cmdlet: string, parameters: CmdletParameters = {}, options: InvokeOptions = {}): Promise<InvokeResult> {
+  async invoke(
+    cmdlet: string,
+    parameters: CmdletParameters = {},
+    options: InvokeOptions = {},
+  ): Promise<InvokeResult> {
     const body = cmdletBody(cmdlet, parameters);
     let url = this.invokeUrl;
-    if (options.select && options.select.length > 0) url += `?$select=${options.select.map(encodeURIComponent).join(',')}`;
+    if (options.select && options.select.length > 0)
+      url += `?$select=${options.select.map(encodeURIComponent).join(',')}`;
     const value: Array<Record<string, unknown>> = [];
     const warnings: string[] = [];
     const nonTerminatingErrors: unknown[] = [];
@@ -175,7 +181,12 @@ export class ExoTransport {
     }
   }
 
-  private async sendOnce(cmdlet: string, url: string, body: string, options: InvokeOptions): Promise<Record<string, unknown>> {
+  private async sendOnce(
+    cmdlet: string,
+    url: string,
+    body: string,
+    options: InvokeOptions,
+  ): Promise<Record<string, unknown>> {
     const token = await this.options.tokens.token(this.options.cloud.exchangeResource);
     const clientRequestId = randomUUID();
     const slot = await this.limit.acquire();
@@ -220,7 +231,13 @@ export class ExoTransport {
         });
       }
     }
-    const error = classifyErrorResponse({ cmdlet, status: res.status, headers: res.headers, body: res.body, clientRequestId });
+    const error = classifyErrorResponse({
+      cmdlet,
+      status: res.status,
+      headers: res.headers,
+      body: res.body,
+      clientRequestId,
+    });
     if (error instanceof ExoThrottledError) {
       this.throttleCount++;
       this.limit.onThrottle(slot.epoch);
@@ -251,7 +268,10 @@ function networkFailure(cmdlet: string, clientRequestId: string, error: unknown)
     );
   }
   // Nothing reached the server: safe to send again.
-  if (error instanceof HttpNetworkError && (code === 'ECONNREFUSED' || code === 'ENOTFOUND' || code === 'EAI_AGAIN')) {
+  if (
+    error instanceof HttpNetworkError &&
+    (code === 'ECONNREFUSED' || code === 'ENOTFOUND' || code === 'EAI_AGAIN')
+  ) {
     return new ExoTransientError({ cmdlet, status: 0, serverMessage: message, clientRequestId });
   }
   // The connection broke mid-call: the outcome is unknown, like a timeout.

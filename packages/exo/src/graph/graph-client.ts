@@ -101,7 +101,12 @@ export class GraphClient {
   /** The group, or null when it doesn't exist (a deleted DL is gone at once: no recycle bin). */
   async getGroup(id: string): Promise<GraphGroup | null> {
     try {
-      const raw = await this.call(() => this.client.api(`/groups/${encodeURIComponent(id)}`).select(GROUP_SELECT).get());
+      const raw = await this.call(() =>
+        this.client
+          .api(`/groups/${encodeURIComponent(id)}`)
+          .select(GROUP_SELECT)
+          .get(),
+      );
       return toGraphGroup(raw);
     } catch (error) {
       if (error instanceof GraphRequestError && error.status === 404) return null;
@@ -117,7 +122,10 @@ export class GraphClient {
 
   /** Direct members, every page. */
   async getGroupMembers(id: string): Promise<GraphDirectoryObject[]> {
-    const request = this.client.api(`/groups/${encodeURIComponent(id)}/members`).select('id,displayName,mail').top(999);
+    const request = this.client
+      .api(`/groups/${encodeURIComponent(id)}/members`)
+      .select('id,displayName,mail')
+      .top(999);
     const items = await this.allPages(request);
     return items.map((raw) => ({
       id: String(raw['id'] ?? ''),
@@ -131,7 +139,10 @@ export class GraphClient {
   async getOnPremisesSyncBehavior(id: string): Promise<{ isCloudManaged: boolean } | null> {
     try {
       const raw = await this.call(() =>
-        this.client.api(`/groups/${encodeURIComponent(id)}/onPremisesSyncBehavior`).version('beta').get(),
+        this.client
+          .api(`/groups/${encodeURIComponent(id)}/onPremisesSyncBehavior`)
+          .version('beta')
+          .get(),
       );
       return { isCloudManaged: (raw as { isCloudManaged?: unknown }).isCloudManaged === true };
     } catch (error) {
@@ -154,14 +165,14 @@ export class GraphClient {
   async startSyncJob(servicePrincipalId: string, jobId: string): Promise<void> {
     await this.call(() =>
       this.client
-        .api(`/servicePrincipals/${encodeURIComponent(servicePrincipalId)}/synchronization/jobs/${encodeURIComponent(jobId)}/start`)
+        .api(
+          `/servicePrincipals/${encodeURIComponent(servicePrincipalId)}/synchronization/jobs/${encodeURIComponent(jobId)}/start`,
+        )
         .post({}),
     );
   }
 
-  private async allPages(
-    request: ReturnType<Client['api']>,
-  ): Promise<Array<Record<string, unknown>>> {
+  private async allPages(request: ReturnType<Client['api']>): Promise<Array<Record<string, unknown>>> {
     const items: Array<Record<string, unknown>> = [];
     let page = (await this.call(() => request.get())) as { value?: unknown[]; '@odata.nextLink'?: string };
     for (;;) {

@@ -42,7 +42,8 @@ function headerRecord(headers: unknown): Record<string, string> {
   } else if (Array.isArray(headers)) {
     for (const [k, v] of headers as Array<[string, string]>) out[k] = v;
   } else {
-    for (const [k, v] of Object.entries(headers as Record<string, unknown>)) if (v !== undefined) out[k] = String(v);
+    for (const [k, v] of Object.entries(headers as Record<string, unknown>))
+      if (v !== undefined) out[k] = String(v);
   }
   return out;
 }

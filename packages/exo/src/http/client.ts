@@ -43,9 +43,12 @@ export class HttpNetworkError extends Error {
     readonly url: string,
     cause: unknown,
   ) {
-    super(`Network error calling ${safeUrl(url)}: ${cause instanceof Error ? cause.message : String(cause)}`, {
-      cause,
-    });
+    super(
+      `Network error calling ${safeUrl(url)}: ${cause instanceof Error ? cause.message : String(cause)}`,
+      {
+        cause,
+      },
+    );
   }
 }
 
@@ -64,7 +67,12 @@ export class HttpClient {
   private readonly httpAgent: http.Agent;
 
   constructor(options: HttpClientOptions = {}) {
-    const extra = options.caPem === undefined ? [] : typeof options.caPem === 'string' ? [options.caPem] : [...options.caPem];
+    const extra =
+      options.caPem === undefined
+        ? []
+        : typeof options.caPem === 'string'
+          ? [options.caPem]
+          : [...options.caPem];
     const insecure = options.insecureSkipTlsVerify === true;
     if (insecure) {
       (options.onWarning ?? ((m: string) => process.emitWarning(m)))(

@@ -11,7 +11,11 @@ export class MsalNetworkModule implements INetworkModule {
 
   constructor(private readonly http: HttpClient) {}
 
-  sendGetRequestAsync<T>(url: string, options?: NetworkRequestOptions, timeout?: number): Promise<NetworkResponse<T>> {
+  sendGetRequestAsync<T>(
+    url: string,
+    options?: NetworkRequestOptions,
+    timeout?: number,
+  ): Promise<NetworkResponse<T>> {
     return this.send<T>('GET', url, options, timeout);
   }
 
@@ -38,7 +42,10 @@ export class MsalNetworkModule implements INetworkModule {
       body = res.body.length > 0 ? JSON.parse(res.body) : {};
     } catch {
       // A proxy or gateway answered with HTML/text; give MSAL an OAuth-shaped error it can surface.
-      body = { error: 'invalid_response', error_description: `Token endpoint answered HTTP ${res.status} with a non-JSON body` };
+      body = {
+        error: 'invalid_response',
+        error_description: `Token endpoint answered HTTP ${res.status} with a non-JSON body`,
+      };
     }
     return { status: res.status, headers: { ...res.headers }, body: body as T };
   }

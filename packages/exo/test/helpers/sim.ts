@@ -34,7 +34,13 @@ export async function startSimTenant(
     cert,
     certificate,
     connect: (extra = {}) =>
-      CloudConnection.open({ cloud, tenantId: tenant.id, clientId: registered.clientId, certificate, ...extra }),
+      CloudConnection.open({
+        cloud,
+        tenantId: tenant.id,
+        clientId: registered.clientId,
+        certificate,
+        ...extra,
+      }),
   };
 }
 

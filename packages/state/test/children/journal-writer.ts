@@ -8,7 +8,8 @@ if (!target) throw new Error('usage: journal-writer.ts <store>');
 
 const store = await openStateStore(target);
 const ids = ['w-0', 'w-1', 'w-2', 'w-3'];
-for (const id of ids) await store.createMigration({ id, group: { address: `${id}@contoso.com` }, strategy: 'recreate' });
+for (const id of ids)
+  await store.createMigration({ id, group: { address: `${id}@contoso.com` }, strategy: 'recreate' });
 console.log('ready');
 
 let acknowledged = 0;
@@ -28,10 +29,18 @@ async function writeOne(n: number): Promise<void> {
   } else if (n % 10 === 5) {
     await store.addErrors(
       id,
-      ['a', 'b', 'c'].map((part) => ({ code: `E_${part}`, severity: 'info' as const, message: `error ${part} of write ${n}` })),
+      ['a', 'b', 'c'].map((part) => ({
+        code: `E_${part}`,
+        severity: 'info' as const,
+        message: `error ${part} of write ${n}`,
+      })),
     );
   } else {
-    await store.appendJournal(id, { step: `step-${n % 7}`, event: 'completed', data: { n, padding: 'x'.repeat(n % 500) } });
+    await store.appendJournal(id, {
+      step: `step-${n % 7}`,
+      event: 'completed',
+      data: { n, padding: 'x'.repeat(n % 500) },
+    });
   }
 }
 

@@ -17,7 +17,9 @@ const fence = { runnerId };
 
 if (mode === 'drain') {
   console.log('ready');
-  await new Promise<void>((resolve) => createInterface({ input: process.stdin }).once('line', () => resolve()));
+  await new Promise<void>((resolve) =>
+    createInterface({ input: process.stdin }).once('line', () => resolve()),
+  );
   for (;;) {
     const migration = await store.claimNext(batchId, runnerId, leaseMs);
     if (!migration) break;

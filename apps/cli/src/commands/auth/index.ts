@@ -2,7 +2,11 @@
 import type { Command } from 'commander';
 import { chmodSync, existsSync, mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import { isAbsolute, join, resolve } from 'node:path';
-import { requiredPermissions, requiredResourceAccess, ENTRA_ROLES } from '../../certificate/app-registration.js';
+import {
+  requiredPermissions,
+  requiredResourceAccess,
+  ENTRA_ROLES,
+} from '../../certificate/app-registration.js';
 import { createSelfSignedCertificate, CERTIFICATE_VALIDITY_YEARS } from '../../certificate/self-signed.js';
 import { readSecret } from '../../config/secrets.js';
 import { guid, tenantId } from '../../config/values.js';
@@ -33,7 +37,10 @@ export function registerAuthCommands(program: Command, state: ProgramState): voi
     .option('--name <name>', 'certificate common name and file name stem', 'dlmigrate')
     .option('--tenant-id <id>', 'tenant GUID or contoso.onmicrosoft.com, for the config snippet')
     .option('--client-id <guid>', 'app registration (client) id, for the config snippet')
-    .option('--cloud-sync-trigger', 'the sync trigger is Entra Cloud Sync (adds Synchronization.ReadWrite.All)')
+    .option(
+      '--cloud-sync-trigger',
+      'the sync trigger is Entra Cloud Sync (adds Synchronization.ReadWrite.All)',
+    )
     .option('--force', 'overwrite existing certificate files')
     .addHelpText(
       'after',
@@ -77,7 +84,8 @@ async function authInit(options: InitOptions, context: CommandContext): Promise<
       if (existsSync(file)) problems.push(`${file} already exists (use --force to replace it)`);
     }
   }
-  if (problems.length > 0) throw new UsageError('Cannot create the certificate; nothing was changed.', problems);
+  if (problems.length > 0)
+    throw new UsageError('Cannot create the certificate; nothing was changed.', problems);
 
   const passphrase = await readPassphrase(context);
   const certificate = createSelfSignedCertificate({ commonName: options.name, pfxPassphrase: passphrase });
@@ -125,7 +133,9 @@ async function authInit(options: InitOptions, context: CommandContext): Promise<
   output.line(`     ${files.cert}`);
   output.line('2. API permissions (application permissions, then "Grant admin consent"):');
   for (const p of permissions) {
-    output.line(`     ${p.resource}: ${p.name}  ${p.id ?? '(id: pick it by name in the portal)'}  — ${p.why}`);
+    output.line(
+      `     ${p.resource}: ${p.name}  ${p.id ?? '(id: pick it by name in the portal)'}  — ${p.why}`,
+    );
   }
   output.line('   Manifest requiredResourceAccess entries:');
   for (const text of JSON.stringify(manifest, null, 2).split('\n')) output.line(`     ${text}`);
@@ -135,8 +145,10 @@ async function authInit(options: InitOptions, context: CommandContext): Promise<
         '(portal: API permissions › Microsoft Graph › Application permissions, by name).',
     );
   }
-  output.line('3. Entra role for the app\'s service principal (Exchange RBAC comes from it):');
-  output.line(`     ${ENTRA_ROLES.exchangeAdministrator.name} (${ENTRA_ROLES.exchangeAdministrator.templateId})`);
+  output.line("3. Entra role for the app's service principal (Exchange RBAC comes from it):");
+  output.line(
+    `     ${ENTRA_ROLES.exchangeAdministrator.name} (${ENTRA_ROLES.exchangeAdministrator.templateId})`,
+  );
   output.line(
     `     or least privilege: ${ENTRA_ROLES.exchangeRecipientAdministrator.name} ` +
       `(${ENTRA_ROLES.exchangeRecipientAdministrator.templateId}), or a custom Exchange RBAC role group`,

@@ -21,11 +21,16 @@ interface BatchOptions extends SecretFlags {
 export function registerBatchCommand(program: Command, state: ProgramState): void {
   const batch = program
     .command('batch')
-    .description('migrate many groups: child groups first, one directory sync per wave, every group on its own')
+    .description(
+      'migrate many groups: child groups first, one directory sync per wave, every group on its own',
+    )
     .argument('[groups...]', 'primary SMTP addresses of the groups')
     .option('-f, --file <file>', 'a list (one address a line) or a CSV export with an address column')
     .option('--id <id>', 'batch id to use (default: generated)')
-    .option('--resume <batchId>', 'continue a batch that was interrupted (any runner sharing the state store can)')
+    .option(
+      '--resume <batchId>',
+      'continue a batch that was interrupted (any runner sharing the state store can)',
+    )
     .option('--html <file>', 'write the batch report as a self-contained HTML file (mode 0600)')
     .addHelpText(
       'after',
@@ -54,11 +59,22 @@ export function registerBatchCommand(program: Command, state: ProgramState): voi
           writeFileSync(html, renderReportHtml(report), { mode: 0o600 });
         }
         const { output } = context;
-        output.json({ ok: outcome.status === 'completed', batchId: outcome.batchId, status: outcome.status, groups: outcome.groups, report, html: html ?? null });
+        output.json({
+          ok: outcome.status === 'completed',
+          batchId: outcome.batchId,
+          status: outcome.status,
+          groups: outcome.groups,
+          report,
+          html: html ?? null,
+        });
         output.line();
-        output.line(`Batch ${outcome.batchId}: ${outcome.status.replaceAll('_', ' ')} — ${outcome.groups.length} group(s)`);
+        output.line(
+          `Batch ${outcome.batchId}: ${outcome.status.replaceAll('_', ' ')} — ${outcome.groups.length} group(s)`,
+        );
         for (const g of outcome.groups) {
-          output.line(`  level ${g.level}  ${g.address}  ${g.status.replaceAll('_', ' ')}${g.codes.length > 0 ? `  ${g.codes.join(', ')}` : ''}`);
+          output.line(
+            `  level ${g.level}  ${g.address}  ${g.status.replaceAll('_', ' ')}${g.codes.length > 0 ? `  ${g.codes.join(', ')}` : ''}`,
+          );
         }
         if (html !== undefined) output.line(`HTML report: ${html}`);
         return engine.batchExitCode(outcome);
@@ -68,9 +84,13 @@ export function registerBatchCommand(program: Command, state: ProgramState): voi
 }
 
 function batchInput(groups: readonly string[], options: BatchOptions, cwd: string): BatchInput {
-  const given = [groups.length > 0, options.file !== undefined, options.resume !== undefined].filter(Boolean).length;
+  const given = [groups.length > 0, options.file !== undefined, options.resume !== undefined].filter(
+    Boolean,
+  ).length;
   if (given !== 1) {
-    throw new UsageError('Give the groups as arguments, or --file, or --resume <batchId> — exactly one of them.');
+    throw new UsageError(
+      'Give the groups as arguments, or --file, or --resume <batchId> — exactly one of them.',
+    );
   }
   if (options.resume !== undefined) return { kind: 'resume', id: options.resume };
   if (options.file !== undefined) {

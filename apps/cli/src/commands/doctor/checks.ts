@@ -35,7 +35,13 @@ export function checkStateFolder(config: DlmigrateConfig): CheckResult {
     rmSync(probe);
     return result('state-folder', title, 'ok', folder);
   } catch (error) {
-    return result('state-folder', title, 'fail', `${folder}: ${(error as Error).message}`, 'point state.folder at a folder this user can write');
+    return result(
+      'state-folder',
+      title,
+      'fail',
+      `${folder}: ${(error as Error).message}`,
+      'point state.folder at a folder this user can write',
+    );
   }
 }
 
@@ -53,7 +59,13 @@ export function checkCertificate(
     if (cert.pfxFile !== undefined) {
       if (pfxPassphrase === undefined) {
         return {
-          files: result('certificate', title, 'fail', `${cert.pfxFile}: no passphrase`, 'set DLMIGRATE_PFX_PASSPHRASE or run doctor in a terminal'),
+          files: result(
+            'certificate',
+            title,
+            'fail',
+            `${cert.pfxFile}: no passphrase`,
+            'set DLMIGRATE_PFX_PASSPHRASE or run doctor in a terminal',
+          ),
         };
       }
       ({ certPem, keyPem } = readPfx(readFileSync(cert.pfxFile), pfxPassphrase));
@@ -63,19 +75,44 @@ export function checkCertificate(
     }
   } catch (error) {
     return {
-      files: result('certificate', title, 'fail', (error as Error).message, 'check the certificate paths (dlmigrate auth init creates a certificate)'),
+      files: result(
+        'certificate',
+        title,
+        'fail',
+        (error as Error).message,
+        'check the certificate paths (dlmigrate auth init creates a certificate)',
+      ),
     };
   }
   let x509: X509Certificate;
   try {
     x509 = new X509Certificate(certPem);
     if (!x509.checkPrivateKey(createPrivateKey(keyPem))) {
-      return { files: result('certificate', title, 'fail', 'the private key does not belong to the certificate', 'use the key file created together with this certificate') };
+      return {
+        files: result(
+          'certificate',
+          title,
+          'fail',
+          'the private key does not belong to the certificate',
+          'use the key file created together with this certificate',
+        ),
+      };
     }
   } catch (error) {
-    return { files: result('certificate', title, 'fail', `cannot parse: ${(error as Error).message}`, 'give a PEM certificate and a PEM (PKCS#8 or PKCS#1) private key') };
+    return {
+      files: result(
+        'certificate',
+        title,
+        'fail',
+        `cannot parse: ${(error as Error).message}`,
+        'give a PEM certificate and a PEM (PKCS#8 or PKCS#1) private key',
+      ),
+    };
   }
-  return { files: result('certificate', title, 'ok', x509.subject.replace(/\n/g, ', ')), expiry: checkExpiry(x509, now) };
+  return {
+    files: result('certificate', title, 'ok', x509.subject.replace(/\n/g, ', ')),
+    expiry: checkExpiry(x509, now),
+  };
 }
 
 export function checkExpiry(cert: X509Certificate, now: Date): CheckResult {
@@ -83,11 +120,26 @@ export function checkExpiry(cert: X509Certificate, now: Date): CheckResult {
   const notAfter = new Date(cert.validTo);
   const notBefore = new Date(cert.validFrom);
   const days = Math.floor((notAfter.getTime() - now.getTime()) / DAY_MS);
-  const renew = 'create a new certificate (dlmigrate auth init), upload it to the app registration, update the config';
-  if (now < notBefore) return result('certificate-expiry', title, 'fail', `not valid before ${notBefore.toISOString()}`, 'check the clock, or wait');
-  if (days < 0) return result('certificate-expiry', title, 'fail', `expired on ${notAfter.toISOString()}`, renew);
+  const renew =
+    'create a new certificate (dlmigrate auth init), upload it to the app registration, update the config';
+  if (now < notBefore)
+    return result(
+      'certificate-expiry',
+      title,
+      'fail',
+      `not valid before ${notBefore.toISOString()}`,
+      'check the clock, or wait',
+    );
+  if (days < 0)
+    return result('certificate-expiry', title, 'fail', `expired on ${notAfter.toISOString()}`, renew);
   if (days < EXPIRY_WARNING_DAYS) {
-    return result('certificate-expiry', title, 'warn', `expires in ${days} day(s), on ${notAfter.toISOString()}`, renew);
+    return result(
+      'certificate-expiry',
+      title,
+      'warn',
+      `expires in ${days} day(s), on ${notAfter.toISOString()}`,
+      renew,
+    );
   }
   return result('certificate-expiry', title, 'ok', `until ${notAfter.toISOString()} (${days} days)`);
 }
@@ -95,8 +147,11 @@ export function checkExpiry(cert: X509Certificate, now: Date): CheckResult {
 function readPfx(pfx: Buffer, passphrase: string): { certPem: string; keyPem: string } {
   const p12 = forge.pkcs12.pkcs12FromAsn1(forge.asn1.fromDer(pfx.toString('binary')), passphrase);
   const certBag = p12.getBags({ bagType: forge.pki.oids.certBag! })[forge.pki.oids.certBag!]?.[0];
-  const keyBag = p12.getBags({ bagType: forge.pki.oids.pkcs8ShroudedKeyBag! })[forge.pki.oids.pkcs8ShroudedKeyBag!]?.[0];
-  if (certBag?.cert === undefined || keyBag?.key === undefined) throw new Error('the PFX does not hold a certificate and its key');
+  const keyBag = p12.getBags({ bagType: forge.pki.oids.pkcs8ShroudedKeyBag! })[
+    forge.pki.oids.pkcs8ShroudedKeyBag!
+  ]?.[0];
+  if (certBag?.cert === undefined || keyBag?.key === undefined)
+    throw new Error('the PFX does not hold a certificate and its key');
   return { certPem: forge.pki.certificateToPem(certBag.cert), keyPem: forge.pki.privateKeyToPem(keyBag.key) };
 }
 
@@ -110,7 +165,13 @@ export async function checkDirectoryTls(ad: AdConfig, which: 'url' | 'gcUrl'): P
   const title = `${which === 'url' ? 'domain controller' : 'global catalog'} TLS certificate verifies (${target})`;
   const url = new URL(target);
   if (url.protocol !== 'ldaps:') {
-    return result(id, title, 'warn', 'StartTLS is checked when binding, not by this handshake check', 'use ldaps:// to have the TLS check run before any bind');
+    return result(
+      id,
+      title,
+      'warn',
+      'StartTLS is checked when binding, not by this handshake check',
+      'use ldaps:// to have the TLS check run before any bind',
+    );
   }
   let ca: string | undefined;
   try {
@@ -138,46 +199,86 @@ export async function checkDirectoryTls(ad: AdConfig, which: 'url' | 'gcUrl'): P
       socket.destroy();
       done({ ok: false, reason: `no answer within ${ad.timeoutSeconds} s` });
     });
-    socket.once('error', (error: NodeJS.ErrnoException) => done({ ok: false, reason: `${error.code ?? ''} ${error.message}`.trim() }));
+    socket.once('error', (error: NodeJS.ErrnoException) =>
+      done({ ok: false, reason: `${error.code ?? ''} ${error.message}`.trim() }),
+    );
   });
   if (outcome.ok) return result(id, title, 'ok', `certificate CN=${outcome.subject}`);
   const untrusted = /certificate|self.signed|verify|altname/i.test(outcome.reason);
   if (untrusted && !ad.rejectUnauthorized) {
-    return result(id, title, 'warn', `${outcome.reason} (accepted because ad.rejectUnauthorized is false)`, 'set ad.caFile to the issuing CA and turn rejectUnauthorized back on');
+    return result(
+      id,
+      title,
+      'warn',
+      `${outcome.reason} (accepted because ad.rejectUnauthorized is false)`,
+      'set ad.caFile to the issuing CA and turn rejectUnauthorized back on',
+    );
   }
   return result(
     id,
     title,
     'fail',
     outcome.reason,
-    untrusted ? 'set ad.caFile to the PEM of the CA that issued the DC certificate, and use the name in the certificate' : 'check the host, port and firewall',
+    untrusted
+      ? 'set ad.caFile to the PEM of the CA that issued the DC certificate, and use the name in the certificate'
+      : 'check the host, port and firewall',
   );
 }
 
 export function checkTlsVerificationSetting(ad: AdConfig): CheckResult {
   return ad.rejectUnauthorized
     ? result('ad-tls-verify', 'directory TLS verification is on', 'ok', 'ad.rejectUnauthorized is true')
-    : result('ad-tls-verify', 'directory TLS verification is on', 'warn', 'ad.rejectUnauthorized is false: the bind password can be intercepted', 'set ad.caFile and remove rejectUnauthorized: false');
+    : result(
+        'ad-tls-verify',
+        'directory TLS verification is on',
+        'warn',
+        'ad.rejectUnauthorized is false: the bind password can be intercepted',
+        'set ad.caFile and remove rejectUnauthorized: false',
+      );
 }
 
-export async function checkSyncTrigger(sync: SyncConfig, env: Readonly<Record<string, string | undefined>>): Promise<CheckResult | undefined> {
+export async function checkSyncTrigger(
+  sync: SyncConfig,
+  env: Readonly<Record<string, string | undefined>>,
+): Promise<CheckResult | undefined> {
   const title = `sync trigger "${sync.kind}" is usable`;
   switch (sync.kind) {
     case 'none':
-      return result('sync-trigger', title, 'ok', 'migrations wait for the scheduled sync cycle (Entra Connect: every 30 minutes by default)');
+      return result(
+        'sync-trigger',
+        title,
+        'ok',
+        'migrations wait for the scheduled sync cycle (Entra Connect: every 30 minutes by default)',
+      );
     case 'command': {
       const found = findExecutable(sync.command!, env['PATH'] ?? '');
       return found === undefined
-        ? result('sync-trigger', title, 'fail', `${sync.command} is not an executable file`, 'give the full path of the program in sync.command')
+        ? result(
+            'sync-trigger',
+            title,
+            'fail',
+            `${sync.command} is not an executable file`,
+            'give the full path of the program in sync.command',
+          )
         : result('sync-trigger', title, 'ok', found);
     }
     case 'http': {
       const url = new URL(sync.url!);
       const port = Number(url.port || (url.protocol === 'https:' ? 443 : 80));
-      const reason = await tcpReachable(url.hostname.replace(/^\[|\]$/g, ''), port, sync.timeoutSeconds * 1000);
+      const reason = await tcpReachable(
+        url.hostname.replace(/^\[|\]$/g, ''),
+        port,
+        sync.timeoutSeconds * 1000,
+      );
       return reason === undefined
         ? result('sync-trigger', title, 'ok', `${url.host} accepts connections`)
-        : result('sync-trigger', title, 'fail', `${url.host}: ${reason}`, 'check sync.url and that the service is running');
+        : result(
+            'sync-trigger',
+            title,
+            'fail',
+            `${url.host}: ${reason}`,
+            'check sync.url and that the service is running',
+          );
     }
     case 'graph-cloud-sync':
       // Needs a Graph token; checked together with the Graph permissions.
@@ -186,7 +287,12 @@ export async function checkSyncTrigger(sync: SyncConfig, env: Readonly<Record<st
 }
 
 function findExecutable(command: string, path: string): string | undefined {
-  const candidates = command.includes('/') ? [command] : path.split(delimiter).filter(Boolean).map((dir) => join(dir, command));
+  const candidates = command.includes('/')
+    ? [command]
+    : path
+        .split(delimiter)
+        .filter(Boolean)
+        .map((dir) => join(dir, command));
   for (const candidate of candidates) {
     try {
       accessSync(candidate, constants.X_OK);

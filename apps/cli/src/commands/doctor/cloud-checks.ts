@@ -34,10 +34,17 @@ export function cloudOf(tenant: TenantConfig): CloudEndpoints {
   });
 }
 
-export function certificateSource(tenant: TenantConfig, pfxPassphrase: string | undefined): CertificateSource {
+export function certificateSource(
+  tenant: TenantConfig,
+  pfxPassphrase: string | undefined,
+): CertificateSource {
   const cert = tenant.certificate;
   return cert.pfxFile !== undefined
-    ? { kind: 'pfx', pfxPath: cert.pfxFile, ...(pfxPassphrase !== undefined ? { passphrase: pfxPassphrase } : {}) }
+    ? {
+        kind: 'pfx',
+        pfxPath: cert.pfxFile,
+        ...(pfxPassphrase !== undefined ? { passphrase: pfxPassphrase } : {}),
+      }
     : { kind: 'pem', certificatePath: cert.pemCertFile!, keyPath: cert.pemKeyFile! };
 }
 
@@ -49,25 +56,56 @@ export function graphRolesNeeded(config: DlmigrateConfig): string[] {
   return roles;
 }
 
-export async function checkCloud(config: DlmigrateConfig & { tenant: TenantConfig }, pfxPassphrase: string | undefined): Promise<CheckResult[]> {
+export async function checkCloud(
+  config: DlmigrateConfig & { tenant: TenantConfig },
+  pfxPassphrase: string | undefined,
+): Promise<CheckResult[]> {
   const { tenant } = config;
   const results: CheckResult[] = [];
   let connection: CloudConnection;
   let cloud: CloudEndpoints;
   try {
     cloud = cloudOf(tenant);
-    connection = await CloudConnection.open({ cloud, tenantId: tenant.tenantId, clientId: tenant.clientId, certificate: certificateSource(tenant, pfxPassphrase) });
+    connection = await CloudConnection.open({
+      cloud,
+      tenantId: tenant.tenantId,
+      clientId: tenant.clientId,
+      certificate: certificateSource(tenant, pfxPassphrase),
+    });
   } catch (error) {
-    return [{ id: 'cloud-connection', title: 'cloud connection can be set up', status: 'fail', detail: messageOf(error), fix: 'check tenant.cloud, tenant.endpoints, tenant.caFile and the certificate' }];
+    return [
+      {
+        id: 'cloud-connection',
+        title: 'cloud connection can be set up',
+        status: 'fail',
+        detail: messageOf(error),
+        fix: 'check tenant.cloud, tenant.endpoints, tenant.caFile and the certificate',
+      },
+    ];
   }
   try {
-    const exchangeClaims = await tokenCheck(results, connection, cloud.exchangeResource, 'exchange-token', 'Exchange Online');
+    const exchangeClaims = await tokenCheck(
+      results,
+      connection,
+      cloud.exchangeResource,
+      'exchange-token',
+      'Exchange Online',
+    );
     if (exchangeClaims !== undefined) {
-      results.push(rolesCheck('exchange-app-role', 'Exchange Online', exchangeClaims, ['Exchange.ManageAsApp']));
+      results.push(
+        rolesCheck('exchange-app-role', 'Exchange Online', exchangeClaims, ['Exchange.ManageAsApp']),
+      );
       results.push(directoryRoleCheck(exchangeClaims));
     }
-    const graphClaims = await tokenCheck(results, connection, cloud.graphResource, 'graph-token', 'Microsoft Graph');
-    if (graphClaims !== undefined) results.push(rolesCheck('graph-app-roles', 'Microsoft Graph', graphClaims, graphRolesNeeded(config)));
+    const graphClaims = await tokenCheck(
+      results,
+      connection,
+      cloud.graphResource,
+      'graph-token',
+      'Microsoft Graph',
+    );
+    if (graphClaims !== undefined)
+      results.push(rolesCheck('graph-app-roles', 'Microsoft Graph', graphClaims, graphRolesNeeded(config)));
     if (exchangeClaims !== undefined) results.push(await domainsCheck(connection, tenant.routingDomain));
     return results;
   } finally {
@@ -93,7 +131,10 @@ async function tokenCheck(
     results.push({ id, title, status: 'ok', detail: `app-only token for ${resource}` });
     return claims;
   } catch (error) {
-    const fix = error instanceof CloudAuthError ? `see the message (${error.reason})` : 'check the tenant settings and the network';
+    const fix =
+      error instanceof CloudAuthError
+        ? `see the message (${error.reason})`
+        : 'check the tenant settings and the network';
     results.push({ id, title, status: 'fail', detail: messageOf(error), fix });
     return undefined;
   }
@@ -104,20 +145,35 @@ function decodeClaims(token: string): TokenClaims {
   const payload = token.split('.')[1];
   if (payload === undefined) return { roles: [], wids: [] };
   try {
-    const claims = JSON.parse(Buffer.from(payload, 'base64url').toString('utf8')) as { roles?: unknown; wids?: unknown };
-    const list = (v: unknown) => (Array.isArray(v) ? v.filter((x): x is string => typeof x === 'string') : []);
+    const claims = JSON.parse(Buffer.from(payload, 'base64url').toString('utf8')) as {
+      roles?: unknown;
+      wids?: unknown;
+    };
+    const list = (v: unknown) =>
+      Array.isArray(v) ? v.filter((x): x is string => typeof x === 'string') : [];
     return { roles: list(claims.roles), wids: list(claims.wids) };
   } catch {
     return { roles: [], wids: [] };
   }
 }
 
-function rolesCheck(id: string, service: string, claims: TokenClaims, needed: readonly string[]): CheckResult {
+function rolesCheck(
+  id: string,
+  service: string,
+  claims: TokenClaims,
+  needed: readonly string[],
+): CheckResult {
   const title = `${service} application permissions are granted`;
   const missing = needed.filter((role) => !claims.roles.includes(role));
   return missing.length === 0
     ? { id, title, status: 'ok', detail: needed.join(', ') }
-    : { id, title, status: 'fail', detail: `missing: ${missing.join(', ')}`, fix: `add ${missing.join(', ')} as application permissions and grant admin consent (dlmigrate auth init lists them)` };
+    : {
+        id,
+        title,
+        status: 'fail',
+        detail: `missing: ${missing.join(', ')}`,
+        fix: `add ${missing.join(', ')} as application permissions and grant admin consent (dlmigrate auth init lists them)`,
+      };
 }
 
 function directoryRoleCheck(claims: TokenClaims): CheckResult {
@@ -134,27 +190,51 @@ function directoryRoleCheck(claims: TokenClaims): CheckResult {
       };
 }
 
-async function domainsCheck(connection: CloudConnection, configuredRoutingDomain: string | undefined): Promise<CheckResult> {
+async function domainsCheck(
+  connection: CloudConnection,
+  configuredRoutingDomain: string | undefined,
+): Promise<CheckResult> {
   const title = 'Exchange admin API answers and the routing domain is accepted';
   try {
     const domains = await connection.exchange.getAcceptedDomains();
     const names = domains.map((d) => d.domainName.toLowerCase());
     const routing = configuredRoutingDomain?.toLowerCase() ?? routingDomainOf(domains);
     if (routing === null) {
-      return { id: 'exchange-domains', title, status: 'fail', detail: `accepted domains: ${names.join(', ')}; none is a *.mail.onmicrosoft.com routing domain`, fix: 'set tenant.routingDomain' };
+      return {
+        id: 'exchange-domains',
+        title,
+        status: 'fail',
+        detail: `accepted domains: ${names.join(', ')}; none is a *.mail.onmicrosoft.com routing domain`,
+        fix: 'set tenant.routingDomain',
+      };
     }
     if (!names.includes(routing)) {
-      return { id: 'exchange-domains', title, status: 'fail', detail: `tenant.routingDomain ${routing} is not an accepted domain (${names.join(', ')})`, fix: 'correct tenant.routingDomain' };
+      return {
+        id: 'exchange-domains',
+        title,
+        status: 'fail',
+        detail: `tenant.routingDomain ${routing} is not an accepted domain (${names.join(', ')})`,
+        fix: 'correct tenant.routingDomain',
+      };
     }
-    return { id: 'exchange-domains', title, status: 'ok', detail: `routing domain ${routing}; accepted: ${names.join(', ')}` };
+    return {
+      id: 'exchange-domains',
+      title,
+      status: 'ok',
+      detail: `routing domain ${routing}; accepted: ${names.join(', ')}`,
+    };
   } catch (error) {
-    const denied = error instanceof ExoError && (error.kind === 'permission-denied' || error.kind === 'missing-manage-as-app');
+    const denied =
+      error instanceof ExoError &&
+      (error.kind === 'permission-denied' || error.kind === 'missing-manage-as-app');
     return {
       id: 'exchange-domains',
       title,
       status: 'fail',
       detail: messageOf(error),
-      fix: denied ? 'grant the app an Exchange role (Exchange Administrator, or a role group allowing Get-AcceptedDomain and the DL cmdlets)' : 'see the message',
+      fix: denied
+        ? 'grant the app an Exchange role (Exchange Administrator, or a role group allowing Get-AcceptedDomain and the DL cmdlets)'
+        : 'see the message',
     };
   }
 }

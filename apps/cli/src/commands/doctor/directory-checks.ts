@@ -25,13 +25,22 @@ const FIX_BY_CODE: Partial<Record<AdError['code'], string>> = {
   AD_TLS_CERT_EXPIRED: 'renew the domain controller certificate',
   AD_UNREACHABLE: 'check the host, port and firewall',
   AD_TIMEOUT: 'check the host and firewall, or raise ad.timeoutSeconds',
-  AD_INSUFFICIENT_RIGHTS: 'give the bind account read access (and write access to the groups, contacts and the non-sync OU)',
+  AD_INSUFFICIENT_RIGHTS:
+    'give the bind account read access (and write access to the groups, contacts and the non-sync OU)',
 };
 
 export async function checkDirectory(ad: AdConfig, password: string | undefined): Promise<CheckResult[]> {
   const bindTitle = `bind to ${ad.url} as ${ad.bindDn}`;
   if (password === undefined) {
-    return [{ id: 'ad-bind', title: bindTitle, status: 'fail', detail: 'no password', fix: 'set DLMIGRATE_AD_PASSWORD or run doctor in a terminal' }];
+    return [
+      {
+        id: 'ad-bind',
+        title: bindTitle,
+        status: 'fail',
+        detail: 'no password',
+        fix: 'set DLMIGRATE_AD_PASSWORD or run doctor in a terminal',
+      },
+    ];
   }
   const directory = new ActiveDirectory({
     url: ad.url,
@@ -71,26 +80,58 @@ async function schemaCheck(directory: ActiveDirectory): Promise<CheckResult> {
     const present = new Set(await schema.present(REQUIRED_EXCHANGE_ATTRIBUTES));
     const missing = REQUIRED_EXCHANGE_ATTRIBUTES.filter((name) => !present.has(name));
     if (missing.length > 0) {
-      return { id: 'ad-exchange-schema', title, status: 'fail', detail: `missing attributes: ${missing.join(', ')}`, fix: 'extend the schema with Exchange Server setup /PrepareSchema' };
+      return {
+        id: 'ad-exchange-schema',
+        title,
+        status: 'fail',
+        detail: `missing attributes: ${missing.join(', ')}`,
+        fix: 'extend the schema with Exchange Server setup /PrepareSchema',
+      };
     }
     if (schema.version === 'unknown') {
-      return { id: 'ad-exchange-schema', title, status: 'warn', detail: 'attributes present, schema version unknown (ms-Exch-Schema-Version-Pt not found)', fix: 'the legacy attribute clear-list will be used; run /PrepareSchema of a current Exchange version' };
+      return {
+        id: 'ad-exchange-schema',
+        title,
+        status: 'warn',
+        detail: 'attributes present, schema version unknown (ms-Exch-Schema-Version-Pt not found)',
+        fix: 'the legacy attribute clear-list will be used; run /PrepareSchema of a current Exchange version',
+      };
     }
-    return { id: 'ad-exchange-schema', title, status: 'ok', detail: `version ${schema.version}${schema.modern ? '' : ' (legacy)'}` };
+    return {
+      id: 'ad-exchange-schema',
+      title,
+      status: 'ok',
+      detail: `version ${schema.version}${schema.modern ? '' : ' (legacy)'}`,
+    };
   } catch (error) {
     return failure('ad-exchange-schema', title, error);
   }
 }
 
-async function nonSyncOuCheck(directory: ActiveDirectory, nonSyncOu: string | undefined): Promise<CheckResult> {
+async function nonSyncOuCheck(
+  directory: ActiveDirectory,
+  nonSyncOu: string | undefined,
+): Promise<CheckResult> {
   const title = 'non-sync OU exists';
   if (nonSyncOu === undefined) {
-    return { id: 'ad-non-sync-ou', title, status: 'warn', detail: 'ad.nonSyncOu is not set', fix: 'set ad.nonSyncOu to an OU outside the sync scope (every migration needs it)' };
+    return {
+      id: 'ad-non-sync-ou',
+      title,
+      status: 'warn',
+      detail: 'ad.nonSyncOu is not set',
+      fix: 'set ad.nonSyncOu to an OU outside the sync scope (every migration needs it)',
+    };
   }
   try {
     return (await directory.exists(nonSyncOu))
       ? { id: 'ad-non-sync-ou', title, status: 'ok', detail: nonSyncOu }
-      : { id: 'ad-non-sync-ou', title, status: 'fail', detail: `${nonSyncOu} does not exist`, fix: 'create the OU outside the sync scope, or correct ad.nonSyncOu' };
+      : {
+          id: 'ad-non-sync-ou',
+          title,
+          status: 'fail',
+          detail: `${nonSyncOu} does not exist`,
+          fix: 'create the OU outside the sync scope, or correct ad.nonSyncOu',
+        };
   } catch (error) {
     return failure('ad-non-sync-ou', title, error);
   }

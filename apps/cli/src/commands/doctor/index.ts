@@ -1,6 +1,12 @@
 // `dlmigrate doctor`: checks the configuration end to end before anything runs.
 import type { Command } from 'commander';
-import { addPasswordFlags, passwordFromFlag, readSecret, SECRETS, type SecretName } from '../../config/secrets.js';
+import {
+  addPasswordFlags,
+  passwordFromFlag,
+  readSecret,
+  SECRETS,
+  type SecretName,
+} from '../../config/secrets.js';
 import { addSettingFlags } from '../../config/settings.js';
 import { createContext, type CommandContext } from '../../context.js';
 import { ExitCode } from '../../exit-codes.js';
@@ -44,7 +50,10 @@ interface DoctorOptions {
   insecurePasswordFlag?: boolean;
 }
 
-export async function runDoctor(context: CommandContext, adPasswordFlag: string | undefined): Promise<ExitCode> {
+export async function runDoctor(
+  context: CommandContext,
+  adPasswordFlag: string | undefined,
+): Promise<ExitCode> {
   const loaded = context.loadConfig();
   const { config } = loaded;
   const { output } = context;
@@ -54,19 +63,34 @@ export async function runDoctor(context: CommandContext, adPasswordFlag: string 
     if (check === undefined) return;
     results.push(check);
     log?.logger.info({ check }, `${check.id}: ${check.status}`);
-    output.status(check.status, check.title, check.status === 'ok' ? check.detail : `${check.detail} — ${check.fix ?? ''}`);
+    output.status(
+      check.status,
+      check.title,
+      check.status === 'ok' ? check.detail : `${check.detail} — ${check.fix ?? ''}`,
+    );
   };
 
   output.line(`Configuration: ${loaded.file ?? 'no config file (environment and flags only)'}`);
   const stateCheck = checkStateFolder(config);
   if (stateCheck.status === 'ok') {
-    log = openRunLog({ folder: config.state.folder, runId: `doctor-${newRunId()}`, verbose: context.verbose, redactor: context.redactor });
+    log = openRunLog({
+      folder: config.state.folder,
+      runId: `doctor-${newRunId()}`,
+      verbose: context.verbose,
+      redactor: context.redactor,
+    });
     output.debug(`run log: ${log.file}`);
   }
   try {
     record(stateCheck);
     if (config.ad === undefined) {
-      record({ id: 'ad', title: 'Active Directory is configured', status: 'fail', detail: 'no ad section', fix: 'set ad.url and ad.bindDn' });
+      record({
+        id: 'ad',
+        title: 'Active Directory is configured',
+        status: 'fail',
+        detail: 'no ad section',
+        fix: 'set ad.url and ad.bindDn',
+      });
     } else {
       record(checkTlsVerificationSetting(config.ad));
       record(await checkDirectoryTls(config.ad, 'url'));
@@ -77,9 +101,18 @@ export async function runDoctor(context: CommandContext, adPasswordFlag: string 
       for (const check of await checkDirectory(config.ad, password)) record(check);
     }
     if (config.tenant === undefined) {
-      record({ id: 'tenant', title: 'tenant is configured', status: 'fail', detail: 'no tenant section', fix: 'set tenant.tenantId, tenant.clientId and tenant.certificate (dlmigrate auth init)' });
+      record({
+        id: 'tenant',
+        title: 'tenant is configured',
+        status: 'fail',
+        detail: 'no tenant section',
+        fix: 'set tenant.tenantId, tenant.clientId and tenant.certificate (dlmigrate auth init)',
+      });
     } else {
-      const passphrase = config.tenant.certificate.pfxFile === undefined ? undefined : await optionalSecret(context, 'pfxPassphrase');
+      const passphrase =
+        config.tenant.certificate.pfxFile === undefined
+          ? undefined
+          : await optionalSecret(context, 'pfxPassphrase');
       const cert = checkCertificate(config.tenant, passphrase, new Date());
       record(cert.files);
       record(cert.expiry);
@@ -95,10 +128,23 @@ export async function runDoctor(context: CommandContext, adPasswordFlag: string 
 
   const failed = results.filter((r) => r.status === 'fail').length;
   const warned = results.filter((r) => r.status === 'warn').length;
-  const exitCode = failed > 0 ? ExitCode.Failed : warned > 0 ? ExitCode.CompletedWithWarnings : ExitCode.Succeeded;
-  output.json({ ok: failed === 0, exitCode, configFile: loaded.file ?? null, checks: results, log: log?.file ?? null });
+  const exitCode =
+    failed > 0 ? ExitCode.Failed : warned > 0 ? ExitCode.CompletedWithWarnings : ExitCode.Succeeded;
+  output.json({
+    ok: failed === 0,
+    exitCode,
+    configFile: loaded.file ?? null,
+    checks: results,
+    log: log?.file ?? null,
+  });
   output.line();
-  output.line(failed > 0 ? `${failed} check(s) failed, ${warned} warning(s).` : warned > 0 ? `All checks passed with ${warned} warning(s).` : 'All checks passed.');
+  output.line(
+    failed > 0
+      ? `${failed} check(s) failed, ${warned} warning(s).`
+      : warned > 0
+        ? `All checks passed with ${warned} warning(s).`
+        : 'All checks passed.',
+  );
   return exitCode;
 }
 
@@ -106,5 +152,10 @@ export async function runDoctor(context: CommandContext, adPasswordFlag: string 
 async function optionalSecret(context: CommandContext, name: SecretName): Promise<string | undefined> {
   const { env } = SECRETS[name];
   if (!context.interactive && !context.io.env[env] && !context.io.env[`${env}_FILE`]) return undefined;
-  return readSecret(name, { env: context.io.env, interactive: context.interactive, prompt: context.io.prompt, redactor: context.redactor });
+  return readSecret(name, {
+    env: context.io.env,
+    interactive: context.interactive,
+    prompt: context.io.prompt,
+    redactor: context.redactor,
+  });
 }

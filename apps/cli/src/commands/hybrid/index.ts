@@ -21,12 +21,16 @@ interface UpdateOptions extends SecretFlags {
 }
 
 export function registerHybridCommands(program: Command, state: ProgramState): void {
-  const hybrid = program.command('hybrid').description('hybrid mail flow for groups that already live in Exchange Online');
+  const hybrid = program
+    .command('hybrid')
+    .description('hybrid mail flow for groups that already live in Exchange Online');
 
   const enable = hybrid
     .command('enable')
-    .description('create or repair the on-premises routing contact and dynamic group that keep a cloud DL\'s addresses routable')
-    .argument('<group>', 'the cloud DL\'s primary SMTP address')
+    .description(
+      "create or repair the on-premises routing contact and dynamic group that keep a cloud DL's addresses routable",
+    )
+    .argument('<group>', "the cloud DL's primary SMTP address")
     .requiredOption('--ou <dn>', 'OU for the contact and the dynamic group when they do not exist yet')
     .addHelpText(
       'after',
@@ -39,28 +43,55 @@ export function registerHybridCommands(program: Command, state: ProgramState): v
         '  $ dlmigrate hybrid enable sales@contoso.com --ou "OU=Groups,DC=contoso,DC=com" --custom-routing-domain contoso.mail.onmicrosoft.com',
       ].join('\n'),
     )
-    .option('--custom-routing-domain <domain>', 'routing domain instead of the tenant\'s *.mail.onmicrosoft.com');
-  addPasswordFlags(addSettingFlags(enable, SETTINGS)).action(async (group: string, options: EnableOptions & { customRoutingDomain?: string }, command: Command) => {
-    const context = createContext(command, state.io, state.redactor);
-    const [address] = parseGroupAddresses([group]);
-    if (!distinguishedName.safeParse(options.ou).success) throw new UsageError(`--ou "${options.ou}" is not a distinguished name; nothing was changed.`);
-    const engine = await import('../../engine/index.js');
-    state.exitCode = await engine.withSession(context, 'hybrid-enable', options, async (session) => {
-      const routing = options.customRoutingDomain ?? session.config.migration.customRoutingDomain ?? session.config.tenant.routingDomain;
-      const result = await session.opened.engine.enableHybridMailFlow({ address: address!, ou: options.ou, ...(routing !== undefined ? { customRoutingDomain: routing } : {}) });
-      session.log.logger.info(result, 'hybrid enable');
-      context.output.json({ ok: true, ...result });
-      context.output.status(result.created.contact ? 'ok' : 'skip', 'routing contact', `${result.contactDn}${result.created.contact ? ' (created)' : ' (present)'}`);
-      context.output.status(result.created.dynamicGroup ? 'ok' : 'skip', 'dynamic group', `${result.dynamicGroupDn}${result.created.dynamicGroup ? ' (created)' : ' (present)'}`);
-      context.output.status(result.created.routingAddress ? 'ok' : 'skip', 'routing address', `${result.routingAddress}${result.created.routingAddress ? ' (added)' : ' (present)'}`);
-      return ExitCode.Succeeded;
-    });
-  });
+    .option(
+      '--custom-routing-domain <domain>',
+      "routing domain instead of the tenant's *.mail.onmicrosoft.com",
+    );
+  addPasswordFlags(addSettingFlags(enable, SETTINGS)).action(
+    async (group: string, options: EnableOptions & { customRoutingDomain?: string }, command: Command) => {
+      const context = createContext(command, state.io, state.redactor);
+      const [address] = parseGroupAddresses([group]);
+      if (!distinguishedName.safeParse(options.ou).success)
+        throw new UsageError(`--ou "${options.ou}" is not a distinguished name; nothing was changed.`);
+      const engine = await import('../../engine/index.js');
+      state.exitCode = await engine.withSession(context, 'hybrid-enable', options, async (session) => {
+        const routing =
+          options.customRoutingDomain ??
+          session.config.migration.customRoutingDomain ??
+          session.config.tenant.routingDomain;
+        const result = await session.opened.engine.enableHybridMailFlow({
+          address: address!,
+          ou: options.ou,
+          ...(routing !== undefined ? { customRoutingDomain: routing } : {}),
+        });
+        session.log.logger.info(result, 'hybrid enable');
+        context.output.json({ ok: true, ...result });
+        context.output.status(
+          result.created.contact ? 'ok' : 'skip',
+          'routing contact',
+          `${result.contactDn}${result.created.contact ? ' (created)' : ' (present)'}`,
+        );
+        context.output.status(
+          result.created.dynamicGroup ? 'ok' : 'skip',
+          'dynamic group',
+          `${result.dynamicGroupDn}${result.created.dynamicGroup ? ' (created)' : ' (present)'}`,
+        );
+        context.output.status(
+          result.created.routingAddress ? 'ok' : 'skip',
+          'routing address',
+          `${result.routingAddress}${result.created.routingAddress ? ' (added)' : ' (present)'}`,
+        );
+        return ExitCode.Succeeded;
+      });
+    },
+  );
 
   const update = hybrid
     .command('update-address')
-    .description('give a DL migrated with hybrid mail flow a new primary address (and alias), cloud and on-premises')
-    .argument('[group]', 'the DL\'s current primary SMTP address')
+    .description(
+      'give a DL migrated with hybrid mail flow a new primary address (and alias), cloud and on-premises',
+    )
+    .argument('[group]', "the DL's current primary SMTP address")
     .option('--new-address <address>', 'the new primary SMTP address')
     .option('--new-alias <alias>', 'the new alias (mailNickname)')
     .option('--resume <operationId>', 'finish an interrupted address update')
@@ -73,27 +104,50 @@ export function registerHybridCommands(program: Command, state: ProgramState): v
         '  $ dlmigrate hybrid update-address --resume 01JDQ6Z8M4',
       ].join('\n'),
     );
-  addPasswordFlags(addSettingFlags(update, SETTINGS)).action(async (group: string | undefined, options: UpdateOptions, command: Command) => {
-    const context = createContext(command, state.io, state.redactor);
-    if (options.resume === undefined) {
-      if (group === undefined || options.newAddress === undefined) throw new UsageError('Give the group and --new-address (or --resume <operationId>).');
-      parseGroupAddresses([group, options.newAddress]);
-      if (options.newAlias !== undefined && !/^[A-Za-z0-9!#$%&'*+/=?^_`{|}~.-]{1,64}$/.test(options.newAlias)) {
-        throw new UsageError(`--new-alias "${options.newAlias}" is not a valid alias (letters, digits and . - _ …, at most 64); nothing was changed.`);
+  addPasswordFlags(addSettingFlags(update, SETTINGS)).action(
+    async (group: string | undefined, options: UpdateOptions, command: Command) => {
+      const context = createContext(command, state.io, state.redactor);
+      if (options.resume === undefined) {
+        if (group === undefined || options.newAddress === undefined)
+          throw new UsageError('Give the group and --new-address (or --resume <operationId>).');
+        parseGroupAddresses([group, options.newAddress]);
+        if (
+          options.newAlias !== undefined &&
+          !/^[A-Za-z0-9!#$%&'*+/=?^_`{|}~.-]{1,64}$/.test(options.newAlias)
+        ) {
+          throw new UsageError(
+            `--new-alias "${options.newAlias}" is not a valid alias (letters, digits and . - _ …, at most 64); nothing was changed.`,
+          );
+        }
       }
-    }
-    const engine = await import('../../engine/index.js');
-    state.exitCode = await engine.withSession(context, 'hybrid-update-address', options, async (session) => {
-      const events = { onEvent: engine.eventPrinter(context, session.log.logger) };
-      const outcome =
-        options.resume !== undefined
-          ? await session.opened.engine.resumeAddressUpdate(options.resume, events)
-          : await session.opened.engine.updateHybridAddress(group!.trim(), options.newAddress!.trim(), options.newAlias, events);
-      session.log.logger.info(outcome, 'hybrid update-address');
-      context.output.json({ ok: outcome.status === 'completed', ...outcome });
-      context.output.line(`Address update ${outcome.operationId}: ${outcome.status}${outcome.error ? ` — ${outcome.error}` : ''}`);
-      if (outcome.status !== 'completed') context.output.line(`Continue with: dlmigrate hybrid update-address --resume ${outcome.operationId}`);
-      return outcome.status === 'completed' ? ExitCode.Succeeded : ExitCode.Failed;
-    });
-  });
+      const engine = await import('../../engine/index.js');
+      state.exitCode = await engine.withSession(
+        context,
+        'hybrid-update-address',
+        options,
+        async (session) => {
+          const events = { onEvent: engine.eventPrinter(context, session.log.logger) };
+          const outcome =
+            options.resume !== undefined
+              ? await session.opened.engine.resumeAddressUpdate(options.resume, events)
+              : await session.opened.engine.updateHybridAddress(
+                  group!.trim(),
+                  options.newAddress!.trim(),
+                  options.newAlias,
+                  events,
+                );
+          session.log.logger.info(outcome, 'hybrid update-address');
+          context.output.json({ ok: outcome.status === 'completed', ...outcome });
+          context.output.line(
+            `Address update ${outcome.operationId}: ${outcome.status}${outcome.error ? ` — ${outcome.error}` : ''}`,
+          );
+          if (outcome.status !== 'completed')
+            context.output.line(
+              `Continue with: dlmigrate hybrid update-address --resume ${outcome.operationId}`,
+            );
+          return outcome.status === 'completed' ? ExitCode.Succeeded : ExitCode.Failed;
+        },
+      );
+    },
+  );
 }

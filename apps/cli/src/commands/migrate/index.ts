@@ -15,7 +15,7 @@ export function registerMigrateCommand(program: Command, state: ProgramState): v
   const migrate = program
     .command('migrate')
     .description('migrate one group from on-premises AD to a cloud-managed group in Exchange Online')
-    .argument('<group>', 'the group\'s primary SMTP address, e.g. sales@contoso.com')
+    .argument('<group>', "the group's primary SMTP address, e.g. sales@contoso.com")
     .option('--html <file>', 'also write the report as a self-contained HTML file (mode 0600)')
     .addHelpText(
       'after',
@@ -34,10 +34,13 @@ export function registerMigrateCommand(program: Command, state: ProgramState): v
     async (group: string, options: MigrateOptions, command: Command) => {
       const context = createContext(command, state.io, state.redactor);
       const [address] = parseGroupAddresses([group]);
-      const { withSession, migrationOptions, eventPrinter, finishOutcome } = await import('../../engine/index.js');
+      const { withSession, migrationOptions, eventPrinter, finishOutcome } =
+        await import('../../engine/index.js');
       state.exitCode = await withSession(context, 'migrate', options, async ({ config, opened, log }) => {
         context.output.line(`Migrating ${address} (strategy ${config.migration.strategy})`);
-        const outcome = await opened.engine.migrate(address!, migrationOptions(config), { onEvent: eventPrinter(context, log.logger) });
+        const outcome = await opened.engine.migrate(address!, migrationOptions(config), {
+          onEvent: eventPrinter(context, log.logger),
+        });
         return finishOutcome(context, outcome, options.html, log.logger);
       });
     },

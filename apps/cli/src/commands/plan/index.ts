@@ -13,9 +13,14 @@ import type { ProgramState } from '../../program.js';
 export function registerPlanCommand(program: Command, state: ProgramState): void {
   const plan = program
     .command('plan')
-    .description('read-only pre-flight: every blocker, and every change a migration would make (changes nothing)')
+    .description(
+      'read-only pre-flight: every blocker, and every change a migration would make (changes nothing)',
+    )
     .argument('[groups...]', 'primary SMTP addresses of the groups')
-    .option('-f, --file <file>', 'a list (one address a line) or a CSV export with an address column, as for batch')
+    .option(
+      '-f, --file <file>',
+      'a list (one address a line) or a CSV export with an address column, as for batch',
+    )
     .addHelpText(
       'after',
       [
@@ -41,23 +46,50 @@ export function registerPlanCommand(program: Command, state: ProgramState): void
         const plans = [];
         for (const address of addresses) {
           const planned = await session.opened.engine.plan(address, engine.migrationOptions(session.config));
-          session.log.logger.info({ migrationId: planned.migrationId, group: address, status: planned.status, findings: planned.findings.map((f) => f.code) }, 'planned');
+          session.log.logger.info(
+            {
+              migrationId: planned.migrationId,
+              group: address,
+              status: planned.status,
+              findings: planned.findings.map((f) => f.code),
+            },
+            'planned',
+          );
           plans.push({ address, ...planned });
           output.line();
-          output.status(planned.status === 'blocked' ? 'fail' : 'ok', `${address}  ${planned.status}`, `migration ${planned.migrationId}`);
+          output.status(
+            planned.status === 'blocked' ? 'fail' : 'ok',
+            `${address}  ${planned.status}`,
+            `migration ${planned.migrationId}`,
+          );
           for (const f of planned.findings) {
-            output.status(f.severity === 'blocking' ? 'fail' : f.severity === 'needs-action' ? 'warn' : 'info', `  ${f.code}  ${f.subject}`, `${f.message} — ${f.action}`);
+            output.status(
+              f.severity === 'blocking' ? 'fail' : f.severity === 'needs-action' ? 'warn' : 'info',
+              `  ${f.code}  ${f.subject}`,
+              `${f.message} — ${f.action}`,
+            );
           }
-          for (const change of planned.changes) output.line(`    ${change.step.padEnd(16)} ${change.side.padEnd(12)} ${change.object}: ${change.action}`);
+          for (const change of planned.changes)
+            output.line(
+              `    ${change.step.padEnd(16)} ${change.side.padEnd(12)} ${change.object}: ${change.action}`,
+            );
         }
         // One group is no batch; a file is meant as one, even with a single line.
         const batch = addresses.length > 1 || options.file !== undefined;
         // Loaded on demand, like every engine module: --help stays fast.
         const { planLayout, printPlanLayout, batchBlocked } = await import('../../engine/batch-layout.js');
-        const layout = batch ? await planLayout(session.opened.deps.ad, addresses, engine.migrationOptions(session.config)) : undefined;
+        const layout = batch
+          ? await planLayout(session.opened.deps.ad, addresses, engine.migrationOptions(session.config))
+          : undefined;
         if (layout !== undefined) printPlanLayout(context, layout);
-        const blocked = layout?.layout ? batchBlocked(plans, layout.layout) : plans.some((p) => p.status === 'blocked') || layout !== undefined;
-        output.json({ ok: !blocked, plans, ...(layout !== undefined ? { layout: layout.layout, layoutProblems: layout.problems } : {}) });
+        const blocked = layout?.layout
+          ? batchBlocked(plans, layout.layout)
+          : plans.some((p) => p.status === 'blocked') || layout !== undefined;
+        output.json({
+          ok: !blocked,
+          plans,
+          ...(layout !== undefined ? { layout: layout.layout, layoutProblems: layout.problems } : {}),
+        });
         return blocked ? ExitCode.Blocked : ExitCode.Succeeded;
       });
     },
@@ -65,8 +97,13 @@ export function registerPlanCommand(program: Command, state: ProgramState): void
 }
 
 /** The addresses from the arguments or from a file (checked by core's list parser, the one batch uses). */
-async function planAddresses(groups: readonly string[], file: string | undefined, cwd: string): Promise<string[]> {
-  if ((groups.length > 0) === (file !== undefined)) throw new UsageError('Give the groups as arguments or --file — exactly one of them.');
+async function planAddresses(
+  groups: readonly string[],
+  file: string | undefined,
+  cwd: string,
+): Promise<string[]> {
+  if (groups.length > 0 === (file !== undefined))
+    throw new UsageError('Give the groups as arguments or --file — exactly one of them.');
   if (file === undefined) return parseGroupAddresses(groups);
   const { parseGroupList } = await import('@dlmigrate/core');
   const list = parseGroupList(readGroupFile(file, cwd));
@@ -74,7 +111,10 @@ async function planAddresses(groups: readonly string[], file: string | undefined
   if (problems.length > 0) {
     throw new UsageError(
       `${file} cannot be planned; nothing was changed.`,
-      problems.map((p) => `${p.line > 0 ? `line ${p.line}: ` : ''}${p.value ? `${p.value}: ` : ''}${p.code}: ${p.message}`),
+      problems.map(
+        (p) =>
+          `${p.line > 0 ? `line ${p.line}: ` : ''}${p.value ? `${p.value}: ` : ''}${p.code}: ${p.message}`,
+      ),
     );
   }
   return list.groups.map((g) => g.address);

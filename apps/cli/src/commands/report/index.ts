@@ -34,9 +34,14 @@ export function registerReportCommand(program: Command, state: ProgramState): vo
     .action(async (id: string | undefined, options: ReportOptions, command: Command) => {
       const context = createContext(command, state.io, state.redactor);
       if ((id === undefined) === (options.from === undefined)) {
-        throw new UsageError('Give either a migration id or --from <file>.', ['dlmigrate report <id>   or   dlmigrate report --from report.json']);
+        throw new UsageError('Give either a migration id or --from <file>.', [
+          'dlmigrate report <id>   or   dlmigrate report --from report.json',
+        ]);
       }
-      const report = id !== undefined ? await reportFromState(id, context) : readReport(resolvePath(options.from!, context));
+      const report =
+        id !== undefined
+          ? await reportFromState(id, context)
+          : readReport(resolvePath(options.from!, context));
       showReport(report, options, context);
     });
 }
@@ -49,8 +54,12 @@ async function reportFromState(id: string, context: CommandContext): Promise<Rep
     if (record === null) {
       const migration = await store.getMigration(id);
       throw new UsageError(
-        migration === null ? `There is no migration ${id}.` : `Migration ${id} has no report yet (status ${migration.status}).`,
-        migration === null ? ['dlmigrate status lists the migrations in this state store'] : [`dlmigrate resume ${id} finishes it`],
+        migration === null
+          ? `There is no migration ${id}.`
+          : `Migration ${id} has no report yet (status ${migration.status}).`,
+        migration === null
+          ? ['dlmigrate status lists the migrations in this state store']
+          : [`dlmigrate resume ${id} finishes it`],
       );
     }
     return parseReport(record.report, `the stored report of ${id}`);
@@ -66,15 +75,23 @@ function showReport(report: Report, options: ReportOptions, context: CommandCont
     writeFileSync(htmlFile, renderReportHtml(report), { mode: 0o600 });
   }
   const { output } = context;
-  const findings = report.kind === 'migration' ? report.findings : [...report.findings, ...report.migrations.flatMap((m) => m.findings)];
+  const findings =
+    report.kind === 'migration'
+      ? report.findings
+      : [...report.findings, ...report.migrations.flatMap((m) => m.findings)];
   output.json({ ok: true, report, html: htmlFile ?? null });
-  const what = report.kind === 'migration' ? `migration ${report.id} of ${report.group.address}` : `batch ${report.id}`;
+  const what =
+    report.kind === 'migration' ? `migration ${report.id} of ${report.group.address}` : `batch ${report.id}`;
   output.line(`${what}: ${report.status}`);
   if (report.kind === 'batch') {
     for (const m of report.migrations) output.status(statusOf(m.status), m.group.address, m.status);
   }
   for (const f of findings) {
-    output.status(f.severity === 'blocking' ? 'fail' : f.severity === 'needs-action' ? 'warn' : 'info', `${f.code} ${f.subject}`, `${f.message} — ${f.action}`);
+    output.status(
+      f.severity === 'blocking' ? 'fail' : f.severity === 'needs-action' ? 'warn' : 'info',
+      `${f.code} ${f.subject}`,
+      `${f.message} — ${f.action}`,
+    );
   }
   if (htmlFile !== undefined) output.line(`HTML report: ${htmlFile}`);
 }

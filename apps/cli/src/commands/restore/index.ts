@@ -12,8 +12,13 @@ import type { ProgramState } from '../../program.js';
 export function registerRestoreCommand(program: Command, state: ProgramState): void {
   const restore = program
     .command('restore')
-    .description('undo a finished migration: the on-premises group back as captured, the cloud DL removed for the sync to take it back')
-    .argument('<id|group>', 'migration id, or the group\'s address (its latest migration that passed the point of no return)')
+    .description(
+      'undo a finished migration: the on-premises group back as captured, the cloud DL removed for the sync to take it back',
+    )
+    .argument(
+      '<id|group>',
+      "migration id, or the group's address (its latest migration that passed the point of no return)",
+    )
     .addHelpText(
       'after',
       [
@@ -25,37 +30,56 @@ export function registerRestoreCommand(program: Command, state: ProgramState): v
         '  $ dlmigrate restore sales@contoso.com --json',
       ].join('\n'),
     );
-  addPasswordFlags(addSettingFlags(restore, SETTINGS)).action(async (target: string, options: SecretFlags, command: Command) => {
-    const context = createContext(command, state.io, state.redactor);
-    const engine = await import('../../engine/index.js');
-    state.exitCode = await engine.withSession(context, 'restore', options, async (session) => {
-      const store = session.opened.deps.state;
-      let id = target;
-      if (target.includes('@')) {
-        const problem = addressProblem(target);
-        if (problem !== undefined) throw new UsageError(`${JSON.stringify(target)} ${problem}; nothing was changed.`);
-        // Address updates are recorded as operations on the group too; only migrations can be restored.
-        const candidates = (await store.listMigrations({ group: target, status: ['completed', 'completed_with_warnings', 'running', 'failed'] }))
-          .filter((m) => m.options['operation'] === undefined)
-          .sort((a, b) => b.createdAt.localeCompare(a.createdAt));
-        if (candidates[0] === undefined) throw new UsageError(`No finished migration of ${target} to restore; nothing was changed.`, ['dlmigrate status lists the migrations']);
-        id = candidates[0].id;
-      } else if ((await store.getMigration(id)) === null) {
-        throw new UsageError(`There is no migration ${id}; nothing was changed.`, ['dlmigrate status lists the migrations']);
-      }
-      let outcome;
-      try {
-        outcome = await session.opened.engine.restore(id, { onEvent: engine.eventPrinter(context, session.log.logger) });
-      } catch (error) {
-        // Not yet past its point of no return: nothing to restore, abort is the way back.
-        if (error instanceof Error && /has not reached its point of no return/.test(error.message)) throw new UsageError(`${error.message}; nothing was changed.`);
-        throw error;
-      }
-      session.log.logger.info(outcome, 'restore');
-      context.output.json({ ok: outcome.status === 'restored', ...outcome });
-      context.output.line(`Migration ${id}: ${outcome.status}${outcome.step ? ` at ${outcome.step}` : ''}${outcome.error ? ` — ${outcome.error}` : ''}`);
-      if (outcome.status !== 'restored') context.output.line(`Run \`dlmigrate restore ${id}\` again to continue.`);
-      return outcome.status === 'restored' ? ExitCode.Succeeded : ExitCode.Failed;
-    });
-  });
+  addPasswordFlags(addSettingFlags(restore, SETTINGS)).action(
+    async (target: string, options: SecretFlags, command: Command) => {
+      const context = createContext(command, state.io, state.redactor);
+      const engine = await import('../../engine/index.js');
+      state.exitCode = await engine.withSession(context, 'restore', options, async (session) => {
+        const store = session.opened.deps.state;
+        let id = target;
+        if (target.includes('@')) {
+          const problem = addressProblem(target);
+          if (problem !== undefined)
+            throw new UsageError(`${JSON.stringify(target)} ${problem}; nothing was changed.`);
+          // Address updates are recorded as operations on the group too; only migrations can be restored.
+          const candidates = (
+            await store.listMigrations({
+              group: target,
+              status: ['completed', 'completed_with_warnings', 'running', 'failed'],
+            })
+          )
+            .filter((m) => m.options['operation'] === undefined)
+            .sort((a, b) => b.createdAt.localeCompare(a.createdAt));
+          if (candidates[0] === undefined)
+            throw new UsageError(`No finished migration of ${target} to restore; nothing was changed.`, [
+              'dlmigrate status lists the migrations',
+            ]);
+          id = candidates[0].id;
+        } else if ((await store.getMigration(id)) === null) {
+          throw new UsageError(`There is no migration ${id}; nothing was changed.`, [
+            'dlmigrate status lists the migrations',
+          ]);
+        }
+        let outcome;
+        try {
+          outcome = await session.opened.engine.restore(id, {
+            onEvent: engine.eventPrinter(context, session.log.logger),
+          });
+        } catch (error) {
+          // Not yet past its point of no return: nothing to restore, abort is the way back.
+          if (error instanceof Error && /has not reached its point of no return/.test(error.message))
+            throw new UsageError(`${error.message}; nothing was changed.`);
+          throw error;
+        }
+        session.log.logger.info(outcome, 'restore');
+        context.output.json({ ok: outcome.status === 'restored', ...outcome });
+        context.output.line(
+          `Migration ${id}: ${outcome.status}${outcome.step ? ` at ${outcome.step}` : ''}${outcome.error ? ` — ${outcome.error}` : ''}`,
+        );
+        if (outcome.status !== 'restored')
+          context.output.line(`Run \`dlmigrate restore ${id}\` again to continue.`);
+        return outcome.status === 'restored' ? ExitCode.Succeeded : ExitCode.Failed;
+      });
+    },
+  );
 }

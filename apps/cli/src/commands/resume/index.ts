@@ -28,16 +28,20 @@ export function registerResumeCommand(program: Command, state: ProgramState): vo
         '  $ dlmigrate resume 01JDQ6Z8M4 --json',
       ].join('\n'),
     );
-  addPasswordFlags(addSettingFlags(resume, SETTINGS)).action(async (id: string, options: ResumeOptions, command: Command) => {
-    const context = createContext(command, state.io, state.redactor);
-    const { withSession, eventPrinter, finishOutcome } = await import('../../engine/index.js');
-    state.exitCode = await withSession(context, 'resume', options, async ({ opened, log }) => {
-      if ((await opened.deps.state.getMigration(id)) === null) {
-        throw new UsageError(`There is no migration ${id}; nothing was changed.`, ['dlmigrate status lists the migrations in this state store']);
-      }
-      context.output.line(`Resuming ${id}`);
-      const outcome = await opened.engine.resume(id, { onEvent: eventPrinter(context, log.logger) });
-      return finishOutcome(context, outcome, options.html, log.logger);
-    });
-  });
+  addPasswordFlags(addSettingFlags(resume, SETTINGS)).action(
+    async (id: string, options: ResumeOptions, command: Command) => {
+      const context = createContext(command, state.io, state.redactor);
+      const { withSession, eventPrinter, finishOutcome } = await import('../../engine/index.js');
+      state.exitCode = await withSession(context, 'resume', options, async ({ opened, log }) => {
+        if ((await opened.deps.state.getMigration(id)) === null) {
+          throw new UsageError(`There is no migration ${id}; nothing was changed.`, [
+            'dlmigrate status lists the migrations in this state store',
+          ]);
+        }
+        context.output.line(`Resuming ${id}`);
+        const outcome = await opened.engine.resume(id, { onEvent: eventPrinter(context, log.logger) });
+        return finishOutcome(context, outcome, options.html, log.logger);
+      });
+    },
+  );
 }

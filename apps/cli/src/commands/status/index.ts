@@ -20,51 +20,85 @@ export function registerStatusCommand(program: Command, state: ProgramState): vo
     .command('status')
     .description('show the migrations in the state store, or one migration step by step')
     .argument('[id]', 'migration id')
-    .option('--batch <batchId>', 'a batch: its levels (phase, counts by status) and every group with its status')
+    .option(
+      '--batch <batchId>',
+      'a batch: its levels (phase, counts by status) and every group with its status',
+    )
     .addHelpText(
       'after',
-      ['', 'Examples:', '  $ dlmigrate status', '  $ dlmigrate status 01JDQ6Z8M4 --json', '  $ dlmigrate status --batch wave-1'].join('\n'),
+      [
+        '',
+        'Examples:',
+        '  $ dlmigrate status',
+        '  $ dlmigrate status 01JDQ6Z8M4 --json',
+        '  $ dlmigrate status --batch wave-1',
+      ].join('\n'),
     );
-  addSettingFlags(status, SETTINGS).action(async (id: string | undefined, options: { batch?: string }, command: Command) => {
-    const context = createContext(command, state.io, state.redactor);
-    if (id !== undefined && options.batch !== undefined) throw new UsageError('Give a migration id or --batch <batchId>, not both.');
-    const { config } = context.loadConfig();
-    // Loaded on demand, like every engine module: --help and auth init stay fast.
-    const { openState } = await import('../../engine/open-engine.js');
-    const store = await openState(config);
-    const { output } = context;
-    try {
-      if (options.batch !== undefined) {
-        await showBatch(context, store, options.batch);
-        return;
-      }
-      if (id === undefined) {
-        const migrations = await store.listMigrations();
-        output.json({ ok: true, migrations });
-        if (migrations.length === 0) output.line('No migrations yet.');
-        for (const m of migrations) {
-          output.status(STATUS_SYMBOL[m.status] ?? 'info', `${m.id}  ${m.group.address}`, `${m.status}${m.currentStep ? ` at ${m.currentStep}` : ''} · ${m.updatedAt}`);
+  addSettingFlags(status, SETTINGS).action(
+    async (id: string | undefined, options: { batch?: string }, command: Command) => {
+      const context = createContext(command, state.io, state.redactor);
+      if (id !== undefined && options.batch !== undefined)
+        throw new UsageError('Give a migration id or --batch <batchId>, not both.');
+      const { config } = context.loadConfig();
+      // Loaded on demand, like every engine module: --help and auth init stay fast.
+      const { openState } = await import('../../engine/open-engine.js');
+      const store = await openState(config);
+      const { output } = context;
+      try {
+        if (options.batch !== undefined) {
+          await showBatch(context, store, options.batch);
+          return;
         }
-        return;
+        if (id === undefined) {
+          const migrations = await store.listMigrations();
+          output.json({ ok: true, migrations });
+          if (migrations.length === 0) output.line('No migrations yet.');
+          for (const m of migrations) {
+            output.status(
+              STATUS_SYMBOL[m.status] ?? 'info',
+              `${m.id}  ${m.group.address}`,
+              `${m.status}${m.currentStep ? ` at ${m.currentStep}` : ''} · ${m.updatedAt}`,
+            );
+          }
+          return;
+        }
+        const migration = await store.getMigration(id);
+        if (migration === null)
+          throw new UsageError(`There is no migration ${id}.`, [
+            'dlmigrate status lists the migrations in this state store',
+          ]);
+        const journal = await store.listJournal(id);
+        const errors = await store.listErrors(id);
+        output.json({ ok: true, migration, journal, errors });
+        output.line(
+          `${migration.id}  ${migration.group.address}  ${migration.status}${migration.batchId ? `  (batch ${migration.batchId}, level ${migration.batchLevel})` : ''}`,
+        );
+        for (const entry of journal)
+          output.status(
+            entry.event === 'completed' ? 'ok' : entry.event === 'failed' ? 'fail' : 'info',
+            `${entry.step} ${entry.event}`,
+            entry.at,
+          );
+        for (const e of errors)
+          output.status(
+            e.severity === 'blocking' ? 'fail' : e.severity === 'needs-action' ? 'warn' : 'info',
+            `${e.code}  ${e.target ?? ''}`,
+            e.message,
+          );
+      } finally {
+        await store.close();
       }
-      const migration = await store.getMigration(id);
-      if (migration === null) throw new UsageError(`There is no migration ${id}.`, ['dlmigrate status lists the migrations in this state store']);
-      const journal = await store.listJournal(id);
-      const errors = await store.listErrors(id);
-      output.json({ ok: true, migration, journal, errors });
-      output.line(`${migration.id}  ${migration.group.address}  ${migration.status}${migration.batchId ? `  (batch ${migration.batchId}, level ${migration.batchLevel})` : ''}`);
-      for (const entry of journal) output.status(entry.event === 'completed' ? 'ok' : entry.event === 'failed' ? 'fail' : 'info', `${entry.step} ${entry.event}`, entry.at);
-      for (const e of errors) output.status(e.severity === 'blocking' ? 'fail' : e.severity === 'needs-action' ? 'warn' : 'info', `${e.code}  ${e.target ?? ''}`, e.message);
-    } finally {
-      await store.close();
-    }
-  });
+    },
+  );
 }
 
 /** A batch level by level: the level's phase and counts, then each of its groups with its status. */
 async function showBatch(context: CommandContext, store: StateStore, batchId: string): Promise<void> {
   const batch = await store.getBatch(batchId);
-  if (batch === null) throw new UsageError(`There is no batch ${batchId}.`, ['dlmigrate status lists the migrations, with the batch each belongs to']);
+  if (batch === null)
+    throw new UsageError(`There is no batch ${batchId}.`, [
+      'dlmigrate status lists the migrations, with the batch each belongs to',
+    ]);
   const progress = await store.batchProgress(batchId);
   const migrations = await store.listMigrations({ batchId });
   const levels = progress.levels.map((level) => ({
@@ -74,16 +108,29 @@ async function showBatch(context: CommandContext, store: StateStore, batchId: st
     byStatus: Object.fromEntries(Object.entries(level.byStatus).filter(([, n]) => n > 0)),
     groups: migrations
       .filter((m) => m.batchLevel === level.level)
-      .map((m) => ({ migrationId: m.id, address: m.group.address, status: m.status, currentStep: m.currentStep })),
+      .map((m) => ({
+        migrationId: m.id,
+        address: m.group.address,
+        status: m.status,
+        currentStep: m.currentStep,
+      })),
   }));
   const { output } = context;
   output.json({ ok: true, batchId, status: progress.status, levels });
-  output.line(`Batch ${batchId}: ${progress.status} · ${migrations.length} group(s) in ${levels.length} level(s)`);
+  output.line(
+    `Batch ${batchId}: ${progress.status} · ${migrations.length} group(s) in ${levels.length} level(s)`,
+  );
   for (const level of levels) {
-    const counts = Object.entries(level.byStatus).map(([status, n]) => `${n} ${status}`).join(', ');
+    const counts = Object.entries(level.byStatus)
+      .map(([status, n]) => `${n} ${status}`)
+      .join(', ');
     output.line(`level ${level.level}  ${level.phase}  ${counts}`);
     for (const g of level.groups) {
-      output.status(STATUS_SYMBOL[g.status] ?? 'info', `  ${g.address}`, `${g.status}${g.currentStep && !g.status.startsWith('completed') ? ` at ${g.currentStep}` : ''} · ${g.migrationId}`);
+      output.status(
+        STATUS_SYMBOL[g.status] ?? 'info',
+        `  ${g.address}`,
+        `${g.status}${g.currentStep && !g.status.startsWith('completed') ? ` at ${g.currentStep}` : ''} · ${g.migrationId}`,
+      );
     }
   }
 }

@@ -19,7 +19,10 @@ import {
 export const maxMembersPerCall = 10_000;
 
 function defaultDomain(ctx: CmdletContext): string {
-  return (ctx.tenant.acceptedDomains.find((d) => d.Default) ?? ctx.tenant.acceptedDomains[0])?.DomainName ?? ctx.tenant.initialDomain;
+  return (
+    (ctx.tenant.acceptedDomains.find((d) => d.Default) ?? ctx.tenant.acceptedDomains[0])?.DomainName ??
+    ctx.tenant.initialDomain
+  );
 }
 
 function aliasFromName(name: string): string {
@@ -44,9 +47,16 @@ function commit(ctx: CmdletContext, draft: Recipient): void {
   ctx.dir.put(draft);
 }
 
-const memberChange = { Identity: { kind: 'string' }, Member: { kind: 'string' }, BypassSecurityGroupManagerCheck: { kind: 'bool' } } as const;
+const memberChange = {
+  Identity: { kind: 'string' },
+  Member: { kind: 'string' },
+  BypassSecurityGroupManagerCheck: { kind: 'bool' },
+} as const;
 
-function membershipEdit(name: string, edit: (ctx: CmdletContext, group: Recipient, member: Recipient) => void): CmdletDefinition {
+function membershipEdit(
+  name: string,
+  edit: (ctx: CmdletContext, group: Recipient, member: Recipient) => void,
+): CmdletDefinition {
   return defineCmdlet({
     name,
     readOnly: false,
@@ -90,7 +100,8 @@ export const groupCmdlets: CmdletDefinition[] = [
     mandatory: ['Name'],
     run(ctx, p) {
       const name = p.string('Name')!;
-      if (ctx.dir.all().some((r) => r.Name.toLowerCase() === name.toLowerCase())) throw cmdletErrors.nameExists(name);
+      if (ctx.dir.all().some((r) => r.Name.toLowerCase() === name.toLowerCase()))
+        throw cmdletErrors.nameExists(name);
       const alias = p.string('Alias') ?? aliasFromName(name);
       const primary = p.string('PrimarySmtpAddress') ?? `${alias}@${defaultDomain(ctx)}`;
       assertAcceptedDomain(ctx, primary, 'PrimarySmtpAddress');
@@ -106,14 +117,29 @@ export const groupCmdlets: CmdletDefinition[] = [
         DisplayName: p.string('DisplayName') ?? name,
         PrimarySmtpAddress: primary,
         EmailAddresses: addresses,
-        RecipientTypeDetails: p.bool('RoomList') ? 'RoomList' : security ? 'MailUniversalSecurityGroup' : 'MailUniversalDistributionGroup',
+        RecipientTypeDetails: p.bool('RoomList')
+          ? 'RoomList'
+          : security
+            ? 'MailUniversalSecurityGroup'
+            : 'MailUniversalDistributionGroup',
       });
       group.Notes = p.string('Notes') ?? null;
-      const settings = p.without(['Name', 'Alias', 'DisplayName', 'PrimarySmtpAddress', 'Members', 'Type', 'CopyOwnerToMember', 'RoomList', 'Notes']);
+      const settings = p.without([
+        'Name',
+        'Alias',
+        'DisplayName',
+        'PrimarySmtpAddress',
+        'Members',
+        'Type',
+        'CopyOwnerToMember',
+        'RoomList',
+        'Notes',
+      ]);
       applySettings(ctx, group, settings, true);
       const members = p.multi('Members');
       if (members) group.Members = resolveMembers(ctx, group, [...(members.replace ?? []), ...members.add]);
-      if (p.bool('CopyOwnerToMember')) for (const o of group.ManagedBy) if (!group.Members.includes(o)) group.Members.push(o);
+      if (p.bool('CopyOwnerToMember'))
+        for (const o of group.ManagedBy) if (!group.Members.includes(o)) group.Members.push(o);
       ctx.dir.put(group);
       return [renderRecipient(ctx.dir, group)];
     },
@@ -164,7 +190,8 @@ export const groupCmdlets: CmdletDefinition[] = [
     },
   }),
   membershipEdit('Add-DistributionGroupMember', (ctx, group, member) => {
-    if (member.Guid === group.Guid) throw cmdletErrors.invalidValue('Member', `The group "${group.Name}" can't be a member of itself.`);
+    if (member.Guid === group.Guid)
+      throw cmdletErrors.invalidValue('Member', `The group "${group.Name}" can't be a member of itself.`);
     if (group.Members.includes(member.Guid)) throw cmdletErrors.memberExists(member.Name, group.Name);
     group.Members.push(member.Guid);
   }),
@@ -185,7 +212,10 @@ export const groupCmdlets: CmdletDefinition[] = [
     },
     mandatory: ['Identity'],
     run(ctx, p) {
-      const stored = ctx.dir.resolve(p.string('Identity')!, (r) => r.RecipientTypeDetails === 'DynamicDistributionGroup');
+      const stored = ctx.dir.resolve(
+        p.string('Identity')!,
+        (r) => r.RecipientTypeDetails === 'DynamicDistributionGroup',
+      );
       const ddg = structuredClone(stored);
       applySettings(ctx, ddg, p, false);
       // ManagedBy is single-valued on a dynamic distribution group: setting it replaces the owner.

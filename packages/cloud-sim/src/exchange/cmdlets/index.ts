@@ -5,6 +5,11 @@ import { permissionCmdlets } from './permissions.js';
 import { readCmdlets } from './read.js';
 import { recipientCmdlets } from './recipients.js';
 
-export const allCmdlets: CmdletDefinition[] = [...readCmdlets, ...groupCmdlets, ...recipientCmdlets, ...permissionCmdlets];
+export const allCmdlets: CmdletDefinition[] = [
+  ...readCmdlets,
+  ...groupCmdlets,
+  ...recipientCmdlets,
+  ...permissionCmdlets,
+];
 
 export const cmdletRegistry = new Map(allCmdlets.map((c) => [c.name.toLowerCase(), c]));

@@ -14,11 +14,16 @@ function trusteeName(r: Recipient): string {
 function resolveTrustee(ctx: CmdletContext, identity: string, parameter: string): Recipient {
   const r = ctx.dir.resolve(identity, undefined, cmdletErrors.recipientNotFound);
   // Plain directory users are security principals too (they just aren't recipients).
-  if (!isSecurityPrincipal(r) && r.RecipientType !== 'User') throw cmdletErrors.notSecurityPrincipal(r.Name, parameter);
+  if (!isSecurityPrincipal(r) && r.RecipientType !== 'User')
+    throw cmdletErrors.notSecurityPrincipal(r.Name, parameter);
   return r;
 }
 
-function recipientPermissionOutput(ctx: CmdletContext, identity: Recipient, trustee: Recipient): OutputObject {
+function recipientPermissionOutput(
+  ctx: CmdletContext,
+  identity: Recipient,
+  trustee: Recipient,
+): OutputObject {
   return {
     Identity: identity.Name,
     Trustee: trusteeName(trustee),
@@ -40,16 +45,30 @@ const selfEntry = (mailbox: Recipient): OutputObject => ({
   InheritanceType: 'All',
 });
 
-const mailboxRights = ['ChangeOwner', 'ChangePermission', 'DeleteItem', 'ExternalAccount', 'FullAccess', 'ReadPermission'];
+const mailboxRights = [
+  'ChangeOwner',
+  'ChangePermission',
+  'DeleteItem',
+  'ExternalAccount',
+  'FullAccess',
+  'ReadPermission',
+];
 
 export const permissionCmdlets: CmdletDefinition[] = [
   defineCmdlet({
     name: 'Get-RecipientPermission',
     readOnly: true,
-    params: { Identity: { kind: 'string' }, Trustee: { kind: 'string' }, AccessRights: { kind: 'list' }, ResultSize: { kind: 'resultSize' } },
+    params: {
+      Identity: { kind: 'string' },
+      Trustee: { kind: 'string' },
+      AccessRights: { kind: 'list' },
+      ResultSize: { kind: 'resultSize' },
+    },
     run(ctx, p) {
       const identity = p.string('Identity') ? ctx.dir.resolve(p.string('Identity')!) : undefined;
-      const trustee = p.string('Trustee') ? ctx.dir.resolve(p.string('Trustee')!, undefined, cmdletErrors.recipientNotFound) : undefined;
+      const trustee = p.string('Trustee')
+        ? ctx.dir.resolve(p.string('Trustee')!, undefined, cmdletErrors.recipientNotFound)
+        : undefined;
       const entries = ctx.tenant.recipientPermissions.filter(
         (e) => (!identity || e.identity === identity.Guid) && (!trustee || e.trustee === trustee.Guid),
       );
@@ -61,16 +80,30 @@ export const permissionCmdlets: CmdletDefinition[] = [
     },
   }),
   sendAsEdit('Add-RecipientPermission', true, (ctx, identity, trustee) => {
-    const exists = ctx.tenant.recipientPermissions.some((e) => e.identity === identity.Guid && e.trustee === trustee.Guid);
-    if (exists) ctx.warnings.push(`The appropriate access control entry is already present on object "${identity.Name}" for account "${trusteeName(trustee)}".`);
-    else ctx.tenant.recipientPermissions.push({ identity: identity.Guid, trustee: trustee.Guid, accessRights: 'SendAs' });
+    const exists = ctx.tenant.recipientPermissions.some(
+      (e) => e.identity === identity.Guid && e.trustee === trustee.Guid,
+    );
+    if (exists)
+      ctx.warnings.push(
+        `The appropriate access control entry is already present on object "${identity.Name}" for account "${trusteeName(trustee)}".`,
+      );
+    else
+      ctx.tenant.recipientPermissions.push({
+        identity: identity.Guid,
+        trustee: trustee.Guid,
+        accessRights: 'SendAs',
+      });
     return [recipientPermissionOutput(ctx, identity, trustee)];
   }),
   sendAsEdit('Remove-RecipientPermission', false, (ctx, identity, trustee) => {
     const before = ctx.tenant.recipientPermissions.length;
-    ctx.tenant.recipientPermissions = ctx.tenant.recipientPermissions.filter((e) => !(e.identity === identity.Guid && e.trustee === trustee.Guid));
+    ctx.tenant.recipientPermissions = ctx.tenant.recipientPermissions.filter(
+      (e) => !(e.identity === identity.Guid && e.trustee === trustee.Guid),
+    );
     if (ctx.tenant.recipientPermissions.length === before)
-      ctx.warnings.push(`Can't remove the access control entry on the object "${identity.Name}" for account "${trusteeName(trustee)}" because the ACE doesn't exist on the object.`);
+      ctx.warnings.push(
+        `Can't remove the access control entry on the object "${identity.Name}" for account "${trusteeName(trustee)}" because the ACE doesn't exist on the object.`,
+      );
   }),
   defineCmdlet({
     name: 'Get-MailboxPermission',
@@ -79,7 +112,9 @@ export const permissionCmdlets: CmdletDefinition[] = [
     mandatory: ['Identity'],
     run(ctx, p) {
       const mailbox = ctx.dir.resolve(p.string('Identity')!, (r) => r.RecipientType === 'UserMailbox');
-      const user = p.string('User') ? ctx.dir.resolve(p.string('User')!, undefined, cmdletErrors.recipientNotFound) : undefined;
+      const user = p.string('User')
+        ? ctx.dir.resolve(p.string('User')!, undefined, cmdletErrors.recipientNotFound)
+        : undefined;
       const entries: OutputObject[] = user ? [] : [selfEntry(mailbox)];
       for (const e of ctx.tenant.mailboxPermissions) {
         if (e.identity !== mailbox.Guid || (user && e.user !== user.Guid)) continue;
@@ -106,7 +141,10 @@ export const permissionCmdlets: CmdletDefinition[] = [
       User: { kind: 'string' },
       AccessRights: { kind: 'list' },
       AutoMapping: { kind: 'bool' },
-      InheritanceType: { kind: 'enum', values: ['None', 'All', 'Children', 'Descendents', 'SelfAndChildren'] },
+      InheritanceType: {
+        kind: 'enum',
+        values: ['None', 'All', 'Children', 'Descendents', 'SelfAndChildren'],
+      },
       Deny: { kind: 'bool' },
     },
     mandatory: ['Identity', 'User', 'AccessRights'],
@@ -116,10 +154,28 @@ export const permissionCmdlets: CmdletDefinition[] = [
       const user = resolveTrustee(ctx, p.string('User')!, 'User');
       const deny = p.bool('Deny') ?? false;
       const inheritanceType = p.string('InheritanceType') ?? 'All';
-      const existing = ctx.tenant.mailboxPermissions.find((e) => e.identity === mailbox.Guid && e.user === user.Guid && e.deny === deny);
+      const existing = ctx.tenant.mailboxPermissions.find(
+        (e) => e.identity === mailbox.Guid && e.user === user.Guid && e.deny === deny,
+      );
       if (existing) existing.accessRights = [...new Set([...existing.accessRights, ...rights])];
-      else ctx.tenant.mailboxPermissions.push({ identity: mailbox.Guid, user: user.Guid, accessRights: rights, inheritanceType, deny });
-      return [{ Identity: mailbox.Name, User: trusteeName(user), AccessRights: rights, IsInherited: false, Deny: deny, InheritanceType: inheritanceType }];
+      else
+        ctx.tenant.mailboxPermissions.push({
+          identity: mailbox.Guid,
+          user: user.Guid,
+          accessRights: rights,
+          inheritanceType,
+          deny,
+        });
+      return [
+        {
+          Identity: mailbox.Name,
+          User: trusteeName(user),
+          AccessRights: rights,
+          IsInherited: false,
+          Deny: deny,
+          InheritanceType: inheritanceType,
+        },
+      ];
     },
   }),
   defineCmdlet({
@@ -129,7 +185,10 @@ export const permissionCmdlets: CmdletDefinition[] = [
       Identity: { kind: 'string' },
       User: { kind: 'string' },
       AccessRights: { kind: 'list' },
-      InheritanceType: { kind: 'enum', values: ['None', 'All', 'Children', 'Descendents', 'SelfAndChildren'] },
+      InheritanceType: {
+        kind: 'enum',
+        values: ['None', 'All', 'Children', 'Descendents', 'SelfAndChildren'],
+      },
       Deny: { kind: 'bool' },
       BypassMasterAccountSid: { kind: 'bool' },
     },
@@ -139,13 +198,18 @@ export const permissionCmdlets: CmdletDefinition[] = [
       const mailbox = ctx.dir.resolve(p.string('Identity')!, (r) => r.RecipientType === 'UserMailbox');
       const user = ctx.dir.resolve(p.string('User')!, undefined, cmdletErrors.recipientNotFound);
       const deny = p.bool('Deny') ?? false;
-      const entry = ctx.tenant.mailboxPermissions.find((e) => e.identity === mailbox.Guid && e.user === user.Guid && e.deny === deny);
+      const entry = ctx.tenant.mailboxPermissions.find(
+        (e) => e.identity === mailbox.Guid && e.user === user.Guid && e.deny === deny,
+      );
       if (!entry || !rights.some((r) => entry.accessRights.includes(r))) {
-        ctx.warnings.push(`Can't remove the access control entry on the object "${mailbox.Name}" for account "${trusteeName(user)}" because the ACE doesn't exist on the object.`);
+        ctx.warnings.push(
+          `Can't remove the access control entry on the object "${mailbox.Name}" for account "${trusteeName(user)}" because the ACE doesn't exist on the object.`,
+        );
         return;
       }
       entry.accessRights = entry.accessRights.filter((r) => !rights.includes(r));
-      if (entry.accessRights.length === 0) ctx.tenant.mailboxPermissions = ctx.tenant.mailboxPermissions.filter((e) => e !== entry);
+      if (entry.accessRights.length === 0)
+        ctx.tenant.mailboxPermissions = ctx.tenant.mailboxPermissions.filter((e) => e !== entry);
     },
   }),
 ];
@@ -181,7 +245,10 @@ function normaliseRights(rights: string[]): string[] {
   return rights.map((r) => {
     const match = mailboxRights.find((m) => m.toLowerCase() === r.toLowerCase());
     if (!match)
-      throw cmdletErrors.invalidArgument('AccessRights', `Cannot convert value "${r}" to type "Microsoft.Exchange.Management.RecipientTasks.MailboxRights". Valid values: ${mailboxRights.join(', ')}.`);
+      throw cmdletErrors.invalidArgument(
+        'AccessRights',
+        `Cannot convert value "${r}" to type "Microsoft.Exchange.Management.RecipientTasks.MailboxRights". Valid values: ${mailboxRights.join(', ')}.`,
+      );
     return match;
   });
 }

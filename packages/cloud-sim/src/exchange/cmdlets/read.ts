@@ -39,7 +39,12 @@ interface RecipientQueryOptions {
   render?: typeof renderRecipient;
 }
 
-function recipientQuery({ name, scope, extraParams, render = renderRecipient }: RecipientQueryOptions): CmdletDefinition {
+function recipientQuery({
+  name,
+  scope,
+  extraParams,
+  render = renderRecipient,
+}: RecipientQueryOptions): CmdletDefinition {
   return defineCmdlet({
     name,
     readOnly: true,
@@ -64,7 +69,10 @@ function recipientQuery({ name, scope, extraParams, render = renderRecipient }: 
   });
 }
 
-const detailsIn = (...types: RecipientTypeDetails[]) => (r: Recipient) => types.includes(r.RecipientTypeDetails);
+const detailsIn =
+  (...types: RecipientTypeDetails[]) =>
+  (r: Recipient) =>
+    types.includes(r.RecipientTypeDetails);
 
 export const readCmdlets: CmdletDefinition[] = [
   recipientQuery({
@@ -93,11 +101,19 @@ export const readCmdlets: CmdletDefinition[] = [
     render: (dir, r) => renderGroup(dir, r, securityIdentifier(r)),
   }),
   // Get-User sees every user object, mail-enabled or not (RecipientType User / UserMailbox / MailUser).
-  recipientQuery({ name: 'Get-User', scope: (r) => ['User', 'UserMailbox', 'MailUser'].includes(r.RecipientType), render: renderUser }),
+  recipientQuery({
+    name: 'Get-User',
+    scope: (r) => ['User', 'UserMailbox', 'MailUser'].includes(r.RecipientType),
+    render: renderUser,
+  }),
   defineCmdlet({
     name: 'Get-DistributionGroupMember',
     readOnly: true,
-    params: { Identity: { kind: 'string' }, ResultSize: { kind: 'resultSize' }, IncludeSoftDeletedObjects: { kind: 'bool' } },
+    params: {
+      Identity: { kind: 'string' },
+      ResultSize: { kind: 'resultSize' },
+      IncludeSoftDeletedObjects: { kind: 'bool' },
+    },
     mandatory: ['Identity'],
     run(ctx, p) {
       const group = ctx.dir.resolve(p.string('Identity')!, isDistributionGroup);
@@ -111,21 +127,21 @@ export const readCmdlets: CmdletDefinition[] = [
     params: { Identity: { kind: 'string' }, ResultSize: { kind: 'resultSize' } },
     run(ctx, p) {
       const identity = p.string('Identity')?.toLowerCase();
-      const domains = ctx.tenant.acceptedDomains.filter((d) => !identity || d.DomainName.toLowerCase() === identity);
-      if (identity && domains.length === 0) throw cmdletErrors.notFound(p.string('Identity')!);
-      return domains.map(
-        (d): OutputObject => ({
-          Identity: d.DomainName,
-          Name: d.DomainName,
-          Id: d.DomainName,
-          DomainName: d.DomainName,
-          DomainType: d.DomainType,
-          Default: d.Default,
-          InitialDomain: d.InitialDomain,
-          AuthenticationType: 'Managed',
-          MatchSubDomains: false,
-        }),
+      const domains = ctx.tenant.acceptedDomains.filter(
+        (d) => !identity || d.DomainName.toLowerCase() === identity,
       );
+      if (identity && domains.length === 0) throw cmdletErrors.notFound(p.string('Identity')!);
+      return domains.map((d): OutputObject => ({
+        Identity: d.DomainName,
+        Name: d.DomainName,
+        Id: d.DomainName,
+        DomainName: d.DomainName,
+        DomainType: d.DomainType,
+        Default: d.Default,
+        InitialDomain: d.InitialDomain,
+        AuthenticationType: 'Managed',
+        MatchSubDomains: false,
+      }));
     },
   }),
   defineCmdlet({
@@ -134,7 +150,9 @@ export const readCmdlets: CmdletDefinition[] = [
     params: { Identity: { kind: 'string' }, IncludeTestModeConnectors: { kind: 'bool' } },
     run(ctx, p) {
       const identity = p.string('Identity')?.toLowerCase();
-      const connectors = ctx.tenant.outboundConnectors.filter((c) => !identity || c.Name.toLowerCase() === identity);
+      const connectors = ctx.tenant.outboundConnectors.filter(
+        (c) => !identity || c.Name.toLowerCase() === identity,
+      );
       if (identity && connectors.length === 0) throw cmdletErrors.notFound(p.string('Identity')!);
       return connectors.map((c): OutputObject => ({ Identity: c.Name, ...c }));
     },

@@ -2,12 +2,34 @@
 import { defineCmdlet, type CmdletDefinition } from '../cmdlet.js';
 import { cmdletErrors } from '../errors.js';
 import type { Recipient } from '../recipient.js';
-import { addressParams, applySettings, assertWritable, commitSetting, deliveryParams, resolveAll } from '../settings.js';
+import {
+  addressParams,
+  applySettings,
+  assertWritable,
+  commitSetting,
+  deliveryParams,
+  resolveAll,
+} from '../settings.js';
 
 /** Mailbox settings that live only in Exchange Online, so they stay writable on synced mailboxes. */
-const cloudMasteredMailboxSettings = ['GrantSendOnBehalfTo', 'ForwardingAddress', 'ForwardingSmtpAddress', 'DeliverToMailboxAndForward'];
+const cloudMasteredMailboxSettings = [
+  'GrantSendOnBehalfTo',
+  'ForwardingAddress',
+  'ForwardingSmtpAddress',
+  'DeliverToMailboxAndForward',
+];
 
-function recipientSetter(name: string, accept: (r: Recipient) => boolean, extra: CmdletDefinition['params'], cloudMastered: string[], more?: (ctx: Parameters<CmdletDefinition['run']>[0], r: Recipient, p: Parameters<CmdletDefinition['run']>[1]) => void): CmdletDefinition {
+function recipientSetter(
+  name: string,
+  accept: (r: Recipient) => boolean,
+  extra: CmdletDefinition['params'],
+  cloudMastered: string[],
+  more?: (
+    ctx: Parameters<CmdletDefinition['run']>[0],
+    r: Recipient,
+    p: Parameters<CmdletDefinition['run']>[1],
+  ) => void,
+): CmdletDefinition {
   return defineCmdlet({
     name,
     readOnly: false,
@@ -36,7 +58,8 @@ export const recipientCmdlets: CmdletDefinition[] = [
     cloudMasteredMailboxSettings,
     (ctx, r, p) => {
       const forwarding = p.nullableString('ForwardingAddress');
-      if (forwarding !== undefined) r.ForwardingAddress = forwarding === null ? null : resolveAll(ctx, [forwarding])[0]!;
+      if (forwarding !== undefined)
+        r.ForwardingAddress = forwarding === null ? null : resolveAll(ctx, [forwarding])[0]!;
       const smtp = p.nullableString('ForwardingSmtpAddress');
       if (smtp !== undefined) {
         if (smtp !== null && !/^(smtp:)?[^@\s]+@[^@\s]+$/i.test(smtp))
@@ -47,12 +70,24 @@ export const recipientCmdlets: CmdletDefinition[] = [
       if (both !== undefined) r.DeliverToMailboxAndForward = both;
     },
   ),
-  recipientSetter('Set-MailUser', (r) => r.RecipientTypeDetails === 'MailUser', { ExternalEmailAddress: { kind: 'string' } }, [], (ctx, r, p) => {
-    const external = p.string('ExternalEmailAddress');
-    if (external !== undefined) r.ExternalEmailAddress = `SMTP:${external.replace(/^smtp:/i, '')}`;
-  }),
-  recipientSetter('Set-MailContact', (r) => r.RecipientTypeDetails === 'MailContact', { ExternalEmailAddress: { kind: 'string' } }, [], (ctx, r, p) => {
-    const external = p.string('ExternalEmailAddress');
-    if (external !== undefined) r.ExternalEmailAddress = `SMTP:${external.replace(/^smtp:/i, '')}`;
-  }),
+  recipientSetter(
+    'Set-MailUser',
+    (r) => r.RecipientTypeDetails === 'MailUser',
+    { ExternalEmailAddress: { kind: 'string' } },
+    [],
+    (ctx, r, p) => {
+      const external = p.string('ExternalEmailAddress');
+      if (external !== undefined) r.ExternalEmailAddress = `SMTP:${external.replace(/^smtp:/i, '')}`;
+    },
+  ),
+  recipientSetter(
+    'Set-MailContact',
+    (r) => r.RecipientTypeDetails === 'MailContact',
+    { ExternalEmailAddress: { kind: 'string' } },
+    [],
+    (ctx, r, p) => {
+      const external = p.string('ExternalEmailAddress');
+      if (external !== undefined) r.ExternalEmailAddress = `SMTP:${external.replace(/^smtp:/i, '')}`;
+    },
+  ),
 ];
