@@ -14,8 +14,8 @@ function post(
   path: string,
   body: string,
   headers: Record<string, string>,
+  // eslint-disable-next-line @typescript-eslint/no-explicit-any
 ): Promise<{ status: number; json: any }> {
-  // eslint-disable-line @typescript-eslint/no-explicit-any
   return new Promise((resolve, reject) => {
     const req = https.request(
       new URL(path, sim.url),
