@@ -36,3 +36,22 @@ export { RECIPIENT_TYPE_DETAILS, RECIPIENT_DISPLAY_TYPE, GROUP_TYPE } from './re
 export { install, SAMBA_PACKAGES } from './install.js';
 export { labsRoot, instancePaths, type InstancePaths } from './paths.js';
 export { DEFAULT_INSTANCE } from './hosts.js';
+export {
+  LabForest,
+  type ForestDomainEnv,
+  type ForestEnsureOptions,
+  type ForestEnv,
+  type ForestSeedResult,
+  type ReplicationLoop,
+} from './forest/forest.js';
+export type { ForestObject } from './forest/build.js';
+export {
+  splitForestKey,
+  type CrossDomainLink,
+  type ForestDomainSpec,
+  type ForestFixture,
+  type LingeringDomainSpec,
+  type LingeringObject,
+} from './forest/fixture.js';
+export type { SyncCounts } from './forest/replica-tool.js';
+export { contosoForest } from './fixtures/contoso-forest.js';
