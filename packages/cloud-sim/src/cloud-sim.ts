@@ -15,8 +15,10 @@ import {
   type TokenFault,
 } from './control/knobs.js';
 import { handleControl } from './control/routes.js';
+import { configOf, type TransportRuleBinding } from './exchange/config-state.js';
 import { RecipientDirectory } from './exchange/directory.js';
 import { handleInvokeCommand } from './exchange/invoke.js';
+import { seedEntra, type EntraSeed } from './graph/entra-seed.js';
 import { handleGraph } from './graph/routes.js';
 import { header, HttpError, readBody, sendJson } from './http/io.js';
 import { SimRuntime, type SyncCycleRequest } from './runtime.js';
@@ -127,6 +129,21 @@ export class CloudSim {
       RecipientDirectory.forget(t);
       throw err;
     }
+  }
+
+  /** Adds Entra-only objects (licences, app roles, Conditional Access, role assignments, owners…); all or nothing. */
+  seedEntra(tenant: string, seed: EntraSeed): void {
+    seedEntra(this.tenant(tenant), seed);
+  }
+
+  /**
+   * Whether transport rules keep the recipients they name as addresses (default) or as objects — the one thing about
+   * them only a real tenant can tell (README, "Configuration references"). Set it before creating rules.
+   */
+  setTransportRuleBinding(tenant: string, binding: TransportRuleBinding): void {
+    if (binding !== 'address' && binding !== 'object')
+      throw new Error(`The transport rule binding must be "address" or "object", not "${String(binding)}".`);
+    configOf(this.tenant(tenant)).transportRuleBinding = binding;
   }
 
   /** OpenID metadata to hand MSAL as `authorityMetadata` (JSON.stringify it). */

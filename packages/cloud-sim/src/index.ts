@@ -19,7 +19,9 @@ export type { Fault, TokenFault, Latency, Throttling, CallStats, Service } from 
 export { concurrencyRefusal } from './control/knobs.js';
 export {
   exchangeDirectoryRoles,
+  exchangeManagementRoles,
   exchangeRoleGroups,
+  type ExchangeManagementRole,
   type ExchangeDirectoryRole,
   type ExchangeRoleGroup,
   type SimState,
@@ -27,5 +29,8 @@ export {
   type AppRegistration,
 } from './state.js';
 export { allCmdlets } from './exchange/cmdlets/index.js';
+export type { TransportRuleBinding } from './exchange/config-state.js';
+export type { EntraSeed } from './graph/entra-seed.js';
+export { entraRoles } from './graph/entra-routes.js';
 export { maxPageSize } from './exchange/invoke.js';
 export { maxMembersPerCall } from './exchange/cmdlets/groups.js';

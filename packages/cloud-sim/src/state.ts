@@ -1,6 +1,8 @@
 // The simulator's whole persistent state: plain JSON so snapshot/restore is a deep copy and a
 // dump is `JSON.stringify`. Secrets (the LDAP bind password) are deliberately NOT kept here.
+import type { ExchangeConfigState } from './exchange/config-state.js';
 import type { Recipient } from './exchange/recipient.js';
+import type { EntraState } from './graph/entra-state.js';
 
 export interface AcceptedDomain {
   DomainName: string;
@@ -46,7 +48,16 @@ export interface AppRegistration {
    * Add-RoleGroupMember): RBAC that lives in Exchange, not in the token.
    */
   exchangeRoleGroups: ExchangeRoleGroup[];
+  /**
+   * Exchange management roles added to a role group of the app beyond the defaults, e.g. "Address Lists" (no
+   * role group has it by default in Exchange Online; the address list cmdlets need it).
+   */
+  exchangeRoles?: ExchangeManagementRole[];
 }
+
+/** Management roles the simulator gates cmdlets on (see CmdletDefinition.role). */
+export const exchangeManagementRoles = ['Address Lists'] as const;
+export type ExchangeManagementRole = (typeof exchangeManagementRoles)[number];
 
 export const exchangeRoleGroups = [
   'Organization Management',
@@ -100,6 +111,10 @@ export interface TenantState {
   cloudSyncJob: CloudSyncJob;
   /** Object ids of hard-deleted objects: Entra never hands an id out twice. */
   retiredObjectIds: string[];
+  /** Transport and journal rules, calendar processing, address lists (exchange/config-state.ts). */
+  exchangeConfig?: ExchangeConfigState;
+  /** Licences, app roles, Conditional Access, role assignments, owners… (graph/entra-state.ts). */
+  entra?: EntraState;
 }
 
 export interface SimState {

@@ -2,6 +2,7 @@
 import { randomBytes, randomUUID } from 'node:crypto';
 import { describeCertificate } from './auth/client-assertion.js';
 import type { CmdletContext } from './exchange/cmdlet.js';
+import { emptyExchangeConfig } from './exchange/config-state.js';
 import { RecipientDirectory } from './exchange/directory.js';
 import { bindParameters } from './exchange/params.js';
 import {
@@ -18,8 +19,11 @@ import {
   groupParams,
   resolveAll,
 } from './exchange/settings.js';
+import { emptyEntra } from './graph/entra-state.js';
 import {
   exchangeDirectoryRoles,
+  exchangeManagementRoles,
+  type ExchangeManagementRole,
   exchangeRoleGroups,
   type AppRegistration,
   type ExchangeDirectoryRole,
@@ -90,6 +94,8 @@ export function createTenantState(input: CreateTenantInput): TenantState {
     recipientPermissions: [],
     mailboxPermissions: [],
     retiredObjectIds: [],
+    exchangeConfig: emptyExchangeConfig(),
+    entra: emptyEntra(),
     cloudSyncJob: {
       servicePrincipalId: randomUUID(),
       jobId: `AD2AADProvisioning.${randomBytes(16).toString('hex')}.${randomBytes(16).toString('hex')}`,
@@ -106,6 +112,10 @@ export function defaultAppRoles(tenant: TenantState): Record<string, string[]> {
       'GroupMember.Read.All',
       'Group-OnPremisesSyncBehavior.ReadWrite.All',
       'Synchronization.ReadWrite.All',
+      // What a re-created group would lose in Entra (issue 16): licences, app roles, memberships, owners, roles…
+      'Directory.Read.All',
+      // …and the Conditional Access policies that name it.
+      'Policy.Read.All',
     ],
   };
 }
@@ -123,6 +133,8 @@ export interface RegisterAppInput {
   directoryRoles?: ExchangeDirectoryRole[];
   /** Exchange role groups holding the service principal; default none. */
   exchangeRoleGroups?: ExchangeRoleGroup[];
+  /** Management roles added to the app's role group beyond the defaults (e.g. "Address Lists"); default none. */
+  exchangeRoles?: ExchangeManagementRole[];
 }
 
 export function registerApp(tenant: TenantState, input: RegisterAppInput): AppRegistration {
@@ -136,6 +148,7 @@ export function registerApp(tenant: TenantState, input: RegisterAppInput): AppRe
     consented: input.consented ?? true,
     directoryRoles: input.directoryRoles ?? ['Exchange Administrator'],
     exchangeRoleGroups: input.exchangeRoleGroups ?? [],
+    exchangeRoles: input.exchangeRoles ?? [],
   };
   for (const role of app.directoryRoles)
     if (!(role in exchangeDirectoryRoles))
@@ -145,6 +158,9 @@ export function registerApp(tenant: TenantState, input: RegisterAppInput): AppRe
   for (const group of app.exchangeRoleGroups)
     if (!(exchangeRoleGroups as readonly string[]).includes(group))
       throw new Error(`Unknown Exchange role group "${group}" (${exchangeRoleGroups.join(', ')}).`);
+  for (const role of app.exchangeRoles ?? [])
+    if (!(exchangeManagementRoles as readonly string[]).includes(role))
+      throw new Error(`Unknown Exchange management role "${role}" (${exchangeManagementRoles.join(', ')}).`);
   tenant.apps[clientId] = app;
   return app;
 }

@@ -95,6 +95,16 @@ export async function handleControl(
         }));
       return ok({ created });
     }
+    case 'POST /tenants/:id/entra': {
+      const body = object(await readJson(req));
+      attempt(() => sim.seedEntra(id, body as never));
+      return ok();
+    }
+    case 'PUT /tenants/:id/transport-rule-binding': {
+      const body = object(await readJson(req));
+      attempt(() => sim.setTransportRuleBinding(id, body['binding'] as never));
+      return ok();
+    }
     case 'PUT /latency': {
       const body = object(await readJson(req));
       for (const [service, v] of Object.entries(body)) {

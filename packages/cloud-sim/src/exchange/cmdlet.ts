@@ -1,5 +1,5 @@
 // What a cmdlet implementation is and what it gets to work with.
-import type { TenantState } from '../state.js';
+import type { ExchangeManagementRole, TenantState } from '../state.js';
 import type { RecipientDirectory } from './directory.js';
 import type { BoundParameters, ParamSpec } from './params.js';
 import type { OutputObject } from './render.js';
@@ -16,6 +16,8 @@ export interface CmdletDefinition {
   name: string;
   /** Get-* cmdlets; Global Reader may run only these. */
   readOnly: boolean;
+  /** A management role no role group has by default: the cmdlet exists only for apps given it (AppRegistration.exchangeRoles). */
+  role?: ExchangeManagementRole;
   params: ParamSpec;
   /** Parameters without which binding fails (PowerShell's mandatory parameters). */
   mandatory?: string[];

@@ -3,6 +3,8 @@
 // 10,000 identities; a linear scan per identity would be quadratic).
 import type { TenantState } from '../state.js';
 import { cmdletErrors } from './errors.js';
+import { forgetObjectInEntra } from '../graph/entra-state.js';
+import { forgetRecipientInConfig } from './config-state.js';
 import { exchangeDistinguishedName, linkProperties, proxyKey, type Recipient } from './recipient.js';
 
 const guidPattern = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
@@ -12,6 +14,7 @@ const directories = new WeakMap<TenantState, RecipientDirectory>();
 export class RecipientDirectory {
   private index: Map<string, Set<string>> | undefined;
   private keysByGuid = new Map<string, string[]>();
+  private changes = 0;
 
   private constructor(readonly tenant: TenantState) {}
 
@@ -47,8 +50,14 @@ export class RecipientDirectory {
     r.WhenChangedUTC = new Date().toISOString();
   }
 
+  /** Grows with every put/remove: lets derived views (the memberOf index of filters) know they are stale. */
+  get version(): number {
+    return this.changes;
+  }
+
   /** Stores (adds or replaces) a recipient and re-indexes just that one. */
   put(r: Recipient): void {
+    this.changes++;
     this.tenant.recipients[r.Guid] = r;
     if (this.index) {
       this.unindex(r.Guid);
@@ -58,6 +67,7 @@ export class RecipientDirectory {
 
   /** Deletes a recipient and every reference to it (memberships, restrictions, permissions). */
   remove(guid: string): void {
+    this.changes++;
     const gone = this.tenant.recipients[guid];
     if (gone?.ExternalDirectoryObjectId) this.tenant.retiredObjectIds.push(gone.ExternalDirectoryObjectId);
     delete this.tenant.recipients[guid];
@@ -82,6 +92,8 @@ export class RecipientDirectory {
     this.tenant.mailboxPermissions = this.tenant.mailboxPermissions.filter(
       (p) => p.identity !== guid && p.user !== guid,
     );
+    forgetRecipientInConfig(this.tenant, guid);
+    if (gone) forgetObjectInEntra(this.tenant, gone.ExternalDirectoryObjectId);
     this.unindex(guid);
   }
 

@@ -109,7 +109,7 @@ export function parseFilter(filter: string): Node {
 
 function likeToRegExp(pattern: string): RegExp {
   const escaped = pattern.replace(/[.+^${}()|[\]\\?]/g, '\\$&').replace(/\*/g, '.*');
-  return new RegExp(`^${escaped}$`, 'i');
+  return new RegExp(`^${escaped}$`, 'is');
 }
 
 /** Values of a filterable property; link properties compare by DistinguishedName as in Exchange. */
@@ -124,6 +124,9 @@ function propertyValues(
   switch (p) {
     case 'members':
       return dns(r.Members);
+    case 'memberofgroup':
+      // Documented (filter-properties.md, MemberOfGroup): the group's DN; matches when any membership has it.
+      return memberOf(dir, r);
     case 'managedby':
       return dns(r.ManagedBy);
     case 'moderatedby':
@@ -187,12 +190,30 @@ function propertyValues(
   return undefined;
 }
 
+/** Group DNs by member Guid, rebuilt when the directory changed (MemberOfGroup reads it for every recipient). */
+const memberOfIndexes = new WeakMap<RecipientDirectory, { version: number; index: Map<string, string[]> }>();
+
+function memberOf(dir: RecipientDirectory, r: Recipient): string[] {
+  let cached = memberOfIndexes.get(dir);
+  if (!cached || cached.version !== dir.version) {
+    const index = new Map<string, string[]>();
+    for (const group of dir.all())
+      for (const member of group.Members) {
+        const list = index.get(member) ?? [];
+        list.push(dir.distinguishedName(group));
+        index.set(member, list);
+      }
+    memberOfIndexes.set(dir, (cached = { version: dir.version, index }));
+  }
+  return cached.index.get(r.Guid) ?? [];
+}
+
 function dnOf(dir: RecipientDirectory, guid: string): string {
   const r = dir.get(guid);
   return r ? dir.distinguishedName(r) : '';
 }
 
-function compare(
+export function compare(
   values: (string | boolean | null)[],
   cmp: string,
   expected: string | boolean | null,

@@ -5,7 +5,7 @@ import { checkAccessToken } from '../auth/access-token.js';
 import { concurrencyRefusal, delay } from '../control/knobs.js';
 import { header, HttpError, readJson, sendJson, sendText } from '../http/io.js';
 import type { SimRuntime } from '../runtime.js';
-import { exchangeDirectoryRoles, type TenantState } from '../state.js';
+import { exchangeDirectoryRoles, type ExchangeManagementRole, type TenantState } from '../state.js';
 import type { CmdletContext, LazyOutput } from './cmdlet.js';
 import { cmdletRegistry } from './cmdlets/index.js';
 import { CmdletError, cmdletErrorBody, cmdletErrors } from './errors.js';
@@ -31,6 +31,10 @@ function gatewayError(status: number, code: string, message: string, detail?: st
       ...(detail ? { details: [{ code: 'Client', target: '', message: detail }] } : {}),
     },
   });
+}
+
+function hasManagementRole(tenant: TenantState, appId: string, role: ExchangeManagementRole): boolean {
+  return tenant.apps[appId]?.exchangeRoles?.includes(role) ?? false;
 }
 
 /** Validates X-AnchorMailbox when present: its tenant part must name this tenant. */
@@ -159,7 +163,7 @@ export async function handleInvokeCommand(
   try {
     // Injected latency is server time: the request counts as in flight meanwhile.
     await delay(rt.latency.exchange);
-    await runCmdlet(rt, req, res, tenant, tenantSegment, url, canWrite);
+    await runCmdlet(rt, req, res, tenant, tenantSegment, url, canWrite, check.claims.appid);
   } finally {
     gate.inFlight--;
   }
@@ -173,6 +177,7 @@ async function runCmdlet(
   tenantSegment: string,
   url: URL,
   canWrite: boolean,
+  appId: string,
 ): Promise<void> {
   const body = (await readJson(req)) as
     { CmdletInput?: { CmdletName?: unknown; Parameters?: unknown } } | undefined;
@@ -194,6 +199,8 @@ async function runCmdlet(
     const def = cmdletRegistry.get(requested.toLowerCase());
     // RBAC: cmdlets outside the caller's roles do not exist in its session.
     if (!def || (!def.readOnly && !canWrite)) throw cmdletErrors.commandNotFound(requested);
+    if (def.role && !hasManagementRole(tenant, appId, def.role))
+      throw cmdletErrors.commandNotFound(requested);
     ctx.cmdlet = def.name;
     stats.cmdlets[def.name] = (stats.cmdlets[def.name] ?? 0) + 1;
     const fault = rt.takeFault(tenant.id, def.name);

@@ -10,6 +10,7 @@ import { isGroup, type Recipient } from '../exchange/recipient.js';
 import { header, readJson, sendJson } from '../http/io.js';
 import type { SimRuntime } from '../runtime.js';
 import type { TenantState } from '../state.js';
+import { groupLicenceProperties, handleEntraRequest } from './entra-routes.js';
 import { groupFilter, UnsupportedFilter } from './filter.js';
 import { graphDirectoryObject, graphGroup } from './render.js';
 
@@ -174,7 +175,13 @@ async function route(rt: SimRuntime, req: IncomingMessage, res: ServerResponse, 
     const g = findGroup(tenant, rest[1]!);
     return sendJson(res, 200, {
       '@odata.context': context('groups/$entity'),
-      ...selectProps(graphGroup(g), url.searchParams.get('$select')),
+      ...selectProps(
+        {
+          ...graphGroup(g),
+          ...selectedOnly(groupLicenceProperties(tenant, g.ExternalDirectoryObjectId), url),
+        },
+        url.searchParams.get('$select'),
+      ),
     });
   }
   if (rest[0] === 'groups' && rest.length === 3 && rest[2] === 'members' && method === 'GET') {
@@ -248,7 +255,29 @@ async function route(rt: SimRuntime, req: IncomingMessage, res: ServerResponse, 
       return;
     }
   }
+  const entra = handleEntraRequest({
+    tenant,
+    method,
+    rest,
+    url,
+    need,
+    fail: (status, code, message) => new GraphError(status, code, message),
+    notFound,
+    page: (items) => pageOf(items, url, base),
+    select: (obj) => selectProps(obj, url.searchParams.get('$select')),
+    context,
+  });
+  if (entra) return sendJson(res, 200, entra);
   throw new GraphError(400, 'Request_BadRequest', `Unsupported request: ${method} ${url.pathname}`);
+}
+
+/** Properties Graph returns "only on $select": absent unless the request names them. */
+function selectedOnly(props: Record<string, unknown>, url: URL): Record<string, unknown> {
+  const wanted = (url.searchParams.get('$select') ?? '')
+    .toLowerCase()
+    .split(',')
+    .map((s) => s.trim());
+  return Object.fromEntries(Object.entries(props).filter(([k]) => wanted.includes(k.toLowerCase())));
 }
 
 /** Source-of-authority switch: cloud-managed objects are no longer written by sync. */

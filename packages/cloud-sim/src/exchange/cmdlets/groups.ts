@@ -2,6 +2,7 @@
 import { defineCmdlet, type CmdletContext, type CmdletDefinition } from '../cmdlet.js';
 import { cmdletErrors } from '../errors.js';
 import { isDistributionGroup, isRecipient, newRecipient, type Recipient } from '../recipient.js';
+import { assertRecipientFilter } from '../recipient-filter.js';
 import { renderRecipient } from '../render.js';
 import {
   addressParams,
@@ -222,7 +223,10 @@ export const groupCmdlets: CmdletDefinition[] = [
       const owner = p.nullableString('ManagedBy');
       if (owner !== undefined) ddg.ManagedBy = owner === null ? [] : resolveAll(ctx, [owner]);
       const filter = p.string('RecipientFilter');
-      if (filter !== undefined) ddg.RecipientFilter = filter;
+      if (filter !== undefined) {
+        assertRecipientFilter(ctx, filter);
+        ddg.RecipientFilter = filter;
+      }
       const notes = p.nullableString('Notes');
       if (notes !== undefined) ddg.Notes = notes;
       commitSetting(ctx, stored, ddg);
