@@ -104,6 +104,8 @@ describe('dlmigrate auth init', () => {
     expect(graph?.resourceAccess.map((a) => a.id)).toEqual([
       '5b567255-7703-4780-807c-7be8301ae99b',
       '98830695-27a2-44f7-8c18-0c3ebc9698f6',
+      '7ab1d382-f21e-4acd-a863-ba3e13f7da61',
+      '246dd0d5-5bd0-4def-940b-0421030a5b68',
     ]);
     expect(
       doc.permissions.find((p) => p.name === 'Group-OnPremisesSyncBehavior.ReadWrite.All')?.id,

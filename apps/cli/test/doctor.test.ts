@@ -53,6 +53,7 @@ describe('dlmigrate doctor', () => {
     const created = sim.createTenant({ name: 'contoso', domains: ['contoso.com'] });
     const registered = sim.registerApp(created.id, {
       certificates: [readFileSync(app.cert, 'utf8'), readFileSync(short.cert, 'utf8')],
+      exchangeRoles: ['Address Lists'],
     });
     const caFile = join(dir, 'cloud-ca.pem');
     writeFileSync(caFile, sim.caPem);
@@ -122,7 +123,9 @@ describe('dlmigrate doctor', () => {
       'exchange-directory-role',
       'graph-token',
       'graph-app-roles',
+      'graph-reference-roles',
       'exchange-domains',
+      'exchange-address-lists',
       'sync-trigger',
     ]);
     expect(doc.checks.filter((c) => c.status !== 'ok').map((c) => c.id)).toEqual(
@@ -245,6 +248,26 @@ describe('dlmigrate doctor', () => {
     expect(run.code).toBe(4);
     expect(check('certificate-expiry')?.status).toBe('warn');
     expect(check('certificate-expiry')?.detail).toMatch(/expires in (9|10) day\(s\)/);
+  });
+
+  it('warns when the app cannot read what Entra holds by a group id, nor address lists, and says what to add', async () => {
+    const narrow = sim.registerApp(tenant.tenantId, {
+      certificates: [readFileSync(app.cert, 'utf8')],
+      roles: {
+        'https://outlook.office365.com': ['Exchange.ManageAsApp'],
+        'https://graph.microsoft.com': ['Group.Read.All', 'GroupMember.Read.All'],
+      },
+    });
+    const { run, check } = await doctor(configure({ tenant: { clientId: narrow.clientId } }));
+    expect(run.code).toBe(4);
+    expect(check('graph-app-roles')?.status).toBe('ok');
+    expect(check('graph-reference-roles')).toMatchObject({
+      status: 'warn',
+      detail: 'missing: Directory.Read.All, Policy.Read.All',
+    });
+    expect(check('graph-reference-roles')?.fix).toMatch(/admin consent/);
+    expect(check('exchange-address-lists')?.status).toBe('warn');
+    expect(check('exchange-address-lists')?.fix).toMatch(/Address Lists role/);
   });
 
   it('loads a PFX with the passphrase from the environment and never prints or logs it', async () => {

@@ -95,6 +95,32 @@ export type {
   UserRecord,
 } from './exchange/records.js';
 export {
+  CALENDAR_POLICY_LISTS,
+  TRANSPORT_RULE_RECIPIENT_PARAMETERS,
+  type AddressBookPolicyRecord,
+  type AddressListRecord,
+  type CalendarPolicyList,
+  type CalendarProcessingRecord,
+  type JournalRuleRecord,
+  type TransportRuleRecord,
+} from './exchange/config-records.js';
+export { ExchangeConfiguration } from './exchange/configuration.js';
+export {
+  filterNames,
+  opathLiterals,
+  replaceFilterLiteral,
+  type OpathLiteral,
+} from './exchange/filter-literals.js';
+export {
+  EntraReferences,
+  type AppRoleAssignmentRecord,
+  type ConditionalAccessPolicyRecord,
+  type DirectoryObjectRecord,
+  type GroupLicences,
+  type RoleAssignmentRecord,
+  type SubscribedSkuRecord,
+} from './graph/entra-references.js';
+export {
   ExchangeOnline,
   MAX_MEMBERS_PER_UPDATE,
   routingDomainOf,

@@ -43,6 +43,16 @@ export function requiredPermissions(options: { cloudSyncTrigger: boolean }): App
       null,
       'convert a synced group in place (strategy "convert")',
     ),
+    graph(
+      'Directory.Read.All',
+      '7ab1d382-f21e-4acd-a863-ba3e13f7da61',
+      "find what Entra holds by a group's id: licences, app roles, role assignments, memberships, owners",
+    ),
+    graph(
+      'Policy.Read.All',
+      '246dd0d5-5bd0-4def-940b-0421030a5b68',
+      'find the Conditional Access policies that include or exclude a group',
+    ),
   ];
   if (options.cloudSyncTrigger) {
     list.push(

@@ -101,7 +101,14 @@ export async function labUp(name: string): Promise<LabUp> {
     tenants: [
       {
         tenant: { name: TENANT_NAME, id: ids.tenantId, domains: [MAIL_DOMAIN] },
-        apps: [{ clientId: ids.clientId, certificates: [readFileSync(files.appCert, 'utf8')] }],
+        // The lab app is configured as the docs advise, Address Lists role included (doctor checks it).
+        apps: [
+          {
+            clientId: ids.clientId,
+            certificates: [readFileSync(files.appCert, 'utf8')],
+            exchangeRoles: ['Address Lists'],
+          },
+        ],
         recipients: CLOUD_ONLY_RECIPIENTS,
         sync: {
           ldap: { url: env.url, caPem: env.caPem, bindDn: env.bindDn, bindPassword: env.bindPassword },

@@ -2,6 +2,7 @@
 // Exchange Online. Each method is one cmdlet (or a documented sequence of them) with the
 // parameters DLConversionV2 uses, returning camelCase records.
 import type { CmdletParameters, AddRemove } from './encoding.js';
+import { ExchangeConfiguration } from './configuration.js';
 import { addRemove } from './encoding.js';
 import { ExoAlreadyExistsError, ExoNotFoundError } from './errors.js';
 import { opathEquals } from './opath.js';
@@ -108,7 +109,12 @@ export function setCmdletFor(recipientTypeDetails: string): string {
 }
 
 export class ExchangeOnline {
-  constructor(readonly transport: ExoTransport) {}
+  /** Transport and journal rules, dynamic group filters, calendar processing, address lists (issue 16). */
+  readonly configuration: ExchangeConfiguration;
+
+  constructor(readonly transport: ExoTransport) {
+    this.configuration = new ExchangeConfiguration(transport);
+  }
 
   // ── recipients ────────────────────────────────────────────────────────────────────────────
 

@@ -12,6 +12,7 @@ import {
 import { trimSlash, type CloudEndpoints } from '../cloud.js';
 import type { TokenSource } from '../auth/token-source.js';
 import type { HttpClient } from '../http/client.js';
+import { EntraReferences, type GraphQuery } from './entra-references.js';
 import { HttpsHandler } from './https-handler.js';
 
 export interface GraphGroup {
@@ -77,6 +78,8 @@ const GROUP_SELECT = [
 export class GraphClient {
   private readonly client: Client;
   private readonly sender: HttpsHandler;
+  /** What Entra holds by a group's object id: licences, app roles, Conditional Access, roles, memberOf, owners. */
+  readonly entra: EntraReferences;
 
   constructor(options: GraphClientOptions) {
     const { cloud, tokens } = options;
@@ -91,6 +94,19 @@ export class GraphClient {
       // The SDK attaches the token only to Graph hosts it knows, or to these.
       customHosts: new Set([new URL(baseUrl).hostname]),
     });
+    this.entra = new EntraReferences({
+      get: (path, query) =>
+        this.call(() => this.request(path, query).get() as Promise<Record<string, unknown>>),
+      all: (path, query) => this.allPages(this.request(path, query)),
+    });
+  }
+
+  private request(path: string, query: GraphQuery = {}): ReturnType<Client['api']> {
+    let request = this.client.api(path);
+    if (query.select) request = request.select(query.select);
+    if (query.filter) request = request.filter(query.filter);
+    if (query.top) request = request.top(query.top);
+    return request;
   }
 
   /** HTTP requests sent (retries included). */
@@ -199,7 +215,7 @@ function toGraphRequestError(error: unknown): unknown {
     status === 401
       ? ' The Graph token was refused: check the app has Graph application permissions with admin consent.'
       : status === 403
-        ? ' The app lacks a Graph permission for this call (e.g. Group.Read.All, Group-OnPremisesSyncBehavior.ReadWrite.All, Synchronization.ReadWrite.All).'
+        ? ' The app lacks a Graph permission for this call (e.g. Group.Read.All, Directory.Read.All, Policy.Read.All, Group-OnPremisesSyncBehavior.ReadWrite.All, Synchronization.ReadWrite.All).'
         : '';
   return new GraphRequestError(
     `Microsoft Graph answered ${status}${error.code ? ` ${error.code}` : ''}: ${error.message}${hint}`,

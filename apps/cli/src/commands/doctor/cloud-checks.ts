@@ -48,6 +48,13 @@ export function certificateSource(
     : { kind: 'pem', certificatePath: cert.pemCertFile!, keyPath: cert.pemKeyFile! };
 }
 
+/**
+ * Graph permissions that let plan find what a recreate would break in Entra (licences, app roles, Conditional
+ * Access, role assignments, memberships, owners: issue 16). Without them a migration still runs, and its plan says
+ * those references were not checked.
+ */
+export const GRAPH_REFERENCE_ROLES = ['Directory.Read.All', 'Policy.Read.All'] as const;
+
 /** Graph application permissions this configuration needs. */
 export function graphRolesNeeded(config: DlmigrateConfig): string[] {
   const roles = ['Group.Read.All', 'GroupMember.Read.All'];
@@ -104,9 +111,14 @@ export async function checkCloud(
       'graph-token',
       'Microsoft Graph',
     );
-    if (graphClaims !== undefined)
+    if (graphClaims !== undefined) {
       results.push(rolesCheck('graph-app-roles', 'Microsoft Graph', graphClaims, graphRolesNeeded(config)));
-    if (exchangeClaims !== undefined) results.push(await domainsCheck(connection, tenant.routingDomain));
+      results.push(referenceRolesCheck(graphClaims));
+    }
+    if (exchangeClaims !== undefined) {
+      results.push(await domainsCheck(connection, tenant.routingDomain));
+      results.push(await addressListsCheck(connection));
+    }
     return results;
   } finally {
     connection.close();
@@ -174,6 +186,41 @@ function rolesCheck(
         detail: `missing: ${missing.join(', ')}`,
         fix: `add ${missing.join(', ')} as application permissions and grant admin consent (dlmigrate auth init lists them)`,
       };
+}
+
+function referenceRolesCheck(claims: TokenClaims): CheckResult {
+  const check = rolesCheck('graph-reference-roles', 'Microsoft Graph', claims, GRAPH_REFERENCE_ROLES);
+  return check.status === 'ok'
+    ? {
+        ...check,
+        title: 'Entra references of a group can be read (licences, app roles, Conditional Access…)',
+      }
+    : {
+        ...check,
+        title: 'Entra references of a group can be read (licences, app roles, Conditional Access…)',
+        status: 'warn',
+        fix: `${check.fix}; without them plan can't tell what a recreate would break in Entra`,
+      };
+}
+
+/** Address lists and address book policies: Exchange Online puts their cmdlets in a role no role group has by default. */
+async function addressListsCheck(connection: CloudConnection): Promise<CheckResult> {
+  const id = 'exchange-address-lists';
+  const title = 'address lists that filter on a group can be read (Address Lists role)';
+  try {
+    const lists = await connection.exchange.configuration.listAddressLists();
+    return { id, title, status: 'ok', detail: `${lists.length} address lists` };
+  } catch (error) {
+    if (!(error instanceof ExoError && error.kind === 'permission-denied'))
+      return { id, title, status: 'warn', detail: messageOf(error), fix: 'see the message' };
+    return {
+      id,
+      title,
+      status: 'warn',
+      detail: 'Get-AddressList is not available to the app',
+      fix: 'add the Address Lists role to a role group of the app\'s service principal (New-ManagementRoleAssignment -Role "Address Lists"); without it plan can\'t check address lists and address book policies',
+    };
+  }
 }
 
 function directoryRoleCheck(claims: TokenClaims): CheckResult {
