@@ -187,7 +187,7 @@ describe('ExchangeConfiguration', () => {
       name: 'Sales ABP',
       addressLists: ['\\Sales people'],
     });
-    await config.setAddressListFilter(salesList, "CustomAttribute2 -eq 'sales'");
+    await config.setAddressListFilter(salesList.guid, salesList.kind, "CustomAttribute2 -eq 'sales'");
     expect((await config.listAddressLists()).find((l) => l.name === 'Sales people')!.recipientFilter).toBe(
       "CustomAttribute2 -eq 'sales'",
     );

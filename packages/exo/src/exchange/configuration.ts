@@ -133,10 +133,14 @@ export class ExchangeConfiguration {
     );
   }
 
-  async setAddressListFilter(list: AddressListRecord, recipientFilter: string): Promise<readonly string[]> {
-    const cmdlet = list.kind === 'address-list' ? 'Set-AddressList' : 'Set-GlobalAddressList';
-    return (await this.write(cmdlet, { Identity: list.guid || list.path, RecipientFilter: recipientFilter }))
-      .warnings;
+  /** Set-AddressList or Set-GlobalAddressList, by the list's kind; `identity` is its Guid or path. */
+  async setAddressListFilter(
+    identity: string,
+    kind: AddressListRecord['kind'],
+    recipientFilter: string,
+  ): Promise<readonly string[]> {
+    const cmdlet = kind === 'address-list' ? 'Set-AddressList' : 'Set-GlobalAddressList';
+    return (await this.write(cmdlet, { Identity: identity, RecipientFilter: recipientFilter })).warnings;
   }
 
   async listAddressBookPolicies(): Promise<AddressBookPolicyRecord[]> {

@@ -7,6 +7,7 @@ import {
   cloudByName,
   customCloud,
   ExoError,
+  ExoPermissionDeniedError,
   routingDomainOf,
   type CertificateSource,
   type CloudEndpoints,
@@ -211,7 +212,7 @@ async function addressListsCheck(connection: CloudConnection): Promise<CheckResu
     const lists = await connection.exchange.configuration.listAddressLists();
     return { id, title, status: 'ok', detail: `${lists.length} address lists` };
   } catch (error) {
-    if (!(error instanceof ExoError && error.kind === 'permission-denied'))
+    if (!(error instanceof ExoPermissionDeniedError))
       return { id, title, status: 'warn', detail: messageOf(error), fix: 'see the message' };
     return {
       id,
