@@ -11,6 +11,7 @@ import { makeCertificate } from './helpers/certs.js';
 const serverCert = makeCertificate({ cn: '127.0.0.1', serverIp: '127.0.0.1' });
 let server: https.Server;
 let base: string;
+let connections = 0;
 const seen: Array<{ method: string; url: string; headers: Record<string, unknown>; body: string }> = [];
 
 beforeAll(async () => {
@@ -34,6 +35,7 @@ beforeAll(async () => {
         .end(JSON.stringify({ ok: true, url: req.url }));
     });
   });
+  server.on('secureConnection', () => connections++);
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   base = `https://127.0.0.1:${(server.address() as AddressInfo).port}`;
 });
@@ -64,6 +66,23 @@ describe('HttpClient', () => {
     const error = await http.request({ method: 'GET', url: `${base}/x` }).catch((e: unknown) => e);
     expect(error).toBeInstanceOf(HttpNetworkError);
     expect((error as Error).message).not.toContain('?');
+    http.close();
+  });
+
+  it('an extra CA is trusted in addition to the roots, not instead of verification: another CA is refused', async () => {
+    const other = makeCertificate({ cn: 'another CA', serverIp: '127.0.0.1' });
+    const http = new HttpClient({ caPem: other.certPem });
+    const error = await http.request({ method: 'GET', url: `${base}/x` }).catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(HttpNetworkError);
+    http.close();
+  });
+
+  it('keeps one pooled connection for sequential requests with an extra CA (the trust store is built once)', async () => {
+    const http = new HttpClient({ caPem: serverCert.certPem });
+    const before = connections;
+    for (let i = 0; i < 5; i++)
+      expect((await http.request({ method: 'GET', url: `${base}/x` })).status).toBe(200);
+    expect(connections - before).toBe(1);
     http.close();
   });
 

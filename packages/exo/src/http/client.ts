@@ -83,8 +83,13 @@ export class HttpClient {
     this.httpsAgent = new https.Agent({
       keepAlive: true,
       maxSockets,
-      // Passing `ca` replaces the default trust store, so the system roots are passed along.
-      ...(extra.length > 0 ? { ca: [...tls.rootCertificates, ...extra] } : {}),
+      // The trust store is built once, as a secure context. Passing `ca` instead would replace the
+      // default roots (so ~140 system roots had to be passed along) and Node would concatenate every
+      // one of them into the connection-pool key on each request and parse them again for each new
+      // connection: 6.6 % of the client's CPU in a batch profile.
+      ...(extra.length > 0
+        ? { secureContext: tls.createSecureContext({ ca: [...tls.rootCertificates, ...extra] }) }
+        : {}),
       rejectUnauthorized: !insecure,
     });
     this.httpAgent = new http.Agent({ keepAlive: true, maxSockets });
