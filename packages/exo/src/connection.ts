@@ -11,6 +11,7 @@ import type { RetryPolicy } from './exchange/retry.js';
 import { ExoTransport } from './exchange/transport.js';
 import { GraphClient } from './graph/graph-client.js';
 import { HttpClient } from './http/client.js';
+import { RateBudget, type RateBudgetOptions } from './rate/rate-budget.js';
 
 export interface CloudConnectionOptions {
   readonly cloud: CloudEndpoints;
@@ -25,8 +26,20 @@ export interface CloudConnectionOptions {
   /** Disable TLS verification (a warning is emitted). Never against a real tenant. */
   readonly insecureSkipTlsVerify?: boolean;
   readonly exchangeTimeoutMs?: number;
+  /** Retries of throttled and transient calls (Exchange and Graph): a time budget, jittered waits. */
   readonly retry?: Partial<RetryPolicy>;
+  /** Exchange calls in flight for this connection. */
   readonly concurrency?: AdaptiveLimit | AdaptiveLimitOptions;
+  /**
+   * Ceiling of calls per second to each service (Exchange and Graph each), applied to the tenant's process-wide
+   * budgets. Absent: no ceiling; the rate is learned from the service's throttling.
+   */
+  readonly maxCallsPerSecond?: number;
+  /** Budgets (or options for the shared ones) per service; `maxCallsPerSecond` fills in their ceiling. */
+  readonly rate?: {
+    readonly exchange?: RateBudget | RateBudgetOptions;
+    readonly graph?: RateBudget | RateBudgetOptions;
+  };
   readonly onWarning?: (message: string) => void;
 }
 
@@ -66,11 +79,19 @@ export class CloudConnection {
       ...(options.exchangeTimeoutMs !== undefined ? { timeoutMs: options.exchangeTimeoutMs } : {}),
       ...(options.retry ? { retry: options.retry } : {}),
       ...(options.concurrency ? { concurrency: options.concurrency } : {}),
+      rate: budgetOptions(options.rate?.exchange, options.maxCallsPerSecond),
       ...(options.onWarning
         ? { onWarning: (cmdlet: string, w: string) => options.onWarning?.(`${cmdlet}: ${w}`) }
         : {}),
     });
-    const graph = new GraphClient({ cloud: options.cloud, tokens, http });
+    const graph = new GraphClient({
+      cloud: options.cloud,
+      tokens,
+      http,
+      tenantId: options.tenantId,
+      rate: budgetOptions(options.rate?.graph, options.maxCallsPerSecond),
+      ...(options.retry ? { retry: options.retry } : {}),
+    });
     return new CloudConnection(http, tokens, transport, new ExchangeOnline(transport), graph);
   }
 
@@ -78,4 +99,12 @@ export class CloudConnection {
   close(): void {
     this.http.close();
   }
+}
+
+function budgetOptions(
+  given: RateBudget | RateBudgetOptions | undefined,
+  maxCallsPerSecond: number | undefined,
+): RateBudget | RateBudgetOptions {
+  if (given instanceof RateBudget) return given;
+  return maxCallsPerSecond === undefined ? (given ?? {}) : { ...given, maxCallsPerSecond };
 }

@@ -73,7 +73,31 @@ export {
   quoteOpath,
   type FilterChunkOptions,
 } from './exchange/opath.js';
-export { DEFAULT_RETRY_POLICY, isRetryable, retryDelayMs, type RetryPolicy } from './exchange/retry.js';
+export { exchangeRetryVerdict, isRetryable } from './exchange/retry.js';
+export { backoffDelayMs, retryAfterDelayMs, type Random } from './rate/backoff.js';
+export { ManualClock, sleep, systemClock, type Clock } from './rate/clock.js';
+export {
+  RateBudget,
+  type RateBudgetEvent,
+  type RateBudgetListener,
+  type RateBudgetOptions,
+  type RateBudgetStats,
+  type RatePermit,
+} from './rate/rate-budget.js';
+export {
+  forgetSharedRateBudgets,
+  sharedRateBudget,
+  type RateScope,
+  type RateService,
+} from './rate/registry.js';
+export {
+  DEFAULT_RETRY_POLICY,
+  retryDelay,
+  retryWithinBudget,
+  type RetryPolicy,
+  type RetryRun,
+  type RetryVerdict,
+} from './rate/retry.js';
 export {
   ExoTransport,
   anchorMailbox,
@@ -143,6 +167,7 @@ export {
   GraphRequestError,
   odataString,
   type GraphClientOptions,
+  type GraphClientStats,
   type GraphDirectoryObject,
   type GraphGroup,
 } from './graph/graph-client.js';

@@ -7,6 +7,7 @@ import {
   ExoTransientError,
   ExoValidationError,
 } from '../src/exchange/errors.js';
+import { forgetSharedRateBudgets } from '../src/rate/registry.js';
 import { bigGroupSeeds, mailboxSeeds, startSimTenant, type SimTenant } from './helpers/sim.js';
 
 const MEMBERS = 2_500;
@@ -32,6 +33,8 @@ function fault(
 }
 
 function reset() {
+  // Each test starts with a fresh tenant-wide budget (what an earlier storm taught the shared one stays otherwise).
+  forgetSharedRateBudgets();
   t.sim.setThrottling(t.tenantId, { requestsPerWindow: 0, windowSeconds: 1, maxConcurrent: 0 });
   t.sim.clearFaults(t.tenantId);
   t.sim.resetCalls(t.tenantId);
@@ -95,7 +98,7 @@ describe('throttling', () => {
   it('gives up with ExoThrottledError once retries are exhausted', async () => {
     reset();
     fault('Get-Recipient', 10, 429, 'Microsoft.Exchange.Net.TooManyRequestsException');
-    const conn = await t.connect({ retry: { retries: 2, baseDelayMs: 10 } });
+    const conn = await t.connect({ retry: { maxAttempts: 3, baseDelayMs: 10 } });
     const e = await conn.exchange.getRecipient('owner@contoso.com').catch((err: unknown) => err);
     expect(e).toBeInstanceOf(ExoThrottledError);
     expect((e as ExoThrottledError).attempts).toBe(3);
@@ -119,7 +122,7 @@ describe('faults', () => {
   it('a transient failure that never clears ends as ExoTransientError', async () => {
     reset();
     fault('Get-AcceptedDomain', 5, 503);
-    const conn = await t.connect({ retry: { retries: 1, baseDelayMs: 10 } });
+    const conn = await t.connect({ retry: { maxAttempts: 2, baseDelayMs: 10 } });
     await expect(conn.exchange.getAcceptedDomains()).rejects.toBeInstanceOf(ExoTransientError);
     expect(t.sim.calls(t.tenantId).cmdlets['Get-AcceptedDomain']).toBe(2);
     conn.close();
@@ -149,7 +152,7 @@ describe('faults', () => {
   it('a call that outlives its timeout fails; reads are re-sent, writes are not (they may have happened)', async () => {
     reset();
     t.sim.setLatency('exchange', { fixedMs: 400, jitterMs: 0 });
-    const conn = await t.connect({ exchangeTimeoutMs: 100, retry: { retries: 1, baseDelayMs: 10 } });
+    const conn = await t.connect({ exchangeTimeoutMs: 100, retry: { maxAttempts: 2, baseDelayMs: 10 } });
     try {
       await expect(conn.exchange.getAcceptedDomains()).rejects.toBeInstanceOf(ExoTimeoutError);
       expect(conn.transport.stats().requestsByCmdlet['Get-AcceptedDomain']).toBe(2);

@@ -42,7 +42,7 @@ function transport(http: HttpClient) {
     tenantId: TENANT,
     tokens: { token: async () => 'test-token' },
     http,
-    retry: { retries: 1, baseDelayMs: 5 },
+    retry: { maxAttempts: 2, baseDelayMs: 5 },
   });
 }
 

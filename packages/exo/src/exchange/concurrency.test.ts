@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { AdaptiveLimit } from './concurrency.js';
 import { ExoThrottledError, ExoTransientError, ExoValidationError } from './errors.js';
-import { DEFAULT_RETRY_POLICY, isRetryable, retryDelayMs } from './retry.js';
+import { DEFAULT_RETRY_POLICY, exchangeRetryVerdict, isRetryable } from './retry.js';
 
 describe('AdaptiveLimit (AIMD)', () => {
   it('halves on throttle, never below min, and grows by one after N successes, never above max', () => {
@@ -82,15 +82,15 @@ describe('retry policy', () => {
     expect(isRetryable(new ExoValidationError({ ...d, status: 400 }), DEFAULT_RETRY_POLICY)).toBe(false);
     expect(isRetryable(new Error('x'), DEFAULT_RETRY_POLICY)).toBe(false);
   });
-  it('waits what Retry-After says (capped), else exponential back-off', () => {
-    expect(retryDelayMs(new ExoThrottledError({ ...d, retryAfterMs: 3000 }), 1, DEFAULT_RETRY_POLICY)).toBe(
-      3000,
-    );
+  it('passes on the Retry-After the service named; never retries a validation error', () => {
     expect(
-      retryDelayMs(new ExoThrottledError({ ...d, retryAfterMs: 10_000_000 }), 1, DEFAULT_RETRY_POLICY),
-    ).toBe(120_000);
-    const third = retryDelayMs(new ExoTransientError(d), 3, DEFAULT_RETRY_POLICY);
-    expect(third).toBeGreaterThanOrEqual(4000);
-    expect(third).toBeLessThanOrEqual(8000);
+      exchangeRetryVerdict(new ExoThrottledError({ ...d, retryAfterMs: 3000 }), DEFAULT_RETRY_POLICY),
+    ).toEqual({ retry: true, retryAfterMs: 3000 });
+    expect(exchangeRetryVerdict(new ExoTransientError(d), DEFAULT_RETRY_POLICY)).toEqual({ retry: true });
+    expect(exchangeRetryVerdict(new ExoValidationError({ ...d, status: 400 }), DEFAULT_RETRY_POLICY)).toEqual(
+      {
+        retry: false,
+      },
+    );
   });
 });

@@ -1,22 +1,28 @@
 // The Exchange Online admin API transport: POST {endpoint}/adminapi/beta/{tenant}/InvokeCommand
-// with an app-only token, every page followed, errors typed, throttling absorbed (retries that
-// honour Retry-After plus per-tenant adaptive concurrency), and counters for reports and benches.
+// with an app-only token, every page followed, errors typed, throttling absorbed (a tenant-wide budget of calls per
+// second learned from 429s, per-connection adaptive concurrency, and retries within a time budget that honour
+// Retry-After), and counters for reports and benches.
 import { randomUUID } from 'node:crypto';
-import pRetry from 'p-retry';
 import { trimSlash, type CloudEndpoints } from '../cloud.js';
 import { HttpNetworkError, HttpTimeoutError, type HttpClient, type HttpResponse } from '../http/client.js';
 import type { TokenSource } from '../auth/token-source.js';
+import type { Random } from '../rate/backoff.js';
+import { systemClock, type Clock } from '../rate/clock.js';
+import { RateBudget, type RateBudgetOptions, type RateBudgetStats } from '../rate/rate-budget.js';
+import { sharedRateBudget } from '../rate/registry.js';
+import { retryWithinBudget } from '../rate/retry.js';
 import { AdaptiveLimit, type AdaptiveLimitOptions, type AdaptiveLimitStats } from './concurrency.js';
 import { cmdletBody, type CmdletParameters } from './encoding.js';
 import type { ExoError } from './errors.js';
 import {
   classifyErrorResponse,
+  isConcurrencyRefusal,
   ExoOtherError,
   ExoThrottledError,
   ExoTimeoutError,
   ExoTransientError,
 } from './errors.js';
-import { DEFAULT_RETRY_POLICY, isRetryable, retryDelayMs, type RetryPolicy } from './retry.js';
+import { DEFAULT_RETRY_POLICY, exchangeRetryVerdict, type RetryPolicy } from './retry.js';
 
 /** The system mailbox Exchange uses to route app-only admin requests (research §1.4). */
 const APP_ANCHOR_MAILBOX = 'SystemMailbox{bb558c35-97f1-4cb9-8ff7-d53741dc928c}';
@@ -35,8 +41,17 @@ export interface ExoTransportOptions {
   /** Per-request timeout. @defaultValue 16 minutes */
   readonly timeoutMs?: number;
   readonly retry?: Partial<RetryPolicy>;
-  /** A limiter shared by every transport of the same tenant, or options for a new one. */
+  /** Calls in flight: a limiter to share, or options for this transport's own. */
   readonly concurrency?: AdaptiveLimit | AdaptiveLimitOptions;
+  /**
+   * Calls per second: a budget to use, or options for the process-wide budget of this tenant's Exchange endpoint
+   * (`sharedRateBudget`; created on first use, its ceiling set by whoever passes `maxCallsPerSecond` last).
+   */
+  readonly rate?: RateBudget | RateBudgetOptions;
+  /** Time for the retry waits (tests pass a ManualClock). @defaultValue the system clock */
+  readonly clock?: Clock;
+  /** Jitter source. @defaultValue Math.random */
+  readonly random?: Random;
   /** Where `@adminapi.warnings` go (they are how Exchange reports no-op writes). */
   readonly onWarning?: (cmdlet: string, warning: string) => void;
 }
@@ -66,6 +81,8 @@ export interface TransportStats {
   readonly throttles: number;
   readonly failures: number;
   readonly concurrency: AdaptiveLimitStats;
+  /** The tenant-wide budget (shared with every other transport of the tenant in this process). */
+  readonly rate: RateBudgetStats;
 }
 
 export class ExoTransport {
@@ -74,6 +91,9 @@ export class ExoTransport {
   private readonly anchor: string;
   private readonly policy: RetryPolicy;
   readonly limit: AdaptiveLimit;
+  readonly rate: RateBudget;
+  private readonly clock: Clock;
+  private readonly random: Random;
   private readonly counts = new Map<string, number>();
   private pageCount = 0;
   private retryCount = 0;
@@ -91,6 +111,15 @@ export class ExoTransport {
       options.concurrency instanceof AdaptiveLimit
         ? options.concurrency
         : new AdaptiveLimit(options.concurrency);
+    this.rate =
+      options.rate instanceof RateBudget
+        ? options.rate
+        : sharedRateBudget(
+            { service: 'exchange', endpoint: base, tenantId: options.tenantId },
+            options.rate ?? {},
+          );
+    this.clock = options.clock ?? systemClock;
+    this.random = options.random ?? Math.random;
   }
 
   get tenantId(): string {
@@ -137,6 +166,7 @@ export class ExoTransport {
       throttles: this.throttleCount,
       failures: this.failureCount,
       concurrency: this.limit.stats(),
+      rate: this.rate.stats(),
     };
   }
 
@@ -161,18 +191,21 @@ export class ExoTransport {
   ): Promise<Record<string, unknown>> {
     const policy: RetryPolicy = options.idempotent ? { ...this.policy, retryTimeouts: true } : this.policy;
     try {
-      return await pRetry(() => this.sendOnce(cmdlet, url, body, options), {
-        retries: policy.retries,
-        // Our own waits (Retry-After or back-off) happen in onFailedAttempt; p-retry adds none.
-        minTimeout: 0,
-        maxTimeout: 0,
-        shouldRetry: ({ error }) => isRetryable(error, policy),
-        onFailedAttempt: async ({ error, attemptNumber, retriesLeft }) => {
-          if (error instanceof ExoThrottledError) error.attempts = attemptNumber;
-          if (retriesLeft > 0 && isRetryable(error, policy)) {
-            this.retryCount++;
-            await sleep(retryDelayMs(error, attemptNumber, policy));
+      return await retryWithinBudget({
+        attempt: async (attempt) => {
+          try {
+            return await this.sendOnce(cmdlet, url, body, options);
+          } catch (error) {
+            if (error instanceof ExoThrottledError) error.attempts = attempt;
+            throw error;
           }
+        },
+        verdict: (error) => exchangeRetryVerdict(error, policy),
+        policy,
+        clock: this.clock,
+        random: this.random,
+        onRetry: () => {
+          this.retryCount++;
         },
       });
     } catch (error) {
@@ -189,6 +222,8 @@ export class ExoTransport {
   ): Promise<Record<string, unknown>> {
     const token = await this.options.tokens.token(this.options.cloud.exchangeResource);
     const clientRequestId = randomUUID();
+    // The rate first, then a slot: a caller paced by the budget must not sit on a slot meanwhile.
+    const permit = await this.rate.acquire();
     const slot = await this.limit.acquire();
     let res: HttpResponse;
     try {
@@ -217,6 +252,7 @@ export class ExoTransport {
       slot.release();
     }
     if (res.status >= 200 && res.status < 300) {
+      this.rate.onSuccess(permit);
       this.limit.onSuccess();
       if (res.status === 204 || res.body.trim() === '') return {};
       try {
@@ -240,7 +276,13 @@ export class ExoTransport {
     });
     if (error instanceof ExoThrottledError) {
       this.throttleCount++;
+      // The plain-text refusal is about calls in flight, not about their rate.
+      const inFlightRefusal = isConcurrencyRefusal(res.body);
+      this.rate.onThrottle(permit, error.retryAfterMs, !inFlightRefusal);
       this.limit.onThrottle(slot.epoch);
+    } else {
+      // Answered (with an error of its own): the service took the call, the rate was fine.
+      this.rate.onSuccess(permit);
     }
     throw error;
   }
@@ -280,8 +322,4 @@ function networkFailure(cmdlet: string, clientRequestId: string, error: unknown)
 
 function asArray(value: unknown): unknown[] {
   return Array.isArray(value) ? value : [];
-}
-
-function sleep(ms: number): Promise<void> {
-  return ms <= 0 ? Promise.resolve() : new Promise((resolve) => setTimeout(resolve, ms));
 }

@@ -5,15 +5,19 @@ import {
   AuthenticationHandler,
   Client,
   GraphError,
-  RetryHandler,
-  RetryHandlerOptions,
   type AuthenticationProvider,
 } from '@microsoft/microsoft-graph-client';
 import { trimSlash, type CloudEndpoints } from '../cloud.js';
 import type { TokenSource } from '../auth/token-source.js';
 import type { HttpClient } from '../http/client.js';
 import { EntraReferences, type GraphQuery } from './entra-references.js';
+import type { Random } from '../rate/backoff.js';
+import { systemClock, type Clock } from '../rate/clock.js';
+import { RateBudget, type RateBudgetOptions, type RateBudgetStats } from '../rate/rate-budget.js';
+import { sharedRateBudget } from '../rate/registry.js';
+import { DEFAULT_RETRY_POLICY, type RetryPolicy } from '../rate/retry.js';
 import { HttpsHandler } from './https-handler.js';
+import { GraphRateHandler } from './rate-handler.js';
 
 export interface GraphGroup {
   readonly id: string;
@@ -56,8 +60,22 @@ export interface GraphClientOptions {
   readonly cloud: CloudEndpoints;
   readonly tokens: TokenSource;
   readonly http: HttpClient;
-  /** Retries of 429/503/504 (the SDK honours Retry-After). @defaultValue 5 */
-  readonly maxRetries?: number;
+  /** The tenant id: with the Graph endpoint, it names the process-wide Graph budget this client draws from. */
+  readonly tenantId: string;
+  /** Calls per second: a budget to use, or options for the shared Graph budget of the tenant. */
+  readonly rate?: RateBudget | RateBudgetOptions;
+  /** Retries of 429 / 503 / 504 (Retry-After honoured, jittered), within a time budget. */
+  readonly retry?: Partial<RetryPolicy>;
+  readonly clock?: Clock;
+  readonly random?: Random;
+}
+
+/** Requests, retries and throttles of one Graph client, and the tenant's shared Graph budget. */
+export interface GraphClientStats {
+  readonly requests: number;
+  readonly retries: number;
+  readonly throttles: number;
+  readonly rate: RateBudgetStats;
 }
 
 const GROUP_SELECT = [
@@ -80,17 +98,33 @@ export class GraphClient {
   private readonly sender: HttpsHandler;
   /** What Entra holds by a group's object id: licences, app roles, Conditional Access, roles, memberOf, owners. */
   readonly entra: EntraReferences;
+  private readonly pacing: GraphRateHandler;
+  readonly rate: RateBudget;
 
   constructor(options: GraphClientOptions) {
     const { cloud, tokens } = options;
     const authProvider: AuthenticationProvider = { getAccessToken: () => tokens.token(cloud.graphResource) };
     this.sender = new HttpsHandler(options.http);
-    const retry = new RetryHandler(new RetryHandlerOptions(3, options.maxRetries ?? 5));
     const baseUrl = trimSlash(cloud.graphEndpoint);
+    this.rate =
+      options.rate instanceof RateBudget
+        ? options.rate
+        : sharedRateBudget(
+            { service: 'graph', endpoint: baseUrl, tenantId: options.tenantId },
+            options.rate ?? {},
+          );
+    this.pacing = new GraphRateHandler({
+      rate: this.rate,
+      policy: { ...DEFAULT_RETRY_POLICY, ...options.retry },
+      clock: options.clock ?? systemClock,
+      random: options.random ?? Math.random,
+    });
     this.client = Client.initWithMiddleware({
       baseUrl,
       defaultVersion: 'v1.0',
-      middleware: [new AuthenticationHandler(authProvider), retry, this.sender],
+      // Pacing and retries first (no SDK RetryHandler: it would retry on top of ours), then the token, then our
+      // HTTP layer.
+      middleware: [this.pacing, new AuthenticationHandler(authProvider), this.sender],
       // The SDK attaches the token only to Graph hosts it knows, or to these.
       customHosts: new Set([new URL(baseUrl).hostname]),
     });
@@ -112,6 +146,15 @@ export class GraphClient {
   /** HTTP requests sent (retries included). */
   get requests(): number {
     return this.sender.requests;
+  }
+
+  stats(): GraphClientStats {
+    return {
+      requests: this.sender.requests,
+      retries: this.pacing.retries,
+      throttles: this.pacing.throttles,
+      rate: this.rate.stats(),
+    };
   }
 
   /** The group, or null when it doesn't exist (a deleted DL is gone at once: no recycle bin). */
