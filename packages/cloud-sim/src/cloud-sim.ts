@@ -23,7 +23,8 @@ import { handleGraph } from './graph/routes.js';
 import { header, HttpError, readBody, sendJson } from './http/io.js';
 import { SimRuntime, type SyncCycleRequest } from './runtime.js';
 import { emptyState, type AppRegistration, type SimState, type TenantState } from './state.js';
-import { SyncEngine, type SyncConfig, type SyncCycleResult } from './sync/engine.js';
+import { SyncEngine, type SyncConfig, type SyncCycleResult, type SyncTriggerAck } from './sync/engine.js';
+import type { SyncTiming } from './sync/timing.js';
 import {
   createTenantState,
   registerApp,
@@ -60,7 +61,7 @@ export class CloudSim {
       .update(publicKey.export({ type: 'spki', format: 'der' }))
       .digest('base64url');
     this.runtime = new SimRuntime(emptyState(), privateKey, publicKey, keyId);
-    this.runtime.runSync = (tenantId, req) => this.runSync(tenantId, req);
+    this.runtime.triggerSync = (tenantId, req) => this.triggerSync(tenantId, req);
     this.authorityHost = options.authorityHost ?? 'login.sim.test';
   }
 
@@ -88,7 +89,10 @@ export class CloudSim {
   }
 
   async stop(): Promise<void> {
-    for (const engine of this.sync.values()) engine.stopSchedule();
+    for (const engine of this.sync.values()) {
+      engine.stopSchedule();
+      engine.cancel();
+    }
     const server = this.server;
     this.server = undefined;
     if (!server) return;
@@ -198,15 +202,24 @@ export class CloudSim {
     return id;
   }
 
+  /** Puts a snapshot back; sync cycles still running and deletions on their way are dropped. */
   restore(id: string): void {
     const snap = this.snapshots.get(id);
     if (!snap) throw new Error(`Unknown snapshot "${id}".`);
+    for (const engine of this.sync.values()) engine.cancel();
+    this.runtime.hiddenFromGraph.clear();
     this.runtime.state = structuredClone(snap);
   }
 
   /** Forgets every tenant, knob, counter and sync configuration. */
   reset(): void {
-    for (const engine of this.sync.values()) engine.stopSchedule();
+    for (const engine of this.sync.values()) {
+      engine.stopSchedule();
+      engine.cancel();
+    }
+    this.runtime.hiddenFromGraph.clear();
+    this.runtime.graphThrottles.clear();
+    this.runtime.deltaSessions.clear();
     this.sync.clear();
     this.runtime.state = emptyState();
     this.runtime.latency = {};
@@ -222,8 +235,16 @@ export class CloudSim {
     this.runtime.latency[service] = latency;
   }
 
+  /** The tenant's Exchange budget and concurrency cap, and (`graph`) its Graph budget (absent = unlimited). */
   setThrottling(tenant: string, settings: Throttling): void {
-    this.runtime.throttleFor(this.tenant(tenant).id).settings = settings;
+    const id = this.tenant(tenant).id;
+    const { graph, ...exchange } = settings;
+    this.runtime.throttleFor(id).configure(exchange);
+    this.runtime.graphThrottleFor(id).configure({
+      requestsPerWindow: graph?.requestsPerWindow ?? 0,
+      windowSeconds: graph?.windowSeconds ?? 1,
+      maxConcurrent: 0,
+    });
   }
 
   injectFault(tenant: string, fault: Fault): void {
@@ -262,7 +283,10 @@ export class CloudSim {
   configureSync(tenant: string, config: SyncConfig): void {
     const t = this.tenant(tenant);
     this.sync.get(t.id)?.stopSchedule();
-    const engine = new SyncEngine(() => this.tenant(t.id), config);
+    const engine = new SyncEngine(() => this.tenant(t.id), config, {
+      hide: (objectId) => this.runtime.setHiddenFromGraph(t.id, objectId, true),
+      show: (objectId) => this.runtime.setHiddenFromGraph(t.id, objectId, false),
+    });
     this.sync.set(t.id, engine);
     engine.startSchedule();
   }
@@ -271,11 +295,49 @@ export class CloudSim {
     return this.sync.get(this.tenant(tenant).id)?.status();
   }
 
+  /**
+   * Runs one cycle and waits until it is over — exported, and with an async timing every deletion of it applied in
+   * Graph and Exchange — then returns its result. (What tests and seeding want; a real trigger is `triggerSync`.)
+   */
   async runSync(tenant: string, request: SyncCycleRequest = {}): Promise<SyncCycleResult> {
+    return this.syncEngine(tenant).runCycle(request);
+  }
+
+  /**
+   * Triggers a cycle as Entra Connect's Start-ADSyncSyncCycle does: with an async timing it answers at once (the
+   * cycle is accepted; SyncBusyError while one runs if `whenBusy` is 'refuse'); inline, it runs the cycle first.
+   */
+  async triggerSync(
+    tenant: string,
+    request: SyncCycleRequest = {},
+  ): Promise<SyncCycleResult | SyncTriggerAck> {
+    return this.syncEngine(tenant).trigger(request);
+  }
+
+  /** Waits until no sync cycle runs or is queued and no deletion is on its way. */
+  async settleSync(tenant: string): Promise<void> {
+    await this.syncEngine(tenant).settle();
+  }
+
+  /** Changes when sync changes reach the tenant (merged into the current timing). */
+  setSyncTiming(tenant: string, timing: Partial<SyncTiming>): SyncTiming {
+    return this.syncEngine(tenant).setTiming(timing);
+  }
+
+  /** Gives matching objects their own deletion delays (a straggler). */
+  addSyncStraggler(tenant: string, rule: SyncTiming['stragglers'][number]): SyncTiming {
+    return this.syncEngine(tenant).addStraggler(rule);
+  }
+
+  clearSyncStragglers(tenant: string): void {
+    this.syncEngine(tenant).clearStragglers();
+  }
+
+  private syncEngine(tenant: string): SyncEngine {
     const t = this.tenant(tenant);
     const engine = this.sync.get(t.id);
     if (!engine) throw new Error(`Directory sync is not configured for tenant ${t.name}.`);
-    return engine.runCycle(request);
+    return engine;
   }
 
   /** Tenants that have directory sync configured (for POST /_sim/sync/run without a tenant). */

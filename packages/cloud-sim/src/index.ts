@@ -12,10 +12,25 @@ export {
   type RegisterAppInput,
   type SeedRecipient,
 } from './tenants.js';
-export type { SyncConfig, SyncCycleResult, SyncChange } from './sync/engine.js';
-export { defaultDeletionThreshold } from './sync/engine.js';
+export type {
+  PendingDeletion,
+  SyncConfig,
+  SyncCycleResult,
+  SyncChange,
+  SyncTriggerAck,
+} from './sync/engine.js';
+export { defaultDeletionThreshold, SyncBusyError } from './sync/engine.js';
+export { inlineTiming, quickAsyncTiming, type StragglerRule, type SyncTiming } from './sync/timing.js';
 export type { LdapSource } from './sync/ldap-reader.js';
-export type { Fault, TokenFault, Latency, Throttling, CallStats, Service } from './control/knobs.js';
+export type {
+  Fault,
+  TokenFault,
+  Latency,
+  Throttling,
+  GraphThrottling,
+  CallStats,
+  Service,
+} from './control/knobs.js';
 export { concurrencyRefusal } from './control/knobs.js';
 export {
   exchangeDirectoryRoles,

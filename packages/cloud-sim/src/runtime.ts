@@ -9,6 +9,7 @@ import {
   type Service,
   type TokenFault,
 } from './control/knobs.js';
+import type { DeltaSession } from './graph/delta.js';
 import type { SimState, TenantState } from './state.js';
 
 export interface SyncCycleRequest {
@@ -20,11 +21,23 @@ export class SimRuntime {
   baseUrl = '';
   latency: Partial<Record<Service, Latency>> = {};
   readonly throttles = new Map<string, ThrottleGate>();
+  /** Graph's own budget per tenant (Graph and Exchange throttle separately). */
+  readonly graphThrottles = new Map<string, ThrottleGate>();
+  /**
+   * Per tenant, the object ids of deletions that have reached Graph but not Exchange yet (asynchronous sync):
+   * Graph no longer shows them, Exchange still does.
+   */
+  readonly hiddenFromGraph = new Map<string, Set<string>>();
+  /** Graph delta query state tokens (deltaLink / nextLink) → what they stand for; oldest dropped first. */
+  readonly deltaSessions = new Map<string, DeltaSession>();
   readonly faults = new Map<string, Fault[]>();
   readonly tokenFaults = new Map<string, TokenFault[]>();
   readonly stats = new Map<string, CallStats>();
-  /** Set by CloudSim: runs one sync cycle for a tenant (used by the Graph Cloud Sync job start). */
-  runSync: (tenantId: string, request: SyncCycleRequest) => Promise<unknown> = () =>
+  /**
+   * Set by CloudSim: triggers one sync cycle for a tenant as a real trigger does (the Graph Cloud Sync job start):
+   * inline timing runs it before answering, async timing only accepts it.
+   */
+  triggerSync: (tenantId: string, request: SyncCycleRequest) => Promise<unknown> = () =>
     Promise.reject(new Error('directory sync is not configured'));
 
   constructor(
@@ -60,6 +73,28 @@ export class SimRuntime {
         (g = new ThrottleGate({ requestsPerWindow: 0, windowSeconds: 60, maxConcurrent: 0 })),
       );
     return g;
+  }
+
+  graphThrottleFor(tenantId: string): ThrottleGate {
+    let g = this.graphThrottles.get(tenantId);
+    if (!g)
+      this.graphThrottles.set(
+        tenantId,
+        (g = new ThrottleGate({ requestsPerWindow: 0, windowSeconds: 60, maxConcurrent: 0 })),
+      );
+    return g;
+  }
+
+  /** Whether Graph stopped showing this object while Exchange still does (a deletion on its way). */
+  isHiddenFromGraph(tenantId: string, externalDirectoryObjectId: string): boolean {
+    return this.hiddenFromGraph.get(tenantId)?.has(externalDirectoryObjectId.toLowerCase()) ?? false;
+  }
+
+  setHiddenFromGraph(tenantId: string, externalDirectoryObjectId: string, hidden: boolean): void {
+    let set = this.hiddenFromGraph.get(tenantId);
+    if (!set) this.hiddenFromGraph.set(tenantId, (set = new Set()));
+    if (hidden) set.add(externalDirectoryObjectId.toLowerCase());
+    else set.delete(externalDirectoryObjectId.toLowerCase());
   }
 
   /** Consumes one injected token-endpoint fault for this tenant, if any is pending. */

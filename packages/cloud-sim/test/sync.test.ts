@@ -290,3 +290,100 @@ describe('directory sync', () => {
     sim.configureSync(t.tenantId, syncConfig([objects['ous.contoso']!.dn]));
   });
 });
+
+describe('asynchronous sync (as Entra Connect)', () => {
+  const until = async (what: string, check: () => Promise<boolean>) => {
+    for (let i = 0; i < 600; i++) {
+      if (await check()) return;
+      await new Promise((r) => setTimeout(r, 100));
+    }
+    throw new Error(`timed out waiting until ${what}`);
+  };
+  const objectId = async (address: string): Promise<string> =>
+    (await t.invoke('Get-DistributionGroup', { Identity: address })).json.value[0].ExternalDirectoryObjectId;
+  const control = (method: string, path: string, body: unknown = {}) =>
+    request(sim, method, `${sim.url}/_sim/tenants/${t.tenantId}${path}`, {
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify(body),
+    });
+
+  it('the trigger answers at once; a deletion leaves Graph, then Exchange; a straggler holds only itself', async () => {
+    const contoso = objects['ous.contoso']!.dn;
+    const nonSync = objects['ous.nonSync']!.dn;
+    sim.configureSync(
+      t.tenantId,
+      syncConfig([contoso], {
+        timing: {
+          mode: 'async',
+          cycleMs: 2000,
+          graphDelayMs: 0,
+          graphJitterMs: 0,
+          exchangeDelayMs: 0,
+          exchangeJitterMs: 300,
+        },
+      }),
+    );
+    const boardId = await objectId('board@contoso.com');
+    const partnersId = await objectId('partners@contoso.com');
+    const before = sim.snapshot();
+    // A straggler by rule, through the control plane: Board's deletion reaches Exchange ten minutes late.
+    const rule = await control('POST', '/sync/stragglers', {
+      match: { dn: 'CN=Board,' },
+      exchangeDelayMs: 600_000,
+    });
+    expect(rule.status, rule.text).toBe(200);
+    expect(rule.json.stragglers).toHaveLength(1);
+    await ldap(async (c) => {
+      await c.modifyDN(objects['groups.board']!.dn, `CN=Board,${nonSync}`);
+      await c.modifyDN(objects['groups.partners']!.dn, `CN=Partners,${nonSync}`);
+    });
+
+    const accepted = await request(sim, 'POST', `${sim.url}/_sim/sync/run`, {
+      headers: { 'content-type': 'application/json' },
+      body: '{}',
+    });
+    expect(accepted.status, accepted.text).toBe(202);
+    expect(accepted.json).toMatchObject({ tenantId: t.tenantId, status: 'started' });
+    // Accepted, not exported: both groups are still everywhere.
+    expect((await t.graph('GET', `/v1.0/groups/${boardId}`)).status).toBe(200);
+    expect((await t.invoke('Get-Recipient', { Identity: partnersId })).status).toBe(200);
+    // While it runs, a connector configured to refuse answers "busy" (Start-ADSyncSyncCycle: "… AAD is busy.").
+    expect((await control('PUT', '/sync/timing', { whenBusy: 'refuse' })).status).toBe(200);
+    const busy = await request(sim, 'POST', `${sim.url}/_sim/sync/run`, { body: '{}' });
+    expect(busy.status).toBe(409);
+    expect(busy.json.error.message).toMatch(/AAD is busy/);
+    await control('PUT', '/sync/timing', { whenBusy: 'queue' });
+
+    await until(
+      'Partners has left Exchange',
+      async () => (await t.invoke('Get-Recipient', { Identity: partnersId })).status === 404,
+    );
+    expect((await t.graph('GET', `/v1.0/groups/${partnersId}`)).status).toBe(404);
+    // Board is gone from Graph but, as a straggler, still in Exchange (holding its addresses).
+    expect((await t.graph('GET', `/v1.0/groups/${boardId}`)).status).toBe(404);
+    const list = await t.graph('GET', `/v1.0/groups?$filter=mail eq 'board@contoso.com'`);
+    expect(list.json.value).toEqual([]);
+    const board = await t.invoke('Get-Recipient', { Identity: boardId });
+    expect(board.status).toBe(200);
+    expect(board.json.value[0].IsDirSynced).toBe(true);
+    const status = await request(sim, 'GET', `${sim.url}/_sim/tenants/${t.tenantId}/sync`);
+    expect(status.json.pendingDeletions).toEqual([
+      expect.objectContaining({ name: 'Board', externalDirectoryObjectId: boardId, goneFromGraph: true }),
+    ]);
+    expect(status.json.lastCycle.deleted.map((d: { name: string }) => d.name).sort()).toEqual([
+      'Board',
+      'Partners',
+    ]);
+    expect(status.json.lastCycle.deletionSchedule).toHaveLength(2);
+
+    // A restore drops the deletions still on their way (and Graph shows the restored group again).
+    sim.restore(before);
+    expect(sim.syncStatus(t.tenantId)!['pendingDeletions']).toEqual([]);
+    expect((await t.graph('GET', `/v1.0/groups/${boardId}`)).status).toBe(200);
+    await ldap(async (c) => {
+      await c.modifyDN(`CN=Board,${nonSync}`, objects['groups.board']!.dn);
+      await c.modifyDN(`CN=Partners,${nonSync}`, objects['groups.partners']!.dn);
+    });
+    sim.configureSync(t.tenantId, syncConfig([contoso]));
+  });
+});

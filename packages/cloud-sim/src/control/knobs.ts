@@ -14,6 +14,14 @@ export interface Throttling {
   windowSeconds: number;
   /** Requests in flight at once before the plain-text concurrency refusal (0 = unlimited). */
   maxConcurrent: number;
+  /** Microsoft Graph's own budget for the tenant (absent = unlimited). */
+  graph?: GraphThrottling;
+}
+
+export interface GraphThrottling {
+  /** Graph requests allowed per window (0 = unlimited). */
+  requestsPerWindow: number;
+  windowSeconds: number;
 }
 
 export interface Fault {
@@ -47,8 +55,11 @@ export interface CallStats {
   cmdlets: Record<string, number>;
   /** InvokeCommand requests sent without X-AnchorMailbox. */
   withoutAnchorMailbox: number;
+  /** InvokeCommand requests refused by the tenant's budget or concurrency cap. */
   throttled: number;
   graph: Record<string, number>;
+  /** Graph requests refused by the tenant's Graph budget. */
+  graphThrottled: number;
   tokens: number;
 }
 
@@ -56,7 +67,7 @@ export const concurrencyRefusal =
   'You have reached the maximum number of concurrent requests per tenant. Please wait and try again';
 
 export function emptyStats(): CallStats {
-  return { cmdlets: {}, withoutAnchorMailbox: 0, throttled: 0, graph: {}, tokens: 0 };
+  return { cmdlets: {}, withoutAnchorMailbox: 0, throttled: 0, graph: {}, graphThrottled: 0, tokens: 0 };
 }
 
 export function delay(latency: Latency | undefined): Promise<void> {
@@ -65,13 +76,24 @@ export function delay(latency: Latency | undefined): Promise<void> {
   return new Promise((resolve) => setTimeout(resolve, ms));
 }
 
-/** Per-tenant throttle: a fixed window counter plus an in-flight gauge. */
+/**
+ * Per-tenant throttle: a fixed window counter plus an in-flight gauge. The window opens with the first request after
+ * the previous one ended; a request over the budget is refused with Retry-After = the whole seconds left in the
+ * window (at least 1), and is not counted against the budget.
+ */
 export class ThrottleGate {
   private windowStart = 0;
   private used = 0;
   inFlight = 0;
 
   constructor(public settings: Throttling) {}
+
+  /** A new budget starts a new window (requests in flight stay counted). */
+  configure(settings: Throttling): void {
+    this.settings = settings;
+    this.windowStart = 0;
+    this.used = 0;
+  }
 
   /** Returns undefined when admitted, else how to refuse. */
   admit(

@@ -3,7 +3,7 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { CloudSim } from '../cloud-sim.js';
 import { HttpError, readJson, sendJson } from '../http/io.js';
-import type { Service } from './knobs.js';
+import type { GraphThrottling, Service } from './knobs.js';
 
 function bad(message: string): HttpError {
   return new HttpError(400, { error: { code: 'BadRequest', message } });
@@ -24,6 +24,21 @@ function attempt<T>(fn: () => T): T {
     if (err instanceof HttpError) throw err;
     throw bad(err instanceof Error ? err.message : String(err));
   }
+}
+
+async function attemptAsync<T>(fn: () => Promise<T>): Promise<T> {
+  try {
+    return await fn();
+  } catch (err) {
+    if (err instanceof HttpError) throw err;
+    throw bad(err instanceof Error ? err.message : String(err));
+  }
+}
+
+/** A cycle result (inline, or waited for) is 200; an accepted asynchronous cycle is 202. */
+function answerSync(res: ServerResponse, outcome: unknown): void {
+  const accepted = typeof outcome === 'object' && outcome !== null && 'acceptedAt' in outcome;
+  sendJson(res, accepted ? 202 : 200, outcome);
 }
 
 function num(v: unknown, name: string, fallback?: number): number {
@@ -120,11 +135,20 @@ export async function handleControl(
     }
     case 'PUT /tenants/:id/throttling': {
       const b = object(await readJson(req));
+      let graph: GraphThrottling | undefined;
+      if (b['graph'] !== undefined) {
+        const g = object(b['graph']);
+        graph = {
+          requestsPerWindow: num(g['requestsPerWindow'], 'graph.requestsPerWindow', 0),
+          windowSeconds: num(g['windowSeconds'], 'graph.windowSeconds', 1),
+        };
+      }
       attempt(() =>
         sim.setThrottling(id, {
           requestsPerWindow: num(b['requestsPerWindow'], 'requestsPerWindow', 0),
           windowSeconds: num(b['windowSeconds'], 'windowSeconds', 60),
           maxConcurrent: num(b['maxConcurrent'], 'maxConcurrent', 0),
+          ...(graph ? { graph } : {}),
         }),
       );
       return ok();
@@ -180,8 +204,22 @@ export async function handleControl(
       return ok(attempt(() => sim.syncStatus(id)) ?? { configured: false });
     case 'POST /tenants/:id/sync/run': {
       const b = object(await readJson(req));
-      return ok(await runSync(sim, id, b));
+      return answerSync(res, await runSync(sim, id, b));
     }
+    case 'PUT /tenants/:id/sync/timing': {
+      const b = object(await readJson(req));
+      return ok(attempt(() => sim.setSyncTiming(id, b)));
+    }
+    case 'POST /tenants/:id/sync/stragglers': {
+      const b = object(await readJson(req));
+      return ok(attempt(() => sim.addSyncStraggler(id, b as never)));
+    }
+    case 'DELETE /tenants/:id/sync/stragglers':
+      attempt(() => sim.clearSyncStragglers(id));
+      return ok();
+    case 'POST /tenants/:id/sync/settle':
+      await attemptAsync(() => sim.settleSync(id));
+      return ok(sim.syncStatus(id));
     case 'POST /sync/run': {
       const b = object(await readJson(req));
       let target = typeof b['tenant'] === 'string' ? b['tenant'] : undefined;
@@ -196,7 +234,7 @@ export async function handleControl(
           });
         target = synced[0]!;
       }
-      return ok(await runSync(sim, target, b));
+      return answerSync(res, await runSync(sim, target, b));
     }
   }
   sendJson(res, 404, {
@@ -204,9 +242,13 @@ export async function handleControl(
   });
 }
 
+/** `{wait: true}` runs the cycle to its end (deletions included); otherwise it is triggered as a real trigger is. */
 async function runSync(sim: CloudSim, tenant: string, body: Record<string, unknown>): Promise<unknown> {
+  const request = { allowDeletions: body['allowDeletions'] === true };
   try {
-    return await sim.runSync(tenant, { allowDeletions: body['allowDeletions'] === true });
+    return body['wait'] === true
+      ? await sim.runSync(tenant, request)
+      : await sim.triggerSync(tenant, request);
   } catch (err) {
     throw new HttpError(409, {
       error: { code: 'Conflict', message: err instanceof Error ? err.message : String(err) },

@@ -11,8 +11,11 @@ import { header, readJson, sendJson } from '../http/io.js';
 import type { SimRuntime } from '../runtime.js';
 import type { TenantState } from '../state.js';
 import { groupLicenceProperties, handleEntraRequest } from './entra-routes.js';
+import { handleGroupDelta } from './delta.js';
 import { groupFilter, UnsupportedFilter } from './filter.js';
+import { GraphError } from './graph-error.js';
 import { graphDirectoryObject, graphGroup } from './render.js';
+import { visibleGroups } from './visibility.js';
 
 export const graphRoles = {
   readGroups: [
@@ -31,28 +34,24 @@ export const graphRoles = {
 const defaultPageSize = 100;
 const maxPageSize = 999;
 
-class GraphError extends Error {
-  constructor(
-    readonly status: number,
-    readonly code: string,
-    message: string,
-  ) {
-    super(message);
-  }
-}
-
 function sendGraphError(req: IncomingMessage, res: ServerResponse, err: GraphError): void {
-  sendJson(res, err.status, {
-    error: {
-      code: err.code,
-      message: err.message,
-      innerError: {
-        date: new Date().toISOString().replace(/\.\d+Z$/, ''),
-        'request-id': randomUUID(),
-        'client-request-id': header(req, 'client-request-id') ?? randomUUID(),
+  sendJson(
+    res,
+    err.status,
+    {
+      error: {
+        code: err.code,
+        message: err.message,
+        innerError: {
+          ...err.innerError,
+          date: new Date().toISOString().replace(/\.\d+Z$/, ''),
+          'request-id': randomUUID(),
+          'client-request-id': header(req, 'client-request-id') ?? randomUUID(),
+        },
       },
     },
-  });
+    err.headers,
+  );
 }
 
 const notFound = (id: string) =>
@@ -74,12 +73,15 @@ function selectProps(obj: Record<string, unknown>, select: string | null): Recor
   );
 }
 
-/** Graph shows distribution groups, mail-enabled security groups and Microsoft 365 groups; not dynamic DLs. */
-function findGroup(tenant: TenantState, id: string): Recipient {
+/**
+ * Graph shows distribution groups, mail-enabled security groups and Microsoft 365 groups; not dynamic DLs, and not
+ * an object whose deletion has reached Graph but not Exchange yet (asynchronous sync).
+ */
+function findGroup(rt: SimRuntime, tenant: TenantState, id: string): Recipient {
   const r = Object.values(tenant.recipients).find(
     (x) => x.ExternalDirectoryObjectId.toLowerCase() === id.toLowerCase(),
   );
-  if (!r || !isGroup(r)) throw notFound(id);
+  if (!r || !isGroup(r) || rt.isHiddenFromGraph(tenant.id, r.ExternalDirectoryObjectId)) throw notFound(id);
   return r;
 }
 
@@ -140,13 +142,36 @@ async function route(rt: SimRuntime, req: IncomingMessage, res: ServerResponse, 
     if (!allowed.some((r) => roles.includes(r))) throw denied();
   };
   const stats = rt.statsFor(tenant.id);
+  const refusal = rt.graphThrottleFor(tenant.id).admit();
+  if (refusal?.kind === 'budget') {
+    stats.graphThrottled++;
+    // The throttling answer as Microsoft Graph throttling guidance (concepts/throttling.md) shows it.
+    throw new GraphError(
+      429,
+      'TooManyRequests',
+      'Please retry again later.',
+      { 'retry-after': String(refusal.retryAfterSeconds) },
+      { code: '429', status: '429', message: 'Please retry after' },
+    );
+  }
   const base = rt.baseUrl;
   const context = (suffix: string) => `${base}/${version}/$metadata#${suffix}`;
   const method = req.method ?? 'GET';
   const rest = parts.slice(1);
-  const key = `${method} /${rest.map((p, i) => (i % 2 === 1 && rest[0] !== 'servicePrincipals' ? '{id}' : p)).join('/')}`;
+  const isId = (p: string, i: number) =>
+    i % 2 === 1 && rest[0] !== 'servicePrincipals' && p !== 'delta' && p !== 'microsoft.graph.delta';
+  const key = `${method} /${rest.map((p, i) => (isId(p, i) ? '{id}' : p)).join('/')}`;
   stats.graph[key] = (stats.graph[key] ?? 0) + 1;
 
+  if (
+    rest[0] === 'groups' &&
+    rest.length === 2 &&
+    (rest[1] === 'delta' || rest[1] === 'microsoft.graph.delta') &&
+    method === 'GET'
+  ) {
+    need(graphRoles.readGroups);
+    return handleGroupDelta(rt, req, res, tenant, url, version);
+  }
   if (rest[0] === 'groups' && rest.length === 1 && method === 'GET') {
     need(graphRoles.readGroups);
     let predicate: (r: Recipient) => boolean = () => true;
@@ -160,8 +185,8 @@ async function route(rt: SimRuntime, req: IncomingMessage, res: ServerResponse, 
         throw err;
       }
     }
-    const groups = Object.values(tenant.recipients)
-      .filter((r) => isGroup(r) && predicate(r))
+    const groups = visibleGroups(rt, tenant)
+      .filter((r) => predicate(r))
       .sort((a, b) => a.DisplayName.localeCompare(b.DisplayName));
     const { page, nextLink } = pageOf(groups, url, base);
     return sendJson(res, 200, {
@@ -172,7 +197,7 @@ async function route(rt: SimRuntime, req: IncomingMessage, res: ServerResponse, 
   }
   if (rest[0] === 'groups' && rest.length === 2 && method === 'GET') {
     need(graphRoles.readGroups);
-    const g = findGroup(tenant, rest[1]!);
+    const g = findGroup(rt, tenant, rest[1]!);
     return sendJson(res, 200, {
       '@odata.context': context('groups/$entity'),
       ...selectProps(
@@ -186,10 +211,13 @@ async function route(rt: SimRuntime, req: IncomingMessage, res: ServerResponse, 
   }
   if (rest[0] === 'groups' && rest.length === 3 && rest[2] === 'members' && method === 'GET') {
     need(graphRoles.readGroups);
-    const g = findGroup(tenant, rest[1]!);
+    const g = findGroup(rt, tenant, rest[1]!);
     const dir = RecipientDirectory.of(tenant);
     const members = g.Members.map((m) => dir.get(m))
-      .filter((m): m is Recipient => m !== undefined)
+      .filter(
+        (m): m is Recipient =>
+          m !== undefined && !rt.isHiddenFromGraph(tenant.id, m.ExternalDirectoryObjectId),
+      )
       .map(graphDirectoryObject)
       .filter((m): m is Record<string, unknown> => m !== undefined);
     const { page, nextLink } = pageOf(members, url, base);
@@ -200,7 +228,7 @@ async function route(rt: SimRuntime, req: IncomingMessage, res: ServerResponse, 
     });
   }
   if (rest[0] === 'groups' && rest.length === 3 && rest[2] === 'onPremisesSyncBehavior') {
-    const g = findGroup(tenant, rest[1]!);
+    const g = findGroup(rt, tenant, rest[1]!);
     if (method === 'GET') {
       need(graphRoles.readSyncBehavior);
       return sendJson(res, 200, {
@@ -250,7 +278,12 @@ async function route(rt: SimRuntime, req: IncomingMessage, res: ServerResponse, 
     const job = tenant.cloudSyncJob;
     if (rest[1] !== job.servicePrincipalId || rest[4] !== job.jobId) throw notFound(rest[4]!);
     if (rest.length === 6 && rest[5] === 'start' && method === 'POST') {
-      await rt.runSync(tenant.id, {});
+      try {
+        await rt.triggerSync(tenant.id, {});
+      } catch (err) {
+        // The sim's connector is busy (async timing, whenBusy 'refuse'): the job cannot start now.
+        throw new GraphError(409, 'Request_BadRequest', err instanceof Error ? err.message : String(err));
+      }
       res.writeHead(204).end();
       return;
     }

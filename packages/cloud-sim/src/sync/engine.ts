@@ -1,6 +1,8 @@
 // An Entra-Connect-like sync cycle: import the in-scope OUs, add/update synced recipients,
 // delete the ones that left scope (groups hard-deleted), leave cloud-managed (converted) groups
-// alone, and stop the whole export when it would delete more than the threshold.
+// alone, and stop the whole export when it would delete more than the threshold. With an 'async'
+// timing (./timing.ts) the trigger answers at once, the export comes `cycleMs` later, and each
+// deletion leaves Graph and then Exchange after its own delay.
 import { randomUUID } from 'node:crypto';
 import { RecipientDirectory } from '../exchange/directory.js';
 import { CmdletError } from '../exchange/errors.js';
@@ -9,6 +11,7 @@ import type { SyncCycleRequest } from '../runtime.js';
 import type { TenantState } from '../state.js';
 import { readInScope, type DirectoryEntry, type LdapSource } from './ldap-reader.js';
 import { isSyncedObject, project } from './projection.js';
+import { deletionDelays, inlineTiming, parseStraggler, parseTiming, type SyncTiming } from './timing.js';
 
 /** Entra Connect's default "prevent accidental deletes" threshold. */
 export const defaultDeletionThreshold = 500;
@@ -22,6 +25,45 @@ export interface SyncConfig {
   deletionThreshold?: number;
   /** Scheduled cycle interval; 0 or absent = no schedule (cycles run on demand only). */
   intervalSeconds?: number;
+  /** When the changes reach the tenant (default: inline, the whole cycle inside the trigger call). */
+  timing?: Partial<SyncTiming>;
+}
+
+/** What a trigger answers in 'async' mode: the cycle has been accepted, nothing has been exported yet. */
+export interface SyncTriggerAck {
+  tenantId: string;
+  /** Number of the accepted cycle (1 = the engine's first). */
+  cycle: number;
+  /** 'started' when no other cycle was running, 'queued' behind the running one. */
+  status: 'started' | 'queued';
+  acceptedAt: string;
+}
+
+/** A deletion exported to the directory that has not reached Graph and/or Exchange yet. */
+export interface PendingDeletion {
+  name: string;
+  externalDirectoryObjectId: string;
+  onPremisesDistinguishedName?: string;
+  /** When Graph stops showing it (ISO). */
+  graphAt: string;
+  /** When Exchange stops showing it (ISO). */
+  exchangeAt: string;
+  /** Whether Graph already stopped showing it. */
+  goneFromGraph: boolean;
+}
+
+/** A trigger while a cycle runs, with `whenBusy: 'refuse'` (Entra Connect: "… AAD is busy."). */
+export class SyncBusyError extends Error {
+  constructor(connector: string) {
+    super(`System.InvalidOperationException: Connector: ${connector} - AAD is busy.`);
+    this.name = 'SyncBusyError';
+  }
+}
+
+/** How the engine makes Graph stop showing an object before Exchange does. */
+export interface GraphVisibility {
+  hide(externalDirectoryObjectId: string): void;
+  show(externalDirectoryObjectId: string): void;
 }
 
 export interface SyncChange {
@@ -46,6 +88,20 @@ export interface SyncCycleResult {
   errors: { dn: string; message: string }[];
   deletionThreshold: number;
   pendingDeletions?: number;
+  /** async: when each deletion of this cycle leaves Graph and Exchange. */
+  deletionSchedule?: {
+    externalDirectoryObjectId: string;
+    name: string;
+    graphAt: string;
+    exchangeAt: string;
+  }[];
+}
+
+interface ScheduledDeletion {
+  readonly info: PendingDeletion;
+  readonly guid: string;
+  readonly cancel: () => void;
+  readonly done: Promise<void>;
 }
 
 function change(r: Recipient): SyncChange {
@@ -69,18 +125,28 @@ function sameProjection(a: Recipient, b: Recipient): boolean {
 
 export class SyncEngine {
   private timer: NodeJS.Timeout | undefined;
-  private running: Promise<SyncCycleResult> | undefined;
   private last: SyncCycleResult | undefined;
   private cycles = 0;
+  private accepted = 0;
+  /** Cycles accepted and not exported yet (the running one and those queued behind it). */
+  private unexported = 0;
+  /** Cycles run one after the other. */
+  private chain: Promise<unknown> = Promise.resolve();
+  /** Bumped by cancel(): cycles and deletions of an older generation are dropped. */
+  private generation = 0;
+  private timing: SyncTiming;
+  private readonly pending = new Map<string, ScheduledDeletion>();
 
   constructor(
     private readonly tenant: () => TenantState,
     private readonly config: SyncConfig,
+    private readonly graph: GraphVisibility = { hide: () => undefined, show: () => undefined },
   ) {
     if (!config?.ldap?.url || !config.ldap.bindDn || typeof config.ldap.bindPassword !== 'string')
       throw new Error('Sync needs ldap.url, ldap.bindDn and ldap.bindPassword.');
     if (!Array.isArray(config.scopeOus) || config.scopeOus.length === 0)
       throw new Error('Sync needs at least one in-scope OU (scopeOus).');
+    this.timing = parseTiming(config.timing, inlineTiming);
   }
 
   startSchedule(): void {
@@ -96,37 +162,107 @@ export class SyncEngine {
     this.timer = undefined;
   }
 
+  /** Changes the timing (a partial one is merged into the current timing); applies to cycles exported from now on. */
+  setTiming(timing: unknown): SyncTiming {
+    this.timing = parseTiming(timing, this.timing);
+    return this.timing;
+  }
+
+  addStraggler(rule: unknown): SyncTiming {
+    this.timing = { ...this.timing, stragglers: [...this.timing.stragglers, parseStraggler(rule)] };
+    return this.timing;
+  }
+
+  clearStragglers(): void {
+    this.timing = { ...this.timing, stragglers: [] };
+  }
+
   /** The configuration without the bind password, the last result and the schedule. */
   status(): Record<string, unknown> {
-    const { ldap, ...rest } = this.config;
+    const { ldap, timing: _given, ...rest } = this.config;
     return {
       configured: true,
       ldap: { url: ldap.url, bindDn: ldap.bindDn, caPem: ldap.caPem ? '(set)' : undefined },
       ...rest,
       deletionThreshold: this.config.deletionThreshold ?? defaultDeletionThreshold,
+      timing: this.timing,
       cycles: this.cycles,
-      running: this.running !== undefined,
+      running: this.unexported > 0,
+      pendingDeletions: [...this.pending.values()].map((p) => p.info),
       lastCycle: this.last,
     };
   }
 
-  /** Runs one cycle; a request during a running cycle waits for it and then runs its own. */
+  /**
+   * Runs one cycle and waits until it is over: exported and (async) every deletion of it applied in Graph and
+   * Exchange. A request during a running cycle waits for it and then runs its own. (Tests and seeding use this.)
+   */
   async runCycle(request: SyncCycleRequest): Promise<SyncCycleResult> {
-    while (this.running) await this.running.catch(() => undefined);
-    const run = this.cycle(request);
-    this.running = run;
-    try {
-      const result = await run;
-      this.last = result;
-      this.cycles++;
-      return result;
-    } finally {
-      this.running = undefined;
+    const { outcome } = this.enqueue(request);
+    const { result, settled } = await outcome;
+    await settled;
+    return result;
+  }
+
+  /**
+   * What a real trigger does: 'inline' runs the cycle (as runCycle) and answers with its result; 'async' accepts
+   * the cycle and answers at once (or refuses with SyncBusyError while another runs, when so configured).
+   */
+  async trigger(request: SyncCycleRequest): Promise<SyncCycleResult | SyncTriggerAck> {
+    if (this.timing.mode === 'inline') return this.runCycle(request);
+    if (this.unexported > 0 && this.timing.whenBusy === 'refuse')
+      throw new SyncBusyError(this.tenant().initialDomain);
+    const status = this.unexported > 0 ? 'queued' : 'started';
+    const { cycle, outcome } = this.enqueue(request);
+    outcome.catch(() => undefined);
+    return { tenantId: this.tenant().id, cycle, status, acceptedAt: new Date().toISOString() };
+  }
+
+  /** Resolves once no cycle is running or queued and no deletion is on its way. */
+  async settle(): Promise<void> {
+    for (;;) {
+      await this.chain.catch(() => undefined);
+      const pending = [...this.pending.values()].map((p) => p.done);
+      if (pending.length === 0 && this.unexported === 0) return;
+      await Promise.all(pending);
     }
   }
 
-  private async cycle(request: SyncCycleRequest): Promise<SyncCycleResult> {
-    const startedAt = new Date().toISOString();
+  /** Drops every running cycle and every deletion on its way (the tenant was restored or reset). */
+  cancel(): void {
+    this.generation++;
+    for (const p of this.pending.values()) p.cancel();
+    this.pending.clear();
+  }
+
+  private enqueue(request: SyncCycleRequest): {
+    cycle: number;
+    outcome: Promise<{ result: SyncCycleResult; settled: Promise<void> }>;
+  } {
+    const cycle = ++this.accepted;
+    this.unexported++;
+    const generation = this.generation;
+    const outcome = this.chain.then(() => this.cycle(request, generation));
+    this.chain = outcome.catch(() => undefined);
+    void outcome.then(
+      ({ result }) => {
+        this.unexported--;
+        this.last = result;
+        this.cycles++;
+      },
+      () => {
+        this.unexported--;
+      },
+    );
+    return { cycle, outcome };
+  }
+
+  private async cycle(
+    request: SyncCycleRequest,
+    generation: number,
+  ): Promise<{ result: SyncCycleResult; settled: Promise<void> }> {
+    const begun = Date.now();
+    const startedAt = new Date(begun).toISOString();
     const threshold = this.config.deletionThreshold ?? defaultDeletionThreshold;
     const result: SyncCycleResult = {
       tenantId: this.tenant().id,
@@ -141,6 +277,7 @@ export class SyncEngine {
       errors: [],
       deletionThreshold: threshold,
     };
+    const done = () => ({ result, settled: Promise.resolve() });
     let entries: DirectoryEntry[];
     try {
       entries = (await readInScope(this.config.ldap, this.config.scopeOus)).filter(isSyncedObject);
@@ -151,15 +288,42 @@ export class SyncEngine {
         message: err instanceof Error ? err.message : String(err),
       });
       result.finishedAt = new Date().toISOString();
-      return result;
+      return done();
     }
-    // The import is async; everything below is synchronous, so no API call sees a half-applied cycle.
+    const timing = this.timing;
+    if (timing.mode === 'async') {
+      const remaining = begun + timing.cycleMs - Date.now();
+      if (remaining > 0) await new Promise((resolve) => setTimeout(resolve, remaining));
+    }
+    if (generation !== this.generation) {
+      result.status = 'failed';
+      result.errors.push({ dn: '', message: 'The cycle was cancelled: the tenant was restored or reset.' });
+      result.finishedAt = new Date().toISOString();
+      return done();
+    }
+    // Everything below is synchronous, so no API call sees a half-applied export.
+    const settled = this.export(entries, request, result, timing);
+    result.finishedAt = new Date().toISOString();
+    return { result, settled };
+  }
+
+  /** Applies one imported cycle to the tenant; returns when its deletions will all have been applied. */
+  private export(
+    entries: DirectoryEntry[],
+    request: SyncCycleRequest,
+    result: SyncCycleResult,
+    timing: SyncTiming,
+  ): Promise<void> {
+    const threshold = result.deletionThreshold;
     const tenant = this.tenant();
     const dir = RecipientDirectory.of(tenant);
     result.imported = entries.length;
     const routingDomain = this.config.routingDomain ?? tenant.routingDomain;
     const byAnchor = new Map<string, Recipient>();
-    for (const r of dir.all()) if (r.dir.sourceAnchor) byAnchor.set(r.dir.sourceAnchor, r);
+    // An object whose deletion is on its way is gone for the directory: it is neither updated nor deleted again;
+    // if its AD object is back in scope, a new object is added (and fails while the old one holds its addresses).
+    for (const r of dir.all())
+      if (r.dir.sourceAnchor && !this.pending.has(r.Guid)) byAnchor.set(r.dir.sourceAnchor, r);
     const inScope = new Set(entries.map((e) => e.objectGuid));
 
     // Deletions: objects sync once exported that are no longer in scope (converted groups excepted).
@@ -174,12 +338,13 @@ export class SyncEngine {
         dn: '',
         message: `Stopped: the export would delete ${toDelete.length} objects, more than the deletion threshold of ${threshold}. Nothing was exported.`,
       });
-      result.finishedAt = new Date().toISOString();
-      return result;
+      return Promise.resolve();
     }
+    const deletions: Promise<void>[] = [];
     for (const r of toDelete) {
-      dir.remove(r.Guid);
       result.deleted.push(change(r));
+      if (timing.mode === 'inline') dir.remove(r.Guid);
+      else deletions.push(this.scheduleDeletion(r, timing, result));
     }
 
     const guidByAnchor = new Map<string, string>();
@@ -231,7 +396,55 @@ export class SyncEngine {
         if (r[prop].some((g) => !tenant.recipients[g])) r[prop] = r[prop].filter((g) => tenant.recipients[g]);
       }
     }
-    result.finishedAt = new Date().toISOString();
-    return result;
+    return Promise.all(deletions).then(() => undefined);
+  }
+
+  /** The object leaves Graph after its Graph delay, then Exchange (and the tenant) after its Exchange delay. */
+  private scheduleDeletion(r: Recipient, timing: SyncTiming, result: SyncCycleResult): Promise<void> {
+    const exportedAt = Date.now();
+    const { graphMs, exchangeMs } = deletionDelays(timing, r);
+    const info: PendingDeletion = {
+      name: r.Name,
+      externalDirectoryObjectId: r.ExternalDirectoryObjectId,
+      ...(r.dir.onPremisesDistinguishedName
+        ? { onPremisesDistinguishedName: r.dir.onPremisesDistinguishedName }
+        : {}),
+      graphAt: new Date(exportedAt + graphMs).toISOString(),
+      exchangeAt: new Date(exportedAt + exchangeMs).toISOString(),
+      goneFromGraph: false,
+    };
+    (result.deletionSchedule ??= []).push({
+      externalDirectoryObjectId: info.externalDirectoryObjectId,
+      name: info.name,
+      graphAt: info.graphAt,
+      exchangeAt: info.exchangeAt,
+    });
+    const guid = r.Guid;
+    const objectId = r.ExternalDirectoryObjectId;
+    let finish: () => void = () => undefined;
+    const done = new Promise<void>((resolve) => (finish = resolve));
+    const graphTimer = setTimeout(() => {
+      info.goneFromGraph = true;
+      this.graph.hide(objectId);
+    }, graphMs);
+    const exchangeTimer = setTimeout(() => {
+      this.pending.delete(guid);
+      const tenant = this.tenant();
+      if (tenant.recipients[guid]) RecipientDirectory.of(tenant).remove(guid);
+      this.graph.show(objectId);
+      finish();
+    }, exchangeMs);
+    this.pending.set(guid, {
+      info,
+      guid,
+      done,
+      cancel: () => {
+        clearTimeout(graphTimer);
+        clearTimeout(exchangeTimer);
+        this.graph.show(objectId);
+        finish();
+      },
+    });
+    return done;
   }
 }
