@@ -171,4 +171,13 @@ export {
   type GraphDirectoryObject,
   type GraphGroup,
 } from './graph/graph-client.js';
+export {
+  existingGroupIds,
+  GroupDeletionWatch,
+  MAX_DELTA_FILTER_IDS,
+  type GroupDeletionPoll,
+  type GroupDeltaReader,
+  type GroupDeltaRound,
+} from './graph/group-deletions.js';
+export { existingRecipientIds } from './exchange/existence.js';
 export { CloudConnection, type CloudConnectionOptions } from './connection.js';

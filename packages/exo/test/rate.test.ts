@@ -1,6 +1,6 @@
 // The rate-aware client against cloud-sim over real HTTPS: a tenant-wide budget in calls per second that learns the
 // tenant's limit from 429s, honours Retry-After, never fails a call for being throttled, and says what it is doing.
-// Counts and ratios only: no assertion on wall time.
+// Graph gets the same treatment. Counts and ratios only: no assertion on wall time.
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { RateBudget, type RateBudgetEvent } from '../src/rate/rate-budget.js';
 import { forgetSharedRateBudgets } from '../src/rate/registry.js';
@@ -8,10 +8,18 @@ import { mailboxSeeds, startSimTenant, type SimTenant } from './helpers/sim.js';
 
 let t: SimTenant;
 const USERS = mailboxSeeds('contoso', 50);
+const GROUPS = Array.from({ length: 12 }, (_, i) => ({
+  type: 'MailUniversalDistributionGroup' as const,
+  name: `Paced${i}`,
+  primarySmtpAddress: `paced${i}@contoso.com`,
+}));
+const idOf = (name: string) =>
+  Object.values(t.sim.tenant(t.tenantId).recipients).find((r) => r.Name === name)
+    ?.ExternalDirectoryObjectId ?? '';
 
 beforeAll(async () => {
   t = await startSimTenant('contoso');
-  t.sim.seedRecipients(t.tenantId, USERS);
+  t.sim.seedRecipients(t.tenantId, [...USERS, ...GROUPS]);
 });
 afterAll(async () => {
   await t.sim.stop();
@@ -91,6 +99,51 @@ describe('the tenant-wide Exchange budget', () => {
     } finally {
       a.close();
       b.close();
+    }
+  });
+});
+
+describe('Graph under throttling', () => {
+  it('a throttled Graph call waits and succeeds; each 429 is retried once, by us only (no SDK retry on top)', async () => {
+    t.sim.setThrottling(t.tenantId, {
+      requestsPerWindow: 0,
+      windowSeconds: 1,
+      maxConcurrent: 0,
+      graph: { requestsPerWindow: 4, windowSeconds: 1 },
+    });
+    const conn = await t.connect();
+    try {
+      const ids = GROUPS.map((g) => idOf(g.name));
+      const groups = await Promise.all(ids.map((id) => conn.graph.getGroup(id)));
+      expect(groups.every((g) => g !== null)).toBe(true);
+      const stats = conn.graph.stats();
+      const sim = t.sim.calls(t.tenantId);
+      expect(sim.graphThrottled).toBeGreaterThan(0);
+      expect(stats.throttles).toBe(sim.graphThrottled);
+      expect(stats.retries).toBe(stats.throttles);
+      expect(stats.requests).toBe(ids.length + stats.retries);
+      expect(sim.graph['GET /groups/{id}']).toBe(ids.length);
+      expect(stats.rate.throttles).toBe(stats.throttles);
+    } finally {
+      conn.close();
+    }
+  });
+
+  it('gives up with the 429 as GraphRequestError once the retry budget is spent', async () => {
+    t.sim.setThrottling(t.tenantId, {
+      requestsPerWindow: 0,
+      windowSeconds: 1,
+      maxConcurrent: 0,
+      graph: { requestsPerWindow: 1, windowSeconds: 60 },
+    });
+    const conn = await t.connect({ retry: { budgetMs: 500 } });
+    try {
+      expect(await conn.graph.getGroup(idOf(GROUPS[0]!.name))).not.toBeNull();
+      // Retry-After ≈ 60 s is longer than the 0.5 s budget: no wait is started, the service's answer is thrown.
+      await expect(conn.graph.getGroup(idOf(GROUPS[1]!.name))).rejects.toMatchObject({ status: 429 });
+      expect(conn.graph.stats().retries).toBe(0);
+    } finally {
+      conn.close();
     }
   });
 });

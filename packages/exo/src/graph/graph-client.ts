@@ -16,6 +16,12 @@ import { systemClock, type Clock } from '../rate/clock.js';
 import { RateBudget, type RateBudgetOptions, type RateBudgetStats } from '../rate/rate-budget.js';
 import { sharedRateBudget } from '../rate/registry.js';
 import { DEFAULT_RETRY_POLICY, type RetryPolicy } from '../rate/retry.js';
+import {
+  existingGroupIds,
+  GroupDeletionWatch,
+  type GroupDeltaReader,
+  type GroupDeltaRound,
+} from './group-deletions.js';
 import { HttpsHandler } from './https-handler.js';
 import { GraphRateHandler } from './rate-handler.js';
 
@@ -93,7 +99,7 @@ const GROUP_SELECT = [
   'onPremisesLastSyncDateTime',
 ].join(',');
 
-export class GraphClient {
+export class GraphClient implements GroupDeltaReader {
   private readonly client: Client;
   private readonly sender: HttpsHandler;
   /** What Entra holds by a group's object id: licences, app roles, Conditional Access, roles, memberOf, owners. */
@@ -220,6 +226,39 @@ export class GraphClient {
     );
   }
 
+  /**
+   * Starts a delta round on groups, tracking only creations and deletions (`$select=id`): `latest` = "sync from now"
+   * (no data, one call); `ids` (≤ 50) = those groups only. Every page is followed.
+   */
+  async startGroupDelta(options: {
+    readonly ids?: readonly string[];
+    readonly latest?: boolean;
+  }): Promise<GroupDeltaRound> {
+    let request = this.client.api('/groups/delta').select('id');
+    if (options.ids !== undefined && options.ids.length > 0)
+      request = request.filter(options.ids.map((id) => `id eq ${odataString(id)}`).join(' or '));
+    if (options.latest) request = request.query({ $deltatoken: 'latest' });
+    return this.deltaRound(await this.call(() => request.get()));
+  }
+
+  /** Continues a delta round from its deltaLink (every page followed). */
+  async followGroupDelta(deltaLink: string): Promise<GroupDeltaRound> {
+    return this.deltaRound(await this.call(() => this.client.api(deltaLink).get()));
+  }
+
+  /** Which of these group ids Graph still shows: one call per 50 ids. */
+  existingGroupIds(ids: readonly string[]): Promise<Set<string>> {
+    return existingGroupIds(this, ids);
+  }
+
+  /**
+   * Watches groups expected to be deleted: one call per poll for all of them (see GroupDeletionWatch). Graph is the
+   * first to lose a deleted group; check Exchange (existingRecipientIds) before taking its addresses.
+   */
+  watchGroupDeletions(ids: readonly string[]): Promise<GroupDeletionWatch> {
+    return GroupDeletionWatch.start(this, ids);
+  }
+
   /** Start an Entra Cloud Sync job (runs a provisioning cycle now instead of in up to 2 minutes). */
   async startSyncJob(servicePrincipalId: string, jobId: string): Promise<void> {
     await this.call(() =>
@@ -229,6 +268,37 @@ export class GraphClient {
         )
         .post({}),
     );
+  }
+
+  private async deltaRound(first: unknown): Promise<GroupDeltaRound> {
+    const present: string[] = [];
+    const removed: Array<{ id: string; reason: string }> = [];
+    let calls = 1;
+    let page = first as { value?: unknown[]; '@odata.nextLink'?: string; '@odata.deltaLink'?: string };
+    for (;;) {
+      for (const item of page.value ?? []) {
+        const raw = item as { id?: unknown; '@removed'?: { reason?: unknown } };
+        if (typeof raw.id !== 'string') continue;
+        if (raw['@removed'] !== undefined)
+          removed.push({ id: raw.id, reason: String(raw['@removed'].reason ?? '') });
+        else present.push(raw.id);
+      }
+      const next = page['@odata.nextLink'];
+      if (next !== undefined) {
+        page = (await this.call(() => this.client.api(next).get())) as typeof page;
+        calls++;
+        continue;
+      }
+      const deltaLink = page['@odata.deltaLink'];
+      if (deltaLink === undefined)
+        throw new GraphRequestError(
+          'Microsoft Graph ended a delta round without a deltaLink',
+          200,
+          undefined,
+          undefined,
+        );
+      return { present, removed, deltaLink, calls };
+    }
   }
 
   private async allPages(request: ReturnType<Client['api']>): Promise<Array<Record<string, unknown>>> {

@@ -49,6 +49,9 @@ export class GraphRateHandler implements Middleware {
       await retryWithinBudget({
         attempt: async () => {
           const permit = await rate.acquire();
+          // The AuthenticationHandler *appends* its header: drop the previous attempt's, or a retry would send
+          // "Bearer x, Bearer x".
+          dropAuthorization(context);
           await next.execute(context);
           const status = context.response?.status ?? 0;
           if (status === 429) {
@@ -83,5 +86,18 @@ export class GraphRateHandler implements Middleware {
       // Out of budget: the last answer stays in context.response and the SDK turns it into its GraphError.
       if (!(error instanceof RetryableAnswer)) throw error;
     }
+  }
+}
+
+function dropAuthorization(context: Context): void {
+  const headers = context.options?.headers as unknown;
+  if (headers === undefined || headers === null) return;
+  if (headers instanceof Headers) headers.delete('authorization');
+  else if (Array.isArray(headers)) {
+    const kept = (headers as Array<[string, string]>).filter(([k]) => k.toLowerCase() !== 'authorization');
+    headers.splice(0, headers.length, ...kept);
+  } else {
+    for (const key of Object.keys(headers as Record<string, unknown>))
+      if (key.toLowerCase() === 'authorization') delete (headers as Record<string, unknown>)[key];
   }
 }
