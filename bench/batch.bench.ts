@@ -5,12 +5,16 @@
 // Run: node --import tsx --conditions=dlmigrate-source bench/batch.bench.ts [groups=1000] [throttle]
 //   throttle = requestsPerWindow/windowSeconds/maxConcurrent for the tenant's InvokeCommand budget, e.g. 200/1/8
 //   (429 with Retry-After past the budget; none by default).
+// Weather (issue 15): env SYNC=async gives the simulated tenant an Entra-Connect-like asynchronous sync (cloud-sim's
+//   quickAsyncTiming: the trigger returns at once, each deletion leaves Graph then Exchange 0.5–2.5 s later);
+//   MAX_CALLS_PER_SECOND caps the client's rate budget. The issue's throttled batch is `… batch.bench.ts 50 2/1/0`
+//   (50 groups, 2 calls per 1 s window) with SYNC=async.
 // Uses (and resets first) the `batch` lab instance; prints figures, asserts nothing.
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { ActiveDirectory, childDn } from '@dlmigrate/ad';
-import { CloudSim, generateClientCertificate } from '@dlmigrate/cloud-sim';
+import { CloudSim, generateClientCertificate, quickAsyncTiming } from '@dlmigrate/cloud-sim';
 import { createSyncTrigger, planBatchRun, runBatch, type BatchEvent } from '@dlmigrate/core';
 import { certificateFromPem, CloudConnection, customCloud } from '@dlmigrate/exo';
 import { Lab } from '@dlmigrate/lab';
@@ -18,6 +22,10 @@ import { openStateStore } from '@dlmigrate/state';
 
 const TOTAL = Number(process.argv[2] ?? 1000);
 const THROTTLE = process.argv[3]?.split('/').map(Number);
+const ASYNC_SYNC = process.env['SYNC'] === 'async';
+const MAX_CALLS_PER_SECOND = process.env['MAX_CALLS_PER_SECOND']
+  ? Number(process.env['MAX_CALLS_PER_SECOND'])
+  : undefined;
 const PARENTS = Math.floor(TOTAL / 5);
 const LEAVES = TOTAL - PARENTS;
 
@@ -33,6 +41,7 @@ const app = sim.registerApp(tenant.id, { certificates: [cert.certPem] });
 sim.configureSync(tenant.id, {
   ldap: { url: env.url, caPem: env.caPem, bindDn: env.bindDn, bindPassword: env.bindPassword },
   scopeOus: [objects['ous.contoso']!.dn],
+  ...(ASYNC_SYNC ? { timing: quickAsyncTiming } : {}),
 });
 sim.seedRecipients(tenant.id, [
   { type: 'MailUniversalDistributionGroup', name: 'Legacy', primarySmtpAddress: 'legacy@contoso.com' },
@@ -81,7 +90,11 @@ const cloud = await CloudConnection.open({
   tenantId: tenant.id,
   clientId: app.clientId,
   certificate: certificateFromPem(cert.certPem, cert.keyPem),
+  ...(MAX_CALLS_PER_SECOND !== undefined ? { maxCallsPerSecond: MAX_CALLS_PER_SECOND } : {}),
 });
+console.log(
+  `sync: ${ASYNC_SYNC ? 'asynchronous (quickAsyncTiming)' : 'inline'}; client ceiling: ${MAX_CALLS_PER_SECOND ?? 'none'} calls/s`,
+);
 const dir = mkdtempSync(join(tmpdir(), 'dlmigrate-batch-bench-'));
 const state = await openStateStore(join(dir, 'state.db'));
 const sync = createSyncTrigger({ kind: 'http', url: `${sim.url}/_sim/sync/run`, caPem: sim.caPem });
@@ -139,6 +152,12 @@ console.log(`groups by status: ${[...byStatus].map(([s, n]) => `${s} ${n}`).join
 console.log(`sync cycles: ${Number(sim.syncStatus(tenant.id)?.['cycles'] ?? 0) - cyclesBefore}`);
 console.log(
   `Exchange calls: ${exchangeCalls} total, ${(exchangeCalls / TOTAL).toFixed(1)} per group; throttled ${calls.throttled}`,
+);
+const budget = cloud.transport.stats();
+console.log(
+  `client: ${budget.throttles} throttled answers, ${budget.retries} retries, ${budget.failures} calls failed; ` +
+    `rate budget ${budget.rate.callsPerSecond === null ? 'unpaced' : `${budget.rate.callsPerSecond.toFixed(2)} calls/s`}, ` +
+    `callers waited ${(budget.rate.waitedMs / 1000).toFixed(0)} s in all`,
 );
 console.log(
   `Graph calls: ${graphCalls} total, ${(graphCalls / TOTAL).toFixed(1)} per group; tokens ${calls.tokens}`,
