@@ -2,6 +2,7 @@
 // the calendar processing of resource mailboxes, address lists / global address lists and address book policies.
 // Plain JSON inside the tenant state, like the recipients, so a snapshot copies it and a dump shows it.
 import type { TenantState } from '../state.js';
+import type { CmdletContext } from './cmdlet.js';
 
 /**
  * How a transport rule keeps the recipients its conditions, exceptions and actions name. Get-TransportRule shows
@@ -181,4 +182,14 @@ export function forgetRecipientInConfig(tenant: TenantState, guid: string): void
   for (const processing of Object.values(config.calendarProcessing))
     processing.ResourceDelegates = processing.ResourceDelegates.filter((g) => g !== guid);
   delete config.calendarProcessing[guid];
+}
+
+/**
+ * Whether a Set-* of a configuration object changes anything; when not, Exchange succeeds with its "no settings …
+ * have been modified" warning instead (as settings.ts commitSetting does for recipients).
+ */
+export function changes(ctx: CmdletContext, before: unknown, draft: unknown, label: string): boolean {
+  if (JSON.stringify(before) !== JSON.stringify(draft)) return true;
+  ctx.warnings.push(`The command completed successfully but no settings of '${label}' have been modified.`);
+  return false;
 }

@@ -5,7 +5,7 @@
 import { GraphRequestError, type ConditionalAccessPolicyRecord, type GraphClient } from '@dlmigrate/exo';
 import type { Clock } from '../util/poll.js';
 import type { NotChecked } from './exchange.js';
-import { INVENTORY_TTL_MS } from './inventory.js';
+import { PerConnectionCache } from './cache.js';
 
 export type EntraReference =
   | {
@@ -46,23 +46,14 @@ export interface EntraReferencesCapture {
   readonly notChecked: readonly NotChecked[];
 }
 
-const policyCache = new WeakMap<
-  GraphClient,
-  { readAt: number; policies: Promise<ConditionalAccessPolicyRecord[]> }
->();
+const policyCache = new PerConnectionCache<GraphClient, ConditionalAccessPolicyRecord[]>();
 
 /** The tenant's Conditional Access policies, reused for a few minutes per Graph client (one listing per batch). */
 function conditionalAccessPolicies(
   graph: GraphClient,
   clock: Clock,
 ): Promise<ConditionalAccessPolicyRecord[]> {
-  const now = clock.now();
-  const cached = policyCache.get(graph);
-  if (cached && now - cached.readAt < INVENTORY_TTL_MS) return cached.policies;
-  const policies = graph.entra.listConditionalAccessPolicies();
-  policyCache.set(graph, { readAt: now, policies });
-  policies.catch(() => policyCache.delete(graph));
-  return policies;
+  return policyCache.get(graph, clock, () => graph.entra.listConditionalAccessPolicies());
 }
 
 async function optional<T>(

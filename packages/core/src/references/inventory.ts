@@ -4,23 +4,14 @@
 // address list cmdlets need the "Address Lists" role) is recorded as not checked, with the command to check by hand.
 import { ExoPermissionDeniedError, type ExchangeOnline } from '@dlmigrate/exo';
 import type { Clock } from '../util/poll.js';
+import { PerConnectionCache } from './cache.js';
 import type { ExchangeInventory, NotChecked, ResourceMailboxProcessing } from './exchange.js';
 
-/** How long a read inventory serves later groups of the same process. */
-export const INVENTORY_TTL_MS = 5 * 60_000;
+const cache = new PerConnectionCache<ExchangeOnline, ExchangeInventory>();
 
-const cache = new WeakMap<ExchangeOnline, { readAt: number; inventory: Promise<ExchangeInventory> }>();
-
-/** The inventory, read now or reused when this connection read it less than INVENTORY_TTL_MS ago. */
+/** The inventory, read now or reused when this connection read it a few minutes ago (cache.ts). */
 export function exchangeInventory(exchange: ExchangeOnline, clock: Clock): Promise<ExchangeInventory> {
-  const now = clock.now();
-  const cached = cache.get(exchange);
-  if (cached && now - cached.readAt < INVENTORY_TTL_MS) return cached.inventory;
-  const inventory = readExchangeInventory(exchange);
-  cache.set(exchange, { readAt: now, inventory });
-  // A failed read is not kept: the next group tries again.
-  inventory.catch(() => cache.delete(exchange));
-  return inventory;
+  return cache.get(exchange, clock, () => readExchangeInventory(exchange));
 }
 
 async function optional<T>(

@@ -3,7 +3,7 @@
 // the "Address Lists" role, which no role group has by default: the gateway hides them unless the app was given it.
 import { randomUUID } from 'node:crypto';
 import { defineCmdlet, type CmdletContext, type CmdletDefinition } from '../cmdlet.js';
-import { configOf, type AddressBookPolicy, type AddressList } from '../config-state.js';
+import { changes, configOf, type AddressBookPolicy, type AddressList } from '../config-state.js';
 import { cmdletErrors } from '../errors.js';
 import type { BoundParameters } from '../params.js';
 import { assertRecipientFilter } from '../recipient-filter.js';
@@ -86,12 +86,7 @@ function writeList(ctx: CmdletContext, kind: AddressList['kind'], p: BoundParame
   const draft = structuredClone(stored);
   rename(ctx, draft, p);
   applyFilter(ctx, draft, p);
-  if (JSON.stringify(draft) === JSON.stringify(stored)) {
-    ctx.warnings.push(
-      `The command completed successfully but no settings of '${listPath(stored)}' have been modified.`,
-    );
-    return;
-  }
+  if (!changes(ctx, stored, draft, listPath(stored))) return;
   config.addressLists[config.addressLists.findIndex((l) => l.Guid === stored.Guid)] = draft;
 }
 

@@ -3,7 +3,7 @@
 // the LegacyExchangeDN of each user or group (as scripts that read them resolve them: by LegacyExchangeDN);
 // ResourceDelegates are recipient links shown by name.
 import { defineCmdlet, type CmdletContext, type CmdletDefinition } from '../cmdlet.js';
-import { configOf, type CalendarProcessing } from '../config-state.js';
+import { changes, configOf, type CalendarProcessing } from '../config-state.js';
 import { cmdletErrors } from '../errors.js';
 import type { BoundParameters } from '../params.js';
 import { isRecipient, type Recipient } from '../recipient.js';
@@ -157,12 +157,7 @@ export const calendarProcessingCmdlets: CmdletDefinition[] = [
       const before = processingOf(ctx, mailbox);
       const draft = structuredClone(before);
       apply(ctx, draft, p);
-      if (JSON.stringify(draft) === JSON.stringify(before)) {
-        ctx.warnings.push(
-          `The command completed successfully but no settings of '${ctx.dir.canonicalPath(mailbox)}' have been modified.`,
-        );
-        return;
-      }
+      if (!changes(ctx, before, draft, ctx.dir.canonicalPath(mailbox))) return;
       configOf(ctx.tenant).calendarProcessing[mailbox.Guid] = draft;
     },
   }),

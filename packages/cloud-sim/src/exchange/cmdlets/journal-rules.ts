@@ -2,7 +2,7 @@
 // Recipient is an SMTP address (type SmtpAddress), kept as text; the journal recipient is a recipient link.
 import { randomUUID } from 'node:crypto';
 import { defineCmdlet, type CmdletContext, type CmdletDefinition } from '../cmdlet.js';
-import { configOf, type JournalRule } from '../config-state.js';
+import { changes, configOf, type JournalRule } from '../config-state.js';
 import { cmdletErrors } from '../errors.js';
 import type { BoundParameters } from '../params.js';
 import { isRecipient } from '../recipient.js';
@@ -132,12 +132,7 @@ export const journalRuleCmdlets: CmdletDefinition[] = [
       const stored = findJournalRule(ctx, p.string('Identity')!);
       const draft = structuredClone(stored);
       apply(ctx, draft, p);
-      if (JSON.stringify(draft) === JSON.stringify(stored)) {
-        ctx.warnings.push(
-          `The command completed successfully but no settings of '${stored.Name}' have been modified.`,
-        );
-        return;
-      }
+      if (!changes(ctx, stored, draft, stored.Name)) return;
       draft.WhenChanged = new Date().toISOString();
       config.journalRules[config.journalRules.findIndex((r) => r.Guid === stored.Guid)] = draft;
     },

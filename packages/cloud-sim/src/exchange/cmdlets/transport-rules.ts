@@ -3,7 +3,7 @@
 // and a few common ones that don't, so seeded rules look like real ones.
 import { randomUUID } from 'node:crypto';
 import { defineCmdlet, type CmdletContext, type CmdletDefinition } from '../cmdlet.js';
-import { configOf, type TransportRule } from '../config-state.js';
+import { changes, configOf, type TransportRule } from '../config-state.js';
 import { cmdletErrors } from '../errors.js';
 import { compare, parseFilter } from '../filter.js';
 import type { BoundParameters, ParamSpec } from '../params.js';
@@ -29,16 +29,20 @@ const recipientConditions = [
   'ManagerAddresses',
   ...memberOfConditions,
 ];
-/** Every RecipientIdParameter[] of the cmdlet: conditions, their ExceptIf exceptions, and actions. */
-export const transportRuleRecipientParameters: readonly string[] = [
-  ...recipientConditions,
-  ...recipientConditions.map((c) => `ExceptIf${c}`),
+/** Actions that name recipients (GenerateIncidentReport takes one). */
+const recipientActions = [
   'AddToRecipients',
   'CopyTo',
   'BlindCopyTo',
   'RedirectMessageTo',
   'ModerateMessageByUser',
   'GenerateIncidentReport',
+];
+/** Every RecipientIdParameter[] of the cmdlet: conditions, their ExceptIf exceptions, and actions. */
+export const transportRuleRecipientParameters: readonly string[] = [
+  ...recipientConditions,
+  ...recipientConditions.map((c) => `ExceptIf${c}`),
+  ...recipientActions,
 ];
 /** Parameters that name groups only ("…members of distribution groups, dynamic distribution groups, or mail-enabled security groups"). */
 const groupParameters = new Set([...memberOfConditions, ...memberOfConditions.map((c) => `ExceptIf${c}`)]);
@@ -183,12 +187,7 @@ function describe(rule: TransportRule, shown: Record<string, string[]>): string 
           `\t${name} ${Array.isArray(v) ? v.map((x) => `'${String(x)}'`).join(' or ') : `'${String(v)}'`}`,
       );
   const actionNames = new Set([
-    'AddToRecipients',
-    'CopyTo',
-    'BlindCopyTo',
-    'RedirectMessageTo',
-    'ModerateMessageByUser',
-    'GenerateIncidentReport',
+    ...recipientActions,
     'PrependSubject',
     'SetHeaderName',
     'SetHeaderValue',
@@ -346,13 +345,7 @@ export const transportRuleCmdlets: CmdletDefinition[] = [
         draft.Name = name;
       } else if (name !== undefined) draft.Name = name;
       applyRuleSettings(ctx, draft, p);
-      const before = JSON.stringify({ ...stored, WhenChanged: '' });
-      if (JSON.stringify({ ...draft, WhenChanged: '' }) === before && !p.has('Priority')) {
-        ctx.warnings.push(
-          `The command completed successfully but no settings of '${stored.Name}' have been modified.`,
-        );
-        return;
-      }
+      if (!p.has('Priority') && !changes(ctx, stored, draft, stored.Name)) return;
       draft.WhenChanged = new Date().toISOString();
       const index = config.transportRules.findIndex((r) => r.Guid === stored.Guid);
       config.transportRules[index] = draft;
