@@ -74,7 +74,10 @@ export async function resolveRecipients(
                 gc: true,
                 filter: or(...batch.map((dn) => eq('distinguishedName', dn))),
                 attributes,
-                pageSize: batchSize,
+                // One more than the batch can match: a page that holds every entry comes without a cookie, so the
+                // search is one round trip (a page of exactly batchSize entries makes the server send a cookie and
+                // the client ask again for an empty last page).
+                pageSize: batchSize + 1,
               });
               entries.forEach(keep);
             } catch (error) {
