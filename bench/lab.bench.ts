@@ -1,13 +1,23 @@
 // Lab benchmark: prints how long the lab's lifecycle steps take on this machine (figures only, no
-// pass/fail). Uses its own instance `bench-lab`, created from scratch and destroyed at the end.
-//   node --import tsx --conditions=dlmigrate-source bench/lab.bench.ts [--rounds 5]
+// pass/fail). Uses its own instance `bench-lab`, created from scratch and destroyed at the end; then seeds a
+// big-groups fixture of `--big` mail contacts offline (instance `bench-big`, and with --ldap-too the same fixture
+// over LDAP in `bench-big-ldap`, for comparison), prints its figures and reset time, and destroys those too.
+//   node --import tsx --conditions=dlmigrate-source bench/lab.bench.ts [--rounds 5] [--big 10000] [--ldap-too]
 import { parseArgs } from 'node:util';
-import { Lab, type LabStep } from '@dlmigrate/lab';
+import { bigGroupsFixture, Lab, type LabStep, type SeedResult } from '@dlmigrate/lab';
 
 const NAME = 'bench-lab';
-const { values } = parseArgs({ options: { rounds: { type: 'string', default: '5' } } });
+const { values } = parseArgs({
+  options: {
+    rounds: { type: 'string', default: '5' },
+    big: { type: 'string', default: '10000' },
+    'ldap-too': { type: 'boolean', default: false },
+  },
+});
 const rounds = Number(values.rounds);
 if (!Number.isInteger(rounds) || rounds < 1) throw new Error('--rounds must be a positive integer');
+const bigSize = Number(values.big);
+if (!Number.isInteger(bigSize) || bigSize < 0) throw new Error('--big must be a whole number (0: skip)');
 
 const ms = (n: number) => `${Math.round(n)} ms`;
 function summary(samples: number[]): string {
@@ -64,4 +74,37 @@ try {
   console.log(lines.join('\n'));
 } finally {
   await lab?.destroy();
+}
+
+/** Seeds the big-groups fixture of `size` contacts into a fresh instance; prints its figures; destroys it. */
+async function seedBig(name: string, method: 'offline' | 'ldap'): Promise<void> {
+  await (await Lab.open(name))?.destroy();
+  const fixture = { ...bigGroupsFixture([bigSize]), seedMethod: method };
+  let big: Lab | undefined;
+  try {
+    const took = new Map<LabStep, number>();
+    big = await Lab.ensure({ name, fixture, onStep: (step, ms) => took.set(step, ms) });
+    const s = (big.seeded() as SeedResult).stats;
+    const resets: number[] = [];
+    for (let i = 0; i < Math.min(rounds, 3); i++) resets.push(await time(() => (big as Lab).reset()));
+    const p = s.phases;
+    console.log(
+      [
+        `\nbig-groups fixture, ${bigSize} mail contacts in one group, seeded ${method === 'offline' ? 'offline (LDIF into the stopped DC, indexes rebuilt once)' : 'over LDAP'} (instance ${name})`,
+        `  seed                   ${ms(s.ms)}  (${s.objects} objects, ${s.linkValues} link values: ${Math.round((s.objects / s.ms) * 1000)} objects/s)`,
+        `    adds                 ${ms(p.add)} (${Math.round((s.objects / Math.max(p.add, 1)) * 1000)} adds/s)`,
+        `    links / read back    ${ms(p.link)} / ${ms(p.read)}`,
+        ...(p.index !== undefined ? [`    index rebuild + compaction ${ms(p.index)}`] : []),
+        `  golden snapshot        ${ms(took.get('snapshot') ?? 0)}`,
+        `  reset                  ${summary(resets)}`,
+      ].join('\n'),
+    );
+  } finally {
+    await big?.destroy();
+  }
+}
+
+if (bigSize > 0) {
+  await seedBig('bench-big', 'offline');
+  if (values['ldap-too']) await seedBig('bench-big-ldap', 'ldap');
 }

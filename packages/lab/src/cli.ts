@@ -1,14 +1,16 @@
 #!/usr/bin/env node
-// `lab install | up | down | reset | env | status [--name n] [--no-seed]`, for scripts and CI.
+// `lab install | up | down | reset | env | status [--name n] [--no-seed | --big-groups sizes]`, for scripts and CI.
 // Progress goes to stderr; stdout carries only what a script consumes (env lines, status JSON).
 import { parseArgs } from 'node:util';
 import { envShellLines } from './env.js';
+import { bigGroupsFixture } from './fixtures/big-groups.js';
 import { install } from './install.js';
 import { Lab } from './lab.js';
 
-const USAGE = `usage: lab <command> [--name <instance> | --all] [--no-seed]
+const USAGE = `usage: lab <command> [--name <instance> | --all] [--no-seed | --big-groups <sizes>]
   install   install Samba (Debian apt) if missing
   up        install, provision, start and seed (contoso) the instance; reuse it if it exists
+            --big-groups 10000,20000,40000,100000: the big-groups fixture instead, seeded offline
   down      stop the instance and remove its folder (--all: every instance)
   stop      stop the instance, keep its folder (--all: every instance)
   start     start a stopped instance and wait until it answers
@@ -33,6 +35,7 @@ async function main(argv: string[]): Promise<number> {
       name: { type: 'string' },
       all: { type: 'boolean' },
       'no-seed': { type: 'boolean' },
+      'big-groups': { type: 'string' },
       help: { type: 'boolean', short: 'h' },
     },
   });
@@ -53,7 +56,10 @@ async function main(argv: string[]): Promise<number> {
     }
     case 'up': {
       const started = performance.now();
-      const lab = await Lab.ensure({ name, fixture: values['no-seed'] ? null : undefined, log });
+      if (values['no-seed'] && values['big-groups']) throw new Error('give either --no-seed or --big-groups');
+      const sizes = values['big-groups']?.split(',').map((n) => Number(n.trim()));
+      const fixture = values['no-seed'] ? null : sizes ? bigGroupsFixture(sizes) : undefined;
+      const lab = await Lab.ensure({ name, fixture, log });
       const env = lab.env();
       log(
         `lab ${name} ready on ${env.url} (CA ${env.caFile}) in ${Math.round(performance.now() - started)} ms`,

@@ -121,6 +121,24 @@ export interface GeneratedUsers {
   purpose?: string;
 }
 
+/** Many similar mail contacts, keyed `<key>.0001` ... `<key>.<count>`; referenced as a whole with `<key>.*`. */
+export interface GeneratedContacts {
+  key: string;
+  ou: string;
+  count: number;
+  /** cn = `<cnPrefix> 0001`, alias = `<aliasPrefix>0001`, address `<alias>@<externalDomain of the fixture>`. */
+  cnPrefix: string;
+  aliasPrefix: string;
+  purpose?: string;
+}
+
+/**
+ * How a fixture gets into the DC. `ldap`: adds over LDAPS to the running DC (what a real client does; 100-200
+ * objects/s, less the bigger the directory). `offline`: LDIF imported into the stopped DC's database with Samba's
+ * own ldb tools, attribute indexes rebuilt once at the end (offline.ts) — for fixtures of tens of thousands.
+ */
+export type SeedMethod = 'ldap' | 'offline';
+
 export interface Fixture {
   /** Identifies the fixture in a seeded lab (a lab seeded with one fixture refuses another). */
   name: string;
@@ -140,6 +158,10 @@ export interface Fixture {
   groups: GroupSpec[];
   dynamicGroups: DynamicGroupSpec[];
   generated: GeneratedUsers[];
+  /** Generated mail contacts (big member lists); none when absent. */
+  generatedContacts?: GeneratedContacts[];
+  /** Default `ldap`. */
+  seedMethod?: SeedMethod;
 }
 
 export type SeededKind =
@@ -174,13 +196,16 @@ export interface SeedResult {
     objects: number;
     linkValues: number;
     ms: number;
-    /** Milliseconds spent adding objects, writing links, and reading back DNs and GUIDs. */
-    phases: { add: number; link: number; read: number };
+    /**
+     * Milliseconds spent adding objects, writing links, and reading back DNs and GUIDs; offline seeding also
+     * rebuilding the attribute indexes and compacting the database (`index`).
+     */
+    phases: { add: number; link: number; read: number; index?: number };
   };
 }
 
 /** All keys of a generated set, in order. */
-export function generatedKeys(set: GeneratedUsers): string[] {
+export function generatedKeys(set: GeneratedUsers | GeneratedContacts): string[] {
   const width = Math.max(4, String(set.count).length);
   return Array.from({ length: set.count }, (_, i) => `${set.key}.${String(i + 1).padStart(width, '0')}`);
 }

@@ -16,6 +16,7 @@ export {
   type ContactSpec,
   type DynamicGroupSpec,
   type Fixture,
+  type GeneratedContacts,
   type GeneratedUsers,
   type GroupKind,
   type GroupSpec,
@@ -23,13 +24,16 @@ export {
   type Links,
   type OuSpec,
   type SeededKind,
+  type SeedMethod,
   type SeededObject,
   type SeedResult,
   type UserKind,
   type UserSpec,
 } from './fixture.js';
 export { contoso, BULK_USER_COUNT, LONG_64_NAME } from './fixtures/contoso.js';
+export { bigGroupsFixture, bigGroupAddress, bigGroupKey, BIG_GROUP_SIZES } from './fixtures/big-groups.js';
 export { seed, guidFromBytes, sidFromBytes, type SeedOptions } from './seed.js';
+export { seedOffline, type OfflineSeedStats } from './offline.js';
 export { buildSeedPlan, type PlannedObject, type SeedPlan } from './plan.js';
 export { escapeRdnValue, rdn, parseDn, dnKey, realmToBaseDn, type Rdn } from './dn.js';
 export { RECIPIENT_TYPE_DETAILS, RECIPIENT_DISPLAY_TYPE, GROUP_TYPE } from './recipients.js';

@@ -4,18 +4,20 @@
 // from wherever it is, under a per-instance file lock, so parallel test processes can all call it.
 // `reset` puts the golden copy back instead of deleting objects (seconds instead of minutes).
 import { randomBytes } from 'node:crypto';
-import { existsSync, promises as fs } from 'node:fs';
+import { existsSync, promises as fs, readFileSync } from 'node:fs';
 import { labEnv, type LabEnv } from './env.js';
 import type { Fixture, SeedResult } from './fixture.js';
 import { contoso } from './fixtures/contoso.js';
 import { allocateHost, claimHost, releaseHost } from './hosts.js';
 import { install } from './install.js';
 import { withLock } from './lock.js';
+import { seedOffline } from './offline.js';
 import { instancePaths, labsRoot, type InstancePaths } from './paths.js';
 import { runningPid, sessionPids, stopSession } from './processes.js';
 import { provision, schemaFingerprint, type LabConfig } from './provision.js';
 import { assertRoot, run } from './run.js';
-import { seed } from './seed.js';
+import { connect, readAssigned, seed, seedResult } from './seed.js';
+import { buildSeedPlan } from './plan.js';
 import { assertPortsFree, startSamba, waitForLdaps } from './server.js';
 
 /** How far an instance got. `provisioning`/`seeding` found at ensure time mean a crash: rebuild. */
@@ -89,9 +91,10 @@ async function writeJson(file: string, value: unknown): Promise<void> {
   await fs.rename(tmp, file);
 }
 
-async function readSeed(paths: InstancePaths): Promise<SeedResult | null> {
+/** Read on first use only: the seed of a 100,000-object fixture is tens of MB, and most users need just env(). */
+function readSeed(paths: InstancePaths): SeedResult | null {
   try {
-    return JSON.parse(await fs.readFile(paths.seed, 'utf8')) as SeedResult;
+    return JSON.parse(readFileSync(paths.seed, 'utf8')) as SeedResult;
   } catch (err) {
     if ((err as NodeJS.ErrnoException).code === 'ENOENT') return null;
     throw err;
@@ -146,7 +149,8 @@ export class Lab {
     private readonly paths: InstancePaths,
     private config: StoredConfig,
     private caPem: string,
-    private seedResult: SeedResult | null,
+    /** undefined: not read from seed.json yet. */
+    private seedResult: SeedResult | null | undefined,
     private readonly log: (line: string) => void,
   ) {}
 
@@ -177,20 +181,16 @@ export class Lab {
         } else {
           await claimHost(paths.root, config.host);
         }
-        const lab = new Lab(
-          paths,
-          config,
-          await fs.readFile(paths.caFile, 'utf8'),
-          await readSeed(paths),
-          log,
-        );
+        const lab = new Lab(paths, config, await fs.readFile(paths.caFile, 'utf8'), undefined, log);
         if ((await runningPid(paths.pidFile)) === null) await timed('start', () => lab.startUnlocked());
         else await lab.waitReady();
         if (config.stage === 'provisioned') {
           await lab.update({ stage: 'seeding' });
           if (fixture) {
             log(`lab ${options.name}: seeding fixture ${fixture.name}`);
-            const result = await timed('seed', () => seed(fixture, lab.env()));
+            const result = await timed('seed', () =>
+              fixture.seedMethod === 'offline' ? lab.seedOfflineUnlocked(fixture) : seed(fixture, lab.env()),
+            );
             await writeJson(paths.seed, result);
             lab.seedResult = result;
             log(`lab ${options.name}: seeded ${result.stats.objects} objects in ${result.stats.ms} ms`);
@@ -211,7 +211,7 @@ export class Lab {
     if (!config) return null;
     // a provision that crashed has no CA yet; the instance can still be stopped and destroyed
     const caPem = existsSync(paths.caFile) ? await fs.readFile(paths.caFile, 'utf8') : '';
-    return new Lab(paths, config, caPem, await readSeed(paths), log);
+    return new Lab(paths, config, caPem, undefined, log);
   }
 
   /** Names of every instance that has a folder. */
@@ -272,6 +272,7 @@ export class Lab {
 
   /** What the fixture seeding produced (keys → DNs, GUIDs, attributes), or null for an unseeded lab. */
   seeded(): SeedResult | null {
+    if (this.seedResult === undefined) this.seedResult = readSeed(this.paths);
     return this.seedResult;
   }
 
@@ -365,6 +366,30 @@ export class Lab {
     await stopSession(pid);
     await fs.rm(this.paths.pidFile, { force: true });
     this.log(`lab ${this.name}: stopped (pid ${pid})`);
+  }
+
+  /** Offline seeding (offline.ts): stop the DC, import, start it again and read back what it assigned. */
+  private async seedOfflineUnlocked(fixture: Fixture): Promise<SeedResult> {
+    const started = performance.now();
+    const env = this.env();
+    const plan = buildSeedPlan(fixture, env.baseDn);
+    await this.stopUnlocked();
+    const stats = await seedOffline(plan, this.paths, env.baseDn, this.log);
+    await this.startUnlocked();
+    const mark = performance.now();
+    const client = connect(env);
+    try {
+      await client.bind(env.bindDn, env.bindPassword);
+      const assigned = await readAssigned(client, fixture, plan);
+      return seedResult(fixture, env, plan, assigned, {
+        objects: plan.objects.length,
+        linkValues: stats.linkValues,
+        ms: Math.round(performance.now() - started),
+        phases: { ...stats.phases, read: Math.round(performance.now() - mark) },
+      });
+    } finally {
+      await client.unbind().catch(() => undefined);
+    }
   }
 
   private async snapshotUnlocked(): Promise<void> {

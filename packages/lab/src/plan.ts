@@ -6,6 +6,7 @@ import {
   LINK_ATTRIBUTES,
   SINGLE_VALUED_LINKS,
   type AttributeValue,
+  type ContactSpec,
   type Fixture,
   type LinkAttribute,
   type SeededKind,
@@ -186,7 +187,24 @@ export function buildSeedPlan(fixture: Fixture, baseDn: string): SeedPlan {
     });
   }
 
-  for (const c of fixture.contacts) {
+  const contactEntries: ContactSpec[] = [
+    ...fixture.contacts,
+    ...(fixture.generatedContacts ?? []).flatMap((set) =>
+      generatedKeys(set).map((key): ContactSpec => {
+        const n = key.slice(set.key.length + 1);
+        const alias = `${set.aliasPrefix}${n}`;
+        return {
+          key,
+          ou: set.ou,
+          kind: 'mailContact',
+          cn: `${set.cnPrefix} ${n}`,
+          alias,
+          externalAddress: `${alias}@${fixture.externalDomain}`,
+        };
+      }),
+    ),
+  ];
+  for (const c of contactEntries) {
     rejectLinksInAttributes(c.key, c.attributes);
     const attrs: Record<string, string[]> = { cn: [c.cn], displayName: [c.displayName ?? c.cn] };
     if (c.description) attrs.description = [c.description];
@@ -280,7 +298,9 @@ export function buildSeedPlan(fixture: Fixture, baseDn: string): SeedPlan {
   }
 
   // expand `<set>.*` references and check that every link names a known object
-  const setKeys = new Map(fixture.generated.map((set) => [set.key, generatedKeys(set)]));
+  const setKeys = new Map(
+    [...fixture.generated, ...(fixture.generatedContacts ?? [])].map((set) => [set.key, generatedKeys(set)]),
+  );
   for (const o of objects) {
     for (const [attr, refs] of Object.entries(o.links) as [LinkAttribute, string[]][]) {
       const expanded = refs.flatMap((ref) => {

@@ -4,7 +4,7 @@
 import { Attribute, Change, Client } from 'ldapts';
 import { dnKey } from './dn.js';
 import type { Fixture, LinkAttribute, SeededObject, SeedResult } from './fixture.js';
-import { buildSeedPlan, type PlannedObject } from './plan.js';
+import { buildSeedPlan, type PlannedObject, type SeedPlan } from './plan.js';
 import type { LabEnv } from './env.js';
 
 export interface SeedOptions {
@@ -119,66 +119,87 @@ export async function seed(fixture: Fixture, env: LabEnv, options: SeedOptions =
     );
 
     lap('link');
-    // Read back what the DC assigned, under each top-level OU of the fixture.
-    const byDnKey = new Map(plan.objects.map((o) => [dnKey(o.dn), o]));
-    const assigned = new Map<string, { dn: string; guid: string; sid?: string }>();
-    for (const top of ous.filter((o) => !fixture.ous.find((spec) => spec.key === o.key)?.parent)) {
-      const { searchEntries } = await client.search(top.dn, {
-        scope: 'sub',
-        filter: '(objectClass=*)',
-        attributes: ['objectGUID', 'objectSid'],
-        explicitBufferAttributes: ['objectGUID', 'objectSid'],
-        paged: { pageSize: 1000 },
-      });
-      for (const entry of searchEntries) {
-        const planned = byDnKey.get(dnKey(entry.dn));
-        if (!planned) continue;
-        const sid = entry.objectSid;
-        assigned.set(planned.key, {
-          dn: entry.dn,
-          guid: guidFromBytes(entry.objectGUID as Buffer),
-          sid: Buffer.isBuffer(sid) && sid.length > 0 ? sidFromBytes(sid) : undefined,
-        });
-      }
-    }
+    const assigned = await readAssigned(client, fixture, plan);
     lap('read');
-    const missing = plan.objects.filter((o) => !assigned.has(o.key)).map((o) => o.key);
-    if (missing.length > 0)
-      throw new Error(`seeded objects not found when read back: ${missing.slice(0, 10).join(', ')}`);
-
-    const serverDn = (key: string) => (assigned.get(key) as { dn: string }).dn;
-    const objects: Record<string, SeededObject> = {};
-    for (const o of plan.objects) {
-      const a = assigned.get(o.key) as { dn: string; guid: string; sid?: string };
-      const links: SeededObject['links'] = {};
-      for (const [attr, keys] of Object.entries(o.links) as [LinkAttribute, string[]][])
-        links[attr] = keys.map(serverDn);
-      objects[o.key] = {
-        key: o.key,
-        kind: o.kind,
-        dn: a.dn,
-        objectGUID: a.guid,
-        ...(a.sid ? { objectSid: a.sid } : {}),
-        ...(o.mail ? { mail: o.mail } : {}),
-        ...(o.alias ? { alias: o.alias } : {}),
-        ...(o.samAccountName ? { samAccountName: o.samAccountName } : {}),
-        attributes: o.attributes,
-        links,
-      };
-    }
-    return {
-      fixture: fixture.name,
-      fixtureVersion: fixture.version,
-      baseDn: env.baseDn,
-      objects,
-      stats: {
-        objects: plan.objects.length,
-        linkValues,
-        ms: Math.round(performance.now() - started),
-        phases: phase,
-      },
-    };
+    return seedResult(fixture, env, plan, assigned, {
+      objects: plan.objects.length,
+      linkValues,
+      ms: Math.round(performance.now() - started),
+      phases: phase,
+    });
   } finally {
     await client.unbind().catch(() => undefined);
   }
+}
+
+/** DN (as the DC spells it), objectGUID and objectSid the DC gave each planned object. */
+export type Assigned = Map<string, { dn: string; guid: string; sid?: string }>;
+
+/** Reads back what the DC assigned, under each top-level OU of the fixture (one paged search each). */
+export async function readAssigned(client: Client, fixture: Fixture, plan: SeedPlan): Promise<Assigned> {
+  const byDnKey = new Map(plan.objects.map((o) => [dnKey(o.dn), o]));
+  const assigned: Assigned = new Map();
+  const topOus = plan.objects.filter(
+    (o) => o.kind === 'ou' && !fixture.ous.find((spec) => spec.key === o.key)?.parent,
+  );
+  for (const top of topOus) {
+    const { searchEntries } = await client.search(top.dn, {
+      scope: 'sub',
+      filter: '(objectClass=*)',
+      attributes: ['objectGUID', 'objectSid'],
+      explicitBufferAttributes: ['objectGUID', 'objectSid'],
+      paged: { pageSize: 1000 },
+    });
+    for (const entry of searchEntries) {
+      const planned = byDnKey.get(dnKey(entry.dn));
+      if (!planned) continue;
+      const sid = entry.objectSid;
+      assigned.set(planned.key, {
+        dn: entry.dn,
+        guid: guidFromBytes(entry.objectGUID as Buffer),
+        sid: Buffer.isBuffer(sid) && sid.length > 0 ? sidFromBytes(sid) : undefined,
+      });
+    }
+  }
+  const missing = plan.objects.filter((o) => !assigned.has(o.key)).map((o) => o.key);
+  if (missing.length > 0)
+    throw new Error(`seeded objects not found when read back: ${missing.slice(0, 10).join(', ')}`);
+  return assigned;
+}
+
+/** The SeedResult of a plan the DC holds: every object with the DN, GUID and SID it got. */
+export function seedResult(
+  fixture: Fixture,
+  env: LabEnv,
+  plan: SeedPlan,
+  assigned: Assigned,
+  stats: SeedResult['stats'],
+): SeedResult {
+  const serverDn = (key: string) => (assigned.get(key) as { dn: string }).dn;
+  const objects: Record<string, SeededObject> = {};
+  for (const o of plan.objects) {
+    const a = assigned.get(o.key) as { dn: string; guid: string; sid?: string };
+    const links: SeededObject['links'] = {};
+    for (const [attr, keys] of Object.entries(o.links) as [LinkAttribute, string[]][])
+      links[attr] = keys.map(serverDn);
+    objects[o.key] = {
+      key: o.key,
+      kind: o.kind,
+      dn: a.dn,
+      objectGUID: a.guid,
+      ...(a.sid ? { objectSid: a.sid } : {}),
+      ...(o.mail ? { mail: o.mail } : {}),
+      ...(o.alias ? { alias: o.alias } : {}),
+      ...(o.samAccountName ? { samAccountName: o.samAccountName } : {}),
+      attributes: o.attributes,
+      links,
+    };
+  }
+  return {
+    fixture: fixture.name,
+    fixtureVersion: fixture.version,
+    baseDn: env.baseDn,
+    objects,
+    stats,
+  };
 }
