@@ -59,3 +59,9 @@ export {
 } from './forest/fixture.js';
 export type { SyncCounts } from './forest/replica-tool.js';
 export { contosoForest } from './fixtures/contoso-forest.js';
+export {
+  startEntraConnectSsh,
+  type EntraConnectSsh,
+  type EntraConnectSshOptions,
+  type StandInCall,
+} from './entra-connect-ssh.js';

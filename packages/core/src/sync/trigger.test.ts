@@ -3,7 +3,7 @@ import { createServer } from 'node:http';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { createSyncTrigger } from './trigger.js';
+import { createSyncTrigger, saysSyncAlreadyRunning, type SyncTriggerLogEntry } from './trigger.js';
 
 describe('sync triggers', () => {
   it('runs the command without a shell, passing arguments literally', async () => {
@@ -61,5 +61,49 @@ describe('sync triggers', () => {
       createSyncTrigger({ kind: 'graph-cloud-sync', servicePrincipalId: 's', jobId: 'j' }),
     ).toThrow(/Graph client/);
     await expect(createSyncTrigger({ kind: 'none' }).trigger()).resolves.toBeUndefined();
+  });
+
+  it('gives the command no DLMIGRATE_* variables, and logs what it printed', async () => {
+    process.env['DLMIGRATE_AD_PASSWORD'] = 'secret-for-dlmigrate-only';
+    const log: SyncTriggerLogEntry[] = [];
+    try {
+      const trigger = createSyncTrigger(
+        {
+          kind: 'command',
+          command: process.execPath,
+          args: [
+            '-e',
+            'const names = Object.keys(process.env); console.log(names.filter(n => n.startsWith("DLMIGRATE")).length, names.includes("PATH"))',
+          ],
+        },
+        undefined,
+        { onLog: (entry) => log.push(entry) },
+      );
+      await trigger.trigger();
+    } finally {
+      delete process.env['DLMIGRATE_AD_PASSWORD'];
+    }
+    expect(log).toEqual([
+      expect.objectContaining({ kind: 'command', outcome: 'accepted', exitCode: 0, stdout: '0 true\n' }),
+    ]);
+  });
+});
+
+describe('"sync already running" from Start-ADSyncSyncCycle', () => {
+  it('is recognised in both forms Entra Connect prints, and nothing else', () => {
+    expect(
+      saysSyncAlreadyRunning(
+        'Start-ADSyncSyncCycle : System.InvalidOperationException: Sync is already running. Cannot start a new run till this one completes.',
+      ),
+    ).toBe(true);
+    expect(
+      saysSyncAlreadyRunning(
+        'Start-ADSyncSyncCycle : System.InvalidOperationException:\r\n   Connector: contoso.onmicrosoft.com - AAD is busy.',
+      ),
+    ).toBe(true);
+    expect(saysSyncAlreadyRunning("Import-Module : The specified module 'ADSync' was not loaded")).toBe(
+      false,
+    );
+    expect(saysSyncAlreadyRunning('System.InvalidOperationException: staging mode is enabled')).toBe(false);
   });
 });

@@ -1,8 +1,10 @@
 // How the engine asks the directory sync to run now instead of waiting for its schedule (30 minutes for Entra
-// Connect). Four kinds, chosen by configuration:
+// Connect). Five kinds, chosen by configuration:
 //   none              – wait for the schedule;
 //   command           – run a command the administrator supplies (e.g. a script that calls Start-ADSyncSyncCycle on
-//                       the Connect server); executed without a shell, so arguments are never re-interpreted;
+//                       the Connect server); executed without a shell, so arguments are never re-interpreted, and
+//                       with a minimal environment (child-env.ts: no DLMIGRATE_* secrets);
+//   ssh               – run Start-ADSyncSyncCycle on the Entra Connect server over SSH (ssh-trigger.ts);
 //   graph-cloud-sync  – start the Entra Cloud Sync job through Microsoft Graph;
 //   http              – POST to an endpoint (the lab's simulated sync exposes one).
 import { execFile } from 'node:child_process';
@@ -10,6 +12,19 @@ import { request as httpRequest } from 'node:http';
 import { request as httpsRequest } from 'node:https';
 import tls from 'node:tls';
 import type { GraphClient } from '@dlmigrate/exo';
+import { childEnvironment } from './child-env.js';
+import { runSshTrigger, type SshTriggerConfig, type SshTriggerHooks } from './ssh-trigger.js';
+import { SyncTriggerError } from './trigger-types.js';
+
+export { SyncTriggerError, type SyncTriggerErrorCode, type SyncTriggerLogEntry } from './trigger-types.js';
+export {
+  DEFAULT_SSH_SYNC_COMMAND,
+  probeSshTrigger,
+  saysSyncAlreadyRunning,
+  type SshTriggerConfig,
+  type SshTriggerHooks,
+} from './ssh-trigger.js';
+export { parseHostKeyPin, sha256Fingerprint, HostKeyPinError, type HostKeyPin } from './ssh-host-key.js';
 
 export type SyncTriggerConfig =
   | { readonly kind: 'none' }
@@ -20,6 +35,7 @@ export type SyncTriggerConfig =
       /** @defaultValue 300_000 */
       readonly timeoutMs?: number;
     }
+  | SshTriggerConfig
   | { readonly kind: 'graph-cloud-sync'; readonly servicePrincipalId: string; readonly jobId: string }
   | {
       readonly kind: 'http';
@@ -40,23 +56,24 @@ export interface SyncTrigger {
 /** The one Graph call the cloud-sync trigger needs. */
 export type SyncJobStarter = Pick<GraphClient, 'startSyncJob'>;
 
-export class SyncTriggerError extends Error {
-  readonly code = 'SYNC_TRIGGER_FAILED';
-  constructor(message: string, options?: { cause?: unknown }) {
-    super(message, options);
-    this.name = 'SyncTriggerError';
-  }
-}
+/** Where a trigger reports what it ran (the CLI writes it to the run log) and what it could not check. */
+export type SyncTriggerHooks = SshTriggerHooks;
 
-export function createSyncTrigger(config: SyncTriggerConfig, graph?: SyncJobStarter): SyncTrigger {
+export function createSyncTrigger(
+  config: SyncTriggerConfig,
+  graph?: SyncJobStarter,
+  hooks: SyncTriggerHooks = {},
+): SyncTrigger {
   switch (config.kind) {
     case 'none':
       return { kind: 'none', trigger: async () => {} };
     case 'command':
       return {
         kind: 'command',
-        trigger: () => runCommand(config.command, config.args ?? [], config.timeoutMs ?? 300_000),
+        trigger: () => runCommand(config.command, config.args ?? [], config.timeoutMs ?? 300_000, hooks),
       };
+    case 'ssh':
+      return { kind: 'ssh', trigger: () => runSshTrigger(config, hooks) };
     case 'graph-cloud-sync': {
       if (graph === undefined)
         throw new SyncTriggerError('the graph-cloud-sync trigger needs a Graph client');
@@ -79,9 +96,27 @@ export function createSyncTrigger(config: SyncTriggerConfig, graph?: SyncJobStar
   }
 }
 
-function runCommand(command: string, args: readonly string[], timeoutMs: number): Promise<void> {
+function runCommand(
+  command: string,
+  args: readonly string[],
+  timeoutMs: number,
+  hooks: SyncTriggerHooks,
+): Promise<void> {
   return new Promise((resolve, reject) => {
-    execFile(command, [...args], { timeout: timeoutMs, windowsHide: true }, (error, _stdout, stderr) => {
+    const options = { timeout: timeoutMs, windowsHide: true, env: childEnvironment(process.env) };
+    execFile(command, [...args], options, (error, stdout, stderr) => {
+      const exitCode = error === null ? 0 : typeof error.code === 'number' ? error.code : null;
+      hooks.onLog?.({
+        kind: 'command',
+        target: command,
+        command: [command, ...args].join(' '),
+        attempt: 1,
+        outcome: error === null ? 'accepted' : 'failed',
+        exitCode,
+        ...(error?.signal ? { signal: error.signal } : {}),
+        stdout: stdout.slice(-16_384),
+        stderr: stderr.slice(-16_384),
+      });
       if (error === null) return resolve();
       const why = error.killed
         ? `timed out after ${timeoutMs} ms`
