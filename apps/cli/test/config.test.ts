@@ -138,6 +138,39 @@ describe('invalid configuration', () => {
     expect(ok.run.code).toBe(0);
   });
 
+  it('checks the ssh sync trigger: every missing field, an unusable host key pin, relative key paths', async () => {
+    const cwd = tempDir('cfg');
+    writeFileSync(
+      join(cwd, 'dlmigrate.config.json'),
+      JSON.stringify({ sync: { kind: 'ssh', host: 'connect01' } }),
+    );
+    const missing = await dlmigrate(['config', 'show'], { cwd });
+    expect(missing.code).toBe(2);
+    for (const field of ['username', 'keyFile', 'hostKey'])
+      expect(missing.stderr).toContain(`sync.${field}: sync trigger "ssh" needs ${field}`);
+    const bad = await dlmigrate(
+      ['config', 'show', '--sync-username', 'svc', '--sync-key-file', 'k', '--sync-host-key', 'connect01'],
+      { cwd },
+    );
+    expect(bad.code).toBe(2);
+    expect(bad.stderr).toContain('sync.hostKey (--sync-host-key): expected a known_hosts line');
+    writeFileSync(
+      join(cwd, 'dlmigrate.config.json'),
+      JSON.stringify({
+        sync: {
+          kind: 'ssh',
+          host: 'connect01.contoso.com',
+          username: 'CONTOSO\\svc-sync',
+          keyFile: 'keys/sync',
+          hostKey: 'SHA256:' + 'x'.repeat(43),
+        },
+      }),
+    );
+    const { run, doc } = await show(cwd, []);
+    expect(run.code, run.stderr).toBe(0);
+    expect(doc.config.sync).toMatchObject({ keyFile: join(cwd, 'keys', 'sync'), port: 22, busyRetries: 10 });
+  });
+
   it('reports malformed JSON, YAML, a missing --config file and two competing config files', async () => {
     const json = tempDir('cfg');
     writeFileSync(join(json, 'dlmigrate.config.json'), '{ "ad": ');

@@ -1,8 +1,9 @@
 // migrate, status, report and resume through the built binary, against the lab instance "cli" (Samba DC +
 // simulated tenant started by `dlmigrate lab up`), including bad input that must change nothing and a
 // migration killed half-way and resumed.
+import { startEntraConnectSsh } from '@dlmigrate/lab';
 import { spawn } from 'node:child_process';
-import { readFileSync, statSync } from 'node:fs';
+import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { BIN, dlmigrate, tempDir } from './helpers/cli.js';
@@ -169,5 +170,64 @@ describe('resume after a kill', () => {
     expect(resumed.stdout).toMatch(/^ok\tcontractors@contoso\.com {2}take-over$/m);
     expect(resumed.stdout).not.toMatch(/^ok\tcontractors@contoso\.com {2}stage$/m);
     expect(resumed.stdout).toContain(`Migration ${killed.id} of contractors@contoso.com: completed`);
+  });
+});
+
+describe('the ssh sync trigger', () => {
+  it('migrates with Start-ADSyncSyncCycle run over SSH on a stand-in Entra Connect server', async () => {
+    // The lab's config triggers the simulated sync over http; the stand-in server does that on success.
+    const config = JSON.parse(readFileSync(lab.env()['DLMIGRATE_CONFIG']!, 'utf8')) as {
+      sync: { url: string; caFile: string };
+      state: { folder: string };
+    };
+    const server = await startEntraConnectSsh({
+      syncUrl: config.sync.url,
+      syncCaPem: readFileSync(config.sync.caFile, 'utf8'),
+    });
+    try {
+      server.behave({ busy: 1 });
+      const ssh = {
+        DLMIGRATE_SYNC_KIND: 'ssh',
+        DLMIGRATE_SYNC_HOST: server.host,
+        DLMIGRATE_SYNC_PORT: String(server.port),
+        DLMIGRATE_SYNC_USERNAME: server.username,
+        DLMIGRATE_SYNC_KEY_FILE: server.clientKeyFile,
+        DLMIGRATE_SYNC_HOST_KEY: server.knownHostsEd25519,
+      };
+      const doctor = await dlmigrate(['doctor', '--json'], { cwd, env: { ...lab.env(), ...ssh } });
+      const checks = JSON.parse(doctor.stdout).checks as { id: string; status: string; detail: string }[];
+      expect(checks.find((c) => c.id === 'sync-trigger')).toMatchObject({
+        status: 'ok',
+        detail: expect.stringContaining('host key matches the pin, key accepted'),
+      });
+      expect(server.calls()).toEqual([]);
+
+      const logsBefore = new Set(readdirSync(join(config.state.folder, 'logs')));
+      // The first call finds a cycle running (the stand-in says so once); the trigger waits and retries.
+      const result = await dlmigrate(['migrate', 'hidden-approvals@contoso.com', '--verbose'], {
+        cwd,
+        env: { ...lab.env(), ...ssh, DLMIGRATE_SYNC_BUSY_WAIT_SECONDS: '1' },
+      });
+      expect(result.code, result.stdout + result.stderr).toBe(0);
+      expect(server.calls().map((c) => c.command)).toEqual([
+        expect.stringContaining('Start-ADSyncSyncCycle -PolicyType Delta'),
+        expect.stringContaining('Start-ADSyncSyncCycle -PolicyType Delta'),
+      ]);
+      // No secret of dlmigrate's reaches the server, although sshd would accept DLMIGRATE_* variables.
+      expect(server.calls().flatMap((c) => c.envNames.filter((n) => n.startsWith('DLMIGRATE_')))).toEqual([]);
+      const log = readdirSync(join(config.state.folder, 'logs')).find(
+        (f) => f.startsWith('migrate-') && !logsBefore.has(f),
+      )!;
+      const entries = readFileSync(join(config.state.folder, 'logs', log), 'utf8')
+        .split('\n')
+        .filter(Boolean)
+        .map((line) => JSON.parse(line) as { sync?: { outcome: string; stdout: string; stderr: string } })
+        .flatMap((e) => (e.sync ? [e.sync] : []));
+      expect(entries.map((e) => e.outcome)).toEqual(['busy', 'accepted']);
+      expect(entries[0]!.stderr).toContain('Sync is already running');
+      expect(entries[1]!.stdout).toContain('Success');
+    } finally {
+      await server.stop();
+    }
   });
 });

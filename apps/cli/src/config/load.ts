@@ -88,6 +88,7 @@ const PATH_FIELDS = [
   'tenant.certificate.pfxFile',
   'tenant.caFile',
   'sync.caFile',
+  'sync.keyFile',
   'state.folder',
 ] as const;
 

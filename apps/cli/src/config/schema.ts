@@ -2,6 +2,7 @@
 // a command asks for the sections it uses with `requireSections`. Secrets are deliberately not part of
 // it: they come from the environment or a prompt (see secrets.ts), never from a file that gets copied,
 // committed or backed up.
+import { parseHostKeyPin } from '@dlmigrate/core';
 import { z } from 'zod';
 import {
   distinguishedName,
@@ -15,7 +16,7 @@ import {
 } from './values.js';
 
 export const CLOUD_NAMES = ['commercial', 'gcc-high', 'dod', 'china', 'custom'] as const;
-export const SYNC_TRIGGER_KINDS = ['none', 'command', 'graph-cloud-sync', 'http'] as const;
+export const SYNC_TRIGGER_KINDS = ['none', 'command', 'ssh', 'graph-cloud-sync', 'http'] as const;
 
 const adSchema = z
   .strictObject({
@@ -114,6 +115,27 @@ const syncSchema = z
     /** kind=command: the program to run (no shell), e.g. a script that runs Start-ADSyncSyncCycle remotely. */
     command: nonEmpty.optional(),
     args: z.array(z.string()).optional(),
+    /** kind=ssh: the Entra Connect server (Windows OpenSSH server) and the account the key logs in as. */
+    host: nonEmpty.refine((v) => /^[a-z0-9.:-]+$/i.test(v), 'must be a host name or IP address').optional(),
+    port: z.number().int().min(1).max(65535).default(22),
+    username: nonEmpty.optional(),
+    /** kind=ssh: the private key (owner-only file; passphrase from DLMIGRATE_SSH_KEY_PASSPHRASE). */
+    keyFile: filePath.optional(),
+    /** kind=ssh: the server's host key — a known_hosts line, a public key line or a SHA256:… fingerprint. */
+    hostKey: nonEmpty
+      .superRefine((v, ctx) => {
+        try {
+          parseHostKeyPin(v);
+        } catch (error) {
+          ctx.addIssue({ code: 'custom', message: (error as Error).message });
+        }
+      })
+      .optional(),
+    /** kind=ssh: what runs on the server (default: Start-ADSyncSyncCycle -PolicyType Delta in PowerShell). */
+    remoteCommand: nonEmpty.optional(),
+    /** kind=ssh: how often to try again while a sync cycle is already running, and how long to wait between. */
+    busyRetries: z.number().int().min(0).max(100).default(10),
+    busyWaitSeconds: z.number().int().min(1).max(600).default(30),
     /** kind=graph-cloud-sync: the Cloud Sync service principal and job. */
     servicePrincipalId: guid.optional(),
     jobId: nonEmpty.optional(),
@@ -123,7 +145,9 @@ const syncSchema = z
     timeoutSeconds: z.number().int().positive().max(3600).default(120),
   })
   .superRefine((sync, ctx) => {
-    const need = (field: 'command' | 'servicePrincipalId' | 'jobId' | 'url') => {
+    const need = (
+      field: 'command' | 'servicePrincipalId' | 'jobId' | 'url' | 'host' | 'username' | 'keyFile' | 'hostKey',
+    ) => {
       if (sync[field] === undefined) {
         ctx.addIssue({
           code: 'custom',
@@ -133,6 +157,12 @@ const syncSchema = z
       }
     };
     if (sync.kind === 'command') need('command');
+    if (sync.kind === 'ssh') {
+      need('host');
+      need('username');
+      need('keyFile');
+      need('hostKey');
+    }
     if (sync.kind === 'graph-cloud-sync') {
       need('servicePrincipalId');
       need('jobId');

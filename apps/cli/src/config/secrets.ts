@@ -10,6 +10,7 @@ import type { Redactor } from '../output/redact.js';
 export const SECRETS = {
   adPassword: { env: 'DLMIGRATE_AD_PASSWORD', label: 'AD bind password' },
   pfxPassphrase: { env: 'DLMIGRATE_PFX_PASSPHRASE', label: 'PFX passphrase' },
+  sshKeyPassphrase: { env: 'DLMIGRATE_SSH_KEY_PASSPHRASE', label: 'SSH key passphrase' },
 } as const;
 
 export type SecretName = keyof typeof SECRETS;
@@ -34,6 +35,21 @@ export async function readSecret(name: SecretName, context: SecretContext): Prom
       `set ${env} (or ${env}_FILE, a file holding it) in the environment, or run dlmigrate in a terminal so that it can ask for it`,
     ]);
   }
+  context.redactor.add(value);
+  return value;
+}
+
+/**
+ * A secret that is only needed sometimes (the passphrase of an encrypted SSH key): taken from the
+ * environment when given there, never asked for; whoever needs it says how to give it when it is missing.
+ */
+export function secretIfGiven(
+  name: SecretName,
+  context: Pick<SecretContext, 'env' | 'redactor'>,
+): string | undefined {
+  const { env } = SECRETS[name];
+  const value = context.env[env] || readSecretFile(context.env[`${env}_FILE`], `${env}_FILE`);
+  if (value === undefined || value === '') return undefined;
   context.redactor.add(value);
   return value;
 }

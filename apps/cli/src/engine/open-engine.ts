@@ -7,6 +7,7 @@ import {
   type EngineDeps,
   type MigrationOptionsInput,
   type SyncTriggerConfig,
+  type SyncTriggerHooks,
 } from '@dlmigrate/core';
 import { CloudConnection } from '@dlmigrate/exo';
 import { openStateStore, type StateStore } from '@dlmigrate/state';
@@ -24,6 +25,7 @@ export interface OpenedEngine {
 export interface EngineSecrets {
   readonly adPassword: string;
   readonly pfxPassphrase?: string | undefined;
+  readonly sshKeyPassphrase?: string | undefined;
 }
 
 /** The state store alone (status, report): no directory or tenant connection needed. */
@@ -40,7 +42,7 @@ export function stateLocation(config: DlmigrateConfig): string {
 export async function openEngine(
   config: DlmigrateConfig & { ad: AdConfig; tenant: TenantConfig },
   secrets: EngineSecrets,
-  options: { runnerId?: string; onWarning: (message: string) => void },
+  options: { runnerId?: string; onWarning: (message: string) => void; syncHooks?: SyncTriggerHooks },
 ): Promise<OpenedEngine> {
   const ad = new ActiveDirectory({
     url: config.ad.url,
@@ -69,7 +71,11 @@ export async function openEngine(
       exchange: cloud.exchange,
       graph: cloud.graph,
       state,
-      sync: createSyncTrigger(syncTriggerConfig(config.sync), cloud.graph),
+      sync: createSyncTrigger(
+        syncTriggerConfig(config.sync, secrets.sshKeyPassphrase),
+        cloud.graph,
+        options.syncHooks,
+      ),
       ...(options.runnerId !== undefined ? { runnerId: options.runnerId } : {}),
     };
     const opened = { cloud, state };
@@ -90,13 +96,27 @@ export async function openEngine(
   }
 }
 
-export function syncTriggerConfig(sync: SyncConfig): SyncTriggerConfig {
+export function syncTriggerConfig(sync: SyncConfig, sshKeyPassphrase?: string): SyncTriggerConfig {
   const timeoutMs = sync.timeoutSeconds * 1000;
   switch (sync.kind) {
     case 'none':
       return { kind: 'none' };
     case 'command':
       return { kind: 'command', command: sync.command!, args: sync.args ?? [], timeoutMs };
+    case 'ssh':
+      return {
+        kind: 'ssh',
+        host: sync.host!,
+        port: sync.port,
+        username: sync.username!,
+        privateKeyFile: sync.keyFile!,
+        hostKey: sync.hostKey!,
+        timeoutMs,
+        busyRetries: sync.busyRetries,
+        busyWaitMs: sync.busyWaitSeconds * 1000,
+        ...(sync.remoteCommand !== undefined ? { command: sync.remoteCommand } : {}),
+        ...(sshKeyPassphrase !== undefined ? { privateKeyPassphrase: sshKeyPassphrase } : {}),
+      };
     case 'graph-cloud-sync':
       return { kind: 'graph-cloud-sync', servicePrincipalId: sync.servicePrincipalId!, jobId: sync.jobId! };
     case 'http':

@@ -5,7 +5,7 @@ import type { MigrationStatus } from '@dlmigrate/state';
 import { writeFileSync } from 'node:fs';
 import { isAbsolute, resolve } from 'node:path';
 import type { Logger } from 'pino';
-import { passwordFromFlag, readSecret } from '../config/secrets.js';
+import { passwordFromFlag, readSecret, secretIfGiven } from '../config/secrets.js';
 import type { DlmigrateConfig } from '../config/schema.js';
 import type { CommandContext } from '../context.js';
 import { ExitCode } from '../exit-codes.js';
@@ -34,7 +34,8 @@ export async function engineSecrets(
     passwordFromFlag(flags, context.output, context.redactor) ?? (await readSecret('adPassword', base));
   const pfxPassphrase =
     config.tenant?.certificate.pfxFile === undefined ? undefined : await readSecret('pfxPassphrase', base);
-  return { adPassword, pfxPassphrase };
+  const sshKeyPassphrase = config.sync.kind === 'ssh' ? secretIfGiven('sshKeyPassphrase', base) : undefined;
+  return { adPassword, pfxPassphrase, sshKeyPassphrase };
 }
 
 const EVENT_STATUS: Partial<Record<MigrationEvent['event'], Status>> = {

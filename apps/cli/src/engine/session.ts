@@ -33,6 +33,11 @@ export async function withSession<T>(
   try {
     const opened = await openEngine(config, secrets, {
       onWarning: (message) => context.output.warn(message),
+      // What the sync trigger ran and what it printed (Start-ADSyncSyncCycle's output) goes to the run log.
+      syncHooks: {
+        onLog: (entry) => log.logger.info({ sync: entry }, `sync trigger ${entry.kind}: ${entry.outcome}`),
+        onWarning: (message) => context.output.warn(message),
+      },
     }).catch((error: unknown) => {
       // A certificate that cannot be read or does not fit its key is bad input, found before anything ran.
       if (error instanceof CertificateError) {

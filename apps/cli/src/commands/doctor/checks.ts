@@ -283,6 +283,9 @@ export async function checkSyncTrigger(
     case 'graph-cloud-sync':
       // Needs a Graph token; checked together with the Graph permissions.
       return undefined;
+    case 'ssh':
+      // Needs a connection and the key's passphrase: ssh-check.ts.
+      return undefined;
   }
 }
 

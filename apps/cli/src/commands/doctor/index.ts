@@ -5,6 +5,7 @@ import {
   passwordFromFlag,
   readSecret,
   SECRETS,
+  secretIfGiven,
   type SecretName,
 } from '../../config/secrets.js';
 import { addSettingFlags } from '../../config/settings.js';
@@ -121,7 +122,16 @@ export async function runDoctor(
         for (const check of await checkCloud({ ...config, tenant: config.tenant }, passphrase)) record(check);
       }
     }
-    record(await checkSyncTrigger(config.sync, context.io.env));
+    if (config.sync.kind === 'ssh') {
+      const { checkSshTrigger } = await import('./ssh-check.js');
+      const passphrase = secretIfGiven('sshKeyPassphrase', {
+        env: context.io.env,
+        redactor: context.redactor,
+      });
+      record(await checkSshTrigger(config.sync, passphrase, (message) => output.warn(message)));
+    } else {
+      record(await checkSyncTrigger(config.sync, context.io.env));
+    }
   } finally {
     log?.close();
   }
