@@ -36,3 +36,4 @@ export {
   type RunOptions,
 } from './engine/engine.js';
 export { enableHybridMailFlow, type EnableHybridInput, type EnableHybridResult } from './hybrid/enable.js';
+export * from './csv/csv.js';

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { isSmtpAddress, parseGroupList, splitCsvLine } from './input.js';
+import { isSmtpAddress, parseGroupList } from './input.js';
 
 describe('parseGroupList', () => {
   it('reads a plain list: trims, drops blank lines, keeps the first spelling of a duplicate', () => {
@@ -43,6 +43,28 @@ describe('parseGroupList', () => {
     ]);
   });
 
+  it('reads what Excel saves: BOM, CRLF, a line break inside a quoted cell, ";" as the separator', () => {
+    const excel =
+      '\uFEFFaddress,displayName\r\nsales@contoso.com,"Sales\r\nEMEA"\r\nboard@contoso.com,Board\r\n';
+    expect(parseGroupList(excel).groups).toEqual([
+      { address: 'sales@contoso.com', line: 2 },
+      { address: 'board@contoso.com', line: 4 },
+    ]);
+    const german = '\uFEFFaddress;displayName\r\nzuerich@contoso.com;"Zürich; R&D"\r\n';
+    expect(parseGroupList(german).groups.map((g) => g.address)).toEqual(['zuerich@contoso.com']);
+    const plain = '\uFEFFsales@contoso.com\r\nboard@contoso.com\r\n';
+    expect(parseGroupList(plain).groups.map((g) => g.address)).toEqual([
+      'sales@contoso.com',
+      'board@contoso.com',
+    ]);
+  });
+
+  it('refuses a CSV with an unclosed quote, saying where', () => {
+    expect(
+      parseGroupList('address,displayName\nsales@contoso.com,"Sales\nboard@contoso.com,x\n').problems,
+    ).toEqual([expect.objectContaining({ code: 'MALFORMED_CSV', line: 2, severity: 'blocking' })]);
+  });
+
   it('refuses a CSV without an address column and an empty list', () => {
     expect(parseGroupList('Name,Notes\nSales,x\n').problems[0]?.code).toBe('NO_ADDRESS_COLUMN');
     expect(parseGroupList('\n\n').problems[0]?.code).toBe('EMPTY_INPUT');
@@ -50,7 +72,7 @@ describe('parseGroupList', () => {
   });
 });
 
-describe('isSmtpAddress / splitCsvLine', () => {
+describe('isSmtpAddress', () => {
   it('accepts dot-atom and quoted local parts, refuses the rest', () => {
     expect(isSmtpAddress("o'brien-team@contoso.com")).toBe(true);
     expect(isSmtpAddress('"a b"@contoso.com')).toBe(true);
@@ -58,8 +80,5 @@ describe('isSmtpAddress / splitCsvLine', () => {
     expect(isSmtpAddress('a@localhost')).toBe(false);
     expect(isSmtpAddress('a@b@contoso.com')).toBe(false);
     expect(isSmtpAddress(`${'x'.repeat(65)}@contoso.com`)).toBe(false);
-  });
-  it('splits quoted fields', () => {
-    expect(splitCsvLine('a,"b,c","d""e",')).toEqual(['a', 'b,c', 'd"e', '']);
   });
 });

@@ -1,10 +1,13 @@
-// The list of groups a batch starts from: a plain list (one address a line) or a CSV export with an address column.
+// The list of groups a batch starts from: a plain list (one address a line) or a CSV export with an address column —
+// e.g. the file `dlmigrate plan --csv` wrote, edited in Excel (read by ../csv/csv.ts: BOM, CRLF, quoted fields, ";").
 // Everything wrong with it is reported at once, with the line it is on, before anything is read from the directory —
 // DLConversionV2 meant to de-duplicate and did not (research §8 B8), so two jobs could migrate the same group.
+import { CsvError, parseCsv, type CsvRecord } from '../csv/csv.js';
 
 /** A problem with one line of the input; the batch does not start while any `blocking` one stands. */
 export interface InputProblem {
-  readonly code: 'MALFORMED_ADDRESS' | 'DUPLICATE_IN_INPUT' | 'NO_ADDRESS_COLUMN' | 'EMPTY_INPUT';
+  readonly code:
+    'MALFORMED_ADDRESS' | 'DUPLICATE_IN_INPUT' | 'NO_ADDRESS_COLUMN' | 'EMPTY_INPUT' | 'MALFORMED_CSV';
   readonly severity: 'blocking' | 'info';
   /** 1-based line of the input (0 when the problem is about the input as a whole). */
   readonly line: number;
@@ -55,50 +58,63 @@ export function isSmtpAddress(value: string): boolean {
   );
 }
 
-/** Lines as entered (a string is split on line breaks). */
+/**
+ * A string is a file's text (plain list or CSV); an array holds one address per element (the command line's
+ * arguments), never split further.
+ */
 export function parseGroupList(input: string | readonly string[]): GroupList {
-  const lines = typeof input === 'string' ? input.split(/\r?\n/) : [...input];
-  const problems: InputProblem[] = [];
+  const text = typeof input === 'string' ? input.replace(/^\uFEFF/, '') : undefined;
+  const lines = text !== undefined ? text.split(/\r\n|\r|\n/) : [...input];
   const firstContent = lines.findIndex((l) => l.trim() !== '');
-  if (firstContent === -1) {
-    return {
-      groups: [],
-      problems: [
-        { code: 'EMPTY_INPUT', severity: 'blocking', line: 0, value: '', message: 'the list names no group' },
-      ],
-    };
-  }
+  if (firstContent === -1) return { groups: [], problems: [emptyInput()] };
 
-  let column: number | undefined; // set when the input is a CSV with a header
-  let start = firstContent;
-  const header = splitCsvLine(lines[firstContent]!).map((h) => h.trim().toLowerCase());
-  if (header.length > 1 || !header[0]!.includes('@')) {
-    column = ADDRESS_COLUMNS.map((name) => header.indexOf(name)).find((i) => i >= 0);
+  const firstLine = lines[firstContent]!;
+  const plainList = text === undefined || (!/[,;]/.test(firstLine) && firstLine.includes('@'));
+  let entries: { line: number; value: string }[];
+  if (plainList) {
+    entries = lines
+      .map((raw, i) => ({ line: i + 1, value: raw }))
+      .filter((entry) => entry.value.trim() !== '');
+  } else {
+    let records: CsvRecord[];
+    try {
+      records = parseCsv(text!);
+    } catch (error) {
+      if (!(error instanceof CsvError)) throw error;
+      return {
+        groups: [],
+        problems: [
+          {
+            code: 'MALFORMED_CSV',
+            severity: 'blocking',
+            line: error.line,
+            value: '',
+            message: error.message,
+          },
+        ],
+      };
+    }
+    const [header, ...rows] = records;
+    const names = header!.fields.map((h) => h.trim().toLowerCase());
+    const column = ADDRESS_COLUMNS.map((name) => names.indexOf(name)).find((i) => i >= 0);
     if (column === undefined) {
       const message = `the first line is neither an address nor a header with an address column (${ADDRESS_COLUMNS.join(', ')})`;
       return {
         groups: [],
         problems: [
-          {
-            code: 'NO_ADDRESS_COLUMN',
-            severity: 'blocking',
-            line: firstContent + 1,
-            value: lines[firstContent]!,
-            message,
-          },
+          { code: 'NO_ADDRESS_COLUMN', severity: 'blocking', line: header!.line, value: firstLine, message },
         ],
       };
     }
-    start = firstContent + 1;
+    entries = rows.map((record) => ({ line: record.line, value: record.fields[column] ?? '' }));
   }
 
+  const problems: InputProblem[] = [];
   const seen = new Map<string, number>();
   const groups: ListedGroup[] = [];
-  for (let i = start; i < lines.length; i++) {
-    const raw = lines[i]!;
-    if (raw.trim() === '') continue;
-    const value = stripSmtpPrefix((column === undefined ? raw : (splitCsvLine(raw)[column] ?? '')).trim());
-    const line = i + 1;
+  for (const entry of entries) {
+    const { line } = entry;
+    const value = stripSmtpPrefix(entry.value.trim());
     if (!isSmtpAddress(value)) {
       const message = value === '' ? 'no address on this line' : `"${value}" is not an SMTP address`;
       problems.push({ code: 'MALFORMED_ADDRESS', severity: 'blocking', line, value, message });
@@ -119,42 +135,21 @@ export function parseGroupList(input: string | readonly string[]): GroupList {
     seen.set(key, line);
     groups.push({ address: value, line });
   }
-  if (groups.length === 0 && problems.length === 0) {
-    problems.push({
-      code: 'EMPTY_INPUT',
-      severity: 'blocking',
-      line: 0,
-      value: '',
-      message: 'the list names no group',
-    });
-  }
+  if (groups.length === 0 && problems.length === 0) problems.push(emptyInput());
   return { groups, problems };
+}
+
+function emptyInput(): InputProblem {
+  return {
+    code: 'EMPTY_INPUT',
+    severity: 'blocking',
+    line: 0,
+    value: '',
+    message: 'the list names no group',
+  };
 }
 
 /** "SMTP:a@b" (as proxyAddresses exports show it) is the address a@b. */
 function stripSmtpPrefix(value: string): string {
   return /^smtp:/i.test(value) ? value.slice(5) : value;
-}
-
-/** One CSV record on one line (RFC 4180 quoting; exports of group lists never break a field across lines). */
-export function splitCsvLine(line: string): string[] {
-  const fields: string[] = [];
-  let field = '';
-  let quoted = false;
-  for (let i = 0; i < line.length; i++) {
-    const c = line[i]!;
-    if (quoted) {
-      if (c === '"' && line[i + 1] === '"') {
-        field += '"';
-        i++;
-      } else if (c === '"') quoted = false;
-      else field += c;
-    } else if (c === '"') quoted = true;
-    else if (c === ',') {
-      fields.push(field);
-      field = '';
-    } else field += c;
-  }
-  fields.push(field);
-  return fields;
 }
