@@ -1,4 +1,5 @@
 // batch and lab demo through the built binary against the lab instance "cli".
+import { parseCsv } from '@dlmigrate/core';
 import { spawn } from 'node:child_process';
 import { readFileSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -93,6 +94,101 @@ describe('dlmigrate batch', () => {
     const unknown = await run(['batch', '--resume', 'no-such-batch']);
     expect(unknown.code).toBe(2);
     expect(unknown.stderr).toContain('There is no batch no-such-batch');
+  });
+});
+
+describe('CSV in and out', () => {
+  it('plan --csv → edited in Excel → batch --file; status and report as CSV', async () => {
+    const list = join(cwd, 'candidates.txt');
+    writeFileSync(list, 'obrien-team@contoso.com\nsales-west@contoso.com\nzurich-unicode@contoso.com\n');
+    const planCsv = join(cwd, 'plan.csv');
+    const plan = await run(['plan', '--file', list, '--csv', planCsv]);
+    expect(plan.code, plan.stderr).toBe(0);
+    expect(plan.stdout).toContain(`CSV: ${planCsv}`);
+    expect(statSync(planCsv).mode & 0o777).toBe(0o600);
+    const written = readFileSync(planCsv, 'utf8');
+    expect(written.split('\r\n')[0]).toBe(
+      '\uFEFFaddress,displayName,status,level,blockedInBatch,blocking,needsAction,info,changes,migrationId',
+    );
+    // The names with a comma, quotes and non-ASCII letters, quoted as RFC 4180 says.
+    expect(written).toContain(`obrien-team@contoso.com,"O'Brien ""Team""",planned,0,`);
+    expect(written).toContain('sales-west@contoso.com,"#Sales, West",planned,0,');
+    expect(written).toContain('zurich-unicode@contoso.com,Zürich Ünïcödé 東京,planned,0,');
+    const rows = parseCsv(written)
+      .slice(1)
+      .map((r) => r.fields);
+    expect(rows.map((r) => [r[0], r[1]])).toEqual([
+      ['obrien-team@contoso.com', `O'Brien "Team"`],
+      ['sales-west@contoso.com', '#Sales, West'],
+      ['zurich-unicode@contoso.com', 'Zürich Ünïcödé 東京'],
+    ]);
+
+    // What Excel saves after the administrator removed one row and noted something in a new column: BOM, CRLF.
+    const lines = written
+      .replace(/^\uFEFF/, '')
+      .trimEnd()
+      .split('\r\n');
+    const edited = [`${lines[0]},note`, `${lines[1]},"ok, go"`, `${lines[3]},"2nd ""wave"""`].join('\r\n');
+    const wave = join(cwd, 'wave-edited.csv');
+    writeFileSync(wave, `\uFEFF${edited}\r\n`);
+    const batch = await run(['batch', '--file', wave, '--id', 'csv-wave', '--json']);
+    const doc = JSON.parse(batch.stdout) as { groups: GroupResult[] };
+    expect(batch.code, batch.stderr).toBe(expectedExit(doc.groups));
+    expect(doc.groups.map((g) => g.address).sort()).toEqual([
+      'obrien-team@contoso.com',
+      'zurich-unicode@contoso.com',
+    ]);
+
+    const statusCsv = join(cwd, 'status.csv');
+    const status = await run(['status', '--batch', 'csv-wave', '--csv', statusCsv]);
+    expect(status.code, status.stderr).toBe(0);
+    const statusRows = parseCsv(readFileSync(statusCsv, 'utf8')).map((r) => r.fields);
+    expect(statusRows[0]).toEqual([
+      'address',
+      'status',
+      'currentStep',
+      'strategy',
+      'batchId',
+      'level',
+      'createdAt',
+      'updatedAt',
+      'migrationId',
+    ]);
+    expect(
+      statusRows
+        .slice(1)
+        .map((r) => [r[0], r[4]])
+        .sort(),
+    ).toEqual([
+      ['obrien-team@contoso.com', 'csv-wave'],
+      ['zurich-unicode@contoso.com', 'csv-wave'],
+    ]);
+
+    const migrationId = statusRows.find((r) => r[0] === 'zurich-unicode@contoso.com')![8]!;
+    const reportCsv = join(cwd, 'report.csv');
+    const report = await run(['report', migrationId, '--csv', reportCsv]);
+    expect(report.code, report.stderr).toBe(0);
+    const reportRows = parseCsv(readFileSync(reportCsv, 'utf8')).map((r) => r.fields);
+    expect(reportRows[0]).toEqual([
+      'migrationId',
+      'address',
+      'record',
+      'severity',
+      'code',
+      'subject',
+      'message',
+      'action',
+      'side',
+      'object',
+      'attribute',
+      'before',
+      'after',
+    ]);
+    const changes = reportRows.filter((r) => r[2] === 'change');
+    expect(changes.length).toBeGreaterThan(0);
+    expect(changes.every((r) => r[0] === migrationId && r[1] === 'zurich-unicode@contoso.com')).toBe(true);
+    // The display name with its non-ASCII letters survives the report's round trip through CSV.
+    expect(reportRows.some((r) => r.some((cell) => cell.includes('Zürich Ünïcödé 東京')))).toBe(true);
   });
 });
 

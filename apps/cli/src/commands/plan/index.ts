@@ -21,6 +21,7 @@ export function registerPlanCommand(program: Command, state: ProgramState): void
       '-f, --file <file>',
       'a list (one address a line) or a CSV export with an address column, as for batch',
     )
+    .option('--csv <file>', 'also write one row per group as CSV (the file batch --file reads back)')
     .addHelpText(
       'after',
       [
@@ -34,10 +35,11 @@ export function registerPlanCommand(program: Command, state: ProgramState): void
         '  $ dlmigrate plan sales@contoso.com',
         '  $ dlmigrate plan sales@contoso.com allstaff@contoso.com --json',
         '  $ dlmigrate plan --file wave1.csv',
+        '  $ dlmigrate plan --file candidates.txt --csv wave1.csv   # edit in Excel, then: dlmigrate batch --file wave1.csv',
       ].join('\n'),
     );
   addPasswordFlags(addSettingFlags(addSettingFlags(plan, MIGRATION_SETTINGS), SETTINGS)).action(
-    async (groups: string[], options: SecretFlags & { file?: string }, command: Command) => {
+    async (groups: string[], options: SecretFlags & { file?: string; csv?: string }, command: Command) => {
       const context = createContext(command, state.io, state.redactor);
       const addresses = await planAddresses(groups, options.file, context.io.cwd);
       const engine = await import('../../engine/index.js');
@@ -85,11 +87,19 @@ export function registerPlanCommand(program: Command, state: ProgramState): void
         const blocked = layout?.layout
           ? batchBlocked(plans, layout.layout)
           : plans.some((p) => p.status === 'blocked') || layout !== undefined;
+        const csv =
+          options.csv === undefined
+            ? undefined
+            : await (
+                await import('../../csv/plan-csv.js')
+              ).writePlanCsv(options.csv, context.io.cwd, session, plans, layout?.layout);
         output.json({
           ok: !blocked,
+          ...(csv !== undefined ? { csv } : {}),
           plans,
           ...(layout !== undefined ? { layout: layout.layout, layoutProblems: layout.problems } : {}),
         });
+        if (csv !== undefined) output.line(`CSV: ${csv}`);
         return blocked ? ExitCode.Blocked : ExitCode.Succeeded;
       });
     },

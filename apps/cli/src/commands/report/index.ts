@@ -11,6 +11,7 @@ import { reportSchema, type Report } from '../../report/schema.js';
 interface ReportOptions {
   from?: string;
   html?: string;
+  csv?: string;
 }
 
 export function registerReportCommand(program: Command, state: ProgramState): void {
@@ -20,6 +21,7 @@ export function registerReportCommand(program: Command, state: ProgramState): vo
     .argument('[id]', 'migration id: read the report from the state store')
     .option('--from <file>', 'read the report from a JSON file instead (an exported report)')
     .option('--html <file>', 'write the HTML report here (mode 0600: it names groups and members)')
+    .option('--csv <file>', 'write one row per finding and per change as CSV (mode 0600)')
     .addHelpText(
       'after',
       [
@@ -29,6 +31,7 @@ export function registerReportCommand(program: Command, state: ProgramState): vo
         '  $ dlmigrate report --from exported-report.json',
         '  $ dlmigrate report --from batch.json --html batch.html',
         '  $ dlmigrate report --from batch.json --json',
+        '  $ dlmigrate report 01JDQ6Z8M4 --csv sales-changes.csv',
       ].join('\n'),
     )
     .action(async (id: string | undefined, options: ReportOptions, command: Command) => {
@@ -42,7 +45,11 @@ export function registerReportCommand(program: Command, state: ProgramState): vo
         id !== undefined
           ? await reportFromState(id, context)
           : readReport(resolvePath(options.from!, context));
-      showReport(report, options, context);
+      const csv =
+        options.csv === undefined
+          ? undefined
+          : (await import('../../csv/report-csv.js')).writeReportCsv(options.csv, context.io.cwd, report);
+      showReport(report, options, context, csv);
     });
 }
 
@@ -68,7 +75,12 @@ async function reportFromState(id: string, context: CommandContext): Promise<Rep
   }
 }
 
-function showReport(report: Report, options: ReportOptions, context: CommandContext): void {
+function showReport(
+  report: Report,
+  options: ReportOptions,
+  context: CommandContext,
+  csvFile: string | undefined,
+): void {
   let htmlFile: string | undefined;
   if (options.html !== undefined) {
     htmlFile = resolvePath(options.html, context);
@@ -79,7 +91,12 @@ function showReport(report: Report, options: ReportOptions, context: CommandCont
     report.kind === 'migration'
       ? report.findings
       : [...report.findings, ...report.migrations.flatMap((m) => m.findings)];
-  output.json({ ok: true, report, html: htmlFile ?? null });
+  output.json({
+    ok: true,
+    report,
+    html: htmlFile ?? null,
+    ...(csvFile !== undefined ? { csv: csvFile } : {}),
+  });
   const what =
     report.kind === 'migration' ? `migration ${report.id} of ${report.group.address}` : `batch ${report.id}`;
   output.line(`${what}: ${report.status}`);
@@ -94,6 +111,7 @@ function showReport(report: Report, options: ReportOptions, context: CommandCont
     );
   }
   if (htmlFile !== undefined) output.line(`HTML report: ${htmlFile}`);
+  if (csvFile !== undefined) output.line(`CSV: ${csvFile}`);
 }
 
 function statusOf(status: string): 'ok' | 'warn' | 'fail' | 'info' {

@@ -24,6 +24,7 @@ export function registerStatusCommand(program: Command, state: ProgramState): vo
       '--batch <batchId>',
       'a batch: its levels (phase, counts by status) and every group with its status',
     )
+    .option('--csv <file>', 'also write one row per migration (of the batch, with --batch) as CSV')
     .addHelpText(
       'after',
       [
@@ -32,19 +33,27 @@ export function registerStatusCommand(program: Command, state: ProgramState): vo
         '  $ dlmigrate status',
         '  $ dlmigrate status 01JDQ6Z8M4 --json',
         '  $ dlmigrate status --batch wave-1',
+        '  $ dlmigrate status --batch wave-1 --csv wave-1-status.csv',
       ].join('\n'),
     );
   addSettingFlags(status, SETTINGS).action(
-    async (id: string | undefined, options: { batch?: string }, command: Command) => {
+    async (id: string | undefined, options: { batch?: string; csv?: string }, command: Command) => {
       const context = createContext(command, state.io, state.redactor);
       if (id !== undefined && options.batch !== undefined)
         throw new UsageError('Give a migration id or --batch <batchId>, not both.');
+      if (id !== undefined && options.csv !== undefined)
+        throw new UsageError('--csv lists migrations: use it without a migration id (or with --batch).');
       const { config } = context.loadConfig();
       // Loaded on demand, like every engine module: --help and auth init stay fast.
       const { openState } = await import('../../engine/open-engine.js');
       const store = await openState(config);
       const { output } = context;
       try {
+        if (options.csv !== undefined) {
+          const { writeStatusCsv } = await import('../../csv/status-csv.js');
+          const file = await writeStatusCsv(options.csv, context.io.cwd, store, options.batch);
+          output.line(`CSV: ${file}`);
+        }
         if (options.batch !== undefined) {
           await showBatch(context, store, options.batch);
           return;
