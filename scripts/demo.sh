@@ -6,6 +6,7 @@
 # Extra arguments go to `dlmigrate lab demo` (e.g. --json, --html demo.html).
 set -euo pipefail
 cd "$(dirname "$0")/.."
+source scripts/no-telemetry.sh
 
 bash scripts/setup.sh
 bash scripts/services.sh

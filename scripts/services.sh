@@ -8,6 +8,7 @@
 # Needs root (apt-get, samba). Idempotent.
 set -euo pipefail
 cd "$(dirname "$0")/.."
+source scripts/no-telemetry.sh
 
 node --import tsx --conditions=dlmigrate-source packages/lab/src/cli.ts install
 

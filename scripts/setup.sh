@@ -3,6 +3,7 @@
 # dependencies. Safe to run again; it only does what is missing.
 set -euo pipefail
 cd "$(dirname "$0")/.."
+source scripts/no-telemetry.sh
 
 want=$(node -p "require('./package.json').packageManager.split('@')[1]")
 have=$(pnpm --version 2>/dev/null || true)

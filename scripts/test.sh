@@ -4,6 +4,7 @@
 # Ends with one line "N passed, N failed, N skipped".
 set -euo pipefail
 cd "$(dirname "$0")/.."
+source scripts/no-telemetry.sh
 
 bash scripts/setup.sh
 bash scripts/services.sh

@@ -111,6 +111,7 @@ describe('dlmigrate doctor', () => {
     expect(run.code, JSON.stringify(doc.checks, null, 2)).toBe(GOOD_EXIT);
     expect(doc.checks.map((c) => c.id)).toEqual([
       'state-folder',
+      'file-permissions',
       'ad-tls-verify',
       'ad-tls',
       'ad-bind',

@@ -1,13 +1,13 @@
-// vitest global setup: compile the workspace packages the command line imports, then the command line
-// itself, so the tests run the real `dlmigrate` binary from dist/ exactly as it ships.
+// vitest global setup: build the `dlmigrate` bundle (build.mjs: the CLI with core, ad, exo and state bundled from
+// their sources) exactly as it ships, and compile the optional lab extras the bundle loads at run time.
 import { execFileSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
-/** Workspace packages imported by apps/cli/src (their dist/ is what the built binary loads). */
-const WORKSPACE_DEPENDENCIES = ['state', 'ad', 'exo', 'core', 'cloud-sim', 'lab'];
+/** Workspace packages the bundle imports at run time (`dlmigrate lab`): their dist/ is what it loads. */
+const WORKSPACE_DEPENDENCIES = ['cloud-sim', 'lab'];
 
 export default function setup(): void {
   const cli = join(dirname(fileURLToPath(import.meta.url)), '..', '..');
@@ -27,5 +27,5 @@ export default function setup(): void {
       );
     }
   }
-  build(cli);
+  execFileSync(process.execPath, ['build.mjs'], { cwd: cli, stdio: 'pipe' });
 }

@@ -3,7 +3,7 @@
 import { accessSync, constants, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { createPrivateKey, X509Certificate } from 'node:crypto';
 import { connect as netConnect } from 'node:net';
-import { delimiter, join } from 'node:path';
+import { delimiter, extname, isAbsolute, join, sep } from 'node:path';
 import { connect as tlsConnect } from 'node:tls';
 import forge from 'node-forge';
 import type { AdConfig, DlmigrateConfig, SyncConfig, TenantConfig } from '../../config/schema.js';
@@ -225,6 +225,31 @@ export async function checkDirectoryTls(ad: AdConfig, which: 'url' | 'gcUrl'): P
   );
 }
 
+/**
+ * dlmigrate writes its state, logs, reports and certificates owner-only (mode 0600/0700). Windows has no such
+ * modes: there the files inherit the folder's ACL, which is the administrator's to restrict.
+ */
+export function checkFilePermissions(
+  config: DlmigrateConfig,
+  platform: NodeJS.Platform = process.platform,
+): CheckResult {
+  const title = 'files dlmigrate writes are owner-only';
+  return platform === 'win32'
+    ? result(
+        'file-permissions',
+        title,
+        'warn',
+        'on Windows, file modes cannot make files owner-only; they inherit the ACL of their folder',
+        `keep ${config.state.folder}, the certificate and key files and the reports in a folder only you (and the account running dlmigrate) can read`,
+      )
+    : result(
+        'file-permissions',
+        title,
+        'ok',
+        'state, logs, reports and keys are written with mode 0600 (folders 0700)',
+      );
+}
+
 export function checkTlsVerificationSetting(ad: AdConfig): CheckResult {
   return ad.rejectUnauthorized
     ? result('ad-tls-verify', 'directory TLS verification is on', 'ok', 'ad.rejectUnauthorized is true')
@@ -289,19 +314,34 @@ export async function checkSyncTrigger(
   }
 }
 
-function findExecutable(command: string, path: string): string | undefined {
-  const candidates = command.includes('/')
+/**
+ * Where the sync command would be found: a path as given, or each PATH folder. On Windows a bare name also tries
+ * the PATHEXT extensions (Start-Sync → Start-Sync.cmd) and X_OK only tells that the file exists.
+ */
+export function findExecutable(
+  command: string,
+  path: string,
+  platform: NodeJS.Platform = process.platform,
+  pathExt = process.env['PATHEXT'] ?? '.COM;.EXE;.BAT;.CMD',
+): string | undefined {
+  const hasFolder = isAbsolute(command) || command.includes('/') || command.includes(sep);
+  const bases = hasFolder
     ? [command]
     : path
         .split(delimiter)
         .filter(Boolean)
         .map((dir) => join(dir, command));
-  for (const candidate of candidates) {
-    try {
-      accessSync(candidate, constants.X_OK);
-      return candidate;
-    } catch {
-      // not this one
+  const extensions =
+    platform === 'win32' && extname(command) === '' ? ['', ...pathExt.split(';').filter(Boolean)] : [''];
+  for (const base of bases) {
+    for (const extension of extensions) {
+      const candidate = base + extension;
+      try {
+        accessSync(candidate, constants.X_OK);
+        return candidate;
+      } catch {
+        // not this one
+      }
     }
   }
   return undefined;

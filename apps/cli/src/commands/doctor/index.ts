@@ -16,6 +16,7 @@ import type { ProgramState } from '../../program.js';
 import {
   checkCertificate,
   checkDirectoryTls,
+  checkFilePermissions,
   checkStateFolder,
   checkSyncTrigger,
   checkTlsVerificationSetting,
@@ -84,6 +85,7 @@ export async function runDoctor(
   }
   try {
     record(stateCheck);
+    record(checkFilePermissions(config));
     if (config.ad === undefined) {
       record({
         id: 'ad',

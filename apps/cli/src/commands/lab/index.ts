@@ -5,6 +5,7 @@ import { writeFileSync } from 'node:fs';
 import { isAbsolute, join, resolve } from 'node:path';
 import { createContext, type CommandContext } from '../../context.js';
 import { UsageError } from '../../errors.js';
+import { loadLabEnvironment } from '../../lab/extras.js';
 import type { LabUp } from '../../lab/lab-environment.js';
 import type { ProgramState } from '../../program.js';
 import { renderReportHtml } from '../../report/html.js';
@@ -47,7 +48,7 @@ export function registerLabCommands(program: Command, state: ProgramState): void
     )
     .action(async (options: LabOptions, command: Command) => {
       const context = createContext(command, state.io, state.redactor);
-      const { labUp } = await import('../../lab/lab-environment.js');
+      const { labUp } = await loadLabEnvironment();
       const up = await labUp(labName(options));
       context.redactor.add(up.cloud.caPem);
       printUp(context, up, 'up');
@@ -61,7 +62,7 @@ export function registerLabCommands(program: Command, state: ProgramState): void
     )
     .action(async (options: LabOptions, command: Command) => {
       const context = createContext(command, state.io, state.redactor);
-      const { labDown } = await import('../../lab/lab-environment.js');
+      const { labDown } = await loadLabEnvironment();
       const name = labName(options);
       const down = await labDown(name);
       context.output.json({
@@ -94,7 +95,7 @@ export function registerLabCommands(program: Command, state: ProgramState): void
     )
     .action(async (options: LabOptions, command: Command) => {
       const context = createContext(command, state.io, state.redactor);
-      const { labReset } = await import('../../lab/lab-environment.js');
+      const { labReset } = await loadLabEnvironment();
       const up = await labReset(labName(options));
       printUp(context, up, 'reset');
     });
@@ -125,7 +126,7 @@ function registerDemo(lab: Command, withName: (command: Command) => Command, sta
     .action(async (options: DemoOptions, command: Command) => {
       const context = createContext(command, state.io, state.redactor);
       const name = labName(options);
-      const { labFresh, DEMO_GROUP_KEYS } = await import('../../lab/lab-environment.js');
+      const { labFresh, DEMO_GROUP_KEYS } = await loadLabEnvironment();
       const engine = await import('../../engine/index.js');
       const { loadConfig } = await import('../../config/load.js');
       context.output.line(`Preparing lab ${name} (fresh directory and tenant)…`);
