@@ -37,3 +37,5 @@ export {
 export { renderReportHtml } from './report/html.js';
 export { reportSchema, type Report, type MigrationReport, type BatchReport } from './report/schema.js';
 export { escapeHtml } from './report/escape.js';
+export { writeCsvFile } from './csv/write.js';
+export { PLAN_COLUMNS, STATUS_COLUMNS, REPORT_COLUMNS, type PlanRow, type ReportRow } from './csv/tables.js';
