@@ -5,9 +5,11 @@
 // extras, never bundled: `dlmigrate lab` loads them on demand (src/lab/extras.ts).
 //
 // The build refuses to run when a bundled package needs a dependency the CLI's package.json does not declare (with
-// the same version range): a published CLI would otherwise fail on an administrator's machine at first use.
+// the same version range): a published CLI would otherwise fail on an administrator's machine at first use. And it
+// fails when the CLI declares a dependency nothing in the bundle imports: an install would pull it in for nothing.
 import { build } from 'esbuild';
 import { readFileSync, rmSync } from 'node:fs';
+import { isBuiltin } from 'node:module';
 import { dirname, join } from 'node:path';
 import process from 'node:process';
 import { fileURLToPath } from 'node:url';
@@ -46,7 +48,7 @@ if (problems.length > 0) {
 }
 
 rmSync(join(here, 'dist'), { recursive: true, force: true });
-await build({
+const { metafile } = await build({
   absWorkingDir: here,
   entryPoints: ['src/bin.ts', 'src/index.ts'],
   outdir: 'dist',
@@ -62,4 +64,23 @@ await build({
   sourcesContent: false,
   legalComments: 'none',
   logLevel: 'warning',
+  metafile: true,
 });
+
+const packageOf = (specifier) =>
+  specifier
+    .split('/')
+    .slice(0, specifier.startsWith('@') ? 2 : 1)
+    .join('/');
+const imported = new Set(
+  Object.values(metafile.outputs).flatMap((output) =>
+    output.imports.filter((i) => i.external && !isBuiltin(i.path)).map((i) => packageOf(i.path)),
+  ),
+);
+const unused = Object.keys(cli.dependencies ?? {}).filter((name) => !imported.has(name));
+if (unused.length > 0) {
+  process.stderr.write(
+    `apps/cli build: nothing in the bundle imports ${unused.join(', ')}: remove it from apps/cli/package.json dependencies\n`,
+  );
+  process.exit(1);
+}
