@@ -3,12 +3,12 @@
 // native build and no download from anywhere but the registry), and the installed `dlmigrate` runs --version and
 // doctor against the lab. The lab itself is brought up with the repository's build: the installed package does
 // not carry the lab, and says so.
-import { execFileSync, spawn } from 'node:child_process';
+import { execFileSync } from 'node:child_process';
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { dlmigrate, tempDir, type CliRun } from './helpers/cli.js';
+import { dlmigrate, runProgram, tempDir, type CliRun } from './helpers/cli.js';
 
 const CLI = fileURLToPath(new URL('..', import.meta.url));
 const LAB_SCHEMA_HAS_VERSION = readFileSync(
@@ -22,19 +22,7 @@ let installed: string;
 let labEnv: Record<string, string>;
 
 function installedRun(args: string[], env: Record<string, string> = {}): Promise<CliRun> {
-  return new Promise((resolve, reject) => {
-    const child = spawn(installed, args, {
-      cwd: work,
-      env: { PATH: process.env['PATH'] ?? '/usr/bin:/bin', HOME: work, ...env },
-      stdio: ['ignore', 'pipe', 'pipe'],
-    });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.setEncoding('utf8').on('data', (chunk: string) => (stdout += chunk));
-    child.stderr.setEncoding('utf8').on('data', (chunk: string) => (stderr += chunk));
-    child.once('error', reject);
-    child.once('close', (code) => resolve({ code, stdout, stderr }));
-  });
+  return runProgram(installed, args, { cwd: work, env });
 }
 
 beforeAll(async () => {

@@ -20,8 +20,13 @@ export interface CliOptions {
 }
 
 export function dlmigrate(args: readonly string[], options: CliOptions): Promise<CliRun> {
+  return runProgram(process.execPath, [BIN, ...args], options);
+}
+
+/** Any program (e.g. an installed `dlmigrate`) run the same way: minimal environment, output collected. */
+export function runProgram(program: string, args: readonly string[], options: CliOptions): Promise<CliRun> {
   return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [BIN, ...args], {
+    const child = spawn(program, [...args], {
       cwd: options.cwd,
       env: { PATH: process.env['PATH'] ?? '/usr/bin:/bin', HOME: options.cwd, ...options.env },
       stdio: ['ignore', 'pipe', 'pipe'],
