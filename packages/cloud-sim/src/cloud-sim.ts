@@ -22,7 +22,14 @@ import { seedEntra, type EntraSeed } from './graph/entra-seed.js';
 import { handleGraph } from './graph/routes.js';
 import { header, HttpError, readBody, sendJson } from './http/io.js';
 import { SimRuntime, type SyncCycleRequest } from './runtime.js';
-import { emptyState, type AppRegistration, type SimState, type TenantState } from './state.js';
+import { setBehaviour } from './behaviour.js';
+import {
+  emptyState,
+  type AppRegistration,
+  type SimState,
+  type TenantBehaviour,
+  type TenantState,
+} from './state.js';
 import { SyncEngine, type SyncConfig, type SyncCycleResult, type SyncTriggerAck } from './sync/engine.js';
 import type { SyncTiming } from './sync/timing.js';
 import {
@@ -126,10 +133,12 @@ export class CloudSim {
   seedRecipients(tenant: string, seeds: SeedRecipient[]): void {
     const t = this.tenant(tenant);
     const before = structuredClone(t.recipients);
+    const softBefore = structuredClone(t.softDeletedRecipients);
     try {
       seedRecipients(t, seeds);
     } catch (err) {
       t.recipients = before;
+      t.softDeletedRecipients = softBefore;
       RecipientDirectory.forget(t);
       throw err;
     }
@@ -230,6 +239,15 @@ export class CloudSim {
   }
 
   // ---- knobs ------------------------------------------------------------------------------
+
+  /** Changes some of a tenant's behaviour settings (README, "Tenant behaviour"); returns all of them. */
+  setBehaviour(tenant: string, behaviour: Partial<TenantBehaviour>): TenantBehaviour {
+    return { ...setBehaviour(this.tenant(tenant), behaviour) };
+  }
+
+  behaviour(tenant: string): TenantBehaviour {
+    return { ...this.tenant(tenant).behaviour };
+  }
 
   setLatency(service: Service, latency: Latency): void {
     this.runtime.latency[service] = latency;

@@ -33,12 +33,14 @@ export type {
 } from './control/knobs.js';
 export { concurrencyRefusal } from './control/knobs.js';
 export {
+  defaultTenantBehaviour,
   exchangeDirectoryRoles,
   exchangeManagementRoles,
   exchangeRoleGroups,
   type ExchangeManagementRole,
   type ExchangeDirectoryRole,
   type ExchangeRoleGroup,
+  type TenantBehaviour,
   type SimState,
   type TenantState,
   type AppRegistration,

@@ -55,8 +55,11 @@ export interface AppRegistration {
   exchangeRoles?: ExchangeManagementRole[];
 }
 
-/** Management roles the simulator gates cmdlets on (see CmdletDefinition.role). */
-export const exchangeManagementRoles = ['Address Lists'] as const;
+/**
+ * Management roles the simulator gates on: cmdlets (CmdletDefinition.role: "Address Lists") and parameters
+ * ("Security Group Creation and Membership" for -BypassSecurityGroupManagerCheck).
+ */
+export const exchangeManagementRoles = ['Address Lists', 'Security Group Creation and Membership'] as const;
 export type ExchangeManagementRole = (typeof exchangeManagementRoles)[number];
 
 export const exchangeRoleGroups = [
@@ -93,6 +96,45 @@ export interface CloudSyncJob {
   jobId: string;
 }
 
+/**
+ * How this tenant answers where Microsoft's documentation leaves room (or where only a real tenant
+ * can tell): part of the tenant's state, set at creation or over the control plane (README,
+ * "Tenant behaviour"). The defaults are the simulator's historical (lenient) answers.
+ */
+export interface TenantBehaviour {
+  /** Seconds a deleted recipient's addresses stay taken (ProxyAddressExists naming it); 0 = freed at once. */
+  addressQuarantineSeconds: number;
+  /** Server time per member of Update-/Add-/Remove-DistributionGroupMember, in milliseconds. */
+  memberUpdateMs: number;
+  /** The REST cut-off of InvokeCommand cmdlets, in seconds (Microsoft: 15 minutes). */
+  restTimeoutSeconds: number;
+  /** Seconds between onPremisesSyncBehavior isCloudManaged=true and Exchange showing IsDirSynced=false. */
+  exchangeSoaDelaySeconds: number;
+  /** New-DistributionGroup by an app without -ManagedBy: an ownerless group, or a refusal. */
+  groupWithoutOwner: 'ownerless' | 'refused';
+  /** Update-DistributionGroupMember -Members @(): empties the group, or is refused at binding. */
+  emptyMembers: 'clears' | 'refused';
+}
+
+export const defaultTenantBehaviour: TenantBehaviour = {
+  addressQuarantineSeconds: 0,
+  memberUpdateMs: 0,
+  restTimeoutSeconds: 900,
+  exchangeSoaDelaySeconds: 0,
+  groupWithoutOwner: 'ownerless',
+  emptyMembers: 'clears',
+};
+
+/** Addresses of a deleted recipient, still taken until `until` (see TenantBehaviour.addressQuarantineSeconds). */
+export interface QuarantinedAddresses {
+  /** proxyKey() of every address and the LegacyExchangeDN. */
+  keys: string[];
+  /** How Exchange names the deleted holder in ProxyAddressExistsException. */
+  holderPath: string;
+  /** ISO time the addresses become free. */
+  until: string;
+}
+
 export interface TenantState {
   id: string;
   /** Short name: `<name>.onmicrosoft.com` is the initial domain. */
@@ -115,6 +157,15 @@ export interface TenantState {
   exchangeConfig?: ExchangeConfigState;
   /** Licences, app roles, Conditional Access, role assignments, owners… (graph/entra-state.ts). */
   entra?: EntraState;
+  behaviour: TenantBehaviour;
+  quarantinedAddresses: QuarantinedAddresses[];
+  /**
+   * Soft-deleted recipients (recoverable mailboxes, mail users, Microsoft 365 groups): they keep
+   * their addresses but only Get-Recipient -IncludeSoftDeletedRecipients shows them.
+   */
+  softDeletedRecipients: Record<string, Recipient>;
+  /** Converted groups whose IsDirSynced turns false once `at` has passed (exchangeSoaDelaySeconds). */
+  pendingSoaRelease: { guid: string; at: string }[];
 }
 
 export interface SimState {

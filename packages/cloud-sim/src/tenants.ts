@@ -1,6 +1,7 @@
 // Creating tenants, registering apps and seeding cloud-only recipients.
 import { randomBytes, randomUUID } from 'node:crypto';
 import { describeCertificate } from './auth/client-assertion.js';
+import { behaviourFrom } from './behaviour.js';
 import type { CmdletContext } from './exchange/cmdlet.js';
 import { emptyExchangeConfig } from './exchange/config-state.js';
 import { RecipientDirectory } from './exchange/directory.js';
@@ -29,6 +30,7 @@ import {
   type ExchangeDirectoryRole,
   type ExchangeRoleGroup,
   type OutboundConnector,
+  type TenantBehaviour,
   type TenantState,
 } from './state.js';
 
@@ -47,6 +49,8 @@ export interface CreateTenantInput {
   outboundConnectors?: Partial<OutboundConnector>[];
   /** Resource identifiers (sovereign clouds); commercial by default. */
   resources?: Partial<TenantState['resources']>;
+  /** How the tenant answers where the documentation leaves room (README, "Tenant behaviour"). */
+  behaviour?: Partial<TenantBehaviour>;
 }
 
 export function createTenantState(input: CreateTenantInput): TenantState {
@@ -96,6 +100,10 @@ export function createTenantState(input: CreateTenantInput): TenantState {
     retiredObjectIds: [],
     exchangeConfig: emptyExchangeConfig(),
     entra: emptyEntra(),
+    behaviour: behaviourFrom(input.behaviour),
+    quarantinedAddresses: [],
+    softDeletedRecipients: {},
+    pendingSoaRelease: [],
     cloudSyncJob: {
       servicePrincipalId: randomUUID(),
       jobId: `AD2AADProvisioning.${randomBytes(16).toString('hex')}.${randomBytes(16).toString('hex')}`,
@@ -182,7 +190,22 @@ export interface SeedRecipient {
   members?: string[];
   /** Any Set-* parameters by Exchange name, e.g. {"ManagedBy": ["alice"], "HiddenFromAddressListsEnabled": true}. */
   settings?: Record<string, unknown>;
+  /**
+   * A soft-deleted (still recoverable) recipient: it keeps its addresses, but only Get-Recipient
+   * -IncludeSoftDeletedRecipients shows it. Mailboxes, mail users and Microsoft 365 groups only
+   * (distribution groups are hard-deleted).
+   */
+  softDeleted?: boolean;
 }
+
+/** What Exchange Online keeps in a recoverable (soft-deleted) state. */
+const softDeletableTypes: RecipientTypeDetails[] = [
+  'UserMailbox',
+  'SharedMailbox',
+  'RoomMailbox',
+  'MailUser',
+  'GroupMailbox',
+];
 
 /** Seeds cloud-only recipients: objects first, then links, so seeds may reference each other. */
 export function seedRecipients(tenant: TenantState, seeds: SeedRecipient[]): Recipient[] {
@@ -208,7 +231,20 @@ export function seedRecipients(tenant: TenantState, seeds: SeedRecipient[]): Rec
       Guid: seed.guid,
       ExternalDirectoryObjectId: seed.externalDirectoryObjectId,
     });
-    dir.assertAddressesFree(r.EmailAddresses);
+    dir.assertAddressesFree(r.EmailAddresses, undefined, { quarantine: false });
+    if (seed.softDeleted) {
+      if (!softDeletableTypes.includes(seed.type))
+        throw new Error(
+          `Seed recipient "${seed.name}": only ${softDeletableTypes.join(', ')} can be soft-deleted.`,
+        );
+      if (seed.members || seed.settings)
+        throw new Error(
+          `Seed recipient "${seed.name}": a soft-deleted recipient takes no members or settings.`,
+        );
+      r.WhenChangedUTC = r.WhenCreatedUTC;
+      dir.putSoftDeleted(r);
+      continue;
+    }
     dir.put(r);
     created.push([seed, r]);
   }

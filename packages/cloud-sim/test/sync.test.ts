@@ -225,7 +225,8 @@ describe('directory sync', () => {
     const patch = await t.graph('PATCH', `/beta/groups/${id}/onPremisesSyncBehavior`, {
       isCloudManaged: true,
     });
-    expect(patch.status, patch.text).toBe(204);
+    expect(patch.status, patch.text).toBe(200);
+    expect(patch.json).toMatchObject({ id, isCloudManaged: true });
     const behaviour = await t.graph('GET', `/beta/groups/${id}/onPremisesSyncBehavior`);
     expect(behaviour.json.isCloudManaged).toBe(true);
     expect((await t.graph('GET', `/v1.0/groups/${id}`)).json.onPremisesSyncEnabled).toBeNull();
@@ -288,6 +289,42 @@ describe('directory sync', () => {
     expect(cycles()).toBeGreaterThanOrEqual(1);
     expect(JSON.stringify(sim.syncStatus(t.tenantId))).not.toContain(env.bindPassword);
     sim.configureSync(t.tenantId, syncConfig([objects['ous.contoso']!.dn]));
+  });
+  it('stamps the routing-domain address only while stampRoutingAddress is on (the default)', async () => {
+    // Executives without the routing address in AD (no hybrid email address policy applied to it).
+    const dn = objects['groups.execs']!.dn;
+    const proxies = await ldap(async (c) => {
+      const { searchEntries } = await c.search(dn, { scope: 'base', attributes: ['proxyAddresses'] });
+      return ([] as string[]).concat(searchEntries[0]!['proxyAddresses'] as string | string[]);
+    });
+    const withoutRouting = proxies.filter((a) => !/\.mail\.onmicrosoft\.com$/i.test(a));
+    await ldap((c) =>
+      c.modify(dn, [
+        new Change({
+          operation: 'replace',
+          modification: new Attribute({ type: 'proxyAddresses', values: withoutRouting }),
+        }),
+      ]),
+    );
+    await sim.runSync(t.tenantId);
+    // A second tenant syncing the same tree without the stamp: only what AD holds, plus the
+    // initial-domain address Exchange Online adds.
+    const other = await setupTenant(sim, 'northwind');
+    sim.configureSync(
+      other.tenantId,
+      syncConfig([objects['ous.contoso']!.dn], { stampRoutingAddress: false }),
+    );
+    expect((await sim.runSync(other.tenantId)).status).toBe('success');
+    const identity = objects['groups.execs']!.attributes['mail']![0]!;
+    const plain = (await other.invoke('Get-DistributionGroup', { Identity: identity })).json.value[0];
+    expect(plain.EmailAddresses).toEqual(
+      expect.arrayContaining([expect.stringMatching(/@northwind\.onmicrosoft\.com$/)]),
+    );
+    expect(plain.EmailAddresses.filter((a: string) => /\.mail\.onmicrosoft\.com$/i.test(a))).toEqual([]);
+    const stamped = (await t.invoke('Get-DistributionGroup', { Identity: identity })).json.value[0];
+    expect(
+      stamped.EmailAddresses.filter((a: string) => /@contoso\.mail\.onmicrosoft\.com$/i.test(a)),
+    ).toHaveLength(1);
   });
 });
 

@@ -120,6 +120,12 @@ export async function handleControl(
       attempt(() => sim.setTransportRuleBinding(id, body['binding'] as never));
       return ok();
     }
+    case 'GET /tenants/:id/behaviour':
+      return ok(attempt(() => sim.behaviour(id)));
+    case 'PUT /tenants/:id/behaviour': {
+      const body = object(await readJson(req));
+      return ok(attempt(() => sim.setBehaviour(id, body as never)));
+    }
     case 'PUT /latency': {
       const body = object(await readJson(req));
       for (const [service, v] of Object.entries(body)) {

@@ -10,6 +10,10 @@ export interface CmdletContext {
   /** Collected into the response's "@adminapi.warnings". */
   warnings: string[];
   cmdlet: string;
+  /** Server time the work takes: the gateway answers only after it (TenantBehaviour.memberUpdateMs). */
+  serverTimeMs?: number;
+  /** The work ran past the REST cut-off: the gateway answers 504 after serverTimeMs (the work done stays done). */
+  cutOff?: boolean;
 }
 
 export interface CmdletDefinition {

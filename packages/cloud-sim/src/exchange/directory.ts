@@ -65,11 +65,23 @@ export class RecipientDirectory {
     }
   }
 
-  /** Deletes a recipient and every reference to it (memberships, restrictions, permissions). */
+  /**
+   * Deletes a recipient and every reference to it (memberships, restrictions, permissions). With an
+   * address quarantine configured, its addresses stay taken for a while, as after a real deletion
+   * (DLConversionV2 set-Office365DLMV.ps1:171-200 retries for this "cache collision").
+   */
   remove(guid: string): void {
     this.changes++;
     const gone = this.tenant.recipients[guid];
     if (gone?.ExternalDirectoryObjectId) this.tenant.retiredObjectIds.push(gone.ExternalDirectoryObjectId);
+    const quarantine = this.tenant.behaviour.addressQuarantineSeconds;
+    if (gone && quarantine > 0) {
+      this.tenant.quarantinedAddresses.push({
+        keys: [...gone.EmailAddresses.map(proxyKey), `x500:${gone.LegacyExchangeDN.toLowerCase()}`],
+        holderPath: this.canonicalPath(gone),
+        until: new Date(Date.now() + quarantine * 1000).toISOString(),
+      });
+    }
     delete this.tenant.recipients[guid];
     for (const other of this.all()) {
       let changed = false;
@@ -101,9 +113,11 @@ export class RecipientDirectory {
     const keys = [
       `id:${r.Guid.toLowerCase()}`,
       `dn:${this.distinguishedName(r).toLowerCase()}`,
+      // DisplayName is not an -Identity form (Get-Recipient: Name, Alias, DN, canonical DN,
+      // address, GUID); it is indexed apart for -Filter "DisplayName -eq".
       `name:${r.Name.toLowerCase()}`,
       `name:${r.Alias.toLowerCase()}`,
-      `name:${r.DisplayName.toLowerCase()}`,
+      `display:${r.DisplayName.toLowerCase()}`,
       `proxy:${r.LegacyExchangeDN.toLowerCase()}`,
       ...r.EmailAddresses.map((a) => `proxy:${proxyKey(a)}`),
     ];
@@ -153,42 +167,97 @@ export class RecipientDirectory {
   }
 
   /** Candidates for an Identity value, by the rules Exchange documents for -Identity. */
-  candidates(identity: string): Recipient[] {
+  candidates(identity: string, options: { softDeleted?: boolean } = {}): Recipient[] {
+    const live = this.keyedCandidates(identity, (k) => this.lookup(k)).map((g) => this.tenant.recipients[g]);
+    const soft = options.softDeleted
+      ? this.keyedCandidates(identity, (k) => this.softLookup(k)).map(
+          (g) => this.tenant.softDeletedRecipients[g],
+        )
+      : [];
+    return [...live, ...soft].filter((r): r is Recipient => r !== undefined);
+  }
+
+  private keyedCandidates(identity: string, lookup: (key: string) => string[]): string[] {
     const value = identity.trim();
     const lower = value.toLowerCase();
-    let guids: string[];
-    if (guidPattern.test(value)) guids = this.lookup(`id:${lower}`);
-    else if (/^(cn|ou)=/i.test(value)) guids = this.lookup(`dn:${lower}`);
-    else if (/^\/o=/i.test(value)) guids = this.lookup(`proxy:${lower}`);
-    else if (/^(smtp|x500|x400|sip|eum|spo|fax):/i.test(value))
-      guids = this.lookup(`proxy:${proxyKey(value)}`);
-    else if (value.includes('@')) {
-      guids = this.lookup(`proxy:smtp:${lower}`);
-      if (guids.length === 0) guids = this.lookup(`name:${lower}`);
-    } else guids = this.lookup(`name:${lower}`);
-    return guids.map((g) => this.tenant.recipients[g]).filter((r): r is Recipient => r !== undefined);
+    if (guidPattern.test(value)) return lookup(`id:${lower}`);
+    if (/^(cn|ou)=/i.test(value)) return lookup(`dn:${lower}`);
+    if (/^\/o=/i.test(value)) return lookup(`proxy:${lower}`);
+    if (/^(smtp|x500|x400|sip|eum|spo|fax):/i.test(value)) return lookup(`proxy:${proxyKey(value)}`);
+    if (value.includes('@')) {
+      const byAddress = lookup(`proxy:smtp:${lower}`);
+      return byAddress.length > 0 ? byAddress : lookup(`name:${lower}`);
+    }
+    return lookup(`name:${lower}`);
+  }
+
+  /** Stores a soft-deleted recipient: invisible to every cmdlet but Get-Recipient -IncludeSoftDeletedRecipients. */
+  putSoftDeleted(r: Recipient): void {
+    this.tenant.softDeletedRecipients[r.Guid] = r;
+    this.softIndex = undefined;
+  }
+
+  /** Every soft-deleted recipient. */
+  softDeleted(): Recipient[] {
+    return Object.values(this.tenant.softDeletedRecipients);
+  }
+
+  private softIndex: Map<string, string[]> | undefined;
+
+  private softLookup(key: string): string[] {
+    if (!this.softIndex) {
+      this.softIndex = new Map();
+      for (const r of this.softDeleted())
+        for (const k of new Set(this.keysOf(r)))
+          this.softIndex.set(k, [...(this.softIndex.get(k) ?? []), r.Guid]);
+    }
+    return this.softIndex.get(key) ?? [];
   }
 
   /** Resolves exactly one recipient or throws the cmdlet error Exchange would. */
-  resolve(identity: string, accept?: (r: Recipient) => boolean, notFound = cmdletErrors.notFound): Recipient {
-    const all = this.candidates(identity);
+  resolve(
+    identity: string,
+    accept?: (r: Recipient) => boolean,
+    notFound = cmdletErrors.notFound,
+    options: { softDeleted?: boolean } = {},
+  ): Recipient {
+    const all = this.candidates(identity, options);
     const found = accept ? all.filter(accept) : all;
     if (found.length === 0) throw notFound(identity);
     if (found.length > 1) throw cmdletErrors.ambiguous(identity);
     return found[0]!;
   }
 
-  /** Who already holds a proxy address (compared case-insensitively, SMTP/smtp alike). */
+  /**
+   * Who already holds a proxy address (compared case-insensitively, SMTP/smtp alike): a live
+   * recipient, else a soft-deleted one (they keep their addresses: support article "proxy address
+   * being used").
+   */
   holderOf(address: string): Recipient | undefined {
-    const guid = this.lookup(`proxy:${proxyKey(address)}`)[0];
-    return guid ? this.tenant.recipients[guid] : undefined;
+    const key = `proxy:${proxyKey(address)}`;
+    const guid = this.lookup(key)[0] ?? this.softLookup(key)[0];
+    return guid ? (this.tenant.recipients[guid] ?? this.tenant.softDeletedRecipients[guid]) : undefined;
   }
 
-  /** Throws ProxyAddressExistsException if any address is held by another recipient. */
-  assertAddressesFree(addresses: string[], self?: string): void {
+  /** The path of a recently deleted recipient whose quarantine still holds the address. */
+  quarantinedHolderOf(address: string, now = Date.now()): string | undefined {
+    const list = this.tenant.quarantinedAddresses;
+    if (list.length === 0) return undefined;
+    this.tenant.quarantinedAddresses = list.filter((q) => Date.parse(q.until) > now);
+    const key = proxyKey(address);
+    return this.tenant.quarantinedAddresses.find((q) => q.keys.includes(key))?.holderPath;
+  }
+
+  /**
+   * Throws ProxyAddressExistsException if any address is held by another recipient (live or soft-
+   * deleted) or, unless `quarantine: false`, by a recipient deleted within the quarantine.
+   */
+  assertAddressesFree(addresses: string[], self?: string, options: { quarantine?: boolean } = {}): void {
     for (const a of addresses) {
       const holder = this.holderOf(a);
       if (holder && holder.Guid !== self) throw cmdletErrors.proxyExists(a, this.canonicalPath(holder));
+      const deleted = options.quarantine === false ? undefined : this.quarantinedHolderOf(a);
+      if (deleted) throw cmdletErrors.proxyExists(a, deleted);
     }
   }
 }

@@ -170,6 +170,22 @@ export const cmdletErrors = {
     ),
   invalidValue: (parameter: string, message: string) =>
     new CmdletError('Ex9A7C10', T.dataValidation, `${parameter}: ${message}`, 400, 'BadRequest'),
+  emptyArgument: (parameter: string) =>
+    new CmdletError(
+      'ParameterArgumentValidationError',
+      T.validation,
+      `Cannot validate argument on parameter '${parameter}'. The argument is null, empty, or an element of the argument collection contains a null value. Supply a collection that does not contain any null values and then try the command again.`,
+      400,
+      'BadRequest',
+    ),
+  wrongRecipientKind: (name: string, parameter: string, allowed: string) =>
+    new CmdletError(
+      'Ex2F4A18',
+      T.recipientTask,
+      `The recipient "${name}" can't be used in ${parameter}. Only ${allowed} can be specified.`,
+      400,
+      'BadRequest',
+    ),
   ownerRequired: () =>
     new CmdletError('Ex5E0A62', T.recipientTask, 'A group must have at least one owner.', 400, 'BadRequest'),
   commandNotFound: (cmdlet: string) =>

@@ -20,9 +20,12 @@ describe('OPATH parser', () => {
     });
   });
 
-  it('unescapes doubled quotes and backticks inside strings', () => {
+  it('unescapes doubled quotes; a backtick is an ordinary character inside a value', () => {
     expect(parseFilter("Name -eq 'O''Brien'")).toMatchObject({ value: "O'Brien" });
-    expect(parseFilter('Name -eq "say `"hi`""')).toMatchObject({ value: 'say "hi"' });
+    expect(parseFilter('Name -eq "say ""hi"""')).toMatchObject({ value: 'say "hi"' });
+    expect(parseFilter("Name -eq 'a`b'")).toMatchObject({ value: 'a`b' });
+    // `' does not escape the quote: the value ends there and the rest is garbage.
+    expect(() => parseFilter("Name -eq 'it`'s'")).toThrow(/Invalid filter syntax/);
   });
 
   it('refuses malformed filters', () => {

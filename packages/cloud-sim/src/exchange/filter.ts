@@ -1,8 +1,11 @@
 // A small OPATH parser/evaluator for the -Filter forms Exchange documents:
 //   Prop -eq 'v' | -ne | -like 'a*' | -notlike, combined with -and / -or / -not and parentheses.
-// Values: 'single', "double" quoted, $true/$false/$null, or bare words.
+// Values: 'single', "double" quoted, $true/$false/$null, or bare words. Inside a quoted value the
+// only escape is the quote doubled ("Recipient filters", Additional OPATH syntax information); a
+// backtick is an ordinary character there (it escapes only in PowerShell's own strings).
 import type { RecipientDirectory } from './directory.js';
 import { cmdletErrors } from './errors.js';
+import { isFilterable, notFilterable } from './filterable.js';
 import {
   customAttributeNames,
   extensionCustomAttributeNames,
@@ -35,10 +38,7 @@ function tokenize(text: string): string[] {
           s += c;
           j += 2;
         } else if (text[j] === c) break;
-        else if (text[j] === '`' && j + 1 < text.length) {
-          s += text[j + 1];
-          j += 2;
-        } else s += text[j++];
+        else s += text[j++];
       }
       if (j >= text.length) throw invalidFilter(text, 'unterminated string');
       tokens.push(`\u0000${s}`);
@@ -257,12 +257,12 @@ export function evaluateFilter(dir: RecipientDirectory, node: Node, r: Recipient
     case 'not':
       return !evaluateFilter(dir, node.expr, r);
     case 'cmp': {
-      const values = propertyValues(dir, r, node.prop);
-      if (values === undefined)
-        throw cmdletErrors.invalidArgument(
-          'Filter',
-          `Cannot bind parameter 'Filter' to the target. Exception setting "Filter": ""${node.prop}" is not a recognized filterable property."`,
-        );
+      // "EmailAddresses -like" sees the addresses with their prefix only: 'lila*' doesn't match
+      // smtp:lila@…, 'smtp:lila*' does (filter-properties.md, EmailAddresses).
+      const prefixedOnly =
+        node.prop.toLowerCase() === 'emailaddresses' && (node.cmp === '-like' || node.cmp === '-notlike');
+      const values = prefixedOnly ? [...r.EmailAddresses] : propertyValues(dir, r, node.prop);
+      if (values === undefined) throw notFilterable(node.prop);
       return compare(values, node.cmp, node.value);
     }
   }
@@ -308,8 +308,10 @@ function candidates(dir: RecipientDirectory, node: Node): Map<string, Recipient>
           break;
         case 'name':
         case 'alias':
-        case 'displayname':
           key = `name:${v}`;
+          break;
+        case 'displayname':
+          key = `display:${v}`;
           break;
         default:
           return undefined;
@@ -319,10 +321,31 @@ function candidates(dir: RecipientDirectory, node: Node): Map<string, Recipient>
   }
 }
 
-/** The recipients a -Filter selects from `pool` (which the cmdlet has already scoped). */
-export function applyFilter(dir: RecipientDirectory, filter: string, pool: () => Recipient[]): Recipient[] {
+/** Refuses the filter if any property in it is not filterable on `cmdlet` (checked before any object is seen). */
+function assertFilterable(node: Node, cmdlet: string): void {
+  if (node.op === 'cmp') {
+    if (!isFilterable(cmdlet, node.prop)) throw notFilterable(node.prop);
+  } else if (node.op === 'not') assertFilterable(node.expr, cmdlet);
+  else {
+    assertFilterable(node.left, cmdlet);
+    assertFilterable(node.right, cmdlet);
+  }
+}
+
+/**
+ * The recipients `cmdlet -Filter` selects from `pool` (which the cmdlet has already scoped).
+ * `indexed: false` when the pool holds objects outside the live index (soft-deleted recipients).
+ */
+export function applyFilter(
+  dir: RecipientDirectory,
+  filter: string,
+  cmdlet: string,
+  pool: () => Recipient[],
+  options: { indexed?: boolean } = {},
+): Recipient[] {
   const node = parseFilter(filter);
-  const narrowed = candidates(dir, node);
+  assertFilterable(node, cmdlet);
+  const narrowed = options.indexed === false ? undefined : candidates(dir, node);
   const source = narrowed ? [...narrowed.values()] : pool();
   return source.filter((r) => evaluateFilter(dir, node, r));
 }

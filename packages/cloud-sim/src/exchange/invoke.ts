@@ -11,6 +11,7 @@ import { cmdletRegistry } from './cmdlets/index.js';
 import { CmdletError, cmdletErrorBody, cmdletErrors } from './errors.js';
 import { RecipientDirectory } from './directory.js';
 import { bindParameters } from './params.js';
+import { settleSoaReleases } from '../graph/source-of-authority.js';
 import type { OutputObject } from './render.js';
 
 /** The largest page the gateway returns (the module caps odata.maxpagesize at 1000). */
@@ -22,6 +23,16 @@ const rolesForWrite = new Set<string>([
   exchangeDirectoryRoles['Global Administrator'],
 ]);
 const rolesForRead = new Set<string>([...rolesForWrite, exchangeDirectoryRoles['Global Reader']]);
+/**
+ * -BypassSecurityGroupManagerCheck "requires … the Organization Management role group or the
+ * Security Group Creation and Membership role" (Set-DistributionGroup.md). Exchange Administrator and
+ * Global Administrator hold Organization Management; Exchange Recipient Administrator (Recipient
+ * Management) does not.
+ */
+const rolesWithManagerBypass = new Set<string>([
+  exchangeDirectoryRoles['Exchange Administrator'],
+  exchangeDirectoryRoles['Global Administrator'],
+]);
 
 function gatewayError(status: number, code: string, message: string, detail?: string): HttpError {
   return new HttpError(status, {
@@ -119,6 +130,11 @@ export async function handleInvokeCommand(
     wids.some((w) => rolesForWrite.has(w)) ||
     roleGroups.some((g) => g !== 'View-Only Organization Management');
   const canRead = canWrite || wids.some((w) => rolesForRead.has(w)) || roleGroups.length > 0;
+  const app = tenant.apps[check.claims.appid];
+  const canBypassManagerCheck =
+    wids.some((w) => rolesWithManagerBypass.has(w)) ||
+    roleGroups.includes('Organization Management') ||
+    (app?.exchangeRoles ?? []).includes('Security Group Creation and Membership');
   if (!canRead) {
     throw gatewayError(
       403,
@@ -163,7 +179,11 @@ export async function handleInvokeCommand(
   try {
     // Injected latency is server time: the request counts as in flight meanwhile.
     await delay(rt.latency.exchange);
-    await runCmdlet(rt, req, res, tenant, tenantSegment, url, canWrite, check.claims.appid);
+    await runCmdlet(rt, req, res, tenant, tenantSegment, url, {
+      canWrite,
+      canBypassManagerCheck,
+      appId: check.claims.appid,
+    });
   } finally {
     gate.inFlight--;
   }
@@ -176,8 +196,7 @@ async function runCmdlet(
   tenant: TenantState,
   tenantSegment: string,
   url: URL,
-  canWrite: boolean,
-  appId: string,
+  session: { canWrite: boolean; canBypassManagerCheck: boolean; appId: string },
 ): Promise<void> {
   const body = (await readJson(req)) as
     { CmdletInput?: { CmdletName?: unknown; Parameters?: unknown } } | undefined;
@@ -193,13 +212,14 @@ async function runCmdlet(
     throw gatewayError(400, 'BadRequest', 'CmdletInput.Parameters must be an object.');
   const requested = input.CmdletName;
   const stats = rt.statsFor(tenant.id);
+  settleSoaReleases(tenant);
   const ctx: CmdletContext = { tenant, dir: RecipientDirectory.of(tenant), warnings: [], cmdlet: requested };
   const requestId = header(req, 'client-request-id') ?? randomUUID();
   try {
     const def = cmdletRegistry.get(requested.toLowerCase());
     // RBAC: cmdlets outside the caller's roles do not exist in its session.
-    if (!def || (!def.readOnly && !canWrite)) throw cmdletErrors.commandNotFound(requested);
-    if (def.role && !hasManagementRole(tenant, appId, def.role))
+    if (!def || (!def.readOnly && !session.canWrite)) throw cmdletErrors.commandNotFound(requested);
+    if (def.role && !hasManagementRole(tenant, session.appId, def.role))
       throw cmdletErrors.commandNotFound(requested);
     ctx.cmdlet = def.name;
     stats.cmdlets[def.name] = (stats.cmdlets[def.name] ?? 0) + 1;
@@ -216,9 +236,31 @@ async function runCmdlet(
               : 'BadRequest');
       throw new CmdletError(fault.errorId, fault.exceptionType, fault.message, fault.status, code);
     }
+    // RBAC is per parameter too: a parameter outside the session's roles doesn't exist for it.
+    if (!session.canBypassManagerCheck) {
+      const bypass = Object.keys(parameters).find(
+        (k) => k.toLowerCase() === 'bypasssecuritygroupmanagercheck',
+      );
+      if (bypass) throw cmdletErrors.unknownParameter(bypass);
+    }
     const bound = bindParameters(def.params, parameters);
     for (const m of def.mandatory ?? []) if (!bound.has(m)) throw cmdletErrors.missingParameter(def.name, m);
     const output = def.run(ctx, bound) ?? [];
+    if (ctx.serverTimeMs) await sleep(ctx.serverTimeMs);
+    if (ctx.cutOff) {
+      sendJson(
+        res,
+        504,
+        {
+          error: {
+            code: 'GatewayTimeout',
+            message: `The operation exceeded the ${tenant.behaviour.restTimeoutSeconds}-second limit of REST-backed cmdlets and was stopped. Part of it may have been done.`,
+          },
+        },
+        { 'request-id': requestId },
+      );
+      return;
+    }
     const results: unknown[] = Array.isArray(output) ? output : (output as LazyOutput<unknown>).items;
     const render = Array.isArray(output)
       ? (o: unknown) => o as OutputObject
@@ -253,6 +295,7 @@ async function runCmdlet(
       { 'request-id': requestId },
     );
   } catch (err) {
+    if (ctx.serverTimeMs) await sleep(ctx.serverTimeMs);
     if (err instanceof CmdletError) {
       sendJson(res, err.status, cmdletErrorBody(err), {
         'x-exceptiontype': err.exceptionType.split('.').pop()!,
@@ -262,4 +305,8 @@ async function runCmdlet(
     }
     throw err;
   }
+}
+
+function sleep(ms: number): Promise<void> {
+  return new Promise((resolve) => setTimeout(resolve, ms));
 }

@@ -61,6 +61,8 @@ export function renderRecipient(dir: RecipientDirectory, r: Recipient): OutputOb
     SimpleDisplayName: r.SimpleDisplayName,
     WhenCreatedUTC: r.WhenCreatedUTC,
     WhenChangedUTC: r.WhenChangedUTC,
+    // Set only on soft-deleted recipients (seen with Get-Recipient -IncludeSoftDeletedRecipients).
+    WhenSoftDeleted: dir.tenant.softDeletedRecipients[r.Guid] ? r.WhenChangedUTC : null,
   };
   for (const n of customAttributeNames) out[n] = r.custom[n] ?? '';
   for (const n of extensionCustomAttributeNames) out[n] = [...(r.extension[n] ?? [])];

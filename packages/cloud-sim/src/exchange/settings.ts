@@ -2,7 +2,7 @@
 // checks Exchange makes: synced objects are read-only, addresses are unique and in accepted
 // domains, EmailAddresses and PrimarySmtpAddress don't mix, owners are security principals.
 import type { CmdletContext } from './cmdlet.js';
-import { cmdletErrors } from './errors.js';
+import { cmdletErrors, type CmdletError } from './errors.js';
 import { applyMulti, type BoundParameters, type MultiValue, type ParamSpec } from './params.js';
 import {
   customAttributeNames,
@@ -158,7 +158,13 @@ export function applyAddressSettings(ctx: CmdletContext, r: Recipient, p: BoundP
   }
   const alias = p.string('Alias');
   if (alias !== undefined) {
-    if (!/^[A-Za-z0-9!#$%&'*+\-/=?^_`{|}~.]+$/.test(alias) || alias.startsWith('.') || alias.endsWith('.'))
+    // Letters, digits, the listed symbols, periods between other characters and "Unicode characters
+    // U+00A1 to U+00FF" (Set-DistributionGroup.md, Alias).
+    if (
+      !/^[A-Za-z0-9!#$%&'*+\-/=?^_`{|}~.\u00A1-\u00FF]+$/.test(alias) ||
+      alias.startsWith('.') ||
+      alias.endsWith('.')
+    )
       throw cmdletErrors.invalidValue(
         'Alias',
         `The alias "${alias}" contains characters that aren't valid in an alias.`,
@@ -231,6 +237,7 @@ function applyLink(
   prop: LinkProperty,
   change: MultiValue,
   filter?: (x: Recipient) => boolean,
+  refuse?: (x: Recipient) => CmdletError | undefined,
 ): void {
   const resolved: MultiValue = {
     replace: change.replace ? resolveAll(ctx, change.replace) : undefined,
@@ -243,6 +250,12 @@ function applyLink(
       const target = ctx.dir.get(g)!;
       if (!filter(target))
         throw cmdletErrors.invalidValue(prop, `"${target.Name}" isn't a valid recipient for this parameter.`);
+    }
+  }
+  if (refuse) {
+    for (const g of [...(resolved.replace ?? []), ...resolved.add]) {
+      const refusal = refuse(ctx.dir.get(g)!);
+      if (refusal) throw refusal;
     }
   }
   r[prop] = applyMulti(r[prop], resolved, (a, b) => a === b);
@@ -302,26 +315,47 @@ export function applyDeliverySettings(ctx: CmdletContext, r: Recipient, p: Bound
     r.SendModerationNotifications = notifications as Recipient['SendModerationNotifications'];
   applyRestriction(ctx, r, p, 'AcceptMessagesOnlyFrom');
   applyRestriction(ctx, r, p, 'RejectMessagesFrom');
-  for (const prop of [
-    'ModeratedBy',
-    'BypassModerationFromSendersOrMembers',
-    'GrantSendOnBehalfTo',
-  ] as const) {
-    const change = p.multi(prop);
-    if (change) applyLink(ctx, r, prop, change);
-  }
+  const bypass = p.multi('BypassModerationFromSendersOrMembers');
+  if (bypass) applyLink(ctx, r, 'BypassModerationFromSendersOrMembers', bypass);
+  // "A moderator must be a mailbox, mail user, or mail contact" and the send-on-behalf sender "must
+  // [be] a mailbox, mail user or mail-enabled security group" (Set-DistributionGroup.md).
+  const moderators = p.multi('ModeratedBy');
+  if (moderators)
+    applyLink(ctx, r, 'ModeratedBy', moderators, undefined, (x) =>
+      ['UserMailbox', 'MailUser', 'MailContact'].includes(x.RecipientType)
+        ? undefined
+        : cmdletErrors.wrongRecipientKind(x.Name, 'ModeratedBy', 'a mailbox, mail user or mail contact'),
+    );
+  const onBehalf = p.multi('GrantSendOnBehalfTo');
+  if (onBehalf)
+    applyLink(ctx, r, 'GrantSendOnBehalfTo', onBehalf, undefined, (x) =>
+      isSecurityPrincipal(x)
+        ? undefined
+        : cmdletErrors.wrongRecipientKind(
+            x.Name,
+            'GrantSendOnBehalfTo',
+            'a mailbox, mail user or mail-enabled security group',
+          ),
+    );
   if (r.ModerationEnabled && r.ModeratedBy.length === 0 && !isGroup(r))
     throw cmdletErrors.invalidValue(
       'ModeratedBy',
       'You must specify at least one moderator when moderation is enabled.',
     );
-  const tip = p.nullableString('MailTip');
-  if (tip !== undefined)
-    r.MailTip =
-      tip === null || tip === '' ? null : tip.startsWith('<html>') ? tip : `<html><body>${tip}</body></html>`;
+  // MailTip and the "default:" entry of MailTipTranslations are one value: "If you modify the MailTip
+  // text, the default value is automatically updated in the MailTipTranslations property, and
+  // vice-versa" (Set-DistributionGroup.md, MailTip).
   const translations = p.multi('MailTipTranslations');
-  if (translations)
+  if (translations) {
     r.MailTipTranslations = applyMulti(r.MailTipTranslations, translations, (a, b) => a === b);
+    r.MailTip = mailTipHtml(defaultTranslation(r.MailTipTranslations));
+  }
+  const tip = p.nullableString('MailTip');
+  if (tip !== undefined) r.MailTip = mailTipHtml(tip);
+  if (translations || tip !== undefined) {
+    const others = r.MailTipTranslations.filter((t) => !/^default:/i.test(t));
+    r.MailTipTranslations = r.MailTip === null ? others : [`default:${r.MailTip}`, ...others];
+  }
   for (const n of customAttributeNames) {
     const v = p.nullableString(n);
     if (v !== undefined || p.has(n)) r.custom[n] = v ?? null;
@@ -330,6 +364,18 @@ export function applyDeliverySettings(ctx: CmdletContext, r: Recipient, p: Bound
     const change = p.multi(n);
     if (change) r.extension[n] = applyMulti(r.extension[n] ?? [], change, (a, b) => a === b);
   }
+}
+
+/** The text of the "default:" MailTip translation, if any. */
+function defaultTranslation(translations: string[]): string | null {
+  const entry = translations.find((t) => /^default:/i.test(t));
+  return entry === undefined ? null : entry.slice('default:'.length);
+}
+
+/** "HTML tags are automatically added to the text" (Set-DistributionGroup.md, MailTip). */
+export function mailTipHtml(text: string | null): string | null {
+  if (text === null || text === '') return null;
+  return /^<html>/i.test(text) ? text : `<html><body>${text}</body></html>`;
 }
 
 export function applyGroupSettings(ctx: CmdletContext, r: Recipient, p: BoundParameters): void {

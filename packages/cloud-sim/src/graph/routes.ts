@@ -16,6 +16,7 @@ import { groupFilter, UnsupportedFilter } from './filter.js';
 import { GraphError } from './graph-error.js';
 import { graphDirectoryObject, graphGroup } from './render.js';
 import { visibleGroups } from './visibility.js';
+import { cloudReferences, setCloudManaged, settleSoaReleases } from './source-of-authority.js';
 
 export const graphRoles = {
   readGroups: [
@@ -26,8 +27,9 @@ export const graphRoles = {
     'GroupMember.Read.All',
     'GroupMember.ReadWrite.All',
   ],
-  readSyncBehavior: ['Group-OnPremisesSyncBehavior.Read.All', 'Group-OnPremisesSyncBehavior.ReadWrite.All'],
-  writeSyncBehavior: ['Group-OnPremisesSyncBehavior.ReadWrite.All'],
+  // There is no Group-OnPremisesSyncBehavior.Read.All: GET and PATCH both need ReadWrite.All
+  // (permission includes of onpremisessyncbehavior-get / -update).
+  syncBehavior: ['Group-OnPremisesSyncBehavior.ReadWrite.All'],
   synchronization: ['Synchronization.ReadWrite.All'],
 };
 
@@ -154,6 +156,7 @@ async function route(rt: SimRuntime, req: IncomingMessage, res: ServerResponse, 
       { code: '429', status: '429', message: 'Please retry after' },
     );
   }
+  settleSoaReleases(tenant);
   const base = rt.baseUrl;
   const context = (suffix: string) => `${base}/${version}/$metadata#${suffix}`;
   const method = req.method ?? 'GET';
@@ -229,26 +232,30 @@ async function route(rt: SimRuntime, req: IncomingMessage, res: ServerResponse, 
   }
   if (rest[0] === 'groups' && rest.length === 3 && rest[2] === 'onPremisesSyncBehavior') {
     const g = findGroup(rt, tenant, rest[1]!);
-    if (method === 'GET') {
-      need(graphRoles.readSyncBehavior);
-      return sendJson(res, 200, {
-        '@odata.context': context(`groups('${g.ExternalDirectoryObjectId}')/onPremisesSyncBehavior/$entity`),
-        id: g.ExternalDirectoryObjectId,
-        isCloudManaged: g.dir.isCloudManaged,
-      });
-    }
+    need(graphRoles.syncBehavior);
+    const entity = () => ({
+      '@odata.context': context(`groups('${g.ExternalDirectoryObjectId}')/onPremisesSyncBehavior/$entity`),
+      '@odata.type': '#microsoft.graph.onPremisesSyncBehavior',
+      id: g.ExternalDirectoryObjectId,
+      isCloudManaged: g.dir.isCloudManaged,
+    });
+    if (method === 'GET') return sendJson(res, 200, entity());
     if (method === 'PATCH') {
-      need(graphRoles.writeSyncBehavior);
-      const body = (await readJson(req)) as { isCloudManaged?: unknown } | undefined;
+      const body = (await readJson(req)) as Record<string, unknown> | undefined;
+      // The documented request carries "@odata.type": "#microsoft.graph.onPremisesSyncBehavior".
+      const typeOk =
+        body?.['@odata.type'] === undefined ||
+        body['@odata.type'] === '#microsoft.graph.onPremisesSyncBehavior';
       if (
         !body ||
-        typeof body.isCloudManaged !== 'boolean' ||
-        Object.keys(body).some((k) => k !== 'isCloudManaged')
+        typeof body['isCloudManaged'] !== 'boolean' ||
+        !typeOk ||
+        Object.keys(body).some((k) => k !== 'isCloudManaged' && k !== '@odata.type')
       )
         throw new GraphError(
           400,
           'Request_BadRequest',
-          'The request body must be {"isCloudManaged": true|false}.',
+          'The request body must be {"isCloudManaged": true|false} (optionally with "@odata.type": "#microsoft.graph.onPremisesSyncBehavior").',
         );
       if (!g.dir.sourceAnchor)
         throw new GraphError(
@@ -256,9 +263,20 @@ async function route(rt: SimRuntime, req: IncomingMessage, res: ServerResponse, 
           'Request_BadRequest',
           `Group '${g.ExternalDirectoryObjectId}' is not synchronized from on-premises; its source of authority is already the cloud.`,
         );
-      setCloudManaged(g, body.isCloudManaged);
-      res.writeHead(204).end();
-      return;
+      const cloudManaged = body['isCloudManaged'] as boolean;
+      if (!cloudManaged && g.dir.isCloudManaged) {
+        const references = cloudReferences(tenant, g);
+        if (references.length > 0)
+          throw new GraphError(
+            400,
+            'Request_BadRequest',
+            `Group '${g.ExternalDirectoryObjectId}' has cloud references (cloud-only members: ${references.map((r) => r.Name).join(', ')}); remove them before handing the group back to on-premises.`,
+          );
+      }
+      setCloudManaged(tenant, g, cloudManaged);
+      // "If successful, this method returns a 200 OK response code and an updated
+      // onPremisesSyncBehavior object in the response body" (onpremisessyncbehavior-update).
+      return sendJson(res, 200, entity());
     }
   }
   if (rest[0] === 'directory' && rest[1] === 'deletedItems' && method === 'GET') {
@@ -311,15 +329,4 @@ function selectedOnly(props: Record<string, unknown>, url: URL): Record<string, 
     .split(',')
     .map((s) => s.trim());
   return Object.fromEntries(Object.entries(props).filter(([k]) => wanted.includes(k.toLowerCase())));
-}
-
-/** Source-of-authority switch: cloud-managed objects are no longer written by sync. */
-export function setCloudManaged(g: Recipient, cloudManaged: boolean): void {
-  g.dir.isCloudManaged = cloudManaged;
-  if (cloudManaged) {
-    g.dir.onPremisesSyncEnabled = null;
-    g.IsDirSynced = false;
-  }
-  // Handing authority back to AD takes effect at the next sync cycle, which re-stamps the object.
-  g.WhenChangedUTC = new Date().toISOString();
 }

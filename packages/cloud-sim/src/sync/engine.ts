@@ -22,6 +22,12 @@ export interface SyncConfig {
   scopeOus: string[];
   /** Defaults to the tenant's `<name>.mail.onmicrosoft.com`. */
   routingDomain?: string;
+  /**
+   * Stamp `smtp:<alias>@<routing domain>` on every synced user and group (default true). In a real
+   * hybrid that address comes from the on-premises email address policy, so it may be missing: set
+   * false to project only what AD holds (plus the initial-domain address).
+   */
+  stampRoutingAddress?: boolean;
   deletionThreshold?: number;
   /** Scheduled cycle interval; 0 or absent = no schedule (cycles run on demand only). */
   intervalSeconds?: number;
@@ -364,13 +370,15 @@ export class SyncEngine {
         e,
         tenant,
         routingDomain,
+        this.config.stampRoutingAddress !== false,
         guidByAnchor.get(e.objectGuid)!,
         existing,
         resolve,
         now,
       );
       try {
-        dir.assertAddressesFree(projected.EmailAddresses, projected.Guid);
+        // Sync re-provisioning is not held back by the address quarantine (README, fidelity ledger).
+        dir.assertAddressesFree(projected.EmailAddresses, projected.Guid, { quarantine: false });
         const nameLower = projected.Name.toLowerCase();
         if (
           dir

@@ -4,6 +4,7 @@
 // from the Exchange attributes.
 import { RecipientDirectory } from '../exchange/directory.js';
 import { newRecipient, type Recipient, type RecipientTypeDetails } from '../exchange/recipient.js';
+import { mailTipHtml } from '../exchange/settings.js';
 import type { TenantState } from '../state.js';
 import { all, first, type DirectoryEntry } from './ldap-reader.js';
 
@@ -75,12 +76,17 @@ function rdnValue(dn: string): string {
   return (m?.[1] ?? dn).replace(/\\(.)/g, '$1');
 }
 
-/** proxyAddresses (or SMTP:mail) + X500:legacyExchangeDN + routing/initial-domain addresses. */
+/**
+ * proxyAddresses (or SMTP:mail) + X500:legacyExchangeDN + the initial-domain address and, unless
+ * `routingDomain` is null, the routing-domain address. In a real hybrid the routing address comes
+ * from the on-premises email address policy, so a synced object may well lack it (SyncConfig
+ * stampRoutingAddress).
+ */
 export function projectedAddresses(
   e: DirectoryEntry,
   alias: string,
   tenant: TenantState,
-  routingDomain: string,
+  routingDomain: string | null,
 ): string[] {
   const mail = first(e, 'mail');
   const list = [...all(e, 'proxyAddresses')];
@@ -93,7 +99,9 @@ export function projectedAddresses(
   const legacy = first(e, 'legacyExchangeDN');
   if (legacy && !has(`X500:${legacy}`)) list.push(`X500:${legacy}`);
   if (!classes(e).includes('contact')) {
-    for (const domain of [routingDomain, tenant.initialDomain]) {
+    for (const domain of routingDomain === null
+      ? [tenant.initialDomain]
+      : [routingDomain, tenant.initialDomain]) {
       const a = `smtp:${alias}@${domain}`;
       if (!has(a)) list.push(a);
     }
@@ -123,6 +131,7 @@ export function project(
   e: DirectoryEntry,
   tenant: TenantState,
   routingDomain: string,
+  stampRoutingAddress: boolean,
   guid: string,
   existing: Recipient | undefined,
   resolve: LinkResolver,
@@ -131,7 +140,7 @@ export function project(
   const type = recipientTypeFor(e);
   const name = first(e, 'cn') ?? rdnValue(e.dn);
   const alias = first(e, 'mailNickname') ?? name.replace(/[^A-Za-z0-9._-]/g, '');
-  const addresses = projectedAddresses(e, alias, tenant, routingDomain);
+  const addresses = projectedAddresses(e, alias, tenant, stampRoutingAddress ? routingDomain : null);
   const primary =
     type === 'User'
       ? ''
@@ -181,10 +190,12 @@ export function project(
       : type === 'MailUniversalSecurityGroup'
         ? 'Closed'
         : 'Open';
+  // MailTip is the "default:" translation, both ways (Set-DistributionGroup.md, MailTip).
   const translations = all(e, 'msExchSenderHintTranslations');
-  r.MailTipTranslations = translations.filter((t) => !/^default:/i.test(t));
   const tip = translations.find((t) => /^default:/i.test(t));
-  r.MailTip = tip ? tip.slice('default:'.length) : null;
+  r.MailTip = mailTipHtml(tip ? tip.slice('default:'.length) : null);
+  const others = translations.filter((t) => !/^default:/i.test(t));
+  r.MailTipTranslations = r.MailTip === null ? others : [`default:${r.MailTip}`, ...others];
   for (let i = 1; i <= 15; i++) r.custom[`CustomAttribute${i}`] = first(e, `extensionAttribute${i}`) ?? null;
   for (let i = 1; i <= 5; i++)
     r.extension[`ExtensionCustomAttribute${i}`] = all(e, `msExchExtensionCustomAttribute${i}`);

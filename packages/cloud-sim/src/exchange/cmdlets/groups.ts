@@ -54,6 +54,26 @@ const memberChange = {
   BypassSecurityGroupManagerCheck: { kind: 'bool' },
 } as const;
 
+/**
+ * Server time of a membership change (TenantBehaviour.memberUpdateMs per member) and the REST
+ * cut-off: "Cmdlets backed by the REST API have a 15-minute timeout … Update-DistributionGroupMember
+ * command to update 10,000 members … might time out" ("About the Exchange Online PowerShell
+ * module"). Returns how many members are processed before the cut-off (all when it isn't reached).
+ */
+function memberWork(ctx: CmdletContext, count: number): number {
+  const perMember = ctx.tenant.behaviour.memberUpdateMs;
+  const cutOffMs = ctx.tenant.behaviour.restTimeoutSeconds * 1000;
+  if (perMember <= 0) return count;
+  const workMs = count * perMember;
+  if (workMs <= cutOffMs) {
+    ctx.serverTimeMs = workMs;
+    return count;
+  }
+  ctx.serverTimeMs = cutOffMs;
+  ctx.cutOff = true;
+  return Math.floor(cutOffMs / perMember);
+}
+
 function membershipEdit(
   name: string,
   edit: (ctx: CmdletContext, group: Recipient, member: Recipient) => void,
@@ -68,6 +88,7 @@ function membershipEdit(
       if (group.IsDirSynced) throw cmdletErrors.dirSynced(ctx.cmdlet, 'Members', group.Name);
       assertManagerCheckBypassed(p);
       const member = ctx.dir.resolve(p.string('Member')!, isRecipient, cmdletErrors.recipientNotFound);
+      memberWork(ctx, 1);
       edit(ctx, group, member);
       commit(ctx, group);
     },
@@ -104,6 +125,11 @@ export const groupCmdlets: CmdletDefinition[] = [
       if (ctx.dir.all().some((r) => r.Name.toLowerCase() === name.toLowerCase()))
         throw cmdletErrors.nameExists(name);
       const alias = p.string('Alias') ?? aliasFromName(name);
+      // "If you don't use this parameter … the user account that created the group is the owner"
+      // (New-DistributionGroup.md, ManagedBy). An app is no user account: what the service does then
+      // is the tenant behaviour groupWithoutOwner (an ownerless group, or a refusal).
+      if (!p.has('ManagedBy') && ctx.tenant.behaviour.groupWithoutOwner === 'refused')
+        throw cmdletErrors.ownerRequired();
       const primary = p.string('PrimarySmtpAddress') ?? `${alias}@${defaultDomain(ctx)}`;
       assertAcceptedDomain(ctx, primary, 'PrimarySmtpAddress');
       const security = p.string('Type') === 'Security';
@@ -185,8 +211,16 @@ export const groupCmdlets: CmdletDefinition[] = [
       if (group.IsDirSynced) throw cmdletErrors.dirSynced(ctx.cmdlet, 'Members', group.Name);
       assertManagerCheckBypassed(p);
       const members = p.list('Members') ?? [];
+      // Whether an empty -Members array binds is not documented: tenant behaviour emptyMembers.
+      if (p.has('Members') && members.length === 0 && ctx.tenant.behaviour.emptyMembers === 'refused')
+        throw cmdletErrors.emptyArgument('Members');
       if (members.length > maxMembersPerCall) throw cmdletErrors.tooManyValues('Members', maxMembersPerCall);
-      group.Members = resolveMembers(ctx, group, members);
+      const wanted = resolveMembers(ctx, group, members);
+      const processed = memberWork(ctx, wanted.length);
+      // Cut off: the members processed so far were added; the old ones are removed only when the
+      // whole replace completes (assumed: the service gives no partial-result guarantee).
+      group.Members =
+        processed < wanted.length ? [...new Set([...group.Members, ...wanted.slice(0, processed)])] : wanted;
       commit(ctx, group);
     },
   }),

@@ -66,9 +66,9 @@ export const permissionCmdlets: CmdletDefinition[] = [
     },
     run(ctx, p) {
       const identity = p.string('Identity') ? ctx.dir.resolve(p.string('Identity')!) : undefined;
-      const trustee = p.string('Trustee')
-        ? ctx.dir.resolve(p.string('Trustee')!, undefined, cmdletErrors.recipientNotFound)
-        : undefined;
+      // -Trustee takes security principals only (Get-RecipientPermission.md: mailbox users, mail
+      // users, security groups), like Add-RecipientPermission: a distribution list is refused.
+      const trustee = p.string('Trustee') ? resolveTrustee(ctx, p.string('Trustee')!, 'Trustee') : undefined;
       const entries = ctx.tenant.recipientPermissions.filter(
         (e) => (!identity || e.identity === identity.Guid) && (!trustee || e.trustee === trustee.Guid),
       );

@@ -50,13 +50,18 @@ function recipientQuery({
     readOnly: true,
     params: { ...listParams, ...extraParams },
     run(ctx, p) {
+      // Soft-deleted recipients only for Get-Recipient -IncludeSoftDeletedRecipients (Get-Recipient.md).
+      const softDeleted = p.bool('IncludeSoftDeletedRecipients') === true;
+      const everything = () => (softDeleted ? [...ctx.dir.all(), ...ctx.dir.softDeleted()] : ctx.dir.all());
       const identity = p.string('Identity');
       if (identity !== undefined) {
         if (p.has('Filter')) throw cmdletErrors.conflictingParameters('Identity', 'Filter');
-        return [render(ctx.dir, ctx.dir.resolve(identity, scope))];
+        return [render(ctx.dir, ctx.dir.resolve(identity, scope, undefined, { softDeleted }))];
       }
       const filter = p.string('Filter');
-      const pool = filter ? applyFilter(ctx.dir, filter, () => ctx.dir.all()) : ctx.dir.all();
+      const pool = filter
+        ? applyFilter(ctx.dir, filter, name, everything, { indexed: !softDeleted })
+        : everything();
       const types = p.list('RecipientTypeDetails')?.map((t) => t.toLowerCase());
       const recipientTypes = p.list('RecipientType')?.map((t) => t.toLowerCase());
       const matches = pool
