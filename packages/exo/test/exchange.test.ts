@@ -145,7 +145,7 @@ describe('distribution groups', () => {
       ['alice', 'bob', 'carol', 'dan@contoso.com'],
       { chunkSize: 2 },
     );
-    expect(result).toEqual({ calls: 3, replacedWith: 2, addedAfter: 2 });
+    expect(result).toEqual({ calls: 3, replacedWith: 2, addedAfter: 2, removed: 0, reconciled: false });
     const calls = t.sim.calls(t.tenantId).cmdlets;
     expect(calls['Update-DistributionGroupMember']).toBe(1);
     expect(calls['Add-DistributionGroupMember']).toBe(2);
@@ -157,8 +157,55 @@ describe('distribution groups', () => {
       'carol@contoso.com',
       'dan@contoso.com',
     ]);
+    // Emptied by removals: whether an empty -Members array binds is not documented (both answers here).
+    for (const emptyMembers of ['refused', 'clears'] as const) {
+      t.sim.setBehaviour(t.tenantId, { emptyMembers });
+      await exo.replaceMembers('temp1@contoso.com', ['alice', 'bob']);
+      t.sim.resetCalls(t.tenantId);
+      const emptied = await exo.replaceMembers('temp1@contoso.com', []);
+      expect(emptied).toMatchObject({ removed: 2, replacedWith: 0 });
+      expect(t.sim.calls(t.tenantId).cmdlets['Update-DistributionGroupMember']).toBeUndefined();
+      expect(await exo.getDistributionGroupMembers('temp1@contoso.com')).toHaveLength(0);
+    }
+    t.sim.setBehaviour(t.tenantId, { emptyMembers: 'clears' });
+  });
+
+  it('a replace cut off by the REST timeout is completed from the re-read membership, not re-sent', async () => {
+    await exo.replaceMembers('temp1@contoso.com', ['mia@contoso.com', 'ext@partner.example']);
+    // 100 ms per member and a 0.25 s cut-off: a replace of 4 is cut off after 2 members.
+    t.sim.setBehaviour(t.tenantId, { memberUpdateMs: 100, restTimeoutSeconds: 0.25 });
+    t.sim.resetCalls(t.tenantId);
+    try {
+      const result = await exo.replaceMembers('temp1@contoso.com', [
+        'alice',
+        'bob',
+        'carol',
+        'dan@contoso.com',
+      ]);
+      expect(result).toMatchObject({ reconciled: true, addedAfter: 2, removed: 2 });
+      const calls = t.sim.calls(t.tenantId).cmdlets;
+      expect(calls['Update-DistributionGroupMember']).toBe(1);
+      expect(calls['Get-DistributionGroupMember']).toBe(1);
+    } finally {
+      t.sim.setBehaviour(t.tenantId, { memberUpdateMs: 0, restTimeoutSeconds: 900 });
+    }
+    const members = await exo.getDistributionGroupMembers('temp1@contoso.com');
+    expect(members.map((m) => m.primarySmtpAddress).sort()).toEqual([
+      'alice@contoso.com',
+      'bob@contoso.com',
+      'carol@contoso.com',
+      'dan@contoso.com',
+    ]);
     await exo.replaceMembers('temp1@contoso.com', []);
-    expect(await exo.getDistributionGroupMembers('temp1@contoso.com')).toHaveLength(0);
+  });
+
+  it('refuses an empty -Identity in the client, sending nothing', async () => {
+    t.sim.resetCalls(t.tenantId);
+    await expect(exo.getRecipient('')).rejects.toBeInstanceOf(ExoValidationError);
+    await expect(exo.setDistributionGroup('  ', { CustomAttribute1: 'x' })).rejects.toThrow(
+      /-Identity is empty/,
+    );
+    expect(t.sim.calls(t.tenantId).cmdlets).toEqual({});
   });
 
   it('adds and removes one member, idempotently', async () => {
@@ -324,7 +371,6 @@ describe('cloud dependants', () => {
     await exo.setDistributionGroup('Parent', {
       AcceptMessagesOnlyFromDLMembers: ['sales@contoso.com'],
       BypassModerationFromSendersOrMembers: ['sales@contoso.com'],
-      GrantSendOnBehalfTo: ['sales@contoso.com'],
     });
     await exo.setForwardingAddress(
       { identity: 'bob', recipientTypeDetails: 'UserMailbox' },
@@ -338,9 +384,67 @@ describe('cloud dependants', () => {
         'Members:Parent',
         'AcceptMessagesOnlyFromDLMembers:Parent',
         'BypassModerationFromDLMembers:Parent',
-        'GrantSendOnBehalfTo:Parent',
         'ForwardingAddress:Bob',
       ]),
     );
+    // Send-on-behalf can name security groups only (Set-DistributionGroup.md): found for one.
+    await exo.setDistributionGroup('Parent', { GrantSendOnBehalfTo: ['admins@contoso.com'] });
+    const admins = await exo.getDistributionGroup('admins@contoso.com');
+    const forAdmins = await exo.findCloudDependants(admins!.distinguishedName);
+    expect(forAdmins.map((f) => `${f.link}:${f.recipient.name}`)).toContain('GrantSendOnBehalfTo:Parent');
+  });
+
+  it('asks each cmdlet only for filters it documents (the simulator refuses the others)', async () => {
+    const sales = await exo.getDistributionGroup('sales@contoso.com');
+    t.sim.resetCalls(t.tenantId);
+    const failuresBefore = conn.transport.stats().failures;
+    await exo.findCloudDependants(sales!.distinguishedName);
+    // Every query answered (none refused), Get-DynamicDistributionGroup included.
+    const calls = t.sim.calls(t.tenantId).cmdlets;
+    expect(calls['Get-DynamicDistributionGroup']).toBe(5);
+    expect(conn.transport.stats().failures).toBe(failuresBefore);
+  });
+});
+
+describe('fidelity: answers only a careful client gets right', () => {
+  it('Send-As held by a group: rights of a security group, none for a distribution list (refused as trustee)', async () => {
+    await exo.addSendAs('sales@contoso.com', 'admins@contoso.com');
+    expect((await exo.getSendAsHeldBy('admins@contoso.com')).length).toBe(1);
+    await expect(exo.getRecipientPermissions({ trustee: 'sales@contoso.com' })).rejects.toBeInstanceOf(
+      ExoValidationError,
+    );
+    expect(await exo.getSendAsHeldBy('sales@contoso.com')).toEqual([]);
+    await exo.removeSendAs('sales@contoso.com', 'admins@contoso.com');
+  });
+
+  it('an address held by a soft-deleted recipient is not free', async () => {
+    t.sim.seedRecipients(t.tenantId, [
+      { type: 'UserMailbox', name: 'Gone', primarySmtpAddress: 'gone@contoso.com', softDeleted: true },
+    ]);
+    expect(await exo.getRecipient('gone@contoso.com')).toBeNull();
+    expect((await exo.getRecipient('gone@contoso.com', { includeSoftDeleted: true }))?.name).toBe('Gone');
+    expect(await exo.isAddressFree('gone@contoso.com')).toBe(false);
+    expect(await exo.isAddressFree('never-used@contoso.com')).toBe(true);
+    const sales = await exo.getDistributionGroup('sales@contoso.com');
+    expect(await exo.isAddressFree('sales@contoso.com', sales!.externalDirectoryObjectId)).toBe(true);
+  });
+
+  it('tells whether the app may use BypassSecurityGroupManagerCheck', async () => {
+    expect(await exo.canBypassSecurityGroupManagerCheck()).toBe(true);
+    const recipientAdmin = t.sim.registerApp(t.tenantId, {
+      certificates: [t.cert.certPem],
+      directoryRoles: ['Exchange Recipient Administrator'],
+    });
+    const c2 = await t.connect({ clientId: recipientAdmin.clientId });
+    expect(await c2.exchange.canBypassSecurityGroupManagerCheck()).toBe(false);
+    c2.close();
+    const withRole = t.sim.registerApp(t.tenantId, {
+      certificates: [t.cert.certPem],
+      directoryRoles: ['Exchange Recipient Administrator'],
+      exchangeManagementRoles: ['Security Group Creation and Membership'],
+    });
+    const c3 = await t.connect({ clientId: withRole.clientId });
+    expect(await c3.exchange.canBypassSecurityGroupManagerCheck()).toBe(true);
+    c3.close();
   });
 });

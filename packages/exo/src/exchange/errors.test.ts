@@ -9,6 +9,7 @@ import {
   ExoPermissionDeniedError,
   ExoSyncedObjectError,
   ExoThrottledError,
+  ExoTimeoutError,
   ExoTransientError,
   ExoValidationError,
   parseAddressHolder,
@@ -186,7 +187,8 @@ describe('classifyErrorResponse', () => {
       ),
     ).toBeInstanceOf(ExoAlreadyExistsError);
     expect(res(503, 'Service Unavailable')).toBeInstanceOf(ExoTransientError);
-    expect(res(504, '')).toBeInstanceOf(ExoTransientError);
+    // A 504 leaves the outcome unknown: retried only where a re-send is safe (reads).
+    expect(res(504, '')).toBeInstanceOf(ExoTimeoutError);
   });
 });
 

@@ -274,13 +274,10 @@ export function classifyErrorResponse(res: ErrorResponse): ExoError {
     }
   }
   if (res.status === 404 && !exceptionType) return new ExoNotFoundError(details);
-  if (
-    res.status === 408 ||
-    res.status === 500 ||
-    res.status === 502 ||
-    res.status === 503 ||
-    res.status === 504
-  ) {
+  // 504: the gateway stopped waiting (e.g. the 15-minute limit of REST-backed cmdlets, "About the
+  // Exchange Online PowerShell module") — the cmdlet may have run, partly or wholly, like a timeout.
+  if (res.status === 504) return new ExoTimeoutError(details);
+  if (res.status === 408 || res.status === 500 || res.status === 502 || res.status === 503) {
     // 500 with a known cmdlet exception was classified above; a bare 500 is the gateway failing.
     return new ExoTransientError(details);
   }

@@ -1,10 +1,18 @@
 // Typed operations over the InvokeCommand transport: everything the migration engine asks of
 // Exchange Online. Each method is one cmdlet (or a documented sequence of them) with the
 // parameters DLConversionV2 uses, returning camelCase records.
+import { randomUUID } from 'node:crypto';
+import { forEachBounded } from './bounded.js';
 import type { CmdletParameters, AddRemove } from './encoding.js';
 import { ExchangeConfiguration } from './configuration.js';
 import { addRemove } from './encoding.js';
-import { ExoAlreadyExistsError, ExoNotFoundError } from './errors.js';
+import {
+  ExoAlreadyExistsError,
+  ExoNotFoundError,
+  ExoTimeoutError,
+  ExoValidationError,
+  shortTypeName,
+} from './errors.js';
 import { opathEquals } from './opath.js';
 import {
   toAcceptedDomain,
@@ -28,10 +36,21 @@ import {
   type UnifiedGroupRecord,
   type UserRecord,
 } from './records.js';
-import type { ExoTransport, InvokeResult } from './transport.js';
+import type { ExoTransport, InvokeOptions, InvokeResult } from './transport.js';
 
 /** Update-DistributionGroupMember takes at most this many members in one call. */
 export const MAX_MEMBERS_PER_UPDATE = 10_000;
+/**
+ * Members in the one replace call: "Cmdlets backed by the REST API have a 15-minute timeout … update fewer
+ * members ($Members[0..4999]), and then add the remaining members individually" ("About the Exchange Online
+ * PowerShell module"). The rest are added one per call.
+ */
+export const MEMBERS_PER_REPLACE = 5_000;
+/**
+ * Membership calls kept outstanding at once. At least the transport limiter's ceiling (16), so the limiter —
+ * which halves on throttling and grows back — alone decides how many are in flight.
+ */
+const MEMBER_CALLS_OUTSTANDING = 16;
 
 export type DistributionGroupListProperty =
   | 'ManagedBy'
@@ -75,10 +94,16 @@ export interface NewDistributionGroupInput {
 }
 
 export interface ReplaceMembersResult {
-  /** Calls made: one Update-DistributionGroupMember plus one Add-DistributionGroupMember per member beyond the first chunk. */
+  /** Membership calls made (the replace, the additions and removals; reads not counted). */
   readonly calls: number;
+  /** Members sent in the one Update-DistributionGroupMember (0 when the group was emptied instead). */
   readonly replacedWith: number;
+  /** Members added one per call after it. */
   readonly addedAfter: number;
+  /** Members removed one per call (emptying a group, or finishing a replace that timed out). */
+  readonly removed: number;
+  /** The replace timed out (the service may have done part of it): the membership was re-read and completed. */
+  readonly reconciled: boolean;
 }
 
 /** Which Set- cmdlet edits a recipient of this RecipientTypeDetails (DLConversionV2 phase 20). */
@@ -118,10 +143,29 @@ export class ExchangeOnline {
 
   // ── recipients ────────────────────────────────────────────────────────────────────────────
 
-  /** Get-Recipient by identity (ExternalDirectoryObjectId, address, name); null when it doesn't exist. */
-  async getRecipient(identity: string): Promise<RecipientRecord | null> {
-    const value = await this.readOne('Get-Recipient', { Identity: identity });
+  /**
+   * Get-Recipient by identity (ExternalDirectoryObjectId, address, name); null when it doesn't exist.
+   * `includeSoftDeleted`: soft-deleted recipients too — they keep their addresses, so an address check
+   * must see them (Get-Recipient.md, IncludeSoftDeletedRecipients).
+   */
+  async getRecipient(
+    identity: string,
+    options: { includeSoftDeleted?: boolean } = {},
+  ): Promise<RecipientRecord | null> {
+    const value = await this.readOne('Get-Recipient', {
+      Identity: identity,
+      IncludeSoftDeletedRecipients: options.includeSoftDeleted ? true : undefined,
+    });
     return value ? toRecipient(value) : null;
+  }
+
+  /** Whether an address is free: nobody holds it, live or soft-deleted (`self` may hold it). */
+  async isAddressFree(address: string, self?: string): Promise<boolean> {
+    const holder = await this.getRecipient(address, { includeSoftDeleted: true });
+    return (
+      holder === null ||
+      (self !== undefined && (holder.externalDirectoryObjectId === self || holder.guid === self))
+    );
   }
 
   /** Get-Recipient -Filter, every page. */
@@ -179,7 +223,7 @@ export class ExchangeOnline {
 
   /** New-DistributionGroup. Follow with setDistributionGroup for what New- can't set (addresses, hidden, custom attributes). */
   async newDistributionGroup(input: NewDistributionGroupInput): Promise<DistributionGroupRecord> {
-    const result = await this.transport.invoke('New-DistributionGroup', {
+    const result = await this.invoke('New-DistributionGroup', {
       Name: input.name,
       Alias: input.alias,
       DisplayName: input.displayName,
@@ -206,12 +250,40 @@ export class ExchangeOnline {
    * Returns the service's warnings (a no-op write only shows up there).
    */
   async setDistributionGroup(identity: string, parameters: CmdletParameters): Promise<readonly string[]> {
-    const result = await this.transport.invoke('Set-DistributionGroup', {
+    const result = await this.invoke('Set-DistributionGroup', {
       Identity: identity,
       ...parameters,
       BypassSecurityGroupManagerCheck: true,
     });
     return result.warnings;
+  }
+
+  /**
+   * Whether the app may use -BypassSecurityGroupManagerCheck, which every group write needs: it takes the
+   * Organization Management role group or the Security Group Creation and Membership role
+   * (Set-DistributionGroup.md). Outside the app's roles the parameter does not exist, and parameters bind
+   * before the identity is looked up — so a Set-DistributionGroup of a group that cannot exist, with no
+   * setting, answers "parameter not found" or "object not found" and changes nothing either way.
+   */
+  async canBypassSecurityGroupManagerCheck(): Promise<boolean> {
+    try {
+      await this.invoke('Set-DistributionGroup', {
+        Identity: `dlmigrate-rbac-probe-${randomUUID()}`,
+        BypassSecurityGroupManagerCheck: true,
+      });
+      return true;
+    } catch (error) {
+      if (error instanceof ExoNotFoundError) return true;
+      if (
+        error instanceof ExoValidationError &&
+        (error.errorId === 'NamedParameterNotFound' ||
+          /parameter cannot be found that matches parameter name 'BypassSecurityGroupManagerCheck'/i.test(
+            error.serverMessage,
+          ))
+      )
+        return false;
+      throw error;
+    }
   }
 
   /** Replace a multi-valued property as a whole (an empty list clears it). */
@@ -238,32 +310,77 @@ export class ExchangeOnline {
   }
 
   /**
-   * Replace the whole membership. Update-DistributionGroupMember accepts at most 10,000 members per
-   * call and *replaces* the list, so the first call carries the first chunk (replacing everything
-   * that was there) and the remaining members are added one by one with
-   * Add-DistributionGroupMember (an "already a member" answer is fine). The end state is exactly
-   * `members`. An empty list removes every member.
+   * Replace the whole membership, ending with exactly `members`. One Update-DistributionGroupMember with at
+   * most `chunkSize` (default 5,000) members replaces everything that was there; the rest are added one per
+   * call, several at a time within the transport's limiter ("already a member" is fine). A replace that
+   * times out may have been partly done: the membership is re-read, then completed with additions and
+   * removals, which are safe to repeat. An empty list is done by removing the members one by one (whether
+   * an empty -Members array binds is not documented).
    */
   async replaceMembers(
     identity: string,
     members: readonly string[],
     options: { chunkSize?: number } = {},
   ): Promise<ReplaceMembersResult> {
-    const chunkSize = Math.min(
-      MAX_MEMBERS_PER_UPDATE,
-      Math.max(1, options.chunkSize ?? MAX_MEMBERS_PER_UPDATE),
-    );
+    const chunkSize = Math.min(MAX_MEMBERS_PER_UPDATE, Math.max(1, options.chunkSize ?? MEMBERS_PER_REPLACE));
     const unique = [...new Set(members)];
+    if (unique.length === 0) {
+      const current = await this.getDistributionGroupMembers(identity);
+      await this.removeMembers(identity, current.map(memberIdentity));
+      return {
+        calls: current.length,
+        replacedWith: 0,
+        addedAfter: 0,
+        removed: current.length,
+        reconciled: false,
+      };
+    }
     const first = unique.slice(0, chunkSize);
+    try {
+      await this.invoke('Update-DistributionGroupMember', {
+        Identity: identity,
+        Members: first,
+        BypassSecurityGroupManagerCheck: true,
+        Confirm: false,
+      });
+    } catch (error) {
+      if (!(error instanceof ExoTimeoutError)) throw error;
+      const current = await this.getDistributionGroupMembers(identity);
+      const missing = unique.filter((m) => !current.some((r) => isMember(r, m)));
+      const extra = current.filter((r) => !unique.some((m) => isMember(r, m))).map(memberIdentity);
+      await this.removeMembers(identity, extra);
+      await this.addMembers(identity, missing);
+      return {
+        calls: 1 + extra.length + missing.length,
+        replacedWith: first.length,
+        addedAfter: missing.length,
+        removed: extra.length,
+        reconciled: true,
+      };
+    }
     const rest = unique.slice(chunkSize);
-    await this.transport.invoke('Update-DistributionGroupMember', {
-      Identity: identity,
-      Members: first,
-      BypassSecurityGroupManagerCheck: true,
-      Confirm: false,
+    await this.addMembers(identity, rest);
+    return {
+      calls: 1 + rest.length,
+      replacedWith: first.length,
+      addedAfter: rest.length,
+      removed: 0,
+      reconciled: false,
+    };
+  }
+
+  /** Add-DistributionGroupMember for each member, several at a time (already a member = fine). */
+  private addMembers(identity: string, members: readonly string[]): Promise<void> {
+    return forEachBounded(members, MEMBER_CALLS_OUTSTANDING, async (m) => {
+      await this.addMember(identity, m);
     });
-    for (const member of rest) await this.addMember(identity, member);
-    return { calls: 1 + rest.length, replacedWith: first.length, addedAfter: rest.length };
+  }
+
+  /** Remove-DistributionGroupMember for each member, several at a time (not a member = fine). */
+  private removeMembers(identity: string, members: readonly string[]): Promise<void> {
+    return forEachBounded(members, MEMBER_CALLS_OUTSTANDING, async (m) => {
+      await this.removeMember(identity, m);
+    });
   }
 
   /** Add-DistributionGroupMember; false when it was already a member. */
@@ -294,7 +411,7 @@ export class ExchangeOnline {
     alreadyDone: (error: unknown) => boolean,
   ): Promise<boolean> {
     try {
-      await this.transport.invoke(cmdlet, {
+      await this.invoke(cmdlet, {
         Identity: identity,
         Member: member,
         BypassSecurityGroupManagerCheck: true,
@@ -308,7 +425,7 @@ export class ExchangeOnline {
   }
 
   async removeDistributionGroup(identity: string): Promise<void> {
-    await this.transport.invoke('Remove-DistributionGroup', {
+    await this.invoke('Remove-DistributionGroup', {
       Identity: identity,
       BypassSecurityGroupManagerCheck: true,
       Confirm: false,
@@ -357,8 +474,28 @@ export class ExchangeOnline {
     return result.value.map(toRecipientPermission);
   }
 
+  /**
+   * Send-As rights held by `trustee` (a group's EDOID). Only security principals — mailboxes, mail users,
+   * security groups — can hold rights (Get-RecipientPermission.md, Trustee), and Exchange refuses any other
+   * trustee: that refusal (or "not found") means it holds none.
+   */
+  async getSendAsHeldBy(trustee: string): Promise<RecipientPermissionRecord[]> {
+    try {
+      return await this.getRecipientPermissions({ trustee });
+    } catch (error) {
+      if (error instanceof ExoNotFoundError) return [];
+      if (
+        error instanceof ExoValidationError &&
+        shortTypeName(error.exceptionType) === 'RecipientTaskException' &&
+        /security principal/i.test(error.serverMessage)
+      )
+        return [];
+      throw error;
+    }
+  }
+
   async addSendAs(identity: string, trustee: string): Promise<void> {
-    await this.transport.invoke('Add-RecipientPermission', {
+    await this.invoke('Add-RecipientPermission', {
       Identity: identity,
       Trustee: trustee,
       AccessRights: ['SendAs'],
@@ -367,7 +504,7 @@ export class ExchangeOnline {
   }
 
   async removeSendAs(identity: string, trustee: string): Promise<void> {
-    await this.transport.invoke('Remove-RecipientPermission', {
+    await this.invoke('Remove-RecipientPermission', {
       Identity: identity,
       Trustee: trustee,
       AccessRights: ['SendAs'],
@@ -385,7 +522,7 @@ export class ExchangeOnline {
     user: string,
     options: { autoMapping?: boolean } = {},
   ): Promise<void> {
-    await this.transport.invoke('Add-MailboxPermission', {
+    await this.invoke('Add-MailboxPermission', {
       Identity: identity,
       User: user,
       AccessRights: ['FullAccess'],
@@ -396,7 +533,7 @@ export class ExchangeOnline {
   }
 
   async removeFullAccess(identity: string, user: string): Promise<void> {
-    await this.transport.invoke('Remove-MailboxPermission', {
+    await this.invoke('Remove-MailboxPermission', {
       Identity: identity,
       User: user,
       AccessRights: ['FullAccess'],
@@ -432,7 +569,7 @@ export class ExchangeOnline {
   ): Promise<readonly string[]> {
     const cmdlet = setCmdletFor(target.recipientTypeDetails);
     const bypass = cmdlet === 'Set-DistributionGroup' ? { BypassSecurityGroupManagerCheck: true } : {};
-    const result = await this.transport.invoke(cmdlet, {
+    const result = await this.invoke(cmdlet, {
       Identity: target.identity,
       ...parameters,
       ...bypass,
@@ -464,9 +601,8 @@ export class ExchangeOnline {
     identity: string,
     parameters: CmdletParameters,
   ): Promise<readonly string[]> {
-    return (
-      await this.transport.invoke('Set-DynamicDistributionGroup', { Identity: identity, ...parameters })
-    ).warnings;
+    return (await this.invoke('Set-DynamicDistributionGroup', { Identity: identity, ...parameters }))
+      .warnings;
   }
 
   async getUnifiedGroup(identity: string): Promise<UnifiedGroupRecord | null> {
@@ -475,7 +611,7 @@ export class ExchangeOnline {
   }
 
   async setUnifiedGroup(identity: string, parameters: CmdletParameters): Promise<readonly string[]> {
-    return (await this.transport.invoke('Set-UnifiedGroup', { Identity: identity, ...parameters })).warnings;
+    return (await this.invoke('Set-UnifiedGroup', { Identity: identity, ...parameters })).warnings;
   }
 
   // ── cloud objects that depend on a group (DLConversionV2 phase 11) ───────────────────────
@@ -486,9 +622,16 @@ export class ExchangeOnline {
    * ownership or forwarding name it.
    */
   async findCloudDependants(dn: string): Promise<CloudDependant[]> {
-    const notSynced = (p: string) => `(${opathEquals(p, dn)}) -and (IsDirSynced -eq $false)`;
+    // Only filters "Filterable properties for the Filter parameter" lists for each cmdlet: IsDirSynced is
+    // not filterable on Get-DynamicDistributionGroup (dynamic DLs are never synced, so nothing is lost),
+    // BypassModerationFromDLMembers has no section but is what DLConversionV2 filters on
+    // (Get-O365GroupDependency.ps1:107-180).
+    const notSynced = (p: string, cmdlet: string) =>
+      cmdlet === 'Get-DynamicDistributionGroup'
+        ? opathEquals(p, dn)
+        : `(${opathEquals(p, dn)}) -and (IsDirSynced -eq $false)`;
     const queries: Array<{ link: CloudDependant['link']; cmdlet: string; filter: string }> = [
-      { link: 'Members', cmdlet: 'Get-Recipient', filter: notSynced('Members') },
+      { link: 'Members', cmdlet: 'Get-Recipient', filter: notSynced('Members', 'Get-Recipient') },
     ];
     const restrictionCmdlets = [
       'Get-DistributionGroup',
@@ -504,10 +647,11 @@ export class ExchangeOnline {
       'BypassModerationFromDLMembers',
       'GrantSendOnBehalfTo',
     ] as const) {
-      for (const cmdlet of restrictionCmdlets) queries.push({ link, cmdlet, filter: notSynced(link) });
+      for (const cmdlet of restrictionCmdlets)
+        queries.push({ link, cmdlet, filter: notSynced(link, cmdlet) });
     }
     for (const cmdlet of ['Get-DistributionGroup', 'Get-DynamicDistributionGroup']) {
-      queries.push({ link: 'ManagedBy', cmdlet, filter: notSynced('ManagedBy') });
+      queries.push({ link: 'ManagedBy', cmdlet, filter: notSynced('ManagedBy', cmdlet) });
     }
     queries.push({
       link: 'ForwardingAddress',
@@ -524,8 +668,30 @@ export class ExchangeOnline {
 
   // ── helpers ─────────────────────────────────────────────────────────────────────────────
 
+  /**
+   * Every call goes through here. An empty -Identity is refused before it is sent: Exchange answers "$null
+   * or a non-existent value … returns all objects" (Get-Recipient.md, Identity), which would read as "found".
+   */
+  private invoke(
+    cmdlet: string,
+    parameters: CmdletParameters,
+    options?: InvokeOptions,
+  ): Promise<InvokeResult> {
+    if ('Identity' in parameters) {
+      const identity = parameters['Identity'];
+      if (identity === null || (typeof identity === 'string' && identity.trim() === ''))
+        return Promise.reject(
+          new ExoValidationError(
+            { cmdlet, status: 0, serverMessage: 'not sent: the Identity is empty' },
+            `${cmdlet} was not sent: its -Identity is empty, and Exchange would answer with every object instead of one.`,
+          ),
+        );
+    }
+    return this.transport.invoke(cmdlet, parameters, options);
+  }
+
   private read(cmdlet: string, parameters: CmdletParameters): Promise<InvokeResult> {
-    return this.transport.invoke(cmdlet, parameters, { idempotent: true });
+    return this.invoke(cmdlet, parameters, { idempotent: true });
   }
 
   private async readOne(
@@ -552,6 +718,26 @@ export interface CloudDependant {
     | 'ManagedBy'
     | 'ForwardingAddress';
   readonly recipient: RecipientRecord;
+}
+
+/** The identity to address a member record by: its Entra object id, else its Guid. */
+function memberIdentity(r: RecipientRecord): string {
+  return r.externalDirectoryObjectId || r.guid;
+}
+
+/** Whether a member record is the recipient `identity` names (object id, Guid, address, name or alias). */
+function isMember(r: RecipientRecord, identity: string): boolean {
+  const id = identity
+    .trim()
+    .toLowerCase()
+    .replace(/^smtp:/, '');
+  return (
+    r.externalDirectoryObjectId.toLowerCase() === id ||
+    r.guid.toLowerCase() === id ||
+    r.name.toLowerCase() === id ||
+    r.alias.toLowerCase() === id ||
+    r.emailAddresses.some((a) => a.toLowerCase().replace(/^smtp:/, '') === id)
+  );
 }
 
 /** `<tenant>.mail.onmicrosoft.com` among the accepted domains (legacy `*.microsoftonline.com` as fallback). */
