@@ -98,7 +98,6 @@ describe('migrate (recreate): groups.sales', () => {
       (await exchange.getDistributionGroup('cloud.restricted@contoso.com'))!
         .acceptMessagesOnlyFromSendersOrMembers,
     ).toContain('Sales');
-    expect((await exchange.getMailbox('cloud.boss@contoso.com'))!.grantSendOnBehalfTo).toContain('Sales');
     expect((await exchange.getMailbox('cloud.fwd@contoso.com'))!.forwardingAddress).toBe('Sales');
 
     // ── on-premises: retained as "Sales!", mail-disabled, stamped, back in its OU; a routing contact stands in ──
@@ -185,6 +184,14 @@ describe('migrate (recreate): groups.sales', () => {
 
   it('migrates a mail-enabled security group as a security group and keeps it on-premises even when asked to delete', async () => {
     await w.reset();
+    // A cloud mailbox that lets the group send on its behalf (a security group can be a delegate).
+    w.sim.seedRecipients(w.tenantId, [
+      { type: 'UserMailbox', name: 'Cloud Boss', primarySmtpAddress: 'cloud.boss@contoso.com' },
+    ]);
+    await w.cloud.exchange.changeGrantSendOnBehalfTo(
+      { identity: 'cloud.boss@contoso.com', recipientTypeDetails: 'UserMailbox' },
+      { add: ['finance@contoso.com'] },
+    );
     const outcome = await w.engine.migrate('finance@contoso.com', {
       nonSyncOu: w.objects['ous.nonSync']!.dn,
       retainOriginalGroup: false,
@@ -209,6 +216,10 @@ describe('migrate (recreate): groups.sales', () => {
     expect(dl.emailAddresses.map((a) => a.toLowerCase())).toContain('smtp:fin@contoso.com');
     const retained = await w.ad.findByGuid(w.objects['groups.finance']!.objectGUID);
     expect(retained?.dn).toBe(`CN=Finance!,${w.objects['ous.groups']!.dn}`);
+    // The cloud-only delegate now names the new group (cloud rewire).
+    expect((await w.cloud.exchange.getMailbox('cloud.boss@contoso.com'))!.grantSendOnBehalfTo).toEqual([
+      'Finance',
+    ]);
   }, 300_000);
 
   it('stays parked at the deletion deadline when asked to, and finishes on resume', async () => {

@@ -7,7 +7,8 @@ import { addRemove, ExoError } from '@dlmigrate/exo';
 import { cloudIdentity } from '../engine/cloud-identity.js';
 import type { EngineDeps } from '../engine/context.js';
 import { finding, FindingsError } from '../findings/finding.js';
-import { isAtDomain, routingAddressCandidates, routingAddressIn } from '../mapping/addresses.js';
+import { freeRoutingAddresses } from '../engine/free-routing-address.js';
+import { isAtDomain, routingAddressIn } from '../mapping/addresses.js';
 
 export interface EnableHybridInput {
   /** The cloud DL's address. */
@@ -59,8 +60,7 @@ export async function enableHybridMailFlow(
   let routingAddress = routingAddressIn(dl.emailAddresses, routingDomain);
   let stamped = false;
   if (routingAddress === undefined) {
-    for (const candidate of routingAddressCandidates(dl.alias, routingDomain)) {
-      if ((await exchange.getRecipient(candidate)) !== null) continue;
+    for await (const candidate of freeRoutingAddresses(exchange, dl.alias, routingDomain)) {
       try {
         await exchange.setDistributionGroup(identity, {
           EmailAddresses: addRemove({ add: [`smtp:${candidate}`] }),

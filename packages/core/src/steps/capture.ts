@@ -75,7 +75,9 @@ export const capture: SagaStep<MigrationContext> = {
       const cloudGroupId = synced.externalDirectoryObjectId || synced.guid;
       return {
         dependants: await exchange.findCloudDependants(synced.distinguishedName),
-        sendAsAsTrustee: await exchange.getRecipientPermissions({ trustee: cloudGroupId }),
+        // Only security principals hold rights, and Exchange refuses anything else as -Trustee
+        // (Get-RecipientPermission.md); DLConversionV2 asks only for security groups (DLConversionV2.psm1:4355-4374).
+        sendAsAsTrustee: synced.isSecurityGroup ? await exchange.getSendAsHeldBy(cloudGroupId) : [],
         sendAsOnGroup: await exchange.getRecipientPermissions({ identity: cloudGroupId }),
       };
     });

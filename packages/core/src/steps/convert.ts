@@ -7,7 +7,8 @@ import type { CloudTarget } from '../engine/cloud-target.js';
 import type { MigrationContext } from '../engine/context.js';
 import { loadSnapshot } from '../engine/snapshot.js';
 import { finding, FindingsError } from '../findings/finding.js';
-import { routingAddressCandidates, routingAddressIn } from '../mapping/addresses.js';
+import { freeRoutingAddresses } from '../engine/free-routing-address.js';
+import { routingAddressIn } from '../mapping/addresses.js';
 import type { SagaStep } from '../saga/runner.js';
 import { pollUntil } from '../util/poll.js';
 import { tolerant } from '../util/transient.js';
@@ -38,8 +39,7 @@ export const convert: SagaStep<MigrationContext> = {
     const { routingDomain } = results.get('validate') as ValidateResult;
     let routingAddress = routingAddressIn(dl.emailAddresses, routingDomain);
     if (routingAddress === undefined) {
-      for (const candidate of routingAddressCandidates(dl.alias, routingDomain)) {
-        if ((await exchange.getRecipient(candidate)) !== null) continue;
+      for await (const candidate of freeRoutingAddresses(exchange, dl.alias, routingDomain)) {
         await exchange.setDistributionGroup(id, {
           EmailAddresses: addRemove({ add: [`smtp:${candidate}`] }),
         });

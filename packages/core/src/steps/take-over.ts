@@ -2,16 +2,12 @@
 // proxies ∪ cloud addresses, X500 of both legacyExchangeDNs, a routing address), the primary SMTP address, name,
 // alias and display name — and Exchange is watched until it shows them (with a deadline, #184). An address held by
 // another object is reported naming the holder. Undo: remove the DL, so the original can be synced back.
-import { ExoAddressExistsError, type ExchangeOnline } from '@dlmigrate/exo';
+import { ExoAddressExistsError } from '@dlmigrate/exo';
 import type { MigrationContext } from '../engine/context.js';
 import { loadSnapshot } from '../engine/snapshot.js';
 import { finding, FindingsError } from '../findings/finding.js';
-import {
-  missingAddresses,
-  routingAddressCandidates,
-  routingAddressIn,
-  takeOverAddresses,
-} from '../mapping/addresses.js';
+import { freeRoutingAddresses } from '../engine/free-routing-address.js';
+import { missingAddresses, routingAddressIn, takeOverAddresses } from '../mapping/addresses.js';
 import { withAffixes } from '../mapping/names.js';
 import type { SagaStep } from '../saga/runner.js';
 import { pollUntil } from '../util/poll.js';
@@ -23,21 +19,6 @@ export interface TakeOverResult {
   readonly addresses: readonly string[];
   readonly routingAddress: string;
   readonly name: string;
-}
-
-/** The first routing address candidate nobody else holds (the new DL itself may already hold it). */
-async function freeRoutingAddress(
-  exchange: ExchangeOnline,
-  alias: string,
-  domain: string,
-  self: string,
-): Promise<string> {
-  for (const candidate of routingAddressCandidates(alias, domain)) {
-    const holder = await exchange.getRecipient(candidate);
-    if (holder === null || holder.externalDirectoryObjectId === self || holder.guid === self)
-      return candidate;
-  }
-  throw new Error('unreachable: the candidate sequence is infinite');
 }
 
 export const takeOver: SagaStep<MigrationContext> = {
@@ -57,7 +38,8 @@ export const takeOver: SagaStep<MigrationContext> = {
       routingDomain,
     );
     const routingAddress =
-      existingRouting ?? (await freeRoutingAddress(exchange, alias, routingDomain, staged.identity));
+      existingRouting ??
+      (await firstOf(freeRoutingAddresses(exchange, alias, routingDomain, staged.identity)));
     const addresses = takeOverAddresses({
       mail,
       onPremProxies: group.proxyAddresses.map((p) => p.raw),
@@ -116,3 +98,9 @@ export const takeOver: SagaStep<MigrationContext> = {
   // The DL now carries the original addresses: it must go before the original can be synced back.
   undo: (ctx, results, data) => stage.undo!(ctx, results, data),
 };
+
+/** The first value of an endless sequence. */
+async function firstOf(values: AsyncGenerator<string>): Promise<string> {
+  for await (const value of values) return value;
+  throw new Error('unreachable: the candidate sequence is infinite');
+}
