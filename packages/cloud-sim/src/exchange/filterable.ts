@@ -24,6 +24,7 @@ const addressCmdlets = [DG, DDG, MAILBOX, CONTACT, MAILUSER, RECIPIENT, UNIFIED]
 
 const table: Record<string, string[]> = {
   Members: [DG, GROUP, RECIPIENT],
+  MemberOfGroup: [DG, DDG, GROUP, MAILBOX, CONTACT, MAILUSER, RECIPIENT, USER],
   ManagedBy: [DG, DDG, GROUP, RECIPIENT, UNIFIED],
   ModeratedBy: deliveryCmdlets,
   GrantSendOnBehalfTo: deliveryCmdlets,
