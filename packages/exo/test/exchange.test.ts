@@ -441,7 +441,7 @@ describe('fidelity: answers only a careful client gets right', () => {
     const withRole = t.sim.registerApp(t.tenantId, {
       certificates: [t.cert.certPem],
       directoryRoles: ['Exchange Recipient Administrator'],
-      exchangeManagementRoles: ['Security Group Creation and Membership'],
+      exchangeRoles: ['Security Group Creation and Membership'],
     });
     const c3 = await t.connect({ clientId: withRole.clientId });
     expect(await c3.exchange.canBypassSecurityGroupManagerCheck()).toBe(true);
