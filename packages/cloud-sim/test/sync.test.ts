@@ -307,20 +307,22 @@ describe('directory sync', () => {
       ]),
     );
     await sim.runSync(t.tenantId);
-    // A second tenant syncing the same tree without the stamp: only what AD holds, plus the
-    // initial-domain address Exchange Online adds.
-    const other = await setupTenant(sim, 'northwind');
-    sim.configureSync(
+    // A tenant of its own (in a second simulator, so this one keeps a single synced tenant) syncing the
+    // same tree without the stamp: only what AD holds, plus the initial-domain address Exchange Online adds.
+    const otherSim = await CloudSim.start();
+    const other = await setupTenant(otherSim, 'northwind');
+    otherSim.configureSync(
       other.tenantId,
       syncConfig([objects['ous.contoso']!.dn], { stampRoutingAddress: false }),
     );
-    expect((await sim.runSync(other.tenantId)).status).toBe('success');
+    expect((await otherSim.runSync(other.tenantId)).status).toBe('success');
     const identity = objects['groups.execs']!.attributes['mail']![0]!;
     const plain = (await other.invoke('Get-DistributionGroup', { Identity: identity })).json.value[0];
     expect(plain.EmailAddresses).toEqual(
       expect.arrayContaining([expect.stringMatching(/@northwind\.onmicrosoft\.com$/)]),
     );
     expect(plain.EmailAddresses.filter((a: string) => /\.mail\.onmicrosoft\.com$/i.test(a))).toEqual([]);
+    await otherSim.stop();
     const stamped = (await t.invoke('Get-DistributionGroup', { Identity: identity })).json.value[0];
     expect(
       stamped.EmailAddresses.filter((a: string) => /@contoso\.mail\.onmicrosoft\.com$/i.test(a)),
