@@ -165,6 +165,20 @@ describe('resume after a kill', () => {
     // Parked: the group sits in the non-sync OU while its migration waits.
     expect(await dnOf('contractors@contoso.com')).toMatch(/,OU=NonSync,/);
 
+    // The killed run still holds the group: migrating it again changes nothing and points to resume.
+    const again = await run(['migrate', 'contractors@contoso.com']);
+    expect(again.code, again.stdout + again.stderr).toBe(3);
+    expect(again.stderr).toContain(`already has an open migration ${killed.id}; nothing was changed.`);
+    expect(again.stderr).toContain(`dlmigrate resume ${killed.id}`);
+    const againJson = JSON.parse((await run(['migrate', 'contractors@contoso.com', '--json'])).stdout) as {
+      ok: boolean;
+      problems: string[];
+    };
+    expect(againJson).toMatchObject({
+      ok: false,
+      problems: [`continue it with: dlmigrate resume ${killed.id}`],
+    });
+
     const resumed = await run(['resume', killed.id]);
     expect(resumed.code, resumed.stdout + resumed.stderr).toBe(0);
     expect(resumed.stdout).toMatch(/^ok\tcontractors@contoso\.com {2}take-over$/m);

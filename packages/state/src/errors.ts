@@ -77,3 +77,23 @@ export class StoreUnavailableError extends StateError {
     this.cause = cause;
   }
 }
+
+/**
+ * The group already has a migration that holds it (running, parked, or with an unfinished undo): a second one is not
+ * admitted, whichever process or runner asks. Continue the open one instead.
+ */
+export class GroupHasOpenMigrationError extends StateError {
+  readonly groupAddress: string;
+  /** The open migration's id, or null when it could not be read back (it finished in between). */
+  readonly openMigrationId: string | null;
+  constructor(groupAddress: string, openMigrationId: string | null) {
+    super(
+      'STATE_GROUP_HAS_OPEN_MIGRATION',
+      openMigrationId === null
+        ? `the group ${groupAddress} has another open migration; see dlmigrate status`
+        : `the group ${groupAddress} already has an open migration ${openMigrationId}; continue it with: dlmigrate resume ${openMigrationId}`,
+    );
+    this.groupAddress = groupAddress;
+    this.openMigrationId = openMigrationId;
+  }
+}

@@ -12,12 +12,80 @@ export interface SchemaMigration {
   statements: readonly string[];
 }
 
-const STATUS_CHECK =
+const STATUS_CHECK_V1 =
   "status IN ('planned','running','parked','completed','completed_with_warnings','failed','rolled_back','blocked')";
+const STATUS_CHECK_V3 =
+  "status IN ('planned','running','parked','completed','completed_with_warnings','failed','rolled_back','blocked','undo_failed')";
 
-function journalTable(name: string, events: string): string {
+/**
+ * The statuses in which a migration holds its group (it has changed, or may still change, the directory or the
+ * tenant): at most one migration per group may be in one of them, enforced by the unique index below, so two runs
+ * started at once, in two processes or on two runners, cannot both be admitted. Kept in step with
+ * GROUP_HOLDING_STATUSES in types.ts.
+ */
+const GROUP_HOLDING = "status IN ('running','parked','undo_failed')";
+export const ONE_OPEN_PER_GROUP_INDEX = 'migrations_one_open_per_group';
+
+const MIGRATION_COLUMNS =
+  'id, group_address, group_object_guid, strategy, options, status, current_step, lease_owner, lease_expires_at, batch_id, batch_level, created_at, updated_at';
+
+const JOURNAL_EVENTS_V2 =
+  "'started','completed','undone','failed','skipped','suspended','undo-started','undo-failed'";
+
+function migrationsTable(name: string, statusCheck: string): string {
   return `CREATE TABLE ${name} (
-    migration_id TEXT NOT NULL REFERENCES migrations (id) ON DELETE CASCADE,
+        id TEXT PRIMARY KEY,
+        group_address TEXT NOT NULL,
+        group_object_guid TEXT,
+        strategy TEXT NOT NULL CHECK (strategy IN ('recreate','convert')),
+        options TEXT NOT NULL,
+        status TEXT NOT NULL CHECK (${statusCheck}),
+        current_step TEXT,
+        lease_owner TEXT,
+        lease_expires_at BIGINT,
+        batch_id TEXT,
+        batch_level INTEGER,
+        created_at BIGINT NOT NULL,
+        updated_at BIGINT NOT NULL
+      )`;
+}
+
+function backupsTable(name: string, parent: string): string {
+  return `CREATE TABLE ${name} (
+        migration_id TEXT NOT NULL REFERENCES ${parent} (id) ON DELETE CASCADE,
+        kind TEXT NOT NULL,
+        data TEXT NOT NULL,
+        created_at BIGINT NOT NULL,
+        PRIMARY KEY (migration_id, kind)
+      )`;
+}
+
+function errorsTable(name: string, parent: string): string {
+  return `CREATE TABLE ${name} (
+        migration_id TEXT NOT NULL REFERENCES ${parent} (id) ON DELETE CASCADE,
+        seq INTEGER NOT NULL,
+        code TEXT NOT NULL,
+        severity TEXT NOT NULL CHECK (severity IN ('blocking','needs-action','info')),
+        attribute TEXT,
+        target TEXT,
+        message TEXT NOT NULL,
+        step TEXT,
+        at BIGINT NOT NULL,
+        PRIMARY KEY (migration_id, seq)
+      )`;
+}
+
+function reportsTable(name: string, parent: string): string {
+  return `CREATE TABLE ${name} (
+        migration_id TEXT PRIMARY KEY REFERENCES ${parent} (id) ON DELETE CASCADE,
+        report TEXT NOT NULL,
+        updated_at BIGINT NOT NULL
+      )`;
+}
+
+function journalTable(name: string, events: string, parent = 'migrations'): string {
+  return `CREATE TABLE ${name} (
+    migration_id TEXT NOT NULL REFERENCES ${parent} (id) ON DELETE CASCADE,
     seq INTEGER NOT NULL,
     step TEXT NOT NULL,
     event TEXT NOT NULL CHECK (event IN (${events})),
@@ -51,48 +119,13 @@ export const SCHEMA_MIGRATIONS: readonly SchemaMigration[] = [
       )`,
       // batch_id is deliberately no foreign key: an exported migration can be imported into a
       // store that never saw its batch.
-      `CREATE TABLE migrations (
-        id TEXT PRIMARY KEY,
-        group_address TEXT NOT NULL,
-        group_object_guid TEXT,
-        strategy TEXT NOT NULL CHECK (strategy IN ('recreate','convert')),
-        options TEXT NOT NULL,
-        status TEXT NOT NULL CHECK (${STATUS_CHECK}),
-        current_step TEXT,
-        lease_owner TEXT,
-        lease_expires_at BIGINT,
-        batch_id TEXT,
-        batch_level INTEGER,
-        created_at BIGINT NOT NULL,
-        updated_at BIGINT NOT NULL
-      )`,
+      migrationsTable('migrations', STATUS_CHECK_V1),
       'CREATE INDEX migrations_by_batch ON migrations (batch_id, batch_level, id)',
       'CREATE INDEX migrations_by_address ON migrations (lower(group_address))',
       journalTable('journal', "'started','completed','undone','failed'"),
-      `CREATE TABLE backups (
-        migration_id TEXT NOT NULL REFERENCES migrations (id) ON DELETE CASCADE,
-        kind TEXT NOT NULL,
-        data TEXT NOT NULL,
-        created_at BIGINT NOT NULL,
-        PRIMARY KEY (migration_id, kind)
-      )`,
-      `CREATE TABLE errors (
-        migration_id TEXT NOT NULL REFERENCES migrations (id) ON DELETE CASCADE,
-        seq INTEGER NOT NULL,
-        code TEXT NOT NULL,
-        severity TEXT NOT NULL CHECK (severity IN ('blocking','needs-action','info')),
-        attribute TEXT,
-        target TEXT,
-        message TEXT NOT NULL,
-        step TEXT,
-        at BIGINT NOT NULL,
-        PRIMARY KEY (migration_id, seq)
-      )`,
-      `CREATE TABLE reports (
-        migration_id TEXT PRIMARY KEY REFERENCES migrations (id) ON DELETE CASCADE,
-        report TEXT NOT NULL,
-        updated_at BIGINT NOT NULL
-      )`,
+      backupsTable('backups', 'migrations'),
+      errorsTable('errors', 'migrations'),
+      reportsTable('reports', 'migrations'),
     ],
   },
   {
@@ -100,13 +133,41 @@ export const SCHEMA_MIGRATIONS: readonly SchemaMigration[] = [
     name: 'journal events skipped, suspended, undo-started, undo-failed',
     // SQLite cannot change a CHECK constraint in place, so the table is rebuilt, the same way on both engines.
     statements: [
-      journalTable(
-        'journal_v2',
-        "'started','completed','undone','failed','skipped','suspended','undo-started','undo-failed'",
-      ),
+      journalTable('journal_v2', JOURNAL_EVENTS_V2),
       'INSERT INTO journal_v2 (migration_id, seq, step, event, data, at) SELECT migration_id, seq, step, event, data, at FROM journal',
       'DROP TABLE journal',
       'ALTER TABLE journal_v2 RENAME TO journal',
+    ],
+  },
+  {
+    version: 3,
+    name: 'status undo_failed; one open migration per group',
+    // The status CHECK changes, so migrations is rebuilt; its child tables are rebuilt with it (pointing at the new
+    // table) and dropped before it, so dropping the old table cascades into nothing.
+    statements: [
+      migrationsTable('migrations_v3', STATUS_CHECK_V3),
+      `INSERT INTO migrations_v3 SELECT ${MIGRATION_COLUMNS} FROM migrations`,
+      journalTable('journal_v3', JOURNAL_EVENTS_V2, 'migrations_v3'),
+      'INSERT INTO journal_v3 (migration_id, seq, step, event, data, at) SELECT migration_id, seq, step, event, data, at FROM journal',
+      backupsTable('backups_v3', 'migrations_v3'),
+      'INSERT INTO backups_v3 (migration_id, kind, data, created_at) SELECT migration_id, kind, data, created_at FROM backups',
+      errorsTable('errors_v3', 'migrations_v3'),
+      'INSERT INTO errors_v3 (migration_id, seq, code, severity, attribute, target, message, step, at) SELECT migration_id, seq, code, severity, attribute, target, message, step, at FROM errors',
+      reportsTable('reports_v3', 'migrations_v3'),
+      'INSERT INTO reports_v3 (migration_id, report, updated_at) SELECT migration_id, report, updated_at FROM reports',
+      'DROP TABLE journal',
+      'DROP TABLE backups',
+      'DROP TABLE errors',
+      'DROP TABLE reports',
+      'DROP TABLE migrations',
+      'ALTER TABLE migrations_v3 RENAME TO migrations',
+      'ALTER TABLE journal_v3 RENAME TO journal',
+      'ALTER TABLE backups_v3 RENAME TO backups',
+      'ALTER TABLE errors_v3 RENAME TO errors',
+      'ALTER TABLE reports_v3 RENAME TO reports',
+      'CREATE INDEX migrations_by_batch ON migrations (batch_id, batch_level, id)',
+      'CREATE INDEX migrations_by_address ON migrations (lower(group_address))',
+      `CREATE UNIQUE INDEX ${ONE_OPEN_PER_GROUP_INDEX} ON migrations (lower(group_address)) WHERE ${GROUP_HOLDING}`,
     ],
   },
 ];

@@ -3,6 +3,7 @@ import type { Driver, SqlExecutor, SqlValue } from './driver.js';
 import {
   AlreadyExistsError,
   BackupExistsError,
+  GroupHasOpenMigrationError,
   InvalidInputError,
   LeaseLostError,
   NotFoundError,
@@ -26,8 +27,9 @@ import {
   type ReportRow,
 } from './rows.js';
 import { assertNoSecrets } from './secrets.js';
-import { listAppliedSchemaMigrations } from './schema.js';
+import { listAppliedSchemaMigrations, ONE_OPEN_PER_GROUP_INDEX } from './schema.js';
 import {
+  GROUP_HOLDING_STATUSES,
   MIGRATION_STATUSES,
   OPEN_STATUSES,
   type BackupRecord,
@@ -82,6 +84,18 @@ const INSERT_MIGRATION = `INSERT INTO migrations
   VALUES (?, ?, ?, ?, ?, ?, ?, NULL, NULL, ?, ?, COALESCE(?, {now}), COALESCE(?, {now}))
   ON CONFLICT (id) DO NOTHING RETURNING *`;
 
+/** A write refused by the one-open-migration-per-group index (SQLite names the index in its message, PostgreSQL in `constraint`). */
+function violatesOneOpenPerGroup(error: unknown): boolean {
+  const e = error as { code?: unknown; constraint?: unknown; message?: unknown };
+  if (e?.code === '23505') return e.constraint === ONE_OPEN_PER_GROUP_INDEX;
+  return (
+    typeof e?.code === 'string' &&
+    e.code.startsWith('SQLITE_CONSTRAINT') &&
+    typeof e.message === 'string' &&
+    e.message.includes(ONE_OPEN_PER_GROUP_INDEX)
+  );
+}
+
 export class SqlStateStore implements StateStore {
   constructor(private readonly driver: Driver) {}
 
@@ -120,9 +134,41 @@ export class SqlStateStore implements StateStore {
     return toMigration(row);
   }
 
+  /**
+   * Runs a write that may make migration `id` hold its group; when the unique index refuses it because another
+   * migration holds the group, throws GroupHasOpenMigrationError naming that one (read outside the failed
+   * transaction, which PostgreSQL has aborted).
+   */
+  private async holdingGroup<T>(
+    address: () => Promise<string | undefined>,
+    id: string | undefined,
+    write: () => Promise<T>,
+  ): Promise<T> {
+    try {
+      return await write();
+    } catch (error) {
+      if (!violatesOneOpenPerGroup(error)) throw error;
+      const group = (await address()) ?? '(unknown)';
+      const open = await this.openMigrationOf(group, id);
+      throw new GroupHasOpenMigrationError(group, open?.id ?? null);
+    }
+  }
+
+  /** The migration that holds the group at `address`, other than `except`. */
+  async openMigrationOf(address: string, except?: string): Promise<MigrationRecord | null> {
+    const rows = await this.listMigrations({ group: address, status: GROUP_HOLDING_STATUSES });
+    return (
+      rows.find((m) => m.id !== except && m.group.address.toLowerCase() === address.toLowerCase()) ?? null
+    );
+  }
+
   async createMigration(input: NewMigration): Promise<MigrationRecord> {
     checkNewMigration(input);
-    return this.driver.transaction((tx) => this.insertMigration(tx, input, null));
+    return this.holdingGroup(
+      async () => input.group.address,
+      input.id,
+      () => this.driver.transaction((tx) => this.insertMigration(tx, input, null)),
+    );
   }
 
   async getMigration(id: string): Promise<MigrationRecord | null> {
@@ -170,6 +216,11 @@ export class SqlStateStore implements StateStore {
   async updateMigration(id: string, patch: MigrationPatch, fence?: Fence): Promise<MigrationRecord> {
     if (patch.status !== undefined) migrationStatus(patch.status);
     if (patch.options !== undefined) assertNoSecrets('migration options', patch.options);
+    const address = async () => (await this.getMigration(id))?.group.address;
+    return this.holdingGroup(address, id, () => this.#update(id, patch, fence));
+  }
+
+  #update(id: string, patch: MigrationPatch, fence?: Fence): Promise<MigrationRecord> {
     return this.driver.transaction(async (tx) => {
       const current = await this.lockMigration(tx, id, fence);
       const [row] = await tx.query<MigrationRow>(
@@ -196,6 +247,16 @@ export class SqlStateStore implements StateStore {
   ): Promise<JournalEntry> {
     checkJournalEntry(entry);
     if (status !== null) migrationStatus(status);
+    const address = async () => (await this.getMigration(migrationId))?.group.address;
+    return this.holdingGroup(address, migrationId, () => this.#append(migrationId, entry, status, fence));
+  }
+
+  #append(
+    migrationId: string,
+    entry: NewJournalEntry,
+    status: MigrationStatus | null,
+    fence?: Fence,
+  ): Promise<JournalEntry> {
     return this.driver.transaction(async (tx) => {
       // The row lock serialises appenders of one migration, so last + 1 cannot be taken twice.
       await this.lockMigration(tx, migrationId, fence);
@@ -582,6 +643,15 @@ export class SqlStateStore implements StateStore {
     });
     bundle.errors.forEach(checkError);
     bundle.backups.forEach((backup) => checkBackupKind(backup.kind));
+    return this.holdingGroup(
+      async () => migration.group.address,
+      migration.id,
+      () => this.#writeBundle(bundle),
+    );
+  }
+
+  #writeBundle(bundle: MigrationBundle): Promise<MigrationRecord> {
+    const { migration } = bundle;
     return this.driver.transaction(async (tx) => {
       const batch =
         migration.batchId === null ? null : { id: migration.batchId, level: migration.batchLevel ?? 0 };

@@ -13,11 +13,20 @@ export const MIGRATION_STATUSES = [
   'failed',
   'rolled_back',
   'blocked',
+  /** A failure before the point of no return was undone only in part: resume retries the undo. */
+  'undo_failed',
 ] as const;
 export type MigrationStatus = (typeof MIGRATION_STATUSES)[number];
 
 /** Statuses a runner may still claim and work on; the rest are final. */
 export const OPEN_STATUSES: readonly MigrationStatus[] = ['planned', 'running', 'parked'];
+
+/**
+ * Statuses in which a migration holds its group: it has changed, or may still change, the directory or the tenant.
+ * The store admits at most one such migration per group (a unique index, see schema.ts version 3); a second one is
+ * refused with GroupHasOpenMigrationError naming the first.
+ */
+export const GROUP_HOLDING_STATUSES: readonly MigrationStatus[] = ['running', 'parked', 'undo_failed'];
 
 export type JsonValue = null | boolean | number | string | JsonValue[] | { [key: string]: JsonValue };
 export type JsonObject = { [key: string]: JsonValue };
@@ -229,6 +238,8 @@ export interface StateStore {
   createMigration(input: NewMigration): Promise<MigrationRecord>;
   getMigration(id: string): Promise<MigrationRecord | null>;
   listMigrations(filter?: MigrationFilter): Promise<MigrationRecord[]>;
+  /** The migration that holds the group at `address` (GROUP_HOLDING_STATUSES), other than `except`, if any. */
+  openMigrationOf(address: string, except?: string): Promise<MigrationRecord | null>;
   updateMigration(id: string, patch: MigrationPatch, fence?: Fence): Promise<MigrationRecord>;
 
   /** Appends the next entry (seq = last + 1) and sets the migration's current step, in one transaction. */

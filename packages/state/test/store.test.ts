@@ -8,6 +8,7 @@ import { afterAll, afterEach, beforeEach, describe, expect, it } from 'vitest';
 
 import {
   BackupExistsError,
+  GroupHasOpenMigrationError,
   InvalidInputError,
   LeaseLostError,
   NotFoundError,
@@ -481,6 +482,70 @@ describe.each(ENGINES)('state store on $engine', (engine) => {
     expect(await store.listJournal('old')).toEqual(before);
     const next = await store.appendJournal('old', { step: 'stage', event: 'undo-started' });
     expect(next.seq).toBe(3);
+    // Version 3 rebuilt every table that points at migrations: their rows and the cascade survive it.
+    await store.putBackup('old', 'snapshot', { a: 1 });
+    await store.addErrors('old', [{ code: 'X', severity: 'info', message: 'm' }]);
+    expect((await store.updateMigration('old', { status: 'undo_failed' })).status).toBe('undo_failed');
+  });
+
+  it('admits one open migration per group, whichever connection asks, and names the open one', async () => {
+    const others = await Promise.all([openStateStore(target), openStateStore(target)]);
+    try {
+      // Three connections start a run of the same group at once: exactly one is admitted.
+      const attempts = await Promise.allSettled(
+        [store, ...others].map((s) =>
+          s.createMigration({
+            group: { address: 'finance@contoso.com' },
+            strategy: 'recreate',
+            status: 'running',
+          }),
+        ),
+      );
+      const admitted = attempts.filter((a) => a.status === 'fulfilled');
+      expect(admitted).toHaveLength(1);
+      const open = (admitted[0] as PromiseFulfilledResult<{ id: string }>).value.id;
+      for (const refused of attempts.filter((a) => a.status === 'rejected')) {
+        const error = (refused as PromiseRejectedResult).reason as GroupHasOpenMigrationError;
+        expect(error).toBeInstanceOf(GroupHasOpenMigrationError);
+        expect(error.code).toBe('STATE_GROUP_HAS_OPEN_MIGRATION');
+        expect(error.openMigrationId).toBe(open);
+        expect(error.message).toContain(`dlmigrate resume ${open}`);
+      }
+      expect(await store.listMigrations({ group: 'finance@contoso.com' })).toHaveLength(1);
+      expect((await store.openMigrationOf('FINANCE@contoso.com'))?.id).toBe(open);
+
+      // A planned migration of the group is admitted, but cannot start while the other holds the group …
+      const planned = await store.createMigration({
+        group: { address: 'Finance@Contoso.com' },
+        strategy: 'recreate',
+        status: 'planned',
+      });
+      await expect(store.updateMigration(planned.id, { status: 'running' })).rejects.toMatchObject({
+        code: 'STATE_GROUP_HAS_OPEN_MIGRATION',
+        openMigrationId: open,
+      });
+      await expect(
+        store.appendJournalAndSetStatus(planned.id, { step: 'capture', event: 'started' }, 'running'),
+      ).rejects.toBeInstanceOf(GroupHasOpenMigrationError);
+      expect((await store.getMigration(planned.id))?.status).toBe('planned');
+      expect(await store.listJournal(planned.id)).toEqual([]);
+
+      // … an unfinished undo still holds it, and a finished migration frees it.
+      await store.updateMigration(open, { status: 'undo_failed' });
+      await expect(others[0]!.updateMigration(planned.id, { status: 'parked' })).rejects.toBeInstanceOf(
+        GroupHasOpenMigrationError,
+      );
+      await store.updateMigration(open, { status: 'rolled_back' });
+      expect((await others[1]!.updateMigration(planned.id, { status: 'running' })).status).toBe('running');
+      // Other groups are never affected.
+      await store.createMigration({
+        group: { address: 'sales@contoso.com' },
+        strategy: 'recreate',
+        status: 'running',
+      });
+    } finally {
+      for (const other of others) await other.close();
+    }
   });
 
   it('applies the schema exactly once when several stores open a new location at once', async () => {

@@ -85,6 +85,7 @@ const FINAL_STATUSES: readonly MigrationStatus[] = [
   'failed',
   'blocked',
   'rolled_back',
+  'undo_failed',
 ];
 const BAR_WIDTH = 24;
 
@@ -169,7 +170,7 @@ export function batchEventPrinter(context: CommandContext, logger: Logger): (eve
 function groupStatus(status: MigrationStatus): Status {
   if (status === 'completed') return 'ok';
   if (status === 'completed_with_warnings' || status === 'rolled_back') return 'warn';
-  if (status === 'failed' || status === 'blocked') return 'fail';
+  if (status === 'failed' || status === 'blocked' || status === 'undo_failed') return 'fail';
   return 'info';
 }
 
@@ -177,7 +178,9 @@ function groupStatus(status: MigrationStatus): Status {
 export function batchExitCode(outcome: BatchOutcome): ExitCode {
   const statuses = new Set(outcome.groups.map((g) => g.status));
   if (
-    ['failed', 'rolled_back', 'running', 'parked', 'planned'].some((s) => statuses.has(s as MigrationStatus))
+    ['failed', 'rolled_back', 'undo_failed', 'running', 'parked', 'planned'].some((s) =>
+      statuses.has(s as MigrationStatus),
+    )
   )
     return ExitCode.Failed;
   if (statuses.has('blocked')) return ExitCode.Blocked;

@@ -133,6 +133,14 @@ export function finishOutcome(
   if (html !== undefined) output.line(`HTML report: ${html}`);
   if (outcome.status === 'failed' || outcome.status === 'parked' || outcome.status === 'running') {
     output.line(`Fix the cause, then: dlmigrate resume ${outcome.migrationId}`);
+  } else if (outcome.status === 'undo_failed') {
+    output.line(
+      `The undo did not finish; the group still holds changes. Fix the cause, then: dlmigrate resume ${outcome.migrationId} (it retries the undo)`,
+    );
+  } else if (outcome.status === 'rolled_back') {
+    output.line(
+      `Everything was undone. Fix the cause, then start again: dlmigrate migrate ${report.group.address}`,
+    );
   }
   return exitCodeFor(outcome.status);
 }

@@ -1,10 +1,12 @@
 // One engine session for a command: config, secrets, run log, engine — opened together, closed together.
 import { InvalidOptionsError } from '@dlmigrate/core';
 import { CertificateError } from '@dlmigrate/exo';
+import { GroupHasOpenMigrationError } from '@dlmigrate/state';
 import { requireSections } from '../config/load.js';
 import type { AdConfig, DlmigrateConfig, TenantConfig } from '../config/schema.js';
 import type { CommandContext } from '../context.js';
-import { UsageError } from '../errors.js';
+import { CliError, UsageError } from '../errors.js';
+import { ExitCode } from '../exit-codes.js';
 import { newRunId, openRunLog, type RunLog } from '../logging/run-log.js';
 import { engineSecrets, type SecretFlags } from './run.js';
 import { openEngine, type OpenedEngine } from './open-engine.js';
@@ -55,6 +57,19 @@ export async function withSession<T>(
         throw new UsageError(
           'The migration options are not valid; nothing was changed.',
           error.findings.map((f) => `${f.subject}: ${f.message}`),
+        );
+      }
+      // A second run of a group with an open migration changes nothing: it points to the open one.
+      if (error instanceof GroupHasOpenMigrationError) {
+        log.logger.warn({ openMigrationId: error.openMigrationId, code: error.code }, 'refused');
+        throw new CliError(
+          `${error.groupAddress} already has an open migration${error.openMigrationId === null ? '' : ` ${error.openMigrationId}`}; nothing was changed.`,
+          ExitCode.Blocked,
+          [
+            error.openMigrationId === null
+              ? 'see dlmigrate status'
+              : `continue it with: dlmigrate resume ${error.openMigrationId}`,
+          ],
         );
       }
       log.logger.error({ err: error instanceof Error ? error.message : String(error) }, 'failed');

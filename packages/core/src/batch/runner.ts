@@ -71,6 +71,8 @@ const FINAL: readonly MigrationStatus[] = [
   'failed',
   'rolled_back',
   'blocked',
+  // An unfinished undo is left for an operator (`dlmigrate resume <id>` retries it); the batch goes on without it.
+  'undo_failed',
 ];
 const SUCCEEDED: readonly MigrationStatus[] = ['completed', 'completed_with_warnings'];
 const isFinal = (s: MigrationStatus) => FINAL.includes(s);

@@ -447,7 +447,8 @@ export class MigrationEngine {
         break;
       case 'rolled-back': {
         const blocked = outcome.failedStep === 'validate' || outcome.failedStep === 'parity-check';
-        status = blocked ? 'blocked' : 'rolled_back';
+        // A partly failed undo has left changes behind: not "rolled back" until resume has finished the undo.
+        status = blocked ? 'blocked' : outcome.undoErrors.length > 0 ? 'undo_failed' : 'rolled_back';
         const errors = await state.listErrors(id);
         const recorded = errors.some((e) => e.step === outcome.failedStep && e.severity === 'blocking');
         if (!recorded) {

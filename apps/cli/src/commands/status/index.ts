@@ -13,6 +13,7 @@ const STATUS_SYMBOL: Record<string, Status> = {
   failed: 'fail',
   blocked: 'fail',
   rolled_back: 'warn',
+  undo_failed: 'fail',
 };
 
 export function registerStatusCommand(program: Command, state: ProgramState): void {
