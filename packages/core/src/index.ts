@@ -37,3 +37,6 @@ export {
 } from './engine/engine.js';
 export { enableHybridMailFlow, type EnableHybridInput, type EnableHybridResult } from './hybrid/enable.js';
 export * from './csv/csv.js';
+export * from './dashboard/records.js';
+export * from './dashboard/outage.js';
+export * from './dashboard/project.js';

@@ -1,0 +1,40 @@
+// What the project dashboard is built from: every batch and every migration of a state store with its journal, its
+// findings and its stored report, read through the StateStore interface (so SQLite and PostgreSQL give the same
+// records). buildProject (project.ts) turns them into the page's model without touching the store again.
+import type {
+  BatchRecord,
+  ErrorRecord,
+  JournalEntry,
+  JsonObject,
+  MigrationRecord,
+  StateStore,
+} from '@dlmigrate/state';
+
+export interface ProjectMigrationRecords {
+  readonly migration: MigrationRecord;
+  /** In journal order (seq). */
+  readonly journal: readonly JournalEntry[];
+  readonly errors: readonly ErrorRecord[];
+  /** The stored report (null before the report step ran). */
+  readonly report: JsonObject | null;
+}
+
+export interface ProjectRecords {
+  readonly batches: readonly BatchRecord[];
+  readonly migrations: readonly ProjectMigrationRecords[];
+}
+
+/** Reads every batch and migration of the store. */
+export async function loadProjectRecords(store: StateStore): Promise<ProjectRecords> {
+  const batches = await store.listBatches();
+  const migrations: ProjectMigrationRecords[] = [];
+  for (const migration of await store.listMigrations()) {
+    const [journal, errors, report] = await Promise.all([
+      store.listJournal(migration.id),
+      store.listErrors(migration.id),
+      store.getReport(migration.id),
+    ]);
+    migrations.push({ migration, journal, errors, report: report?.report ?? null });
+  }
+  return { batches, migrations };
+}
