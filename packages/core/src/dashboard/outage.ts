@@ -20,7 +20,8 @@ export interface OutageWindow {
   readonly ongoing: boolean;
 }
 
-const OPEN: readonly string[] = ['planned', 'running', 'parked'];
+/** Statuses in which the group may still be without its addresses (undo_failed waits for an operator). */
+const OPEN: readonly string[] = ['planned', 'running', 'parked', 'undo_failed'];
 
 /** The result a completed step stored (StateJournal keeps it under data.result), the latest completion winning. */
 function completedResult(journal: readonly JournalEntry[], step: string): Record<string, unknown> | null {

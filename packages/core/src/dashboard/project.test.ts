@@ -161,6 +161,7 @@ describe('buildProject', () => {
       failed: 0,
       rolled_back: 0,
       blocked: 2,
+      undo_failed: 0,
     });
     expect(project.totals.findings).toEqual({ blocking: 3, 'needs-action': 3, info: 1 });
     expect(project.span).toEqual({ start: at(1), end: at(26) });
