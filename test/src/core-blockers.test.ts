@@ -1,8 +1,12 @@
 // Every blocker is reported — all of them together, each with its code and the object it concerns — and nothing is
 // changed anywhere: not the directory, not the tenant.
 import type { AttributeChange } from '@dlmigrate/ad';
-import type { MigrationOptionsInput } from '@dlmigrate/core';
+import { MigrationEngine, type MigrationOptionsInput } from '@dlmigrate/core';
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { childDeps } from './child-deps.js';
 import { useWorld, type World } from './world.js';
 
 const w = useWorld('core');
@@ -128,4 +132,33 @@ describe('validation blockers', () => {
     },
     120_000,
   );
+});
+
+describe('the Exchange role', () => {
+  it('blocks at validate when the app may not use -BypassSecurityGroupManagerCheck, changing nothing', async () => {
+    await w.reset();
+    // Exchange Recipient Administrator alone: every cmdlet, but not the bypass parameter (Set-DistributionGroup.md).
+    const app = w.sim.registerApp(w.tenantId, {
+      certificates: [w.childConfig.certPem],
+      directoryRoles: ['Exchange Recipient Administrator'],
+    });
+    const statePath = join(mkdtempSync(join(tmpdir(), 'dlmigrate-e2e-role-')), 'state.db');
+    const other = await childDeps({ ...w.childConfig, clientId: app.clientId, statePath });
+    try {
+      const tenantBefore = JSON.stringify(w.sim.tenant(w.tenantId).recipients);
+      const groupBefore = await w.ad.readGroup(w.objects['groups.sales']!.dn);
+      const outcome = await new MigrationEngine(other.deps).migrate('sales@contoso.com', {
+        nonSyncOu: w.objects['ous.nonSync']!.dn,
+      });
+      expect(outcome.status).toBe('blocked');
+      expect(outcome.findings).toEqual([
+        expect.objectContaining({ code: 'GROUP_MANAGER_BYPASS_DENIED', severity: 'blocking' }),
+      ]);
+      expect(outcome.findings[0]!.action).toMatch(/Security Group Creation and Membership/);
+      expect(JSON.stringify(w.sim.tenant(w.tenantId).recipients)).toBe(tenantBefore);
+      expect(await w.ad.readGroup(groupBefore.dn)).toEqual(groupBefore);
+    } finally {
+      await other.close();
+    }
+  }, 120_000);
 });

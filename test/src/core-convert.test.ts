@@ -49,6 +49,36 @@ describe('convert in place', () => {
     expect(untouched.isDirSynced).toBe(false);
   }, 180_000);
 
+  it("waits for Exchange to show the conversion by its own deadline (conversionMinutes), not take-over's", async () => {
+    await w.reset();
+    // Exchange shows IsDirSynced = false a few seconds after the PATCH; take-over's deadline is shorter than that.
+    w.sim.setBehaviour(w.tenantId, { exchangeSoaDelaySeconds: 3 });
+    const outcome = await w.engine.migrate('sales@contoso.com', {
+      strategy: 'convert',
+      deadlines: { takeOverMinutes: 0.01, conversionMinutes: 2 },
+    });
+    expect(outcome.findings).toEqual([]);
+    expect(outcome.status).toBe('completed');
+    expect((await w.cloud.exchange.getDistributionGroup('sales@contoso.com'))!.isDirSynced).toBe(false);
+  }, 180_000);
+
+  it('gives up at conversionMinutes with CONVERSION_NOT_CONFIRMED and hands the group back to the directory', async () => {
+    await w.reset();
+    w.sim.setBehaviour(w.tenantId, { exchangeSoaDelaySeconds: 600 });
+    const before = (await w.cloud.exchange.getDistributionGroup('sales@contoso.com'))!;
+    const outcome = await w.engine.migrate('sales@contoso.com', {
+      strategy: 'convert',
+      deadlines: { conversionMinutes: 0.02 },
+    });
+    expect(outcome.status).toBe('rolled_back');
+    expect(outcome.step).toBe('convert');
+    expect(outcome.report.findings.map((f) => f.code)).toContain('CONVERSION_NOT_CONFIRMED');
+    expect(outcome.report.findings.map((f) => f.code)).not.toContain('UNDO_FAILED');
+    expect(await w.cloud.graph.getOnPremisesSyncBehavior(before.externalDirectoryObjectId)).toEqual({
+      isCloudManaged: false,
+    });
+  }, 180_000);
+
   it('refuses to convert when the cloud copy lacks an on-prem member, changing nothing', async () => {
     await w.reset();
     // A member added on-premises that no sync has carried to the cloud yet.

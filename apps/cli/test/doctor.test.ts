@@ -126,6 +126,7 @@ describe('dlmigrate doctor', () => {
       'graph-app-roles',
       'graph-reference-roles',
       'exchange-domains',
+      'exchange-group-manager-bypass',
       'exchange-address-lists',
       'sync-trigger',
     ]);
@@ -269,6 +270,27 @@ describe('dlmigrate doctor', () => {
     expect(check('graph-reference-roles')?.fix).toMatch(/admin consent/);
     expect(check('exchange-address-lists')?.status).toBe('warn');
     expect(check('exchange-address-lists')?.fix).toMatch(/Address Lists role/);
+  });
+
+  it('fails when the app may not use -BypassSecurityGroupManagerCheck, and names the roles that allow it', async () => {
+    const recipientAdmin = sim.registerApp(tenant.tenantId, {
+      certificates: [readFileSync(app.cert, 'utf8')],
+      directoryRoles: ['Exchange Recipient Administrator'],
+      exchangeRoles: ['Address Lists'],
+    });
+    const denied = await doctor(configure({ tenant: { clientId: recipientAdmin.clientId } }));
+    expect(denied.run.code).not.toBe(0);
+    expect(denied.check('exchange-group-manager-bypass')).toMatchObject({ status: 'fail' });
+    expect(denied.check('exchange-group-manager-bypass')?.fix).toMatch(
+      /Organization Management.*Security Group Creation and Membership/,
+    );
+    const withRole = sim.registerApp(tenant.tenantId, {
+      certificates: [readFileSync(app.cert, 'utf8')],
+      directoryRoles: ['Exchange Recipient Administrator'],
+      exchangeRoles: ['Address Lists', 'Security Group Creation and Membership'],
+    });
+    const allowed = await doctor(configure({ tenant: { clientId: withRole.clientId } }));
+    expect(allowed.check('exchange-group-manager-bypass')?.status).toBe('ok');
   });
 
   it('loads a PFX with the passphrase from the environment and never prints or logs it', async () => {

@@ -11,7 +11,7 @@ describe('resolveOptions', () => {
     expect(options).toEqual({
       ...DEFAULT_OPTIONS,
       nonSyncOu: 'OU=NonSync,DC=c',
-      deadlines: { cloudDeletionMinutes: 60, takeOverMinutes: 5 },
+      deadlines: { cloudDeletionMinutes: 60, takeOverMinutes: 5, conversionMinutes: 60 },
     });
   });
 
@@ -20,7 +20,7 @@ describe('resolveOptions', () => {
       groupTypeOverride: 'Unified' as never,
       namePrefix: 'p'.repeat(40),
       nameSuffix: 's'.repeat(30),
-      deadlines: { cloudDeletionMinutes: 0 },
+      deadlines: { cloudDeletionMinutes: 0, conversionMinutes: -1 },
       customRoutingDomain: 'not a domain',
     });
     expect(problems.map((p) => p.subject)).toEqual([
@@ -28,6 +28,7 @@ describe('resolveOptions', () => {
       'groupTypeOverride',
       'namePrefix',
       'deadlines.cloudDeletionMinutes',
+      'deadlines.conversionMinutes',
       'customRoutingDomain',
     ]);
     expect(problems.every((p) => p.code === 'INVALID_OPTIONS' && p.severity === 'blocking')).toBe(true);

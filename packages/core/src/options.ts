@@ -26,6 +26,12 @@ export interface MigrationOptions {
     readonly cloudDeletionMinutes: number;
     /** How long take-over waits for Exchange Online to show the addresses. */
     readonly takeOverMinutes: number;
+    /**
+     * How long convert waits, after onPremisesSyncBehavior.isCloudManaged = true, for Exchange Online to show the
+     * group as no longer directory-synced (IsDirSynced = false). Its own deadline: Entra documents no bound for the
+     * change to reach Exchange (how-to-group-source-of-authority-configure.md), DLConversionV3 polls for it.
+     */
+    readonly conversionMinutes: number;
   };
   /** At the deletion deadline: undo everything (default) or stay parked, resumable. */
   readonly onDeletionDeadline: 'rollback' | 'stay-parked';
@@ -39,7 +45,7 @@ export const DEFAULT_OPTIONS: MigrationOptions = {
   skipNestedGroupCheck: false,
   allowNonSyncedGroup: false,
   overrideCentralizedMailTransport: false,
-  deadlines: { cloudDeletionMinutes: 60, takeOverMinutes: 15 },
+  deadlines: { cloudDeletionMinutes: 60, takeOverMinutes: 15, conversionMinutes: 60 },
   onDeletionDeadline: 'rollback',
 };
 

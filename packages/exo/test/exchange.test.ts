@@ -446,5 +446,13 @@ describe('fidelity: answers only a careful client gets right', () => {
     const c3 = await t.connect({ clientId: withRole.clientId });
     expect(await c3.exchange.canBypassSecurityGroupManagerCheck()).toBe(true);
     c3.close();
+    // A Global Reader has no Set-DistributionGroup at all: no bypass either (not an error).
+    const reader = t.sim.registerApp(t.tenantId, {
+      certificates: [t.cert.certPem],
+      directoryRoles: ['Global Reader'],
+    });
+    const c4 = await t.connect({ clientId: reader.clientId });
+    expect(await c4.exchange.canBypassSecurityGroupManagerCheck()).toBe(false);
+    c4.close();
   });
 });

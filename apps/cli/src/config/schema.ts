@@ -212,6 +212,13 @@ const migrationSchema = z.strictObject({
         .positive()
         .max(24 * 60)
         .default(15),
+      /** convert: how long to wait for Exchange Online to show the group as no longer directory-synced. */
+      conversionMinutes: z
+        .number()
+        .int()
+        .positive()
+        .max(24 * 60)
+        .default(60),
     })
     .prefault({}),
   /** Upper bound of groups worked on at once in a batch; Exchange Online's throttling lowers it further. */

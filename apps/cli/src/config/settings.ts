@@ -133,6 +133,12 @@ export const MIGRATION_SETTINGS: readonly Setting[] = [
     'number',
     'how long to wait for Exchange Online to show the addresses',
   ),
+  row(
+    'migration.deadlines.conversionMinutes',
+    'conversion-minutes',
+    'number',
+    'convert: how long to wait for Exchange Online to show the group as cloud-managed',
+  ),
   row('migration.onDeletionDeadline', 'on-deletion-deadline', 'string', 'rollback | stay-parked'),
 ];
 

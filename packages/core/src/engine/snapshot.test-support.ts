@@ -79,6 +79,7 @@ export function snapshot(
       acceptedDomains: ['contoso.com', 'contoso.mail.onmicrosoft.com'],
       centralizedTransport: false,
       detectedRoutingDomain: 'contoso.mail.onmicrosoft.com',
+      groupManagerBypass: true,
       ...extra.tenant,
     },
   };

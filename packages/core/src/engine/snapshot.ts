@@ -52,6 +52,12 @@ export interface TenantCapture {
   readonly acceptedDomains: readonly string[];
   readonly centralizedTransport: boolean;
   readonly detectedRoutingDomain: string | null;
+  /**
+   * Whether the app may use -BypassSecurityGroupManagerCheck, which every write to a cloud group needs
+   * (Set-DistributionGroup.md: Organization Management or "Security Group Creation and Membership").
+   * Absent in captures taken before it was recorded: not known, so not held against the migration.
+   */
+  readonly groupManagerBypass?: boolean;
 }
 
 export interface Snapshot {

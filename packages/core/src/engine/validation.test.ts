@@ -29,6 +29,12 @@ describe('validate', () => {
         }),
       ),
     ).toEqual(['UNKNOWN_ACCEPTED_DOMAIN', 'CENTRALIZED_MAIL_TRANSPORT', 'NO_ROUTING_DOMAIN']);
+    // Without -BypassSecurityGroupManagerCheck no write to the cloud group can succeed; a capture taken before
+    // the role was recorded (field absent) is not held against the migration.
+    expect(codes(snapshot({ tenant: { groupManagerBypass: false } }))).toEqual([
+      'GROUP_MANAGER_BYPASS_DENIED',
+    ]);
+    expect(codes(snapshot({ tenant: { groupManagerBypass: undefined } }))).toEqual([]);
     expect(
       codes(snapshot({ tenant: { centralizedTransport: true } }), {
         ...options,

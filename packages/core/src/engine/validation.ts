@@ -171,6 +171,14 @@ export function validate(address: string, snapshot: Snapshot, options: Migration
       ),
     );
   }
+  if (tenant.groupManagerBypass === false)
+    findings.push(
+      finding(
+        'GROUP_MANAGER_BYPASS_DENIED',
+        'Exchange Online role',
+        'the app may not use -BypassSecurityGroupManagerCheck, which every change to the cloud group needs',
+      ),
+    );
   if (routingDomain === null)
     findings.push(finding('NO_ROUTING_DOMAIN', 'accepted domains', 'no *.mail.onmicrosoft.com domain found'));
 

@@ -66,6 +66,11 @@ const catalogue = {
     action:
       'An outbound connector routes all mail via on-premises; confirm with the centralized-transport override.',
   },
+  GROUP_MANAGER_BYPASS_DENIED: {
+    severity: 'blocking',
+    action:
+      'Give the app\'s service principal the Organization Management role group or a role group holding the "Security Group Creation and Membership" role: Set-DistributionGroup -BypassSecurityGroupManagerCheck needs one of them (dlmigrate doctor checks it).',
+  },
   NO_ROUTING_DOMAIN: {
     severity: 'blocking',
     action: 'No *.mail.onmicrosoft.com accepted domain was found; pass a custom routing domain.',

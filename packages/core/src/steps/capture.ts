@@ -109,6 +109,7 @@ export const capture: SagaStep<MigrationContext> = {
         acceptedDomains: domains.map((d) => d.domainName.toLowerCase()),
         centralizedTransport: await exchange.usesCentralizedMailTransport(),
         detectedRoutingDomain: routingDomainOf(domains),
+        groupManagerBypass: await exchange.canBypassSecurityGroupManagerCheck(),
       };
     });
 

@@ -21,7 +21,7 @@ export const convert: SagaStep<MigrationContext> = {
     const synced = (await loadSnapshot(state, ctx.migration.id)).cloud.group!;
     const id = synced.externalDirectoryObjectId;
     await graph.setOnPremisesSyncBehavior(id, true);
-    const minutes = ctx.options.deadlines.takeOverMinutes;
+    const minutes = ctx.options.deadlines.conversionMinutes;
     const done = await pollUntil(
       tolerant(() => exchange.getDistributionGroup(id), null),
       (dl) => dl !== null && !dl.isDirSynced,

@@ -9,6 +9,7 @@ import { addRemove } from './encoding.js';
 import {
   ExoAlreadyExistsError,
   ExoNotFoundError,
+  ExoPermissionDeniedError,
   ExoTimeoutError,
   ExoValidationError,
   shortTypeName,
@@ -274,6 +275,8 @@ export class ExchangeOnline {
       return true;
     } catch (error) {
       if (error instanceof ExoNotFoundError) return true;
+      // A read-only role has no Set-DistributionGroup at all (CommandNotFoundException): no bypass either.
+      if (error instanceof ExoPermissionDeniedError) return false;
       if (
         error instanceof ExoValidationError &&
         (error.errorId === 'NamedParameterNotFound' ||

@@ -118,6 +118,7 @@ export async function checkCloud(
     }
     if (exchangeClaims !== undefined) {
       results.push(await domainsCheck(connection, tenant.routingDomain));
+      results.push(await groupManagerBypassCheck(connection));
       results.push(await addressListsCheck(connection));
     }
     return results;
@@ -202,6 +203,29 @@ function referenceRolesCheck(claims: TokenClaims): CheckResult {
         status: 'warn',
         fix: `${check.fix}; without them plan can't tell what a recreate would break in Entra`,
       };
+}
+
+/**
+ * Every write to a cloud group sends -BypassSecurityGroupManagerCheck (an app is never a group owner); the parameter
+ * needs the Organization Management role group or the "Security Group Creation and Membership" role
+ * (Set-DistributionGroup.md). Exchange Administrator has it; Exchange Recipient Administrator alone does not.
+ */
+async function groupManagerBypassCheck(connection: CloudConnection): Promise<CheckResult> {
+  const id = 'exchange-group-manager-bypass';
+  const title = 'the app may change groups it does not own (-BypassSecurityGroupManagerCheck)';
+  try {
+    if (await connection.exchange.canBypassSecurityGroupManagerCheck())
+      return { id, title, status: 'ok', detail: 'Set-DistributionGroup accepts the parameter' };
+    return {
+      id,
+      title,
+      status: 'fail',
+      detail: 'Set-DistributionGroup has no -BypassSecurityGroupManagerCheck for the app',
+      fix: 'assign the app the Exchange Administrator role, or add its service principal to Organization Management or to a role group holding the "Security Group Creation and Membership" role',
+    };
+  } catch (error) {
+    return { id, title, status: 'fail', detail: messageOf(error), fix: 'see the message' };
+  }
 }
 
 /** Address lists and address book policies: Exchange Online puts their cmdlets in a role no role group has by default. */
