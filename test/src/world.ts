@@ -53,7 +53,8 @@ export async function openWorld(labName: string): Promise<World> {
   const sim = await CloudSim.start();
   const tenant = sim.createTenant({ name: 'contoso', domains: ['contoso.com'] });
   const cert = generateClientCertificate({ subject: 'dlmigrate e2e' });
-  const app = sim.registerApp(tenant.id, { certificates: [cert.certPem] });
+  // The roles auth init asks for (the Address Lists role lets plan read address lists that filter on a group).
+  const app = sim.registerApp(tenant.id, { certificates: [cert.certPem], exchangeRoles: ['Address Lists'] });
   sim.configureSync(tenant.id, {
     ldap: { url: env.url, caPem: env.caPem, bindDn: env.bindDn, bindPassword: env.bindPassword },
     scopeOus: [objects['ous.contoso']!.dn],

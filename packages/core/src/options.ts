@@ -35,6 +35,12 @@ export interface MigrationOptions {
   };
   /** At the deletion deadline: undo everything (default) or stay parked, resumable. */
   readonly onDeletionDeadline: 'rollback' | 'stay-parked';
+  /**
+   * What a recreate does about what Entra holds by the group's object id (licences, app roles, Conditional Access,
+   * role assignments, Entra-only memberships, owners — references/entra.ts): stop (`blocking`, the default: the
+   * `convert` strategy keeps the id) or go ahead and report each with the command that redoes it (`needs-action`).
+   */
+  readonly entraReferences: 'blocking' | 'needs-action';
 }
 
 export const DEFAULT_OPTIONS: MigrationOptions = {
@@ -47,6 +53,7 @@ export const DEFAULT_OPTIONS: MigrationOptions = {
   overrideCentralizedMailTransport: false,
   deadlines: { cloudDeletionMinutes: 60, takeOverMinutes: 15, conversionMinutes: 60 },
   onDeletionDeadline: 'rollback',
+  entraReferences: 'blocking',
 };
 
 export type MigrationOptionsInput = Partial<Omit<MigrationOptions, 'deadlines'>> & {
@@ -93,6 +100,9 @@ export function resolveOptions(input: MigrationOptionsInput): {
   }
   if (!['rollback', 'stay-parked'].includes(options.onDeletionDeadline)) {
     bad('onDeletionDeadline', `"${String(options.onDeletionDeadline)}" is neither rollback nor stay-parked`);
+  }
+  if (!['blocking', 'needs-action'].includes(options.entraReferences)) {
+    bad('entraReferences', `"${String(options.entraReferences)}" is neither blocking nor needs-action`);
   }
   if (
     options.customRoutingDomain !== undefined &&

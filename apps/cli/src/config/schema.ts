@@ -194,6 +194,8 @@ const migrationSchema = z.strictObject({
   overrideCentralizedMailTransport: z.boolean().default(false),
   /** At the deletion deadline: undo everything, or stay parked and resumable. */
   onDeletionDeadline: z.enum(['rollback', 'stay-parked']).default('rollback'),
+  /** What Entra holds by the group's object id does to a recreate: stop it, or go ahead and report each. */
+  entraReferences: z.enum(['blocking', 'needs-action']).default('blocking'),
   groupTypeOverride: z.enum(['Distribution', 'Security']).optional(),
   namePrefix: z.string().max(32).optional(),
   nameSuffix: z.string().max(32).optional(),

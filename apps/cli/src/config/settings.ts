@@ -140,6 +140,12 @@ export const MIGRATION_SETTINGS: readonly Setting[] = [
     'convert: how long to wait for Exchange Online to show the group as cloud-managed',
   ),
   row('migration.onDeletionDeadline', 'on-deletion-deadline', 'string', 'rollback | stay-parked'),
+  row(
+    'migration.entraReferences',
+    'entra-references',
+    'string',
+    'what Entra holds by the group id (licences, CA…) does to a recreate: blocking | needs-action',
+  ),
 ];
 
 /** Every row, for the loader: flags a command does not have are simply never "given". */

@@ -143,6 +143,7 @@ export function migrationOptions(config: DlmigrateConfig): MigrationOptionsInput
     allowNonSyncedGroup: m.allowNonSyncedGroup,
     overrideCentralizedMailTransport: m.overrideCentralizedMailTransport,
     onDeletionDeadline: m.onDeletionDeadline,
+    entraReferences: m.entraReferences,
     deadlines: m.deadlines,
     ...(m.groupTypeOverride !== undefined ? { groupTypeOverride: m.groupTypeOverride } : {}),
     ...(m.namePrefix !== undefined ? { namePrefix: m.namePrefix } : {}),

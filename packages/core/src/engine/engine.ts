@@ -24,6 +24,8 @@ import { StateJournal } from '../saga/state-journal.js';
 import { enableHybridMailFlow, type EnableHybridInput, type EnableHybridResult } from '../hybrid/enable.js';
 import { UPDATE_ADDRESS_STEPS, updateAddressOptions } from '../hybrid/update-address.js';
 import { RESTORE_STEPS } from '../restore/steps.js';
+import { loadReferences } from '../references/capture.js';
+import { plannedReferenceChanges } from '../references/plan.js';
 import { awaitDeletion } from '../steps/await-deletion.js';
 import { convert } from '../steps/convert.js';
 import { parityCheck } from '../steps/parity-check.js';
@@ -194,12 +196,15 @@ export class MigrationEngine {
       }
       const snapshot = await loadSnapshot(this.deps.state, migration.id);
       const validation = validateSnapshot(migration.group.address, snapshot, ctx.options);
-      return {
-        migrationId: migration.id,
-        status,
-        findings,
-        changes: planChanges(migration.id, snapshot, validation, ctx.options),
-      };
+      const changes = planChanges(migration.id, snapshot, validation, ctx.options);
+      // The configuration is rewired right after the take-over (the step order of RECREATE_BODY).
+      const afterTakeOver = changes.findLastIndex((c) => c.step === 'take-over') + 1;
+      changes.splice(
+        afterTakeOver,
+        0,
+        ...plannedReferenceChanges(await loadReferences(this.deps.state, migration.id)),
+      );
+      return { migrationId: migration.id, status, findings, changes };
     });
   }
 

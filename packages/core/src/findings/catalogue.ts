@@ -144,6 +144,28 @@ const catalogue = {
     severity: 'info',
     action: 'The group is listed more than once; it is migrated once.',
   },
+  // --- what names the group by id beyond its own attributes (issue 16, references/) ---
+  ENTRA_REFERENCE_BLOCKS_RECREATE: {
+    severity: 'blocking',
+    action:
+      'Entra holds this by the group\'s object id, which a recreate replaces: migrate with strategy "convert" (keeps the object id), or set entraReferences to needs-action and run the command given after the migration.',
+  },
+  ENTRA_REFERENCE_NOT_CARRIED: {
+    severity: 'needs-action',
+    action:
+      'Entra held this by the old object id and a recreate does not carry it: run the command given after the migration (strategy "convert" would have kept it).',
+  },
+  // info, not needs-action: without the optional "Address Lists" role every group of every batch would carry it, and
+  // doctor already says which role or permission is missing (apps/cli/src/commands/doctor/cloud-checks.ts).
+  CONFIG_NOT_CHECKED: {
+    severity: 'info',
+    action:
+      'This part of the Exchange configuration could not be read (a missing role or permission): check it by hand with the command given, or grant the access and plan again.',
+  },
+  CONFIG_REWIRE_FAILED: {
+    severity: 'needs-action',
+    action: 'Exchange configuration still names the old group: run the command given.',
+  },
   // --- during and after the run ---
   ADDRESS_HELD_BY_OTHER_OBJECT: {
     severity: 'blocking',

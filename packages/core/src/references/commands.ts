@@ -33,11 +33,33 @@ export function exchangeCommand(
   }
 }
 
-const directoryObject = (id: string) => psQuote(`https://graph.microsoft.com/v1.0/directoryObjects/${id}`);
+/** How a command names the new group: its id as a quoted string, or a PowerShell variable set beforehand. */
+type GroupExpression = { readonly quoted: string; readonly url: string };
+
+const byId = (id: string): GroupExpression => ({
+  quoted: psQuote(id),
+  url: psQuote(`https://graph.microsoft.com/v1.0/directoryObjects/${id}`),
+});
+
+/** The variable a plan's commands use for the new group's id, known only once the migration has created it. */
+export const NEW_GROUP_ID_VARIABLE = '$newGroupId';
 
 /** The Graph PowerShell command that gives the group `groupId` back what `reference` held for the old one. */
 export function entraCommand(reference: EntraReference, groupId: string): string {
-  const group = psQuote(groupId);
+  return commandFor(reference, byId(groupId));
+}
+
+/**
+ * The same command for a group not created yet, preceded by the line that sets $newGroupId from its address (the
+ * new group takes the old one's addresses, so the address finds it after the migration).
+ */
+export function entraCommandAfterMigration(reference: EntraReference, groupAddress: string): string {
+  const v = NEW_GROUP_ID_VARIABLE;
+  return `${v} = (Get-DistributionGroup -Identity ${psQuote(groupAddress)}).ExternalDirectoryObjectId; ${commandFor(reference, { quoted: v, url: `"https://graph.microsoft.com/v1.0/directoryObjects/${v}"` })}`;
+}
+
+function commandFor(reference: EntraReference, g: GroupExpression): string {
+  const group = g.quoted;
   switch (reference.kind) {
     case 'licence':
       return `Set-MgGroupLicense -GroupId ${group} -AddLicenses @(@{SkuId=${psQuote(reference.skuId)}; DisabledPlans=@(${reference.disabledPlans.map(psQuote).join(',')})}) -RemoveLicenses @()`;
@@ -52,10 +74,10 @@ export function entraCommand(reference: EntraReference, groupId: string): string
       return `New-MgRoleManagementDirectoryRoleAssignment -PrincipalId ${group} -RoleDefinitionId ${psQuote(reference.roleDefinitionId)} -DirectoryScopeId ${psQuote(reference.directoryScopeId)}`;
     case 'member-of':
       return reference.containerType === 'administrativeUnit'
-        ? `New-MgDirectoryAdministrativeUnitMemberByRef -AdministrativeUnitId ${psQuote(reference.containerId)} -OdataId ${directoryObject(groupId)}`
+        ? `New-MgDirectoryAdministrativeUnitMemberByRef -AdministrativeUnitId ${psQuote(reference.containerId)} -OdataId ${g.url}`
         : `New-MgGroupMember -GroupId ${psQuote(reference.containerId)} -DirectoryObjectId ${group}`;
     case 'owner':
-      return `New-MgGroupOwnerByRef -GroupId ${group} -OdataId ${directoryObject(reference.ownerId)}`;
+      return `New-MgGroupOwnerByRef -GroupId ${group} -OdataId ${byId(reference.ownerId).url}`;
   }
 }
 

@@ -72,7 +72,7 @@ async function write(
 }
 
 /** One reference per container and property: several values naming the old group are rewritten in one write. */
-function distinct(references: readonly ExchangeReference[]): ExchangeReference[] {
+export function onePerContainer(references: readonly ExchangeReference[]): ExchangeReference[] {
   const seen = new Map<string, ExchangeReference>();
   for (const r of references) {
     const key = `${r.kind}|${r.container.identity.toLowerCase()}|${r.property}`;
@@ -93,7 +93,7 @@ export async function pointConfigReferencesAt(
 ): Promise<ConfigRewrite[]> {
   const reader = new LiveReader(exchange);
   const out: ConfigRewrite[] = [];
-  for (const reference of distinct(references)) {
+  for (const reference of onePerContainer(references)) {
     let before: LiveValue;
     try {
       before = await reader.read(reference);

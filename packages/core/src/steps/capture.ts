@@ -13,6 +13,7 @@ import {
   type OnPremCapture,
 } from '../engine/snapshot.js';
 import { cloudObjectId } from '../mapping/links.js';
+import { captureReferences } from '../references/capture.js';
 import type { SagaStep } from '../saga/runner.js';
 
 export interface CaptureResult {
@@ -112,6 +113,18 @@ export const capture: SagaStep<MigrationContext> = {
         groupManagerBypass: await exchange.canBypassSecurityGroupManagerCheck(),
       };
     });
+
+    // What names the synced group beyond its own attributes: only a recreate replaces it (references/capture.ts).
+    if (ctx.options.strategy === 'recreate' && cloud.recipient !== null && cloud.group !== null)
+      await captureReferences({
+        state,
+        exchange,
+        graph,
+        clock: ctx.clock,
+        migrationId: id,
+        recipient: cloud.recipient,
+        isSecurityGroup: cloud.group.isSecurityGroup,
+      });
 
     return { groupDn: group?.dn ?? null, objectGuid: group?.objectGuid ?? null, cloudId };
   },

@@ -4,6 +4,8 @@ import type { MigrationContext } from '../engine/context.js';
 import { loadSnapshot } from '../engine/snapshot.js';
 import { validate as validateSnapshot } from '../engine/validation.js';
 import { blocking, finding, FindingsError, type Finding } from '../findings/finding.js';
+import { loadReferences } from '../references/capture.js';
+import { referenceFindings } from '../references/plan.js';
 import type { SagaStep } from '../saga/runner.js';
 
 export interface ValidateResult {
@@ -45,6 +47,14 @@ export const validate: SagaStep<MigrationContext> = {
         ),
       );
     }
+    if (group !== null)
+      findings.push(
+        ...referenceFindings(
+          await loadReferences(state, ctx.migration.id),
+          ctx.migration.group.address,
+          ctx.options,
+        ),
+      );
     await state.clearErrors(ctx.migration.id, 'validate');
     if (findings.length > 0) await state.addErrors(ctx.migration.id, toStateErrors('validate', findings));
     const blockers = blocking(findings);
