@@ -7,11 +7,7 @@ import type { PlannedChange } from '../engine/plan.js';
 import { finding, type Finding } from '../findings/finding.js';
 import type { MigrationOptions } from '../options.js';
 import type { ReferencesCapture } from './capture.js';
-import {
-  describeEntraReference,
-  describeExchangeReference,
-  entraCommandAfterMigration,
-} from './commands.js';
+import { describeEntraReference, describeExchangeReference, entraCommandAfterMigration } from './commands.js';
 import { onePerContainer } from './rewire.js';
 
 export const REWIRE_CONFIG_STEP = 'rewire-config';
@@ -24,7 +20,9 @@ export function referenceFindings(
   if (options.strategy !== 'recreate') return [];
   const findings: Finding[] = [];
   const code =
-    options.entraReferences === 'needs-action' ? 'ENTRA_REFERENCE_NOT_CARRIED' : 'ENTRA_REFERENCE_BLOCKS_RECREATE';
+    options.entraReferences === 'needs-action'
+      ? 'ENTRA_REFERENCE_NOT_CARRIED'
+      : 'ENTRA_REFERENCE_BLOCKS_RECREATE';
   for (const reference of captured.entra?.references ?? [])
     findings.push(
       finding(
@@ -36,7 +34,11 @@ export function referenceFindings(
     );
   for (const part of [...(captured.entra?.notChecked ?? []), ...(captured.config?.notChecked ?? [])])
     findings.push(
-      finding('CONFIG_NOT_CHECKED', address, `${part.what} not checked (${part.why}); check: ${part.command}`),
+      finding(
+        'CONFIG_NOT_CHECKED',
+        address,
+        `${part.what} not checked (${part.why}); check: ${part.command}`,
+      ),
     );
   return findings;
 }
