@@ -70,12 +70,22 @@ const cases: readonly Case[] = [
   {
     step: 'take-over',
     code: 'ADDRESS_HELD_BY_OTHER_OBJECT',
-    arrange: async (world) => ({
-      onEvent: (e) => {
-        if (e.step === 'await-deletion' && e.event === 'completed')
-          world.sim.injectFault(world.tenantId, { ...addressFault, status: 400, count: 1 });
-      },
-    }),
+    arrange: async (world) => {
+      // The holder the refusal names is a live object (a refusal naming nobody visible would be retried).
+      world.sim.seedRecipients(world.tenantId, [
+        {
+          type: 'MailUniversalDistributionGroup',
+          name: 'Vertrieb Alt',
+          primarySmtpAddress: 'vertrieb.alt@contoso.com',
+        },
+      ]);
+      return {
+        onEvent: (e) => {
+          if (e.step === 'await-deletion' && e.event === 'completed')
+            world.sim.injectFault(world.tenantId, { ...addressFault, status: 400, count: 1 });
+        },
+      };
+    },
   },
 ];
 

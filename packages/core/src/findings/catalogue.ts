@@ -171,6 +171,11 @@ const catalogue = {
     severity: 'blocking',
     action: 'Another Exchange Online object holds this address; remove it there, then resume the migration.',
   },
+  ADDRESS_STILL_QUARANTINED: {
+    severity: 'blocking',
+    action:
+      "Exchange Online kept the deleted group's addresses taken longer than the take-over waits; resume or retry the migration later.",
+  },
   CLOUD_DELETION_TIMEOUT: {
     severity: 'blocking',
     action:

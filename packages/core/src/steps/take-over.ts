@@ -1,11 +1,13 @@
 // Step 6 — take over: once the synced group is gone, the temporary DL takes its identity — every address (on-prem
 // proxies ∪ cloud addresses, X500 of both legacyExchangeDNs, a routing address), the primary SMTP address, name,
 // alias and display name — and Exchange is watched until it shows them (with a deadline, #184). An address held by
-// another object is reported naming the holder. Undo: remove the DL, so the original can be synced back.
+// another object is reported naming the holder; one still held by the group just deleted is retried for a while
+// (engine/address-conflict.ts). Undo: remove the DL, so the original can be synced back.
 import { ExoAddressExistsError } from '@dlmigrate/exo';
 import type { MigrationContext } from '../engine/context.js';
 import { loadSnapshot } from '../engine/snapshot.js';
 import { finding, FindingsError } from '../findings/finding.js';
+import { classifyAddressConflict, liveHolderAmong, type DeletedHolder } from '../engine/address-conflict.js';
 import { freeRoutingAddresses } from '../engine/free-routing-address.js';
 import { missingAddresses, routingAddressIn, takeOverAddresses } from '../mapping/addresses.js';
 import { withAffixes } from '../mapping/names.js';
@@ -19,7 +21,16 @@ export interface TakeOverResult {
   readonly addresses: readonly string[];
   readonly routingAddress: string;
   readonly name: string;
+  /** When Exchange Online was first seen showing every address (the end of the group's outage window). */
+  readonly convergedAt?: string;
+  /** How often the address write met the deleted group's address quarantine and was retried. */
+  readonly conflictRetries?: number;
 }
+
+/** How long a take-over waits for a deleted holder's addresses to be released (DLConversionV2: 10 × 10 s). */
+const QUARANTINE_WAIT_MS = 120_000;
+const QUARANTINE_FIRST_DELAY_MS = 500;
+const QUARANTINE_MAX_DELAY_MS = 10_000;
 
 export const takeOver: SagaStep<MigrationContext> = {
   name: 'take-over',
@@ -53,20 +64,7 @@ export const takeOver: SagaStep<MigrationContext> = {
     const name = withAffixes(group.name, affixes);
     const displayName = withAffixes(group.displayName ?? cloud?.displayName ?? group.name, affixes);
 
-    try {
-      await exchange.setDistributionGroup(staged.identity, { EmailAddresses: addresses });
-    } catch (error) {
-      if (error instanceof ExoAddressExistsError) {
-        throw new FindingsError([
-          finding(
-            'ADDRESS_HELD_BY_OTHER_OBJECT',
-            error.address ?? mail,
-            `held by ${error.holder ?? 'another Exchange Online object'}`,
-          ),
-        ]);
-      }
-      throw error;
-    }
+    const conflictRetries = await setAddressesOnceFree(ctx, staged.identity, addresses, mail, cloud ?? null);
     await exchange.setDistributionGroup(staged.identity, {
       Name: name,
       Alias: alias,
@@ -93,11 +91,67 @@ export const takeOver: SagaStep<MigrationContext> = {
         ),
       ]);
     }
-    return { addresses, routingAddress, name };
+    return {
+      addresses,
+      routingAddress,
+      name,
+      convergedAt: new Date(ctx.clock.now()).toISOString(),
+      conflictRetries,
+    };
   },
   // The DL now carries the original addresses: it must go before the original can be synced back.
   undo: (ctx, results, data) => stage.undo!(ctx, results, data),
 };
+
+/**
+ * Writes the addresses; an address still held by the group just deleted (or by nobody visible) is retried with
+ * backoff until QUARANTINE_WAIT_MS, an address a live other object holds fails at once naming it. Returns the retries.
+ */
+async function setAddressesOnceFree(
+  ctx: MigrationContext,
+  identity: string,
+  addresses: readonly string[],
+  mail: string,
+  deleted: DeletedHolder | null,
+): Promise<number> {
+  const { exchange } = ctx.deps;
+  const started = ctx.clock.now();
+  let delay = QUARANTINE_FIRST_DELAY_MS;
+  for (let retries = 0; ; retries++) {
+    try {
+      await exchange.setDistributionGroup(identity, { EmailAddresses: addresses });
+      return retries;
+    } catch (error) {
+      if (!(error instanceof ExoAddressExistsError)) throw error;
+      const conflict = await classifyAddressConflict(exchange, error, deleted, identity);
+      const address = error.address ?? mail;
+      if (conflict.kind === 'held')
+        throw new FindingsError([
+          finding('ADDRESS_HELD_BY_OTHER_OBJECT', address, `held by ${conflict.holder}`),
+        ]);
+      if (retries === 0) {
+        // Before waiting: is a lasting conflict hidden behind the quarantined address the service named?
+        const live = await liveHolderAmong(exchange, addresses, identity);
+        if (live !== null)
+          throw new FindingsError([
+            finding('ADDRESS_HELD_BY_OTHER_OBJECT', live.address, `held by ${live.holder}`),
+          ]);
+      }
+      const waited = ctx.clock.now() - started;
+      if (waited + delay > QUARANTINE_WAIT_MS) {
+        throw new FindingsError([
+          finding(
+            'ADDRESS_STILL_QUARANTINED',
+            address,
+            `still held by ${conflict.holder} after ${Math.round(waited / 1000)} s of retries`,
+          ),
+        ]);
+      }
+      await ctx.clock.sleep(delay);
+      delay = Math.min(QUARANTINE_MAX_DELAY_MS, delay * 2);
+    }
+  }
+}
 
 /** The first value of an endless sequence. */
 async function firstOf(values: AsyncGenerator<string>): Promise<string> {
