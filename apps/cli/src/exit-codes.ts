@@ -16,6 +16,24 @@ export const ExitCode = {
 
 export type ExitCode = (typeof ExitCode)[keyof typeof ExitCode];
 
+/**
+ * Errors that mean the command was asked for something that cannot be done (nothing was changed): a usage error,
+ * not a failure. Every other coded error is a failure (exit 1).
+ */
+const USAGE_ERROR_CODES: ReadonlySet<string> = new Set([
+  'CORE_MIGRATION_NOT_FOUND',
+  'CORE_ADDRESS_UPDATE_NOT_FOUND',
+  'CORE_BATCH_NOT_FOUND',
+  'CORE_NOT_A_MIGRATION',
+  'CORE_NOT_PAST_POINT_OF_NO_RETURN',
+  'CORE_PAST_POINT_OF_NO_RETURN',
+]);
+
+/** The exit code for an error with a stable code (docs/errors.md). */
+export function exitCodeForError(code: string): ExitCode {
+  return USAGE_ERROR_CODES.has(code) ? ExitCode.Usage : ExitCode.Failed;
+}
+
 /** Shown at the end of `dlmigrate --help`. */
 export const exitCodeHelp = [
   'Exit codes:',

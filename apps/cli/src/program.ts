@@ -14,7 +14,7 @@ import { registerResumeCommand } from './commands/resume/index.js';
 import { registerStatusCommand } from './commands/status/index.js';
 import { registerReportCommand } from './commands/report/index.js';
 import { createOutput, processIo, type Io } from './context.js';
-import { CliError } from './errors.js';
+import { CliError, fromCodedError } from './errors.js';
 import { ExitCode, exitCodeHelp } from './exit-codes.js';
 import { Redactor } from './output/redact.js';
 import { VERSION } from './version.js';
@@ -92,6 +92,14 @@ export async function runCli(argv: readonly string[], io: Io = processIo()): Pro
     if (error instanceof CliError) {
       output.error(error);
       return error.exitCode;
+    }
+    // Loaded only here: the error tables live in core, which a command like --help never needs.
+    const { isErrorCode } = await import('@dlmigrate/core');
+    const coded = fromCodedError(error, isErrorCode);
+    if (coded !== undefined) {
+      output.error(coded);
+      if (program.opts().verbose === true && error instanceof Error && error.stack) output.debug(error.stack);
+      return coded.exitCode;
     }
     output.error(
       new CliError(

@@ -179,5 +179,12 @@ describe('hybrid and restore on a migrated group', () => {
     expect(status.migration.status).toBe('rolled_back');
     const unknown = await run(['restore', 'no-such-id']);
     expect(unknown.code).toBe(2);
+    expect(unknown.stderr).toContain(
+      'there is no migration no-such-id; nothing was changed [CORE_MIGRATION_NOT_FOUND]',
+    );
+    const unknownJson = JSON.parse((await run(['restore', 'no-such-id', '--json'])).stdout) as {
+      code: string;
+    };
+    expect(unknownJson.code).toBe('CORE_MIGRATION_NOT_FOUND');
   });
 });

@@ -1,32 +1,125 @@
 // Typed errors with stable codes. Messages say what to fix; they never contain the bind password.
 
-export type AdErrorCode =
-  | 'AD_INVALID_OPTIONS'
-  | 'AD_INVALID_CREDENTIALS'
-  | 'AD_STRONG_AUTH_REQUIRED'
-  | 'AD_TLS_NAME_MISMATCH'
-  | 'AD_TLS_UNKNOWN_CA'
-  | 'AD_TLS_CERT_EXPIRED'
-  | 'AD_TLS_FAILED'
-  | 'AD_UNREACHABLE'
-  | 'AD_TIMEOUT'
-  | 'AD_CONNECTION_LOST'
-  | 'AD_INSUFFICIENT_RIGHTS'
-  | 'AD_NO_SUCH_OBJECT'
-  | 'AD_ALREADY_EXISTS'
-  | 'AD_CONSTRAINT_VIOLATION'
-  | 'AD_VALUE_EXISTS'
-  | 'AD_NO_SUCH_ATTRIBUTE'
-  | 'AD_UNWILLING_TO_PERFORM'
-  | 'AD_INVALID_DN'
-  | 'AD_OPERATION_FAILED'
-  | 'AD_GROUP_NOT_FOUND'
-  | 'AD_GROUP_AMBIGUOUS'
-  | 'AD_NOT_A_GROUP'
-  | 'AD_GROUP_PROTECTED'
-  | 'AD_ATTRIBUTE_NOT_IN_SCHEMA'
-  | 'AD_NAME_TOO_LONG'
-  | 'AD_VALUE_NOT_FOUND';
+/** One row of an error-code table: the same shape in every package (docs/errors.md is written from them). */
+export interface AdErrorCodeEntry {
+  /** What happened, in one sentence. */
+  readonly means: string;
+  /** What the administrator should do. */
+  readonly action: string;
+}
+
+/** Every code an AdError carries. Stable: never rename one, only add. */
+export const AD_ERROR_CODES = {
+  AD_INVALID_OPTIONS: {
+    means: 'The directory connection options cannot be used (no URL, no credentials, a bad timeout, …).',
+    action: 'Correct the ad.* settings named in the message.',
+  },
+  AD_INVALID_CREDENTIALS: {
+    means: 'The domain controller rejected the bind user or its password (LDAP 49).',
+    action:
+      'Check the bind user (UPN, DOMAIN\\user or DN) and its password, and that the account is enabled and not locked out.',
+  },
+  AD_STRONG_AUTH_REQUIRED: {
+    means: 'The domain controller requires an encrypted connection (LDAP 8 or 13).',
+    action: 'Use ldaps:// or ldap:// with startTls.',
+  },
+  AD_TLS_NAME_MISMATCH: {
+    means: "The domain controller's certificate is not valid for the host name connected to.",
+    action: "Connect with a name listed in the certificate's subjectAltName, or reissue the certificate.",
+  },
+  AD_TLS_UNKNOWN_CA: {
+    means: "The domain controller's certificate is not signed by a trusted certification authority.",
+    action: 'Give the issuing CA certificate (caFile / caPem).',
+  },
+  AD_TLS_CERT_EXPIRED: {
+    means: "The domain controller's certificate is expired or not yet valid.",
+    action: 'Renew the domain controller certificate, or fix the clock.',
+  },
+  AD_TLS_FAILED: {
+    means: 'The TLS handshake with the domain controller failed for another reason.',
+    action: 'Check the TLS settings of the domain controller and the message for the TLS error.',
+  },
+  AD_UNREACHABLE: {
+    means: 'The domain controller cannot be reached (refused, no route, name not resolved).',
+    action:
+      'Check the URL, port (636 LDAPS / 389 LDAP / 3269 GC), firewall and that the domain controller runs.',
+  },
+  AD_TIMEOUT: {
+    means: 'The domain controller did not answer in time.',
+    action: 'Check network reachability, or raise the timeout.',
+  },
+  AD_CONNECTION_LOST: {
+    means: 'The connection to the domain controller was dropped during an operation.',
+    action: 'Run the command again; dlmigrate resumes journaled work where it stopped.',
+  },
+  AD_INSUFFICIENT_RIGHTS: {
+    means: 'The bind account lacks the rights for the operation (LDAP 50).',
+    action: 'Grant the bind account the rights on that object or container.',
+  },
+  AD_NO_SUCH_OBJECT: {
+    means: 'The object does not exist (LDAP 32): moved, renamed, deleted, or not yet replicated.',
+    action: 'Check the DN in the message; wait for replication if it was just created.',
+  },
+  AD_ALREADY_EXISTS: {
+    means: 'An object with that name already exists (LDAP 68).',
+    action: 'Choose another name or remove the existing object.',
+  },
+  AD_CONSTRAINT_VIOLATION: {
+    means:
+      'The write broke a directory constraint (LDAP 19): a unique value taken, too many values, too long.',
+    action: 'Correct the value named in the message.',
+  },
+  AD_VALUE_EXISTS: {
+    means: 'The value is already present on the object (LDAP 20).',
+    action: 'Nothing to do unless the message says otherwise; the write was already done.',
+  },
+  AD_NO_SUCH_ATTRIBUTE: {
+    means: 'The attribute or value to remove is not present (LDAP 16).',
+    action: 'Nothing to do unless the message says otherwise; the value was already gone.',
+  },
+  AD_UNWILLING_TO_PERFORM: {
+    means: 'The domain controller refused the operation (LDAP 53).',
+    action: 'Read the server text in the message; it names the rule that refused it.',
+  },
+  AD_INVALID_DN: {
+    means: 'A distinguished name has invalid syntax (LDAP 34).',
+    action: 'Correct the DN (an OU in the configuration, a --file entry).',
+  },
+  AD_OPERATION_FAILED: {
+    means: 'Another LDAP error.',
+    action: 'Read the LDAP code and server text in the message.',
+  },
+  AD_GROUP_NOT_FOUND: {
+    means: 'No group has that address, name or DN.',
+    action: 'Check the group identity given.',
+  },
+  AD_GROUP_AMBIGUOUS: {
+    means: 'Several objects match the group identity given.',
+    action: 'Give the group by its DN or primary SMTP address.',
+  },
+  AD_NOT_A_GROUP: {
+    means: 'The object found is not a group.',
+    action: 'Give a group; only groups can be migrated.',
+  },
+  AD_GROUP_PROTECTED: {
+    means: 'The group is protected from accidental deletion, so it cannot be moved to the parking OU.',
+    action: 'Clear "Protect object from accidental deletion" on the group first.',
+  },
+  AD_ATTRIBUTE_NOT_IN_SCHEMA: {
+    means: 'The directory schema has no such attribute (LDAP 17); the Exchange schema extension is missing.',
+    action: 'Extend the schema (Exchange schema update) or leave the attribute out.',
+  },
+  AD_NAME_TOO_LONG: {
+    means: 'A name is longer than the directory allows (64 characters for cn, 20 for sAMAccountName).',
+    action: 'Choose a shorter name or prefix/suffix.',
+  },
+  AD_VALUE_NOT_FOUND: {
+    means: 'A value expected in the directory is not there.',
+    action: 'Read the message; someone may have changed the object meanwhile.',
+  },
+} as const satisfies Record<string, AdErrorCodeEntry>;
+
+export type AdErrorCode = keyof typeof AD_ERROR_CODES;
 
 export interface AdErrorDetails {
   /** LDAP result code when the server answered (49, 50, 32, 19, …). */

@@ -1,7 +1,14 @@
 export { ActiveDirectory, type ActiveDirectoryOptions } from './active-directory.js';
 export { AdConnection, type AdConnectionOptions, type SearchRequest } from './connection.js';
 export { AdEntry } from './entry.js';
-export { AdError, isAdError, type AdErrorCode, type AdErrorDetails } from './errors.js';
+export {
+  AdError,
+  AD_ERROR_CODES,
+  isAdError,
+  type AdErrorCode,
+  type AdErrorCodeEntry,
+  type AdErrorDetails,
+} from './errors.js';
 export * from './types.js';
 export {
   parseDn,

@@ -40,3 +40,6 @@ export * from './csv/csv.js';
 export * from './dashboard/records.js';
 export * from './dashboard/outage.js';
 export * from './dashboard/project.js';
+export { CoreError, isCoreError } from './errors/core-error.js';
+export { CORE_ERROR_CODES, type CoreErrorCode, type ErrorCodeEntry } from './errors/codes.js';
+export { ERROR_CODE_SECTIONS, isErrorCode, type ErrorCodeSection } from './errors/docs.js';

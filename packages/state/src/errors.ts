@@ -1,9 +1,55 @@
 // Errors the store throws on purpose, each with a stable code so callers can branch without
 // parsing messages.
 
+/** One row of an error-code table: the same shape in every package (docs/errors.md is written from them). */
+export interface StateErrorCodeEntry {
+  /** What happened, in one sentence. */
+  readonly means: string;
+  /** What the administrator should do. */
+  readonly action: string;
+}
+
+/** Every code a StateError carries. Stable: never rename one, only add. */
+export const STATE_ERROR_CODES = {
+  STATE_NOT_FOUND: {
+    means: 'The migration, batch or record asked for is not in the state store.',
+    action: 'Check the id, and that the command uses the same state store (--state) as the run that made it.',
+  },
+  STATE_ALREADY_EXISTS: {
+    means: 'A record with that id already exists in the state store.',
+    action: 'Use a new id, or continue the existing one (resume).',
+  },
+  STATE_BACKUP_EXISTS: {
+    means: 'A backup is written once; a second, different write of the same backup was refused.',
+    action: 'Report a bug: a capture ran twice with different results.',
+  },
+  STATE_LEASE_LOST: {
+    means: "The runner's lease on the migration expired; another runner may have taken it over.",
+    action: 'Nothing was written after the loss; run the command again (or let the other runner finish).',
+  },
+  STATE_SECRET_REFUSED: {
+    means: 'Something to be stored looks like a secret (a password, a key), so it was not stored.',
+    action: 'Pass credentials at run time (certificate path, environment), never in stored options.',
+  },
+  STATE_INVALID_INPUT: {
+    means: 'A value handed to the state store cannot be stored (an empty id, a bad status, …).',
+    action: 'Read the message; it names the value.',
+  },
+  STATE_SCHEMA_TOO_NEW: {
+    means: 'The state store was written by a newer dlmigrate than this one.',
+    action: 'Upgrade dlmigrate.',
+  },
+  STATE_UNAVAILABLE: {
+    means: 'The state store cannot be opened: the database server is down, or the file is not accessible.',
+    action: 'Check --state (the SQLite file or the PostgreSQL URL) and that the server runs.',
+  },
+} as const satisfies Record<string, StateErrorCodeEntry>;
+
+export type StateErrorCode = keyof typeof STATE_ERROR_CODES;
+
 export class StateError extends Error {
-  readonly code: string;
-  constructor(code: string, message: string) {
+  readonly code: StateErrorCode;
+  constructor(code: StateErrorCode, message: string) {
     super(message);
     this.name = new.target.name;
     this.code = code;

@@ -75,10 +75,17 @@ export class Output {
 
   error(error: CliError): void {
     if (this.options.mode === 'json') {
-      this.json({ ok: false, exitCode: error.exitCode, error: error.message, problems: error.problems });
+      this.json({
+        ok: false,
+        exitCode: error.exitCode,
+        error: error.message,
+        ...(error.code !== undefined ? { code: error.code } : {}),
+        problems: error.problems,
+      });
       return;
     }
-    this.write(this.options.stderr, `${this.paint('fail', 'error:')} ${error.message}`);
+    const code = error.code !== undefined ? ` [${error.code}]` : '';
+    this.write(this.options.stderr, `${this.paint('fail', 'error:')} ${error.message}${code}`);
     for (const problem of error.problems) this.write(this.options.stderr, `  - ${problem}`);
   }
 

@@ -1,5 +1,6 @@
 // The dependency graph of a batch (issue 8): which groups of the set contain which, in what order they can migrate
 // (children first, in levels), which cannot migrate at all, and how a level is split into sync waves.
+import { CoreError } from '../errors/core-error.js';
 import { finding, type Finding } from '../findings/finding.js';
 
 export interface BatchGroup {
@@ -199,7 +200,10 @@ function cyclePath(component: readonly string[], edges: ReadonlyMap<string, read
  */
 export function splitIntoWaves<T>(level: readonly T[], deletionThreshold: number): T[][] {
   if (!Number.isInteger(deletionThreshold) || deletionThreshold < 1) {
-    throw new Error(`the deletion threshold must be a positive integer, got ${deletionThreshold}`);
+    throw new CoreError(
+      'CORE_INVALID_ARGUMENT',
+      `the deletion threshold must be a positive integer, got ${deletionThreshold}`,
+    );
   }
   const waves: T[][] = [];
   for (let i = 0; i < level.length; i += deletionThreshold) waves.push(level.slice(i, i + deletionThreshold));

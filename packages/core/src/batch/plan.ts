@@ -1,6 +1,7 @@
 // Planning a batch: check the list, look every group up, order them children first, split levels into sync waves, and
 // persist it all as one batch in the state store. Nothing in the directory or the tenant changes; a bad list changes
 // nothing at all (not even the state store) and comes back as one report of every problem.
+import { CoreError } from '../errors/core-error.js';
 import { normalizeDn, type ActiveDirectory } from '@dlmigrate/ad';
 import type { BatchRecord, JsonObject, MigrationRecord, NewMigration, StateStore } from '@dlmigrate/state';
 import type { Finding } from '../findings/finding.js';
@@ -39,16 +40,16 @@ export type BatchProblem =
     };
 
 /** The list (or the options) cannot be used; `problems` holds every problem found, not just the first. */
-export class BatchInputError extends Error {
-  readonly code = 'BATCH_INPUT_INVALID';
+export class BatchInputError extends CoreError {
+  declare readonly code: 'BATCH_INPUT_INVALID';
   readonly problems: readonly BatchProblem[];
   constructor(problems: readonly BatchProblem[]) {
     const blocking = problems.filter((p) => p.severity === 'blocking');
     super(
+      'BATCH_INPUT_INVALID',
       `the batch cannot start, ${blocking.length} problem(s) in the input:\n` +
         blocking.map((p) => `  ${p.line > 0 ? `line ${p.line}: ` : ''}${p.code}: ${p.message}`).join('\n'),
     );
-    this.name = 'BatchInputError';
     this.problems = problems;
   }
 }
@@ -205,6 +206,9 @@ export async function planBatchRun(
 export function layoutOf(batch: BatchRecord): BatchLayout {
   const layout = batch.input['layout'];
   if (layout === null || typeof layout !== 'object' || Array.isArray(layout))
-    throw new Error(`batch ${batch.id} has no layout; it was not planned by this engine`);
+    throw new CoreError(
+      'CORE_BATCH_NOT_PLANNED',
+      `batch ${batch.id} has no layout; it was not planned by this engine`,
+    );
   return layout as unknown as BatchLayout;
 }

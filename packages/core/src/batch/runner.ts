@@ -8,6 +8,7 @@
 // loses its groups to the others once its leases expire, and re-running the loop after a crash resumes it.
 // Unlike DLConversionV2's fixed waves of five that wait for their slowest group and hang when a thread dies
 // (research §5.1–5.2), nothing here waits on a process: only on state, with deadlines.
+import { CoreError } from '../errors/core-error.js';
 import type {
   BatchLevelRecord,
   BatchStatus,
@@ -127,7 +128,7 @@ class BatchRunner {
 
   async run(): Promise<BatchOutcome> {
     const batch = await this.#state.getBatch(this.#batchId);
-    if (batch === null) throw new Error(`there is no batch ${this.#batchId}`);
+    if (batch === null) throw new CoreError('CORE_BATCH_NOT_FOUND', `there is no batch ${this.#batchId}`);
     this.#layout = layoutOf(batch);
     this.#options = batch.input['options'] as unknown as MigrationOptions;
     if (batch.status === 'planned') await this.#state.setBatchStatus(this.#batchId, 'running');
@@ -521,7 +522,8 @@ class BatchRunner {
   async #level(level: number): Promise<BatchLevelRecord> {
     const batch = await this.#state.getBatch(this.#batchId);
     const record = batch?.levels.find((l) => l.level === level);
-    if (record === undefined) throw new Error(`batch ${this.#batchId} has no level ${level}`);
+    if (record === undefined)
+      throw new CoreError('CORE_BATCH_NOT_PLANNED', `batch ${this.#batchId} has no level ${level}`);
     return record;
   }
 

@@ -9,6 +9,8 @@
 // apostrophe, which Excel shows as text and never evaluates; the reader removes exactly that apostrophe again, so the
 // value round-trips (OWASP "CSV Injection").
 
+import { CoreError } from '../errors/core-error.js';
+
 export type CsvValue = string | number | boolean | null | undefined;
 
 export interface CsvColumn<Row> {
@@ -17,15 +19,14 @@ export interface CsvColumn<Row> {
   readonly value: (row: Row) => CsvValue;
 }
 
-export class CsvError extends Error {
-  readonly code = 'CSV_MALFORMED';
+export class CsvError extends CoreError {
+  declare readonly code: 'CSV_MALFORMED';
   constructor(
     message: string,
     /** 1-based line where the problem starts. */
     readonly line: number,
   ) {
-    super(message);
-    this.name = 'CsvError';
+    super('CSV_MALFORMED', message);
   }
 }
 

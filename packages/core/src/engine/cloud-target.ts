@@ -1,5 +1,6 @@
 // The cloud DL a migration ends with and its routing address: made by stage + take-over (recreate), or the synced
 // group itself after convert. Later steps (routing contact, hybrid mail flow) only need these two facts.
+import { CoreError } from '../errors/core-error.js';
 import type { StepResults } from '../saga/runner.js';
 
 export interface CloudTarget {
@@ -15,6 +16,9 @@ export function cloudTarget(results: StepResults): CloudTarget {
   const stage = results.get('stage') as { identity: string } | undefined;
   const takeOver = results.get('take-over') as { routingAddress: string } | undefined;
   if (stage === undefined || takeOver === undefined)
-    throw new Error('the cloud DL is not final yet (no convert or take-over result)');
+    throw new CoreError(
+      'CORE_STEP_RESULT_MISSING',
+      'the cloud DL is not final yet (no convert or take-over result)',
+    );
   return { identity: stage.identity, routingAddress: takeOver.routingAddress };
 }

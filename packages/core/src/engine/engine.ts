@@ -1,6 +1,7 @@
 // The engine's public face: plan, migrate, resume and abort one group. Each migration is a saga over the steps of
 // its strategy; the state store holds its journal, backups, findings and report, so any run can be resumed from
 // another process after a crash.
+import { CoreError } from '../errors/core-error.js';
 import { normalizeSmtpAddress } from '@dlmigrate/ad';
 import {
   startHeartbeat,
@@ -135,6 +136,13 @@ export interface MigrationOutcome {
 
 export class InvalidOptionsError extends FindingsError {}
 
+function migrationNotFound(migrationId: string): CoreError {
+  return new CoreError(
+    'CORE_MIGRATION_NOT_FOUND',
+    `there is no migration ${migrationId}; nothing was changed`,
+  );
+}
+
 export interface AddressUpdateOutcome {
   readonly operationId: string;
   readonly status: 'completed' | 'interrupted';
@@ -221,10 +229,11 @@ export class MigrationEngine {
   /** Continues an interrupted, parked or planned migration from its journal (or finishes an interrupted undo). */
   async resume(migrationId: string, run: RunOptions = {}): Promise<MigrationOutcome> {
     const migration = await this.deps.state.getMigration(migrationId);
-    if (migration === null) throw new Error(`there is no migration ${migrationId}`);
+    if (migration === null) throw migrationNotFound(migrationId);
     if (migration.options['operation'] === 'update-hybrid-address') {
-      throw new Error(
-        `${migrationId} is an address update: continue it with updateHybridAddress's resumeAddressUpdate`,
+      throw new CoreError(
+        'CORE_NOT_A_MIGRATION',
+        `${migrationId} is an address update, not a migration; nothing was changed`,
       );
     }
     return this.execute(migration, stepsFor(migration.strategy), run);
@@ -260,7 +269,10 @@ export class MigrationEngine {
   async resumeAddressUpdate(operationId: string, run: RunOptions = {}): Promise<AddressUpdateOutcome> {
     const migration = await this.deps.state.getMigration(operationId);
     if (migration === null || migration.options['operation'] !== 'update-hybrid-address')
-      throw new Error(`there is no address update ${operationId}`);
+      throw new CoreError(
+        'CORE_ADDRESS_UPDATE_NOT_FOUND',
+        `there is no address update ${operationId}; nothing was changed`,
+      );
     return this.withContext(migration, async (ctx, journal) => {
       const outcome = await new Saga(UPDATE_ADDRESS_STEPS.map(recordingFindings), journal).run(
         migration.id,
@@ -281,7 +293,7 @@ export class MigrationEngine {
   /** Gives up on a migration that has not passed its point of no return: everything it changed is undone. */
   async abort(migrationId: string, reason: string, run: RunOptions = {}): Promise<MigrationOutcome> {
     const migration = await this.deps.state.getMigration(migrationId);
-    if (migration === null) throw new Error(`there is no migration ${migrationId}`);
+    if (migration === null) throw migrationNotFound(migrationId);
     return this.withContext(migration, async (ctx, journal) => {
       const saga = new Saga(stepsFor(migration.strategy), journal);
       const outcome = await saga.abort(migration.id, ctx, reason, this.sagaOptions(migration, run));
@@ -295,14 +307,16 @@ export class MigrationEngine {
    */
   async restore(migrationId: string, run: RunOptions = {}): Promise<RestoreOutcome> {
     const migration = await this.deps.state.getMigration(migrationId);
-    if (migration === null) throw new Error(`there is no migration ${migrationId}`);
+    if (migration === null) throw migrationNotFound(migrationId);
     const journal = await new StateJournal(this.deps.state).read(migrationId);
     if (
       !journal.some((e) => e.step === 'dispose' && e.event === 'completed') &&
       !journal.some((e) => e.step.startsWith('restore-'))
     ) {
-      throw new Error(
-        `migration ${migrationId} has not reached its point of no return; abort it instead of restoring`,
+      throw new CoreError(
+        'CORE_NOT_PAST_POINT_OF_NO_RETURN',
+        `migration ${migrationId} has not reached its point of no return; nothing was changed`,
+        { hint: 'abort it instead of restoring: its undo puts everything back' },
       );
     }
     return this.withContext(migration, async (ctx, sagaJournal) => {
@@ -408,7 +422,8 @@ export class MigrationEngine {
     if (runnerId !== undefined) {
       const leaseMs = this.deps.leaseMs ?? LEASE_MS;
       const claimed = await state.claimMigration(migration.id, runnerId, leaseMs);
-      if (claimed === null) throw new Error(`migration ${migration.id} is being run by another runner`);
+      if (claimed === null)
+        throw new CoreError('CORE_LEASE_HELD', `migration ${migration.id} is being run by another runner`);
       fence = { runnerId };
       heartbeat = startHeartbeat(state, { migrationId: migration.id, runnerId, leaseMs });
     }

@@ -1,5 +1,6 @@
 // The migration report: every step with its outcome and time, what changed where, and every finding with its code
 // and severity. "Completed with warnings" (needs-action findings) is a success, not a failure (B14).
+import { CoreError } from '../errors/core-error.js';
 import type { ErrorRecord, JsonObject, MigrationStatus, StateStore } from '@dlmigrate/state';
 import { actionFor, isFindingCode, type Severity } from '../findings/catalogue.js';
 import { lastEntryByStep } from '../saga/journal.js';
@@ -83,7 +84,8 @@ export async function buildReport(
   finishedAt?: string,
 ): Promise<MigrationReport> {
   const migration = await state.getMigration(migrationId);
-  if (migration === null) throw new Error(`no migration ${migrationId}`);
+  if (migration === null)
+    throw new CoreError('CORE_MIGRATION_NOT_FOUND', `there is no migration ${migrationId}`);
   const journal = await new StateJournal(state).read(migrationId);
   const last = lastEntryByStep(journal);
   const group = await state.getBackup(migrationId, 'onprem-group');

@@ -1,5 +1,6 @@
 // Everything capture reads before anything changes, persisted as write-once backups in the state store. Later steps
 // (and a resumed run, and restore) work from these copies, never from a re-read that might already show changes.
+import { CoreError } from '../errors/core-error.js';
 import type { AdDependant, AdGroup, AdRecipient } from '@dlmigrate/ad';
 import type {
   CloudDependant,
@@ -104,7 +105,10 @@ export async function loadSnapshot(state: StateStore, migrationId: string): Prom
   for (const [part, kind] of Object.entries(SNAPSHOT_KINDS)) {
     const backup = await state.getBackup(migrationId, kind);
     if (backup === null)
-      throw new Error(`migration ${migrationId} has no "${kind}" backup: capture has not completed`);
+      throw new CoreError(
+        'CORE_CAPTURE_INCOMPLETE',
+        `migration ${migrationId} has no "${kind}" backup: capture has not completed`,
+      );
     parts[part] = backup.data;
   }
   return parts as unknown as Snapshot;

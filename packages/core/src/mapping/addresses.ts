@@ -1,6 +1,7 @@
 // The address set the new cloud DL takes over from the group it replaces (research §2 phase 15). Addresses are proxy
 // strings ("SMTP:primary", "smtp:secondary", "X500:/o=…"), parsed by @dlmigrate/ad; Exchange compares them
 // case-insensitively, so identity here is "TYPE:address" in lower case.
+import { CoreError } from '../errors/core-error.js';
 import { parseProxyAddress } from '@dlmigrate/ad';
 
 /** Identity of an address regardless of primary/secondary and case. A bare address counts as SMTP. */
@@ -22,7 +23,8 @@ function asSecondary(value: string): string {
 
 function splitAddress(address: string): { local: string; domain: string } {
   const at = address.lastIndexOf('@');
-  if (at <= 0 || at === address.length - 1) throw new Error(`"${address}" is not an e-mail address`);
+  if (at <= 0 || at === address.length - 1)
+    throw new CoreError('CORE_INVALID_ARGUMENT', `"${address}" is not an e-mail address`);
   return { local: address.slice(0, at), domain: address.slice(at + 1) };
 }
 
@@ -88,7 +90,8 @@ export function routingAddressIn(addresses: readonly string[], routingDomain: st
  * (unlike DLConversionV2's random digits), so a resumed run proposes the same address it already stamped.
  */
 export function* routingAddressCandidates(alias: string, routingDomain: string): Generator<string> {
-  if (routingDomain.trim() === '') throw new Error('the routing domain is empty'); // research #125
+  if (routingDomain.trim() === '')
+    throw new CoreError('CORE_INVALID_ARGUMENT', 'the routing domain is empty'); // research #125
   const local = alias.replace(/\s+/g, '');
   yield `${local}@${routingDomain}`;
   for (let n = 2; ; n++) yield `${local}${n}@${routingDomain}`;

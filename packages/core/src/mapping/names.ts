@@ -1,5 +1,6 @@
 // Names the engine chooses for cloud objects: the final name with prefix/suffix, and the temporary DL. The on-prem
 // names (the retained group's `!`, the routing contact's `-MigratedByScript`) are @dlmigrate/ad's (naming.ts).
+import { CoreError } from '../errors/core-error.js';
 
 /** Exchange Online's limit for Name and Alias. */
 export const MAX_NAME_LENGTH = 64;
@@ -25,6 +26,9 @@ export function fitsNameLimit(name: string, affixes: NameAffixes): boolean {
 export function temporaryGroupName(migrationId: string): string {
   const token = migrationId.toLowerCase().replace(/[^a-z0-9]/g, '');
   if (token === '')
-    throw new Error(`migration id "${migrationId}" has no letters or digits to derive a name from`);
+    throw new CoreError(
+      'CORE_INVALID_ARGUMENT',
+      `migration id "${migrationId}" has no letters or digits to derive a name from`,
+    );
   return `dlmigrate-staging-${token}`.slice(0, MAX_NAME_LENGTH);
 }

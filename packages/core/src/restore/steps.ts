@@ -6,6 +6,7 @@
 //   restore-group  – the retained "!" group renamed back, its Exchange attributes and links written back from the
 //                    backup and moved to its OU; a deleted group re-created from the backup with its back links;
 //   resync         – trigger the sync and wait until the group is a synced cloud group again.
+import { CoreError } from '../errors/core-error.js';
 import {
   childDn,
   EXTENSION_ATTRIBUTES,
@@ -165,7 +166,8 @@ export const resync: SagaStep<MigrationContext> = {
       { deadlineMs: minutes * 60_000, initialDelayMs: 2_000, maxDelayMs: 60_000, clock: ctx.clock },
     );
     if (!back.satisfied)
-      throw new Error(
+      throw new CoreError(
+        'CORE_SYNC_PENDING',
         `the restored group did not come back as a synced cloud group within ${minutes} minutes; resume the restore to keep waiting`,
       );
     return { cloudId: back.value!.externalDirectoryObjectId };

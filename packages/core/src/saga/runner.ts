@@ -1,6 +1,7 @@
 // A saga: ordered, idempotent steps; the journal is written before and after each one. Until a step marked as the
 // point of no return has completed, a failure undoes every step that may have changed something, newest first.
 // After it, a failure only stops the run; resuming rolls forward from the failed step.
+import { CoreError } from '../errors/core-error.js';
 import { completedData, lastEntryByStep, type Journal, type JournalEntry } from './journal.js';
 
 /** Thrown by a step that must stop without failing: the saga is left resumable at that step (no undo). */
@@ -157,7 +158,10 @@ export class Saga<C> {
       (s) => s.pointOfNoReturn === true && state.get(s.name)?.event === 'completed',
     );
     if (pastPointOfNoReturn)
-      throw new Error('the migration is past its point of no return; it can only be resumed');
+      throw new CoreError(
+        'CORE_PAST_POINT_OF_NO_RETURN',
+        'the migration is past its point of no return; it can only be resumed',
+      );
     const current = [...this.#steps]
       .reverse()
       .find((s) => state.has(s.name) && state.get(s.name)?.event !== 'skipped');

@@ -1,6 +1,7 @@
 // Step 7 — dispose (the point of no return): the on-prem group is retained — renamed with "!", mail-disabled with
 // the schema-aware clear list, stamped with the markers earlier migrations recognise, moved back to its original OU —
 // or deleted. Retention is forced for security groups and for groups that still hold rights on-prem.
+import { CoreError } from '../errors/core-error.js';
 import {
   childDn,
   rdnType,
@@ -68,7 +69,8 @@ export const dispose: SagaStep<MigrationContext> = {
       if (current !== undefined) await ad.deleteObject(current);
       return { disposition: 'delete' };
     }
-    if (current === undefined) throw new Error(`the group ${group.dn} is neither parked nor back in its OU`);
+    if (current === undefined)
+      throw new CoreError('CORE_GROUP_MOVED', `the group ${group.dn} is neither parked nor back in its OU`);
     // Rename first: from now on a sync that sees it again can never soft-match it to the cloud DL.
     let dn = await ad.renameObject(current, {
       cn: retainedName(group.cn),

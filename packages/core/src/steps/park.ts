@@ -1,6 +1,7 @@
 // Step 4 — park: move the on-prem group into the OU the sync does not see, so the next cycle deletes the synced
 // cloud group. Moves are retried by @dlmigrate/ad (5 × 5 s). Undo: move it back, ask the sync to run, and, if the
 // cloud group had already been deleted, wait until the sync has brought it back.
+import { CoreError } from '../errors/core-error.js';
 import { childDn, dnEquals, rdnType, rdnValue } from '@dlmigrate/ad';
 import { ExoError } from '@dlmigrate/exo';
 import { cloudIdentity } from '../engine/cloud-identity.js';
@@ -54,7 +55,8 @@ export const park: SagaStep<MigrationContext> = {
       { deadlineMs: ctx.options.deadlines.cloudDeletionMinutes * 60_000, clock: ctx.clock },
     );
     if (!waited.satisfied) {
-      throw new Error(
+      throw new CoreError(
+        'CORE_SYNC_PENDING',
         `the group is back in ${group.parentDn} but the sync has not re-created it in the cloud yet; resume to check again`,
       );
     }

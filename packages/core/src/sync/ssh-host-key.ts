@@ -5,16 +5,16 @@
 //     (the key itself is compared; host patterns in the line are not needed, the config names the host);
 //   - a fingerprint: `SHA256:…` as `ssh-keygen -lf <host key>.pub` prints it.
 import { createHash } from 'node:crypto';
+import { CoreError } from '../errors/core-error.js';
 
 export type HostKeyPin =
   | { readonly kind: 'key'; readonly keyType: string; readonly blob: Buffer }
   | { readonly kind: 'fingerprint'; readonly sha256: string };
 
-export class HostKeyPinError extends Error {
-  readonly code = 'SYNC_SSH_HOST_KEY_INVALID';
+export class HostKeyPinError extends CoreError {
+  declare readonly code: 'SYNC_SSH_HOST_KEY_INVALID';
   constructor(message: string) {
-    super(message);
-    this.name = 'HostKeyPinError';
+    super('SYNC_SSH_HOST_KEY_INVALID', message);
   }
 }
 

@@ -1,6 +1,8 @@
 // What every sync trigger shares: its error (with a stable code per cause) and the run-log entry that
 // records what a trigger did (an external command's or remote command's output included).
 
+import { CoreError } from '../errors/core-error.js';
+
 export type SyncTriggerErrorCode =
   /** The trigger did not work: unreachable, the command failed, the endpoint refused. */
   | 'SYNC_TRIGGER_FAILED'
@@ -13,12 +15,10 @@ export type SyncTriggerErrorCode =
   /** The SSH private key file is not owner-only, cannot be read or cannot be parsed. */
   | 'SYNC_SSH_KEY_UNUSABLE';
 
-export class SyncTriggerError extends Error {
-  readonly code: SyncTriggerErrorCode;
+export class SyncTriggerError extends CoreError {
+  declare readonly code: SyncTriggerErrorCode;
   constructor(message: string, options: { code?: SyncTriggerErrorCode; cause?: unknown } = {}) {
-    super(message, options.cause === undefined ? undefined : { cause: options.cause });
-    this.name = 'SyncTriggerError';
-    this.code = options.code ?? 'SYNC_TRIGGER_FAILED';
+    super(options.code ?? 'SYNC_TRIGGER_FAILED', message, options);
   }
 }
 

@@ -3,12 +3,12 @@
 // POSIX mode bits (Node reports 0o666 for every file), so there the check degrades to a warning that
 // names the file; the ACLs are the administrator's to set.
 import { readFileSync, statSync } from 'node:fs';
+import { CoreError } from '../errors/core-error.js';
 
-export class UnsafeFileError extends Error {
-  readonly code = 'FILE_NOT_OWNER_ONLY';
+export class UnsafeFileError extends CoreError {
+  declare readonly code: 'FILE_NOT_OWNER_ONLY';
   constructor(message: string) {
-    super(message);
-    this.name = 'UnsafeFileError';
+    super('FILE_NOT_OWNER_ONLY', message);
   }
 }
 

@@ -55,22 +55,12 @@ export function registerRestoreCommand(program: Command, state: ProgramState): v
               'dlmigrate status lists the migrations',
             ]);
           id = candidates[0].id;
-        } else if ((await store.getMigration(id)) === null) {
-          throw new UsageError(`There is no migration ${id}; nothing was changed.`, [
-            'dlmigrate status lists the migrations',
-          ]);
         }
-        let outcome;
-        try {
-          outcome = await session.opened.engine.restore(id, {
-            onEvent: engine.eventPrinter(context, session.log.logger),
-          });
-        } catch (error) {
-          // Not yet past its point of no return: nothing to restore, abort is the way back.
-          if (error instanceof Error && /has not reached its point of no return/.test(error.message))
-            throw new UsageError(`${error.message}; nothing was changed.`);
-          throw error;
-        }
+        // An unknown id, or a migration not yet past its point of no return, is refused by the engine with a
+        // coded error (CORE_MIGRATION_NOT_FOUND, CORE_NOT_PAST_POINT_OF_NO_RETURN: exit 2, nothing changed).
+        const outcome = await session.opened.engine.restore(id, {
+          onEvent: engine.eventPrinter(context, session.log.logger),
+        });
         session.log.logger.info(outcome, 'restore');
         context.output.json({ ok: outcome.status === 'restored', ...outcome });
         context.output.line(

@@ -3,7 +3,6 @@ import type { Command } from 'commander';
 import { addPasswordFlags } from '../../config/secrets.js';
 import { addSettingFlags, SETTINGS } from '../../config/settings.js';
 import { createContext } from '../../context.js';
-import { UsageError } from '../../errors.js';
 import type { SecretFlags } from '../../engine/run.js';
 import type { ProgramState } from '../../program.js';
 
@@ -33,11 +32,7 @@ export function registerResumeCommand(program: Command, state: ProgramState): vo
       const context = createContext(command, state.io, state.redactor);
       const { withSession, eventPrinter, finishOutcome } = await import('../../engine/index.js');
       state.exitCode = await withSession(context, 'resume', options, async ({ opened, log }) => {
-        if ((await opened.deps.state.getMigration(id)) === null) {
-          throw new UsageError(`There is no migration ${id}; nothing was changed.`, [
-            'dlmigrate status lists the migrations in this state store',
-          ]);
-        }
+        // An unknown id is refused by the engine (CORE_MIGRATION_NOT_FOUND: exit 2, nothing changed).
         context.output.line(`Resuming ${id}`);
         const outcome = await opened.engine.resume(id, { onEvent: eventPrinter(context, log.logger) });
         return finishOutcome(context, outcome, options.html, log.logger);
