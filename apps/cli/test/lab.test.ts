@@ -99,7 +99,7 @@ describe('dlmigrate lab', () => {
     expect(wrongTenant.run.code).toBe(1);
     expect(wrongTenant.check('exchange-token')).toMatchObject({
       status: 'fail',
-      fix: 'see the message (wrong-tenant)',
+      fix: 'see the message (AUTH_WRONG_TENANT)',
     });
 
     const made = await dlmigrate(['auth', 'init', '--json', '--out', 'stranger'], {
@@ -110,7 +110,9 @@ describe('dlmigrate lab', () => {
     const unknownCert = await doctor(['--pem-cert-file', stranger.cert, '--pem-key-file', stranger.key]);
     expect(unknownCert.run.code).toBe(1);
     expect(unknownCert.check('certificate')?.status).toBe('ok');
-    expect(unknownCert.check('exchange-token')?.fix).toBe('see the message (certificate-not-registered)');
+    expect(unknownCert.check('exchange-token')?.fix).toBe(
+      'see the message (AUTH_CERTIFICATE_NOT_REGISTERED)',
+    );
   });
 
   it('doctor names the permissions and role an under-privileged app lacks', async () => {

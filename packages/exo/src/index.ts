@@ -27,7 +27,7 @@ export {
   type AppCertificate,
   type CertificateSource,
 } from './auth/certificate.js';
-export { CloudAuthError, toCloudAuthError, type AuthFailureReason } from './auth/auth-error.js';
+export { CloudAuthError, toCloudAuthError, type AuthErrorCode } from './auth/auth-error.js';
 export { AppTokenSource, type AppIdentity, type TokenSource } from './auth/token-source.js';
 export {
   AdaptiveLimit,
@@ -64,8 +64,9 @@ export {
   parseErrorBody,
   retryAfterMs,
   splitExoMessage,
-  type ExoErrorKind,
+  type ExoErrorCode,
 } from './exchange/errors.js';
+export { EXO_ERROR_CODES, type ExoErrorCodeEntry } from './error-codes.js';
 export {
   chunkedAnyOf,
   opathAnyOf,

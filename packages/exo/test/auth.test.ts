@@ -95,7 +95,7 @@ describe('certificate app-only auth', () => {
       certificate: t.certificate,
     });
     const e = await authError(conn.exchange.getAcceptedDomains());
-    expect(e.reason).toBe('wrong-tenant');
+    expect(e.code).toBe('AUTH_WRONG_TENANT');
     expect(e.aadsts).toBe(90002);
     expect(e.message).toMatch(/was not found/);
     conn.close();
@@ -104,7 +104,7 @@ describe('certificate app-only auth', () => {
   it('unknown app → app-not-found', async () => {
     const conn = await t.connect({ clientId: '12345678-1234-4234-8234-123456789012' });
     const e = await authError(conn.exchange.getAcceptedDomains());
-    expect(e.reason).toBe('app-not-found');
+    expect(e.code).toBe('AUTH_APP_NOT_FOUND');
     expect(e.message).toContain('12345678-1234-4234-8234-123456789012');
     conn.close();
   });
@@ -114,7 +114,7 @@ describe('certificate app-only auth', () => {
     const certificate = certificateFromPem(other.certPem, other.keyPem);
     const conn = await t.connect({ certificate });
     const e = await authError(conn.exchange.getAcceptedDomains());
-    expect(e.reason).toBe('certificate-not-registered');
+    expect(e.code).toBe('AUTH_CERTIFICATE_NOT_REGISTERED');
     expect(e.aadsts).toBe(700027);
     expect(e.message).toContain(certificate.thumbprintSha256);
     conn.close();
@@ -133,7 +133,7 @@ describe('certificate app-only auth', () => {
     });
     t.sim.resetCalls(t.tenantId);
     const e = await authError(conn.exchange.getAcceptedDomains());
-    expect(e.reason).toBe('certificate-expired');
+    expect(e.code).toBe('AUTH_CERTIFICATE_EXPIRED');
     expect(e.message).toMatch(/expired on/);
     expect(t.sim.calls(t.tenantId).tokens).toBe(0);
     conn.close();
@@ -143,7 +143,7 @@ describe('certificate app-only auth', () => {
     const app = t.sim.registerApp(t.tenantId, { certificates: [t.cert.certPem], consented: false });
     const conn = await t.connect({ clientId: app.clientId });
     const e = await authError(conn.exchange.getAcceptedDomains());
-    expect(e.reason).toBe('not-consented');
+    expect(e.code).toBe('AUTH_NOT_CONSENTED');
     conn.close();
   });
 
@@ -190,10 +190,10 @@ describe('certificate app-only auth', () => {
     t.sim.resetCalls(t.tenantId);
     t.sim.injectTokenFault(t.tenantId, { count: 1, status: 429, retryAfterSeconds: 120 });
     const first = await authError(conn.exchange.getAcceptedDomains());
-    expect(first.reason).toBe('token-endpoint-throttled');
+    expect(first.code).toBe('AUTH_TOKEN_ENDPOINT_THROTTLED');
     // The fault is used up, but MSAL remembers the 429 and refuses locally until Retry-After passes.
     const second = await authError(conn.exchange.getAcceptedDomains());
-    expect(second.reason).toBe('token-endpoint-throttled');
+    expect(second.code).toBe('AUTH_TOKEN_ENDPOINT_THROTTLED');
     // Counted where the requests leave the process (the sim counts issued tokens only).
     expect(conn.tokens.tokenEndpointRequests).toBe(1);
     expect(t.sim.calls(t.tenantId).cmdlets['Get-AcceptedDomain'] ?? 0).toBe(0);
@@ -207,7 +207,7 @@ describe('certificate app-only auth', () => {
     t.sim.resetCalls(t.tenantId);
     t.sim.injectTokenFault(t.tenantId, { count: 5, status: 503 });
     const e = await authError(conn.exchange.getAcceptedDomains());
-    expect(e.reason).toBe('token-endpoint-unavailable');
+    expect(e.code).toBe('AUTH_TOKEN_ENDPOINT_UNAVAILABLE');
     expect(conn.tokens.tokenEndpointRequests).toBeLessThanOrEqual(2);
     expect(conn.tokens.tokenEndpointRequests).toBeGreaterThanOrEqual(1);
     t.sim.clearFaults(t.tenantId);

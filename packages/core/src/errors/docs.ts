@@ -1,6 +1,7 @@
 // docs/errors.md, written from the code tables of every package (scripts/errors-doc.ts writes the file;
 // test/errors-doc.test.ts fails when the checked-in file no longer matches the tables).
 import { AD_ERROR_CODES } from '@dlmigrate/ad';
+import { EXO_ERROR_CODES } from '@dlmigrate/exo';
 import { STATE_ERROR_CODES } from '@dlmigrate/state';
 import { isFindingCode } from '../findings/catalogue.js';
 import { CORE_ERROR_CODES, type ErrorCodeEntry } from './codes.js';
@@ -23,6 +24,12 @@ export const ERROR_CODE_SECTIONS: readonly ErrorCodeSection[] = [
     title: 'Active Directory (ad)',
     about: '`AdError`; table in `packages/ad/src/errors.ts`.',
     codes: AD_ERROR_CODES,
+  },
+  {
+    title: 'Exchange Online, Microsoft Graph, sign-in (exo)',
+    about:
+      "`ExoError` and its subclasses (classified by the exception type Exchange reports), `CloudAuthError` (token endpoint), `CertificateError`, `GraphRequestError` (Graph's own code in `graphCode`), `HttpNetworkError`, `HttpTimeoutError`; table in `packages/exo/src/error-codes.ts`.",
+    codes: EXO_ERROR_CODES,
   },
   {
     title: 'State store (state)',

@@ -66,7 +66,7 @@ export async function enableHybridMailFlow(
           EmailAddresses: addRemove({ add: [`smtp:${candidate}`] }),
         });
       } catch (error) {
-        if (error instanceof ExoError && error.kind === 'address-exists') continue;
+        if (error instanceof ExoError && error.code === 'EXO_ADDRESS_EXISTS') continue;
         throw error;
       }
       routingAddress = candidate;

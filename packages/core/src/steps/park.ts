@@ -68,7 +68,7 @@ export const park: SagaStep<MigrationContext> = {
       try {
         await exchange.addSendAs(recreated, p.trustee);
       } catch (error) {
-        if (!(error instanceof ExoError) || error.kind === 'already-exists') continue;
+        if (!(error instanceof ExoError) || error.code === 'EXO_ALREADY_EXISTS') continue;
         await ctx.note(
           'park',
           finding(

@@ -35,7 +35,7 @@ export async function pointCloudDependantsAt(
       rewired++;
     } catch (error) {
       if (!(error instanceof ExoError)) throw error;
-      if (error.kind === 'already-exists') return void rewired++;
+      if (error.code === 'EXO_ALREADY_EXISTS') return void rewired++;
       failed++;
       await ctx.note(step, finding('CLOUD_REWIRE_FAILED', subject, `${what}: ${errorText(error)}`, what));
     }

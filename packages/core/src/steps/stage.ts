@@ -135,7 +135,7 @@ export const stage: SagaStep<MigrationContext> = {
         await exchange.addSendAs(self, trustee);
       } catch (error) {
         if (!(error instanceof ExoError)) throw error;
-        if (error.kind !== 'already-exists') await note(`Send-As for ${trustee}`, error, 'SendAs');
+        if (error.code !== 'EXO_ALREADY_EXISTS') await note(`Send-As for ${trustee}`, error, 'SendAs');
       }
     }
     return { name, identity: self, initialAddress: dl.primarySmtpAddress, deferredMembers: deferred };

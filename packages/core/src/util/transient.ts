@@ -7,7 +7,7 @@ export function isTransient(error: unknown): boolean {
   if (error instanceof GraphRequestError)
     return error.status === -1 || error.status === 429 || error.status >= 500;
   if (error instanceof ExoError)
-    return error.kind === 'transient' || error.kind === 'timeout' || error.kind === 'throttled';
+    return error.code === 'EXO_TRANSIENT' || error.code === 'EXO_TIMEOUT' || error.code === 'EXO_THROTTLED';
   return false;
 }
 

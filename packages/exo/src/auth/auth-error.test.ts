@@ -22,37 +22,42 @@ describe('toCloudAuthError', () => {
     [
       '90002',
       "AADSTS90002: Tenant 'x' not found.",
-      'wrong-tenant',
+      'AUTH_WRONG_TENANT',
       /Tenant "contoso.onmicrosoft.com" was not found/,
     ],
     [
       '700016',
       "AADSTS700016: Application with identifier 'x' was not found",
-      'app-not-found',
+      'AUTH_APP_NOT_FOUND',
       /was not found or is disabled/,
     ],
-    ['65001', 'AADSTS65001: The user or administrator has not consented', 'not-consented', /admin consent/],
+    [
+      '65001',
+      'AADSTS65001: The user or administrator has not consented',
+      'AUTH_NOT_CONSENTED',
+      /admin consent/,
+    ],
     [
       '500011',
       'AADSTS500011: The resource principal named x was not found',
-      'not-consented',
+      'AUTH_NOT_CONSENTED',
       /admin consent/,
     ],
     [
       '700027',
       'AADSTS700027: The certificate ... [Reason - The key was not found.]',
-      'certificate-not-registered',
+      'AUTH_CERTIFICATE_NOT_REGISTERED',
       /ABCDEF is not registered/,
     ],
     [
       '700027',
       'AADSTS700027: Client assertion contains an invalid signature. [Reason - The key used is expired.]',
-      'certificate-expired',
+      'AUTH_CERTIFICATE_EXPIRED',
       /expired on 2027-01-01/,
     ],
-  ])('AADSTS%s → %s', (no, text, reason, message) => {
+  ])('AADSTS%s → %s', (no, text, code, message) => {
     const e = toCloudAuthError(serverError(no, text), context);
-    expect(e.reason).toBe(reason);
+    expect(e.code).toBe(code);
     expect(e.aadsts).toBe(Number(no));
     expect(e.message).toMatch(message);
     expect(e.correlationId).toBe('corr-1');
@@ -63,21 +68,21 @@ describe('toCloudAuthError', () => {
       { errorCode: 'invalid_request', errorMessage: 'AADSTS90002: Tenant not found' },
       context,
     );
-    expect(e.reason).toBe('wrong-tenant');
+    expect(e.code).toBe('AUTH_WRONG_TENANT');
   });
 
   it('token endpoint throttling and outages', () => {
-    expect(toCloudAuthError({ errorCode: 'x', errorMessage: 'slow down', status: 429 }, context).reason).toBe(
-      'token-endpoint-throttled',
+    expect(toCloudAuthError({ errorCode: 'x', errorMessage: 'slow down', status: 429 }, context).code).toBe(
+      'AUTH_TOKEN_ENDPOINT_THROTTLED',
     );
-    expect(toCloudAuthError({ errorCode: 'x', errorMessage: 'down', status: 503 }, context).reason).toBe(
-      'token-endpoint-unavailable',
+    expect(toCloudAuthError({ errorCode: 'x', errorMessage: 'down', status: 503 }, context).code).toBe(
+      'AUTH_TOKEN_ENDPOINT_UNAVAILABLE',
     );
   });
 
   it('anything else keeps its first line', () => {
     const e = toCloudAuthError(new Error('socket hang up\nstack...'), context);
-    expect(e.reason).toBe('other');
+    expect(e.code).toBe('AUTH_FAILED');
     expect(e.message).toMatch(/socket hang up$/);
   });
 });

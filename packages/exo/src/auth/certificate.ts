@@ -29,6 +29,7 @@ export type CertificateSource =
 
 export class CertificateError extends Error {
   override readonly name = 'CertificateError';
+  readonly code = 'CERTIFICATE_UNUSABLE';
 }
 
 export async function loadCertificate(source: CertificateSource): Promise<AppCertificate> {

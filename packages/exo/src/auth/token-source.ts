@@ -84,7 +84,7 @@ export class AppTokenSource implements TokenSource {
     };
     // Entra would refuse it too; saying so locally names the actual problem.
     if (cert.notAfter.getTime() < Date.now()) {
-      throw new CloudAuthError(expiredMessage(context), 'certificate-expired', undefined, undefined);
+      throw new CloudAuthError(expiredMessage(context), 'AUTH_CERTIFICATE_EXPIRED', undefined, undefined);
     }
     let result;
     for (let attempt = 1; ; attempt++) {
@@ -99,7 +99,7 @@ export class AppTokenSource implements TokenSource {
     if (!result?.accessToken) {
       throw new CloudAuthError(
         'The token endpoint returned no access token.',
-        'other',
+        'AUTH_FAILED',
         undefined,
         result?.correlationId,
       );

@@ -100,7 +100,7 @@ describe('classifyErrorResponse', () => {
     expect(e.requestId).toBe('r-9');
     expect(e.clientRequestId).toBe('c-1');
     expect(e.status).toBe(404);
-    expect(e.kind).toBe('not-found');
+    expect(e.code).toBe('EXO_NOT_FOUND');
   });
   it('does not depend on the message language', () => {
     const e = res(

@@ -1,20 +1,10 @@
 // Exchange Online errors, classified by the exception type the service reports
 // (`error.details[0].message` = "ErrorId|ExceptionType|Message"), never by the English text —
 // except where the text is the only carrier of data we need (the holder of a taken address).
+import type { EXO_ERROR_CODES } from '../error-codes.js';
 
-export type ExoErrorKind =
-  | 'not-found'
-  | 'ambiguous'
-  | 'already-exists'
-  | 'address-exists'
-  | 'synced-object'
-  | 'throttled'
-  | 'permission-denied'
-  | 'missing-manage-as-app'
-  | 'validation'
-  | 'transient'
-  | 'timeout'
-  | 'other';
+/** The codes an ExoError carries: the EXO_* rows of EXO_ERROR_CODES. */
+export type ExoErrorCode = Extract<keyof typeof EXO_ERROR_CODES, `EXO_${string}`>;
 
 export interface ExoErrorDetails {
   readonly cmdlet: string;
@@ -32,7 +22,7 @@ export interface ExoErrorDetails {
 }
 
 export abstract class ExoError extends Error {
-  abstract readonly kind: ExoErrorKind;
+  abstract readonly code: ExoErrorCode;
   readonly cmdlet: string;
   readonly status: number;
   readonly errorId: string | undefined;
@@ -60,21 +50,21 @@ export abstract class ExoError extends Error {
 
 export class ExoNotFoundError extends ExoError {
   override readonly name = 'ExoNotFoundError';
-  readonly kind = 'not-found';
+  readonly code = 'EXO_NOT_FOUND';
 }
 /** The identity matched several objects; use ExternalDirectoryObjectId instead. */
 export class ExoAmbiguousError extends ExoError {
   override readonly name = 'ExoAmbiguousError';
-  readonly kind = 'ambiguous';
+  readonly code = 'EXO_AMBIGUOUS';
 }
 /** An object (or membership) with that name already exists. */
 export class ExoAlreadyExistsError extends ExoError {
   override readonly name = 'ExoAlreadyExistsError';
-  readonly kind = 'already-exists';
+  readonly code = 'EXO_ALREADY_EXISTS';
 }
 export class ExoAddressExistsError extends ExoError {
   override readonly name = 'ExoAddressExistsError';
-  readonly kind = 'address-exists';
+  readonly code = 'EXO_ADDRESS_EXISTS';
   /** The address that is taken, when the service named it. */
   readonly address: string | undefined;
   /** The object holding the address, when the service named it. */
@@ -89,41 +79,41 @@ export class ExoAddressExistsError extends ExoError {
 /** The object is synchronised from on-premises AD: Exchange Online refuses to edit it. */
 export class ExoSyncedObjectError extends ExoError {
   override readonly name = 'ExoSyncedObjectError';
-  readonly kind = 'synced-object';
+  readonly code = 'EXO_SYNCED_OBJECT';
 }
 export class ExoThrottledError extends ExoError {
   override readonly name = 'ExoThrottledError';
-  readonly kind = 'throttled';
+  readonly code = 'EXO_THROTTLED';
   /** How many times the call was sent before giving up. */
   attempts = 1;
 }
 /** The app lacks the Exchange RBAC role (or management scope) needed for this cmdlet. */
 export class ExoPermissionDeniedError extends ExoError {
   override readonly name = 'ExoPermissionDeniedError';
-  readonly kind = 'permission-denied';
+  readonly code = 'EXO_PERMISSION_DENIED';
 }
 /** The token was refused by Exchange Online: the app has no Exchange.ManageAsApp permission (or no consent for it). */
 export class ExoMissingManageAsAppError extends ExoError {
   override readonly name = 'ExoMissingManageAsAppError';
-  readonly kind = 'missing-manage-as-app';
+  readonly code = 'EXO_MISSING_MANAGE_AS_APP';
 }
 /** Bad parameters or a state the cmdlet rejects; retrying can't help. */
 export class ExoValidationError extends ExoError {
   override readonly name = 'ExoValidationError';
-  readonly kind = 'validation';
+  readonly code = 'EXO_VALIDATION';
 }
 /** 5xx, gateway and back-end hiccups that are worth retrying. */
 export class ExoTransientError extends ExoError {
   override readonly name = 'ExoTransientError';
-  readonly kind = 'transient';
+  readonly code = 'EXO_TRANSIENT';
 }
 export class ExoTimeoutError extends ExoError {
   override readonly name = 'ExoTimeoutError';
-  readonly kind = 'timeout';
+  readonly code = 'EXO_TIMEOUT';
 }
 export class ExoOtherError extends ExoError {
   override readonly name = 'ExoOtherError';
-  readonly kind = 'other';
+  readonly code = 'EXO_OTHER';
 }
 
 const SYNCED_OBJECT_TEXT = /being synchronized from your on-premises organization/i;

@@ -51,10 +51,12 @@ export interface GraphDirectoryObject {
 
 export class GraphRequestError extends Error {
   override readonly name = 'GraphRequestError';
+  readonly code = 'GRAPH_REQUEST_FAILED';
   constructor(
     message: string,
     readonly status: number,
-    readonly code: string | undefined,
+    /** Graph's own error code, e.g. Authorization_RequestDenied. */
+    readonly graphCode: string | undefined,
     readonly requestId: string | undefined,
     options?: { cause?: unknown },
   ) {

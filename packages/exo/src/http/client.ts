@@ -39,6 +39,7 @@ export interface HttpClientOptions {
 /** The request never got an answer (connection refused, reset, DNS, TLS failure). */
 export class HttpNetworkError extends Error {
   override readonly name = 'HttpNetworkError';
+  readonly code = 'HTTP_NETWORK_FAILED';
   constructor(
     readonly url: string,
     cause: unknown,
@@ -54,6 +55,7 @@ export class HttpNetworkError extends Error {
 
 export class HttpTimeoutError extends Error {
   override readonly name = 'HttpTimeoutError';
+  readonly code = 'HTTP_TIMEOUT';
   constructor(
     readonly url: string,
     readonly timeoutMs: number,

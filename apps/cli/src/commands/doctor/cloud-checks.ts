@@ -147,7 +147,7 @@ async function tokenCheck(
   } catch (error) {
     const fix =
       error instanceof CloudAuthError
-        ? `see the message (${error.reason})`
+        ? `see the message (${error.code})`
         : 'check the tenant settings and the network';
     results.push({ id, title, status: 'fail', detail: messageOf(error), fix });
     return undefined;
@@ -298,7 +298,7 @@ async function domainsCheck(
   } catch (error) {
     const denied =
       error instanceof ExoError &&
-      (error.kind === 'permission-denied' || error.kind === 'missing-manage-as-app');
+      (error.code === 'EXO_PERMISSION_DENIED' || error.code === 'EXO_MISSING_MANAGE_AS_APP');
     return {
       id: 'exchange-domains',
       title,
