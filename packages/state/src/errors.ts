@@ -39,6 +39,12 @@ export const STATE_ERROR_CODES = {
     means: 'The state store was written by a newer dlmigrate than this one.',
     action: 'Upgrade dlmigrate.',
   },
+  STATE_GROUP_HAS_OPEN_MIGRATION: {
+    means:
+      'The group already has an open migration (running, parked, or with an unfinished undo); a second is refused.',
+    action:
+      'Continue the open one with `dlmigrate resume <id>` (the message names it; `dlmigrate status` lists it).',
+  },
   STATE_UNAVAILABLE: {
     means: 'The state store cannot be opened: the database server is down, or the file is not accessible.',
     action: 'Check --state (the SQLite file or the PostgreSQL URL) and that the server runs.',
