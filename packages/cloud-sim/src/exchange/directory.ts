@@ -9,6 +9,11 @@ import { exchangeDistinguishedName, linkProperties, proxyKey, type Recipient } f
 
 const guidPattern = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
+/** Index key of "holds `target` in `property`" (a link list, ForwardingAddress or Members). */
+export function linkKey(property: string, target: string): string {
+  return `link:${property.toLowerCase()}:${target.toLowerCase()}`;
+}
+
 const directories = new WeakMap<TenantState, RecipientDirectory>();
 
 export class RecipientDirectory {
@@ -50,7 +55,7 @@ export class RecipientDirectory {
     r.WhenChangedUTC = new Date().toISOString();
   }
 
-  /** Grows with every put/remove: lets derived views (the memberOf index of filters) know they are stale. */
+  /** Grows with every put/remove: lets a derived view know it is stale. */
   get version(): number {
     return this.changes;
   }
@@ -63,6 +68,26 @@ export class RecipientDirectory {
       this.unindex(r.Guid);
       this.indexOne(this.index, r);
     }
+  }
+
+  /**
+   * Stores a group after one member was added or removed, re-indexing only that membership: re-indexing a
+   * 100,000-member group whole on each of its additions would be quadratic.
+   */
+  putMembership(group: Recipient, member: string, change: 'added' | 'removed'): void {
+    this.changes++;
+    this.tenant.recipients[group.Guid] = group;
+    if (!this.index) return;
+    const key = linkKey('Members', member);
+    if (change === 'removed') {
+      // The key may stay in keysByGuid: unindexing a key the group no longer holds is harmless.
+      this.index.get(key)?.delete(group.Guid);
+      return;
+    }
+    let set = this.index.get(key);
+    if (!set) this.index.set(key, (set = new Set()));
+    set.add(group.Guid);
+    this.keysByGuid.get(group.Guid)?.push(key);
   }
 
   /**
@@ -123,6 +148,10 @@ export class RecipientDirectory {
     ];
     if (r.ExternalDirectoryObjectId) keys.push(`id:${r.ExternalDirectoryObjectId.toLowerCase()}`);
     if (r.UserPrincipalName) keys.push(`proxy:smtp:${r.UserPrincipalName.toLowerCase()}`);
+    // What the link filters ask ("ManagedBy -eq '<dn>'", "Members -eq '<dn>'"): holders by the target's Guid.
+    for (const prop of linkProperties) for (const g of r[prop]) keys.push(linkKey(prop, g));
+    if (r.ForwardingAddress) keys.push(linkKey('ForwardingAddress', r.ForwardingAddress));
+    for (const g of r.Members) keys.push(linkKey('Members', g));
     return keys;
   }
 
@@ -154,7 +183,7 @@ export class RecipientDirectory {
     directories.delete(tenant);
   }
 
-  /** Recipients under one index key (`id:`, `dn:`, `name:`, `proxy:` + lower-case value). */
+  /** Recipients under one index key (`id:`, `dn:`, `name:`, `proxy:` + lower-case value, or linkKey). */
   byKey(key: string): Recipient[] {
     return this.lookup(key)
       .map((g) => this.tenant.recipients[g])

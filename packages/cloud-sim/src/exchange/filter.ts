@@ -3,7 +3,7 @@
 // Values: 'single', "double" quoted, $true/$false/$null, or bare words. Inside a quoted value the
 // only escape is the quote doubled ("Recipient filters", Additional OPATH syntax information); a
 // backtick is an ordinary character there (it escapes only in PowerShell's own strings).
-import type { RecipientDirectory } from './directory.js';
+import { linkKey, type RecipientDirectory } from './directory.js';
 import { cmdletErrors } from './errors.js';
 import { isFilterable, notFilterable } from './filterable.js';
 import {
@@ -190,22 +190,9 @@ function propertyValues(
   return undefined;
 }
 
-/** Group DNs by member Guid, rebuilt when the directory changed (MemberOfGroup reads it for every recipient). */
-const memberOfIndexes = new WeakMap<RecipientDirectory, { version: number; index: Map<string, string[]> }>();
-
+/** DNs of the groups `r` is a direct member of, from the directory's link index. */
 function memberOf(dir: RecipientDirectory, r: Recipient): string[] {
-  let cached = memberOfIndexes.get(dir);
-  if (!cached || cached.version !== dir.version) {
-    const index = new Map<string, string[]>();
-    for (const group of dir.all())
-      for (const member of group.Members) {
-        const list = index.get(member) ?? [];
-        list.push(dir.distinguishedName(group));
-        index.set(member, list);
-      }
-    memberOfIndexes.set(dir, (cached = { version: dir.version, index }));
-  }
-  return cached.index.get(r.Guid) ?? [];
+  return dir.byKey(linkKey('Members', r.Guid)).map((group) => dir.distinguishedName(group));
 }
 
 function dnOf(dir: RecipientDirectory, guid: string): string {
@@ -289,6 +276,8 @@ function candidates(dir: RecipientDirectory, node: Node): Map<string, Recipient>
     case 'cmp': {
       if (node.cmp !== '-eq' || typeof node.value !== 'string') return undefined;
       const v = node.value.toLowerCase();
+      const links = linkCandidates(dir, node.prop.toLowerCase(), v);
+      if (links !== undefined) return links;
       let key: string;
       switch (node.prop.toLowerCase()) {
         case 'emailaddresses':
@@ -319,6 +308,52 @@ function candidates(dir: RecipientDirectory, node: Node): Map<string, Recipient>
       return new Map(dir.byKey(key).map((r) => [r.Guid, r]));
     }
   }
+}
+
+/** The stored list each link property of a filter reads (Exchange's three restriction views share one list). */
+const LINK_LISTS: Readonly<Record<string, string>> = {
+  members: 'Members',
+  managedby: 'ManagedBy',
+  moderatedby: 'ModeratedBy',
+  grantsendonbehalfto: 'GrantSendOnBehalfTo',
+  acceptmessagesonlyfrom: 'AcceptMessagesOnlyFromSendersOrMembers',
+  acceptmessagesonlyfromdlmembers: 'AcceptMessagesOnlyFromSendersOrMembers',
+  acceptmessagesonlyfromsendersormembers: 'AcceptMessagesOnlyFromSendersOrMembers',
+  rejectmessagesfrom: 'RejectMessagesFromSendersOrMembers',
+  rejectmessagesfromdlmembers: 'RejectMessagesFromSendersOrMembers',
+  rejectmessagesfromsendersormembers: 'RejectMessagesFromSendersOrMembers',
+  bypassmoderationfromdlmembers: 'BypassModerationFromSendersOrMembers',
+  bypassmoderationfromsendersormembers: 'BypassModerationFromSendersOrMembers',
+  forwardingaddress: 'ForwardingAddress',
+};
+
+/**
+ * "<link> -eq '<dn>'": the recipients holding the object of that DN in the link, from the directory's link index
+ * (the DN compares as propertyValues gives it: the target's Exchange DN), and "MemberOfGroup -eq '<dn>'": that
+ * group's members. Undefined when the property is not a link. Without this every such filter computed the DNs of
+ * every link of every recipient (53 % of the CPU of a 1,000-group batch, research/audit-2026-12/perf.md).
+ */
+function linkCandidates(
+  dir: RecipientDirectory,
+  prop: string,
+  dn: string,
+): Map<string, Recipient> | undefined {
+  const targets = () => dir.byKey(`dn:${dn}`);
+  if (prop === 'memberofgroup') {
+    const found = new Map<string, Recipient>();
+    for (const group of targets())
+      for (const guid of group.Members) {
+        const member = dir.get(guid);
+        if (member) found.set(guid, member);
+      }
+    return found;
+  }
+  const list = LINK_LISTS[prop];
+  if (list === undefined) return undefined;
+  const found = new Map<string, Recipient>();
+  for (const target of targets())
+    for (const holder of dir.byKey(linkKey(list, target.Guid))) found.set(holder.Guid, holder);
+  return found;
 }
 
 /** Refuses the filter if any property in it is not filterable on `cmdlet` (checked before any object is seen). */

@@ -74,8 +74,29 @@ function memberWork(ctx: CmdletContext, count: number): number {
   return Math.floor(cutOffMs / perMember);
 }
 
+/**
+ * Members of a group as a set, kept with its Members array while one-member edits go on: a 100,000-member group
+ * gets its members one Add-DistributionGroupMember at a time, and a copy or a linear search per call would make
+ * that quadratic. Rebuilt whenever the array was replaced or changed by other code (its length differs).
+ */
+const memberSets = new WeakMap<string[], Set<string>>();
+
+function memberSetOf(group: Recipient): Set<string> {
+  let set = memberSets.get(group.Members);
+  if (set === undefined || set.size !== group.Members.length) {
+    set = new Set(group.Members);
+    memberSets.set(group.Members, set);
+  }
+  return set;
+}
+
+/**
+ * One-member edits change the stored group in place (every check comes first, so a refusal changes nothing):
+ * cloning the whole group per call, as the setters do, would copy its member list every time.
+ */
 function membershipEdit(
   name: string,
+  change: 'added' | 'removed',
   edit: (ctx: CmdletContext, group: Recipient, member: Recipient) => void,
 ): CmdletDefinition {
   return defineCmdlet({
@@ -84,13 +105,14 @@ function membershipEdit(
     params: memberChange,
     mandatory: ['Identity', 'Member'],
     run(ctx, p) {
-      const group = draftOf(ctx, p.string('Identity')!, isDistributionGroup);
+      const group = ctx.dir.resolve(p.string('Identity')!, isDistributionGroup);
       if (group.IsDirSynced) throw cmdletErrors.dirSynced(ctx.cmdlet, 'Members', group.Name);
       assertManagerCheckBypassed(p);
       const member = ctx.dir.resolve(p.string('Member')!, isRecipient, cmdletErrors.recipientNotFound);
       memberWork(ctx, 1);
       edit(ctx, group, member);
-      commit(ctx, group);
+      ctx.dir.touch(group);
+      ctx.dir.putMembership(group, member.Guid, change);
     },
   });
 }
@@ -224,14 +246,16 @@ export const groupCmdlets: CmdletDefinition[] = [
       commit(ctx, group);
     },
   }),
-  membershipEdit('Add-DistributionGroupMember', (ctx, group, member) => {
+  membershipEdit('Add-DistributionGroupMember', 'added', (ctx, group, member) => {
     if (member.Guid === group.Guid)
       throw cmdletErrors.invalidValue('Member', `The group "${group.Name}" can't be a member of itself.`);
-    if (group.Members.includes(member.Guid)) throw cmdletErrors.memberExists(member.Name, group.Name);
+    const members = memberSetOf(group);
+    if (members.has(member.Guid)) throw cmdletErrors.memberExists(member.Name, group.Name);
     group.Members.push(member.Guid);
+    members.add(member.Guid);
   }),
-  membershipEdit('Remove-DistributionGroupMember', (ctx, group, member) => {
-    if (!group.Members.includes(member.Guid)) throw cmdletErrors.memberNotFound(member.Name, group.Name);
+  membershipEdit('Remove-DistributionGroupMember', 'removed', (ctx, group, member) => {
+    if (!memberSetOf(group).has(member.Guid)) throw cmdletErrors.memberNotFound(member.Name, group.Name);
     group.Members = group.Members.filter((g) => g !== member.Guid);
   }),
   defineCmdlet({
