@@ -3,7 +3,7 @@
 import { ActiveDirectory, type ActiveDirectoryOptions } from '@dlmigrate/ad';
 import { createSyncTrigger, type EngineDeps } from '@dlmigrate/core';
 import { certificateFromPem, CloudConnection, customCloud } from '@dlmigrate/exo';
-import { Lab } from '@dlmigrate/lab';
+import { bigGroupsFixture, Lab } from '@dlmigrate/lab';
 import { openStateStore } from '@dlmigrate/state';
 import type { ChildConfig } from './world.js';
 
@@ -18,7 +18,7 @@ export async function childDeps(
   config: ChildConfig,
   ad: Partial<ActiveDirectoryOptions> = {},
 ): Promise<ChildDeps> {
-  const env = (await Lab.ensure({ name: config.labName })).env();
+  const env = (await Lab.ensure({ name: config.labName, ...labFixture(config.bigGroups) })).env();
   const directory = new ActiveDirectory({
     url: env.url,
     caPem: env.caPem,
@@ -48,4 +48,9 @@ export async function childDeps(
       await cloud.close();
     },
   };
+}
+
+/** The lab's fixture: contoso (the default), or the big-groups fixture of these sizes. */
+export function labFixture(bigGroups: readonly number[] | undefined) {
+  return bigGroups === undefined ? {} : { fixture: bigGroupsFixture(bigGroups) };
 }

@@ -29,3 +29,38 @@ export function runChildUntilKilled(world: World, run: ChildRun): Promise<void> 
     );
   });
 }
+
+/**
+ * Starts the migration of `address` in a child process and kills it with SIGKILL from here the moment `killWhen`
+ * (checked every `everyMs`) holds — a crash at a point no step boundary marks, e.g. in the middle of the additions.
+ * Resolves once it died that way; rejects if it ended on its own first (with its output).
+ */
+export function runChildKilledWhen(
+  world: World,
+  address: string,
+  killWhen: () => boolean,
+  everyMs = 20,
+): Promise<void> {
+  const input = { ...world.childConfig, nonSyncOu: world.objects['ous.nonSync']!.dn, address };
+  return new Promise((resolve, reject) => {
+    const child = spawn(process.execPath, ['--import', 'tsx', '--conditions=dlmigrate-source', CHILD], {
+      env: { ...process.env, DLMIGRATE_CHILD: JSON.stringify(input) },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    let output = '';
+    child.stdout.on('data', (d: Buffer) => (output += d.toString()));
+    child.stderr.on('data', (d: Buffer) => (output += d.toString()));
+    const watch = setInterval(() => {
+      if (killWhen()) child.kill('SIGKILL');
+    }, everyMs);
+    child.on('error', (error) => {
+      clearInterval(watch);
+      reject(error);
+    });
+    child.on('exit', (code, signal) => {
+      clearInterval(watch);
+      if (signal === 'SIGKILL') resolve();
+      else reject(new Error(`child ended with ${code} before it was killed: ${output}`));
+    });
+  });
+}

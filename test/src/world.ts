@@ -11,7 +11,7 @@ import type { CloudConnection } from '@dlmigrate/exo';
 import { Lab, type LabEnv } from '@dlmigrate/lab';
 import type { StateStore } from '@dlmigrate/state';
 import { afterAll, beforeAll } from 'vitest';
-import { childDeps } from './child-deps.js';
+import { childDeps, labFixture } from './child-deps.js';
 
 export interface World {
   readonly lab: Lab;
@@ -42,10 +42,17 @@ export interface ChildConfig {
   readonly certPem: string;
   readonly keyPem: string;
   readonly statePath: string;
+  /** The lab holds the big-groups fixture of these sizes instead of contoso (`groups.big<size>`). */
+  readonly bigGroups?: readonly number[];
 }
 
-export async function openWorld(labName: string): Promise<World> {
-  const lab = await Lab.ensure({ name: labName });
+export interface WorldOptions {
+  /** Seed the big-groups fixture of these sizes (lab/src/fixtures/big-groups.ts) instead of contoso. */
+  readonly bigGroups?: readonly number[];
+}
+
+export async function openWorld(labName: string, options: WorldOptions = {}): Promise<World> {
+  const lab = await Lab.ensure({ name: labName, ...labFixture(options.bigGroups) });
   await lab.reset();
   const env = lab.env();
   const objects = lab.seeded()!.objects;
@@ -78,6 +85,7 @@ export async function openWorld(labName: string): Promise<World> {
     certPem: cert.certPem,
     keyPem: cert.keyPem,
     statePath,
+    ...(options.bigGroups ? { bigGroups: options.bigGroups } : {}),
   };
   // Parks fail fast in the tests that make them fail.
   const { deps, ad, cloud, close } = await childDeps(childConfig, {
@@ -115,11 +123,11 @@ export async function openWorld(labName: string): Promise<World> {
  * The world of one test file: opened before its tests, closed after them. Returns a stand-in that forwards to the
  * open world, so tests write `w.engine`, `w.reset()` as with the world itself.
  */
-export function useWorld(labName: string): World {
+export function useWorld(labName: string, options: WorldOptions = {}): World {
   let current: World | undefined;
   beforeAll(async () => {
-    current = await openWorld(labName);
-  }, 300_000);
+    current = await openWorld(labName, options);
+  }, 600_000);
   afterAll(async () => {
     await current?.close();
   });

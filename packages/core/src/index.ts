@@ -18,6 +18,11 @@ export * from './util/transient.js';
 export type { EngineDeps, MigrationContext } from './engine/context.js';
 export type { Snapshot } from './engine/snapshot.js';
 export { loadSnapshot } from './engine/snapshot.js';
+export {
+  openMembershipJournal,
+  writeMembership,
+  type MembershipJournal,
+} from './engine/membership-progress.js';
 export { validate as validateSnapshot, type Validation } from './engine/validation.js';
 export type { MigrationReport, ReportChange, ReportFinding, StepStatus } from './engine/report.js';
 export { planChanges, type PlannedChange } from './engine/plan.js';

@@ -147,12 +147,16 @@ export {
 } from './graph/entra-references.js';
 export {
   ExchangeOnline,
+  ADDITIONS_PER_PROGRESS,
   MAX_MEMBERS_PER_UPDATE,
+  MEMBERS_PER_REPLACE,
   routingDomainOf,
   setCmdletFor,
   type CloudDependant,
   type DistributionGroupListProperty,
   type NewDistributionGroupInput,
+  type MembershipProgress,
+  type ReplaceMembersOptions,
   type ReplaceMembersResult,
 } from './exchange/exchange-online.js';
 export {

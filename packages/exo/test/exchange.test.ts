@@ -199,6 +199,44 @@ describe('distribution groups', () => {
     await exo.replaceMembers('temp1@contoso.com', []);
   });
 
+  it('reports progress as it adds, and a replace resumed from a report repeats neither the replace nor those additions', async () => {
+    const list = ['alice', 'bob', 'carol', 'dan@contoso.com', 'mia@contoso.com'];
+    const reports: { replaced: boolean; added: number }[] = [];
+    t.sim.resetCalls(t.tenantId);
+    await exo.replaceMembers('temp1@contoso.com', list, {
+      chunkSize: 1,
+      progressEvery: 2,
+      onProgress: async (p) => void reports.push(p),
+    });
+    // The replace, then a report per 2 additions: every report is a done prefix of the 4 additions.
+    expect(reports).toEqual([
+      { replaced: true, added: 0 },
+      { replaced: true, added: 2 },
+      { replaced: true, added: 4 },
+    ]);
+
+    // A run that stopped after the first report of additions: 2 of 4 added. Resumed, it adds only the last 2.
+    await exo.replaceMembers('temp1@contoso.com', list.slice(0, 3), { chunkSize: 1 });
+    t.sim.resetCalls(t.tenantId);
+    const resumed = await exo.replaceMembers('temp1@contoso.com', list, {
+      chunkSize: 1,
+      resumeFrom: { replaced: true, added: 2 },
+    });
+    expect(resumed).toEqual({ calls: 2, replacedWith: 1, addedAfter: 2, removed: 0, reconciled: false });
+    const calls = t.sim.calls(t.tenantId).cmdlets;
+    expect(calls['Update-DistributionGroupMember']).toBeUndefined();
+    expect(calls['Add-DistributionGroupMember']).toBe(2);
+    const members = await exo.getDistributionGroupMembers('temp1@contoso.com');
+    expect(members.map((m) => m.primarySmtpAddress).sort()).toEqual([
+      'alice@contoso.com',
+      'bob@contoso.com',
+      'carol@contoso.com',
+      'dan@contoso.com',
+      'mia@contoso.com',
+    ]);
+    await exo.replaceMembers('temp1@contoso.com', []);
+  });
+
   it('refuses an empty -Identity in the client, sending nothing', async () => {
     t.sim.resetCalls(t.tenantId);
     await expect(exo.getRecipient('')).rejects.toBeInstanceOf(ExoValidationError);

@@ -6,6 +6,7 @@ import type { ExchangeOnline } from '@dlmigrate/exo';
 import { ExoError } from '@dlmigrate/exo';
 import { cloudIdentity } from '../engine/cloud-identity.js';
 import type { MigrationContext } from '../engine/context.js';
+import { writeMembership } from '../engine/membership-progress.js';
 import { resolveLinks, type ResolvedLink } from '../engine/resolution.js';
 import { loadSnapshot } from '../engine/snapshot.js';
 import { finding } from '../findings/finding.js';
@@ -70,7 +71,7 @@ export const stage: SagaStep<MigrationContext> = {
       )
       .map((r) => (r.resolution.kind === 'recipient' ? r.resolution.identity : ''));
     const members = identitiesOf(resolved, 'members', self).filter((m) => !deferred.includes(m));
-    await exchange.replaceMembers(self, members);
+    await writeMembership(exchange, state, ctx.migration.id, self, members);
 
     // Lists before settings: moderators must exist before moderation is switched on.
     for (const list of Object.keys(CLOUD_PARAMETER) as (keyof typeof CLOUD_PARAMETER)[]) {

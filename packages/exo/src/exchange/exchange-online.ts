@@ -52,6 +52,8 @@ export const MEMBERS_PER_REPLACE = 5_000;
  * which halves on throttling and grows back — alone decides how many are in flight.
  */
 const MEMBER_CALLS_OUTSTANDING = 16;
+/** Additions between two progress reports of replaceMembers (what a resumed run may repeat, at most). */
+export const ADDITIONS_PER_PROGRESS = 1_000;
 
 export type DistributionGroupListProperty =
   | 'ManagedBy'
@@ -105,6 +107,23 @@ export interface ReplaceMembersResult {
   readonly removed: number;
   /** The replace timed out (the service may have done part of it): the membership was re-read and completed. */
   readonly reconciled: boolean;
+}
+
+/** How far a membership replace got: the replace itself, then the first `added` additions (in list order). */
+export interface MembershipProgress {
+  readonly replaced: boolean;
+  readonly added: number;
+}
+
+export interface ReplaceMembersOptions {
+  /** Members in the one replace call. @defaultValue MEMBERS_PER_REPLACE */
+  readonly chunkSize?: number;
+  /** Where an earlier call with the same list got to (from its onProgress): continue there. */
+  readonly resumeFrom?: MembershipProgress;
+  /** Told after the replace and after every `progressEvery` additions; awaited (persist it here). */
+  readonly onProgress?: (progress: MembershipProgress) => Promise<void>;
+  /** @defaultValue ADDITIONS_PER_PROGRESS */
+  readonly progressEvery?: number;
 }
 
 /** Which Set- cmdlet edits a recipient of this RecipientTypeDetails (DLConversionV2 phase 20). */
@@ -315,15 +334,19 @@ export class ExchangeOnline {
   /**
    * Replace the whole membership, ending with exactly `members`. One Update-DistributionGroupMember with at
    * most `chunkSize` (default 5,000) members replaces everything that was there; the rest are added one per
-   * call, several at a time within the transport's limiter ("already a member" is fine). A replace that
-   * times out may have been partly done: the membership is re-read, then completed with additions and
-   * removals, which are safe to repeat. An empty list is done by removing the members one by one (whether
-   * an empty -Members array binds is not documented).
+   * call, several at a time within the transport's limiter and the tenant's rate budget ("already a member" is
+   * fine). A replace that times out may have been partly done: the membership is re-read, then completed with
+   * additions and removals, which are safe to repeat. An empty list is done by removing the members one by one
+   * (whether an empty -Members array binds is not documented).
+   *
+   * Resumable: `onProgress` hears the replace and every `progressEvery` additions (a prefix of the list: all
+   * before `added` are done), and a later call given that as `resumeFrom` (same list) neither replaces again
+   * nor repeats those additions.
    */
   async replaceMembers(
     identity: string,
     members: readonly string[],
-    options: { chunkSize?: number } = {},
+    options: ReplaceMembersOptions = {},
   ): Promise<ReplaceMembersResult> {
     const chunkSize = Math.min(MAX_MEMBERS_PER_UPDATE, Math.max(1, options.chunkSize ?? MEMBERS_PER_REPLACE));
     const unique = [...new Set(members)];
@@ -339,37 +362,60 @@ export class ExchangeOnline {
       };
     }
     const first = unique.slice(0, chunkSize);
-    try {
-      await this.invoke('Update-DistributionGroupMember', {
-        Identity: identity,
-        Members: first,
-        BypassSecurityGroupManagerCheck: true,
-        Confirm: false,
-      });
-    } catch (error) {
-      if (!(error instanceof ExoTimeoutError)) throw error;
-      const current = await this.getDistributionGroupMembers(identity);
-      const missing = unique.filter((m) => !current.some((r) => isMember(r, m)));
-      const extra = current.filter((r) => !unique.some((m) => isMember(r, m))).map(memberIdentity);
-      await this.removeMembers(identity, extra);
-      await this.addMembers(identity, missing);
-      return {
-        calls: 1 + extra.length + missing.length,
-        replacedWith: first.length,
-        addedAfter: missing.length,
-        removed: extra.length,
-        reconciled: true,
-      };
-    }
     const rest = unique.slice(chunkSize);
-    await this.addMembers(identity, rest);
+    const resume = options.resumeFrom;
+    let repaired = { added: 0, removed: 0 };
+    let reconciled = false;
+    if (resume?.replaced !== true) {
+      try {
+        await this.invoke('Update-DistributionGroupMember', {
+          Identity: identity,
+          Members: first,
+          BypassSecurityGroupManagerCheck: true,
+          Confirm: false,
+        });
+      } catch (error) {
+        if (!(error instanceof ExoTimeoutError)) throw error;
+        repaired = await this.#completeCutOffReplace(identity, unique, first);
+        reconciled = true;
+      }
+      await options.onProgress?.({ replaced: true, added: 0 });
+    }
+    const from = Math.min(rest.length, Math.max(0, resume?.replaced === true ? resume.added : 0));
+    const every = Math.max(1, options.progressEvery ?? ADDITIONS_PER_PROGRESS);
+    for (let start = from; start < rest.length; start += every) {
+      const end = Math.min(rest.length, start + every);
+      await this.addMembers(identity, rest.slice(start, end));
+      await options.onProgress?.({ replaced: true, added: end });
+    }
     return {
-      calls: 1 + rest.length,
+      calls: (resume?.replaced === true ? 0 : 1) + repaired.added + repaired.removed + rest.length - from,
       replacedWith: first.length,
-      addedAfter: rest.length,
-      removed: 0,
-      reconciled: false,
+      addedAfter: repaired.added + rest.length - from,
+      removed: repaired.removed,
+      reconciled,
     };
+  }
+
+  /**
+   * A replace cut off by the REST timeout may have added some of its members and removed none (or all) of the old
+   * ones: re-read the membership, add what the replace should have put there and remove what is in none of the
+   * list (matched through sets: a 100,000-member group compared pairwise would be 10^10 comparisons). The rest of
+   * the list is then added as after a replace that completed.
+   */
+  async #completeCutOffReplace(
+    identity: string,
+    wanted: readonly string[],
+    replaced: readonly string[],
+  ): Promise<{ added: number; removed: number }> {
+    const current = await this.getDistributionGroupMembers(identity);
+    const currentKeys = new Set(current.flatMap(memberKeys));
+    const wantedKeys = new Set(wanted.map(identityKey));
+    const missing = replaced.filter((m) => !currentKeys.has(identityKey(m)));
+    const extra = current.filter((r) => !memberKeys(r).some((k) => wantedKeys.has(k))).map(memberIdentity);
+    await this.removeMembers(identity, extra);
+    await this.addMembers(identity, missing);
+    return { added: missing.length, removed: extra.length };
   }
 
   /** Add-DistributionGroupMember for each member, several at a time (already a member = fine). */
@@ -728,19 +774,19 @@ function memberIdentity(r: RecipientRecord): string {
   return r.externalDirectoryObjectId || r.guid;
 }
 
-/** Whether a member record is the recipient `identity` names (object id, Guid, address, name or alias). */
-function isMember(r: RecipientRecord, identity: string): boolean {
-  const id = identity
+/** An identity as compared with a member record's keys (lower case, without an `smtp:` prefix). */
+function identityKey(identity: string): string {
+  return identity
     .trim()
     .toLowerCase()
     .replace(/^smtp:/, '');
-  return (
-    r.externalDirectoryObjectId.toLowerCase() === id ||
-    r.guid.toLowerCase() === id ||
-    r.name.toLowerCase() === id ||
-    r.alias.toLowerCase() === id ||
-    r.emailAddresses.some((a) => a.toLowerCase().replace(/^smtp:/, '') === id)
-  );
+}
+
+/** Every identity a member record answers to (object id, Guid, name, alias, addresses), as identityKey gives them. */
+function memberKeys(r: RecipientRecord): string[] {
+  return [r.externalDirectoryObjectId, r.guid, r.name, r.alias, ...r.emailAddresses]
+    .filter((v) => v !== '')
+    .map(identityKey);
 }
 
 /** `<tenant>.mail.onmicrosoft.com` among the accepted domains (legacy `*.microsoftonline.com` as fallback). */
