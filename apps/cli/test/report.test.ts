@@ -79,6 +79,9 @@ describe('dlmigrate report', () => {
 
     const missing = await dlmigrate(['report'], { cwd });
     expect(missing.code).toBe(2);
-    expect(missing.stderr).toContain('Give either a migration id or --from <file>.');
+    expect(missing.stderr).toContain('Give exactly one of: a migration id, --from <file>, --all.');
+    const both = await dlmigrate(['report', '--all', '--from', 'broken.json'], { cwd });
+    expect(both.code).toBe(2);
+    expect(both.stderr).toContain('Give exactly one of: a migration id, --from <file>, --all.');
   });
 });

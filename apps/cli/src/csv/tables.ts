@@ -2,7 +2,7 @@
 // spreadsheets and scripts that read them: documented in apps/cli/README.md ("CSV files"), only ever added to at the
 // end, never renamed or reordered. The first column of the plan and status files is `address`, the column
 // `batch --file` reads, so a plan edited in Excel is the next batch's input as it stands.
-import type { CsvColumn, CsvValue } from '@dlmigrate/core';
+import type { CsvColumn, CsvValue, ProjectMigration } from '@dlmigrate/core';
 import type { MigrationRecord } from '@dlmigrate/state';
 import type { Report } from '../report/schema.js';
 
@@ -139,3 +139,27 @@ function cell(value: unknown): CsvValue {
     return value.join('\n');
   return JSON.stringify(value);
 }
+
+/** `report --all --csv`: one row per migration of the project dashboard (outage times in UTC, duration in seconds). */
+export const DASHBOARD_COLUMNS: readonly CsvColumn<ProjectMigration>[] = [
+  { header: 'address', value: (m) => m.address },
+  { header: 'displayName', value: (m) => m.displayName },
+  { header: 'status', value: (m) => m.status },
+  { header: 'strategy', value: (m) => m.strategy },
+  { header: 'batchId', value: (m) => m.batchId },
+  { header: 'level', value: (m) => m.level },
+  { header: 'startedAt', value: (m) => m.startedAt },
+  { header: 'finishedAt', value: (m) => m.finishedAt },
+  { header: 'blocking', value: (m) => m.findings.blocking },
+  { header: 'needsAction', value: (m) => m.findings['needs-action'] },
+  { header: 'info', value: (m) => m.findings.info },
+  { header: 'codes', value: (m) => m.codes.join('; ') },
+  { header: 'outageStart', value: (m) => m.outage?.start },
+  { header: 'outageEnd', value: (m) => m.outage?.end },
+  {
+    header: 'outageSeconds',
+    value: (m) => (m.outage?.durationMs == null ? undefined : Math.round(m.outage.durationMs / 1000)),
+  },
+  { header: 'outageSource', value: (m) => m.outage?.source },
+  { header: 'migrationId', value: (m) => m.id },
+];

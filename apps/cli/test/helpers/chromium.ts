@@ -1,7 +1,7 @@
 // Headless Chromium as a reader of the HTML report: what a browser actually renders (DOM after parsing)
 // and what it looks like (a screenshot). Debian's package; scripts/services.sh installs it in CI.
 import { spawn } from 'node:child_process';
-import { existsSync, mkdtempSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
@@ -86,4 +86,52 @@ export function pngSize(bytes: Buffer): { width: number; height: number } {
   if (!bytes.subarray(0, 8).equals(signature) || bytes.toString('ascii', 12, 16) !== 'IHDR')
     throw new Error('not a PNG file');
   return { width: bytes.readUInt32BE(16), height: bytes.readUInt32BE(20) };
+}
+
+export interface NarrowLayout {
+  /** The viewport width the page was laid out in. */
+  readonly innerWidth: number;
+  /** The document's scroll width: more than innerWidth means the page scrolls sideways. */
+  readonly scrollWidth: number;
+  /** Elements whose right edge lies past the viewport (tag, id or class, right edge in px). */
+  readonly overflowing: readonly string[];
+}
+
+/**
+ * Lays the page out `width` CSS pixels wide and measures it. Headless Chromium keeps its window at least 500 px wide,
+ * so the page is loaded into an iframe of that width (its media queries see the iframe's width, as a phone's browser
+ * would report it); a probe page beside it — the page itself forbids scripts — measures it once it has loaded.
+ */
+export async function layoutAt(file: string, width: number): Promise<NarrowLayout> {
+  const folder = mkdtempSync(join(tmpdir(), 'dlmigrate-probe-'));
+  const probe = join(folder, 'probe.html');
+  const measure = `
+    const d = this.contentDocument, w = this.contentWindow, out = [];
+    for (const el of d.body.querySelectorAll('*')) {
+      const r = el.getBoundingClientRect();
+      if (r.width > 0 && r.right > w.innerWidth + 0.5)
+        out.push(el.tagName.toLowerCase() + (el.id ? '#' + el.id : '') + (el.className && typeof el.className === 'string' ? '.' + el.className.split(' ').join('.') : '') + ' ' + Math.round(r.right));
+    }
+    document.body.dataset.layout = JSON.stringify({ innerWidth: w.innerWidth, scrollWidth: d.documentElement.scrollWidth, overflowing: out });`;
+  writeFileSync(
+    probe,
+    `<!DOCTYPE html><html><body style="margin:0"><iframe src="${pathToFileURL(file).href}" style="width:${width}px;height:900px;border:0" onload="${measure.replace(/"/g, '&quot;')}"></iframe></body></html>`,
+  );
+  try {
+    const dom = await headless(
+      ['--dump-dom', '--allow-file-access-from-files', `--window-size=${width},900`],
+      probe,
+    );
+    const attribute = /data-layout="([^"]*)"/.exec(dom)?.[1];
+    if (attribute === undefined) throw new Error(`the probe measured nothing:\n${dom.slice(0, 2000)}`);
+    return JSON.parse(
+      attribute
+        .replace(/&quot;/g, '"')
+        .replace(/&lt;/g, '<')
+        .replace(/&gt;/g, '>')
+        .replace(/&amp;/g, '&'),
+    ) as NarrowLayout;
+  } finally {
+    rmSync(folder, { recursive: true, force: true });
+  }
 }

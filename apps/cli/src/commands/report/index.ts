@@ -2,24 +2,35 @@
 import type { Command } from 'commander';
 import { readFileSync, writeFileSync } from 'node:fs';
 import { isAbsolute, resolve } from 'node:path';
+import { addSettingFlags, SETTINGS } from '../../config/settings.js';
 import { createContext, type CommandContext } from '../../context.js';
 import { UsageError } from '../../errors.js';
 import type { ProgramState } from '../../program.js';
 import { renderReportHtml } from '../../report/html.js';
 import { reportSchema, type Report } from '../../report/schema.js';
 
+/** Where the state store is: report reads it, so --state-url / --state-folder may point elsewhere than the config. */
+const STATE_SETTINGS = SETTINGS.filter((s) => s.path[0] === 'state');
+
 interface ReportOptions {
   from?: string;
+  all?: boolean;
   html?: string;
   csv?: string;
 }
 
 export function registerReportCommand(program: Command, state: ProgramState): void {
-  program
+  const report = program
     .command('report')
-    .description('show a migration or batch report and render it as a self-contained HTML file')
+    .description(
+      'show a migration or batch report, or the project dashboard (--all), and render it as a self-contained HTML file',
+    )
     .argument('[id]', 'migration id: read the report from the state store')
     .option('--from <file>', 'read the report from a JSON file instead (an exported report)')
+    .option(
+      '--all',
+      'the project dashboard: every batch and migration in the state store (totals, timeline, outages, findings)',
+    )
     .option('--html <file>', 'write the HTML report here (mode 0600: it names groups and members)')
     .option('--csv <file>', 'write one row per finding and per change as CSV (mode 0600)')
     .addHelpText(
@@ -32,14 +43,21 @@ export function registerReportCommand(program: Command, state: ProgramState): vo
         '  $ dlmigrate report --from batch.json --html batch.html',
         '  $ dlmigrate report --from batch.json --json',
         '  $ dlmigrate report 01JDQ6Z8M4 --csv sales-changes.csv',
+        '  $ dlmigrate report --all --html dashboard.html',
+        '  $ dlmigrate report --all --csv migrations.csv --state-url postgres://runner@db/dlmigrate',
       ].join('\n'),
-    )
-    .action(async (id: string | undefined, options: ReportOptions, command: Command) => {
+    );
+  addSettingFlags(report, STATE_SETTINGS).action(
+    async (id: string | undefined, options: ReportOptions, command: Command) => {
       const context = createContext(command, state.io, state.redactor);
-      if ((id === undefined) === (options.from === undefined)) {
-        throw new UsageError('Give either a migration id or --from <file>.', [
-          'dlmigrate report <id>   or   dlmigrate report --from report.json',
+      if ([id !== undefined, options.from !== undefined, options.all === true].filter(Boolean).length !== 1) {
+        throw new UsageError('Give exactly one of: a migration id, --from <file>, --all.', [
+          'dlmigrate report <id>   or   dlmigrate report --from report.json   or   dlmigrate report --all',
         ]);
+      }
+      if (options.all === true) {
+        const { showDashboard } = await import('./dashboard.js');
+        return showDashboard({ html: options.html, csv: options.csv }, context);
       }
       const report =
         id !== undefined
@@ -50,7 +68,8 @@ export function registerReportCommand(program: Command, state: ProgramState): vo
           ? undefined
           : (await import('../../csv/report-csv.js')).writeReportCsv(options.csv, context.io.cwd, report);
       showReport(report, options, context, csv);
-    });
+    },
+  );
 }
 
 async function reportFromState(id: string, context: CommandContext): Promise<Report> {
