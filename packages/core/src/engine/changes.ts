@@ -1,18 +1,10 @@
 // What a run changed, derived from the journaled results of its steps (for the report).
-import type { StepResults } from '../saga/runner.js';
-import type { DisposeResult } from '../steps/dispose.js';
-import type { HybridMailFlowResult } from '../steps/hybrid-mail-flow.js';
-import type { ParkResult } from '../steps/park.js';
-import type { RewireCloudResult } from '../steps/rewire-cloud.js';
-import type { RewireOnPremResult } from '../steps/rewire-onprem.js';
-import type { RoutingContactResult } from '../steps/routing-contact.js';
-import type { StageResult } from '../steps/stage.js';
-import type { TakeOverResult } from '../steps/take-over.js';
+import type { MigrationResults } from '../steps/results.js';
 import type { ReportChange } from './report.js';
 
-export function changesFrom(results: StepResults): ReportChange[] {
+export function changesFrom(results: MigrationResults): ReportChange[] {
   const changes: ReportChange[] = [];
-  const stage = results.get('stage') as StageResult | undefined;
+  const stage = results.get('stage');
   if (stage)
     changes.push({
       side: 'cloud',
@@ -21,7 +13,7 @@ export function changesFrom(results: StepResults): ReportChange[] {
       before: null,
       after: stage.identity,
     });
-  const park = results.get('park') as ParkResult | undefined;
+  const park = results.get('park');
   if (park)
     changes.push({
       side: 'on-premises',
@@ -30,7 +22,7 @@ export function changesFrom(results: StepResults): ReportChange[] {
       before: park.originalDn,
       after: park.parkedDn,
     });
-  const takeOver = results.get('take-over') as TakeOverResult | undefined;
+  const takeOver = results.get('take-over');
   if (takeOver && stage) {
     changes.push({
       side: 'cloud',
@@ -47,7 +39,7 @@ export function changesFrom(results: StepResults): ReportChange[] {
       after: takeOver.name,
     });
   }
-  const dispose = results.get('dispose') as DisposeResult | undefined;
+  const dispose = results.get('dispose');
   if (dispose && park) {
     changes.push({
       side: 'on-premises',
@@ -57,7 +49,7 @@ export function changesFrom(results: StepResults): ReportChange[] {
       after: dispose.retainedDn ?? null,
     });
   }
-  const contact = results.get('routing-contact') as RoutingContactResult | undefined;
+  const contact = results.get('routing-contact');
   if (contact?.created)
     changes.push({
       side: 'on-premises',
@@ -66,7 +58,7 @@ export function changesFrom(results: StepResults): ReportChange[] {
       before: null,
       after: contact.mail,
     });
-  const hybrid = results.get('hybrid-mail-flow') as HybridMailFlowResult | undefined;
+  const hybrid = results.get('hybrid-mail-flow');
   if (hybrid?.created)
     changes.push({
       side: 'on-premises',
@@ -75,7 +67,7 @@ export function changesFrom(results: StepResults): ReportChange[] {
       before: null,
       after: 'dynamic DL',
     });
-  const onPrem = results.get('rewire-onprem') as RewireOnPremResult | undefined;
+  const onPrem = results.get('rewire-onprem');
   if (onPrem)
     changes.push({
       side: 'on-premises',
@@ -84,7 +76,7 @@ export function changesFrom(results: StepResults): ReportChange[] {
       before: null,
       after: onPrem.rewired,
     });
-  const cloud = results.get('rewire-cloud') as RewireCloudResult | undefined;
+  const cloud = results.get('rewire-cloud');
   if (cloud)
     changes.push({
       side: 'cloud',

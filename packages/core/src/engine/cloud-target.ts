@@ -1,7 +1,7 @@
 // The cloud DL a migration ends with and its routing address: made by stage + take-over (recreate), or the synced
 // group itself after convert. Later steps (routing contact, hybrid mail flow) only need these two facts.
 import { CoreError } from '../errors/core-error.js';
-import type { StepResults } from '../saga/runner.js';
+import type { MigrationResults } from '../steps/results.js';
 
 export interface CloudTarget {
   /** Entra object id (or Guid) of the cloud DL. */
@@ -10,11 +10,11 @@ export interface CloudTarget {
   readonly routingAddress: string;
 }
 
-export function cloudTarget(results: StepResults): CloudTarget {
-  const converted = results.get('convert') as CloudTarget | undefined;
+export function cloudTarget(results: MigrationResults): CloudTarget {
+  const converted = results.get('convert');
   if (converted !== undefined) return converted;
-  const stage = results.get('stage') as { identity: string } | undefined;
-  const takeOver = results.get('take-over') as { routingAddress: string } | undefined;
+  const stage = results.get('stage');
+  const takeOver = results.get('take-over');
   if (stage === undefined || takeOver === undefined)
     throw new CoreError(
       'CORE_STEP_RESULT_MISSING',

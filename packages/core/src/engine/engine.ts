@@ -19,8 +19,9 @@ import {
   type MigrationOptions,
   type MigrationOptionsInput,
 } from '../options.js';
-import { lastEntryByStep, type JournalEntry } from '../saga/journal.js';
-import { Saga, type SagaOutcome, type SagaStep } from '../saga/runner.js';
+import { completedData, lastEntryByStep, type JournalEntry } from '../saga/journal.js';
+import { resultsOf, Saga, type SagaOutcome, type SagaStep } from '../saga/runner.js';
+import type { MigrationSagaOutcome, MigrationStep, MigrationStepResults } from '../steps/results.js';
 import { StateJournal } from '../saga/state-journal.js';
 import { enableHybridMailFlow, type EnableHybridInput, type EnableHybridResult } from '../hybrid/enable.js';
 import { UPDATE_ADDRESS_STEPS, updateAddressOptions } from '../hybrid/update-address.js';
@@ -56,7 +57,9 @@ import { loadSnapshot } from './snapshot.js';
 import { validate as validateSnapshot } from './validation.js';
 
 /** Blocking findings a step throws are recorded under that step before the saga reacts (undo or stop). */
-function recordingFindings(step: SagaStep<MigrationContext>): SagaStep<MigrationContext> {
+function recordingFindings<M extends object, K extends keyof M & string>(
+  step: SagaStep<MigrationContext, M, K>,
+): SagaStep<MigrationContext, M, K> {
   if (step.name === 'validate') return step; // validate records its own findings, all of them
   return {
     ...step,
@@ -71,7 +74,7 @@ function recordingFindings(step: SagaStep<MigrationContext>): SagaStep<Migration
   };
 }
 
-const RECREATE_BODY: readonly SagaStep<MigrationContext>[] = [
+const RECREATE_BODY: readonly MigrationStep[] = [
   capture,
   validate,
   stage,
@@ -85,7 +88,7 @@ const RECREATE_BODY: readonly SagaStep<MigrationContext>[] = [
   rewireCloud,
 ];
 /** In place: the synced cloud group itself becomes cloud-managed; no temporary DL, no parking, no deletion. */
-const CONVERT_BODY: readonly SagaStep<MigrationContext>[] = [
+const CONVERT_BODY: readonly MigrationStep[] = [
   capture,
   validate,
   parityCheck,
@@ -100,7 +103,7 @@ export const CONVERT_STEPS: readonly string[] = [...CONVERT_BODY.map((s) => s.na
 const RECREATE = [...RECREATE_BODY, reportStep(RECREATE_STEPS)].map(recordingFindings);
 const CONVERT = [...CONVERT_BODY, reportStep(CONVERT_STEPS)].map(recordingFindings);
 
-function stepsFor(strategy: Strategy): readonly SagaStep<MigrationContext>[] {
+function stepsFor(strategy: Strategy): readonly MigrationStep[] {
   return strategy === 'convert' ? CONVERT : RECREATE;
 }
 
@@ -365,7 +368,7 @@ export class MigrationEngine {
 
   protected async execute(
     migration: MigrationRecord,
-    steps: readonly SagaStep<MigrationContext>[],
+    steps: readonly MigrationStep[],
     run: RunOptions,
   ): Promise<MigrationOutcome> {
     return this.withContext(migration, async (ctx, journal) => {
@@ -385,7 +388,7 @@ export class MigrationEngine {
    */
   private async forgetRetriedFailures(
     id: string,
-    steps: readonly SagaStep<MigrationContext>[],
+    steps: readonly MigrationStep[],
     journal: StateJournal,
   ): Promise<void> {
     const last = lastEntryByStep(await journal.read(id));
@@ -444,7 +447,7 @@ export class MigrationEngine {
     }
   }
 
-  private async finish(ctx: MigrationContext, outcome: SagaOutcome): Promise<MigrationOutcome> {
+  private async finish(ctx: MigrationContext, outcome: MigrationSagaOutcome): Promise<MigrationOutcome> {
     const { state } = this.deps;
     const id = ctx.migration.id;
     const at = new Date(ctx.clock.now()).toISOString();
@@ -452,7 +455,7 @@ export class MigrationEngine {
     let findings: readonly Finding[] = [];
     switch (outcome.status) {
       case 'completed':
-        status = (outcome.results.get('report') as { status: MigrationStatus }).status;
+        status = outcome.results.get('report')!.status;
         break;
       case 'suspended':
       case 'paused':
@@ -491,9 +494,7 @@ export class MigrationEngine {
       }
     }
     await state.updateMigration(id, { status }, ctx.fence);
-    const results = new Map<string, unknown>();
-    for (const e of await new StateJournal(state).read(id))
-      if (e.event === 'completed') results.set(e.step, e.data);
+    const results = resultsOf<MigrationStepResults>(completedData(await new StateJournal(state).read(id)));
     const report = await buildReport(
       state,
       id,

@@ -12,26 +12,46 @@ export class SuspendSaga extends Error {
   }
 }
 
-/** Results of earlier steps, by step name, as stored in the journal. */
-export type StepResults = ReadonlyMap<string, unknown>;
+/**
+ * Results of earlier steps, by step name, as stored in the journal. `M` maps each step name to the type its `run`
+ * returns (steps/results.ts for a migration): a step reads an earlier step's result without a cast, and a renamed
+ * step is a compile error instead of an `undefined` at run time.
+ */
+export interface StepResults<M extends object = Record<string, unknown>> {
+  /** The result of a step that completed; undefined when it has not (or was skipped). */
+  get<K extends keyof M & string>(name: K): M[K] | undefined;
+  has(name: keyof M & string): boolean;
+  /** The names of the steps that have a result. */
+  keys(): Iterable<string>;
+}
 
-export interface SagaStep<C> {
-  readonly name: string;
+/** Journaled results (completedData) read as `M`: the journal holds what each step's run returned, by step name. */
+export function resultsOf<M extends object>(data: ReadonlyMap<string, unknown>): StepResults<M> {
+  return data as unknown as StepResults<M>;
+}
+
+/** A step named `K` of a saga whose results are `M`: its `run` returns `M[K]`. */
+export interface SagaStep<
+  C,
+  M extends object = Record<string, unknown>,
+  K extends keyof M & string = keyof M & string,
+> {
+  readonly name: K;
   /** Once this step has completed, failures roll forward instead of undoing. */
   readonly pointOfNoReturn?: boolean;
   /** false → the step is journaled as skipped and not run. */
-  enabled?(context: C, results: StepResults): boolean;
+  enabled?(context: C, results: StepResults<M>): boolean;
   /** Must be idempotent: it may run again after a crash, on top of its own partial work. */
-  run(context: C, results: StepResults): Promise<unknown>;
+  run(context: C, results: StepResults<M>): Promise<M[K]>;
   /**
    * Reverses the step. `data` is undefined when the step never completed (it crashed or threw half-way), so undo has
    * to find its own traces (deterministic names) and must tolerate finding nothing.
    */
-  undo?(context: C, results: StepResults, data: unknown): Promise<void>;
+  undo?(context: C, results: StepResults<M>, data: M[K] | undefined): Promise<void>;
 }
 
-export type SagaOutcome =
-  | { readonly status: 'completed'; readonly results: StepResults }
+export type SagaOutcome<M extends object = Record<string, unknown>> =
+  | { readonly status: 'completed'; readonly results: StepResults<M> }
   /** A step failed before the point of no return and every change was undone. */
   | {
       readonly status: 'rolled-back';
@@ -71,11 +91,11 @@ function errorOf(error: unknown): { message: string; code?: string } {
   return { message: String(error) };
 }
 
-export class Saga<C> {
-  readonly #steps: readonly SagaStep<C>[];
+export class Saga<C, M extends object = Record<string, unknown>> {
+  readonly #steps: readonly SagaStep<C, M>[];
   readonly #journal: Journal;
 
-  constructor(steps: readonly SagaStep<C>[], journal: Journal) {
+  constructor(steps: readonly SagaStep<C, M>[], journal: Journal) {
     const names = new Set(steps.map((s) => s.name));
     if (names.size !== steps.length) throw new Error('saga step names must be unique');
     this.#steps = steps;
@@ -83,11 +103,12 @@ export class Saga<C> {
   }
 
   /** Runs from the start, or resumes a journaled run where it stopped (the same call does both). */
-  async run(migrationId: string, context: C, options: SagaRunOptions = {}): Promise<SagaOutcome> {
+  async run(migrationId: string, context: C, options: SagaRunOptions = {}): Promise<SagaOutcome<M>> {
     const now = options.now ?? (() => new Date());
     const entries = await this.#journal.read(migrationId);
     const state = new Map([...lastEntryByStep(entries)].map(([step, e]) => [step, e]));
-    const results = new Map(completedData(entries));
+    const stored = completedData(entries);
+    const results = resultsOf<M>(stored);
     const write = async (entry: Omit<JournalEntry, 'at'>) => {
       const full = { ...entry, at: now().toISOString() };
       await this.#journal.append(migrationId, full);
@@ -118,7 +139,7 @@ export class Saga<C> {
       await write({ step: step.name, event: 'started' });
       try {
         const data = await step.run(context, results);
-        results.set(step.name, data);
+        stored.set(step.name, data);
         await write(
           data === undefined
             ? { step: step.name, event: 'completed' }
@@ -151,7 +172,7 @@ export class Saga<C> {
     context: C,
     reason: string,
     options: SagaRunOptions = {},
-  ): Promise<SagaOutcome> {
+  ): Promise<SagaOutcome<M>> {
     const entries = await this.#journal.read(migrationId);
     const state = lastEntryByStep(entries);
     const pastPointOfNoReturn = this.#steps.some(
@@ -196,11 +217,11 @@ export class Saga<C> {
   async #undo(
     fromIndex: number,
     context: C,
-    results: Map<string, unknown>,
+    results: StepResults<M>,
     state: Map<string, JournalEntry>,
     write: (entry: Omit<JournalEntry, 'at'>) => Promise<void>,
     error: string,
-  ): Promise<SagaOutcome> {
+  ): Promise<SagaOutcome<M>> {
     const failedStep = this.#steps[fromIndex]!.name;
     const undoErrors: string[] = [];
     for (let i = fromIndex; i >= 0; i--) {

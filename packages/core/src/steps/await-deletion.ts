@@ -1,10 +1,10 @@
 // Step 5 — await-deletion: trigger the sync, then wait — with backoff and a deadline, never forever (B12) — until
 // both Entra (Graph) and Exchange Online no longer know the synced group. At the deadline the migration rolls back
 // (default) or stays parked and resumable (onDeletionDeadline: 'stay-parked').
-import type { MigrationContext } from '../engine/context.js';
 import { loadSnapshot } from '../engine/snapshot.js';
 import { finding, FindingsError } from '../findings/finding.js';
-import { SuspendSaga, type SagaStep } from '../saga/runner.js';
+import { SuspendSaga } from '../saga/runner.js';
+import type { MigrationStep } from './results.js';
 import { pollUntil } from '../util/poll.js';
 import { tolerant } from '../util/transient.js';
 
@@ -13,7 +13,7 @@ export interface AwaitDeletionResult {
   readonly polls: number;
 }
 
-export const awaitDeletion: SagaStep<MigrationContext> = {
+export const awaitDeletion: MigrationStep<'await-deletion'> = {
   name: 'await-deletion',
   enabled: (ctx) => !ctx.options.allowNonSyncedGroup,
   async run(ctx): Promise<AwaitDeletionResult> {

@@ -3,7 +3,6 @@
 // a write-once backup before any later step runs.
 import { normalizeSmtpAddress } from '@dlmigrate/ad';
 import { resolveRecipients, resolveUsers, routingDomainOf } from '@dlmigrate/exo';
-import type { MigrationContext } from '../engine/context.js';
 import { cloudIdentities, linkTargets, resolveLinks } from '../engine/resolution.js';
 import {
   captureOnce,
@@ -14,7 +13,7 @@ import {
 } from '../engine/snapshot.js';
 import { cloudObjectId } from '../mapping/links.js';
 import { captureReferences } from '../references/capture.js';
-import type { SagaStep } from '../saga/runner.js';
+import type { MigrationStep } from './results.js';
 
 export interface CaptureResult {
   readonly groupDn: string | null;
@@ -22,7 +21,7 @@ export interface CaptureResult {
   readonly cloudId: string | null;
 }
 
-export const capture: SagaStep<MigrationContext> = {
+export const capture: MigrationStep<'capture'> = {
   name: 'capture',
   async run(ctx): Promise<CaptureResult> {
     const { ad, exchange, graph, state } = ctx.deps;

@@ -4,17 +4,15 @@
 // routing address. Undo: hand the group back to the directory (isCloudManaged = false) and let the sync run.
 import { addRemove } from '@dlmigrate/exo';
 import type { CloudTarget } from '../engine/cloud-target.js';
-import type { MigrationContext } from '../engine/context.js';
 import { loadSnapshot } from '../engine/snapshot.js';
 import { finding, FindingsError } from '../findings/finding.js';
 import { freeRoutingAddresses } from '../engine/free-routing-address.js';
 import { routingAddressIn } from '../mapping/addresses.js';
-import type { SagaStep } from '../saga/runner.js';
+import type { MigrationStep } from './results.js';
 import { pollUntil } from '../util/poll.js';
 import { tolerant } from '../util/transient.js';
-import type { ValidateResult } from './validate.js';
 
-export const convert: SagaStep<MigrationContext> = {
+export const convert: MigrationStep<'convert'> = {
   name: 'convert',
   async run(ctx, results): Promise<CloudTarget> {
     const { exchange, graph, state } = ctx.deps;
@@ -36,7 +34,7 @@ export const convert: SagaStep<MigrationContext> = {
         ),
       ]);
     const dl = done.value!;
-    const { routingDomain } = results.get('validate') as ValidateResult;
+    const { routingDomain } = results.get('validate')!;
     let routingAddress = routingAddressIn(dl.emailAddresses, routingDomain);
     if (routingAddress === undefined) {
       for await (const candidate of freeRoutingAddresses(exchange, dl.alias, routingDomain)) {

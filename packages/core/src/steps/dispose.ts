@@ -10,11 +10,10 @@ import {
   type ActiveDirectory,
   type AdGroup,
 } from '@dlmigrate/ad';
-import type { MigrationContext } from '../engine/context.js';
 import { loadSnapshot } from '../engine/snapshot.js';
 import { finding } from '../findings/finding.js';
 import { decideRetention } from '../mapping/retention.js';
-import type { SagaStep } from '../saga/runner.js';
+import type { MigrationStep } from './results.js';
 import { errorText } from './stage.js';
 
 export interface DisposeResult {
@@ -42,7 +41,7 @@ async function locate(
   return undefined;
 }
 
-export const dispose: SagaStep<MigrationContext> = {
+export const dispose: MigrationStep<'dispose'> = {
   name: 'dispose',
   pointOfNoReturn: true,
   async run(ctx): Promise<DisposeResult> {

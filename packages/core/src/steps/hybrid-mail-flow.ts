@@ -2,10 +2,8 @@
 // filter matches exactly the routing contact, so on-prem senders (and an on-prem Exchange) still deliver to the
 // address, and the mail flows on to the cloud DL. Dynamic DLs are not synced, so nothing collides in the cloud (#23).
 import { parentDn } from '@dlmigrate/ad';
-import type { MigrationContext } from '../engine/context.js';
 import { loadSnapshot } from '../engine/snapshot.js';
-import type { SagaStep } from '../saga/runner.js';
-import type { RoutingContactResult } from './routing-contact.js';
+import type { MigrationStep } from './results.js';
 import { cloudTarget } from '../engine/cloud-target.js';
 
 export interface HybridMailFlowResult {
@@ -13,7 +11,7 @@ export interface HybridMailFlowResult {
   readonly created: boolean;
 }
 
-export const hybridMailFlow: SagaStep<MigrationContext> = {
+export const hybridMailFlow: MigrationStep<'hybrid-mail-flow'> = {
   name: 'hybrid-mail-flow',
   enabled: (ctx) => ctx.options.hybridMailFlow && ctx.options.routingContact,
   async run(ctx, results): Promise<HybridMailFlowResult> {
@@ -24,7 +22,7 @@ export const hybridMailFlow: SagaStep<MigrationContext> = {
       (m) => m.objectClass.toLowerCase() === 'msexchdynamicdistributionlist',
     );
     if (existing !== undefined) return { dn: existing.dn, created: false };
-    const contact = results.get('routing-contact') as RoutingContactResult;
+    const contact = results.get('routing-contact')!;
     const created = await ad.createHybridDynamicGroup({
       parentDn: group.parentDn,
       cn: group.cn,

@@ -1,15 +1,19 @@
 // Convert step 3 — parity check: the synced cloud copy must already hold everything the on-prem group holds, because
 // conversion freezes it. Every difference is a blocker, all reported together; nothing has changed yet.
-import type { MigrationContext } from '../engine/context.js';
 import { parityFindings } from '../engine/parity.js';
 import { resolveLinks } from '../engine/resolution.js';
 import { loadSnapshot } from '../engine/snapshot.js';
 import { FindingsError } from '../findings/finding.js';
-import type { SagaStep } from '../saga/runner.js';
+import type { MigrationStep } from './results.js';
 
-export const parityCheck: SagaStep<MigrationContext> = {
+export interface ParityCheckResult {
+  /** How many links were compared with the synced cloud copy. */
+  readonly compared: number;
+}
+
+export const parityCheck: MigrationStep<'parity-check'> = {
   name: 'parity-check',
-  async run(ctx) {
+  async run(ctx): Promise<ParityCheckResult> {
     const snapshot = await loadSnapshot(ctx.deps.state, ctx.migration.id);
     const resolved = resolveLinks(snapshot.onPrem.group!, snapshot.links, ctx.options.skipNestedGroupCheck);
     const findings = parityFindings(snapshot, resolved);

@@ -5,10 +5,9 @@ import { CoreError } from '../errors/core-error.js';
 import { childDn, dnEquals, rdnType, rdnValue } from '@dlmigrate/ad';
 import { ExoError } from '@dlmigrate/exo';
 import { cloudIdentity } from '../engine/cloud-identity.js';
-import type { MigrationContext } from '../engine/context.js';
 import { finding } from '../findings/finding.js';
 import { loadSnapshot } from '../engine/snapshot.js';
-import type { SagaStep } from '../saga/runner.js';
+import type { MigrationStep } from './results.js';
 import { pollUntil } from '../util/poll.js';
 import { tolerant } from '../util/transient.js';
 import { pointCloudDependantsAt } from './rewire-cloud.js';
@@ -23,7 +22,7 @@ export function parkedDnOf(groupDn: string, nonSyncOu: string): string {
   return childDn(rdnType(groupDn), rdnValue(groupDn), nonSyncOu);
 }
 
-export const park: SagaStep<MigrationContext> = {
+export const park: MigrationStep<'park'> = {
   name: 'park',
   async run(ctx): Promise<ParkResult> {
     const { ad, state } = ctx.deps;

@@ -1,15 +1,14 @@
 // Step 12 — report: the JSON report of the run, persisted in the state store (the CLI renders it as HTML).
 import { changesFrom } from '../engine/changes.js';
-import type { MigrationContext } from '../engine/context.js';
 import { buildReport, finishedStatus, saveReport } from '../engine/report.js';
-import type { SagaStep } from '../saga/runner.js';
+import type { MigrationStep } from './results.js';
 
 export interface ReportResult {
   readonly status: 'completed' | 'completed_with_warnings';
 }
 
 /** Set by the engine: the names of the steps of this strategy, for the report's step list. */
-export function reportStep(stepNames: readonly string[]): SagaStep<MigrationContext> {
+export function reportStep(stepNames: readonly string[]): MigrationStep<'report'> {
   return {
     name: 'report',
     async run(ctx, results): Promise<ReportResult> {

@@ -7,8 +7,8 @@ import { cloudIdentity } from '../engine/cloud-identity.js';
 import type { MigrationContext } from '../engine/context.js';
 import { loadSnapshot, type Snapshot } from '../engine/snapshot.js';
 import { finding } from '../findings/finding.js';
-import type { SagaStep } from '../saga/runner.js';
-import { errorText, type StageResult } from './stage.js';
+import type { MigrationStep } from './results.js';
+import { errorText } from './stage.js';
 
 export interface RewireCloudResult {
   readonly rewired: number;
@@ -74,11 +74,11 @@ export async function pointCloudDependantsAt(
   return { rewired, failed };
 }
 
-export const rewireCloud: SagaStep<MigrationContext> = {
+export const rewireCloud: MigrationStep<'rewire-cloud'> = {
   name: 'rewire-cloud',
   async run(ctx, results): Promise<RewireCloudResult> {
     const snapshot = await loadSnapshot(ctx.deps.state, ctx.migration.id);
-    const staged = results.get('stage') as StageResult;
+    const staged = results.get('stage')!;
     const result = await pointCloudDependantsAt(ctx, snapshot, staged.identity, 'rewire-cloud');
     let { rewired, failed } = result;
     for (const child of staged.deferredMembers) {

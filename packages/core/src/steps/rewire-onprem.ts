@@ -2,11 +2,9 @@
 // anything changed, managedObjects included — B1) now refers to the routing contact instead. A failure on one object
 // is reported (needs-action) and never stops the others.
 import type { AdDependant, ForwardLink } from '@dlmigrate/ad';
-import type { MigrationContext } from '../engine/context.js';
 import { loadSnapshot } from '../engine/snapshot.js';
 import { finding } from '../findings/finding.js';
-import type { SagaStep } from '../saga/runner.js';
-import type { RoutingContactResult } from './routing-contact.js';
+import type { MigrationStep } from './results.js';
 import { errorText } from './stage.js';
 
 export interface RewireOnPremResult {
@@ -35,13 +33,13 @@ export function rewireAttribute(dependant: AdDependant): ForwardLink | undefined
   }
 }
 
-export const rewireOnPrem: SagaStep<MigrationContext> = {
+export const rewireOnPrem: MigrationStep<'rewire-onprem'> = {
   name: 'rewire-onprem',
   async run(ctx, results): Promise<RewireOnPremResult> {
     const { ad, state } = ctx.deps;
     const snapshot = await loadSnapshot(state, ctx.migration.id);
     const group = snapshot.onPrem.group!;
-    const contact = results.get('routing-contact') as RoutingContactResult | undefined;
+    const contact = results.get('routing-contact');
     let rewired = 0;
     let failed = 0;
     for (const dependant of snapshot.dependants) {

@@ -2,9 +2,8 @@
 // original OU whose targetAddress is the new DL's routing address. It syncs to the cloud, so on-prem objects can keep
 // "containing" the migrated DL, and it carries the markers later migrations recognise (ext1/ext2).
 import { routingContactNames } from '@dlmigrate/ad';
-import type { MigrationContext } from '../engine/context.js';
 import { loadSnapshot } from '../engine/snapshot.js';
-import type { SagaStep } from '../saga/runner.js';
+import type { MigrationStep } from './results.js';
 import { cloudTarget } from '../engine/cloud-target.js';
 
 export interface RoutingContactResult {
@@ -13,7 +12,7 @@ export interface RoutingContactResult {
   readonly created: boolean;
 }
 
-export const routingContact: SagaStep<MigrationContext> = {
+export const routingContact: MigrationStep<'routing-contact'> = {
   name: 'routing-contact',
   enabled: (ctx) => ctx.options.routingContact,
   async run(ctx, results): Promise<RoutingContactResult> {

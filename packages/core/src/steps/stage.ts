@@ -5,7 +5,6 @@
 import type { ExchangeOnline } from '@dlmigrate/exo';
 import { ExoError } from '@dlmigrate/exo';
 import { cloudIdentity } from '../engine/cloud-identity.js';
-import type { MigrationContext } from '../engine/context.js';
 import { writeMembership } from '../engine/membership-progress.js';
 import { resolveLinks, type ResolvedLink } from '../engine/resolution.js';
 import { loadSnapshot } from '../engine/snapshot.js';
@@ -13,8 +12,7 @@ import { finding } from '../findings/finding.js';
 import { CLOUD_PARAMETER, listIdentities, type LinkList } from '../mapping/links.js';
 import { temporaryGroupName } from '../mapping/names.js';
 import { mapGroupSettings } from '../mapping/settings.js';
-import type { SagaStep } from '../saga/runner.js';
-import type { ValidateResult } from './validate.js';
+import type { MigrationStep } from './results.js';
 
 export interface StageResult {
   readonly name: string;
@@ -37,11 +35,11 @@ export async function findTemporaryGroup(exchange: ExchangeOnline, migrationId: 
   return exchange.getDistributionGroup(temporaryGroupName(migrationId));
 }
 
-export const stage: SagaStep<MigrationContext> = {
+export const stage: MigrationStep<'stage'> = {
   name: 'stage',
   async run(ctx, results): Promise<StageResult> {
     const { exchange, state } = ctx.deps;
-    const validation = results.get('validate') as ValidateResult;
+    const validation = results.get('validate')!;
     const snapshot = await loadSnapshot(state, ctx.migration.id);
     const group = snapshot.onPrem.group!;
     const name = temporaryGroupName(ctx.migration.id);

@@ -11,11 +11,10 @@ import { classifyAddressConflict, liveHolderAmong, type DeletedHolder } from '..
 import { freeRoutingAddresses } from '../engine/free-routing-address.js';
 import { missingAddresses, routingAddressIn, takeOverAddresses } from '../mapping/addresses.js';
 import { withAffixes } from '../mapping/names.js';
-import type { SagaStep } from '../saga/runner.js';
+import type { MigrationStep } from './results.js';
 import { pollUntil } from '../util/poll.js';
 import { tolerant } from '../util/transient.js';
-import { stage, type StageResult } from './stage.js';
-import type { ValidateResult } from './validate.js';
+import { stage } from './stage.js';
 
 export interface TakeOverResult {
   readonly addresses: readonly string[];
@@ -32,15 +31,15 @@ const QUARANTINE_WAIT_MS = 120_000;
 const QUARANTINE_FIRST_DELAY_MS = 500;
 const QUARANTINE_MAX_DELAY_MS = 10_000;
 
-export const takeOver: SagaStep<MigrationContext> = {
+export const takeOver: MigrationStep<'take-over'> = {
   name: 'take-over',
   async run(ctx, results): Promise<TakeOverResult> {
     const { exchange, state } = ctx.deps;
     const snapshot = await loadSnapshot(state, ctx.migration.id);
     const group = snapshot.onPrem.group!;
     const cloud = snapshot.cloud.group;
-    const staged = results.get('stage') as StageResult;
-    const { routingDomain } = results.get('validate') as ValidateResult;
+    const staged = results.get('stage')!;
+    const { routingDomain } = results.get('validate')!;
     const mail = group.mail ?? ctx.migration.group.address;
     const alias = group.mailNickname ?? cloud?.alias ?? mail.split('@')[0]!;
 
@@ -100,7 +99,7 @@ export const takeOver: SagaStep<MigrationContext> = {
     };
   },
   // The DL now carries the original addresses: it must go before the original can be synced back.
-  undo: (ctx, results, data) => stage.undo!(ctx, results, data),
+  undo: (ctx, results) => stage.undo!(ctx, results, undefined),
 };
 
 /**

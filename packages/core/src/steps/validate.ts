@@ -1,12 +1,11 @@
 // Step 2 — validate: every blocker gathered from the snapshot and reported together. Changes nothing; any blocking
 // finding stops the migration here (status "blocked"), which is the last moment nothing has been touched.
-import type { MigrationContext } from '../engine/context.js';
 import { loadSnapshot } from '../engine/snapshot.js';
 import { validate as validateSnapshot } from '../engine/validation.js';
 import { blocking, finding, FindingsError, type Finding } from '../findings/finding.js';
 import { loadReferences } from '../references/capture.js';
 import { referenceFindings } from '../references/plan.js';
-import type { SagaStep } from '../saga/runner.js';
+import type { MigrationStep } from './results.js';
 
 export interface ValidateResult {
   readonly cloudType: 'Distribution' | 'Security';
@@ -25,7 +24,7 @@ export function toStateErrors(step: string, findings: readonly Finding[]) {
   }));
 }
 
-export const validate: SagaStep<MigrationContext> = {
+export const validate: MigrationStep<'validate'> = {
   name: 'validate',
   async run(ctx): Promise<ValidateResult> {
     const { state } = ctx.deps;
