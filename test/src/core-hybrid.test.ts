@@ -40,6 +40,15 @@ describe('hybrid mail flow', () => {
       ]),
     );
     expect(proxies.some((p) => p.endsWith('@contoso.mail.onmicrosoft.com'))).toBe(false);
+    // Both carry a legacyExchangeDN of their own in the on-prem organisation (found through the cloud DL's X500
+    // address), as the recipients Exchange creates do (packages/ad/README.md, "Objects created").
+    for (const dn of [first.contactDn, first.dynamicGroupDn]) {
+      const stamp = (await w.ad.connection.read(dn, { attributes: ['legacyExchangeDN', 'msExchVersion'] }))!;
+      expect(stamp.string('legacyExchangeDN')).toMatch(
+        /^\/o=Contoso\/ou=Exchange Administrative Group \(FYDIBOHF23SPDLT\)\/cn=Recipients\/cn=[0-9a-f]{32}-/,
+      );
+      expect(stamp.string('msExchVersion')).toMatch(/^\d+$/);
+    }
 
     const again = await w.engine.enableHybridMailFlow({ address: 'sales@contoso.com', ou });
     expect(again).toEqual({

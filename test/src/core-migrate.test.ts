@@ -180,6 +180,19 @@ describe('migrate (recreate): groups.sales', () => {
     expect(entry.strings('proxyAddresses').map((p) => p.toLowerCase())).not.toContain(
       'smtp:sales@contoso.mail.onmicrosoft.com',
     );
+    // The routing contact and the dynamic DL each get a legacyExchangeDN of their own in the group's organisation
+    // (packages/ad/README.md, "Objects created"; the full list is pinned by packages/ad/test/exchange-stamp.test.ts).
+    const [contact] = await w.ad.findByAddress('sales-MigratedByScript@contoso.com');
+    const stamps = await Promise.all(
+      [dynamic!.dn, contact!.dn].map(async (dn) =>
+        (await w.ad.connection.read(dn, { attributes: ['legacyExchangeDN'] }))!.string('legacyExchangeDN')!,
+      ),
+    );
+    for (const stamp of stamps)
+      expect(stamp).toMatch(
+        /^\/o=Contoso\/ou=Exchange Administrative Group \(FYDIBOHF23SPDLT\)\/cn=Recipients\/cn=/,
+      );
+    expect(new Set(stamps).size).toBe(2);
   }, 300_000);
 
   it('migrates a mail-enabled security group as a security group and keeps it on-premises even when asked to delete', async () => {

@@ -23,6 +23,7 @@ export const GROUP_IDENTITY_ATTRIBUTES = [
   'mail',
   'proxyAddresses',
   'legacyExchangeDN',
+  'showInAddressBook',
   'groupType',
   'msExchRecipientTypeDetails',
   'msExchRecipientDisplayType',
@@ -129,6 +130,7 @@ export const MODERN_ONLY_MAIL_DISABLE_ATTRIBUTES = ['msExchGroupSecurityFlags'];
 /** Attributes written when creating routing contacts and hybrid dynamic DLs. */
 export const CREATE_ATTRIBUTES = [
   'targetAddress',
+  'msExchVersion',
   'msExchMasterAccountSid',
   'msExchPoliciesExcluded',
   'msExchDynamicDLFilter',

@@ -4,6 +4,12 @@
 import type { AdConnection } from './connection.js';
 import { childDn } from './dn.js';
 import { AdError, isAdError } from './errors.js';
+import {
+  DYNAMIC_DL_EXCHANGE_VERSION,
+  MAIL_CONTACT_EXCHANGE_VERSION,
+  MODERATION_NOTIFICATIONS_ALWAYS,
+  newLegacyExchangeDn,
+} from './exchange-stamp.js';
 import { escapeFilterValue } from './filter.js';
 import { sidToBuffer, SID_SELF } from './ids.js';
 import { assertCn, normalizeSmtpAddress } from './naming.js';
@@ -31,6 +37,12 @@ export interface RoutingContactSpec {
   description?: string;
   givenName?: string;
   tag?: string;
+  /**
+   * `/o=…/ou=…/cn=Recipients` of the organisation (recipientsContainerOf the original group's legacyExchangeDN): the
+   * contact gets a legacyExchangeDN of its own there, as every recipient Exchange creates does. Without it (a forest
+   * whose groups carry none) the contact has none either.
+   */
+  legacyExchangeDnContainer?: string;
 }
 
 export interface CreateResult {
@@ -95,6 +107,11 @@ export async function createRoutingContact(
     targetAddress: [`SMTP:${target}`.toUpperCase()],
     extensionAttribute1: [tag],
     extensionAttribute2: [spec.cloudId],
+    ...(spec.legacyExchangeDnContainer === undefined
+      ? {}
+      : { legacyExchangeDN: [newLegacyExchangeDn(spec.legacyExchangeDnContainer, spec.mailNickname)] }),
+    msExchVersion: [MAIL_CONTACT_EXCHANGE_VERSION],
+    // Hidden, so no address list holds it: Exchange stamps no showInAddressBook on a hidden recipient.
     msExchHideFromAddressLists: ['TRUE'],
     msExchRecipientDisplayType: [String(DISPLAY_TYPE_ROUTING_CONTACT)],
     msExchRecipientTypeDetails: [String(TYPE_DETAILS_MAIL_CONTACT)],
@@ -131,6 +148,23 @@ export interface HybridDynamicGroupSpec {
   requireAuthToSendTo?: boolean;
   hiddenFromAddressLists?: boolean;
   tag?: string;
+  /** As for the routing contact: where the dynamic DL's own legacyExchangeDN goes. */
+  legacyExchangeDnContainer?: string;
+  /**
+   * The address lists the original group showed in (its showInAddressBook): the dynamic DL takes its place there.
+   * Not written when hidden.
+   */
+  showInAddressBook?: string[];
+  /** The original group's delivery-report and out-of-office settings, carried over (absent: Exchange's defaults). */
+  reportToOriginator?: boolean;
+  reportToOwner?: boolean;
+  oofReplyToOriginator?: boolean;
+  /** The original group's msExchModerationFlags; New-DynamicDistributionGroup's default (Always) without one. */
+  moderationFlags?: number;
+}
+
+function booleanAttribute(name: string, value: boolean | undefined): Record<string, string[]> {
+  return value === undefined ? {} : { [name]: [value ? 'TRUE' : 'FALSE'] };
 }
 
 /** OPATH string literal: single quotes doubled. */
@@ -194,6 +228,19 @@ export async function createHybridDynamicGroup(
     ...(spec.hiddenFromAddressLists === undefined
       ? {}
       : { msExchHideFromAddressLists: [spec.hiddenFromAddressLists ? 'TRUE' : 'FALSE'] }),
+    ...(spec.hiddenFromAddressLists === true || (spec.showInAddressBook ?? []).length === 0
+      ? {}
+      : { showInAddressBook: [...spec.showInAddressBook!] }),
+    ...(spec.legacyExchangeDnContainer === undefined
+      ? {}
+      : { legacyExchangeDN: [newLegacyExchangeDn(spec.legacyExchangeDnContainer, spec.mailNickname)] }),
+    msExchVersion: [DYNAMIC_DL_EXCHANGE_VERSION],
+    msExchModerationFlags: [String(spec.moderationFlags ?? MODERATION_NOTIFICATIONS_ALWAYS)],
+    ...booleanAttribute('reportToOriginator', spec.reportToOriginator),
+    ...booleanAttribute('reportToOwner', spec.reportToOwner),
+    ...booleanAttribute('oOFReplyToOriginator', spec.oofReplyToOriginator),
+    // The original addresses are kept as they are: no email address policy may rewrite them (DLConversionV2 switches
+    // the policy off on the routing contact the same way).
     msExchPoliciesExcluded: [EXCLUDED_ADDRESS_POLICY],
   };
   try {

@@ -11,6 +11,13 @@ export {
 } from './errors.js';
 export * from './types.js';
 export {
+  DYNAMIC_DL_EXCHANGE_VERSION,
+  MAIL_CONTACT_EXCHANGE_VERSION,
+  MODERATION_NOTIFICATIONS_ALWAYS,
+  newLegacyExchangeDn,
+  recipientsContainerOf,
+} from './exchange-stamp.js';
+export {
   parseDn,
   formatDn,
   formatRdn,

@@ -201,6 +201,9 @@ async function toGroup(conn: AdConnection, e: AdEntry, tag: string): Promise<AdG
     ...opt('mail', e.string('mail')),
     proxyAddresses: e.strings('proxyAddresses').map(parseProxyAddress),
     ...opt('legacyExchangeDN', e.string('legacyExchangeDN')),
+    ...(e.strings('showInAddressBook').length > 0
+      ? { showInAddressBook: e.strings('showInAddressBook') }
+      : {}),
     ...opt('externalDirectoryObjectId', e.string('msDS-ExternalDirectoryObjectId')),
     groupType: decodeGroupType(e.string('groupType') ?? '0'),
     ...opt('recipientTypeDetails', e.number('msExchRecipientTypeDetails')),

@@ -123,6 +123,8 @@ export interface AdGroup {
   mail?: string;
   proxyAddresses: ProxyAddress[];
   legacyExchangeDN?: string;
+  /** The address lists the group shows in (maintained by Exchange's address list service). */
+  showInAddressBook?: string[];
   externalDirectoryObjectId?: string;
   groupType: GroupType;
   recipientTypeDetails?: number;

@@ -70,6 +70,8 @@ LABA = [
  ("ms-Exch-Policies-Included", "msExchPoliciesIncluded", "unicode", False, None),
  ("ms-Exch-Master-Account-Sid", "msExchMasterAccountSid", "sid", True, None),
  ("ms-Exch-Remote-Recipient-Type", "msExchRemoteRecipientType", "large", True, None),
+ # the Exchange object version every recipient Exchange creates carries (routing contact, hybrid dynamic DL)
+ ("ms-Exch-Version", "msExchVersion", "large", True, None),
 ]
 for n, (cn, ldn, syn, single, link) in enumerate(LABA, start=1):
     oid = "%s.1.%d" % (LAB, n)

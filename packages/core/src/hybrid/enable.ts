@@ -2,13 +2,14 @@
 // mail flow, its on-prem objects deleted, or from another forest), build — or repair — the on-prem routing contact
 // and the dynamic DL holding its addresses, from the cloud object. Every part is looked up first, so running it again
 // finishes what an interrupted run started.
-import { normalizeSmtpAddress, parentDn, routingContactNames } from '@dlmigrate/ad';
+import { normalizeSmtpAddress, parentDn, recipientsContainerOf, routingContactNames } from '@dlmigrate/ad';
 import { addRemove, ExoError } from '@dlmigrate/exo';
 import { cloudIdentity } from '../engine/cloud-identity.js';
 import type { EngineDeps } from '../engine/context.js';
 import { finding, FindingsError } from '../findings/finding.js';
 import { freeRoutingAddresses } from '../engine/free-routing-address.js';
 import { isAtDomain, routingAddressIn } from '../mapping/addresses.js';
+import { optional } from '../util/optional.js';
 
 export interface EnableHybridInput {
   /** The cloud DL's address. */
@@ -95,6 +96,7 @@ export async function enableHybridMailFlow(
         cloudId: identity,
         description: 'Mail contact routing to the cloud DL, created by dlmigrate. DO NOT DELETE.',
         givenName: dl.name,
+        ...optional('legacyExchangeDnContainer', onPremRecipientsContainer(dl.emailAddresses)),
       })
     ).dn;
 
@@ -120,6 +122,7 @@ export async function enableHybridMailFlow(
         recipientContainerDn: parentDn(contactDn),
         requireAuthToSendTo: dl.requireSenderAuthenticationEnabled,
         hiddenFromAddressLists: dl.hiddenFromAddressListsEnabled,
+        ...optional('legacyExchangeDnContainer', onPremRecipientsContainer(dl.emailAddresses)),
       })
     ).dn;
 
@@ -133,4 +136,17 @@ export async function enableHybridMailFlow(
       routingAddress: stamped,
     },
   };
+}
+
+/**
+ * The on-prem organisation's recipients container, from an X500 address a DL migrated from on-prem keeps
+ * (`X500:/o=<org>/ou=…/cn=Recipients/cn=…`); Exchange Online's own organisation (`/o=ExchangeLabs`) is not it. The
+ * administrative group of Exchange 2007 and later (FYDIBOHF23SPDLT) wins over older ones an address may still name.
+ */
+function onPremRecipientsContainer(addresses: readonly string[]): string | undefined {
+  const containers = addresses
+    .filter((a) => /^x500:/i.test(a))
+    .map((a) => recipientsContainerOf(a.slice(5)))
+    .filter((c): c is string => c !== undefined && !/^\/o=ExchangeLabs\//i.test(c));
+  return containers.find((c) => /\(FYDIBOHF23SPDLT\)/i.test(c)) ?? containers[0];
 }

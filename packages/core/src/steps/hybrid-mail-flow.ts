@@ -1,10 +1,11 @@
 // Step 9 — hybrid mail flow (enableHybridMailFlow): an on-prem dynamic DL holding the original addresses whose
 // filter matches exactly the routing contact, so on-prem senders (and an on-prem Exchange) still deliver to the
 // address, and the mail flows on to the cloud DL. Dynamic DLs are not synced, so nothing collides in the cloud (#23).
-import { parentDn } from '@dlmigrate/ad';
+import { parentDn, recipientsContainerOf } from '@dlmigrate/ad';
 import { loadSnapshot } from '../engine/snapshot.js';
 import type { MigrationStep } from './results.js';
 import { cloudTarget } from '../engine/cloud-target.js';
+import { optional } from '../util/optional.js';
 
 export interface HybridMailFlowResult {
   readonly dn: string;
@@ -35,9 +36,14 @@ export const hybridMailFlow: MigrationStep<'hybrid-mail-flow'> = {
       routingAddress: cloudTarget(results).routingAddress,
       recipientContainerDn: parentDn(contact.dn),
       requireAuthToSendTo: group.settings.requireAuthToSendTo ?? false,
-      ...(group.settings.hiddenFromAddressLists === undefined
-        ? {}
-        : { hiddenFromAddressLists: group.settings.hiddenFromAddressLists }),
+      ...optional('hiddenFromAddressLists', group.settings.hiddenFromAddressLists),
+      // What Exchange would stamp on a recipient it creates, and the original's own settings where it had them.
+      ...optional('legacyExchangeDnContainer', recipientsContainerOf(group.legacyExchangeDN)),
+      ...optional('showInAddressBook', group.showInAddressBook),
+      ...optional('reportToOriginator', group.settings.reportToOriginator),
+      ...optional('reportToOwner', group.settings.reportToOwner),
+      ...optional('oofReplyToOriginator', group.settings.oofReplyToOriginator),
+      ...optional('moderationFlags', group.settings.moderationFlags),
     });
     return { dn: created.dn, created: true };
   },

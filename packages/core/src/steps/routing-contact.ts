@@ -1,10 +1,11 @@
 // Step 8 — routing contact (on by default): an on-prem mail contact `<name>-MigratedByScript` in the group's
 // original OU whose targetAddress is the new DL's routing address. It syncs to the cloud, so on-prem objects can keep
 // "containing" the migrated DL, and it carries the markers later migrations recognise (ext1/ext2).
-import { routingContactNames } from '@dlmigrate/ad';
+import { recipientsContainerOf, routingContactNames } from '@dlmigrate/ad';
 import { loadSnapshot } from '../engine/snapshot.js';
 import type { MigrationStep } from './results.js';
 import { cloudTarget } from '../engine/cloud-target.js';
+import { optional } from '../util/optional.js';
 
 export interface RoutingContactResult {
   readonly dn: string;
@@ -36,6 +37,7 @@ export const routingContact: MigrationStep<'routing-contact'> = {
       description:
         'Mail contact created when the group was migrated to Exchange Online by dlmigrate. DO NOT DELETE.',
       givenName: group.name,
+      ...optional('legacyExchangeDnContainer', recipientsContainerOf(group.legacyExchangeDN)),
     });
     return { dn: created.dn, mail: names.mail, created: true };
   },
