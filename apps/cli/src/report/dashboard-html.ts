@@ -5,7 +5,7 @@
 // to the page's width, so a phone shows everything without scrolling sideways.
 import type {
   FindingSummary,
-  OutageWindow,
+  GroupOutage,
   ProjectBatch,
   ProjectMigration,
   ProjectModel,
@@ -146,7 +146,7 @@ function timeline(model: ProjectModel): string {
 
 function outages(model: ProjectModel): string {
   const withOutage = model.migrations.filter(
-    (m): m is ProjectMigration & { outage: OutageWindow } => m.outage !== null,
+    (m): m is ProjectMigration & { outage: GroupOutage } => m.outage !== null,
   );
   if (withOutage.length === 0)
     return '<p class="none">No group has been without its addresses (none parked yet, or all converted in place).</p>';
@@ -158,7 +158,8 @@ function outages(model: ProjectModel): string {
     const what = open ? (o.ongoing ? 'still open' : 'end unknown') : duration(o.durationMs!);
     return (
       `<div class="row outage" data-source="${e(o.source)}"><div class="label">${e(m.displayName ?? m.address)}` +
-      `<small>${e(what)} · ${e(o.source)} (${e(o.basis)}) · from ${e(clock(o.start))}${o.end === null ? '' : ` to ${e(clock(o.end))}`}</small></div>` +
+      `<small>${e(what)} · ${e(o.source)} (${e(o.basis)}) · from ${e(clock(o.start))}${o.end === null ? '' : ` to ${e(clock(o.end))}`}` +
+      `${o.lastPresentAt === undefined ? '' : ` · last seen present ${e(clock(o.lastPresentAt))}`}</small></div>` +
       `<svg viewBox="0 0 1000 20" preserveAspectRatio="none" height="20" role="img" aria-label="${e(`${m.address}: ${what}`)}">` +
       `<rect x="0" y="3" width="${width.toFixed(1)}" height="14" rx="2" fill="${o.source === 'recorded' ? '#cf222e' : '#f4a7a7'}"` +
       `${o.source === 'derived' ? ' stroke="#cf222e" stroke-dasharray="6 4"' : ''}${open ? ' fill-opacity="0.35"' : ''}/></svg></div>`

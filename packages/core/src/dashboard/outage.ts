@@ -2,17 +2,19 @@
 // Exchange Online shows every address on the new cloud group (take-over converged). Only the recreate strategy has
 // one; converting in place keeps the object and its addresses throughout.
 //
-// When the steps recorded the times (await-deletion: when the deletion was first seen and when the group was last
-// seen before it; take-over: `convergedAt`), the window is "recorded". Otherwise it is "derived" from journal times,
+// When the steps recorded the times (await-deletion: `goneAt`, the check that first saw the group gone, and
+// `lastPresentAt`, the last one that still saw it; take-over: `convergedAt`), the window is "recorded". Otherwise it is "derived" from journal times,
 // as an upper bound: it starts when park completed (from then on any sync may delete the group) and ends when
 // take-over completed — or, for a group rolled back before take-over, when park was undone.
 import type { JournalEntry, MigrationRecord } from '@dlmigrate/state';
 
-export interface OutageWindow {
+export interface GroupOutage {
   readonly start: string;
   /** Null while the group is still without its addresses (or nothing says when that ended). */
   readonly end: string | null;
   readonly durationMs: number | null;
+  /** Recorded only: the last check that still saw the synced group — the deletion happened after it. */
+  readonly lastPresentAt?: string;
   readonly source: 'recorded' | 'derived';
   /** In words, what the start and end are. */
   readonly basis: string;
@@ -43,10 +45,10 @@ function time(value: unknown): string | undefined {
 function window(
   start: string,
   end: string | null,
-  source: OutageWindow['source'],
+  source: GroupOutage['source'],
   basis: string,
   status: string,
-): OutageWindow {
+): GroupOutage {
   return {
     start,
     end,
@@ -61,23 +63,27 @@ function window(
 export function outageWindow(
   migration: Pick<MigrationRecord, 'strategy' | 'status'>,
   journal: readonly JournalEntry[],
-): OutageWindow | null {
+): GroupOutage | null {
   if (migration.strategy !== 'recreate') return null;
   const deletion = completedResult(journal, 'await-deletion');
   const takeOver = completedResult(journal, 'take-over');
-  const deletedAt = time(deletion?.['deletionFirstSeenAt']);
+  const deletedAt = time(deletion?.['goneAt']);
+  const lastPresentAt = time(deletion?.['lastPresentAt']);
   const convergedAt = time(takeOver?.['convergedAt']);
   if (deletedAt !== undefined) {
     const end = convergedAt ?? lastAt(journal, 'take-over', 'completed') ?? null;
-    return window(
-      deletedAt,
-      end,
-      convergedAt !== undefined ? 'recorded' : 'derived',
-      convergedAt !== undefined
-        ? 'deletion first seen → take-over converged'
-        : 'deletion first seen → take-over step completed',
-      migration.status,
-    );
+    return {
+      ...window(
+        deletedAt,
+        end,
+        convergedAt !== undefined ? 'recorded' : 'derived',
+        convergedAt !== undefined
+          ? 'deletion first seen → take-over converged'
+          : 'deletion first seen → take-over step completed',
+        migration.status,
+      ),
+      ...(lastPresentAt === undefined ? {} : { lastPresentAt }),
+    };
   }
   const parked = lastAt(journal, 'park', 'completed');
   if (parked === undefined) return null;

@@ -260,7 +260,7 @@ describe('outageWindow', () => {
   it('uses the recorded deletion and convergence times when the steps stored them', () => {
     const j = journal('m', [
       ['park', 'completed', 2],
-      ['await-deletion', 'completed', 5, { deletionFirstSeenAt: at(4, 10) }],
+      ['await-deletion', 'completed', 5, { goneAt: at(4, 10), lastPresentAt: at(4, 5) }],
       ['take-over', 'completed', 7, { convergedAt: at(6, 40) }],
     ]);
     expect(outageWindow(recreate('completed'), j)).toEqual({
@@ -270,6 +270,7 @@ describe('outageWindow', () => {
       source: 'recorded',
       basis: 'deletion first seen → take-over converged',
       ongoing: false,
+      lastPresentAt: at(4, 5),
     });
   });
 

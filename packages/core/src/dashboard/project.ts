@@ -12,7 +12,7 @@ import {
   type Strategy,
 } from '@dlmigrate/state';
 import { actionFor, isFindingCode } from '../findings/catalogue.js';
-import { outageWindow, type OutageWindow } from './outage.js';
+import { outageWindow, type GroupOutage } from './outage.js';
 import type { ProjectMigrationRecords, ProjectRecords } from './records.js';
 
 export type StatusCounts = Readonly<Record<MigrationStatus, number>>;
@@ -34,7 +34,7 @@ export interface ProjectMigration {
   /** Codes of its blocking and needs-action findings, each once. */
   readonly codes: readonly string[];
   readonly hasReport: boolean;
-  readonly outage: OutageWindow | null;
+  readonly outage: GroupOutage | null;
 }
 
 export interface ProjectLevel {
