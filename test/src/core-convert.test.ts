@@ -1,6 +1,8 @@
 // In-place conversion (strategy "convert"): the synced group becomes cloud-managed where it is, after a parity
 // check; the on-prem group is made harmless (retained, mail-disabled) and a routing contact stands in for it.
+import { MigrationEngine } from '@dlmigrate/core';
 import { describe, expect, it } from 'vitest';
+import { directoryFaults, insufficientRights } from './faults.js';
 import { directoryView, SALES_KEYS, tenantView, viewDiff } from './views.js';
 import { useWorld } from './world.js';
 
@@ -101,6 +103,18 @@ describe('convert in place', () => {
     const before = (await w.cloud.exchange.getDistributionGroup('sales@contoso.com'))!;
     const converted = await w.engine.migrate('sales@contoso.com', { strategy: 'convert' });
     expect(converted.status).toBe('completed');
+
+    // Restore interrupted while the on-prem group is still "Sales!" and mail-disabled: the cloud object must still be
+    // cloud-managed then (handed back last), so no sync can act on the half-restored group.
+    const ad = directoryFaults(w.deps.ad);
+    ad.arm('renameObject', insufficientRights);
+    const interrupted = await new MigrationEngine({ ...w.deps, ad: ad.target }).restore(
+      converted.migrationId,
+    );
+    expect(interrupted).toMatchObject({ status: 'interrupted', step: 'restore-group' });
+    expect(await w.cloud.graph.getOnPremisesSyncBehavior(before.externalDirectoryObjectId)).toEqual({
+      isCloudManaged: true,
+    });
 
     expect(await w.engine.restore(converted.migrationId)).toMatchObject({ status: 'restored' });
     const after = (await w.cloud.exchange.getDistributionGroup('sales@contoso.com'))!;

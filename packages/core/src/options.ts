@@ -32,6 +32,11 @@ export interface MigrationOptions {
      * change to reach Exchange (how-to-group-source-of-authority-configure.md), DLConversionV3 polls for it.
      */
     readonly conversionMinutes: number;
+    /**
+     * How long undoing park waits for the sync to re-create the synced group. Its own bound, not the deletion
+     * deadline: a rollback is waiting for a sync that may not come, and says so when it stops.
+     */
+    readonly undoResyncMinutes: number;
   };
   /** At the deletion deadline: undo everything (default) or stay parked, resumable. */
   readonly onDeletionDeadline: 'rollback' | 'stay-parked';
@@ -51,7 +56,7 @@ export const DEFAULT_OPTIONS: MigrationOptions = {
   skipNestedGroupCheck: false,
   allowNonSyncedGroup: false,
   overrideCentralizedMailTransport: false,
-  deadlines: { cloudDeletionMinutes: 60, takeOverMinutes: 15, conversionMinutes: 60 },
+  deadlines: { cloudDeletionMinutes: 60, takeOverMinutes: 15, conversionMinutes: 60, undoResyncMinutes: 15 },
   onDeletionDeadline: 'rollback',
   entraReferences: 'blocking',
 };

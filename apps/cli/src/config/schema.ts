@@ -221,6 +221,13 @@ const migrationSchema = z.strictObject({
         .positive()
         .max(24 * 60)
         .default(60),
+      /** How long a rollback waits for the sync to bring the group back (undo of park). */
+      undoResyncMinutes: z
+        .number()
+        .int()
+        .positive()
+        .max(24 * 60)
+        .default(15),
     })
     .prefault({}),
   /** Upper bound of groups worked on at once in a batch; Exchange Online's throttling lowers it further. */

@@ -139,6 +139,12 @@ export const MIGRATION_SETTINGS: readonly Setting[] = [
     'number',
     'convert: how long to wait for Exchange Online to show the group as cloud-managed',
   ),
+  row(
+    'migration.deadlines.undoResyncMinutes',
+    'undo-resync-minutes',
+    'number',
+    'how long a rollback waits for the sync to bring the group back',
+  ),
   row('migration.onDeletionDeadline', 'on-deletion-deadline', 'string', 'rollback | stay-parked'),
   row(
     'migration.entraReferences',

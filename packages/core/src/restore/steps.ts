@@ -2,36 +2,19 @@
 // as it was captured, and remove the cloud DL so the restored group can be synced again. Steps, in order:
 //   remove-hybrid  – delete the on-prem objects the migration created (dynamic DL holding the address, routing contact);
 //   remove-cloud   – delete the cloud-managed DL (it holds every address the synced group needs back); after an
-//                    in-place conversion, hand the same cloud object back to the directory instead;
+//                    in-place conversion the cloud object is the original and stays;
 //   restore-group  – the retained "!" group renamed back, its Exchange attributes and links written back from the
 //                    backup and moved to its OU; a deleted group re-created from the backup with its back links;
+//   hand-back      – after an in-place conversion only: the cloud object handed back to the directory, last;
 //   resync         – trigger the sync and wait until the group is a synced cloud group again.
 import { CoreError } from '../errors/core-error.js';
-import {
-  childDn,
-  EXTENSION_ATTRIBUTES,
-  MAIL_DISABLE_ATTRIBUTES,
-  MODERN_ONLY_MAIL_DISABLE_ATTRIBUTES,
-  rdnType,
-  routingContactNames,
-  type AdDependant,
-  type AttributeChange,
-} from '@dlmigrate/ad';
+import { childDn, rdnType, routingContactNames, type AdDependant, type AttributeChange } from '@dlmigrate/ad';
 import type { MigrationContext } from '../engine/context.js';
 import { loadSnapshot } from '../engine/snapshot.js';
 import type { SagaStep } from '../saga/runner.js';
 import { pollUntil } from '../util/poll.js';
 import { tolerant } from '../util/transient.js';
-
-/** Attributes a migration changes on a retained group; restore writes each back to its captured value (or clears it). */
-const RESTORED_ATTRIBUTES = [
-  ...new Set([...MAIL_DISABLE_ATTRIBUTES, ...MODERN_ONLY_MAIL_DISABLE_ATTRIBUTES, ...EXTENSION_ATTRIBUTES]),
-];
-
-function captured(raw: Record<string, string[]>, attribute: string): string[] {
-  const key = Object.keys(raw).find((k) => k.toLowerCase() === attribute.toLowerCase());
-  return key === undefined ? [] : (raw[key] ?? []);
-}
+import { captured, capturedAttributeChanges } from './captured-attributes.js';
 
 /** What a retained group keeps (never cleared), which a re-created group needs written back too. */
 const KEPT_ON_RETAINED = ['member', 'managedBy', 'info', 'displayName'];
@@ -85,16 +68,10 @@ export const removeHybrid: SagaStep<MigrationContext> = {
 export const removeCloud: SagaStep<MigrationContext> = {
   name: 'restore-remove-cloud',
   async run(ctx) {
-    const { exchange, graph } = ctx.deps;
-    if (ctx.migration.strategy === 'convert') {
-      // Converted in place: the cloud object is the original one. Hand it back to the directory instead of deleting it
-      // (Microsoft's documented rollback); the next sync takes it over again.
-      const synced = (await loadSnapshot(ctx.deps.state, ctx.migration.id)).cloud.group!;
-      const behaviour = await graph.getOnPremisesSyncBehavior(synced.externalDirectoryObjectId);
-      if (behaviour?.isCloudManaged === true)
-        await graph.setOnPremisesSyncBehavior(synced.externalDirectoryObjectId, false);
-      return { removed: null, handedBack: synced.externalDirectoryObjectId };
-    }
+    const { exchange } = ctx.deps;
+    // Converted in place: the cloud object is the original one and stays; restore-hand-back gives it back to the
+    // directory once the on-prem group is whole again.
+    if (ctx.migration.strategy === 'convert') return { removed: null };
     const dl = await exchange.getDistributionGroup(ctx.migration.group.address);
     // A synced group with the address means the restore already went through; never delete that one.
     if (dl === null || dl.isDirSynced) return { removed: null };
@@ -110,15 +87,7 @@ export const restoreGroup: SagaStep<MigrationContext> = {
     const { ad, state } = ctx.deps;
     const snapshot = await loadSnapshot(state, ctx.migration.id);
     const group = snapshot.onPrem.group!;
-    const schema = await ad.schema();
-    const present = new Set((await schema.present(RESTORED_ATTRIBUTES)).map((a) => a.toLowerCase()));
-    const changes: AttributeChange[] = RESTORED_ATTRIBUTES.filter((a) => present.has(a.toLowerCase())).map(
-      (attribute) => ({
-        operation: 'replace',
-        attribute,
-        values: captured(group.raw, attribute),
-      }),
-    );
+    const changes = await capturedAttributeChanges(ad, group);
 
     const where = await ad.findByGuid(group.objectGuid);
     if (where !== undefined) {
@@ -153,6 +122,24 @@ export const restoreGroup: SagaStep<MigrationContext> = {
   },
 };
 
+/**
+ * After an in-place conversion: hand the cloud object back to the directory (isCloudManaged = false, Microsoft's
+ * documented rollback) — last, once restore-group has renamed the on-prem group back and mail-enabled it. Handed back
+ * earlier, a sync in between would act on the mail-disabled "!" group (engine audit §3 E, §5 item 10).
+ */
+export const handBack: SagaStep<MigrationContext> = {
+  name: 'restore-hand-back',
+  enabled: (ctx) => ctx.migration.strategy === 'convert',
+  async run(ctx) {
+    const { graph, state } = ctx.deps;
+    const synced = (await loadSnapshot(state, ctx.migration.id)).cloud.group!;
+    const behaviour = await graph.getOnPremisesSyncBehavior(synced.externalDirectoryObjectId);
+    if (behaviour?.isCloudManaged === true)
+      await graph.setOnPremisesSyncBehavior(synced.externalDirectoryObjectId, false);
+    return { handedBack: synced.externalDirectoryObjectId };
+  },
+};
+
 export const resync: SagaStep<MigrationContext> = {
   name: 'restore-resync',
   enabled: (ctx) => !ctx.options.allowNonSyncedGroup,
@@ -178,5 +165,6 @@ export const RESTORE_STEPS: readonly SagaStep<MigrationContext>[] = [
   removeHybrid,
   removeCloud,
   restoreGroup,
+  handBack,
   resync,
 ];

@@ -4,7 +4,10 @@
 import { CoreError } from '../errors/core-error.js';
 import {
   childDn,
+  dnEquals,
+  parentDn,
   rdnType,
+  rdnValue,
   retainedName,
   retainedSamAccountName,
   type ActiveDirectory,
@@ -13,6 +16,7 @@ import {
 import { loadSnapshot } from '../engine/snapshot.js';
 import { finding } from '../findings/finding.js';
 import { decideRetention } from '../mapping/retention.js';
+import { capturedAttributeChanges } from '../restore/captured-attributes.js';
 import type { MigrationStep } from './results.js';
 import { errorText } from './stage.js';
 
@@ -85,5 +89,32 @@ export const dispose: MigrationStep<'dispose'> = {
       );
     }
     return { disposition: 'retain', retainedDn: dn };
+  },
+  /**
+   * Only a dispose that failed or died half-way is ever undone (a completed one is the point of no return): the group
+   * may be renamed with "!", mail-disabled and stamped, or already moved back. Its name and captured Exchange
+   * attributes are written back and it goes where the earlier steps left it — the park OU (recreate; park's undo
+   * moves it home) or its own OU (convert) — found by objectGUID wherever it is now.
+   */
+  async undo(ctx) {
+    const { ad, state } = ctx.deps;
+    const group = (await loadSnapshot(state, ctx.migration.id)).onPrem.group!;
+    const where = await ad.findByGuid(group.objectGuid);
+    if (where === undefined) {
+      throw new CoreError(
+        'CORE_GROUP_MOVED',
+        `the group ${group.dn} is nowhere in the directory (deleted by dispose?); an undo cannot give it back`,
+        {
+          hint: 'If dispose deleted it, resume the migration (it rolls forward), then restore it if it must come back.',
+        },
+      );
+    }
+    let dn = where.dn;
+    if (rdnValue(dn) !== group.cn) {
+      dn = await ad.renameObject(dn, { cn: group.cn, sAMAccountName: group.sAMAccountName });
+    }
+    await ad.modifyAttributes(dn, await capturedAttributeChanges(ad, group));
+    const home = ctx.options.strategy === 'recreate' ? ctx.options.nonSyncOu! : group.parentDn;
+    if (!dnEquals(parentDn(dn), home)) await ad.moveObject(dn, home);
   },
 };

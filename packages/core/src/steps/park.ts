@@ -2,7 +2,8 @@
 // cloud group. Moves are retried by @dlmigrate/ad (5 × 5 s). Undo: move it back, ask the sync to run, and, if the
 // cloud group had already been deleted, wait until the sync has brought it back.
 import { CoreError } from '../errors/core-error.js';
-import { childDn, dnEquals, rdnType, rdnValue } from '@dlmigrate/ad';
+import { childDn, dnEquals, parentDn, rdnType, rdnValue } from '@dlmigrate/ad';
+import { DEFAULT_OPTIONS } from '../options.js';
 import { ExoError } from '@dlmigrate/exo';
 import { cloudIdentity } from '../engine/cloud-identity.js';
 import { finding } from '../findings/finding.js';
@@ -37,26 +38,38 @@ export const park: MigrationStep<'park'> = {
     const { ad, state, exchange, sync } = ctx.deps;
     const snapshot = await loadSnapshot(state, ctx.migration.id);
     const group = snapshot.onPrem.group!;
-    const parkedDn = parkedDnOf(group.dn, ctx.options.nonSyncOu!);
     // Was the synced group already deleted? (Asked before the move back: the sync may re-create it at once.)
     const synced = snapshot.cloud.group;
     const deleted =
       synced !== null &&
       (await exchange.getRecipient(synced.externalDirectoryObjectId || synced.guid)) === null;
-    if (!(await ad.exists(group.dn)) && (await ad.exists(parkedDn)))
-      await ad.moveObject(parkedDn, group.parentDn);
+    // Found by objectGUID, wherever it is: never claim it is back without having seen it there.
+    const where = await ad.findByGuid(group.objectGuid);
+    if (where === undefined)
+      throw new CoreError('CORE_GROUP_MOVED', `the group ${group.dn} is nowhere in the directory`);
+    let dn = where.dn;
+    if (dnEquals(parentDn(dn), ctx.options.nonSyncOu!)) dn = await ad.moveObject(dn, group.parentDn);
+    if (!dnEquals(dn, group.dn)) {
+      throw new CoreError(
+        'CORE_GROUP_MOVED',
+        `the group is at ${dn}, not back at ${group.dn}; it stays out of the sync until moved back`,
+      );
+    }
     await sync.trigger();
     if (!deleted) return;
-    // The cloud group was deleted: the tenant is only "as it was" once the sync has created it again.
+    // The cloud group was deleted: the tenant is only "as it was" once the sync has created it again. The wait has a
+    // bound of its own (deadlines.undoResyncMinutes), not the deletion deadline: a rollback must not sit out an hour
+    // for a sync that may not come.
+    const minutes = ctx.options.deadlines.undoResyncMinutes ?? DEFAULT_OPTIONS.deadlines.undoResyncMinutes;
     const waited = await pollUntil(
       tolerant(() => exchange.getRecipient(ctx.migration.group.address), null),
       (r) => r !== null && r.isDirSynced,
-      { deadlineMs: ctx.options.deadlines.cloudDeletionMinutes * 60_000, clock: ctx.clock },
+      { deadlineMs: minutes * 60_000, clock: ctx.clock },
     );
     if (!waited.satisfied) {
       throw new CoreError(
         'CORE_SYNC_PENDING',
-        `the group is back in ${group.parentDn} but the sync has not re-created it in the cloud yet; resume to check again`,
+        `the group is back in ${group.parentDn} but the sync has not re-created it in the cloud within ${minutes} minutes (deadlines.undoResyncMinutes); resume to check again`,
       );
     }
     // The deletion took the group out of every cloud-only object and permission: give them back to the re-created one.

@@ -31,8 +31,23 @@ function identitiesOf(resolved: readonly ResolvedLink[], list: LinkList, self: s
   );
 }
 
-export async function findTemporaryGroup(exchange: ExchangeOnline, migrationId: string) {
-  return exchange.getDistributionGroup(temporaryGroupName(migrationId));
+/**
+ * The DL this migration staged. Once stage has completed it is found by the identity stage recorded: take-over
+ * renames it to the group's own name, so its temporary name would find nothing (and the DL would keep every address
+ * while the group goes back into sync scope). Only a stage that never completed is looked up by the temporary name:
+ * it ran before any rename.
+ */
+export async function findStagedGroup(
+  exchange: ExchangeOnline,
+  migrationId: string,
+  staged: StageResult | undefined,
+) {
+  const dl =
+    staged?.identity === undefined
+      ? await exchange.getDistributionGroup(temporaryGroupName(migrationId))
+      : await exchange.getDistributionGroup(staged.identity);
+  // Never the synced original: a staged DL is cloud-only.
+  return dl !== null && !dl.isDirSynced ? dl : null;
 }
 
 export const stage: MigrationStep<'stage'> = {
@@ -139,8 +154,9 @@ export const stage: MigrationStep<'stage'> = {
     }
     return { name, identity: self, initialAddress: dl.primarySmtpAddress, deferredMembers: deferred };
   },
-  async undo(ctx) {
-    const dl = await findTemporaryGroup(ctx.deps.exchange, ctx.migration.id);
+  async undo(ctx, results) {
+    const staged = results.get('stage') as StageResult | undefined;
+    const dl = await findStagedGroup(ctx.deps.exchange, ctx.migration.id, staged);
     if (dl !== null) await ctx.deps.exchange.removeDistributionGroup(cloudIdentity(dl));
   },
 };
