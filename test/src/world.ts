@@ -49,9 +49,17 @@ export interface ChildConfig {
 export interface WorldOptions {
   /** Seed the big-groups fixture of these sizes (lab/src/fixtures/big-groups.ts) instead of contoso. */
   readonly bigGroups?: readonly number[];
+  /**
+   * The strict defaults (issue 12): Exchange keeps a deleted holder's addresses for a few seconds and the sync stamps
+   * no routing-domain address of its own (test/src/core-strict.test.ts, which also seeds a soft-deleted holder).
+   */
+  readonly strict?: boolean;
 }
 
+/** How long a deleted holder's addresses stay taken in a strict world. */
+export const STRICT_QUARANTINE_SECONDS = 3;
 export async function openWorld(labName: string, options: WorldOptions = {}): Promise<World> {
+  const strict = options.strict === true;
   const lab = await Lab.ensure({ name: labName, ...labFixture(options.bigGroups) });
   await lab.reset();
   const env = lab.env();
@@ -65,7 +73,9 @@ export async function openWorld(labName: string, options: WorldOptions = {}): Pr
   sim.configureSync(tenant.id, {
     ldap: { url: env.url, caPem: env.caPem, bindDn: env.bindDn, bindPassword: env.bindPassword },
     scopeOus: [objects['ous.contoso']!.dn],
+    ...(strict ? { stampRoutingAddress: false } : {}),
   });
+  if (strict) sim.setBehaviour(tenant.id, { addressQuarantineSeconds: STRICT_QUARANTINE_SECONDS });
   // The cloud DL an earlier (DLConversionV2) migration left behind: contacts.migratedRouting routes to it.
   sim.seedRecipients(tenant.id, [
     { type: 'MailUniversalDistributionGroup', name: 'Legacy', primarySmtpAddress: 'legacy@contoso.com' },

@@ -21,6 +21,11 @@ export interface MigrationOptions {
   readonly customRoutingDomain?: string | undefined;
   readonly allowNonSyncedGroup: boolean;
   readonly overrideCentralizedMailTransport: boolean;
+  /**
+   * The owner a cloud group gets when Exchange Online refuses to create it without one and the on-prem group has
+   * none (a mailbox or mail user address). Unset: such a migration stops at stage with CLOUD_GROUP_NEEDS_OWNER.
+   */
+  readonly fallbackOwner?: string | undefined;
   readonly deadlines: {
     /** How long await-deletion waits for the synced cloud group to disappear. */
     readonly cloudDeletionMinutes: number;

@@ -200,6 +200,8 @@ const migrationSchema = z.strictObject({
   namePrefix: z.string().max(32).optional(),
   nameSuffix: z.string().max(32).optional(),
   customRoutingDomain: domainName.optional(),
+  /** Owner of a cloud group whose on-prem group has none, when Exchange Online refuses an ownerless group. */
+  fallbackOwner: z.email().optional(),
   deadlines: z
     .strictObject({
       cloudDeletionMinutes: z

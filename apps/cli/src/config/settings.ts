@@ -122,6 +122,12 @@ export const MIGRATION_SETTINGS: readonly Setting[] = [
     'routing domain instead of *.mail.onmicrosoft.com',
   ),
   row(
+    'migration.fallbackOwner',
+    'fallback-owner',
+    'string',
+    'owner of a cloud group whose on-prem group has none, if Exchange Online requires one',
+  ),
+  row(
     'migration.deadlines.cloudDeletionMinutes',
     'cloud-deletion-minutes',
     'number',

@@ -149,5 +149,6 @@ export function migrationOptions(config: DlmigrateConfig): MigrationOptionsInput
     ...(m.namePrefix !== undefined ? { namePrefix: m.namePrefix } : {}),
     ...(m.nameSuffix !== undefined ? { nameSuffix: m.nameSuffix } : {}),
     ...(customRoutingDomain !== undefined ? { customRoutingDomain } : {}),
+    ...(m.fallbackOwner !== undefined ? { fallbackOwner: m.fallbackOwner } : {}),
   };
 }

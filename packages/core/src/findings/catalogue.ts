@@ -194,6 +194,16 @@ const catalogue = {
     severity: 'blocking',
     action: 'Part of the rollback failed; resume the migration to retry it, or undo that part by hand.',
   },
+  CLOUD_GROUP_NEEDS_OWNER: {
+    severity: 'blocking',
+    action:
+      'Exchange Online refused to create the cloud group without an owner, and the on-prem group has none: set migration.fallbackOwner to a mailbox or mail user that may own groups, then migrate again.',
+  },
+  FALLBACK_OWNER_ADDED: {
+    severity: 'needs-action',
+    action:
+      'Exchange Online needs an owner for the cloud group and the on-prem group had none: the configured fallback owner owns it now; change the owner if someone else should.',
+  },
   POST_CREATE_SETTING_FAILED: {
     severity: 'needs-action',
     action: 'A setting could not be applied to the cloud group; set it by hand.',

@@ -3,15 +3,16 @@
 // research's phase-12 table. Its name comes from the migration id, so a resumed run finds it again.
 // Undo: remove the temporary DL.
 import type { ExchangeOnline } from '@dlmigrate/exo';
-import { ExoError } from '@dlmigrate/exo';
+import { ExoError, ExoValidationError, type DistributionGroupRecord } from '@dlmigrate/exo';
 import { cloudIdentity } from '../engine/cloud-identity.js';
 import { writeMembership } from '../engine/membership-progress.js';
 import { resolveLinks, type ResolvedLink } from '../engine/resolution.js';
 import { loadSnapshot } from '../engine/snapshot.js';
-import { finding } from '../findings/finding.js';
+import { finding, FindingsError } from '../findings/finding.js';
 import { CLOUD_PARAMETER, listIdentities, type LinkList } from '../mapping/links.js';
 import { temporaryGroupName } from '../mapping/names.js';
 import { mapGroupSettings } from '../mapping/settings.js';
+import type { MigrationContext } from '../engine/context.js';
 import type { MigrationStep } from './results.js';
 
 export interface StageResult {
@@ -50,6 +51,45 @@ export async function findStagedGroup(
   return dl !== null && !dl.isDirSynced ? dl : null;
 }
 
+/**
+ * New-DistributionGroup for the temporary DL, without ManagedBy as the owners follow with the other lists. Whether
+ * Exchange Online lets an app create a group without an owner is not documented ("If you don't use this parameter,
+ * the user account that created the group is the owner", New-DistributionGroup.md; an app is no user account: the
+ * simulator's tenant behaviour groupWithoutOwner has both answers). Refused, it is created again with the on-prem
+ * owners, or, for a group without any, with the configured fallbackOwner (reported); without one the stage stops
+ * with CLOUD_GROUP_NEEDS_OWNER before anything exists, and the saga rolls back.
+ */
+async function createTemporaryGroup(
+  ctx: MigrationContext,
+  input: {
+    name: string;
+    alias: string;
+    displayName: string;
+    type: 'Distribution' | 'Security';
+    roomList: boolean;
+    owners: readonly string[];
+    groupDn: string;
+  },
+): Promise<DistributionGroupRecord> {
+  const { exchange } = ctx.deps;
+  const { owners, groupDn, ...create } = input;
+  try {
+    return await exchange.newDistributionGroup(create);
+  } catch (error) {
+    if (!(error instanceof ExoValidationError)) throw error;
+    const fallback = ctx.options.fallbackOwner;
+    if (owners.length > 0) return exchange.newDistributionGroup({ ...create, managedBy: [...owners] });
+    if (fallback === undefined)
+      throw new FindingsError([finding('CLOUD_GROUP_NEEDS_OWNER', groupDn, errorText(error), 'ManagedBy')]);
+    const created = await exchange.newDistributionGroup({ ...create, managedBy: [fallback] });
+    await ctx.note(
+      'stage',
+      finding('FALLBACK_OWNER_ADDED', fallback, 'the on-prem group has no owner', 'ManagedBy'),
+    );
+    return created;
+  }
+}
+
 export const stage: MigrationStep<'stage'> = {
   name: 'stage',
   async run(ctx, results): Promise<StageResult> {
@@ -59,17 +99,19 @@ export const stage: MigrationStep<'stage'> = {
     const group = snapshot.onPrem.group!;
     const name = temporaryGroupName(ctx.migration.id);
 
+    const resolved = resolveLinks(group, snapshot.links, ctx.options.skipNestedGroupCheck);
     const dl =
       (await exchange.getDistributionGroup(name)) ??
-      (await exchange.newDistributionGroup({
+      (await createTemporaryGroup(ctx, {
         name,
         alias: name,
         displayName: name,
         type: validation.cloudType,
         roomList: group.recipientTypeDetails === 268435456,
+        owners: identitiesOf(resolved, 'managedBy', '').filter((o) => o !== ''),
+        groupDn: group.dn,
       }));
     const self = cloudIdentity(dl);
-    const resolved = resolveLinks(group, snapshot.links, ctx.options.skipNestedGroupCheck);
     const note = (what: string, error: unknown, attribute?: string) =>
       ctx.note('stage', finding('POST_CREATE_SETTING_FAILED', what, errorText(error), attribute));
 
