@@ -4,6 +4,7 @@
 // with what to do (findings/catalogue.ts). Pure: it only reads the records loadProjectRecords (records.ts) gathered.
 import {
   MIGRATION_STATUSES,
+  OPEN_STATUSES,
   type BatchStatus,
   type ErrorSeverity,
   type JournalEntry,
@@ -105,13 +106,6 @@ export interface ProjectModel {
   readonly findings: readonly FindingSummary[];
 }
 
-const FINAL: readonly MigrationStatus[] = [
-  'completed',
-  'completed_with_warnings',
-  'failed',
-  'rolled_back',
-  'blocked',
-];
 const SEVERITY_ORDER: Readonly<Record<ErrorSeverity, number>> = { blocking: 0, 'needs-action': 1, info: 2 };
 
 function countStatuses(statuses: Iterable<MigrationStatus>): StatusCounts {
@@ -137,7 +131,8 @@ function toMigration(records: ProjectMigrationRecords): ProjectMigration {
   const { migration: m, journal, errors, report } = records;
   const findings = { blocking: 0, 'needs-action': 0, info: 0 };
   for (const e of errors) findings[e.severity]++;
-  const finished = FINAL.includes(m.status) ? journal.at(-1)?.at : undefined;
+  // Every status but the open ones is final (state's OPEN_STATUSES), undo_failed included: it waits for an operator.
+  const finished = OPEN_STATUSES.includes(m.status) ? undefined : journal.at(-1)?.at;
   const displayName = displayNameOf(report);
   return {
     id: m.id,

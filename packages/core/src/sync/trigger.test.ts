@@ -3,7 +3,12 @@ import { createServer } from 'node:http';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { createSyncTrigger, saysSyncAlreadyRunning, type SyncTriggerLogEntry } from './trigger.js';
+import {
+  createSyncTrigger,
+  saysSyncAlreadyRunning,
+  windowsCommandProblem,
+  type SyncTriggerLogEntry,
+} from './trigger.js';
 
 describe('sync triggers', () => {
   it('runs the command without a shell, passing arguments literally', async () => {
@@ -105,5 +110,28 @@ describe('"sync already running" from Start-ADSyncSyncCycle', () => {
       false,
     );
     expect(saysSyncAlreadyRunning('System.InvalidOperationException: staging mode is enabled')).toBe(false);
+  });
+});
+
+describe('a sync command on Windows', () => {
+  it('refuses a batch file (no shell starts it) and names the two ways that work', () => {
+    const problem = windowsCommandProblem('C:\\Sync\\Start-Delta.CMD', 'win32');
+    expect(problem).toContain('C:\\Sync\\Start-Delta.CMD is a batch file');
+    expect(problem).toContain('powershell.exe');
+    expect(problem).toContain('sync.args ["/d", "/c", "C:\\Sync\\Start-Delta.CMD"]');
+    expect(windowsCommandProblem('sync.bat', 'win32')).not.toBeNull();
+    // A bare name the doctor found through PATHEXT as a script would not start either.
+    expect(windowsCommandProblem('Start-Delta', 'win32', 'C:\\Sync\\Start-Delta.cmd')).not.toBeNull();
+  });
+
+  it('accepts programs, and anything on other systems', () => {
+    expect(windowsCommandProblem('powershell.exe', 'win32')).toBeNull();
+    expect(windowsCommandProblem('Start-Delta', 'win32', 'C:\\Sync\\Start-Delta.exe')).toBeNull();
+    expect(windowsCommandProblem('/opt/sync/run.cmd', 'linux')).toBeNull();
+  });
+
+  it('lets a batch-file name through where one can run (this system is not Windows)', () => {
+    expect(process.platform).not.toBe('win32');
+    expect(createSyncTrigger({ kind: 'command', command: '/opt/sync/run.cmd' }).kind).toBe('command');
   });
 });

@@ -67,11 +67,15 @@ export function createSyncTrigger(
   switch (config.kind) {
     case 'none':
       return { kind: 'none', trigger: async () => {} };
-    case 'command':
+    case 'command': {
+      // Refused before anything runs: on Windows the first trigger would fail only once the groups are parked.
+      const problem = windowsCommandProblem(config.command);
+      if (problem !== null) throw new SyncTriggerError(problem);
       return {
         kind: 'command',
         trigger: () => runCommand(config.command, config.args ?? [], config.timeoutMs ?? 300_000, hooks),
       };
+    }
     case 'ssh':
       return { kind: 'ssh', trigger: () => runSshTrigger(config, hooks) };
     case 'graph-cloud-sync': {
@@ -94,6 +98,26 @@ export function createSyncTrigger(
     case 'http':
       return { kind: 'http', trigger: () => postTrigger(config) };
   }
+}
+
+/**
+ * Why Windows cannot start this sync command the way the trigger does — without a shell — or null. Node refuses to
+ * start a .bat or .cmd file without one (its fix for CVE-2024-27980), and a bare name is found there only as a .com or
+ * .exe, so a script found through PATHEXT (`found`, where the doctor found the command) would not start either.
+ */
+export function windowsCommandProblem(
+  command: string,
+  platform: NodeJS.Platform = process.platform,
+  found?: string,
+): string | null {
+  if (platform !== 'win32') return null;
+  const file = found ?? command;
+  if (!/\.(bat|cmd)$/i.test(file)) return null;
+  return (
+    `sync.command ${file} is a batch file, which Windows runs only through cmd.exe, and dlmigrate starts the ` +
+    'sync command without a shell (so that no argument is re-interpreted): set sync.command to powershell.exe ' +
+    `with sync.args ["-NoProfile", "-File", "<script>.ps1"], or to cmd.exe with sync.args ["/d", "/c", "${file}"]`
+  );
 }
 
 function runCommand(

@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { configSchema } from '../../config/schema.js';
-import { checkFilePermissions, findExecutable } from './checks.js';
+import { checkFilePermissions, checkSyncTrigger, findExecutable } from './checks.js';
 
 describe('doctor on Windows', () => {
   it('finds a sync script by its PATHEXT extension, as cmd.exe would', () => {
@@ -17,6 +17,21 @@ describe('doctor on Windows', () => {
     expect(findExecutable(join(dir, 'Start-DeltaSync.CMD'), '', 'win32')).toBe(
       join(dir, 'Start-DeltaSync.CMD'),
     );
+  });
+
+  it('fails a sync script that PATHEXT finds but the trigger could not start (no shell for .cmd)', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'doctor-win-'));
+    for (const name of ['Start-DeltaSync.CMD', 'Start-Other.EXE']) {
+      writeFileSync(join(dir, name), '');
+      chmodSync(join(dir, name), 0o755);
+    }
+    const sync = (command: string) => configSchema.parse({ sync: { kind: 'command', command } }).sync;
+    const env = { PATH: dir, PATHEXT: '.EXE;.CMD' };
+    expect(await checkSyncTrigger(sync('Start-DeltaSync'), env, 'win32')).toMatchObject({
+      status: 'fail',
+      detail: `${join(dir, 'Start-DeltaSync.CMD')} cannot be started without a shell`,
+    });
+    expect(await checkSyncTrigger(sync('Start-Other'), env, 'win32')).toMatchObject({ status: 'ok' });
   });
 
   it('warns that file modes do not make files owner-only there', () => {

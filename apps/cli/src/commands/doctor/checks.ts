@@ -7,6 +7,7 @@ import { delimiter, extname, isAbsolute, join, sep } from 'node:path';
 import { connect as tlsConnect } from 'node:tls';
 import forge from 'node-forge';
 import type { AdConfig, DlmigrateConfig, SyncConfig, TenantConfig } from '../../config/schema.js';
+import { windowsCommandProblem } from '@dlmigrate/core';
 
 export type CheckStatus = 'ok' | 'warn' | 'fail';
 
@@ -265,6 +266,7 @@ export function checkTlsVerificationSetting(ad: AdConfig): CheckResult {
 export async function checkSyncTrigger(
   sync: SyncConfig,
   env: Readonly<Record<string, string | undefined>>,
+  platform: NodeJS.Platform = process.platform,
 ): Promise<CheckResult | undefined> {
   const title = `sync trigger "${sync.kind}" is usable`;
   switch (sync.kind) {
@@ -276,16 +278,19 @@ export async function checkSyncTrigger(
         'migrations wait for the scheduled sync cycle (Entra Connect: every 30 minutes by default)',
       );
     case 'command': {
-      const found = findExecutable(sync.command!, env['PATH'] ?? '');
-      return found === undefined
-        ? result(
-            'sync-trigger',
-            title,
-            'fail',
-            `${sync.command} is not an executable file`,
-            'give the full path of the program in sync.command',
-          )
-        : result('sync-trigger', title, 'ok', found);
+      const found = findExecutable(sync.command!, env['PATH'] ?? '', platform, env['PATHEXT']);
+      if (found === undefined)
+        return result(
+          'sync-trigger',
+          title,
+          'fail',
+          `${sync.command} is not an executable file`,
+          'give the full path of the program in sync.command',
+        );
+      const problem = windowsCommandProblem(sync.command!, platform, found);
+      return problem === null
+        ? result('sync-trigger', title, 'ok', found)
+        : result('sync-trigger', title, 'fail', `${found} cannot be started without a shell`, problem);
     }
     case 'http': {
       const url = new URL(sync.url!);
