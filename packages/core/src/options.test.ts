@@ -11,7 +11,7 @@ describe('resolveOptions', () => {
     expect(options).toEqual({
       ...DEFAULT_OPTIONS,
       nonSyncOu: 'OU=NonSync,DC=c',
-      deadlines: { cloudDeletionMinutes: 60, takeOverMinutes: 5, conversionMinutes: 60 },
+      deadlines: { ...DEFAULT_OPTIONS.deadlines, takeOverMinutes: 5 },
     });
   });
 
