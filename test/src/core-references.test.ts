@@ -2,6 +2,12 @@
 // is licensed and named by a Conditional Access policy in Entra, and by a transport rule, a dynamic distribution
 // group's MemberOfGroup filter and a room's booking policy in Exchange. plan lists each; a recreate rewires the
 // Exchange ones after the take-over (re-read to confirm) and reports the Entra ones with the recommended strategy.
+import {
+  checkConfigReferences,
+  expectedConfigReferences,
+  groupIdentityOf,
+  loadReferences,
+} from '@dlmigrate/core';
 import { describe, expect, it } from 'vitest';
 import { useWorld, type World } from './world.js';
 
@@ -90,4 +96,111 @@ describe('plan: what names the group by id', () => {
     );
     expect(plan.changes.filter((c) => c.step === 'rewire-config')).toEqual([]);
   }, 180_000);
+});
+
+describe('migrate (recreate): the references after the take-over', () => {
+  it.each(['object', 'address'] as const)(
+    'rewires the Exchange ones and confirms them by a re-read, reports the Entra ones (rules keep recipients by %s)',
+    async (binding) => {
+      await w.reset();
+      // Before the rule is made: the binding is how the rule keeps what it is given.
+      w.sim.setTransportRuleBinding(w.tenantId, binding);
+      const { financeLegacyDn } = await seedReferences(w);
+      const { exchange } = w.cloud;
+      const outcome = await w.engine.migrate('finance@contoso.com', {
+        nonSyncOu: w.objects['ous.nonSync']!.dn,
+        entraReferences: 'needs-action',
+      });
+      expect(outcome.status).toBe('completed_with_warnings');
+      expect(outcome.report.steps.map((s) => `${s.name}:${s.status}`)).toContain('rewire-config:completed');
+
+      // Entra: each reported with the recommended strategy and the command for the new group.
+      const entra = outcome.report.findings.filter((f) => f.code === 'ENTRA_REFERENCE_NOT_CARRIED');
+      expect(entra.map((f) => [f.severity, f.attribute])).toEqual([
+        ['needs-action', 'licence'],
+        ['needs-action', 'conditional-access'],
+      ]);
+      for (const f of entra) {
+        expect(f.message).toContain('strategy "convert"');
+        expect(f.message).toContain("(Get-DistributionGroup -Identity 'finance@contoso.com')");
+      }
+      expect(outcome.report.findings.filter((f) => f.severity !== 'info' && f.code !== 'ENTRA_REFERENCE_NOT_CARRIED')).toEqual([]);
+
+      // Exchange: every container names the new group, read back from the tenant.
+      const dl = (await exchange.getDistributionGroup('finance@contoso.com'))!;
+      expect(dl.isDirSynced).toBe(false);
+      const [rule] = (await exchange.configuration.listTransportRules()).filter(
+        (r) => r.name === 'Finance disclaimer',
+      );
+      expect(rule!.recipients['SentToMemberOf']).toEqual(['finance@contoso.com']);
+      const ddg = (await exchange.getDynamicDistributionGroup('finance.mailboxes@contoso.com'))!;
+      expect(ddg.recipientFilter).toContain(`MemberOfGroup -eq '${dl.distinguishedName}'`);
+      const room = await exchange.configuration.getCalendarProcessing('boardroom@contoso.com');
+      expect(room.lists.BookInPolicy).toEqual([dl.legacyExchangeDN]);
+      expect(dl.legacyExchangeDN).not.toBe(financeLegacyDn);
+
+      // What verify checks: the expectations from the captured references hold against the tenant.
+      const { config } = await loadReferences(w.state, outcome.migrationId);
+      const rewire = outcome.report.changes.filter((c) => c.attribute === 'BookInPolicy');
+      expect(rewire).toEqual([
+        {
+          side: 'cloud',
+          object: 'boardroom@contoso.com',
+          attribute: 'BookInPolicy',
+          before: [financeLegacyDn],
+          after: [dl.externalDirectoryObjectId],
+        },
+      ]);
+      const target = groupIdentityOf((await exchange.getRecipient('finance@contoso.com'))!);
+      expect(
+        await checkConfigReferences(exchange, expectedConfigReferences(config!.references, target)),
+      ).toEqual([]);
+      // The transport rule was rewired only where the deletion took the group out of it.
+      expect(outcome.report.changes.some((c) => c.attribute === 'SentToMemberOf')).toBe(binding === 'object');
+    },
+    300_000,
+  );
+});
+
+describe('rollback after the configuration was rewired', () => {
+  it('puts the containers back and points them at the group the sync re-creates', async () => {
+    await w.reset();
+    w.sim.setTransportRuleBinding(w.tenantId, 'object');
+    await seedReferences(w);
+    // Something already holds the retained name in the park OU: dispose cannot rename, so everything is undone.
+    await w.ad.createRoutingContact({
+      parentDn: w.objects['ous.nonSync']!.dn,
+      cn: 'Finance!',
+      displayName: 'Squatter',
+      mail: 'squatter@contoso.com',
+      mailNickname: 'squatter',
+      targetAddress: 'SMTP:squatter@contoso.mail.onmicrosoft.com',
+      cloudId: '00000000-0000-0000-0000-000000000000',
+    });
+    const outcome = await w.engine.migrate(
+      'finance@contoso.com',
+      {
+        nonSyncOu: w.objects['ous.nonSync']!.dn,
+        entraReferences: 'needs-action',
+        deadlines: { cloudDeletionMinutes: 5 },
+      },
+    );
+    expect(outcome.status).toBe('rolled_back');
+    expect(outcome.step).toBe('dispose');
+    expect(outcome.report.steps.find((s) => s.name === 'rewire-config')?.status).toBe('undone');
+    expect(outcome.report.findings.map((f) => f.code)).not.toContain('CONFIG_REWIRE_FAILED');
+    expect(outcome.report.findings.map((f) => f.code)).not.toContain('UNDO_FAILED');
+
+    const { exchange } = w.cloud;
+    const recreated = (await exchange.getDistributionGroup('finance@contoso.com'))!;
+    expect(recreated.isDirSynced).toBe(true);
+    const [rule] = (await exchange.configuration.listTransportRules()).filter(
+      (r) => r.name === 'Finance disclaimer',
+    );
+    expect(rule!.recipients['SentToMemberOf']).toEqual(['finance@contoso.com']);
+    const ddg = (await exchange.getDynamicDistributionGroup('finance.mailboxes@contoso.com'))!;
+    expect(ddg.recipientFilter).toContain(`MemberOfGroup -eq '${recreated.distinguishedName}'`);
+    const room = await exchange.configuration.getCalendarProcessing('boardroom@contoso.com');
+    expect(room.lists.BookInPolicy).toEqual([recreated.legacyExchangeDN]);
+  }, 300_000);
 });

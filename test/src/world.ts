@@ -6,7 +6,12 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { ActiveDirectory } from '@dlmigrate/ad';
 import { CloudSim, generateClientCertificate } from '@dlmigrate/cloud-sim';
-import { MigrationEngine, type EngineDeps, type SyncTriggerConfig } from '@dlmigrate/core';
+import {
+  forgetTenantReads,
+  MigrationEngine,
+  type EngineDeps,
+  type SyncTriggerConfig,
+} from '@dlmigrate/core';
 import type { CloudConnection } from '@dlmigrate/exo';
 import { Lab, type LabEnv } from '@dlmigrate/lab';
 import type { StateStore } from '@dlmigrate/state';
@@ -119,6 +124,8 @@ export async function openWorld(labName: string, options: WorldOptions = {}): Pr
     childConfig,
     async reset() {
       sim.clearFaults(tenant.id);
+      // The engine keeps tenant-wide reads a few minutes per connection; the tenant is about to change under it.
+      forgetTenantReads();
       await lab.reset();
       sim.restore(baseline);
     },

@@ -48,3 +48,15 @@ export * from './dashboard/project.js';
 export { CoreError, isCoreError } from './errors/core-error.js';
 export { CORE_ERROR_CODES, type CoreErrorCode, type ErrorCodeEntry } from './errors/codes.js';
 export { ERROR_CODE_SECTIONS, isErrorCode, type ErrorCodeSection } from './errors/docs.js';
+export { loadReferences, type ReferencesCapture, type ConfigReferencesCapture } from './references/capture.js';
+export type { EntraReference } from './references/entra.js';
+export type { ExchangeReference, NotChecked } from './references/exchange.js';
+export { groupIdentityOf, type GroupIdentity } from './references/identity.js';
+export {
+  checkConfigReferences,
+  expectedConfigReferences,
+  type ConfigExpectation,
+  type ConfigMismatch,
+} from './references/expected.js';
+export type { RewireConfigResult } from './steps/rewire-config.js';
+export { forgetTenantReads } from './references/cache.js';

@@ -39,6 +39,16 @@ export function changesFrom(results: MigrationResults): ReportChange[] {
       after: takeOver.name,
     });
   }
+  const config = results.get('rewire-config');
+  for (const o of config?.outcomes ?? [])
+    if (o.outcome === 'rewired')
+      changes.push({
+        side: 'cloud',
+        object: o.reference.container.name,
+        attribute: o.reference.property,
+        before: o.before ?? null,
+        after: o.after ?? null,
+      });
   const dispose = results.get('dispose');
   if (dispose && park) {
     changes.push({

@@ -37,6 +37,7 @@ import { hybridMailFlow } from '../steps/hybrid-mail-flow.js';
 import { park } from '../steps/park.js';
 import { reportStep } from '../steps/report.js';
 import { rewireCloud } from '../steps/rewire-cloud.js';
+import { rewireConfig } from '../steps/rewire-config.js';
 import { rewireOnPrem } from '../steps/rewire-onprem.js';
 import { routingContact } from '../steps/routing-contact.js';
 import { stage } from '../steps/stage.js';
@@ -81,6 +82,7 @@ const RECREATE_BODY: readonly MigrationStep[] = [
   park,
   awaitDeletion,
   takeOver,
+  rewireConfig,
   dispose,
   routingContact,
   hybridMailFlow,

@@ -40,7 +40,8 @@ function valueOf(live: LiveValue): string | readonly string[] | null {
   }
 }
 
-async function write(
+/** Gives `reference`'s container the value(s) `next` (a rewire, or its undo with the value it replaced). */
+export async function writeConfigValue(
   exchange: ExchangeOnline,
   reference: ExchangeReference,
   next: string | readonly string[] | null,
@@ -81,6 +82,15 @@ export function onePerContainer(references: readonly ExchangeReference[]): Excha
   return [...seen.values()];
 }
 
+export interface RewireHooks {
+  /** Called before each write with the value it replaces: where the caller journals it, for the undo. */
+  beforeWrite?(
+    reference: ExchangeReference,
+    before: string | readonly string[] | null,
+    next: string | readonly string[] | null,
+  ): Promise<void>;
+}
+
 /**
  * Makes every container of `references` name `target` where it named `old`. Failures are returned (with the command
  * to run by hand), never thrown: one read-only rule must not stop the others.
@@ -90,6 +100,7 @@ export async function pointConfigReferencesAt(
   references: readonly ExchangeReference[],
   old: GroupIdentity,
   target: GroupIdentity,
+  hooks: RewireHooks = {},
 ): Promise<ConfigRewrite[]> {
   const reader = new LiveReader(exchange);
   const out: ConfigRewrite[] = [];
@@ -113,7 +124,8 @@ export async function pointConfigReferencesAt(
     }
     const command = exchangeCommand(reference, next);
     try {
-      await write(exchange, reference, next);
+      await hooks.beforeWrite?.(reference, valueOf(before), next);
+      await writeConfigValue(exchange, reference, next);
       reader.forget();
       const after = await reader.read(reference);
       out.push(

@@ -11,6 +11,10 @@ import { loadSnapshot } from '../engine/snapshot.js';
 import type { MigrationStep } from './results.js';
 import { pollUntil } from '../util/poll.js';
 import { tolerant } from '../util/transient.js';
+import { loadReferences } from '../references/capture.js';
+import { groupIdentityOf } from '../references/identity.js';
+import { pointConfigReferencesAt } from '../references/rewire.js';
+import { noteFailedRewrites } from './rewire-config.js';
 import { pointCloudDependantsAt } from './rewire-cloud.js';
 
 export interface ParkResult {
@@ -75,6 +79,14 @@ export const park: MigrationStep<'park'> = {
     // The deletion took the group out of every cloud-only object and permission: give them back to the re-created one.
     const recreated = cloudIdentity(waited.value!);
     await pointCloudDependantsAt(ctx, snapshot, recreated, 'park');
+    // …and the Exchange configuration that named it by id (rewire-config's undo put back the values it replaced).
+    const { config } = await loadReferences(state, ctx.migration.id);
+    if (config !== null && config.references.length > 0)
+      await noteFailedRewrites(
+        ctx,
+        'park',
+        await pointConfigReferencesAt(exchange, config.references, config.old, groupIdentityOf(waited.value!)),
+      );
     for (const p of snapshot.cloudDependants.sendAsOnGroup) {
       if (p.isInherited || !p.accessRights.includes('SendAs')) continue;
       try {

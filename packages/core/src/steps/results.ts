@@ -12,6 +12,7 @@ import type { ParityCheckResult } from './parity-check.js';
 import type { ParkResult } from './park.js';
 import type { ReportResult } from './report.js';
 import type { RewireCloudResult } from './rewire-cloud.js';
+import type { RewireConfigResult } from './rewire-config.js';
 import type { RewireOnPremResult } from './rewire-onprem.js';
 import type { RoutingContactResult } from './routing-contact.js';
 import type { StageResult } from './stage.js';
@@ -27,6 +28,7 @@ export interface MigrationStepResults {
   park: ParkResult;
   'await-deletion': AwaitDeletionResult;
   'take-over': TakeOverResult;
+  'rewire-config': RewireConfigResult;
   dispose: DisposeResult;
   'routing-contact': RoutingContactResult;
   'hybrid-mail-flow': HybridMailFlowResult;
