@@ -124,7 +124,11 @@ describe('migrate (recreate): the references after the take-over', () => {
         expect(f.message).toContain('strategy "convert"');
         expect(f.message).toContain("(Get-DistributionGroup -Identity 'finance@contoso.com')");
       }
-      expect(outcome.report.findings.filter((f) => f.severity !== 'info' && f.code !== 'ENTRA_REFERENCE_NOT_CARRIED')).toEqual([]);
+      expect(
+        outcome.report.findings.filter(
+          (f) => f.severity !== 'info' && f.code !== 'ENTRA_REFERENCE_NOT_CARRIED',
+        ),
+      ).toEqual([]);
 
       // Exchange: every container names the new group, read back from the tenant.
       const dl = (await exchange.getDistributionGroup('finance@contoso.com'))!;
@@ -177,14 +181,11 @@ describe('rollback after the configuration was rewired', () => {
       targetAddress: 'SMTP:squatter@contoso.mail.onmicrosoft.com',
       cloudId: '00000000-0000-0000-0000-000000000000',
     });
-    const outcome = await w.engine.migrate(
-      'finance@contoso.com',
-      {
-        nonSyncOu: w.objects['ous.nonSync']!.dn,
-        entraReferences: 'needs-action',
-        deadlines: { cloudDeletionMinutes: 5 },
-      },
-    );
+    const outcome = await w.engine.migrate('finance@contoso.com', {
+      nonSyncOu: w.objects['ous.nonSync']!.dn,
+      entraReferences: 'needs-action',
+      deadlines: { cloudDeletionMinutes: 5 },
+    });
     expect(outcome.status).toBe('rolled_back');
     expect(outcome.step).toBe('dispose');
     expect(outcome.report.steps.find((s) => s.name === 'rewire-config')?.status).toBe('undone');

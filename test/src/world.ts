@@ -6,12 +6,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { ActiveDirectory } from '@dlmigrate/ad';
 import { CloudSim, generateClientCertificate } from '@dlmigrate/cloud-sim';
-import {
-  forgetTenantReads,
-  MigrationEngine,
-  type EngineDeps,
-  type SyncTriggerConfig,
-} from '@dlmigrate/core';
+import { forgetTenantReads, MigrationEngine, type EngineDeps, type SyncTriggerConfig } from '@dlmigrate/core';
 import type { CloudConnection } from '@dlmigrate/exo';
 import { Lab, type LabEnv } from '@dlmigrate/lab';
 import type { StateStore } from '@dlmigrate/state';

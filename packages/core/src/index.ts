@@ -48,7 +48,11 @@ export * from './dashboard/project.js';
 export { CoreError, isCoreError } from './errors/core-error.js';
 export { CORE_ERROR_CODES, type CoreErrorCode, type ErrorCodeEntry } from './errors/codes.js';
 export { ERROR_CODE_SECTIONS, isErrorCode, type ErrorCodeSection } from './errors/docs.js';
-export { loadReferences, type ReferencesCapture, type ConfigReferencesCapture } from './references/capture.js';
+export {
+  loadReferences,
+  type ReferencesCapture,
+  type ConfigReferencesCapture,
+} from './references/capture.js';
 export type { EntraReference } from './references/entra.js';
 export type { ExchangeReference, NotChecked } from './references/exchange.js';
 export { groupIdentityOf, type GroupIdentity } from './references/identity.js';

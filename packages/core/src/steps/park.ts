@@ -85,7 +85,12 @@ export const park: MigrationStep<'park'> = {
       await noteFailedRewrites(
         ctx,
         'park',
-        await pointConfigReferencesAt(exchange, config.references, config.old, groupIdentityOf(waited.value!)),
+        await pointConfigReferencesAt(
+          exchange,
+          config.references,
+          config.old,
+          groupIdentityOf(waited.value!),
+        ),
       );
     for (const p of snapshot.cloudDependants.sendAsOnGroup) {
       if (p.isInherited || !p.accessRights.includes('SendAs')) continue;
