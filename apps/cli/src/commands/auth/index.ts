@@ -120,9 +120,12 @@ async function authInit(options: InitOptions, context: CommandContext): Promise<
     entraRoles: ENTRA_ROLES,
     configSnippet: snippet,
   });
+  const warning = keyFilesWarning(folder);
+  const mode = warning === undefined ? ' (0600)' : '';
   output.status('ok', 'certificate', files.cert);
-  output.status('ok', 'private key (0600)', files.key);
-  output.status('ok', 'PFX (0600)', files.pfx);
+  output.status('ok', `private key${mode}`, files.key);
+  output.status('ok', `PFX${mode}`, files.pfx);
+  if (warning !== undefined) output.warn(warning);
   output.line();
   output.line(`Subject:      ${certificate.subject}`);
   output.line(`Valid:        ${certificate.notBefore.toISOString()} → ${certificate.notAfter.toISOString()}`);
@@ -179,6 +182,19 @@ async function readPassphrase(context: CommandContext): Promise<string> {
     if (again !== passphrase) throw new UsageError('The two passphrases differ; nothing was changed.');
   }
   return passphrase;
+}
+
+/**
+ * Windows has no owner-only file modes (Node's chmod there only sets the read-only bit): the key files are as private
+ * as the ACL of their folder, which the administrator has to restrict (doctor's file-permissions check says the same).
+ */
+export function keyFilesWarning(
+  folder: string,
+  platform: NodeJS.Platform = process.platform,
+): string | undefined {
+  return platform === 'win32'
+    ? `the private key and the PFX are not made owner-only by file modes on Windows: restrict the ACL of ${folder} to you and the account that runs dlmigrate`
+    : undefined;
 }
 
 /** Owner-only, also when --force replaces a file that had looser permissions. */
