@@ -2,13 +2,15 @@
 // '<dn>'" on six Get- cmdlets, "Members -eq '<dn>'" on Get-Recipient), per group, in a tenant the size of a
 // 1,000-group batch: answered from the directory's link index ("after") and by evaluating the filter on every
 // recipient as before the index ("before", applyFilter's unindexed path). In-process, no HTTP. Figures only.
-//   node --import tsx --conditions=dlmigrate-source bench/cloud-sim-filters.bench.ts [groups=1000] [mailboxes=20000]
+//   node --import tsx --conditions=dlmigrate-source bench/cloud-sim-filters.bench.ts [groups=1000] [mailboxes=20000] [sampled groups=20]
 import { CloudSim } from '@dlmigrate/cloud-sim';
+import { OWNER_CMDLETS, RESTRICTION_CMDLETS, RESTRICTION_LINKS } from '@dlmigrate/exo';
 import { RecipientDirectory } from '../packages/cloud-sim/src/exchange/directory.js';
 import { applyFilter } from '../packages/cloud-sim/src/exchange/filter.js';
 
 const groups = Number(process.argv[2] ?? 1000);
 const mailboxes = Number(process.argv[3] ?? 20_000);
+const sampled = Number(process.argv[4] ?? 20);
 
 const sim = await CloudSim.start();
 try {
@@ -37,21 +39,7 @@ try {
   const dir = RecipientDirectory.of(sim.tenant(tenantId));
   const all = () => dir.all();
 
-  const links = [
-    'AcceptMessagesOnlyFromDLMembers',
-    'RejectMessagesFromDLMembers',
-    'BypassModerationFromDLMembers',
-    'GrantSendOnBehalfTo',
-  ];
-  const cmdlets = [
-    'Get-DistributionGroup',
-    'Get-DynamicDistributionGroup',
-    'Get-UnifiedGroup',
-    'Get-Mailbox',
-    'Get-MailUser',
-    'Get-MailContact',
-  ];
-  /** The 22 filters of one group's dependants scan (exo/src/exchange/exchange-online.ts findCloudDependants). */
+  /** The filters of one group's dependants scan (exo/src/exchange/exchange-online.ts findCloudDependants). */
   const scanOf = (dn: string): [string, string][] => {
     const q = (p: string, cmdlet: string) =>
       cmdlet === 'Get-DynamicDistributionGroup'
@@ -59,13 +47,12 @@ try {
         : `(${p} -eq '${dn}') -and (IsDirSynced -eq $false)`;
     return [
       ['Get-Recipient', q('Members', 'Get-Recipient')],
-      ...links.flatMap((l) => cmdlets.map((c): [string, string] => [c, q(l, c)])),
-      ['Get-DistributionGroup', q('ManagedBy', 'Get-DistributionGroup')],
-      ['Get-DynamicDistributionGroup', q('ManagedBy', 'Get-DynamicDistributionGroup')],
+      ...RESTRICTION_LINKS.flatMap((l) => RESTRICTION_CMDLETS.map((c): [string, string] => [c, q(l, c)])),
+      ...OWNER_CMDLETS.map((c): [string, string] => [c, q('ManagedBy', c)]),
       ['Get-Mailbox', `ForwardingAddress -eq '${dn}'`],
     ];
   };
-  const sample = Array.from({ length: Math.min(groups, 50) }, (_, i) =>
+  const sample = Array.from({ length: Math.min(groups, sampled) }, (_, i) =>
     dir.distinguishedName(dir.byKey(`name:dl${i}`)[0]!),
   );
 
@@ -80,7 +67,7 @@ try {
         found += applyFilter(dir, filter, cmdlet, all, { indexed }).length;
     const perGroup = (performance.now() - started) / sample.length;
     console.log(
-      `  ${label.padEnd(52)} ${perGroup.toFixed(2).padStart(9)} ms per group's 22 filters (${found} holders found in ${sample.length} groups); ` +
+      `  ${label.padEnd(52)} ${perGroup.toFixed(2).padStart(9)} ms per group's ${scanOf('x').length} filters (${found} holders found in ${sample.length} groups); ` +
         `${((perGroup * groups) / 1000).toFixed(1)} s for ${groups} groups`,
     );
   }

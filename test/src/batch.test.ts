@@ -14,6 +14,7 @@ import {
 } from '@dlmigrate/core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createMailGroups, startRunner, type RunnerProcess } from './batch-support.js';
+import { seedCloudDependants } from './cloud-dependants.js';
 import { openWorld, type World } from './world.js';
 
 let w: World;
@@ -232,6 +233,32 @@ describe('sync waves', () => {
   }, 300_000);
 });
 
+describe('cloud dependants in a batch', () => {
+  it('come from one tenant-wide read per level and are rewired as in a single migration', async () => {
+    await w.reset();
+    await seedCloudDependants(w);
+    const planned = await planBatchRun(w.deps, {
+      groups: ['sales@contoso.com', 'abcd@contoso.com'],
+      options: options(),
+    });
+    w.sim.resetCalls(w.tenantId);
+    const outcome = await runBatch(deps('dependants'), planned.batch.id);
+    expect(outcome.groups.map((g) => g.status).filter((s) => s !== 'completed')).toEqual([]);
+    const calls = w.sim.calls(w.tenantId).cmdlets;
+    // One tenant-wide read per level (Get-UnifiedGroup is asked nothing else), not 4 filters per group.
+    expect(calls['Get-UnifiedGroup']).toBe(planned.layout.waves.length);
+    const { exchange } = w.cloud;
+    expect(
+      (await exchange.getDistributionGroupMembers('cloud.fans@contoso.com')).map((m) => m.name),
+    ).toContain('Sales');
+    expect(
+      (await exchange.getDistributionGroup('cloud.restricted@contoso.com'))!
+        .acceptMessagesOnlyFromSendersOrMembers,
+    ).toContain('Sales');
+    expect((await exchange.getMailbox('cloud.fwd@contoso.com'))!.forwardingAddress).toBe('Sales');
+  }, 300_000);
+});
+
 describe('sync trigger failure', () => {
   it('stops the runner with the trigger error, the groups parked; a later run triggers the sync and finishes', async () => {
     await w.reset();
@@ -263,7 +290,8 @@ describe('sync trigger failure', () => {
 describe('back-pressure', () => {
   it('under Exchange Online throttling (429 with Retry-After, concurrency cap) every group of a level still completes', async () => {
     await w.reset();
-    w.sim.setThrottling(w.tenantId, { requestsPerWindow: 30, windowSeconds: 1, maxConcurrent: 2 });
+    // A budget a batch of six outgrows even at its reduced cost (one dependants scan per level, issue 17).
+    w.sim.setThrottling(w.tenantId, { requestsPerWindow: 8, windowSeconds: 1, maxConcurrent: 2 });
     try {
       const planned = await planBatchRun(w.deps, {
         groups: [

@@ -1,6 +1,7 @@
 // Cloud-only objects that depend on groups.sales, and a Send-As right granted on it in Exchange Online: what a
 // migration must carry over (and a rollback give back). No send-on-behalf: only mailboxes, mail users and
 // mail-enabled security groups can be delegates (Set-Mailbox.md, GrantSendOnBehalfTo) — see the security-group test.
+import { expect } from 'vitest';
 import type { World } from './world.js';
 
 export async function seedCloudDependants(world: World): Promise<void> {
@@ -26,4 +27,17 @@ export async function seedCloudDependants(world: World): Promise<void> {
     'sales@contoso.com',
   );
   await exchange.addSendAs('sales@contoso.com', 'alice@contoso.com');
+}
+
+/** After groups.sales migrated: the cloud-only dependants seeded above name the new DL. */
+export async function expectCloudDependantsRewired(world: World): Promise<void> {
+  const { exchange } = world.cloud;
+  expect((await exchange.getDistributionGroupMembers('cloud.fans@contoso.com')).map((m) => m.name)).toContain(
+    'Sales',
+  );
+  expect(
+    (await exchange.getDistributionGroup('cloud.restricted@contoso.com'))!
+      .acceptMessagesOnlyFromSendersOrMembers,
+  ).toContain('Sales');
+  expect((await exchange.getMailbox('cloud.fwd@contoso.com'))!.forwardingAddress).toBe('Sales');
 }

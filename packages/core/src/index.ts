@@ -15,7 +15,7 @@ export * from './options.js';
 export * from './sync/trigger.js';
 export * from './util/poll.js';
 export * from './util/transient.js';
-export type { EngineDeps, MigrationContext } from './engine/context.js';
+export type { EngineDeps, LevelReads, MigrationContext } from './engine/context.js';
 export type { Snapshot } from './engine/snapshot.js';
 export { loadSnapshot } from './engine/snapshot.js';
 export {

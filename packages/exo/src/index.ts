@@ -146,6 +146,12 @@ export {
   type SubscribedSkuRecord,
 } from './graph/entra-references.js';
 export {
+  CloudDependantsIndex,
+  OWNER_CMDLETS,
+  RESTRICTION_CMDLETS,
+  RESTRICTION_LINKS,
+} from './exchange/cloud-dependants.js';
+export {
   ExchangeOnline,
   ADDITIONS_PER_PROGRESS,
   MAX_MEMBERS_PER_UPDATE,

@@ -442,6 +442,58 @@ describe('cloud dependants', () => {
     expect(calls['Get-DynamicDistributionGroup']).toBe(5);
     expect(conn.transport.stats().failures).toBe(failuresBefore);
   });
+
+  it('with a tenant-wide index: the same dependants from three questions per group, staging DLs made later included', async () => {
+    await exo.newDistributionGroup({ name: 'Parent2', managedBy: ['alice'] });
+    await exo.addMember('Parent2', 'sales@contoso.com');
+    await exo.setDistributionGroup('Parent2', {
+      AcceptMessagesOnlyFromDLMembers: ['sales@contoso.com'],
+      RejectMessagesFromDLMembers: ['admins@contoso.com'],
+      GrantSendOnBehalfTo: ['admins@contoso.com'],
+    });
+    await exo.setForwardingAddress(
+      { identity: 'bob', recipientTypeDetails: 'UserMailbox' },
+      'sales@contoso.com',
+    );
+    t.sim.resetCalls(t.tenantId);
+    const index = await exo.readCloudDependantsIndex();
+    expect(index.calls).toBe(6);
+    // Created after the index was read: only the staging-name question finds it.
+    await exo.newDistributionGroup({ name: 'dlmigrate-staging-x1', managedBy: ['admins@contoso.com'] });
+    await exo.setDistributionGroup('dlmigrate-staging-x1', {
+      AcceptMessagesOnlyFromDLMembers: ['sales@contoso.com'],
+      BypassModerationFromSendersOrMembers: ['sales@contoso.com'],
+    });
+
+    for (const address of ['sales@contoso.com', 'admins@contoso.com']) {
+      const group = (await exo.getDistributionGroup(address))!;
+      const scanned = await exo.findCloudDependants(group.distinguishedName);
+      t.sim.resetCalls(t.tenantId);
+      const indexed = await exo.findCloudDependants(group.distinguishedName, {
+        index,
+        name: group.name,
+        alsoGroupsLike: 'dlmigrate-staging-*',
+      });
+      const names = (found: typeof scanned) => found.map((f) => `${f.link}:${f.recipient.name}`).sort();
+      expect(names(indexed)).toEqual(names(scanned));
+      expect(Object.values(t.sim.calls(t.tenantId).cmdlets).reduce((a, b) => a + b, 0)).toBe(3);
+    }
+    const sales = (await exo.getDistributionGroup('sales@contoso.com'))!;
+    const found = await exo.findCloudDependants(sales.distinguishedName, {
+      index,
+      name: sales.name,
+      alsoGroupsLike: 'dlmigrate-staging-*',
+    });
+    expect(found.map((f) => `${f.link}:${f.recipient.name}`)).toEqual(
+      expect.arrayContaining([
+        'Members:Parent2',
+        'AcceptMessagesOnlyFromDLMembers:Parent2',
+        'ForwardingAddress:Bob',
+        'AcceptMessagesOnlyFromDLMembers:dlmigrate-staging-x1',
+        'BypassModerationFromDLMembers:dlmigrate-staging-x1',
+      ]),
+    );
+  });
 });
 
 describe('fidelity: answers only a careful client gets right', () => {

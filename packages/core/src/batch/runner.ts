@@ -19,9 +19,10 @@ import type {
   StateStore,
 } from '@dlmigrate/state';
 import pLimit from 'p-limit';
-import type { EngineDeps } from '../engine/context.js';
+import type { EngineDeps, LevelReads } from '../engine/context.js';
 import { runMigration, type MigrationOutcome } from '../engine/engine.js';
 import { loadSnapshot } from '../engine/snapshot.js';
+import { readTenant } from '../steps/capture.js';
 import type { MigrationOptions } from '../options.js';
 import type { SyncTrigger } from '../sync/trigger.js';
 import { pollUntil, systemClock, type Clock } from '../util/poll.js';
@@ -106,6 +107,8 @@ class BatchRunner {
   readonly #attempts = new Map<string, number>();
   /** Groups this runner found waiting for a child that is still migrating (see #gate). */
   readonly #deferred = new Set<string>();
+  /** Per level being prepared: the tenant-wide reads its captures share. */
+  readonly #levelReads = new Map<number, LevelReads>();
   /** objectGUID → address of every group in the batch (fixed at planning). */
   readonly #addressOfGuid = new Map<string, string>();
   #layout!: BatchLayout;
@@ -469,9 +472,11 @@ class BatchRunner {
     deletionSeen = true,
   ): Promise<void> {
     const deps =
-      until === undefined && deletionSeen && (await this.#awaitsDeletion(migration.id))
-        ? { ...this.#deps, sync: levelSynced(this.#deps.sync) }
-        : this.#deps;
+      until === 'park'
+        ? { ...this.#deps, levelReads: this.#levelReadsOf(level) }
+        : until === undefined && deletionSeen && (await this.#awaitsDeletion(migration.id))
+          ? { ...this.#deps, sync: levelSynced(this.#deps.sync) }
+          : this.#deps;
     let outcome: MigrationOutcome;
     try {
       outcome = await runMigration(deps, migration.id, {
@@ -491,6 +496,19 @@ class BatchRunner {
     }
     const errors = await this.#state.listErrors(migration.id);
     this.#emitGroup(migration, level, outcome.status, codesOf(errors), outcome.error);
+  }
+
+  /** The level's shared reads: each one read on first use; a failed read is not kept (the next group reads again). */
+  #levelReadsOf(level: number): LevelReads {
+    const existing = this.#levelReads.get(level);
+    if (existing !== undefined) return existing;
+    const exchange = this.#deps.exchange;
+    const reads: LevelReads = {
+      cloudDependants: once(() => exchange.readCloudDependantsIndex()),
+      tenant: once(() => readTenant(exchange)),
+    };
+    this.#levelReads.set(level, reads);
+    return reads;
   }
 
   /** Will this run start with await-deletion (not yet run, or cut off while running) rather than resume an undo? */
@@ -571,6 +589,21 @@ function levelSynced(sync: SyncTrigger): SyncTrigger {
       if (skipped) return sync.trigger();
       skipped = true;
     },
+  };
+}
+
+/** `read` done once and shared; a failure is forgotten, so the next caller reads again. */
+function once<T>(read: () => Promise<T>): () => Promise<T> {
+  let value: Promise<T> | undefined;
+  return () => {
+    if (value === undefined) {
+      const reading = read();
+      value = reading;
+      reading.catch(() => {
+        if (value === reading) value = undefined;
+      });
+    }
+    return value;
   };
 }
 

@@ -1,12 +1,22 @@
 // What a migration runs with: the three systems (directory, tenant, state), the sync trigger, a clock, and the
 // migration's own record and options.
 import type { ActiveDirectory } from '@dlmigrate/ad';
-import type { ExchangeOnline, GraphClient } from '@dlmigrate/exo';
+import type { CloudDependantsIndex, ExchangeOnline, GraphClient } from '@dlmigrate/exo';
 import type { Fence, MigrationRecord, StateStore } from '@dlmigrate/state';
 import type { Finding } from '../findings/finding.js';
+import type { TenantCapture } from './snapshot.js';
 import type { MigrationOptions } from '../options.js';
 import type { SyncTrigger } from '../sync/trigger.js';
 import type { Clock } from '../util/poll.js';
+
+/**
+ * Reads a batch level's captures share, each done once on first use (batch/runner.ts): one tenant-wide
+ * cloud-dependants scan and one read of the tenant's facts per level instead of one per group (issue 17).
+ */
+export interface LevelReads {
+  cloudDependants(): Promise<CloudDependantsIndex>;
+  tenant(): Promise<TenantCapture>;
+}
 
 export interface EngineDeps {
   readonly ad: ActiveDirectory;
@@ -19,6 +29,8 @@ export interface EngineDeps {
   readonly runnerId?: string;
   /** Length of the lease a run holds on its migration (with runnerId). @defaultValue 60_000 */
   readonly leaseMs?: number;
+  /** In a batch: tenant-wide reads shared by the captures of the level being prepared. Absent: asked per group. */
+  readonly levelReads?: LevelReads;
 }
 
 export interface MigrationContext {

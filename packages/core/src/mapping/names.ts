@@ -23,6 +23,9 @@ export function fitsNameLimit(name: string, affixes: NameAffixes): boolean {
  * The temporary cloud DL's name and alias, derived only from the migration id so that a resumed run finds the DL it
  * created before the crash (DLConversionV2 used a timestamp plus a random number and could not).
  */
+/** Every temporary (staging) DL's name starts so: a batch finds the ones created after its tenant-wide reads. */
+export const TEMPORARY_GROUP_PREFIX = 'dlmigrate-staging-';
+
 export function temporaryGroupName(migrationId: string): string {
   const token = migrationId.toLowerCase().replace(/[^a-z0-9]/g, '');
   if (token === '')
@@ -30,5 +33,5 @@ export function temporaryGroupName(migrationId: string): string {
       'CORE_INVALID_ARGUMENT',
       `migration id "${migrationId}" has no letters or digits to derive a name from`,
     );
-  return `dlmigrate-staging-${token}`.slice(0, MAX_NAME_LENGTH);
+  return `${TEMPORARY_GROUP_PREFIX}${token}`.slice(0, MAX_NAME_LENGTH);
 }

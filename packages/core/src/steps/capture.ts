@@ -2,7 +2,7 @@
 // cloud group and its dependants, and the tenant facts validation needs. Changes nothing; every part is persisted as
 // a write-once backup before any later step runs.
 import { normalizeSmtpAddress } from '@dlmigrate/ad';
-import { resolveRecipients, resolveUsers, routingDomainOf } from '@dlmigrate/exo';
+import { resolveRecipients, resolveUsers, routingDomainOf, type ExchangeOnline } from '@dlmigrate/exo';
 import { cloudIdentities, linkTargets, resolveLinks } from '../engine/resolution.js';
 import {
   captureOnce,
@@ -10,8 +10,10 @@ import {
   type CloudCapture,
   type LinksCapture,
   type OnPremCapture,
+  type TenantCapture,
 } from '../engine/snapshot.js';
 import { cloudObjectId } from '../mapping/links.js';
+import { TEMPORARY_GROUP_PREFIX } from '../mapping/names.js';
 import { captureReferences } from '../references/capture.js';
 import type { MigrationStep } from './results.js';
 
@@ -74,7 +76,17 @@ export const capture: MigrationStep<'capture'> = {
       if (synced === null) return { dependants: [], sendAsAsTrustee: [], sendAsOnGroup: [] };
       const cloudGroupId = synced.externalDirectoryObjectId || synced.guid;
       return {
-        dependants: await exchange.findCloudDependants(synced.distinguishedName),
+        dependants: await exchange.findCloudDependants(
+          synced.distinguishedName,
+          ctx.deps.levelReads === undefined
+            ? undefined
+            : {
+                index: await ctx.deps.levelReads.cloudDependants(),
+                name: synced.name,
+                // Staging DLs of this batch created after the index was read may name the group too.
+                alsoGroupsLike: `${TEMPORARY_GROUP_PREFIX}*`,
+              },
+        ),
         // Only security principals hold rights, and Exchange refuses anything else as -Trustee
         // (Get-RecipientPermission.md); DLConversionV2 asks only for security groups (DLConversionV2.psm1:4355-4374).
         sendAsAsTrustee: synced.isSecurityGroup ? await exchange.getSendAsHeldBy(cloudGroupId) : [],
@@ -103,15 +115,9 @@ export const capture: MigrationStep<'capture'> = {
       return { found, missing: [recipients, plainUsers].flatMap((r) => [...r.missing, ...r.ambiguous]) };
     });
 
-    await captureOnce(state, id, SNAPSHOT_KINDS.tenant, async () => {
-      const domains = await exchange.getAcceptedDomains();
-      return {
-        acceptedDomains: domains.map((d) => d.domainName.toLowerCase()),
-        centralizedTransport: await exchange.usesCentralizedMailTransport(),
-        detectedRoutingDomain: routingDomainOf(domains),
-        groupManagerBypass: await exchange.canBypassSecurityGroupManagerCheck(),
-      };
-    });
+    await captureOnce(state, id, SNAPSHOT_KINDS.tenant, () =>
+      ctx.deps.levelReads === undefined ? readTenant(exchange) : ctx.deps.levelReads.tenant(),
+    );
 
     // What names the synced group beyond its own attributes: only a recreate replaces it (references/capture.ts).
     if (ctx.options.strategy === 'recreate' && cloud.recipient !== null && cloud.group !== null)
@@ -128,3 +134,14 @@ export const capture: MigrationStep<'capture'> = {
     return { groupDn: group?.dn ?? null, objectGuid: group?.objectGuid ?? null, cloudId };
   },
 };
+
+/** The tenant facts validation needs (a batch reads them once per level: EngineDeps.levelReads). */
+export async function readTenant(exchange: ExchangeOnline): Promise<TenantCapture> {
+  const domains = await exchange.getAcceptedDomains();
+  return {
+    acceptedDomains: domains.map((d) => d.domainName.toLowerCase()),
+    centralizedTransport: await exchange.usesCentralizedMailTransport(),
+    detectedRoutingDomain: routingDomainOf(domains),
+    groupManagerBypass: await exchange.canBypassSecurityGroupManagerCheck(),
+  };
+}

@@ -14,7 +14,14 @@ import {
   ExoValidationError,
   shortTypeName,
 } from './errors.js';
-import { opathEquals } from './opath.js';
+import {
+  CloudDependantsIndex,
+  linksNaming,
+  OWNER_CMDLETS,
+  RESTRICTION_CMDLETS,
+  RESTRICTION_LINKS,
+} from './cloud-dependants.js';
+import { opathEquals, quoteOpath } from './opath.js';
 import {
   toAcceptedDomain,
   toDistributionGroup,
@@ -669,8 +676,15 @@ export class ExchangeOnline {
    * Cloud-only objects that reference the group whose Exchange DistinguishedName is `dn`: groups it
    * is a member of, and recipients whose delivery restrictions, moderation bypass, send-on-behalf,
    * ownership or forwarding name it.
+   *
+   * With `tenantWide` (a batch: readCloudDependantsIndex once per level), the restriction and owner links come from
+   * that index by the group's `name`, and only three questions are asked: membership, forwarding, and the groups
+   * named like `alsoGroupsLike` (the batch's own staging DLs, created after the index was read).
    */
-  async findCloudDependants(dn: string): Promise<CloudDependant[]> {
+  async findCloudDependants(
+    dn: string,
+    tenantWide?: { index: CloudDependantsIndex; name: string; alsoGroupsLike?: string },
+  ): Promise<CloudDependant[]> {
     // Only filters "Filterable properties for the Filter parameter" lists for each cmdlet: IsDirSynced is
     // not filterable on Get-DynamicDistributionGroup (dynamic DLs are never synced, so nothing is lost),
     // BypassModerationFromDLMembers has no section but is what DLConversionV2 filters on
@@ -679,40 +693,47 @@ export class ExchangeOnline {
       cmdlet === 'Get-DynamicDistributionGroup'
         ? opathEquals(p, dn)
         : `(${opathEquals(p, dn)}) -and (IsDirSynced -eq $false)`;
-    const queries: Array<{ link: CloudDependant['link']; cmdlet: string; filter: string }> = [
-      { link: 'Members', cmdlet: 'Get-Recipient', filter: notSynced('Members', 'Get-Recipient') },
-    ];
-    const restrictionCmdlets = [
-      'Get-DistributionGroup',
-      'Get-DynamicDistributionGroup',
-      'Get-UnifiedGroup',
-      'Get-Mailbox',
-      'Get-MailUser',
-      'Get-MailContact',
-    ];
-    for (const link of [
-      'AcceptMessagesOnlyFromDLMembers',
-      'RejectMessagesFromDLMembers',
-      'BypassModerationFromDLMembers',
-      'GrantSendOnBehalfTo',
-    ] as const) {
-      for (const cmdlet of restrictionCmdlets)
-        queries.push({ link, cmdlet, filter: notSynced(link, cmdlet) });
-    }
-    for (const cmdlet of ['Get-DistributionGroup', 'Get-DynamicDistributionGroup']) {
-      queries.push({ link: 'ManagedBy', cmdlet, filter: notSynced('ManagedBy', cmdlet) });
-    }
-    queries.push({
-      link: 'ForwardingAddress',
-      cmdlet: 'Get-Mailbox',
-      filter: opathEquals('ForwardingAddress', dn),
-    });
     const found: CloudDependant[] = [];
-    for (const q of queries) {
-      const result = await this.read(q.cmdlet, { Filter: q.filter, ResultSize: 'Unlimited' });
-      for (const raw of result.value) found.push({ link: q.link, recipient: toRecipient(raw) });
+    const ask = async (link: CloudDependant['link'], cmdlet: string, filter: string) => {
+      const result = await this.read(cmdlet, { Filter: filter, ResultSize: 'Unlimited' });
+      for (const raw of result.value) found.push({ link, recipient: toRecipient(raw) });
+    };
+    await ask('Members', 'Get-Recipient', notSynced('Members', 'Get-Recipient'));
+    for (const link of RESTRICTION_LINKS) {
+      for (const cmdlet of RESTRICTION_CMDLETS) {
+        if (tenantWide === undefined) await ask(link, cmdlet, notSynced(link, cmdlet));
+        else
+          for (const recipient of tenantWide.index.holders(cmdlet, link, tenantWide.name))
+            found.push({ link, recipient });
+      }
+    }
+    for (const cmdlet of OWNER_CMDLETS) {
+      if (tenantWide === undefined) await ask('ManagedBy', cmdlet, notSynced('ManagedBy', cmdlet));
+      else
+        for (const recipient of tenantWide.index.holders(cmdlet, 'ManagedBy', tenantWide.name))
+          found.push({ link: 'ManagedBy', recipient });
+    }
+    await ask('ForwardingAddress', 'Get-Mailbox', opathEquals('ForwardingAddress', dn));
+    if (tenantWide?.alsoGroupsLike !== undefined) {
+      const links = [...RESTRICTION_LINKS, 'ManagedBy'] as const;
+      const result = await this.read('Get-DistributionGroup', {
+        Filter: `(Name -like ${quoteOpath(tenantWide.alsoGroupsLike)}) -and (${links.map((l) => `(${opathEquals(l, dn)})`).join(' -or ')}) -and (IsDirSynced -eq $false)`,
+        ResultSize: 'Unlimited',
+      });
+      const seen = new Set(found.map((d) => `${d.link}|${d.recipient.guid}`));
+      const name = tenantWide.name.toLowerCase();
+      for (const raw of result.value) {
+        const recipient = toRecipient(raw);
+        for (const link of linksNaming(raw, name, links))
+          if (!seen.has(`${link}|${recipient.guid}`)) found.push({ link, recipient });
+      }
     }
     return found;
+  }
+
+  /** The tenant-wide index findCloudDependants takes in a batch (six reads, paged). */
+  readCloudDependantsIndex(): Promise<CloudDependantsIndex> {
+    return CloudDependantsIndex.read((cmdlet, parameters) => this.read(cmdlet, parameters));
   }
 
   // ── helpers ─────────────────────────────────────────────────────────────────────────────
