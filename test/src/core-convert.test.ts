@@ -15,6 +15,8 @@ describe('convert in place', () => {
     const outcome = await w.engine.migrate('sales@contoso.com', { strategy: 'convert' });
     expect(outcome.report.findings).toEqual([]);
     expect(outcome.status).toBe('completed');
+    expect(outcome.report.verification).toMatchObject({ differences: 0 });
+    expect(outcome.report.verification!.checked).toBeGreaterThan(40);
     expect(outcome.report.steps.map((s) => s.name)).toEqual([
       'capture',
       'validate',
@@ -24,6 +26,7 @@ describe('convert in place', () => {
       'routing-contact',
       'hybrid-mail-flow',
       'rewire-onprem',
+      'verify',
       'report',
     ]);
 

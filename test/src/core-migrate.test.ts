@@ -29,6 +29,10 @@ describe('migrate (recreate): groups.sales', () => {
     expect(outcome.report.findings).toEqual([]);
     expect(outcome.status).toBe('completed');
     expect(events).toContain('dispose:completed');
+    // verify re-read everything it carried and found it all
+    expect(outcome.report.verification).toMatchObject({ differences: 0 });
+    expect(outcome.report.verification!.checked).toBeGreaterThan(60);
+    expect(events.indexOf('verify:completed')).toBeGreaterThan(events.indexOf('rewire-cloud:completed'));
 
     // ── cloud: a cloud-managed DL with the group's whole identity ──
     const after = (await exchange.getDistributionGroup('sales@contoso.com'))!;
@@ -139,6 +143,13 @@ describe('migrate (recreate): groups.sales', () => {
     });
     expect(plan.status).toBe('planned');
     expect(plan.findings).toEqual([]);
+    // the plan names what verify will compare: every member, address, link list and dependant
+    const planned = (attribute: string, side = 'cloud', object = 'sales@contoso.com') =>
+      plan.verifies.find((c) => c.side === side && c.object === object && c.attribute === attribute)?.values;
+    expect(planned('Members')).toBe(8);
+    expect(planned('ManagedBy')).toBe(3);
+    expect(planned('authOrig', 'on-premises', w.objects['users.mallory']!.dn)).toBe(1);
+    expect(planned('EmailAddresses')).toBeGreaterThanOrEqual(5);
     expect([...new Set(plan.changes.map((c) => c.step))]).toEqual([
       'stage',
       'park',

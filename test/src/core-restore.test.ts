@@ -23,7 +23,11 @@ describe('restore', () => {
       expect(migrated.status).toBe('completed');
 
       const restored = await w.engine.restore(migrated.migrationId);
-      expect(restored).toEqual({ migrationId: migrated.migrationId, status: 'restored' });
+      expect(restored).toMatchObject({ migrationId: migrated.migrationId, status: 'restored' });
+      const differences = (await w.state.listErrors(migrated.migrationId)).filter(
+        (e) => e.code === 'VERIFY_DIFFERENCE',
+      );
+      expect({ ...restored.verification, differences }).toMatchObject({ differences: [] });
       const after = await directoryView(w, SALES_KEYS);
       if (options.retainOriginalGroup === false) {
         // A re-created group is a new object: new GUID, SID, creation stamp and Entra id (written back by the sync for

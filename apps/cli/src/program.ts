@@ -8,6 +8,7 @@ import { registerBatchCommand } from './commands/batch/index.js';
 import { registerHybridCommands } from './commands/hybrid/index.js';
 import { registerPlanCommand } from './commands/plan/index.js';
 import { registerRestoreCommand } from './commands/restore/index.js';
+import { registerVerifyCommand } from './commands/verify/index.js';
 import { registerLabCommands } from './commands/lab/index.js';
 import { registerMigrateCommand } from './commands/migrate/index.js';
 import { registerResumeCommand } from './commands/resume/index.js';
@@ -63,6 +64,7 @@ export function createProgram(state: ProgramState): Command {
   registerStatusCommand(program, state);
   registerHybridCommands(program, state);
   registerRestoreCommand(program, state);
+  registerVerifyCommand(program, state);
   registerAuthCommands(program, state);
   registerConfigCommands(program, state);
   registerDoctorCommand(program, state);

@@ -22,11 +22,20 @@ describe('plan', () => {
         address: string;
         status: string;
         changes: { step: string; side: string; action: string }[];
+        verifies: { side: string; object: string; attribute: string; values: number }[];
         findings: { code: string }[];
       }[];
     };
     const board = doc.plans.find((p) => p.address === 'board@contoso.com')!;
     expect(board.status).toBe('planned');
+    // which values the verify step will compare once it is done
+    expect(board.verifies).toEqual(
+      expect.arrayContaining([
+        expect.objectContaining({ side: 'cloud', object: 'board@contoso.com', attribute: 'EmailAddresses' }),
+        expect.objectContaining({ side: 'cloud', object: 'board@contoso.com', attribute: 'Members' }),
+      ]),
+    );
+    expect(result.stdout).not.toContain('values, compared with the capture'); // --json: the document only
     expect(board.changes.map((c) => c.step)).toEqual(
       expect.arrayContaining(['stage', 'park', 'await-deletion', 'take-over', 'dispose']),
     );
@@ -177,6 +186,10 @@ describe('hybrid and restore on a migrated group', () => {
       migration: { status: string };
     };
     expect(status.migration.status).toBe('rolled_back');
+    // verify on demand after the restore: what the restore promised, all there
+    const verified = await run(['verify', doc.migrationId]);
+    expect(verified.code, verified.stdout + verified.stderr).toBe(0);
+    expect(verified.stdout).toMatch(/: \d+ values checked, 0 differences \(status rolled back\)/);
     const unknown = await run(['restore', 'no-such-id']);
     expect(unknown.code).toBe(2);
     expect(unknown.stderr).toContain(
@@ -186,5 +199,6 @@ describe('hybrid and restore on a migrated group', () => {
       code: string;
     };
     expect(unknownJson.code).toBe('CORE_MIGRATION_NOT_FOUND');
+    expect((await run(['verify', 'no-such-id'])).code).toBe(2);
   });
 });

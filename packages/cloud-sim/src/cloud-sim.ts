@@ -12,6 +12,7 @@ import {
   type Service,
   type Throttling,
   type CallStats,
+  type LostWrite,
   type TokenFault,
 } from './control/knobs.js';
 import { handleControl } from './control/routes.js';
@@ -235,6 +236,7 @@ export class CloudSim {
     this.runtime.throttles.clear();
     this.runtime.faults.clear();
     this.runtime.tokenFaults.clear();
+    this.runtime.lostWrites.clear();
     this.runtime.stats.clear();
   }
 
@@ -272,9 +274,18 @@ export class CloudSim {
     this.runtime.faults.set(id, list);
   }
 
+  /** Test-only: the next `count` calls of the cmdlet succeed but drop the parameter (see LostWrite). */
+  injectLostWrite(tenant: string, lost: LostWrite): void {
+    const id = this.tenant(tenant).id;
+    const list = this.runtime.lostWrites.get(id) ?? [];
+    list.push({ ...lost });
+    this.runtime.lostWrites.set(id, list);
+  }
+
   clearFaults(tenant: string): void {
     const id = this.tenant(tenant).id;
     this.runtime.faults.delete(id);
+    this.runtime.lostWrites.delete(id);
     this.runtime.tokenFaults.delete(id);
   }
 

@@ -25,6 +25,7 @@ export type { LdapSource } from './sync/ldap-reader.js';
 export type {
   Fault,
   TokenFault,
+  LostWrite,
   Latency,
   Throttling,
   GraphThrottling,

@@ -7,6 +7,7 @@ import {
   type Fault,
   type Latency,
   type Service,
+  type LostWrite,
   type TokenFault,
 } from './control/knobs.js';
 import type { DeltaSession } from './graph/delta.js';
@@ -32,6 +33,7 @@ export class SimRuntime {
   readonly deltaSessions = new Map<string, DeltaSession>();
   readonly faults = new Map<string, Fault[]>();
   readonly tokenFaults = new Map<string, TokenFault[]>();
+  readonly lostWrites = new Map<string, LostWrite[]>();
   readonly stats = new Map<string, CallStats>();
   /**
    * Set by CloudSim: triggers one sync cycle for a tenant as a real trigger does (the Graph Cloud Sync job start):
@@ -102,6 +104,18 @@ export class SimRuntime {
     const fault = this.tokenFaults.get(tenantId)?.find((f) => f.count > 0);
     if (fault) fault.count--;
     return fault;
+  }
+
+  /** Consumes one injected lost write for this cmdlet when the call names its parameter; returns the parameter key. */
+  takeLostWrite(tenantId: string, cmdlet: string, parameters: Record<string, unknown>): string | undefined {
+    for (const lost of this.lostWrites.get(tenantId) ?? []) {
+      if (lost.count <= 0 || lost.cmdlet.toLowerCase() !== cmdlet.toLowerCase()) continue;
+      const key = Object.keys(parameters).find((k) => k.toLowerCase() === lost.parameter.toLowerCase());
+      if (key === undefined) continue;
+      lost.count--;
+      return key;
+    }
+    return undefined;
   }
 
   /** Consumes one injected fault for this cmdlet, if any is pending. */

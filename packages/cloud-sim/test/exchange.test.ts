@@ -977,4 +977,33 @@ describe('throttling, faults, counters', () => {
     ).toBe(200);
     expect(sim.calls(t.tenantId).cmdlets).toEqual({ 'Set-DistributionGroup': 3, 'Get-DistributionGroup': 1 });
   });
+
+  it('a test-only lost write drops one parameter of the next call that names it, answers success, keeps the rest', async () => {
+    sim.injectLostWrite(t.tenantId, {
+      cmdlet: 'Set-DistributionGroup',
+      parameter: 'CustomAttribute3',
+      count: 1,
+    });
+    // A call without the parameter does not consume it.
+    expect(
+      (await t.invoke('Set-DistributionGroup', { Identity: 'marketing', ...bypass, CustomAttribute4: 'y' }))
+        .status,
+    ).toBe(200);
+    const lost = await t.invoke('Set-DistributionGroup', {
+      Identity: 'marketing',
+      ...bypass,
+      customattribute3: 'lost',
+      CustomAttribute5: 'kept',
+    });
+    expect(lost.status).toBe(200);
+    const read = async () =>
+      (await t.invoke('Get-DistributionGroup', { Identity: 'marketing' })).json.value[0];
+    expect(await read()).toMatchObject({
+      CustomAttribute3: '',
+      CustomAttribute4: 'y',
+      CustomAttribute5: 'kept',
+    });
+    await t.invoke('Set-DistributionGroup', { Identity: 'marketing', ...bypass, CustomAttribute3: 'now' });
+    expect((await read()).CustomAttribute3).toBe('now');
+  });
 });

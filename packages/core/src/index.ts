@@ -64,3 +64,8 @@ export {
 } from './references/expected.js';
 export type { RewireConfigResult } from './steps/rewire-config.js';
 export { forgetTenantReads } from './references/cache.js';
+export * from './verify/values.js';
+export type { VerifySource, VerifyReading } from './verify/sources.js';
+export { MIGRATION_SOURCES, RESTORE_SOURCES } from './verify/sources.js';
+export type { VerifyResult } from './verify/verify.js';
+export type { PlannedCheck } from './verify/plan.js';

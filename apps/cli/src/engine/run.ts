@@ -123,6 +123,7 @@ export function finishOutcome(
     `Migration ${outcome.migrationId} of ${report.group.address}: ${outcome.status.replaceAll('_', ' ')}${outcome.step ? ` (at ${outcome.step})` : ''}`,
   );
   if (outcome.error) output.line(`  ${outcome.error}`);
+  if (report.verification !== undefined) output.line(`  ${report.verification.summary}`);
   for (const f of report.findings) {
     output.status(
       f.severity === 'blocking' ? 'fail' : f.severity === 'needs-action' ? 'warn' : 'info',

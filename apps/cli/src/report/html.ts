@@ -48,6 +48,11 @@ export function htmlDocument(title: string, css: string, body: string, generated
 function migrationBody(report: MigrationReport, heading: 'h2' | 'h3'): string {
   const sub = heading === 'h2' ? 'h2' : 'h3';
   return [
+    ...(report.verification === undefined
+      ? []
+      : [
+          `<p class="verification"><strong>${e(report.verification.summary)}</strong> (${e(report.verification.step)}, ${e(report.verification.at)})</p>`,
+        ]),
     `<p class="meta">Group <strong>${e(report.group.address)}</strong> · migration ${e(report.id)} · strategy ${e(report.strategy)}</p>`,
     `<p>${badge(report.status)} started ${e(report.startedAt)}${report.finishedAt ? `, finished ${e(report.finishedAt)}` : ''}</p>`,
     findingCounts(report.findings),

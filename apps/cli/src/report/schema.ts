@@ -36,6 +36,16 @@ export const migrationReportSchema = z.object({
   status: z.string(),
   startedAt: z.string(),
   finishedAt: z.string().optional(),
+  /** The latest verification: "N values checked, M differences" (each difference is a VERIFY_DIFFERENCE finding). */
+  verification: z
+    .object({
+      checked: z.number().int().nonnegative(),
+      differences: z.number().int().nonnegative(),
+      summary: z.string(),
+      step: z.string(),
+      at: z.string(),
+    })
+    .optional(),
   steps: z.array(stepSchema),
   changes: z.array(changeSchema),
   findings: z.array(findingSchema),

@@ -36,6 +36,17 @@ export interface Fault {
   code?: string;
 }
 
+/**
+ * A test-only fault no Microsoft service documents: the next `count` calls of `cmdlet` succeed but ignore
+ * `parameter`, as if the write had been lost. It lets a test break a carry-over for real (the product sends the
+ * value, the tenant answers success, the value is not there), so the verify step can be shown to catch it.
+ */
+export interface LostWrite {
+  cmdlet: string;
+  parameter: string;
+  count: number;
+}
+
 /** A failure of the token endpoint itself (throttling, outage), in Entra's error shape. */
 export interface TokenFault {
   /** How many of the next token requests for the tenant fail. */

@@ -236,6 +236,8 @@ async function runCmdlet(
               : 'BadRequest');
       throw new CmdletError(fault.errorId, fault.exceptionType, fault.message, fault.status, code);
     }
+    const lost = rt.takeLostWrite(tenant.id, def.name, parameters);
+    if (lost !== undefined) delete parameters[lost]; // test-only: the call succeeds without this value
     // RBAC is per parameter too: a parameter outside the session's roles doesn't exist for it.
     if (!session.canBypassManagerCheck) {
       const bypass = Object.keys(parameters).find(

@@ -42,6 +42,9 @@ import { rewireOnPrem } from '../steps/rewire-onprem.js';
 import { routingContact } from '../steps/routing-contact.js';
 import { stage } from '../steps/stage.js';
 import { takeOver } from '../steps/take-over.js';
+import { plannedChecks, type PlannedCheck } from '../verify/plan.js';
+import { MIGRATION_SOURCES, RESTORE_SOURCES } from '../verify/sources.js';
+import { verifyAndRecord, verifyStep, type VerifyResult } from '../verify/verify.js';
 import { toStateErrors, validate } from '../steps/validate.js';
 import { systemClock } from '../util/poll.js';
 import { changesFrom } from './changes.js';
@@ -49,6 +52,7 @@ import type { EngineDeps, MigrationContext } from './context.js';
 import { planChanges, type PlannedChange } from './plan.js';
 import {
   buildReport,
+  finishedStatus,
   saveReport,
   toReportFinding,
   type MigrationReport,
@@ -88,6 +92,7 @@ const RECREATE_BODY: readonly MigrationStep[] = [
   hybridMailFlow,
   rewireOnPrem,
   rewireCloud,
+  verifyStep,
 ];
 /** In place: the synced cloud group itself becomes cloud-managed; no temporary DL, no parking, no deletion. */
 const CONVERT_BODY: readonly MigrationStep[] = [
@@ -99,6 +104,7 @@ const CONVERT_BODY: readonly MigrationStep[] = [
   routingContact,
   hybridMailFlow,
   rewireOnPrem,
+  verifyStep,
 ];
 export const RECREATE_STEPS: readonly string[] = [...RECREATE_BODY.map((s) => s.name), 'report'];
 export const CONVERT_STEPS: readonly string[] = [...CONVERT_BODY.map((s) => s.name), 'report'];
@@ -161,6 +167,8 @@ export interface RestoreOutcome {
   readonly status: 'restored' | 'interrupted';
   readonly step?: string;
   readonly error?: string;
+  /** What restore-verify found: "N values checked, M differences" (each difference a finding). */
+  readonly verification?: VerifyResult;
 }
 
 export interface MigrationPlan {
@@ -169,6 +177,8 @@ export interface MigrationPlan {
   readonly status: MigrationStatus;
   readonly findings: readonly ReportFinding[];
   readonly changes: readonly PlannedChange[];
+  /** The values the verify step will compare once the migration is done, per object and attribute. */
+  readonly verifies: readonly PlannedCheck[];
 }
 
 /** Lease a single run holds on its migration when the engine has a runner id (several processes, one store). */
@@ -205,7 +215,7 @@ export class MigrationEngine {
             }),
           );
         }
-        return { migrationId: migration.id, status, findings, changes: [] };
+        return { migrationId: migration.id, status, findings, changes: [], verifies: [] };
       }
       const snapshot = await loadSnapshot(this.deps.state, migration.id);
       const validation = validateSnapshot(migration.group.address, snapshot, ctx.options);
@@ -217,7 +227,13 @@ export class MigrationEngine {
         0,
         ...plannedReferenceChanges(await loadReferences(this.deps.state, migration.id)),
       );
-      return { migrationId: migration.id, status, findings, changes };
+      return {
+        migrationId: migration.id,
+        status,
+        findings,
+        changes,
+        verifies: plannedChecks(snapshot, validation, ctx.options),
+      };
     });
   }
 
@@ -335,7 +351,12 @@ export class MigrationEngine {
       );
       if (outcome.status === 'completed') {
         await this.deps.state.updateMigration(migration.id, { status: 'rolled_back' }, ctx.fence);
-        return { migrationId, status: 'restored' as const };
+        const verification = outcome.results.get('restore-verify') as VerifyResult | undefined;
+        return {
+          migrationId,
+          status: 'restored' as const,
+          ...(verification === undefined ? {} : { verification }),
+        };
       }
       const error = outcome.status === 'interrupted' ? outcome.error : outcome.status;
       await ctx.note(
@@ -343,6 +364,55 @@ export class MigrationEngine {
         finding('STEP_FAILED', migration.group.address, `restore: ${error} (run restore again to continue)`),
       );
       return { migrationId, status: 'interrupted' as const, step: stepOf(outcome), error };
+    });
+  }
+
+  /**
+   * `dlmigrate verify <id>`: re-reads the tenant and the directory and compares them with the capture, as the verify
+   * step (or, after a restore, restore-verify) did. The findings of the last verification are replaced, the status of
+   * a finished migration follows them (a difference is never plain "completed"), and the report is rebuilt.
+   */
+  async verify(migrationId: string): Promise<VerifyResult & { readonly status: MigrationStatus }> {
+    const migration = await this.deps.state.getMigration(migrationId);
+    if (migration === null) throw new Error(`there is no migration ${migrationId}`);
+    const results = completedData(await new StateJournal(this.deps.state).read(migrationId));
+    const restored = results.has('restore-resync') || results.has('restore-group');
+    const finished = results.has(migration.strategy === 'convert' ? 'convert' : 'take-over');
+    if (!restored && !finished)
+      throw new Error(
+        `migration ${migrationId} has not reached its cloud group yet (status ${migration.status}); there is nothing to verify`,
+      );
+    const step = restored ? 'restore-verify' : 'verify';
+    return this.withContext(migration, async (ctx, journal) => {
+      const result = await verifyAndRecord(
+        ctx,
+        step,
+        results,
+        restored ? RESTORE_SOURCES : MIGRATION_SOURCES,
+      );
+      await journal.append(migrationId, {
+        step,
+        event: 'completed',
+        at: result.at,
+        data: result,
+      });
+      let status = migration.status;
+      if (status === 'completed' || status === 'completed_with_warnings') {
+        status = finishedStatus(await this.deps.state.listErrors(migrationId));
+        await this.deps.state.updateMigration(migrationId, { status }, ctx.fence);
+      }
+      const previous = await this.deps.state.getReport(migrationId);
+      const finishedAt = (previous?.report as { finishedAt?: string } | undefined)?.finishedAt;
+      const report = await buildReport(
+        this.deps.state,
+        migrationId,
+        stepNamesFor(migration.strategy),
+        status,
+        changesFrom(results),
+        finishedAt,
+      );
+      await saveReport(this.deps.state, report);
+      return { ...result, status };
     });
   }
 

@@ -6,7 +6,7 @@ import { cloudObjectId, type CLOUD_PARAMETER, type LinkList } from '../mapping/l
 import type { ResolvedLink } from './resolution.js';
 import type { Snapshot } from './snapshot.js';
 
-const LIST_PROPERTY: Readonly<Record<keyof typeof CLOUD_PARAMETER, string>> = {
+export const LIST_PROPERTY: Readonly<Record<keyof typeof CLOUD_PARAMETER, string>> = {
   managedBy: 'managedBy',
   moderatedBy: 'moderatedBy',
   acceptFrom: 'acceptMessagesOnlyFromSendersOrMembers',

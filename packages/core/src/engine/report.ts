@@ -5,6 +5,7 @@ import type { ErrorRecord, JsonObject, MigrationStatus, StateStore } from '@dlmi
 import { actionFor, isFindingCode, type Severity } from '../findings/catalogue.js';
 import { lastEntryByStep } from '../saga/journal.js';
 import { StateJournal } from '../saga/state-journal.js';
+import { latestVerification } from '../verify/verify.js';
 
 export type StepStatus = 'completed' | 'skipped' | 'failed' | 'undone' | 'pending';
 
@@ -34,6 +35,14 @@ export interface MigrationReport {
   readonly status: MigrationStatus;
   readonly startedAt: string;
   readonly finishedAt?: string;
+  /** The latest verification (verify step, restore-verify or `dlmigrate verify`): the report opens with its summary. */
+  readonly verification?: {
+    readonly checked: number;
+    readonly differences: number;
+    readonly summary: string;
+    readonly step: string;
+    readonly at: string;
+  };
   readonly steps: readonly { name: string; status: StepStatus; detail?: string; at?: string }[];
   readonly changes: readonly ReportChange[];
   readonly findings: readonly ReportFinding[];
@@ -89,6 +98,7 @@ export async function buildReport(
   const journal = await new StateJournal(state).read(migrationId);
   const last = lastEntryByStep(journal);
   const group = await state.getBackup(migrationId, 'onprem-group');
+  const verification = latestVerification(journal);
   const displayName = (group?.data as { group?: { displayName?: string } } | null)?.group?.displayName;
   return {
     kind: 'migration',
@@ -98,6 +108,7 @@ export async function buildReport(
     status,
     startedAt: journal[0]?.at ?? migration.createdAt,
     ...(finishedAt === undefined ? {} : { finishedAt }),
+    ...(verification === undefined ? {} : { verification }),
     steps: stepNames.map((name) => {
       const entry = last.get(name);
       return {

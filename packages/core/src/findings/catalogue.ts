@@ -234,6 +234,11 @@ const catalogue = {
     action:
       'A synced child group stays a member (skipNestedGroupCheck); migrate it later to remove the hybrid dependency.',
   },
+  VERIFY_DIFFERENCE: {
+    severity: 'needs-action',
+    action:
+      'After the migration the named object does not hold a value it held before (see the attribute and message); set it by hand, then run `dlmigrate verify` again.',
+  },
 } as const satisfies Record<string, CatalogueEntry>;
 
 export type FindingCode = keyof typeof catalogue;

@@ -9,7 +9,12 @@
 //   resync         – trigger the sync and wait until the group is a synced cloud group again.
 import { CoreError } from '../errors/core-error.js';
 import { childDn, rdnType, routingContactNames, type AdDependant, type AttributeChange } from '@dlmigrate/ad';
+import { ExoError } from '@dlmigrate/exo';
 import type { MigrationContext } from '../engine/context.js';
+import { finding } from '../findings/finding.js';
+import { pointCloudDependantsAt } from '../steps/rewire-cloud.js';
+import { errorText } from '../steps/stage.js';
+import { restoreVerifyStep } from '../verify/verify.js';
 import { loadSnapshot } from '../engine/snapshot.js';
 import type { SagaStep } from '../saga/runner.js';
 import { pollUntil } from '../util/poll.js';
@@ -161,10 +166,50 @@ export const resync: SagaStep<MigrationContext> = {
   },
 };
 
+/**
+ * The deletion of the migrated DL took it out of every cloud-only object and every cloud Send-As right: once the group
+ * is synced back they name it again (the same helper the undo of park uses), and Send-As granted on it in the cloud is
+ * granted on it again. Failures are needs-action findings; verify then checks the result.
+ */
+export const restoreCloudLinks: SagaStep<MigrationContext> = {
+  name: 'restore-rewire-cloud',
+  enabled: (ctx) => !ctx.options.allowNonSyncedGroup,
+  async run(ctx, results) {
+    const snapshot = await loadSnapshot(ctx.deps.state, ctx.migration.id);
+    const { cloudId } = results.get('restore-resync') as { cloudId: string };
+    const pointed = await pointCloudDependantsAt(ctx, snapshot, cloudId, 'restore-rewire-cloud');
+    const original = snapshot.cloud.group;
+    const originalNames = new Set(
+      [original?.name, original?.primarySmtpAddress, original?.externalDirectoryObjectId]
+        .filter((v): v is string => typeof v === 'string' && v !== '')
+        .map((v) => v.toLowerCase()),
+    );
+    let granted = 0;
+    for (const p of snapshot.cloudDependants.sendAsOnGroup) {
+      if (p.isInherited || !p.accessRights.includes('SendAs')) continue;
+      const trustee = originalNames.has(p.trustee.toLowerCase()) ? cloudId : p.trustee;
+      try {
+        await ctx.deps.exchange.addSendAs(cloudId, trustee);
+        granted++;
+      } catch (error) {
+        if (!(error instanceof ExoError)) throw error;
+        if (error.kind === 'already-exists') continue;
+        await ctx.note(
+          'restore-rewire-cloud',
+          finding('CLOUD_REWIRE_FAILED', p.trustee, `SendAs on the group: ${errorText(error)}`, 'SendAs'),
+        );
+      }
+    }
+    return { ...pointed, granted };
+  },
+};
+
 export const RESTORE_STEPS: readonly SagaStep<MigrationContext>[] = [
   removeHybrid,
   removeCloud,
   restoreGroup,
   handBack,
   resync,
+  restoreCloudLinks,
+  restoreVerifyStep,
 ];

@@ -75,6 +75,16 @@ export function registerPlanCommand(program: Command, state: ProgramState): void
             output.line(
               `    ${change.step.padEnd(16)} ${change.side.padEnd(12)} ${change.object}: ${change.action}`,
             );
+          if (planned.verifies.length > 0) {
+            const total = planned.verifies.reduce((n, c) => n + c.values, 0);
+            output.line(
+              `    ${'verify'.padEnd(16)} ${total} values, compared with the capture once the migration is done:`,
+            );
+            for (const check of planned.verifies)
+              output.line(
+                `    ${''.padEnd(16)} ${check.side.padEnd(12)} ${check.object}: ${check.attribute} (${check.values})`,
+              );
+          }
         }
         // One group is no batch; a file is meant as one, even with a single line.
         const batch = addresses.length > 1 || options.file !== undefined;

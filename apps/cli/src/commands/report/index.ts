@@ -118,6 +118,8 @@ function showReport(
   });
   const what =
     report.kind === 'migration' ? `migration ${report.id} of ${report.group.address}` : `batch ${report.id}`;
+  if (report.kind === 'migration' && report.verification !== undefined)
+    output.line(report.verification.summary);
   output.line(`${what}: ${report.status}`);
   if (report.kind === 'batch') {
     for (const m of report.migrations) output.status(statusOf(m.status), m.group.address, m.status);

@@ -66,6 +66,7 @@ export function registerRestoreCommand(program: Command, state: ProgramState): v
         context.output.line(
           `Migration ${id}: ${outcome.status}${outcome.step ? ` at ${outcome.step}` : ''}${outcome.error ? ` — ${outcome.error}` : ''}`,
         );
+        if (outcome.verification !== undefined) context.output.line(`  ${outcome.verification.summary}`);
         if (outcome.status !== 'restored')
           context.output.line(`Run \`dlmigrate restore ${id}\` again to continue.`);
         return outcome.status === 'restored' ? ExitCode.Succeeded : ExitCode.Failed;

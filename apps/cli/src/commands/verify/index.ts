@@ -1,0 +1,71 @@
+// `dlmigrate verify <id>`: re-read the tenant and the directory and compare them with what the migration captured —
+// the verify step again, on demand (after a restore: what the restore promised). Changes nothing but the findings,
+// the status (a difference is never plain "completed") and the stored report.
+import type { Command } from 'commander';
+import { addPasswordFlags } from '../../config/secrets.js';
+import { addSettingFlags, SETTINGS } from '../../config/settings.js';
+import { createContext } from '../../context.js';
+import type { SecretFlags } from '../../engine/index.js';
+import { UsageError } from '../../errors.js';
+import { ExitCode } from '../../exit-codes.js';
+import type { ProgramState } from '../../program.js';
+
+export function registerVerifyCommand(program: Command, state: ProgramState): void {
+  const verify = program
+    .command('verify')
+    .description(
+      'compare the tenant and the directory with what a migration captured: every member, address, setting, link, permission and dependant',
+    )
+    .argument('<id>', 'migration id (dlmigrate status lists them)')
+    .addHelpText(
+      'after',
+      [
+        '',
+        'Prints "N values checked, M differences"; each difference is a VERIFY_DIFFERENCE finding naming the object and',
+        'the attribute. Exit code 0 no difference, 1 differences found.',
+        '',
+        'Examples:',
+        '  $ dlmigrate verify 01JDQ6Z8M4',
+        '  $ dlmigrate verify 01JDQ6Z8M4 --json',
+      ].join('\n'),
+    );
+  addPasswordFlags(addSettingFlags(verify, SETTINGS)).action(
+    async (id: string, options: SecretFlags, command: Command) => {
+      const context = createContext(command, state.io, state.redactor);
+      const engine = await import('../../engine/index.js');
+      state.exitCode = await engine.withSession(context, 'verify', options, async (session) => {
+        const { state: store } = session.opened.deps;
+        if ((await store.getMigration(id)) === null)
+          throw new UsageError(`There is no migration ${id}; nothing was changed.`, [
+            'dlmigrate status lists the migrations in this state store',
+          ]);
+        let result;
+        try {
+          result = await session.opened.engine.verify(id);
+        } catch (error) {
+          if (error instanceof Error && /there is nothing to verify/.test(error.message))
+            throw new UsageError(`${error.message}; nothing was changed.`, [
+              `dlmigrate resume ${id} finishes it`,
+            ]);
+          throw error;
+        }
+        session.log.logger.info(result, 'verify');
+        const findings = (await store.listErrors(id)).filter(
+          (e) => e.code === 'VERIFY_DIFFERENCE' && (e.step === 'verify' || e.step === 'restore-verify'),
+        );
+        context.output.json({
+          ok: result.differences === 0,
+          migrationId: id,
+          ...result,
+          differences: findings,
+        });
+        context.output.line(
+          `Migration ${id}: ${result.summary} (status ${result.status.replaceAll('_', ' ')})`,
+        );
+        for (const f of findings)
+          context.output.status('warn', `${f.code}  ${f.target ?? ''}`, `${f.attribute ?? ''}: ${f.message}`);
+        return result.differences === 0 ? ExitCode.Succeeded : ExitCode.Failed;
+      });
+    },
+  );
+}

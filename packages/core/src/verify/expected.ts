@@ -1,0 +1,300 @@
+// What a finished migration (or restore) must show, derived from the capture alone — pure, so `plan` can state the
+// same list that the verify step later checks. Values are compared in every form the system may render them in:
+// Exchange renders links as names, members as recipients (id, Guid, address), directory links as DNs.
+import { normalizeDn, type AdDependant, type AdGroup, type ForwardLink } from '@dlmigrate/ad';
+import type {
+  CloudDependant,
+  DistributionGroupRecord,
+  RecipientPermissionRecord,
+  RecipientRecord,
+} from '@dlmigrate/exo';
+import { cloudIdentity } from '../engine/cloud-identity.js';
+import { LIST_PROPERTY } from '../engine/parity.js';
+import { resolveLinks, type ResolvedLink } from '../engine/resolution.js';
+import type { Snapshot } from '../engine/snapshot.js';
+import { CLOUD_PARAMETER, cloudObjectId } from '../mapping/links.js';
+import type { CloudGroupType } from '../mapping/group-type.js';
+import { mapGroupSettings } from '../mapping/settings.js';
+import type { NameAffixes } from '../mapping/names.js';
+import { renderedValues, type ExpectedValue, type ObservedAttribute } from './values.js';
+
+/** The attribute name verify uses for Send-As rights the group holds on other recipients. */
+export const SEND_AS_HELD = 'SendAs (held by the group)';
+const LISTS = Object.keys(CLOUD_PARAMETER) as (keyof typeof CLOUD_PARAMETER)[];
+
+/** The new (or converted) cloud group as the migration ended with it. */
+export interface CloudGroupFacts {
+  /** How the report names the group: its primary address. */
+  readonly label: string;
+  readonly name: string;
+  /** Every address it must hold (with prefixes), and its primary SMTP address. */
+  readonly addresses: readonly string[];
+  readonly primary: string;
+  readonly cloudType: CloudGroupType;
+  readonly affixes: NameAffixes;
+  /** Forms the group itself is rendered in (its own entries in its lists and Send-As). */
+  readonly selfForms: readonly string[];
+}
+
+function linkForms(snapshot: Snapshot, r: ResolvedLink): string[] {
+  if (r.resolution.kind !== 'recipient' && r.resolution.kind !== 'user') return [];
+  const id = r.resolution.identity;
+  return [
+    id,
+    snapshot.cloudLookup.found[id] ?? '',
+    r.object?.mail ?? '',
+    r.object?.lookupAddress ?? '',
+    r.object?.name ?? '',
+    r.object?.userPrincipalName ?? '',
+    cloudObjectId(r.object?.externalDirectoryObjectId) ?? '',
+  ].filter((f) => f !== '');
+}
+
+function shown(r: ResolvedLink): string {
+  return r.object?.mail ?? r.object?.name ?? r.resolution.dn;
+}
+
+/** Recreate: the new DL carries the on-prem group's links, addresses and settings, mapped as stage mapped them. */
+export function expectedCloudGroup(
+  snapshot: Snapshot,
+  skipNestedGroupCheck: boolean,
+  facts: CloudGroupFacts,
+) {
+  const group = snapshot.onPrem.group!;
+  const out: ExpectedValue[] = [];
+  const add = (attribute: string, value: string, forms: readonly string[]) =>
+    out.push({ side: 'cloud', object: facts.label, attribute, value, forms });
+  const resolved = resolveLinks(group, snapshot.links, skipNestedGroupCheck);
+  for (const r of resolved) {
+    if (r.resolution.kind === 'rejected') continue;
+    if (r.list === 'members') add('Members', shown(r), linkForms(snapshot, r));
+    else if (r.list === 'sendAs')
+      add(
+        'SendAs',
+        r.resolution.kind === 'self' ? facts.label : shown(r),
+        r.resolution.kind === 'self' ? facts.selfForms : linkForms(snapshot, r),
+      );
+    else {
+      const parameter = CLOUD_PARAMETER[r.list];
+      if (r.resolution.kind === 'self') add(parameter, facts.label, facts.selfForms);
+      else add(parameter, shown(r), linkForms(snapshot, r));
+    }
+  }
+  for (const p of snapshot.cloudDependants.sendAsOnGroup) {
+    if (p.isInherited || !p.accessRights.includes('SendAs')) continue;
+    const original = snapshot.cloud.group;
+    const isOriginal = [original?.name, original?.primarySmtpAddress, original?.externalDirectoryObjectId]
+      .filter((v): v is string => typeof v === 'string' && v !== '')
+      .some((v) => v.toLowerCase() === p.trustee.toLowerCase());
+    if (isOriginal) add('SendAs', facts.label, facts.selfForms);
+    else add('SendAs', p.trustee, [p.trustee, p.trusteeSidString]);
+  }
+  for (const address of facts.addresses) add('EmailAddresses', address, [address]);
+  add('PrimarySmtpAddress', facts.primary, [facts.primary]);
+  const settings = mapGroupSettings(group, facts.cloudType, facts.affixes, {
+    alias: snapshot.cloud.group?.alias,
+    displayName: snapshot.cloud.group?.displayName,
+  });
+  add('Name', facts.name, [facts.name]);
+  for (const [parameter, value] of Object.entries(settings))
+    for (const v of renderedValues(value)) add(parameter, v, [v]);
+  return out;
+}
+
+/** The cloud group as captured: what an in-place conversion keeps and what a restore brings back by sync. */
+export function expectedAsCaptured(
+  snapshot: Snapshot,
+  label: string,
+  extraAddresses: readonly string[],
+  settingNames: readonly string[],
+): ExpectedValue[] {
+  const dl = snapshot.cloud.group;
+  if (dl === null) return [];
+  const out: ExpectedValue[] = [];
+  const add = (attribute: string, value: string, forms: readonly string[]) =>
+    out.push({ side: 'cloud', object: label, attribute, value, forms });
+  for (const m of snapshot.cloud.members)
+    add('Members', m.primarySmtpAddress || m.name, [
+      m.externalDirectoryObjectId,
+      m.guid,
+      m.primarySmtpAddress,
+    ]);
+  for (const list of LISTS) {
+    const values =
+      (dl as unknown as Record<string, readonly string[] | undefined>)[LIST_PROPERTY[list]] ?? [];
+    for (const v of values) add(CLOUD_PARAMETER[list], v, [v]);
+  }
+  for (const address of [...dl.emailAddresses, ...extraAddresses]) add('EmailAddresses', address, [address]);
+  add('PrimarySmtpAddress', dl.primarySmtpAddress, [dl.primarySmtpAddress]);
+  for (const p of snapshot.cloudDependants.sendAsOnGroup)
+    if (!p.isInherited && p.accessRights.includes('SendAs'))
+      add('SendAs', p.trustee, [p.trustee, p.trusteeSidString]);
+  for (const parameter of settingNames)
+    for (const v of renderedValues(dl.settings[camel(parameter)])) add(parameter, v, [v]);
+  return out;
+}
+
+/** What a DL holds now, attribute by attribute, under the names the expectations use. */
+export function observedCloudGroup(
+  label: string,
+  dl: DistributionGroupRecord | null,
+  members: readonly RecipientRecord[],
+  sendAs: readonly RecipientPermissionRecord[],
+): ObservedAttribute[] {
+  if (dl === null) return [];
+  const out: ObservedAttribute[] = [];
+  const add = (attribute: string, values: readonly string[]) =>
+    out.push({ side: 'cloud', object: label, attribute, values });
+  add(
+    'Members',
+    members.flatMap((m) => [m.externalDirectoryObjectId, m.guid, m.primarySmtpAddress, m.name]),
+  );
+  for (const list of LISTS)
+    add(
+      CLOUD_PARAMETER[list],
+      (dl as unknown as Record<string, readonly string[]>)[LIST_PROPERTY[list]] ?? [],
+    );
+  add(
+    'SendAs',
+    sendAs
+      .filter((p) => !p.isInherited && p.accessRights.includes('SendAs'))
+      .flatMap((p) => [p.trustee, p.trusteeSidString]),
+  );
+  add('EmailAddresses', dl.emailAddresses);
+  add('PrimarySmtpAddress', [dl.primarySmtpAddress]);
+  add('Name', [dl.name]);
+  for (const [key, value] of Object.entries(dl.settings)) add(pascal(key), renderedValues(value));
+  return out;
+}
+
+/** The forms a cloud group itself is rendered in (a trustee, an entry in its own lists). */
+export function selfForms(dl: DistributionGroupRecord | null, label: string): string[] {
+  if (dl === null) return [label];
+  return [
+    label,
+    dl.name,
+    dl.primarySmtpAddress,
+    dl.externalDirectoryObjectId,
+    dl.guid,
+    String(dl.settings['sid'] ?? ''),
+  ].filter((f) => f !== '');
+}
+
+/** Every cloud-only object that named the group, and every Send-As right it held, names the group now. */
+export function expectedCloudDependants(snapshot: Snapshot, label: string): ExpectedValue[] {
+  const out: ExpectedValue[] = snapshot.cloudDependants.dependants.map((d) => ({
+    side: 'cloud',
+    object: dependantName(d),
+    attribute: d.link,
+    value: label,
+    forms: [label],
+  }));
+  for (const p of snapshot.cloudDependants.sendAsAsTrustee) {
+    if (p.isInherited || !p.accessRights.includes('SendAs')) continue;
+    out.push({ side: 'cloud', object: p.identity, attribute: SEND_AS_HELD, value: label, forms: [label] });
+  }
+  return out;
+}
+
+export function observedCloudDependants(
+  found: readonly CloudDependant[],
+  held: readonly RecipientPermissionRecord[],
+  label: string,
+): ObservedAttribute[] {
+  return [
+    ...found.map((d) => ({
+      side: 'cloud' as const,
+      object: dependantName(d),
+      attribute: d.link,
+      values: [label],
+    })),
+    ...held
+      .filter((p) => !p.isInherited && p.accessRights.includes('SendAs'))
+      .map((p) => ({ side: 'cloud' as const, object: p.identity, attribute: SEND_AS_HELD, values: [label] })),
+  ];
+}
+
+function dependantName(d: CloudDependant): string {
+  return d.recipient.primarySmtpAddress || cloudIdentity(d.recipient);
+}
+
+/**
+ * Every on-prem object that named the group names `target` (the routing contact after a migration, the group again
+ * after a restore) in `attributeFor(d)`; dependants with no such attribute were already reported by the step that
+ * could not rewire them.
+ */
+export function expectedOnPremDependants(
+  dependants: readonly AdDependant[],
+  target: { readonly dn: string; readonly label: string },
+  attributeFor: (d: AdDependant) => ForwardLink | undefined,
+): ExpectedValue[] {
+  const out: ExpectedValue[] = [];
+  for (const d of dependants) {
+    const attribute = attributeFor(d);
+    if (attribute === undefined) continue;
+    out.push({
+      side: 'on-premises',
+      object: d.dn,
+      attribute,
+      value: target.label,
+      forms: [normalizeDn(target.dn)],
+    });
+  }
+  return out;
+}
+
+/** The dependants found through the target's back links now, named by their captured DN (a batch may rename them). */
+export function observedOnPremDependants(
+  captured: readonly AdDependant[],
+  now: readonly AdDependant[],
+  targetDn: string,
+): ObservedAttribute[] {
+  const dnByGuid = new Map(captured.map((d) => [d.objectGuid.toLowerCase(), d.dn]));
+  return now.map((d) => ({
+    side: 'on-premises' as const,
+    object: dnByGuid.get(d.objectGuid.toLowerCase()) ?? d.dn,
+    attribute: d.attribute,
+    values: [normalizeDn(targetDn)],
+  }));
+}
+
+/** Restore: the group's own addresses and forward links are back as captured. */
+export function expectedOnPremGroup(group: AdGroup): ExpectedValue[] {
+  const out: ExpectedValue[] = [];
+  const add = (attribute: string, value: string, forms: readonly string[]) =>
+    out.push({ side: 'on-premises', object: group.dn, attribute, value, forms });
+  if (group.mail !== undefined) add('mail', group.mail, [group.mail]);
+  for (const p of group.proxyAddresses) add('proxyAddresses', p.raw, [p.raw]);
+  for (const [attribute, dns] of Object.entries(group.links))
+    for (const dn of dns) add(attribute, dn, [normalizeDn(dn)]);
+  return out;
+}
+
+export function observedOnPremGroup(label: string, group: AdGroup | undefined): ObservedAttribute[] {
+  if (group === undefined) return [];
+  const out: ObservedAttribute[] = [
+    {
+      side: 'on-premises',
+      object: label,
+      attribute: 'mail',
+      values: group.mail === undefined ? [] : [group.mail],
+    },
+    {
+      side: 'on-premises',
+      object: label,
+      attribute: 'proxyAddresses',
+      values: group.proxyAddresses.map((p) => p.raw),
+    },
+  ];
+  for (const [attribute, dns] of Object.entries(group.links))
+    out.push({ side: 'on-premises', object: label, attribute, values: dns.map((dn) => normalizeDn(dn)) });
+  return out;
+}
+
+function camel(parameter: string): string {
+  return parameter.charAt(0).toLowerCase() + parameter.slice(1);
+}
+
+function pascal(key: string): string {
+  return key.charAt(0).toUpperCase() + key.slice(1);
+}

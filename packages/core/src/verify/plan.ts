@@ -1,0 +1,88 @@
+// What `plan` promises to verify: the values the verify step will compare after the migration, counted per object and
+// attribute. Built by the same functions the verify step uses, with the facts only the run can know (the new DL's id,
+// its routing address) stood in by what the plan already predicts.
+import { childDn, routingContactNames } from '@dlmigrate/ad';
+import type { Snapshot } from '../engine/snapshot.js';
+import type { Validation } from '../engine/validation.js';
+import { routingAddressIn, takeOverAddresses } from '../mapping/addresses.js';
+import { mapGroupSettings } from '../mapping/settings.js';
+import { withAffixes } from '../mapping/names.js';
+import type { MigrationOptions } from '../options.js';
+import { rewireAttribute } from '../steps/rewire-onprem.js';
+import {
+  expectedAsCaptured,
+  expectedCloudDependants,
+  expectedCloudGroup,
+  expectedOnPremDependants,
+} from './expected.js';
+import { distinctValues, type ExpectedValue, type VerifySide } from './values.js';
+
+export interface PlannedCheck {
+  readonly side: VerifySide;
+  readonly object: string;
+  readonly attribute: string;
+  /** How many values of this attribute verify will compare. */
+  readonly values: number;
+}
+
+export function plannedChecks(
+  snapshot: Snapshot,
+  validation: Validation,
+  options: MigrationOptions,
+): PlannedCheck[] {
+  const group = snapshot.onPrem.group;
+  if (group === null || validation.cloudType === null || validation.routingDomain === null) return [];
+  const label = group.mail ?? '';
+  const affixes = { prefix: options.namePrefix, suffix: options.nameSuffix };
+  const cloudAddresses = snapshot.cloud.group?.emailAddresses ?? [];
+  const routing =
+    routingAddressIn(
+      [...group.proxyAddresses.map((p) => p.raw), ...cloudAddresses],
+      validation.routingDomain,
+    ) ?? `${group.mailNickname ?? label.split('@')[0]}@${validation.routingDomain}`;
+  const expected: ExpectedValue[] = [];
+  if (options.strategy === 'convert') {
+    const settings = Object.keys(mapGroupSettings(group, validation.cloudType, affixes));
+    expected.push(...expectedAsCaptured(snapshot, label, [`smtp:${routing}`], settings));
+  } else {
+    expected.push(
+      ...expectedCloudGroup(snapshot, options.skipNestedGroupCheck, {
+        label,
+        name: withAffixes(group.name, affixes),
+        addresses: takeOverAddresses({
+          mail: label,
+          onPremProxies: group.proxyAddresses.map((p) => p.raw),
+          onPremLegacyExchangeDn: group.legacyExchangeDN,
+          cloudAddresses,
+          cloudLegacyExchangeDn: snapshot.cloud.group?.legacyExchangeDN,
+          routingDomain: validation.routingDomain,
+          routingAddress: routing,
+        }),
+        primary: label,
+        cloudType: validation.cloudType,
+        affixes,
+        selfForms: [label],
+      }),
+    );
+  }
+  expected.push(...expectedCloudDependants(snapshot, label));
+  if (options.routingContact) {
+    const contact = routingContactNames({ cn: group.cn, mail: label });
+    const dn = childDn('CN', contact.cn, group.parentDn);
+    expected.push(
+      ...expectedOnPremDependants(snapshot.dependants, { dn, label: contact.mail }, rewireAttribute),
+    );
+  }
+  const counts = new Map<string, PlannedCheck>();
+  for (const e of distinctValues(expected)) {
+    const key = `${e.side}\u0000${e.object}\u0000${e.attribute}`;
+    const now = counts.get(key);
+    counts.set(key, {
+      side: e.side,
+      object: e.object,
+      attribute: e.attribute,
+      values: (now?.values ?? 0) + 1,
+    });
+  }
+  return [...counts.values()];
+}

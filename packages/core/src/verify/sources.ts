@@ -1,0 +1,193 @@
+// Where the verify step reads what is there now. Each source pairs the values one part of the migration promised with
+// what the tenant or the directory holds, read in bulk through the ordinary clients (so the Exchange rate budget of
+// packages/exo applies). Other expectation sources (e.g. the Exchange configuration of references/expected.ts) plug in
+// by implementing VerifySource.
+import type { AdDependant } from '@dlmigrate/ad';
+import type { DistributionGroupRecord, ExchangeOnline } from '@dlmigrate/exo';
+import { cloudTarget } from '../engine/cloud-target.js';
+import type { MigrationContext } from '../engine/context.js';
+import type { Snapshot } from '../engine/snapshot.js';
+import { mapGroupSettings } from '../mapping/settings.js';
+import type { StepResults } from '../saga/runner.js';
+import type { RoutingContactResult } from '../steps/routing-contact.js';
+import { rewireAttribute } from '../steps/rewire-onprem.js';
+import type { TakeOverResult } from '../steps/take-over.js';
+import type { ValidateResult } from '../steps/validate.js';
+import {
+  expectedAsCaptured,
+  expectedCloudDependants,
+  expectedCloudGroup,
+  expectedOnPremDependants,
+  expectedOnPremGroup,
+  observedCloudDependants,
+  observedCloudGroup,
+  observedOnPremDependants,
+  observedOnPremGroup,
+  selfForms,
+} from './expected.js';
+import type { ExpectedValue, ObservedAttribute } from './values.js';
+
+export interface VerifyReading {
+  readonly expected: readonly ExpectedValue[];
+  readonly observed: readonly ObservedAttribute[];
+}
+
+export interface VerifySource {
+  readonly name: string;
+  read(ctx: MigrationContext, results: StepResults, snapshot: Snapshot): Promise<VerifyReading>;
+}
+
+function label(ctx: MigrationContext, snapshot: Snapshot): string {
+  return snapshot.onPrem.group?.mail ?? ctx.migration.group.address;
+}
+
+/** The names of the settings a migration carries (the research's phase-12 table, as stage writes them). */
+export function carriedSettingNames(
+  snapshot: Snapshot,
+  ctx: MigrationContext,
+  cloudType: ValidateResult['cloudType'],
+) {
+  const group = snapshot.onPrem.group!;
+  return Object.keys(
+    mapGroupSettings(group, cloudType, { prefix: ctx.options.namePrefix, suffix: ctx.options.nameSuffix }),
+  );
+}
+
+async function readGroup(exchange: ExchangeOnline, identity: string) {
+  const withMembers = await exchange.getDistributionGroupWithMembers(identity);
+  const dl = withMembers?.group ?? null;
+  const sendAs =
+    dl === null
+      ? []
+      : await exchange.getRecipientPermissions({ identity: dl.externalDirectoryObjectId || dl.guid });
+  return { dl, members: withMembers?.members ?? [], sendAs };
+}
+
+/** The new DL (recreate) or the converted group (convert): members, addresses, settings, link lists, Send-As on it. */
+export const cloudGroupSource: VerifySource = {
+  name: 'cloud group',
+  async read(ctx, results, snapshot) {
+    const target = cloudTarget(results);
+    const name = label(ctx, snapshot);
+    const { dl, members, sendAs } = await readGroup(ctx.deps.exchange, target.identity);
+    const validation = results.get('validate') as ValidateResult;
+    const observed = observedCloudGroup(name, dl, members, sendAs);
+    if (ctx.migration.strategy === 'convert') {
+      const settings = carriedSettingNames(snapshot, ctx, validation.cloudType);
+      return {
+        expected: expectedAsCaptured(snapshot, name, [`smtp:${target.routingAddress}`], settings),
+        observed,
+      };
+    }
+    const takeOver = results.get('take-over') as TakeOverResult;
+    const expected = expectedCloudGroup(snapshot, ctx.options.skipNestedGroupCheck, {
+      label: name,
+      name: takeOver.name,
+      addresses: takeOver.addresses,
+      primary: name,
+      cloudType: validation.cloudType,
+      affixes: { prefix: ctx.options.namePrefix, suffix: ctx.options.nameSuffix },
+      selfForms: selfForms(dl, name),
+    });
+    return { expected, observed };
+  },
+};
+
+async function dependantsOf(exchange: ExchangeOnline, dl: DistributionGroupRecord | null, name: string) {
+  if (dl === null) return [];
+  const found = await exchange.findCloudDependants(dl.distinguishedName);
+  const held = dl.isSecurityGroup
+    ? await exchange.getSendAsHeldBy(dl.externalDirectoryObjectId || dl.guid)
+    : [];
+  return observedCloudDependants(found, held, name);
+}
+
+/** Cloud-only objects that named the group (groups, restrictions, owners, forwarding) and Send-As it held. */
+export const cloudDependantsSource: VerifySource = {
+  name: 'cloud dependants',
+  async read(ctx, results, snapshot) {
+    const name = label(ctx, snapshot);
+    const dl = await ctx.deps.exchange.getDistributionGroup(cloudTarget(results).identity);
+    return {
+      expected: expectedCloudDependants(snapshot, name),
+      observed: await dependantsOf(ctx.deps.exchange, dl, name),
+    };
+  },
+};
+
+/** On-prem objects that named the group now name the routing contact (when one was made). */
+export const onPremDependantsSource: VerifySource = {
+  name: 'on-premises dependants',
+  async read(ctx, results, snapshot) {
+    const contact = results.get('routing-contact') as RoutingContactResult | undefined;
+    if (contact === undefined) return { expected: [], observed: [] };
+    const now = await ctx.deps.ad.findDependants(contact.dn);
+    return {
+      expected: expectedOnPremDependants(
+        snapshot.dependants,
+        { dn: contact.dn, label: contact.mail },
+        rewireAttribute,
+      ),
+      observed: observedOnPremDependants(snapshot.dependants, now.dependants, contact.dn),
+    };
+  },
+};
+
+export const MIGRATION_SOURCES: readonly VerifySource[] = [
+  cloudGroupSource,
+  cloudDependantsSource,
+  onPremDependantsSource,
+];
+
+// ── after a restore ──────────────────────────────────────────────────────────────────────────
+
+/** The group is back on-premises with its addresses and links, and every dependant names it again. */
+export const restoredGroupSource: VerifySource = {
+  name: 'restored group',
+  async read(ctx, results, snapshot) {
+    const group = snapshot.onPrem.group!;
+    // A deleted group was re-created (a new object, so a new GUID): restore-group says where.
+    const restored = results.get('restore-group') as { dn: string } | undefined;
+    const dn = (await ctx.deps.ad.findByGuid(group.objectGuid))?.dn ?? restored?.dn;
+    const now =
+      dn === undefined || !(await ctx.deps.ad.exists(dn)) ? undefined : await ctx.deps.ad.readGroup(dn);
+    const dependants = now === undefined ? [] : (await ctx.deps.ad.findDependants(now.dn)).dependants;
+    return {
+      expected: [
+        ...expectedOnPremGroup(group),
+        ...expectedOnPremDependants(
+          snapshot.dependants,
+          { dn: now?.dn ?? group.dn, label: group.dn },
+          (d: AdDependant) => d.attribute,
+        ),
+      ],
+      observed: [
+        ...observedOnPremGroup(group.dn, now),
+        ...observedOnPremDependants(snapshot.dependants, dependants, now?.dn ?? group.dn),
+      ],
+    };
+  },
+};
+
+/** The synced cloud group is back as captured, and the cloud-only objects and Send-As name it again. */
+export const resyncedCloudSource: VerifySource = {
+  name: 'synced cloud group',
+  async read(ctx, results, snapshot) {
+    const name = label(ctx, snapshot);
+    const { dl, members, sendAs } = await readGroup(ctx.deps.exchange, name);
+    const validation = results.get('validate') as ValidateResult | undefined;
+    const settings = carriedSettingNames(snapshot, ctx, validation?.cloudType ?? 'Distribution');
+    return {
+      expected: [
+        ...expectedAsCaptured(snapshot, name, [], settings),
+        ...expectedCloudDependants(snapshot, name),
+      ],
+      observed: [
+        ...observedCloudGroup(name, dl, members, sendAs),
+        ...(await dependantsOf(ctx.deps.exchange, dl, name)),
+      ],
+    };
+  },
+};
+
+export const RESTORE_SOURCES: readonly VerifySource[] = [restoredGroupSource, resyncedCloudSource];

@@ -1,0 +1,134 @@
+import type { AdRecipient } from '@dlmigrate/ad';
+import type { DistributionGroupRecord } from '@dlmigrate/exo';
+import { describe, expect, it } from 'vitest';
+import { emptyLinks, snapshot } from '../engine/snapshot.test-support.js';
+import { expectedCloudGroup, observedCloudGroup } from './expected.js';
+import { compareValues, renderedValues, verificationSummary, type ExpectedValue } from './values.js';
+
+const value = (attribute: string, v: string, forms = [v]): ExpectedValue => ({
+  side: 'cloud',
+  object: 'sales@contoso.com',
+  attribute,
+  value: v,
+  forms,
+});
+
+describe('compareValues', () => {
+  it('counts each distinct value once and reports each one not held, in any rendered form, case-insensitively', () => {
+    const result = compareValues(
+      [
+        value('Members', 'ann@contoso.com', ['1111', 'ann@contoso.com']),
+        value('Members', 'ANN@contoso.com', ['1111']),
+        value('Members', 'bob@contoso.com', ['2222']),
+        value('CustomAttribute1', 'x'),
+      ],
+      [
+        { side: 'cloud', object: 'SALES@contoso.com', attribute: 'members', values: ['1111'] },
+        { side: 'cloud', object: 'sales@contoso.com', attribute: 'CustomAttribute1', values: ['y'] },
+      ],
+    );
+    expect(result.checked).toBe(3);
+    expect(
+      result.differences.map((d) => `${d.expected.attribute}=${d.expected.value} now ${d.observed.join()}`),
+    ).toEqual(['Members=bob@contoso.com now 1111', 'CustomAttribute1=x now y']);
+  });
+
+  it('a value of an object or attribute that is gone is a difference, and the same value on another side is not a match', () => {
+    const result = compareValues(
+      [value('Members', 'ann'), { ...value('Members', 'ann'), side: 'on-premises' }],
+      [{ side: 'cloud', object: 'sales@contoso.com', attribute: 'Members', values: ['ann'] }],
+    );
+    expect(result.differences.map((d) => d.expected.side)).toEqual(['on-premises']);
+  });
+
+  it('renders settings as the systems do and words the summary', () => {
+    expect(renderedValues(true)).toEqual(['true']);
+    expect(renderedValues(['a', 'b'])).toEqual(['a', 'b']);
+    expect(renderedValues(undefined)).toEqual([]);
+    expect(verificationSummary({ checked: 12, differences: 1 })).toBe('12 values checked, 1 difference');
+    expect(verificationSummary({ checked: 12, differences: 0 })).toBe('12 values checked, 0 differences');
+  });
+});
+
+describe('expected values of a recreated group', () => {
+  const ann: AdRecipient = {
+    dn: 'CN=Ann,DC=lab,DC=test',
+    objectGuid: 'a',
+    objectClass: 'user',
+    kind: 'mailbox',
+    name: 'Ann',
+    mail: 'ann@contoso.com',
+    lookupAddress: 'ann@contoso.com',
+    externalDirectoryObjectId: 'User_1',
+  };
+  const s = snapshot({
+    group: {
+      links: { ...emptyLinks, member: [ann.dn], managedBy: [ann.dn, 'CN=Sales,OU=Groups,DC=lab,DC=test'] },
+    },
+    recipients: [ann],
+  });
+  const facts = {
+    label: 'sales@contoso.com',
+    name: 'Sales',
+    addresses: ['SMTP:sales@contoso.com', 'smtp:sales@contoso.mail.onmicrosoft.com'],
+    primary: 'sales@contoso.com',
+    cloudType: 'Distribution' as const,
+    affixes: { prefix: '', suffix: '' },
+    selfForms: ['sales@contoso.com', 'Sales', 'new-id'],
+  };
+  const expected = expectedCloudGroup(s, false, facts);
+
+  it('lists members, owners (the group itself as the new DL), addresses, name and every mapped setting', () => {
+    const of = (attribute: string) => expected.filter((e) => e.attribute === attribute).map((e) => e.value);
+    expect(of('Members')).toEqual(['ann@contoso.com']);
+    expect(of('ManagedBy')).toEqual(['ann@contoso.com', 'sales@contoso.com']);
+    expect(of('EmailAddresses')).toEqual(facts.addresses);
+    expect(of('Name')).toEqual(['Sales']);
+    expect(of('MemberJoinRestriction')).toEqual(['Closed']);
+    expect(of('HiddenFromAddressListsEnabled')).toHaveLength(1);
+  });
+
+  it('finds no difference in a DL that holds it all, and names what a DL lacks', () => {
+    const dl = {
+      name: 'Sales',
+      primarySmtpAddress: 'sales@contoso.com',
+      externalDirectoryObjectId: 'new-id',
+      guid: 'g2',
+      emailAddresses: facts.addresses,
+      managedBy: ['Ann', 'Sales'],
+      moderatedBy: [],
+      acceptMessagesOnlyFromSendersOrMembers: [],
+      rejectMessagesFromSendersOrMembers: [],
+      bypassModerationFromSendersOrMembers: [],
+      grantSendOnBehalfTo: [],
+      settings: Object.fromEntries(
+        expected
+          .filter(
+            (e) =>
+              /^[A-Z]/.test(e.attribute) &&
+              !['Members', 'ManagedBy', 'EmailAddresses', 'Name', 'PrimarySmtpAddress'].includes(e.attribute),
+          )
+          .map((e) => [
+            e.attribute.charAt(0).toLowerCase() + e.attribute.slice(1),
+            e.value === 'true' ? true : e.value === 'false' ? false : e.value,
+          ]),
+      ),
+    } as unknown as DistributionGroupRecord;
+    const members = [
+      { externalDirectoryObjectId: '1', guid: 'x', primarySmtpAddress: 'ann@contoso.com', name: 'Ann' },
+    ] as never;
+    expect(compareValues(expected, observedCloudGroup(facts.label, dl, members, [])).differences).toEqual([]);
+
+    const lacking = {
+      ...dl,
+      managedBy: ['Ann'],
+      emailAddresses: ['SMTP:sales@contoso.com'],
+    } as DistributionGroupRecord;
+    const differences = compareValues(expected, observedCloudGroup(facts.label, lacking, [], [])).differences;
+    expect(differences.map((d) => `${d.expected.attribute} ${d.expected.value}`)).toEqual([
+      'Members ann@contoso.com',
+      'ManagedBy sales@contoso.com',
+      'EmailAddresses smtp:sales@contoso.mail.onmicrosoft.com',
+    ]);
+  });
+});

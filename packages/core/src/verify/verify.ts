@@ -1,0 +1,82 @@
+// The verify step (last before the report, both strategies; restore-verify after a restore) and the on-demand
+// `dlmigrate verify <id>`: every source is read, every expected value compared, and each difference becomes a
+// needs-action VERIFY_DIFFERENCE finding naming the object and the attribute — so a migration with a difference is
+// never plain "completed".
+import type { MigrationContext } from '../engine/context.js';
+import { loadSnapshot } from '../engine/snapshot.js';
+import { finding } from '../findings/finding.js';
+import type { SagaStep, StepResults } from '../saga/runner.js';
+import { MIGRATION_SOURCES, RESTORE_SOURCES, type VerifySource } from './sources.js';
+import {
+  compareValues,
+  verificationSummary,
+  type Difference,
+  type ExpectedValue,
+  type ObservedAttribute,
+} from './values.js';
+
+export interface VerifyResult {
+  readonly checked: number;
+  readonly differences: number;
+  /** "N values checked, M differences". */
+  readonly summary: string;
+  readonly at: string;
+}
+
+const SHOWN = 5;
+
+function describe(d: Difference): string {
+  const now =
+    d.observed.length === 0
+      ? 'nothing'
+      : d.observed.slice(0, SHOWN).join(', ') + (d.observed.length > SHOWN ? ', …' : '');
+  return `${d.expected.side}: ${d.expected.attribute} should hold ${d.expected.value}; it holds ${now}`;
+}
+
+/** Reads every source, records one finding per difference under `step` (earlier ones of that step replaced). */
+export async function verifyAndRecord(
+  ctx: MigrationContext,
+  step: string,
+  results: StepResults,
+  sources: readonly VerifySource[],
+): Promise<VerifyResult> {
+  const snapshot = await loadSnapshot(ctx.deps.state, ctx.migration.id);
+  const expected: ExpectedValue[] = [];
+  const observed: ObservedAttribute[] = [];
+  for (const source of sources) {
+    const reading = await source.read(ctx, results, snapshot);
+    expected.push(...reading.expected);
+    observed.push(...reading.observed);
+  }
+  const verification = compareValues(expected, observed);
+  await ctx.deps.state.clearErrors(ctx.migration.id, step);
+  for (const d of verification.differences)
+    await ctx.note(step, finding('VERIFY_DIFFERENCE', d.expected.object, describe(d), d.expected.attribute));
+  const counts = { checked: verification.checked, differences: verification.differences.length };
+  return { ...counts, summary: verificationSummary(counts), at: new Date(ctx.clock.now()).toISOString() };
+}
+
+export const verifyStep: SagaStep<MigrationContext> = {
+  name: 'verify',
+  run: (ctx, results) => verifyAndRecord(ctx, 'verify', results, MIGRATION_SOURCES),
+};
+
+export const restoreVerifyStep: SagaStep<MigrationContext> = {
+  name: 'restore-verify',
+  run: (ctx, results) => verifyAndRecord(ctx, 'restore-verify', results, RESTORE_SOURCES),
+};
+
+/** The verification a report shows: the latest completed verify or restore-verify in the journal. */
+export function latestVerification(
+  entries: readonly { step: string; event: string; data?: unknown }[],
+): (VerifyResult & { step: string }) | undefined {
+  let latest: (VerifyResult & { step: string }) | undefined;
+  for (const e of entries)
+    if (
+      (e.step === 'verify' || e.step === 'restore-verify') &&
+      e.event === 'completed' &&
+      e.data !== undefined
+    )
+      latest = { ...(e.data as VerifyResult), step: e.step };
+  return latest;
+}

@@ -1,0 +1,92 @@
+// The verify step proves the carry-over on every run: 0 differences after a migration and after a restore (with
+// cloud-only dependants and cloud Send-As that the restore has to give back), and a carry-over broken for real in the
+// tenant (the simulator's test-only lost write) shows up as a needs-action finding naming object and attribute.
+import { describe, expect, it } from 'vitest';
+import { seedCloudDependants } from './cloud-dependants.js';
+import { useWorld } from './world.js';
+
+const w = useWorld('verify');
+
+describe('verify', () => {
+  it('reports a value the tenant lost, keeps the migration from plain "completed", and clears once it is fixed', async () => {
+    await w.reset();
+    // Stage sends CustomAttribute1 with the other settings; the tenant answers success and drops it.
+    w.sim.injectLostWrite(w.tenantId, {
+      cmdlet: 'Set-DistributionGroup',
+      parameter: 'CustomAttribute1',
+      count: 1,
+    });
+    const outcome = await w.engine.migrate('sales@contoso.com', { nonSyncOu: w.objects['ous.nonSync']!.dn });
+    expect(outcome.status).toBe('completed_with_warnings');
+    expect(outcome.report.verification).toMatchObject({ differences: 1 });
+    expect(outcome.report.verification!.summary).toBe(
+      `${outcome.report.verification!.checked} values checked, 1 difference`,
+    );
+    expect(outcome.report.findings).toEqual([
+      expect.objectContaining({
+        code: 'VERIFY_DIFFERENCE',
+        severity: 'needs-action',
+        subject: 'sales@contoso.com',
+        attribute: 'CustomAttribute1',
+        step: 'verify',
+      }),
+    ]);
+    expect(outcome.report.findings[0]!.message).toContain('sales-ext1');
+
+    // Later, on demand: the administrator sets the value, verify finds nothing left and the status follows.
+    await w.cloud.exchange.setDistributionGroup('sales@contoso.com', { CustomAttribute1: 'sales-ext1' });
+    const again = await w.engine.verify(outcome.migrationId);
+    expect(again).toMatchObject({ differences: 0, status: 'completed' });
+    const report = (await w.engine.report(outcome.migrationId))!;
+    expect(report.status).toBe('completed');
+    expect(report.findings).toEqual([]);
+    expect(report.verification).toMatchObject({ differences: 0, step: 'verify' });
+  }, 300_000);
+
+  it('finds the on-demand differences of cloud dependants and on-prem dependants', async () => {
+    await w.reset();
+    await seedCloudDependants(w);
+    const outcome = await w.engine.migrate('sales@contoso.com', { nonSyncOu: w.objects['ous.nonSync']!.dn });
+    expect(outcome.status).toBe('completed');
+    expect(outcome.report.verification).toMatchObject({ differences: 0 });
+
+    await w.cloud.exchange.removeMember('cloud.fans@contoso.com', 'sales@contoso.com');
+    const contact = (await w.ad.findByAddress('sales-MigratedByScript@contoso.com'))[0]!;
+    await w.ad.connection.modify(w.objects['users.mallory']!.dn, [
+      { operation: 'delete', attribute: 'authOrig', values: [contact.dn] },
+    ]);
+    const result = await w.engine.verify(outcome.migrationId);
+    expect(result).toMatchObject({ differences: 2, status: 'completed_with_warnings' });
+    const findings = (await w.engine.report(outcome.migrationId))!.findings;
+    expect(findings.map((f) => `${f.code} ${f.subject} ${f.attribute}`).sort()).toEqual(
+      [
+        'VERIFY_DIFFERENCE cloud.fans@contoso.com Members',
+        `VERIFY_DIFFERENCE ${w.objects['users.mallory']!.dn} authOrig`,
+      ].sort(),
+    );
+  }, 300_000);
+
+  it('after a restore, cloud-only dependants and cloud Send-As name the synced group again: 0 differences', async () => {
+    await w.reset();
+    await seedCloudDependants(w);
+    const migrated = await w.engine.migrate('sales@contoso.com', { nonSyncOu: w.objects['ous.nonSync']!.dn });
+    expect(migrated.status).toBe('completed');
+    const restored = await w.engine.restore(migrated.migrationId);
+    expect(restored.status).toBe('restored');
+    expect(restored.verification).toMatchObject({ differences: 0 });
+    expect(restored.verification!.checked).toBeGreaterThan(30);
+    const { exchange } = w.cloud;
+    const synced = (await exchange.getDistributionGroup('sales@contoso.com'))!;
+    expect(synced.isDirSynced).toBe(true);
+    expect(
+      (await exchange.getDistributionGroupMembers('cloud.fans@contoso.com')).map((m) => m.name),
+    ).toContain('Sales');
+    expect((await exchange.getMailbox('cloud.fwd@contoso.com'))!.forwardingAddress).toBe('Sales');
+    const sendAs = await exchange.getRecipientPermissions({ identity: 'sales@contoso.com' });
+    expect(sendAs.map((p) => p.trustee)).toContain('alice@contoso.com');
+    expect(await w.engine.verify(migrated.migrationId)).toMatchObject({
+      differences: 0,
+      status: 'rolled_back',
+    });
+  }, 300_000);
+});
