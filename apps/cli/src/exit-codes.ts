@@ -27,6 +27,7 @@ const USAGE_ERROR_CODES: ReadonlySet<string> = new Set([
   'CORE_NOT_A_MIGRATION',
   'CORE_NOT_PAST_POINT_OF_NO_RETURN',
   'CORE_PAST_POINT_OF_NO_RETURN',
+  'CORE_NOTHING_TO_VERIFY',
 ]);
 
 /** The exit code for an error with a stable code (docs/errors.md). */

@@ -374,13 +374,15 @@ export class MigrationEngine {
    */
   async verify(migrationId: string): Promise<VerifyResult & { readonly status: MigrationStatus }> {
     const migration = await this.deps.state.getMigration(migrationId);
-    if (migration === null) throw new Error(`there is no migration ${migrationId}`);
+    if (migration === null) throw migrationNotFound(migrationId);
     const results = completedData(await new StateJournal(this.deps.state).read(migrationId));
     const restored = results.has('restore-resync') || results.has('restore-group');
     const finished = results.has(migration.strategy === 'convert' ? 'convert' : 'take-over');
     if (!restored && !finished)
-      throw new Error(
-        `migration ${migrationId} has not reached its cloud group yet (status ${migration.status}); there is nothing to verify`,
+      throw new CoreError(
+        'CORE_NOTHING_TO_VERIFY',
+        `migration ${migrationId} has not reached its cloud group yet (status ${migration.status}); nothing was changed`,
+        { hint: `dlmigrate resume ${migrationId} finishes it` },
       );
     const step = restored ? 'restore-verify' : 'verify';
     return this.withContext(migration, async (ctx, journal) => {

@@ -32,6 +32,11 @@ export const CORE_ERROR_CODES = {
     means: 'Restore was asked for a migration that never disposed of the on-premises group.',
     action: 'Abort the migration instead: its undo puts everything back.',
   },
+  CORE_NOTHING_TO_VERIFY: {
+    means:
+      'Verify was asked for a migration that has not reached its final cloud group yet (no take-over or conversion, no restore).',
+    action: 'Resume the migration first; its own verify step runs at the end.',
+  },
   CORE_PAST_POINT_OF_NO_RETURN: {
     means:
       'Abort was asked for a migration that has disposed of the on-premises group; it can only go forward.',

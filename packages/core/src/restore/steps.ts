@@ -193,7 +193,7 @@ export const restoreCloudLinks: SagaStep<MigrationContext> = {
         granted++;
       } catch (error) {
         if (!(error instanceof ExoError)) throw error;
-        if (error.kind === 'already-exists') continue;
+        if (error.code === 'EXO_ALREADY_EXISTS') continue;
         await ctx.note(
           'restore-rewire-cloud',
           finding('CLOUD_REWIRE_FAILED', p.trustee, `SendAs on the group: ${errorText(error)}`, 'SendAs'),

@@ -6,7 +6,6 @@ import { addPasswordFlags } from '../../config/secrets.js';
 import { addSettingFlags, SETTINGS } from '../../config/settings.js';
 import { createContext } from '../../context.js';
 import type { SecretFlags } from '../../engine/index.js';
-import { UsageError } from '../../errors.js';
 import { ExitCode } from '../../exit-codes.js';
 import type { ProgramState } from '../../program.js';
 
@@ -35,20 +34,9 @@ export function registerVerifyCommand(program: Command, state: ProgramState): vo
       const engine = await import('../../engine/index.js');
       state.exitCode = await engine.withSession(context, 'verify', options, async (session) => {
         const { state: store } = session.opened.deps;
-        if ((await store.getMigration(id)) === null)
-          throw new UsageError(`There is no migration ${id}; nothing was changed.`, [
-            'dlmigrate status lists the migrations in this state store',
-          ]);
-        let result;
-        try {
-          result = await session.opened.engine.verify(id);
-        } catch (error) {
-          if (error instanceof Error && /there is nothing to verify/.test(error.message))
-            throw new UsageError(`${error.message}; nothing was changed.`, [
-              `dlmigrate resume ${id} finishes it`,
-            ]);
-          throw error;
-        }
+        // An unknown id or an unfinished migration is refused by the engine with a coded error
+        // (CORE_MIGRATION_NOT_FOUND, CORE_NOTHING_TO_VERIFY: exit 2, nothing changed).
+        const result = await session.opened.engine.verify(id);
         session.log.logger.info(result, 'verify');
         const findings = (await store.listErrors(id)).filter(
           (e) => e.code === 'VERIFY_DIFFERENCE' && (e.step === 'verify' || e.step === 'restore-verify'),
@@ -57,7 +45,7 @@ export function registerVerifyCommand(program: Command, state: ProgramState): vo
           ok: result.differences === 0,
           migrationId: id,
           ...result,
-          differences: findings,
+          findings,
         });
         context.output.line(
           `Migration ${id}: ${result.summary} (status ${result.status.replaceAll('_', ' ')})`,
