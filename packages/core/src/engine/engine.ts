@@ -43,7 +43,7 @@ import { routingContact } from '../steps/routing-contact.js';
 import { stage } from '../steps/stage.js';
 import { takeOver } from '../steps/take-over.js';
 import { plannedChecks, type PlannedCheck } from '../verify/plan.js';
-import { MIGRATION_SOURCES, RESTORE_SOURCES } from '../verify/sources.js';
+import { MIGRATION_SOURCES, RESTORE_SOURCES, type VerifyResultsMap } from '../verify/sources.js';
 import { verifyAndRecord, verifyStep, type VerifyResult } from '../verify/verify.js';
 import { toStateErrors, validate } from '../steps/validate.js';
 import { systemClock } from '../util/poll.js';
@@ -375,7 +375,9 @@ export class MigrationEngine {
   async verify(migrationId: string): Promise<VerifyResult & { readonly status: MigrationStatus }> {
     const migration = await this.deps.state.getMigration(migrationId);
     if (migration === null) throw migrationNotFound(migrationId);
-    const results = completedData(await new StateJournal(this.deps.state).read(migrationId));
+    const results = resultsOf<VerifyResultsMap>(
+      completedData(await new StateJournal(this.deps.state).read(migrationId)),
+    );
     const restored = results.has('restore-resync') || results.has('restore-group');
     const finished = results.has(migration.strategy === 'convert' ? 'convert' : 'take-over');
     if (!restored && !finished)

@@ -18,6 +18,7 @@ import type { RoutingContactResult } from './routing-contact.js';
 import type { StageResult } from './stage.js';
 import type { TakeOverResult } from './take-over.js';
 import type { ValidateResult } from './validate.js';
+import type { VerifyResult } from '../verify/verify.js';
 
 export interface MigrationStepResults {
   capture: CaptureResult;
@@ -34,6 +35,7 @@ export interface MigrationStepResults {
   'hybrid-mail-flow': HybridMailFlowResult;
   'rewire-onprem': RewireOnPremResult;
   'rewire-cloud': RewireCloudResult;
+  verify: VerifyResult;
   report: ReportResult;
 }
 

@@ -9,9 +9,8 @@ import type { MigrationContext } from '../engine/context.js';
 import type { Snapshot } from '../engine/snapshot.js';
 import { mapGroupSettings } from '../mapping/settings.js';
 import type { StepResults } from '../saga/runner.js';
-import type { RoutingContactResult } from '../steps/routing-contact.js';
+import type { MigrationStepResults } from '../steps/results.js';
 import { rewireAttribute } from '../steps/rewire-onprem.js';
-import type { TakeOverResult } from '../steps/take-over.js';
 import type { ValidateResult } from '../steps/validate.js';
 import {
   expectedAsCaptured,
@@ -32,9 +31,16 @@ export interface VerifyReading {
   readonly observed: readonly ObservedAttribute[];
 }
 
+/** A migration's step results, and after a restore the results of its restore steps too. */
+export type VerifyResultsMap = MigrationStepResults & {
+  'restore-group': { readonly dn: string; readonly recreated: boolean };
+  'restore-resync': { readonly cloudId: string };
+};
+export type VerifyResults = StepResults<VerifyResultsMap>;
+
 export interface VerifySource {
   readonly name: string;
-  read(ctx: MigrationContext, results: StepResults, snapshot: Snapshot): Promise<VerifyReading>;
+  read(ctx: MigrationContext, results: VerifyResults, snapshot: Snapshot): Promise<VerifyReading>;
 }
 
 function label(ctx: MigrationContext, snapshot: Snapshot): string {
@@ -70,7 +76,7 @@ export const cloudGroupSource: VerifySource = {
     const target = cloudTarget(results);
     const name = label(ctx, snapshot);
     const { dl, members, sendAs } = await readGroup(ctx.deps.exchange, target.identity);
-    const validation = results.get('validate') as ValidateResult;
+    const validation = results.get('validate')!;
     const observed = observedCloudGroup(name, dl, members, sendAs);
     if (ctx.migration.strategy === 'convert') {
       const settings = carriedSettingNames(snapshot, ctx, validation.cloudType);
@@ -79,7 +85,7 @@ export const cloudGroupSource: VerifySource = {
         observed,
       };
     }
-    const takeOver = results.get('take-over') as TakeOverResult;
+    const takeOver = results.get('take-over')!;
     const expected = expectedCloudGroup(snapshot, ctx.options.skipNestedGroupCheck, {
       label: name,
       name: takeOver.name,
@@ -119,7 +125,7 @@ export const cloudDependantsSource: VerifySource = {
 export const onPremDependantsSource: VerifySource = {
   name: 'on-premises dependants',
   async read(ctx, results, snapshot) {
-    const contact = results.get('routing-contact') as RoutingContactResult | undefined;
+    const contact = results.get('routing-contact');
     if (contact === undefined) return { expected: [], observed: [] };
     const now = await ctx.deps.ad.findDependants(contact.dn);
     return {
@@ -147,7 +153,7 @@ export const restoredGroupSource: VerifySource = {
   async read(ctx, results, snapshot) {
     const group = snapshot.onPrem.group!;
     // A deleted group was re-created (a new object, so a new GUID): restore-group says where.
-    const restored = results.get('restore-group') as { dn: string } | undefined;
+    const restored = results.get('restore-group');
     const dn = (await ctx.deps.ad.findByGuid(group.objectGuid))?.dn ?? restored?.dn;
     const now =
       dn === undefined || !(await ctx.deps.ad.exists(dn)) ? undefined : await ctx.deps.ad.readGroup(dn);
@@ -175,7 +181,7 @@ export const resyncedCloudSource: VerifySource = {
   async read(ctx, results, snapshot) {
     const name = label(ctx, snapshot);
     const { dl, members, sendAs } = await readGroup(ctx.deps.exchange, name);
-    const validation = results.get('validate') as ValidateResult | undefined;
+    const validation = results.get('validate');
     const settings = carriedSettingNames(snapshot, ctx, validation?.cloudType ?? 'Distribution');
     return {
       expected: [

@@ -5,8 +5,9 @@
 import type { MigrationContext } from '../engine/context.js';
 import { loadSnapshot } from '../engine/snapshot.js';
 import { finding } from '../findings/finding.js';
-import type { SagaStep, StepResults } from '../saga/runner.js';
-import { MIGRATION_SOURCES, RESTORE_SOURCES, type VerifySource } from './sources.js';
+import type { SagaStep } from '../saga/runner.js';
+import type { MigrationStep } from '../steps/results.js';
+import { MIGRATION_SOURCES, RESTORE_SOURCES, type VerifyResults, type VerifySource } from './sources.js';
 import {
   compareValues,
   verificationSummary,
@@ -37,7 +38,7 @@ function describe(d: Difference): string {
 export async function verifyAndRecord(
   ctx: MigrationContext,
   step: string,
-  results: StepResults,
+  results: VerifyResults,
   sources: readonly VerifySource[],
 ): Promise<VerifyResult> {
   const snapshot = await loadSnapshot(ctx.deps.state, ctx.migration.id);
@@ -56,14 +57,18 @@ export async function verifyAndRecord(
   return { ...counts, summary: verificationSummary(counts), at: new Date(ctx.clock.now()).toISOString() };
 }
 
-export const verifyStep: SagaStep<MigrationContext> = {
+export const verifyStep: MigrationStep<'verify'> = {
   name: 'verify',
-  run: (ctx, results) => verifyAndRecord(ctx, 'verify', results, MIGRATION_SOURCES),
+  // The same journal, read with the restore rows (absent before a restore) that the restore sources need.
+  run: (ctx, results) =>
+    verifyAndRecord(ctx, 'verify', results as unknown as VerifyResults, MIGRATION_SOURCES),
 };
 
+/** Restore steps are not in the migration's result map: their journal holds both, read as VerifyResults. */
 export const restoreVerifyStep: SagaStep<MigrationContext> = {
   name: 'restore-verify',
-  run: (ctx, results) => verifyAndRecord(ctx, 'restore-verify', results, RESTORE_SOURCES),
+  run: (ctx, results) =>
+    verifyAndRecord(ctx, 'restore-verify', results as unknown as VerifyResults, RESTORE_SOURCES),
 };
 
 /** The verification a report shows: the latest completed verify or restore-verify in the journal. */
