@@ -35,7 +35,7 @@ export {
   type AppPermission,
 } from './certificate/app-registration.js';
 export { renderReportHtml } from './report/html.js';
-export { reportSchema, type Report, type MigrationReport, type BatchReport } from './report/schema.js';
+export { reportSchema, type Report, type MigrationReport, type BatchReport } from '@dlmigrate/core';
 export { escapeHtml } from './report/escape.js';
 export { writeCsvFile } from './csv/write.js';
 export { PLAN_COLUMNS, STATUS_COLUMNS, REPORT_COLUMNS, type PlanRow, type ReportRow } from './csv/tables.js';

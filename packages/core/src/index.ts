@@ -24,7 +24,8 @@ export {
   type MembershipJournal,
 } from './engine/membership-progress.js';
 export { validate as validateSnapshot, type Validation } from './engine/validation.js';
-export type { MigrationReport, ReportChange, ReportFinding, StepStatus } from './engine/report.js';
+export * from './report/schema.js';
+export { parseStored } from './stored/parse.js';
 export { planChanges, type PlannedChange } from './engine/plan.js';
 export {
   MigrationEngine,

@@ -1,9 +1,11 @@
 // Options of one migration (and of every migration of a batch). Names match the CLI's configuration schema.
 // Defaults follow DLConversionV2 where users rely on them (retain the original group, create the routing contact)
 // and are safer where it was unsafe (deadlines instead of endless waits).
+import { z } from 'zod';
 import { finding, type Finding } from './findings/finding.js';
 import type { CloudGroupType } from './mapping/group-type.js';
 import { MAX_NAME_LENGTH } from './mapping/names.js';
+import { parseStored } from './stored/parse.js';
 
 export type Strategy = 'recreate' | 'convert';
 
@@ -65,6 +67,41 @@ export const DEFAULT_OPTIONS: MigrationOptions = {
   onDeletionDeadline: 'rollback',
   entraReferences: 'blocking',
 };
+
+const D = DEFAULT_OPTIONS;
+
+/**
+ * The options as stored with a migration or a batch. A field a store written by an older dlmigrate lacks gets its
+ * default (the same default a new migration gets); a field of the wrong type is STORED_DOCUMENT_INVALID.
+ */
+export const storedOptionsSchema = z.object({
+  strategy: z.enum(['recreate', 'convert']),
+  nonSyncOu: z.string().optional(),
+  retainOriginalGroup: z.boolean().default(D.retainOriginalGroup),
+  routingContact: z.boolean().default(D.routingContact),
+  hybridMailFlow: z.boolean().default(D.hybridMailFlow),
+  skipNestedGroupCheck: z.boolean().default(D.skipNestedGroupCheck),
+  groupTypeOverride: z.enum(['Distribution', 'Security']).optional(),
+  namePrefix: z.string().optional(),
+  nameSuffix: z.string().optional(),
+  customRoutingDomain: z.string().optional(),
+  allowNonSyncedGroup: z.boolean().default(D.allowNonSyncedGroup),
+  overrideCentralizedMailTransport: z.boolean().default(D.overrideCentralizedMailTransport),
+  deadlines: z
+    .object({
+      cloudDeletionMinutes: z.number().positive().default(D.deadlines.cloudDeletionMinutes),
+      takeOverMinutes: z.number().positive().default(D.deadlines.takeOverMinutes),
+      conversionMinutes: z.number().positive().default(D.deadlines.conversionMinutes),
+    })
+    .default(D.deadlines),
+  onDeletionDeadline: z.enum(['rollback', 'stay-parked']).default(D.onDeletionDeadline),
+  entraReferences: z.enum(['blocking', 'needs-action']).default(D.entraReferences),
+});
+
+/** Options read back from the state store (`what` names the record for the error). */
+export function parseStoredOptions(value: unknown, what: string): MigrationOptions {
+  return parseStored(storedOptionsSchema, value, what);
+}
 
 export type MigrationOptionsInput = Partial<Omit<MigrationOptions, 'deadlines'>> & {
   readonly deadlines?: Partial<MigrationOptions['deadlines']>;

@@ -1,5 +1,5 @@
 // `report --csv`: one row per finding and per change of the report.
-import type { Report } from '../report/schema.js';
+import type { Report } from '@dlmigrate/core';
 import { REPORT_COLUMNS, reportRows } from './tables.js';
 import { writeCsvFile } from './write.js';
 

@@ -4,7 +4,7 @@
 // `batch --file` reads, so a plan edited in Excel is the next batch's input as it stands.
 import type { CsvColumn, CsvValue, ProjectMigration } from '@dlmigrate/core';
 import type { MigrationRecord } from '@dlmigrate/state';
-import type { Report } from '../report/schema.js';
+import type { Report } from '@dlmigrate/core';
 
 type Finding = { readonly code: string; readonly severity: string };
 

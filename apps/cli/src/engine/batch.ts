@@ -1,13 +1,6 @@
-// Running a batch from the command line: the groups from arguments or a file, progress as lines, and a
-// batch report assembled from the migrations' own reports.
-import {
-  BatchInputError,
-  migrateBatch,
-  runBatch,
-  type BatchEvent,
-  type BatchOutcome,
-  type MigrationReport as CoreReport,
-} from '@dlmigrate/core';
+// Running a batch from the command line: the groups from arguments or a file, and progress as lines (the batch
+// report is core's, engine.batchReport).
+import { BatchInputError, migrateBatch, runBatch, type BatchEvent, type BatchOutcome } from '@dlmigrate/core';
 import type { MigrationStatus } from '@dlmigrate/state';
 import { hostname } from 'node:os';
 import type { Logger } from 'pino';
@@ -15,7 +8,6 @@ import type { CommandContext } from '../context.js';
 import { UsageError } from '../errors.js';
 import { ExitCode } from '../exit-codes.js';
 import type { Status } from '../output/output.js';
-import { migrationReportSchema, type BatchReport, type Finding } from '../report/schema.js';
 import { migrationOptions } from './open-engine.js';
 import type { Session } from './session.js';
 
@@ -186,44 +178,4 @@ export function batchExitCode(outcome: BatchOutcome): ExitCode {
   if (statuses.has('blocked')) return ExitCode.Blocked;
   if (statuses.has('completed_with_warnings')) return ExitCode.CompletedWithWarnings;
   return ExitCode.Succeeded;
-}
-
-export async function batchReport(session: Session, outcome: BatchOutcome): Promise<BatchReport> {
-  const { engine, deps } = session.opened;
-  const batch = await deps.state.getBatch(outcome.batchId);
-  const migrations = [];
-  const findings: Finding[] = [];
-  for (const group of outcome.groups) {
-    const report: CoreReport | null = await engine.report(group.migrationId);
-    if (report !== null) migrations.push(migrationReportSchema.parse(report));
-    else if (group.status === 'blocked') {
-      findings.push(
-        ...group.codes.map((code) => ({
-          code,
-          severity: 'blocking' as const,
-          subject: group.address,
-          message: `the group was not started (${code})`,
-          action: "See the group's findings in dlmigrate status.",
-        })),
-      );
-    }
-  }
-  const levels = [...new Set(outcome.groups.map((g) => g.level))]
-    .sort((a, b) => a - b)
-    .map((level) => ({
-      level,
-      groups: outcome.groups
-        .filter((g) => g.level === level)
-        .map((g) => ({ address: g.address, migrationId: g.migrationId, status: g.status })),
-    }));
-  return {
-    kind: 'batch',
-    id: outcome.batchId,
-    status: outcome.status,
-    startedAt: batch?.createdAt ?? new Date().toISOString(),
-    ...(batch?.updatedAt !== undefined ? { finishedAt: batch.updatedAt } : {}),
-    levels,
-    migrations,
-    findings,
-  };
 }

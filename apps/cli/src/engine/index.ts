@@ -2,4 +2,4 @@
 export { withSession, type Session } from './session.js';
 export { migrationOptions, openEngine, openState, stateLocation, syncTriggerConfig } from './open-engine.js';
 export { eventPrinter, exitCodeFor, finishOutcome, engineSecrets, type SecretFlags } from './run.js';
-export { runBatchCommand, batchExitCode, batchReport, batchEventPrinter, type BatchInput } from './batch.js';
+export { runBatchCommand, batchExitCode, batchEventPrinter, type BatchInput } from './batch.js';

@@ -11,7 +11,6 @@ import type { CommandContext } from '../context.js';
 import { ExitCode } from '../exit-codes.js';
 import type { Status } from '../output/output.js';
 import { renderReportHtml } from '../report/html.js';
-import { migrationReportSchema } from '../report/schema.js';
 import type { EngineSecrets } from './open-engine.js';
 
 export interface SecretFlags {
@@ -94,7 +93,7 @@ export function finishOutcome(
   logger: Logger,
 ): ExitCode {
   const { output } = context;
-  const report = migrationReportSchema.parse(outcome.report);
+  const report = outcome.report;
   let html: string | undefined;
   if (htmlOption !== undefined) {
     html = isAbsolute(htmlOption) ? htmlOption : resolve(context.io.cwd, htmlOption);

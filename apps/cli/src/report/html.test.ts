@@ -1,3 +1,4 @@
+import type { MigrationReport } from '@dlmigrate/core';
 import { describe, expect, it } from 'vitest';
 import { escapeHtml } from './escape.js';
 import { renderReportHtml } from './html.js';
@@ -18,7 +19,8 @@ describe('renderReportHtml', () => {
         id: 'm1',
         group: { address: 'a@contoso.com' },
         strategy: 'convert',
-        status: 'blocked" onmouseover="x',
+        // Not a status the schema admits: the renderer must stay safe with whatever reaches it.
+        status: 'blocked" onmouseover="x' as MigrationReport['status'],
         startedAt: '2026-11-22T00:00:00Z',
         steps: [],
         changes: [],

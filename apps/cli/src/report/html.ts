@@ -2,7 +2,7 @@
 // external assets, readable offline and attachable to a change ticket. Every value from the report is
 // escaped, and a Content-Security-Policy forbidding scripts is a second guard should one ever slip by.
 import { escapeHtml as e } from './escape.js';
-import type { BatchReport, Finding, MigrationReport, Report } from './schema.js';
+import type { BatchReport, MigrationReport, Report, ReportFinding } from '@dlmigrate/core';
 
 /** The report's stylesheet; the project dashboard (dashboard-html.ts) adds its own rules to it. */
 export const REPORT_CSS = `
@@ -102,15 +102,15 @@ function batchBody(report: BatchReport): string {
   ].join('\n');
 }
 
-function findingCounts(findings: readonly Finding[]): string {
-  const count = (s: Finding['severity']) => findings.filter((f) => f.severity === s).length;
+function findingCounts(findings: readonly ReportFinding[]): string {
+  const count = (s: ReportFinding['severity']) => findings.filter((f) => f.severity === s).length;
   return (
     `<p class="counts"><span>${badge('blocking')} ${count('blocking')}</span>` +
     `<span>${badge('needs-action')} ${count('needs-action')}</span><span>${badge('info')} ${count('info')}</span></p>`
   );
 }
 
-function findingsTable(findings: readonly Finding[]): string {
+function findingsTable(findings: readonly ReportFinding[]): string {
   if (findings.length === 0) return '<p class="none">No problems.</p>';
   const order = { blocking: 0, 'needs-action': 1, info: 2 } as const;
   const sorted = [...findings].sort((a, b) => order[a.severity] - order[b.severity]);

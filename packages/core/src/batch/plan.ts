@@ -4,7 +4,10 @@
 import { CoreError } from '../errors/core-error.js';
 import { normalizeDn, type ActiveDirectory } from '@dlmigrate/ad';
 import type { BatchRecord, JsonObject, MigrationRecord, NewMigration, StateStore } from '@dlmigrate/state';
+import { z } from 'zod';
+import { isFindingCode, type FindingCode } from '../findings/catalogue.js';
 import type { Finding } from '../findings/finding.js';
+import { parseStored } from '../stored/parse.js';
 import { resolveOptions, type MigrationOptions, type MigrationOptionsInput } from '../options.js';
 import {
   readBatchGroups,
@@ -55,6 +58,25 @@ export class BatchInputError extends CoreError {
 }
 
 /** Where each group of a batch stands in the plan; kept as the batch's input so any runner can read it. */
+/** The stored layout, parsed on read (any runner reads it back; see layoutOf). */
+const storedLayoutSchema = z.object({
+  waves: z.array(z.array(z.string())),
+  depth: z.record(z.string(), z.number().int().nonnegative()),
+  children: z.record(z.string(), z.array(z.string())),
+  blocked: z.record(
+    z.string(),
+    z.object({
+      code: z.custom<FindingCode>((v) => typeof v === 'string' && isFindingCode(v), 'not a finding code'),
+      severity: z.enum(['blocking', 'needs-action', 'info']),
+      subject: z.string(),
+      message: z.string(),
+      action: z.string(),
+      attribute: z.string().optional(),
+    }),
+  ),
+  dns: z.record(z.string(), z.string()).optional(),
+});
+
 export interface BatchLayout {
   /** Sync waves in run order (each a state level): waves of one dependency level follow each other. */
   readonly waves: readonly (readonly string[])[];
@@ -210,5 +232,5 @@ export function layoutOf(batch: BatchRecord): BatchLayout {
       'CORE_BATCH_NOT_PLANNED',
       `batch ${batch.id} has no layout; it was not planned by this engine`,
     );
-  return layout as unknown as BatchLayout;
+  return parseStored(storedLayoutSchema, layout, `the layout of batch ${batch.id}`);
 }

@@ -23,7 +23,7 @@ import type { EngineDeps, LevelReads } from '../engine/context.js';
 import { runMigration, type MigrationOutcome } from '../engine/engine.js';
 import { loadSnapshot } from '../engine/snapshot.js';
 import { readTenant } from '../steps/capture.js';
-import type { MigrationOptions } from '../options.js';
+import { parseStoredOptions, type MigrationOptions } from '../options.js';
 import type { SyncTrigger } from '../sync/trigger.js';
 import { pollUntil, systemClock, type Clock } from '../util/poll.js';
 import type { BatchEvent, BatchEventListener, LevelPhase } from './events.js';
@@ -133,7 +133,7 @@ class BatchRunner {
     const batch = await this.#state.getBatch(this.#batchId);
     if (batch === null) throw new CoreError('CORE_BATCH_NOT_FOUND', `there is no batch ${this.#batchId}`);
     this.#layout = layoutOf(batch);
-    this.#options = batch.input['options'] as unknown as MigrationOptions;
+    this.#options = parseStoredOptions(batch.input['options'], `the options of batch ${this.#batchId}`);
     if (batch.status === 'planned') await this.#state.setBatchStatus(this.#batchId, 'running');
     for (const m of await this.#state.listMigrations({ batchId: this.#batchId })) {
       if (m.group.objectGuid !== null)

@@ -15,8 +15,8 @@ import { isFindingCode, type FindingCode } from '../findings/catalogue.js';
 import { finding, FindingsError, type Finding } from '../findings/finding.js';
 import {
   DEFAULT_OPTIONS,
+  parseStoredOptions,
   resolveOptions,
-  type MigrationOptions,
   type MigrationOptionsInput,
 } from '../options.js';
 import { completedData, lastEntryByStep, type JournalEntry } from '../saga/journal.js';
@@ -53,12 +53,16 @@ import { planChanges, type PlannedChange } from './plan.js';
 import {
   buildReport,
   finishedStatus,
+  readReport,
   saveReport,
   toReportFinding,
   type MigrationReport,
   type ReportFinding,
 } from './report.js';
 import { loadSnapshot } from './snapshot.js';
+import { buildBatchReport } from '../batch/report.js';
+import type { BatchOutcome } from '../batch/runner.js';
+import type { BatchReport } from '../report/schema.js';
 import { validate as validateSnapshot } from './validation.js';
 
 /** Blocking findings a step throws are recorded under that step before the saga reacts (undo or stop). */
@@ -420,9 +424,14 @@ export class MigrationEngine {
     });
   }
 
-  async report(migrationId: string): Promise<MigrationReport | null> {
-    const record = await this.deps.state.getReport(migrationId);
-    return record === null ? null : (record.report as unknown as MigrationReport);
+  /** The stored report of a migration (null before it has one). */
+  report(migrationId: string): Promise<MigrationReport | null> {
+    return readReport(this.deps.state, migrationId);
+  }
+
+  /** The report of a batch run: its levels, each migration's report, and the groups it never started. */
+  batchReport(outcome: BatchOutcome): Promise<BatchReport> {
+    return buildBatchReport(this.deps.state, outcome, this.deps.clock ?? systemClock);
   }
 
   // ── internals ──────────────────────────────────────────────────────────────────────────────
@@ -496,6 +505,8 @@ export class MigrationEngine {
     body: (ctx: MigrationContext, journal: StateJournal) => Promise<T>,
   ): Promise<T> {
     const { state, runnerId } = this.deps;
+    // Parsed before the lease is taken: options that do not fit stop the run before anything is written.
+    const options = parseStoredOptions(migration.options, `the options of migration ${migration.id}`);
     let fence: Fence | undefined;
     let heartbeat: { stop(): Promise<void> } | undefined;
     if (runnerId !== undefined) {
@@ -510,7 +521,7 @@ export class MigrationEngine {
       deps: this.deps,
       clock: this.deps.clock ?? systemClock,
       migration,
-      options: migration.options as unknown as MigrationOptions,
+      options,
       ...(fence === undefined ? {} : { fence }),
       note: async (step, finding) =>
         void (await state.addErrors(migration.id, toStateErrors(step, [finding]))),

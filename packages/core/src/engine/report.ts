@@ -2,51 +2,20 @@
 // and severity. "Completed with warnings" (needs-action findings) is a success, not a failure (B14).
 import { CoreError } from '../errors/core-error.js';
 import type { ErrorRecord, JsonObject, MigrationStatus, StateStore } from '@dlmigrate/state';
-import { actionFor, isFindingCode, type Severity } from '../findings/catalogue.js';
+import { actionFor, isFindingCode } from '../findings/catalogue.js';
+import {
+  migrationReportSchema,
+  type MigrationReport,
+  type ReportChange,
+  type ReportFinding,
+  type StepStatus,
+} from '../report/schema.js';
+import { parseStored } from '../stored/parse.js';
 import { lastEntryByStep } from '../saga/journal.js';
 import { StateJournal } from '../saga/state-journal.js';
 import { latestVerification } from '../verify/verify.js';
 
-export type StepStatus = 'completed' | 'skipped' | 'failed' | 'undone' | 'pending';
-
-export interface ReportFinding {
-  readonly code: string;
-  readonly severity: Severity;
-  readonly subject: string;
-  readonly message: string;
-  readonly action: string;
-  readonly attribute?: string;
-  readonly step?: string;
-}
-
-export interface ReportChange {
-  readonly side: 'on-premises' | 'cloud';
-  readonly object: string;
-  readonly attribute: string;
-  readonly before: unknown;
-  readonly after: unknown;
-}
-
-export interface MigrationReport {
-  readonly kind: 'migration';
-  readonly id: string;
-  readonly group: { readonly address: string; readonly displayName?: string };
-  readonly strategy: 'recreate' | 'convert';
-  readonly status: MigrationStatus;
-  readonly startedAt: string;
-  readonly finishedAt?: string;
-  /** The latest verification (verify step, restore-verify or `dlmigrate verify`): the report opens with its summary. */
-  readonly verification?: {
-    readonly checked: number;
-    readonly differences: number;
-    readonly summary: string;
-    readonly step: string;
-    readonly at: string;
-  };
-  readonly steps: readonly { name: string; status: StepStatus; detail?: string; at?: string }[];
-  readonly changes: readonly ReportChange[];
-  readonly findings: readonly ReportFinding[];
-}
+export type { MigrationReport, ReportChange, ReportFinding, StepStatus } from '../report/schema.js';
 
 function stepStatus(event: string | undefined): StepStatus {
   switch (event) {
@@ -118,9 +87,17 @@ export async function buildReport(
         ...(entry === undefined ? {} : { at: entry.at }),
       };
     }),
-    changes,
+    changes: [...changes],
     findings: (await state.listErrors(migrationId)).map(toReportFinding),
   };
+}
+
+/** The stored report of a migration, parsed (STORED_DOCUMENT_INVALID when it does not fit); null before it has one. */
+export async function readReport(state: StateStore, migrationId: string): Promise<MigrationReport | null> {
+  const record = await state.getReport(migrationId);
+  return record === null
+    ? null
+    : parseStored(migrationReportSchema, record.report, `the report of migration ${migrationId}`);
 }
 
 export async function saveReport(state: StateStore, report: MigrationReport): Promise<void> {

@@ -73,6 +73,12 @@ export const CORE_ERROR_CODES = {
       'A value handed to the engine cannot be used (an empty routing domain, an address without a domain, …).',
     action: 'Correct the value named in the message.',
   },
+  STORED_DOCUMENT_INVALID: {
+    means:
+      'A document read back from the state store (options, batch layout, snapshot, report) does not have the expected form; the run stopped before changing anything.',
+    action:
+      'Use the dlmigrate version that wrote the state store, or restore the state store from a backup; report a bug if neither applies.',
+  },
   BATCH_INPUT_INVALID: {
     means: 'The batch list or its options have problems; every one is listed, nothing was started.',
     action: 'Correct the listed lines of the input file (or the options) and plan the batch again.',

@@ -6,6 +6,8 @@ import { cloudIdentity } from '../engine/cloud-identity.js';
 import type { MigrationContext } from '../engine/context.js';
 import { finding, FindingsError } from '../findings/finding.js';
 import type { SagaStep } from '../saga/runner.js';
+import { parseStored } from '../stored/parse.js';
+import { z } from 'zod';
 
 export interface UpdateAddressOptions {
   readonly operation: 'update-hybrid-address';
@@ -13,8 +15,14 @@ export interface UpdateAddressOptions {
   readonly newAlias?: string;
 }
 
+const updateAddressSchema = z.object({
+  operation: z.literal('update-hybrid-address'),
+  newAddress: z.string().min(1),
+  newAlias: z.string().optional(),
+});
+
 function parameters(ctx: MigrationContext): UpdateAddressOptions {
-  return ctx.migration.options as unknown as UpdateAddressOptions;
+  return parseStored(updateAddressSchema, ctx.migration.options, `address update ${ctx.migration.id}`);
 }
 
 export const updateCloudAddress: SagaStep<MigrationContext> = {

@@ -52,7 +52,7 @@ export function registerBatchCommand(program: Command, state: ProgramState): voi
       const engine = await import('../../engine/index.js');
       state.exitCode = await engine.withSession(context, 'batch', options, async (session) => {
         const outcome = await engine.runBatchCommand(context, session, input);
-        const report = await engine.batchReport(session, outcome);
+        const report = await session.opened.engine.batchReport(outcome);
         let html: string | undefined;
         if (options.html !== undefined) {
           html = isAbsolute(options.html) ? options.html : resolve(context.io.cwd, options.html);

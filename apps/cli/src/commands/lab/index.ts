@@ -153,7 +153,7 @@ function registerDemo(lab: Command, withName: (command: Command) => Command, sta
       context.output.line(`Migrating ${groups.length} groups in one batch: ${groups.join(', ')}`);
       state.exitCode = await engine.withSession(demoContext, 'demo', {}, async (session) => {
         const outcome = await engine.runBatchCommand(demoContext, session, { kind: 'start', groups });
-        const report = await engine.batchReport(session, outcome);
+        const report = await session.opened.engine.batchReport(outcome);
         const html =
           options.html === undefined
             ? join(up.files.folder, 'demo-report.html')

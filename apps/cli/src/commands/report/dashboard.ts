@@ -3,7 +3,7 @@
 //   --html FILE  the dashboard page, and next to it a folder FILE-reports/ with each migration's own report page,
 //                which the dashboard links to (all owner-only: they name groups and members);
 //   --csv FILE   one row per migration.
-import { buildProject, loadProjectRecords, type ProjectModel } from '@dlmigrate/core';
+import { buildProject, loadProjectRecords, reportSchema, type ProjectModel } from '@dlmigrate/core';
 import { describeLocation } from '@dlmigrate/state';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { basename, dirname, extname, isAbsolute, join, resolve } from 'node:path';
@@ -11,7 +11,6 @@ import type { CommandContext } from '../../context.js';
 import { UsageError } from '../../errors.js';
 import { renderDashboardHtml } from '../../report/dashboard-html.js';
 import { renderReportHtml } from '../../report/html.js';
-import { reportSchema } from '../../report/schema.js';
 
 export interface DashboardFiles {
   readonly html?: string | undefined;

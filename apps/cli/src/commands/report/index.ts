@@ -7,7 +7,7 @@ import { createContext, type CommandContext } from '../../context.js';
 import { UsageError } from '../../errors.js';
 import type { ProgramState } from '../../program.js';
 import { renderReportHtml } from '../../report/html.js';
-import { reportSchema, type Report } from '../../report/schema.js';
+import type { Report } from '@dlmigrate/core';
 
 /** Where the state store is: report reads it, so --state-url / --state-folder may point elsewhere than the config. */
 const STATE_SETTINGS = SETTINGS.filter((s) => s.path[0] === 'state');
@@ -62,7 +62,7 @@ export function registerReportCommand(program: Command, state: ProgramState): vo
       const report =
         id !== undefined
           ? await reportFromState(id, context)
-          : readReport(resolvePath(options.from!, context));
+          : await readReport(resolvePath(options.from!, context));
       const csv =
         options.csv === undefined
           ? undefined
@@ -146,7 +146,7 @@ function resolvePath(file: string, context: CommandContext): string {
   return isAbsolute(file) ? file : resolve(context.io.cwd, file);
 }
 
-function readReport(file: string): Report {
+async function readReport(file: string): Promise<Report> {
   let data: unknown;
   try {
     data = JSON.parse(readFileSync(file, 'utf8'));
@@ -156,7 +156,9 @@ function readReport(file: string): Report {
   return parseReport(data, file);
 }
 
-function parseReport(data: unknown, what: string): Report {
+async function parseReport(data: unknown, what: string): Promise<Report> {
+  // The report model is core's (report/schema.ts), loaded only when a report is read.
+  const { reportSchema } = await import('@dlmigrate/core');
   const parsed = reportSchema.safeParse(data);
   if (!parsed.success) {
     throw new UsageError(

@@ -1,31 +1,36 @@
-// The report document the engine produces and the HTML renderer reads. Validated on the way in, so a
-// damaged or hand-edited file gives a clear error instead of a half-rendered page.
+// The report documents: one model for the engine that writes them, the state store that keeps them and the CLI that
+// renders them (HTML, CSV, text). Types are inferred from the schemas, so a report read back from the store or a file
+// is parsed by the same definition the engine writes (a damaged or hand-edited one gives a clear error).
+import { MIGRATION_STATUSES } from '@dlmigrate/state';
 import { z } from 'zod';
 
-const json: z.ZodType<unknown> = z.unknown();
+export const STEP_STATUSES = ['completed', 'skipped', 'failed', 'undone', 'pending', 'running'] as const;
+export type StepStatus = (typeof STEP_STATUSES)[number];
 
-export const findingSchema = z.object({
+export const reportFindingSchema = z.object({
   code: z.string(),
   severity: z.enum(['blocking', 'needs-action', 'info']),
   subject: z.string(),
   message: z.string(),
   action: z.string(),
   attribute: z.string().optional(),
+  /** The step that recorded it. */
+  step: z.string().optional(),
 });
 
-export const stepSchema = z.object({
+export const reportStepSchema = z.object({
   name: z.string(),
-  status: z.enum(['completed', 'skipped', 'failed', 'undone', 'pending', 'running']),
+  status: z.enum(STEP_STATUSES),
   detail: z.string().optional(),
   at: z.string().optional(),
 });
 
-export const changeSchema = z.object({
+export const reportChangeSchema = z.object({
   side: z.enum(['on-premises', 'cloud']),
   object: z.string(),
   attribute: z.string(),
-  before: json,
-  after: json,
+  before: z.unknown(),
+  after: z.unknown(),
 });
 
 export const migrationReportSchema = z.object({
@@ -33,7 +38,7 @@ export const migrationReportSchema = z.object({
   id: z.string(),
   group: z.object({ address: z.string(), displayName: z.string().optional() }),
   strategy: z.enum(['recreate', 'convert']),
-  status: z.string(),
+  status: z.enum(MIGRATION_STATUSES),
   startedAt: z.string(),
   finishedAt: z.string().optional(),
   /** The latest verification: "N values checked, M differences" (each difference is a VERIFY_DIFFERENCE finding). */
@@ -46,9 +51,9 @@ export const migrationReportSchema = z.object({
       at: z.string(),
     })
     .optional(),
-  steps: z.array(stepSchema),
-  changes: z.array(changeSchema),
-  findings: z.array(findingSchema),
+  steps: z.array(reportStepSchema),
+  changes: z.array(reportChangeSchema),
+  findings: z.array(reportFindingSchema),
 });
 
 export const batchReportSchema = z.object({
@@ -60,16 +65,18 @@ export const batchReportSchema = z.object({
   levels: z.array(
     z.object({
       level: z.number().int().nonnegative(),
+      /** A group's status is its migration's, or "blocked" when the batch never ran it. */
       groups: z.array(z.object({ address: z.string(), migrationId: z.string(), status: z.string() })),
     }),
   ),
   migrations: z.array(migrationReportSchema),
-  findings: z.array(findingSchema),
+  findings: z.array(reportFindingSchema),
 });
 
 export const reportSchema = z.discriminatedUnion('kind', [migrationReportSchema, batchReportSchema]);
 
-export type Finding = z.output<typeof findingSchema>;
+export type ReportFinding = z.output<typeof reportFindingSchema>;
+export type ReportChange = z.output<typeof reportChangeSchema>;
 export type MigrationReport = z.output<typeof migrationReportSchema>;
 export type BatchReport = z.output<typeof batchReportSchema>;
 export type Report = z.output<typeof reportSchema>;
