@@ -87,16 +87,23 @@ export const storedOptionsSchema = z.object({
   customRoutingDomain: z.string().optional(),
   allowNonSyncedGroup: z.boolean().default(D.allowNonSyncedGroup),
   overrideCentralizedMailTransport: z.boolean().default(D.overrideCentralizedMailTransport),
+  fallbackOwner: z.string().optional(),
   deadlines: z
     .object({
       cloudDeletionMinutes: z.number().positive().default(D.deadlines.cloudDeletionMinutes),
       takeOverMinutes: z.number().positive().default(D.deadlines.takeOverMinutes),
       conversionMinutes: z.number().positive().default(D.deadlines.conversionMinutes),
+      undoResyncMinutes: z.number().positive().default(D.deadlines.undoResyncMinutes),
     })
     .default(D.deadlines),
   onDeletionDeadline: z.enum(['rollback', 'stay-parked']).default(D.onDeletionDeadline),
   entraReferences: z.enum(['blocking', 'needs-action']).default(D.entraReferences),
 });
+
+// Every option has a field in the schema: an option added to MigrationOptions but not here would be dropped on read
+// (zod strips unknown keys), so that is a compile error.
+type UnparsedOption = Exclude<keyof MigrationOptions, keyof typeof storedOptionsSchema.shape>;
+const _everyOptionParsed: [UnparsedOption] extends [never] ? true : UnparsedOption = true;
 
 /** Options read back from the state store (`what` names the record for the error). */
 export function parseStoredOptions(value: unknown, what: string): MigrationOptions {

@@ -19,11 +19,13 @@ function rejection(run: () => unknown): unknown {
 
 describe('stored options', () => {
   it('read back as written', () => {
-    const stored = JSON.parse(JSON.stringify({ ...DEFAULT_OPTIONS, nonSyncOu: 'OU=Parked,DC=lab,DC=test' }));
-    expect(parseStoredOptions(stored, 'options')).toEqual({
+    const written = {
       ...DEFAULT_OPTIONS,
       nonSyncOu: 'OU=Parked,DC=lab,DC=test',
-    });
+      fallbackOwner: 'owner@contoso.com',
+      groupTypeOverride: 'Security' as const,
+    };
+    expect(parseStoredOptions(JSON.parse(JSON.stringify(written)), 'options')).toEqual(written);
   });
 
   it('get the defaults for fields a store written by an older dlmigrate lacks', () => {
