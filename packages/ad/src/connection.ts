@@ -195,6 +195,8 @@ export class AdConnection {
   private readonly dc: Server;
   private readonly gc: Server | undefined;
   private readonly domainServers = new Map<string, Server>();
+  /** The naming contexts of `domainControllers`, as configured. */
+  readonly domainNamingContexts: readonly string[];
   private readonly timeoutMs: number;
   private readonly connectTimeoutMs: number;
   private readonly bindDn: string;
@@ -269,6 +271,7 @@ export class AdConnection {
     this.gc = options.gcUrl ? server(options.gcUrl) : undefined;
     for (const [domainDn, url] of Object.entries(options.domainControllers ?? {}))
       this.domainServers.set(normalizeDn(domainDn), server(url));
+    this.domainNamingContexts = Object.keys(options.domainControllers ?? {});
   }
 
   get url(): string {
@@ -322,6 +325,16 @@ export class AdConnection {
   /** URL of the server an operation on `dn` goes to (writes: a DC of the object's domain). */
   serverUrlFor(dn: string, options: { gc?: boolean } = {}): string {
     return this.serverFor(dn, options.gc).url;
+  }
+
+  /**
+   * Whether a DC of the domain `domainNc` is known: one configured for it, or the default DC when it is its own
+   * domain. Another domain's objects are asked only of its own DC: the default DC would answer with a referral (or,
+   * holding a stale replica, with a copy no DC of that domain vouches for).
+   */
+  async hasDomainControllerFor(domainNc: string): Promise<boolean> {
+    const nc = normalizeDn(domainNc);
+    return this.domainServers.has(nc) || normalizeDn(await this.defaultNamingContext()) === nc;
   }
 
   /** Whether a separate GC endpoint is configured. */

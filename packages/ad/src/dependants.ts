@@ -19,6 +19,14 @@ export interface DependantsResult {
   unresolved: { dn: string; backLink: BackLink }[];
 }
 
+function safeNormalize(dn: string): string {
+  try {
+    return normalizeDn(dn);
+  } catch {
+    return dn;
+  }
+}
+
 export async function findDependants(
   conn: AdConnection,
   schema: ExchangeSchemaFacts,
@@ -28,10 +36,24 @@ export async function findDependants(
   const backLinks = (await schema.present(BACK_LINKS)) as BackLink[];
   const entry = await conn.read(groupDn, { attributes: backLinks, ranged: backLinks });
   if (!entry) throw new AdError('AD_NO_SUCH_OBJECT', `No object ${groupDn}.`, { dn: groupDn });
+  // The group's DC keeps back links for the forward links its own domain holds; the GC's copy adds those held in the
+  // other domains' partitions it replicates (memberOf from their universal groups). Both, once each.
+  const entries = [entry];
+  if (conn.hasGlobalCatalog) {
+    const onGc = await conn.read(groupDn, { attributes: backLinks, ranged: backLinks, gc: true });
+    if (onGc) entries.push(onGc);
+  }
   const pairs: { dn: string; backLink: BackLink }[] = [];
+  const seen = new Set<string>();
   for (const name of backLinks) {
     const canonical = BACK_LINKS.find((b) => b.toLowerCase() === name.toLowerCase()) as BackLink;
-    for (const dn of entry.strings(name)) pairs.push({ dn, backLink: canonical });
+    for (const e of entries)
+      for (const dn of e.strings(name)) {
+        const key = `${canonical}|${safeNormalize(dn)}`;
+        if (seen.has(key)) continue;
+        seen.add(key);
+        pairs.push({ dn, backLink: canonical });
+      }
   }
   const { recipients } = await resolveRecipients(conn, schema, [...new Set(pairs.map((p) => p.dn))], options);
   const dependants: AdDependant[] = [];

@@ -2,7 +2,7 @@
 // issues one `Get-ADObject -Properties *` per DN with sleeps; here DNs are batched into OR filters
 // on distinguishedName (one paged search per batch and domain), or read by base reads with bounded
 // concurrency. The bench compares both; 'filter' is the default because it is far cheaper.
-import pLimit from 'p-limit';
+import pLimit, { type LimitFunction } from 'p-limit';
 import type { AdConnection } from './connection.js';
 import { RECIPIENT_ATTRIBUTES } from './attributes.js';
 import { domainDnOf, normalizeDn } from './dn.js';
@@ -55,47 +55,77 @@ export async function resolveRecipients(
       ),
     );
   } else {
-    // 100 DNs per OR filter: Samba's cost grows faster than linearly with the filter (bench/ad.bench.ts), AD caps requests too.
-    const batchSize = Math.max(1, options.batchSize ?? 100);
     // With a GC one forest-wide search covers every domain; without, each domain's DC answers for its own DNs.
-    const byBase = new Map<string, string[]>();
-    for (const dn of wanted.values()) {
-      const base = conn.hasGlobalCatalog ? '' : domainDnOf(dn);
-      byBase.set(base, [...(byBase.get(base) ?? []), dn]);
+    await searchInBatches(conn, wanted.values(), {
+      perDomain: !conn.hasGlobalCatalog,
+      options,
+      attributes,
+      limit,
+      keep,
+    });
+    // What the GC did not know (not replicated to it yet, or outside its partial replicas) is asked of the DC of each
+    // DN's domain: the authority for its own objects. A DN of a domain no DC answers for stays missing.
+    if (conn.hasGlobalCatalog) {
+      const unknown = [...wanted].filter(([key]) => !recipients.has(key)).map(([, dn]) => dn);
+      if (unknown.length > 0)
+        await searchInBatches(conn, unknown, { perDomain: true, options, attributes, limit, keep });
     }
-    const jobs: Promise<void>[] = [];
-    for (const [base, list] of byBase) {
-      for (let i = 0; i < list.length; i += batchSize) {
-        const batch = list.slice(i, i + batchSize);
-        jobs.push(
-          limit(async () => {
-            try {
-              const entries = await conn.search(base, {
-                gc: true,
-                filter: or(...batch.map((dn) => eq('distinguishedName', dn))),
-                attributes,
-                // One more than the batch can match: a page that holds every entry comes without a cookie, so the
-                // search is one round trip (a page of exactly batchSize entries makes the server send a cookie and
-                // the client ask again for an empty last page).
-                pageSize: batchSize + 1,
-              });
-              entries.forEach(keep);
-            } catch (error) {
-              // A domain this server does not hold (no GC, no DC configured for it): its DNs stay missing.
-              if (!(
-                isAdError(error, 'AD_NO_SUCH_OBJECT') ||
-                (isAdError(error) && error.details.ldapCode === 10)
-              ))
-                throw error;
-            }
-          }),
-        );
-      }
-    }
-    await Promise.all(jobs);
   }
   for (const [key, dn] of wanted) if (!recipients.has(key)) missing.push(dn);
   return { recipients, missing };
+}
+
+/** OR-filter searches of `batchSize` DNs, forest-wide on the GC or on the DC of each DN's domain. */
+async function searchInBatches(
+  conn: AdConnection,
+  dns: Iterable<string>,
+  how: {
+    perDomain: boolean;
+    options: ResolveOptions;
+    attributes: string[];
+    limit: LimitFunction;
+    keep: (e: AdEntry) => void;
+  },
+): Promise<void> {
+  // 100 DNs per OR filter: Samba's cost grows faster than linearly with the filter (bench/ad.bench.ts), AD caps requests too.
+  const batchSize = Math.max(1, how.options.batchSize ?? 100);
+  const byBase = new Map<string, string[]>();
+  for (const dn of dns) {
+    const base = how.perDomain ? domainDnOf(dn) : '';
+    byBase.set(base, [...(byBase.get(base) ?? []), dn]);
+  }
+  const jobs: Promise<void>[] = [];
+  for (const [base, list] of byBase) {
+    // A domain no DC is known for: its DNs stay missing (a lingering domain, or one the configuration leaves out).
+    if (how.perDomain && !(await conn.hasDomainControllerFor(base))) continue;
+    for (let i = 0; i < list.length; i += batchSize) {
+      const batch = list.slice(i, i + batchSize);
+      jobs.push(
+        how.limit(async () => {
+          try {
+            const entries = await conn.search(base, {
+              gc: !how.perDomain,
+              filter: or(...batch.map((dn) => eq('distinguishedName', dn))),
+              attributes: how.attributes,
+              // One more than the batch can match: a page that holds every entry comes without a cookie, so the
+              // search is one round trip (a page of exactly batchSize entries makes the server send a cookie and
+              // the client ask again for an empty last page).
+              pageSize: batchSize + 1,
+            });
+            entries.forEach(how.keep);
+          } catch (error) {
+            // A domain this server does not hold (no GC, no DC configured for it): its DNs stay missing.
+            if (!(
+              isAdError(error, 'AD_NO_SUCH_OBJECT') ||
+              (isAdError(error) && error.details.ldapCode === 10)
+            ))
+              throw error;
+          }
+        }),
+      );
+    }
+  }
+  await Promise.all(jobs);
 }
 
 export function toRecipient(e: AdEntry, tag = MIGRATION_TAG): AdRecipient {

@@ -8,6 +8,7 @@ import {
   guidToString,
   normalizeDn,
   type ActiveDirectory,
+  type AdEntry,
   type RecipientKind,
 } from '@dlmigrate/ad';
 import type { ListedGroup } from './input.js';
@@ -112,13 +113,34 @@ export async function readBatchGroups(
   return { groups, problems };
 }
 
-/** The groups that are direct members of the group at `dn` (one search on their memberOf), classified. */
+/**
+ * The groups that are direct members of the group at `dn` (a search on their memberOf), classified — in every domain
+ * of the forest: one forest-wide search on the global catalog when there is one, else one search on the DC of each
+ * configured domain (a child in another domain is as much a child as one in the group's own).
+ */
 export async function childGroupsOf(ad: ActiveDirectory, dn: string, base?: string): Promise<ChildGroup[]> {
-  const children = await ad.connection.search(base ?? (await ad.defaultNamingContext()), {
-    scope: 'sub',
+  const conn = ad.connection;
+  const request = {
+    scope: 'sub' as const,
     filter: and(eq('objectClass', 'group'), eq('memberOf', dn)),
     attributes: CHILD_ATTRIBUTES,
-  });
+  };
+  const bases = conn.hasGlobalCatalog
+    ? ['']
+    : [
+        ...new Map(
+          [base ?? (await ad.defaultNamingContext()), ...conn.domainNamingContexts].map((nc) => [
+            normalizeDn(nc),
+            nc,
+          ]),
+        ).values(),
+      ];
+  const byDn = new Map<string, AdEntry>();
+  for (const b of bases) {
+    const found = await conn.search(b, { ...request, gc: conn.hasGlobalCatalog });
+    for (const entry of found) byDn.set(normalizeDn(entry.dn), entry);
+  }
+  const children = [...byDn.values()];
   return children.map((child): ChildGroup => {
     const groupType = child.number('groupType');
     const displayType = child.number('msExchRecipientDisplayType');

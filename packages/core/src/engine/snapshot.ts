@@ -1,7 +1,7 @@
 // Everything capture reads before anything changes, persisted as write-once backups in the state store. Later steps
 // (and a resumed run, and restore) work from these copies, never from a re-read that might already show changes.
 import { CoreError } from '../errors/core-error.js';
-import type { AdDependant, AdGroup, AdRecipient } from '@dlmigrate/ad';
+import type { AdDependant, AdGroup, AdRecipient, DependantsResult } from '@dlmigrate/ad';
 import type {
   CloudDependant,
   DistributionGroupRecord,
@@ -80,6 +80,20 @@ export const SNAPSHOT_KINDS = {
   cloudLookup: 'cloud-lookup',
   tenant: 'tenant',
 } as const satisfies Record<keyof Snapshot, string>;
+
+/**
+ * Back links of the group that no DC or GC resolved (`DependantsResult.unresolved`), kept apart from SNAPSHOT_KINDS so
+ * a migration captured before they were kept still loads (absent = none).
+ */
+export const UNRESOLVED_DEPENDANTS = 'onprem-dependants-unresolved';
+
+export async function loadUnresolvedDependants(
+  state: StateStore,
+  migrationId: string,
+): Promise<DependantsResult['unresolved']> {
+  const backup = await state.getBackup(migrationId, UNRESOLVED_DEPENDANTS);
+  return backup === null ? [] : (backup.data as unknown as DependantsResult['unresolved']);
+}
 
 /**
  * Returns the backup of this kind, reading and storing it first if it does not exist yet. A resumed capture thus

@@ -3,7 +3,7 @@ import { describe, expect, it } from 'vitest';
 import { DEFAULT_OPTIONS, type MigrationOptions } from '../options.js';
 import type { Snapshot } from './snapshot.js';
 import { emptyLinks, snapshot } from './snapshot.test-support.js';
-import { validate } from './validation.js';
+import { unresolvedDependantFindings, validate } from './validation.js';
 
 const options: MigrationOptions = { ...DEFAULT_OPTIONS, nonSyncOu: 'OU=NonSync,DC=lab,DC=test' };
 const codes = (s: Snapshot, o: MigrationOptions = options) =>
@@ -137,5 +137,20 @@ describe('validate', () => {
       code: 'DUPLICATE_MAIL',
       message: 'held by 2 objects: a; b',
     });
+  });
+});
+
+describe('back links no domain controller resolves', () => {
+  it('reports each one with the attribute that names the group there', () => {
+    const dn = 'CN=APAC Leads,OU=APAC,DC=apac,DC=lab,DC=test';
+    expect(unresolvedDependantFindings([{ dn, backLink: 'memberOf' }])).toEqual([
+      expect.objectContaining({
+        code: 'ONPREM_DEPENDANT_UNRESOLVED',
+        severity: 'needs-action',
+        subject: dn,
+        attribute: 'member',
+      }),
+    ]);
+    expect(unresolvedDependantFindings([])).toEqual([]);
   });
 });

@@ -1,7 +1,7 @@
 // Research §2 phases 3–8 as one pure function over the snapshot: every blocker, gathered together (never just the
 // first), each with its code and the object it concerns. Also the decisions validation implies (cloud group type,
 // routing domain), so plan and migrate compute them the same way.
-import { dnEquals, isUnder } from '@dlmigrate/ad';
+import { dnEquals, FORWARD_OF_BACK_LINK, isUnder, type DependantsResult } from '@dlmigrate/ad';
 import { finding, type Finding } from '../findings/finding.js';
 import { addressDomains } from '../mapping/addresses.js';
 import { cloudGroupType, type CloudGroupType } from '../mapping/group-type.js';
@@ -206,4 +206,19 @@ export function validate(address: string, snapshot: Snapshot, options: Migration
     needsSecurityPrincipal(snapshot),
   );
   return { findings, resolved, cloudType, routingDomain };
+}
+
+/**
+ * Back links of the group that no DC or global catalog resolves (a domain without a reachable DC, a lingering
+ * object): each one is reported, since rewire-onprem cannot point what it cannot read at the routing contact.
+ */
+export function unresolvedDependantFindings(unresolved: DependantsResult['unresolved']): Finding[] {
+  return unresolved.map((u) =>
+    finding(
+      'ONPREM_DEPENDANT_UNRESOLVED',
+      u.dn,
+      `the group's ${u.backLink} names ${u.dn} (its ${FORWARD_OF_BACK_LINK[u.backLink]}), which no domain controller or global catalog resolves`,
+      FORWARD_OF_BACK_LINK[u.backLink],
+    ),
+  );
 }

@@ -166,6 +166,11 @@ const catalogue = {
     severity: 'needs-action',
     action: 'Exchange configuration still names the old group: run the command given.',
   },
+  ONPREM_DEPENDANT_UNRESOLVED: {
+    severity: 'needs-action',
+    action:
+      'A back link of the group names an object no domain controller or global catalog resolves (a domain without a reachable DC, or a lingering object): the migration cannot rewire it; check that object by hand, or configure a DC of its domain and plan again.',
+  },
   // --- during and after the run ---
   ADDRESS_HELD_BY_OTHER_OBJECT: {
     severity: 'blocking',

@@ -1,12 +1,13 @@
 // Step 1 — capture: read the on-prem group, everything it links to and everything that depends on it, the synced
 // cloud group and its dependants, and the tenant facts validation needs. Changes nothing; every part is persisted as
 // a write-once backup before any later step runs.
-import { normalizeSmtpAddress } from '@dlmigrate/ad';
+import { normalizeSmtpAddress, type DependantsResult } from '@dlmigrate/ad';
 import { resolveRecipients, resolveUsers, routingDomainOf, type ExchangeOnline } from '@dlmigrate/exo';
 import { cloudIdentities, linkTargets, resolveLinks } from '../engine/resolution.js';
 import {
   captureOnce,
   SNAPSHOT_KINDS,
+  UNRESOLVED_DEPENDANTS,
   type CloudCapture,
   type LinksCapture,
   type OnPremCapture,
@@ -53,9 +54,12 @@ export const capture: MigrationStep<'capture'> = {
       return { recipients: [...result.recipients.values()], missing: result.missing };
     });
 
-    await captureOnce(state, id, SNAPSHOT_KINDS.dependants, async () =>
-      group === null ? [] : (await ad.findDependants(group.dn)).dependants,
-    );
+    // Back links no DC or global catalog resolves (a domain without a reachable DC, a lingering object) are kept
+    // beside the dependants, so validate reports them instead of the migration silently leaving them behind.
+    let found: DependantsResult | undefined;
+    const read = async () => (found ??= group === null ? { dependants: [], unresolved: [] } : await ad.findDependants(group.dn));
+    await captureOnce(state, id, SNAPSHOT_KINDS.dependants, async () => (await read()).dependants);
+    await captureOnce(state, id, UNRESOLVED_DEPENDANTS, async () => (await read()).unresolved);
 
     const cloudId = cloudObjectId(group?.externalDirectoryObjectId) ?? null;
     const cloud = await captureOnce<CloudCapture>(state, id, SNAPSHOT_KINDS.cloud, async () => {

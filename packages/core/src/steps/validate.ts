@@ -1,7 +1,7 @@
 // Step 2 — validate: every blocker gathered from the snapshot and reported together. Changes nothing; any blocking
 // finding stops the migration here (status "blocked"), which is the last moment nothing has been touched.
-import { loadSnapshot } from '../engine/snapshot.js';
-import { validate as validateSnapshot } from '../engine/validation.js';
+import { loadSnapshot, loadUnresolvedDependants } from '../engine/snapshot.js';
+import { unresolvedDependantFindings, validate as validateSnapshot } from '../engine/validation.js';
 import { blocking, finding, FindingsError, type Finding } from '../findings/finding.js';
 import { loadReferences } from '../references/capture.js';
 import { referenceFindings } from '../references/plan.js';
@@ -46,6 +46,7 @@ export const validate: MigrationStep<'validate'> = {
         ),
       );
     }
+    findings.push(...unresolvedDependantFindings(await loadUnresolvedDependants(state, ctx.migration.id)));
     if (group !== null)
       findings.push(
         ...referenceFindings(
