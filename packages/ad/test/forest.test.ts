@@ -4,7 +4,7 @@
 // know, the DC of each DN's own domain; a back link no DC resolves is returned, never dropped.
 import { LabForest, type ForestEnv } from '@dlmigrate/lab';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { ActiveDirectory, type ActiveDirectoryOptions } from '../src/index.js';
+import { ActiveDirectory, eq, type ActiveDirectoryOptions } from '../src/index.js';
 
 const NAME = 'ad-forest';
 let forest: LabForest;
@@ -88,7 +88,7 @@ describe('dependants across the domains of a forest', () => {
     expect(
       await ad.connection.search('', {
         gc: true,
-        filter: `(mail=new.emea@contoso.com)`,
+        filter: eq('mail', 'new.emea@contoso.com'),
         attributes: ['mail'],
       }),
     ).toEqual([]);

@@ -57,7 +57,8 @@ export const capture: MigrationStep<'capture'> = {
     // Back links no DC or global catalog resolves (a domain without a reachable DC, a lingering object) are kept
     // beside the dependants, so validate reports them instead of the migration silently leaving them behind.
     let found: DependantsResult | undefined;
-    const read = async () => (found ??= group === null ? { dependants: [], unresolved: [] } : await ad.findDependants(group.dn));
+    const read = async () =>
+      (found ??= group === null ? { dependants: [], unresolved: [] } : await ad.findDependants(group.dn));
     await captureOnce(state, id, SNAPSHOT_KINDS.dependants, async () => (await read()).dependants);
     await captureOnce(state, id, UNRESOLVED_DEPENDANTS, async () => (await read()).unresolved);
 
