@@ -52,6 +52,7 @@ export interface WorldOptions {
   /**
    * The strict defaults (issue 12): Exchange keeps a deleted holder's addresses for a few seconds and the sync stamps
    * no routing-domain address of its own (test/src/core-strict.test.ts, which also seeds a soft-deleted holder).
+   * Default: `DLMIGRATE_E2E_STRICT=1` in the environment, for a run of the whole suite under them.
    */
   readonly strict?: boolean;
 }
@@ -59,7 +60,7 @@ export interface WorldOptions {
 /** How long a deleted holder's addresses stay taken in a strict world. */
 export const STRICT_QUARANTINE_SECONDS = 3;
 export async function openWorld(labName: string, options: WorldOptions = {}): Promise<World> {
-  const strict = options.strict === true;
+  const strict = options.strict ?? process.env.DLMIGRATE_E2E_STRICT === '1';
   const lab = await Lab.ensure({ name: labName, ...labFixture(options.bigGroups) });
   await lab.reset();
   const env = lab.env();
