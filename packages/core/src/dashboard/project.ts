@@ -115,10 +115,21 @@ function countStatuses(statuses: Iterable<MigrationStatus>): StatusCounts {
 }
 
 const ms = (iso: string) => Date.parse(iso);
-const earliest = (times: readonly string[]) =>
-  times.length === 0 ? null : times.reduce((a, b) => (ms(b) < ms(a) ? b : a));
-const latest = (times: readonly string[]) =>
-  times.length === 0 ? null : times.reduce((a, b) => (ms(b) > ms(a) ? b : a));
+/** The earliest / latest of ISO times, each parsed once (a store holds tens of thousands of journal times). */
+function extreme(times: readonly string[], later: boolean): string | null {
+  let best: string | null = null;
+  let bestMs = later ? -Infinity : Infinity;
+  for (const time of times) {
+    const t = Date.parse(time);
+    if (later ? t > bestMs : t < bestMs) {
+      best = time;
+      bestMs = t;
+    }
+  }
+  return best;
+}
+const earliest = (times: readonly string[]) => extreme(times, false);
+const latest = (times: readonly string[]) => extreme(times, true);
 
 function displayNameOf(report: JsonObject | null): string | undefined {
   const group = report?.['group'];
@@ -263,9 +274,12 @@ function toFindings(records: ProjectRecords): FindingSummary[] {
       (a, b) =>
         SEVERITY_ORDER[a.severity] - SEVERITY_ORDER[b.severity] ||
         b.count - a.count ||
-        (a.code < b.code ? -1 : a.code > b.code ? 1 : 0),
+        compareText(a.code, b.code),
     );
 }
+
+/** Code-unit order: localeCompare builds a collation per call, which a sort of thousands of addresses notices. */
+const compareText = (a: string, b: string): number => (a < b ? -1 : a > b ? 1 : 0);
 
 function migrationOrder(a: ProjectMigration, b: ProjectMigration): number {
   if ((a.batchId === null) !== (b.batchId === null)) return a.batchId === null ? 1 : -1;
@@ -274,7 +288,7 @@ function migrationOrder(a: ProjectMigration, b: ProjectMigration): number {
   return (
     (a.level ?? 0) - (b.level ?? 0) ||
     (a.batchId === null ? ms(a.startedAt) - ms(b.startedAt) : 0) ||
-    a.address.localeCompare(b.address) ||
+    compareText(a.address.toLowerCase(), b.address.toLowerCase()) ||
     (a.id < b.id ? -1 : 1)
   );
 }

@@ -9,6 +9,7 @@ import type {
   MigrationRecord,
   StateStore,
 } from '@dlmigrate/state';
+import pLimit from 'p-limit';
 
 export interface ProjectMigrationRecords {
   readonly migration: MigrationRecord;
@@ -24,17 +25,27 @@ export interface ProjectRecords {
   readonly migrations: readonly ProjectMigrationRecords[];
 }
 
-/** Reads every batch and migration of the store. */
+/**
+ * How many migrations are read at once: three queries each, so a PostgreSQL pool (4 connections by default) always has
+ * work queued instead of waiting on one round trip after another; SQLite answers synchronously either way.
+ */
+const READ_CONCURRENCY = 8;
+
+/** Reads every batch and migration of the store (migrations in the store's order: by id). */
 export async function loadProjectRecords(store: StateStore): Promise<ProjectRecords> {
   const batches = await store.listBatches();
-  const migrations: ProjectMigrationRecords[] = [];
-  for (const migration of await store.listMigrations()) {
-    const [journal, errors, report] = await Promise.all([
-      store.listJournal(migration.id),
-      store.listErrors(migration.id),
-      store.getReport(migration.id),
-    ]);
-    migrations.push({ migration, journal, errors, report: report?.report ?? null });
-  }
+  const limit = pLimit(READ_CONCURRENCY);
+  const migrations = await Promise.all(
+    (await store.listMigrations()).map((migration) =>
+      limit(async (): Promise<ProjectMigrationRecords> => {
+        const [journal, errors, report] = await Promise.all([
+          store.listJournal(migration.id),
+          store.listErrors(migration.id),
+          store.getReport(migration.id),
+        ]);
+        return { migration, journal, errors, report: report?.report ?? null };
+      }),
+    ),
+  );
   return { batches, migrations };
 }
