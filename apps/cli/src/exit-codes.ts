@@ -12,6 +12,11 @@ export const ExitCode = {
   Blocked: 3,
   /** Done, but with warnings that need an administrator's attention (needs-action findings, doctor warnings). */
   CompletedWithWarnings: 4,
+  /**
+   * Stopped by Ctrl-C (SIGINT) or SIGTERM: the call in flight was finished or a wait abandoned, the journal is
+   * written, and `dlmigrate resume <id>` continues (the shell's 128 + SIGINT).
+   */
+  Interrupted: 130,
 } as const;
 
 export type ExitCode = (typeof ExitCode)[keyof typeof ExitCode];
@@ -43,4 +48,5 @@ export const exitCodeHelp = [
   `  ${ExitCode.Usage}  bad input or usage (nothing was changed)`,
   `  ${ExitCode.Blocked}  blocked (blocking findings; nothing was changed)`,
   `  ${ExitCode.CompletedWithWarnings}  completed with warnings (needs an administrator's attention)`,
+  `  ${ExitCode.Interrupted}  stopped by Ctrl-C or SIGTERM (journaled; dlmigrate resume <id> continues)`,
 ].join('\n');

@@ -3,7 +3,7 @@
 // migration killed half-way and resumed.
 import { startEntraConnectSsh } from '@dlmigrate/lab';
 import { spawn } from 'node:child_process';
-import { readdirSync, readFileSync, statSync } from 'node:fs';
+import { chmodSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { BIN, dlmigrate, tempDir } from './helpers/cli.js';
@@ -90,6 +90,9 @@ describe('a migration end to end', () => {
 
   it('migrates a group, prints its steps, and writes the HTML report', async () => {
     const html = join(cwd, 'sales.html');
+    // An existing report file that others may read ends owner-only.
+    writeFileSync(html, 'old', { mode: 0o644 });
+    chmodSync(html, 0o644);
     const result = await run(['migrate', 'sales@contoso.com', '--html', html]);
     expect(result.code, result.stdout + result.stderr).toBe(0);
     for (const step of [
@@ -184,6 +187,65 @@ describe('resume after a kill', () => {
     expect(resumed.stdout).toMatch(/^ok\tcontractors@contoso\.com {2}take-over$/m);
     expect(resumed.stdout).not.toMatch(/^ok\tcontractors@contoso\.com {2}stage$/m);
     expect(resumed.stdout).toContain(`Migration ${killed.id} of contractors@contoso.com: completed`);
+  });
+});
+
+describe('Ctrl-C', () => {
+  it('stops after the call in flight, journals, prints the resume command, exits 130; resume finishes', async () => {
+    const child = spawn(process.execPath, [BIN, 'migrate', 'partners@contoso.com', '--json', '--verbose'], {
+      cwd,
+      env: { PATH: process.env['PATH'] ?? '', HOME: cwd, ...lab.env() },
+    });
+    let err = '';
+    let out = '';
+    let sent = false;
+    child.stdout.setEncoding('utf8').on('data', (chunk: string) => (out += chunk));
+    const code = await new Promise<number | null>((resolve) => {
+      child.stderr.setEncoding('utf8').on('data', (chunk: string) => {
+        err += chunk;
+      });
+      // --json prints nothing until the end; --verbose shows each step starting on stderr: Ctrl-C during stage.
+      child.stderr.on('data', () => {
+        if (!sent && /partners@contoso\.com: stage started/.test(err)) {
+          sent = true;
+          child.kill('SIGINT');
+        }
+      });
+      child.once('close', resolve);
+    });
+    expect(code, out + err).toBe(130);
+    expect(child.signalCode).toBeNull(); // ended by itself, not killed
+    const result = JSON.parse(out) as { migrationId: string; status: string; stopped: string; step: string };
+    expect(result).toMatchObject({ status: 'running', stopped: 'SIGINT', step: 'park' }); // stage finished first
+    expect(err).toContain('SIGINT: stopping after the call in flight');
+
+    const resumed = await run(['resume', result.migrationId]);
+    expect(resumed.code, resumed.stdout + resumed.stderr).toBe(0);
+    expect(resumed.stdout).toContain(`Migration ${result.migrationId} of partners@contoso.com: completed`);
+  });
+
+  it('says what to run next in text mode too', async () => {
+    const child = spawn(process.execPath, [BIN, 'migrate', 'board@contoso.com'], {
+      cwd,
+      env: { PATH: process.env['PATH'] ?? '', HOME: cwd, ...lab.env() },
+    });
+    let out = '';
+    let sent = false;
+    const code = await new Promise<number | null>((resolve) => {
+      child.stdout.setEncoding('utf8').on('data', (chunk: string) => {
+        out += chunk;
+        if (!sent && /^ok\tboard@contoso\.com {2}validate$/m.test(out)) {
+          sent = true;
+          child.kill('SIGTERM');
+        }
+      });
+      child.once('close', resolve);
+    });
+    expect(code, out).toBe(130);
+    const id = /^Migration (\S+) of board@contoso\.com: running/m.exec(out)?.[1];
+    expect(id).toBeDefined();
+    expect(out).toContain(`Stopped (SIGTERM); the journal is written. Continue with: dlmigrate resume ${id}`);
+    expect((await run(['resume', id!])).code).toBe(0);
   });
 });
 

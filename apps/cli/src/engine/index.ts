@@ -1,5 +1,12 @@
 // The engine-facing modules, imported on demand by the commands that run migrations.
 export { withSession, type Session } from './session.js';
 export { migrationOptions, openEngine, openState, stateLocation, syncTriggerConfig } from './open-engine.js';
-export { eventPrinter, exitCodeFor, finishOutcome, engineSecrets, type SecretFlags } from './run.js';
+export {
+  eventPrinter,
+  exitCodeFor,
+  finishOutcome,
+  engineSecrets,
+  withStopSignals,
+  type SecretFlags,
+} from './run.js';
 export { runBatchCommand, batchExitCode, batchEventPrinter, type BatchInput } from './batch.js';

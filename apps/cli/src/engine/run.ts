@@ -2,13 +2,13 @@
 // and turning the outcome into output, an optional HTML report and an exit code.
 import type { MigrationEvent, MigrationOutcome } from '@dlmigrate/core';
 import type { MigrationStatus } from '@dlmigrate/state';
-import { writeFileSync } from 'node:fs';
 import { isAbsolute, resolve } from 'node:path';
 import type { Logger } from 'pino';
 import { passwordFromFlag, readSecret, secretIfGiven } from '../config/secrets.js';
 import type { DlmigrateConfig } from '../config/schema.js';
 import type { CommandContext } from '../context.js';
 import { ExitCode } from '../exit-codes.js';
+import { writeOwnerOnly } from '../output/owner-only-file.js';
 import type { Status } from '../output/output.js';
 import { renderReportHtml } from '../report/html.js';
 import type { EngineSecrets } from './open-engine.js';
@@ -97,7 +97,7 @@ export function finishOutcome(
   let html: string | undefined;
   if (htmlOption !== undefined) {
     html = isAbsolute(htmlOption) ? htmlOption : resolve(context.io.cwd, htmlOption);
-    writeFileSync(html, renderReportHtml(report), { mode: 0o600 });
+    writeOwnerOnly(html, renderReportHtml(report));
   }
   logger.info(
     {
@@ -114,6 +114,7 @@ export function finishOutcome(
     status: outcome.status,
     step: outcome.step ?? null,
     error: outcome.error ?? null,
+    stopped: outcome.stopped ?? null,
     report,
     html: html ?? null,
   });
@@ -131,6 +132,12 @@ export function finishOutcome(
     );
   }
   if (html !== undefined) output.line(`HTML report: ${html}`);
+  if (outcome.stopped !== undefined) {
+    output.line(
+      `Stopped (${outcome.stopped}); the journal is written. Continue with: dlmigrate resume ${outcome.migrationId}`,
+    );
+    return ExitCode.Interrupted;
+  }
   if (outcome.status === 'failed' || outcome.status === 'parked' || outcome.status === 'running') {
     output.line(`Fix the cause, then: dlmigrate resume ${outcome.migrationId}`);
   } else if (outcome.status === 'undo_failed') {
@@ -143,4 +150,36 @@ export function finishOutcome(
     );
   }
   return exitCodeFor(outcome.status);
+}
+
+/**
+ * Runs `work` with a signal that aborts on the first Ctrl-C (SIGINT) or SIGTERM: the engine finishes the call in
+ * flight (or abandons a wait), journals, and returns an outcome with `stopped` set. A second signal ends the process
+ * at once the default way (the journal is durable after every step, so resume still works).
+ */
+export async function withStopSignals<T>(
+  context: CommandContext,
+  work: (signal: AbortSignal) => Promise<T>,
+): Promise<T> {
+  const controller = new AbortController();
+  const onSignal = (name: NodeJS.Signals) => {
+    if (controller.signal.aborted) {
+      process.off('SIGINT', onSignal);
+      process.off('SIGTERM', onSignal);
+      process.kill(process.pid, name);
+      return;
+    }
+    context.output.warn(
+      `${name}: stopping after the call in flight (${name === 'SIGINT' ? 'Ctrl-C' : name} again to quit at once; resume continues either way)`,
+    );
+    controller.abort(name);
+  };
+  process.on('SIGINT', onSignal);
+  process.on('SIGTERM', onSignal);
+  try {
+    return await work(controller.signal);
+  } finally {
+    process.off('SIGINT', onSignal);
+    process.off('SIGTERM', onSignal);
+  }
 }

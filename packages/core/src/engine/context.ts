@@ -39,6 +39,8 @@ export interface MigrationContext {
   readonly migration: MigrationRecord;
   readonly options: MigrationOptions;
   readonly fence?: Fence;
+  /** The operator's stop request (Ctrl-C, SIGTERM): waits pass it to pollUntil, which then ends the wait. */
+  readonly signal?: AbortSignal;
   /** Records a non-blocking finding (needs-action / info) for the report; persisted with the step name. */
   note(step: string, finding: Finding): Promise<void>;
 }

@@ -136,11 +136,18 @@ export interface RunOptions {
   readonly onEvent?: (event: MigrationEvent) => void;
   /** Stop after this step (a batch parks every group of a level, then syncs once); status "parked". */
   readonly until?: 'park';
+  /**
+   * Ctrl-C / SIGTERM: once aborted no new step starts and a wait stops; the call in flight finishes and is journaled.
+   * The run ends with status "running" and `stopped` set; resume continues it.
+   */
+  readonly signal?: AbortSignal;
 }
 
 export interface MigrationOutcome {
   readonly migrationId: string;
   readonly status: MigrationStatus;
+  /** Set when the run stopped on request (RunOptions.signal), with the reason (e.g. "SIGINT"). */
+  readonly stopped?: string;
   /** The step that failed, was suspended at, or interrupted the run. */
   readonly step?: string;
   readonly error?: string;
@@ -198,7 +205,7 @@ export class MigrationEngine {
    */
   async plan(address: string, input: MigrationOptionsInput, run: RunOptions = {}): Promise<MigrationPlan> {
     const migration = await this.create(address, input, 'planned');
-    return this.withContext(migration, async (ctx, journal) => {
+    return this.withContext(migration, run, async (ctx, journal) => {
       const outcome = await new Saga(stepsFor(migration.strategy), journal).run(migration.id, ctx, {
         ...this.sagaOptions(migration, run),
         stopAfter: 'validate',
@@ -298,7 +305,7 @@ export class MigrationEngine {
         'CORE_ADDRESS_UPDATE_NOT_FOUND',
         `there is no address update ${operationId}; nothing was changed`,
       );
-    return this.withContext(migration, async (ctx, journal) => {
+    return this.withContext(migration, run, async (ctx, journal) => {
       const outcome = await new Saga(UPDATE_ADDRESS_STEPS.map(recordingFindings), journal).run(
         migration.id,
         ctx,
@@ -319,7 +326,7 @@ export class MigrationEngine {
   async abort(migrationId: string, reason: string, run: RunOptions = {}): Promise<MigrationOutcome> {
     const migration = await this.deps.state.getMigration(migrationId);
     if (migration === null) throw migrationNotFound(migrationId);
-    return this.withContext(migration, async (ctx, journal) => {
+    return this.withContext(migration, run, async (ctx, journal) => {
       const saga = new Saga(stepsFor(migration.strategy), journal);
       const outcome = await saga.abort(migration.id, ctx, reason, this.sagaOptions(migration, run));
       return this.finish(ctx, outcome);
@@ -344,7 +351,7 @@ export class MigrationEngine {
         { hint: 'abort it instead of restoring: its undo puts everything back' },
       );
     }
-    return this.withContext(migration, async (ctx, sagaJournal) => {
+    return this.withContext(migration, run, async (ctx, sagaJournal) => {
       const outcome = await new Saga(RESTORE_STEPS.map(recordingFindings), sagaJournal).run(
         migration.id,
         ctx,
@@ -391,7 +398,7 @@ export class MigrationEngine {
         { hint: `dlmigrate resume ${migrationId} finishes it` },
       );
     const step = restored ? 'restore-verify' : 'verify';
-    return this.withContext(migration, async (ctx, journal) => {
+    return this.withContext(migration, {}, async (ctx, journal) => {
       const result = await verifyAndRecord(
         ctx,
         step,
@@ -456,7 +463,7 @@ export class MigrationEngine {
     steps: readonly MigrationStep[],
     run: RunOptions,
   ): Promise<MigrationOutcome> {
-    return this.withContext(migration, async (ctx, journal) => {
+    return this.withContext(migration, run, async (ctx, journal) => {
       await this.deps.state.updateMigration(migration.id, { status: 'running' }, ctx.fence);
       await this.forgetRetriedFailures(migration.id, steps, journal);
       const outcome = await new Saga(steps, journal).run(migration.id, ctx, {
@@ -497,11 +504,13 @@ export class MigrationEngine {
           at: entry.at,
           ...(entry.error === undefined ? {} : { error: entry.error.message }),
         }),
+      ...(run.signal === undefined ? {} : { signal: run.signal }),
     };
   }
 
   private async withContext<T>(
     migration: MigrationRecord,
+    run: RunOptions,
     body: (ctx: MigrationContext, journal: StateJournal) => Promise<T>,
   ): Promise<T> {
     const { state, runnerId } = this.deps;
@@ -523,6 +532,7 @@ export class MigrationEngine {
       migration,
       options,
       ...(fence === undefined ? {} : { fence }),
+      ...(run.signal === undefined ? {} : { signal: run.signal }),
       note: async (step, finding) =>
         void (await state.addErrors(migration.id, toStateErrors(step, [finding]))),
     };
@@ -547,6 +557,9 @@ export class MigrationEngine {
       case 'suspended':
       case 'paused':
         status = 'parked';
+        break;
+      case 'stopped':
+        status = 'running'; // stopped on request: resume continues at outcome.step
         break;
       case 'interrupted':
         status = 'running'; // past the point of no return: only resume can finish it
@@ -588,7 +601,7 @@ export class MigrationEngine {
       stepNamesFor(ctx.migration.strategy),
       status,
       changesFrom(results),
-      outcome.status === 'interrupted' ? undefined : at,
+      outcome.status === 'interrupted' || outcome.status === 'stopped' ? undefined : at,
     );
     await saveReport(state, report);
     return {
@@ -599,6 +612,9 @@ export class MigrationEngine {
         ? { error: outcome.error }
         : {}),
       ...(outcome.status === 'suspended' ? { error: outcome.reason } : {}),
+      ...(outcome.status === 'stopped'
+        ? { error: `stopped on request (${outcome.reason}); resume to continue`, stopped: outcome.reason }
+        : {}),
       findings,
       report,
     };
@@ -608,6 +624,7 @@ export class MigrationEngine {
 function stepOf(outcome: Exclude<SagaOutcome, { status: 'completed' }>): string {
   switch (outcome.status) {
     case 'suspended':
+    case 'stopped':
       return outcome.step;
     case 'paused':
       return outcome.after;

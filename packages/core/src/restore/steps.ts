@@ -155,7 +155,13 @@ export const resync: SagaStep<MigrationContext> = {
     const back = await pollUntil(
       tolerant(() => exchange.getRecipient(ctx.migration.group.address), null),
       (r) => r !== null && r.isDirSynced,
-      { deadlineMs: minutes * 60_000, initialDelayMs: 2_000, maxDelayMs: 60_000, clock: ctx.clock },
+      {
+        deadlineMs: minutes * 60_000,
+        initialDelayMs: 2_000,
+        maxDelayMs: 60_000,
+        clock: ctx.clock,
+        signal: ctx.signal,
+      },
     );
     if (!back.satisfied)
       throw new CoreError(

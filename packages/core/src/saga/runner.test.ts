@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { MemoryJournal } from './journal.js';
+import { pollUntil } from '../util/poll.js';
 import { Saga, SuspendSaga, type SagaStep } from './runner.js';
 
 /** A world the steps change, so the tests can check what undo leaves behind. */
@@ -190,5 +191,54 @@ describe('Saga', () => {
     delete w.failAt;
     expect((await saga.run('m1', w, { rollForwardOnly: true })).status).toBe('completed');
     expect(w.calls.filter((c) => c === 'run:stage')).toHaveLength(2);
+  });
+});
+
+describe('Saga stopped on request (Ctrl-C, SIGTERM)', () => {
+  it('finishes the step in flight, starts no other, and resume continues from the next one', async () => {
+    const journal = new MemoryJournal();
+    const w = world();
+    const controller = new AbortController();
+    const outcome = await new Saga(steps, journal).run('m1', w, {
+      signal: controller.signal,
+      onEntry: (e) => {
+        if (e.step === 'stage' && e.event === 'started') controller.abort('SIGINT');
+      },
+    });
+    expect(outcome).toEqual({ status: 'stopped', step: 'park', reason: 'SIGINT' });
+    expect(w.done).toEqual(['capture', 'stage']); // stage finished, nothing undone, park never started
+    expect((await journal.read('m1')).at(-1)).toMatchObject({ step: 'stage', event: 'completed' });
+
+    const resumed = await new Saga(steps, journal).run('m1', w);
+    expect(resumed.status).toBe('completed');
+    expect(w.calls.filter((c) => c === 'run:stage')).toHaveLength(1);
+  });
+
+  it('abandons a wait at once, journals the step as suspended, and runs it again on resume', async () => {
+    const journal = new MemoryJournal();
+    const w = world();
+    const controller = new AbortController();
+    const waiting: SagaStep<World> = {
+      name: 'await-deletion',
+      async run(inner) {
+        inner.calls.push('run:await-deletion');
+        const polled = await pollUntil(
+          async () => inner.done.includes('deleted'),
+          (gone) => gone,
+          { deadlineMs: 3_600_000, initialDelayMs: 3_600_000, signal: controller.signal },
+        );
+        return { satisfied: polled.satisfied };
+      },
+    };
+    const saga = new Saga([step('capture'), waiting, step('take-over')], journal);
+    const running = saga.run('m1', w, { signal: controller.signal });
+    await new Promise((resolve) => setTimeout(resolve, 20));
+    controller.abort('SIGTERM');
+    expect(await running).toEqual({ status: 'stopped', step: 'await-deletion', reason: 'SIGTERM' });
+    expect((await journal.read('m1')).at(-1)).toMatchObject({ step: 'await-deletion', event: 'suspended' });
+
+    w.done.push('deleted');
+    expect((await saga.run('m1', w)).status).toBe('completed');
+    expect(w.calls.filter((c) => c === 'run:await-deletion')).toHaveLength(2);
   });
 });

@@ -2,6 +2,7 @@
 // point of no return has completed, a failure undoes every step that may have changed something, newest first.
 // After it, a failure only stops the run; resuming rolls forward from the failed step.
 import { CoreError } from '../errors/core-error.js';
+import { StopRequested } from '../util/poll.js';
 import { completedData, lastEntryByStep, type Journal, type JournalEntry } from './journal.js';
 
 /** Thrown by a step that must stop without failing: the saga is left resumable at that step (no undo). */
@@ -62,6 +63,11 @@ export type SagaOutcome<M extends object = Record<string, unknown>> =
   /** A step failed after the point of no return; resume continues from it. */
   | { readonly status: 'interrupted'; readonly failedStep: string; readonly error: string }
   | { readonly status: 'suspended'; readonly step: string; readonly reason: string }
+  /**
+   * An operator asked to stop (SagaRunOptions.signal): the call in flight was finished, or a wait abandoned (journaled
+   * as suspended); resume continues with `step`.
+   */
+  | { readonly status: 'stopped'; readonly step: string; readonly reason: string }
   /** Stopped on request after a completed step (SagaRunOptions.stopAfter); resume continues with the next one. */
   | { readonly status: 'paused'; readonly after: string };
 
@@ -72,6 +78,15 @@ export interface SagaRunOptions {
   /** Never undo: every failure stops the run ("interrupted") and the next run retries the failed step (restores). */
   readonly rollForwardOnly?: boolean;
   readonly onEntry?: (entry: JournalEntry) => void;
+  /**
+   * Ctrl-C / SIGTERM: no new step starts once it aborts, and a step waiting (pollUntil with the same signal) stops
+   * waiting. Undo is never cut short: it runs to its end.
+   */
+  readonly signal?: AbortSignal;
+}
+
+function reasonOf(signal: AbortSignal): string {
+  return typeof signal.reason === 'string' ? signal.reason : 'abort';
 }
 
 /** Observers (progress displays) must never change the outcome of a step: their errors are ignored. */
@@ -127,6 +142,8 @@ export class Saga<C, M extends object = Record<string, unknown>> {
     let pastPointOfNoReturn = false;
     for (const [index, step] of this.#steps.entries()) {
       const previous = state.get(step.name)?.event;
+      if (options.signal?.aborted && previous !== 'completed' && previous !== 'skipped')
+        return { status: 'stopped', step: step.name, reason: reasonOf(options.signal) };
       if (previous === 'completed' || previous === 'skipped') {
         pastPointOfNoReturn ||= previous === 'completed' && step.pointOfNoReturn === true;
         if (options.stopAfter === step.name) return { status: 'paused', after: step.name };
@@ -150,6 +167,10 @@ export class Saga<C, M extends object = Record<string, unknown>> {
           return { status: 'paused', after: step.name };
       } catch (error) {
         const detail = errorOf(error);
+        if (error instanceof StopRequested && options.signal?.aborted) {
+          await write({ step: step.name, event: 'suspended', error: detail });
+          return { status: 'stopped', step: step.name, reason: reasonOf(options.signal) };
+        }
         if (error instanceof SuspendSaga) {
           await write({ step: step.name, event: 'suspended', error: detail });
           return { status: 'suspended', step: step.name, reason: detail.message };

@@ -33,6 +33,7 @@ export const awaitDeletion: MigrationStep<'await-deletion'> = {
       initialDelayMs: 2_000,
       maxDelayMs: 60_000,
       clock: ctx.clock,
+      signal: ctx.signal,
     });
     if (!result.satisfied) {
       const message = `the synced cloud group ${id} still exists after ${minutes} minutes`;

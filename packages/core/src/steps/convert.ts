@@ -23,7 +23,13 @@ export const convert: MigrationStep<'convert'> = {
     const done = await pollUntil(
       tolerant(() => exchange.getDistributionGroup(id), null),
       (dl) => dl !== null && !dl.isDirSynced,
-      { deadlineMs: minutes * 60_000, initialDelayMs: 1_000, maxDelayMs: 30_000, clock: ctx.clock },
+      {
+        deadlineMs: minutes * 60_000,
+        initialDelayMs: 1_000,
+        maxDelayMs: 30_000,
+        clock: ctx.clock,
+        signal: ctx.signal,
+      },
     );
     if (!done.satisfied)
       throw new FindingsError([

@@ -77,7 +77,13 @@ export const takeOver: MigrationStep<'take-over'> = {
         dl !== null &&
         dl.primarySmtpAddress.toLowerCase() === mail.toLowerCase() &&
         missingAddresses(addresses, dl.emailAddresses).length === 0,
-      { deadlineMs: minutes * 60_000, initialDelayMs: 1_000, maxDelayMs: 30_000, clock: ctx.clock },
+      {
+        deadlineMs: minutes * 60_000,
+        initialDelayMs: 1_000,
+        maxDelayMs: 30_000,
+        clock: ctx.clock,
+        signal: ctx.signal,
+      },
     );
     if (!converged.satisfied) {
       const missing =

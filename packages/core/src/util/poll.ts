@@ -22,6 +22,33 @@ export interface PollOptions {
   /** @defaultValue 2 */
   readonly factor?: number;
   readonly clock?: Clock;
+  /** An operator's stop request (Ctrl-C, SIGTERM): the wait ends at once with StopRequested, nothing half-done. */
+  readonly signal?: AbortSignal | undefined;
+}
+
+/**
+ * Thrown by a wait that was asked to stop (PollOptions.signal). Not a failure: the saga journals the step as
+ * suspended, so resume runs it again (saga/runner.ts).
+ */
+export class StopRequested extends Error {
+  constructor(reason: unknown) {
+    super(`stopped on request (${typeof reason === 'string' ? reason : 'abort'})`);
+    this.name = 'StopRequested';
+  }
+}
+
+/** Sleeps, but wakes up at once when `signal` aborts. */
+function sleepUnlessStopped(clock: Clock, ms: number, signal: AbortSignal | undefined): Promise<void> {
+  if (signal === undefined) return clock.sleep(ms);
+  if (signal.aborted) return Promise.resolve();
+  return new Promise((resolve) => {
+    const wake = () => resolve();
+    signal.addEventListener('abort', wake, { once: true });
+    void clock.sleep(ms).then(() => {
+      signal.removeEventListener('abort', wake);
+      resolve();
+    });
+  });
 }
 
 export interface PollResult<T> {
@@ -43,13 +70,16 @@ export async function pollUntil<T>(
   let delay = options.initialDelayMs ?? 1_000;
   const deadline = clock.now() + options.deadlineMs;
   let attempts = 0;
+  const { signal } = options;
   for (;;) {
     const value = await check();
     attempts++;
     if (done(value)) return { value, satisfied: true, attempts };
+    if (signal?.aborted) throw new StopRequested(signal.reason);
     const left = deadline - clock.now();
     if (left <= 0) return { value, satisfied: false, attempts };
-    await clock.sleep(Math.min(delay, left));
+    await sleepUnlessStopped(clock, Math.min(delay, left), signal);
+    if (signal?.aborted) throw new StopRequested(signal.reason);
     delay = Math.min(maxDelay, delay * factor);
   }
 }

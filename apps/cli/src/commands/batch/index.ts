@@ -1,6 +1,5 @@
 // `dlmigrate batch <group…|--file groups.csv>`: many groups, children before parents, one sync per wave.
 import type { Command } from 'commander';
-import { writeFileSync } from 'node:fs';
 import { isAbsolute, resolve } from 'node:path';
 import { addPasswordFlags } from '../../config/secrets.js';
 import { addSettingFlags, MIGRATION_SETTINGS, SETTINGS } from '../../config/settings.js';
@@ -10,6 +9,7 @@ import type { BatchInput, SecretFlags } from '../../engine/index.js';
 import { UsageError } from '../../errors.js';
 import type { ProgramState } from '../../program.js';
 import { renderReportHtml } from '../../report/html.js';
+import { writeOwnerOnly } from '../../output/owner-only-file.js';
 
 interface BatchOptions extends SecretFlags {
   file?: string;
@@ -56,7 +56,7 @@ export function registerBatchCommand(program: Command, state: ProgramState): voi
         let html: string | undefined;
         if (options.html !== undefined) {
           html = isAbsolute(options.html) ? options.html : resolve(context.io.cwd, options.html);
-          writeFileSync(html, renderReportHtml(report), { mode: 0o600 });
+          writeOwnerOnly(html, renderReportHtml(report));
         }
         const { output } = context;
         output.json({

@@ -1,7 +1,6 @@
 // `dlmigrate lab up|down|reset`: the local lab — a Samba AD DC with the contoso fixture and the
 // simulated Microsoft 365 tenant syncing from it — plus a ready config for both.
 import type { Command } from 'commander';
-import { writeFileSync } from 'node:fs';
 import { isAbsolute, join, resolve } from 'node:path';
 import { createContext, type CommandContext } from '../../context.js';
 import { UsageError } from '../../errors.js';
@@ -9,6 +8,7 @@ import { loadLabEnvironment } from '../../lab/extras.js';
 import type { LabUp } from '../../lab/lab-environment.js';
 import type { ProgramState } from '../../program.js';
 import { renderReportHtml } from '../../report/html.js';
+import { writeOwnerOnly } from '../../output/owner-only-file.js';
 
 interface LabOptions {
   name: string;
@@ -160,7 +160,7 @@ function registerDemo(lab: Command, withName: (command: Command) => Command, sta
             : isAbsolute(options.html)
               ? options.html
               : resolve(context.io.cwd, options.html);
-        writeFileSync(html, renderReportHtml(report), { mode: 0o600 });
+        writeOwnerOnly(html, renderReportHtml(report));
         context.output.json({
           ok: outcome.status === 'completed',
           batchId: outcome.batchId,

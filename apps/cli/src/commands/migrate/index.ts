@@ -22,7 +22,7 @@ export function registerMigrateCommand(program: Command, state: ProgramState): v
       [
         '',
         'Options default to the config file\'s "migration" section; flags override it for this run.',
-        'Exit code: 0 completed, 4 completed with warnings, 3 blocked (nothing changed), 1 failed (resume with dlmigrate resume <id>), 2 bad input.',
+        'Exit code: 0 completed, 4 completed with warnings, 3 blocked (nothing changed), 1 failed (resume with dlmigrate resume <id>), 2 bad input, 130 stopped by Ctrl-C/SIGTERM (resume with dlmigrate resume <id>).',
         '',
         'Examples:',
         '  $ dlmigrate migrate sales@contoso.com',
@@ -34,13 +34,16 @@ export function registerMigrateCommand(program: Command, state: ProgramState): v
     async (group: string, options: MigrateOptions, command: Command) => {
       const context = createContext(command, state.io, state.redactor);
       const [address] = parseGroupAddresses([group]);
-      const { withSession, migrationOptions, eventPrinter, finishOutcome } =
+      const { withSession, migrationOptions, eventPrinter, finishOutcome, withStopSignals } =
         await import('../../engine/index.js');
       state.exitCode = await withSession(context, 'migrate', options, async ({ config, opened, log }) => {
         context.output.line(`Migrating ${address} (strategy ${config.migration.strategy})`);
-        const outcome = await opened.engine.migrate(address!, migrationOptions(config), {
-          onEvent: eventPrinter(context, log.logger),
-        });
+        const outcome = await withStopSignals(context, (signal) =>
+          opened.engine.migrate(address!, migrationOptions(config), {
+            onEvent: eventPrinter(context, log.logger),
+            signal,
+          }),
+        );
         return finishOutcome(context, outcome, options.html, log.logger);
       });
     },

@@ -5,12 +5,13 @@
 //   --csv FILE   one row per migration.
 import { buildProject, loadProjectRecords, reportSchema, type ProjectModel } from '@dlmigrate/core';
 import { describeLocation } from '@dlmigrate/state';
-import { mkdirSync, writeFileSync } from 'node:fs';
+import { mkdirSync } from 'node:fs';
 import { basename, dirname, extname, isAbsolute, join, resolve } from 'node:path';
 import type { CommandContext } from '../../context.js';
 import { UsageError } from '../../errors.js';
 import { renderDashboardHtml } from '../../report/dashboard-html.js';
 import { renderReportHtml } from '../../report/html.js';
+import { writeOwnerOnly } from '../../output/owner-only-file.js';
 
 export interface DashboardFiles {
   readonly html?: string | undefined;
@@ -47,14 +48,14 @@ export async function showDashboard(files: DashboardFiles, context: CommandConte
         continue;
       }
       const page = join(reportFolder, `${id}.html`);
-      write(() => writeFileSync(page, renderReportHtml(parsed.data), { mode: 0o600 }), page);
+      write(() => writeOwnerOnly(page, renderReportHtml(parsed.data)), page);
       linked.set(id, `${encodeURIComponent(basename(reportFolder))}/${encodeURIComponent(id)}.html`);
     }
     const html = renderDashboardHtml(model, {
       store: describeLocation(stateLocation(config)),
       reportLink: (id) => linked.get(id) ?? null,
     });
-    write(() => writeFileSync(htmlFile!, html, { mode: 0o600 }), htmlFile);
+    write(() => writeOwnerOnly(htmlFile!, html), htmlFile);
   }
   let csvFile: string | undefined;
   if (files.csv !== undefined) {

@@ -1,6 +1,6 @@
 // `dlmigrate report`: show a saved report and render it as one self-contained HTML file.
 import type { Command } from 'commander';
-import { readFileSync, writeFileSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import { isAbsolute, resolve } from 'node:path';
 import { addSettingFlags, SETTINGS } from '../../config/settings.js';
 import { createContext, type CommandContext } from '../../context.js';
@@ -8,6 +8,7 @@ import { UsageError } from '../../errors.js';
 import type { ProgramState } from '../../program.js';
 import { renderReportHtml } from '../../report/html.js';
 import type { Report } from '@dlmigrate/core';
+import { writeOwnerOnly } from '../../output/owner-only-file.js';
 
 /** Where the state store is: report reads it, so --state-url / --state-folder may point elsewhere than the config. */
 const STATE_SETTINGS = SETTINGS.filter((s) => s.path[0] === 'state');
@@ -103,7 +104,7 @@ function showReport(
   let htmlFile: string | undefined;
   if (options.html !== undefined) {
     htmlFile = resolvePath(options.html, context);
-    writeFileSync(htmlFile, renderReportHtml(report), { mode: 0o600 });
+    writeOwnerOnly(htmlFile, renderReportHtml(report));
   }
   const { output } = context;
   const findings =

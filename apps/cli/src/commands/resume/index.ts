@@ -30,11 +30,14 @@ export function registerResumeCommand(program: Command, state: ProgramState): vo
   addPasswordFlags(addSettingFlags(resume, SETTINGS)).action(
     async (id: string, options: ResumeOptions, command: Command) => {
       const context = createContext(command, state.io, state.redactor);
-      const { withSession, eventPrinter, finishOutcome } = await import('../../engine/index.js');
+      const { withSession, eventPrinter, finishOutcome, withStopSignals } =
+        await import('../../engine/index.js');
       state.exitCode = await withSession(context, 'resume', options, async ({ opened, log }) => {
         // An unknown id is refused by the engine (CORE_MIGRATION_NOT_FOUND: exit 2, nothing changed).
         context.output.line(`Resuming ${id}`);
-        const outcome = await opened.engine.resume(id, { onEvent: eventPrinter(context, log.logger) });
+        const outcome = await withStopSignals(context, (signal) =>
+          opened.engine.resume(id, { onEvent: eventPrinter(context, log.logger), signal }),
+        );
         return finishOutcome(context, outcome, options.html, log.logger);
       });
     },
