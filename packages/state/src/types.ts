@@ -22,6 +22,30 @@ export type MigrationStatus = (typeof MIGRATION_STATUSES)[number];
 export const OPEN_STATUSES: readonly MigrationStatus[] = ['planned', 'running', 'parked'];
 
 /**
+ * Statuses a migration ends in: nothing more happens to it without an operator (an unfinished undo, undo_failed,
+ * waits for `dlmigrate resume <id>`; a batch goes on without it).
+ */
+export const FINAL_STATUSES: readonly MigrationStatus[] = [
+  'completed',
+  'completed_with_warnings',
+  'failed',
+  'rolled_back',
+  'blocked',
+  'undo_failed',
+];
+
+/** The migration did what it was asked; warnings that need an administrator are still a success (B14). */
+export const SUCCEEDED_STATUSES: readonly MigrationStatus[] = ['completed', 'completed_with_warnings'];
+
+export function isFinalStatus(status: MigrationStatus): boolean {
+  return FINAL_STATUSES.includes(status);
+}
+
+export function isSucceededStatus(status: MigrationStatus): boolean {
+  return SUCCEEDED_STATUSES.includes(status);
+}
+
+/**
  * Statuses in which a migration holds its group: it has changed, or may still change, the directory or the tenant.
  * The store admits at most one such migration per group (a unique index, see schema.ts version 3); a second one is
  * refused with GroupHasOpenMigrationError naming the first.

@@ -1,7 +1,7 @@
 // Running a batch from the command line: the groups from arguments or a file, and progress as lines (the batch
 // report is core's, engine.batchReport).
 import { BatchInputError, migrateBatch, runBatch, type BatchEvent, type BatchOutcome } from '@dlmigrate/core';
-import type { MigrationStatus } from '@dlmigrate/state';
+import { isFinalStatus, type MigrationStatus } from '@dlmigrate/state';
 import { hostname } from 'node:os';
 import type { Logger } from 'pino';
 import type { CommandContext } from '../context.js';
@@ -71,14 +71,6 @@ const STEP_STATUS: Partial<Record<string, Status>> = {
   'undo-failed': 'fail',
 };
 
-const FINAL_STATUSES: readonly MigrationStatus[] = [
-  'completed',
-  'completed_with_warnings',
-  'failed',
-  'blocked',
-  'rolled_back',
-  'undo_failed',
-];
 const BAR_WIDTH = 24;
 
 /**
@@ -100,7 +92,7 @@ class BatchProgress {
       level.total = event.groups;
       this.#levels.set(event.level, level);
       this.#current = event.level;
-    } else if (event.type === 'group' && FINAL_STATUSES.includes(event.status)) {
+    } else if (event.type === 'group' && isFinalStatus(event.status)) {
       this.#levels.get(event.level)?.finished.add(event.address);
     }
     const level = this.#levels.get(this.#current);

@@ -13,7 +13,7 @@ import { CloudConnection } from '@dlmigrate/exo';
 import { openStateStore, type StateStore } from '@dlmigrate/state';
 import { mkdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { certificateSource, cloudOf } from '../commands/doctor/cloud-checks.js';
+import { certificateSource, cloudOf } from '../config/tenant.js';
 import type { AdConfig, DlmigrateConfig, SyncConfig, TenantConfig } from '../config/schema.js';
 
 export interface OpenedEngine {

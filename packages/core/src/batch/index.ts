@@ -10,6 +10,7 @@ export * from './graph.js';
 export * from './input.js';
 export * from './directory.js';
 export * from './plan.js';
+export * from './plan-layout.js';
 export * from './events.js';
 export * from './runner.js';
 export * from './batch.js';

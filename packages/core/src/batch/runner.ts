@@ -18,6 +18,7 @@ import type {
   MigrationStatus,
   StateStore,
 } from '@dlmigrate/state';
+import { isFinalStatus, isSucceededStatus } from '@dlmigrate/state';
 import pLimit from 'p-limit';
 import type { EngineDeps, LevelReads } from '../engine/context.js';
 import { runMigration, type MigrationOutcome } from '../engine/engine.js';
@@ -66,18 +67,6 @@ export interface BatchOutcome {
   readonly status: BatchStatus;
   readonly groups: readonly BatchGroupResult[];
 }
-
-const FINAL: readonly MigrationStatus[] = [
-  'completed',
-  'completed_with_warnings',
-  'failed',
-  'rolled_back',
-  'blocked',
-  // An unfinished undo is left for an operator (`dlmigrate resume <id>` retries it); the batch goes on without it.
-  'undo_failed',
-];
-const SUCCEEDED: readonly MigrationStatus[] = ['completed', 'completed_with_warnings'];
-const isFinal = (s: MigrationStatus) => FINAL.includes(s);
 
 /** Runs (or resumes) a batch with this runner's id until every level is done or left for an operator. */
 export async function runBatch(
@@ -199,9 +188,9 @@ class BatchRunner {
     const children = [...wanted]
       .map((a) => latest.get(a))
       .filter((r): r is MigrationRecord => r !== undefined);
-    const notMigrated = children.filter((r) => !SUCCEEDED.includes(r.status));
+    const notMigrated = children.filter((r) => !isSucceededStatus(r.status));
     if (notMigrated.length === 0) return { verdict: 'go', children: [] };
-    const failed = notMigrated.filter((r) => isFinal(r.status));
+    const failed = notMigrated.filter((r) => isFinalStatus(r.status));
     return failed.length > 0
       ? { verdict: 'blocked', children: failed }
       : { verdict: 'wait', children: notMigrated };
@@ -566,10 +555,10 @@ class BatchRunner {
         codes: codesOf(errors),
       });
     }
-    const allFinal = records.every((r) => isFinal(r.status));
+    const allFinal = records.every((r) => isFinalStatus(r.status));
     const status: BatchStatus = !allFinal
       ? 'running'
-      : records.every((r) => SUCCEEDED.includes(r.status))
+      : records.every((r) => isSucceededStatus(r.status))
         ? 'completed'
         : 'completed_with_failures';
     if (status !== 'running') await this.#state.setBatchStatus(this.#batchId, status);

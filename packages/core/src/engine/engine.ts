@@ -334,6 +334,23 @@ export class MigrationEngine {
   }
 
   /**
+   * The migration `restore <group address>` means: the group's latest migration that may have passed its point of no
+   * return (completed, or stopped after it: running, failed). Address updates are recorded as operations on the group
+   * too, but only migrations can be restored. Null when the group has none.
+   */
+  async findRestorable(address: string): Promise<MigrationRecord | null> {
+    const candidates = (
+      await this.deps.state.listMigrations({
+        group: address,
+        status: ['completed', 'completed_with_warnings', 'running', 'failed'],
+      })
+    )
+      .filter((m) => m.options['operation'] === undefined)
+      .sort((a, b) => b.createdAt.localeCompare(a.createdAt));
+    return candidates[0] ?? null;
+  }
+
+  /**
    * Puts a migrated group back on-premises as captured and removes its cloud DL so the sync can take the group back
    * (research §7.1). Journaled: an interrupted restore continues where it stopped when called again.
    */

@@ -4,17 +4,14 @@
 import {
   CloudAuthError,
   CloudConnection,
-  cloudByName,
-  customCloud,
   ExoError,
   ExoPermissionDeniedError,
   routingDomainOf,
-  type CertificateSource,
   type CloudEndpoints,
 } from '@dlmigrate/exo';
-import { readFileSync } from 'node:fs';
 import { ENTRA_ROLES } from '../../certificate/app-registration.js';
 import type { DlmigrateConfig, TenantConfig } from '../../config/schema.js';
+import { certificateSource, cloudOf } from '../../config/tenant.js';
 import type { CheckResult } from './checks.js';
 
 const GLOBAL_ADMINISTRATOR = '62e90394-69f5-4237-9190-012177145e10';
@@ -23,31 +20,6 @@ const EXCHANGE_ROLES = new Map([
   [ENTRA_ROLES.exchangeRecipientAdministrator.templateId, ENTRA_ROLES.exchangeRecipientAdministrator.name],
   [GLOBAL_ADMINISTRATOR, 'Global Administrator'],
 ]);
-
-export function cloudOf(tenant: TenantConfig): CloudEndpoints {
-  if (tenant.cloud !== 'custom') return cloudByName(tenant.cloud);
-  const endpoints = tenant.endpoints!;
-  return customCloud({
-    url: endpoints.url,
-    ...(endpoints.authorityHost !== undefined ? { authorityHost: endpoints.authorityHost } : {}),
-    ...(endpoints.tokenEndpoint !== undefined ? { tokenEndpoint: endpoints.tokenEndpoint } : {}),
-    ...(tenant.caFile !== undefined ? { caPem: readFileSync(tenant.caFile, 'utf8') } : {}),
-  });
-}
-
-export function certificateSource(
-  tenant: TenantConfig,
-  pfxPassphrase: string | undefined,
-): CertificateSource {
-  const cert = tenant.certificate;
-  return cert.pfxFile !== undefined
-    ? {
-        kind: 'pfx',
-        pfxPath: cert.pfxFile,
-        ...(pfxPassphrase !== undefined ? { passphrase: pfxPassphrase } : {}),
-      }
-    : { kind: 'pem', certificatePath: cert.pemCertFile!, keyPath: cert.pemKeyFile! };
-}
 
 /**
  * Graph permissions that let plan find what a recreate would break in Entra (licences, app roles, Conditional

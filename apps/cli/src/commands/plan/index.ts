@@ -89,13 +89,14 @@ export function registerPlanCommand(program: Command, state: ProgramState): void
         // One group is no batch; a file is meant as one, even with a single line.
         const batch = addresses.length > 1 || options.file !== undefined;
         // Loaded on demand, like every engine module: --help stays fast.
-        const { planLayout, printPlanLayout, batchBlocked } = await import('../../engine/batch-layout.js');
+        const { printPlanLayout } = await import('../../engine/batch-layout.js');
+        const { planLayout, batchPlanBlocked } = await import('@dlmigrate/core');
         const layout = batch
           ? await planLayout(session.opened.deps.ad, addresses, engine.migrationOptions(session.config))
           : undefined;
         if (layout !== undefined) printPlanLayout(context, layout);
         const blocked = layout?.layout
-          ? batchBlocked(plans, layout.layout)
+          ? batchPlanBlocked(plans, layout.layout)
           : plans.some((p) => p.status === 'blocked') || layout !== undefined;
         const csv =
           options.csv === undefined

@@ -35,26 +35,17 @@ export function registerRestoreCommand(program: Command, state: ProgramState): v
       const context = createContext(command, state.io, state.redactor);
       const engine = await import('../../engine/index.js');
       state.exitCode = await engine.withSession(context, 'restore', options, async (session) => {
-        const store = session.opened.deps.state;
         let id = target;
         if (target.includes('@')) {
           const problem = addressProblem(target);
           if (problem !== undefined)
             throw new UsageError(`${JSON.stringify(target)} ${problem}; nothing was changed.`);
-          // Address updates are recorded as operations on the group too; only migrations can be restored.
-          const candidates = (
-            await store.listMigrations({
-              group: target,
-              status: ['completed', 'completed_with_warnings', 'running', 'failed'],
-            })
-          )
-            .filter((m) => m.options['operation'] === undefined)
-            .sort((a, b) => b.createdAt.localeCompare(a.createdAt));
-          if (candidates[0] === undefined)
+          const restorable = await session.opened.engine.findRestorable(target);
+          if (restorable === null)
             throw new UsageError(`No finished migration of ${target} to restore; nothing was changed.`, [
               'dlmigrate status lists the migrations',
             ]);
-          id = candidates[0].id;
+          id = restorable.id;
         }
         // An unknown id, or a migration not yet past its point of no return, is refused by the engine with a
         // coded error (CORE_MIGRATION_NOT_FOUND, CORE_NOT_PAST_POINT_OF_NO_RETURN: exit 2, nothing changed).
