@@ -20,7 +20,7 @@ export {
   type LoadedConfig,
 } from './config/load.js';
 export { SETTINGS, MIGRATION_SETTINGS, type Setting } from './config/settings.js';
-export { addressProblem, parseGroupAddresses } from './engine/address.js';
+export { addressProblem, parseGroupAddresses } from './session/address.js';
 export { isDistinguishedName } from './config/values.js';
 export {
   createSelfSignedCertificate,

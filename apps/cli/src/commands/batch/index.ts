@@ -4,8 +4,8 @@ import { isAbsolute, resolve } from 'node:path';
 import { addPasswordFlags } from '../../config/secrets.js';
 import { addSettingFlags, MIGRATION_SETTINGS, SETTINGS } from '../../config/settings.js';
 import { createContext } from '../../context.js';
-import { readGroupFile } from '../../engine/group-file.js';
-import type { BatchInput, SecretFlags } from '../../engine/index.js';
+import { readGroupFile } from '../../session/group-file.js';
+import type { BatchInput, SecretFlags } from '../../session/index.js';
 import { UsageError } from '../../errors.js';
 import type { ProgramState } from '../../program.js';
 import { renderReportHtml } from '../../report/html.js';
@@ -49,7 +49,7 @@ export function registerBatchCommand(program: Command, state: ProgramState): voi
     async (groups: string[], options: BatchOptions, command: Command) => {
       const context = createContext(command, state.io, state.redactor);
       const input = batchInput(groups, options, context.io.cwd);
-      const engine = await import('../../engine/index.js');
+      const engine = await import('../../session/index.js');
       state.exitCode = await engine.withSession(context, 'batch', options, async (session) => {
         const outcome = await engine.runBatchCommand(context, session, input);
         const report = await session.opened.engine.batchReport(outcome);

@@ -3,7 +3,7 @@
 // would be a change); whether the account may run Start-ADSyncSyncCycle shows on the first migration.
 import { probeSshTrigger, SyncTriggerError } from '@dlmigrate/core';
 import type { SyncConfig } from '../../config/schema.js';
-import { syncTriggerConfig } from '../../engine/open-engine.js';
+import { syncTriggerConfig } from '../../session/open-engine.js';
 import type { CheckResult } from './checks.js';
 
 const FIXES: Record<string, string> = {

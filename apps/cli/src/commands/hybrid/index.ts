@@ -4,8 +4,8 @@ import { addPasswordFlags } from '../../config/secrets.js';
 import { addSettingFlags, SETTINGS } from '../../config/settings.js';
 import { distinguishedName } from '../../config/values.js';
 import { createContext } from '../../context.js';
-import { parseGroupAddresses } from '../../engine/address.js';
-import type { SecretFlags } from '../../engine/index.js';
+import { parseGroupAddresses } from '../../session/address.js';
+import type { SecretFlags } from '../../session/index.js';
 import { UsageError } from '../../errors.js';
 import { ExitCode } from '../../exit-codes.js';
 import type { ProgramState } from '../../program.js';
@@ -53,7 +53,7 @@ export function registerHybridCommands(program: Command, state: ProgramState): v
       const [address] = parseGroupAddresses([group]);
       if (!distinguishedName.safeParse(options.ou).success)
         throw new UsageError(`--ou "${options.ou}" is not a distinguished name; nothing was changed.`);
-      const engine = await import('../../engine/index.js');
+      const engine = await import('../../session/index.js');
       state.exitCode = await engine.withSession(context, 'hybrid-enable', options, async (session) => {
         const routing =
           options.customRoutingDomain ??
@@ -120,7 +120,7 @@ export function registerHybridCommands(program: Command, state: ProgramState): v
           );
         }
       }
-      const engine = await import('../../engine/index.js');
+      const engine = await import('../../session/index.js');
       state.exitCode = await engine.withSession(
         context,
         'hybrid-update-address',

@@ -127,7 +127,7 @@ function registerDemo(lab: Command, withName: (command: Command) => Command, sta
       const context = createContext(command, state.io, state.redactor);
       const name = labName(options);
       const { labFresh, DEMO_GROUP_KEYS } = await loadLabEnvironment();
-      const engine = await import('../../engine/index.js');
+      const engine = await import('../../session/index.js');
       const { loadConfig } = await import('../../config/load.js');
       context.output.line(`Preparing lab ${name} (fresh directory and tenant)…`);
       const up = await labFresh(name);

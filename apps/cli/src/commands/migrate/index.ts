@@ -3,8 +3,8 @@ import type { Command } from 'commander';
 import { addPasswordFlags } from '../../config/secrets.js';
 import { addSettingFlags, MIGRATION_SETTINGS, SETTINGS } from '../../config/settings.js';
 import { createContext } from '../../context.js';
-import { parseGroupAddresses } from '../../engine/address.js';
-import type { SecretFlags } from '../../engine/run.js';
+import { parseGroupAddresses } from '../../session/address.js';
+import type { SecretFlags } from '../../session/run.js';
 import type { ProgramState } from '../../program.js';
 
 interface MigrateOptions extends SecretFlags {
@@ -35,7 +35,7 @@ export function registerMigrateCommand(program: Command, state: ProgramState): v
       const context = createContext(command, state.io, state.redactor);
       const [address] = parseGroupAddresses([group]);
       const { withSession, migrationOptions, eventPrinter, finishOutcome, withStopSignals } =
-        await import('../../engine/index.js');
+        await import('../../session/index.js');
       state.exitCode = await withSession(context, 'migrate', options, async ({ config, opened, log }) => {
         context.output.line(`Migrating ${address} (strategy ${config.migration.strategy})`);
         const outcome = await withStopSignals(context, (signal) =>

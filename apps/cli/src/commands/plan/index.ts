@@ -3,9 +3,9 @@ import type { Command } from 'commander';
 import { addPasswordFlags } from '../../config/secrets.js';
 import { addSettingFlags, MIGRATION_SETTINGS, SETTINGS } from '../../config/settings.js';
 import { createContext } from '../../context.js';
-import { parseGroupAddresses } from '../../engine/address.js';
-import { readGroupFile } from '../../engine/group-file.js';
-import type { SecretFlags } from '../../engine/index.js';
+import { parseGroupAddresses } from '../../session/address.js';
+import { readGroupFile } from '../../session/group-file.js';
+import type { SecretFlags } from '../../session/index.js';
 import { UsageError } from '../../errors.js';
 import { ExitCode } from '../../exit-codes.js';
 import type { ProgramState } from '../../program.js';
@@ -42,7 +42,7 @@ export function registerPlanCommand(program: Command, state: ProgramState): void
     async (groups: string[], options: SecretFlags & { file?: string; csv?: string }, command: Command) => {
       const context = createContext(command, state.io, state.redactor);
       const addresses = await planAddresses(groups, options.file, context.io.cwd);
-      const engine = await import('../../engine/index.js');
+      const engine = await import('../../session/index.js');
       state.exitCode = await engine.withSession(context, 'plan', options, async (session) => {
         const { output } = context;
         const plans = [];
@@ -89,7 +89,7 @@ export function registerPlanCommand(program: Command, state: ProgramState): void
         // One group is no batch; a file is meant as one, even with a single line.
         const batch = addresses.length > 1 || options.file !== undefined;
         // Loaded on demand, like every engine module: --help stays fast.
-        const { printPlanLayout } = await import('../../engine/batch-layout.js');
+        const { printPlanLayout } = await import('../../session/batch-layout.js');
         const { planLayout, batchPlanBlocked } = await import('@dlmigrate/core');
         const layout = batch
           ? await planLayout(session.opened.deps.ad, addresses, engine.migrationOptions(session.config))

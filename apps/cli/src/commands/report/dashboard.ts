@@ -19,7 +19,7 @@ export interface DashboardFiles {
 }
 
 export async function showDashboard(files: DashboardFiles, context: CommandContext): Promise<void> {
-  const { openState, stateLocation } = await import('../../engine/open-engine.js');
+  const { openState, stateLocation } = await import('../../session/open-engine.js');
   const { config } = context.loadConfig();
   const store = await openState(config);
   let model: ProjectModel;

@@ -74,7 +74,7 @@ export function registerReportCommand(program: Command, state: ProgramState): vo
 }
 
 async function reportFromState(id: string, context: CommandContext): Promise<Report> {
-  const { openState } = await import('../../engine/open-engine.js');
+  const { openState } = await import('../../session/open-engine.js');
   const store = await openState(context.loadConfig().config);
   try {
     const record = await store.getReport(id);

@@ -3,8 +3,8 @@ import type { Command } from 'commander';
 import { addPasswordFlags } from '../../config/secrets.js';
 import { addSettingFlags, SETTINGS } from '../../config/settings.js';
 import { createContext } from '../../context.js';
-import { addressProblem } from '../../engine/address.js';
-import type { SecretFlags } from '../../engine/index.js';
+import { addressProblem } from '../../session/address.js';
+import type { SecretFlags } from '../../session/index.js';
 import { UsageError } from '../../errors.js';
 import { ExitCode } from '../../exit-codes.js';
 import type { ProgramState } from '../../program.js';
@@ -33,7 +33,7 @@ export function registerRestoreCommand(program: Command, state: ProgramState): v
   addPasswordFlags(addSettingFlags(restore, SETTINGS)).action(
     async (target: string, options: SecretFlags, command: Command) => {
       const context = createContext(command, state.io, state.redactor);
-      const engine = await import('../../engine/index.js');
+      const engine = await import('../../session/index.js');
       state.exitCode = await engine.withSession(context, 'restore', options, async (session) => {
         let id = target;
         if (target.includes('@')) {

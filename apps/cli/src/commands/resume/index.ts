@@ -3,7 +3,7 @@ import type { Command } from 'commander';
 import { addPasswordFlags } from '../../config/secrets.js';
 import { addSettingFlags, SETTINGS } from '../../config/settings.js';
 import { createContext } from '../../context.js';
-import type { SecretFlags } from '../../engine/run.js';
+import type { SecretFlags } from '../../session/run.js';
 import type { ProgramState } from '../../program.js';
 
 interface ResumeOptions extends SecretFlags {
@@ -31,7 +31,7 @@ export function registerResumeCommand(program: Command, state: ProgramState): vo
     async (id: string, options: ResumeOptions, command: Command) => {
       const context = createContext(command, state.io, state.redactor);
       const { withSession, eventPrinter, finishOutcome, withStopSignals } =
-        await import('../../engine/index.js');
+        await import('../../session/index.js');
       state.exitCode = await withSession(context, 'resume', options, async ({ opened, log }) => {
         // An unknown id is refused by the engine (CORE_MIGRATION_NOT_FOUND: exit 2, nothing changed).
         context.output.line(`Resuming ${id}`);

@@ -46,7 +46,7 @@ export function registerStatusCommand(program: Command, state: ProgramState): vo
         throw new UsageError('--csv lists migrations: use it without a migration id (or with --batch).');
       const { config } = context.loadConfig();
       // Loaded on demand, like every engine module: --help and auth init stay fast.
-      const { openState } = await import('../../engine/open-engine.js');
+      const { openState } = await import('../../session/open-engine.js');
       const store = await openState(config);
       const { output } = context;
       try {

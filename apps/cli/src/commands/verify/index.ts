@@ -5,7 +5,7 @@ import type { Command } from 'commander';
 import { addPasswordFlags } from '../../config/secrets.js';
 import { addSettingFlags, SETTINGS } from '../../config/settings.js';
 import { createContext } from '../../context.js';
-import type { SecretFlags } from '../../engine/index.js';
+import type { SecretFlags } from '../../session/index.js';
 import { ExitCode } from '../../exit-codes.js';
 import type { ProgramState } from '../../program.js';
 
@@ -31,7 +31,7 @@ export function registerVerifyCommand(program: Command, state: ProgramState): vo
   addPasswordFlags(addSettingFlags(verify, SETTINGS)).action(
     async (id: string, options: SecretFlags, command: Command) => {
       const context = createContext(command, state.io, state.redactor);
-      const engine = await import('../../engine/index.js');
+      const engine = await import('../../session/index.js');
       state.exitCode = await engine.withSession(context, 'verify', options, async (session) => {
         const { state: store } = session.opened.deps;
         // An unknown id or an unfinished migration is refused by the engine with a coded error

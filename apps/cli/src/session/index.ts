@@ -1,4 +1,5 @@
-// The engine-facing modules, imported on demand by the commands that run migrations.
+// The session modules (config, secrets, run log and engine opened together; progress and outcome printing),
+// imported on demand by the commands that run migrations.
 export { withSession, type Session } from './session.js';
 export { migrationOptions, openEngine, openState, stateLocation, syncTriggerConfig } from './open-engine.js';
 export {
