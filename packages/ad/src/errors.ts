@@ -154,6 +154,15 @@ export function isAdError(error: unknown, code?: AdErrorCode): error is AdError 
   return error instanceof AdError && (code === undefined || error.code === code);
 }
 
+/**
+ * A link write naming an object the DC does not know (yet): AD's 000020B5 "Referenced object not found" (and
+ * 00000525 for member). Across domains it means the object has not replicated to the target's domain (its DC finds
+ * other domains' objects through the GC), so it is worth retrying once replication had time.
+ */
+export function isReferencedObjectNotFound(error: unknown): boolean {
+  return error instanceof AdError && /\b000020B5\b|\b00000525\b/i.test(error.message);
+}
+
 const TLS_NAME_CODES = new Set(['ERR_TLS_CERT_ALTNAME_INVALID', 'ERR_TLS_CERT_ALTNAME_FORMAT']);
 const TLS_CA_CODES = new Set([
   'UNABLE_TO_VERIFY_LEAF_SIGNATURE',

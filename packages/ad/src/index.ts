@@ -5,6 +5,7 @@ export {
   AdError,
   AD_ERROR_CODES,
   isAdError,
+  isReferencedObjectNotFound,
   type AdErrorCode,
   type AdErrorCodeEntry,
   type AdErrorDetails,

@@ -1,7 +1,7 @@
 // Phase 3: find the group by address and capture it, typed, with every link read in full.
 import type { AdConnection } from './connection.js';
 import { GROUP_IDENTITY_ATTRIBUTES, GROUP_SETTING_ATTRIBUTES } from './attributes.js';
-import { parentDn } from './dn.js';
+import { normalizeDn, parentDn } from './dn.js';
 import type { AdEntry } from './entry.js';
 import { AdError } from './errors.js';
 import { eq, or } from './filter.js';
@@ -59,12 +59,21 @@ export async function findByAddress(conn: AdConnection, address: string): Promis
  * The GUID goes into the filter as raw bytes: an escaped string filter would not match in ldapts.
  */
 export async function findByGuid(conn: AdConnection, guid: string): Promise<AddressMatch | undefined> {
-  const base = conn.hasGlobalCatalog ? '' : await conn.defaultNamingContext();
-  const [e] = await conn.search(base, {
-    gc: true,
+  const request = {
     filter: eq('objectGUID', guidToBuffer(guid)),
     attributes: ['objectClass', 'objectGUID', 'groupType'],
-  });
+  };
+  // The GC answers for the whole forest; what it does not show (yet) is asked of the DC of every known domain, one
+  // after the other (a domain's DC searches only its own partition).
+  let [e] = conn.hasGlobalCatalog ? await conn.search('', { ...request, gc: true }) : [];
+  if (!e) {
+    const own = await conn.defaultNamingContext();
+    const domains = new Map([own, ...conn.domainNamingContexts].map((nc) => [normalizeDn(nc), nc]));
+    for (const nc of domains.values()) {
+      [e] = await conn.search(nc, request);
+      if (e) break;
+    }
+  }
   return e
     ? {
         dn: e.dn,

@@ -4,7 +4,12 @@
 // know, the DC of each DN's own domain; a back link no DC resolves is returned, never dropped.
 import { LabForest, type ForestEnv } from '@dlmigrate/lab';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { ActiveDirectory, eq, type ActiveDirectoryOptions } from '../src/index.js';
+import {
+  ActiveDirectory,
+  eq,
+  isReferencedObjectNotFound,
+  type ActiveDirectoryOptions,
+} from '../src/index.js';
 
 const NAME = 'ad-forest';
 let forest: LabForest;
@@ -71,6 +76,29 @@ describe('dependants across the domains of a forest', () => {
       [dn('emea:groups.board'), dn('root:users.alice')].sort(),
     );
     expect(missing).toEqual([dn('apac:groups.leads')]);
+  });
+
+  it("finds an object of another domain by its GUID on that domain's DC (no GC)", async () => {
+    const board = forest.object('emea:groups.board');
+    expect(await connect().findByGuid(board.objectGUID)).toMatchObject({ dn: board.dn, isGroup: true });
+  });
+
+  it('refuses a link to an object its domain has not replicated yet, as referenced-object-not-found', async () => {
+    const ad = connect();
+    const contact = await ad.createRoutingContact({
+      parentDn: dn('root:ous.groups'),
+      cn: 'Not Yet Replicated',
+      displayName: 'Not Yet Replicated',
+      mail: 'not.yet@contoso.com',
+      mailNickname: 'not.yet',
+      targetAddress: 'SMTP:not.yet@contoso.mail.onmicrosoft.com',
+      cloudId: '00000000-0000-0000-0000-000000000003',
+    });
+    const error = await ad.addLinkValue(dn('emea:groups.board'), 'authOrig', contact.dn).catch((e: unknown) => e);
+    expect(isReferencedObjectNotFound(error)).toBe(true);
+    await forest.replicate();
+    await ad.addLinkValue(dn('emea:groups.board'), 'authOrig', contact.dn);
+    expect((await ad.readGroup(dn('emea:groups.board'))).links.authOrig).toContain(contact.dn);
   });
 
   it('resolves an object the global catalog has not replicated yet through the DC of its domain', async () => {

@@ -5,6 +5,8 @@ import { ActiveDirectory } from '@dlmigrate/ad';
 import { LabForest, type ForestEnv } from '@dlmigrate/lab';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { childGroupsOf } from '../src/batch/directory.js';
+import { untilReplicated } from '../src/steps/rewire-onprem.js';
+import { systemClock } from '../src/util/poll.js';
 
 let forest: LabForest;
 let env: ForestEnv;
@@ -43,4 +45,29 @@ describe('child groups in every domain of the forest', () => {
       [forest.object('emea:groups.emeaSales').dn, 'emea-sales@contoso.com', 'mail-enabled-group'],
     ]);
   });
+});
+
+describe('rewiring a dependant in another domain', () => {
+  it('waits until the routing contact has replicated to the dependant\'s domain, then writes the link', async () => {
+    const ad = connect();
+    const contact = await ad.createRoutingContact({
+      parentDn: forest.object('root:ous.groups').dn,
+      cn: 'Company-MigratedByScript',
+      displayName: 'Company',
+      mail: 'company-MigratedByScript@contoso.com',
+      mailNickname: 'company-MigratedByScript',
+      targetAddress: 'SMTP:company@contoso.mail.onmicrosoft.com',
+      cloudId: '00000000-0000-0000-0000-000000000004',
+    });
+    const board = forest.object('emea:groups.board').dn;
+    // Replication as AD runs it: in the background, a pass a second.
+    const loop = forest.startReplication({ intervalMs: 1000 });
+    try {
+      await untilReplicated(systemClock, () => ad.addLinkValue(board, 'authOrig', contact.dn), 120_000);
+    } finally {
+      await loop.stop();
+    }
+    expect((await ad.readGroup(board)).links.authOrig).toContain(contact.dn);
+    await forest.reset();
+  }, 180_000);
 });

@@ -1,7 +1,8 @@
 // Step 10 — rewire on-prem: every on-prem object that referred to the group (found through its back links before
 // anything changed, managedObjects included — B1) now refers to the routing contact instead. A failure on one object
 // is reported (needs-action) and never stops the others.
-import type { AdDependant, ForwardLink } from '@dlmigrate/ad';
+import { isReferencedObjectNotFound, type AdDependant, type ForwardLink } from '@dlmigrate/ad';
+import { pollUntil, type Clock } from '../util/poll.js';
 import { loadSnapshot } from '../engine/snapshot.js';
 import { finding } from '../findings/finding.js';
 import type { MigrationStep } from './results.js';
@@ -31,6 +32,36 @@ export function rewireAttribute(dependant: AdDependant): ForwardLink | undefined
     default:
       return dependant.attribute;
   }
+}
+
+/** How long a write in another domain waits for the routing contact to replicate there (AD: minutes at most). */
+export const CROSS_DOMAIN_REPLICATION_MS = 15 * 60_000;
+
+/**
+ * Runs a link write, again while the DC of the dependant's domain does not know the routing contact yet (it was
+ * just created in the group's domain; another domain's DC finds it once replication brought it to the GC).
+ */
+export async function untilReplicated(
+  clock: Clock,
+  write: () => Promise<unknown>,
+  deadlineMs = CROSS_DOMAIN_REPLICATION_MS,
+): Promise<void> {
+  let last: unknown;
+  const outcome = await pollUntil(
+    async () => {
+      try {
+        await write();
+        return true;
+      } catch (error) {
+        if (!isReferencedObjectNotFound(error)) throw error;
+        last = error;
+        return false;
+      }
+    },
+    (done) => done,
+    { deadlineMs, initialDelayMs: 1_000, maxDelayMs: 30_000, clock },
+  );
+  if (!outcome.satisfied) throw last;
 }
 
 export const rewireOnPrem: MigrationStep<'rewire-onprem'> = {
@@ -67,9 +98,11 @@ export const rewireOnPrem: MigrationStep<'rewire-onprem'> = {
         continue;
       }
       try {
-        if (attribute === 'altRecipient')
-          await ad.replaceLinkValue(now.dn, attribute, group.dn, contact.dn, { singleValued: true });
-        else await ad.addLinkValue(now.dn, attribute, contact.dn);
+        await untilReplicated(ctx.clock, () =>
+          attribute === 'altRecipient'
+            ? ad.replaceLinkValue(now.dn, attribute, group.dn, contact.dn, { singleValued: true })
+            : ad.addLinkValue(now.dn, attribute, contact.dn),
+        );
         rewired++;
       } catch (error) {
         await fail(`adding the routing contact to ${attribute} failed: ${errorText(error)}`);
