@@ -94,7 +94,9 @@ describe('dependants across the domains of a forest', () => {
       targetAddress: 'SMTP:not.yet@contoso.mail.onmicrosoft.com',
       cloudId: '00000000-0000-0000-0000-000000000003',
     });
-    const error = await ad.addLinkValue(dn('emea:groups.board'), 'authOrig', contact.dn).catch((e: unknown) => e);
+    const error = await ad
+      .addLinkValue(dn('emea:groups.board'), 'authOrig', contact.dn)
+      .catch((e: unknown) => e);
     expect(isReferencedObjectNotFound(error)).toBe(true);
     await forest.replicate();
     await ad.addLinkValue(dn('emea:groups.board'), 'authOrig', contact.dn);

@@ -48,7 +48,7 @@ describe('child groups in every domain of the forest', () => {
 });
 
 describe('rewiring a dependant in another domain', () => {
-  it('waits until the routing contact has replicated to the dependant\'s domain, then writes the link', async () => {
+  it("waits until the routing contact has replicated to the dependant's domain, then writes the link", async () => {
     const ad = connect();
     const contact = await ad.createRoutingContact({
       parentDn: forest.object('root:ous.groups').dn,
