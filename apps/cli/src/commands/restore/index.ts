@@ -2,12 +2,12 @@
 import type { Command } from 'commander';
 import { addPasswordFlags } from '../../config/secrets.js';
 import { addSettingFlags, SETTINGS } from '../../config/settings.js';
-import { createContext } from '../../context.js';
 import { addressProblem } from '../../session/address.js';
 import type { SecretFlags } from '../../session/index.js';
 import { UsageError } from '../../errors.js';
 import { ExitCode } from '../../exit-codes.js';
 import type { ProgramState } from '../../program.js';
+import { sessionAction } from '../shared.js';
 
 export function registerRestoreCommand(program: Command, state: ProgramState): void {
   const restore = program
@@ -31,10 +31,10 @@ export function registerRestoreCommand(program: Command, state: ProgramState): v
       ].join('\n'),
     );
   addPasswordFlags(addSettingFlags(restore, SETTINGS)).action(
-    async (target: string, options: SecretFlags, command: Command) => {
-      const context = createContext(command, state.io, state.redactor);
-      const engine = await import('../../session/index.js');
-      state.exitCode = await engine.withSession(context, 'restore', options, async (session) => {
+    sessionAction(
+      state,
+      'restore',
+      async ({ context, session, module: engine }, target: string, _options: SecretFlags) => {
         let id = target;
         if (target.includes('@')) {
           const problem = addressProblem(target);
@@ -61,7 +61,7 @@ export function registerRestoreCommand(program: Command, state: ProgramState): v
         if (outcome.status !== 'restored')
           context.output.line(`Run \`dlmigrate restore ${id}\` again to continue.`);
         return outcome.status === 'restored' ? ExitCode.Succeeded : ExitCode.Failed;
-      });
-    },
+      },
+    ),
   );
 }

@@ -2,9 +2,9 @@
 import type { Command } from 'commander';
 import { addPasswordFlags } from '../../config/secrets.js';
 import { addSettingFlags, SETTINGS } from '../../config/settings.js';
-import { createContext } from '../../context.js';
 import type { SecretFlags } from '../../session/run.js';
 import type { ProgramState } from '../../program.js';
+import { sessionAction } from '../shared.js';
 
 interface ResumeOptions extends SecretFlags {
   html?: string;
@@ -28,18 +28,19 @@ export function registerResumeCommand(program: Command, state: ProgramState): vo
       ].join('\n'),
     );
   addPasswordFlags(addSettingFlags(resume, SETTINGS)).action(
-    async (id: string, options: ResumeOptions, command: Command) => {
-      const context = createContext(command, state.io, state.redactor);
-      const { withSession, eventPrinter, finishOutcome, withStopSignals } =
-        await import('../../session/index.js');
-      state.exitCode = await withSession(context, 'resume', options, async ({ opened, log }) => {
+    sessionAction(
+      state,
+      'resume',
+      async ({ context, session, module }, id: string, options: ResumeOptions) => {
+        const { opened, log } = session;
+        const { eventPrinter, finishOutcome, withStopSignals } = module;
         // An unknown id is refused by the engine (CORE_MIGRATION_NOT_FOUND: exit 2, nothing changed).
         context.output.line(`Resuming ${id}`);
         const outcome = await withStopSignals(context, (signal) =>
           opened.engine.resume(id, { onEvent: eventPrinter(context, log.logger), signal }),
         );
         return finishOutcome(context, outcome, options.html, log.logger);
-      });
-    },
+      },
+    ),
   );
 }

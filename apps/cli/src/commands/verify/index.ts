@@ -4,10 +4,10 @@
 import type { Command } from 'commander';
 import { addPasswordFlags } from '../../config/secrets.js';
 import { addSettingFlags, SETTINGS } from '../../config/settings.js';
-import { createContext } from '../../context.js';
 import type { SecretFlags } from '../../session/index.js';
 import { ExitCode } from '../../exit-codes.js';
 import type { ProgramState } from '../../program.js';
+import { sessionAction } from '../shared.js';
 
 export function registerVerifyCommand(program: Command, state: ProgramState): void {
   const verify = program
@@ -29,31 +29,27 @@ export function registerVerifyCommand(program: Command, state: ProgramState): vo
       ].join('\n'),
     );
   addPasswordFlags(addSettingFlags(verify, SETTINGS)).action(
-    async (id: string, options: SecretFlags, command: Command) => {
-      const context = createContext(command, state.io, state.redactor);
-      const engine = await import('../../session/index.js');
-      state.exitCode = await engine.withSession(context, 'verify', options, async (session) => {
-        const { state: store } = session.opened.deps;
-        // An unknown id or an unfinished migration is refused by the engine with a coded error
-        // (CORE_MIGRATION_NOT_FOUND, CORE_NOTHING_TO_VERIFY: exit 2, nothing changed).
-        const result = await session.opened.engine.verify(id);
-        session.log.logger.info(result, 'verify');
-        const findings = (await store.listErrors(id)).filter(
-          (e) => e.code === 'VERIFY_DIFFERENCE' && (e.step === 'verify' || e.step === 'restore-verify'),
-        );
-        context.output.json({
-          ok: result.differences === 0,
-          migrationId: id,
-          ...result,
-          findings,
-        });
-        context.output.line(
-          `Migration ${id}: ${result.summary} (status ${result.status.replaceAll('_', ' ')})`,
-        );
-        for (const f of findings)
-          context.output.status('warn', `${f.code}  ${f.target ?? ''}`, `${f.attribute ?? ''}: ${f.message}`);
-        return result.differences === 0 ? ExitCode.Succeeded : ExitCode.Failed;
+    sessionAction(state, 'verify', async ({ context, session }, id: string, _options: SecretFlags) => {
+      const { state: store } = session.opened.deps;
+      // An unknown id or an unfinished migration is refused by the engine with a coded error
+      // (CORE_MIGRATION_NOT_FOUND, CORE_NOTHING_TO_VERIFY: exit 2, nothing changed).
+      const result = await session.opened.engine.verify(id);
+      session.log.logger.info(result, 'verify');
+      const findings = (await store.listErrors(id)).filter(
+        (e) => e.code === 'VERIFY_DIFFERENCE' && (e.step === 'verify' || e.step === 'restore-verify'),
+      );
+      context.output.json({
+        ok: result.differences === 0,
+        migrationId: id,
+        ...result,
+        findings,
       });
-    },
+      context.output.line(
+        `Migration ${id}: ${result.summary} (status ${result.status.replaceAll('_', ' ')})`,
+      );
+      for (const f of findings)
+        context.output.status('warn', `${f.code}  ${f.target ?? ''}`, `${f.attribute ?? ''}: ${f.message}`);
+      return result.differences === 0 ? ExitCode.Succeeded : ExitCode.Failed;
+    }),
   );
 }
