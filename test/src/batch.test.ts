@@ -12,6 +12,7 @@ import {
   type BatchEvent,
   type BatchOutcome,
 } from '@dlmigrate/core';
+import { inlineTiming, quickAsyncTiming } from '@dlmigrate/cloud-sim';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createMailGroups, startRunner, type RunnerProcess } from './batch-support.js';
 import { seedCloudDependants } from './cloud-dependants.js';
@@ -170,7 +171,7 @@ describe('batch run (one process)', () => {
     const outcome = await runBatch(deps('fail'), planned.batch.id, {
       onEvent: (e) => {
         events.push(e);
-        if (e.type === 'deletions' && e.level === 0) w.sim.injectFault(w.tenantId, fault);
+        if (e.type === 'deletion-seen' && e.level === 0) w.sim.injectFault(w.tenantId, fault);
       },
     });
     const steps = events.flatMap((e) =>
@@ -427,5 +428,57 @@ describe('batch killed and resumed', () => {
     // The stage the victim completed was not run again.
     expect(journal.filter((e) => e.step === 'stage' && e.event === 'completed')).toHaveLength(1);
     expect(syncCycles() - cyclesBefore).toBe(3);
+  }, 300_000);
+});
+
+describe('weather (issue 15)', () => {
+  it('each group takes over the moment its own deletion is seen: a straggler delays nobody else', async () => {
+    await w.reset();
+    const alice = w.objects['users.alice']!.dn;
+    const names = ['Wx One', 'Wx Two', 'Wx Three', 'Wx Straggler'];
+    await createMailGroups(
+      w.ad,
+      w.objects['ous.groups']!.dn,
+      names.map((name) => ({ name, alias: name.toLowerCase().replace(' ', '-'), members: [alice] })),
+    );
+    await w.sim.runSync(w.tenantId);
+    const addresses = names.map((n) => `${n.toLowerCase().replace(' ', '-')}@contoso.com`);
+    const straggler = 'wx-straggler@contoso.com';
+    // Entra-Connect-like: the trigger returns at once, deletions reach Graph then Exchange later; one group's much later.
+    w.sim.setSyncTiming(w.tenantId, quickAsyncTiming);
+    w.sim.addSyncStraggler(w.tenantId, { match: { address: straggler }, graphDelayMs: 8_000 });
+    try {
+      const planned = await planBatchRun(w.deps, { groups: addresses, options: options() });
+      expect(planned.layout.waves).toHaveLength(1);
+      const events: BatchEvent[] = [];
+      const outcome = await runBatch(deps('weather'), planned.batch.id, { onEvent: (e) => events.push(e) });
+      for (const address of addresses) expect(statusOf(outcome, address).status, address).toBe('completed');
+
+      const at = (match: (e: BatchEvent) => boolean) => events.findIndex(match);
+      const stragglerSeen = at((e) => e.type === 'deletion-seen' && e.address === straggler);
+      expect(stragglerSeen).toBeGreaterThan(0);
+      for (const address of addresses.filter((a) => a !== straggler)) {
+        const tookOver = at(
+          (e) =>
+            e.type === 'step' && e.address === address && e.step === 'take-over' && e.event === 'completed',
+        );
+        expect(tookOver, address).toBeGreaterThan(0);
+        expect(tookOver, `${address} took over before the straggler's deletion was seen`).toBeLessThan(
+          stragglerSeen,
+        );
+      }
+      // Every migration's report carries its outage window: deletion seen → take-over converged.
+      for (const group of outcome.groups) {
+        const outage = (await w.engine.report(group.migrationId))?.outage;
+        expect(outage?.seconds, group.address).toBeGreaterThanOrEqual(0);
+        expect(outage?.lastPresentAt, group.address).not.toBeNull();
+      }
+      // One watch for the wave: the deletions were seen by polls of the whole level, not by a wait per group.
+      const waited = events.filter((e) => e.type === 'deletions');
+      expect(waited).toEqual([expect.objectContaining({ deleted: 4, pending: 0 })]);
+    } finally {
+      w.sim.clearSyncStragglers(w.tenantId);
+      w.sim.setSyncTiming(w.tenantId, inlineTiming);
+    }
   }, 300_000);
 });

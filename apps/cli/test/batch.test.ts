@@ -47,8 +47,26 @@ describe('dlmigrate batch', () => {
       'DisplayName,PrimarySmtpAddress\nResearch,research@contoso.com\n"Finance, Group",finance@contoso.com\n',
     );
     const html = join(cwd, 'wave.html');
-    const result = await run(['batch', '--file', csv, '--id', 'wave-1', '--html', html, '--json']);
-    const doc = JSON.parse(result.stdout) as { batchId: string; groups: GroupResult[] };
+    // The runner's bound and the tenant-wide rate ceiling as flags (migration.concurrency, tenant.maxCallsPerSecond).
+    const result = await run([
+      'batch',
+      '--file',
+      csv,
+      '--id',
+      'wave-1',
+      '--html',
+      html,
+      '--json',
+      '--concurrency',
+      '2',
+      '--max-calls-per-second',
+      '40',
+    ]);
+    const doc = JSON.parse(result.stdout) as {
+      batchId: string;
+      groups: GroupResult[];
+      report: { outage?: { groups: number; p95Seconds: number } };
+    };
     expect(result.code, result.stderr).toBe(expectedExit(doc.groups));
     expect(doc.batchId).toBe('wave-1');
     expect(doc.groups.map((g) => g.address).sort()).toEqual(['finance@contoso.com', 'research@contoso.com']);
@@ -57,6 +75,9 @@ describe('dlmigrate batch', () => {
     const page = readFileSync(html, 'utf8');
     expect(page).toContain('dlmigrate batch report — wave-1');
     expect(page).toContain('research@contoso.com');
+    // Each group's outage window (deletion seen → take-over converged) and the batch's p50 / p95.
+    expect(doc.report.outage?.groups).toBe(2);
+    expect(page).toContain('<h2>Outage windows</h2>');
 
     const status = await run(['status', '--batch', 'wave-1', '--json']);
     expect(status.code, status.stderr).toBe(0);
@@ -94,7 +115,7 @@ describe('dlmigrate batch', () => {
     const unknown = await run(['batch', '--resume', 'no-such-batch']);
     expect(unknown.code).toBe(2);
     expect(unknown.stderr).toContain('There is no batch no-such-batch');
-  });
+  }, 180_000);
 });
 
 describe('CSV in and out', () => {

@@ -15,7 +15,7 @@ export * from './options.js';
 export * from './sync/trigger.js';
 export * from './util/poll.js';
 export * from './util/transient.js';
-export type { EngineDeps, LevelReads, MigrationContext } from './engine/context.js';
+export type { DeletionObservation, EngineDeps, LevelReads, MigrationContext } from './engine/context.js';
 export type { Snapshot } from './engine/snapshot.js';
 export { loadSnapshot } from './engine/snapshot.js';
 export {
@@ -26,6 +26,7 @@ export {
 export { validate as validateSnapshot, type Validation } from './engine/validation.js';
 export * from './report/schema.js';
 export { parseStored } from './stored/parse.js';
+export { outageOf, summarizeOutages, type OutageSummary, type OutageWindow } from './engine/outage.js';
 export { planChanges, type PlannedChange } from './engine/plan.js';
 export {
   MigrationEngine,

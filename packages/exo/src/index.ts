@@ -77,6 +77,7 @@ export {
 export { exchangeRetryVerdict, isRetryable } from './exchange/retry.js';
 export { backoffDelayMs, retryAfterDelayMs, type Random } from './rate/backoff.js';
 export { ManualClock, sleep, systemClock, type Clock } from './rate/clock.js';
+export { inPriorityLane, urgently } from './rate/priority.js';
 export {
   RateBudget,
   type RateBudgetEvent,

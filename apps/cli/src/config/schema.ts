@@ -95,6 +95,11 @@ const tenantSchema = z
     caFile: filePath.optional(),
     /** The hybrid routing domain (contoso.mail.onmicrosoft.com); discovered from accepted domains when absent. */
     routingDomain: domainName.optional(),
+    /**
+     * Ceiling of the calls per second sent to Exchange Online and to Graph (each its own tenant-wide budget); the
+     * rate learned from 429s stays below it. Absent: no ceiling, the service's throttling alone sets the pace.
+     */
+    maxCallsPerSecond: z.number().positive().max(1000).optional(),
   })
   .superRefine((tenant, ctx) => {
     if (tenant.cloud === 'custom' && tenant.endpoints === undefined) {
@@ -232,8 +237,11 @@ const migrationSchema = z.strictObject({
         .default(15),
     })
     .prefault({}),
-  /** Upper bound of groups worked on at once in a batch; Exchange Online's throttling lowers it further. */
-  concurrency: z.number().int().positive().max(64).default(4),
+  /**
+   * Upper bound of groups a batch runner works on at once (a group whose deletion was just seen starts regardless:
+   * take-over is never queued). Exchange Online's pace comes from the rate budget, not from this number.
+   */
+  concurrency: z.number().int().positive().max(1024).default(256),
 });
 
 export const configSchema = z.strictObject({

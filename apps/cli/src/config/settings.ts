@@ -53,6 +53,12 @@ export const SETTINGS: readonly Setting[] = [
   row('tenant.cloud', 'cloud', 'string', 'commercial | gcc-high | dod | china | custom'),
   row('tenant.endpoints.url', 'cloud-url', 'string', 'custom cloud base URL (lab)'),
   row('tenant.caFile', 'cloud-ca-file', 'string', 'PEM CA of the custom cloud'),
+  row(
+    'tenant.maxCallsPerSecond',
+    'max-calls-per-second',
+    'number',
+    'most Exchange Online / Graph calls per second this process sends (the rate it learns from throttling stays below)',
+  ),
   row('tenant.routingDomain', 'routing-domain', 'string', 'hybrid routing domain'),
   row('sync.kind', 'sync-trigger', 'string', 'none | command | ssh | graph-cloud-sync | http'),
   row('sync.command', 'sync-command', 'string', 'program that triggers a sync cycle'),
@@ -152,6 +158,7 @@ export const MIGRATION_SETTINGS: readonly Setting[] = [
     'how long a rollback waits for the sync to bring the group back',
   ),
   row('migration.onDeletionDeadline', 'on-deletion-deadline', 'string', 'rollback | stay-parked'),
+  row('migration.concurrency', 'concurrency', 'number', 'most groups a batch runner works on at once'),
   row(
     'migration.entraReferences',
     'entra-references',

@@ -2,7 +2,7 @@
 // external assets, readable offline and attachable to a change ticket. Every value from the report is
 // escaped, and a Content-Security-Policy forbidding scripts is a second guard should one ever slip by.
 import { escapeHtml as e } from './escape.js';
-import type { BatchReport, MigrationReport, Report, ReportFinding } from '@dlmigrate/core';
+import type { BatchReport, MigrationReport, Outage, Report, ReportFinding } from '@dlmigrate/core';
 
 /** The report's stylesheet; the project dashboard (dashboard-html.ts) adds its own rules to it. */
 export const REPORT_CSS = `
@@ -56,6 +56,7 @@ function migrationBody(report: MigrationReport, heading: 'h2' | 'h3'): string {
     `<p class="meta">Group <strong>${e(report.group.address)}</strong> · migration ${e(report.id)} · strategy ${e(report.strategy)}</p>`,
     `<p>${badge(report.status)} started ${e(report.startedAt)}${report.finishedAt ? `, finished ${e(report.finishedAt)}` : ''}</p>`,
     findingCounts(report.findings),
+    ...(report.outage === undefined ? [] : [`<p>${outageLine(report.outage)}</p>`]),
     `<${sub}>Problems and what to do</${sub}>`,
     findingsTable(report.findings),
     `<${sub}>Steps</${sub}>`,
@@ -94,6 +95,7 @@ function batchBody(report: BatchReport): string {
         l.groups.map((g) => [String(l.level), e(g.address), badge(g.status), e(g.migrationId)]),
       ),
     ),
+    ...outageSection(report),
     '<h2>Batch problems and what to do</h2>',
     findingsTable(report.findings),
     ...report.migrations.map(
@@ -101,6 +103,42 @@ function batchBody(report: BatchReport): string {
     ),
   ].join('\n');
 }
+
+/** The group's addresses had no recipient from the deletion until take-over converged (core engine/outage.ts). */
+function outageLine(o: Outage): string {
+  if (o.seconds === undefined)
+    return `Outage: synced group seen gone at ${e(o.deletionSeenAt)}; take-over did not converge.`;
+  const atMost = o.atMostSeconds === undefined ? '' : ` (at most ${seconds(o.atMostSeconds)})`;
+  return `Outage: ${seconds(o.seconds)}${atMost} — synced group seen gone at ${e(o.deletionSeenAt)}, take-over converged at ${e(o.takeOverConvergedAt ?? '')}.`;
+}
+
+function outageSection(report: BatchReport): string[] {
+  const rows = report.migrations.flatMap((m) =>
+    m.outage === undefined
+      ? []
+      : [
+          [
+            e(m.group.address),
+            e(m.outage.lastPresentAt ?? '—'),
+            e(m.outage.deletionSeenAt),
+            e(m.outage.takeOverConvergedAt ?? '—'),
+            m.outage.seconds === undefined ? '—' : seconds(m.outage.seconds),
+            m.outage.atMostSeconds === undefined ? '—' : seconds(m.outage.atMostSeconds),
+          ],
+        ],
+  );
+  if (rows.length === 0) return [];
+  const s = report.outage;
+  return [
+    '<h2>Outage windows</h2>',
+    s === undefined
+      ? '<p class="none">No take-over converged.</p>'
+      : `<p>p50 ${seconds(s.p50Seconds)} · p95 ${seconds(s.p95Seconds)} · max ${seconds(s.maxSeconds)} over ${s.groups} group(s), from the deletion seen to take-over converged.</p>`,
+    table(['Group', 'Last seen', 'Seen gone', 'Take-over converged', 'Window', 'At most'], rows),
+  ];
+}
+
+const seconds = (n: number) => `${n.toFixed(1)} s`;
 
 function findingCounts(findings: readonly ReportFinding[]): string {
   const count = (s: ReportFinding['severity']) => findings.filter((f) => f.severity === s).length;

@@ -1,6 +1,14 @@
 // Running a batch from the command line: the groups from arguments or a file, and progress as lines (the batch
 // report is core's, engine.batchReport).
-import { BatchInputError, migrateBatch, runBatch, type BatchEvent, type BatchOutcome } from '@dlmigrate/core';
+import {
+  BatchInputError,
+  migrateBatch,
+  runBatch,
+  type BatchEvent,
+  type BatchOutcome,
+  type BatchRunOptions,
+} from '@dlmigrate/core';
+import type { RateBudget } from '@dlmigrate/exo';
 import { isFinalStatus, type MigrationStatus } from '@dlmigrate/state';
 import { hostname } from 'node:os';
 import type { Logger } from 'pino';
@@ -33,11 +41,27 @@ async function runBatchOnce(
   input: BatchInput,
 ): Promise<BatchOutcome> {
   const deps = { ...session.opened.deps, runnerId: `${hostname()}-${process.pid}` };
-  const onEvent = batchEventPrinter(context, session.log.logger);
+  const printer = batchEventPrinter(context, session.log.logger, deps.exchange.transport.rate);
+  try {
+    return await runBatchWith(deps, session, input, {
+      onEvent: printer.onEvent,
+      maxConcurrentGroups: session.config.migration.concurrency,
+    });
+  } finally {
+    printer.stop();
+  }
+}
+
+async function runBatchWith(
+  deps: Session['opened']['deps'] & { readonly runnerId: string },
+  session: Session,
+  input: BatchInput,
+  run: BatchRunOptions,
+): Promise<BatchOutcome> {
   if (input.kind === 'resume') {
     if ((await deps.state.getBatch(input.id)) === null)
       throw new UsageError(`There is no batch ${input.id}; nothing was changed.`);
-    return runBatch(deps, input.id, { onEvent });
+    return runBatch(deps, input.id, run);
   }
   try {
     const request = {
@@ -45,7 +69,7 @@ async function runBatchOnce(
       options: migrationOptions(session.config),
       ...(input.id !== undefined ? { id: input.id } : {}),
     };
-    const { planned, outcome } = await migrateBatch(deps, request, { onEvent });
+    const { planned, outcome } = await migrateBatch(deps, request, run);
     session.log.logger.info({ batchId: planned.batch.id, waves: planned.layout.waves }, 'planned');
     return outcome;
   } catch (error) {
@@ -80,8 +104,17 @@ const BAR_WIDTH = 24;
 class BatchProgress {
   readonly #levels = new Map<number, { phase: string; total: number; finished: Set<string> }>();
   #current = 0;
+  #last: BatchEvent | undefined;
+
+  constructor(readonly rate?: RateBudget) {}
+
+  /** The view again (the rate budget's state changed). */
+  redraw(): string | undefined {
+    return this.#last === undefined ? undefined : this.#render();
+  }
 
   update(event: BatchEvent): string | undefined {
+    this.#last = event;
     if (event.type === 'level') {
       const level = this.#levels.get(event.level) ?? {
         phase: event.phase,
@@ -95,21 +128,48 @@ class BatchProgress {
     } else if (event.type === 'group' && isFinalStatus(event.status)) {
       this.#levels.get(event.level)?.finished.add(event.address);
     }
+    return this.#render();
+  }
+
+  #render(): string | undefined {
     const level = this.#levels.get(this.#current);
     if (level === undefined) return undefined;
     const done = level.finished.size;
     const filled = level.total === 0 ? BAR_WIDTH : Math.round((done / level.total) * BAR_WIDTH);
     const all = [...this.#levels.values()];
     const finishedAll = all.reduce((n, l) => n + l.finished.size, 0);
-    return `level ${this.#current} ${level.phase.padEnd(9)} ${'█'.repeat(filled)}${'░'.repeat(BAR_WIDTH - filled)} ${done}/${level.total}   batch: ${finishedAll} group(s) finished`;
+    return `level ${this.#current} ${level.phase.padEnd(9)} ${'█'.repeat(filled)}${'░'.repeat(BAR_WIDTH - filled)} ${done}/${level.total}   batch: ${finishedAll} group(s) finished${heldBack(this.rate)}`;
   }
 }
 
-/** Levels, the one sync per wave, each group's end, and failed steps; every event goes to the run log. */
-export function batchEventPrinter(context: CommandContext, logger: Logger): (event: BatchEvent) => void {
+/** "   held back by throttling: …" while Exchange Online calls wait for the tenant's rate budget; else "". */
+function heldBack(rate: RateBudget | undefined): string {
+  const stats = rate?.stats();
+  if (stats === undefined || stats.heldBack === 0) return '';
+  const why =
+    stats.heldBackBy === 'retry-after'
+      ? 'Retry-After pause'
+      : `paced at ${stats.callsPerSecond?.toFixed(1) ?? '?'} calls/s`;
+  return `   held back by throttling: ${stats.heldBack} call(s) waiting (${why})`;
+}
+
+/**
+ * Levels, the one sync per wave, each group's end, and failed steps; every event goes to the run log. With the
+ * tenant's rate budget, the live view also shows when calls wait for it, and throttles go to the run log.
+ */
+export function batchEventPrinter(
+  context: CommandContext,
+  logger: Logger,
+  rate?: RateBudget,
+): { onEvent: (event: BatchEvent) => void; stop: () => void } {
   const { output } = context;
-  const progress = output.canShowLive ? new BatchProgress() : undefined;
-  return (event) => {
+  const progress = output.canShowLive ? new BatchProgress(rate) : undefined;
+  const stop = rate?.on((event) => {
+    if (event.type === 'throttled' || event.type === 'rate-changed') logger.info(event, `rate ${event.type}`);
+    if (progress !== undefined && (event.type === 'held-back' || event.type === 'released'))
+      output.live(progress.redraw());
+  });
+  const onEvent = (event: BatchEvent) => {
     logger.info(event, event.type);
     if (progress !== undefined) output.live(progress.update(event));
     switch (event.type) {
@@ -149,6 +209,7 @@ export function batchEventPrinter(context: CommandContext, logger: Logger): (eve
         break;
     }
   };
+  return { onEvent, stop: () => void stop?.() };
 }
 
 function groupStatus(status: MigrationStatus): Status {

@@ -64,6 +64,9 @@ export async function openEngine(
       clientId: config.tenant.clientId,
       certificate: certificateSource(config.tenant, secrets.pfxPassphrase),
       onWarning: options.onWarning,
+      ...(config.tenant.maxCallsPerSecond === undefined
+        ? {}
+        : { maxCallsPerSecond: config.tenant.maxCallsPerSecond }),
     });
     state = await openState(config);
     const deps: EngineDeps = {

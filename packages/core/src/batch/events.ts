@@ -21,6 +21,17 @@ export type BatchEvent =
       readonly level: number;
       readonly groups: number;
     }
+  /** The level's watch saw one group's synced original gone (Graph and Exchange Online): it starts at once. */
+  | {
+      readonly type: 'deletion-seen';
+      readonly batchId: string;
+      readonly level: number;
+      readonly migrationId: string;
+      readonly address: string;
+      /** The last poll that still saw it (null: none did). */
+      readonly lastPresentAt: string | null;
+      readonly goneAt: string;
+    }
   /** The level's deletion wait ended: how many synced groups are gone, how many are not (yet). */
   | {
       readonly type: 'deletions';

@@ -1,6 +1,7 @@
 // The batch report: every level with its groups, each migration's own report, and a finding per group the batch never
 // started (blocked by a child, a cycle, a failed pre-flight). Built here so every front end shows the same document.
 import type { StateStore } from '@dlmigrate/state';
+import { summarizeOutages } from '../engine/outage.js';
 import { readReport } from '../engine/report.js';
 import type { BatchReport, MigrationReport, ReportFinding } from '../report/schema.js';
 import type { Clock } from '../util/poll.js';
@@ -37,6 +38,10 @@ export async function buildBatchReport(
         .filter((g) => g.level === level)
         .map((g) => ({ address: g.address, migrationId: g.migrationId, status: g.status })),
     }));
+  // p50 / p95 of the windows of the groups whose take-over converged (engine/outage.ts).
+  const outage = summarizeOutages(
+    migrations.flatMap((m) => (m.outage?.seconds === undefined ? [] : [m.outage.seconds])),
+  );
   return {
     kind: 'batch',
     id: outcome.batchId,
@@ -46,5 +51,6 @@ export async function buildBatchReport(
     levels,
     migrations,
     findings,
+    ...(outage === null ? {} : { outage }),
   };
 }

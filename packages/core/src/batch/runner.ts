@@ -1,8 +1,12 @@
 // Running a planned batch, level by level (each level one sync wave, children first):
 //   preparing  – every group of the level runs capture → validate → stage → park;
-//   syncing    – ONE runner (elected through the state store) triggers one sync for the level and waits, in one poll
-//                loop, until the synced cloud groups are gone;
-//   finishing  – every parked group runs from await-deletion to its report, each on its own;
+//   syncing    – ONE runner (elected through the state store) triggers one sync for the level and watches, at a short
+//                steady cadence with one Graph delta call per poll for the whole wave (GroupDeletionWatch, exo
+//                graph/group-deletions.ts), for the synced cloud groups to go; each group whose deletion is seen (in
+//                Graph, then confirmed gone from Exchange Online in one bulk query) starts at once, its take-over in
+//                the priority lane (exo rate/priority.ts) — it waits for no other group of the wave (issue 15);
+//   finishing  – every parked group not started yet runs from await-deletion to its report, each on its own: a
+//                straggler the watch did not see go by the deadline waits with its own sync, deadline and rollback;
 //   done       – nothing of the level is open any more; the next level starts.
 // Every runner process sharing the store runs this same loop; work is taken with leases, so a runner that dies
 // loses its groups to the others once its leases expire, and re-running the loop after a crash resumes it.
@@ -14,19 +18,22 @@ import type {
   BatchStatus,
   ErrorRecord,
   Fence,
+  JsonObject,
   MigrationRecord,
   MigrationStatus,
   StateStore,
 } from '@dlmigrate/state';
 import { isFinalStatus, isSucceededStatus } from '@dlmigrate/state';
 import pLimit from 'p-limit';
-import type { EngineDeps, LevelReads } from '../engine/context.js';
+import { existingRecipientIds, type GroupDeletionWatch } from '@dlmigrate/exo';
+import type { DeletionObservation, EngineDeps, LevelReads } from '../engine/context.js';
 import { runMigration, type MigrationOutcome } from '../engine/engine.js';
 import { loadSnapshot } from '../engine/snapshot.js';
 import { readTenant } from '../steps/capture.js';
 import { parseStoredOptions, type MigrationOptions } from '../options.js';
 import type { SyncTrigger } from '../sync/trigger.js';
-import { pollUntil, systemClock, type Clock } from '../util/poll.js';
+import { systemClock, type Clock } from '../util/poll.js';
+import { isTransient } from '../util/transient.js';
 import type { BatchEvent, BatchEventListener, LevelPhase } from './events.js';
 import { childGroupsOf } from './directory.js';
 import { layoutOf, type BatchLayout } from './plan.js';
@@ -49,6 +56,8 @@ export interface BatchRunOptions {
   readonly syncLeaseMs?: number;
   /** How often a runner looks at the store while it waits for others. @defaultValue 1_000 */
   readonly waitIntervalMs?: number;
+  /** How often the level's deletion watch polls (one Graph delta call per poll for the whole wave). @defaultValue 1_000 */
+  readonly deletionPollMs?: number;
   /** How often a group that stopped after its point of no return is resumed before it is left for an operator. @defaultValue 2 */
   readonly resumeAttempts?: number;
 }
@@ -86,6 +95,7 @@ class BatchRunner {
   readonly #clock: Clock;
   readonly #syncLeaseMs: number;
   readonly #waitMs: number;
+  readonly #deletionPollMs: number;
   readonly #resumeAttempts: number;
   readonly #maxGroups: number;
   readonly #initialWindow: number;
@@ -98,6 +108,8 @@ class BatchRunner {
   readonly #deferred = new Set<string>();
   /** Per level being prepared: the tenant-wide reads its captures share. */
   readonly #levelReads = new Map<number, LevelReads>();
+  /** Groups the deletion watch started the moment their deletion was seen (the priority lane), until they end. */
+  readonly #started = new Map<string, Promise<void>>();
   /** objectGUID → address of every group in the batch (fixed at planning). */
   readonly #addressOfGuid = new Map<string, string>();
   #layout!: BatchLayout;
@@ -114,6 +126,7 @@ class BatchRunner {
     this.#clock = deps.clock ?? systemClock;
     this.#syncLeaseMs = options.syncLeaseMs ?? 60_000;
     this.#waitMs = options.waitIntervalMs ?? 1_000;
+    this.#deletionPollMs = options.deletionPollMs ?? 1_000;
     this.#resumeAttempts = options.resumeAttempts ?? 2;
     this.#fence = { runnerId: deps.runnerId };
   }
@@ -315,8 +328,9 @@ class BatchRunner {
   }
 
   /**
-   * The level's one sync: trigger it (unless an earlier coordinator already did — the record says so), then wait in
-   * one loop, with a deadline, until Exchange Online no longer knows any of the level's synced groups.
+   * The level's one sync: trigger it (unless an earlier coordinator already did — the record says so), then watch,
+   * with a deadline, until Exchange Online no longer knows any of the level's synced groups, starting each group the
+   * moment its own deletion is seen.
    */
   async #coordinateSync(level: number, record: BatchLevelRecord): Promise<BatchLevelRecord> {
     const parked = await this.#state.listMigrations({
@@ -337,64 +351,149 @@ class BatchRunner {
       const synced = (await loadSnapshot(this.#state, m.id)).cloud.group;
       if (synced !== null) syncedIds.set(m.id, synced.externalDirectoryObjectId || synced.guid);
     }
-    const pending = new Set(syncedIds.keys());
-    const waited = await pollUntil(
-      async () => {
-        // Keep the coordination while waiting; a coordinator that died lets another runner take over.
-        await this.#state.claimLevelSync(this.#batchId, level, this.#deps.runnerId, this.#syncLeaseMs);
-        const checks = [...pending].map((id) =>
-          this.#limit(async () => {
-            if ((await this.#deps.exchange.getRecipient(syncedIds.get(id)!)) === null) pending.delete(id);
-          }),
-        );
-        await Promise.all(checks);
-        return pending.size;
-      },
-      (left) => left === 0,
-      {
-        deadlineMs: this.#options.deadlines.cloudDeletionMinutes * 60_000,
-        initialDelayMs: 1_000,
-        maxDelayMs: Math.max(1_000, this.#syncLeaseMs / 4),
-        clock: this.#clock,
-      },
-    );
-    const deleted = [...syncedIds.keys()].filter((id) => !pending.has(id));
+    const byId = new Map(parked.map((m) => [m.id, m]));
+    const seen = deletionsIn(data); // an earlier coordinator's observations
+    for (const [id, observation] of Object.entries(seen)) {
+      const migration = byId.get(id);
+      if (migration !== undefined) this.#start(migration, level, observation);
+    }
+    const pending = new Set([...syncedIds.keys()].filter((id) => seen[id] === undefined));
+    const polls = await this.#watchDeletions(level, syncedIds, pending, async (id, observation) => {
+      seen[id] = observation;
+      data['deletionsSeen'] = seen as unknown as JsonObject;
+      await this.#state.updateBatchLevel(this.#batchId, level, { data });
+      const migration = byId.get(id)!;
+      this.#emit({
+        type: 'deletion-seen',
+        batchId: this.#batchId,
+        level,
+        migrationId: id,
+        address: migration.group.address,
+        ...observation,
+      });
+      this.#start(migration, level, observation);
+    });
+    const deleted = Object.keys(seen);
     this.#emit({
       type: 'deletions',
       batchId: this.#batchId,
       level,
       deleted: deleted.length,
       pending: pending.size,
-      polls: waited.attempts,
+      polls,
     });
-    return this.#state
-      .updateBatchLevel(this.#batchId, level, {
-        phase: 'finishing',
-        data: { ...data, deleted, notDeleted: [...pending] },
-      })
-      .then((r) => {
-        this.#emit({
-          type: 'level',
-          batchId: this.#batchId,
+    const updated = await this.#state.updateBatchLevel(this.#batchId, level, {
+      phase: 'finishing',
+      data: { ...data, deleted, notDeleted: [...pending] },
+    });
+    this.#emit({ type: 'level', batchId: this.#batchId, level, phase: 'finishing', groups: parked.length });
+    return updated;
+  }
+
+  /**
+   * Polls at a steady cadence until every pending group is gone or the deletion deadline passes: per poll one Graph
+   * delta call for the whole wave, then one Exchange Online query for the groups Graph no longer has (Exchange frees
+   * the addresses last). Calls `onGone` for each group the moment both agree; returns the number of polls.
+   */
+  async #watchDeletions(
+    level: number,
+    syncedIds: ReadonlyMap<string, string>,
+    pending: Set<string>,
+    onGone: (migrationId: string, observation: DeletionObservation) => Promise<void>,
+  ): Promise<number> {
+    if (pending.size === 0) return 0;
+    const migrationOf = new Map([...pending].map((id) => [syncedIds.get(id)!.toLowerCase(), id]));
+    const deadline = this.#clock.now() + this.#options.deadlines.cloudDeletionMinutes * 60_000;
+    const lastPresent = new Map<string, string>();
+    let watch: GroupDeletionWatch | undefined;
+    const graphGone = new Set<string>();
+    let polls = 0;
+    for (;;) {
+      const at = new Date(this.#clock.now()).toISOString();
+      // Keep the coordination while waiting; a coordinator that died lets another runner take over.
+      await this.#state.claimLevelSync(this.#batchId, level, this.#deps.runnerId, this.#syncLeaseMs);
+      try {
+        if (watch === undefined) {
+          watch = await this.#deps.graph.watchGroupDeletions([...pending].map((id) => syncedIds.get(id)!));
+          // Those Graph still had when the watch started were present then.
+          for (const objectId of watch.remaining) {
+            const id = migrationOf.get(objectId.toLowerCase());
+            if (id !== undefined) lastPresent.set(id, at);
+          }
+        }
+        for (const objectId of (await watch.poll()).deleted) {
+          const id = migrationOf.get(objectId.toLowerCase());
+          if (id !== undefined) graphGone.add(id);
+        }
+        const inExchange =
+          graphGone.size === 0
+            ? new Set<string>()
+            : await existingRecipientIds(
+                this.#deps.exchange.transport,
+                [...graphGone].map((id) => syncedIds.get(id)!),
+              );
+        for (const id of [...pending]) {
+          if (graphGone.has(id) && !inExchange.has(syncedIds.get(id)!)) {
+            pending.delete(id);
+            graphGone.delete(id);
+            await onGone(id, { lastPresentAt: lastPresent.get(id) ?? null, goneAt: at });
+          } else {
+            lastPresent.set(id, at); // this poll still saw it (in Graph, or in Exchange Online)
+          }
+        }
+      } catch (error) {
+        // A poll (or the watch's start) the service could not answer — throttled past the retry budget, a dropped
+        // connection — saw nothing; the next one asks again, until the deadline.
+        if (!isTransient(error)) throw error;
+      }
+      polls++;
+      const left = deadline - this.#clock.now();
+      if (pending.size === 0 || left <= 0) return polls;
+      await this.#clock.sleep(Math.min(this.#deletionPollMs, left));
+    }
+  }
+
+  /** Runs a group whose deletion was seen right away, outside the claim window (take-over is the priority lane). */
+  #start(migration: MigrationRecord, level: number, observation: DeletionObservation): void {
+    if (this.#started.has(migration.id)) return;
+    const task = (async () => {
+      const claimed = await this.#state.claimMigration(
+        migration.id,
+        this.#deps.runnerId,
+        this.#deps.leaseMs ?? 60_000,
+      );
+      if (claimed === null) return; // another runner has it
+      if (claimed.status !== 'parked' && claimed.status !== 'running') {
+        await this.#state.releaseLease(claimed.id, this.#deps.runnerId);
+        return;
+      }
+      await this.#runGroup(claimed, level, undefined, true, observation);
+    })()
+      .catch((error: unknown) =>
+        this.#emitGroup(
+          migration,
           level,
-          phase: 'finishing',
-          groups: parked.length,
-        });
-        return r;
+          migration.status,
+          [],
+          error instanceof Error ? error.message : String(error),
+        ),
+      )
+      .finally(() => {
+        this.#started.delete(migration.id);
+        this.#finished++;
       });
+    this.#started.set(migration.id, task);
   }
 
   // ── finishing ────────────────────────────────────────────────────────────────────────────────
 
   async #finish(level: number, record: BatchLevelRecord): Promise<void> {
-    const deleted = new Set(
-      Array.isArray(record.data['deleted']) ? (record.data['deleted'] as string[]) : [],
-    );
+    const seen = deletionsIn(record.data);
     this.#attempts.clear();
     await this.#drain(level, ['parked', 'running'], (migration) =>
-      // A group the level's loop saw deleted needs no sync of its own; one that is still there gets the real
+      // A group the level's watch saw deleted needs no sync of its own; one that is still there gets the real
       // trigger back, so its own wait (and a rollback's re-creation) does not depend on the schedule.
-      this.#runGroup(migration, level, undefined, deleted.has(migration.id)),
+      this.#runGroup(migration, level, undefined, seen[migration.id] !== undefined, seen[migration.id]),
     );
   }
 
@@ -425,6 +524,7 @@ class BatchRunner {
       const candidates = open.filter(
         (m) =>
           !inFlight.has(m.id) &&
+          !this.#started.has(m.id) &&
           !this.#deferred.has(m.id) &&
           !heldByOthers.includes(m) &&
           (this.#attempts.get(m.id) ?? 0) < this.#resumeAttempts,
@@ -448,8 +548,9 @@ class BatchRunner {
         });
         inFlight.set(claimed.id, task);
       }
-      if (inFlight.size === 0 && candidates.length === 0 && heldByOthers.length === 0) return;
-      if (inFlight.size > 0) await Promise.race([...inFlight.values(), this.#clock.sleep(this.#waitMs)]);
+      const busy = [...inFlight.values(), ...this.#started.values()];
+      if (busy.length === 0 && candidates.length === 0 && heldByOthers.length === 0) return;
+      if (busy.length > 0) await Promise.race([...busy, this.#clock.sleep(this.#waitMs)]);
       else await this.#clock.sleep(this.#waitMs);
     }
   }
@@ -459,13 +560,18 @@ class BatchRunner {
     level: number,
     until: 'park' | undefined,
     deletionSeen = true,
+    observed?: DeletionObservation,
   ): Promise<void> {
-    const deps =
+    // Seen deleted by the level's watch: await-deletion records that and asks nothing (so no trigger to skip either).
+    // Otherwise a first trigger the level already ran is skipped.
+    const deps: EngineDeps =
       until === 'park'
         ? { ...this.#deps, levelReads: this.#levelReadsOf(level) }
-        : until === undefined && deletionSeen && (await this.#awaitsDeletion(migration.id))
-          ? { ...this.#deps, sync: levelSynced(this.#deps.sync) }
-          : this.#deps;
+        : observed !== undefined
+          ? { ...this.#deps, deletionObserved: observed }
+          : until === undefined && deletionSeen && (await this.#awaitsDeletion(migration.id))
+            ? { ...this.#deps, sync: levelSynced(this.#deps.sync) }
+            : this.#deps;
     let outcome: MigrationOutcome;
     try {
       outcome = await runMigration(deps, migration.id, {
@@ -594,6 +700,22 @@ function once<T>(read: () => Promise<T>): () => Promise<T> {
     }
     return value;
   };
+}
+
+/** The deletions a level's watch saw, by migration id (stored in the level's data so another runner can go on). */
+function deletionsIn(data: JsonObject): Record<string, DeletionObservation> {
+  const raw = data['deletionsSeen'];
+  if (typeof raw !== 'object' || raw === null || Array.isArray(raw)) return {};
+  const out: Record<string, DeletionObservation> = {};
+  for (const [id, value] of Object.entries(raw)) {
+    const v = value as { lastPresentAt?: unknown; goneAt?: unknown } | null;
+    if (typeof v?.goneAt !== 'string') continue;
+    out[id] = {
+      goneAt: v.goneAt,
+      lastPresentAt: typeof v.lastPresentAt === 'string' ? v.lastPresentAt : null,
+    };
+  }
+  return out;
 }
 
 /** Codes of what needs attention (blocking and needs-action findings), each once. */

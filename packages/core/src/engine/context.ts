@@ -18,6 +18,14 @@ export interface LevelReads {
   tenant(): Promise<TenantCapture>;
 }
 
+/** When a batch's deletion watch saw a group's synced original gone (issue 15: the outage window's start). */
+export interface DeletionObservation {
+  /** The last poll that still saw it (in Graph or Exchange Online); null when none did. */
+  readonly lastPresentAt: string | null;
+  /** The poll that first saw it gone from both. */
+  readonly goneAt: string;
+}
+
 export interface EngineDeps {
   readonly ad: ActiveDirectory;
   readonly exchange: ExchangeOnline;
@@ -31,6 +39,8 @@ export interface EngineDeps {
   readonly leaseMs?: number;
   /** In a batch: tenant-wide reads shared by the captures of the level being prepared. Absent: asked per group. */
   readonly levelReads?: LevelReads;
+  /** A batch saw this migration's synced group deleted already: await-deletion asks nothing more. */
+  readonly deletionObserved?: DeletionObservation;
 }
 
 export interface MigrationContext {

@@ -14,6 +14,7 @@ import { parseStored } from '../stored/parse.js';
 import { lastEntryByStep } from '../saga/journal.js';
 import { StateJournal } from '../saga/state-journal.js';
 import { latestVerification } from '../verify/verify.js';
+import { outageOf, type OutageWindow } from './outage.js';
 
 export type { MigrationReport, ReportChange, ReportFinding, StepStatus } from '../report/schema.js';
 
@@ -68,6 +69,7 @@ export async function buildReport(
   const last = lastEntryByStep(journal);
   const group = await state.getBackup(migrationId, 'onprem-group');
   const verification = latestVerification(journal);
+  const outage = outageOf(journal);
   const displayName = (group?.data as { group?: { displayName?: string } } | null)?.group?.displayName;
   return {
     kind: 'migration',
@@ -89,6 +91,7 @@ export async function buildReport(
     }),
     changes: [...changes],
     findings: (await state.listErrors(migrationId)).map(toReportFinding),
+    ...(outage === undefined ? {} : { outage }),
   };
 }
 

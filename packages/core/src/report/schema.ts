@@ -33,6 +33,22 @@ export const reportChangeSchema = z.object({
   after: z.unknown(),
 });
 
+/** From the synced group seen gone to take-over converged (core engine/outage.ts). */
+export const outageSchema = z.object({
+  lastPresentAt: z.string().nullable(),
+  deletionSeenAt: z.string(),
+  takeOverConvergedAt: z.string().optional(),
+  seconds: z.number().nonnegative().optional(),
+  atMostSeconds: z.number().nonnegative().optional(),
+});
+
+export const outageSummarySchema = z.object({
+  groups: z.number().int().positive(),
+  p50Seconds: z.number().nonnegative(),
+  p95Seconds: z.number().nonnegative(),
+  maxSeconds: z.number().nonnegative(),
+});
+
 export const migrationReportSchema = z.object({
   kind: z.literal('migration'),
   id: z.string(),
@@ -54,6 +70,7 @@ export const migrationReportSchema = z.object({
   steps: z.array(reportStepSchema),
   changes: z.array(reportChangeSchema),
   findings: z.array(reportFindingSchema),
+  outage: outageSchema.optional(),
 });
 
 export const batchReportSchema = z.object({
@@ -71,6 +88,8 @@ export const batchReportSchema = z.object({
   ),
   migrations: z.array(migrationReportSchema),
   findings: z.array(reportFindingSchema),
+  /** p50 / p95 of the groups' outage windows (those whose take-over converged). */
+  outage: outageSummarySchema.optional(),
 });
 
 export const reportSchema = z.discriminatedUnion('kind', [migrationReportSchema, batchReportSchema]);
@@ -80,3 +99,4 @@ export type ReportChange = z.output<typeof reportChangeSchema>;
 export type MigrationReport = z.output<typeof migrationReportSchema>;
 export type BatchReport = z.output<typeof batchReportSchema>;
 export type Report = z.output<typeof reportSchema>;
+export type Outage = z.output<typeof outageSchema>;

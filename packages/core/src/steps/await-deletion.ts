@@ -1,37 +1,57 @@
-// Step 5 — await-deletion: trigger the sync, then wait — with backoff and a deadline, never forever (B12) — until
-// both Entra (Graph) and Exchange Online no longer know the synced group. At the deadline the migration rolls back
-// (default) or stays parked and resumable (onDeletionDeadline: 'stay-parked').
+// Step 5 — await-deletion: trigger the sync, then wait — at a short steady cadence and with a deadline, never forever
+// (B12) — until both Entra (Graph) and Exchange Online no longer know the synced group. At the deadline the migration
+// rolls back (default) or stays parked and resumable (onDeletionDeadline: 'stay-parked'). A real sync deletes a
+// group whenever its cycle gets to it, seconds to minutes after the trigger: a backed-off poll (it once grew to 60 s)
+// would add most of that to the outage, so the cadence stays short (issue 15). In a batch the level's one watch has
+// seen the deletion already (deps.deletionObserved, batch/runner.ts) and this step only records it.
 import { loadSnapshot } from '../engine/snapshot.js';
 import { finding, FindingsError } from '../findings/finding.js';
 import { SuspendSaga } from '../saga/runner.js';
 import type { MigrationStep } from './results.js';
 import { pollUntil } from '../util/poll.js';
-import { tolerant } from '../util/transient.js';
 
 export interface AwaitDeletionResult {
   readonly deletedId: string;
   readonly polls: number;
+  /** The last check that still saw the synced group (null: none did). */
+  readonly lastPresentAt?: string | null;
+  /** The check that first saw it gone (the start of the outage as observed). */
+  readonly goneAt?: string;
 }
+
+/** How often a single migration checks whether the synced group is gone. */
+export const DELETION_POLL_MS = 1_000;
 
 export const awaitDeletion: MigrationStep<'await-deletion'> = {
   name: 'await-deletion',
   enabled: (ctx) => !ctx.options.allowNonSyncedGroup,
   async run(ctx): Promise<AwaitDeletionResult> {
-    const { exchange, graph, state, sync } = ctx.deps;
+    const { exchange, graph, state, sync, deletionObserved } = ctx.deps;
     const snapshot = await loadSnapshot(state, ctx.migration.id);
     const synced = snapshot.cloud.group!;
     const id = synced.externalDirectoryObjectId || synced.guid;
+    if (deletionObserved !== undefined) return { deletedId: id, polls: 0, ...deletionObserved };
     await sync.trigger();
-    // A dropped connection or a busy service while polling only means "not known yet": keep polling to the deadline.
-    const gone = tolerant(
-      async () => (await graph.getGroup(id)) === null && (await exchange.getRecipient(id)) === null,
-      false,
-    );
+    let lastPresentAt: string | null = null;
+    let goneAt: string | undefined;
+    const gone = async () => {
+      const at = new Date(ctx.clock.now()).toISOString();
+      let isGone: boolean;
+      try {
+        isGone = (await graph.getGroup(id)) === null && (await exchange.getRecipient(id)) === null;
+      } catch {
+        // A dropped connection or a busy service only means "not known yet": keep polling to the deadline.
+        return false;
+      }
+      if (isGone) goneAt = at;
+      else lastPresentAt = at;
+      return isGone;
+    };
     const minutes = ctx.options.deadlines.cloudDeletionMinutes;
     const result = await pollUntil(gone, (isGone) => isGone, {
       deadlineMs: minutes * 60_000,
-      initialDelayMs: 2_000,
-      maxDelayMs: 60_000,
+      initialDelayMs: DELETION_POLL_MS,
+      factor: 1,
       clock: ctx.clock,
       signal: ctx.signal,
     });
@@ -41,6 +61,11 @@ export const awaitDeletion: MigrationStep<'await-deletion'> = {
         throw new SuspendSaga(`${message}; parked, resume to keep waiting`);
       throw new FindingsError([finding('CLOUD_DELETION_TIMEOUT', ctx.migration.group.address, message)]);
     }
-    return { deletedId: id, polls: result.attempts };
+    return {
+      deletedId: id,
+      polls: result.attempts,
+      lastPresentAt,
+      ...(goneAt === undefined ? {} : { goneAt }),
+    };
   },
 };

@@ -3,7 +3,7 @@
 // alias and display name — and Exchange is watched until it shows them (with a deadline, #184). An address held by
 // another object is reported naming the holder; one still held by the group just deleted is retried for a while
 // (engine/address-conflict.ts). Undo: remove the DL, so the original can be synced back.
-import { ExoAddressExistsError } from '@dlmigrate/exo';
+import { ExoAddressExistsError, urgently } from '@dlmigrate/exo';
 import type { MigrationContext } from '../engine/context.js';
 import { loadSnapshot } from '../engine/snapshot.js';
 import { finding, FindingsError } from '../findings/finding.js';
@@ -11,7 +11,7 @@ import { classifyAddressConflict, liveHolderAmong, type DeletedHolder } from '..
 import { freeRoutingAddresses } from '../engine/free-routing-address.js';
 import { missingAddresses, routingAddressIn, takeOverAddresses } from '../mapping/addresses.js';
 import { withAffixes } from '../mapping/names.js';
-import type { MigrationStep } from './results.js';
+import type { MigrationResults, MigrationStep } from './results.js';
 import { pollUntil } from '../util/poll.js';
 import { tolerant } from '../util/transient.js';
 import { stage } from './stage.js';
@@ -33,80 +33,83 @@ const QUARANTINE_MAX_DELAY_MS = 10_000;
 
 export const takeOver: MigrationStep<'take-over'> = {
   name: 'take-over',
-  async run(ctx, results): Promise<TakeOverResult> {
-    const { exchange, state } = ctx.deps;
-    const snapshot = await loadSnapshot(state, ctx.migration.id);
-    const group = snapshot.onPrem.group!;
-    const cloud = snapshot.cloud.group;
-    const staged = results.get('stage')!;
-    const { routingDomain } = results.get('validate')!;
-    const mail = group.mail ?? ctx.migration.group.address;
-    const alias = group.mailNickname ?? cloud?.alias ?? mail.split('@')[0]!;
-
-    const existingRouting = routingAddressIn(
-      [...group.proxyAddresses.map((p) => p.raw), ...(cloud?.emailAddresses ?? [])],
-      routingDomain,
-    );
-    const routingAddress =
-      existingRouting ??
-      (await firstOf(freeRoutingAddresses(exchange, alias, routingDomain, staged.identity)));
-    const addresses = takeOverAddresses({
-      mail,
-      onPremProxies: group.proxyAddresses.map((p) => p.raw),
-      onPremLegacyExchangeDn: group.legacyExchangeDN,
-      cloudAddresses: cloud?.emailAddresses ?? [],
-      cloudLegacyExchangeDn: cloud?.legacyExchangeDN,
-      routingDomain,
-      routingAddress,
-    });
-    const affixes = { prefix: ctx.options.namePrefix, suffix: ctx.options.nameSuffix };
-    const name = withAffixes(group.name, affixes);
-    const displayName = withAffixes(group.displayName ?? cloud?.displayName ?? group.name, affixes);
-
-    const conflictRetries = await setAddressesOnceFree(ctx, staged.identity, addresses, mail, cloud ?? null);
-    await exchange.setDistributionGroup(staged.identity, {
-      Name: name,
-      Alias: alias,
-      DisplayName: displayName,
-    });
-
-    const minutes = ctx.options.deadlines.takeOverMinutes;
-    const converged = await pollUntil(
-      tolerant(() => exchange.getDistributionGroup(staged.identity), null),
-      (dl) =>
-        dl !== null &&
-        dl.primarySmtpAddress.toLowerCase() === mail.toLowerCase() &&
-        missingAddresses(addresses, dl.emailAddresses).length === 0,
-      {
-        deadlineMs: minutes * 60_000,
-        initialDelayMs: 1_000,
-        maxDelayMs: 30_000,
-        clock: ctx.clock,
-        signal: ctx.signal,
-      },
-    );
-    if (!converged.satisfied) {
-      const missing =
-        converged.value === null ? addresses : missingAddresses(addresses, converged.value.emailAddresses);
-      throw new FindingsError([
-        finding(
-          'TAKE_OVER_NOT_CONVERGED',
-          mail,
-          `after ${minutes} minutes Exchange Online still lacks ${missing.join(', ') || 'the primary address'}`,
-        ),
-      ]);
-    }
-    return {
-      addresses,
-      routingAddress,
-      name,
-      convergedAt: new Date(ctx.clock.now()).toISOString(),
-      conflictRetries,
-    };
-  },
+  // The priority lane (exo rate/priority.ts): the group's addresses have no recipient until this step is done, so
+  // its calls go ahead of every other group's later steps.
+  run: (ctx, results) => urgently(() => takeOverNow(ctx, results)),
   // The DL now carries the original addresses: it must go before the original can be synced back.
   undo: (ctx, results) => stage.undo!(ctx, results, undefined),
 };
+
+async function takeOverNow(ctx: MigrationContext, results: MigrationResults): Promise<TakeOverResult> {
+  const { exchange, state } = ctx.deps;
+  const snapshot = await loadSnapshot(state, ctx.migration.id);
+  const group = snapshot.onPrem.group!;
+  const cloud = snapshot.cloud.group;
+  const staged = results.get('stage')!;
+  const { routingDomain } = results.get('validate')!;
+  const mail = group.mail ?? ctx.migration.group.address;
+  const alias = group.mailNickname ?? cloud?.alias ?? mail.split('@')[0]!;
+
+  const existingRouting = routingAddressIn(
+    [...group.proxyAddresses.map((p) => p.raw), ...(cloud?.emailAddresses ?? [])],
+    routingDomain,
+  );
+  const routingAddress =
+    existingRouting ?? (await firstOf(freeRoutingAddresses(exchange, alias, routingDomain, staged.identity)));
+  const addresses = takeOverAddresses({
+    mail,
+    onPremProxies: group.proxyAddresses.map((p) => p.raw),
+    onPremLegacyExchangeDn: group.legacyExchangeDN,
+    cloudAddresses: cloud?.emailAddresses ?? [],
+    cloudLegacyExchangeDn: cloud?.legacyExchangeDN,
+    routingDomain,
+    routingAddress,
+  });
+  const affixes = { prefix: ctx.options.namePrefix, suffix: ctx.options.nameSuffix };
+  const name = withAffixes(group.name, affixes);
+  const displayName = withAffixes(group.displayName ?? cloud?.displayName ?? group.name, affixes);
+
+  const conflictRetries = await setAddressesOnceFree(ctx, staged.identity, addresses, mail, cloud ?? null);
+  await exchange.setDistributionGroup(staged.identity, {
+    Name: name,
+    Alias: alias,
+    DisplayName: displayName,
+  });
+
+  const minutes = ctx.options.deadlines.takeOverMinutes;
+  const converged = await pollUntil(
+    tolerant(() => exchange.getDistributionGroup(staged.identity), null),
+    (dl) =>
+      dl !== null &&
+      dl.primarySmtpAddress.toLowerCase() === mail.toLowerCase() &&
+      missingAddresses(addresses, dl.emailAddresses).length === 0,
+    {
+      deadlineMs: minutes * 60_000,
+      initialDelayMs: 1_000,
+      maxDelayMs: 30_000,
+      clock: ctx.clock,
+      signal: ctx.signal,
+    },
+  );
+  if (!converged.satisfied) {
+    const missing =
+      converged.value === null ? addresses : missingAddresses(addresses, converged.value.emailAddresses);
+    throw new FindingsError([
+      finding(
+        'TAKE_OVER_NOT_CONVERGED',
+        mail,
+        `after ${minutes} minutes Exchange Online still lacks ${missing.join(', ') || 'the primary address'}`,
+      ),
+    ]);
+  }
+  return {
+    addresses,
+    routingAddress,
+    name,
+    convergedAt: new Date(ctx.clock.now()).toISOString(),
+    conflictRetries,
+  };
+}
 
 /**
  * Writes the addresses; an address still held by the group just deleted (or by nobody visible) is retried with

@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { urgently } from '../rate/priority.js';
 import { AdaptiveLimit } from './concurrency.js';
 import { ExoThrottledError, ExoTransientError, ExoValidationError } from './errors.js';
 import { DEFAULT_RETRY_POLICY, exchangeRetryVerdict, isRetryable } from './retry.js';
@@ -17,6 +18,19 @@ describe('AdaptiveLimit (AIMD)', () => {
     for (let i = 0; i < 100; i++) limit.onSuccess();
     expect(limit.limit).toBe(10);
     expect(limit.stats().decreases).toBe(3);
+  });
+
+  it('hands a freed slot to a caller in the priority lane before the ones already waiting', async () => {
+    const limit = new AdaptiveLimit({ initial: 1, max: 1 });
+    const first = await limit.acquire();
+    const order: string[] = [];
+    const take = (name: string) => limit.acquire().then((slot) => (order.push(name), slot.release()));
+    void take('dispose');
+    void take('rewire');
+    void urgently(() => take('take-over'));
+    first.release();
+    await new Promise((resolve) => setTimeout(resolve, 10));
+    expect(order).toEqual(['take-over', 'dispose', 'rewire']);
   });
 
   it('a burst of throttles from calls sent under the same limit halves it once', async () => {

@@ -5,6 +5,8 @@
 // halves it (calls started before the last decrease carry an older epoch and are ignored), so one
 // burst doesn't collapse the limit to the minimum.
 
+import { enqueue, inPriorityLane } from '../rate/priority.js';
+
 export interface AdaptiveLimitOptions {
   /** @defaultValue 4 */
   readonly initial?: number;
@@ -41,7 +43,7 @@ export class AdaptiveLimit {
   private decreases = 0;
   private increases = 0;
   private peak = 0;
-  private readonly queue: Array<() => void> = [];
+  private readonly queue: Array<{ readonly urgent: boolean; readonly resolve: () => void }> = [];
   /** Bumped at every decrease. */
   private epoch = 0;
 
@@ -67,10 +69,10 @@ export class AdaptiveLimit {
     };
   }
 
-  /** Wait for a slot; call `release` exactly once when the call is over. */
+  /** Wait for a slot (urgent callers first, rate/priority.ts); call `release` exactly once when the call is over. */
   async acquire(): Promise<Slot> {
     if (this.active >= this.current) {
-      await new Promise<void>((resolve) => this.queue.push(resolve));
+      await new Promise<void>((resolve) => enqueue(this.queue, { urgent: inPriorityLane(), resolve }));
     } else {
       this.active++;
     }
@@ -126,8 +128,7 @@ export class AdaptiveLimit {
     // A slot is handed straight to a waiter (active stays counted for it).
     while (this.queue.length > 0 && this.active < this.current) {
       this.active++;
-      const next = this.queue.shift() as () => void;
-      next();
+      this.queue.shift()!.resolve();
     }
   }
 }

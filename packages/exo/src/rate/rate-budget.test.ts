@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { ManualClock } from './clock.js';
+import { urgently } from './priority.js';
 import { RateBudget, type RateBudgetEvent, type RatePermit } from './rate-budget.js';
 import { DEFAULT_RETRY_POLICY, retryWithinBudget } from './retry.js';
 
@@ -17,6 +18,23 @@ function acquireMany(budget: RateBudget, clock: ManualClock, n: number) {
 }
 
 describe('RateBudget', () => {
+  it('serves callers in the priority lane ahead of the ones already waiting, FIFO among themselves', async () => {
+    const clock = new ManualClock();
+    const budget = new RateBudget({ clock, maxCallsPerSecond: 1 });
+    const order: string[] = [];
+    const take = (name: string, urgent: boolean) => {
+      const acquire = () => budget.acquire().then(() => void order.push(name));
+      void (urgent ? urgently(acquire) : acquire());
+    };
+    take('a', false);
+    take('b', false);
+    take('c', false);
+    take('take-over 1', true);
+    take('take-over 2', true);
+    await clock.advance(10_000);
+    expect(order).toEqual(['a', 'take-over 1', 'take-over 2', 'b', 'c']);
+  });
+
   it('without a ceiling and before any throttle, nobody waits', async () => {
     const clock = new ManualClock();
     const budget = new RateBudget({ clock });

@@ -3,6 +3,7 @@
 // every caller of the tenant (the service throttles the tenant, not one request). Callers wait in FIFO order.
 // Its state is observable (stats(), on()) so a live view can show "held back by throttling".
 import { AimdRate } from './aimd.js';
+import { enqueue, inPriorityLane } from './priority.js';
 import { systemClock, type Clock } from './clock.js';
 import { TokenBucket } from './token-bucket.js';
 
@@ -76,6 +77,7 @@ export type RateBudgetEvent =
 export type RateBudgetListener = (event: RateBudgetEvent) => void;
 
 interface Waiter {
+  readonly urgent: boolean;
   readonly requestedAt: number;
   readonly resolve: (permit: RatePermit) => void;
 }
@@ -142,14 +144,14 @@ export class RateBudget {
     this.pump();
   }
 
-  /** Waits for the next permit (FIFO). Call `onSuccess` or `onThrottle` with it once the call is answered. */
+  /** Waits for the next permit (FIFO, callers in the priority lane first: rate/priority.ts). Call `onSuccess` or `onThrottle` with it once the call is answered. */
   acquire(): Promise<RatePermit> {
     const now = this.clock.now();
     if (this.queue.length === 0 && this.bucket.take(now) === 0) {
       return Promise.resolve(this.grant(now, now));
     }
     return new Promise<RatePermit>((resolve) => {
-      this.queue.push({ requestedAt: now, resolve });
+      enqueue(this.queue, { urgent: inPriorityLane(), requestedAt: now, resolve });
       if (this.queue.length === 1) {
         this.heldSince = now;
         this.emit({ type: 'held-back', at: now, by: this.heldBy(now) });
