@@ -446,7 +446,7 @@ describe('weather (issue 15)', () => {
     const straggler = 'wx-straggler@contoso.com';
     // Entra-Connect-like: the trigger returns at once, deletions reach Graph then Exchange later; one group's much later.
     w.sim.setSyncTiming(w.tenantId, quickAsyncTiming);
-    w.sim.addSyncStraggler(w.tenantId, { match: { address: straggler }, graphDelayMs: 8_000 });
+    w.sim.addSyncStraggler(w.tenantId, { match: { address: straggler }, graphDelayMs: 20_000 });
     try {
       const planned = await planBatchRun(w.deps, { groups: addresses, options: options() });
       expect(planned.layout.waves).toHaveLength(1);
