@@ -14,7 +14,7 @@ import { parseStored } from '../stored/parse.js';
 import { lastEntryByStep } from '../saga/journal.js';
 import { StateJournal } from '../saga/state-journal.js';
 import { latestVerification } from '../verify/verify.js';
-import { outageOf, type OutageWindow } from './outage.js';
+import { outageOf } from './outage.js';
 
 export type { MigrationReport, ReportChange, ReportFinding, StepStatus } from '../report/schema.js';
 
