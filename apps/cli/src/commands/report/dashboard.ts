@@ -68,7 +68,7 @@ export async function showDashboard(files: DashboardFiles, context: CommandConte
     ok: true,
     project: model,
     html: htmlFile ?? null,
-    reports: htmlFile === undefined ? null : reportFolder,
+    reports: reports.size > 0 ? (reportFolder ?? null) : null,
     ...(csvFile !== undefined ? { csv: csvFile } : {}),
   });
   const byStatus = Object.entries(model.totals.byStatus)
@@ -87,7 +87,8 @@ export async function showDashboard(files: DashboardFiles, context: CommandConte
   }
   for (const id of skipped)
     output.warn(`The stored report of ${id} is not readable as a report; the dashboard does not link to it.`);
-  if (htmlFile !== undefined) output.line(`Dashboard: ${htmlFile} (migration reports in ${reportFolder})`);
+  if (htmlFile !== undefined)
+    output.line(`Dashboard: ${htmlFile}${reports.size > 0 ? ` (migration reports in ${reportFolder})` : ''}`);
   if (csvFile !== undefined) output.line(`CSV: ${csvFile}`);
 }
 
