@@ -37,6 +37,7 @@ import { isTransient } from '../util/transient.js';
 import type { BatchEvent, BatchEventListener, LevelPhase } from './events.js';
 import { childGroupsOf } from './directory.js';
 import { layoutOf, type BatchLayout } from './plan.js';
+import { cloudIdentity } from '../engine/cloud-identity.js';
 
 export interface BatchRunOptions {
   readonly onEvent?: BatchEventListener;
@@ -349,7 +350,7 @@ class BatchRunner {
     const syncedIds = new Map<string, string>(); // migration id → synced cloud object id
     for (const m of parked) {
       const synced = (await loadSnapshot(this.#state, m.id)).cloud.group;
-      if (synced !== null) syncedIds.set(m.id, synced.externalDirectoryObjectId || synced.guid);
+      if (synced !== null) syncedIds.set(m.id, cloudIdentity(synced));
     }
     const byId = new Map(parked.map((m) => [m.id, m]));
     const seen = deletionsIn(data); // an earlier coordinator's observations

@@ -14,6 +14,7 @@ import {
   type TransportRuleRecord,
 } from '@dlmigrate/exo';
 import { names, type GroupIdentity, type StoredAs } from './identity.js';
+import { cloudIdentity } from '../engine/cloud-identity.js';
 
 export type ExchangeReferenceKind =
   'transport-rule' | 'journal-rule' | 'dynamic-group-filter' | 'address-list-filter' | 'calendar-processing';
@@ -99,7 +100,7 @@ export function findExchangeReferences(
       found.push({
         kind: 'dynamic-group-filter',
         container: {
-          identity: ddg.externalDirectoryObjectId || ddg.guid,
+          identity: cloudIdentity(ddg),
           name: ddg.primarySmtpAddress || ddg.name,
         },
         property: 'RecipientFilter',

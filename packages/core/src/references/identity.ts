@@ -2,6 +2,7 @@
 // its LegacyExchangeDN and X500 proxies (booking policies), its name (resource delegates), its ids. Read from the
 // group's Exchange record, for the synced group before the migration and for the new group after it.
 import type { RecipientRecord } from '@dlmigrate/exo';
+import { cloudIdentity } from '../engine/cloud-identity.js';
 
 export interface GroupIdentity {
   readonly name: string;
@@ -36,7 +37,7 @@ export function groupIdentityOf(record: RecipientRecord): GroupIdentity {
         ].filter((v) => v !== ''),
       ),
     ],
-    identity: record.externalDirectoryObjectId || record.guid,
+    identity: cloudIdentity(record),
     objectId: record.externalDirectoryObjectId,
   };
 }

@@ -20,6 +20,7 @@ import type { SagaStep } from '../saga/runner.js';
 import { pollUntil } from '../util/poll.js';
 import { tolerant } from '../util/transient.js';
 import { captured, capturedAttributeChanges } from './captured-attributes.js';
+import { cloudIdentity } from '../engine/cloud-identity.js';
 
 /** What a retained group keeps (never cleared), which a re-created group needs written back too. */
 const KEPT_ON_RETAINED = ['member', 'managedBy', 'info', 'displayName'];
@@ -81,8 +82,8 @@ export const removeCloud: SagaStep<MigrationContext> = {
     // A synced group with the address means the restore already went through; never delete that one.
     if (dl === null || dl.isDirSynced) return { removed: null };
     await ctx.deps.state.putBackup(ctx.migration.id, 'cloud-dl-at-restore', JSON.parse(JSON.stringify(dl)));
-    await exchange.removeDistributionGroup(dl.externalDirectoryObjectId || dl.guid);
-    return { removed: dl.externalDirectoryObjectId || dl.guid };
+    await exchange.removeDistributionGroup(cloudIdentity(dl));
+    return { removed: cloudIdentity(dl) };
   },
 };
 

@@ -9,6 +9,7 @@ import { finding, FindingsError } from '../findings/finding.js';
 import { SuspendSaga } from '../saga/runner.js';
 import type { MigrationStep } from './results.js';
 import { pollUntil } from '../util/poll.js';
+import { cloudIdentity } from '../engine/cloud-identity.js';
 
 export interface AwaitDeletionResult {
   readonly deletedId: string;
@@ -29,7 +30,7 @@ export const awaitDeletion: MigrationStep<'await-deletion'> = {
     const { exchange, graph, state, sync, deletionObserved } = ctx.deps;
     const snapshot = await loadSnapshot(state, ctx.migration.id);
     const synced = snapshot.cloud.group!;
-    const id = synced.externalDirectoryObjectId || synced.guid;
+    const id = cloudIdentity(synced);
     if (deletionObserved !== undefined) return { deletedId: id, polls: 0, ...deletionObserved };
     await sync.trigger();
     let lastPresentAt: string | null = null;

@@ -17,6 +17,7 @@ import { cloudObjectId } from '../mapping/links.js';
 import { TEMPORARY_GROUP_PREFIX } from '../mapping/names.js';
 import { captureReferences } from '../references/capture.js';
 import type { MigrationStep } from './results.js';
+import { cloudIdentity } from '../engine/cloud-identity.js';
 
 export interface CaptureResult {
   readonly groupDn: string | null;
@@ -79,7 +80,7 @@ export const capture: MigrationStep<'capture'> = {
     await captureOnce(state, id, SNAPSHOT_KINDS.cloudDependants, async () => {
       const synced = cloud.group;
       if (synced === null) return { dependants: [], sendAsAsTrustee: [], sendAsOnGroup: [] };
-      const cloudGroupId = synced.externalDirectoryObjectId || synced.guid;
+      const cloudGroupId = cloudIdentity(synced);
       return {
         dependants: await exchange.findCloudDependants(
           synced.distinguishedName,
@@ -115,7 +116,7 @@ export const capture: MigrationStep<'capture'> = {
       const plainUsers = await resolveUsers(exchange, [...users]);
       const found: Record<string, string> = {};
       for (const result of [recipients, plainUsers]) {
-        for (const [identity, r] of result.found) found[identity] = r.externalDirectoryObjectId || r.guid;
+        for (const [identity, r] of result.found) found[identity] = cloudIdentity(r);
       }
       return { found, missing: [recipients, plainUsers].flatMap((r) => [...r.missing, ...r.ambiguous]) };
     });

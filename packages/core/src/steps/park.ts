@@ -44,9 +44,7 @@ export const park: MigrationStep<'park'> = {
     const group = snapshot.onPrem.group!;
     // Was the synced group already deleted? (Asked before the move back: the sync may re-create it at once.)
     const synced = snapshot.cloud.group;
-    const deleted =
-      synced !== null &&
-      (await exchange.getRecipient(synced.externalDirectoryObjectId || synced.guid)) === null;
+    const deleted = synced !== null && (await exchange.getRecipient(cloudIdentity(synced))) === null;
     // Found by objectGUID, wherever it is: never claim it is back without having seen it there.
     const where = await ad.findByGuid(group.objectGuid);
     if (where === undefined)

@@ -25,6 +25,7 @@ import {
   selfForms,
 } from './expected.js';
 import type { ExpectedValue, ObservedAttribute } from './values.js';
+import { cloudIdentity } from '../engine/cloud-identity.js';
 
 export interface VerifyReading {
   readonly expected: readonly ExpectedValue[];
@@ -62,10 +63,7 @@ export function carriedSettingNames(
 async function readGroup(exchange: ExchangeOnline, identity: string) {
   const withMembers = await exchange.getDistributionGroupWithMembers(identity);
   const dl = withMembers?.group ?? null;
-  const sendAs =
-    dl === null
-      ? []
-      : await exchange.getRecipientPermissions({ identity: dl.externalDirectoryObjectId || dl.guid });
+  const sendAs = dl === null ? [] : await exchange.getRecipientPermissions({ identity: cloudIdentity(dl) });
   return { dl, members: withMembers?.members ?? [], sendAs };
 }
 
@@ -102,9 +100,7 @@ export const cloudGroupSource: VerifySource = {
 async function dependantsOf(exchange: ExchangeOnline, dl: DistributionGroupRecord | null, name: string) {
   if (dl === null) return [];
   const found = await exchange.findCloudDependants(dl.distinguishedName);
-  const held = dl.isSecurityGroup
-    ? await exchange.getSendAsHeldBy(dl.externalDirectoryObjectId || dl.guid)
-    : [];
+  const held = dl.isSecurityGroup ? await exchange.getSendAsHeldBy(cloudIdentity(dl)) : [];
   return observedCloudDependants(found, held, name);
 }
 
