@@ -161,6 +161,19 @@ describe('migrate (recreate): the references after the take-over', () => {
       ).toEqual([]);
       // The transport rule was rewired only where the deletion took the group out of it.
       expect(outcome.report.changes.some((c) => c.attribute === 'SentToMemberOf')).toBe(binding === 'object');
+
+      // The verify step checks the same containers: an administrator emptying the booking list is a difference.
+      expect(outcome.report.findings.map((f) => f.code)).not.toContain('VERIFY_DIFFERENCE');
+      await exchange.transport.invoke('Set-CalendarProcessing', {
+        Identity: 'boardroom@contoso.com',
+        BookInPolicy: [],
+      });
+      const verified = await w.engine.verify(outcome.migrationId);
+      expect(verified.differences).toBe(1);
+      const report = (await w.engine.report(outcome.migrationId))!;
+      expect(
+        report.findings.filter((f) => f.code === 'VERIFY_DIFFERENCE').map((f) => [f.subject, f.attribute]),
+      ).toEqual([['boardroom@contoso.com', 'BookInPolicy']]);
     },
     300_000,
   );

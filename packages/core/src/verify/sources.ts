@@ -11,6 +11,7 @@ import { mapGroupSettings } from '../mapping/settings.js';
 import type { StepResults } from '../saga/runner.js';
 import type { MigrationStepResults } from '../steps/results.js';
 import { rewireAttribute } from '../steps/rewire-onprem.js';
+import { configReferencesSource } from '../references/verify-source.js';
 import type { ValidateResult } from '../steps/validate.js';
 import {
   expectedAsCaptured,
@@ -139,6 +140,7 @@ export const MIGRATION_SOURCES: readonly VerifySource[] = [
   cloudGroupSource,
   cloudDependantsSource,
   onPremDependantsSource,
+  configReferencesSource,
 ];
 
 // ── after a restore ──────────────────────────────────────────────────────────────────────────
