@@ -48,6 +48,22 @@ async function seedReferences(world: World): Promise<{ financeDn: string; financ
   return { financeDn: finance.distinguishedName, financeLegacyDn: finance.legacyExchangeDN };
 }
 
+/** The rule, the dynamic group's filter and the room's booking list, read from the tenant, name `group`. */
+async function expectContainersToName(
+  world: World,
+  group: { distinguishedName: string; legacyExchangeDN: string },
+): Promise<void> {
+  const { exchange } = world.cloud;
+  const [rule] = (await exchange.configuration.listTransportRules()).filter(
+    (r) => r.name === 'Finance disclaimer',
+  );
+  expect(rule!.recipients['SentToMemberOf']).toEqual(['finance@contoso.com']);
+  const ddg = (await exchange.getDynamicDistributionGroup('finance.mailboxes@contoso.com'))!;
+  expect(ddg.recipientFilter).toContain(`MemberOfGroup -eq '${group.distinguishedName}'`);
+  const room = await exchange.configuration.getCalendarProcessing('boardroom@contoso.com');
+  expect(room.lists.BookInPolicy).toEqual([group.legacyExchangeDN]);
+}
+
 describe('plan: what names the group by id', () => {
   it('blocks a recreate on what Entra holds by the object id and recommends convert', async () => {
     await w.reset();
@@ -133,14 +149,7 @@ describe('migrate (recreate): the references after the take-over', () => {
       // Exchange: every container names the new group, read back from the tenant.
       const dl = (await exchange.getDistributionGroup('finance@contoso.com'))!;
       expect(dl.isDirSynced).toBe(false);
-      const [rule] = (await exchange.configuration.listTransportRules()).filter(
-        (r) => r.name === 'Finance disclaimer',
-      );
-      expect(rule!.recipients['SentToMemberOf']).toEqual(['finance@contoso.com']);
-      const ddg = (await exchange.getDynamicDistributionGroup('finance.mailboxes@contoso.com'))!;
-      expect(ddg.recipientFilter).toContain(`MemberOfGroup -eq '${dl.distinguishedName}'`);
-      const room = await exchange.configuration.getCalendarProcessing('boardroom@contoso.com');
-      expect(room.lists.BookInPolicy).toEqual([dl.legacyExchangeDN]);
+      await expectContainersToName(w, dl);
       expect(dl.legacyExchangeDN).not.toBe(financeLegacyDn);
 
       // What verify checks: the expectations from the captured references hold against the tenant.
@@ -208,13 +217,6 @@ describe('rollback after the configuration was rewired', () => {
     const { exchange } = w.cloud;
     const recreated = (await exchange.getDistributionGroup('finance@contoso.com'))!;
     expect(recreated.isDirSynced).toBe(true);
-    const [rule] = (await exchange.configuration.listTransportRules()).filter(
-      (r) => r.name === 'Finance disclaimer',
-    );
-    expect(rule!.recipients['SentToMemberOf']).toEqual(['finance@contoso.com']);
-    const ddg = (await exchange.getDynamicDistributionGroup('finance.mailboxes@contoso.com'))!;
-    expect(ddg.recipientFilter).toContain(`MemberOfGroup -eq '${recreated.distinguishedName}'`);
-    const room = await exchange.configuration.getCalendarProcessing('boardroom@contoso.com');
-    expect(room.lists.BookInPolicy).toEqual([recreated.legacyExchangeDN]);
+    await expectContainersToName(w, recreated);
   }, 300_000);
 });

@@ -50,7 +50,11 @@ export const configReferencesSource: VerifySource = {
     const expected: ExpectedValue[] = [];
     const observed: ObservedAttribute[] = [];
     for (const reference of onePerContainer(config.references)) {
-      const where = { side: 'cloud' as const, object: reference.container.name, attribute: reference.property };
+      const where = {
+        side: 'cloud' as const,
+        object: reference.container.name,
+        attribute: reference.property,
+      };
       expected.push({
         ...where,
         value: target.primarySmtpAddress || target.name,
