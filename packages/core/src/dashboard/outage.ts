@@ -3,10 +3,13 @@
 // one; converting in place keeps the object and its addresses throughout.
 //
 // When the steps recorded the times (await-deletion: `goneAt`, the check that first saw the group gone, and
-// `lastPresentAt`, the last one that still saw it; take-over: `convergedAt`), the window is "recorded". Otherwise it is "derived" from journal times,
-// as an upper bound: it starts when park completed (from then on any sync may delete the group) and ends when
-// take-over completed — or, for a group rolled back before take-over, when park was undone.
+// `lastPresentAt`, the last one that still saw it; take-over: `convergedAt` — read by engine/outage.ts, as the
+// migration report does), the window is "recorded". Otherwise it is "derived" from journal times, as an upper bound:
+// it starts when park completed (from then on any sync may delete the group) and ends when take-over completed — or,
+// for a group rolled back before take-over, when park was undone.
 import type { JournalEntry, MigrationRecord } from '@dlmigrate/state';
+import { outageOf } from '../engine/outage.js';
+import { fromStoredEntry } from '../saga/state-journal.js';
 
 export interface GroupOutage {
   readonly start: string;
@@ -65,24 +68,22 @@ export function outageWindow(
   journal: readonly JournalEntry[],
 ): GroupOutage | null {
   if (migration.strategy !== 'recreate') return null;
-  const deletion = completedResult(journal, 'await-deletion');
-  const takeOver = completedResult(journal, 'take-over');
-  const deletedAt = time(deletion?.['goneAt']);
-  const lastPresentAt = time(deletion?.['lastPresentAt']);
-  const convergedAt = time(takeOver?.['convergedAt']);
-  if (deletedAt !== undefined) {
-    const end = convergedAt ?? lastAt(journal, 'take-over', 'completed') ?? null;
+  // The recorded times, read as the migration report reads them (engine/outage.ts).
+  const recorded = outageOf(journal.map(fromStoredEntry));
+  const convergedAt = time(completedResult(journal, 'take-over')?.['convergedAt']);
+  if (recorded !== undefined) {
+    const end = recorded.takeOverConvergedAt ?? lastAt(journal, 'take-over', 'completed') ?? null;
     return {
       ...window(
-        deletedAt,
+        recorded.deletionSeenAt,
         end,
-        convergedAt !== undefined ? 'recorded' : 'derived',
-        convergedAt !== undefined
+        recorded.takeOverConvergedAt !== undefined ? 'recorded' : 'derived',
+        recorded.takeOverConvergedAt !== undefined
           ? 'deletion first seen → take-over converged'
           : 'deletion first seen → take-over step completed',
         migration.status,
       ),
-      ...(lastPresentAt === undefined ? {} : { lastPresentAt }),
+      ...(recorded.lastPresentAt === null ? {} : { lastPresentAt: recorded.lastPresentAt }),
     };
   }
   const parked = lastAt(journal, 'park', 'completed');
