@@ -1,4 +1,4 @@
-// Installing Samba on a Debian 12 machine (the recipe measured in research/samba-lab.md §1).
+// Installing Samba on a Debian 12 machine (figures in packages/lab/README.md).
 import { existsSync, promises as fs } from 'node:fs';
 import path from 'node:path';
 import { withLock } from './lock.js';

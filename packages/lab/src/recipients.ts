@@ -1,6 +1,6 @@
 // What Exchange stamps on a recipient of each kind, so seeded objects look like the real thing.
 // Values: RecipientTypeDetails and RecipientDisplayType as Exchange writes them to
-// msExchRecipientTypeDetails / msExchRecipientDisplayType (research/dlconversionv2.md App. D, §2).
+// msExchRecipientTypeDetails / msExchRecipientDisplayType (each value's source: packages/ad/README.md).
 import { createHash } from 'node:crypto';
 import type { ContactKind, GroupKind, UserKind } from './fixture.js';
 

@@ -1,6 +1,7 @@
 // The engine's public face: plan, migrate, resume and abort one group. Each migration is a saga over the steps of
 // its strategy; the state store holds its journal, backups, findings and report, so any run can be resumed from
-// another process after a crash.
+// another process after a crash. The steps of each strategy are listed below (RECREATE_BODY, CONVERT_BODY) and
+// described in docs/architecture.md.
 import { CoreError } from '../errors/core-error.js';
 import { normalizeSmtpAddress } from '@dlmigrate/ad';
 import {

@@ -1,4 +1,4 @@
-// Step 5 — await-deletion: trigger the sync, then wait — at a short steady cadence and with a deadline, never forever
+// await-deletion: trigger the sync, then wait — at a short steady cadence and with a deadline, never forever
 // (B12) — until both Entra (Graph) and Exchange Online no longer know the synced group. At the deadline the migration
 // rolls back (default) or stays parked and resumable (onDeletionDeadline: 'stay-parked'). A real sync deletes a
 // group whenever its cycle gets to it, seconds to minutes after the trigger: a backed-off poll (it once grew to 60 s)

@@ -1,4 +1,4 @@
-// Step 1 — capture: read the on-prem group, everything it links to and everything that depends on it, the synced
+// capture: read the on-prem group, everything it links to and everything that depends on it, the synced
 // cloud group and its dependants, and the tenant facts validation needs. Changes nothing; every part is persisted as
 // a write-once backup before any later step runs.
 import { normalizeSmtpAddress, type DependantsResult } from '@dlmigrate/ad';

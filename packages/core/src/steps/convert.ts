@@ -1,6 +1,6 @@
-// Convert step 4 — in-place conversion (Graph onPremisesSyncBehavior.isCloudManaged = true): the synced group becomes
-// cloud-managed where it is, with its identity, addresses and permissions untouched, and the sync leaves it alone
-// from now on. Waits (with a deadline) until Exchange Online shows it as no longer synced, and makes sure it has a
+// convert (strategy convert): in-place conversion (Graph onPremisesSyncBehavior.isCloudManaged = true) — the synced
+// group becomes cloud-managed where it is, with its identity, addresses and permissions untouched, and the sync leaves
+// it alone from now on. Waits (with a deadline) until Exchange Online shows it as no longer synced, and makes sure it has a
 // routing address. Undo: hand the group back to the directory (isCloudManaged = false) and let the sync run.
 import { addRemove } from '@dlmigrate/exo';
 import type { CloudTarget } from '../engine/cloud-target.js';

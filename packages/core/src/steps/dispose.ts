@@ -1,4 +1,4 @@
-// Step 7 — dispose (the point of no return): the on-prem group is retained — renamed with "!", mail-disabled with
+// dispose (the point of no return): the on-prem group is retained — renamed with "!", mail-disabled with
 // the schema-aware clear list, stamped with the markers earlier migrations recognise, moved back to its original OU —
 // or deleted. Retention is forced for security groups and for groups that still hold rights on-prem.
 import { CoreError } from '../errors/core-error.js';

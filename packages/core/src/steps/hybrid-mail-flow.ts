@@ -1,4 +1,4 @@
-// Step 9 — hybrid mail flow (enableHybridMailFlow): an on-prem dynamic DL holding the original addresses whose
+// hybrid mail flow (enableHybridMailFlow): an on-prem dynamic DL holding the original addresses whose
 // filter matches exactly the routing contact, so on-prem senders (and an on-prem Exchange) still deliver to the
 // address, and the mail flows on to the cloud DL. Dynamic DLs are not synced, so nothing collides in the cloud (#23).
 import { parentDn, recipientsContainerOf } from '@dlmigrate/ad';

@@ -1,5 +1,5 @@
-// Convert step 3 — parity check: the synced cloud copy must already hold everything the on-prem group holds, because
-// conversion freezes it. Every difference is a blocker, all reported together; nothing has changed yet.
+// parity check (strategy convert): the synced cloud copy must already hold everything the on-prem group holds,
+// because conversion freezes it. Every difference is a blocker, all reported together; nothing has changed yet.
 import { parityFindings } from '../engine/parity.js';
 import { resolveLinks } from '../engine/resolution.js';
 import { loadSnapshot } from '../engine/snapshot.js';

@@ -1,4 +1,4 @@
-// Step 4 — park: move the on-prem group into the OU the sync does not see, so the next cycle deletes the synced
+// park: move the on-prem group into the OU the sync does not see, so the next cycle deletes the synced
 // cloud group. Moves are retried by @dlmigrate/ad (5 × 5 s). Undo: move it back, ask the sync to run, and, if the
 // cloud group had already been deleted, wait until the sync has brought it back.
 import { CoreError } from '../errors/core-error.js';

@@ -1,4 +1,4 @@
-// Step 12 — report: the JSON report of the run, persisted in the state store (the CLI renders it as HTML).
+// report: the JSON report of the run, persisted in the state store (the CLI renders it as HTML).
 import { changesFrom } from '../engine/changes.js';
 import { buildReport, finishedStatus, saveReport } from '../engine/report.js';
 import type { MigrationStep } from './results.js';

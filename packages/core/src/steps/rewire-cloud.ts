@@ -1,4 +1,4 @@
-// Step 11 — rewire cloud: the new DL takes the old one's place wherever cloud-only objects named it (groups it was a
+// rewire cloud: the new DL takes the old one's place wherever cloud-only objects named it (groups it was a
 // member of, delivery restrictions, moderation bypass, send-on-behalf, ownership, forwarding) and in Send-As rights
 // the old group held; child groups kept as members (skipNestedGroupCheck) join now. Each failure is reported
 // (needs-action) and never stops the others.

@@ -1,4 +1,4 @@
-// Step 6b — rewire config (recreate, right after take-over): the Exchange configuration that named the synced group
+// rewire config (recreate, right after take-over): the Exchange configuration that named the synced group
 // (transport rules, journal rules, dynamic group and address list filters, booking policies; found by capture,
 // references/capture.ts) is pointed at the new group where it does not name it already, and re-read to confirm.
 // Each write is journaled first with the value it replaces (a write-once backup per container), so the undo — and

@@ -1,4 +1,4 @@
-// Step 10 — rewire on-prem: every on-prem object that referred to the group (found through its back links before
+// rewire on-prem: every on-prem object that referred to the group (found through its back links before
 // anything changed, managedObjects included — B1) now refers to the routing contact instead. A failure on one object
 // is reported (needs-action) and never stops the others.
 import { isReferencedObjectNotFound, type AdDependant, type ForwardLink } from '@dlmigrate/ad';

@@ -1,4 +1,4 @@
-// Step 8 — routing contact (on by default): an on-prem mail contact `<name>-MigratedByScript` in the group's
+// routing contact (on by default): an on-prem mail contact `<name>-MigratedByScript` in the group's
 // original OU whose targetAddress is the new DL's routing address. It syncs to the cloud, so on-prem objects can keep
 // "containing" the migrated DL, and it carries the markers later migrations recognise (ext1/ext2).
 import { recipientsContainerOf, routingContactNames } from '@dlmigrate/ad';

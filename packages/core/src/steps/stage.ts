@@ -1,4 +1,4 @@
-// Step 3 — stage: create the temporary cloud DL next to the still-synced original and give it everything but the
+// stage: create the temporary cloud DL next to the still-synced original and give it everything but the
 // identity: members (one replace), owners, moderators, restrictions, send-on-behalf, Send-As, and the settings of the
 // research's phase-12 table. Its name comes from the migration id, so a resumed run finds it again.
 // Undo: remove the temporary DL.

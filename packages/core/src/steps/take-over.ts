@@ -1,4 +1,4 @@
-// Step 6 — take over: once the synced group is gone, the temporary DL takes its identity — every address (on-prem
+// take over: once the synced group is gone, the temporary DL takes its identity — every address (on-prem
 // proxies ∪ cloud addresses, X500 of both legacyExchangeDNs, a routing address), the primary SMTP address, name,
 // alias and display name — and Exchange is watched until it shows them (with a deadline, #184). An address held by
 // another object is reported naming the holder; one still held by the group just deleted is retried for a while

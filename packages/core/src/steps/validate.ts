@@ -1,4 +1,4 @@
-// Step 2 — validate: every blocker gathered from the snapshot and reported together. Changes nothing; any blocking
+// validate: every blocker gathered from the snapshot and reported together. Changes nothing; any blocking
 // finding stops the migration here (status "blocked"), which is the last moment nothing has been touched.
 import { loadSnapshot, loadUnresolvedDependants } from '../engine/snapshot.js';
 import { unresolvedDependantFindings, validate as validateSnapshot } from '../engine/validation.js';

@@ -1,7 +1,7 @@
 // Cloud-only objects that name a group in a restriction, moderation bypass, send-on-behalf or owner list, read once
 // for the whole tenant and indexed by the named group — so that a batch asks Exchange a handful of questions per
-// level instead of 24 filters per group (research/audit-2026-12/perf.md: 22 of ~46 calls per group in a 1,000-group
-// batch were this scan repeated). Exchange names link targets by Name in cmdlet output, and a recipient's DN is built
+// level instead of 24 filters per group (22 of ~46 calls per group in a 1,000-group batch
+// were this scan repeated; bench/batch.bench.ts prints the calls per group). Exchange names link targets by Name in cmdlet output, and a recipient's DN is built
 // from its Name, so "holds the group of this DN" and "lists the group's Name" are the same question.
 import type { CmdletParameters } from './encoding.js';
 import { toRecipient, type RecipientRecord } from './records.js';
