@@ -9,13 +9,24 @@
 //   quickAsyncTiming: the trigger returns at once, each deletion leaves Graph then Exchange 0.5–2.5 s later);
 //   MAX_CALLS_PER_SECOND caps the client's rate budget. The issue's throttled batch is `… batch.bench.ts 50 2/1/0`
 //   (50 groups, 2 calls per 1 s window) with SYNC=async.
-// Uses (and resets first) the `batch` lab instance; prints figures, asserts nothing.
+//   LATENCY_MS adds that much server time to every Exchange Online call; STRAGGLER_MS (with SYNC=async) makes the first
+//   group of every wave a straggler whose deletion reaches Graph that late. The outage window per group (deletion
+//   seen → take-over converged, from each migration's report) is printed as p50 / p95, stragglers apart. The issue's
+//   outage run is `SYNC=async LATENCY_MS=150 STRAGGLER_MS=30000 … batch.bench.ts 1000`.
+// Uses (and resets first) the `batch` lab instance (env LAB names another); prints figures, asserts nothing.
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { ActiveDirectory, childDn } from '@dlmigrate/ad';
 import { CloudSim, generateClientCertificate, quickAsyncTiming } from '@dlmigrate/cloud-sim';
-import { createSyncTrigger, planBatchRun, runBatch, type BatchEvent } from '@dlmigrate/core';
+import {
+  createSyncTrigger,
+  MigrationEngine,
+  planBatchRun,
+  runBatch,
+  summarizeOutages,
+  type BatchEvent,
+} from '@dlmigrate/core';
 import { certificateFromPem, CloudConnection, customCloud } from '@dlmigrate/exo';
 import { Lab } from '@dlmigrate/lab';
 import { openStateStore } from '@dlmigrate/state';
@@ -26,10 +37,12 @@ const ASYNC_SYNC = process.env['SYNC'] === 'async';
 const MAX_CALLS_PER_SECOND = process.env['MAX_CALLS_PER_SECOND']
   ? Number(process.env['MAX_CALLS_PER_SECOND'])
   : undefined;
+const LATENCY_MS = Number(process.env['LATENCY_MS'] ?? 0);
+const STRAGGLER_MS = Number(process.env['STRAGGLER_MS'] ?? 0);
 const PARENTS = Math.floor(TOTAL / 5);
 const LEAVES = TOTAL - PARENTS;
 
-const lab = await Lab.ensure({ name: 'batch' });
+const lab = await Lab.ensure({ name: process.env['LAB'] ?? 'batch' });
 await lab.reset();
 const env = lab.env();
 const objects = lab.seeded()!.objects;
@@ -111,6 +124,10 @@ if (THROTTLE !== undefined) {
     `throttling: ${requestsPerWindow} calls per ${windowSeconds} s, at most ${maxConcurrent} in flight`,
   );
 }
+if (LATENCY_MS > 0) {
+  sim.setLatency('exchange', { fixedMs: LATENCY_MS, jitterMs: 0 });
+  console.log(`Exchange Online latency: ${LATENCY_MS} ms per call`);
+}
 sim.resetCalls(tenant.id);
 const cyclesBefore = Number(sim.syncStatus(tenant.id)?.['cycles'] ?? 0);
 const adBefore = ad.counts;
@@ -121,6 +138,18 @@ const planned = await planBatchRun(deps, {
 });
 const planMs = performance.now() - tPlan;
 const planLdap = ad.counts.searches - adBefore.searches;
+
+const stragglers = new Set<string>();
+if (STRAGGLER_MS > 0) {
+  for (const wave of planned.layout.waves) {
+    const address = wave[0]!;
+    stragglers.add(address.toLowerCase());
+    sim.addSyncStraggler(tenant.id, { match: { address }, graphDelayMs: STRAGGLER_MS });
+  }
+  console.log(
+    `stragglers: ${stragglers.size} (one per wave), deletion reaches Graph ${STRAGGLER_MS} ms late`,
+  );
+}
 
 const phaseTimes: string[] = [];
 let last = performance.now();
@@ -169,6 +198,24 @@ console.log(`plan: ${Math.round(planMs)} ms (${planLdap} LDAP searches)`);
 console.log(
   `run: ${Math.round(runMs)} ms (${((TOTAL / runMs) * 60_000).toFixed(0)} groups/min); total ${Math.round(planMs + runMs)} ms`,
 );
+const engine = new MigrationEngine(deps);
+const windows: number[] = [];
+const stragglerWindows: number[] = [];
+for (const g of outcome.groups) {
+  const seconds = (await engine.report(g.migrationId))?.outage?.seconds;
+  if (seconds === undefined) continue;
+  (stragglers.has(g.address.toLowerCase()) ? stragglerWindows : windows).push(seconds);
+}
+const outage = summarizeOutages(windows);
+const fmt = (n: number) => `${n.toFixed(2)} s`;
+console.log(
+  outage === null
+    ? 'outage window (deletion seen → take-over converged): none measured'
+    : `outage window (deletion seen → take-over converged), ${outage.groups} groups${stragglers.size > 0 ? ', stragglers excluded' : ''}: ` +
+        `p50 ${fmt(outage.p50Seconds)}, p95 ${fmt(outage.p95Seconds)}, max ${fmt(outage.maxSeconds)}`,
+);
+if (stragglerWindows.length > 0)
+  console.log(`  stragglers' own windows: ${stragglerWindows.map(fmt).join(', ')}`);
 console.log('phases:');
 for (const line of phaseTimes) console.log(line);
 const failed = outcome.groups.filter((g) => !g.status.startsWith('completed'));
