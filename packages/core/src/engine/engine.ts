@@ -49,6 +49,7 @@ import { verifyAndRecord, verifyStep, type VerifyResult } from '../verify/verify
 import { toStateErrors, validate } from '../steps/validate.js';
 import { systemClock } from '../util/poll.js';
 import { changesFrom } from './changes.js';
+import { convertEligible } from './convert-eligibility.js';
 import type { EngineDeps, MigrationContext } from './context.js';
 import { planChanges, type PlannedChange } from './plan.js';
 import {
@@ -231,6 +232,21 @@ export class MigrationEngine {
       }
       const snapshot = await loadSnapshot(this.deps.state, migration.id);
       const validation = validateSnapshot(migration.group.address, snapshot, ctx.options);
+      if (
+        migration.strategy === 'recreate' &&
+        convertEligible(migration.group.address, snapshot, ctx.options)
+      ) {
+        findings.push(
+          toReportFinding({
+            code: 'CONVERT_RECOMMENDED',
+            severity: 'info',
+            message: 'eligible for the in-place convert strategy, which has no outage (a recreate has one)',
+            target: migration.group.address,
+            attribute: null,
+            step: 'plan',
+          }),
+        );
+      }
       const changes = planChanges(migration.id, snapshot, validation, ctx.options);
       // The configuration is rewired right after the take-over (the step order of RECREATE_BODY).
       const afterTakeOver = changes.findLastIndex((c) => c.step === 'take-over') + 1;

@@ -225,6 +225,11 @@ const catalogue = {
     severity: 'needs-action',
     action: 'The retained group could not be moved back to its original OU; move it by hand.',
   },
+  CONVERT_RECOMMENDED: {
+    severity: 'info',
+    action:
+      'This group can be converted in place (strategy "convert"): the synced cloud group becomes cloud-managed and its addresses never leave, so mail has no outage at all.',
+  },
   RETENTION_FORCED: {
     severity: 'info',
     action:
