@@ -10,9 +10,10 @@ import {
 import { createSelfSignedCertificate, CERTIFICATE_VALIDITY_YEARS } from '../../certificate/self-signed.js';
 import { readSecret } from '../../config/secrets.js';
 import { guid, tenantId } from '../../config/values.js';
-import { createContext, type CommandContext } from '../../context.js';
+import type { CommandContext } from '../../context.js';
 import { UsageError } from '../../errors.js';
 import type { ProgramState } from '../../program.js';
+import { commandAction } from '../shared.js';
 
 interface InitOptions {
   out: string;
@@ -56,10 +57,11 @@ export function registerAuthCommands(program: Command, state: ProgramState): voi
         '  $ dlmigrate auth init --cloud-sync-trigger --json',
       ].join('\n'),
     )
-    .action(async (options: InitOptions, command: Command) => {
-      const context = createContext(command, state.io, state.redactor);
-      await authInit(options, context);
-    });
+    .action(
+      commandAction(state, async (context, options: InitOptions) => {
+        await authInit(options, context);
+      }),
+    );
 }
 
 async function authInit(options: InitOptions, context: CommandContext): Promise<void> {

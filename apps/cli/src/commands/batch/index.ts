@@ -3,11 +3,11 @@ import type { Command } from 'commander';
 import { isAbsolute, resolve } from 'node:path';
 import { addPasswordFlags } from '../../config/secrets.js';
 import { addSettingFlags, MIGRATION_SETTINGS, SETTINGS } from '../../config/settings.js';
-import { createContext } from '../../context.js';
 import { readGroupFile } from '../../session/group-file.js';
 import type { BatchInput, SecretFlags } from '../../session/index.js';
 import { UsageError } from '../../errors.js';
 import type { ProgramState } from '../../program.js';
+import { commandAction } from '../shared.js';
 import { renderReportHtml } from '../../report/html.js';
 import { writeOwnerOnly } from '../../output/owner-only-file.js';
 
@@ -46,8 +46,7 @@ export function registerBatchCommand(program: Command, state: ProgramState): voi
       ].join('\n'),
     );
   addPasswordFlags(addSettingFlags(addSettingFlags(batch, MIGRATION_SETTINGS), SETTINGS)).action(
-    async (groups: string[], options: BatchOptions, command: Command) => {
-      const context = createContext(command, state.io, state.redactor);
+    commandAction(state, async (context, groups: string[], options: BatchOptions) => {
       const input = batchInput(groups, options, context.io.cwd);
       const engine = await import('../../session/index.js');
       state.exitCode = await engine.withSession(context, 'batch', options, async (session) => {
@@ -79,7 +78,7 @@ export function registerBatchCommand(program: Command, state: ProgramState): voi
         if (html !== undefined) output.line(`HTML report: ${html}`);
         return engine.batchExitCode(outcome);
       });
-    },
+    }),
   );
 }
 

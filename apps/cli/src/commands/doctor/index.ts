@@ -9,10 +9,11 @@ import {
   type SecretName,
 } from '../../config/secrets.js';
 import { addSettingFlags } from '../../config/settings.js';
-import { createContext, type CommandContext } from '../../context.js';
+import type { CommandContext } from '../../context.js';
 import { ExitCode } from '../../exit-codes.js';
 import { newRunId, openRunLog, type RunLog } from '../../logging/run-log.js';
 import type { ProgramState } from '../../program.js';
+import { commandAction } from '../shared.js';
 import {
   checkCertificate,
   checkDirectoryTls,
@@ -41,10 +42,11 @@ export function registerDoctorCommand(program: Command, state: ProgramState): vo
         '  $ DLMIGRATE_AD_URL=ldaps://dc2.contoso.com:636 dlmigrate doctor --ad-ca-file ./contoso-ca.pem',
       ].join('\n'),
     );
-  addPasswordFlags(addSettingFlags(doctor)).action(async (options: DoctorOptions, command: Command) => {
-    const context = createContext(command, state.io, state.redactor);
-    state.exitCode = await runDoctor(context, passwordFromFlag(options, context.output, context.redactor));
-  });
+  addPasswordFlags(addSettingFlags(doctor)).action(
+    commandAction(state, async (context, options: DoctorOptions) => {
+      state.exitCode = await runDoctor(context, passwordFromFlag(options, context.output, context.redactor));
+    }),
+  );
 }
 
 interface DoctorOptions {

@@ -3,12 +3,12 @@ import type { Command } from 'commander';
 import { addPasswordFlags } from '../../config/secrets.js';
 import { addSettingFlags, SETTINGS } from '../../config/settings.js';
 import { distinguishedName } from '../../config/values.js';
-import { createContext } from '../../context.js';
 import { parseGroupAddresses } from '../../session/address.js';
 import type { SecretFlags } from '../../session/index.js';
 import { UsageError } from '../../errors.js';
 import { ExitCode } from '../../exit-codes.js';
 import type { ProgramState } from '../../program.js';
+import { commandAction } from '../shared.js';
 
 interface EnableOptions extends SecretFlags {
   ou: string;
@@ -48,42 +48,44 @@ export function registerHybridCommands(program: Command, state: ProgramState): v
       "routing domain instead of the tenant's *.mail.onmicrosoft.com",
     );
   addPasswordFlags(addSettingFlags(enable, SETTINGS)).action(
-    async (group: string, options: EnableOptions & { customRoutingDomain?: string }, command: Command) => {
-      const context = createContext(command, state.io, state.redactor);
-      const [address] = parseGroupAddresses([group]);
-      if (!distinguishedName.safeParse(options.ou).success)
-        throw new UsageError(`--ou "${options.ou}" is not a distinguished name; nothing was changed.`);
-      const engine = await import('../../session/index.js');
-      state.exitCode = await engine.withSession(context, 'hybrid-enable', options, async (session) => {
-        const routing =
-          options.customRoutingDomain ??
-          session.config.migration.customRoutingDomain ??
-          session.config.tenant.routingDomain;
-        const result = await session.opened.engine.enableHybridMailFlow({
-          address: address!,
-          ou: options.ou,
-          ...(routing !== undefined ? { customRoutingDomain: routing } : {}),
+    commandAction(
+      state,
+      async (context, group: string, options: EnableOptions & { customRoutingDomain?: string }) => {
+        const [address] = parseGroupAddresses([group]);
+        if (!distinguishedName.safeParse(options.ou).success)
+          throw new UsageError(`--ou "${options.ou}" is not a distinguished name; nothing was changed.`);
+        const engine = await import('../../session/index.js');
+        state.exitCode = await engine.withSession(context, 'hybrid-enable', options, async (session) => {
+          const routing =
+            options.customRoutingDomain ??
+            session.config.migration.customRoutingDomain ??
+            session.config.tenant.routingDomain;
+          const result = await session.opened.engine.enableHybridMailFlow({
+            address: address!,
+            ou: options.ou,
+            ...(routing !== undefined ? { customRoutingDomain: routing } : {}),
+          });
+          session.log.logger.info(result, 'hybrid enable');
+          context.output.json({ ok: true, ...result });
+          context.output.status(
+            result.created.contact ? 'ok' : 'skip',
+            'routing contact',
+            `${result.contactDn}${result.created.contact ? ' (created)' : ' (present)'}`,
+          );
+          context.output.status(
+            result.created.dynamicGroup ? 'ok' : 'skip',
+            'dynamic group',
+            `${result.dynamicGroupDn}${result.created.dynamicGroup ? ' (created)' : ' (present)'}`,
+          );
+          context.output.status(
+            result.created.routingAddress ? 'ok' : 'skip',
+            'routing address',
+            `${result.routingAddress}${result.created.routingAddress ? ' (added)' : ' (present)'}`,
+          );
+          return ExitCode.Succeeded;
         });
-        session.log.logger.info(result, 'hybrid enable');
-        context.output.json({ ok: true, ...result });
-        context.output.status(
-          result.created.contact ? 'ok' : 'skip',
-          'routing contact',
-          `${result.contactDn}${result.created.contact ? ' (created)' : ' (present)'}`,
-        );
-        context.output.status(
-          result.created.dynamicGroup ? 'ok' : 'skip',
-          'dynamic group',
-          `${result.dynamicGroupDn}${result.created.dynamicGroup ? ' (created)' : ' (present)'}`,
-        );
-        context.output.status(
-          result.created.routingAddress ? 'ok' : 'skip',
-          'routing address',
-          `${result.routingAddress}${result.created.routingAddress ? ' (added)' : ' (present)'}`,
-        );
-        return ExitCode.Succeeded;
-      });
-    },
+      },
+    ),
   );
 
   const update = hybrid
@@ -105,8 +107,7 @@ export function registerHybridCommands(program: Command, state: ProgramState): v
       ].join('\n'),
     );
   addPasswordFlags(addSettingFlags(update, SETTINGS)).action(
-    async (group: string | undefined, options: UpdateOptions, command: Command) => {
-      const context = createContext(command, state.io, state.redactor);
+    commandAction(state, async (context, group: string | undefined, options: UpdateOptions) => {
       if (options.resume === undefined) {
         if (group === undefined || options.newAddress === undefined)
           throw new UsageError('Give the group and --new-address (or --resume <operationId>).');
@@ -148,6 +149,6 @@ export function registerHybridCommands(program: Command, state: ProgramState): v
           return outcome.status === 'completed' ? ExitCode.Succeeded : ExitCode.Failed;
         },
       );
-    },
+    }),
   );
 }

@@ -2,11 +2,12 @@
 // simulated Microsoft 365 tenant syncing from it — plus a ready config for both.
 import type { Command } from 'commander';
 import { isAbsolute, join, resolve } from 'node:path';
-import { createContext, type CommandContext } from '../../context.js';
+import type { CommandContext } from '../../context.js';
 import { UsageError } from '../../errors.js';
 import { loadLabEnvironment } from '../../lab/extras.js';
 import type { LabUp } from '../../lab/lab-environment.js';
 import type { ProgramState } from '../../program.js';
+import { commandAction } from '../shared.js';
 import { renderReportHtml } from '../../report/html.js';
 import { writeOwnerOnly } from '../../output/owner-only-file.js';
 
@@ -46,13 +47,14 @@ export function registerLabCommands(program: Command, state: ProgramState): void
         '  $ dlmigrate lab up --name demo --json',
       ].join('\n'),
     )
-    .action(async (options: LabOptions, command: Command) => {
-      const context = createContext(command, state.io, state.redactor);
-      const { labUp } = await loadLabEnvironment();
-      const up = await labUp(labName(options));
-      context.redactor.add(up.cloud.caPem);
-      printUp(context, up, 'up');
-    });
+    .action(
+      commandAction(state, async (context, options: LabOptions) => {
+        const { labUp } = await loadLabEnvironment();
+        const up = await labUp(labName(options));
+        context.redactor.add(up.cloud.caPem);
+        printUp(context, up, 'up');
+      }),
+    );
 
   withName(lab.command('down'))
     .description('stop the simulated tenant and the Samba DC (by their PIDs); the lab and its data stay')
@@ -60,28 +62,29 @@ export function registerLabCommands(program: Command, state: ProgramState): void
       'after',
       ['', 'Examples:', '  $ dlmigrate lab down', '  $ dlmigrate lab down --name demo'].join('\n'),
     )
-    .action(async (options: LabOptions, command: Command) => {
-      const context = createContext(command, state.io, state.redactor);
-      const { labDown } = await loadLabEnvironment();
-      const name = labName(options);
-      const down = await labDown(name);
-      context.output.json({
-        ok: true,
-        name,
-        cloudSimPid: down.cloudSimPid ?? null,
-        labStopped: down.labStopped,
-      });
-      context.output.status(
-        down.cloudSimPid === undefined ? 'skip' : 'ok',
-        'simulated tenant stopped',
-        down.cloudSimPid === undefined ? 'was not running' : `pid ${down.cloudSimPid}`,
-      );
-      context.output.status(
-        down.labStopped ? 'ok' : 'skip',
-        `lab ${name} stopped`,
-        down.labStopped ? '' : 'no such lab',
-      );
-    });
+    .action(
+      commandAction(state, async (context, options: LabOptions) => {
+        const { labDown } = await loadLabEnvironment();
+        const name = labName(options);
+        const down = await labDown(name);
+        context.output.json({
+          ok: true,
+          name,
+          cloudSimPid: down.cloudSimPid ?? null,
+          labStopped: down.labStopped,
+        });
+        context.output.status(
+          down.cloudSimPid === undefined ? 'skip' : 'ok',
+          'simulated tenant stopped',
+          down.cloudSimPid === undefined ? 'was not running' : `pid ${down.cloudSimPid}`,
+        );
+        context.output.status(
+          down.labStopped ? 'ok' : 'skip',
+          `lab ${name} stopped`,
+          down.labStopped ? '' : 'no such lab',
+        );
+      }),
+    );
 
   registerDemo(lab, withName, state);
 
@@ -93,12 +96,13 @@ export function registerLabCommands(program: Command, state: ProgramState): void
       'after',
       ['', 'Examples:', '  $ dlmigrate lab reset', '  $ dlmigrate lab reset --name demo --json'].join('\n'),
     )
-    .action(async (options: LabOptions, command: Command) => {
-      const context = createContext(command, state.io, state.redactor);
-      const { labReset } = await loadLabEnvironment();
-      const up = await labReset(labName(options));
-      printUp(context, up, 'reset');
-    });
+    .action(
+      commandAction(state, async (context, options: LabOptions) => {
+        const { labReset } = await loadLabEnvironment();
+        const up = await labReset(labName(options));
+        printUp(context, up, 'reset');
+      }),
+    );
 }
 
 interface DemoOptions extends LabOptions {
@@ -123,65 +127,66 @@ function registerDemo(lab: Command, withName: (command: Command) => Command, sta
         '  $ dlmigrate lab demo --name demo --html demo.html',
       ].join('\n'),
     )
-    .action(async (options: DemoOptions, command: Command) => {
-      const context = createContext(command, state.io, state.redactor);
-      const name = labName(options);
-      const { labFresh, DEMO_GROUP_KEYS } = await loadLabEnvironment();
-      const engine = await import('../../session/index.js');
-      const { loadConfig } = await import('../../config/load.js');
-      context.output.line(`Preparing lab ${name} (fresh directory and tenant)…`);
-      const up = await labFresh(name);
-      printUp(context, up, 'reset', false);
-      const env = { ...context.io.env, DLMIGRATE_AD_PASSWORD_FILE: up.files.adPassword };
-      // The demo runs on the lab's own config, whatever config or flags the caller has around.
-      const demoContext: CommandContext = {
-        ...context,
-        io: { ...context.io, env },
-        loadConfig: () =>
-          loadConfig({
-            cwd: context.io.cwd,
-            configFile: up.files.config,
-            env: {},
-            flags: {},
-            flagGiven: () => false,
-          }),
-      };
-      const groups = DEMO_GROUP_KEYS.map((key) => up.groups.find((g) => g.key === key)?.mail).filter(
-        (m): m is string => m !== undefined,
-      );
-      context.output.line();
-      context.output.line(`Migrating ${groups.length} groups in one batch: ${groups.join(', ')}`);
-      state.exitCode = await engine.withSession(demoContext, 'demo', {}, async (session) => {
-        const outcome = await engine.runBatchCommand(demoContext, session, { kind: 'start', groups });
-        const report = await session.opened.engine.batchReport(outcome);
-        const html =
-          options.html === undefined
-            ? join(up.files.folder, 'demo-report.html')
-            : isAbsolute(options.html)
-              ? options.html
-              : resolve(context.io.cwd, options.html);
-        writeOwnerOnly(html, renderReportHtml(report));
-        context.output.json({
-          ok: outcome.status === 'completed',
-          batchId: outcome.batchId,
-          status: outcome.status,
-          groups: outcome.groups,
-          html,
-        });
-        context.output.line();
-        context.output.line(`Batch ${outcome.batchId}: ${outcome.status.replaceAll('_', ' ')}`);
-        for (const level of report.levels) {
-          context.output.line(
-            `  level ${level.level}: ${level.groups.map((g) => `${g.address} (${g.status.replaceAll('_', ' ')})`).join(', ')}`,
-          );
-        }
-        context.output.line(`Report: ${html}`);
-        context.output.line(
-          `Look around: DLMIGRATE_CONFIG=${up.files.config} DLMIGRATE_AD_PASSWORD_FILE=${up.files.adPassword} dlmigrate status`,
+    .action(
+      commandAction(state, async (context, options: DemoOptions) => {
+        const name = labName(options);
+        const { labFresh, DEMO_GROUP_KEYS } = await loadLabEnvironment();
+        const engine = await import('../../session/index.js');
+        const { loadConfig } = await import('../../config/load.js');
+        context.output.line(`Preparing lab ${name} (fresh directory and tenant)…`);
+        const up = await labFresh(name);
+        printUp(context, up, 'reset', false);
+        const env = { ...context.io.env, DLMIGRATE_AD_PASSWORD_FILE: up.files.adPassword };
+        // The demo runs on the lab's own config, whatever config or flags the caller has around.
+        const demoContext: CommandContext = {
+          ...context,
+          io: { ...context.io, env },
+          loadConfig: () =>
+            loadConfig({
+              cwd: context.io.cwd,
+              configFile: up.files.config,
+              env: {},
+              flags: {},
+              flagGiven: () => false,
+            }),
+        };
+        const groups = DEMO_GROUP_KEYS.map((key) => up.groups.find((g) => g.key === key)?.mail).filter(
+          (m): m is string => m !== undefined,
         );
-        return engine.batchExitCode(outcome);
-      });
-    });
+        context.output.line();
+        context.output.line(`Migrating ${groups.length} groups in one batch: ${groups.join(', ')}`);
+        state.exitCode = await engine.withSession(demoContext, 'demo', {}, async (session) => {
+          const outcome = await engine.runBatchCommand(demoContext, session, { kind: 'start', groups });
+          const report = await session.opened.engine.batchReport(outcome);
+          const html =
+            options.html === undefined
+              ? join(up.files.folder, 'demo-report.html')
+              : isAbsolute(options.html)
+                ? options.html
+                : resolve(context.io.cwd, options.html);
+          writeOwnerOnly(html, renderReportHtml(report));
+          context.output.json({
+            ok: outcome.status === 'completed',
+            batchId: outcome.batchId,
+            status: outcome.status,
+            groups: outcome.groups,
+            html,
+          });
+          context.output.line();
+          context.output.line(`Batch ${outcome.batchId}: ${outcome.status.replaceAll('_', ' ')}`);
+          for (const level of report.levels) {
+            context.output.line(
+              `  level ${level.level}: ${level.groups.map((g) => `${g.address} (${g.status.replaceAll('_', ' ')})`).join(', ')}`,
+            );
+          }
+          context.output.line(`Report: ${html}`);
+          context.output.line(
+            `Look around: DLMIGRATE_CONFIG=${up.files.config} DLMIGRATE_AD_PASSWORD_FILE=${up.files.adPassword} dlmigrate status`,
+          );
+          return engine.batchExitCode(outcome);
+        });
+      }),
+    );
 }
 
 function labName(options: LabOptions): string {

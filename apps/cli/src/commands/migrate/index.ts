@@ -2,10 +2,10 @@
 import type { Command } from 'commander';
 import { addPasswordFlags } from '../../config/secrets.js';
 import { addSettingFlags, MIGRATION_SETTINGS, SETTINGS } from '../../config/settings.js';
-import { createContext } from '../../context.js';
 import { parseGroupAddresses } from '../../session/address.js';
 import type { SecretFlags } from '../../session/run.js';
 import type { ProgramState } from '../../program.js';
+import { commandAction } from '../shared.js';
 
 interface MigrateOptions extends SecretFlags {
   html?: string;
@@ -31,8 +31,7 @@ export function registerMigrateCommand(program: Command, state: ProgramState): v
       ].join('\n'),
     );
   addPasswordFlags(addSettingFlags(addSettingFlags(migrate, MIGRATION_SETTINGS), SETTINGS)).action(
-    async (group: string, options: MigrateOptions, command: Command) => {
-      const context = createContext(command, state.io, state.redactor);
+    commandAction(state, async (context, group: string, options: MigrateOptions) => {
       const [address] = parseGroupAddresses([group]);
       const { withSession, migrationOptions, eventPrinter, finishOutcome, withStopSignals } =
         await import('../../session/index.js');
@@ -46,6 +45,6 @@ export function registerMigrateCommand(program: Command, state: ProgramState): v
         );
         return finishOutcome(context, outcome, options.html, log.logger);
       });
-    },
+    }),
   );
 }

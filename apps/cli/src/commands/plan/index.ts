@@ -2,13 +2,13 @@
 import type { Command } from 'commander';
 import { addPasswordFlags } from '../../config/secrets.js';
 import { addSettingFlags, MIGRATION_SETTINGS, SETTINGS } from '../../config/settings.js';
-import { createContext } from '../../context.js';
 import { parseGroupAddresses } from '../../session/address.js';
 import { readGroupFile } from '../../session/group-file.js';
 import type { SecretFlags } from '../../session/index.js';
 import { UsageError } from '../../errors.js';
 import { ExitCode } from '../../exit-codes.js';
 import type { ProgramState } from '../../program.js';
+import { commandAction } from '../shared.js';
 
 export function registerPlanCommand(program: Command, state: ProgramState): void {
   const plan = program
@@ -39,81 +39,86 @@ export function registerPlanCommand(program: Command, state: ProgramState): void
       ].join('\n'),
     );
   addPasswordFlags(addSettingFlags(addSettingFlags(plan, MIGRATION_SETTINGS), SETTINGS)).action(
-    async (groups: string[], options: SecretFlags & { file?: string; csv?: string }, command: Command) => {
-      const context = createContext(command, state.io, state.redactor);
-      const addresses = await planAddresses(groups, options.file, context.io.cwd);
-      const engine = await import('../../session/index.js');
-      state.exitCode = await engine.withSession(context, 'plan', options, async (session) => {
-        const { output } = context;
-        const plans = [];
-        for (const address of addresses) {
-          const planned = await session.opened.engine.plan(address, engine.migrationOptions(session.config));
-          session.log.logger.info(
-            {
-              migrationId: planned.migrationId,
-              group: address,
-              status: planned.status,
-              findings: planned.findings.map((f) => f.code),
-            },
-            'planned',
-          );
-          plans.push({ address, ...planned });
-          output.line();
-          output.status(
-            planned.status === 'blocked' ? 'fail' : 'ok',
-            `${address}  ${planned.status}`,
-            `migration ${planned.migrationId}`,
-          );
-          for (const f of planned.findings) {
+    commandAction(
+      state,
+      async (context, groups: string[], options: SecretFlags & { file?: string; csv?: string }) => {
+        const addresses = await planAddresses(groups, options.file, context.io.cwd);
+        const engine = await import('../../session/index.js');
+        state.exitCode = await engine.withSession(context, 'plan', options, async (session) => {
+          const { output } = context;
+          const plans = [];
+          for (const address of addresses) {
+            const planned = await session.opened.engine.plan(
+              address,
+              engine.migrationOptions(session.config),
+            );
+            session.log.logger.info(
+              {
+                migrationId: planned.migrationId,
+                group: address,
+                status: planned.status,
+                findings: planned.findings.map((f) => f.code),
+              },
+              'planned',
+            );
+            plans.push({ address, ...planned });
+            output.line();
             output.status(
-              f.severity === 'blocking' ? 'fail' : f.severity === 'needs-action' ? 'warn' : 'info',
-              `  ${f.code}  ${f.subject}`,
-              `${f.message} — ${f.action}`,
+              planned.status === 'blocked' ? 'fail' : 'ok',
+              `${address}  ${planned.status}`,
+              `migration ${planned.migrationId}`,
             );
-          }
-          for (const change of planned.changes)
-            output.line(
-              `    ${change.step.padEnd(16)} ${change.side.padEnd(12)} ${change.object}: ${change.action}`,
-            );
-          if (planned.verifies.length > 0) {
-            const total = planned.verifies.reduce((n, c) => n + c.values, 0);
-            output.line(
-              `    ${'verify'.padEnd(16)} ${total} values, compared with the capture once the migration is done:`,
-            );
-            for (const check of planned.verifies)
-              output.line(
-                `    ${''.padEnd(16)} ${check.side.padEnd(12)} ${check.object}: ${check.attribute} (${check.values})`,
+            for (const f of planned.findings) {
+              output.status(
+                f.severity === 'blocking' ? 'fail' : f.severity === 'needs-action' ? 'warn' : 'info',
+                `  ${f.code}  ${f.subject}`,
+                `${f.message} — ${f.action}`,
               );
+            }
+            for (const change of planned.changes)
+              output.line(
+                `    ${change.step.padEnd(16)} ${change.side.padEnd(12)} ${change.object}: ${change.action}`,
+              );
+            if (planned.verifies.length > 0) {
+              const total = planned.verifies.reduce((n, c) => n + c.values, 0);
+              output.line(
+                `    ${'verify'.padEnd(16)} ${total} values, compared with the capture once the migration is done:`,
+              );
+              for (const check of planned.verifies)
+                output.line(
+                  `    ${''.padEnd(16)} ${check.side.padEnd(12)} ${check.object}: ${check.attribute} (${check.values})`,
+                );
+            }
           }
-        }
-        // One group is no batch; a file is meant as one, even with a single line.
-        const batch = addresses.length > 1 || options.file !== undefined;
-        // Loaded on demand, like every engine module: --help stays fast.
-        const { printPlanLayout } = await import('../../session/batch-layout.js');
-        const { planLayout, batchPlanBlocked } = await import('@dlmigrate/core');
-        const layout = batch
-          ? await planLayout(session.opened.deps.ad, addresses, engine.migrationOptions(session.config))
-          : undefined;
-        if (layout !== undefined) printPlanLayout(context, layout);
-        const blocked = layout?.layout
-          ? batchPlanBlocked(plans, layout.layout)
-          : plans.some((p) => p.status === 'blocked') || layout !== undefined;
-        const csv =
-          options.csv === undefined
-            ? undefined
-            : await (
-                await import('../../csv/plan-csv.js')
-              ).writePlanCsv(options.csv, context.io.cwd, session, plans, layout?.layout);
-        output.json({
-          ok: !blocked,
-          ...(csv !== undefined ? { csv } : {}),
-          plans,
-          ...(layout !== undefined ? { layout: layout.layout, layoutProblems: layout.problems } : {}),
+          // One group is no batch; a file is meant as one, even with a single line.
+          const batch = addresses.length > 1 || options.file !== undefined;
+          // Loaded on demand, like every engine module: --help stays fast.
+          const { printPlanLayout } = await import('../../session/batch-layout.js');
+          const { planLayout, batchPlanBlocked } = await import('@dlmigrate/core');
+          const layout = batch
+            ? await planLayout(session.opened.deps.ad, addresses, engine.migrationOptions(session.config))
+            : undefined;
+          if (layout !== undefined) printPlanLayout(context, layout);
+          const blocked = layout?.layout
+            ? batchPlanBlocked(plans, layout.layout)
+            : plans.some((p) => p.status === 'blocked') || layout !== undefined;
+          const csv =
+            options.csv === undefined
+              ? undefined
+              : await (
+                  await import('../../csv/plan-csv.js')
+                ).writePlanCsv(options.csv, context.io.cwd, session, plans, layout?.layout);
+          output.json({
+            ok: !blocked,
+            ...(csv !== undefined ? { csv } : {}),
+            plans,
+            ...(layout !== undefined ? { layout: layout.layout, layoutProblems: layout.problems } : {}),
+          });
+          if (csv !== undefined) output.line(`CSV: ${csv}`);
+          return blocked ? ExitCode.Blocked : ExitCode.Succeeded;
         });
-        if (csv !== undefined) output.line(`CSV: ${csv}`);
-        return blocked ? ExitCode.Blocked : ExitCode.Succeeded;
-      });
-    },
+      },
+    ),
   );
 }
 

@@ -3,9 +3,10 @@ import type { Command } from 'commander';
 import { readFileSync } from 'node:fs';
 import { isAbsolute, resolve } from 'node:path';
 import { addSettingFlags, SETTINGS } from '../../config/settings.js';
-import { createContext, type CommandContext } from '../../context.js';
+import type { CommandContext } from '../../context.js';
 import { UsageError } from '../../errors.js';
 import type { ProgramState } from '../../program.js';
+import { commandAction } from '../shared.js';
 import { renderReportHtml } from '../../report/html.js';
 import type { Report } from '@dlmigrate/core';
 import { writeOwnerOnly } from '../../output/owner-only-file.js';
@@ -49,8 +50,7 @@ export function registerReportCommand(program: Command, state: ProgramState): vo
       ].join('\n'),
     );
   addSettingFlags(report, STATE_SETTINGS).action(
-    async (id: string | undefined, options: ReportOptions, command: Command) => {
-      const context = createContext(command, state.io, state.redactor);
+    commandAction(state, async (context, id: string | undefined, options: ReportOptions) => {
       if ([id !== undefined, options.from !== undefined, options.all === true].filter(Boolean).length !== 1) {
         throw new UsageError('Give exactly one of: a migration id, --from <file>, --all.', [
           'dlmigrate report <id>   or   dlmigrate report --from report.json   or   dlmigrate report --all',
@@ -69,7 +69,7 @@ export function registerReportCommand(program: Command, state: ProgramState): vo
           ? undefined
           : (await import('../../csv/report-csv.js')).writeReportCsv(options.csv, context.io.cwd, report);
       showReport(report, options, context, csv);
-    },
+    }),
   );
 }
 

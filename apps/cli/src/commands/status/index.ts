@@ -2,9 +2,10 @@
 import type { StateStore } from '@dlmigrate/state';
 import type { Command } from 'commander';
 import { addSettingFlags, SETTINGS } from '../../config/settings.js';
-import { createContext, type CommandContext } from '../../context.js';
+import type { CommandContext } from '../../context.js';
 import { UsageError } from '../../errors.js';
 import type { ProgramState } from '../../program.js';
+import { commandAction } from '../shared.js';
 import type { Status } from '../../output/output.js';
 
 const STATUS_SYMBOL: Record<string, Status> = {
@@ -38,67 +39,69 @@ export function registerStatusCommand(program: Command, state: ProgramState): vo
       ].join('\n'),
     );
   addSettingFlags(status, SETTINGS).action(
-    async (id: string | undefined, options: { batch?: string; csv?: string }, command: Command) => {
-      const context = createContext(command, state.io, state.redactor);
-      if (id !== undefined && options.batch !== undefined)
-        throw new UsageError('Give a migration id or --batch <batchId>, not both.');
-      if (id !== undefined && options.csv !== undefined)
-        throw new UsageError('--csv lists migrations: use it without a migration id (or with --batch).');
-      const { config } = context.loadConfig();
-      // Loaded on demand, like every engine module: --help and auth init stay fast.
-      const { openState } = await import('../../session/open-engine.js');
-      const store = await openState(config);
-      const { output } = context;
-      try {
-        if (options.csv !== undefined) {
-          const { writeStatusCsv } = await import('../../csv/status-csv.js');
-          const file = await writeStatusCsv(options.csv, context.io.cwd, store, options.batch);
-          output.line(`CSV: ${file}`);
-        }
-        if (options.batch !== undefined) {
-          await showBatch(context, store, options.batch);
-          return;
-        }
-        if (id === undefined) {
-          const migrations = await store.listMigrations();
-          output.json({ ok: true, migrations });
-          if (migrations.length === 0) output.line('No migrations yet.');
-          for (const m of migrations) {
-            output.status(
-              STATUS_SYMBOL[m.status] ?? 'info',
-              `${m.id}  ${m.group.address}`,
-              `${m.status}${m.currentStep ? ` at ${m.currentStep}` : ''} · ${m.updatedAt}`,
-            );
+    commandAction(
+      state,
+      async (context, id: string | undefined, options: { batch?: string; csv?: string }) => {
+        if (id !== undefined && options.batch !== undefined)
+          throw new UsageError('Give a migration id or --batch <batchId>, not both.');
+        if (id !== undefined && options.csv !== undefined)
+          throw new UsageError('--csv lists migrations: use it without a migration id (or with --batch).');
+        const { config } = context.loadConfig();
+        // Loaded on demand, like every engine module: --help and auth init stay fast.
+        const { openState } = await import('../../session/open-engine.js');
+        const store = await openState(config);
+        const { output } = context;
+        try {
+          if (options.csv !== undefined) {
+            const { writeStatusCsv } = await import('../../csv/status-csv.js');
+            const file = await writeStatusCsv(options.csv, context.io.cwd, store, options.batch);
+            output.line(`CSV: ${file}`);
           }
-          return;
+          if (options.batch !== undefined) {
+            await showBatch(context, store, options.batch);
+            return;
+          }
+          if (id === undefined) {
+            const migrations = await store.listMigrations();
+            output.json({ ok: true, migrations });
+            if (migrations.length === 0) output.line('No migrations yet.');
+            for (const m of migrations) {
+              output.status(
+                STATUS_SYMBOL[m.status] ?? 'info',
+                `${m.id}  ${m.group.address}`,
+                `${m.status}${m.currentStep ? ` at ${m.currentStep}` : ''} · ${m.updatedAt}`,
+              );
+            }
+            return;
+          }
+          const migration = await store.getMigration(id);
+          if (migration === null)
+            throw new UsageError(`There is no migration ${id}.`, [
+              'dlmigrate status lists the migrations in this state store',
+            ]);
+          const journal = await store.listJournal(id);
+          const errors = await store.listErrors(id);
+          output.json({ ok: true, migration, journal, errors });
+          output.line(
+            `${migration.id}  ${migration.group.address}  ${migration.status}${migration.batchId ? `  (batch ${migration.batchId}, level ${migration.batchLevel})` : ''}`,
+          );
+          for (const entry of journal)
+            output.status(
+              entry.event === 'completed' ? 'ok' : entry.event === 'failed' ? 'fail' : 'info',
+              `${entry.step} ${entry.event}`,
+              entry.at,
+            );
+          for (const e of errors)
+            output.status(
+              e.severity === 'blocking' ? 'fail' : e.severity === 'needs-action' ? 'warn' : 'info',
+              `${e.code}  ${e.target ?? ''}`,
+              e.message,
+            );
+        } finally {
+          await store.close();
         }
-        const migration = await store.getMigration(id);
-        if (migration === null)
-          throw new UsageError(`There is no migration ${id}.`, [
-            'dlmigrate status lists the migrations in this state store',
-          ]);
-        const journal = await store.listJournal(id);
-        const errors = await store.listErrors(id);
-        output.json({ ok: true, migration, journal, errors });
-        output.line(
-          `${migration.id}  ${migration.group.address}  ${migration.status}${migration.batchId ? `  (batch ${migration.batchId}, level ${migration.batchLevel})` : ''}`,
-        );
-        for (const entry of journal)
-          output.status(
-            entry.event === 'completed' ? 'ok' : entry.event === 'failed' ? 'fail' : 'info',
-            `${entry.step} ${entry.event}`,
-            entry.at,
-          );
-        for (const e of errors)
-          output.status(
-            e.severity === 'blocking' ? 'fail' : e.severity === 'needs-action' ? 'warn' : 'info',
-            `${e.code}  ${e.target ?? ''}`,
-            e.message,
-          );
-      } finally {
-        await store.close();
-      }
-    },
+      },
+    ),
   );
 }
 
