@@ -146,6 +146,7 @@ export {
   type RoleAssignmentRecord,
   type SubscribedSkuRecord,
 } from './graph/entra-references.js';
+export { MEMBER_PROPERTIES, toMember, type MemberRecord } from './exchange/records.js';
 export {
   CloudDependantsIndex,
   OWNER_CMDLETS,

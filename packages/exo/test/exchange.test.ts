@@ -246,6 +246,24 @@ describe('distribution groups', () => {
     expect(t.sim.calls(t.tenantId).cmdlets).toEqual({});
   });
 
+  it('reads members as compact records: ids, name, primary address and type only', async () => {
+    await exo.replaceMembers('temp1@contoso.com', ['alice', 'bob']);
+    const full = await exo.getDistributionGroupMembers('temp1@contoso.com');
+    const compact = await exo.getDistributionGroupMemberRecords('temp1@contoso.com');
+    expect(compact).toEqual(
+      full.map((m) => ({
+        guid: m.guid,
+        externalDirectoryObjectId: m.externalDirectoryObjectId,
+        name: m.name,
+        primarySmtpAddress: m.primarySmtpAddress,
+        recipientTypeDetails: m.recipientTypeDetails,
+      })),
+    );
+    // What crossed the wire: five properties per member, not the whole recipient.
+    expect(JSON.stringify(compact).length * 4).toBeLessThan(JSON.stringify(full).length);
+    await exo.replaceMembers('temp1@contoso.com', []);
+  });
+
   it('adds and removes one member, idempotently', async () => {
     expect(await exo.addMember('temp1@contoso.com', 'alice')).toBe(true);
     expect(await exo.addMember('temp1@contoso.com', 'alice')).toBe(false);

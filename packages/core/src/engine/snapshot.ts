@@ -6,6 +6,7 @@ import type {
   CloudDependant,
   DistributionGroupRecord,
   GraphGroup,
+  MemberRecord,
   RecipientPermissionRecord,
   RecipientRecord,
 } from '@dlmigrate/exo';
@@ -31,7 +32,8 @@ export interface CloudCapture {
   /** What Exchange Online knows under the group's id or address (any recipient type). */
   readonly recipient: RecipientRecord | null;
   readonly group: DistributionGroupRecord | null;
-  readonly members: readonly RecipientRecord[];
+  /** Compact records (ids, name, primary address, type): parity compares by id and address. */
+  readonly members: readonly MemberRecord[];
   readonly graphGroup: GraphGroup | null;
 }
 
@@ -114,7 +116,29 @@ export async function captureOnce<T>(
   return json as T;
 }
 
+/**
+ * Snapshots this process parsed lately, per store: the parts are write-once, so only the first step of a run reads
+ * and parses them (every step used to re-read every part — at 100,000 members, many copies of the same snapshot for
+ * the collector to catch up with, issue 17). A few per store: a batch works on many migrations at once.
+ */
+const parsed = new WeakMap<StateStore, Map<string, Snapshot>>();
+const PARSED_PER_STORE = 16;
+
 export async function loadSnapshot(state: StateStore, migrationId: string): Promise<Snapshot> {
+  const recent = parsed.get(state) ?? parsed.set(state, new Map()).get(state)!;
+  const hit = recent.get(migrationId);
+  if (hit !== undefined) {
+    recent.delete(migrationId);
+    recent.set(migrationId, hit); // most recently used last
+    return hit;
+  }
+  const snapshot = await readSnapshot(state, migrationId);
+  recent.set(migrationId, snapshot);
+  if (recent.size > PARSED_PER_STORE) recent.delete(recent.keys().next().value!);
+  return snapshot;
+}
+
+async function readSnapshot(state: StateStore, migrationId: string): Promise<Snapshot> {
   const parts: Record<string, unknown> = {};
   for (const [part, kind] of Object.entries(SNAPSHOT_KINDS)) {
     const backup = await state.getBackup(migrationId, kind);

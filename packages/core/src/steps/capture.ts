@@ -67,12 +67,17 @@ export const capture: MigrationStep<'capture'> = {
     const cloud = await captureOnce<CloudCapture>(state, id, SNAPSHOT_KINDS.cloud, async () => {
       const identity = cloudId ?? address;
       const recipient = await exchange.getRecipient(identity);
-      const withMembers =
-        recipient === null ? null : await exchange.getDistributionGroupWithMembers(identity);
+      const synced = recipient === null ? null : await exchange.getDistributionGroup(identity);
       return {
         recipient,
-        group: withMembers?.group ?? null,
-        members: withMembers?.members ?? [],
+        group: synced,
+        // Read by the immutable id, so a rename in between cannot point elsewhere.
+        members:
+          synced === null
+            ? []
+            : await exchange.getDistributionGroupMemberRecords(
+                synced.externalDirectoryObjectId || synced.guid,
+              ),
         graphGroup: cloudId === null ? null : await graph.getGroup(cloudId),
       };
     });

@@ -25,6 +25,9 @@ import { opathEquals, quoteOpath } from './opath.js';
 import {
   toAcceptedDomain,
   toDistributionGroup,
+  toMember,
+  MEMBER_PROPERTIES,
+  type MemberRecord,
   toDynamicDistributionGroup,
   toMailbox,
   toMailboxPermission,
@@ -237,6 +240,16 @@ export class ExchangeOnline {
     return result.value.map(toRecipient);
   }
 
+  /** The members as compact records ($select: each page carries five properties per member, issue 17). */
+  async getDistributionGroupMemberRecords(identity: string): Promise<MemberRecord[]> {
+    const result = await this.invoke(
+      'Get-DistributionGroupMember',
+      { Identity: identity, ResultSize: 'Unlimited' },
+      { idempotent: true, select: MEMBER_PROPERTIES },
+    );
+    return result.value.map(toMember);
+  }
+
   /** The group's settings and its full membership; null when the group doesn't exist. */
   async getDistributionGroupWithMembers(
     identity: string,
@@ -358,7 +371,7 @@ export class ExchangeOnline {
     const chunkSize = Math.min(MAX_MEMBERS_PER_UPDATE, Math.max(1, options.chunkSize ?? MEMBERS_PER_REPLACE));
     const unique = [...new Set(members)];
     if (unique.length === 0) {
-      const current = await this.getDistributionGroupMembers(identity);
+      const current = await this.#membersByIdentity(identity);
       await this.removeMembers(identity, current.map(memberIdentity));
       return {
         calls: current.length,
@@ -415,7 +428,7 @@ export class ExchangeOnline {
     wanted: readonly string[],
     replaced: readonly string[],
   ): Promise<{ added: number; removed: number }> {
-    const current = await this.getDistributionGroupMembers(identity);
+    const current = await this.#membersByIdentity(identity);
     const currentKeys = new Set(current.flatMap(memberKeys));
     const wantedKeys = new Set(wanted.map(identityKey));
     const missing = replaced.filter((m) => !currentKeys.has(identityKey(m)));
@@ -423,6 +436,16 @@ export class ExchangeOnline {
     await this.removeMembers(identity, extra);
     await this.addMembers(identity, missing);
     return { added: missing.length, removed: extra.length };
+  }
+
+  /** The members with just the properties they can be named by (memberKeys): $select keeps a big group's pages small. */
+  async #membersByIdentity(identity: string): Promise<RecipientRecord[]> {
+    const result = await this.invoke(
+      'Get-DistributionGroupMember',
+      { Identity: identity, ResultSize: 'Unlimited' },
+      { idempotent: true, select: ['Guid', 'ExternalDirectoryObjectId', 'Name', 'Alias', 'EmailAddresses'] },
+    );
+    return result.value.map(toRecipient);
   }
 
   /** Add-DistributionGroupMember for each member, several at a time (already a member = fine). */

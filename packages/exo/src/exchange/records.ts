@@ -24,6 +24,37 @@ export interface RecipientRecord {
   readonly settings: Readonly<Record<string, unknown>>;
 }
 
+/**
+ * A group member as the engine keeps it: ids, name and primary address — not the ~60 properties of a recipient twice
+ * (RecipientRecord keeps the whole output in `settings`): a 100,000-member capture held that in memory (issue 17).
+ */
+export interface MemberRecord {
+  readonly guid: string;
+  readonly externalDirectoryObjectId: string;
+  readonly name: string;
+  readonly primarySmtpAddress: string;
+  readonly recipientTypeDetails: string;
+}
+
+/** The output properties a MemberRecord is made of (asked for with $select). */
+export const MEMBER_PROPERTIES = [
+  'Guid',
+  'ExternalDirectoryObjectId',
+  'Name',
+  'PrimarySmtpAddress',
+  'RecipientTypeDetails',
+] as const;
+
+export function toMember(raw: Raw): MemberRecord {
+  return {
+    guid: str(raw, 'Guid'),
+    externalDirectoryObjectId: str(raw, 'ExternalDirectoryObjectId'),
+    name: str(raw, 'Name'),
+    primarySmtpAddress: str(raw, 'PrimarySmtpAddress'),
+    recipientTypeDetails: str(raw, 'RecipientTypeDetails'),
+  };
+}
+
 export interface DistributionGroupRecord extends RecipientRecord {
   readonly managedBy: readonly string[];
   readonly moderatedBy: readonly string[];

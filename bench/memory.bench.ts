@@ -1,0 +1,95 @@
+// Peak memory of one migration by member count (issue 17): the big-groups lab fixture (nested groups of the given
+// sizes, seeded offline once and reused), an in-process simulated tenant synced from it, and each group migrated by
+// a runner in its own process (bench/memory-child.ts) that reports its peak RSS. Prints figures only.
+//   node --import tsx --conditions=dlmigrate-source bench/memory.bench.ts [sizes=10000,20000,40000,100000]
+// The lab instance is named after the sizes (bench-mem-<sizes>) unless LAB names one seeded with the same sizes;
+// `lab down --name …` removes it.
+import { spawn } from 'node:child_process';
+import { mkdtempSync } from 'node:fs';
+import { loadavg, tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { CloudSim, generateClientCertificate } from '@dlmigrate/cloud-sim';
+import { bigGroupAddress, bigGroupsFixture, Lab } from '@dlmigrate/lab';
+import type { ChildConfig } from '../test/src/world.js';
+
+const sizes = (process.argv[2] ?? '10000,20000,40000,100000').split(',').map((n) => Number(n.trim()));
+const labName = process.env['LAB'] ?? `bench-mem-${sizes.join('-')}`;
+const CHILD = fileURLToPath(new URL('./memory-child.ts', import.meta.url));
+
+const seedStarted = performance.now();
+const lab = await Lab.ensure({ name: labName, fixture: bigGroupsFixture(sizes) });
+await lab.reset(); // the first sync must see the seeded directory, not what an earlier run migrated
+const env = lab.env();
+const objects = lab.seeded()!.objects;
+console.log(`lab ${labName} ready in ${((performance.now() - seedStarted) / 1000).toFixed(0)} s`);
+
+const sim = await CloudSim.start();
+try {
+  const tenant = sim.createTenant({ name: 'contoso', domains: ['contoso.com'] });
+  const cert = generateClientCertificate({ subject: 'dlmigrate memory bench' });
+  const app = sim.registerApp(tenant.id, { certificates: [cert.certPem] });
+  sim.configureSync(tenant.id, {
+    ldap: { url: env.url, caPem: env.caPem, bindDn: env.bindDn, bindPassword: env.bindPassword },
+    scopeOus: [objects['ous.contoso']!.dn],
+  });
+  const syncStarted = performance.now();
+  const first = await sim.runSync(tenant.id);
+  console.log(
+    `first sync: ${first.status} in ${((performance.now() - syncStarted) / 1000).toFixed(0)} s; runner per migration in its own process`,
+  );
+  const baseline = sim.snapshot();
+  const config: ChildConfig = {
+    labName,
+    simUrl: sim.url,
+    simCaPem: sim.caPem,
+    tenantId: tenant.id,
+    clientId: app.clientId,
+    certPem: cert.certPem,
+    keyPem: cert.keyPem,
+    statePath: join(mkdtempSync(join(tmpdir(), 'dlmigrate-bench-mem-')), 'state.db'),
+    bigGroups: sizes,
+  };
+  console.log('members    peak RSS   heap at end   wall     status      load avg');
+  for (const size of sizes) {
+    await lab.reset();
+    sim.restore(baseline);
+    const result = await runChild({
+      ...config,
+      address: bigGroupAddress(size),
+      nonSyncOu: objects['ous.nonSync']!.dn,
+    });
+    console.log(
+      `${String(size).padStart(7)}  ${result.maxRssMiB.toFixed(0).padStart(6)} MiB  ${result.heapUsedMiB.toFixed(0).padStart(8)} MiB  ${result.seconds.toFixed(0).padStart(5)} s  ${`${result.status}${result.findings ? ` (${result.findings} findings)` : ''}`.padEnd(10)}  ${loadavg()[0]!.toFixed(1)}`,
+    );
+  }
+} finally {
+  await sim.stop();
+}
+
+interface ChildResult {
+  readonly status: string;
+  readonly findings: number;
+  readonly seconds: number;
+  readonly maxRssMiB: number;
+  readonly heapUsedMiB: number;
+}
+
+function runChild(input: ChildConfig & { address: string; nonSyncOu: string }): Promise<ChildResult> {
+  return new Promise((resolve, reject) => {
+    const child = spawn(process.execPath, ['--import', 'tsx', '--conditions=dlmigrate-source', CHILD], {
+      env: { ...process.env, DLMIGRATE_CHILD: JSON.stringify(input) },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    let out = '';
+    let err = '';
+    child.stdout.on('data', (d: Buffer) => (out += d.toString()));
+    child.stderr.on('data', (d: Buffer) => (err += d.toString()));
+    child.on('error', reject);
+    child.on('exit', (code) => {
+      const line = out.trim().split('\n').pop() ?? '';
+      if (code === 0 && line.startsWith('{')) resolve(JSON.parse(line) as ChildResult);
+      else reject(new Error(`memory child ended with ${code}: ${err || out}`));
+    });
+  });
+}
