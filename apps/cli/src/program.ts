@@ -25,6 +25,8 @@ export interface ProgramState {
   readonly io: Io;
   readonly redactor: Redactor;
   exitCode: ExitCode;
+  /** Set (to '') when --json is on the command line: commander's error text is collected here instead of printed. */
+  usageText?: string;
 }
 
 export function createProgram(state: ProgramState): Command {
@@ -44,7 +46,9 @@ export function createProgram(state: ProgramState): Command {
     .exitOverride()
     .configureOutput({
       writeOut: (text) => state.io.stdout.write(text),
-      writeErr: (text) => state.io.stderr.write(text),
+      // With --json a usage error becomes one JSON document (runCli); commander's text is kept for its message.
+      writeErr: (text) =>
+        state.usageText === undefined ? state.io.stderr.write(text) : void (state.usageText += text),
     })
     .addHelpText(
       'after',
@@ -75,7 +79,13 @@ export function createProgram(state: ProgramState): Command {
 
 /** Runs the command line and returns the exit code (the process sets it; nothing calls process.exit). */
 export async function runCli(argv: readonly string[], io: Io = processIo()): Promise<ExitCode> {
-  const state: ProgramState = { io, redactor: new Redactor(), exitCode: ExitCode.Succeeded };
+  const json = argv.includes('--json');
+  const state: ProgramState = {
+    io,
+    redactor: new Redactor(),
+    exitCode: ExitCode.Succeeded,
+    ...(json ? { usageText: '' } : {}),
+  };
   const program = createProgram(state);
   try {
     await program.parseAsync([...argv], { from: 'user' });
@@ -83,12 +93,22 @@ export async function runCli(argv: readonly string[], io: Io = processIo()): Pro
   } catch (error) {
     if (error instanceof CommanderError) {
       // Help and version are successful exits; everything else commander rejects is a usage error,
-      // and commander has already printed its message.
-      return error.code === 'commander.helpDisplayed' ||
+      // and commander has already printed its message (with --json: it is printed here, as JSON).
+      const succeeded =
+        error.code === 'commander.helpDisplayed' ||
         error.code === 'commander.version' ||
-        error.exitCode === 0
-        ? ExitCode.Succeeded
-        : ExitCode.Usage;
+        error.exitCode === 0;
+      if (!succeeded && state.usageText !== undefined) {
+        const message = (state.usageText.split('\n').find((l) => l.startsWith('error:')) ?? error.message)
+          .replace(/^error:\s*/, '')
+          .trim();
+        io.stdout.write(
+          `${JSON.stringify({ ok: false, exitCode: ExitCode.Usage, code: error.code, error: message, problems: [] })}\n`,
+        );
+      } else if (state.usageText) {
+        io.stderr.write(state.usageText);
+      }
+      return succeeded ? ExitCode.Succeeded : ExitCode.Usage;
     }
     const output = createOutput(io, state.redactor, program.opts());
     if (error instanceof CliError) {

@@ -21,6 +21,20 @@ describe('configuration precedence: file < environment < flags', () => {
     expect(doc.config.ad.rejectUnauthorized).toBe(true);
   });
 
+  it('shows a password written into state.url as ***, in JSON and in text', async () => {
+    const cwd = tempDir('cfg');
+    const url = 'postgres://dlmigrate:S3cret-pw@db.contoso.com:5432/dlmigrate';
+    writeFileSync(join(cwd, 'dlmigrate.config.json'), JSON.stringify({ ad: AD, state: { url } }));
+    const { run, doc } = await show(cwd);
+    expect(run.code).toBe(0);
+    expect(doc.config.state.url).toBe('postgres://dlmigrate:***@db.contoso.com:5432/dlmigrate');
+    expect(run.stdout).not.toContain('S3cret-pw');
+    const text = await dlmigrate(['config', 'show'], { cwd, env: { DLMIGRATE_STATE_URL: url } });
+    expect(text.code).toBe(0);
+    expect(text.stdout).toContain('dlmigrate:***@db.contoso.com');
+    expect(text.stdout + text.stderr).not.toContain('S3cret-pw');
+  });
+
   it('lets the environment override the file, and a flag override both', async () => {
     const cwd = tempDir('cfg');
     writeFileSync(join(cwd, 'dlmigrate.config.json'), JSON.stringify({ ad: AD }));

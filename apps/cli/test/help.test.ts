@@ -88,6 +88,23 @@ describe('dlmigrate --help', () => {
     expect(run.stderr).toContain("unknown command 'migrate-everything'");
   });
 
+  it('answers a usage error with one JSON document under --json (unknown option, command, missing argument)', async () => {
+    for (const [args, code, text] of [
+      [
+        ['doctor', '--no-such-option', '--json'],
+        'commander.unknownOption',
+        "unknown option '--no-such-option'",
+      ],
+      [['--json', 'migrate-everything'], 'commander.unknownCommand', "unknown command 'migrate-everything'"],
+      [['migrate', '--json'], 'commander.missingArgument', "missing required argument 'group'"],
+    ] as const) {
+      const run = await dlmigrate([...args], { cwd });
+      expect(run.code).toBe(2);
+      expect(run.stderr).toBe('');
+      expect(JSON.parse(run.stdout)).toEqual({ ok: false, exitCode: 2, code, error: text, problems: [] });
+    }
+  });
+
   it('prints the version', async () => {
     const run = await dlmigrate(['--version'], { cwd });
     expect(run.code).toBe(0);
