@@ -6,6 +6,7 @@ import { exchangeCommand } from './commands.js';
 import type { ExchangeReference } from './exchange.js';
 import type { GroupIdentity } from './identity.js';
 import { LiveReader, liveNames, rewrittenValue, type LiveValue } from './live.js';
+import { isTransient } from '../util/transient.js';
 
 export type RewriteOutcome =
   /** The container names the target already (e.g. a rule keeps the address the new group took over). */
@@ -109,7 +110,8 @@ export async function pointConfigReferencesAt(
     try {
       before = await reader.read(reference);
     } catch (error) {
-      if (!(error instanceof ExoError)) throw error;
+      // Throttled or unreachable past the client's retry budget is not an answer: the step fails and is retried.
+      if (!(error instanceof ExoError) || isTransient(error)) throw error;
       out.push({ reference, outcome: 'failed', error: error.message });
       continue;
     }
@@ -141,7 +143,8 @@ export async function pointConfigReferencesAt(
             },
       );
     } catch (error) {
-      if (!(error instanceof ExoError)) throw error;
+      // Throttled or unreachable past the client's retry budget is not an answer: the step fails and is retried.
+      if (!(error instanceof ExoError) || isTransient(error)) throw error;
       out.push({
         reference,
         outcome: 'failed',

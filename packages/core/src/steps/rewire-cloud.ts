@@ -9,6 +9,7 @@ import { loadSnapshot, type Snapshot } from '../engine/snapshot.js';
 import { finding } from '../findings/finding.js';
 import type { MigrationStep } from './results.js';
 import { errorText } from './stage.js';
+import { isTransient } from '../util/transient.js';
 
 export interface RewireCloudResult {
   readonly rewired: number;
@@ -34,7 +35,8 @@ export async function pointCloudDependantsAt(
       await action();
       rewired++;
     } catch (error) {
-      if (!(error instanceof ExoError)) throw error;
+      // Throttled or unreachable past the client's retry budget is not an answer: the step fails and is retried.
+      if (!(error instanceof ExoError) || isTransient(error)) throw error;
       if (error.code === 'EXO_ALREADY_EXISTS') return void rewired++;
       failed++;
       await ctx.note(step, finding('CLOUD_REWIRE_FAILED', subject, `${what}: ${errorText(error)}`, what));
@@ -86,7 +88,8 @@ export const rewireCloud: MigrationStep<'rewire-cloud'> = {
         await ctx.deps.exchange.addMember(staged.identity, child);
         rewired++;
       } catch (error) {
-        if (!(error instanceof ExoError)) throw error;
+        // Throttled or unreachable past the client's retry budget is not an answer: the step fails and is retried.
+        if (!(error instanceof ExoError) || isTransient(error)) throw error;
         failed++;
         await ctx.note(
           'rewire-cloud',

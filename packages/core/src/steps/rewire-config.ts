@@ -22,6 +22,7 @@ import {
 } from '../references/rewire.js';
 import type { MigrationStep } from './results.js';
 import { errorText } from './stage.js';
+import { isTransient } from '../util/transient.js';
 
 type ConfigValue = string | readonly string[] | null;
 
@@ -127,7 +128,8 @@ export const rewireConfig: MigrationStep<'rewire-config'> = {
       try {
         await writeConfigValue(exchange, reference, value);
       } catch (error) {
-        if (!(error instanceof ExoError)) throw error;
+        // Throttled or unreachable past the client's retry budget is not an answer: the step fails and is retried.
+        if (!(error instanceof ExoError) || isTransient(error)) throw error;
         await ctx.note(
           REWIRE_CONFIG_STEP,
           finding(

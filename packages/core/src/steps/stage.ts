@@ -14,6 +14,7 @@ import { temporaryGroupName } from '../mapping/names.js';
 import { mapGroupSettings } from '../mapping/settings.js';
 import type { MigrationContext } from '../engine/context.js';
 import type { MigrationStep } from './results.js';
+import { isTransient } from '../util/transient.js';
 
 export interface StageResult {
   readonly name: string;
@@ -135,7 +136,8 @@ export const stage: MigrationStep<'stage'> = {
       try {
         await exchange.setDistributionGroupList(self, CLOUD_PARAMETER[list], values);
       } catch (error) {
-        if (!(error instanceof ExoError)) throw error;
+        // Throttled or unreachable past the client's retry budget is not an answer: the step fails and is retried.
+        if (!(error instanceof ExoError) || isTransient(error)) throw error;
         await note(`${CLOUD_PARAMETER[list]} = ${values.join(', ')}`, error, CLOUD_PARAMETER[list]);
       }
     }
@@ -154,7 +156,8 @@ export const stage: MigrationStep<'stage'> = {
     try {
       await exchange.setDistributionGroup(self, stageSettings);
     } catch (error) {
-      if (!(error instanceof ExoError)) throw error;
+      // Throttled or unreachable past the client's retry budget is not an answer: the step fails and is retried.
+      if (!(error instanceof ExoError) || isTransient(error)) throw error;
       // One bad value must not lose the others: apply them one by one and report each failure.
       for (const [parameter, value] of Object.entries(stageSettings)) {
         try {
@@ -190,7 +193,8 @@ export const stage: MigrationStep<'stage'> = {
       try {
         await exchange.addSendAs(self, trustee);
       } catch (error) {
-        if (!(error instanceof ExoError)) throw error;
+        // Throttled or unreachable past the client's retry budget is not an answer: the step fails and is retried.
+        if (!(error instanceof ExoError) || isTransient(error)) throw error;
         if (error.code !== 'EXO_ALREADY_EXISTS') await note(`Send-As for ${trustee}`, error, 'SendAs');
       }
     }
