@@ -1,20 +1,10 @@
-import type { AdRecipient } from '@dlmigrate/ad';
 import { describe, expect, it } from 'vitest';
 import { DEFAULT_OPTIONS, type MigrationOptions } from '../options.js';
 import { convertEligible } from './convert-eligibility.js';
-import { emptyLinks, snapshot } from './snapshot.test-support.js';
+import { emptyLinks, mailbox, snapshot } from './snapshot.test-support.js';
 
 const options: MigrationOptions = { ...DEFAULT_OPTIONS, nonSyncOu: 'OU=NonSync,DC=lab,DC=test' };
-const ann: AdRecipient = {
-  dn: 'CN=Ann,DC=lab,DC=test',
-  objectGuid: 'a',
-  objectClass: 'user',
-  kind: 'mailbox',
-  name: 'Ann',
-  mail: 'ann@contoso.com',
-  lookupAddress: 'ann@contoso.com',
-  externalDirectoryObjectId: 'User_1',
-};
+const ann = mailbox('Ann', '1');
 
 describe('convertEligible', () => {
   it('recommends convert for a clean group whose synced copy holds every link', () => {

@@ -1,27 +1,10 @@
-import type { AdRecipient } from '@dlmigrate/ad';
 import { describe, expect, it } from 'vitest';
 import { parityFindings } from './parity.js';
 import { resolveLinks } from './resolution.js';
-import { emptyLinks, snapshot } from './snapshot.test-support.js';
+import { emptyLinks, mailbox, snapshot } from './snapshot.test-support.js';
 
-const ann: AdRecipient = {
-  dn: 'CN=Ann,DC=lab,DC=test',
-  objectGuid: 'a',
-  objectClass: 'user',
-  kind: 'mailbox',
-  name: 'Ann',
-  mail: 'ann@contoso.com',
-  lookupAddress: 'ann@contoso.com',
-  externalDirectoryObjectId: 'User_1',
-};
-const bob: AdRecipient = {
-  ...ann,
-  dn: 'CN=Bob,DC=lab,DC=test',
-  name: 'Bob Berg',
-  mail: 'bob@contoso.com',
-  lookupAddress: 'bob@contoso.com',
-  externalDirectoryObjectId: 'User_2',
-};
+const ann = mailbox('Ann', '1');
+const bob = mailbox('Bob Berg', '2');
 
 function check(cloud: { members: string[]; managedBy: string[] }) {
   const s = snapshot({

@@ -20,6 +20,22 @@ export const emptyLinks = Object.fromEntries(
   ].map((k) => [k, [] as string[]]),
 ) as AdGroup['links'];
 
+/** A mailbox user resolved from a link, `name` its display name; `id` its ExternalDirectoryObjectId (User_<id>). */
+export function mailbox(name: string, id: string, extra: Partial<AdRecipient> = {}): AdRecipient {
+  const local = name.split(' ')[0]!.toLowerCase();
+  return {
+    dn: `CN=${name.split(' ')[0]},DC=lab,DC=test`,
+    objectGuid: local[0]!,
+    objectClass: 'user',
+    kind: 'mailbox',
+    name,
+    mail: `${local}@contoso.com`,
+    lookupAddress: `${local}@contoso.com`,
+    externalDirectoryObjectId: `User_${id}`,
+    ...extra,
+  };
+}
+
 export function group(extra: Partial<AdGroup> = {}): AdGroup {
   return {
     dn: DN,
