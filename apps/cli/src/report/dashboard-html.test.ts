@@ -92,6 +92,9 @@ describe('clock and duration', () => {
   it('shows times in UTC and durations in words', () => {
     expect(clock('2026-12-01T09:04:10.123Z')).toBe('2026-12-01 09:04:10 UTC');
     expect(clock('not a time')).toBe('not a time');
+    expect(duration(400)).toBe('0.4 s');
+    expect(duration(0)).toBe('0.0 s');
+    expect(duration(9_949)).toBe('9.9 s');
     expect(duration(45_400)).toBe('45 s');
     expect(duration(270_000)).toBe('4 min 30 s');
     expect(duration(2 * 3_600_000 + 5 * 60_000)).toBe('2 h 05 min');

@@ -271,8 +271,9 @@ export function clock(iso: string): string {
   return Number.isNaN(date.getTime()) ? iso : `${date.toISOString().slice(0, 19).replace('T', ' ')} UTC`;
 }
 
-/** "45 s", "4 min 30 s", "2 h 05 min". */
+/** "0.4 s", "45 s", "4 min 30 s", "2 h 05 min" (tenths under ten seconds: a quick take-over is not "0 s"). */
 export function duration(ms: number): string {
+  if (ms < 9_950) return `${(Math.round(ms / 100) / 10).toFixed(1)} s`;
   const seconds = Math.round(ms / 1000);
   if (seconds < 60) return `${seconds} s`;
   const minutes = Math.floor(seconds / 60);
