@@ -3,6 +3,7 @@
 // Input: JSON in DLMIGRATE_CHILD (see ChildConfig plus address, nonSyncOu, killAfter, killOn).
 import { MigrationEngine } from '@dlmigrate/core';
 import { childDeps } from './child-deps.js';
+import { killingDeps, type KillAt } from './fault-matrix.js';
 import type { ChildConfig } from './world.js';
 
 interface ChildInput extends ChildConfig {
@@ -12,13 +13,19 @@ interface ChildInput extends ChildConfig {
   readonly killOn?: 'started' | 'completed';
   /** Instead of a migration: change the hybrid address of `address` to this one. */
   readonly updateAddressTo?: string;
+  /** SIGKILL right before (or right after) the first call of `method` on a dependency while `step` runs. */
+  readonly killAt?: KillAt;
 }
 
 const input = JSON.parse(process.env['DLMIGRATE_CHILD'] ?? '{}') as ChildInput;
 const child = await childDeps(input);
-const engine = new MigrationEngine(child.deps);
+let currentStep = '';
+const engine = new MigrationEngine(
+  input.killAt === undefined ? child.deps : killingDeps(child.deps, input.killAt, () => currentStep),
+);
 const run = {
   onEvent: (e: { step: string; event: string }) => {
+    if (e.event === 'started') currentStep = e.step;
     if (e.step === input.killAfter && e.event === (input.killOn ?? 'completed'))
       process.kill(process.pid, 'SIGKILL');
   },

@@ -1,6 +1,7 @@
 // Starts child-migrate.ts in its own Node process against the test's world and waits until it has killed itself.
 import { spawn } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
+import type { KillAt } from './fault-matrix.js';
 import type { World } from './world.js';
 
 const CHILD = fileURLToPath(new URL('./child-migrate.ts', import.meta.url));
@@ -10,6 +11,8 @@ export interface ChildRun {
   readonly killAfter: string;
   readonly killOn?: 'started' | 'completed';
   readonly updateAddressTo?: string;
+  /** Kill at a dependency call instead of at a journal event (fault-matrix.ts). */
+  readonly killAt?: KillAt;
 }
 
 /** Resolves once the child died of SIGKILL; rejects if it ended any other way (with its stderr). */

@@ -106,3 +106,29 @@ export function viewDiff(
   }
   return out;
 }
+
+/** Per-object bookkeeping a re-created or newly made object legitimately gets anew (besides VOLATILE). */
+const IDENTITY = new Set(['objectguid', 'objectsid', 'whencreated', 'msexchmailboxguid']);
+
+/**
+ * The whole synchronised tree and the park OU, object by object (keyed by DN), every attribute except bookkeeping:
+ * what a fault-matrix cell compares, so no change anywhere in the directory can hide (not a spot check).
+ */
+export async function fullDirectoryView(world: World): Promise<Record<string, unknown>> {
+  const view: Record<string, unknown> = {};
+  for (const ou of ['ous.contoso', 'ous.nonSync']) {
+    const entries = await world.ad.connection.search(world.objects[ou]!.dn, {
+      scope: 'sub',
+      attributes: ['*'],
+    });
+    for (const entry of entries) {
+      const attributes: Record<string, string[]> = {};
+      for (const name of entry.names().sort()) {
+        const key = name.toLowerCase();
+        if (!VOLATILE.has(key) && !IDENTITY.has(key)) attributes[key] = entry.strings(name).sort();
+      }
+      view[entry.dn.toLowerCase()] = attributes;
+    }
+  }
+  return view;
+}
