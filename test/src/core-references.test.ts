@@ -220,3 +220,23 @@ describe('rollback after the configuration was rewired', () => {
     await expectContainersToName(w, recreated);
   }, 300_000);
 });
+
+describe('restore after the configuration was rewired', () => {
+  it('points the containers at the group synced back', async () => {
+    await w.reset();
+    w.sim.setTransportRuleBinding(w.tenantId, 'object');
+    await seedReferences(w);
+    const outcome = await w.engine.migrate('finance@contoso.com', {
+      nonSyncOu: w.objects['ous.nonSync']!.dn,
+      entraReferences: 'needs-action',
+    });
+    expect(outcome.status).toBe('completed_with_warnings');
+    const restored = await w.engine.restore(outcome.migrationId);
+    expect(restored.status).toBe('restored');
+    const back = (await w.cloud.exchange.getDistributionGroup('finance@contoso.com'))!;
+    expect(back.isDirSynced).toBe(true);
+    await expectContainersToName(w, back);
+    const report = (await w.engine.report(outcome.migrationId))!;
+    expect(report.findings.map((f) => f.code)).not.toContain('CONFIG_REWIRE_FAILED');
+  }, 300_000);
+});

@@ -12,7 +12,11 @@ import { childDn, rdnType, routingContactNames, type AdDependant, type Attribute
 import { ExoError } from '@dlmigrate/exo';
 import type { MigrationContext } from '../engine/context.js';
 import { finding } from '../findings/finding.js';
+import { loadReferences } from '../references/capture.js';
+import { groupIdentityOf } from '../references/identity.js';
+import { pointConfigReferencesAt } from '../references/rewire.js';
 import { pointCloudDependantsAt } from '../steps/rewire-cloud.js';
+import { noteFailedRewrites, type RewireConfigResult } from '../steps/rewire-config.js';
 import { errorText } from '../steps/stage.js';
 import { restoreVerifyStep } from '../verify/verify.js';
 import { loadSnapshot } from '../engine/snapshot.js';
@@ -185,6 +189,7 @@ export const restoreCloudLinks: SagaStep<MigrationContext> = {
     const snapshot = await loadSnapshot(ctx.deps.state, ctx.migration.id);
     const { cloudId } = results.get('restore-resync') as { cloudId: string };
     const pointed = await pointCloudDependantsAt(ctx, snapshot, cloudId, 'restore-rewire-cloud');
+    await pointConfigAtResynced(ctx, results.get('rewire-config') as RewireConfigResult | undefined, cloudId);
     const original = snapshot.cloud.group;
     const originalNames = new Set(
       [original?.name, original?.primarySmtpAddress, original?.externalDirectoryObjectId]
@@ -210,6 +215,27 @@ export const restoreCloudLinks: SagaStep<MigrationContext> = {
     return { ...pointed, granted };
   },
 };
+
+/**
+ * The Exchange configuration rewire-config pointed at the migrated DL names the group synced back instead (the
+ * removal of the DL left its LegacyExchangeDN dangling in booking lists, and an object-bound rule lost it).
+ */
+async function pointConfigAtResynced(
+  ctx: MigrationContext,
+  rewired: RewireConfigResult | undefined,
+  cloudId: string,
+): Promise<void> {
+  const { exchange, state } = ctx.deps;
+  const { config } = await loadReferences(state, ctx.migration.id);
+  if (rewired?.target == null || config === null || config.references.length === 0) return;
+  const resynced = await exchange.getRecipient(cloudId);
+  if (resynced === null) return;
+  await noteFailedRewrites(
+    ctx,
+    'restore-rewire-cloud',
+    await pointConfigReferencesAt(exchange, config.references, rewired.target, groupIdentityOf(resynced)),
+  );
+}
 
 export const RESTORE_STEPS: readonly SagaStep<MigrationContext>[] = [
   removeHybrid,
