@@ -11,6 +11,8 @@ import type {
   RecipientRecord,
 } from '@dlmigrate/exo';
 import type { JsonValue, StateStore } from '@dlmigrate/state';
+import { parseStored } from '../stored/parse.js';
+import { snapshotSchema, unresolvedDependantsSchema } from './snapshot-schema.js';
 
 export interface OnPremCapture {
   /** Every directory object holding the address (more than one is the duplicate-mail blocker). */
@@ -94,7 +96,13 @@ export async function loadUnresolvedDependants(
   migrationId: string,
 ): Promise<DependantsResult['unresolved']> {
   const backup = await state.getBackup(migrationId, UNRESOLVED_DEPENDANTS);
-  return backup === null ? [] : (backup.data as unknown as DependantsResult['unresolved']);
+  return backup === null
+    ? []
+    : parseStored(
+        unresolvedDependantsSchema,
+        backup.data,
+        `the unresolved back links of migration ${migrationId}`,
+      );
 }
 
 /**
@@ -149,5 +157,5 @@ async function readSnapshot(state: StateStore, migrationId: string): Promise<Sna
       );
     parts[part] = backup.data;
   }
-  return parts as unknown as Snapshot;
+  return parseStored(snapshotSchema, parts, `the snapshot of migration ${migrationId}`);
 }

@@ -5,6 +5,8 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { layoutOf } from '../batch/plan.js';
 import { readReport } from '../engine/report.js';
+import { loadSnapshot, SNAPSHOT_KINDS } from '../engine/snapshot.js';
+import { snapshot } from '../engine/snapshot.test-support.js';
 import { isCoreError } from '../errors/core-error.js';
 import { DEFAULT_OPTIONS, parseStoredOptions } from '../options.js';
 
@@ -102,5 +104,28 @@ describe('stored report', () => {
     expect(await readReport(state, migration.id)).toBeNull();
     await state.putReport(migration.id, { kind: 'migration', id: migration.id, steps: 'all' });
     await expect(readReport(state, migration.id)).rejects.toMatchObject({ code: 'STORED_DOCUMENT_INVALID' });
+  });
+
+  it('gives the snapshot back part by part, keeping fields it does not list; a damaged part stops the load', async () => {
+    const put = async (id: string, parts: Record<string, unknown>) => {
+      for (const [part, kind] of Object.entries(SNAPSHOT_KINDS))
+        await state.putBackup(id, kind, JSON.parse(JSON.stringify(parts[part])) as JsonObject);
+    };
+    const create = () =>
+      state.createMigration({
+        group: { address: `g${Math.random().toString(36).slice(2)}@contoso.com` },
+        strategy: 'recreate',
+        options: JSON.parse(JSON.stringify(DEFAULT_OPTIONS)) as JsonObject,
+        status: 'running',
+      });
+    const written = snapshot();
+    const good = await create();
+    await put(good.id, { ...written, tenant: { ...written.tenant, laterField: 'kept' } });
+    const loaded = await loadSnapshot(state, good.id);
+    expect(loaded.onPrem.group?.dn).toBe(written.onPrem.group?.dn);
+    expect(loaded.tenant).toMatchObject({ ...written.tenant, laterField: 'kept' });
+    const damaged = await create();
+    await put(damaged.id, { ...written, cloudLookup: { found: 'everything', missing: [] } });
+    await expect(loadSnapshot(state, damaged.id)).rejects.toMatchObject({ code: 'STORED_DOCUMENT_INVALID' });
   });
 });

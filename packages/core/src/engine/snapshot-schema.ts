@@ -1,0 +1,54 @@
+// The snapshot as it comes back from the state store, parsed part by part (engine/snapshot.ts loads it). The shape
+// of each capture is checked here — which fields are lists, objects, flags, or may be null — and the directory and
+// Exchange records inside (AdGroup, RecipientRecord, …) are checked to be objects: their own fields are what ad and exo
+// wrote. Objects are loose: a field this version does not list is kept, never dropped.
+import { BACK_LINKS, type AdDependant, type AdGroup, type AdRecipient } from '@dlmigrate/ad';
+import type {
+  CloudDependant,
+  DistributionGroupRecord,
+  GraphGroup,
+  RecipientPermissionRecord,
+  RecipientRecord,
+} from '@dlmigrate/exo';
+import { z } from 'zod';
+
+function record<T>() {
+  return z.custom<T>(
+    (value) => typeof value === 'object' && value !== null && !Array.isArray(value),
+    'expected an object',
+  );
+}
+
+export const snapshotSchema = z.object({
+  onPrem: z.looseObject({
+    matches: z.array(z.looseObject({ dn: z.string(), objectClass: z.string(), isGroup: z.boolean() })),
+    group: record<AdGroup>().nullable(),
+    schemaModern: z.boolean(),
+    nonSyncOuExists: z.boolean().nullable(),
+  }),
+  links: z.looseObject({ recipients: z.array(record<AdRecipient>()), missing: z.array(z.string()) }),
+  dependants: z.array(record<AdDependant>()),
+  cloud: z.looseObject({
+    recipient: record<RecipientRecord>().nullable(),
+    group: record<DistributionGroupRecord>().nullable(),
+    members: z.array(record<RecipientRecord>()),
+    graphGroup: record<GraphGroup>().nullable(),
+  }),
+  cloudDependants: z.looseObject({
+    dependants: z.array(record<CloudDependant>()),
+    sendAsAsTrustee: z.array(record<RecipientPermissionRecord>()),
+    sendAsOnGroup: z.array(record<RecipientPermissionRecord>()),
+  }),
+  cloudLookup: z.looseObject({ found: z.record(z.string(), z.string()), missing: z.array(z.string()) }),
+  tenant: z.looseObject({
+    acceptedDomains: z.array(z.string()),
+    centralizedTransport: z.boolean(),
+    detectedRoutingDomain: z.string().nullable(),
+    groupManagerBypass: z.boolean().optional(),
+  }),
+});
+
+/** Back links no domain controller resolved (kept beside the snapshot, see UNRESOLVED_DEPENDANTS). */
+export const unresolvedDependantsSchema = z.array(
+  z.looseObject({ dn: z.string(), backLink: z.enum(BACK_LINKS) }),
+);
