@@ -14,6 +14,7 @@ cleanup() { node --import tsx --conditions=dlmigrate-source packages/lab/src/cli
 trap cleanup EXIT
 
 pnpm run format:check
+node scripts/check-workspace.mjs --self-check
 pnpm turbo run typecheck lint
 find . -name .vitest-report.json -not -path '*/node_modules/*' -delete
 status=0
