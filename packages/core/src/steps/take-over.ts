@@ -12,7 +12,7 @@ import { freeRoutingAddresses } from '../engine/free-routing-address.js';
 import { missingAddresses, routingAddressIn, takeOverAddresses } from '../mapping/addresses.js';
 import { withAffixes } from '../mapping/names.js';
 import type { MigrationResults, MigrationStep } from './results.js';
-import { pollUntil } from '../util/poll.js';
+import { pollUntil, sleepUnlessStopped, StopRequested } from '../util/poll.js';
 import { tolerant } from '../util/transient.js';
 import { stage } from './stage.js';
 
@@ -155,7 +155,8 @@ async function setAddressesOnceFree(
           ),
         ]);
       }
-      await ctx.clock.sleep(delay);
+      await sleepUnlessStopped(ctx.clock, delay, ctx.signal);
+      if (ctx.signal?.aborted) throw new StopRequested(ctx.signal.reason);
       delay = Math.min(QUARANTINE_MAX_DELAY_MS, delay * 2);
     }
   }

@@ -38,7 +38,7 @@ export class StopRequested extends Error {
 }
 
 /** Sleeps, but wakes up at once when `signal` aborts. */
-function sleepUnlessStopped(clock: Clock, ms: number, signal: AbortSignal | undefined): Promise<void> {
+export function sleepUnlessStopped(clock: Clock, ms: number, signal: AbortSignal | undefined): Promise<void> {
   if (signal === undefined) return clock.sleep(ms);
   if (signal.aborted) return Promise.resolve();
   return new Promise((resolve) => {
