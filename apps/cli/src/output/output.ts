@@ -17,6 +17,17 @@ export interface OutputOptions {
   readonly verbose: boolean;
 }
 
+/**
+ * Text from outside (directory values, tenant answers, report files) shown as text: every control character except
+ * line feed and tab — escape sequences, carriage returns, backspaces, C1 controls — becomes a visible \\xNN, so
+ * nothing a directory object holds can move the cursor, recolour or rewrite what the administrator reads.
+ */
+// eslint-disable-next-line no-control-regex -- matching control characters is the point
+const CONTROL = /[\u0000-\u0008\u000b-\u001f\u007f-\u009f]/g;
+export function printable(text: string): string {
+  return text.replace(CONTROL, (c) => `\\x${c.charCodeAt(0).toString(16).padStart(2, '0')}`);
+}
+
 const SYMBOL: Record<Status, string> = { ok: '✔', warn: '!', fail: '✘', skip: '-', info: '•' };
 const COLOUR: Record<Status, number> = { ok: 32, warn: 33, fail: 31, skip: 90, info: 36 };
 
@@ -35,8 +46,8 @@ export class Output {
   live(text: string | undefined): void {
     if (!this.canShowLive) return;
     if (this.#live !== undefined) this.options.stdout.write('\r\u001b[2K');
-    this.#live = text;
-    if (text !== undefined) this.options.stdout.write(this.options.redactor.redact(text));
+    this.#live = text === undefined ? undefined : printable(text);
+    if (this.#live !== undefined) this.options.stdout.write(this.options.redactor.redact(this.#live));
   }
 
   get mode(): OutputMode {
@@ -45,12 +56,14 @@ export class Output {
 
   /** Free text for people; dropped in --json mode (the JSON document carries the same facts). */
   line(text = ''): void {
-    if (this.options.mode !== 'json') this.write(this.options.stdout, text);
+    if (this.options.mode !== 'json') this.write(this.options.stdout, printable(text));
   }
 
   /** One step, check or item with its status. */
-  status(status: Status, label: string, detail?: string): void {
+  status(status: Status, rawLabel: string, rawDetail?: string): void {
     if (this.options.mode === 'json') return;
+    const label = printable(rawLabel);
+    const detail = rawDetail === undefined ? undefined : printable(rawDetail);
     if (this.options.mode === 'plain') {
       this.write(this.options.stdout, [status, label, detail ?? ''].join('\t').trimEnd());
       return;
@@ -61,11 +74,11 @@ export class Output {
 
   /** A warning about how the tool is used (never dropped, always on stderr). */
   warn(text: string): void {
-    this.write(this.options.stderr, `${this.paint('warn', 'warning:')} ${text}`);
+    this.write(this.options.stderr, `${this.paint('warn', 'warning:')} ${printable(text)}`);
   }
 
   debug(text: string): void {
-    if (this.options.verbose) this.write(this.options.stderr, this.dim(text));
+    if (this.options.verbose) this.write(this.options.stderr, this.dim(printable(text)));
   }
 
   /** The result document of a command in --json mode. */
@@ -85,8 +98,8 @@ export class Output {
       return;
     }
     const code = error.code !== undefined ? ` [${error.code}]` : '';
-    this.write(this.options.stderr, `${this.paint('fail', 'error:')} ${error.message}${code}`);
-    for (const problem of error.problems) this.write(this.options.stderr, `  - ${problem}`);
+    this.write(this.options.stderr, `${this.paint('fail', 'error:')} ${printable(error.message)}${code}`);
+    for (const problem of error.problems) this.write(this.options.stderr, `  - ${printable(problem)}`);
   }
 
   private write(stream: Writable, text: string): void {
