@@ -359,20 +359,23 @@ class BatchRunner {
       if (migration !== undefined) this.#start(migration, level, observation);
     }
     const pending = new Set([...syncedIds.keys()].filter((id) => seen[id] === undefined));
-    const polls = await this.#watchDeletions(level, syncedIds, pending, async (id, observation) => {
-      seen[id] = observation;
+    const polls = await this.#watchDeletions(level, syncedIds, pending, async (gone) => {
+      // One write per poll, however many groups it saw go (a wave of hundreds must not wait on hundreds of writes).
+      for (const [id, observation] of gone) seen[id] = observation;
       data['deletionsSeen'] = seen as unknown as JsonObject;
       await this.#state.updateBatchLevel(this.#batchId, level, { data });
-      const migration = byId.get(id)!;
-      this.#emit({
-        type: 'deletion-seen',
-        batchId: this.#batchId,
-        level,
-        migrationId: id,
-        address: migration.group.address,
-        ...observation,
-      });
-      this.#start(migration, level, observation);
+      for (const [id, observation] of gone) {
+        const migration = byId.get(id)!;
+        this.#emit({
+          type: 'deletion-seen',
+          batchId: this.#batchId,
+          level,
+          migrationId: id,
+          address: migration.group.address,
+          ...observation,
+        });
+        this.#start(migration, level, observation);
+      }
     });
     const deleted = Object.keys(seen);
     this.#emit({
@@ -394,13 +397,14 @@ class BatchRunner {
   /**
    * Polls at a steady cadence until every pending group is gone or the deletion deadline passes: per poll one Graph
    * delta call for the whole wave, then one Exchange Online query for the groups Graph no longer has (Exchange frees
-   * the addresses last). Calls `onGone` for each group the moment both agree; returns the number of polls.
+   * the addresses last). Calls `onGone` after each poll with the groups both agree are gone; returns the number of
+   * polls.
    */
   async #watchDeletions(
     level: number,
     syncedIds: ReadonlyMap<string, string>,
     pending: Set<string>,
-    onGone: (migrationId: string, observation: DeletionObservation) => Promise<void>,
+    onGone: (gone: ReadonlyArray<readonly [string, DeletionObservation]>) => Promise<void>,
   ): Promise<number> {
     if (pending.size === 0) return 0;
     const migrationOf = new Map([...pending].map((id) => [syncedIds.get(id)!.toLowerCase(), id]));
@@ -433,15 +437,17 @@ class BatchRunner {
                 this.#deps.exchange.transport,
                 [...graphGone].map((id) => syncedIds.get(id)!),
               );
+        const gone: Array<readonly [string, DeletionObservation]> = [];
         for (const id of [...pending]) {
           if (graphGone.has(id) && !inExchange.has(syncedIds.get(id)!)) {
             pending.delete(id);
             graphGone.delete(id);
-            await onGone(id, { lastPresentAt: lastPresent.get(id) ?? null, goneAt: at });
+            gone.push([id, { lastPresentAt: lastPresent.get(id) ?? null, goneAt: at }]);
           } else {
             lastPresent.set(id, at); // this poll still saw it (in Graph, or in Exchange Online)
           }
         }
+        if (gone.length > 0) await onGone(gone);
       } catch (error) {
         // A poll (or the watch's start) the service could not answer — throttled past the retry budget, a dropped
         // connection — saw nothing; the next one asks again, until the deadline.
