@@ -1,6 +1,7 @@
 // The verify step proves the carry-over on every run: 0 differences after a migration and after a restore (with
 // cloud-only dependants and cloud Send-As that the restore has to give back), and a carry-over broken for real in the
 // tenant (the simulator's test-only lost write) shows up as a needs-action finding naming object and attribute.
+import { collectPermissions } from '@dlmigrate/core';
 import { describe, expect, it } from 'vitest';
 import { seedCloudDependants } from './cloud-dependants.js';
 import { useWorld } from './world.js';
@@ -88,5 +89,56 @@ describe('verify', () => {
       differences: 0,
       status: 'rolled_back',
     });
+  }, 300_000);
+
+  it('carries FullAccess the group holds on a shared mailbox (from the permission collection) and verifies it', async () => {
+    await w.reset();
+    w.sim.seedRecipients(w.tenantId, [
+      { type: 'SharedMailbox', name: 'Finance Shared', primarySmtpAddress: 'finance.shared@contoso.com' },
+    ]);
+    const { exchange } = w.cloud;
+    await exchange.addFullAccess('finance.shared@contoso.com', 'finance@contoso.com');
+    const collected = await collectPermissions(exchange, w.state, {
+      scope: ['finance.shared@contoso.com', 'cloud.nobody@contoso.com'],
+      concurrency: 2,
+    });
+    expect(collected).toMatchObject({ scanned: 2, pending: 0, resumed: false });
+    expect(await w.state.findPermissionsHeldBy(['Finance'])).toEqual([
+      expect.objectContaining({ mailbox: 'finance.shared@contoso.com', kind: 'FullAccess' }),
+    ]);
+
+    const nonSyncOu = w.objects['ous.nonSync']!.dn;
+    // plan names the right among what verify will check, and warns about a collection older than allowed
+    const plan = await w.engine.plan('finance@contoso.com', { nonSyncOu, permissionsMaxAgeHours: 1e-9 });
+    expect(plan.findings.map((f) => f.code)).toContain('PERMISSIONS_COLLECTION_STALE');
+    expect(plan.verifies).toContainEqual({
+      side: 'cloud',
+      object: 'finance.shared@contoso.com',
+      attribute: 'FullAccess',
+      values: 1,
+    });
+
+    const outcome = await w.engine.migrate('finance@contoso.com', { nonSyncOu });
+    expect(outcome.report.findings.filter((f) => f.severity !== 'info')).toEqual([]);
+    expect(outcome.report.verification).toMatchObject({ differences: 0 });
+    const rights = await exchange.getMailboxPermissions('finance.shared@contoso.com');
+    const finance = (await exchange.getDistributionGroup('finance@contoso.com'))!;
+    expect(finance.isDirSynced).toBe(false);
+    expect(rights.filter((p) => p.accessRights.includes('FullAccess')).map((p) => p.user)).toContain(
+      finance.name,
+    );
+
+    // Taken away by hand afterwards: verify names the mailbox and the right.
+    await exchange.removeFullAccess('finance.shared@contoso.com', finance.externalDirectoryObjectId);
+    const again = await w.engine.verify(outcome.migrationId);
+    expect(again.differences).toBe(1);
+    const report = (await w.engine.report(outcome.migrationId))!;
+    expect(report.findings).toContainEqual(
+      expect.objectContaining({
+        code: 'VERIFY_DIFFERENCE',
+        subject: 'finance.shared@contoso.com',
+        attribute: 'FullAccess',
+      }),
+    );
   }, 300_000);
 });

@@ -9,6 +9,7 @@ import { registerHybridCommands } from './commands/hybrid/index.js';
 import { registerPlanCommand } from './commands/plan/index.js';
 import { registerRestoreCommand } from './commands/restore/index.js';
 import { registerVerifyCommand } from './commands/verify/index.js';
+import { registerCollectCommand } from './commands/collect/index.js';
 import { registerLabCommands } from './commands/lab/index.js';
 import { registerMigrateCommand } from './commands/migrate/index.js';
 import { registerResumeCommand } from './commands/resume/index.js';
@@ -69,6 +70,7 @@ export function createProgram(state: ProgramState): Command {
   registerHybridCommands(program, state);
   registerRestoreCommand(program, state);
   registerVerifyCommand(program, state);
+  registerCollectCommand(program, state);
   registerAuthCommands(program, state);
   registerConfigCommands(program, state);
   registerDoctorCommand(program, state);

@@ -1,5 +1,5 @@
 // plan, hybrid enable, hybrid update-address and restore through the built binary against the lab "cli".
-import { writeFileSync } from 'node:fs';
+import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { dlmigrate, tempDir } from './helpers/cli.js';
@@ -44,6 +44,33 @@ describe('plan', () => {
       findings: [{ code: 'GROUP_NOT_FOUND' }],
     });
     expect(await dnOf('board@contoso.com')).toBe(before);
+  });
+});
+
+describe('collect permissions', () => {
+  it('reads every mailbox into the state store and exports the rights as CSV; bad input changes nothing', async () => {
+    const result = await run([
+      'collect',
+      'permissions',
+      '--concurrency',
+      '2',
+      '--csv',
+      'rights.csv',
+      '--json',
+    ]);
+    expect(result.code, result.stdout + result.stderr).toBe(0);
+    const doc = JSON.parse(result.stdout) as {
+      scanned: number;
+      pending: number;
+      mailboxes: number;
+      csv: string;
+    };
+    expect(doc.scanned).toBeGreaterThan(0);
+    expect(doc).toMatchObject({ pending: 0, mailboxes: doc.scanned });
+    expect(readFileSync(doc.csv, 'utf8')).toMatch(
+      /^\uFEFF?Mailbox,Right,Folder,Trustee,TrusteeSid,AccessRights,CollectedAt\r\n/,
+    );
+    expect((await run(['collect', 'permissions', '--concurrency', '0'])).code).toBe(2);
   });
 });
 

@@ -71,3 +71,9 @@ export type { VerifySource, VerifyReading } from './verify/sources.js';
 export { MIGRATION_SOURCES, RESTORE_SOURCES } from './verify/sources.js';
 export type { VerifyResult } from './verify/verify.js';
 export type { PlannedCheck } from './verify/plan.js';
+export {
+  collectPermissions,
+  readMailboxPermissions,
+  type CollectPermissionsOptions,
+  type CollectPermissionsResult,
+} from './permissions/collect.js';

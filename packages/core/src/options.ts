@@ -53,6 +53,14 @@ export interface MigrationOptions {
    * `convert` strategy keeps the id) or go ahead and report each with the command that redoes it (`needs-action`).
    */
   readonly entraReferences: 'blocking' | 'needs-action';
+  /**
+   * A distribution group that holds mailbox rights (FullAccess, folder rights — from the permission collection) can
+   * only keep them as a security group: make the cloud group one (`make-security`, the default, with the
+   * GROUP_TYPE_FORCED_SECURITY finding) or stop (`blocking`, PERMISSION_HOLDER_NOT_SECURITY).
+   */
+  readonly permissionHolder: 'make-security' | 'blocking';
+  /** A permission collection older than this is used with a PERMISSIONS_COLLECTION_STALE finding. */
+  readonly permissionsMaxAgeHours: number;
 }
 
 export const DEFAULT_OPTIONS: MigrationOptions = {
@@ -66,6 +74,8 @@ export const DEFAULT_OPTIONS: MigrationOptions = {
   deadlines: { cloudDeletionMinutes: 60, takeOverMinutes: 15, conversionMinutes: 60, undoResyncMinutes: 15 },
   onDeletionDeadline: 'rollback',
   entraReferences: 'blocking',
+  permissionHolder: 'make-security',
+  permissionsMaxAgeHours: 24,
 };
 
 const D = DEFAULT_OPTIONS;
@@ -154,6 +164,15 @@ export function resolveOptions(input: MigrationOptionsInput): {
   }
   if (!['rollback', 'stay-parked'].includes(options.onDeletionDeadline)) {
     bad('onDeletionDeadline', `"${String(options.onDeletionDeadline)}" is neither rollback nor stay-parked`);
+  }
+  if (!['make-security', 'blocking'].includes(options.permissionHolder)) {
+    bad('permissionHolder', `"${String(options.permissionHolder)}" is neither make-security nor blocking`);
+  }
+  if (!(Number.isFinite(options.permissionsMaxAgeHours) && options.permissionsMaxAgeHours > 0)) {
+    bad(
+      'permissionsMaxAgeHours',
+      `must be a positive number of hours, got ${String(options.permissionsMaxAgeHours)}`,
+    );
   }
   if (!['blocking', 'needs-action'].includes(options.entraReferences)) {
     bad('entraReferences', `"${String(options.entraReferences)}" is neither blocking nor needs-action`);

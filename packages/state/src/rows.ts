@@ -14,6 +14,7 @@ import type {
   Strategy,
   JournalEvent,
   ErrorSeverity,
+  PermissionRecord,
 } from './types.js';
 
 export interface MigrationRow {
@@ -170,5 +171,29 @@ export function toBatchLevel(row: BatchLevelRow): BatchLevelRecord {
     syncCoordinator: lease(row.sync_owner, row.sync_expires_at),
     data: JSON.parse(row.data) as JsonObject,
     updatedAt: iso(row.updated_at),
+  };
+}
+
+export interface PermissionRow {
+  mailbox: string;
+  kind: string;
+  folder: string;
+  trustee: string;
+  trustee_key: string;
+  trustee_sid_key: string;
+  access_rights: string;
+  collected_at: number | string;
+  [column: string]: unknown;
+}
+
+export function toPermission(row: PermissionRow): PermissionRecord {
+  return {
+    mailbox: row.mailbox,
+    kind: row.kind as PermissionRecord['kind'],
+    folder: row.folder,
+    trustee: row.trustee,
+    trusteeSid: row.trustee_sid_key,
+    accessRights: JSON.parse(row.access_rights) as string[],
+    collectedAt: iso(row.collected_at),
   };
 }

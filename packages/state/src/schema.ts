@@ -170,6 +170,32 @@ export const SCHEMA_MIGRATIONS: readonly SchemaMigration[] = [
       `CREATE UNIQUE INDEX ${ONE_OPEN_PER_GROUP_INDEX} ON migrations (lower(group_address)) WHERE ${GROUP_HOLDING}`,
     ],
   },
+  {
+    version: 4,
+    name: 'permission collection (mailboxes scanned, rights held on them)',
+    // `dlmigrate collect permissions`: one row per mailbox of the scope (scanned_at NULL = still to scan, so an
+    // interrupted collection resumes), one row per right a trustee holds on it. trustee_key and trustee_sid_key are
+    // lower-cased for the lookup by group a migration makes.
+    statements: [
+      `CREATE TABLE permission_mailboxes (
+        mailbox TEXT PRIMARY KEY,
+        scanned_at BIGINT
+      )`,
+      `CREATE TABLE permissions (
+        mailbox TEXT NOT NULL REFERENCES permission_mailboxes (mailbox) ON DELETE CASCADE,
+        kind TEXT NOT NULL CHECK (kind IN ('FullAccess','SendAs','SendOnBehalf','Folder')),
+        folder TEXT NOT NULL,
+        trustee TEXT NOT NULL,
+        trustee_key TEXT NOT NULL,
+        trustee_sid_key TEXT NOT NULL,
+        access_rights TEXT NOT NULL,
+        collected_at BIGINT NOT NULL,
+        PRIMARY KEY (mailbox, kind, folder, trustee_key)
+      )`,
+      'CREATE INDEX permissions_by_trustee ON permissions (trustee_key)',
+      'CREATE INDEX permissions_by_trustee_sid ON permissions (trustee_sid_key)',
+    ],
+  },
 ];
 
 function assertOrdered(migrations: readonly SchemaMigration[]): void {

@@ -25,6 +25,8 @@ import {
   type JournalRow,
   type MigrationRow,
   type ReportRow,
+  type PermissionRow,
+  toPermission,
 } from './rows.js';
 import { assertNoSecrets } from './secrets.js';
 import { listAppliedSchemaMigrations, ONE_OPEN_PER_GROUP_INDEX } from './schema.js';
@@ -45,6 +47,9 @@ import {
   type JsonObject,
   type JsonValue,
   type MigrationBundle,
+  type PermissionCollectionInfo,
+  type PermissionEntry,
+  type PermissionRecord,
   type MigrationError,
   type MigrationFilter,
   type MigrationPatch,
@@ -403,6 +408,95 @@ export class SqlStateStore implements StateStore {
       migrationId,
     ]);
     return row ? toReport(row) : null;
+  }
+
+  // ── permission collection ─────────────────────────────────────────────────────────────────────
+
+  async queuePermissionScan(mailboxes: readonly string[]): Promise<void> {
+    await this.driver.transaction(async (tx) => {
+      for (const mailbox of new Set(mailboxes.map((m) => m.toLowerCase())))
+        await tx.run(
+          `INSERT INTO permission_mailboxes (mailbox, scanned_at) VALUES (?, NULL)
+           ON CONFLICT (mailbox) DO UPDATE SET scanned_at = NULL`,
+          [mailbox],
+        );
+    });
+  }
+
+  async pendingPermissionScan(): Promise<string[]> {
+    const rows = await this.driver.query<{ mailbox: string }>(
+      'SELECT mailbox FROM permission_mailboxes WHERE scanned_at IS NULL ORDER BY mailbox',
+    );
+    return rows.map((r) => r.mailbox);
+  }
+
+  async putMailboxPermissions(mailbox: string, entries: readonly PermissionEntry[]): Promise<void> {
+    const key = mailbox.toLowerCase();
+    await this.driver.transaction(async (tx) => {
+      await tx.run(
+        `INSERT INTO permission_mailboxes (mailbox, scanned_at) VALUES (?, {now})
+         ON CONFLICT (mailbox) DO UPDATE SET scanned_at = excluded.scanned_at`,
+        [key],
+      );
+      await tx.run('DELETE FROM permissions WHERE mailbox = ?', [key]);
+      const seen = new Set<string>();
+      for (const e of entries) {
+        const id = `${e.kind}\u0000${e.folder}\u0000${e.trustee.toLowerCase()}`;
+        if (seen.has(id)) continue;
+        seen.add(id);
+        await tx.run(
+          `INSERT INTO permissions (mailbox, kind, folder, trustee, trustee_key, trustee_sid_key, access_rights, collected_at)
+           VALUES (?, ?, ?, ?, ?, ?, ?, {now})`,
+          [
+            key,
+            e.kind,
+            e.folder,
+            e.trustee,
+            e.trustee.toLowerCase(),
+            e.trusteeSid.toLowerCase(),
+            JSON.stringify([...e.accessRights]),
+          ],
+        );
+      }
+    });
+  }
+
+  async findPermissionsHeldBy(trustees: readonly string[]): Promise<PermissionRecord[]> {
+    const keys = [...new Set(trustees.filter((t) => t !== '').map((t) => t.toLowerCase()))];
+    if (keys.length === 0) return [];
+    const marks = keys.map(() => '?').join(', ');
+    const rows = await this.driver.query<PermissionRow>(
+      `SELECT * FROM permissions WHERE trustee_key IN (${marks}) OR trustee_sid_key IN (${marks})
+       ORDER BY mailbox, kind, folder, trustee_key`,
+      [...keys, ...keys],
+    );
+    return rows.map(toPermission);
+  }
+
+  async listPermissions(): Promise<PermissionRecord[]> {
+    const rows = await this.driver.query<PermissionRow>(
+      'SELECT * FROM permissions ORDER BY mailbox, kind, folder, trustee_key',
+    );
+    return rows.map(toPermission);
+  }
+
+  async permissionCollectionInfo(): Promise<PermissionCollectionInfo> {
+    const [mailboxes] = await this.driver.query<{
+      n: number | string;
+      pending: number | string | null;
+      oldest: number | string | null;
+    }>(
+      `SELECT COUNT(*) AS n, SUM(CASE WHEN scanned_at IS NULL THEN 1 ELSE 0 END) AS pending, MIN(scanned_at) AS oldest
+       FROM permission_mailboxes`,
+    );
+    const [rights] = await this.driver.query<{ n: number | string }>('SELECT COUNT(*) AS n FROM permissions');
+    return {
+      mailboxes: Number(mailboxes?.n ?? 0),
+      pending: Number(mailboxes?.pending ?? 0),
+      rights: Number(rights?.n ?? 0),
+      oldestScan:
+        mailboxes?.oldest === null || mailboxes?.oldest === undefined ? null : iso(mailboxes.oldest),
+    };
   }
 
   // ── batches ───────────────────────────────────────────────────────────────────────────────────

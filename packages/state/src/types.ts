@@ -254,6 +254,31 @@ export interface MigrationBundle {
 
 export type Engine = 'sqlite' | 'postgres';
 
+/** One right a trustee holds on a mailbox, as `dlmigrate collect permissions` found it. */
+export interface PermissionEntry {
+  /** The mailbox (its primary SMTP address). */
+  readonly mailbox: string;
+  readonly kind: 'FullAccess' | 'SendAs' | 'SendOnBehalf' | 'Folder';
+  /** The folder for folder rights ("" otherwise). */
+  readonly folder: string;
+  /** The trustee as Exchange names it (user principal name or name), and its SID when Exchange gave one. */
+  readonly trustee: string;
+  readonly trusteeSid: string;
+  readonly accessRights: readonly string[];
+}
+
+export interface PermissionRecord extends PermissionEntry {
+  readonly collectedAt: string;
+}
+
+export interface PermissionCollectionInfo {
+  readonly mailboxes: number;
+  readonly pending: number;
+  readonly rights: number;
+  /** When the least recently scanned mailbox of the collection was scanned (null: none scanned yet). */
+  readonly oldestScan: string | null;
+}
+
 export interface StateStore {
   readonly engine: Engine;
   /** Highest schema migration applied to this store. */
@@ -288,6 +313,17 @@ export interface StateStore {
   clearErrors(migrationId: string, step?: string): Promise<number>;
 
   putReport(migrationId: string, report: JsonObject): Promise<ReportRecord>;
+
+  /** Adds mailboxes to the permission collection as still to scan (a new pass: all of them again). */
+  queuePermissionScan(mailboxes: readonly string[]): Promise<void>;
+  /** Mailboxes of the collection not scanned in the current pass. */
+  pendingPermissionScan(): Promise<string[]>;
+  /** Replaces what was collected for one mailbox and marks it scanned, in one transaction. */
+  putMailboxPermissions(mailbox: string, entries: readonly PermissionEntry[]): Promise<void>;
+  /** Rights held by any of these trustees (names, addresses or SIDs, compared case-insensitively). */
+  findPermissionsHeldBy(trustees: readonly string[]): Promise<PermissionRecord[]>;
+  listPermissions(): Promise<PermissionRecord[]>;
+  permissionCollectionInfo(): Promise<PermissionCollectionInfo>;
   getReport(migrationId: string): Promise<ReportRecord | null>;
 
   /** Creates the batch, its levels and one planned migration per group, in one transaction. */

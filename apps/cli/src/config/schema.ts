@@ -201,6 +201,10 @@ const migrationSchema = z.strictObject({
   onDeletionDeadline: z.enum(['rollback', 'stay-parked']).default('rollback'),
   /** What Entra holds by the group's object id does to a recreate: stop it, or go ahead and report each. */
   entraReferences: z.enum(['blocking', 'needs-action']).default('blocking'),
+  /** A distribution group holding mailbox rights: made a security group in the cloud, or the migration stops. */
+  permissionHolder: z.enum(['make-security', 'blocking']).default('make-security'),
+  /** A permission collection older than this many hours is used with a warning. */
+  permissionsMaxAgeHours: z.number().positive().default(24),
   groupTypeOverride: z.enum(['Distribution', 'Security']).optional(),
   namePrefix: z.string().max(32).optional(),
   nameSuffix: z.string().max(32).optional(),

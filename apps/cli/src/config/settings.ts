@@ -165,6 +165,18 @@ export const MIGRATION_SETTINGS: readonly Setting[] = [
     'string',
     'what Entra holds by the group id (licences, CA…) does to a recreate: blocking | needs-action',
   ),
+  row(
+    'migration.permissionHolder',
+    'permission-holder',
+    'string',
+    'a distribution group holding mailbox rights: make-security (cloud group becomes one) | blocking',
+  ),
+  row(
+    'migration.permissionsMaxAgeHours',
+    'permissions-max-age-hours',
+    'number',
+    'warn when the permission collection (dlmigrate collect permissions) is older than this',
+  ),
 ];
 
 /** Every row, for the loader: flags a command does not have are simply never "given". */

@@ -147,6 +147,8 @@ export function migrationOptions(config: DlmigrateConfig): MigrationOptionsInput
     overrideCentralizedMailTransport: m.overrideCentralizedMailTransport,
     onDeletionDeadline: m.onDeletionDeadline,
     entraReferences: m.entraReferences,
+    permissionHolder: m.permissionHolder,
+    permissionsMaxAgeHours: m.permissionsMaxAgeHours,
     deadlines: m.deadlines,
     ...(m.groupTypeOverride !== undefined ? { groupTypeOverride: m.groupTypeOverride } : {}),
     ...(m.namePrefix !== undefined ? { namePrefix: m.namePrefix } : {}),

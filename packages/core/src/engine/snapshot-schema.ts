@@ -46,6 +46,23 @@ export const snapshotSchema = z.object({
     detectedRoutingDomain: z.string().nullable(),
     groupManagerBypass: z.boolean().optional(),
   }),
+  /** Absent when no permission collection existed at capture (PERMISSIONS_KIND). */
+  permissions: z
+    .looseObject({
+      collectedAt: z.string().nullable(),
+      held: z.array(
+        z.looseObject({
+          mailbox: z.string(),
+          kind: z.enum(['FullAccess', 'SendAs', 'SendOnBehalf', 'Folder']),
+          folder: z.string(),
+          trustee: z.string(),
+          trusteeSid: z.string(),
+          accessRights: z.array(z.string()),
+          collectedAt: z.string(),
+        }),
+      ),
+    })
+    .optional(),
 });
 
 /** Back links no domain controller resolved (kept beside the snapshot, see UNRESOLVED_DEPENDANTS). */

@@ -10,7 +10,7 @@ import type {
   RecipientPermissionRecord,
   RecipientRecord,
 } from '@dlmigrate/exo';
-import type { JsonValue, StateStore } from '@dlmigrate/state';
+import type { JsonValue, PermissionRecord, StateStore } from '@dlmigrate/state';
 import { parseStored } from '../stored/parse.js';
 import { snapshotSchema, unresolvedDependantsSchema } from './snapshot-schema.js';
 
@@ -65,6 +65,17 @@ export interface TenantCapture {
   readonly groupManagerBypass?: boolean;
 }
 
+/** Rights the group holds on mailboxes, from the permission collection (`dlmigrate collect permissions`). */
+export interface PermissionsCapture {
+  /** When the least recently scanned mailbox of the collection was read (null: nothing collected). */
+  readonly collectedAt: string | null;
+  /** FullAccess (and folder) rights held by the group, one per mailbox and kind. */
+  readonly held: readonly PermissionRecord[];
+}
+
+/** Captured only when a permission collection exists; snapshots of older runs have none. */
+export const PERMISSIONS_KIND = 'cloud-permissions';
+
 export interface Snapshot {
   readonly onPrem: OnPremCapture;
   readonly links: LinksCapture;
@@ -73,6 +84,7 @@ export interface Snapshot {
   readonly cloudDependants: CloudDependantsCapture;
   readonly cloudLookup: CloudLookupCapture;
   readonly tenant: TenantCapture;
+  readonly permissions?: PermissionsCapture;
 }
 
 export const SNAPSHOT_KINDS = {
@@ -83,7 +95,7 @@ export const SNAPSHOT_KINDS = {
   cloudDependants: 'cloud-dependants',
   cloudLookup: 'cloud-lookup',
   tenant: 'tenant',
-} as const satisfies Record<keyof Snapshot, string>;
+} as const satisfies Record<Exclude<keyof Snapshot, 'permissions'>, string>;
 
 /**
  * Back links of the group that no DC or GC resolved (`DependantsResult.unresolved`), kept apart from SNAPSHOT_KINDS so
@@ -157,5 +169,7 @@ async function readSnapshot(state: StateStore, migrationId: string): Promise<Sna
       );
     parts[part] = backup.data;
   }
+  const permissions = await state.getBackup(migrationId, PERMISSIONS_KIND);
+  if (permissions !== null) parts['permissions'] = permissions.data;
   return parseStored(snapshotSchema, parts, `the snapshot of migration ${migrationId}`);
 }

@@ -10,6 +10,33 @@ const codes = (s: Snapshot, o: MigrationOptions = options) =>
   validate('sales@contoso.com', s, o).findings.map((f) => f.code);
 
 describe('validate', () => {
+  it('a distribution group holding mailbox rights becomes a security group, or is blocked, as the option says', () => {
+    const held = {
+      ...snapshot(),
+      permissions: {
+        collectedAt: '2026-12-01T00:00:00.000Z',
+        held: [
+          {
+            mailbox: 'shared@contoso.com',
+            kind: 'FullAccess' as const,
+            folder: '',
+            trustee: 'Sales',
+            trusteeSid: '',
+            accessRights: ['FullAccess'],
+            collectedAt: '2026-12-01T00:00:00.000Z',
+          },
+        ],
+      },
+    };
+    expect(validate('sales@contoso.com', snapshot(), options).cloudType).toBe('Distribution');
+    const made = validate('sales@contoso.com', held, options);
+    expect(made.findings).toEqual([]);
+    expect(made.cloudType).toBe('Security');
+    expect(codes(held, { ...options, permissionHolder: 'blocking' })).toEqual([
+      'PERMISSION_HOLDER_NOT_SECURITY',
+    ]);
+  });
+
   it('passes a clean group and decides type and routing domain', () => {
     const v = validate('sales@contoso.com', snapshot(), options);
     expect(v.findings).toEqual([]);

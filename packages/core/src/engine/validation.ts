@@ -18,9 +18,13 @@ export interface Validation {
 }
 
 /** Cloud dependants that need the new DL to be a security principal (research §2 phase 11). */
-function needsSecurityPrincipal(snapshot: Snapshot): boolean {
+function needsSecurityPrincipal(snapshot: Snapshot, options: MigrationOptions): boolean {
   const d = snapshot.cloudDependants;
-  return d.sendAsAsTrustee.length > 0 || d.dependants.some((x) => x.link === 'ManagedBy');
+  const holdsMailboxRights =
+    options.permissionHolder === 'make-security' && (snapshot.permissions?.held.length ?? 0) > 0;
+  return (
+    d.sendAsAsTrustee.length > 0 || d.dependants.some((x) => x.link === 'ManagedBy') || holdsMailboxRights
+  );
 }
 
 export function validate(address: string, snapshot: Snapshot, options: MigrationOptions): Validation {
@@ -200,10 +204,20 @@ export function validate(address: string, snapshot: Snapshot, options: Migration
     }
   }
 
+  const held = snapshot.permissions?.held ?? [];
+  if (held.length > 0 && options.permissionHolder === 'blocking' && !group.groupType.security) {
+    findings.push(
+      finding(
+        'PERMISSION_HOLDER_NOT_SECURITY',
+        address,
+        `holds ${held.map((p) => `${p.kind} on ${p.mailbox}`).join(', ')}, which only a security group can hold in Exchange Online`,
+      ),
+    );
+  }
   const cloudType = cloudGroupType(
     group.groupType.security,
     options.groupTypeOverride,
-    needsSecurityPrincipal(snapshot),
+    needsSecurityPrincipal(snapshot, options),
   );
   return { findings, resolved, cloudType, routingDomain };
 }

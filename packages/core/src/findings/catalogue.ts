@@ -244,6 +244,16 @@ const catalogue = {
     action:
       'A synced child group stays a member (skipNestedGroupCheck); migrate it later to remove the hybrid dependency.',
   },
+  PERMISSION_HOLDER_NOT_SECURITY: {
+    severity: 'blocking',
+    action:
+      'The group holds mailbox rights in Exchange Online, which need a security group: allow the type change (permissionHolder make-security) or remove the rights first.',
+  },
+  PERMISSIONS_COLLECTION_STALE: {
+    severity: 'needs-action',
+    action:
+      "The permission collection is older than permissionsMaxAgeHours: rights granted since are not carried over. Run `dlmigrate collect permissions` before migrating, or check the group's mailbox rights by hand.",
+  },
   VERIFY_DIFFERENCE: {
     severity: 'needs-action',
     action:

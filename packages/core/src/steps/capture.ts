@@ -11,6 +11,8 @@ import {
   type CloudCapture,
   type LinksCapture,
   type OnPremCapture,
+  type PermissionsCapture,
+  PERMISSIONS_KIND,
   type TenantCapture,
 } from '../engine/snapshot.js';
 import { cloudObjectId } from '../mapping/links.js';
@@ -129,6 +131,26 @@ export const capture: MigrationStep<'capture'> = {
     await captureOnce(state, id, SNAPSHOT_KINDS.tenant, () =>
       ctx.deps.levelReads === undefined ? readTenant(exchange) : ctx.deps.levelReads.tenant(),
     );
+
+    // Mailbox rights the group holds, from the permission collection (Exchange cannot be asked "held by" for them).
+    const synced = cloud.group;
+    if (synced !== null) {
+      const info = await state.permissionCollectionInfo();
+      if (info.mailboxes > 0)
+        await captureOnce<PermissionsCapture>(state, id, PERMISSIONS_KIND, async () => {
+          const names = [
+            synced.name,
+            synced.primarySmtpAddress,
+            synced.externalDirectoryObjectId,
+            synced.guid,
+            String(synced.settings['sid'] ?? ''),
+          ];
+          const held = (await state.findPermissionsHeldBy(names)).filter(
+            (p) => p.kind === 'FullAccess' || p.kind === 'Folder',
+          );
+          return { collectedAt: info.oldestScan, held };
+        });
+    }
 
     // What names the synced group beyond its own attributes: only a recreate replaces it (references/capture.ts).
     if (ctx.options.strategy === 'recreate' && cloud.recipient !== null && cloud.group !== null)

@@ -69,6 +69,11 @@ export async function pointCloudDependantsAt(
       rewireDependant(d, target),
     );
   }
+  // FullAccess the group held on mailboxes (from the permission collection): the same right for the new group.
+  for (const p of snapshot.permissions?.held ?? []) {
+    if (p.kind !== 'FullAccess') continue;
+    await attempt(p.mailbox, 'FullAccess', () => exchange.addFullAccess(p.mailbox, self));
+  }
   for (const p of snapshot.cloudDependants.sendAsAsTrustee) {
     if (p.isInherited || !p.accessRights.includes('SendAs')) continue;
     await attempt(p.identity, 'SendAs', () => exchange.addSendAs(p.identity, self));

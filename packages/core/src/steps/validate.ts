@@ -42,11 +42,25 @@ export const validate: MigrationStep<'validate'> = {
         finding(
           'GROUP_TYPE_FORCED_SECURITY',
           group.dn,
-          'cloud objects give the group Send-As or ownership rights',
+          (snapshot.permissions?.held.length ?? 0) > 0
+            ? 'the group holds mailbox rights (permission collection) or cloud objects give it Send-As or ownership rights'
+            : 'cloud objects give the group Send-As or ownership rights',
         ),
       );
     }
     findings.push(...unresolvedDependantFindings(await loadUnresolvedDependants(state, ctx.migration.id)));
+    const collectedAt = snapshot.permissions?.collectedAt;
+    if (collectedAt !== null && collectedAt !== undefined) {
+      const hours = (ctx.clock.now() - Date.parse(collectedAt)) / 3_600_000;
+      if (hours > ctx.options.permissionsMaxAgeHours)
+        findings.push(
+          finding(
+            'PERMISSIONS_COLLECTION_STALE',
+            ctx.migration.group.address,
+            `the permission collection was read ${Math.floor(hours)} hours ago (more than ${ctx.options.permissionsMaxAgeHours})`,
+          ),
+        );
+    }
     if (group !== null)
       findings.push(
         ...referenceFindings(

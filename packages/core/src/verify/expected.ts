@@ -5,6 +5,7 @@ import { normalizeDn, type AdDependant, type AdGroup, type ForwardLink } from '@
 import type {
   CloudDependant,
   DistributionGroupRecord,
+  MailboxPermissionRecord,
   RecipientPermissionRecord,
   RecipientRecord,
 } from '@dlmigrate/exo';
@@ -193,6 +194,9 @@ export function expectedCloudDependants(snapshot: Snapshot, label: string): Expe
     if (p.isInherited || !p.accessRights.includes('SendAs')) continue;
     out.push({ side: 'cloud', object: p.identity, attribute: SEND_AS_HELD, value: label, forms: [label] });
   }
+  for (const p of snapshot.permissions?.held ?? [])
+    if (p.kind === 'FullAccess')
+      out.push({ side: 'cloud', object: p.mailbox, attribute: 'FullAccess', value: label, forms: [label] });
   return out;
 }
 
@@ -200,8 +204,17 @@ export function observedCloudDependants(
   found: readonly CloudDependant[],
   held: readonly RecipientPermissionRecord[],
   label: string,
+  fullAccess: readonly { mailbox: string; permissions: readonly MailboxPermissionRecord[] }[] = [],
 ): ObservedAttribute[] {
   return [
+    ...fullAccess.map(({ mailbox, permissions }) => ({
+      side: 'cloud' as const,
+      object: mailbox,
+      attribute: 'FullAccess',
+      values: permissions.some((p) => !p.isInherited && !p.deny && p.accessRights.includes('FullAccess'))
+        ? [label]
+        : [],
+    })),
     ...found.map((d) => ({
       side: 'cloud' as const,
       object: dependantName(d),

@@ -3,7 +3,7 @@
 // packages/exo applies). Other expectation sources (e.g. the Exchange configuration of references/expected.ts) plug in
 // by implementing VerifySource.
 import type { AdDependant } from '@dlmigrate/ad';
-import type { DistributionGroupRecord, ExchangeOnline } from '@dlmigrate/exo';
+import { ExoError, type DistributionGroupRecord, type ExchangeOnline } from '@dlmigrate/exo';
 import { cloudTarget } from '../engine/cloud-target.js';
 import type { MigrationContext } from '../engine/context.js';
 import type { Snapshot } from '../engine/snapshot.js';
@@ -98,11 +98,27 @@ export const cloudGroupSource: VerifySource = {
   },
 };
 
-async function dependantsOf(exchange: ExchangeOnline, dl: DistributionGroupRecord | null, name: string) {
+async function dependantsOf(
+  exchange: ExchangeOnline,
+  dl: DistributionGroupRecord | null,
+  name: string,
+  snapshot: Snapshot,
+) {
   if (dl === null) return [];
+  const identity = cloudIdentity(dl);
   const found = await exchange.findCloudDependants(dl.distinguishedName);
-  const held = dl.isSecurityGroup ? await exchange.getSendAsHeldBy(cloudIdentity(dl)) : [];
-  return observedCloudDependants(found, held, name);
+  const held = dl.isSecurityGroup ? await exchange.getSendAsHeldBy(identity) : [];
+  // FullAccess has no "held by" query: each mailbox the collection named is asked for this trustee.
+  const fullAccess = [];
+  for (const p of snapshot.permissions?.held ?? []) {
+    if (p.kind !== 'FullAccess') continue;
+    const permissions = await exchange.getMailboxPermissions(p.mailbox, identity).catch((error: unknown) => {
+      if (error instanceof ExoError) return [];
+      throw error;
+    });
+    fullAccess.push({ mailbox: p.mailbox, permissions });
+  }
+  return observedCloudDependants(found, held, name, fullAccess);
 }
 
 /** Cloud-only objects that named the group (groups, restrictions, owners, forwarding) and Send-As it held. */
@@ -113,7 +129,7 @@ export const cloudDependantsSource: VerifySource = {
     const dl = await ctx.deps.exchange.getDistributionGroup(cloudTarget(results).identity);
     return {
       expected: expectedCloudDependants(snapshot, name),
-      observed: await dependantsOf(ctx.deps.exchange, dl, name),
+      observed: await dependantsOf(ctx.deps.exchange, dl, name, snapshot),
     };
   },
 };
@@ -188,7 +204,7 @@ export const resyncedCloudSource: VerifySource = {
       ],
       observed: [
         ...observedCloudGroup(name, dl, members, sendAs),
-        ...(await dependantsOf(ctx.deps.exchange, dl, name)),
+        ...(await dependantsOf(ctx.deps.exchange, dl, name, snapshot)),
       ],
     };
   },

@@ -628,6 +628,12 @@ export class ExchangeOnline {
     return value ? toMailbox(value) : null;
   }
 
+  /** Every mailbox of the tenant (all pages): the scope of a tenant-wide permission collection. */
+  async listMailboxes(): Promise<MailboxRecord[]> {
+    const result = await this.read('Get-Mailbox', { ResultSize: 'Unlimited' });
+    return result.value.map(toMailbox);
+  }
+
   async getMailUser(identity: string): Promise<MailboxRecord | null> {
     const value = await this.readOne('Get-MailUser', { Identity: identity });
     return value ? toMailbox(value) : null;
