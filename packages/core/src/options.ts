@@ -108,6 +108,8 @@ export const storedOptionsSchema = z.object({
     .default(D.deadlines),
   onDeletionDeadline: z.enum(['rollback', 'stay-parked']).default(D.onDeletionDeadline),
   entraReferences: z.enum(['blocking', 'needs-action']).default(D.entraReferences),
+  permissionHolder: z.enum(['make-security', 'blocking']).default(D.permissionHolder),
+  permissionsMaxAgeHours: z.number().positive().default(D.permissionsMaxAgeHours),
 });
 
 // Every option has a field in the schema: an option added to MigrationOptions but not here would be dropped on read

@@ -5,13 +5,13 @@ import type { Command } from 'commander';
 import type { PermissionRecord } from '@dlmigrate/state';
 import { addPasswordFlags } from '../../config/secrets.js';
 import { addSettingFlags, SETTINGS } from '../../config/settings.js';
-import { createContext } from '../../context.js';
-import { parseGroupAddresses } from '../../engine/address.js';
-import { readGroupFile } from '../../engine/group-file.js';
-import type { SecretFlags } from '../../engine/index.js';
+import { parseGroupAddresses } from '../../session/address.js';
+import { readGroupFile } from '../../session/group-file.js';
+import type { SecretFlags } from '../../session/index.js';
 import { UsageError } from '../../errors.js';
 import { ExitCode } from '../../exit-codes.js';
 import type { ProgramState } from '../../program.js';
+import { sessionAction } from '../shared.js';
 
 interface CollectOptions extends SecretFlags {
   mailboxes?: string;
@@ -55,8 +55,7 @@ export function registerCollectCommand(program: Command, state: ProgramState): v
       ].join('\n'),
     );
   addPasswordFlags(addSettingFlags(permissions, SETTINGS)).action(
-    async (options: CollectOptions, command: Command) => {
-      const context = createContext(command, state.io, state.redactor);
+    sessionAction(state, 'collect-permissions', async ({ context, session }, options: CollectOptions) => {
       const concurrency = Number(options.concurrency ?? '4');
       if (!Number.isInteger(concurrency) || concurrency < 1 || concurrency > 16)
         throw new UsageError(
@@ -71,30 +70,27 @@ export function registerCollectCommand(program: Command, state: ProgramState): v
                 .map((l) => l.trim())
                 .filter((l) => l !== '' && !l.startsWith('#')),
             );
-      const engine = await import('../../engine/index.js');
       const { collectPermissions } = await import('@dlmigrate/core');
-      state.exitCode = await engine.withSession(context, 'collect-permissions', options, async (session) => {
-        const { exchange, state: store } = session.opened.deps;
-        const result = await collectPermissions(exchange, store, {
-          ...(scope === undefined ? {} : { scope }),
-          concurrency,
-          ...(options.restart === true ? { restart: true } : {}),
-          onProgress: (done, total) => context.output.debug(`permissions: ${done}/${total} mailboxes`),
-        });
-        session.log.logger.info(result, 'collect permissions');
-        let csv: string | undefined;
-        if (options.csv !== undefined) {
-          const { writeCsvFile } = await import('../../csv/write.js');
-          csv = writeCsvFile(options.csv, context.io.cwd, PERMISSION_COLUMNS, await store.listPermissions());
-        }
-        context.output.json({ ok: true, ...result, ...(csv === undefined ? {} : { csv }) });
-        context.output.line(
-          `Permissions: ${result.scanned} mailboxes read${result.resumed ? ' (an interrupted pass finished)' : ''}; ` +
-            `${result.mailboxes} in the collection, ${result.rights} rights, oldest read ${result.oldestScan ?? 'never'}`,
-        );
-        if (csv !== undefined) context.output.line(`CSV: ${csv}`);
-        return ExitCode.Succeeded;
+      const { exchange, state: store } = session.opened.deps;
+      const result = await collectPermissions(exchange, store, {
+        ...(scope === undefined ? {} : { scope }),
+        concurrency,
+        ...(options.restart === true ? { restart: true } : {}),
+        onProgress: (done, total) => context.output.debug(`permissions: ${done}/${total} mailboxes`),
       });
-    },
+      session.log.logger.info(result, 'collect permissions');
+      let csv: string | undefined;
+      if (options.csv !== undefined) {
+        const { writeCsvFile } = await import('../../csv/write.js');
+        csv = writeCsvFile(options.csv, context.io.cwd, PERMISSION_COLUMNS, await store.listPermissions());
+      }
+      context.output.json({ ok: true, ...result, ...(csv === undefined ? {} : { csv }) });
+      context.output.line(
+        `Permissions: ${result.scanned} mailboxes read${result.resumed ? ' (an interrupted pass finished)' : ''}; ` +
+          `${result.mailboxes} in the collection, ${result.rights} rights, oldest read ${result.oldestScan ?? 'never'}`,
+      );
+      if (csv !== undefined) context.output.line(`CSV: ${csv}`);
+      return ExitCode.Succeeded;
+    }),
   );
 }
