@@ -21,6 +21,22 @@ describe('configuration precedence: file < environment < flags', () => {
     expect(doc.config.ad.rejectUnauthorized).toBe(true);
   });
 
+  it('refuses a plain http:// endpoint unless allowInsecureHttp is set next to it', async () => {
+    const cwd = tempDir('cfg');
+    const sync = { kind: 'http', url: 'http://127.0.0.1:8080/_sim/sync/run' };
+    writeFileSync(join(cwd, 'dlmigrate.config.json'), JSON.stringify({ ad: AD, sync }));
+    const refused = await show(cwd);
+    expect(refused.run.code).toBe(2);
+    expect(refused.run.stdout).toContain('is plain http://: use https://, or set allowInsecureHttp: true');
+    writeFileSync(
+      join(cwd, 'dlmigrate.config.json'),
+      JSON.stringify({ ad: AD, sync: { ...sync, allowInsecureHttp: true } }),
+    );
+    const allowed = await show(cwd);
+    expect(allowed.run.code).toBe(0);
+    expect(allowed.doc.config.sync.url).toBe(sync.url);
+  });
+
   it('shows a password written into state.url as ***, in JSON and in text', async () => {
     const cwd = tempDir('cfg');
     const url = 'postgres://dlmigrate:S3cret-pw@db.contoso.com:5432/dlmigrate';

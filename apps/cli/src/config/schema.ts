@@ -74,14 +74,41 @@ const certificateSchema = z
     }
   });
 
-const endpointsSchema = z.strictObject({
-  /** Base URL answering token, Exchange and Graph requests (the lab's cloud simulator). */
-  url: httpUrl,
-  /** Authority host MSAL is told about; never resolved for a custom cloud. */
-  authorityHost: domainName.optional(),
-  /** Token endpoint, `{tenant}` stands for the tenant id. */
-  tokenEndpoint: httpUrl.optional(),
-});
+/**
+ * Plain http:// would send tokens, directory data and sync requests unencrypted: refused unless the config says
+ * `allowInsecureHttp: true` next to the URL (a throw-away lab on loopback, never a tenant).
+ */
+function refuseInsecureHttp(
+  urls: Record<string, string | undefined>,
+  allowed: boolean,
+  ctx: z.RefinementCtx,
+): void {
+  if (allowed) return;
+  for (const [field, url] of Object.entries(urls)) {
+    if (url !== undefined && /^http:\/\//i.test(url)) {
+      ctx.addIssue({
+        code: 'custom',
+        path: [field],
+        message: `${url} is plain http://: use https://, or set allowInsecureHttp: true (a lab only)`,
+      });
+    }
+  }
+}
+
+const endpointsSchema = z
+  .strictObject({
+    /** Base URL answering token, Exchange and Graph requests (the lab's cloud simulator). */
+    url: httpUrl,
+    /** Authority host MSAL is told about; never resolved for a custom cloud. */
+    authorityHost: domainName.optional(),
+    /** Token endpoint, `{tenant}` stands for the tenant id. */
+    tokenEndpoint: httpUrl.optional(),
+    /** Accept http:// URLs above (a lab only). */
+    allowInsecureHttp: z.boolean().default(false),
+  })
+  .superRefine((e, ctx) =>
+    refuseInsecureHttp({ url: e.url, tokenEndpoint: e.tokenEndpoint }, e.allowInsecureHttp, ctx),
+  );
 
 const tenantSchema = z
   .strictObject({
@@ -146,10 +173,13 @@ const syncSchema = z
     jobId: nonEmpty.optional(),
     /** kind=http: URL that starts a sync cycle when POSTed to (the lab's cloud simulator). */
     url: httpUrl.optional(),
+    /** kind=http: accept an http:// url (a lab only). */
+    allowInsecureHttp: z.boolean().default(false),
     caFile: filePath.optional(),
     timeoutSeconds: z.number().int().positive().max(3600).default(120),
   })
   .superRefine((sync, ctx) => {
+    refuseInsecureHttp({ url: sync.url }, sync.allowInsecureHttp, ctx);
     const need = (
       field: 'command' | 'servicePrincipalId' | 'jobId' | 'url' | 'host' | 'username' | 'keyFile' | 'hostKey',
     ) => {
