@@ -1,5 +1,5 @@
 // Starts child-migrate.ts in its own Node process against the test's world and waits until it has killed itself.
-import { spawn } from 'node:child_process';
+import { spawn, type ChildProcess } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import type { KillAt } from './fault-matrix.js';
 import type { World } from './world.js';
@@ -15,9 +15,14 @@ export interface ChildRun {
   readonly killAt?: KillAt;
 }
 
-/** Resolves once the child died of SIGKILL; rejects if it ended any other way (with its stderr). */
-export function runChildUntilKilled(world: World, run: ChildRun): Promise<void> {
-  const input = { ...world.childConfig, nonSyncOu: world.objects['ous.nonSync']!.dn, ...run };
+/**
+ * Runs child-migrate.ts with `input` until it dies of SIGKILL (resolves) or ends any other way (rejects with its
+ * output). `whileRunning` gets the child to kill it from here; it returns what to clean up when the child ends.
+ */
+function runChildToItsKill(
+  input: Record<string, unknown>,
+  whileRunning: (child: ChildProcess) => () => void = () => () => {},
+): Promise<void> {
   return new Promise((resolve, reject) => {
     const child = spawn(process.execPath, ['--import', 'tsx', '--conditions=dlmigrate-source', CHILD], {
       env: { ...process.env, DLMIGRATE_CHILD: JSON.stringify(input) },
@@ -26,11 +31,22 @@ export function runChildUntilKilled(world: World, run: ChildRun): Promise<void> 
     let output = '';
     child.stdout.on('data', (d: Buffer) => (output += d.toString()));
     child.stderr.on('data', (d: Buffer) => (output += d.toString()));
-    child.on('error', reject);
-    child.on('exit', (code, signal) =>
-      signal === 'SIGKILL' ? resolve() : reject(new Error(`child ended with ${code}: ${output}`)),
-    );
+    const stop = whileRunning(child);
+    child.on('error', (error) => {
+      stop();
+      reject(error);
+    });
+    child.on('exit', (code, signal) => {
+      stop();
+      if (signal === 'SIGKILL') resolve();
+      else reject(new Error(`child ended with ${code} before it was killed: ${output}`));
+    });
   });
+}
+
+/** Resolves once the child died of SIGKILL; rejects if it ended any other way (with its stderr). */
+export function runChildUntilKilled(world: World, run: ChildRun): Promise<void> {
+  return runChildToItsKill({ ...world.childConfig, nonSyncOu: world.objects['ous.nonSync']!.dn, ...run });
 }
 
 /**
@@ -45,25 +61,10 @@ export function runChildKilledWhen(
   everyMs = 20,
 ): Promise<void> {
   const input = { ...world.childConfig, nonSyncOu: world.objects['ous.nonSync']!.dn, address };
-  return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, ['--import', 'tsx', '--conditions=dlmigrate-source', CHILD], {
-      env: { ...process.env, DLMIGRATE_CHILD: JSON.stringify(input) },
-      stdio: ['ignore', 'pipe', 'pipe'],
-    });
-    let output = '';
-    child.stdout.on('data', (d: Buffer) => (output += d.toString()));
-    child.stderr.on('data', (d: Buffer) => (output += d.toString()));
+  return runChildToItsKill(input, (child) => {
     const watch = setInterval(() => {
       if (killWhen()) child.kill('SIGKILL');
     }, everyMs);
-    child.on('error', (error) => {
-      clearInterval(watch);
-      reject(error);
-    });
-    child.on('exit', (code, signal) => {
-      clearInterval(watch);
-      if (signal === 'SIGKILL') resolve();
-      else reject(new Error(`child ended with ${code} before it was killed: ${output}`));
-    });
+    return () => clearInterval(watch);
   });
 }

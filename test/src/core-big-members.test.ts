@@ -40,6 +40,22 @@ async function openMigration(address: string) {
   return migration;
 }
 
+/**
+ * Migrates `address` with the REST cut-off scaled down to 0.9 s and `memberUpdateMs` of server time per member, counting
+ * calls from a clean slate; expects a clean completion and puts the tenant's timing back whatever happens.
+ */
+async function migrateUnderCutOff(address: string, memberUpdateMs: number): Promise<void> {
+  w.sim.setBehaviour(w.tenantId, { memberUpdateMs, restTimeoutSeconds: 0.9 });
+  w.sim.resetCalls(w.tenantId);
+  try {
+    const outcome = await w.engine.migrate(address, { nonSyncOu: w.objects['ous.nonSync']!.dn });
+    expect(outcome.status).toBe('completed');
+    expect(outcome.report.findings).toEqual([]);
+  } finally {
+    w.sim.setBehaviour(w.tenantId, { memberUpdateMs: 0, restTimeoutSeconds: 900 });
+  }
+}
+
 describe('membership beyond one replace', () => {
   it('a 7,000-member group killed in the middle of its additions resumes after the last reported addition', async () => {
     await w.reset();
@@ -72,15 +88,7 @@ describe('membership beyond one replace', () => {
     const address = 'big12000@contoso.com';
     const before = new Set(membersOf(address));
     // 15 minutes → 0.9 s and 0.1 ms per member: 10,000 members in one call would be cut off, 5,000 are not.
-    w.sim.setBehaviour(w.tenantId, { memberUpdateMs: 0.1, restTimeoutSeconds: 0.9 });
-    w.sim.resetCalls(w.tenantId);
-    try {
-      const outcome = await w.engine.migrate(address, { nonSyncOu: w.objects['ous.nonSync']!.dn });
-      expect(outcome.status).toBe('completed');
-      expect(outcome.report.findings).toEqual([]);
-    } finally {
-      w.sim.setBehaviour(w.tenantId, { memberUpdateMs: 0, restTimeoutSeconds: 900 });
-    }
+    await migrateUnderCutOff(address, 0.1);
     const calls = w.sim.calls(w.tenantId).cmdlets;
     expect(calls['Update-DistributionGroupMember']).toBe(1);
     expect(calls['Add-DistributionGroupMember']).toBe(7_000);
@@ -92,15 +100,7 @@ describe('membership beyond one replace', () => {
     const address = 'big12000@contoso.com';
     const before = new Set(membersOf(address));
     // 0.3 ms per member: the 5,000-member replace is cut off at 0.9 s, after about 3,000 members.
-    w.sim.setBehaviour(w.tenantId, { memberUpdateMs: 0.3, restTimeoutSeconds: 0.9 });
-    w.sim.resetCalls(w.tenantId);
-    try {
-      const outcome = await w.engine.migrate(address, { nonSyncOu: w.objects['ous.nonSync']!.dn });
-      expect(outcome.status).toBe('completed');
-      expect(outcome.report.findings).toEqual([]);
-    } finally {
-      w.sim.setBehaviour(w.tenantId, { memberUpdateMs: 0, restTimeoutSeconds: 900 });
-    }
+    await migrateUnderCutOff(address, 0.3);
     const calls = w.sim.calls(w.tenantId).cmdlets;
     // Never re-sent: the replace is completed by additions of what it did not get to, then the other 7,000.
     expect(calls['Update-DistributionGroupMember']).toBe(1);
