@@ -55,7 +55,7 @@ export const RECREATE_TOUCHES: readonly Touch[] = [
     step: 'capture',
     dependency: 'exchange',
     target: 'exchange',
-    method: 'getDistributionGroupWithMembers',
+    method: 'getDistributionGroup',
     cmdlet: 'Get-DistributionGroup',
   },
   { step: 'capture', dependency: 'graph', target: 'graph', method: 'getGroup' },

@@ -320,10 +320,14 @@ describe('dlmigrate doctor', () => {
     const present = await doctor(configure({ sync: { kind: 'command', command: 'true' } }));
     expect(present.check('sync-trigger')?.status).toBe('ok');
 
-    const http = await doctor(configure({ sync: { kind: 'http', url: `http://${lab.host}:636/sync` } }));
+    const http = await doctor(
+      configure({ sync: { kind: 'http', url: `http://${lab.host}:636/sync`, allowInsecureHttp: true } }),
+    );
     expect(http.check('sync-trigger')?.status).toBe('ok');
     const port = await closedPort();
-    const down = await doctor(configure({ sync: { kind: 'http', url: `http://127.0.0.1:${port}/sync` } }));
+    const down = await doctor(
+      configure({ sync: { kind: 'http', url: `http://127.0.0.1:${port}/sync`, allowInsecureHttp: true } }),
+    );
     expect(down.check('sync-trigger')).toMatchObject({
       status: 'fail',
       detail: `127.0.0.1:${port}: ECONNREFUSED`,
