@@ -3,13 +3,16 @@
 // several runners opening one PostgreSQL database at once apply each migration exactly once).
 // The DDL below is the one text both engines run: TEXT, INTEGER and BIGINT mean the same to both,
 // JSON is kept as TEXT and times as epoch milliseconds.
-import type { Driver } from './driver.js';
+import type { Driver, SqlExecutor } from './driver.js';
 import { InvalidInputError, SchemaTooNewError } from './errors.js';
+import { setAsideOlderOpenMigrations } from './one-open-per-group.js';
 
 export interface SchemaMigration {
   version: number;
   name: string;
   statements: readonly string[];
+  /** Runs in the same transaction before the statements: data the statements could not take as it is made to fit. */
+  prepare?: (tx: SqlExecutor) => Promise<unknown>;
 }
 
 const STATUS_CHECK_V1 =
@@ -143,7 +146,9 @@ export const SCHEMA_MIGRATIONS: readonly SchemaMigration[] = [
     version: 3,
     name: 'status undo_failed; one open migration per group',
     // The status CHECK changes, so migrations is rebuilt; its child tables are rebuilt with it (pointing at the new
-    // table) and dropped before it, so dropping the old table cascades into nothing.
+    // table) and dropped before it, so dropping the old table cascades into nothing. A store holding two open
+    // migrations of one group (written before the index) has the older ones set aside first (one-open-per-group.ts).
+    prepare: setAsideOlderOpenMigrations,
     statements: [
       migrationsTable('migrations_v3', STATUS_CHECK_V3),
       `INSERT INTO migrations_v3 SELECT ${MIGRATION_COLUMNS} FROM migrations`,
@@ -225,6 +230,7 @@ export async function migrateSchema(
     const current = row?.version ?? 0;
     if (current > migrations.length) throw new SchemaTooNewError(current, migrations.length);
     for (const migration of migrations.slice(current)) {
+      await migration.prepare?.(tx);
       for (const statement of migration.statements) await tx.run(statement);
       await tx.run('INSERT INTO schema_version (version, name, applied_at) VALUES (?, ?, {now})', [
         migration.version,

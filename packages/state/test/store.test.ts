@@ -488,6 +488,53 @@ describe.each(ENGINES)('state store on $engine', (engine) => {
     expect((await store.updateMigration('old', { status: 'undo_failed' })).status).toBe('undo_failed');
   });
 
+  it('upgrades a store holding two open migrations of one group: the newer keeps it, the older is set aside', async () => {
+    await store.close();
+    const oldTarget = await engine.fresh();
+    // Version 2 had no one-open-per-group index: two runs of one group could both be admitted (issue 13).
+    const old = await openStateStore(oldTarget, { schemaMigrations: SCHEMA_MIGRATIONS.slice(0, 2) });
+    const group = { address: 'finance@contoso.com' };
+    await old.createMigration({ id: 'run-older', group, strategy: 'recreate', status: 'parked' });
+    await old.addErrors('run-older', [{ code: 'X', severity: 'info', message: 'kept finding' }]);
+    await new Promise((resolve) => setTimeout(resolve, 5));
+    await old.createMigration({
+      id: 'run-newer',
+      group: { address: 'Finance@Contoso.com' },
+      strategy: 'recreate',
+      status: 'running',
+    });
+    await old.createMigration({ id: 'done-before', group, strategy: 'recreate', status: 'completed' });
+    await old.createMigration({
+      id: 'other-group',
+      group: { address: 'hr@contoso.com' },
+      strategy: 'recreate',
+      status: 'parked',
+    });
+    await old.close();
+
+    store = await openStateStore(oldTarget);
+    expect(await store.schemaVersion()).toBe(SCHEMA_MIGRATIONS.length);
+    expect((await store.getMigration('run-newer'))?.status).toBe('running');
+    expect((await store.openMigrationOf('finance@contoso.com'))?.id).toBe('run-newer');
+    expect((await store.getMigration('run-older'))?.status).toBe('failed');
+    expect((await store.getMigration('done-before'))?.status).toBe('completed');
+    expect((await store.getMigration('other-group'))?.status).toBe('parked');
+    const errors = await store.listErrors('run-older');
+    expect(errors.map((e) => [e.seq, e.code, e.severity])).toEqual([
+      [1, 'X', 'info'],
+      [2, 'SUPERSEDED_AT_UPGRADE', 'needs-action'],
+    ]);
+    expect(errors[1]!.message).toContain(
+      'run-older (parked) and run-newer were both open on finance@contoso.com',
+    );
+    expect(errors[1]!.message).toContain('dlmigrate status run-older');
+    expect(await store.listErrors('run-newer')).toEqual([]);
+    // The index now stands: the set-aside migration cannot take the group back while the newer one holds it.
+    await expect(store.updateMigration('run-older', { status: 'running' })).rejects.toBeInstanceOf(
+      GroupHasOpenMigrationError,
+    );
+  });
+
   it('admits one open migration per group, whichever connection asks, and names the open one', async () => {
     const others = await Promise.all([openStateStore(target), openStateStore(target)]);
     try {

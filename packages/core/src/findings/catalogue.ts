@@ -254,6 +254,11 @@ const catalogue = {
     action:
       "The permission collection is older than permissionsMaxAgeHours: rights granted since are not carried over. Run `dlmigrate collect permissions` before migrating, or check the group's mailbox rights by hand.",
   },
+  SUPERSEDED_AT_UPGRADE: {
+    severity: 'needs-action',
+    action:
+      'The state store held this migration and a newer one of the same group when it was upgraded to one open migration per group (packages/state/src/one-open-per-group.ts): the newer one kept the group and this one was marked failed. Check what it left (its temporary cloud DL, the group parked in the non-sync OU) and remove or move it back by hand.',
+  },
   VERIFY_DIFFERENCE: {
     severity: 'needs-action',
     action:
