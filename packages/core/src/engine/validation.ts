@@ -116,6 +116,20 @@ export function validate(address: string, snapshot: Snapshot, options: Migration
       );
     }
   }
+  // skipNestedGroupCheck: a child group not migrated yet stays a synced member of the new cloud group (stage adds it).
+  for (const r of resolved) {
+    const kind = r.object?.kind;
+    if (r.list !== 'members' || r.resolution.kind !== 'recipient') continue;
+    if (kind !== 'mail-enabled-group' && kind !== 'mail-only-security-group') continue;
+    findings.push(
+      finding(
+        'NESTED_GROUP_KEPT',
+        r.object?.mail ?? r.resolution.identity,
+        `${r.resolution.dn} stays a member while it is still mastered on-premises`,
+        r.attribute,
+      ),
+    );
+  }
   for (const r of resolved) {
     if (r.list !== 'managedBy' || r.object === undefined) continue;
     if (

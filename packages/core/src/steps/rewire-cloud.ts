@@ -1,7 +1,6 @@
 // rewire cloud: the new DL takes the old one's place wherever cloud-only objects named it (groups it was a
 // member of, delivery restrictions, moderation bypass, send-on-behalf, ownership, forwarding) and in Send-As rights
-// the old group held; child groups kept as members (skipNestedGroupCheck) join now. Each failure is reported
-// (needs-action) and never stops the others.
+// the old group held. Each failure is reported (needs-action) and never stops the others.
 import { addRemove, ExoError, type CloudDependant } from '@dlmigrate/exo';
 import { cloudIdentity } from '../engine/cloud-identity.js';
 import type { MigrationContext } from '../engine/context.js';
@@ -86,22 +85,6 @@ export const rewireCloud: MigrationStep<'rewire-cloud'> = {
   async run(ctx, results): Promise<RewireCloudResult> {
     const snapshot = await loadSnapshot(ctx.deps.state, ctx.migration.id);
     const staged = results.get('stage')!;
-    const result = await pointCloudDependantsAt(ctx, snapshot, staged.identity, 'rewire-cloud');
-    let { rewired, failed } = result;
-    for (const child of staged.deferredMembers) {
-      try {
-        await ctx.deps.exchange.addMember(staged.identity, child);
-        rewired++;
-      } catch (error) {
-        // Throttled or unreachable past the client's retry budget is not an answer: the step fails and is retried.
-        if (!(error instanceof ExoError) || isTransient(error)) throw error;
-        failed++;
-        await ctx.note(
-          'rewire-cloud',
-          finding('CLOUD_REWIRE_FAILED', child, `Members: ${errorText(error)}`, 'Members'),
-        );
-      }
-    }
-    return { rewired, failed };
+    return pointCloudDependantsAt(ctx, snapshot, staged.identity, 'rewire-cloud');
   },
 };

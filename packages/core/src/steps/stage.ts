@@ -22,8 +22,6 @@ export interface StageResult {
   readonly identity: string;
   /** The address Exchange gave it at creation, removed again by take-over. */
   readonly initialAddress: string;
-  /** Child groups kept as members (skipNestedGroupCheck): added at the end, after take-over. */
-  readonly deferredMembers: readonly string[];
 }
 
 function identitiesOf(resolved: readonly ResolvedLink[], list: LinkList, self: string): string[] {
@@ -116,17 +114,9 @@ export const stage: MigrationStep<'stage'> = {
     const note = (what: string, error: unknown, attribute?: string) =>
       ctx.note('stage', finding('POST_CREATE_SETTING_FAILED', what, errorText(error), attribute));
 
-    // Child groups (only present with skipNestedGroupCheck) join at the end, once the parent is final.
-    const deferred = resolved
-      .filter(
-        (r) =>
-          r.list === 'members' &&
-          r.resolution.kind === 'recipient' &&
-          r.resolution.isGroup &&
-          !r.resolution.alreadyMigrated,
-      )
-      .map((r) => (r.resolution.kind === 'recipient' ? r.resolution.identity : ''));
-    const members = identitiesOf(resolved, 'members', self).filter((m) => !deferred.includes(m));
+    // Child groups kept as members (skipNestedGroupCheck, reported as NESTED_GROUP_KEPT by validate) are members like
+    // any other: a run interrupted after the point of no return must not leave the parent without them.
+    const members = identitiesOf(resolved, 'members', self);
     await writeMembership(exchange, state, ctx.migration.id, self, members);
 
     // Lists before settings: moderators must exist before moderation is switched on.
@@ -198,7 +188,7 @@ export const stage: MigrationStep<'stage'> = {
         if (error.code !== 'EXO_ALREADY_EXISTS') await note(`Send-As for ${trustee}`, error, 'SendAs');
       }
     }
-    return { name, identity: self, initialAddress: dl.primarySmtpAddress, deferredMembers: deferred };
+    return { name, identity: self, initialAddress: dl.primarySmtpAddress };
   },
   async undo(ctx, results) {
     const staged = results.get('stage') as StageResult | undefined;
