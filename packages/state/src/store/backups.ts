@@ -1,0 +1,61 @@
+// Write-once backups: the same data again is a no-op, different data is refused.
+import type { Driver } from '../driver.js';
+import { BackupExistsError } from '../errors.js';
+import { toBackup, type BackupRow } from '../rows.js';
+import type { BackupRecord, JsonValue } from '../types.js';
+import { checkBackupKind } from '../validate.js';
+import { lockMigration } from './shared.js';
+
+/** JSON with object keys sorted, so equal data compares equal whatever order it was built in. */
+function canonicalJson(value: unknown): string {
+  return JSON.stringify(value, (_key, inner: unknown) =>
+    inner !== null && typeof inner === 'object' && !Array.isArray(inner)
+      ? Object.fromEntries(Object.entries(inner).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)))
+      : inner,
+  );
+}
+
+export async function putBackup(
+  driver: Driver,
+  migrationId: string,
+  kind: string,
+  data: JsonValue,
+): Promise<BackupRecord> {
+  checkBackupKind(kind);
+  return driver.transaction(async (tx) => {
+    await lockMigration(tx, migrationId);
+    const [inserted] = await tx.query<BackupRow>(
+      `INSERT INTO backups (migration_id, kind, data, created_at) VALUES (?, ?, ?, {now})
+       ON CONFLICT (migration_id, kind) DO NOTHING RETURNING *`,
+      [migrationId, kind, JSON.stringify(data)],
+    );
+    if (inserted) return toBackup(inserted);
+    // Capturing again after a crash must be harmless, but a backup is never overwritten.
+    const [existing] = await tx.query<BackupRow>(
+      'SELECT * FROM backups WHERE migration_id = ? AND kind = ?',
+      [migrationId, kind],
+    );
+    const record = toBackup(existing as BackupRow);
+    if (canonicalJson(record.data) !== canonicalJson(data)) throw new BackupExistsError(migrationId, kind);
+    return record;
+  });
+}
+
+export async function getBackup(
+  driver: Driver,
+  migrationId: string,
+  kind: string,
+): Promise<BackupRecord | null> {
+  const [row] = await driver.query<BackupRow>('SELECT * FROM backups WHERE migration_id = ? AND kind = ?', [
+    migrationId,
+    kind,
+  ]);
+  return row ? toBackup(row) : null;
+}
+
+export async function listBackups(driver: Driver, migrationId: string): Promise<BackupRecord[]> {
+  const rows = await driver.query<BackupRow>('SELECT * FROM backups WHERE migration_id = ? ORDER BY kind', [
+    migrationId,
+  ]);
+  return rows.map(toBackup);
+}
