@@ -99,7 +99,9 @@ describe('objects dlmigrate creates carry what Exchange stamps', () => {
     expect(a.objectClass).toEqual(['top', 'person', 'organizationalPerson', 'contact']);
     expect(a.legacyExchangeDN![0]).toMatch(new RegExp(`${ORG.source}${names.mailNickname}$`));
     expect(a.legacyExchangeDN![0]).not.toBe(group.legacyExchangeDN);
+    // 0.10 (14.0.100.0), as src/exchange-stamp.ts explains (not 0.20, the version of Exchange 2013+ mailboxes).
     expect(a.msExchVersion).toEqual([MAIL_CONTACT_EXCHANGE_VERSION]);
+    expect(MAIL_CONTACT_EXCHANGE_VERSION).toBe('44220983382016');
     expect(a.msExchRecipientDisplayType).toEqual(['6']);
     expect(a.msExchRecipientTypeDetails).toEqual(['64']);
     expect(a.msExchHideFromAddressLists).toEqual(['TRUE']);
@@ -169,6 +171,7 @@ describe('objects dlmigrate creates carry what Exchange stamps', () => {
     expect(a.legacyExchangeDN![0]).toMatch(new RegExp(`${ORG.source}${original.mailNickname}$`));
     expect(a.proxyAddresses).toContain(`X500:${original.legacyExchangeDN}`);
     expect(a.msExchVersion).toEqual([DYNAMIC_DL_EXCHANGE_VERSION]);
+    expect(DYNAMIC_DL_EXCHANGE_VERSION).toBe('44220983382016');
     expect(a.msExchRecipientDisplayType).toEqual(['3']);
     expect(a.msExchRecipientTypeDetails).toEqual(['8']);
     expect(a.msExchModerationFlags).toEqual(['6']);
