@@ -492,4 +492,53 @@ describe('weather (issue 15)', () => {
       w.sim.setSyncTiming(w.tenantId, inlineTiming);
     }
   }, 300_000);
+
+  it('a straggler that misses the level deadline gets one last check and rolls back, without a sync or deadline of its own', async () => {
+    await w.reset();
+    const alice = w.objects['users.alice']!.dn;
+    const names = ['Dl Prompt', 'Dl Late'];
+    await createMailGroups(
+      w.ad,
+      w.objects['ous.groups']!.dn,
+      names.map((name) => ({ name, alias: name.toLowerCase().replace(' ', '-'), members: [alice] })),
+    );
+    await w.sim.runSync(w.tenantId);
+    const [prompt, late] = ['dl-prompt@contoso.com', 'dl-late@contoso.com'];
+    w.sim.setSyncTiming(w.tenantId, quickAsyncTiming);
+    // Far past the level's deadline: the straggler's deletion does not come in this test.
+    w.sim.addSyncStraggler(w.tenantId, { match: { address: late }, graphDelayMs: 600_000 });
+    let triggers = 0;
+    const counted = {
+      ...deps('deadline'),
+      sync: {
+        kind: w.deps.sync.kind,
+        trigger: () => {
+          triggers++;
+          return w.deps.sync.trigger();
+        },
+      },
+    };
+    try {
+      const planned = await planBatchRun(w.deps, {
+        groups: [prompt, late],
+        options: { ...options(), deadlines: { cloudDeletionMinutes: 0.15 } },
+      });
+      const outcome = await runBatch(counted, planned.batch.id);
+      expect(statusOf(outcome, prompt).status).toBe('completed');
+      expect(statusOf(outcome, late)).toMatchObject({
+        status: 'rolled_back',
+        codes: expect.arrayContaining(['CLOUD_DELETION_TIMEOUT']),
+      });
+      // The level's one trigger, then the rollback's (park undo: the group is back in the synced tree). Before, the
+      // straggler triggered a sync of its own and waited a second full deadline after the level's had passed.
+      expect(triggers).toBe(2);
+      const waits = (await w.state.listJournal(statusOf(outcome, late).migrationId)).filter(
+        (e) => e.step === 'await-deletion',
+      );
+      expect(waits.map((e) => e.event)).toEqual(['started', 'failed']);
+    } finally {
+      w.sim.clearSyncStragglers(w.tenantId);
+      w.sim.setSyncTiming(w.tenantId, inlineTiming);
+    }
+  }, 300_000);
 });

@@ -6,7 +6,8 @@
 //                Graph, then confirmed gone from Exchange Online in one bulk query) starts at once, its take-over in
 //                the priority lane (exo rate/priority.ts) — it waits for no other group of the wave (issue 15);
 //   finishing  – every parked group not started yet runs from await-deletion to its report, each on its own: a
-//                straggler the watch did not see go by the deadline waits with its own sync, deadline and rollback;
+//                straggler the watch did not see go by the level's deadline (counted from the level's sync trigger)
+//                gets one last check and its own rollback — not a sync of its own and a second full deadline;
 //   done       – nothing of the level is open any more; the next level starts.
 // Every runner process sharing the store runs this same loop; work is taken with leases, so a runner that dies
 // loses its groups to the others once its leases expire, and re-running the loop after a crash resumes it.
@@ -359,7 +360,8 @@ class BatchRunner {
       if (migration !== undefined) this.#start(migration, level, observation);
     }
     const pending = new Set([...syncedIds.keys()].filter((id) => seen[id] === undefined));
-    const polls = await this.#watchDeletions(level, syncedIds, pending, async (gone) => {
+    const deadline = this.#deletionDeadlineOf(data) ?? this.#clock.now() + this.#deletionWindowMs();
+    const polls = await this.#watchDeletions(level, syncedIds, pending, deadline, async (gone) => {
       // One write per poll, however many groups it saw go (a wave of hundreds must not wait on hundreds of writes).
       for (const [id, observation] of gone) seen[id] = observation;
       data['deletionsSeen'] = seen as unknown as JsonObject;
@@ -398,17 +400,18 @@ class BatchRunner {
    * Polls at a steady cadence until every pending group is gone or the deletion deadline passes: per poll one Graph
    * delta call for the whole wave, then one Exchange Online query for the groups Graph no longer has (Exchange frees
    * the addresses last). Calls `onGone` after each poll with the groups both agree are gone; returns the number of
-   * polls.
+   * polls. The deadline counts from the level's sync trigger, so a coordinator taking over a dead one's watch does not
+   * start the wait over.
    */
   async #watchDeletions(
     level: number,
     syncedIds: ReadonlyMap<string, string>,
     pending: Set<string>,
+    deadline: number,
     onGone: (gone: ReadonlyArray<readonly [string, DeletionObservation]>) => Promise<void>,
   ): Promise<number> {
     if (pending.size === 0) return 0;
     const migrationOf = new Map([...pending].map((id) => [syncedIds.get(id)!.toLowerCase(), id]));
-    const deadline = this.#clock.now() + this.#options.deadlines.cloudDeletionMinutes * 60_000;
     const lastPresent = new Map<string, string>();
     let watch: GroupDeletionWatch | undefined;
     const graphGone = new Set<string>();
@@ -496,12 +499,30 @@ class BatchRunner {
 
   async #finish(level: number, record: BatchLevelRecord): Promise<void> {
     const seen = deletionsIn(record.data);
+    const deadline = this.#deletionDeadlineOf(record.data);
     this.#attempts.clear();
     await this.#drain(level, ['parked', 'running'], (migration) =>
-      // A group the level's watch saw deleted needs no sync of its own; one that is still there gets the real
-      // trigger back, so its own wait (and a rollback's re-creation) does not depend on the schedule.
-      this.#runGroup(migration, level, undefined, seen[migration.id] !== undefined, seen[migration.id]),
+      // A group the level's watch saw deleted needs no sync of its own. One it did not see by the deadline (a
+      // straggler) has had its deadline — the level's sync was its sync: its wait makes one last check and then rolls
+      // back (or stays parked), instead of triggering a sync of its own and waiting a second full deadline; a
+      // rollback's re-creation still gets a real trigger (levelSynced). Without a recorded trigger (the level parked
+      // nothing the watch could follow) the group waits on its own.
+      seen[migration.id] !== undefined
+        ? this.#runGroup(migration, level, undefined, true, seen[migration.id])
+        : this.#runGroup(migration, level, undefined, deadline !== undefined, undefined, deadline),
     );
+  }
+
+  /** How long a level's groups have for their deletion, from the level's sync trigger. */
+  #deletionWindowMs(): number {
+    return this.#options.deadlines.cloudDeletionMinutes * 60_000;
+  }
+
+  /** The level's deletion deadline (its sync trigger + the window), when the trigger was recorded. */
+  #deletionDeadlineOf(data: JsonObject): number | undefined {
+    const triggered = data['syncTriggeredAt'];
+    if (typeof triggered !== 'string' || Number.isNaN(Date.parse(triggered))) return undefined;
+    return Date.parse(triggered) + this.#deletionWindowMs();
   }
 
   // ── shared ───────────────────────────────────────────────────────────────────────────────────
@@ -568,16 +589,21 @@ class BatchRunner {
     until: 'park' | undefined,
     deletionSeen = true,
     observed?: DeletionObservation,
+    deletionDeadlineAt?: number,
   ): Promise<void> {
     // Seen deleted by the level's watch: await-deletion records that and asks nothing (so no trigger to skip either).
-    // Otherwise a first trigger the level already ran is skipped.
+    // Otherwise a first trigger the level already ran is skipped, and the wait ends at the level's deadline if given.
     const deps: EngineDeps =
       until === 'park'
         ? { ...this.#deps, levelReads: this.#levelReadsOf(level) }
         : observed !== undefined
           ? { ...this.#deps, deletionObserved: observed }
           : until === undefined && deletionSeen && (await this.#awaitsDeletion(migration.id))
-            ? { ...this.#deps, sync: levelSynced(this.#deps.sync) }
+            ? {
+                ...this.#deps,
+                sync: levelSynced(this.#deps.sync),
+                ...(deletionDeadlineAt === undefined ? {} : { deletionDeadlineAt }),
+              }
             : this.#deps;
     let outcome: MigrationOutcome;
     try {

@@ -41,6 +41,11 @@ export interface EngineDeps {
   readonly levelReads?: LevelReads;
   /** A batch saw this migration's synced group deleted already: await-deletion asks nothing more. */
   readonly deletionObserved?: DeletionObservation;
+  /**
+   * In a batch: when the level's deletion deadline passes (clock ms: the level's sync trigger + cloudDeletionMinutes).
+   * A straggler's wait ends there — the level's sync was its sync — not a full deadline after its own wait starts.
+   */
+  readonly deletionDeadlineAt?: number;
 }
 
 export interface MigrationContext {

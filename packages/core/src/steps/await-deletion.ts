@@ -3,7 +3,9 @@
 // rolls back (default) or stays parked and resumable (onDeletionDeadline: 'stay-parked'). A real sync deletes a
 // group whenever its cycle gets to it, seconds to minutes after the trigger: a backed-off poll (it once grew to 60 s)
 // would add most of that to the outage, so the cadence stays short (issue 15). In a batch the level's one watch has
-// seen the deletion already (deps.deletionObserved, batch/runner.ts) and this step only records it.
+// seen the deletion already (deps.deletionObserved, batch/runner.ts) and this step only records it; for a group the
+// watch did not see by the level's deadline the level's sync was its own, so it only checks until that deadline
+// (deps.deletionDeadlineAt).
 import { loadSnapshot } from '../engine/snapshot.js';
 import { finding, FindingsError } from '../findings/finding.js';
 import { SuspendSaga } from '../saga/runner.js';
@@ -49,8 +51,13 @@ export const awaitDeletion: MigrationStep<'await-deletion'> = {
       return isGone;
     };
     const minutes = ctx.options.deadlines.cloudDeletionMinutes;
+    const { deletionDeadlineAt } = ctx.deps;
     const result = await pollUntil(gone, (isGone) => isGone, {
-      deadlineMs: minutes * 60_000,
+      // A batch's straggler has what is left of its level's deadline (at least one check), not a second full one.
+      deadlineMs:
+        deletionDeadlineAt === undefined
+          ? minutes * 60_000
+          : Math.max(0, deletionDeadlineAt - ctx.clock.now()),
       initialDelayMs: DELETION_POLL_MS,
       factor: 1,
       clock: ctx.clock,
