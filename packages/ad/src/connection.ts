@@ -1,6 +1,7 @@
-// The LDAP transport: lazy connect + bind, a small pool per server with bounded concurrency,
-// one reconnect after a dropped connection, paged searches and ranged retrieval everywhere, and a
-// per-connection operation counter. Everything above this file speaks AdEntry, never ldapts.
+// The LDAP transport: options and TLS, lazy connect + bind, routing each operation to its server (DC of the
+// object's domain, GC, default DC), paged searches and ranged retrieval everywhere, and a per-connection
+// operation counter. The per-server client pool is pool.ts; reading range windows is ranged-values.ts.
+// Everything above this file speaks AdEntry, never ldapts.
 import { readFileSync } from 'node:fs';
 import { checkServerIdentity, type ConnectionOptions, type PeerCertificate } from 'node:tls';
 import {
@@ -12,11 +13,12 @@ import {
   ModifyDNRequest,
   StatusCodeParser,
 } from 'ldapts';
-import pLimit, { type LimitFunction } from 'p-limit';
 import { domainDnOf, normalizeDn, parseDn, formatDn } from './dn.js';
-import { AdEntry } from './entry.js';
-import { AdError, isConnectionFailure, translateError } from './errors.js';
+import type { AdEntry } from './entry.js';
+import { AdError, translateError } from './errors.js';
 import { present } from './filter.js';
+import { ServerPool } from './pool.js';
+import { addRangedWindows, entryFromRaw, rangeWindow } from './ranged-values.js';
 import type { AdOperationCounts, AttributeChange } from './types.js';
 
 export interface AdConnectionOptions {
@@ -64,10 +66,6 @@ export interface SearchRequest {
   pageSize?: number;
 }
 
-interface PooledClient {
-  client: Client;
-}
-
 const BINARY_DEFAULT = [
   'objectGUID',
   'objectSid',
@@ -76,83 +74,6 @@ const BINARY_DEFAULT = [
   'schemaIDGUID',
   'sIDHistory',
 ];
-
-/** One server (a DC or a GC) with its own small pool of bound clients. */
-class Server {
-  private idle: PooledClient[] = [];
-  private closed = false;
-  private readonly limit: LimitFunction;
-
-  constructor(
-    readonly url: string,
-    private readonly startTls: boolean,
-    private readonly owner: AdConnection,
-  ) {
-    this.limit = pLimit(owner.maxConcurrency);
-  }
-
-  /** Run `op` on a bound client; after a dropped connection, reconnect and try exactly once more. */
-  run<T>(what: string, dn: string | undefined, op: (client: Client) => Promise<T>): Promise<T> {
-    return this.limit(async () => {
-      for (let attempt = 0; ; attempt++) {
-        let pooled: PooledClient;
-        try {
-          pooled = await this.acquire();
-        } catch (error) {
-          throw translateError(error, `connect to ${this.url}`, this.url);
-        }
-        try {
-          const result = await op(pooled.client);
-          await this.release(pooled);
-          return result;
-        } catch (error) {
-          if (isConnectionFailure(error) || !pooled.client.isConnected) {
-            await this.discard(pooled);
-            if (attempt === 0 && !this.closed) {
-              this.owner.counts.reconnects++;
-              continue;
-            }
-          } else {
-            await this.release(pooled);
-          }
-          throw translateError(error, what, this.url, dn);
-        }
-      }
-    });
-  }
-
-  /** Back to the pool, unless close() ran meanwhile (then the socket would keep the process alive). */
-  private async release(pooled: PooledClient): Promise<void> {
-    if (this.closed) await this.discard(pooled);
-    else this.idle.push(pooled);
-  }
-
-  private async acquire(): Promise<PooledClient> {
-    this.closed = false; // using the connection again after close() reopens it lazily
-    while (this.idle.length > 0) {
-      const pooled = this.idle.pop() as PooledClient;
-      // ldapts silently reconnects *unbound* after a server-side close; never reuse such a client.
-      if (pooled.client.isConnected && pooled.client.isBound) return pooled;
-      await this.discard(pooled);
-    }
-    return { client: await this.owner.openClient(this.url, this.startTls) };
-  }
-
-  private async discard(pooled: PooledClient): Promise<void> {
-    try {
-      await pooled.client.unbind();
-    } catch {
-      // The socket is already gone; nothing to release.
-    }
-  }
-
-  async close(): Promise<void> {
-    this.closed = true;
-    const all = this.idle;
-    this.idle = [];
-    await Promise.all(all.map((p) => this.discard(p)));
-  }
-}
 
 function parseUrl(url: string): URL {
   let parsed: URL;
@@ -173,8 +94,6 @@ function parseUrl(url: string): URL {
   return parsed;
 }
 
-const RANGE_KEY = /^([^;]+)((?:;[^;]+)*?);range=(\d+)-(\d+|\*)(.*)$/i;
-
 export class AdConnection {
   readonly counts: AdOperationCounts = {
     binds: 0,
@@ -191,10 +110,10 @@ export class AdConnection {
   readonly pageSize: number;
   readonly rangeSize: number;
   private readonly tls: ConnectionOptions;
-  private readonly servers = new Map<string, Server>();
-  private readonly dc: Server;
-  private readonly gc: Server | undefined;
-  private readonly domainServers = new Map<string, Server>();
+  private readonly servers = new Map<string, ServerPool>();
+  private readonly dc: ServerPool;
+  private readonly gc: ServerPool | undefined;
+  private readonly domainServers = new Map<string, ServerPool>();
   /** The naming contexts of `domainControllers`, as configured. */
   readonly domainNamingContexts: readonly string[];
   private readonly timeoutMs: number;
@@ -263,7 +182,12 @@ export class AdConnection {
     const server = (url: string) => {
       const existing = this.servers.get(url);
       if (existing) return existing;
-      const s = new Server(url, check(url), this);
+      const startTlsHere = check(url);
+      const s = new ServerPool(url, {
+        maxConcurrency: this.maxConcurrency,
+        openClient: () => this.openClient(url, startTlsHere),
+        onReconnect: () => this.counts.reconnects++,
+      });
       this.servers.set(url, s);
       return s;
     };
@@ -279,7 +203,7 @@ export class AdConnection {
   }
 
   /** Create, connect (StartTLS if asked) and bind a new client. */
-  async openClient(url: string, startTls: boolean): Promise<Client> {
+  private async openClient(url: string, startTls: boolean): Promise<Client> {
     const parsed = parseUrl(url);
     const client = new Client({
       url,
@@ -309,7 +233,7 @@ export class AdConnection {
     }
   }
 
-  private serverFor(dn: string | undefined, gc: boolean | undefined): Server {
+  private serverFor(dn: string | undefined, gc: boolean | undefined): ServerPool {
     if (gc && this.gc) return this.gc;
     if (dn && this.domainServers.size > 0) {
       try {
@@ -418,7 +342,7 @@ export class AdConnection {
       }
       return out;
     });
-    const entries = raw.map((r) => this.toEntry(r));
+    const entries = raw.map(entryFromRaw);
     await Promise.all(entries.map((e) => this.completeRanges(e.entry, e.pending, req, binary)));
     return entries.map((e) => e.entry);
   }
@@ -434,26 +358,6 @@ export class AdConnection {
     }
   }
 
-  private toEntry(raw: Record<string, unknown>): { entry: AdEntry; pending: Map<string, number> } {
-    const entry = new AdEntry(String(raw.dn));
-    const pending = new Map<string, number>(); // attribute → next low index
-    for (const [key, value] of Object.entries(raw)) {
-      if (key === 'dn') continue;
-      const values = (Array.isArray(value) ? value : [value]) as (string | Buffer)[];
-      const m = RANGE_KEY.exec(key);
-      if (!m) {
-        entry.add(key, values);
-        continue;
-      }
-      // ldapts adds every requested-but-absent attribute as []; an empty window means "no values".
-      if (values.length === 0) continue;
-      const name = (m[1] as string) + (m[2] ?? '') + (m[5] ?? '');
-      entry.add(name, values);
-      if (m[4] !== '*') pending.set(name, Number(m[4]) + 1);
-    }
-    return { entry, pending };
-  }
-
   /** Follow `attr;range=N-*` windows until the server answers with the terminal `-*` key. */
   private async completeRanges(
     entry: AdEntry,
@@ -463,9 +367,7 @@ export class AdConnection {
   ): Promise<void> {
     const server = this.serverFor(entry.dn, req.gc);
     while (pending.size > 0) {
-      const attributes = [...pending].map(
-        ([name, low]) => `${name};range=${low}-${low + this.rangeSize - 1}`,
-      );
+      const attributes = [...pending].map(([name, low]) => rangeWindow(name, low, this.rangeSize));
       const raw = await server.run(`read ranged values of ${entry.dn}`, entry.dn, async (client) => {
         this.counts.rangedReads++;
         const r = await client.search(
@@ -476,18 +378,8 @@ export class AdConnection {
         return r.searchEntries[0];
       });
       const asked = new Set(pending.keys());
-      pending.clear();
       if (!raw) break;
-      for (const [key, value] of Object.entries(raw)) {
-        const m = RANGE_KEY.exec(key);
-        if (!m) continue;
-        const values = (Array.isArray(value) ? value : [value]) as (string | Buffer)[];
-        if (values.length === 0) continue;
-        const name = (m[1] as string) + (m[2] ?? '') + (m[5] ?? '');
-        const known = [...asked].find((a) => a.toLowerCase() === name.toLowerCase()) ?? name;
-        entry.add(known, values);
-        if (m[4] !== '*') pending.set(known, Number(m[4]) + 1);
-      }
+      pending = addRangedWindows(entry, asked, raw);
     }
   }
 
