@@ -18,6 +18,7 @@ export * from './util/transient.js';
 export type { DeletionObservation, EngineDeps, LevelReads, MigrationContext } from './engine/context.js';
 export type { Snapshot } from './engine/snapshot.js';
 export { loadSnapshot } from './engine/snapshot.js';
+export { readAddressHolders, type AddressHolder } from './engine/address-holders.js';
 export {
   openMembershipJournal,
   writeMembership,

@@ -12,6 +12,7 @@ import type {
 } from '@dlmigrate/exo';
 import type { JsonValue, PermissionRecord, StateStore } from '@dlmigrate/state';
 import { parseStored } from '../stored/parse.js';
+import { addressHoldersSchema, type AddressHolder } from './address-holders.js';
 import { snapshotSchema, unresolvedDependantsSchema } from './snapshot-schema.js';
 
 export interface OnPremCapture {
@@ -102,6 +103,19 @@ export const SNAPSHOT_KINDS = {
  * a migration captured before they were kept still loads (absent = none).
  */
 export const UNRESOLVED_DEPENDANTS = 'onprem-dependants-unresolved';
+
+/**
+ * Recipients other than the synced group holding one of its addresses (engine/address-holders.ts), kept apart from
+ * SNAPSHOT_KINDS so a migration captured before they were read still loads (absent = not read). Recreate only.
+ */
+export const ADDRESS_HOLDERS = 'cloud-address-holders';
+
+export async function loadAddressHolders(state: StateStore, migrationId: string): Promise<AddressHolder[]> {
+  const backup = await state.getBackup(migrationId, ADDRESS_HOLDERS);
+  return backup === null
+    ? []
+    : parseStored(addressHoldersSchema, backup.data, `the address holders of migration ${migrationId}`);
+}
 
 export async function loadUnresolvedDependants(
   state: StateStore,

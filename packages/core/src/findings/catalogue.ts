@@ -171,6 +171,11 @@ const catalogue = {
     action:
       'A back link of the group names an object no domain controller or global catalog resolves (a domain without a reachable DC, or a lingering object): the migration cannot rewire it; check that object by hand, or configure a DC of its domain and plan again.',
   },
+  ADDRESS_HELD_ELSEWHERE: {
+    severity: 'blocking',
+    action:
+      'Another Exchange Online recipient holds this address of the group (a soft-deleted one keeps its addresses until it is purged), so the new group could not take it once the synced group is deleted: remove the address from that recipient (recover or purge a soft-deleted one), or remove it from the group on-premises, then migrate again.',
+  },
   // --- during and after the run ---
   ADDRESS_HELD_BY_OTHER_OBJECT: {
     severity: 'blocking',

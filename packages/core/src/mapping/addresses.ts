@@ -65,6 +65,18 @@ export interface TakeOverInput {
  * domain, and exactly one primary SMTP address, the on-prem mail.
  */
 export function takeOverAddresses(input: TakeOverInput): string[] {
+  const carried = carriedAddresses(input);
+  if (routingAddressIn(carried, input.routingDomain) !== undefined) return carried;
+  const routing = `smtp:${input.routingAddress}`;
+  return carried.some((a) => proxyKey(a) === proxyKey(routing)) ? carried : [...carried, routing];
+}
+
+/**
+ * Every address the new DL carries over from the group, before a routing address is added: the on-prem mail as the
+ * primary, on-prem proxies ∪ cloud addresses, the X500 of both legacyExchangeDNs. Validation checks each of them
+ * for other holders in the tenant before anything changes (engine/address-holders.ts).
+ */
+export function carriedAddresses(input: Omit<TakeOverInput, 'routingDomain' | 'routingAddress'>): string[] {
   const byKey = new Map<string, string>();
   const add = (value: string) => {
     const key = proxyKey(value);
@@ -75,8 +87,6 @@ export function takeOverAddresses(input: TakeOverInput): string[] {
   for (const dn of [input.onPremLegacyExchangeDn, input.cloudLegacyExchangeDn]) {
     if (dn !== undefined && dn !== '') add(`X500:${dn}`);
   }
-  if (routingAddressIn([...byKey.values()], input.routingDomain) === undefined)
-    add(`smtp:${input.routingAddress}`);
   return [...byKey.values()];
 }
 

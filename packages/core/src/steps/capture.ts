@@ -4,7 +4,10 @@
 import { normalizeSmtpAddress, type DependantsResult } from '@dlmigrate/ad';
 import { resolveRecipients, resolveUsers, routingDomainOf, type ExchangeOnline } from '@dlmigrate/exo';
 import { cloudIdentities, linkTargets, resolveLinks } from '../engine/resolution.js';
+import { readAddressHolders, type AddressHolder } from '../engine/address-holders.js';
+import { carriedAddresses } from '../mapping/addresses.js';
 import {
+  ADDRESS_HOLDERS,
   captureOnce,
   SNAPSHOT_KINDS,
   UNRESOLVED_DEPENDANTS,
@@ -83,6 +86,23 @@ export const capture: MigrationStep<'capture'> = {
         graphGroup: cloudId === null ? null : await graph.getGroup(cloudId),
       };
     });
+
+    // Other holders of any address the new DL will take (recreate only: a conversion keeps the addresses where they
+    // are), read now so validate blocks before anything changes instead of take-over failing after the deletion.
+    if (ctx.options.strategy === 'recreate' && group !== null)
+      await captureOnce<AddressHolder[]>(state, id, ADDRESS_HOLDERS, () =>
+        readAddressHolders(
+          exchange,
+          carriedAddresses({
+            mail: group.mail ?? address,
+            onPremProxies: group.proxyAddresses.map((p) => p.raw),
+            onPremLegacyExchangeDn: group.legacyExchangeDN,
+            cloudAddresses: cloud.group?.emailAddresses ?? [],
+            cloudLegacyExchangeDn: cloud.group?.legacyExchangeDN,
+          }),
+          cloud.group,
+        ),
+      );
 
     await captureOnce(state, id, SNAPSHOT_KINDS.cloudDependants, async () => {
       const synced = cloud.group;

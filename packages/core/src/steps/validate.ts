@@ -1,6 +1,7 @@
 // validate: every blocker gathered from the snapshot and reported together. Changes nothing; any blocking
 // finding stops the migration here (status "blocked"), which is the last moment nothing has been touched.
-import { loadSnapshot, loadUnresolvedDependants } from '../engine/snapshot.js';
+import { addressHolderFindings } from '../engine/address-holders.js';
+import { loadAddressHolders, loadSnapshot, loadUnresolvedDependants } from '../engine/snapshot.js';
 import { unresolvedDependantFindings, validate as validateSnapshot } from '../engine/validation.js';
 import { blocking, finding, FindingsError, type Finding } from '../findings/finding.js';
 import { loadReferences } from '../references/capture.js';
@@ -49,6 +50,7 @@ export const validate: MigrationStep<'validate'> = {
       );
     }
     findings.push(...unresolvedDependantFindings(await loadUnresolvedDependants(state, ctx.migration.id)));
+    findings.push(...addressHolderFindings(await loadAddressHolders(state, ctx.migration.id)));
     const collectedAt = snapshot.permissions?.collectedAt;
     if (collectedAt !== null && collectedAt !== undefined) {
       const hours = (ctx.clock.now() - Date.parse(collectedAt)) / 3_600_000;
