@@ -31,6 +31,8 @@ export const GROUP_IDENTITY_ATTRIBUTES = [
   'targetAddress',
   'whenCreated',
   'whenChanged',
+  // 1 on objects AdminSDHolder protects (members, now or once, of a protected group): validate reports them.
+  'adminCount',
 ];
 
 export const GROUP_SETTING_ATTRIBUTES = [

@@ -223,6 +223,7 @@ async function toGroup(conn: AdConnection, e: AdEntry, tag: string): Promise<AdG
     sendAs,
     skippedSendAs: skipped,
     protectedFromAccidentalDeletion: sd ? isProtectedFromAccidentalDeletion(sd) : false,
+    ...opt('adminCount', e.number('adminCount')),
     ...opt('marker', marker),
     raw,
   };

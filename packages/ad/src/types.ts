@@ -138,6 +138,8 @@ export interface AdGroup {
   skippedSendAs: SkippedTrustee[];
   /** An ACE denies DELETE or DELETE_TREE to Everyone (what ADUC's "protect from accidental deletion" sets). */
   protectedFromAccidentalDeletion: boolean;
+  /** adminCount: 1 when AdminSDHolder protects the group (SDProp rewrites its ACL); absent when never protected. */
+  adminCount?: number;
   /** Set when extensionAttribute1 carries the migration tag (a group retained by an earlier migration). */
   marker?: MigrationMarker;
   /** Every attribute read, values as strings (binary values base64), for backups and restore. */

@@ -12,7 +12,7 @@ import { routingAddressIn, takeOverAddresses } from '../mapping/addresses.js';
 import { CLOUD_PARAMETER, listIdentities, type LinkList } from '../mapping/links.js';
 import { temporaryGroupName, withAffixes } from '../mapping/names.js';
 import { decideRetention } from '../mapping/retention.js';
-import { mapGroupSettings } from '../mapping/settings.js';
+import { cloudFallbackOf, mapGroupSettings } from '../mapping/settings.js';
 import type { MigrationOptions } from '../options.js';
 import { rewireAttribute } from '../steps/rewire-onprem.js';
 import type { Snapshot } from './snapshot.js';
@@ -80,10 +80,12 @@ export function planChanges(
       Alias: _a,
       DisplayName: _d,
       ...settings
-    } = mapGroupSettings(group, validation.cloudType, {
-      prefix: options.namePrefix,
-      suffix: options.nameSuffix,
-    });
+    } = mapGroupSettings(
+      group,
+      validation.cloudType,
+      { prefix: options.namePrefix, suffix: options.nameSuffix },
+      cloudFallbackOf(snapshot.cloud.group),
+    );
     add('stage', 'cloud', temp, 'set the group settings', settings);
     const sendAs = lists('sendAs');
     if (sendAs.length > 0) add('stage', 'cloud', temp, 'grant Send-As', sendAs);

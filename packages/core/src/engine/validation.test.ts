@@ -37,6 +37,29 @@ describe('validate', () => {
     ]);
   });
 
+  it('reports a group AdminSDHolder protects and Send-As entries of deleted accounts, without blocking', () => {
+    const orphan = 'S-1-5-21-1-2-3-4444';
+    const v = validate(
+      'sales@contoso.com',
+      snapshot({
+        group: {
+          adminCount: 1,
+          skippedSendAs: [
+            { sid: 'S-1-5-18', reason: 'well-known' },
+            { sid: orphan, reason: 'orphaned' },
+          ],
+        },
+      }),
+      options,
+    );
+    expect(v.findings.map((f) => [f.code, f.severity, f.attribute])).toEqual([
+      ['ADMIN_SD_HOLDER_PROTECTED', 'needs-action', 'adminCount'],
+      ['SEND_AS_TRUSTEE_ORPHANED', 'info', 'ntSecurityDescriptor (Send-As)'],
+    ]);
+    expect(v.findings[1]!.message).toContain(orphan);
+    expect(codes(snapshot({ group: { adminCount: 0 } }))).toEqual([]);
+  });
+
   it('passes a clean group and decides type and routing domain', () => {
     const v = validate('sales@contoso.com', snapshot(), options);
     expect(v.findings).toEqual([]);

@@ -56,6 +56,25 @@ export function validate(address: string, snapshot: Snapshot, options: Migration
       finding('PROTECTED_FROM_DELETION', group.dn, 'an ACE denies deletion, so the group cannot be moved'),
     );
   }
+  if (group.adminCount === 1)
+    findings.push(
+      finding(
+        'ADMIN_SD_HOLDER_PROTECTED',
+        group.dn,
+        'adminCount is 1: AdminSDHolder protects the group (a member, now or before, of a protected group)',
+        'adminCount',
+      ),
+    );
+  for (const orphan of group.skippedSendAs)
+    if (orphan.reason === 'orphaned')
+      findings.push(
+        finding(
+          'SEND_AS_TRUSTEE_ORPHANED',
+          group.dn,
+          `Send-As for ${orphan.sid}, which no directory object carries any more, is not carried over`,
+          'ntSecurityDescriptor (Send-As)',
+        ),
+      );
   if (group.marker !== undefined) {
     findings.push(finding('ALREADY_MIGRATED', group.dn, `extensionAttribute1 is "${group.marker.tag}"`));
   }

@@ -166,6 +166,16 @@ const catalogue = {
     severity: 'needs-action',
     action: 'Exchange configuration still names the old group: run the command given.',
   },
+  ADMIN_SD_HOLDER_PROTECTED: {
+    severity: 'needs-action',
+    action:
+      "The group has adminCount=1: it is, or once was, a member of a protected group (Domain Admins, Account Operators, …), so SDProp replaces its permissions with AdminSDHolder's every hour and its members may hold administrative rights through it. Check its membership in protected groups before the migration disposes of it; on the retained group clear adminCount once it is no longer protected.",
+  },
+  SEND_AS_TRUSTEE_ORPHANED: {
+    severity: 'info',
+    action:
+      "A Send-As entry in the group's security descriptor names a SID no directory object carries (a deleted account): it is not carried to the cloud group. Remove the entry, or grant Send-As in Exchange Online to whoever should have it.",
+  },
   ONPREM_DEPENDANT_UNRESOLVED: {
     severity: 'needs-action',
     action:

@@ -1,5 +1,11 @@
 import { describe, expect, it } from 'vitest';
-import { decodeModerationFlags, departRestriction, joinRestriction, mapGroupSettings } from './settings.js';
+import {
+  cloudFallbackOf,
+  decodeModerationFlags,
+  departRestriction,
+  joinRestriction,
+  mapGroupSettings,
+} from './settings.js';
 
 describe('moderation flags', () => {
   it.each([
@@ -26,7 +32,13 @@ describe('join / depart restrictions', () => {
     expect(departRestriction(1, false)).toBe('Open');
     expect(departRestriction(1, true)).toBe('Closed');
     expect(departRestriction(2, false)).toBe('Closed');
-    expect(departRestriction(undefined, false)).toBe('Closed');
+  });
+  it("unset on-premises: carries the synced group's effective value, else Exchange's default Open", () => {
+    expect(departRestriction(undefined, false)).toBe('Open');
+    expect(departRestriction(undefined, false, 'Open')).toBe('Open');
+    expect(departRestriction(undefined, false, 'Closed')).toBe('Closed');
+    expect(departRestriction(undefined, true, 'Open')).toBe('Closed');
+    expect(departRestriction(0, false, 'Open')).toBe('Closed'); // set on-premises: the directory decides
   });
 });
 
@@ -51,6 +63,26 @@ describe('mapGroupSettings', () => {
       extensionCustomAttributes: { 1: ['a', 'b'], 3: [] },
     },
   };
+
+  it('takes an unset depart restriction from the captured synced group', () => {
+    const { departRestriction: _unset, ...unset } = group.settings;
+    const closedInCloud = {
+      alias: 'sales',
+      displayName: 'Sales',
+      settings: { memberDepartRestriction: 'Closed' },
+    };
+    const s = mapGroupSettings(
+      { ...group, settings: unset },
+      'Distribution',
+      { prefix: '', suffix: '' },
+      cloudFallbackOf(closedInCloud),
+    );
+    expect(s.MemberDepartRestriction).toBe('Closed');
+    expect(
+      mapGroupSettings({ ...group, settings: unset }, 'Distribution', { prefix: '', suffix: '' })
+        .MemberDepartRestriction,
+    ).toBe('Open');
+  });
 
   it('maps every attribute of the phase-12 table', () => {
     const s = mapGroupSettings(group, 'Distribution', { prefix: 'C-', suffix: '-x' });

@@ -17,6 +17,28 @@ export interface CloudFallback {
   readonly alias?: string | undefined;
   readonly displayName?: string | undefined;
   readonly simpleDisplayName?: string | undefined;
+  /** The synced group's effective MemberDepartRestriction (what its members live with today). */
+  readonly memberDepartRestriction?: string | undefined;
+}
+
+/** What the captured synced group says, for the values the on-prem group may leave unset. */
+export function cloudFallbackOf(
+  dl:
+    | {
+        readonly alias: string;
+        readonly displayName: string;
+        readonly settings: Readonly<Record<string, unknown>>;
+      }
+    | null
+    | undefined,
+): CloudFallback {
+  if (dl === null || dl === undefined) return {};
+  const depart = dl.settings['memberDepartRestriction'];
+  return {
+    alias: dl.alias,
+    displayName: dl.displayName,
+    ...(typeof depart === 'string' ? { memberDepartRestriction: depart } : {}),
+  };
 }
 
 export type JoinRestriction = 'Open' | 'Closed' | 'ApprovalRequired';
@@ -62,9 +84,20 @@ export function joinRestriction(value: number | undefined): JoinRestriction {
   return memberUpdateType(value) ?? 'Closed';
 }
 
-/** Security groups (or a Security override) must stay Closed for departures in Exchange Online. */
-export function departRestriction(value: number | undefined, security: boolean): DepartRestriction {
+/**
+ * Security groups (or a Security override) must stay Closed for departures in Exchange Online. Unset on-premises, a
+ * distribution group departs as Exchange's default lets it, Open ("Open: This is the default value for distribution
+ * groups", New-DistributionGroup.md, MemberDepartRestriction), which is also what the synced copy shows
+ * (packages/cloud-sim/src/sync/projection.ts): the synced group's value is carried when it was captured, so the
+ * migration does not silently close a group its members could leave.
+ */
+export function departRestriction(
+  value: number | undefined,
+  security: boolean,
+  cloud?: string,
+): DepartRestriction {
   if (security) return 'Closed';
+  if (value === undefined) return cloud === 'Closed' ? 'Closed' : 'Open';
   return memberUpdateType(value) === 'Open' ? 'Open' : 'Closed';
 }
 
@@ -108,7 +141,11 @@ export function mapGroupSettings(
   }
   return {
     MemberJoinRestriction: joinRestriction(settings.joinRestriction),
-    MemberDepartRestriction: departRestriction(settings.departRestriction, security),
+    MemberDepartRestriction: departRestriction(
+      settings.departRestriction,
+      security,
+      cloud.memberDepartRestriction,
+    ),
     ModerationEnabled: settings.enableModeration ?? false,
     BypassNestedModerationEnabled: moderation.bypassNested,
     SendModerationNotifications: moderation.notifications,

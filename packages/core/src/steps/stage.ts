@@ -11,7 +11,7 @@ import { loadSnapshot } from '../engine/snapshot.js';
 import { finding, FindingsError } from '../findings/finding.js';
 import { CLOUD_PARAMETER, listIdentities, type LinkList } from '../mapping/links.js';
 import { temporaryGroupName } from '../mapping/names.js';
-import { mapGroupSettings } from '../mapping/settings.js';
+import { cloudFallbackOf, mapGroupSettings } from '../mapping/settings.js';
 import type { MigrationContext } from '../engine/context.js';
 import type { MigrationStep } from './results.js';
 import { isTransient } from '../util/transient.js';
@@ -139,7 +139,7 @@ export const stage: MigrationStep<'stage'> = {
         prefix: ctx.options.namePrefix,
         suffix: ctx.options.nameSuffix,
       },
-      { alias: snapshot.cloud.group?.alias, displayName: snapshot.cloud.group?.displayName },
+      cloudFallbackOf(snapshot.cloud.group),
     );
     // Alias and DisplayName are part of the identity: set by take-over once the original is gone.
     const { Alias: _alias, DisplayName: _displayName, ...stageSettings } = settings;

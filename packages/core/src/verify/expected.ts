@@ -15,7 +15,7 @@ import { resolveLinks, type ResolvedLink } from '../engine/resolution.js';
 import type { Snapshot } from '../engine/snapshot.js';
 import { CLOUD_PARAMETER, cloudObjectId } from '../mapping/links.js';
 import type { CloudGroupType } from '../mapping/group-type.js';
-import { mapGroupSettings } from '../mapping/settings.js';
+import { cloudFallbackOf, mapGroupSettings } from '../mapping/settings.js';
 import type { NameAffixes } from '../mapping/names.js';
 import { renderedValues, type ExpectedValue, type ObservedAttribute } from './values.js';
 
@@ -92,10 +92,12 @@ export function expectedCloudGroup(
   }
   for (const address of facts.addresses) add('EmailAddresses', address, [address]);
   add('PrimarySmtpAddress', facts.primary, [facts.primary]);
-  const settings = mapGroupSettings(group, facts.cloudType, facts.affixes, {
-    alias: snapshot.cloud.group?.alias,
-    displayName: snapshot.cloud.group?.displayName,
-  });
+  const settings = mapGroupSettings(
+    group,
+    facts.cloudType,
+    facts.affixes,
+    cloudFallbackOf(snapshot.cloud.group),
+  );
   add('Name', facts.name, [facts.name]);
   for (const [parameter, value] of Object.entries(settings))
     for (const v of renderedValues(value)) add(parameter, v, [v]);
