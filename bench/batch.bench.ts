@@ -1,7 +1,7 @@
 // What a 1,000-group batch costs: sync cycles, Exchange Online calls per group (cloud-sim's per-cmdlet counter) and
 // total time, in one runner process against the `batch` lab and an in-process simulated tenant.
 // The batch: 800 leaf groups and 200 parents of 4 leaves each → two dependency levels; the 800 leaves exceed the
-// default deletion threshold (500) and run as two sync waves, so three sync cycles in all.
+// default deletion threshold (500, waves of 450 with its margin) and run as two sync waves, so three sync cycles in all.
 // Run: node --import tsx --conditions=dlmigrate-source bench/batch.bench.ts [groups=1000] [throttle]
 //   throttle = requestsPerWindow/windowSeconds/maxConcurrent for the tenant's InvokeCommand budget, e.g. 200/1/8
 //   (429 with Retry-After past the budget; none by default).

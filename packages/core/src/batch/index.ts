@@ -1,6 +1,7 @@
 // Batches (issue 8): a list of groups planned into dependency levels and sync waves, then run with ONE sync per wave.
 //
-//   planBatchRun({ ad, state }, { groups, options, deletionThreshold? })  → PlannedBatch   (BatchInputError on a bad list)
+//   planBatchRun({ ad, state }, { groups, options, deletionThreshold?, deletionMargin? }) → PlannedBatch (BatchInputError
+//                                                                            on a bad list; = layOutBatch + recordBatch)
 //   runBatch({ ...engineDeps, runnerId }, batchId, { onEvent? })           → BatchOutcome   (also resumes; any number of
 //                                                                            runner processes may run it on one store)
 //   migrateBatch(deps, request, runOptions)                                 → both in one call

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { DirectoryGroup } from './directory.js';
-import { layOut } from './plan.js';
+import { layOut, waveSize } from './plan.js';
 
 const group = (
   address: string,
@@ -67,6 +67,14 @@ describe('layOut', () => {
       ['p@c.com'],
     ]);
     expect(layout.depth['p@c.com']).toBe(1);
+  });
+
+  it('leaves a margin below the threshold in every wave: a tenth by default, or as given', () => {
+    const leaves = Array.from({ length: 1000 }, (_, i) => group(`l${i}@c.com`));
+    expect(layOut(leaves, false, 500).waves.map((w) => w.length)).toEqual([450, 450, 100]);
+    expect(layOut(leaves, false, 500, 0).waves.map((w) => w.length)).toEqual([500, 500]);
+    expect(layOut(leaves, false, 500, 200).waves.map((w) => w.length)).toEqual([300, 300, 300, 100]);
+    expect(waveSize(2)).toBe(2);
   });
 
   it('blocks a cycle by name and the parents above it', () => {

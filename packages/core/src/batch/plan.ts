@@ -21,12 +21,31 @@ import { parseGroupList, type InputProblem } from './input.js';
 /** Entra Connect's default: a cycle that would delete more objects than this exports nothing. */
 export const DEFAULT_DELETION_THRESHOLD = 500;
 
+/**
+ * Deletions a wave leaves room for by default, as a share of the threshold: the cycle that deletes a wave's synced
+ * groups also carries whatever else was deleted on-premises since the last one (leavers, other admins' clean-ups), and
+ * a wave filled to the threshold would let those push the cycle over it — and the whole wave would stall.
+ */
+export const DEFAULT_DELETION_MARGIN_SHARE = 0.1;
+
+/** Groups per sync wave: the threshold less the margin (by default a tenth of the threshold, rounded down). */
+export function waveSize(deletionThreshold: number, deletionMargin?: number): number {
+  return (
+    deletionThreshold - (deletionMargin ?? Math.floor(deletionThreshold * DEFAULT_DELETION_MARGIN_SHARE))
+  );
+}
+
 export interface BatchRequest {
   /** A list (one address a line, or an array) or a CSV text with an address column. */
   readonly groups: string | readonly string[];
   readonly options: MigrationOptionsInput;
   /** The sync's deletion threshold; a level with more groups is split into several sync waves. */
   readonly deletionThreshold?: number;
+  /**
+   * Deletions each wave leaves room for below the threshold (other deletions the same cycle exports).
+   * @defaultValue a tenth of the threshold, rounded down (500 → waves of 450)
+   */
+  readonly deletionMargin?: number;
   /** Caller-chosen batch id (else generated). */
   readonly id?: string;
 }
@@ -129,6 +148,19 @@ export async function layOutBatch(
       message: `must be a positive integer, got ${threshold}`,
     });
   }
+  const margin = request.deletionMargin;
+  if (
+    margin !== undefined &&
+    (!Number.isInteger(margin) || margin < 0 || (Number.isInteger(threshold) && margin >= threshold))
+  ) {
+    problems.push({
+      code: 'INVALID_OPTIONS',
+      severity: 'blocking',
+      line: 0,
+      value: 'deletionMargin',
+      message: `must be a whole number from 0 to the deletion threshold less one (${threshold - 1}), got ${margin}`,
+    });
+  }
   const list = parseGroupList(request.groups);
   problems.push(...list.problems);
   // Even with a bad list, look up the good lines: the administrator gets every problem in one report.
@@ -137,18 +169,19 @@ export async function layOutBatch(
   problems.sort((a, b) => a.line - b.line); // one report in the order of the list
   if (problems.some((p) => p.severity === 'blocking')) throw new BatchInputError(problems);
   return {
-    layout: layOut(groups, options.skipNestedGroupCheck, threshold),
+    layout: layOut(groups, options.skipNestedGroupCheck, threshold, margin),
     groups,
     options,
     notes: problems,
   };
 }
 
-/** Pure part of planning: the graph between the groups found, levels, waves. */
+/** Pure part of planning: the graph between the groups found, levels, waves (waveSize: threshold less margin). */
 export function layOut(
   groups: readonly DirectoryGroup[],
   skipNestedGroupCheck: boolean,
   deletionThreshold: number,
+  deletionMargin?: number,
 ): BatchLayout {
   const addressOfDn = new Map(groups.map((g) => [normalizeDn(g.dn), g.address]));
   const children: Record<string, string[]> = {};
@@ -170,7 +203,7 @@ export function layOut(
   const depth: Record<string, number> = {};
   plan.levels.forEach((level, d) => level.forEach((address) => (depth[address] = d)));
   return {
-    waves: plan.levels.flatMap((level) => splitIntoWaves(level, deletionThreshold)),
+    waves: plan.levels.flatMap((level) => splitIntoWaves(level, waveSize(deletionThreshold, deletionMargin))),
     depth,
     children,
     blocked: Object.fromEntries(plan.blocked),
@@ -183,7 +216,21 @@ export async function planBatchRun(
   deps: { ad: ActiveDirectory; state: StateStore },
   request: BatchRequest,
 ): Promise<PlannedBatch> {
-  const { layout, groups, options, notes } = await layOutBatch(deps.ad, request);
+  return recordBatch(deps.state, await layOutBatch(deps.ad, request), request.id);
+}
+
+/** Records a laid-out batch (layOutBatch): the batch, its levels and their migrations, the blocked groups' findings. */
+export async function recordBatch(
+  state: StateStore,
+  laidOut: {
+    readonly layout: BatchLayout;
+    readonly groups: readonly DirectoryGroup[];
+    readonly options: MigrationOptions;
+    readonly notes: readonly BatchProblem[];
+  },
+  id?: string,
+): Promise<PlannedBatch> {
+  const { layout, groups, options, notes } = laidOut;
   const byAddress = new Map(groups.map((g) => [g.address, g]));
   const migration = (address: string, status?: 'blocked'): NewMigration => ({
     group: { address, objectGuid: byAddress.get(address)?.objectGuid ?? null },
@@ -202,15 +249,15 @@ export async function planBatchRun(
     options: options as unknown as JsonObject,
     layout: layout as unknown as JsonObject,
   };
-  const { batch, migrations } = await deps.state.createBatch({
-    ...(request.id !== undefined ? { id: request.id } : {}),
+  const { batch, migrations } = await state.createBatch({
+    ...(id !== undefined ? { id } : {}),
     input,
     levels,
   });
   for (const m of migrations) {
     const why = layout.blocked[m.group.address];
     if (why === undefined) continue;
-    await deps.state.addErrors(m.id, [
+    await state.addErrors(m.id, [
       {
         code: why.code,
         severity: why.severity,
