@@ -78,6 +78,9 @@ export function snapshot(
   const cloudGroup = {
     isDirSynced: true,
     recipientTypeDetails: 'MailUniversalDistributionGroup',
+    alias: 'sales',
+    displayName: 'Sales',
+    settings: {},
   } as unknown as NonNullable<Snapshot['cloud']['group']>;
   return {
     onPrem: {
