@@ -31,6 +31,7 @@ export { CloudAuthError, toCloudAuthError, type AuthErrorCode } from './auth/aut
 export { AppTokenSource, type AppIdentity, type TokenSource } from './auth/token-source.js';
 export {
   AdaptiveLimit,
+  MAX_CALLS_IN_FLIGHT,
   type AdaptiveLimitOptions,
   type AdaptiveLimitStats,
   type Slot,

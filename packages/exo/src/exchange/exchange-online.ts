@@ -47,6 +47,7 @@ import {
   type UnifiedGroupRecord,
   type UserRecord,
 } from './records.js';
+import { MAX_CALLS_IN_FLIGHT } from './concurrency.js';
 import type { ExoTransport, InvokeOptions, InvokeResult } from './transport.js';
 
 /** Update-DistributionGroupMember takes at most this many members in one call. */
@@ -58,10 +59,10 @@ export const MAX_MEMBERS_PER_UPDATE = 10_000;
  */
 export const MEMBERS_PER_REPLACE = 5_000;
 /**
- * Membership calls kept outstanding at once. At least the transport limiter's ceiling (16), so the limiter —
- * which halves on throttling and grows back — alone decides how many are in flight.
+ * Membership calls kept outstanding at once. At least the transport limiter's ceiling (MAX_CALLS_IN_FLIGHT), so the
+ * limiter — which halves on throttling and grows back — alone decides how many are in flight.
  */
-const MEMBER_CALLS_OUTSTANDING = 16;
+const MEMBER_CALLS_OUTSTANDING = MAX_CALLS_IN_FLIGHT;
 /** Additions between two progress reports of replaceMembers (what a resumed run may repeat, at most). */
 export const ADDITIONS_PER_PROGRESS = 1_000;
 
