@@ -144,9 +144,12 @@ async function maintenance<T>(work: (client: pg.Client) => Promise<T>): Promise<
   }
 }
 
-/** Creates an empty database and returns its URL and a function that drops it. */
-export async function freshPostgres(): Promise<{ url: string; drop: () => Promise<void> }> {
-  const name = `dlmigrate_batch_${randomBytes(6).toString('hex')}`;
+/** Creates an empty database (`<prefix>_<random>`) and returns its URL and a function that drops it. */
+export async function freshPostgres(
+  prefix = 'dlmigrate_batch',
+): Promise<{ url: string; drop: () => Promise<void> }> {
+  if (!/^[a-z_][a-z0-9_]*$/.test(prefix)) throw new Error(`not a database name prefix: ${prefix}`);
+  const name = `${prefix}_${randomBytes(6).toString('hex')}`;
   await maintenance((c) => c.query(`CREATE DATABASE ${name}`));
   const url = new URL(MAINTENANCE_URL);
   url.pathname = `/${name}`;

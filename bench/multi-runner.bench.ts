@@ -1,0 +1,115 @@
+// Scale out (issue 17): one batch on a PostgreSQL store run by 1, 2 and 4 runner processes (test/src/batch-runner.ts,
+// each its own Node process with its own connections, as separate machines would) against one simulated tenant whose
+// Exchange budget they share. Per runner count: wall time, groups per minute, the work each runner did (groups it
+// parked / groups it finished — the level's sync coordinator starts each group the moment its deletion is seen),
+// Exchange calls per group, 429s — and the checks that make the figures mean something: every group migrated
+// (staged) exactly once and one sync per wave. Each run gets the same fresh groups (lab and tenant reset) and a database of its own
+// (dlmigrate_bench_multi_<random>, dropped at the end), so it never meets a test's database. Prints figures only.
+//   node --import tsx --conditions=dlmigrate-source bench/multi-runner.bench.ts [groups=120] [runners=1,2,4]
+//   env LATENCY_MS (Exchange latency, default 150), BUDGET = requestsPerWindow/windowSeconds/maxConcurrent of the
+//   tenant's Exchange budget (default 60/1/0: 60 calls per second, no concurrency cap), LAB (default bench-multi).
+import { childDn } from '@dlmigrate/ad';
+import { planBatchRun, type BatchEvent } from '@dlmigrate/core';
+import { openStateStore } from '@dlmigrate/state';
+import { loadavg } from 'node:os';
+import {
+  createMailGroups,
+  freshPostgres,
+  startRunner,
+  type RunnerProcess,
+} from '../test/src/batch-support.js';
+import { openWorld } from '../test/src/world.js';
+
+const GROUPS = Number(process.argv[2] ?? 120);
+const RUNNERS = (process.argv[3] ?? '1,2,4').split(',').map(Number);
+const LATENCY_MS = Number(process.env['LATENCY_MS'] ?? 150);
+const [perWindow, windowSeconds, maxConcurrent] = (process.env['BUDGET'] ?? '60/1/0').split('/').map(Number);
+const LEASE_MS = 60_000;
+
+const w = await openWorld(process.env['LAB'] ?? 'bench-multi', { strict: false });
+console.log(
+  `${GROUPS} groups, runners ${RUNNERS.join(' / ')}, one PostgreSQL store per run; tenant budget ${perWindow} calls per ` +
+    `${windowSeconds} s${maxConcurrent ? `, at most ${maxConcurrent} in flight` : ''}; ${LATENCY_MS} ms Exchange latency`,
+);
+console.log(
+  'runners   wall     groups/min  completed  staged once  syncs (waves)  calls/group  429s   parked/finished per runner    load',
+);
+const syncCycles = () => Number(w.sim.syncStatus(w.tenantId)?.['cycles'] ?? 0);
+try {
+  for (const count of RUNNERS) {
+    await w.reset();
+    const ou = childDn('OU', `Bench Multi ${count}`, w.objects['ous.contoso']!.dn);
+    await w.ad.connection.add(ou, { objectClass: ['top', 'organizationalUnit'] });
+    const alice = w.objects['users.alice']!.dn;
+    const names = Array.from({ length: GROUPS }, (_, i) => `m${count}-${String(i).padStart(4, '0')}`);
+    await createMailGroups(
+      w.ad,
+      ou,
+      names.map((alias) => ({ name: `Multi ${alias}`, alias, members: [alice] })),
+    );
+    const first = await w.sim.runSync(w.tenantId);
+    if (first.status !== 'success') throw new Error(`sync before the batch: ${first.status}`);
+    const pg = await freshPostgres('dlmigrate_bench_multi');
+    const store = await openStateStore(pg.url);
+    try {
+      const planned = await planBatchRun(
+        { ...w.deps, state: store },
+        {
+          groups: names.map((n) => `${n}@contoso.com`),
+          options: { nonSyncOu: w.objects['ous.nonSync']!.dn },
+        },
+      );
+      w.sim.resetCalls(w.tenantId);
+      w.sim.setLatency('exchange', { fixedMs: LATENCY_MS, jitterMs: 0 });
+      w.sim.setThrottling(w.tenantId, {
+        requestsPerWindow: perWindow ?? 0,
+        windowSeconds: windowSeconds ?? 1,
+        maxConcurrent: maxConcurrent ?? 0,
+      });
+      const cyclesBefore = syncCycles();
+      const started = performance.now();
+      const runners: RunnerProcess[] = Array.from({ length: count }, (_, i) =>
+        startRunner({
+          ...w.childConfig,
+          statePath: pg.url,
+          batchId: planned.batch.id,
+          runnerId: `runner-${i + 1}`,
+          leaseMs: LEASE_MS,
+        }),
+      );
+      const exits = await Promise.all(runners.map((r) => r.exited));
+      const seconds = (performance.now() - started) / 1000;
+      w.sim.setThrottling(w.tenantId, { requestsPerWindow: 0, windowSeconds: 1, maxConcurrent: 0 });
+      w.sim.setLatency('exchange', { fixedMs: 0, jitterMs: 0 });
+      if (exits.some((code) => code !== 0))
+        throw new Error(`a runner failed: ${runners.map((r) => r.stderr()).join('\n')}`);
+
+      const migrations = await store.listMigrations({ batchId: planned.batch.id });
+      const completed = migrations.filter((m) => m.status.startsWith('completed')).length;
+      let stagedOnce = 0;
+      for (const m of migrations) {
+        const journal = await store.listJournal(m.id);
+        if (journal.filter((e) => e.step === 'stage' && e.event === 'completed').length === 1) stagedOnce++;
+      }
+      const calls = w.sim.calls(w.tenantId);
+      const exchangeCalls = Object.values(calls.cmdlets).reduce((sum, n) => sum + n, 0);
+      // Prepared: the runner parked the group (capture → park); finished: it ran the group's report.
+      const did = (r: RunnerProcess, step: string) =>
+        r.events.filter((e: BatchEvent) => e.type === 'step' && e.step === step && e.event === 'completed')
+          .length;
+      const perRunner = runners.map((r) => `${did(r, 'park')}/${did(r, 'report')}`).join(' ');
+      console.log(
+        `${String(count).padStart(7)}  ${seconds.toFixed(0).padStart(5)} s  ${((GROUPS / seconds) * 60).toFixed(1).padStart(10)}  ` +
+          `${`${completed}/${GROUPS}`.padStart(9)}  ${`${stagedOnce}/${GROUPS}`.padStart(11)}  ` +
+          `${`${syncCycles() - cyclesBefore} (${planned.layout.waves.length})`.padStart(13)}  ` +
+          `${(exchangeCalls / GROUPS).toFixed(1).padStart(11)}  ${String(calls.throttled).padStart(4)}   ` +
+          `${perRunner.padEnd(28)}  ${loadavg()[0]!.toFixed(1)}`,
+      );
+    } finally {
+      await store.close();
+      await pg.drop();
+    }
+  }
+} finally {
+  await w.close();
+}
