@@ -3,7 +3,7 @@
 import type { Command } from 'commander';
 import type { Writable } from 'node:stream';
 import { loadConfig, type LoadedConfig } from './config/load.js';
-import { promptHidden } from './config/secrets.js';
+import { askLine, promptHidden } from './config/secrets.js';
 import { Output, type OutputMode } from './output/output.js';
 import type { Redactor } from './output/redact.js';
 
@@ -15,6 +15,8 @@ export interface Io {
   readonly env: Readonly<Record<string, string | undefined>>;
   readonly cwd: string;
   readonly prompt: (question: string) => Promise<string>;
+  /** Asks a question on the terminal, the answer echoed (a yes/no confirmation, never a secret). */
+  readonly ask: (question: string) => Promise<string>;
 }
 
 export function processIo(): Io {
@@ -25,6 +27,7 @@ export function processIo(): Io {
     env: process.env,
     cwd: process.cwd(),
     prompt: promptHidden,
+    ask: askLine,
   };
 }
 

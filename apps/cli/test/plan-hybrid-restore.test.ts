@@ -1,8 +1,9 @@
-// plan, hybrid enable, hybrid update-address and restore through the built binary against the lab "cli".
+// plan, hybrid enable, hybrid update-address and restore (its preview, confirmation and Ctrl-C) through the built binary against the lab "cli".
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { dlmigrate, tempDir } from './helpers/cli.js';
+import { spawn } from 'node:child_process';
+import { BIN, dlmigrate, tempDir } from './helpers/cli.js';
 import { useFreshLab } from './helpers/lab.js';
 
 const cwd = tempDir('hybrid');
@@ -206,11 +207,115 @@ describe('hybrid and restore on a migrated group', () => {
     expect(missing.code).toBe(2);
   });
 
-  it('restores the group by its address: back on-premises, its migration rolled back', async () => {
-    const result = await run(['restore', 'research@contoso.com', '--json']);
+  it('restore shows its changes first and, off a terminal, changes nothing without --yes', async () => {
+    const before = [await dnOf('research@contoso.com'), await dnOf('research-team@contoso.com')];
+    const refused = await run(['restore', 'research@contoso.com']);
+    expect(refused.code, refused.stdout + refused.stderr).toBe(2);
+    expect(refused.stderr).toContain('not confirmed: standard input is not a terminal');
+    expect(refused.stdout).toMatch(
+      /^Restoring migration (\S+) of research@contoso\.com \(strategy recreate\) will make \d+ changes:$/m,
+    );
+    // objects, attributes, before → after: the retained "!" group gets its name back, the cloud DL goes
+    expect(refused.stdout).toMatch(/restore-group\s+on-premises\s+\S.*: cn: Research! → Research$/m);
+    expect(refused.stdout).toMatch(/restore-remove-cloud\s+cloud\s+\S.*: delete the cloud DL/m);
+
+    const json = await run(['restore', 'research@contoso.com', '--json']);
+    expect(json.code).toBe(2);
+    const doc = JSON.parse(json.stdout) as {
+      ok: boolean;
+      problems: string[];
+      preview: {
+        migrationId: string;
+        changes: { step: string; attribute: string; before: unknown; after: unknown }[];
+      };
+    };
+    expect(doc.ok).toBe(false);
+    expect(doc.problems).toEqual([
+      expect.stringContaining(`dlmigrate restore ${doc.preview.migrationId} --yes`),
+    ]);
+    expect(doc.preview.changes).toEqual(
+      expect.arrayContaining([
+        expect.objectContaining({
+          step: 'restore-group',
+          attribute: 'cn',
+          before: 'Research!',
+          after: 'Research',
+        }),
+        expect.objectContaining({ step: 'restore-resync', attribute: 'sync' }),
+      ]),
+    );
+    // nothing was changed: the migration is still completed, the dynamic DL still holds the address
+    const status = JSON.parse((await run(['status', doc.preview.migrationId, '--json'])).stdout) as {
+      migration: { status: string };
+    };
+    expect(status.migration.status).toMatch(/^completed/);
+    expect([await dnOf('research@contoso.com'), await dnOf('research-team@contoso.com')]).toEqual(before);
+  });
+
+  it('on a terminal restore asks, and an answer other than yes changes nothing', async () => {
+    const before = [await dnOf('research@contoso.com'), await dnOf('research-team@contoso.com')];
+    // `script` gives the command a terminal (stdin, stdout, stderr), as an administrator at a shell has.
+    const command = [process.execPath, BIN, 'restore', 'research@contoso.com'].map((a) => `'${a}'`).join(' ');
+    const child = spawn('script', ['-qec', command, '/dev/null'], {
+      cwd,
+      env: { PATH: process.env['PATH'] ?? '', HOME: cwd, TERM: 'dumb', ...lab.env() },
+    });
+    let out = '';
+    let answered = false;
+    const code = await new Promise<number | null>((resolve) => {
+      child.stdout.setEncoding('utf8').on('data', (chunk: string) => {
+        out += chunk;
+        if (!answered && out.includes('with these changes? [y/N]')) {
+          answered = true;
+          child.stdin.write('n\r');
+        }
+      });
+      child.once('close', resolve);
+    });
+    expect(answered, out).toBe(true);
+    expect(code, out).toBe(2);
+    expect(out).toContain('cn: Research! → Research');
+    expect(out).toContain('Restore of research@contoso.com cancelled; nothing was changed.');
+    expect([await dnOf('research@contoso.com'), await dnOf('research-team@contoso.com')]).toEqual(before);
+  });
+
+  it('Ctrl-C stops a restore after the call in flight, exit 130; restore --yes again finishes it', async () => {
+    const child = spawn(process.execPath, [BIN, 'restore', 'research@contoso.com', '--yes'], {
+      cwd,
+      env: { PATH: process.env['PATH'] ?? '', HOME: cwd, ...lab.env() },
+    });
+    let out = '';
+    let sent = false;
+    const code = await new Promise<number | null>((resolve) => {
+      child.stdout.setEncoding('utf8').on('data', (chunk: string) => {
+        out += chunk;
+        if (!sent && /^ok\tresearch@contoso\.com {2}restore-remove-hybrid$/m.test(out)) {
+          sent = true;
+          child.kill('SIGINT');
+        }
+      });
+      child.once('close', resolve);
+    });
+    expect(code, out).toBe(130);
+    expect(child.signalCode).toBeNull(); // ended by itself
+    const id = /^Migration (\S+): interrupted/m.exec(out)?.[1];
+    expect(id, out).toBeDefined();
+    expect(out).toContain(
+      `Stopped (SIGINT); the journal is written. Continue with: dlmigrate restore ${id} --yes`,
+    );
+    expect(out).not.toMatch(/restore-resync$/m); // stopped between calls, long before the sync
+
+    const result = await run(['restore', id!, '--yes', '--json']);
     expect(result.code, result.stdout + result.stderr).toBe(0);
-    const doc = JSON.parse(result.stdout) as { status: string; migrationId: string };
+    const doc = JSON.parse(result.stdout) as {
+      status: string;
+      migrationId: string;
+      preview: { changes: { step: string }[] };
+    };
     expect(doc.status).toBe('restored');
+    // what the stopped run completed is not shown again
+    expect(doc.preview.changes.map((c) => c.step)).not.toContain('restore-remove-hybrid');
+
     const status = JSON.parse((await run(['status', doc.migrationId, '--json'])).stdout) as {
       migration: { status: string };
     };

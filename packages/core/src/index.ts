@@ -43,6 +43,7 @@ export {
   type MigrationOutcome,
   type RunOptions,
 } from './engine/engine.js';
+export type { RestoreChange, RestorePreview } from './restore/preview.js';
 export { enableHybridMailFlow, type EnableHybridInput, type EnableHybridResult } from './hybrid/enable.js';
 export * from './csv/csv.js';
 export * from './dashboard/records.js';

@@ -69,6 +69,19 @@ function readSecretFile(file: string | undefined, variable: string): string | un
   }
 }
 
+/** Asks a question on a terminal and reads one line, echoed (for confirmations; secrets use promptHidden). */
+export async function askLine(question: string): Promise<string> {
+  if (!process.stdin.isTTY)
+    throw new UsageError('Cannot ask for a confirmation: standard input is not a terminal.');
+  const { createInterface } = await import('node:readline/promises');
+  const lines = createInterface({ input: process.stdin, output: process.stderr });
+  try {
+    return await lines.question(question);
+  } finally {
+    lines.close();
+  }
+}
+
 /** Asks a question on a terminal without echoing what is typed. */
 export function promptHidden(question: string): Promise<string> {
   const input = process.stdin;

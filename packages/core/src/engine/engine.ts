@@ -26,6 +26,7 @@ import type { MigrationSagaOutcome, MigrationStep, MigrationStepResults } from '
 import { StateJournal } from '../saga/state-journal.js';
 import { enableHybridMailFlow, type EnableHybridInput, type EnableHybridResult } from '../hybrid/enable.js';
 import { UPDATE_ADDRESS_STEPS, updateAddressOptions } from '../hybrid/update-address.js';
+import { restorePreview, type RestorePreview } from '../restore/preview.js';
 import { RESTORE_STEPS } from '../restore/steps.js';
 import { loadReferences } from '../references/capture.js';
 import { plannedReferenceChanges } from '../references/plan.js';
@@ -172,6 +173,8 @@ export interface AddressUpdateOutcome {
   readonly status: 'completed' | 'interrupted';
   readonly step?: string;
   readonly error?: string;
+  /** Set when the update stopped on request (RunOptions.signal), with the reason (e.g. "SIGINT"). */
+  readonly stopped?: string;
 }
 
 export interface RestoreOutcome {
@@ -180,6 +183,8 @@ export interface RestoreOutcome {
   readonly status: 'restored' | 'interrupted';
   readonly step?: string;
   readonly error?: string;
+  /** Set when the restore stopped on request (RunOptions.signal), with the reason (e.g. "SIGINT"): run it again. */
+  readonly stopped?: string;
   /** What restore-verify found: "N values checked, M differences" (each difference a finding). */
   readonly verification?: VerifyResult;
 }
@@ -335,7 +340,13 @@ export class MigrationEngine {
       await this.deps.state.updateMigration(migration.id, { status }, ctx.fence);
       if (outcome.status === 'completed') return { operationId, status: 'completed' as const };
       const error = outcome.status === 'interrupted' ? outcome.error : outcome.status;
-      return { operationId, status: 'interrupted' as const, step: stepOf(outcome), error };
+      return {
+        operationId,
+        status: 'interrupted' as const,
+        step: stepOf(outcome),
+        error,
+        ...(outcome.status === 'stopped' ? { stopped: outcome.reason } : {}),
+      };
     });
   }
 
@@ -372,19 +383,7 @@ export class MigrationEngine {
    * (research §7.1). Journaled: an interrupted restore continues where it stopped when called again.
    */
   async restore(migrationId: string, run: RunOptions = {}): Promise<RestoreOutcome> {
-    const migration = await this.deps.state.getMigration(migrationId);
-    if (migration === null) throw migrationNotFound(migrationId);
-    const journal = await new StateJournal(this.deps.state).read(migrationId);
-    if (
-      !journal.some((e) => e.step === 'dispose' && e.event === 'completed') &&
-      !journal.some((e) => e.step.startsWith('restore-'))
-    ) {
-      throw new CoreError(
-        'CORE_NOT_PAST_POINT_OF_NO_RETURN',
-        `migration ${migrationId} has not reached its point of no return; nothing was changed`,
-        { hint: 'abort it instead of restoring: its undo puts everything back' },
-      );
-    }
+    const migration = await this.restorable(migrationId);
     return this.withContext(migration, run, async (ctx, sagaJournal) => {
       const outcome = await new Saga(RESTORE_STEPS.map(recordingFindings), sagaJournal).run(
         migration.id,
@@ -403,6 +402,17 @@ export class MigrationEngine {
           ...(verification === undefined ? {} : { verification }),
         };
       }
+      if (outcome.status === 'stopped') {
+        // Stopped on request between calls: nothing failed, so no finding; the journal says where to go on.
+        const error = `stopped on request (${outcome.reason}); run restore again to continue`;
+        return {
+          migrationId,
+          status: 'interrupted' as const,
+          step: outcome.step,
+          error,
+          stopped: outcome.reason,
+        };
+      }
       const error = outcome.status === 'interrupted' ? outcome.error : outcome.status;
       await ctx.note(
         stepOf(outcome),
@@ -410,6 +420,34 @@ export class MigrationEngine {
       );
       return { migrationId, status: 'interrupted' as const, step: stepOf(outcome), error };
     });
+  }
+
+  /**
+   * What restore(migrationId) would change, object by object (attribute, before → after), read from the capture, the
+   * directory and the tenant; changes nothing. Refuses what restore refuses, with the same codes.
+   */
+  async restorePreview(migrationId: string): Promise<RestorePreview> {
+    const migration = await this.restorable(migrationId);
+    const options = parseStoredOptions(migration.options, `the options of migration ${migration.id}`);
+    return restorePreview(this.deps, migration, options);
+  }
+
+  /** The migration, if restore may run on it: known, and past its point of no return (or its restore begun). */
+  private async restorable(migrationId: string): Promise<MigrationRecord> {
+    const migration = await this.deps.state.getMigration(migrationId);
+    if (migration === null) throw migrationNotFound(migrationId);
+    const journal = await new StateJournal(this.deps.state).read(migrationId);
+    if (
+      !journal.some((e) => e.step === 'dispose' && e.event === 'completed') &&
+      !journal.some((e) => e.step.startsWith('restore-'))
+    ) {
+      throw new CoreError(
+        'CORE_NOT_PAST_POINT_OF_NO_RETURN',
+        `migration ${migrationId} has not reached its point of no return; nothing was changed`,
+        { hint: 'abort it instead of restoring: its undo puts everything back' },
+      );
+    }
+    return migration;
   }
 
   /**
