@@ -293,6 +293,55 @@ describe('sync trigger failure', () => {
   }, 300_000);
 });
 
+describe('batch stopped (Ctrl-C / SIGTERM)', () => {
+  it('takes no new group, stops those in flight at a safe point, releases every lease; a resumed run finishes', async () => {
+    await w.reset();
+    const planned = await planBatchRun(w.deps, {
+      groups: ['research@contoso.com', 'abcd@contoso.com'],
+      options: options(),
+    });
+    const cyclesBefore = syncCycles();
+    const controller = new AbortController();
+    const events: BatchEvent[] = [];
+    const outcome = await runBatch(deps('stopped'), planned.batch.id, {
+      syncLeaseMs: LEASE_MS,
+      waitIntervalMs: 500,
+      // One group at a time: the other is still unclaimed when the stop comes, and must not be taken.
+      maxConcurrentGroups: 1,
+      initialWindow: 1,
+      signal: controller.signal,
+      onEvent: (event) => {
+        events.push(event);
+        if (event.type === 'step' && event.step === 'stage' && event.event === 'started')
+          controller.abort('SIGINT');
+      },
+    });
+    expect(outcome.stopped).toBe('SIGINT');
+    expect(outcome.status).toBe('running');
+    const migrations = await w.state.listMigrations({ batchId: planned.batch.id });
+    // The group in flight finished its stage (the call in flight) and stopped before park; the other never started.
+    expect(migrations.map((m) => m.status).sort()).toEqual(['planned', 'running']);
+    expect(migrations.map((m) => m.lease)).toEqual([null, null]);
+    const started = migrations.find((m) => m.status === 'running')!;
+    const journal = await w.state.listJournal(started.id);
+    // stage ended at a safe point: done, or its wait abandoned (suspended: resume runs it again)
+    expect(['completed', 'suspended']).toContain(journal.findLast((e) => e.step === 'stage')?.event);
+    expect(journal.some((e) => e.step === 'park')).toBe(false);
+    const other = migrations.find((m) => m.status === 'planned')!;
+    expect(await w.state.listJournal(other.id)).toEqual([]);
+    expect(events.filter((e) => e.type === 'step' && e.migrationId === other.id)).toEqual([]);
+    expect((await w.state.getBatch(planned.batch.id))!.levels[0]!.phase).toBe('preparing');
+    expect(syncCycles()).toBe(cyclesBefore); // no sync for a stopped level
+
+    const resumed = await runBatch(deps('resumed'), planned.batch.id, {
+      syncLeaseMs: LEASE_MS,
+      waitIntervalMs: 500,
+    });
+    expect(resumed.stopped).toBeUndefined();
+    expect(resumed.status).toBe('completed');
+  }, 300_000);
+});
+
 describe('back-pressure', () => {
   it('under Exchange Online throttling (429 with Retry-After, concurrency cap) every group of a level still completes', async () => {
     await w.reset();

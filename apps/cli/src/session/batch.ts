@@ -17,6 +17,7 @@ import { UsageError } from '../errors.js';
 import { ExitCode } from '../exit-codes.js';
 import type { Status } from '../output/output.js';
 import { migrationOptions } from './open-engine.js';
+import { withStopSignals } from './run.js';
 import type { Session } from './session.js';
 
 export type BatchInput =
@@ -43,10 +44,14 @@ async function runBatchOnce(
   const deps = { ...session.opened.deps, runnerId: `${hostname()}-${process.pid}` };
   const printer = batchEventPrinter(context, session.log.logger, deps.exchange.transport.rate);
   try {
-    return await runBatchWith(deps, session, input, {
-      onEvent: printer.onEvent,
-      maxConcurrentGroups: session.config.migration.concurrency,
-    });
+    // Ctrl-C / SIGTERM: the runner takes no new group, lets those in flight stop at a safe point, releases leases.
+    return await withStopSignals(context, (signal) =>
+      runBatchWith(deps, session, input, {
+        onEvent: printer.onEvent,
+        maxConcurrentGroups: session.config.migration.concurrency,
+        signal,
+      }),
+    );
   } finally {
     printer.stop();
   }
@@ -219,8 +224,19 @@ function groupStatus(status: MigrationStatus): Status {
   return 'info';
 }
 
-/** Worst first: a failure outweighs a block, a block outweighs warnings. */
+/** After a Ctrl-C / SIGTERM: the migrations left open (their ids) and the command that continues the batch. */
+export function printBatchStopped(context: CommandContext, outcome: BatchOutcome): void {
+  if (outcome.stopped === undefined) return;
+  for (const g of outcome.groups.filter((g) => !isFinalStatus(g.status)))
+    context.output.line(`  ${g.address}: migration ${g.migrationId} (${g.status})`);
+  context.output.line(
+    `Stopped (${outcome.stopped}); the journal is written and the leases released. Continue with: dlmigrate batch --resume ${outcome.batchId}`,
+  );
+}
+
+/** Worst first: a failure outweighs a block, a block outweighs warnings. A stopped run is 130 (resume goes on). */
 export function batchExitCode(outcome: BatchOutcome): ExitCode {
+  if (outcome.stopped !== undefined) return ExitCode.Interrupted;
   const statuses = new Set(outcome.groups.map((g) => g.status));
   if (
     ['failed', 'rolled_back', 'undo_failed', 'running', 'parked', 'planned'].some((s) =>

@@ -10,4 +10,10 @@ export {
   withStopSignals,
   type SecretFlags,
 } from './run.js';
-export { runBatchCommand, batchExitCode, batchEventPrinter, type BatchInput } from './batch.js';
+export {
+  runBatchCommand,
+  batchExitCode,
+  batchEventPrinter,
+  printBatchStopped,
+  type BatchInput,
+} from './batch.js';

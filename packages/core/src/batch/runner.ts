@@ -33,7 +33,7 @@ import { loadSnapshot } from '../engine/snapshot.js';
 import { readTenant } from '../steps/capture.js';
 import { parseStoredOptions, type MigrationOptions } from '../options.js';
 import type { SyncTrigger } from '../sync/trigger.js';
-import { systemClock, type Clock } from '../util/poll.js';
+import { sleepUnlessStopped, systemClock, type Clock } from '../util/poll.js';
 import { isTransient } from '../util/transient.js';
 import type { BatchEvent, BatchEventListener, LevelPhase } from './events.js';
 import { childGroupsOf } from './directory.js';
@@ -62,6 +62,12 @@ export interface BatchRunOptions {
   readonly deletionPollMs?: number;
   /** How often a group that stopped after its point of no return is resumed before it is left for an operator. @defaultValue 2 */
   readonly resumeAttempts?: number;
+  /**
+   * Stops the run cleanly when aborted (Ctrl-C / SIGTERM): no new group is taken, every group in flight stops at its
+   * next safe point (between steps, or a wait abandoned: the engine's RunOptions.signal), the level's deletion watch
+   * ends after its poll, every lease is released, and the outcome says `stopped`. `batch --resume` goes on.
+   */
+  readonly signal?: AbortSignal;
 }
 
 export interface BatchGroupResult {
@@ -77,6 +83,8 @@ export interface BatchOutcome {
   readonly batchId: string;
   readonly status: BatchStatus;
   readonly groups: readonly BatchGroupResult[];
+  /** Set when the run stopped on request (BatchRunOptions.signal), with the reason (e.g. "SIGINT"). */
+  readonly stopped?: string;
 }
 
 /** Runs (or resumes) a batch with this runner's id until every level is done or left for an operator. */
@@ -101,6 +109,7 @@ class BatchRunner {
   readonly #resumeAttempts: number;
   readonly #maxGroups: number;
   readonly #initialWindow: number;
+  readonly #signal: AbortSignal | undefined;
   /** Groups this runner finished a phase of (grows its claim window). */
   #finished = 0;
   readonly #fence: Fence;
@@ -131,6 +140,12 @@ class BatchRunner {
     this.#deletionPollMs = options.deletionPollMs ?? 1_000;
     this.#resumeAttempts = options.resumeAttempts ?? 2;
     this.#fence = { runnerId: deps.runnerId };
+    this.#signal = options.signal;
+  }
+
+  /** Asked to stop: take nothing new, let what runs reach its safe point. */
+  get #stopping(): boolean {
+    return this.#signal?.aborted === true;
   }
 
   async run(): Promise<BatchOutcome> {
@@ -145,9 +160,12 @@ class BatchRunner {
     }
     for (const level of batch.levels) {
       if (level.phase === 'done') continue;
+      if (this.#stopping) break;
       await this.#runLevel(level.level);
     }
-    await this.#retryDeferred();
+    if (!this.#stopping) await this.#retryDeferred();
+    // Groups the deletion watch started end at their safe point too before the outcome is read.
+    await Promise.allSettled([...this.#started.values()]);
     return this.#conclude();
   }
 
@@ -156,11 +174,15 @@ class BatchRunner {
     if (record.phase === 'pending' || record.phase === 'preparing') {
       await this.#setPhase(level, 'preparing');
       await this.#prepare(level);
+      if (this.#stopping) return;
       record = await this.#awaitSync(level);
     }
     if (record.phase === 'syncing') record = await this.#awaitSync(level);
+    // Stopped while syncing: the level stays in its phase (its data holds what the watch saw) for resume.
+    if (this.#stopping || (record.phase !== 'finishing' && record.phase !== 'done')) return;
     await this.#setPhase(level, 'finishing');
     await this.#finish(level, record);
+    if (this.#stopping) return;
     await this.#setPhase(level, 'done');
   }
 
@@ -236,6 +258,7 @@ class BatchRunner {
   async #retryDeferred(): Promise<void> {
     this.#attempts.clear();
     for (;;) {
+      if (this.#stopping) return;
       const now = Date.now();
       const waiting = (
         await this.#state.listMigrations({ batchId: this.#batchId, status: 'planned' })
@@ -251,6 +274,7 @@ class BatchRunner {
       let childInProgress = false;
       const stuck: MigrationRecord[] = [];
       for (const migration of waiting) {
+        if (this.#stopping) return;
         const claimed = await this.#state.claimMigration(
           migration.id,
           this.#deps.runnerId,
@@ -321,7 +345,7 @@ class BatchRunner {
   async #awaitSync(level: number): Promise<BatchLevelRecord> {
     for (;;) {
       const record = await this.#level(level);
-      if (record.phase === 'finishing' || record.phase === 'done') return record;
+      if (record.phase === 'finishing' || record.phase === 'done' || this.#stopping) return record;
       if (await this.#state.claimLevelSync(this.#batchId, level, this.#deps.runnerId, this.#syncLeaseMs)) {
         return this.#coordinateSync(level, record);
       }
@@ -380,6 +404,8 @@ class BatchRunner {
       }
     });
     const deleted = Object.keys(seen);
+    // Stopped while watching: what was seen is stored; the next coordinator (batch --resume) watches on.
+    if (this.#stopping) return this.#level(level);
     this.#emit({
       type: 'deletions',
       batchId: this.#batchId,
@@ -458,14 +484,14 @@ class BatchRunner {
       }
       polls++;
       const left = deadline - this.#clock.now();
-      if (pending.size === 0 || left <= 0) return polls;
-      await this.#clock.sleep(Math.min(this.#deletionPollMs, left));
+      if (pending.size === 0 || left <= 0 || this.#stopping) return polls;
+      await sleepUnlessStopped(this.#clock, Math.min(this.#deletionPollMs, left), this.#signal);
     }
   }
 
   /** Runs a group whose deletion was seen right away, outside the claim window (take-over is the priority lane). */
   #start(migration: MigrationRecord, level: number, observation: DeletionObservation): void {
-    if (this.#started.has(migration.id)) return;
+    if (this.#started.has(migration.id) || this.#stopping) return; // a stopped run starts nothing new
     const task = (async () => {
       const claimed = await this.#state.claimMigration(
         migration.id,
@@ -557,7 +583,7 @@ class BatchRunner {
           !heldByOthers.includes(m) &&
           (this.#attempts.get(m.id) ?? 0) < this.#resumeAttempts,
       );
-      const window = Math.min(this.#maxGroups, this.#initialWindow + this.#finished);
+      const window = this.#stopping ? 0 : Math.min(this.#maxGroups, this.#initialWindow + this.#finished);
       for (const candidate of shuffle(candidates).slice(0, Math.max(0, window - inFlight.size))) {
         // The same lease length the engine renews with while it runs the group.
         const claimed = await this.#state.claimMigration(
@@ -577,7 +603,8 @@ class BatchRunner {
         inFlight.set(claimed.id, task);
       }
       const busy = [...inFlight.values(), ...this.#started.values()];
-      if (busy.length === 0 && candidates.length === 0 && heldByOthers.length === 0) return;
+      if (busy.length === 0 && (this.#stopping || (candidates.length === 0 && heldByOthers.length === 0)))
+        return;
       if (busy.length > 0) await Promise.race([...busy, this.#clock.sleep(this.#waitMs)]);
       else await this.#clock.sleep(this.#waitMs);
     }
@@ -609,6 +636,7 @@ class BatchRunner {
     try {
       outcome = await runMigration(deps, migration.id, {
         ...(until === undefined ? {} : { until }),
+        ...(this.#signal === undefined ? {} : { signal: this.#signal }),
         onEvent: (event) => this.#emit({ type: 'step', batchId: this.#batchId, level, ...event }),
       });
     } catch (error) {
@@ -701,7 +729,8 @@ class BatchRunner {
         ? 'completed'
         : 'completed_with_failures';
     if (status !== 'running') await this.#state.setBatchStatus(this.#batchId, status);
-    return { batchId: this.#batchId, status, groups };
+    const stopped = this.#stopping ? String(this.#signal!.reason ?? 'abort') : undefined;
+    return { batchId: this.#batchId, status, groups, ...(stopped === undefined ? {} : { stopped }) };
   }
 }
 

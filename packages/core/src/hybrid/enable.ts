@@ -10,6 +10,11 @@ import { finding, FindingsError } from '../findings/finding.js';
 import { freeRoutingAddresses } from '../engine/free-routing-address.js';
 import { isAtDomain, routingAddressIn } from '../mapping/addresses.js';
 import { optional } from '../util/optional.js';
+import { StopRequested } from '../util/poll.js';
+
+function stopIfAsked(signal: AbortSignal | undefined): void {
+  if (signal?.aborted === true) throw new StopRequested(signal.reason);
+}
 
 export interface EnableHybridInput {
   /** The cloud DL's address. */
@@ -17,6 +22,11 @@ export interface EnableHybridInput {
   /** Where to create the contact and the dynamic DL when no contact exists yet. */
   readonly ou: string;
   readonly customRoutingDomain?: string;
+  /**
+   * Ctrl-C / SIGTERM: the write in flight finishes, the next one is not made (StopRequested). Nothing is journaled:
+   * every part is looked up first, so running enable again finishes what the stopped run started.
+   */
+  readonly signal?: AbortSignal;
 }
 
 export interface EnableHybridResult {
@@ -61,6 +71,7 @@ export async function enableHybridMailFlow(
   let routingAddress = routingAddressIn(dl.emailAddresses, routingDomain);
   let stamped = false;
   if (routingAddress === undefined) {
+    stopIfAsked(input.signal);
     for await (const candidate of freeRoutingAddresses(exchange, dl.alias, routingDomain)) {
       try {
         await exchange.setDistributionGroup(identity, {
@@ -86,6 +97,7 @@ export async function enableHybridMailFlow(
   const existingContact = (await ad.findByAddress(names.mail)).find((m) => !m.isGroup);
   // An existing contact decides where the objects live (they must stay together, #149).
   const ou = existingContact === undefined ? input.ou : parentDn(existingContact.dn);
+  if (existingContact === undefined) stopIfAsked(input.signal);
   const contactDn =
     existingContact?.dn ??
     (
@@ -103,6 +115,7 @@ export async function enableHybridMailFlow(
   const existingDynamic = (await ad.findByAddress(mail)).find(
     (m) => m.objectClass.toLowerCase() === 'msexchdynamicdistributionlist',
   );
+  if (existingDynamic === undefined) stopIfAsked(input.signal);
   const dynamicGroupDn =
     existingDynamic?.dn ??
     (

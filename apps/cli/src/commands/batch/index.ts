@@ -37,7 +37,8 @@ export function registerBatchCommand(program: Command, state: ProgramState): voi
       [
         '',
         'The list is checked as a whole first (malformed or duplicate addresses, unknown groups, loops): every problem is',
-        'listed and nothing starts. Exit code: 0 all completed, 4 some with warnings, 3 some blocked, 1 some failed.',
+        'listed and nothing starts. Exit code: 0 all completed, 4 some with warnings, 3 some blocked, 1 some failed,',
+        '130 stopped by Ctrl-C/SIGTERM (groups in flight stop at a safe point; continue with --resume <batchId>).',
         '',
         'Examples:',
         '  $ dlmigrate batch sales@contoso.com salesadmins@contoso.com',
@@ -62,6 +63,7 @@ export function registerBatchCommand(program: Command, state: ProgramState): voi
           ok: outcome.status === 'completed',
           batchId: outcome.batchId,
           status: outcome.status,
+          stopped: outcome.stopped ?? null,
           groups: outcome.groups,
           report,
           html: html ?? null,
@@ -76,6 +78,7 @@ export function registerBatchCommand(program: Command, state: ProgramState): voi
           );
         }
         if (html !== undefined) output.line(`HTML report: ${html}`);
+        engine.printBatchStopped(context, outcome);
         return engine.batchExitCode(outcome);
       });
     }),

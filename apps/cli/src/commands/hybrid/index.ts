@@ -60,11 +60,26 @@ export function registerHybridCommands(program: Command, state: ProgramState): v
             options.customRoutingDomain ??
             session.config.migration.customRoutingDomain ??
             session.config.tenant.routingDomain;
-          const result = await session.opened.engine.enableHybridMailFlow({
-            address: address!,
-            ou: options.ou,
-            ...(routing !== undefined ? { customRoutingDomain: routing } : {}),
-          });
+          const { StopRequested } = await import('@dlmigrate/core');
+          let result;
+          try {
+            result = await engine.withStopSignals(context, (signal) =>
+              session.opened.engine.enableHybridMailFlow({
+                address: address!,
+                ou: options.ou,
+                ...(routing !== undefined ? { customRoutingDomain: routing } : {}),
+                signal,
+              }),
+            );
+          } catch (error) {
+            if (!(error instanceof StopRequested)) throw error;
+            // Not journaled: enable looks every part up first, so running it again finishes what this run began.
+            context.output.json({ ok: false, stopped: error.message, address });
+            context.output.line(
+              `Stopped (${error.message}) after the call in flight. Continue with: dlmigrate hybrid enable ${address} --ou "${options.ou}"`,
+            );
+            return ExitCode.Interrupted;
+          }
           session.log.logger.info(result, 'hybrid enable');
           context.output.json({ ok: true, ...result });
           context.output.status(
@@ -127,16 +142,17 @@ export function registerHybridCommands(program: Command, state: ProgramState): v
         'hybrid-update-address',
         options,
         async (session) => {
-          const events = { onEvent: engine.eventPrinter(context, session.log.logger) };
-          const outcome =
-            options.resume !== undefined
-              ? await session.opened.engine.resumeAddressUpdate(options.resume, events)
-              : await session.opened.engine.updateHybridAddress(
+          const outcome = await engine.withStopSignals(context, (signal) => {
+            const run = { onEvent: engine.eventPrinter(context, session.log.logger), signal };
+            return options.resume !== undefined
+              ? session.opened.engine.resumeAddressUpdate(options.resume, run)
+              : session.opened.engine.updateHybridAddress(
                   group!.trim(),
                   options.newAddress!.trim(),
                   options.newAlias,
-                  events,
+                  run,
                 );
+          });
           session.log.logger.info(outcome, 'hybrid update-address');
           context.output.json({ ok: outcome.status === 'completed', ...outcome });
           context.output.line(
@@ -144,8 +160,9 @@ export function registerHybridCommands(program: Command, state: ProgramState): v
           );
           if (outcome.status !== 'completed')
             context.output.line(
-              `Continue with: dlmigrate hybrid update-address --resume ${outcome.operationId}`,
+              `${outcome.stopped === undefined ? '' : `Stopped (${outcome.stopped}); the journal is written. `}Continue with: dlmigrate hybrid update-address --resume ${outcome.operationId}`,
             );
+          if (outcome.stopped !== undefined) return ExitCode.Interrupted;
           return outcome.status === 'completed' ? ExitCode.Succeeded : ExitCode.Failed;
         },
       );
