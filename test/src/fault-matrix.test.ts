@@ -12,6 +12,7 @@ import {
   runCell,
   viewsOf,
   type CellResult,
+  type FaultKind,
   type Views,
 } from './fault-matrix.js';
 import { useWorld } from './world.js';
@@ -21,7 +22,9 @@ const [shard, shards] = (process.env['FAULT_MATRIX_SHARD'] ?? '0/1').split('/').
   number,
   number,
 ];
-const cells = cellsOf(RECREATE_TOUCHES).filter((_, i) => i % shards === shard);
+// FAULT_MATRIX_KINDS=transient,permanent runs only those kinds (e.g. the transient cells: a blip is retried).
+const kinds = process.env['FAULT_MATRIX_KINDS']?.split(',') as FaultKind[] | undefined;
+const cells = cellsOf(RECREATE_TOUCHES, kinds).filter((_, i) => i % shards === shard);
 const results: CellResult[] = [];
 let baseline: Views;
 let reference: Views;

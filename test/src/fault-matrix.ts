@@ -7,7 +7,7 @@
 // (faults.ts: the real dependency answers every call that is not faulted); kills run the migration in a child process
 // (child-migrate.ts) that kills itself at the call.
 import type { EngineDeps, MigrationOutcome } from '@dlmigrate/core';
-import { MigrationEngine } from '@dlmigrate/core';
+import { MigrationEngine, SyncTriggerError } from '@dlmigrate/core';
 import { GraphRequestError } from '@dlmigrate/exo';
 import { runChildUntilKilled } from './child.js';
 import { connectionLost, faultHook, insufficientRights, type FaultHook } from './faults.js';
@@ -98,15 +98,13 @@ export function cellName(cell: Cell): string {
 
 /**
  * The end state each cell must reach. A permanent failure before the point of no return rolls back; everything else
- * ends as an uninterrupted run (after resume). A transient failure the engine does not retry may also roll back
- * cleanly: safe, and reported as such by the matrix so it stays visible.
+ * ends as an uninterrupted run (after resume). A transient failure is retried by the engine (core util/retry.ts), so
+ * it never rolls back: a blip slows the run down, it does not undo it.
  */
 export function expectedEnd(cell: Cell): readonly EndState[] {
   switch (cell.kind) {
     case 'permanent':
       return cell.pastPointOfNoReturn === true ? ['as-uninterrupted'] : ['rolled-back'];
-    case 'transient':
-      return cell.pastPointOfNoReturn === true ? ['as-uninterrupted'] : ['as-uninterrupted', 'rolled-back'];
     default:
       return ['as-uninterrupted'];
   }
@@ -155,7 +153,8 @@ function transientError(target: Target): () => Error {
     case 'graph':
       return () => new GraphRequestError('Service Unavailable', 503, 'serviceNotAvailable', undefined);
     case 'sync':
-      return () => new Error('the sync server answered HTTP 503 (busy)');
+      // What the http trigger throws for a busy endpoint (core sync/trigger.ts).
+      return () => new SyncTriggerError('sync endpoint answered 503', { transient: true });
     default:
       return () => Object.assign(new Error('database is locked'), { code: 'SQLITE_BUSY' });
   }

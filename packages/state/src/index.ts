@@ -1,6 +1,7 @@
 export * from './types.js';
 export * from './errors.js';
 export { newId } from './ids.js';
+export { isTransientStoreError } from './transient.js';
 export { assertNoSecrets, findSecrets, isSecretKey, stripSecrets } from './secrets.js';
 export { openStateStore, isPostgresUrl, describeLocation, type OpenStateStoreOptions } from './open.js';
 export { SCHEMA_MIGRATIONS, type SchemaMigration } from './schema.js';

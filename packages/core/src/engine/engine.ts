@@ -49,6 +49,7 @@ import { MIGRATION_SOURCES, RESTORE_SOURCES, type VerifyResultsMap } from '../ve
 import { verifyAndRecord, verifyStep, type VerifyResult } from '../verify/verify.js';
 import { toStateErrors, validate } from '../steps/validate.js';
 import { systemClock } from '../util/poll.js';
+import { retryTransient } from '../util/retry.js';
 import { changesFrom } from './changes.js';
 import { convertEligible } from './convert-eligibility.js';
 import type { EngineDeps, MigrationContext } from './context.js';
@@ -577,6 +578,13 @@ export class MigrationEngine {
           ...(entry.error === undefined ? {} : { error: entry.error.message }),
         }),
       ...(run.signal === undefined ? {} : { signal: run.signal }),
+      // A transient fault of any dependency is retried within the Exchange client's budget, not rolled back.
+      retry: <T>(attempt: () => Promise<T>) =>
+        retryTransient(attempt, {
+          clock,
+          policy: this.deps.exchange?.transport?.policy,
+          signal: run.signal,
+        }),
     };
   }
 

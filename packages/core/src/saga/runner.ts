@@ -83,6 +83,11 @@ export interface SagaRunOptions {
    * waiting. Undo is never cut short: it runs to its end.
    */
   readonly signal?: AbortSignal;
+  /**
+   * Runs a step (its run or its undo) and each journal write, retrying what failed for a transient cause (the engine
+   * gives util/retry.ts's retryTransient); what it finally throws is the step's failure. Without it, one attempt.
+   */
+  readonly retry?: <T>(attempt: () => Promise<T>) => Promise<T>;
 }
 
 function reasonOf(signal: AbortSignal): string {
@@ -120,13 +125,14 @@ export class Saga<C, M extends object = Record<string, unknown>> {
   /** Runs from the start, or resumes a journaled run where it stopped (the same call does both). */
   async run(migrationId: string, context: C, options: SagaRunOptions = {}): Promise<SagaOutcome<M>> {
     const now = options.now ?? (() => new Date());
+    const retry = options.retry ?? (<T>(attempt: () => Promise<T>) => attempt());
     const entries = await this.#journal.read(migrationId);
     const state = new Map([...lastEntryByStep(entries)].map(([step, e]) => [step, e]));
     const stored = completedData(entries);
     const results = resultsOf<M>(stored);
     const write = async (entry: Omit<JournalEntry, 'at'>) => {
       const full = { ...entry, at: now().toISOString() };
-      await this.#journal.append(migrationId, full);
+      await retry(() => this.#journal.append(migrationId, full));
       state.set(full.step, full);
       notify(options, full);
     };
@@ -136,7 +142,7 @@ export class Saga<C, M extends object = Record<string, unknown>> {
       : this.#failedBeforePointOfNoReturn(state);
     if (interruptedRollback !== undefined) {
       const error = entries.findLast((e) => e.event === 'failed')?.error?.message ?? 'unknown failure';
-      return this.#undo(interruptedRollback, context, results, state, write, error);
+      return this.#undo(interruptedRollback, context, results, state, write, error, retry);
     }
 
     let pastPointOfNoReturn = false;
@@ -155,7 +161,7 @@ export class Saga<C, M extends object = Record<string, unknown>> {
       }
       await write({ step: step.name, event: 'started' });
       try {
-        const data = await step.run(context, results);
+        const data = await retry(() => step.run(context, results));
         stored.set(step.name, data);
         await write(
           data === undefined
@@ -178,7 +184,7 @@ export class Saga<C, M extends object = Record<string, unknown>> {
         await write({ step: step.name, event: 'failed', error: detail });
         if (pastPointOfNoReturn || options.rollForwardOnly)
           return { status: 'interrupted', failedStep: step.name, error: detail.message };
-        return this.#undo(index, context, results, state, write, detail.message);
+        return this.#undo(index, context, results, state, write, detail.message, retry);
       }
     }
     return { status: 'completed', results };
@@ -242,6 +248,7 @@ export class Saga<C, M extends object = Record<string, unknown>> {
     state: Map<string, JournalEntry>,
     write: (entry: Omit<JournalEntry, 'at'>) => Promise<void>,
     error: string,
+    retry: <T>(attempt: () => Promise<T>) => Promise<T>,
   ): Promise<SagaOutcome<M>> {
     const failedStep = this.#steps[fromIndex]!.name;
     const undoErrors: string[] = [];
@@ -253,7 +260,7 @@ export class Saga<C, M extends object = Record<string, unknown>> {
         continue;
       await write({ step: step.name, event: 'undo-started' });
       try {
-        await step.undo(context, results, results.get(step.name));
+        await retry(() => step.undo!(context, results, results.get(step.name)));
         await write({ step: step.name, event: 'undone' });
       } catch (undoError) {
         const detail = errorOf(undoError);

@@ -17,8 +17,15 @@ export type SyncTriggerErrorCode =
 
 export class SyncTriggerError extends CoreError {
   declare readonly code: SyncTriggerErrorCode;
-  constructor(message: string, options: { code?: SyncTriggerErrorCode; cause?: unknown } = {}) {
-    super(options.code ?? 'SYNC_TRIGGER_FAILED', message, options);
+  /** The trigger may work if asked again: the endpoint was unreachable, busy (429) or failing (5xx). */
+  readonly transient: boolean;
+  constructor(
+    message: string,
+    options: { code?: SyncTriggerErrorCode; cause?: unknown; transient?: boolean } = {},
+  ) {
+    const { transient, ...rest } = options;
+    super(options.code ?? 'SYNC_TRIGGER_FAILED', message, rest);
+    this.transient = transient === true;
   }
 }
 

@@ -173,7 +173,12 @@ function postTrigger(config: Extract<SyncTriggerConfig, { kind: 'http' }>): Prom
         res.on('end', () => {
           const status = res.statusCode ?? 0;
           if (status >= 200 && status < 300) resolve();
-          else reject(new SyncTriggerError(`sync endpoint ${url.origin}${url.pathname} answered ${status}`));
+          else
+            reject(
+              new SyncTriggerError(`sync endpoint ${url.origin}${url.pathname} answered ${status}`, {
+                transient: status === 429 || status >= 500,
+              }),
+            );
         });
       },
     );
@@ -182,6 +187,7 @@ function postTrigger(config: Extract<SyncTriggerConfig, { kind: 'http' }>): Prom
       reject(
         new SyncTriggerError(`sync endpoint ${url.origin}${url.pathname} unreachable: ${error.message}`, {
           cause: error,
+          transient: true,
         }),
       ),
     );

@@ -1,5 +1,9 @@
+import { AdError } from '@dlmigrate/ad';
 import { GraphRequestError, HttpNetworkError } from '@dlmigrate/exo';
 import { describe, expect, it } from 'vitest';
+import { SyncTriggerError } from '../sync/trigger-types.js';
+import { systemClock } from './poll.js';
+import { retryTransient } from './retry.js';
 import { isTransient, tolerant } from './transient.js';
 
 describe('transient errors while polling', () => {
@@ -22,5 +26,85 @@ describe('transient errors while polling', () => {
       throw new GraphRequestError('denied', 403, undefined, undefined);
     }, false);
     await expect(broken()).rejects.toThrow('denied');
+  });
+});
+
+describe('transient faults of every dependency', () => {
+  it('the directory, the state store and the sync trigger have transient faults too; the rest are permanent', () => {
+    expect(isTransient(new AdError('AD_CONNECTION_LOST', 'dropped'))).toBe(true);
+    expect(isTransient(new AdError('AD_TIMEOUT', 'no answer'))).toBe(true);
+    expect(isTransient(new AdError('AD_INSUFFICIENT_RIGHTS', 'LDAP 50'))).toBe(false);
+    expect(isTransient(Object.assign(new Error('database is locked'), { code: 'SQLITE_BUSY' }))).toBe(true);
+    expect(isTransient(Object.assign(new Error('terminating connection'), { code: '57P01' }))).toBe(true);
+    expect(isTransient(Object.assign(new Error('could not serialize'), { code: '40001' }))).toBe(true);
+    expect(isTransient(Object.assign(new Error('readonly database'), { code: 'SQLITE_READONLY' }))).toBe(
+      false,
+    );
+    expect(isTransient(Object.assign(new Error('duplicate key'), { code: '23505' }))).toBe(false);
+    expect(isTransient(new SyncTriggerError('answered 503', { transient: true }))).toBe(true);
+    expect(isTransient(new SyncTriggerError('answered 403'))).toBe(false);
+  });
+});
+
+describe('retryTransient', () => {
+  const fast = {
+    budgetMs: 60_000,
+    baseDelayMs: 1,
+    maxDelayMs: 2,
+    maxAttempts: Infinity,
+    retryTimeouts: false,
+  };
+
+  it('runs the attempt again after a transient fault and returns its result', async () => {
+    let calls = 0;
+    const result = await retryTransient(
+      async () => {
+        if (++calls < 3) throw new AdError('AD_CONNECTION_LOST', 'dropped');
+        return 'done';
+      },
+      { clock: systemClock, policy: fast },
+    );
+    expect([result, calls]).toEqual(['done', 3]);
+  });
+
+  it('gives a permanent fault back at once, and stops retrying once a stop is asked for', async () => {
+    let calls = 0;
+    await expect(
+      retryTransient(
+        async () => {
+          calls++;
+          throw new AdError('AD_INSUFFICIENT_RIGHTS', 'LDAP 50');
+        },
+        { clock: systemClock, policy: fast },
+      ),
+    ).rejects.toThrow('LDAP 50');
+    expect(calls).toBe(1);
+
+    const controller = new AbortController();
+    calls = 0;
+    const stopped = retryTransient(
+      async () => {
+        calls++;
+        controller.abort('SIGINT');
+        throw new AdError('AD_CONNECTION_LOST', 'dropped');
+      },
+      { clock: systemClock, policy: fast, signal: controller.signal },
+    );
+    await expect(stopped).rejects.toThrow('dropped');
+    expect(calls).toBe(1);
+  });
+
+  it('gives up when the time budget is spent', async () => {
+    let calls = 0;
+    await expect(
+      retryTransient(
+        async () => {
+          calls++;
+          throw Object.assign(new Error('database is locked'), { code: 'SQLITE_BUSY' });
+        },
+        { clock: systemClock, policy: { ...fast, budgetMs: 0 } },
+      ),
+    ).rejects.toThrow('database is locked');
+    expect(calls).toBe(1);
   });
 });

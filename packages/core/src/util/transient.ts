@@ -1,14 +1,24 @@
 // Errors that say "try again later" rather than "this is wrong": a dropped connection, a timeout, throttling, a
-// server-side failure. While the engine polls for something to happen, such an error only means "not known yet".
+// server-side failure — of Exchange Online, Graph, the directory, the state store or the sync trigger. While the
+// engine polls for something to happen, such an error only means "not known yet"; a step that meets one is run again
+// (util/retry.ts) instead of rolling the migration back.
+import { AdError } from '@dlmigrate/ad';
 import { ExoError, GraphRequestError, HttpNetworkError, HttpTimeoutError } from '@dlmigrate/exo';
+import { isTransientStoreError } from '@dlmigrate/state';
+import { SyncTriggerError } from '../sync/trigger-types.js';
+
+/** The directory dropped the connection or did not answer in time (a DC restarting, a network blip). */
+const TRANSIENT_AD_CODES: ReadonlySet<string> = new Set(['AD_CONNECTION_LOST', 'AD_TIMEOUT']);
 
 export function isTransient(error: unknown): boolean {
   if (error instanceof HttpNetworkError || error instanceof HttpTimeoutError) return true;
+  if (error instanceof AdError) return TRANSIENT_AD_CODES.has(error.code);
+  if (error instanceof SyncTriggerError) return error.transient;
   if (error instanceof GraphRequestError)
     return error.status === -1 || error.status === 429 || error.status >= 500;
   if (error instanceof ExoError)
     return error.code === 'EXO_TRANSIENT' || error.code === 'EXO_TIMEOUT' || error.code === 'EXO_THROTTLED';
-  return false;
+  return isTransientStoreError(error);
 }
 
 /** `check`, with a transient failure answered by `meanwhile` (polling goes on until its deadline). */

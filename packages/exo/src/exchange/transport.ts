@@ -89,7 +89,8 @@ export class ExoTransport {
   private readonly invokeUrl: string;
   private readonly origin: string;
   private readonly anchor: string;
-  private readonly policy: RetryPolicy;
+  /** How long a call is retried (also the engine's retry of a step that met a transient fault, core util/retry.ts). */
+  readonly policy: RetryPolicy;
   readonly limit: AdaptiveLimit;
   readonly rate: RateBudget;
   private readonly clock: Clock;
