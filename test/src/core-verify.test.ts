@@ -141,4 +141,54 @@ describe('verify', () => {
       }),
     );
   }, 300_000);
+
+  it('carries send-on-behalf and Send-As the collection found on synced mailboxes, and verifies them', async () => {
+    await w.reset();
+    const { exchange } = w.cloud;
+    // Synced user mailboxes: the live dependants read asks only cloud-only objects, so only the collection knows
+    // that Alice lets Finance send on her behalf.
+    const alice = { identity: 'alice@contoso.com', recipientTypeDetails: 'UserMailbox' };
+    await exchange.changeGrantSendOnBehalfTo(alice, { add: ['finance@contoso.com'] });
+    await exchange.addSendAs('bob@contoso.com', 'finance@contoso.com');
+    // The store keeps the collection across resets: mailboxes an earlier test left rights on are read again (gone
+    // now, so they hold nothing), as a fresh pass over the tenant would.
+    const earlier = (await w.state.listPermissions()).map((p) => p.mailbox);
+    await collectPermissions(exchange, w.state, {
+      scope: [...new Set([...earlier, 'alice@contoso.com', 'bob@contoso.com'])],
+    });
+    expect(
+      (await w.state.findPermissionsHeldBy(['Finance'])).map((p) => `${p.kind}:${p.mailbox}`).sort(),
+    ).toEqual(['SendAs:bob@contoso.com', 'SendOnBehalf:alice@contoso.com']);
+
+    const nonSyncOu = w.objects['ous.nonSync']!.dn;
+    const plan = await w.engine.plan('finance@contoso.com', { nonSyncOu });
+    expect(plan.verifies).toContainEqual({
+      side: 'cloud',
+      object: 'alice@contoso.com',
+      attribute: 'GrantSendOnBehalfTo',
+      values: 1,
+    });
+    const outcome = await w.engine.migrate('finance@contoso.com', { nonSyncOu });
+    expect(outcome.report.findings.filter((f) => f.severity !== 'info')).toEqual([]);
+    expect(outcome.report.verification).toMatchObject({ differences: 0 });
+    const finance = (await exchange.getDistributionGroup('finance@contoso.com'))!;
+    expect(finance.isDirSynced).toBe(false);
+    expect((await exchange.getMailbox('alice@contoso.com'))!.grantSendOnBehalfTo).toContain(finance.name);
+    const sendAs = await exchange.getRecipientPermissions({
+      identity: 'bob@contoso.com',
+      trustee: finance.externalDirectoryObjectId,
+    });
+    expect(sendAs.some((p) => p.accessRights.includes('SendAs'))).toBe(true);
+
+    // Taken away by hand afterwards: verify names the mailbox and the right.
+    await exchange.changeGrantSendOnBehalfTo(alice, { remove: [finance.externalDirectoryObjectId] });
+    expect(await w.engine.verify(outcome.migrationId)).toMatchObject({ differences: 1 });
+    expect((await w.engine.report(outcome.migrationId))!.findings).toContainEqual(
+      expect.objectContaining({
+        code: 'VERIFY_DIFFERENCE',
+        subject: 'alice@contoso.com',
+        attribute: 'GrantSendOnBehalfTo',
+      }),
+    );
+  }, 300_000);
 });

@@ -70,7 +70,7 @@ export interface TenantCapture {
 export interface PermissionsCapture {
   /** When the least recently scanned mailbox of the collection was read (null: nothing collected). */
   readonly collectedAt: string | null;
-  /** FullAccess (and folder) rights held by the group, one per mailbox and kind. */
+  /** Rights held by the group on mailboxes (FullAccess, Send-As, send-on-behalf, folders), one per row collected. */
   readonly held: readonly PermissionRecord[];
 }
 

@@ -165,10 +165,7 @@ export const capture: MigrationStep<'capture'> = {
             synced.guid,
             String(synced.settings['sid'] ?? ''),
           ];
-          const held = (await state.findPermissionsHeldBy(names)).filter(
-            (p) => p.kind === 'FullAccess' || p.kind === 'Folder',
-          );
-          return { collectedAt: info.oldestScan, held };
+          return { collectedAt: info.oldestScan, held: await state.findPermissionsHeldBy(names) };
         });
     }
 

@@ -6,6 +6,7 @@ import { cloudIdentity } from '../engine/cloud-identity.js';
 import type { MigrationContext } from '../engine/context.js';
 import { loadSnapshot, type Snapshot } from '../engine/snapshot.js';
 import { finding } from '../findings/finding.js';
+import { collectedRightsToCarry } from '../permissions/held.js';
 import type { MigrationStep } from './results.js';
 import { errorText } from './stage.js';
 import { isTransient } from '../util/transient.js';
@@ -68,10 +69,20 @@ export async function pointCloudDependantsAt(
       rewireDependant(d, target),
     );
   }
-  // FullAccess the group held on mailboxes (from the permission collection): the same right for the new group.
-  for (const p of snapshot.permissions?.held ?? []) {
-    if (p.kind !== 'FullAccess') continue;
-    await attempt(p.mailbox, 'FullAccess', () => exchange.addFullAccess(p.mailbox, self));
+  // Rights the group held on mailboxes (from the permission collection): the same rights for the new group.
+  for (const p of collectedRightsToCarry(snapshot)) {
+    if (p.kind === 'FullAccess')
+      await attempt(p.mailbox, 'FullAccess', () => exchange.addFullAccess(p.mailbox, self));
+    else if (p.kind === 'SendAs')
+      await attempt(p.mailbox, 'SendAs', () => exchange.addSendAs(p.mailbox, self));
+    else if (p.kind === 'SendOnBehalf')
+      await attempt(p.mailbox, 'GrantSendOnBehalfTo', () =>
+        exchange.setRecipient(
+          // The collection reads mailboxes only (permissions/collect.ts), so Set-Mailbox is the cmdlet.
+          { identity: p.mailbox, recipientTypeDetails: 'UserMailbox' },
+          { GrantSendOnBehalfTo: addRemove({ add: [self] }) },
+        ),
+      );
   }
   for (const p of snapshot.cloudDependants.sendAsAsTrustee) {
     if (p.isInherited || !p.accessRights.includes('SendAs')) continue;

@@ -5,7 +5,6 @@ import { normalizeDn, type AdDependant, type AdGroup, type ForwardLink } from '@
 import type {
   CloudDependant,
   DistributionGroupRecord,
-  MailboxPermissionRecord,
   RecipientPermissionRecord,
   RecipientRecord,
 } from '@dlmigrate/exo';
@@ -13,6 +12,8 @@ import { cloudIdentity } from '../engine/cloud-identity.js';
 import { LIST_PROPERTY } from '../engine/parity.js';
 import { resolveLinks, type ResolvedLink } from '../engine/resolution.js';
 import type { Snapshot } from '../engine/snapshot.js';
+import { collectedRightsToCarry } from '../permissions/held.js';
+import type { PermissionRecord } from '@dlmigrate/state';
 import { CLOUD_PARAMETER, cloudObjectId } from '../mapping/links.js';
 import type { CloudGroupType } from '../mapping/group-type.js';
 import { cloudFallbackOf, mapGroupSettings } from '../mapping/settings.js';
@@ -196,26 +197,47 @@ export function expectedCloudDependants(snapshot: Snapshot, label: string): Expe
     if (p.isInherited || !p.accessRights.includes('SendAs')) continue;
     out.push({ side: 'cloud', object: p.identity, attribute: SEND_AS_HELD, value: label, forms: [label] });
   }
-  for (const p of snapshot.permissions?.held ?? [])
-    if (p.kind === 'FullAccess')
-      out.push({ side: 'cloud', object: p.mailbox, attribute: 'FullAccess', value: label, forms: [label] });
+  for (const p of collectedRightsToCarry(snapshot)) {
+    const attribute = collectedAttribute(p);
+    if (attribute !== undefined)
+      out.push({ side: 'cloud', object: p.mailbox, attribute, value: label, forms: [label] });
+  }
   return out;
+}
+
+/** The attribute verify names a collected right by (folder rights by their folder). */
+export function collectedAttribute(p: Pick<PermissionRecord, 'kind' | 'folder'>): string | undefined {
+  switch (p.kind) {
+    case 'FullAccess':
+      return 'FullAccess';
+    case 'SendAs':
+      return SEND_AS_HELD;
+    case 'SendOnBehalf':
+      return 'GrantSendOnBehalfTo';
+    default:
+      return undefined;
+  }
+}
+
+/** Whether a collected right is held by the new group now, as read back from the mailbox it was collected on. */
+export interface CollectedRightNow {
+  readonly mailbox: string;
+  readonly attribute: string;
+  readonly held: boolean;
 }
 
 export function observedCloudDependants(
   found: readonly CloudDependant[],
   held: readonly RecipientPermissionRecord[],
   label: string,
-  fullAccess: readonly { mailbox: string; permissions: readonly MailboxPermissionRecord[] }[] = [],
+  collected: readonly CollectedRightNow[] = [],
 ): ObservedAttribute[] {
   return [
-    ...fullAccess.map(({ mailbox, permissions }) => ({
+    ...collected.map((c) => ({
       side: 'cloud' as const,
-      object: mailbox,
-      attribute: 'FullAccess',
-      values: permissions.some((p) => !p.isInherited && !p.deny && p.accessRights.includes('FullAccess'))
-        ? [label]
-        : [],
+      object: c.mailbox,
+      attribute: c.attribute,
+      values: c.held ? [label] : [],
     })),
     ...found.map((d) => ({
       side: 'cloud' as const,

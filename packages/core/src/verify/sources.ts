@@ -24,7 +24,11 @@ import {
   observedOnPremDependants,
   observedOnPremGroup,
   selfForms,
+  collectedAttribute,
+  type CollectedRightNow,
 } from './expected.js';
+import { collectedRightsToCarry } from '../permissions/held.js';
+import type { PermissionRecord } from '@dlmigrate/state';
 import type { ExpectedValue, ObservedAttribute } from './values.js';
 import { cloudIdentity } from '../engine/cloud-identity.js';
 
@@ -108,17 +112,46 @@ async function dependantsOf(
   const identity = cloudIdentity(dl);
   const found = await exchange.findCloudDependants(dl.distinguishedName);
   const held = dl.isSecurityGroup ? await exchange.getSendAsHeldBy(identity) : [];
-  // FullAccess has no "held by" query: each mailbox the collection named is asked for this trustee.
-  const fullAccess = [];
-  for (const p of snapshot.permissions?.held ?? []) {
-    if (p.kind !== 'FullAccess') continue;
-    const permissions = await exchange.getMailboxPermissions(p.mailbox, identity).catch((error: unknown) => {
-      if (error instanceof ExoError) return [];
-      throw error;
-    });
-    fullAccess.push({ mailbox: p.mailbox, permissions });
+  // Collected rights are read back where they were collected: each mailbox is asked about this trustee.
+  const collected: CollectedRightNow[] = [];
+  for (const p of collectedRightsToCarry(snapshot)) {
+    const attribute = collectedAttribute(p);
+    if (attribute === undefined) continue;
+    const holds = await collectedRightHeld(exchange, p, identity, selfForms(dl, name)).catch(
+      (error: unknown) => {
+        if (error instanceof ExoError) return false;
+        throw error;
+      },
+    );
+    collected.push({ mailbox: p.mailbox, attribute, held: holds });
   }
-  return observedCloudDependants(found, held, name, fullAccess);
+  return observedCloudDependants(found, held, name, collected);
+}
+
+async function collectedRightHeld(
+  exchange: ExchangeOnline,
+  p: PermissionRecord,
+  identity: string,
+  forms: readonly string[],
+): Promise<boolean> {
+  switch (p.kind) {
+    case 'FullAccess':
+      return (await exchange.getMailboxPermissions(p.mailbox, identity)).some(
+        (r) => !r.isInherited && !r.deny && r.accessRights.includes('FullAccess'),
+      );
+    case 'SendAs':
+      return (await exchange.getRecipientPermissions({ identity: p.mailbox, trustee: identity })).some(
+        (r) => !r.isInherited && r.accessRights.includes('SendAs'),
+      );
+    case 'SendOnBehalf': {
+      // Exchange lists delegates by Name (cloud-dependants.ts): any form of the group counts.
+      const own = new Set(forms.map((f) => f.toLowerCase()));
+      const mailbox = await exchange.getMailbox(p.mailbox);
+      return (mailbox?.grantSendOnBehalfTo ?? []).some((d) => own.has(d.toLowerCase()));
+    }
+    default:
+      return false;
+  }
 }
 
 /** Cloud-only objects that named the group (groups, restrictions, owners, forwarding) and Send-As it held. */

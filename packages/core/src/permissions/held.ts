@@ -1,0 +1,28 @@
+// The mailbox rights a migration carries from the permission collection (`dlmigrate collect permissions`, capture's
+// PERMISSIONS_KIND part): FullAccess, which Exchange cannot be asked "held by" at all; Send-As, which capture also reads
+// live for a security group (a second grant is only a warning, Add-RecipientPermission.md); and send-on-behalf, which
+// the live dependants read finds only on cloud-only objects (IsDirSynced -eq $false, exchange-online.ts
+// findCloudDependants), so a synced mailbox's delegate list would lose the group without the collection.
+import type { PermissionRecord } from '@dlmigrate/state';
+import type { Snapshot } from '../engine/snapshot.js';
+
+/** The collected rights rewire-cloud grants to the new group and verify checks, each once. */
+export function collectedRightsToCarry(
+  snapshot: Pick<Snapshot, 'permissions' | 'cloudDependants'>,
+): PermissionRecord[] {
+  const delegateOf = new Set(
+    snapshot.cloudDependants.dependants
+      .filter((d) => d.link === 'GrantSendOnBehalfTo')
+      .map((d) => d.recipient.primarySmtpAddress.toLowerCase()),
+  );
+  const seen = new Set<string>();
+  const out: PermissionRecord[] = [];
+  for (const p of snapshot.permissions?.held ?? []) {
+    if (p.kind === 'SendOnBehalf' && delegateOf.has(p.mailbox.toLowerCase())) continue;
+    const key = `${p.kind}\u0000${p.mailbox.toLowerCase()}\u0000${p.folder.toLowerCase()}`;
+    if (seen.has(key)) continue;
+    seen.add(key);
+    out.push(p);
+  }
+  return out;
+}
