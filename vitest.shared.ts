@@ -5,7 +5,7 @@ import { defineConfig } from 'vitest/config';
 // Vitest also hands these to its workers as `node --conditions …`: keep "import"/"require" out of
 // the list (Vite adds them per importer), or Node's require() inside CommonJS packages such as pg picks
 // their ESM builds and fails ("Class extends value [object Module]").
-export const sourceConditions = ['dlmigrate-source', 'node'];
+const sourceConditions = ['dlmigrate-source', 'node'];
 
 export function packageTestConfig(options: { timeoutMs?: number; serial?: boolean } = {}) {
   return defineConfig({

@@ -15,7 +15,8 @@ trap cleanup EXIT
 
 pnpm run format:check
 node scripts/check-workspace.mjs --self-check
-pnpm run knip # unused files and dependencies; unused exports (pnpm knip:exports) are not enforced yet
+pnpm run knip # unused files and dependencies
+pnpm run knip:exports # unused exports and types
 pnpm turbo run typecheck lint
 find . -name .vitest-report.json -not -path '*/node_modules/*' -delete
 status=0

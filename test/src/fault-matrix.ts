@@ -14,9 +14,9 @@ import { connectionLost, faultHook, insufficientRights, type FaultHook } from '.
 import { fullDirectoryView, tenantView, viewDiff } from './views.js';
 import type { World } from './world.js';
 
-export type Dependency = 'ldap' | 'exchange' | 'graph' | 'sync' | 'state';
+type Dependency = 'ldap' | 'exchange' | 'graph' | 'sync' | 'state';
 export type FaultKind = 'transient' | 'permanent' | 'kill-before' | 'kill-after';
-export type EndState = 'as-uninterrupted' | 'rolled-back';
+type EndState = 'as-uninterrupted' | 'rolled-back';
 type Target = 'ad' | 'exchange' | 'graph' | 'sync' | 'state';
 
 /** One call a step makes to one dependency: where the fault goes. */
@@ -86,7 +86,7 @@ export const RECREATE_TOUCHES: readonly Touch[] = [
   },
 ];
 
-export const FAULT_KINDS: readonly FaultKind[] = ['transient', 'permanent', 'kill-before', 'kill-after'];
+const FAULT_KINDS: readonly FaultKind[] = ['transient', 'permanent', 'kill-before', 'kill-after'];
 
 export function cellsOf(touches: readonly Touch[], kinds: readonly FaultKind[] = FAULT_KINDS): Cell[] {
   return touches.flatMap((touch) => kinds.map((kind) => ({ ...touch, kind })));
@@ -101,7 +101,7 @@ export function cellName(cell: Cell): string {
  * ends as an uninterrupted run (after resume). A transient failure is retried by the engine (core util/retry.ts), so
  * it never rolls back: a blip slows the run down, it does not undo it.
  */
-export function expectedEnd(cell: Cell): readonly EndState[] {
+function expectedEnd(cell: Cell): readonly EndState[] {
   switch (cell.kind) {
     case 'permanent':
       return cell.pastPointOfNoReturn === true ? ['as-uninterrupted'] : ['rolled-back'];
@@ -125,7 +125,7 @@ export async function viewsOf(world: World): Promise<Views> {
   return { directory: withoutIds(await fullDirectoryView(world)), tenant: withoutIds(tenantView(world)) };
 }
 
-export function differences(a: Views, b: Views): [string, string, unknown, unknown][] {
+function differences(a: Views, b: Views): [string, string, unknown, unknown][] {
   return [...viewDiff(a.directory, b.directory), ...viewDiff(a.tenant, b.tenant)];
 }
 

@@ -5,9 +5,8 @@
 // knobs (CloudSim.injectFault / injectGraphFault / injectTokenFault).
 import { AdError, type ActiveDirectory } from '@dlmigrate/ad';
 import type { SyncTrigger } from '@dlmigrate/core';
-import type { StateStore } from '@dlmigrate/state';
 
-export interface ArmedFault {
+interface ArmedFault {
   readonly method: string;
   /** Calls that fail; Infinity = until cleared. */
   count: number;
@@ -63,5 +62,4 @@ export const connectionLost = (): Error =>
   });
 
 export const directoryFaults = (ad: ActiveDirectory): FaultHook<ActiveDirectory> => faultHook(ad);
-export const stateFaults = (state: StateStore): FaultHook<StateStore> => faultHook(state);
 export const syncFaults = (sync: SyncTrigger): FaultHook<SyncTrigger> => faultHook(sync);

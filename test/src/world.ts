@@ -58,7 +58,7 @@ export interface WorldOptions {
 }
 
 /** How long a deleted holder's addresses stay taken in a strict world. */
-export const STRICT_QUARANTINE_SECONDS = 3;
+const STRICT_QUARANTINE_SECONDS = 3;
 export async function openWorld(labName: string, options: WorldOptions = {}): Promise<World> {
   const strict = options.strict ?? process.env.DLMIGRATE_E2E_STRICT === '1';
   const lab = await Lab.ensure({ name: labName, ...labFixture(options.bigGroups) });

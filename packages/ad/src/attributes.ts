@@ -50,7 +50,7 @@ export const GROUP_SETTING_ATTRIBUTES = [
   ...EXTENSION_CUSTOM_ATTRIBUTES,
 ];
 
-export const LINK_ATTRIBUTES: readonly string[] = [...FORWARD_LINKS, ...BACK_LINKS];
+const LINK_ATTRIBUTES: readonly string[] = [...FORWARD_LINKS, ...BACK_LINKS];
 
 /** What recipient resolution reads for each DN (classification + cloud lookup). */
 export const RECIPIENT_ATTRIBUTES = [
@@ -130,7 +130,7 @@ export const MAIL_DISABLE_ATTRIBUTES = [
 export const MODERN_ONLY_MAIL_DISABLE_ATTRIBUTES = ['msExchGroupSecurityFlags'];
 
 /** Attributes written when creating routing contacts and hybrid dynamic DLs. */
-export const CREATE_ATTRIBUTES = [
+const CREATE_ATTRIBUTES = [
   'targetAddress',
   'msExchVersion',
   'msExchMasterAccountSid',

@@ -3,7 +3,7 @@ import { Lab, type LabEnv, type SeededObject } from '@dlmigrate/lab';
 import { expect } from 'vitest';
 import { ActiveDirectory, type ActiveDirectoryOptions, AdError } from '../src/index.js';
 
-export const LAB_NAME = 'ad';
+const LAB_NAME = 'ad';
 
 export interface TestLab {
   lab: Lab;

@@ -4,7 +4,7 @@ import type { ExchangeConfigState } from './exchange/config-state.js';
 import type { Recipient } from './exchange/recipient.js';
 import type { EntraState } from './graph/entra-state.js';
 
-export interface AcceptedDomain {
+interface AcceptedDomain {
   DomainName: string;
   DomainType: 'Authoritative' | 'InternalRelay' | 'ExternalRelay';
   Default: boolean;
@@ -77,13 +77,13 @@ export interface RegisteredCertificate {
   notAfter: string; // ISO
 }
 
-export interface RecipientPermissionEntry {
+interface RecipientPermissionEntry {
   identity: string; // recipient Guid
   trustee: string; // recipient Guid
   accessRights: 'SendAs';
 }
 
-export interface MailboxPermissionEntry {
+interface MailboxPermissionEntry {
   identity: string; // mailbox Guid
   user: string; // recipient Guid
   accessRights: string[];
@@ -91,7 +91,7 @@ export interface MailboxPermissionEntry {
   deny: boolean;
 }
 
-export interface CloudSyncJob {
+interface CloudSyncJob {
   servicePrincipalId: string;
   jobId: string;
 }
@@ -126,7 +126,7 @@ export const defaultTenantBehaviour: TenantBehaviour = {
 };
 
 /** Addresses of a deleted recipient, still taken until `until` (see TenantBehaviour.addressQuarantineSeconds). */
-export interface QuarantinedAddresses {
+interface QuarantinedAddresses {
   /** proxyKey() of every address and the LegacyExchangeDN. */
   keys: string[];
   /** How Exchange names the deleted holder in ProxyAddressExistsException. */

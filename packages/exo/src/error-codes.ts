@@ -113,5 +113,3 @@ export const EXO_ERROR_CODES = {
     action: 'Run the command again; check network access if it keeps happening.',
   },
 } as const satisfies Record<string, ExoErrorCodeEntry>;
-
-export type ExoErrorCode = keyof typeof EXO_ERROR_CODES;

@@ -29,7 +29,7 @@ interface HostsFile {
 }
 
 /** `$DLMIGRATE_LAB_HOSTS` or /var/lib/dlmigrate-lab/hosts.json. */
-export function hostsRegistryFile(): string {
+function hostsRegistryFile(): string {
   return process.env.DLMIGRATE_LAB_HOSTS ?? '/var/lib/dlmigrate-lab/hosts.json';
 }
 

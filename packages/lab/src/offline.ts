@@ -34,7 +34,7 @@ export interface OfflineSeedStats {
 }
 
 /** The partition file of the domain naming context, where the fixture's objects go. */
-export function domainPartitionFile(paths: InstancePaths, baseDn: string): string {
+function domainPartitionFile(paths: InstancePaths, baseDn: string): string {
   return path.join(paths.dc, 'private', 'sam.ldb.d', `${baseDn.toUpperCase()}.ldb`);
 }
 

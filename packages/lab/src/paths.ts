@@ -14,7 +14,7 @@ export function assertInstanceName(name: string): void {
 }
 
 /** The folder holding pnpm-workspace.yaml, found by walking up from `start`. */
-export function findRepoRoot(start: string): string | null {
+function findRepoRoot(start: string): string | null {
   let dir = path.resolve(start);
   for (;;) {
     if (existsSync(path.join(dir, 'pnpm-workspace.yaml'))) return dir;

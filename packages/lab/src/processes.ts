@@ -16,7 +16,7 @@ async function statFields(pid: number): Promise<string[] | null> {
 }
 
 /** True while `pid` exists and is not a zombie (a killed worker is a zombie until init reaps it). */
-export async function isRunning(pid: number): Promise<boolean> {
+async function isRunning(pid: number): Promise<boolean> {
   const fields = await statFields(pid);
   return fields !== null && fields[0] !== 'Z' && fields[0] !== 'X';
 }
@@ -45,7 +45,7 @@ export async function sessionPids(sid: number): Promise<number[]> {
   return pids.sort((a, b) => a - b);
 }
 
-export async function readPid(pidFile: string): Promise<number | null> {
+async function readPid(pidFile: string): Promise<number | null> {
   try {
     const pid = Number.parseInt((await fs.readFile(pidFile, 'utf8')).trim(), 10);
     return Number.isInteger(pid) && pid > 0 ? pid : null;

@@ -19,7 +19,7 @@ export interface LabConfig {
   password: string; // Administrator's password, random per instance
 }
 
-export const SCHEMA_LDIF = fileURLToPath(new URL('../schema/exchange-schema.ldif', import.meta.url));
+const SCHEMA_LDIF = fileURLToPath(new URL('../schema/exchange-schema.ldif', import.meta.url));
 const SCHEMA_LDIF_BASE_DN = 'DC=lab,DC=test';
 
 /** Identifies the schema extension a lab was provisioned with; a lab with another one is rebuilt. */
@@ -27,7 +27,7 @@ export function schemaFingerprint(): string {
   return createHash('sha256').update(readFileSync(SCHEMA_LDIF)).digest('hex').slice(0, 16);
 }
 
-export function fqdn(config: LabConfig): string {
+function fqdn(config: LabConfig): string {
   return `${config.hostName}.${config.realm}`.toLowerCase();
 }
 

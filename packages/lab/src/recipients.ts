@@ -2,7 +2,7 @@
 // Values: RecipientTypeDetails and RecipientDisplayType as Exchange writes them to
 // msExchRecipientTypeDetails / msExchRecipientDisplayType (each value's source: packages/ad/README.md).
 import { createHash } from 'node:crypto';
-import type { ContactKind, GroupKind, UserKind } from './fixture.js';
+import type { GroupKind, UserKind } from './fixture.js';
 
 export const RECIPIENT_TYPE_DETAILS = {
   UserMailbox: 1,
@@ -100,10 +100,6 @@ export const GROUP_SHAPES: Record<GroupKind, GroupShape> = {
   plainDistribution: { groupType: GROUP_TYPE.universalDistribution, mail: 'none' },
   plainSecurity: { groupType: GROUP_TYPE.universalSecurity, mail: 'none' },
 };
-
-export function contactIsMailEnabled(kind: ContactKind): boolean {
-  return kind === 'mailContact';
-}
 
 /** A stable UUID derived from a string (so re-seeding gives the same legacyExchangeDN and EDOID). */
 export function stableUuid(seed: string): string {

@@ -7,7 +7,7 @@ import type { InstancePaths } from './paths.js';
 import { runningPid } from './processes.js';
 import { run } from './run.js';
 
-export const LDAP_PORTS = [389, 636, 3268, 3269] as const;
+const LDAP_PORTS = [389, 636, 3268, 3269] as const;
 
 function portAnswers(host: string, port: number): Promise<boolean> {
   return new Promise((resolve) => {

@@ -6,7 +6,7 @@
 import type { SqlExecutor } from './driver.js';
 
 /** The finding code of a migration set aside by the upgrade (listed in core's findings catalogue with its action). */
-export const SUPERSEDED_AT_UPGRADE = 'SUPERSEDED_AT_UPGRADE';
+const SUPERSEDED_AT_UPGRADE = 'SUPERSEDED_AT_UPGRADE';
 
 /** Statuses that held a group before version 3 (undo_failed came with it). */
 const HOLDING_BEFORE_V3 = ['running', 'parked'] as const;
@@ -26,7 +26,7 @@ export interface SetAside {
 }
 
 /** The older open migrations of each group that has several, each with the newest one that keeps the group. */
-export function olderOpenMigrations(rows: readonly OpenRow[]): SetAside[] {
+function olderOpenMigrations(rows: readonly OpenRow[]): SetAside[] {
   const byGroup = new Map<string, OpenRow[]>();
   for (const row of rows) {
     const key = row.group_address.toLowerCase();
@@ -46,7 +46,7 @@ export function olderOpenMigrations(rows: readonly OpenRow[]): SetAside[] {
   return setAside;
 }
 
-export function supersededMessage(m: SetAside): string {
+function supersededMessage(m: SetAside): string {
   return (
     `migration ${m.id} (${m.status}) and ${m.keptId} were both open on ${m.group} when the state store was upgraded ` +
     `to one open migration per group: ${m.keptId}, the newer, keeps the group and ${m.id} was set aside as failed. ` +

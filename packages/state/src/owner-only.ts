@@ -4,7 +4,7 @@ import { chmod, rename, writeFile } from 'node:fs/promises';
 import { dirname } from 'node:path';
 
 export const OWNER_ONLY_FILE = 0o600;
-export const OWNER_ONLY_DIR = 0o700;
+const OWNER_ONLY_DIR = 0o700;
 
 /** Creates the missing folders of `dir` owner-only; folders that already exist are left as they are. */
 export function makeOwnerOnlyDir(dir: string): void {

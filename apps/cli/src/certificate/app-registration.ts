@@ -3,8 +3,8 @@
 // could not confirm is named with `id: null`, and `auth init` tells the administrator to pick it by
 // name in the portal instead of us inventing an id.
 
-export const EXCHANGE_ONLINE_APP_ID = '00000002-0000-0ff1-ce00-000000000000';
-export const MICROSOFT_GRAPH_APP_ID = '00000003-0000-0000-c000-000000000000';
+const EXCHANGE_ONLINE_APP_ID = '00000002-0000-0ff1-ce00-000000000000';
+const MICROSOFT_GRAPH_APP_ID = '00000003-0000-0000-c000-000000000000';
 
 export interface AppPermission {
   readonly resource: 'Office 365 Exchange Online' | 'Microsoft Graph';

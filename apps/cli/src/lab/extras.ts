@@ -4,7 +4,7 @@
 import { UsageError } from '../errors.js';
 import type * as LabEnvironment from './lab-environment.js';
 
-export const LAB_EXTRAS = ['@dlmigrate/lab', '@dlmigrate/cloud-sim'] as const;
+const LAB_EXTRAS = ['@dlmigrate/lab', '@dlmigrate/cloud-sim'] as const;
 
 export async function loadLabEnvironment(): Promise<typeof LabEnvironment> {
   const missing = LAB_EXTRAS.filter((name) => {

@@ -1,5 +1,6 @@
 // `dlmigrate lab up`: a Samba AD DC with the contoso fixture, the simulated tenant syncing from it, and a
 // ready dlmigrate.config.json for both. Everything lives in the lab's folder; secrets in owner-only files.
+// Its exports are tagged @public: extras.ts loads this module through a dynamic import, which knip cannot follow.
 import { Lab, instancePaths } from '@dlmigrate/lab';
 import { randomUUID } from 'node:crypto';
 import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
@@ -27,6 +28,7 @@ const CLOUD_ONLY_RECIPIENTS = [
   { type: 'MailUniversalDistributionGroup', name: 'Legacy', primarySmtpAddress: 'legacy@contoso.com' },
 ];
 
+/** @public */
 export interface LabFiles {
   readonly root: string;
   readonly folder: string;
@@ -42,6 +44,7 @@ export interface LabFiles {
   readonly stateFolder: string;
 }
 
+/** @public */
 export function labFiles(name: string): LabFiles {
   const root = instancePaths(name).root;
   const folder = join(root, 'dlmigrate');
@@ -72,6 +75,7 @@ export interface LabUp {
   readonly groups: readonly { key: string; mail: string }[];
 }
 
+/** @public */
 export async function labUp(name: string): Promise<LabUp> {
   const files = labFiles(name);
   // Stopped first: Lab.ensure may rebuild the instance and its folder (fixture or schema changed), and with
@@ -166,6 +170,7 @@ export async function labUp(name: string): Promise<LabUp> {
   };
 }
 
+/** @public */
 export async function labDown(
   name: string,
 ): Promise<{ cloudSimPid: number | undefined; labStopped: boolean }> {
@@ -177,6 +182,7 @@ export async function labDown(
 }
 
 /** Back to the freshly seeded directory and a fresh tenant synced from it. */
+/** @public */
 export async function labReset(name: string): Promise<LabUp> {
   const lab = await Lab.open(name);
   if (lab === null)
@@ -189,6 +195,7 @@ export async function labReset(name: string): Promise<LabUp> {
   return labUp(name);
 }
 
+/** @public */
 export function labRunning(name: string): CloudSimState | undefined {
   return readState(labFiles(name).state);
 }
@@ -202,6 +209,7 @@ function readIds(file: string): { tenantId: string; clientId: string } {
 }
 
 /** A lab in its freshly seeded state: created if missing, else reset. */
+/** @public */
 export async function labFresh(name: string): Promise<LabUp> {
   return (await Lab.open(name)) === null ? labUp(name) : labReset(name);
 }
@@ -210,6 +218,7 @@ export async function labFresh(name: string): Promise<LabUp> {
  * The groups `lab demo` migrates in one batch: children and parents across three levels (company ⊃ allStaff ⊃
  * sales …), a mail-enabled security group and names that need escaping. Keys of the contoso fixture.
  */
+/** @public */
 export const DEMO_GROUP_KEYS = [
   'groups.sales',
   'groups.salesAdmins',

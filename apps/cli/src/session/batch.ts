@@ -162,7 +162,7 @@ function heldBack(rate: RateBudget | undefined): string {
  * Levels, the one sync per wave, each group's end, and failed steps; every event goes to the run log. With the
  * tenant's rate budget, the live view also shows when calls wait for it, and throttles go to the run log.
  */
-export function batchEventPrinter(
+function batchEventPrinter(
   context: CommandContext,
   logger: Logger,
   rate?: RateBudget,

@@ -72,7 +72,7 @@ export function eventPrinter(context: CommandContext, logger: Logger): (event: M
   };
 }
 
-export function exitCodeFor(status: MigrationStatus): ExitCode {
+function exitCodeFor(status: MigrationStatus): ExitCode {
   switch (status) {
     case 'completed':
       return ExitCode.Succeeded;

@@ -5,14 +5,14 @@ import { readFileSync } from 'node:fs';
 import { afterAll, beforeAll } from 'vitest';
 import { dlmigrate } from './cli.js';
 
-export interface FreshLab {
+interface FreshLab {
   /** What a command needs to run against the lab: its config and its password file. */
   readonly env: Record<string, string>;
   readonly config: string;
   readonly adPasswordFile: string;
 }
 
-export async function freshLab(cwd: string): Promise<FreshLab> {
+async function freshLab(cwd: string): Promise<FreshLab> {
   const up = await dlmigrate(['lab', 'up', '--name', 'cli'], { cwd });
   if (up.code !== 0) throw new Error(`lab up failed: ${up.stderr}`);
   const fresh = await dlmigrate(['lab', 'reset', '--name', 'cli', '--json'], { cwd });
@@ -21,7 +21,7 @@ export async function freshLab(cwd: string): Promise<FreshLab> {
   return { env: { DLMIGRATE_CONFIG: lab.config, DLMIGRATE_AD_PASSWORD_FILE: lab.adPasswordFile }, ...lab };
 }
 
-export function labDirectory(lab: FreshLab): ActiveDirectory {
+function labDirectory(lab: FreshLab): ActiveDirectory {
   const config = JSON.parse(readFileSync(lab.config, 'utf8')) as {
     ad: { url: string; caFile: string; bindDn: string };
   };

@@ -8,7 +8,7 @@ import { aadErrors } from './aad-error.js';
 import { decodeJwt, verifyJwtSignature } from './jwt.js';
 
 /** Tolerated clock difference between client and simulator. */
-export const clockSkewSeconds = 60;
+const clockSkewSeconds = 60;
 
 export function describeCertificate(pem: string): RegisteredCertificate {
   const cert = new X509Certificate(pem);

@@ -11,7 +11,7 @@ export interface DecodedJwt {
   signature: Buffer;
 }
 
-export function base64url(data: Buffer | string): string {
+function base64url(data: Buffer | string): string {
   return Buffer.from(data).toString('base64url');
 }
 

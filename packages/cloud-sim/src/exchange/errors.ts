@@ -20,7 +20,7 @@ export class CmdletError extends Error {
 }
 
 /** The datacenter name EXO puts into its not-found messages. */
-export const domainControllerName = 'NAMPR01A001DC01.NAMPR01A001.PROD.OUTLOOK.COM';
+const domainControllerName = 'NAMPR01A001DC01.NAMPR01A001.PROD.OUTLOOK.COM';
 
 const T = {
   notFound: 'Microsoft.Exchange.Configuration.Tasks.ManagementObjectNotFoundException',
@@ -205,8 +205,6 @@ export const cmdletErrors = {
       'NotFound',
     ),
 };
-
-export type CmdletErrorKind = keyof typeof cmdletErrors;
 
 /** Renders the InvokeCommand error body for a cmdlet failure. */
 export function cmdletErrorBody(err: CmdletError): unknown {

@@ -2,7 +2,7 @@
 // group/user/contact view are both rendered from this record, so they can never disagree.
 import { randomUUID } from 'node:crypto';
 
-export type RecipientType =
+type RecipientType =
   | 'User'
   | 'UserMailbox'
   | 'MailUser'
@@ -44,7 +44,7 @@ export const extensionCustomAttributeNames = Array.from(
 );
 
 /** Entra (directory) side of the object: what Graph shows and what sync owns. */
-export interface DirectoryFacet {
+interface DirectoryFacet {
   /** true = synced; false = was synced, no longer; null = never synced (Graph semantics). */
   onPremisesSyncEnabled: boolean | null;
   /** Source of authority converted to the cloud (onPremisesSyncBehavior.isCloudManaged). */
@@ -251,10 +251,6 @@ export function newRecipient(input: NewRecipientInput): Recipient {
 export function exchangeDistinguishedName(r: Recipient, initialDomain: string): string {
   const cn = r.Name.replace(/([,+"\\<>;=#])/g, '\\$1');
   return `CN=${cn},OU=${initialDomain},OU=Microsoft Exchange Hosted Organizations,DC=NAMPR01A001,DC=PROD,DC=OUTLOOK,DC=COM`;
-}
-
-export function smtpAddresses(r: Recipient): string[] {
-  return r.EmailAddresses.filter((a) => /^smtp:/i.test(a)).map((a) => a.slice(5));
 }
 
 /** Proxy addresses are unique tenant-wide, case-insensitively, prefix included (SMTP:/smtp: are one). */

@@ -143,7 +143,7 @@ function setPrimary(r: Recipient, address: string): void {
   r.WindowsEmailAddress = address;
 }
 
-export function applyAddressSettings(ctx: CmdletContext, r: Recipient, p: BoundParameters): void {
+function applyAddressSettings(ctx: CmdletContext, r: Recipient, p: BoundParameters): void {
   const emails = p.multi('EmailAddresses');
   const primary = p.string('PrimarySmtpAddress');
   if (emails && primary !== undefined)
@@ -301,7 +301,7 @@ function applyRestriction(
   }
 }
 
-export function applyDeliverySettings(ctx: CmdletContext, r: Recipient, p: BoundParameters): void {
+function applyDeliverySettings(ctx: CmdletContext, r: Recipient, p: BoundParameters): void {
   for (const name of [
     'HiddenFromAddressListsEnabled',
     'RequireSenderAuthenticationEnabled',
@@ -378,7 +378,7 @@ export function mailTipHtml(text: string | null): string | null {
   return /^<html>/i.test(text) ? text : `<html><body>${text}</body></html>`;
 }
 
-export function applyGroupSettings(ctx: CmdletContext, r: Recipient, p: BoundParameters): void {
+function applyGroupSettings(ctx: CmdletContext, r: Recipient, p: BoundParameters): void {
   const managedBy = p.multi('ManagedBy');
   if (managedBy) {
     applyLink(ctx, r, 'ManagedBy', managedBy);

@@ -89,7 +89,7 @@ function recipientByObjectId(tenant: TenantState, id: string): Recipient | undef
   return Object.values(tenant.recipients).find((r) => r.ExternalDirectoryObjectId.toLowerCase() === lower);
 }
 
-export function renderEntraGroup(g: EntraSecurityGroup): Record<string, unknown> {
+function renderEntraGroup(g: EntraSecurityGroup): Record<string, unknown> {
   return {
     '@odata.type': '#microsoft.graph.group',
     id: g.id,
@@ -121,7 +121,7 @@ function renderUnit(u: AdministrativeUnit): Record<string, unknown> {
 }
 
 /** A directory object by id, as Graph lists it (user, contact, group, service principal, administrative unit). */
-export function renderDirectoryObject(tenant: TenantState, id: string): Record<string, unknown> | undefined {
+function renderDirectoryObject(tenant: TenantState, id: string): Record<string, unknown> | undefined {
   const r = recipientByObjectId(tenant, id);
   if (r) return graphDirectoryObject(r);
   const entra = entraOf(tenant);

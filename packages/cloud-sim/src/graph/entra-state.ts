@@ -4,38 +4,38 @@
 // (a recipient's ExternalDirectoryObjectId), which is why a re-created group loses all of it.
 import type { TenantState } from '../state.js';
 
-export interface SubscribedSku {
+interface SubscribedSku {
   skuId: string;
   skuPartNumber: string;
   servicePlans: { servicePlanId: string; servicePlanName: string }[];
   prepaidEnabled: number;
 }
 
-export interface AssignedLicense {
+interface AssignedLicense {
   skuId: string;
   disabledPlans: string[];
 }
 
-export interface GroupLicensing {
+interface GroupLicensing {
   assignedLicenses: AssignedLicense[];
   /** licenseProcessingState.state: QueuedForProcessing | ProcessingInProgress | ProcessingComplete. */
   state: string;
 }
 
-export interface AppRole {
+interface AppRole {
   id: string;
   value: string;
   displayName: string;
 }
 
-export interface ServicePrincipal {
+interface ServicePrincipal {
   id: string;
   appId: string;
   displayName: string;
   appRoles: AppRole[];
 }
 
-export interface AppRoleAssignment {
+interface AppRoleAssignment {
   id: string;
   appRoleId: string;
   principalId: string;
@@ -44,7 +44,7 @@ export interface AppRoleAssignment {
   createdDateTime: string;
 }
 
-export interface ConditionalAccessUsers {
+interface ConditionalAccessUsers {
   includeUsers: string[];
   excludeUsers: string[];
   includeGroups: string[];
@@ -53,7 +53,7 @@ export interface ConditionalAccessUsers {
   excludeRoles: string[];
 }
 
-export interface ConditionalAccessPolicy {
+interface ConditionalAccessPolicy {
   id: string;
   displayName: string;
   state: 'enabled' | 'disabled' | 'enabledForReportingButNotEnforced';
@@ -82,7 +82,7 @@ export interface AdministrativeUnit {
   members: string[];
 }
 
-export interface RoleAssignment {
+interface RoleAssignment {
   id: string;
   principalId: string;
   roleDefinitionId: string;
@@ -105,7 +105,7 @@ export interface EntraState {
 }
 
 /** Two real subscriptions (public SKU ids) so licence assignments have something to name. */
-export function defaultSubscribedSkus(): SubscribedSku[] {
+function defaultSubscribedSkus(): SubscribedSku[] {
   return [
     {
       skuId: '6fd2c87f-b296-42f0-b197-1e91e994b900',

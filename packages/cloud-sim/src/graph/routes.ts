@@ -18,7 +18,7 @@ import { graphDirectoryObject, graphGroup } from './render.js';
 import { visibleGroups } from './visibility.js';
 import { cloudReferences, setCloudManaged, settleSoaReleases } from './source-of-authority.js';
 
-export const graphRoles = {
+const graphRoles = {
   readGroups: [
     'Group.Read.All',
     'Group.ReadWrite.All',

@@ -11,7 +11,7 @@ export interface LdapSource {
 }
 
 /** The attributes Entra Connect reads for mail-enabled users, contacts and groups. */
-export const syncedAttributes = [
+const syncedAttributes = [
   'objectGUID',
   'objectSid',
   'objectClass',
@@ -76,7 +76,7 @@ export function all(e: DirectoryEntry, name: string): string[] {
 }
 
 /** Binary objectSid → "S-1-5-21-…". */
-export function sidToString(buf: Buffer): string {
+function sidToString(buf: Buffer): string {
   const revision = buf[0]!;
   const count = buf[1]!;
   const authority = buf.readUIntBE(2, 6);

@@ -25,7 +25,7 @@ function classes(e: DirectoryEntry): string[] {
  * Exchange Online provisions a recipient only for mail-enabled objects: users and groups carry a
  * mailNickname or proxyAddresses (Exchange's stamps); contacts need at least an address.
  */
-export function isMailEnabled(e: DirectoryEntry): boolean {
+function isMailEnabled(e: DirectoryEntry): boolean {
   if (all(e, 'proxyAddresses').length > 0) return true;
   if (classes(e).includes('contact'))
     return first(e, 'mail') !== undefined || first(e, 'targetAddress') !== undefined;
@@ -33,7 +33,7 @@ export function isMailEnabled(e: DirectoryEntry): boolean {
 }
 
 /** The object id Entra wrote back to msDS-ExternalDirectoryObjectId ("Group_<id>"), if any. */
-export function writtenBackObjectId(e: DirectoryEntry): string | undefined {
+function writtenBackObjectId(e: DirectoryEntry): string | undefined {
   const m = /^(?:[A-Za-z]+_)?([0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12})$/i.exec(
     first(e, 'msDS-ExternalDirectoryObjectId') ?? '',
   );
@@ -54,7 +54,7 @@ export function isSyncedObject(e: DirectoryEntry): boolean {
   return isMailEnabled(e) || (cls.includes('user') && !cls.includes('computer'));
 }
 
-export function recipientTypeFor(e: DirectoryEntry): RecipientTypeDetails {
+function recipientTypeFor(e: DirectoryEntry): RecipientTypeDetails {
   const cls = classes(e);
   if (cls.includes('user') && !cls.includes('computer') && !isMailEnabled(e)) return 'User';
   if (cls.includes('group')) {
@@ -82,7 +82,7 @@ function rdnValue(dn: string): string {
  * from the on-premises email address policy, so a synced object may well lack it (SyncConfig
  * stampRoutingAddress).
  */
-export function projectedAddresses(
+function projectedAddresses(
   e: DirectoryEntry,
   alias: string,
   tenant: TenantState,

@@ -16,7 +16,7 @@ import { StateJournal } from '../saga/state-journal.js';
 import { latestVerification } from '../verify/verify.js';
 import { outageOf } from './outage.js';
 
-export type { MigrationReport, ReportChange, ReportFinding, StepStatus } from '../report/schema.js';
+export type { MigrationReport, ReportChange, ReportFinding } from '../report/schema.js';
 
 function stepStatus(event: string | undefined): StepStatus {
   switch (event) {

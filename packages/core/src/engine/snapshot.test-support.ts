@@ -2,7 +2,7 @@
 import type { AdGroup, AdRecipient } from '@dlmigrate/ad';
 import type { Snapshot } from './snapshot.js';
 
-export const DN = 'CN=Sales,OU=Groups,DC=lab,DC=test';
+const DN = 'CN=Sales,OU=Groups,DC=lab,DC=test';
 export const emptyLinks = Object.fromEntries(
   [
     'member',
@@ -36,7 +36,7 @@ export function mailbox(name: string, id: string, extra: Partial<AdRecipient> = 
   };
 }
 
-export function group(extra: Partial<AdGroup> = {}): AdGroup {
+function group(extra: Partial<AdGroup> = {}): AdGroup {
   return {
     dn: DN,
     parentDn: 'OU=Groups,DC=lab,DC=test',

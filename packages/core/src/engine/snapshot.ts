@@ -40,7 +40,7 @@ export interface CloudCapture {
   readonly graphGroup: GraphGroup | null;
 }
 
-export interface CloudDependantsCapture {
+interface CloudDependantsCapture {
   readonly dependants: readonly CloudDependant[];
   /** Send-As rights the old group holds on other cloud recipients. */
   readonly sendAsAsTrustee: readonly RecipientPermissionRecord[];
@@ -48,7 +48,7 @@ export interface CloudDependantsCapture {
   readonly sendAsOnGroup: readonly RecipientPermissionRecord[];
 }
 
-export interface CloudLookupCapture {
+interface CloudLookupCapture {
   /** Link identity → the cloud recipient's ExternalDirectoryObjectId (or Guid). */
   readonly found: Readonly<Record<string, string>>;
   readonly missing: readonly string[];

@@ -25,7 +25,7 @@ function parameters(ctx: MigrationContext): UpdateAddressOptions {
   return parseStored(updateAddressSchema, ctx.migration.options, `address update ${ctx.migration.id}`);
 }
 
-export const updateCloudAddress: SagaStep<MigrationContext> = {
+const updateCloudAddress: SagaStep<MigrationContext> = {
   name: 'update-address-cloud',
   async run(ctx) {
     const { exchange } = ctx.deps;
@@ -59,7 +59,7 @@ export const updateCloudAddress: SagaStep<MigrationContext> = {
   },
 };
 
-export const updateOnPremAddress: SagaStep<MigrationContext> = {
+const updateOnPremAddress: SagaStep<MigrationContext> = {
   name: 'update-address-onprem',
   async run(ctx) {
     const { ad } = ctx.deps;

@@ -3,7 +3,7 @@
 import type { Clock } from '../util/poll.js';
 
 /** How long a tenant-wide read serves later groups of the same process. */
-export const INVENTORY_TTL_MS = 5 * 60_000;
+const INVENTORY_TTL_MS = 5 * 60_000;
 
 /** Bumped by forgetTenantReads: every cache entry of an earlier generation is stale. */
 let generation = 0;

@@ -12,7 +12,7 @@ import { findExchangeReferences, type ExchangeReference, type NotChecked } from 
 import { groupIdentityOf, type GroupIdentity } from './identity.js';
 import { exchangeInventory } from './inventory.js';
 
-export const REFERENCE_BACKUPS = {
+const REFERENCE_BACKUPS = {
   config: 'config-references',
   entra: 'entra-references',
 } as const;
@@ -25,7 +25,7 @@ export interface ConfigReferencesCapture {
   readonly notChecked: readonly NotChecked[];
 }
 
-export interface EntraCapture extends EntraReferencesCapture {
+interface EntraCapture extends EntraReferencesCapture {
   /** The synced group's object id, which a recreate replaces. */
   readonly objectId: string;
 }

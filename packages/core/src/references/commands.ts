@@ -42,7 +42,7 @@ const byId = (id: string): GroupExpression => ({
 });
 
 /** The variable a plan's commands use for the new group's id, known only once the migration has created it. */
-export const NEW_GROUP_ID_VARIABLE = '$newGroupId';
+const NEW_GROUP_ID_VARIABLE = '$newGroupId';
 
 /** The Graph PowerShell command that gives the group `groupId` back what `reference` held for the old one. */
 export function entraCommand(reference: EntraReference, groupId: string): string {

@@ -16,10 +16,10 @@ import {
 import { names, type GroupIdentity, type StoredAs } from './identity.js';
 import { cloudIdentity } from '../engine/cloud-identity.js';
 
-export type ExchangeReferenceKind =
+type ExchangeReferenceKind =
   'transport-rule' | 'journal-rule' | 'dynamic-group-filter' | 'address-list-filter' | 'calendar-processing';
 
-export interface ReferenceContainer {
+interface ReferenceContainer {
   /** How cmdlets are pointed at it: a Guid (rules, lists, dynamic groups) or the mailbox's Guid. */
   readonly identity: string;
   readonly name: string;

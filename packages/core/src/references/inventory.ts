@@ -28,7 +28,7 @@ async function optional<T>(
   }
 }
 
-export async function readExchangeInventory(exchange: ExchangeOnline): Promise<ExchangeInventory> {
+async function readExchangeInventory(exchange: ExchangeOnline): Promise<ExchangeInventory> {
   const config = exchange.configuration;
   const notChecked: NotChecked[] = [];
   const transportRules = await optional(notChecked, () => config.listTransportRules(), {

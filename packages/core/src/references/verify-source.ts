@@ -12,7 +12,7 @@ import { LiveReader, type LiveValue } from './live.js';
 import { onePerContainer } from './rewire.js';
 
 /** The forms in which a container of this kind names `group`. */
-export function namingForms(reference: ExchangeReference, group: GroupIdentity): string[] {
+function namingForms(reference: ExchangeReference, group: GroupIdentity): string[] {
   switch (reference.storedAs) {
     case 'address':
       return [...group.smtpAddresses, group.name];

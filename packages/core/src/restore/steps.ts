@@ -50,7 +50,7 @@ async function relink(
   }
 }
 
-export const removeHybrid: SagaStep<MigrationContext> = {
+const removeHybrid: SagaStep<MigrationContext> = {
   name: 'restore-remove-hybrid',
   async run(ctx) {
     const { ad, state } = ctx.deps;
@@ -75,7 +75,7 @@ export const removeHybrid: SagaStep<MigrationContext> = {
   },
 };
 
-export const removeCloud: SagaStep<MigrationContext> = {
+const removeCloud: SagaStep<MigrationContext> = {
   name: 'restore-remove-cloud',
   async run(ctx) {
     const { exchange } = ctx.deps;
@@ -91,7 +91,7 @@ export const removeCloud: SagaStep<MigrationContext> = {
   },
 };
 
-export const restoreGroup: SagaStep<MigrationContext> = {
+const restoreGroup: SagaStep<MigrationContext> = {
   name: 'restore-group',
   async run(ctx) {
     const { ad, state } = ctx.deps;
@@ -137,7 +137,7 @@ export const restoreGroup: SagaStep<MigrationContext> = {
  * documented rollback) — last, once restore-group has renamed the on-prem group back and mail-enabled it. Handed back
  * earlier, a sync in between would act on the mail-disabled "!" group (engine audit §3 E, §5 item 10).
  */
-export const handBack: SagaStep<MigrationContext> = {
+const handBack: SagaStep<MigrationContext> = {
   name: 'restore-hand-back',
   enabled: (ctx) => ctx.migration.strategy === 'convert',
   async run(ctx) {
@@ -150,7 +150,7 @@ export const handBack: SagaStep<MigrationContext> = {
   },
 };
 
-export const resync: SagaStep<MigrationContext> = {
+const resync: SagaStep<MigrationContext> = {
   name: 'restore-resync',
   enabled: (ctx) => !ctx.options.allowNonSyncedGroup,
   async run(ctx) {
@@ -182,7 +182,7 @@ export const resync: SagaStep<MigrationContext> = {
  * is synced back they name it again (the same helper the undo of park uses), and Send-As granted on it in the cloud is
  * granted on it again. Failures are needs-action findings; verify then checks the result.
  */
-export const restoreCloudLinks: SagaStep<MigrationContext> = {
+const restoreCloudLinks: SagaStep<MigrationContext> = {
   name: 'restore-rewire-cloud',
   enabled: (ctx) => !ctx.options.allowNonSyncedGroup,
   async run(ctx, results) {

@@ -23,7 +23,7 @@ export interface AwaitDeletionResult {
 }
 
 /** How often a single migration checks whether the synced group is gone. */
-export const DELETION_POLL_MS = 1_000;
+const DELETION_POLL_MS = 1_000;
 
 export const awaitDeletion: MigrationStep<'await-deletion'> = {
   name: 'await-deletion',

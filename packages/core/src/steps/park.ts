@@ -23,7 +23,7 @@ export interface ParkResult {
   readonly parkedDn: string;
 }
 
-export function parkedDnOf(groupDn: string, nonSyncOu: string): string {
+function parkedDnOf(groupDn: string, nonSyncOu: string): string {
   return childDn(rdnType(groupDn), rdnValue(groupDn), nonSyncOu);
 }
 

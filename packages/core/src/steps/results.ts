@@ -39,7 +39,7 @@ export interface MigrationStepResults {
   report: ReportResult;
 }
 
-export type MigrationStepName = keyof MigrationStepResults;
+type MigrationStepName = keyof MigrationStepResults;
 
 /** The step named `K` of a migration (any step, when `K` is left out). */
 export type MigrationStep<K extends MigrationStepName = MigrationStepName> = SagaStep<

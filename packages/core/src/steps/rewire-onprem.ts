@@ -35,7 +35,7 @@ export function rewireAttribute(dependant: AdDependant): ForwardLink | undefined
 }
 
 /** How long a write in another domain waits for the routing contact to replicate there (AD: minutes at most). */
-export const CROSS_DOMAIN_REPLICATION_MS = 15 * 60_000;
+const CROSS_DOMAIN_REPLICATION_MS = 15 * 60_000;
 
 /**
  * Runs a link write, again while the DC of the dependant's domain does not know the routing contact yet (it was

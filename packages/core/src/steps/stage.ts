@@ -37,7 +37,7 @@ function identitiesOf(resolved: readonly ResolvedLink[], list: LinkList, self: s
  * while the group goes back into sync scope). Only a stage that never completed is looked up by the temporary name:
  * it ran before any rename.
  */
-export async function findStagedGroup(
+async function findStagedGroup(
   exchange: ExchangeOnline,
   migrationId: string,
   staged: StageResult | undefined,

@@ -21,7 +21,7 @@ import type { NameAffixes } from '../mapping/names.js';
 import { renderedValues, type ExpectedValue, type ObservedAttribute } from './values.js';
 
 /** The attribute name verify uses for Send-As rights the group holds on other recipients. */
-export const SEND_AS_HELD = 'SendAs (held by the group)';
+const SEND_AS_HELD = 'SendAs (held by the group)';
 const LISTS = Object.keys(CLOUD_PARAMETER) as (keyof typeof CLOUD_PARAMETER)[];
 
 /** The new (or converted) cloud group as the migration ended with it. */

@@ -54,7 +54,7 @@ function label(ctx: MigrationContext, snapshot: Snapshot): string {
 }
 
 /** The names of the settings a migration carries (the research's phase-12 table, as stage writes them). */
-export function carriedSettingNames(
+function carriedSettingNames(
   snapshot: Snapshot,
   ctx: MigrationContext,
   cloudType: ValidateResult['cloudType'],
@@ -73,7 +73,7 @@ async function readGroup(exchange: ExchangeOnline, identity: string) {
 }
 
 /** The new DL (recreate) or the converted group (convert): members, addresses, settings, link lists, Send-As on it. */
-export const cloudGroupSource: VerifySource = {
+const cloudGroupSource: VerifySource = {
   name: 'cloud group',
   async read(ctx, results, snapshot) {
     const target = cloudTarget(results);
@@ -155,7 +155,7 @@ async function collectedRightHeld(
 }
 
 /** Cloud-only objects that named the group (groups, restrictions, owners, forwarding) and Send-As it held. */
-export const cloudDependantsSource: VerifySource = {
+const cloudDependantsSource: VerifySource = {
   name: 'cloud dependants',
   async read(ctx, results, snapshot) {
     const name = label(ctx, snapshot);
@@ -168,7 +168,7 @@ export const cloudDependantsSource: VerifySource = {
 };
 
 /** On-prem objects that named the group now name the routing contact (when one was made). */
-export const onPremDependantsSource: VerifySource = {
+const onPremDependantsSource: VerifySource = {
   name: 'on-premises dependants',
   async read(ctx, results, snapshot) {
     const contact = results.get('routing-contact');
@@ -195,7 +195,7 @@ export const MIGRATION_SOURCES: readonly VerifySource[] = [
 // ── after a restore ──────────────────────────────────────────────────────────────────────────
 
 /** The group is back on-premises with its addresses and links, and every dependant names it again. */
-export const restoredGroupSource: VerifySource = {
+const restoredGroupSource: VerifySource = {
   name: 'restored group',
   async read(ctx, results, snapshot) {
     const group = snapshot.onPrem.group!;
@@ -223,7 +223,7 @@ export const restoredGroupSource: VerifySource = {
 };
 
 /** The synced cloud group is back as captured, and the cloud-only objects and Send-As name it again. */
-export const resyncedCloudSource: VerifySource = {
+const resyncedCloudSource: VerifySource = {
   name: 'synced cloud group',
   async read(ctx, results, snapshot) {
     const name = label(ctx, snapshot);

@@ -123,7 +123,7 @@ export function thumbprint(der: Buffer, algorithm: 'sha1' | 'sha256'): string {
   return createHash(algorithm).update(der).digest('hex').toUpperCase();
 }
 
-export function splitPemCertificates(text: string): string[] {
+function splitPemCertificates(text: string): string[] {
   return text.match(/-----BEGIN CERTIFICATE-----[\s\S]+?-----END CERTIFICATE-----/g) ?? [];
 }
 

@@ -20,7 +20,7 @@ export function addRemove(change: { add?: readonly string[]; remove?: readonly s
   return value;
 }
 
-export function isAddRemove(value: unknown): value is AddRemove {
+function isAddRemove(value: unknown): value is AddRemove {
   return typeof value === 'object' && value !== null && ADD_REMOVE in value;
 }
 

@@ -135,7 +135,7 @@ export async function stitch(
 }
 
 /** Every (source, replica) pair of the forest: each domain's NC into the replica on every other DC. */
-export function replicationPairs(domains: DomainHandle[]): { from: DomainHandle; to: DomainHandle }[] {
+function replicationPairs(domains: DomainHandle[]): { from: DomainHandle; to: DomainHandle }[] {
   return domains.flatMap((to) => domains.filter((from) => from !== to).map((from) => ({ from, to })));
 }
 

@@ -5,16 +5,16 @@ import { createHash } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 
-export const REPLICA_TOOL = fileURLToPath(new URL('../../samba/replica.py', import.meta.url));
+const REPLICA_TOOL = fileURLToPath(new URL('../../samba/replica.py', import.meta.url));
 /** Identifies the helper a forest was built with; a forest built by another one is rebuilt. */
 export function replicaToolFingerprint(): string {
   return createHash('sha256').update(readFileSync(REPLICA_TOOL)).digest('hex').slice(0, 16);
 }
 
 /** Debian's interpreter: Samba's bindings (python3-samba) are installed for it, not for any other python on PATH. */
-export const SAMBA_PYTHON = '/usr/bin/python3';
+const SAMBA_PYTHON = '/usr/bin/python3';
 
-export interface CrossRefRequest {
+interface CrossRefRequest {
   op: 'crossref';
   /** The DC's folder (`.lab/<name>/dc`). */
   dc: string;
@@ -23,7 +23,7 @@ export interface CrossRefRequest {
   netbios: string;
 }
 
-export interface CreateReplicaRequest {
+interface CreateReplicaRequest {
   op: 'create-replica';
   dc: string;
   /** The DC's own domain NC (its @ATTRIBUTES and @INDEXLIST are copied into the new partition). */
@@ -48,7 +48,7 @@ export interface SyncRequest {
   }[];
 }
 
-export interface InjectRequest {
+interface InjectRequest {
   op: 'inject';
   dc: string;
   objects: {

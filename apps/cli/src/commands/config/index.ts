@@ -39,7 +39,7 @@ export function registerConfigCommands(program: Command, state: ProgramState): v
 }
 
 /** A copy of `value` in which every URL's password is "***"; each password found is handed to `found`. */
-export function maskUrlPasswords<T>(value: T, found: (password: string) => void): T {
+function maskUrlPasswords<T>(value: T, found: (password: string) => void): T {
   if (typeof value === 'string') {
     if (!/^[a-z][a-z0-9+.-]*:\/\/[^/?#]*@/i.test(value)) return value;
     try {

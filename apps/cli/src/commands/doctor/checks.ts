@@ -9,7 +9,7 @@ import forge from 'node-forge';
 import type { AdConfig, DlmigrateConfig, SyncConfig, TenantConfig } from '../../config/schema.js';
 import { windowsCommandProblem } from '@dlmigrate/core';
 
-export type CheckStatus = 'ok' | 'warn' | 'fail';
+type CheckStatus = 'ok' | 'warn' | 'fail';
 
 export interface CheckResult {
   readonly id: string;
@@ -116,7 +116,7 @@ export function checkCertificate(
   };
 }
 
-export function checkExpiry(cert: X509Certificate, now: Date): CheckResult {
+function checkExpiry(cert: X509Certificate, now: Date): CheckResult {
   const title = 'app certificate is valid';
   const notAfter = new Date(cert.validTo);
   const notBefore = new Date(cert.validFrom);

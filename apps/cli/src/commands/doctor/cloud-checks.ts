@@ -26,10 +26,10 @@ const EXCHANGE_ROLES = new Map([
  * Access, role assignments, memberships, owners: issue 16). Without them a migration still runs, and its plan says
  * those references were not checked.
  */
-export const GRAPH_REFERENCE_ROLES = ['Directory.Read.All', 'Policy.Read.All'] as const;
+const GRAPH_REFERENCE_ROLES = ['Directory.Read.All', 'Policy.Read.All'] as const;
 
 /** Graph application permissions this configuration needs. */
-export function graphRolesNeeded(config: DlmigrateConfig): string[] {
+function graphRolesNeeded(config: DlmigrateConfig): string[] {
   const roles = ['Group.Read.All', 'GroupMember.Read.All'];
   if (config.migration.strategy === 'convert') roles.push('Group-OnPremisesSyncBehavior.ReadWrite.All');
   if (config.sync.kind === 'graph-cloud-sync') roles.push('Synchronization.ReadWrite.All');

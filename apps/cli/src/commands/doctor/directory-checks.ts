@@ -4,7 +4,7 @@ import type { AdConfig } from '../../config/schema.js';
 import type { CheckResult } from './checks.js';
 
 /** Attributes a migration reads and writes; without them the schema was never extended for Exchange. */
-export const REQUIRED_EXCHANGE_ATTRIBUTES = [
+const REQUIRED_EXCHANGE_ATTRIBUTES = [
   'proxyAddresses',
   'legacyExchangeDN',
   'mailNickname',

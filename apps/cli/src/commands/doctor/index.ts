@@ -54,10 +54,7 @@ interface DoctorOptions {
   insecurePasswordFlag?: boolean;
 }
 
-export async function runDoctor(
-  context: CommandContext,
-  adPasswordFlag: string | undefined,
-): Promise<ExitCode> {
+async function runDoctor(context: CommandContext, adPasswordFlag: string | undefined): Promise<ExitCode> {
   const loaded = context.loadConfig();
   const { config } = loaded;
   const { output } = context;

@@ -9,7 +9,7 @@ import type { BoundParameters } from '../params.js';
 import { isRecipient, type Recipient } from '../recipient.js';
 import type { OutputObject } from '../render.js';
 
-export function defaultCalendarProcessing(resource: boolean): CalendarProcessing {
+function defaultCalendarProcessing(resource: boolean): CalendarProcessing {
   return {
     // Documented: resource mailboxes made after November 2018 default to AutoAccept; user mailboxes AutoUpdate.
     AutomateProcessing: resource ? 'AutoAccept' : 'AutoUpdate',

@@ -8,9 +8,9 @@ import { renderGroup, renderRecipient, renderUser, type OutputObject } from '../
 import { securityIdentifier } from '../sid.js';
 
 /** Exchange's default page of results when -ResultSize is not given. */
-export const defaultResultSize = 1000;
+const defaultResultSize = 1000;
 
-export function resultSizeWarning(size: number): string {
+function resultSizeWarning(size: number): string {
   return `By default, only the first ${size} items are returned. Use the ResultSize parameter to specify the number of items returned. To return all items, specify "-ResultSize Unlimited". Be aware that, depending upon the actual number of items, returning all items can take a long time and consume a large amount of memory.`;
 }
 

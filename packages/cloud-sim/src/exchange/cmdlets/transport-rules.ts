@@ -39,7 +39,7 @@ const recipientActions = [
   'GenerateIncidentReport',
 ];
 /** Every RecipientIdParameter[] of the cmdlet: conditions, their ExceptIf exceptions, and actions. */
-export const transportRuleRecipientParameters: readonly string[] = [
+const transportRuleRecipientParameters: readonly string[] = [
   ...recipientConditions,
   ...recipientConditions.map((c) => `ExceptIf${c}`),
   ...recipientActions,
