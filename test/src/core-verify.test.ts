@@ -67,6 +67,26 @@ describe('verify', () => {
     );
   }, 300_000);
 
+  it('a group named in the restrictions of a group migrated after it: 0 differences (compared by identity)', async () => {
+    await w.reset();
+    const nonSyncOu = w.objects['ous.nonSync']!.dn;
+    const sales = await w.engine.migrate('sales@contoso.com', { nonSyncOu });
+    expect(sales.status).toBe('completed');
+    // partners rejects Sales (unauthOrig, dLMemRejectPerms) and board accepts from it: on-prem Sales is now the
+    // retained group ("Sales!") or the routing contact, each standing for the cloud DL named "Sales".
+    for (const address of ['partners@contoso.com', 'board@contoso.com']) {
+      const outcome = await w.engine.migrate(address, { nonSyncOu });
+      expect(
+        outcome.report.findings.filter((f) => f.code === 'VERIFY_DIFFERENCE').map((f) => f.message),
+      ).toEqual([]);
+      expect(outcome.report.verification).toMatchObject({ differences: 0 });
+      expect(outcome.status).toBe('completed');
+    }
+    const { exchange } = w.cloud;
+    const partners = (await exchange.getDistributionGroup('partners@contoso.com'))!;
+    expect(partners.rejectMessagesFromSendersOrMembers).toEqual(['Sales']);
+  }, 300_000);
+
   it('after a restore, cloud-only dependants and cloud Send-As name the synced group again: 0 differences', async () => {
     await w.reset();
     await seedCloudDependants(w);

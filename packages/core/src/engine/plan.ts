@@ -15,6 +15,7 @@ import { decideRetention } from '../mapping/retention.js';
 import { cloudFallbackOf, mapGroupSettings } from '../mapping/settings.js';
 import type { MigrationOptions } from '../options.js';
 import { rewireAttribute } from '../steps/rewire-onprem.js';
+import { cloudObjectOf } from './resolution.js';
 import type { Snapshot } from './snapshot.js';
 import type { Validation } from './validation.js';
 
@@ -48,6 +49,7 @@ export function planChanges(
     listIdentities(
       validation.resolved.filter((r) => r.list === list).map((r) => r.resolution),
       self,
+      cloudObjectOf(snapshot.cloudLookup),
     );
 
   const routing =

@@ -1,7 +1,7 @@
 // The group's links resolved against the captured directory objects: per cloud list, what will be written.
 import { normalizeDn, type AdGroup, type AdRecipient } from '@dlmigrate/ad';
 import { LINK_SOURCES, resolveLink, type LinkList, type LinkResolution } from '../mapping/links.js';
-import type { LinksCapture } from './snapshot.js';
+import type { CloudLookupCapture, LinksCapture } from './snapshot.js';
 
 export interface ResolvedLink {
   readonly list: LinkList;
@@ -70,4 +70,9 @@ export function cloudIdentities(resolved: readonly ResolvedLink[]): string[] {
     if (r.resolution.kind === 'recipient' || r.resolution.kind === 'user') ids.add(r.resolution.identity);
   }
   return [...ids];
+}
+
+/** The cloud object capture's lookup found for a link identity (the identity itself when it found none). */
+export function cloudObjectOf(lookup: CloudLookupCapture): (identity: string) => string {
+  return (identity) => lookup.found[identity] ?? identity;
 }

@@ -39,7 +39,11 @@ export const snapshotSchema = z.object({
     sendAsAsTrustee: z.array(record<RecipientPermissionRecord>()),
     sendAsOnGroup: z.array(record<RecipientPermissionRecord>()),
   }),
-  cloudLookup: z.looseObject({ found: z.record(z.string(), z.string()), missing: z.array(z.string()) }),
+  cloudLookup: z.looseObject({
+    found: z.record(z.string(), z.string()),
+    missing: z.array(z.string()),
+    rendered: z.record(z.string(), z.looseObject({ name: z.string(), address: z.string() })).optional(),
+  }),
   tenant: z.looseObject({
     acceptedDomains: z.array(z.string()),
     centralizedTransport: z.boolean(),

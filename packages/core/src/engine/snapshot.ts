@@ -48,10 +48,23 @@ interface CloudDependantsCapture {
   readonly sendAsOnGroup: readonly RecipientPermissionRecord[];
 }
 
-interface CloudLookupCapture {
+export interface CloudLookupCapture {
   /** Link identity → the cloud recipient's ExternalDirectoryObjectId (or Guid). */
   readonly found: Readonly<Record<string, string>>;
   readonly missing: readonly string[];
+  /**
+   * Link identity → how Exchange names that recipient: its Name, which is what Get-DistributionGroup shows in the
+   * link lists (ManagedBy, the restrictions, GrantSendOnBehalfTo) and is unique among the tenant's recipients, and
+   * its primary SMTP address (a plain user's UPN). verify/expected.ts matches the lists by it, not by the on-prem
+   * object's name (a retained group "Sales!" stands for the cloud DL "Sales"). Absent in captures taken before it
+   * was recorded.
+   */
+  readonly rendered?: Readonly<Record<string, CloudRendering>>;
+}
+
+export interface CloudRendering {
+  readonly name: string;
+  readonly address: string;
 }
 
 export interface TenantCapture {

@@ -118,6 +118,16 @@ describe('listIdentities', () => {
     ] as const;
     expect(listIdentities(r, 'new-dl')).toEqual(['X@c.com', 'new-dl']);
   });
+  it('writes two identities of one cloud object once (a retained group by id, its routing contact by address)', () => {
+    const r = [
+      { kind: 'recipient', dn: 'a', identity: 'dl-1', isGroup: true, alreadyMigrated: true },
+      { kind: 'recipient', dn: 'b', identity: 'sales@c.com', isGroup: true, alreadyMigrated: true },
+      { kind: 'recipient', dn: 'c', identity: 'ann@c.com', isGroup: false, alreadyMigrated: false },
+    ] as const;
+    const found: Record<string, string> = { 'dl-1': 'dl-1', 'sales@c.com': 'DL-1' };
+    expect(listIdentities(r, 'new-dl', (i) => found[i] ?? i)).toEqual(['dl-1', 'ann@c.com']);
+    expect(listIdentities(r, 'new-dl')).toEqual(['dl-1', 'sales@c.com', 'ann@c.com']);
+  });
   it('strips the object-type prefix of a cloud id', () => {
     expect(cloudObjectId('User_abc')).toBe('abc');
     expect(cloudObjectId('abc')).toBe('abc');

@@ -152,20 +152,48 @@ export function resolveLink(
   }
 }
 
+/** One entry stage writes to a list: the identity Exchange is given, and the links it stands for. */
+export interface ListEntry<T> {
+  readonly identity: string;
+  readonly links: readonly T[];
+}
+
 /**
- * The identities to write for one list: the migrated group's own entry becomes `selfIdentity` (the new DL, #109),
- * duplicates (by case-insensitive identity) are written once.
+ * The entries of one list: the migrated group's own entry becomes `selfIdentity` (the new DL, #109), links naming the
+ * same cloud object are one entry — by case-insensitive identity, and by `objectOf` (the cloud object capture found
+ * for an identity): the retained group in unauthOrig (known by the DL's id) and the routing contact in
+ * dLMemRejectPerms (known by the DL's address) both stand for one cloud DL, written once. Rejected links are not
+ * written.
  */
-export function listIdentities(resolutions: readonly LinkResolution[], selfIdentity: string): string[] {
-  const seen = new Set<string>();
-  const out: string[] = [];
-  for (const r of resolutions) {
+export function listEntries<T extends { readonly resolution: LinkResolution }>(
+  links: readonly T[],
+  selfIdentity: string,
+  objectOf: (identity: string) => string = (identity) => identity,
+): ListEntry<T>[] {
+  const byObject = new Map<string, { identity: string; links: T[] }>();
+  for (const link of links) {
+    const r = link.resolution;
     const identity = r.kind === 'self' ? selfIdentity : r.kind === 'rejected' ? undefined : r.identity;
-    if (identity === undefined || seen.has(identity.toLowerCase())) continue;
-    seen.add(identity.toLowerCase());
-    out.push(identity);
+    if (identity === undefined) continue;
+    const key = (r.kind === 'self' ? identity : objectOf(identity)).toLowerCase();
+    const entry = byObject.get(key);
+    if (entry === undefined) byObject.set(key, { identity, links: [link] });
+    else entry.links.push(link);
   }
-  return out;
+  return [...byObject.values()];
+}
+
+/** The identities to write for one list (stage): listEntries' identities, in the order of the links. */
+export function listIdentities(
+  resolutions: readonly LinkResolution[],
+  selfIdentity: string,
+  objectOf?: (identity: string) => string,
+): string[] {
+  return listEntries(
+    resolutions.map((resolution) => ({ resolution })),
+    selfIdentity,
+    objectOf,
+  ).map((e) => e.identity);
 }
 
 /**

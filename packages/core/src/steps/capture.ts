@@ -12,6 +12,7 @@ import {
   SNAPSHOT_KINDS,
   UNRESOLVED_DEPENDANTS,
   type CloudCapture,
+  type CloudRendering,
   type LinksCapture,
   type OnPremCapture,
   type PermissionsCapture,
@@ -142,10 +143,20 @@ export const capture: MigrationStep<'capture'> = {
       );
       const plainUsers = await resolveUsers(exchange, [...users]);
       const found: Record<string, string> = {};
-      for (const result of [recipients, plainUsers]) {
-        for (const [identity, r] of result.found) found[identity] = cloudIdentity(r);
+      const rendered: Record<string, CloudRendering> = {};
+      for (const [identity, r] of recipients.found) {
+        found[identity] = cloudIdentity(r);
+        rendered[identity] = { name: r.name, address: r.primarySmtpAddress };
       }
-      return { found, missing: [recipients, plainUsers].flatMap((r) => [...r.missing, ...r.ambiguous]) };
+      for (const [identity, u] of plainUsers.found) {
+        found[identity] = cloudIdentity(u);
+        rendered[identity] = { name: u.name, address: u.userPrincipalName };
+      }
+      return {
+        found,
+        rendered,
+        missing: [recipients, plainUsers].flatMap((r) => [...r.missing, ...r.ambiguous]),
+      };
     });
 
     await captureOnce(state, id, SNAPSHOT_KINDS.tenant, () =>

@@ -6,8 +6,8 @@ import type { ExchangeOnline } from '@dlmigrate/exo';
 import { ExoError, ExoValidationError, type DistributionGroupRecord } from '@dlmigrate/exo';
 import { cloudIdentity } from '../engine/cloud-identity.js';
 import { writeMembership } from '../engine/membership-progress.js';
-import { resolveLinks, type ResolvedLink } from '../engine/resolution.js';
-import { loadSnapshot } from '../engine/snapshot.js';
+import { cloudObjectOf, resolveLinks, type ResolvedLink } from '../engine/resolution.js';
+import { loadSnapshot, type Snapshot } from '../engine/snapshot.js';
 import { finding, FindingsError } from '../findings/finding.js';
 import { CLOUD_PARAMETER, listIdentities, type LinkList } from '../mapping/links.js';
 import { temporaryGroupName } from '../mapping/names.js';
@@ -24,10 +24,16 @@ export interface StageResult {
   readonly initialAddress: string;
 }
 
-function identitiesOf(resolved: readonly ResolvedLink[], list: LinkList, self: string): string[] {
+function identitiesOf(
+  snapshot: Snapshot,
+  resolved: readonly ResolvedLink[],
+  list: LinkList,
+  self: string,
+): string[] {
   return listIdentities(
     resolved.filter((r) => r.list === list).map((r) => r.resolution),
     self,
+    cloudObjectOf(snapshot.cloudLookup),
   );
 }
 
@@ -107,7 +113,7 @@ export const stage: MigrationStep<'stage'> = {
         displayName: name,
         type: validation.cloudType,
         roomList: group.recipientTypeDetails === 268435456,
-        owners: identitiesOf(resolved, 'managedBy', '').filter((o) => o !== ''),
+        owners: identitiesOf(snapshot, resolved, 'managedBy', '').filter((o) => o !== ''),
         groupDn: group.dn,
       }));
     const self = cloudIdentity(dl);
@@ -116,12 +122,12 @@ export const stage: MigrationStep<'stage'> = {
 
     // Child groups kept as members (skipNestedGroupCheck, reported as NESTED_GROUP_KEPT by validate) are members like
     // any other: a run interrupted after the point of no return must not leave the parent without them.
-    const members = identitiesOf(resolved, 'members', self);
+    const members = identitiesOf(snapshot, resolved, 'members', self);
     await writeMembership(exchange, state, ctx.migration.id, self, members);
 
     // Lists before settings: moderators must exist before moderation is switched on.
     for (const list of Object.keys(CLOUD_PARAMETER) as (keyof typeof CLOUD_PARAMETER)[]) {
-      const values = identitiesOf(resolved, list, self);
+      const values = identitiesOf(snapshot, resolved, list, self);
       if (values.length === 0) continue;
       try {
         await exchange.setDistributionGroupList(self, CLOUD_PARAMETER[list], values);
@@ -160,25 +166,8 @@ export const stage: MigrationStep<'stage'> = {
     }
 
     // Send-As: on-prem ACEs (SELF → the new DL itself), then rights granted on the original in the cloud.
-    const trustees = new Set(identitiesOf(resolved, 'sendAs', self));
-    const original = snapshot.cloud.group;
-    const originalNames = new Set(
-      [
-        original?.name,
-        original?.primarySmtpAddress,
-        original?.externalDirectoryObjectId,
-        original?.distinguishedName,
-        original?.settings['sid'],
-      ]
-        .filter((v): v is string => typeof v === 'string' && v !== '')
-        .map((v) => v.toLowerCase()),
-    );
-    for (const p of snapshot.cloudDependants.sendAsOnGroup) {
-      if (p.isInherited || !p.accessRights.includes('SendAs')) continue;
-      const isOriginal =
-        originalNames.has(p.trustee.toLowerCase()) || originalNames.has(p.trusteeSidString.toLowerCase());
-      trustees.add(isOriginal ? self : p.trustee);
-    }
+    const trustees = new Set(identitiesOf(snapshot, resolved, 'sendAs', self));
+    for (const p of cloudSendAs(snapshot)) trustees.add(p.original ? self : p.trustee);
     for (const trustee of trustees) {
       try {
         await exchange.addSendAs(self, trustee);
@@ -196,6 +185,37 @@ export const stage: MigrationStep<'stage'> = {
     if (dl !== null) await ctx.deps.exchange.removeDistributionGroup(cloudIdentity(dl));
   },
 };
+
+/**
+ * Send-As rights granted on the synced original directly in the cloud, as stage grants them again on the new DL: the
+ * original's own entry (the group could send as itself) becomes the new DL. verify/expected.ts expects the same.
+ */
+export function cloudSendAs(
+  snapshot: Snapshot,
+): { readonly trustee: string; readonly sid: string; readonly original: boolean }[] {
+  const granted = snapshot.cloudDependants.sendAsOnGroup.filter(
+    (p) => !p.isInherited && p.accessRights.includes('SendAs'),
+  );
+  if (granted.length === 0) return [];
+  const original = snapshot.cloud.group;
+  const originalNames = new Set(
+    [
+      original?.name,
+      original?.primarySmtpAddress,
+      original?.externalDirectoryObjectId,
+      original?.distinguishedName,
+      original?.settings['sid'],
+    ]
+      .filter((v): v is string => typeof v === 'string' && v !== '')
+      .map((v) => v.toLowerCase()),
+  );
+  return granted.map((p) => ({
+    trustee: p.trustee,
+    sid: p.trusteeSidString,
+    original:
+      originalNames.has(p.trustee.toLowerCase()) || originalNames.has(p.trusteeSidString.toLowerCase()),
+  }));
+}
 
 export function errorText(error: unknown): string {
   return error instanceof Error ? error.message : String(error);

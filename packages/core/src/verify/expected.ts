@@ -10,13 +10,14 @@ import type {
 } from '@dlmigrate/exo';
 import { cloudIdentity } from '../engine/cloud-identity.js';
 import { LIST_PROPERTY } from '../engine/parity.js';
-import { resolveLinks, type ResolvedLink } from '../engine/resolution.js';
+import { cloudObjectOf, resolveLinks, type ResolvedLink } from '../engine/resolution.js';
 import type { Snapshot } from '../engine/snapshot.js';
 import { collectedRightsToCarry } from '../permissions/held.js';
 import type { PermissionRecord } from '@dlmigrate/state';
-import { CLOUD_PARAMETER, cloudObjectId } from '../mapping/links.js';
+import { CLOUD_PARAMETER, cloudObjectId, listEntries, type ListEntry } from '../mapping/links.js';
 import type { CloudGroupType } from '../mapping/group-type.js';
 import { cloudFallbackOf, mapGroupSettings } from '../mapping/settings.js';
+import { cloudSendAs } from '../steps/stage.js';
 import type { NameAffixes } from '../mapping/names.js';
 import { renderedValues, type ExpectedValue, type ObservedAttribute } from './values.js';
 
@@ -38,23 +39,43 @@ export interface CloudGroupFacts {
   readonly selfForms: readonly string[];
 }
 
-function linkForms(snapshot: Snapshot, r: ResolvedLink): string[] {
-  if (r.resolution.kind !== 'recipient' && r.resolution.kind !== 'user') return [];
-  const id = r.resolution.identity;
-  return [
-    id,
-    snapshot.cloudLookup.found[id] ?? '',
-    r.object?.mail ?? '',
-    r.object?.lookupAddress ?? '',
-    r.object?.name ?? '',
-    r.object?.userPrincipalName ?? '',
-    cloudObjectId(r.object?.externalDirectoryObjectId) ?? '',
-  ].filter((f) => f !== '');
+/**
+ * The forms one entry stage wrote (mapping/links.ts listEntries) is rendered in. Compared by identity: the identity
+ * stage gave Exchange, the cloud id capture's lookup found for it, and the Name and primary address Exchange answered
+ * for that recipient (link lists show recipients by Name, Send-As trustees by address or Name) — not the on-prem
+ * object's name: a retained group ("Sales!") or a routing contact stands for the cloud DL of an earlier migration,
+ * which Exchange names "Sales". Captures taken before the lookup recorded names fall back to the on-prem name.
+ */
+function entryForms(snapshot: Snapshot, entry: ListEntry<ResolvedLink>): string[] {
+  const { identity } = entry;
+  const rendered = snapshot.cloudLookup.rendered?.[identity];
+  const forms = [
+    identity,
+    snapshot.cloudLookup.found[identity] ?? '',
+    rendered?.name ?? '',
+    rendered?.address ?? '',
+  ];
+  for (const { object } of entry.links)
+    forms.push(
+      object?.mail ?? '',
+      object?.lookupAddress ?? '',
+      object?.userPrincipalName ?? '',
+      cloudObjectId(object?.externalDirectoryObjectId) ?? '',
+      snapshot.cloudLookup.rendered === undefined ? (object?.name ?? '') : '',
+    );
+  return [...new Set(forms.filter((f) => f !== ''))];
 }
 
-function shown(r: ResolvedLink): string {
-  return r.object?.mail ?? r.object?.name ?? r.resolution.dn;
+/** How a report names an entry: the cloud recipient's address when capture found it, else what the directory says. */
+function entryShown(snapshot: Snapshot, entry: ListEntry<ResolvedLink>): string {
+  const rendered = snapshot.cloudLookup.rendered?.[entry.identity];
+  if (rendered !== undefined) return rendered.address || rendered.name;
+  const object = entry.links[0]?.object;
+  return object?.mail ?? object?.name ?? entry.identity;
 }
+
+/** Stands for the new DL among the entries (it has no identity before stage creates it). */
+const SELF = '\u0000self';
 
 /** Recreate: the new DL carries the on-prem group's links, addresses and settings, mapped as stage mapped them. */
 export function expectedCloudGroup(
@@ -67,30 +88,22 @@ export function expectedCloudGroup(
   const add = (attribute: string, value: string, forms: readonly string[]) =>
     out.push({ side: 'cloud', object: facts.label, attribute, value, forms });
   const resolved = resolveLinks(group, snapshot.links, skipNestedGroupCheck);
-  for (const r of resolved) {
-    if (r.resolution.kind === 'rejected') continue;
-    if (r.list === 'members') add('Members', shown(r), linkForms(snapshot, r));
-    else if (r.list === 'sendAs')
-      add(
-        'SendAs',
-        r.resolution.kind === 'self' ? facts.label : shown(r),
-        r.resolution.kind === 'self' ? facts.selfForms : linkForms(snapshot, r),
-      );
-    else {
-      const parameter = CLOUD_PARAMETER[r.list];
-      if (r.resolution.kind === 'self') add(parameter, facts.label, facts.selfForms);
-      else add(parameter, shown(r), linkForms(snapshot, r));
+  const lists = ['members', ...LISTS, 'sendAs'] as const;
+  for (const list of lists) {
+    const attribute = list === 'members' ? 'Members' : list === 'sendAs' ? 'SendAs' : CLOUD_PARAMETER[list];
+    // The same entries stage wrote (steps/stage.ts), the group's own entry standing for the new DL.
+    for (const entry of listEntries(
+      resolved.filter((r) => r.list === list),
+      SELF,
+      cloudObjectOf(snapshot.cloudLookup),
+    )) {
+      if (entry.identity === SELF) add(attribute, facts.label, facts.selfForms);
+      else add(attribute, entryShown(snapshot, entry), entryForms(snapshot, entry));
     }
   }
-  for (const p of snapshot.cloudDependants.sendAsOnGroup) {
-    if (p.isInherited || !p.accessRights.includes('SendAs')) continue;
-    const original = snapshot.cloud.group;
-    const isOriginal = [original?.name, original?.primarySmtpAddress, original?.externalDirectoryObjectId]
-      .filter((v): v is string => typeof v === 'string' && v !== '')
-      .some((v) => v.toLowerCase() === p.trustee.toLowerCase());
-    if (isOriginal) add('SendAs', facts.label, facts.selfForms);
-    else add('SendAs', p.trustee, [p.trustee, p.trusteeSidString]);
-  }
+  for (const p of cloudSendAs(snapshot))
+    if (p.original) add('SendAs', facts.label, facts.selfForms);
+    else add('SendAs', p.trustee, [p.trustee, p.sid]);
   for (const address of facts.addresses) add('EmailAddresses', address, [address]);
   add('PrimarySmtpAddress', facts.primary, [facts.primary]);
   const settings = mapGroupSettings(

@@ -132,3 +132,83 @@ describe('expected values of a recreated group', () => {
     ]);
   });
 });
+
+describe('expected link values of a group naming an already-migrated group', () => {
+  // On-prem Sales, migrated earlier: the retained group "Sales!" (marker: the new DL's id) in unauthOrig, its routing
+  // contact (marker: the DL's address) in dLMemRejectPerms. Both stand for one cloud DL, which Exchange names "Sales".
+  const retained: AdRecipient = {
+    dn: 'CN=Sales!,OU=NonSync,DC=lab,DC=test',
+    objectGuid: 'r',
+    objectClass: 'group',
+    kind: 'retained-group',
+    name: 'Sales!',
+    marker: { tag: 'MigratedByScript', value: 'dl-1' },
+  };
+  const contact: AdRecipient = {
+    dn: 'CN=Sales-MigratedByScript,OU=Groups,DC=lab,DC=test',
+    objectGuid: 'c',
+    objectClass: 'contact',
+    kind: 'routing-contact',
+    name: 'Sales-MigratedByScript',
+    mail: 'sales-MigratedByScript@contoso.com',
+    marker: { tag: 'MigratedByScript', value: 'sales@contoso.com' },
+  };
+  const base = snapshot({
+    group: {
+      dn: 'CN=Partners,OU=Groups,DC=lab,DC=test',
+      name: 'Partners',
+      mail: 'partners@contoso.com',
+      links: { ...emptyLinks, unauthOrig: [retained.dn], dLMemRejectPerms: [contact.dn] },
+    },
+    recipients: [retained, contact],
+  });
+  const captured = {
+    ...base,
+    cloudLookup: {
+      found: { 'dl-1': 'dl-1', 'sales@contoso.com': 'dl-1' },
+      missing: [],
+      rendered: {
+        'dl-1': { name: 'Sales', address: 'sales@contoso.com' },
+        'sales@contoso.com': { name: 'Sales', address: 'sales@contoso.com' },
+      },
+    },
+  };
+  const facts = {
+    label: 'partners@contoso.com',
+    name: 'Partners',
+    addresses: [],
+    primary: 'partners@contoso.com',
+    cloudType: 'Distribution' as const,
+    affixes: { prefix: '', suffix: '' },
+    selfForms: ['partners@contoso.com'],
+  };
+  const reject = (snap: typeof base, held: readonly string[]) =>
+    compareValues(
+      expectedCloudGroup(snap, false, facts).filter(
+        (e) => e.attribute === 'RejectMessagesFromSendersOrMembers',
+      ),
+      [
+        {
+          side: 'cloud',
+          object: 'partners@contoso.com',
+          attribute: 'RejectMessagesFromSendersOrMembers',
+          values: held,
+        },
+      ],
+    );
+
+  it('expects the cloud DL once, by the identity stage wrote, and finds it under the Name Exchange renders', () => {
+    const result = reject(captured, ['Sales']);
+    expect(result.checked).toBe(1);
+    expect(result.differences).toEqual([]);
+  });
+
+  it('names the DL by its address when it is missing, not by the on-prem stand-in', () => {
+    const result = reject(captured, ['Other']);
+    expect(result.differences.map((d) => d.expected.value)).toEqual(['sales@contoso.com']);
+  });
+
+  it('does not take the on-prem name of the stand-in as the DL', () => {
+    expect(reject(captured, ['Sales!']).differences).toHaveLength(1);
+  });
+});
