@@ -8,7 +8,9 @@ import {
   BatchInputError,
   createSyncTrigger,
   planBatchRun,
+  retryFailedGroups,
   runBatch,
+  runMigration,
   type BatchEvent,
   type BatchOutcome,
 } from '@dlmigrate/core';
@@ -16,6 +18,7 @@ import { inlineTiming, quickAsyncTiming } from '@dlmigrate/cloud-sim';
 import { RESTRICTION_LINKS } from '@dlmigrate/exo';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createMailGroups, startRunner, type RunnerProcess } from './batch-support.js';
+import { connectionLost, directoryFaults, insufficientRights } from './faults.js';
 import { seedCloudDependants } from './cloud-dependants.js';
 import { openWorld, type World } from './world.js';
 
@@ -340,6 +343,93 @@ describe('batch stopped (Ctrl-C / SIGTERM)', () => {
     expect(resumed.stopped).toBeUndefined();
     expect(resumed.status).toBe('completed');
   }, 300_000);
+});
+
+describe('batch --resume after failures (issue 15)', () => {
+  it('retries a group rolled back for a transient cause and finishes an undo that met one; a permanent failure stays', async () => {
+    await w.reset();
+    // Transient faults are retried within this budget before they count as a failure (util/retry.ts).
+    const quickRetry = {
+      budgetMs: 1_500,
+      baseDelayMs: 100,
+      maxDelayMs: 300,
+      maxAttempts: Infinity,
+      retryTimeouts: false,
+    };
+    const planned = await planBatchRun(w.deps, {
+      groups: ['research@contoso.com', 'abcd@contoso.com'],
+      options: options(),
+    });
+    const idOf = (address: string) => planned.migrations.find((m) => m.group.address === address)!.id;
+    const research = idOf('research@contoso.com');
+
+    // research: park is refused for good (no rights); the undo then loses the directory connection every time.
+    const ad = directoryFaults(w.deps.ad);
+    ad.arm('moveObject', insufficientRights, Infinity);
+    const undoFailed = await runMigration(
+      { ...deps('first'), ad: ad.target, retryPolicy: quickRetry },
+      research,
+      {
+        onEvent: (e) => {
+          if (e.step === 'park' && e.event === 'failed') ad.arm('findByGuid', connectionLost, Infinity);
+        },
+      },
+    );
+    ad.clear();
+    expect(undoFailed.status).toBe('undo_failed');
+
+    // abcd: every read of the group loses the connection, past the retry budget: rolled back, transient.
+    const abcdDn = (await w.deps.ad.findByAddress('abcd@contoso.com'))[0]!.dn;
+    const flaky = new Proxy(w.deps.ad, {
+      get(inner, key) {
+        const value = Reflect.get(inner, key, inner) as unknown;
+        if (typeof value !== 'function') return value;
+        if (key === 'readGroup')
+          return async (dn: string) => {
+            if (dn === abcdDn) throw connectionLost();
+            return inner.readGroup(dn);
+          };
+        return (value as (...a: unknown[]) => unknown).bind(inner);
+      },
+    });
+    const first = await runBatch({ ...deps('first'), ad: flaky, retryPolicy: quickRetry }, planned.batch.id, {
+      syncLeaseMs: LEASE_MS,
+      waitIntervalMs: 500,
+    });
+    expect(first.status).toBe('completed_with_failures');
+    expect(statusOf(first, 'abcd@contoso.com').status).toBe('rolled_back');
+    expect(statusOf(first, 'research@contoso.com').status).toBe('undo_failed');
+
+    const decisions = await retryFailedGroups(deps('again'), planned.batch.id);
+    const byAddress = new Map(decisions.map((d) => [d.address, d]));
+    expect(byAddress.get('abcd@contoso.com')).toMatchObject({
+      status: 'rolled_back',
+      retryId: expect.any(String),
+      reason: expect.stringContaining('transient cause (capture:'),
+    });
+    // research's undo was run again and finished; its cause (no rights) is not transient: it stays, with why.
+    expect(byAddress.get('research@contoso.com')).toMatchObject({
+      status: 'rolled_back',
+      retryId: null,
+      reason: expect.stringMatching(
+        /^rolled back \(park: .*insufficient access rights.*\); not a transient cause$/,
+      ),
+    });
+    const group = (await w.deps.ad.findByAddress('research@contoso.com'))[0]!;
+    expect(group.dn).toBe(w.objects['groups.research']!.dn); // back where it was
+
+    const resumed = await runBatch(deps('again'), planned.batch.id, {
+      syncLeaseMs: LEASE_MS,
+      waitIntervalMs: 500,
+    });
+    expect(statusOf(resumed, 'abcd@contoso.com')).toMatchObject({
+      status: 'completed',
+      migrationId: byAddress.get('abcd@contoso.com')!.retryId,
+    });
+    expect(statusOf(resumed, 'research@contoso.com').status).toBe('rolled_back');
+    expect(resumed.groups).toHaveLength(2); // one line per group: the retried one by its newest migration
+    expect(resumed.status).toBe('completed_with_failures');
+  }, 400_000);
 });
 
 describe('back-pressure', () => {

@@ -90,6 +90,8 @@ export interface NewMigration {
   strategy: Strategy;
   options?: JsonObject;
   status?: MigrationStatus;
+  /** Joins an existing batch at this level (a group's retry in `batch --resume` joins the batch it failed in). */
+  batch?: { id: string; level: number };
 }
 
 export interface MigrationPatch {

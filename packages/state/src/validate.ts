@@ -47,6 +47,10 @@ export function checkNewMigration(input: NewMigration): void {
   if (input.status !== undefined) migrationStatus(input.status);
   if (input.options !== undefined) plainObject('migration options', input.options);
   assertNoSecrets('migration options', input.options ?? {});
+  if (input.batch !== undefined) {
+    assertValidId('batch', input.batch.id);
+    checkLevel(input.batch.level);
+  }
 }
 
 export function checkJournalEntry(entry: NewJournalEntry): void {

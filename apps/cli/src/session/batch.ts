@@ -3,8 +3,10 @@
 import {
   BatchInputError,
   migrateBatch,
+  retryFailedGroups,
   runBatch,
   type BatchEvent,
+  type BatchRetryDecision,
   type BatchOutcome,
   type BatchRunOptions,
 } from '@dlmigrate/core';
@@ -46,11 +48,24 @@ async function runBatchOnce(
   try {
     // Ctrl-C / SIGTERM: the runner takes no new group, lets those in flight stop at a safe point, releases leases.
     return await withStopSignals(context, (signal) =>
-      runBatchWith(deps, session, input, {
-        onEvent: printer.onEvent,
-        maxConcurrentGroups: session.config.migration.concurrency,
-        signal,
-      }),
+      runBatchWith(
+        deps,
+        session,
+        input,
+        {
+          onEvent: printer.onEvent,
+          maxConcurrentGroups: session.config.migration.concurrency,
+          signal,
+        },
+        (r) =>
+          context.output.status(
+            r.retryId === null ? 'warn' : 'info',
+            r.address,
+            r.retryId === null
+              ? `stays ${r.status.replaceAll('_', ' ')}: ${r.reason}`
+              : `retried as ${r.retryId}: ${r.reason}`,
+          ),
+      ),
     );
   } finally {
     printer.stop();
@@ -62,11 +77,15 @@ async function runBatchWith(
   session: Session,
   input: BatchInput,
   run: BatchRunOptions,
+  onRetry: (decision: BatchRetryDecision) => void,
 ): Promise<BatchOutcome> {
   if (input.kind === 'resume') {
     if ((await deps.state.getBatch(input.id)) === null)
       throw new UsageError(`There is no batch ${input.id}; nothing was changed.`);
-    return runBatch(deps, input.id, run);
+    // Groups rolled back for a transient cause (or whose undo met one) are tried again; the others stay, with why.
+    const retries = await retryFailedGroups(deps, input.id);
+    for (const r of retries) onRetry(r);
+    return { ...(await runBatch(deps, input.id, run)), retries };
   }
   try {
     const request = {

@@ -15,3 +15,4 @@ export * from './plan-layout.js';
 export * from './events.js';
 export * from './runner.js';
 export * from './batch.js';
+export { retryFailedGroups, type BatchRetryDecision } from './retry.js';

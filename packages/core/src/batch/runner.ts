@@ -38,6 +38,7 @@ import { isTransient } from '../util/transient.js';
 import type { BatchEvent, BatchEventListener, LevelPhase } from './events.js';
 import { childGroupsOf } from './directory.js';
 import { layoutOf, type BatchLayout } from './plan.js';
+import { newestPerGroup, type BatchRetryDecision } from './retry.js';
 import { cloudIdentity } from '../engine/cloud-identity.js';
 
 export interface BatchRunOptions {
@@ -85,6 +86,8 @@ export interface BatchOutcome {
   readonly groups: readonly BatchGroupResult[];
   /** Set when the run stopped on request (BatchRunOptions.signal), with the reason (e.g. "SIGINT"). */
   readonly stopped?: string;
+  /** `batch --resume`: what was decided for each group that had not succeeded (retry.ts), before the run. */
+  readonly retries?: readonly BatchRetryDecision[];
 }
 
 /** Runs (or resumes) a batch with this runner's id until every level is done or left for an operator. */
@@ -710,7 +713,8 @@ class BatchRunner {
   }
 
   async #conclude(): Promise<BatchOutcome> {
-    const records = await this.#state.listMigrations({ batchId: this.#batchId });
+    // A group retried by `batch --resume` (retry.ts) is decided by its newest migration; the earlier ones are history.
+    const records = newestPerGroup(await this.#state.listMigrations({ batchId: this.#batchId }));
     const groups: BatchGroupResult[] = [];
     for (const r of records) {
       const errors = await this.#state.listErrors(r.id);

@@ -1,7 +1,7 @@
 // What a migration runs with: the three systems (directory, tenant, state), the sync trigger, a clock, and the
 // migration's own record and options.
 import type { ActiveDirectory } from '@dlmigrate/ad';
-import type { CloudDependantsIndex, ExchangeOnline, GraphClient } from '@dlmigrate/exo';
+import type { CloudDependantsIndex, ExchangeOnline, GraphClient, RetryPolicy } from '@dlmigrate/exo';
 import type { Fence, MigrationRecord, StateStore } from '@dlmigrate/state';
 import type { Finding } from '../findings/finding.js';
 import type { TenantCapture } from './snapshot.js';
@@ -46,6 +46,8 @@ export interface EngineDeps {
    * A straggler's wait ends there — the level's sync was its sync — not a full deadline after its own wait starts.
    */
   readonly deletionDeadlineAt?: number;
+  /** How a step that met a transient fault is retried (util/retry.ts). @defaultValue the Exchange client's policy */
+  readonly retryPolicy?: RetryPolicy;
 }
 
 export interface MigrationContext {

@@ -50,6 +50,7 @@ import { verifyAndRecord, verifyStep, type VerifyResult } from '../verify/verify
 import { toStateErrors, validate } from '../steps/validate.js';
 import { systemClock } from '../util/poll.js';
 import { retryTransient } from '../util/retry.js';
+import { isTransient } from '../util/transient.js';
 import { changesFrom } from './changes.js';
 import { convertEligible } from './convert-eligibility.js';
 import type { EngineDeps, MigrationContext } from './context.js';
@@ -579,10 +580,11 @@ export class MigrationEngine {
         }),
       ...(run.signal === undefined ? {} : { signal: run.signal }),
       // A transient fault of any dependency is retried within the Exchange client's budget, not rolled back.
+      isTransient,
       retry: <T>(attempt: () => Promise<T>) =>
         retryTransient(attempt, {
           clock,
-          policy: this.deps.exchange?.transport?.policy,
+          policy: this.deps.retryPolicy ?? this.deps.exchange?.transport?.policy,
           signal: run.signal,
         }),
     };

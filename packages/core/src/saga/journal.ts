@@ -18,7 +18,12 @@ export interface JournalEntry {
   readonly at: string;
   /** JSON-serialisable output of a completed step. */
   readonly data?: unknown;
-  readonly error?: { readonly message: string; readonly code?: string | undefined };
+  readonly error?: {
+    readonly message: string;
+    readonly code?: string | undefined;
+    /** The failure had a transient cause (SagaRunOptions.isTransient): `batch --resume` may try the group again. */
+    readonly transient?: boolean | undefined;
+  };
 }
 
 export interface Journal {

@@ -242,3 +242,45 @@ describe('Saga stopped on request (Ctrl-C, SIGTERM)', () => {
     expect(w.calls.filter((c) => c === 'run:await-deletion')).toHaveLength(2);
   });
 });
+
+describe('Saga with retry and a transient classifier', () => {
+  it('runs a step again through `retry`, and journals whether a failure and an undo failure were transient', async () => {
+    const journal = new MemoryJournal();
+    let attempts = 0;
+    const flaky: SagaStep<World> = {
+      name: 'stage',
+      async run(w) {
+        w.calls.push('run:stage');
+        if (++attempts < 3) throw Object.assign(new Error('blip'), { code: 'E_BLIP' });
+        return {};
+      },
+    };
+    const twice = async <T>(attempt: () => Promise<T>): Promise<T> => {
+      for (;;) {
+        try {
+          return await attempt();
+        } catch (error) {
+          if ((error as { code?: string }).code !== 'E_BLIP') throw error;
+        }
+      }
+    };
+    const w = world();
+    expect((await new Saga([flaky], journal).run('m1', w, { retry: twice })).status).toBe('completed');
+    expect(w.calls).toEqual(['run:stage', 'run:stage', 'run:stage']);
+
+    const failing = world({ failAt: 'park', failUndoAt: 'stage' });
+    const outcome = await new Saga(steps, journal).run('m2', failing, {
+      isTransient: (error) => (error as Error).message === 'undo of stage broke',
+    });
+    expect(outcome.status).toBe('rolled-back');
+    const entries = await journal.read('m2');
+    expect(entries.find((e) => e.event === 'failed')?.error).toEqual({
+      message: 'park broke',
+      code: 'E_TEST',
+    });
+    expect(entries.find((e) => e.event === 'undo-failed')?.error).toEqual({
+      message: 'undo of stage broke',
+      transient: true,
+    });
+  });
+});

@@ -88,6 +88,8 @@ export interface SagaRunOptions {
    * gives util/retry.ts's retryTransient); what it finally throws is the step's failure. Without it, one attempt.
    */
   readonly retry?: <T>(attempt: () => Promise<T>) => Promise<T>;
+  /** Whether a failure had a transient cause; journaled with it (`transient: true`). */
+  readonly isTransient?: (error: unknown) => boolean;
 }
 
 function reasonOf(signal: AbortSignal): string {
@@ -103,12 +105,18 @@ function notify(options: SagaRunOptions, entry: JournalEntry): void {
   }
 }
 
-function errorOf(error: unknown): { message: string; code?: string } {
+function errorOf(
+  error: unknown,
+  isTransient?: (error: unknown) => boolean,
+): { message: string; code?: string; transient?: boolean } {
+  const transient = isTransient?.(error) === true ? { transient: true } : {};
   if (error instanceof Error) {
     const code = (error as { code?: unknown }).code;
-    return typeof code === 'string' ? { message: error.message, code } : { message: error.message };
+    return typeof code === 'string'
+      ? { message: error.message, code, ...transient }
+      : { message: error.message, ...transient };
   }
-  return { message: String(error) };
+  return { message: String(error), ...transient };
 }
 
 export class Saga<C, M extends object = Record<string, unknown>> {
@@ -142,7 +150,16 @@ export class Saga<C, M extends object = Record<string, unknown>> {
       : this.#failedBeforePointOfNoReturn(state);
     if (interruptedRollback !== undefined) {
       const error = entries.findLast((e) => e.event === 'failed')?.error?.message ?? 'unknown failure';
-      return this.#undo(interruptedRollback, context, results, state, write, error, retry);
+      return this.#undo(
+        interruptedRollback,
+        context,
+        results,
+        state,
+        write,
+        error,
+        retry,
+        options.isTransient,
+      );
     }
 
     let pastPointOfNoReturn = false;
@@ -172,7 +189,7 @@ export class Saga<C, M extends object = Record<string, unknown>> {
         if (options.stopAfter === step.name && index < this.#steps.length - 1)
           return { status: 'paused', after: step.name };
       } catch (error) {
-        const detail = errorOf(error);
+        const detail = errorOf(error, options.isTransient);
         if (error instanceof StopRequested && options.signal?.aborted) {
           await write({ step: step.name, event: 'suspended', error: detail });
           return { status: 'stopped', step: step.name, reason: reasonOf(options.signal) };
@@ -184,7 +201,7 @@ export class Saga<C, M extends object = Record<string, unknown>> {
         await write({ step: step.name, event: 'failed', error: detail });
         if (pastPointOfNoReturn || options.rollForwardOnly)
           return { status: 'interrupted', failedStep: step.name, error: detail.message };
-        return this.#undo(index, context, results, state, write, detail.message, retry);
+        return this.#undo(index, context, results, state, write, detail.message, retry, options.isTransient);
       }
     }
     return { status: 'completed', results };
@@ -249,6 +266,7 @@ export class Saga<C, M extends object = Record<string, unknown>> {
     write: (entry: Omit<JournalEntry, 'at'>) => Promise<void>,
     error: string,
     retry: <T>(attempt: () => Promise<T>) => Promise<T>,
+    isTransient?: (error: unknown) => boolean,
   ): Promise<SagaOutcome<M>> {
     const failedStep = this.#steps[fromIndex]!.name;
     const undoErrors: string[] = [];
@@ -263,7 +281,7 @@ export class Saga<C, M extends object = Record<string, unknown>> {
         await retry(() => step.undo!(context, results, results.get(step.name)));
         await write({ step: step.name, event: 'undone' });
       } catch (undoError) {
-        const detail = errorOf(undoError);
+        const detail = errorOf(undoError, isTransient);
         undoErrors.push(`${step.name}: ${detail.message}`);
         await write({ step: step.name, event: 'undo-failed', error: detail });
       }

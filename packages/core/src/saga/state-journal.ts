@@ -29,7 +29,7 @@ export class StateJournal implements Journal {
 
 /** A journal entry as the store keeps it, as the saga reads it: the step's result and error out of its data. */
 export function fromStoredEntry(e: StoredJournalEntry): JournalEntry {
-  const error = e.data['error'] as { message?: unknown; code?: unknown } | undefined;
+  const error = e.data['error'] as { message?: unknown; code?: unknown; transient?: unknown } | undefined;
   return {
     step: e.step,
     event: e.event,
@@ -40,6 +40,7 @@ export function fromStoredEntry(e: StoredJournalEntry): JournalEntry {
           error: {
             message: error.message,
             ...(typeof error.code === 'string' ? { code: error.code } : {}),
+            ...(error.transient === true ? { transient: true } : {}),
           },
         }
       : {}),

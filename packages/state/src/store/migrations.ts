@@ -99,7 +99,7 @@ export async function createMigration(driver: Driver, input: NewMigration): Prom
     driver,
     async () => input.group.address,
     input.id,
-    () => driver.transaction((tx) => insertMigration(tx, input, null)),
+    () => driver.transaction((tx) => insertMigration(tx, input, input.batch ?? null)),
   );
 }
 
