@@ -118,6 +118,62 @@ describe('dlmigrate batch', () => {
   }, 180_000);
 });
 
+describe('Ctrl-C', () => {
+  it('stops a batch cleanly: no new group, the one in flight at a safe point, exit 130; --resume finishes it', async () => {
+    const child = spawn(
+      process.execPath,
+      [
+        BIN,
+        'batch',
+        'contractors@contoso.com',
+        'hidden-approvals@contoso.com',
+        '--id',
+        'stop-1',
+        '--verbose',
+        '--concurrency',
+        '1',
+      ],
+      { cwd, env: { PATH: process.env['PATH'] ?? '', HOME: cwd, ...lab.env() } },
+    );
+    let out = '';
+    let err = '';
+    let sent = false;
+    child.stdout.setEncoding('utf8').on('data', (chunk: string) => (out += chunk));
+    const code = await new Promise<number | null>((resolve) => {
+      child.stderr.setEncoding('utf8').on('data', (chunk: string) => {
+        err += chunk;
+        if (!sent && /: stage started/.test(err)) {
+          sent = true;
+          child.kill('SIGINT');
+        }
+      });
+      child.once('close', resolve);
+    });
+    expect(code, out + err).toBe(130);
+    expect(child.signalCode).toBeNull();
+    expect(err).toContain('SIGINT: stopping after the call in flight');
+    expect(out).toContain(
+      'Stopped (SIGINT); the journal is written and the leases released. Continue with: dlmigrate batch --resume stop-1',
+    );
+    // the open migrations by id: the one stopped after its stage, the one never started
+    expect(out).toMatch(/^ {2}\S+@contoso\.com: migration \S+ \(running\)$/m);
+    expect(out).toMatch(/^ {2}\S+@contoso\.com: migration \S+ \(planned\)$/m);
+
+    const resumed = await run(['batch', '--resume', 'stop-1', '--json']);
+    const doc = JSON.parse(resumed.stdout) as {
+      groups: GroupResult[];
+      stopped: string | null;
+      retries: unknown[];
+    };
+    expect(doc.stopped).toBeNull();
+    expect(doc.retries).toEqual([]);
+    expect(
+      doc.groups.map((g) => g.status).every((s) => s === 'completed' || s === 'completed_with_warnings'),
+    ).toBe(true);
+    expect(resumed.code, resumed.stderr).toBe(expectedExit(doc.groups));
+  });
+});
+
 describe('CSV in and out', () => {
   it('plan --csv → edited in Excel → batch --file; status and report as CSV', async () => {
     const list = join(cwd, 'candidates.txt');

@@ -190,6 +190,48 @@ describe('hybrid and restore on a migrated group', () => {
     expect(await dnOf('research-team@contoso.com')).toBeDefined();
   });
 
+  it('Ctrl-C stops an address update between its steps (exit 130); --resume finishes it', async () => {
+    const child = spawn(
+      process.execPath,
+      [
+        BIN,
+        'hybrid',
+        'update-address',
+        'research-team@contoso.com',
+        '--new-address',
+        'research-crew@contoso.com',
+        '--verbose',
+      ],
+      { cwd, env: { PATH: process.env['PATH'] ?? '', HOME: cwd, ...lab.env() } },
+    );
+    let out = '';
+    let err = '';
+    let sent = false;
+    child.stdout.setEncoding('utf8').on('data', (chunk: string) => (out += chunk));
+    const code = await new Promise<number | null>((resolve) => {
+      child.stderr.setEncoding('utf8').on('data', (chunk: string) => {
+        err += chunk;
+        // --verbose shows each step starting: Ctrl-C while the Exchange step is in flight.
+        if (!sent && /update-address-cloud started/.test(err)) {
+          sent = true;
+          child.kill('SIGINT');
+        }
+      });
+      child.once('close', resolve);
+    });
+    expect(code, out + err).toBe(130);
+    const id = /^Address update (\S+): interrupted/m.exec(out)?.[1];
+    expect(id, out).toBeDefined();
+    expect(out).toContain(
+      `Stopped (SIGINT); the journal is written. Continue with: dlmigrate hybrid update-address --resume ${id}`,
+    );
+    expect(await dnOf('research-crew@contoso.com')).toBeUndefined(); // the on-prem step never ran
+
+    const resumed = await run(['hybrid', 'update-address', '--resume', id!]);
+    expect(resumed.code, resumed.stdout + resumed.stderr).toBe(0);
+    expect(await dnOf('research-crew@contoso.com')).toBeDefined();
+  });
+
   it('rejects bad hybrid input without touching anything', async () => {
     const ou = await run(['hybrid', 'enable', 'research@contoso.com', '--ou', 'OU=x)(cn=*']);
     expect(ou.code).toBe(2);
@@ -208,7 +250,7 @@ describe('hybrid and restore on a migrated group', () => {
   });
 
   it('restore shows its changes first and, off a terminal, changes nothing without --yes', async () => {
-    const before = [await dnOf('research@contoso.com'), await dnOf('research-team@contoso.com')];
+    const before = [await dnOf('research@contoso.com'), await dnOf('research-crew@contoso.com')];
     const refused = await run(['restore', 'research@contoso.com']);
     expect(refused.code, refused.stdout + refused.stderr).toBe(2);
     expect(refused.stderr).toContain('not confirmed: standard input is not a terminal');
@@ -249,11 +291,11 @@ describe('hybrid and restore on a migrated group', () => {
       migration: { status: string };
     };
     expect(status.migration.status).toMatch(/^completed/);
-    expect([await dnOf('research@contoso.com'), await dnOf('research-team@contoso.com')]).toEqual(before);
+    expect([await dnOf('research@contoso.com'), await dnOf('research-crew@contoso.com')]).toEqual(before);
   });
 
   it('on a terminal restore asks, and an answer other than yes changes nothing', async () => {
-    const before = [await dnOf('research@contoso.com'), await dnOf('research-team@contoso.com')];
+    const before = [await dnOf('research@contoso.com'), await dnOf('research-crew@contoso.com')];
     // `script` gives the command a terminal (stdin, stdout, stderr), as an administrator at a shell has.
     const command = [process.execPath, BIN, 'restore', 'research@contoso.com'].map((a) => `'${a}'`).join(' ');
     const child = spawn('script', ['-qec', command, '/dev/null'], {
@@ -276,7 +318,7 @@ describe('hybrid and restore on a migrated group', () => {
     expect(code, out).toBe(2);
     expect(out).toContain('cn: Research! → Research');
     expect(out).toContain('Restore of research@contoso.com cancelled; nothing was changed.');
-    expect([await dnOf('research@contoso.com'), await dnOf('research-team@contoso.com')]).toEqual(before);
+    expect([await dnOf('research@contoso.com'), await dnOf('research-crew@contoso.com')]).toEqual(before);
   });
 
   it('Ctrl-C stops a restore after the call in flight, exit 130; restore --yes again finishes it', async () => {
