@@ -1,5 +1,6 @@
 // Hybrid mail flow after the fact (research §6.2) and the hybrid address update (§6.1), including a crash between
 // the cloud and the on-prem half of the update, finished by resume.
+import { enableHybridMailFlow, StopRequested } from '@dlmigrate/core';
 import { describe, expect, it } from 'vitest';
 import { runChildUntilKilled } from './child.js';
 import { useWorld } from './world.js';
@@ -55,6 +56,36 @@ describe('hybrid mail flow', () => {
       ...first,
       created: { contact: false, dynamicGroup: false, routingAddress: false },
     });
+  }, 180_000);
+
+  it('stopped (Ctrl-C) after a write, enable makes no further one; run again, it finishes', async () => {
+    await migrateWithoutHybrid();
+    const ou = w.objects['ous.groups']!.dn;
+    const controller = new AbortController();
+    // The stop arrives while the routing contact is being created: that write finishes, the next is not made.
+    const ad = new Proxy(w.ad, {
+      get(inner, key) {
+        const value = Reflect.get(inner, key, inner) as unknown;
+        if (typeof value !== 'function') return value;
+        if (key === 'createRoutingContact')
+          return async (...args: Parameters<typeof inner.createRoutingContact>) => {
+            const created = await inner.createRoutingContact(...args);
+            controller.abort('SIGINT');
+            return created;
+          };
+        return (value as (...a: unknown[]) => unknown).bind(inner);
+      },
+    });
+    const stopped = await enableHybridMailFlow(
+      { ad, exchange: w.deps.exchange },
+      { address: 'sales@contoso.com', ou, signal: controller.signal },
+    ).catch((error: unknown) => error);
+    expect(stopped).toBeInstanceOf(StopRequested);
+    expect(await w.ad.findByAddress('sales-MigratedByScript@contoso.com')).toHaveLength(1);
+    expect(await w.ad.findByAddress('sales@contoso.com')).toEqual([]); // no dynamic DL yet
+
+    const finished = await w.engine.enableHybridMailFlow({ address: 'sales@contoso.com', ou });
+    expect(finished.created).toEqual({ contact: false, dynamicGroup: true, routingAddress: false });
   }, 180_000);
 
   it('updates the hybrid address in Exchange Online and then on-premises', async () => {
