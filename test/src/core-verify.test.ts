@@ -211,4 +211,60 @@ describe('verify', () => {
       }),
     );
   }, 300_000);
+
+  it('carries the folder rights a collection with folders found (root, Inbox, Calendar) and verifies them', async () => {
+    await w.reset();
+    const { exchange } = w.cloud;
+    await exchange.addMailboxFolderPermission('alice@contoso.com:\\Calendar', 'finance@contoso.com', [
+      'Editor',
+    ]);
+    await exchange.addMailboxFolderPermission('bob@contoso.com:\\', 'finance@contoso.com', ['FolderVisible']);
+    await exchange.addMailboxFolderPermission('bob@contoso.com:\\Inbox', 'finance@contoso.com', ['Reviewer']);
+    // Another holder of the same folder stays as it is.
+    await exchange.addMailboxFolderPermission('alice@contoso.com:\\Calendar', 'bob@contoso.com', [
+      'Reviewer',
+    ]);
+    const earlier = (await w.state.listPermissions()).map((p) => p.mailbox);
+    await collectPermissions(exchange, w.state, {
+      scope: [...new Set([...earlier, 'alice@contoso.com', 'bob@contoso.com'])],
+      folders: true,
+    });
+    const held = await w.state.findPermissionsHeldBy(['finance@contoso.com']);
+    expect(
+      held
+        .filter((p) => p.kind === 'Folder')
+        .map((p) => `${p.mailbox}:${p.folder}=${p.accessRights.join('+')}`)
+        .sort(),
+    ).toEqual([
+      'alice@contoso.com:Calendar=Editor',
+      'bob@contoso.com:=FolderVisible',
+      'bob@contoso.com:Inbox=Reviewer',
+    ]);
+
+    const outcome = await w.engine.migrate('finance@contoso.com', {
+      nonSyncOu: w.objects['ous.nonSync']!.dn,
+    });
+    expect(outcome.report.findings.filter((f) => f.severity !== 'info')).toEqual([]);
+    expect(outcome.report.verification).toMatchObject({ differences: 0 });
+    const finance = (await exchange.getDistributionGroup('finance@contoso.com'))!;
+    expect(finance.isDirSynced).toBe(false);
+    const calendar = await exchange.getMailboxFolderPermissions('alice@contoso.com:\\Calendar');
+    expect(calendar.map((p) => `${p.user}=${p.accessRights.join('+')}`)).toEqual(
+      expect.arrayContaining([`${finance.displayName}=Editor`, 'Bob Berg=Reviewer']),
+    );
+
+    // Taken away by hand afterwards: verify names the mailbox and the folder.
+    await exchange.removeMailboxFolderPermission(
+      'alice@contoso.com:\\Calendar',
+      finance.externalDirectoryObjectId,
+    );
+    expect(await w.engine.verify(outcome.migrationId)).toMatchObject({ differences: 1 });
+    expect((await w.engine.report(outcome.migrationId))!.findings).toContainEqual(
+      expect.objectContaining({
+        code: 'VERIFY_DIFFERENCE',
+        subject: 'alice@contoso.com',
+        attribute: 'folder Calendar',
+      }),
+    );
+  }, 300_000);
 });

@@ -91,6 +91,15 @@ interface MailboxPermissionEntry {
   deny: boolean;
 }
 
+/** A folder-level permission (Add-MailboxFolderPermission): one entry per mailbox, folder and user. */
+interface MailboxFolderPermissionEntry {
+  mailbox: string; // mailbox Guid
+  /** Folder path below the mailbox root ("" = the root itself), as the default folder names it, e.g. "Calendar". */
+  folder: string;
+  user: string; // recipient Guid
+  accessRights: string[];
+}
+
 interface CloudSyncJob {
   servicePrincipalId: string;
   jobId: string;
@@ -150,6 +159,7 @@ export interface TenantState {
   recipients: Record<string, Recipient>;
   recipientPermissions: RecipientPermissionEntry[];
   mailboxPermissions: MailboxPermissionEntry[];
+  mailboxFolderPermissions: MailboxFolderPermissionEntry[];
   cloudSyncJob: CloudSyncJob;
   /** Object ids of hard-deleted objects: Entra never hands an id out twice. */
   retiredObjectIds: string[];

@@ -97,6 +97,7 @@ export function createTenantState(input: CreateTenantInput): TenantState {
     recipients: {},
     recipientPermissions: [],
     mailboxPermissions: [],
+    mailboxFolderPermissions: [],
     retiredObjectIds: [],
     exchangeConfig: emptyExchangeConfig(),
     entra: emptyEntra(),

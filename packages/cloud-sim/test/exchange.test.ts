@@ -892,6 +892,53 @@ describe('other recipients and permissions', () => {
       ).status,
     ).toBe(404);
   });
+
+  it('folder rights: Get/Add/Remove-MailboxFolderPermission on <mailbox>:\\<folder>, security principals only', async () => {
+    const add = await t.invoke('Add-MailboxFolderPermission', {
+      Identity: 'alice:\\Calendar',
+      User: 'execs',
+      AccessRights: ['Editor'],
+    });
+    expect(add.status, add.text).toBe(200);
+    const list = (await t.invoke('Get-MailboxFolderPermission', { Identity: 'alice:\\Calendar' })).json.value;
+    expect(list.map((p: { User: string }) => p.User)).toEqual(['Default', 'Anonymous', 'Execs']);
+    expect(list[2]).toMatchObject({ FolderName: 'Calendar', AccessRights: ['Editor'] });
+    // The root and Inbox are folders of their own; -User narrows the list to that user.
+    expect(
+      (await t.invoke('Get-MailboxFolderPermission', { Identity: 'alice:\\', User: 'execs' })).json.value,
+    ).toEqual([]);
+    const again = await t.invoke('Add-MailboxFolderPermission', {
+      Identity: 'alice:\\Calendar',
+      User: 'execs',
+      AccessRights: ['Reviewer'],
+    });
+    expect(again.status).toBe(400);
+    expect(again.text).toContain('UserAlreadyExistsInPermissionEntryException');
+    // A distribution group holds no rights; a folder the mailbox lacks is not found.
+    const dl = await t.invoke('Add-MailboxFolderPermission', {
+      Identity: 'alice:\\Inbox',
+      User: 'marketing',
+      AccessRights: ['Reviewer'],
+    });
+    expect(dl.status).toBe(400);
+    expect(dl.text).toContain('security principal');
+    expect(
+      (await t.invoke('Get-MailboxFolderPermission', { Identity: 'alice:\\No Such Folder' })).status,
+    ).toBe(404);
+    expect(
+      (
+        await t.invoke('Remove-MailboxFolderPermission', {
+          Identity: 'alice:\\Calendar',
+          User: 'execs',
+          Confirm: false,
+        })
+      ).status,
+    ).toBe(200);
+    expect(
+      (await t.invoke('Get-MailboxFolderPermission', { Identity: 'alice:\\Calendar', User: 'execs' })).json
+        .value,
+    ).toEqual([]);
+  });
 });
 
 describe('paging', () => {

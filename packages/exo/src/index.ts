@@ -113,6 +113,7 @@ export type {
   AcceptedDomainRecord,
   DistributionGroupRecord,
   DynamicDistributionGroupRecord,
+  MailboxFolderPermissionRecord,
   MailboxPermissionRecord,
   MailboxRecord,
   OutboundConnectorRecord,

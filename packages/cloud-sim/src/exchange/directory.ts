@@ -129,6 +129,9 @@ export class RecipientDirectory {
     this.tenant.mailboxPermissions = this.tenant.mailboxPermissions.filter(
       (p) => p.identity !== guid && p.user !== guid,
     );
+    this.tenant.mailboxFolderPermissions = this.tenant.mailboxFolderPermissions.filter(
+      (p) => p.mailbox !== guid && p.user !== guid,
+    );
     forgetRecipientInConfig(this.tenant, guid);
     if (gone) forgetObjectInEntra(this.tenant, gone.ExternalDirectoryObjectId);
     this.unindex(guid);

@@ -35,6 +35,8 @@ const T = {
   commandNotFound: 'System.Management.Automation.CommandNotFoundException',
   alreadyExists: 'Microsoft.Exchange.Data.Directory.ADObjectAlreadyExistsException',
   dataValidation: 'Microsoft.Exchange.Data.DataValidationException',
+  folderUserExists: 'Microsoft.Exchange.Management.StoreTasks.UserAlreadyExistsInPermissionEntryException',
+  folderUserMissing: 'Microsoft.Exchange.Management.StoreTasks.UserNotFoundInPermissionEntryException',
 } as const;
 
 // Error ids: the two not-found/ambiguous ids are the ones seen in captured traffic; the others are
@@ -165,6 +167,22 @@ export const cmdletErrors = {
       'Ex0D5F83',
       T.alreadyExists,
       `The name "${name}" is already being used. Please try another name.`,
+      400,
+      'BadRequest',
+    ),
+  folderUserExists: (user: string) =>
+    new CmdletError(
+      'Ex6A1B52',
+      T.folderUserExists,
+      `An existing permission entry was found for user: ${user}.`,
+      400,
+      'BadRequest',
+    ),
+  folderUserMissing: (user: string) =>
+    new CmdletError(
+      'Ex6A1B53',
+      T.folderUserMissing,
+      `There is no existing permission entry found for user: ${user}.`,
       400,
       'BadRequest',
     ),

@@ -1,9 +1,10 @@
-// `dlmigrate collect permissions`: the rights trustees hold on mailboxes — FullAccess, Send-As, send-on-behalf — read
+// `dlmigrate collect permissions`: the rights trustees hold on mailboxes — FullAccess, Send-As, send-on-behalf, and
+// with `folders` the folder rights on the root, Inbox and Calendar — read
 // once for a scope of mailboxes (or every mailbox) and kept in the state store, so a migration finds the rights its
 // group holds without scanning every mailbox itself (Exchange has no "rights held by" query for FullAccess). Resumable:
 // the pass's mailboxes are queued first and each one leaves the queue when its rights are stored. Bounded in
 // parallelism; every read goes through the Exchange client and so through its rate budget (packages/exo).
-import type { ExchangeOnline, MailboxRecord } from '@dlmigrate/exo';
+import { ExoNotFoundError, opathEquals, type ExchangeOnline, type MailboxRecord } from '@dlmigrate/exo';
 import type { PermissionCollectionInfo, PermissionEntry, StateStore } from '@dlmigrate/state';
 
 export interface CollectPermissionsOptions {
@@ -11,6 +12,11 @@ export interface CollectPermissionsOptions {
   readonly scope?: readonly string[];
   /** Mailboxes read at the same time. @defaultValue 4 */
   readonly concurrency?: number;
+  /**
+   * Also read folder rights (Get-MailboxFolderPermission) on FOLDERS of each mailbox. Costs three reads per mailbox
+   * more; a resumed pass reads folders only when asked again.
+   */
+  readonly folders?: boolean;
   /** Start a new pass even though the last one was interrupted (default: finish the interrupted one). */
   readonly restart?: boolean;
   readonly onProgress?: (scanned: number, total: number) => void;
@@ -29,10 +35,77 @@ function isOwnEntry(trustee: string, sid: string): boolean {
   return SELF.has(trustee.toLowerCase()) || SELF.has(sid.toLowerCase());
 }
 
+/** The folders whose rights `--folders` reads: the mailbox root, Inbox and Calendar ("" is the root). */
+const FOLDERS = ['', 'Inbox', 'Calendar'] as const;
+
+/** `<mailbox>:\<folder>`, the identity of a mailbox folder (Get-/Add-MailboxFolderPermission.md, Identity). */
+export function folderIdentity(mailbox: string, folder: string): string {
+  return `${mailbox}:\\${folder}`;
+}
+
+/** Entries every folder lists for everyone (Default) and for unauthenticated callers (Anonymous): no trustee. */
+const FOLDER_PSEUDO_USERS = new Set(['default', 'anonymous']);
+
+/**
+ * Folder rights name their holder by display name (MailboxFolderUserId), which need not be unique: each name is
+ * looked up once per run, and a holder only one recipient has that name for is stored by its primary address (what a
+ * migration looks its group up by); another keeps the display name and matches no group.
+ */
+type FolderTrustees = Map<string, Promise<string>>;
+
+async function folderTrustee(
+  exchange: ExchangeOnline,
+  cache: FolderTrustees,
+  shown: string,
+): Promise<string> {
+  let resolved = cache.get(shown);
+  if (resolved === undefined) {
+    resolved = exchange
+      .findRecipients(opathEquals('DisplayName', shown))
+      .then((found) =>
+        found.length === 1 && found[0]!.primarySmtpAddress !== '' ? found[0]!.primarySmtpAddress : shown,
+      );
+    cache.set(shown, resolved);
+  }
+  return resolved;
+}
+
+async function readFolderPermissions(
+  exchange: ExchangeOnline,
+  address: string,
+  cache: FolderTrustees,
+): Promise<PermissionEntry[]> {
+  const entries: PermissionEntry[] = [];
+  for (const folder of FOLDERS) {
+    let rights;
+    try {
+      rights = await exchange.getMailboxFolderPermissions(folderIdentity(address, folder));
+    } catch (error) {
+      // A mailbox without this folder (or gone meanwhile) grants nothing on it.
+      if (error instanceof ExoNotFoundError) continue;
+      throw error;
+    }
+    for (const r of rights) {
+      if (FOLDER_PSEUDO_USERS.has(r.user.toLowerCase())) continue;
+      if (r.accessRights.length === 0 || r.accessRights.every((a) => a === 'None')) continue;
+      entries.push({
+        mailbox: address,
+        kind: 'Folder',
+        folder,
+        trustee: await folderTrustee(exchange, cache, r.user),
+        trusteeSid: '',
+        accessRights: r.accessRights,
+      });
+    }
+  }
+  return entries;
+}
+
 /** What one mailbox grants: explicit (not inherited, not deny) FullAccess, Send-As and send-on-behalf. */
 export async function readMailboxPermissions(
   exchange: ExchangeOnline,
   address: string,
+  folders?: FolderTrustees,
 ): Promise<PermissionEntry[] | null> {
   const mailbox: MailboxRecord | null = await exchange.getMailbox(address);
   if (mailbox === null) return null;
@@ -71,6 +144,7 @@ export async function readMailboxPermissions(
       trusteeSid: '',
       accessRights: ['SendOnBehalf'],
     });
+  if (folders !== undefined) entries.push(...(await readFolderPermissions(exchange, address, folders)));
   return entries;
 }
 
@@ -90,11 +164,12 @@ export async function collectPermissions(
   const total = pending.length;
   let next = 0;
   let scanned = 0;
+  const folders: FolderTrustees | undefined = options.folders === true ? new Map() : undefined;
   const worker = async () => {
     while (next < pending.length) {
       const address = pending[next++]!;
       // A mailbox gone since it was listed holds nothing any more: stored as scanned, with no rights.
-      const entries = (await readMailboxPermissions(exchange, address)) ?? [];
+      const entries = (await readMailboxPermissions(exchange, address, folders)) ?? [];
       await state.putMailboxPermissions(address, entries);
       scanned++; // not inside the optional call: `f?.(++n)` skips the increment when f is absent
       options.onProgress?.(scanned, total);

@@ -26,3 +26,8 @@ export function collectedRightsToCarry(
   }
   return out;
 }
+
+/** How a folder right is named in findings and verify: the folder, with the root spelled out. */
+export function folderAttribute(folder: string): string {
+  return `folder ${folder === '' ? 'Top of Information Store' : folder}`;
+}

@@ -6,7 +6,8 @@ import { cloudIdentity } from '../engine/cloud-identity.js';
 import type { MigrationContext } from '../engine/context.js';
 import { loadSnapshot, type Snapshot } from '../engine/snapshot.js';
 import { finding } from '../findings/finding.js';
-import { collectedRightsToCarry } from '../permissions/held.js';
+import { folderIdentity } from '../permissions/collect.js';
+import { collectedRightsToCarry, folderAttribute } from '../permissions/held.js';
 import type { MigrationStep } from './results.js';
 import { errorText } from './stage.js';
 import { isTransient } from '../util/transient.js';
@@ -75,6 +76,10 @@ export async function pointCloudDependantsAt(
       await attempt(p.mailbox, 'FullAccess', () => exchange.addFullAccess(p.mailbox, self));
     else if (p.kind === 'SendAs')
       await attempt(p.mailbox, 'SendAs', () => exchange.addSendAs(p.mailbox, self));
+    else if (p.kind === 'Folder')
+      await attempt(folderIdentity(p.mailbox, p.folder), folderAttribute(p.folder), () =>
+        exchange.addMailboxFolderPermission(folderIdentity(p.mailbox, p.folder), self, p.accessRights),
+      );
     else if (p.kind === 'SendOnBehalf')
       await attempt(p.mailbox, 'GrantSendOnBehalfTo', () =>
         exchange.setRecipient(

@@ -12,7 +12,7 @@ import { cloudIdentity } from '../engine/cloud-identity.js';
 import { LIST_PROPERTY } from '../engine/parity.js';
 import { cloudObjectOf, resolveLinks, type ResolvedLink } from '../engine/resolution.js';
 import type { Snapshot } from '../engine/snapshot.js';
-import { collectedRightsToCarry } from '../permissions/held.js';
+import { collectedRightsToCarry, folderAttribute } from '../permissions/held.js';
 import type { PermissionRecord } from '@dlmigrate/state';
 import { CLOUD_PARAMETER, cloudObjectId, listEntries, type ListEntry } from '../mapping/links.js';
 import type { CloudGroupType } from '../mapping/group-type.js';
@@ -211,15 +211,19 @@ export function expectedCloudDependants(snapshot: Snapshot, label: string): Expe
     out.push({ side: 'cloud', object: p.identity, attribute: SEND_AS_HELD, value: label, forms: [label] });
   }
   for (const p of collectedRightsToCarry(snapshot)) {
-    const attribute = collectedAttribute(p);
-    if (attribute !== undefined)
-      out.push({ side: 'cloud', object: p.mailbox, attribute, value: label, forms: [label] });
+    out.push({
+      side: 'cloud',
+      object: p.mailbox,
+      attribute: collectedAttribute(p),
+      value: label,
+      forms: [label],
+    });
   }
   return out;
 }
 
 /** The attribute verify names a collected right by (folder rights by their folder). */
-export function collectedAttribute(p: Pick<PermissionRecord, 'kind' | 'folder'>): string | undefined {
+export function collectedAttribute(p: Pick<PermissionRecord, 'kind' | 'folder'>): string {
   switch (p.kind) {
     case 'FullAccess':
       return 'FullAccess';
@@ -227,8 +231,8 @@ export function collectedAttribute(p: Pick<PermissionRecord, 'kind' | 'folder'>)
       return SEND_AS_HELD;
     case 'SendOnBehalf':
       return 'GrantSendOnBehalfTo';
-    default:
-      return undefined;
+    case 'Folder':
+      return folderAttribute(p.folder);
   }
 }
 

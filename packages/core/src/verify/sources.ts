@@ -27,6 +27,7 @@ import {
   collectedAttribute,
   type CollectedRightNow,
 } from './expected.js';
+import { folderIdentity } from '../permissions/collect.js';
 import { collectedRightsToCarry } from '../permissions/held.js';
 import type { PermissionRecord } from '@dlmigrate/state';
 import type { ExpectedValue, ObservedAttribute } from './values.js';
@@ -116,7 +117,6 @@ async function dependantsOf(
   const collected: CollectedRightNow[] = [];
   for (const p of collectedRightsToCarry(snapshot)) {
     const attribute = collectedAttribute(p);
-    if (attribute === undefined) continue;
     const holds = await collectedRightHeld(exchange, p, identity, selfForms(dl, name)).catch(
       (error: unknown) => {
         if (error instanceof ExoError) return false;
@@ -149,8 +149,14 @@ async function collectedRightHeld(
       const mailbox = await exchange.getMailbox(p.mailbox);
       return (mailbox?.grantSendOnBehalfTo ?? []).some((d) => own.has(d.toLowerCase()));
     }
-    default:
-      return false;
+    case 'Folder': {
+      // The same rights as the old group had on this folder (roles and single rights compared as Exchange lists them).
+      const now = await exchange.getMailboxFolderPermissions(folderIdentity(p.mailbox, p.folder), identity);
+      const want = new Set(p.accessRights.map((r) => r.toLowerCase()));
+      return now.some(
+        (r) => r.accessRights.length === want.size && r.accessRights.every((a) => want.has(a.toLowerCase())),
+      );
+    }
   }
 }
 

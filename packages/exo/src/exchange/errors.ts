@@ -124,7 +124,8 @@ const BY_EXCEPTION_TYPE: ReadonlyArray<[RegExp, new (d: ExoErrorDetails) => ExoE
   [/^ManagementObjectAmbiguousException$/, ExoAmbiguousError],
   [/^ProxyAddressExistsException$|^WindowsEmailAddressExistsException$/, ExoAddressExistsError],
   [
-    /^ADObjectAlreadyExistsException$|^MemberAlreadyExistsException$|AlreadyExistsException$/,
+    // UserAlreadyExistsInPermissionEntryException: Add-MailboxFolderPermission for a user the folder already lists.
+    /^ADObjectAlreadyExistsException$|^MemberAlreadyExistsException$|AlreadyExistsException$|^UserAlreadyExistsInPermissionEntryException$/,
     ExoAlreadyExistsError,
   ],
   [/AccessDenied|^UnauthorizedAccessException$/, ExoPermissionDeniedError],

@@ -31,6 +31,8 @@ import {
   toDynamicDistributionGroup,
   toMailbox,
   toMailboxPermission,
+  toMailboxFolderPermission,
+  type MailboxFolderPermissionRecord,
   toOutboundConnector,
   toRecipient,
   toRecipientPermission,
@@ -623,6 +625,36 @@ export class ExchangeOnline {
   }
 
   // ── other recipients the engine rewires ──────────────────────────────────────────────────
+
+  /**
+   * Get-MailboxFolderPermission of one folder, `<mailbox>:\\<folder>` (Get-MailboxFolderPermission.md, Identity);
+   * with `user`, only that user's entry. A folder the mailbox lacks is ExoNotFoundError.
+   */
+  async getMailboxFolderPermissions(folder: string, user?: string): Promise<MailboxFolderPermissionRecord[]> {
+    const result = await this.read('Get-MailboxFolderPermission', {
+      Identity: folder,
+      User: user,
+      ResultSize: 'Unlimited',
+    });
+    return result.value.map(toMailboxFolderPermission);
+  }
+
+  /** Add-MailboxFolderPermission; a user the folder already lists is ExoAlreadyExistsError. */
+  async addMailboxFolderPermission(
+    folder: string,
+    user: string,
+    accessRights: readonly string[],
+  ): Promise<void> {
+    await this.invoke('Add-MailboxFolderPermission', {
+      Identity: folder,
+      User: user,
+      AccessRights: [...accessRights],
+    });
+  }
+
+  async removeMailboxFolderPermission(folder: string, user: string): Promise<void> {
+    await this.invoke('Remove-MailboxFolderPermission', { Identity: folder, User: user, Confirm: false });
+  }
 
   async getMailbox(identity: string): Promise<MailboxRecord | null> {
     const value = await this.readOne('Get-Mailbox', { Identity: identity });

@@ -144,6 +144,13 @@ export interface MailboxPermissionRecord {
   readonly deny: boolean;
 }
 
+/** One entry of Get-MailboxFolderPermission: who (by display name, or Default / Anonymous) holds which rights. */
+export interface MailboxFolderPermissionRecord {
+  readonly folderName: string;
+  readonly user: string;
+  readonly accessRights: readonly string[];
+}
+
 export function str(raw: Raw, key: string): string {
   const v = raw[key];
   return typeof v === 'string' ? v : v === null || v === undefined ? '' : String(v);
@@ -294,5 +301,13 @@ export function toMailboxPermission(raw: Raw): MailboxPermissionRecord {
     accessRights: list(raw, 'AccessRights').flatMap((r) => r.split(/,\s*/)),
     isInherited: bool(raw, 'IsInherited'),
     deny: bool(raw, 'Deny'),
+  };
+}
+
+export function toMailboxFolderPermission(raw: Raw): MailboxFolderPermissionRecord {
+  return {
+    folderName: str(raw, 'FolderName'),
+    user: str(raw, 'User'),
+    accessRights: list(raw, 'AccessRights').flatMap((r) => r.split(/,\s*/)),
   };
 }

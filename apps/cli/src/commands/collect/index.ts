@@ -1,5 +1,6 @@
-// `dlmigrate collect permissions`: read the rights trustees hold on mailboxes (FullAccess, Send-As, send-on-behalf)
-// into the state store, so migrations carry over the FullAccess their group holds (Exchange has no "held by" query).
+// `dlmigrate collect permissions`: read the rights trustees hold on mailboxes (FullAccess, Send-As, send-on-behalf, and
+// with --folders the folder rights on each mailbox's root, Inbox and Calendar) into the state store, so migrations
+// carry over the rights their group holds (Exchange has no "held by" query for most of them).
 // Resumable: an interrupted collection continues with the mailboxes it had not read yet.
 import type { Command } from 'commander';
 import type { PermissionRecord } from '@dlmigrate/state';
@@ -17,6 +18,7 @@ interface CollectOptions extends SecretFlags {
   mailboxes?: string;
   concurrency?: string;
   restart?: boolean;
+  folders?: boolean;
   csv?: string;
 }
 
@@ -36,10 +38,14 @@ export function registerCollectCommand(program: Command, state: ProgramState): v
   const permissions = collect
     .command('permissions')
     .description(
-      'read FullAccess, Send-As and send-on-behalf rights on mailboxes into the state store (migrations carry the FullAccess their group holds)',
+      'read FullAccess, Send-As, send-on-behalf and (--folders) folder rights on mailboxes into the state store (migrations carry the rights their group holds)',
     )
     .option('--mailboxes <file>', 'only these mailboxes (one address a line); default: every mailbox')
     .option('--concurrency <n>', 'mailboxes read at the same time (1–16)', '4')
+    .option(
+      '--folders',
+      'also read folder rights on each mailbox root, Inbox and Calendar (three reads more a mailbox)',
+    )
     .option('--restart', 'start a new pass even though the last one was interrupted')
     .option('--csv <file>', 'also write every collected right as CSV (mode 0600)')
     .addHelpText(
@@ -47,11 +53,12 @@ export function registerCollectCommand(program: Command, state: ProgramState): v
       [
         '',
         'An interrupted collection continues where it stopped when run again (unless --restart). Migrations warn when',
-        'the collection is older than migration.permissionsMaxAgeHours.',
+        'the collection is older than migration.permissionsMaxAgeHours. A mailbox read without --folders keeps no folder',
+        'rights: give --folders again when resuming a pass that had it.',
         '',
         'Examples:',
         '  $ dlmigrate collect permissions',
-        '  $ dlmigrate collect permissions --mailboxes shared-mailboxes.txt --csv rights.csv',
+        '  $ dlmigrate collect permissions --mailboxes shared-mailboxes.txt --folders --csv rights.csv',
       ].join('\n'),
     );
   addPasswordFlags(addSettingFlags(permissions, SETTINGS)).action(
@@ -75,6 +82,7 @@ export function registerCollectCommand(program: Command, state: ProgramState): v
       const result = await collectPermissions(exchange, store, {
         ...(scope === undefined ? {} : { scope }),
         concurrency,
+        ...(options.folders === true ? { folders: true } : {}),
         ...(options.restart === true ? { restart: true } : {}),
         onProgress: (done, total) => context.output.debug(`permissions: ${done}/${total} mailboxes`),
       });

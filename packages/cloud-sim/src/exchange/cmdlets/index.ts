@@ -4,6 +4,7 @@ import { addressListCmdlets } from './address-lists.js';
 import { calendarProcessingCmdlets } from './calendar-processing.js';
 import { groupCmdlets } from './groups.js';
 import { journalRuleCmdlets } from './journal-rules.js';
+import { folderPermissionCmdlets } from './folder-permissions.js';
 import { permissionCmdlets } from './permissions.js';
 import { readCmdlets } from './read.js';
 import { recipientCmdlets } from './recipients.js';
@@ -14,6 +15,7 @@ export const allCmdlets: CmdletDefinition[] = [
   ...groupCmdlets,
   ...recipientCmdlets,
   ...permissionCmdlets,
+  ...folderPermissionCmdlets,
   ...transportRuleCmdlets,
   ...journalRuleCmdlets,
   ...calendarProcessingCmdlets,

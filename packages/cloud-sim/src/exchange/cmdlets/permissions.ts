@@ -11,7 +11,7 @@ function trusteeName(r: Recipient): string {
   return r.UserPrincipalName ?? r.Name;
 }
 
-function resolveTrustee(ctx: CmdletContext, identity: string, parameter: string): Recipient {
+export function resolveTrustee(ctx: CmdletContext, identity: string, parameter: string): Recipient {
   const r = ctx.dir.resolve(identity, undefined, cmdletErrors.recipientNotFound);
   // Plain directory users are security principals too (they just aren't recipients).
   if (!isSecurityPrincipal(r) && r.RecipientType !== 'User')
