@@ -26,7 +26,7 @@ import type {
 } from '@dlmigrate/state';
 import { isFinalStatus, isSucceededStatus } from '@dlmigrate/state';
 import pLimit from 'p-limit';
-import { existingRecipientIds, type GroupDeletionWatch } from '@dlmigrate/exo';
+import { existingRecipientIds, urgently, type GroupDeletionWatch } from '@dlmigrate/exo';
 import type { DeletionObservation, EngineDeps, LevelReads } from '../engine/context.js';
 import { runMigration, type MigrationOutcome } from '../engine/engine.js';
 import { loadSnapshot } from '../engine/snapshot.js';
@@ -450,25 +450,29 @@ class BatchRunner {
       // Keep the coordination while waiting; a coordinator that died lets another runner take over.
       await this.#state.claimLevelSync(this.#batchId, level, this.#deps.runnerId, this.#syncLeaseMs);
       try {
-        if (watch === undefined) {
-          watch = await this.#deps.graph.watchGroupDeletions([...pending].map((id) => syncedIds.get(id)!));
-          // Those Graph still had when the watch started were present then.
-          for (const objectId of watch.remaining) {
-            const id = migrationOf.get(objectId.toLowerCase());
-            if (id !== undefined) lastPresent.set(id, at);
+        // The watch's calls go in the priority lane, like take-over: a group's outage counts from the poll that sees
+        // it gone, so a poll queued behind other groups' dispose and rewire calls would lengthen every outage. The groups
+        // it saw go are started outside the lane (onGone below): only their take-over belongs in it.
+        const inExchange = await urgently(async () => {
+          if (watch === undefined) {
+            watch = await this.#deps.graph.watchGroupDeletions([...pending].map((id) => syncedIds.get(id)!));
+            // Those Graph still had when the watch started were present then.
+            for (const objectId of watch.remaining) {
+              const id = migrationOf.get(objectId.toLowerCase());
+              if (id !== undefined) lastPresent.set(id, at);
+            }
           }
-        }
-        for (const objectId of (await watch.poll()).deleted) {
-          const id = migrationOf.get(objectId.toLowerCase());
-          if (id !== undefined) graphGone.add(id);
-        }
-        const inExchange =
-          graphGone.size === 0
+          for (const objectId of (await watch.poll()).deleted) {
+            const id = migrationOf.get(objectId.toLowerCase());
+            if (id !== undefined) graphGone.add(id);
+          }
+          return graphGone.size === 0
             ? new Set<string>()
             : await existingRecipientIds(
                 this.#deps.exchange.transport,
                 [...graphGone].map((id) => syncedIds.get(id)!),
               );
+        });
         const gone: Array<readonly [string, DeletionObservation]> = [];
         for (const id of [...pending]) {
           if (graphGone.has(id) && !inExchange.has(syncedIds.get(id)!)) {
