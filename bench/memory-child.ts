@@ -11,7 +11,18 @@ const input = JSON.parse(process.env['DLMIGRATE_CHILD'] ?? '{}') as ChildConfig 
 };
 const child = await childDeps(input);
 const started = performance.now();
-const outcome = await new MigrationEngine(child.deps).migrate(input.address, { nonSyncOu: input.nonSyncOu });
+// Peak RSS when each step ended (the process's high-water mark so far): where the memory goes, step by step.
+const steps: Array<[string, number]> = [];
+const peakMiB = () => process.resourceUsage().maxRSS / 1024;
+const outcome = await new MigrationEngine(child.deps).migrate(
+  input.address,
+  { nonSyncOu: input.nonSyncOu },
+  {
+    onEvent: (event) => {
+      if (event.event !== 'started') steps.push([event.step, Math.round(peakMiB())]);
+    },
+  },
+);
 const seconds = (performance.now() - started) / 1000;
 const usage = process.resourceUsage();
 process.stdout.write(
@@ -21,6 +32,7 @@ process.stdout.write(
     seconds,
     maxRssMiB: usage.maxRSS / 1024,
     heapUsedMiB: process.memoryUsage().heapUsed / 2 ** 20,
+    steps,
   })}\n`,
 );
 await child.close();

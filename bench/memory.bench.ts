@@ -2,8 +2,9 @@
 // sizes, seeded offline once and reused), an in-process simulated tenant synced from it, and each group migrated by
 // a runner in its own process (bench/memory-child.ts) that reports its peak RSS. Prints figures only.
 //   node --import tsx --conditions=dlmigrate-source bench/memory.bench.ts [sizes=10000,20000,40000,100000]
-// The lab instance is named after the sizes (bench-mem-<sizes>) unless LAB names one seeded with the same sizes;
-// `lab down --name …` removes it.
+// The lab instance is named after the sizes (bench-mem-10k-20k-40k-100k) unless LAB names one seeded with the same
+// sizes; `lab down --name …` removes it. RUN=10000,20000 migrates only those of the seeded sizes; MAX_OLD_SPACE_MB
+// gives the runner that heap limit (a migration that does not fit dies, and the bench says so).
 import { spawn } from 'node:child_process';
 import { mkdtempSync } from 'node:fs';
 import { loadavg, tmpdir } from 'node:os';
@@ -14,7 +15,14 @@ import { bigGroupAddress, bigGroupsFixture, Lab } from '@dlmigrate/lab';
 import type { ChildConfig } from '../test/src/world.js';
 
 const sizes = (process.argv[2] ?? '10000,20000,40000,100000').split(',').map((n) => Number(n.trim()));
-const labName = process.env['LAB'] ?? `bench-mem-${sizes.join('-')}`;
+// Sizes in thousands where they are whole thousands: a lab name has at most 31 characters (bench-mem-10k-20k-40k-100k).
+const labName =
+  process.env['LAB'] ??
+  `bench-mem-${sizes.map((n) => (n % 1000 === 0 ? `${n / 1000}k` : String(n))).join('-')}`;
+// Run only some of the seeded sizes (e.g. RUN=10000,20000 in the lab of all four); default: all.
+const runSizes = process.env['RUN'] ? process.env['RUN'].split(',').map(Number) : sizes;
+// A heap limit for the runner (MiB), to show the migration fits in it: --max-old-space-size in the child.
+const heapLimit = process.env['MAX_OLD_SPACE_MB'];
 const CHILD = fileURLToPath(new URL('./memory-child.ts', import.meta.url));
 
 const seedStarted = performance.now();
@@ -50,8 +58,10 @@ try {
     statePath: join(mkdtempSync(join(tmpdir(), 'dlmigrate-bench-mem-')), 'state.db'),
     bigGroups: sizes,
   };
+  if (heapLimit) console.log(`runner heap limit: --max-old-space-size=${heapLimit}`);
   console.log('members    peak RSS   heap at end   wall     status      load avg');
-  for (const size of sizes) {
+  const stepsBySize: Array<[number, ReadonlyArray<[string, number]>]> = [];
+  for (const size of runSizes) {
     await lab.reset();
     sim.restore(baseline);
     const result = await runChild({
@@ -62,6 +72,14 @@ try {
     console.log(
       `${String(size).padStart(7)}  ${result.maxRssMiB.toFixed(0).padStart(6)} MiB  ${result.heapUsedMiB.toFixed(0).padStart(8)} MiB  ${result.seconds.toFixed(0).padStart(5)} s  ${`${result.status}${result.findings ? ` (${result.findings} findings)` : ''}`.padEnd(10)}  ${loadavg()[0]!.toFixed(1)}`,
     );
+    stepsBySize.push([size, result.steps]);
+  }
+  // Where it grows: the peak RSS (MiB) reached by the end of each step, per size.
+  console.log(`peak RSS by the end of each step (MiB): ${stepsBySize.map(([s]) => s).join(' / ')}`);
+  const names = [...new Set(stepsBySize.flatMap(([, steps]) => steps.map(([name]) => name)))];
+  for (const name of names) {
+    const cells = stepsBySize.map(([, steps]) => String(steps.find(([n]) => n === name)?.[1] ?? '-'));
+    console.log(`  ${name.padEnd(20)} ${cells.map((c) => c.padStart(6)).join(' ')}`);
   }
 } finally {
   await sim.stop();
@@ -73,14 +91,20 @@ interface ChildResult {
   readonly seconds: number;
   readonly maxRssMiB: number;
   readonly heapUsedMiB: number;
+  readonly steps: ReadonlyArray<[string, number]>;
 }
 
 function runChild(input: ChildConfig & { address: string; nonSyncOu: string }): Promise<ChildResult> {
   return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, ['--import', 'tsx', '--conditions=dlmigrate-source', CHILD], {
-      env: { ...process.env, DLMIGRATE_CHILD: JSON.stringify(input) },
-      stdio: ['ignore', 'pipe', 'pipe'],
-    });
+    const flags = heapLimit ? [`--max-old-space-size=${heapLimit}`] : [];
+    const child = spawn(
+      process.execPath,
+      [...flags, '--import', 'tsx', '--conditions=dlmigrate-source', CHILD],
+      {
+        env: { ...process.env, DLMIGRATE_CHILD: JSON.stringify(input) },
+        stdio: ['ignore', 'pipe', 'pipe'],
+      },
+    );
     let out = '';
     let err = '';
     child.stdout.on('data', (d: Buffer) => (out += d.toString()));
@@ -89,6 +113,16 @@ function runChild(input: ChildConfig & { address: string; nonSyncOu: string }): 
     child.on('exit', (code) => {
       const line = out.trim().split('\n').pop() ?? '';
       if (code === 0 && line.startsWith('{')) resolve(JSON.parse(line) as ChildResult);
+      else if (heapLimit && /heap out of memory/i.test(err))
+        // Over the heap limit: a figure too (the migration does not fit), not a failed bench.
+        resolve({
+          status: `out of heap (${heapLimit} MiB)`,
+          findings: 0,
+          seconds: 0,
+          maxRssMiB: 0,
+          heapUsedMiB: 0,
+          steps: [],
+        });
       else reject(new Error(`memory child ended with ${code}: ${err || out}`));
     });
   });

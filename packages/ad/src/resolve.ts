@@ -92,7 +92,10 @@ async function searchInBatches(
   const byBase = new Map<string, string[]>();
   for (const dn of dns) {
     const base = how.perDomain ? domainDnOf(dn) : '';
-    byBase.set(base, [...(byBase.get(base) ?? []), dn]);
+    // Pushed, not copied: a copy per DN made 100,000 members' resolve quadratic (issue 17).
+    const list = byBase.get(base);
+    if (list === undefined) byBase.set(base, [dn]);
+    else list.push(dn);
   }
   const jobs: Promise<void>[] = [];
   for (const [base, list] of byBase) {

@@ -171,6 +171,7 @@ export {
 } from './exchange/exchange-online.js';
 export {
   identityKind,
+  RESOLVE_PROPERTIES,
   resolveRecipients,
   resolveUsers,
   type IdentityKind,

@@ -2,7 +2,13 @@
 // cloud group and its dependants, and the tenant facts validation needs. Changes nothing; every part is persisted as
 // a write-once backup before any later step runs.
 import { normalizeSmtpAddress, type DependantsResult } from '@dlmigrate/ad';
-import { resolveRecipients, resolveUsers, routingDomainOf, type ExchangeOnline } from '@dlmigrate/exo';
+import {
+  RESOLVE_PROPERTIES,
+  resolveRecipients,
+  resolveUsers,
+  routingDomainOf,
+  type ExchangeOnline,
+} from '@dlmigrate/exo';
 import { cloudIdentities, linkTargets, resolveLinks } from '../engine/resolution.js';
 import { readAddressHolders, type AddressHolder } from '../engine/address-holders.js';
 import { carriedAddresses } from '../mapping/addresses.js';
@@ -136,10 +142,11 @@ export const capture: MigrationStep<'capture'> = {
       );
       const identities = cloudIdentities(resolved);
       // Recipients through Get-Recipient, plain users (owners without a mailbox) through Get-User — both in bulk.
+      // Only the ids are kept: the answers carry just what maps them back (RESOLVE_PROPERTIES), not whole records.
       const recipients = await resolveRecipients(
         exchange,
         identities.filter((i) => !users.has(i)),
-        { fallbackToIdentity: true },
+        { fallbackToIdentity: true, select: RESOLVE_PROPERTIES },
       );
       const plainUsers = await resolveUsers(exchange, [...users]);
       const found: Record<string, string> = {};

@@ -5,8 +5,8 @@ import { normalizeDn, type AdDependant, type AdGroup, type ForwardLink } from '@
 import type {
   CloudDependant,
   DistributionGroupRecord,
+  MemberRecord,
   RecipientPermissionRecord,
-  RecipientRecord,
 } from '@dlmigrate/exo';
 import { cloudIdentity } from '../engine/cloud-identity.js';
 import { LIST_PROPERTY } from '../engine/parity.js';
@@ -155,7 +155,7 @@ export function expectedAsCaptured(
 export function observedCloudGroup(
   label: string,
   dl: DistributionGroupRecord | null,
-  members: readonly RecipientRecord[],
+  members: readonly MemberRecord[],
   sendAs: readonly RecipientPermissionRecord[],
 ): ObservedAttribute[] {
   if (dl === null) return [];

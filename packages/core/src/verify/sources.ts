@@ -67,10 +67,14 @@ function carriedSettingNames(
 }
 
 async function readGroup(exchange: ExchangeOnline, identity: string) {
-  const withMembers = await exchange.getDistributionGroupWithMembers(identity);
-  const dl = withMembers?.group ?? null;
-  const sendAs = dl === null ? [] : await exchange.getRecipientPermissions({ identity: cloudIdentity(dl) });
-  return { dl, members: withMembers?.members ?? [], sendAs };
+  const dl = await exchange.getDistributionGroup(identity);
+  if (dl === null) return { dl, members: [], sendAs: [] };
+  // Compact records ($select): verify compares members by id, Guid, address and name only, and whole recipient
+  // records of a 100,000-member group were the largest thing a migration ever held (issue 17). Read by the
+  // immutable id, so a rename in between cannot point elsewhere.
+  const members = await exchange.getDistributionGroupMemberRecords(cloudIdentity(dl));
+  const sendAs = await exchange.getRecipientPermissions({ identity: cloudIdentity(dl) });
+  return { dl, members, sendAs };
 }
 
 /** The new DL (recreate) or the converted group (convert): members, addresses, settings, link lists, Send-As on it. */

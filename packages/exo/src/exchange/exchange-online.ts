@@ -202,8 +202,17 @@ export class ExchangeOnline {
   }
 
   /** Get-Recipient -Filter, every page. */
-  async findRecipients(filter: string, extra: CmdletParameters = {}): Promise<RecipientRecord[]> {
-    const result = await this.read('Get-Recipient', { Filter: filter, ResultSize: 'Unlimited', ...extra });
+  /** `select`: only these properties ($select; the record's other fields stay empty). */
+  async findRecipients(
+    filter: string,
+    extra: CmdletParameters = {},
+    select?: readonly string[],
+  ): Promise<RecipientRecord[]> {
+    const result = await this.invoke(
+      'Get-Recipient',
+      { Filter: filter, ResultSize: 'Unlimited', ...extra },
+      { idempotent: true, ...(select === undefined ? {} : { select }) },
+    );
     return result.value.map(toRecipient);
   }
 

@@ -14,7 +14,22 @@ export interface ResolveOptions extends FilterChunkOptions {
    * one by one with -Identity. Costs one call per miss. @defaultValue false
    */
   readonly fallbackToIdentity?: boolean;
+  /**
+   * Recipients only: the properties the filter queries return ($select) — e.g. RESOLVE_PROPERTIES when only the ids
+   * are wanted: whole records of 100,000 members were hundreds of MB (issue 17). Fallback look-ups return all.
+   */
+  readonly select?: readonly string[];
 }
+
+/** What a bulk resolve needs to map answers back to the inputs and name the object: ids, addresses, name. */
+export const RESOLVE_PROPERTIES = [
+  'Guid',
+  'ExternalDirectoryObjectId',
+  'Name',
+  'PrimarySmtpAddress',
+  'EmailAddresses',
+  'RecipientTypeDetails',
+] as const;
 
 export interface ResolveResult<T> {
   /** Input identity → object; identities that don't exist are absent. */
@@ -60,7 +75,7 @@ export function resolveRecipients(
     cmdlet: 'Get-Recipient',
     // EmailAddresses -eq matches any proxy address (no smtp: prefix needed), unlike PrimarySmtpAddress.
     addressProperty: 'EmailAddresses',
-    find: (f) => exo.findRecipients(f),
+    find: (f) => exo.findRecipients(f, {}, options.select),
     get: (i) => exo.getRecipient(i),
     key: (r) => r.guid,
     guidOf: (r) => r.externalDirectoryObjectId,
