@@ -267,4 +267,36 @@ describe('verify', () => {
       }),
     );
   }, 300_000);
+
+  it('after a restore, the collected rights name the synced group again: 0 differences', async () => {
+    await w.reset();
+    const { exchange } = w.cloud;
+    await exchange.addMailboxFolderPermission('alice@contoso.com:\\Calendar', 'finance@contoso.com', [
+      'Editor',
+    ]);
+    await exchange.changeGrantSendOnBehalfTo(
+      { identity: 'bob@contoso.com', recipientTypeDetails: 'UserMailbox' },
+      { add: ['finance@contoso.com'] },
+    );
+    const earlier = (await w.state.listPermissions()).map((p) => p.mailbox);
+    await collectPermissions(exchange, w.state, {
+      scope: [...new Set([...earlier, 'alice@contoso.com', 'bob@contoso.com'])],
+      folders: true,
+    });
+    const migrated = await w.engine.migrate('finance@contoso.com', {
+      nonSyncOu: w.objects['ous.nonSync']!.dn,
+    });
+    expect(migrated.report.verification).toMatchObject({ differences: 0 });
+    const restored = await w.engine.restore(migrated.migrationId);
+    expect(restored.status).toBe('restored');
+    expect(restored.verification).toMatchObject({ differences: 0 });
+    const synced = (await exchange.getDistributionGroup('finance@contoso.com'))!;
+    expect(synced.isDirSynced).toBe(true);
+    const calendar = await exchange.getMailboxFolderPermissions(
+      'alice@contoso.com:\\Calendar',
+      synced.externalDirectoryObjectId,
+    );
+    expect(calendar.map((p) => p.accessRights)).toEqual([['Editor']]);
+    expect((await exchange.getMailbox('bob@contoso.com'))!.grantSendOnBehalfTo).toContain(synced.name);
+  }, 300_000);
 });
