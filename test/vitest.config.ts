@@ -1,3 +1,44 @@
+import { configDefaults, defineConfig } from 'vitest/config';
 import { packageTestConfig } from '../vitest.shared.js';
+import { matrixShards } from './src/fault-matrix-shards.js';
 
-export default packageTestConfig({ serial: true });
+// Two projects, each complete in itself (a project that `extends` the root config would add its include list to the
+// root's). "e2e": the scenarios, one file at a time (they share the lab instance "core"). "fault-matrix": the shards of
+// the fault matrix (src/fault-matrix-suite.ts), all at once, each in a lab instance of its own; it runs after "e2e"
+// (groupOrder), so the two never compete for the machine.
+const MATRIX = 'src/fault-matrix.*.test.ts';
+const shards = matrixShards();
+const base = packageTestConfig({ serial: true });
+
+export default defineConfig({
+  ...base,
+  test: {
+    ...base.test,
+    maxWorkers: shards,
+    projects: [
+      {
+        ...base,
+        test: {
+          ...base.test,
+          name: 'e2e',
+          include: ['src/**/*.test.ts'],
+          exclude: [...configDefaults.exclude, MATRIX],
+          fileParallelism: false,
+          sequence: { groupOrder: 0 },
+        },
+      },
+      {
+        ...base,
+        test: {
+          ...base.test,
+          name: 'fault-matrix',
+          include: [MATRIX],
+          fileParallelism: true,
+          maxWorkers: shards,
+          globalSetup: ['src/fault-matrix.setup.ts'],
+          sequence: { groupOrder: 1 },
+        },
+      },
+    ],
+  },
+});

@@ -4,6 +4,7 @@
 import { MigrationEngine } from '@dlmigrate/core';
 import { childDeps } from './child-deps.js';
 import { killingDeps, type KillAt } from './fault-matrix.js';
+import { startOperation, type Operation } from './fault-operations.js';
 import type { ChildConfig } from './world.js';
 
 interface ChildInput extends ChildConfig {
@@ -15,6 +16,8 @@ interface ChildInput extends ChildConfig {
   readonly updateAddressTo?: string;
   /** SIGKILL right before (or right after) the first call of `method` on a dependency while `step` runs. */
   readonly killAt?: KillAt;
+  /** Instead of a migration: this operation of the fault matrix (fault-operations.ts). */
+  readonly operation?: Operation;
 }
 
 const input = JSON.parse(process.env['DLMIGRATE_CHILD'] ?? '{}') as ChildInput;
@@ -31,8 +34,10 @@ const run = {
   },
 };
 const outcome =
-  input.updateAddressTo === undefined
-    ? await engine.migrate(input.address, { nonSyncOu: input.nonSyncOu }, run)
-    : await engine.updateHybridAddress(input.address, input.updateAddressTo, undefined, run);
+  input.operation !== undefined
+    ? await startOperation(engine, input.operation, run)
+    : input.updateAddressTo === undefined
+      ? await engine.migrate(input.address, { nonSyncOu: input.nonSyncOu }, run)
+      : await engine.updateHybridAddress(input.address, input.updateAddressTo, undefined, run);
 process.stdout.write(`${JSON.stringify(outcome)}\n`);
 await child.close();

@@ -2,6 +2,7 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import type { KillAt } from './fault-matrix.js';
+import type { Operation } from './fault-operations.js';
 import type { World } from './world.js';
 
 const CHILD = fileURLToPath(new URL('./child-migrate.ts', import.meta.url));
@@ -13,6 +14,8 @@ export interface ChildRun {
   readonly updateAddressTo?: string;
   /** Kill at a dependency call instead of at a journal event (fault-matrix.ts). */
   readonly killAt?: KillAt;
+  /** Run this operation of the fault matrix instead of a migration (fault-operations.ts). */
+  readonly operation?: Operation;
 }
 
 /**

@@ -55,6 +55,8 @@ export interface WorldOptions {
    * Default: `DLMIGRATE_E2E_STRICT=1` in the environment, for a run of the whole suite under them.
    */
   readonly strict?: boolean;
+  /** Tenant objects to add after the first sync, part of the state reset() returns to (e.g. cloud-only dependants). */
+  readonly seedTenant?: (world: World) => Promise<void>;
 }
 
 /** How long a deleted holder's addresses stay taken in a strict world. */
@@ -84,7 +86,7 @@ export async function openWorld(labName: string, options: WorldOptions = {}): Pr
   const first = await sim.runSync(tenant.id);
   if (first.status !== 'success')
     throw new Error(`initial sync: ${first.status} ${JSON.stringify(first.errors)}`);
-  const baseline = sim.snapshot();
+  let baseline = sim.snapshot();
 
   const statePath = join(mkdtempSync(join(tmpdir(), 'dlmigrate-e2e-')), 'state.db');
   const childConfig: ChildConfig = {
@@ -104,7 +106,7 @@ export async function openWorld(labName: string, options: WorldOptions = {}): Pr
   });
   const syncTrigger: SyncTriggerConfig = { kind: 'http', url: `${sim.url}/_sim/sync/run`, caPem: sim.caPem };
 
-  return {
+  const world: World = {
     lab,
     env,
     objects,
@@ -130,6 +132,11 @@ export async function openWorld(labName: string, options: WorldOptions = {}): Pr
       await sim.stop();
     },
   };
+  if (options.seedTenant !== undefined) {
+    await options.seedTenant(world);
+    baseline = sim.snapshot();
+  }
+  return world;
 }
 
 /**

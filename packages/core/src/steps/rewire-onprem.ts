@@ -7,6 +7,7 @@ import { loadSnapshot } from '../engine/snapshot.js';
 import { finding } from '../findings/finding.js';
 import type { MigrationStep } from './results.js';
 import { errorText } from './stage.js';
+import { isTransient } from '../util/transient.js';
 
 export interface RewireOnPremResult {
   readonly rewired: number;
@@ -105,6 +106,9 @@ export const rewireOnPrem: MigrationStep<'rewire-onprem'> = {
         );
         rewired++;
       } catch (error) {
+        // The directory unreachable is not an answer about this dependant: the step fails and resume retries it (the
+        // writes are idempotent), instead of leaving it unrewired for good (fault matrix, rewire-onprem × ldap).
+        if (isTransient(error)) throw error;
         await fail(`adding the routing contact to ${attribute} failed: ${errorText(error)}`);
       }
     }

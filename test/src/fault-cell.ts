@@ -1,0 +1,219 @@
+// One cell of the fault matrix (fault-matrix.ts) on a world reset to its baseline: bring the world to where the
+// operation starts (a migration to restore, …), run the operation with the fault, continue it while it is open, and
+// compare the whole directory and the whole tenant with the two states a safe run may end in.
+import { MigrationEngine, type EngineDeps } from '@dlmigrate/core';
+import { runChildUntilKilled } from './child.js';
+import { childDeps, type ChildDeps } from './child-deps.js';
+import {
+  differences,
+  exchangeFault,
+  permanentError,
+  tokenFault,
+  transientError,
+  type Cell,
+  type CellResult,
+  type EndState,
+  type Target,
+  type Views,
+} from './fault-matrix.js';
+import {
+  continueOperation,
+  isOpen,
+  standing,
+  startOperation,
+  type Ended,
+  type Operation,
+  type OperationKind,
+} from './fault-operations.js';
+import { faultHook, type FaultHook } from './faults.js';
+import { fullDirectoryView, tenantView } from './views.js';
+import type { World } from './world.js';
+
+const ADDRESS = 'sales@contoso.com';
+
+// A GUID with or without dashes (a new recipient's legacyExchangeDN carries one as 32 hex digits).
+const GUID = /[0-9a-f]{8}-?[0-9a-f]{4}-?[0-9a-f]{4}-?[0-9a-f]{4}-?[0-9a-f]{12}/gi;
+const withoutIds = (view: Record<string, unknown>): Record<string, unknown> =>
+  JSON.parse(JSON.stringify(view).replace(GUID, '<id>')) as Record<string, unknown>;
+
+/** Both views, with ids a new or re-created object legitimately gets anew replaced (GUID-shaped values). */
+async function viewsOf(world: World): Promise<Views> {
+  return { directory: withoutIds(await fullDirectoryView(world)), tenant: withoutIds(tenantView(world)) };
+}
+
+/** A migration the operation under test starts from; it must have ended as a finished migration. */
+async function migrated(world: World, options: Record<string, unknown>): Promise<string> {
+  const outcome = await world.engine.migrate(ADDRESS, {
+    nonSyncOu: world.objects['ous.nonSync']!.dn,
+    ...options,
+  });
+  if (!outcome.status.startsWith('completed'))
+    throw new Error(`preparing the cell: the migration ended ${outcome.status} (${outcome.error ?? ''})`);
+  return outcome.migrationId;
+}
+
+/** Brings a world just reset to the state `kind` starts from, and says what to run. */
+async function prepare(world: World, kind: OperationKind): Promise<Operation> {
+  const base = { kind, address: ADDRESS, nonSyncOu: world.objects['ous.nonSync']!.dn };
+  switch (kind) {
+    case 'recreate':
+    case 'convert':
+      return base;
+    case 'restore':
+      return { ...base, migrationId: await migrated(world, { hybridMailFlow: true }) };
+    case 'restore-convert':
+      return {
+        ...base,
+        migrationId: await migrated(world, { strategy: 'convert', hybridMailFlow: true }),
+      };
+    case 'update-address':
+      await migrated(world, { hybridMailFlow: true });
+      return base;
+    case 'enable-hybrid':
+      // Migrated without the on-prem objects: on-prem dependants stay unrewired (needs-action), enable builds them.
+      await migrated(world, { routingContact: false });
+      return { ...base, ou: world.objects['ous.groups']!.dn };
+  }
+}
+
+/** What an operation must end in: the state before it, and the state and status an uninterrupted run leaves. */
+export interface Expected {
+  readonly baseline: Views;
+  readonly reference: Views;
+  readonly referenceStatus: string;
+}
+
+export async function expectedFor(world: World, kind: OperationKind): Promise<Expected> {
+  await world.reset();
+  const op = await prepare(world, kind);
+  const baseline = await viewsOf(world);
+  const ended = await startOperation(world.engine, op);
+  if (!['completed', 'completed_with_warnings', 'restored'].includes(ended.status))
+    throw new Error(`the uninterrupted ${kind} ended ${ended.status}`);
+  return { baseline, reference: await viewsOf(world), referenceStatus: ended.status };
+}
+
+/** Runs `op` with the cell's fault armed at its step, in this process. Returns undefined when the run threw. */
+async function runWithFault(
+  world: World,
+  cell: Cell,
+  op: Operation,
+): Promise<{ ended: Ended | undefined; fired: boolean }> {
+  // A token fault needs a connection that has no token yet: a fresh set of connections for this run.
+  let fresh: ChildDeps | undefined;
+  if (cell.dependency === 'token') fresh = await childDeps(world.childConfig);
+  const deps = { ...(fresh?.deps ?? world.deps) } as { -readonly [K in keyof EngineDeps]: EngineDeps[K] };
+  let hook: FaultHook<object> | undefined;
+  if (cell.target !== 'exchange') {
+    hook = faultHook(deps[cell.target] as object);
+    (deps as Record<Target, unknown>)[cell.target] = hook.target;
+  }
+  const kind = cell.kind as 'transient' | 'permanent';
+  let fired = false;
+  let callsAtArm = 0;
+  let tokensAtArm = 0;
+  const stats = () => world.sim.calls(world.tenantId);
+  const arm = () => {
+    if (cell.dependency === 'token') {
+      tokensAtArm = stats().tokens;
+      world.sim.injectTokenFault(world.tenantId, tokenFault(kind));
+    } else if (cell.target === 'exchange') {
+      callsAtArm = stats().cmdlets[cell.cmdlet!] ?? 0;
+      world.sim.injectFault(world.tenantId, exchangeFault(cell.cmdlet!, kind));
+    } else {
+      hook!.arm(
+        cell.method,
+        kind === 'transient' ? transientError(cell.target) : permanentError(cell.target),
+        kind === 'transient' ? 1 : Infinity,
+      );
+    }
+  };
+  const disarm = () => {
+    if (cell.dependency === 'token') {
+      // Requests the endpoint refused reach it (the connection counts them) but issue no token (the tenant counts those).
+      if (fresh!.cloud.tokens.tokenEndpointRequests > stats().tokens - tokensAtArm) fired = true;
+      world.sim.clearFaults(world.tenantId);
+    } else if (cell.target === 'exchange') {
+      if ((stats().cmdlets[cell.cmdlet!] ?? 0) > callsAtArm) fired = true;
+      world.sim.clearFaults(world.tenantId);
+    } else {
+      if ((hook!.fired.get(cell.method) ?? 0) > 0) fired = true;
+      hook!.clear();
+    }
+  };
+  // The token is requested at the connection's first call, which may come before the step starts.
+  let armed = cell.dependency === 'token';
+  if (armed) arm();
+  let ended: Ended | undefined;
+  try {
+    ended = await startOperation(new MigrationEngine(deps), op, {
+      onEvent: (e) => {
+        if (e.step !== cell.step) return;
+        if (e.event === 'started' && !armed) {
+          armed = true;
+          arm();
+        }
+        // A permanent failure is the step's own call: once the step has failed, its undo meets a working service.
+        if (e.event === 'failed' || e.event === 'completed') disarm();
+      },
+    });
+  } catch {
+    ended = undefined; // the run could not even record how it ended (a state-store fault): the store says
+  }
+  if (armed) disarm();
+  await fresh?.close();
+  return { ended, fired };
+}
+
+/** Runs one cell on `world`; `expected` is what this operation must end in (expectedFor). */
+export async function runCell(world: World, cell: Cell, expected: Expected): Promise<CellResult> {
+  await world.reset();
+  const op = await prepare(world, cell.operation);
+  let ended: Ended | undefined;
+  let fired = false;
+
+  if (cell.kind === 'kill-before' || cell.kind === 'kill-after') {
+    try {
+      await runChildUntilKilled(world, {
+        address: op.address,
+        killAfter: '',
+        operation: op,
+        killAt: {
+          step: cell.step,
+          target: cell.target,
+          method: cell.method,
+          when: cell.kind === 'kill-before' ? 'before' : 'after',
+        },
+      });
+      fired = true;
+    } catch {
+      fired = false; // the child finished without reaching the call
+    }
+  } else {
+    ({ ended, fired } = await runWithFault(world, cell, op));
+  }
+
+  // The operation ends the way an operator ends it: continued while it is open.
+  ended ??= await standing(world.state, op);
+  let resumes = 0;
+  while (isOpen(ended.status) && resumes < 3) {
+    resumes++;
+    try {
+      ended = await continueOperation(world.engine, op, ended.id);
+    } catch (error) {
+      ended = { id: ended.id, status: `threw: ${(error as Error).message}`, findings: 0 };
+    }
+  }
+
+  const now = await viewsOf(world);
+  const toReference = differences(expected.reference, now);
+  const toBaseline = differences(expected.baseline, now);
+  const end: EndState | 'wrong' =
+    ended.status === expected.referenceStatus && toReference.length === 0
+      ? 'as-uninterrupted'
+      : ended.status === 'rolled_back' && toBaseline.length === 0 && ended.findings > 0
+        ? 'rolled-back'
+        : 'wrong';
+  const diff = end !== 'wrong' ? [] : toReference.length <= toBaseline.length ? toReference : toBaseline;
+  return { cell, fired, end, status: ended.status, resumes, diff };
+}

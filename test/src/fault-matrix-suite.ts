@@ -1,0 +1,87 @@
+// The fault matrix as vitest tests: the cells of fault-matrix.ts split over SHARDS test files
+// (fault-matrix.<i>.test.ts, counted by fault-matrix-shards.ts), which vitest runs at the same time in separate processes (test/vitest.config.ts, project
+// "fault-matrix"), each against a world of its own — its own Samba lab instance, simulated tenant and state file — so
+// the whole matrix takes a fraction of its serial time. Every shard prints its cells; fault-matrix.setup.ts prints the
+// whole matrix's size and result (cells run / passed) once all shards are done.
+import { writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { afterAll, describe, expect, inject, it } from 'vitest';
+import { seedCloudDependants } from './cloud-dependants.js';
+import { expectedFor, runCell, type Expected } from './fault-cell.js';
+import {
+  allCells,
+  cellName,
+  matrixSummary,
+  passed,
+  type Cell,
+  type CellResult,
+  type FaultKind,
+} from './fault-matrix.js';
+import type { OperationKind } from './fault-operations.js';
+import { matrixShards } from './fault-matrix-shards.js';
+import { useWorld } from './world.js';
+
+/**
+ * What a cell of each operation costs, relative to a recreate cell: restoring, updating an address and enabling hybrid
+ * mail flow first need a migration to start from.
+ */
+const WEIGHT: Readonly<Record<OperationKind, number>> = {
+  recreate: 1,
+  convert: 1.2,
+  restore: 2.2,
+  'restore-convert': 2.2,
+  'update-address': 2,
+  'enable-hybrid': 1.8,
+};
+
+/**
+ * The cells of shard `shard` of `shards`: consecutive runs of cells of equal total weight, so a shard works on few
+ * operations (each computes its reference run once per shard).
+ */
+function shardCells(shard: number, shards: number, cells: readonly Cell[]): Cell[] {
+  const total = cells.reduce((sum, c) => sum + WEIGHT[c.operation], 0);
+  let before = 0;
+  return cells.filter((c) => {
+    const middle = before + WEIGHT[c.operation] / 2;
+    before += WEIGHT[c.operation];
+    return Math.min(shards - 1, Math.floor((middle / total) * shards)) === shard;
+  });
+}
+
+export function defineMatrixShard(shard: number, shards = matrixShards()): void {
+  const w = useWorld(`matrix-${shard}`, { seedTenant: seedCloudDependants });
+  // FAULT_MATRIX_KINDS=transient,permanent: only those kinds; FAULT_MATRIX_ONLY=<regular expression>: only the cells
+  // whose name matches (to look at a few while working on them). Both choose before the split, so every shard works.
+  const kinds = process.env['FAULT_MATRIX_KINDS']?.split(',') as FaultKind[] | undefined;
+  const only = process.env['FAULT_MATRIX_ONLY'];
+  const chosen = allCells(kinds).filter((c) => only === undefined || new RegExp(only).test(cellName(c)));
+  const cells = shardCells(shard, shards, chosen);
+  const results: CellResult[] = [];
+  const expected = new Map<OperationKind, Expected>();
+
+  afterAll(() => {
+    if (results.length === 0) return;
+    process.stdout.write(`\n${matrixSummary(results, `fault matrix shard ${shard + 1}/${shards}`)}\n`);
+    const dir = inject('faultMatrixResults');
+    if (dir !== undefined)
+      writeFileSync(
+        join(dir, `shard-${shard}.json`),
+        JSON.stringify(results.map((r) => ({ name: cellName(r.cell), passed: passed(r), end: r.end }))),
+      );
+  });
+
+  describe(`fault matrix, shard ${shard + 1}/${shards}`, () => {
+    it.each(cells.map((cell) => ({ name: cellName(cell), cell })))(
+      '$name',
+      async ({ cell }) => {
+        if (!expected.has(cell.operation)) expected.set(cell.operation, await expectedFor(w, cell.operation));
+        const result = await runCell(w, cell, expected.get(cell.operation)!);
+        results.push(result);
+        expect(result.fired, 'the fault was never reached').toBe(true);
+        expect(result.diff).toEqual([]);
+        expect(passed(result), `${result.end} (status ${result.status})`).toBe(true);
+      },
+      300_000,
+    );
+  });
+}
