@@ -345,6 +345,38 @@ describe('batch stopped (Ctrl-C / SIGTERM)', () => {
   }, 300_000);
 });
 
+describe('batch stopped while its level syncs', () => {
+  it('gives up the level sync coordination and every lease; another runner goes on at once', async () => {
+    await w.reset();
+    const planned = await planBatchRun(w.deps, {
+      groups: ['research@contoso.com', 'abcd@contoso.com'],
+      options: options(),
+    });
+    const controller = new AbortController();
+    const outcome = await runBatch(deps('stopped-syncing'), planned.batch.id, {
+      syncLeaseMs: 600_000, // held until expiry, it would keep every other runner waiting ten minutes
+      waitIntervalMs: 500,
+      signal: controller.signal,
+      onEvent: (event) => {
+        if (event.type === 'sync-triggered') controller.abort('SIGTERM');
+      },
+    });
+    expect(outcome.stopped).toBe('SIGTERM');
+    const level = (await w.state.getBatch(planned.batch.id))!.levels[0]!;
+    expect(level.phase).toBe('syncing');
+    expect(level.syncCoordinator).toBeNull();
+    const migrations = await w.state.listMigrations({ batchId: planned.batch.id });
+    expect(migrations.map((m) => m.status)).toEqual(['parked', 'parked']);
+    expect(migrations.map((m) => m.lease)).toEqual([null, null]);
+
+    const resumed = await runBatch(deps('next'), planned.batch.id, {
+      syncLeaseMs: LEASE_MS,
+      waitIntervalMs: 500,
+    });
+    expect(resumed.status).toBe('completed');
+  }, 300_000);
+});
+
 describe('batch --resume after failures (issue 15)', () => {
   it('retries a group rolled back for a transient cause and finishes an undo that met one; a permanent failure stays', async () => {
     await w.reset();

@@ -157,6 +157,9 @@ export class SqlStateStore implements StateStore {
   claimLevelSync(batchId: string, level: number, runnerId: string, leaseMs: number): Promise<boolean> {
     return batches.claimLevelSync(this.driver, batchId, level, runnerId, leaseMs);
   }
+  releaseLevelSync(batchId: string, level: number, runnerId: string): Promise<void> {
+    return batches.releaseLevelSync(this.driver, batchId, level, runnerId);
+  }
 
   // leases (store/leases.ts)
   claimNext(

@@ -340,6 +340,8 @@ export interface StateStore {
    * coordination lease. Returns true if this runner coordinates (also when it already did: renews).
    */
   claimLevelSync(batchId: string, level: number, runnerId: string, leaseMs: number): Promise<boolean>;
+  /** Gives the level's sync coordination up (no-op unless `runnerId` holds it): e.g. a runner stopped by Ctrl-C. */
+  releaseLevelSync(batchId: string, level: number, runnerId: string): Promise<void>;
 
   /**
    * Claims the next open migration (planned/running/parked) of the batch whose lease is free or

@@ -330,6 +330,11 @@ describe.each(ENGINES)('state store on $engine', (engine) => {
     expect(await store.claimLevelSync('wave-1', 0, 'runner-a', 60_000)).toBe(true);
     expect(await store.claimLevelSync('wave-1', 0, 'runner-b', 60_000)).toBe(false);
     expect(await store.claimLevelSync('wave-1', 0, 'runner-a', 60_000)).toBe(true);
+    // Given up (a runner stopped by Ctrl-C): only by its holder, and then another runner takes it at once.
+    await store.releaseLevelSync('wave-1', 0, 'runner-b');
+    expect(await store.claimLevelSync('wave-1', 0, 'runner-b', 60_000)).toBe(false);
+    await store.releaseLevelSync('wave-1', 0, 'runner-a');
+    expect(await store.claimLevelSync('wave-1', 0, 'runner-b', 60_000)).toBe(true);
     expect(await store.claimLevelSync('wave-1', 1, 'runner-b', 1)).toBe(true);
     // An expired coordination lease can be taken over.
     await eventually(
@@ -344,7 +349,7 @@ describe.each(ENGINES)('state store on $engine', (engine) => {
       level: 0,
       phase: 'done',
       total: 2,
-      syncCoordinator: { owner: 'runner-a' },
+      syncCoordinator: { owner: 'runner-b' }, // runner-a gave it up
     });
     expect(progress.levels[0]?.byStatus).toMatchObject({ completed: 1, failed: 1, planned: 0 });
     expect(progress.levels[1]).toMatchObject({

@@ -407,8 +407,12 @@ class BatchRunner {
       }
     });
     const deleted = Object.keys(seen);
-    // Stopped while watching: what was seen is stored; the next coordinator (batch --resume) watches on.
-    if (this.#stopping) return this.#level(level);
+    // Stopped while watching: what was seen is stored; the coordination is given up so that the next coordinator
+    // (batch --resume, another runner) watches on at once instead of after the lease.
+    if (this.#stopping) {
+      await this.#state.releaseLevelSync(this.#batchId, level, this.#deps.runnerId);
+      return this.#level(level);
+    }
     this.#emit({
       type: 'deletions',
       batchId: this.#batchId,

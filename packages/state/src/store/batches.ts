@@ -158,3 +158,17 @@ export async function claimLevelSync(
   if (!exists) throw new NotFoundError('batch level', `${batchId}#${level}`);
   return false;
 }
+
+export async function releaseLevelSync(
+  driver: Driver,
+  batchId: string,
+  level: number,
+  runnerId: string,
+): Promise<void> {
+  checkLevel(level);
+  nonEmptyRunner(runnerId);
+  await driver.run(
+    'UPDATE batch_levels SET sync_owner = NULL, sync_expires_at = NULL WHERE batch_id = ? AND level = ? AND sync_owner = ?',
+    [batchId, level, runnerId],
+  );
+}
