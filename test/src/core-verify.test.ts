@@ -51,17 +51,27 @@ describe('verify', () => {
     expect(outcome.status).toBe('completed');
     expect(outcome.report.verification).toMatchObject({ differences: 0 });
 
+    // Verify re-reads only the dependants capture found (by id), and still sees each one that let go of the group.
     await w.cloud.exchange.removeMember('cloud.fans@contoso.com', 'sales@contoso.com');
+    await w.cloud.exchange.setDistributionGroup('cloud.restricted@contoso.com', {
+      AcceptMessagesOnlyFromSendersOrMembers: [],
+    });
+    await w.cloud.exchange.setForwardingAddress(
+      { identity: 'cloud.fwd@contoso.com', recipientTypeDetails: 'UserMailbox' },
+      null,
+    );
     const contact = (await w.ad.findByAddress('sales-MigratedByScript@contoso.com'))[0]!;
     await w.ad.connection.modify(w.objects['users.mallory']!.dn, [
       { operation: 'delete', attribute: 'authOrig', values: [contact.dn] },
     ]);
     const result = await w.engine.verify(outcome.migrationId);
-    expect(result).toMatchObject({ differences: 2, status: 'completed_with_warnings' });
+    expect(result).toMatchObject({ differences: 4, status: 'completed_with_warnings' });
     const findings = (await w.engine.report(outcome.migrationId))!.findings;
     expect(findings.map((f) => `${f.code} ${f.subject} ${f.attribute}`).sort()).toEqual(
       [
         'VERIFY_DIFFERENCE cloud.fans@contoso.com Members',
+        'VERIFY_DIFFERENCE cloud.restricted@contoso.com AcceptMessagesOnlyFromDLMembers',
+        'VERIFY_DIFFERENCE cloud.fwd@contoso.com ForwardingAddress',
         `VERIFY_DIFFERENCE ${w.objects['users.mallory']!.dn} authOrig`,
       ].sort(),
     );

@@ -512,6 +512,44 @@ describe('cloud dependants', () => {
       ]),
     );
   });
+
+  it('re-reads only the dependants a scan found, by id: one call per object, one Members filter; a link removed or an object gone is no longer found', async () => {
+    await exo.newDistributionGroup({ name: 'Parent3', managedBy: ['alice'] });
+    await exo.addMember('Parent3', 'sales@contoso.com');
+    await exo.setDistributionGroup('Parent3', {
+      AcceptMessagesOnlyFromDLMembers: ['sales@contoso.com'],
+      BypassModerationFromSendersOrMembers: ['sales@contoso.com'],
+    });
+    await exo.setForwardingAddress(
+      { identity: 'bob', recipientTypeDetails: 'UserMailbox' },
+      'sales@contoso.com',
+    );
+    const sales = (await exo.getDistributionGroup('sales@contoso.com'))!;
+    const group = { dn: sales.distinguishedName, name: sales.name };
+    const scanned = await exo.findCloudDependants(sales.distinguishedName);
+    const names = (found: typeof scanned) => found.map((f) => `${f.link}:${f.recipient.name}`).sort();
+
+    t.sim.resetCalls(t.tenantId);
+    expect(names(await exo.cloudDependantsStill(scanned, group))).toEqual(names(scanned));
+    const objects = new Set(scanned.filter((d) => d.link !== 'Members').map((d) => d.recipient.guid));
+    expect(Object.values(t.sim.calls(t.tenantId).cmdlets).reduce((a, b) => a + b, 0)).toBe(objects.size + 1);
+
+    await exo.setDistributionGroup('Parent3', { AcceptMessagesOnlyFromSendersOrMembers: [] });
+    await exo.removeMember('Parent3', 'sales@contoso.com');
+    await exo.setForwardingAddress({ identity: 'bob', recipientTypeDetails: 'UserMailbox' }, null);
+    const after = names(await exo.cloudDependantsStill(scanned, group));
+    expect(after).toContain('BypassModerationFromDLMembers:Parent3');
+    for (const gone of [
+      'AcceptMessagesOnlyFromDLMembers:Parent3',
+      'Members:Parent3',
+      'ForwardingAddress:Bob',
+    ])
+      expect(after).not.toContain(gone);
+    await exo.removeDistributionGroup('Parent3');
+    expect(names(await exo.cloudDependantsStill(scanned, group))).not.toContain(
+      'BypassModerationFromDLMembers:Parent3',
+    );
+  });
 });
 
 describe('fidelity: answers only a careful client gets right', () => {

@@ -47,7 +47,28 @@ export type VerifyResults = StepResults<VerifyResultsMap>;
 
 export interface VerifySource {
   readonly name: string;
-  read(ctx: MigrationContext, results: VerifyResults, snapshot: Snapshot): Promise<VerifyReading>;
+  read(
+    ctx: MigrationContext,
+    results: VerifyResults,
+    snapshot: Snapshot,
+    reads: VerifyReads,
+  ): Promise<VerifyReading>;
+}
+
+/** Reads the sources of one verification share: the cloud group is read once, not once per source that needs it. */
+export interface VerifyReads {
+  cloudGroup(identity: string): ReturnType<typeof readGroup>;
+}
+
+export function verifyReads(exchange: ExchangeOnline): VerifyReads {
+  const groups = new Map<string, ReturnType<typeof readGroup>>();
+  return {
+    cloudGroup(identity) {
+      const read = groups.get(identity) ?? readGroup(exchange, identity);
+      groups.set(identity, read);
+      return read;
+    },
+  };
 }
 
 function label(ctx: MigrationContext, snapshot: Snapshot): string {
@@ -80,10 +101,10 @@ async function readGroup(exchange: ExchangeOnline, identity: string) {
 /** The new DL (recreate) or the converted group (convert): members, addresses, settings, link lists, Send-As on it. */
 const cloudGroupSource: VerifySource = {
   name: 'cloud group',
-  async read(ctx, results, snapshot) {
+  async read(ctx, results, snapshot, reads) {
     const target = cloudTarget(results);
     const name = label(ctx, snapshot);
-    const { dl, members, sendAs } = await readGroup(ctx.deps.exchange, target.identity);
+    const { dl, members, sendAs } = await reads.cloudGroup(target.identity);
     const validation = results.get('validate')!;
     const observed = observedCloudGroup(name, dl, members, sendAs);
     if (ctx.migration.strategy === 'convert') {
@@ -115,7 +136,12 @@ async function dependantsOf(
 ) {
   if (dl === null) return [];
   const identity = cloudIdentity(dl);
-  const found = await exchange.findCloudDependants(dl.distinguishedName);
+  // Re-read only what capture found naming the group (by id; in a batch, found through the level's tenant-wide index):
+  // each must name the group now. A fresh tenant-wide scan per group cost 28 filters (issue 17).
+  const found = await exchange.cloudDependantsStill(snapshot.cloudDependants.dependants, {
+    dn: dl.distinguishedName,
+    name: dl.name,
+  });
   const held = dl.isSecurityGroup ? await exchange.getSendAsHeldBy(identity) : [];
   // Collected rights are read back where they were collected: each mailbox is asked about this trustee.
   const collected: CollectedRightNow[] = [];
@@ -167,9 +193,9 @@ async function collectedRightHeld(
 /** Cloud-only objects that named the group (groups, restrictions, owners, forwarding) and Send-As it held. */
 const cloudDependantsSource: VerifySource = {
   name: 'cloud dependants',
-  async read(ctx, results, snapshot) {
+  async read(ctx, results, snapshot, reads) {
     const name = label(ctx, snapshot);
-    const dl = await ctx.deps.exchange.getDistributionGroup(cloudTarget(results).identity);
+    const { dl } = await reads.cloudGroup(cloudTarget(results).identity);
     return {
       expected: expectedCloudDependants(snapshot, name),
       observed: await dependantsOf(ctx.deps.exchange, dl, name, snapshot),
@@ -235,9 +261,9 @@ const restoredGroupSource: VerifySource = {
 /** The synced cloud group is back as captured, and the cloud-only objects and Send-As name it again. */
 const resyncedCloudSource: VerifySource = {
   name: 'synced cloud group',
-  async read(ctx, results, snapshot) {
+  async read(ctx, results, snapshot, reads) {
     const name = label(ctx, snapshot);
-    const { dl, members, sendAs } = await readGroup(ctx.deps.exchange, name);
+    const { dl, members, sendAs } = await reads.cloudGroup(name);
     const validation = results.get('validate');
     const settings = carriedSettingNames(snapshot, ctx, validation?.cloudType ?? 'Distribution');
     return {

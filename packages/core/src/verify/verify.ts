@@ -7,7 +7,13 @@ import { loadSnapshot } from '../engine/snapshot.js';
 import { finding } from '../findings/finding.js';
 import type { SagaStep } from '../saga/runner.js';
 import type { MigrationStep } from '../steps/results.js';
-import { MIGRATION_SOURCES, RESTORE_SOURCES, type VerifyResults, type VerifySource } from './sources.js';
+import {
+  MIGRATION_SOURCES,
+  RESTORE_SOURCES,
+  verifyReads,
+  type VerifyResults,
+  type VerifySource,
+} from './sources.js';
 import {
   compareValues,
   verificationSummary,
@@ -44,8 +50,9 @@ export async function verifyAndRecord(
   const snapshot = await loadSnapshot(ctx.deps.state, ctx.migration.id);
   const expected: ExpectedValue[] = [];
   const observed: ObservedAttribute[] = [];
+  const reads = verifyReads(ctx.deps.exchange);
   for (const source of sources) {
-    const reading = await source.read(ctx, results, snapshot);
+    const reading = await source.read(ctx, results, snapshot, reads);
     expected.push(...reading.expected);
     observed.push(...reading.observed);
   }

@@ -802,6 +802,42 @@ export class ExchangeOnline {
     return found;
   }
 
+  /**
+   * Which of the dependants a scan found (findCloudDependants) still name the group — now known by `group` (its DN
+   * and Name: a recreate's new DL, a restore's synced group). Only those objects are read again, each by its id with
+   * the Get- cmdlet of its type (one call per object however many links it held; gone is "names it no more"), and the
+   * memberships with one Members filter; a scan of the whole tenant (28 filters) would answer the same for them.
+   */
+  async cloudDependantsStill(
+    captured: readonly CloudDependant[],
+    group: { readonly dn: string; readonly name: string },
+  ): Promise<CloudDependant[]> {
+    const still: CloudDependant[] = [];
+    if (captured.some((d) => d.link === 'Members')) {
+      const result = await this.read('Get-Recipient', {
+        Filter: `(${opathEquals('Members', group.dn)}) -and (IsDirSynced -eq $false)`,
+        ResultSize: 'Unlimited',
+      });
+      const holders = new Set(result.value.map((raw) => toRecipient(raw).guid.toLowerCase()));
+      for (const d of captured)
+        if (d.link === 'Members' && holders.has(d.recipient.guid.toLowerCase())) still.push(d);
+    }
+    const byObject = new Map<string, CloudDependant[]>();
+    for (const d of captured) {
+      if (d.link === 'Members') continue;
+      const key = memberIdentity(d.recipient);
+      (byObject.get(key) ?? byObject.set(key, []).get(key)!).push(d);
+    }
+    const name = group.name.toLowerCase();
+    for (const [identity, links] of byObject) {
+      const cmdlet = setCmdletFor(links[0]!.recipient.recipientTypeDetails).replace(/^Set-/, 'Get-');
+      const raw = await this.readOne(cmdlet, { Identity: identity });
+      if (raw === null) continue;
+      for (const d of links) if (namesLink(raw, d.link, name)) still.push(d);
+    }
+    return still;
+  }
+
   /** The tenant-wide index findCloudDependants takes in a batch (six reads, paged). */
   readCloudDependantsIndex(): Promise<CloudDependantsIndex> {
     return CloudDependantsIndex.read((cmdlet, parameters) => this.read(cmdlet, parameters));
@@ -859,6 +895,13 @@ export interface CloudDependant {
     | 'ManagedBy'
     | 'ForwardingAddress';
   readonly recipient: RecipientRecord;
+}
+
+/** Whether a dependant's output (a Get- cmdlet's) names the group of this lower-case Name in `link`. */
+function namesLink(raw: Record<string, unknown>, link: CloudDependant['link'], name: string): boolean {
+  if (link === 'Members') return false;
+  if (link === 'ForwardingAddress') return String(raw['ForwardingAddress'] ?? '').toLowerCase() === name;
+  return linksNaming(raw, name, [link]).length > 0;
 }
 
 /** The identity to address a member record by: its Entra object id, else its Guid. */
