@@ -309,4 +309,36 @@ describe('verify', () => {
     expect(calendar.map((p) => p.accessRights)).toEqual([['Editor']]);
     expect((await exchange.getMailbox('bob@contoso.com'))!.grantSendOnBehalfTo).toContain(synced.name);
   }, 300_000);
+
+  it('gives a folder right to the right one of two recipients sharing a display name', async () => {
+    await w.reset();
+    const { exchange } = w.cloud;
+    const finance = (await exchange.getDistributionGroup('finance@contoso.com'))!;
+    // A cloud mailbox with the synced group's display name: folder listings name both alike.
+    w.sim.seedRecipients(w.tenantId, [
+      {
+        type: 'UserMailbox',
+        name: 'Finance Twin',
+        displayName: finance.displayName,
+        primarySmtpAddress: 'finance.twin@contoso.com',
+      },
+    ]);
+    await exchange.addMailboxFolderPermission('alice@contoso.com:\\Inbox', 'finance@contoso.com', [
+      'Reviewer',
+    ]);
+    await exchange.addMailboxFolderPermission('bob@contoso.com:\\Calendar', 'finance.twin@contoso.com', [
+      'Editor',
+    ]);
+    await collectPermissions(exchange, w.state, {
+      scope: ['alice@contoso.com', 'bob@contoso.com'],
+      folders: true,
+      restart: true,
+    });
+    const folderRights = async (holder: string) =>
+      (await w.state.findPermissionsHeldBy([holder]))
+        .filter((p) => p.kind === 'Folder')
+        .map((p) => `${p.mailbox}:${p.folder}=${p.accessRights.join('+')}`);
+    expect(await folderRights('finance@contoso.com')).toEqual(['alice@contoso.com:Inbox=Reviewer']);
+    expect(await folderRights('finance.twin@contoso.com')).toEqual(['bob@contoso.com:Calendar=Editor']);
+  }, 300_000);
 });

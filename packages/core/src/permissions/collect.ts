@@ -47,28 +47,25 @@ export function folderIdentity(mailbox: string, folder: string): string {
 const FOLDER_PSEUDO_USERS = new Set(['default', 'anonymous']);
 
 /**
- * Folder rights name their holder by display name (MailboxFolderUserId), which need not be unique: each name is
- * looked up once per run, and a holder only one recipient has that name for is stored by its primary address (what a
- * migration looks its group up by); another keeps the display name and matches no group.
+ * Folder rights name their holder by display name (MailboxFolderUserId), which need not be unique. Each name is looked
+ * up once per run (Get-Recipient -Filter DisplayName): one recipient of that name is the holder; several are each asked
+ * for by -User on the folder, so a right is never given to the wrong one of two namesakes; none (a deleted holder)
+ * keeps the name as shown. Holders are stored by primary address, which is what a migration looks its group up by.
  */
-type FolderTrustees = Map<string, Promise<string>>;
+type FolderTrustees = Map<string, Promise<string[]>>;
 
-async function folderTrustee(
-  exchange: ExchangeOnline,
-  cache: FolderTrustees,
-  shown: string,
-): Promise<string> {
-  let resolved = cache.get(shown);
-  if (resolved === undefined) {
-    resolved = exchange
+function candidatesFor(exchange: ExchangeOnline, cache: FolderTrustees, shown: string): Promise<string[]> {
+  let found = cache.get(shown);
+  if (found === undefined) {
+    found = exchange
       .findRecipients(opathEquals('DisplayName', shown))
-      .then((found) =>
-        found.length === 1 && found[0]!.primarySmtpAddress !== '' ? found[0]!.primarySmtpAddress : shown,
-      );
-    cache.set(shown, resolved);
+      .then((rs) => rs.map((r) => r.primarySmtpAddress).filter((a) => a !== ''));
+    cache.set(shown, found);
   }
-  return resolved;
+  return found;
 }
+
+const grantsSomething = (rights: readonly string[]) => rights.some((a) => a !== 'None');
 
 async function readFolderPermissions(
   exchange: ExchangeOnline,
@@ -76,26 +73,33 @@ async function readFolderPermissions(
   cache: FolderTrustees,
 ): Promise<PermissionEntry[]> {
   const entries: PermissionEntry[] = [];
+  const add = (folder: string, trustee: string, accessRights: readonly string[]) =>
+    entries.push({ mailbox: address, kind: 'Folder', folder, trustee, trusteeSid: '', accessRights });
   for (const folder of FOLDERS) {
+    const id = folderIdentity(address, folder);
     let rights;
     try {
-      rights = await exchange.getMailboxFolderPermissions(folderIdentity(address, folder));
+      rights = await exchange.getMailboxFolderPermissions(id);
     } catch (error) {
       // A mailbox without this folder (or gone meanwhile) grants nothing on it.
       if (error instanceof ExoNotFoundError) continue;
       throw error;
     }
-    for (const r of rights) {
-      if (FOLDER_PSEUDO_USERS.has(r.user.toLowerCase())) continue;
-      if (r.accessRights.length === 0 || r.accessRights.every((a) => a === 'None')) continue;
-      entries.push({
-        mailbox: address,
-        kind: 'Folder',
-        folder,
-        trustee: await folderTrustee(exchange, cache, r.user),
-        trusteeSid: '',
-        accessRights: r.accessRights,
-      });
+    const shownNames = new Set(
+      rights
+        .filter((r) => !FOLDER_PSEUDO_USERS.has(r.user.toLowerCase()) && grantsSomething(r.accessRights))
+        .map((r) => r.user),
+    );
+    for (const shown of shownNames) {
+      const candidates = await candidatesFor(exchange, cache, shown);
+      if (candidates.length <= 1) {
+        for (const r of rights.filter((x) => x.user === shown))
+          add(folder, candidates[0] ?? shown, r.accessRights);
+        continue;
+      }
+      for (const candidate of candidates)
+        for (const r of await exchange.getMailboxFolderPermissions(id, candidate))
+          if (grantsSomething(r.accessRights)) add(folder, candidate, r.accessRights);
     }
   }
   return entries;
