@@ -17,6 +17,7 @@ pnpm run format:check
 node scripts/check-workspace.mjs --self-check
 pnpm run knip # unused files and dependencies
 pnpm run knip:exports # unused exports and types
+pnpm run api:check # each package's exports match its reviewed api.txt
 pnpm turbo run typecheck lint
 find . -name .vitest-report.json -not -path '*/node_modules/*' -delete
 status=0

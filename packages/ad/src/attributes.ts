@@ -5,7 +5,7 @@ const range = (prefix: string, from: number, to: number) =>
   Array.from({ length: to - from + 1 }, (_, i) => `${prefix}${from + i}`);
 
 export const EXTENSION_ATTRIBUTES = range('extensionAttribute', 1, 15);
-export const EXTENSION_CUSTOM_ATTRIBUTES = range('msExchExtensionCustomAttribute', 1, 5);
+const EXTENSION_CUSTOM_ATTRIBUTES = range('msExchExtensionCustomAttribute', 1, 5);
 
 /** Single-valued identity and address attributes of a group. */
 export const GROUP_IDENTITY_ATTRIBUTES = [

@@ -17,7 +17,7 @@ import { DISPLAY_TYPE_DYNAMIC_DL, DISPLAY_TYPE_ROUTING_CONTACT, MIGRATION_TAG } 
 import type { ExchangeSchemaFacts } from './types.js';
 
 /** Exchange's "email address policies off" marker (msExchPoliciesExcluded). */
-export const EXCLUDED_ADDRESS_POLICY = '{26491cfc-9e50-4857-861b-0cb8df22b5d7}';
+const EXCLUDED_ADDRESS_POLICY = '{26491cfc-9e50-4857-861b-0cb8df22b5d7}';
 const TYPE_DETAILS_MAIL_CONTACT = 64;
 const TYPE_DETAILS_DYNAMIC_DL = 8;
 

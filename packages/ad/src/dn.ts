@@ -2,12 +2,12 @@
 // because CNs like `Smith\, John` or `\#Team` are legal and common in real directories.
 import { AdError } from './errors.js';
 
-export interface Ava {
+interface Ava {
   type: string;
   value: string;
 }
 /** One RDN; usually a single AVA, multi-valued RDNs join AVAs with "+". */
-export type Rdn = Ava[];
+type Rdn = Ava[];
 export type ParsedDn = Rdn[];
 
 const HEX = /^[0-9a-fA-F]{2}$/;
@@ -122,7 +122,7 @@ export function escapeDnValue(value: string): string {
   return out;
 }
 
-export function formatRdn(rdn: Rdn): string {
+function formatRdn(rdn: Rdn): string {
   return rdn.map((ava) => `${ava.type}=${escapeDnValue(ava.value)}`).join('+');
 }
 

@@ -32,10 +32,6 @@ export function guidToBuffer(text: string): Buffer {
   ]);
 }
 
-export function isGuid(text: string): boolean {
-  return GUID_TEXT.test(text.trim());
-}
-
 /** Binary SID → "S-1-5-21-…". Returns the number of bytes consumed too (SIDs are embedded in ACEs). */
 export function readSid(bytes: Buffer, offset = 0): { sid: string; length: number } {
   if (bytes.length < offset + 8) throw new AdError('AD_OPERATION_FAILED', 'Truncated SID.');

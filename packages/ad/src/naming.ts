@@ -4,8 +4,8 @@
 import { AdError } from './errors.js';
 import { ROUTING_SUFFIX } from './recipient.js';
 
-export const MAX_CN = 64;
-export const MAX_SAM_ACCOUNT_NAME = 256;
+const MAX_CN = 64;
+const MAX_SAM_ACCOUNT_NAME = 256;
 /** Characters AD refuses in sAMAccountName. */
 const SAM_FORBIDDEN = /["/\\[\]:;|=,+*?<>]/;
 

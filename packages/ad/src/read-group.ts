@@ -234,7 +234,7 @@ async function toGroup(conn: AdConnection, e: AdEntry, tag: string): Promise<AdG
  * group itself; NT AUTHORITY and other well-known SIDs are skipped; SIDs no object carries any more
  * (deleted principals, #16) are skipped as orphaned.
  */
-export async function resolveSendAs(
+async function resolveSendAs(
   conn: AdConnection,
   groupDn: string,
   sids: string[],

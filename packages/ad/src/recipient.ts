@@ -1,20 +1,12 @@
 // Pure decoding of recipient attributes: proxy addresses, groupType, and the recipient classes of
 // the research's phase 7 (first match wins, in the same order), plus the markers left by earlier
 // migrations (ours and DLConversionV2 use the same ones, so both are recognised).
-import type {
-  AdRecipient,
-  GroupScope,
-  GroupType,
-  MigrationMarker,
-  ProxyAddress,
-  RecipientKind,
-} from './types.js';
+import type { GroupScope, GroupType, MigrationMarker, ProxyAddress, RecipientKind } from './types.js';
 
 export const MIGRATION_TAG = 'MigratedByScript';
 export const ROUTING_SUFFIX = '-MigratedByScript';
 export const DISPLAY_TYPE_DYNAMIC_DL = 3;
 export const DISPLAY_TYPE_ROUTING_CONTACT = 6;
-export const TYPE_DETAILS_ROOM_LIST = 268435456;
 const TYPE_DETAILS_MAIL_USER = 128;
 
 const GROUP_TYPE_SECURITY = 0x80000000;
@@ -133,9 +125,4 @@ export function classifyRecipient(
     return { kind: 'non-mail-group' };
   }
   return { kind: 'other' };
-}
-
-/** Convenience for callers holding an AdRecipient: can the cloud address it as a recipient? */
-export function isMailRecipient(r: Pick<AdRecipient, 'kind'>): boolean {
-  return !['user', 'non-mail-group', 'other'].includes(r.kind);
 }

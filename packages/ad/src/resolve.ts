@@ -131,7 +131,7 @@ async function searchInBatches(
   await Promise.all(jobs);
 }
 
-export function toRecipient(e: AdEntry, tag = MIGRATION_TAG): AdRecipient {
+function toRecipient(e: AdEntry, tag = MIGRATION_TAG): AdRecipient {
   const objectClasses = e.strings('objectClass');
   const groupType = e.has('groupType') ? decodeGroupType(e.string('groupType') as string) : undefined;
   const facts = {

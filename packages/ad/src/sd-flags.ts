@@ -3,8 +3,8 @@
 // so an ordinary migration account would get no nTSecurityDescriptor at all.
 import { BerWriter, Control } from 'ldapts';
 
-export const SD_FLAGS_OID = '1.2.840.113556.1.4.801';
-export const SD_FLAGS = { OWNER: 0x1, GROUP: 0x2, DACL: 0x4, SACL: 0x8 } as const;
+const SD_FLAGS_OID = '1.2.840.113556.1.4.801';
+const SD_FLAGS = { OWNER: 0x1, GROUP: 0x2, DACL: 0x4, SACL: 0x8 } as const;
 
 export class SdFlagsControl extends Control {
   readonly flags: number;

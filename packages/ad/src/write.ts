@@ -26,7 +26,7 @@ const PERMANENT = new Set([
   'AD_NAME_TOO_LONG',
 ]);
 
-export async function withRetry<T>(policy: RetryPolicy, op: (attempt: number) => Promise<T>): Promise<T> {
+async function withRetry<T>(policy: RetryPolicy, op: (attempt: number) => Promise<T>): Promise<T> {
   let last: unknown;
   for (let attempt = 1; attempt <= Math.max(1, policy.attempts); attempt++) {
     try {

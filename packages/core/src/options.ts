@@ -7,7 +7,7 @@ import type { CloudGroupType } from './mapping/group-type.js';
 import { MAX_NAME_LENGTH } from './mapping/names.js';
 import { parseStored } from './stored/parse.js';
 
-export type Strategy = 'recreate' | 'convert';
+type Strategy = 'recreate' | 'convert';
 
 export interface MigrationOptions {
   readonly strategy: Strategy;
@@ -84,7 +84,7 @@ const D = DEFAULT_OPTIONS;
  * The options as stored with a migration or a batch. A field a store written by an older dlmigrate lacks gets its
  * default (the same default a new migration gets); a field of the wrong type is STORED_DOCUMENT_INVALID.
  */
-export const storedOptionsSchema = z.object({
+const storedOptionsSchema = z.object({
   strategy: z.enum(['recreate', 'convert']),
   nonSyncOu: z.string().optional(),
   retainOriginalGroup: z.boolean().default(D.retainOriginalGroup),

@@ -14,7 +14,7 @@ import { makeOwnerOnlyDir, writeOwnerOnlyFile } from './owner-only.js';
 import { checkBackupKind } from './validate.js';
 import type { BackupRecord, MigrationBundle, MigrationRecord, StateStore } from './types.js';
 
-export const EXPORT_FORMAT = 'dlmigrate-state-export/1';
+const EXPORT_FORMAT = 'dlmigrate-state-export/1';
 
 interface Manifest {
   format: string;

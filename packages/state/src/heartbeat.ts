@@ -2,7 +2,7 @@
 // it was lost (taken over after expiry), so the runner stops touching the migration.
 import type { StateStore } from './types.js';
 
-export interface RenewalOptions {
+interface RenewalOptions {
   intervalMs: number;
   /** Called once when a renewal answers false; renewing stops then. */
   onLost?: () => void;
@@ -18,7 +18,7 @@ export interface Heartbeat {
 }
 
 /** Calls `renew` every intervalMs until stopped or until it answers false. */
-export function startRenewal(renew: () => Promise<boolean>, options: RenewalOptions): Heartbeat {
+function startRenewal(renew: () => Promise<boolean>, options: RenewalOptions): Heartbeat {
   let lost = false;
   let stopped = false;
   let timer: NodeJS.Timeout | undefined;

@@ -14,7 +14,7 @@ export interface OpenStateStoreOptions {
   poolSize?: number;
 }
 
-export function isPostgresUrl(target: string): boolean {
+function isPostgresUrl(target: string): boolean {
   return /^postgres(ql)?:\/\//i.test(target);
 }
 

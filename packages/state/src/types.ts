@@ -25,7 +25,7 @@ export const OPEN_STATUSES: readonly MigrationStatus[] = ['planned', 'running', 
  * Statuses a migration ends in: nothing more happens to it without an operator (an unfinished undo, undo_failed,
  * waits for `dlmigrate resume <id>`; a batch goes on without it).
  */
-export const FINAL_STATUSES: readonly MigrationStatus[] = [
+const FINAL_STATUSES: readonly MigrationStatus[] = [
   'completed',
   'completed_with_warnings',
   'failed',
@@ -35,7 +35,7 @@ export const FINAL_STATUSES: readonly MigrationStatus[] = [
 ];
 
 /** The migration did what it was asked; warnings that need an administrator are still a success (B14). */
-export const SUCCEEDED_STATUSES: readonly MigrationStatus[] = ['completed', 'completed_with_warnings'];
+const SUCCEEDED_STATUSES: readonly MigrationStatus[] = ['completed', 'completed_with_warnings'];
 
 export function isFinalStatus(status: MigrationStatus): boolean {
   return FINAL_STATUSES.includes(status);
@@ -56,7 +56,7 @@ export type JsonValue = null | boolean | number | string | JsonValue[] | { [key:
 export type JsonObject = { [key: string]: JsonValue };
 
 /** Who the migration is about. The address is always known; the objectGUID once captured. */
-export interface GroupIdentity {
+interface GroupIdentity {
   address: string;
   objectGuid?: string | null;
 }
@@ -143,7 +143,7 @@ export interface NewJournalEntry {
 }
 
 /** Known backup kinds; other lower-case kebab names are accepted too. */
-export type BackupKind =
+type BackupKind =
   'onprem-group' | 'cloud-dl' | 'onprem-dependents' | 'cloud-dependents' | 'graph-group' | (string & {});
 
 export interface BackupRecord {
@@ -215,7 +215,7 @@ export interface NewBatch {
   levels: NewMigration[][];
 }
 
-export interface LevelProgress {
+interface LevelProgress {
   level: number;
   phase: string;
   total: number;

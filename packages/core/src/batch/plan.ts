@@ -19,14 +19,14 @@ import { planBatch, splitIntoWaves } from './graph.js';
 import { parseGroupList, type InputProblem } from './input.js';
 
 /** Entra Connect's default: a cycle that would delete more objects than this exports nothing. */
-export const DEFAULT_DELETION_THRESHOLD = 500;
+const DEFAULT_DELETION_THRESHOLD = 500;
 
 /**
  * Deletions a wave leaves room for by default, as a share of the threshold: the cycle that deletes a wave's synced
  * groups also carries whatever else was deleted on-premises since the last one (leavers, other admins' clean-ups), and
  * a wave filled to the threshold would let those push the cycle over it — and the whole wave would stall.
  */
-export const DEFAULT_DELETION_MARGIN_SHARE = 0.1;
+const DEFAULT_DELETION_MARGIN_SHARE = 0.1;
 
 /** Groups per sync wave: the threshold less the margin (by default a tenth of the threshold, rounded down). */
 export function waveSize(deletionThreshold: number, deletionMargin?: number): number {

@@ -16,7 +16,7 @@ import { actionFor, isFindingCode } from '../findings/catalogue.js';
 import { outageWindow, type GroupOutage } from './outage.js';
 import type { ProjectMigrationRecords, ProjectRecords } from './records.js';
 
-export type StatusCounts = Readonly<Record<MigrationStatus, number>>;
+type StatusCounts = Readonly<Record<MigrationStatus, number>>;
 
 export interface ProjectMigration {
   readonly id: string;
@@ -38,7 +38,7 @@ export interface ProjectMigration {
   readonly outage: GroupOutage | null;
 }
 
-export interface ProjectLevel {
+interface ProjectLevel {
   readonly level: number;
   readonly phase: string;
   readonly groups: number;
@@ -63,7 +63,7 @@ export interface ProjectBatch {
 }
 
 /** One bar of the timeline: a batch level, or a migration run on its own. */
-export interface TimelineLane {
+interface TimelineLane {
   readonly label: string;
   readonly batchId: string | null;
   readonly level: number | null;

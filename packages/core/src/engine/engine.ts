@@ -116,7 +116,7 @@ const CONVERT_BODY: readonly MigrationStep[] = [
   verifyStep,
 ];
 export const RECREATE_STEPS: readonly string[] = [...RECREATE_BODY.map((s) => s.name), 'report'];
-export const CONVERT_STEPS: readonly string[] = [...CONVERT_BODY.map((s) => s.name), 'report'];
+const CONVERT_STEPS: readonly string[] = [...CONVERT_BODY.map((s) => s.name), 'report'];
 const RECREATE = [...RECREATE_BODY, reportStep(RECREATE_STEPS)].map(recordingFindings);
 const CONVERT = [...CONVERT_BODY, reportStep(CONVERT_STEPS)].map(recordingFindings);
 
@@ -124,7 +124,7 @@ function stepsFor(strategy: Strategy): readonly MigrationStep[] {
   return strategy === 'convert' ? CONVERT : RECREATE;
 }
 
-export function stepNamesFor(strategy: Strategy): readonly string[] {
+function stepNamesFor(strategy: Strategy): readonly string[] {
   return strategy === 'convert' ? CONVERT_STEPS : RECREATE_STEPS;
 }
 

@@ -13,7 +13,7 @@ import {
 } from '@dlmigrate/exo';
 import type { StateStore } from '@dlmigrate/state';
 
-export interface MembershipJournal {
+interface MembershipJournal {
   /** Where an earlier run of this migration got to with this list (nothing done: replaced false). */
   readonly resumeFrom: MembershipProgress;
   /** Persists a report (durable when it resolves). */
@@ -32,7 +32,7 @@ function listDigest(members: readonly string[]): string {
  * `every` additions), so a resume reads one small record per report instead of listing the migration's backups,
  * which hold the whole snapshot.
  */
-export async function openMembershipJournal(
+async function openMembershipJournal(
   state: StateStore,
   migrationId: string,
   members: readonly string[],

@@ -294,5 +294,3 @@ export function actionFor(code: FindingCode): string {
 export function isFindingCode(value: string): value is FindingCode {
   return Object.hasOwn(catalogue, value);
 }
-
-export const findingCodes: readonly FindingCode[] = Object.keys(catalogue) as FindingCode[];

@@ -28,11 +28,11 @@ function splitAddress(address: string): { local: string; domain: string } {
   return { local: address.slice(0, at), domain: address.slice(at + 1) };
 }
 
-export function smtpAddresses(proxies: readonly string[]): string[] {
+function smtpAddresses(proxies: readonly string[]): string[] {
   return proxies.filter(isSmtp).map((p) => parseProxyAddress(p).address);
 }
 
-export function domainOf(address: string): string {
+function domainOf(address: string): string {
   return splitAddress(address).domain.toLowerCase();
 }
 

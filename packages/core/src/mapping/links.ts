@@ -195,14 +195,3 @@ export function listIdentities(
     objectOf,
   ).map((e) => e.identity);
 }
-
-/**
- * True when an earlier migration (ours or DLConversionV2) already moved the group to the cloud: it carries the
- * MigratedByScript marker (a retained group), or the object is the routing contact standing for it.
- */
-export function isMigratedGroup(
-  object: Pick<AdRecipient, 'kind'> | { readonly marker?: unknown; readonly kind?: undefined },
-): boolean {
-  if (object.kind !== undefined) return object.kind === 'retained-group' || object.kind === 'routing-contact';
-  return object.marker !== undefined;
-}

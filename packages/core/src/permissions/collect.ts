@@ -106,7 +106,7 @@ async function readFolderPermissions(
 }
 
 /** What one mailbox grants: explicit (not inherited, not deny) FullAccess, Send-As and send-on-behalf. */
-export async function readMailboxPermissions(
+async function readMailboxPermissions(
   exchange: ExchangeOnline,
   address: string,
   folders?: FolderTrustees,

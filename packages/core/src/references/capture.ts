@@ -18,7 +18,7 @@ const REFERENCE_BACKUPS = {
 } as const;
 
 /** The Exchange configuration that names the synced group, with the identity it was found by. */
-export interface ConfigReferencesCapture {
+interface ConfigReferencesCapture {
   /** The synced group as Exchange showed it before anything changed: what the containers name. */
   readonly old: GroupIdentity;
   readonly references: readonly ExchangeReference[];

@@ -4,10 +4,10 @@
 import { MIGRATION_STATUSES } from '@dlmigrate/state';
 import { z } from 'zod';
 
-export const STEP_STATUSES = ['completed', 'skipped', 'failed', 'undone', 'pending', 'running'] as const;
+const STEP_STATUSES = ['completed', 'skipped', 'failed', 'undone', 'pending', 'running'] as const;
 export type StepStatus = (typeof STEP_STATUSES)[number];
 
-export const reportFindingSchema = z.object({
+const reportFindingSchema = z.object({
   code: z.string(),
   severity: z.enum(['blocking', 'needs-action', 'info']),
   subject: z.string(),
@@ -18,14 +18,14 @@ export const reportFindingSchema = z.object({
   step: z.string().optional(),
 });
 
-export const reportStepSchema = z.object({
+const reportStepSchema = z.object({
   name: z.string(),
   status: z.enum(STEP_STATUSES),
   detail: z.string().optional(),
   at: z.string().optional(),
 });
 
-export const reportChangeSchema = z.object({
+const reportChangeSchema = z.object({
   side: z.enum(['on-premises', 'cloud']),
   object: z.string(),
   attribute: z.string(),
@@ -34,7 +34,7 @@ export const reportChangeSchema = z.object({
 });
 
 /** From the synced group seen gone to take-over converged (core engine/outage.ts). */
-export const outageSchema = z.object({
+const outageSchema = z.object({
   lastPresentAt: z.string().nullable(),
   deletionSeenAt: z.string(),
   takeOverConvergedAt: z.string().optional(),
@@ -42,7 +42,7 @@ export const outageSchema = z.object({
   atMostSeconds: z.number().nonnegative().optional(),
 });
 
-export const outageSummarySchema = z.object({
+const outageSummarySchema = z.object({
   groups: z.number().int().positive(),
   p50Seconds: z.number().nonnegative(),
   p95Seconds: z.number().nonnegative(),
@@ -73,7 +73,7 @@ export const migrationReportSchema = z.object({
   outage: outageSchema.optional(),
 });
 
-export const batchReportSchema = z.object({
+const batchReportSchema = z.object({
   kind: z.literal('batch'),
   id: z.string(),
   status: z.string(),

@@ -11,7 +11,7 @@ export type HostKeyPin =
   | { readonly kind: 'key'; readonly keyType: string; readonly blob: Buffer }
   | { readonly kind: 'fingerprint'; readonly sha256: string };
 
-export class HostKeyPinError extends CoreError {
+class HostKeyPinError extends CoreError {
   declare readonly code: 'SYNC_SSH_HOST_KEY_INVALID';
   constructor(message: string) {
     super('SYNC_SSH_HOST_KEY_INVALID', message);

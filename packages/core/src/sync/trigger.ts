@@ -16,15 +16,14 @@ import { childEnvironment } from './child-env.js';
 import { runSshTrigger, type SshTriggerConfig, type SshTriggerHooks } from './ssh-trigger.js';
 import { SyncTriggerError } from './trigger-types.js';
 
-export { SyncTriggerError, type SyncTriggerErrorCode, type SyncTriggerLogEntry } from './trigger-types.js';
+export { SyncTriggerError, type SyncTriggerLogEntry } from './trigger-types.js';
 export {
   DEFAULT_SSH_SYNC_COMMAND,
   probeSshTrigger,
   saysSyncAlreadyRunning,
   type SshTriggerConfig,
-  type SshTriggerHooks,
 } from './ssh-trigger.js';
-export { parseHostKeyPin, sha256Fingerprint, HostKeyPinError, type HostKeyPin } from './ssh-host-key.js';
+export { parseHostKeyPin } from './ssh-host-key.js';
 
 export type SyncTriggerConfig =
   | { readonly kind: 'none' }

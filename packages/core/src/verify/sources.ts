@@ -33,7 +33,7 @@ import type { PermissionRecord } from '@dlmigrate/state';
 import type { ExpectedValue, ObservedAttribute } from './values.js';
 import { cloudIdentity } from '../engine/cloud-identity.js';
 
-export interface VerifyReading {
+interface VerifyReading {
   readonly expected: readonly ExpectedValue[];
   readonly observed: readonly ObservedAttribute[];
 }

@@ -119,7 +119,7 @@ function describe(certPems: readonly string[], privateKeyPem: string): AppCertif
   };
 }
 
-export function thumbprint(der: Buffer, algorithm: 'sha1' | 'sha256'): string {
+function thumbprint(der: Buffer, algorithm: 'sha1' | 'sha256'): string {
   return createHash(algorithm).update(der).digest('hex').toUpperCase();
 }
 

@@ -25,7 +25,7 @@ const RULE_CONDITIONS = [
   'BetweenMemberOf2',
   'ManagerAddresses',
 ] as const;
-export const TRANSPORT_RULE_RECIPIENT_PARAMETERS: readonly string[] = [
+const TRANSPORT_RULE_RECIPIENT_PARAMETERS: readonly string[] = [
   ...RULE_CONDITIONS,
   ...RULE_CONDITIONS.map((c) => `ExceptIf${c}`),
   'AddToRecipients',

@@ -1,8 +1,7 @@
 // Cmdlet parameters as InvokeCommand expects them (research exo-graph-msal.md §1.5), and cmdlet
 // output (PascalCase, with OData annotations) as plain camelCase records.
 
-export type ParameterValue =
-  string | number | boolean | null | Date | readonly string[] | AddRemove | undefined;
+type ParameterValue = string | number | boolean | null | Date | readonly string[] | AddRemove | undefined;
 
 export type CmdletParameters = Readonly<Record<string, ParameterValue>>;
 

@@ -53,7 +53,7 @@ import { MAX_CALLS_IN_FLIGHT } from './concurrency.js';
 import type { ExoTransport, InvokeOptions, InvokeResult } from './transport.js';
 
 /** Update-DistributionGroupMember takes at most this many members in one call. */
-export const MAX_MEMBERS_PER_UPDATE = 10_000;
+const MAX_MEMBERS_PER_UPDATE = 10_000;
 /**
  * Members in the one replace call: "Cmdlets backed by the REST API have a 15-minute timeout … update fewer
  * members ($Members[0..4999]), and then add the remaining members individually" ("About the Exchange Online

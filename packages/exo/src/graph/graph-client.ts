@@ -342,7 +342,7 @@ function toGraphRequestError(error: unknown): unknown {
 }
 
 /** OData string literal: single quotes doubled. */
-export function odataString(value: string): string {
+function odataString(value: string): string {
   return `'${value.replaceAll("'", "''")}'`;
 }
 

@@ -30,7 +30,7 @@ export interface GroupDeltaReader {
 }
 
 /** Graph's limit of ids in one delta `$filter`. */
-export const MAX_DELTA_FILTER_IDS = 50;
+const MAX_DELTA_FILTER_IDS = 50;
 
 /** Which of `ids` Graph still shows as groups: one call per 50 ids (a filtered initial delta round). */
 export async function existingGroupIds(

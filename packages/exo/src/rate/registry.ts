@@ -3,7 +3,7 @@
 // per connection.
 import { RateBudget, type RateBudgetOptions } from './rate-budget.js';
 
-export type RateService = 'exchange' | 'graph';
+type RateService = 'exchange' | 'graph';
 
 export interface RateScope {
   readonly service: RateService;

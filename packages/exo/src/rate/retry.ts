@@ -45,12 +45,7 @@ export interface RetryRun<T> {
 }
 
 /** The wait before attempt `attempt + 1`. */
-export function retryDelay(
-  verdict: RetryVerdict,
-  attempt: number,
-  policy: RetryPolicy,
-  random: Random,
-): number {
+function retryDelay(verdict: RetryVerdict, attempt: number, policy: RetryPolicy, random: Random): number {
   if (verdict.retry && verdict.retryAfterMs !== undefined)
     return retryAfterDelayMs(verdict.retryAfterMs, random);
   return backoffDelayMs(attempt, policy.baseDelayMs, policy.maxDelayMs, random);
