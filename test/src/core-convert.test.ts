@@ -119,6 +119,21 @@ describe('convert in place', () => {
       isCloudManaged: true,
     });
 
+    // The preview leaves out what the interrupted restore already did, and hands the cloud object back last.
+    const preview = await w.engine.restorePreview(converted.migrationId);
+    const steps = preview.changes.map((c) => c.step);
+    expect(steps).not.toContain('restore-remove-hybrid');
+    expect(steps).not.toContain('restore-remove-cloud'); // a converted group's cloud object is the original: it stays
+    expect(preview.changes).toContainEqual(
+      expect.objectContaining({
+        step: 'restore-hand-back',
+        attribute: 'isCloudManaged',
+        before: 'true',
+        after: 'false',
+      }),
+    );
+    expect(steps.indexOf('restore-hand-back')).toBeGreaterThan(steps.lastIndexOf('restore-group'));
+
     expect(await w.engine.restore(converted.migrationId)).toMatchObject({ status: 'restored' });
     const after = (await w.cloud.exchange.getDistributionGroup('sales@contoso.com'))!;
     expect(after.guid).toBe(before.guid);

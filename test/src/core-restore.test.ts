@@ -22,6 +22,34 @@ describe('restore', () => {
       });
       expect(migrated.status).toBe('completed');
 
+      // What restore will change, read first (the CLI shows it and asks): object, attribute, before → after.
+      const preview = await w.engine.restorePreview(migrated.migrationId);
+      const steps = preview.changes.map((c) => c.step);
+      expect(steps).toEqual(
+        expect.arrayContaining(['restore-remove-cloud', 'restore-group', 'restore-resync']),
+      );
+      if (options.hybridMailFlow === true)
+        expect(preview.changes).toContainEqual(
+          expect.objectContaining({
+            step: 'restore-remove-hybrid',
+            action: 'delete the dynamic DL holding the address',
+          }),
+        );
+      const group = preview.changes.filter((c) => c.step === 'restore-group');
+      if (options.retainOriginalGroup === false)
+        expect(group).toContainEqual(
+          expect.objectContaining({ attribute: 'object', before: null, after: 'group' }),
+        );
+      else
+        expect(group).toContainEqual(
+          expect.objectContaining({ attribute: 'cn', before: 'Sales!', after: 'Sales' }),
+        );
+      expect(preview.changes.find((c) => c.step === 'restore-remove-cloud')).toMatchObject({
+        side: 'cloud',
+        before: expect.arrayContaining(['SMTP:sales@contoso.com']),
+        after: null,
+      });
+
       const restored = await w.engine.restore(migrated.migrationId);
       expect(restored).toMatchObject({ migrationId: migrated.migrationId, status: 'restored' });
       const differences = (await w.state.listErrors(migrated.migrationId)).filter(
