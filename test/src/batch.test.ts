@@ -247,7 +247,8 @@ describe('cloud dependants in a batch', () => {
     });
     w.sim.resetCalls(w.tenantId);
     const outcome = await runBatch(deps('dependants'), planned.batch.id);
-    expect(outcome.groups.map((g) => g.status).filter((s) => s !== 'completed')).toEqual([]);
+    // sales ends completed with warnings: its "members of" restrictions (members-of.ts)
+    expect(outcome.groups.map((g) => g.status).filter((s) => !s.startsWith('completed'))).toEqual([]);
     const calls = w.sim.calls(w.tenantId).cmdlets;
     // One tenant-wide read per level (Get-UnifiedGroup is asked nothing else), not 4 filters per group.
     expect(calls['Get-UnifiedGroup']).toBe(planned.layout.waves.length);

@@ -3,6 +3,7 @@
 import { createSyncTrigger, MigrationEngine } from '@dlmigrate/core';
 import { describe, expect, it } from 'vitest';
 import { expectCloudDependantsRewired, seedCloudDependants } from './cloud-dependants.js';
+import { MEMBERS_OF, membersOfReports, withoutMembersOf } from './members-of.js';
 import { directoryView, tenantView, viewDiff } from './views.js';
 import { useWorld } from './world.js';
 
@@ -26,8 +27,24 @@ describe('migrate (recreate): groups.sales', () => {
       { nonSyncOu: nonSync },
       { onEvent: (e) => events.push(`${e.step}:${e.event}`) },
     );
-    expect(outcome.report.findings).toEqual([]);
-    expect(outcome.status).toBe('completed');
+    // Every "members of Sales" restriction is reported, naming the object and attribute (issue 14): their synced
+    // copies in Exchange Online can no longer expand to the members of the cloud-managed group.
+    expect(withoutMembersOf(outcome.report.findings)).toEqual([]);
+    const dn = (key: string) => w.objects[key]!.dn;
+    expect(membersOfReports(outcome.report.findings)).toEqual(
+      [
+        `${dn('groups.board')} dLMemSubmitPerms`,
+        `${dn('groups.board')} msExchBypassModerationFromDLMembersLink`,
+        `${dn('groups.partners')} dLMemRejectPerms`,
+        `${dn('users.mallory')} dLMemSubmitPerms`,
+      ].sort(),
+    );
+    const rejected = outcome.report.findings.find(
+      (f) => f.code === MEMBERS_OF && f.subject === dn('groups.partners'),
+    )!;
+    expect(rejected.severity).toBe('needs-action');
+    expect(rejected.message).toMatch(/the members of Sales are no longer rejected/);
+    expect(outcome.status).toBe('completed_with_warnings');
     expect(events).toContain('dispose:completed');
     // verify re-read everything it carried and found it all
     expect(outcome.report.verification).toMatchObject({ differences: 0 });
@@ -115,9 +132,11 @@ describe('migrate (recreate): groups.sales', () => {
     expect(contact.targetAddress).toBe('SMTP:SALES@CONTOSO.MAIL.ONMICROSOFT.COM');
     expect(contact.marker?.value).toBe(after.externalDirectoryObjectId);
 
-    // on-prem dependants now name the routing contact
+    // on-prem dependants now name the routing contact; their "members of" links still name the retained group
     const read = async (key: string, attribute: string) =>
       (await w.ad.connection.read(w.objects[key]!.dn, { attributes: [attribute] }))!.strings(attribute);
+    expect(await read('groups.partners', 'dLMemRejectPerms')).toEqual([retained.dn]);
+    expect(await read('groups.board', 'dLMemSubmitPerms')).toEqual([retained.dn]);
     expect(await read('groups.allStaff', 'member')).toContain(contactMatch!.dn);
     expect(await read('users.grace', 'altRecipient')).toEqual([contactMatch!.dn]);
     expect(await read('users.mallory', 'authOrig')).toContain(contactMatch!.dn);
@@ -127,7 +146,7 @@ describe('migrate (recreate): groups.sales', () => {
 
     // the report tells the same story
     const report = (await w.engine.report(outcome.migrationId))!;
-    expect(report.status).toBe('completed');
+    expect(report.status).toBe('completed_with_warnings');
     expect(report.steps.map((s) => `${s.name}:${s.status}`)).toContain('hybrid-mail-flow:skipped');
   }, 300_000);
 
@@ -144,6 +163,16 @@ describe('migrate (recreate): groups.sales', () => {
     expect(plan.status).toBe('planned');
     // Nothing stands in the way, and the group could even be converted in place (no outage at all).
     expect(plan.findings.map((f) => `${f.code}:${f.severity}`)).toEqual(['CONVERT_RECOMMENDED:info']);
+    // plan says which restrictions lose their "members of" meaning before anything changes
+    expect(
+      plan.changes
+        .filter((c) => c.step === 'rewire-onprem' && c.object === w.objects['groups.partners']!.dn)
+        .map((c) => c.action)
+        .sort(),
+    ).toEqual([
+      'add the routing contact to unauthOrig',
+      'add the routing contact to unauthOrig (was "members of" in dLMemRejectPerms: the group\'s members no longer count there, MEMBERS_OF_RESTRICTION_CHANGED)',
+    ]);
     // the plan names what verify will compare: every member, address, link list and dependant
     const planned = (attribute: string, side = 'cloud', object = 'sales@contoso.com') =>
       plan.verifies.find((c) => c.side === side && c.object === object && c.attribute === attribute)?.values;
@@ -171,7 +200,8 @@ describe('migrate (recreate): groups.sales', () => {
     expect(viewDiff(tenantBefore, tenantView(w))).toEqual([]);
 
     const outcome = await w.engine.resume(plan.migrationId);
-    expect(outcome.status).toBe('completed');
+    expect(outcome.status).toBe('completed_with_warnings');
+    expect(withoutMembersOf(outcome.report.findings)).toEqual([]);
     // hybrid mail flow: a dynamic DL in the original OU holds the original addresses and routes to the contact
     const [dynamic] = await w.ad.findByAddress('sales@contoso.com');
     expect(dynamic?.objectClass).toBe('msExchDynamicDistributionList');
@@ -256,7 +286,8 @@ describe('migrate (recreate): groups.sales', () => {
     expect((await w.cloud.exchange.getDistributionGroup('sales@contoso.com'))?.isDirSynced).toBe(true);
 
     const finished = await w.engine.resume(parked.migrationId); // this engine's sync trigger runs the sync
-    expect(finished.status).toBe('completed');
+    expect(finished.status).toBe('completed_with_warnings');
+    expect(withoutMembersOf(finished.report.findings)).toEqual([]);
     expect((await w.cloud.exchange.getDistributionGroup('sales@contoso.com'))?.isDirSynced).toBe(false);
   }, 300_000);
 

@@ -14,7 +14,7 @@ import { temporaryGroupName, withAffixes } from '../mapping/names.js';
 import { decideRetention } from '../mapping/retention.js';
 import { cloudFallbackOf, mapGroupSettings } from '../mapping/settings.js';
 import type { MigrationOptions } from '../options.js';
-import { rewireAttribute } from '../steps/rewire-onprem.js';
+import { membersOfChange, rewireAttribute } from '../steps/rewire-onprem.js';
 import { cloudObjectOf } from './resolution.js';
 import type { Snapshot } from './snapshot.js';
 import type { Validation } from './validation.js';
@@ -166,7 +166,7 @@ export function planChanges(
       d.dn,
       attribute === undefined || !options.routingContact
         ? `needs an administrator: ${FORWARD_OF_BACK_LINK[d.backLink]} names the group`
-        : `add the routing contact to ${attribute}`,
+        : `add the routing contact to ${attribute}${membersOfChange(d, group.name) === undefined ? '' : ` (was "members of" in ${d.attribute}: the group's members no longer count there, MEMBERS_OF_RESTRICTION_CHANGED)`}`,
     );
   }
   if (options.strategy === 'convert') return changes; // the cloud object is the same: cloud dependants stay as they are

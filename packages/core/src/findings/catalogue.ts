@@ -232,6 +232,11 @@ const catalogue = {
     severity: 'needs-action',
     action: 'An on-premises object still refers to the old group; point it at the routing contact by hand.',
   },
+  MEMBERS_OF_RESTRICTION_CHANGED: {
+    severity: 'needs-action',
+    action:
+      "This object restricted mail by the members of the migrated group (accept, reject or bypass moderation). Its synced copy in Exchange Online cannot name a cloud-managed group, so it now names the routing contact as a single sender and the group's members no longer count: migrate this object too (its cloud group then names the new group again), or set the restriction by hand.",
+  },
   CLOUD_REWIRE_FAILED: {
     severity: 'needs-action',
     action: 'A cloud object or permission could not be moved to the new group; apply it by hand.',

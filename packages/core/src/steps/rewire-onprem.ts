@@ -16,7 +16,8 @@ export interface RewireOnPremResult {
 
 /**
  * The attribute that must name the contact on the dependant. The contact is not a group, so "members of the group"
- * restrictions become per-sender ones (research phase 19), and ownership becomes co-ownership.
+ * restrictions become per-sender ones (research phase 19; what that does to their meaning: membersOfChange), and
+ * ownership becomes co-ownership.
  */
 export function rewireAttribute(dependant: AdDependant): ForwardLink | undefined {
   switch (dependant.attribute) {
@@ -32,6 +33,38 @@ export function rewireAttribute(dependant: AdDependant): ForwardLink | undefined
       return undefined; // a contact cannot moderate: an administrator has to pick a new moderator
     default:
       return dependant.attribute;
+  }
+}
+
+/**
+ * "Members of the group" restrictions (issue 14). Decision — what the directory allows, and what it does not:
+ * - On-premises the dependant keeps its link to the group object as long as that object exists: a retained group
+ *   (dispose.ts: renamed "!", mail-disabled, members kept) stays in dLMemSubmitPerms / dLMemRejectPerms /
+ *   msExchBypassModerationFromDLMembersLink, and so does its membership. Nothing here removes that link.
+ * - In Exchange Online the dependant's copy is directory-synced: its lists hold only objects the sync exports (the
+ *   sync links only to objects that are themselves synced, packages/cloud-sim/README.md "Directory sync"; synced
+ *   objects refuse edits in the cloud). The migrated group is cloud-managed now, the retained group mail-disabled and
+ *   the hybrid dynamic DL not synced (Entra Connect exports no dynamic DLs) and matching only the routing contact, so
+ *   no object the directory can name expands to the group's members in the cloud: there the meaning cannot be kept.
+ * So the routing contact is still added as a single sender (the write DLConversionV2 made, research phase 19): an
+ * accept list whose only entry was the group would otherwise sync empty — open to everyone — and names the contact
+ * instead (fail closed), and when the dependant is migrated later its capture resolves the contact (and the retained
+ * group) to the new cloud group (mapping/links.ts, routing-contact), which restores "members of" in the cloud. And
+ * every such dependant is reported: MEMBERS_OF_RESTRICTION_CHANGED, needs-action, naming the object and attribute and
+ * what changed for the group's members — never silently. `plan` says it per dependant.
+ */
+export function membersOfChange(dependant: AdDependant, groupName: string): string | undefined {
+  const members = `the members of ${groupName}`;
+  const synced = 'its directory-synced copy in Exchange Online cannot name the cloud-managed group';
+  switch (dependant.attribute) {
+    case 'dLMemSubmitPerms':
+      return `${dependant.dn} accepted mail from ${members}; ${synced}, so it names the routing contact as a single sender and ${members} can no longer send to it`;
+    case 'dLMemRejectPerms':
+      return `${dependant.dn} rejected mail from ${members}; ${synced}, so it names the routing contact as a single sender and ${members} are no longer rejected`;
+    case 'msExchBypassModerationFromDLMembersLink':
+      return `${dependant.dn} let ${members} bypass moderation; ${synced}, so it names the routing contact as a single sender and mail from ${members} is moderated now`;
+    default:
+      return undefined;
   }
 }
 
@@ -74,6 +107,8 @@ export const rewireOnPrem: MigrationStep<'rewire-onprem'> = {
     const contact = results.get('routing-contact');
     let rewired = 0;
     let failed = 0;
+    // The step redoes every write (each is idempotent) and reports again: a run killed part-way leaves no duplicates.
+    await state.clearErrors(ctx.migration.id, 'rewire-onprem');
     for (const dependant of snapshot.dependants) {
       const fail = async (why: string) => {
         failed++;
@@ -98,6 +133,12 @@ export const rewireOnPrem: MigrationStep<'rewire-onprem'> = {
         await fail(`it no longer exists, so there is nothing to rewire`);
         continue;
       }
+      const changed = membersOfChange(dependant, group.name);
+      if (changed !== undefined)
+        await ctx.note(
+          'rewire-onprem',
+          finding('MEMBERS_OF_RESTRICTION_CHANGED', dependant.dn, changed, dependant.attribute),
+        );
       try {
         await untilReplicated(ctx.clock, () =>
           attribute === 'altRecipient'
