@@ -138,7 +138,7 @@ describe('a migration end to end', () => {
     const html = join(cwd, 'again.html');
     const report = await run(['report', id, '--html', html]);
     expect(report.code, report.stderr).toBe(0);
-    expect(report.stdout).toContain(`migration ${id} of sales@contoso.com: completed with warnings`);
+    expect(report.stdout).toContain(`migration ${id} of sales@contoso.com: completed_with_warnings`);
     expect(readFileSync(html, 'utf8')).toContain('What changed');
 
     const twice = await run(['migrate', 'sales@contoso.com']);
