@@ -223,9 +223,11 @@ describe('Ctrl-C', () => {
     expect(result).toMatchObject({ status: 'running', stopped: 'SIGINT', step: 'park' }); // stage finished first
     expect(err).toContain('SIGINT: stopping after the call in flight');
 
+    // 4, completed with warnings: groups.finance rejects the members of partners (MEMBERS_OF_RESTRICTION_CHANGED)
     const resumed = await run(['resume', result.migrationId]);
-    expect(resumed.code, resumed.stdout + resumed.stderr).toBe(0);
+    expect(resumed.code, resumed.stdout + resumed.stderr).toBe(4);
     expect(resumed.stdout).toContain(`Migration ${result.migrationId} of partners@contoso.com: completed`);
+    expect(resumed.stdout).toMatch(/^warn\tMEMBERS_OF_RESTRICTION_CHANGED {2}CN=Finance,/m);
   });
 
   it('says what to run next in text mode too', async () => {
