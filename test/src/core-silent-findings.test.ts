@@ -10,6 +10,7 @@ import {
   SEND_AS_RIGHT,
 } from '@dlmigrate/ad';
 import { describe, expect, it } from 'vitest';
+import { withoutMembersOf } from './members-of.js';
 import { useWorld } from './world.js';
 
 const w = useWorld('core');
@@ -47,8 +48,9 @@ describe('no silent change of meaning', () => {
     const outcome = await w.engine.migrate('contractors@contoso.com', {
       nonSyncOu: w.objects['ous.nonSync']!.dn,
     });
-    expect(outcome.report.findings).toEqual([]);
-    expect(outcome.status).toBe('completed');
+    // (sales and mallory reject the members of contractors: those restrictions are reported, members-of.ts)
+    expect(withoutMembersOf(outcome.report.findings)).toEqual([]);
+    expect(outcome.status).toBe('completed_with_warnings');
     const after = (await w.cloud.exchange.getDistributionGroup('contractors@contoso.com'))!;
     expect(after.isDirSynced).toBe(false);
     expect(after.settings['memberDepartRestriction']).toBe('Open');
@@ -63,7 +65,7 @@ describe('no silent change of meaning', () => {
       nonSyncOu: w.objects['ous.nonSync']!.dn,
     });
     expect(outcome.status).toBe('completed_with_warnings');
-    expect(outcome.report.findings).toEqual([
+    expect(withoutMembersOf(outcome.report.findings)).toEqual([
       expect.objectContaining({
         code: 'ADMIN_SD_HOLDER_PROTECTED',
         severity: 'needs-action',
