@@ -85,6 +85,14 @@ async function expectAllMigratedOnce(planned: PlannedBatch, count: number): Prom
   expect((await store.getBatch(planned.batch.id))!.status).toBe('completed');
 }
 
+/** The groups a runner reported ending other than completed, with their finding codes (to tell why a batch failed). */
+const unfinished = (r: RunnerProcess) =>
+  r.events.flatMap((e) =>
+    e.type === 'group' && !e.status.startsWith('completed') && e.status !== 'parked'
+      ? [{ address: e.address, status: e.status, codes: e.codes }]
+      : [],
+  );
+
 const triggers = (list: readonly RunnerProcess[]) =>
   list.flatMap((r) => r.events.filter((e) => e.type === 'sync-triggered'));
 
@@ -95,7 +103,10 @@ describe('two runner processes, one PostgreSQL store', () => {
     const pair = [start(planned, 'runner-a', 30_000), start(planned, 'runner-b', 30_000)];
     const exits = await Promise.all(pair.map((r) => r.exited));
     expect(exits, pair.map((r) => r.stderr()).join('\n')).toEqual([0, 0]);
-    expect(pair.map((r) => r.result())).toEqual(['done completed', 'done completed']);
+    expect(
+      pair.map((r) => r.result()),
+      JSON.stringify(pair.flatMap(unfinished)),
+    ).toEqual(['done completed', 'done completed']);
     await expectAllMigratedOnce(planned, 200);
 
     // Every group was finished by one runner or the other — never by both — and both did work.
@@ -129,7 +140,7 @@ describe('two runner processes, one PostgreSQL store', () => {
     expect(await victim.exited).toBe('SIGKILL');
 
     expect(await survivor.exited, survivor.stderr()).toBe(0);
-    expect(survivor.result()).toBe('done completed');
+    expect(survivor.result(), JSON.stringify(unfinished(survivor))).toBe('done completed');
     await expectAllMigratedOnce(planned, 40);
     // Groups the victim had started were resumed by the survivor.
     const startedByVictim = new Set(victim.events.flatMap((e) => (e.type === 'step' ? [e.migrationId] : [])));

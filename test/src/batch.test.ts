@@ -205,11 +205,7 @@ describe('sync waves', () => {
   it('splits a level over the deletion threshold into waves, one sync each, none stopped by the threshold', async () => {
     await w.reset();
     // The tenant's sync refuses to delete more than 2 objects in one cycle; the batch is told the same threshold.
-    w.sim.configureSync(w.tenantId, {
-      ldap: { url: w.env.url, caPem: w.env.caPem, bindDn: w.env.bindDn, bindPassword: w.env.bindPassword },
-      scopeOus: [w.objects['ous.contoso']!.dn],
-      deletionThreshold: 2,
-    });
+    w.sim.configureSync(w.tenantId, { ...w.syncConfig, deletionThreshold: 2 });
     try {
       const planned = await planBatchRun(w.deps, {
         groups: [
@@ -229,10 +225,7 @@ describe('sync waves', () => {
       expect(syncCycles() - cyclesBefore).toBe(3);
       expect(w.sim.syncStatus(w.tenantId)?.['lastCycle']).toMatchObject({ status: 'success' });
     } finally {
-      w.sim.configureSync(w.tenantId, {
-        ldap: { url: w.env.url, caPem: w.env.caPem, bindDn: w.env.bindDn, bindPassword: w.env.bindPassword },
-        scopeOus: [w.objects['ous.contoso']!.dn],
-      });
+      w.sim.configureSync(w.tenantId, w.syncConfig);
     }
   }, 300_000);
 });

@@ -1,12 +1,13 @@
-// The strict defaults (issue 12): the tenant keeps a deleted holder's addresses for a few seconds, the sync stamps no
-// routing-domain address, groups.sales has none on-premises either (as when no email address policy adds one), and a
-// soft-deleted mailbox holds the routing address the product would try first — the main migrations still complete,
-// each finding a free routing address and waiting out the quarantine.
+// The strict defaults every e2e world has (issue 12; test/src/world.ts): the tenant keeps a deleted holder's addresses
+// for a few seconds and the sync stamps no routing-domain address of its own. Here groups.sales has none on-premises
+// either (as when no email address policy adds one), and a soft-deleted mailbox holds the routing address the product
+// would try first — the main migrations still complete, each finding a free routing address and waiting out the
+// quarantine.
 import { expect, describe, it } from 'vitest';
 import { withoutMembersOf } from './members-of.js';
 import { useWorld } from './world.js';
 
-const w = useWorld('core', { strict: true });
+const w = useWorld('core');
 
 /** The soft-deleted mailbox holding the routing address groups.sales would get first. */
 const HOLDER = { name: 'Sales Archive', primarySmtpAddress: 'sales@contoso.mail.onmicrosoft.com' } as const;

@@ -5,7 +5,7 @@ import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { ActiveDirectory } from '@dlmigrate/ad';
-import { CloudSim, generateClientCertificate } from '@dlmigrate/cloud-sim';
+import { CloudSim, generateClientCertificate, type SyncConfig } from '@dlmigrate/cloud-sim';
 import { forgetTenantReads, MigrationEngine, type EngineDeps, type SyncTriggerConfig } from '@dlmigrate/core';
 import type { CloudConnection } from '@dlmigrate/exo';
 import { Lab, type LabEnv } from '@dlmigrate/lab';
@@ -24,6 +24,8 @@ export interface World {
   readonly state: StateStore;
   readonly statePath: string;
   readonly syncTrigger: SyncTriggerConfig;
+  /** The tenant's sync configuration; a test that changes it spreads this, so the world's choices stay. */
+  readonly syncConfig: SyncConfig;
   readonly deps: EngineDeps;
   readonly engine: MigrationEngine;
   /** What the child processes of a test need to build the same deps (no secrets beyond the lab's own). */
@@ -50,19 +52,29 @@ export interface WorldOptions {
   /** Seed the big-groups fixture of these sizes (lab/src/fixtures/big-groups.ts) instead of contoso. */
   readonly bigGroups?: readonly number[];
   /**
-   * The strict defaults (issue 12): Exchange keeps a deleted holder's addresses for a few seconds and the sync stamps
-   * no routing-domain address of its own (test/src/core-strict.test.ts, which also seeds a soft-deleted holder).
-   * Default: `DLMIGRATE_E2E_STRICT=1` in the environment, for a run of the whole suite under them.
+   * How long Exchange keeps a deleted holder's addresses taken (tenant behaviour `addressQuarantineSeconds`, issue 12).
+   * Default {@link STRICT_QUARANTINE_SECONDS}: every e2e migration that deletes and re-adds addresses waits it out, as
+   * DLConversionV2 had to against real tenants (packages/cloud-sim README, fidelity ledger).
    */
-  readonly strict?: boolean;
+  readonly addressQuarantineSeconds?: number;
+  /**
+   * Whether the simulated sync adds a routing-domain address to synced objects that hold none (`SyncConfig.
+   * stampRoutingAddress`). Default false: the tenant gets only the addresses on-premises holds (the contoso fixture
+   * gives every synced recipient its routing address, as the hybrid email address policy would), so an object without
+   * one sends the product looking for a free one (test/src/core-strict.test.ts, with a soft-deleted holder in its way).
+   */
+  readonly stampRoutingAddress?: boolean;
   /** Tenant objects to add after the first sync, part of the state reset() returns to (e.g. cloud-only dependants). */
   readonly seedTenant?: (world: World) => Promise<void>;
 }
 
-/** How long a deleted holder's addresses stay taken in a strict world. */
+/**
+ * How long a deleted holder's addresses stay taken in every e2e world: long enough that a take-over writing them
+ * straight after the deletion meets the quarantine, short enough to keep the suite quick (the real length is unknown;
+ * DLConversionV2 allowed up to 10 × 10 s).
+ */
 const STRICT_QUARANTINE_SECONDS = 3;
 export async function openWorld(labName: string, options: WorldOptions = {}): Promise<World> {
-  const strict = options.strict ?? process.env.DLMIGRATE_E2E_STRICT === '1';
   const lab = await Lab.ensure({ name: labName, ...labFixture(options.bigGroups) });
   await lab.reset();
   const env = lab.env();
@@ -73,12 +85,15 @@ export async function openWorld(labName: string, options: WorldOptions = {}): Pr
   const cert = generateClientCertificate({ subject: 'dlmigrate e2e' });
   // The roles auth init asks for (the Address Lists role lets plan read address lists that filter on a group).
   const app = sim.registerApp(tenant.id, { certificates: [cert.certPem], exchangeRoles: ['Address Lists'] });
-  sim.configureSync(tenant.id, {
+  const syncConfig: SyncConfig = {
     ldap: { url: env.url, caPem: env.caPem, bindDn: env.bindDn, bindPassword: env.bindPassword },
     scopeOus: [objects['ous.contoso']!.dn],
-    ...(strict ? { stampRoutingAddress: false } : {}),
+    stampRoutingAddress: options.stampRoutingAddress ?? false,
+  };
+  sim.configureSync(tenant.id, syncConfig);
+  sim.setBehaviour(tenant.id, {
+    addressQuarantineSeconds: options.addressQuarantineSeconds ?? STRICT_QUARANTINE_SECONDS,
   });
-  if (strict) sim.setBehaviour(tenant.id, { addressQuarantineSeconds: STRICT_QUARANTINE_SECONDS });
   // The cloud DL an earlier (DLConversionV2) migration left behind: contacts.migratedRouting routes to it.
   sim.seedRecipients(tenant.id, [
     { type: 'MailUniversalDistributionGroup', name: 'Legacy', primarySmtpAddress: 'legacy@contoso.com' },
@@ -117,6 +132,7 @@ export async function openWorld(labName: string, options: WorldOptions = {}): Pr
     state: deps.state,
     statePath,
     syncTrigger,
+    syncConfig,
     deps,
     engine: new MigrationEngine(deps),
     childConfig,
