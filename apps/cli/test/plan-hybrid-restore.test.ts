@@ -73,6 +73,17 @@ describe('collect permissions', () => {
     expect(readFileSync(doc.csv, 'utf8')).toMatch(
       /^\uFEFF?Mailbox,Right,Folder,Trustee,TrusteeSid,AccessRights,CollectedAt\r\n/,
     );
+    // --folders: the same mailboxes again with their root, Inbox and Calendar read too (a fresh tenant grants none).
+    const folders = await run([
+      'collect',
+      'permissions',
+      '--mailboxes',
+      'mailboxes.txt',
+      '--folders',
+      '--json',
+    ]);
+    expect(folders.code, folders.stdout + folders.stderr).toBe(0);
+    expect(JSON.parse(folders.stdout)).toMatchObject({ scanned: 2, pending: 0, resumed: false });
     expect((await run(['collect', 'permissions', '--concurrency', '0'])).code).toBe(2);
   }, 120_000);
 });
