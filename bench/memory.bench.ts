@@ -43,6 +43,8 @@ try {
   });
   const syncStarted = performance.now();
   const first = await sim.runSync(tenant.id);
+  if (first.status !== 'success')
+    throw new Error(`first sync: ${first.status} ${JSON.stringify(first.errors).slice(0, 2000)}`);
   console.log(
     `first sync: ${first.status} in ${((performance.now() - syncStarted) / 1000).toFixed(0)} s; runner per migration in its own process`,
   );
