@@ -44,6 +44,13 @@ describe('verify', () => {
     expect(report.status).toBe('completed_with_warnings');
     expect(withoutMembersOf(report.findings)).toEqual([]);
     expect(report.verification).toMatchObject({ differences: 0, step: 'verify' });
+    // The migration's finish is read from the stored report by its schema: kept as it was, and a damaged report is
+    // refused by name rather than taken as a date.
+    expect(report.finishedAt).toBe(outcome.report.finishedAt);
+    await w.state.putReport(outcome.migrationId, { ...JSON.parse(JSON.stringify(report)), finishedAt: 5 });
+    await expect(w.engine.verify(outcome.migrationId)).rejects.toMatchObject({
+      code: 'STORED_DOCUMENT_INVALID',
+    });
   }, 300_000);
 
   it('finds the on-demand differences of cloud dependants and on-prem dependants', async () => {

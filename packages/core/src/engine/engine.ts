@@ -490,8 +490,8 @@ export class MigrationEngine {
         status = finishedStatus(await this.deps.state.listErrors(migrationId));
         await this.deps.state.updateMigration(migrationId, { status }, ctx.fence);
       }
-      const previous = await this.deps.state.getReport(migrationId);
-      const finishedAt = (previous?.report as { finishedAt?: string } | undefined)?.finishedAt;
+      // The stored report parsed by its schema (a damaged one is STORED_DOCUMENT_INVALID, not a silent new date).
+      const finishedAt = (await readReport(this.deps.state, migrationId))?.finishedAt;
       const report = await buildReport(
         this.deps.state,
         migrationId,
