@@ -229,7 +229,7 @@ for (const g of failed) {
 
 await state.close();
 await ad.close();
-await cloud.close();
+cloud.close();
 await sim.stop();
 rmSync(dir, { recursive: true, force: true });
 await lab.reset();

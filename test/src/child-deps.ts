@@ -45,7 +45,7 @@ export async function childDeps(
     async close() {
       await state.close();
       await directory.close();
-      await cloud.close();
+      cloud.close();
     },
   };
 }
