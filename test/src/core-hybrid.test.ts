@@ -1,4 +1,4 @@
-// Hybrid mail flow after the fact (research §6.2) and the hybrid address update (§6.1), including a crash between
+// Hybrid mail flow after the fact (docs/reference-behaviour.md#hybrid-mail-flow-after-the-fact) and the hybrid address update (docs/reference-behaviour.md#hybrid-address-update), including a crash between
 // the cloud and the on-prem half of the update, finished by resume.
 import { enableHybridMailFlow, StopRequested } from '@dlmigrate/core';
 import { describe, expect, it } from 'vitest';

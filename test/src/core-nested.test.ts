@@ -1,4 +1,4 @@
-// skipNestedGroupCheck (research §4): a parent with a mail-enabled child group migrates while the child stays a
+// skipNestedGroupCheck (docs/reference-behaviour.md#nested-groups-kept): a parent with a mail-enabled child group migrates while the child stays a
 // synced group; the child joins the new parent DL at stage, with the other members (NESTED_GROUP_KEPT says so), so a
 // run stopped after the point of no return leaves no member behind. Without the flag the parent is blocked.
 import { describe, expect, it } from 'vitest';

@@ -1,4 +1,4 @@
-// The attribute sets the migration reads and writes (research §2 phase 3 and Appendix A).
+// The attribute sets the migration reads and writes (docs/reference-behaviour.md#capture).
 import { BACK_LINKS, FORWARD_LINKS } from './types.js';
 
 const range = (prefix: string, from: number, to: number) =>

@@ -1,4 +1,4 @@
-// Name rules of the research (§2 phases 16–17, §8 E3): CN/name ≤ 64, sAMAccountName ≤ 256 (schema
+// Name rules (docs/reference-behaviour.md#names-and-their-limits): CN/name ≤ 64, sAMAccountName ≤ 256 (schema
 // rangeUpper; DLConversionV2 never checked it), the "!" suffix of a retained group and the
 // "-MigratedByScript" suffix of routing contacts.
 import { AdError } from './errors.js';

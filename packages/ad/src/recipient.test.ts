@@ -31,7 +31,7 @@ describe('decoders', () => {
     expect(parseProxyAddress('nocolon').prefix).toBe('');
   });
 
-  it('decodes every groupType the research lists', () => {
+  it('decodes every groupType docs/reference-behaviour.md#capture lists', () => {
     expect(decodeGroupType(-2147483640)).toEqual({ raw: -2147483640, scope: 'universal', security: true });
     expect(decodeGroupType('-2147483646')).toEqual({ raw: -2147483646, scope: 'global', security: true });
     expect(decodeGroupType(-2147483644).scope).toBe('domainLocal');
@@ -49,7 +49,7 @@ describe('decoders', () => {
   });
 });
 
-describe('classification (research phase 7, first match wins)', () => {
+describe('classification (docs/reference-behaviour.md#recipient-classes, first match wins)', () => {
   const cases: [string, Parameters<typeof classifyRecipient>[0], string, string | undefined][] = [
     [
       'dynamic DL by display type',

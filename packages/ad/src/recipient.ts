@@ -1,5 +1,5 @@
 // Pure decoding of recipient attributes: proxy addresses, groupType, and the recipient classes of
-// the research's phase 7 (first match wins, in the same order), plus the markers left by earlier
+// docs/reference-behaviour.md#recipient-classes (first match wins, in the same order), plus the markers left by earlier
 // migrations (ours and DLConversionV2 use the same ones, so both are recognised).
 import type { GroupScope, GroupType, MigrationMarker, ProxyAddress, RecipientKind } from './types.js';
 

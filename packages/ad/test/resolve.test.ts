@@ -17,7 +17,7 @@ afterAll(async () => {
   await t?.lab.reset();
 });
 
-describe('classification of every member kind (research phase 7, E5)', () => {
+describe('classification of every member kind (docs/reference-behaviour.md#recipient-classes)', () => {
   const expected: [string, RecipientKind, string | undefined][] = [
     ['users.alice', 'mailbox', 'alice@contoso.com'],
     ['users.carol', 'mailbox', 'carol@contoso.com'],

@@ -1,6 +1,6 @@
 // A throw-away certificate authority and a server certificate for 127.0.0.1/localhost.
 // HTTPS is the default because @microsoft/microsoft-graph-client only attaches the bearer token
-// to https:// URLs (research exo-graph-msal.md §5).
+// to https:// URLs (docs/reference-behaviour.md#tls-for-the-graph-client).
 import { generateKeyPairSync } from 'node:crypto';
 import forge from 'node-forge';
 

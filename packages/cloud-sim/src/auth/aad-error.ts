@@ -1,5 +1,5 @@
 // Entra ID (AAD) token endpoint errors in the shape MSAL parses: error, error_description
-// ("AADSTSnnnn: …"), error_codes, timestamp, trace_id, correlation_id (research §4.4).
+// ("AADSTSnnnn: …"), error_codes, timestamp, trace_id, correlation_id (docs/reference-behaviour.md#client-assertion).
 import { randomUUID } from 'node:crypto';
 
 export class AadError extends Error {

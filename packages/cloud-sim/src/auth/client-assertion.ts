@@ -1,4 +1,4 @@
-// Verifies a certificate client assertion the way Entra ID does (research §4.4): find the
+// Verifies a certificate client assertion the way Entra ID does (docs/reference-behaviour.md#client-assertion): find the
 // registered certificate by x5t (SHA-1) or x5t#S256 (SHA-256), check the certificate's validity
 // period, the RS256/PS256 signature, then aud / iss / sub / nbf / exp. jti replays inside the
 // assertion's lifetime are allowed, because MSAL reuses one assertion for ten minutes.

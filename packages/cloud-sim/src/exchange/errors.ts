@@ -1,5 +1,5 @@
 // Cmdlet failures as Exchange Online returns them over InvokeCommand: an OData error whose
-// details[0].message is "ErrorId|ExceptionType|Message" (research exo-graph-msal.md §1.7).
+// details[0].message is "ErrorId|ExceptionType|Message" (docs/reference-behaviour.md#errors).
 
 export class CmdletError extends Error {
   constructor(

@@ -1,7 +1,7 @@
 // The list of groups a batch starts from: a plain list (one address a line) or a CSV export with an address column —
 // e.g. the file `dlmigrate plan --csv` wrote, edited in Excel (read by ../csv/csv.ts: BOM, CRLF, quoted fields, ";").
 // Everything wrong with it is reported at once, with the line it is on, before anything is read from the directory —
-// DLConversionV2 meant to de-duplicate and did not (research §8 B8), so two jobs could migrate the same group.
+// DLConversionV2 meant to de-duplicate and did not (docs/reference-behaviour.md#batches), so two jobs could migrate the same group.
 import { CsvError, parseCsv, type CsvRecord } from '../csv/csv.js';
 
 /** A problem with one line of the input; the batch does not start while any `blocking` one stands. */

@@ -12,7 +12,7 @@
 // Every runner process sharing the store runs this same loop; work is taken with leases, so a runner that dies
 // loses its groups to the others once its leases expire, and re-running the loop after a crash resumes it.
 // Unlike DLConversionV2's fixed waves of five that wait for their slowest group and hang when a thread dies
-// (research §5.1–5.2), nothing here waits on a process: only on state, with deadlines.
+// (docs/reference-behaviour.md#batches), nothing here waits on a process: only on state, with deadlines.
 import { CoreError } from '../errors/core-error.js';
 import type {
   BatchLevelRecord,
@@ -205,7 +205,7 @@ class BatchRunner {
    * Whether a group may start: every child group of it in the batch must have migrated. The plan's links put those
    * children in earlier levels, but the directory is read again (one search) because membership can change after
    * planning; a child found that way may still be running, and then the parent waits for it instead of failing
-   * validation (DLConversionV2 let it fail and retried it a whole pass later, research §5.3).
+   * validation (DLConversionV2 let it fail and retried it a whole pass later, docs/reference-behaviour.md#batches).
    */
   async #gate(
     migration: MigrationRecord,

@@ -295,7 +295,7 @@ export class MigrationEngine {
     return this.execute(migration, stepsFor(migration.strategy), run);
   }
 
-  /** Builds or repairs the on-prem hybrid objects of an already cloud-managed DL (research §6.2). */
+  /** Builds or repairs the on-prem hybrid objects of an already cloud-managed DL (docs/reference-behaviour.md#hybrid-mail-flow-after-the-fact). */
   enableHybridMailFlow(input: EnableHybridInput): Promise<EnableHybridResult> {
     return enableHybridMailFlow(this.deps, input);
   }
@@ -382,7 +382,7 @@ export class MigrationEngine {
 
   /**
    * Puts a migrated group back on-premises as captured and removes its cloud DL so the sync can take the group back
-   * (research §7.1). Journaled: an interrupted restore continues where it stopped when called again.
+   * (docs/reference-behaviour.md#restore). Journaled: an interrupted restore continues where it stopped when called again.
    */
   async restore(migrationId: string, run: RunOptions = {}): Promise<RestoreOutcome> {
     const migration = await this.restorable(migrationId);

@@ -17,7 +17,7 @@ export interface Validation {
   readonly routingDomain: string | null;
 }
 
-/** Cloud dependants that need the new DL to be a security principal (research §2 phase 11). */
+/** Cloud dependants that need the new DL to be a security principal (docs/reference-behaviour.md#cloud-dependants). */
 function needsSecurityPrincipal(snapshot: Snapshot, options: MigrationOptions): boolean {
   const d = snapshot.cloudDependants;
   const holdsMailboxRights =

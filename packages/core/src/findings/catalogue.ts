@@ -1,4 +1,4 @@
-// The stable codes every finding carries. The `*_EXCEPTION` names are DLConversionV2's (research Appendix C), kept so
+// The stable codes every finding carries. The `*_EXCEPTION` names are DLConversionV2's (docs/reference-behaviour.md#error-codes), kept so
 // that administrators who know the old tool recognise them; the others are ours and follow the same style.
 //
 // Severity decides what a finding does to a run:
@@ -15,7 +15,7 @@ interface CatalogueEntry {
 }
 
 const catalogue = {
-  // --- validation blockers (research §2 phases 3–8) ---
+  // --- validation blockers (docs/reference-behaviour.md#validation-blockers) ---
   GROUP_NOT_FOUND: {
     severity: 'blocking',
     action: 'Check the address: no directory object has it in its mail attribute.',

@@ -1,4 +1,4 @@
-// Hybrid mail flow after the fact (research §6.2): for a DL that is already cloud-managed (migrated without hybrid
+// Hybrid mail flow after the fact (docs/reference-behaviour.md#hybrid-mail-flow-after-the-fact): for a DL that is already cloud-managed (migrated without hybrid
 // mail flow, its on-prem objects deleted, or from another forest), build — or repair — the on-prem routing contact
 // and the dynamic DL holding its addresses, from the cloud object. Every part is looked up first, so running it again
 // finishes what an interrupted run started.

@@ -1,4 +1,4 @@
-// Changing the primary address of a DL migrated with hybrid mail flow (research §6.1): Exchange Online first (it
+// Changing the primary address of a DL migrated with hybrid mail flow (docs/reference-behaviour.md#hybrid-address-update): Exchange Online first (it
 // validates that the address is free and in an accepted domain), then the on-prem dynamic DL that holds the addresses
 // for on-prem senders. Two journaled steps: a crash between them is finished by resume. Both are idempotent.
 import { normalizeSmtpAddress, parseProxyAddress } from '@dlmigrate/ad';

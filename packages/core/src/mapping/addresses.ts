@@ -1,4 +1,4 @@
-// The address set the new cloud DL takes over from the group it replaces (research §2 phase 15). Addresses are proxy
+// The address set the new cloud DL takes over from the group it replaces (docs/reference-behaviour.md#identity-take-over). Addresses are proxy
 // strings ("SMTP:primary", "smtp:secondary", "X500:/o=…"), parsed by @dlmigrate/ad; Exchange compares them
 // case-insensitively, so identity here is "TYPE:address" in lower case.
 import { CoreError } from '../errors/core-error.js';

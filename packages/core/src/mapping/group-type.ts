@@ -4,7 +4,7 @@ export type CloudGroupType = 'Distribution' | 'Security';
 
 /**
  * An explicit override wins; otherwise the on-prem security bit decides. `forceSecurity` is set when the cloud side
- * needs a security principal (ManagedBy / Send-As / FullAccess dependants, research §2 phase 11) and beats both.
+ * needs a security principal (ManagedBy / Send-As / FullAccess dependants, docs/reference-behaviour.md#cloud-dependants) and beats both.
  */
 export function cloudGroupType(
   onPremSecurity: boolean,

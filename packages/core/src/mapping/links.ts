@@ -1,4 +1,4 @@
-// The group's links to other objects (research §2 phase 7): which on-prem attributes feed which cloud list, and the
+// The group's links to other objects (docs/reference-behaviour.md#recipient-classes): which on-prem attributes feed which cloud list, and the
 // rules deciding whether a linked object can follow the group to the cloud. @dlmigrate/ad classifies each object
 // (AdRecipient.kind); this module applies the migration's policy to that class.
 import { dnEquals, type AdRecipient, type ForwardLink } from '@dlmigrate/ad';

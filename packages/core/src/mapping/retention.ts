@@ -1,5 +1,5 @@
 // Whether the on-prem group is kept (renamed, mail-disabled, stamped) or deleted once the cloud DL has taken over
-// (research §2 phase 4 and 16). Keeping is the default and is forced whenever deleting could lose an access right.
+// (docs/reference-behaviour.md#permission-dependencies-and-retention). Keeping is the default and is forced whenever deleting could lose an access right.
 
 export interface RetentionInput {
   readonly requested: 'retain' | 'delete';

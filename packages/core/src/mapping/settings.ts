@@ -1,4 +1,4 @@
-// The research's phase-12 table: on-premises group attributes → the single-valued parameters of
+// The settings table of docs/reference-behaviour.md#the-temporary-dl-and-its-settings: on-premises group attributes → the single-valued parameters of
 // New-/Set-DistributionGroup. Multi-valued links (members, restrictions, managers, …) are mapped in links.ts.
 import type { AdGroup } from '@dlmigrate/ad';
 import type { CloudGroupType } from './group-type.js';
@@ -12,7 +12,7 @@ export type GroupSettingsSource = Pick<
   readonly groupType: Pick<AdGroup['groupType'], 'security'>;
 };
 
-/** What the cloud still says, used where the on-prem value is missing (the research falls back the same way). */
+/** What the cloud still says, used where the on-prem value is missing (the reference tool falls back the same way, docs/reference-behaviour.md#the-temporary-dl-and-its-settings). */
 export interface CloudFallback {
   readonly alias?: string | undefined;
   readonly displayName?: string | undefined;

@@ -1,4 +1,4 @@
-// Restore (research §7.1, plus what DLConversionV2 left to the administrator): put a migrated group back on-premises
+// Restore (docs/reference-behaviour.md#restore, plus what DLConversionV2 left to the administrator): put a migrated group back on-premises
 // as it was captured, and remove the cloud DL so the restored group can be synced again. Steps, in order:
 //   remove-hybrid  – delete the on-prem objects the migration created (dynamic DL holding the address, routing contact);
 //   remove-cloud   – delete the cloud-managed DL (it holds every address the synced group needs back); after an

@@ -16,7 +16,7 @@ export interface RewireOnPremResult {
 
 /**
  * The attribute that must name the contact on the dependant. The contact is not a group, so "members of the group"
- * restrictions become per-sender ones (research phase 19; what that does to their meaning: membersOfChange), and
+ * restrictions become per-sender ones (docs/reference-behaviour.md#rewiring-dependants; what that does to their meaning: membersOfChange), and
  * ownership becomes co-ownership.
  */
 export function rewireAttribute(dependant: AdDependant): ForwardLink | undefined {
@@ -46,7 +46,7 @@ export function rewireAttribute(dependant: AdDependant): ForwardLink | undefined
  *   objects refuse edits in the cloud). The migrated group is cloud-managed now, the retained group mail-disabled and
  *   the hybrid dynamic DL not synced (Entra Connect exports no dynamic DLs) and matching only the routing contact, so
  *   no object the directory can name expands to the group's members in the cloud: there the meaning cannot be kept.
- * So the routing contact is still added as a single sender (the write DLConversionV2 made, research phase 19): an
+ * So the routing contact is still added as a single sender (the write DLConversionV2 made, docs/reference-behaviour.md#rewiring-dependants): an
  * accept list whose only entry was the group would otherwise sync empty — open to everyone — and names the contact
  * instead (fail closed), and when the dependant is migrated later its capture resolves the contact (and the retained
  * group) to the new cloud group (mapping/links.ts, routing-contact), which restores "members of" in the cloud. And

@@ -1,6 +1,6 @@
 // stage: create the temporary cloud DL next to the still-synced original and give it everything but the
 // identity: members (one replace), owners, moderators, restrictions, send-on-behalf, Send-As, and the settings of the
-// research's phase-12 table. Its name comes from the migration id, so a resumed run finds it again.
+// the settings table of docs/reference-behaviour.md#the-temporary-dl-and-its-settings. Its name comes from the migration id, so a resumed run finds it again.
 // Undo: remove the temporary DL.
 import type { ExchangeOnline } from '@dlmigrate/exo';
 import { ExoError, ExoValidationError, type DistributionGroupRecord } from '@dlmigrate/exo';

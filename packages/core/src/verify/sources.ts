@@ -75,7 +75,7 @@ function label(ctx: MigrationContext, snapshot: Snapshot): string {
   return snapshot.onPrem.group?.mail ?? ctx.migration.group.address;
 }
 
-/** The names of the settings a migration carries (the research's phase-12 table, as stage writes them). */
+/** The names of the settings a migration carries (the settings table of docs/reference-behaviour.md#the-temporary-dl-and-its-settings, as stage writes them). */
 function carriedSettingNames(
   snapshot: Snapshot,
   ctx: MigrationContext,

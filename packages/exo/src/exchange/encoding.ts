@@ -1,4 +1,4 @@
-// Cmdlet parameters as InvokeCommand expects them (research exo-graph-msal.md §1.5), and cmdlet
+// Cmdlet parameters as InvokeCommand expects them (docs/reference-behaviour.md#parameter-encoding), and cmdlet
 // output (PascalCase, with OData annotations) as plain camelCase records.
 
 type ParameterValue = string | number | boolean | null | Date | readonly string[] | AddRemove | undefined;

@@ -24,7 +24,7 @@ import {
 } from './errors.js';
 import { DEFAULT_RETRY_POLICY, exchangeRetryVerdict, type RetryPolicy } from './retry.js';
 
-/** The system mailbox Exchange uses to route app-only admin requests (research §1.4). */
+/** The system mailbox Exchange uses to route app-only admin requests (docs/reference-behaviour.md#admin-api-headers). */
 const APP_ANCHOR_MAILBOX = 'SystemMailbox{bb558c35-97f1-4cb9-8ff7-d53741dc928c}';
 /** 15-minute server-side limit of REST-backed cmdlets, plus a minute (as the official module does). */
 const DEFAULT_TIMEOUT_MS = 16 * 60_000;
