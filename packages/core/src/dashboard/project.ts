@@ -3,16 +3,16 @@
 // the single migrations with the syncs triggered, each group's outage window (outage.ts), and the findings by code
 // with what to do (findings/catalogue.ts). Pure: it only reads the records loadProjectRecords (records.ts) gathered.
 import {
+  ERROR_SEVERITIES,
   MIGRATION_STATUSES,
   OPEN_STATUSES,
   type BatchStatus,
-  type ErrorSeverity,
   type JournalEntry,
   type JsonObject,
   type MigrationStatus,
   type Strategy,
 } from '@dlmigrate/state';
-import { actionFor, isFindingCode } from '../findings/catalogue.js';
+import { actionFor, isFindingCode, type Severity } from '../findings/catalogue.js';
 import { outageWindow, type GroupOutage } from './outage.js';
 import type { ProjectMigrationRecords, ProjectRecords } from './records.js';
 
@@ -31,7 +31,7 @@ export interface ProjectMigration {
   readonly startedAt: string;
   /** Last journal entry, once the migration is in a final status. */
   readonly finishedAt?: string;
-  readonly findings: Readonly<Record<ErrorSeverity, number>>;
+  readonly findings: Readonly<Record<Severity, number>>;
   /** Codes of its blocking and needs-action findings, each once. */
   readonly codes: readonly string[];
   readonly hasReport: boolean;
@@ -77,7 +77,7 @@ interface TimelineLane {
 
 export interface FindingSummary {
   readonly code: string;
-  readonly severity: ErrorSeverity;
+  readonly severity: Severity;
   readonly count: number;
   /** How many migrations have it. */
   readonly migrations: number;
@@ -92,7 +92,7 @@ export interface ProjectModel {
     readonly migrations: number;
     readonly batches: number;
     readonly byStatus: StatusCounts;
-    readonly findings: Readonly<Record<ErrorSeverity, number>>;
+    readonly findings: Readonly<Record<Severity, number>>;
     /** Recreate migrations with an outage window, and the longest finished one. */
     readonly outages: number;
     readonly longestOutageMs: number | null;
@@ -106,7 +106,7 @@ export interface ProjectModel {
   readonly findings: readonly FindingSummary[];
 }
 
-const SEVERITY_ORDER: Readonly<Record<ErrorSeverity, number>> = { blocking: 0, 'needs-action': 1, info: 2 };
+const SEVERITY_ORDER: Readonly<Record<Severity, number>> = { blocking: 0, 'needs-action': 1, info: 2 };
 
 function countStatuses(statuses: Iterable<MigrationStatus>): StatusCounts {
   const counts = Object.fromEntries(MIGRATION_STATUSES.map((s) => [s, 0])) as Record<MigrationStatus, number>;
@@ -320,4 +320,4 @@ export function buildProject(records: ProjectRecords): ProjectModel {
   };
 }
 
-const ERROR_KEYS: readonly ErrorSeverity[] = ['blocking', 'needs-action', 'info'];
+const ERROR_KEYS: readonly Severity[] = ERROR_SEVERITIES;

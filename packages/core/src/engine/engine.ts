@@ -223,7 +223,7 @@ export class MigrationEngine {
       await this.deps.state.updateMigration(migration.id, { status }, ctx.fence);
       const findings = (await this.deps.state.listErrors(migration.id)).map(toReportFinding);
       if (outcome.status !== 'paused') {
-        if (outcome.status === 'rolled-back' && outcome.failedStep !== 'validate') {
+        if (outcome.status === 'rolled_back' && outcome.failedStep !== 'validate') {
           findings.push(
             toReportFinding({
               code: 'STEP_FAILED',
@@ -650,7 +650,7 @@ export class MigrationEngine {
           finding('STEP_FAILED', ctx.migration.group.address, `${outcome.error} (resume to continue)`),
         );
         break;
-      case 'rolled-back': {
+      case 'rolled_back': {
         const blocked = outcome.failedStep === 'validate' || outcome.failedStep === 'parity-check';
         // A partly failed undo has left changes behind: not "rolled back" until resume has finished the undo.
         status = blocked ? 'blocked' : outcome.undoErrors.length > 0 ? 'undo_failed' : 'rolled_back';
@@ -690,7 +690,7 @@ export class MigrationEngine {
       migrationId: id,
       status,
       ...(outcome.status === 'completed' ? {} : { step: stepOf(outcome) }),
-      ...(outcome.status === 'rolled-back' || outcome.status === 'interrupted'
+      ...(outcome.status === 'rolled_back' || outcome.status === 'interrupted'
         ? { error: outcome.error }
         : {}),
       ...(outcome.status === 'suspended' ? { error: outcome.reason } : {}),

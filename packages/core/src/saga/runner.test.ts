@@ -68,7 +68,7 @@ describe('Saga', () => {
     const w = world({ failAt: 'park' });
     const outcome = await new Saga(steps, journal).run('m1', w);
     expect(outcome).toMatchObject({
-      status: 'rolled-back',
+      status: 'rolled_back',
       failedStep: 'park',
       error: 'park broke',
       undoErrors: [],
@@ -121,13 +121,13 @@ describe('Saga', () => {
     const saga = new Saga(steps, journal);
     const w = world({ failAt: 'park', failUndoAt: 'stage' });
     const first = await saga.run('m1', w);
-    expect(first).toMatchObject({ status: 'rolled-back', undoErrors: ['stage: undo of stage broke'] });
+    expect(first).toMatchObject({ status: 'rolled_back', undoErrors: ['stage: undo of stage broke'] });
     expect(w.done).toEqual(['stage']);
     delete w.failUndoAt;
     delete w.failAt;
     w.calls.length = 0;
     expect(await saga.run('m1', w)).toMatchObject({
-      status: 'rolled-back',
+      status: 'rolled_back',
       failedStep: 'park',
       error: 'park broke',
       undoErrors: [],
@@ -143,7 +143,7 @@ describe('Saga', () => {
     expect(await saga.run('m1', w)).toEqual({ status: 'suspended', step: 'park', reason: 'park is waiting' });
     expect(w.done).toEqual(['capture', 'stage']);
     expect(await saga.abort('m1', w, 'operator gave up')).toMatchObject({
-      status: 'rolled-back',
+      status: 'rolled_back',
       failedStep: 'park',
       error: 'operator gave up',
     });
@@ -272,7 +272,7 @@ describe('Saga with retry and a transient classifier', () => {
     const outcome = await new Saga(steps, journal).run('m2', failing, {
       isTransient: (error) => (error as Error).message === 'undo of stage broke',
     });
-    expect(outcome.status).toBe('rolled-back');
+    expect(outcome.status).toBe('rolled_back');
     const entries = await journal.read('m2');
     expect(entries.find((e) => e.event === 'failed')?.error).toEqual({
       message: 'park broke',

@@ -55,7 +55,7 @@ export type SagaOutcome<M extends object = Record<string, unknown>> =
   | { readonly status: 'completed'; readonly results: StepResults<M> }
   /** A step failed before the point of no return and every change was undone. */
   | {
-      readonly status: 'rolled-back';
+      readonly status: 'rolled_back';
       readonly failedStep: string;
       readonly error: string;
       readonly undoErrors: readonly string[];
@@ -231,7 +231,7 @@ export class Saga<C, M extends object = Record<string, unknown>> {
       .reverse()
       .find((s) => state.has(s.name) && state.get(s.name)?.event !== 'skipped');
     if (current === undefined)
-      return { status: 'rolled-back', failedStep: '', error: reason, undoErrors: [] };
+      return { status: 'rolled_back', failedStep: '', error: reason, undoErrors: [] };
     const at = (options.now ?? (() => new Date()))().toISOString();
     await this.#journal.append(migrationId, {
       step: current.name,
@@ -286,6 +286,6 @@ export class Saga<C, M extends object = Record<string, unknown>> {
         await write({ step: step.name, event: 'undo-failed', error: detail });
       }
     }
-    return { status: 'rolled-back', failedStep, error, undoErrors };
+    return { status: 'rolled_back', failedStep, error, undoErrors };
   }
 }
