@@ -8,7 +8,7 @@ import {
   retainedSamAccountName,
   routingContactNames,
 } from '@dlmigrate/ad';
-import { routingAddressIn, takeOverAddresses } from '../mapping/addresses.js';
+import { chosenPrimary, routingAddressIn, takeOverAddresses } from '../mapping/addresses.js';
 import { CLOUD_PARAMETER, listIdentities, type LinkList } from '../mapping/links.js';
 import { temporaryGroupName, withAffixes } from '../mapping/names.js';
 import { decideRetention } from '../mapping/retention.js';
@@ -109,6 +109,11 @@ export function planChanges(
       'set EmailAddresses',
       takeOverAddresses({
         mail,
+        primary: chosenPrimary(
+          mail,
+          group.proxyAddresses.map((p) => p.raw),
+          snapshot.cloud.group?.primarySmtpAddress,
+        ),
         onPremProxies: group.proxyAddresses.map((p) => p.raw),
         onPremLegacyExchangeDn: group.legacyExchangeDN,
         cloudAddresses: snapshot.cloud.group?.emailAddresses ?? [],

@@ -3,7 +3,7 @@
 // routing domain), so plan and migrate compute them the same way.
 import { dnEquals, FORWARD_OF_BACK_LINK, isUnder, type DependantsResult } from '@dlmigrate/ad';
 import { finding, type Finding } from '../findings/finding.js';
-import { addressDomains } from '../mapping/addresses.js';
+import { addressDomains, chosenPrimary } from '../mapping/addresses.js';
 import { cloudGroupType, type CloudGroupType } from '../mapping/group-type.js';
 import { fitsNameLimit, withAffixes } from '../mapping/names.js';
 import type { MigrationOptions } from '../options.js';
@@ -176,6 +176,24 @@ export function validate(address: string, snapshot: Snapshot, options: Migration
         'the group is its own manager, so it must stay a security group',
       ),
     );
+  }
+
+  // The primary address a recreate gives the new group, when it is not mail (mapping/addresses.ts chosenPrimary).
+  if (options.strategy === 'recreate' && group.mail !== undefined) {
+    const primary = chosenPrimary(
+      group.mail,
+      group.proxyAddresses.map((p) => p.raw),
+      cloud.group?.primarySmtpAddress,
+    );
+    if (primary.toLowerCase() !== group.mail.toLowerCase())
+      findings.push(
+        finding(
+          'PRIMARY_ADDRESS_KEPT',
+          group.mail,
+          `mail ${group.mail} is not among the proxyAddresses; the new group keeps ${primary}, the primary address Exchange Online shows, and carries ${group.mail} as a secondary address`,
+          'mail',
+        ),
+      );
   }
 
   // Names and domains (phase 8).

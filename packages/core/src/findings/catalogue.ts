@@ -188,6 +188,11 @@ const catalogue = {
     action:
       'Another Exchange Online recipient holds this address of the group (a soft-deleted one keeps its addresses until it is purged), so the new group could not take it once the synced group is deleted: remove the address from that recipient (recover or purge a soft-deleted one), or remove it from the group on-premises, then migrate again.',
   },
+  PRIMARY_ADDRESS_KEPT: {
+    severity: 'info',
+    action:
+      "The on-premises mail attribute is not among the group's proxyAddresses, so Exchange Online never showed it: the new group keeps the primary address Exchange Online shows today and carries mail as a secondary address. Set PrimarySmtpAddress on the new group if mail should be the primary.",
+  },
   // --- during and after the run ---
   ADDRESS_HELD_BY_OTHER_OBJECT: {
     severity: 'blocking',

@@ -5,6 +5,7 @@ import {
   proxyKey,
   routingAddressCandidates,
   routingAddressIn,
+  chosenPrimary,
   takeOverAddresses,
 } from './addresses.js';
 
@@ -81,5 +82,29 @@ describe('routing addresses', () => {
       routingAddressIn(['SMTP:a@c.com', 'smtp:a@c.mail.onmicrosoft.com'], 'C.mail.onmicrosoft.com'),
     ).toBe('a@c.mail.onmicrosoft.com');
     expect(missingAddresses(['SMTP:a@c.com', 'x500:/o=1'], ['smtp:A@C.COM'])).toEqual(['x500:/o=1']);
+  });
+});
+
+describe('chosenPrimary', () => {
+  const proxies = ['SMTP:sales@contoso.com', 'smtp:vertrieb@contoso.com'];
+  it('is mail when mail is among the proxies, or there are none', () => {
+    expect(chosenPrimary('Vertrieb@contoso.com', proxies, 'sales@contoso.com')).toBe('Vertrieb@contoso.com');
+    expect(chosenPrimary('team@contoso.com', [], undefined)).toBe('team@contoso.com');
+  });
+  it('keeps the primary Exchange Online shows when mail is not among the proxies', () => {
+    expect(chosenPrimary('team@contoso.com', proxies, 'sales@contoso.com')).toBe('sales@contoso.com');
+    expect(chosenPrimary('team@contoso.com', proxies, undefined)).toBe('sales@contoso.com');
+  });
+  it('carries mail as a secondary address when another primary is chosen', () => {
+    const addresses = takeOverAddresses({
+      mail: 'team@contoso.com',
+      primary: 'sales@contoso.com',
+      onPremProxies: proxies,
+      cloudAddresses: [],
+      routingDomain: 'contoso.mail.onmicrosoft.com',
+      routingAddress: 'sales@contoso.mail.onmicrosoft.com',
+    });
+    expect(addresses.filter((a) => a.startsWith('SMTP:'))).toEqual(['SMTP:sales@contoso.com']);
+    expect(addresses).toContain('smtp:team@contoso.com');
   });
 });

@@ -47,8 +47,10 @@ export function isAtDomain(address: string, domain: string): boolean {
 }
 
 export interface TakeOverInput {
-  /** The on-prem `mail`: becomes the primary SMTP address. */
+  /** The on-prem `mail`: the primary SMTP address unless `primary` names another (then a secondary one). */
   readonly mail: string;
+  /** The primary SMTP address when it is not `mail` (chosenPrimary). */
+  readonly primary?: string | undefined;
   readonly onPremProxies: readonly string[];
   readonly onPremLegacyExchangeDn?: string | undefined;
   /** EmailAddresses of the synced cloud group being replaced (absent for a non-synced group). */
@@ -72,8 +74,8 @@ export function takeOverAddresses(input: TakeOverInput): string[] {
 }
 
 /**
- * Every address the new DL carries over from the group, before a routing address is added: the on-prem mail as the
- * primary, on-prem proxies ∪ cloud addresses, the X500 of both legacyExchangeDNs. Validation checks each of them
+ * Every address the new DL carries over from the group, before a routing address is added: the primary (the on-prem
+ * mail unless chosenPrimary says otherwise), on-prem proxies ∪ cloud addresses, the X500 of both legacyExchangeDNs. Validation checks each of them
  * for other holders in the tenant before anything changes (engine/address-holders.ts).
  */
 export function carriedAddresses(input: Omit<TakeOverInput, 'routingDomain' | 'routingAddress'>): string[] {
@@ -82,12 +84,33 @@ export function carriedAddresses(input: Omit<TakeOverInput, 'routingDomain' | 'r
     const key = proxyKey(value);
     if (!byKey.has(key)) byKey.set(key, asSecondary(value));
   };
-  byKey.set(proxyKey(input.mail), `SMTP:${input.mail}`);
+  const primary = input.primary ?? input.mail;
+  byKey.set(proxyKey(primary), `SMTP:${primary}`);
+  add(`smtp:${input.mail}`);
   for (const value of [...input.onPremProxies, ...input.cloudAddresses]) add(value);
   for (const dn of [input.onPremLegacyExchangeDn, input.cloudLegacyExchangeDn]) {
     if (dn !== undefined && dn !== '') add(`X500:${dn}`);
   }
   return [...byKey.values()];
+}
+
+/**
+ * The primary SMTP address the new DL takes (issue 14). Normally the on-prem `mail`. But Exchange Online's addresses of
+ * a synced group come from proxyAddresses (cloud-sim's fidelity ledger, "Directory sync": EmailAddresses =
+ * proxyAddresses, or SMTP:mail without any), so when `mail` is not among them the synced copy never held it and its
+ * primary — what senders, replies and the address book use today — is the on-prem `SMTP:` proxy. That one is kept
+ * (`cloudPrimary`, as Exchange Online shows it, else the on-prem SMTP: proxy) and `mail` is carried as a secondary
+ * address; validation reports the choice (PRIMARY_ADDRESS_KEPT). Without proxies, or with `mail` among them: `mail`.
+ */
+export function chosenPrimary(
+  mail: string,
+  onPremProxies: readonly string[],
+  cloudPrimary: string | undefined,
+): string {
+  const smtp = onPremProxies.filter(isSmtp);
+  if (smtp.length === 0 || smtp.some((p) => proxyKey(p) === proxyKey(mail))) return mail;
+  const proxyPrimary = smtp.find((p) => parseProxyAddress(p).prefix === 'SMTP');
+  return cloudPrimary || (proxyPrimary === undefined ? mail : parseProxyAddress(proxyPrimary).address);
 }
 
 /** The routing address already among the addresses, if any. */

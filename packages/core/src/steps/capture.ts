@@ -1,13 +1,14 @@
 // capture: read the on-prem group, everything it links to and everything that depends on it, the synced
 // cloud group and its dependants, and the tenant facts validation needs. Changes nothing; every part is persisted as
 // a write-once backup before any later step runs.
-import { normalizeSmtpAddress, type DependantsResult } from '@dlmigrate/ad';
+import { normalizeSmtpAddress, type AdGroup, type DependantsResult } from '@dlmigrate/ad';
 import {
   RESOLVE_PROPERTIES,
   resolveRecipients,
   resolveUsers,
   routingDomainOf,
   type ExchangeOnline,
+  type RecipientRecord,
 } from '@dlmigrate/exo';
 import { cloudIdentities, linkTargets, resolveLinks } from '../engine/resolution.js';
 import { readAddressHolders, type AddressHolder } from '../engine/address-holders.js';
@@ -77,8 +78,7 @@ export const capture: MigrationStep<'capture'> = {
 
     const cloudId = cloudObjectId(group?.externalDirectoryObjectId) ?? null;
     const cloud = await captureOnce<CloudCapture>(state, id, SNAPSHOT_KINDS.cloud, async () => {
-      const identity = cloudId ?? address;
-      const recipient = await exchange.getRecipient(identity);
+      const { identity, recipient } = await findSyncedCopy(exchange, cloudId ?? address, cloudId, group);
       const synced = recipient === null ? null : await exchange.getDistributionGroup(identity);
       return {
         recipient,
@@ -202,6 +202,36 @@ export const capture: MigrationStep<'capture'> = {
     return { groupDn: group?.dn ?? null, objectGuid: group?.objectGuid ?? null, cloudId };
   },
 };
+
+/**
+ * The synced copy of the group in Exchange Online: by its cloud id, else by the address the migration was asked for.
+ * That address may be `mail` while the synced copy holds only the on-prem proxyAddresses (mail not among them, issue
+ * 14): then by any other address of the group — the X500 of its legacyExchangeDN first (the sync stamps it on exactly
+ * this object's copy), then its SMTP proxies — taking the first directory-synced recipient found. One call in the
+ * usual case, one more per address tried otherwise.
+ */
+async function findSyncedCopy(
+  exchange: ExchangeOnline,
+  first: string,
+  cloudId: string | null,
+  group: AdGroup | null,
+): Promise<{ identity: string; recipient: RecipientRecord | null }> {
+  const recipient = await exchange.getRecipient(first);
+  if (recipient !== null || cloudId !== null || group === null) return { identity: first, recipient };
+  const others = [
+    ...(group.legacyExchangeDN ? [`X500:${group.legacyExchangeDN}`] : []),
+    ...group.proxyAddresses
+      .filter((p) => ['', 'smtp'].includes(p.prefix.toLowerCase()))
+      .sort((a, b) => Number(b.primary) - Number(a.primary))
+      .map((p) => p.address)
+      .filter((a) => a.toLowerCase() !== first.toLowerCase()),
+  ];
+  for (const identity of others) {
+    const found = await exchange.getRecipient(identity);
+    if (found?.isDirSynced) return { identity, recipient: found };
+  }
+  return { identity: first, recipient: null };
+}
 
 /** The tenant facts validation needs (a batch reads them once per level: EngineDeps.levelReads). */
 export async function readTenant(exchange: ExchangeOnline): Promise<TenantCapture> {

@@ -9,7 +9,12 @@ import { loadSnapshot } from '../engine/snapshot.js';
 import { finding, FindingsError } from '../findings/finding.js';
 import { classifyAddressConflict, liveHolderAmong, type DeletedHolder } from '../engine/address-conflict.js';
 import { freeRoutingAddresses } from '../engine/free-routing-address.js';
-import { missingAddresses, routingAddressIn, takeOverAddresses } from '../mapping/addresses.js';
+import {
+  chosenPrimary,
+  missingAddresses,
+  routingAddressIn,
+  takeOverAddresses,
+} from '../mapping/addresses.js';
 import { withAffixes } from '../mapping/names.js';
 import type { MigrationResults, MigrationStep } from './results.js';
 import { pollUntil, sleepUnlessStopped, StopRequested } from '../util/poll.js';
@@ -20,6 +25,8 @@ export interface TakeOverResult {
   readonly addresses: readonly string[];
   readonly routingAddress: string;
   readonly name: string;
+  /** The primary SMTP address it took (absent in results of older runs: the on-prem mail). */
+  readonly primary?: string;
   /** When Exchange Online was first seen showing every address (the end of the group's outage window). */
   readonly convergedAt?: string;
   /** How often the address write met the deleted group's address quarantine and was retried. */
@@ -56,8 +63,14 @@ async function takeOverNow(ctx: MigrationContext, results: MigrationResults): Pr
   );
   const routingAddress =
     existingRouting ?? (await firstOf(freeRoutingAddresses(exchange, alias, routingDomain, staged.identity)));
+  const primary = chosenPrimary(
+    mail,
+    group.proxyAddresses.map((p) => p.raw),
+    cloud?.primarySmtpAddress,
+  );
   const addresses = takeOverAddresses({
     mail,
+    primary,
     onPremProxies: group.proxyAddresses.map((p) => p.raw),
     onPremLegacyExchangeDn: group.legacyExchangeDN,
     cloudAddresses: cloud?.emailAddresses ?? [],
@@ -69,7 +82,7 @@ async function takeOverNow(ctx: MigrationContext, results: MigrationResults): Pr
   const name = withAffixes(group.name, affixes);
   const displayName = withAffixes(group.displayName ?? cloud?.displayName ?? group.name, affixes);
 
-  const conflictRetries = await setAddressesOnceFree(ctx, staged.identity, addresses, mail, cloud ?? null);
+  const conflictRetries = await setAddressesOnceFree(ctx, staged.identity, addresses, primary, cloud ?? null);
   await exchange.setDistributionGroup(staged.identity, {
     Name: name,
     Alias: alias,
@@ -81,7 +94,7 @@ async function takeOverNow(ctx: MigrationContext, results: MigrationResults): Pr
     tolerant(() => exchange.getDistributionGroup(staged.identity), null),
     (dl) =>
       dl !== null &&
-      dl.primarySmtpAddress.toLowerCase() === mail.toLowerCase() &&
+      dl.primarySmtpAddress.toLowerCase() === primary.toLowerCase() &&
       missingAddresses(addresses, dl.emailAddresses).length === 0,
     {
       deadlineMs: minutes * 60_000,
@@ -97,7 +110,7 @@ async function takeOverNow(ctx: MigrationContext, results: MigrationResults): Pr
     throw new FindingsError([
       finding(
         'TAKE_OVER_NOT_CONVERGED',
-        mail,
+        primary,
         `after ${minutes} minutes Exchange Online still lacks ${missing.join(', ') || 'the primary address'}`,
       ),
     ]);
@@ -106,6 +119,7 @@ async function takeOverNow(ctx: MigrationContext, results: MigrationResults): Pr
     addresses,
     routingAddress,
     name,
+    primary,
     convergedAt: new Date(ctx.clock.now()).toISOString(),
     conflictRetries,
   };

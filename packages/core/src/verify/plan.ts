@@ -4,7 +4,7 @@
 import { childDn, routingContactNames } from '@dlmigrate/ad';
 import type { Snapshot } from '../engine/snapshot.js';
 import type { Validation } from '../engine/validation.js';
-import { routingAddressIn, takeOverAddresses } from '../mapping/addresses.js';
+import { chosenPrimary, routingAddressIn, takeOverAddresses } from '../mapping/addresses.js';
 import { mapGroupSettings } from '../mapping/settings.js';
 import { withAffixes } from '../mapping/names.js';
 import type { MigrationOptions } from '../options.js';
@@ -40,6 +40,11 @@ export function plannedChecks(
       [...group.proxyAddresses.map((p) => p.raw), ...cloudAddresses],
       validation.routingDomain,
     ) ?? `${group.mailNickname ?? label.split('@')[0]}@${validation.routingDomain}`;
+  const primary = chosenPrimary(
+    label,
+    group.proxyAddresses.map((p) => p.raw),
+    snapshot.cloud.group?.primarySmtpAddress,
+  );
   const expected: ExpectedValue[] = [];
   if (options.strategy === 'convert') {
     const settings = Object.keys(mapGroupSettings(group, validation.cloudType, affixes));
@@ -51,6 +56,7 @@ export function plannedChecks(
         name: withAffixes(group.name, affixes),
         addresses: takeOverAddresses({
           mail: label,
+          primary,
           onPremProxies: group.proxyAddresses.map((p) => p.raw),
           onPremLegacyExchangeDn: group.legacyExchangeDN,
           cloudAddresses,
@@ -58,7 +64,7 @@ export function plannedChecks(
           routingDomain: validation.routingDomain,
           routingAddress: routing,
         }),
-        primary: label,
+        primary,
         cloudType: validation.cloudType,
         affixes,
         selfForms: [label],

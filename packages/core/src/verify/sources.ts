@@ -119,7 +119,7 @@ const cloudGroupSource: VerifySource = {
       label: name,
       name: takeOver.name,
       addresses: takeOver.addresses,
-      primary: name,
+      primary: takeOver.primary ?? name,
       cloudType: validation.cloudType,
       affixes: { prefix: ctx.options.namePrefix, suffix: ctx.options.nameSuffix },
       selfForms: selfForms(dl, name),
