@@ -81,6 +81,7 @@ describe('hybrid mail flow', () => {
       { address: 'sales@contoso.com', ou, signal: controller.signal },
     ).catch((error: unknown) => error);
     expect(stopped).toBeInstanceOf(StopRequested);
+    expect((stopped as StopRequested).reason).toBe('SIGINT');
     expect(await w.ad.findByAddress('sales-MigratedByScript@contoso.com')).toHaveLength(1);
     expect(await w.ad.findByAddress('sales@contoso.com')).toEqual([]); // no dynamic DL yet
 

@@ -31,9 +31,13 @@ export interface PollOptions {
  * suspended, so resume runs it again (saga/runner.ts).
  */
 export class StopRequested extends Error {
+  /** Why (the signal's reason, e.g. "SIGINT"). */
+  readonly reason: string;
   constructor(reason: unknown) {
-    super(`stopped on request (${typeof reason === 'string' ? reason : 'abort'})`);
+    const why = typeof reason === 'string' ? reason : 'abort';
+    super(`stopped on request (${why})`);
     this.name = 'StopRequested';
+    this.reason = why;
   }
 }
 

@@ -74,9 +74,9 @@ export function registerHybridCommands(program: Command, state: ProgramState): v
           } catch (error) {
             if (!(error instanceof StopRequested)) throw error;
             // Not journaled: enable looks every part up first, so running it again finishes what this run began.
-            context.output.json({ ok: false, stopped: error.message, address });
+            context.output.json({ ok: false, stopped: error.reason, address });
             context.output.line(
-              `Stopped (${error.message}) after the call in flight. Continue with: dlmigrate hybrid enable ${address} --ou "${options.ou}"`,
+              `Stopped (${error.reason}) after the call in flight. Continue with: dlmigrate hybrid enable ${address} --ou "${options.ou}"`,
             );
             return ExitCode.Interrupted;
           }
