@@ -25,7 +25,7 @@ import { resultsOf, Saga, type SagaOutcome, type SagaStep } from '../saga/runner
 import type { MigrationSagaOutcome, MigrationStep, MigrationStepResults } from '../steps/results.js';
 import { StateJournal } from '../saga/state-journal.js';
 import { enableHybridMailFlow, type EnableHybridInput, type EnableHybridResult } from '../hybrid/enable.js';
-import { UPDATE_ADDRESS_STEPS, updateAddressOptions } from '../hybrid/update-address.js';
+import { isAddressUpdate, UPDATE_ADDRESS_STEPS, updateAddressOptions } from '../hybrid/update-address.js';
 import { restorePreview, type RestorePreview } from '../restore/preview.js';
 import { RESTORE_STEPS } from '../restore/steps.js';
 import { loadReferences } from '../references/capture.js';
@@ -286,7 +286,7 @@ export class MigrationEngine {
   async resume(migrationId: string, run: RunOptions = {}): Promise<MigrationOutcome> {
     const migration = await this.deps.state.getMigration(migrationId);
     if (migration === null) throw migrationNotFound(migrationId);
-    if (migration.options['operation'] === 'update-hybrid-address') {
+    if (isAddressUpdate(migration)) {
       throw new CoreError(
         'CORE_NOT_A_MIGRATION',
         `${migrationId} is an address update, not a migration; nothing was changed`,
@@ -324,7 +324,7 @@ export class MigrationEngine {
 
   async resumeAddressUpdate(operationId: string, run: RunOptions = {}): Promise<AddressUpdateOutcome> {
     const migration = await this.deps.state.getMigration(operationId);
-    if (migration === null || migration.options['operation'] !== 'update-hybrid-address')
+    if (migration === null || !isAddressUpdate(migration))
       throw new CoreError(
         'CORE_ADDRESS_UPDATE_NOT_FOUND',
         `there is no address update ${operationId}; nothing was changed`,
@@ -375,7 +375,7 @@ export class MigrationEngine {
         status: ['completed', 'completed_with_warnings', 'running', 'failed'],
       })
     )
-      .filter((m) => m.options['operation'] === undefined)
+      .filter((m) => !isAddressUpdate(m))
       .sort((a, b) => b.createdAt.localeCompare(a.createdAt));
     return candidates[0] ?? null;
   }

@@ -9,14 +9,27 @@ import type { SagaStep } from '../saga/runner.js';
 import { parseStored } from '../stored/parse.js';
 import { z } from 'zod';
 
+/**
+ * An address update is an operation of its own, not a migration: its own steps (UPDATE_ADDRESS_STEPS), never resumed,
+ * aborted or restored as a migration. The state store keeps it as a record of the migrations table (whose `strategy`
+ * column admits only the two migration strategies, packages/state/src/schema.ts), told apart by this `operation` in its
+ * options; isAddressUpdate is the one place that reads it.
+ */
+const ADDRESS_UPDATE = 'update-hybrid-address';
+
+/** Whether a stored record is an address update rather than a migration. */
+export function isAddressUpdate(record: { readonly options: Readonly<Record<string, unknown>> }): boolean {
+  return record.options['operation'] === ADDRESS_UPDATE;
+}
+
 export interface UpdateAddressOptions {
-  readonly operation: 'update-hybrid-address';
+  readonly operation: typeof ADDRESS_UPDATE;
   readonly newAddress: string;
   readonly newAlias?: string;
 }
 
 const updateAddressSchema = z.object({
-  operation: z.literal('update-hybrid-address'),
+  operation: z.literal(ADDRESS_UPDATE),
   newAddress: z.string().min(1),
   newAlias: z.string().optional(),
 });
@@ -105,7 +118,7 @@ export const UPDATE_ADDRESS_STEPS: readonly SagaStep<MigrationContext>[] = [
 
 export function updateAddressOptions(newAddress: string, newAlias?: string): UpdateAddressOptions {
   return {
-    operation: 'update-hybrid-address',
+    operation: ADDRESS_UPDATE,
     newAddress: normalizeSmtpAddress(newAddress),
     ...(newAlias === undefined ? {} : { newAlias }),
   };
