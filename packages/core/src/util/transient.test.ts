@@ -1,5 +1,5 @@
 import { AdError } from '@dlmigrate/ad';
-import { GraphRequestError, HttpNetworkError } from '@dlmigrate/exo';
+import { CloudAuthError, GraphRequestError, HttpNetworkError } from '@dlmigrate/exo';
 import { describe, expect, it } from 'vitest';
 import { SyncTriggerError } from '../sync/trigger-types.js';
 import { systemClock } from './poll.js';
@@ -15,6 +15,14 @@ describe('transient errors while polling', () => {
     );
     expect(isTransient(new Error('bug'))).toBe(false);
     expect(isTransient(Object.create(HttpNetworkError.prototype))).toBe(true);
+  });
+
+  it('the token endpoint throttling or unavailable is transient; a refused credential is not', () => {
+    const auth = (code: CloudAuthError['code']) => new CloudAuthError('token', code, undefined, undefined);
+    expect(isTransient(auth('AUTH_TOKEN_ENDPOINT_UNAVAILABLE'))).toBe(true);
+    expect(isTransient(auth('AUTH_TOKEN_ENDPOINT_THROTTLED'))).toBe(true);
+    expect(isTransient(auth('AUTH_CERTIFICATE_NOT_REGISTERED'))).toBe(false);
+    expect(isTransient(auth('AUTH_FAILED'))).toBe(false);
   });
 
   it('answers a transient failure with the fallback and rethrows anything else', async () => {

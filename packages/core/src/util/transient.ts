@@ -1,9 +1,15 @@
 // Errors that say "try again later" rather than "this is wrong": a dropped connection, a timeout, throttling, a
-// server-side failure — of Exchange Online, Graph, the directory, the state store or the sync trigger. While the
-// engine polls for something to happen, such an error only means "not known yet"; a step that meets one is run again
-// (util/retry.ts) instead of rolling the migration back.
+// server-side failure — of Exchange Online, Graph, the token endpoint, the directory, the state store or the sync
+// trigger. While the engine polls for something to happen, such an error only means "not known yet"; a step that
+// meets one is run again (util/retry.ts) instead of rolling the migration back.
 import { AdError } from '@dlmigrate/ad';
-import { ExoError, GraphRequestError, HttpNetworkError, HttpTimeoutError } from '@dlmigrate/exo';
+import {
+  CloudAuthError,
+  ExoError,
+  GraphRequestError,
+  HttpNetworkError,
+  HttpTimeoutError,
+} from '@dlmigrate/exo';
 import { isTransientStoreError } from '@dlmigrate/state';
 import { SyncTriggerError } from '../sync/trigger-types.js';
 
@@ -14,6 +20,10 @@ export function isTransient(error: unknown): boolean {
   if (error instanceof HttpNetworkError || error instanceof HttpTimeoutError) return true;
   if (error instanceof AdError) return TRANSIENT_AD_CODES.has(error.code);
   if (error instanceof SyncTriggerError) return error.transient;
+  // Entra's token endpoint throttling or unavailable (AADSTS90033 temporarily_unavailable): the next request may get a
+  // token (exo auth/auth-error.ts); every other authentication failure needs an administrator.
+  if (error instanceof CloudAuthError)
+    return error.code === 'AUTH_TOKEN_ENDPOINT_THROTTLED' || error.code === 'AUTH_TOKEN_ENDPOINT_UNAVAILABLE';
   if (error instanceof GraphRequestError)
     return error.status === -1 || error.status === 429 || error.status >= 500;
   if (error instanceof ExoError)
