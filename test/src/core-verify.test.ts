@@ -2,6 +2,7 @@
 // cloud-only dependants and cloud Send-As that the restore has to give back), and a carry-over broken for real in the
 // tenant (the simulator's test-only lost write) shows up as a needs-action finding naming object and attribute.
 import { collectPermissions } from '@dlmigrate/core';
+import { addRemove } from '@dlmigrate/exo';
 import { describe, expect, it } from 'vitest';
 import { seedCloudDependants } from './cloud-dependants.js';
 import { withoutMembersOf } from './members-of.js';
@@ -87,6 +88,36 @@ describe('verify', () => {
         'VERIFY_DIFFERENCE cloud.fwd@contoso.com ForwardingAddress',
         `VERIFY_DIFFERENCE ${w.objects['users.mallory']!.dn} authOrig`,
       ].sort(),
+    );
+  }, 300_000);
+
+  it('reports values present but never captured — an extra member, address and Send-As trustee — as differences', async () => {
+    await w.reset();
+    w.sim.seedRecipients(w.tenantId, [
+      { type: 'UserMailbox', name: 'Extra Person', primarySmtpAddress: 'extra.person@contoso.com' },
+    ]);
+    const outcome = await w.engine.migrate('sales@contoso.com', { nonSyncOu: w.objects['ous.nonSync']!.dn });
+    // The addresses the product adds on purpose (both X500s, the routing address) are expected, not extras.
+    expect(outcome.report.verification).toMatchObject({ differences: 0 });
+    const { exchange } = w.cloud;
+    await exchange.addMember('sales@contoso.com', 'extra.person@contoso.com');
+    await exchange.setDistributionGroup('sales@contoso.com', {
+      EmailAddresses: addRemove({ add: ['smtp:sales.extra@contoso.com'] }),
+    });
+    await exchange.addSendAs('sales@contoso.com', 'extra.person@contoso.com');
+    const result = await w.engine.verify(outcome.migrationId);
+    expect(result).toMatchObject({ differences: 3, status: 'completed_with_warnings' });
+    const findings = (await w.engine.report(outcome.migrationId))!.findings.filter(
+      (f) => f.code === 'VERIFY_DIFFERENCE',
+    );
+    expect(findings.map((f) => `${f.code} ${f.subject} ${f.attribute}`).sort()).toEqual([
+      'VERIFY_DIFFERENCE sales@contoso.com EmailAddresses',
+      'VERIFY_DIFFERENCE sales@contoso.com Members',
+      'VERIFY_DIFFERENCE sales@contoso.com SendAs',
+    ]);
+    for (const f of findings) expect(f.message).toContain('which was not captured');
+    expect(findings.find((f) => f.attribute === 'EmailAddresses')!.message).toContain(
+      'smtp:sales.extra@contoso.com',
     );
   }, 300_000);
 

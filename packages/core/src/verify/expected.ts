@@ -19,7 +19,7 @@ import type { CloudGroupType } from '../mapping/group-type.js';
 import { cloudFallbackOf, mapGroupSettings } from '../mapping/settings.js';
 import { cloudSendAs } from '../steps/stage.js';
 import type { NameAffixes } from '../mapping/names.js';
-import { renderedValues, type ExpectedValue, type ObservedAttribute } from './values.js';
+import { renderedValues, type ExpectedValue, type ObservedAttribute, type ObservedEntry } from './values.js';
 
 /** The attribute name verify uses for Send-As rights the group holds on other recipients. */
 const SEND_AS_HELD = 'SendAs (held by the group)';
@@ -151,33 +151,48 @@ export function expectedAsCaptured(
   return out;
 }
 
-/** What a DL holds now, attribute by attribute, under the names the expectations use. */
+/**
+ * What a DL holds now, attribute by attribute, under the names the expectations use. Members, addresses, the link
+ * lists and Send-As are read whole (entries): a value there that no expectation names is an extra. `openOwners`
+ * leaves ManagedBy open — the configured fallback owner stage may have added is rendered by a Name no capture knows.
+ */
 export function observedCloudGroup(
   label: string,
   dl: DistributionGroupRecord | null,
   members: readonly MemberRecord[],
   sendAs: readonly RecipientPermissionRecord[],
+  openOwners = false,
 ): ObservedAttribute[] {
   if (dl === null) return [];
   const out: ObservedAttribute[] = [];
-  const add = (attribute: string, values: readonly string[]) =>
-    out.push({ side: 'cloud', object: label, attribute, values });
+  const add = (attribute: string, values: readonly string[], entries?: ObservedEntry[]) =>
+    out.push({
+      side: 'cloud',
+      object: label,
+      attribute,
+      values,
+      ...(entries === undefined ? {} : { entries }),
+    });
+  const each = (values: readonly string[]) => values.map((v) => ({ shown: v, forms: [v] }));
   add(
     'Members',
     members.flatMap((m) => [m.externalDirectoryObjectId, m.guid, m.primarySmtpAddress, m.name]),
+    members.map((m) => ({
+      shown: m.primarySmtpAddress || m.name,
+      forms: [m.externalDirectoryObjectId, m.guid, m.primarySmtpAddress, m.name],
+    })),
   );
-  for (const list of LISTS)
-    add(
-      CLOUD_PARAMETER[list],
-      (dl as unknown as Record<string, readonly string[]>)[LIST_PROPERTY[list]] ?? [],
-    );
+  for (const list of LISTS) {
+    const values = (dl as unknown as Record<string, readonly string[]>)[LIST_PROPERTY[list]] ?? [];
+    add(CLOUD_PARAMETER[list], values, list === 'managedBy' && openOwners ? undefined : each(values));
+  }
+  const trustees = sendAs.filter((p) => !p.isInherited && p.accessRights.includes('SendAs'));
   add(
     'SendAs',
-    sendAs
-      .filter((p) => !p.isInherited && p.accessRights.includes('SendAs'))
-      .flatMap((p) => [p.trustee, p.trusteeSidString]),
+    trustees.flatMap((p) => [p.trustee, p.trusteeSidString]),
+    trustees.map((p) => ({ shown: p.trustee, forms: [p.trustee, p.trusteeSidString] })),
   );
-  add('EmailAddresses', dl.emailAddresses);
+  add('EmailAddresses', dl.emailAddresses, each(dl.emailAddresses));
   add('PrimarySmtpAddress', [dl.primarySmtpAddress]);
   add('Name', [dl.name]);
   for (const [key, value] of Object.entries(dl.settings)) add(pascal(key), renderedValues(value));

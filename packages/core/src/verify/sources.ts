@@ -106,7 +106,17 @@ const cloudGroupSource: VerifySource = {
     const name = label(ctx, snapshot);
     const { dl, members, sendAs } = await reads.cloudGroup(target.identity);
     const validation = results.get('validate')!;
-    const observed = observedCloudGroup(name, dl, members, sendAs);
+    // Stage falls back to the configured owner only for a group without owners (steps/stage.ts createTemporaryGroup).
+    const group = snapshot.onPrem.group!;
+    const ownerless =
+      (group.links.managedBy?.length ?? 0) + (group.links.msExchCoManagedByLink?.length ?? 0) === 0;
+    const observed = observedCloudGroup(
+      name,
+      dl,
+      members,
+      sendAs,
+      ctx.options.fallbackOwner !== undefined && ownerless,
+    );
     if (ctx.migration.strategy === 'convert') {
       const settings = carriedSettingNames(snapshot, ctx, validation.cloudType);
       return {

@@ -41,6 +41,38 @@ describe('compareValues', () => {
     expect(result.differences.map((d) => d.expected.side)).toEqual(['on-premises']);
   });
 
+  it('an attribute read whole reports each entry no expected value names as an extra; optional values are neither', () => {
+    const result = compareValues(
+      [
+        value('Members', 'ann@contoso.com', ['1111', 'ann@contoso.com']),
+        { ...value('ManagedBy', 'admin@contoso.com', ['Admin']), optional: true },
+      ],
+      [
+        {
+          side: 'cloud',
+          object: 'sales@contoso.com',
+          attribute: 'Members',
+          values: ['1111', 'ann@contoso.com', '2222', 'eve@contoso.com'],
+          entries: [
+            { shown: 'ann@contoso.com', forms: ['1111', 'ann@contoso.com'] },
+            { shown: 'eve@contoso.com', forms: ['2222', 'eve@contoso.com'] },
+          ],
+        },
+        {
+          side: 'cloud',
+          object: 'sales@contoso.com',
+          attribute: 'ManagedBy',
+          values: ['Admin'],
+          entries: [{ shown: 'Admin', forms: ['Admin'] }],
+        },
+      ],
+    );
+    expect(result.differences.map((d) => `${d.kind} ${d.expected.attribute} ${d.expected.value}`)).toEqual([
+      'extra Members eve@contoso.com',
+    ]);
+    expect(result.checked).toBe(2);
+  });
+
   it('renders settings as the systems do and words the summary', () => {
     expect(renderedValues(true)).toEqual(['true']);
     expect(renderedValues(['a', 'b'])).toEqual(['a', 'b']);

@@ -1,6 +1,8 @@
 // The verify step's arithmetic: every value a migration promises to carry is one ExpectedValue; what the directory and
 // the tenant hold now is a list of ObservedAttribute; compareValues counts the values checked and lists each expected
-// value that is not there. Pure — the sources (verify/sources.ts) do the reading.
+// value that is not there, and — for an attribute read as complete (members, addresses, link lists, Send-As) — each
+// value that is there but was never captured: an extra member or Send-As trustee changes who gets or sends mail as
+// silently as a lost one. Pure — the sources (verify/sources.ts) do the reading.
 
 export type VerifySide = 'cloud' | 'on-premises';
 
@@ -13,6 +15,11 @@ export interface ExpectedValue {
   readonly value: string;
   /** Forms under which the value may be rendered by the system read (compared case-insensitively). */
   readonly forms: readonly string[];
+  /**
+   * A value the product may add on purpose but need not (the configured fallback owner): never missing, never extra,
+   * not counted.
+   */
+  readonly optional?: boolean;
 }
 
 export interface ObservedAttribute {
@@ -20,9 +27,22 @@ export interface ObservedAttribute {
   readonly object: string;
   readonly attribute: string;
   readonly values: readonly string[];
+  /**
+   * Set when the attribute was read whole and must hold the expected values only: each entry (one value in every form
+   * it is rendered in) that no expected value of the attribute names is an extra.
+   */
+  readonly entries?: readonly ObservedEntry[];
+}
+
+export interface ObservedEntry {
+  /** How the report shows it. */
+  readonly shown: string;
+  readonly forms: readonly string[];
 }
 
 export interface Difference {
+  /** missing: an expected value is not there; extra: a value is there that was not captured (in `expected`). */
+  readonly kind: 'missing' | 'extra';
   readonly expected: ExpectedValue;
   /** What the attribute holds now (empty when the object or the attribute is gone). */
   readonly observed: readonly string[];
@@ -62,13 +82,41 @@ export function compareValues(
   }
   const values = distinctValues(expected);
   const differences: Difference[] = [];
+  let checked = 0;
   for (const e of values) {
+    if (e.optional === true) continue;
+    checked++;
     const now = byKey.get(keyOf(e)) ?? [];
     const held = new Set(now.map((v) => v.toLowerCase()));
     if (!e.forms.some((f) => f !== '' && held.has(f.toLowerCase())))
-      differences.push({ expected: e, observed: now });
+      differences.push({ kind: 'missing', expected: e, observed: now });
   }
-  return { checked: values.length, differences };
+  // Every form any expected value (optional ones included) may be rendered in, per attribute.
+  const named = new Map<string, Set<string>>();
+  for (const e of values) {
+    const forms = named.get(keyOf(e)) ?? new Set<string>();
+    for (const f of e.forms) if (f !== '') forms.add(f.toLowerCase());
+    named.set(keyOf(e), forms);
+  }
+  for (const o of observed) {
+    for (const entry of o.entries ?? []) {
+      const forms = named.get(keyOf(o));
+      if (entry.forms.some((f) => f !== '' && forms?.has(f.toLowerCase()) === true)) continue;
+      checked++;
+      differences.push({
+        kind: 'extra',
+        expected: {
+          side: o.side,
+          object: o.object,
+          attribute: o.attribute,
+          value: entry.shown,
+          forms: entry.forms,
+        },
+        observed: o.values,
+      });
+    }
+  }
+  return { checked, differences };
 }
 
 /** A setting's value as the systems render it: booleans and numbers as text, lists element by element. */

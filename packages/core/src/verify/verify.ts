@@ -33,6 +33,8 @@ export interface VerifyResult {
 const SHOWN = 5;
 
 function describe(d: Difference): string {
+  if (d.kind === 'extra')
+    return `${d.expected.side}: ${d.expected.attribute} holds ${d.expected.value}, which was not captured (an extra value)`;
   const now =
     d.observed.length === 0
       ? 'nothing'
