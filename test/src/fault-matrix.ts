@@ -17,7 +17,7 @@ import { viewDiff } from './views.js';
 
 type Dependency = 'ldap' | 'exchange' | 'graph' | 'token' | 'sync' | 'state';
 export type FaultKind = 'transient' | 'permanent' | 'kill-before' | 'kill-after';
-export type EndState = 'as-uninterrupted' | 'rolled-back';
+export type EndState = 'as-uninterrupted' | 'rolled-back' | 'needs-action';
 export type Target = 'ad' | 'exchange' | 'graph' | 'sync' | 'state';
 
 /** One call a step makes to one dependency: where the fault goes. */
@@ -36,6 +36,11 @@ interface Touch {
   readonly rollsForward?: boolean;
   /** The kinds of fault this touch gets (default: all four). */
   readonly kinds?: readonly FaultKind[];
+  /**
+   * A step past the point of no return that reports each object it could not change as a needs-action finding and
+   * goes on: a permanent failure ends "needs-action" (see expectedEnd).
+   */
+  readonly permanentEnd?: 'needs-action';
 }
 
 export interface Cell extends Touch {
@@ -71,23 +76,77 @@ const ad = (step: string, method: string, rollsForward?: boolean): Touch => ({
  * dependency (so far the recreate strategy). The world holds cloud-only dependants of the group (cloud-dependants.ts),
  * so rewire-cloud has work.
  */
-const TOUCHES: Readonly<Partial<Record<OperationKind, readonly Touch[]>>> = {
+const TOUCHES: Readonly<Record<OperationKind, readonly Touch[]>> = {
   recreate: [
     ad('capture', 'readGroup'),
     ex('capture', 'getDistributionGroup', 'Get-DistributionGroup'),
     { step: 'capture', dependency: 'graph', target: 'graph', method: 'getGroup' },
     { step: 'capture', dependency: 'state', target: 'state', method: 'putBackup' },
+    // A token is fetched at a connection's first call and then cached for its hour (packages/exo/src/auth): the
+    // token endpoint is touched at capture. A kill before or after that request is a kill at capture's first call.
+    {
+      step: 'capture',
+      dependency: 'token',
+      target: 'exchange',
+      method: 'token',
+      kinds: ['transient', 'permanent'],
+    },
     ex('stage', 'newDistributionGroup', 'New-DistributionGroup'),
     ad('park', 'moveObject'),
     { step: 'await-deletion', dependency: 'sync', target: 'sync', method: 'trigger' },
     ex('take-over', 'setDistributionGroup', 'Set-DistributionGroup'),
     ad('dispose', 'renameObject'),
     ad('routing-contact', 'createRoutingContact', true),
-    { ...ad('rewire-onprem', 'addLinkValue', true), kinds: ['transient', 'kill-before', 'kill-after'] },
+    // A dependant that cannot be rewired for good is reported, not retried (packages/core/src/steps/rewire-*.ts).
+    { ...ad('rewire-onprem', 'addLinkValue', true), permanentEnd: 'needs-action' },
     {
       ...ex('rewire-cloud', 'addMember', 'Add-DistributionGroupMember', true),
-      kinds: ['transient', 'kill-before', 'kill-after'],
+      permanentEnd: 'needs-action',
     },
+  ],
+  convert: [
+    // parity-check touches no dependency: it compares the snapshot capture stored and validate already read (cached
+    // per store, engine/snapshot.ts).
+    { step: 'convert', dependency: 'graph', target: 'graph', method: 'setOnPremisesSyncBehavior' },
+    ex('convert', 'getDistributionGroup', 'Get-DistributionGroup'),
+    ad('dispose', 'mailDisableGroup'),
+    ad('hybrid-mail-flow', 'createHybridDynamicGroup', true),
+  ],
+  restore: [
+    ad('restore-remove-hybrid', 'deleteObject', true),
+    ex('restore-remove-cloud', 'removeDistributionGroup', 'Remove-DistributionGroup', true),
+    {
+      step: 'restore-remove-cloud',
+      dependency: 'state',
+      target: 'state',
+      method: 'putBackup',
+      rollsForward: true,
+    },
+    ad('restore-group', 'renameObject', true),
+    { step: 'restore-resync', dependency: 'sync', target: 'sync', method: 'trigger', rollsForward: true },
+    {
+      ...ex('restore-rewire-cloud', 'addMember', 'Add-DistributionGroupMember', true),
+      permanentEnd: 'needs-action',
+    },
+  ],
+  'restore-convert': [
+    ad('restore-group', 'modifyAttributes', true),
+    {
+      step: 'restore-hand-back',
+      dependency: 'graph',
+      target: 'graph',
+      method: 'setOnPremisesSyncBehavior',
+      rollsForward: true,
+    },
+  ],
+  'update-address': [
+    ex('update-address-cloud', 'setDistributionGroup', 'Set-DistributionGroup', true),
+    ad('update-address-onprem', 'modifyAttributes', true),
+  ],
+  'enable-hybrid': [
+    ex('enable-hybrid', 'getDistributionGroup', 'Get-DistributionGroup', true),
+    ad('enable-hybrid', 'createRoutingContact', true),
+    ad('enable-hybrid', 'createHybridDynamicGroup', true),
   ],
 };
 
@@ -109,12 +168,16 @@ export function cellName(cell: Cell): string {
 }
 
 /**
- * The end state each cell must reach. A permanent failure of a step that may roll back rolls back; everything else
- * ends as an uninterrupted run (after continuing it). A transient failure is retried by the engine (core
- * util/retry.ts), so it never rolls back: a blip slows the run down, it does not undo it.
+ * The end state each cell must reach. A permanent failure of a step that may roll back rolls back; a permanent failure
+ * of a rewire step ends "needs-action": status completed_with_warnings (a restore: restored), a needs-action finding
+ * for each dependant left as it was, and no difference to the uninterrupted run but those dependants' links. Everything else ends as an
+ * uninterrupted run (after continuing it). A transient failure is retried by the engine (core util/retry.ts), so it
+ * never rolls back: a blip slows the run down, it does not undo it.
  */
 function expectedEnd(cell: Cell): readonly EndState[] {
-  return cell.kind === 'permanent' && cell.rollsForward !== true ? ['rolled-back'] : ['as-uninterrupted'];
+  if (cell.kind !== 'permanent') return ['as-uninterrupted'];
+  if (cell.permanentEnd !== undefined) return [cell.permanentEnd];
+  return cell.rollsForward === true ? ['as-uninterrupted'] : ['rolled-back'];
 }
 
 /** Both views, with ids a new or re-created object legitimately gets anew replaced (GUID-shaped values). */
@@ -194,6 +257,8 @@ export const exchangeFault = (cmdlet: string, kind: 'transient' | 'permanent') =
 export const tokenFault = (kind: 'transient' | 'permanent') => ({
   status: 503,
   count: kind === 'transient' ? 1 : 1_000_000,
+  // Entra says when to come back; MSAL refuses the request locally until then (60 s when nothing is said).
+  retryAfterSeconds: 1,
 });
 
 /** The dependency an engine sees in a child process that kills itself right before or after the call. */

@@ -29,7 +29,12 @@ export interface Ended {
   readonly status: string;
   /** Findings of the run's report (migrations only; 0 for the others). */
   readonly findings: number;
+  /** The objects its needs-action findings name (migrations only). */
+  readonly needsAction?: readonly string[];
 }
+
+const needsAction = (outcome: { report: { findings: readonly { severity: string; subject: string }[] } }) =>
+  outcome.report.findings.filter((f) => f.severity === 'needs-action').map((f) => f.subject);
 
 /** update-address moves the group to this address and alias. */
 const NEW_ADDRESS = 'sales.team@contoso.com';
@@ -57,7 +62,12 @@ export async function startOperation(
         { nonSyncOu: op.nonSyncOu, ...(op.kind === 'convert' ? CONVERT_OPTIONS : {}) },
         run,
       );
-      return { id: outcome.migrationId, status: outcome.status, findings: outcome.report.findings.length };
+      return {
+        id: outcome.migrationId,
+        status: outcome.status,
+        findings: outcome.report.findings.length,
+        needsAction: needsAction(outcome),
+      };
     }
     case 'restore':
     case 'restore-convert': {
@@ -94,7 +104,12 @@ export async function continueOperation(
     case 'recreate':
     case 'convert': {
       const outcome = await engine.resume(id!);
-      return { id, status: outcome.status, findings: outcome.report.findings.length };
+      return {
+        id,
+        status: outcome.status,
+        findings: outcome.report.findings.length,
+        needsAction: needsAction(outcome),
+      };
     }
     case 'restore':
     case 'restore-convert':
