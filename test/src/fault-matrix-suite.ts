@@ -74,9 +74,15 @@ export function defineMatrixShard(shard: number, shards = matrixShards()): void 
     it.each(cells.map((cell) => ({ name: cellName(cell), cell })))(
       '$name',
       async ({ cell }) => {
-        if (!expected.has(cell.operation)) expected.set(cell.operation, await expectedFor(w, cell.operation));
-        const result = await runCell(w, cell, expected.get(cell.operation)!);
-        results.push(result);
+        let result: CellResult | undefined;
+        try {
+          if (!expected.has(cell.operation))
+            expected.set(cell.operation, await expectedFor(w, cell.operation));
+          result = await runCell(w, cell, expected.get(cell.operation)!);
+        } finally {
+          // A cell that threw counts as run and failed, so the totals never leave it out.
+          results.push(result ?? { cell, fired: false, end: 'wrong', status: 'threw', resumes: 0, diff: [] });
+        }
         expect(result.fired, 'the fault was never reached').toBe(true);
         expect(result.diff).toEqual([]);
         expect(passed(result), `${result.end} (status ${result.status})`).toBe(true);
