@@ -6,11 +6,10 @@
 // connections reach it, trusted (a throw-away test cluster holding no secret).
 import { execFile } from 'node:child_process';
 import { existsSync, mkdirSync, readFileSync, chownSync } from 'node:fs';
-import { createServer } from 'node:net';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { randomBytes } from 'node:crypto';
-import { labsRoot } from '@dlmigrate/lab';
+import { freeLoopbackPort, isAlive, labsRoot } from '@dlmigrate/lab';
 import pg from 'pg';
 
 const run = promisify(execFile);
@@ -28,17 +27,6 @@ export interface PgInstance {
 const asPostgres = (command: string, args: readonly string[]) =>
   run('runuser', ['-u', 'postgres', '--', join(BIN, command), ...args]);
 
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = createServer();
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const { port } = server.address() as { port: number };
-      server.close(() => resolve(port));
-    });
-  });
-}
-
 function postmasterPid(data: string): number | undefined {
   const file = join(data, 'postmaster.pid');
   if (!existsSync(file)) return undefined;
@@ -46,21 +34,12 @@ function postmasterPid(data: string): number | undefined {
   return Number.isInteger(pid) && pid > 0 ? pid : undefined;
 }
 
-function alive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch {
-    return false;
-  }
-}
-
 async function stopByPid(data: string): Promise<void> {
   const pid = postmasterPid(data);
-  if (pid === undefined || !alive(pid)) return;
+  if (pid === undefined || !isAlive(pid)) return;
   process.kill(pid, 'SIGINT'); // PostgreSQL's fast shutdown
-  for (let i = 0; i < 600 && alive(pid); i++) await new Promise((r) => setTimeout(r, 100));
-  if (alive(pid)) throw new Error(`PostgreSQL (pid ${pid}) did not stop within 60 s`);
+  for (let i = 0; i < 600 && isAlive(pid); i++) await new Promise((r) => setTimeout(r, 100));
+  if (isAlive(pid)) throw new Error(`PostgreSQL (pid ${pid}) did not stop within 60 s`);
 }
 
 /** Creates the cluster `.lab/postgres-<name>` if needed and starts it on a free loopback port. */
@@ -74,7 +53,7 @@ export async function startPgInstance(name: string): Promise<PgInstance> {
   if (!existsSync(join(data, 'PG_VERSION')))
     await asPostgres('initdb', ['-D', data, '-U', 'postgres', '-A', 'trust', '--no-sync', '-E', 'UTF8']);
   await stopByPid(data); // a server a killed test run left behind
-  const port = await freePort();
+  const port = await freeLoopbackPort();
   const start = () =>
     asPostgres('pg_ctl', [
       '-D',

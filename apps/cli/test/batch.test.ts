@@ -4,7 +4,7 @@ import { spawn } from 'node:child_process';
 import { readFileSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { BIN, dlmigrate, tempDir } from './helpers/cli.js';
+import { BIN, dlmigrate, dlmigrateInterrupted, tempDir } from './helpers/cli.js';
 import { useFreshLab } from './helpers/lab.js';
 
 interface GroupResult {
@@ -120,10 +120,13 @@ describe('dlmigrate batch', () => {
 
 describe('Ctrl-C', () => {
   it('stops a batch cleanly: no new group, the one in flight at a safe point, exit 130; --resume finishes it', async () => {
-    const child = spawn(
-      process.execPath,
+    const {
+      code,
+      signal,
+      stdout: out,
+      stderr: err,
+    } = await dlmigrateInterrupted(
       [
-        BIN,
         'batch',
         'contractors@contoso.com',
         'hidden-approvals@contoso.com',
@@ -133,24 +136,11 @@ describe('Ctrl-C', () => {
         '--concurrency',
         '1',
       ],
-      { cwd, env: { PATH: process.env['PATH'] ?? '', HOME: cwd, ...lab.env() } },
+      { cwd, env: lab.env() },
+      { stream: 'stderr', when: /: stage started/, signal: 'SIGINT' },
     );
-    let out = '';
-    let err = '';
-    let sent = false;
-    child.stdout.setEncoding('utf8').on('data', (chunk: string) => (out += chunk));
-    const code = await new Promise<number | null>((resolve) => {
-      child.stderr.setEncoding('utf8').on('data', (chunk: string) => {
-        err += chunk;
-        if (!sent && /: stage started/.test(err)) {
-          sent = true;
-          child.kill('SIGINT');
-        }
-      });
-      child.once('close', resolve);
-    });
     expect(code, out + err).toBe(130);
-    expect(child.signalCode).toBeNull();
+    expect(signal).toBeNull();
     expect(err).toContain('SIGINT: stopping after the call in flight');
     expect(out).toContain(
       'Stopped (SIGINT); the journal is written and the leases released. Continue with: dlmigrate batch --resume stop-1',

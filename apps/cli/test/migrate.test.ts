@@ -2,17 +2,18 @@
 // simulated tenant started by `dlmigrate lab up`), including bad input that must change nothing and a
 // migration killed half-way and resumed.
 import { startEntraConnectSsh } from '@dlmigrate/lab';
-import { spawn } from 'node:child_process';
 import { chmodSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { BIN, dlmigrate, tempDir } from './helpers/cli.js';
+import { dlmigrate, dlmigrateInterrupted, tempDir, type Interruption } from './helpers/cli.js';
 import { useFreshLab } from './helpers/lab.js';
 
 const cwd = tempDir('migrate');
 const lab = useFreshLab(cwd);
 
 const run = (args: string[]) => dlmigrate(args, { cwd, env: lab.env() });
+const stopped = (args: string[], interruption: Interruption) =>
+  dlmigrateInterrupted(args, { cwd, env: lab.env() }, interruption);
 
 /** Where the group with this address sits in the directory, or undefined when no object has it. */
 async function dnOf(address: string): Promise<string | undefined> {
@@ -148,20 +149,12 @@ describe('a migration end to end', () => {
 
 describe('resume after a kill', () => {
   it('continues a migration whose process was killed right after the group was parked', async () => {
-    const child = spawn(process.execPath, [BIN, 'migrate', 'contractors@contoso.com'], {
-      cwd,
-      env: { PATH: process.env['PATH'] ?? '', HOME: cwd, ...lab.env() },
+    const crashed = await stopped(['migrate', 'contractors@contoso.com'], {
+      stream: 'stdout',
+      when: /^ok\tcontractors@contoso\.com {2}park$/m,
+      signal: 'SIGKILL',
     });
-    let out = '';
-    await new Promise<void>((resolve) => {
-      child.stdout.setEncoding('utf8').on('data', (chunk: string) => {
-        out += chunk;
-        if (/^ok\tcontractors@contoso\.com {2}park$/m.test(out) && child.exitCode === null)
-          child.kill('SIGKILL');
-      });
-      child.once('close', () => resolve());
-    });
-    expect(child.signalCode).toBe('SIGKILL');
+    expect(crashed.signal).toBe('SIGKILL');
 
     const status = JSON.parse((await run(['status', '--json'])).stdout) as {
       migrations: { id: string; group: { address: string }; status: string }[];
@@ -196,29 +189,19 @@ describe('resume after a kill', () => {
 
 describe('Ctrl-C', () => {
   it('stops after the call in flight, journals, prints the resume command, exits 130; resume finishes', async () => {
-    const child = spawn(process.execPath, [BIN, 'migrate', 'partners@contoso.com', '--json', '--verbose'], {
-      cwd,
-      env: { PATH: process.env['PATH'] ?? '', HOME: cwd, ...lab.env() },
-    });
-    let err = '';
-    let out = '';
-    let sent = false;
-    child.stdout.setEncoding('utf8').on('data', (chunk: string) => (out += chunk));
-    const code = await new Promise<number | null>((resolve) => {
-      child.stderr.setEncoding('utf8').on('data', (chunk: string) => {
-        err += chunk;
-      });
-      // --json prints nothing until the end; --verbose shows each step starting on stderr: Ctrl-C during stage.
-      child.stderr.on('data', () => {
-        if (!sent && /partners@contoso\.com: stage started/.test(err)) {
-          sent = true;
-          child.kill('SIGINT');
-        }
-      });
-      child.once('close', resolve);
+    // --json prints nothing until the end; --verbose shows each step starting on stderr: Ctrl-C during stage.
+    const {
+      code,
+      signal,
+      stdout: out,
+      stderr: err,
+    } = await stopped(['migrate', 'partners@contoso.com', '--json', '--verbose'], {
+      stream: 'stderr',
+      when: /partners@contoso\.com: stage started/,
+      signal: 'SIGINT',
     });
     expect(code, out + err).toBe(130);
-    expect(child.signalCode).toBeNull(); // ended by itself, not killed
+    expect(signal).toBeNull(); // ended by itself, not killed
     const result = JSON.parse(out) as { migrationId: string; status: string; stopped: string; step: string };
     expect(result).toMatchObject({ status: 'running', stopped: 'SIGINT', step: 'park' }); // stage finished first
     expect(err).toContain('SIGINT: stopping after the call in flight');
@@ -231,21 +214,10 @@ describe('Ctrl-C', () => {
   });
 
   it('says what to run next in text mode too', async () => {
-    const child = spawn(process.execPath, [BIN, 'migrate', 'board@contoso.com'], {
-      cwd,
-      env: { PATH: process.env['PATH'] ?? '', HOME: cwd, ...lab.env() },
-    });
-    let out = '';
-    let sent = false;
-    const code = await new Promise<number | null>((resolve) => {
-      child.stdout.setEncoding('utf8').on('data', (chunk: string) => {
-        out += chunk;
-        if (!sent && /^ok\tboard@contoso\.com {2}validate$/m.test(out)) {
-          sent = true;
-          child.kill('SIGTERM');
-        }
-      });
-      child.once('close', resolve);
+    const { code, stdout: out } = await stopped(['migrate', 'board@contoso.com'], {
+      stream: 'stdout',
+      when: /^ok\tboard@contoso\.com {2}validate$/m,
+      signal: 'SIGTERM',
     });
     expect(code, out).toBe(130);
     const id = /^Migration (\S+) of board@contoso\.com: running/m.exec(out)?.[1];

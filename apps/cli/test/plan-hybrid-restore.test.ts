@@ -3,7 +3,7 @@ import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { spawn } from 'node:child_process';
-import { BIN, dlmigrate, tempDir } from './helpers/cli.js';
+import { BIN, dlmigrate, dlmigrateInterrupted, tempDir } from './helpers/cli.js';
 import { useFreshLab } from './helpers/lab.js';
 
 const cwd = tempDir('hybrid');
@@ -202,10 +202,13 @@ describe('hybrid and restore on a migrated group', () => {
   });
 
   it('Ctrl-C stops an address update between its steps (exit 130); --resume finishes it', async () => {
-    const child = spawn(
-      process.execPath,
+    // --verbose shows each step starting: Ctrl-C while the Exchange step is in flight.
+    const {
+      code,
+      stdout: out,
+      stderr: err,
+    } = await dlmigrateInterrupted(
       [
-        BIN,
         'hybrid',
         'update-address',
         'research-team@contoso.com',
@@ -213,23 +216,9 @@ describe('hybrid and restore on a migrated group', () => {
         'research-crew@contoso.com',
         '--verbose',
       ],
-      { cwd, env: { PATH: process.env['PATH'] ?? '', HOME: cwd, ...lab.env() } },
+      { cwd, env: lab.env() },
+      { stream: 'stderr', when: /update-address-cloud started/, signal: 'SIGINT' },
     );
-    let out = '';
-    let err = '';
-    let sent = false;
-    child.stdout.setEncoding('utf8').on('data', (chunk: string) => (out += chunk));
-    const code = await new Promise<number | null>((resolve) => {
-      child.stderr.setEncoding('utf8').on('data', (chunk: string) => {
-        err += chunk;
-        // --verbose shows each step starting: Ctrl-C while the Exchange step is in flight.
-        if (!sent && /update-address-cloud started/.test(err)) {
-          sent = true;
-          child.kill('SIGINT');
-        }
-      });
-      child.once('close', resolve);
-    });
     expect(code, out + err).toBe(130);
     const id = /^Address update (\S+): interrupted/m.exec(out)?.[1];
     expect(id, out).toBeDefined();
@@ -333,24 +322,17 @@ describe('hybrid and restore on a migrated group', () => {
   });
 
   it('Ctrl-C stops a restore after the call in flight, exit 130; restore --yes again finishes it', async () => {
-    const child = spawn(process.execPath, [BIN, 'restore', 'research@contoso.com', '--yes'], {
-      cwd,
-      env: { PATH: process.env['PATH'] ?? '', HOME: cwd, ...lab.env() },
-    });
-    let out = '';
-    let sent = false;
-    const code = await new Promise<number | null>((resolve) => {
-      child.stdout.setEncoding('utf8').on('data', (chunk: string) => {
-        out += chunk;
-        if (!sent && /^ok\tresearch@contoso\.com {2}restore-remove-hybrid$/m.test(out)) {
-          sent = true;
-          child.kill('SIGINT');
-        }
-      });
-      child.once('close', resolve);
-    });
+    const {
+      code,
+      signal,
+      stdout: out,
+    } = await dlmigrateInterrupted(
+      ['restore', 'research@contoso.com', '--yes'],
+      { cwd, env: lab.env() },
+      { stream: 'stdout', when: /^ok\tresearch@contoso\.com {2}restore-remove-hybrid$/m, signal: 'SIGINT' },
+    );
     expect(code, out).toBe(130);
-    expect(child.signalCode).toBeNull(); // ended by itself
+    expect(signal).toBeNull(); // ended by itself
     const id = /^Migration (\S+): interrupted/m.exec(out)?.[1];
     expect(id, out).toBeDefined();
     expect(out).toContain(

@@ -7,9 +7,10 @@
 // run with `sync.kind: "ssh"` in the lab goes through the whole path.
 import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
 import { chmodSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { connect, createServer } from 'node:net';
+import { connect } from 'node:net';
 import { tmpdir, userInfo } from 'node:os';
 import { join } from 'node:path';
+import { freeLoopbackPort } from './local.js';
 
 const SSHD = '/usr/sbin/sshd';
 
@@ -61,7 +62,7 @@ export async function startEntraConnectSsh(options: EntraConnectSshOptions = {})
   writeFileSync(join(dir, 'behaviour.json'), JSON.stringify({ busy: 0, fail: false }));
   writeFileSync(join(dir, 'calls.jsonl'), '');
 
-  const port = await freePort();
+  const port = await freeLoopbackPort();
   const username = userInfo().username;
   const config = [
     `ListenAddress 127.0.0.1:${port}`,
@@ -189,17 +190,6 @@ if (syncUrl !== null) {
 }
 process.stdout.write('\\r\\nResult\\r\\n------\\r\\nSuccess\\r\\n\\r\\n');
 `;
-}
-
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = createServer();
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const { port } = server.address() as { port: number };
-      server.close(() => resolve(port));
-    });
-  });
 }
 
 /** Ready when the server sends its "SSH-2.0-…" identification. */

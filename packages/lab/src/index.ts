@@ -39,6 +39,7 @@ export { escapeRdnValue, rdn, parseDn, dnKey, realmToBaseDn, type Rdn } from './
 export { RECIPIENT_TYPE_DETAILS, RECIPIENT_DISPLAY_TYPE, GROUP_TYPE } from './recipients.js';
 export { install, SAMBA_PACKAGES } from './install.js';
 export { labsRoot, instancePaths, type InstancePaths } from './paths.js';
+export { freeLoopbackPort, isAlive } from './local.js';
 export { DEFAULT_INSTANCE } from './hosts.js';
 export {
   LabForest,

@@ -4,6 +4,7 @@
 import { promises as fs } from 'node:fs';
 import path from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
+import { isAlive } from './local.js';
 
 const inProcess = new Map<string, Promise<unknown>>();
 
@@ -27,15 +28,6 @@ export async function withLock<T>(
     return await run;
   } finally {
     if (inProcess.get(lockPath) === tail) inProcess.delete(lockPath);
-  }
-}
-
-function isAlive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch (err) {
-    return (err as NodeJS.ErrnoException).code === 'EPERM';
   }
 }
 

@@ -11,6 +11,8 @@ export interface CliRun {
   readonly code: number | null;
   readonly stdout: string;
   readonly stderr: string;
+  /** The signal that ended the process, when it did not exit by itself (null otherwise). */
+  readonly signal: NodeJS.Signals | null;
 }
 
 export interface CliOptions {
@@ -23,20 +25,51 @@ export function dlmigrate(args: readonly string[], options: CliOptions): Promise
   return runProgram(process.execPath, [BIN, ...args], options);
 }
 
+/** When to interrupt a run: the first time `when` matches everything `stream` has printed so far. */
+export interface Interruption {
+  readonly stream: 'stdout' | 'stderr';
+  readonly when: RegExp;
+  readonly signal: NodeJS.Signals;
+}
+
+/**
+ * The built binary sent one signal at a chosen point of its output — an administrator's Ctrl-C (SIGINT), a
+ * service manager's SIGTERM, or a crash (SIGKILL) — for the tests that stop a command and continue it.
+ */
+export function dlmigrateInterrupted(
+  args: readonly string[],
+  options: CliOptions,
+  interruption: Interruption,
+): Promise<CliRun> {
+  return runProgram(process.execPath, [BIN, ...args], options, interruption);
+}
+
 /** Any program (e.g. an installed `dlmigrate`) run the same way: minimal environment, output collected. */
-export function runProgram(program: string, args: readonly string[], options: CliOptions): Promise<CliRun> {
+export function runProgram(
+  program: string,
+  args: readonly string[],
+  options: CliOptions,
+  interruption?: Interruption,
+): Promise<CliRun> {
   return new Promise((resolve, reject) => {
     const child = spawn(program, [...args], {
       cwd: options.cwd,
       env: { PATH: process.env['PATH'] ?? '/usr/bin:/bin', HOME: options.cwd, ...options.env },
       stdio: ['ignore', 'pipe', 'pipe'],
     });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.setEncoding('utf8').on('data', (chunk: string) => (stdout += chunk));
-    child.stderr.setEncoding('utf8').on('data', (chunk: string) => (stderr += chunk));
+    const printed = { stdout: '', stderr: '' };
+    let sent = false;
+    for (const stream of ['stdout', 'stderr'] as const) {
+      child[stream].setEncoding('utf8').on('data', (chunk: string) => {
+        printed[stream] += chunk;
+        if (interruption?.stream === stream && !sent && interruption.when.test(printed[stream])) {
+          sent = true;
+          child.kill(interruption.signal);
+        }
+      });
+    }
     child.once('error', reject);
-    child.once('close', (code) => resolve({ code, stdout, stderr }));
+    child.once('close', (code, signal) => resolve({ code, signal, ...printed }));
   });
 }
 
