@@ -238,13 +238,19 @@ export async function runCell(world: World, cell: Cell, expected: Expected): Pro
     }
   }
 
-  // A restore reports what it could not put back as needs-action findings in the store (it has no "with warnings").
+  // A restore records what it could not put back as needs-action findings in the store, and must say how many
+  // (RestoreOutcome.needsAction: the CLI exits 4 on them) — a restore that says fewer reports success while wrong.
   if (ended.status === 'restored' && ended.id !== undefined) {
     const errors = await world.state.listErrors(ended.id);
-    const needsAction = errors
-      .filter((e) => e.severity === 'needs-action' && (e.step ?? '').startsWith('restore-'))
-      .flatMap((e) => (e.target === null ? [] : [e.target]));
-    ended = { ...ended, needsAction };
+    const left = errors.filter((e) => e.severity === 'needs-action' && (e.step ?? '').startsWith('restore-'));
+    const needsAction = left.flatMap((e) => (e.target === null ? [] : [e.target]));
+    ended =
+      ended.restoreSaid === left.length
+        ? { ...ended, needsAction }
+        : {
+            ...ended,
+            status: `restored, saying ${ended.restoreSaid} needs-action findings of ${left.length}`,
+          };
   }
   const now = await viewsOf(world);
   const toReference = differences(expected.reference, now);

@@ -31,6 +31,8 @@ export interface Ended {
   readonly findings: number;
   /** The objects its needs-action findings name (migrations only). */
   readonly needsAction?: readonly string[];
+  /** How many needs-action findings a finished restore said it left (RestoreOutcome.needsAction). */
+  readonly restoreSaid?: number;
 }
 
 const needsAction = (outcome: { report: { findings: readonly { severity: string; subject: string }[] } }) =>
@@ -72,7 +74,12 @@ export async function startOperation(
     case 'restore':
     case 'restore-convert': {
       const outcome = await engine.restore(op.migrationId!, run);
-      return { id: outcome.migrationId, status: outcome.status, findings: 0 };
+      return {
+        id: outcome.migrationId,
+        status: outcome.status,
+        findings: 0,
+        ...(outcome.needsAction === undefined ? {} : { restoreSaid: outcome.needsAction }),
+      };
     }
     case 'update-address': {
       const outcome = await engine.updateHybridAddress(op.address, NEW_ADDRESS, NEW_ALIAS, run);

@@ -48,5 +48,5 @@ export const exitCodeHelp = [
   `  ${ExitCode.Usage}  bad input or usage (nothing was changed)`,
   `  ${ExitCode.Blocked}  blocked (blocking findings; nothing was changed)`,
   `  ${ExitCode.CompletedWithWarnings}  completed with warnings (needs an administrator's attention)`,
-  `  ${ExitCode.Interrupted}  stopped by Ctrl-C or SIGTERM (journaled; dlmigrate resume <id> continues)`,
+  `  ${ExitCode.Interrupted}  stopped by Ctrl-C or SIGTERM (journaled; the command printed continues it)`,
 ].join('\n');

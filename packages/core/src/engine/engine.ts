@@ -88,6 +88,8 @@ function recordingFindings<M extends object, K extends keyof M & string>(
   };
 }
 
+const RESTORE_STEP_NAMES: ReadonlySet<string> = new Set(RESTORE_STEPS.map((step) => step.name));
+
 const RECREATE_BODY: readonly MigrationStep[] = [
   capture,
   validate,
@@ -189,6 +191,11 @@ export interface RestoreOutcome {
   readonly stopped?: string;
   /** What restore-verify found: "N values checked, M differences" (each difference a finding). */
   readonly verification?: VerifyResult;
+  /**
+   * "restored": the needs-action findings the restore's own steps recorded (a dependant left unrewired, a verify
+   * difference): the group is back, but not everything is as captured, so it is not a plain success.
+   */
+  readonly needsAction?: number;
 }
 
 export interface MigrationPlan {
@@ -402,6 +409,7 @@ export class MigrationEngine {
           migrationId,
           status: 'restored' as const,
           ...(verification === undefined ? {} : { verification }),
+          needsAction: await this.restoreNeedsAction(migration.id),
         };
       }
       if (outcome.status === 'stopped') {
@@ -422,6 +430,17 @@ export class MigrationEngine {
       );
       return { migrationId, status: 'interrupted' as const, step: stepOf(outcome), error };
     });
+  }
+
+  /**
+   * The needs-action findings of the restore steps of this migration (an interrupted-then-continued restore's too:
+   * a dependant it left unrewired stays left). The migration's own findings (other steps) are not the restore's.
+   */
+  private async restoreNeedsAction(migrationId: string): Promise<number> {
+    const findings = await this.deps.state.listErrors(migrationId);
+    return findings.filter(
+      (f) => f.severity === 'needs-action' && f.step !== null && RESTORE_STEP_NAMES.has(f.step),
+    ).length;
   }
 
   /**
