@@ -103,6 +103,8 @@ const TOUCHES: Readonly<Record<OperationKind, readonly Touch[]>> = {
       ...ex('rewire-cloud', 'addMember', 'Add-DistributionGroupMember', true),
       permanentEnd: 'needs-action',
     },
+    // verify only reads: any fault there, once the operator continues, must leave the finished migration unchanged.
+    ex('verify', 'getDistributionGroupMemberRecords', 'Get-DistributionGroupMember', true),
   ],
   convert: [
     // parity-check touches no dependency: it compares the snapshot capture stored and validate already read (cached
