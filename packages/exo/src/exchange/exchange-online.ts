@@ -829,13 +829,21 @@ export class ExchangeOnline {
       (byObject.get(key) ?? byObject.set(key, []).get(key)!).push(d);
     }
     const name = group.name.toLowerCase();
-    for (const [identity, links] of byObject) {
-      const cmdlet = setCmdletFor(links[0]!.recipient.recipientTypeDetails).replace(/^Set-/, 'Get-');
-      const raw = await this.readOne(cmdlet, { Identity: identity });
-      if (raw === null) continue;
-      for (const d of links) if (namesLink(raw, d.link, name)) still.push(d);
-    }
-    return still;
+    // The objects are read side by side (the transport's limiter decides how many are in flight), not one after
+    // another: a group named by many dependants made verify wait one round trip per object. Found in capture's order.
+    const objects = [...byObject];
+    const found: CloudDependant[][] = objects.map(() => []);
+    await forEachBounded(
+      objects.map((_, i) => i),
+      MAX_CALLS_IN_FLIGHT,
+      async (i) => {
+        const [identity, links] = objects[i]!;
+        const cmdlet = setCmdletFor(links[0]!.recipient.recipientTypeDetails).replace(/^Set-/, 'Get-');
+        const raw = await this.readOne(cmdlet, { Identity: identity });
+        if (raw !== null) found[i] = links.filter((d) => namesLink(raw, d.link, name));
+      },
+    );
+    return [...still, ...found.flat()];
   }
 
   /** The tenant-wide index findCloudDependants takes in a batch (six reads, paged). */
