@@ -30,8 +30,11 @@ export interface RestorePreview {
 
 type Deps = Pick<MigrationContext['deps'], 'ad' | 'exchange' | 'state'>;
 
-const sameValues = (a: readonly string[], b: readonly string[]) =>
-  a.length === b.length && [...a].sort().every((v, i) => v === [...b].sort()[i]);
+function sameValues(a: readonly string[], b: readonly string[]): boolean {
+  if (a.length !== b.length) return false;
+  const sortedB = [...b].sort(); // once, not once per value of a
+  return [...a].sort().every((v, i) => v === sortedB[i]);
+}
 
 export async function restorePreview(
   deps: Deps,
