@@ -18,6 +18,7 @@ import type { EngineDeps } from '../engine/context.js';
 import { runMigration } from '../engine/engine.js';
 import type { JournalEntry } from '../saga/journal.js';
 import { fromStoredEntry } from '../saga/state-journal.js';
+import { TRANSIENT_ERROR_CODES } from '../util/transient.js';
 
 export interface BatchRetryDecision {
   readonly address: string;
@@ -30,20 +31,10 @@ export interface BatchRetryDecision {
   readonly reason: string;
 }
 
-/**
- * Codes a failure journaled before failures carried `transient` had when its cause was transient: throttled or
- * unanswered Exchange calls (issue 15's 429s at capture), a dropped directory connection.
- */
-const TRANSIENT_CODES: ReadonlySet<string> = new Set([
-  'EXO_THROTTLED',
-  'EXO_TRANSIENT',
-  'EXO_TIMEOUT',
-  'AD_CONNECTION_LOST',
-  'AD_TIMEOUT',
-]);
-
+// A failure journaled before failures carried `transient` is judged by its code (issue 15's 429s at capture, a dropped
+// directory connection): the codes isTransient itself goes by.
 const transient = (e: JournalEntry | undefined) =>
-  e?.error !== undefined && (e.error.transient === true || TRANSIENT_CODES.has(e.error.code ?? ''));
+  e?.error !== undefined && (e.error.transient === true || TRANSIENT_ERROR_CODES.has(e.error.code ?? ''));
 
 const describe = (e: JournalEntry | undefined) =>
   e === undefined ? 'no failure journaled' : `${e.step}: ${e.error?.message ?? e.event}`;

@@ -13,21 +13,30 @@ import {
 import { isTransientStoreError } from '@dlmigrate/state';
 import { SyncTriggerError } from '../sync/trigger-types.js';
 
-/** The directory dropped the connection or did not answer in time (a DC restarting, a network blip). */
-const TRANSIENT_AD_CODES: ReadonlySet<string> = new Set(['AD_CONNECTION_LOST', 'AD_TIMEOUT']);
+/**
+ * The codes that say "transient" by themselves — the directory dropped the connection or did not answer in time (a DC
+ * restarting, a network blip); Exchange throttled, timed out or failed on its side; Entra's token endpoint throttling
+ * or unavailable (AADSTS90033 temporarily_unavailable: the next request may get a token, exo auth/auth-error.ts; every
+ * other authentication failure needs an administrator). Also what a journal that kept only the code is judged by
+ * (batch/retry.ts).
+ */
+export const TRANSIENT_ERROR_CODES: ReadonlySet<string> = new Set([
+  'AD_CONNECTION_LOST',
+  'AD_TIMEOUT',
+  'EXO_TRANSIENT',
+  'EXO_TIMEOUT',
+  'EXO_THROTTLED',
+  'AUTH_TOKEN_ENDPOINT_THROTTLED',
+  'AUTH_TOKEN_ENDPOINT_UNAVAILABLE',
+]);
 
 export function isTransient(error: unknown): boolean {
   if (error instanceof HttpNetworkError || error instanceof HttpTimeoutError) return true;
-  if (error instanceof AdError) return TRANSIENT_AD_CODES.has(error.code);
+  if (error instanceof AdError || error instanceof CloudAuthError || error instanceof ExoError)
+    return TRANSIENT_ERROR_CODES.has(error.code);
   if (error instanceof SyncTriggerError) return error.transient;
-  // Entra's token endpoint throttling or unavailable (AADSTS90033 temporarily_unavailable): the next request may get a
-  // token (exo auth/auth-error.ts); every other authentication failure needs an administrator.
-  if (error instanceof CloudAuthError)
-    return error.code === 'AUTH_TOKEN_ENDPOINT_THROTTLED' || error.code === 'AUTH_TOKEN_ENDPOINT_UNAVAILABLE';
   if (error instanceof GraphRequestError)
     return error.status === -1 || error.status === 429 || error.status >= 500;
-  if (error instanceof ExoError)
-    return error.code === 'EXO_TRANSIENT' || error.code === 'EXO_TIMEOUT' || error.code === 'EXO_THROTTLED';
   return isTransientStoreError(error);
 }
 
