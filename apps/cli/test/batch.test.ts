@@ -146,8 +146,17 @@ describe('Ctrl-C', () => {
       'Stopped (SIGINT); the journal is written and the leases released. Continue with: dlmigrate batch --resume stop-1',
     );
     // the open migrations by id: the one stopped after its stage, the one never started
-    expect(out).toMatch(/^ {2}\S+@contoso\.com: migration \S+ \(running\)$/m);
+    const running = /^ {2}(\S+@contoso\.com): migration (\S+) \(running\)$/m.exec(out);
+    expect(running, out).not.toBeNull();
     expect(out).toMatch(/^ {2}\S+@contoso\.com: migration \S+ \(planned\)$/m);
+
+    // Migrating the stopped group on its own is refused and points to the batch: a lone `resume` of a batch's
+    // migration would run it outside the batch's leases, level order and shared sync.
+    const alone = await run(['migrate', running![1]!]);
+    expect(alone.code, alone.stdout + alone.stderr).toBe(3);
+    expect(alone.stderr).toContain(`already has an open migration ${running![2]} of batch stop-1`);
+    expect(alone.stderr).toContain('continue it with: dlmigrate batch --resume stop-1');
+    expect(alone.stderr).not.toContain('dlmigrate resume');
 
     const resumed = await run(['batch', '--resume', 'stop-1', '--json']);
     const doc = JSON.parse(resumed.stdout) as {

@@ -43,7 +43,7 @@ export const STATE_ERROR_CODES = {
     means:
       'The group already has an open migration (running, parked, or with an unfinished undo); a second is refused.',
     action:
-      'Continue the open one with `dlmigrate resume <id>` (the message names it; `dlmigrate status` lists it).',
+      'Continue the open one with `dlmigrate resume <id>`, or `dlmigrate batch --resume <batch id>` when it belongs to a batch (the message names the command; `dlmigrate status` lists it).',
   },
   STATE_UNAVAILABLE: {
     means: 'The state store cannot be opened: the database server is down, or the file is not accessible.',
@@ -132,20 +132,29 @@ export class StoreUnavailableError extends StateError {
 
 /**
  * The group already has a migration that holds it (running, parked, or with an unfinished undo): a second one is not
- * admitted, whichever process or runner asks. Continue the open one instead.
+ * admitted, whichever process or runner asks. Continue the open one instead — by `dlmigrate resume <id>`, or, when it
+ * belongs to a batch, by `dlmigrate batch --resume <batch id>` (the batch runner holds its groups' leases, orders them
+ * by level and coordinates each level's sync: a lone `resume` of one of them would run outside all of that).
  */
 export class GroupHasOpenMigrationError extends StateError {
   readonly groupAddress: string;
   /** The open migration's id, or null when it could not be read back (it finished in between). */
   readonly openMigrationId: string | null;
-  constructor(groupAddress: string, openMigrationId: string | null) {
+  /** The batch the open migration belongs to, or null when it was started on its own. */
+  readonly openBatchId: string | null;
+  constructor(groupAddress: string, openMigrationId: string | null, openBatchId: string | null = null) {
     super(
       'STATE_GROUP_HAS_OPEN_MIGRATION',
       openMigrationId === null
         ? `the group ${groupAddress} has another open migration; see dlmigrate status`
-        : `the group ${groupAddress} already has an open migration ${openMigrationId}; continue it with: dlmigrate resume ${openMigrationId}`,
+        : `the group ${groupAddress} already has an open migration ${openMigrationId}${openBatchId === null ? '' : ` of batch ${openBatchId}`}; continue it with: ${continueCommand(openMigrationId, openBatchId)}`,
     );
     this.groupAddress = groupAddress;
     this.openMigrationId = openMigrationId;
+    this.openBatchId = openBatchId;
   }
 }
+
+/** The command that continues an open migration: its batch's resume when it belongs to one. */
+export const continueCommand = (migrationId: string, batchId: string | null): string =>
+  batchId === null ? `dlmigrate resume ${migrationId}` : `dlmigrate batch --resume ${batchId}`;

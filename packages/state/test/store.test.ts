@@ -600,6 +600,30 @@ describe.each(ENGINES)('state store on $engine', (engine) => {
     }
   });
 
+
+  it('points a second run of a group whose open migration belongs to a batch to the batch, not to resume', async () => {
+    // A batch stopped inside a level leaves its group running; `resume <id>` would run it outside the batch (no
+    // lease, no level order, no shared sync), so the refusal names `batch --resume`.
+    const {
+      batch,
+      migrations: [inBatch],
+    } = await store.createBatch({
+      id: 'wave-1',
+      input: {},
+      levels: [[{ group: { address: 'finance@contoso.com' }, strategy: 'recreate' }]],
+    });
+    await store.updateMigration(inBatch!.id, { status: 'running' });
+    const refused = await store
+      .createMigration({ group: { address: 'Finance@contoso.com' }, strategy: 'recreate', status: 'running' })
+      .then(
+        () => undefined,
+        (error: unknown) => error,
+      );
+    expect(refused).toBeInstanceOf(GroupHasOpenMigrationError);
+    expect(refused).toMatchObject({ openMigrationId: inBatch!.id, openBatchId: batch.id });
+    expect((refused as Error).message).toContain(`continue it with: dlmigrate batch --resume ${batch.id}`);
+    expect((refused as Error).message).not.toContain('dlmigrate resume');
+  });
   it('applies the schema exactly once when several stores open a new location at once', async () => {
     const others = await Promise.all([
       openStateStore(target),

@@ -1,7 +1,7 @@
 // One engine session for a command: config, secrets, run log, engine — opened together, closed together.
 import { InvalidOptionsError } from '@dlmigrate/core';
 import { CertificateError } from '@dlmigrate/exo';
-import { GroupHasOpenMigrationError } from '@dlmigrate/state';
+import { continueCommand, GroupHasOpenMigrationError } from '@dlmigrate/state';
 import { requireSections } from '../config/load.js';
 import type { AdConfig, DlmigrateConfig, TenantConfig } from '../config/schema.js';
 import type { CommandContext } from '../context.js';
@@ -63,12 +63,12 @@ export async function withSession<T>(
       if (error instanceof GroupHasOpenMigrationError) {
         log.logger.warn({ openMigrationId: error.openMigrationId, code: error.code }, 'refused');
         throw new CliError(
-          `${error.groupAddress} already has an open migration${error.openMigrationId === null ? '' : ` ${error.openMigrationId}`}; nothing was changed.`,
+          `${error.groupAddress} already has an open migration${error.openMigrationId === null ? '' : ` ${error.openMigrationId}`}${error.openBatchId === null ? '' : ` of batch ${error.openBatchId}`}; nothing was changed.`,
           ExitCode.Blocked,
           [
             error.openMigrationId === null
               ? 'see dlmigrate status'
-              : `continue it with: dlmigrate resume ${error.openMigrationId}`,
+              : `continue it with: ${continueCommand(error.openMigrationId, error.openBatchId)}`,
           ],
         );
       }

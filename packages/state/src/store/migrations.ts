@@ -75,7 +75,7 @@ export async function holdingGroup<T>(
     if (!violatesOneOpenPerGroup(error)) throw error;
     const group = (await address()) ?? '(unknown)';
     const open = await openMigrationOf(driver, group, id);
-    throw new GroupHasOpenMigrationError(group, open?.id ?? null);
+    throw new GroupHasOpenMigrationError(group, open?.id ?? null, open?.batchId ?? null);
   }
 }
 
