@@ -153,7 +153,10 @@ if (STRAGGLER_MS > 0) {
 
 const phaseTimes: string[] = [];
 let last = performance.now();
+/** When the runner heard of each group's deletion (after the poll that saw it, and its write of the level's data). */
+const heardAt = new Map<string, number>();
 const onEvent = (e: BatchEvent) => {
+  if (e.type === 'deletion-seen') heardAt.set(e.migrationId, Date.now());
   if (e.type === 'level' || e.type === 'deletions') {
     const now = performance.now();
     const what =
@@ -201,10 +204,35 @@ console.log(
 const engine = new MigrationEngine(deps);
 const windows: number[] = [];
 const stragglerWindows: number[] = [];
+// Where the window goes, per group (stragglers excluded), from the journal's commit times: the poll that saw the
+// deletion → the runner heard of it → await-deletion journaled as started (the group claimed and its run begun) →
+// take-over started → Exchange Online showed every address.
+const segments = {
+  'poll → heard': [] as number[],
+  'heard → await-deletion started': [] as number[],
+  'await-deletion started → take-over started': [] as number[],
+  'take-over started → converged': [] as number[],
+};
 for (const g of outcome.groups) {
-  const seconds = (await engine.report(g.migrationId))?.outage?.seconds;
+  const outage = (await engine.report(g.migrationId))?.outage;
+  const seconds = outage?.seconds;
   if (seconds === undefined) continue;
-  (stragglers.has(g.address.toLowerCase()) ? stragglerWindows : windows).push(seconds);
+  const straggler = stragglers.has(g.address.toLowerCase());
+  (straggler ? stragglerWindows : windows).push(seconds);
+  const heard = heardAt.get(g.migrationId);
+  if (straggler || heard === undefined || outage?.takeOverConvergedAt === undefined) continue;
+  const journal = await state.listJournal(g.migrationId);
+  const at = (step: string, event: string) =>
+    Date.parse(journal.findLast((e) => e.step === step && e.event === event)?.at ?? '');
+  const marks = [
+    Date.parse(outage.deletionSeenAt),
+    heard,
+    at('await-deletion', 'started'),
+    at('take-over', 'started'),
+    Date.parse(outage.takeOverConvergedAt),
+  ];
+  if (marks.some(Number.isNaN)) continue;
+  Object.values(segments).forEach((list, i) => list.push((marks[i + 1]! - marks[i]!) / 1000));
 }
 const outage = summarizeOutages(windows);
 const fmt = (n: number) => `${n.toFixed(2)} s`;
@@ -216,6 +244,13 @@ console.log(
 );
 if (stragglerWindows.length > 0)
   console.log(`  stragglers' own windows: ${stragglerWindows.map(fmt).join(', ')}`);
+for (const [segment, values] of Object.entries(segments)) {
+  const s = summarizeOutages(values);
+  if (s !== null)
+    console.log(
+      `  ${segment.padEnd(44)} p50 ${fmt(s.p50Seconds)}, p95 ${fmt(s.p95Seconds)}, max ${fmt(s.maxSeconds)}`,
+    );
+}
 console.log('phases:');
 for (const line of phaseTimes) console.log(line);
 const failed = outcome.groups.filter((g) => !g.status.startsWith('completed'));

@@ -3,7 +3,9 @@
 // connections (processes, or stores in one process) may share the file: BEGIN IMMEDIATE takes the
 // write lock up front, and a busy database is waited for asynchronously. SQLite's own busy_timeout
 // would wait synchronously, blocking the event loop, so a second store in the same process could
-// never let the first one finish its transaction.
+// never let the first one finish its transaction. Commits are made durable off the event loop, several at once
+// (wal-sync.ts): a write resolves once its commit is on disk, as with synchronous=FULL, without stopping the process
+// for each fsync.
 import { chmodSync, closeSync, existsSync, openSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 
@@ -12,6 +14,7 @@ import Database from 'better-sqlite3';
 import { sqliteDialect } from './dialect.js';
 import type { Driver, Row, SqlExecutor, SqlValue } from './driver.js';
 import { makeOwnerOnlyDir, OWNER_ONLY_FILE } from './owner-only.js';
+import { fdatasyncFile, GroupSync, type SyncFile } from './wal-sync.js';
 
 const BUSY_WAIT_MS = 30_000;
 
@@ -50,7 +53,12 @@ function tightenSidecars(file: string): void {
   }
 }
 
-export function openSqliteDriver(path: string): Driver {
+export interface SqliteDriverOptions {
+  /** How the WAL file is made durable after commits (tests watch it). @defaultValue fdatasync on the thread pool */
+  readonly syncFile?: SyncFile;
+}
+
+export function openSqliteDriver(path: string, options: SqliteDriverOptions = {}): Driver {
   const file = resolve(path);
   makeOwnerOnlyDir(dirname(file));
   // Create the file ourselves so it is owner-only from its first byte; SQLite gives the -wal and
@@ -62,12 +70,19 @@ export function openSqliteDriver(path: string): Driver {
   // Opening waits synchronously (switching to WAL needs a moment of exclusive access) …
   db.pragma(`busy_timeout = ${BUSY_WAIT_MS}`);
   db.pragma('journal_mode = WAL');
-  // FULL: a committed journal entry survives a power cut too, not only a process crash.
-  db.pragma('synchronous = FULL');
+  // NORMAL: COMMIT writes the WAL without syncing it; every write below then waits for walSync, so a committed
+  // journal entry survives a power cut too, not only a process crash — as FULL did, without blocking the event loop
+  // (wal-sync.ts says why). Checkpoints still sync the WAL before and the database after, as SQLite does under NORMAL.
+  db.pragma('synchronous = NORMAL');
   db.pragma('foreign_keys = ON');
   // … from then on whenNotBusy waits without blocking the event loop.
   db.pragma('busy_timeout = 0');
   tightenSidecars(file);
+
+  const syncFile = options.syncFile ?? fdatasyncFile;
+  const walSync = new GroupSync(() => syncFile(`${file}-wal`));
+  /** Set by every statement that may have written, cleared when its queued call is made durable. */
+  let wrote = false;
 
   const statements = new Map<string, Database.Statement>();
   function prepare(sql: string): Database.Statement {
@@ -81,11 +96,16 @@ export function openSqliteDriver(path: string): Driver {
   const direct = {
     query: <T extends Row>(sql: string, params: readonly SqlValue[] = []): T[] => {
       const statement = prepare(sql);
+      wrote ||= !statement.readonly; // INSERT … RETURNING reads rows and writes
       if (statement.reader) return statement.all(...params) as T[];
       statement.run(...params);
       return [];
     },
-    run: (sql: string, params: readonly SqlValue[] = []): number => prepare(sql).run(...params).changes,
+    run: (sql: string, params: readonly SqlValue[] = []): number => {
+      const statement = prepare(sql);
+      wrote ||= !statement.readonly;
+      return statement.run(...params).changes;
+    },
   };
   // Inside a transaction the write lock is already held, so statements run straight away.
   const inTransaction: SqlExecutor = {
@@ -94,20 +114,42 @@ export function openSqliteDriver(path: string): Driver {
   };
 
   const queue = new Queue();
+  /**
+   * Runs `work` in its turn and, when it committed a write, resolves only once that commit is durable. The wait is
+   * outside the queue, so the next call runs meanwhile and a burst of commits shares one sync. Nothing can act on a
+   * commit that is not durable yet and outlive a power cut: a process that read it and made a change because of it
+   * wrote its own journal entry first, after it in the WAL, and waited for that entry's sync, which covers both.
+   */
+  const durably = async <T>(work: () => Promise<T>): Promise<T> => {
+    let committed = false;
+    const result = await queue.run(async () => {
+      wrote = false;
+      try {
+        return await work();
+      } finally {
+        committed = wrote;
+        wrote = false;
+      }
+    });
+    if (committed) await walSync.afterCommit();
+    return result;
+  };
   let closed = false;
   return {
     dialect: sqliteDialect,
-    query: (sql, params) => queue.run(() => whenNotBusy(() => direct.query(sql, params))),
-    run: (sql, params) => queue.run(() => whenNotBusy(() => direct.run(sql, params))),
+    query: (sql, params) => durably(() => whenNotBusy(() => direct.query(sql, params))),
+    run: (sql, params) => durably(() => whenNotBusy(() => direct.run(sql, params))),
     transaction: (work) =>
-      queue.run(async () => {
+      durably(async () => {
         await whenNotBusy(() => db.exec('BEGIN IMMEDIATE'));
         try {
           const result = await work(inTransaction);
           db.exec('COMMIT');
+          wrote = true;
           return result;
         } catch (error) {
           if (db.inTransaction) db.exec('ROLLBACK');
+          wrote = false; // rolled back: nothing to make durable
           throw error;
         } finally {
           tightenSidecars(file);
