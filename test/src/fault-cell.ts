@@ -110,8 +110,9 @@ async function runWithFault(
   let fresh: ChildDeps | undefined;
   if (cell.dependency === 'token') fresh = await childDeps(world.childConfig);
   const deps = { ...(fresh?.deps ?? world.deps) } as { -readonly [K in keyof EngineDeps]: EngineDeps[K] };
-  // The token endpoint down for good: an outage the engine waits out within its retry budget (core util/retry.ts,
-  // ten minutes by default) before the step fails — here a budget of seconds, so the cell ends in test time.
+  // The token endpoint down for good: an outage the engine waits out within its token outage budget (core
+  // util/retry.ts TOKEN_OUTAGE_BUDGET_MS, three minutes) before the step fails — here a budget of seconds, so the cell
+  // ends in test time.
   if (cell.dependency === 'token' && cell.kind === 'permanent') deps.retryPolicy = QUICK_RETRY;
   let hook: FaultHook<object> | undefined;
   if (cell.target !== 'exchange') {

@@ -109,6 +109,16 @@ describe('certificate app-only auth', () => {
     conn.close();
   });
 
+  it('unknown app on a Graph call → app-not-found itself, not a Graph failure without a status', async () => {
+    // The Graph SDK wraps whatever its token provider throws into a GraphError of status -1 — which reads as "no
+    // answer" (a transient network failure, retried for the whole budget by the engine, core util/transient.ts).
+    const conn = await t.connect({ clientId: '12345678-1234-4234-8234-123456789012' });
+    const e = await authError(conn.graph.getGroup('00000000-0000-4000-8000-000000000001'));
+    expect(e.code).toBe('AUTH_APP_NOT_FOUND');
+    expect(e.aadsts).toBe(700016);
+    conn.close();
+  });
+
   it('certificate not registered on the app → certificate-not-registered, thumbprint named', async () => {
     const other = makeCertificate({ cn: 'not-registered' });
     const certificate = certificateFromPem(other.certPem, other.keyPem);

@@ -600,7 +600,6 @@ describe.each(ENGINES)('state store on $engine', (engine) => {
     }
   });
 
-
   it('points a second run of a group whose open migration belongs to a batch to the batch, not to resume', async () => {
     // A batch stopped inside a level leaves its group running; `resume <id>` would run it outside the batch (no
     // lease, no level order, no shared sync), so the refusal names `batch --resume`.

@@ -3,7 +3,7 @@ import { CloudAuthError, GraphRequestError, HttpNetworkError } from '@dlmigrate/
 import { describe, expect, it } from 'vitest';
 import { SyncTriggerError } from '../sync/trigger-types.js';
 import { systemClock } from './poll.js';
-import { retryTransient } from './retry.js';
+import { retryTransient, TOKEN_OUTAGE_BUDGET_MS } from './retry.js';
 import { isTransient, tolerant } from './transient.js';
 
 describe('transient errors while polling', () => {
@@ -114,5 +114,78 @@ describe('retryTransient', () => {
       ),
     ).rejects.toThrow('database is locked');
     expect(calls).toBe(1);
+  });
+
+  describe('the token endpoint', () => {
+    // A clock whose sleeps pass at once: the budgets are minutes.
+    const virtual = () => {
+      let now = 0;
+      return { now: () => now, sleep: async (ms: number) => void (now += ms) };
+    };
+    const auth = (code: CloudAuthError['code']) => new CloudAuthError('token', code, 700016, undefined);
+    const tenMinutes = {
+      budgetMs: 10 * 60_000,
+      baseDelayMs: 1000,
+      maxDelayMs: 60_000,
+      maxAttempts: Infinity,
+      retryTimeouts: false,
+    };
+
+    it('a refusal that is not transient (an unknown app) fails at once', async () => {
+      let calls = 0;
+      const clock = virtual();
+      await expect(
+        retryTransient(
+          async () => {
+            calls++;
+            throw auth('AUTH_APP_NOT_FOUND');
+          },
+          { clock, policy: tenMinutes },
+        ),
+      ).rejects.toMatchObject({ code: 'AUTH_APP_NOT_FOUND' });
+      expect([calls, clock.now()]).toEqual([1, 0]);
+    });
+
+    it('an outage that lasts is given up after its own budget, not the whole retry budget', async () => {
+      const clock = virtual();
+      let calls = 0;
+      await expect(
+        retryTransient(
+          async () => {
+            calls++;
+            throw auth('AUTH_TOKEN_ENDPOINT_UNAVAILABLE');
+          },
+          { clock, policy: tenMinutes, random: () => 0.5 },
+        ),
+      ).rejects.toMatchObject({ code: 'AUTH_TOKEN_ENDPOINT_UNAVAILABLE' });
+      expect(calls).toBeGreaterThan(2);
+      expect(clock.now()).toBeGreaterThanOrEqual(TOKEN_OUTAGE_BUDGET_MS);
+      // At most one back-off (60 s at most) past it — far short of the 10-minute budget other faults get.
+      expect(clock.now()).toBeLessThanOrEqual(TOKEN_OUTAGE_BUDGET_MS + tenMinutes.maxDelayMs);
+
+      // The same run of failures from the directory is retried for the whole budget.
+      const dirClock = virtual();
+      await expect(
+        retryTransient(
+          async () => {
+            throw new AdError('AD_CONNECTION_LOST', 'dropped');
+          },
+          { clock: dirClock, policy: tenMinutes, random: () => 0.5 },
+        ),
+      ).rejects.toThrow('dropped');
+      expect(dirClock.now()).toBeGreaterThan(TOKEN_OUTAGE_BUDGET_MS + tenMinutes.maxDelayMs);
+    });
+
+    it('an outage that ends within its budget is ridden out', async () => {
+      const clock = virtual();
+      const result = await retryTransient(
+        async () => {
+          if (clock.now() < 90_000) throw auth('AUTH_TOKEN_ENDPOINT_UNAVAILABLE');
+          return 'token';
+        },
+        { clock, policy: tenMinutes, random: () => 0.5 },
+      );
+      expect(result).toBe('token');
+    });
   });
 });

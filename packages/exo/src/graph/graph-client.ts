@@ -108,10 +108,24 @@ export class GraphClient implements GroupDeltaReader {
   readonly entra: EntraReferences;
   private readonly pacing: GraphRateHandler;
   readonly rate: RateBudget;
+  /**
+   * The token source's last failure. Concurrent calls share one token request per resource (auth/token-source.ts),
+   * so calls that failed together failed with this one error.
+   */
+  private tokenFailure: unknown;
 
   constructor(options: GraphClientOptions) {
     const { cloud, tokens } = options;
-    const authProvider: AuthenticationProvider = { getAccessToken: () => tokens.token(cloud.graphResource) };
+    // The SDK turns whatever the token provider throws into a GraphError of status -1 (its "no answer"), which would
+    // read as a network blip: keep the token source's own error, so a refusal by Entra (an unknown app, a certificate
+    // not registered) is judged as what it is (see `call`).
+    const authProvider: AuthenticationProvider = {
+      getAccessToken: () =>
+        tokens.token(cloud.graphResource).catch((error: unknown) => {
+          this.tokenFailure = error;
+          throw error;
+        }),
+    };
     this.sender = new HttpsHandler(options.http);
     const baseUrl = trimSlash(cloud.graphEndpoint);
     this.rate =
@@ -318,8 +332,20 @@ export class GraphClient implements GroupDeltaReader {
     try {
       return await fn();
     } catch (error) {
-      throw toGraphRequestError(error);
+      throw this.tokenFailureBehind(error) ?? toGraphRequestError(error);
     }
+  }
+
+  /** The token source's error when the SDK's status -1 GraphError is its wrapper (GraphErrorHandler.constructError names the error's class in `code`). */
+  private tokenFailureBehind(error: unknown): unknown {
+    const failure = this.tokenFailure;
+    const wrapped =
+      error instanceof GraphError &&
+      error.statusCode === -1 &&
+      failure instanceof Error &&
+      error.code === failure.name &&
+      error.message === failure.message;
+    return wrapped ? failure : undefined;
   }
 }
 
