@@ -12,6 +12,11 @@ export interface OpenStateStoreOptions {
   schemaMigrations?: readonly SchemaMigration[];
   /** PostgreSQL connections per store (default 4). */
   poolSize?: number;
+  /**
+   * PostgreSQL: after how long a session idle inside a transaction is ended by the server, releasing its row locks
+   * (default IDLE_IN_TRANSACTION_MS in postgres-driver.ts; tests of a hung holder pass less).
+   */
+  idleInTransactionMs?: number;
 }
 
 function isPostgresUrl(target: string): boolean {
@@ -40,7 +45,9 @@ export async function openStateStore(
     );
   let driver: Driver;
   try {
-    driver = isPostgresUrl(target) ? openPostgresDriver(target, options.poolSize) : openSqliteDriver(target);
+    driver = isPostgresUrl(target)
+      ? openPostgresDriver(target, options.poolSize, options.idleInTransactionMs)
+      : openSqliteDriver(target);
   } catch (error) {
     throw new StoreUnavailableError(describeLocation(target), error);
   }
