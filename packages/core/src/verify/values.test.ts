@@ -73,6 +73,48 @@ describe('compareValues', () => {
     expect(result.checked).toBe(2);
   });
 
+  it('compares a 20,000-member group read whole: one member lost and one never captured are the only differences', () => {
+    const ids = Array.from({ length: 20_000 }, (_, i) => String(i));
+    const expected = ids
+      .filter((id) => id !== '7')
+      .map((id) => value('Members', `m${id}@contoso.com`, [`ID-${id}`, `M${id}@contoso.com`]));
+    const held = ids.filter((id) => id !== '19999');
+    const result = compareValues(expected, [
+      {
+        side: 'cloud',
+        object: 'sales@contoso.com',
+        attribute: 'Members',
+        values: held.flatMap((id) => [`id-${id}`, `m${id}@contoso.com`]),
+        entries: held.map((id) => ({ shown: `m${id}@contoso.com`, forms: [`id-${id}`] })),
+      },
+    ]);
+    expect(result.differences.map((d) => `${d.kind} ${d.expected.value}`)).toEqual([
+      'missing m19999@contoso.com',
+      'extra m7@contoso.com',
+    ]);
+    expect(result.checked).toBe(19_999 + 1);
+  });
+
+  it('a duplicate value is checked once and its other forms do not excuse an extra', () => {
+    const result = compareValues(
+      [value('Members', 'ann@contoso.com', ['1111']), value('Members', 'ANN@contoso.com', ['2222'])],
+      [
+        {
+          side: 'cloud',
+          object: 'sales@contoso.com',
+          attribute: 'Members',
+          values: ['1111', '2222'],
+          entries: [
+            { shown: 'ann@contoso.com', forms: ['1111'] },
+            { shown: 'eve@contoso.com', forms: ['2222'] },
+          ],
+        },
+      ],
+    );
+    expect(result.differences.map((d) => `${d.kind} ${d.expected.value}`)).toEqual(['extra eve@contoso.com']);
+    expect(result.checked).toBe(2);
+  });
+
   it('renders settings as the systems do and words the summary', () => {
     expect(renderedValues(true)).toEqual(['true']);
     expect(renderedValues(['a', 'b'])).toEqual(['a', 'b']);
