@@ -1,18 +1,21 @@
 #!/usr/bin/env node
 // `lab install | up | down | reset | env | status [--name n] [--no-seed | --big-groups sizes]`, for scripts and CI.
 // Progress goes to stderr; stdout carries only what a script consumes (env lines, status JSON).
+import { rm } from 'node:fs/promises';
+import { basename } from 'node:path';
 import { parseArgs } from 'node:util';
 import { envShellLines } from './env.js';
 import { bigGroupsFixture } from './fixtures/big-groups.js';
 import { install } from './install.js';
 import { Lab } from './lab.js';
+import { postgresClusters, stopPostgresCluster } from './postgres.js';
 
 const USAGE = `usage: lab <command> [--name <instance> | --all] [--no-seed | --big-groups <sizes>]
   install   install Samba (Debian apt) if missing
   up        install, provision, start and seed (contoso) the instance; reuse it if it exists
             --big-groups 10000,20000,40000,100000: the big-groups fixture instead, seeded offline
-  down      stop the instance and remove its folder (--all: every instance)
-  stop      stop the instance, keep its folder (--all: every instance)
+  down      stop the instance and remove its folder (--all: every instance, and the tests' .lab/postgres-* servers)
+  stop      stop the instance, keep its folder (--all: every instance, and the tests' .lab/postgres-* servers)
   start     start a stopped instance and wait until it answers
   reset     restore the instance's golden (seeded) copy
   env       print export LAB_...= lines (includes the lab password: eval them, do not log them)
@@ -76,10 +79,22 @@ async function main(argv: string[]): Promise<number> {
         await lab.destroy();
         log(`lab ${n} removed`);
       }
+      // The tests' own PostgreSQL servers (postgres.ts) live in the labs folder too: --all means them as well.
+      if (values.all) {
+        for (const dir of await postgresClusters()) {
+          const stopped = await stopPostgresCluster(dir);
+          await rm(dir, { recursive: true, force: true });
+          log(`PostgreSQL ${basename(dir)} ${stopped ? 'stopped and ' : ''}removed`);
+        }
+      }
       return 0;
     }
     case 'stop': {
       for (const n of await targets()) await (await mustOpen(n)).stop();
+      if (values.all) {
+        for (const dir of await postgresClusters())
+          if (await stopPostgresCluster(dir)) log(`PostgreSQL ${basename(dir)} stopped`);
+      }
       return 0;
     }
     case 'start': {

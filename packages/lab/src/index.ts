@@ -40,6 +40,12 @@ export { RECIPIENT_TYPE_DETAILS, RECIPIENT_DISPLAY_TYPE, GROUP_TYPE } from './re
 export { install, SAMBA_PACKAGES } from './install.js';
 export { labsRoot, instancePaths, type InstancePaths } from './paths.js';
 export { freeLoopbackPort, isAlive } from './local.js';
+export {
+  postgresClusters,
+  startPostgresCluster,
+  stopPostgresCluster,
+  type PostgresCluster,
+} from './postgres.js';
 export { DEFAULT_INSTANCE } from './hosts.js';
 export {
   LabForest,
