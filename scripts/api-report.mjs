@@ -1,8 +1,10 @@
 #!/usr/bin/env node
 // The public API of every workspace package, as the TypeScript compiler sees its src/index.ts: one line per
 // exported name (kind, name, and for functions, classes and interfaces their shape), written to
-// <package>/api.txt. `--check` (scripts/test.sh) fails when a package's exports differ from its reviewed
-// api.txt, so a change to what a package offers shows up in review; `pnpm api:update` rewrites the files.
+// <package>/api.txt (with a section for the package's `./testing` entry, src/testing.ts, where it has one).
+// `--check` (scripts/test.sh) fails when a package's exports differ from its reviewed api.txt, so a change to what
+// a package offers shows up in review; `pnpm api:update` rewrites the files. Both modes also fail on a type that a
+// public signature names but the package does not export (a caller could receive it but not name it).
 import { createHash } from 'node:crypto';
 import { existsSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
 import { dirname, join, relative } from 'node:path';
@@ -24,7 +26,9 @@ const base = ts.parseJsonConfigFileContent(
   root,
 );
 const program = ts.createProgram(
-  packages.map((dir) => join(dir, 'src/index.ts')),
+  packages.flatMap((dir) =>
+    ['src/index.ts', 'src/testing.ts'].map((file) => join(dir, file)).filter(existsSync),
+  ),
   { ...base.options, noEmit: true },
 );
 const checker = program.getTypeChecker();
@@ -86,17 +90,138 @@ function describe(symbol) {
   return [`${ts.SymbolFlags[f] ?? 'export'} ${name}`];
 }
 
-let stale = 0;
-for (const dir of packages) {
-  const source = program.getSourceFile(join(dir, 'src/index.ts'));
-  const module = source && checker.getSymbolAtLocation(source);
-  if (!module) throw new Error(`${relative(root, dir)}/src/index.ts: not a module`);
+const resolved = (symbol) =>
+  symbol.flags & ts.SymbolFlags.Alias ? checker.getAliasedSymbol(symbol) : symbol;
+const NAMED =
+  ts.SymbolFlags.Interface | ts.SymbolFlags.TypeAlias | ts.SymbolFlags.Class | ts.SymbolFlags.Enum;
+
+/**
+ * The types a package's public signatures name that its index does not export (API Extractor calls them
+ * "forgotten exports"): a caller can receive or must pass such a value but cannot name its type. Walks what the
+ * compiler sees of each export (parameters, return types, properties, type arguments, union members), stopping
+ * at types the package exports (they are walked as exports themselves) and at types declared outside its src/
+ * (another package's or a library's, which the caller imports from there).
+ */
+function forgottenExports(dir, exported) {
+  const src = join(dir, 'src') + '/';
+  const mine = (symbol) =>
+    symbol?.declarations?.some((d) => d.getSourceFile().fileName.startsWith(src)) ?? false;
+  const seen = new Set();
+  const found = new Map(); // forgotten type name -> the export that led to it
+  function visitSymbolMembers(symbol, via) {
+    const decl = symbol.valueDeclaration ?? symbol.declarations?.[0];
+    if (!decl) return;
+    if (ts.getCombinedModifierFlags(decl) & (ts.ModifierFlags.Private | ts.ModifierFlags.Protected)) return;
+    if (ts.isPrivateIdentifier?.(decl.name ?? {})) return;
+    visitType(checker.getTypeOfSymbolAtLocation(symbol, decl), via);
+  }
+  function visitSignature(signature, via) {
+    for (const parameter of signature.getParameters()) visitSymbolMembers(parameter, via);
+    for (const parameter of signature.getTypeParameters() ?? []) {
+      const constraint = parameter.getConstraint();
+      if (constraint) visitType(constraint, via);
+    }
+    visitType(signature.getReturnType(), via);
+  }
+  function visitNamed(symbol, via) {
+    symbol = resolved(symbol);
+    if (!(symbol.flags & NAMED) || !mine(symbol)) return false;
+    if (exported.has(symbol)) return true;
+    if (!found.has(symbol.getName())) found.set(symbol.getName(), via);
+    return false;
+  }
+  function visitType(type, via) {
+    if (!type || seen.has(type)) return;
+    seen.add(type);
+    if (type.aliasSymbol) {
+      if (visitNamed(type.aliasSymbol, via)) return;
+      for (const argument of type.aliasTypeArguments ?? []) visitType(argument, via);
+    }
+    if (type.isUnionOrIntersection()) {
+      for (const part of type.types) visitType(part, via);
+      return;
+    }
+    if (type.flags & ts.TypeFlags.Object) {
+      if (type.objectFlags & ts.ObjectFlags.Reference) {
+        for (const argument of checker.getTypeArguments(type)) visitType(argument, via);
+      }
+      const symbol = type.getSymbol();
+      if (symbol && symbol.flags & NAMED && !type.aliasSymbol) {
+        if (visitNamed(symbol, via)) return;
+        if (!mine(symbol)) return; // a library's type: Promise<T>, Map<K, V> — only its arguments count
+      }
+      for (const property of type.getProperties()) visitSymbolMembers(property, via);
+      for (const signature of type.getCallSignatures()) visitSignature(signature, via);
+      for (const signature of type.getConstructSignatures()) visitSignature(signature, via);
+      const index = type.getStringIndexType?.() ?? undefined;
+      if (index) visitType(index, via);
+    }
+  }
+  for (const symbol of exported) {
+    const decl = symbol.valueDeclaration ?? symbol.declarations?.[0];
+    if (!decl) continue;
+    const via = symbol.getName();
+    if (symbol.flags & ts.SymbolFlags.Class) {
+      const type = checker.getTypeOfSymbolAtLocation(symbol, decl);
+      for (const signature of type.getConstructSignatures()) visitSignature(signature, via);
+      for (const property of type.getProperties()) visitSymbolMembers(property, via); // statics
+      const instance = checker.getDeclaredTypeOfSymbol(symbol);
+      for (const property of instance.getProperties()) visitSymbolMembers(property, via);
+      for (const base of instance.getBaseTypes?.() ?? []) visitType(base, via);
+    } else if (symbol.flags & (ts.SymbolFlags.Interface | ts.SymbolFlags.TypeAlias)) {
+      const type = checker.getDeclaredTypeOfSymbol(symbol);
+      seen.add(type);
+      if (type.isUnionOrIntersection()) for (const part of type.types) visitType(part, via);
+      else {
+        for (const property of type.getProperties()) visitSymbolMembers(property, via);
+        for (const signature of type.getCallSignatures()) visitSignature(signature, via);
+        if (type.objectFlags & ts.ObjectFlags.Reference) {
+          for (const argument of checker.getTypeArguments(type)) visitType(argument, via);
+        }
+      }
+      for (const base of type.getBaseTypes?.() ?? []) visitType(base, via);
+    } else if (symbol.flags & (ts.SymbolFlags.Function | ts.SymbolFlags.Variable)) {
+      visitType(checker.getTypeOfSymbolAtLocation(symbol, decl), via);
+    }
+  }
+  return [...found].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
+}
+
+// Each package's entries: the main one and, where the package has one, the `./testing` subpath export (helpers for
+// tests and benchmarks, kept out of the main API; package.json "exports").
+const ENTRIES = [
+  ['.', 'src/index.ts'],
+  ['./testing', 'src/testing.ts'],
+];
+const entriesOf = (dir) =>
+  ENTRIES.filter(([, file]) => existsSync(join(dir, file))).map(([subpath, file]) => {
+    const source = program.getSourceFile(join(dir, file));
+    const module = source && checker.getSymbolAtLocation(source);
+    if (!module) throw new Error(`${relative(root, dir)}/${file}: not a module`);
+    return { subpath, file, exports: checker.getExportsOfModule(module) };
+  });
+const byName = (a, b) => (a.getName() < b.getName() ? -1 : a.getName() > b.getName() ? 1 : 0);
+
+// The reports first, every package's, then the walk for forgotten exports: the compiler numbers types in the order
+// it meets them and prints unions in that order, so the walk must not run before a report is written.
+const reports = packages.map((dir) => {
   const name = JSON.parse(readFileSync(join(dir, 'package.json'), 'utf8')).name;
-  const lines = checker
-    .getExportsOfModule(module)
-    .sort((a, b) => (a.getName() < b.getName() ? -1 : a.getName() > b.getName() ? 1 : 0))
-    .flatMap(describe);
-  const text = `# ${name}: public API (src/index.ts), written by scripts/api-report.mjs — do not edit\n${lines.join('\n')}\n`;
+  const entries = entriesOf(dir);
+  const sections = entries.map(({ subpath, file, exports }) => {
+    const lines = [...exports].sort(byName).flatMap(describe);
+    const title =
+      subpath === '.' ? `# ${name}: public API (${file})` : `# ${name}/${subpath.slice(2)} (${file})`;
+    return { title, lines };
+  });
+  sections[0].title += ', written by scripts/api-report.mjs — do not edit';
+  const text = sections
+    .map(({ title, lines }) => `${title}\n${lines.map((l) => `${l}\n`).join('')}`)
+    .join('\n');
+  return { dir, name, entries, text, count: sections.reduce((n, { lines }) => n + lines.length, 0) };
+});
+
+let stale = 0;
+for (const { dir, name, entries, text, count } of reports) {
   const file = join(dir, 'api.txt');
   const current = existsSync(file) ? readFileSync(file, 'utf8') : '';
   if (current === text) continue;
@@ -107,7 +232,14 @@ for (const dir of packages) {
     );
   } else {
     writeFileSync(file, text);
-    console.log(`wrote ${relative(root, file)} (${lines.length} lines)`);
+    console.log(`wrote ${relative(root, file)} (${count} lines)`);
+  }
+}
+for (const { dir, name, entries } of reports) {
+  const exported = new Set(entries.flatMap(({ exports }) => exports.map(resolved)));
+  for (const [type, via] of forgottenExports(dir, exported)) {
+    stale++;
+    console.error(`${name}: ${via} names the type ${type}, which the package does not export`);
   }
 }
 if (stale > 0) process.exit(1);

@@ -39,3 +39,10 @@ export { reportSchema, type Report, type MigrationReport, type BatchReport } fro
 export { escapeHtml } from './report/escape.js';
 export { writeCsvFile } from './csv/write.js';
 export { PLAN_COLUMNS, STATUS_COLUMNS, REPORT_COLUMNS, type PlanRow, type ReportRow } from './csv/tables.js';
+
+// Types the exports above name in their signatures, so a caller can name what it passes and receives
+// (scripts/api-report.mjs fails on one left out).
+export type { SettingType } from './config/settings.js';
+export type { Io } from './context.js';
+export type { Finding } from './csv/tables.js';
+export type { Redactor } from './output/redact.js';

@@ -1,7 +1,7 @@
 // One directory object as returned by a search, with ranged values already merged. Attribute names
 // are matched case-insensitively, as LDAP does.
 
-type Value = string | Buffer;
+export type Value = string | Buffer;
 
 export class AdEntry {
   readonly dn: string;

@@ -29,3 +29,29 @@ export {
 } from './attributes.js';
 export { readSchemaVersion, MODERN_SCHEMA_VERSION } from './schema.js';
 export { type DependantsResult } from './dependants.js';
+
+// Types the exports above name in their signatures, so a caller can name what it passes and receives
+// (scripts/api-report.mjs fails on one left out). Tagged @public for knip (knip.json includeEntryExports):
+// they are exported for those signatures, not because another package imports them today.
+/** @public */
+export type { AdConnectionOptions, SearchRequest } from './connection.js';
+/** @public */
+export type { CreateResult, HybridDynamicGroupSpec, RoutingContactSpec } from './create.js';
+/** @public */
+export type { Value } from './entry.js';
+/** @public */
+export type { AdErrorDetails } from './errors.js';
+/** @public */
+export type { RoutingContactNames } from './naming.js';
+/** @public */
+export type { AddressMatch } from './read-group.js';
+/** @public */
+export type { RecipientFacts } from './recipient.js';
+/** @public */
+export type { ResolveOptions } from './resolve.js';
+/** @public */
+export type { SecurityDescriptor } from './security-descriptor.js';
+/** @public */
+export type { AttributeValue } from './types.js';
+/** @public */
+export type { ClearResult, RetryPolicy } from './write.js';

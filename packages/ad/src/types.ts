@@ -229,7 +229,7 @@ export interface AdOperationCounts {
   reconnects: number;
 }
 
-type AttributeValue = string | Buffer;
+export type AttributeValue = string | Buffer;
 
 export interface AttributeChange {
   operation: 'add' | 'delete' | 'replace';

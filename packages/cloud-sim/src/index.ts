@@ -52,3 +52,47 @@ export type { EntraSeed } from './graph/entra-seed.js';
 export { entraRoles } from './graph/entra-routes.js';
 export { maxPageSize } from './exchange/invoke.js';
 export { maxMembersPerCall } from './exchange/cmdlets/groups.js';
+
+// Types the exports above name in their signatures, so a caller can name what it passes and receives
+// (scripts/api-report.mjs fails on one left out).
+export type { ThrottleGate } from './control/knobs.js';
+export type { CmdletContext, CmdletDefinition, LazyOutput } from './exchange/cmdlet.js';
+export type {
+  AddressBookPolicy,
+  AddressList,
+  CalendarProcessing,
+  ExchangeConfigState,
+  JournalRule,
+  TransportRule,
+} from './exchange/config-state.js';
+export type { RecipientDirectory } from './exchange/directory.js';
+export type { CmdletError } from './exchange/errors.js';
+export type { BoundParameters, MultiValue, ParamKind, ParamSpec } from './exchange/params.js';
+export type { DirectoryFacet, Recipient, RecipientType, RecipientTypeDetails } from './exchange/recipient.js';
+export type { OutputObject } from './exchange/render.js';
+export type { DeltaQuery, DeltaSession, Known, Snapshot } from './graph/delta.js';
+export type {
+  AdministrativeUnit,
+  AppRole,
+  AppRoleAssignment,
+  AssignedLicense,
+  ConditionalAccessPolicy,
+  ConditionalAccessUsers,
+  EntraSecurityGroup,
+  EntraState,
+  GroupLicensing,
+  RoleAssignment,
+  ServicePrincipal,
+  SubscribedSku,
+} from './graph/entra-state.js';
+export type { SimRuntime, SyncCycleRequest } from './runtime.js';
+export type {
+  AcceptedDomain,
+  CloudSyncJob,
+  MailboxFolderPermissionEntry,
+  MailboxPermissionEntry,
+  OutboundConnector,
+  QuarantinedAddresses,
+  RecipientPermissionEntry,
+  RegisteredCertificate,
+} from './state.js';

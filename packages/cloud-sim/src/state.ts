@@ -4,7 +4,7 @@ import type { ExchangeConfigState } from './exchange/config-state.js';
 import type { Recipient } from './exchange/recipient.js';
 import type { EntraState } from './graph/entra-state.js';
 
-interface AcceptedDomain {
+export interface AcceptedDomain {
   DomainName: string;
   DomainType: 'Authoritative' | 'InternalRelay' | 'ExternalRelay';
   Default: boolean;
@@ -77,13 +77,13 @@ export interface RegisteredCertificate {
   notAfter: string; // ISO
 }
 
-interface RecipientPermissionEntry {
+export interface RecipientPermissionEntry {
   identity: string; // recipient Guid
   trustee: string; // recipient Guid
   accessRights: 'SendAs';
 }
 
-interface MailboxPermissionEntry {
+export interface MailboxPermissionEntry {
   identity: string; // mailbox Guid
   user: string; // recipient Guid
   accessRights: string[];
@@ -92,7 +92,7 @@ interface MailboxPermissionEntry {
 }
 
 /** A folder-level permission (Add-MailboxFolderPermission): one entry per mailbox, folder and user. */
-interface MailboxFolderPermissionEntry {
+export interface MailboxFolderPermissionEntry {
   mailbox: string; // mailbox Guid
   /** Folder path below the mailbox root ("" = the root itself), as the default folder names it, e.g. "Calendar". */
   folder: string;
@@ -100,7 +100,7 @@ interface MailboxFolderPermissionEntry {
   accessRights: string[];
 }
 
-interface CloudSyncJob {
+export interface CloudSyncJob {
   servicePrincipalId: string;
   jobId: string;
 }
@@ -135,7 +135,7 @@ export const defaultTenantBehaviour: TenantBehaviour = {
 };
 
 /** Addresses of a deleted recipient, still taken until `until` (see TenantBehaviour.addressQuarantineSeconds). */
-interface QuarantinedAddresses {
+export interface QuarantinedAddresses {
   /** proxyKey() of every address and the LegacyExchangeDN. */
   keys: string[];
   /** How Exchange names the deleted holder in ProxyAddressExistsException. */

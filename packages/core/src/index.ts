@@ -43,3 +43,62 @@ export { checkConfigReferences, expectedConfigReferences } from './references/ex
 export { forgetTenantReads } from './references/cache.js';
 export * from './verify/values.js';
 export { collectPermissions } from './permissions/collect.js';
+
+// Types the exports above name in their signatures, so a caller can name what it passes and receives
+// (scripts/api-report.mjs fails on one left out). Tagged @public for knip (knip.json includeEntryExports):
+// they are exported for those signatures, not because another package imports them today.
+/** @public */
+export type { DirectoryProblemCode } from './batch/directory.js';
+/** @public */
+export type { BatchGroupResult } from './batch/runner.js';
+/** @public */
+export type { ProjectLevel, TimelineLane } from './dashboard/project.js';
+/** @public */
+export type { AddressHolder, SelfIds } from './engine/address-holders.js';
+/** @public */
+export type { DeletionObservation, LevelReads } from './engine/context.js';
+/** @public */
+export type { AddressUpdateOutcome, MigrationPlan, RestoreOutcome } from './engine/engine.js';
+/** @public */
+export type { OutageSummary } from './engine/outage.js';
+/** @public */
+export type { PlannedChange } from './engine/plan.js';
+/** @public */
+export type { TenantCapture } from './engine/snapshot.js';
+/** @public */
+export type { EnableHybridInput, EnableHybridResult } from './hybrid/enable.js';
+/** @public */
+export type { LinkedObject } from './mapping/links.js';
+/** @public */
+export type { Strategy } from './options.js';
+/** @public */
+export type { CollectPermissionsOptions, CollectPermissionsResult } from './permissions/collect.js';
+/** @public */
+export type { ConfigReferencesCapture, EntraCapture, ReferencesCapture } from './references/capture.js';
+/** @public */
+export type { EntraReference, EntraReferencesCapture } from './references/entra.js';
+/** @public */
+export type {
+  ExchangeReference,
+  ExchangeReferenceKind,
+  NotChecked,
+  ReferenceContainer,
+} from './references/exchange.js';
+/** @public */
+export type { ConfigExpectation, ConfigMismatch } from './references/expected.js';
+/** @public */
+export type { GroupIdentity, StoredAs } from './references/identity.js';
+/** @public */
+export type { RestoreChange } from './restore/preview.js';
+/** @public */
+export type { JournalEvent } from './saga/journal.js';
+/** @public */
+export type { HostKeyPin } from './sync/ssh-host-key.js';
+/** @public */
+export type { SshTriggerHooks } from './sync/ssh-trigger.js';
+/** @public */
+export type { SyncTriggerErrorCode } from './sync/trigger-types.js';
+/** @public */
+export type { PlannedCheck } from './verify/plan.js';
+/** @public */
+export type { VerifyResult } from './verify/verify.js';

@@ -7,7 +7,7 @@ import type { CloudGroupType } from './mapping/group-type.js';
 import { MAX_NAME_LENGTH } from './mapping/names.js';
 import { parseStored } from './stored/parse.js';
 
-type Strategy = 'recreate' | 'convert';
+export type Strategy = 'recreate' | 'convert';
 
 export interface MigrationOptions {
   readonly strategy: Strategy;

@@ -39,7 +39,7 @@ export interface OuSpec {
   synced: boolean;
 }
 
-interface ObjectSpecBase {
+export interface ObjectSpecBase {
   key: string;
   /** Key of the OU the object lives in. */
   ou: string;

@@ -72,3 +72,8 @@ export {
   type EntraConnectSshOptions,
   type StandInCall,
 } from './entra-connect-ssh.js';
+
+// Types the exports above name in their signatures, so a caller can name what it passes and receives
+// (scripts/api-report.mjs fails on one left out).
+export type { ObjectSpecBase } from './fixture.js';
+export type { InstallResult } from './install.js';

@@ -56,7 +56,7 @@ export type JsonValue = null | boolean | number | string | JsonValue[] | { [key:
 export type JsonObject = { [key: string]: JsonValue };
 
 /** Who the migration is about. The address is always known; the objectGUID once captured. */
-interface GroupIdentity {
+export interface GroupIdentity {
   address: string;
   objectGuid?: string | null;
 }
@@ -143,7 +143,7 @@ export interface NewJournalEntry {
 }
 
 /** Known backup kinds; other lower-case kebab names are accepted too. */
-type BackupKind =
+export type BackupKind =
   'onprem-group' | 'cloud-dl' | 'onprem-dependents' | 'cloud-dependents' | 'graph-group' | (string & {});
 
 export interface BackupRecord {
@@ -215,7 +215,7 @@ export interface NewBatch {
   levels: NewMigration[][];
 }
 
-interface LevelProgress {
+export interface LevelProgress {
   level: number;
   phase: string;
   total: number;

@@ -2,7 +2,7 @@
 // variable and the flag of a row always set the same config path, so the three sources cannot drift.
 import type { Command } from 'commander';
 
-type SettingType = 'string' | 'boolean' | 'number' | 'list';
+export type SettingType = 'string' | 'boolean' | 'number' | 'list';
 
 export interface Setting {
   /** Path in the config object, e.g. ['ad', 'url']. */

@@ -6,7 +6,7 @@ import type { CsvColumn, CsvValue, ProjectMigration } from '@dlmigrate/core';
 import type { MigrationRecord } from '@dlmigrate/state';
 import type { Report } from '@dlmigrate/core';
 
-type Finding = { readonly code: string; readonly severity: string };
+export type Finding = { readonly code: string; readonly severity: string };
 
 /** One row per planned group. */
 export interface PlanRow {

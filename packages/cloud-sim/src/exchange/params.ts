@@ -3,7 +3,7 @@
 // list (overwrite) or an `#Exchange.GenericHashTable` with Add/Remove.
 import { CmdletError, cmdletErrors } from './errors.js';
 
-type ParamKind =
+export type ParamKind =
   | { kind: 'string'; maxLength?: number }
   | { kind: 'bool' }
   | { kind: 'int' }

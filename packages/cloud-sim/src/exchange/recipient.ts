@@ -2,7 +2,7 @@
 // group/user/contact view are both rendered from this record, so they can never disagree.
 import { randomUUID } from 'node:crypto';
 
-type RecipientType =
+export type RecipientType =
   | 'User'
   | 'UserMailbox'
   | 'MailUser'
@@ -44,7 +44,7 @@ export const extensionCustomAttributeNames = Array.from(
 );
 
 /** Entra (directory) side of the object: what Graph shows and what sync owns. */
-interface DirectoryFacet {
+export interface DirectoryFacet {
   /** true = synced; false = was synced, no longer; null = never synced (Graph semantics). */
   onPremisesSyncEnabled: boolean | null;
   /** Source of authority converted to the cloud (onPremisesSyncBehavior.isCloudManaged). */

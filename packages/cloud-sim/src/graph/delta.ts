@@ -27,7 +27,7 @@ const PAGE_SIZE = 100;
 const MAX_FILTER_IDS = 50;
 const MAX_TOKENS = 256;
 
-interface DeltaQuery {
+export interface DeltaQuery {
   /** Selected properties (id always); null = all. */
   readonly select: readonly string[] | null;
   readonly trackMembers: boolean;
@@ -35,13 +35,13 @@ interface DeltaQuery {
   readonly ids: readonly string[] | null;
 }
 
-interface Known {
+export interface Known {
   readonly stamp: string;
   /** member id → @odata.type */
   readonly members?: ReadonlyMap<string, string>;
 }
 
-type Snapshot = ReadonlyMap<string, Known>;
+export type Snapshot = ReadonlyMap<string, Known>;
 
 /** What a token stands for: a deltaLink (the state to diff against) or a nextLink (the rest of a page run). */
 export type DeltaSession =

@@ -4,38 +4,38 @@
 // (a recipient's ExternalDirectoryObjectId), which is why a re-created group loses all of it.
 import type { TenantState } from '../state.js';
 
-interface SubscribedSku {
+export interface SubscribedSku {
   skuId: string;
   skuPartNumber: string;
   servicePlans: { servicePlanId: string; servicePlanName: string }[];
   prepaidEnabled: number;
 }
 
-interface AssignedLicense {
+export interface AssignedLicense {
   skuId: string;
   disabledPlans: string[];
 }
 
-interface GroupLicensing {
+export interface GroupLicensing {
   assignedLicenses: AssignedLicense[];
   /** licenseProcessingState.state: QueuedForProcessing | ProcessingInProgress | ProcessingComplete. */
   state: string;
 }
 
-interface AppRole {
+export interface AppRole {
   id: string;
   value: string;
   displayName: string;
 }
 
-interface ServicePrincipal {
+export interface ServicePrincipal {
   id: string;
   appId: string;
   displayName: string;
   appRoles: AppRole[];
 }
 
-interface AppRoleAssignment {
+export interface AppRoleAssignment {
   id: string;
   appRoleId: string;
   principalId: string;
@@ -44,7 +44,7 @@ interface AppRoleAssignment {
   createdDateTime: string;
 }
 
-interface ConditionalAccessUsers {
+export interface ConditionalAccessUsers {
   includeUsers: string[];
   excludeUsers: string[];
   includeGroups: string[];
@@ -53,7 +53,7 @@ interface ConditionalAccessUsers {
   excludeRoles: string[];
 }
 
-interface ConditionalAccessPolicy {
+export interface ConditionalAccessPolicy {
   id: string;
   displayName: string;
   state: 'enabled' | 'disabled' | 'enabledForReportingButNotEnforced';
@@ -82,7 +82,7 @@ export interface AdministrativeUnit {
   members: string[];
 }
 
-interface RoleAssignment {
+export interface RoleAssignment {
   id: string;
   principalId: string;
   roleDefinitionId: string;

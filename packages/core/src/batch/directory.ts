@@ -29,7 +29,7 @@ export interface DirectoryGroup extends ListedGroup {
   readonly childGroups: readonly ChildGroup[];
 }
 
-type DirectoryProblemCode = 'GROUP_NOT_FOUND' | 'DUPLICATE_MAIL' | 'NOT_A_GROUP' | 'SAME_GROUP_TWICE';
+export type DirectoryProblemCode = 'GROUP_NOT_FOUND' | 'DUPLICATE_MAIL' | 'NOT_A_GROUP' | 'SAME_GROUP_TWICE';
 
 export interface DirectoryProblem {
   readonly code: DirectoryProblemCode;

@@ -71,7 +71,7 @@ export interface BatchRunOptions {
   readonly signal?: AbortSignal;
 }
 
-interface BatchGroupResult {
+export interface BatchGroupResult {
   readonly migrationId: string;
   readonly address: string;
   readonly level: number;

@@ -38,7 +38,7 @@ export interface ProjectMigration {
   readonly outage: GroupOutage | null;
 }
 
-interface ProjectLevel {
+export interface ProjectLevel {
   readonly level: number;
   readonly phase: string;
   readonly groups: number;
@@ -63,7 +63,7 @@ export interface ProjectBatch {
 }
 
 /** One bar of the timeline: a batch level, or a migration run on its own. */
-interface TimelineLane {
+export interface TimelineLane {
   readonly label: string;
   readonly batchId: string | null;
   readonly level: number | null;

@@ -37,7 +37,7 @@ export const addressHoldersSchema = z.array(
 );
 
 /** The synced group itself holds its addresses: never a conflict. */
-interface SelfIds {
+export interface SelfIds {
   readonly guid: string;
   readonly externalDirectoryObjectId: string;
 }

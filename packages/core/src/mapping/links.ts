@@ -66,7 +66,7 @@ export function cloudObjectId(externalDirectoryObjectId: string | undefined): st
   return underscore >= 0 ? externalDirectoryObjectId.slice(underscore + 1) : externalDirectoryObjectId;
 }
 
-type LinkedObject = Pick<
+export type LinkedObject = Pick<
   AdRecipient,
   'dn' | 'kind' | 'mail' | 'lookupAddress' | 'externalDirectoryObjectId' | 'marker'
 >;

@@ -18,14 +18,14 @@ const REFERENCE_BACKUPS = {
 } as const;
 
 /** The Exchange configuration that names the synced group, with the identity it was found by. */
-interface ConfigReferencesCapture {
+export interface ConfigReferencesCapture {
   /** The synced group as Exchange showed it before anything changed: what the containers name. */
   readonly old: GroupIdentity;
   readonly references: readonly ExchangeReference[];
   readonly notChecked: readonly NotChecked[];
 }
 
-interface EntraCapture extends EntraReferencesCapture {
+export interface EntraCapture extends EntraReferencesCapture {
   /** The synced group's object id, which a recreate replaces. */
   readonly objectId: string;
 }

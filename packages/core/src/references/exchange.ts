@@ -16,10 +16,10 @@ import {
 import { names, type GroupIdentity, type StoredAs } from './identity.js';
 import { cloudIdentity } from '../engine/cloud-identity.js';
 
-type ExchangeReferenceKind =
+export type ExchangeReferenceKind =
   'transport-rule' | 'journal-rule' | 'dynamic-group-filter' | 'address-list-filter' | 'calendar-processing';
 
-interface ReferenceContainer {
+export interface ReferenceContainer {
   /** How cmdlets are pointed at it: a Guid (rules, lists, dynamic groups) or the mailbox's Guid. */
   readonly identity: string;
   readonly name: string;

@@ -15,7 +15,7 @@ import { captured, capturedAttributeChanges } from './captured-attributes.js';
 type JsonScalar = string | null;
 
 /** One change a restore will make: the plan's change with the attribute and its value before and after. */
-interface RestoreChange extends PlannedChange {
+export interface RestoreChange extends PlannedChange {
   readonly attribute: string;
   readonly before: JsonScalar | readonly string[];
   readonly after: JsonScalar | readonly string[];

@@ -1,7 +1,7 @@
 // The journal a saga writes before and after every step. The engine only needs these two calls; the state package
 // provides the durable implementation, and MemoryJournal serves plans (dry runs) and the runner's own tests.
 
-type JournalEvent =
+export type JournalEvent =
   | 'started' // written before the step runs
   | 'completed' // written after it succeeded, with the data later steps and undo need
   | 'skipped' // the step does not apply to this migration (an option turned it off)
