@@ -1,9 +1,12 @@
 // Scale out (issue 17): one batch on a PostgreSQL store run by 1, 2 and 4 runner processes (test/src/batch-runner.ts,
 // each its own Node process with its own connections, as separate machines would) against one simulated tenant whose
 // Exchange budget they share. Per runner count: wall time, groups per minute, the work each runner did (groups it
-// parked / groups it finished — the level's sync coordinator starts each group the moment its deletion is seen),
-// Exchange calls per group, 429s — and the checks that make the figures mean something: every group migrated
-// (staged) exactly once and one sync per wave. Each run gets the same fresh groups (lab and tenant reset) and a database of its own
+// parked / groups it finished — each runner takes over the groups it parked once the level's coordinator records
+// their deletion), Exchange calls per group and per second, 429s — and the checks that make the figures mean
+// something: every group migrated (staged) exactly once and one sync per wave.
+// The budget is the tenant's (the simulator throttles per tenant); each runner process paces itself with a budget of
+// its own that learns the rate from the 429s it gets (exo rate/registry.ts: shared within a process, not across
+// processes), so N runners find the tenant's budget by being throttled: the 429s column shows what that costs. Each run gets the same fresh groups (lab and tenant reset) and a database of its own
 // (dlmigrate_bench_multi_<random>, dropped at the end), so it never meets a test's database. Prints figures only.
 //   node --import tsx --conditions=dlmigrate-source bench/multi-runner.bench.ts [groups=120] [runners=1,2,4]
 //   env LATENCY_MS (Exchange latency, default 150), BUDGET = requestsPerWindow/windowSeconds/maxConcurrent of the
@@ -33,7 +36,7 @@ console.log(
     `${windowSeconds} s${maxConcurrent ? `, at most ${maxConcurrent} in flight` : ''}; ${LATENCY_MS} ms Exchange latency`,
 );
 console.log(
-  'runners   wall     groups/min  completed  staged once  syncs (waves)  calls/group  429s   parked/finished per runner    load',
+  'runners   wall     prepare/finish  groups/min  completed  staged once  syncs (waves)  calls/group  calls/s  429s   parked/finished per runner    load',
 );
 const syncCycles = () => Number(w.sim.syncStatus(w.tenantId)?.['cycles'] ?? 0);
 try {
@@ -78,8 +81,14 @@ try {
           leaseMs: LEASE_MS,
         }),
       );
+      // Preparing ends when the level's one sync is triggered; the rest is the wave's deletion and finishing.
+      const syncAt = Promise.any(runners.map((r) => r.waitFor((e) => e.type === 'sync-triggered'))).then(
+        () => (performance.now() - started) / 1000,
+        () => Number.NaN,
+      );
       const exits = await Promise.all(runners.map((r) => r.exited));
       const seconds = (performance.now() - started) / 1000;
+      const preparing = await syncAt;
       w.sim.setThrottling(w.tenantId, { requestsPerWindow: 0, windowSeconds: 1, maxConcurrent: 0 });
       w.sim.setLatency('exchange', { fixedMs: 0, jitterMs: 0 });
       if (exits.some((code) => code !== 0))
@@ -100,10 +109,13 @@ try {
           .length;
       const perRunner = runners.map((r) => `${did(r, 'park')}/${did(r, 'report')}`).join(' ');
       console.log(
-        `${String(count).padStart(7)}  ${seconds.toFixed(0).padStart(5)} s  ${((GROUPS / seconds) * 60).toFixed(1).padStart(10)}  ` +
+        `${String(count).padStart(7)}  ${seconds.toFixed(0).padStart(5)} s  ` +
+          `${`${preparing.toFixed(0)} s / ${(seconds - preparing).toFixed(0)} s`.padStart(14)}  ` +
+          `${((GROUPS / seconds) * 60).toFixed(1).padStart(10)}  ` +
           `${`${completed}/${GROUPS}`.padStart(9)}  ${`${stagedOnce}/${GROUPS}`.padStart(11)}  ` +
           `${`${syncCycles() - cyclesBefore} (${planned.layout.waves.length})`.padStart(13)}  ` +
-          `${(exchangeCalls / GROUPS).toFixed(1).padStart(11)}  ${String(calls.throttled).padStart(4)}   ` +
+          `${(exchangeCalls / GROUPS).toFixed(1).padStart(11)}  ${(exchangeCalls / seconds).toFixed(1).padStart(7)}  ` +
+          `${String(calls.throttled).padStart(4)}   ` +
           `${perRunner.padEnd(28)}  ${loadavg()[0]!.toFixed(1)}`,
       );
     } finally {

@@ -1,10 +1,11 @@
 // Several runner processes on one PostgreSQL store (issue 8), with groups created in the `batch` lab for each test:
 // 200 groups shared by two runner processes — every group migrates exactly once, both runners do work, and the level's
-// sync is triggered exactly once (by the runner the store elected); then a runner killed with SIGKILL mid-batch, whose
-// groups the survivor takes over once their leases expire.
+// sync is triggered exactly once (by the runner the store elected); each runner takes over the groups it parked, not
+// the sync's coordinator alone (issue 17); then a runner killed with SIGKILL mid-batch, whose groups the survivor takes
+// over once their leases expire.
 import { childDn } from '@dlmigrate/ad';
 import { planBatchRun, type BatchEvent, type PlannedBatch } from '@dlmigrate/core';
-import { openStateStore, type StateStore } from '@dlmigrate/state';
+import { openStateStore, startHeartbeat, type StateStore } from '@dlmigrate/state';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { createMailGroups, freshPostgres, startRunner, type RunnerProcess } from './batch-support.js';
 import { openWorld, type World } from './world.js';
@@ -127,6 +128,59 @@ describe('two runner processes, one PostgreSQL store', () => {
     // One sync for the level, triggered by exactly one of them.
     expect(triggers(pair)).toHaveLength(1);
     expect(syncCycles() - cyclesBefore).toBe(1);
+  }, 1_200_000);
+
+  it('each runner takes over the groups it parked once the level deletion is seen, each group once', async () => {
+    const planned = await plannedGroups(12, 'share');
+    const cyclesBefore = syncCycles();
+    // Which runner prepares which group is decided here, not by which process happens to start first: each half is
+    // leased to a runner's id before the runners start (kept alive by the test until the runner runs it), as if each
+    // runner had claimed it. What follows — park, sync, take-over — is the runners' own.
+    const migrations = await store.listMigrations({ batchId: planned.batch.id });
+    const share = new Map(migrations.map((m, i) => [m.id, i % 2 === 0 ? 'runner-a' : 'runner-b']));
+    const leases: ReturnType<typeof startHeartbeat>[] = [];
+    for (const [id, runnerId] of share) {
+      expect(await store.claimMigration(id, runnerId, 30_000)).not.toBeNull();
+      leases.push(startHeartbeat(store, { migrationId: id, runnerId, leaseMs: 30_000 }));
+    }
+    const pair = [start(planned, 'runner-a', 30_000), start(planned, 'runner-b', 30_000)];
+    try {
+      const exits = await Promise.all(pair.map((r) => r.exited));
+      expect(exits, pair.map((r) => r.stderr()).join('\n')).toEqual([0, 0]);
+    } finally {
+      for (const lease of leases) await lease.stop();
+    }
+    expect(
+      pair.map((r) => r.result()),
+      JSON.stringify(pair.flatMap(unfinished)),
+    ).toEqual(['done completed', 'done completed']);
+    await expectAllMigratedOnce(planned, 12);
+
+    // Per group, which runner completed a step: park (preparing) and take-over (after the deletion).
+    const by = (step: string) => {
+      const runnersOf = new Map<string, string[]>();
+      pair.forEach((r, i) => {
+        for (const e of r.events) {
+          if (e.type === 'step' && e.step === step && e.event === 'completed')
+            runnersOf.set(e.migrationId, [
+              ...(runnersOf.get(e.migrationId) ?? []),
+              ['runner-a', 'runner-b'][i]!,
+            ]);
+        }
+      });
+      return Object.fromEntries(migrations.map((m) => [m.id, runnersOf.get(m.id) ?? []]));
+    };
+    const expected = Object.fromEntries([...share].map(([id, runnerId]) => [id, [runnerId]]));
+    expect(by('park')).toEqual(expected);
+    // Each group taken over once, by the runner that parked it — both runners took over six, whichever coordinated.
+    expect(by('take-over')).toEqual(expected);
+    expect(by('report')).toEqual(expected);
+
+    // One sync for the level, triggered by one of them; the other saw the deletions through the level's record.
+    expect(triggers(pair)).toHaveLength(1);
+    expect(syncCycles() - cyclesBefore).toBe(1);
+    const seenBy = pair.map((r) => r.events.filter((e) => e.type === 'deletion-seen').length).sort();
+    expect(seenBy).toEqual([0, 12]);
   }, 1_200_000);
 
   it('a runner killed with SIGKILL loses its groups to the other, which finishes the batch', async () => {

@@ -4,7 +4,10 @@
 //                steady cadence with one Graph delta call per poll for the whole wave (GroupDeletionWatch, exo
 //                graph/group-deletions.ts), for the synced cloud groups to go; each group whose deletion is seen (in
 //                Graph, then confirmed gone from Exchange Online in one bulk query) starts at once, its take-over in
-//                the priority lane (exo rate/priority.ts) — it waits for no other group of the wave (issue 15);
+//                the priority lane (exo rate/priority.ts) — it waits for no other group of the wave (issue 15).
+//                A group starts in the runner that parked it: that runner keeps its lease while it waits (#hold) and
+//                starts it as soon as the level's record lists its deletion; the coordinator starts the ones nobody
+//                holds. So every runner finishes its share of the wave, not the coordinator alone (issue 17);
 //   finishing  – every parked group not started yet runs from await-deletion to its report, each on its own: a
 //                straggler the watch did not see go by the level's deadline (counted from the level's sync trigger)
 //                gets one last check and its own rollback — not a sync of its own and a second full deadline;
@@ -24,7 +27,7 @@ import type {
   MigrationStatus,
   StateStore,
 } from '@dlmigrate/state';
-import { isFinalStatus, isSucceededStatus } from '@dlmigrate/state';
+import { isFinalStatus, isSucceededStatus, startHeartbeat } from '@dlmigrate/state';
 import pLimit from 'p-limit';
 import { existingRecipientIds, urgently, type GroupDeletionWatch } from '@dlmigrate/exo';
 import type { DeletionObservation, EngineDeps, LevelReads } from '../engine/context.js';
@@ -61,6 +64,11 @@ export interface BatchRunOptions {
   readonly waitIntervalMs?: number;
   /** How often the level's deletion watch polls (one Graph delta call per poll for the whole wave). @defaultValue 1_000 */
   readonly deletionPollMs?: number;
+  /**
+   * How often a runner that holds parked groups of a syncing level reads the level's record for their deletions (one
+   * read of the batch). Short, because a group's outage runs from its deletion to its take-over. @defaultValue 250
+   */
+  readonly handOffPollMs?: number;
   /** How often a group that stopped after its point of no return is resumed before it is left for an operator. @defaultValue 2 */
   readonly resumeAttempts?: number;
   /**
@@ -109,6 +117,7 @@ class BatchRunner {
   readonly #syncLeaseMs: number;
   readonly #waitMs: number;
   readonly #deletionPollMs: number;
+  readonly #handOffPollMs: number;
   readonly #resumeAttempts: number;
   readonly #maxGroups: number;
   readonly #initialWindow: number;
@@ -124,6 +133,15 @@ class BatchRunner {
   readonly #levelReads = new Map<number, LevelReads>();
   /** Groups the deletion watch started the moment their deletion was seen (the priority lane), until they end. */
   readonly #started = new Map<string, Promise<void>>();
+  /**
+   * Groups this runner parked and keeps the lease of until their deletion is seen: it takes them over itself, so the
+   * wave's finishing is shared by every runner that prepared it. A runner that dies or hangs loses them when the
+   * lease runs out (the heartbeat stops), and the coordinator or #finish takes them then.
+   */
+  readonly #held = new Map<
+    string,
+    { readonly migration: MigrationRecord; readonly heartbeat: ReturnType<typeof startHeartbeat> }
+  >();
   /** objectGUID → address of every group in the batch (fixed at planning). */
   readonly #addressOfGuid = new Map<string, string>();
   #layout!: BatchLayout;
@@ -141,6 +159,7 @@ class BatchRunner {
     this.#syncLeaseMs = options.syncLeaseMs ?? 60_000;
     this.#waitMs = options.waitIntervalMs ?? 1_000;
     this.#deletionPollMs = options.deletionPollMs ?? 1_000;
+    this.#handOffPollMs = options.handOffPollMs ?? 250;
     this.#resumeAttempts = options.resumeAttempts ?? 2;
     this.#fence = { runnerId: deps.runnerId };
     this.#signal = options.signal;
@@ -161,14 +180,20 @@ class BatchRunner {
       if (m.group.objectGuid !== null)
         this.#addressOfGuid.set(m.group.objectGuid.toLowerCase(), m.group.address.toLowerCase());
     }
-    for (const level of batch.levels) {
-      if (level.phase === 'done') continue;
-      if (this.#stopping) break;
-      await this.#runLevel(level.level);
+    try {
+      for (const level of batch.levels) {
+        if (level.phase === 'done') continue;
+        if (this.#stopping) break;
+        await this.#runLevel(level.level);
+      }
+      if (!this.#stopping) await this.#retryDeferred();
+      // Groups the deletion watch started end at their safe point too before the outcome is read.
+      await Promise.allSettled([...this.#started.values()]);
+    } finally {
+      // Stopped (or failed) with parked groups still held: let go of them now, so that `batch --resume` or another
+      // runner takes them at once instead of after the lease.
+      for (const id of [...this.#held.keys()]) await this.#unhold(id, true);
     }
-    if (!this.#stopping) await this.#retryDeferred();
-    // Groups the deletion watch started end at their safe point too before the outcome is read.
-    await Promise.allSettled([...this.#started.values()]);
     return this.#conclude();
   }
 
@@ -197,8 +222,60 @@ class BatchRunner {
       const gate = await this.#gate(migration);
       if (gate.verdict === 'blocked') return this.#blockByChildren(migration, level, gate.children);
       if (gate.verdict === 'wait') return this.#defer(migration, level, gate.children);
-      return this.#runGroup(migration, level, 'park');
+      await this.#runGroup(migration, level, 'park');
     });
+  }
+
+  /**
+   * After a group's run to park (which kept its lease, RunOptions.keepLease): a parked group's lease is kept, renewed
+   * until this runner takes the group over — another runner's claim fails meanwhile, so the take-over stays here —
+   * and any other's is released.
+   */
+  async #hold(migration: MigrationRecord): Promise<void> {
+    const leaseMs = this.#deps.leaseMs ?? 60_000;
+    let claimed: MigrationRecord | null;
+    try {
+      claimed = await this.#state.claimMigration(migration.id, this.#deps.runnerId, leaseMs);
+      if (claimed === null) return; // taken over meanwhile (this runner's lease ran out under it)
+      if (claimed.status !== 'parked' || this.#stopping) {
+        await this.#state.releaseLease(claimed.id, this.#deps.runnerId);
+        return;
+      }
+    } catch {
+      // The store did not answer: the lease runs out by itself and the group is anyone's then, as a dead runner's is.
+      return;
+    }
+    const heartbeat = startHeartbeat(this.#state, {
+      migrationId: claimed.id,
+      runnerId: this.#deps.runnerId,
+      leaseMs,
+      // Lost after expiry (this runner hung): the one that took the lease takes the group over.
+      onLost: () => this.#held.delete(claimed.id),
+      // A renewal the store could not answer is tried again at the next beat; the lease outlasts two misses.
+      onError: () => {},
+    });
+    this.#held.set(claimed.id, { migration: claimed, heartbeat });
+  }
+
+  /** Stops keeping a held group's lease: it is being run now (the run renews the lease itself), or given up. */
+  async #unhold(migrationId: string, release = false): Promise<void> {
+    const held = this.#held.get(migrationId);
+    if (held === undefined) return;
+    this.#held.delete(migrationId);
+    await held.heartbeat.stop();
+    // Not released (the store did not answer): it runs out by itself, as a dead runner's lease does.
+    if (release) await this.#state.releaseLease(migrationId, this.#deps.runnerId).catch(() => {});
+  }
+
+  /** Starts each group this runner holds whose deletion the level's record lists (the coordinator wrote it). */
+  #startHeld(level: number, record: BatchLevelRecord): void {
+    if (this.#held.size === 0) return;
+    const seen = deletionsIn(record.data);
+    for (const [id, held] of this.#held) {
+      const observation = seen[id];
+      if (observation !== undefined && held.migration.batchLevel === level)
+        this.#start(held.migration, level, observation);
+    }
   }
 
   /**
@@ -348,11 +425,16 @@ class BatchRunner {
   async #awaitSync(level: number): Promise<BatchLevelRecord> {
     for (;;) {
       const record = await this.#level(level);
+      // The groups this runner holds start the moment the coordinator records their deletion — in the take-over's
+      // priority lane like the coordinator's own, and before #finish (whose claim window would queue them).
+      if (!this.#stopping) this.#startHeld(level, record);
       if (record.phase === 'finishing' || record.phase === 'done' || this.#stopping) return record;
       if (await this.#state.claimLevelSync(this.#batchId, level, this.#deps.runnerId, this.#syncLeaseMs)) {
         return this.#coordinateSync(level, record);
       }
-      await this.#clock.sleep(this.#waitMs);
+      await this.#clock.sleep(
+        record.phase === 'syncing' && this.#held.size > 0 ? this.#handOffPollMs : this.#waitMs,
+      );
     }
   }
 
@@ -509,12 +591,16 @@ class BatchRunner {
         this.#deps.runnerId,
         this.#deps.leaseMs ?? 60_000,
       );
-      if (claimed === null) return; // another runner has it
+      await this.#unhold(migration.id);
+      // Another runner has it: the runner that parked it and holds it (it starts it itself when it reads the
+      // deletion in the level's record), or one that took it over.
+      if (claimed === null) return;
       if (claimed.status !== 'parked' && claimed.status !== 'running') {
         await this.#state.releaseLease(claimed.id, this.#deps.runnerId);
         return;
       }
       await this.#runGroup(claimed, level, undefined, true, observation);
+      this.#finished++;
     })()
       .catch((error: unknown) =>
         this.#emitGroup(
@@ -525,10 +611,7 @@ class BatchRunner {
           error instanceof Error ? error.message : String(error),
         ),
       )
-      .finally(() => {
-        this.#started.delete(migration.id);
-        this.#finished++;
-      });
+      .finally(() => this.#started.delete(migration.id));
     this.#started.set(migration.id, task);
   }
 
@@ -538,16 +621,16 @@ class BatchRunner {
     const seen = deletionsIn(record.data);
     const deadline = this.#deletionDeadlineOf(record.data);
     this.#attempts.clear();
-    await this.#drain(level, ['parked', 'running'], (migration) =>
+    await this.#drain(level, ['parked', 'running'], async (migration) => {
       // A group the level's watch saw deleted needs no sync of its own. One it did not see by the deadline (a
       // straggler) has had its deadline — the level's sync was its sync: its wait makes one last check and then rolls
       // back (or stays parked), instead of triggering a sync of its own and waiting a second full deadline; a
       // rollback's re-creation still gets a real trigger (levelSynced). Without a recorded trigger (the level parked
       // nothing the watch could follow) the group waits on its own.
-      seen[migration.id] !== undefined
+      await (seen[migration.id] !== undefined
         ? this.#runGroup(migration, level, undefined, true, seen[migration.id])
-        : this.#runGroup(migration, level, undefined, deadline !== undefined, undefined, deadline),
-    );
+        : this.#runGroup(migration, level, undefined, deadline !== undefined, undefined, deadline));
+    });
   }
 
   /** How long a level's groups have for their deletion, from the level's sync trigger. */
@@ -628,7 +711,8 @@ class BatchRunner {
     deletionSeen = true,
     observed?: DeletionObservation,
     deletionDeadlineAt?: number,
-  ): Promise<void> {
+  ): Promise<MigrationStatus | undefined> {
+    await this.#unhold(migration.id);
     // Seen deleted by the level's watch: await-deletion records that and asks nothing (so no trigger to skip either).
     // Otherwise a first trigger the level already ran is skipped, and the wait ends at the level's deadline if given.
     const deps: EngineDeps =
@@ -646,12 +730,13 @@ class BatchRunner {
     let outcome: MigrationOutcome;
     try {
       outcome = await runMigration(deps, migration.id, {
-        ...(until === undefined ? {} : { until }),
+        ...(until === undefined ? {} : { until, keepLease: true }),
         ...(this.#signal === undefined ? {} : { signal: this.#signal }),
         onEvent: (event) => this.#emit({ type: 'step', batchId: this.#batchId, level, ...event }),
       });
     } catch (error) {
       // The engine could not even start (lease taken over, store unreachable): the group stays open and claimable.
+      if (until === 'park') await this.#hold(migration);
       this.#emitGroup(
         migration,
         level,
@@ -659,10 +744,13 @@ class BatchRunner {
         [],
         error instanceof Error ? error.message : String(error),
       );
-      return;
+      return undefined;
     }
+    // Held (or let go) before the group is reported parked: whoever acts on that report finds the lease settled.
+    if (until === 'park') await this.#hold(migration);
     const errors = await this.#state.listErrors(migration.id);
     this.#emitGroup(migration, level, outcome.status, codesOf(errors), outcome.error);
+    return outcome.status;
   }
 
   /** The level's shared reads: each one read on first use; a failed read is not kept (the next group reads again). */

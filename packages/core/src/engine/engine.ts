@@ -144,6 +144,12 @@ export interface RunOptions {
   /** Stop after this step (a batch parks every group of a level, then syncs once); status "parked". */
   readonly until?: 'park';
   /**
+   * The run does not let go of its lease when it ends: the caller (which passed the engine its runnerId) holds the
+   * migration on and releases it itself. A batch runner keeps the groups it parked this way until it takes them over
+   * after the level's sync (batch/runner.ts #hold), with no moment between in which another runner could claim them.
+   */
+  readonly keepLease?: boolean;
+  /**
    * Ctrl-C / SIGTERM: once aborted no new step starts and a wait stops; the call in flight finishes and is journaled.
    * The run ends with status "running" and `stopped` set; resume continues it.
    */
@@ -641,7 +647,7 @@ export class MigrationEngine {
       return await body(ctx, new StateJournal(state, fence));
     } finally {
       await heartbeat?.stop();
-      if (runnerId !== undefined) await state.releaseLease(migration.id, runnerId);
+      if (runnerId !== undefined && run.keepLease !== true) await state.releaseLease(migration.id, runnerId);
     }
   }
 
