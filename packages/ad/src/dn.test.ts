@@ -92,6 +92,26 @@ describe('comparison and navigation', () => {
     expect(normalizeDn('UID=b+CN=a,DC=x')).toBe(normalizeDn('CN=A+UID=B,DC=X'));
   });
 
+  it('takes a DN with nothing to escape as its lower-cased text, exactly as the full parse gives it', () => {
+    const parsed = (dn: string) =>
+      formatDn(
+        parseDn(dn).map((rdn) =>
+          rdn.map((a) => ({ type: a.type.toLowerCase(), value: a.value.toLowerCase() })),
+        ),
+      );
+    for (const dn of [
+      'CN=Member 12345,OU=Members,OU=Contoso,DC=lab,DC=test',
+      "CN=O'Brien (Sales) #2,DC=x",
+      'cn=a.b@c-d_e,ou=x/y,dc=x',
+    ])
+      expect(normalizeDn(dn)).toBe(parsed(dn));
+    // Not plain: spaces around values and separators, escapes, a multi-valued RDN, non-ASCII.
+    expect(normalizeDn('CN=Sales ,DC=x')).toBe('cn=sales,dc=x');
+    expect(normalizeDn('CN=Sales, DC=x')).toBe('cn=sales,dc=x');
+    expect(normalizeDn('CN=\\23Sales,DC=x')).toBe('cn=\\#sales,dc=x');
+    expect(normalizeDn('CN=Zürich,DC=X')).toBe('cn=zürich,dc=x');
+  });
+
   it('gives parent, domain and ancestry without splitting escaped commas', () => {
     const dn = 'CN=Smith\\, John,OU=Zürich\\, R&D,DC=child,DC=lab,DC=test';
     expect(parentDn(dn)).toBe('OU=Zürich\\, R&D,DC=child,DC=lab,DC=test');
