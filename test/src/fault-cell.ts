@@ -105,7 +105,7 @@ async function runWithFault(
   world: World,
   cell: Cell,
   op: Operation,
-): Promise<{ ended: Ended | undefined; fired: boolean }> {
+): Promise<{ ended: Ended | undefined; fired: boolean; unjournaled: number }> {
   // A token fault needs a connection that has no token yet: a fresh set of connections for this run.
   let fresh: ChildDeps | undefined;
   if (cell.dependency === 'token') fresh = await childDeps(world.childConfig);
@@ -114,6 +114,12 @@ async function runWithFault(
   // util/retry.ts TOKEN_OUTAGE_BUDGET_MS, three minutes) before the step fails — here a budget of seconds, so the cell
   // ends in test time.
   if (cell.dependency === 'token' && cell.kind === 'permanent') deps.retryPolicy = QUICK_RETRY;
+  // The change a step whose "started" entry could not be journaled must not make: its calls counted during this run.
+  let unjournaled = 0;
+  if (cell.change !== undefined && cell.kind === 'permanent' && cell.journal === 'started') {
+    const { target, method } = cell.change;
+    (deps as Record<Target, unknown>)[target] = counting(deps[target] as object, method, () => unjournaled++);
+  }
   let hook: FaultHook<object> | undefined;
   if (cell.target !== 'exchange') {
     hook = faultHook(deps[cell.target] as object);
@@ -136,6 +142,7 @@ async function runWithFault(
         cell.method,
         kind === 'transient' ? transientError(cell.target) : permanentError(cell.target),
         kind === 'transient' ? 1 : Infinity,
+        cell.journal === undefined ? undefined : journalEntryOf(cell.step, cell.journal),
       );
     }
   };
@@ -152,8 +159,9 @@ async function runWithFault(
       hook!.clear();
     }
   };
-  // The token is requested at the connection's first call, which may come before the step starts.
-  let armed = cell.dependency === 'token';
+  // The token is requested at the connection's first call, which may come before the step starts; a journal entry's
+  // fault is armed for that entry only, and its "started" entry is written before the step's started event.
+  let armed = cell.dependency === 'token' || cell.journal !== undefined;
   if (armed) arm();
   let ended: Ended | undefined;
   try {
@@ -173,7 +181,29 @@ async function runWithFault(
   }
   if (armed) disarm();
   await fresh?.close();
-  return { ended, fired };
+  return { ended, fired, unjournaled };
+}
+
+/** The appendJournal calls (migrationId, entry, fence) that write `event` of `step`. */
+const journalEntryOf =
+  (step: string, event: string) =>
+  (args: readonly unknown[]): boolean => {
+    const entry = args[1] as { step?: unknown; event?: unknown } | undefined;
+    return entry?.step === step && entry.event === event;
+  };
+
+/** `real` with every call of `method` counted (and made). */
+function counting(real: object, method: string, count: () => void): object {
+  return new Proxy(real, {
+    get(inner, key) {
+      const value = Reflect.get(inner, key, inner) as unknown;
+      if (typeof value !== 'function') return value;
+      return (...args: unknown[]) => {
+        if (key === method) count();
+        return (value as (...a: unknown[]) => unknown).apply(inner, args);
+      };
+    },
+  });
 }
 
 /**
@@ -205,6 +235,7 @@ export async function runCell(world: World, cell: Cell, expected: Expected): Pro
   const op = await prepare(world, cell.operation);
   let ended: Ended | undefined;
   let fired = false;
+  let unjournaled = 0;
 
   if (cell.kind === 'kill-before' || cell.kind === 'kill-after') {
     try {
@@ -224,7 +255,7 @@ export async function runCell(world: World, cell: Cell, expected: Expected): Pro
       fired = false; // the child finished without reaching the call
     }
   } else {
-    ({ ended, fired } = await runWithFault(world, cell, op));
+    ({ ended, fired, unjournaled } = await runWithFault(world, cell, op));
   }
 
   // The operation ends the way an operator ends it: continued while it is open.
@@ -256,6 +287,16 @@ export async function runCell(world: World, cell: Cell, expected: Expected): Pro
   const now = await viewsOf(world);
   const toReference = differences(expected.reference, now);
   const toBaseline = differences(expected.baseline, now);
+  // A change made although the entry before it could not be journaled: whatever the end state, the run was unsafe.
+  if (unjournaled > 0)
+    return {
+      cell,
+      fired,
+      end: 'wrong',
+      status: ended.status,
+      resumes,
+      diff: [['(made without its journal entry)', cell.change!.method, 0, unjournaled]],
+    };
   const end: EndState | 'wrong' =
     ended.status === expected.referenceStatus && toReference.length === 0
       ? 'as-uninterrupted'

@@ -40,7 +40,17 @@ interface Touch {
    * A step past the point of no return that reports each object it could not change as a needs-action finding and
    * goes on: a permanent failure ends "needs-action" (see expectedEnd).
    */
-  readonly permanentEnd?: 'needs-action';
+  readonly permanentEnd?: 'needs-action' | 'as-uninterrupted';
+  /**
+   * For the state store's appendJournal: the journal entry of the step whose write fails — the one written before the
+   * step runs ("started") or the one recording it ran ("completed"). Other entries are written as usual.
+   */
+  readonly journal?: 'started' | 'completed';
+  /**
+   * The change the step makes (a call on a dependency): with its "started" entry not written, it must not be made
+   * (every write to AD or the tenant is journaled before it is made, docs/architecture.md).
+   */
+  readonly change?: { readonly target: 'ad' | 'exchange' | 'graph'; readonly method: string };
 }
 
 export interface Cell extends Touch {
@@ -69,6 +79,20 @@ const ad = (step: string, method: string, rollsForward?: boolean): Touch => ({
   target: 'ad',
   method,
   ...(rollsForward === true ? { rollsForward } : {}),
+});
+
+/** A fault on the state store's journal append of one entry of `step` (Touch.journal). */
+const journaled = (step: string, entry: 'started' | 'completed', change?: Touch['change']): Touch => ({
+  step,
+  dependency: 'state',
+  target: 'state',
+  method: 'appendJournal',
+  journal: entry,
+  // The entry before the step failing for good fails the run itself (the failure cannot be recorded, so nothing is
+  // undone): it stays open and `resume` finishes it once the store works. The entry after the step failing for good is
+  // the step's failure: the step's change is undone like any other (a clean rollback).
+  ...(entry === 'started' ? { permanentEnd: 'as-uninterrupted' as const } : {}),
+  ...(change === undefined ? {} : { change }),
 });
 
 /**
@@ -105,11 +129,24 @@ const TOUCHES: Readonly<Record<OperationKind, readonly Touch[]>> = {
     },
     // verify only reads: any fault there, once the operator continues, must leave the finished migration unchanged.
     ex('verify', 'getDistributionGroupMemberRecords', 'Get-DistributionGroupMember', true),
+    // The journal write before stage's New-DistributionGroup fails: no cloud DL may be made (a permanent failure stops
+    // the run before the step, with the migration open: `resume` finishes it).
+    {
+      ...journaled('stage', 'started', { target: 'exchange', method: 'newDistributionGroup' }),
+      kinds: ['transient', 'permanent'],
+    },
   ],
   convert: [
     // parity-check touches no dependency: it compares the snapshot capture stored and validate already read (cached
     // per store, engine/snapshot.ts).
     { step: 'convert', dependency: 'graph', target: 'graph', method: 'setOnPremisesSyncBehavior' },
+    // The state store failing for convert: the entry before the conversion (no conversion may be made), and the one
+    // after it (the tenant changed, the journal cannot say so: the step counts as failed and is undone).
+    {
+      ...journaled('convert', 'started', { target: 'graph', method: 'setOnPremisesSyncBehavior' }),
+      kinds: ['transient', 'permanent'],
+    },
+    { ...journaled('convert', 'completed'), kinds: ['permanent'] },
     ex('convert', 'getDistributionGroup', 'Get-DistributionGroup'),
     ad('dispose', 'mailDisableGroup'),
     ad('hybrid-mail-flow', 'createHybridDynamicGroup', true),
@@ -166,7 +203,8 @@ export function allCells(kinds: readonly FaultKind[] = FAULT_KINDS): Cell[] {
 }
 
 export function cellName(cell: Cell): string {
-  return `${cell.operation}: ${cell.step} × ${cell.dependency} (${cell.method}) × ${cell.kind}`;
+  const method = cell.journal === undefined ? cell.method : `${cell.method} ${cell.journal}`;
+  return `${cell.operation}: ${cell.step} × ${cell.dependency} (${method}) × ${cell.kind}`;
 }
 
 /**

@@ -12,12 +12,14 @@ interface ArmedFault {
   count: number;
   /** The error the call fails with; undefined = the call is accepted and silently does nothing (a lost request). */
   readonly error: (() => Error) | undefined;
+  /** Only the calls whose arguments match fail (e.g. the journal entry of one step); absent = every call. */
+  readonly when?: ((args: readonly unknown[]) => boolean) | undefined;
 }
 
 export interface FaultHook<T> {
   /** The dependency to hand the engine: every call goes to the real one unless a fault is armed for its method. */
   readonly target: T;
-  arm(method: string, error: () => Error, count?: number): void;
+  arm(method: string, error: () => Error, count?: number, when?: (args: readonly unknown[]) => boolean): void;
   /** The next `count` calls are accepted and do nothing (e.g. a sync request the server drops). */
   swallow(method: string, count?: number): void;
   clear(): void;
@@ -33,7 +35,9 @@ export function faultHook<T extends object>(real: T): FaultHook<T> {
       const value = Reflect.get(inner, key, inner) as unknown;
       if (typeof value !== 'function' || typeof key !== 'string') return value;
       return (...args: unknown[]) => {
-        const fault = armed.find((f) => f.method === key && f.count > 0);
+        const fault = armed.find(
+          (f) => f.method === key && f.count > 0 && (f.when === undefined || f.when(args)),
+        );
         if (fault !== undefined) {
           fault.count--;
           fired.set(key, (fired.get(key) ?? 0) + 1);
@@ -46,7 +50,7 @@ export function faultHook<T extends object>(real: T): FaultHook<T> {
   return {
     target,
     fired,
-    arm: (method, error, count = 1) => void armed.push({ method, count, error }),
+    arm: (method, error, count = 1, when) => void armed.push({ method, count, error, when }),
     swallow: (method, count = 1) => void armed.push({ method, count, error: undefined }),
     clear: () => void armed.splice(0),
   };
