@@ -8,6 +8,7 @@ import {
   BatchInputError,
   createSyncTrigger,
   planBatchRun,
+  RECREATE_STEPS,
   retryFailedGroups,
   runBatch,
   runMigration,
@@ -649,6 +650,61 @@ describe('weather (issue 15)', () => {
       expect(waited).toEqual([expect.objectContaining({ deleted: 4, pending: 0 })]);
     } finally {
       w.sim.clearSyncStragglers(w.tenantId);
+      w.sim.setSyncTiming(w.tenantId, inlineTiming);
+    }
+  }, 300_000);
+
+  it('no group starts a step after its take-over while another group of the wave still has its take-over due', async () => {
+    await w.reset();
+    const alice = w.objects['users.alice']!.dn;
+    const names = ['Lane One', 'Lane Two', 'Lane Three', 'Lane Four'];
+    await createMailGroups(
+      w.ad,
+      w.objects['ous.groups']!.dn,
+      names.map((name) => ({ name, alias: name.toLowerCase().replace(' ', '-'), members: [alice] })),
+    );
+    await w.sim.runSync(w.tenantId);
+    const addresses = names.map((n) => `${n.toLowerCase().replace(' ', '-')}@contoso.com`);
+    // The deletions reach Graph and Exchange together: the wave is seen going in one poll and its groups take over
+    // side by side. The wave's first take-over write fails once (transient), so one group's take-over ends well after
+    // the others' — which, without the take-over lane (batch/take-over-lane.ts), went on to rewire and dispose.
+    w.sim.setSyncTiming(w.tenantId, { ...quickAsyncTiming, graphJitterMs: 0, exchangeJitterMs: 0 });
+    try {
+      const planned = await planBatchRun(w.deps, { groups: addresses, options: options() });
+      const events: BatchEvent[] = [];
+      let injected = false;
+      const outcome = await runBatch(deps('lane'), planned.batch.id, {
+        onEvent: (e) => {
+          events.push(e);
+          if (e.type === 'deletion-seen' && !injected) {
+            injected = true;
+            w.sim.injectFault(w.tenantId, {
+              cmdlet: 'Set-DistributionGroup',
+              count: 1,
+              status: 503,
+              errorId: 'Ex5E1A2B',
+              exceptionType: 'Microsoft.Exchange.Data.Storage.TransientException',
+              message: 'The server is busy (injected).',
+            });
+          }
+        },
+      });
+      for (const address of addresses)
+        expect(statusOf(outcome, address).status, address).toMatch(/^completed/);
+      const afterTakeOver = RECREATE_STEPS.slice(RECREATE_STEPS.indexOf('take-over') + 1);
+      const due = new Set<string>();
+      let laterSteps = 0;
+      for (const e of events) {
+        if (e.type === 'deletion-seen') due.add(e.address);
+        if (e.type !== 'step') continue;
+        if (e.step === 'take-over' && e.event !== 'started') due.delete(e.address);
+        if (e.event === 'started' && afterTakeOver.includes(e.step)) {
+          laterSteps++;
+          expect([...due], `${e.address} started ${e.step} while these took over`).toEqual([]);
+        }
+      }
+      expect(laterSteps).toBeGreaterThanOrEqual(addresses.length);
+    } finally {
       w.sim.setSyncTiming(w.tenantId, inlineTiming);
     }
   }, 300_000);

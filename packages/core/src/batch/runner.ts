@@ -42,6 +42,7 @@ import type { BatchEvent, BatchEventListener, LevelPhase } from './events.js';
 import { childGroupsOf } from './directory.js';
 import { layoutOf, type BatchLayout } from './plan.js';
 import { newestPerGroup, type BatchRetryDecision } from './retry.js';
+import { TakeOverLane } from './take-over-lane.js';
 import { cloudIdentity } from '../engine/cloud-identity.js';
 
 export interface BatchRunOptions {
@@ -142,6 +143,8 @@ class BatchRunner {
     string,
     { readonly migration: MigrationRecord; readonly heartbeat: ReturnType<typeof startHeartbeat> }
   >();
+  /** The groups whose deletion was seen and whose take-over has not ended: later steps of every group wait for them. */
+  readonly #lane = new TakeOverLane();
   /** objectGUID → address of every group in the batch (fixed at planning). */
   readonly #addressOfGuid = new Map<string, string>();
   #layout!: BatchLayout;
@@ -585,6 +588,7 @@ class BatchRunner {
   /** Runs a group whose deletion was seen right away, outside the claim window (take-over is the priority lane). */
   #start(migration: MigrationRecord, level: number, observation: DeletionObservation): void {
     if (this.#started.has(migration.id) || this.#stopping) return; // a stopped run starts nothing new
+    this.#lane.enter(migration.id);
     const task = (async () => {
       const claimed = await this.#state.claimMigration(
         migration.id,
@@ -611,7 +615,10 @@ class BatchRunner {
           error instanceof Error ? error.message : String(error),
         ),
       )
-      .finally(() => this.#started.delete(migration.id));
+      .finally(() => {
+        this.#lane.leave(migration.id); // not claimed, or its run ended
+        this.#started.delete(migration.id);
+      });
     this.#started.set(migration.id, task);
   }
 
@@ -715,24 +722,31 @@ class BatchRunner {
     await this.#unhold(migration.id);
     // Seen deleted by the level's watch: await-deletion records that and asks nothing (so no trigger to skip either).
     // Otherwise a first trigger the level already ran is skipped, and the wait ends at the level's deadline if given.
+    const base: EngineDeps = { ...this.#deps, takeOverLane: this.#lane };
     const deps: EngineDeps =
       until === 'park'
-        ? { ...this.#deps, levelReads: this.#levelReadsOf(level) }
+        ? { ...base, levelReads: this.#levelReadsOf(level) }
         : observed !== undefined
-          ? { ...this.#deps, deletionObserved: observed }
+          ? { ...base, deletionObserved: observed }
           : until === undefined && deletionSeen && (await this.#awaitsDeletion(migration.id))
             ? {
-                ...this.#deps,
+                ...base,
                 sync: levelSynced(this.#deps.sync),
                 ...(deletionDeadlineAt === undefined ? {} : { deletionDeadlineAt }),
               }
-            : this.#deps;
+            : base;
+    // Its deletion was seen: its take-over is due, and the lane holds the later steps of every group until it ends.
+    if (observed !== undefined) this.#lane.enter(migration.id);
     let outcome: MigrationOutcome;
     try {
       outcome = await runMigration(deps, migration.id, {
         ...(until === undefined ? {} : { until, keepLease: true }),
         ...(this.#signal === undefined ? {} : { signal: this.#signal }),
-        onEvent: (event) => this.#emit({ type: 'step', batchId: this.#batchId, level, ...event }),
+        onEvent: (event) => {
+          // Its take-over ended (a later step of its own leaves the lane in the saga: TakeOverLane.afterTakeOver).
+          if (event.step === 'take-over' && event.event !== 'started') this.#lane.leave(migration.id);
+          this.#emit({ type: 'step', batchId: this.#batchId, level, ...event });
+        },
       });
     } catch (error) {
       // The engine could not even start (lease taken over, store unreachable): the group stays open and claimable.
@@ -745,6 +759,8 @@ class BatchRunner {
         error instanceof Error ? error.message : String(error),
       );
       return undefined;
+    } finally {
+      this.#lane.leave(migration.id); // whatever became of its take-over, the run is over
     }
     // Held (or let go) before the group is reported parked: whoever acts on that report finds the lease settled.
     if (until === 'park') await this.#hold(migration);

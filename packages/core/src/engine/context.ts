@@ -48,6 +48,13 @@ export interface EngineDeps {
   readonly deletionDeadlineAt?: number;
   /** How a step that met a transient fault is retried (util/retry.ts). @defaultValue the Exchange client's policy */
   readonly retryPolicy?: RetryPolicy;
+  /**
+   * In a batch: the runner's take-over lane (batch/take-over-lane.ts). A step after take-over starts only once no
+   * other group of the runner is between its deletion and its take-over. Absent: steps never wait.
+   */
+  readonly takeOverLane?: {
+    afterTakeOver(migrationId: string, signal?: AbortSignal): Promise<void>;
+  };
 }
 
 export interface MigrationContext {

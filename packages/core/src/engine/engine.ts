@@ -119,6 +119,10 @@ const CONVERT_BODY: readonly MigrationStep[] = [
 ];
 export const RECREATE_STEPS: readonly string[] = [...RECREATE_BODY.map((s) => s.name), 'report'];
 const CONVERT_STEPS: readonly string[] = [...CONVERT_BODY.map((s) => s.name), 'report'];
+/** The steps that follow a take-over (a convert shares dispose and the rest): none of them is urgent. */
+const AFTER_TAKE_OVER: ReadonlySet<string> = new Set(
+  RECREATE_STEPS.slice(RECREATE_STEPS.indexOf('take-over') + 1),
+);
 const RECREATE = [...RECREATE_BODY, reportStep(RECREATE_STEPS)].map(recordingFindings);
 const CONVERT = [...CONVERT_BODY, reportStep(CONVERT_STEPS)].map(recordingFindings);
 
@@ -592,6 +596,7 @@ export class MigrationEngine {
 
   private sagaOptions(migration: MigrationRecord, run: RunOptions) {
     const clock = this.deps.clock ?? systemClock;
+    const lane = this.deps.takeOverLane;
     return {
       now: () => new Date(clock.now()),
       onEntry: (entry: JournalEntry) =>
@@ -604,6 +609,15 @@ export class MigrationEngine {
           ...(entry.error === undefined ? {} : { error: entry.error.message }),
         }),
       ...(run.signal === undefined ? {} : { signal: run.signal }),
+      // In a batch, a step after take-over yields to every group of the runner whose take-over is due: their
+      // addresses have no recipient until it converges (batch/take-over-lane.ts).
+      ...(lane === undefined
+        ? {}
+        : {
+            beforeStep: async (step: string) => {
+              if (AFTER_TAKE_OVER.has(step)) await lane.afterTakeOver(migration.id, run.signal);
+            },
+          }),
       // A transient fault of any dependency is retried within the Exchange client's budget, not rolled back.
       isTransient,
       retry: <T>(attempt: () => Promise<T>) =>

@@ -283,4 +283,40 @@ describe('Saga with retry and a transient classifier', () => {
       transient: true,
     });
   });
+
+  it('awaits beforeStep before a step that has not run starts, and stops there, unstarted, when asked to', async () => {
+    const journal = new MemoryJournal();
+    const w = world();
+    const asked: string[] = [];
+    let release!: () => void;
+    const stop = new AbortController();
+    const running = new Saga(steps, journal).run('m1', w, {
+      signal: stop.signal,
+      beforeStep: async (name) => {
+        asked.push(name);
+        if (name === 'dispose')
+          await new Promise<void>((resolve) => {
+            release = resolve;
+          });
+      },
+    });
+    await pollUntil(async () => asked.includes('dispose'), Boolean, {
+      deadlineMs: 10_000,
+      initialDelayMs: 1,
+    });
+    // Held before dispose: nothing of it has run or been journaled.
+    expect(w.calls).toEqual(['run:capture', 'run:stage', 'run:park']);
+    expect((await journal.read('m1')).at(-1)).toMatchObject({ step: 'park', event: 'completed' });
+    stop.abort('SIGINT');
+    release();
+    expect(await running).toEqual({ status: 'stopped', step: 'dispose', reason: 'SIGINT' });
+    expect(w.calls).toEqual(['run:capture', 'run:stage', 'run:park']);
+
+    // Resumed: the steps already done are not asked about again.
+    asked.length = 0;
+    expect(
+      (await new Saga(steps, journal).run('m1', w, { beforeStep: async (n) => void asked.push(n) })).status,
+    ).toBe('completed');
+    expect(asked).toEqual(['dispose', 'rewire', 'report']);
+  });
 });

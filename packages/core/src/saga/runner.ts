@@ -90,6 +90,12 @@ export interface SagaRunOptions {
   readonly retry?: <T>(attempt: () => Promise<T>) => Promise<T>;
   /** Whether a failure had a transient cause; journaled with it (`transient: true`). */
   readonly isTransient?: (error: unknown) => boolean;
+  /**
+   * Awaited before a step that has not run yet starts (before its "started" entry): a batch holds the steps after
+   * take-over there while other groups' take-overs are due (engine.ts). A stop requested meanwhile stops the saga at
+   * that step, which has not started.
+   */
+  readonly beforeStep?: (step: string) => Promise<void>;
 }
 
 function reasonOf(signal: AbortSignal): string {
@@ -171,6 +177,11 @@ export class Saga<C, M extends object = Record<string, unknown>> {
         pastPointOfNoReturn ||= previous === 'completed' && step.pointOfNoReturn === true;
         if (options.stopAfter === step.name) return { status: 'paused', after: step.name };
         continue;
+      }
+      if (options.beforeStep !== undefined) {
+        await options.beforeStep(step.name);
+        if (options.signal?.aborted)
+          return { status: 'stopped', step: step.name, reason: reasonOf(options.signal) };
       }
       if (step.enabled !== undefined && !step.enabled(context, results)) {
         await write({ step: step.name, event: 'skipped' });
