@@ -33,7 +33,7 @@ const syncedAttributes = [
   'homeMDB',
   'msExchRecipientTypeDetails',
   'msExchRecipientDisplayType',
-  'member',
+  // member: asked for window by window (MEMBER_WINDOW).
   'managedBy',
   'msExchCoManagedByLink',
   'authOrig',
@@ -85,23 +85,69 @@ function sidToString(buf: Buffer): string {
   return `S-${revision}-${authority}${subs.map((s) => `-${s}`).join('')}`;
 }
 
-function toEntry(raw: Entry): DirectoryEntry | undefined {
+/**
+ * Values of `member` per answer: AD's MaxValRange. A real DC answers at most this many values of a multi-valued
+ * attribute per entry, so a sync engine reads a big group's members window by window (`member;range=0-1499`, then
+ * the next windows by the group's DN). Samba answers a plain `member` whole: the page of 500 entries holding the
+ * 100,000-member group of the memory lab (bench/memory.bench.ts) carried all its members in one answer (issue 17).
+ */
+const MEMBER_WINDOW = 1500;
+const memberWindow = (low: number) => `member;range=${low}-${low + MEMBER_WINDOW - 1}`;
+/** `member;range=0-1499` (more to read) or `member;range=1500-*` (the last window). */
+const MEMBER_RANGE = /^member;range=(\d+)-(\d+|\*)$/i;
+
+function asStrings(value: Entry[string]): string[] {
+  return (Array.isArray(value) ? value : [value]).map((v) =>
+    Buffer.isBuffer(v) ? v.toString('utf8') : String(v),
+  );
+}
+
+/** A directory entry, and where its `member` values continue when the server answered only a window of them. */
+function toEntry(raw: Entry): { entry: DirectoryEntry; nextMember?: number } | undefined {
   const attrs = new Map<string, string[]>();
   let guid: Buffer | undefined;
   let sid: Buffer | undefined;
+  let nextMember: number | undefined;
   for (const [key, value] of Object.entries(raw)) {
     const k = key.toLowerCase();
+    const range = MEMBER_RANGE.exec(k);
     if (k === 'objectguid') guid = Array.isArray(value) ? (value[0] as Buffer) : (value as Buffer);
     else if (k === 'objectsid') sid = Array.isArray(value) ? (value[0] as Buffer) : (value as Buffer);
-    else if (k !== 'dn') {
-      const list = (Array.isArray(value) ? value : [value]).map((v) =>
-        Buffer.isBuffer(v) ? v.toString('utf8') : String(v),
-      );
-      attrs.set(k, list);
-    }
+    else if (range !== null) {
+      const values = asStrings(value);
+      // ldapts lists a requested attribute the entry lacks as []: no members.
+      if (values.length === 0) continue;
+      attrs.set('member', values);
+      if (range[2] !== '*') nextMember = Number(range[2]) + 1;
+    } else if (k !== 'dn') attrs.set(k, asStrings(value));
   }
   if (!guid || guid.length !== 16) return undefined;
-  return { dn: raw.dn, objectGuid: guid.toString('base64'), sid: sid ? sidToString(sid) : undefined, attrs };
+  const entry = {
+    dn: raw.dn,
+    objectGuid: guid.toString('base64'),
+    sid: sid ? sidToString(sid) : undefined,
+    attrs,
+  };
+  return nextMember === undefined ? { entry } : { entry, nextMember };
+}
+
+/** The rest of a group's members, window by window, until the server answers the last one (`-*`). */
+async function readRemainingMembers(client: Client, entry: DirectoryEntry, from: number): Promise<void> {
+  const members = entry.attrs.get('member') ?? [];
+  for (let low: number | undefined = from; low !== undefined;) {
+    const { searchEntries } = await client.search(entry.dn, {
+      scope: 'base',
+      filter: '(objectClass=*)',
+      attributes: [memberWindow(low)],
+    });
+    const window = Object.entries(searchEntries[0] ?? {}).find(([key]) => MEMBER_RANGE.test(key));
+    if (window === undefined) break;
+    for (const v of asStrings(window[1])) members.push(v);
+    const high = MEMBER_RANGE.exec(window[0])![2]!;
+    // The last window ends in "*"; a window that does not move on would never end.
+    low = high === '*' || Number(high) < low ? undefined : Number(high) + 1;
+  }
+  entry.attrs.set('member', members);
 }
 
 /** Users, and contacts and groups with an address, below every in-scope OU. */
@@ -122,15 +168,16 @@ export async function readInScope(source: LdapSource, scopeOus: string[]): Promi
         // Every user (Entra syncs them all); contacts and groups only when they carry an address.
         filter:
           '(|(&(objectClass=user)(!(objectClass=computer)))(&(|(objectClass=contact)(objectClass=group))(|(mail=*)(proxyAddresses=*))))',
-        attributes: syncedAttributes,
+        attributes: [...syncedAttributes, memberWindow(0)],
         explicitBufferAttributes: ['objectGUID', 'objectSid'],
         paged: { pageSize: 500 },
       });
       for (const raw of searchEntries) {
-        const e = toEntry(raw);
-        if (e && !seen.has(e.objectGuid)) {
-          seen.add(e.objectGuid);
-          entries.push(e);
+        const read = toEntry(raw);
+        if (read && !seen.has(read.entry.objectGuid)) {
+          seen.add(read.entry.objectGuid);
+          if (read.nextMember !== undefined) await readRemainingMembers(client, read.entry, read.nextMember);
+          entries.push(read.entry);
         }
       }
     }
