@@ -19,15 +19,10 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { ActiveDirectory, childDn } from '@dlmigrate/ad';
 import { CloudSim, generateClientCertificate, quickAsyncTiming } from '@dlmigrate/cloud-sim';
-import {
-  createSyncTrigger,
-  MigrationEngine,
-  planBatchRun,
-  runBatch,
-  summarizeOutages,
-  type BatchEvent,
-} from '@dlmigrate/core';
-import { certificateFromPem, CloudConnection, customCloud } from '@dlmigrate/exo';
+import { createSyncTrigger, MigrationEngine, planBatchRun, runBatch, type BatchEvent } from '@dlmigrate/core';
+import { summarizeOutages } from '@dlmigrate/core/testing';
+import { CloudConnection, customCloud } from '@dlmigrate/exo';
+import { certificateFromPem } from '@dlmigrate/exo/testing';
 import { Lab } from '@dlmigrate/lab';
 import { openStateStore } from '@dlmigrate/state';
 

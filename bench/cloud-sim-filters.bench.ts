@@ -4,7 +4,7 @@
 // recipient as before the index ("before", applyFilter's unindexed path). In-process, no HTTP. Figures only.
 //   node --import tsx --conditions=dlmigrate-source bench/cloud-sim-filters.bench.ts [groups=1000] [mailboxes=20000] [sampled groups=20]
 import { CloudSim } from '@dlmigrate/cloud-sim';
-import { OWNER_CMDLETS, RESTRICTION_CMDLETS, RESTRICTION_LINKS } from '@dlmigrate/exo';
+import { OWNER_CMDLETS, RESTRICTION_CMDLETS, RESTRICTION_LINKS } from '@dlmigrate/exo/testing';
 import { RecipientDirectory } from '../packages/cloud-sim/src/exchange/directory.js';
 import { applyFilter } from '../packages/cloud-sim/src/exchange/filter.js';
 

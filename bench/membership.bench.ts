@@ -8,8 +8,9 @@
 import { mkdtempSync } from 'node:fs';
 import { loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { writeMembership } from '@dlmigrate/core';
-import { ADDITIONS_PER_PROGRESS, MAX_CALLS_IN_FLIGHT, MEMBERS_PER_REPLACE } from '@dlmigrate/exo';
+import { writeMembership } from '@dlmigrate/core/testing';
+import { ADDITIONS_PER_PROGRESS, MEMBERS_PER_REPLACE } from '@dlmigrate/exo';
+import { MAX_CALLS_IN_FLIGHT } from '@dlmigrate/exo/testing';
 import { openStateStore } from '@dlmigrate/state';
 import { mailboxSeeds, startSimTenant } from '../packages/exo/test/helpers/sim.js';
 

@@ -7,7 +7,7 @@
 // Env: CYCLE_MS (trigger → export, default 3000), GRAPH_MS / EXCHANGE_MS (delay + up to as much jitter, defaults
 // 1000 / 1000). Uses the `core` lab (env LAB names another). Prints figures, asserts nothing.
 import { performance } from 'node:perf_hooks';
-import { summarizeOutages } from '@dlmigrate/core';
+import { summarizeOutages } from '@dlmigrate/core/testing';
 import { openWorld } from '../test/src/world.js';
 
 const RUNS = Number(process.argv[2] ?? 10);

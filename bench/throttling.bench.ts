@@ -9,7 +9,7 @@
 // Run: node --import tsx --conditions=dlmigrate-source bench/throttling.bench.ts [groups=50] [budgets=2,10,40]
 //   env GROUPS_AT_ONCE (16), LOAD_BUDGET (2 calls per 1 s window), STORM_CALLS (300)
 import type { CloudConnection, CmdletParameters } from '@dlmigrate/exo';
-import { forgetSharedRateBudgets } from '@dlmigrate/exo';
+import { forgetSharedRateBudgets } from '@dlmigrate/exo/testing';
 import { mailboxSeeds, startSimTenant } from '../packages/exo/test/helpers/sim.js';
 
 const GROUPS = Number(process.argv[2] ?? 50);

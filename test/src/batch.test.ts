@@ -8,13 +8,13 @@ import {
   BatchInputError,
   createSyncTrigger,
   planBatchRun,
-  RECREATE_STEPS,
   retryFailedGroups,
   runBatch,
-  runMigration,
   type BatchEvent,
   type BatchOutcome,
 } from '@dlmigrate/core';
+import { RECREATE_STEPS } from '@dlmigrate/core/testing';
+import { runMigration } from '@dlmigrate/core/testing';
 import { inlineTiming, quickAsyncTiming } from '@dlmigrate/cloud-sim';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createMailGroups, startRunner, type RunnerProcess } from './batch-support.js';

@@ -2,7 +2,8 @@
 // certificate auth, its CA trusted) and the state file — for a test's world and for its child processes alike.
 import { ActiveDirectory, type ActiveDirectoryOptions } from '@dlmigrate/ad';
 import { createSyncTrigger, type EngineDeps } from '@dlmigrate/core';
-import { certificateFromPem, CloudConnection, customCloud } from '@dlmigrate/exo';
+import { CloudConnection, customCloud } from '@dlmigrate/exo';
+import { certificateFromPem } from '@dlmigrate/exo/testing';
 import { bigGroupsFixture, Lab } from '@dlmigrate/lab';
 import { openStateStore } from '@dlmigrate/state';
 import type { ChildConfig } from './world.js';

@@ -3,7 +3,7 @@
 // after the synced group had been deleted (a rollback, the group absent from Exchange meanwhile). Capture now reads
 // the holders of every carried address (X500s included) in bulk and validate blocks, naming the holder.
 import type { AttributeChange } from '@dlmigrate/ad';
-import { readAddressHolders } from '@dlmigrate/core';
+import { readAddressHolders } from '@dlmigrate/core/testing';
 import { describe, expect, it } from 'vitest';
 import { useWorld } from './world.js';
 

@@ -1,6 +1,7 @@
 // Hybrid mail flow after the fact (docs/reference-behaviour.md#hybrid-mail-flow-after-the-fact) and the hybrid address update (docs/reference-behaviour.md#hybrid-address-update), including a crash between
 // the cloud and the on-prem half of the update, finished by resume.
-import { enableHybridMailFlow, StopRequested } from '@dlmigrate/core';
+import { StopRequested } from '@dlmigrate/core';
+import { enableHybridMailFlow } from '@dlmigrate/core/testing';
 import { describe, expect, it } from 'vitest';
 import { runChildUntilKilled } from './child.js';
 import { useWorld } from './world.js';

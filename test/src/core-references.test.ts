@@ -7,7 +7,7 @@ import {
   expectedConfigReferences,
   groupIdentityOf,
   loadReferences,
-} from '@dlmigrate/core';
+} from '@dlmigrate/core/testing';
 import { describe, expect, it } from 'vitest';
 import { useWorld, type World } from './world.js';
 

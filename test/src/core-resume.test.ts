@@ -1,6 +1,6 @@
 // A migration process killed with SIGKILL right after any step (or in the middle of one) and then resumed ends in
 // exactly the state an uninterrupted migration reaches.
-import { RECREATE_STEPS } from '@dlmigrate/core';
+import { RECREATE_STEPS } from '@dlmigrate/core/testing';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { runChildUntilKilled } from './child.js';
 import { membersOfReports, withoutMembersOf } from './members-of.js';

@@ -8,7 +8,7 @@ import {
   parseSecurityDescriptor,
   SdFlagsControl,
   SEND_AS_RIGHT,
-} from '@dlmigrate/ad';
+} from '@dlmigrate/ad/testing';
 import { describe, expect, it } from 'vitest';
 import { withoutMembersOf } from './members-of.js';
 import { useWorld } from './world.js';

@@ -3,23 +3,10 @@ export { AdConnection } from './connection.js';
 export { AdEntry } from './entry.js';
 export { AdError, AD_ERROR_CODES, isAdError, isReferencedObjectNotFound } from './errors.js';
 export * from './types.js';
-export {
-  DYNAMIC_DL_EXCHANGE_VERSION,
-  MAIL_CONTACT_EXCHANGE_VERSION,
-  recipientsContainerOf,
-} from './exchange-stamp.js';
+export { recipientsContainerOf } from './exchange-stamp.js';
 export { childDn, normalizeDn, dnEquals, parentDn, rdnValue, rdnType, isUnder } from './dn.js';
-export { escapeFilterValue, eq, and } from './filter.js';
-export { guidToString, sidToString } from './ids.js';
-export {
-  parseSecurityDescriptor,
-  encodeSecurityDescriptor,
-  ACE_TYPE,
-  ACCESS_MASK,
-  SEND_AS_RIGHT,
-  type Ace,
-} from './security-descriptor.js';
-export { SdFlagsControl } from './sd-flags.js';
+export { eq, and } from './filter.js';
+export { guidToString } from './ids.js';
 export { parseProxyAddress, decodeGroupType, classifyRecipient } from './recipient.js';
 export { retainedName, retainedSamAccountName, routingContactNames, normalizeSmtpAddress } from './naming.js';
 export {
@@ -27,7 +14,6 @@ export {
   MODERN_ONLY_MAIL_DISABLE_ATTRIBUTES,
   EXTENSION_ATTRIBUTES,
 } from './attributes.js';
-export { readSchemaVersion, MODERN_SCHEMA_VERSION } from './schema.js';
 export { type DependantsResult } from './dependants.js';
 
 // Types the exports above name in their signatures, so a caller can name what it passes and receives
@@ -49,8 +35,6 @@ export type { AddressMatch } from './read-group.js';
 export type { RecipientFacts } from './recipient.js';
 /** @public */
 export type { ResolveOptions } from './resolve.js';
-/** @public */
-export type { SecurityDescriptor } from './security-descriptor.js';
 /** @public */
 export type { AttributeValue } from './types.js';
 /** @public */

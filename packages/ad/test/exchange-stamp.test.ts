@@ -2,14 +2,8 @@
 // (New-MailContact + Update-Recipient; New-DynamicDistributionGroup) — every attribute, pinned against the lab's
 // Exchange schema. The list and each value's source: this package's README, "Objects created".
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import {
-  type ActiveDirectory,
-  DYNAMIC_DL_EXCHANGE_VERSION,
-  MAIL_CONTACT_EXCHANGE_VERSION,
-  recipientsContainerOf,
-  routingContactNames,
-  sidToString,
-} from '../src/index.js';
+import { type ActiveDirectory, recipientsContainerOf, routingContactNames } from '../src/index.js';
+import { DYNAMIC_DL_EXCHANGE_VERSION, MAIL_CONTACT_EXCHANGE_VERSION, sidToString } from '../src/testing.js';
 import { openLab, type TestLab } from './helpers.js';
 
 let t: TestLab;

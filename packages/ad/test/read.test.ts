@@ -1,21 +1,18 @@
 // Reading: find by address (mail, any smtp: proxy, case-insensitive) with distinct errors, the typed
 // group read (every link ranged, settings, Send-As from the SD), hostile names, schema facts, paging.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { type ActiveDirectory, BACK_LINKS, FORWARD_LINKS, normalizeDn } from '../src/index.js';
 import {
   ACCESS_MASK,
   ACE_TYPE,
-  type ActiveDirectory,
   type Ace,
-  BACK_LINKS,
   encodeSecurityDescriptor,
-  FORWARD_LINKS,
-  normalizeDn,
   MODERN_SCHEMA_VERSION,
   parseSecurityDescriptor,
   readSchemaVersion,
   SdFlagsControl,
   SEND_AS_RIGHT,
-} from '../src/index.js';
+} from '../src/testing.js';
 import { failure, openLab, type TestLab } from './helpers.js';
 
 let t: TestLab;

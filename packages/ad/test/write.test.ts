@@ -6,14 +6,13 @@ import {
   type ActiveDirectory,
   childDn,
   dnEquals,
-  escapeFilterValue,
   normalizeDn,
   parentDn,
   retainedName,
   retainedSamAccountName,
   routingContactNames,
-  sidToString,
 } from '../src/index.js';
+import { escapeFilterValue, sidToString } from '../src/testing.js';
 import { failure, openLab, type TestLab } from './helpers.js';
 
 let t: TestLab;

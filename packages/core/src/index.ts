@@ -16,31 +16,21 @@ export * from './sync/trigger.js';
 export * from './util/poll.js';
 export * from './util/transient.js';
 export type { EngineDeps } from './engine/context.js';
-export { readAddressHolders } from './engine/address-holders.js';
-export { writeMembership } from './engine/membership-progress.js';
 export * from './report/schema.js';
-export { summarizeOutages } from './engine/outage.js';
 export {
   MigrationEngine,
-  RECREATE_STEPS,
-  runMigration,
   InvalidOptionsError,
   type MigrationEvent,
   type MigrationOutcome,
   type RunOptions,
 } from './engine/engine.js';
 export type { RestorePreview } from './restore/preview.js';
-export { enableHybridMailFlow } from './hybrid/enable.js';
 export * from './csv/csv.js';
 export * from './dashboard/records.js';
 export * from './dashboard/outage.js';
 export * from './dashboard/project.js';
 export { CoreError } from './errors/core-error.js';
 export { isErrorCode } from './errors/docs.js';
-export { loadReferences } from './references/capture.js';
-export { groupIdentityOf } from './references/identity.js';
-export { checkConfigReferences, expectedConfigReferences } from './references/expected.js';
-export { forgetTenantReads } from './references/cache.js';
 export * from './verify/values.js';
 export { collectPermissions } from './permissions/collect.js';
 
@@ -54,13 +44,9 @@ export type { BatchGroupResult } from './batch/runner.js';
 /** @public */
 export type { ProjectLevel, TimelineLane } from './dashboard/project.js';
 /** @public */
-export type { AddressHolder, SelfIds } from './engine/address-holders.js';
-/** @public */
 export type { DeletionObservation, LevelReads } from './engine/context.js';
 /** @public */
 export type { AddressUpdateOutcome, MigrationPlan, RestoreOutcome } from './engine/engine.js';
-/** @public */
-export type { OutageSummary } from './engine/outage.js';
 /** @public */
 export type { PlannedChange } from './engine/plan.js';
 /** @public */
@@ -73,21 +59,6 @@ export type { LinkedObject } from './mapping/links.js';
 export type { Strategy } from './options.js';
 /** @public */
 export type { CollectPermissionsOptions, CollectPermissionsResult } from './permissions/collect.js';
-/** @public */
-export type { ConfigReferencesCapture, EntraCapture, ReferencesCapture } from './references/capture.js';
-/** @public */
-export type { EntraReference, EntraReferencesCapture } from './references/entra.js';
-/** @public */
-export type {
-  ExchangeReference,
-  ExchangeReferenceKind,
-  NotChecked,
-  ReferenceContainer,
-} from './references/exchange.js';
-/** @public */
-export type { ConfigExpectation, ConfigMismatch } from './references/expected.js';
-/** @public */
-export type { GroupIdentity, StoredAs } from './references/identity.js';
 /** @public */
 export type { RestoreChange } from './restore/preview.js';
 /** @public */

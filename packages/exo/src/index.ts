@@ -1,8 +1,7 @@
 export { cloudByName, customCloud, type CloudEndpoints } from './cloud.js';
 export { HttpNetworkError, HttpTimeoutError } from './http/client.js';
-export { CertificateError, certificateFromPem, type CertificateSource } from './auth/certificate.js';
+export { CertificateError, type CertificateSource } from './auth/certificate.js';
 export { CloudAuthError } from './auth/auth-error.js';
-export { MAX_CALLS_IN_FLIGHT } from './exchange/concurrency.js';
 export { addRemove, type CmdletParameters } from './exchange/encoding.js';
 export {
   ExoAddressExistsError,
@@ -15,7 +14,6 @@ export { EXO_ERROR_CODES } from './error-codes.js';
 export { chunkedAnyOf, opathEquals } from './exchange/opath.js';
 export { urgently } from './rate/priority.js';
 export { RateBudget } from './rate/rate-budget.js';
-export { forgetSharedRateBudgets } from './rate/registry.js';
 export { DEFAULT_RETRY_POLICY, retryWithinBudget, type RetryPolicy } from './rate/retry.js';
 export type {
   DistributionGroupRecord,
@@ -35,12 +33,7 @@ export {
 export { filterNames, opathLiterals, replaceFilterLiteral } from './exchange/filter-literals.js';
 export { type ConditionalAccessPolicyRecord } from './graph/entra-references.js';
 export { type MemberRecord } from './exchange/records.js';
-export {
-  CloudDependantsIndex,
-  OWNER_CMDLETS,
-  RESTRICTION_CMDLETS,
-  RESTRICTION_LINKS,
-} from './exchange/cloud-dependants.js';
+export { CloudDependantsIndex } from './exchange/cloud-dependants.js';
 export {
   ExchangeOnline,
   ADDITIONS_PER_PROGRESS,

@@ -13,7 +13,6 @@ import {
   LeaseLostError,
   NotFoundError,
   OPEN_STATUSES,
-  SCHEMA_MIGRATIONS,
   SchemaTooNewError,
   SecretInStateError,
   StoreUnavailableError,
@@ -23,6 +22,7 @@ import {
   startHeartbeat,
   type StateStore,
 } from '../src/index.js';
+import { SCHEMA_MIGRATIONS } from '../src/testing.js';
 import { ENGINES, eventually } from './support.js';
 
 const mode = (path: string): number => statSync(path).mode & 0o777;
