@@ -8,6 +8,7 @@ import { AadError, issueToken } from './auth/token-endpoint.js';
 import {
   delay,
   type Fault,
+  type GraphFault,
   type Latency,
   type Service,
   type Throttling,
@@ -287,6 +288,18 @@ export class CloudSim {
     this.runtime.faults.delete(id);
     this.runtime.lostWrites.delete(id);
     this.runtime.tokenFaults.delete(id);
+    this.runtime.graphFaults.delete(id);
+  }
+
+  /** The next `count` Graph requests of `fault.route` for the tenant fail with the error given (see GraphFault). */
+  injectGraphFault(tenant: string, fault: GraphFault): void {
+    if (!/^(GET|POST|PATCH|PUT|DELETE) \/\S*$/.test(fault.route))
+      throw new Error('A Graph fault route is "METHOD /path", with ids as {id}.');
+    if (fault.status < 400 || fault.status > 599) throw new Error('A Graph fault status must be 4xx or 5xx.');
+    const id = this.tenant(tenant).id;
+    const list = this.runtime.graphFaults.get(id) ?? [];
+    list.push({ ...fault });
+    this.runtime.graphFaults.set(id, list);
   }
 
   /** The next `count` token requests for the tenant fail (after tenant lookup, before credential checks). */

@@ -24,6 +24,7 @@ export { inlineTiming, quickAsyncTiming, type StragglerRule, type SyncTiming } f
 export type { LdapSource } from './sync/ldap-reader.js';
 export type {
   Fault,
+  GraphFault,
   TokenFault,
   LostWrite,
   Latency,

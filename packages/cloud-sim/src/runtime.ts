@@ -8,6 +8,7 @@ import {
   type Latency,
   type Service,
   type LostWrite,
+  type GraphFault,
   type TokenFault,
 } from './control/knobs.js';
 import type { DeltaSession } from './graph/delta.js';
@@ -33,6 +34,7 @@ export class SimRuntime {
   readonly deltaSessions = new Map<string, DeltaSession>();
   readonly faults = new Map<string, Fault[]>();
   readonly tokenFaults = new Map<string, TokenFault[]>();
+  readonly graphFaults = new Map<string, GraphFault[]>();
   readonly lostWrites = new Map<string, LostWrite[]>();
   readonly stats = new Map<string, CallStats>();
   /**
@@ -116,6 +118,13 @@ export class SimRuntime {
       return key;
     }
     return undefined;
+  }
+
+  /** Consumes one injected Graph fault for this route ("METHOD /path/{id}"), if any is pending. */
+  takeGraphFault(tenantId: string, route: string): GraphFault | undefined {
+    const fault = this.graphFaults.get(tenantId)?.find((f) => f.route === route && f.count > 0);
+    if (fault) fault.count--;
+    return fault;
   }
 
   /** Consumes one injected fault for this cmdlet, if any is pending. */

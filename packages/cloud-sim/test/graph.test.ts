@@ -195,3 +195,47 @@ describe('authorisation', () => {
     expect(sim.calls(t.tenantId).graph['GET /groups/{id}']).toBeGreaterThan(0);
   });
 });
+
+describe('injected faults', () => {
+  it('fails the next N requests of a route with the injected error, changing nothing, and counts them', async () => {
+    sim.resetCalls(t.tenantId);
+    sim.injectGraphFault(t.tenantId, {
+      route: 'GET /groups/{id}',
+      count: 2,
+      status: 503,
+      retryAfterSeconds: 2,
+    });
+    sim.injectGraphFault(t.tenantId, {
+      route: 'PATCH /groups/{id}/onPremisesSyncBehavior',
+      count: 1,
+      status: 403,
+    });
+    for (let i = 0; i < 2; i++) {
+      const busy = await t.graph('GET', `/v1.0/groups/${marketingId}`);
+      expect(busy.status).toBe(503);
+      expect(busy.json.error.code).toBe('serviceNotAvailable');
+      expect(busy.headers['retry-after']).toBe('2');
+    }
+    // Other routes answer as usual; the fault's route answers again once its count is used up.
+    expect((await t.graph('GET', `/v1.0/groups/${marketingId}/members`)).status).toBe(200);
+    expect((await t.graph('GET', `/v1.0/groups/${marketingId}`)).status).toBe(200);
+    // The fault answers before the request is looked at, and changes nothing.
+    const denied = await t.graph('PATCH', `/beta/groups/${marketingId}/onPremisesSyncBehavior`, {
+      isCloudManaged: true,
+    });
+    expect(denied.status).toBe(403);
+    expect(denied.json.error.code).toBe('Authorization_RequestDenied');
+    expect((await t.graph('GET', `/beta/groups/${marketingId}/onPremisesSyncBehavior`)).json).toMatchObject({
+      isCloudManaged: false,
+    });
+    expect(sim.calls(t.tenantId).graph).toMatchObject({
+      'GET /groups/{id}': 3,
+      'GET /groups/{id}/members': 1,
+      'PATCH /groups/{id}/onPremisesSyncBehavior': 1,
+    });
+    // Cleared with the other faults.
+    sim.injectGraphFault(t.tenantId, { route: 'GET /groups/{id}', count: 5, status: 500 });
+    sim.clearFaults(t.tenantId);
+    expect((await t.graph('GET', `/v1.0/groups/${marketingId}`)).status).toBe(200);
+  });
+});

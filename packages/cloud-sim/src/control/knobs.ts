@@ -61,6 +61,24 @@ export interface TokenFault {
   message?: string;
 }
 
+/**
+ * A failure of Microsoft Graph requests, in Graph's error shape ({"error": {"code", "message", "innerError"}}): the next
+ * `count` requests of one route fail after authentication, counted in CallStats.graph, changing nothing.
+ */
+export interface GraphFault {
+  /** The route as CallStats.graph counts it: method and path with ids as {id}, e.g. "PATCH /groups/{id}/onPremisesSyncBehavior". */
+  route: string;
+  /** How many of the next requests of the route fail. */
+  count: number;
+  /** 429, 5xx (transient), or 4xx. */
+  status: number;
+  /** Graph's error.code. Defaults: 429 TooManyRequests, 503 serviceNotAvailable, other 5xx generalException, 403 Authorization_RequestDenied, else BadRequest. */
+  code?: string;
+  message?: string;
+  /** Sent as the Retry-After header when set. */
+  retryAfterSeconds?: number;
+}
+
 export interface CallStats {
   /** Cmdlet calls that reached the cmdlet (including failed and faulted ones), by cmdlet name. */
   cmdlets: Record<string, number>;

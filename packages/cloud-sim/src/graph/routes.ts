@@ -4,7 +4,7 @@ import { randomUUID } from 'node:crypto';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { checkAccessToken } from '../auth/access-token.js';
 import { decodeJwt } from '../auth/jwt.js';
-import { delay } from '../control/knobs.js';
+import { delay, type GraphFault } from '../control/knobs.js';
 import { RecipientDirectory } from '../exchange/directory.js';
 import { isGroup, type Recipient } from '../exchange/recipient.js';
 import { header, readJson, sendJson } from '../http/io.js';
@@ -165,6 +165,8 @@ async function route(rt: SimRuntime, req: IncomingMessage, res: ServerResponse, 
     i % 2 === 1 && rest[0] !== 'servicePrincipals' && p !== 'delta' && p !== 'microsoft.graph.delta';
   const key = `${method} /${rest.map((p, i) => (isId(p, i) ? '{id}' : p)).join('/')}`;
   stats.graph[key] = (stats.graph[key] ?? 0) + 1;
+  const fault = rt.takeGraphFault(tenant.id, key);
+  if (fault !== undefined) throw injected(fault);
 
   if (
     rest[0] === 'groups' &&
@@ -329,4 +331,25 @@ function selectedOnly(props: Record<string, unknown>, url: URL): Record<string, 
     .split(',')
     .map((s) => s.trim());
   return Object.fromEntries(Object.entries(props).filter(([k]) => wanted.includes(k.toLowerCase())));
+}
+
+/** An injected fault (CloudSim.injectGraphFault) as Graph answers it. */
+function injected(fault: GraphFault): GraphError {
+  const code =
+    fault.code ??
+    (fault.status === 429
+      ? 'TooManyRequests'
+      : fault.status === 503
+        ? 'serviceNotAvailable'
+        : fault.status >= 500
+          ? 'generalException'
+          : fault.status === 403
+            ? 'Authorization_RequestDenied'
+            : 'BadRequest');
+  return new GraphError(
+    fault.status,
+    code,
+    fault.message ?? 'The injected fault.',
+    fault.retryAfterSeconds === undefined ? {} : { 'retry-after': String(fault.retryAfterSeconds) },
+  );
 }
