@@ -7,6 +7,7 @@ import { childDeps, type ChildDeps } from './child-deps.js';
 import {
   differences,
   exchangeFault,
+  graphFault,
   permanentError,
   tokenFault,
   transientError,
@@ -121,7 +122,7 @@ async function runWithFault(
     (deps as Record<Target, unknown>)[target] = counting(deps[target] as object, method, () => unjournaled++);
   }
   let hook: FaultHook<object> | undefined;
-  if (cell.target !== 'exchange') {
+  if (cell.target !== 'exchange' && cell.route === undefined) {
     hook = faultHook(deps[cell.target] as object);
     (deps as Record<Target, unknown>)[cell.target] = hook.target;
   }
@@ -137,6 +138,9 @@ async function runWithFault(
     } else if (cell.target === 'exchange') {
       callsAtArm = stats().cmdlets[cell.cmdlet!] ?? 0;
       world.sim.injectFault(world.tenantId, exchangeFault(cell.cmdlet!, kind));
+    } else if (cell.route !== undefined) {
+      callsAtArm = stats().graph[cell.route] ?? 0;
+      world.sim.injectGraphFault(world.tenantId, graphFault(cell.route, kind));
     } else {
       hook!.arm(
         cell.method,
@@ -153,6 +157,9 @@ async function runWithFault(
       world.sim.clearFaults(world.tenantId);
     } else if (cell.target === 'exchange') {
       if ((stats().cmdlets[cell.cmdlet!] ?? 0) > callsAtArm) fired = true;
+      world.sim.clearFaults(world.tenantId);
+    } else if (cell.route !== undefined) {
+      if ((stats().graph[cell.route] ?? 0) > callsAtArm) fired = true;
       world.sim.clearFaults(world.tenantId);
     } else {
       if ((hook!.fired.get(cell.method) ?? 0) > 0) fired = true;

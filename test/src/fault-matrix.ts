@@ -6,8 +6,8 @@
 //   - "as-uninterrupted": what the same operation leaves when nothing goes wrong (same status, no difference);
 //   - "rolled-back": exactly the state before it, status rolled_back, with findings that say why.
 // Exchange faults are cloud-sim knobs (CloudSim.injectFault: the service answers with the error), token faults too
-// (injectTokenFault, on a fresh connection whose first call needs a token); directory, Graph, sync-trigger and
-// state-store faults are hooks at the engine's dependency boundary (faults.ts: the real dependency answers every call
+// (injectTokenFault, on a fresh connection whose first call needs a token), and Graph faults of cells with a route
+// (injectGraphFault); directory, other Graph, sync-trigger and state-store faults are hooks at the engine's dependency boundary (faults.ts: the real dependency answers every call
 // that is not faulted); kills run the operation in a child process (child-migrate.ts) that kills itself at the call.
 import { SyncTriggerError, type EngineDeps } from '@dlmigrate/core';
 import { GraphRequestError } from '@dlmigrate/exo';
@@ -51,6 +51,11 @@ interface Touch {
    * (every write to AD or the tenant is journaled before it is made, docs/architecture.md).
    */
   readonly change?: { readonly target: 'ad' | 'exchange' | 'graph'; readonly method: string };
+  /**
+   * For Graph: the route the simulated tenant fails (CloudSim.injectGraphFault, "METHOD /path/{id}"), so the fault
+   * goes over the wire through the Graph client's own pacing and retries; absent = a hook at the client boundary.
+   */
+  readonly route?: string;
 }
 
 export interface Cell extends Touch {
@@ -79,6 +84,15 @@ const ad = (step: string, method: string, rollsForward?: boolean): Touch => ({
   target: 'ad',
   method,
   ...(rollsForward === true ? { rollsForward } : {}),
+});
+
+/** A Graph call failed by the simulated tenant on `route` (Touch.route). */
+const gr = (step: string, method: string, route: string): Touch => ({
+  step,
+  dependency: 'graph',
+  target: 'graph',
+  method,
+  route,
 });
 
 /** A fault on the state store's journal append of one entry of `step` (Touch.journal). */
@@ -118,6 +132,9 @@ const TOUCHES: Readonly<Record<OperationKind, readonly Touch[]>> = {
     ex('stage', 'newDistributionGroup', 'New-DistributionGroup'),
     ad('park', 'moveObject'),
     { step: 'await-deletion', dependency: 'sync', target: 'sync', method: 'trigger' },
+    // The deletion is confirmed by Graph (and Exchange) no longer showing the synced group: Graph failing while the
+    // group is parked (a kill right after Graph answered "gone" is covered by the sync trigger's kills and take-over's).
+    { ...gr('await-deletion', 'getGroup', 'GET /groups/{id}'), kinds: ['transient', 'permanent'] },
     ex('take-over', 'setDistributionGroup', 'Set-DistributionGroup'),
     ad('dispose', 'renameObject'),
     ad('routing-contact', 'createRoutingContact', true),
@@ -140,6 +157,11 @@ const TOUCHES: Readonly<Record<OperationKind, readonly Touch[]>> = {
     // parity-check touches no dependency: it compares the snapshot capture stored and validate already read (cached
     // per store, engine/snapshot.ts).
     { step: 'convert', dependency: 'graph', target: 'graph', method: 'setOnPremisesSyncBehavior' },
+    // The same call failing on the wire: a 503 the Graph client itself retries (exo graph/rate-handler.ts).
+    {
+      ...gr('convert', 'setOnPremisesSyncBehavior', 'PATCH /groups/{id}/onPremisesSyncBehavior'),
+      kinds: ['transient'],
+    },
     // The state store failing for convert: the entry before the conversion (no conversion may be made), and the one
     // after it (the tenant changed, the journal cannot say so: the step counts as failed and is undone).
     {
@@ -203,7 +225,12 @@ export function allCells(kinds: readonly FaultKind[] = FAULT_KINDS): Cell[] {
 }
 
 export function cellName(cell: Cell): string {
-  const method = cell.journal === undefined ? cell.method : `${cell.method} ${cell.journal}`;
+  const method =
+    cell.journal !== undefined
+      ? `${cell.method} ${cell.journal}`
+      : cell.route !== undefined
+        ? `${cell.method}, ${cell.route}`
+        : cell.method;
   return `${cell.operation}: ${cell.step} × ${cell.dependency} (${method}) × ${cell.kind}`;
 }
 
@@ -292,6 +319,12 @@ export const exchangeFault = (cmdlet: string, kind: 'transient' | 'permanent') =
         status: 400,
         count: 1_000_000,
       };
+
+/** Graph failing a route: busy once (503, as Graph's throttling guidance answers an overloaded service), or denied until cleared. */
+export const graphFault = (route: string, kind: 'transient' | 'permanent') =>
+  kind === 'transient'
+    ? { route, status: 503, count: 1, retryAfterSeconds: 1 }
+    : { route, status: 403, count: 1_000_000 };
 
 /** The token endpoint unavailable (Entra's AADSTS90033 temporarily_unavailable): once, or until cleared. */
 export const tokenFault = (kind: 'transient' | 'permanent') => ({

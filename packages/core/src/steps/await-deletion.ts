@@ -11,6 +11,7 @@ import { finding, FindingsError } from '../findings/finding.js';
 import { SuspendSaga } from '../saga/runner.js';
 import type { MigrationStep } from './results.js';
 import { pollUntil } from '../util/poll.js';
+import { isTransient } from '../util/transient.js';
 import { cloudIdentity } from '../engine/cloud-identity.js';
 
 export interface AwaitDeletionResult {
@@ -42,9 +43,13 @@ export const awaitDeletion: MigrationStep<'await-deletion'> = {
       let isGone: boolean;
       try {
         isGone = (await graph.getGroup(id)) === null && (await exchange.getRecipient(id)) === null;
-      } catch {
-        // A dropped connection or a busy service only means "not known yet": keep polling to the deadline.
-        return false;
+      } catch (error) {
+        // A dropped connection or a busy service only means "not known yet": keep polling to the deadline. A refusal
+        // (Graph's 403 for a permission taken away, Exchange's access denied) does not end by waiting: the step fails
+        // with it at once instead of polling to the deletion deadline (an hour by default) for an answer that cannot
+        // come (the fault matrix's await-deletion × graph × permanent cell).
+        if (isTransient(error)) return false;
+        throw error;
       }
       if (isGone) goneAt = at;
       else lastPresentAt = at;
