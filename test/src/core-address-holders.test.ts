@@ -5,9 +5,9 @@
 import type { AttributeChange } from '@dlmigrate/ad';
 import { readAddressHolders } from '@dlmigrate/core/testing';
 import { describe, expect, it } from 'vitest';
-import { useWorld } from './world.js';
+import { useWorld, sharedLab } from './world.js';
 
-const w = useWorld('core');
+const w = useWorld(sharedLab());
 
 const OLD_X500 = '/o=Contoso/ou=Exchange Administrative Group (FYDIBOHF23SPDLT)/cn=Recipients/cn=sales-old';
 

@@ -7,9 +7,9 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { childDeps } from './child-deps.js';
-import { useWorld, type World } from './world.js';
+import { useWorld, type World, sharedLab } from './world.js';
 
-const w = useWorld('core');
+const w = useWorld(sharedLab());
 
 interface Case {
   readonly name: string;

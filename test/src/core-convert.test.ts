@@ -5,9 +5,9 @@ import { describe, expect, it } from 'vitest';
 import { directoryFaults, insufficientRights } from './faults.js';
 import { directoryView, SALES_KEYS, tenantView, viewDiff } from './views.js';
 import { withoutMembersOf } from './members-of.js';
-import { useWorld } from './world.js';
+import { useWorld, sharedLab } from './world.js';
 
-const w = useWorld('core');
+const w = useWorld(sharedLab());
 
 describe('convert in place', () => {
   it('converts groups.sales: same cloud object, cloud-managed, on-prem side harmless', async () => {

@@ -4,9 +4,9 @@ import { StopRequested } from '@dlmigrate/core';
 import { enableHybridMailFlow } from '@dlmigrate/core/testing';
 import { describe, expect, it } from 'vitest';
 import { runChildUntilKilled } from './child.js';
-import { useWorld } from './world.js';
+import { useWorld, sharedLab } from './world.js';
 
-const w = useWorld('core');
+const w = useWorld(sharedLab());
 
 async function migrateWithoutHybrid(): Promise<void> {
   await w.reset();

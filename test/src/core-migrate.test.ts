@@ -5,9 +5,9 @@ import { describe, expect, it } from 'vitest';
 import { expectCloudDependantsRewired, seedCloudDependants } from './cloud-dependants.js';
 import { MEMBERS_OF, membersOfReports, withoutMembersOf } from './members-of.js';
 import { directoryView, tenantView, viewDiff } from './views.js';
-import { useWorld } from './world.js';
+import { useWorld, sharedLab } from './world.js';
 
-const w = useWorld('core');
+const w = useWorld(sharedLab());
 
 const names = (values: readonly string[]) => [...values].sort();
 

@@ -2,9 +2,9 @@
 // synced group; the child joins the new parent DL at stage, with the other members (NESTED_GROUP_KEPT says so), so a
 // run stopped after the point of no return leaves no member behind. Without the flag the parent is blocked.
 import { describe, expect, it } from 'vitest';
-import { useWorld } from './world.js';
+import { useWorld, sharedLab } from './world.js';
 
-const w = useWorld('core');
+const w = useWorld(sharedLab());
 
 describe('nested groups', () => {
   it('blocks a parent whose child group is not migrated, naming the child', async () => {

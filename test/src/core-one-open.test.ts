@@ -6,9 +6,9 @@ import { GroupHasOpenMigrationError, openStateStore } from '@dlmigrate/state';
 import { describe, expect, it } from 'vitest';
 import { runChildUntilKilled } from './child.js';
 import { directoryView, SALES_KEYS } from './views.js';
-import { useWorld } from './world.js';
+import { useWorld, sharedLab } from './world.js';
 
-const w = useWorld('core');
+const w = useWorld(sharedLab());
 
 describe('one open migration per group', () => {
   it('admits one of two runs started at once; the other changes nothing and names the open one', async () => {

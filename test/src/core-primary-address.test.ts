@@ -4,9 +4,9 @@
 // as a secondary address, and the choice is a finding.
 import { describe, expect, it } from 'vitest';
 import { withoutMembersOf } from './members-of.js';
-import { useWorld } from './world.js';
+import { useWorld, sharedLab } from './world.js';
 
-const w = useWorld('core');
+const w = useWorld(sharedLab());
 const MAIL = 'sales.team@contoso.com';
 
 describe('mail not among proxyAddresses', () => {

@@ -2,9 +2,9 @@
 // the sync has made the group a synced cloud group again — directory and tenant as before the migration.
 import { describe, expect, it } from 'vitest';
 import { directoryView, SALES_KEYS, tenantView, viewDiff } from './views.js';
-import { useWorld } from './world.js';
+import { useWorld, sharedLab } from './world.js';
 
-const w = useWorld('core');
+const w = useWorld(sharedLab());
 
 describe('restore', () => {
   it.each([

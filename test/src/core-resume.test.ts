@@ -5,9 +5,9 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { runChildUntilKilled } from './child.js';
 import { membersOfReports, withoutMembersOf } from './members-of.js';
 import { directoryView, SALES_KEYS, tenantView, viewDiff } from './views.js';
-import { useWorld } from './world.js';
+import { useWorld, sharedLab } from './world.js';
 
-const w = useWorld('core');
+const w = useWorld(sharedLab());
 let reference: { directory: Record<string, unknown>; tenant: Record<string, unknown> };
 
 beforeAll(async () => {

@@ -9,9 +9,9 @@ import {
 import { describe, expect, it } from 'vitest';
 import { seedCloudDependants } from './cloud-dependants.js';
 import { directoryView, SALES_KEYS, tenantView, viewDiff } from './views.js';
-import { useWorld, type World } from './world.js';
+import { useWorld, type World, sharedLab } from './world.js';
 
-const w = useWorld('core');
+const w = useWorld(sharedLab());
 
 const addressFault = {
   cmdlet: 'Set-DistributionGroup',

@@ -11,9 +11,9 @@ import {
 } from '@dlmigrate/ad/testing';
 import { describe, expect, it } from 'vitest';
 import { withoutMembersOf } from './members-of.js';
-import { useWorld } from './world.js';
+import { useWorld, sharedLab } from './world.js';
 
-const w = useWorld('core');
+const w = useWorld(sharedLab());
 const ORPHAN_SID = 'S-1-5-21-1111111111-2222222222-3333333333-4444';
 
 async function addSendAsAce(dn: string, sid: string): Promise<void> {

@@ -5,9 +5,9 @@
 // quarantine.
 import { expect, describe, it } from 'vitest';
 import { withoutMembersOf } from './members-of.js';
-import { useWorld } from './world.js';
+import { useWorld, sharedLab } from './world.js';
 
-const w = useWorld('core');
+const w = useWorld(sharedLab());
 
 /** The soft-deleted mailbox holding the routing address groups.sales would get first. */
 const HOLDER = { name: 'Sales Archive', primarySmtpAddress: 'sales@contoso.mail.onmicrosoft.com' } as const;

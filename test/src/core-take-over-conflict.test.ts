@@ -3,9 +3,9 @@
 // migration completes without a rollback — while an address a live other object holds is reported at once, naming it.
 import { describe, expect, it } from 'vitest';
 import { withoutMembersOf } from './members-of.js';
-import { useWorld } from './world.js';
+import { useWorld, sharedLab } from './world.js';
 
-const w = useWorld('core');
+const w = useWorld(sharedLab());
 
 describe('take-over address conflicts', () => {
   it("waits out the deleted group's address quarantine instead of rolling back", async () => {

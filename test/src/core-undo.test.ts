@@ -8,9 +8,9 @@ import { describe, expect, it } from 'vitest';
 import { seedCloudDependants } from './cloud-dependants.js';
 import { directoryFaults, insufficientRights, syncFaults } from './faults.js';
 import { directoryView, SALES_KEYS, tenantView, viewDiff } from './views.js';
-import { useWorld, type World } from './world.js';
+import { useWorld, type World, sharedLab } from './world.js';
 
-const w = useWorld('core');
+const w = useWorld(sharedLab());
 
 /** Exchange Online answering lookups of the new DL from a replica that has not seen it yet. */
 const notFoundYet = {

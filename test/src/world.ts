@@ -157,6 +157,15 @@ export async function openWorld(labName: string, options: WorldOptions = {}): Pr
 }
 
 /**
+ * The lab instance of the scenario files that share the contoso fixture as it is (`useWorld(sharedLab())`). The e2e
+ * project runs two files at a time (test/vitest.config.ts), so each vitest worker gets an instance of its own
+ * (`core-1`, `core-2`): two files resetting one directory under each other would see each other's groups.
+ */
+export function sharedLab(): string {
+  return `core-${process.env['VITEST_POOL_ID'] ?? '1'}`;
+}
+
+/**
  * The world of one test file: opened before its tests, closed after them. Returns a stand-in that forwards to the
  * open world, so tests write `w.engine`, `w.reset()` as with the world itself.
  */
