@@ -156,11 +156,16 @@ export async function captureOnce<T>(
 ): Promise<T> {
   const existing = await state.getBackup(migrationId, kind);
   if (existing !== null) return existing.data as T;
-  const value = await read();
-  // JSON round trip: what is stored is exactly what a resumed run will get back (no Maps, no undefined).
-  const json = JSON.parse(JSON.stringify(value)) as JsonValue;
+  // What was read is dropped once copied: storing the copy (putBackup writes its own JSON text) no longer holds the
+  // part three times at once — read, copy and text, for a 100,000-member group's links (issue 17).
+  const json = storedForm(await read());
   await state.putBackup(migrationId, kind, json);
   return json as T;
+}
+
+/** JSON round trip: what is stored is exactly what a resumed run will get back (no Maps, no undefined). */
+function storedForm(value: unknown): JsonValue {
+  return JSON.parse(JSON.stringify(value)) as JsonValue;
 }
 
 /**
