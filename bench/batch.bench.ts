@@ -184,7 +184,8 @@ const budget = cloud.transport.stats();
 console.log(
   `client: ${budget.throttles} throttled answers, ${budget.retries} retries, ${budget.failures} calls failed; ` +
     `rate budget ${budget.rate.callsPerSecond === null ? 'unpaced' : `${budget.rate.callsPerSecond.toFixed(2)} calls/s`}, ` +
-    `callers waited ${(budget.rate.waitedMs / 1000).toFixed(0)} s in all`,
+    `callers waited ${(budget.rate.waitedMs / 1000).toFixed(0)} s in all; ` +
+    `calls in flight at most ${budget.concurrency.peakInFlight} (limit now ${budget.concurrency.limit})`,
 );
 console.log(
   `Graph calls: ${graphCalls} total, ${(graphCalls / TOTAL).toFixed(1)} per group; tokens ${calls.tokens}`,

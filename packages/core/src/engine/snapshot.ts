@@ -191,17 +191,24 @@ export async function loadSnapshot(state: StateStore, migrationId: string): Prom
 }
 
 async function readSnapshot(state: StateStore, migrationId: string): Promise<Snapshot> {
+  // Asked for all at once: the store answers calls in turn (one queue per SQLite connection, sqlite-driver.ts), and
+  // in a batch wave hundreds of groups read their snapshot at the moment of their take-over — eight reads one after
+  // another waited their turn eight times (issue 15).
+  const kinds = Object.entries(SNAPSHOT_KINDS);
+  const [permissions, ...backups] = await Promise.all([
+    state.getBackup(migrationId, PERMISSIONS_KIND),
+    ...kinds.map(([, kind]) => state.getBackup(migrationId, kind)),
+  ]);
   const parts: Record<string, unknown> = {};
-  for (const [part, kind] of Object.entries(SNAPSHOT_KINDS)) {
-    const backup = await state.getBackup(migrationId, kind);
-    if (backup === null)
+  for (const [index, [part, kind]] of kinds.entries()) {
+    const backup = backups[index];
+    if (backup === null || backup === undefined)
       throw new CoreError(
         'CORE_CAPTURE_INCOMPLETE',
         `migration ${migrationId} has no "${kind}" backup: capture has not completed`,
       );
     parts[part] = backup.data;
   }
-  const permissions = await state.getBackup(migrationId, PERMISSIONS_KIND);
-  if (permissions !== null) parts['permissions'] = permissions.data;
+  if (permissions !== null && permissions !== undefined) parts['permissions'] = permissions.data;
   return parseStored(snapshotSchema, parts, `the snapshot of migration ${migrationId}`);
 }

@@ -82,12 +82,17 @@ async function takeOverNow(ctx: MigrationContext, results: MigrationResults): Pr
   const name = withAffixes(group.name, affixes);
   const displayName = withAffixes(group.displayName ?? cloud?.displayName ?? group.name, affixes);
 
-  const conflictRetries = await setAddressesOnceFree(ctx, staged.identity, addresses, primary, cloud ?? null);
-  await exchange.setDistributionGroup(staged.identity, {
-    Name: name,
-    Alias: alias,
-    DisplayName: displayName,
-  });
+  // The identity goes in the same call as the addresses: every call between the deletion and the convergence check
+  // lengthens the outage, and in a batch wave hundreds of groups take over at once, sharing the tenant's calls in
+  // flight (issue 15). A write retried while the addresses are quarantined sets the names again, which is harmless.
+  const conflictRetries = await setAddressesOnceFree(
+    ctx,
+    staged.identity,
+    { Name: name, Alias: alias, DisplayName: displayName },
+    addresses,
+    primary,
+    cloud ?? null,
+  );
 
   const minutes = ctx.options.deadlines.takeOverMinutes;
   const converged = await pollUntil(
@@ -126,12 +131,14 @@ async function takeOverNow(ctx: MigrationContext, results: MigrationResults): Pr
 }
 
 /**
- * Writes the addresses; an address still held by the group just deleted (or by nobody visible) is retried with
- * backoff until QUARANTINE_WAIT_MS, an address a live other object holds fails at once naming it. Returns the retries.
+ * Writes the addresses (with `names`: the name, alias and display name); an address still held by the group just
+ * deleted (or by nobody visible) is retried with backoff until QUARANTINE_WAIT_MS, an address a live other object
+ * holds fails at once naming it. Returns the retries.
  */
 async function setAddressesOnceFree(
   ctx: MigrationContext,
   identity: string,
+  names: { readonly Name: string; readonly Alias: string; readonly DisplayName: string },
   addresses: readonly string[],
   mail: string,
   deleted: DeletedHolder | null,
@@ -141,7 +148,7 @@ async function setAddressesOnceFree(
   let delay = QUARANTINE_FIRST_DELAY_MS;
   for (let retries = 0; ; retries++) {
     try {
-      await exchange.setDistributionGroup(identity, { EmailAddresses: addresses });
+      await exchange.setDistributionGroup(identity, { ...names, EmailAddresses: addresses });
       return retries;
     } catch (error) {
       if (!(error instanceof ExoAddressExistsError)) throw error;
