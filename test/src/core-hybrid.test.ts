@@ -119,6 +119,7 @@ describe('hybrid mail flow', () => {
     ]);
 
     const [operation] = await w.state.listMigrations({ group: 'sales@contoso.com', status: 'running' });
+    expect(operation?.strategy).toBe('address-update');
     expect(operation?.currentStep).toBe('update-address-cloud');
     expect(await w.engine.resumeAddressUpdate(operation!.id)).toEqual({
       operationId: operation!.id,

@@ -140,7 +140,7 @@ export async function standing(state: StateStore, op: Operation): Promise<Ended>
     case 'convert':
     case 'update-address': {
       const open = (await state.listMigrations({ group: op.address, status: HOLDING })).filter(
-        (m) => (m.options['operation'] === 'update-hybrid-address') === (op.kind === 'update-address'),
+        (m) => (m.strategy === 'address-update') === (op.kind === 'update-address'),
       );
       return open[0] === undefined
         ? { id: undefined, status: 'none', findings: 0 }

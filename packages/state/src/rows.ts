@@ -1,5 +1,6 @@
 // Conversions between database rows (snake_case, JSON as TEXT, epoch milliseconds) and records.
 import { InvalidInputError } from './errors.js';
+import { recordKindOf } from './validate.js';
 import type {
   BackupRecord,
   BatchLevelRecord,
@@ -11,7 +12,6 @@ import type {
   MigrationRecord,
   MigrationStatus,
   ReportRecord,
-  Strategy,
   JournalEvent,
   ErrorSeverity,
   PermissionRecord,
@@ -109,7 +109,7 @@ export function toMigration(row: MigrationRow): MigrationRecord {
   return {
     id: row.id,
     group: { address: row.group_address, objectGuid: row.group_object_guid },
-    strategy: row.strategy as Strategy,
+    strategy: recordKindOf(row.strategy),
     options: JSON.parse(row.options) as JsonObject,
     status: row.status as MigrationStatus,
     currentStep: row.current_step,

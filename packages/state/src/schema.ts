@@ -5,14 +5,26 @@
 // JSON is kept as TEXT and times as epoch milliseconds.
 import type { Driver, SqlExecutor } from './driver.js';
 import { InvalidInputError, SchemaTooNewError } from './errors.js';
+import { recordAddressUpdatesAsTheirOwnKind } from './address-update-kind.js';
 import { setAsideOlderOpenMigrations } from './one-open-per-group.js';
+import type { Engine } from './types.js';
 
 export interface SchemaMigration {
   version: number;
   name: string;
-  statements: readonly string[];
+  /** The DDL: one text both engines run, or each engine's own where they differ (a CHECK constraint changed). */
+  statements: readonly string[] | Readonly<Record<Engine, readonly string[]>>;
   /** Runs in the same transaction before the statements: data the statements could not take as it is made to fit. */
   prepare?: (tx: SqlExecutor) => Promise<unknown>;
+  /** Runs in the same transaction after the statements: rows rewritten to what the new schema means. */
+  finish?: (tx: SqlExecutor) => Promise<unknown>;
+}
+
+function statementsFor(migration: SchemaMigration, engine: Engine): readonly string[] {
+  const { statements } = migration;
+  return 'sqlite' in statements && 'postgres' in statements
+    ? statements[engine]
+    : (statements as readonly string[]);
 }
 
 const STATUS_CHECK_V1 =
@@ -29,18 +41,21 @@ const STATUS_CHECK_V3 =
 const GROUP_HOLDING = "status IN ('running','parked','undo_failed')";
 export const ONE_OPEN_PER_GROUP_INDEX = 'migrations_one_open_per_group';
 
+const STRATEGY_CHECK_V1 = "strategy IN ('recreate','convert')";
+const STRATEGY_CHECK_V5 = "strategy IN ('recreate','convert','address-update')";
+
 const MIGRATION_COLUMNS =
   'id, group_address, group_object_guid, strategy, options, status, current_step, lease_owner, lease_expires_at, batch_id, batch_level, created_at, updated_at';
 
 const JOURNAL_EVENTS_V2 =
   "'started','completed','undone','failed','skipped','suspended','undo-started','undo-failed'";
 
-function migrationsTable(name: string, statusCheck: string): string {
+function migrationsTable(name: string, statusCheck: string, strategyCheck = STRATEGY_CHECK_V1): string {
   return `CREATE TABLE ${name} (
         id TEXT PRIMARY KEY,
         group_address TEXT NOT NULL,
         group_object_guid TEXT,
-        strategy TEXT NOT NULL CHECK (strategy IN ('recreate','convert')),
+        strategy TEXT NOT NULL CHECK (${strategyCheck}),
         options TEXT NOT NULL,
         status TEXT NOT NULL CHECK (${statusCheck}),
         current_step TEXT,
@@ -96,6 +111,35 @@ function journalTable(name: string, events: string, parent = 'migrations'): stri
     at BIGINT NOT NULL,
     PRIMARY KEY (migration_id, seq)
   )`;
+}
+
+/**
+ * Rebuilds migrations with new CHECKs and every table that points at it (their rows copied, the children dropped
+ * before the parent so the drop cascades into nothing), then renames them back and recreates the indexes.
+ */
+function rebuildMigrations(suffix: string, statusCheck: string, strategyCheck: string): string[] {
+  const copy = (table: string, columns: string): string =>
+    `INSERT INTO ${table}_${suffix} (${columns}) SELECT ${columns} FROM ${table}`;
+  const parent = `migrations_${suffix}`;
+  return [
+    migrationsTable(parent, statusCheck, strategyCheck),
+    copy('migrations', MIGRATION_COLUMNS),
+    journalTable(`journal_${suffix}`, JOURNAL_EVENTS_V2, parent),
+    copy('journal', 'migration_id, seq, step, event, data, at'),
+    backupsTable(`backups_${suffix}`, parent),
+    copy('backups', 'migration_id, kind, data, created_at'),
+    errorsTable(`errors_${suffix}`, parent),
+    copy('errors', 'migration_id, seq, code, severity, attribute, target, message, step, at'),
+    reportsTable(`reports_${suffix}`, parent),
+    copy('reports', 'migration_id, report, updated_at'),
+    ...['journal', 'backups', 'errors', 'reports', 'migrations'].map((table) => `DROP TABLE ${table}`),
+    ...['migrations', 'journal', 'backups', 'errors', 'reports'].map(
+      (table) => `ALTER TABLE ${table}_${suffix} RENAME TO ${table}`,
+    ),
+    'CREATE INDEX migrations_by_batch ON migrations (batch_id, batch_level, id)',
+    'CREATE INDEX migrations_by_address ON migrations (lower(group_address))',
+    `CREATE UNIQUE INDEX ${ONE_OPEN_PER_GROUP_INDEX} ON migrations (lower(group_address)) WHERE ${GROUP_HOLDING}`,
+  ];
 }
 
 export const SCHEMA_MIGRATIONS: readonly SchemaMigration[] = [
@@ -201,6 +245,22 @@ export const SCHEMA_MIGRATIONS: readonly SchemaMigration[] = [
       'CREATE INDEX permissions_by_trustee_sid ON permissions (trustee_sid_key)',
     ],
   },
+  {
+    version: 5,
+    name: 'address updates are records of their own kind (strategy address-update)',
+    // The strategy CHECK admits the new kind. SQLite cannot change a CHECK in place: migrations is rebuilt with the
+    // tables that point at it, as in version 3. PostgreSQL alters the constraint, which carries the name of the table
+    // version 3 created (a column CHECK is named <table>_<column>_check). Then the address updates written before,
+    // 'recreate' records flagged in their options, are rewritten as what they are (address-update-kind.ts).
+    statements: {
+      sqlite: rebuildMigrations('v5', STATUS_CHECK_V3, STRATEGY_CHECK_V5),
+      postgres: [
+        'ALTER TABLE migrations DROP CONSTRAINT migrations_v3_strategy_check',
+        `ALTER TABLE migrations ADD CONSTRAINT migrations_strategy_check CHECK (${STRATEGY_CHECK_V5})`,
+      ],
+    },
+    finish: recordAddressUpdatesAsTheirOwnKind,
+  },
 ];
 
 function assertOrdered(migrations: readonly SchemaMigration[]): void {
@@ -231,7 +291,8 @@ export async function migrateSchema(
     if (current > migrations.length) throw new SchemaTooNewError(current, migrations.length);
     for (const migration of migrations.slice(current)) {
       await migration.prepare?.(tx);
-      for (const statement of migration.statements) await tx.run(statement);
+      for (const statement of statementsFor(migration, driver.dialect.engine)) await tx.run(statement);
+      await migration.finish?.(tx);
       await tx.run('INSERT INTO schema_version (version, name, applied_at) VALUES (?, ?, {now})', [
         migration.version,
         migration.name,

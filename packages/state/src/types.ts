@@ -4,6 +4,14 @@
 
 export type Strategy = 'recreate' | 'convert';
 
+/**
+ * What a record of the migrations table is: a migration by one of the two strategies, or an address update (core's
+ * hybrid/update-address.ts: a migrated DL's new primary address, its own steps, never resumed or restored as a
+ * migration). Stored in the `strategy` column (schema version 5).
+ */
+export const RECORD_KINDS = ['recreate', 'convert', 'address-update'] as const;
+export type RecordKind = (typeof RECORD_KINDS)[number];
+
 export const MIGRATION_STATUSES = [
   'planned',
   'running',
@@ -69,7 +77,7 @@ export interface Lease {
 export interface MigrationRecord {
   id: string;
   group: { address: string; objectGuid: string | null };
-  strategy: Strategy;
+  strategy: RecordKind;
   /** Engine options for this migration. Never holds a secret (see assertNoSecrets). */
   options: JsonObject;
   status: MigrationStatus;
@@ -87,7 +95,7 @@ export interface NewMigration {
   /** Optional caller-chosen id ([A-Za-z0-9._-], max 128); a sortable one is generated otherwise. */
   id?: string;
   group: GroupIdentity;
-  strategy: Strategy;
+  strategy: RecordKind;
   options?: JsonObject;
   status?: MigrationStatus;
   /** Joins an existing batch at this level (a group's retry in `batch --resume` joins the batch it failed in). */

@@ -7,11 +7,13 @@ import {
   ERROR_SEVERITIES,
   JOURNAL_EVENTS,
   MIGRATION_STATUSES,
+  RECORD_KINDS,
   type BatchStatus,
   type MigrationError,
   type MigrationStatus,
   type NewJournalEntry,
   type NewMigration,
+  type RecordKind,
 } from './types.js';
 
 function oneOf<T extends string>(what: string, value: unknown, allowed: readonly T[]): T {
@@ -37,13 +39,15 @@ function plainObject(what: string, value: unknown): void {
 export const migrationStatus = (value: unknown): MigrationStatus =>
   oneOf('migration status', value, MIGRATION_STATUSES);
 
+export const recordKindOf = (value: unknown): RecordKind => oneOf('strategy', value, RECORD_KINDS);
+
 export const batchStatusOf = (value: unknown): BatchStatus => oneOf('batch status', value, BATCH_STATUSES);
 
 export function checkNewMigration(input: NewMigration): void {
   if (input.id !== undefined) assertValidId('migration', input.id);
   nonEmpty('group address', input.group?.address);
   if (input.group.objectGuid != null) nonEmpty('group objectGuid', input.group.objectGuid);
-  oneOf('strategy', input.strategy, ['recreate', 'convert'] as const);
+  recordKindOf(input.strategy);
   if (input.status !== undefined) migrationStatus(input.status);
   if (input.options !== undefined) plainObject('migration options', input.options);
   assertNoSecrets('migration options', input.options ?? {});

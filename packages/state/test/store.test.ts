@@ -540,6 +540,79 @@ describe.each(ENGINES)('state store on $engine', (engine) => {
     );
   });
 
+  it('upgrades the address updates of a version 4 store to records of their own kind, their rows kept', async () => {
+    await store.close();
+    const oldTarget = await engine.fresh();
+    // Until version 4 an address update was a 'recreate' record flagged in its options (address-update-kind.ts).
+    const old = await openStateStore(oldTarget, { schemaMigrations: SCHEMA_MIGRATIONS.slice(0, 4) });
+    await expect(
+      old.createMigration({ group: { address: 'x@contoso.com' }, strategy: 'address-update' }),
+    ).rejects.toThrow(); // version 4's CHECK refuses the kind
+    const flagged = {
+      strategy: 'on-premises-first',
+      operation: 'update-hybrid-address',
+      newAddress: 'sales-new@contoso.com',
+      newAlias: 'sales-new',
+    };
+    await old.createMigration({
+      id: 'update',
+      group: { address: 'sales@contoso.com' },
+      strategy: 'recreate',
+      options: flagged,
+      status: 'running',
+    });
+    await old.appendJournal('update', { step: 'update-address-cloud', event: 'started' });
+    await old.addErrors('update', [{ code: 'X', severity: 'info', message: 'kept finding' }]);
+    await old.createMigration({
+      id: 'migration',
+      group: { address: 'hr@contoso.com' },
+      strategy: 'recreate',
+      options: { strategy: 'recreate', note: 'update-hybrid-address' },
+    });
+    await old.createMigration({
+      id: 'converted',
+      group: { address: 'it@contoso.com' },
+      strategy: 'convert',
+      status: 'completed',
+    });
+    await old.putBackup('converted', 'onprem-group', { a: 1 });
+    await old.close();
+
+    store = await openStateStore(oldTarget);
+    expect(await store.schemaVersion()).toBe(SCHEMA_MIGRATIONS.length);
+    const update = await store.getMigration('update');
+    expect(update?.strategy).toBe('address-update');
+    const { operation: _flag, ...kept } = flagged;
+    expect(update?.options).toEqual(kept);
+    expect(update?.status).toBe('running');
+    expect((await store.listJournal('update')).map((e) => e.step)).toEqual(['update-address-cloud']);
+    expect((await store.listErrors('update')).map((e) => e.message)).toEqual(['kept finding']);
+    // A migration whose options merely mention the flag's text stays what it was.
+    const migration = await store.getMigration('migration');
+    expect(migration?.strategy).toBe('recreate');
+    expect(migration?.options).toEqual({ strategy: 'recreate', note: 'update-hybrid-address' });
+    expect((await store.getMigration('converted'))?.strategy).toBe('convert');
+    expect((await store.getBackup('converted', 'onprem-group'))?.data).toEqual({ a: 1 });
+    // The new kind is admitted, an unknown one still refused, and the one-open-per-group index stands again.
+    await store.updateMigration('update', { status: 'completed' });
+    const next = await store.createMigration({
+      group: { address: 'sales@contoso.com' },
+      strategy: 'address-update',
+      status: 'running',
+    });
+    expect((await store.getMigration(next.id))?.strategy).toBe('address-update');
+    await expect(
+      store.createMigration({
+        group: { address: 'sales@contoso.com' },
+        strategy: 'recreate',
+        status: 'running',
+      }),
+    ).rejects.toBeInstanceOf(GroupHasOpenMigrationError);
+    await expect(
+      store.createMigration({ group: { address: 'y@contoso.com' }, strategy: 'bogus' as 'recreate' }),
+    ).rejects.toBeInstanceOf(InvalidInputError);
+  });
+
   it('admits one open migration per group, whichever connection asks, and names the open one', async () => {
     const others = await Promise.all([openStateStore(target), openStateStore(target)]);
     try {

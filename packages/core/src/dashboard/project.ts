@@ -10,7 +10,7 @@ import {
   type JournalEntry,
   type JsonObject,
   type MigrationStatus,
-  type Strategy,
+  type RecordKind,
 } from '@dlmigrate/state';
 import { actionFor, isFindingCode, type Severity } from '../findings/catalogue.js';
 import { outageWindow, type GroupOutage } from './outage.js';
@@ -22,7 +22,8 @@ export interface ProjectMigration {
   readonly id: string;
   readonly address: string;
   readonly displayName?: string;
-  readonly strategy: Strategy;
+  /** A migration's strategy, or address-update for an address update. */
+  readonly strategy: RecordKind;
   readonly status: MigrationStatus;
   readonly currentStep: string | null;
   readonly batchId: string | null;

@@ -25,7 +25,12 @@ import { resultsOf, Saga, type SagaOutcome, type SagaStep } from '../saga/runner
 import type { MigrationSagaOutcome, MigrationStep, MigrationStepResults } from '../steps/results.js';
 import { StateJournal } from '../saga/state-journal.js';
 import { enableHybridMailFlow, type EnableHybridInput, type EnableHybridResult } from '../hybrid/enable.js';
-import { isAddressUpdate, UPDATE_ADDRESS_STEPS, updateAddressOptions } from '../hybrid/update-address.js';
+import {
+  isAddressUpdate,
+  migrationStrategy,
+  UPDATE_ADDRESS_STEPS,
+  updateAddressOptions,
+} from '../hybrid/update-address.js';
 import { restorePreview, type RestorePreview } from '../restore/preview.js';
 import { RESTORE_STEPS } from '../restore/steps.js';
 import { loadReferences } from '../references/capture.js';
@@ -232,7 +237,7 @@ export class MigrationEngine {
   async plan(address: string, input: MigrationOptionsInput, run: RunOptions = {}): Promise<MigrationPlan> {
     const migration = await this.create(address, input, 'planned');
     return this.withContext(migration, run, async (ctx, journal) => {
-      const outcome = await new Saga(stepsFor(migration.strategy), journal).run(migration.id, ctx, {
+      const outcome = await new Saga(stepsFor(migrationStrategy(migration)), journal).run(migration.id, ctx, {
         ...this.sagaOptions(migration, run),
         stopAfter: 'validate',
       });
@@ -296,20 +301,14 @@ export class MigrationEngine {
     run: RunOptions = {},
   ): Promise<MigrationOutcome> {
     const migration = await this.create(address, input, 'running');
-    return this.execute(migration, stepsFor(migration.strategy), run);
+    return this.execute(migration, stepsFor(migrationStrategy(migration)), run);
   }
 
   /** Continues an interrupted, parked or planned migration from its journal (or finishes an interrupted undo). */
   async resume(migrationId: string, run: RunOptions = {}): Promise<MigrationOutcome> {
     const migration = await this.deps.state.getMigration(migrationId);
     if (migration === null) throw migrationNotFound(migrationId);
-    if (isAddressUpdate(migration)) {
-      throw new CoreError(
-        'CORE_NOT_A_MIGRATION',
-        `${migrationId} is an address update, not a migration; nothing was changed`,
-      );
-    }
-    return this.execute(migration, stepsFor(migration.strategy), run);
+    return this.execute(migration, stepsFor(migrationStrategy(migration)), run);
   }
 
   /** Builds or repairs the on-prem hybrid objects of an already cloud-managed DL (docs/reference-behaviour.md#hybrid-mail-flow-after-the-fact). */
@@ -329,7 +328,7 @@ export class MigrationEngine {
   ): Promise<AddressUpdateOutcome> {
     const migration = await this.deps.state.createMigration({
       group: { address: normalizeSmtpAddress(address) },
-      strategy: 'recreate',
+      strategy: 'address-update',
       options: {
         ...(JSON.parse(JSON.stringify(DEFAULT_OPTIONS)) as JsonObject),
         ...(updateAddressOptions(newAddress, newAlias) as unknown as JsonObject),
@@ -374,7 +373,7 @@ export class MigrationEngine {
     const migration = await this.deps.state.getMigration(migrationId);
     if (migration === null) throw migrationNotFound(migrationId);
     return this.withContext(migration, run, async (ctx, journal) => {
-      const saga = new Saga(stepsFor(migration.strategy), journal);
+      const saga = new Saga(stepsFor(migrationStrategy(migration)), journal);
       const outcome = await saga.abort(migration.id, ctx, reason, this.sagaOptions(migration, run));
       return this.finish(ctx, outcome);
     });
@@ -464,9 +463,10 @@ export class MigrationEngine {
   }
 
   /** The migration, if restore may run on it: known, and past its point of no return (or its restore begun). */
-  private async restorable(migrationId: string): Promise<MigrationRecord> {
-    const migration = await this.deps.state.getMigration(migrationId);
-    if (migration === null) throw migrationNotFound(migrationId);
+  private async restorable(migrationId: string): Promise<MigrationRecord & { strategy: Strategy }> {
+    const found = await this.deps.state.getMigration(migrationId);
+    if (found === null) throw migrationNotFound(migrationId);
+    const migration = { ...found, strategy: migrationStrategy(found) };
     const journal = await new StateJournal(this.deps.state).read(migrationId);
     if (
       !journal.some((e) => e.step === 'dispose' && e.event === 'completed') &&
@@ -524,7 +524,7 @@ export class MigrationEngine {
       const report = await buildReport(
         this.deps.state,
         migrationId,
-        stepNamesFor(migration.strategy),
+        stepNamesFor(migrationStrategy(migration)),
         status,
         changesFrom(results),
         finishedAt,
@@ -719,7 +719,7 @@ export class MigrationEngine {
     const report = await buildReport(
       state,
       id,
-      stepNamesFor(ctx.migration.strategy),
+      stepNamesFor(migrationStrategy(ctx.migration)),
       status,
       changesFrom(results),
       outcome.status === 'interrupted' || outcome.status === 'stopped' ? undefined : at,

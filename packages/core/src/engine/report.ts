@@ -10,6 +10,7 @@ import {
   type ReportFinding,
   type StepStatus,
 } from '../report/schema.js';
+import { migrationStrategy } from '../hybrid/update-address.js';
 import { parseStored } from '../stored/parse.js';
 import { lastEntryByStep } from '../saga/journal.js';
 import { StateJournal } from '../saga/state-journal.js';
@@ -75,7 +76,7 @@ export async function buildReport(
     kind: 'migration',
     id: migrationId,
     group: { address: migration.group.address, ...(displayName === undefined ? {} : { displayName }) },
-    strategy: migration.strategy,
+    strategy: migrationStrategy(migration),
     status,
     startedAt: journal[0]?.at ?? migration.createdAt,
     ...(finishedAt === undefined ? {} : { finishedAt }),

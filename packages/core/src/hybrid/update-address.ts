@@ -2,34 +2,45 @@
 // validates that the address is free and in an accepted domain), then the on-prem dynamic DL that holds the addresses
 // for on-prem senders. Two journaled steps: a crash between them is finished by resume. Both are idempotent.
 import { normalizeSmtpAddress, parseProxyAddress } from '@dlmigrate/ad';
+import type { RecordKind } from '@dlmigrate/state';
 import { cloudIdentity } from '../engine/cloud-identity.js';
+import { CoreError } from '../errors/core-error.js';
 import type { MigrationContext } from '../engine/context.js';
 import { finding, FindingsError } from '../findings/finding.js';
+import type { Strategy } from '../options.js';
 import type { SagaStep } from '../saga/runner.js';
 import { parseStored } from '../stored/parse.js';
 import { z } from 'zod';
 
 /**
  * An address update is an operation of its own, not a migration: its own steps (UPDATE_ADDRESS_STEPS), never resumed,
- * aborted or restored as a migration. The state store keeps it as a record of the migrations table (whose `strategy`
- * column admits only the two migration strategies, packages/state/src/schema.ts), told apart by this `operation` in its
- * options; isAddressUpdate is the one place that reads it.
+ * aborted or restored as a migration. The state store keeps it as a record of the migrations table of its own kind
+ * (strategy 'address-update', packages/state/src/types.ts RECORD_KINDS; schema version 5 rewrote the ones written
+ * before as 'recreate' records flagged in their options, packages/state/src/address-update-kind.ts).
  */
-const ADDRESS_UPDATE = 'update-hybrid-address';
+const ADDRESS_UPDATE = 'address-update' satisfies RecordKind;
 
 /** Whether a stored record is an address update rather than a migration. */
-export function isAddressUpdate(record: { readonly options: Readonly<Record<string, unknown>> }): boolean {
-  return record.options['operation'] === ADDRESS_UPDATE;
+export function isAddressUpdate(record: { readonly strategy: RecordKind }): boolean {
+  return record.strategy === ADDRESS_UPDATE;
+}
+
+/** The strategy of a record that is a migration; an address update is refused (CORE_NOT_A_MIGRATION), nothing changed. */
+export function migrationStrategy(record: { readonly id: string; readonly strategy: RecordKind }): Strategy {
+  if (record.strategy === ADDRESS_UPDATE)
+    throw new CoreError(
+      'CORE_NOT_A_MIGRATION',
+      `${record.id} is an address update, not a migration; nothing was changed`,
+    );
+  return record.strategy;
 }
 
 export interface UpdateAddressOptions {
-  readonly operation: typeof ADDRESS_UPDATE;
   readonly newAddress: string;
   readonly newAlias?: string;
 }
 
 const updateAddressSchema = z.object({
-  operation: z.literal(ADDRESS_UPDATE),
   newAddress: z.string().min(1),
   newAlias: z.string().optional(),
 });
@@ -118,7 +129,6 @@ export const UPDATE_ADDRESS_STEPS: readonly SagaStep<MigrationContext>[] = [
 
 export function updateAddressOptions(newAddress: string, newAlias?: string): UpdateAddressOptions {
   return {
-    operation: ADDRESS_UPDATE,
     newAddress: normalizeSmtpAddress(newAddress),
     ...(newAlias === undefined ? {} : { newAlias }),
   };
