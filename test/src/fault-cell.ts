@@ -110,6 +110,8 @@ async function runWithFault(
   // A token fault needs a connection that has no token yet: a fresh set of connections for this run.
   let fresh: ChildDeps | undefined;
   if (cell.dependency === 'token') fresh = await childDeps(world.childConfig);
+  // The Graph token's request fails: the connection first gets its Exchange token, so Graph's is the next request.
+  if (cell.tokenFor === 'graph') await fresh!.cloud.tokens.token(fresh!.cloud.tokens.cloud.exchangeResource);
   const deps = { ...(fresh?.deps ?? world.deps) } as { -readonly [K in keyof EngineDeps]: EngineDeps[K] };
   // The token endpoint down for good: an outage the engine waits out within its token outage budget (core
   // util/retry.ts TOKEN_OUTAGE_BUDGET_MS, three minutes) before the step fails — here a budget of seconds, so the cell
@@ -122,7 +124,7 @@ async function runWithFault(
     (deps as Record<Target, unknown>)[target] = counting(deps[target] as object, method, () => unjournaled++);
   }
   let hook: FaultHook<object> | undefined;
-  if (cell.target !== 'exchange' && cell.route === undefined) {
+  if (cell.target !== 'exchange' && cell.route === undefined && cell.dependency !== 'token') {
     hook = faultHook(deps[cell.target] as object);
     (deps as Record<Target, unknown>)[cell.target] = hook.target;
   }
@@ -130,10 +132,12 @@ async function runWithFault(
   let fired = false;
   let callsAtArm = 0;
   let tokensAtArm = 0;
+  let requestsAtArm = 0;
   const stats = () => world.sim.calls(world.tenantId);
   const arm = () => {
     if (cell.dependency === 'token') {
       tokensAtArm = stats().tokens;
+      requestsAtArm = fresh!.cloud.tokens.tokenEndpointRequests;
       world.sim.injectTokenFault(world.tenantId, tokenFault(kind));
     } else if (cell.target === 'exchange') {
       callsAtArm = stats().cmdlets[cell.cmdlet!] ?? 0;
@@ -153,7 +157,8 @@ async function runWithFault(
   const disarm = () => {
     if (cell.dependency === 'token') {
       // Requests the endpoint refused reach it (the connection counts them) but issue no token (the tenant counts those).
-      if (fresh!.cloud.tokens.tokenEndpointRequests > stats().tokens - tokensAtArm) fired = true;
+      if (fresh!.cloud.tokens.tokenEndpointRequests - requestsAtArm > stats().tokens - tokensAtArm)
+        fired = true;
       world.sim.clearFaults(world.tenantId);
     } else if (cell.target === 'exchange') {
       if ((stats().cmdlets[cell.cmdlet!] ?? 0) > callsAtArm) fired = true;

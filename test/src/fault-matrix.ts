@@ -56,6 +56,11 @@ interface Touch {
    * goes over the wire through the Graph client's own pacing and retries; absent = a hook at the client boundary.
    */
   readonly route?: string;
+  /**
+   * For the token endpoint: the request that fails is the one for Graph, made by a connection that already holds its
+   * Exchange token (the second token request of a run); absent = the connection's first request.
+   */
+  readonly tokenFor?: 'graph';
 }
 
 export interface Cell extends Touch {
@@ -127,6 +132,16 @@ const TOUCHES: Readonly<Record<OperationKind, readonly Touch[]>> = {
       dependency: 'token',
       target: 'exchange',
       method: 'token',
+      kinds: ['transient', 'permanent'],
+    },
+    // A token request beyond the first: Graph's own token, asked for at capture's first Graph call. The SDK wraps
+    // what its token provider throws; the engine must still see the token endpoint's answer (exo graph-client.ts).
+    {
+      step: 'capture',
+      dependency: 'token',
+      target: 'graph',
+      method: 'token',
+      tokenFor: 'graph',
       kinds: ['transient', 'permanent'],
     },
     ex('stage', 'newDistributionGroup', 'New-DistributionGroup'),
@@ -228,9 +243,11 @@ export function cellName(cell: Cell): string {
   const method =
     cell.journal !== undefined
       ? `${cell.method} ${cell.journal}`
-      : cell.route !== undefined
-        ? `${cell.method}, ${cell.route}`
-        : cell.method;
+      : cell.tokenFor !== undefined
+        ? `${cell.method} for ${cell.tokenFor}`
+        : cell.route !== undefined
+          ? `${cell.method}, ${cell.route}`
+          : cell.method;
   return `${cell.operation}: ${cell.step} × ${cell.dependency} (${method}) × ${cell.kind}`;
 }
 
