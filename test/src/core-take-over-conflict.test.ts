@@ -10,8 +10,10 @@ const w = useWorld(sharedLab());
 describe('take-over address conflicts', () => {
   it("waits out the deleted group's address quarantine instead of rolling back", async () => {
     await w.reset();
-    // The lab's sync deletes inside the trigger call: take-over meets the quarantine on its first write.
-    w.sim.setBehaviour(w.tenantId, { addressQuarantineSeconds: 3 });
+    // The lab's sync deletes inside the trigger call: take-over meets the quarantine on its first write. 15 s, not 3:
+    // on a loaded machine (load 30+ on 2 cores) the first write came more than 3 s after the deletion, the quarantine
+    // was over and the test saw no conflict at all. Take-over waits up to 120 s for a quarantine (steps/take-over.ts).
+    w.sim.setBehaviour(w.tenantId, { addressQuarantineSeconds: 15 });
     const outcome = await w.engine.migrate('sales@contoso.com', { nonSyncOu: w.objects['ous.nonSync']!.dn });
     expect(withoutMembersOf(outcome.report.findings).filter((f) => f.severity !== 'info')).toEqual([]);
     expect(outcome.status).toBe('completed_with_warnings'); // members-of.ts
