@@ -110,9 +110,21 @@ describe('batch run (one process)', () => {
     expect((await w.state.listErrors(blocked.migrationId))[0]!.message).toContain('execs@contoso.com');
     expect(outcome.status).toBe('completed_with_failures');
 
-    // One sync per level, triggered by the batch (the groups' own waits only polled).
-    expect(syncCycles() - cyclesBefore).toBe(3);
+    // One sync per level, triggered by the batch (the groups' own waits only polled), and one final sync per level
+    // whose groups had synced on-prem dependants to update (Sales: All Staff, Board…; All Staff: Company) — not one
+    // per group (steps/final-sync.ts).
+    expect(syncCycles() - cyclesBefore).toBe(5);
     expect(events.filter((e) => e.type === 'sync-triggered').map((e) => e.level)).toEqual([0, 1, 2]);
+    expect(events.filter((e) => e.type === 'final-sync-triggered').map((e) => e.level)).toEqual([0, 1]);
+    for (const address of ['sales@contoso.com', 'allstaff@contoso.com']) {
+      const journal = await w.state.listJournal(statusOf(outcome, address).migrationId);
+      expect(
+        journal.find((e) => e.step === 'final-sync' && e.event === 'completed')?.data,
+        address,
+      ).toMatchObject({
+        result: { sync: { by: 'level', settled: true } },
+      });
+    }
     // Children first: a parent is staged only after its child completed.
     const order = events
       .filter((e) => e.type === 'step')
@@ -139,7 +151,7 @@ describe('batch run (one process)', () => {
     expect(again.groups.map((g) => [g.address, g.status])).toEqual(
       outcome.groups.map((g) => [g.address, g.status]),
     );
-    expect(syncCycles() - cyclesBefore).toBe(3);
+    expect(syncCycles() - cyclesBefore).toBe(5);
   }, 300_000);
 
   it('a group that fails mid-way is rolled back and only its parent ends as CHILD_GROUP_MIGRATION_EXCEPTION', async () => {
@@ -599,7 +611,8 @@ describe('batch killed and resumed', () => {
     const journal = await w.state.listJournal(allStaff.migrationId);
     // The stage the victim completed was not run again.
     expect(journal.filter((e) => e.step === 'stage' && e.event === 'completed')).toHaveLength(1);
-    expect(syncCycles() - cyclesBefore).toBe(3);
+    // A sync per level and a final sync for the two levels with synced dependants (Sales, All Staff): none twice.
+    expect(syncCycles() - cyclesBefore).toBe(5);
   }, 300_000);
 });
 

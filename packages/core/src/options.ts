@@ -44,7 +44,19 @@ export interface MigrationOptions {
      * deadline: a rollback is waiting for a sync that may not come, and says so when it stops.
      */
     readonly undoResyncMinutes: number;
+    /**
+     * How long final-sync waits, from its trigger, for the synced copies of the on-prem dependants to name the routing
+     * contact. At the deadline the migration goes on: verify reports each copy not updated yet.
+     */
+    readonly finalSyncMinutes: number;
   };
+  /**
+   * After the on-prem dependants were pointed at the routing contact (rewire-onprem), trigger one directory sync and
+   * wait for their synced copies in Exchange Online to show it (steps/final-sync.ts), so verify checks the cloud side
+   * (synced parent groups, restrictions, owners). Off: the cloud copies change only with the next scheduled cycle, and
+   * verify says it did not re-read them (FINAL_SYNC_OFF).
+   */
+  readonly finalSync: boolean;
   /** At the deletion deadline: undo everything (default) or stay parked, resumable. */
   readonly onDeletionDeadline: 'rollback' | 'stay-parked';
   /**
@@ -71,7 +83,14 @@ export const DEFAULT_OPTIONS: MigrationOptions = {
   skipNestedGroupCheck: false,
   allowNonSyncedGroup: false,
   overrideCentralizedMailTransport: false,
-  deadlines: { cloudDeletionMinutes: 60, takeOverMinutes: 15, conversionMinutes: 60, undoResyncMinutes: 15 },
+  deadlines: {
+    cloudDeletionMinutes: 60,
+    takeOverMinutes: 15,
+    conversionMinutes: 60,
+    undoResyncMinutes: 15,
+    finalSyncMinutes: 15,
+  },
+  finalSync: true,
   onDeletionDeadline: 'rollback',
   entraReferences: 'blocking',
   permissionHolder: 'make-security',
@@ -104,8 +123,10 @@ const storedOptionsSchema = z.object({
       takeOverMinutes: z.number().positive().default(D.deadlines.takeOverMinutes),
       conversionMinutes: z.number().positive().default(D.deadlines.conversionMinutes),
       undoResyncMinutes: z.number().positive().default(D.deadlines.undoResyncMinutes),
+      finalSyncMinutes: z.number().positive().default(D.deadlines.finalSyncMinutes),
     })
     .default(D.deadlines),
+  finalSync: z.boolean().default(D.finalSync),
   onDeletionDeadline: z.enum(['rollback', 'stay-parked']).default(D.onDeletionDeadline),
   entraReferences: z.enum(['blocking', 'needs-action']).default(D.entraReferences),
   permissionHolder: z.enum(['make-security', 'blocking']).default(D.permissionHolder),

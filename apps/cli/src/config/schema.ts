@@ -227,6 +227,11 @@ const migrationSchema = z.strictObject({
   allowNonSyncedGroup: z.boolean().default(false),
   /** Migrate although an outbound connector routes all mail via on-premises (centralized mail transport). */
   overrideCentralizedMailTransport: z.boolean().default(false),
+  /**
+   * After the on-premises objects that named the group are pointed at the routing contact, trigger one sync and wait
+   * for their synced copies in Exchange Online to follow, so that verify checks them (one sync per level in a batch).
+   */
+  finalSync: z.boolean().default(true),
   /** At the deletion deadline: undo everything, or stay parked and resumable. */
   onDeletionDeadline: z.enum(['rollback', 'stay-parked']).default('rollback'),
   /** What Entra holds by the group's object id does to a recreate: stop it, or go ahead and report each. */
@@ -264,6 +269,13 @@ const migrationSchema = z.strictObject({
         .default(60),
       /** How long a rollback waits for the sync to bring the group back (undo of park). */
       undoResyncMinutes: z
+        .number()
+        .int()
+        .positive()
+        .max(24 * 60)
+        .default(15),
+      /** How long final-sync waits for the synced copies of on-premises dependants to name the routing contact. */
+      finalSyncMinutes: z
         .number()
         .int()
         .positive()

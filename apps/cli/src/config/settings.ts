@@ -157,6 +157,18 @@ export const MIGRATION_SETTINGS: readonly Setting[] = [
     'number',
     'how long a rollback waits for the sync to bring the group back',
   ),
+  row(
+    'migration.deadlines.finalSyncMinutes',
+    'final-sync-minutes',
+    'number',
+    'how long to wait after the final sync for the synced copies of on-premises dependants',
+  ),
+  row(
+    'migration.finalSync',
+    'final-sync',
+    'boolean',
+    'sync once after rewiring the on-premises dependants, so verify checks their cloud copies',
+  ),
   row('migration.onDeletionDeadline', 'on-deletion-deadline', 'string', 'rollback | stay-parked'),
   row('migration.concurrency', 'concurrency', 'number', 'most groups a batch runner works on at once'),
   row(

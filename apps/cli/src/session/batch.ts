@@ -207,6 +207,13 @@ function batchEventPrinter(
       case 'sync-triggered':
         output.status('info', `level ${event.level}`, `sync triggered once for ${event.groups} group(s)`);
         break;
+      case 'final-sync-triggered':
+        output.status(
+          'info',
+          `level ${event.level}`,
+          `final sync triggered once for ${event.groups} group(s) whose on-premises dependants have synced copies`,
+        );
+        break;
       case 'deletions':
         output.status(
           event.pending === 0 ? 'ok' : 'warn',

@@ -145,6 +145,7 @@ export function migrationOptions(config: DlmigrateConfig): MigrationOptionsInput
     skipNestedGroupCheck: m.skipNestedGroupCheck,
     allowNonSyncedGroup: m.allowNonSyncedGroup,
     overrideCentralizedMailTransport: m.overrideCentralizedMailTransport,
+    finalSync: m.finalSync,
     onDeletionDeadline: m.onDeletionDeadline,
     entraReferences: m.entraReferences,
     permissionHolder: m.permissionHolder,

@@ -4,7 +4,7 @@ import type { MigrationStatus } from '@dlmigrate/state';
 import type { MigrationEvent } from '../engine/engine.js';
 
 /** Where a level (one sync wave) is; also stored as the level's phase in the state store. */
-export type LevelPhase = 'pending' | 'preparing' | 'syncing' | 'finishing' | 'done';
+export type LevelPhase = 'pending' | 'preparing' | 'syncing' | 'finishing' | 'final-sync' | 'done';
 
 export type BatchEvent =
   | {
@@ -17,6 +17,16 @@ export type BatchEvent =
   /** This runner triggered the level's one sync (only the elected coordinator does). */
   | {
       readonly type: 'sync-triggered';
+      readonly batchId: string;
+      readonly level: number;
+      readonly groups: number;
+    }
+  /**
+   * This runner triggered the level's one final sync, after the on-prem rewiring of its groups (steps/final-sync.ts):
+   * `groups` wait for it to update the synced copies of their on-prem dependants.
+   */
+  | {
+      readonly type: 'final-sync-triggered';
       readonly batchId: string;
       readonly level: number;
       readonly groups: number;

@@ -132,9 +132,11 @@ export async function retryFailedGroups(
 
   for (const level of reopen) {
     const record = batch.levels.find((l) => l.level === level);
-    // The level's sync runs again for its retried groups; what it saw before stays (keyed by the old migrations).
+    // The level's syncs (the deletion one and the final one) run again for its retried groups; what it saw before stays
+    // (keyed by the old migrations).
     const {
       syncTriggeredAt: _triggered,
+      finalSyncTriggeredAt: _finalTriggered,
       deleted: _deleted,
       notDeleted: _notDeleted,
       ...kept

@@ -10,7 +10,11 @@
 //                holds. So every runner finishes its share of the wave, not the coordinator alone (issue 17);
 //   finishing  – every parked group not started yet runs from await-deletion to its report, each on its own: a
 //                straggler the watch did not see go by the level's deadline (counted from the level's sync trigger)
-//                gets one last check and its own rollback — not a sync of its own and a second full deadline;
+//                gets one last check and its own rollback — not a sync of its own and a second full deadline. A group
+//                whose on-prem dependants have synced copies to update stops at final-sync (parked) instead;
+//   final-sync – ONE runner (elected as for the level's sync) triggers one sync for those groups, after the on-prem
+//                rewiring of all of them; each then goes on from final-sync, waiting until its dependants' synced copies
+//                follow (deadline counted from that trigger), to verify and its report (steps/final-sync.ts);
 //   done       – nothing of the level is open any more; the next level starts.
 // Every runner process sharing the store runs this same loop; work is taken with leases, so a runner that dies
 // loses its groups to the others once its leases expire, and re-running the loop after a crash resumes it.
@@ -210,9 +214,12 @@ class BatchRunner {
     }
     if (record.phase === 'syncing') record = await this.#awaitSync(level);
     // Stopped while syncing: the level stays in its phase (its data holds what the watch saw) for resume.
-    if (this.#stopping || (record.phase !== 'finishing' && record.phase !== 'done')) return;
+    if (this.#stopping || rank(record.phase) < rank('finishing')) return;
     await this.#setPhase(level, 'finishing');
     await this.#finish(level, record);
+    if (this.#stopping) return;
+    await this.#setPhase(level, 'final-sync');
+    await this.#finalSync(level);
     if (this.#stopping) return;
     await this.#setPhase(level, 'done');
   }
@@ -221,7 +228,7 @@ class BatchRunner {
 
   /** Stages and parks every group of the level (this runner's share); returns once none is left unparked by anyone. */
   async #prepare(level: number): Promise<void> {
-    await this.#drain(level, ['planned', 'running'], async (migration) => {
+    await this.#drain(level, ['planned', 'running'], everyGroup, async (migration) => {
       const gate = await this.#gate(migration);
       if (gate.verdict === 'blocked') return this.#blockByChildren(migration, level, gate.children);
       if (gate.verdict === 'wait') return this.#defer(migration, level, gate.children);
@@ -378,7 +385,7 @@ class BatchRunner {
         progress = true;
         this.#attempts.set(claimed.id, (this.#attempts.get(claimed.id) ?? 0) + 1);
         if (gate.verdict === 'blocked') await this.#blockByChildren(claimed, level, gate.children);
-        else await this.#runGroup(claimed, level, undefined, false);
+        else await this.#runGroup(claimed, level, undefined, false, undefined, undefined, 'own');
       }
       if (progress) continue;
       if (childInProgress) {
@@ -394,7 +401,16 @@ class BatchRunner {
         );
         if (claimed === null || claimed.status !== 'planned') continue;
         const gate = await this.#gate(claimed);
-        if (gate.verdict === 'go') await this.#runGroup(claimed, claimed.batchLevel ?? 0, undefined, false);
+        if (gate.verdict === 'go')
+          await this.#runGroup(
+            claimed,
+            claimed.batchLevel ?? 0,
+            undefined,
+            false,
+            undefined,
+            undefined,
+            'own',
+          );
         else await this.#blockByChildren(claimed, claimed.batchLevel ?? 0, gate.children);
       }
       return;
@@ -431,7 +447,7 @@ class BatchRunner {
       // The groups this runner holds start the moment the coordinator records their deletion — in the take-over's
       // priority lane like the coordinator's own, and before #finish (whose claim window would queue them).
       if (!this.#stopping) this.#startHeld(level, record);
-      if (record.phase === 'finishing' || record.phase === 'done' || this.#stopping) return record;
+      if (rank(record.phase) >= rank('finishing') || this.#stopping) return record;
       if (await this.#state.claimLevelSync(this.#batchId, level, this.#deps.runnerId, this.#syncLeaseMs)) {
         return this.#coordinateSync(level, record);
       }
@@ -510,6 +526,8 @@ class BatchRunner {
       phase: 'finishing',
       data: { ...data, deleted, notDeleted: [...pending] },
     });
+    // Done with it: whichever runner coordinates the level's final sync claims it at once, not after this lease.
+    await this.#state.releaseLevelSync(this.#batchId, level, this.#deps.runnerId);
     this.#emit({ type: 'level', batchId: this.#batchId, level, phase: 'finishing', groups: parked.length });
     return updated;
   }
@@ -628,7 +646,8 @@ class BatchRunner {
     const seen = deletionsIn(record.data);
     const deadline = this.#deletionDeadlineOf(record.data);
     this.#attempts.clear();
-    await this.#drain(level, ['parked', 'running'], async (migration) => {
+    const notAtFinalSync = (m: MigrationRecord) => !awaitsLevelFinalSync(m);
+    await this.#drain(level, ['parked', 'running'], notAtFinalSync, async (migration) => {
       // A group the level's watch saw deleted needs no sync of its own. One it did not see by the deadline (a
       // straggler) has had its deadline — the level's sync was its sync: its wait makes one last check and then rolls
       // back (or stays parked), instead of triggering a sync of its own and waiting a second full deadline; a
@@ -652,6 +671,58 @@ class BatchRunner {
     return Date.parse(triggered) + this.#deletionWindowMs();
   }
 
+  // ── final sync ───────────────────────────────────────────────────────────────────────────────
+
+  /**
+   * The level's one final sync: once every group of the level has rewired its on-prem dependants (those with synced
+   * copies to update wait at final-sync), one elected runner triggers it (unless the level's data says an earlier one
+   * did), and every waiting group goes on from final-sync with the trigger's time.
+   */
+  async #finalSync(level: number): Promise<void> {
+    let triggeredAt = finalSyncTriggeredAt((await this.#level(level)).data);
+    if (triggeredAt === undefined) {
+      const waiting = (
+        await this.#state.listMigrations({ batchId: this.#batchId, batchLevel: level, status: 'parked' })
+      ).filter(awaitsLevelFinalSync);
+      if (waiting.length === 0) return;
+      triggeredAt = await this.#triggerFinalSync(level, waiting.length);
+      if (triggeredAt === undefined) return; // stopped while waiting for the coordination
+    }
+    const levelFinalSync = { triggeredAt };
+    this.#attempts.clear();
+    // Past await-deletion long since: nothing of the level's deletion sync applies any more (deletionSeen false).
+    await this.#drain(level, ['parked'], awaitsLevelFinalSync, async (migration) => {
+      await this.#runGroup(migration, level, undefined, false, undefined, undefined, levelFinalSync);
+    });
+  }
+
+  /** Triggers the level's final sync once (elected through the state store, like the level's sync); its time. */
+  async #triggerFinalSync(level: number, groups: number): Promise<string | undefined> {
+    for (;;) {
+      if (this.#stopping) return undefined;
+      const before = finalSyncTriggeredAt((await this.#level(level)).data);
+      if (before !== undefined) return before;
+      if (await this.#state.claimLevelSync(this.#batchId, level, this.#deps.runnerId, this.#syncLeaseMs)) {
+        try {
+          // Read again under the claim: the runner that held it before may have triggered in between.
+          const record = await this.#level(level);
+          const earlier = finalSyncTriggeredAt(record.data);
+          if (earlier !== undefined) return earlier;
+          await this.#deps.sync.trigger();
+          const at = new Date(this.#clock.now()).toISOString();
+          await this.#state.updateBatchLevel(this.#batchId, level, {
+            data: { ...record.data, finalSyncTriggeredAt: at },
+          });
+          this.#emit({ type: 'final-sync-triggered', batchId: this.#batchId, level, groups });
+          return at;
+        } finally {
+          await this.#state.releaseLevelSync(this.#batchId, level, this.#deps.runnerId);
+        }
+      }
+      await this.#clock.sleep(this.#waitMs);
+    }
+  }
+
   // ── shared ───────────────────────────────────────────────────────────────────────────────────
 
   /**
@@ -662,15 +733,18 @@ class BatchRunner {
   async #drain(
     level: number,
     statuses: readonly MigrationStatus[],
+    include: (m: MigrationRecord) => boolean,
     work: (m: MigrationRecord) => Promise<void>,
   ): Promise<void> {
     const inFlight = new Map<string, Promise<void>>();
     for (;;) {
-      const open = await this.#state.listMigrations({
-        batchId: this.#batchId,
-        batchLevel: level,
-        status: statuses,
-      });
+      const open = (
+        await this.#state.listMigrations({
+          batchId: this.#batchId,
+          batchLevel: level,
+          status: statuses,
+        })
+      ).filter(include);
       const now = Date.now();
       const heldByOthers = open.filter(
         (m) =>
@@ -692,7 +766,7 @@ class BatchRunner {
           this.#deps.runnerId,
           this.#deps.leaseMs ?? 60_000,
         );
-        if (claimed === null || !statuses.includes(claimed.status)) {
+        if (claimed === null || !statuses.includes(claimed.status) || !include(claimed)) {
           if (claimed !== null) await this.#state.releaseLease(claimed.id, this.#deps.runnerId);
           continue;
         }
@@ -718,11 +792,18 @@ class BatchRunner {
     deletionSeen = true,
     observed?: DeletionObservation,
     deletionDeadlineAt?: number,
+    levelFinalSync: EngineDeps['levelFinalSync'] | 'own' = {},
   ): Promise<MigrationStatus | undefined> {
     await this.#unhold(migration.id);
     // Seen deleted by the level's watch: await-deletion records that and asks nothing (so no trigger to skip either).
     // Otherwise a first trigger the level already ran is skipped, and the wait ends at the level's deadline if given.
-    const base: EngineDeps = { ...this.#deps, takeOverLane: this.#lane };
+    // Past the on-prem rewiring the group waits for the level's final sync (or, given, goes on with it) unless it runs
+    // on its own ('own': a group deferred until every level was done).
+    const base: EngineDeps = {
+      ...this.#deps,
+      takeOverLane: this.#lane,
+      ...(until === 'park' || levelFinalSync === 'own' ? {} : { levelFinalSync }),
+    };
     const deps: EngineDeps =
       until === 'park'
         ? { ...base, levelReads: this.#levelReadsOf(level) }
@@ -901,8 +982,21 @@ const codesOf = (errors: readonly ErrorRecord[]) => [
   ...new Set(errors.filter((e) => e.severity !== 'info').map((e) => e.code)),
 ];
 
-const PHASES: readonly string[] = ['pending', 'preparing', 'syncing', 'finishing', 'done'];
-const rank = (phase: string) => PHASES.indexOf(phase);
+const PHASES: readonly LevelPhase[] = ['pending', 'preparing', 'syncing', 'finishing', 'final-sync', 'done'];
+const rank = (phase: string) => PHASES.indexOf(phase as LevelPhase);
+
+const everyGroup = () => true;
+
+/** A group stopped at final-sync until its level's final sync is triggered (steps/final-sync.ts suspends it). */
+function awaitsLevelFinalSync(m: MigrationRecord): boolean {
+  return m.status === 'parked' && m.currentStep === 'final-sync';
+}
+
+/** When the level's final sync was triggered (stored in the level's data so another runner goes on with it). */
+function finalSyncTriggeredAt(data: JsonObject): string | undefined {
+  const at = data['finalSyncTriggeredAt'];
+  return typeof at === 'string' && !Number.isNaN(Date.parse(at)) ? at : undefined;
+}
 
 /** Runners that list the same candidates try them in different orders, so they rarely race for the same lease. */
 function shuffle<T>(items: readonly T[]): T[] {

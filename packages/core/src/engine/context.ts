@@ -46,6 +46,12 @@ export interface EngineDeps {
    * A straggler's wait ends there — the level's sync was its sync — not a full deadline after its own wait starts.
    */
   readonly deletionDeadlineAt?: number;
+  /**
+   * In a batch: the level's one final sync (batch/runner.ts). Without `triggeredAt` the level has not triggered it yet,
+   * and final-sync suspends the migration until the level's runner resumes it; with it, final-sync triggers none of
+   * its own and waits until `triggeredAt` + deadlines.finalSyncMinutes. Absent: the migration triggers its own.
+   */
+  readonly levelFinalSync?: { readonly triggeredAt?: string };
   /** How a step that met a transient fault is retried (util/retry.ts). @defaultValue the Exchange client's policy */
   readonly retryPolicy?: RetryPolicy;
   /**

@@ -40,6 +40,7 @@ import { convert } from '../steps/convert.js';
 import { parityCheck } from '../steps/parity-check.js';
 import { capture } from '../steps/capture.js';
 import { dispose } from '../steps/dispose.js';
+import { finalSync } from '../steps/final-sync.js';
 import { hybridMailFlow } from '../steps/hybrid-mail-flow.js';
 import { park } from '../steps/park.js';
 import { reportStep } from '../steps/report.js';
@@ -108,6 +109,7 @@ const RECREATE_BODY: readonly MigrationStep[] = [
   hybridMailFlow,
   rewireOnPrem,
   rewireCloud,
+  finalSync,
   verifyStep,
 ];
 /** In place: the synced cloud group itself becomes cloud-managed; no temporary DL, no parking, no deletion. */
@@ -120,6 +122,7 @@ const CONVERT_BODY: readonly MigrationStep[] = [
   routingContact,
   hybridMailFlow,
   rewireOnPrem,
+  finalSync,
   verifyStep,
 ];
 export const RECREATE_STEPS: readonly string[] = [...RECREATE_BODY.map((s) => s.name), 'report'];
@@ -507,6 +510,7 @@ export class MigrationEngine {
         step,
         results,
         restored ? RESTORE_SOURCES : MIGRATION_SOURCES,
+        'on-demand',
       );
       await journal.append(migrationId, {
         step,

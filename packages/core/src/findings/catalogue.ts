@@ -291,6 +291,11 @@ const catalogue = {
     action:
       'After the migration the named object does not hold a value it held before (see the attribute and message); set it by hand, then run `dlmigrate verify` again.',
   },
+  FINAL_SYNC_OFF: {
+    severity: 'info',
+    action:
+      'No directory sync ran after the on-premises objects were pointed at the routing contact (finalSync is off), so verify did not re-read their synced copies in Exchange Online; they follow with the next scheduled sync cycle. Run `dlmigrate verify` after it to check them.',
+  },
 } as const satisfies Record<string, CatalogueEntry>;
 
 export type FindingCode = keyof typeof catalogue;

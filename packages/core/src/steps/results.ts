@@ -7,6 +7,7 @@ import type { SagaOutcome, SagaStep, StepResults } from '../saga/runner.js';
 import type { AwaitDeletionResult } from './await-deletion.js';
 import type { CaptureResult } from './capture.js';
 import type { DisposeResult } from './dispose.js';
+import type { FinalSyncResult } from './final-sync.js';
 import type { HybridMailFlowResult } from './hybrid-mail-flow.js';
 import type { ParityCheckResult } from './parity-check.js';
 import type { ParkResult } from './park.js';
@@ -35,6 +36,7 @@ export interface MigrationStepResults {
   'hybrid-mail-flow': HybridMailFlowResult;
   'rewire-onprem': RewireOnPremResult;
   'rewire-cloud': RewireCloudResult;
+  'final-sync': FinalSyncResult;
   verify: VerifyResult;
   report: ReportResult;
 }

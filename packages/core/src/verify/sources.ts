@@ -32,11 +32,18 @@ import { collectedRightsToCarry } from '../permissions/held.js';
 import type { PermissionRecord } from '@dlmigrate/state';
 import type { ExpectedValue, ObservedAttribute } from './values.js';
 import { cloudIdentity } from '../engine/cloud-identity.js';
+import { finding, type Finding } from '../findings/finding.js';
+import { locateSyncedDependants, objectCount, readSyncedDependants } from './synced-dependants.js';
 
 interface VerifyReading {
   readonly expected: readonly ExpectedValue[];
   readonly observed: readonly ObservedAttribute[];
+  /** What the source could not compare and says so (recorded with the differences, under the verify step). */
+  readonly notes?: readonly Finding[];
 }
+
+/** The verify step of a run, or `dlmigrate verify <id>` later (when every scheduled sync has had its time). */
+export type VerifyOccasion = 'step' | 'on-demand';
 
 /** A migration's step results, and after a restore the results of its restore steps too. */
 export type VerifyResultsMap = MigrationStepResults & {
@@ -52,6 +59,7 @@ export interface VerifySource {
     results: VerifyResults,
     snapshot: Snapshot,
     reads: VerifyReads,
+    occasion: VerifyOccasion,
   ): Promise<VerifyReading>;
 }
 
@@ -231,10 +239,42 @@ const onPremDependantsSource: VerifySource = {
   },
 };
 
+/**
+ * The synced copies in Exchange Online of the on-prem dependants name the routing contact — after final-sync's sync
+ * (steps/final-sync.ts). When no sync ran (finalSync off, or no sync trigger configured) the verify step of the run
+ * does not read them, since they change only with the next scheduled cycle, and says so (FINAL_SYNC_OFF); an
+ * on-demand verify later reads them.
+ */
+const syncedDependantsSource: VerifySource = {
+  name: 'synced copies of on-premises dependants',
+  async read(ctx, results, snapshot, _reads, occasion) {
+    const contact = results.get('routing-contact');
+    if (contact === undefined) return { expected: [], observed: [] };
+    const located = await locateSyncedDependants(ctx, snapshot);
+    if (located.length === 0) return { expected: [], observed: [] };
+    const synced = results.get('final-sync')?.sync;
+    if (occasion === 'step' && (synced === undefined || synced === null)) {
+      const why = ctx.options.finalSync
+        ? 'no sync trigger is configured (sync kind none)'
+        : 'finalSync is off';
+      const names = located.map((d) => `${d.dn} (${d.attribute})`).join('; ');
+      const count = objectCount(located);
+      const message = `${count} synced cop${count === 1 ? 'y' : 'ies'} of on-premises objects that named the group were not re-read, because no directory sync ran after the on-premises rewiring (${why}): ${names}`;
+      return {
+        expected: [],
+        observed: [],
+        notes: [finding('FINAL_SYNC_OFF', label(ctx, snapshot), message)],
+      };
+    }
+    return readSyncedDependants(ctx.deps.exchange, located, contact);
+  },
+};
+
 export const MIGRATION_SOURCES: readonly VerifySource[] = [
   cloudGroupSource,
   cloudDependantsSource,
   onPremDependantsSource,
+  syncedDependantsSource,
   configReferencesSource,
 ];
 

@@ -4,13 +4,14 @@
 // never plain "completed".
 import type { MigrationContext } from '../engine/context.js';
 import { loadSnapshot } from '../engine/snapshot.js';
-import { finding } from '../findings/finding.js';
+import { finding, type Finding } from '../findings/finding.js';
 import type { SagaStep } from '../saga/runner.js';
 import type { MigrationStep } from '../steps/results.js';
 import {
   MIGRATION_SOURCES,
   RESTORE_SOURCES,
   verifyReads,
+  type VerifyOccasion,
   type VerifyResults,
   type VerifySource,
 } from './sources.js';
@@ -48,19 +49,23 @@ export async function verifyAndRecord(
   step: string,
   results: VerifyResults,
   sources: readonly VerifySource[],
+  occasion: VerifyOccasion = 'step',
 ): Promise<VerifyResult> {
   const snapshot = await loadSnapshot(ctx.deps.state, ctx.migration.id);
   const expected: ExpectedValue[] = [];
   const observed: ObservedAttribute[] = [];
+  const notes: Finding[] = [];
   const reads = verifyReads(ctx.deps.exchange);
   for (const source of sources) {
-    const reading = await source.read(ctx, results, snapshot, reads);
+    const reading = await source.read(ctx, results, snapshot, reads, occasion);
     // Value by value: a spread of a 125,000-member group's values into push overflows the stack.
     for (const e of reading.expected) expected.push(e);
     for (const o of reading.observed) observed.push(o);
+    for (const n of reading.notes ?? []) notes.push(n);
   }
   const verification = compareValues(expected, observed);
   await ctx.deps.state.clearErrors(ctx.migration.id, step);
+  for (const note of notes) await ctx.note(step, note);
   for (const d of verification.differences)
     await ctx.note(step, finding('VERIFY_DIFFERENCE', d.expected.object, describe(d), d.expected.attribute));
   const counts = { checked: verification.checked, differences: verification.differences.length };
