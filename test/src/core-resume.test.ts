@@ -4,7 +4,7 @@ import { RECREATE_STEPS } from '@dlmigrate/core/testing';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { runChildUntilKilled } from './child.js';
 import { membersOfReports, withoutMembersOf } from './members-of.js';
-import { directoryView, SALES_KEYS, tenantView, viewDiff } from './views.js';
+import { directoryView, SALES_KEYS, tenantView, viewDiff, withoutNewIds } from './views.js';
 import { useWorld, sharedLab } from './world.js';
 
 const w = useWorld(sharedLab());
@@ -14,7 +14,8 @@ beforeAll(async () => {
   await w.reset();
   const outcome = await w.engine.migrate('sales@contoso.com', { nonSyncOu: w.objects['ous.nonSync']!.dn });
   expect(outcome.status).toBe('completed_with_warnings'); // "members of Sales" restrictions (members-of.ts)
-  reference = { directory: await directoryView(w, SALES_KEYS), tenant: tenantView(w) };
+  // The final sync brings the routing contact into the tenant: its ids are new in every run.
+  reference = { directory: await directoryView(w, SALES_KEYS), tenant: withoutNewIds(tenantView(w)) };
 }, 300_000);
 
 const kills = [
@@ -43,7 +44,7 @@ describe('SIGKILL and resume', () => {
       expect(membersOfReports(outcome.report.findings)).toHaveLength(4); // reported once, not again on resume
       expect(outcome.status).toBe('completed_with_warnings');
       expect(await directoryView(w, SALES_KEYS)).toEqual(reference.directory);
-      expect(viewDiff(reference.tenant, tenantView(w))).toEqual([]);
+      expect(viewDiff(reference.tenant, withoutNewIds(tenantView(w)))).toEqual([]);
     },
     180_000,
   );
@@ -75,6 +76,6 @@ describe('SIGKILL and resume', () => {
     expect(withoutMembersOf(resumed.report.findings)).toEqual([]);
     expect(membersOfReports(resumed.report.findings)).toHaveLength(4);
     expect(await directoryView(w, SALES_KEYS)).toEqual(reference.directory);
-    expect(viewDiff(reference.tenant, tenantView(w))).toEqual([]);
+    expect(viewDiff(reference.tenant, withoutNewIds(tenantView(w)))).toEqual([]);
   }, 180_000);
 });

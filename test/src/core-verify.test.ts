@@ -144,7 +144,7 @@ describe('verify', () => {
     const { exchange } = w.cloud;
     const partners = (await exchange.getDistributionGroup('partners@contoso.com'))!;
     expect(partners.rejectMessagesFromSendersOrMembers).toEqual(['Sales']);
-  }, 300_000);
+  }, 600_000); // three migrations, each with the final sync of its dependants
 
   it('after a restore, cloud-only dependants and cloud Send-As name the synced group again: 0 differences', async () => {
     await w.reset();

@@ -82,6 +82,15 @@ export function tenantView(world: World): Record<string, unknown> {
   return view;
 }
 
+// A GUID with or without dashes: what a newly made object legitimately gets anew — the routing contact's
+// legacyExchangeDN (in its synced copy's X500 address) and the new cloud DL's id it carries (CustomAttribute2).
+const NEW_ID = /[0-9a-f]{8}-?[0-9a-f]{4}-?[0-9a-f]{4}-?[0-9a-f]{4}-?[0-9a-f]{12}/gi;
+
+/** A view with every GUID-shaped value replaced, to compare the end states of two runs that each made new objects. */
+export function withoutNewIds(view: Record<string, unknown>): Record<string, unknown> {
+  return JSON.parse(JSON.stringify(view).replace(NEW_ID, '<id>')) as Record<string, unknown>;
+}
+
 /**
  * Where two views disagree, as [key, property, before, after] (one level deep) — an empty list when they are equal,
  * so a failing test names the difference instead of dumping thousands of recipients.
