@@ -5,9 +5,9 @@
 // them, and an on-demand verify reports each copy the scheduled sync has not updated yet until it has.
 import type { MigrationEngine } from '@dlmigrate/core';
 import { describe, expect, it } from 'vitest';
-import { useWorld } from './world.js';
+import { sharedLab, useWorld } from './world.js';
 
-const w = useWorld('verify');
+const w = useWorld(sharedLab());
 
 const CONTACT = 'Sales-MigratedByScript';
 const SYNCED_COPIES = {
