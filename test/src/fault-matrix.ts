@@ -170,7 +170,16 @@ const TOUCHES: Readonly<Record<OperationKind, readonly Touch[]>> = {
   ],
   convert: [
     // parity-check touches no dependency: it compares the snapshot capture stored and validate already read (cached
-    // per store, engine/snapshot.ts).
+    // per store, engine/snapshot.ts). Its kills are at the journal: killed before its completion is journaled (the
+    // first append while it runs), a fresh process runs it again from the snapshot read back from the store; killed
+    // after, the resume goes on with convert.
+    {
+      step: 'parity-check',
+      dependency: 'state',
+      target: 'state',
+      method: 'appendJournal',
+      kinds: ['kill-before', 'kill-after'],
+    },
     { step: 'convert', dependency: 'graph', target: 'graph', method: 'setOnPremisesSyncBehavior' },
     // The same call failing on the wire: a 503 the Graph client itself retries (exo graph/rate-handler.ts).
     {
