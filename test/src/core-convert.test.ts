@@ -27,6 +27,7 @@ describe('convert in place', () => {
       'routing-contact',
       'hybrid-mail-flow',
       'rewire-onprem',
+      'final-sync',
       'verify',
       'report',
     ]);
