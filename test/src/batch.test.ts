@@ -616,18 +616,22 @@ describe('batch killed and resumed', () => {
   }, 300_000);
 });
 
+/** A fresh wave: mail groups of these names under the Groups OU, Alice their member, synced; returns their addresses. */
+async function syncedWave(names: readonly string[]): Promise<string[]> {
+  await w.reset();
+  const aliases = names.map((name) => name.toLowerCase().replace(' ', '-'));
+  await createMailGroups(
+    w.ad,
+    w.objects['ous.groups']!.dn,
+    names.map((name, i) => ({ name, alias: aliases[i]!, members: [w.objects['users.alice']!.dn] })),
+  );
+  await w.sim.runSync(w.tenantId);
+  return aliases.map((alias) => `${alias}@contoso.com`);
+}
+
 describe('weather (issue 15)', () => {
   it('each group takes over the moment its own deletion is seen: a straggler delays nobody else', async () => {
-    await w.reset();
-    const alice = w.objects['users.alice']!.dn;
-    const names = ['Wx One', 'Wx Two', 'Wx Three', 'Wx Straggler'];
-    await createMailGroups(
-      w.ad,
-      w.objects['ous.groups']!.dn,
-      names.map((name) => ({ name, alias: name.toLowerCase().replace(' ', '-'), members: [alice] })),
-    );
-    await w.sim.runSync(w.tenantId);
-    const addresses = names.map((n) => `${n.toLowerCase().replace(' ', '-')}@contoso.com`);
+    const addresses = await syncedWave(['Wx One', 'Wx Two', 'Wx Three', 'Wx Straggler']);
     const straggler = 'wx-straggler@contoso.com';
     // Entra-Connect-like: the trigger returns at once, deletions reach Graph then Exchange later; one group's much later.
     w.sim.setSyncTiming(w.tenantId, quickAsyncTiming);
@@ -668,16 +672,7 @@ describe('weather (issue 15)', () => {
   }, 300_000);
 
   it('no group starts a step after its take-over while another group of the wave still has its take-over due', async () => {
-    await w.reset();
-    const alice = w.objects['users.alice']!.dn;
-    const names = ['Lane One', 'Lane Two', 'Lane Three', 'Lane Four'];
-    await createMailGroups(
-      w.ad,
-      w.objects['ous.groups']!.dn,
-      names.map((name) => ({ name, alias: name.toLowerCase().replace(' ', '-'), members: [alice] })),
-    );
-    await w.sim.runSync(w.tenantId);
-    const addresses = names.map((n) => `${n.toLowerCase().replace(' ', '-')}@contoso.com`);
+    const addresses = await syncedWave(['Lane One', 'Lane Two', 'Lane Three', 'Lane Four']);
     // The deletions reach Graph and Exchange together: the wave is seen going in one poll and its groups take over
     // side by side. The wave's first take-over write fails once (transient), so one group's take-over ends well after
     // the others' — which, without the take-over lane (batch/take-over-lane.ts), went on to rewire and dispose.
