@@ -246,6 +246,16 @@ describe('soft-deleted recipients', () => {
       IncludeSoftDeletedRecipients: true,
     });
     expect(filtered.json.value.map((r: { Name: string }) => r.Name)).toEqual(['Gone Gary']);
+    // A filter the live index answers finds the live holders from it and the soft-deleted ones too (they are outside it).
+    const holders = async (includeSoftDeleted: boolean) =>
+      (
+        await t.invoke('Get-Recipient', {
+          Filter: "(EmailAddresses -eq 'gary@contoso.com') -or (EmailAddresses -eq 'bob@contoso.com')",
+          ...(includeSoftDeleted ? { IncludeSoftDeletedRecipients: true } : {}),
+        })
+      ).json.value.map((r: { Name: string }) => r.Name);
+    expect(await holders(true)).toEqual(['Bob Berg', 'Gone Gary']);
+    expect(await holders(false)).toEqual(['Bob Berg']);
     // Not a member, owner or sender candidate.
     expect(
       (await t.invoke('Add-DistributionGroupMember', { Identity: 'marketing', Member: 'gary', ...bypass }))

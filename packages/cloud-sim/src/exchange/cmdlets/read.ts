@@ -52,7 +52,8 @@ function recipientQuery({
     run(ctx, p) {
       // Soft-deleted recipients only for Get-Recipient -IncludeSoftDeletedRecipients (Get-Recipient.md).
       const softDeleted = p.bool('IncludeSoftDeletedRecipients') === true;
-      const everything = () => (softDeleted ? [...ctx.dir.all(), ...ctx.dir.softDeleted()] : ctx.dir.all());
+      const softDeletedToo = () => (softDeleted ? ctx.dir.softDeleted() : []);
+      const everything = () => [...ctx.dir.all(), ...softDeletedToo()];
       const identity = p.string('Identity');
       if (identity !== undefined) {
         if (p.has('Filter')) throw cmdletErrors.conflictingParameters('Identity', 'Filter');
@@ -60,7 +61,7 @@ function recipientQuery({
       }
       const filter = p.string('Filter');
       const pool = filter
-        ? applyFilter(ctx.dir, filter, name, everything, { indexed: !softDeleted })
+        ? applyFilter(ctx.dir, filter, name, () => ctx.dir.all(), { unindexed: softDeletedToo })
         : everything();
       const types = p.list('RecipientTypeDetails')?.map((t) => t.toLowerCase());
       const recipientTypes = p.list('RecipientType')?.map((t) => t.toLowerCase());
