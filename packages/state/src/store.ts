@@ -142,6 +142,9 @@ export class SqlStateStore implements StateStore {
   getBatch(id: string): Promise<BatchRecord | null> {
     return batches.readBatch(this.driver, id);
   }
+  getBatchLevel(batchId: string, level: number): Promise<BatchLevelRecord | null> {
+    return batches.readBatchLevel(this.driver, batchId, level);
+  }
   listBatches(): Promise<BatchRecord[]> {
     return batches.listBatches(this.driver);
   }

@@ -339,6 +339,12 @@ export interface StateStore {
   /** Creates the batch, its levels and one planned migration per group, in one transaction. */
   createBatch(input: NewBatch): Promise<{ batch: BatchRecord; migrations: MigrationRecord[] }>;
   getBatch(id: string): Promise<BatchRecord | null>;
+  /**
+   * One level of a batch (null when the batch has no such level): its row alone, not the batch's input and every
+   * level as getBatch reads them — what a runner waiting on a level polls (several times a second while it holds
+   * parked groups).
+   */
+  getBatchLevel(batchId: string, level: number): Promise<BatchLevelRecord | null>;
   listBatches(): Promise<BatchRecord[]>;
   setBatchStatus(id: string, status: BatchStatus): Promise<BatchRecord>;
   updateBatchLevel(batchId: string, level: number, patch: BatchLevelPatch): Promise<BatchLevelRecord>;

@@ -326,6 +326,17 @@ describe.each(ENGINES)('state store on $engine', (engine) => {
       syncTriggeredAt: 'now',
     });
     await expect(store.updateBatchLevel('wave-1', 7, { phase: 'x' })).rejects.toBeInstanceOf(NotFoundError);
+    // One level alone reads what getBatch lists for it.
+    expect(await store.getBatchLevel('wave-1', 0)).toEqual(
+      (await store.getBatch('wave-1'))?.levels.find((l) => l.level === 0),
+    );
+    expect(await store.getBatchLevel('wave-1', 1)).toMatchObject({
+      batchId: 'wave-1',
+      level: 1,
+      phase: 'pending',
+    });
+    expect(await store.getBatchLevel('wave-1', 7)).toBeNull();
+    expect(await store.getBatchLevel('nope', 0)).toBeNull();
 
     expect(await store.claimLevelSync('wave-1', 0, 'runner-a', 60_000)).toBe(true);
     expect(await store.claimLevelSync('wave-1', 0, 'runner-b', 60_000)).toBe(false);

@@ -68,6 +68,19 @@ export async function readBatch(executor: SqlExecutor, id: string): Promise<Batc
   };
 }
 
+export async function readBatchLevel(
+  executor: SqlExecutor,
+  batchId: string,
+  level: number,
+): Promise<BatchLevelRecord | null> {
+  checkLevel(level);
+  const [row] = await executor.query<BatchLevelRow>(
+    'SELECT * FROM batch_levels WHERE batch_id = ? AND level = ?',
+    [batchId, level],
+  );
+  return row ? toBatchLevel(row) : null;
+}
+
 export async function listBatches(driver: Driver): Promise<BatchRecord[]> {
   const rows = await driver.query<{ id: string }>('SELECT id FROM batches ORDER BY id');
   const batches = await Promise.all(rows.map((row) => readBatch(driver, row.id)));
