@@ -71,7 +71,7 @@ export interface BatchRunOptions {
   readonly deletionPollMs?: number;
   /**
    * How often a runner that holds parked groups of a syncing level reads the level's record for their deletions (one
-   * read of the batch). Short, because a group's outage runs from its deletion to its take-over. @defaultValue 250
+   * read of the level's row). Short, because a group's outage runs from its deletion to its take-over. @defaultValue 250
    */
   readonly handOffPollMs?: number;
   /** How often a group that stopped after its point of no return is resumed before it is left for an operator. @defaultValue 2 */
@@ -552,10 +552,20 @@ class BatchRunner {
     let watch: GroupDeletionWatch | undefined;
     const graphGone = new Set<string>();
     let polls = 0;
+    let renewedAt = Number.NEGATIVE_INFINITY;
     for (;;) {
       const at = new Date(this.#clock.now()).toISOString();
-      // Keep the coordination while waiting; a coordinator that died lets another runner take over.
-      await this.#state.claimLevelSync(this.#batchId, level, this.#deps.runnerId, this.#syncLeaseMs);
+      // Keep the coordination while waiting (a coordinator that died lets another runner take over): renewed at the
+      // first poll and then once a third of its lease has passed, alongside the poll rather than before it. The
+      // renewal is a store write, queued behind every group's journal writes and then waiting for the WAL's sync: as
+      // the first thing of every poll it held the poll back (2.3 s under load), and every group that poll saw gone
+      // had its outage counted from before that wait. Awaited below, so a store failure still ends the watch.
+      let renewal: Promise<boolean> | undefined;
+      if (this.#clock.now() - renewedAt >= this.#syncLeaseMs / 3) {
+        renewedAt = this.#clock.now();
+        renewal = this.#state.claimLevelSync(this.#batchId, level, this.#deps.runnerId, this.#syncLeaseMs);
+        renewal.catch(() => {}); // handled where it is awaited; not unhandled meanwhile
+      }
       try {
         // The watch's calls go in the priority lane, like take-over: a group's outage counts from the poll that sees
         // it gone, so a poll queued behind other groups' dispose and rewire calls would lengthen every outage. The groups
@@ -595,6 +605,9 @@ class BatchRunner {
         // A poll (or the watch's start) the service could not answer — throttled past the retry budget, a dropped
         // connection — saw nothing; the next one asks again, until the deadline.
         if (!isTransient(error)) throw error;
+      } finally {
+        // Not left running into the next poll: at most one renewal at a time; its failure ends the watch as before.
+        await renewal;
       }
       polls++;
       const left = deadline - this.#clock.now();
@@ -889,10 +902,10 @@ class BatchRunner {
     });
   }
 
+  /** The level's record: its row alone (a runner holding parked groups reads it every handOffPollMs). */
   async #level(level: number): Promise<BatchLevelRecord> {
-    const batch = await this.#state.getBatch(this.#batchId);
-    const record = batch?.levels.find((l) => l.level === level);
-    if (record === undefined)
+    const record = await this.#state.getBatchLevel(this.#batchId, level);
+    if (record === null)
       throw new CoreError('CORE_BATCH_NOT_PLANNED', `batch ${this.#batchId} has no level ${level}`);
     return record;
   }
