@@ -14,7 +14,7 @@
 //   seen → take-over converged, from each migration's report) is printed as p50 / p95, stragglers apart. The issue's
 //   outage run is `SYNC=async LATENCY_MS=150 STRAGGLER_MS=30000 … batch.bench.ts 1000`.
 // Uses (and resets first) the `batch` lab instance (env LAB names another); prints figures, asserts nothing.
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { ActiveDirectory, childDn } from '@dlmigrate/ad';
@@ -162,8 +162,12 @@ const onEvent = (e: BatchEvent) => {
     last = now;
   }
 };
+// The machine may be shared: wall times mean little without the load they ran under (1/5/15-min load average).
+const loadAverage = () => readFileSync('/proc/loadavg', 'utf8').split(' ').slice(0, 3).join(' / ');
+const loadBefore = loadAverage();
 const tRun = performance.now();
 const outcome = await runBatch(deps, planned.batch.id, { onEvent });
+const loadAfter = loadAverage();
 const runMs = performance.now() - tRun;
 
 const calls = sim.calls(tenant.id);
@@ -197,6 +201,7 @@ console.log(`plan: ${Math.round(planMs)} ms (${planLdap} LDAP searches)`);
 console.log(
   `run: ${Math.round(runMs)} ms (${((TOTAL / runMs) * 60_000).toFixed(0)} groups/min); total ${Math.round(planMs + runMs)} ms`,
 );
+console.log(`load average (1/5/15 min) at the run's start: ${loadBefore}; at its end: ${loadAfter}`);
 const engine = new MigrationEngine(deps);
 const windows: number[] = [];
 const stragglerWindows: number[] = [];
