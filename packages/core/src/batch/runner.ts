@@ -36,7 +36,7 @@ import pLimit from 'p-limit';
 import { existingRecipientIds, urgently, type GroupDeletionWatch } from '@dlmigrate/exo';
 import type { DeletionObservation, EngineDeps, LevelReads } from '../engine/context.js';
 import { runMigration, type MigrationOutcome } from '../engine/engine.js';
-import { loadSnapshot } from '../engine/snapshot.js';
+import { loadCloudCapture } from '../engine/snapshot.js';
 import { readTenant } from '../steps/capture.js';
 import { parseStoredOptions, type MigrationOptions } from '../options.js';
 import type { SyncTrigger } from '../sync/trigger.js';
@@ -478,7 +478,7 @@ class BatchRunner {
     }
     const syncedIds = new Map<string, string>(); // migration id → synced cloud object id
     for (const m of parked) {
-      const synced = (await loadSnapshot(this.#state, m.id)).cloud.group;
+      const synced = (await loadCloudCapture(this.#state, m.id)).group;
       if (synced !== null) syncedIds.set(m.id, cloudIdentity(synced));
     }
     const byId = new Map(parked.map((m) => [m.id, m]));
