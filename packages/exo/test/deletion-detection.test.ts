@@ -51,6 +51,20 @@ describe('which groups still exist', () => {
       conn.close();
     }
   });
+
+  it('Exchange: a list longer than one filter is asked for in calls made together, not one after another', async () => {
+    const conn = await t.connect();
+    try {
+      const ids = [...names.slice(0, 100).map(idOf), UNKNOWN];
+      const inExchange = await existingRecipientIds(conn.transport, ids, { maxTerms: 25 });
+      expect([...inExchange].sort()).toEqual(ids.slice(0, 100).sort());
+      expect(t.sim.calls(t.tenantId).cmdlets['Get-Recipient']).toBe(5);
+      // One after another, a fresh connection would never have had two calls in flight.
+      expect(conn.transport.stats().concurrency.peakInFlight).toBeGreaterThan(1);
+    } finally {
+      conn.close();
+    }
+  });
 });
 
 describe('GroupDeletionWatch', () => {

@@ -13,18 +13,22 @@ export async function existingRecipientIds(
 ): Promise<Set<string>> {
   const wanted = [...new Set(ids.map((id) => id.toLowerCase()))];
   const present = new Set<string>();
-  for (const filter of wanted.length === 0
-    ? []
-    : chunkedAnyOf('ExternalDirectoryObjectId', wanted, options)) {
-    const result = await transport.invoke(
-      'Get-Recipient',
-      { Filter: filter, ResultSize: 'Unlimited' },
-      { select: ['ExternalDirectoryObjectId'], idempotent: true },
-    );
+  // The chunks are asked for together (the transport bounds the calls in flight): one after another, a wave of 400
+  // groups waited three round trips per poll of the level's deletion watch, and every group the poll saw gone had
+  // its outage counted from before the first of them (issue 15).
+  const answers = await Promise.all(
+    (wanted.length === 0 ? [] : chunkedAnyOf('ExternalDirectoryObjectId', wanted, options)).map((filter) =>
+      transport.invoke(
+        'Get-Recipient',
+        { Filter: filter, ResultSize: 'Unlimited' },
+        { select: ['ExternalDirectoryObjectId'], idempotent: true },
+      ),
+    ),
+  );
+  for (const result of answers)
     for (const r of result.value) {
       const id = r['ExternalDirectoryObjectId'];
       if (typeof id === 'string') present.add(id.toLowerCase());
     }
-  }
   return new Set(ids.filter((id) => present.has(id.toLowerCase())));
 }
