@@ -7,6 +7,7 @@ const numeric = [
   'memberUpdateMs',
   'restTimeoutSeconds',
   'exchangeSoaDelaySeconds',
+  'tokenLifetimeSeconds',
 ] as const;
 const choices = {
   groupWithoutOwner: ['ownerless', 'refused'],
@@ -36,6 +37,9 @@ export function behaviourFrom(
     }
   }
   if (next.restTimeoutSeconds <= 0) throw new Error('Tenant behaviour "restTimeoutSeconds" must be > 0.');
+  // expires_in is a whole number of seconds (RFC 6749 §5.1), and a token must live at least one.
+  if (!Number.isInteger(next.tokenLifetimeSeconds) || next.tokenLifetimeSeconds < 1)
+    throw new Error('Tenant behaviour "tokenLifetimeSeconds" must be a whole number of seconds, at least 1.');
   return next;
 }
 

@@ -123,6 +123,11 @@ export interface TenantBehaviour {
   groupWithoutOwner: 'ownerless' | 'refused';
   /** Update-DistributionGroupMember -Members @(): empties the group, or is refused at binding. */
   emptyMembers: 'clears' | 'refused';
+  /**
+   * Seconds an access token is valid: the token endpoint's `expires_in` and the token's `exp` − `iat`. Entra issues
+   * about an hour (60–90 minutes); a shorter one makes a client such as msal-node request a new token mid-run.
+   */
+  tokenLifetimeSeconds: number;
 }
 
 export const defaultTenantBehaviour: TenantBehaviour = {
@@ -132,6 +137,7 @@ export const defaultTenantBehaviour: TenantBehaviour = {
   exchangeSoaDelaySeconds: 0,
   groupWithoutOwner: 'ownerless',
   emptyMembers: 'clears',
+  tokenLifetimeSeconds: 3599,
 };
 
 /** Addresses of a deleted recipient, still taken until `until` (see TenantBehaviour.addressQuarantineSeconds). */

@@ -306,6 +306,44 @@ describe('token endpoint refusals', () => {
     expect((await requestToken(sim, tenantId, clientId, assertion, exoScope)).status).toBe(200);
   });
 
+  it("issues tokens of the tenant's lifetime (tokenLifetimeSeconds): msal-node asks again once one nears its end", async () => {
+    const tokens = () => sim.calls(tenantId).tokens;
+    const assertion = clientAssertion(appCertificate(), clientId, tokenUrl);
+    const hour = await requestToken(sim, tenantId, clientId, assertion, exoScope);
+    expect(hour.json.expires_in).toBe(3599);
+    // The default hour: a second request of the same app is served from msal-node's cache.
+    const app = msalApp();
+    let before = tokens();
+    await app.acquireTokenByClientCredential({ scopes: [exoScope] });
+    await app.acquireTokenByClientCredential({ scopes: [exoScope] });
+    expect(tokens() - before).toBe(1);
+
+    sim.setBehaviour(tenantId, { tokenLifetimeSeconds: 120 });
+    try {
+      const short = await requestToken(sim, tenantId, clientId, assertion, exoScope);
+      expect([short.json.expires_in, short.json.ext_expires_in]).toEqual([120, 120]);
+      const claims = decodeJwt(short.json.access_token as string)!.payload;
+      expect((claims['exp'] as number) - (claims['iat'] as number)).toBe(120);
+      // Within msal-node's renewal offset (five minutes before expiry) a cached token counts as expired: every
+      // acquire goes to the endpoint again — the refresh a long run makes when its token runs out.
+      const refreshing = msalApp();
+      before = tokens();
+      await refreshing.acquireTokenByClientCredential({ scopes: [exoScope] });
+      await refreshing.acquireTokenByClientCredential({ scopes: [exoScope] });
+      expect(tokens() - before).toBe(2);
+      // A refresh refused by the endpoint fails the acquire: the cached token is not handed out instead.
+      sim.injectTokenFault(tenantId, { count: 1, status: 503 });
+      await expect(refreshing.acquireTokenByClientCredential({ scopes: [exoScope] })).rejects.toMatchObject({
+        errorCode: 'temporarily_unavailable',
+      });
+      expect(() => sim.setBehaviour(tenantId, { tokenLifetimeSeconds: 0 })).toThrow(/at least 1/);
+      expect(() => sim.setBehaviour(tenantId, { tokenLifetimeSeconds: 1.5 })).toThrow(/whole number/);
+    } finally {
+      sim.clearFaults(tenantId);
+      sim.setBehaviour(tenantId, { tokenLifetimeSeconds: 3599 });
+    }
+  });
+
   it('serves OpenID metadata and the signing keys', async () => {
     const meta = await request(sim, 'GET', `${sim.url}/${tenantId}/v2.0/.well-known/openid-configuration`);
     expect(meta.json.token_endpoint).toBe(tokenUrl);

@@ -3,6 +3,7 @@
 import { randomUUID, type KeyObject } from 'node:crypto';
 import { decodeJwt, signJwt, verifyJwtSignature } from './jwt.js';
 
+/** The lifetime of a token when the tenant does not say (TenantBehaviour.tokenLifetimeSeconds). */
 export const accessTokenLifetimeSeconds = 3599;
 
 export interface AccessTokenClaims {
@@ -27,6 +28,7 @@ export function issueAccessToken(
   key: KeyObject,
   keyId: string,
   claims: Omit<AccessTokenClaims, 'iss' | 'iat' | 'nbf' | 'exp' | 'idtyp' | 'ver' | 'uti' | 'sub'>,
+  lifetimeSeconds = accessTokenLifetimeSeconds,
 ): { token: string; claims: AccessTokenClaims } {
   const now = Math.floor(Date.now() / 1000);
   const full: AccessTokenClaims = {
@@ -34,7 +36,7 @@ export function issueAccessToken(
     iss: `https://sts.windows.net/${claims.tid}/`,
     iat: now,
     nbf: now,
-    exp: now + accessTokenLifetimeSeconds,
+    exp: now + lifetimeSeconds,
     sub: claims.oid,
     idtyp: 'app',
     ver: '1.0',

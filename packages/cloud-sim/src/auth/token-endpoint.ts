@@ -48,19 +48,26 @@ export function issueToken(req: TokenRequest, signer: TokenSigner): Record<strin
   if (!known) throw aadErrors.resourceNotFound(resource, tenant.initialDomain);
   if (!app.consented) throw aadErrors.notConsented(app.clientId, app.displayName);
 
-  const { token } = issueAccessToken(signer.key, signer.keyId, {
-    aud: known,
-    tid: tenant.id,
-    appid: app.clientId,
-    app_displayname: app.displayName,
-    oid: app.servicePrincipalId,
-    roles: [...(app.roles[known] ?? [])],
-    wids: app.directoryRoles.map((r) => exchangeDirectoryRoles[r]),
-  });
+  // A tenant state from before the setting existed has none: the default hour.
+  const lifetime = tenant.behaviour.tokenLifetimeSeconds ?? accessTokenLifetimeSeconds;
+  const { token } = issueAccessToken(
+    signer.key,
+    signer.keyId,
+    {
+      aud: known,
+      tid: tenant.id,
+      appid: app.clientId,
+      app_displayname: app.displayName,
+      oid: app.servicePrincipalId,
+      roles: [...(app.roles[known] ?? [])],
+      wids: app.directoryRoles.map((r) => exchangeDirectoryRoles[r]),
+    },
+    lifetime,
+  );
   return {
     token_type: 'Bearer',
-    expires_in: accessTokenLifetimeSeconds,
-    ext_expires_in: accessTokenLifetimeSeconds,
+    expires_in: lifetime,
+    ext_expires_in: lifetime,
     access_token: token,
   };
 }
