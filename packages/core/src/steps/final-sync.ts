@@ -10,6 +10,7 @@
 // groups (batch/runner.ts, EngineDeps.levelFinalSync): a group reaching this step before that suspends here (status
 // parked) and the level's runner resumes it once the sync was triggered. Resumable: the step only triggers and reads;
 // run again after a crash it triggers once more (another cycle changes nothing the first did not) and waits again.
+import { normalizeDn } from '@dlmigrate/ad';
 import { loadSnapshot } from '../engine/snapshot.js';
 import { SuspendSaga } from '../saga/runner.js';
 import { pollUntil } from '../util/poll.js';
@@ -45,8 +46,14 @@ export const finalSync: MigrationStep<'final-sync'> = {
     const { exchange, state, sync, levelFinalSync } = ctx.deps;
     const contact = results.get('routing-contact');
     if (contact === undefined) return { dependants: 0, sync: null };
-    const located = await locateSyncedDependants(ctx, await loadSnapshot(state, ctx.migration.id));
-    if (located.length === 0 || sync.kind === 'none') return { dependants: objectCount(located), sync: null };
+    const all = await locateSyncedDependants(ctx, await loadSnapshot(state, ctx.migration.id));
+    // A dependant rewire-onprem could not change keeps naming the old group on-premises, so its copy never names the
+    // contact: waiting for it would only run out the deadline (fault matrix, rewire-onprem × ldap × permanent). It has
+    // its needs-action finding already, and verify still compares it. The sync still runs: it exports the contact and
+    // whatever was rewired, as it does when every dependant was.
+    const unrewired = new Set((results.get('rewire-onprem')?.unrewired ?? []).map(normalizeDn));
+    const located = all.filter((d) => !unrewired.has(normalizeDn(d.dn)));
+    if (all.length === 0 || sync.kind === 'none') return { dependants: objectCount(located), sync: null };
     if (levelFinalSync !== undefined && levelFinalSync.triggeredAt === undefined)
       throw new SuspendSaga(AWAITING_LEVEL_SYNC);
     let triggeredAt = levelFinalSync?.triggeredAt;

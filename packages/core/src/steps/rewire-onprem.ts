@@ -12,6 +12,12 @@ import { isTransient } from '../util/transient.js';
 export interface RewireOnPremResult {
   readonly rewired: number;
   readonly failed: number;
+  /**
+   * The dependants (DNs as captured) left naming the old group, each with its ONPREM_REWIRE_FAILED finding: their synced
+   * copies will not name the routing contact, so final-sync does not wait for them. Absent in a result journaled before
+   * it was recorded (read as none).
+   */
+  readonly unrewired?: readonly string[];
 }
 
 /**
@@ -106,12 +112,12 @@ export const rewireOnPrem: MigrationStep<'rewire-onprem'> = {
     const group = snapshot.onPrem.group!;
     const contact = results.get('routing-contact');
     let rewired = 0;
-    let failed = 0;
+    const unrewired: string[] = [];
     // The step redoes every write (each is idempotent) and reports again: a run killed part-way leaves no duplicates.
     await state.clearErrors(ctx.migration.id, 'rewire-onprem');
     for (const dependant of snapshot.dependants) {
       const fail = async (why: string) => {
-        failed++;
+        unrewired.push(dependant.dn);
         await ctx.note(
           'rewire-onprem',
           finding('ONPREM_REWIRE_FAILED', dependant.dn, why, dependant.attribute),
@@ -153,6 +159,6 @@ export const rewireOnPrem: MigrationStep<'rewire-onprem'> = {
         await fail(`adding the routing contact to ${attribute} failed: ${errorText(error)}`);
       }
     }
-    return { rewired, failed };
+    return { rewired, failed: unrewired.length, unrewired };
   },
 };
