@@ -229,11 +229,14 @@ function onlyWhatFindingsName(
   expected: Expected,
 ): boolean {
   const named = new Set((ended.needsAction ?? []).map((s) => s.toLowerCase()));
+  // A synced object's copy in the tenant (keyed by its name) is the object a finding names by its DN.
+  const namedCopies = new Set([...named].map((dn) => /^cn=((?:[^,\\]|\\.)*)/.exec(dn)?.[1] ?? dn));
   const primaryOf = (key: string) =>
     (expected.reference.tenant[key] as { primary?: string } | undefined)?.primary?.toLowerCase();
   const values = (v: unknown) => (Array.isArray(v) ? v.map((x) => String(x).toLowerCase()) : []);
   const explained = ([key, , before, after]: [string, string, unknown, unknown]) => {
-    if (named.has(key.toLowerCase()) || named.has(primaryOf(key) ?? '')) return true;
+    const k = key.toLowerCase();
+    if (named.has(k) || namedCopies.has(k) || named.has(primaryOf(key) ?? '')) return true;
     const [b, a] = [values(before), values(after)];
     const changed = [...b.filter((x) => !a.includes(x)), ...a.filter((x) => !b.includes(x))];
     return changed.length > 0 && changed.every((x) => named.has(x));
