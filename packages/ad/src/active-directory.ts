@@ -9,6 +9,7 @@ import {
   type RoutingContactSpec,
 } from './create.js';
 import { findDependants, type DependantsResult } from './dependants.js';
+import { listMailUsers, readOnPremMailboxRights, type OnPremMailboxRights } from './mailbox-rights.js';
 import { findByAddress, findByGuid, findGroupByAddress, readGroup, type AddressMatch } from './read-group.js';
 import { resolveRecipients, type ResolveOptions } from './resolve.js';
 import { readExchangeSchema } from './schema.js';
@@ -101,6 +102,16 @@ export class ActiveDirectory {
       ...(this.tag ? { tag: this.tag } : {}),
       ...options,
     });
+  }
+
+  /** The mail address of every mail-enabled user: the recipients `collect permissions` reads on-premises rights of. */
+  listMailUsers(): Promise<string[]> {
+    return listMailUsers(this.connection);
+  }
+
+  /** FullAccess (msExchMailboxSecurityDescriptor) and Send-As (nTSecurityDescriptor) the user at `address` grants. */
+  readMailboxRights(address: string): Promise<OnPremMailboxRights | null> {
+    return readOnPremMailboxRights(this.connection, address);
   }
 
   /** Whether an object (e.g. the non-sync OU) exists. */

@@ -32,6 +32,8 @@ export type { RoutingContactNames } from './naming.js';
 /** @public */
 export type { AddressMatch } from './read-group.js';
 /** @public */
+export type { OnPremMailboxRights } from './mailbox-rights.js';
+/** @public */
 export type { RecipientFacts } from './recipient.js';
 /** @public */
 export type { ResolveOptions } from './resolve.js';

@@ -20,6 +20,7 @@ SYN = {  # name: (attributeSyntax, oMSyntax, oMObjectClass)
     "dn": ("2.5.5.1", 127, DN_OMOC),
     "sid": ("2.5.5.17", 4, None),
     "orname": ("2.5.5.7", 127, ORNAME_OMOC),
+    "sd": ("2.5.5.15", 66, None),   # NT-Sec-Desc (a self-relative security descriptor)
 }
 # (cn, lDAPDisplayName, attributeID, syntax, single, schemaIDGUID or None, linkID or None, searchFlags, rangeLower, rangeUpper, source)
 A = [
@@ -40,6 +41,8 @@ A = [
  ("ms-Exch-Hide-From-Address-Lists", "msExchHideFromAddressLists", "1.2.840.113556.1.4.7000.102.73", "bool", True, "a21c0b96-b093-11d2-aa06-00c04f8eedd8", None, 16, None, None, "Exchange"),
  ("ms-Exch-Dynamic-DL-Filter", "msExchDynamicDLFilter", "1.2.840.113556.1.4.7000.102.12544", "unicode", True, "e1b6d32c-6bac-48da-a313-2b58ae1c45ce", None, 0, None, None, "Exchange"),
  ("ms-Exch-Dynamic-DL-BaseDN", "msExchDynamicDLBaseDN", "1.2.840.113556.1.4.7000.102.12543", "dn", True, "763d0ef9-bd92-41f9-ab34-7e329db76ee3", None, 0, None, None, "Exchange"),
+ # FullAccess and the other mailbox rights of an on-premises mailbox (an SD whose ACE masks are Exchange mailbox rights)
+ ("ms-Exch-Mailbox-Security-Descriptor", "msExchMailboxSecurityDescriptor", "1.2.840.113556.1.4.7000.102.80", "sd", True, "934de926-b09e-11d2-aa06-00c04f8eedd8", None, 0, None, None, "Exchange"),
  ("ms-DS-External-Directory-Object-Id", "msDS-ExternalDirectoryObjectId", "1.2.840.113556.1.4.2310", "unicode", True, "bd29bf90-66ad-40e1-887b-10df070419a6", None, 9, None, 256, "Windows Server 2016 schema"),
 ]
 # extensionAttribute1-10: .423-.432, 11-15: .599-.603 (GUIDs from the Exchange schema; 14 follows the 11..15 series)

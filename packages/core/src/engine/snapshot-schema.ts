@@ -65,6 +65,7 @@ export const snapshotSchema = z.object({
           collectedAt: z.string(),
         }),
       ),
+      onPremOnly: z.array(z.string()).optional(),
     })
     .optional(),
 });

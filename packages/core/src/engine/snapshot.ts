@@ -85,6 +85,11 @@ export interface PermissionsCapture {
   readonly collectedAt: string | null;
   /** Rights held by the group on mailboxes (FullAccess, Send-As, send-on-behalf, folders), one per row collected. */
   readonly held: readonly PermissionRecord[];
+  /**
+   * Mailboxes among those of held FullAccess and Send-As rights that have no mailbox in Exchange Online (on-premises
+   * mailboxes, from the directory): those rights cannot go to the cloud group. Absent in older captures: none.
+   */
+  readonly onPremOnly?: readonly string[];
 }
 
 /** Captured only when a permission collection exists; snapshots of older runs have none. */

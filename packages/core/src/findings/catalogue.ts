@@ -244,6 +244,11 @@ const catalogue = {
     action:
       "This object restricted mail by the members of the migrated group (accept, reject or bypass moderation). Its synced copy in Exchange Online cannot name a cloud-managed group, so it now names the routing contact as a single sender and the group's members no longer count: migrate this object too (its cloud group then names the new group again), or set the restriction by hand.",
   },
+  ONPREM_MAILBOX_RIGHT_NOT_CARRIED: {
+    severity: 'needs-action',
+    action:
+      "The group holds this right (FullAccess or Send-As, from the directory's security descriptors) on a mailbox that is on-premises, with no mailbox in Exchange Online: a cloud group cannot be granted rights there. A retained on-premises group keeps the right for its members as they were, no longer kept up to date; a deleted one leaves it to an orphaned SID. Grant the right to the people who need it by hand, or move the mailbox to Exchange Online and grant it to the new group.",
+  },
   CLOUD_REWIRE_FAILED: {
     severity: 'needs-action',
     action: 'A cloud object or permission could not be moved to the new group; apply it by hand.',

@@ -4,6 +4,10 @@
 // group holds without scanning every mailbox itself (Exchange has no "rights held by" query for FullAccess). Resumable:
 // the pass's mailboxes are queued first and each one leaves the queue when its rights are stored. Bounded in
 // parallelism; every read goes through the Exchange client and so through its rate budget (packages/exo).
+// With a directory, each mailbox's on-premises rights are read too (FullAccess from msExchMailboxSecurityDescriptor,
+// Send-As from the user's nTSecurityDescriptor: packages/ad mailbox-rights.ts), stored beside the cloud ones with
+// the trustee's SID as trustee, and the pass covers the directory's mail users as well as Exchange's mailboxes.
+import type { ActiveDirectory } from '@dlmigrate/ad';
 import { ExoNotFoundError, opathEquals, type ExchangeOnline, type MailboxRecord } from '@dlmigrate/exo';
 import type { PermissionCollectionInfo, PermissionEntry, StateStore } from '@dlmigrate/state';
 
@@ -20,6 +24,11 @@ export interface CollectPermissionsOptions {
   /** Start a new pass even though the last one was interrupted (default: finish the interrupted one). */
   readonly restart?: boolean;
   readonly onProgress?: (scanned: number, total: number) => void;
+  /**
+   * Also read the on-premises rights of each mailbox from the directory's security descriptors, and scan the
+   * directory's mail users besides Exchange's mailboxes (an on-premises mailbox has none in Exchange Online).
+   */
+  readonly directory?: Pick<ActiveDirectory, 'listMailUsers' | 'readMailboxRights'>;
 }
 
 export interface CollectPermissionsResult extends PermissionCollectionInfo {
@@ -105,6 +114,30 @@ async function readFolderPermissions(
   return entries;
 }
 
+/**
+ * What the directory says the recipient at `address` grants on-premises: FullAccess and Send-As, each trustee named
+ * by its SID (which is what a migration looks its group up by: the on-premises objectSid).
+ */
+async function readDirectoryPermissions(
+  directory: NonNullable<CollectPermissionsOptions['directory']>,
+  address: string,
+): Promise<PermissionEntry[]> {
+  const rights = await directory.readMailboxRights(address);
+  if (rights === null) return [];
+  const entry = (kind: 'FullAccess' | 'SendAs', sid: string): PermissionEntry => ({
+    mailbox: address,
+    kind,
+    folder: '',
+    trustee: sid,
+    trusteeSid: sid,
+    accessRights: [kind],
+  });
+  return [
+    ...rights.fullAccess.map((sid) => entry('FullAccess', sid)),
+    ...rights.sendAs.map((sid) => entry('SendAs', sid)),
+  ];
+}
+
 /** What one mailbox grants: explicit (not inherited, not deny) FullAccess, Send-As and send-on-behalf. */
 async function readMailboxPermissions(
   exchange: ExchangeOnline,
@@ -160,8 +193,10 @@ export async function collectPermissions(
   let pending = options.restart === true ? [] : await state.pendingPermissionScan();
   const resumed = pending.length > 0;
   if (!resumed) {
-    const scope =
-      options.scope ?? (await exchange.listMailboxes()).map((m) => m.primarySmtpAddress.toLowerCase());
+    const scope = options.scope ?? [
+      ...(await exchange.listMailboxes()).map((m) => m.primarySmtpAddress.toLowerCase()),
+      ...((await options.directory?.listMailUsers()) ?? []).map((m) => m.toLowerCase()),
+    ];
     await state.queuePermissionScan(scope);
     pending = await state.pendingPermissionScan();
   }
@@ -172,8 +207,14 @@ export async function collectPermissions(
   const worker = async () => {
     while (next < pending.length) {
       const address = pending[next++]!;
-      // A mailbox gone since it was listed holds nothing any more: stored as scanned, with no rights.
-      const entries = (await readMailboxPermissions(exchange, address, folders)) ?? [];
+      // A mailbox gone since it was listed holds nothing any more: stored as scanned, with no rights. An on-premises
+      // mailbox has no mailbox in Exchange Online: only its directory rights.
+      const entries = [
+        ...((await readMailboxPermissions(exchange, address, folders)) ?? []),
+        ...(options.directory === undefined
+          ? []
+          : await readDirectoryPermissions(options.directory, address)),
+      ];
       await state.putMailboxPermissions(address, entries);
       scanned++; // not inside the optional call: `f?.(++n)` skips the increment when f is absent
       options.onProgress?.(scanned, total);

@@ -19,7 +19,31 @@ export function collectedRightsToCarry(
   const out: PermissionRecord[] = [];
   for (const p of snapshot.permissions?.held ?? []) {
     if (p.kind === 'SendOnBehalf' && delegateOf.has(p.mailbox.toLowerCase())) continue;
+    if (isOnPremOnly(snapshot, p)) continue;
     const key = `${p.kind}\u0000${p.mailbox.toLowerCase()}\u0000${p.folder.toLowerCase()}`;
+    if (seen.has(key)) continue;
+    seen.add(key);
+    out.push(p);
+  }
+  return out;
+}
+
+function isOnPremOnly(snapshot: Pick<Snapshot, 'permissions'>, p: PermissionRecord): boolean {
+  if (p.kind !== 'FullAccess' && p.kind !== 'SendAs') return false;
+  const mailbox = p.mailbox.toLowerCase();
+  return (snapshot.permissions?.onPremOnly ?? []).some((m) => m.toLowerCase() === mailbox);
+}
+
+/**
+ * Rights the group holds on on-premises mailboxes (no mailbox in Exchange Online, capture's onPremOnly), each once:
+ * a cloud group cannot hold them, so the migration names each in a needs-action finding instead of carrying it.
+ */
+export function rightsLeftOnPremises(snapshot: Pick<Snapshot, 'permissions'>): PermissionRecord[] {
+  const seen = new Set<string>();
+  const out: PermissionRecord[] = [];
+  for (const p of snapshot.permissions?.held ?? []) {
+    if (!isOnPremOnly(snapshot, p)) continue;
+    const key = `${p.kind}\u0000${p.mailbox.toLowerCase()}`;
     if (seen.has(key)) continue;
     seen.add(key);
     out.push(p);

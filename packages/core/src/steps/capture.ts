@@ -26,6 +26,7 @@ import {
   PERMISSIONS_KIND,
   type TenantCapture,
 } from '../engine/snapshot.js';
+import type { PermissionRecord } from '@dlmigrate/state';
 import { cloudObjectId } from '../mapping/links.js';
 import { TEMPORARY_GROUP_PREFIX } from '../mapping/names.js';
 import { captureReferences } from '../references/capture.js';
@@ -182,8 +183,15 @@ export const capture: MigrationStep<'capture'> = {
             synced.externalDirectoryObjectId,
             synced.guid,
             String(synced.settings['sid'] ?? ''),
+            // The directory's rights name their trustee by the on-premises SID (permissions/collect.ts).
+            onPrem.group?.objectSid ?? '',
           ];
-          return { collectedAt: info.oldestScan, held: await state.findPermissionsHeldBy(names) };
+          const held = await state.findPermissionsHeldBy(names);
+          return {
+            collectedAt: info.oldestScan,
+            held,
+            onPremOnly: await onPremOnlyMailboxes(exchange, held, onPrem.group?.objectSid ?? ''),
+          };
         });
     }
 
@@ -202,6 +210,27 @@ export const capture: MigrationStep<'capture'> = {
     return { groupDn: group?.dn ?? null, objectGuid: group?.objectGuid ?? null, cloudId };
   },
 };
+
+/**
+ * The mailboxes of FullAccess and Send-As rights the directory says the group holds (trustee: its on-premises SID)
+ * that have no mailbox in Exchange Online (on-premises mailboxes): the new cloud group cannot be granted a right there.
+ */
+async function onPremOnlyMailboxes(
+  exchange: ExchangeOnline,
+  held: readonly PermissionRecord[],
+  onPremSid: string,
+): Promise<string[]> {
+  if (onPremSid === '') return [];
+  const mailboxes = new Set(
+    held
+      .filter((p) => p.kind === 'FullAccess' || p.kind === 'SendAs')
+      .filter((p) => p.trusteeSid.toLowerCase() === onPremSid.toLowerCase())
+      .map((p) => p.mailbox.toLowerCase()),
+  );
+  const out: string[] = [];
+  for (const mailbox of mailboxes) if ((await exchange.getMailbox(mailbox)) === null) out.push(mailbox);
+  return out;
+}
 
 /**
  * The synced copy of the group in Exchange Online: by its cloud id, else by the address the migration was asked for.

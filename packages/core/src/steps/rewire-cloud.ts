@@ -7,7 +7,7 @@ import type { MigrationContext } from '../engine/context.js';
 import { loadSnapshot, type Snapshot } from '../engine/snapshot.js';
 import { finding } from '../findings/finding.js';
 import { folderIdentity } from '../permissions/collect.js';
-import { collectedRightsToCarry, folderAttribute } from '../permissions/held.js';
+import { collectedRightsToCarry, folderAttribute, rightsLeftOnPremises } from '../permissions/held.js';
 import type { MigrationStep } from './results.js';
 import { errorText } from './stage.js';
 import { isTransient } from '../util/transient.js';
@@ -101,6 +101,17 @@ export const rewireCloud: MigrationStep<'rewire-cloud'> = {
   async run(ctx, results): Promise<RewireCloudResult> {
     const snapshot = await loadSnapshot(ctx.deps.state, ctx.migration.id);
     const staged = results.get('stage')!;
+    // Rights on on-premises mailboxes stay with the on-premises group: each is named, never silently left behind.
+    for (const p of rightsLeftOnPremises(snapshot))
+      await ctx.note(
+        'rewire-cloud',
+        finding(
+          'ONPREM_MAILBOX_RIGHT_NOT_CARRIED',
+          p.mailbox,
+          `${p.kind} on the on-premises mailbox ${p.mailbox} is held by the group (SID ${p.trusteeSid}) and cannot be granted to the cloud group`,
+          p.kind,
+        ),
+      );
     return pointCloudDependantsAt(ctx, snapshot, staged.identity, 'rewire-cloud');
   },
 };

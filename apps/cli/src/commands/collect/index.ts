@@ -1,6 +1,7 @@
 // `dlmigrate collect permissions`: read the rights trustees hold on mailboxes (FullAccess, Send-As, send-on-behalf, and
 // with --folders the folder rights on each mailbox's root, Inbox and Calendar) into the state store, so migrations
-// carry over the rights their group holds (Exchange has no "held by" query for most of them).
+// carry over the rights their group holds (Exchange has no "held by" query for most of them). The on-premises
+// FullAccess and Send-As of each mail user are read from the directory's security descriptors in the same pass.
 // Resumable: an interrupted collection continues with the mailboxes it had not read yet.
 import type { Command } from 'commander';
 import type { PermissionRecord } from '@dlmigrate/state';
@@ -38,7 +39,7 @@ export function registerCollectCommand(program: Command, state: ProgramState): v
   const permissions = collect
     .command('permissions')
     .description(
-      'read FullAccess, Send-As, send-on-behalf and (--folders) folder rights on mailboxes into the state store (migrations carry the rights their group holds)',
+      'read FullAccess, Send-As, send-on-behalf and (--folders) folder rights on mailboxes, and on-premises FullAccess and Send-As from the directory, into the state store (migrations carry the rights their group holds)',
     )
     .option('--mailboxes <file>', 'only these mailboxes (one address a line); default: every mailbox')
     .option('--concurrency <n>', 'mailboxes read at the same time (1–16)', '4')
@@ -54,7 +55,8 @@ export function registerCollectCommand(program: Command, state: ProgramState): v
         '',
         'An interrupted collection continues where it stopped when run again (unless --restart). Migrations warn when',
         'the collection is older than migration.permissionsMaxAgeHours. A mailbox read without --folders keeps no folder',
-        'rights: give --folders again when resuming a pass that had it.',
+        'rights: give --folders again when resuming a pass that had it. On-premises rights (FullAccess in',
+        "msExchMailboxSecurityDescriptor, Send-As in each user's nTSecurityDescriptor) name their trustee by SID.",
         '',
         'Examples:',
         '  $ dlmigrate collect permissions',
@@ -78,8 +80,9 @@ export function registerCollectCommand(program: Command, state: ProgramState): v
                 .filter((l) => l !== '' && !l.startsWith('#')),
             );
       const { collectPermissions } = await import('@dlmigrate/core');
-      const { exchange, state: store } = session.opened.deps;
+      const { ad, exchange, state: store } = session.opened.deps;
       const result = await collectPermissions(exchange, store, {
+        directory: ad,
         ...(scope === undefined ? {} : { scope }),
         concurrency,
         ...(options.folders === true ? { folders: true } : {}),
