@@ -36,7 +36,7 @@ import pLimit from 'p-limit';
 import { existingRecipientIds, urgently, type GroupDeletionWatch } from '@dlmigrate/exo';
 import type { DeletionObservation, EngineDeps, LevelReads } from '../engine/context.js';
 import { runMigration, type MigrationOutcome } from '../engine/engine.js';
-import { loadCloudCapture } from '../engine/snapshot.js';
+import { loadSnapshotPart } from '../engine/snapshot.js';
 import { readTenant } from '../steps/capture.js';
 import { parseStoredOptions, type MigrationOptions } from '../options.js';
 import type { SyncTrigger } from '../sync/trigger.js';
@@ -47,6 +47,7 @@ import { childGroupsOf } from './directory.js';
 import { layoutOf, type BatchLayout } from './plan.js';
 import { newestPerGroup, type BatchRetryDecision } from './retry.js';
 import { TakeOverLane } from './take-over-lane.js';
+import { GatheredGroupReads } from '../engine/gathered-group-reads.js';
 import { cloudIdentity } from '../engine/cloud-identity.js';
 
 export interface BatchRunOptions {
@@ -149,6 +150,8 @@ class BatchRunner {
   >();
   /** The groups whose deletion was seen and whose take-over has not ended: later steps of every group wait for them. */
   readonly #lane = new TakeOverLane();
+  /** Take-over's convergence checks of this runner's groups, gathered into shared reads. */
+  readonly #groupReads: GatheredGroupReads;
   /** objectGUID → address of every group in the batch (fixed at planning). */
   readonly #addressOfGuid = new Map<string, string>();
   #layout!: BatchLayout;
@@ -169,6 +172,7 @@ class BatchRunner {
     this.#handOffPollMs = options.handOffPollMs ?? 250;
     this.#resumeAttempts = options.resumeAttempts ?? 2;
     this.#fence = { runnerId: deps.runnerId };
+    this.#groupReads = new GatheredGroupReads(deps.exchange);
     this.#signal = options.signal;
   }
 
@@ -478,7 +482,7 @@ class BatchRunner {
     }
     const syncedIds = new Map<string, string>(); // migration id → synced cloud object id
     for (const m of parked) {
-      const synced = (await loadCloudCapture(this.#state, m.id)).group;
+      const synced = (await loadSnapshotPart(this.#state, m.id, 'cloud')).group;
       if (synced !== null) syncedIds.set(m.id, cloudIdentity(synced));
     }
     const byId = new Map(parked.map((m) => [m.id, m]));
@@ -815,6 +819,7 @@ class BatchRunner {
     const base: EngineDeps = {
       ...this.#deps,
       takeOverLane: this.#lane,
+      distributionGroupReads: this.#groupReads,
       ...(until === 'park' || levelFinalSync === 'own' ? {} : { levelFinalSync }),
     };
     const deps: EngineDeps =

@@ -1,7 +1,13 @@
 // What a migration runs with: the three systems (directory, tenant, state), the sync trigger, a clock, and the
 // migration's own record and options.
 import type { ActiveDirectory } from '@dlmigrate/ad';
-import type { CloudDependantsIndex, ExchangeOnline, GraphClient, RetryPolicy } from '@dlmigrate/exo';
+import type {
+  CloudDependantsIndex,
+  DistributionGroupRecord,
+  ExchangeOnline,
+  GraphClient,
+  RetryPolicy,
+} from '@dlmigrate/exo';
 import type { Fence, MigrationRecord, StateStore } from '@dlmigrate/state';
 import type { Finding } from '../findings/finding.js';
 import type { TenantCapture } from './snapshot.js';
@@ -60,6 +66,14 @@ export interface EngineDeps {
    */
   readonly takeOverLane?: {
     afterTakeOver(migrationId: string, signal?: AbortSignal): Promise<void>;
+  };
+  /**
+   * In a batch: how take-over reads its DL back while it waits for the addresses to show — the checks of the groups
+   * taking over at once gathered into shared reads (engine/gathered-group-reads.ts). Absent: one read per check.
+   */
+  readonly distributionGroupReads?: {
+    /** The group by stage's identity (ExternalDirectoryObjectId, else Guid), or null when there is none. */
+    get(identity: string): Promise<DistributionGroupRecord | null>;
   };
 }
 

@@ -196,26 +196,32 @@ export async function loadSnapshot(state: StateStore, migrationId: string): Prom
 }
 
 /**
- * The cloud part of the snapshot alone (the synced group as capture read it): one stored part read and checked instead
- * of eight. For what needs only the synced group's identity — the batch's deletion watch, for every group of a wave
- * before its first poll, and await-deletion, for every group of a wave right after its deletion was seen — where a
- * whole snapshot each (and a parsed copy pushing the take-over's own out of the few kept above) cost eight store calls
- * per group in the one queue the wave's take-overs wait in (issue 15). A snapshot already parsed is used as it is.
+ * One part of the snapshot alone (`cloud`: the synced group as capture read it; `onPrem`: the on-prem group): one stored
+ * part read and checked instead of eight. For what needs only that part — the batch's deletion watch, for every group
+ * of a wave before its first poll; await-deletion and take-over, for every group of a wave the moment its deletion was
+ * seen — where a whole snapshot each cost eight store calls per group in the one store queue the wave's take-overs
+ * wait in, and the few parsed snapshots kept here cannot hold a wave's (issue 15). A snapshot already parsed is used.
  */
-export async function loadCloudCapture(state: StateStore, migrationId: string): Promise<CloudCapture> {
+export async function loadSnapshotPart<P extends 'cloud' | 'onPrem'>(
+  state: StateStore,
+  migrationId: string,
+  part: P,
+): Promise<Snapshot[P]> {
   const hit = parsed.get(state)?.get(migrationId);
-  if (hit !== undefined) return hit.cloud;
-  const backup = await state.getBackup(migrationId, SNAPSHOT_KINDS.cloud);
+  if (hit !== undefined) return hit[part];
+  const kind = SNAPSHOT_KINDS[part];
+  const backup = await state.getBackup(migrationId, kind);
   if (backup === null)
     throw new CoreError(
       'CORE_CAPTURE_INCOMPLETE',
-      `migration ${migrationId} has no "${SNAPSHOT_KINDS.cloud}" backup: capture has not completed`,
+      `migration ${migrationId} has no "${kind}" backup: capture has not completed`,
     );
+  // The part's schema checks what is read; `part` picks which of the two the result is.
   return parseStored(
-    snapshotSchema.shape.cloud,
+    snapshotSchema.shape[part],
     backup.data,
-    `the cloud capture of migration ${migrationId}`,
-  );
+    `the ${kind} capture of migration ${migrationId}`,
+  ) as Snapshot[P];
 }
 
 async function readSnapshot(state: StateStore, migrationId: string): Promise<Snapshot> {

@@ -6,7 +6,7 @@
 // seen the deletion already (deps.deletionObserved, batch/runner.ts) and this step only records it; for a group the
 // watch did not see by the level's deadline the level's sync was its own, so it only checks until that deadline
 // (deps.deletionDeadlineAt).
-import { loadCloudCapture } from '../engine/snapshot.js';
+import { loadSnapshotPart } from '../engine/snapshot.js';
 import { finding, FindingsError } from '../findings/finding.js';
 import { SuspendSaga } from '../saga/runner.js';
 import type { MigrationStep } from './results.js';
@@ -31,7 +31,7 @@ export const awaitDeletion: MigrationStep<'await-deletion'> = {
   enabled: (ctx) => !ctx.options.allowNonSyncedGroup,
   async run(ctx): Promise<AwaitDeletionResult> {
     const { exchange, graph, state, sync, deletionObserved } = ctx.deps;
-    const synced = (await loadCloudCapture(state, ctx.migration.id)).group!;
+    const synced = (await loadSnapshotPart(state, ctx.migration.id, 'cloud')).group!;
     const id = cloudIdentity(synced);
     if (deletionObserved !== undefined) return { deletedId: id, polls: 0, ...deletionObserved };
     await sync.trigger();

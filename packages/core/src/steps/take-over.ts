@@ -5,7 +5,7 @@
 // (engine/address-conflict.ts). Undo: remove the DL, so the original can be synced back.
 import { ExoAddressExistsError, urgently } from '@dlmigrate/exo';
 import type { MigrationContext } from '../engine/context.js';
-import { loadSnapshot } from '../engine/snapshot.js';
+import { loadSnapshotPart } from '../engine/snapshot.js';
 import { finding, FindingsError } from '../findings/finding.js';
 import { classifyAddressConflict, liveHolderAmong, type DeletedHolder } from '../engine/address-conflict.js';
 import { freeRoutingAddresses } from '../engine/free-routing-address.js';
@@ -49,9 +49,13 @@ export const takeOver: MigrationStep<'take-over'> = {
 
 async function takeOverNow(ctx: MigrationContext, results: MigrationResults): Promise<TakeOverResult> {
   const { exchange, state } = ctx.deps;
-  const snapshot = await loadSnapshot(state, ctx.migration.id);
-  const group = snapshot.onPrem.group!;
-  const cloud = snapshot.cloud.group;
+  // The two parts it uses, read together (not the whole snapshot: a wave's groups take over at once, issue 15).
+  const [onPrem, synced] = await Promise.all([
+    loadSnapshotPart(state, ctx.migration.id, 'onPrem'),
+    loadSnapshotPart(state, ctx.migration.id, 'cloud'),
+  ]);
+  const group = onPrem.group!;
+  const cloud = synced.group;
   const staged = results.get('stage')!;
   const { routingDomain } = results.get('validate')!;
   const mail = group.mail ?? ctx.migration.group.address;
@@ -95,8 +99,13 @@ async function takeOverNow(ctx: MigrationContext, results: MigrationResults): Pr
   );
 
   const minutes = ctx.options.deadlines.takeOverMinutes;
+  const reads = ctx.deps.distributionGroupReads;
   const converged = await pollUntil(
-    tolerant(() => exchange.getDistributionGroup(staged.identity), null),
+    tolerant(
+      () =>
+        reads === undefined ? exchange.getDistributionGroup(staged.identity) : reads.get(staged.identity),
+      null,
+    ),
     (dl) =>
       dl !== null &&
       dl.primarySmtpAddress.toLowerCase() === primary.toLowerCase() &&
