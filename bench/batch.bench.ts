@@ -257,7 +257,7 @@ for (const line of phaseTimes) console.log(line);
 const failed = outcome.groups.filter((g) => !g.status.startsWith('completed'));
 if (failed.length > 0) console.log('not migrated:');
 for (const g of failed) {
-  const why = (await state.listErrors(g.migrationId))
+  const why = (await state.listFindings(g.migrationId))
     .filter((e) => e.severity === 'blocking')
     .map((e) => `${e.step ?? ''} ${e.code}: ${e.message}`);
   console.log(`  ${g.address} ${g.status}: ${why.join(' | ').slice(0, 400)}`);

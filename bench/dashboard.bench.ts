@@ -38,12 +38,12 @@ async function seed(store: StateStore): Promise<number> {
         await store.appendJournal(m.id, { step, event: 'completed', data: { result: {} } });
       }
       if (i % 10 === 0)
-        await store.addErrors(m.id, [
+        await store.addFindings(m.id, [
           {
             code: 'CLOUD_REWIRE_FAILED',
             severity: 'needs-action',
             message: 'bench',
-            target: m.group.address,
+            subject: m.group.address,
           },
         ]);
       await store.putReport(m.id, { kind: 'migration', id: m.id, group: { address: m.group.address } });

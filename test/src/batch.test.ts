@@ -100,14 +100,14 @@ describe('batch run (one process)', () => {
     const hidden = statusOf(outcome, 'hidden-approvals@contoso.com');
     expect(hidden.status).toBe('blocked');
     expect(hidden.codes).toEqual(['CIRCULAR_REFERENCE_EXCEPTION']);
-    const hiddenErrors = await w.state.listErrors(hidden.migrationId);
-    expect(hiddenErrors[0]!.message).toMatch(
+    const hiddenFindings = await w.state.listFindings(hidden.migrationId);
+    expect(hiddenFindings[0]!.message).toMatch(
       /hidden-approvals@contoso\.com → contractors@contoso\.com|contractors@contoso\.com → hidden-approvals@contoso\.com/,
     );
     expect(statusOf(outcome, 'contractors@contoso.com').codes).toEqual(['CIRCULAR_REFERENCE_EXCEPTION']);
     const blocked = statusOf(outcome, 'blocked@contoso.com');
     expect(blocked).toMatchObject({ status: 'blocked', codes: ['NESTED_GROUP_EXCEPTION'] });
-    expect((await w.state.listErrors(blocked.migrationId))[0]!.message).toContain('execs@contoso.com');
+    expect((await w.state.listFindings(blocked.migrationId))[0]!.message).toContain('execs@contoso.com');
     expect(outcome.status).toBe('completed_with_failures');
 
     // One sync per level, triggered by the batch (the groups' own waits only polled), and one final sync per level
@@ -199,8 +199,8 @@ describe('batch run (one process)', () => {
     expect(child.status).toBe('rolled_back');
     const parent = statusOf(outcome, 'failparent@contoso.com');
     expect(parent).toMatchObject({ status: 'blocked', codes: ['CHILD_GROUP_MIGRATION_EXCEPTION'] });
-    expect((await w.state.listErrors(parent.migrationId))[0]).toMatchObject({
-      target: 'failchild@contoso.com',
+    expect((await w.state.listFindings(parent.migrationId))[0]).toMatchObject({
+      subject: 'failchild@contoso.com',
     });
     expect((await w.state.listJournal(parent.migrationId)).length).toBe(0); // never touched
     // Nothing of the child changed: still synced, still in its OU.
@@ -491,7 +491,7 @@ describe('back-pressure', () => {
       );
       for (const group of outcome.groups)
         expect(
-          (await w.state.listErrors(group.migrationId)).filter((e) => e.severity !== 'info'),
+          (await w.state.listFindings(group.migrationId)).filter((e) => e.severity !== 'info'),
           group.address,
         ).toEqual([]);
       // The tenant pushed back, and the batch went on at its pace instead of failing groups.

@@ -52,7 +52,7 @@ describe('restore', () => {
 
       const restored = await w.engine.restore(migrated.migrationId);
       expect(restored).toMatchObject({ migrationId: migrated.migrationId, status: 'restored' });
-      const differences = (await w.state.listErrors(migrated.migrationId)).filter(
+      const differences = (await w.state.listFindings(migrated.migrationId)).filter(
         (e) => e.code === 'VERIFY_DIFFERENCE',
       );
       expect({ ...restored.verification, differences }).toMatchObject({ differences: [] });

@@ -288,9 +288,11 @@ export async function runCell(world: World, cell: Cell, expected: Expected): Pro
   // A restore records what it could not put back as needs-action findings in the store, and must say how many
   // (RestoreOutcome.needsAction: the CLI exits 4 on them) — a restore that says fewer reports success while wrong.
   if (ended.status === 'restored' && ended.id !== undefined) {
-    const errors = await world.state.listErrors(ended.id);
-    const left = errors.filter((e) => e.severity === 'needs-action' && (e.step ?? '').startsWith('restore-'));
-    const needsAction = left.flatMap((e) => (e.target === null ? [] : [e.target]));
+    const findings = await world.state.listFindings(ended.id);
+    const left = findings.filter(
+      (e) => e.severity === 'needs-action' && (e.step ?? '').startsWith('restore-'),
+    );
+    const needsAction = left.flatMap((e) => (e.subject === null ? [] : [e.subject]));
     ended =
       ended.restoreSaid === left.length
         ? { ...ended, needsAction }

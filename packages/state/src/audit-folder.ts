@@ -3,7 +3,7 @@
 //   manifest.json        format and the list of files
 //   migration.json       the migration (without a runner's lease)
 //   journal.json         every step event, in order
-//   errors.json          blocking / needs-action / info findings
+//   findings.json        blocking / needs-action / info findings
 //   report.json          the final report (only if there is one)
 //   backups/<kind>.json  one file per backup, as captured
 import { readFile } from 'node:fs/promises';
@@ -14,7 +14,9 @@ import { makeOwnerOnlyDir, writeOwnerOnlyFile } from './owner-only.js';
 import { checkBackupKind } from './validate.js';
 import type { BackupRecord, MigrationBundle, MigrationRecord, StateStore } from './types.js';
 
-const EXPORT_FORMAT = 'dlmigrate-state-export/1';
+const EXPORT_FORMAT = 'dlmigrate-state-export/2';
+/** Folders written before schema version 6 kept the findings in errors.json, each one's subject under `target`. */
+const EXPORT_FORMAT_1 = 'dlmigrate-state-export/1';
 
 interface Manifest {
   format: string;
@@ -34,7 +36,7 @@ export async function exportMigration(
   const files = new Map<string, unknown>([
     ['migration.json', bundle.migration],
     ['journal.json', bundle.journal],
-    ['errors.json', bundle.errors],
+    ['findings.json', bundle.findings],
   ]);
   if (bundle.report) files.set('report.json', bundle.report);
   for (const backup of bundle.backups) files.set(`backups/${backup.kind}.json`, backup);
@@ -80,12 +82,18 @@ function expectObject(name: string, value: unknown): Record<string, unknown> {
   return value as Record<string, unknown>;
 }
 
+/** A finding of a format 1 folder (errors.json) as format 2 holds it: its `target` is its subject. */
+function findingOfFormat1(value: unknown, index: number): Record<string, unknown> {
+  const { target, ...finding } = expectObject(`errors.json entry ${index + 1}`, value);
+  return { ...finding, subject: target ?? null };
+}
+
 /** Reads an exported folder back into `store`, all or nothing; refuses if the migration exists there. */
 export async function importMigration(store: StateStore, dir: string): Promise<MigrationRecord> {
   const manifest = expectObject('manifest.json', await readJson(dir, 'manifest.json'));
-  if (manifest.format !== EXPORT_FORMAT) {
+  if (manifest.format !== EXPORT_FORMAT && manifest.format !== EXPORT_FORMAT_1) {
     throw new InvalidInputError(
-      `${join(dir, 'manifest.json')} has format ${JSON.stringify(manifest.format)}; this dlmigrate reads ${EXPORT_FORMAT}`,
+      `${join(dir, 'manifest.json')} has format ${JSON.stringify(manifest.format)}; this dlmigrate reads ${EXPORT_FORMAT} and ${EXPORT_FORMAT_1}`,
     );
   }
   const files = expectArray('manifest.json files', manifest.files).map(String);
@@ -104,7 +112,10 @@ export async function importMigration(store: StateStore, dir: string): Promise<M
   const bundle = {
     migration,
     journal: expectArray('journal.json', await readJson(dir, 'journal.json')),
-    errors: expectArray('errors.json', await readJson(dir, 'errors.json')),
+    findings:
+      manifest.format === EXPORT_FORMAT_1
+        ? expectArray('errors.json', await readJson(dir, 'errors.json')).map(findingOfFormat1)
+        : expectArray('findings.json', await readJson(dir, 'findings.json')),
     backups,
     report: files.includes('report.json')
       ? expectObject('report.json', await readJson(dir, 'report.json'))

@@ -55,7 +55,10 @@ function supersededMessage(m: SetAside): string {
   );
 }
 
-/** Runs inside the upgrade's transaction, on the version 2 tables, before version 3 rebuilds them. */
+/**
+ * Runs inside the upgrade's transaction, on the version 2 tables, before version 3 rebuilds them: the findings table
+ * was still named `errors` and its subject column `target` (version 6 renamed them), hence those names below.
+ */
 export async function setAsideOlderOpenMigrations(tx: SqlExecutor): Promise<SetAside[]> {
   const rows = await tx.query<OpenRow & Record<string, unknown>>(
     `SELECT id, group_address, status, created_at FROM migrations WHERE status IN (${HOLDING_BEFORE_V3.map(() => '?').join(', ')})`,

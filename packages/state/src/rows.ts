@@ -4,7 +4,6 @@ import { recordKindOf } from './validate.js';
 import type {
   BackupRecord,
   BatchLevelRecord,
-  ErrorRecord,
   JournalEntry,
   JsonObject,
   JsonValue,
@@ -13,7 +12,8 @@ import type {
   MigrationStatus,
   ReportRecord,
   JournalEvent,
-  ErrorSeverity,
+  FindingRecord,
+  Severity,
   PermissionRecord,
 } from './types.js';
 
@@ -52,13 +52,13 @@ export interface BackupRow {
   [column: string]: unknown;
 }
 
-export interface ErrorRow {
+export interface FindingRow {
   migration_id: string;
   seq: number;
   code: string;
   severity: string;
   attribute: string | null;
-  target: string | null;
+  subject: string | null;
   message: string;
   step: string | null;
   at: number;
@@ -141,14 +141,14 @@ export function toBackup(row: BackupRow): BackupRecord {
   };
 }
 
-export function toError(row: ErrorRow): ErrorRecord {
+export function toFinding(row: FindingRow): FindingRecord {
   return {
     migrationId: row.migration_id,
     seq: Number(row.seq),
     code: row.code,
-    severity: row.severity as ErrorSeverity,
+    severity: row.severity as Severity,
     attribute: row.attribute,
-    target: row.target,
+    subject: row.subject,
     message: row.message,
     step: row.step,
     at: iso(row.at),

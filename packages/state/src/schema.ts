@@ -78,6 +78,7 @@ function backupsTable(name: string, parent: string): string {
       )`;
 }
 
+/** The findings table as versions 1–5 named it (`errors`, its subject column `target`); version 6 renames both. */
 function errorsTable(name: string, parent: string): string {
   return `CREATE TABLE ${name} (
         migration_id TEXT NOT NULL REFERENCES ${parent} (id) ON DELETE CASCADE,
@@ -115,7 +116,8 @@ function journalTable(name: string, events: string, parent = 'migrations'): stri
 
 /**
  * Rebuilds migrations with new CHECKs and every table that points at it (their rows copied, the children dropped
- * before the parent so the drop cascades into nothing), then renames them back and recreates the indexes.
+ * before the parent so the drop cascades into nothing), then renames them back and recreates the indexes. Written for
+ * version 5, with the table names of then (`errors`, renamed `findings` by version 6).
  */
 function rebuildMigrations(suffix: string, statusCheck: string, strategyCheck: string): string[] {
   const copy = (table: string, columns: string): string =>
@@ -260,6 +262,27 @@ export const SCHEMA_MIGRATIONS: readonly SchemaMigration[] = [
       ],
     },
     finish: recordAddressUpdatesAsTheirOwnKind,
+  },
+  {
+    version: 6,
+    name: 'findings: the errors table is findings, its target column subject',
+    // One vocabulary (issue 18): what the table holds are findings, and what a finding is about its subject. Both
+    // engines rename a table and a column in place (rows, keys and the cascade untouched). PostgreSQL also renames the
+    // table's constraints, which still carry the name version 3 gave the table (errors_v3_*), so that a later
+    // migration can name them as findings_<column>_check and so on; SQLite's constraints have no names.
+    statements: {
+      sqlite: [
+        'ALTER TABLE errors RENAME TO findings',
+        'ALTER TABLE findings RENAME COLUMN target TO subject',
+      ],
+      postgres: [
+        'ALTER TABLE errors RENAME TO findings',
+        'ALTER TABLE findings RENAME COLUMN target TO subject',
+        'ALTER TABLE findings RENAME CONSTRAINT errors_v3_pkey TO findings_pkey',
+        'ALTER TABLE findings RENAME CONSTRAINT errors_v3_migration_id_fkey TO findings_migration_id_fkey',
+        'ALTER TABLE findings RENAME CONSTRAINT errors_v3_severity_check TO findings_severity_check',
+      ],
+    },
   },
 ];
 

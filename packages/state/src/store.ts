@@ -19,18 +19,18 @@ import type {
   BatchRecord,
   BatchStatus,
   ClaimOptions,
-  ErrorRecord,
   Fence,
+  FindingRecord,
   JournalEntry,
   JsonObject,
   JsonValue,
   MigrationBundle,
-  MigrationError,
   MigrationFilter,
   MigrationPatch,
   MigrationRecord,
   MigrationStatus,
   NewBatch,
+  NewFinding,
   NewJournalEntry,
   NewMigration,
   PermissionCollectionInfo,
@@ -97,14 +97,14 @@ export class SqlStateStore implements StateStore {
   }
 
   // findings (store/findings.ts)
-  addErrors(migrationId: string, errors: readonly MigrationError[]): Promise<ErrorRecord[]> {
-    return findings.addErrors(this.driver, migrationId, errors);
+  addFindings(migrationId: string, newFindings: readonly NewFinding[]): Promise<FindingRecord[]> {
+    return findings.addFindings(this.driver, migrationId, newFindings);
   }
-  listErrors(migrationId: string): Promise<ErrorRecord[]> {
-    return findings.listErrors(this.driver, migrationId);
+  listFindings(migrationId: string): Promise<FindingRecord[]> {
+    return findings.listFindings(this.driver, migrationId);
   }
-  clearErrors(migrationId: string, step?: string): Promise<number> {
-    return findings.clearErrors(this.driver, migrationId, step);
+  clearFindings(migrationId: string, step?: string): Promise<number> {
+    return findings.clearFindings(this.driver, migrationId, step);
   }
 
   // reports (store/reports.ts)

@@ -161,20 +161,26 @@ export interface BackupRecord {
   createdAt: string;
 }
 
-export const ERROR_SEVERITIES = ['blocking', 'needs-action', 'info'] as const;
-export type ErrorSeverity = (typeof ERROR_SEVERITIES)[number];
+/**
+ * How much a finding matters: blocking (nothing may change while it stands), needs-action (the migration went
+ * through, an administrator finishes something by hand), info. The one severity vocabulary of every package.
+ */
+export const FINDING_SEVERITIES = ['blocking', 'needs-action', 'info'] as const;
+export type Severity = (typeof FINDING_SEVERITIES)[number];
 
-export interface MigrationError {
-  /** Stable code, e.g. "E_PROXY_ADDRESS_EXISTS". */
+/** A finding about a migration, as a step records it (core's findings catalogue holds the codes). */
+export interface NewFinding {
+  /** Stable code from core's findings catalogue, e.g. "ADDRESS_HELD_ELSEWHERE". */
   code: string;
-  severity: ErrorSeverity;
+  severity: Severity;
   message: string;
   attribute?: string | null;
-  target?: string | null;
+  /** What the finding is about: an address, a DN, a name (null: the migration's group as a whole). */
+  subject?: string | null;
   step?: string | null;
 }
 
-export interface ErrorRecord extends Required<MigrationError> {
+export interface FindingRecord extends Required<NewFinding> {
   migrationId: string;
   seq: number;
   at: string;
@@ -258,7 +264,7 @@ export interface MigrationBundle {
   migration: Omit<MigrationRecord, 'lease'>;
   journal: JournalEntry[];
   backups: BackupRecord[];
-  errors: ErrorRecord[];
+  findings: FindingRecord[];
   report: ReportRecord | null;
 }
 
@@ -317,10 +323,11 @@ export interface StateStore {
   getBackup(migrationId: string, kind: BackupKind): Promise<BackupRecord | null>;
   listBackups(migrationId: string): Promise<BackupRecord[]>;
 
-  addErrors(migrationId: string, errors: readonly MigrationError[]): Promise<ErrorRecord[]>;
-  listErrors(migrationId: string): Promise<ErrorRecord[]>;
-  /** Removes errors (all, or those of one step) — e.g. before validate runs again. */
-  clearErrors(migrationId: string, step?: string): Promise<number>;
+  /** Appends findings (seq = last + 1, …) in one transaction. */
+  addFindings(migrationId: string, findings: readonly NewFinding[]): Promise<FindingRecord[]>;
+  listFindings(migrationId: string): Promise<FindingRecord[]>;
+  /** Removes findings (all, or those of one step) — e.g. before validate runs again. */
+  clearFindings(migrationId: string, step?: string): Promise<number>;
 
   putReport(migrationId: string, report: JsonObject): Promise<ReportRecord>;
 

@@ -4,12 +4,12 @@ import { assertValidId } from './ids.js';
 import { assertNoSecrets } from './secrets.js';
 import {
   BATCH_STATUSES,
-  ERROR_SEVERITIES,
+  FINDING_SEVERITIES,
   JOURNAL_EVENTS,
   MIGRATION_STATUSES,
   RECORD_KINDS,
   type BatchStatus,
-  type MigrationError,
+  type NewFinding,
   type MigrationStatus,
   type NewJournalEntry,
   type NewMigration,
@@ -64,10 +64,10 @@ export function checkJournalEntry(entry: NewJournalEntry): void {
   assertNoSecrets('journal data', entry.data ?? {});
 }
 
-export function checkError(error: MigrationError): void {
-  nonEmpty('error code', error.code);
-  oneOf('error severity', error.severity, ERROR_SEVERITIES);
-  nonEmpty('error message', error.message);
+export function checkFinding(finding: NewFinding): void {
+  nonEmpty('finding code', finding.code);
+  oneOf('finding severity', finding.severity, FINDING_SEVERITIES);
+  nonEmpty('finding message', finding.message);
 }
 
 // Backup kinds become file names in an export, hence the narrow form.

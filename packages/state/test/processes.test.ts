@@ -57,9 +57,9 @@ describe.each(ENGINES)('processes sharing a $engine store', (engine) => {
         // Contiguous sequence numbers, and the current step is the last entry's.
         expect(journal.map((entry) => entry.seq)).toEqual(journal.map((_, index) => index + 1));
         expect(migration.currentStep).toBe(journal.at(-1)?.step ?? null);
-        const errors = await store.listErrors(migration.id);
-        expect(errors.length % 3).toBe(0); // the three errors of one write are all there or none is
-        committedWrites += journal.length + errors.length / 3;
+        const findings = await store.listFindings(migration.id);
+        expect(findings.length % 3).toBe(0); // the three findings of one write are all there or none is
+        committedWrites += journal.length + findings.length / 3;
       }
       const batches = await store.listBatches();
       for (const batch of batches) {

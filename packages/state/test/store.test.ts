@@ -23,9 +23,44 @@ import {
   type StateStore,
 } from '../src/index.js';
 import { SCHEMA_MIGRATIONS } from '../src/testing.js';
-import { ENGINES, eventually } from './support.js';
+import { ENGINES, eventually, rawSql } from './support.js';
 
 const mode = (path: string): number => statSync(path).mode & 0o777;
+
+/** Writes a finding the way schema versions 1–5 kept it: in the `errors` table, what it is about in `target`. */
+function writeFindingAsBeforeV6(
+  location: string,
+  finding: {
+    migrationId: string;
+    seq: number;
+    code: string;
+    severity: string;
+    attribute: string | null;
+    target: string | null;
+    message: string;
+    step: string | null;
+    at: number;
+  },
+): Promise<unknown> {
+  const f = finding;
+  return rawSql(
+    location,
+    'INSERT INTO errors (migration_id, seq, code, severity, attribute, target, message, step, at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)',
+    [f.migrationId, f.seq, f.code, f.severity, f.attribute, f.target, f.message, f.step, f.at],
+  );
+}
+
+const oldInfo = (migrationId: string, message: string) => ({
+  migrationId,
+  seq: 1,
+  code: 'X',
+  severity: 'info',
+  attribute: null,
+  target: null,
+  message,
+  step: null,
+  at: Date.now(),
+});
 
 function listFiles(dir: string, prefix = ''): string[] {
   return readdirSync(dir, { withFileTypes: true })
@@ -137,12 +172,12 @@ describe.each(ENGINES)('state store on $engine', (engine) => {
       InvalidInputError,
     );
     await expect(
-      store.addErrors(migration.id, [{ code: 'X', severity: 'fatal' as 'info', message: 'm' }]),
+      store.addFindings(migration.id, [{ code: 'X', severity: 'fatal' as 'info', message: 'm' }]),
     ).rejects.toThrow(/severity/);
     await expect(store.claimNext('b', 'r', 0)).rejects.toThrow(/lease duration/);
     expect(await store.listMigrations()).toHaveLength(1);
     expect(await store.listJournal(migration.id)).toEqual([]);
-    expect(await store.listErrors(migration.id)).toEqual([]);
+    expect(await store.listFindings(migration.id)).toEqual([]);
   });
 
   it('refuses to store secrets in options, journal data and batch input', async () => {
@@ -243,29 +278,31 @@ describe.each(ENGINES)('state store on $engine', (engine) => {
     await expect(store.putBackup('missing', 'cloud-dl', {})).rejects.toBeInstanceOf(NotFoundError);
   });
 
-  it('records, lists and clears errors', async () => {
+  it('records, lists and clears findings', async () => {
     const migration = await store.createMigration({ group: { address: 'a@b' }, strategy: 'recreate' });
-    const added = await store.addErrors(migration.id, [
+    const added = await store.addFindings(migration.id, [
       {
         code: 'E_PROXY_ADDRESS_EXISTS',
         severity: 'blocking',
         message: 'address in use',
         attribute: 'proxyAddresses',
-        target: 'smtp:x@contoso.com',
+        subject: 'smtp:x@contoso.com',
         step: 'validate',
       },
       { code: 'I_NESTED_MEMBER', severity: 'info', message: 'nested group member', step: 'capture' },
     ]);
-    expect(added.map((error) => error.seq)).toEqual([1, 2]);
-    expect(await store.listErrors(migration.id)).toEqual(added);
-    expect(added[1]).toMatchObject({ attribute: null, target: null, severity: 'info' });
-    expect(await store.clearErrors(migration.id, 'validate')).toBe(1);
-    expect((await store.listErrors(migration.id)).map((error) => error.code)).toEqual(['I_NESTED_MEMBER']);
-    const later = await store.addErrors(migration.id, [
+    expect(added.map((finding) => finding.seq)).toEqual([1, 2]);
+    expect(await store.listFindings(migration.id)).toEqual(added);
+    expect(added[1]).toMatchObject({ attribute: null, subject: null, severity: 'info' });
+    expect(await store.clearFindings(migration.id, 'validate')).toBe(1);
+    expect((await store.listFindings(migration.id)).map((finding) => finding.code)).toEqual([
+      'I_NESTED_MEMBER',
+    ]);
+    const later = await store.addFindings(migration.id, [
       { code: 'N_SENDAS', severity: 'needs-action', message: 'grant SendAs' },
     ]);
     expect(later[0]?.seq).toBe(3);
-    expect(await store.clearErrors(migration.id)).toBe(2);
+    expect(await store.clearFindings(migration.id)).toBe(2);
   });
 
   it('stores and replaces the report', async () => {
@@ -500,7 +537,7 @@ describe.each(ENGINES)('state store on $engine', (engine) => {
     expect(next.seq).toBe(3);
     // Version 3 rebuilt every table that points at migrations: their rows and the cascade survive it.
     await store.putBackup('old', 'snapshot', { a: 1 });
-    await store.addErrors('old', [{ code: 'X', severity: 'info', message: 'm' }]);
+    await store.addFindings('old', [{ code: 'X', severity: 'info', message: 'm' }]);
     expect((await store.updateMigration('old', { status: 'undo_failed' })).status).toBe('undo_failed');
   });
 
@@ -511,7 +548,7 @@ describe.each(ENGINES)('state store on $engine', (engine) => {
     const old = await openStateStore(oldTarget, { schemaMigrations: SCHEMA_MIGRATIONS.slice(0, 2) });
     const group = { address: 'finance@contoso.com' };
     await old.createMigration({ id: 'run-older', group, strategy: 'recreate', status: 'parked' });
-    await old.addErrors('run-older', [{ code: 'X', severity: 'info', message: 'kept finding' }]);
+    await writeFindingAsBeforeV6(oldTarget, oldInfo('run-older', 'kept finding'));
     await new Promise((resolve) => setTimeout(resolve, 5));
     await old.createMigration({
       id: 'run-newer',
@@ -535,16 +572,16 @@ describe.each(ENGINES)('state store on $engine', (engine) => {
     expect((await store.getMigration('run-older'))?.status).toBe('failed');
     expect((await store.getMigration('done-before'))?.status).toBe('completed');
     expect((await store.getMigration('other-group'))?.status).toBe('parked');
-    const errors = await store.listErrors('run-older');
-    expect(errors.map((e) => [e.seq, e.code, e.severity])).toEqual([
+    const findings = await store.listFindings('run-older');
+    expect(findings.map((e) => [e.seq, e.code, e.severity])).toEqual([
       [1, 'X', 'info'],
       [2, 'SUPERSEDED_AT_UPGRADE', 'needs-action'],
     ]);
-    expect(errors[1]!.message).toContain(
+    expect(findings[1]!.message).toContain(
       'run-older (parked) and run-newer were both open on finance@contoso.com',
     );
-    expect(errors[1]!.message).toContain('dlmigrate status run-older');
-    expect(await store.listErrors('run-newer')).toEqual([]);
+    expect(findings[1]!.message).toContain('dlmigrate status run-older');
+    expect(await store.listFindings('run-newer')).toEqual([]);
     // The index now stands: the set-aside migration cannot take the group back while the newer one holds it.
     await expect(store.updateMigration('run-older', { status: 'running' })).rejects.toBeInstanceOf(
       GroupHasOpenMigrationError,
@@ -573,7 +610,7 @@ describe.each(ENGINES)('state store on $engine', (engine) => {
       status: 'running',
     });
     await old.appendJournal('update', { step: 'update-address-cloud', event: 'started' });
-    await old.addErrors('update', [{ code: 'X', severity: 'info', message: 'kept finding' }]);
+    await writeFindingAsBeforeV6(oldTarget, oldInfo('update', 'kept finding'));
     await old.createMigration({
       id: 'migration',
       group: { address: 'hr@contoso.com' },
@@ -597,7 +634,7 @@ describe.each(ENGINES)('state store on $engine', (engine) => {
     expect(update?.options).toEqual(kept);
     expect(update?.status).toBe('running');
     expect((await store.listJournal('update')).map((e) => e.step)).toEqual(['update-address-cloud']);
-    expect((await store.listErrors('update')).map((e) => e.message)).toEqual(['kept finding']);
+    expect((await store.listFindings('update')).map((e) => e.message)).toEqual(['kept finding']);
     // A migration whose options merely mention the flag's text stays what it was.
     const migration = await store.getMigration('migration');
     expect(migration?.strategy).toBe('recreate');
@@ -622,6 +659,148 @@ describe.each(ENGINES)('state store on $engine', (engine) => {
     await expect(
       store.createMigration({ group: { address: 'y@contoso.com' }, strategy: 'bogus' as 'recreate' }),
     ).rejects.toBeInstanceOf(InvalidInputError);
+  });
+
+  it('upgrades a version 5 store in place: its findings are in findings, what each is about its subject', async () => {
+    await store.close();
+    const oldTarget = await engine.fresh();
+    const old = await openStateStore(oldTarget, { schemaMigrations: SCHEMA_MIGRATIONS.slice(0, 5) });
+    await old.createMigration({
+      id: 'sales-run',
+      group: { address: 'sales@contoso.com' },
+      strategy: 'recreate',
+      status: 'completed_with_warnings',
+    });
+    await old.createMigration({ id: 'hr-run', group: { address: 'hr@contoso.com' }, strategy: 'convert' });
+    expect(await old.schemaVersion()).toBe(5);
+    await old.close();
+    const at = Date.parse('2026-11-30T10:00:00.000Z');
+    const written = [
+      {
+        migrationId: 'sales-run',
+        seq: 1,
+        code: 'ADDRESS_HELD_ELSEWHERE',
+        severity: 'blocking',
+        attribute: 'proxyAddresses',
+        target: 'smtp:x@contoso.com',
+        message: 'address in use',
+        step: 'validate',
+        at,
+      },
+      {
+        migrationId: 'sales-run',
+        seq: 2,
+        code: 'SEND_AS_NOT_GRANTED',
+        severity: 'needs-action',
+        attribute: null,
+        target: null,
+        message: 'grant SendAs — ü kept',
+        step: null,
+        at: at + 1,
+      },
+      {
+        migrationId: 'hr-run',
+        seq: 1,
+        code: 'NESTED_MEMBER',
+        severity: 'info',
+        attribute: 'member',
+        target: 'CN=Nested,OU=Groups,DC=contoso,DC=com',
+        message: 'nested group member',
+        step: 'capture',
+        at: at + 2,
+      },
+    ];
+    for (const finding of written) await writeFindingAsBeforeV6(oldTarget, finding);
+
+    store = await openStateStore(oldTarget);
+    expect(await store.schemaVersion()).toBe(6);
+    const asRecord = ({ target, at: ms, ...rest }: (typeof written)[number]) => ({
+      ...rest,
+      subject: target,
+      at: new Date(ms).toISOString(),
+    });
+    expect(await store.listFindings('sales-run')).toEqual(written.slice(0, 2).map(asRecord));
+    expect(await store.listFindings('hr-run')).toEqual([asRecord(written[2]!)]);
+    expect((await store.readMigrationBundle('sales-run')).findings).toHaveLength(2);
+    // The old names are gone from the schema…
+    await expect(rawSql(oldTarget, 'SELECT * FROM errors')).rejects.toThrow();
+    await expect(rawSql(oldTarget, 'SELECT target FROM findings')).rejects.toThrow();
+    expect(await rawSql(oldTarget, 'SELECT COUNT(*) AS n FROM findings')).toEqual([
+      { n: engine.engine === 'postgres' ? '3' : 3 },
+    ]);
+    // …and the table's rules came along: the sequence goes on, the primary key and the severity CHECK hold.
+    const [next] = await store.addFindings('sales-run', [
+      { code: 'X', severity: 'info', message: 'after the upgrade', subject: 's' },
+    ]);
+    expect(next).toMatchObject({ seq: 3, subject: 's' });
+    const insert =
+      'INSERT INTO findings (migration_id, seq, code, severity, attribute, subject, message, step, at) VALUES (?, ?, ?, ?, NULL, NULL, ?, NULL, ?)';
+    await expect(rawSql(oldTarget, insert, ['hr-run', 1, 'X', 'info', 'same seq', at])).rejects.toThrow();
+    await expect(
+      rawSql(oldTarget, insert, ['hr-run', 2, 'X', 'fatal', 'bad severity', at]),
+    ).rejects.toThrow();
+    expect(await store.clearFindings('sales-run', 'validate')).toBe(1);
+    if (engine.engine === 'postgres') {
+      const constraints = await rawSql(
+        oldTarget,
+        "SELECT conname FROM pg_constraint WHERE conrelid = 'findings'::regclass ORDER BY conname",
+      );
+      expect(constraints.map((row) => row.conname)).toEqual([
+        'findings_migration_id_fkey',
+        'findings_pkey',
+        'findings_severity_check',
+      ]);
+    }
+  });
+
+  it('imports an audit folder exported before schema version 6 (errors.json, each subject under target)', async () => {
+    const migration = await store.createMigration({
+      group: { address: 'sales@contoso.com' },
+      strategy: 'recreate',
+    });
+    await store.appendJournal(migration.id, { step: 'capture', event: 'completed' });
+    await store.addFindings(migration.id, [
+      {
+        code: 'A',
+        severity: 'needs-action',
+        message: 'about someone',
+        subject: 'x@contoso.com',
+        step: 'verify',
+      },
+      { code: 'B', severity: 'info', message: 'about the group' },
+    ]);
+    const dir = join(tempDir(), 'format-2');
+    await exportMigration(store, migration.id, dir);
+    // The folder as format 1 wrote it: errors.json, `target` where format 2 writes `subject`.
+    const findings = JSON.parse(readFileSync(join(dir, 'findings.json'), 'utf8')) as Record<
+      string,
+      unknown
+    >[];
+    rmSync(join(dir, 'findings.json'));
+    writeFileSync(
+      join(dir, 'errors.json'),
+      JSON.stringify(findings.map(({ subject, ...rest }) => ({ ...rest, target: subject }))),
+    );
+    const manifest = JSON.parse(readFileSync(join(dir, 'manifest.json'), 'utf8')) as { files: string[] };
+    writeFileSync(
+      join(dir, 'manifest.json'),
+      JSON.stringify({
+        ...manifest,
+        format: 'dlmigrate-state-export/1',
+        files: manifest.files.map((file) => (file === 'findings.json' ? 'errors.json' : file)),
+      }),
+    );
+
+    const other = await openStateStore(await engine.fresh());
+    try {
+      await importMigration(other, dir);
+      expect(await other.readMigrationBundle(migration.id)).toEqual(
+        await store.readMigrationBundle(migration.id),
+      );
+      expect((await other.listFindings(migration.id)).map((f) => f.subject)).toEqual(['x@contoso.com', null]);
+    } finally {
+      await other.close();
+    }
   });
 
   it('admits one open migration per group, whichever connection asks, and names the open one', async () => {
@@ -729,8 +908,8 @@ describe.each(ENGINES)('state store on $engine', (engine) => {
     await store.appendJournal(migration.id, { step: 'capture', event: 'completed', data: { members: 3 } });
     await store.putBackup(migration.id, 'onprem-group', { cn: 'Sales', msExchHideFromAddressLists: false });
     await store.putBackup(migration.id, 'cloud-dependents', [{ identity: 'x', right: 'SendAs' }]);
-    await store.addErrors(migration.id, [
-      { code: 'I_X', severity: 'info', message: 'ü — unicode kept', target: 't' },
+    await store.addFindings(migration.id, [
+      { code: 'I_X', severity: 'info', message: 'ü — unicode kept', subject: 't' },
     ]);
     await store.putReport(migration.id, { outcome: 'completed' });
     await store.claimMigration(migration.id, 'runner', 60_000);
@@ -740,7 +919,7 @@ describe.each(ENGINES)('state store on $engine', (engine) => {
     expect(listFiles(dir)).toEqual([
       'backups/cloud-dependents.json',
       'backups/onprem-group.json',
-      'errors.json',
+      'findings.json',
       'journal.json',
       'manifest.json',
       'migration.json',

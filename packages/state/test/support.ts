@@ -8,6 +8,7 @@ import { dirname, join } from 'node:path';
 import { createInterface } from 'node:readline';
 import { fileURLToPath } from 'node:url';
 
+import Database from 'better-sqlite3';
 import pg from 'pg';
 
 import type { Engine } from '../src/index.js';
@@ -78,6 +79,40 @@ function postgresEngine(): EngineUnderTest {
 }
 
 export const ENGINES: EngineUnderTest[] = [sqliteEngine(), postgresEngine()];
+
+/**
+ * Runs one statement ("?" placeholders) on the store at `location` on a connection of its own, past the store's code:
+ * to write rows as an older dlmigrate did, or to look at the schema. Returns the rows (none for a write).
+ */
+export async function rawSql(
+  location: string,
+  sql: string,
+  params: readonly (string | number | null)[] = [],
+): Promise<Record<string, unknown>[]> {
+  if (/^postgres(ql)?:\/\//i.test(location)) {
+    const client = new pg.Client({ connectionString: location });
+    await client.connect();
+    try {
+      let n = 0;
+      const result = await client.query(
+        sql.replace(/\?/g, () => `$${++n}`),
+        [...params],
+      );
+      return result.rows as Record<string, unknown>[];
+    } finally {
+      await client.end();
+    }
+  }
+  const db = new Database(location);
+  try {
+    const statement = db.prepare(sql);
+    if (statement.reader) return statement.all(...params) as Record<string, unknown>[];
+    statement.run(...params);
+    return [];
+  } finally {
+    db.close();
+  }
+}
 
 const here = dirname(fileURLToPath(import.meta.url));
 

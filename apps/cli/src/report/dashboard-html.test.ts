@@ -34,7 +34,7 @@ function hostileRecords(): ProjectMigrationRecords {
       step(2, 'take-over', 'completed', 5),
       step(3, 'report', 'completed', 6),
     ],
-    errors: [
+    findings: [
       {
         migrationId: 'm-1',
         seq: 1,
@@ -42,7 +42,7 @@ function hostileRecords(): ProjectMigrationRecords {
         severity: 'needs-action',
         message: HOSTILE,
         attribute: null,
-        target: HOSTILE,
+        subject: HOSTILE,
         step: 'rewire-cloud',
         at: t(5),
       },

@@ -2,7 +2,7 @@
 // (children first), the sync waves, the groups that cannot run (cycles, child groups outside the set), and whether
 // the batch as a whole would be blocked.
 import type { ActiveDirectory } from '@dlmigrate/ad';
-import type { Severity } from '../findings/catalogue.js';
+import type { Severity } from '@dlmigrate/state';
 import type { MigrationOptionsInput } from '../options.js';
 import { BatchInputError, layOutBatch } from './plan.js';
 

@@ -257,13 +257,13 @@ export async function recordBatch(
   for (const m of migrations) {
     const why = layout.blocked[m.group.address];
     if (why === undefined) continue;
-    await state.addErrors(m.id, [
+    await state.addFindings(m.id, [
       {
         code: why.code,
         severity: why.severity,
         message: why.message,
         attribute: why.attribute ?? null,
-        target: why.subject,
+        subject: why.subject,
         step: 'batch-plan',
       },
     ]);

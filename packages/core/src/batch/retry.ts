@@ -111,17 +111,22 @@ export async function retryFailedGroups(
   // Parents that never started because a child failed: retried with the child (their level runs after the child's).
   for (const m of newest) {
     if (m.status !== 'blocked') continue;
-    const errors = await state.listErrors(m.id);
-    const byChild = errors.filter((e) => e.code === 'CHILD_GROUP_MIGRATION_EXCEPTION');
-    if (byChild.length > 0 && byChild.every((e) => e.target !== null && retried.has(e.target.toLowerCase())))
-      await retry(m, m.status, `blocked by ${byChild.map((e) => e.target).join(', ')}, which is retried`);
+    const findings = await state.listFindings(m.id);
+    const byChild = findings.filter((e) => e.code === 'CHILD_GROUP_MIGRATION_EXCEPTION');
+    if (
+      byChild.length > 0 &&
+      byChild.every((e) => e.subject !== null && retried.has(e.subject.toLowerCase()))
+    )
+      await retry(m, m.status, `blocked by ${byChild.map((e) => e.subject).join(', ')}, which is retried`);
   }
 
   const decided = new Set(decisions.map((d) => d.migrationId));
   for (const m of newest) {
     if (decided.has(m.id) || isSucceededStatus(m.status) || !isFinalStatus(m.status)) continue;
     const codes = [
-      ...new Set((await state.listErrors(m.id)).filter((e) => e.severity === 'blocking').map((e) => e.code)),
+      ...new Set(
+        (await state.listFindings(m.id)).filter((e) => e.severity === 'blocking').map((e) => e.code),
+      ),
     ];
     leave(
       m,

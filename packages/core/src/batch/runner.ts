@@ -24,7 +24,7 @@ import { CoreError } from '../errors/core-error.js';
 import type {
   BatchLevelRecord,
   BatchStatus,
-  ErrorRecord,
+  FindingRecord,
   Fence,
   JsonObject,
   MigrationRecord,
@@ -427,13 +427,13 @@ class BatchRunner {
     children: readonly MigrationRecord[],
   ): Promise<void> {
     const names = children.map((c) => `${c.group.address} (${c.status})`).join(', ') || 'unknown';
-    await this.#state.addErrors(migration.id, [
+    await this.#state.addFindings(migration.id, [
       {
         code: 'CHILD_GROUP_MIGRATION_EXCEPTION',
         severity: 'blocking',
         message: `child group ${names} did not migrate, so this group cannot`,
         attribute: 'member',
-        target: children[0]?.group.address ?? null,
+        subject: children[0]?.group.address ?? null,
         step: 'batch',
       },
     ]);
@@ -863,8 +863,8 @@ class BatchRunner {
     }
     // Held (or let go) before the group is reported parked: whoever acts on that report finds the lease settled.
     if (until === 'park') await this.#hold(migration);
-    const errors = await this.#state.listErrors(migration.id);
-    this.#emitGroup(migration, level, outcome.status, codesOf(errors), outcome.error);
+    const findings = await this.#state.listFindings(migration.id);
+    this.#emitGroup(migration, level, outcome.status, codesOf(findings), outcome.error);
     return outcome.status;
   }
 
@@ -928,13 +928,13 @@ class BatchRunner {
     const records = newestPerGroup(await this.#state.listMigrations({ batchId: this.#batchId }));
     const groups: BatchGroupResult[] = [];
     for (const r of records) {
-      const errors = await this.#state.listErrors(r.id);
+      const findings = await this.#state.listFindings(r.id);
       groups.push({
         migrationId: r.id,
         address: r.group.address,
         level: r.batchLevel ?? 0,
         status: r.status,
-        codes: codesOf(errors),
+        codes: codesOf(findings),
       });
     }
     const allFinal = records.every((r) => isFinalStatus(r.status));
@@ -996,8 +996,8 @@ function deletionsIn(data: JsonObject): Record<string, DeletionObservation> {
 }
 
 /** Codes of what needs attention (blocking and needs-action findings), each once. */
-const codesOf = (errors: readonly ErrorRecord[]) => [
-  ...new Set(errors.filter((e) => e.severity !== 'info').map((e) => e.code)),
+const codesOf = (findings: readonly FindingRecord[]) => [
+  ...new Set(findings.filter((e) => e.severity !== 'info').map((e) => e.code)),
 ];
 
 const PHASES: readonly LevelPhase[] = ['pending', 'preparing', 'syncing', 'finishing', 'final-sync', 'done'];

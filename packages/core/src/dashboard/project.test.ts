@@ -1,6 +1,6 @@
 import type {
   BatchRecord,
-  ErrorRecord,
+  FindingRecord,
   JournalEntry,
   JsonObject,
   MigrationRecord,
@@ -51,13 +51,13 @@ function journal(
   }));
 }
 
-function error(
+function finding(
   migrationId: string,
   seq: number,
   code: string,
-  severity: ErrorRecord['severity'],
-  target = 'x@contoso.com',
-): ErrorRecord {
+  severity: FindingRecord['severity'],
+  subject = 'x@contoso.com',
+): FindingRecord {
   return {
     migrationId,
     seq,
@@ -65,7 +65,7 @@ function error(
     severity,
     message: `${code} happened`,
     attribute: null,
-    target,
+    subject,
     step: 'validate',
     at: at(1),
   };
@@ -102,9 +102,9 @@ function batch(id: string, levels: { level: number; data: JsonObject; phase?: st
 const records = (
   m: MigrationRecord,
   j: JournalEntry[] = [],
-  errors: ErrorRecord[] = [],
+  findings: FindingRecord[] = [],
   report: JsonObject | null = null,
-): ProjectMigrationRecords => ({ migration: m, journal: j, errors, report });
+): ProjectMigrationRecords => ({ migration: m, journal: j, findings, report });
 
 describe('buildProject', () => {
   const wave = { id: 'wave-1', level: 0 };
@@ -123,13 +123,13 @@ describe('buildProject', () => {
       records(
         migration('a', 'a@contoso.com', 'completed_with_warnings', wave),
         ran('a', 2, 6, { convergedAt: at(6, 30) }),
-        [error('a', 1, 'CLOUD_REWIRE_FAILED', 'needs-action'), error('a', 2, 'RETENTION_FORCED', 'info')],
+        [finding('a', 1, 'CLOUD_REWIRE_FAILED', 'needs-action'), finding('a', 2, 'RETENTION_FORCED', 'info')],
         { group: { address: 'a@contoso.com' } },
       ),
       records(
         migration('p', 'parent@contoso.com', 'blocked', wave1),
         journal('p', [['batch', 'failed', 12]]),
-        [error('p', 1, 'CHILD_GROUP_MIGRATION_EXCEPTION', 'blocking')],
+        [finding('p', 1, 'CHILD_GROUP_MIGRATION_EXCEPTION', 'blocking')],
       ),
       records(
         migration('s', 'solo@contoso.com', 'blocked'),
@@ -138,10 +138,10 @@ describe('buildProject', () => {
           ['validate', 'failed', 21],
         ]),
         [
-          error('s', 1, 'CLOUD_REWIRE_FAILED', 'needs-action'),
-          error('s', 2, 'CLOUD_REWIRE_FAILED', 'needs-action'),
-          error('s', 3, 'SOMETHING_NEW', 'blocking'),
-          error('s', 4, 'GROUP_NOT_FOUND', 'blocking'),
+          finding('s', 1, 'CLOUD_REWIRE_FAILED', 'needs-action'),
+          finding('s', 2, 'CLOUD_REWIRE_FAILED', 'needs-action'),
+          finding('s', 3, 'SOMETHING_NEW', 'blocking'),
+          finding('s', 4, 'GROUP_NOT_FOUND', 'blocking'),
         ],
       ),
       records(migration('c', 'convert@contoso.com', 'completed', null, 'convert'), ran('c', 22, 25)),

@@ -3,7 +3,7 @@
 // the single migrations with the syncs triggered, each group's outage window (outage.ts), and the findings by code
 // with what to do (findings/catalogue.ts). Pure: it only reads the records loadProjectRecords (records.ts) gathered.
 import {
-  ERROR_SEVERITIES,
+  FINDING_SEVERITIES,
   MIGRATION_STATUSES,
   OPEN_STATUSES,
   type BatchStatus,
@@ -11,8 +11,9 @@ import {
   type JsonObject,
   type MigrationStatus,
   type RecordKind,
+  type Severity,
 } from '@dlmigrate/state';
-import { actionFor, isFindingCode, type Severity } from '../findings/catalogue.js';
+import { actionFor, isFindingCode } from '../findings/catalogue.js';
 import { outageWindow, type GroupOutage } from './outage.js';
 import type { ProjectMigrationRecords, ProjectRecords } from './records.js';
 
@@ -140,9 +141,9 @@ function displayNameOf(report: JsonObject | null): string | undefined {
 }
 
 function toMigration(records: ProjectMigrationRecords): ProjectMigration {
-  const { migration: m, journal, errors, report } = records;
+  const { migration: m, journal, findings: recorded, report } = records;
   const findings = { blocking: 0, 'needs-action': 0, info: 0 };
-  for (const e of errors) findings[e.severity]++;
+  for (const e of recorded) findings[e.severity]++;
   // Every status but the open ones is final (state's OPEN_STATUSES), undo_failed included: it waits for an operator.
   const finished = OPEN_STATUSES.includes(m.status) ? undefined : journal.at(-1)?.at;
   const displayName = displayNameOf(report);
@@ -158,7 +159,7 @@ function toMigration(records: ProjectMigrationRecords): ProjectMigration {
     startedAt: journal[0]?.at ?? m.createdAt,
     ...(finished === undefined ? {} : { finishedAt: finished }),
     findings,
-    codes: [...new Set(errors.filter((e) => e.severity !== 'info').map((e) => e.code))],
+    codes: [...new Set(recorded.filter((e) => e.severity !== 'info').map((e) => e.code))],
     hasReport: report !== null,
     outage: outageWindow(m, journal),
   };
@@ -237,8 +238,8 @@ function toTimeline(batches: readonly ProjectBatch[], records: ProjectRecords): 
 
 function toFindings(records: ProjectRecords): FindingSummary[] {
   const byCode = new Map<string, { summary: FindingSummary; ids: Set<string> }>();
-  for (const { migration, errors } of records.migrations) {
-    for (const e of errors) {
+  for (const { migration, findings } of records.migrations) {
+    for (const e of findings) {
       const seen = byCode.get(e.code);
       if (seen === undefined) {
         byCode.set(e.code, {
@@ -251,7 +252,7 @@ function toFindings(records: ProjectRecords): FindingSummary[] {
             action: isFindingCode(e.code)
               ? actionFor(e.code)
               : 'Not in the findings catalogue; see the message of each occurrence.',
-            example: { migrationId: migration.id, subject: e.target ?? '', message: e.message },
+            example: { migrationId: migration.id, subject: e.subject ?? '', message: e.message },
           },
         });
         continue;
@@ -299,7 +300,7 @@ export function buildProject(records: ProjectRecords): ProjectModel {
   const migrations = records.migrations.map(toMigration).sort(migrationOrder);
   const batches = toBatches(records);
   const findings = { blocking: 0, 'needs-action': 0, info: 0 };
-  for (const m of migrations) for (const s of ERROR_KEYS) findings[s] += m.findings[s];
+  for (const m of migrations) for (const s of FINDING_SEVERITIES) findings[s] += m.findings[s];
   const times = records.migrations.flatMap((r) => r.journal.map((e) => e.at));
   const start = earliest(times);
   const end = latest(times);
@@ -320,5 +321,3 @@ export function buildProject(records: ProjectRecords): ProjectModel {
     findings: toFindings(records),
   };
 }
-
-const ERROR_KEYS: readonly Severity[] = ERROR_SEVERITIES;

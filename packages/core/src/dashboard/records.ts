@@ -3,7 +3,7 @@
 // records). buildProject (project.ts) turns them into the page's model without touching the store again.
 import type {
   BatchRecord,
-  ErrorRecord,
+  FindingRecord,
   JournalEntry,
   JsonObject,
   MigrationRecord,
@@ -15,7 +15,7 @@ export interface ProjectMigrationRecords {
   readonly migration: MigrationRecord;
   /** In journal order (seq). */
   readonly journal: readonly JournalEntry[];
-  readonly errors: readonly ErrorRecord[];
+  readonly findings: readonly FindingRecord[];
   /** The stored report (null before the report step ran). */
   readonly report: JsonObject | null;
 }
@@ -38,12 +38,12 @@ export async function loadProjectRecords(store: StateStore): Promise<ProjectReco
   const migrations = await Promise.all(
     (await store.listMigrations()).map((migration) =>
       limit(async (): Promise<ProjectMigrationRecords> => {
-        const [journal, errors, report] = await Promise.all([
+        const [journal, findings, report] = await Promise.all([
           store.listJournal(migration.id),
-          store.listErrors(migration.id),
+          store.listFindings(migration.id),
           store.getReport(migration.id),
         ]);
-        return { migration, journal, errors, report: report?.report ?? null };
+        return { migration, journal, findings, report: report?.report ?? null };
       }),
     ),
   );

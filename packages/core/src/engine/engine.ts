@@ -53,7 +53,7 @@ import { takeOver } from '../steps/take-over.js';
 import { plannedChecks, type PlannedCheck } from '../verify/plan.js';
 import { MIGRATION_SOURCES, RESTORE_SOURCES, type VerifyResultsMap } from '../verify/sources.js';
 import { verifyAndRecord, verifyStep, type VerifyResult } from '../verify/verify.js';
-import { toStateErrors, validate } from '../steps/validate.js';
+import { toNewFindings, validate } from '../steps/validate.js';
 import { systemClock } from '../util/poll.js';
 import { retryTransient } from '../util/retry.js';
 import { isTransient } from '../util/transient.js';
@@ -246,7 +246,7 @@ export class MigrationEngine {
       });
       const status: MigrationStatus = outcome.status === 'paused' ? 'planned' : 'blocked';
       await this.deps.state.updateMigration(migration.id, { status }, ctx.fence);
-      const findings = (await this.deps.state.listErrors(migration.id)).map(toReportFinding);
+      const findings = (await this.deps.state.listFindings(migration.id)).map(toReportFinding);
       if (outcome.status !== 'paused') {
         if (outcome.status === 'rolled_back' && outcome.failedStep !== 'validate') {
           findings.push(
@@ -254,7 +254,7 @@ export class MigrationEngine {
               code: 'STEP_FAILED',
               severity: 'blocking',
               message: outcome.error,
-              target: address,
+              subject: address,
               attribute: null,
               step: outcome.failedStep,
             }),
@@ -273,7 +273,7 @@ export class MigrationEngine {
             code: 'CONVERT_RECOMMENDED',
             severity: 'info',
             message: 'eligible for the in-place convert strategy, which has no outage (a recreate has one)',
-            target: migration.group.address,
+            subject: migration.group.address,
             attribute: null,
             step: 'plan',
           }),
@@ -449,7 +449,7 @@ export class MigrationEngine {
    * a dependant it left unrewired stays left). The migration's own findings (other steps) are not the restore's.
    */
   private async restoreNeedsAction(migrationId: string): Promise<number> {
-    const findings = await this.deps.state.listErrors(migrationId);
+    const findings = await this.deps.state.listFindings(migrationId);
     return findings.filter(
       (f) => f.severity === 'needs-action' && f.step !== null && RESTORE_STEP_NAMES.has(f.step),
     ).length;
@@ -520,7 +520,7 @@ export class MigrationEngine {
       });
       let status = migration.status;
       if (status === 'completed' || status === 'completed_with_warnings') {
-        status = finishedStatus(await this.deps.state.listErrors(migrationId));
+        status = finishedStatus(await this.deps.state.listFindings(migrationId));
         await this.deps.state.updateMigration(migrationId, { status }, ctx.fence);
       }
       // The stored report parsed by its schema (a damaged one is STORED_DOCUMENT_INVALID, not a silent new date).
@@ -594,7 +594,7 @@ export class MigrationEngine {
     const ponr = steps.findIndex((s) => s.pointOfNoReturn === true);
     if (ponr < 0 || last.get(steps[ponr]!.name)?.event !== 'completed') return;
     for (const step of steps.slice(ponr + 1)) {
-      if (last.get(step.name)?.event === 'failed') await this.deps.state.clearErrors(id, step.name);
+      if (last.get(step.name)?.event === 'failed') await this.deps.state.clearFindings(id, step.name);
     }
   }
 
@@ -659,7 +659,7 @@ export class MigrationEngine {
       ...(fence === undefined ? {} : { fence }),
       ...(run.signal === undefined ? {} : { signal: run.signal }),
       note: async (step, finding) =>
-        void (await state.addErrors(migration.id, toStateErrors(step, [finding]))),
+        void (await state.addFindings(migration.id, toNewFindings(step, [finding]))),
     };
     try {
       return await body(ctx, new StateJournal(state, fence));
@@ -697,8 +697,8 @@ export class MigrationEngine {
         const blocked = outcome.failedStep === 'validate' || outcome.failedStep === 'parity-check';
         // A partly failed undo has left changes behind: not "rolled back" until resume has finished the undo.
         status = blocked ? 'blocked' : outcome.undoErrors.length > 0 ? 'undo_failed' : 'rolled_back';
-        const errors = await state.listErrors(id);
-        const recorded = errors.some((e) => e.step === outcome.failedStep && e.severity === 'blocking');
+        const stored = await state.listFindings(id);
+        const recorded = stored.some((e) => e.step === outcome.failedStep && e.severity === 'blocking');
         if (!recorded) {
           await ctx.note(
             outcome.failedStep,
@@ -709,11 +709,11 @@ export class MigrationEngine {
           await ctx.note(outcome.failedStep, finding('UNDO_FAILED', ctx.migration.group.address, undoError));
         }
         if (blocked) {
-          findings = errors
+          findings = stored
             .filter(
               (e) => e.severity === 'blocking' && e.step === outcome.failedStep && isFindingCode(e.code),
             )
-            .map((e) => finding(e.code as FindingCode, e.target ?? '', e.message, e.attribute ?? undefined));
+            .map((e) => finding(e.code as FindingCode, e.subject ?? '', e.message, e.attribute ?? undefined));
         }
         break;
       }

@@ -1,7 +1,7 @@
 // The migration report: every step with its outcome and time, what changed where, and every finding with its code
 // and severity. "Completed with warnings" (needs-action findings) is a success, not a failure (B14).
 import { CoreError } from '../errors/core-error.js';
-import type { ErrorRecord, JsonObject, MigrationStatus, StateStore } from '@dlmigrate/state';
+import type { FindingRecord, JsonObject, MigrationStatus, StateStore } from '@dlmigrate/state';
 import { actionFor, isFindingCode } from '../findings/catalogue.js';
 import {
   migrationReportSchema,
@@ -37,12 +37,12 @@ function stepStatus(event: string | undefined): StepStatus {
 }
 
 export function toReportFinding(
-  e: Pick<ErrorRecord, 'code' | 'severity' | 'message' | 'target' | 'attribute' | 'step'>,
+  e: Pick<FindingRecord, 'code' | 'severity' | 'message' | 'subject' | 'attribute' | 'step'>,
 ): ReportFinding {
   return {
     code: e.code,
     severity: e.severity,
-    subject: e.target ?? '',
+    subject: e.subject ?? '',
     message: e.message,
     action: isFindingCode(e.code) ? actionFor(e.code) : 'See the message.',
     ...(e.attribute ? { attribute: e.attribute } : {}),
@@ -51,8 +51,8 @@ export function toReportFinding(
 }
 
 /** The status a finished run gets from its findings. */
-export function finishedStatus(errors: readonly Pick<ErrorRecord, 'severity'>[]): MigrationStatus {
-  return errors.some((e) => e.severity === 'needs-action') ? 'completed_with_warnings' : 'completed';
+export function finishedStatus(findings: readonly Pick<FindingRecord, 'severity'>[]): MigrationStatus {
+  return findings.some((e) => e.severity === 'needs-action') ? 'completed_with_warnings' : 'completed';
 }
 
 export async function buildReport(
@@ -91,7 +91,7 @@ export async function buildReport(
       };
     }),
     changes: [...changes],
-    findings: (await state.listErrors(migrationId)).map(toReportFinding),
+    findings: (await state.listFindings(migrationId)).map(toReportFinding),
     ...(outage === undefined ? {} : { outage }),
   };
 }

@@ -5,10 +5,7 @@
 //   blocking      – nothing may change while it stands (the gate in validate stops the migration);
 //   needs-action  – the migration went through but an administrator has to finish something by hand;
 //   info          – worth knowing, nothing to do.
-import type { ErrorSeverity } from '@dlmigrate/state';
-
-/** One severity vocabulary: the one the state store keeps with every finding (ERROR_SEVERITIES). */
-export type Severity = ErrorSeverity;
+import type { Severity } from '@dlmigrate/state';
 
 interface CatalogueEntry {
   readonly severity: Severity;

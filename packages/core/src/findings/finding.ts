@@ -1,4 +1,5 @@
-import { actionFor, severityOf, type FindingCode, type Severity } from './catalogue.js';
+import type { Severity } from '@dlmigrate/state';
+import { actionFor, severityOf, type FindingCode } from './catalogue.js';
 
 /** One problem or remark about one object, as it appears in plans, journals and reports. */
 export interface Finding {

@@ -13,7 +13,7 @@ export function reportStep(stepNames: readonly string[]): MigrationStep<'report'
     name: 'report',
     async run(ctx, results): Promise<ReportResult> {
       const { state } = ctx.deps;
-      const status = finishedStatus(await state.listErrors(ctx.migration.id));
+      const status = finishedStatus(await state.listFindings(ctx.migration.id));
       const report = await buildReport(
         state,
         ctx.migration.id,

@@ -114,7 +114,7 @@ export const rewireOnPrem: MigrationStep<'rewire-onprem'> = {
     let rewired = 0;
     const unrewired: string[] = [];
     // The step redoes every write (each is idempotent) and reports again: a run killed part-way leaves no duplicates.
-    await state.clearErrors(ctx.migration.id, 'rewire-onprem');
+    await state.clearFindings(ctx.migration.id, 'rewire-onprem');
     for (const dependant of snapshot.dependants) {
       const fail = async (why: string) => {
         unrewired.push(dependant.dn);

@@ -7,6 +7,7 @@ import { blocking, finding, FindingsError, type Finding } from '../findings/find
 import { loadReferences } from '../references/capture.js';
 import { referenceFindings } from '../references/plan.js';
 import type { MigrationStep } from './results.js';
+import type { NewFinding } from '@dlmigrate/state';
 
 export interface ValidateResult {
   readonly cloudType: 'Distribution' | 'Security';
@@ -14,13 +15,14 @@ export interface ValidateResult {
   readonly warnings: number;
 }
 
-export function toStateErrors(step: string, findings: readonly Finding[]) {
+/** The findings as the state store records them, with the step that found them. */
+export function toNewFindings(step: string, findings: readonly Finding[]): NewFinding[] {
   return findings.map((f) => ({
     code: f.code,
     severity: f.severity,
     message: f.message,
     attribute: f.attribute ?? null,
-    target: f.subject,
+    subject: f.subject,
     step,
   }));
 }
@@ -71,8 +73,8 @@ export const validate: MigrationStep<'validate'> = {
           ctx.options,
         ),
       );
-    await state.clearErrors(ctx.migration.id, 'validate');
-    if (findings.length > 0) await state.addErrors(ctx.migration.id, toStateErrors('validate', findings));
+    await state.clearFindings(ctx.migration.id, 'validate');
+    if (findings.length > 0) await state.addFindings(ctx.migration.id, toNewFindings('validate', findings));
     const blockers = blocking(findings);
     if (blockers.length > 0 || result.cloudType === null || result.routingDomain === null)
       throw new FindingsError(blockers);

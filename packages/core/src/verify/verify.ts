@@ -64,7 +64,7 @@ export async function verifyAndRecord(
     for (const n of reading.notes ?? []) notes.push(n);
   }
   const verification = compareValues(expected, observed);
-  await ctx.deps.state.clearErrors(ctx.migration.id, step);
+  await ctx.deps.state.clearFindings(ctx.migration.id, step);
   for (const note of notes) await ctx.note(step, note);
   for (const d of verification.differences)
     await ctx.note(step, finding('VERIFY_DIFFERENCE', d.expected.object, describe(d), d.expected.attribute));

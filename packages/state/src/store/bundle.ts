@@ -5,13 +5,13 @@ import { epochMs, toMigration, type MigrationRow } from '../rows.js';
 import type { MigrationBundle, MigrationRecord } from '../types.js';
 import {
   checkBackupKind,
-  checkError,
+  checkFinding,
   checkJournalEntry,
   checkLevel,
   checkNewMigration,
 } from '../validate.js';
 import { listBackups } from './backups.js';
-import { listErrors } from './findings.js';
+import { listFindings } from './findings.js';
 import { listJournal } from './journal.js';
 import { getMigration, holdingGroup, insertMigration } from './migrations.js';
 import { getReport } from './reports.js';
@@ -24,7 +24,7 @@ export async function readMigrationBundle(driver: Driver, migrationId: string): 
     migration: withoutLease,
     journal: await listJournal(driver, migrationId),
     backups: await listBackups(driver, migrationId),
-    errors: await listErrors(driver, migrationId),
+    findings: await listFindings(driver, migrationId),
     report: await getReport(driver, migrationId),
   };
 }
@@ -44,7 +44,7 @@ export async function writeMigrationBundle(
       );
     }
   });
-  bundle.errors.forEach(checkError);
+  bundle.findings.forEach(checkFinding);
   bundle.backups.forEach((backup) => checkBackupKind(backup.kind));
   return holdingGroup(
     driver,
@@ -89,20 +89,20 @@ async function writeBundle(driver: Driver, bundle: MigrationBundle): Promise<Mig
         epochMs(backup.createdAt),
       ]);
     }
-    for (const error of bundle.errors) {
+    for (const finding of bundle.findings) {
       await tx.run(
-        `INSERT INTO errors (migration_id, seq, code, severity, attribute, target, message, step, at)
+        `INSERT INTO findings (migration_id, seq, code, severity, attribute, subject, message, step, at)
          VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)`,
         [
           migration.id,
-          error.seq,
-          error.code,
-          error.severity,
-          error.attribute,
-          error.target,
-          error.message,
-          error.step,
-          epochMs(error.at),
+          finding.seq,
+          finding.code,
+          finding.severity,
+          finding.attribute,
+          finding.subject,
+          finding.message,
+          finding.step,
+          epochMs(finding.at),
         ],
       );
     }

@@ -1,54 +1,54 @@
-// A migration's findings (the `errors` table): appended in sequence, listed, cleared per step.
+// A migration's findings (the `findings` table): appended in sequence, listed, cleared per step.
 import type { Driver } from '../driver.js';
-import { toError, type ErrorRow } from '../rows.js';
-import type { ErrorRecord, MigrationError } from '../types.js';
-import { checkError } from '../validate.js';
+import { toFinding, type FindingRow } from '../rows.js';
+import type { FindingRecord, NewFinding } from '../types.js';
+import { checkFinding } from '../validate.js';
 import { lockMigration } from './shared.js';
 
-export async function addErrors(
+export async function addFindings(
   driver: Driver,
   migrationId: string,
-  errors: readonly MigrationError[],
-): Promise<ErrorRecord[]> {
-  errors.forEach(checkError);
+  findings: readonly NewFinding[],
+): Promise<FindingRecord[]> {
+  findings.forEach(checkFinding);
   return driver.transaction(async (tx) => {
     await lockMigration(tx, migrationId);
     const [last] = await tx.query<{ seq: number }>(
-      'SELECT COALESCE(MAX(seq), 0) AS seq FROM errors WHERE migration_id = ?',
+      'SELECT COALESCE(MAX(seq), 0) AS seq FROM findings WHERE migration_id = ?',
       [migrationId],
     );
     let seq = Number(last?.seq ?? 0);
-    const records: ErrorRecord[] = [];
-    for (const error of errors) {
-      const [row] = await tx.query<ErrorRow>(
-        `INSERT INTO errors (migration_id, seq, code, severity, attribute, target, message, step, at)
+    const records: FindingRecord[] = [];
+    for (const finding of findings) {
+      const [row] = await tx.query<FindingRow>(
+        `INSERT INTO findings (migration_id, seq, code, severity, attribute, subject, message, step, at)
          VALUES (?, ?, ?, ?, ?, ?, ?, ?, {now}) RETURNING *`,
         [
           migrationId,
           ++seq,
-          error.code,
-          error.severity,
-          error.attribute ?? null,
-          error.target ?? null,
-          error.message,
-          error.step ?? null,
+          finding.code,
+          finding.severity,
+          finding.attribute ?? null,
+          finding.subject ?? null,
+          finding.message,
+          finding.step ?? null,
         ],
       );
-      records.push(toError(row as ErrorRow));
+      records.push(toFinding(row as FindingRow));
     }
     return records;
   });
 }
 
-export async function listErrors(driver: Driver, migrationId: string): Promise<ErrorRecord[]> {
-  const rows = await driver.query<ErrorRow>('SELECT * FROM errors WHERE migration_id = ? ORDER BY seq', [
+export async function listFindings(driver: Driver, migrationId: string): Promise<FindingRecord[]> {
+  const rows = await driver.query<FindingRow>('SELECT * FROM findings WHERE migration_id = ? ORDER BY seq', [
     migrationId,
   ]);
-  return rows.map(toError);
+  return rows.map(toFinding);
 }
 
-export async function clearErrors(driver: Driver, migrationId: string, step?: string): Promise<number> {
+export async function clearFindings(driver: Driver, migrationId: string, step?: string): Promise<number> {
   return step === undefined
-    ? driver.run('DELETE FROM errors WHERE migration_id = ?', [migrationId])
-    : driver.run('DELETE FROM errors WHERE migration_id = ? AND step = ?', [migrationId, step]);
+    ? driver.run('DELETE FROM findings WHERE migration_id = ?', [migrationId])
+    : driver.run('DELETE FROM findings WHERE migration_id = ? AND step = ?', [migrationId, step]);
 }

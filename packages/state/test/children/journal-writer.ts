@@ -1,5 +1,5 @@
 // Writes to the store as fast as it can, from several concurrent loops, until it is killed.
-// Every write is a multi-row transaction (journal entry + current step, three errors, a batch with
+// Every write is a multi-row transaction (journal entry + current step, three findings, a batch with
 // its levels and migrations). Prints "acknowledged <n>" after every tenth finished write.
 import { openStateStore } from '../../src/index.js';
 
@@ -27,12 +27,12 @@ async function writeOne(n: number): Promise<void> {
       ],
     });
   } else if (n % 10 === 5) {
-    await store.addErrors(
+    await store.addFindings(
       id,
       ['a', 'b', 'c'].map((part) => ({
         code: `E_${part}`,
         severity: 'info' as const,
-        message: `error ${part} of write ${n}`,
+        message: `finding ${part} of write ${n}`,
       })),
     );
   } else {

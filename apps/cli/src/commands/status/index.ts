@@ -80,8 +80,8 @@ export function registerStatusCommand(program: Command, state: ProgramState): vo
               'dlmigrate status lists the migrations in this state store',
             ]);
           const journal = await store.listJournal(id);
-          const errors = await store.listErrors(id);
-          output.json({ ok: true, migration, journal, errors });
+          const findings = await store.listFindings(id);
+          output.json({ ok: true, migration, journal, findings });
           output.line(
             `${migration.id}  ${migration.group.address}  ${migration.status}${migration.batchId ? `  (batch ${migration.batchId}, level ${migration.batchLevel})` : ''}`,
           );
@@ -91,10 +91,10 @@ export function registerStatusCommand(program: Command, state: ProgramState): vo
               `${entry.step} ${entry.event}`,
               entry.at,
             );
-          for (const e of errors)
+          for (const e of findings)
             output.status(
               e.severity === 'blocking' ? 'fail' : e.severity === 'needs-action' ? 'warn' : 'info',
-              `${e.code}  ${e.target ?? ''}`,
+              `${e.code}  ${e.subject ?? ''}`,
               e.message,
             );
         } finally {

@@ -35,7 +35,7 @@ export function registerVerifyCommand(program: Command, state: ProgramState): vo
       // (CORE_MIGRATION_NOT_FOUND, CORE_NOTHING_TO_VERIFY: exit 2, nothing changed).
       const result = await session.opened.engine.verify(id);
       session.log.logger.info(result, 'verify');
-      const findings = (await store.listErrors(id)).filter(
+      const findings = (await store.listFindings(id)).filter(
         (e) => e.code === 'VERIFY_DIFFERENCE' && (e.step === 'verify' || e.step === 'restore-verify'),
       );
       context.output.json({
@@ -48,7 +48,7 @@ export function registerVerifyCommand(program: Command, state: ProgramState): vo
         `Migration ${id}: ${result.summary} (status ${result.status.replaceAll('_', ' ')})`,
       );
       for (const f of findings)
-        context.output.status('warn', `${f.code}  ${f.target ?? ''}`, `${f.attribute ?? ''}: ${f.message}`);
+        context.output.status('warn', `${f.code}  ${f.subject ?? ''}`, `${f.attribute ?? ''}: ${f.message}`);
       return result.differences === 0 ? ExitCode.Succeeded : ExitCode.Failed;
     }),
   );
