@@ -62,8 +62,6 @@ export type { CollectPermissionsOptions, CollectPermissionsResult } from './perm
 /** @public */
 export type { RestoreChange } from './restore/preview.js';
 /** @public */
-export type { JournalEvent } from './saga/journal.js';
-/** @public */
 export type { HostKeyPin } from './sync/ssh-host-key.js';
 /** @public */
 export type { SshTriggerHooks } from './sync/ssh-trigger.js';

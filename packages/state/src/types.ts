@@ -117,16 +117,19 @@ export interface MigrationFilter {
   group?: string;
 }
 
-/**
- * started/completed/failed: a step ran; skipped: an option turned the step off (resume must not run it);
- * suspended: stopped on purpose, resumable; undo-started/undone/undo-failed: a step being undone.
- */
+/** What a journal entry records about its step (one vocabulary: core's saga writes these). */
 export const JOURNAL_EVENTS = [
+  /** Written before the step runs. */
   'started',
+  /** Written after it succeeded, with the data later steps and undo need. */
   'completed',
+  /** It threw; before the point of no return the saga then undoes. */
   'failed',
+  /** The step does not apply to this migration (an option turned it off): resume must not run it. */
   'skipped',
+  /** It stopped on purpose and can be resumed (e.g. still parked at the deletion deadline). */
   'suspended',
+  /** A step being undone: begun, done, failed. */
   'undo-started',
   'undone',
   'undo-failed',

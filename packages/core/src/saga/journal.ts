@@ -1,15 +1,6 @@
 // The journal a saga writes before and after every step. The engine only needs these two calls; the state package
 // provides the durable implementation, and MemoryJournal serves plans (dry runs) and the runner's own tests.
-
-export type JournalEvent =
-  | 'started' // written before the step runs
-  | 'completed' // written after it succeeded, with the data later steps and undo need
-  | 'skipped' // the step does not apply to this migration (an option turned it off)
-  | 'failed' // it threw; before the point of no return the saga then undoes
-  | 'suspended' // it stopped on purpose and can be resumed (e.g. still parked at the deletion deadline)
-  | 'undo-started'
-  | 'undone'
-  | 'undo-failed';
+import type { JournalEvent } from '@dlmigrate/state';
 
 export interface JournalEntry {
   readonly step: string;
