@@ -14,7 +14,7 @@ import {
   StatusCodeParser,
 } from 'ldapts';
 import { domainDnOf, normalizeDn, parseDn, formatDn } from './dn.js';
-import type { AdEntry } from './entry.js';
+import { appendAll, type AdEntry } from './entry.js';
 import { AdError, translateError } from './errors.js';
 import { present } from './filter.js';
 import { ServerPool } from './pool.js';
@@ -319,7 +319,7 @@ export class AdConnection {
           { scope, filter, attributes, explicitBufferAttributes: binary },
           req.controls,
         );
-        out.push(...r.searchEntries);
+        appendAll(out, r.searchEntries);
         return out;
       }
       let page = 0;
@@ -338,7 +338,9 @@ export class AdConnection {
         if (page === 0) this.counts.searches++;
         else this.counts.extraPages++;
         page++;
-        out.push(...r.searchEntries);
+        // A server that ignores the paging control answers everything in one page (hundreds of thousands of
+        // entries): appended one by one, never spread into push's arguments, which overflow the call stack.
+        appendAll(out, r.searchEntries);
       }
       return out;
     });

@@ -3,6 +3,14 @@
 
 export type Value = string | Buffer;
 
+/**
+ * Appends `items` to `target` one by one: `target.push(...items)` passes every item as an argument and overflows the
+ * call stack somewhere above ~100,000 of them (a search of a large directory, a big group's values).
+ */
+export function appendAll<T>(target: T[], items: readonly T[]): void {
+  for (const item of items) target.push(item);
+}
+
 export class AdEntry {
   readonly dn: string;
   private readonly attrs = new Map<string, { name: string; values: Value[] }>();
@@ -15,7 +23,7 @@ export class AdEntry {
   add(name: string, values: Value[]): void {
     const key = name.toLowerCase();
     const existing = this.attrs.get(key);
-    if (existing) existing.values.push(...values);
+    if (existing) appendAll(existing.values, values);
     else this.attrs.set(key, { name, values: [...values] });
   }
 
