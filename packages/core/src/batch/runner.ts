@@ -236,7 +236,7 @@ class BatchRunner {
       const gate = await this.#gate(migration);
       if (gate.verdict === 'blocked') return this.#blockByChildren(migration, level, gate.children);
       if (gate.verdict === 'wait') return this.#defer(migration, level, gate.children);
-      await this.#runGroup(migration, level, 'park');
+      await this.#runGroup(migration, level, { until: 'park' });
     });
   }
 
@@ -389,7 +389,7 @@ class BatchRunner {
         progress = true;
         this.#attempts.set(claimed.id, (this.#attempts.get(claimed.id) ?? 0) + 1);
         if (gate.verdict === 'blocked') await this.#blockByChildren(claimed, level, gate.children);
-        else await this.#runGroup(claimed, level, undefined, false, undefined, undefined, 'own');
+        else await this.#runGroup(claimed, level, { deletionSeen: false, levelFinalSync: 'own' });
       }
       if (progress) continue;
       if (childInProgress) {
@@ -406,15 +406,10 @@ class BatchRunner {
         if (claimed === null || claimed.status !== 'planned') continue;
         const gate = await this.#gate(claimed);
         if (gate.verdict === 'go')
-          await this.#runGroup(
-            claimed,
-            claimed.batchLevel ?? 0,
-            undefined,
-            false,
-            undefined,
-            undefined,
-            'own',
-          );
+          await this.#runGroup(claimed, claimed.batchLevel ?? 0, {
+            deletionSeen: false,
+            levelFinalSync: 'own',
+          });
         else await this.#blockByChildren(claimed, claimed.batchLevel ?? 0, gate.children);
       }
       return;
@@ -638,7 +633,7 @@ class BatchRunner {
         await this.#state.releaseLease(claimed.id, this.#deps.runnerId);
         return;
       }
-      await this.#runGroup(claimed, level, undefined, true, observation);
+      await this.#runGroup(claimed, level, { observed: observation });
       this.#finished++;
     })()
       .catch((error: unknown) =>
@@ -671,8 +666,11 @@ class BatchRunner {
       // rollback's re-creation still gets a real trigger (levelSynced). Without a recorded trigger (the level parked
       // nothing the watch could follow) the group waits on its own.
       await (seen[migration.id] !== undefined
-        ? this.#runGroup(migration, level, undefined, true, seen[migration.id])
-        : this.#runGroup(migration, level, undefined, deadline !== undefined, undefined, deadline));
+        ? this.#runGroup(migration, level, { observed: seen[migration.id] })
+        : this.#runGroup(migration, level, {
+            deletionSeen: deadline !== undefined,
+            deletionDeadlineAt: deadline,
+          }));
     });
   }
 
@@ -709,7 +707,7 @@ class BatchRunner {
     this.#attempts.clear();
     // Past await-deletion long since: nothing of the level's deletion sync applies any more (deletionSeen false).
     await this.#drain(level, ['parked'], awaitsLevelFinalSync, async (migration) => {
-      await this.#runGroup(migration, level, undefined, false, undefined, undefined, levelFinalSync);
+      await this.#runGroup(migration, level, { deletionSeen: false, levelFinalSync });
     });
   }
 
@@ -802,15 +800,9 @@ class BatchRunner {
     }
   }
 
-  async #runGroup(
-    migration: MigrationRecord,
-    level: number,
-    until: 'park' | undefined,
-    deletionSeen = true,
-    observed?: DeletionObservation,
-    deletionDeadlineAt?: number,
-    levelFinalSync: EngineDeps['levelFinalSync'] | 'own' = {},
-  ): Promise<MigrationStatus | undefined> {
+  /** Runs one group's migration (to park, or on from where it is) and reports how it ended as a group event. */
+  async #runGroup(migration: MigrationRecord, level: number, run: GroupRun = {}): Promise<void> {
+    const { until, deletionSeen = true, observed, deletionDeadlineAt, levelFinalSync = {} } = run;
     await this.#unhold(migration.id);
     // Seen deleted by the level's watch: await-deletion records that and asks nothing (so no trigger to skip either).
     // Otherwise a first trigger the level already ran is skipped, and the wait ends at the level's deadline if given.
@@ -857,7 +849,7 @@ class BatchRunner {
         [],
         error instanceof Error ? error.message : String(error),
       );
-      return undefined;
+      return;
     } finally {
       this.#lane.leave(migration.id); // whatever became of its take-over, the run is over
     }
@@ -865,7 +857,6 @@ class BatchRunner {
     if (until === 'park') await this.#hold(migration);
     const findings = await this.#state.listFindings(migration.id);
     this.#emitGroup(migration, level, outcome.status, codesOf(findings), outcome.error);
-    return outcome.status;
   }
 
   /** The level's shared reads: each one read on first use; a failed read is not kept (the next group reads again). */
@@ -993,6 +984,23 @@ function deletionsIn(data: JsonObject): Record<string, DeletionObservation> {
     };
   }
   return out;
+}
+
+/** How #runGroup runs one group. */
+interface GroupRun {
+  /** 'park': stage and park only (the level's first phase); otherwise on from where the group is. */
+  readonly until?: 'park' | undefined;
+  /**
+   * The level's sync already ran for this group (default): a first trigger of its await-deletion is skipped. False when
+   * nothing of the level's deletion sync applies (a deferred group, the level's final sync).
+   */
+  readonly deletionSeen?: boolean | undefined;
+  /** The level's watch saw the group deleted: await-deletion records that and asks nothing. */
+  readonly observed?: DeletionObservation | undefined;
+  /** When the group's wait for its deletion ends (the level's deadline), when the level recorded its trigger. */
+  readonly deletionDeadlineAt?: number | undefined;
+  /** The level's final sync, to wait for or go on with; 'own': the group runs its final sync itself. */
+  readonly levelFinalSync?: EngineDeps['levelFinalSync'] | 'own' | undefined;
 }
 
 /** Codes of what needs attention (blocking and needs-action findings), each once. */
