@@ -9,6 +9,7 @@ import type { DlmigrateConfig } from '../config/schema.js';
 import type { CommandContext } from '../context.js';
 import { ExitCode } from '../exit-codes.js';
 import { writeOwnerOnly } from '../output/owner-only-file.js';
+import { severityStatus } from '../output/finding.js';
 import type { Status } from '../output/output.js';
 import { renderReportHtml } from '../report/html.js';
 import type { EngineSecrets } from './open-engine.js';
@@ -125,11 +126,7 @@ export function finishOutcome(
   if (outcome.error) output.line(`  ${outcome.error}`);
   if (report.verification !== undefined) output.line(`  ${report.verification.summary}`);
   for (const f of report.findings) {
-    output.status(
-      f.severity === 'blocking' ? 'fail' : f.severity === 'needs-action' ? 'warn' : 'info',
-      `${f.code}  ${f.subject}`,
-      `${f.message} — ${f.action}`,
-    );
+    output.status(severityStatus(f.severity), `${f.code}  ${f.subject}`, `${f.message} — ${f.action}`);
   }
   if (html !== undefined) output.line(`HTML report: ${html}`);
   if (outcome.stopped !== undefined) {

@@ -9,6 +9,7 @@ import { UsageError } from '../../errors.js';
 import { ExitCode } from '../../exit-codes.js';
 import type { ProgramState } from '../../program.js';
 import { commandAction } from '../shared.js';
+import { severityStatus } from '../../output/finding.js';
 
 export function registerPlanCommand(program: Command, state: ProgramState): void {
   const plan = program
@@ -70,7 +71,7 @@ export function registerPlanCommand(program: Command, state: ProgramState): void
             );
             for (const f of planned.findings) {
               output.status(
-                f.severity === 'blocking' ? 'fail' : f.severity === 'needs-action' ? 'warn' : 'info',
+                severityStatus(f.severity),
                 `  ${f.code}  ${f.subject}`,
                 `${f.message} — ${f.action}`,
               );

@@ -12,6 +12,7 @@ import { UsageError } from '../../errors.js';
 import { renderDashboardHtml } from '../../report/dashboard-html.js';
 import { renderReportHtml } from '../../report/html.js';
 import { writeOwnerOnly } from '../../output/owner-only-file.js';
+import { severityStatus } from '../../output/finding.js';
 
 export interface DashboardFiles {
   readonly html?: string | undefined;
@@ -80,7 +81,7 @@ export async function showDashboard(files: DashboardFiles, context: CommandConte
   );
   for (const f of model.findings) {
     output.status(
-      f.severity === 'blocking' ? 'fail' : f.severity === 'needs-action' ? 'warn' : 'info',
+      severityStatus(f.severity),
       `${f.code} ×${f.count} in ${f.migrations} migration(s)`,
       f.action,
     );

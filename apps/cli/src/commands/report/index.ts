@@ -10,6 +10,7 @@ import { commandAction } from '../shared.js';
 import { renderReportHtml } from '../../report/html.js';
 import type { Report } from '@dlmigrate/core';
 import { writeOwnerOnly } from '../../output/owner-only-file.js';
+import { severityStatus } from '../../output/finding.js';
 
 /** Where the state store is: report reads it, so --state-url / --state-folder may point elsewhere than the config. */
 const STATE_SETTINGS = SETTINGS.filter((s) => s.path[0] === 'state');
@@ -126,11 +127,7 @@ function showReport(
     for (const m of report.migrations) output.status(statusOf(m.status), m.group.address, m.status);
   }
   for (const f of findings) {
-    output.status(
-      f.severity === 'blocking' ? 'fail' : f.severity === 'needs-action' ? 'warn' : 'info',
-      `${f.code} ${f.subject}`,
-      `${f.message} — ${f.action}`,
-    );
+    output.status(severityStatus(f.severity), `${f.code} ${f.subject}`, `${f.message} — ${f.action}`);
   }
   if (htmlFile !== undefined) output.line(`HTML report: ${htmlFile}`);
   if (csvFile !== undefined) output.line(`CSV: ${csvFile}`);

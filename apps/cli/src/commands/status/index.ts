@@ -7,6 +7,7 @@ import { UsageError } from '../../errors.js';
 import type { ProgramState } from '../../program.js';
 import { commandAction } from '../shared.js';
 import type { Status } from '../../output/output.js';
+import { findingLine } from '../../output/finding.js';
 
 const STATUS_SYMBOL: Record<string, Status> = {
   completed: 'ok',
@@ -91,12 +92,7 @@ export function registerStatusCommand(program: Command, state: ProgramState): vo
               `${entry.step} ${entry.event}`,
               entry.at,
             );
-          for (const e of findings)
-            output.status(
-              e.severity === 'blocking' ? 'fail' : e.severity === 'needs-action' ? 'warn' : 'info',
-              `${e.code}  ${e.subject ?? ''}`,
-              e.message,
-            );
+          for (const f of findings) output.status(...findingLine(f));
         } finally {
           await store.close();
         }

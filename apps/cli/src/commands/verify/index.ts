@@ -8,6 +8,7 @@ import type { SecretFlags } from '../../session/index.js';
 import { ExitCode } from '../../exit-codes.js';
 import type { ProgramState } from '../../program.js';
 import { sessionAction } from '../shared.js';
+import { findingLine } from '../../output/finding.js';
 
 export function registerVerifyCommand(program: Command, state: ProgramState): void {
   const verify = program
@@ -47,8 +48,7 @@ export function registerVerifyCommand(program: Command, state: ProgramState): vo
       context.output.line(
         `Migration ${id}: ${result.summary} (status ${result.status.replaceAll('_', ' ')})`,
       );
-      for (const f of findings)
-        context.output.status('warn', `${f.code}  ${f.subject ?? ''}`, `${f.attribute ?? ''}: ${f.message}`);
+      for (const f of findings) context.output.status(...findingLine(f));
       return result.differences === 0 ? ExitCode.Succeeded : ExitCode.Failed;
     }),
   );
