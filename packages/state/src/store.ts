@@ -86,8 +86,8 @@ export class SqlStateStore implements StateStore {
   }
 
   // backups (store/backups.ts)
-  putBackup(migrationId: string, kind: string, data: JsonValue): Promise<BackupRecord> {
-    return backups.putBackup(this.driver, migrationId, kind, data);
+  putBackup(migrationId: string, kind: string, data: JsonValue, json?: string): Promise<BackupRecord> {
+    return backups.putBackup(this.driver, migrationId, kind, data, json);
   }
   getBackup(migrationId: string, kind: string): Promise<BackupRecord | null> {
     return backups.getBackup(this.driver, migrationId, kind);

@@ -321,8 +321,12 @@ export interface StateStore {
   ): Promise<JournalEntry>;
   listJournal(migrationId: string): Promise<JournalEntry[]>;
 
-  /** Written once: the same data again is a no-op, different data throws BackupExistsError. */
-  putBackup(migrationId: string, kind: BackupKind, data: JsonValue): Promise<BackupRecord>;
+  /**
+   * Written once: the same data again is a no-op, different data throws BackupExistsError. `json`: the data already
+   * serialised (JSON.stringify(data)) by a caller that needed the text anyway, stored as it is instead of serialising a
+   * large snapshot part a second time.
+   */
+  putBackup(migrationId: string, kind: BackupKind, data: JsonValue, json?: string): Promise<BackupRecord>;
   getBackup(migrationId: string, kind: BackupKind): Promise<BackupRecord | null>;
   listBackups(migrationId: string): Promise<BackupRecord[]>;
 

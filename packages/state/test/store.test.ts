@@ -276,6 +276,21 @@ describe.each(ENGINES)('state store on $engine', (engine) => {
     expect((await store.getBackup(migration.id, 'onprem-group'))?.data).toEqual(group);
     expect(await store.getBackup(migration.id, 'graph-group')).toBeNull();
     await expect(store.putBackup('missing', 'cloud-dl', {})).rejects.toBeInstanceOf(NotFoundError);
+
+    // Serialised by the caller already (core's captureOnce): that text is what is stored, not a second serialisation.
+    const members = { members: Array.from({ length: 3 }, (_, i) => `CN=m${i}`) };
+    const json = JSON.stringify(members);
+    expect((await store.putBackup(migration.id, 'onprem-links', members, json)).data).toBe(members);
+    expect(
+      await rawSql(target, 'SELECT data FROM backups WHERE migration_id = ? AND kind = ?', [
+        migration.id,
+        'onprem-links',
+      ]),
+    ).toEqual([{ data: json }]);
+    expect((await store.getBackup(migration.id, 'onprem-links'))?.data).toEqual(members);
+    await expect(store.putBackup(migration.id, 'onprem-links', members)).resolves.toMatchObject({
+      data: members,
+    });
   });
 
   it('records, lists and clears findings', async () => {

@@ -161,16 +161,18 @@ export async function captureOnce<T>(
 ): Promise<T> {
   const existing = await state.getBackup(migrationId, kind);
   if (existing !== null) return existing.data as T;
-  // What was read is dropped once copied: storing the copy (putBackup writes its own JSON text) no longer holds the
-  // part three times at once — read, copy and text, for a 100,000-member group's links (issue 17).
-  const json = storedForm(await read());
-  await state.putBackup(migrationId, kind, json);
-  return json as T;
+  // Serialised once: the text is what is stored, and its parse is what this run goes on with — exactly what a resumed
+  // run will get back (no Maps, no undefined). What was read is dropped once serialised, so a 100,000-member group's
+  // links are not held three times at once (issue 17).
+  const { data, json } = storedForm(await read());
+  await state.putBackup(migrationId, kind, data, json);
+  return data as T;
 }
 
-/** JSON round trip: what is stored is exactly what a resumed run will get back (no Maps, no undefined). */
-function storedForm(value: unknown): JsonValue {
-  return JSON.parse(JSON.stringify(value)) as JsonValue;
+/** A value as the store keeps it: its JSON text (serialised once) and that text read back. */
+export function storedForm(value: unknown): { data: JsonValue; json: string } {
+  const json = JSON.stringify(value);
+  return { data: JSON.parse(json) as JsonValue, json };
 }
 
 /**

@@ -19,7 +19,7 @@ import { pointCloudDependantsAt } from '../steps/rewire-cloud.js';
 import { noteFailedRewrites, type RewireConfigResult } from '../steps/rewire-config.js';
 import { errorText } from '../steps/stage.js';
 import { restoreVerifyStep } from '../verify/verify.js';
-import { loadSnapshot } from '../engine/snapshot.js';
+import { loadSnapshot, storedForm } from '../engine/snapshot.js';
 import type { SagaStep } from '../saga/runner.js';
 import { pollUntil } from '../util/poll.js';
 import { tolerant } from '../util/transient.js';
@@ -85,7 +85,8 @@ const removeCloud: SagaStep<MigrationContext> = {
     const dl = await exchange.getDistributionGroup(ctx.migration.group.address);
     // A synced group with the address means the restore already went through; never delete that one.
     if (dl === null || dl.isDirSynced) return { removed: null };
-    await ctx.deps.state.putBackup(ctx.migration.id, 'cloud-dl-at-restore', JSON.parse(JSON.stringify(dl)));
+    const { data, json } = storedForm(dl);
+    await ctx.deps.state.putBackup(ctx.migration.id, 'cloud-dl-at-restore', data, json);
     await exchange.removeDistributionGroup(cloudIdentity(dl));
     return { removed: cloudIdentity(dl) };
   },

@@ -20,6 +20,7 @@ export async function putBackup(
   migrationId: string,
   kind: string,
   data: JsonValue,
+  json: string = JSON.stringify(data),
 ): Promise<BackupRecord> {
   checkBackupKind(kind);
   return driver.transaction(async (tx) => {
@@ -29,7 +30,7 @@ export async function putBackup(
     const [inserted] = await tx.query<Pick<BackupRow, 'migration_id' | 'kind' | 'created_at'>>(
       `INSERT INTO backups (migration_id, kind, data, created_at) VALUES (?, ?, ?, {now})
        ON CONFLICT (migration_id, kind) DO NOTHING RETURNING migration_id, kind, created_at`,
-      [migrationId, kind, JSON.stringify(data)],
+      [migrationId, kind, json],
     );
     if (inserted)
       return {
