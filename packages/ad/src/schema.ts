@@ -6,6 +6,7 @@ import { childDn } from './dn.js';
 import { eq, or } from './filter.js';
 import { ALL_KNOWN_ATTRIBUTES } from './attributes.js';
 import type { ExchangeSchemaFacts } from './types.js';
+import { AdError } from './errors.js';
 
 export const MODERN_SCHEMA_VERSION = 15317;
 const CHUNK = 100;
@@ -23,7 +24,7 @@ export async function readExchangeSchema(
   names: readonly string[] = ALL_KNOWN_ATTRIBUTES,
 ): Promise<ExchangeSchemaFacts> {
   const schemaNc = (await conn.rootDse()).string('schemaNamingContext');
-  if (!schemaNc) throw new Error('The rootDSE has no schemaNamingContext.');
+  if (!schemaNc) throw new AdError('AD_OPERATION_FAILED', 'The rootDSE has no schemaNamingContext.');
   const version = await readSchemaVersion(conn, schemaNc);
   const found = new Set<string>();
   const unique = [...new Set(names)];

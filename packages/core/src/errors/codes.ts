@@ -55,6 +55,11 @@ export const CORE_ERROR_CODES = {
     means: 'A step needs the result of an earlier step that has not completed.',
     action: 'Resume the migration from its journal; report a bug if it keeps happening.',
   },
+  CORE_CLOUD_GROUP_MISSING: {
+    means: 'The cloud DL this migration created or took over cannot be read in Exchange Online any more.',
+    action:
+      'Check the tenant for the group (its audit log says what removed it); resume once it is there again, or restore the migration.',
+  },
   CORE_BATCH_NOT_PLANNED: {
     means: 'The batch has no stored layout (levels and groups), so no runner can work on it.',
     action: 'Plan the batch again with this version of dlmigrate.',

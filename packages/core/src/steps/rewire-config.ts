@@ -8,6 +8,7 @@ import { ExoError } from '@dlmigrate/exo';
 import type { MigrationContext } from '../engine/context.js';
 import { captureOnce } from '../engine/snapshot.js';
 import { finding } from '../findings/finding.js';
+import { CoreError } from '../errors/core-error.js';
 import { exchangeCommand, describeExchangeReference } from '../references/commands.js';
 import { loadReferences } from '../references/capture.js';
 import type { ExchangeReference } from '../references/exchange.js';
@@ -82,7 +83,11 @@ export const rewireConfig: MigrationStep<'rewire-config'> = {
       return { target: null, outcomes: [], rewired: 0, failed: 0 };
     const staged = results.get('stage')!;
     const recipient = await exchange.getRecipient(staged.identity);
-    if (recipient === null) throw new Error(`the new group ${staged.identity} is not in Exchange Online`);
+    if (recipient === null)
+      throw new CoreError(
+        'CORE_CLOUD_GROUP_MISSING',
+        `the new group ${staged.identity} is not in Exchange Online`,
+      );
     const target = groupIdentityOf(recipient);
 
     const rewrites = await pointConfigReferencesAt(exchange, references, config.old, target, {

@@ -180,7 +180,7 @@ export const stage: MigrationStep<'stage'> = {
     return { name, identity: self, initialAddress: dl.primarySmtpAddress };
   },
   async undo(ctx, results) {
-    const staged = results.get('stage') as StageResult | undefined;
+    const staged = results.get('stage');
     const dl = await findStagedGroup(ctx.deps.exchange, ctx.migration.id, staged);
     if (dl !== null) await ctx.deps.exchange.removeDistributionGroup(cloudIdentity(dl));
   },
