@@ -16,9 +16,9 @@ import {
 import { collectPermissions, MigrationEngine } from '@dlmigrate/core';
 import type { ExchangeOnline } from '@dlmigrate/exo';
 import { describe, expect, it } from 'vitest';
-import { useWorld, type World } from './world.js';
+import { sharedLab, useWorld, type World } from './world.js';
 
-const w = useWorld('onprem-rights');
+const w = useWorld(sharedLab());
 
 /** FullAccess (0x1) + ReadPermission for SELF, as Exchange stamps a new mailbox, and FullAccess for `sid`. */
 async function grantFullAccessOnPrem(ad: ActiveDirectory, dn: string, sid: string): Promise<void> {

@@ -7,6 +7,7 @@ import { loadSnapshot } from '../engine/snapshot.js';
 import { finding, type Finding } from '../findings/finding.js';
 import type { SagaStep } from '../saga/runner.js';
 import type { MigrationStep } from '../steps/results.js';
+import { reassessMembersOf } from './members-of.js';
 import {
   MIGRATION_SOURCES,
   RESTORE_SOURCES,
@@ -68,6 +69,8 @@ export async function verifyAndRecord(
   for (const note of notes) await ctx.note(step, note);
   for (const d of verification.differences)
     await ctx.note(step, finding('VERIFY_DIFFERENCE', d.expected.object, describe(d), d.expected.attribute));
+  // Reports of "members of" restrictions stand only while their condition holds (members-of.ts).
+  if (step === 'verify') await reassessMembersOf(ctx, results, snapshot);
   const counts = { checked: verification.checked, differences: verification.differences.length };
   return { ...counts, summary: verificationSummary(counts), at: new Date(ctx.clock.now()).toISOString() };
 }
