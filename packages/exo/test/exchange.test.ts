@@ -475,7 +475,7 @@ describe('cloud dependants', () => {
     );
     t.sim.resetCalls(t.tenantId);
     const index = await exo.readCloudDependantsIndex();
-    expect(index.calls).toBe(6);
+    expect(index.calls).toBe(7);
     // Created after the index was read: only the staging-name question finds it.
     await exo.newDistributionGroup({ name: 'dlmigrate-staging-x1', managedBy: ['admins@contoso.com'] });
     await exo.setDistributionGroup('dlmigrate-staging-x1', {

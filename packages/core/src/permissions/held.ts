@@ -1,8 +1,8 @@
 // The mailbox rights a migration carries from the permission collection (`dlmigrate collect permissions`, capture's
 // PERMISSIONS_KIND part): FullAccess, which Exchange cannot be asked "held by" at all; Send-As, which capture also reads
 // live for a security group (a second grant is only a warning, Add-RecipientPermission.md); and send-on-behalf, which
-// the live dependants read finds only on cloud-only objects (IsDirSynced -eq $false, exchange-online.ts
-// findCloudDependants), so a synced mailbox's delegate list would lose the group without the collection.
+// the live dependants read also finds on mailboxes, synced ones included (exchange-online.ts findCloudDependants): a
+// mailbox found there is carried as a dependant, not again from the collection.
 import type { PermissionRecord } from '@dlmigrate/state';
 import type { Snapshot } from '../engine/snapshot.js';
 

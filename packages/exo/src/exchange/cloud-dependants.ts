@@ -25,6 +25,14 @@ export const RESTRICTION_CMDLETS = [
   'Get-MailContact',
 ] as const;
 
+/**
+ * Send-on-behalf of a mailbox: kept in Exchange Online for synced mailboxes too (written back on-premises), so the
+ * scan asks synced mailboxes as well as cloud-only ones for it.
+ */
+export function isMailboxDelegation(link: string, cmdlet: string): boolean {
+  return link === 'GrantSendOnBehalfTo' && cmdlet === 'Get-Mailbox';
+}
+
 /** The cmdlets whose objects have owners (ManagedBy) a group can be. */
 export const OWNER_CMDLETS = ['Get-DistributionGroup', 'Get-DynamicDistributionGroup'] as const;
 
@@ -66,7 +74,8 @@ export class CloudDependantsIndex {
 
   /**
    * Reads every cloud-only object of the restriction cmdlets (dynamic DLs all: IsDirSynced is not filterable on
-   * Get-DynamicDistributionGroup, and they are never synced) and keeps those that name someone in a link.
+   * Get-DynamicDistributionGroup, and they are never synced), and the synced mailboxes with a send-on-behalf list,
+   * and keeps those that name someone in a link.
    */
   static async read(
     read: (cmdlet: string, parameters: CmdletParameters) => Promise<InvokeResult>,
@@ -92,6 +101,22 @@ export class CloudDependantsIndex {
             (byTarget.get(target) ?? byTarget.set(target, []).get(target)!).push(record);
           }
         }
+      }
+    }
+    // Synced mailboxes naming someone in their send-on-behalf list (isMailboxDelegation): one read more.
+    const delegating = await read('Get-Mailbox', {
+      Filter: '(IsDirSynced -eq $true) -and (GrantSendOnBehalfTo -ne $null)',
+      ResultSize: 'Unlimited',
+    });
+    index.calls++;
+    const byLink = index.#holders.get('Get-Mailbox')!;
+    for (const raw of delegating.value) {
+      const record = toRecipient(raw);
+      for (const target of new Set(targetsOf(raw, 'GrantSendOnBehalfTo'))) {
+        const byTarget =
+          byLink.get('GrantSendOnBehalfTo') ??
+          byLink.set('GrantSendOnBehalfTo', new Map()).get('GrantSendOnBehalfTo')!;
+        (byTarget.get(target) ?? byTarget.set(target, []).get(target)!).push(record);
       }
     }
     return index;

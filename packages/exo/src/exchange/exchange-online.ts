@@ -20,6 +20,7 @@ import {
   OWNER_CMDLETS,
   RESTRICTION_CMDLETS,
   RESTRICTION_LINKS,
+  isMailboxDelegation,
 } from './cloud-dependants.js';
 import { opathEquals, quoteOpath } from './opath.js';
 import {
@@ -760,8 +761,11 @@ export class ExchangeOnline {
     // not filterable on Get-DynamicDistributionGroup (dynamic DLs are never synced, so nothing is lost),
     // BypassModerationFromDLMembers has no section but is what DLConversionV2 filters on
     // (Get-O365GroupDependency.ps1:107-180).
+    // A mailbox's send-on-behalf list is kept in Exchange Online even when the mailbox is directory-synced (Entra
+    // Connect writes GrantSendOnBehalfTo back to publicDelegates, Exchange hybrid writeback): a synced mailbox naming
+    // the group there loses it with the synced group like a cloud-only one, so that question asks every mailbox.
     const notSynced = (p: string, cmdlet: string) =>
-      cmdlet === 'Get-DynamicDistributionGroup'
+      cmdlet === 'Get-DynamicDistributionGroup' || isMailboxDelegation(p, cmdlet)
         ? opathEquals(p, dn)
         : `(${opathEquals(p, dn)}) -and (IsDirSynced -eq $false)`;
     const found: CloudDependant[] = [];
