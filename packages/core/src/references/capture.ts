@@ -6,6 +6,8 @@
 import type { ExchangeOnline, GraphClient, RecipientRecord } from '@dlmigrate/exo';
 import type { StateStore } from '@dlmigrate/state';
 import { captureOnce } from '../engine/snapshot.js';
+import { parseStored } from '../stored/parse.js';
+import { configReferencesSchema, entraCaptureSchema } from './capture-schema.js';
 import type { Clock } from '../util/poll.js';
 import { readEntraReferences, type EntraReferencesCapture } from './entra.js';
 import { findExchangeReferences, type ExchangeReference, type NotChecked } from './exchange.js';
@@ -75,7 +77,17 @@ export async function loadReferences(state: StateStore, migrationId: string): Pr
   const config = await state.getBackup(migrationId, REFERENCE_BACKUPS.config);
   const entra = await state.getBackup(migrationId, REFERENCE_BACKUPS.entra);
   return {
-    config: config === null ? null : (config.data as unknown as ConfigReferencesCapture),
-    entra: entra === null ? null : (entra.data as unknown as EntraCapture),
+    config:
+      config === null
+        ? null
+        : parseStored(
+            configReferencesSchema,
+            config.data,
+            `the Exchange references of migration ${migrationId}`,
+          ),
+    entra:
+      entra === null
+        ? null
+        : parseStored(entraCaptureSchema, entra.data, `the Entra references of migration ${migrationId}`),
   };
 }

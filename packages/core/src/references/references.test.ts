@@ -4,6 +4,8 @@ import { entraCommand, exchangeCommand, psQuote } from './commands.js';
 import { findExchangeReferences, type ExchangeInventory, type ExchangeReference } from './exchange.js';
 import { groupIdentityOf } from './identity.js';
 import { liveNames, rewrittenValue } from './live.js';
+import { configReferencesSchema, configWriteSchema, entraCaptureSchema } from './capture-schema.js';
+import { parseStored } from '../stored/parse.js';
 
 const ou = 'NAMPR01A001.prod.outlook.com/Microsoft Exchange Hosted Organizations/contoso.onmicrosoft.com';
 const dnOf = (name: string) =>
@@ -261,6 +263,49 @@ describe('rewriting a container for the new group', () => {
       value: 'sales@contoso.com',
     };
     expect(rewrittenValue(journal, { shape: 'single', value: null }, old, target)).toBeUndefined();
+  });
+});
+
+describe('the captured references read back from the state store', () => {
+  const stored = (value: unknown): unknown => JSON.parse(JSON.stringify(value));
+  const capture = {
+    old,
+    references: findExchangeReferences(inventory, old),
+    notChecked: [{ what: 'address lists', why: 'no permission', command: 'Get-AddressList' }],
+  };
+
+  it('parses what capture wrote into what it was, every reference kind of the inventory', () => {
+    expect(capture.references.length).toBeGreaterThan(3);
+    expect(parseStored(configReferencesSchema, stored(capture), 'references')).toEqual(capture);
+    const write = { reference: capture.references[0]!, before: ['a@contoso.com'] };
+    expect(parseStored(configWriteSchema, stored(write), 'write')).toEqual(write);
+    const entra = {
+      objectId: 'old-id',
+      references: [
+        { kind: 'licence', skuId: 's', skuPartNumber: null, disabledPlans: [] },
+        { kind: 'owner', ownerId: 'o', ownerName: 'Olga', ownerType: 'user' },
+      ],
+      notChecked: [],
+    };
+    expect(parseStored(entraCaptureSchema, stored(entra), 'entra')).toEqual(entra);
+  });
+
+  it('refuses a damaged document with STORED_DOCUMENT_INVALID instead of writing from it', () => {
+    const [first, ...rest] = capture.references;
+    const damaged = { ...capture, references: [{ ...first, storedAs: 'guid', value: undefined }, ...rest] };
+    expect(() => parseStored(configReferencesSchema, stored(damaged), 'the references of m')).toThrow(
+      expect.objectContaining({ code: 'STORED_DOCUMENT_INVALID' }),
+    );
+    expect(() =>
+      parseStored(configWriteSchema, stored({ reference: first, before: 3 }), 'the journaled write'),
+    ).toThrow(/the journaled write in the state store is not valid \(before/);
+    expect(() =>
+      parseStored(
+        entraCaptureSchema,
+        { objectId: 'x', references: [{ kind: 'mailbox' }], notChecked: [] },
+        'entra',
+      ),
+    ).toThrow(/references\.0/);
   });
 });
 

@@ -24,6 +24,8 @@ import {
 import type { MigrationStep } from './results.js';
 import { errorText } from './stage.js';
 import { isTransient } from '../util/transient.js';
+import { parseStored } from '../stored/parse.js';
+import { configWriteSchema } from '../references/capture-schema.js';
 
 type ConfigValue = string | readonly string[] | null;
 
@@ -125,7 +127,11 @@ export const rewireConfig: MigrationStep<'rewire-config'> = {
       b.kind.startsWith(JOURNAL_PREFIX),
     );
     for (const backup of journal) {
-      const { reference, before } = backup.data as unknown as WriteJournal;
+      const { reference, before } = parseStored(
+        configWriteSchema,
+        backup.data,
+        `the journaled write ${backup.kind} of migration ${ctx.migration.id}`,
+      );
       const value =
         reference.storedAs === 'legacy-dn' && Array.isArray(before) && config !== null
           ? (before as readonly string[]).filter((v) => !names(config.old, 'legacy-dn', v))
