@@ -41,6 +41,32 @@ const verifyDifferences = async (engine: MigrationEngine, id: string) =>
     .sort();
 
 describe('final sync', () => {
+  it('plan lists the synced copies verify will read after the final sync; none with the final sync off', async () => {
+    await w.reset();
+    const nonSyncOu = w.objects['ous.nonSync']!.dn;
+    const dn = (key: string) => w.objects[key]!.dn;
+    const afterSync = (plan: Awaited<ReturnType<MigrationEngine['plan']>>) =>
+      plan.verifies
+        .filter((c) => c.after === 'final-sync')
+        .map((c) => `${c.side} ${c.object} ${c.attribute} ${c.values}`)
+        .sort();
+    const plan = await w.engine.plan('sales@contoso.com', { nonSyncOu });
+    expect(afterSync(plan)).toEqual(
+      [
+        `cloud ${dn(SYNCED_COPIES.allStaff)} Members 1`,
+        `cloud ${dn(SYNCED_COPIES.board)} AcceptMessagesOnlyFromSendersOrMembers 1`,
+        `cloud ${dn(SYNCED_COPIES.board)} BypassModerationFromSendersOrMembers 1`,
+        `cloud ${dn(SYNCED_COPIES.partners)} RejectMessagesFromSendersOrMembers 1`,
+        `cloud ${dn(SYNCED_COPIES.mallory)} AcceptMessagesOnlyFromSendersOrMembers 1`,
+      ].sort(),
+    );
+    const off = await w.engine.plan('sales@contoso.com', { nonSyncOu, finalSync: false });
+    expect(afterSync(off)).toEqual([]);
+    // The checks made as soon as the migration's own writes are done are the same either way.
+    const now = (p: typeof plan) => p.verifies.filter((c) => c.after === undefined);
+    expect(now(off)).toEqual(now(plan));
+  }, 300_000);
+
   it('after the on-prem rewiring one sync updates the synced parent and restrictions, and verify checks them', async () => {
     await w.reset();
     const cycles = Number(w.sim.syncStatus(w.tenantId)?.['cycles'] ?? 0);

@@ -50,7 +50,8 @@ import { rewireOnPrem } from '../steps/rewire-onprem.js';
 import { routingContact } from '../steps/routing-contact.js';
 import { stage } from '../steps/stage.js';
 import { takeOver } from '../steps/take-over.js';
-import { plannedChecks, type PlannedCheck } from '../verify/plan.js';
+import { plannedChecks, type PlannedCheck, type PlannedSyncedCopy } from '../verify/plan.js';
+import { locateSyncedDependants } from '../verify/synced-dependants.js';
 import { MIGRATION_SOURCES, RESTORE_SOURCES, type VerifyResultsMap } from '../verify/sources.js';
 import { verifyAndRecord, verifyStep, type VerifyResult } from '../verify/verify.js';
 import { toNewFindings, validate } from '../steps/validate.js';
@@ -70,7 +71,7 @@ import {
   type MigrationReport,
   type ReportFinding,
 } from './report.js';
-import { loadSnapshot } from './snapshot.js';
+import { loadSnapshot, type Snapshot } from './snapshot.js';
 import { buildBatchReport } from '../batch/report.js';
 import type { BatchOutcome } from '../batch/runner.js';
 import type { BatchReport } from '../report/schema.js';
@@ -226,6 +227,16 @@ export interface MigrationPlan {
   readonly verifies: readonly PlannedCheck[];
 }
 
+/**
+ * The synced copies of on-premises dependants the verify step will read after the final sync — found as the step finds
+ * them (read-only look-ups). None when no final sync will run (finalSync off, sync kind none: verify says FINAL_SYNC_OFF
+ * instead) or no routing contact is made (nothing is rewired on-premises).
+ */
+async function plannedSyncedCopies(ctx: MigrationContext, snapshot: Snapshot): Promise<PlannedSyncedCopy[]> {
+  if (!ctx.options.routingContact || !ctx.options.finalSync || ctx.deps.sync.kind === 'none') return [];
+  return locateSyncedDependants(ctx, snapshot);
+}
+
 /** Lease a single run holds on its migration when the engine has a runner id (several processes, one store). */
 const LEASE_MS = 60_000;
 
@@ -292,7 +303,7 @@ export class MigrationEngine {
         status,
         findings,
         changes,
-        verifies: plannedChecks(snapshot, validation, ctx.options),
+        verifies: plannedChecks(snapshot, validation, ctx.options, await plannedSyncedCopies(ctx, snapshot)),
       };
     });
   }

@@ -23,12 +23,25 @@ export interface PlannedCheck {
   readonly attribute: string;
   /** How many values of this attribute verify will compare. */
   readonly values: number;
+  /**
+   * 'final-sync': a synced copy in Exchange Online of an on-premises dependant, compared once the final directory sync
+   * has exported the routing contact (synced-dependants.ts); absent for the values verify compares as soon as the
+   * migration's own writes are done.
+   */
+  readonly after?: 'final-sync';
+}
+
+/** An on-premises dependant's synced copy verify will read after the final sync (locateSyncedDependants). */
+export interface PlannedSyncedCopy {
+  readonly dn: string;
+  readonly attribute: string;
 }
 
 export function plannedChecks(
   snapshot: Snapshot,
   validation: Validation,
   options: MigrationOptions,
+  syncedCopies: readonly PlannedSyncedCopy[] = [],
 ): PlannedCheck[] {
   const group = snapshot.onPrem.group;
   if (group === null || validation.cloudType === null || validation.routingDomain === null) return [];
@@ -71,15 +84,29 @@ export function plannedChecks(
     });
   }
   expected.push(...expectedCloudDependants(snapshot, label));
+  const synced: ExpectedValue[] = [];
   if (options.routingContact) {
     const contact = routingContactNames({ cn: group.cn, mail: label });
     const dn = childDn('CN', contact.cn, group.parentDn);
     expected.push(
       ...expectedOnPremDependants(snapshot.dependants, { dn, label: contact.mail }, rewireAttribute),
     );
+    // Their synced copies in Exchange Online name the contact once the final sync exported it.
+    for (const copy of syncedCopies)
+      synced.push({
+        side: 'cloud',
+        object: copy.dn,
+        attribute: copy.attribute,
+        value: contact.mail,
+        forms: [contact.mail],
+      });
   }
+  return [...countChecks(distinctValues(expected)), ...countChecks(distinctValues(synced), 'final-sync')];
+}
+
+function countChecks(values: readonly ExpectedValue[], after?: 'final-sync'): PlannedCheck[] {
   const counts = new Map<string, PlannedCheck>();
-  for (const e of distinctValues(expected)) {
+  for (const e of values) {
     const key = `${e.side}\u0000${e.object}\u0000${e.attribute}`;
     const now = counts.get(key);
     counts.set(key, {
@@ -87,6 +114,7 @@ export function plannedChecks(
       object: e.object,
       attribute: e.attribute,
       values: (now?.values ?? 0) + 1,
+      ...(after === undefined ? {} : { after }),
     });
   }
   return [...counts.values()];

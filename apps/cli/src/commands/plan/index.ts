@@ -87,7 +87,7 @@ export function registerPlanCommand(program: Command, state: ProgramState): void
               );
               for (const check of planned.verifies)
                 output.line(
-                  `    ${''.padEnd(16)} ${check.side.padEnd(12)} ${check.object}: ${check.attribute} (${check.values})`,
+                  `    ${''.padEnd(16)} ${check.side.padEnd(12)} ${check.object}: ${check.attribute} (${check.values})${check.after === 'final-sync' ? ', synced copy, after the final sync' : ''}`,
                 );
             }
           }
