@@ -104,7 +104,21 @@ describe('link filters from the link index', () => {
     const carol = structuredClone(byName('carol'));
     carol.ForwardingAddress = byName('dan').Guid;
     dir.put(carol);
-    dir.remove(byName('alice').Guid);
+    const alice = byName('alice').Guid;
+    expect(dir.all().some((r) => r.Members.includes(alice) || r.ManagedBy.includes(alice))).toBe(true);
+    dir.remove(alice);
+    // Every link to it is gone, found through the link index, not by looking at every recipient.
+    const links = (r: Recipient) => [
+      ...r.Members,
+      ...r.ManagedBy,
+      ...r.ModeratedBy,
+      ...r.AcceptMessagesOnlyFromSendersOrMembers,
+      ...r.RejectMessagesFromSendersOrMembers,
+      ...r.BypassModerationFromSendersOrMembers,
+      ...r.GrantSendOnBehalfTo,
+      r.ForwardingAddress,
+    ];
+    expect(dir.all().filter((r) => links(r).includes(alice))).toEqual([]);
 
     const after = answers();
     expect(after.indexed).toEqual(after.scanned);

@@ -108,7 +108,16 @@ export class RecipientDirectory {
       });
     }
     delete this.tenant.recipients[guid];
-    for (const other of this.all()) {
+    // Only the recipients that hold it in a link, from the link index (kept by put / putMembership, and what the link
+    // filters already answer from): every deletion used to look at every recipient, which made a sync cycle's wave of
+    // deletions quadratic — 450 deletions over 2,400 recipients held the event loop for seconds (issue 15). The index
+    // may list a holder that no longer holds it (the lists below are edited in place); the check below skips it.
+    const holders = new Set<string>();
+    for (const prop of [...linkProperties, 'Members', 'ForwardingAddress'])
+      for (const g of this.lookup(linkKey(prop, guid))) holders.add(g);
+    for (const holder of holders) {
+      const other = this.tenant.recipients[holder];
+      if (other === undefined) continue;
       let changed = false;
       for (const prop of [...linkProperties, 'Members'] as const) {
         const list = other[prop];
