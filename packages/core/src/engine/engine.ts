@@ -705,11 +705,15 @@ export class MigrationEngine {
         );
         break;
       case 'rolled_back': {
-        const blocked = outcome.failedStep === 'validate' || outcome.failedStep === 'parity-check';
-        // A partly failed undo has left changes behind: not "rolled back" until resume has finished the undo.
-        status = blocked ? 'blocked' : outcome.undoErrors.length > 0 ? 'undo_failed' : 'rolled_back';
         const stored = await state.listFindings(id);
         const recorded = stored.some((e) => e.step === outcome.failedStep && e.severity === 'blocking');
+        // Blocked is what validate or parity-check found about the group (blocking findings, recorded by the step):
+        // the operator fixes those and migrates again. The step itself failing — the state store unreadable, say — is
+        // no blocker of the group: a failed run, rolled back (nothing was changed yet), with the error as its finding.
+        const blocked =
+          recorded && (outcome.failedStep === 'validate' || outcome.failedStep === 'parity-check');
+        // A partly failed undo has left changes behind: not "rolled back" until resume has finished the undo.
+        status = blocked ? 'blocked' : outcome.undoErrors.length > 0 ? 'undo_failed' : 'rolled_back';
         if (!recorded) {
           await ctx.note(
             outcome.failedStep,
