@@ -3,7 +3,7 @@
 // Input: JSON in DLMIGRATE_CHILD (see ChildConfig plus address, nonSyncOu, killAfter, killOn).
 import { MigrationEngine } from '@dlmigrate/core';
 import { childDeps } from './child-deps.js';
-import { killingDeps, type KillAt } from './fault-matrix.js';
+import { killAtTokenRequest, killingDeps, type KillAt } from './fault-matrix.js';
 import { startOperation, type Operation } from './fault-operations.js';
 import type { ChildConfig } from './world.js';
 
@@ -23,8 +23,12 @@ interface ChildInput extends ChildConfig {
 const input = JSON.parse(process.env['DLMIGRATE_CHILD'] ?? '{}') as ChildInput;
 const child = await childDeps(input);
 let currentStep = '';
+// A kill at a token request is at the connection's token source (every client of the connection asks it).
+if (input.killAt?.method === 'token') killAtTokenRequest(child.cloud.tokens, input.killAt, () => currentStep);
 const engine = new MigrationEngine(
-  input.killAt === undefined ? child.deps : killingDeps(child.deps, input.killAt, () => currentStep),
+  input.killAt === undefined || input.killAt.method === 'token'
+    ? child.deps
+    : killingDeps(child.deps, input.killAt, () => currentStep),
 );
 const run = {
   onEvent: (e: { step: string; event: string }) => {

@@ -9,6 +9,7 @@ import {
   exchangeFault,
   graphFault,
   permanentError,
+  REFRESH_TOKEN_LIFETIME_SECONDS,
   tokenFault,
   transientError,
   type Cell,
@@ -46,7 +47,65 @@ const withoutIds = (view: Record<string, unknown>): Record<string, unknown> =>
 
 /** Both views, with ids a new or re-created object legitimately gets anew replaced (GUID-shaped values). */
 export async function viewsOf(world: World): Promise<Views> {
-  return { directory: withoutIds(await fullDirectoryView(world)), tenant: withoutIds(tenantView(world)) };
+  return {
+    directory: withoutIds(await fullDirectoryView(world)),
+    tenant: withoutIds(withConfiguration(world, tenantView(world))),
+  };
+}
+
+/**
+ * The tenant view with the Exchange configuration that names recipients (rewire-config's containers): each resource
+ * mailbox's booking lists (under its recipient, by the names of the recipients they hold), and each transport and
+ * journal rule (by its name). A container left naming a deleted group shows the raw value.
+ */
+function withConfiguration(world: World, view: Record<string, unknown>): Record<string, unknown> {
+  const t = world.sim.tenant(world.tenantId);
+  const config = t.exchangeConfig;
+  if (config === undefined) return view;
+  const recipients = Object.values(t.recipients);
+  const byGuid = new Map(recipients.map((r) => [r.Guid, r.Name]));
+  const byLegacyDn = new Map(recipients.map((r) => [r.LegacyExchangeDN.toLowerCase(), r.Name]));
+  const legacy = (values: readonly string[]) =>
+    values.map((v) => byLegacyDn.get(v.toLowerCase()) ?? v).sort();
+  const out = { ...view };
+  for (const [guid, processing] of Object.entries(config.calendarProcessing)) {
+    const name = byGuid.get(guid) ?? guid;
+    out[name] = {
+      ...(out[name] as object | undefined),
+      bookInPolicy: legacy(processing.BookInPolicy),
+      requestInPolicy: legacy(processing.RequestInPolicy),
+      requestOutOfPolicy: legacy(processing.RequestOutOfPolicy),
+      resourceDelegates: processing.ResourceDelegates.map((g) => byGuid.get(g) ?? g).sort(),
+    };
+  }
+  for (const rule of config.transportRules)
+    out[`transport rule ${rule.Name}`] = {
+      state: rule.State,
+      recipients: Object.fromEntries(
+        Object.entries(rule.recipients).map(([k, v]) => [k, v.map((x) => byGuid.get(x) ?? x).sort()]),
+      ),
+      other: rule.other,
+    };
+  for (const rule of config.journalRules)
+    out[`journal rule ${rule.Name}`] = {
+      recipient: rule.Recipient,
+      journalTo: rule.JournalEmailAddress === null ? null : (byGuid.get(rule.JournalEmailAddress) ?? null),
+    };
+  return out;
+}
+
+/**
+ * A room whose booking policy names groups.sales (by its LegacyExchangeDN, as Exchange keeps it): configuration a
+ * recreate's rewire-config points at the new DL (fault-matrix.ts, rewire-config's cells).
+ */
+async function bookingPolicyNamingTheGroup(world: World): Promise<void> {
+  world.sim.seedRecipients(world.tenantId, [
+    { type: 'RoomMailbox', name: 'Board Room', primarySmtpAddress: 'boardroom@contoso.com' },
+  ]);
+  await world.cloud.exchange.transport.invoke('Set-CalendarProcessing', {
+    Identity: 'boardroom@contoso.com',
+    BookInPolicy: [ADDRESS],
+  });
 }
 
 /** A migration the operation under test starts from; it must have ended as a finished migration. */
@@ -65,6 +124,8 @@ async function prepare(world: World, kind: OperationKind): Promise<Operation> {
   const base = { kind, address: ADDRESS, nonSyncOu: world.objects['ous.nonSync']!.dn };
   switch (kind) {
     case 'recreate':
+      await bookingPolicyNamingTheGroup(world);
+      return base;
     case 'convert':
       return base;
     case 'restore':
@@ -107,7 +168,8 @@ async function runWithFault(
   cell: Cell,
   op: Operation,
 ): Promise<{ ended: Ended | undefined; fired: boolean; unjournaled: number }> {
-  // A token fault needs a connection that has no token yet: a fresh set of connections for this run.
+  // A token fault needs a connection that has no token yet: a fresh set of connections for this run. A refresh cell's
+  // connection holds one that has run out by the step (the tenant's short token lifetime, set by runCell).
   let fresh: ChildDeps | undefined;
   if (cell.dependency === 'token') fresh = await childDeps(world.childConfig);
   // The Graph token's request fails: the connection first gets its Exchange token, so Graph's is the next request.
@@ -119,9 +181,13 @@ async function runWithFault(
   if (cell.dependency === 'token' && cell.kind === 'permanent') deps.retryPolicy = QUICK_RETRY;
   // The change a step whose "started" entry could not be journaled must not make: its calls counted during this run.
   let unjournaled = 0;
-  if (cell.change !== undefined && cell.kind === 'permanent' && cell.journal === 'started') {
+  let inStep = false;
+  if (cell.change !== undefined && cell.kind === 'permanent' && cell.journal !== 'completed') {
     const { target, method } = cell.change;
-    (deps as Record<Target, unknown>)[target] = counting(deps[target] as object, method, () => unjournaled++);
+    const whole = cell.journal === 'started';
+    (deps as Record<Target, unknown>)[target] = counting(deps[target] as object, method.split('.'), () => {
+      if (whole || inStep) unjournaled++;
+    });
   }
   let hook: FaultHook<object> | undefined;
   if (cell.target !== 'exchange' && cell.route === undefined && cell.dependency !== 'token') {
@@ -173,13 +239,15 @@ async function runWithFault(
   };
   // The token is requested at the connection's first call, which may come before the step starts; a journal entry's
   // fault is armed for that entry only, and its "started" entry is written before the step's started event.
-  let armed = cell.dependency === 'token' || cell.journal !== undefined;
+  // A refresh cell's fault is armed when its step starts, like any other step's: the request it fails is that step's.
+  let armed = (cell.dependency === 'token' && cell.refresh !== true) || cell.journal !== undefined;
   if (armed) arm();
   let ended: Ended | undefined;
   try {
     ended = await startOperation(new MigrationEngine(deps), op, {
       onEvent: (e) => {
         if (e.step !== cell.step) return;
+        inStep = e.event === 'started';
         if (e.event === 'started' && !armed) {
           armed = true;
           arm();
@@ -204,14 +272,17 @@ const journalEntryOf =
     return entry?.step === step && entry.event === event;
   };
 
-/** `real` with every call of `method` counted (and made). */
-function counting(real: object, method: string, count: () => void): object {
+/** `real` with every call of the method at `path` (a method of a part: several names) counted (and made). */
+function counting(real: object, path: readonly string[], count: () => void): object {
+  const [name, ...rest] = path;
   return new Proxy(real, {
     get(inner, key) {
       const value = Reflect.get(inner, key, inner) as unknown;
+      if (key === name && rest.length > 0 && typeof value === 'object' && value !== null)
+        return counting(value, rest, count);
       if (typeof value !== 'function') return value;
       return (...args: unknown[]) => {
-        if (key === method) count();
+        if (key === name && rest.length === 0) count();
         return (value as (...a: unknown[]) => unknown).apply(inner, args);
       };
     },
@@ -248,6 +319,9 @@ function onlyWhatFindingsName(
 export async function runCell(world: World, cell: Cell, expected: Expected): Promise<CellResult> {
   await world.reset();
   const op = await prepare(world, cell.operation);
+  // Tokens that run out before the step (cleared by the next reset, which restores the tenant's behaviour).
+  if (cell.refresh === true)
+    world.sim.setBehaviour(world.tenantId, { tokenLifetimeSeconds: REFRESH_TOKEN_LIFETIME_SECONDS });
   let ended: Ended | undefined;
   let fired = false;
   let unjournaled = 0;

@@ -47,8 +47,10 @@ interface Touch {
    */
   readonly journal?: 'started' | 'completed';
   /**
-   * The change the step makes (a call on a dependency): with its "started" entry not written, it must not be made
-   * (every write to AD or the tenant is journaled before it is made, docs/architecture.md).
+   * The change the step makes (a call on a dependency, a dotted path for a method of a part): with its "started" entry
+   * not written — or, for a step that journals each write as a backup first, that backup — it must not be made (every
+   * write to AD or the tenant is journaled before it is made, docs/architecture.md). Counted over the whole run for a
+   * journal entry's fault, else while the step runs (an undo may make the same call, journaled as its own).
    */
   readonly change?: { readonly target: 'ad' | 'exchange' | 'graph'; readonly method: string };
   /**
@@ -61,7 +63,20 @@ interface Touch {
    * Exchange token (the second token request of a run); absent = the connection's first request.
    */
   readonly tokenFor?: 'graph';
+  /**
+   * For the token endpoint: the request is a refresh — the connection holds a token for the resource that has run out
+   * (the tenant issues tokens of a lifetime within msal-node's renewal offset, REFRESH_TOKEN_LIFETIME_SECONDS), and the
+   * fault or kill is at the first token request of `step`. Absent = the connection's first request (no cached token).
+   */
+  readonly refresh?: true;
 }
+
+/**
+ * The token lifetime of the tenant in the refresh cells (cloud-sim's tokenLifetimeSeconds): below msal-node's renewal
+ * offset (300 s), so a token the connection holds counts as run out at its next call and is requested again — a long
+ * run's hour ending mid-step without waiting an hour. The APIs still accept each token for the whole cell.
+ */
+export const REFRESH_TOKEN_LIFETIME_SECONDS = 240;
 
 export interface Cell extends Touch {
   readonly operation: OperationKind;
@@ -144,6 +159,17 @@ const TOUCHES: Readonly<Record<OperationKind, readonly Touch[]>> = {
       tokenFor: 'graph',
       kinds: ['transient', 'permanent'],
     },
+    // validate touches only the state store: it reads back what capture stored (the unresolved dependants, the address
+    // holders, the references). A read failing for good is a failure before anything was changed — rolled back, with
+    // nothing to undo; busy once, retried. Killed around a read, nothing was changed either: the kills at capture's
+    // calls and parity-check's journal already cover a resume that starts over from the stored snapshot.
+    {
+      step: 'validate',
+      dependency: 'state',
+      target: 'state',
+      method: 'getBackup',
+      kinds: ['transient', 'permanent'],
+    },
     ex('stage', 'newDistributionGroup', 'New-DistributionGroup'),
     ad('park', 'moveObject'),
     { step: 'await-deletion', dependency: 'sync', target: 'sync', method: 'trigger' },
@@ -151,6 +177,42 @@ const TOUCHES: Readonly<Record<OperationKind, readonly Touch[]>> = {
     // group is parked (a kill right after Graph answered "gone" is covered by the sync trigger's kills and take-over's).
     { ...gr('await-deletion', 'getGroup', 'GET /groups/{id}'), kinds: ['transient', 'permanent'] },
     ex('take-over', 'setDistributionGroup', 'Set-DistributionGroup'),
+    // The token running out mid-run: the first call after await-deletion's wait (up to an hour, as long as a token
+    // lives) needs a new one. take-over's first request is a refresh (Touch.refresh); before the point of no return,
+    // so the token endpoint down for good rolls back what stage and park made, as at capture. A kill right before the
+    // refresh leaves nothing half-made; right after it, the new token dies with the process and the resume's fresh
+    // connection asks for its own.
+    {
+      step: 'take-over',
+      dependency: 'token',
+      target: 'exchange',
+      method: 'token',
+      refresh: true,
+    },
+    // rewire-config (right after take-over, before the point of no return) points the Exchange configuration that
+    // named the synced group at the new one; the world of a recreate has a room whose booking policy names the group
+    // by its LegacyExchangeDN (fault-cell.ts bookingPolicyNamingTheGroup), so the step writes Set-CalendarProcessing.
+    // What Exchange refuses for good is a needs-action finding with the command to run and the migration goes on
+    // (steps/rewire-config.ts): one booking list is not worth undoing a migration whose mail outage has already
+    // happened, so a permanent failure ends "needs-action" — the room's policy still names the deleted group. Killed
+    // before the write, the value it replaces is journaled (write-once) and the resume writes it; killed after, the
+    // resume finds the policy already naming the new group.
+    {
+      ...ex('rewire-config', 'configuration.setCalendarProcessing', 'Set-CalendarProcessing'),
+      permanentEnd: 'needs-action',
+    },
+    // Each rewire-config write is journaled first (a write-once backup of the value it replaces, which its undo puts
+    // back): with the store failing that backup, the write must not be made (Touch.change, counted while the step
+    // runs), and the step fails like any before the point of no return — rolled back. Busy once: retried, as
+    // uninterrupted. The kills around the write are rewire-config × exchange's.
+    {
+      step: 'rewire-config',
+      dependency: 'state',
+      target: 'state',
+      method: 'putBackup',
+      change: { target: 'exchange', method: 'configuration.setCalendarProcessing' },
+      kinds: ['transient', 'permanent'],
+    },
     ad('dispose', 'renameObject'),
     ad('routing-contact', 'createRoutingContact', true),
     // A dependant that cannot be rewired for good is reported, not retried (packages/core/src/steps/rewire-*.ts).
@@ -159,8 +221,25 @@ const TOUCHES: Readonly<Record<OperationKind, readonly Touch[]>> = {
       ...ex('rewire-cloud', 'addMember', 'Add-DistributionGroupMember', true),
       permanentEnd: 'needs-action',
     },
+    // final-sync (after the point of no return: it rolls forward) triggers one directory sync so the synced copies of
+    // the on-prem dependants rewire-onprem changed (parents, restrictions) name the routing contact before verify
+    // reads them. The trigger busy once, refused for good, or the process killed right before or after it: the
+    // migration stays open and its resume triggers again (another cycle changes nothing the first did not) — the end
+    // is the uninterrupted run's. Convert runs the same step at the same place (after its point of no return): its
+    // cells would test the same code twice.
+    { step: 'final-sync', dependency: 'sync', target: 'sync', method: 'trigger', rollsForward: true },
     // verify only reads: any fault there, once the operator continues, must leave the finished migration unchanged.
     ex('verify', 'getDistributionGroupMemberRecords', 'Get-DistributionGroupMember', true),
+    // report (the last step, after the point of no return) writes the run's report into the state store, and with it
+    // the status a later `status` shows. Failing once, for good, or killed right before or after the write: the
+    // migration stays open and its resume writes the report again — the end is the uninterrupted run's, status and all.
+    {
+      step: 'report',
+      dependency: 'state',
+      target: 'state',
+      method: 'putReport',
+      rollsForward: true,
+    },
     // The journal write before stage's New-DistributionGroup fails: no cloud DL may be made (a permanent failure stops
     // the run before the step, with the migration open: `resume` finishes it).
     {
@@ -254,9 +333,11 @@ export function cellName(cell: Cell): string {
       ? `${cell.method} ${cell.journal}`
       : cell.tokenFor !== undefined
         ? `${cell.method} for ${cell.tokenFor}`
-        : cell.route !== undefined
-          ? `${cell.method}, ${cell.route}`
-          : cell.method;
+        : cell.refresh === true
+          ? `${cell.method} refresh`
+          : cell.route !== undefined
+            ? `${cell.method}, ${cell.route}`
+            : cell.method;
   return `${cell.operation}: ${cell.step} × ${cell.dependency} (${method}) × ${cell.kind}`;
 }
 
@@ -360,25 +441,63 @@ export const tokenFault = (kind: 'transient' | 'permanent') => ({
   retryAfterSeconds: 1,
 });
 
-/** The dependency an engine sees in a child process that kills itself right before or after the call. */
-export function killingDeps(deps: EngineDeps, at: KillAt, step: () => string): EngineDeps {
-  const real = deps[at.target] as object;
-  const wrapped = new Proxy(real, {
+/**
+ * `real` with the method at `path` (a dotted path for a method of a part, e.g. "configuration.setCalendarProcessing")
+ * killing the process right before or after it runs while `hit()` says so.
+ */
+function killingAt(real: object, path: readonly string[], when: KillAt['when'], hit: () => boolean): object {
+  const [name, ...rest] = path;
+  return new Proxy(real, {
     get(inner, key) {
       const value = Reflect.get(inner, key, inner) as unknown;
-      if (key !== at.method || typeof value !== 'function') {
+      if (key === name && rest.length > 0 && typeof value === 'object' && value !== null)
+        return killingAt(value, rest, when, hit);
+      if (key !== name || rest.length > 0 || typeof value !== 'function') {
         return typeof value === 'function' ? (value as (...a: unknown[]) => unknown).bind(inner) : value;
       }
       return async (...args: unknown[]) => {
-        const hit = step() === at.step;
-        if (hit && at.when === 'before') process.kill(process.pid, 'SIGKILL');
+        const now = hit();
+        if (now && when === 'before') process.kill(process.pid, 'SIGKILL');
         const result = await (value as (...a: unknown[]) => Promise<unknown>).apply(inner, args);
-        if (hit && at.when === 'after') process.kill(process.pid, 'SIGKILL');
+        if (now && when === 'after') process.kill(process.pid, 'SIGKILL');
         return result;
       };
     },
   });
+}
+
+/** The dependency an engine sees in a child process that kills itself right before or after the call. */
+export function killingDeps(deps: EngineDeps, at: KillAt, step: () => string): EngineDeps {
+  const wrapped = killingAt(
+    deps[at.target] as object,
+    at.method.split('.'),
+    at.when,
+    () => step() === at.step,
+  );
   return { ...deps, [at.target]: wrapped };
+}
+
+/** A connection's token source, as far as a kill at its requests needs it (exo AppTokenSource). */
+interface Tokens {
+  token(resource: string): Promise<string>;
+  readonly tokenEndpointRequests: number;
+}
+
+/**
+ * Kills the process right before the first token request made while `at.step` runs, or right after the first one that
+ * reached the token endpoint (the refresh cells: every request for a token goes there, REFRESH_TOKEN_LIFETIME_SECONDS).
+ */
+export function killAtTokenRequest(tokens: Tokens, at: KillAt, step: () => string): void {
+  const real = tokens.token.bind(tokens);
+  tokens.token = async (resource: string) => {
+    const hit = step() === at.step;
+    if (hit && at.when === 'before') process.kill(process.pid, 'SIGKILL');
+    const requests = tokens.tokenEndpointRequests;
+    const token = await real(resource);
+    if (hit && at.when === 'after' && tokens.tokenEndpointRequests > requests)
+      process.kill(process.pid, 'SIGKILL');
+    return token;
+  };
 }
 
 /** One line per cell and the totals, as the matrix prints them. */
