@@ -427,7 +427,7 @@ export class MigrationEngine {
       );
       if (outcome.status === 'completed') {
         await this.deps.state.updateMigration(migration.id, { status: 'rolled_back' }, ctx.fence);
-        const verification = outcome.results.get('restore-verify') as VerifyResult | undefined;
+        const verification = outcome.results.get('restore-verify');
         return {
           migrationId,
           status: 'restored' as const,

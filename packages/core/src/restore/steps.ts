@@ -15,16 +15,42 @@ import { finding } from '../findings/finding.js';
 import { loadReferences } from '../references/capture.js';
 import { groupIdentityOf } from '../references/identity.js';
 import { pointConfigReferencesAt } from '../references/rewire.js';
-import { pointCloudDependantsAt } from '../steps/rewire-cloud.js';
+import { pointCloudDependantsAt, type RewireCloudResult } from '../steps/rewire-cloud.js';
 import { noteFailedRewrites, type RewireConfigResult } from '../steps/rewire-config.js';
 import { errorText } from '../steps/stage.js';
 import { restoreVerifyStep } from '../verify/verify.js';
 import { loadSnapshot, storedForm } from '../engine/snapshot.js';
-import type { SagaStep } from '../saga/runner.js';
 import { pollUntil } from '../util/poll.js';
 import { tolerant } from '../util/transient.js';
 import { captured, capturedAttributeChanges } from './captured-attributes.js';
 import { cloudIdentity } from '../engine/cloud-identity.js';
+import type { RestoreStep } from './results.js';
+
+/** The objects the migration made on-premises (dynamic DL, routing contact), deleted: their DNs. */
+export interface RemoveHybridResult {
+  readonly removed: readonly string[];
+}
+/** The cloud DL removed (its identity); null when there was none to remove or the group was converted in place. */
+export interface RemoveCloudResult {
+  readonly removed: string | null;
+}
+/** Where the group is back on-premises, and whether it had to be re-created (a new object, so a new GUID). */
+export interface RestoreGroupResult {
+  readonly dn: string;
+  readonly recreated: boolean;
+}
+/** The cloud object handed back to the directory (its external directory object id). */
+export interface HandBackResult {
+  readonly handedBack: string;
+}
+/** The group synced back to the cloud: its external directory object id. */
+export interface ResyncResult {
+  readonly cloudId: string;
+}
+/** The cloud-only dependants pointed at the synced-back group, and the Send-As rights granted on it again. */
+export interface RestoreCloudLinksResult extends RewireCloudResult {
+  readonly granted: number;
+}
 
 /** What a retained group keeps (never cleared), which a re-created group needs written back too. */
 const KEPT_ON_RETAINED = ['member', 'managedBy', 'info', 'displayName'];
@@ -50,7 +76,7 @@ async function relink(
   }
 }
 
-const removeHybrid: SagaStep<MigrationContext> = {
+const removeHybrid: RestoreStep<'restore-remove-hybrid'> = {
   name: 'restore-remove-hybrid',
   async run(ctx) {
     const { ad, state } = ctx.deps;
@@ -75,7 +101,7 @@ const removeHybrid: SagaStep<MigrationContext> = {
   },
 };
 
-const removeCloud: SagaStep<MigrationContext> = {
+const removeCloud: RestoreStep<'restore-remove-cloud'> = {
   name: 'restore-remove-cloud',
   async run(ctx) {
     const { exchange } = ctx.deps;
@@ -92,7 +118,7 @@ const removeCloud: SagaStep<MigrationContext> = {
   },
 };
 
-const restoreGroup: SagaStep<MigrationContext> = {
+const restoreGroup: RestoreStep<'restore-group'> = {
   name: 'restore-group',
   async run(ctx) {
     const { ad, state } = ctx.deps;
@@ -138,7 +164,7 @@ const restoreGroup: SagaStep<MigrationContext> = {
  * documented rollback) — last, once restore-group has renamed the on-prem group back and mail-enabled it. Handed back
  * earlier, a sync in between would act on the mail-disabled "!" group (engine audit §3 E, §5 item 10).
  */
-const handBack: SagaStep<MigrationContext> = {
+const handBack: RestoreStep<'restore-hand-back'> = {
   name: 'restore-hand-back',
   enabled: (ctx) => ctx.migration.strategy === 'convert',
   async run(ctx) {
@@ -151,7 +177,7 @@ const handBack: SagaStep<MigrationContext> = {
   },
 };
 
-const resync: SagaStep<MigrationContext> = {
+const resync: RestoreStep<'restore-resync'> = {
   name: 'restore-resync',
   enabled: (ctx) => !ctx.options.allowNonSyncedGroup,
   async run(ctx) {
@@ -183,14 +209,17 @@ const resync: SagaStep<MigrationContext> = {
  * is synced back they name it again (the same helper the undo of park uses), and Send-As granted on it in the cloud is
  * granted on it again. Failures are needs-action findings; verify then checks the result.
  */
-const restoreCloudLinks: SagaStep<MigrationContext> = {
+const restoreCloudLinks: RestoreStep<'restore-rewire-cloud'> = {
   name: 'restore-rewire-cloud',
   enabled: (ctx) => !ctx.options.allowNonSyncedGroup,
   async run(ctx, results) {
     const snapshot = await loadSnapshot(ctx.deps.state, ctx.migration.id);
-    const { cloudId } = results.get('restore-resync') as { cloudId: string };
+    const resynced = results.get('restore-resync');
+    // Enabled together with restore-resync, which completed before this step runs.
+    if (resynced === undefined) throw new Error('restore-rewire-cloud runs after restore-resync');
+    const { cloudId } = resynced;
     const pointed = await pointCloudDependantsAt(ctx, snapshot, cloudId, 'restore-rewire-cloud');
-    await pointConfigAtResynced(ctx, results.get('rewire-config') as RewireConfigResult | undefined, cloudId);
+    await pointConfigAtResynced(ctx, results.get('rewire-config'), cloudId);
     const original = snapshot.cloud.group;
     const originalNames = new Set(
       [original?.name, original?.primarySmtpAddress, original?.externalDirectoryObjectId]
@@ -238,7 +267,7 @@ async function pointConfigAtResynced(
   );
 }
 
-export const RESTORE_STEPS: readonly SagaStep<MigrationContext>[] = [
+export const RESTORE_STEPS: readonly RestoreStep[] = [
   removeHybrid,
   removeCloud,
   restoreGroup,

@@ -10,6 +10,7 @@ import type { Snapshot } from '../engine/snapshot.js';
 import { mapGroupSettings } from '../mapping/settings.js';
 import type { StepResults } from '../saga/runner.js';
 import type { MigrationStepResults } from '../steps/results.js';
+import type { RestoreStepResults } from '../restore/results.js';
 import { rewireAttribute } from '../steps/rewire-onprem.js';
 import { configReferencesSource } from '../references/verify-source.js';
 import type { ValidateResult } from '../steps/validate.js';
@@ -45,11 +46,12 @@ interface VerifyReading {
 /** The verify step of a run, or `dlmigrate verify <id>` later (when every scheduled sync has had its time). */
 export type VerifyOccasion = 'step' | 'on-demand';
 
-/** A migration's step results, and after a restore the results of its restore steps too. */
-export type VerifyResultsMap = MigrationStepResults & {
-  'restore-group': { readonly dn: string; readonly recreated: boolean };
-  'restore-resync': { readonly cloudId: string };
-};
+/**
+ * A migration's step results, and after a restore the results of its restore steps too (optional: absent before a
+ * restore, so a migration's own results are VerifyResults as they are, and so are a restore's).
+ */
+export type VerifyResultsMap = MigrationStepResults &
+  Partial<Pick<RestoreStepResults, 'restore-group' | 'restore-resync'>>;
 export type VerifyResults = StepResults<VerifyResultsMap>;
 
 export interface VerifySource {

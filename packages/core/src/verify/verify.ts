@@ -5,7 +5,7 @@
 import type { MigrationContext } from '../engine/context.js';
 import { loadSnapshot } from '../engine/snapshot.js';
 import { finding, type Finding } from '../findings/finding.js';
-import type { SagaStep } from '../saga/runner.js';
+import type { RestoreStep } from '../restore/results.js';
 import type { MigrationStep } from '../steps/results.js';
 import { reassessMembersOf } from './members-of.js';
 import {
@@ -77,16 +77,14 @@ export async function verifyAndRecord(
 
 export const verifyStep: MigrationStep<'verify'> = {
   name: 'verify',
-  // The same journal, read with the restore rows (absent before a restore) that the restore sources need.
-  run: (ctx, results) =>
-    verifyAndRecord(ctx, 'verify', results as unknown as VerifyResults, MIGRATION_SOURCES),
+  // The migration's results are VerifyResults whose restore rows are absent (VerifyResultsMap).
+  run: (ctx, results) => verifyAndRecord(ctx, 'verify', results, MIGRATION_SOURCES),
 };
 
-/** Restore steps are not in the migration's result map: their journal holds both, read as VerifyResults. */
-export const restoreVerifyStep: SagaStep<MigrationContext> = {
+/** A restore runs on the migration's journal: its results hold the migration's rows and the restore's. */
+export const restoreVerifyStep: RestoreStep<'restore-verify'> = {
   name: 'restore-verify',
-  run: (ctx, results) =>
-    verifyAndRecord(ctx, 'restore-verify', results as unknown as VerifyResults, RESTORE_SOURCES),
+  run: (ctx, results) => verifyAndRecord(ctx, 'restore-verify', results, RESTORE_SOURCES),
 };
 
 /** The verification a report shows: the latest completed verify or restore-verify in the journal. */
