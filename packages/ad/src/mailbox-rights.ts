@@ -28,33 +28,33 @@ const INHERIT_ONLY_ACE = 0x08;
 const isDomainSid = (sid: string) => sid.startsWith('S-1-5-21-');
 const ownAce = (flags: number) => (flags & (INHERITED_ACE | INHERIT_ONLY_ACE)) === 0;
 
-/** Domain SIDs an explicit allow ACE of a mailbox security descriptor grants FullAccess. */
-export function fullAccessSids(sd: SecurityDescriptor): string[] {
+type Ace = NonNullable<SecurityDescriptor['dacl']>[number];
+
+/** The domain SIDs (sorted, once each) of the explicit ACEs of `sd`'s DACL that `grants` accepts. */
+function explicitGrantees(sd: SecurityDescriptor, grants: (ace: Ace) => boolean): string[] {
   const sids = new Set<string>();
   for (const ace of sd.dacl ?? [])
-    if (
-      ace.type === ACE_TYPE.ACCESS_ALLOWED &&
-      ownAce(ace.flags) &&
-      (ace.mask & MAILBOX_FULL_ACCESS) !== 0 &&
-      isDomainSid(ace.sid)
-    )
-      sids.add(ace.sid);
+    if (ownAce(ace.flags) && isDomainSid(ace.sid) && grants(ace)) sids.add(ace.sid);
   return [...sids].sort();
+}
+
+/** Domain SIDs an explicit allow ACE of a mailbox security descriptor grants FullAccess. */
+export function fullAccessSids(sd: SecurityDescriptor): string[] {
+  return explicitGrantees(
+    sd,
+    (ace) => ace.type === ACE_TYPE.ACCESS_ALLOWED && (ace.mask & MAILBOX_FULL_ACCESS) !== 0,
+  );
 }
 
 /** Domain SIDs an explicit allow object ACE of an object's nTSecurityDescriptor grants Send-As. */
 export function explicitSendAsSids(sd: SecurityDescriptor): string[] {
-  const sids = new Set<string>();
-  for (const ace of sd.dacl ?? [])
-    if (
+  return explicitGrantees(
+    sd,
+    (ace) =>
       ace.type === ACE_TYPE.ACCESS_ALLOWED_OBJECT &&
-      ownAce(ace.flags) &&
       (ace.mask & ACCESS_MASK.CONTROL_ACCESS) !== 0 &&
-      ace.objectType?.toLowerCase() === SEND_AS_RIGHT &&
-      isDomainSid(ace.sid)
-    )
-      sids.add(ace.sid);
-  return [...sids].sort();
+      ace.objectType?.toLowerCase() === SEND_AS_RIGHT,
+  );
 }
 
 /** The rights one on-premises recipient grants, by trustee SID. */
