@@ -16,7 +16,8 @@ let store: StateStore;
 const runners: RunnerProcess[] = [];
 
 beforeAll(async () => {
-  w = await openWorld('batch');
+  // A lab of its own: e2e files run two at a time (test/vitest.config.ts), and batch.test.ts resets the "batch" lab.
+  w = await openWorld('batch-multi');
   pg = await freshPostgres();
   store = await openStateStore(pg.url);
 }, 300_000);
