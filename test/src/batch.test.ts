@@ -762,6 +762,16 @@ describe('weather (issue 15)', () => {
         (e) => e.step === 'await-deletion',
       );
       expect(waits.map((e) => e.event)).toEqual(['started', 'failed']);
+      // The sync was late, not the group: batch --resume tries it again (issue 15); the completed group stays done.
+      const decisions = await retryFailedGroups(counted, planned.batch.id);
+      expect(decisions).toEqual([
+        expect.objectContaining({
+          address: late,
+          status: 'rolled_back',
+          retryId: expect.any(String),
+          reason: expect.stringContaining('deadline the service did not meet (await-deletion:'),
+        }),
+      ]);
     } finally {
       w.sim.clearSyncStragglers(w.tenantId);
       w.sim.setSyncTiming(w.tenantId, inlineTiming);

@@ -1,7 +1,9 @@
 // `batch --resume` after the batch ended (issue 15: "batch --resume retries groups that were rolled back for a
 // transient cause"). Per group, its newest migration in the batch decides:
 //   rolled_back, failed for a transient cause (journaled `transient: true` by the saga, or an old journal's code of a
-//                throttled / dropped call) → a new planned migration of the group joins the batch at its level;
+//                throttled / dropped call), or at a deadline the service did not meet (a straggler's deletion, a deleted
+//                holder's address quarantine, Exchange slow to show the addresses: SERVICE_DEADLINE_CODES) → a new
+//                planned migration of the group joins the batch at its level;
 //   undo_failed, the undo failed for a transient cause → the undo is run again (resume: undo steps are idempotent, the
 //                saga retries an unfinished undo on every resume); rolled back then, the rule above applies;
 //   blocked by a child group that is retried (CHILD_GROUP_MIGRATION_EXCEPTION) → retried with it;
@@ -35,6 +37,20 @@ export interface BatchRetryDecision {
 // directory connection): the codes isTransient itself goes by.
 const transient = (e: JournalEntry | undefined) =>
   e?.error !== undefined && (e.error.transient === true || TRANSIENT_ERROR_CODES.has(e.error.code ?? ''));
+
+/**
+ * Rolled back because the service was slower than a deadline, not because of anything about the group: the weather
+ * (issue 15: a straggler rolled back at its level's deadline). Each finding's advice is to try again later
+ * (findings/catalogue.ts); a second try is the next sync's chance.
+ */
+const SERVICE_DEADLINE_CODES: ReadonlySet<string> = new Set([
+  'CLOUD_DELETION_TIMEOUT',
+  'ADDRESS_STILL_QUARANTINED',
+  'TAKE_OVER_NOT_CONVERGED',
+]);
+
+const missedServiceDeadline = (e: JournalEntry | undefined) =>
+  e?.error?.code !== undefined && SERVICE_DEADLINE_CODES.has(e.error.code);
 
 const describe = (e: JournalEntry | undefined) =>
   e === undefined ? 'no failure journaled' : `${e.step}: ${e.error?.message ?? e.event}`;
@@ -105,6 +121,8 @@ export async function retryFailedGroups(
       const failed = (await journalOf(m.id)).findLast((e) => e.event === 'failed');
       if (transient(failed))
         await retry(m, m.status, `rolled back for a transient cause (${describe(failed)})`);
+      else if (missedServiceDeadline(failed))
+        await retry(m, m.status, `rolled back at a deadline the service did not meet (${describe(failed)})`);
       else leave(m, m.status, `rolled back (${describe(failed)}); not a transient cause`);
     }
   }

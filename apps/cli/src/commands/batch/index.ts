@@ -29,7 +29,7 @@ export function registerBatchCommand(program: Command, state: ProgramState): voi
     .option('--id <id>', 'batch id to use (default: generated)')
     .option(
       '--resume <batchId>',
-      'continue a batch that was interrupted (any runner sharing the state store can); groups rolled back for a transient cause, or whose undo met one, are tried again',
+      'continue a batch that was interrupted (any runner sharing the state store can); groups rolled back for a transient cause or at a deadline the service missed, or whose undo met a transient cause, are tried again',
     )
     .option('--html <file>', 'write the batch report as a self-contained HTML file (mode 0600)')
     .addHelpText(
