@@ -13,8 +13,9 @@
 //   group of every wave a straggler whose deletion reaches Graph that late. The outage window per group (deletion
 //   seen → take-over converged, from each migration's report) is printed as p50 / p95, stragglers apart. The issue's
 //   outage run is `SYNC=async LATENCY_MS=150 STRAGGLER_MS=30000 … batch.bench.ts 1000`.
-// Uses (and resets first) the `batch` lab instance (env LAB names another); prints figures, asserts nothing.
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+// Uses (and resets first) the `batch` lab instance (env LAB names another); prints figures, asserts nothing. With env
+// FIGURES_FILE it also writes the headline figures there as JSON (bench/weather.bench.ts puts them in one table).
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { ActiveDirectory, childDn } from '@dlmigrate/ad';
@@ -275,6 +276,24 @@ for (const [segment, values] of Object.entries(segments)) {
       `  ${segment.padEnd(44)} p50 ${fmt(s.p50Seconds)}, p95 ${fmt(s.p95Seconds)}, max ${fmt(s.maxSeconds)}`,
     );
 }
+const figuresFile = process.env['FIGURES_FILE'];
+if (figuresFile !== undefined)
+  writeFileSync(
+    figuresFile,
+    JSON.stringify({
+      groups: TOTAL,
+      byStatus: Object.fromEntries(byStatus),
+      runSeconds: runMs / 1000,
+      totalSeconds: (planMs + runMs) / 1000,
+      exchangeCallsPerGroup: exchangeCalls / TOTAL,
+      throttled: calls.throttled,
+      outage,
+      trueOutage: truly,
+      takeOver: summarizeOutages(segments['take-over started → converged']),
+      loadBefore,
+      loadAfter,
+    }),
+  );
 console.log('phases:');
 for (const line of phaseTimes) console.log(line);
 const failed = outcome.groups.filter((g) => !g.status.startsWith('completed'));

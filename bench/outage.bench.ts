@@ -5,7 +5,9 @@
 // take-over converged, and the most it can have been: last poll that still saw the group → converged), then p50/p95.
 //   node --import tsx --conditions=dlmigrate-source bench/outage.bench.ts [runs=10] [address=sales@contoso.com]
 // Env: CYCLE_MS (trigger → export, default 3000), GRAPH_MS / EXCHANGE_MS (delay + up to as much jitter, defaults
-// 1000 / 1000). Uses the `core` lab (env LAB names another). Prints figures, asserts nothing.
+// 1000 / 1000). Uses the `core` lab (env LAB names another). Prints figures, asserts nothing; with env FIGURES_FILE
+// it also writes them there as JSON (bench/weather.bench.ts puts them in one table).
+import { readFileSync, writeFileSync } from 'node:fs';
 import { performance } from 'node:perf_hooks';
 import { summarizeOutages } from '@dlmigrate/core/testing';
 import { openWorld } from '../test/src/world.js';
@@ -17,6 +19,9 @@ const graphMs = Number(process.env['GRAPH_MS'] ?? 1000);
 const exchangeMs = Number(process.env['EXCHANGE_MS'] ?? 1000);
 
 const world = await openWorld(process.env['LAB'] ?? 'core');
+// The machine may be shared: wall times mean little without the load they ran under (1/5/15-min load average).
+const loadAverage = () => readFileSync('/proc/loadavg', 'utf8').split(' ').slice(0, 3).join(' / ');
+const loadBefore = loadAverage();
 const timing = {
   mode: 'async' as const,
   cycleMs,
@@ -58,3 +63,17 @@ console.log(`  outage, deletion seen → take-over converged: ${fmt(summarizeOut
 console.log(
   `  outage, last poll that saw the group → converged (upper bound): ${fmt(summarizeOutages(atMost))}`,
 );
+const loadAfter = loadAverage();
+console.log(`load average (1/5/15 min) at the start: ${loadBefore}; at the end: ${loadAfter}`);
+const figuresFile = process.env['FIGURES_FILE'];
+if (figuresFile !== undefined)
+  writeFileSync(
+    figuresFile,
+    JSON.stringify({
+      runs: RUNS,
+      outage: summarizeOutages(seen),
+      atMost: summarizeOutages(atMost),
+      loadBefore,
+      loadAfter,
+    }),
+  );
