@@ -45,8 +45,9 @@ export class GatheredGroupReads implements DistributionGroupReads {
     while (this.#waiting.size > 0) {
       const asked = this.#waiting;
       this.#waiting = new Map();
-      // Take-over's calls: in the priority lane (exo rate/priority.ts), whichever group's check started this read.
-      await urgently(() => this.#answer(asked));
+      // Take-over's calls: in the priority lane (exo rate/priority.ts), whichever group's check started this read —
+      // ahead of the lane's address writes, since this one read ends the outage of every group it finds converged.
+      await urgently(() => this.#answer(asked), { ahead: true });
     }
     this.#reading = false;
   }

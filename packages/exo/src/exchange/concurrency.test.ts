@@ -33,6 +33,23 @@ describe('AdaptiveLimit (AIMD)', () => {
     expect(order).toEqual(['take-over', 'dispose', 'rewire']);
   });
 
+  it("hands a freed slot to a call made for a whole wave before the priority lane's own, FIFO within each", async () => {
+    const limit = new AdaptiveLimit({ initial: 1, max: 1 });
+    const first = await limit.acquire();
+    const order: string[] = [];
+    const take = (name: string) => limit.acquire().then((slot) => (order.push(name), slot.release()));
+    void take('dispose');
+    void urgently(() => take('write 1'));
+    void urgently(() => take('write 2'));
+    void urgently(() => take('read 1'), { ahead: true });
+    void take('rewire');
+    void urgently(() => take('write 3'));
+    void urgently(() => take('read 2'), { ahead: true });
+    first.release();
+    await new Promise((resolve) => setTimeout(resolve, 10));
+    expect(order).toEqual(['read 1', 'read 2', 'write 1', 'write 2', 'write 3', 'dispose', 'rewire']);
+  });
+
   it('a burst of throttles from calls sent under the same limit halves it once', async () => {
     const limit = new AdaptiveLimit({ initial: 8 });
     const slots = await Promise.all(Array.from({ length: 8 }, () => limit.acquire()));

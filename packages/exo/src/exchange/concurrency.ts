@@ -5,7 +5,7 @@
 // halves it (calls started before the last decrease carry an older epoch and are ignored), so one
 // burst doesn't collapse the limit to the minimum.
 
-import { enqueue, inPriorityLane } from '../rate/priority.js';
+import { callerPriority, enqueue } from '../rate/priority.js';
 
 /**
  * The most calls one connection keeps in flight when the tenant never refuses. At 150 ms a call, 16 capped a
@@ -51,7 +51,7 @@ export class AdaptiveLimit {
   private decreases = 0;
   private increases = 0;
   private peak = 0;
-  private readonly queue: Array<{ readonly urgent: boolean; readonly resolve: () => void }> = [];
+  private readonly queue: Array<{ readonly priority: number; readonly resolve: () => void }> = [];
   /** Bumped at every decrease. */
   private epoch = 0;
 
@@ -80,7 +80,7 @@ export class AdaptiveLimit {
   /** Wait for a slot (urgent callers first, rate/priority.ts); call `release` exactly once when the call is over. */
   async acquire(): Promise<Slot> {
     if (this.active >= this.current) {
-      await new Promise<void>((resolve) => enqueue(this.queue, { urgent: inPriorityLane(), resolve }));
+      await new Promise<void>((resolve) => enqueue(this.queue, { priority: callerPriority(), resolve }));
     } else {
       this.active++;
     }

@@ -35,6 +35,23 @@ describe('RateBudget', () => {
     expect(order).toEqual(['a', 'take-over 1', 'take-over 2', 'b', 'c']);
   });
 
+  it("serves a call made for a whole wave ahead of the priority lane's own callers", async () => {
+    const clock = new ManualClock();
+    const budget = new RateBudget({ clock, maxCallsPerSecond: 1 });
+    const order: string[] = [];
+    const take = (name: string, lane?: { ahead?: boolean }) => {
+      const acquire = () => budget.acquire().then(() => void order.push(name));
+      void (lane === undefined ? acquire() : urgently(acquire, lane));
+    };
+    take('a');
+    take('b');
+    take('take-over 1', {});
+    take('read', { ahead: true });
+    take('take-over 2', {});
+    await clock.advance(10_000);
+    expect(order).toEqual(['a', 'read', 'take-over 1', 'take-over 2', 'b']);
+  });
+
   it('without a ceiling and before any throttle, nobody waits', async () => {
     const clock = new ManualClock();
     const budget = new RateBudget({ clock });

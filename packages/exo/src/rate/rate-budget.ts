@@ -3,7 +3,7 @@
 // every caller of the tenant (the service throttles the tenant, not one request). Callers wait in FIFO order.
 // Its state is observable (stats(), on()) so a live view can show "held back by throttling".
 import { AimdRate } from './aimd.js';
-import { enqueue, inPriorityLane } from './priority.js';
+import { callerPriority, enqueue } from './priority.js';
 import { systemClock, type Clock } from './clock.js';
 import { TokenBucket } from './token-bucket.js';
 
@@ -77,7 +77,7 @@ export type RateBudgetEvent =
 export type RateBudgetListener = (event: RateBudgetEvent) => void;
 
 interface Waiter {
-  readonly urgent: boolean;
+  readonly priority: number;
   readonly requestedAt: number;
   readonly resolve: (permit: RatePermit) => void;
 }
@@ -151,7 +151,7 @@ export class RateBudget {
       return Promise.resolve(this.grant(now, now));
     }
     return new Promise<RatePermit>((resolve) => {
-      enqueue(this.queue, { urgent: inPriorityLane(), requestedAt: now, resolve });
+      enqueue(this.queue, { priority: callerPriority(), requestedAt: now, resolve });
       if (this.queue.length === 1) {
         this.heldSince = now;
         this.emit({ type: 'held-back', at: now, by: this.heldBy(now) });
