@@ -1,6 +1,13 @@
 import { describe, expect, it } from 'vitest';
 import { bigGroupsFixture } from './fixtures/big-groups.js';
-import { addFiles, indexListChange, linkFiles, parseIndexList } from './offline.js';
+import {
+  addFiles,
+  indexCacheOption,
+  indexListChange,
+  linkFiles,
+  parseIndexList,
+  partitionHashSize,
+} from './offline.js';
 import { buildSeedPlan } from './plan.js';
 
 const BASE = 'DC=lab,DC=test';
@@ -31,6 +38,18 @@ describe('@INDEXLIST switches', () => {
       'dn: @INDEXLIST\nchangetype: modify\nadd: @IDXATTR\n@IDXATTR: objectClass\n@IDXATTR: mail\n-\n' +
         'add: @IDXONE\n@IDXONE: 1\n-\n',
     );
+  });
+});
+
+describe('the index cache of the ldb tools', () => {
+  it('has room for every index record of the partition (about ten per object), never the default few hundred', () => {
+    expect(indexCacheOption(100_000)).toEqual(['-o', 'transaction_index_cache_size:2000000']);
+    expect(indexCacheOption(7)).toEqual(['-o', 'transaction_index_cache_size:10000']);
+  });
+
+  it("sizes the partition's hash table to a few records per chain, never below ldb's 10,000", () => {
+    expect(partitionHashSize(100_000)).toBe(400_000);
+    expect(partitionHashSize(7)).toBe(10_000);
   });
 });
 

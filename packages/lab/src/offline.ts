@@ -10,6 +10,14 @@
 // partition's @INDEXLIST while the objects go in, and rebuilt once at the end (ldb re-indexes the whole partition
 // when @INDEXLIST changes), an add costs about 1 ms flat (figures: bench/lab.bench.ts).
 //
+// The rebuild itself was quadratic: ldb keeps a transaction's index records in an in-memory tdb whose hash table has
+// `transaction_index_cache_size` chains (a small default, DEFAULT_INDEX_CACHE_SIZE in ldb_kv), and a re-index puts
+// every index record of the partition there — about ten per contact, a million for 100,000 contacts — each insert and
+// look-up walking a chain of thousands. Re-indexing 100,000 contacts had used 2 min 47 s of CPU after 16 minutes on
+// the loaded dev machine without finishing (an earlier run hit the 60-minute timeout, issue 17); with the cache sized
+// to the partition (`-o transaction_index_cache_size:N`, an ldb_connect option of ldb's tools) the re-index pass took
+// 47 s of CPU. Every tool run gets it: the link writes keep their index records in the same cache.
+//
 // Only mail contacts, OUs and a handful of users and groups should be seeded this way: while the indexes are off,
 // the searches Samba makes while adding a user or group (sAMAccountName and SID uniqueness) scan the partition.
 import { promises as fs } from 'node:fs';
@@ -20,12 +28,18 @@ import type { InstancePaths } from './paths.js';
 import type { PlannedObject, SeedPlan } from './plan.js';
 import { run } from './run.js';
 
-/** Objects per ldbadd run: each run is one transaction, and Samba's cost per add grows with the transaction. */
-const OBJECTS_PER_FILE = 500;
+/**
+ * Objects per ldbadd run (one transaction each): with the indexes off an add costs about 0.8 ms at 500 or 3,000 per
+ * transaction alike, and each run pays ~0.2 s of CPU to load Samba's modules and schema — 50 runs for 100,000 contacts
+ * instead of 200.
+ */
+const OBJECTS_PER_FILE = 2_000;
 /** Link values per ldbmodify run (one object's links always go into one file). */
 const LINK_VALUES_PER_FILE = 50_000;
 /** Re-indexing 100,000 objects takes minutes on a loaded machine. */
 const TOOL_TIMEOUT_MS = 60 * 60_000;
+/** Hash chains of ldb's in-memory index cache per object of the plan (about ten index records each, see above). */
+const INDEX_CACHE_PER_OBJECT = 20;
 
 export interface OfflineSeedStats {
   linkValues: number;
@@ -71,6 +85,16 @@ export function indexListChange(switches: IndexSwitches, operation: 'add' | 'del
     lines.push('-');
   }
   return `${lines.join('\n')}\n`;
+}
+
+/** The ldb_connect option (`-o`) that sizes ldb's in-memory index cache to a partition of `objects` fixture objects. */
+export function indexCacheOption(objects: number): string[] {
+  return ['-o', `transaction_index_cache_size:${Math.max(10_000, objects * INDEX_CACHE_PER_OBJECT)}`];
+}
+
+/** Hash chains for the partition's tdb: a few records per chain once the plan's objects and their indexes are in. */
+export function partitionHashSize(objects: number): number {
+  return Math.max(10_000, objects * 4);
 }
 
 /** LDIF files of at most `perFile` objects each, in plan order (OUs first, parents before children). */
@@ -129,8 +153,18 @@ export async function seedOffline(
   });
   // Without fsync every ldb transaction is several times faster; lab data is disposable (as in server.ts).
   const env = { ...process.env, TDB_NO_FSYNC: '1' };
-  const tool = (command: string, args: string[], step: string) =>
-    run(command, args, { step, env, timeoutMs: TOOL_TIMEOUT_MS });
+  const cacheOption = indexCacheOption(plan.objects.length);
+  const tool = async (command: string, args: string[], step: string) => {
+    const started = performance.now();
+    const ldbTool = command.startsWith('ldb');
+    const result = await run(command, ldbTool ? [...cacheOption, ...args] : args, {
+      step,
+      env,
+      timeoutMs: TOOL_TIMEOUT_MS,
+    });
+    log(`offline seeding: ${step}: ${Math.round(performance.now() - started)} ms`);
+    return result;
+  };
   // The raw partition (tdb://) for @INDEXLIST: through sam.ldb Samba would answer from its schema instead.
   const raw = `tdb://${partition}`;
   const work = path.join(paths.root, 'ldif');
@@ -149,6 +183,16 @@ export async function seedOffline(
     mark = now;
   };
   try {
+    // The partition's tdb has the 10,000 hash chains ldb gives a new database, and a 100,000-contact fixture puts over
+    // a million records in it (each object and about ten index records): every store and look-up walked chains of a
+    // hundred, and writing the re-index out at commit was the slowest part of seeding. tdbbackup copies it into a
+    // table sized to the plan first (a 20,000-contact re-index and commit: 8.0 s of CPU → 6.3 s).
+    await tool(
+      'tdbbackup',
+      ['-n', String(partitionHashSize(plan.objects.length)), '-s', '.rehash', partition],
+      'resizing the partition hash table',
+    );
+    await fs.rename(`${partition}.rehash`, partition);
     const listed = await tool(
       'ldbsearch',
       ['-H', raw, '-s', 'base', '-b', '@INDEXLIST'],
@@ -171,8 +215,6 @@ export async function seedOffline(
         ['-H', samLdb, await writeFile('add.ldif', text)],
         `adding objects (file ${i + 1})`,
       );
-      if ((i + 1) % 20 === 0)
-        log(`offline seeding: ${Math.min((i + 1) * OBJECTS_PER_FILE, plan.objects.length)} objects`);
     }
     lap('add');
     log(`offline seeding: ${plan.objects.length} objects in; re-indexing`);
