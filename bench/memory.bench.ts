@@ -61,8 +61,9 @@ try {
     bigGroups: sizes,
   };
   if (heapLimit) console.log(`runner heap limit: --max-old-space-size=${heapLimit}`);
-  console.log('members    peak RSS   heap at end   wall     status      load avg');
+  console.log('members    peak RSS   at start   heap at end   wall     status      load avg (1/5/15 min)');
   const stepsBySize: Array<[number, ReadonlyArray<[string, number]>]> = [];
+  const heapBySize: Array<[number, ReadonlyArray<[string, number, number]>]> = [];
   for (const size of runSizes) {
     await lab.reset();
     sim.restore(baseline);
@@ -72,9 +73,12 @@ try {
       nonSyncOu: objects['ous.nonSync']!.dn,
     });
     console.log(
-      `${String(size).padStart(7)}  ${result.maxRssMiB.toFixed(0).padStart(6)} MiB  ${result.heapUsedMiB.toFixed(0).padStart(8)} MiB  ${result.seconds.toFixed(0).padStart(5)} s  ${`${result.status}${result.findings ? ` (${result.findings} findings)` : ''}`.padEnd(10)}  ${loadavg()[0]!.toFixed(1)}`,
+      `${String(size).padStart(7)}  ${result.maxRssMiB.toFixed(0).padStart(6)} MiB  ${result.baseRssMiB.toFixed(0).padStart(5)} MiB  ${result.heapUsedMiB.toFixed(0).padStart(8)} MiB  ${result.seconds.toFixed(0).padStart(5)} s  ${`${result.status}${result.findings ? ` (${result.findings} findings)` : ''}`.padEnd(10)}  ${loadavg()
+        .map((l) => l.toFixed(1))
+        .join(' / ')}`,
     );
     stepsBySize.push([size, result.steps]);
+    heapBySize.push([size, result.heapPeaks]);
   }
   // Where it grows: the peak RSS (MiB) reached by the end of each step, per size.
   console.log(`peak RSS by the end of each step (MiB): ${stepsBySize.map(([s]) => s).join(' / ')}`);
@@ -82,6 +86,18 @@ try {
   for (const name of names) {
     const cells = stepsBySize.map(([, steps]) => String(steps.find(([n]) => n === name)?.[1] ?? '-'));
     console.log(`  ${name.padEnd(20)} ${cells.map((c) => c.padStart(6)).join(' ')}`);
+  }
+  // Within each step, the highest JS heap (heapUsed) and memory outside the heap (RSS − heapTotal: Buffers, TLS,
+  // SQLite), sampled every 50 ms: which of the two a step's growth is.
+  console.log(
+    `highest heap used / outside the heap during each step (MiB): ${heapBySize.map(([s]) => s).join(' / ')}`,
+  );
+  for (const name of names) {
+    const cells = heapBySize.map(([, steps]) => {
+      const row = steps.find(([n]) => n === name);
+      return row ? `${row[1]}/${row[2]}` : '-';
+    });
+    console.log(`  ${name.padEnd(20)} ${cells.map((c) => c.padStart(9)).join(' ')}`);
   }
 } finally {
   await sim.stop();
@@ -93,7 +109,9 @@ interface ChildResult {
   readonly seconds: number;
   readonly maxRssMiB: number;
   readonly heapUsedMiB: number;
+  readonly baseRssMiB: number;
   readonly steps: ReadonlyArray<[string, number]>;
+  readonly heapPeaks: ReadonlyArray<[string, number, number]>;
 }
 
 function runChild(input: ChildConfig & { address: string; nonSyncOu: string }): Promise<ChildResult> {
@@ -123,7 +141,9 @@ function runChild(input: ChildConfig & { address: string; nonSyncOu: string }): 
           seconds: 0,
           maxRssMiB: 0,
           heapUsedMiB: 0,
+          baseRssMiB: 0,
           steps: [],
+          heapPeaks: [],
         });
       else reject(new Error(`memory child ended with ${code}: ${err || out}`));
     });
