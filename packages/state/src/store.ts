@@ -106,6 +106,9 @@ export class SqlStateStore implements StateStore {
   clearFindings(migrationId: string, step?: string): Promise<number> {
     return findings.clearFindings(this.driver, migrationId, step);
   }
+  dropFindings(migrationId: string, seqs: readonly number[]): Promise<number> {
+    return findings.dropFindings(this.driver, migrationId, seqs);
+  }
 
   // reports (store/reports.ts)
   putReport(migrationId: string, report: JsonObject): Promise<ReportRecord> {

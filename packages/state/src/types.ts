@@ -335,6 +335,8 @@ export interface StateStore {
   listFindings(migrationId: string): Promise<FindingRecord[]>;
   /** Removes findings (all, or those of one step) — e.g. before validate runs again. */
   clearFindings(migrationId: string, step?: string): Promise<number>;
+  /** Removes the findings numbered `seqs` (FindingRecord.seq), all in one statement; returns how many were removed. */
+  dropFindings(migrationId: string, seqs: readonly number[]): Promise<number>;
 
   putReport(migrationId: string, report: JsonObject): Promise<ReportRecord>;
 

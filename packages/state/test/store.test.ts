@@ -317,6 +317,11 @@ describe.each(ENGINES)('state store on $engine', (engine) => {
       { code: 'N_SENDAS', severity: 'needs-action', message: 'grant SendAs' },
     ]);
     expect(later[0]?.seq).toBe(3);
+    expect(await store.dropFindings(migration.id, [])).toBe(0);
+    expect(await store.dropFindings(migration.id, [3, 99])).toBe(1);
+    expect((await store.listFindings(migration.id)).map((finding) => finding.seq)).toEqual([2]);
+    await expect(store.dropFindings(migration.id, [0])).rejects.toThrow(TypeError);
+    await store.addFindings(migration.id, [{ code: 'N_SENDAS', severity: 'needs-action', message: 'again' }]);
     expect(await store.clearFindings(migration.id)).toBe(2);
   });
 

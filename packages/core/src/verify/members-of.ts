@@ -4,9 +4,8 @@
 // the single sender rewire-onprem made it name (its synced copy can name nothing that expands to the group's
 // members). It is dropped once the administrator has dealt with it: the dependant migrated too (its on-premises object
 // deleted, or retained and mail-disabled, which clears the list), deleted, or its restriction set by hand (the routing
-// contact taken out of it). The other findings of rewire-onprem are kept as they were.
+// contact taken out of it). The other findings of rewire-onprem are left untouched (state's dropFindings).
 import { dnEquals, type AdDependant } from '@dlmigrate/ad';
-import type { NewFinding } from '@dlmigrate/state';
 import type { MigrationContext } from '../engine/context.js';
 import type { Snapshot } from '../engine/snapshot.js';
 import { rewireAttribute } from '../steps/rewire-onprem.js';
@@ -49,19 +48,6 @@ export async function reassessMembersOf(
     );
     if (dependant !== undefined && !(await stillChanged(ctx, dependant, contact.dn))) resolved.add(f.seq);
   }
-  if (resolved.size === 0) return 0;
-  // The store clears findings per step: the step's others are written back as they were.
-  const kept: NewFinding[] = ofStep
-    .filter((f) => !resolved.has(f.seq))
-    .map(({ code, severity, message, attribute, subject, step }) => ({
-      code,
-      severity,
-      message,
-      attribute,
-      subject,
-      step,
-    }));
-  await state.clearFindings(id, STEP);
-  if (kept.length > 0) await state.addFindings(id, kept);
-  return resolved.size;
+  // Only the findings that no longer hold go, in one statement: the step's others are never taken out and put back.
+  return state.dropFindings(id, [...resolved]);
 }

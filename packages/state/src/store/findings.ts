@@ -47,6 +47,25 @@ export async function listFindings(driver: Driver, migrationId: string): Promise
   return rows.map(toFinding);
 }
 
+/**
+ * Removes the findings of a migration numbered `seqs`, in one statement: a finding that no longer holds is dropped
+ * without touching the others (core verify/members-of.ts), so no crash can lose a finding that still stands.
+ */
+export async function dropFindings(
+  driver: Driver,
+  migrationId: string,
+  seqs: readonly number[],
+): Promise<number> {
+  if (seqs.length === 0) return 0;
+  seqs.forEach((seq) => {
+    if (!Number.isSafeInteger(seq) || seq < 1) throw new TypeError(`Not a finding number: ${seq}`);
+  });
+  return driver.run(
+    `DELETE FROM findings WHERE migration_id = ? AND seq IN (${seqs.map(() => '?').join(', ')})`,
+    [migrationId, ...seqs],
+  );
+}
+
 export async function clearFindings(driver: Driver, migrationId: string, step?: string): Promise<number> {
   return step === undefined
     ? driver.run('DELETE FROM findings WHERE migration_id = ?', [migrationId])
