@@ -10,7 +10,8 @@ describe('cloud table', () => {
     expect(CLOUDS.dod.exchangeEndpoint).toBe('https://outlook-dod.office365.us');
     expect(CLOUDS.china.graphResource).toBe('https://microsoftgraph.chinacloudapi.cn');
     expect(scopeFor(CLOUDS.commercial.exchangeResource)).toBe('https://outlook.office365.com/.default');
-    expect(() => cloudByName('mars')).toThrow(/Unknown cloud/);
+    expect(() => cloudByName('mars')).toThrow(expect.objectContaining({ code: 'CLOUD_UNKNOWN' }));
+    expect(() => cloudByName('toString')).toThrow(/Unknown cloud/);
   });
   it('custom cloud: real resources, local endpoints, metadata pointing MSAL at the local token endpoint', () => {
     const c = customCloud({ url: 'https://127.0.0.1:4443/' });

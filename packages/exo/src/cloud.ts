@@ -89,9 +89,15 @@ export function customCloud(options: CustomCloudOptions): CloudEndpoints {
   };
 }
 
+/** A cloud name that is not in CLOUDS (the CLI's configuration schema allows only known names). */
+export class UnknownCloudError extends Error {
+  override readonly name = 'UnknownCloudError';
+  readonly code = 'CLOUD_UNKNOWN';
+}
+
 export function cloudByName(name: string): CloudEndpoints {
-  if (name in CLOUDS) return CLOUDS[name as keyof typeof CLOUDS];
-  throw new Error(
+  if (Object.hasOwn(CLOUDS, name)) return CLOUDS[name as keyof typeof CLOUDS];
+  throw new UnknownCloudError(
     `Unknown cloud "${name}". Use one of: ${Object.keys(CLOUDS).join(', ')} (or a custom endpoint for the lab).`,
   );
 }

@@ -1,5 +1,5 @@
-// Every code an error of this package carries (ExoError, CloudAuthError, CertificateError, GraphRequestError, the
-// HTTP errors), with what it means and what to do: docs/errors.md is written from this table. Stable: never rename
+// Every code an error of this package carries (ExoError, ExoNoResultError, ExoUnknownRecipientTypeError,
+// CloudAuthError, CertificateError, GraphRequestError, UnknownCloudError, the HTTP errors), with what it means and what to do: docs/errors.md is written from this table. Stable: never rename
 // a code, only add.
 
 /** One row of an error-code table: the same shape in every package. */
@@ -62,6 +62,25 @@ export const EXO_ERROR_CODES = {
   EXO_OTHER: {
     means: 'Another Exchange Online error.',
     action: 'Read the service message and the request id in the message.',
+  },
+  EXO_NO_RESULT: {
+    means:
+      'A cmdlet succeeded but returned no object where it must return one (New-DistributionGroup, Get-CalendarProcessing), and the object could not be read instead.',
+    action:
+      'Run the command again (a just-created object may need a minute to appear); if it keeps happening, look the object up in Exchange Online.',
+  },
+  EXO_UNKNOWN_RECIPIENT_TYPE: {
+    means:
+      'A recipient has a RecipientTypeDetails for which dlmigrate knows no Set-/Get- cmdlet, so it cannot read or change it.',
+    action: 'Change the named recipient by hand (the message names its type), then run the command again.',
+  },
+  CLOUD_UNKNOWN: {
+    means: 'The cloud name is not one dlmigrate knows.',
+    action: 'Set tenant.cloud to commercial, gcc-high, dod, china or custom (with tenant.endpoints).',
+  },
+  HTTP_UNSUPPORTED_SCHEME: {
+    means: 'A cloud URL (configured, or a next-page link the service returned) is neither https: nor http:.',
+    action: 'Check the endpoint URLs in the configuration (tenant.endpoints).',
   },
   AUTH_WRONG_TENANT: {
     means: 'The tenant was not found by the token endpoint.',

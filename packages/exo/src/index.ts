@@ -6,6 +6,7 @@ export { addRemove, type CmdletParameters } from './exchange/encoding.js';
 export {
   ExoAddressExistsError,
   ExoError,
+  ExoNoResultError,
   ExoNotFoundError,
   ExoPermissionDeniedError,
   ExoValidationError,

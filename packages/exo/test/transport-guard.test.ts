@@ -5,9 +5,16 @@ import https from 'node:https';
 import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { customCloud } from '../src/cloud.js';
-import { ExoOtherError, ExoThrottledError } from '../src/exchange/errors.js';
+import { ExchangeOnline } from '../src/exchange/exchange-online.js';
+import {
+  ExoError,
+  ExoNoResultError,
+  ExoOtherError,
+  ExoThrottledError,
+  ExoUnknownRecipientTypeError,
+} from '../src/exchange/errors.js';
 import { ExoTransport } from '../src/exchange/transport.js';
-import { HttpClient } from '../src/http/client.js';
+import { HttpClient, HttpUnsupportedSchemeError } from '../src/http/client.js';
 import { makeCertificate } from './helpers/certs.js';
 
 const TENANT = '8f1c2b4e-0000-4000-8000-000000000001';
@@ -102,6 +109,46 @@ describe('ExoTransport against a raw HTTPS server', () => {
     calls = 0;
     answer = () => ({ status: 429, body: '{}', headers: { 'retry-after': '0' } });
     await expect(t.invoke('Get-Recipient', {})).rejects.toBeInstanceOf(ExoThrottledError);
+    http.close();
+  });
+
+  // Not ExoErrors on purpose (exchange/errors.ts): the steps answer an ExoError with a finding and go on, these fail
+  // the step as the plain Errors they were did.
+  it('a cmdlet that must return an object and returns none is EXO_NO_RESULT, not an ExoError', async () => {
+    answer = () => ({ status: 200, body: JSON.stringify({ value: [] }) });
+    const http = new HttpClient({ caPem: serverCert.certPem });
+    const exchange = new ExchangeOnline(transport(http));
+    const calendar = exchange.configuration.getCalendarProcessing('room1');
+    await expect(calendar).rejects.toBeInstanceOf(ExoNoResultError);
+    await expect(calendar).rejects.toMatchObject({ code: 'EXO_NO_RESULT', cmdlet: 'Get-CalendarProcessing' });
+    await expect(calendar).rejects.not.toBeInstanceOf(ExoError);
+    // New-DistributionGroup answered nothing and the read-back by name finds nothing either.
+    await expect(exchange.newDistributionGroup({ name: 'Temp' })).rejects.toMatchObject({
+      code: 'EXO_NO_RESULT',
+      cmdlet: 'New-DistributionGroup',
+      identity: 'Temp',
+    });
+    http.close();
+  });
+
+  it('a recipient type without a Set- cmdlet is EXO_UNKNOWN_RECIPIENT_TYPE before any call', async () => {
+    const http = new HttpClient({ caPem: serverCert.certPem });
+    const before = seen.length;
+    const write = new ExchangeOnline(transport(http)).setRecipient(
+      { identity: 'x', recipientTypeDetails: 'PublicFolder' },
+      { HiddenFromAddressListsEnabled: true },
+    );
+    await expect(write).rejects.toBeInstanceOf(ExoUnknownRecipientTypeError);
+    await expect(write).rejects.toMatchObject({ code: 'EXO_UNKNOWN_RECIPIENT_TYPE' });
+    expect(seen.length).toBe(before);
+    http.close();
+  });
+
+  it('a URL that is neither https: nor http: is HTTP_UNSUPPORTED_SCHEME', async () => {
+    const http = new HttpClient({});
+    const sent = http.request({ method: 'GET', url: 'ftp://127.0.0.1/x', headers: {} });
+    await expect(sent).rejects.toBeInstanceOf(HttpUnsupportedSchemeError);
+    await expect(sent).rejects.toMatchObject({ code: 'HTTP_UNSUPPORTED_SCHEME' });
     http.close();
   });
 });

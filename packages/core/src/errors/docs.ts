@@ -28,7 +28,7 @@ export const ERROR_CODE_SECTIONS: readonly ErrorCodeSection[] = [
   {
     title: 'Exchange Online, Microsoft Graph, sign-in (exo)',
     about:
-      "`ExoError` and its subclasses (classified by the exception type Exchange reports), `CloudAuthError` (token endpoint), `CertificateError`, `GraphRequestError` (Graph's own code in `graphCode`), `HttpNetworkError`, `HttpTimeoutError`; table in `packages/exo/src/error-codes.ts`.",
+      "`ExoError` and its subclasses (classified by the exception type Exchange reports), `ExoNoResultError` and `ExoUnknownRecipientTypeError` (no refusal by the service, so no `ExoError`), `CloudAuthError` (token endpoint), `CertificateError`, `GraphRequestError` (Graph's own code in `graphCode`), `UnknownCloudError`, `HttpNetworkError`, `HttpTimeoutError`, `HttpUnsupportedSchemeError`; table in `packages/exo/src/error-codes.ts`.",
     codes: EXO_ERROR_CODES,
   },
   {

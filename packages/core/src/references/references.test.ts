@@ -1,9 +1,15 @@
-import type { RecipientRecord } from '@dlmigrate/exo';
+import {
+  ExoNoResultError,
+  ExoValidationError,
+  type ExchangeOnline,
+  type RecipientRecord,
+} from '@dlmigrate/exo';
 import { describe, expect, it } from 'vitest';
 import { entraCommand, exchangeCommand, psQuote } from './commands.js';
 import { findExchangeReferences, type ExchangeInventory, type ExchangeReference } from './exchange.js';
 import { groupIdentityOf } from './identity.js';
 import { liveNames, rewrittenValue } from './live.js';
+import { pointConfigReferencesAt } from './rewire.js';
 import { configReferencesSchema, configWriteSchema, entraCaptureSchema } from './capture-schema.js';
 import { parseStored } from '../stored/parse.js';
 
@@ -263,6 +269,42 @@ describe('rewriting a container for the new group', () => {
       value: 'sales@contoso.com',
     };
     expect(rewrittenValue(journal, { shape: 'single', value: null }, old, target)).toBeUndefined();
+  });
+});
+
+describe('a booking policy that cannot be read', () => {
+  const booking: ExchangeReference = {
+    kind: 'calendar-processing',
+    container: { identity: 'm1', name: 'room1@contoso.com' },
+    property: 'BookInPolicy',
+    storedAs: 'legacy-dn',
+    value: '/o=ExchangeLabs/cn=Recipients/cn=old-sales',
+  };
+  /** An Exchange Online whose Get-CalendarProcessing fails with `error`; the test is about rewire's catch sites. */
+  const refusing = (error: Error) =>
+    ({
+      configuration: {
+        getCalendarProcessing: () => Promise.reject(error),
+      },
+    }) as unknown as ExchangeOnline;
+
+  it("is the container's failure when Exchange refuses the read (the step goes on)", async () => {
+    const refusal = new ExoValidationError({
+      cmdlet: 'Get-CalendarProcessing',
+      status: 400,
+      serverMessage: 'no',
+    });
+    const [rewrite] = await pointConfigReferencesAt(refusing(refusal), [booking], old, target);
+    expect(rewrite).toMatchObject({ outcome: 'failed', error: refusal.message });
+  });
+
+  it('fails the step when Exchange answers without the object (EXO_NO_RESULT is no refusal)', async () => {
+    const empty = new ExoNoResultError(
+      'Get-CalendarProcessing',
+      'm1',
+      'Get-CalendarProcessing returned nothing',
+    );
+    await expect(pointConfigReferencesAt(refusing(empty), [booking], old, target)).rejects.toBe(empty);
   });
 });
 

@@ -1,5 +1,5 @@
 import { AdError } from '@dlmigrate/ad';
-import { CloudAuthError, GraphRequestError, HttpNetworkError } from '@dlmigrate/exo';
+import { CloudAuthError, ExoNoResultError, GraphRequestError, HttpNetworkError } from '@dlmigrate/exo';
 import { describe, expect, it } from 'vitest';
 import { SyncTriggerError } from '../sync/trigger-types.js';
 import { systemClock } from './poll.js';
@@ -14,6 +14,8 @@ describe('transient errors while polling', () => {
       false,
     );
     expect(isTransient(new Error('bug'))).toBe(false);
+    // An answer without the object it must carry is no transient fault: the step fails as a whole.
+    expect(isTransient(new ExoNoResultError('New-DistributionGroup', 'x', 'returned no object'))).toBe(false);
     expect(isTransient(Object.create(HttpNetworkError.prototype))).toBe(true);
   });
 

@@ -4,6 +4,7 @@
 // Writes replace what the documentation says can only be replaced whole (rule recipient arrays, booking policy
 // lists, filters) and report the service's warnings (a no-op write shows up only there).
 import type { CmdletParameters } from './encoding.js';
+import { ExoNoResultError } from './errors.js';
 import {
   toAddressBookPolicy,
   toAddressList,
@@ -84,7 +85,12 @@ export class ExchangeConfiguration {
 
   async getCalendarProcessing(mailbox: string): Promise<CalendarProcessingRecord> {
     const value = (await this.read('Get-CalendarProcessing', { Identity: mailbox })).value[0];
-    if (!value) throw new Error(`Get-CalendarProcessing returned nothing for ${mailbox}`);
+    if (!value)
+      throw new ExoNoResultError(
+        'Get-CalendarProcessing',
+        mailbox,
+        `Get-CalendarProcessing returned nothing for ${mailbox}`,
+      );
     return toCalendarProcessing(value);
   }
 

@@ -3,8 +3,14 @@
 // except where the text is the only carrier of data we need (the holder of a taken address).
 import type { EXO_ERROR_CODES } from '../error-codes.js';
 
-/** The codes an ExoError carries: the EXO_* rows of EXO_ERROR_CODES. */
-export type ExoErrorCode = Extract<keyof typeof EXO_ERROR_CODES, `EXO_${string}`>;
+/**
+ * The codes an ExoError carries: the EXO_* rows of EXO_ERROR_CODES, except the two of errors that are no refusal by
+ * the service (ExoNoResultError, ExoUnknownRecipientTypeError below).
+ */
+export type ExoErrorCode = Exclude<
+  Extract<keyof typeof EXO_ERROR_CODES, `EXO_${string}`>,
+  'EXO_NO_RESULT' | 'EXO_UNKNOWN_RECIPIENT_TYPE'
+>;
 
 export interface ExoErrorDetails {
   readonly cmdlet: string;
@@ -114,6 +120,36 @@ export class ExoTimeoutError extends ExoError {
 export class ExoOtherError extends ExoError {
   override readonly name = 'ExoOtherError';
   readonly code = 'EXO_OTHER';
+}
+
+/**
+ * A cmdlet succeeded but returned no object where it must return one, and the object could not be read instead.
+ * Deliberately not an ExoError: an ExoError is the service's refusal of one call, which the steps answer with a
+ * finding and go on (packages/core/src/steps/stage.ts, packages/core/src/references/rewire.ts catch `instanceof
+ * ExoError`); an answer without its object is no refusal, so the step fails as a whole and the saga decides.
+ */
+export class ExoNoResultError extends Error {
+  override readonly name = 'ExoNoResultError';
+  readonly code = 'EXO_NO_RESULT';
+  constructor(
+    readonly cmdlet: string,
+    readonly identity: string,
+    message: string,
+  ) {
+    super(message);
+  }
+}
+
+/**
+ * A recipient whose RecipientTypeDetails names no Set-/Get- cmdlet dlmigrate knows (setCmdletFor in
+ * exchange-online.ts): thrown before any call, so, like ExoNoResultError, not an ExoError (no refusal by the service).
+ */
+export class ExoUnknownRecipientTypeError extends Error {
+  override readonly name = 'ExoUnknownRecipientTypeError';
+  readonly code = 'EXO_UNKNOWN_RECIPIENT_TYPE';
+  constructor(readonly recipientTypeDetails: string) {
+    super(`No Set- cmdlet is known for recipients of type ${recipientTypeDetails}`);
+  }
 }
 
 const SYNCED_OBJECT_TEXT = /being synchronized from your on-premises organization/i;

@@ -8,9 +8,11 @@ import { ExchangeConfiguration } from './configuration.js';
 import { addRemove } from './encoding.js';
 import {
   ExoAlreadyExistsError,
+  ExoNoResultError,
   ExoNotFoundError,
   ExoPermissionDeniedError,
   ExoTimeoutError,
+  ExoUnknownRecipientTypeError,
   ExoValidationError,
   shortTypeName,
 } from './errors.js';
@@ -163,7 +165,7 @@ export function setCmdletFor(recipientTypeDetails: string): string {
     case 'MailContact':
       return 'Set-MailContact';
     default:
-      throw new Error(`No Set- cmdlet is known for recipients of type ${recipientTypeDetails}`);
+      throw new ExoUnknownRecipientTypeError(recipientTypeDetails);
   }
 }
 
@@ -293,7 +295,11 @@ export class ExchangeOnline {
     // Some tenants return nothing from New-; read it back by name.
     const read = await this.getDistributionGroup(input.name);
     if (!read)
-      throw new Error(`New-DistributionGroup returned no object and "${input.name}" cannot be read back`);
+      throw new ExoNoResultError(
+        'New-DistributionGroup',
+        input.name,
+        `New-DistributionGroup returned no object and "${input.name}" cannot be read back`,
+      );
     return read;
   }
 

@@ -64,6 +64,15 @@ export class HttpTimeoutError extends Error {
   }
 }
 
+/** A URL that is neither https: nor http: (a configured endpoint, or a next-page link the service returned). */
+export class HttpUnsupportedSchemeError extends Error {
+  override readonly name = 'HttpUnsupportedSchemeError';
+  readonly code = 'HTTP_UNSUPPORTED_SCHEME';
+  constructor(readonly url: string) {
+    super(`Unsupported URL scheme in ${safeUrl(url)}`);
+  }
+}
+
 export class HttpClient {
   private readonly httpsAgent: https.Agent;
   private readonly httpAgent: http.Agent;
@@ -105,7 +114,7 @@ export class HttpClient {
     const url = new URL(req.url);
     const isHttps = url.protocol === 'https:';
     if (!isHttps && url.protocol !== 'http:') {
-      return Promise.reject(new Error(`Unsupported URL scheme in ${safeUrl(req.url)}`));
+      return Promise.reject(new HttpUnsupportedSchemeError(req.url));
     }
     const send = isHttps ? https.request : http.request;
     const headers: Record<string, string> = { ...req.headers };
