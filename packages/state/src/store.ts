@@ -185,6 +185,9 @@ export class SqlStateStore implements StateStore {
   releaseLease(migrationId: string, runnerId: string): Promise<void> {
     return leases.releaseLease(this.driver, migrationId, runnerId);
   }
+  now(): Promise<number> {
+    return leases.databaseNow(this.driver);
+  }
 
   // export / import (store/bundle.ts)
   readMigrationBundle(migrationId: string): Promise<MigrationBundle> {

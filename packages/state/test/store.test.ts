@@ -459,6 +459,21 @@ describe.each(ENGINES)('state store on $engine', (engine) => {
     await expect(store.claimMigration('missing', 'r3', 60_000)).rejects.toBeInstanceOf(NotFoundError);
   });
 
+  it('tells the clock lease times are written by: a lease just taken runs out leaseMs after it', async () => {
+    const { migrations } = await store.createBatch({
+      id: 'b',
+      input: {},
+      levels: [[{ group: { address: 'c1@x' }, strategy: 'recreate' }]],
+    });
+    const before = await store.now();
+    const claimed = await store.claimMigration(migrations[0]!.id, 'r1', 60_000);
+    const after = await store.now();
+    const expires = Date.parse(claimed!.lease!.expiresAt);
+    expect(Number.isInteger(before)).toBe(true);
+    expect(expires).toBeGreaterThanOrEqual(before + 60_000);
+    expect(expires).toBeLessThanOrEqual(after + 60_000);
+  });
+
   it('fences writes of a runner whose lease was taken over, and its heartbeat notices', async () => {
     await store.createBatch({
       id: 'b',

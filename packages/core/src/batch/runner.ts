@@ -353,7 +353,9 @@ class BatchRunner {
     this.#attempts.clear();
     for (;;) {
       if (this.#stopping) return;
-      const now = Date.now();
+      // Lease times are written by the database clock (packages/state/src/store/leases.ts): judged by it, not by
+      // this machine's clock, which may drift from another runner's.
+      const now = await this.#state.now();
       const waiting = (
         await this.#state.listMigrations({ batchId: this.#batchId, status: 'planned' })
       ).filter(
@@ -381,7 +383,7 @@ class BatchRunner {
           await this.#state.releaseLease(claimed.id, this.#deps.runnerId);
           // A child another runner is working on right now will end; only a child nobody works on never will.
           childInProgress ||= gate.children.some(
-            (c) => c.lease !== null && Date.parse(c.lease.expiresAt) >= Date.now(),
+            (c) => c.lease !== null && Date.parse(c.lease.expiresAt) >= now,
           );
           stuck.push(claimed);
           continue;
@@ -774,7 +776,8 @@ class BatchRunner {
           status: statuses,
         })
       ).filter(include);
-      const now = Date.now();
+      // The database clock, as above (#retryDeferred): a lease of another runner is live until its expiry by it.
+      const now = await this.#state.now();
       const heldByOthers = open.filter(
         (m) =>
           m.lease !== null && m.lease.owner !== this.#deps.runnerId && Date.parse(m.lease.expiresAt) >= now,

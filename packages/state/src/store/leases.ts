@@ -36,6 +36,16 @@ export async function claimNext(
   });
 }
 
+/**
+ * The database clock in epoch milliseconds: the clock every lease time is written and judged by ({now} in claimNext,
+ * claimMigration, renewLease, claimLevelSync), so that runners on several machines, whose own clocks drift, agree on
+ * whether a lease has run out.
+ */
+export async function databaseNow(driver: SqlExecutor): Promise<number> {
+  const [row] = await driver.query<{ now_ms: number | string }>('SELECT {now} AS now_ms');
+  return Number(row!.now_ms);
+}
+
 async function takeLease(
   tx: SqlExecutor,
   id: string,
