@@ -29,6 +29,13 @@ export * from './csv/csv.js';
 export * from './dashboard/records.js';
 export * from './dashboard/outage.js';
 export * from './dashboard/project.js';
+export {
+  batchStatus,
+  listMigrationStatus,
+  migrationStatus,
+  type BatchStatusView,
+  type MigrationStatusDetail,
+} from './status/listing.js';
 export { CoreError } from './errors/core-error.js';
 export { isErrorCode } from './errors/docs.js';
 export * from './verify/values.js';
@@ -67,6 +74,8 @@ export type { HostKeyPin } from './sync/ssh-host-key.js';
 export type { SshTriggerHooks } from './sync/ssh-trigger.js';
 /** @public */
 export type { SyncTriggerErrorCode } from './sync/trigger-types.js';
+/** @public */
+export type { BatchStatusGroup, BatchStatusLevel } from './status/listing.js';
 /** @public */
 export type { PlannedCheck } from './verify/plan.js';
 /** @public */

@@ -90,7 +90,7 @@ export function customCloud(options: CustomCloudOptions): CloudEndpoints {
 }
 
 /** A cloud name that is not in CLOUDS (the CLI's configuration schema allows only known names). */
-export class UnknownCloudError extends Error {
+class UnknownCloudError extends Error {
   override readonly name = 'UnknownCloudError';
   readonly code = 'CLOUD_UNKNOWN';
 }

@@ -1,5 +1,6 @@
 // `dlmigrate status [id]`: what the state store knows — all migrations, or one with its steps.
-import type { StateStore } from '@dlmigrate/state';
+import type { BatchStatusView, MigrationStatusDetail } from '@dlmigrate/core';
+import type { MigrationRecord } from '@dlmigrate/state';
 import type { Command } from 'commander';
 import { addSettingFlags, SETTINGS } from '../../config/settings.js';
 import type { CommandContext } from '../../context.js';
@@ -50,49 +51,32 @@ export function registerStatusCommand(program: Command, state: ProgramState): vo
         const { config } = context.loadConfig();
         // Loaded on demand, like every engine module: --help and auth init stay fast.
         const { openState } = await import('../../session/open-engine.js');
+        const { batchStatus, listMigrationStatus, migrationStatus } = await import('@dlmigrate/core');
         const store = await openState(config);
-        const { output } = context;
         try {
           if (options.csv !== undefined) {
-            const { writeStatusCsv } = await import('../../csv/status-csv.js');
-            const file = await writeStatusCsv(options.csv, context.io.cwd, store, options.batch);
-            output.line(`CSV: ${file}`);
+            const migrations = await listMigrationStatus(store, options.batch);
+            if (migrations === null) throw noBatch(options.batch!);
+            const [{ writeCsvFile }, { STATUS_COLUMNS }] = await Promise.all([
+              import('../../csv/write.js'),
+              import('../../csv/tables.js'),
+            ]);
+            const file = writeCsvFile(options.csv, context.io.cwd, STATUS_COLUMNS, migrations);
+            context.output.line(`CSV: ${file}`);
           }
           if (options.batch !== undefined) {
-            await showBatch(context, store, options.batch);
-            return;
+            const batch = await batchStatus(store, options.batch);
+            if (batch === null) throw noBatch(options.batch);
+            showBatch(context, batch);
+          } else if (id === undefined) showMigrations(context, (await listMigrationStatus(store))!);
+          else {
+            const detail = await migrationStatus(store, id);
+            if (detail === null)
+              throw new UsageError(`There is no migration ${id}.`, [
+                'dlmigrate status lists the migrations in this state store',
+              ]);
+            showMigration(context, detail);
           }
-          if (id === undefined) {
-            const migrations = await store.listMigrations();
-            output.json({ ok: true, migrations });
-            if (migrations.length === 0) output.line('No migrations yet.');
-            for (const m of migrations) {
-              output.status(
-                STATUS_SYMBOL[m.status] ?? 'info',
-                `${m.id}  ${m.group.address}`,
-                `${m.status}${m.currentStep ? ` at ${m.currentStep}` : ''} · ${m.updatedAt}`,
-              );
-            }
-            return;
-          }
-          const migration = await store.getMigration(id);
-          if (migration === null)
-            throw new UsageError(`There is no migration ${id}.`, [
-              'dlmigrate status lists the migrations in this state store',
-            ]);
-          const journal = await store.listJournal(id);
-          const findings = await store.listFindings(id);
-          output.json({ ok: true, migration, journal, findings });
-          output.line(
-            `${migration.id}  ${migration.group.address}  ${migration.status}${migration.batchId ? `  (batch ${migration.batchId}, level ${migration.batchLevel})` : ''}`,
-          );
-          for (const entry of journal)
-            output.status(
-              entry.event === 'completed' ? 'ok' : entry.event === 'failed' ? 'fail' : 'info',
-              `${entry.step} ${entry.event}`,
-              entry.at,
-            );
-          for (const f of findings) output.status(...findingLine(f));
         } finally {
           await store.close();
         }
@@ -101,34 +85,46 @@ export function registerStatusCommand(program: Command, state: ProgramState): vo
   );
 }
 
-/** A batch level by level: the level's phase and counts, then each of its groups with its status. */
-async function showBatch(context: CommandContext, store: StateStore, batchId: string): Promise<void> {
-  const batch = await store.getBatch(batchId);
-  if (batch === null)
-    throw new UsageError(`There is no batch ${batchId}.`, [
-      'dlmigrate status lists the migrations, with the batch each belongs to',
-    ]);
-  const progress = await store.batchProgress(batchId);
-  const migrations = await store.listMigrations({ batchId });
-  const levels = progress.levels.map((level) => ({
-    level: level.level,
-    phase: level.phase,
-    total: level.total,
-    byStatus: Object.fromEntries(Object.entries(level.byStatus).filter(([, n]) => n > 0)),
-    groups: migrations
-      .filter((m) => m.batchLevel === level.level)
-      .map((m) => ({
-        migrationId: m.id,
-        address: m.group.address,
-        status: m.status,
-        currentStep: m.currentStep,
-      })),
-  }));
-  const { output } = context;
-  output.json({ ok: true, batchId, status: progress.status, levels });
+function noBatch(batchId: string): UsageError {
+  return new UsageError(`There is no batch ${batchId}.`, [
+    'dlmigrate status lists the migrations, with the batch each belongs to',
+  ]);
+}
+
+function showMigrations({ output }: CommandContext, migrations: readonly MigrationRecord[]): void {
+  output.json({ ok: true, migrations });
+  if (migrations.length === 0) output.line('No migrations yet.');
+  for (const m of migrations) {
+    output.status(
+      STATUS_SYMBOL[m.status] ?? 'info',
+      `${m.id}  ${m.group.address}`,
+      `${m.status}${m.currentStep ? ` at ${m.currentStep}` : ''} · ${m.updatedAt}`,
+    );
+  }
+}
+
+function showMigration(
+  { output }: CommandContext,
+  { migration, journal, findings }: MigrationStatusDetail,
+): void {
+  output.json({ ok: true, migration, journal, findings });
   output.line(
-    `Batch ${batchId}: ${progress.status} · ${migrations.length} group(s) in ${levels.length} level(s)`,
+    `${migration.id}  ${migration.group.address}  ${migration.status}${migration.batchId ? `  (batch ${migration.batchId}, level ${migration.batchLevel})` : ''}`,
   );
+  for (const entry of journal)
+    output.status(
+      entry.event === 'completed' ? 'ok' : entry.event === 'failed' ? 'fail' : 'info',
+      `${entry.step} ${entry.event}`,
+      entry.at,
+    );
+  for (const f of findings) output.status(...findingLine(f));
+}
+
+/** A batch level by level: the level's phase and counts, then each of its groups with its status. */
+function showBatch({ output }: CommandContext, batch: BatchStatusView): void {
+  const { batchId, status, levels } = batch;
+  output.json({ ok: true, batchId, status, levels });
+  output.line(`Batch ${batchId}: ${status} · ${batch.groupCount} group(s) in ${levels.length} level(s)`);
   for (const level of levels) {
     const counts = Object.entries(level.byStatus)
       .map(([status, n]) => `${n} ${status}`)

@@ -1,0 +1,90 @@
+// What `dlmigrate status` shows, read from the state store: every migration (or a batch's), one migration with its
+// journal and findings, a batch level by level. The command line renders these rows (text, JSON, CSV) and reads the
+// store no further (issue #18: a thin CLI).
+import type {
+  BatchStatus,
+  FindingRecord,
+  JournalEntry,
+  MigrationRecord,
+  MigrationStatus,
+  StateStore,
+} from '@dlmigrate/state';
+
+/** Every migration of the store, or of one batch (in the store's order: by id); null when there is no such batch. */
+export async function listMigrationStatus(
+  store: StateStore,
+  batchId?: string,
+): Promise<MigrationRecord[] | null> {
+  if (batchId === undefined) return store.listMigrations();
+  if ((await store.getBatch(batchId)) === null) return null;
+  return store.listMigrations({ batchId });
+}
+
+/** One migration step by step. */
+export interface MigrationStatusDetail {
+  readonly migration: MigrationRecord;
+  /** In journal order. */
+  readonly journal: readonly JournalEntry[];
+  readonly findings: readonly FindingRecord[];
+}
+
+/** One migration with its journal and findings; null when the store has no migration of that id. */
+export async function migrationStatus(store: StateStore, id: string): Promise<MigrationStatusDetail | null> {
+  const migration = await store.getMigration(id);
+  if (migration === null) return null;
+  const [journal, findings] = await Promise.all([store.listJournal(id), store.listFindings(id)]);
+  return { migration, journal, findings };
+}
+
+/** A group of a batch level, as status lists it. */
+export interface BatchStatusGroup {
+  readonly migrationId: string;
+  readonly address: string;
+  readonly status: MigrationStatus;
+  readonly currentStep: string | null;
+}
+
+export interface BatchStatusLevel {
+  readonly level: number;
+  readonly phase: string;
+  readonly total: number;
+  /** Only the statuses some group of the level has. */
+  readonly byStatus: Readonly<Record<string, number>>;
+  readonly groups: readonly BatchStatusGroup[];
+}
+
+export interface BatchStatusView {
+  readonly batchId: string;
+  readonly status: BatchStatus;
+  /** Groups of every level. */
+  readonly groupCount: number;
+  readonly levels: readonly BatchStatusLevel[];
+}
+
+/** A batch level by level: each level's phase and counts, and its groups with their status; null when there is none. */
+export async function batchStatus(store: StateStore, batchId: string): Promise<BatchStatusView | null> {
+  if ((await store.getBatch(batchId)) === null) return null;
+  const [progress, migrations] = await Promise.all([
+    store.batchProgress(batchId),
+    store.listMigrations({ batchId }),
+  ]);
+  return {
+    batchId,
+    status: progress.status,
+    groupCount: migrations.length,
+    levels: progress.levels.map((level) => ({
+      level: level.level,
+      phase: level.phase,
+      total: level.total,
+      byStatus: Object.fromEntries(Object.entries(level.byStatus).filter(([, n]) => n > 0)),
+      groups: migrations
+        .filter((m) => m.batchLevel === level.level)
+        .map((m) => ({
+          migrationId: m.id,
+          address: m.group.address,
+          status: m.status,
+          currentStep: m.currentStep,
+        })),
+    })),
+  };
+}
