@@ -17,6 +17,7 @@ import type { Logger } from 'pino';
 import type { CommandContext } from '../context.js';
 import { UsageError } from '../errors.js';
 import { ExitCode } from '../exit-codes.js';
+import { migrationStatusMark } from '../output/finding.js';
 import type { Status } from '../output/output.js';
 import { migrationOptions } from './open-engine.js';
 import { withStopSignals } from './run.js';
@@ -230,7 +231,7 @@ function batchEventPrinter(
       }
       case 'group':
         output.status(
-          groupStatus(event.status),
+          migrationStatusMark(event.status),
           event.address,
           `${event.status.replaceAll('_', ' ')}${event.codes.length > 0 ? ` (${event.codes.join(', ')})` : ''}`,
         );
@@ -241,13 +242,6 @@ function batchEventPrinter(
     }
   };
   return { onEvent, stop: () => void stop?.() };
-}
-
-function groupStatus(status: MigrationStatus): Status {
-  if (status === 'completed') return 'ok';
-  if (status === 'completed_with_warnings' || status === 'rolled_back') return 'warn';
-  if (status === 'failed' || status === 'blocked' || status === 'undo_failed') return 'fail';
-  return 'info';
 }
 
 /** After a Ctrl-C / SIGTERM: the migrations left open (their ids) and the command that continues the batch. */

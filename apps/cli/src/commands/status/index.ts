@@ -7,17 +7,7 @@ import type { CommandContext } from '../../context.js';
 import { UsageError } from '../../errors.js';
 import type { ProgramState } from '../../program.js';
 import { commandAction } from '../shared.js';
-import type { Status } from '../../output/output.js';
-import { findingLine } from '../../output/finding.js';
-
-const STATUS_SYMBOL: Record<string, Status> = {
-  completed: 'ok',
-  completed_with_warnings: 'warn',
-  failed: 'fail',
-  blocked: 'fail',
-  rolled_back: 'warn',
-  undo_failed: 'fail',
-};
+import { findingLine, migrationStatusMark } from '../../output/finding.js';
 
 export function registerStatusCommand(program: Command, state: ProgramState): void {
   const status = program
@@ -96,7 +86,7 @@ function showMigrations({ output }: CommandContext, migrations: readonly Migrati
   if (migrations.length === 0) output.line('No migrations yet.');
   for (const m of migrations) {
     output.status(
-      STATUS_SYMBOL[m.status] ?? 'info',
+      migrationStatusMark(m.status),
       `${m.id}  ${m.group.address}`,
       `${m.status}${m.currentStep ? ` at ${m.currentStep}` : ''} · ${m.updatedAt}`,
     );
@@ -132,7 +122,7 @@ function showBatch({ output }: CommandContext, batch: BatchStatusView): void {
     output.line(`level ${level.level}  ${level.phase}  ${counts}`);
     for (const g of level.groups) {
       output.status(
-        STATUS_SYMBOL[g.status] ?? 'info',
+        migrationStatusMark(g.status),
         `  ${g.address}`,
         `${g.status}${g.currentStep && !g.status.startsWith('completed') ? ` at ${g.currentStep}` : ''} · ${g.migrationId}`,
       );
