@@ -27,26 +27,33 @@ export async function readExchangeSchema(
   if (!schemaNc) throw new AdError('AD_OPERATION_FAILED', 'The rootDSE has no schemaNamingContext.');
   const version = await readSchemaVersion(conn, schemaNc);
   const found = new Set<string>();
-  const unique = [...new Set(names)];
-  for (let i = 0; i < unique.length; i += CHUNK) {
-    const chunk = unique.slice(i, i + CHUNK);
-    const entries = await conn.search(schemaNc, {
-      scope: 'one',
-      filter: or(...chunk.map((n) => eq('lDAPDisplayName', n))),
-      attributes: ['lDAPDisplayName'],
-    });
-    for (const e of entries) {
-      const n = e.string('lDAPDisplayName');
-      if (n) found.add(n);
+  const lower = new Map<string, string>();
+  const checked = new Set<string>();
+  /** Looks `names` up in the schema, CHUNK to a search; each one found is remembered, each one asked is checked. */
+  const lookUp = async (names: readonly string[]): Promise<void> => {
+    for (let i = 0; i < names.length; i += CHUNK) {
+      const chunk = names.slice(i, i + CHUNK);
+      const entries = await conn.search(schemaNc, {
+        scope: 'one',
+        filter: or(...chunk.map((n) => eq('lDAPDisplayName', n))),
+        attributes: ['lDAPDisplayName'],
+      });
+      for (const e of entries) {
+        const n = e.string('lDAPDisplayName');
+        if (n) {
+          found.add(n);
+          lower.set(n.toLowerCase(), n);
+        }
+      }
+      for (const n of chunk) checked.add(n.toLowerCase());
     }
-  }
+  };
+  await lookUp([...new Set(names)]);
   const ddl = await conn.search(schemaNc, {
     scope: 'one',
     filter: eq('lDAPDisplayName', 'msExchDynamicDistributionList'),
     attributes: ['lDAPDisplayName'],
   });
-  const checked = new Set(unique.map((n) => n.toLowerCase()));
-  const lower = new Map([...found].map((n) => [n.toLowerCase(), n]));
   return {
     version,
     modern: typeof version === 'number' && version >= MODERN_SCHEMA_VERSION,
@@ -54,23 +61,7 @@ export async function readExchangeSchema(
     hasAttribute: (name: string) => lower.has(name.toLowerCase()),
     hasDynamicDistributionListClass: ddl.length > 0,
     async present(wanted: readonly string[]): Promise<string[]> {
-      const unchecked = [...new Set(wanted.filter((n) => !checked.has(n.toLowerCase())))];
-      for (let i = 0; i < unchecked.length; i += CHUNK) {
-        const chunk = unchecked.slice(i, i + CHUNK);
-        const entries = await conn.search(schemaNc, {
-          scope: 'one',
-          filter: or(...chunk.map((n) => eq('lDAPDisplayName', n))),
-          attributes: ['lDAPDisplayName'],
-        });
-        for (const e of entries) {
-          const n = e.string('lDAPDisplayName');
-          if (n) {
-            found.add(n);
-            lower.set(n.toLowerCase(), n);
-          }
-        }
-        for (const n of chunk) checked.add(n.toLowerCase());
-      }
+      await lookUp([...new Set(wanted.filter((n) => !checked.has(n.toLowerCase())))]);
       return wanted.map((n) => lower.get(n.toLowerCase())).filter((n): n is string => n !== undefined);
     },
   };
