@@ -1,5 +1,6 @@
 // Every error code core throws, with what it means and what to do about it. This table is the one source for the
-// CoreError class (its default hint), the CLI's exit codes and docs/errors.md (written by scripts/errors-doc.ts).
+// CoreError class (its default hint), the CLI's exit codes and docs/errors.md (written by
+// packages/core/scripts/errors-doc.ts).
 // Codes are part of the public interface: scripts branch on them, so never rename one, only add.
 
 /** One row of an error-code table: the same shape in every package (ad, exo, state, core). */

@@ -1,5 +1,5 @@
-// docs/errors.md, written from the code tables of every package (scripts/errors-doc.ts writes the file;
-// test/errors-doc.test.ts fails when the checked-in file no longer matches the tables).
+// docs/errors.md, written from the code tables of every package (packages/core/scripts/errors-doc.ts writes the file;
+// packages/core/src/errors/docs.test.ts fails when the checked-in file no longer matches the tables).
 import { AD_ERROR_CODES } from '@dlmigrate/ad';
 import { EXO_ERROR_CODES } from '@dlmigrate/exo';
 import { STATE_ERROR_CODES } from '@dlmigrate/state';
