@@ -34,7 +34,12 @@ import type {
 import { isFinalStatus, isSucceededStatus, startHeartbeat } from '@dlmigrate/state';
 import pLimit from 'p-limit';
 import { existingRecipientIds, urgently, type GroupDeletionWatch } from '@dlmigrate/exo';
-import type { DeletionObservation, EngineDeps, LevelReads } from '../engine/context.js';
+import {
+  DEFAULT_LEASE_MS,
+  type DeletionObservation,
+  type EngineDeps,
+  type LevelReads,
+} from '../engine/context.js';
 import { runMigration, type MigrationOutcome } from '../engine/engine.js';
 import { loadSnapshotPart } from '../engine/snapshot.js';
 import { readTenant } from '../steps/capture.js';
@@ -246,7 +251,7 @@ class BatchRunner {
    * and any other's is released.
    */
   async #hold(migration: MigrationRecord): Promise<void> {
-    const leaseMs = this.#deps.leaseMs ?? 60_000;
+    const leaseMs = this.#deps.leaseMs ?? DEFAULT_LEASE_MS;
     let claimed: MigrationRecord | null;
     try {
       claimed = await this.#state.claimMigration(migration.id, this.#deps.runnerId, leaseMs);
@@ -374,7 +379,7 @@ class BatchRunner {
         const claimed = await this.#state.claimMigration(
           migration.id,
           this.#deps.runnerId,
-          this.#deps.leaseMs ?? 60_000,
+          this.#deps.leaseMs ?? DEFAULT_LEASE_MS,
         );
         if (claimed === null || claimed.status !== 'planned') continue;
         const level = claimed.batchLevel ?? 0;
@@ -403,7 +408,7 @@ class BatchRunner {
         const claimed = await this.#state.claimMigration(
           migration.id,
           this.#deps.runnerId,
-          this.#deps.leaseMs ?? 60_000,
+          this.#deps.leaseMs ?? DEFAULT_LEASE_MS,
         );
         if (claimed === null || claimed.status !== 'planned') continue;
         const gate = await this.#gate(claimed);
@@ -639,7 +644,7 @@ class BatchRunner {
       const claimed = await this.#state.claimMigration(
         migration.id,
         this.#deps.runnerId,
-        this.#deps.leaseMs ?? 60_000,
+        this.#deps.leaseMs ?? DEFAULT_LEASE_MS,
       );
       await this.#unhold(migration.id);
       // Another runner has it: the runner that parked it and holds it (it starts it itself when it reads the
@@ -796,7 +801,7 @@ class BatchRunner {
         const claimed = await this.#state.claimMigration(
           candidate.id,
           this.#deps.runnerId,
-          this.#deps.leaseMs ?? 60_000,
+          this.#deps.leaseMs ?? DEFAULT_LEASE_MS,
         );
         if (claimed === null || !statuses.includes(claimed.status) || !include(claimed)) {
           if (claimed !== null) await this.#state.releaseLease(claimed.id, this.#deps.runnerId);

@@ -32,6 +32,9 @@ export interface DeletionObservation {
   readonly goneAt: string;
 }
 
+/** The lease a run holds on its migration when EngineDeps.leaseMs is not given: one default for engine and batch runner. */
+export const DEFAULT_LEASE_MS = 60_000;
+
 export interface EngineDeps {
   readonly ad: ActiveDirectory;
   readonly exchange: ExchangeOnline;
@@ -41,7 +44,7 @@ export interface EngineDeps {
   readonly clock?: Clock;
   /** Identifies this process when it holds leases (batches, several runners). */
   readonly runnerId?: string;
-  /** Length of the lease a run holds on its migration (with runnerId). @defaultValue 60_000 */
+  /** Length of the lease a run holds on its migration (with runnerId). @defaultValue DEFAULT_LEASE_MS */
   readonly leaseMs?: number;
   /** In a batch: tenant-wide reads shared by the captures of the level being prepared. Absent: asked per group. */
   readonly levelReads?: LevelReads;

@@ -60,7 +60,7 @@ import { retryTransient } from '../util/retry.js';
 import { isTransient } from '../util/transient.js';
 import { changesFrom } from './changes.js';
 import { convertEligible } from './convert-eligibility.js';
-import type { EngineDeps, MigrationContext } from './context.js';
+import { DEFAULT_LEASE_MS, type EngineDeps, type MigrationContext } from './context.js';
 import { planChanges, type PlannedChange } from './plan.js';
 import {
   buildReport,
@@ -236,9 +236,6 @@ async function plannedSyncedCopies(ctx: MigrationContext, snapshot: Snapshot): P
   if (!ctx.options.routingContact || !ctx.options.finalSync || ctx.deps.sync.kind === 'none') return [];
   return locateSyncedDependants(ctx, snapshot);
 }
-
-/** Lease a single run holds on its migration when the engine has a runner id (several processes, one store). */
-const LEASE_MS = 60_000;
 
 export class MigrationEngine {
   constructor(readonly deps: EngineDeps) {}
@@ -655,7 +652,7 @@ export class MigrationEngine {
     let fence: Fence | undefined;
     let heartbeat: { stop(): Promise<void> } | undefined;
     if (runnerId !== undefined) {
-      const leaseMs = this.deps.leaseMs ?? LEASE_MS;
+      const leaseMs = this.deps.leaseMs ?? DEFAULT_LEASE_MS;
       const claimed = await state.claimMigration(migration.id, runnerId, leaseMs);
       if (claimed === null)
         throw new CoreError('CORE_LEASE_HELD', `migration ${migration.id} is being run by another runner`);
