@@ -36,7 +36,7 @@ export function isMailboxDelegation(link: string, cmdlet: string): boolean {
 /** The cmdlets whose objects have owners (ManagedBy) a group can be. */
 export const OWNER_CMDLETS = ['Get-DistributionGroup', 'Get-DynamicDistributionGroup'] as const;
 
-export type IndexedLink = (typeof RESTRICTION_LINKS)[number] | 'ManagedBy';
+export type IndexedLink = (typeof RESTRICTION_LINKS)[number] | 'ManagedBy' | 'ForwardingAddress';
 
 /**
  * The output property listing each link's targets. A filter on "…FromDLMembers" compares the whole senders-or-members
@@ -48,6 +48,7 @@ const OUTPUT_PROPERTY: Readonly<Record<IndexedLink, string>> = {
   BypassModerationFromDLMembers: 'BypassModerationFromSendersOrMembers',
   GrantSendOnBehalfTo: 'GrantSendOnBehalfTo',
   ManagedBy: 'ManagedBy',
+  ForwardingAddress: 'ForwardingAddress',
 };
 
 /** Which links of this output object list a target of this (lower-case) name. */
@@ -61,6 +62,8 @@ export function linksNaming(
 
 function targetsOf(raw: Record<string, unknown>, link: IndexedLink): string[] {
   const value = raw[OUTPUT_PROPERTY[link]];
+  // ForwardingAddress is one recipient (a string, or null when none), the lists are arrays.
+  if (typeof value === 'string') return value === '' ? [] : [value.toLowerCase()];
   return Array.isArray(value)
     ? value.filter((v): v is string => typeof v === 'string').map((v) => v.toLowerCase())
     : [];
@@ -74,8 +77,9 @@ export class CloudDependantsIndex {
 
   /**
    * Reads every cloud-only object of the restriction cmdlets (dynamic DLs all: IsDirSynced is not filterable on
-   * Get-DynamicDistributionGroup, and they are never synced), and the synced mailboxes with a send-on-behalf list,
-   * and keeps those that name someone in a link.
+   * Get-DynamicDistributionGroup, and they are never synced), the synced mailboxes with a send-on-behalf list, and
+   * every mailbox that forwards (synced or not: a mailbox's forwarding is kept in Exchange Online, and findCloudDependants
+   * asks every mailbox too), and keeps those that name someone in a link.
    */
   static async read(
     read: (cmdlet: string, parameters: CmdletParameters) => Promise<InvokeResult>,
@@ -119,6 +123,17 @@ export class CloudDependantsIndex {
         (byTarget.get(target) ?? byTarget.set(target, []).get(target)!).push(record);
       }
     }
+    // Mailboxes that forward to someone: one read more, instead of a ForwardingAddress filter per group.
+    const forwarding = await read('Get-Mailbox', {
+      Filter: 'ForwardingAddress -ne $null',
+      ResultSize: 'Unlimited',
+    });
+    index.calls++;
+    const forwardingTo =
+      byLink.get('ForwardingAddress') ?? byLink.set('ForwardingAddress', new Map()).get('ForwardingAddress')!;
+    for (const raw of forwarding.value)
+      for (const target of targetsOf(raw, 'ForwardingAddress'))
+        (forwardingTo.get(target) ?? forwardingTo.set(target, []).get(target)!).push(toRecipient(raw));
     return index;
   }
 

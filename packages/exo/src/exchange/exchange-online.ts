@@ -755,9 +755,9 @@ export class ExchangeOnline {
    * is a member of, and recipients whose delivery restrictions, moderation bypass, send-on-behalf,
    * ownership or forwarding name it.
    *
-   * With `tenantWide` (a batch: readCloudDependantsIndex once per level), the restriction and owner links come from
-   * that index by the group's `name`, and only three questions are asked: membership, forwarding, and the groups
-   * named like `alsoGroupsLike` (the batch's own staging DLs, created after the index was read).
+   * With `tenantWide` (a batch: readCloudDependantsIndex once per level), the restriction, owner and forwarding links
+   * come from that index by the group's `name`, and only two questions are asked: membership, and the groups named
+   * like `alsoGroupsLike` (the batch's own staging DLs, created after the index was read).
    */
   async findCloudDependants(
     dn: string,
@@ -794,7 +794,11 @@ export class ExchangeOnline {
         for (const recipient of tenantWide.index.holders(cmdlet, 'ManagedBy', tenantWide.name))
           found.push({ link: 'ManagedBy', recipient });
     }
-    await ask('ForwardingAddress', 'Get-Mailbox', opathEquals('ForwardingAddress', dn));
+    if (tenantWide === undefined)
+      await ask('ForwardingAddress', 'Get-Mailbox', opathEquals('ForwardingAddress', dn));
+    else
+      for (const recipient of tenantWide.index.holders('Get-Mailbox', 'ForwardingAddress', tenantWide.name))
+        found.push({ link: 'ForwardingAddress', recipient });
     if (tenantWide?.alsoGroupsLike !== undefined) {
       const links = [...RESTRICTION_LINKS, 'ManagedBy'] as const;
       const result = await this.read('Get-DistributionGroup', {
@@ -856,7 +860,7 @@ export class ExchangeOnline {
     return [...still, ...found.flat()];
   }
 
-  /** The tenant-wide index findCloudDependants takes in a batch (six reads, paged). */
+  /** The tenant-wide index findCloudDependants takes in a batch (eight reads, paged). */
   readCloudDependantsIndex(): Promise<CloudDependantsIndex> {
     return CloudDependantsIndex.read((cmdlet, parameters) => this.read(cmdlet, parameters));
   }
