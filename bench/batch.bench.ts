@@ -179,8 +179,10 @@ const onEvent = (e: BatchEvent) => {
 // The machine may be shared: wall times mean little without the load they ran under (1/5/15-min load average).
 const loadAverage = () => readFileSync('/proc/loadavg', 'utf8').split(' ').slice(0, 3).join(' / ');
 const loadBefore = loadAverage();
+const adAtRun = ad.counts;
 const tRun = performance.now();
 const outcome = await runBatch(deps, planned.batch.id, { onEvent });
+const adRun = ad.counts;
 const loadAfter = loadAverage();
 const runMs = performance.now() - tRun;
 
@@ -212,6 +214,12 @@ console.log('Exchange calls per cmdlet (per group):');
 for (const [cmdlet, n] of Object.entries(calls.cmdlets).sort((a, b) => b[1] - a[1]))
   console.log(`  ${cmdlet.padEnd(34)} ${String(n).padStart(6)}  ${(n / TOTAL).toFixed(2)}`);
 console.log(`plan: ${Math.round(planMs)} ms (${planLdap} LDAP searches)`);
+// A search whose answer fits one page is one round trip; an extra page is a second trip (issue 17).
+console.log(
+  `LDAP during the run: ${adRun.searches - adAtRun.searches} searches (${((adRun.searches - adAtRun.searches) / TOTAL).toFixed(1)} per group), ` +
+    `${adRun.extraPages - adAtRun.extraPages} extra pages, ${adRun.rangedReads - adAtRun.rangedReads} ranged reads, ` +
+    `${adRun.modifies - adAtRun.modifies + adRun.adds - adAtRun.adds + adRun.modifyDns - adAtRun.modifyDns} writes`,
+);
 console.log(
   `run: ${Math.round(runMs)} ms (${((TOTAL / runMs) * 60_000).toFixed(0)} groups/min); total ${Math.round(planMs + runMs)} ms`,
 );

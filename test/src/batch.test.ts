@@ -256,8 +256,10 @@ describe('cloud dependants in a batch', () => {
     // sales ends completed with warnings: its "members of" restrictions (members-of.ts)
     expect(outcome.groups.map((g) => g.status).filter((s) => !s.startsWith('completed'))).toEqual([]);
     const calls = w.sim.calls(w.tenantId).cmdlets;
-    // One tenant-wide read per level (Get-UnifiedGroup is asked nothing else), not 4 filters per group.
+    // One tenant-wide read per level (Get-UnifiedGroup is asked nothing else), not 4 filters per group: verify re-reads
+    // only the dependants capture found, by id, never the tenant.
     expect(calls['Get-UnifiedGroup']).toBe(planned.layout.waves.length);
+    // Forwarding comes from the level's index too (Cloud Forwarder's forwarding to Sales below is found and rewired).
     const { exchange } = w.cloud;
     expect(
       (await exchange.getDistributionGroupMembers('cloud.fans@contoso.com')).map((m) => m.name),

@@ -96,6 +96,49 @@ describe('final sync', () => {
     );
   }, 300_000);
 
+  it("the run's verify compares the copies final-sync located (kept once), read live: a copy changed after final-sync is a difference", async () => {
+    await w.reset();
+    // Stopped between final-sync and verify (the signal stops the run before the next step starts).
+    const stop = new AbortController();
+    const first = await w.engine.migrate(
+      'sales@contoso.com',
+      { nonSyncOu: w.objects['ous.nonSync']!.dn },
+      {
+        signal: stop.signal,
+        onEvent: (e) => {
+          if (e.step === 'final-sync' && e.event === 'completed') stop.abort('between final-sync and verify');
+        },
+      },
+    );
+    expect(first.stopped).toBeDefined();
+    // final-sync located the five synced values once and kept them; verify of the run compares those (issue 17).
+    const kept = await w.state.getBackup(first.migrationId, 'synced-dependants');
+    expect((kept?.data as { attribute: string }[]).map((d) => d.attribute).sort()).toEqual(
+      [
+        'AcceptMessagesOnlyFromSendersOrMembers',
+        'AcceptMessagesOnlyFromSendersOrMembers',
+        'BypassModerationFromSendersOrMembers',
+        'Members',
+        'RejectMessagesFromSendersOrMembers',
+      ].sort(),
+    );
+    // The routing contact taken out of the parent on-premises, and a sync carries that into the synced parent.
+    const allStaff = w.objects[SYNCED_COPIES.allStaff]!.dn;
+    const members = (await w.ad.connection.read(allStaff, { attributes: ['member'] }))!.strings('member');
+    const contact = members.filter((m) => m.includes('MigratedByScript'));
+    expect(contact).toHaveLength(1);
+    await w.ad.connection.modify(allStaff, [{ operation: 'delete', attribute: 'member', values: contact }]);
+    expect((await w.sim.runSync(w.tenantId)).status).toBe('success');
+    expect((await syncedCopies()).allStaffMembers).not.toContain(CONTACT);
+
+    // Both sides of the parent: on-premises it names the contact no more, nor does its synced copy (read live).
+    const outcome = await w.engine.resume(first.migrationId);
+    expect(outcome.report.verification).toMatchObject({ differences: 2 });
+    expect(await verifyDifferences(w.engine, outcome.migrationId)).toEqual(
+      [`${allStaff} Members`, `${allStaff} member`].sort(),
+    );
+  }, 300_000);
+
   it('off: verify says the synced copies were not re-read; on demand it reports each one until a sync updated it', async () => {
     await w.reset();
     const outcome = await w.engine.migrate('sales@contoso.com', {

@@ -157,6 +157,8 @@ class BatchRunner {
   readonly #lane = new TakeOverLane();
   /** Take-over's convergence checks of this runner's groups, gathered into shared reads. */
   readonly #groupReads: GatheredGroupReads;
+  /** Stage's and verify's one-DL reads of this runner's groups, gathered outside the priority lane (issue 17). */
+  readonly #otherGroupReads: NonNullable<EngineDeps['gatheredGroupReads']>;
   /** objectGUID → address of every group in the batch (fixed at planning). */
   readonly #addressOfGuid = new Map<string, string>();
   #layout!: BatchLayout;
@@ -178,6 +180,10 @@ class BatchRunner {
     this.#resumeAttempts = options.resumeAttempts ?? 2;
     this.#fence = { runnerId: deps.runnerId };
     this.#groupReads = new GatheredGroupReads(deps.exchange);
+    this.#otherGroupReads = {
+      byName: new GatheredGroupReads(deps.exchange, { by: 'Name', urgent: false }),
+      byIdentity: new GatheredGroupReads(deps.exchange, { urgent: false }),
+    };
     this.#signal = options.signal;
   }
 
@@ -834,6 +840,7 @@ class BatchRunner {
       ...this.#deps,
       takeOverLane: this.#lane,
       distributionGroupReads: this.#groupReads,
+      gatheredGroupReads: this.#otherGroupReads,
       ...(until === 'park' || levelFinalSync === 'own' ? {} : { levelFinalSync }),
     };
     const deps: EngineDeps =

@@ -72,11 +72,24 @@ export interface EngineDeps {
   };
   /**
    * In a batch: how take-over reads its DL back while it waits for the addresses to show — the checks of the groups
-   * taking over at once gathered into shared reads (engine/gathered-group-reads.ts). Absent: one read per check.
+   * taking over at once gathered into shared reads (engine/gathered-group-reads.ts), by stage's identity
+   * (ExternalDirectoryObjectId, else Guid). Absent: one read per check.
    */
   readonly distributionGroupReads?: {
     /** The group by stage's identity (ExternalDirectoryObjectId, else Guid), or null when there is none. */
     get(identity: string): Promise<DistributionGroupRecord | null>;
+  };
+  /**
+   * In a batch: the one-DL reads the groups of a level ask at about the same time outside take-over — stage's look for
+   * its temporary DL by Name, verify's read of the new DL by stage's identity — gathered into shared reads
+   * (engine/gathered-group-reads.ts) outside the priority lane: one call per many groups instead of one each (issue
+   * 17). Absent: one read each.
+   */
+  readonly gatheredGroupReads?: {
+    /** The DL of this Name, or null when there is none. */
+    readonly byName: { get(name: string): Promise<DistributionGroupRecord | null> };
+    /** The DL by stage's identity (ExternalDirectoryObjectId, else Guid), or null when there is none. */
+    readonly byIdentity: { get(identity: string): Promise<DistributionGroupRecord | null> };
   };
 }
 

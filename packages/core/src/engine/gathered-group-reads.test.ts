@@ -4,6 +4,13 @@ import { GatheredGroupReads } from './gathered-group-reads.js';
 
 const dl = (id: string) =>
   ({ externalDirectoryObjectId: id, guid: `guid-${id}`, name: id }) as unknown as DistributionGroupRecord;
+/** A DL whose Name differs from its ExternalDirectoryObjectId. */
+const named = (name: string) =>
+  ({
+    externalDirectoryObjectId: `id-${name}`,
+    guid: `guid-${name}`,
+    name,
+  }) as unknown as DistributionGroupRecord;
 
 /** An Exchange Online that knows `known` (by ExternalDirectoryObjectId) and records the calls made to it. */
 function fakeExchange(known: readonly string[], byIdentityOnly: readonly string[] = []) {
@@ -78,5 +85,34 @@ describe('GatheredGroupReads', () => {
     const failed = await Promise.allSettled([reads.get('fail'), reads.get('a')]);
     expect(failed.map((r) => r.status)).toEqual(['rejected', 'rejected']);
     expect((await reads.get('a'))?.name).toBe('a');
+  });
+
+  it('by Name: the DLs asked together in one Name filter, and one the filter did not return is none (no -Identity read)', async () => {
+    const filters: string[] = [];
+    const identities: string[] = [];
+    const exchange = {
+      async findDistributionGroups(filter: string) {
+        filters.push(filter);
+        return ['dlmigrate-staging-a', 'dlmigrate-staging-b']
+          .filter((n) => filter.includes(`'${n}'`))
+          .map(named);
+      },
+      async getDistributionGroup(identity: string) {
+        identities.push(identity);
+        return named(identity);
+      },
+    } as unknown as ExchangeOnline;
+    const reads = new GatheredGroupReads(exchange, { by: 'Name', urgent: false });
+    const answers = await Promise.all(
+      ['dlmigrate-staging-a', 'DLMIGRATE-STAGING-B', 'dlmigrate-staging-c'].map((n) => reads.get(n)),
+    );
+    expect(answers.map((g) => g?.externalDirectoryObjectId ?? null)).toEqual([
+      'id-dlmigrate-staging-a',
+      'id-dlmigrate-staging-b',
+      null,
+    ]);
+    expect(filters).toHaveLength(1);
+    expect(filters[0]).toContain('(Name -eq ');
+    expect(identities).toEqual([]);
   });
 });

@@ -6,12 +6,26 @@
 // filter-properties.md), up to ~160 identities a filter (exo opath.ts chunkedAnyOf), which answers with the same records
 // as -Identity. An identity the filter did not return (a DL known by its Guid, or not shown yet) is read by -Identity
 // as before, so each check gets the answer a read of its own would have given.
+// The same gathering serves a batch's other one-group reads of its DLs (issue 17): stage's look for its temporary DL
+// by Name (a crash may have left it) and verify's read of the new DL, outside take-over's priority lane.
 import { chunkedAnyOf, urgently, type DistributionGroupRecord, type ExchangeOnline } from '@dlmigrate/exo';
 
 /** Reads of distribution groups by identity (stage's `identity`: ExternalDirectoryObjectId, else Guid). */
 interface DistributionGroupReads {
   /** The group, or null when Exchange Online has none by this identity. */
   get(identity: string): Promise<DistributionGroupRecord | null>;
+}
+
+export interface GatheredGroupReadsOptions {
+  /**
+   * What the identities asked are. `ExternalDirectoryObjectId` (default): one the filter did not return is read by
+   * -Identity (a DL known by its Guid). `Name`: a DL's Name is unique among the tenant's recipients (its DN is built
+   * from it), so one the filter did not return does not exist by that name — no read more.
+   * @defaultValue 'ExternalDirectoryObjectId'
+   */
+  readonly by?: 'ExternalDirectoryObjectId' | 'Name';
+  /** The reads go in the priority lane (exo rate/priority.ts): take-over's. @defaultValue true */
+  readonly urgent?: boolean;
 }
 
 interface Waiter {
@@ -21,11 +35,15 @@ interface Waiter {
 
 export class GatheredGroupReads implements DistributionGroupReads {
   readonly #exchange: ExchangeOnline;
+  readonly #by: NonNullable<GatheredGroupReadsOptions['by']>;
+  readonly #urgent: boolean;
   #waiting = new Map<string, { readonly identity: string; readonly waiters: Waiter[] }>();
   #reading = false;
 
-  constructor(exchange: ExchangeOnline) {
+  constructor(exchange: ExchangeOnline, options: GatheredGroupReadsOptions = {}) {
     this.#exchange = exchange;
+    this.#by = options.by ?? 'ExternalDirectoryObjectId';
+    this.#urgent = options.urgent ?? true;
   }
 
   get(identity: string): Promise<DistributionGroupRecord | null> {
@@ -47,7 +65,8 @@ export class GatheredGroupReads implements DistributionGroupReads {
       this.#waiting = new Map();
       // Take-over's calls: in the priority lane (exo rate/priority.ts), whichever group's check started this read —
       // ahead of the lane's address writes, since this one read ends the outage of every group it finds converged.
-      await urgently(() => this.#answer(asked), { ahead: true });
+      if (this.#urgent) await urgently(() => this.#answer(asked), { ahead: true });
+      else await this.#answer(asked);
     }
     this.#reading = false;
   }
@@ -56,11 +75,13 @@ export class GatheredGroupReads implements DistributionGroupReads {
     let found: Map<string, DistributionGroupRecord>;
     try {
       const pages = await Promise.all(
-        chunkedAnyOf('ExternalDirectoryObjectId', [...asked.keys()]).map((filter) =>
+        chunkedAnyOf(this.#by, [...asked.keys()]).map((filter) =>
           this.#exchange.findDistributionGroups(filter),
         ),
       );
-      found = new Map(pages.flat().map((dl) => [dl.externalDirectoryObjectId.toLowerCase(), dl]));
+      const key = (dl: DistributionGroupRecord) =>
+        this.#by === 'Name' ? dl.name : dl.externalDirectoryObjectId;
+      found = new Map(pages.flat().map((dl) => [key(dl).toLowerCase(), dl]));
     } catch (error) {
       for (const { waiters } of asked.values()) for (const w of waiters) w.reject(error);
       return;
@@ -69,7 +90,9 @@ export class GatheredGroupReads implements DistributionGroupReads {
       [...asked].map(async ([key, { identity, waiters }]) => {
         let answer: DistributionGroupRecord | null;
         try {
-          answer = found.get(key) ?? (await this.#exchange.getDistributionGroup(identity));
+          answer =
+            found.get(key) ??
+            (this.#by === 'Name' ? null : await this.#exchange.getDistributionGroup(identity));
         } catch (error) {
           for (const w of waiters) w.reject(error);
           return;

@@ -15,7 +15,11 @@ import { loadSnapshot } from '../engine/snapshot.js';
 import { SuspendSaga } from '../saga/runner.js';
 import { pollUntil } from '../util/poll.js';
 import { isTransient } from '../util/transient.js';
-import { locateSyncedDependants, objectCount, readSyncedDependants } from '../verify/synced-dependants.js';
+import {
+  locateSyncedDependantsOnce,
+  objectCount,
+  readSyncedDependants,
+} from '../verify/synced-dependants.js';
 import { compareValues } from '../verify/values.js';
 import type { MigrationStep } from './results.js';
 
@@ -46,7 +50,8 @@ export const finalSync: MigrationStep<'final-sync'> = {
     const { exchange, state, sync, levelFinalSync } = ctx.deps;
     const contact = results.get('routing-contact');
     if (contact === undefined) return { dependants: 0, sync: null };
-    const all = await locateSyncedDependants(ctx, await loadSnapshot(state, ctx.migration.id));
+    // Located once and kept: the run after the level's final sync, and verify, use what this found (issue 17).
+    const all = await locateSyncedDependantsOnce(ctx, await loadSnapshot(state, ctx.migration.id));
     // A dependant rewire-onprem could not change keeps naming the old group on-premises, so its copy never names the
     // contact: waiting for it would only run out the deadline (fault matrix, rewire-onprem × ldap × permanent). It has
     // its needs-action finding already, and verify still compares it. The sync still runs: it exports the contact and

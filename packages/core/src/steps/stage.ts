@@ -105,8 +105,11 @@ export const stage: MigrationStep<'stage'> = {
     const name = temporaryGroupName(ctx.migration.id);
 
     const resolved = resolveLinks(group, snapshot.links, ctx.options.skipNestedGroupCheck);
+    // Made by an earlier run of this step (a crash after New-DistributionGroup)? In a batch, by Name in a read shared
+    // with the level's other groups (EngineDeps.gatheredGroupReads).
+    const earlier = ctx.deps.gatheredGroupReads?.byName;
     const dl =
-      (await exchange.getDistributionGroup(name)) ??
+      (await (earlier === undefined ? exchange.getDistributionGroup(name) : earlier.get(name))) ??
       (await createTemporaryGroup(ctx, {
         name,
         alias: name,

@@ -5,7 +5,7 @@
 import type { AdDependant } from '@dlmigrate/ad';
 import { ExoError, type DistributionGroupRecord, type ExchangeOnline } from '@dlmigrate/exo';
 import { cloudTarget } from '../engine/cloud-target.js';
-import type { MigrationContext } from '../engine/context.js';
+import type { EngineDeps, MigrationContext } from '../engine/context.js';
 import type { Snapshot } from '../engine/snapshot.js';
 import { mapGroupSettings } from '../mapping/settings.js';
 import type { StepResults } from '../saga/runner.js';
@@ -34,7 +34,12 @@ import type { PermissionRecord } from '@dlmigrate/state';
 import type { ExpectedValue, ObservedAttribute } from './values.js';
 import { cloudIdentity } from '../engine/cloud-identity.js';
 import { finding, type Finding } from '../findings/finding.js';
-import { locateSyncedDependants, objectCount, readSyncedDependants } from './synced-dependants.js';
+import {
+  locateSyncedDependants,
+  locatedByFinalSync,
+  objectCount,
+  readSyncedDependants,
+} from './synced-dependants.js';
 
 interface VerifyReading {
   readonly expected: readonly ExpectedValue[];
@@ -70,11 +75,11 @@ export interface VerifyReads {
   cloudGroup(identity: string): ReturnType<typeof readGroup>;
 }
 
-export function verifyReads(exchange: ExchangeOnline): VerifyReads {
+export function verifyReads(deps: EngineDeps): VerifyReads {
   const groups = new Map<string, ReturnType<typeof readGroup>>();
   return {
     cloudGroup(identity) {
-      const read = groups.get(identity) ?? readGroup(exchange, identity);
+      const read = groups.get(identity) ?? readGroup(deps, identity);
       groups.set(identity, read);
       return read;
     },
@@ -97,8 +102,14 @@ function carriedSettingNames(
   );
 }
 
-async function readGroup(exchange: ExchangeOnline, identity: string) {
-  const dl = await exchange.getDistributionGroup(identity);
+async function readGroup(deps: EngineDeps, identity: string) {
+  const { exchange } = deps;
+  // In a batch the DL comes from a read shared with the level's other groups verifying now (EngineDeps.gatheredGroupReads):
+  // the same record, read after this one asked for it.
+  const gathered = deps.gatheredGroupReads?.byIdentity;
+  const dl = await (gathered === undefined
+    ? exchange.getDistributionGroup(identity)
+    : gathered.get(identity));
   if (dl === null) return { dl, members: [], sendAs: [] };
   // Compact records ($select): verify compares members by id, Guid, address and name only, and whole recipient
   // records of a 100,000-member group were the largest thing a migration ever held (issue 17). Read by the
@@ -252,7 +263,11 @@ const syncedDependantsSource: VerifySource = {
   async read(ctx, results, snapshot, _reads, occasion) {
     const contact = results.get('routing-contact');
     if (contact === undefined) return { expected: [], observed: [] };
-    const located = await locateSyncedDependants(ctx, snapshot);
+    // The verify step of the run compares the copies final-sync located and waited for (located once, moments ago);
+    // an on-demand verify, maybe much later, locates them where they are now.
+    const located =
+      (occasion === 'step' ? await locatedByFinalSync(ctx) : undefined) ??
+      (await locateSyncedDependants(ctx, snapshot));
     if (located.length === 0) return { expected: [], observed: [] };
     const synced = results.get('final-sync')?.sync;
     if (occasion === 'step' && (synced === undefined || synced === null)) {

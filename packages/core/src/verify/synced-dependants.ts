@@ -16,6 +16,9 @@ import { cloudIdentity } from '../engine/cloud-identity.js';
 import type { MigrationContext } from '../engine/context.js';
 import type { Snapshot } from '../engine/snapshot.js';
 import { cloudObjectId } from '../mapping/links.js';
+import { captureOnce } from '../engine/snapshot.js';
+import { parseStored } from '../stored/parse.js';
+import { z } from 'zod';
 import type { RoutingContactResult } from '../steps/routing-contact.js';
 import { rewireAttribute } from '../steps/rewire-onprem.js';
 import type { ExpectedValue, ObservedAttribute } from './values.js';
@@ -116,6 +119,42 @@ export async function locateSyncedDependants(
     });
   }
   return out;
+}
+
+/**
+ * The located copies as final-sync found them, kept as a write-once backup of the migration: final-sync in a batch runs
+ * twice (once before the level's final sync, where it suspends, once after) and the verify step right after it, and
+ * each located them again — in Exchange, one bulk lookup each, and in the directory a read per dependant (issue 17).
+ */
+const LOCATED_KIND = 'synced-dependants';
+
+const locatedSchema = z.array(
+  z.looseObject({
+    dn: z.string(),
+    attribute: z.string(),
+    identity: z.string(),
+    guid: z.string(),
+    recipientTypeDetails: z.string(),
+  }),
+) satisfies z.ZodType<SyncedDependant[]>;
+
+/** locateSyncedDependants once per migration: the first call locates and keeps the result, later calls read it. */
+export async function locateSyncedDependantsOnce(
+  ctx: MigrationContext,
+  snapshot: Snapshot,
+): Promise<SyncedDependant[]> {
+  const kept = await captureOnce(ctx.deps.state, ctx.migration.id, LOCATED_KIND, () =>
+    locateSyncedDependants(ctx, snapshot),
+  );
+  return parseStored(locatedSchema, kept, `the synced dependants of migration ${ctx.migration.id}`);
+}
+
+/** What final-sync located (locateSyncedDependantsOnce); undefined when it located nothing yet (not run, or off). */
+export async function locatedByFinalSync(ctx: MigrationContext): Promise<SyncedDependant[] | undefined> {
+  const kept = await ctx.deps.state.getBackup(ctx.migration.id, LOCATED_KIND);
+  return kept === null
+    ? undefined
+    : parseStored(locatedSchema, kept.data, `the synced dependants of migration ${ctx.migration.id}`);
 }
 
 /** How many objects the located values are on. */

@@ -56,7 +56,7 @@ export async function verifyAndRecord(
   const expected: ExpectedValue[] = [];
   const observed: ObservedAttribute[] = [];
   const notes: Finding[] = [];
-  const reads = verifyReads(ctx.deps.exchange);
+  const reads = verifyReads(ctx.deps);
   for (const source of sources) {
     const reading = await source.read(ctx, results, snapshot, reads, occasion);
     // Value by value: a spread of a 125,000-member group's values into push overflows the stack.
