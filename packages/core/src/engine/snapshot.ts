@@ -246,5 +246,41 @@ async function readSnapshot(state: StateStore, migrationId: string): Promise<Sna
     parts[part] = backup.data;
   }
   if (permissions !== null && permissions !== undefined) parts['permissions'] = permissions.data;
+  shareStrings(parts);
   return parseStored(snapshotSchema, parts, `the snapshot of migration ${migrationId}`);
+}
+
+/**
+ * Makes equal strings of a parsed document one string: JSON.parse gives every occurrence its own copy, and a big
+ * group's snapshot names each member several times over — its DN in the group's links and in the resolved links, its
+ * address as mail, lookup address, cloud look-up key and the synced members' primary address, its name, its cloud id.
+ * The parsed snapshot is kept for the run's steps (`loadSnapshot`), so the copies were held for the whole migration
+ * (issue 17). Strings are immutable: sharing one changes no value. Works in place, on plain JSON (objects, arrays).
+ */
+function shareStrings(document: unknown): void {
+  const seen = new Map<string, string>();
+  const share = (value: string): string => {
+    const first = seen.get(value);
+    if (first !== undefined) return first;
+    seen.set(value, value);
+    return value;
+  };
+  const pending: unknown[] = [document];
+  while (pending.length > 0) {
+    const node = pending.pop();
+    if (Array.isArray(node)) {
+      for (let i = 0; i < node.length; i++) {
+        const item: unknown = node[i];
+        if (typeof item === 'string') node[i] = share(item);
+        else if (item !== null && typeof item === 'object') pending.push(item);
+      }
+    } else if (node !== null && typeof node === 'object') {
+      const record = node as Record<string, unknown>;
+      for (const key of Object.keys(record)) {
+        const item = record[key];
+        if (typeof item === 'string') record[key] = share(item);
+        else if (item !== null && typeof item === 'object') pending.push(item);
+      }
+    }
+  }
 }
