@@ -15,7 +15,8 @@
 //   env LATENCY_MS (Exchange latency, default 150), BUDGET = requestsPerWindow/windowSeconds/maxConcurrent of the
 //   tenant's Exchange budget (default 60/1/0: 60 calls per second, no concurrency cap), LAB (default bench-multi).
 import { childDn } from '@dlmigrate/ad';
-import { planBatchRun, type BatchEvent } from '@dlmigrate/core';
+import { type BatchEvent } from '@dlmigrate/core';
+import { planBatchRun } from '@dlmigrate/core/testing';
 import { openStateStore } from '@dlmigrate/state';
 import { readFileSync } from 'node:fs';
 import { loadavg } from 'node:os';

@@ -18,7 +18,7 @@ import {
   resolveOptions,
   waveSize,
   type DirectoryGroup,
-} from '@dlmigrate/core';
+} from '@dlmigrate/core/testing';
 import { openStateStore, type StateStore } from '@dlmigrate/state';
 
 const TOTAL = Number(process.argv[2] ?? 10_000);

@@ -4,7 +4,9 @@
 // the sync's coordinator alone (issue 17); then a runner killed with SIGKILL mid-batch, whose groups the survivor takes
 // over once their leases expire.
 import { childDn } from '@dlmigrate/ad';
-import { planBatchRun, type BatchEvent, type PlannedBatch } from '@dlmigrate/core';
+import { type BatchEvent } from '@dlmigrate/core';
+import { planBatchRun } from '@dlmigrate/core/testing';
+import type { PlannedBatch } from '@dlmigrate/core';
 import { openStateStore, startHeartbeat, type StateStore } from '@dlmigrate/state';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { createMailGroups, freshPostgres, startRunner, type RunnerProcess } from './batch-support.js';

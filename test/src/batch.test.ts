@@ -7,12 +7,12 @@ import { childDn } from '@dlmigrate/ad';
 import {
   BatchInputError,
   createSyncTrigger,
-  planBatchRun,
   retryFailedGroups,
   runBatch,
   type BatchEvent,
   type BatchOutcome,
 } from '@dlmigrate/core';
+import { planBatchRun } from '@dlmigrate/core/testing';
 import { RECREATE_STEPS } from '@dlmigrate/core/testing';
 import { runMigration } from '@dlmigrate/core/testing';
 import { inlineTiming, quickAsyncTiming } from '@dlmigrate/cloud-sim';

@@ -2,14 +2,8 @@
 // `dashboard` lab migrated through the engine with the store in PostgreSQL, then loadProjectRecords + buildProject
 // read it back — totals, the level's one sync, an outage window per migrated group, the blocked group's finding with
 // the catalogue's advice. (The CLI's dashboard test covers a SQLite store the same way, in a browser.)
-import {
-  actionFor,
-  buildProject,
-  loadProjectRecords,
-  planBatchRun,
-  runBatch,
-  type ProjectModel,
-} from '@dlmigrate/core';
+import { buildProject, loadProjectRecords, runBatch, type ProjectModel } from '@dlmigrate/core';
+import { actionFor, planBatchRun } from '@dlmigrate/core/testing';
 import { openStateStore, type StateStore } from '@dlmigrate/state';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { freshPostgres } from './batch-support.js';

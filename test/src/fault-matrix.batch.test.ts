@@ -4,7 +4,8 @@
 // compared by a full directory + tenant diff. PostgreSQL is a server of this file's own (pg-instance.ts), restarted by
 // its PID; the runners are test/src/batch-runner.ts processes, killed, paused and continued by their PIDs.
 import { childDn } from '@dlmigrate/ad';
-import { planBatchRun, type PlannedBatch } from '@dlmigrate/core';
+import { planBatchRun } from '@dlmigrate/core/testing';
+import type { PlannedBatch } from '@dlmigrate/core';
 import { openStateStore, type StateStore } from '@dlmigrate/state';
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';

@@ -1,5 +1,5 @@
 // batch and lab demo through the built binary against the lab instance "cli".
-import { parseCsv } from '@dlmigrate/core';
+import { parseCsv } from '@dlmigrate/core/testing';
 import { spawn } from 'node:child_process';
 import { readFileSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';

@@ -2,7 +2,7 @@
 // built `dlmigrate` against the lab "cli" (one group's display name is markup), then `dlmigrate report --all --html`
 // and headless Chromium reads the page (DOM checked), photographs it wide and narrow (test-output/dashboard.png,
 // dashboard-narrow.png) and lays it out 390 px wide to check nothing runs off the side.
-import { parseCsv } from '@dlmigrate/core';
+import { parseCsv } from '@dlmigrate/core/testing';
 import { existsSync, mkdirSync, readFileSync, statSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';

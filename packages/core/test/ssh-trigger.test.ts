@@ -2,13 +2,8 @@
 // Start-ADSyncSyncCycle on the Entra Connect server (@dlmigrate/lab, src/entra-connect-ssh.ts).
 import { chmodSync } from 'node:fs';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import {
-  createSyncTrigger,
-  DEFAULT_SSH_SYNC_COMMAND,
-  probeSshTrigger,
-  type SshTriggerConfig,
-  type SyncTriggerLogEntry,
-} from '../src/index.js';
+import { createSyncTrigger, probeSshTrigger, type SyncTriggerLogEntry } from '../src/index.js';
+import { DEFAULT_SSH_SYNC_COMMAND, type SshTriggerConfig } from '../src/sync/ssh-trigger.js';
 import { startEntraConnectSsh, type EntraConnectSsh } from '@dlmigrate/lab';
 
 let sshd: EntraConnectSsh;

@@ -1,4 +1,5 @@
-import { buildProject, type ProjectMigrationRecords } from '@dlmigrate/core';
+import { buildProject } from '@dlmigrate/core';
+import type { ProjectMigrationRecords } from '@dlmigrate/core';
 import type { JsonObject } from '@dlmigrate/state';
 import { describe, expect, it } from 'vitest';
 import { clock, duration, renderDashboardHtml } from './dashboard-html.js';

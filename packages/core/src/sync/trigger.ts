@@ -17,12 +17,7 @@ import { runSshTrigger, type SshTriggerConfig, type SshTriggerHooks } from './ss
 import { SyncTriggerError } from './trigger-types.js';
 
 export { SyncTriggerError, type SyncTriggerLogEntry } from './trigger-types.js';
-export {
-  DEFAULT_SSH_SYNC_COMMAND,
-  probeSshTrigger,
-  saysSyncAlreadyRunning,
-  type SshTriggerConfig,
-} from './ssh-trigger.js';
+export { probeSshTrigger, saysSyncAlreadyRunning } from './ssh-trigger.js';
 export { parseHostKeyPin } from './ssh-host-key.js';
 
 export type SyncTriggerConfig =
