@@ -66,3 +66,10 @@ describe('secret guard', () => {
     expect(value.token).toBe('t');
   });
 });
+
+describe('generated ids as keys', () => {
+  it('a migration id that happens to end in a secret suffix is a record key, not a secret', () => {
+    expect(findSecrets({ deletionsSeen: { '01m8wawf73hw5gkmtxdpfx': { at: 1 } } })).toEqual([]);
+    expect(findSecrets({ clientSecret: 'x', accessToken: 'y' })).toEqual(['clientSecret', 'accessToken']);
+  });
+});
