@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 
 import { SecretInStateError } from './errors.js';
-import { assertNoSecrets, findSecrets, isSecretKey, stripSecrets } from './secrets.js';
+import { assertNoSecrets, findSecrets, isSecretKey } from './secrets.js';
 
 describe('secret guard', () => {
   it('recognises secret-looking keys whatever their spelling', () => {
@@ -33,43 +33,40 @@ describe('secret guard', () => {
     }
   });
 
-  it('finds secrets deep inside objects and arrays, and PEM private keys under any key', () => {
+  it('in settings, finds secret names deep inside objects and arrays, and PEM private keys under any key', () => {
     const value = {
       ldap: { url: 'ldaps://dc1', bindPassword: 'x' },
       clouds: [{ name: 'a' }, { clientSecret: 'y' }],
       note: '-----BEGIN PRIVATE KEY-----\nabc',
       certificate: '-----BEGIN CERTIFICATE-----\nabc',
     };
-    expect(findSecrets(value)).toEqual(['ldap.bindPassword', 'clouds[1].clientSecret', 'note']);
-    expect(() => assertNoSecrets('options', value)).toThrow(SecretInStateError);
-    expect(() => assertNoSecrets('options', { ldap: { url: 'ldaps://dc1' } })).not.toThrow();
+    expect(findSecrets(value, 'settings')).toEqual(['ldap.bindPassword', 'clouds[1].clientSecret', 'note']);
+    expect(() => assertNoSecrets('options', value, 'settings')).toThrow(SecretInStateError);
+    expect(() => assertNoSecrets('options', { ldap: { url: 'ldaps://dc1' } }, 'settings')).not.toThrow();
+  });
+
+  it('in a record, judges values only: keys are data (ids, addresses), a private key or bearer token is refused', () => {
+    const jwt = 'eyJhbGciOiJSUzI1NiJ9.eyJzdWIiOiJhcHAifQ.c2lnbmF0dXJl';
+    expect(findSecrets({ deletionsSeen: { '01m8wawf73hw5gkmtxdpfx': { at: 1 } } }, 'record')).toEqual([]);
+    expect(findSecrets({ 'svc-token': 'CN=svc-token,OU=Groups' }, 'record')).toEqual([]);
+    expect(
+      findSecrets(
+        { calls: [{ authorization: `Bearer ${jwt}` }], pem: '-----BEGIN EC PRIVATE KEY-----' },
+        'record',
+      ),
+    ).toEqual(['calls[0].authorization', 'pem']);
+    // The same id-shaped key in settings is judged by name: settings keys are names, never data.
+    expect(findSecrets({ certificatePfx: 'x' }, 'settings')).toEqual(['certificatePfx']);
+    expect(findSecrets({ header: jwt }, 'settings')).toEqual(['header']);
   });
 
   it('never repeats the secret in its error message', () => {
     try {
-      assertNoSecrets('options', { password: 'hunter2' });
+      assertNoSecrets('options', { password: 'hunter2' }, 'settings');
       expect.unreachable();
     } catch (error) {
       expect((error as Error).message).toContain('password');
       expect((error as Error).message).not.toContain('hunter2');
     }
-  });
-
-  it('strips secrets from a copy and leaves the rest', () => {
-    const value = {
-      a: 1,
-      token: 't',
-      nested: [{ secret: 's', keep: true }],
-      pem: '-----BEGIN EC PRIVATE KEY-----',
-    };
-    expect(stripSecrets(value)).toEqual({ a: 1, nested: [{ keep: true }], pem: '[redacted]' });
-    expect(value.token).toBe('t');
-  });
-});
-
-describe('generated ids as keys', () => {
-  it('a migration id that happens to end in a secret suffix is a record key, not a secret', () => {
-    expect(findSecrets({ deletionsSeen: { '01m8wawf73hw5gkmtxdpfx': { at: 1 } } })).toEqual([]);
-    expect(findSecrets({ clientSecret: 'x', accessToken: 'y' })).toEqual(['clientSecret', 'accessToken']);
   });
 });

@@ -50,7 +50,7 @@ export function checkNewMigration(input: NewMigration): void {
   recordKindOf(input.strategy);
   if (input.status !== undefined) migrationStatus(input.status);
   if (input.options !== undefined) plainObject('migration options', input.options);
-  assertNoSecrets('migration options', input.options ?? {});
+  assertNoSecrets('migration options', input.options ?? {}, 'settings');
   if (input.batch !== undefined) {
     assertValidId('batch', input.batch.id);
     checkLevel(input.batch.level);
@@ -61,7 +61,7 @@ export function checkJournalEntry(entry: NewJournalEntry): void {
   nonEmpty('journal step', entry.step);
   oneOf('journal event', entry.event, JOURNAL_EVENTS);
   if (entry.data !== undefined) plainObject('journal data', entry.data);
-  assertNoSecrets('journal data', entry.data ?? {});
+  assertNoSecrets('journal data', entry.data ?? {}, 'record');
 }
 
 export function checkFinding(finding: NewFinding): void {

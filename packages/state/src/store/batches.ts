@@ -25,7 +25,7 @@ export async function createBatch(
   input: NewBatch,
 ): Promise<{ batch: BatchRecord; migrations: MigrationRecord[] }> {
   if (input.id !== undefined) assertValidId('batch', input.id);
-  assertNoSecrets('batch input', input.input);
+  assertNoSecrets('batch input', input.input, 'settings');
   if (input.levels.length === 0 || input.levels.some((level) => level.length === 0)) {
     throw new InvalidInputError('a batch needs at least one level and every level at least one group');
   }
@@ -108,7 +108,7 @@ export async function updateBatchLevel(
   checkLevel(level);
   if (patch.phase !== undefined && patch.phase.trim() === '')
     throw new InvalidInputError('level phase must not be empty');
-  if (patch.data !== undefined) assertNoSecrets('batch level data', patch.data);
+  if (patch.data !== undefined) assertNoSecrets('batch level data', patch.data, 'record');
   const [row] = await driver.query<BatchLevelRow>(
     `UPDATE batch_levels SET phase = COALESCE(?, phase), data = COALESCE(?, data), updated_at = {now}
      WHERE batch_id = ? AND level = ? RETURNING *`,

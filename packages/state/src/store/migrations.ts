@@ -145,7 +145,7 @@ export async function updateMigration(
   fence?: Fence,
 ): Promise<MigrationRecord> {
   if (patch.status !== undefined) migrationStatus(patch.status);
-  if (patch.options !== undefined) assertNoSecrets('migration options', patch.options);
+  if (patch.options !== undefined) assertNoSecrets('migration options', patch.options, 'settings');
   return holdingGroup(driver, addressOf(driver, id), id, () =>
     driver.transaction(async (tx) => {
       const current = await lockMigration(tx, id, fence);
