@@ -310,7 +310,11 @@ describe('domains, connectors, recipients', () => {
     const alice = await exo.getRecipient('alice@contoso.com');
     expect(alice?.recipientTypeDetails).toBe('UserMailbox');
     expect((await exo.getRecipient(alice!.externalDirectoryObjectId))?.name).toBe('Alice');
+    const before = conn.transport.stats();
     expect(await exo.getRecipient('ghost@contoso.com')).toBeNull();
+    // "Not found" is an answer, counted as such, not a failed call (the batch bench's "calls failed").
+    expect(conn.transport.stats().notFound).toBe(before.notFound + 1);
+    expect(conn.transport.stats().failures).toBe(before.failures);
     expect((await exo.findRecipients("Name -eq 'Dan O''Neil'")).map((r) => r.name)).toEqual(["Dan O'Neil"]);
   });
 

@@ -17,6 +17,7 @@ import type { ExoError } from './errors.js';
 import {
   classifyErrorResponse,
   isConcurrencyRefusal,
+  ExoNotFoundError,
   ExoOtherError,
   ExoThrottledError,
   ExoTimeoutError,
@@ -79,7 +80,10 @@ export interface TransportStats {
   readonly pages: number;
   readonly retries: number;
   readonly throttles: number;
+  /** Calls that ended in an error after their retries: refusals, faults, a budget run out. */
   readonly failures: number;
+  /** Calls answered "not found": an answer (readOne turns it into null: a free address, a gone object), no failure. */
+  readonly notFound: number;
   readonly concurrency: AdaptiveLimitStats;
   /** The tenant-wide budget (shared with every other transport of the tenant in this process). */
   readonly rate: RateBudgetStats;
@@ -100,6 +104,7 @@ export class ExoTransport {
   private retryCount = 0;
   private throttleCount = 0;
   private failureCount = 0;
+  private notFoundCount = 0;
 
   constructor(private readonly options: ExoTransportOptions) {
     const base = trimSlash(options.cloud.exchangeEndpoint);
@@ -166,6 +171,7 @@ export class ExoTransport {
       retries: this.retryCount,
       throttles: this.throttleCount,
       failures: this.failureCount,
+      notFound: this.notFoundCount,
       concurrency: this.limit.stats(),
       rate: this.rate.stats(),
     };
@@ -210,7 +216,8 @@ export class ExoTransport {
         },
       });
     } catch (error) {
-      this.failureCount++;
+      if (error instanceof ExoNotFoundError) this.notFoundCount++;
+      else this.failureCount++;
       throw error;
     }
   }
