@@ -35,6 +35,7 @@ export { filterNames, opathLiterals, replaceFilterLiteral } from './exchange/fil
 export { type ConditionalAccessPolicyRecord } from './graph/entra-references.js';
 export { type MemberRecord } from './exchange/records.js';
 export { CloudDependantsIndex } from './exchange/cloud-dependants.js';
+export { cloudIdentity } from './exchange/cloud-identity.js';
 export {
   ExchangeOnline,
   ADDITIONS_PER_PROGRESS,

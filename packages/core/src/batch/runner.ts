@@ -33,7 +33,7 @@ import type {
 } from '@dlmigrate/state';
 import { isFinalStatus, isSucceededStatus, startHeartbeat } from '@dlmigrate/state';
 import pLimit from 'p-limit';
-import { existingRecipientIds, urgently, type GroupDeletionWatch } from '@dlmigrate/exo';
+import { existingRecipientIds, urgently, type GroupDeletionWatch, cloudIdentity } from '@dlmigrate/exo';
 import {
   DEFAULT_LEASE_MS,
   type DeletionObservation,
@@ -53,7 +53,6 @@ import { layoutOf, type BatchLayout } from './plan.js';
 import { newestPerGroup, type BatchRetryDecision } from './retry.js';
 import { TakeOverLane } from './take-over-lane.js';
 import { GatheredGroupReads } from '../engine/gathered-group-reads.js';
-import { cloudIdentity } from '../engine/cloud-identity.js';
 
 export interface BatchRunOptions {
   readonly onEvent?: BatchEventListener;

@@ -3,8 +3,7 @@
 // and the dynamic DL holding its addresses, from the cloud object. Every part is looked up first, so running it again
 // finishes what an interrupted run started.
 import { normalizeSmtpAddress, parentDn, recipientsContainerOf, routingContactNames } from '@dlmigrate/ad';
-import { addRemove, ExoError } from '@dlmigrate/exo';
-import { cloudIdentity } from '../engine/cloud-identity.js';
+import { addRemove, ExoError, cloudIdentity } from '@dlmigrate/exo';
 import type { EngineDeps } from '../engine/context.js';
 import { finding, FindingsError } from '../findings/finding.js';
 import { freeRoutingAddresses } from '../engine/free-routing-address.js';

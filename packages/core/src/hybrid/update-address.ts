@@ -1,9 +1,9 @@
 // Changing the primary address of a DL migrated with hybrid mail flow (docs/reference-behaviour.md#hybrid-address-update): Exchange Online first (it
 // validates that the address is free and in an accepted domain), then the on-prem dynamic DL that holds the addresses
 // for on-prem senders. Two journaled steps: a crash between them is finished by resume. Both are idempotent.
+import { cloudIdentity } from '@dlmigrate/exo';
 import { normalizeSmtpAddress, parseProxyAddress } from '@dlmigrate/ad';
 import type { RecordKind } from '@dlmigrate/state';
-import { cloudIdentity } from '../engine/cloud-identity.js';
 import { CoreError } from '../errors/core-error.js';
 import type { MigrationContext } from '../engine/context.js';
 import { finding, FindingsError } from '../findings/finding.js';

@@ -8,7 +8,13 @@
 // Send-As from the user's nTSecurityDescriptor: packages/ad mailbox-rights.ts), stored beside the cloud ones with
 // the trustee's SID as trustee, and the pass covers the directory's mail users as well as Exchange's mailboxes.
 import type { ActiveDirectory } from '@dlmigrate/ad';
-import { ExoNotFoundError, opathEquals, type ExchangeOnline, type MailboxRecord } from '@dlmigrate/exo';
+import {
+  cloudIdentity,
+  ExoNotFoundError,
+  opathEquals,
+  type ExchangeOnline,
+  type MailboxRecord,
+} from '@dlmigrate/exo';
 import type { PermissionCollectionInfo, PermissionEntry, StateStore } from '@dlmigrate/state';
 
 export interface CollectPermissionsOptions {
@@ -146,7 +152,7 @@ async function readMailboxPermissions(
 ): Promise<PermissionEntry[] | null> {
   const mailbox: MailboxRecord | null = await exchange.getMailbox(address);
   if (mailbox === null) return null;
-  const identity = mailbox.externalDirectoryObjectId || mailbox.guid || address;
+  const identity = cloudIdentity(mailbox) || address;
   const entries: PermissionEntry[] = [];
   for (const p of await exchange.getMailboxPermissions(identity)) {
     if (p.isInherited || p.deny || isOwnEntry(p.user, p.userSid)) continue;

@@ -12,9 +12,9 @@ import {
   type DynamicDistributionGroupRecord,
   type JournalRuleRecord,
   type TransportRuleRecord,
+  cloudIdentity,
 } from '@dlmigrate/exo';
 import { names, type GroupIdentity, type StoredAs } from './identity.js';
-import { cloudIdentity } from '../engine/cloud-identity.js';
 
 export type ExchangeReferenceKind =
   'transport-rule' | 'journal-rule' | 'dynamic-group-filter' | 'address-list-filter' | 'calendar-processing';

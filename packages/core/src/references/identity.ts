@@ -1,8 +1,8 @@
 // Every way Exchange configuration can name a group: its SMTP addresses (rules), its DN or canonical name (filters),
 // its LegacyExchangeDN and X500 proxies (booking policies), its name (resource delegates), its ids. Read from the
 // group's Exchange record, for the synced group before the migration and for the new group after it.
+import { cloudIdentity } from '@dlmigrate/exo';
 import type { RecipientRecord } from '@dlmigrate/exo';
-import { cloudIdentity } from '../engine/cloud-identity.js';
 
 export interface GroupIdentity {
   readonly name: string;

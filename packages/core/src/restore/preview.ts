@@ -3,9 +3,9 @@
 // the capture and from what the directory and the tenant hold now, step by step in the order of RESTORE_STEPS
 // (steps.ts). Steps an interrupted restore already completed are left out: running it again does not repeat them.
 // Reads only.
+import { cloudIdentity } from '@dlmigrate/exo';
 import { routingContactNames } from '@dlmigrate/ad';
 import type { MigrationContext } from '../engine/context.js';
-import { cloudIdentity } from '../engine/cloud-identity.js';
 import { loadSnapshot } from '../engine/snapshot.js';
 import type { PlannedChange } from '../engine/plan.js';
 import { lastEntryByStep } from '../saga/journal.js';

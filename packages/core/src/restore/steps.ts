@@ -9,7 +9,7 @@
 //   resync         – trigger the sync and wait until the group is a synced cloud group again.
 import { CoreError } from '../errors/core-error.js';
 import { childDn, rdnType, routingContactNames, type AdDependant, type AttributeChange } from '@dlmigrate/ad';
-import { ExoError } from '@dlmigrate/exo';
+import { ExoError, cloudIdentity } from '@dlmigrate/exo';
 import type { MigrationContext } from '../engine/context.js';
 import { finding } from '../findings/finding.js';
 import { loadReferences } from '../references/capture.js';
@@ -23,7 +23,6 @@ import { loadSnapshot, storedForm } from '../engine/snapshot.js';
 import { pollUntil } from '../util/poll.js';
 import { tolerant } from '../util/transient.js';
 import { captured, capturedAttributeChanges } from './captured-attributes.js';
-import { cloudIdentity } from '../engine/cloud-identity.js';
 import type { RestoreStep } from './results.js';
 
 /** The objects the migration made on-premises (dynamic DL, routing contact), deleted: their DNs. */

@@ -6,13 +6,13 @@
 // seen the deletion already (deps.deletionObserved, batch/runner.ts) and this step only records it; for a group the
 // watch did not see by the level's deadline the level's sync was its own, so it only checks until that deadline
 // (deps.deletionDeadlineAt).
+import { cloudIdentity } from '@dlmigrate/exo';
 import { loadSnapshotPart } from '../engine/snapshot.js';
 import { finding, FindingsError } from '../findings/finding.js';
 import { SuspendSaga } from '../saga/runner.js';
 import type { MigrationStep } from './results.js';
 import { pollUntil } from '../util/poll.js';
 import { isTransient } from '../util/transient.js';
-import { cloudIdentity } from '../engine/cloud-identity.js';
 
 export interface AwaitDeletionResult {
   readonly deletedId: string;

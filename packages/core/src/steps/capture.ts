@@ -9,6 +9,7 @@ import {
   routingDomainOf,
   type ExchangeOnline,
   type RecipientRecord,
+  cloudIdentity,
 } from '@dlmigrate/exo';
 import { cloudIdentities, linkTargets, resolveLinks } from '../engine/resolution.js';
 import { readAddressHolders, type AddressHolder } from '../engine/address-holders.js';
@@ -31,7 +32,6 @@ import { cloudObjectId } from '../mapping/links.js';
 import { TEMPORARY_GROUP_PREFIX } from '../mapping/names.js';
 import { captureReferences } from '../references/capture.js';
 import type { MigrationStep } from './results.js';
-import { cloudIdentity } from '../engine/cloud-identity.js';
 
 export interface CaptureResult {
   readonly groupDn: string | null;
@@ -86,11 +86,7 @@ export const capture: MigrationStep<'capture'> = {
         group: synced,
         // Read by the immutable id, so a rename in between cannot point elsewhere.
         members:
-          synced === null
-            ? []
-            : await exchange.getDistributionGroupMemberRecords(
-                synced.externalDirectoryObjectId || synced.guid,
-              ),
+          synced === null ? [] : await exchange.getDistributionGroupMemberRecords(cloudIdentity(synced)),
         graphGroup: cloudId === null ? null : await graph.getGroup(cloudId),
       };
     });

@@ -4,8 +4,7 @@
 import { CoreError } from '../errors/core-error.js';
 import { childDn, dnEquals, parentDn, rdnType, rdnValue } from '@dlmigrate/ad';
 import { DEFAULT_OPTIONS } from '../options.js';
-import { ExoError } from '@dlmigrate/exo';
-import { cloudIdentity } from '../engine/cloud-identity.js';
+import { ExoError, cloudIdentity } from '@dlmigrate/exo';
 import { finding } from '../findings/finding.js';
 import { loadSnapshot } from '../engine/snapshot.js';
 import type { MigrationStep } from './results.js';

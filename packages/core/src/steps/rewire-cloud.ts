@@ -1,8 +1,7 @@
 // rewire cloud: the new DL takes the old one's place wherever cloud-only objects named it (groups it was a
 // member of, delivery restrictions, moderation bypass, send-on-behalf, ownership, forwarding) and in Send-As rights
 // the old group held. Each failure is reported (needs-action) and never stops the others.
-import { addRemove, ExoError, type CloudDependant } from '@dlmigrate/exo';
-import { cloudIdentity } from '../engine/cloud-identity.js';
+import { addRemove, ExoError, type CloudDependant, cloudIdentity } from '@dlmigrate/exo';
 import type { MigrationContext } from '../engine/context.js';
 import { loadSnapshot, type Snapshot } from '../engine/snapshot.js';
 import { finding } from '../findings/finding.js';

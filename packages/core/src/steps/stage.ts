@@ -3,8 +3,7 @@
 // the settings table of docs/reference-behaviour.md#the-temporary-dl-and-its-settings. Its name comes from the migration id, so a resumed run finds it again.
 // Undo: remove the temporary DL.
 import type { ExchangeOnline } from '@dlmigrate/exo';
-import { ExoError, ExoValidationError, type DistributionGroupRecord } from '@dlmigrate/exo';
-import { cloudIdentity } from '../engine/cloud-identity.js';
+import { ExoError, ExoValidationError, type DistributionGroupRecord, cloudIdentity } from '@dlmigrate/exo';
 import { writeMembership } from '../engine/membership-progress.js';
 import { cloudObjectOf, resolveLinks, type ResolvedLink } from '../engine/resolution.js';
 import { loadSnapshot, type Snapshot } from '../engine/snapshot.js';

@@ -1,6 +1,7 @@
 // What a finished migration (or restore) must show, derived from the capture alone — pure, so `plan` can state the
 // same list that the verify step later checks. Values are compared in every form the system may render them in:
 // Exchange renders links as names, members as recipients (id, Guid, address), directory links as DNs.
+import { cloudIdentity } from '@dlmigrate/exo';
 import { normalizeDn, type AdDependant, type AdGroup, type ForwardLink } from '@dlmigrate/ad';
 import type {
   CloudDependant,
@@ -8,7 +9,6 @@ import type {
   MemberRecord,
   RecipientPermissionRecord,
 } from '@dlmigrate/exo';
-import { cloudIdentity } from '../engine/cloud-identity.js';
 import { LIST_PROPERTY } from '../engine/parity.js';
 import { cloudObjectOf, resolveLinks, type ResolvedLink } from '../engine/resolution.js';
 import type { Snapshot } from '../engine/snapshot.js';

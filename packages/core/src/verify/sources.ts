@@ -3,7 +3,7 @@
 // packages/exo applies). Other expectation sources (e.g. the Exchange configuration of references/expected.ts) plug in
 // by implementing VerifySource.
 import type { AdDependant } from '@dlmigrate/ad';
-import { ExoError, type DistributionGroupRecord, type ExchangeOnline } from '@dlmigrate/exo';
+import { ExoError, type DistributionGroupRecord, type ExchangeOnline, cloudIdentity } from '@dlmigrate/exo';
 import { cloudTarget } from '../engine/cloud-target.js';
 import type { EngineDeps, MigrationContext } from '../engine/context.js';
 import type { Snapshot } from '../engine/snapshot.js';
@@ -32,7 +32,6 @@ import { folderIdentity } from '../permissions/collect.js';
 import { collectedRightsToCarry } from '../permissions/held.js';
 import type { PermissionRecord } from '@dlmigrate/state';
 import type { ExpectedValue, ObservedAttribute } from './values.js';
-import { cloudIdentity } from '../engine/cloud-identity.js';
 import { finding, type Finding } from '../findings/finding.js';
 import {
   locateSyncedDependants,

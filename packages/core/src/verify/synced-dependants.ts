@@ -11,8 +11,8 @@ import {
   resolveRecipients,
   type ExchangeOnline,
   type RecipientRecord,
+  cloudIdentity,
 } from '@dlmigrate/exo';
-import { cloudIdentity } from '../engine/cloud-identity.js';
 import type { MigrationContext } from '../engine/context.js';
 import type { Snapshot } from '../engine/snapshot.js';
 import { cloudObjectId } from '../mapping/links.js';

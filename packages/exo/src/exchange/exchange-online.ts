@@ -3,6 +3,7 @@
 // parameters DLConversionV2 uses, returning camelCase records.
 import { randomUUID } from 'node:crypto';
 import { forEachBounded } from './bounded.js';
+import { cloudIdentity } from './cloud-identity.js';
 import type { CmdletParameters, AddRemove } from './encoding.js';
 import { ExchangeConfiguration } from './configuration.js';
 import { addRemove } from './encoding.js';
@@ -272,7 +273,7 @@ export class ExchangeOnline {
     const group = await this.getDistributionGroup(identity);
     if (!group) return null;
     // Read members by the immutable id, so a rename in between can't point us elsewhere.
-    const members = await this.getDistributionGroupMembers(group.externalDirectoryObjectId || group.guid);
+    const members = await this.getDistributionGroupMembers(cloudIdentity(group));
     return { group, members };
   }
 
@@ -391,7 +392,7 @@ export class ExchangeOnline {
     const unique = [...new Set(members)];
     if (unique.length === 0) {
       const current = await this.#membersByIdentity(identity);
-      await this.removeMembers(identity, current.map(memberIdentity));
+      await this.removeMembers(identity, current.map(cloudIdentity));
       return {
         calls: current.length,
         replacedWith: 0,
@@ -451,7 +452,7 @@ export class ExchangeOnline {
     const currentKeys = new Set(current.flatMap(memberKeys));
     const wantedKeys = new Set(wanted.map(identityKey));
     const missing = replaced.filter((m) => !currentKeys.has(identityKey(m)));
-    const extra = current.filter((r) => !memberKeys(r).some((k) => wantedKeys.has(k))).map(memberIdentity);
+    const extra = current.filter((r) => !memberKeys(r).some((k) => wantedKeys.has(k))).map(cloudIdentity);
     await this.removeMembers(identity, extra);
     await this.addMembers(identity, missing);
     return { added: missing.length, removed: extra.length };
@@ -839,7 +840,7 @@ export class ExchangeOnline {
     const byObject = new Map<string, CloudDependant[]>();
     for (const d of captured) {
       if (d.link === 'Members') continue;
-      const key = memberIdentity(d.recipient);
+      const key = cloudIdentity(d.recipient);
       (byObject.get(key) ?? byObject.set(key, []).get(key)!).push(d);
     }
     const name = group.name.toLowerCase();
@@ -924,11 +925,6 @@ function namesLink(raw: Record<string, unknown>, link: CloudDependant['link'], n
   if (link === 'Members') return false;
   if (link === 'ForwardingAddress') return String(raw['ForwardingAddress'] ?? '').toLowerCase() === name;
   return linksNaming(raw, name, [link]).length > 0;
-}
-
-/** The identity to address a member record by: its Entra object id, else its Guid. */
-function memberIdentity(r: RecipientRecord): string {
-  return r.externalDirectoryObjectId || r.guid;
 }
 
 /** An identity as compared with a member record's keys (lower case, without an `smtp:` prefix). */
