@@ -15,7 +15,7 @@
 //   outage run is `SYNC=async LATENCY_MS=150 STRAGGLER_MS=30000 … batch.bench.ts 1000`.
 // Uses (and resets first) the `batch` lab instance (env LAB names another); prints figures, asserts nothing. With env
 // FIGURES_FILE it also writes the headline figures there as JSON (bench/weather.bench.ts puts them in one table).
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { ActiveDirectory, childDn } from '@dlmigrate/ad';
@@ -27,6 +27,7 @@ import { CloudConnection, customCloud } from '@dlmigrate/exo';
 import { certificateFromPem } from '@dlmigrate/exo/testing';
 import { Lab } from '@dlmigrate/lab';
 import { openStateStore } from '@dlmigrate/state';
+import { loadAverage, writeFigures } from './figures.js';
 
 const TOTAL = Number(process.argv[2] ?? 1000);
 const THROTTLE = process.argv[3]?.split('/').map(Number);
@@ -177,8 +178,6 @@ const onEvent = (e: BatchEvent) => {
     last = now;
   }
 };
-// The machine may be shared: wall times mean little without the load they ran under (1/5/15-min load average).
-const loadAverage = () => readFileSync('/proc/loadavg', 'utf8').split(' ').slice(0, 3).join(' / ');
 const loadBefore = loadAverage();
 const adAtRun = ad.counts;
 const tRun = performance.now();
@@ -285,24 +284,19 @@ for (const [segment, values] of Object.entries(segments)) {
       `  ${segment.padEnd(44)} p50 ${fmt(s.p50Seconds)}, p95 ${fmt(s.p95Seconds)}, max ${fmt(s.maxSeconds)}`,
     );
 }
-const figuresFile = process.env['FIGURES_FILE'];
-if (figuresFile !== undefined)
-  writeFileSync(
-    figuresFile,
-    JSON.stringify({
-      groups: TOTAL,
-      byStatus: Object.fromEntries(byStatus),
-      runSeconds: runMs / 1000,
-      totalSeconds: (planMs + runMs) / 1000,
-      exchangeCallsPerGroup: exchangeCalls / TOTAL,
-      throttled: calls.throttled,
-      outage,
-      trueOutage: truly,
-      takeOver: summarizeOutages(segments['take-over started → converged']),
-      loadBefore,
-      loadAfter,
-    }),
-  );
+writeFigures({
+  groups: TOTAL,
+  byStatus: Object.fromEntries(byStatus),
+  runSeconds: runMs / 1000,
+  totalSeconds: (planMs + runMs) / 1000,
+  exchangeCallsPerGroup: exchangeCalls / TOTAL,
+  throttled: calls.throttled,
+  outage,
+  trueOutage: truly,
+  takeOver: summarizeOutages(segments['take-over started → converged']),
+  loadBefore,
+  loadAfter,
+});
 console.log('phases:');
 for (const line of phaseTimes) console.log(line);
 const failed = outcome.groups.filter((g) => !g.status.startsWith('completed'));

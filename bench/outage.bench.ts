@@ -7,10 +7,10 @@
 // Env: CYCLE_MS (trigger → export, default 3000), GRAPH_MS / EXCHANGE_MS (delay + up to as much jitter, defaults
 // 1000 / 1000). Uses the `core` lab (env LAB names another). Prints figures, asserts nothing; with env FIGURES_FILE
 // it also writes them there as JSON (bench/weather.bench.ts puts them in one table).
-import { readFileSync, writeFileSync } from 'node:fs';
 import { performance } from 'node:perf_hooks';
 import { summarizeOutages } from '@dlmigrate/core/testing';
 import { openWorld } from '../test/src/world.js';
+import { loadAverage, writeFigures } from './figures.js';
 
 const RUNS = Number(process.argv[2] ?? 10);
 const ADDRESS = process.argv[3] ?? 'sales@contoso.com';
@@ -19,8 +19,6 @@ const graphMs = Number(process.env['GRAPH_MS'] ?? 1000);
 const exchangeMs = Number(process.env['EXCHANGE_MS'] ?? 1000);
 
 const world = await openWorld(process.env['LAB'] ?? 'core');
-// The machine may be shared: wall times mean little without the load they ran under (1/5/15-min load average).
-const loadAverage = () => readFileSync('/proc/loadavg', 'utf8').split(' ').slice(0, 3).join(' / ');
 const loadBefore = loadAverage();
 const timing = {
   mode: 'async' as const,
@@ -65,15 +63,10 @@ console.log(
 );
 const loadAfter = loadAverage();
 console.log(`load average (1/5/15 min) at the start: ${loadBefore}; at the end: ${loadAfter}`);
-const figuresFile = process.env['FIGURES_FILE'];
-if (figuresFile !== undefined)
-  writeFileSync(
-    figuresFile,
-    JSON.stringify({
-      runs: RUNS,
-      outage: summarizeOutages(seen),
-      atMost: summarizeOutages(atMost),
-      loadBefore,
-      loadAfter,
-    }),
-  );
+writeFigures({
+  runs: RUNS,
+  outage: summarizeOutages(seen),
+  atMost: summarizeOutages(atMost),
+  loadBefore,
+  loadAfter,
+});
