@@ -1,23 +1,10 @@
 // Synthetic snapshots for the engine's pure-logic tests (validation, parity, plan). Not part of the build.
-import type { AdGroup, AdRecipient } from '@dlmigrate/ad';
+import { FORWARD_LINKS, type AdGroup, type AdRecipient } from '@dlmigrate/ad';
 import type { Snapshot } from './snapshot.js';
 
 const DN = 'CN=Sales,OU=Groups,DC=lab,DC=test';
 export const emptyLinks = Object.fromEntries(
-  [
-    'member',
-    'managedBy',
-    'msExchCoManagedByLink',
-    'msExchModeratedByLink',
-    'msExchBypassModerationLink',
-    'msExchBypassModerationFromDLMembersLink',
-    'authOrig',
-    'unauthOrig',
-    'dLMemSubmitPerms',
-    'dLMemRejectPerms',
-    'publicDelegates',
-    'altRecipient',
-  ].map((k) => [k, [] as string[]]),
+  FORWARD_LINKS.map((k) => [k, [] as string[]]),
 ) as AdGroup['links'];
 
 /** A mailbox user resolved from a link, `name` its display name; `id` its ExternalDirectoryObjectId (User_<id>). */

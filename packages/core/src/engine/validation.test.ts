@@ -1,8 +1,7 @@
-import type { AdRecipient } from '@dlmigrate/ad';
 import { describe, expect, it } from 'vitest';
 import { DEFAULT_OPTIONS, type MigrationOptions } from '../options.js';
 import type { Snapshot } from './snapshot.js';
-import { emptyLinks, snapshot } from './snapshot.test-support.js';
+import { emptyLinks, mailbox, snapshot } from './snapshot.test-support.js';
 import { unresolvedDependantFindings, validate } from './validation.js';
 
 const options: MigrationOptions = { ...DEFAULT_OPTIONS, nonSyncOu: 'OU=NonSync,DC=lab,DC=test' };
@@ -133,15 +132,8 @@ describe('validate', () => {
   });
 
   it('reports links missing in the cloud and forces Security for cloud Send-As trustees', () => {
-    const ann: AdRecipient = {
-      dn: 'CN=Ann,DC=lab,DC=test',
-      objectGuid: 'a',
-      objectClass: 'user',
-      kind: 'mailbox',
-      name: 'Ann',
-      mail: 'ann@contoso.com',
-      lookupAddress: 'ann@contoso.com',
-    };
+    // Not in the cloud: no ExternalDirectoryObjectId.
+    const ann = mailbox('Ann', '1', { externalDirectoryObjectId: undefined });
     const s = snapshot({
       group: { links: { ...emptyLinks, member: [ann.dn] } },
       recipients: [ann],

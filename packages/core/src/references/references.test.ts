@@ -187,6 +187,15 @@ describe('finding the configuration that names a group', () => {
   });
 });
 
+/** The old group's LegacyExchangeDN in a room's booking list. */
+const booking: ExchangeReference = {
+  kind: 'calendar-processing',
+  container: { identity: 'm1', name: 'room1@contoso.com' },
+  property: 'BookInPolicy',
+  storedAs: 'legacy-dn',
+  value: '/o=ExchangeLabs/cn=Recipients/cn=old-sales',
+};
+
 describe('rewriting a container for the new group', () => {
   const rule: ExchangeReference = {
     kind: 'transport-rule',
@@ -210,13 +219,6 @@ describe('rewriting a container for the new group', () => {
   });
 
   it('replaces the old LegacyExchangeDN in a booking list by the new group, keeping the other entries', () => {
-    const booking: ExchangeReference = {
-      kind: 'calendar-processing',
-      container: { identity: 'm1', name: 'room1@contoso.com' },
-      property: 'BookInPolicy',
-      storedAs: 'legacy-dn',
-      value: '/o=ExchangeLabs/cn=Recipients/cn=old-sales',
-    };
     const live = {
       shape: 'list',
       values: ['/o=ExchangeLabs/cn=Recipients/cn=alice', '/o=ExchangeLabs/cn=Recipients/cn=old-sales'],
@@ -273,13 +275,6 @@ describe('rewriting a container for the new group', () => {
 });
 
 describe('a booking policy that cannot be read', () => {
-  const booking: ExchangeReference = {
-    kind: 'calendar-processing',
-    container: { identity: 'm1', name: 'room1@contoso.com' },
-    property: 'BookInPolicy',
-    storedAs: 'legacy-dn',
-    value: '/o=ExchangeLabs/cn=Recipients/cn=old-sales',
-  };
   /** An Exchange Online whose Get-CalendarProcessing fails with `error`; the test is about rewire's catch sites. */
   const refusing = (error: Error) =>
     ({

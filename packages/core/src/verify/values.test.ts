@@ -1,7 +1,7 @@
 import type { AdRecipient } from '@dlmigrate/ad';
 import type { DistributionGroupRecord } from '@dlmigrate/exo';
 import { describe, expect, it } from 'vitest';
-import { emptyLinks, snapshot } from '../engine/snapshot.test-support.js';
+import { emptyLinks, mailbox, snapshot } from '../engine/snapshot.test-support.js';
 import { expectedCloudGroup, observedCloudGroup } from './expected.js';
 import { compareValues, renderedValues, verificationSummary, type ExpectedValue } from './values.js';
 
@@ -125,16 +125,7 @@ describe('compareValues', () => {
 });
 
 describe('expected values of a recreated group', () => {
-  const ann: AdRecipient = {
-    dn: 'CN=Ann,DC=lab,DC=test',
-    objectGuid: 'a',
-    objectClass: 'user',
-    kind: 'mailbox',
-    name: 'Ann',
-    mail: 'ann@contoso.com',
-    lookupAddress: 'ann@contoso.com',
-    externalDirectoryObjectId: 'User_1',
-  };
+  const ann = mailbox('Ann', '1');
   const s = snapshot({
     group: {
       links: { ...emptyLinks, member: [ann.dn], managedBy: [ann.dn, 'CN=Sales,OU=Groups,DC=lab,DC=test'] },
