@@ -2,8 +2,7 @@
 // have, and a watch that reports every deletion of the wave with one Graph delta call per poll.
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { existingRecipientIds } from '../src/exchange/existence.js';
-import { forgetSharedRateBudgets } from '../src/rate/registry.js';
-import { startSimTenant, type SimTenant } from './helpers/sim.js';
+import { resetRateBudgets, startSimTenant, type SimTenant } from './helpers/sim.js';
 
 let t: SimTenant;
 const GROUPS = 120;
@@ -24,11 +23,7 @@ beforeAll(async () => {
 afterAll(async () => {
   await t.sim.stop();
 });
-beforeEach(() => {
-  forgetSharedRateBudgets();
-  t.sim.setThrottling(t.tenantId, { requestsPerWindow: 0, windowSeconds: 1, maxConcurrent: 0 });
-  t.sim.resetCalls(t.tenantId);
-});
+beforeEach(() => resetRateBudgets(t));
 
 const idOf = (name: string) =>
   Object.values(t.sim.tenant(t.tenantId).recipients).find((r) => r.Name === name)

@@ -8,7 +8,7 @@ import {
   ExoSyncedObjectError,
   ExoValidationError,
 } from '../src/exchange/errors.js';
-import type { ExchangeOnline } from '../src/exchange/exchange-online.js';
+import type { CloudDependant, ExchangeOnline } from '../src/exchange/exchange-online.js';
 import { markDirSynced, startSimTenant, type SimTenant } from './helpers/sim.js';
 
 let t: SimTenant;
@@ -70,6 +70,11 @@ afterAll(async () => {
   conn.close();
   await t.sim.stop();
 });
+
+/** The primary SMTP addresses of a group's members, sorted. */
+async function memberAddresses(group: string): Promise<string[]> {
+  return (await exo.getDistributionGroupMembers(group)).map((m) => m.primarySmtpAddress).sort();
+}
 
 describe('distribution groups', () => {
   it('reads a DL with its settings and full membership; null when missing', async () => {
@@ -149,9 +154,8 @@ describe('distribution groups', () => {
     const calls = t.sim.calls(t.tenantId).cmdlets;
     expect(calls['Update-DistributionGroupMember']).toBe(1);
     expect(calls['Add-DistributionGroupMember']).toBe(2);
-    const members = await exo.getDistributionGroupMembers('temp1@contoso.com');
     // Mia, who was there before, is gone: the result is exactly the requested list.
-    expect(members.map((m) => m.primarySmtpAddress).sort()).toEqual([
+    expect(await memberAddresses('temp1@contoso.com')).toEqual([
       'alice@contoso.com',
       'bob@contoso.com',
       'carol@contoso.com',
@@ -189,8 +193,7 @@ describe('distribution groups', () => {
     } finally {
       t.sim.setBehaviour(t.tenantId, { memberUpdateMs: 0, restTimeoutSeconds: 900 });
     }
-    const members = await exo.getDistributionGroupMembers('temp1@contoso.com');
-    expect(members.map((m) => m.primarySmtpAddress).sort()).toEqual([
+    expect(await memberAddresses('temp1@contoso.com')).toEqual([
       'alice@contoso.com',
       'bob@contoso.com',
       'carol@contoso.com',
@@ -226,8 +229,7 @@ describe('distribution groups', () => {
     const calls = t.sim.calls(t.tenantId).cmdlets;
     expect(calls['Update-DistributionGroupMember']).toBeUndefined();
     expect(calls['Add-DistributionGroupMember']).toBe(2);
-    const members = await exo.getDistributionGroupMembers('temp1@contoso.com');
-    expect(members.map((m) => m.primarySmtpAddress).sort()).toEqual([
+    expect(await memberAddresses('temp1@contoso.com')).toEqual([
       'alice@contoso.com',
       'bob@contoso.com',
       'carol@contoso.com',
@@ -425,21 +427,33 @@ describe('typed errors', () => {
 });
 
 describe('cloud dependants', () => {
-  it('finds cloud-only groups and mailboxes that reference a group by its Exchange DN', async () => {
-    await exo.newDistributionGroup({ name: 'Parent', managedBy: ['alice'] });
-    await exo.addMember('Parent', 'sales@contoso.com');
-    await exo.setDistributionGroup('Parent', {
+  /**
+   * A cloud-only DL `name` that holds Sales as a member and names it in `links` (by default: accept messages only
+   * from Sales' members, bypass moderation for them), and Bob's mailbox forwarding to Sales.
+   */
+  async function salesDependants(
+    name: string,
+    links: Record<string, string[]> = {
       AcceptMessagesOnlyFromDLMembers: ['sales@contoso.com'],
       BypassModerationFromSendersOrMembers: ['sales@contoso.com'],
-    });
+    },
+  ): Promise<void> {
+    await exo.newDistributionGroup({ name, managedBy: ['alice'] });
+    await exo.addMember(name, 'sales@contoso.com');
+    await exo.setDistributionGroup(name, links);
     await exo.setForwardingAddress(
       { identity: 'bob', recipientTypeDetails: 'UserMailbox' },
       'sales@contoso.com',
     );
+  }
+  /** Each dependant as `<link>:<recipient name>`, sorted. */
+  const names = (found: CloudDependant[]) => found.map((f) => `${f.link}:${f.recipient.name}`).sort();
+
+  it('finds cloud-only groups and mailboxes that reference a group by its Exchange DN', async () => {
+    await salesDependants('Parent');
     const sales = await exo.getDistributionGroup('sales@contoso.com');
     const found = await exo.findCloudDependants(sales!.distinguishedName);
-    const links = found.map((f) => `${f.link}:${f.recipient.name}`).sort();
-    expect(links).toEqual(
+    expect(names(found)).toEqual(
       expect.arrayContaining([
         'Members:Parent',
         'AcceptMessagesOnlyFromDLMembers:Parent',
@@ -466,17 +480,11 @@ describe('cloud dependants', () => {
   });
 
   it('with a tenant-wide index: the same dependants (forwarding included) from two questions per group, staging DLs made later included', async () => {
-    await exo.newDistributionGroup({ name: 'Parent2', managedBy: ['alice'] });
-    await exo.addMember('Parent2', 'sales@contoso.com');
-    await exo.setDistributionGroup('Parent2', {
+    await salesDependants('Parent2', {
       AcceptMessagesOnlyFromDLMembers: ['sales@contoso.com'],
       RejectMessagesFromDLMembers: ['admins@contoso.com'],
       GrantSendOnBehalfTo: ['admins@contoso.com'],
     });
-    await exo.setForwardingAddress(
-      { identity: 'bob', recipientTypeDetails: 'UserMailbox' },
-      'sales@contoso.com',
-    );
     t.sim.resetCalls(t.tenantId);
     const index = await exo.readCloudDependantsIndex();
     expect(index.calls).toBe(8);
@@ -496,7 +504,6 @@ describe('cloud dependants', () => {
         name: group.name,
         alsoGroupsLike: 'dlmigrate-staging-*',
       });
-      const names = (found: typeof scanned) => found.map((f) => `${f.link}:${f.recipient.name}`).sort();
       expect(names(indexed)).toEqual(names(scanned));
       // Membership and the staging DLs: forwarding comes from the index like the restriction and owner links.
       expect(Object.values(t.sim.calls(t.tenantId).cmdlets).reduce((a, b) => a + b, 0)).toBe(2);
@@ -519,20 +526,10 @@ describe('cloud dependants', () => {
   });
 
   it('re-reads only the dependants a scan found, by id: one call per object, one Members filter; a link removed or an object gone is no longer found', async () => {
-    await exo.newDistributionGroup({ name: 'Parent3', managedBy: ['alice'] });
-    await exo.addMember('Parent3', 'sales@contoso.com');
-    await exo.setDistributionGroup('Parent3', {
-      AcceptMessagesOnlyFromDLMembers: ['sales@contoso.com'],
-      BypassModerationFromSendersOrMembers: ['sales@contoso.com'],
-    });
-    await exo.setForwardingAddress(
-      { identity: 'bob', recipientTypeDetails: 'UserMailbox' },
-      'sales@contoso.com',
-    );
+    await salesDependants('Parent3');
     const sales = (await exo.getDistributionGroup('sales@contoso.com'))!;
     const group = { dn: sales.distinguishedName, name: sales.name };
     const scanned = await exo.findCloudDependants(sales.distinguishedName);
-    const names = (found: typeof scanned) => found.map((f) => `${f.link}:${f.recipient.name}`).sort();
 
     t.sim.resetCalls(t.tenantId);
     expect(names(await exo.cloudDependantsStill(scanned, group))).toEqual(names(scanned));

@@ -3,8 +3,7 @@
 // Graph gets the same treatment. Counts and ratios only: no assertion on wall time.
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { RateBudget, type RateBudgetEvent } from '../src/rate/rate-budget.js';
-import { forgetSharedRateBudgets } from '../src/rate/registry.js';
-import { mailboxSeeds, startSimTenant, type SimTenant } from './helpers/sim.js';
+import { mailboxSeeds, resetRateBudgets, startSimTenant, type SimTenant } from './helpers/sim.js';
 
 let t: SimTenant;
 const USERS = mailboxSeeds('contoso', 50);
@@ -24,11 +23,7 @@ beforeAll(async () => {
 afterAll(async () => {
   await t.sim.stop();
 });
-beforeEach(() => {
-  forgetSharedRateBudgets();
-  t.sim.setThrottling(t.tenantId, { requestsPerWindow: 0, windowSeconds: 1, maxConcurrent: 0 });
-  t.sim.resetCalls(t.tenantId);
-});
+beforeEach(() => resetRateBudgets(t));
 
 /** `total` Get-Recipient calls shared by `callers` concurrent callers; returns how many failed. */
 async function storm(conn: Awaited<ReturnType<SimTenant['connect']>>, total: number, callers: number) {

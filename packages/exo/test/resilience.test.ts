@@ -7,8 +7,13 @@ import {
   ExoTransientError,
   ExoValidationError,
 } from '../src/exchange/errors.js';
-import { forgetSharedRateBudgets } from '../src/rate/registry.js';
-import { bigGroupSeeds, mailboxSeeds, startSimTenant, type SimTenant } from './helpers/sim.js';
+import {
+  bigGroupSeeds,
+  mailboxSeeds,
+  resetRateBudgets,
+  startSimTenant,
+  type SimTenant,
+} from './helpers/sim.js';
 
 const MEMBERS = 2_500;
 let t: SimTenant;
@@ -33,11 +38,8 @@ function fault(
 }
 
 function reset() {
-  // Each test starts with a fresh tenant-wide budget (what an earlier storm taught the shared one stays otherwise).
-  forgetSharedRateBudgets();
-  t.sim.setThrottling(t.tenantId, { requestsPerWindow: 0, windowSeconds: 1, maxConcurrent: 0 });
+  resetRateBudgets(t);
   t.sim.clearFaults(t.tenantId);
-  t.sim.resetCalls(t.tenantId);
 }
 
 describe('paging', () => {

@@ -4,6 +4,7 @@ import { CloudSim, type RegisterAppInput } from '@dlmigrate/cloud-sim';
 import { certificateFromPem, type AppCertificate } from '../../src/auth/certificate.js';
 import { customCloud, type CloudEndpoints } from '../../src/cloud.js';
 import { CloudConnection, type CloudConnectionOptions } from '../../src/connection.js';
+import { forgetSharedRateBudgets } from '../../src/rate/registry.js';
 import { makeCertificate, type TestCertificate } from './certs.js';
 
 export interface SimTenant {
@@ -42,6 +43,16 @@ export async function startSimTenant(
         ...extra,
       }),
   };
+}
+
+/**
+ * Before each rate test: a fresh tenant-wide rate budget in the client (what an earlier storm taught the shared one
+ * stays otherwise), no throttling in the tenant, and its call counters at zero.
+ */
+export function resetRateBudgets(t: SimTenant): void {
+  forgetSharedRateBudgets();
+  t.sim.setThrottling(t.tenantId, { requestsPerWindow: 0, windowSeconds: 1, maxConcurrent: 0 });
+  t.sim.resetCalls(t.tenantId);
 }
 
 /** `count` mailboxes named user0000… with addresses user0000@<name>.com. */
