@@ -30,6 +30,7 @@ export {
   batchStatus,
   listMigrationStatus,
   migrationStatus,
+  migrationStatusMark,
   type BatchStatusView,
   type MigrationStatusDetail,
 } from './status/listing.js';
@@ -108,7 +109,7 @@ export type { CollectPermissionsOptions, CollectPermissionsResult } from './perm
 /** @public */
 export type { RestoreChange } from './restore/preview.js';
 /** @public */
-export type { BatchStatusGroup, BatchStatusLevel } from './status/listing.js';
+export type { BatchStatusGroup, BatchStatusLevel, MigrationStatusMark } from './status/listing.js';
 /** @public */
 export type { HostKeyPin } from './sync/ssh-host-key.js';
 /** @public */

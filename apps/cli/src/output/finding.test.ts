@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { findingLine, migrationStatusMark, severityStatus } from './finding.js';
+import { findingLine, severityStatus } from './finding.js';
 
 describe('a finding on a terminal line', () => {
   it('marks blocking as fail, needs-action as warn, info as info', () => {
@@ -29,25 +29,5 @@ describe('a finding on a terminal line', () => {
       'X  ',
       'm',
     ]);
-  });
-});
-
-describe("a migration's line", () => {
-  it('marks completed ok, warnings and rollbacks warn, failures, blocks and half-done undos fail, open ones info', () => {
-    expect(
-      (
-        [
-          'completed',
-          'completed_with_warnings',
-          'rolled_back',
-          'failed',
-          'blocked',
-          'undo_failed',
-          'planned',
-          'running',
-          'parked',
-        ] as const
-      ).map(migrationStatusMark),
-    ).toEqual(['ok', 'warn', 'warn', 'fail', 'fail', 'fail', 'info', 'info', 'info']);
   });
 });

@@ -3,6 +3,7 @@
 import {
   BatchInputError,
   migrateBatch,
+  migrationStatusMark,
   retryFailedGroups,
   runBatch,
   type BatchEvent,
@@ -17,7 +18,6 @@ import type { Logger } from 'pino';
 import type { CommandContext } from '../context.js';
 import { UsageError } from '../errors.js';
 import { ExitCode } from '../exit-codes.js';
-import { migrationStatusMark } from '../output/finding.js';
 import type { Status } from '../output/output.js';
 import { migrationOptions } from './open-engine.js';
 import { withStopSignals } from './run.js';

@@ -3,7 +3,7 @@ import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { batchStatus, listMigrationStatus, migrationStatus } from './listing.js';
+import { batchStatus, listMigrationStatus, migrationStatus, migrationStatusMark } from './listing.js';
 
 describe('what status lists, from a real SQLite store', () => {
   let state: StateStore;
@@ -69,5 +69,25 @@ describe('what status lists, from a real SQLite store', () => {
       },
     ]);
     expect(await batchStatus(state, 'no-such-batch')).toBeNull();
+  });
+});
+
+describe("a migration's mark (status, batch progress, report)", () => {
+  it('marks completed ok, warnings warn, every final status that is not a success fail, open ones info', () => {
+    expect(
+      (
+        [
+          'completed',
+          'completed_with_warnings',
+          'rolled_back',
+          'failed',
+          'blocked',
+          'undo_failed',
+          'planned',
+          'running',
+          'parked',
+        ] as const
+      ).map(migrationStatusMark),
+    ).toEqual(['ok', 'warn', 'fail', 'fail', 'fail', 'fail', 'info', 'info', 'info']);
   });
 });

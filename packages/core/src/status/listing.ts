@@ -10,6 +10,37 @@ import type {
   StateStore,
 } from '@dlmigrate/state';
 
+/** How a line about a migration is marked on a terminal (the CLI's Output.status marks). */
+export type MigrationStatusMark = 'ok' | 'warn' | 'fail' | 'info';
+
+/**
+ * The mark of a migration's status, the same in `status`, a batch's progress lines and `report` (issue #18: they had
+ * two mappings that disagreed on rolled_back and undo_failed). Read by an Exchange administrator going down a list of
+ * groups, the mark answers "do I have to act on this one?":
+ * - completed: ok. completed_with_warnings: warn — the group is migrated and works; its findings need a look.
+ * - failed, blocked, rolled_back, undo_failed: fail — the group is not migrated. A rollback leaves the on-prem group
+ *   as it was, so nothing is broken, but the migration did not happen and has to be run again once its cause is
+ *   fixed; marked warn it read like "migrated, with warnings". These are the final statuses that are not a success
+ *   (packages/state/src/types.ts FINAL_STATUSES, SUCCEEDED_STATUSES).
+ * - planned, running, parked: info — still open; a runner works on it.
+ * A table, not a chain of ifs, so a status added to MIGRATION_STATUSES does not compile until it has a mark.
+ */
+const MARK_OF: Readonly<Record<MigrationStatus, MigrationStatusMark>> = {
+  completed: 'ok',
+  completed_with_warnings: 'warn',
+  failed: 'fail',
+  blocked: 'fail',
+  rolled_back: 'fail',
+  undo_failed: 'fail',
+  planned: 'info',
+  running: 'info',
+  parked: 'info',
+};
+
+export function migrationStatusMark(status: MigrationStatus): MigrationStatusMark {
+  return MARK_OF[status];
+}
+
 /** Every migration of the store, or of one batch (in the store's order: by id); null when there is no such batch. */
 export async function listMigrationStatus(
   store: StateStore,

@@ -8,7 +8,7 @@ import { UsageError } from '../../errors.js';
 import type { ProgramState } from '../../program.js';
 import { commandAction } from '../shared.js';
 import { renderReportHtml } from '../../report/html.js';
-import type { Report } from '@dlmigrate/core';
+import { migrationStatusMark, type Report } from '@dlmigrate/core';
 import { writeOwnerOnly } from '../../output/owner-only-file.js';
 import { severityStatus } from '../../output/finding.js';
 
@@ -124,20 +124,14 @@ function showReport(
     output.line(report.verification.summary);
   output.line(`${what}: ${report.status}`);
   if (report.kind === 'batch') {
-    for (const m of report.migrations) output.status(statusOf(m.status), m.group.address, m.status);
+    for (const m of report.migrations)
+      output.status(migrationStatusMark(m.status), m.group.address, m.status);
   }
   for (const f of findings) {
     output.status(severityStatus(f.severity), `${f.code} ${f.subject}`, `${f.message} — ${f.action}`);
   }
   if (htmlFile !== undefined) output.line(`HTML report: ${htmlFile}`);
   if (csvFile !== undefined) output.line(`CSV: ${csvFile}`);
-}
-
-function statusOf(status: string): 'ok' | 'warn' | 'fail' | 'info' {
-  if (status === 'completed') return 'ok';
-  if (status === 'completed_with_warnings') return 'warn';
-  if (status === 'failed' || status === 'blocked') return 'fail';
-  return 'info';
 }
 
 function resolvePath(file: string, context: CommandContext): string {

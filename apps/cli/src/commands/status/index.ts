@@ -1,5 +1,5 @@
 // `dlmigrate status [id]`: what the state store knows — all migrations, or one with its steps.
-import type { BatchStatusView, MigrationStatusDetail } from '@dlmigrate/core';
+import { migrationStatusMark, type BatchStatusView, type MigrationStatusDetail } from '@dlmigrate/core';
 import type { MigrationRecord } from '@dlmigrate/state';
 import type { Command } from 'commander';
 import { addSettingFlags, SETTINGS } from '../../config/settings.js';
@@ -7,7 +7,7 @@ import type { CommandContext } from '../../context.js';
 import { UsageError } from '../../errors.js';
 import type { ProgramState } from '../../program.js';
 import { commandAction } from '../shared.js';
-import { findingLine, migrationStatusMark } from '../../output/finding.js';
+import { findingLine } from '../../output/finding.js';
 
 export function registerStatusCommand(program: Command, state: ProgramState): void {
   const status = program
