@@ -3,7 +3,7 @@
 // the permission each needs, what seeding refuses (as Entra does), and what a hard delete leaves behind.
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { CloudSim } from '../src/index.js';
-import { request, setupTenant, tokenFor, type TestTenant } from './helpers.js';
+import { contoso, request, setupTenant, tokenFor, type TestTenant } from './helpers.js';
 
 let sim: CloudSim;
 let t: TestTenant;
@@ -17,7 +17,7 @@ beforeAll(async () => {
   sim = await CloudSim.start();
   t = await setupTenant(sim);
   sim.seedRecipients(t.tenantId, [
-    { type: 'UserMailbox', name: 'Alice Anders', alias: 'alice', primarySmtpAddress: 'alice@contoso.com' },
+    contoso.alice,
     {
       type: 'MailUniversalSecurityGroup',
       name: 'Sales',

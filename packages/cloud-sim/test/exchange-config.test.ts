@@ -3,7 +3,7 @@
 // each keeps, how it shows it, what each refuses, and what becomes of a reference when its group is deleted.
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { CloudSim } from '../src/index.js';
-import { cmdletError, setupTenant, tokenFor, type TestTenant } from './helpers.js';
+import { cmdletError, contoso, setupTenant, tokenFor, type TestTenant } from './helpers.js';
 
 let sim: CloudSim;
 let t: TestTenant;
@@ -17,8 +17,8 @@ beforeAll(async () => {
   sim = await CloudSim.start();
   t = await setupTenant(sim);
   sim.seedRecipients(t.tenantId, [
-    { type: 'UserMailbox', name: 'Alice Anders', alias: 'alice', primarySmtpAddress: 'alice@contoso.com' },
-    { type: 'UserMailbox', name: 'Bob Berg', alias: 'bob', primarySmtpAddress: 'bob@contoso.com' },
+    contoso.alice,
+    contoso.bob,
     {
       type: 'MailUser',
       name: 'Journal Archive',

@@ -2,7 +2,7 @@
 // resolution, GenericHashTable, paging, error shape and every documented refusal.
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { CloudSim } from '../src/index.js';
-import { cmdletError, setupTenant, tokenFor, type TestTenant } from './helpers.js';
+import { cmdletError, contoso, setupTenant, tokenFor, type TestTenant } from './helpers.js';
 
 let sim: CloudSim;
 let t: TestTenant;
@@ -14,60 +14,20 @@ beforeAll(async () => {
   t = await setupTenant(sim);
   sim.seedRecipients(t.tenantId, [
     {
-      type: 'UserMailbox',
-      name: 'Alice Anders',
-      alias: 'alice',
-      primarySmtpAddress: 'alice@contoso.com',
+      ...contoso.alice,
       emailAddresses: [
         'SMTP:alice@contoso.com',
         'smtp:a.anders@contoso.com',
         'X500:/o=Contoso/ou=Exchange Administrative Group/cn=Recipients/cn=alice',
       ],
     },
-    { type: 'UserMailbox', name: 'Bob Berg', alias: 'bob', primarySmtpAddress: 'bob@contoso.com' },
-    {
-      type: 'MailUser',
-      name: 'Erin Evans',
-      alias: 'erin',
-      primarySmtpAddress: 'erin@contoso.com',
-      externalEmailAddress: 'erin@fabrikam.example',
-    },
-    {
-      type: 'MailContact',
-      name: 'Paul Partner',
-      alias: 'paul',
-      primarySmtpAddress: 'paul@fabrikam.example',
-      externalEmailAddress: 'paul@fabrikam.example',
-    },
-    {
-      type: 'MailUniversalDistributionGroup',
-      name: 'Marketing',
-      alias: 'marketing',
-      primarySmtpAddress: 'marketing@contoso.com',
-      members: ['alice', 'bob'],
-      settings: { ManagedBy: ['alice'] },
-    },
-    {
-      type: 'MailUniversalSecurityGroup',
-      name: 'Execs',
-      alias: 'execs',
-      primarySmtpAddress: 'execs@contoso.com',
-      members: ['alice'],
-      settings: { ManagedBy: ['alice'] },
-    },
-    {
-      type: 'DynamicDistributionGroup',
-      name: 'All Sales People',
-      alias: 'salespeople',
-      primarySmtpAddress: 'salespeople@contoso.com',
-      recipientFilter: "CustomAttribute1 -eq 'Sales'",
-    },
-    {
-      type: 'GroupMailbox',
-      name: 'Project X',
-      alias: 'projectx',
-      primarySmtpAddress: 'projectx@contoso.com',
-    },
+    contoso.bob,
+    contoso.erin,
+    contoso.paul,
+    { ...contoso.marketing, members: ['alice', 'bob'], settings: { ManagedBy: ['alice'] } },
+    { ...contoso.execs, members: ['alice'], settings: { ManagedBy: ['alice'] } },
+    contoso.salesPeople,
+    contoso.projectX,
     { type: 'User', name: 'Frank Fischer', primarySmtpAddress: 'frank@contoso.com' },
   ]);
   baseline = sim.snapshot();

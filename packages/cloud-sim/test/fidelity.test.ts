@@ -3,7 +3,7 @@
 // settle (each tested under both answers). Raw HTTP, as the other contract tests.
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { CloudSim } from '../src/index.js';
-import { cmdletError, request, setupTenant, tokenFor, type TestTenant } from './helpers.js';
+import { cmdletError, contoso, request, setupTenant, tokenFor, type TestTenant } from './helpers.js';
 
 let sim: CloudSim;
 let t: TestTenant;
@@ -15,47 +15,18 @@ beforeAll(async () => {
   sim = await CloudSim.start();
   t = await setupTenant(sim);
   sim.seedRecipients(t.tenantId, [
-    { type: 'UserMailbox', name: 'Alice Anders', alias: 'alice', primarySmtpAddress: 'alice@contoso.com' },
-    { type: 'UserMailbox', name: 'Bob Berg', alias: 'bob', primarySmtpAddress: 'bob@contoso.com' },
+    contoso.alice,
+    contoso.bob,
+    contoso.erin,
+    { ...contoso.paul, displayName: 'Paul (Fabrikam)' },
     {
-      type: 'MailUser',
-      name: 'Erin Evans',
-      alias: 'erin',
-      primarySmtpAddress: 'erin@contoso.com',
-      externalEmailAddress: 'erin@fabrikam.example',
-    },
-    {
-      type: 'MailContact',
-      name: 'Paul Partner',
-      alias: 'paul',
-      displayName: 'Paul (Fabrikam)',
-      primarySmtpAddress: 'paul@fabrikam.example',
-      externalEmailAddress: 'paul@fabrikam.example',
-    },
-    {
-      type: 'MailUniversalDistributionGroup',
-      name: 'Marketing',
-      alias: 'marketing',
+      ...contoso.marketing,
       displayName: 'Marketing Team',
-      primarySmtpAddress: 'marketing@contoso.com',
       members: ['alice', 'bob'],
       settings: { ManagedBy: ['alice'] },
     },
-    {
-      type: 'MailUniversalSecurityGroup',
-      name: 'Execs',
-      alias: 'execs',
-      primarySmtpAddress: 'execs@contoso.com',
-      members: ['alice'],
-      settings: { ManagedBy: ['alice'] },
-    },
-    {
-      type: 'DynamicDistributionGroup',
-      name: 'All Sales People',
-      alias: 'salespeople',
-      primarySmtpAddress: 'salespeople@contoso.com',
-      recipientFilter: "CustomAttribute1 -eq 'Sales'",
-    },
+    { ...contoso.execs, members: ['alice'], settings: { ManagedBy: ['alice'] } },
+    contoso.salesPeople,
   ]);
   baseline = sim.snapshot();
 });

@@ -1,7 +1,7 @@
 // Graph subset contract: groups by id and by filter, members, onPremisesSyncBehavior, permissions.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { CloudSim } from '../src/index.js';
-import { request, setupTenant, tokenFor, type TestTenant } from './helpers.js';
+import { contoso, request, setupTenant, tokenFor, type TestTenant } from './helpers.js';
 
 let sim: CloudSim;
 let t: TestTenant;
@@ -11,34 +11,15 @@ beforeAll(async () => {
   sim = await CloudSim.start();
   t = await setupTenant(sim);
   sim.seedRecipients(t.tenantId, [
-    { type: 'UserMailbox', name: 'Alice Anders', alias: 'alice', primarySmtpAddress: 'alice@contoso.com' },
+    contoso.alice,
+    contoso.paul,
     {
-      type: 'MailContact',
-      name: 'Paul Partner',
-      alias: 'paul',
-      primarySmtpAddress: 'paul@fabrikam.example',
-      externalEmailAddress: 'paul@fabrikam.example',
-    },
-    {
-      type: 'MailUniversalDistributionGroup',
-      name: 'Marketing',
-      alias: 'marketing',
-      primarySmtpAddress: 'marketing@contoso.com',
+      ...contoso.marketing,
       emailAddresses: ['SMTP:marketing@contoso.com', 'smtp:mkt@contoso.com'],
       members: ['alice', 'paul', 'execs'],
     },
-    {
-      type: 'MailUniversalSecurityGroup',
-      name: 'Execs',
-      alias: 'execs',
-      primarySmtpAddress: 'execs@contoso.com',
-    },
-    {
-      type: 'GroupMailbox',
-      name: 'Project X',
-      alias: 'projectx',
-      primarySmtpAddress: 'projectx@contoso.com',
-    },
+    contoso.execs,
+    contoso.projectX,
     {
       type: 'DynamicDistributionGroup',
       name: 'Dynamic',

@@ -3,7 +3,7 @@
 import { createPrivateKey, randomUUID } from 'node:crypto';
 import https from 'node:https';
 import http from 'node:http';
-import type { CloudSim } from '../src/index.js';
+import type { CloudSim, SeedRecipient } from '../src/index.js';
 import { generateClientCertificate, type ClientCertificate } from '../src/index.js';
 import { signJwt, type JwtAlgorithm } from '../src/auth/jwt.js';
 
@@ -164,6 +164,59 @@ export async function tokenFor(
   if (res.status !== 200) throw new Error(`token request failed: ${res.text}`);
   return res.json.access_token as string;
 }
+
+/**
+ * The contoso recipients the contract tests seed, by identity only: each file adds the members, settings and addresses
+ * its cases need (`{ ...contoso.marketing, members: ['alice'] }`).
+ */
+export const contoso = {
+  alice: {
+    type: 'UserMailbox',
+    name: 'Alice Anders',
+    alias: 'alice',
+    primarySmtpAddress: 'alice@contoso.com',
+  },
+  bob: { type: 'UserMailbox', name: 'Bob Berg', alias: 'bob', primarySmtpAddress: 'bob@contoso.com' },
+  erin: {
+    type: 'MailUser',
+    name: 'Erin Evans',
+    alias: 'erin',
+    primarySmtpAddress: 'erin@contoso.com',
+    externalEmailAddress: 'erin@fabrikam.example',
+  },
+  paul: {
+    type: 'MailContact',
+    name: 'Paul Partner',
+    alias: 'paul',
+    primarySmtpAddress: 'paul@fabrikam.example',
+    externalEmailAddress: 'paul@fabrikam.example',
+  },
+  marketing: {
+    type: 'MailUniversalDistributionGroup',
+    name: 'Marketing',
+    alias: 'marketing',
+    primarySmtpAddress: 'marketing@contoso.com',
+  },
+  execs: {
+    type: 'MailUniversalSecurityGroup',
+    name: 'Execs',
+    alias: 'execs',
+    primarySmtpAddress: 'execs@contoso.com',
+  },
+  salesPeople: {
+    type: 'DynamicDistributionGroup',
+    name: 'All Sales People',
+    alias: 'salespeople',
+    primarySmtpAddress: 'salespeople@contoso.com',
+    recipientFilter: "CustomAttribute1 -eq 'Sales'",
+  },
+  projectX: {
+    type: 'GroupMailbox',
+    name: 'Project X',
+    alias: 'projectx',
+    primarySmtpAddress: 'projectx@contoso.com',
+  },
+} satisfies Record<string, SeedRecipient>;
 
 /** A tenant "contoso" with contoso.com, one app holding every role, and tokens for both APIs. */
 export async function setupTenant(
