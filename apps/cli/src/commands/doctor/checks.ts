@@ -53,21 +53,19 @@ export function checkCertificate(
   now: Date,
 ): { files: CheckResult; expiry?: CheckResult } {
   const title = 'app certificate and private key load and match';
+  const failed = (detail: string, fix: string) => ({
+    files: result('certificate', title, 'fail', detail, fix),
+  });
   let certPem: string;
   let keyPem: string;
   const cert = tenant.certificate;
   try {
     if (cert.pfxFile !== undefined) {
       if (pfxPassphrase === undefined) {
-        return {
-          files: result(
-            'certificate',
-            title,
-            'fail',
-            `${cert.pfxFile}: no passphrase`,
-            'set DLMIGRATE_PFX_PASSPHRASE or run doctor in a terminal',
-          ),
-        };
+        return failed(
+          `${cert.pfxFile}: no passphrase`,
+          'set DLMIGRATE_PFX_PASSPHRASE or run doctor in a terminal',
+        );
       }
       ({ certPem, keyPem } = readPfx(readFileSync(cert.pfxFile), pfxPassphrase));
     } else {
@@ -75,40 +73,25 @@ export function checkCertificate(
       keyPem = readFileSync(cert.pemKeyFile!, 'utf8');
     }
   } catch (error) {
-    return {
-      files: result(
-        'certificate',
-        title,
-        'fail',
-        (error as Error).message,
-        'check the certificate paths (dlmigrate auth init creates a certificate)',
-      ),
-    };
+    return failed(
+      (error as Error).message,
+      'check the certificate paths (dlmigrate auth init creates a certificate)',
+    );
   }
   let x509: X509Certificate;
   try {
     x509 = new X509Certificate(certPem);
     if (!x509.checkPrivateKey(createPrivateKey(keyPem))) {
-      return {
-        files: result(
-          'certificate',
-          title,
-          'fail',
-          'the private key does not belong to the certificate',
-          'use the key file created together with this certificate',
-        ),
-      };
+      return failed(
+        'the private key does not belong to the certificate',
+        'use the key file created together with this certificate',
+      );
     }
   } catch (error) {
-    return {
-      files: result(
-        'certificate',
-        title,
-        'fail',
-        `cannot parse: ${(error as Error).message}`,
-        'give a PEM certificate and a PEM (PKCS#8 or PKCS#1) private key',
-      ),
-    };
+    return failed(
+      `cannot parse: ${(error as Error).message}`,
+      'give a PEM certificate and a PEM (PKCS#8 or PKCS#1) private key',
+    );
   }
   return {
     files: result('certificate', title, 'ok', x509.subject.replace(/\n/g, ', ')),
