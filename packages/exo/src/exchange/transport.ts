@@ -8,8 +8,8 @@ import { HttpNetworkError, HttpTimeoutError, type HttpClient, type HttpResponse 
 import type { TokenSource } from '../auth/token-source.js';
 import type { Random } from '../rate/backoff.js';
 import { systemClock, type Clock } from '../rate/clock.js';
-import { RateBudget, type RateBudgetOptions, type RateBudgetStats } from '../rate/rate-budget.js';
-import { sharedRateBudget } from '../rate/registry.js';
+import type { RateBudget, RateBudgetOptions, RateBudgetStats } from '../rate/rate-budget.js';
+import { rateBudgetFor } from '../rate/registry.js';
 import { retryWithinBudget } from '../rate/retry.js';
 import { AdaptiveLimit, type AdaptiveLimitOptions, type AdaptiveLimitStats } from './concurrency.js';
 import { cmdletBody, type CmdletParameters } from './encoding.js';
@@ -117,13 +117,10 @@ export class ExoTransport {
       options.concurrency instanceof AdaptiveLimit
         ? options.concurrency
         : new AdaptiveLimit(options.concurrency);
-    this.rate =
-      options.rate instanceof RateBudget
-        ? options.rate
-        : sharedRateBudget(
-            { service: 'exchange', endpoint: base, tenantId: options.tenantId },
-            options.rate ?? {},
-          );
+    this.rate = rateBudgetFor(
+      { service: 'exchange', endpoint: base, tenantId: options.tenantId },
+      options.rate,
+    );
     this.clock = options.clock ?? systemClock;
     this.random = options.random ?? Math.random;
   }

@@ -13,8 +13,8 @@ import type { HttpClient } from '../http/client.js';
 import { EntraReferences, type GraphQuery } from './entra-references.js';
 import type { Random } from '../rate/backoff.js';
 import { systemClock, type Clock } from '../rate/clock.js';
-import { RateBudget, type RateBudgetOptions, type RateBudgetStats } from '../rate/rate-budget.js';
-import { sharedRateBudget } from '../rate/registry.js';
+import type { RateBudget, RateBudgetOptions, RateBudgetStats } from '../rate/rate-budget.js';
+import { rateBudgetFor } from '../rate/registry.js';
 import { DEFAULT_RETRY_POLICY, type RetryPolicy } from '../rate/retry.js';
 import {
   existingGroupIds,
@@ -128,13 +128,10 @@ export class GraphClient implements GroupDeltaReader {
     };
     this.sender = new HttpsHandler(options.http);
     const baseUrl = trimSlash(cloud.graphEndpoint);
-    this.rate =
-      options.rate instanceof RateBudget
-        ? options.rate
-        : sharedRateBudget(
-            { service: 'graph', endpoint: baseUrl, tenantId: options.tenantId },
-            options.rate ?? {},
-          );
+    this.rate = rateBudgetFor(
+      { service: 'graph', endpoint: baseUrl, tenantId: options.tenantId },
+      options.rate,
+    );
     this.pacing = new GraphRateHandler({
       rate: this.rate,
       policy: { ...DEFAULT_RETRY_POLICY, ...options.retry },

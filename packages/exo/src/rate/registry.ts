@@ -23,7 +23,7 @@ function keyOf(scope: RateScope): string {
  * `maxCallsPerSecond` sets the shared budget's ceiling (the most recent setting wins); other options only apply
  * at creation.
  */
-export function sharedRateBudget(scope: RateScope, options: RateBudgetOptions = {}): RateBudget {
+function sharedRateBudget(scope: RateScope, options: RateBudgetOptions = {}): RateBudget {
   const key = keyOf(scope);
   const existing = budgets.get(key);
   if (existing === undefined) {
@@ -33,6 +33,14 @@ export function sharedRateBudget(scope: RateScope, options: RateBudgetOptions = 
   }
   if (options.maxCallsPerSecond !== undefined) existing.setMaxCallsPerSecond(options.maxCallsPerSecond);
   return existing;
+}
+
+/** The budget a client was given, or else the shared budget of its scope (set up with the options it was given). */
+export function rateBudgetFor(
+  scope: RateScope,
+  given: RateBudget | RateBudgetOptions | undefined,
+): RateBudget {
+  return given instanceof RateBudget ? given : sharedRateBudget(scope, given ?? {});
 }
 
 /** Forget every shared budget (tests that reuse a tenant id and want a fresh start). */
