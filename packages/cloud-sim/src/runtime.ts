@@ -70,23 +70,11 @@ export class SimRuntime {
   }
 
   throttleFor(tenantId: string): ThrottleGate {
-    let g = this.throttles.get(tenantId);
-    if (!g)
-      this.throttles.set(
-        tenantId,
-        (g = new ThrottleGate({ requestsPerWindow: 0, windowSeconds: 60, maxConcurrent: 0 })),
-      );
-    return g;
+    return gateOf(this.throttles, tenantId);
   }
 
   graphThrottleFor(tenantId: string): ThrottleGate {
-    let g = this.graphThrottles.get(tenantId);
-    if (!g)
-      this.graphThrottles.set(
-        tenantId,
-        (g = new ThrottleGate({ requestsPerWindow: 0, windowSeconds: 60, maxConcurrent: 0 })),
-      );
-    return g;
+    return gateOf(this.graphThrottles, tenantId);
   }
 
   /** Whether Graph stopped showing this object while Exchange still does (a deletion on its way). */
@@ -135,4 +123,15 @@ export class SimRuntime {
     fault.count--;
     return fault;
   }
+}
+
+/** A tenant's gate of one service, unlimited until a test or the control API sets a budget. */
+function gateOf(gates: Map<string, ThrottleGate>, tenantId: string): ThrottleGate {
+  let gate = gates.get(tenantId);
+  if (!gate)
+    gates.set(
+      tenantId,
+      (gate = new ThrottleGate({ requestsPerWindow: 0, windowSeconds: 60, maxConcurrent: 0 })),
+    );
+  return gate;
 }

@@ -389,3 +389,50 @@ describe('address lists and address book policies', () => {
     expect(gal.json.value.map((g: { Name: string }) => g.Name)).toEqual(['Default Global Address List']);
   });
 });
+
+describe('names', () => {
+  const taken = async (cmdlet: string, parameters: Record<string, unknown>, token?: string) => {
+    const res = await t.invoke(cmdlet, parameters, token === undefined ? {} : { token });
+    expect(res.status, `${cmdlet} ${JSON.stringify(parameters)}`).toBe(400);
+    expect(cmdletError(res).message).toMatch(/is already being used/);
+  };
+
+  it('a second object of a kind cannot take a name another has, whatever its case; a renamed one can change its case', async () => {
+    const rule = { SentToMemberOf: ['Sales'], PrependSubject: 'x' };
+    expect((await t.invoke('New-TransportRule', { Name: 'Rule A', ...rule })).status).toBe(200);
+    expect((await t.invoke('New-TransportRule', { Name: 'Rule B', ...rule })).status).toBe(200);
+    await taken('New-TransportRule', { Name: 'RULE A', ...rule });
+    await taken('Set-TransportRule', { Identity: 'Rule B', Name: 'rule a' });
+    expect((await t.invoke('Set-TransportRule', { Identity: 'Rule B', Name: 'RULE B' })).status).toBe(200);
+
+    const journal = { JournalEmailAddress: 'archive', Recipient: 'sales@contoso.com' };
+    expect((await t.invoke('New-JournalRule', { Name: 'Journal A', ...journal })).status).toBe(200);
+    expect((await t.invoke('New-JournalRule', { Name: 'Journal B', ...journal })).status).toBe(200);
+    await taken('New-JournalRule', { Name: 'journal a', ...journal });
+    await taken('Set-JournalRule', { Identity: 'Journal B', Name: 'JOURNAL A' });
+
+    const list = { IncludedRecipients: 'AllRecipients' };
+    const lists = (cmdlet: string, parameters: Record<string, unknown>) =>
+      t.invoke(cmdlet, parameters, { token: addressListsToken });
+    expect((await lists('New-AddressList', { Name: 'List A', ...list })).status).toBe(200);
+    expect((await lists('New-AddressList', { Name: 'List B', ...list })).status).toBe(200);
+    await taken('New-AddressList', { Name: 'LIST A', ...list }, addressListsToken);
+    await taken('Set-AddressList', { Identity: 'List B', Name: 'list a' }, addressListsToken);
+    expect((await lists('Set-AddressList', { Identity: 'List B', Name: 'LIST B' })).status).toBe(200);
+    const policy = {
+      AddressLists: ['\\List A'],
+      GlobalAddressList: '\\Default Global Address List',
+      OfflineAddressBook: '\\Default Offline Address Book',
+      RoomList: '\\All Rooms',
+    };
+    expect((await lists('New-AddressBookPolicy', { Name: 'Policy A', ...policy })).status).toBe(200);
+    await taken('New-AddressBookPolicy', { Name: 'policy a', ...policy }, addressListsToken);
+
+    await taken('New-DistributionGroup', { Name: 'SALES' });
+    await taken('Set-DistributionGroup', {
+      Identity: 'sales',
+      Name: 'room 1',
+      BypassSecurityGroupManagerCheck: true,
+    });
+  });
+});

@@ -239,3 +239,8 @@ export function cmdletErrorBody(err: CmdletError): unknown {
     },
   };
 }
+
+/** Exchange refuses a name another object of the kind already has, whatever its case (New-* and a rename by Set-*). */
+export function refuseTakenName(named: readonly { readonly Name: string }[], name: string): void {
+  if (named.some((o) => o.Name.toLowerCase() === name.toLowerCase())) throw cmdletErrors.nameExists(name);
+}

@@ -2,7 +2,7 @@
 // checks Exchange makes: synced objects are read-only, addresses are unique and in accepted
 // domains, EmailAddresses and PrimarySmtpAddress don't mix, owners are security principals.
 import type { CmdletContext } from './cmdlet.js';
-import { cmdletErrors, type CmdletError } from './errors.js';
+import { cmdletErrors, refuseTakenName, type CmdletError } from './errors.js';
 import { applyMulti, type BoundParameters, type MultiValue, type ParamSpec } from './params.js';
 import {
   customAttributeNames,
@@ -150,10 +150,10 @@ function applyAddressSettings(ctx: CmdletContext, r: Recipient, p: BoundParamete
     throw cmdletErrors.conflictingParameters('EmailAddresses', 'PrimarySmtpAddress');
   const name = p.string('Name');
   if (name !== undefined && name !== r.Name) {
-    if (
-      ctx.dir.candidates(name).some((o) => o.Guid !== r.Guid && o.Name.toLowerCase() === name.toLowerCase())
-    )
-      throw cmdletErrors.nameExists(name);
+    refuseTakenName(
+      ctx.dir.candidates(name).filter((o) => o.Guid !== r.Guid),
+      name,
+    );
     r.Name = name;
   }
   const alias = p.string('Alias');

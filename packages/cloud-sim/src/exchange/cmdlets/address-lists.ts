@@ -4,7 +4,7 @@
 import { randomUUID } from 'node:crypto';
 import { defineCmdlet, type CmdletContext, type CmdletDefinition } from '../cmdlet.js';
 import { changes, configOf, type AddressBookPolicy, type AddressList } from '../config-state.js';
-import { cmdletErrors } from '../errors.js';
+import { cmdletErrors, refuseTakenName } from '../errors.js';
 import type { BoundParameters } from '../params.js';
 import { assertRecipientFilter } from '../recipient-filter.js';
 import type { OutputObject } from '../render.js';
@@ -56,12 +56,10 @@ function applyFilter(ctx: CmdletContext, list: AddressList, p: BoundParameters):
 function rename(ctx: CmdletContext, list: AddressList, p: BoundParameters): void {
   const name = p.string('Name');
   if (name === undefined || name === list.Name) return;
-  if (
-    configOf(ctx.tenant).addressLists.some(
-      (l) => l.Guid !== list.Guid && l.Name.toLowerCase() === name.toLowerCase(),
-    )
-  )
-    throw cmdletErrors.nameExists(name);
+  refuseTakenName(
+    configOf(ctx.tenant).addressLists.filter((l) => l.Guid !== list.Guid),
+    name,
+  );
   list.Name = name;
 }
 
@@ -107,8 +105,7 @@ function newList(kind: AddressList['kind']): CmdletDefinition {
     run(ctx, p) {
       const config = configOf(ctx.tenant);
       const name = p.string('Name')!;
-      if (config.addressLists.some((l) => l.Name.toLowerCase() === name.toLowerCase()))
-        throw cmdletErrors.nameExists(name);
+      refuseTakenName(config.addressLists, name);
       if (!p.has('RecipientFilter') && !p.has('IncludedRecipients'))
         throw cmdletErrors.missingParameter(
           kind === 'AddressList' ? 'New-AddressList' : 'New-GlobalAddressList',
@@ -244,8 +241,7 @@ export const addressListCmdlets: CmdletDefinition[] = [
     run(ctx, p) {
       const config = configOf(ctx.tenant);
       const name = p.string('Name')!;
-      if (config.addressBookPolicies.some((x) => x.Name.toLowerCase() === name.toLowerCase()))
-        throw cmdletErrors.nameExists(name);
+      refuseTakenName(config.addressBookPolicies, name);
       const policy: AddressBookPolicy = {
         Guid: randomUUID(),
         Name: name,

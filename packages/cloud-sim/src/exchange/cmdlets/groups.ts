@@ -1,6 +1,6 @@
 // Distribution group lifecycle and membership, plus the dynamic DL and Microsoft 365 group setters.
 import { defineCmdlet, type CmdletContext, type CmdletDefinition } from '../cmdlet.js';
-import { cmdletErrors } from '../errors.js';
+import { cmdletErrors, refuseTakenName } from '../errors.js';
 import { isDistributionGroup, isRecipient, newRecipient, type Recipient } from '../recipient.js';
 import { assertRecipientFilter } from '../recipient-filter.js';
 import { renderRecipient } from '../render.js';
@@ -144,8 +144,7 @@ export const groupCmdlets: CmdletDefinition[] = [
     mandatory: ['Name'],
     run(ctx, p) {
       const name = p.string('Name')!;
-      if (ctx.dir.all().some((r) => r.Name.toLowerCase() === name.toLowerCase()))
-        throw cmdletErrors.nameExists(name);
+      refuseTakenName(ctx.dir.all(), name);
       const alias = p.string('Alias') ?? aliasFromName(name);
       // "If you don't use this parameter … the user account that created the group is the owner"
       // (New-DistributionGroup.md, ManagedBy). An app is no user account: what the service does then

@@ -3,7 +3,7 @@
 import { randomUUID } from 'node:crypto';
 import { defineCmdlet, type CmdletContext, type CmdletDefinition } from '../cmdlet.js';
 import { changes, configOf, type JournalRule } from '../config-state.js';
-import { cmdletErrors } from '../errors.js';
+import { cmdletErrors, refuseTakenName } from '../errors.js';
 import type { BoundParameters } from '../params.js';
 import { isRecipient } from '../recipient.js';
 import type { OutputObject } from '../render.js';
@@ -46,8 +46,7 @@ function journalRecipient(ctx: CmdletContext, identity: string): string {
 function apply(ctx: CmdletContext, rule: JournalRule, p: BoundParameters): void {
   const name = p.string('Name');
   if (name !== undefined && name.toLowerCase() !== rule.Name.toLowerCase()) {
-    if (configOf(ctx.tenant).journalRules.some((r) => r.Name.toLowerCase() === name.toLowerCase()))
-      throw cmdletErrors.nameExists(name);
+    refuseTakenName(configOf(ctx.tenant).journalRules, name);
   }
   if (name !== undefined) rule.Name = name;
   if (p.has('Recipient')) {
@@ -89,8 +88,7 @@ export const journalRuleCmdlets: CmdletDefinition[] = [
     run(ctx, p) {
       const config = configOf(ctx.tenant);
       const name = p.string('Name')!;
-      if (config.journalRules.some((r) => r.Name.toLowerCase() === name.toLowerCase()))
-        throw cmdletErrors.nameExists(name);
+      refuseTakenName(config.journalRules, name);
       const rule: JournalRule = {
         Guid: randomUUID(),
         Name: name,

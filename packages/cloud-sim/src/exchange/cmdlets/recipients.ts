@@ -19,6 +19,16 @@ const cloudMasteredMailboxSettings = [
   'DeliverToMailboxAndForward',
 ];
 
+/** Set-MailUser and Set-MailContact: where mail to the recipient goes, kept as an "SMTP:" address. */
+function setExternalEmailAddress(
+  _ctx: Parameters<CmdletDefinition['run']>[0],
+  r: Recipient,
+  p: Parameters<CmdletDefinition['run']>[1],
+): void {
+  const external = p.string('ExternalEmailAddress');
+  if (external !== undefined) r.ExternalEmailAddress = `SMTP:${external.replace(/^smtp:/i, '')}`;
+}
+
 function recipientSetter(
   name: string,
   accept: (r: Recipient) => boolean,
@@ -75,19 +85,13 @@ export const recipientCmdlets: CmdletDefinition[] = [
     (r) => r.RecipientTypeDetails === 'MailUser',
     { ExternalEmailAddress: { kind: 'string' } },
     [],
-    (ctx, r, p) => {
-      const external = p.string('ExternalEmailAddress');
-      if (external !== undefined) r.ExternalEmailAddress = `SMTP:${external.replace(/^smtp:/i, '')}`;
-    },
+    setExternalEmailAddress,
   ),
   recipientSetter(
     'Set-MailContact',
     (r) => r.RecipientTypeDetails === 'MailContact',
     { ExternalEmailAddress: { kind: 'string' } },
     [],
-    (ctx, r, p) => {
-      const external = p.string('ExternalEmailAddress');
-      if (external !== undefined) r.ExternalEmailAddress = `SMTP:${external.replace(/^smtp:/i, '')}`;
-    },
+    setExternalEmailAddress,
   ),
 ];

@@ -4,7 +4,7 @@
 import { randomUUID } from 'node:crypto';
 import { defineCmdlet, type CmdletContext, type CmdletDefinition } from '../cmdlet.js';
 import { changes, configOf, type TransportRule } from '../config-state.js';
-import { cmdletErrors } from '../errors.js';
+import { cmdletErrors, refuseTakenName } from '../errors.js';
 import { compare, parseFilter } from '../filter.js';
 import type { BoundParameters, ParamSpec } from '../params.js';
 import { isDistributionGroup, isRecipient, type Recipient } from '../recipient.js';
@@ -280,8 +280,7 @@ export const transportRuleCmdlets: CmdletDefinition[] = [
     run(ctx, p) {
       const config = configOf(ctx.tenant);
       const name = p.string('Name')!;
-      if (config.transportRules.some((r) => r.Name.toLowerCase() === name.toLowerCase()))
-        throw cmdletErrors.nameExists(name);
+      refuseTakenName(config.transportRules, name);
       const rule: TransportRule = {
         Guid: randomUUID(),
         Name: name,
@@ -340,8 +339,7 @@ export const transportRuleCmdlets: CmdletDefinition[] = [
       const draft = structuredClone(stored);
       const name = p.string('Name');
       if (name !== undefined && name.toLowerCase() !== stored.Name.toLowerCase()) {
-        if (config.transportRules.some((r) => r.Name.toLowerCase() === name.toLowerCase()))
-          throw cmdletErrors.nameExists(name);
+        refuseTakenName(config.transportRules, name);
         draft.Name = name;
       } else if (name !== undefined) draft.Name = name;
       applyRuleSettings(ctx, draft, p);
