@@ -185,6 +185,9 @@ export class SqlStateStore implements StateStore {
   releaseLease(migrationId: string, runnerId: string): Promise<void> {
     return leases.releaseLease(this.driver, migrationId, runnerId);
   }
+  batchRunners(batchId: string): Promise<string[]> {
+    return leases.batchRunners(this.driver, batchId);
+  }
   now(): Promise<number> {
     return leases.databaseNow(this.driver);
   }

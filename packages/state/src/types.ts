@@ -389,6 +389,8 @@ export interface StateStore {
   renewLease(migrationId: string, runnerId: string, leaseMs: number): Promise<boolean>;
   /** Gives the lease up (no-op if not held). */
   releaseLease(migrationId: string, runnerId: string): Promise<void>;
+  /** The runners working on a batch now: owners of its unexpired leases (a group's, a level's sync), sorted. */
+  batchRunners(batchId: string): Promise<string[]>;
   /**
    * The database clock, in epoch milliseconds: lease times (`lease.expiresAt`, the level-sync lease) are written by
    * it, so a runner judging whether a lease is still live compares with this, never with its own clock.

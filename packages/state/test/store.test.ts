@@ -471,6 +471,41 @@ describe.each(ENGINES)('state store on $engine', (engine) => {
     await expect(store.claimMigration('missing', 'r3', 60_000)).rejects.toBeInstanceOf(NotFoundError);
   });
 
+  it("names a batch's live runners: owners of its unexpired group leases and of a level's sync coordination", async () => {
+    const { migrations } = await store.createBatch({
+      id: 'b',
+      input: {},
+      levels: [
+        [
+          { group: { address: 'c1@x' }, strategy: 'recreate' },
+          { group: { address: 'c2@x' }, strategy: 'recreate' },
+        ],
+        [{ group: { address: 'p@x' }, strategy: 'recreate' }],
+      ],
+    });
+    await store.createBatch({
+      id: 'other',
+      input: {},
+      levels: [[{ group: { address: 'o@x' }, strategy: 'recreate' }]],
+    });
+    expect(await store.batchRunners('b')).toEqual([]);
+    await store.claimMigration(migrations[0]!.id, 'r2', 60_000);
+    await store.claimMigration(migrations[1]!.id, 'r2', 60_000);
+    await store.claimNext('other', 'elsewhere', 60_000);
+    expect(await store.batchRunners('b')).toEqual(['r2']);
+    await store.claimLevelSync('b', 1, 'r1', 60_000);
+    expect(await store.batchRunners('b')).toEqual(['r1', 'r2']);
+    await store.releaseLease(migrations[0]!.id, 'r2');
+    expect(await store.batchRunners('b')).toEqual(['r1', 'r2']);
+    await store.releaseLease(migrations[1]!.id, 'r2');
+    await store.releaseLevelSync('b', 1, 'r1');
+    // A lease that ran out is a runner gone.
+    await store.claimMigration(migrations[2]!.id, 'r3', 1);
+    expect(
+      await eventually(async () => ((await store.batchRunners('b')).length === 0 ? true : null), 20),
+    ).toBe(true);
+  });
+
   it('tells the clock lease times are written by: a lease just taken runs out leaseMs after it', async () => {
     const { migrations } = await store.createBatch({
       id: 'b',

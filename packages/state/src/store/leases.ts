@@ -37,6 +37,22 @@ export async function claimNext(
 }
 
 /**
+ * The runners working on a batch now: the distinct owners of its unexpired leases (a group's, or a level's sync
+ * coordination). A runner between two groups holds none for a moment and is not counted then.
+ */
+export async function batchRunners(driver: SqlExecutor, batchId: string): Promise<string[]> {
+  const rows = await driver.query<{ owner: string }>(
+    `SELECT lease_owner AS owner FROM migrations
+       WHERE batch_id = ? AND lease_owner IS NOT NULL AND lease_expires_at >= {now}
+     UNION
+     SELECT sync_owner AS owner FROM batch_levels
+       WHERE batch_id = ? AND sync_owner IS NOT NULL AND sync_expires_at >= {now}`,
+    [batchId, batchId],
+  );
+  return rows.map((row) => row.owner).sort();
+}
+
+/**
  * The database clock in epoch milliseconds: the clock every lease time is written and judged by ({now} in claimNext,
  * claimMigration, renewLease, claimLevelSync), so that runners on several machines, whose own clocks drift, agree on
  * whether a lease has run out.
