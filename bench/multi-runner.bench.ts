@@ -13,7 +13,10 @@
 // dropped at the end), so it never meets a test's database. Prints figures only.
 //   node --import tsx --conditions=dlmigrate-source bench/multi-runner.bench.ts [groups=120] [runners=1,2,4]
 //   env LATENCY_MS (Exchange latency, default 150), BUDGET = requestsPerWindow/windowSeconds/maxConcurrent of the
-//   tenant's Exchange budget (default 60/1/0: 60 calls per second, no concurrency cap), LAB (default bench-multi).
+//   tenant's Exchange budget (default 60/1/0: 60 calls per second, no concurrency cap), LAB (default bench-multi),
+//   MAX_CPS: the runners' configured ceiling of calls per second (tenant.maxCallsPerSecond), which the runners of the
+//   batch divide between them (core batch/budget-share.ts) — set to the tenant's budget, N runners meet no more 429s
+//   than one; absent, each runner learns its rate from 429s on its own.
 import { childDn } from '@dlmigrate/ad';
 import { type BatchEvent } from '@dlmigrate/core';
 import { planBatchRun } from '@dlmigrate/core/testing';
@@ -33,12 +36,14 @@ const RUNNERS = (process.argv[3] ?? '1,2,4').split(',').map(Number);
 const LATENCY_MS = Number(process.env['LATENCY_MS'] ?? 150);
 const [perWindow, windowSeconds, maxConcurrent] = (process.env['BUDGET'] ?? '60/1/0').split('/').map(Number);
 const LEASE_MS = 60_000;
+const MAX_CPS = process.env['MAX_CPS'] === undefined ? undefined : Number(process.env['MAX_CPS']);
 
 // No address quarantine: the bench measures scale-out, not the wait for a deleted holder's addresses.
 const w = await openWorld(process.env['LAB'] ?? 'bench-multi', { addressQuarantineSeconds: 0 });
 console.log(
   `${GROUPS} groups, runners ${RUNNERS.join(' / ')}, one PostgreSQL store per run; tenant budget ${perWindow} calls per ` +
-    `${windowSeconds} s${maxConcurrent ? `, at most ${maxConcurrent} in flight` : ''}; ${LATENCY_MS} ms Exchange latency`,
+    `${windowSeconds} s${maxConcurrent ? `, at most ${maxConcurrent} in flight` : ''}; ${LATENCY_MS} ms Exchange latency; ` +
+    `runners' ceiling ${MAX_CPS === undefined ? 'none (learned from 429s)' : `${MAX_CPS} calls/s, shared`}`,
 );
 console.log(
   'runners   wall     up first/last  prepare/finish  groups/min  completed  staged once  syncs (waves)  calls/group  calls/s  429s   ' +
@@ -86,6 +91,7 @@ try {
           batchId: planned.batch.id,
           runnerId: `runner-${i + 1}`,
           leaseMs: LEASE_MS,
+          ...(MAX_CPS !== undefined ? { maxCallsPerSecond: MAX_CPS } : {}),
         }),
       );
       // When each runner process printed its first event: starting a runner (Node, TypeScript through tsx,

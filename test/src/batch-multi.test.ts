@@ -63,9 +63,15 @@ async function plannedGroups(count: number, prefix: string): Promise<PlannedBatc
   return planned;
 }
 
-function start(planned: PlannedBatch, runnerId: string, leaseMs: number): RunnerProcess {
+function start(
+  planned: PlannedBatch,
+  runnerId: string,
+  leaseMs: number,
+  maxCallsPerSecond?: number,
+): RunnerProcess {
   const runner = startRunner({
     ...w.childConfig,
+    ...(maxCallsPerSecond !== undefined ? { maxCallsPerSecond } : {}),
     statePath: pg.url,
     batchId: planned.batch.id,
     runnerId,
@@ -146,7 +152,8 @@ describe('two runner processes, one PostgreSQL store', () => {
       expect(await store.claimMigration(id, runnerId, 30_000)).not.toBeNull();
       leases.push(startHeartbeat(store, { migrationId: id, runnerId, leaseMs: 30_000 }));
     }
-    const pair = [start(planned, 'runner-a', 30_000), start(planned, 'runner-b', 30_000)];
+    // Both with a ceiling of 200 calls/s: together they keep to it, each at its half (batch/budget-share.ts).
+    const pair = [start(planned, 'runner-a', 30_000, 200), start(planned, 'runner-b', 30_000, 200)];
     try {
       const exits = await Promise.all(pair.map((r) => r.exited));
       expect(exits, pair.map((r) => r.stderr()).join('\n')).toEqual([0, 0]);
@@ -184,6 +191,12 @@ describe('two runner processes, one PostgreSQL store', () => {
     expect(syncCycles() - cyclesBefore).toBe(1);
     const seenBy = pair.map((r) => r.events.filter((e) => e.type === 'deletion-seen').length).sort();
     expect(seenBy).toEqual([0, 12]);
+    for (const r of pair)
+      expect(
+        r.events
+          .filter((e) => e.type === 'budget-share')
+          .map((e) => e.type === 'budget-share' && [e.runners, e.callsPerSecond]),
+      ).toContainEqual([2, 100]);
   }, 1_200_000);
 
   it('a runner killed with SIGKILL loses its groups to the other, which finishes the batch', async () => {

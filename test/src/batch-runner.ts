@@ -15,6 +15,7 @@ const outcome = await runBatch(
     onEvent: (event) => process.stdout.write(`${JSON.stringify(event)}\n`),
     waitIntervalMs: 250,
     syncLeaseMs: config.leaseMs,
+    budgetShareMs: 500,
   },
 );
 process.stdout.write(`done ${outcome.status}\n`);

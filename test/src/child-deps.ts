@@ -32,6 +32,7 @@ export async function childDeps(
     tenantId: config.tenantId,
     clientId: config.clientId,
     certificate: certificateFromPem(config.certPem, config.keyPem),
+    ...(config.maxCallsPerSecond !== undefined ? { maxCallsPerSecond: config.maxCallsPerSecond } : {}),
   });
   const state = await openStateStore(config.statePath);
   const sync = createSyncTrigger({

@@ -47,6 +47,8 @@ export interface ChildConfig {
   readonly statePath: string;
   /** The lab holds the big-groups fixture of these sizes instead of contoso (`groups.big<size>`). */
   readonly bigGroups?: readonly number[];
+  /** The ceiling of Exchange Online calls per second the process keeps (the CLI's tenant.maxCallsPerSecond). */
+  readonly maxCallsPerSecond?: number;
 }
 
 export interface WorldOptions {

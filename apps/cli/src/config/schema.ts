@@ -124,7 +124,8 @@ const tenantSchema = z
     routingDomain: domainName.optional(),
     /**
      * Ceiling of the calls per second sent to Exchange Online and to Graph (each its own tenant-wide budget); the
-     * rate learned from 429s stays below it. Absent: no ceiling, the service's throttling alone sets the pace.
+     * rate learned from 429s stays below it. The runners of one batch share it (core batch/budget-share.ts). Absent:
+     * no ceiling, the service's throttling alone sets the pace.
      */
     maxCallsPerSecond: z.number().positive().max(1000).optional(),
   })

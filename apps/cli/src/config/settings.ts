@@ -57,7 +57,7 @@ export const SETTINGS: readonly Setting[] = [
     'tenant.maxCallsPerSecond',
     'max-calls-per-second',
     'number',
-    'most Exchange Online / Graph calls per second this process sends (the rate it learns from throttling stays below)',
+    'most Exchange Online / Graph calls per second sent (by all runners of a batch together; the rate learned from throttling stays below)',
   ),
   row('tenant.routingDomain', 'routing-domain', 'string', 'hybrid routing domain'),
   row('sync.kind', 'sync-trigger', 'string', 'none | command | ssh | graph-cloud-sync | http'),

@@ -236,6 +236,13 @@ function batchEventPrinter(
           `${event.status.replaceAll('_', ' ')}${event.codes.length > 0 ? ` (${event.codes.join(', ')})` : ''}`,
         );
         break;
+      case 'budget-share':
+        output.status(
+          'info',
+          'tenant budget',
+          `${event.runners} runner(s) on this batch: this one sends at most ${event.callsPerSecond.toFixed(1)} calls/s`,
+        );
+        break;
       case 'retry':
         output.status('info', event.address, `runs again after ${event.after.join(', ')}`);
         break;

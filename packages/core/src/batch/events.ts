@@ -64,6 +64,16 @@ export type BatchEvent =
       readonly codes: readonly string[];
       readonly error?: string;
     }
+  /**
+   * The batch's runners changed in number: this runner now paces itself at its share of the configured ceiling of
+   * calls per second (budget-share.ts).
+   */
+  | {
+      readonly type: 'budget-share';
+      readonly batchId: string;
+      readonly runners: number;
+      readonly callsPerSecond: number;
+    }
   /** A parent that had to wait for a child it was not planned behind runs again as a new migration. */
   | {
       readonly type: 'retry';

@@ -53,6 +53,7 @@ import { layoutOf, type BatchLayout } from './plan.js';
 import { newestPerGroup, type BatchRetryDecision } from './retry.js';
 import { TakeOverLane } from './take-over-lane.js';
 import { GatheredGroupReads } from '../engine/gathered-group-reads.js';
+import { BudgetShare } from './budget-share.js';
 
 export interface BatchRunOptions {
   readonly onEvent?: BatchEventListener;
@@ -87,6 +88,8 @@ export interface BatchRunOptions {
    * ends after its poll, every lease is released, and the outcome says `stopped`. `batch --resume` goes on.
    */
   readonly signal?: AbortSignal;
+  /** How often the runner counts the batch's runners to share the configured ceiling. @defaultValue 5_000 (batch/budget-share.ts) */
+  readonly budgetShareMs?: number;
 }
 
 export interface BatchGroupResult {
@@ -132,6 +135,7 @@ class BatchRunner {
   readonly #maxGroups: number;
   readonly #initialWindow: number;
   readonly #signal: AbortSignal | undefined;
+  readonly #budgetShareMs: number | undefined;
   /** Groups this runner finished a phase of (grows its claim window). */
   #finished = 0;
   readonly #fence: Fence;
@@ -184,6 +188,7 @@ class BatchRunner {
       byIdentity: new GatheredGroupReads(deps.exchange, { urgent: false }),
     };
     this.#signal = options.signal;
+    this.#budgetShareMs = options.budgetShareMs;
   }
 
   /** Asked to stop: take nothing new, let what runs reach its safe point. */
@@ -201,6 +206,16 @@ class BatchRunner {
       if (m.group.objectGuid !== null)
         this.#addressOfGuid.set(m.group.objectGuid.toLowerCase(), m.group.address.toLowerCase());
     }
+    const share = new BudgetShare({
+      rates: [this.#deps.exchange.transport.rate, this.#deps.graph.rate],
+      state: this.#state,
+      batchId: this.#batchId,
+      runnerId: this.#deps.runnerId,
+      clock: this.#clock,
+      ...(this.#budgetShareMs !== undefined ? { intervalMs: this.#budgetShareMs } : {}),
+      onShare: (s) => this.#emit({ type: 'budget-share', batchId: this.#batchId, ...s }),
+    });
+    share.start();
     try {
       for (const level of batch.levels) {
         if (level.phase === 'done') continue;
@@ -214,6 +229,7 @@ class BatchRunner {
       // Stopped (or failed) with parked groups still held: let go of them now, so that `batch --resume` or another
       // runner takes them at once instead of after the lease.
       for (const id of [...this.#held.keys()]) await this.#unhold(id, true);
+      await share.stop();
     }
     return this.#conclude();
   }
