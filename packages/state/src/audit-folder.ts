@@ -9,6 +9,7 @@
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 
+import { backupOf, findingOf, journalEntryOf, migrationOf, objectOf, reportOf } from './audit-records.js';
 import { InvalidInputError } from './errors.js';
 import { makeOwnerOnlyDir, writeOwnerOnlyFile } from './owner-only.js';
 import { checkBackupKind } from './validate.js';
@@ -75,29 +76,16 @@ function expectArray(name: string, value: unknown): unknown[] {
   return value;
 }
 
-function expectObject(name: string, value: unknown): Record<string, unknown> {
-  if (value === null || typeof value !== 'object' || Array.isArray(value)) {
-    throw new InvalidInputError(`${name} must hold a JSON object`);
-  }
-  return value as Record<string, unknown>;
-}
-
-/** A finding of a format 1 folder (errors.json) as format 2 holds it: its `target` is its subject. */
-function findingOfFormat1(value: unknown, index: number): Record<string, unknown> {
-  const { target, ...finding } = expectObject(`errors.json entry ${index + 1}`, value);
-  return { ...finding, subject: target ?? null };
-}
-
 /** Reads an exported folder back into `store`, all or nothing; refuses if the migration exists there. */
 export async function importMigration(store: StateStore, dir: string): Promise<MigrationRecord> {
-  const manifest = expectObject('manifest.json', await readJson(dir, 'manifest.json'));
+  const manifest = objectOf('manifest.json', await readJson(dir, 'manifest.json'));
   if (manifest.format !== EXPORT_FORMAT && manifest.format !== EXPORT_FORMAT_1) {
     throw new InvalidInputError(
       `${join(dir, 'manifest.json')} has format ${JSON.stringify(manifest.format)}; this dlmigrate reads ${EXPORT_FORMAT} and ${EXPORT_FORMAT_1}`,
     );
   }
   const files = expectArray('manifest.json files', manifest.files).map(String);
-  const migration = expectObject('migration.json', await readJson(dir, 'migration.json'));
+  const migration = migrationOf(await readJson(dir, 'migration.json'));
   if (migration.id !== manifest.migrationId) {
     throw new InvalidInputError(
       `migration.json is about ${String(migration.id)}, the manifest about ${String(manifest.migrationId)}`,
@@ -107,19 +95,19 @@ export async function importMigration(store: StateStore, dir: string): Promise<M
   for (const name of files.filter((file) => file.startsWith('backups/'))) {
     const kind = name.slice('backups/'.length, -'.json'.length);
     checkBackupKind(kind); // also keeps the path inside the folder
-    backups.push(expectObject(name, await readJson(dir, name)) as unknown as BackupRecord);
+    backups.push(backupOf(await readJson(dir, name), name));
   }
-  const bundle = {
+  // A format 1 folder kept the findings in errors.json, each one's subject under `target`.
+  const format1 = manifest.format === EXPORT_FORMAT_1;
+  const findingsFile = format1 ? 'errors.json' : 'findings.json';
+  const bundle: MigrationBundle = {
     migration,
-    journal: expectArray('journal.json', await readJson(dir, 'journal.json')),
-    findings:
-      manifest.format === EXPORT_FORMAT_1
-        ? expectArray('errors.json', await readJson(dir, 'errors.json')).map(findingOfFormat1)
-        : expectArray('findings.json', await readJson(dir, 'findings.json')),
+    journal: expectArray('journal.json', await readJson(dir, 'journal.json')).map(journalEntryOf),
+    findings: expectArray(findingsFile, await readJson(dir, findingsFile)).map((f, i) =>
+      findingOf(f, i, format1),
+    ),
     backups,
-    report: files.includes('report.json')
-      ? expectObject('report.json', await readJson(dir, 'report.json'))
-      : null,
-  } as unknown as MigrationBundle;
+    report: files.includes('report.json') ? reportOf(await readJson(dir, 'report.json')) : null,
+  };
   return store.writeMigrationBundle(bundle);
 }

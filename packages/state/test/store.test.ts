@@ -1103,6 +1103,71 @@ describe('opening a store', () => {
     await expect(openStateStore('  ')).rejects.toBeInstanceOf(InvalidInputError);
   });
 
+  it.each([
+    [
+      'migration.json',
+      (m: Record<string, unknown>) => ({ ...m, status: 42 }),
+      /migration status must be one of/,
+    ],
+    [
+      'migration.json',
+      (m: Record<string, unknown>) => ({ ...m, group: 'a@x' }),
+      /migration\.json: group must hold/,
+    ],
+    [
+      'journal.json',
+      (j: Record<string, unknown>[]) => [{ ...j[0], seq: '1' }],
+      /journal\.json entry 1: seq must be an integer/,
+    ],
+    [
+      'findings.json',
+      (f: Record<string, unknown>[]) => [{ ...f[0], message: null }],
+      /findings\.json entry 1: message must be/,
+    ],
+    [
+      'backups/onprem-group.json',
+      (b: Record<string, unknown>) => ({ ...b, createdAt: 7 }),
+      /backups\/onprem-group\.json: createdAt must be a string/,
+    ],
+  ] as const)(
+    'refuses an audit folder whose %s is malformed (STATE_INVALID_INPUT), and writes nothing',
+    async (file, damage, message) => {
+      const [sqlite] = ENGINES as [(typeof ENGINES)[0]];
+      const store = await openStateStore(await sqlite.fresh());
+      const dir = mkdtempSync(join(tmpdir(), 'dlmigrate-damaged-'));
+      try {
+        const migration = await store.createMigration({
+          id: 'damaged',
+          group: { address: 'a@x' },
+          strategy: 'convert',
+        });
+        await store.appendJournal(migration.id, { step: 'capture', event: 'completed' });
+        await store.addFindings(migration.id, [{ code: 'A', severity: 'info', message: 'm' }]);
+        await store.putBackup(migration.id, 'onprem-group', { dn: 'CN=A' });
+        await exportMigration(store, migration.id, dir);
+        const path = join(dir, file);
+        writeFileSync(
+          path,
+          JSON.stringify((damage as (v: never) => unknown)(JSON.parse(readFileSync(path, 'utf8')) as never)),
+        );
+        const other = await openStateStore(await sqlite.fresh());
+        try {
+          await expect(importMigration(other, dir)).rejects.toMatchObject({
+            code: 'STATE_INVALID_INPUT',
+            message: expect.stringMatching(message),
+          });
+          expect(await other.getMigration('damaged')).toBeNull();
+        } finally {
+          await other.close();
+        }
+      } finally {
+        await store.close();
+        await sqlite.cleanup();
+        rmSync(dir, { recursive: true, force: true });
+      }
+    },
+  );
+
   it('refuses an audit folder whose journal has a gap, and writes nothing', async () => {
     const [sqlite] = ENGINES as [(typeof ENGINES)[0]];
     const store = await openStateStore(await sqlite.fresh());

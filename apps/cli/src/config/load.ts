@@ -102,18 +102,20 @@ function resolveFilePaths(
   file: string | undefined,
   cwd: string,
 ): DlmigrateConfig {
-  const copy = structuredClone(config) as unknown as Json;
+  // A copy whose path fields are rewritten in place, reached through the objects that hold them.
+  const copy: DlmigrateConfig = structuredClone(config);
   for (const field of PATH_FIELDS) {
     const keys = field.split('.');
-    let node: Json | undefined = copy;
-    for (const key of keys.slice(0, -1)) node = node?.[key] as Json | undefined;
+    let node: unknown = copy;
+    for (const key of keys.slice(0, -1)) node = isObject(node) ? node[key] : undefined;
     const last = keys[keys.length - 1]!;
-    const value = node?.[last];
-    if (node === undefined || typeof value !== 'string' || isAbsolute(value)) continue;
+    if (!isObject(node)) continue;
+    const value = node[last];
+    if (typeof value !== 'string' || isAbsolute(value)) continue;
     const fromFile = file !== undefined && origins.get(field)?.startsWith('config file') === true;
     node[last] = resolve(fromFile ? dirname(file) : cwd, value);
   }
-  return copy as unknown as DlmigrateConfig;
+  return copy;
 }
 
 /** Config sections a command cannot work without; reports all missing ones at once. */
@@ -154,6 +156,11 @@ function findConfigFile(sources: ConfigSources): string | undefined {
     throw new UsageError('More than one config file found; keep one or choose with --config.', found);
   }
   return found[0];
+}
+
+/** An object whose fields can be read and set by name (a config section), not an array. */
+function isObject(value: unknown): value is Json {
+  return typeof value === 'object' && value !== null && !Array.isArray(value);
 }
 
 function readConfigFile(file: string): Json {

@@ -3,7 +3,14 @@
 // nothing at all (not even the state store) and comes back as one report of every problem.
 import { CoreError } from '../errors/core-error.js';
 import { normalizeDn, type ActiveDirectory } from '@dlmigrate/ad';
-import type { BatchRecord, JsonObject, MigrationRecord, NewMigration, StateStore } from '@dlmigrate/state';
+import {
+  toJsonObject,
+  type BatchRecord,
+  type JsonObject,
+  type MigrationRecord,
+  type NewMigration,
+  type StateStore,
+} from '@dlmigrate/state';
 import { z } from 'zod';
 import { isFindingCode, type FindingCode } from '../findings/catalogue.js';
 import type { Finding } from '../findings/finding.js';
@@ -235,7 +242,7 @@ export async function recordBatch(
   const migration = (address: string, status?: 'blocked'): NewMigration => ({
     group: { address, objectGuid: byAddress.get(address)?.objectGuid ?? null },
     strategy: options.strategy,
-    options: options as unknown as JsonObject,
+    options: toJsonObject(options),
     ...(status !== undefined ? { status } : {}),
   });
   const blocked = Object.keys(layout.blocked).map((address) => migration(address, 'blocked'));
@@ -246,8 +253,8 @@ export async function recordBatch(
       : layout.waves.map((w, i) => [...w.map((a) => migration(a)), ...(i === 0 ? blocked : [])]);
   const input: JsonObject = {
     groups: groups.map((g) => g.address),
-    options: options as unknown as JsonObject,
-    layout: layout as unknown as JsonObject,
+    options: toJsonObject(options),
+    layout: toJsonObject(layout),
   };
   const { batch, migrations } = await state.createBatch({
     ...(id !== undefined ? { id } : {}),

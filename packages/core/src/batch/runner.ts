@@ -31,7 +31,7 @@ import type {
   MigrationStatus,
   StateStore,
 } from '@dlmigrate/state';
-import { isFinalStatus, isSucceededStatus, startHeartbeat } from '@dlmigrate/state';
+import { isFinalStatus, isSucceededStatus, startHeartbeat, toJsonObject } from '@dlmigrate/state';
 import pLimit from 'p-limit';
 import { existingRecipientIds, urgently, type GroupDeletionWatch, cloudIdentity } from '@dlmigrate/exo';
 import {
@@ -525,7 +525,7 @@ class BatchRunner {
       // (exo GroupDeletionWatch: deleted before the watch started), and a group already started is not started twice
       // (#start claims it first).
       for (const [id, observation] of gone) seen[id] = observation;
-      data['deletionsSeen'] = seen as unknown as JsonObject;
+      data['deletionsSeen'] = toJsonObject(seen);
       const written = this.#state.updateBatchLevel(this.#batchId, level, { data });
       written.catch(() => {}); // awaited below, so a store failure still ends the watch; not unhandled meanwhile
       for (const [id, observation] of gone) {

@@ -7,8 +7,8 @@ import { normalizeSmtpAddress } from '@dlmigrate/ad';
 import {
   startHeartbeat,
   type Strategy,
+  toJsonObject,
   type Fence,
-  type JsonObject,
   type MigrationRecord,
   type MigrationStatus,
 } from '@dlmigrate/state';
@@ -23,6 +23,8 @@ import {
 import { completedData, lastEntryByStep, type JournalEntry } from '../saga/journal.js';
 import { resultsOf, Saga, type SagaOutcome, type SagaStep } from '../saga/runner.js';
 import type { MigrationSagaOutcome, MigrationStep, MigrationStepResults } from '../steps/results.js';
+import { MIGRATION_RESULT_SCHEMAS } from '../steps/results-schema.js';
+import { RESTORE_RESULT_SCHEMAS } from '../restore/results-schema.js';
 import { StateJournal } from '../saga/state-journal.js';
 import { enableHybridMailFlow, type EnableHybridInput, type EnableHybridResult } from '../hybrid/enable.js';
 import {
@@ -248,7 +250,11 @@ export class MigrationEngine {
   async plan(address: string, input: MigrationOptionsInput, run: RunOptions = {}): Promise<MigrationPlan> {
     const migration = await this.create(address, input, 'planned');
     return this.withContext(migration, run, async (ctx, journal) => {
-      const outcome = await new Saga(stepsFor(migrationStrategy(migration)), journal).run(migration.id, ctx, {
+      const outcome = await new Saga(
+        stepsFor(migrationStrategy(migration)),
+        journal,
+        MIGRATION_RESULT_SCHEMAS,
+      ).run(migration.id, ctx, {
         ...this.sagaOptions(migration, run),
         stopAfter: 'validate',
       });
@@ -341,8 +347,8 @@ export class MigrationEngine {
       group: { address: normalizeSmtpAddress(address) },
       strategy: 'address-update',
       options: {
-        ...(JSON.parse(JSON.stringify(DEFAULT_OPTIONS)) as JsonObject),
-        ...(updateAddressOptions(newAddress, newAlias) as unknown as JsonObject),
+        ...toJsonObject(DEFAULT_OPTIONS),
+        ...toJsonObject(updateAddressOptions(newAddress, newAlias)),
       },
       status: 'running',
     });
@@ -357,7 +363,8 @@ export class MigrationEngine {
         `there is no address update ${operationId}; nothing was changed`,
       );
     return this.withContext(migration, run, async (ctx, journal) => {
-      const outcome = await new Saga(UPDATE_ADDRESS_STEPS.map(recordingFindings), journal).run(
+      // No schemas: an address update's steps read no earlier result (hybrid/update-address.ts), so none is read back.
+      const outcome = await new Saga(UPDATE_ADDRESS_STEPS.map(recordingFindings), journal, {}).run(
         migration.id,
         ctx,
         {
@@ -384,7 +391,7 @@ export class MigrationEngine {
     const migration = await this.deps.state.getMigration(migrationId);
     if (migration === null) throw migrationNotFound(migrationId);
     return this.withContext(migration, run, async (ctx, journal) => {
-      const saga = new Saga(stepsFor(migrationStrategy(migration)), journal);
+      const saga = new Saga(stepsFor(migrationStrategy(migration)), journal, MIGRATION_RESULT_SCHEMAS);
       const outcome = await saga.abort(migration.id, ctx, reason, this.sagaOptions(migration, run));
       return this.finish(ctx, outcome);
     });
@@ -414,14 +421,13 @@ export class MigrationEngine {
   async restore(migrationId: string, run: RunOptions = {}): Promise<RestoreOutcome> {
     const migration = await this.restorable(migrationId);
     return this.withContext(migration, run, async (ctx, sagaJournal) => {
-      const outcome = await new Saga(RESTORE_STEPS.map(recordingFindings), sagaJournal).run(
-        migration.id,
-        ctx,
-        {
-          ...this.sagaOptions(migration, run),
-          rollForwardOnly: true,
-        },
-      );
+      const outcome = await new Saga(RESTORE_STEPS.map(recordingFindings), sagaJournal, {
+        ...MIGRATION_RESULT_SCHEMAS,
+        ...RESTORE_RESULT_SCHEMAS,
+      }).run(migration.id, ctx, {
+        ...this.sagaOptions(migration, run),
+        rollForwardOnly: true,
+      });
       if (outcome.status === 'completed') {
         await this.deps.state.updateMigration(migration.id, { status: 'rolled_back' }, ctx.fence);
         const verification = outcome.results.get('restore-verify');
@@ -502,6 +508,8 @@ export class MigrationEngine {
     if (migration === null) throw migrationNotFound(migrationId);
     const results = resultsOf<VerifyResultsMap>(
       completedData(await new StateJournal(this.deps.state).read(migrationId)),
+      { ...MIGRATION_RESULT_SCHEMAS, ...RESTORE_RESULT_SCHEMAS },
+      migrationId,
     );
     const restored = results.has('restore-resync') || results.has('restore-group');
     const finished = results.has(migration.strategy === 'convert' ? 'convert' : 'take-over');
@@ -568,7 +576,7 @@ export class MigrationEngine {
     return this.deps.state.createMigration({
       group: { address: normalizeSmtpAddress(address) },
       strategy: options.strategy,
-      options: JSON.parse(JSON.stringify(options)) as JsonObject,
+      options: toJsonObject(options),
       status,
     });
   }
@@ -581,7 +589,7 @@ export class MigrationEngine {
     return this.withContext(migration, run, async (ctx, journal) => {
       await this.deps.state.updateMigration(migration.id, { status: 'running' }, ctx.fence);
       await this.forgetRetriedFailures(migration.id, steps, journal);
-      const outcome = await new Saga(steps, journal).run(migration.id, ctx, {
+      const outcome = await new Saga(steps, journal, MIGRATION_RESULT_SCHEMAS).run(migration.id, ctx, {
         ...this.sagaOptions(migration, run),
         ...(run.until === undefined ? {} : { stopAfter: run.until }),
       });
@@ -731,7 +739,11 @@ export class MigrationEngine {
       }
     }
     await state.updateMigration(id, { status }, ctx.fence);
-    const results = resultsOf<MigrationStepResults>(completedData(await new StateJournal(state).read(id)));
+    const results = resultsOf<MigrationStepResults>(
+      completedData(await new StateJournal(state).read(id)),
+      MIGRATION_RESULT_SCHEMAS,
+      id,
+    );
     const report = await buildReport(
       state,
       id,

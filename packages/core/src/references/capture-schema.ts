@@ -11,7 +11,7 @@ import type { GroupIdentity } from './identity.js';
 
 const notChecked = z.looseObject({ what: z.string(), why: z.string(), command: z.string() });
 
-const groupIdentity = z.looseObject({
+export const groupIdentity = z.looseObject({
   name: z.string(),
   primarySmtpAddress: z.string(),
   smtpAddresses: z.array(z.string()),
@@ -22,7 +22,7 @@ const groupIdentity = z.looseObject({
   objectId: z.string(),
 }) satisfies z.ZodType<GroupIdentity>;
 
-const exchangeReference = z.looseObject({
+export const exchangeReference = z.looseObject({
   kind: z.enum([
     'transport-rule',
     'journal-rule',

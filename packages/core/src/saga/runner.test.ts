@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { z } from 'zod';
 import { MemoryJournal } from './journal.js';
 import { pollUntil } from '../util/poll.js';
 import { Saga, SuspendSaga, type SagaStep } from './runner.js';
@@ -48,7 +49,7 @@ describe('Saga', () => {
   it('runs every step in order, passing earlier results on, and journals before and after each', async () => {
     const journal = new MemoryJournal();
     const w = world();
-    const outcome = await new Saga(steps, journal).run('m1', w);
+    const outcome = await new Saga(steps, journal, {}).run('m1', w);
     expect(outcome.status).toBe('completed');
     expect(w.done).toEqual(['capture', 'stage', 'park', 'dispose', 'rewire', 'report']);
     if (outcome.status === 'completed')
@@ -66,7 +67,7 @@ describe('Saga', () => {
   it('undoes the failed step and every completed step, newest first, before the point of no return', async () => {
     const journal = new MemoryJournal();
     const w = world({ failAt: 'park' });
-    const outcome = await new Saga(steps, journal).run('m1', w);
+    const outcome = await new Saga(steps, journal, {}).run('m1', w);
     expect(outcome).toMatchObject({
       status: 'rolled_back',
       failedStep: 'park',
@@ -88,7 +89,7 @@ describe('Saga', () => {
 
   it('rolls forward after the point of no return: stops, then resume continues from the failed step', async () => {
     const journal = new MemoryJournal();
-    const saga = new Saga(steps, journal);
+    const saga = new Saga(steps, journal, {});
     const w = world({ failAt: 'rewire' });
     expect(await saga.run('m1', w)).toMatchObject({ status: 'interrupted', failedStep: 'rewire' });
     expect(w.done).toContain('dispose');
@@ -109,7 +110,7 @@ describe('Saga', () => {
     });
     await journal.append('m1', { step: 'stage', event: 'started', at: 't' });
     const w = world();
-    const outcome = await new Saga(steps, journal).run('m1', w);
+    const outcome = await new Saga(steps, journal, {}).run('m1', w);
     expect(outcome.status).toBe('completed');
     expect(w.calls[0]).toBe('run:stage');
     if (outcome.status === 'completed')
@@ -118,7 +119,7 @@ describe('Saga', () => {
 
   it('finishes an undo that a crash interrupted, and retries failed undos on every resume', async () => {
     const journal = new MemoryJournal();
-    const saga = new Saga(steps, journal);
+    const saga = new Saga(steps, journal, {});
     const w = world({ failAt: 'park', failUndoAt: 'stage' });
     const first = await saga.run('m1', w);
     expect(first).toMatchObject({ status: 'rolled_back', undoErrors: ['stage: undo of stage broke'] });
@@ -138,7 +139,7 @@ describe('Saga', () => {
 
   it('suspends without undoing and resumes at the suspended step; abort undoes it instead', async () => {
     const journal = new MemoryJournal();
-    const saga = new Saga(steps, journal);
+    const saga = new Saga(steps, journal, {});
     const w = world({ suspendAt: 'park' });
     expect(await saga.run('m1', w)).toEqual({ status: 'suspended', step: 'park', reason: 'park is waiting' });
     expect(w.done).toEqual(['capture', 'stage']);
@@ -153,23 +154,23 @@ describe('Saga', () => {
   it('journals a disabled step as skipped and never undoes it', async () => {
     const journal = new MemoryJournal();
     const w = world({ skip: 'stage', failAt: 'park' });
-    await new Saga(steps, journal).run('m1', w);
+    await new Saga(steps, journal, {}).run('m1', w);
     expect(w.calls).not.toContain('run:stage');
     expect(w.calls.filter((c) => c.startsWith('undo:stage'))).toEqual([]);
   });
 
   it('refuses to abort past the point of no return and rejects duplicate step names', async () => {
     const journal = new MemoryJournal();
-    const saga = new Saga(steps, journal);
+    const saga = new Saga(steps, journal, {});
     const w = world({ failAt: 'rewire' });
     await saga.run('m1', w);
     await expect(saga.abort('m1', w, 'x')).rejects.toThrow(/point of no return/);
-    expect(() => new Saga([step('a'), step('a')], journal)).toThrow(/unique/);
+    expect(() => new Saga([step('a'), step('a')], journal, {})).toThrow(/unique/);
   });
 
   it('pauses after the requested step, stays paused when asked again, and continues when not asked', async () => {
     const journal = new MemoryJournal();
-    const saga = new Saga(steps, journal);
+    const saga = new Saga(steps, journal, {});
     const w = world();
     expect(await saga.run('m1', w, { stopAfter: 'park' })).toEqual({ status: 'paused', after: 'park' });
     expect(w.done).toEqual(['capture', 'stage', 'park']);
@@ -181,7 +182,7 @@ describe('Saga', () => {
 
   it('rolls forward only when asked: a failure stops without undo and the next run retries that step', async () => {
     const journal = new MemoryJournal();
-    const saga = new Saga(steps, journal);
+    const saga = new Saga(steps, journal, {});
     const w = world({ failAt: 'stage' });
     expect(await saga.run('m1', w, { rollForwardOnly: true })).toMatchObject({
       status: 'interrupted',
@@ -199,7 +200,7 @@ describe('Saga stopped on request (Ctrl-C, SIGTERM)', () => {
     const journal = new MemoryJournal();
     const w = world();
     const controller = new AbortController();
-    const outcome = await new Saga(steps, journal).run('m1', w, {
+    const outcome = await new Saga(steps, journal, {}).run('m1', w, {
       signal: controller.signal,
       onEntry: (e) => {
         if (e.step === 'stage' && e.event === 'started') controller.abort('SIGINT');
@@ -209,7 +210,7 @@ describe('Saga stopped on request (Ctrl-C, SIGTERM)', () => {
     expect(w.done).toEqual(['capture', 'stage']); // stage finished, nothing undone, park never started
     expect((await journal.read('m1')).at(-1)).toMatchObject({ step: 'stage', event: 'completed' });
 
-    const resumed = await new Saga(steps, journal).run('m1', w);
+    const resumed = await new Saga(steps, journal, {}).run('m1', w);
     expect(resumed.status).toBe('completed');
     expect(w.calls.filter((c) => c === 'run:stage')).toHaveLength(1);
   });
@@ -230,7 +231,7 @@ describe('Saga stopped on request (Ctrl-C, SIGTERM)', () => {
         return { satisfied: polled.satisfied };
       },
     };
-    const saga = new Saga([step('capture'), waiting, step('take-over')], journal);
+    const saga = new Saga([step('capture'), waiting, step('take-over')], journal, {});
     const running = saga.run('m1', w, { signal: controller.signal });
     await new Promise((resolve) => setTimeout(resolve, 20));
     controller.abort('SIGTERM');
@@ -265,11 +266,11 @@ describe('Saga with retry and a transient classifier', () => {
       }
     };
     const w = world();
-    expect((await new Saga([flaky], journal).run('m1', w, { retry: twice })).status).toBe('completed');
+    expect((await new Saga([flaky], journal, {}).run('m1', w, { retry: twice })).status).toBe('completed');
     expect(w.calls).toEqual(['run:stage', 'run:stage', 'run:stage']);
 
     const failing = world({ failAt: 'park', failUndoAt: 'stage' });
-    const outcome = await new Saga(steps, journal).run('m2', failing, {
+    const outcome = await new Saga(steps, journal, {}).run('m2', failing, {
       isTransient: (error) => (error as Error).message === 'undo of stage broke',
     });
     expect(outcome.status).toBe('rolled_back');
@@ -290,7 +291,7 @@ describe('Saga with retry and a transient classifier', () => {
     const asked: string[] = [];
     let release!: () => void;
     const stop = new AbortController();
-    const running = new Saga(steps, journal).run('m1', w, {
+    const running = new Saga(steps, journal, {}).run('m1', w, {
       signal: stop.signal,
       beforeStep: async (name) => {
         asked.push(name);
@@ -315,8 +316,56 @@ describe('Saga with retry and a transient classifier', () => {
     // Resumed: the steps already done are not asked about again.
     asked.length = 0;
     expect(
-      (await new Saga(steps, journal).run('m1', w, { beforeStep: async (n) => void asked.push(n) })).status,
+      (await new Saga(steps, journal, {}).run('m1', w, { beforeStep: async (n) => void asked.push(n) }))
+        .status,
     ).toBe('completed');
     expect(asked).toEqual(['dispose', 'rewire', 'report']);
+  });
+});
+
+describe('results read back from the journal', () => {
+  interface Typed {
+    capture: { readonly dn: string };
+    stage: { readonly identity: string };
+  }
+  const schemas = {
+    capture: z.looseObject({ dn: z.string() }),
+    stage: z.looseObject({ identity: z.string() }),
+  };
+  const typed = (seen: string[]): SagaStep<World, Typed>[] => [
+    { name: 'capture', run: async () => ({ dn: 'CN=Sales' }) },
+    {
+      name: 'stage',
+      run: async (_w, results) => {
+        seen.push(results.get('capture')!.dn);
+        return { identity: 'id-1' };
+      },
+    },
+  ];
+
+  it('hands a resumed run the parsed result of each step done before', async () => {
+    const journal = new MemoryJournal();
+    await journal.append('m1', {
+      step: 'capture',
+      event: 'completed',
+      data: { dn: 'CN=Sales', extra: 1 },
+      at: 'x',
+    });
+    const seen: string[] = [];
+    const outcome = await new Saga(typed(seen), journal, schemas).run('m1', world());
+    expect(outcome.status).toBe('completed');
+    expect(seen).toEqual(['CN=Sales']);
+  });
+
+  it('refuses a malformed journaled result with STORED_DOCUMENT_INVALID before any step runs', async () => {
+    const journal = new MemoryJournal();
+    await journal.append('m1', { step: 'capture', event: 'completed', data: { dn: 42 }, at: 'x' });
+    const seen: string[] = [];
+    await expect(new Saga(typed(seen), journal, schemas).run('m1', world())).rejects.toMatchObject({
+      code: 'STORED_DOCUMENT_INVALID',
+      message: expect.stringMatching(/result of step capture of migration m1 .*dn/),
+    });
+    expect(seen).toEqual([]);
+    expect((await journal.read('m1')).map((e) => `${e.step}:${e.event}`)).toEqual(['capture:completed']);
   });
 });

@@ -1,7 +1,9 @@
 // A saga: ordered, idempotent steps; the journal is written before and after each one. Until a step marked as the
 // point of no return has completed, a failure undoes every step that may have changed something, newest first.
 // After it, a failure only stops the run; resuming rolls forward from the failed step.
+import type { z } from 'zod';
 import { CoreError } from '../errors/core-error.js';
+import { parseStored } from '../stored/parse.js';
 import { StopRequested } from '../util/poll.js';
 import { completedData, lastEntryByStep, type Journal, type JournalEntry } from './journal.js';
 
@@ -26,9 +28,70 @@ export interface StepResults<M extends object = Record<string, unknown>> {
   keys(): Iterable<string>;
 }
 
-/** Journaled results (completedData) read as `M`: the journal holds what each step's run returned, by step name. */
-export function resultsOf<M extends object>(data: ReadonlyMap<string, unknown>): StepResults<M> {
-  return data as unknown as StepResults<M>;
+/**
+ * The schema of each step's result, by step name (steps/results-schema.ts for a migration, restore/results-schema.ts
+ * for a restore): how a result comes back from the journal, parsed rather than cast (stored/parse.ts).
+ */
+export type ResultSchemas<M extends object> = { readonly [K in keyof M & string]-?: z.ZodType<M[K]> };
+
+/** Results of a saga's steps: those read back from the journal, parsed, then those its steps return as it runs. */
+class JournaledResults<M extends object> implements StepResults<M> {
+  readonly #data = new Map<string, unknown>();
+
+  get<K extends keyof M & string>(name: K): M[K] | undefined {
+    // Each value was parsed by the schema of its step's name (resultsOf) or returned by that step's run (set), so it
+    // is an M[K]; a Map cannot say so by itself.
+    return this.#data.get(name) as M[K] | undefined;
+  }
+
+  has(name: keyof M & string): boolean {
+    return this.#data.has(name);
+  }
+
+  keys(): Iterable<string> {
+    return this.#data.keys();
+  }
+
+  set<K extends keyof M & string>(name: K, value: M[K]): void {
+    this.#data.set(name, value);
+  }
+
+  /** A result as the journal holds it: parsed when `schemas` names its step (kept as is otherwise: no step reads it). */
+  read(name: string, value: unknown, schemas: ResultSchemas<M>, migrationId: string): void {
+    // Widened to the index it is: a ResultSchemas<M> holds a schema under each of M's step names.
+    const index = schemas as Readonly<Record<string, z.ZodType>>;
+    const schema = Object.hasOwn(index, name) ? index[name] : undefined;
+    this.#data.set(
+      name,
+      // A step that completed without a result (undefined) has nothing to parse.
+      schema === undefined || value === undefined
+        ? value
+        : parseStored(schema, value, `the result of step ${name} of migration ${migrationId}`),
+    );
+  }
+}
+
+function journaledResults<M extends object>(
+  data: ReadonlyMap<string, unknown>,
+  schemas: ResultSchemas<M>,
+  migrationId: string,
+): JournaledResults<M> {
+  const results = new JournaledResults<M>();
+  for (const [name, value] of data) results.read(name, value, schemas, migrationId);
+  return results;
+}
+
+/**
+ * Journaled results (completedData) of migration `migrationId`, each parsed by its step's schema: a result written by
+ * another version, damaged or edited by hand is a CoreError STORED_DOCUMENT_INVALID here, not a step failing half-way
+ * on an undefined field later.
+ */
+export function resultsOf<M extends object>(
+  data: ReadonlyMap<string, unknown>,
+  schemas: ResultSchemas<M>,
+  migrationId: string,
+): StepResults<M> {
+  return journaledResults(data, schemas, migrationId);
 }
 
 /** A step named `K` of a saga whose results are `M`: its `run` returns `M[K]`. */
@@ -128,12 +191,15 @@ function errorOf(
 export class Saga<C, M extends object = Record<string, unknown>> {
   readonly #steps: readonly SagaStep<C, M>[];
   readonly #journal: Journal;
+  readonly #schemas: ResultSchemas<M>;
 
-  constructor(steps: readonly SagaStep<C, M>[], journal: Journal) {
+  /** `schemas`: how each step's result is read back from the journal when a run resumes (resultsOf). */
+  constructor(steps: readonly SagaStep<C, M>[], journal: Journal, schemas: ResultSchemas<M>) {
     const names = new Set(steps.map((s) => s.name));
     if (names.size !== steps.length) throw new Error('saga step names must be unique');
     this.#steps = steps;
     this.#journal = journal;
+    this.#schemas = schemas;
   }
 
   /** Runs from the start, or resumes a journaled run where it stopped (the same call does both). */
@@ -142,8 +208,7 @@ export class Saga<C, M extends object = Record<string, unknown>> {
     const retry = options.retry ?? (<T>(attempt: () => Promise<T>) => attempt());
     const entries = await this.#journal.read(migrationId);
     const state = new Map([...lastEntryByStep(entries)].map(([step, e]) => [step, e]));
-    const stored = completedData(entries);
-    const results = resultsOf<M>(stored);
+    const results = journaledResults(completedData(entries), this.#schemas, migrationId);
     const write = async (entry: Omit<JournalEntry, 'at'>) => {
       const full = { ...entry, at: now().toISOString() };
       await retry(() => this.#journal.append(migrationId, full));
@@ -190,7 +255,7 @@ export class Saga<C, M extends object = Record<string, unknown>> {
       await write({ step: step.name, event: 'started' });
       try {
         const data = await retry(() => step.run(context, results));
-        stored.set(step.name, data);
+        results.set(step.name, data);
         await write(
           data === undefined
             ? { step: step.name, event: 'completed' }
