@@ -61,9 +61,10 @@ function resolver(tenant: TenantState, entra: EntraState) {
   const dir = RecipientDirectory.of(tenant);
   return (ref: string, what: string): Resolved => {
     const lower = ref.toLowerCase();
-    const group = entra.securityGroups.find(
-      (g) => g.id.toLowerCase() === lower || g.displayName.toLowerCase() === lower,
-    );
+    // Entra objects are named by id or display name, whatever the case.
+    const named = <T extends { readonly id: string; readonly displayName: string }>(objects: readonly T[]) =>
+      objects.find((o) => o.id.toLowerCase() === lower || o.displayName.toLowerCase() === lower);
+    const group = named(entra.securityGroups);
     if (group)
       return {
         id: group.id,
@@ -72,14 +73,10 @@ function resolver(tenant: TenantState, entra: EntraState) {
         synced: false,
         roleAssignable: group.isAssignableToRole,
       };
-    const sp = entra.servicePrincipals.find(
-      (s) => s.id.toLowerCase() === lower || s.displayName.toLowerCase() === lower,
-    );
+    const sp = named(entra.servicePrincipals);
     if (sp)
       return { id: sp.id, kind: 'servicePrincipal', security: true, synced: false, roleAssignable: false };
-    const unit = entra.administrativeUnits.find(
-      (u) => u.id.toLowerCase() === lower || u.displayName.toLowerCase() === lower,
-    );
+    const unit = named(entra.administrativeUnits);
     if (unit)
       return {
         id: unit.id,
