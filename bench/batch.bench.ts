@@ -19,7 +19,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { ActiveDirectory, childDn } from '@dlmigrate/ad';
-import { CloudSim, generateClientCertificate, quickAsyncTiming } from '@dlmigrate/cloud-sim';
+import { CloudSim, quickAsyncTiming } from '@dlmigrate/cloud-sim';
 import { createSyncTrigger, MigrationEngine, runBatch, type BatchEvent } from '@dlmigrate/core';
 import { planBatchRun } from '@dlmigrate/core/testing';
 import { summarizeOutages } from '@dlmigrate/core/testing';
@@ -27,6 +27,7 @@ import { CloudConnection, customCloud } from '@dlmigrate/exo';
 import { certificateFromPem } from '@dlmigrate/exo/testing';
 import { Lab } from '@dlmigrate/lab';
 import { openStateStore } from '@dlmigrate/state';
+import { simulatedContoso } from '../test/src/tenant.js';
 import { loadAverage, writeFigures } from './figures.js';
 
 const TOTAL = Number(process.argv[2] ?? 1000);
@@ -46,13 +47,9 @@ const env = lab.env();
 const objects = lab.seeded()!.objects;
 
 const sim = await CloudSim.start();
-const tenant = sim.createTenant({ name: 'contoso', domains: ['contoso.com'] });
-const cert = generateClientCertificate({ subject: 'dlmigrate batch bench' });
-const app = sim.registerApp(tenant.id, { certificates: [cert.certPem] });
-sim.configureSync(tenant.id, {
-  ldap: { url: env.url, caPem: env.caPem, bindDn: env.bindDn, bindPassword: env.bindPassword },
-  scopeOus: [objects['ous.contoso']!.dn],
-  ...(ASYNC_SYNC ? { timing: quickAsyncTiming } : {}),
+const { tenant, cert, app } = simulatedContoso(sim, env, objects, {
+  subject: 'dlmigrate batch bench',
+  sync: ASYNC_SYNC ? { timing: quickAsyncTiming } : {},
 });
 sim.seedRecipients(tenant.id, [
   { type: 'MailUniversalDistributionGroup', name: 'Legacy', primarySmtpAddress: 'legacy@contoso.com' },

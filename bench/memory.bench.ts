@@ -10,8 +10,9 @@ import { mkdtempSync } from 'node:fs';
 import { loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { CloudSim, generateClientCertificate } from '@dlmigrate/cloud-sim';
+import { CloudSim } from '@dlmigrate/cloud-sim';
 import { bigGroupAddress, bigGroupsFixture, Lab } from '@dlmigrate/lab';
+import { simulatedContoso } from '../test/src/tenant.js';
 import type { ChildConfig } from '../test/src/world.js';
 
 const sizes = (process.argv[2] ?? '10000,20000,40000,100000').split(',').map((n) => Number(n.trim()));
@@ -34,13 +35,7 @@ console.log(`lab ${labName} ready in ${((performance.now() - seedStarted) / 1000
 
 const sim = await CloudSim.start();
 try {
-  const tenant = sim.createTenant({ name: 'contoso', domains: ['contoso.com'] });
-  const cert = generateClientCertificate({ subject: 'dlmigrate memory bench' });
-  const app = sim.registerApp(tenant.id, { certificates: [cert.certPem] });
-  sim.configureSync(tenant.id, {
-    ldap: { url: env.url, caPem: env.caPem, bindDn: env.bindDn, bindPassword: env.bindPassword },
-    scopeOus: [objects['ous.contoso']!.dn],
-  });
+  const { tenant, cert, app } = simulatedContoso(sim, env, objects, { subject: 'dlmigrate memory bench' });
   const syncStarted = performance.now();
   const first = await sim.runSync(tenant.id);
   if (first.status !== 'success')

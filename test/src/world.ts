@@ -5,7 +5,7 @@ import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { ActiveDirectory } from '@dlmigrate/ad';
-import { CloudSim, generateClientCertificate, type SyncConfig } from '@dlmigrate/cloud-sim';
+import { CloudSim, type SyncConfig } from '@dlmigrate/cloud-sim';
 import { MigrationEngine, type EngineDeps, type SyncTriggerConfig } from '@dlmigrate/core';
 import { forgetTenantReads } from '@dlmigrate/core/testing';
 import type { CloudConnection } from '@dlmigrate/exo';
@@ -13,6 +13,7 @@ import { Lab, type LabEnv } from '@dlmigrate/lab';
 import type { StateStore } from '@dlmigrate/state';
 import { afterAll, beforeAll } from 'vitest';
 import { childDeps, labFixture } from './child-deps.js';
+import { simulatedContoso } from './tenant.js';
 
 export interface World {
   readonly lab: Lab;
@@ -84,16 +85,12 @@ export async function openWorld(labName: string, options: WorldOptions = {}): Pr
   const objects = lab.seeded()!.objects;
 
   const sim = await CloudSim.start();
-  const tenant = sim.createTenant({ name: 'contoso', domains: ['contoso.com'] });
-  const cert = generateClientCertificate({ subject: 'dlmigrate e2e' });
-  // The roles auth init asks for (the Address Lists role lets plan read address lists that filter on a group).
-  const app = sim.registerApp(tenant.id, { certificates: [cert.certPem], exchangeRoles: ['Address Lists'] });
-  const syncConfig: SyncConfig = {
-    ldap: { url: env.url, caPem: env.caPem, bindDn: env.bindDn, bindPassword: env.bindPassword },
-    scopeOus: [objects['ous.contoso']!.dn],
-    stampRoutingAddress: options.stampRoutingAddress ?? false,
-  };
-  sim.configureSync(tenant.id, syncConfig);
+  const { tenant, cert, app, syncConfig } = simulatedContoso(sim, env, objects, {
+    subject: 'dlmigrate e2e',
+    // The roles auth init asks for (the Address Lists role lets plan read address lists that filter on a group).
+    exchangeRoles: ['Address Lists'],
+    sync: { stampRoutingAddress: options.stampRoutingAddress ?? false },
+  });
   sim.setBehaviour(tenant.id, {
     addressQuarantineSeconds: options.addressQuarantineSeconds ?? STRICT_QUARANTINE_SECONDS,
   });
