@@ -13,7 +13,7 @@ import { fileURLToPath } from 'node:url';
 import { CloudSim } from '@dlmigrate/cloud-sim';
 import { bigGroupAddress, bigGroupsFixture, Lab } from '@dlmigrate/lab';
 import { simulatedContoso } from '../test/src/tenant.js';
-import type { ChildConfig } from '../test/src/world.js';
+import { childConfigOf, type ChildConfig } from '../test/src/world.js';
 
 const sizes = (process.argv[2] ?? '10000,20000,40000,100000').split(',').map((n) => Number(n.trim()));
 // Sizes in thousands where they are whole thousands: a lab name has at most 31 characters (bench-mem-10k-20k-40k-100k).
@@ -35,26 +35,22 @@ console.log(`lab ${labName} ready in ${((performance.now() - seedStarted) / 1000
 
 const sim = await CloudSim.start();
 try {
-  const { tenant, cert, app } = simulatedContoso(sim, env, objects, { subject: 'dlmigrate memory bench' });
+  const contoso = simulatedContoso(sim, env, objects, { subject: 'dlmigrate memory bench' });
   const syncStarted = performance.now();
-  const first = await sim.runSync(tenant.id);
+  const first = await sim.runSync(contoso.tenant.id);
   if (first.status !== 'success')
     throw new Error(`first sync: ${first.status} ${JSON.stringify(first.errors).slice(0, 2000)}`);
   console.log(
     `first sync: ${first.status} in ${((performance.now() - syncStarted) / 1000).toFixed(0)} s; runner per migration in its own process`,
   );
   const baseline = sim.snapshot();
-  const config: ChildConfig = {
+  const config = childConfigOf(
     labName,
-    simUrl: sim.url,
-    simCaPem: sim.caPem,
-    tenantId: tenant.id,
-    clientId: app.clientId,
-    certPem: cert.certPem,
-    keyPem: cert.keyPem,
-    statePath: join(mkdtempSync(join(tmpdir(), 'dlmigrate-bench-mem-')), 'state.db'),
-    bigGroups: sizes,
-  };
+    sim,
+    contoso,
+    join(mkdtempSync(join(tmpdir(), 'dlmigrate-bench-mem-')), 'state.db'),
+    sizes,
+  );
   if (heapLimit) console.log(`runner heap limit: --max-old-space-size=${heapLimit}`);
   console.log('members    peak RSS   at start   heap at end   wall     status      load avg (1/5/15 min)');
   const stepsBySize: Array<[number, ReadonlyArray<[string, number]>]> = [];

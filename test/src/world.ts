@@ -13,7 +13,7 @@ import { Lab, type LabEnv } from '@dlmigrate/lab';
 import type { StateStore } from '@dlmigrate/state';
 import { afterAll, beforeAll } from 'vitest';
 import { childDeps, labFixture } from './child-deps.js';
-import { simulatedContoso } from './tenant.js';
+import { simulatedContoso, type SimulatedContoso } from './tenant.js';
 
 export interface World {
   readonly lab: Lab;
@@ -52,6 +52,27 @@ export interface ChildConfig {
   readonly maxCallsPerSecond?: number;
 }
 
+/** What a runner in a process of its own needs to reach the lab and the simulated tenant, its state at `statePath`. */
+export function childConfigOf(
+  labName: string,
+  sim: CloudSim,
+  { tenant, app, cert }: SimulatedContoso,
+  statePath: string,
+  bigGroups?: readonly number[],
+): ChildConfig {
+  return {
+    labName,
+    simUrl: sim.url,
+    simCaPem: sim.caPem,
+    tenantId: tenant.id,
+    clientId: app.clientId,
+    certPem: cert.certPem,
+    keyPem: cert.keyPem,
+    statePath,
+    ...(bigGroups ? { bigGroups } : {}),
+  };
+}
+
 export interface WorldOptions {
   /** Seed the big-groups fixture of these sizes (lab/src/fixtures/big-groups.ts) instead of contoso. */
   readonly bigGroups?: readonly number[];
@@ -85,12 +106,13 @@ export async function openWorld(labName: string, options: WorldOptions = {}): Pr
   const objects = lab.seeded()!.objects;
 
   const sim = await CloudSim.start();
-  const { tenant, cert, app, syncConfig } = simulatedContoso(sim, env, objects, {
+  const contoso = simulatedContoso(sim, env, objects, {
     subject: 'dlmigrate e2e',
     // The roles auth init asks for (the Address Lists role lets plan read address lists that filter on a group).
     exchangeRoles: ['Address Lists'],
     sync: { stampRoutingAddress: options.stampRoutingAddress ?? false },
   });
+  const { tenant, syncConfig } = contoso;
   sim.setBehaviour(tenant.id, {
     addressQuarantineSeconds: options.addressQuarantineSeconds ?? STRICT_QUARANTINE_SECONDS,
   });
@@ -104,17 +126,7 @@ export async function openWorld(labName: string, options: WorldOptions = {}): Pr
   let baseline = sim.snapshot();
 
   const statePath = join(mkdtempSync(join(tmpdir(), 'dlmigrate-e2e-')), 'state.db');
-  const childConfig: ChildConfig = {
-    labName,
-    simUrl: sim.url,
-    simCaPem: sim.caPem,
-    tenantId: tenant.id,
-    clientId: app.clientId,
-    certPem: cert.certPem,
-    keyPem: cert.keyPem,
-    statePath,
-    ...(options.bigGroups ? { bigGroups: options.bigGroups } : {}),
-  };
+  const childConfig = childConfigOf(labName, sim, contoso, statePath, options.bigGroups);
   // Parks fail fast in the tests that make them fail.
   const { deps, ad, cloud, close } = await childDeps(childConfig, {
     moveRetry: { attempts: 2, delayMs: 100 },
