@@ -8,7 +8,8 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 
-import { exportMigration, openStateStore, type StateStore } from '@dlmigrate/state';
+import { openStateStore, type StateStore } from '@dlmigrate/state';
+import { exportMigration } from '@dlmigrate/state/testing';
 
 const appends = Number(process.argv[2] ?? 2000);
 const PG = ['-h', '127.0.0.1', '-U', 'postgres'];

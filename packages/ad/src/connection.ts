@@ -455,6 +455,7 @@ export class AdConnection {
         newRdn: rdn,
         ...(newSuperior ? { newSuperior } : {}),
       });
+      // ldapts declares these members private; they are what its own modifyDN calls (a foreign library's internals).
       const internal = client as unknown as {
         _ensureConnected(): Promise<void>;
         _nextMessageId(): number;

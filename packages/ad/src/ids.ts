@@ -22,6 +22,7 @@ export function guidToBuffer(text: string): Buffer {
       'AD_INVALID_OPTIONS',
       `${JSON.stringify(text)} is not a GUID (expected xxxxxxxx-xxxx-xxxx-xxxx-xxxxxxxxxxxx).`,
     );
+  // The pattern has five groups and matched, so each holds a string (RegExpMatchArray types them string | undefined).
   const [, a, b, c, d, e] = m as unknown as [string, string, string, string, string, string];
   return Buffer.concat([
     Buffer.from(a, 'hex').reverse(),

@@ -24,12 +24,12 @@ export function behaviourFrom(
     if ((numeric as readonly string[]).includes(key)) {
       if (typeof value !== 'number' || !Number.isFinite(value) || value < 0)
         throw new Error(`Tenant behaviour "${key}" must be a non-negative number.`);
-      (next as unknown as Record<string, number>)[key] = value;
+      Object.assign(next, { [key]: value });
     } else if (key in choices) {
       const allowed = choices[key as keyof typeof choices] as readonly string[];
       if (typeof value !== 'string' || !allowed.includes(value))
         throw new Error(`Tenant behaviour "${key}" must be one of ${allowed.join(', ')}.`);
-      (next as unknown as Record<string, string>)[key] = value;
+      Object.assign(next, { [key]: value });
     } else {
       throw new Error(
         `Unknown tenant behaviour "${key}" (${[...numeric, ...Object.keys(choices)].join(', ')}).`,

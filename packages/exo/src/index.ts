@@ -96,7 +96,6 @@ export type {
   AcceptedDomainRecord,
   MailboxFolderPermissionRecord,
   MailboxPermissionRecord,
-  OutboundConnectorRecord,
   UnifiedGroupRecord,
   UserRecord,
 } from './exchange/records.js';

@@ -3,7 +3,6 @@ export * from './errors.js';
 export { isTransientStoreError } from './transient.js';
 export { openStateStore, describeLocation } from './open.js';
 export { startHeartbeat } from './heartbeat.js';
-export { exportMigration, importMigration } from './audit-folder.js';
 export { toJsonObject } from './json.js';
 
 // Types the exports above name in their signatures, so a caller can name what it passes and receives

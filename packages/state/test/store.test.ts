@@ -16,13 +16,11 @@ import {
   SchemaTooNewError,
   SecretInStateError,
   StoreUnavailableError,
-  exportMigration,
-  importMigration,
   openStateStore,
   startHeartbeat,
   type StateStore,
 } from '../src/index.js';
-import { SCHEMA_MIGRATIONS } from '../src/testing.js';
+import { exportMigration, importMigration, SCHEMA_MIGRATIONS } from '../src/testing.js';
 import { ENGINES, eventually, rawSql } from './support.js';
 
 const mode = (path: string): number => statSync(path).mode & 0o777;

@@ -42,11 +42,7 @@ export function issueAccessToken(
     ver: '1.0',
     uti: randomUUID().replace(/-/g, ''),
   };
-  const token = signJwt(
-    { typ: 'JWT', kid: keyId, x5t: keyId },
-    full as unknown as Record<string, unknown>,
-    key,
-  );
+  const token = signJwt({ typ: 'JWT', kid: keyId, x5t: keyId }, { ...full }, key);
   return { token, claims: full };
 }
 
@@ -75,6 +71,7 @@ export function checkAccessToken(
   if (!jwt) return { ok: false, reason: 'malformed', message: 'The access token is malformed.' };
   if (!verifyJwtSignature(jwt, publicKey))
     return { ok: false, reason: 'signature', message: 'The access token signature is invalid.' };
+  // The signature is this simulator's own (verified above), so the payload is claims it signed (issueAccessToken).
   const claims = jwt.payload as unknown as AccessTokenClaims;
   const now = Math.floor(Date.now() / 1000);
   if (

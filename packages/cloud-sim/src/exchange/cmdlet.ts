@@ -38,10 +38,11 @@ export interface LazyOutput<T> {
   render(item: T): OutputObject;
 }
 
-export type CmdletOutput = OutputObject[] | LazyOutput<never>;
+// `unknown`: the items are only ever handed back to their own render (a method, so it accepts its items' type).
+export type CmdletOutput = OutputObject[] | LazyOutput<unknown>;
 
 export function lazy<T>(items: T[], render: (item: T) => OutputObject): CmdletOutput {
-  return { items, render } as unknown as CmdletOutput;
+  return { items, render };
 }
 
 export function defineCmdlet(def: CmdletDefinition): CmdletDefinition {

@@ -3,17 +3,19 @@
 // there. Members compare by Entra object id, lists by recipient name (Exchange renders link properties as names).
 import { finding, type Finding } from '../findings/finding.js';
 import { cloudObjectId, type CLOUD_PARAMETER, type LinkList } from '../mapping/links.js';
+import type { DistributionGroupRecord } from '@dlmigrate/exo';
 import type { ResolvedLink } from './resolution.js';
 import type { Snapshot } from './snapshot.js';
 
-export const LIST_PROPERTY: Readonly<Record<keyof typeof CLOUD_PARAMETER, string>> = {
+/** The DistributionGroupRecord field that holds each list (every one a readonly string[]), so `dl[LIST_PROPERTY[list]]` is typed. */
+export const LIST_PROPERTY = {
   managedBy: 'managedBy',
   moderatedBy: 'moderatedBy',
   acceptFrom: 'acceptMessagesOnlyFromSendersOrMembers',
   rejectFrom: 'rejectMessagesFromSendersOrMembers',
   bypassModeration: 'bypassModerationFromSendersOrMembers',
   sendOnBehalf: 'grantSendOnBehalfTo',
-};
+} as const satisfies Readonly<Record<keyof typeof CLOUD_PARAMETER, keyof DistributionGroupRecord>>;
 
 export function parityFindings(snapshot: Snapshot, resolved: readonly ResolvedLink[]): Finding[] {
   const cloud = snapshot.cloud.group;
@@ -51,8 +53,8 @@ export function parityFindings(snapshot: Snapshot, resolved: readonly ResolvedLi
     }
     const property = LIST_PROPERTY[r.list as Exclude<LinkList, 'members' | 'sendAs'>];
     if (property === undefined || r.object === undefined) continue;
-    const values =
-      ((cloud as unknown as Record<string, unknown>)[property] as readonly string[] | undefined) ?? [];
+    // `?? []`: a snapshot captured by an older version may lack a list (snapshot-schema.ts does not check records).
+    const values: readonly string[] = cloud[property] ?? [];
     const names = new Set(values.map((v) => v.toLowerCase()));
     if (!names.has(r.object.name.toLowerCase()) && !names.has(r.resolution.identity.toLowerCase())) {
       findings.push(

@@ -137,8 +137,7 @@ export function expectedAsCaptured(
       m.primarySmtpAddress,
     ]);
   for (const list of LISTS) {
-    const values =
-      (dl as unknown as Record<string, readonly string[] | undefined>)[LIST_PROPERTY[list]] ?? [];
+    const values: readonly string[] = dl[LIST_PROPERTY[list]] ?? [];
     for (const v of values) add(CLOUD_PARAMETER[list], v, [v]);
   }
   for (const address of [...dl.emailAddresses, ...extraAddresses]) add('EmailAddresses', address, [address]);
@@ -183,7 +182,7 @@ export function observedCloudGroup(
     })),
   );
   for (const list of LISTS) {
-    const values = (dl as unknown as Record<string, readonly string[]>)[LIST_PROPERTY[list]] ?? [];
+    const values: readonly string[] = dl[LIST_PROPERTY[list]] ?? [];
     add(CLOUD_PARAMETER[list], values, list === 'managedBy' && openOwners ? undefined : each(values));
   }
   const trustees = sendAs.filter((p) => !p.isInherited && p.accessRights.includes('SendAs'));

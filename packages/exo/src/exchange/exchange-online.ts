@@ -547,7 +547,8 @@ export class ExchangeOnline {
     return routingDomainOf(await this.getAcceptedDomains());
   }
 
-  async getOutboundConnectors(): Promise<OutboundConnectorRecord[]> {
+  /** Read for usesCentralizedMailTransport only: nothing outside this class asks for the connectors. */
+  private async getOutboundConnectors(): Promise<OutboundConnectorRecord[]> {
     return (await this.read('Get-OutboundConnector', {})).value.map(toOutboundConnector);
   }
 
