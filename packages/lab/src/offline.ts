@@ -27,6 +27,7 @@ import { addRecord, replaceRecord } from './ldif.js';
 import type { InstancePaths } from './paths.js';
 import type { PlannedObject, SeedPlan } from './plan.js';
 import { run } from './run.js';
+import { phaseTimer } from './phase-timer.js';
 
 /**
  * Objects per ldbadd run (one transaction each): with the indexes off an add costs about 0.8 ms at 500 or 3,000 per
@@ -175,13 +176,7 @@ export async function seedOffline(
     await fs.writeFile(file, text, { mode: 0o600 });
     return file;
   };
-  const phases = { add: 0, link: 0, index: 0 };
-  let mark = performance.now();
-  const lap = (name: keyof typeof phases) => {
-    const now = performance.now();
-    phases[name] = Math.round(now - mark);
-    mark = now;
-  };
+  const { phases, lap } = phaseTimer(['add', 'link', 'index']);
   try {
     // The partition's tdb has the 10,000 hash chains ldb gives a new database, and a 100,000-contact fixture puts over
     // a million records in it (each object and about ten index records): every store and look-up walked chains of a
@@ -234,9 +229,8 @@ export async function seedOffline(
       );
     lap('link');
     // Re-indexing leaves the tdb file about twice its size; every reset copies it, so compact it once here.
-    const compacting = performance.now();
     await tool('tdbtool', [partition, 'repack'], 'compacting the partition');
-    phases.index += Math.round(performance.now() - compacting);
+    lap('index');
     return { linkValues: links.linkValues, phases };
   } finally {
     await fs.rm(work, { recursive: true, force: true });

@@ -6,6 +6,7 @@ import { dnKey } from './dn.js';
 import type { Fixture, LinkAttribute, SeededObject, SeedResult } from './fixture.js';
 import { buildSeedPlan, type PlannedObject, type SeedPlan } from './plan.js';
 import type { LabEnv } from './env.js';
+import { phaseTimer } from './phase-timer.js';
 
 export interface SeedOptions {
   /**
@@ -93,13 +94,7 @@ export async function seed(fixture: Fixture, env: LabEnv, options: SeedOptions =
     await client.bind(env.bindDn, env.bindPassword);
     // OUs one by one (parents first), then everything else with requests in flight
     const ous = plan.objects.filter((o) => o.kind === 'ou');
-    const phase = { add: 0, link: 0, read: 0 };
-    let mark = performance.now();
-    const lap = (name: keyof typeof phase) => {
-      const now = performance.now();
-      phase[name] = Math.round(now - mark);
-      mark = now;
-    };
+    const { phases, lap } = phaseTimer(['add', 'link', 'read']);
     for (const ou of ous) await addObject(client, ou);
     await inBatches(
       plan.objects.filter((o) => o.kind !== 'ou'),
@@ -125,7 +120,7 @@ export async function seed(fixture: Fixture, env: LabEnv, options: SeedOptions =
       objects: plan.objects.length,
       linkValues,
       ms: Math.round(performance.now() - started),
-      phases: phase,
+      phases,
     });
   } finally {
     await client.unbind().catch(() => undefined);
