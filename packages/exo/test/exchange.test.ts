@@ -9,6 +9,7 @@ import {
   ExoValidationError,
 } from '../src/exchange/errors.js';
 import type { CloudDependant, ExchangeOnline } from '../src/exchange/exchange-online.js';
+import { cloudIdentity } from '../src/exchange/cloud-identity.js';
 import { markDirSynced, startSimTenant, type SimTenant } from './helpers/sim.js';
 
 let t: SimTenant;
@@ -78,18 +79,14 @@ async function memberAddresses(group: string): Promise<string[]> {
 
 describe('distribution groups', () => {
   it('reads a DL with its settings and full membership; null when missing', async () => {
-    const read = await exo.getDistributionGroupWithMembers('sales@contoso.com');
-    expect(read?.group.name).toBe('Sales');
-    expect(read?.group.recipientTypeDetails).toBe('MailUniversalDistributionGroup');
-    expect(read?.group.externalDirectoryObjectId).toMatch(/^[0-9a-f-]{36}$/);
-    expect(read?.group.managedBy.length).toBe(1);
-    expect(read?.group.settings['legacyExchangeDN']).toBeTypeOf('string');
-    expect(read?.members.map((m) => m.primarySmtpAddress).sort()).toEqual([
-      'alice@contoso.com',
-      'bob@contoso.com',
-    ]);
+    const group = await exo.getDistributionGroup('sales@contoso.com');
+    expect(group?.name).toBe('Sales');
+    expect(group?.recipientTypeDetails).toBe('MailUniversalDistributionGroup');
+    expect(group?.externalDirectoryObjectId).toMatch(/^[0-9a-f-]{36}$/);
+    expect(group?.managedBy.length).toBe(1);
+    expect(group?.settings['legacyExchangeDN']).toBeTypeOf('string');
+    expect(await memberAddresses(cloudIdentity(group!))).toEqual(['alice@contoso.com', 'bob@contoso.com']);
     expect(await exo.getDistributionGroup('nobody@contoso.com')).toBeNull();
-    expect(await exo.getDistributionGroupWithMembers('nobody@contoso.com')).toBeNull();
   });
 
   it('creates distribution, security and room-list groups', async () => {
@@ -289,7 +286,7 @@ describe('domains, connectors, recipients', () => {
       expect.arrayContaining(['contoso.com', 'contoso.onmicrosoft.com', 'contoso.mail.onmicrosoft.com']),
     );
     expect(await exo.getRoutingDomain()).toBe('contoso.mail.onmicrosoft.com');
-    expect(await exo.getAcceptedDomain('fabrikam.com')).toBeNull();
+    expect(names).not.toContain('fabrikam.com');
   });
 
   it('centralised mail transport detection', async () => {

@@ -266,17 +266,6 @@ export class ExchangeOnline {
     return result.value.map(toMember);
   }
 
-  /** The group's settings and its full membership; null when the group doesn't exist. */
-  async getDistributionGroupWithMembers(
-    identity: string,
-  ): Promise<{ group: DistributionGroupRecord; members: RecipientRecord[] } | null> {
-    const group = await this.getDistributionGroup(identity);
-    if (!group) return null;
-    // Read members by the immutable id, so a rename in between can't point us elsewhere.
-    const members = await this.getDistributionGroupMembers(cloudIdentity(group));
-    return { group, members };
-  }
-
   /** New-DistributionGroup. Follow with setDistributionGroup for what New- can't set (addresses, hidden, custom attributes). */
   async newDistributionGroup(input: NewDistributionGroupInput): Promise<DistributionGroupRecord> {
     const result = await this.invoke('New-DistributionGroup', {
@@ -535,11 +524,6 @@ export class ExchangeOnline {
 
   async getAcceptedDomains(): Promise<AcceptedDomainRecord[]> {
     return (await this.read('Get-AcceptedDomain', {})).value.map(toAcceptedDomain);
-  }
-
-  async getAcceptedDomain(domain: string): Promise<AcceptedDomainRecord | null> {
-    const value = await this.readOne('Get-AcceptedDomain', { Identity: domain });
-    return value ? toAcceptedDomain(value) : null;
   }
 
   /** The tenant's routing domain (`*.mail.onmicrosoft.com`), or null when there is none. */
