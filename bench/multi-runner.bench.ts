@@ -21,14 +21,10 @@ import { childDn } from '@dlmigrate/ad';
 import { type BatchEvent } from '@dlmigrate/core';
 import { planBatchRun } from '@dlmigrate/core/testing';
 import { openStateStore } from '@dlmigrate/state';
+import { throwawayPostgres } from '@dlmigrate/state/testing';
 import { readFileSync } from 'node:fs';
 import { loadavg } from 'node:os';
-import {
-  createMailGroups,
-  freshPostgres,
-  startRunner,
-  type RunnerProcess,
-} from '../test/src/batch-support.js';
+import { createMailGroups, startRunner, type RunnerProcess } from '../test/src/batch-support.js';
 import { openWorld } from '../test/src/world.js';
 
 const GROUPS = Number(process.argv[2] ?? 120);
@@ -64,7 +60,7 @@ try {
     );
     const first = await w.sim.runSync(w.tenantId);
     if (first.status !== 'success') throw new Error(`sync before the batch: ${first.status}`);
-    const pg = await freshPostgres('dlmigrate_bench_multi');
+    const pg = await throwawayPostgres('dlmigrate_bench_multi');
     const store = await openStateStore(pg.url);
     try {
       const planned = await planBatchRun(

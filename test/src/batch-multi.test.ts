@@ -9,7 +9,8 @@ import { planBatchRun } from '@dlmigrate/core/testing';
 import type { PlannedBatch } from '@dlmigrate/core';
 import { openStateStore, startHeartbeat, type StateStore } from '@dlmigrate/state';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { createMailGroups, freshPostgres, startRunner, type RunnerProcess } from './batch-support.js';
+import { throwawayPostgres } from '@dlmigrate/state/testing';
+import { createMailGroups, startRunner, type RunnerProcess } from './batch-support.js';
 import { openWorld, type World } from './world.js';
 
 let w: World;
@@ -20,7 +21,7 @@ const runners: RunnerProcess[] = [];
 beforeAll(async () => {
   // A lab of its own: e2e files run two at a time (test/vitest.config.ts), and batch.test.ts resets the "batch" lab.
   w = await openWorld('batch-multi');
-  pg = await freshPostgres();
+  pg = await throwawayPostgres('dlmigrate_batch');
   store = await openStateStore(pg.url);
 }, 300_000);
 

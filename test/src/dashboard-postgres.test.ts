@@ -6,7 +6,7 @@ import { buildProject, loadProjectRecords, runBatch, type ProjectModel } from '@
 import { actionFor, planBatchRun } from '@dlmigrate/core/testing';
 import { openStateStore, type StateStore } from '@dlmigrate/state';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { freshPostgres } from './batch-support.js';
+import { throwawayPostgres } from '@dlmigrate/state/testing';
 import { openWorld, type World } from './world.js';
 
 let w: World;
@@ -15,7 +15,7 @@ let store: StateStore;
 
 beforeAll(async () => {
   w = await openWorld('dashboard');
-  pg = await freshPostgres();
+  pg = await throwawayPostgres('dlmigrate_batch');
   store = await openStateStore(pg.url);
 }, 600_000);
 

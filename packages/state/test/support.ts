@@ -1,20 +1,20 @@
 // Test support: a fresh store location per test for each engine, and child processes that run
 // TypeScript against the store (the way separate runners would).
-import { spawn, type ChildProcessWithoutNullStreams } from 'node:child_process';
-import { randomBytes } from 'node:crypto';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
-import { createInterface } from 'node:readline';
 import { fileURLToPath } from 'node:url';
 
 import Database from 'better-sqlite3';
 import pg from 'pg';
 
 import type { Engine } from '../src/index.js';
-
-/** The maintenance database used only to create and drop the per-test databases. */
-const MAINTENANCE_URL = process.env.DLMIGRATE_TEST_PG ?? 'postgres://postgres@127.0.0.1:5432/postgres';
+import {
+  spawnWatched,
+  throwawayPostgres,
+  type ThrowawayDatabase,
+  type WatchedProcess,
+} from '../src/testing.js';
 
 export interface EngineUnderTest {
   engine: Engine;
@@ -22,23 +22,6 @@ export interface EngineUnderTest {
   fresh(): Promise<string>;
   /** Removes every location handed out. */
   cleanup(): Promise<void>;
-}
-
-async function withMaintenance<T>(work: (client: pg.Client) => Promise<T>): Promise<T> {
-  const client = new pg.Client({ connectionString: MAINTENANCE_URL });
-  try {
-    await client.connect();
-  } catch (error) {
-    throw new Error(
-      `PostgreSQL is not reachable at ${MAINTENANCE_URL} (${(error as Error).message}); start it with ` +
-        '`pg_ctlcluster --skip-systemctl-redirect $(ls /etc/postgresql) main start`',
-    );
-  }
-  try {
-    return await work(client);
-  } finally {
-    await client.end();
-  }
 }
 
 function sqliteEngine(): EngineUnderTest {
@@ -57,23 +40,16 @@ function sqliteEngine(): EngineUnderTest {
 }
 
 function postgresEngine(): EngineUnderTest {
-  const databases: string[] = [];
+  const databases: ThrowawayDatabase[] = [];
   return {
     engine: 'postgres',
     fresh: async () => {
-      const name = `dlmigrate_test_${randomBytes(6).toString('hex')}`;
-      await withMaintenance((client) => client.query(`CREATE DATABASE ${name}`));
-      databases.push(name);
-      const url = new URL(MAINTENANCE_URL);
-      url.pathname = `/${name}`;
-      return url.toString();
+      const database = await throwawayPostgres('dlmigrate_test');
+      databases.push(database);
+      return database.url;
     },
     cleanup: async () => {
-      const names = databases.splice(0);
-      if (names.length === 0) return;
-      await withMaintenance(async (client) => {
-        for (const name of names) await client.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
-      });
+      for (const database of databases.splice(0)) await database.drop();
     },
   };
 }
@@ -116,65 +92,17 @@ export async function rawSql(
 
 const here = dirname(fileURLToPath(import.meta.url));
 
-export interface Child {
-  process: ChildProcessWithoutNullStreams;
-  /** Every stdout line so far. */
-  lines: string[];
-  /** Resolves with the first line (past or future) that satisfies the predicate; rejects if the child exits first. */
-  waitFor(predicate: (line: string) => boolean): Promise<string>;
-  /** Resolves with the exit code or signal. */
-  exited: Promise<number | NodeJS.Signals>;
-  stderr(): string;
-}
+/** A child process of test/children/; its stdout lines, every one of them. */
+export type Child = WatchedProcess<string> & { readonly lines: string[] };
 
 /** Runs test/children/<name>.ts as its own Node process. */
 export function spawnChild(name: string, args: string[]): Child {
-  const child = spawn(
-    process.execPath,
-    ['--import', 'tsx', '--conditions=dlmigrate-source', join(here, 'children', `${name}.ts`), ...args],
-    { cwd: join(here, '..'), stdio: ['pipe', 'pipe', 'pipe'] },
-  );
-  const lines: string[] = [];
-  let stderr = '';
-  const waiters: {
-    predicate: (line: string) => boolean;
-    resolve: (line: string) => void;
-    reject: (error: Error) => void;
-  }[] = [];
-  child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
-  createInterface({ input: child.stdout }).on('line', (line) => {
-    lines.push(line);
-    for (const waiter of [...waiters]) {
-      if (waiter.predicate(line)) {
-        waiters.splice(waiters.indexOf(waiter), 1);
-        waiter.resolve(line);
-      }
-    }
+  const child = spawnWatched(join(here, 'children', `${name}.ts`), args, {
+    cwd: join(here, '..'),
+    label: `child ${name}`,
+    parse: (line) => line,
   });
-  const exited = new Promise<number | NodeJS.Signals>((resolve) =>
-    child.on('exit', (code, signal) => {
-      for (const waiter of waiters.splice(0)) {
-        waiter.reject(
-          new Error(`child ${name} exited (${code ?? signal}) before the expected line; stderr:\n${stderr}`),
-        );
-      }
-      resolve(code ?? (signal as NodeJS.Signals));
-    }),
-  );
-  return {
-    process: child,
-    lines,
-    exited,
-    stderr: () => stderr,
-    waitFor: (predicate) => {
-      const seen = lines.find(predicate);
-      if (seen !== undefined) return Promise.resolve(seen);
-      if (child.exitCode !== null || child.signalCode !== null) {
-        return Promise.reject(new Error(`child ${name} already exited; stderr:\n${stderr}`));
-      }
-      return new Promise((resolve, reject) => waiters.push({ predicate, resolve, reject }));
-    },
-  };
+  return Object.assign(child, { lines: child.items });
 }
 
 /** Polls `probe` until it returns something other than null/undefined. The test timeout bounds it. */
