@@ -181,19 +181,50 @@ export function storedForm(value: unknown): { data: JsonValue; json: string } {
  * the collector to catch up with, issue 17). A few per store: a batch works on many migrations at once.
  */
 const parsed = new WeakMap<StateStore, Map<string, Snapshot>>();
+/**
+ * The parts capture has just stored, each as captureOnce gave it back (the parse of the stored text): what the next
+ * loadSnapshot of the migration uses instead of reading and parsing every part again. At 40,000 members that second
+ * read was about 110 MiB of transient memory in validate, the step that set the run's peak (issue 17).
+ */
+const captured = new WeakMap<StateStore, Map<string, CapturedParts>>();
 const PARSED_PER_STORE = 16;
 
+/** Every part of a snapshot as stored (permissions only when they were captured). */
+export type CapturedParts = Record<keyof typeof SNAPSHOT_KINDS, unknown> & { permissions?: unknown };
+
+function recentOf<V>(maps: WeakMap<StateStore, Map<string, V>>, state: StateStore): Map<string, V> {
+  return maps.get(state) ?? maps.set(state, new Map()).get(state)!;
+}
+
+function keepRecent<V>(recent: Map<string, V>, migrationId: string, value: V): void {
+  recent.delete(migrationId);
+  recent.set(migrationId, value); // most recently used last
+  if (recent.size > PARSED_PER_STORE) recent.delete(recent.keys().next().value!);
+}
+
+/**
+ * Hands what capture stored to the next loadSnapshot of this migration in this process. The parts must be what
+ * captureOnce returned — the parse of the text it stored, or of the backup an earlier run stored — so the snapshot
+ * made of them is the one readSnapshot would read back; it is checked by the same schema when it is loaded.
+ */
+export function rememberCapture(state: StateStore, migrationId: string, parts: CapturedParts): void {
+  recentOf(parsed, state).delete(migrationId);
+  keepRecent(recentOf(captured, state), migrationId, parts);
+}
+
 export async function loadSnapshot(state: StateStore, migrationId: string): Promise<Snapshot> {
-  const recent = parsed.get(state) ?? parsed.set(state, new Map()).get(state)!;
+  const recent = recentOf(parsed, state);
   const hit = recent.get(migrationId);
   if (hit !== undefined) {
-    recent.delete(migrationId);
-    recent.set(migrationId, hit); // most recently used last
+    keepRecent(recent, migrationId, hit);
     return hit;
   }
-  const snapshot = await readSnapshot(state, migrationId);
-  recent.set(migrationId, snapshot);
-  if (recent.size > PARSED_PER_STORE) recent.delete(recent.keys().next().value!);
+  const fresh = recentOf(captured, state);
+  const parts = fresh.get(migrationId);
+  fresh.delete(migrationId);
+  const snapshot =
+    parts === undefined ? await readSnapshot(state, migrationId) : snapshotOf(migrationId, { ...parts });
+  keepRecent(recent, migrationId, snapshot);
   return snapshot;
 }
 
@@ -246,6 +277,11 @@ async function readSnapshot(state: StateStore, migrationId: string): Promise<Sna
     parts[part] = backup.data;
   }
   if (permissions !== null && permissions !== undefined) parts['permissions'] = permissions.data;
+  return snapshotOf(migrationId, parts);
+}
+
+/** The stored parts as the run's snapshot: equal strings shared, then checked by the snapshot's schema. */
+function snapshotOf(migrationId: string, parts: Record<string, unknown>): Snapshot {
   shareStrings(parts);
   return parseStored(snapshotSchema, parts, `the snapshot of migration ${migrationId}`);
 }

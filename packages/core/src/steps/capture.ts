@@ -25,6 +25,7 @@ import {
   type OnPremCapture,
   type PermissionsCapture,
   PERMISSIONS_KIND,
+  rememberCapture,
   type TenantCapture,
 } from '../engine/snapshot.js';
 import type { PermissionRecord } from '@dlmigrate/state';
@@ -74,7 +75,12 @@ export const capture: MigrationStep<'capture'> = {
     let found: DependantsResult | undefined;
     const read = async () =>
       (found ??= group === null ? { dependants: [], unresolved: [] } : await ad.findDependants(group.dn));
-    await captureOnce(state, id, SNAPSHOT_KINDS.dependants, async () => (await read()).dependants);
+    const dependants = await captureOnce(
+      state,
+      id,
+      SNAPSHOT_KINDS.dependants,
+      async () => (await read()).dependants,
+    );
     await captureOnce(state, id, UNRESOLVED_DEPENDANTS, async () => (await read()).unresolved);
 
     const cloudId = cloudObjectId(group?.externalDirectoryObjectId) ?? null;
@@ -108,7 +114,7 @@ export const capture: MigrationStep<'capture'> = {
         ),
       );
 
-    await captureOnce(state, id, SNAPSHOT_KINDS.cloudDependants, async () => {
+    const cloudDependants = await captureOnce(state, id, SNAPSHOT_KINDS.cloudDependants, async () => {
       const synced = cloud.group;
       if (synced === null) return { dependants: [], sendAsAsTrustee: [], sendAsOnGroup: [] };
       const cloudGroupId = cloudIdentity(synced);
@@ -131,7 +137,7 @@ export const capture: MigrationStep<'capture'> = {
       };
     });
 
-    await captureOnce(state, id, SNAPSHOT_KINDS.cloudLookup, async () => {
+    const cloudLookup = await captureOnce(state, id, SNAPSHOT_KINDS.cloudLookup, async () => {
       if (group === null) return { found: {}, missing: [] };
       const resolved = resolveLinks(group, links, ctx.options.skipNestedGroupCheck);
       const users = new Set(
@@ -163,16 +169,17 @@ export const capture: MigrationStep<'capture'> = {
       };
     });
 
-    await captureOnce(state, id, SNAPSHOT_KINDS.tenant, () =>
+    const tenant = await captureOnce(state, id, SNAPSHOT_KINDS.tenant, () =>
       ctx.deps.levelReads === undefined ? readTenant(exchange) : ctx.deps.levelReads.tenant(),
     );
 
     // Mailbox rights the group holds, from the permission collection (Exchange cannot be asked "held by" for them).
     const synced = cloud.group;
+    let permissions: PermissionsCapture | undefined;
     if (synced !== null) {
       const info = await state.permissionCollectionInfo();
       if (info.mailboxes > 0)
-        await captureOnce<PermissionsCapture>(state, id, PERMISSIONS_KIND, async () => {
+        permissions = await captureOnce<PermissionsCapture>(state, id, PERMISSIONS_KIND, async () => {
           const names = [
             synced.name,
             synced.primarySmtpAddress,
@@ -190,6 +197,21 @@ export const capture: MigrationStep<'capture'> = {
           };
         });
     }
+    // What was just stored is the snapshot validate loads next: handed over instead of read and parsed again (a
+    // second copy of a big group's links and members at once, issue 17). Permissions a resumed run did not capture
+    // again are read as loadSnapshot would read them.
+    permissions ??= ((await state.getBackup(id, PERMISSIONS_KIND))?.data ?? undefined) as
+      PermissionsCapture | undefined;
+    rememberCapture(state, id, {
+      onPrem,
+      links,
+      dependants,
+      cloud,
+      cloudDependants,
+      cloudLookup,
+      tenant,
+      ...(permissions === undefined ? {} : { permissions }),
+    });
 
     // What names the synced group beyond its own attributes: only a recreate replaces it (references/capture.ts).
     if (ctx.options.strategy === 'recreate' && cloud.recipient !== null && cloud.group !== null)
