@@ -1,14 +1,14 @@
 // The group's links resolved against the captured directory objects: per cloud list, what will be written.
 import { normalizeDn, type AdGroup, type AdRecipient } from '@dlmigrate/ad';
 import { LINK_SOURCES, resolveLink, type LinkList, type LinkResolution } from '../mapping/links.js';
-import type { CloudLookupCapture, LinksCapture } from './snapshot.js';
+import type { CloudLookupCapture, LinkedRecipient, LinksCapture } from './snapshot.js';
 
 export interface ResolvedLink {
   readonly list: LinkList;
   readonly attribute: string;
   readonly resolution: LinkResolution;
   /** The directory's view of the object (undefined when the DN is dangling). */
-  readonly object: AdRecipient | undefined;
+  readonly object: LinkedRecipient | undefined;
 }
 
 /** Every DN the group links to, including Send-As trustees (the ACL), each with the list it feeds. */

@@ -2,7 +2,7 @@
 // of each capture is checked here — which fields are lists, objects, flags, or may be null — and the directory and
 // Exchange records inside (AdGroup, RecipientRecord, …) are checked to be objects: their own fields are what ad and exo
 // wrote. Objects are loose: a field this version does not list is kept, never dropped.
-import { BACK_LINKS, type AdDependant, type AdGroup, type AdRecipient } from '@dlmigrate/ad';
+import { BACK_LINKS, type AdDependant, type AdGroup } from '@dlmigrate/ad';
 import type {
   CloudDependant,
   DistributionGroupRecord,
@@ -11,6 +11,7 @@ import type {
   RecipientRecord,
 } from '@dlmigrate/exo';
 import { z } from 'zod';
+import type { LinkedRecipient } from './snapshot.js';
 
 function record<T>() {
   return z.custom<T>(
@@ -26,7 +27,7 @@ export const snapshotSchema = z.object({
     schemaModern: z.boolean(),
     nonSyncOuExists: z.boolean().nullable(),
   }),
-  links: z.looseObject({ recipients: z.array(record<AdRecipient>()), missing: z.array(z.string()) }),
+  links: z.looseObject({ recipients: z.array(record<LinkedRecipient>()), missing: z.array(z.string()) }),
   dependants: z.array(record<AdDependant>()),
   cloud: z.looseObject({
     recipient: record<RecipientRecord>().nullable(),

@@ -1,3 +1,4 @@
+import type { AdRecipient } from '@dlmigrate/ad';
 import { openStateStore, type JsonObject, type StateStore } from '@dlmigrate/state';
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -6,12 +7,17 @@ import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { DEFAULT_OPTIONS } from '../options.js';
 import {
   captureOnce,
+  linkedRecipient,
   loadSnapshot,
   rememberCapture,
   SNAPSHOT_KINDS,
   type CapturedParts,
+  type Snapshot,
 } from './snapshot.js';
-import { mailbox, snapshot } from './snapshot.test-support.js';
+import { expectedCloudGroup } from '../verify/expected.js';
+import { resolveLinks } from './resolution.js';
+import { emptyLinks, mailbox, snapshot } from './snapshot.test-support.js';
+import { validate } from './validation.js';
 
 describe('the snapshot capture hands over', () => {
   let path: string;
@@ -31,10 +37,12 @@ describe('the snapshot capture hands over', () => {
     });
 
   /** Every part stored the way capture stores it, and what captureOnce gave back for each. */
-  async function capture(id: string, written: Record<string, unknown>): Promise<CapturedParts> {
+  async function capture(id: string, written: Snapshot): Promise<CapturedParts> {
     const parts: Record<string, unknown> = {};
     for (const [part, kind] of Object.entries(SNAPSHOT_KINDS))
-      parts[part] = await captureOnce(state, id, kind, () => Promise.resolve(written[part]));
+      parts[part] = await captureOnce(state, id, kind, () =>
+        Promise.resolve(written[part as keyof typeof SNAPSHOT_KINDS]),
+      );
     return parts as CapturedParts;
   }
 
@@ -69,5 +77,114 @@ describe('the snapshot capture hands over', () => {
     await expect(loadSnapshot(state, migration.id)).rejects.toMatchObject({
       code: 'STORED_DOCUMENT_INVALID',
     });
+  });
+});
+
+describe('the links part', () => {
+  let state: StateStore;
+  beforeAll(async () => {
+    state = await openStateStore(join(mkdtempSync(join(tmpdir(), 'dlmigrate-links-')), 'state.db'));
+  });
+  afterAll(async () => state.close());
+
+  // Whole directory records of every class a link can name, with the fields the run does not read (GUID, display
+  // name, alias, target address, recipient types).
+  const whole = (name: string, extra: Partial<AdRecipient>): AdRecipient => ({
+    ...mailbox(name, name.toLowerCase().replace(/ /g, '')),
+    objectGuid: `guid-${name}`,
+    objectSid: `S-1-5-21-${name.length}`,
+    displayName: `${name} (display)`,
+    mailNickname: name.toLowerCase().replace(/ /g, '.'),
+    targetAddress: `SMTP:${name.toLowerCase().replace(/ /g, '.')}@fabrikam.example`,
+    recipientDisplayType: 6,
+    recipientTypeDetails: 64,
+    ...extra,
+  });
+  const recipients: AdRecipient[] = [
+    whole('Ann Lee', {}),
+    whole('Carl Contact', {
+      objectClass: 'contact',
+      kind: 'mail-contact',
+      externalDirectoryObjectId: undefined,
+      lookupAddress: 'carl@fabrikam.example',
+    }),
+    whole('Kids Group', {
+      objectClass: 'group',
+      kind: 'mail-enabled-group',
+      externalDirectoryObjectId: 'Group_k',
+    }),
+    whole('Old Sales', {
+      objectClass: 'contact',
+      kind: 'routing-contact',
+      marker: { tag: 'MigratedByScript', value: 'old-sales-cloud-id' },
+    }),
+    whole('Pat Plain', {
+      objectClass: 'user',
+      kind: 'user',
+      mail: undefined,
+      userPrincipalName: 'pat@contoso.com',
+      lookupAddress: 'pat@contoso.com',
+    }),
+    whole('Team Managers', {
+      objectClass: 'group',
+      kind: 'mail-enabled-group',
+      externalDirectoryObjectId: 'Group_t',
+      groupType: { raw: 8, scope: 'universal', security: false },
+    }),
+  ];
+  const dn = (name: string) => recipients.find((r) => r.name === name)!.dn;
+  const links = {
+    ...emptyLinks,
+    member: ['Ann Lee', 'Carl Contact', 'Kids Group', 'Old Sales'].map(dn),
+    managedBy: [dn('Pat Plain'), dn('Team Managers')],
+    authOrig: [dn('Ann Lee')],
+  };
+
+  it('keeps what the run reads of each linked object, and resolves and validates as the whole records did', async () => {
+    const migration = await state.createMigration({
+      group: { address: 'sales@contoso.com' },
+      strategy: 'recreate',
+      options: JSON.parse(JSON.stringify(DEFAULT_OPTIONS)) as JsonObject,
+      status: 'running',
+    });
+    const before = snapshot({ group: { links }, recipients });
+    await captureOnce(state, migration.id, SNAPSHOT_KINDS.links, () =>
+      Promise.resolve({ recipients: recipients.map(linkedRecipient), missing: [] }),
+    );
+    const stored = (await state.getBackup(migration.id, SNAPSHOT_KINDS.links))!.data as {
+      recipients: Record<string, unknown>[];
+    };
+    // Just these fields are written: no GUID, SID, class, display name, alias, target address or recipient types.
+    const kept = new Set(['dn', 'kind', 'name', 'mail', 'lookupAddress', 'userPrincipalName']);
+    for (const field of ['externalDirectoryObjectId', 'groupType', 'marker']) kept.add(field);
+    for (const r of stored.recipients) for (const field of Object.keys(r)) expect(kept).toContain(field);
+    expect(stored.recipients.find((r) => r['name'] === 'Old Sales')?.['marker']).toEqual(
+      recipients[3]!.marker,
+    );
+    expect(stored.recipients.find((r) => r['name'] === 'Team Managers')?.['groupType']).toEqual(
+      recipients[5]!.groupType,
+    );
+    const after: Snapshot = { ...before, links: { recipients: stored.recipients as never, missing: [] } };
+    for (const skipNestedGroupCheck of [false, true]) {
+      const resolutions = (s: Snapshot) =>
+        resolveLinks(s.onPrem.group!, s.links, skipNestedGroupCheck).map((r) => [r.list, r.resolution]);
+      expect(resolutions(after)).toEqual(resolutions(before));
+      const options = { ...DEFAULT_OPTIONS, skipNestedGroupCheck, nonSyncOu: 'OU=NonSync,DC=lab,DC=test' };
+      expect(validate('sales@contoso.com', after, options).findings).toEqual(
+        validate('sales@contoso.com', before, options).findings,
+      );
+      const facts = {
+        label: 'sales@contoso.com',
+        name: 'Sales',
+        addresses: ['SMTP:sales@contoso.com'],
+        primary: 'sales@contoso.com',
+        cloudType: 'Distribution' as const,
+        affixes: {},
+        selfForms: ['sales@contoso.com'],
+      };
+      expect(expectedCloudGroup(after, skipNestedGroupCheck, facts)).toEqual(
+        expectedCloudGroup(before, skipNestedGroupCheck, facts),
+      );
+    }
   });
 });

@@ -24,9 +24,57 @@ export interface OnPremCapture {
   readonly nonSyncOuExists: boolean | null;
 }
 
+/**
+ * What the run reads of an object the group links to: its DN (what the links name), its class, and how Exchange
+ * Online knows it and renders it (engine/resolution.ts, mapping/links.ts resolveLink, validation, parity,
+ * verify/expected.ts). Captures taken before it was kept this small hold whole AdRecipients, which are this too.
+ */
+export type LinkedRecipient = Pick<
+  AdRecipient,
+  | 'dn'
+  | 'kind'
+  | 'name'
+  | 'mail'
+  | 'lookupAddress'
+  | 'userPrincipalName'
+  | 'externalDirectoryObjectId'
+  | 'groupType'
+  | 'marker'
+>;
+
+/**
+ * The linked object as capture stores it: the fields of LinkedRecipient it has. A big group's links part held the
+ * whole directory record of every member (GUID, class, display name, alias, target address, recipient types: about
+ * 440 bytes of JSON each), parsed again by each process that loads the snapshot (issue 17).
+ */
+export function linkedRecipient(recipient: AdRecipient): LinkedRecipient {
+  const {
+    dn,
+    kind,
+    name,
+    mail,
+    lookupAddress,
+    userPrincipalName,
+    externalDirectoryObjectId,
+    groupType,
+    marker,
+  } = recipient;
+  return {
+    dn,
+    kind,
+    name,
+    ...(mail === undefined ? {} : { mail }),
+    ...(lookupAddress === undefined ? {} : { lookupAddress }),
+    ...(userPrincipalName === undefined ? {} : { userPrincipalName }),
+    ...(externalDirectoryObjectId === undefined ? {} : { externalDirectoryObjectId }),
+    ...(groupType === undefined ? {} : { groupType }),
+    ...(marker === undefined ? {} : { marker }),
+  };
+}
+
 export interface LinksCapture {
-  /** Objects the group's links (and Send-As ACEs) point at, as the directory classifies them. */
-  readonly recipients: readonly AdRecipient[];
+  /** Objects the group's links (and Send-As ACEs) point at, as the directory classifies them (linkedRecipient). */
+  readonly recipients: readonly LinkedRecipient[];
   /** DNs no domain controller knows any more. */
   readonly missing: readonly string[];
 }

@@ -17,6 +17,7 @@ import { carriedAddresses } from '../mapping/addresses.js';
 import {
   ADDRESS_HOLDERS,
   captureOnce,
+  linkedRecipient,
   SNAPSHOT_KINDS,
   UNRESOLVED_DEPENDANTS,
   type CloudCapture,
@@ -67,7 +68,7 @@ export const capture: MigrationStep<'capture'> = {
       if (group === null) return { recipients: [], missing: [] };
       const dns = [...new Set(linkTargets(group).map((t) => t.dn))];
       const result = await ad.resolveRecipients(dns);
-      return { recipients: [...result.recipients.values()], missing: result.missing };
+      return { recipients: [...result.recipients.values()].map(linkedRecipient), missing: result.missing };
     });
 
     // Back links no DC or global catalog resolves (a domain without a reachable DC, a lingering object) are kept
