@@ -32,21 +32,42 @@ export function linkTargets(group: AdGroup): { list: LinkList; attribute: string
   return targets;
 }
 
+/**
+ * The links resolved, once per captured links part, group and option: validate, stage, verify (and capture, plan,
+ * parity) each resolved every link again — at 40,000 members 25–40 MiB of DN strings, maps and records per step for
+ * the collector to catch up with, in the steps that set the run's peak memory (issue 17). The parts are write-once
+ * and loadSnapshot keeps one parsed snapshot per migration, so its steps find the first resolution here; the result
+ * is read-only.
+ */
+const resolvedBefore = new WeakMap<LinksCapture, WeakMap<AdGroup, Map<boolean, readonly ResolvedLink[]>>>();
+
 export function resolveLinks(
   group: AdGroup,
   links: LinksCapture,
   skipNestedGroupCheck: boolean,
-): ResolvedLink[] {
+): readonly ResolvedLink[] {
+  const byGroup = resolvedBefore.get(links) ?? resolvedBefore.set(links, new WeakMap()).get(links)!;
+  const byOption = byGroup.get(group) ?? byGroup.set(group, new Map()).get(group)!;
+  const before = byOption.get(skipNestedGroupCheck);
+  if (before !== undefined) return before;
+  const resolved = resolve(group, links, skipNestedGroupCheck);
+  byOption.set(skipNestedGroupCheck, resolved);
+  return resolved;
+}
+
+function resolve(group: AdGroup, links: LinksCapture, skipNestedGroupCheck: boolean): ResolvedLink[] {
   const byDn = new Map(links.recipients.map((r) => [normalizeDn(r.dn), r]));
+  // Each DN normalised once (a lower-cased copy per call): the group's own, then each link's for both look-ups.
+  const groupDn = normalizeDn(group.dn);
   return linkTargets(group).map(({ list, attribute, dn }) => {
-    const object =
-      byDn.get(normalizeDn(dn)) ??
-      (normalizeDn(dn) === normalizeDn(group.dn) ? selfRecipient(group) : undefined);
+    const key = normalizeDn(dn);
+    const self = key === groupDn;
+    const object = byDn.get(key) ?? (self ? selfRecipient(group) : undefined);
     return {
       list,
       attribute,
       object,
-      resolution: resolveLink(dn, object, { list, attribute, groupDn: group.dn, skipNestedGroupCheck }),
+      resolution: resolveLink(dn, object, { list, attribute, groupDn: group.dn, skipNestedGroupCheck, self }),
     };
   });
 }

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { AdRecipient } from '@dlmigrate/ad';
-import { cloudObjectId, listIdentities, resolveLink, type LinkContext } from './links.js';
+import { cloudObjectId, listEntries, listIdentities, resolveLink, type LinkContext } from './links.js';
 
 const groupDn = 'CN=Sales,OU=Groups,DC=contoso,DC=com';
 const member: LinkContext = { list: 'members', attribute: 'member', groupDn, skipNestedGroupCheck: false };
@@ -127,6 +127,27 @@ describe('listIdentities', () => {
     const found: Record<string, string> = { 'dl-1': 'dl-1', 'sales@c.com': 'DL-1' };
     expect(listIdentities(r, 'new-dl', (i) => found[i] ?? i)).toEqual(['dl-1', 'ann@c.com']);
     expect(listIdentities(r, 'new-dl')).toEqual(['dl-1', 'sales@c.com', 'ann@c.com']);
+  });
+  it("are listEntries' identities, which verify expects (self, rejected, duplicates by case and by cloud object)", () => {
+    const rejected = resolveLink('CN=gone', undefined, member);
+    const r = [
+      { kind: 'recipient', dn: 'a', identity: 'dl-1', isGroup: true, alreadyMigrated: true },
+      rejected,
+      { kind: 'self', dn: groupDn },
+      { kind: 'recipient', dn: 'b', identity: 'Sales@c.com', isGroup: true, alreadyMigrated: true },
+      { kind: 'user', dn: 'u', identity: 'pat@c.com' },
+      { kind: 'self', dn: groupDn.toUpperCase() },
+      { kind: 'recipient', dn: 'c', identity: 'PAT@c.com', isGroup: false, alreadyMigrated: false },
+    ] as const;
+    const found: Record<string, string> = { 'Sales@c.com': 'DL-1' };
+    const objectOf = (i: string) => found[i] ?? i;
+    const entries = listEntries(
+      r.map((resolution) => ({ resolution })),
+      'new-dl',
+      objectOf,
+    ).map((e) => e.identity);
+    expect(listIdentities(r, 'new-dl', objectOf)).toEqual(entries);
+    expect(entries).toEqual(['dl-1', 'new-dl', 'pat@c.com']);
   });
   it('strips the object-type prefix of a cloud id', () => {
     expect(cloudObjectId('User_abc')).toBe('abc');

@@ -57,6 +57,8 @@ export interface LinkContext {
   /** DN of the group being migrated. */
   readonly groupDn: string;
   readonly skipNestedGroupCheck: boolean;
+  /** Whether `dn` is the group's own DN, when the caller has compared them already (else compared here). */
+  readonly self?: boolean;
 }
 
 /** `User_<guid>` → `<guid>`: Exchange Online knows the object by the bare Entra id. */
@@ -101,7 +103,7 @@ export function resolveLink(
       : { kind: 'recipient', dn, identity, isGroup, alreadyMigrated };
   const byId = () => cloudObjectId(object.externalDirectoryObjectId) ?? object.lookupAddress;
 
-  if (dnEquals(dn, context.groupDn)) {
+  if (context.self ?? dnEquals(dn, context.groupDn)) {
     return membership
       ? reject('NESTED_GROUP_EXCEPTION', 'the group is a member of itself')
       : { kind: 'self', dn };
@@ -183,15 +185,25 @@ export function listEntries<T extends { readonly resolution: LinkResolution }>(
   return [...byObject.values()];
 }
 
-/** The identities to write for one list (stage): listEntries' identities, in the order of the links. */
+/**
+ * The identities to write for one list (stage): listEntries' identities, in the order of the links — made without
+ * listEntries' entry per link, which for a 100,000-member list were 100,000 records and arrays to throw away (issue 17).
+ */
 export function listIdentities(
-  resolutions: readonly LinkResolution[],
+  resolutions: Iterable<LinkResolution>,
   selfIdentity: string,
-  objectOf?: (identity: string) => string,
+  objectOf: (identity: string) => string = (identity) => identity,
 ): string[] {
-  return listEntries(
-    resolutions.map((resolution) => ({ resolution })),
-    selfIdentity,
-    objectOf,
-  ).map((e) => e.identity);
+  const seen = new Set<string>();
+  const identities: string[] = [];
+  for (const r of resolutions) {
+    const identity = r.kind === 'self' ? selfIdentity : r.kind === 'rejected' ? undefined : r.identity;
+    if (identity === undefined) continue;
+    // The same key listEntries groups by.
+    const key = (r.kind === 'self' ? identity : objectOf(identity)).toLowerCase();
+    if (seen.has(key)) continue;
+    seen.add(key);
+    identities.push(identity);
+  }
+  return identities;
 }
