@@ -1,5 +1,8 @@
-// Synthetic snapshots for the engine's pure-logic tests (validation, parity, plan). Not part of the build.
+// Synthetic snapshots for the engine's pure-logic tests (validation, parity, plan), and a migration to store them
+// under for the tests of what is stored and read back. Not part of the build.
 import { FORWARD_LINKS, type AdGroup, type AdRecipient } from '@dlmigrate/ad';
+import type { JsonObject, MigrationRecord, StateStore } from '@dlmigrate/state';
+import { DEFAULT_OPTIONS } from '../options.js';
 import type { Snapshot } from './snapshot.js';
 
 const DN = 'CN=Sales,OU=Groups,DC=lab,DC=test';
@@ -89,4 +92,14 @@ export function snapshot(
       ...extra.tenant,
     },
   };
+}
+
+/** A running recreate migration of a group with a random address, with the default options stored. */
+export function runningMigration(state: StateStore): Promise<MigrationRecord> {
+  return state.createMigration({
+    group: { address: `g${Math.random().toString(36).slice(2)}@contoso.com` },
+    strategy: 'recreate',
+    options: JSON.parse(JSON.stringify(DEFAULT_OPTIONS)) as JsonObject,
+    status: 'running',
+  });
 }

@@ -16,7 +16,7 @@ import {
 } from './snapshot.js';
 import { expectedCloudGroup } from '../verify/expected.js';
 import { resolveLinks } from './resolution.js';
-import { emptyLinks, mailbox, snapshot } from './snapshot.test-support.js';
+import { emptyLinks, mailbox, runningMigration, snapshot } from './snapshot.test-support.js';
 import { validate } from './validation.js';
 
 describe('the snapshot capture hands over', () => {
@@ -27,14 +27,6 @@ describe('the snapshot capture hands over', () => {
     state = await openStateStore(path);
   });
   afterAll(async () => state.close());
-
-  const create = () =>
-    state.createMigration({
-      group: { address: `g${Math.random().toString(36).slice(2)}@contoso.com` },
-      strategy: 'recreate',
-      options: JSON.parse(JSON.stringify(DEFAULT_OPTIONS)) as JsonObject,
-      status: 'running',
-    });
 
   /** Every part stored the way capture stores it, and what captureOnce gave back for each. */
   async function capture(id: string, written: Snapshot): Promise<CapturedParts> {
@@ -51,7 +43,7 @@ describe('the snapshot capture hands over', () => {
       recipients: [mailbox('Ann Lee', 'a1'), mailbox('Bob Roe', 'b2', { displayName: 'Bob' })],
       missing: ['CN=Gone,DC=lab,DC=test'],
     });
-    const migration = await create();
+    const migration = await runningMigration(state);
     rememberCapture(state, migration.id, await capture(migration.id, written));
     const reads = vi.spyOn(state, 'getBackup');
     const handedOver = await loadSnapshot(state, migration.id);
@@ -71,7 +63,7 @@ describe('the snapshot capture hands over', () => {
   });
 
   it('is checked by the snapshot schema when it is loaded, as a read of the store is', async () => {
-    const migration = await create();
+    const migration = await runningMigration(state);
     const parts = await capture(migration.id, snapshot());
     rememberCapture(state, migration.id, { ...parts, cloudLookup: { found: 'everything', missing: [] } });
     await expect(loadSnapshot(state, migration.id)).rejects.toMatchObject({

@@ -6,7 +6,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { layoutOf } from '../batch/plan.js';
 import { readReport } from '../engine/report.js';
 import { loadSnapshot, SNAPSHOT_KINDS } from '../engine/snapshot.js';
-import { snapshot } from '../engine/snapshot.test-support.js';
+import { runningMigration, snapshot } from '../engine/snapshot.test-support.js';
 import { isCoreError } from '../errors/core-error.js';
 import { DEFAULT_OPTIONS, parseStoredOptions } from '../options.js';
 
@@ -111,20 +111,13 @@ describe('stored report', () => {
       for (const [part, kind] of Object.entries(SNAPSHOT_KINDS))
         await state.putBackup(id, kind, JSON.parse(JSON.stringify(parts[part])) as JsonObject);
     };
-    const create = () =>
-      state.createMigration({
-        group: { address: `g${Math.random().toString(36).slice(2)}@contoso.com` },
-        strategy: 'recreate',
-        options: JSON.parse(JSON.stringify(DEFAULT_OPTIONS)) as JsonObject,
-        status: 'running',
-      });
     const written = snapshot();
-    const good = await create();
+    const good = await runningMigration(state);
     await put(good.id, { ...written, tenant: { ...written.tenant, laterField: 'kept' } });
     const loaded = await loadSnapshot(state, good.id);
     // Every value as written (equal strings are shared once read, engine/snapshot.ts shareStrings).
     expect(loaded).toEqual({ ...written, tenant: { ...written.tenant, laterField: 'kept' } });
-    const damaged = await create();
+    const damaged = await runningMigration(state);
     await put(damaged.id, { ...written, cloudLookup: { found: 'everything', missing: [] } });
     await expect(loadSnapshot(state, damaged.id)).rejects.toMatchObject({ code: 'STORED_DOCUMENT_INVALID' });
   });
