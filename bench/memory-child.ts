@@ -23,6 +23,10 @@ const peakMiB = () => process.resourceUsage().maxRSS / 1024;
 // The JS heap and the memory outside it (Buffers, TLS, SQLite) sampled every 50 ms, their highest values per step:
 // whether a step's peak is JavaScript objects (heapUsed) or native memory (rss − heapTotal).
 const heapPeaks: Array<[string, number, number]> = [];
+// With RUNNER_FLAGS=--expose-gc: the heap still alive when each step ends (after a full collection) — what the step
+// keeps, as opposed to the garbage its peak also counts.
+const collect = (globalThis as { gc?: () => void }).gc;
+const liveAfter: Array<[string, number]> = [];
 let heapPeak = 0;
 let nativePeak = 0;
 const sample = () => {
@@ -40,6 +44,10 @@ const outcome = await new MigrationEngine(child.deps).migrate(
       sample();
       steps.push([event.step, Math.round(peakMiB())]);
       heapPeaks.push([event.step, Math.round(heapPeak / 2 ** 20), Math.round(nativePeak / 2 ** 20)]);
+      if (collect !== undefined) {
+        collect();
+        liveAfter.push([event.step, Math.round(process.memoryUsage().heapUsed / 2 ** 20)]);
+      }
       heapPeak = 0;
       nativePeak = 0;
       if (event.step === snapshotAfter) process.stderr.write(`heap snapshot: ${writeHeapSnapshot()}\n`);
@@ -59,6 +67,7 @@ process.stdout.write(
     baseRssMiB,
     steps,
     heapPeaks,
+    liveAfter,
   })}\n`,
 );
 await child.close();

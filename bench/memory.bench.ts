@@ -24,6 +24,8 @@ const labName =
 const runSizes = process.env['RUN'] ? process.env['RUN'].split(',').map(Number) : sizes;
 // A heap limit for the runner (MiB), to show the migration fits in it: --max-old-space-size in the child.
 const heapLimit = process.env['MAX_OLD_SPACE_MB'];
+// More Node flags for the runner, e.g. RUNNER_FLAGS=--expose-gc to print the heap each step leaves alive.
+const runnerFlags = (process.env['RUNNER_FLAGS'] ?? '').split(' ').filter((f) => f !== '');
 const CHILD = fileURLToPath(new URL('./memory-child.ts', import.meta.url));
 
 const seedStarted = performance.now();
@@ -55,6 +57,7 @@ try {
   console.log('members    peak RSS   at start   heap at end   wall     status      load avg (1/5/15 min)');
   const stepsBySize: Array<[number, ReadonlyArray<[string, number]>]> = [];
   const heapBySize: Array<[number, ReadonlyArray<[string, number, number]>]> = [];
+  const liveBySize: Array<[number, ReadonlyArray<[string, number]>]> = [];
   for (const size of runSizes) {
     await lab.reset();
     sim.restore(baseline);
@@ -70,6 +73,7 @@ try {
     );
     stepsBySize.push([size, result.steps]);
     heapBySize.push([size, result.heapPeaks]);
+    liveBySize.push([size, result.liveAfter ?? []]);
   }
   // Where it grows: the peak RSS (MiB) reached by the end of each step, per size.
   console.log(`peak RSS by the end of each step (MiB): ${stepsBySize.map(([s]) => s).join(' / ')}`);
@@ -90,6 +94,15 @@ try {
     });
     console.log(`  ${name.padEnd(20)} ${cells.map((c) => c.padStart(9)).join(' ')}`);
   }
+  if (liveBySize.some(([, steps]) => steps.length > 0)) {
+    console.log(
+      `heap alive when each step ends, after a full collection (MiB): ${liveBySize.map(([s]) => s).join(' / ')}`,
+    );
+    for (const name of names) {
+      const cells = liveBySize.map(([, steps]) => String(steps.find(([n]) => n === name)?.[1] ?? '-'));
+      console.log(`  ${name.padEnd(20)} ${cells.map((c) => c.padStart(6)).join(' ')}`);
+    }
+  }
 } finally {
   await sim.stop();
 }
@@ -103,23 +116,25 @@ interface ChildResult {
   readonly baseRssMiB: number;
   readonly steps: ReadonlyArray<[string, number]>;
   readonly heapPeaks: ReadonlyArray<[string, number, number]>;
+  /** Only with RUNNER_FLAGS=--expose-gc. */
+  readonly liveAfter?: ReadonlyArray<[string, number]>;
 }
 
 function runChild(input: ChildConfig & { address: string; nonSyncOu: string }): Promise<ChildResult> {
   return new Promise((resolve, reject) => {
-    const flags = heapLimit ? [`--max-old-space-size=${heapLimit}`] : [];
+    const flags = [...(heapLimit ? [`--max-old-space-size=${heapLimit}`] : []), ...runnerFlags];
     const child = spawn(
       process.execPath,
       [...flags, '--import', 'tsx', '--conditions=dlmigrate-source', CHILD],
       {
         env: { ...process.env, DLMIGRATE_CHILD: JSON.stringify(input) },
-        stdio: ['ignore', 'pipe', 'pipe'],
+        stdio: ['ignore', 'pipe', process.env['CHILD_STDERR'] ? 'inherit' : 'pipe'],
       },
     );
     let out = '';
     let err = '';
     child.stdout.on('data', (d: Buffer) => (out += d.toString()));
-    child.stderr.on('data', (d: Buffer) => (err += d.toString()));
+    child.stderr?.on('data', (d: Buffer) => (err += d.toString()));
     child.on('error', reject);
     child.on('exit', (code) => {
       const line = out.trim().split('\n').pop() ?? '';

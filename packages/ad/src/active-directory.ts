@@ -11,13 +11,14 @@ import {
 import { findDependants, type DependantsResult } from './dependants.js';
 import { listMailUsers, readOnPremMailboxRights, type OnPremMailboxRights } from './mailbox-rights.js';
 import { findByAddress, findByGuid, findGroupByAddress, readGroup, type AddressMatch } from './read-group.js';
-import { resolveRecipients, type ResolveOptions } from './resolve.js';
+import { resolveRecipients, resolveRecipientsAs, type ResolveOptions } from './resolve.js';
 import { readExchangeSchema } from './schema.js';
 import type {
   AdGroup,
   AdOperationCounts,
   AttributeChange,
   ExchangeSchemaFacts,
+  AdRecipient,
   ResolveResult,
 } from './types.js';
 import {
@@ -95,6 +96,21 @@ export class ActiveDirectory {
       ...(this.tag ? { tag: this.tag } : {}),
       ...options,
     });
+  }
+
+  /** resolveRecipients keeping only what `project` makes of each recipient (a big group's links, issue 17). */
+  async resolveRecipientsAs<R>(
+    dns: readonly string[],
+    project: (recipient: AdRecipient) => R,
+    options: ResolveOptions = {},
+  ): Promise<ResolveResult<R>> {
+    return resolveRecipientsAs(
+      this.connection,
+      await this.schema(),
+      dns,
+      { ...(this.tag ? { tag: this.tag } : {}), ...options },
+      project,
+    );
   }
 
   async findDependants(groupDn: string, options: ResolveOptions = {}): Promise<DependantsResult> {

@@ -22,12 +22,26 @@ export interface ResolveOptions {
   tag?: string;
 }
 
-export async function resolveRecipients(
+export function resolveRecipients(
   conn: AdConnection,
   schema: ExchangeSchemaFacts,
   dns: readonly string[],
   options: ResolveOptions = {},
 ): Promise<ResolveResult> {
+  return resolveRecipientsAs(conn, schema, dns, options, (r) => r);
+}
+
+/**
+ * resolveRecipients, each recipient turned into R as its entry arrives: a caller that keeps a few fields of 100,000
+ * members never holds their whole records at once (issue 17).
+ */
+export async function resolveRecipientsAs<R>(
+  conn: AdConnection,
+  schema: ExchangeSchemaFacts,
+  dns: readonly string[],
+  options: ResolveOptions,
+  project: (recipient: AdRecipient) => R,
+): Promise<ResolveResult<R>> {
   const attributes = await schema.present(RECIPIENT_ATTRIBUTES);
   const wanted = new Map<string, string>();
   const missing: string[] = [];
@@ -38,12 +52,12 @@ export async function resolveRecipients(
       missing.push(dn);
     }
   }
-  const recipients = new Map<string, AdRecipient>();
+  const recipients = new Map<string, R>();
   const limit = pLimit(options.concurrency ?? conn.maxConcurrency);
   const tag = options.tag ?? MIGRATION_TAG;
   const keep = (e: AdEntry) => {
     const key = normalizeDn(e.dn);
-    if (wanted.has(key)) recipients.set(key, toRecipient(e, tag));
+    if (wanted.has(key)) recipients.set(key, project(toRecipient(e, tag)));
   };
   if ((options.strategy ?? 'filter') === 'base') {
     await Promise.all(

@@ -183,9 +183,9 @@ export interface AdRecipient {
   marker?: MigrationMarker;
 }
 
-export interface ResolveResult {
+export interface ResolveResult<R = AdRecipient> {
   /** Keyed by normalised DN (see normalizeDn). */
-  recipients: Map<string, AdRecipient>;
+  recipients: Map<string, R>;
   /** DNs that no domain controller / GC knows (deleted since, or in an unreachable domain). */
   missing: string[];
 }

@@ -81,6 +81,19 @@ describe('classification of every member kind (docs/reference-behaviour.md#recip
     }
   });
 
+  it('resolveRecipientsAs keeps what the projection makes of each recipient, for the same DNs and misses', async () => {
+    const big = await ad.readGroup(t.obj('groups.big').dn);
+    const gone = `CN=Deleted Person,${t.obj('ous.users').dn}`;
+    const dns = [...big.links.member.slice(0, 250), gone];
+    const whole = await ad.resolveRecipients(dns);
+    const projected = await ad.resolveRecipientsAs(dns, (r) => ({ dn: r.dn, kind: r.kind, mail: r.mail }));
+    expect([...projected.recipients.keys()].sort()).toEqual([...whole.recipients.keys()].sort());
+    expect(projected.recipients.size).toBe(250);
+    expect(projected.missing).toEqual([gone]);
+    for (const [key, r] of whole.recipients)
+      expect(projected.recipients.get(key)).toEqual({ dn: r.dn, kind: r.kind, mail: r.mail });
+  });
+
   it('reports DNs nobody knows (and malformed ones) as missing', async () => {
     const gone = `CN=Deleted Person,${t.obj('ous.users').dn}`;
     const foreign = 'CN=Someone,OU=People,DC=other,DC=example';

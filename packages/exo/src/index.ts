@@ -45,7 +45,12 @@ export {
   type MembershipProgress,
   type ReplaceMembersResult,
 } from './exchange/exchange-online.js';
-export { RESOLVE_PROPERTIES, resolveRecipients, resolveUsers } from './exchange/resolve.js';
+export {
+  RESOLVE_PROPERTIES,
+  resolveRecipients,
+  resolveRecipientsAs,
+  resolveUsers,
+} from './exchange/resolve.js';
 export { GraphClient, GraphRequestError, type GraphGroup } from './graph/graph-client.js';
 export { GroupDeletionWatch } from './graph/group-deletions.js';
 export { existingRecipientIds } from './exchange/existence.js';

@@ -1,7 +1,7 @@
 // Bulk recipient resolution: 5,000 identities checked with OR-chained -Filter calls, not 5,000 calls.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { CloudConnection } from '../src/connection.js';
-import { resolveRecipients, resolveUsers } from '../src/exchange/resolve.js';
+import { resolveRecipients, resolveRecipientsAs, resolveUsers } from '../src/exchange/resolve.js';
 import { mailboxSeeds, startSimTenant, type SimTenant } from './helpers/sim.js';
 
 const COUNT = 5_000;
@@ -87,6 +87,28 @@ describe('resolveRecipients', () => {
     ]);
   });
 
+  it('resolveRecipientsAs keeps the projection of each recipient found, with the same found, missing and calls', async () => {
+    const identities = [
+      ...edoids.slice(0, 1_500),
+      'holder@contoso.com',
+      'old.name@contoso.com',
+      'nobody@contoso.com',
+    ];
+    const whole = await resolveRecipients(conn.exchange, identities);
+    const projected = await resolveRecipientsAs(conn.exchange, identities, {}, (r) => ({
+      id: r.externalDirectoryObjectId,
+      name: r.name,
+    }));
+    expect(projected.calls).toBe(whole.calls);
+    expect(projected.missing).toEqual(['nobody@contoso.com']);
+    expect(projected.ambiguous).toEqual([]);
+    expect([...projected.found.keys()].sort()).toEqual([...whole.found.keys()].sort());
+    for (const [identity, r] of whole.found)
+      expect(projected.found.get(identity)).toEqual({ id: r.externalDirectoryObjectId, name: r.name });
+    // Both addresses of one mailbox name the same object: found under each, not ambiguous.
+    expect(projected.found.get('old.name@contoso.com')).toEqual(projected.found.get('holder@contoso.com'));
+  });
+
   it('users, plain (non-mail) users included: getUser and resolveUsers over Get-User', async () => {
     expect(await conn.exchange.getRecipient('frank@contoso.com')).toBeNull();
     const frank = await conn.exchange.getUser('frank@contoso.com');
@@ -105,5 +127,24 @@ describe('resolveRecipients', () => {
     expect(result.missing).toEqual(['ghost@contoso.com']);
     expect(result.calls).toBe(2);
     expect(t.sim.calls(t.tenantId).cmdlets['Get-User']).toBe(2);
+  });
+});
+
+describe('answers of many pages', () => {
+  it('a 2,500-member group is read page by page into the same compact records', async () => {
+    const dl = await conn.exchange.newDistributionGroup({
+      name: 'Paged Members',
+      managedBy: [edoids[0]!],
+    });
+    await conn.exchange.replaceMembers(dl.guid, edoids.slice(0, 2_500));
+    const pagesBefore = conn.transport.stats().pages;
+    const records = await conn.exchange.getDistributionGroupMemberRecords(dl.guid);
+    // 1,000 per page (the transport asks for that many, as the service allows): three pages, each mapped as it came.
+    expect(conn.transport.stats().pages - pagesBefore).toBe(3);
+    expect(records).toHaveLength(2_500);
+    expect(new Set(records.map((r) => r.externalDirectoryObjectId))).toEqual(new Set(edoids.slice(0, 2_500)));
+    expect(Object.keys(records[2_499]!).sort()).toEqual(
+      ['externalDirectoryObjectId', 'guid', 'name', 'primarySmtpAddress', 'recipientTypeDetails'].sort(),
+    );
   });
 });

@@ -4,7 +4,7 @@
 import { normalizeSmtpAddress, type AdGroup, type DependantsResult } from '@dlmigrate/ad';
 import {
   RESOLVE_PROPERTIES,
-  resolveRecipients,
+  resolveRecipientsAs,
   resolveUsers,
   routingDomainOf,
   type ExchangeOnline,
@@ -67,8 +67,10 @@ export const capture: MigrationStep<'capture'> = {
     const links = await captureOnce<LinksCapture>(state, id, SNAPSHOT_KINDS.links, async () => {
       if (group === null) return { recipients: [], missing: [] };
       const dns = [...new Set(linkTargets(group).map((t) => t.dn))];
-      const result = await ad.resolveRecipients(dns);
-      return { recipients: [...result.recipients.values()].map(linkedRecipient), missing: result.missing };
+      // Each recipient kept as the few fields a step reads as its entry arrives: a big group's whole directory
+      // records are never held at once (issue 17).
+      const result = await ad.resolveRecipientsAs(dns, linkedRecipient);
+      return { recipients: [...result.recipients.values()], missing: result.missing };
     });
 
     // Back links no DC or global catalog resolves (a domain without a reachable DC, a lingering object) are kept
@@ -147,17 +149,19 @@ export const capture: MigrationStep<'capture'> = {
       const identities = cloudIdentities(resolved);
       // Recipients through Get-Recipient, plain users (owners without a mailbox) through Get-User — both in bulk.
       // Only the ids are kept: the answers carry just what maps them back (RESOLVE_PROPERTIES), not whole records.
-      const recipients = await resolveRecipients(
+      // Each answer is kept as its id and rendering as its page arrives (issue 17: 100,000 whole records at once).
+      const recipients = await resolveRecipientsAs(
         exchange,
         identities.filter((i) => !users.has(i)),
         { fallbackToIdentity: true, select: RESOLVE_PROPERTIES },
+        (r) => ({ id: cloudIdentity(r), name: r.name, address: r.primarySmtpAddress }),
       );
       const plainUsers = await resolveUsers(exchange, [...users]);
       const found: Record<string, string> = {};
       const rendered: Record<string, CloudRendering> = {};
-      for (const [identity, r] of recipients.found) {
-        found[identity] = cloudIdentity(r);
-        rendered[identity] = { name: r.name, address: r.primarySmtpAddress };
+      for (const [identity, { id, name, address }] of recipients.found) {
+        found[identity] = id;
+        rendered[identity] = { name, address };
       }
       for (const [identity, u] of plainUsers.found) {
         found[identity] = cloudIdentity(u);

@@ -212,12 +212,13 @@ export class ExchangeOnline {
     extra: CmdletParameters = {},
     select?: readonly string[],
   ): Promise<RecipientRecord[]> {
-    const result = await this.invoke(
+    const result = await this.invokeMapped(
       'Get-Recipient',
       { Filter: filter, ResultSize: 'Unlimited', ...extra },
       { idempotent: true, ...(select === undefined ? {} : { select }) },
+      toRecipient,
     );
-    return result.value.map(toRecipient);
+    return [...result.value];
   }
 
   /**
@@ -258,12 +259,13 @@ export class ExchangeOnline {
 
   /** The members as compact records ($select: each page carries five properties per member, issue 17). */
   async getDistributionGroupMemberRecords(identity: string): Promise<MemberRecord[]> {
-    const result = await this.invoke(
+    const result = await this.invokeMapped(
       'Get-DistributionGroupMember',
       { Identity: identity, ResultSize: 'Unlimited' },
       { idempotent: true, select: MEMBER_PROPERTIES },
+      toMember,
     );
-    return result.value.map(toMember);
+    return [...result.value];
   }
 
   /** New-DistributionGroup. Follow with setDistributionGroup for what New- can't set (addresses, hidden, custom attributes). */
@@ -449,12 +451,13 @@ export class ExchangeOnline {
 
   /** The members with just the properties they can be named by (memberKeys): $select keeps a big group's pages small. */
   async #membersByIdentity(identity: string): Promise<RecipientRecord[]> {
-    const result = await this.invoke(
+    const result = await this.invokeMapped(
       'Get-DistributionGroupMember',
       { Identity: identity, ResultSize: 'Unlimited' },
       { idempotent: true, select: ['Guid', 'ExternalDirectoryObjectId', 'Name', 'Alias', 'EmailAddresses'] },
+      toRecipient,
     );
-    return result.value.map(toRecipient);
+    return [...result.value];
   }
 
   /** Add-DistributionGroupMember for each member, several at a time (already a member = fine). */
@@ -862,6 +865,16 @@ export class ExchangeOnline {
     parameters: CmdletParameters,
     options?: InvokeOptions,
   ): Promise<InvokeResult> {
+    return this.invokeMapped(cmdlet, parameters, options ?? {}, (row) => row);
+  }
+
+  /** invoke, each page's output turned into records as it arrives (transport.invokeMapped). */
+  private invokeMapped<T>(
+    cmdlet: string,
+    parameters: CmdletParameters,
+    options: InvokeOptions,
+    map: (row: Record<string, unknown>) => T,
+  ): Promise<InvokeResult<T>> {
     if ('Identity' in parameters) {
       const identity = parameters['Identity'];
       if (identity === null || (typeof identity === 'string' && identity.trim() === ''))
@@ -872,7 +885,7 @@ export class ExchangeOnline {
           ),
         );
     }
-    return this.transport.invoke(cmdlet, parameters, options);
+    return this.transport.invokeMapped(cmdlet, parameters, options, map);
   }
 
   private read(cmdlet: string, parameters: CmdletParameters): Promise<InvokeResult> {

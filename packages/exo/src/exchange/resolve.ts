@@ -71,7 +71,20 @@ export function resolveRecipients(
   identities: readonly string[],
   options: ResolveOptions = {},
 ): Promise<ResolveResult<RecipientRecord>> {
-  return resolveBulk(exo, identities, options, {
+  return resolveRecipientsAs(exo, identities, options, (r) => r);
+}
+
+/**
+ * resolveRecipients keeping only what `project` makes of each recipient found, as its page arrives: the records of
+ * 100,000 members are never held at once when a few fields of each will do (issue 17).
+ */
+export function resolveRecipientsAs<U>(
+  exo: ExchangeOnline,
+  identities: readonly string[],
+  options: ResolveOptions,
+  project: (recipient: RecipientRecord) => U,
+): Promise<ResolveResult<U>> {
+  return resolveBulk(exo, identities, options, project, {
     cmdlet: 'Get-Recipient',
     // EmailAddresses -eq matches any proxy address (no smtp: prefix needed), unlike PrimarySmtpAddress.
     addressProperty: 'EmailAddresses',
@@ -90,7 +103,7 @@ export function resolveUsers(
   identities: readonly string[],
   options: ResolveOptions = {},
 ): Promise<ResolveResult<UserRecord>> {
-  return resolveBulk(exo, identities, options, {
+  return resolveBulk(exo, identities, options, (u: UserRecord) => u, {
     cmdlet: 'Get-User',
     addressProperty: 'UserPrincipalName',
     find: (f) => exo.findUsers(f),
@@ -101,64 +114,87 @@ export function resolveUsers(
   });
 }
 
-async function resolveBulk<T>(
+async function resolveBulk<T, U>(
   exo: ExchangeOnline,
   identities: readonly string[],
   options: ResolveOptions,
+  project: (item: T) => U,
   lookup: BulkLookup<T>,
-): Promise<ResolveResult<T>> {
+): Promise<ResolveResult<U>> {
   const callsSoFar = () => exo.transport.stats().requestsByCmdlet[lookup.cmdlet] ?? 0;
   const before = callsSoFar();
   const unique = [...new Set(identities)];
-  const byGuid = new Map<string, string[]>(); // lower-case guid → inputs
-  const byAddress = new Map<string, string[]>(); // lower-case address → inputs
+  const byGuid = new InputsByKey(); // lower-case guid → inputs
+  const byAddress = new InputsByKey(); // lower-case address → inputs
   for (const identity of unique) {
     const kind = identityKind(identity);
-    if (kind === 'guid') push(byGuid, identity.toLowerCase(), identity);
-    else if (kind === 'address') push(byAddress, stripSmtpPrefix(identity).toLowerCase(), identity);
+    if (kind === 'guid') byGuid.add(identity.toLowerCase(), identity);
+    else if (kind === 'address') byAddress.add(stripSmtpPrefix(identity).toLowerCase(), identity);
     // Anything else (names, aliases) is only found by the identity fallback.
   }
 
-  const matches = new Map<string, T[]>();
+  // The first object found per input (its key, and what `project` made of it), and the inputs a second, different
+  // object answered too: no list per input (100,000 members were 100,000 one-element arrays, issue 17).
+  const first = new Map<string, U>();
+  const firstKey = new Map<string, string>();
+  const ambiguousSet = new Set<string>();
   const record = (input: string, item: T) => {
-    const list = matches.get(input) ?? [];
-    if (!list.some((x) => lookup.key(x) === lookup.key(item))) list.push(item);
-    matches.set(input, list);
+    const key = lookup.key(item);
+    const before = firstKey.get(input);
+    if (before === undefined) {
+      firstKey.set(input, key);
+      first.set(input, project(item));
+    } else if (before !== key) ambiguousSet.add(input);
   };
 
-  for (const filter of chunkedAnyOf('ExternalDirectoryObjectId', [...byGuid.keys()], options)) {
+  for (const filter of chunkedAnyOf('ExternalDirectoryObjectId', byGuid.keys(), options)) {
     for (const item of await lookup.find(filter)) {
-      for (const input of byGuid.get(lookup.guidOf(item).toLowerCase()) ?? []) record(input, item);
+      for (const input of byGuid.get(lookup.guidOf(item).toLowerCase())) record(input, item);
     }
   }
-  for (const filter of chunkedAnyOf(lookup.addressProperty, [...byAddress.keys()], options)) {
+  for (const filter of chunkedAnyOf(lookup.addressProperty, byAddress.keys(), options)) {
     for (const item of await lookup.find(filter)) {
       for (const address of lookup.addressesOf(item)) {
-        for (const input of byAddress.get(address) ?? []) record(input, item);
+        for (const input of byAddress.get(address)) record(input, item);
       }
     }
   }
   if (options.fallbackToIdentity) {
-    for (const identity of unique.filter((i) => !matches.has(i))) {
+    for (const identity of unique.filter((i) => !first.has(i))) {
       const item = await lookup.get(identity);
       if (item) record(identity, item);
     }
   }
 
-  const found = new Map<string, T>();
   const missing: string[] = [];
   const ambiguous: string[] = [];
   for (const identity of unique) {
-    const list = matches.get(identity) ?? [];
-    if (list.length === 0) missing.push(identity);
-    else if (list.length > 1) ambiguous.push(identity);
-    else found.set(identity, list[0] as T);
+    if (!first.has(identity)) missing.push(identity);
+    else if (ambiguousSet.has(identity)) {
+      ambiguous.push(identity);
+      first.delete(identity);
+    }
   }
-  return { found, missing, ambiguous, calls: callsSoFar() - before };
+  return { found: first, missing, ambiguous, calls: callsSoFar() - before };
 }
 
-function push(map: Map<string, string[]>, key: string, value: string): void {
-  const list = map.get(key);
-  if (list) list.push(value);
-  else map.set(key, [value]);
+/** Inputs by lookup key: one input (nearly always) kept as itself, several as a list. */
+class InputsByKey {
+  readonly #inputs = new Map<string, string | string[]>();
+
+  add(key: string, input: string): void {
+    const before = this.#inputs.get(key);
+    if (before === undefined) this.#inputs.set(key, input);
+    else if (typeof before === 'string') this.#inputs.set(key, [before, input]);
+    else before.push(input);
+  }
+
+  get(key: string): readonly string[] {
+    const inputs = this.#inputs.get(key);
+    return inputs === undefined ? [] : typeof inputs === 'string' ? [inputs] : inputs;
+  }
+
+  keys(): string[] {
+    return [...this.#inputs.keys()];
+  }
 }

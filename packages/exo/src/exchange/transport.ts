@@ -65,9 +65,9 @@ export interface InvokeOptions {
   readonly idempotent?: boolean;
 }
 
-export interface InvokeResult {
-  /** Output objects of every page, as Exchange sent them (PascalCase). */
-  readonly value: ReadonlyArray<Record<string, unknown>>;
+export interface InvokeResult<T = Record<string, unknown>> {
+  /** Output objects of every page, as Exchange sent them (PascalCase), or as invokeMapped turned them. */
+  readonly value: ReadonlyArray<T>;
   readonly warnings: readonly string[];
   /** Non-terminating errors reported inside a successful answer. */
   readonly nonTerminatingErrors: readonly unknown[];
@@ -130,22 +130,36 @@ export class ExoTransport {
   }
 
   /** Run a cmdlet and return the output of all pages. */
-  async invoke(
+  invoke(
     cmdlet: string,
     parameters: CmdletParameters = {},
     options: InvokeOptions = {},
   ): Promise<InvokeResult> {
+    return this.invokeMapped(cmdlet, parameters, options, (row) => row);
+  }
+
+  /**
+   * Run a cmdlet and turn each page's output objects into T as the page arrives: the raw answers of a 100,000-member
+   * group's pages are never all held at once beside what they become (issue 17).
+   */
+  async invokeMapped<T>(
+    cmdlet: string,
+    parameters: CmdletParameters,
+    options: InvokeOptions,
+    map: (row: Record<string, unknown>) => T,
+  ): Promise<InvokeResult<T>> {
     const body = cmdletBody(cmdlet, parameters);
     let url = this.invokeUrl;
     if (options.select && options.select.length > 0)
       url += `?$select=${options.select.map(encodeURIComponent).join(',')}`;
-    const value: Array<Record<string, unknown>> = [];
+    const value: T[] = [];
     const warnings: string[] = [];
     const nonTerminatingErrors: unknown[] = [];
     for (;;) {
       const page = await this.sendWithRetry(cmdlet, url, body, options);
       this.pageCount++;
-      if (Array.isArray(page['value'])) value.push(...(page['value'] as Array<Record<string, unknown>>));
+      if (Array.isArray(page['value']))
+        for (const row of page['value'] as Array<Record<string, unknown>>) value.push(map(row));
       for (const w of asArray(page['@adminapi.warnings'])) {
         const text = typeof w === 'string' ? w : JSON.stringify(w);
         warnings.push(text);
