@@ -4,7 +4,9 @@
 //   node --import tsx --conditions=dlmigrate-source bench/memory.bench.ts [sizes=10000,20000,40000,100000]
 // The lab instance is named after the sizes (bench-mem-10k-20k-40k-100k) unless LAB names one seeded with the same
 // sizes; `lab down --name …` removes it. RUN=10000,20000 migrates only those of the seeded sizes; MAX_OLD_SPACE_MB
-// gives the runner that heap limit (a migration that does not fit dies, and the bench says so).
+// gives the runner a heap limit (a migration that does not fit dies, and the bench says so): a list such as
+// MAX_OLD_SPACE_MB=none,256 migrates each size once per limit ("none": Node's default), side by side. RUNNER_FLAGS
+// adds Node flags to the runner (--expose-gc: the heap each step leaves alive); CHILD_STDERR=1 shows its stderr.
 import { spawn } from 'node:child_process';
 import { mkdtempSync } from 'node:fs';
 import { loadavg, tmpdir } from 'node:os';
@@ -22,8 +24,11 @@ const labName =
   `bench-mem-${sizes.map((n) => (n % 1000 === 0 ? `${n / 1000}k` : String(n))).join('-')}`;
 // Run only some of the seeded sizes (e.g. RUN=10000,20000 in the lab of all four); default: all.
 const runSizes = process.env['RUN'] ? process.env['RUN'].split(',').map(Number) : sizes;
-// A heap limit for the runner (MiB), to show the migration fits in it: --max-old-space-size in the child.
-const heapLimit = process.env['MAX_OLD_SPACE_MB'];
+// Heap limits for the runner (MiB), to show the migration fits in them: --max-old-space-size in the child.
+const heapLimits = (process.env['MAX_OLD_SPACE_MB'] ?? 'none')
+  .split(',')
+  .map((l) => l.trim())
+  .map((l) => (l === 'none' || l === '' ? undefined : l));
 // More Node flags for the runner, e.g. RUNNER_FLAGS=--expose-gc to print the heap each step leaves alive.
 const runnerFlags = (process.env['RUNNER_FLAGS'] ?? '').split(' ').filter((f) => f !== '');
 const CHILD = fileURLToPath(new URL('./memory-child.ts', import.meta.url));
@@ -53,34 +58,39 @@ try {
     join(mkdtempSync(join(tmpdir(), 'dlmigrate-bench-mem-')), 'state.db'),
     sizes,
   );
-  if (heapLimit) console.log(`runner heap limit: --max-old-space-size=${heapLimit}`);
-  console.log('members    peak RSS   at start   heap at end   wall     status      load avg (1/5/15 min)');
-  const stepsBySize: Array<[number, ReadonlyArray<[string, number]>]> = [];
-  const heapBySize: Array<[number, ReadonlyArray<[string, number, number]>]> = [];
-  const liveBySize: Array<[number, ReadonlyArray<[string, number]>]> = [];
-  for (const size of runSizes) {
-    await lab.reset();
-    sim.restore(baseline);
-    const result = await runChild({
-      ...config,
-      address: bigGroupAddress(size),
-      nonSyncOu: objects['ous.nonSync']!.dn,
-    });
-    console.log(
-      `${String(size).padStart(7)}  ${result.maxRssMiB.toFixed(0).padStart(6)} MiB  ${result.baseRssMiB.toFixed(0).padStart(5)} MiB  ${result.heapUsedMiB.toFixed(0).padStart(8)} MiB  ${result.seconds.toFixed(0).padStart(5)} s  ${`${result.status}${result.findings ? ` (${result.findings} findings)` : ''}`.padEnd(10)}  ${loadavg()
-        .map((l) => l.toFixed(1))
-        .join(' / ')}`,
-    );
-    stepsBySize.push([size, result.steps]);
-    heapBySize.push([size, result.heapPeaks]);
-    liveBySize.push([size, result.liveAfter ?? []]);
-  }
+  console.log(
+    'members  heap limit   peak RSS   at start   heap at end   wall     status      load avg (1/5/15 min)',
+  );
+  // One column per run in the tables below: the size, and the heap limit when one was given.
+  const stepsBySize: Array<[string, ReadonlyArray<[string, number]>]> = [];
+  const heapBySize: Array<[string, ReadonlyArray<[string, number, number]>]> = [];
+  const liveBySize: Array<[string, ReadonlyArray<[string, number]>]> = [];
+  for (const size of runSizes)
+    for (const heapLimit of heapLimits) {
+      await lab.reset();
+      sim.restore(baseline);
+      const result = await runChild(
+        { ...config, address: bigGroupAddress(size), nonSyncOu: objects['ous.nonSync']!.dn },
+        heapLimit,
+      );
+      const column = heapLimit === undefined ? String(size) : `${size}/${heapLimit}`;
+      console.log(
+        `${String(size).padStart(7)}  ${(heapLimit === undefined ? 'default' : `${heapLimit} MiB`).padStart(10)}  ${result.maxRssMiB.toFixed(0).padStart(6)} MiB  ${result.baseRssMiB.toFixed(0).padStart(5)} MiB  ${result.heapUsedMiB.toFixed(0).padStart(8)} MiB  ${result.seconds.toFixed(0).padStart(5)} s  ${`${result.status}${result.findings ? ` (${result.findings} findings)` : ''}`.padEnd(10)}  ${loadavg()
+          .map((l) => l.toFixed(1))
+          .join(' / ')}`,
+      );
+      stepsBySize.push([column, result.steps]);
+      heapBySize.push([column, result.heapPeaks]);
+      liveBySize.push([column, result.liveAfter ?? []]);
+    }
+  // Columns as wide as their labels (a size, or size/heap limit).
+  const width = (least: number) => Math.max(least, ...stepsBySize.map(([column]) => column.length));
   // Where it grows: the peak RSS (MiB) reached by the end of each step, per size.
   console.log(`peak RSS by the end of each step (MiB): ${stepsBySize.map(([s]) => s).join(' / ')}`);
   const names = [...new Set(stepsBySize.flatMap(([, steps]) => steps.map(([name]) => name)))];
   for (const name of names) {
     const cells = stepsBySize.map(([, steps]) => String(steps.find(([n]) => n === name)?.[1] ?? '-'));
-    console.log(`  ${name.padEnd(20)} ${cells.map((c) => c.padStart(6)).join(' ')}`);
+    console.log(`  ${name.padEnd(20)} ${cells.map((c) => c.padStart(width(6))).join(' ')}`);
   }
   // Within each step, the highest JS heap (heapUsed) and memory outside the heap (RSS − heapTotal: Buffers, TLS,
   // SQLite), sampled every 50 ms: which of the two a step's growth is.
@@ -92,7 +102,7 @@ try {
       const row = steps.find(([n]) => n === name);
       return row ? `${row[1]}/${row[2]}` : '-';
     });
-    console.log(`  ${name.padEnd(20)} ${cells.map((c) => c.padStart(9)).join(' ')}`);
+    console.log(`  ${name.padEnd(20)} ${cells.map((c) => c.padStart(width(9))).join(' ')}`);
   }
   if (liveBySize.some(([, steps]) => steps.length > 0)) {
     console.log(
@@ -100,7 +110,7 @@ try {
     );
     for (const name of names) {
       const cells = liveBySize.map(([, steps]) => String(steps.find(([n]) => n === name)?.[1] ?? '-'));
-      console.log(`  ${name.padEnd(20)} ${cells.map((c) => c.padStart(6)).join(' ')}`);
+      console.log(`  ${name.padEnd(20)} ${cells.map((c) => c.padStart(width(6))).join(' ')}`);
     }
   }
 } finally {
@@ -120,7 +130,10 @@ interface ChildResult {
   readonly liveAfter?: ReadonlyArray<[string, number]>;
 }
 
-function runChild(input: ChildConfig & { address: string; nonSyncOu: string }): Promise<ChildResult> {
+function runChild(
+  input: ChildConfig & { address: string; nonSyncOu: string },
+  heapLimit: string | undefined,
+): Promise<ChildResult> {
   return new Promise((resolve, reject) => {
     const flags = [...(heapLimit ? [`--max-old-space-size=${heapLimit}`] : []), ...runnerFlags];
     const child = spawn(
@@ -133,7 +146,7 @@ function runChild(input: ChildConfig & { address: string; nonSyncOu: string }): 
     );
     let out = '';
     let err = '';
-    child.stdout.on('data', (d: Buffer) => (out += d.toString()));
+    child.stdout?.on('data', (d: Buffer) => (out += d.toString()));
     child.stderr?.on('data', (d: Buffer) => (err += d.toString()));
     child.on('error', reject);
     child.on('exit', (code) => {

@@ -43,9 +43,11 @@ try {
     const outage = outcome.report.outage;
     if (outage?.seconds !== undefined) seen.push(outage.seconds);
     if (outage?.atMostSeconds !== undefined) atMost.push(outage.atMostSeconds);
+    // The findings by code: a warning the weather made (a late deletion, a retry given up) would show here.
+    const codes = [...new Set(outcome.report.findings.map((f) => `${f.severity} ${f.code}`))].sort();
     console.log(
       `run ${run}: ${outcome.status}, ${wall} ms wall; outage ${outage?.seconds?.toFixed(2) ?? '—'} s` +
-        ` (at most ${outage?.atMostSeconds?.toFixed(2) ?? '—'} s)`,
+        ` (at most ${outage?.atMostSeconds?.toFixed(2) ?? '—'} s)${codes.length > 0 ? `; findings: ${codes.join(', ')}` : ''}`,
     );
   }
 } finally {
