@@ -148,8 +148,8 @@ export const capture: MigrationStep<'capture'> = {
       );
       const identities = cloudIdentities(resolved);
       // Recipients through Get-Recipient, plain users (owners without a mailbox) through Get-User — both in bulk.
-      // Only the ids are kept: the answers carry just what maps them back (RESOLVE_PROPERTIES), not whole records.
-      // Each answer is kept as its id and rendering as its page arrives (issue 17: 100,000 whole records at once).
+      // The answers carry just what maps them back (RESOLVE_PROPERTIES), and each is kept as its id and rendering as
+      // its page arrives, not as a whole record (issue 17: 100,000 of them at once).
       const recipients = await resolveRecipientsAs(
         exchange,
         identities.filter((i) => !users.has(i)),

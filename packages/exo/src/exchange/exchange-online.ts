@@ -211,14 +211,14 @@ export class ExchangeOnline {
     filter: string,
     extra: CmdletParameters = {},
     select?: readonly string[],
-  ): Promise<RecipientRecord[]> {
+  ): Promise<readonly RecipientRecord[]> {
     const result = await this.invokeMapped(
       'Get-Recipient',
       { Filter: filter, ResultSize: 'Unlimited', ...extra },
       { idempotent: true, ...(select === undefined ? {} : { select }) },
       toRecipient,
     );
-    return [...result.value];
+    return result.value;
   }
 
   /**
@@ -258,14 +258,14 @@ export class ExchangeOnline {
   }
 
   /** The members as compact records ($select: each page carries five properties per member, issue 17). */
-  async getDistributionGroupMemberRecords(identity: string): Promise<MemberRecord[]> {
+  async getDistributionGroupMemberRecords(identity: string): Promise<readonly MemberRecord[]> {
     const result = await this.invokeMapped(
       'Get-DistributionGroupMember',
       { Identity: identity, ResultSize: 'Unlimited' },
       { idempotent: true, select: MEMBER_PROPERTIES },
       toMember,
     );
-    return [...result.value];
+    return result.value;
   }
 
   /** New-DistributionGroup. Follow with setDistributionGroup for what New- can't set (addresses, hidden, custom attributes). */
@@ -450,14 +450,14 @@ export class ExchangeOnline {
   }
 
   /** The members with just the properties they can be named by (memberKeys): $select keeps a big group's pages small. */
-  async #membersByIdentity(identity: string): Promise<RecipientRecord[]> {
+  async #membersByIdentity(identity: string): Promise<readonly RecipientRecord[]> {
     const result = await this.invokeMapped(
       'Get-DistributionGroupMember',
       { Identity: identity, ResultSize: 'Unlimited' },
       { idempotent: true, select: ['Guid', 'ExternalDirectoryObjectId', 'Name', 'Alias', 'EmailAddresses'] },
       toRecipient,
     );
-    return [...result.value];
+    return result.value;
   }
 
   /** Add-DistributionGroupMember for each member, several at a time (already a member = fine). */

@@ -57,7 +57,7 @@ function stripSmtpPrefix(identity: string): string {
 interface BulkLookup<T> {
   readonly cmdlet: string;
   readonly addressProperty: string;
-  find(filter: string): Promise<T[]>;
+  find(filter: string): Promise<readonly T[]>;
   get(identity: string): Promise<T | null>;
   key(item: T): string;
   guidOf(item: T): string;
