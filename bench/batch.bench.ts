@@ -199,7 +199,15 @@ console.log(
 );
 const budget = cloud.transport.stats();
 console.log(
-  `client: ${budget.throttles} throttled answers, ${budget.retries} retries, ${budget.failures} calls failed, ${budget.notFound} answered not found; ` +
+  `client: ${budget.throttles} throttled answers, ${budget.retries} retries, ${budget.failures} calls failed` +
+    `${
+      budget.failures > 0
+        ? ` (${Object.entries(budget.failuresByKind)
+            .map(([kind, n]) => `${kind} ×${n}`)
+            .join(', ')})`
+        : ''
+    }, ` +
+    `${budget.notFound} answered not found; ` +
     `rate budget ${budget.rate.callsPerSecond === null ? 'unpaced' : `${budget.rate.callsPerSecond.toFixed(2)} calls/s`}, ` +
     `callers waited ${(budget.rate.waitedMs / 1000).toFixed(0)} s in all; ` +
     `calls in flight at most ${budget.concurrency.peakInFlight} (limit now ${budget.concurrency.limit})`,

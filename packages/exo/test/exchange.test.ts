@@ -313,6 +313,13 @@ describe('domains, connectors, recipients', () => {
     expect(conn.transport.stats().notFound).toBe(before.notFound + 1);
     expect(conn.transport.stats().failures).toBe(before.failures);
     expect((await exo.findRecipients("Name -eq 'Dan O''Neil'")).map((r) => r.name)).toEqual(["Dan O'Neil"]);
+    // A refusal is a failure, counted by cmdlet and code: the figures say which failures were answers.
+    await expect(exo.newDistributionGroup({ name: 'Sales' })).rejects.toBeInstanceOf(ExoAlreadyExistsError);
+    const after = conn.transport.stats();
+    expect(after.failures).toBe(before.failures + 1);
+    expect(after.failuresByKind['New-DistributionGroup EXO_ALREADY_EXISTS']).toBe(
+      (before.failuresByKind['New-DistributionGroup EXO_ALREADY_EXISTS'] ?? 0) + 1,
+    );
   });
 
   it('mailboxes, mail users, contacts, dynamic DLs, unified groups', async () => {

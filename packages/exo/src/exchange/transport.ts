@@ -13,10 +13,10 @@ import { rateBudgetFor } from '../rate/registry.js';
 import { retryWithinBudget } from '../rate/retry.js';
 import { AdaptiveLimit, type AdaptiveLimitOptions, type AdaptiveLimitStats } from './concurrency.js';
 import { cmdletBody, type CmdletParameters } from './encoding.js';
-import type { ExoError } from './errors.js';
 import {
   classifyErrorResponse,
   isConcurrencyRefusal,
+  ExoError,
   ExoNotFoundError,
   ExoOtherError,
   ExoThrottledError,
@@ -82,6 +82,8 @@ export interface TransportStats {
   readonly throttles: number;
   /** Calls that ended in an error after their retries: refusals, faults, a budget run out. */
   readonly failures: number;
+  /** The failures by cmdlet and error code ("Add-RecipientPermission EXO_ALREADY_EXISTS"): which were answers. */
+  readonly failuresByKind: Readonly<Record<string, number>>;
   /** Calls answered "not found": an answer (readOne turns it into null: a free address, a gone object), no failure. */
   readonly notFound: number;
   readonly concurrency: AdaptiveLimitStats;
@@ -105,6 +107,7 @@ export class ExoTransport {
   private throttleCount = 0;
   private failureCount = 0;
   private notFoundCount = 0;
+  private readonly failureKinds = new Map<string, number>();
 
   constructor(private readonly options: ExoTransportOptions) {
     const base = trimSlash(options.cloud.exchangeEndpoint);
@@ -182,6 +185,7 @@ export class ExoTransport {
       retries: this.retryCount,
       throttles: this.throttleCount,
       failures: this.failureCount,
+      failuresByKind: Object.fromEntries(this.failureKinds),
       notFound: this.notFoundCount,
       concurrency: this.limit.stats(),
       rate: this.rate.stats(),
@@ -228,7 +232,11 @@ export class ExoTransport {
       });
     } catch (error) {
       if (error instanceof ExoNotFoundError) this.notFoundCount++;
-      else this.failureCount++;
+      else {
+        this.failureCount++;
+        const kind = `${cmdlet} ${error instanceof ExoError ? error.code : error instanceof Error ? error.name : 'error'}`;
+        this.failureKinds.set(kind, (this.failureKinds.get(kind) ?? 0) + 1);
+      }
       throw error;
     }
   }
