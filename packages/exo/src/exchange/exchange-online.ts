@@ -856,10 +856,7 @@ export class ExchangeOnline {
 
   // ── helpers ─────────────────────────────────────────────────────────────────────────────
 
-  /**
-   * Every call goes through here. An empty -Identity is refused before it is sent: Exchange answers "$null
-   * or a non-existent value … returns all objects" (Get-Recipient.md, Identity), which would read as "found".
-   */
+  /** A cmdlet's output objects as Exchange sent them (through invokeMapped, as every call). */
   private invoke(
     cmdlet: string,
     parameters: CmdletParameters,
@@ -868,7 +865,11 @@ export class ExchangeOnline {
     return this.invokeMapped(cmdlet, parameters, options ?? {}, (row) => row);
   }
 
-  /** invoke, each page's output turned into records as it arrives (transport.invokeMapped). */
+  /**
+   * Every call goes through here, each page's output turned into records as it arrives (transport.invokeMapped).
+   * An empty -Identity is refused before it is sent: Exchange answers "$null or a non-existent value … returns all
+   * objects" (Get-Recipient.md, Identity), which would read as "found".
+   */
   private invokeMapped<T>(
     cmdlet: string,
     parameters: CmdletParameters,
