@@ -141,13 +141,17 @@ function runChild(
       [...flags, '--import', 'tsx', '--conditions=dlmigrate-source', CHILD],
       {
         env: { ...process.env, DLMIGRATE_CHILD: JSON.stringify(input) },
-        stdio: ['ignore', 'pipe', process.env['CHILD_STDERR'] ? 'inherit' : 'pipe'],
+        stdio: ['ignore', 'pipe', 'pipe'],
       },
     );
     let out = '';
     let err = '';
-    child.stdout?.on('data', (d: Buffer) => (out += d.toString()));
-    child.stderr?.on('data', (d: Buffer) => (err += d.toString()));
+    child.stdout.on('data', (d: Buffer) => (out += d.toString()));
+    // Kept (a "heap out of memory" death is a figure, not a failed bench) and, with CHILD_STDERR, shown as it comes.
+    child.stderr.on('data', (d: Buffer) => {
+      err += d.toString();
+      if (process.env['CHILD_STDERR']) process.stderr.write(d);
+    });
     child.on('error', reject);
     child.on('exit', (code) => {
       const line = out.trim().split('\n').pop() ?? '';
