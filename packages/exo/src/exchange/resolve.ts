@@ -149,13 +149,13 @@ async function resolveBulk<T, U>(
 
   for (const filter of chunkedAnyOf('ExternalDirectoryObjectId', byGuid.keys(), options)) {
     for (const item of await lookup.find(filter)) {
-      for (const input of byGuid.get(lookup.guidOf(item).toLowerCase())) record(input, item);
+      byGuid.each(lookup.guidOf(item).toLowerCase(), (input) => record(input, item));
     }
   }
   for (const filter of chunkedAnyOf(lookup.addressProperty, byAddress.keys(), options)) {
     for (const item of await lookup.find(filter)) {
       for (const address of lookup.addressesOf(item)) {
-        for (const input of byAddress.get(address)) record(input, item);
+        byAddress.each(address, (input) => record(input, item));
       }
     }
   }
@@ -189,9 +189,11 @@ class InputsByKey {
     else before.push(input);
   }
 
-  get(key: string): readonly string[] {
+  /** Calls `fn` with each input of the key: no list is made for the usual single input (once per answer). */
+  each(key: string, fn: (input: string) => void): void {
     const inputs = this.#inputs.get(key);
-    return inputs === undefined ? [] : typeof inputs === 'string' ? [inputs] : inputs;
+    if (typeof inputs === 'string') fn(inputs);
+    else inputs?.forEach((input) => fn(input));
   }
 
   keys(): string[] {

@@ -105,7 +105,6 @@ export class ExoTransport {
   private pageCount = 0;
   private retryCount = 0;
   private throttleCount = 0;
-  private failureCount = 0;
   private notFoundCount = 0;
   private readonly failureKinds = new Map<string, number>();
 
@@ -184,7 +183,7 @@ export class ExoTransport {
       pages: this.pageCount,
       retries: this.retryCount,
       throttles: this.throttleCount,
-      failures: this.failureCount,
+      failures: [...this.failureKinds.values()].reduce((a, b) => a + b, 0),
       failuresByKind: Object.fromEntries(this.failureKinds),
       notFound: this.notFoundCount,
       concurrency: this.limit.stats(),
@@ -233,7 +232,6 @@ export class ExoTransport {
     } catch (error) {
       if (error instanceof ExoNotFoundError) this.notFoundCount++;
       else {
-        this.failureCount++;
         const kind = `${cmdlet} ${error instanceof ExoError ? error.code : error instanceof Error ? error.name : 'error'}`;
         this.failureKinds.set(kind, (this.failureKinds.get(kind) ?? 0) + 1);
       }
