@@ -8,20 +8,26 @@ const ann = mailbox('Ann', '1');
 
 describe('convertEligible', () => {
   it('recommends convert for a clean group whose synced copy holds every link', () => {
-    expect(convertEligible('sales@contoso.com', snapshot(), options)).toBe(true);
+    expect(convertEligible('sales@contoso.com', snapshot(), [], options)).toBe(true);
   });
 
   it('not when the synced copy lacks a member (convert would freeze it without)', () => {
     const s = snapshot({ group: { links: { ...emptyLinks, member: [ann.dn] } }, recipients: [ann] });
-    expect(convertEligible('sales@contoso.com', { ...s, cloud: { ...s.cloud, members: [] } }, options)).toBe(
-      false,
-    );
+    const synced = {
+      guid: 'g1',
+      externalDirectoryObjectId: '1',
+      name: 'Ann',
+      primarySmtpAddress: 'ann@contoso.com',
+      recipientTypeDetails: 'UserMailbox',
+    };
+    expect(convertEligible('sales@contoso.com', s, [synced], options)).toBe(true);
+    expect(convertEligible('sales@contoso.com', s, [], options)).toBe(false);
   });
 
   it('not without a synced cloud copy to convert', () => {
     const s = snapshot();
-    expect(convertEligible('sales@contoso.com', { ...s, cloud: { ...s.cloud, group: null } }, options)).toBe(
-      false,
-    );
+    expect(
+      convertEligible('sales@contoso.com', { ...s, cloud: { ...s.cloud, group: null } }, [], options),
+    ).toBe(false);
   });
 });

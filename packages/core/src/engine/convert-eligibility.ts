@@ -2,17 +2,23 @@
 // object — its addresses never leave, so there is no outage at all — when validation would let the convert strategy
 // through and the synced copy already holds every link the on-prem group has (the parity check convert runs,
 // steps/parity-check.ts). Plan recommends it then; it never switches strategy on its own.
+import type { MemberRecord } from '@dlmigrate/exo';
 import type { MigrationOptions } from '../options.js';
 import { parityFindings } from './parity.js';
 import { resolveLinks } from './resolution.js';
 import type { Snapshot } from './snapshot.js';
 import { validate } from './validation.js';
 
-export function convertEligible(address: string, snapshot: Snapshot, options: MigrationOptions): boolean {
+export function convertEligible(
+  address: string,
+  snapshot: Snapshot,
+  syncedMembers: readonly MemberRecord[],
+  options: MigrationOptions,
+): boolean {
   const group = snapshot.onPrem.group;
   if (group === null || snapshot.cloud.group === null) return false;
   const asConvert: MigrationOptions = { ...options, strategy: 'convert' };
   if (validate(address, snapshot, asConvert).findings.some((f) => f.severity === 'blocking')) return false;
   const resolved = resolveLinks(group, snapshot.links, options.skipNestedGroupCheck);
-  return parityFindings(snapshot, resolved).length === 0;
+  return parityFindings(snapshot, resolved, syncedMembers).length === 0;
 }

@@ -73,7 +73,7 @@ import {
   type MigrationReport,
   type ReportFinding,
 } from './report.js';
-import { loadSnapshot, type Snapshot } from './snapshot.js';
+import { loadSnapshot, loadSyncedMembers, type Snapshot } from './snapshot.js';
 import { buildBatchReport } from '../batch/report.js';
 import type { BatchOutcome } from '../batch/runner.js';
 import type { BatchReport } from '../report/schema.js';
@@ -278,9 +278,13 @@ export class MigrationEngine {
       }
       const snapshot = await loadSnapshot(this.deps.state, migration.id);
       const validation = validateSnapshot(migration.group.address, snapshot, ctx.options);
+      // Loaded only where they are compared: a recreate's plan asks whether a convert would do (parity), a convert's
+      // plan counts what verify will find kept.
+      const syncedMembers =
+        snapshot.cloud.group === null ? [] : await loadSyncedMembers(this.deps.state, migration.id, snapshot);
       if (
         migration.strategy === 'recreate' &&
-        convertEligible(migration.group.address, snapshot, ctx.options)
+        convertEligible(migration.group.address, snapshot, syncedMembers, ctx.options)
       ) {
         findings.push(
           toReportFinding({
@@ -306,7 +310,13 @@ export class MigrationEngine {
         status,
         findings,
         changes,
-        verifies: plannedChecks(snapshot, validation, ctx.options, await plannedSyncedCopies(ctx, snapshot)),
+        verifies: plannedChecks(
+          snapshot,
+          validation,
+          ctx.options,
+          await plannedSyncedCopies(ctx, snapshot),
+          syncedMembers,
+        ),
       };
     });
   }

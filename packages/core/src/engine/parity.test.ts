@@ -16,14 +16,16 @@ function check(cloud: { members: string[]; managedBy: string[] }) {
     cloud: {
       ...s.cloud,
       group: { ...s.cloud.group!, managedBy: cloud.managedBy },
-      members: cloud.members.map((id) => ({
-        externalDirectoryObjectId: id,
-        primarySmtpAddress: '',
-        guid: '',
-      })) as never,
     },
   };
-  return parityFindings(withCloud, resolveLinks(withCloud.onPrem.group!, withCloud.links, false)).map(
+  const synced = cloud.members.map((id) => ({
+    externalDirectoryObjectId: id,
+    primarySmtpAddress: '',
+    guid: '',
+    name: '',
+    recipientTypeDetails: 'UserMailbox',
+  }));
+  return parityFindings(withCloud, resolveLinks(withCloud.onPrem.group!, withCloud.links, false), synced).map(
     (f) => `${f.code}:${f.attribute}:${f.subject}`,
   );
 }

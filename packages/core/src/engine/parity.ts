@@ -3,7 +3,7 @@
 // there. Members compare by Entra object id, lists by recipient name (Exchange renders link properties as names).
 import { finding, type Finding } from '../findings/finding.js';
 import { cloudObjectId, type CLOUD_PARAMETER, type LinkList } from '../mapping/links.js';
-import type { DistributionGroupRecord } from '@dlmigrate/exo';
+import type { DistributionGroupRecord, MemberRecord } from '@dlmigrate/exo';
 import type { ResolvedLink } from './resolution.js';
 import type { Snapshot } from './snapshot.js';
 
@@ -17,12 +17,16 @@ export const LIST_PROPERTY = {
   sendOnBehalf: 'grantSendOnBehalfTo',
 } as const satisfies Readonly<Record<keyof typeof CLOUD_PARAMETER, keyof DistributionGroupRecord>>;
 
-export function parityFindings(snapshot: Snapshot, resolved: readonly ResolvedLink[]): Finding[] {
+export function parityFindings(
+  snapshot: Snapshot,
+  resolved: readonly ResolvedLink[],
+  syncedMembers: readonly MemberRecord[],
+): Finding[] {
   const cloud = snapshot.cloud.group;
   if (cloud === null) return [];
   const findings: Finding[] = [];
   const cloudMembers = new Set(
-    snapshot.cloud.members.flatMap((m) => [
+    syncedMembers.flatMap((m) => [
       m.externalDirectoryObjectId.toLowerCase(),
       m.primarySmtpAddress.toLowerCase(),
       m.guid.toLowerCase(),

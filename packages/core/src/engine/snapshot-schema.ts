@@ -7,6 +7,7 @@ import type {
   CloudDependant,
   DistributionGroupRecord,
   GraphGroup,
+  MemberRecord,
   RecipientPermissionRecord,
   RecipientRecord,
 } from '@dlmigrate/exo';
@@ -32,7 +33,8 @@ export const snapshotSchema = z.object({
   cloud: z.looseObject({
     recipient: record<RecipientRecord>().nullable(),
     group: record<DistributionGroupRecord>().nullable(),
-    members: z.array(record<RecipientRecord>()),
+    /** Only in captures taken before the synced members were kept apart (SYNCED_MEMBERS). */
+    members: z.array(record<MemberRecord>()).optional(),
     graphGroup: record<GraphGroup>().nullable(),
   }),
   cloudDependants: z.looseObject({
@@ -70,6 +72,17 @@ export const snapshotSchema = z.object({
     })
     .optional(),
 });
+
+/** The synced group's members (SYNCED_MEMBERS): the fields parity and verify compare by. */
+export const syncedMembersSchema = z.array(
+  z.looseObject({
+    guid: z.string(),
+    externalDirectoryObjectId: z.string(),
+    name: z.string(),
+    primarySmtpAddress: z.string(),
+    recipientTypeDetails: z.string(),
+  }),
+);
 
 /** Back links no domain controller resolved (kept beside the snapshot, see UNRESOLVED_DEPENDANTS). */
 export const unresolvedDependantsSchema = z.array(

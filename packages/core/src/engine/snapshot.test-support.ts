@@ -81,7 +81,7 @@ export function snapshot(
     },
     links: { recipients: extra.recipients ?? [], missing: [] },
     dependants: [],
-    cloud: { recipient: cloudGroup, group: cloudGroup, members: [], graphGroup: null, ...extra.cloud },
+    cloud: { recipient: cloudGroup, group: cloudGroup, graphGroup: null, ...extra.cloud },
     cloudDependants: { dependants: [], sendAsAsTrustee: [], sendAsOnGroup: [], ...extra.cloudDependants },
     cloudLookup: { found: {}, missing: extra.missing ?? [] },
     tenant: {

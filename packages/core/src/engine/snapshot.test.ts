@@ -9,8 +9,11 @@ import {
   captureOnce,
   linkedRecipient,
   loadSnapshot,
+  loadSyncedMembers,
   rememberCapture,
   SNAPSHOT_KINDS,
+  storeOnce,
+  SYNCED_MEMBERS,
   type CapturedParts,
   type Snapshot,
 } from './snapshot.js';
@@ -67,6 +70,55 @@ describe('the snapshot capture hands over', () => {
     const parts = await capture(migration.id, snapshot());
     rememberCapture(state, migration.id, { ...parts, cloudLookup: { found: 'everything', missing: [] } });
     await expect(loadSnapshot(state, migration.id)).rejects.toMatchObject({
+      code: 'STORED_DOCUMENT_INVALID',
+    });
+  });
+});
+
+describe('the synced members part', () => {
+  let state: StateStore;
+  beforeAll(async () => {
+    state = await openStateStore(join(mkdtempSync(join(tmpdir(), 'dlmigrate-synced-')), 'state.db'));
+  });
+  afterAll(async () => state.close());
+
+  const ann = {
+    guid: 'g-ann',
+    externalDirectoryObjectId: 'id-ann',
+    name: 'Ann Lee',
+    primarySmtpAddress: 'ann@contoso.com',
+    recipientTypeDetails: 'UserMailbox',
+  };
+
+  it('is read apart from the snapshot, which every step keeps parsed without it', async () => {
+    const migration = await runningMigration(state);
+    await storeOnce(state, migration.id, SYNCED_MEMBERS, () => Promise.resolve([ann]));
+    // Write-once: a resumed capture keeps what the first run read, without reading again.
+    const again = vi.fn(() => Promise.resolve([]));
+    await storeOnce(state, migration.id, SYNCED_MEMBERS, again);
+    expect(again).not.toHaveBeenCalled();
+    for (const [part, kind] of Object.entries(SNAPSHOT_KINDS))
+      await captureOnce(state, migration.id, kind, () =>
+        Promise.resolve(snapshot()[part as keyof typeof SNAPSHOT_KINDS]),
+      );
+    const loaded = await loadSnapshot(state, migration.id);
+    expect(loaded.cloud).not.toHaveProperty('members');
+    expect(await loadSyncedMembers(state, migration.id, loaded)).toEqual([ann]);
+  });
+
+  it('is the list inside the cloud part of a capture taken before it was kept apart, and none when there is neither', async () => {
+    const old = snapshot();
+    const migration = await runningMigration(state);
+    expect(
+      await loadSyncedMembers(state, migration.id, { ...old, cloud: { ...old.cloud, members: [ann] } }),
+    ).toEqual([ann]);
+    expect(await loadSyncedMembers(state, migration.id, old)).toEqual([]);
+  });
+
+  it('is refused when what is stored is not a member list', async () => {
+    const migration = await runningMigration(state);
+    await state.putBackup(migration.id, SYNCED_MEMBERS, [{ guid: 'g', name: 'no ids' }]);
+    await expect(loadSyncedMembers(state, migration.id, snapshot())).rejects.toMatchObject({
       code: 'STORED_DOCUMENT_INVALID',
     });
   });

@@ -13,7 +13,7 @@ import type {
 import type { JsonValue, PermissionRecord, StateStore } from '@dlmigrate/state';
 import { parseStored } from '../stored/parse.js';
 import { addressHoldersSchema, type AddressHolder } from './address-holders.js';
-import { snapshotSchema, unresolvedDependantsSchema } from './snapshot-schema.js';
+import { snapshotSchema, syncedMembersSchema, unresolvedDependantsSchema } from './snapshot-schema.js';
 
 export interface OnPremCapture {
   /** Every directory object holding the address (more than one is the duplicate-mail blocker). */
@@ -83,8 +83,11 @@ export interface CloudCapture {
   /** What Exchange Online knows under the group's id or address (any recipient type). */
   readonly recipient: RecipientRecord | null;
   readonly group: DistributionGroupRecord | null;
-  /** Compact records (ids, name, primary address, type): parity compares by id and address. */
-  readonly members: readonly MemberRecord[];
+  /**
+   * The synced group's members, in captures taken before they were kept apart (SYNCED_MEMBERS): read them through
+   * loadSyncedMembers, which finds them either way.
+   */
+  readonly members?: readonly MemberRecord[];
   readonly graphGroup: GraphGroup | null;
 }
 
@@ -176,6 +179,26 @@ export const UNRESOLVED_DEPENDANTS = 'onprem-dependants-unresolved';
  */
 export const ADDRESS_HOLDERS = 'cloud-address-holders';
 
+/**
+ * The synced group's members as capture read them (compact records: ids, name, primary address, type), kept apart
+ * from the `cloud` part: only the convert strategy's parity check and the verify of a convert or a restore compare
+ * them, and the snapshot every step keeps parsed held 100,000 of them (28 MiB of heap) through a whole recreate
+ * (issue 17). Written before the `cloud` part, whose presence says capture read the synced group.
+ */
+export const SYNCED_MEMBERS = 'cloud-dl-members';
+
+/** The synced group's members as captured: the part kept apart, or the list inside an older capture's `cloud` part. */
+export async function loadSyncedMembers(
+  state: StateStore,
+  migrationId: string,
+  snapshot: Snapshot,
+): Promise<readonly MemberRecord[]> {
+  const backup = await state.getBackup(migrationId, SYNCED_MEMBERS);
+  return backup === null
+    ? (snapshot.cloud.members ?? [])
+    : parseStored(syncedMembersSchema, backup.data, `the synced group's members of migration ${migrationId}`);
+}
+
 export async function loadAddressHolders(state: StateStore, migrationId: string): Promise<AddressHolder[]> {
   const backup = await state.getBackup(migrationId, ADDRESS_HOLDERS);
   return backup === null
@@ -215,6 +238,21 @@ export async function captureOnce<T>(
   const { data, json } = storedForm(await read());
   await state.putBackup(migrationId, kind, data, json);
   return data as T;
+}
+
+/**
+ * Stores what `read` gives as a write-once backup of this kind unless one exists, without reading it back: for a part
+ * this run does not go on with (SYNCED_MEMBERS), whose parse would be 100,000 records made only to be dropped.
+ */
+export async function storeOnce(
+  state: StateStore,
+  migrationId: string,
+  kind: string,
+  read: () => Promise<unknown>,
+): Promise<void> {
+  if ((await state.getBackup(migrationId, kind)) !== null) return;
+  const value = await read();
+  await state.putBackup(migrationId, kind, value as JsonValue, JSON.stringify(value));
 }
 
 /** A value as the store keeps it: its JSON text (serialised once) and that text read back. */
@@ -258,6 +296,15 @@ function keepRecent<V>(recent: Map<string, V>, migrationId: string, value: V): v
 export function rememberCapture(state: StateStore, migrationId: string, parts: CapturedParts): void {
   recentOf(parsed, state).delete(migrationId);
   keepRecent(recentOf(captured, state), migrationId, parts);
+}
+
+/**
+ * Lets go of this migration's parsed snapshot in this process: a step about to spend long with little of it (stage's
+ * membership write) does not keep a big group's records alive; the next loadSnapshot reads it again.
+ */
+export function forgetSnapshot(state: StateStore, migrationId: string): void {
+  parsed.get(state)?.delete(migrationId);
+  captured.get(state)?.delete(migrationId);
 }
 
 export async function loadSnapshot(state: StateStore, migrationId: string): Promise<Snapshot> {

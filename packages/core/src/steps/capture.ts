@@ -19,6 +19,7 @@ import {
   captureOnce,
   linkedRecipient,
   SNAPSHOT_KINDS,
+  SYNCED_MEMBERS,
   UNRESOLVED_DEPENDANTS,
   type CloudCapture,
   type CloudRendering,
@@ -27,6 +28,7 @@ import {
   type PermissionsCapture,
   PERMISSIONS_KIND,
   rememberCapture,
+  storeOnce,
   type TenantCapture,
 } from '../engine/snapshot.js';
 import type { PermissionRecord } from '@dlmigrate/state';
@@ -90,12 +92,15 @@ export const capture: MigrationStep<'capture'> = {
     const cloud = await captureOnce<CloudCapture>(state, id, SNAPSHOT_KINDS.cloud, async () => {
       const { identity, recipient } = await findSyncedCopy(exchange, cloudId ?? address, cloudId, group);
       const synced = recipient === null ? null : await exchange.getDistributionGroup(identity);
+      // Its members kept apart, before this part says the synced group was read (SYNCED_MEMBERS). Read by the
+      // immutable id, so a rename in between cannot point elsewhere.
+      if (synced !== null)
+        await storeOnce(state, id, SYNCED_MEMBERS, () =>
+          exchange.getDistributionGroupMemberRecords(cloudIdentity(synced)),
+        );
       return {
         recipient,
         group: synced,
-        // Read by the immutable id, so a rename in between cannot point elsewhere.
-        members:
-          synced === null ? [] : await exchange.getDistributionGroupMemberRecords(cloudIdentity(synced)),
         graphGroup: cloudId === null ? null : await graph.getGroup(cloudId),
       };
     });

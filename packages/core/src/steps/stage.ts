@@ -6,13 +6,14 @@ import type { ExchangeOnline } from '@dlmigrate/exo';
 import { ExoError, ExoValidationError, type DistributionGroupRecord, cloudIdentity } from '@dlmigrate/exo';
 import { writeMembership } from '../engine/membership-progress.js';
 import { cloudObjectOf, resolveLinks, type ResolvedLink } from '../engine/resolution.js';
-import { loadSnapshot, type Snapshot } from '../engine/snapshot.js';
+import { forgetSnapshot, loadSnapshot, type Snapshot } from '../engine/snapshot.js';
 import { finding, FindingsError } from '../findings/finding.js';
 import { CLOUD_PARAMETER, listIdentities, type LinkList, type LinkResolution } from '../mapping/links.js';
 import { temporaryGroupName } from '../mapping/names.js';
 import { cloudFallbackOf, mapGroupSettings } from '../mapping/settings.js';
 import type { MigrationContext } from '../engine/context.js';
 import type { MigrationStep } from './results.js';
+import type { ValidateResult } from './validate.js';
 import { isTransient } from '../util/transient.js';
 
 export interface StageResult {
@@ -99,88 +100,16 @@ export const stage: MigrationStep<'stage'> = {
   name: 'stage',
   async run(ctx, results): Promise<StageResult> {
     const { exchange, state } = ctx.deps;
-    const validation = results.get('validate')!;
-    const snapshot = await loadSnapshot(state, ctx.migration.id);
-    const group = snapshot.onPrem.group!;
-    const name = temporaryGroupName(ctx.migration.id);
-
-    const resolved = resolveLinks(group, snapshot.links, ctx.options.skipNestedGroupCheck);
-    // Made by an earlier run of this step (a crash after New-DistributionGroup)? In a batch, by Name in a read shared
-    // with the level's other groups (EngineDeps.gatheredGroupReads).
-    const earlier = ctx.deps.gatheredGroupReads?.byName;
-    const dl =
-      (await (earlier === undefined ? exchange.getDistributionGroup(name) : earlier.get(name))) ??
-      (await createTemporaryGroup(ctx, {
-        name,
-        alias: name,
-        displayName: name,
-        type: validation.cloudType,
-        roomList: group.recipientTypeDetails === 268435456,
-        owners: identitiesOf(snapshot, resolved, 'managedBy', '').filter((o) => o !== ''),
-        groupDn: group.dn,
-      }));
-    const self = cloudIdentity(dl);
-    const note = (what: string, error: unknown, attribute?: string) =>
-      ctx.note('stage', finding('POST_CREATE_SETTING_FAILED', what, errorText(error), attribute));
-
-    // Child groups kept as members (skipNestedGroupCheck, reported as NESTED_GROUP_KEPT by validate) are members like
-    // any other: a run interrupted after the point of no return must not leave the parent without them.
-    const members = identitiesOf(snapshot, resolved, 'members', self);
-    await writeMembership(exchange, state, ctx.migration.id, self, members);
-
-    // Lists before settings: moderators must exist before moderation is switched on.
-    for (const list of Object.keys(CLOUD_PARAMETER) as (keyof typeof CLOUD_PARAMETER)[]) {
-      const values = identitiesOf(snapshot, resolved, list, self);
-      if (values.length === 0) continue;
-      try {
-        await exchange.setDistributionGroupList(self, CLOUD_PARAMETER[list], values);
-      } catch (error) {
-        // Throttled or unreachable past the client's retry budget is not an answer: the step fails and is retried.
-        if (!(error instanceof ExoError) || isTransient(error)) throw error;
-        await note(`${CLOUD_PARAMETER[list]} = ${values.join(', ')}`, error, CLOUD_PARAMETER[list]);
-      }
-    }
-
-    const settings = mapGroupSettings(
-      group,
-      validation.cloudType,
-      {
-        prefix: ctx.options.namePrefix,
-        suffix: ctx.options.nameSuffix,
-      },
-      cloudFallbackOf(snapshot.cloud.group),
-    );
-    // Alias and DisplayName are part of the identity: set by take-over once the original is gone.
-    const { Alias: _alias, DisplayName: _displayName, ...stageSettings } = settings;
-    try {
-      await exchange.setDistributionGroup(self, stageSettings);
-    } catch (error) {
-      // Throttled or unreachable past the client's retry budget is not an answer: the step fails and is retried.
-      if (!(error instanceof ExoError) || isTransient(error)) throw error;
-      // One bad value must not lose the others: apply them one by one and report each failure.
-      for (const [parameter, value] of Object.entries(stageSettings)) {
-        try {
-          await exchange.setDistributionGroup(self, { [parameter]: value as never });
-        } catch (inner) {
-          if (!(inner instanceof ExoError)) throw inner;
-          await note(`${parameter} = ${JSON.stringify(value)}`, inner, parameter);
-        }
-      }
-    }
-
-    // Send-As: on-prem ACEs (SELF → the new DL itself), then rights granted on the original in the cloud.
-    const trustees = new Set(identitiesOf(snapshot, resolved, 'sendAs', self));
-    for (const p of cloudSendAs(snapshot)) trustees.add(p.original ? self : p.trustee);
-    for (const trustee of trustees) {
-      try {
-        await exchange.addSendAs(self, trustee);
-      } catch (error) {
-        // Throttled or unreachable past the client's retry budget is not an answer: the step fails and is retried.
-        if (!(error instanceof ExoError) || isTransient(error)) throw error;
-        if (error.code !== 'EXO_ALREADY_EXISTS') await note(`Send-As for ${trustee}`, error, 'SendAs');
-      }
-    }
-    return { name, identity: self, initialAddress: dl.primarySmtpAddress };
+    const { staged, members } = await stageAllButMembers(ctx, results.get('validate')!);
+    // Members last, and with the snapshot let go: the write of a big group is its longest part (95,000 additions at
+    // 100,000 members), and the parsed snapshot with its resolved links — 90 MiB of a 100,000-member group's records
+    // — kept alive beside it is what V8 sizes its heap by while the calls' garbage piles up (issue 17). What is left is
+    // the list of identities; a later step that needs the snapshot reads it again. Child groups kept as members
+    // (skipNestedGroupCheck, reported as NESTED_GROUP_KEPT by validate) are members like any other: a run interrupted
+    // after the point of no return must not leave the parent without them.
+    forgetSnapshot(state, ctx.migration.id);
+    await writeMembership(exchange, state, ctx.migration.id, staged.identity, members);
+    return staged;
   },
   async undo(ctx, results) {
     const staged = results.get('stage');
@@ -188,6 +117,96 @@ export const stage: MigrationStep<'stage'> = {
     if (dl !== null) await ctx.deps.exchange.removeDistributionGroup(cloudIdentity(dl));
   },
 };
+
+/**
+ * Creates the temporary DL (or finds the one an earlier run created) and gives it owners, moderators, restrictions,
+ * send-on-behalf, settings and Send-As; returns it and the identities of its members, for the caller to write.
+ */
+async function stageAllButMembers(
+  ctx: MigrationContext,
+  validation: ValidateResult,
+): Promise<{ staged: StageResult; members: readonly string[] }> {
+  const { exchange, state } = ctx.deps;
+  const snapshot = await loadSnapshot(state, ctx.migration.id);
+  const group = snapshot.onPrem.group!;
+  const name = temporaryGroupName(ctx.migration.id);
+
+  const resolved = resolveLinks(group, snapshot.links, ctx.options.skipNestedGroupCheck);
+  // Made by an earlier run of this step (a crash after New-DistributionGroup)? In a batch, by Name in a read shared
+  // with the level's other groups (EngineDeps.gatheredGroupReads).
+  const earlier = ctx.deps.gatheredGroupReads?.byName;
+  const dl =
+    (await (earlier === undefined ? exchange.getDistributionGroup(name) : earlier.get(name))) ??
+    (await createTemporaryGroup(ctx, {
+      name,
+      alias: name,
+      displayName: name,
+      type: validation.cloudType,
+      roomList: group.recipientTypeDetails === 268435456,
+      owners: identitiesOf(snapshot, resolved, 'managedBy', '').filter((o) => o !== ''),
+      groupDn: group.dn,
+    }));
+  const self = cloudIdentity(dl);
+  const note = (what: string, error: unknown, attribute?: string) =>
+    ctx.note('stage', finding('POST_CREATE_SETTING_FAILED', what, errorText(error), attribute));
+
+  // Lists before settings: moderators must exist before moderation is switched on.
+  for (const list of Object.keys(CLOUD_PARAMETER) as (keyof typeof CLOUD_PARAMETER)[]) {
+    const values = identitiesOf(snapshot, resolved, list, self);
+    if (values.length === 0) continue;
+    try {
+      await exchange.setDistributionGroupList(self, CLOUD_PARAMETER[list], values);
+    } catch (error) {
+      // Throttled or unreachable past the client's retry budget is not an answer: the step fails and is retried.
+      if (!(error instanceof ExoError) || isTransient(error)) throw error;
+      await note(`${CLOUD_PARAMETER[list]} = ${values.join(', ')}`, error, CLOUD_PARAMETER[list]);
+    }
+  }
+
+  const settings = mapGroupSettings(
+    group,
+    validation.cloudType,
+    {
+      prefix: ctx.options.namePrefix,
+      suffix: ctx.options.nameSuffix,
+    },
+    cloudFallbackOf(snapshot.cloud.group),
+  );
+  // Alias and DisplayName are part of the identity: set by take-over once the original is gone.
+  const { Alias: _alias, DisplayName: _displayName, ...stageSettings } = settings;
+  try {
+    await exchange.setDistributionGroup(self, stageSettings);
+  } catch (error) {
+    // Throttled or unreachable past the client's retry budget is not an answer: the step fails and is retried.
+    if (!(error instanceof ExoError) || isTransient(error)) throw error;
+    // One bad value must not lose the others: apply them one by one and report each failure.
+    for (const [parameter, value] of Object.entries(stageSettings)) {
+      try {
+        await exchange.setDistributionGroup(self, { [parameter]: value as never });
+      } catch (inner) {
+        if (!(inner instanceof ExoError)) throw inner;
+        await note(`${parameter} = ${JSON.stringify(value)}`, inner, parameter);
+      }
+    }
+  }
+
+  // Send-As: on-prem ACEs (SELF → the new DL itself), then rights granted on the original in the cloud.
+  const trustees = new Set(identitiesOf(snapshot, resolved, 'sendAs', self));
+  for (const p of cloudSendAs(snapshot)) trustees.add(p.original ? self : p.trustee);
+  for (const trustee of trustees) {
+    try {
+      await exchange.addSendAs(self, trustee);
+    } catch (error) {
+      // Throttled or unreachable past the client's retry budget is not an answer: the step fails and is retried.
+      if (!(error instanceof ExoError) || isTransient(error)) throw error;
+      if (error.code !== 'EXO_ALREADY_EXISTS') await note(`Send-As for ${trustee}`, error, 'SendAs');
+    }
+  }
+  return {
+    staged: { name, identity: self, initialAddress: dl.primarySmtpAddress },
+    members: identitiesOf(snapshot, resolved, 'members', self),
+  };
+}
 
 /**
  * Send-As rights granted on the synced original directly in the cloud, as stage grants them again on the new DL: the

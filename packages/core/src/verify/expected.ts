@@ -121,6 +121,7 @@ export function expectedCloudGroup(
 /** The cloud group as captured: what an in-place conversion keeps and what a restore brings back by sync. */
 export function expectedAsCaptured(
   snapshot: Snapshot,
+  syncedMembers: readonly MemberRecord[],
   label: string,
   extraAddresses: readonly string[],
   settingNames: readonly string[],
@@ -130,7 +131,7 @@ export function expectedAsCaptured(
   const out: ExpectedValue[] = [];
   const add = (attribute: string, value: string, forms: readonly string[]) =>
     out.push({ side: 'cloud', object: label, attribute, value, forms });
-  for (const m of snapshot.cloud.members)
+  for (const m of syncedMembers)
     add('Members', m.primarySmtpAddress || m.name, [
       m.externalDirectoryObjectId,
       m.guid,

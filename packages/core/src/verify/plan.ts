@@ -2,6 +2,7 @@
 // attribute. Built by the same functions the verify step uses, with the facts only the run can know (the new DL's id,
 // its routing address) stood in by what the plan already predicts.
 import { childDn, routingContactNames } from '@dlmigrate/ad';
+import type { MemberRecord } from '@dlmigrate/exo';
 import type { Snapshot } from '../engine/snapshot.js';
 import type { Validation } from '../engine/validation.js';
 import { chosenPrimary, routingAddressIn, takeOverAddresses } from '../mapping/addresses.js';
@@ -42,6 +43,8 @@ export function plannedChecks(
   validation: Validation,
   options: MigrationOptions,
   syncedCopies: readonly PlannedSyncedCopy[] = [],
+  /** The synced group's members (loadSyncedMembers): what a convert keeps. */
+  syncedMembers: readonly MemberRecord[] = [],
 ): PlannedCheck[] {
   const group = snapshot.onPrem.group;
   if (group === null || validation.cloudType === null || validation.routingDomain === null) return [];
@@ -62,7 +65,7 @@ export function plannedChecks(
   let expected: ExpectedValue[];
   if (options.strategy === 'convert') {
     const settings = Object.keys(mapGroupSettings(group, validation.cloudType, affixes));
-    expected = expectedAsCaptured(snapshot, label, [`smtp:${routing}`], settings);
+    expected = expectedAsCaptured(snapshot, syncedMembers, label, [`smtp:${routing}`], settings);
   } else {
     expected = expectedCloudGroup(snapshot, options.skipNestedGroupCheck, {
       label,

@@ -6,7 +6,7 @@ import type { AdDependant } from '@dlmigrate/ad';
 import { ExoError, type DistributionGroupRecord, type ExchangeOnline, cloudIdentity } from '@dlmigrate/exo';
 import { cloudTarget } from '../engine/cloud-target.js';
 import type { EngineDeps, MigrationContext } from '../engine/context.js';
-import type { Snapshot } from '../engine/snapshot.js';
+import { loadSyncedMembers, type Snapshot } from '../engine/snapshot.js';
 import { mapGroupSettings } from '../mapping/settings.js';
 import type { StepResults } from '../saga/runner.js';
 import type { MigrationStepResults } from '../steps/results.js';
@@ -140,7 +140,13 @@ const cloudGroupSource: VerifySource = {
     if (ctx.migration.strategy === 'convert') {
       const settings = carriedSettingNames(snapshot, ctx, validation.cloudType);
       return {
-        expected: expectedAsCaptured(snapshot, name, [`smtp:${target.routingAddress}`], settings),
+        expected: expectedAsCaptured(
+          snapshot,
+          await loadSyncedMembers(ctx.deps.state, ctx.migration.id, snapshot),
+          name,
+          [`smtp:${target.routingAddress}`],
+          settings,
+        ),
         observed,
       };
     }
@@ -334,7 +340,13 @@ const resyncedCloudSource: VerifySource = {
     const settings = carriedSettingNames(snapshot, ctx, validation?.cloudType ?? 'Distribution');
     return {
       expected: [
-        ...expectedAsCaptured(snapshot, name, [], settings),
+        ...expectedAsCaptured(
+          snapshot,
+          await loadSyncedMembers(ctx.deps.state, ctx.migration.id, snapshot),
+          name,
+          [],
+          settings,
+        ),
         ...expectedCloudDependants(snapshot, name),
       ],
       observed: [
