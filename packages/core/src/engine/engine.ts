@@ -52,7 +52,13 @@ import { rewireOnPrem } from '../steps/rewire-onprem.js';
 import { routingContact } from '../steps/routing-contact.js';
 import { stage } from '../steps/stage.js';
 import { takeOver } from '../steps/take-over.js';
-import { plannedChecks, type PlannedCheck, type PlannedSyncedCopy } from '../verify/plan.js';
+import {
+  plannedChecks,
+  plannedMemberFacts,
+  type PlannedCheck,
+  type PlannedSyncedCopy,
+} from '../verify/plan.js';
+import { pagedExpectedMembers } from '../verify/expected-members.js';
 import { locateSyncedDependants } from '../verify/synced-dependants.js';
 import { MIGRATION_SOURCES, RESTORE_SOURCES, type VerifyResultsMap } from '../verify/sources.js';
 import { verifyAndRecord, verifyStep, type VerifyResult } from '../verify/verify.js';
@@ -63,7 +69,8 @@ import { isTransient } from '../util/transient.js';
 import { changesFrom } from './changes.js';
 import { convertEligible } from './convert-eligibility.js';
 import { DEFAULT_LEASE_MS, type EngineDeps, type MigrationContext } from './context.js';
-import { planChanges, type PlannedChange } from './plan.js';
+import { planChanges, plannedSelf, type PlannedChange } from './plan.js';
+import { pagedMemberFindings, pagedMemberIdentities, pagedMembersNotSynced } from './member-pages.js';
 import {
   buildReport,
   finishedStatus,
@@ -277,14 +284,20 @@ export class MigrationEngine {
         return { migrationId: migration.id, status, findings, changes: [], verifies: [] };
       }
       const snapshot = await loadSnapshot(this.deps.state, migration.id);
-      const validation = validateSnapshot(migration.group.address, snapshot, ctx.options);
+      const { state } = this.deps;
+      const skip = ctx.options.skipNestedGroupCheck;
+      const pagedFindings = await pagedMemberFindings(state, migration.id, snapshot, skip);
+      const validation = validateSnapshot(migration.group.address, snapshot, ctx.options, pagedFindings);
       // Loaded only where they are compared: a recreate's plan asks whether a convert would do (parity), a convert's
       // plan counts what verify will find kept.
       const syncedMembers =
-        snapshot.cloud.group === null ? [] : await loadSyncedMembers(this.deps.state, migration.id, snapshot);
+        snapshot.cloud.group === null ? [] : await loadSyncedMembers(state, migration.id, snapshot);
       if (
         migration.strategy === 'recreate' &&
-        convertEligible(migration.group.address, snapshot, syncedMembers, ctx.options)
+        convertEligible(migration.group.address, snapshot, syncedMembers, ctx.options, {
+          findings: pagedFindings,
+          notSynced: await pagedMembersNotSynced(state, migration.id, snapshot, skip, syncedMembers),
+        })
       ) {
         findings.push(
           toReportFinding({
@@ -297,7 +310,13 @@ export class MigrationEngine {
           }),
         );
       }
-      const changes = planChanges(migration.id, snapshot, validation, ctx.options);
+      const changes = planChanges(
+        migration.id,
+        snapshot,
+        validation,
+        ctx.options,
+        await pagedMemberIdentities(state, migration.id, snapshot, skip, plannedSelf(migration.id)),
+      );
       // The configuration is rewired right after the take-over (the step order of RECREATE_BODY).
       const afterTakeOver = changes.findLastIndex((c) => c.step === 'take-over') + 1;
       changes.splice(
@@ -316,6 +335,9 @@ export class MigrationEngine {
           ctx.options,
           await plannedSyncedCopies(ctx, snapshot),
           syncedMembers,
+          migration.strategy === 'recreate'
+            ? await pagedExpectedMembers(state, migration.id, snapshot, skip, plannedMemberFacts(snapshot))
+            : [],
         ),
       };
     });

@@ -17,44 +17,62 @@ export const LIST_PROPERTY = {
   sendOnBehalf: 'grantSendOnBehalfTo',
 } as const satisfies Readonly<Record<keyof typeof CLOUD_PARAMETER, keyof DistributionGroupRecord>>;
 
+/** Every form a synced member can be named by (id, address, Guid), lower-cased: what parity looks members up in. */
+export function syncedMemberKeys(syncedMembers: readonly MemberRecord[]): Set<string> {
+  const keys = new Set<string>();
+  for (const m of syncedMembers)
+    for (const key of [m.externalDirectoryObjectId, m.primarySmtpAddress, m.guid])
+      keys.add(key.toLowerCase());
+  return keys;
+}
+
+/** The on-prem members among `resolved` that the synced cloud copy (its member keys) does not hold. */
+export function membersNotSynced(
+  resolved: readonly ResolvedLink[],
+  cloudMembers: ReadonlySet<string>,
+): Finding[] {
+  const findings: Finding[] = [];
+  for (const r of resolved) {
+    if (r.list !== 'members') continue;
+    if (r.resolution.kind !== 'recipient' && r.resolution.kind !== 'user') continue;
+    // The object itself counts as well as what it stands for: a routing contact of an earlier migration is synced
+    // as a mail contact, so the cloud copy holds the contact, not the DL it routes to.
+    const forms = [
+      r.resolution.identity,
+      r.object?.mail,
+      r.object?.lookupAddress,
+      cloudObjectId(r.object?.externalDirectoryObjectId),
+    ];
+    if (!forms.some((f) => f !== undefined && cloudMembers.has(f.toLowerCase())))
+      findings.push(
+        finding(
+          'OFFICE_365_MEMBER_NOT_FOUND_EXCEPTION',
+          r.resolution.identity,
+          `${r.resolution.dn} is a member on-premises but not in Exchange Online`,
+          'member',
+        ),
+      );
+  }
+  return findings;
+}
+
+/**
+ * What the synced cloud copy lacks of the on-prem group: members (`pagedMembersMissing` for members kept in pages,
+ * engine/member-pages.ts; the members among `resolved` otherwise) and the entries of the other lists.
+ */
 export function parityFindings(
   snapshot: Snapshot,
   resolved: readonly ResolvedLink[],
   syncedMembers: readonly MemberRecord[],
+  pagedMembersMissing: readonly Finding[] = [],
 ): Finding[] {
   const cloud = snapshot.cloud.group;
   if (cloud === null) return [];
-  const findings: Finding[] = [];
-  const cloudMembers = new Set(
-    syncedMembers.flatMap((m) => [
-      m.externalDirectoryObjectId.toLowerCase(),
-      m.primarySmtpAddress.toLowerCase(),
-      m.guid.toLowerCase(),
-    ]),
-  );
+  const findings: Finding[] = [...pagedMembersMissing];
+  findings.push(...membersNotSynced(resolved, syncedMemberKeys(syncedMembers)));
   for (const r of resolved) {
     if (r.resolution.kind !== 'recipient' && r.resolution.kind !== 'user') continue;
-    if (r.list === 'members') {
-      // The object itself counts as well as what it stands for: a routing contact of an earlier migration is synced
-      // as a mail contact, so the cloud copy holds the contact, not the DL it routes to.
-      const forms = [
-        r.resolution.identity,
-        r.object?.mail,
-        r.object?.lookupAddress,
-        cloudObjectId(r.object?.externalDirectoryObjectId),
-      ];
-      if (!forms.some((f) => f !== undefined && cloudMembers.has(f.toLowerCase()))) {
-        findings.push(
-          finding(
-            'OFFICE_365_MEMBER_NOT_FOUND_EXCEPTION',
-            r.resolution.identity,
-            `${r.resolution.dn} is a member on-premises but not in Exchange Online`,
-            'member',
-          ),
-        );
-      }
-      continue;
-    }
+    if (r.list === 'members') continue;
     const property = LIST_PROPERTY[r.list as Exclude<LinkList, 'members' | 'sendAs'>];
     if (property === undefined || r.object === undefined) continue;
     // `?? []`: a snapshot captured by an older version may lack a list (snapshot-schema.ts does not check records).

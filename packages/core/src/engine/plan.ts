@@ -29,11 +29,21 @@ export interface PlannedChange {
   readonly detail?: unknown;
 }
 
+/** How the plan names the new DL in its lists (it has no identity before stage creates it). */
+export function plannedSelf(migrationId: string): string {
+  return `<${temporaryGroupName(migrationId)}>`;
+}
+
+/**
+ * `pagedMembers`: the identities of members kept in pages (engine/member-pages.ts pagedMemberIdentities, with
+ * plannedSelf), none for a capture that keeps its members in the snapshot.
+ */
 export function planChanges(
   migrationId: string,
   snapshot: Snapshot,
   validation: Validation,
   options: MigrationOptions,
+  pagedMembers: readonly string[] = [],
 ): PlannedChange[] {
   const group = snapshot.onPrem.group;
   if (group === null || validation.cloudType === null || validation.routingDomain === null) return [];
@@ -43,7 +53,7 @@ export function planChanges(
       detail === undefined ? { step, side, object, action } : { step, side, object, action, detail },
     );
   const temp = temporaryGroupName(migrationId);
-  const self = `<${temp}>`;
+  const self = plannedSelf(migrationId);
   const mail = group.mail ?? '';
   const lists = (list: LinkList) =>
     listIdentities(
@@ -73,7 +83,7 @@ export function planChanges(
       temp,
       `create a ${validation.cloudType} distribution group${group.recipientTypeDetails === 268435456 ? ' (room list)' : ''}`,
     );
-    add('stage', 'cloud', temp, 'replace the membership', lists('members'));
+    add('stage', 'cloud', temp, 'replace the membership', [...lists('members'), ...pagedMembers]);
     for (const [list, parameter] of Object.entries(CLOUD_PARAMETER) as [LinkList, string][]) {
       const values = lists(list);
       if (values.length > 0) add('stage', 'cloud', temp, `set ${parameter}`, values);

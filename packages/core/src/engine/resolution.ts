@@ -56,10 +56,41 @@ export function resolveLinks(
 }
 
 function resolve(group: AdGroup, links: LinksCapture, skipNestedGroupCheck: boolean): ResolvedLink[] {
-  const byDn = new Map(links.recipients.map((r) => [normalizeDn(r.dn), r]));
+  // Members kept in pages of their own (member-pages.ts) are not among these records: they are resolved page by page.
+  const targets = linkTargets(group);
+  return resolveTargets(
+    group,
+    links.membersApart === true ? targets.filter((t) => t.list !== 'members') : targets,
+    links.recipients,
+    skipNestedGroupCheck,
+  );
+}
+
+/** One page of the group's members (a slice of its `member` values) resolved against that page's records. */
+export function resolveMembers(
+  group: AdGroup,
+  dns: readonly string[],
+  recipients: readonly LinkedRecipient[],
+  skipNestedGroupCheck: boolean,
+): ResolvedLink[] {
+  return resolveTargets(
+    group,
+    dns.map((dn) => ({ list: 'members', attribute: 'member', dn })),
+    recipients,
+    skipNestedGroupCheck,
+  );
+}
+
+function resolveTargets(
+  group: AdGroup,
+  targets: readonly { list: LinkList; attribute: string; dn: string }[],
+  recipients: readonly LinkedRecipient[],
+  skipNestedGroupCheck: boolean,
+): ResolvedLink[] {
+  const byDn = new Map(recipients.map((r) => [normalizeDn(r.dn), r]));
   // Each DN normalised once (a lower-cased copy per call): the group's own, then each link's for both look-ups.
   const groupDn = normalizeDn(group.dn);
-  return linkTargets(group).map(({ list, attribute, dn }) => {
+  return targets.map(({ list, attribute, dn }) => {
     const key = normalizeDn(dn);
     const self = key === groupDn;
     const object = byDn.get(key) ?? (self ? selfRecipient(group) : undefined);

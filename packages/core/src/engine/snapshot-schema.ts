@@ -28,7 +28,11 @@ export const snapshotSchema = z.object({
     schemaModern: z.boolean(),
     nonSyncOuExists: z.boolean().nullable(),
   }),
-  links: z.looseObject({ recipients: z.array(record<LinkedRecipient>()), missing: z.array(z.string()) }),
+  links: z.looseObject({
+    recipients: z.array(record<LinkedRecipient>()),
+    missing: z.array(z.string()),
+    membersApart: z.boolean().optional(),
+  }),
   dependants: z.array(record<AdDependant>()),
   cloud: z.looseObject({
     recipient: record<RecipientRecord>().nullable(),

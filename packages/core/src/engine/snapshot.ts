@@ -77,6 +77,12 @@ export interface LinksCapture {
   readonly recipients: readonly LinkedRecipient[];
   /** DNs no domain controller knows any more. */
   readonly missing: readonly string[];
+  /**
+   * The group's members are not among these records but in pages of their own, each with its cloud look-up
+   * (engine/member-pages.ts): so a 100,000-member group is read a page at a time, never held whole. Absent in captures
+   * taken before: their members are here, and in the cloud look-up part.
+   */
+  readonly membersApart?: boolean;
 }
 
 export interface CloudCapture {

@@ -27,7 +27,64 @@ function needsSecurityPrincipal(snapshot: Snapshot, options: MigrationOptions): 
   );
 }
 
-export function validate(address: string, snapshot: Snapshot, options: MigrationOptions): Validation {
+/**
+ * What validate finds of members kept in pages (engine/member-pages.ts memberFindings): their links' problems and
+ * the child groups they keep. None for a capture that keeps its members in the snapshot (resolveLinks gives them).
+ */
+export interface PagedMemberFindings {
+  readonly problems: readonly Finding[];
+  readonly nestedKept: readonly Finding[];
+}
+
+const NO_PAGED_MEMBERS: PagedMemberFindings = { problems: [], nestedKept: [] };
+
+/** Links that cannot follow the group (rejected), and recipients and users Exchange Online does not know (`missing`). */
+export function linkProblems(resolved: readonly ResolvedLink[], missing: ReadonlySet<string>): Finding[] {
+  const findings: Finding[] = [];
+  for (const r of resolved) {
+    if (r.resolution.kind === 'rejected') findings.push(r.resolution.finding);
+    else if (
+      (r.resolution.kind === 'recipient' || r.resolution.kind === 'user') &&
+      missing.has(r.resolution.identity)
+    ) {
+      findings.push(
+        finding(
+          'OFFICE_365_DEPENDENCY_NOT_FOUND_EXCEPTION',
+          r.resolution.identity,
+          `${r.resolution.dn} (${r.attribute}) is not in Exchange Online`,
+          r.attribute,
+        ),
+      );
+    }
+  }
+  return findings;
+}
+
+/** skipNestedGroupCheck: a child group not migrated yet stays a synced member of the new cloud group (stage adds it). */
+export function nestedGroupsKept(resolved: readonly ResolvedLink[]): Finding[] {
+  const findings: Finding[] = [];
+  for (const r of resolved) {
+    const kind = r.object?.kind;
+    if (r.list !== 'members' || r.resolution.kind !== 'recipient') continue;
+    if (kind !== 'mail-enabled-group' && kind !== 'mail-only-security-group') continue;
+    findings.push(
+      finding(
+        'NESTED_GROUP_KEPT',
+        r.object?.mail ?? r.resolution.identity,
+        `${r.resolution.dn} stays a member while it is still mastered on-premises`,
+        r.attribute,
+      ),
+    );
+  }
+  return findings;
+}
+
+export function validate(
+  address: string,
+  snapshot: Snapshot,
+  options: MigrationOptions,
+  pagedMembers: PagedMemberFindings = NO_PAGED_MEMBERS,
+): Validation {
   const findings: Finding[] = [];
   const { onPrem, cloud, tenant } = snapshot;
   const routingDomain = options.customRoutingDomain ?? tenant.detectedRoutingDomain;
@@ -116,39 +173,12 @@ export function validate(address: string, snapshot: Snapshot, options: Migration
     );
   }
 
-  // Links (phase 7) and their existence in Exchange Online (phase 8.4).
+  // Links (phase 7) and their existence in Exchange Online (phase 8.4); the members first, as they come first.
   const resolved = resolveLinks(group, snapshot.links, options.skipNestedGroupCheck);
-  const missing = new Set(snapshot.cloudLookup.missing);
-  for (const r of resolved) {
-    if (r.resolution.kind === 'rejected') findings.push(r.resolution.finding);
-    else if (
-      (r.resolution.kind === 'recipient' || r.resolution.kind === 'user') &&
-      missing.has(r.resolution.identity)
-    ) {
-      findings.push(
-        finding(
-          'OFFICE_365_DEPENDENCY_NOT_FOUND_EXCEPTION',
-          r.resolution.identity,
-          `${r.resolution.dn} (${r.attribute}) is not in Exchange Online`,
-          r.attribute,
-        ),
-      );
-    }
-  }
-  // skipNestedGroupCheck: a child group not migrated yet stays a synced member of the new cloud group (stage adds it).
-  for (const r of resolved) {
-    const kind = r.object?.kind;
-    if (r.list !== 'members' || r.resolution.kind !== 'recipient') continue;
-    if (kind !== 'mail-enabled-group' && kind !== 'mail-only-security-group') continue;
-    findings.push(
-      finding(
-        'NESTED_GROUP_KEPT',
-        r.object?.mail ?? r.resolution.identity,
-        `${r.resolution.dn} stays a member while it is still mastered on-premises`,
-        r.attribute,
-      ),
-    );
-  }
+  findings.push(...pagedMembers.problems);
+  findings.push(...linkProblems(resolved, new Set(snapshot.cloudLookup.missing)));
+  findings.push(...pagedMembers.nestedKept);
+  findings.push(...nestedGroupsKept(resolved));
   for (const r of resolved) {
     if (r.list !== 'managedBy' || r.object === undefined) continue;
     if (

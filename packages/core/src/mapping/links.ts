@@ -193,8 +193,9 @@ export function listIdentities(
   resolutions: Iterable<LinkResolution>,
   selfIdentity: string,
   objectOf: (identity: string) => string = (identity) => identity,
+  /** Keys of objects listed already: a list given in pages (engine/member-pages.ts) shares one. */
+  seen = new Set<string>(),
 ): string[] {
-  const seen = new Set<string>();
   const identities: string[] = [];
   for (const r of resolutions) {
     const identity = r.kind === 'self' ? selfIdentity : r.kind === 'rejected' ? undefined : r.identity;

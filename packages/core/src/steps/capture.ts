@@ -11,7 +11,14 @@ import {
   type RecipientRecord,
   cloudIdentity,
 } from '@dlmigrate/exo';
-import { cloudIdentities, linkTargets, resolveLinks } from '../engine/resolution.js';
+import {
+  cloudIdentities,
+  linkTargets,
+  resolveLinks,
+  resolveMembers,
+  type ResolvedLink,
+} from '../engine/resolution.js';
+import { captureMemberPages, memberDns } from '../engine/member-pages.js';
 import { readAddressHolders, type AddressHolder } from '../engine/address-holders.js';
 import { carriedAddresses } from '../mapping/addresses.js';
 import {
@@ -22,6 +29,7 @@ import {
   SYNCED_MEMBERS,
   UNRESOLVED_DEPENDANTS,
   type CloudCapture,
+  type CloudLookupCapture,
   type CloudRendering,
   type LinksCapture,
   type OnPremCapture,
@@ -67,13 +75,23 @@ export const capture: MigrationStep<'capture'> = {
     }
 
     const links = await captureOnce<LinksCapture>(state, id, SNAPSHOT_KINDS.links, async () => {
-      if (group === null) return { recipients: [], missing: [] };
-      const dns = [...new Set(linkTargets(group).map((t) => t.dn))];
+      if (group === null) return { recipients: [], missing: [], membersApart: true };
+      // The group's other links and Send-As trustees: its members follow in pages of their own.
+      const dns = [...new Set(linkTargets(group).flatMap((t) => (t.list === 'members' ? [] : [t.dn])))];
       // Each recipient kept as the few fields a step reads as its entry arrives: a big group's whole directory
       // records are never held at once (issue 17).
       const result = await ad.resolveRecipientsAs(dns, linkedRecipient);
-      return { recipients: [...result.recipients.values()], missing: result.missing };
+      return { recipients: [...result.recipients.values()], missing: result.missing, membersApart: true };
     });
+    // A page of members at a time: its directory records, then how Exchange Online knows each (engine/member-pages.ts).
+    // A capture an earlier version began keeps its members with the other links (no membersApart).
+    if (group !== null && links.membersApart === true)
+      await captureMemberPages(state, id, memberDns(group), async (dns) => {
+        const read = await ad.resolveRecipientsAs(dns, linkedRecipient);
+        const recipients = [...read.recipients.values()];
+        const resolved = resolveMembers(group, dns, recipients, ctx.options.skipNestedGroupCheck);
+        return { recipients, missing: read.missing, lookup: await lookUpInCloud(exchange, resolved) };
+      });
 
     // Back links no DC or global catalog resolves (a domain without a reachable DC, a lingering object) are kept
     // beside the dependants, so validate reports them instead of the migration silently leaving them behind.
@@ -145,39 +163,11 @@ export const capture: MigrationStep<'capture'> = {
       };
     });
 
-    const cloudLookup = await captureOnce(state, id, SNAPSHOT_KINDS.cloudLookup, async () => {
-      if (group === null) return { found: {}, missing: [] };
-      const resolved = resolveLinks(group, links, ctx.options.skipNestedGroupCheck);
-      const users = new Set(
-        resolved.flatMap((r) => (r.resolution.kind === 'user' ? [r.resolution.identity] : [])),
-      );
-      const identities = cloudIdentities(resolved);
-      // Recipients through Get-Recipient, plain users (owners without a mailbox) through Get-User — both in bulk.
-      // The answers carry just what maps them back (RESOLVE_PROPERTIES), and each is kept as its id and rendering as
-      // its page arrives, not as a whole record (issue 17: 100,000 of them at once).
-      const recipients = await resolveRecipientsAs(
-        exchange,
-        identities.filter((i) => !users.has(i)),
-        { fallbackToIdentity: true, select: RESOLVE_PROPERTIES },
-        (r) => ({ id: cloudIdentity(r), name: r.name, address: r.primarySmtpAddress }),
-      );
-      const plainUsers = await resolveUsers(exchange, [...users]);
-      const found: Record<string, string> = {};
-      const rendered: Record<string, CloudRendering> = {};
-      for (const [identity, { id, name, address }] of recipients.found) {
-        found[identity] = id;
-        rendered[identity] = { name, address };
-      }
-      for (const [identity, u] of plainUsers.found) {
-        found[identity] = cloudIdentity(u);
-        rendered[identity] = { name: u.name, address: u.userPrincipalName };
-      }
-      return {
-        found,
-        rendered,
-        missing: [recipients, plainUsers].flatMap((r) => [...r.missing, ...r.ambiguous]),
-      };
-    });
+    const cloudLookup = await captureOnce(state, id, SNAPSHOT_KINDS.cloudLookup, async () =>
+      group === null
+        ? { found: {}, missing: [] }
+        : lookUpInCloud(exchange, resolveLinks(group, links, ctx.options.skipNestedGroupCheck)),
+    );
 
     const tenant = await captureOnce(state, id, SNAPSHOT_KINDS.tenant, () =>
       ctx.deps.levelReads === undefined ? readTenant(exchange) : ctx.deps.levelReads.tenant(),
@@ -238,6 +228,43 @@ export const capture: MigrationStep<'capture'> = {
     return { groupDn: group?.dn ?? null, objectGuid: group?.objectGuid ?? null, cloudId };
   },
 };
+
+/**
+ * How Exchange Online knows the recipients and users these links name: recipients through Get-Recipient, plain users
+ * (owners without a mailbox) through Get-User — both in bulk. The answers carry just what maps them back
+ * (RESOLVE_PROPERTIES), and each is kept as its id and rendering as its page arrives, not as a whole record.
+ */
+async function lookUpInCloud(
+  exchange: ExchangeOnline,
+  resolved: readonly ResolvedLink[],
+): Promise<CloudLookupCapture> {
+  const users = new Set(
+    resolved.flatMap((r) => (r.resolution.kind === 'user' ? [r.resolution.identity] : [])),
+  );
+  const identities = cloudIdentities(resolved);
+  const recipients = await resolveRecipientsAs(
+    exchange,
+    identities.filter((i) => !users.has(i)),
+    { fallbackToIdentity: true, select: RESOLVE_PROPERTIES },
+    (r) => ({ id: cloudIdentity(r), name: r.name, address: r.primarySmtpAddress }),
+  );
+  const plainUsers = await resolveUsers(exchange, [...users]);
+  const found: Record<string, string> = {};
+  const rendered: Record<string, CloudRendering> = {};
+  for (const [identity, { id, name, address }] of recipients.found) {
+    found[identity] = id;
+    rendered[identity] = { name, address };
+  }
+  for (const [identity, u] of plainUsers.found) {
+    found[identity] = cloudIdentity(u);
+    rendered[identity] = { name: u.name, address: u.userPrincipalName };
+  }
+  return {
+    found,
+    rendered,
+    missing: [recipients, plainUsers].flatMap((r) => [...r.missing, ...r.ambiguous]),
+  };
+}
 
 /**
  * The mailboxes of FullAccess and Send-As rights the directory says the group holds (trustee: its on-premises SID)

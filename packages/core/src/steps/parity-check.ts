@@ -1,5 +1,6 @@
 // parity check (strategy convert): the synced cloud copy must already hold everything the on-prem group holds,
 // because conversion freezes it. Every difference is a blocker, all reported together; nothing has changed yet.
+import { memberDns, pagedMembersNotSynced } from '../engine/member-pages.js';
 import { parityFindings } from '../engine/parity.js';
 import { resolveLinks } from '../engine/resolution.js';
 import { loadSnapshot, loadSyncedMembers } from '../engine/snapshot.js';
@@ -14,14 +15,22 @@ export interface ParityCheckResult {
 export const parityCheck: MigrationStep<'parity-check'> = {
   name: 'parity-check',
   async run(ctx): Promise<ParityCheckResult> {
-    const snapshot = await loadSnapshot(ctx.deps.state, ctx.migration.id);
-    const resolved = resolveLinks(snapshot.onPrem.group!, snapshot.links, ctx.options.skipNestedGroupCheck);
+    const { state } = ctx.deps;
+    const snapshot = await loadSnapshot(state, ctx.migration.id);
+    const group = snapshot.onPrem.group!;
+    const skip = ctx.options.skipNestedGroupCheck;
+    const resolved = resolveLinks(group, snapshot.links, skip);
+    const synced = await loadSyncedMembers(state, ctx.migration.id, snapshot);
     const findings = parityFindings(
       snapshot,
       resolved,
-      await loadSyncedMembers(ctx.deps.state, ctx.migration.id, snapshot),
+      synced,
+      await pagedMembersNotSynced(state, ctx.migration.id, snapshot, skip, synced),
     );
     if (findings.length > 0) throw new FindingsError(findings);
-    return { compared: resolved.length };
+    // Members kept in pages are not among `resolved` (engine/member-pages.ts).
+    return {
+      compared: resolved.length + (snapshot.links.membersApart === true ? memberDns(group).length : 0),
+    };
   },
 };

@@ -5,6 +5,7 @@
 import type { ExchangeOnline } from '@dlmigrate/exo';
 import { ExoError, ExoValidationError, type DistributionGroupRecord, cloudIdentity } from '@dlmigrate/exo';
 import { writeMembership } from '../engine/membership-progress.js';
+import { pagedMemberIdentities } from '../engine/member-pages.js';
 import { cloudObjectOf, resolveLinks, type ResolvedLink } from '../engine/resolution.js';
 import { forgetSnapshot, loadSnapshot, type Snapshot } from '../engine/snapshot.js';
 import { finding, FindingsError } from '../findings/finding.js';
@@ -202,9 +203,18 @@ async function stageAllButMembers(
       if (error.code !== 'EXO_ALREADY_EXISTS') await note(`Send-As for ${trustee}`, error, 'SendAs');
     }
   }
+  // Members kept in pages (engine/member-pages.ts) are read a page at a time; a capture that keeps them in the
+  // snapshot has them among `resolved` and no pages.
+  const paged = await pagedMemberIdentities(
+    state,
+    ctx.migration.id,
+    snapshot,
+    ctx.options.skipNestedGroupCheck,
+    self,
+  );
   return {
     staged: { name, identity: self, initialAddress: dl.primarySmtpAddress },
-    members: identitiesOf(snapshot, resolved, 'members', self),
+    members: [...identitiesOf(snapshot, resolved, 'members', self), ...paged],
   };
 }
 

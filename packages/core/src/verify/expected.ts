@@ -11,10 +11,16 @@ import type {
 } from '@dlmigrate/exo';
 import { LIST_PROPERTY } from '../engine/parity.js';
 import { cloudObjectOf, resolveLinks, type ResolvedLink } from '../engine/resolution.js';
-import type { Snapshot } from '../engine/snapshot.js';
+import type { CloudLookupCapture, Snapshot } from '../engine/snapshot.js';
 import { collectedRightsToCarry, folderAttribute } from '../permissions/held.js';
 import type { PermissionRecord } from '@dlmigrate/state';
-import { CLOUD_PARAMETER, cloudObjectId, listEntries, type ListEntry } from '../mapping/links.js';
+import {
+  CLOUD_PARAMETER,
+  cloudObjectId,
+  listEntries,
+  type LinkList,
+  type ListEntry,
+} from '../mapping/links.js';
 import type { CloudGroupType } from '../mapping/group-type.js';
 import { cloudFallbackOf, mapGroupSettings } from '../mapping/settings.js';
 import { cloudSendAs } from '../steps/stage.js';
@@ -46,29 +52,24 @@ export interface CloudGroupFacts {
  * object's name: a retained group ("Sales!") or a routing contact stands for the cloud DL of an earlier migration,
  * which Exchange names "Sales". Captures taken before the lookup recorded names fall back to the on-prem name.
  */
-function entryForms(snapshot: Snapshot, entry: ListEntry<ResolvedLink>): string[] {
+function entryForms(lookup: CloudLookupCapture, entry: ListEntry<ResolvedLink>): string[] {
   const { identity } = entry;
-  const rendered = snapshot.cloudLookup.rendered?.[identity];
-  const forms = [
-    identity,
-    snapshot.cloudLookup.found[identity] ?? '',
-    rendered?.name ?? '',
-    rendered?.address ?? '',
-  ];
+  const rendered = lookup.rendered?.[identity];
+  const forms = [identity, lookup.found[identity] ?? '', rendered?.name ?? '', rendered?.address ?? ''];
   for (const { object } of entry.links)
     forms.push(
       object?.mail ?? '',
       object?.lookupAddress ?? '',
       object?.userPrincipalName ?? '',
       cloudObjectId(object?.externalDirectoryObjectId) ?? '',
-      snapshot.cloudLookup.rendered === undefined ? (object?.name ?? '') : '',
+      lookup.rendered === undefined ? (object?.name ?? '') : '',
     );
   return [...new Set(forms.filter((f) => f !== ''))];
 }
 
 /** How a report names an entry: the cloud recipient's address when capture found it, else what the directory says. */
-function entryShown(snapshot: Snapshot, entry: ListEntry<ResolvedLink>): string {
-  const rendered = snapshot.cloudLookup.rendered?.[entry.identity];
+function entryShown(lookup: CloudLookupCapture, entry: ListEntry<ResolvedLink>): string {
+  const rendered = lookup.rendered?.[entry.identity];
   if (rendered !== undefined) return rendered.address || rendered.name;
   const object = entry.links[0]?.object;
   return object?.mail ?? object?.name ?? entry.identity;
@@ -77,29 +78,106 @@ function entryShown(snapshot: Snapshot, entry: ListEntry<ResolvedLink>): string 
 /** Stands for the new DL among the entries (it has no identity before stage creates it). */
 const SELF = '\u0000self';
 
+/** What the entries of a list need of the new DL: how the report names it, and the forms its own entry takes. */
+export type MemberFacts = Pick<CloudGroupFacts, 'label' | 'selfForms'>;
+
+/** The attribute verify names each of the new DL's lists by. */
+const LIST_ATTRIBUTE = {
+  members: 'Members',
+  ...CLOUD_PARAMETER,
+  sendAs: 'SendAs',
+} as const satisfies Record<LinkList, string>;
+
+/**
+ * The values one list's links must show on the new DL: the same entries stage wrote (steps/stage.ts), the group's own
+ * entry standing for the new DL.
+ */
+function expectedEntries(
+  links: readonly ResolvedLink[],
+  lookup: CloudLookupCapture,
+  attribute: string,
+  facts: MemberFacts,
+): ExpectedValue[] {
+  return listEntries(links, SELF, cloudObjectOf(lookup)).map((entry) =>
+    entryValue(entry, lookup, attribute, facts),
+  );
+}
+
+function entryValue(
+  entry: ListEntry<ResolvedLink>,
+  lookup: CloudLookupCapture,
+  attribute: string,
+  facts: MemberFacts,
+): ExpectedValue {
+  const self = entry.identity === SELF;
+  return {
+    side: 'cloud',
+    object: facts.label,
+    attribute,
+    value: self ? facts.label : entryShown(lookup, entry),
+    forms: self ? facts.selfForms : entryForms(lookup, entry),
+  };
+}
+
+/** The expected members of a list given in pages, and where each cloud object's value is among them. */
+export interface PagedMembers {
+  readonly values: ExpectedValue[];
+  readonly at: Map<string, number>;
+}
+
+/**
+ * Adds the members of one page (engine/member-pages.ts) as expectedCloudGroup expects them. An object named by links
+ * on two pages is one member, as listEntries makes it one entry: its value is the first's, with the forms of both.
+ */
+export function addExpectedMemberPage(
+  into: PagedMembers,
+  page: { readonly resolved: readonly ResolvedLink[]; readonly lookup: CloudLookupCapture },
+  facts: MemberFacts,
+): void {
+  const objectOf = cloudObjectOf(page.lookup);
+  for (const entry of listEntries(page.resolved, SELF, objectOf)) {
+    // The key listEntries groups by.
+    const key = (entry.identity === SELF ? SELF : objectOf(entry.identity)).toLowerCase();
+    const value = entryValue(entry, page.lookup, LIST_ATTRIBUTE.members, facts);
+    const earlier = into.at.get(key);
+    if (earlier === undefined) {
+      into.at.set(key, into.values.length);
+      into.values.push(value);
+    } else {
+      const first = into.values[earlier]!;
+      into.values[earlier] = { ...first, forms: [...new Set([...first.forms, ...value.forms])] };
+    }
+  }
+}
+
 /** Recreate: the new DL carries the on-prem group's links, addresses and settings, mapped as stage mapped them. */
+/**
+ * `pagedMembers`: the expected members of a capture that keeps them in pages (expectedMemberPage over every page,
+ * engine/member-pages.ts), none for one that keeps them in the snapshot.
+ */
 export function expectedCloudGroup(
   snapshot: Snapshot,
   skipNestedGroupCheck: boolean,
   facts: CloudGroupFacts,
+  pagedMembers: readonly ExpectedValue[] = [],
 ) {
   const group = snapshot.onPrem.group!;
   const out: ExpectedValue[] = [];
   const add = (attribute: string, value: string, forms: readonly string[]) =>
     out.push({ side: 'cloud', object: facts.label, attribute, value, forms });
   const resolved = resolveLinks(group, snapshot.links, skipNestedGroupCheck);
+  // One value at a time, not spread into push (a spread of more than ~125,000 values overflows the stack).
+  for (const value of pagedMembers) out.push(value);
   const lists = ['members', ...LISTS, 'sendAs'] as const;
   for (const list of lists) {
-    const attribute = list === 'members' ? 'Members' : list === 'sendAs' ? 'SendAs' : CLOUD_PARAMETER[list];
-    // The same entries stage wrote (steps/stage.ts), the group's own entry standing for the new DL.
-    for (const entry of listEntries(
+    const attribute = LIST_ATTRIBUTE[list];
+    for (const value of expectedEntries(
       resolved.filter((r) => r.list === list),
-      SELF,
-      cloudObjectOf(snapshot.cloudLookup),
-    )) {
-      if (entry.identity === SELF) add(attribute, facts.label, facts.selfForms);
-      else add(attribute, entryShown(snapshot, entry), entryForms(snapshot, entry));
-    }
+      snapshot.cloudLookup,
+      attribute,
+      facts,
+    ))
+      out.push(value);
   }
   for (const p of cloudSendAs(snapshot))
     if (p.original) add('SendAs', facts.label, facts.selfForms);

@@ -15,6 +15,7 @@ import {
   expectedCloudDependants,
   expectedCloudGroup,
   expectedOnPremDependants,
+  type MemberFacts,
 } from './expected.js';
 import { distinctValues, type ExpectedValue, type VerifySide } from './values.js';
 
@@ -38,6 +39,12 @@ export interface PlannedSyncedCopy {
   readonly attribute: string;
 }
 
+/** How plan labels the new DL and its own entries in its lists: by the group's mail (verify: the address it ends with). */
+export function plannedMemberFacts(snapshot: Snapshot): MemberFacts {
+  const label = snapshot.onPrem.group?.mail ?? '';
+  return { label, selfForms: [label] };
+}
+
 export function plannedChecks(
   snapshot: Snapshot,
   validation: Validation,
@@ -45,6 +52,8 @@ export function plannedChecks(
   syncedCopies: readonly PlannedSyncedCopy[] = [],
   /** The synced group's members (loadSyncedMembers): what a convert keeps. */
   syncedMembers: readonly MemberRecord[] = [],
+  /** A recreate's members kept in pages (verify/expected-members.ts, labelled by the group's mail). */
+  pagedMembers: readonly ExpectedValue[] = [],
 ): PlannedCheck[] {
   const group = snapshot.onPrem.group;
   if (group === null || validation.cloudType === null || validation.routingDomain === null) return [];
@@ -67,24 +76,28 @@ export function plannedChecks(
     const settings = Object.keys(mapGroupSettings(group, validation.cloudType, affixes));
     expected = expectedAsCaptured(snapshot, syncedMembers, label, [`smtp:${routing}`], settings);
   } else {
-    expected = expectedCloudGroup(snapshot, options.skipNestedGroupCheck, {
-      label,
-      name: withAffixes(group.name, affixes),
-      addresses: takeOverAddresses({
-        mail: label,
+    expected = expectedCloudGroup(
+      snapshot,
+      options.skipNestedGroupCheck,
+      {
+        ...plannedMemberFacts(snapshot),
+        name: withAffixes(group.name, affixes),
+        addresses: takeOverAddresses({
+          mail: label,
+          primary,
+          onPremProxies: group.proxyAddresses.map((p) => p.raw),
+          onPremLegacyExchangeDn: group.legacyExchangeDN,
+          cloudAddresses,
+          cloudLegacyExchangeDn: snapshot.cloud.group?.legacyExchangeDN,
+          routingDomain: validation.routingDomain,
+          routingAddress: routing,
+        }),
         primary,
-        onPremProxies: group.proxyAddresses.map((p) => p.raw),
-        onPremLegacyExchangeDn: group.legacyExchangeDN,
-        cloudAddresses,
-        cloudLegacyExchangeDn: snapshot.cloud.group?.legacyExchangeDN,
-        routingDomain: validation.routingDomain,
-        routingAddress: routing,
-      }),
-      primary,
-      cloudType: validation.cloudType,
-      affixes,
-      selfForms: [label],
-    });
+        cloudType: validation.cloudType,
+        affixes,
+      },
+      pagedMembers,
+    );
   }
   expected.push(...expectedCloudDependants(snapshot, label));
   const synced: ExpectedValue[] = [];

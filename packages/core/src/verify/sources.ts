@@ -7,6 +7,7 @@ import { ExoError, type DistributionGroupRecord, type ExchangeOnline, cloudIdent
 import { cloudTarget } from '../engine/cloud-target.js';
 import type { EngineDeps, MigrationContext } from '../engine/context.js';
 import { loadSyncedMembers, type Snapshot } from '../engine/snapshot.js';
+import { pagedExpectedMembers } from './expected-members.js';
 import { mapGroupSettings } from '../mapping/settings.js';
 import type { StepResults } from '../saga/runner.js';
 import type { MigrationStepResults } from '../steps/results.js';
@@ -151,15 +152,21 @@ const cloudGroupSource: VerifySource = {
       };
     }
     const takeOver = results.get('take-over')!;
-    const expected = expectedCloudGroup(snapshot, ctx.options.skipNestedGroupCheck, {
-      label: name,
-      name: takeOver.name,
-      addresses: takeOver.addresses,
-      primary: takeOver.primary ?? name,
-      cloudType: validation.cloudType,
-      affixes: { prefix: ctx.options.namePrefix, suffix: ctx.options.nameSuffix },
-      selfForms: selfForms(dl, name),
-    });
+    const skip = ctx.options.skipNestedGroupCheck;
+    const self = { label: name, selfForms: selfForms(dl, name) };
+    const expected = expectedCloudGroup(
+      snapshot,
+      skip,
+      {
+        ...self,
+        name: takeOver.name,
+        addresses: takeOver.addresses,
+        primary: takeOver.primary ?? name,
+        cloudType: validation.cloudType,
+        affixes: { prefix: ctx.options.namePrefix, suffix: ctx.options.nameSuffix },
+      },
+      await pagedExpectedMembers(ctx.deps.state, ctx.migration.id, snapshot, skip, self),
+    );
     return { expected, observed };
   },
 };
