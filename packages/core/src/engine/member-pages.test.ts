@@ -22,7 +22,7 @@ import { parityFindings } from './parity.js';
 import { planChanges, plannedSelf } from './plan.js';
 import { cloudIdentities, cloudObjectOf, resolveLinks, resolveMembers } from './resolution.js';
 import { linkedRecipient, type CloudLookupCapture, type Snapshot } from './snapshot.js';
-import { emptyLinks, mailbox, runningMigration, snapshot } from './snapshot.test-support.js';
+import { emptyLinks, mailbox, runningMigration, salesFacts, snapshot } from './snapshot.test-support.js';
 import { validate } from './validation.js';
 
 // A group of 12,003 members (three pages, the last one short): mailboxes Exchange Online knows, some it does not, DNs
@@ -186,15 +186,7 @@ describe('members kept in pages', () => {
       ).toEqual(parityBefore);
 
       // Verify: every value, its forms and its order (user 7's two links one member with the forms of both).
-      const facts = {
-        label: 'sales@contoso.com',
-        name: 'Sales',
-        addresses: ['SMTP:sales@contoso.com'],
-        primary: 'sales@contoso.com',
-        cloudType: 'Distribution' as const,
-        affixes: {},
-        selfForms: ['sales@contoso.com', 'new-dl-id'],
-      };
+      const facts = salesFacts(['sales@contoso.com', 'new-dl-id']);
       const expectedBefore = expectedCloudGroup(before, skip, facts);
       // User 7, named by two links on two pages, is one member.
       expect(

@@ -4,6 +4,7 @@ import { FORWARD_LINKS, type AdGroup, type AdRecipient } from '@dlmigrate/ad';
 import type { JsonObject, MigrationRecord, StateStore } from '@dlmigrate/state';
 import { DEFAULT_OPTIONS } from '../options.js';
 import type { Snapshot } from './snapshot.js';
+import type { CloudGroupFacts } from '../verify/expected.js';
 
 const DN = 'CN=Sales,OU=Groups,DC=lab,DC=test';
 export const emptyLinks = Object.fromEntries(
@@ -91,6 +92,19 @@ export function snapshot(
       groupManagerBypass: true,
       ...extra.tenant,
     },
+  };
+}
+
+/** What verify knows of the new DL the synthetic group becomes (verify/expected.ts CloudGroupFacts). */
+export function salesFacts(selfForms: readonly string[] = ['sales@contoso.com']): CloudGroupFacts {
+  return {
+    label: 'sales@contoso.com',
+    name: 'Sales',
+    addresses: ['SMTP:sales@contoso.com'],
+    primary: 'sales@contoso.com',
+    cloudType: 'Distribution',
+    affixes: {},
+    selfForms,
   };
 }
 

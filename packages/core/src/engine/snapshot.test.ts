@@ -7,6 +7,7 @@ import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { DEFAULT_OPTIONS } from '../options.js';
 import {
   captureOnce,
+  forgetSnapshot,
   linkedRecipient,
   loadSnapshot,
   loadSyncedMembers,
@@ -19,7 +20,7 @@ import {
 } from './snapshot.js';
 import { expectedCloudGroup } from '../verify/expected.js';
 import { resolveLinks } from './resolution.js';
-import { emptyLinks, mailbox, runningMigration, snapshot } from './snapshot.test-support.js';
+import { emptyLinks, mailbox, runningMigration, salesFacts, snapshot } from './snapshot.test-support.js';
 import { validate } from './validation.js';
 
 describe('the snapshot capture hands over', () => {
@@ -56,6 +57,14 @@ describe('the snapshot capture hands over', () => {
     expect(handedOver).toEqual(written);
     // Kept for the run's later steps like a snapshot read from the store.
     expect(await loadSnapshot(state, migration.id)).toBe(handedOver);
+    // Let go (stage's membership write): read from the store again, the same snapshot.
+    forgetSnapshot(state, migration.id);
+    const again = vi.spyOn(state, 'getBackup');
+    const reread = await loadSnapshot(state, migration.id);
+    expect(again).toHaveBeenCalled();
+    again.mockRestore();
+    expect(reread).not.toBe(handedOver);
+    expect(reread).toEqual(handedOver);
     // Another process (another store object on the same file) reads the same snapshot from what was stored.
     const other = await openStateStore(path);
     try {
@@ -217,15 +226,7 @@ describe('the links part', () => {
       expect(validate('sales@contoso.com', after, options).findings).toEqual(
         validate('sales@contoso.com', before, options).findings,
       );
-      const facts = {
-        label: 'sales@contoso.com',
-        name: 'Sales',
-        addresses: ['SMTP:sales@contoso.com'],
-        primary: 'sales@contoso.com',
-        cloudType: 'Distribution' as const,
-        affixes: {},
-        selfForms: ['sales@contoso.com'],
-      };
+      const facts = salesFacts();
       expect(expectedCloudGroup(after, skipNestedGroupCheck, facts)).toEqual(
         expectedCloudGroup(before, skipNestedGroupCheck, facts),
       );
