@@ -1,7 +1,8 @@
 // Real msal-node certificate auth against cloud-sim's token endpoint over HTTPS, and the mistakes
 // admins make, each surfacing as a clear, typed error.
 import { rm } from 'node:fs/promises';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { ConfidentialClientApplication } from '@azure/msal-node';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { CloudAuthError } from '../src/auth/auth-error.js';
 import { certificateFromPem } from '../src/auth/certificate.js';
 import { CloudConnection } from '../src/connection.js';
@@ -70,6 +71,25 @@ describe('certificate app-only auth', () => {
     // Every InvokeCommand call carried the app-only anchor mailbox.
     expect(calls.withoutAnchorMailbox).toBe(0);
     conn.close();
+  });
+
+  it('hands out the token it holds without asking MSAL again, until MSAL would renew it', async () => {
+    const conn = await t.connect();
+    const asked = vi.spyOn(ConfidentialClientApplication.prototype, 'acquireTokenByClientCredential');
+    try {
+      for (let i = 0; i < 5; i++) await conn.exchange.getAcceptedDomains();
+      expect(asked).toHaveBeenCalledTimes(1);
+      // 56 minutes on, the hour's token (3,599 s) is within MSAL's five-minute renewal offset: asked for, and renewed.
+      vi.useFakeTimers({ toFake: ['Date'], now: Date.now() + 56 * 60_000 });
+      await conn.exchange.getAcceptedDomains();
+      await conn.exchange.getAcceptedDomains();
+      expect(asked).toHaveBeenCalledTimes(2);
+      expect(conn.tokens.tokenEndpointRequests).toBe(2);
+    } finally {
+      vi.useRealTimers();
+      asked.mockRestore();
+      conn.close();
+    }
   });
 
   it('concurrent callers share one token request per resource', async () => {
