@@ -72,14 +72,14 @@ export async function captureMemberPages(
   state: StateStore,
   migrationId: string,
   dns: readonly string[],
-  read: (dns: readonly string[]) => Promise<MemberPage>,
+  read: (dns: readonly string[], index: number) => Promise<MemberPage>,
 ): Promise<void> {
   await captureOnce<MemberPages>(state, migrationId, MEMBER_PAGES, async () => {
     const pages = Math.ceil(dns.length / MEMBERS_PER_PAGE);
     for (let index = 0; index < pages; index++) {
       const from = index * MEMBERS_PER_PAGE;
       await storeOnce(state, migrationId, pageKind(index), () =>
-        read(dns.slice(from, from + MEMBERS_PER_PAGE)),
+        read(dns.slice(from, from + MEMBERS_PER_PAGE), index),
       );
     }
     return { members: dns.length, perPage: MEMBERS_PER_PAGE, pages };

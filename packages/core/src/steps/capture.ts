@@ -84,13 +84,20 @@ export const capture: MigrationStep<'capture'> = {
       return { recipients: [...result.recipients.values()], missing: result.missing, membersApart: true };
     });
     // A page of members at a time: its directory records, then how Exchange Online knows each (engine/member-pages.ts).
-    // A capture an earlier version began keeps its members with the other links (no membersApart).
+    // A capture an earlier version began keeps its members with the other links (no membersApart). The other links
+    // are looked up with the first page: one bulk look-up for a small group, as before the pages.
+    const skip = ctx.options.skipNestedGroupCheck;
+    let withFirstPage: CloudLookupCapture | undefined;
     if (group !== null && links.membersApart === true)
-      await captureMemberPages(state, id, memberDns(group), async (dns) => {
+      await captureMemberPages(state, id, memberDns(group), async (dns, index) => {
         const read = await ad.resolveRecipientsAs(dns, linkedRecipient);
         const recipients = [...read.recipients.values()];
-        const resolved = resolveMembers(group, dns, recipients, ctx.options.skipNestedGroupCheck);
-        return { recipients, missing: read.missing, lookup: await lookUpInCloud(exchange, resolved) };
+        const resolved = resolveMembers(group, dns, recipients, skip);
+        if (index > 0)
+          return { recipients, missing: read.missing, lookup: await lookUpInCloud(exchange, resolved) };
+        // The page's look-up then names the other links too, and theirs the page's members: each is read by identity.
+        withFirstPage = await lookUpInCloud(exchange, [...resolved, ...resolveLinks(group, links, skip)]);
+        return { recipients, missing: read.missing, lookup: withFirstPage };
       });
 
     // Back links no DC or global catalog resolves (a domain without a reachable DC, a lingering object) are kept
@@ -166,7 +173,7 @@ export const capture: MigrationStep<'capture'> = {
     const cloudLookup = await captureOnce(state, id, SNAPSHOT_KINDS.cloudLookup, async () =>
       group === null
         ? { found: {}, missing: [] }
-        : lookUpInCloud(exchange, resolveLinks(group, links, ctx.options.skipNestedGroupCheck)),
+        : (withFirstPage ?? lookUpInCloud(exchange, resolveLinks(group, links, skip))),
     );
 
     const tenant = await captureOnce(state, id, SNAPSHOT_KINDS.tenant, () =>
