@@ -92,8 +92,11 @@ export class SqlStateStore implements StateStore {
   getBackup(migrationId: string, kind: string): Promise<BackupRecord | null> {
     return backups.getBackup(this.driver, migrationId, kind);
   }
-  listBackups(migrationId: string): Promise<BackupRecord[]> {
-    return backups.listBackups(this.driver, migrationId);
+  hasBackup(migrationId: string, kind: string): Promise<boolean> {
+    return backups.hasBackup(this.driver, migrationId, kind);
+  }
+  listBackups(migrationId: string, kindPrefix?: string): Promise<BackupRecord[]> {
+    return backups.listBackups(this.driver, migrationId, kindPrefix);
   }
 
   // findings (store/findings.ts)

@@ -328,7 +328,10 @@ export interface StateStore {
    */
   putBackup(migrationId: string, kind: BackupKind, data: JsonValue, json?: string): Promise<BackupRecord>;
   getBackup(migrationId: string, kind: BackupKind): Promise<BackupRecord | null>;
-  listBackups(migrationId: string): Promise<BackupRecord[]>;
+  /** Whether a backup of this kind exists, its data neither read nor parsed. */
+  hasBackup(migrationId: string, kind: BackupKind): Promise<boolean>;
+  /** In kind order; with `kindPrefix`, only the backups whose kind starts with it (the others are not read). */
+  listBackups(migrationId: string, kindPrefix?: string): Promise<BackupRecord[]>;
 
   /** Appends findings (seq = last + 1, …) in one transaction. */
   addFindings(migrationId: string, findings: readonly NewFinding[]): Promise<FindingRecord[]>;

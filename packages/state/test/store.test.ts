@@ -285,6 +285,16 @@ describe.each(ENGINES)('state store on $engine', (engine) => {
     ]);
     expect((await store.getBackup(migration.id, 'onprem-group'))?.data).toEqual(group);
     expect(await store.getBackup(migration.id, 'graph-group')).toBeNull();
+    expect(await store.hasBackup(migration.id, 'onprem-group')).toBe(true);
+    expect(await store.hasBackup(migration.id, 'graph-group')).toBe(false);
+    // Only the kinds that start with the prefix; a prefix is checked as a kind is.
+    await store.putBackup(migration.id, 'onprem-groupie', { cn: 'x' });
+    expect((await store.listBackups(migration.id, 'onprem-')).map((backup) => backup.kind)).toEqual([
+      'onprem-group',
+      'onprem-groupie',
+    ]);
+    expect(await store.listBackups(migration.id, 'graph-')).toEqual([]);
+    await expect(store.listBackups(migration.id, "x' OR 1=1")).rejects.toThrow(/backup kind/);
     await expect(store.putBackup('missing', 'cloud-dl', {})).rejects.toBeInstanceOf(NotFoundError);
 
     // Serialised by the caller already (core's captureOnce): that text is what is stored, not a second serialisation.

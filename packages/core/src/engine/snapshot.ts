@@ -256,7 +256,7 @@ export async function storeOnce(
   kind: string,
   read: () => Promise<unknown>,
 ): Promise<void> {
-  if ((await state.getBackup(migrationId, kind)) !== null) return;
+  if (await state.hasBackup(migrationId, kind)) return;
   const value = await read();
   await state.putBackup(migrationId, kind, value as JsonValue, JSON.stringify(value));
 }

@@ -123,9 +123,7 @@ export const rewireConfig: MigrationStep<'rewire-config'> = {
   async undo(ctx) {
     const { exchange, state } = ctx.deps;
     const { config } = await loadReferences(state, ctx.migration.id);
-    const journal = (await state.listBackups(ctx.migration.id)).filter((b) =>
-      b.kind.startsWith(JOURNAL_PREFIX),
-    );
+    const journal = await state.listBackups(ctx.migration.id, JOURNAL_PREFIX);
     for (const backup of journal) {
       const { reference, before } = parseStored(
         configWriteSchema,

@@ -62,9 +62,31 @@ export async function getBackup(
   return row ? toBackup(row) : null;
 }
 
-export async function listBackups(driver: Driver, migrationId: string): Promise<BackupRecord[]> {
-  const rows = await driver.query<BackupRow>('SELECT * FROM backups WHERE migration_id = ? ORDER BY kind', [
+/** Whether a backup of this kind exists, without reading (and parsing) its data. */
+export async function hasBackup(driver: Driver, migrationId: string, kind: string): Promise<boolean> {
+  const rows = await driver.query('SELECT 1 AS present FROM backups WHERE migration_id = ? AND kind = ?', [
     migrationId,
+    kind,
   ]);
+  return rows.length > 0;
+}
+
+/**
+ * The migration's backups in kind order, or only those whose kind starts with `kindPrefix`: the others' data is not
+ * read (a 100,000-member group's member pages are 20 backups no reader of journaled writes needs, issue 17).
+ */
+export async function listBackups(
+  driver: Driver,
+  migrationId: string,
+  kindPrefix?: string,
+): Promise<BackupRecord[]> {
+  if (kindPrefix !== undefined) checkBackupKind(kindPrefix);
+  // substr rather than LIKE: a kind's "-" needs no escaping, and both engines have it.
+  const rows = await driver.query<BackupRow>(
+    kindPrefix === undefined
+      ? 'SELECT * FROM backups WHERE migration_id = ? ORDER BY kind'
+      : 'SELECT * FROM backups WHERE migration_id = ? AND substr(kind, 1, ?) = ? ORDER BY kind',
+    kindPrefix === undefined ? [migrationId] : [migrationId, kindPrefix.length, kindPrefix],
+  );
   return rows.map(toBackup);
 }
