@@ -58,7 +58,7 @@ import {
   type PlannedCheck,
   type PlannedSyncedCopy,
 } from '../verify/plan.js';
-import { pagedExpectedMembers } from '../verify/expected-members.js';
+import { capturedMemberChecks, syncedMemberChecks } from '../verify/expected-members.js';
 import { locateSyncedDependants } from '../verify/synced-dependants.js';
 import { MIGRATION_SOURCES, RESTORE_SOURCES, type VerifyResultsMap } from '../verify/sources.js';
 import { verifyAndRecord, verifyStep, type VerifyResult } from '../verify/verify.js';
@@ -70,7 +70,7 @@ import { changesFrom } from './changes.js';
 import { convertEligible } from './convert-eligibility.js';
 import { DEFAULT_LEASE_MS, type EngineDeps, type MigrationContext } from './context.js';
 import { planChanges, plannedSelf, type PlannedChange } from './plan.js';
-import { pagedMemberFindings, pagedMemberIdentities, pagedMembersNotSynced } from './member-pages.js';
+import { memberFindings, memberIdentities, memberPages, membersNotSyncedOf } from './member-pages.js';
 import {
   buildReport,
   finishedStatus,
@@ -286,17 +286,18 @@ export class MigrationEngine {
       const snapshot = await loadSnapshot(this.deps.state, migration.id);
       const { state } = this.deps;
       const skip = ctx.options.skipNestedGroupCheck;
-      const pagedFindings = await pagedMemberFindings(state, migration.id, snapshot, skip);
-      const validation = validateSnapshot(migration.group.address, snapshot, ctx.options, pagedFindings);
+      const pages = memberPages(state, migration.id, snapshot, skip);
+      const members = await memberFindings(pages);
+      const validation = validateSnapshot(migration.group.address, snapshot, ctx.options, members);
       // Loaded only where they are compared: a recreate's plan asks whether a convert would do (parity), a convert's
       // plan counts what verify will find kept.
       const syncedMembers =
         snapshot.cloud.group === null ? [] : await loadSyncedMembers(state, migration.id, snapshot);
       if (
         migration.strategy === 'recreate' &&
-        convertEligible(migration.group.address, snapshot, syncedMembers, ctx.options, {
-          findings: pagedFindings,
-          notSynced: await pagedMembersNotSynced(state, migration.id, snapshot, skip, syncedMembers),
+        convertEligible(migration.group.address, snapshot, ctx.options, {
+          findings: members,
+          notSynced: await membersNotSyncedOf(pages, syncedMembers),
         })
       ) {
         findings.push(
@@ -315,7 +316,7 @@ export class MigrationEngine {
         snapshot,
         validation,
         ctx.options,
-        await pagedMemberIdentities(state, migration.id, snapshot, skip, plannedSelf(migration.id)),
+        await memberIdentities(pages, plannedSelf(migration.id)),
       );
       // The configuration is rewired right after the take-over (the step order of RECREATE_BODY).
       const afterTakeOver = changes.findLastIndex((c) => c.step === 'take-over') + 1;
@@ -324,6 +325,10 @@ export class MigrationEngine {
         0,
         ...plannedReferenceChanges(await loadReferences(this.deps.state, migration.id)),
       );
+      const memberChecks =
+        migration.strategy === 'recreate'
+          ? await capturedMemberChecks(pages, plannedMemberFacts(snapshot))
+          : syncedMemberChecks(syncedMembers, snapshot.onPrem.group?.mail ?? '');
       return {
         migrationId: migration.id,
         status,
@@ -334,10 +339,7 @@ export class MigrationEngine {
           validation,
           ctx.options,
           await plannedSyncedCopies(ctx, snapshot),
-          syncedMembers,
-          migration.strategy === 'recreate'
-            ? await pagedExpectedMembers(state, migration.id, snapshot, skip, plannedMemberFacts(snapshot))
-            : [],
+          memberChecks,
         ),
       };
     });

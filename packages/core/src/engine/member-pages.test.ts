@@ -5,22 +5,21 @@ import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
-import { listIdentities } from '../mapping/links.js';
 import { DEFAULT_OPTIONS } from '../options.js';
-import { expectedCloudGroup } from '../verify/expected.js';
-import { pagedExpectedMembers } from '../verify/expected-members.js';
+import { capturedMemberChecks, forEachCapturedMember } from '../verify/expected-members.js';
+import { MemberCheck } from '../verify/member-check.js';
 import {
   captureMemberPages,
-  forEachMemberPage,
   MEMBER_PAGES,
+  memberFindings,
+  memberIdentities,
+  memberPages,
   MEMBERS_PER_PAGE,
-  pagedMemberFindings,
-  pagedMemberIdentities,
-  pagedMembersNotSynced,
+  membersNotSyncedOf,
+  type MemberPages,
 } from './member-pages.js';
-import { parityFindings } from './parity.js';
 import { planChanges, plannedSelf } from './plan.js';
-import { cloudIdentities, cloudObjectOf, resolveLinks, resolveMembers } from './resolution.js';
+import { cloudIdentities, resolveLinks, resolveMembers } from './resolution.js';
 import { linkedRecipient, type CloudLookupCapture, type Snapshot } from './snapshot.js';
 import { emptyLinks, mailbox, runningMigration, salesFacts, snapshot } from './snapshot.test-support.js';
 import { validate } from './validation.js';
@@ -78,8 +77,14 @@ function whole(skip: boolean): Snapshot {
     group: { dn: GROUP_DN, links: { ...emptyLinks, member: memberDns, managedBy: [owner.dn] } },
     recipients: recipients.map((r) => ({ ...linkedRecipient(r) }) as AdRecipient),
   });
-  // Capture looks up what the links resolve to under the migration's options.
-  const lookup = lookupOf(cloudIdentities(resolveLinks(s.onPrem.group!, s.links, skip)));
+  // Capture looked up what the links and the members resolve to under the migration's options.
+  const group = s.onPrem.group!;
+  const lookup = lookupOf(
+    cloudIdentities([
+      ...resolveMembers(group, memberDns, s.links.recipients, skip),
+      ...resolveLinks(group, s.links, skip),
+    ]),
+  );
   return { ...s, cloudLookup: lookup };
 }
 
@@ -117,51 +122,40 @@ describe('members kept in pages', () => {
   }
 
   it.each([false, true])(
-    'give validate, stage, parity and verify what the whole snapshot gave (skipNestedGroupCheck %s)',
+    'give validate, stage, plan, parity and verify what the members kept with the other links give (skipNestedGroupCheck %s)',
     async (skip) => {
       const migration = await runningMigration(state);
       const before = whole(skip);
       const after = await paged(migration.id, before, skip);
+      // The capture taken before the pages is one page; the other is walked from the store.
+      const onePage = memberPages(state, migration.id, before, skip);
+      const pages = memberPages(state, migration.id, after, skip);
       const options = {
         ...DEFAULT_OPTIONS,
         skipNestedGroupCheck: skip,
         nonSyncOu: 'OU=NonSync,DC=lab,DC=test',
       };
       const group = before.onPrem.group!;
+      expect(resolveLinks(group, before.links, skip).filter((r) => r.list === 'members')).toEqual([]);
 
-      const expectedFindings = validate('sales@contoso.com', before, options).findings;
-      expect(expectedFindings.map((f) => f.code)).toEqual(
+      const findingsBefore = await memberFindings(onePage);
+      expect(findingsBefore.problems.map((f) => f.code)).toEqual(
         expect.arrayContaining(['OFFICE_365_DEPENDENCY_NOT_FOUND_EXCEPTION']),
       );
-      const validationAfter = validate(
-        'sales@contoso.com',
-        after,
-        options,
-        await pagedMemberFindings(state, migration.id, after, skip),
-      );
-      expect(validationAfter.findings).toEqual(expectedFindings);
-      // Plan: the same changes, the membership among them.
-      expect(
-        planChanges(
-          migration.id,
-          after,
-          validationAfter,
-          options,
-          await pagedMemberIdentities(state, migration.id, after, skip, plannedSelf(migration.id)),
-        ),
-      ).toEqual(planChanges(migration.id, before, validate('sales@contoso.com', before, options), options));
+      expect(await memberFindings(pages)).toEqual(findingsBefore);
+      const validationBefore = validate('sales@contoso.com', before, options, findingsBefore);
+      const validationAfter = validate('sales@contoso.com', after, options, await memberFindings(pages));
+      expect(validationAfter.findings).toEqual(validationBefore.findings);
 
-      // Stage's member list: the same identities in the same order, each cloud object once.
-      const identitiesBefore = listIdentities(
-        resolveLinks(group, before.links, skip)
-          .filter((r) => r.list === 'members')
-          .map((r) => r.resolution),
-        '<self>',
-        cloudObjectOf(before.cloudLookup),
-      );
-      expect(resolveLinks(group, after.links, skip).filter((r) => r.list === 'members')).toEqual([]);
-      expect(await pagedMemberIdentities(state, migration.id, after, skip, '<self>')).toEqual(
-        identitiesBefore,
+      // Stage's member list: the same identities in the same order, each cloud object once (user 7 and its alias).
+      const identitiesBefore = await memberIdentities(onePage, '<self>');
+      expect(identitiesBefore.filter((i) => i === 'id7')).toHaveLength(1);
+      expect(await memberIdentities(pages, '<self>')).toEqual(identitiesBefore);
+      const self = plannedSelf(migration.id);
+      expect(
+        planChanges(migration.id, after, validationAfter, options, await memberIdentities(pages, self)),
+      ).toEqual(
+        planChanges(migration.id, before, validationBefore, options, await memberIdentities(onePage, self)),
       );
 
       // Parity with a synced copy that lacks users 0 and 9,000.
@@ -174,31 +168,47 @@ describe('members kept in pages', () => {
           primarySmtpAddress: u.mail!,
           recipientTypeDetails: 'UserMailbox',
         }));
-      const parityBefore = parityFindings(before, resolveLinks(group, before.links, skip), synced);
-      expect(parityBefore.length).toBeGreaterThanOrEqual(2);
-      expect(
-        parityFindings(
-          after,
-          resolveLinks(group, after.links, skip),
-          synced,
-          await pagedMembersNotSynced(state, migration.id, after, skip, synced),
-        ),
-      ).toEqual(parityBefore);
+      const notSyncedBefore = await membersNotSyncedOf(onePage, synced);
+      expect(notSyncedBefore.length).toBeGreaterThanOrEqual(2);
+      expect(await membersNotSyncedOf(pages, synced)).toEqual(notSyncedBefore);
 
-      // Verify: every value, its forms and its order (user 7's two links one member with the forms of both).
+      // Verify, against a DL holding every user but user 3 (whom it lacks) and a stranger (an extra member): the same
+      // checks and differences either way.
       const facts = salesFacts(['sales@contoso.com', 'new-dl-id']);
-      const expectedBefore = expectedCloudGroup(before, skip, facts);
-      // User 7, named by two links on two pages, is one member.
+      const held: MemberRecord[] = [
+        ...users
+          .filter((_, i) => i !== 3)
+          .map((u) => ({
+            guid: `g-${u.dn}`,
+            externalDirectoryObjectId: `x-${u.dn}`,
+            name: u.name,
+            primarySmtpAddress: u.mail!,
+            recipientTypeDetails: 'UserMailbox',
+          })),
+        {
+          guid: 'g-stranger',
+          externalDirectoryObjectId: 'x-stranger',
+          name: 'Stranger',
+          primarySmtpAddress: 'stranger@contoso.com',
+          recipientTypeDetails: 'UserMailbox',
+        },
+      ];
+      const verified = async (walk: MemberPages) => {
+        const check = new MemberCheck('sales@contoso.com', held);
+        await forEachCapturedMember(walk, facts, (m) => check.expect(m));
+        return check.result();
+      };
+      const verifiedBefore = await verified(onePage);
       expect(
-        expectedBefore.filter((v) => v.attribute === 'Members' && v.value === 'id7@contoso.com'),
-      ).toHaveLength(1);
-      const expectedAfter = expectedCloudGroup(
-        after,
-        skip,
-        facts,
-        await pagedExpectedMembers(state, migration.id, after, skip, facts),
-      );
-      expect(expectedAfter).toEqual(expectedBefore);
+        verifiedBefore.differences.filter((d) => d.kind === 'extra').map((d) => d.expected.value),
+      ).toEqual(['stranger@contoso.com']);
+      expect(verifiedBefore.differences.map((d) => d.expected.value)).toContain('id3@contoso.com');
+      expect(verifiedBefore.differences.map((d) => d.expected.value)).not.toContain('id7@contoso.com');
+      expect(await verified(pages)).toEqual(verifiedBefore);
+      // What plan promises verify will check: one value per cloud object.
+      const checks = await capturedMemberChecks(pages, facts);
+      expect(checks).toBe(await capturedMemberChecks(onePage, facts));
+      expect(checks).toBe(verifiedBefore.checked - 1);
     },
   );
 
@@ -226,7 +236,12 @@ describe('members kept in pages', () => {
     const s = snapshot({ group: { links: { ...emptyLinks, member: dns } } });
     const walked = { ...s, links: { ...s.links, membersApart: true } };
     const sizes: number[] = [];
-    await forEachMemberPage(state, migration.id, walked, false, ({ resolved }) => {
+    await memberPages(
+      state,
+      migration.id,
+      walked,
+      false,
+    )(({ resolved }) => {
       sizes.push(resolved.length);
     });
     expect(sizes).toEqual([MEMBERS_PER_PAGE, MEMBERS_PER_PAGE, 1]);
@@ -236,16 +251,23 @@ describe('members kept in pages', () => {
     const migration = await runningMigration(state);
     const s = snapshot({ group: { links: { ...emptyLinks, member: ['CN=A,DC=lab,DC=test'] } } });
     const walked = { ...s, links: { ...s.links, membersApart: true } };
-    const walk = () => forEachMemberPage(state, migration.id, walked, false, () => {});
+    const walk = () => memberPages(state, migration.id, walked, false)(() => {});
     await expect(walk()).rejects.toMatchObject({ code: 'CORE_CAPTURE_INCOMPLETE' });
     await state.putBackup(migration.id, MEMBER_PAGES, { members: 2, perPage: MEMBERS_PER_PAGE, pages: 1 });
     await expect(walk()).rejects.toMatchObject({ code: 'STORED_DOCUMENT_INVALID' });
   });
 
-  it('are not walked for a capture that keeps its members in the snapshot', async () => {
+  it('are one page for a capture that keeps its members with the other links', async () => {
     const migration = await runningMigration(state);
-    const visit = vi.fn();
-    await forEachMemberPage(state, migration.id, whole(false), false, visit);
-    expect(visit).not.toHaveBeenCalled();
+    const sizes: number[] = [];
+    await memberPages(
+      state,
+      migration.id,
+      whole(false),
+      false,
+    )(({ resolved }) => {
+      sizes.push(resolved.length);
+    });
+    expect(sizes).toEqual([memberDns.length]);
   });
 });

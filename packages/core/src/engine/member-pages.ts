@@ -1,11 +1,12 @@
 // The group's members kept, and read, a page at a time (issue 17). A 100,000-member group's members — what the
 // directory says of each, and how Exchange Online knows each — were two parts of the snapshot, parsed whole and kept
 // by every step (about 90 MiB of records and strings, V8's heap sized at three to four times that). Now capture writes
-// them in pages of MEMBERS_PER_PAGE (each a write-once backup, so a resumed capture goes on from the last page), and the
-// steps that need them walk the pages: validate, the parity check, stage, plan and verify. The rest of the snapshot —
-// the group, its other links and their look-up — stays as it was; its `member` values stay with the group (page N is
-// the Nth slice of them). Captures taken before keep their members in the snapshot: then there are no pages to walk
-// (LinksCapture.membersApart is absent) and resolveLinks gives the members as it always did.
+// them in pages of MEMBERS_PER_PAGE (each a write-once backup, so a resumed capture goes on from the last page), and
+// every step that needs them walks the pages through memberPages: validate, the parity check, stage, plan and
+// verify. The rest of the snapshot — the group, its other links and their look-up — stays as it was; its `member`
+// values stay with the group (page N is the Nth slice of them). A capture taken before the pages keeps its members
+// with the other links (LinksCapture.membersApart is absent): memberPages serves them as one page, so no step
+// has a second way to the members (resolveLinks never gives them).
 import type { AdGroup } from '@dlmigrate/ad';
 import type { StateStore } from '@dlmigrate/state';
 import { z } from 'zod';
@@ -16,7 +17,7 @@ import type { MemberRecord } from '@dlmigrate/exo';
 import type { Finding } from '../findings/finding.js';
 import { listIdentities } from '../mapping/links.js';
 import { membersNotSynced, syncedMemberKeys } from './parity.js';
-import { linkProblems, nestedGroupsKept, type PagedMemberFindings } from './validation.js';
+import { linkProblems, nestedGroupsKept, type MemberFindings } from './validation.js';
 import {
   captureOnce,
   storeOnce,
@@ -46,7 +47,8 @@ export interface MemberPage {
   readonly lookup: CloudLookupCapture;
 }
 
-interface MemberPages {
+/** The pages' summary as stored. */
+interface PagesSummary {
   readonly members: number;
   readonly perPage: number;
   readonly pages: number;
@@ -74,7 +76,7 @@ export async function captureMemberPages(
   dns: readonly string[],
   read: (dns: readonly string[], index: number) => Promise<MemberPage>,
 ): Promise<void> {
-  await captureOnce<MemberPages>(state, migrationId, MEMBER_PAGES, async () => {
+  await captureOnce<PagesSummary>(state, migrationId, MEMBER_PAGES, async () => {
     const pages = Math.ceil(dns.length / MEMBERS_PER_PAGE);
     for (let index = 0; index < pages; index++) {
       const from = index * MEMBERS_PER_PAGE;
@@ -92,11 +94,42 @@ export interface ResolvedMemberPage {
   readonly lookup: CloudLookupCapture;
 }
 
-/**
- * Calls `visit` with each page of the group's members, in order, one page read and parsed at a time. Does nothing for
- * a capture that keeps its members in the snapshot (resolveLinks gives them).
- */
-export async function forEachMemberPage(
+/** Walks the group's members: calls `visit` with each page, in order, one page read and parsed at a time. */
+export type MemberPages = (visit: (page: ResolvedMemberPage) => void | Promise<void>) => Promise<void>;
+
+/** The group's members as its capture keeps them: in pages of their own, or (taken before) with the other links. */
+export function memberPages(
+  state: StateStore,
+  migrationId: string,
+  snapshot: Snapshot,
+  skipNestedGroupCheck: boolean,
+): MemberPages {
+  if (snapshot.links.membersApart !== true) return snapshotMemberPages(snapshot, skipNestedGroupCheck);
+  return (visit) => walkStoredPages(state, migrationId, snapshot, skipNestedGroupCheck, visit);
+}
+
+/** A capture that keeps its members with the other links: one page, its members against its records and look-up. */
+function snapshotMemberPages(snapshot: Snapshot, skipNestedGroupCheck: boolean): MemberPages {
+  return async (visit) => {
+    const page = snapshotMemberPage(snapshot, skipNestedGroupCheck);
+    if (page !== undefined) await visit(page);
+  };
+}
+
+/** The one page of a capture that keeps its members with the other links (none without a group). */
+export function snapshotMemberPage(
+  snapshot: Snapshot,
+  skipNestedGroupCheck: boolean,
+): ResolvedMemberPage | undefined {
+  const group = snapshot.onPrem.group;
+  if (group === null) return undefined;
+  return {
+    resolved: resolveMembers(group, memberDns(group), snapshot.links.recipients, skipNestedGroupCheck),
+    lookup: snapshot.cloudLookup,
+  };
+}
+
+async function walkStoredPages(
   state: StateStore,
   migrationId: string,
   snapshot: Snapshot,
@@ -104,7 +137,7 @@ export async function forEachMemberPage(
   visit: (page: ResolvedMemberPage) => void | Promise<void>,
 ): Promise<void> {
   const group = snapshot.onPrem.group;
-  if (group === null || snapshot.links.membersApart !== true) return;
+  if (group === null) return;
   const summary = await state.getBackup(migrationId, MEMBER_PAGES);
   if (summary === null)
     throw new CoreError(
@@ -148,19 +181,13 @@ export function memberDns(group: AdGroup): readonly string[] {
 }
 
 /**
- * The identities of the paged members as stage writes them (mapping/links.ts listIdentities, each cloud object once
- * over all pages), `self` standing for the group itself. Empty for a capture that keeps its members in the snapshot.
+ * The identities of the members as stage writes them (mapping/links.ts listIdentities, each cloud object once over all
+ * pages), `self` standing for the group itself.
  */
-export async function pagedMemberIdentities(
-  state: StateStore,
-  migrationId: string,
-  snapshot: Snapshot,
-  skipNestedGroupCheck: boolean,
-  self: string,
-): Promise<string[]> {
+export async function memberIdentities(pages: MemberPages, self: string): Promise<string[]> {
   const seen = new Set<string>();
   const identities: string[] = [];
-  await forEachMemberPage(state, migrationId, snapshot, skipNestedGroupCheck, ({ resolved, lookup }) => {
+  await pages(({ resolved, lookup }) => {
     const page = listIdentities(
       resolved.map((r) => r.resolution),
       self,
@@ -172,34 +199,34 @@ export async function pagedMemberIdentities(
   return identities;
 }
 
-/** What validate finds of the paged members (engine/validation.ts PagedMemberFindings), page by page. */
-export async function pagedMemberFindings(
-  state: StateStore,
-  migrationId: string,
-  snapshot: Snapshot,
-  skipNestedGroupCheck: boolean,
-): Promise<PagedMemberFindings> {
+/** What validate finds of the members (engine/validation.ts MemberFindings), page by page. */
+export async function memberFindings(pages: MemberPages): Promise<MemberFindings> {
   const problems: Finding[] = [];
   const nestedKept: Finding[] = [];
-  await forEachMemberPage(state, migrationId, snapshot, skipNestedGroupCheck, ({ resolved, lookup }) => {
-    for (const f of linkProblems(resolved, new Set(lookup.missing))) problems.push(f);
-    for (const f of nestedGroupsKept(resolved)) nestedKept.push(f);
+  await pages((page) => {
+    const found = memberPageFindings(page);
+    for (const f of found.problems) problems.push(f);
+    for (const f of found.nestedKept) nestedKept.push(f);
   });
   return { problems, nestedKept };
 }
 
-/** The paged members the synced cloud copy does not hold (engine/parity.ts), page by page. */
-export async function pagedMembersNotSynced(
-  state: StateStore,
-  migrationId: string,
-  snapshot: Snapshot,
-  skipNestedGroupCheck: boolean,
+/** What validate finds of one page of members. */
+export function memberPageFindings({ resolved, lookup }: ResolvedMemberPage): MemberFindings {
+  return {
+    problems: linkProblems(resolved, new Set(lookup.missing)),
+    nestedKept: nestedGroupsKept(resolved),
+  };
+}
+
+/** The members the synced cloud copy does not hold (engine/parity.ts), page by page. */
+export async function membersNotSyncedOf(
+  pages: MemberPages,
   syncedMembers: readonly MemberRecord[],
 ): Promise<Finding[]> {
-  if (snapshot.links.membersApart !== true) return [];
   const keys = syncedMemberKeys(syncedMembers);
   const findings: Finding[] = [];
-  await forEachMemberPage(state, migrationId, snapshot, skipNestedGroupCheck, ({ resolved }) => {
+  await pages(({ resolved }) => {
     for (const f of membersNotSynced(resolved, keys)) findings.push(f);
   });
   return findings;

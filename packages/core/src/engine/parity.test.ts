@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { parityFindings } from './parity.js';
 import { resolveLinks } from './resolution.js';
-import { emptyLinks, mailbox, snapshot } from './snapshot.test-support.js';
+import { emptyLinks, mailbox, membersNotSyncedIn, snapshot } from './snapshot.test-support.js';
 
 const ann = mailbox('Ann', '1');
 const bob = mailbox('Bob Berg', '2');
@@ -25,9 +25,11 @@ function check(cloud: { members: string[]; managedBy: string[] }) {
     name: '',
     recipientTypeDetails: 'UserMailbox',
   }));
-  return parityFindings(withCloud, resolveLinks(withCloud.onPrem.group!, withCloud.links, false), synced).map(
-    (f) => `${f.code}:${f.attribute}:${f.subject}`,
-  );
+  return parityFindings(
+    withCloud,
+    resolveLinks(withCloud.onPrem.group!, withCloud.links, false),
+    membersNotSyncedIn(withCloud, synced),
+  ).map((f) => `${f.code}:${f.attribute}:${f.subject}`);
 }
 
 describe('parityFindings', () => {

@@ -57,22 +57,19 @@ export function membersNotSynced(
 }
 
 /**
- * What the synced cloud copy lacks of the on-prem group: members (`pagedMembersMissing` for members kept in pages,
- * engine/member-pages.ts; the members among `resolved` otherwise) and the entries of the other lists.
+ * What the synced cloud copy lacks of the on-prem group: the members it does not hold (`membersMissing`,
+ * engine/member-pages.ts membersNotSyncedOf, read a page at a time) and the entries of the other lists.
  */
 export function parityFindings(
   snapshot: Snapshot,
   resolved: readonly ResolvedLink[],
-  syncedMembers: readonly MemberRecord[],
-  pagedMembersMissing: readonly Finding[] = [],
+  membersMissing: readonly Finding[],
 ): Finding[] {
   const cloud = snapshot.cloud.group;
   if (cloud === null) return [];
-  const findings: Finding[] = [...pagedMembersMissing];
-  findings.push(...membersNotSynced(resolved, syncedMemberKeys(syncedMembers)));
+  const findings: Finding[] = [...membersMissing];
   for (const r of resolved) {
     if (r.resolution.kind !== 'recipient' && r.resolution.kind !== 'user') continue;
-    if (r.list === 'members') continue;
     const property = LIST_PROPERTY[r.list as Exclude<LinkList, 'members' | 'sendAs'>];
     if (property === undefined || r.object === undefined) continue;
     // `?? []`: a snapshot captured by an older version may lack a list (snapshot-schema.ts does not check records).

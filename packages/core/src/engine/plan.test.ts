@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { DEFAULT_OPTIONS } from '../options.js';
 import { planChanges } from './plan.js';
-import { snapshot } from './snapshot.test-support.js';
+import { membersIn, snapshot } from './snapshot.test-support.js';
 import { validate } from './validation.js';
 
 const recreate = { ...DEFAULT_OPTIONS, nonSyncOu: 'OU=NonSync,DC=lab,DC=test' };
@@ -9,7 +9,13 @@ const recreate = { ...DEFAULT_OPTIONS, nonSyncOu: 'OU=NonSync,DC=lab,DC=test' };
 describe('planChanges', () => {
   it('lists the recreate changes in saga order, with the temporary name of this migration', () => {
     const s = snapshot();
-    const changes = planChanges('m-1', s, validate('sales@contoso.com', s, recreate), recreate);
+    const changes = planChanges(
+      'm-1',
+      s,
+      validate('sales@contoso.com', s, recreate, membersIn(s)),
+      recreate,
+      [],
+    );
     expect([...new Set(changes.map((c) => c.step))]).toEqual([
       'stage',
       'park',
@@ -36,9 +42,13 @@ describe('planChanges', () => {
   it('lists no temporary DL, parking or deletion for an in-place conversion', () => {
     const options = { ...DEFAULT_OPTIONS, strategy: 'convert' as const };
     const s = snapshot();
-    const steps = planChanges('m-1', s, validate('sales@contoso.com', s, options), options).map(
-      (c) => c.step,
-    );
+    const steps = planChanges(
+      'm-1',
+      s,
+      validate('sales@contoso.com', s, options, membersIn(s)),
+      options,
+      [],
+    ).map((c) => c.step);
     expect([...new Set(steps)]).toEqual(['parity-check', 'convert', 'dispose', 'routing-contact']);
   });
 
@@ -47,6 +57,8 @@ describe('planChanges', () => {
       ...snapshot(),
       onPrem: { matches: [], group: null, schemaModern: true, nonSyncOuExists: true },
     };
-    expect(planChanges('m-1', none, validate('x@contoso.com', none, recreate), recreate)).toEqual([]);
+    expect(
+      planChanges('m-1', none, validate('x@contoso.com', none, recreate, membersIn(none)), recreate, []),
+    ).toEqual([]);
   });
 });

@@ -35,15 +35,15 @@ export function plannedSelf(migrationId: string): string {
 }
 
 /**
- * `pagedMembers`: the identities of members kept in pages (engine/member-pages.ts pagedMemberIdentities, with
- * plannedSelf), none for a capture that keeps its members in the snapshot.
+ * `members`: the identities stage will write as the members (engine/member-pages.ts memberIdentities, with
+ * plannedSelf), read a page at a time.
  */
 export function planChanges(
   migrationId: string,
   snapshot: Snapshot,
   validation: Validation,
   options: MigrationOptions,
-  pagedMembers: readonly string[] = [],
+  members: readonly string[],
 ): PlannedChange[] {
   const group = snapshot.onPrem.group;
   if (group === null || validation.cloudType === null || validation.routingDomain === null) return [];
@@ -83,7 +83,7 @@ export function planChanges(
       temp,
       `create a ${validation.cloudType} distribution group${group.recipientTypeDetails === 268435456 ? ' (room list)' : ''}`,
     );
-    add('stage', 'cloud', temp, 'replace the membership', [...lists('members'), ...pagedMembers]);
+    add('stage', 'cloud', temp, 'replace the membership', members);
     for (const [list, parameter] of Object.entries(CLOUD_PARAMETER) as [LinkList, string][]) {
       const values = lists(list);
       if (values.length > 0) add('stage', 'cloud', temp, `set ${parameter}`, values);

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { resolveLinks } from './resolution.js';
+import { resolveLinks, resolveMembers } from './resolution.js';
 import { emptyLinks, mailbox, snapshot } from './snapshot.test-support.js';
 
 describe('resolveLinks', () => {
@@ -15,9 +15,12 @@ describe('resolveLinks', () => {
     },
   };
   const kinds = (skip: boolean) =>
-    resolveLinks(group, s.links, skip).map((r) => [r.list, r.resolution.kind, r.object?.name]);
+    [
+      ...resolveMembers(group, group.links.member, s.links.recipients, skip),
+      ...resolveLinks(group, s.links, skip),
+    ].map((r) => [r.list, r.resolution.kind, r.object?.name]);
 
-  it('resolves each link, the group itself by its DN in any case', () => {
+  it('resolves each link, the group itself by its DN in any case; the members apart from the other links', () => {
     expect(kinds(false)).toEqual([
       ['members', 'recipient', 'Ann Lee'],
       ['members', 'rejected', 'Kids Group'],
@@ -25,6 +28,8 @@ describe('resolveLinks', () => {
       ['managedBy', 'self', 'Sales'],
     ]);
     expect(kinds(true)[1]).toEqual(['members', 'recipient', 'Kids Group']);
+    // The members are read a page at a time (member-pages.ts), never with the other links.
+    expect(resolveLinks(group, s.links, false).map((r) => r.list)).toEqual(['managedBy']);
   });
 
   it('resolves a links part once per group and option: later steps get the same resolution', () => {

@@ -33,7 +33,7 @@ export function linkTargets(group: AdGroup): { list: LinkList; attribute: string
 }
 
 /**
- * The links resolved, once per captured links part, group and option: validate, stage, verify (and capture, plan,
+ * The group's links but its members (member-pages.ts gives those), resolved, once per captured links part, group and option: validate, stage, verify (and capture, plan,
  * parity) each resolved every link again — at 40,000 members 25–40 MiB of DN strings, maps and records per step for
  * the collector to catch up with, in the steps that set the run's peak memory (issue 17). The parts are write-once
  * and loadSnapshot keeps one parsed snapshot per migration, so its steps find the first resolution here; the result
@@ -56,11 +56,11 @@ export function resolveLinks(
 }
 
 function resolve(group: AdGroup, links: LinksCapture, skipNestedGroupCheck: boolean): ResolvedLink[] {
-  // Members kept in pages of their own (member-pages.ts) are not among these records: they are resolved page by page.
-  const targets = linkTargets(group);
+  // The members are not among these: every step reads them a page at a time (member-pages.ts memberPages), a
+  // capture that keeps them with the other links as one page.
   return resolveTargets(
     group,
-    links.membersApart === true ? targets.filter((t) => t.list !== 'members') : targets,
+    linkTargets(group).filter((t) => t.list !== 'members'),
     links.recipients,
     skipNestedGroupCheck,
   );

@@ -5,6 +5,11 @@ import type { JsonObject, MigrationRecord, StateStore } from '@dlmigrate/state';
 import { DEFAULT_OPTIONS } from '../options.js';
 import type { Snapshot } from './snapshot.js';
 import type { CloudGroupFacts } from '../verify/expected.js';
+import { memberPageFindings, snapshotMemberPage } from './member-pages.js';
+import type { MemberFindings } from './validation.js';
+import { membersNotSynced, syncedMemberKeys } from './parity.js';
+import type { Finding } from '../findings/finding.js';
+import type { MemberRecord } from '@dlmigrate/exo';
 
 const DN = 'CN=Sales,OU=Groups,DC=lab,DC=test';
 export const emptyLinks = Object.fromEntries(
@@ -116,4 +121,19 @@ export function runningMigration(state: StateStore): Promise<MigrationRecord> {
     options: JSON.parse(JSON.stringify(DEFAULT_OPTIONS)) as JsonObject,
     status: 'running',
   });
+}
+
+/**
+ * What validate finds of a synthetic snapshot's members: it keeps them with its other links, so they are one page
+ * (engine/member-pages.ts snapshotMemberPage), read without a store.
+ */
+export function membersIn(s: Snapshot, skipNestedGroupCheck = false): MemberFindings {
+  const page = snapshotMemberPage(s, skipNestedGroupCheck);
+  return page === undefined ? { problems: [], nestedKept: [] } : memberPageFindings(page);
+}
+
+/** The members of a synthetic snapshot its synced cloud copy (`synced`) does not hold, as the parity check finds them. */
+export function membersNotSyncedIn(s: Snapshot, synced: readonly MemberRecord[]): Finding[] {
+  const page = snapshotMemberPage(s, false);
+  return page === undefined ? [] : membersNotSynced(page.resolved, syncedMemberKeys(synced));
 }

@@ -28,15 +28,13 @@ function needsSecurityPrincipal(snapshot: Snapshot, options: MigrationOptions): 
 }
 
 /**
- * What validate finds of members kept in pages (engine/member-pages.ts memberFindings): their links' problems and
- * the child groups they keep. None for a capture that keeps its members in the snapshot (resolveLinks gives them).
+ * What validate finds of the members, read a page at a time (engine/member-pages.ts memberFindings): their links'
+ * problems and the child groups they keep.
  */
-export interface PagedMemberFindings {
+export interface MemberFindings {
   readonly problems: readonly Finding[];
   readonly nestedKept: readonly Finding[];
 }
-
-const NO_PAGED_MEMBERS: PagedMemberFindings = { problems: [], nestedKept: [] };
 
 /** Links that cannot follow the group (rejected), and recipients and users Exchange Online does not know (`missing`). */
 export function linkProblems(resolved: readonly ResolvedLink[], missing: ReadonlySet<string>): Finding[] {
@@ -83,7 +81,7 @@ export function validate(
   address: string,
   snapshot: Snapshot,
   options: MigrationOptions,
-  pagedMembers: PagedMemberFindings = NO_PAGED_MEMBERS,
+  members: MemberFindings,
 ): Validation {
   const findings: Finding[] = [];
   const { onPrem, cloud, tenant } = snapshot;
@@ -173,12 +171,11 @@ export function validate(
     );
   }
 
-  // Links (phase 7) and their existence in Exchange Online (phase 8.4); the members first, as they come first.
+  // Links (phase 7) and their existence in Exchange Online (phase 8.4); the members (read a page at a time) first.
   const resolved = resolveLinks(group, snapshot.links, options.skipNestedGroupCheck);
-  findings.push(...pagedMembers.problems);
+  findings.push(...members.problems);
   findings.push(...linkProblems(resolved, new Set(snapshot.cloudLookup.missing)));
-  findings.push(...pagedMembers.nestedKept);
-  findings.push(...nestedGroupsKept(resolved));
+  findings.push(...members.nestedKept);
   for (const r of resolved) {
     if (r.list !== 'managedBy' || r.object === undefined) continue;
     if (

@@ -173,7 +173,14 @@ export const capture: MigrationStep<'capture'> = {
     const cloudLookup = await captureOnce(state, id, SNAPSHOT_KINDS.cloudLookup, async () =>
       group === null
         ? { found: {}, missing: [] }
-        : (withFirstPage ?? lookUpInCloud(exchange, resolveLinks(group, links, skip))),
+        : (withFirstPage ??
+          lookUpInCloud(exchange, [
+            // A capture an earlier version began looks its members up with the other links.
+            ...(links.membersApart === true
+              ? []
+              : resolveMembers(group, memberDns(group), links.recipients, skip)),
+            ...resolveLinks(group, links, skip),
+          ])),
     );
 
     const tenant = await captureOnce(state, id, SNAPSHOT_KINDS.tenant, () =>

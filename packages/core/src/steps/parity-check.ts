@@ -1,6 +1,6 @@
 // parity check (strategy convert): the synced cloud copy must already hold everything the on-prem group holds,
 // because conversion freezes it. Every difference is a blocker, all reported together; nothing has changed yet.
-import { memberDns, pagedMembersNotSynced } from '../engine/member-pages.js';
+import { memberDns, memberPages, membersNotSyncedOf } from '../engine/member-pages.js';
 import { parityFindings } from '../engine/parity.js';
 import { resolveLinks } from '../engine/resolution.js';
 import { loadSnapshot, loadSyncedMembers } from '../engine/snapshot.js';
@@ -24,13 +24,10 @@ export const parityCheck: MigrationStep<'parity-check'> = {
     const findings = parityFindings(
       snapshot,
       resolved,
-      synced,
-      await pagedMembersNotSynced(state, ctx.migration.id, snapshot, skip, synced),
+      await membersNotSyncedOf(memberPages(state, ctx.migration.id, snapshot, skip), synced),
     );
     if (findings.length > 0) throw new FindingsError(findings);
-    // Members kept in pages are not among `resolved` (engine/member-pages.ts).
-    return {
-      compared: resolved.length + (snapshot.links.membersApart === true ? memberDns(group).length : 0),
-    };
+    // The members are not among `resolved` (engine/member-pages.ts).
+    return { compared: resolved.length + memberDns(group).length };
   },
 };

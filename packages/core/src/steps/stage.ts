@@ -5,7 +5,7 @@
 import type { ExchangeOnline } from '@dlmigrate/exo';
 import { ExoError, ExoValidationError, type DistributionGroupRecord, cloudIdentity } from '@dlmigrate/exo';
 import { writeMembership } from '../engine/membership-progress.js';
-import { pagedMemberIdentities } from '../engine/member-pages.js';
+import { memberIdentities, memberPages } from '../engine/member-pages.js';
 import { cloudObjectOf, resolveLinks, type ResolvedLink } from '../engine/resolution.js';
 import { forgetSnapshot, loadSnapshot, type Snapshot } from '../engine/snapshot.js';
 import { finding, FindingsError } from '../findings/finding.js';
@@ -203,18 +203,13 @@ async function stageAllButMembers(
       if (error.code !== 'EXO_ALREADY_EXISTS') await note(`Send-As for ${trustee}`, error, 'SendAs');
     }
   }
-  // Members kept in pages (engine/member-pages.ts) are read a page at a time; a capture that keeps them in the
-  // snapshot has them among `resolved` and no pages.
-  const paged = await pagedMemberIdentities(
-    state,
-    ctx.migration.id,
-    snapshot,
-    ctx.options.skipNestedGroupCheck,
-    self,
-  );
+  // The members are read a page at a time (engine/member-pages.ts), not among `resolved`.
   return {
     staged: { name, identity: self, initialAddress: dl.primarySmtpAddress },
-    members: [...identitiesOf(snapshot, resolved, 'members', self), ...paged],
+    members: await memberIdentities(
+      memberPages(state, ctx.migration.id, snapshot, ctx.options.skipNestedGroupCheck),
+      self,
+    ),
   };
 }
 

@@ -3,7 +3,7 @@
 import { addressHolderFindings } from '../engine/address-holders.js';
 import { loadAddressHolders, loadSnapshot, loadUnresolvedDependants } from '../engine/snapshot.js';
 import { unresolvedDependantFindings, validate as validateSnapshot } from '../engine/validation.js';
-import { pagedMemberFindings } from '../engine/member-pages.js';
+import { memberFindings, memberPages } from '../engine/member-pages.js';
 import { blocking, finding, FindingsError, type Finding } from '../findings/finding.js';
 import { loadReferences } from '../references/capture.js';
 import { referenceFindings } from '../references/plan.js';
@@ -37,7 +37,7 @@ export const validate: MigrationStep<'validate'> = {
       ctx.migration.group.address,
       snapshot,
       ctx.options,
-      await pagedMemberFindings(state, ctx.migration.id, snapshot, ctx.options.skipNestedGroupCheck),
+      await memberFindings(memberPages(state, ctx.migration.id, snapshot, ctx.options.skipNestedGroupCheck)),
     );
     const findings = [...result.findings];
     const group = snapshot.onPrem.group;

@@ -1,22 +1,46 @@
-// The expected members of a capture that keeps them in pages (engine/member-pages.ts): walked a page at a time, so
-// what verify and plan hold is the expected values, not every member's records and look-up at once (issue 17).
-import type { StateStore } from '@dlmigrate/state';
-import { forEachMemberPage } from '../engine/member-pages.js';
-import type { Snapshot } from '../engine/snapshot.js';
-import { addExpectedMemberPage, type MemberFacts, type PagedMembers } from './expected.js';
-import type { ExpectedValue } from './values.js';
+// The members the new DL must hold, given one at a time to whoever checks (member-check.ts) or counts them (plan): a
+// recreate's are the captured members, walked a page at a time (engine/member-pages.ts); a conversion's, and a
+// restore's, are the synced group's members as captured. Nothing holds them all as values (issue 17).
+import type { MemberRecord } from '@dlmigrate/exo';
+import type { MemberPages } from '../engine/member-pages.js';
+import {
+  expectedMemberEntries,
+  expectedSyncedMember,
+  type ExpectedMember,
+  type MemberFacts,
+} from './expected.js';
+import { DistinctMembers } from './member-check.js';
 
-/** What expectedCloudGroup takes as `pagedMembers`: none for a capture that keeps its members in the snapshot. */
-export async function pagedExpectedMembers(
-  state: StateStore,
-  migrationId: string,
-  snapshot: Snapshot,
-  skipNestedGroupCheck: boolean,
+/** Recreate: each captured member, as stage wrote it, in order. */
+export async function forEachCapturedMember(
+  pages: MemberPages,
   facts: MemberFacts,
-): Promise<ExpectedValue[]> {
-  const members: PagedMembers = { values: [], at: new Map() };
-  await forEachMemberPage(state, migrationId, snapshot, skipNestedGroupCheck, (page) =>
-    addExpectedMemberPage(members, page, facts),
-  );
-  return members.values;
+  visit: (member: ExpectedMember) => void,
+): Promise<void> {
+  await pages((page) => {
+    for (const member of expectedMemberEntries(page, facts)) visit(member);
+  });
+}
+
+/** Convert and restore: each member of the synced group as captured. */
+export function forEachSyncedMember(
+  syncedMembers: readonly MemberRecord[],
+  label: string,
+  visit: (member: ExpectedMember) => void,
+): void {
+  for (const m of syncedMembers) visit(expectedSyncedMember(m, label));
+}
+
+/** How many member values verify will check for a recreate (what plan promises). */
+export async function capturedMemberChecks(pages: MemberPages, facts: MemberFacts): Promise<number> {
+  const distinct = new DistinctMembers();
+  await forEachCapturedMember(pages, facts, (m) => distinct.add(m));
+  return distinct.count;
+}
+
+/** How many member values verify will check for a conversion (what plan promises). */
+export function syncedMemberChecks(syncedMembers: readonly MemberRecord[], label: string): number {
+  const distinct = new DistinctMembers();
+  forEachSyncedMember(syncedMembers, label, (m) => distinct.add(m));
+  return distinct.count;
 }

@@ -119,57 +119,57 @@ function entryValue(
   };
 }
 
-/** The expected members of a list given in pages, and where each cloud object's value is among them. */
-export interface PagedMembers {
-  readonly values: ExpectedValue[];
-  readonly at: Map<string, number>;
+/** One member the new DL must hold: `key` names the cloud object it stands for (the same on every page). */
+export interface ExpectedMember {
+  readonly key: string;
+  readonly value: ExpectedValue;
 }
 
 /**
- * Adds the members of one page (engine/member-pages.ts) as expectedCloudGroup expects them. An object named by links
- * on two pages is one member, as listEntries makes it one entry: its value is the first's, with the forms of both.
+ * The members of one page (engine/member-pages.ts) as stage wrote them (listEntries), each with the object it stands
+ * for: an object named by links on two pages is one member, whose forms are those of both (verify/member-check.ts).
  */
-export function addExpectedMemberPage(
-  into: PagedMembers,
+export function expectedMemberEntries(
   page: { readonly resolved: readonly ResolvedLink[]; readonly lookup: CloudLookupCapture },
   facts: MemberFacts,
-): void {
+): ExpectedMember[] {
   const objectOf = cloudObjectOf(page.lookup);
-  for (const entry of listEntries(page.resolved, SELF, objectOf)) {
+  return listEntries(page.resolved, SELF, objectOf).map((entry) => ({
     // The key listEntries groups by.
-    const key = (entry.identity === SELF ? SELF : objectOf(entry.identity)).toLowerCase();
-    const value = entryValue(entry, page.lookup, LIST_ATTRIBUTE.members, facts);
-    const earlier = into.at.get(key);
-    if (earlier === undefined) {
-      into.at.set(key, into.values.length);
-      into.values.push(value);
-    } else {
-      const first = into.values[earlier]!;
-      into.values[earlier] = { ...first, forms: [...new Set([...first.forms, ...value.forms])] };
-    }
-  }
+    key: entry.identity === SELF ? SELF : objectOf(entry.identity),
+    value: entryValue(entry, page.lookup, LIST_ATTRIBUTE.members, facts),
+  }));
 }
 
-/** Recreate: the new DL carries the on-prem group's links, addresses and settings, mapped as stage mapped them. */
+/** A member of the synced group as captured: what a conversion keeps and a restore brings back by sync. */
+export function expectedSyncedMember(m: MemberRecord, label: string): ExpectedMember {
+  return {
+    key: m.externalDirectoryObjectId || m.guid,
+    value: {
+      side: 'cloud',
+      object: label,
+      attribute: LIST_ATTRIBUTE.members,
+      value: m.primarySmtpAddress || m.name,
+      forms: [m.externalDirectoryObjectId, m.guid, m.primarySmtpAddress],
+    },
+  };
+}
+
 /**
- * `pagedMembers`: the expected members of a capture that keeps them in pages (expectedMemberPage over every page,
- * engine/member-pages.ts), none for one that keeps them in the snapshot.
+ * Recreate: the new DL carries the on-prem group's links, addresses and settings, mapped as stage mapped them. Its
+ * members are compared a page at a time (expectedMemberEntries, verify/member-check.ts), not among these values.
  */
 export function expectedCloudGroup(
   snapshot: Snapshot,
   skipNestedGroupCheck: boolean,
   facts: CloudGroupFacts,
-  pagedMembers: readonly ExpectedValue[] = [],
 ) {
   const group = snapshot.onPrem.group!;
   const out: ExpectedValue[] = [];
   const add = (attribute: string, value: string, forms: readonly string[]) =>
     out.push({ side: 'cloud', object: facts.label, attribute, value, forms });
   const resolved = resolveLinks(group, snapshot.links, skipNestedGroupCheck);
-  // One value at a time, not spread into push (a spread of more than ~125,000 values overflows the stack).
-  for (const value of pagedMembers) out.push(value);
-  const lists = ['members', ...LISTS, 'sendAs'] as const;
-  for (const list of lists) {
+  for (const list of [...LISTS, 'sendAs'] as const) {
     const attribute = LIST_ATTRIBUTE[list];
     for (const value of expectedEntries(
       resolved.filter((r) => r.list === list),
@@ -196,10 +196,12 @@ export function expectedCloudGroup(
   return out;
 }
 
-/** The cloud group as captured: what an in-place conversion keeps and what a restore brings back by sync. */
+/**
+ * The cloud group as captured: what an in-place conversion keeps and what a restore brings back by sync. Its members
+ * (expectedSyncedMember) are compared apart (verify/member-check.ts).
+ */
 export function expectedAsCaptured(
   snapshot: Snapshot,
-  syncedMembers: readonly MemberRecord[],
   label: string,
   extraAddresses: readonly string[],
   settingNames: readonly string[],
@@ -209,12 +211,6 @@ export function expectedAsCaptured(
   const out: ExpectedValue[] = [];
   const add = (attribute: string, value: string, forms: readonly string[]) =>
     out.push({ side: 'cloud', object: label, attribute, value, forms });
-  for (const m of syncedMembers)
-    add('Members', m.primarySmtpAddress || m.name, [
-      m.externalDirectoryObjectId,
-      m.guid,
-      m.primarySmtpAddress,
-    ]);
   for (const list of LISTS) {
     const values: readonly string[] = dl[LIST_PROPERTY[list]] ?? [];
     for (const v of values) add(CLOUD_PARAMETER[list], v, [v]);
@@ -230,14 +226,14 @@ export function expectedAsCaptured(
 }
 
 /**
- * What a DL holds now, attribute by attribute, under the names the expectations use. Members, addresses, the link
- * lists and Send-As are read whole (entries): a value there that no expectation names is an extra. `openOwners`
- * leaves ManagedBy open — the configured fallback owner stage may have added is rendered by a Name no capture knows.
+ * What a DL holds now, attribute by attribute, under the names the expectations use. Addresses, the link lists and
+ * Send-As are read whole (entries): a value there that no expectation names is an extra; so are the members, compared
+ * apart (verify/member-check.ts). `openOwners` leaves ManagedBy open — the configured fallback owner stage may have
+ * added is rendered by a Name no capture knows.
  */
 export function observedCloudGroup(
   label: string,
   dl: DistributionGroupRecord | null,
-  members: readonly MemberRecord[],
   sendAs: readonly RecipientPermissionRecord[],
   openOwners = false,
 ): ObservedAttribute[] {
@@ -252,14 +248,6 @@ export function observedCloudGroup(
       ...(entries === undefined ? {} : { entries }),
     });
   const each = (values: readonly string[]) => values.map((v) => ({ shown: v, forms: [v] }));
-  add(
-    'Members',
-    members.flatMap((m) => [m.externalDirectoryObjectId, m.guid, m.primarySmtpAddress, m.name]),
-    members.map((m) => ({
-      shown: m.primarySmtpAddress || m.name,
-      forms: [m.externalDirectoryObjectId, m.guid, m.primarySmtpAddress, m.name],
-    })),
-  );
   for (const list of LISTS) {
     const values: readonly string[] = dl[LIST_PROPERTY[list]] ?? [];
     add(CLOUD_PARAMETER[list], values, list === 'managedBy' && openOwners ? undefined : each(values));

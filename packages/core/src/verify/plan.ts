@@ -2,7 +2,6 @@
 // attribute. Built by the same functions the verify step uses, with the facts only the run can know (the new DL's id,
 // its routing address) stood in by what the plan already predicts.
 import { childDn, routingContactNames } from '@dlmigrate/ad';
-import type { MemberRecord } from '@dlmigrate/exo';
 import type { Snapshot } from '../engine/snapshot.js';
 import type { Validation } from '../engine/validation.js';
 import { chosenPrimary, routingAddressIn, takeOverAddresses } from '../mapping/addresses.js';
@@ -49,11 +48,12 @@ export function plannedChecks(
   snapshot: Snapshot,
   validation: Validation,
   options: MigrationOptions,
-  syncedCopies: readonly PlannedSyncedCopy[] = [],
-  /** The synced group's members (loadSyncedMembers): what a convert keeps. */
-  syncedMembers: readonly MemberRecord[] = [],
-  /** A recreate's members kept in pages (verify/expected-members.ts, labelled by the group's mail). */
-  pagedMembers: readonly ExpectedValue[] = [],
+  syncedCopies: readonly PlannedSyncedCopy[],
+  /**
+   * How many members verify will check (verify/expected-members.ts): a recreate's captured members
+   * (capturedMemberChecks, labelled by plannedMemberFacts), a conversion's synced ones (syncedMemberChecks).
+   */
+  members: number,
 ): PlannedCheck[] {
   const group = snapshot.onPrem.group;
   if (group === null || validation.cloudType === null || validation.routingDomain === null) return [];
@@ -70,34 +70,28 @@ export function plannedChecks(
     group.proxyAddresses.map((p) => p.raw),
     snapshot.cloud.group?.primarySmtpAddress,
   );
-  // One value per member: assigned, not spread into push (a spread of more than ~125,000 values overflows the stack).
   let expected: ExpectedValue[];
   if (options.strategy === 'convert') {
     const settings = Object.keys(mapGroupSettings(group, validation.cloudType, affixes));
-    expected = expectedAsCaptured(snapshot, syncedMembers, label, [`smtp:${routing}`], settings);
+    expected = expectedAsCaptured(snapshot, label, [`smtp:${routing}`], settings);
   } else {
-    expected = expectedCloudGroup(
-      snapshot,
-      options.skipNestedGroupCheck,
-      {
-        ...plannedMemberFacts(snapshot),
-        name: withAffixes(group.name, affixes),
-        addresses: takeOverAddresses({
-          mail: label,
-          primary,
-          onPremProxies: group.proxyAddresses.map((p) => p.raw),
-          onPremLegacyExchangeDn: group.legacyExchangeDN,
-          cloudAddresses,
-          cloudLegacyExchangeDn: snapshot.cloud.group?.legacyExchangeDN,
-          routingDomain: validation.routingDomain,
-          routingAddress: routing,
-        }),
+    expected = expectedCloudGroup(snapshot, options.skipNestedGroupCheck, {
+      ...plannedMemberFacts(snapshot),
+      name: withAffixes(group.name, affixes),
+      addresses: takeOverAddresses({
+        mail: label,
         primary,
-        cloudType: validation.cloudType,
-        affixes,
-      },
-      pagedMembers,
-    );
+        onPremProxies: group.proxyAddresses.map((p) => p.raw),
+        onPremLegacyExchangeDn: group.legacyExchangeDN,
+        cloudAddresses,
+        cloudLegacyExchangeDn: snapshot.cloud.group?.legacyExchangeDN,
+        routingDomain: validation.routingDomain,
+        routingAddress: routing,
+      }),
+      primary,
+      cloudType: validation.cloudType,
+      affixes,
+    });
   }
   expected.push(...expectedCloudDependants(snapshot, label));
   const synced: ExpectedValue[] = [];
@@ -117,7 +111,14 @@ export function plannedChecks(
         forms: [contact.mail],
       });
   }
-  return [...countChecks(distinctValues(expected)), ...countChecks(distinctValues(synced), 'final-sync')];
+  // The members first, as verify compares them (verify/member-check.ts).
+  const memberChecks: PlannedCheck[] =
+    members === 0 ? [] : [{ side: 'cloud', object: label, attribute: 'Members', values: members }];
+  return [
+    ...memberChecks,
+    ...countChecks(distinctValues(expected)),
+    ...countChecks(distinctValues(synced), 'final-sync'),
+  ];
 }
 
 function countChecks(values: readonly ExpectedValue[], after?: 'final-sync'): PlannedCheck[] {

@@ -7,7 +7,8 @@ import { ExoError, type DistributionGroupRecord, type ExchangeOnline, cloudIdent
 import { cloudTarget } from '../engine/cloud-target.js';
 import type { EngineDeps, MigrationContext } from '../engine/context.js';
 import { loadSyncedMembers, type Snapshot } from '../engine/snapshot.js';
-import { pagedExpectedMembers } from './expected-members.js';
+import { forEachCapturedMember, forEachSyncedMember } from './expected-members.js';
+import { memberPages } from '../engine/member-pages.js';
 import { mapGroupSettings } from '../mapping/settings.js';
 import type { StepResults } from '../saga/runner.js';
 import type { MigrationStepResults } from '../steps/results.js';
@@ -32,7 +33,8 @@ import {
 import { folderIdentity } from '../permissions/collect.js';
 import { collectedRightsToCarry } from '../permissions/held.js';
 import type { PermissionRecord } from '@dlmigrate/state';
-import type { ExpectedValue, ObservedAttribute } from './values.js';
+import type { ExpectedValue, ObservedAttribute, Verification } from './values.js';
+import { MemberCheck } from './member-check.js';
 import { finding, type Finding } from '../findings/finding.js';
 import {
   locateSyncedDependants,
@@ -44,6 +46,8 @@ import {
 interface VerifyReading {
   readonly expected: readonly ExpectedValue[];
   readonly observed: readonly ObservedAttribute[];
+  /** The DL's members, compared apart, one expected member at a time (member-check.ts). */
+  readonly members?: Verification;
   /** What the source could not compare and says so (recorded with the differences, under the verify step). */
   readonly notes?: readonly Finding[];
 }
@@ -134,40 +138,36 @@ const cloudGroupSource: VerifySource = {
     const observed = observedCloudGroup(
       name,
       dl,
-      members,
       sendAs,
       ctx.options.fallbackOwner !== undefined && ownerless,
     );
+    const check = new MemberCheck(name, members);
     if (ctx.migration.strategy === 'convert') {
       const settings = carriedSettingNames(snapshot, ctx, validation.cloudType);
+      forEachSyncedMember(await loadSyncedMembers(ctx.deps.state, ctx.migration.id, snapshot), name, (m) =>
+        check.expect(m),
+      );
       return {
-        expected: expectedAsCaptured(
-          snapshot,
-          await loadSyncedMembers(ctx.deps.state, ctx.migration.id, snapshot),
-          name,
-          [`smtp:${target.routingAddress}`],
-          settings,
-        ),
+        expected: expectedAsCaptured(snapshot, name, [`smtp:${target.routingAddress}`], settings),
         observed,
+        members: check.result(),
       };
     }
     const takeOver = results.get('take-over')!;
     const skip = ctx.options.skipNestedGroupCheck;
     const self = { label: name, selfForms: selfForms(dl, name) };
-    const expected = expectedCloudGroup(
-      snapshot,
-      skip,
-      {
-        ...self,
-        name: takeOver.name,
-        addresses: takeOver.addresses,
-        primary: takeOver.primary ?? name,
-        cloudType: validation.cloudType,
-        affixes: { prefix: ctx.options.namePrefix, suffix: ctx.options.nameSuffix },
-      },
-      await pagedExpectedMembers(ctx.deps.state, ctx.migration.id, snapshot, skip, self),
+    await forEachCapturedMember(memberPages(ctx.deps.state, ctx.migration.id, snapshot, skip), self, (m) =>
+      check.expect(m),
     );
-    return { expected, observed };
+    const expected = expectedCloudGroup(snapshot, skip, {
+      ...self,
+      name: takeOver.name,
+      addresses: takeOver.addresses,
+      primary: takeOver.primary ?? name,
+      cloudType: validation.cloudType,
+      affixes: { prefix: ctx.options.namePrefix, suffix: ctx.options.nameSuffix },
+    });
+    return { expected, observed, members: check.result() };
   },
 };
 
@@ -345,21 +345,20 @@ const resyncedCloudSource: VerifySource = {
     const { dl, members, sendAs } = await reads.cloudGroup(name);
     const validation = results.get('validate');
     const settings = carriedSettingNames(snapshot, ctx, validation?.cloudType ?? 'Distribution');
+    const check = new MemberCheck(name, members);
+    forEachSyncedMember(await loadSyncedMembers(ctx.deps.state, ctx.migration.id, snapshot), name, (m) =>
+      check.expect(m),
+    );
     return {
       expected: [
-        ...expectedAsCaptured(
-          snapshot,
-          await loadSyncedMembers(ctx.deps.state, ctx.migration.id, snapshot),
-          name,
-          [],
-          settings,
-        ),
+        ...expectedAsCaptured(snapshot, name, [], settings),
         ...expectedCloudDependants(snapshot, name),
       ],
       observed: [
-        ...observedCloudGroup(name, dl, members, sendAs),
+        ...observedCloudGroup(name, dl, sendAs),
         ...(await dependantsOf(ctx.deps.exchange, dl, name, snapshot)),
       ],
+      members: check.result(),
     };
   },
 };

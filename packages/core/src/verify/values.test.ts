@@ -1,8 +1,10 @@
 import type { AdRecipient } from '@dlmigrate/ad';
-import type { DistributionGroupRecord } from '@dlmigrate/exo';
+import type { DistributionGroupRecord, MemberRecord } from '@dlmigrate/exo';
 import { describe, expect, it } from 'vitest';
+import { snapshotMemberPage } from '../engine/member-pages.js';
 import { emptyLinks, mailbox, snapshot } from '../engine/snapshot.test-support.js';
-import { expectedCloudGroup, observedCloudGroup } from './expected.js';
+import { expectedCloudGroup, expectedMemberEntries, observedCloudGroup } from './expected.js';
+import { MemberCheck } from './member-check.js';
 import { compareValues, renderedValues, verificationSummary, type ExpectedValue } from './values.js';
 
 const value = (attribute: string, v: string, forms = [v]): ExpectedValue => ({
@@ -142,10 +144,18 @@ describe('expected values of a recreated group', () => {
     selfForms: ['sales@contoso.com', 'Sales', 'new-id'],
   };
   const expected = expectedCloudGroup(s, false, facts);
+  const members = expectedMemberEntries(snapshotMemberPage(s, false)!, facts);
+  /** The members compared with what a DL holds (verify/member-check.ts), as the verify step compares them. */
+  const memberDifferences = (held: readonly MemberRecord[]) => {
+    const check = new MemberCheck(facts.label, held);
+    for (const m of members) check.expect(m);
+    return check.result().differences;
+  };
 
   it('lists members, owners (the group itself as the new DL), addresses, name and every mapped setting', () => {
     const of = (attribute: string) => expected.filter((e) => e.attribute === attribute).map((e) => e.value);
-    expect(of('Members')).toEqual(['ann@contoso.com']);
+    expect(members.map((m) => m.value.value)).toEqual(['ann@contoso.com']);
+    expect(of('Members')).toEqual([]);
     expect(of('ManagedBy')).toEqual(['ann@contoso.com', 'sales@contoso.com']);
     expect(of('EmailAddresses')).toEqual(facts.addresses);
     expect(of('Name')).toEqual(['Sales']);
@@ -179,17 +189,21 @@ describe('expected values of a recreated group', () => {
           ]),
       ),
     } as unknown as DistributionGroupRecord;
-    const members = [
+    const annHeld = [
       { externalDirectoryObjectId: '1', guid: 'x', primarySmtpAddress: 'ann@contoso.com', name: 'Ann' },
-    ] as never;
-    expect(compareValues(expected, observedCloudGroup(facts.label, dl, members, [])).differences).toEqual([]);
+    ] as MemberRecord[];
+    expect(compareValues(expected, observedCloudGroup(facts.label, dl, [])).differences).toEqual([]);
+    expect(memberDifferences(annHeld)).toEqual([]);
 
     const lacking = {
       ...dl,
       managedBy: ['Ann'],
       emailAddresses: ['SMTP:sales@contoso.com'],
     } as DistributionGroupRecord;
-    const differences = compareValues(expected, observedCloudGroup(facts.label, lacking, [], [])).differences;
+    const differences = [
+      ...memberDifferences([]),
+      ...compareValues(expected, observedCloudGroup(facts.label, lacking, [])).differences,
+    ];
     expect(differences.map((d) => `${d.expected.attribute} ${d.expected.value}`)).toEqual([
       'Members ann@contoso.com',
       'ManagedBy sales@contoso.com',

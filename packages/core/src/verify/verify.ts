@@ -22,6 +22,7 @@ import {
   type Difference,
   type ExpectedValue,
   type ObservedAttribute,
+  type Verification,
 } from './values.js';
 
 export interface VerifyResult {
@@ -44,6 +45,17 @@ function describe(d: Difference): string {
   return `${d.expected.side}: ${d.expected.attribute} should hold ${d.expected.value}; it holds ${now}`;
 }
 
+function joined(parts: readonly Verification[]): Verification {
+  const differences: Difference[] = [];
+  let checked = 0;
+  for (const part of parts) {
+    checked += part.checked;
+    // One at a time: a spread of 125,000 differences into push overflows the stack.
+    for (const d of part.differences) differences.push(d);
+  }
+  return { checked, differences };
+}
+
 /** Reads every source, records one finding per difference under `step` (earlier ones of that step replaced). */
 export async function verifyAndRecord(
   ctx: MigrationContext,
@@ -56,15 +68,17 @@ export async function verifyAndRecord(
   const expected: ExpectedValue[] = [];
   const observed: ObservedAttribute[] = [];
   const notes: Finding[] = [];
+  // The members, each source's compared apart (verify/member-check.ts), come first in the report as in the group.
+  const members: Verification[] = [];
   const reads = verifyReads(ctx.deps);
   for (const source of sources) {
     const reading = await source.read(ctx, results, snapshot, reads, occasion);
-    // Value by value: a spread of a 125,000-member group's values into push overflows the stack.
     for (const e of reading.expected) expected.push(e);
     for (const o of reading.observed) observed.push(o);
     for (const n of reading.notes ?? []) notes.push(n);
+    if (reading.members !== undefined) members.push(reading.members);
   }
-  const verification = compareValues(expected, observed);
+  const verification = joined([...members, compareValues(expected, observed)]);
   await ctx.deps.state.clearFindings(ctx.migration.id, step);
   for (const note of notes) await ctx.note(step, note);
   for (const d of verification.differences)
