@@ -40,6 +40,8 @@ const outcome = await new MigrationEngine(child.deps).migrate(
   { nonSyncOu: input.nonSyncOu },
   {
     onEvent: (event) => {
+      // A line per step event: with --trace-gc, the collections of each step between them (CHILD_OUT).
+      process.stdout.write(`STEP ${event.step} ${event.event}\n`);
       if (event.event === 'started') return;
       sample();
       steps.push([event.step, Math.round(peakMiB())]);

@@ -6,9 +6,11 @@
 // sizes; `lab down --name …` removes it. RUN=10000,20000 migrates only those of the seeded sizes; MAX_OLD_SPACE_MB
 // gives the runner a heap limit (a migration that does not fit dies, and the bench says so): a list such as
 // MAX_OLD_SPACE_MB=none,256 migrates each size once per limit ("none": Node's default), side by side. RUNNER_FLAGS
-// adds Node flags to the runner (--expose-gc: the heap each step leaves alive); CHILD_STDERR=1 shows its stderr.
+// adds Node flags to the runner (--expose-gc: the heap each step leaves alive); CHILD_STDERR=1 shows its stderr;
+// CHILD_OUT=<file> keeps its stdout, where each step's start and end is a line (RUNNER_FLAGS=--trace-gc: the heap
+// each collection left alive, step by step).
 import { spawn } from 'node:child_process';
-import { mkdtempSync } from 'node:fs';
+import { mkdtempSync, writeFileSync } from 'node:fs';
 import { loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -154,6 +156,7 @@ function runChild(
     });
     child.on('error', reject);
     child.on('exit', (code) => {
+      if (process.env['CHILD_OUT']) writeFileSync(process.env['CHILD_OUT'], out);
       const line = out.trim().split('\n').pop() ?? '';
       if (code === 0 && line.startsWith('{')) resolve(JSON.parse(line) as ChildResult);
       else if (heapLimit && /heap out of memory/i.test(err))

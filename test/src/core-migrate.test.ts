@@ -147,6 +147,8 @@ describe('migrate (recreate): groups.sales', () => {
     // the report tells the same story
     const report = (await w.engine.report(outcome.migrationId))!;
     expect(report.status).toBe('completed_with_warnings');
+    // Named as the directory names the group (read from the group as captured).
+    expect(report.group).toEqual({ address: 'sales@contoso.com', displayName: 'Sales Team' });
     expect(report.steps.map((s) => `${s.name}:${s.status}`)).toContain('hybrid-mail-flow:skipped');
   }, 300_000);
 

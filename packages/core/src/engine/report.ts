@@ -16,6 +16,7 @@ import { lastEntryByStep } from '../saga/journal.js';
 import { StateJournal } from '../saga/state-journal.js';
 import { latestVerification } from '../verify/verify.js';
 import { outageOf } from './outage.js';
+import { loadSnapshotPart, SNAPSHOT_KINDS } from './snapshot.js';
 
 export type { MigrationReport, ReportChange, ReportFinding } from '../report/schema.js';
 
@@ -68,10 +69,14 @@ export async function buildReport(
     throw new CoreError('CORE_MIGRATION_NOT_FOUND', `there is no migration ${migrationId}`);
   const journal = await new StateJournal(state).read(migrationId);
   const last = lastEntryByStep(journal);
-  const group = await state.getBackup(migrationId, 'onprem-group');
+  // The group as the run parsed it already (loadSnapshotPart): read again, a 100,000-member group's part is its member
+  // DNs twice over, parsed for one name (issue 17). A migration that never captured it has none.
+  const onPrem = (await state.hasBackup(migrationId, SNAPSHOT_KINDS.onPrem))
+    ? await loadSnapshotPart(state, migrationId, 'onPrem')
+    : null;
   const verification = latestVerification(journal);
   const outage = outageOf(journal);
-  const displayName = (group?.data as { group?: { displayName?: string } } | null)?.group?.displayName;
+  const displayName = onPrem?.group?.displayName;
   return {
     kind: 'migration',
     id: migrationId,
