@@ -2,7 +2,7 @@
 // parent's lab, simulated tenant and state file (test/src/child-deps.ts), migrates one group and prints one JSON line
 // with the process's peak RSS. Input: JSON in DLMIGRATE_CHILD (ChildConfig plus address and nonSyncOu).
 import { writeHeapSnapshot } from 'node:v8';
-import { MigrationEngine } from '@dlmigrate/core';
+import { boundHeapGrowth, MigrationEngine } from '@dlmigrate/core';
 import { childDeps } from '../test/src/child-deps.js';
 import type { ChildConfig } from '../test/src/world.js';
 
@@ -10,6 +10,8 @@ const input = JSON.parse(process.env['DLMIGRATE_CHILD'] ?? '{}') as ChildConfig 
   readonly address: string;
   readonly nonSyncOu: string;
 };
+// As the command line does (apps/cli/src/bin.ts); NO_HEAP_BOUND=1 leaves V8's default, to compare.
+const heapGrowth = process.env['NO_HEAP_BOUND'] === '1' ? 'V8 default' : boundHeapGrowth();
 const child = await childDeps(input);
 // What the process holds before the migration starts (modules, connections): the floor under every figure.
 const baseRssMiB = process.memoryUsage().rss / 2 ** 20;
@@ -67,6 +69,7 @@ process.stdout.write(
     maxRssMiB: usage.maxRSS / 1024,
     heapUsedMiB: process.memoryUsage().heapUsed / 2 ** 20,
     baseRssMiB,
+    heapGrowth,
     steps,
     heapPeaks,
     liveAfter,

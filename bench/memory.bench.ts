@@ -8,7 +8,8 @@
 // MAX_OLD_SPACE_MB=none,256 migrates each size once per limit ("none": Node's default), side by side. RUNNER_FLAGS
 // adds Node flags to the runner (--expose-gc: the heap each step leaves alive); CHILD_STDERR=1 shows its stderr;
 // CHILD_OUT=<file> keeps its stdout, where each step's start and end is a line (RUNNER_FLAGS=--trace-gc: the heap
-// each collection left alive, step by step).
+// each collection left alive, step by step). The runner bounds its heap's growth as the command line does
+// (boundHeapGrowth); NO_HEAP_BOUND=1 leaves V8's default, to compare.
 import { spawn } from 'node:child_process';
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { loadavg, tmpdir } from 'node:os';
@@ -79,7 +80,7 @@ try {
       console.log(
         `${String(size).padStart(7)}  ${(heapLimit === undefined ? 'default' : `${heapLimit} MiB`).padStart(10)}  ${result.maxRssMiB.toFixed(0).padStart(6)} MiB  ${result.baseRssMiB.toFixed(0).padStart(5)} MiB  ${result.heapUsedMiB.toFixed(0).padStart(8)} MiB  ${result.seconds.toFixed(0).padStart(5)} s  ${`${result.status}${result.findings ? ` (${result.findings} findings)` : ''}`.padEnd(10)}  ${loadavg()
           .map((l) => l.toFixed(1))
-          .join(' / ')}`,
+          .join(' / ')}  heap growth: ${result.heapGrowth ?? 'V8 default'}`,
       );
       stepsBySize.push([column, result.steps]);
       heapBySize.push([column, result.heapPeaks]);
@@ -130,6 +131,8 @@ interface ChildResult {
   readonly heapPeaks: ReadonlyArray<[string, number, number]>;
   /** Only with RUNNER_FLAGS=--expose-gc. */
   readonly liveAfter?: ReadonlyArray<[string, number]>;
+  /** How far the runner's heap may grow past what is alive (boundHeapGrowth, or "V8 default" with NO_HEAP_BOUND=1). */
+  readonly heapGrowth?: string;
 }
 
 function runChild(

@@ -16,6 +16,9 @@ export type { MigrationOptionsInput } from './options.js';
 export type { RestorePreview } from './restore/preview.js';
 export { StopRequested } from './util/poll.js';
 
+// ── The process that runs migrations: how far its heap may grow past what is alive (set once, at start) ──────────
+export { boundHeapGrowth } from './runner/heap-growth.js';
+
 // ── Batches: plan the list into levels and waves, run them (several runners may share a store) ────────────────────
 export { parseGroupList } from './batch/input.js';
 export { planLayout, batchPlanBlocked, type PlanLayout } from './batch/plan-layout.js';
