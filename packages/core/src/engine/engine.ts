@@ -70,7 +70,13 @@ import { changesFrom } from './changes.js';
 import { convertEligible } from './convert-eligibility.js';
 import { DEFAULT_LEASE_MS, type EngineDeps, type MigrationContext } from './context.js';
 import { planChanges, plannedSelf, type PlannedChange } from './plan.js';
-import { memberFindings, memberIdentities, memberPages, membersNotSyncedOf } from './member-pages.js';
+import {
+  memberFindings,
+  memberIdentities,
+  memberPages,
+  membersNotSyncedOf,
+  readMembers,
+} from './member-pages.js';
 import {
   buildReport,
   finishedStatus,
@@ -286,18 +292,24 @@ export class MigrationEngine {
       const snapshot = await loadSnapshot(this.deps.state, migration.id);
       const { state } = this.deps;
       const skip = ctx.options.skipNestedGroupCheck;
-      const pages = memberPages(state, migration.id, snapshot, skip);
-      const members = await memberFindings(pages);
-      const validation = validateSnapshot(migration.group.address, snapshot, ctx.options, members);
       // Loaded only where they are compared: a recreate's plan asks whether a convert would do (parity), a convert's
       // plan counts what verify will find kept.
       const syncedMembers =
         snapshot.cloud.group === null ? [] : await loadSyncedMembers(state, migration.id, snapshot);
+      // Everything plan says of the members, from one walk of their pages.
+      const [members, notSynced, memberIds, capturedChecks] = await readMembers(
+        memberPages(state, migration.id, snapshot, skip),
+        memberFindings(),
+        membersNotSyncedOf(syncedMembers),
+        memberIdentities(plannedSelf(migration.id)),
+        capturedMemberChecks(plannedMemberFacts(snapshot)),
+      );
+      const validation = validateSnapshot(migration.group.address, snapshot, ctx.options, members);
       if (
         migration.strategy === 'recreate' &&
         convertEligible(migration.group.address, snapshot, ctx.options, {
           findings: members,
-          notSynced: await membersNotSyncedOf(pages, syncedMembers),
+          notSynced,
         })
       ) {
         findings.push(
@@ -311,13 +323,7 @@ export class MigrationEngine {
           }),
         );
       }
-      const changes = planChanges(
-        migration.id,
-        snapshot,
-        validation,
-        ctx.options,
-        await memberIdentities(pages, plannedSelf(migration.id)),
-      );
+      const changes = planChanges(migration.id, snapshot, validation, ctx.options, memberIds);
       // The configuration is rewired right after the take-over (the step order of RECREATE_BODY).
       const afterTakeOver = changes.findLastIndex((c) => c.step === 'take-over') + 1;
       changes.splice(
@@ -327,7 +333,7 @@ export class MigrationEngine {
       );
       const memberChecks =
         migration.strategy === 'recreate'
-          ? await capturedMemberChecks(pages, plannedMemberFacts(snapshot))
+          ? capturedChecks
           : syncedMemberChecks(syncedMembers, snapshot.onPrem.group?.mail ?? '');
       return {
         migrationId: migration.id,

@@ -16,7 +16,9 @@ import {
   memberPages,
   MEMBERS_PER_PAGE,
   membersNotSyncedOf,
+  readMembers,
   type MemberPages,
+  type MemberReader,
 } from './member-pages.js';
 import { planChanges, plannedSelf } from './plan.js';
 import { cloudIdentities, resolveLinks, resolveMembers } from './resolution.js';
@@ -138,24 +140,41 @@ describe('members kept in pages', () => {
       const group = before.onPrem.group!;
       expect(resolveLinks(group, before.links, skip).filter((r) => r.list === 'members')).toEqual([]);
 
-      const findingsBefore = await memberFindings(onePage);
+      const findingsBefore = (await readMembers(onePage, memberFindings()))[0];
       expect(findingsBefore.problems.map((f) => f.code)).toEqual(
         expect.arrayContaining(['OFFICE_365_DEPENDENCY_NOT_FOUND_EXCEPTION']),
       );
-      expect(await memberFindings(pages)).toEqual(findingsBefore);
+      expect((await readMembers(pages, memberFindings()))[0]).toEqual(findingsBefore);
       const validationBefore = validate('sales@contoso.com', before, options, findingsBefore);
-      const validationAfter = validate('sales@contoso.com', after, options, await memberFindings(pages));
+      const validationAfter = validate(
+        'sales@contoso.com',
+        after,
+        options,
+        (await readMembers(pages, memberFindings()))[0],
+      );
       expect(validationAfter.findings).toEqual(validationBefore.findings);
 
       // Stage's member list: the same identities in the same order, each cloud object once (user 7 and its alias).
-      const identitiesBefore = await memberIdentities(onePage, '<self>');
+      const identitiesBefore = (await readMembers(onePage, memberIdentities('<self>')))[0];
       expect(identitiesBefore.filter((i) => i === 'id7')).toHaveLength(1);
-      expect(await memberIdentities(pages, '<self>')).toEqual(identitiesBefore);
+      expect((await readMembers(pages, memberIdentities('<self>')))[0]).toEqual(identitiesBefore);
       const self = plannedSelf(migration.id);
       expect(
-        planChanges(migration.id, after, validationAfter, options, await memberIdentities(pages, self)),
+        planChanges(
+          migration.id,
+          after,
+          validationAfter,
+          options,
+          (await readMembers(pages, memberIdentities(self)))[0],
+        ),
       ).toEqual(
-        planChanges(migration.id, before, validationBefore, options, await memberIdentities(onePage, self)),
+        planChanges(
+          migration.id,
+          before,
+          validationBefore,
+          options,
+          (await readMembers(onePage, memberIdentities(self)))[0],
+        ),
       );
 
       // Parity with a synced copy that lacks users 0 and 9,000.
@@ -168,9 +187,9 @@ describe('members kept in pages', () => {
           primarySmtpAddress: u.mail!,
           recipientTypeDetails: 'UserMailbox',
         }));
-      const notSyncedBefore = await membersNotSyncedOf(onePage, synced);
+      const notSyncedBefore = (await readMembers(onePage, membersNotSyncedOf(synced)))[0];
       expect(notSyncedBefore.length).toBeGreaterThanOrEqual(2);
-      expect(await membersNotSyncedOf(pages, synced)).toEqual(notSyncedBefore);
+      expect((await readMembers(pages, membersNotSyncedOf(synced)))[0]).toEqual(notSyncedBefore);
 
       // Verify, against a DL holding every user but user 3 (whom it lacks) and a stranger (an extra member): the same
       // checks and differences either way.
@@ -206,8 +225,10 @@ describe('members kept in pages', () => {
       expect(verifiedBefore.differences.map((d) => d.expected.value)).not.toContain('id7@contoso.com');
       expect(await verified(pages)).toEqual(verifiedBefore);
       // What plan promises verify will check: one value per cloud object.
-      const checks = await capturedMemberChecks(pages, facts);
-      expect(checks).toBe(await capturedMemberChecks(onePage, facts));
+      const [checks, findingsAgain] = await readMembers(pages, capturedMemberChecks(facts), memberFindings());
+      expect(checks).toBe((await readMembers(onePage, capturedMemberChecks(facts)))[0]);
+      // Several readers share one walk, each given every page.
+      expect(findingsAgain).toEqual(findingsBefore);
       expect(checks).toBe(verifiedBefore.checked - 1);
     },
   );
@@ -235,16 +256,21 @@ describe('members kept in pages', () => {
 
     const s = snapshot({ group: { links: { ...emptyLinks, member: dns } } });
     const walked = { ...s, links: { ...s.links, membersApart: true } };
-    const sizes: number[] = [];
-    await memberPages(
-      state,
-      migration.id,
-      walked,
-      false,
-    )(({ resolved }) => {
-      sizes.push(resolved.length);
-    });
-    expect(sizes).toEqual([MEMBERS_PER_PAGE, MEMBERS_PER_PAGE, 1]);
+    const reads = vi.spyOn(state, 'getBackup');
+    const sizes = (): MemberReader<number[]> => {
+      const seen: number[] = [];
+      return { read: ({ resolved }) => seen.push(resolved.length), result: () => seen };
+    };
+    const [first, second] = await readMembers(
+      memberPages(state, migration.id, walked, false),
+      sizes(),
+      sizes(),
+    );
+    expect(first).toEqual([MEMBERS_PER_PAGE, MEMBERS_PER_PAGE, 1]);
+    expect(second).toEqual(first);
+    // The summary and each page read once, for both readers.
+    expect(reads).toHaveBeenCalledTimes(4);
+    reads.mockRestore();
   });
 
   it('are refused when they do not fit the captured group, and missing when capture did not finish', async () => {

@@ -181,34 +181,63 @@ export function memberDns(group: AdGroup): readonly string[] {
 }
 
 /**
+ * What a step makes of the members, a page at a time. readMembers feeds one walk to several readers: plan needs four
+ * things of the members (what validate finds, what the synced copy lacks, stage's list, verify's count) and reads each
+ * page once for all of them.
+ */
+export interface MemberReader<T> {
+  readonly read: (page: ResolvedMemberPage) => void;
+  readonly result: () => T;
+}
+
+type ResultsOf<R extends readonly MemberReader<unknown>[]> = {
+  -readonly [K in keyof R]: R[K] extends MemberReader<infer T> ? T : never;
+};
+
+/** Walks the pages once, each page given to every reader in turn; their results in the same order. */
+export async function readMembers<const R extends readonly MemberReader<unknown>[]>(
+  pages: MemberPages,
+  ...readers: R
+): Promise<ResultsOf<R>> {
+  await pages((page) => {
+    for (const reader of readers) reader.read(page);
+  });
+  return readers.map((reader) => reader.result()) as ResultsOf<R>;
+}
+
+/**
  * The identities of the members as stage writes them (mapping/links.ts listIdentities, each cloud object once over all
  * pages), `self` standing for the group itself.
  */
-export async function memberIdentities(pages: MemberPages, self: string): Promise<string[]> {
+export function memberIdentities(self: string): MemberReader<string[]> {
   const seen = new Set<string>();
   const identities: string[] = [];
-  await pages(({ resolved, lookup }) => {
-    const page = listIdentities(
-      resolved.map((r) => r.resolution),
-      self,
-      cloudObjectOf(lookup),
-      seen,
-    );
-    for (const identity of page) identities.push(identity);
-  });
-  return identities;
+  return {
+    read({ resolved, lookup }) {
+      const page = listIdentities(
+        resolved.map((r) => r.resolution),
+        self,
+        cloudObjectOf(lookup),
+        seen,
+      );
+      for (const identity of page) identities.push(identity);
+    },
+    result: () => identities,
+  };
 }
 
-/** What validate finds of the members (engine/validation.ts MemberFindings), page by page. */
-export async function memberFindings(pages: MemberPages): Promise<MemberFindings> {
+/** What validate finds of the members (engine/validation.ts MemberFindings). */
+export function memberFindings(): MemberReader<MemberFindings> {
   const problems: Finding[] = [];
   const nestedKept: Finding[] = [];
-  await pages((page) => {
-    const found = memberPageFindings(page);
-    for (const f of found.problems) problems.push(f);
-    for (const f of found.nestedKept) nestedKept.push(f);
-  });
-  return { problems, nestedKept };
+  return {
+    read(page) {
+      const found = memberPageFindings(page);
+      for (const f of found.problems) problems.push(f);
+      for (const f of found.nestedKept) nestedKept.push(f);
+    },
+    result: () => ({ problems, nestedKept }),
+  };
 }
 
 /** What validate finds of one page of members. */
@@ -219,15 +248,14 @@ export function memberPageFindings({ resolved, lookup }: ResolvedMemberPage): Me
   };
 }
 
-/** The members the synced cloud copy does not hold (engine/parity.ts), page by page. */
-export async function membersNotSyncedOf(
-  pages: MemberPages,
-  syncedMembers: readonly MemberRecord[],
-): Promise<Finding[]> {
+/** The members the synced cloud copy does not hold (engine/parity.ts). */
+export function membersNotSyncedOf(syncedMembers: readonly MemberRecord[]): MemberReader<Finding[]> {
   const keys = syncedMemberKeys(syncedMembers);
   const findings: Finding[] = [];
-  await pages(({ resolved }) => {
-    for (const f of membersNotSynced(resolved, keys)) findings.push(f);
-  });
-  return findings;
+  return {
+    read({ resolved }) {
+      for (const f of membersNotSynced(resolved, keys)) findings.push(f);
+    },
+    result: () => findings,
+  };
 }

@@ -5,7 +5,7 @@
 import type { ExchangeOnline } from '@dlmigrate/exo';
 import { ExoError, ExoValidationError, type DistributionGroupRecord, cloudIdentity } from '@dlmigrate/exo';
 import { writeMembership } from '../engine/membership-progress.js';
-import { memberIdentities, memberPages } from '../engine/member-pages.js';
+import { memberIdentities, memberPages, readMembers } from '../engine/member-pages.js';
 import { cloudObjectOf, resolveLinks, type ResolvedLink } from '../engine/resolution.js';
 import { forgetSnapshot, loadSnapshot, type Snapshot } from '../engine/snapshot.js';
 import { finding, FindingsError } from '../findings/finding.js';
@@ -204,13 +204,11 @@ async function stageAllButMembers(
     }
   }
   // The members are read a page at a time (engine/member-pages.ts), not among `resolved`.
-  return {
-    staged: { name, identity: self, initialAddress: dl.primarySmtpAddress },
-    members: await memberIdentities(
-      memberPages(state, ctx.migration.id, snapshot, ctx.options.skipNestedGroupCheck),
-      self,
-    ),
-  };
+  const [members] = await readMembers(
+    memberPages(state, ctx.migration.id, snapshot, ctx.options.skipNestedGroupCheck),
+    memberIdentities(self),
+  );
+  return { staged: { name, identity: self, initialAddress: dl.primarySmtpAddress }, members };
 }
 
 /**

@@ -3,7 +3,7 @@
 import { addressHolderFindings } from '../engine/address-holders.js';
 import { loadAddressHolders, loadSnapshot, loadUnresolvedDependants } from '../engine/snapshot.js';
 import { unresolvedDependantFindings, validate as validateSnapshot } from '../engine/validation.js';
-import { memberFindings, memberPages } from '../engine/member-pages.js';
+import { memberFindings, memberPages, readMembers } from '../engine/member-pages.js';
 import { blocking, finding, FindingsError, type Finding } from '../findings/finding.js';
 import { loadReferences } from '../references/capture.js';
 import { referenceFindings } from '../references/plan.js';
@@ -33,12 +33,11 @@ export const validate: MigrationStep<'validate'> = {
   async run(ctx): Promise<ValidateResult> {
     const { state } = ctx.deps;
     const snapshot = await loadSnapshot(state, ctx.migration.id);
-    const result = validateSnapshot(
-      ctx.migration.group.address,
-      snapshot,
-      ctx.options,
-      await memberFindings(memberPages(state, ctx.migration.id, snapshot, ctx.options.skipNestedGroupCheck)),
+    const [members] = await readMembers(
+      memberPages(state, ctx.migration.id, snapshot, ctx.options.skipNestedGroupCheck),
+      memberFindings(),
     );
+    const result = validateSnapshot(ctx.migration.group.address, snapshot, ctx.options, members);
     const findings = [...result.findings];
     const group = snapshot.onPrem.group;
     if (

@@ -2,7 +2,7 @@
 // recreate's are the captured members, walked a page at a time (engine/member-pages.ts); a conversion's, and a
 // restore's, are the synced group's members as captured. Nothing holds them all as values (issue 17).
 import type { MemberRecord } from '@dlmigrate/exo';
-import type { MemberPages } from '../engine/member-pages.js';
+import type { MemberPages, MemberReader } from '../engine/member-pages.js';
 import {
   expectedMemberEntries,
   expectedSyncedMember,
@@ -32,10 +32,14 @@ export function forEachSyncedMember(
 }
 
 /** How many member values verify will check for a recreate (what plan promises). */
-export async function capturedMemberChecks(pages: MemberPages, facts: MemberFacts): Promise<number> {
+export function capturedMemberChecks(facts: MemberFacts): MemberReader<number> {
   const distinct = new DistinctMembers();
-  await forEachCapturedMember(pages, facts, (m) => distinct.add(m));
-  return distinct.count;
+  return {
+    read(page) {
+      for (const member of expectedMemberEntries(page, facts)) distinct.add(member);
+    },
+    result: () => distinct.count,
+  };
 }
 
 /** How many member values verify will check for a conversion (what plan promises). */
